@@ -1,0 +1,221 @@
+// Runs the whole of Omega on one machine: a nats-server with its data under .omega/, then every
+// service as a child process on its local ports, with readiness, prefixed logs and crash reports.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Code, OmegaError, errorMessage, type ServiceDefaults } from '@omega/runtime';
+import { LOCAL_PORTS, SERVICE_NAMES, type ServiceName } from '@omega/service';
+import { startNatsServer, type NatsServer } from '@omega/testkit';
+import { formatLogLine, lineSplitter } from './log-lines';
+import type { StatusRow } from './status-table';
+
+export interface LocalStackOptions {
+  /** Repository root: services run from apps/<name>/dist/main.js. */
+  root: string;
+  /** Where nats-server keeps its JetStream store. */
+  dataDir: string;
+  /** Added to every default port, so two stacks (or a stack and a test run) can coexist. */
+  portOffset: number;
+  services: readonly ServiceName[];
+  /** Every line the stack prints: logs, state changes, errors. */
+  out: (line: string) => void;
+  readyTimeoutMs: number;
+  nodeBin: string;
+}
+
+type ServiceState = 'starting' | 'ready' | 'not ready' | 'stopping' | 'stopped' | 'crashed';
+
+interface ManagedService {
+  name: ServiceName;
+  ports: ServiceDefaults;
+  child: ChildProcess;
+  state: ServiceState;
+  exitCode: number | null;
+  exited: Promise<void>;
+}
+
+export const DEFAULT_NATS_PORT = 4222;
+
+export class LocalStack {
+  private nats: NatsServer | undefined;
+  private readonly running = new Map<ServiceName, ManagedService>();
+  private stopping = false;
+  private readonly prefixWidth = Math.max(...SERVICE_NAMES.map((n) => n.length), 'nats'.length);
+
+  constructor(private readonly options: LocalStackOptions) {}
+
+  get natsUrl(): string | undefined {
+    return this.nats?.url;
+  }
+
+  portsOf(name: ServiceName): ServiceDefaults {
+    const base = LOCAL_PORTS[name];
+    return {
+      grpcPort: base.grpcPort + this.options.portOffset,
+      httpPort: base.httpPort + this.options.portOffset,
+    };
+  }
+
+  /** Starts nats-server and every service, and waits until each reports ready. */
+  async start(): Promise<void> {
+    const natsPort = DEFAULT_NATS_PORT + this.options.portOffset;
+    await assertPortsFree([
+      { port: natsPort, what: 'nats-server' },
+      ...this.options.services.flatMap((name) => {
+        const p = this.portsOf(name);
+        return [
+          { port: p.grpcPort, what: `${name} gRPC` },
+          { port: p.httpPort, what: `${name} metrics/health` },
+        ];
+      }),
+    ]);
+    this.say('nats', `starting nats-server on port ${natsPort}, data in ${this.options.dataDir}`);
+    this.nats = await startNatsServer({ port: natsPort, storeDir: this.options.dataDir });
+    this.say('nats', `ready at ${this.nats.url}`);
+
+    for (const name of this.options.services) this.spawnService(name, this.nats.url);
+    await Promise.all(this.options.services.map((name) => this.waitReady(name)));
+  }
+
+  status(): StatusRow[] {
+    const rows: StatusRow[] = [];
+    if (this.nats) {
+      rows.push({ name: 'nats', pid: this.nats.pid, ports: `client ${this.nats.port}`, state: 'running' });
+    }
+    for (const svc of this.running.values()) {
+      const state =
+        svc.state === 'crashed' ? `crashed (exit ${String(svc.exitCode)})` : svc.state;
+      rows.push({
+        name: svc.name,
+        pid: svc.child.pid,
+        ports: `grpc ${svc.ports.grpcPort}, metrics ${svc.ports.httpPort}`,
+        state,
+      });
+    }
+    return rows;
+  }
+
+  /** Services that exited without being asked to. */
+  crashed(): ServiceName[] {
+    return [...this.running.values()].filter((s) => s.state === 'crashed').map((s) => s.name);
+  }
+
+  /** Stops every service (SIGTERM, then SIGKILL past the grace period) and then nats-server. */
+  async stop(graceMs = 15_000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const alive = [...this.running.values()].filter((s) => s.child.exitCode === null && s.child.signalCode === null);
+    for (const svc of alive) {
+      svc.state = 'stopping';
+      svc.child.kill('SIGTERM');
+    }
+    await Promise.all(
+      alive.map(async (svc) => {
+        const timer = setTimeout(() => {
+          this.say(svc.name, `did not stop within ${graceMs} ms; killing`);
+          svc.child.kill('SIGKILL');
+        }, graceMs);
+        await svc.exited;
+        clearTimeout(timer);
+      }),
+    );
+    if (this.nats) {
+      await this.nats.stop();
+      this.say('nats', 'stopped');
+    }
+  }
+
+  private spawnService(name: ServiceName, natsUrl: string): void {
+    const ports = this.portsOf(name);
+    const entry = join(this.options.root, 'apps', name, 'dist', 'main.js');
+    const child = spawn(this.options.nodeBin, [entry], {
+      cwd: this.options.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        OMEGA_GRPC_HOST: '127.0.0.1',
+        OMEGA_GRPC_PORT: String(ports.grpcPort),
+        OMEGA_HTTP_HOST: '127.0.0.1',
+        OMEGA_HTTP_PORT: String(ports.httpPort),
+        OMEGA_NATS_SERVERS: natsUrl,
+      },
+    });
+    const prefix = name.padEnd(this.prefixWidth);
+    child.stdout?.on('data', lineSplitter((line) => this.options.out(formatLogLine(prefix, line))));
+    child.stderr?.on('data', lineSplitter((line) => this.options.out(formatLogLine(prefix, line))));
+    const managed: ManagedService = {
+      name,
+      ports,
+      child,
+      state: 'starting',
+      exitCode: null,
+      exited: new Promise((resolve) => child.once('exit', () => resolve())),
+    };
+    child.once('error', (err) => this.say(name, `could not start: ${err.message}`));
+    child.once('exit', (code, signal) => {
+      managed.exitCode = code;
+      if (this.stopping) {
+        managed.state = 'stopped';
+        this.say(name, `stopped (${signal ?? `exit ${String(code)}`})`);
+      } else {
+        managed.state = 'crashed';
+        this.say(name, `✗ CRASHED: exited with ${signal ?? `code ${String(code)}`} — see its log above`);
+      }
+    });
+    this.running.set(name, managed);
+  }
+
+  private async waitReady(name: ServiceName): Promise<void> {
+    const svc = this.running.get(name);
+    if (!svc) return;
+    const url = `http://127.0.0.1:${svc.ports.httpPort}/readyz`;
+    const deadline = Date.now() + this.options.readyTimeoutMs;
+    let lastReason = 'no answer yet';
+    while (Date.now() < deadline) {
+      if (svc.state === 'crashed' || this.stopping) return;
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+        const body = await res.text();
+        if (res.ok) {
+          svc.state = 'ready';
+          return;
+        }
+        lastReason = `HTTP ${res.status}: ${body}`;
+      } catch (err) {
+        lastReason = errorMessage(err);
+      }
+      await delay(250);
+    }
+    svc.state = 'not ready';
+    this.say(name, `not ready after ${this.options.readyTimeoutMs} ms (${url}: ${lastReason})`);
+  }
+
+  private say(name: string, message: string): void {
+    this.options.out(`${name.padEnd(this.prefixWidth)} ${message}`);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function assertPortsFree(ports: { port: number; what: string }[]): Promise<void> {
+  const busy: string[] = [];
+  for (const { port, what } of ports) {
+    if (!(await isPortFree(port))) busy.push(`${port} (${what})`);
+  }
+  if (busy.length > 0) {
+    throw new OmegaError(
+      Code.FailedPrecondition,
+      `ports already in use: ${busy.join(', ')}. Is another \`omega up\` running? Stop it, or use --port-offset N.`,
+    );
+  }
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Makes `npm run demo` and `npm test` work on a fresh clone: installs dependencies when they are
+// missing or stale, makes sure a nats-server is available, builds, then runs the command with the
+// repository's pinned Node 24 (the system Node may be older). Plain JS so any Node >= 18 can run it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [command, ...rest] = process.argv.slice(2);
+const node24 = join(root, 'node_modules', 'node', 'bin', 'node');
+
+function run(cmd, args, what) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: pathWithBin() });
+  if (res.error) fail(`${what}: ${res.error.message}`);
+  if (res.status !== 0) process.exit(res.status ?? 1);
+}
+
+function pathWithBin() {
+  return { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
+}
+
+function fail(message) {
+  process.stderr.write(`omega: ${message}\n`);
+  process.exit(1);
+}
+
+function dependenciesStale() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(marker) || !existsSync(node24)) return true;
+  return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
+}
+
+if (dependenciesStale()) {
+  process.stderr.write('omega: installing dependencies (npm ci)…\n');
+  run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+}
+run(node24, [join(root, 'scripts', 'setup.mjs')], 'setup');
+process.stderr.write('omega: building (tsc -b)…\n');
+run(node24, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json'], 'build');
+
+switch (command) {
+  case 'demo':
+    run(node24, [join(root, 'apps', 'cli', 'dist', 'main.js'), 'up', ...rest], 'omega up');
+    break;
+  case 'test':
+    run(node24, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...rest], 'jest');
+    break;
+  case 'build':
+    break;
+  default:
+    fail(`unknown command '${command}': expected demo, test or build`);
+}

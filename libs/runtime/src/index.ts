@@ -1,3 +1,29 @@
-// Public entry of @omega/runtime.
+// Public entry of @omega/runtime: what every Omega service needs, written once.
 export { Code, OmegaError, errorMessage } from './errors';
 export { injectTraceContext, extractTraceContext, type TextCarrier } from './trace-context';
+export {
+  baseConfigSchema,
+  loadConfig,
+  LOG_LEVELS,
+  NON_CONFIG_ENV_VARS,
+  type BaseConfig,
+  type LoadConfigOptions,
+  type LogLevel,
+} from './config';
+export { envNameFor } from './config-schema';
+export { createLogger, type CreateLoggerOptions, type Logger } from './logger';
+export { Readiness, type ComponentState, type NotReadyComponent } from './readiness';
+export { MetricsServer, type MetricsServerOptions } from './metrics-server';
+export { unimplementedService, grpcServiceName, bindGrpcServer, toGrpcError } from './grpc-server';
+export { GrpcHealth, grpcHealthDefinition, type HealthStatus } from './grpc-health';
+export { grpcServerMetricsInterceptor } from './grpc-metrics';
+export { startTracing, TRACER_NAME, type Tracing, type TracingOptions } from './tracing';
+export { grpcClientTracingInterceptor, grpcServerTracingInterceptor, metadataCarrier } from './grpc-tracing';
+export {
+  GracefulShutdown,
+  type DrainHook,
+  type GracefulShutdownOptions,
+  type ShutdownOutcome,
+  type ShutdownStep,
+} from './shutdown';
+export { startService, type Service, type ServiceDefaults, type StartServiceOptions } from './service';

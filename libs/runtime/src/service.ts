@@ -1,0 +1,239 @@
+// The harness every apps/<service>/src/main.ts starts from: config, logs, metrics, tracing, the
+// gRPC server with health, the HTTP /metrics /healthz /readyz server, and graceful shutdown.
+import * as grpc from '@grpc/grpc-js';
+import type { Tracer } from '@opentelemetry/api';
+import type pino from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { z } from 'zod';
+import { baseConfigSchema, loadConfig, type BaseConfig } from './config';
+import { Code, OmegaError, errorMessage } from './errors';
+import { GrpcHealth } from './grpc-health';
+import { grpcServerMetricsInterceptor } from './grpc-metrics';
+import { bindGrpcServer, grpcServiceName } from './grpc-server';
+import { grpcServerTracingInterceptor } from './grpc-tracing';
+import { createLogger, type Logger } from './logger';
+import { MetricsServer } from './metrics-server';
+import { Readiness } from './readiness';
+import { GracefulShutdown, type DrainHook, type ShutdownOutcome } from './shutdown';
+import { startTracing } from './tracing';
+
+/** The ports a service uses when none are configured (ARCHITECTURE.md, "Local ports"). */
+export interface ServiceDefaults {
+  grpcPort: number;
+  httpPort: number;
+}
+
+export interface StartServiceOptions<S extends z.ZodType> {
+  /** The service's name ('trust'): default for service.name and the metrics prefix omega_<name>_. */
+  name: string;
+  defaults: ServiceDefaults;
+  /** An extension of baseConfigSchema (`baseConfigSchema.extend({...})`). */
+  configSchema?: S;
+  env?: NodeJS.ProcessEnv;
+  argv?: string[];
+  /** SIGTERM/SIGINT shut down and exit the process (default true); tests call shutdown() instead. */
+  installSignalHandlers?: boolean;
+  logDestination?: pino.DestinationStream;
+}
+
+export interface Service<C> {
+  readonly name: string;
+  readonly config: C;
+  readonly logger: Logger;
+  /** prom-client registry: default process metrics and gRPC server metrics, prefixed omega_<service>_. */
+  readonly metrics: Registry;
+  readonly tracer: Tracer;
+  /** Aborts when shutdown starts: long-lived handlers (watch streams) should wrap up. */
+  readonly draining: AbortSignal;
+  /** Serves a gRPC service and reports it in the health service under `healthName` (default: its full name). */
+  addGrpcService(
+    definition: grpc.ServiceDefinition,
+    implementation: grpc.UntypedServiceImplementation,
+    healthName?: string,
+  ): void;
+  /** Readiness is the AND of every component's state; it drives /readyz and gRPC health. */
+  setReady(component: string, ready: boolean, detail?: string): void;
+  /** Drain hooks run on shutdown in reverse registration order, after in-flight calls finish. */
+  onShutdown(name: string, hook: DrainHook): void;
+  /** Binds gRPC (insecure until trust brings mTLS) and HTTP; port 0 picks a free port. */
+  listen(): Promise<{ grpcPort: number; httpPort: number }>;
+  /** Idempotent; resolves (never rejects) with how it went once everything is closed. */
+  shutdown(reason: string): Promise<ShutdownOutcome>;
+  readonly closed: Promise<void>;
+}
+
+/** Loads config and builds every part of a service; nothing listens until `listen()`. */
+export async function startService<S extends z.ZodType = typeof baseConfigSchema>(
+  opts: StartServiceOptions<S>,
+): Promise<Service<z.output<S>>> {
+  const schema: z.ZodType = opts.configSchema ?? baseConfigSchema;
+  const config = loadConfig(schema, {
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.argv ? { argv: opts.argv } : {}),
+    defaults: {
+      service: { name: opts.name },
+      grpc: { port: opts.defaults.grpcPort },
+      http: { port: opts.defaults.httpPort },
+    },
+  }) as z.output<S>;
+  const service = new OmegaService<z.output<S>>(opts.name, config, opts.logDestination);
+  if (opts.installSignalHandlers ?? true) service.installSignalHandlers();
+  return service;
+}
+
+class OmegaService<C> implements Service<C> {
+  readonly name: string;
+  readonly logger: Logger;
+  readonly metrics = new Registry();
+  readonly tracer: Tracer;
+  readonly closed: Promise<void>;
+
+  private readonly settings: BaseConfig;
+  private readonly readiness = new Readiness();
+  private readonly health = new GrpcHealth();
+  private readonly grpcServer: grpc.Server;
+  private readonly httpServer: MetricsServer;
+  private readonly drainController = new AbortController();
+  private readonly lifecycle: GracefulShutdown;
+  private listening: Promise<{ grpcPort: number; httpPort: number }> | undefined;
+
+  constructor(
+    kind: string,
+    readonly config: C,
+    logDestination: pino.DestinationStream | undefined,
+  ) {
+    // Every schema passed to startService extends baseConfigSchema, so these settings are present.
+    this.settings = config as unknown as BaseConfig;
+    this.name = this.settings.service.name;
+    this.logger = createLogger({
+      service: this.name,
+      level: this.settings.log.level,
+      ...(logDestination ? { destination: logDestination } : {}),
+    });
+    const prefix = `omega_${kind.replace(/[^A-Za-z0-9_]/g, '_')}_`;
+    collectDefaultMetrics({ register: this.metrics, prefix });
+
+    const tracing = startTracing({
+      serviceName: this.name,
+      sampleRatio: this.settings.otel.sampleRatio,
+      logger: this.logger,
+      ...(this.settings.otel.endpoint ? { endpoint: this.settings.otel.endpoint } : {}),
+    });
+    this.tracer = tracing.tracer;
+
+    this.grpcServer = new grpc.Server({
+      interceptors: [grpcServerMetricsInterceptor(this.metrics, prefix), grpcServerTracingInterceptor],
+    });
+    this.health.addToServer(this.grpcServer);
+    this.health.setServing(this.readiness.isReady());
+    this.readiness.onChange((ready) => this.health.setServing(ready));
+    this.httpServer = new MetricsServer({ registry: this.metrics, readiness: this.readiness, logger: this.logger });
+
+    this.lifecycle = new GracefulShutdown({
+      deadlineMs: this.settings.shutdown.deadlineMs,
+      logger: this.logger,
+      beforeStop: (reason) => {
+        this.setReady('shutdown', false, `draining: ${reason}`);
+        this.drainController.abort(new OmegaError(Code.Unavailable, `${this.name} is shutting down: ${reason}`));
+      },
+      stopAccepting: [{ name: 'grpc server', run: () => this.stopGrpc() }],
+      closeLast: [
+        { name: 'http server', run: () => this.httpServer.close() },
+        { name: 'tracing', run: () => tracing.shutdown() },
+      ],
+      force: () => {
+        this.grpcServer.forceShutdown();
+        this.httpServer.forceClose();
+        this.httpServer.close().catch((err: unknown) => {
+          this.logger.error({ err }, `closing the http server failed: ${errorMessage(err)}`);
+        });
+        tracing.shutdown().catch((err: unknown) => {
+          this.logger.error({ err }, `flushing traces failed: ${errorMessage(err)}`);
+        });
+      },
+    });
+    this.closed = this.lifecycle.finished.then(() => undefined);
+  }
+
+  get draining(): AbortSignal {
+    return this.drainController.signal;
+  }
+
+  installSignalHandlers(): void {
+    this.lifecycle.installSignalHandlers();
+  }
+
+  addGrpcService(
+    definition: grpc.ServiceDefinition,
+    implementation: grpc.UntypedServiceImplementation,
+    healthName?: string,
+  ): void {
+    const serviceName = healthName ?? grpcServiceName(definition);
+    try {
+      this.grpcServer.addService(definition, implementation);
+    } catch (err) {
+      throw new OmegaError(Code.AlreadyExists, `grpc: cannot add ${serviceName}: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+    this.health.track(serviceName);
+    this.logger.debug({ grpcService: serviceName }, 'grpc service added');
+  }
+
+  setReady(component: string, ready: boolean, detail?: string): void {
+    const before = this.readiness.snapshot()[component];
+    this.readiness.set(component, ready, detail);
+    if (before?.ready !== ready || before.detail !== detail) {
+      this.logger.info(
+        { component, ready, ...(detail === undefined ? {} : { detail }), serviceReady: this.readiness.isReady() },
+        `${component} ${ready ? 'ready' : 'not ready'}${detail === undefined ? '' : `: ${detail}`}`,
+      );
+    }
+  }
+
+  onShutdown(name: string, hook: DrainHook): void {
+    this.lifecycle.onShutdown(name, hook);
+  }
+
+  listen(): Promise<{ grpcPort: number; httpPort: number }> {
+    if (this.lifecycle.started) {
+      return Promise.reject(new OmegaError(Code.FailedPrecondition, `${this.name}: cannot listen after shutdown`));
+    }
+    this.listening ??= this.bind();
+    return this.listening;
+  }
+
+  shutdown(reason: string): Promise<ShutdownOutcome> {
+    return this.lifecycle.shutdown(reason);
+  }
+
+  private async bind(): Promise<{ grpcPort: number; httpPort: number }> {
+    const { grpc: grpcSettings, http: httpSettings } = this.settings;
+    const [grpcBound, httpBound] = await Promise.allSettled([
+      bindGrpcServer(this.grpcServer, grpcSettings.host, grpcSettings.port),
+      this.httpServer.listen(httpSettings.port, httpSettings.host),
+    ]);
+    if (grpcBound.status === 'rejected' || httpBound.status === 'rejected') {
+      this.grpcServer.forceShutdown();
+      await this.httpServer.close();
+      const reasons = [grpcBound, httpBound]
+        .filter((result) => result.status === 'rejected')
+        .map((result) => errorMessage(result.reason));
+      throw new OmegaError(Code.Unavailable, `${this.name}: ${reasons.join('; ')}`, {
+        cause: grpcBound.status === 'rejected' ? grpcBound.reason : (httpBound as PromiseRejectedResult).reason,
+      });
+    }
+    const ports = { grpcPort: grpcBound.value, httpPort: httpBound.value };
+    this.logger.info(
+      { ...ports, grpcHost: grpcSettings.host, httpHost: httpSettings.host, ready: this.readiness.isReady() },
+      'service started',
+    );
+    return ports;
+  }
+
+  private stopGrpc(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.grpcServer.tryShutdown((err) => (err ? reject(err) : resolve()));
+    });
+  }
+}

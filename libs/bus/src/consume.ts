@@ -1,0 +1,520 @@
+// Durable pull consumers with typed handlers: decode, call the handler, turn its outcome into
+// ack/nak/term, and dead-letter what cannot be decoded or keeps failing, so one bad message
+// never blocks a stream and none disappears without a trace.
+//
+// Max-deliver dead-lettering is decided in-band, on the message itself: when a handler fails on
+// its maxDeliver-th delivery the message goes to the DLQ right there. The consumer is created with
+// max_deliver = maxDeliver + 1, so a delivery that ended without any outcome (the process crashed,
+// the handler outlived ackWait) still comes back once more, and that extra delivery is
+// dead-lettered without calling the handler. The alternative, the server's MAX_DELIVERIES advisory,
+// is a core-NATS event: nobody listening at that moment (a restart, a disconnect) loses it, and
+// the message then has to be fetched by sequence, which a work-queue stream may no longer allow.
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  ReplayPolicy,
+  type ConsumerConfig,
+  type ConsumerInfo,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { headers as createHeaders, nanos, type MsgHdrs } from '@nats-io/transport-node';
+import { Code, OmegaError, errorMessage, extractTraceContext } from '@omega/runtime';
+import type { Logger } from 'pino';
+import { trackDrainable, type Bus } from './connection';
+import { errorOffset, publishDeadLetter, type DeadLetter } from './dead-letter';
+import { OMEGA_TYPE_HEADER, headersCarrier, type MessageType } from './message-type';
+import { requireJetStream, requireServerFeature, serverSupports } from './server-features';
+import { subjectToken } from './subjects';
+
+/** What a handler decided about a message. */
+export type Outcome =
+  { kind: 'ack' } | { kind: 'nak'; delayMs: number } | { kind: 'term'; reason: string };
+
+const ACK: Outcome = Object.freeze({ kind: 'ack' });
+/** Processed: remove it from the consumer's pending set. */
+export const ack = (): Outcome => ACK;
+/** Not now: redeliver after `delayMs` (counts toward maxDeliver). */
+export const nak = (delayMs = 0): Outcome => ({ kind: 'nak', delayMs });
+/** Never redeliver (the handler decided the message is obsolete or unprocessable). */
+export const term = (reason: string): Outcome => ({ kind: 'term', reason });
+
+type TraceContext = ReturnType<typeof extractTraceContext>;
+
+/** What a handler knows about the delivery besides the decoded message. */
+export interface DeliveryContext {
+  readonly subject: string;
+  /** Stream sequence. */
+  readonly seq: number;
+  /** 1 on first delivery. */
+  readonly deliveryCount: number;
+  readonly headers: MsgHdrs;
+  /** The publisher's trace context: parent for the handler's span. */
+  readonly traceContext: TraceContext;
+}
+
+export type Handler<T> = (message: T, ctx: DeliveryContext) => Promise<Outcome>;
+
+export interface ConsumeOptions<T> {
+  stream: string;
+  /** Durable consumer name; kept across restarts, shared by replicas (they split the work). */
+  durable: string;
+  filterSubject?: string;
+  type: MessageType<T>;
+  handler: Handler<T>;
+  /** Handler attempts before the message is dead-lettered (default 5). */
+  maxDeliver?: number;
+  /** Time a handler has before the server redelivers (default 30 000 ms). */
+  ackWaitMs?: number;
+  /** Unacked messages the server hands out at once (default 1000). */
+  maxAckPending?: number;
+  /** Handlers running at once (default 1: in stream order). */
+  concurrency?: number;
+  /** Messages requested per pull (default 100). */
+  batchSize?: number;
+  /** Dead-letter to omega.dlq.<stream>.<durable> (default true); false only logs and terms. */
+  deadLetter?: boolean;
+  /** Redelivery delay after a handler throws (default 1 s doubling to 60 s, ±20% jitter). */
+  retryDelayMs?: (deliveryCount: number) => number;
+  /** Logger for this consumer (default: the bus's). */
+  logger?: Logger;
+}
+
+export interface ConsumerHandle {
+  readonly stream: string;
+  readonly durable: string;
+  /** The consumer as the server sees it (pending, redelivered, ack floor). */
+  info(): Promise<ConsumerInfo>;
+  /** Stops pulling, hands back undelivered buffered messages, waits for running handlers. */
+  stop(): Promise<void>;
+}
+
+const DLQ_STREAM = 'DLQ';
+
+/**
+ * Creates or updates the durable consumer, then runs `handler` for each message until stop()
+ * (or bus.drain()).
+ */
+export async function consume<T>(bus: Bus, options: ConsumeOptions<T>): Promise<ConsumerHandle> {
+  const runner = new ConsumerRunner(bus, options);
+  await runner.prepare();
+  runner.start();
+  return runner;
+}
+
+function defaultRetryDelayMs(deliveryCount: number): number {
+  const base = Math.min(60_000, 1000 * 2 ** Math.max(0, deliveryCount - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+class ConsumerRunner<T> implements ConsumerHandle {
+  readonly stream: string;
+  readonly durable: string;
+  private readonly where: string;
+  private readonly maxDeliver: number;
+  private readonly concurrency: number;
+  private readonly deadLetter: boolean;
+  private readonly logger: Logger;
+  private readonly retryDelayMs: (deliveryCount: number) => number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private messages: ConsumerMessages | undefined;
+  private stopping = false;
+  private loop: Promise<void> = Promise.resolve();
+  private stopped: Promise<void> | undefined;
+  private untrack: () => void = () => undefined;
+  private termWithReason = false;
+  private readonly sleepers = new Set<() => void>();
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly options: ConsumeOptions<T>,
+  ) {
+    // Both become tokens of the dead-letter subject omega.dlq.<stream>.<durable>.
+    this.stream = subjectToken(options.stream, 'consume.stream');
+    this.durable = subjectToken(options.durable, 'consume.durable');
+    this.where = `consumer ${options.durable} on stream ${options.stream}`;
+    this.maxDeliver = positiveInteger(options.maxDeliver ?? 5, 'maxDeliver', this.where);
+    this.concurrency = positiveInteger(options.concurrency ?? 1, 'concurrency', this.where);
+    this.deadLetter = options.deadLetter ?? true;
+    this.logger = (options.logger ?? bus.logger).child({
+      stream: options.stream,
+      consumer: options.durable,
+    });
+    this.retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
+  }
+
+  /** Checks the server, the DLQ stream and makes the consumer's configuration the declared one. */
+  async prepare(): Promise<void> {
+    const version = requireJetStream(this.bus.nc, this.where);
+    this.termWithReason = serverSupports(version, 'termReason');
+    if (this.deadLetter) await this.requireDlqStream();
+    await this.ensureConsumer(version);
+  }
+
+  start(): void {
+    this.untrack = trackDrainable(this.bus, this);
+    this.loop = this.run();
+  }
+
+  info(): Promise<ConsumerInfo> {
+    return this.bus.jsm.consumers.info(this.stream, this.durable);
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      for (const wake of [...this.sleepers]) wake();
+      await this.messages?.close();
+      await this.loop;
+      await Promise.allSettled([...this.inFlight]);
+      this.untrack();
+      this.logger.info(`${this.where}: stopped`);
+    })();
+    return this.stopped;
+  }
+
+  private desiredConfig(): Partial<ConsumerConfig> {
+    const config: Partial<ConsumerConfig> = {
+      durable_name: this.durable,
+      description: `@omega/bus consumer; handler attempts ${this.maxDeliver}, +1 delivery reserved for dead-lettering`,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      replay_policy: ReplayPolicy.Instant,
+      // One more than the handler gets: see the file comment.
+      max_deliver: this.maxDeliver + 1,
+      ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
+      max_ack_pending: this.options.maxAckPending ?? 1000,
+    };
+    if (this.options.filterSubject) config.filter_subject = this.options.filterSubject;
+    return config;
+  }
+
+  private async ensureConsumer(serverVersion: string): Promise<void> {
+    const desired = this.desiredConfig();
+    let current: ConsumerInfo | undefined;
+    try {
+      current = await this.bus.jsm.consumers.info(this.stream, this.durable);
+    } catch (err) {
+      if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) {
+        throw this.wrap(err, 'reading the consumer', notFoundIsStream(err));
+      }
+    }
+    if (!current) {
+      try {
+        await this.bus.jsm.consumers.add(this.stream, desired);
+        this.logger.info(`${this.where}: created`);
+        return;
+      } catch (err) {
+        throw this.wrap(err, 'creating the consumer', notFoundIsStream(err));
+      }
+    }
+    const drifted = consumerDrift(desired, current.config);
+    if (drifted.length === 0) return;
+    if (drifted.includes('deliver_policy') || drifted.includes('ack_policy')) {
+      throw new OmegaError(
+        Code.FailedPrecondition,
+        `${this.where}: exists with ${drifted.filter((f) => f.endsWith('_policy')).join(', ')} ` +
+          `different from the declared one, which cannot change in place; delete the consumer ` +
+          `or choose another durable name`,
+      );
+    }
+    if (drifted.includes('filter_subject')) {
+      requireServerFeature(serverVersion, 'consumerFilterUpdate', this.where);
+    }
+    const update: Record<string, unknown> = {};
+    for (const field of drifted) {
+      update[field] = (desired as Record<string, unknown>)[field] ?? '';
+    }
+    try {
+      await this.bus.jsm.consumers.update(this.stream, this.durable, update);
+      this.logger.info({ fields: drifted }, `${this.where}: updated ${drifted.join(', ')}`);
+    } catch (err) {
+      throw this.wrap(err, `updating ${drifted.join(', ')}`, false);
+    }
+  }
+
+  private async requireDlqStream(): Promise<void> {
+    try {
+      await this.bus.jsm.streams.info(DLQ_STREAM);
+    } catch (err) {
+      if (isApiError(err, JetStreamApiCodes.StreamNotFound)) {
+        throw new OmegaError(
+          Code.FailedPrecondition,
+          `${this.where}: dead-lettering needs the ${DLQ_STREAM} stream; provision it ` +
+            `(provision(bus, { streams: ['${DLQ_STREAM}'] })) or pass deadLetter: false`,
+          { cause: err },
+        );
+      }
+      throw this.wrap(err, `reading stream ${DLQ_STREAM}`, false);
+    }
+  }
+
+  private wrap(err: unknown, doing: string, streamMissing: boolean): OmegaError {
+    if (streamMissing) {
+      return new OmegaError(
+        Code.NotFound,
+        `${this.where}: ${doing}: stream ${this.stream} does not exist; provision it first`,
+        { cause: err },
+      );
+    }
+    return OmegaError.wrap(err, `${this.where}: ${doing}`, Code.FailedPrecondition);
+  }
+
+  private async run(): Promise<void> {
+    for (let failures = 0; !this.stopping;) {
+      try {
+        const consumer = await this.bus.js.consumers.get(this.stream, this.durable);
+        const messages = await consumer.consume({ max_messages: this.options.batchSize ?? 100 });
+        this.messages = messages;
+        if (this.stopping) await messages.close();
+        void this.watchNotifications(messages);
+        for await (const msg of messages) {
+          failures = 0;
+          if (this.stopping) {
+            // Pulled but not started: hand it back now rather than after ackWait.
+            msg.nak();
+            continue;
+          }
+          await this.dispatch(msg);
+        }
+        const reason = await messages.closed();
+        if (this.stopping) break;
+        failures++;
+        this.logger.warn(
+          { err: reason },
+          `${this.where}: message stream ended (${reason ? errorMessage(reason) : 'closed'}); resuming`,
+        );
+      } catch (err) {
+        if (this.stopping) break;
+        failures++;
+        this.logger.error({ err }, `${this.where}: cannot pull messages: ${errorMessage(err)}`);
+      }
+      await this.pause(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+    }
+  }
+
+  private async watchNotifications(messages: ConsumerMessages): Promise<void> {
+    for await (const note of messages.status()) {
+      switch (note.type) {
+        case 'consumer_deleted':
+        case 'consumer_not_found':
+        case 'stream_not_found':
+          this.logger.error(
+            { notification: note },
+            `${this.where}: ${note.type.replaceAll('_', ' ')}`,
+          );
+          break;
+        case 'heartbeats_missed':
+          this.logger.debug({ count: note.count }, `${this.where}: heartbeats missed`);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** Runs the message now (concurrency 1) or once a handler slot is free. */
+  private async dispatch(msg: JsMsg): Promise<void> {
+    if (this.concurrency === 1) {
+      await this.process(msg);
+      return;
+    }
+    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+    const running = this.process(msg).finally(() => this.inFlight.delete(running));
+    this.inFlight.add(running);
+  }
+
+  private async process(msg: JsMsg): Promise<void> {
+    const deliveryCount = msg.info.deliveryCount;
+    if (deliveryCount > this.maxDeliver) {
+      await this.toDeadLetter(msg, {
+        reason: 'max-deliver',
+        error: `not acked after ${this.maxDeliver} handler attempts (the last ended without an outcome within ackWait)`,
+      });
+      return;
+    }
+    const type = this.options.type;
+    const named = msg.headers?.get(OMEGA_TYPE_HEADER);
+    if (named && named !== type.$type) {
+      await this.toDeadLetter(msg, {
+        reason: 'type-mismatch',
+        error: `${OMEGA_TYPE_HEADER} is ${named} but ${this.where} expects ${type.$type}`,
+      });
+      return;
+    }
+    let message: T;
+    try {
+      message = type.decode(msg.data);
+    } catch (err) {
+      const error = `cannot decode ${msg.data.length} bytes as ${type.$type}: ${errorMessage(err)}`;
+      const offset = errorOffset(errorMessage(err));
+      await this.toDeadLetter(msg, {
+        reason: 'decode',
+        error,
+        ...(offset !== undefined ? { errorOffset: offset } : {}),
+      });
+      return;
+    }
+
+    let outcome: Outcome;
+    let failure: unknown;
+    try {
+      outcome = await this.options.handler(message, new Delivery(msg, deliveryCount));
+    } catch (err) {
+      failure = err;
+      outcome = { kind: 'nak', delayMs: this.retryDelayMs(deliveryCount) };
+      this.logger.warn(
+        { err, seq: msg.seq, subject: msg.subject, deliveryCount },
+        `${this.where}: handler failed on seq ${msg.seq} (attempt ${deliveryCount} of ${this.maxDeliver}): ${errorMessage(err)}`,
+      );
+    }
+
+    switch (outcome.kind) {
+      case 'ack':
+        msg.ack();
+        return;
+      case 'nak':
+        if (deliveryCount >= this.maxDeliver) {
+          await this.toDeadLetter(msg, {
+            reason: 'max-deliver',
+            error: failure
+              ? `handler failed ${this.maxDeliver} times; last: ${errorMessage(failure)}`
+              : `handler asked for redelivery ${this.maxDeliver} times`,
+          });
+          return;
+        }
+        msg.nak(outcome.delayMs);
+        return;
+      case 'term':
+        this.logger.warn(
+          { seq: msg.seq, subject: msg.subject, reason: outcome.reason },
+          `${this.where}: handler terminated seq ${msg.seq}: ${outcome.reason}`,
+        );
+        this.terminate(msg, outcome.reason);
+        return;
+    }
+  }
+
+  /**
+   * Publishes the dead letter, then terms the original. If the DLQ cannot take it, keeps the
+   * message in progress and retries for a while, then naks it: it stays in its stream.
+   */
+  private async toDeadLetter(msg: JsMsg, letter: DeadLetter): Promise<void> {
+    const source = {
+      stream: this.stream,
+      consumer: this.durable,
+      expectedType: this.options.type.$type,
+    };
+    const fields = {
+      seq: msg.seq,
+      subject: msg.subject,
+      reason: letter.reason,
+      error: letter.error,
+    };
+    if (!this.deadLetter) {
+      this.logger.error(
+        fields,
+        `${this.where}: dropping seq ${msg.seq} (${letter.reason}): ${letter.error}`,
+      );
+      this.terminate(msg, `${letter.reason}: ${letter.error}`);
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await publishDeadLetter(this.bus, msg, source, letter);
+        this.logger.warn(
+          fields,
+          `${this.where}: seq ${msg.seq} on ${msg.subject} dead-lettered (${letter.reason}): ${letter.error}`,
+        );
+        this.terminate(msg, `dead-lettered: ${letter.reason}`);
+        return;
+      } catch (err) {
+        if (attempt >= 5 || this.stopping) {
+          this.logger.error(
+            { ...fields, err },
+            `${this.where}: cannot dead-letter seq ${msg.seq}: ${errorMessage(err)}; it stays in ${this.stream}`,
+          );
+          msg.nak(this.retryDelayMs(attempt));
+          return;
+        }
+        msg.working();
+        await this.pause(200 * 2 ** attempt);
+      }
+    }
+  }
+
+  private terminate(msg: JsMsg, reason: string): void {
+    if (this.termWithReason) msg.term(reason);
+    else msg.term();
+  }
+
+  /** Sleeps, but wakes at once when stop() is called. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+}
+
+/** The handler's view of one delivery; headers and trace context are built on first use. */
+class Delivery implements DeliveryContext {
+  private hdrs: MsgHdrs | undefined;
+  private trace: TraceContext | undefined;
+
+  constructor(
+    private readonly msg: JsMsg,
+    readonly deliveryCount: number,
+  ) {}
+
+  get subject(): string {
+    return this.msg.subject;
+  }
+  get seq(): number {
+    return this.msg.seq;
+  }
+  get headers(): MsgHdrs {
+    return (this.hdrs ??= this.msg.headers ?? createHeaders());
+  }
+  get traceContext(): TraceContext {
+    return (this.trace ??= extractTraceContext(headersCarrier(this.headers)));
+  }
+}
+
+/** The declared consumer fields whose server value differs. */
+export function consumerDrift(desired: Partial<ConsumerConfig>, server: ConsumerConfig): string[] {
+  const drifted: string[] = [];
+  for (const [field, want] of Object.entries(desired)) {
+    if (field === 'durable_name' || field === 'filter_subject' || want === undefined) continue;
+    if (want !== (server as unknown as Record<string, unknown>)[field]) drifted.push(field);
+  }
+  // No filter is '' or absent; newer servers may report a single filter in filter_subjects.
+  const serverFilter = server.filter_subject || server.filter_subjects?.[0] || '';
+  if ((desired.filter_subject ?? '') !== serverFilter) drifted.push('filter_subject');
+  return drifted;
+}
+
+function isApiError(err: unknown, code: number): boolean {
+  return err instanceof JetStreamApiError && err.code === code;
+}
+
+function notFoundIsStream(err: unknown): boolean {
+  return isApiError(err, JetStreamApiCodes.StreamNotFound);
+}
+
+function positiveInteger(value: number, name: string, where: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `${where}: ${name} must be a positive integer, got ${value}`,
+    );
+  }
+  return value;
+}

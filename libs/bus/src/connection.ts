@@ -156,7 +156,14 @@ class NatsBus implements Bus {
     this.draining ??= (async () => {
       const items = [...(drainables.get(this) ?? [])];
       await Promise.allSettled(items.map((item) => item.stop()));
-      if (!this.nc.isClosed() && !this.nc.isDraining()) await this.nc.drain();
+      if (this.nc.isClosed() || this.nc.isDraining()) return;
+      try {
+        await this.nc.drain();
+      } catch (err) {
+        // Draining needs the server (to flush); when it is gone, closing is all that is left.
+        this.logger.warn({ err }, `nats: drain failed (${errorMessage(err)}); closing`);
+        await this.nc.close();
+      }
     })();
     return this.draining;
   }

@@ -28,6 +28,7 @@ import { errorOffset, publishDeadLetter, type DeadLetter } from './dead-letter';
 import { OMEGA_TYPE_HEADER, headersCarrier, type MessageType } from './message-type';
 import { requireJetStream, requireServerFeature, serverSupports } from './server-features';
 import { subjectToken } from './subjects';
+import { findWireFormatProblem } from './wire-format';
 
 /** What a handler decided about a message. */
 export type Outcome =
@@ -348,8 +349,12 @@ class ConsumerRunner<T> implements ConsumerHandle {
     try {
       message = type.decode(msg.data);
     } catch (err) {
-      const error = `cannot decode ${msg.data.length} bytes as ${type.$type}: ${errorMessage(err)}`;
-      const offset = errorOffset(errorMessage(err));
+      // The generated decoders do not say where; a walk over the wire format usually can.
+      const wire = findWireFormatProblem(msg.data);
+      const offset = errorOffset(errorMessage(err)) ?? wire?.offset;
+      const error =
+        `cannot decode ${msg.data.length} bytes as ${type.$type}: ${errorMessage(err)}` +
+        (wire ? ` (at byte ${wire.offset}: ${wire.problem})` : '');
       await this.toDeadLetter(msg, {
         reason: 'decode',
         error,

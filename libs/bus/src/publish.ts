@@ -6,8 +6,8 @@ import {
   type JetStreamPublishOptions,
   type PubAck,
 } from '@nats-io/jetstream';
-import { headers as createHeaders, type MsgHdrs } from '@nats-io/transport-node';
-import { Code, OmegaError, errorMessage, injectTraceContext } from '@omega/runtime';
+import { RequestError, headers as createHeaders, type MsgHdrs } from '@nats-io/transport-node';
+import { Code, OmegaError, injectTraceContext } from '@omega/runtime';
 import type { Bus } from './connection';
 import { OMEGA_TYPE_HEADER, headersCarrier, type MessageType } from './message-type';
 
@@ -102,7 +102,8 @@ function publishError(
       cause: err,
     });
   }
-  if (cause?.name === 'NoRespondersError' || /no responders/i.test(errorMessage(err))) {
+  // JetStream's "no responders" answer: nothing listens on the subject, i.e. no stream has it.
+  if (cause instanceof RequestError && cause.isNoResponders()) {
     return new OmegaError(
       Code.NotFound,
       `${what}: no stream captures this subject (is it provisioned, is JetStream up?)`,

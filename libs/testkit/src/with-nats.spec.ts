@@ -17,4 +17,15 @@ describe('withNats', () => {
   it('is the same server across tests of the file', () => {
     expect(nats.url).toBe(nats.server.url);
   });
+
+  const order: string[] = [];
+  beforeAll(() => {
+    nats.beforeStop(() => void order.push(`first, server running: ${nats.server.running}`));
+    nats.beforeStop(() => void order.push(`second, server running: ${nats.server.running}`));
+  });
+  afterAll(() => {
+    // Runs after withNats's own afterAll: the hooks ran last-registered first, before the stop.
+    expect(order).toEqual(['second, server running: true', 'first, server running: true']);
+    expect(nats.server.running).toBe(false);
+  });
 });

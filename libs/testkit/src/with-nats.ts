@@ -8,13 +8,22 @@ type Hook = (fn: () => Promise<void>, timeoutMs?: number) => void;
 export interface NatsFixture {
   readonly server: NatsServer;
   readonly url: string;
+  /**
+   * Runs `fn` in afterAll before the server stops (last registered first), e.g. to drain a
+   * connection; jest runs afterAll hooks in declaration order, so the file's own would run late.
+   */
+  beforeStop(fn: () => Promise<void> | void): void;
 }
 
 /**
  * Registers beforeAll/afterAll hooks that start and stop a nats-server for the calling test file:
  *
  *     const nats = withNats();
- *     it('publishes', async () => { const nc = await connect({ servers: nats.url }); ... });
+ *     let nc: NatsConnection;
+ *     beforeAll(async () => {
+ *       nc = await connect({ servers: nats.url });
+ *       nats.beforeStop(() => nc.drain());
+ *     });
  *
  * Call it at the top level of a test file (or a describe block), where jest's hooks exist.
  */
@@ -27,11 +36,16 @@ export function withNats(options: NatsServerOptions = {}, startTimeoutMs = 30_00
     );
   }
   let started: NatsServer | undefined;
+  const beforeStop: Array<() => Promise<void> | void> = [];
   hooks.beforeAll(async () => {
     started = await startNatsServer(options);
   }, startTimeoutMs);
   hooks.afterAll(async () => {
-    await started?.stop();
+    try {
+      for (const fn of beforeStop.splice(0).reverse()) await fn();
+    } finally {
+      await started?.stop();
+    }
   }, startTimeoutMs);
   const current = (): NatsServer => {
     if (!started) {
@@ -48,6 +62,9 @@ export function withNats(options: NatsServerOptions = {}, startTimeoutMs = 30_00
     },
     get url() {
       return current().url;
+    },
+    beforeStop(fn) {
+      beforeStop.push(fn);
     },
   };
 }

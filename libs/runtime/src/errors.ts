@@ -46,5 +46,10 @@ export class OmegaError extends Error {
 
 /** The message of any thrown value, for logs and wrapped errors. */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  // Errors from another realm (vm contexts, jest) fail instanceof but still carry a message.
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') {
+    return (err as { message: string }).message;
+  }
+  return String(err);
 }

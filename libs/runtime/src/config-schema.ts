@@ -28,7 +28,15 @@ function defOf(schema: z.ZodType): SchemaDef {
   return (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
 }
 
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+const WRAPPERS = new Set([
+  'optional',
+  'nullable',
+  'default',
+  'prefault',
+  'readonly',
+  'catch',
+  'nonoptional',
+]);
 
 /** Strips wrappers that do not change what a value must look like (optional, default, …). */
 export function unwrapSchema(schema: z.ZodType): z.ZodType {
@@ -128,7 +136,9 @@ export function coerceEnvValue(schema: z.ZodType, text: string): unknown {
         .split(',')
         .map((item) => item.trim())
         .filter((item) => item.length > 0);
-      return def.element ? items.map((item) => coerceEnvValue(def.element as z.ZodType, item)) : items;
+      return def.element
+        ? items.map((item) => coerceEnvValue(def.element as z.ZodType, item))
+        : items;
     }
     case 'object':
     case 'record':

@@ -49,7 +49,15 @@ describe('loadConfig', () => {
   it('lets the file override the defaults and the environment override the file', () => {
     const file = yamlFile(
       'precedence.yaml',
-      ['grpc:', '  port: 1000', '  host: 127.0.0.1', 'log:', '  level: debug', 'nats:', '  servers: [nats://file:4222]'].join('\n'),
+      [
+        'grpc:',
+        '  port: 1000',
+        '  host: 127.0.0.1',
+        'log:',
+        '  level: debug',
+        'nats:',
+        '  servers: [nats://file:4222]',
+      ].join('\n'),
     );
     const config = loadConfig(baseConfigSchema, {
       env: { OMEGA_GRPC_PORT: '2000', OMEGA_NATS_SERVERS: 'nats://a:4222, nats://b:4222' },
@@ -66,10 +74,16 @@ describe('loadConfig', () => {
     const fromEnv = yamlFile('from-env.yaml', 'shutdown:\n  deadlineMs: 1111\n');
     const fromArgv = yamlFile('from-argv.yaml', 'shutdown:\n  deadlineMs: 2222\n');
     const env = { OMEGA_CONFIG_FILE: fromEnv };
-    expect(loadConfig(baseConfigSchema, { env, argv: [], defaults: serviceDefaults }).shutdown.deadlineMs).toBe(1111);
     expect(
-      loadConfig(baseConfigSchema, { env, argv: [`--config=${fromArgv}`], defaults: serviceDefaults }).shutdown
+      loadConfig(baseConfigSchema, { env, argv: [], defaults: serviceDefaults }).shutdown
         .deadlineMs,
+    ).toBe(1111);
+    expect(
+      loadConfig(baseConfigSchema, {
+        env,
+        argv: [`--config=${fromArgv}`],
+        defaults: serviceDefaults,
+      }).shutdown.deadlineMs,
     ).toBe(2222);
   });
 
@@ -114,38 +128,83 @@ describe('loadConfig', () => {
   describe('refuses', () => {
     it('an unknown key in the file, naming it, the file, and the likely intended key', () => {
       const file = yamlFile('unknown.yaml', 'grcp:\n  port: 1\ngrpc:\n  prot: 2\n');
-      expect(configErrorLines(() => loadConfig(baseConfigSchema, { env: {}, argv: ['--config', file], defaults: serviceDefaults })).sort()).toEqual([
+      expect(
+        configErrorLines(() =>
+          loadConfig(baseConfigSchema, {
+            env: {},
+            argv: ['--config', file],
+            defaults: serviceDefaults,
+          }),
+        ).sort(),
+      ).toEqual([
         `config: grcp: unknown key (file ${file}); did you mean grpc?`,
         `config: grpc.prot: unknown key (file ${file}); did you mean port?`,
       ]);
     });
 
     it('an unknown key even in a section declared with z.object, which would drop it silently', () => {
-      const schema = baseConfigSchema.extend({ audit: z.object({ depth: z.int().default(1) }).prefault({}) });
+      const schema = baseConfigSchema.extend({
+        audit: z.object({ depth: z.int().default(1) }).prefault({}),
+      });
       const file = yamlFile('loose.yaml', 'audit:\n  dpeth: 3\n');
-      expect(configErrorLines(() => loadConfig(schema, { env: {}, argv: ['--config', file], defaults: serviceDefaults }))).toEqual([
-        `config: audit.dpeth: unknown key (file ${file}); did you mean depth?`,
-      ]);
+      expect(
+        configErrorLines(() =>
+          loadConfig(schema, { env: {}, argv: ['--config', file], defaults: serviceDefaults }),
+        ),
+      ).toEqual([`config: audit.dpeth: unknown key (file ${file}); did you mean depth?`]);
     });
 
     it('an OMEGA_ variable that maps to no key', () => {
-      expect(configErrorLines(() => loadConfig(baseConfigSchema, { env: { OMEGA_GRPC_PROT: '1' }, argv: [], defaults: serviceDefaults }))).toEqual([
+      expect(
+        configErrorLines(() =>
+          loadConfig(baseConfigSchema, {
+            env: { OMEGA_GRPC_PROT: '1' },
+            argv: [],
+            defaults: serviceDefaults,
+          }),
+        ),
+      ).toEqual([
         'config: OMEGA_GRPC_PROT: unknown variable, no config key maps to it (env); did you mean OMEGA_GRPC_PORT?',
       ]);
     });
 
     it('a mistyped value from the environment, with what it got and where from', () => {
-      expect(configErrorLines(() => loadConfig(baseConfigSchema, { env: { OMEGA_GRPC_PORT: 'abc' }, argv: [], defaults: serviceDefaults }))).toEqual([
-        'config: grpc.port: expected integer, got "abc" (env OMEGA_GRPC_PORT)',
-      ]);
+      expect(
+        configErrorLines(() =>
+          loadConfig(baseConfigSchema, {
+            env: { OMEGA_GRPC_PORT: 'abc' },
+            argv: [],
+            defaults: serviceDefaults,
+          }),
+        ),
+      ).toEqual(['config: grpc.port: expected integer, got "abc" (env OMEGA_GRPC_PORT)']);
     });
 
     it('mistyped and out-of-range values from the file, every one of them at once', () => {
       const file = yamlFile(
         'mistyped.yaml',
-        ['log:', '  level: loud', 'grpc:', '  port: 1.5', 'http:', '  port: 70000', 'otel:', '  endpoint: collector', 'nats:', '  servers: nats://x'].join('\n'),
+        [
+          'log:',
+          '  level: loud',
+          'grpc:',
+          '  port: 1.5',
+          'http:',
+          '  port: 70000',
+          'otel:',
+          '  endpoint: collector',
+          'nats:',
+          '  servers: nats://x',
+        ].join('\n'),
       );
-      expect(configErrorLines(() => loadConfig(baseConfigSchema, { env: {}, argv: ['--config', file], defaults: serviceDefaults })).sort()).toEqual(
+      expect(
+        configErrorLines(() =>
+          loadConfig(baseConfigSchema, {
+            env: {},
+            argv: ['--config', file],
+            defaults: serviceDefaults,
+          }),
+        ).sort(),
+      ).toEqual(
         [
           `config: grpc.port: expected integer, got 1.5 (file ${file})`,
           `config: http.port: expected integer at most 65535, got 70000 (file ${file})`,
@@ -157,7 +216,15 @@ describe('loadConfig', () => {
     });
 
     it('a missing required setting, saying where it can be set', () => {
-      expect(configErrorLines(() => loadConfig(baseConfigSchema, { env: {}, argv: [], defaults: { service: { name: 'trust' } } }))).toEqual([
+      expect(
+        configErrorLines(() =>
+          loadConfig(baseConfigSchema, {
+            env: {},
+            argv: [],
+            defaults: { service: { name: 'trust' } },
+          }),
+        ),
+      ).toEqual([
         'config: grpc.port: required, expected integer (set grpc.port in the config file or OMEGA_GRPC_PORT)',
         'config: http.port: required, expected integer (set http.port in the config file or OMEGA_HTTP_PORT)',
       ]);
@@ -165,27 +232,47 @@ describe('loadConfig', () => {
 
     it('a YAML syntax error, with file, line and column', () => {
       const file = yamlFile('broken.yaml', 'grpc:\n  port: 1\nlog: level: debug\n');
-      expect(configErrorLines(() => loadConfig(baseConfigSchema, { env: {}, argv: ['--config', file], defaults: serviceDefaults }))).toEqual([
+      expect(
+        configErrorLines(() =>
+          loadConfig(baseConfigSchema, {
+            env: {},
+            argv: ['--config', file],
+            defaults: serviceDefaults,
+          }),
+        ),
+      ).toEqual([
         `config: file ${file}: line 3, column 6: Nested mappings are not allowed in compact mappings`,
       ]);
     });
 
     it('a file that is not a mapping, and a file that cannot be read', () => {
       const list = yamlFile('list.yaml', '- 1\n- 2\n');
-      expect(configErrorLines(() => loadConfig(baseConfigSchema, { env: {}, argv: ['--config', list], defaults: serviceDefaults }))).toEqual([
-        `config: file ${list}: expected a mapping at the top level, got a list`,
-      ]);
+      expect(
+        configErrorLines(() =>
+          loadConfig(baseConfigSchema, {
+            env: {},
+            argv: ['--config', list],
+            defaults: serviceDefaults,
+          }),
+        ),
+      ).toEqual([`config: file ${list}: expected a mapping at the top level, got a list`]);
       const missing = join(dir, 'missing.yaml');
       const [line] = configErrorLines(() =>
-        loadConfig(baseConfigSchema, { env: { OMEGA_CONFIG_FILE: missing }, argv: [], defaults: serviceDefaults }),
+        loadConfig(baseConfigSchema, {
+          env: { OMEGA_CONFIG_FILE: missing },
+          argv: [],
+          defaults: serviceDefaults,
+        }),
       );
       expect(line).toMatch(new RegExp(`^config: file ${missing}: cannot read it: ENOENT`));
     });
 
     it('--config without a path', () => {
-      expect(configErrorLines(() => loadConfig(baseConfigSchema, { env: {}, argv: ['--config'], defaults: serviceDefaults }))).toEqual([
-        'config: --config needs a file path',
-      ]);
+      expect(
+        configErrorLines(() =>
+          loadConfig(baseConfigSchema, { env: {}, argv: ['--config'], defaults: serviceDefaults }),
+        ),
+      ).toEqual(['config: --config needs a file path']);
     });
   });
 });

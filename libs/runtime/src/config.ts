@@ -63,7 +63,10 @@ export interface LoadConfigOptions {
  * its path (grpc.port → OMEGA_GRPC_PORT; lists are comma-separated or JSON). Throws one
  * InvalidArgument OmegaError naming every unknown key, unknown variable and mistyped value.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, opts: LoadConfigOptions = {}): z.output<S> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  opts: LoadConfigOptions = {},
+): z.output<S> {
   const env = opts.env ?? process.env;
   const argv = opts.argv ?? process.argv.slice(2);
   const layers = new LayeredConfig();
@@ -81,7 +84,8 @@ export function loadConfig<S extends z.ZodType>(schema: S, opts: LoadConfigOptio
   const leaves = configLeaves(schema);
   for (const name of Object.keys(env).sort()) {
     const text = env[name];
-    if (!name.startsWith('OMEGA_') || text === undefined || NON_CONFIG_ENV_VARS.includes(name)) continue;
+    if (!name.startsWith('OMEGA_') || text === undefined || NON_CONFIG_ENV_VARS.includes(name))
+      continue;
     const leaf = leaves.get(name);
     if (!leaf) {
       const guess = closest(name, [...leaves.keys()]);
@@ -130,9 +134,13 @@ function readYamlFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new OmegaError(Code.InvalidArgument, `config: file ${file}: cannot read it: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `config: file ${file}: cannot read it: ${errorMessage(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
@@ -162,7 +170,11 @@ class LayeredConfig {
   private readonly origins = new Map<string, string>();
 
   merge(layer: Record<string, unknown>, origin: string): void {
-    const visit = (target: Record<string, unknown>, source: Record<string, unknown>, path: string[]) => {
+    const visit = (
+      target: Record<string, unknown>,
+      source: Record<string, unknown>,
+      path: string[],
+    ) => {
       for (const [key, value] of Object.entries(source)) {
         const childPath = [...path, key];
         this.record(childPath, origin);
@@ -261,11 +273,16 @@ function findUnknownKeys(
     }
   } else if (Array.isArray(value)) {
     const element = schemaAt(schema, [0]);
-    if (element) value.forEach((item, i) => findUnknownKeys(element, item, [...path, i], layers, problems));
+    if (element)
+      value.forEach((item, i) => findUnknownKeys(element, item, [...path, i], layers, problems));
   }
 }
 
-function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, layers: LayeredConfig): string | undefined {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  schema: z.ZodType,
+  layers: LayeredConfig,
+): string | undefined {
   if (issue.code === 'unrecognized_keys') return undefined; // reported by findUnknownKeys
   const path = issue.path;
   const where = displayPath(path);
@@ -287,10 +304,20 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, layers: Layer
       expected = target ? typeName : issue.expected;
       break;
     case 'too_big':
-      expected = boundText(typeName, issue.origin, issue.inclusive ? 'at most' : 'under', issue.maximum);
+      expected = boundText(
+        typeName,
+        issue.origin,
+        issue.inclusive ? 'at most' : 'under',
+        issue.maximum,
+      );
       break;
     case 'too_small':
-      expected = boundText(typeName, issue.origin, issue.inclusive ? 'at least' : 'over', issue.minimum);
+      expected = boundText(
+        typeName,
+        issue.origin,
+        issue.inclusive ? 'at least' : 'over',
+        issue.minimum,
+      );
       break;
     case 'invalid_value':
       expected = `one of ${issue.values.map((v) => JSON.stringify(v)).join('|')}`;
@@ -307,7 +334,12 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, layers: Layer
   return `${where}: expected ${expected}, got ${show(value)}${origin ? ` (${origin})` : ''}`;
 }
 
-function boundText(typeName: string, origin: string, relation: string, bound: number | bigint): string {
+function boundText(
+  typeName: string,
+  origin: string,
+  relation: string,
+  bound: number | bigint,
+): string {
   const limit = String(bound);
   if (origin === 'array' || origin === 'set') return `${typeName} with ${relation} ${limit} items`;
   if (origin === 'string') return `${typeName} of ${relation} ${limit} characters`;
@@ -318,7 +350,9 @@ function boundText(typeName: string, origin: string, relation: string, bound: nu
 function displayPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
   return path
-    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`))
+    .map((segment, i) =>
+      typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`,
+    )
     .join('');
 }
 
@@ -351,7 +385,9 @@ function editDistance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(substitution, (previous[j] as number) + 1, (current[j - 1] as number) + 1));
+      current.push(
+        Math.min(substitution, (previous[j] as number) + 1, (current[j - 1] as number) + 1),
+      );
     }
     previous = current;
   }

@@ -48,7 +48,11 @@ export class OmegaError extends Error {
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   // Errors from another realm (vm contexts, jest) fail instanceof but still carry a message.
-  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') {
+  if (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { message?: unknown }).message === 'string'
+  ) {
     return (err as { message: string }).message;
   }
   return String(err);

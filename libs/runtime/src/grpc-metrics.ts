@@ -5,7 +5,10 @@ import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** A server interceptor recording into `registry` under `prefix` (e.g. 'omega_trust_'). */
-export function grpcServerMetricsInterceptor(registry: Registry, prefix: string): grpc.ServerInterceptor {
+export function grpcServerMetricsInterceptor(
+  registry: Registry,
+  prefix: string,
+): grpc.ServerInterceptor {
   const handled = new Counter({
     name: `${prefix}grpc_server_handled_total`,
     help: 'gRPC calls answered, by method path and status code',

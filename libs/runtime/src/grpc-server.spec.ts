@@ -10,7 +10,10 @@ describe('unimplementedService', () => {
   beforeAll(async () => {
     server.addService(echoDefinition, unimplementedService(echoDefinition));
     const port = await bindGrpcServer(server, '127.0.0.1', 0);
-    client = new EchoClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as typeof client;
+    client = new EchoClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    ) as typeof client;
   });
   afterAll(() => {
     client.close();
@@ -26,7 +29,9 @@ describe('unimplementedService', () => {
 
   it('answers client-streaming, server-streaming and bidi calls the same way', async () => {
     const collect = await new Promise<grpc.ServiceError | null>((resolve) => {
-      const call = client['collect']?.((err: grpc.ServiceError | null) => resolve(err)) as grpc.ClientWritableStream<unknown>;
+      const call = client['collect']?.((err: grpc.ServiceError | null) =>
+        resolve(err),
+      ) as grpc.ClientWritableStream<unknown>;
       call.write({ n: 1 });
       call.end();
     });

@@ -7,7 +7,9 @@ import { Code, OmegaError } from './errors';
  * An implementation in which every method, unary or streaming, answers UNIMPLEMENTED with
  * "<method path> is not built yet", so a service can be served before its logic exists.
  */
-export function unimplementedService(definition: grpc.ServiceDefinition): grpc.UntypedServiceImplementation {
+export function unimplementedService(
+  definition: grpc.ServiceDefinition,
+): grpc.UntypedServiceImplementation {
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
     const status = { code: grpc.status.UNIMPLEMENTED, details: `${method.path} is not built yet` };
@@ -27,7 +29,10 @@ export function grpcServiceName(definition: grpc.ServiceDefinition): string {
   const first = Object.values(definition)[0];
   const match = first ? /^\/([^/]+)\//.exec(first.path) : null;
   if (!match?.[1]) {
-    throw new OmegaError(Code.InvalidArgument, 'grpc: the service definition has no method with a /package.Service/Method path');
+    throw new OmegaError(
+      Code.InvalidArgument,
+      'grpc: the service definition has no method with a /package.Service/Method path',
+    );
   }
   return match[1];
 }
@@ -43,7 +48,11 @@ export function bindGrpcServer(
   return new Promise((resolve, reject) => {
     server.bindAsync(address, credentials, (err, boundPort) => {
       if (err) {
-        reject(new OmegaError(Code.Unavailable, `grpc: cannot listen on ${address}: ${err.message}`, { cause: err }));
+        reject(
+          new OmegaError(Code.Unavailable, `grpc: cannot listen on ${address}: ${err.message}`, {
+            cause: err,
+          }),
+        );
       } else {
         resolve(boundPort);
       }
@@ -55,7 +64,9 @@ export function bindGrpcServer(
  * The status a handler answers with for a thrown value: an OmegaError keeps its code and message;
  * anything else is INTERNAL without its message, which may hold details not meant for callers.
  */
-export function toGrpcError(err: unknown): Partial<grpc.StatusObject> & { code: grpc.status; details: string } {
+export function toGrpcError(
+  err: unknown,
+): Partial<grpc.StatusObject> & { code: grpc.status; details: string } {
   if (err instanceof OmegaError) return { code: err.grpcStatus, details: err.message };
   return { code: grpc.status.INTERNAL, details: 'internal error' };
 }

@@ -108,7 +108,10 @@ function rpcAttributes(path: string): Attributes {
 function endSpan(span: Span, code: grpc.status, details: string | undefined): void {
   span.setAttribute('rpc.grpc.status_code', code);
   if (code !== grpc.status.OK) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: `${grpc.status[code]}: ${details ?? ''}` });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: `${grpc.status[code]}: ${details ?? ''}`,
+    });
   }
   span.end();
 }

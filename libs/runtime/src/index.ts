@@ -18,7 +18,11 @@ export { unimplementedService, grpcServiceName, bindGrpcServer, toGrpcError } fr
 export { GrpcHealth, grpcHealthDefinition, type HealthStatus } from './grpc-health';
 export { grpcServerMetricsInterceptor } from './grpc-metrics';
 export { startTracing, TRACER_NAME, type Tracing, type TracingOptions } from './tracing';
-export { grpcClientTracingInterceptor, grpcServerTracingInterceptor, metadataCarrier } from './grpc-tracing';
+export {
+  grpcClientTracingInterceptor,
+  grpcServerTracingInterceptor,
+  metadataCarrier,
+} from './grpc-tracing';
 export {
   GracefulShutdown,
   type DrainHook,
@@ -26,4 +30,9 @@ export {
   type ShutdownOutcome,
   type ShutdownStep,
 } from './shutdown';
-export { startService, type Service, type ServiceDefaults, type StartServiceOptions } from './service';
+export {
+  startService,
+  type Service,
+  type ServiceDefaults,
+  type StartServiceOptions,
+} from './service';

@@ -31,9 +31,13 @@ export class MetricsServer {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) =>
         reject(
-          new OmegaError(Code.Unavailable, `http: cannot listen on ${host}:${port}: ${err.message}`, {
-            cause: err,
-          }),
+          new OmegaError(
+            Code.Unavailable,
+            `http: cannot listen on ${host}:${port}: ${err.message}`,
+            {
+              cause: err,
+            },
+          ),
         );
       this.server.once('error', onError);
       this.server.listen(port, host, () => {

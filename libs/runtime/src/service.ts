@@ -122,19 +122,28 @@ class OmegaService<C> implements Service<C> {
     this.tracer = tracing.tracer;
 
     this.grpcServer = new grpc.Server({
-      interceptors: [grpcServerMetricsInterceptor(this.metrics, prefix), grpcServerTracingInterceptor],
+      interceptors: [
+        grpcServerMetricsInterceptor(this.metrics, prefix),
+        grpcServerTracingInterceptor,
+      ],
     });
     this.health.addToServer(this.grpcServer);
     this.health.setServing(this.readiness.isReady());
     this.readiness.onChange((ready) => this.health.setServing(ready));
-    this.httpServer = new MetricsServer({ registry: this.metrics, readiness: this.readiness, logger: this.logger });
+    this.httpServer = new MetricsServer({
+      registry: this.metrics,
+      readiness: this.readiness,
+      logger: this.logger,
+    });
 
     this.lifecycle = new GracefulShutdown({
       deadlineMs: this.settings.shutdown.deadlineMs,
       logger: this.logger,
       beforeStop: (reason) => {
         this.setReady('shutdown', false, `draining: ${reason}`);
-        this.drainController.abort(new OmegaError(Code.Unavailable, `${this.name} is shutting down: ${reason}`));
+        this.drainController.abort(
+          new OmegaError(Code.Unavailable, `${this.name} is shutting down: ${reason}`),
+        );
       },
       stopAccepting: [{ name: 'grpc server', run: () => this.stopGrpc() }],
       closeLast: [
@@ -172,9 +181,13 @@ class OmegaService<C> implements Service<C> {
     try {
       this.grpcServer.addService(definition, implementation);
     } catch (err) {
-      throw new OmegaError(Code.AlreadyExists, `grpc: cannot add ${serviceName}: ${errorMessage(err)}`, {
-        cause: err,
-      });
+      throw new OmegaError(
+        Code.AlreadyExists,
+        `grpc: cannot add ${serviceName}: ${errorMessage(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
     this.health.track(serviceName);
     this.logger.debug({ grpcService: serviceName }, 'grpc service added');
@@ -185,7 +198,12 @@ class OmegaService<C> implements Service<C> {
     this.readiness.set(component, ready, detail);
     if (before?.ready !== ready || before.detail !== detail) {
       this.logger.info(
-        { component, ready, ...(detail === undefined ? {} : { detail }), serviceReady: this.readiness.isReady() },
+        {
+          component,
+          ready,
+          ...(detail === undefined ? {} : { detail }),
+          serviceReady: this.readiness.isReady(),
+        },
         `${component} ${ready ? 'ready' : 'not ready'}${detail === undefined ? '' : `: ${detail}`}`,
       );
     }
@@ -197,7 +215,9 @@ class OmegaService<C> implements Service<C> {
 
   listen(): Promise<{ grpcPort: number; httpPort: number }> {
     if (this.lifecycle.started) {
-      return Promise.reject(new OmegaError(Code.FailedPrecondition, `${this.name}: cannot listen after shutdown`));
+      return Promise.reject(
+        new OmegaError(Code.FailedPrecondition, `${this.name}: cannot listen after shutdown`),
+      );
     }
     this.listening ??= this.bind();
     return this.listening;
@@ -220,12 +240,20 @@ class OmegaService<C> implements Service<C> {
         .filter((result) => result.status === 'rejected')
         .map((result) => errorMessage(result.reason));
       throw new OmegaError(Code.Unavailable, `${this.name}: ${reasons.join('; ')}`, {
-        cause: grpcBound.status === 'rejected' ? grpcBound.reason : (httpBound as PromiseRejectedResult).reason,
+        cause:
+          grpcBound.status === 'rejected'
+            ? grpcBound.reason
+            : (httpBound as PromiseRejectedResult).reason,
       });
     }
     const ports = { grpcPort: grpcBound.value, httpPort: httpBound.value };
     this.logger.info(
-      { ...ports, grpcHost: grpcSettings.host, httpHost: httpSettings.host, ready: this.readiness.isReady() },
+      {
+        ...ports,
+        grpcHost: grpcSettings.host,
+        httpHost: httpSettings.host,
+        ready: this.readiness.isReady(),
+      },
       'service started',
     );
     return ports;

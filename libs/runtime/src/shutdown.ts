@@ -54,7 +54,10 @@ export class GracefulShutdown {
   /** Registers a drain hook; hooks run in reverse registration order (last set up, first torn down). */
   onShutdown(name: string, hook: DrainHook): void {
     if (this.running) {
-      throw new OmegaError(Code.FailedPrecondition, `shutdown: cannot add drain hook ${name}: already shutting down`);
+      throw new OmegaError(
+        Code.FailedPrecondition,
+        `shutdown: cannot add drain hook ${name}: already shutting down`,
+      );
     }
     this.hooks.push({ name, run: hook });
   }
@@ -123,10 +126,16 @@ export class GracefulShutdown {
         try {
           await step.run(deadline.signal);
           if (deadline.signal.aborted) return;
-          logger.info({ step: step.name, durationMs: elapsedMs(stepStartedAt) }, 'drain step finished');
+          logger.info(
+            { step: step.name, durationMs: elapsedMs(stepStartedAt) },
+            'drain step finished',
+          );
         } catch (err) {
           failed.push({ step: step.name, error: errorMessage(err) });
-          logger.error({ err, step: step.name }, `drain step ${step.name} failed: ${errorMessage(err)}`);
+          logger.error(
+            { err, step: step.name },
+            `drain step ${step.name} failed: ${errorMessage(err)}`,
+          );
         }
         done.add(index);
       }
@@ -139,9 +148,13 @@ export class GracefulShutdown {
     const forced = await Promise.race([work().then(() => false), timedOut]);
     clearTimeout(timer);
 
-    const unfinished = forced ? steps.filter((_, index) => !done.has(index)).map((step) => step.name) : [];
+    const unfinished = forced
+      ? steps.filter((_, index) => !done.has(index)).map((step) => step.name)
+      : [];
     if (forced) {
-      deadline.abort(new OmegaError(Code.DeadlineExceeded, `shutdown deadline of ${deadlineMs} ms passed`));
+      deadline.abort(
+        new OmegaError(Code.DeadlineExceeded, `shutdown deadline of ${deadlineMs} ms passed`),
+      );
       logger.error(
         { reason, deadlineMs, unfinished },
         `shutdown deadline of ${deadlineMs} ms passed; forcing. Did not finish: ${unfinished.join(', ')}`,
@@ -164,7 +177,11 @@ export class GracefulShutdown {
       failed,
     };
     if (clean) logger.info({ reason, durationMs: outcome.durationMs }, 'shutdown complete');
-    else logger.error({ reason, durationMs: outcome.durationMs, unfinished, failed }, 'shutdown finished unclean');
+    else
+      logger.error(
+        { reason, durationMs: outcome.durationMs, unfinished, failed },
+        'shutdown finished unclean',
+      );
     return outcome;
   }
 }

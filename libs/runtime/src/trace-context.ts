@@ -17,7 +17,10 @@ export function injectTraceContext(carrier: TextCarrier, ctx: Context = context.
 }
 
 /** Reads a remote span context from the carrier; the result is the parent for the handler's span. */
-export function extractTraceContext(carrier: TextCarrier, base: Context = context.active()): Context {
+export function extractTraceContext(
+  carrier: TextCarrier,
+  base: Context = context.active(),
+): Context {
   return propagation.extract(base, carrier, {
     get: (c, key) => c.get(key),
     keys: (c) => c.keys(),

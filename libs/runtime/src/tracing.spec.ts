@@ -5,7 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { runFixture } from './fixtures/child-process';
 import { EchoClient, callUnary, echoDefinition } from './fixtures/echo-service';
 import { bindGrpcServer, unimplementedService } from './grpc-server';
-import { grpcClientTracingInterceptor, grpcServerTracingInterceptor, metadataCarrier } from './grpc-tracing';
+import {
+  grpcClientTracingInterceptor,
+  grpcServerTracingInterceptor,
+  metadataCarrier,
+} from './grpc-tracing';
 import { extractTraceContext, injectTraceContext } from './trace-context';
 import { startTracing, type Tracing } from './tracing';
 
@@ -25,7 +29,10 @@ describe('trace context over gRPC', () => {
     tracing = startTracing({ serviceName: 'tracing-spec' });
     server.addService(echoDefinition, {
       ...unimplementedService(echoDefinition),
-      echo: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      echo: (
+        call: grpc.ServerUnaryCall<unknown, unknown>,
+        callback: grpc.sendUnaryData<unknown>,
+      ) => {
         // Read after an await: the handler's async continuations keep the call's context.
         void Promise.resolve().then(() => {
           const spanContext = trace.getActiveSpan()?.spanContext();
@@ -51,7 +58,9 @@ describe('trace context over gRPC', () => {
 
   it('carries the caller trace id into the server handler through the interceptors', async () => {
     const caller = tracing.tracer.startSpan('caller');
-    await context.with(trace.setSpan(context.active(), caller), () => callUnary(client, 'echo', { text: 'hi' }));
+    await context.with(trace.setSpan(context.active(), caller), () =>
+      callUnary(client, 'echo', { text: 'hi' }),
+    );
     caller.end();
 
     const { traceId } = caller.spanContext();

@@ -57,7 +57,9 @@ export function startTracing(opts: TracingOptions): Tracing {
       textMapPropagator: new CompositePropagator({
         propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
       }),
-      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(opts.sampleRatio ?? 1) }),
+      sampler: new ParentBasedSampler({
+        root: new TraceIdRatioBasedSampler(opts.sampleRatio ?? 1),
+      }),
       spanProcessors: [spanProcessor],
       // Metrics go through prom-client and logs through pino; the SDK handles traces only.
       metricReaders: [],

@@ -1,0 +1,152 @@
+import * as grpc from '@grpc/grpc-js';
+import { z } from 'zod';
+import { baseConfigSchema } from './config';
+import { Code, OmegaError } from './errors';
+import {
+  EchoClient,
+  LogCapture,
+  callUnary,
+  checkHealth,
+  echoDefinition,
+  jsonMethod,
+} from './fixtures/echo-service';
+import { unimplementedService } from './grpc-server';
+import { startService, type Service } from './service';
+
+describe('startService', () => {
+  let service: Service<unknown> | undefined;
+  let logs: LogCapture;
+
+  async function start(env: NodeJS.ProcessEnv = {}) {
+    logs = new LogCapture();
+    const started = await startService({
+      name: 'svc-spec',
+      defaults: { grpcPort: 0, httpPort: 0 },
+      env: { OMEGA_GRPC_HOST: '127.0.0.1', OMEGA_HTTP_HOST: '127.0.0.1', ...env },
+      argv: [],
+      installSignalHandlers: false,
+      logDestination: logs,
+    });
+    service = started;
+    return started;
+  }
+
+  afterEach(async () => {
+    await service?.shutdown('test over');
+    service = undefined;
+  });
+
+  it('logs one "service started" line with the ports it bound', async () => {
+    const svc = await start();
+    const ports = await svc.listen();
+    expect(ports.grpcPort).toBeGreaterThan(0);
+    expect(ports.httpPort).toBeGreaterThan(0);
+    const started = logs.lines.filter((line) => line['msg'] === 'service started');
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ level: 'info', service: 'svc-spec', ...ports });
+    expect(String(started[0]?.['time'])).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await svc.listen()).toEqual(ports); // listening twice is the same listen
+  });
+
+  it('answers gRPC health SERVING overall and per service, and NOT_SERVING once a component is not ready', async () => {
+    const svc = await start();
+    svc.addGrpcService(echoDefinition, unimplementedService(echoDefinition));
+    const pingDefinition = { ping: jsonMethod('/omega.test.v1.Ping/Ping', false, false) };
+    svc.addGrpcService(pingDefinition, unimplementedService(pingDefinition), 'ping');
+    const { grpcPort, httpPort } = await svc.listen();
+    const address = `127.0.0.1:${grpcPort}`;
+
+    expect(await checkHealth(address, '')).toBe('SERVING');
+    expect(await checkHealth(address, 'omega.test.v1.Echo')).toBe('SERVING');
+    expect(await checkHealth(address, 'ping')).toBe('SERVING');
+
+    svc.setReady('bus', false, 'connecting to NATS');
+    expect(await checkHealth(address, '')).toBe('NOT_SERVING');
+    expect(await checkHealth(address, 'omega.test.v1.Echo')).toBe('NOT_SERVING');
+    const readyz = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect(await readyz.json()).toEqual({
+      ready: false,
+      notReady: [{ component: 'bus', detail: 'connecting to NATS' }],
+    });
+
+    svc.setReady('bus', true);
+    expect(await checkHealth(address, '')).toBe('SERVING');
+    expect((await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status).toBe(200);
+    expect(logs.find('bus not ready: connecting to NATS')).toMatchObject({
+      component: 'bus',
+      ready: false,
+    });
+  });
+
+  it('serves placeholder services UNIMPLEMENTED and counts the calls in /metrics under omega_<service>_', async () => {
+    const svc = await start();
+    svc.addGrpcService(echoDefinition, unimplementedService(echoDefinition));
+    const { grpcPort, httpPort } = await svc.listen();
+    const client = new EchoClient(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    try {
+      await expect(callUnary(client, 'echo', {})).rejects.toMatchObject({
+        code: grpc.status.UNIMPLEMENTED,
+        details: '/omega.test.v1.Echo/Echo is not built yet',
+      });
+    } finally {
+      client.close();
+    }
+    const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    expect(metrics).toContain(
+      'omega_svc_spec_grpc_server_handled_total{method="/omega.test.v1.Echo/Echo",code="UNIMPLEMENTED"} 1',
+    );
+    expect(metrics).toMatch(/^omega_svc_spec_process_cpu_user_seconds_total \d/m);
+    expect(metrics).toMatch(/^omega_svc_spec_nodejs_eventloop_lag_seconds /m);
+  });
+
+  it('reads its config, extended by the service, from the environment', async () => {
+    const schema = baseConfigSchema.extend({
+      audit: z.strictObject({ depth: z.int().default(3) }).prefault({}),
+    });
+    logs = new LogCapture();
+    service = await startService({
+      name: 'svc-spec',
+      defaults: { grpcPort: 0, httpPort: 0 },
+      configSchema: schema,
+      env: { OMEGA_LOG_LEVEL: 'debug', OMEGA_AUDIT_DEPTH: '7', OMEGA_SERVICE_NAME: 'svc-spec-eu' },
+      argv: [],
+      installSignalHandlers: false,
+      logDestination: logs,
+    });
+    const svc = service as Service<z.output<typeof schema>>;
+    expect(svc.config.audit.depth).toBe(7);
+    expect(svc.name).toBe('svc-spec-eu');
+    expect(svc.logger.level).toBe('debug');
+  });
+
+  it('refuses to start on bad config, naming the key', async () => {
+    await expect(
+      startService({
+        name: 'svc-spec',
+        defaults: { grpcPort: 0, httpPort: 0 },
+        env: { OMEGA_GRPC_PORT: 'abc' },
+        argv: [],
+        installSignalHandlers: false,
+      }),
+    ).rejects.toThrow(
+      new OmegaError(
+        Code.InvalidArgument,
+        'config: grpc.port: expected integer, got "abc" (env OMEGA_GRPC_PORT)',
+      ),
+    );
+  });
+
+  it('shuts down once however often asked, resolves closed, and will not listen again', async () => {
+    const svc = await start();
+    await svc.listen();
+    const first = svc.shutdown('first');
+    const second = svc.shutdown('second');
+    expect(second).toBe(first);
+    expect((await first).reason).toBe('first');
+    await svc.closed;
+    expect(svc.draining.aborted).toBe(true);
+    await expect(svc.listen()).rejects.toMatchObject({ code: Code.FailedPrecondition });
+    expect(logs.lines.filter((line) => line['msg'] === 'shutdown started')).toHaveLength(1);
+  });
+});

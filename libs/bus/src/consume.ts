@@ -167,9 +167,12 @@ class ConsumerRunner<T> implements ConsumerHandle {
     this.stopped ??= (async () => {
       this.stopping = true;
       for (const wake of [...this.sleepers]) wake();
-      await this.messages?.close();
+      // close() settles only once the loop has taken every buffered message; don't await it here.
+      void this.messages?.close();
       await this.loop;
       await Promise.allSettled([...this.inFlight]);
+      // Send the last acks before returning: the process may exit right after.
+      if (!this.bus.nc.isClosed()) await this.bus.nc.flush().catch(() => undefined);
       this.untrack();
       this.logger.info(`${this.where}: stopped`);
     })();
@@ -269,7 +272,7 @@ class ConsumerRunner<T> implements ConsumerHandle {
         const consumer = await this.bus.js.consumers.get(this.stream, this.durable);
         const messages = await consumer.consume({ max_messages: this.options.batchSize ?? 100 });
         this.messages = messages;
-        if (this.stopping) await messages.close();
+        if (this.stopping) void messages.close();
         void this.watchNotifications(messages);
         for await (const msg of messages) {
           failures = 0;

@@ -20,5 +20,6 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  // pino's own default writes stdout asynchronously and can lose the last lines on process.exit.
+  return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: true }));
 }

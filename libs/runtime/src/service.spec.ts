@@ -137,6 +137,29 @@ describe('startService', () => {
     );
   });
 
+  it('reports a port already in use as Unavailable, naming the address, and leaves nothing bound', async () => {
+    const holder = await start();
+    const { httpPort } = await holder.listen();
+    const second = await startService({
+      name: 'svc-spec',
+      defaults: { grpcPort: 0, httpPort },
+      env: { OMEGA_GRPC_HOST: '127.0.0.1', OMEGA_HTTP_HOST: '127.0.0.1' },
+      argv: [],
+      installSignalHandlers: false,
+      logDestination: new LogCapture(),
+    });
+    try {
+      await expect(second.listen()).rejects.toMatchObject({
+        code: Code.Unavailable,
+        message: expect.stringContaining(
+          `http: cannot listen on 127.0.0.1:${httpPort}: listen EADDRINUSE`,
+        ),
+      });
+    } finally {
+      await second.shutdown('test over');
+    }
+  });
+
   it('shuts down once however often asked, resolves closed, and will not listen again', async () => {
     const svc = await start();
     await svc.listen();

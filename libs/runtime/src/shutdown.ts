@@ -89,7 +89,17 @@ export class GracefulShutdown {
         exit(1);
         return;
       }
-      void this.shutdown(signal).then((outcome) => exit(outcome.exitCode));
+      void this.shutdown(signal).then((outcome) => {
+        // An asynchronous log destination may still hold the last lines; wait for it, briefly.
+        let exiting = false;
+        const exitNow = () => {
+          if (exiting) return;
+          exiting = true;
+          exit(outcome.exitCode);
+        };
+        setTimeout(exitNow, 1_000).unref();
+        this.opts.logger.flush(exitNow);
+      });
     };
     for (const signal of SIGNALS) process.on(signal, onSignal);
     const remove = () => {

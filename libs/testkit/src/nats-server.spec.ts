@@ -25,6 +25,7 @@ describe('startNatsServer', () => {
     started.push(server);
     expect(server.url).toBe(`nats://127.0.0.1:${server.port}`);
     expect(server.port).toBeGreaterThan(0);
+    expect(server.pid).toBeGreaterThan(0);
     const nc = await connect({ servers: server.url });
     try {
       expect(nc.info?.jetstream).toBe(true);

@@ -43,6 +43,8 @@ export interface NatsServer {
   /** The server's own version string, e.g. `2.12.15`. */
   readonly version: string;
   readonly binary: string;
+  /** The server process id while it runs. */
+  readonly pid: number | undefined;
   /** True between a successful start and `stop()` (or a crash). */
   readonly running: boolean;
   /** The last `lines` lines the server wrote to stderr (its log). */
@@ -149,6 +151,9 @@ class NatsServerProcess implements NatsServer {
   }
   get version(): string {
     return this.serverVersion;
+  }
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
   }
   get running(): boolean {
     return (

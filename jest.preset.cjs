@@ -7,7 +7,9 @@ module.exports = (projectDir) => ({
   displayName: path.basename(projectDir),
   rootDir: projectDir,
   testEnvironment: 'node',
-  testEnvironmentOptions: { customExportConditions: ['@omega/source', 'node', 'require', 'default'] },
+  testEnvironmentOptions: {
+    customExportConditions: ['@omega/source', 'node', 'require', 'default'],
+  },
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': [

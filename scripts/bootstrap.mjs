@@ -18,7 +18,10 @@ function run(cmd, args, what) {
 }
 
 function pathWithBin() {
-  return { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
+  return {
+    ...process.env,
+    PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+  };
 }
 
 function fail(message) {
@@ -38,7 +41,11 @@ if (dependenciesStale()) {
 }
 run(node24, [join(root, 'scripts', 'setup.mjs')], 'setup');
 process.stderr.write('omega: building (tsc -b)…\n');
-run(node24, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json'], 'build');
+run(
+  node24,
+  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json'],
+  'build',
+);
 
 switch (command) {
   case 'demo':

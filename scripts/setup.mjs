@@ -7,7 +7,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export const NATS_SERVER_VERSION = 'v2.12.15';
-const cacheDir = join(process.env.OMEGA_CACHE_DIR ?? join(homedir(), '.cache', 'omega'), `nats-server-${NATS_SERVER_VERSION}`);
+const cacheDir = join(
+  process.env.OMEGA_CACHE_DIR ?? join(homedir(), '.cache', 'omega'),
+  `nats-server-${NATS_SERVER_VERSION}`,
+);
 const cached = join(cacheDir, 'nats-server');
 
 function has(cmd) {
@@ -26,21 +29,34 @@ if (existsSync(cached)) process.exit(0);
 if (has('go')) {
   say(`building nats-server ${NATS_SERVER_VERSION} with Go into ${cacheDir} (once, ~1 min)…`);
   mkdirSync(cacheDir, { recursive: true });
-  const res = spawnSync('go', ['install', `github.com/nats-io/nats-server/v2@${NATS_SERVER_VERSION}`], {
-    stdio: 'inherit',
-    env: { ...process.env, GOBIN: cacheDir, CGO_ENABLED: '0' },
-  });
+  const res = spawnSync(
+    'go',
+    ['install', `github.com/nats-io/nats-server/v2@${NATS_SERVER_VERSION}`],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, GOBIN: cacheDir, CGO_ENABLED: '0' },
+    },
+  );
   if (res.status === 0 && existsSync(cached)) process.exit(0);
   say('go install failed; trying other routes');
 }
 if (has('nats-server')) {
-  say('using nats-server from PATH (JetStream features newer than its version are refused with a clear error)');
+  say(
+    'using nats-server from PATH (JetStream features newer than its version are refused with a clear error)',
+  );
   process.exit(0);
 }
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (isRoot && has('apt-get')) {
   say('installing Debian nats-server with apt-get…');
-  const res = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server'], { stdio: 'inherit' });
+  const res = spawnSync(
+    'sh',
+    [
+      '-c',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server',
+    ],
+    { stdio: 'inherit' },
+  );
   if (res.status === 0) process.exit(0);
 }
 say(`nats-server not found. Install one of:

@@ -23,7 +23,8 @@ export interface LocalStackOptions {
   nodeBin: string;
 }
 
-type ServiceState = 'starting' | 'ready' | 'not ready' | 'stopping' | 'stopped' | 'crashed';
+type ServiceState =
+  'starting' | 'ready' | 'not ready' | 'stopping' | 'stopped' | 'exited' | 'crashed';
 
 interface ManagedService {
   name: ServiceName;
@@ -80,11 +81,18 @@ export class LocalStack {
   status(): StatusRow[] {
     const rows: StatusRow[] = [];
     if (this.nats) {
-      rows.push({ name: 'nats', pid: this.nats.pid, ports: `client ${this.nats.port}`, state: 'running' });
+      rows.push({
+        name: 'nats',
+        pid: this.nats.pid,
+        ports: `client ${this.nats.port}`,
+        state: 'running',
+      });
     }
     for (const svc of this.running.values()) {
       const state =
-        svc.state === 'crashed' ? `crashed (exit ${String(svc.exitCode)})` : svc.state;
+        svc.state === 'crashed' || svc.state === 'exited'
+          ? `${svc.state} (exit ${String(svc.exitCode ?? svc.child.signalCode)})`
+          : svc.state;
       rows.push({
         name: svc.name,
         pid: svc.child.pid,
@@ -97,14 +105,23 @@ export class LocalStack {
 
   /** Services that exited without being asked to. */
   crashed(): ServiceName[] {
-    return [...this.running.values()].filter((s) => s.state === 'crashed').map((s) => s.name);
+    return [...this.running.values()]
+      .filter((s) => s.state === 'crashed' || s.state === 'exited')
+      .map((s) => s.name);
+  }
+
+  /** The child process of a running service, for signals and tests. */
+  processOf(name: ServiceName): ChildProcess | undefined {
+    return this.running.get(name)?.child;
   }
 
   /** Stops every service (SIGTERM, then SIGKILL past the grace period) and then nats-server. */
   async stop(graceMs = 15_000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    const alive = [...this.running.values()].filter((s) => s.child.exitCode === null && s.child.signalCode === null);
+    const alive = [...this.running.values()].filter(
+      (s) => s.child.exitCode === null && s.child.signalCode === null,
+    );
     for (const svc of alive) {
       svc.state = 'stopping';
       svc.child.kill('SIGTERM');
@@ -141,8 +158,14 @@ export class LocalStack {
       },
     });
     const prefix = name.padEnd(this.prefixWidth);
-    child.stdout?.on('data', lineSplitter((line) => this.options.out(formatLogLine(prefix, line))));
-    child.stderr?.on('data', lineSplitter((line) => this.options.out(formatLogLine(prefix, line))));
+    child.stdout?.on(
+      'data',
+      lineSplitter((line) => this.options.out(formatLogLine(prefix, line))),
+    );
+    child.stderr?.on(
+      'data',
+      lineSplitter((line) => this.options.out(formatLogLine(prefix, line))),
+    );
     const managed: ManagedService = {
       name,
       ports,
@@ -157,9 +180,15 @@ export class LocalStack {
       if (this.stopping) {
         managed.state = 'stopped';
         this.say(name, `stopped (${signal ?? `exit ${String(code)}`})`);
+      } else if (code === 0) {
+        managed.state = 'exited';
+        this.say(name, '✗ exited (code 0) without being asked to stop');
       } else {
         managed.state = 'crashed';
-        this.say(name, `✗ CRASHED: exited with ${signal ?? `code ${String(code)}`} — see its log above`);
+        this.say(
+          name,
+          `✗ CRASHED: exited with ${signal ?? `code ${String(code)}`}; see its log above`,
+        );
       }
     });
     this.running.set(name, managed);
@@ -172,7 +201,7 @@ export class LocalStack {
     const deadline = Date.now() + this.options.readyTimeoutMs;
     let lastReason = 'no answer yet';
     while (Date.now() < deadline) {
-      if (svc.state === 'crashed' || this.stopping) return;
+      if (svc.state === 'crashed' || svc.state === 'exited' || this.stopping) return;
       try {
         const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
         const body = await res.text();

@@ -51,7 +51,8 @@ async function run(argv: string[]): Promise<number> {
 
 function parseInteger(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag}: expected a non-negative integer, got '${value}'`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${flag}: expected a non-negative integer, got '${value}'`);
   return n;
 }
 

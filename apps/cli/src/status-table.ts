@@ -17,6 +17,11 @@ export function renderStatusTable(rows: readonly StatusRow[]): string {
   ]);
   const widths = [0, 1, 2, 3].map((col) => Math.max(...cells.map((c) => (c[col] ?? '').length)));
   return cells
-    .map((c) => c.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd())
+    .map((c) =>
+      c
+        .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }

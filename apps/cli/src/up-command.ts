@@ -70,10 +70,15 @@ export async function upCommand(options: UpOptions): Promise<number> {
 
 function parseServices(list: string | undefined): ServiceName[] {
   if (!list) return [...SERVICE_NAMES];
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(SERVICE_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) {
-    throw new Error(`--services: unknown service ${unknown.join(', ')}; expected some of ${SERVICE_NAMES.join(', ')}`);
+    throw new Error(
+      `--services: unknown service ${unknown.join(', ')}; expected some of ${SERVICE_NAMES.join(', ')}`,
+    );
   }
   return names as ServiceName[];
 }

@@ -7,6 +7,9 @@ main({
   name: 'intelligence',
   resources: { streams: ['TELEMETRY', 'ALERTS', 'DECEPTION', 'DLQ'] },
   build: ({ service }) => {
-    service.addGrpcService(IntelligenceServiceService, unimplementedService(IntelligenceServiceService));
+    service.addGrpcService(
+      IntelligenceServiceService,
+      unimplementedService(IntelligenceServiceService),
+    );
   },
 });

@@ -7,6 +7,9 @@ main({
   name: 'orchestrator',
   resources: { streams: ['ALERTS', 'TASKS', 'WORKFLOWS', 'DLQ'], kv: ['omega_policy'] },
   build: ({ service }) => {
-    service.addGrpcService(OrchestratorServiceService, unimplementedService(OrchestratorServiceService));
+    service.addGrpcService(
+      OrchestratorServiceService,
+      unimplementedService(OrchestratorServiceService),
+    );
   },
 });

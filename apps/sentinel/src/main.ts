@@ -5,7 +5,11 @@ import { main } from '@omega/service';
 
 main({
   name: 'sentinel',
-  resources: { streams: ['TELEMETRY', 'DLQ'], kv: ['omega_policy'], objectStores: ['omega_modules'] },
+  resources: {
+    streams: ['TELEMETRY', 'DLQ'],
+    kv: ['omega_policy'],
+    objectStores: ['omega_modules'],
+  },
   build: ({ service }) => {
     service.addGrpcService(SentinelServiceService, unimplementedService(SentinelServiceService));
   },

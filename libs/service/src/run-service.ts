@@ -2,12 +2,7 @@
 // its declared resources, then the service's own parts; ready only when all of them are.
 import type { z } from 'zod';
 import { connectBus, provision, type Bus, type ResourceSelection } from '@omega/bus';
-import {
-  baseConfigSchema,
-  errorMessage,
-  startService,
-  type Service,
-} from '@omega/runtime';
+import { baseConfigSchema, errorMessage, startService, type Service } from '@omega/runtime';
 import { LOCAL_PORTS, type ServiceName } from './local-ports';
 
 export interface ServiceSpec<S extends z.ZodType> {
@@ -50,7 +45,8 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
     servers: config.nats.servers,
     name: config.nats.name ?? `omega-${spec.name}`,
     logger: service.logger,
-    onReadyChange: (ready) => service.setReady('bus', ready, ready ? undefined : 'NATS disconnected'),
+    onReadyChange: (ready) =>
+      service.setReady('bus', ready, ready ? undefined : 'NATS not connected'),
   });
   service.onShutdown('bus', () => bus.drain());
   service.setReady('bus', true);

@@ -1,0 +1,161 @@
+// The whole local stack from built services: each answers gRPC health SERVING, UNIMPLEMENTED for
+// every RPC of its (not yet built) API, exposes metrics, drains on SIGTERM, and a crash is reported.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { service as healthServiceDefinition } from 'grpc-health-check';
+import { serviceDefinitions } from '@omega/proto';
+import { SERVICE_NAMES, type ServiceName } from '@omega/service';
+import { LocalStack } from './local-stack';
+
+const root = join(__dirname, '..', '..', '..');
+const API_OF: Record<ServiceName, keyof typeof serviceDefinitions> = {
+  gateway: 'omega.v1.GatewayService',
+  trust: 'omega.v1.TrustService',
+  intelligence: 'omega.v1.IntelligenceService',
+  orchestrator: 'omega.v1.OrchestratorService',
+  deception: 'omega.v1.DeceptionService',
+  twin: 'omega.v1.TwinService',
+  sentinel: 'omega.v1.SentinelService',
+};
+
+const output: string[] = [];
+let stack: LocalStack;
+let dataDir: string;
+
+beforeAll(async () => {
+  const missing = SERVICE_NAMES.filter(
+    (n) => !existsSync(join(root, 'apps', n, 'dist', 'main.js')),
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `services not built (${missing.join(', ')}): run \`npm run build\` (npm test does it)`,
+    );
+  }
+  dataDir = mkdtempSync(join(tmpdir(), 'omega-stack-'));
+  // Ports are the local defaults shifted by an offset, as `omega up --port-offset` does.
+  for (let attempt = 0; ; attempt++) {
+    stack = new LocalStack({
+      root,
+      dataDir,
+      portOffset: 1000 + Math.floor(Math.random() * 8000),
+      services: SERVICE_NAMES,
+      out: (line) => output.push(line),
+      readyTimeoutMs: 60_000,
+      nodeBin: process.execPath,
+    });
+    try {
+      await stack.start();
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
+    }
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+function clientFor(name: ServiceName): grpc.Client {
+  return new grpc.Client(
+    `127.0.0.1:${stack.portsOf(name).grpcPort}`,
+    grpc.credentials.createInsecure(),
+  );
+}
+
+describe('omega up (local stack)', () => {
+  it('brings every service to ready', () => {
+    const states = Object.fromEntries(stack.status().map((r) => [r.name, r.state]));
+    for (const name of SERVICE_NAMES) expect(states[name]).toBe('ready');
+  });
+
+  it.each(SERVICE_NAMES)('%s answers gRPC health SERVING', async (name) => {
+    const Health = grpc.makeClientConstructor(
+      healthServiceDefinition as unknown as grpc.ServiceDefinition,
+      'Health',
+    );
+    const client = new Health(
+      `127.0.0.1:${stack.portsOf(name).grpcPort}`,
+      grpc.credentials.createInsecure(),
+    );
+    const reply = await new Promise<{ status: string }>((resolve, reject) =>
+      (
+        client as unknown as { check: grpc.requestCallback<unknown> & ((...a: unknown[]) => void) }
+      ).check({ service: '' }, (err: grpc.ServiceError | null, res: { status: string }) =>
+        err ? reject(err) : resolve(res),
+      ),
+    );
+    client.close();
+    expect(reply.status).toBe('SERVING');
+  });
+
+  it.each(SERVICE_NAMES)(
+    '%s answers UNIMPLEMENTED, naming the method, for every RPC not built yet',
+    async (name) => {
+      const definition = serviceDefinitions[API_OF[name]];
+      const client = clientFor(name);
+      const methods = Object.values(definition);
+      expect(methods.length).toBeGreaterThan(0);
+      for (const method of methods) {
+        const request = method.requestDeserialize(Buffer.alloc(0));
+        const error = await new Promise<grpc.ServiceError>((resolve, reject) => {
+          if (method.responseStream) {
+            const call = client.makeServerStreamRequest(
+              method.path,
+              method.requestSerialize as (v: unknown) => Buffer,
+              (b: Buffer) => b,
+              request,
+            );
+            call.on('data', () => reject(new Error(`${method.path} streamed data`)));
+            call.on('error', resolve);
+          } else {
+            client.makeUnaryRequest(
+              method.path,
+              method.requestSerialize as (v: unknown) => Buffer,
+              (b: Buffer) => b,
+              request,
+              (err) => (err ? resolve(err) : reject(new Error(`${method.path} answered OK`))),
+            );
+          }
+        });
+        expect({ path: method.path, code: error.code }).toEqual({
+          path: method.path,
+          code: grpc.status.UNIMPLEMENTED,
+        });
+        expect(error.details).toContain(method.path);
+      }
+      client.close();
+    },
+  );
+
+  it.each(SERVICE_NAMES)('%s exposes Prometheus metrics named omega_%s_*', async (name) => {
+    const res = await fetch(`http://127.0.0.1:${stack.portsOf(name).httpPort}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(new RegExp(`^omega_${name}_\\w+`, 'm'));
+  });
+
+  it('a service drains and exits 0 on SIGTERM, and the runner reports it', async () => {
+    const child = stack.processOf('twin');
+    expect(child).toBeDefined();
+    const exited = new Promise<number | null>((resolve) =>
+      child?.once('exit', (code) => resolve(code)),
+    );
+    child?.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output.join('\n')).toMatch(/twin\s+.*shut/i);
+    expect(stack.crashed()).toContain('twin');
+  });
+
+  it('a crashed service is reported, not hidden', async () => {
+    const child = stack.processOf('sentinel');
+    const exited = new Promise<void>((resolve) => child?.once('exit', () => resolve()));
+    child?.kill('SIGKILL');
+    await exited;
+    expect(stack.crashed()).toContain('sentinel');
+    expect(output.join('\n')).toMatch(/sentinel\s+✗ CRASHED: exited with SIGKILL/);
+    expect(stack.status().find((r) => r.name === 'sentinel')?.state).toMatch(/^crashed/);
+  });
+});

@@ -85,7 +85,7 @@ export class LocalStack {
         name: 'nats',
         pid: this.nats.pid,
         ports: `client ${this.nats.port}`,
-        state: 'running',
+        state: this.nats.running ? 'running' : 'stopped',
       });
     }
     for (const svc of this.running.values()) {

@@ -19,7 +19,13 @@ export function formatLogLine(prefix: string, line: string): string {
   } catch {
     return `${prefix} ${trimmed}`;
   }
-  const level = LEVELS[Number(record['level'])] ?? String(record['level'] ?? '');
+  const raw = record['level'];
+  const level =
+    typeof raw === 'number'
+      ? (LEVELS[raw] ?? String(raw))
+      : String(raw ?? '')
+          .toUpperCase()
+          .padEnd(5);
   const fields = Object.entries(record)
     .filter(([key]) => !HIDDEN_FIELDS.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)

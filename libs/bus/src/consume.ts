@@ -93,6 +93,8 @@ export interface ConsumerHandle {
 }
 
 const DLQ_STREAM = 'DLQ';
+/** Most acks held back to be written together. */
+const ACK_BATCH = 64;
 
 /**
  * Creates or updates the durable consumer, then runs `handler` for each message until stop()
@@ -127,6 +129,8 @@ class ConsumerRunner<T> implements ConsumerHandle {
   private untrack: () => void = () => undefined;
   private termWithReason = false;
   private readonly sleepers = new Set<() => void>();
+  private readonly acks: JsMsg[] = [];
+  private ackFlushScheduled = false;
 
   constructor(
     private readonly bus: Bus,
@@ -171,6 +175,7 @@ class ConsumerRunner<T> implements ConsumerHandle {
       void this.messages?.close();
       await this.loop;
       await Promise.allSettled([...this.inFlight]);
+      this.flushAcks();
       // Send the last acks before returning: the process may exit right after.
       if (!this.bus.nc.isClosed()) await this.bus.nc.flush().catch(() => undefined);
       this.untrack();
@@ -281,7 +286,12 @@ class ConsumerRunner<T> implements ConsumerHandle {
             msg.nak();
             continue;
           }
-          await this.dispatch(msg);
+          if (this.concurrency === 1) {
+            const settling = this.process(msg);
+            if (settling) await settling;
+          } else {
+            await this.dispatch(msg);
+          }
         }
         const reason = await messages.closed();
         if (this.stopping) break;
@@ -319,79 +329,80 @@ class ConsumerRunner<T> implements ConsumerHandle {
     }
   }
 
-  /** Runs the message now (concurrency 1) or once a handler slot is free. */
+  /** Runs the message once a handler slot is free (concurrency > 1). */
   private async dispatch(msg: JsMsg): Promise<void> {
-    if (this.concurrency === 1) {
-      await this.process(msg);
-      return;
-    }
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
-    const running = this.process(msg).finally(() => this.inFlight.delete(running));
+    const running = Promise.resolve(this.process(msg)).finally(() => this.inFlight.delete(running));
     this.inFlight.add(running);
   }
 
-  private async process(msg: JsMsg): Promise<void> {
+  /**
+   * Decodes the message and runs the handler; settles it (ack, nak, term or dead letter).
+   * Deliberately not async: on the hot path the only promise is the handler's own.
+   */
+  private process(msg: JsMsg): Promise<void> | void {
     const deliveryCount = msg.info.deliveryCount;
     if (deliveryCount > this.maxDeliver) {
-      await this.toDeadLetter(msg, {
+      return this.toDeadLetter(msg, {
         reason: 'max-deliver',
         error: `not acked after ${this.maxDeliver} handler attempts (the last ended without an outcome within ackWait)`,
       });
-      return;
     }
     const type = this.options.type;
     const named = msg.headers?.get(OMEGA_TYPE_HEADER);
     if (named && named !== type.$type) {
-      await this.toDeadLetter(msg, {
+      return this.toDeadLetter(msg, {
         reason: 'type-mismatch',
         error: `${OMEGA_TYPE_HEADER} is ${named} but ${this.where} expects ${type.$type}`,
       });
-      return;
     }
     let message: T;
     try {
       message = type.decode(msg.data);
     } catch (err) {
-      // The generated decoders do not say where; a walk over the wire format usually can.
-      const wire = findWireFormatProblem(msg.data);
-      const offset = errorOffset(errorMessage(err)) ?? wire?.offset;
-      const error =
-        `cannot decode ${msg.data.length} bytes as ${type.$type}: ${errorMessage(err)}` +
-        (wire ? ` (at byte ${wire.offset}: ${wire.problem})` : '');
-      await this.toDeadLetter(msg, {
-        reason: 'decode',
-        error,
-        ...(offset !== undefined ? { errorOffset: offset } : {}),
-      });
-      return;
+      return this.toDeadLetter(msg, decodeFailure(err, msg.data, type.$type));
     }
-
-    let outcome: Outcome;
-    let failure: unknown;
+    let outcome: Promise<Outcome>;
     try {
-      outcome = await this.options.handler(message, new Delivery(msg, deliveryCount));
+      outcome = this.options.handler(message, new Delivery(msg, deliveryCount));
     } catch (err) {
-      failure = err;
-      outcome = { kind: 'nak', delayMs: this.retryDelayMs(deliveryCount) };
-      this.logger.warn(
-        { err, seq: msg.seq, subject: msg.subject, deliveryCount },
-        `${this.where}: handler failed on seq ${msg.seq} (attempt ${deliveryCount} of ${this.maxDeliver}): ${errorMessage(err)}`,
-      );
+      return this.settle(msg, deliveryCount, this.handlerFailed(msg, deliveryCount, err), err);
     }
+    return outcome.then(
+      (decided) => this.settle(msg, deliveryCount, decided),
+      (err: unknown) =>
+        this.settle(msg, deliveryCount, this.handlerFailed(msg, deliveryCount, err), err),
+    );
+  }
 
+  /** A handler that throws asks for a redelivery after the retry delay. */
+  private handlerFailed(msg: JsMsg, deliveryCount: number, err: unknown): Outcome {
+    this.logger.warn(
+      { err, seq: msg.seq, subject: msg.subject, deliveryCount },
+      `${this.where}: handler failed on seq ${msg.seq} (attempt ${deliveryCount} of ${this.maxDeliver}): ${errorMessage(err)}`,
+    );
+    return { kind: 'nak', delayMs: this.retryDelayMs(deliveryCount) };
+  }
+
+  private settle(
+    msg: JsMsg,
+    deliveryCount: number,
+    outcome: Outcome,
+    failure?: unknown,
+  ): Promise<void> | void {
     switch (outcome.kind) {
       case 'ack':
-        msg.ack();
+        this.ackSoon(msg);
         return;
       case 'nak':
         if (deliveryCount >= this.maxDeliver) {
-          await this.toDeadLetter(msg, {
+          return this.toDeadLetter(msg, {
             reason: 'max-deliver',
-            error: failure
-              ? `handler failed ${this.maxDeliver} times; last: ${errorMessage(failure)}`
-              : `handler asked for redelivery ${this.maxDeliver} times`,
+            error:
+              failure !== undefined
+                ? `handler failed ${this.maxDeliver} times; last: ${errorMessage(failure)}`
+                : `handler asked for redelivery ${this.maxDeliver} times`,
           });
-          return;
         }
         msg.nak(outcome.delayMs);
         return;
@@ -402,6 +413,11 @@ class ConsumerRunner<T> implements ConsumerHandle {
         );
         this.terminate(msg, outcome.reason);
         return;
+      default:
+        throw new OmegaError(
+          Code.Internal,
+          `${this.where}: handler returned ${JSON.stringify(outcome)}; use ack(), nak(delayMs) or term(reason)`,
+        );
     }
   }
 
@@ -453,6 +469,26 @@ class ConsumerRunner<T> implements ConsumerHandle {
     }
   }
 
+  /**
+   * Acks are sent together once the messages at hand are done (or every ACK_BATCH messages): one
+   * socket write for many acks instead of one each, the largest cost of consuming otherwise.
+   * Delaying an ack by a turn of the event loop is well within any ackWait.
+   */
+  private ackSoon(msg: JsMsg): void {
+    this.acks.push(msg);
+    if (this.acks.length >= ACK_BATCH) {
+      this.flushAcks();
+    } else if (!this.ackFlushScheduled) {
+      this.ackFlushScheduled = true;
+      setImmediate(this.flushAcks);
+    }
+  }
+
+  private readonly flushAcks = (): void => {
+    this.ackFlushScheduled = false;
+    for (const msg of this.acks.splice(0)) msg.ack();
+  };
+
   private terminate(msg: JsMsg, reason: string): void {
     if (this.termWithReason) msg.term(reason);
     else msg.term();
@@ -470,6 +506,17 @@ class ConsumerRunner<T> implements ConsumerHandle {
       this.sleepers.add(done);
     });
   }
+}
+
+/** The dead letter for bytes `type` could not decode, with the byte offset when known. */
+function decodeFailure(err: unknown, data: Uint8Array, typeName: string): DeadLetter {
+  // The generated decoders do not say where; a walk over the wire format usually can.
+  const wire = findWireFormatProblem(data);
+  const offset = errorOffset(errorMessage(err)) ?? wire?.offset;
+  const error =
+    `cannot decode ${data.length} bytes as ${typeName}: ${errorMessage(err)}` +
+    (wire ? ` (at byte ${wire.offset}: ${wire.problem})` : '');
+  return { reason: 'decode', error, ...(offset !== undefined ? { errorOffset: offset } : {}) };
 }
 
 /** The handler's view of one delivery; headers and trace context are built on first use. */

@@ -88,6 +88,27 @@ describe('publish', () => {
     expect(next.seq).toBeGreaterThan(first.seq);
   });
 
+  it('adds caller headers and the msg id next to the type header', async () => {
+    const subject = subjects.alerts(uniqueName('hdrs'));
+    const pubAck = await publish(bus, subject, Alert, Alert.fromPartial({ id: 'h' }), {
+      msgId: 'h-1',
+      headers: { 'Omega-Sender': 'sentinel-7' },
+    });
+    const stored = await bus.jsm.streams.getMessage('ALERTS', { seq: pubAck.seq });
+    expect(stored?.header.get(OMEGA_TYPE_HEADER)).toBe('omega.v1.Alert');
+    expect(stored?.header.get('Omega-Sender')).toBe('sentinel-7');
+    expect(stored?.header.get('Nats-Msg-Id')).toBe('h-1');
+  });
+
+  it('rejects a message its type cannot encode, naming the subject', async () => {
+    const Strict = jsonType<{ n: bigint }>('test.Strict');
+    const attempt = publish(bus, subjects.alerts('strict'), Strict, { n: 1n });
+    await expect(attempt).rejects.toMatchObject({ code: Code.InvalidArgument });
+    await expect(attempt).rejects.toThrow(
+      /^publish test\.Strict to omega\.alerts\.strict: encoding failed: /,
+    );
+  });
+
   it('says which subject no stream captures', async () => {
     const attempt = publish(bus, 'nowhere.at.all', Alert, Alert.fromPartial({}), {
       timeoutMs: 2000,

@@ -6,10 +6,16 @@ import {
   type JetStreamPublishOptions,
   type PubAck,
 } from '@nats-io/jetstream';
-import { RequestError, headers as createHeaders, type MsgHdrs } from '@nats-io/transport-node';
-import { Code, OmegaError, injectTraceContext } from '@omega/runtime';
+import {
+  MsgHdrsImpl,
+  RequestError,
+  type Match,
+  headers as createHeaders,
+  type MsgHdrs,
+} from '@nats-io/transport-node';
+import { Code, OmegaError, injectTraceContext, type TextCarrier } from '@omega/runtime';
 import type { Bus } from './connection';
-import { OMEGA_TYPE_HEADER, headersCarrier, type MessageType } from './message-type';
+import { OMEGA_TYPE_HEADER, type MessageType } from './message-type';
 
 export interface PublishOptions {
   /** Sets `Nats-Msg-Id`: JetStream stores a message once per id within the duplicate window. */
@@ -28,32 +34,107 @@ export interface PublishOptions {
  * Publishes `message` as `type` to a JetStream subject and resolves with the stream's ack
  * (`duplicate: true` when `msgId` was seen within the duplicate window).
  */
-export async function publish<T>(
+export function publish<T>(
   bus: Bus,
   subject: string,
   type: MessageType<T>,
   message: T,
   options: PublishOptions = {},
 ): Promise<PubAck> {
-  const hdrs = createHeaders();
-  if (options.headers) {
-    for (const [key, value] of Object.entries(options.headers)) hdrs.set(key, value);
-  }
-  hdrs.set(OMEGA_TYPE_HEADER, type.$type);
-  injectTraceContext(headersCarrier(hdrs), options.traceContext);
-  const data = type.encode(message).finish();
-
-  const publishOptions: Partial<JetStreamPublishOptions> = { headers: hdrs };
-  if (options.msgId !== undefined) publishOptions.msgID = options.msgId;
-  if (options.expectedLastSubjectSeq !== undefined) {
-    publishOptions.expect = { lastSubjectSequence: options.expectedLastSubjectSeq };
-  }
-  if (options.timeoutMs !== undefined) publishOptions.timeout = options.timeoutMs;
+  let data: Uint8Array;
   try {
-    return await bus.js.publish(subject, data, publishOptions);
+    data = type.encode(message).finish();
   } catch (err) {
-    throw publishError(err, subject, type.$type, options);
+    return Promise.reject(
+      OmegaError.wrap(
+        err,
+        `publish ${type.$type} to ${subject}: encoding failed`,
+        Code.InvalidArgument,
+      ),
+    );
   }
+  injectTraceContext(traceCollector, options.traceContext);
+  let publishOptions: Partial<JetStreamPublishOptions>;
+  if (
+    traceFields.length === 0 &&
+    options.headers === undefined &&
+    options.msgId === undefined &&
+    options.expectedLastSubjectSeq === undefined &&
+    options.timeoutMs === undefined
+  ) {
+    // The common case: the only header is the type, so its encoding is made once per type.
+    publishOptions = { headers: typeOnlyHeaders(type.$type) };
+  } else {
+    const hdrs = createHeaders();
+    if (options.headers) {
+      for (const [key, value] of Object.entries(options.headers)) hdrs.set(key, value);
+    }
+    hdrs.set(OMEGA_TYPE_HEADER, type.$type);
+    for (let i = 0; i < traceFields.length; i += 2) {
+      hdrs.set(traceFields[i] as string, traceFields[i + 1] as string);
+    }
+    publishOptions = { headers: hdrs };
+    if (options.msgId !== undefined) publishOptions.msgID = options.msgId;
+    if (options.expectedLastSubjectSeq !== undefined) {
+      publishOptions.expect = { lastSubjectSequence: options.expectedLastSubjectSeq };
+    }
+    if (options.timeoutMs !== undefined) publishOptions.timeout = options.timeoutMs;
+  }
+  traceFields.length = 0;
+  // Not async: on the hot path the only promise is the ack's (plus this catch).
+  return bus.js.publish(subject, data, publishOptions).catch((err: unknown) => {
+    throw publishError(err, subject, type.$type, options);
+  });
+}
+
+/** Trace context fields of the publish in progress (injection is synchronous, so one suffices). */
+const traceFields: string[] = [];
+const traceCollector: TextCarrier = {
+  get: () => undefined,
+  set: (key, value) => void traceFields.push(key, value),
+  keys: () => [],
+};
+
+/** Headers holding only `Omega-Type`, encoded once and shared; they refuse changes. */
+class TypeOnlyHeaders extends MsgHdrsImpl {
+  private readonly encoded: Uint8Array;
+  private sealed = false;
+  constructor(typeName: string) {
+    super();
+    this.set(OMEGA_TYPE_HEADER, typeName);
+    this.encoded = super.encode();
+    this.sealed = true;
+  }
+  override encode(): Uint8Array {
+    return this.encoded;
+  }
+  override set(key: string, value: string, match?: Match): void {
+    this.refuseWhenSealed();
+    super.set(key, value, match);
+  }
+  override append(key: string, value: string, match?: Match): void {
+    this.refuseWhenSealed();
+    super.append(key, value, match);
+  }
+  override delete(key: string, match?: Match): void {
+    this.refuseWhenSealed();
+    super.delete(key, match);
+  }
+  private refuseWhenSealed(): void {
+    if (this.sealed) {
+      throw new OmegaError(
+        Code.Internal,
+        'the shared Omega-Type headers of publish() are read-only',
+      );
+    }
+  }
+}
+
+const typeHeaders = new Map<string, TypeOnlyHeaders>();
+function typeOnlyHeaders(typeName: string): TypeOnlyHeaders {
+  let hdrs = typeHeaders.get(typeName);
+  if (!hdrs) typeHeaders.set(typeName, (hdrs = new TypeOnlyHeaders(typeName)));
+  return hdrs;
 }
 
 /** Publishes bytes as they are, with the given headers; for dead-lettering and tools. */

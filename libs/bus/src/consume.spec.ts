@@ -2,11 +2,20 @@ import { Alert, Event } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 import { startNatsServer, withNats } from '@omega/testkit';
 import { connectBus, type Bus } from './connection';
-import { ack, consume, nak, term, type ConsumeOptions, type ConsumerHandle } from './consume';
+import {
+  ack,
+  consume,
+  nak,
+  term,
+  type ConsumeOptions,
+  type ConsumerHandle,
+  type Outcome,
+} from './consume';
 import { DLQ_HEADERS } from './dead-letter';
 import { provision } from './provision';
 import { publish } from './publish';
 import { eventually, recordingLogger, uniqueName } from './spec-helpers';
+import { serverSupports } from './server-features';
 import { subjects } from './subjects';
 
 describe('consume', () => {
@@ -193,6 +202,20 @@ describe('consume', () => {
     expect(attempts).toEqual([1, 2, 3]);
   });
 
+  it('treats a handler that returns no outcome as failed', async () => {
+    const { subject, name } = await start({
+      type: Alert,
+      maxDeliver: 2,
+      retryDelayMs: () => 10,
+      handler: (async () => undefined) as unknown as () => Promise<Outcome>,
+    });
+    await publish(bus, subject, Alert, Alert.fromPartial({ id: 'forgot' }));
+    const [letter] = await deadLetters(name, 1);
+    expect(letter!.header.get(DLQ_HEADERS.error)).toBe(
+      'handler failed 2 times; last: handler returned undefined; return ack(), nak(delayMs) or term(reason)',
+    );
+  });
+
   it('dead-letters on the reserved extra delivery when the last attempt outlived ackWait', async () => {
     const attempts: number[] = [];
     let release: () => void = () => undefined;
@@ -263,9 +286,24 @@ describe('consume', () => {
     await stopping;
     expect(finished).toEqual(['first']);
     expect(started).toEqual(['first']);
-    const info = await handle.info();
-    expect(info.ack_floor.stream_seq).toBeGreaterThan(0);
-    expect(info.num_pending + info.num_ack_pending).toBe(1);
+    expect((await handle.info()).ack_floor.stream_seq).toBeGreaterThan(0);
+
+    // 'first' was acked before stop() returned; 'second' was handed back, not lost.
+    const next: string[] = [];
+    const resumed = await consume(bus, {
+      stream: 'ALERTS',
+      durable: handle.durable,
+      filterSubject: subject,
+      type: Alert,
+      handler: async (alert) => {
+        next.push(alert.id);
+        return ack();
+      },
+    });
+    handles.push(resumed);
+    await eventually(() => next.length === 1, "'second' after the restart");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(next).toEqual(['second']);
   });
 
   it('bus.drain() stops its consumers first', async () => {
@@ -323,11 +361,15 @@ describe('consume', () => {
     expect((await again.info()).created).toBe(created.created);
     await again.stop();
 
-    const changed = await consume(bus, {
-      ...options,
-      maxAckPending: 10,
-      filterSubject: subjects.alerts(name),
-    });
+    const changedOptions = { ...options, maxAckPending: 10, filterSubject: subjects.alerts(name) };
+    const version = bus.nc.info!.version;
+    if (!serverSupports(version, 'consumerFilterUpdate')) {
+      await expect(consume(bus, changedOptions)).rejects.toThrow(
+        `consumer ${name} on stream ALERTS: changing a consumer filter subject needs nats-server 2.10.0 or newer, but the server is ${version}`,
+      );
+      return;
+    }
+    const changed = await consume(bus, changedOptions);
     handles.push(changed);
     expect((await changed.info()).config).toMatchObject({
       max_ack_pending: 10,

@@ -390,7 +390,7 @@ class ConsumerRunner<T> implements ConsumerHandle {
     outcome: Outcome,
     failure?: unknown,
   ): Promise<void> | void {
-    switch (outcome.kind) {
+    switch (outcome?.kind) {
       case 'ack':
         this.ackSoon(msg);
         return;
@@ -413,11 +413,14 @@ class ConsumerRunner<T> implements ConsumerHandle {
         );
         this.terminate(msg, outcome.reason);
         return;
-      default:
-        throw new OmegaError(
+      default: {
+        // Not an Outcome (e.g. the handler forgot to return one): a failure, retried like a throw.
+        const err = new OmegaError(
           Code.Internal,
-          `${this.where}: handler returned ${JSON.stringify(outcome)}; use ack(), nak(delayMs) or term(reason)`,
+          `handler returned ${JSON.stringify(outcome)}; return ack(), nak(delayMs) or term(reason)`,
         );
+        return this.settle(msg, deliveryCount, this.handlerFailed(msg, deliveryCount, err), err);
+      }
     }
   }
 

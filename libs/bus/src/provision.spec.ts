@@ -3,6 +3,7 @@ import { startNatsServer, withNats } from '@omega/testkit';
 import { connectBus, type Bus } from './connection';
 import { provision } from './provision';
 import { ALL_RESOURCES, streamConfig } from './resources';
+import { serverSupports } from './server-features';
 import { recordingLogger } from './spec-helpers';
 
 describe('provision', () => {
@@ -80,10 +81,19 @@ describe('provision', () => {
   });
 
   it('applies limit overrides as an update', async () => {
-    const report = await provision(bus, {
-      streams: ['DECEPTION'],
+    const overrides = {
+      streams: ['DECEPTION'] as const,
       streamLimits: { DECEPTION: { maxAgeMs: 86_400_000, compression: true } },
-    });
+    };
+    const version = bus.nc.info!.version;
+    if (!serverSupports(version, 'streamCompression')) {
+      // Debian's 2.9 (NATS_SERVER_BIN): the feature gate answers instead of the server.
+      await expect(provision(bus, overrides)).rejects.toThrow(
+        `stream DECEPTION: stream compression needs nats-server 2.10.0 or newer, but the server is ${version}; upgrade nats-server`,
+      );
+      return;
+    }
+    const report = await provision(bus, overrides);
     expect(report.changes['stream DECEPTION']).toEqual(['max_age', 'compression']);
     expect((await bus.jsm.streams.info('DECEPTION')).config.compression).toBe('s2');
     const back = await provision(bus, { streams: ['DECEPTION'] });

@@ -2,15 +2,8 @@ import { Alert, Event } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 import { startNatsServer, withNats } from '@omega/testkit';
 import { connectBus, type Bus } from './connection';
-import {
-  ack,
-  consume,
-  nak,
-  term,
-  type ConsumeOptions,
-  type ConsumerHandle,
-  type Outcome,
-} from './consume';
+import { consume, type ConsumeOptions, type ConsumerHandle } from './consume';
+import { ack, nak, term, type Outcome } from './handler';
 import { DLQ_HEADERS } from './dead-letter';
 import { provision } from './provision';
 import { publish } from './publish';

@@ -9,54 +9,17 @@
 // dead-lettered without calling the handler. The alternative, the server's MAX_DELIVERIES advisory,
 // is a core-NATS event: nobody listening at that moment (a restart, a disconnect) loses it, and
 // the message then has to be fetched by sequence, which a work-queue stream may no longer allow.
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  ReplayPolicy,
-  type ConsumerConfig,
-  type ConsumerInfo,
-  type ConsumerMessages,
-  type JsMsg,
-} from '@nats-io/jetstream';
-import { headers as createHeaders, nanos, type MsgHdrs } from '@nats-io/transport-node';
-import { Code, OmegaError, errorMessage, extractTraceContext } from '@omega/runtime';
+import type { ConsumerInfo, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import type { Logger } from 'pino';
 import { trackDrainable, type Bus } from './connection';
 import { errorOffset, publishDeadLetter, type DeadLetter } from './dead-letter';
-import { OMEGA_TYPE_HEADER, headersCarrier, type MessageType } from './message-type';
-import { requireJetStream, requireServerFeature, serverSupports } from './server-features';
+import { Delivery, type Handler, type Outcome } from './handler';
+import { OMEGA_TYPE_HEADER, type MessageType } from './message-type';
+import { consumerConfig, ensureConsumer, requireDlqStream } from './consumer-config';
+import { requireJetStream, serverSupports } from './server-features';
 import { subjectToken } from './subjects';
 import { findWireFormatProblem } from './wire-format';
-
-/** What a handler decided about a message. */
-export type Outcome =
-  { kind: 'ack' } | { kind: 'nak'; delayMs: number } | { kind: 'term'; reason: string };
-
-const ACK: Outcome = Object.freeze({ kind: 'ack' });
-/** Processed: remove it from the consumer's pending set. */
-export const ack = (): Outcome => ACK;
-/** Not now: redeliver after `delayMs` (counts toward maxDeliver). */
-export const nak = (delayMs = 0): Outcome => ({ kind: 'nak', delayMs });
-/** Never redeliver (the handler decided the message is obsolete or unprocessable). */
-export const term = (reason: string): Outcome => ({ kind: 'term', reason });
-
-type TraceContext = ReturnType<typeof extractTraceContext>;
-
-/** What a handler knows about the delivery besides the decoded message. */
-export interface DeliveryContext {
-  readonly subject: string;
-  /** Stream sequence. */
-  readonly seq: number;
-  /** 1 on first delivery. */
-  readonly deliveryCount: number;
-  readonly headers: MsgHdrs;
-  /** The publisher's trace context: parent for the handler's span. */
-  readonly traceContext: TraceContext;
-}
-
-export type Handler<T> = (message: T, ctx: DeliveryContext) => Promise<Outcome>;
 
 export interface ConsumeOptions<T> {
   stream: string;
@@ -92,7 +55,6 @@ export interface ConsumerHandle {
   stop(): Promise<void>;
 }
 
-const DLQ_STREAM = 'DLQ';
 /** Most acks held back to be written together. */
 const ACK_BATCH = 64;
 
@@ -154,8 +116,13 @@ class ConsumerRunner<T> implements ConsumerHandle {
   async prepare(): Promise<void> {
     const version = requireJetStream(this.bus.nc, this.where);
     this.termWithReason = serverSupports(version, 'termReason');
-    if (this.deadLetter) await this.requireDlqStream();
-    await this.ensureConsumer(version);
+    if (this.deadLetter) await requireDlqStream(this.bus, this.where);
+    const desired = consumerConfig(this.durable, this.maxDeliver, this.options);
+    const changed = await ensureConsumer(this.bus, this.stream, desired, version, this.where);
+    if (changed === 'created') this.logger.info(`${this.where}: created`);
+    else if (changed.length > 0) {
+      this.logger.info({ fields: changed }, `${this.where}: updated ${changed.join(', ')}`);
+    }
   }
 
   start(): void {
@@ -177,98 +144,15 @@ class ConsumerRunner<T> implements ConsumerHandle {
       await Promise.allSettled([...this.inFlight]);
       this.flushAcks();
       // Send the last acks before returning: the process may exit right after.
-      if (!this.bus.nc.isClosed()) await this.bus.nc.flush().catch(() => undefined);
+      if (!this.bus.nc.isClosed()) {
+        await this.bus.nc.flush().catch((err: unknown) => {
+          this.logger.warn({ err }, `${this.where}: last acks may not have reached the server`);
+        });
+      }
       this.untrack();
       this.logger.info(`${this.where}: stopped`);
     })();
     return this.stopped;
-  }
-
-  private desiredConfig(): Partial<ConsumerConfig> {
-    const config: Partial<ConsumerConfig> = {
-      durable_name: this.durable,
-      description: `@omega/bus consumer; handler attempts ${this.maxDeliver}, +1 delivery reserved for dead-lettering`,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      replay_policy: ReplayPolicy.Instant,
-      // One more than the handler gets: see the file comment.
-      max_deliver: this.maxDeliver + 1,
-      ack_wait: nanos(this.options.ackWaitMs ?? 30_000),
-      max_ack_pending: this.options.maxAckPending ?? 1000,
-    };
-    if (this.options.filterSubject) config.filter_subject = this.options.filterSubject;
-    return config;
-  }
-
-  private async ensureConsumer(serverVersion: string): Promise<void> {
-    const desired = this.desiredConfig();
-    let current: ConsumerInfo | undefined;
-    try {
-      current = await this.bus.jsm.consumers.info(this.stream, this.durable);
-    } catch (err) {
-      if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) {
-        throw this.wrap(err, 'reading the consumer', notFoundIsStream(err));
-      }
-    }
-    if (!current) {
-      try {
-        await this.bus.jsm.consumers.add(this.stream, desired);
-        this.logger.info(`${this.where}: created`);
-        return;
-      } catch (err) {
-        throw this.wrap(err, 'creating the consumer', notFoundIsStream(err));
-      }
-    }
-    const drifted = consumerDrift(desired, current.config);
-    if (drifted.length === 0) return;
-    if (drifted.includes('deliver_policy') || drifted.includes('ack_policy')) {
-      throw new OmegaError(
-        Code.FailedPrecondition,
-        `${this.where}: exists with ${drifted.filter((f) => f.endsWith('_policy')).join(', ')} ` +
-          `different from the declared one, which cannot change in place; delete the consumer ` +
-          `or choose another durable name`,
-      );
-    }
-    if (drifted.includes('filter_subject')) {
-      requireServerFeature(serverVersion, 'consumerFilterUpdate', this.where);
-    }
-    const update: Record<string, unknown> = {};
-    for (const field of drifted) {
-      update[field] = (desired as Record<string, unknown>)[field] ?? '';
-    }
-    try {
-      await this.bus.jsm.consumers.update(this.stream, this.durable, update);
-      this.logger.info({ fields: drifted }, `${this.where}: updated ${drifted.join(', ')}`);
-    } catch (err) {
-      throw this.wrap(err, `updating ${drifted.join(', ')}`, false);
-    }
-  }
-
-  private async requireDlqStream(): Promise<void> {
-    try {
-      await this.bus.jsm.streams.info(DLQ_STREAM);
-    } catch (err) {
-      if (isApiError(err, JetStreamApiCodes.StreamNotFound)) {
-        throw new OmegaError(
-          Code.FailedPrecondition,
-          `${this.where}: dead-lettering needs the ${DLQ_STREAM} stream; provision it ` +
-            `(provision(bus, { streams: ['${DLQ_STREAM}'] })) or pass deadLetter: false`,
-          { cause: err },
-        );
-      }
-      throw this.wrap(err, `reading stream ${DLQ_STREAM}`, false);
-    }
-  }
-
-  private wrap(err: unknown, doing: string, streamMissing: boolean): OmegaError {
-    if (streamMissing) {
-      return new OmegaError(
-        Code.NotFound,
-        `${this.where}: ${doing}: stream ${this.stream} does not exist; provision it first`,
-        { cause: err },
-      );
-    }
-    return OmegaError.wrap(err, `${this.where}: ${doing}`, Code.FailedPrecondition);
   }
 
   private async run(): Promise<void> {
@@ -520,51 +404,6 @@ function decodeFailure(err: unknown, data: Uint8Array, typeName: string): DeadLe
     `cannot decode ${data.length} bytes as ${typeName}: ${errorMessage(err)}` +
     (wire ? ` (at byte ${wire.offset}: ${wire.problem})` : '');
   return { reason: 'decode', error, ...(offset !== undefined ? { errorOffset: offset } : {}) };
-}
-
-/** The handler's view of one delivery; headers and trace context are built on first use. */
-class Delivery implements DeliveryContext {
-  private hdrs: MsgHdrs | undefined;
-  private trace: TraceContext | undefined;
-
-  constructor(
-    private readonly msg: JsMsg,
-    readonly deliveryCount: number,
-  ) {}
-
-  get subject(): string {
-    return this.msg.subject;
-  }
-  get seq(): number {
-    return this.msg.seq;
-  }
-  get headers(): MsgHdrs {
-    return (this.hdrs ??= this.msg.headers ?? createHeaders());
-  }
-  get traceContext(): TraceContext {
-    return (this.trace ??= extractTraceContext(headersCarrier(this.headers)));
-  }
-}
-
-/** The declared consumer fields whose server value differs. */
-export function consumerDrift(desired: Partial<ConsumerConfig>, server: ConsumerConfig): string[] {
-  const drifted: string[] = [];
-  for (const [field, want] of Object.entries(desired)) {
-    if (field === 'durable_name' || field === 'filter_subject' || want === undefined) continue;
-    if (want !== (server as unknown as Record<string, unknown>)[field]) drifted.push(field);
-  }
-  // No filter is '' or absent; newer servers may report a single filter in filter_subjects.
-  const serverFilter = server.filter_subject || server.filter_subjects?.[0] || '';
-  if ((desired.filter_subject ?? '') !== serverFilter) drifted.push('filter_subject');
-  return drifted;
-}
-
-function isApiError(err: unknown, code: number): boolean {
-  return err instanceof JetStreamApiError && err.code === code;
-}
-
-function notFoundIsStream(err: unknown): boolean {
-  return isApiError(err, JetStreamApiCodes.StreamNotFound);
 }
 
 function positiveInteger(value: number, name: string, where: string): number {

@@ -4,7 +4,8 @@ import { Alert, messageTypes, type MessageType as ProtoMessageType } from '@omeg
 import { Code, OmegaError } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { connectBus, type Bus } from './connection';
-import { ack, consume, type DeliveryContext } from './consume';
+import { consume } from './consume';
+import { ack, type DeliveryContext } from './handler';
 import { OMEGA_TYPE_HEADER } from './message-type';
 import { provision } from './provision';
 import { publish } from './publish';

@@ -1,7 +1,8 @@
 import { Alert } from '@omega/proto';
 import { withNats } from '@omega/testkit';
 import { connectBus, type Bus } from './connection';
-import { ack, consume } from './consume';
+import { consume } from './consume';
+import { ack } from './handler';
 import { provision } from './provision';
 import { publish } from './publish';
 import { eventually, recordingLogger } from './spec-helpers';

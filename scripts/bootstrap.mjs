@@ -54,8 +54,11 @@ switch (command) {
   case 'test':
     run(node24, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...rest], 'jest');
     break;
+  case 'bench':
+    run(node24, [join(root, 'bench', 'run.mjs'), ...rest], 'bench');
+    break;
   case 'build':
     break;
   default:
-    fail(`unknown command '${command}': expected demo, test or build`);
+    fail(`unknown command '${command}': expected demo, test, bench or build`);
 }

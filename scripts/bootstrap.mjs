@@ -36,8 +36,10 @@ function dependenciesStale() {
 }
 
 if (dependenciesStale()) {
-  process.stderr.write('omega: installing dependencies (npm ci)…\n');
-  run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+  process.stderr.write('omega: installing dependencies (npm install)…\n');
+  // npm install, not npm ci: npm 11 `ci` refuses a lock without other platforms' optional binaries
+  // (buf, swc, nx), even one it just wrote; install follows the lock all the same.
+  run('npm', ['install', '--no-audit', '--no-fund'], 'npm install');
 }
 run(node24, [join(root, 'scripts', 'setup.mjs')], 'setup');
 process.stderr.write('omega: building (tsc -b)…\n');

@@ -96,7 +96,9 @@ export function parseTilePath(path: string): TileResource {
   const index = Number(groups.map((g) => g.replace('x', '')).join(''));
   if (!Number.isSafeInteger(index)) throw bad('index is too large');
   const width = widthText === undefined ? TILE_WIDTH : Number(widthText);
-  if (width >= TILE_WIDTH) throw bad(`partial width ${width} is not below ${TILE_WIDTH}`);
+  if (widthText !== undefined && width >= TILE_WIDTH) {
+    throw bad(`partial width ${width} is not below ${TILE_WIDTH}`);
+  }
   if (levelText === 'entries') return { kind: 'entries', bundle: { index, width } };
   const level = Number(levelText);
   if (level > MAX_TILE_LEVEL) throw bad(`level ${level} is above ${MAX_TILE_LEVEL}`);

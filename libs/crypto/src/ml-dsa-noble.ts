@@ -69,7 +69,14 @@ export class NobleMlDsa implements MlDsaBackend {
     );
   }
 
-  #options(context: Uint8Array | undefined): { context?: Uint8Array } {
-    return context === undefined ? {} : { context: plainBytes(context) };
+  /**
+   * noble takes only plain option bags and checks their prototype; a null-prototype bag passes that
+   * check from any realm (under jest, this file's Object.prototype is not noble's).
+   */
+  #options(context: Uint8Array | undefined): { context: Uint8Array } | undefined {
+    if (context === undefined) return undefined;
+    return Object.assign(Object.create(null) as { context: Uint8Array }, {
+      context: plainBytes(context),
+    });
   }
 }

@@ -40,7 +40,8 @@ function publicKeyObject(publicKey: Uint8Array | KeyObject): KeyObject {
 
 /** The 32-byte RFC 8032 encoding of an Ed25519 public key. */
 export function ed25519RawPublicKey(key: KeyObject): Uint8Array {
-  const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  const publicKey = key.type === 'public' ? key : createPublicKey(key);
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
   return Uint8Array.from(spki.subarray(SPKI_PREFIX.length));
 }
 

@@ -56,9 +56,13 @@ export function parseVerifierKey(vkey: string): VerifierKey {
       Code.InvalidArgument,
       `verifier key ${JSON.stringify(vkey.slice(0, 80))}: ${why}`,
     );
-  const parts = vkey.split('+');
-  if (parts.length !== 3) throw invalid('not of the form <name>+<hex key ID>+<base64 key>');
-  const [name, idHex, keyText] = parts as [string, string, string];
+  // Names hold no '+', so the first two separate the fields; base64 may hold more.
+  const first = vkey.indexOf('+');
+  const second = vkey.indexOf('+', first + 1);
+  if (first < 0 || second < 0) throw invalid('not of the form <name>+<hex key ID>+<base64 key>');
+  const name = vkey.slice(0, first);
+  const idHex = vkey.slice(first + 1, second);
+  const keyText = vkey.slice(second + 1);
   checkKeyName(name, 'verifier key');
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw invalid('key ID is not 8 lowercase hex digits');
   const material = fromBase64Strict(keyText);

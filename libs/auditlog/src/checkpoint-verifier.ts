@@ -68,13 +68,12 @@ export async function verifyCheckpoint(
     }
   }
   let parsed: SignedNote;
-  let checkpoint: Checkpoint;
   try {
     parsed = parseSignedNote(note, policy.limits ?? DEFAULT_NOTE_LIMITS);
-    checkpoint = parseCheckpoint(parsed.text);
   } catch (err) {
     throw OmegaError.wrap(err, 'checkpoint', Code.InvalidArgument);
   }
+  const checkpoint = parseCheckpoint(parsed.text);
   if (checkpoint.origin !== policy.origin) {
     throw new OmegaError(
       Code.InvalidArgument,

@@ -3,7 +3,7 @@ import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { HybridPublicKey, HybridSignature } from '@omega/proto';
 import { HybridSecretKey } from './hybrid-secret-key';
-import { hybridKeyId } from './key-id';
+import { checkKeyId } from './key-id';
 import { SecretKey } from './secret-key';
 
 /** omega.v1.HybridPublicKey. */
@@ -82,23 +82,12 @@ export function decodeHybridSecretKey(bytes: Uint8Array): HybridSecretKey {
       'hybrid secret key: public_key (field 1) is missing',
     );
   }
-  checkKeyId(fields.publicKey);
   return new HybridSecretKey(
     fields.publicKey,
     // Copies, so the caller may wipe its buffer without breaking the key.
     new SecretKey('ed25519', Uint8Array.from(fields.ed25519)),
     new SecretKey('ml-dsa-65', Uint8Array.from(fields.mlDsa)),
   );
-}
-
-function checkKeyId(publicKey: HybridPublicKey): void {
-  const keyId = hybridKeyId(publicKey.ed25519, publicKey.mlDsa);
-  if (publicKey.keyId !== keyId) {
-    throw new OmegaError(
-      Code.InvalidArgument,
-      `hybrid public key ${JSON.stringify(publicKey.keyId)}: key id is not the one its keys give (${keyId})`,
-    );
-  }
 }
 
 function decode<T>(what: string, read: () => T): T {

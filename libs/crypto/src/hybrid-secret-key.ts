@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { Code, OmegaError } from '@omega/runtime';
 import { HybridPublicKey } from '@omega/proto';
 import { bufferView, bytesEqual } from './bytes';
-import { hybridKeyId } from './key-id';
+import { checkKeyId, hybridKeyId } from './key-id';
 import { ML_DSA_SIZES, type MlDsaBackend } from './ml-dsa-backend';
 import { REDACTED, SecretKey } from './secret-key';
 
@@ -30,11 +30,8 @@ export class HybridSecretKey {
     readonly ed25519: SecretKey,
     readonly mlDsa: SecretKey,
   ) {
-    const keyId = hybridKeyId(publicKey.ed25519, publicKey.mlDsa);
-    if (publicKey.keyId !== keyId) {
-      throw invalid(`key id ${publicKey.keyId} is not the one its public keys give (${keyId})`);
-    }
-    this.keyId = keyId;
+    checkKeyId(publicKey);
+    this.keyId = publicKey.keyId;
     checkEd25519(ed25519, publicKey.ed25519);
     checkMlDsa(mlDsa, publicKey.mlDsa);
   }

@@ -3,7 +3,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { Code, OmegaError } from '@omega/runtime';
 import type { HybridPublicKey, HybridSignature } from '@omega/proto';
 import { bufferView } from './bytes';
-import { hybridKeyId } from './key-id';
+import { checkKeyId, describeKeyId } from './key-id';
 import { ML_DSA_SIZES, type MlDsaBackend } from './ml-dsa-backend';
 import { SignaturePurpose, signedMessage } from './signed-message';
 
@@ -87,13 +87,7 @@ export class HybridVerifier {
   #checkedKey(publicKey: HybridPublicKey): KeyObject {
     let key = this.#checkedKeys.get(publicKey);
     if (key === undefined) {
-      const keyId = hybridKeyId(publicKey.ed25519, publicKey.mlDsa);
-      if (publicKey.keyId !== keyId) {
-        throw new OmegaError(
-          Code.InvalidArgument,
-          `hybrid public key ${publicKey.keyId}: key id is not the one its keys give (${keyId})`,
-        );
-      }
+      checkKeyId(publicKey);
       key = createPublicKey({
         key: bufferView(publicKey.ed25519),
         format: 'raw-public',

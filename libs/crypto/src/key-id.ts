@@ -29,3 +29,23 @@ export function hybridKeyId(ed25519PublicKey: Uint8Array, mlDsaPublicKey: Uint8A
   }
   return createHash('sha256').update(ed25519PublicKey).update(mlDsaPublicKey).digest('hex');
 }
+
+/** Throws InvalidArgument unless `publicKey.keyId` is the key id of its two keys. */
+export function checkKeyId(publicKey: {
+  readonly keyId: string;
+  readonly ed25519: Uint8Array;
+  readonly mlDsa: Uint8Array;
+}): void {
+  const keyId = hybridKeyId(publicKey.ed25519, publicKey.mlDsa);
+  if (publicKey.keyId !== keyId) {
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `hybrid public key: key id ${describeKeyId(publicKey.keyId)} is not the one its keys give (${keyId})`,
+    );
+  }
+}
+
+/** A key id for an error message: as is when well-formed, else quoted and cut short. */
+export function describeKeyId(keyId: string): string {
+  return KEY_ID_PATTERN.test(keyId) ? keyId : JSON.stringify(keyId.slice(0, 80));
+}

@@ -49,7 +49,7 @@ export class HybridVerifier {
     const fail = (code: Code, detail: string): OmegaError =>
       new OmegaError(
         code,
-        `hybrid signature by key ${signature.keyId} for '${purpose}': ${detail}`,
+        `hybrid signature by key ${describeKeyId(signature.keyId)} for '${purpose}': ${detail}`,
       );
     const message = signedMessage(purpose, payload);
     if (signature.ed25519.byteLength !== ED25519_SIGNATURE_BYTES) {

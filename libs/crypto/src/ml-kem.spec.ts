@@ -36,7 +36,7 @@ describe('ML-KEM-768 backends', () => {
     const { publicKey, secretKey } = backends.liboqs.generateKeyPair();
     const { ciphertext, sharedSecret } = backends.liboqs.encapsulate(publicKey);
     const tampered = Buffer.from(ciphertext);
-    tampered[100] ^= 0x01;
+    tampered.writeUInt8(tampered.readUInt8(100) ^ 0x01, 100);
     const rejections = CRYPTO_BACKENDS.map((name) =>
       Buffer.from(backends[name].decapsulate(tampered, secretKey)).toString('hex'),
     );
@@ -60,8 +60,8 @@ describe('ML-KEM-768 backends', () => {
       const { publicKey } = backends.noble.generateKeyPair();
       const unreduced = Buffer.from(publicKey);
       // The first 12-bit coefficient set to 4095 >= q = 3329.
-      unreduced[0] = 0xff;
-      unreduced[1] |= 0x0f;
+      unreduced.writeUInt8(0xff, 0);
+      unreduced.writeUInt8(unreduced.readUInt8(1) | 0x0f, 1);
       expect(() => backends[name].encapsulate(unreduced)).toThrow(
         expect.objectContaining({
           code: Code.InvalidArgument,

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,14 @@ describe('findNatsServerBinary', () => {
     await writeFile(fake, '#!/bin/sh\n');
     await chmod(fake, 0o755);
     expect(findNatsServerBinary({ HOME: join(dir, 'nohome'), PATH: dir })).toBe(fake);
+  });
+
+  it('finds the pinned build in OMEGA_CACHE_DIR, where scripts/setup.mjs puts it', async () => {
+    const pinned = join(dir, 'cache', 'nats-server-v2.12.15', 'nats-server');
+    await mkdir(join(dir, 'cache', 'nats-server-v2.12.15'), { recursive: true });
+    await writeFile(pinned, '#!/bin/sh\n');
+    await chmod(pinned, 0o755);
+    expect(findNatsServerBinary({ OMEGA_CACHE_DIR: join(dir, 'cache'), PATH: '' })).toBe(pinned);
   });
 
   it('says exactly how to install the pinned server when there is none', () => {

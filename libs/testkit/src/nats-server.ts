@@ -70,13 +70,9 @@ export function findNatsServerBinary(env: NodeJS.ProcessEnv = process.env): stri
         `binary (install with: ${NATS_SERVER_INSTALL_COMMAND})`,
     );
   }
-  const cached = join(
-    env['HOME'] ?? homedir(),
-    '.cache',
-    'omega',
-    `nats-server-${NATS_SERVER_VERSION}`,
-    'nats-server',
-  );
+  // The same cache scripts/setup.mjs builds into (OMEGA_CACHE_DIR, else ~/.cache/omega).
+  const cacheDir = env['OMEGA_CACHE_DIR'] ?? join(env['HOME'] ?? homedir(), '.cache', 'omega');
+  const cached = join(cacheDir, `nats-server-${NATS_SERVER_VERSION}`, 'nats-server');
   if (isExecutable(cached)) return cached;
   for (const dir of (env['PATH'] ?? '').split(delimiter)) {
     if (!dir) continue;

@@ -48,7 +48,7 @@ export {
   type TileResource,
 } from './tile';
 export { TileBuilder, type Tile } from './tile-builder';
-export { TileHashReader, type TileSource } from './tile-hash-reader';
+export { TileHashReader, TileNodeCache, type TileSource } from './tile-hash-reader';
 export { decodeEntryBundle, encodeEntryBundle, MAX_BUNDLE_ENTRY_BYTES } from './entry-bundle';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint';
 export {

@@ -7,7 +7,7 @@ import { hashLeaf } from './merkle-hash';
 import { buildConsistencyProof, buildInclusionProof } from './proof-plan';
 import { tilePath, type TileId } from './tile';
 import { TileBuilder, type Tile } from './tile-builder';
-import { TileHashReader, type TileSource } from './tile-hash-reader';
+import { TileHashReader, TileNodeCache, type TileSource } from './tile-hash-reader';
 
 const SIZE = 70000; // the tlog-tiles spec's example size
 const leafHashes = Array.from({ length: SIZE }, (_, i) =>
@@ -110,5 +110,30 @@ describe('TileHashReader', () => {
     expect(() => corrupt.readHashes([{ level: 0, index: 0 }])).toThrow(
       'tile hash reader: tile/0/000 is 8191 bytes, want 8192',
     );
+  });
+
+  test('with a shared cache, proofs through hot tiles read and hash nothing again', () => {
+    let reads = 0;
+    const source: TileSource = {
+      readTile: (id) => {
+        reads++;
+        return log.store.readTile(id);
+      },
+    };
+    const cache = new TileNodeCache(16);
+    const cached = new TileHashReader(SIZE, source, cache);
+    const proof = buildInclusionProof(cached, 1000, SIZE);
+    expect(proof.map((h) => Buffer.from(h))).toEqual(
+      buildInclusionProof(reader, 1000, SIZE).map((h) => Buffer.from(h)),
+    );
+    expect(reads).toBe(cache.size);
+    // A neighbour's proof goes through the same tiles, read by another reader sharing the cache.
+    buildInclusionProof(new TileHashReader(SIZE, source, cache), 1001, SIZE);
+    expect(reads).toBe(cache.size);
+    // Past its capacity the cache drops the least recently used tiles.
+    const small = new TileNodeCache(2);
+    buildInclusionProof(new TileHashReader(SIZE, source, small), 1000, SIZE);
+    expect(small.size).toBe(2);
+    verifyInclusion(leafHashes[1001]!, 1001, SIZE, buildInclusionProof(cached, 1001, SIZE), root);
   });
 });

@@ -3,7 +3,7 @@ import { Code, OmegaError } from '@omega/runtime';
 import { checkCount } from './bytes';
 import { HASH_SIZE, hashChildren } from './merkle-hash';
 import type { HashReader } from './proof-plan';
-import { TILE_HEIGHT, tileAt, tilePath, type TileId } from './tile';
+import { TILE_HEIGHT, TILE_WIDTH, tileAt, tilePath, type TileId } from './tile';
 import type { NodeId } from './tree-node';
 
 /** Where tiles come from; returns the tile's bytes (width * 32), or throws when it has none. */
@@ -11,22 +11,66 @@ export interface TileSource {
   readTile(id: TileId): Uint8Array;
 }
 
+// A tile expanded into its inner tree: level j (0..8) of the tile's subtree holds width >> j
+// hashes, stored one level after another. 511 hashes (16 KiB) for a full tile.
+const LEVEL_START = Array.from(
+  { length: TILE_HEIGHT + 1 },
+  (_, j) => 2 * TILE_WIDTH - ((2 * TILE_WIDTH) >> j),
+);
+
+/**
+ * Keeps recently used tiles with their inner nodes already hashed, so a proof through a hot tile
+ * costs no hashing at all. Tiles are immutable (a partial tile's path names its width), so entries
+ * never go stale; the least recently used is dropped past `maxTiles`. Share one cache between the
+ * readers of successive tree sizes.
+ */
+export class TileNodeCache {
+  private readonly tiles = new Map<string, Uint8Array>();
+
+  /** Each cached full tile takes 16 KiB; the default holds 64 MiB. */
+  constructor(readonly maxTiles = 4096) {
+    checkCount(maxTiles, 'tile node cache: maxTiles');
+  }
+
+  get size(): number {
+    return this.tiles.size;
+  }
+
+  /** @internal */
+  get(key: string): Uint8Array | undefined {
+    const tile = this.tiles.get(key);
+    if (tile) {
+      this.tiles.delete(key);
+      this.tiles.set(key, tile);
+    }
+    return tile;
+  }
+
+  /** @internal */
+  set(key: string, expanded: Uint8Array): void {
+    if (this.maxTiles === 0) return;
+    this.tiles.set(key, expanded);
+    if (this.tiles.size > this.maxTiles) this.tiles.delete(this.tiles.keys().next().value!);
+  }
+}
+
 /**
  * A HashReader over the tiles of a tree of `size` leaves. A node on a tile level is read directly;
- * a node between tile levels is the root of 2, 4, ... 128 consecutive hashes of one tile and is
- * recomputed from them (at most 127 hashes), as tlog-tiles intends.
+ * a node between tile levels is the root of 2, 4, ... 128 consecutive hashes of one tile, taken
+ * from the tile's inner tree (hashed once per tile read, at most 255 hashes, or found in `cache`).
  */
 export class TileHashReader implements HashReader {
   constructor(
     readonly size: number,
     private readonly source: TileSource,
+    private readonly cache?: TileNodeCache,
   ) {
     checkCount(size, 'tile hash reader: size');
   }
 
   readHashes(ids: readonly NodeId[]): Uint8Array[] {
-    // A proof asks for several nodes of the same tile; read each tile once per call.
-    const tiles = new Map<string, Uint8Array>();
+    // A proof asks for several nodes of the same tile; expand each tile once per call.
+    const expanded = new Map<string, Uint8Array>();
     return ids.map((id) => {
       checkCount(id.level, 'tile hash reader: node level');
       checkCount(id.index, 'tile hash reader: node index');
@@ -37,37 +81,38 @@ export class TileHashReader implements HashReader {
         );
       }
       const below = id.level % TILE_HEIGHT;
-      const hashLevel = id.level - below;
-      const span = 2 ** below;
-      const first = id.index * span;
-      const tileId = tileAt(hashLevel, first, this.size);
-      const key = `${tileId.level}/${tileId.index}`;
-      let tile = tiles.get(key);
-      if (!tile) {
-        tile = this.source.readTile(tileId);
-        if (tile.length !== tileId.width * HASH_SIZE) {
-          throw new OmegaError(
-            Code.DataLoss,
-            `tile hash reader: ${tilePath(tileId)} is ${tile.length} bytes, want ${tileId.width * HASH_SIZE}`,
-          );
-        }
-        tiles.set(key, tile);
+      const tileId = tileAt(id.level - below, id.index * 2 ** below, this.size);
+      const key = `${tileId.level}/${tileId.index}/${tileId.width}`;
+      let tree = expanded.get(key) ?? this.cache?.get(key);
+      if (!tree) {
+        tree = expandTile(tileId, this.source.readTile(tileId));
+        this.cache?.set(key, tree);
       }
-      return subtreeRoot(tile, first % 256, span);
+      expanded.set(key, tree);
+      const at = (LEVEL_START[below]! + (id.index % (TILE_WIDTH >> below))) * HASH_SIZE;
+      return tree.slice(at, at + HASH_SIZE);
     });
   }
 }
 
-/** Root of the perfect subtree over `count` (a power of two) hashes of `tile` from `offset`. */
-function subtreeRoot(tile: Uint8Array, offset: number, count: number): Uint8Array {
-  const at = (i: number) => tile.subarray((offset + i) * HASH_SIZE, (offset + i + 1) * HASH_SIZE);
-  if (count === 1) return at(0).slice();
-  let level: Uint8Array[] = [];
-  for (let i = 0; i < count; i += 2) level.push(hashChildren(at(i), at(i + 1)));
-  while (level.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(hashChildren(level[i]!, level[i + 1]!));
-    level = next;
+/** The inner tree of a tile: its hashes, then each level above them (complete pairs only). */
+function expandTile(id: TileId, tile: Uint8Array): Uint8Array {
+  if (tile.length !== id.width * HASH_SIZE) {
+    throw new OmegaError(
+      Code.DataLoss,
+      `tile hash reader: ${tilePath(id)} is ${tile.length} bytes, want ${id.width * HASH_SIZE}`,
+    );
   }
-  return level[0]!;
+  const tree = new Uint8Array(LEVEL_START[TILE_HEIGHT]! * HASH_SIZE + HASH_SIZE);
+  tree.set(tile);
+  for (let level = 1; level <= TILE_HEIGHT; level++) {
+    const from = LEVEL_START[level - 1]! * HASH_SIZE;
+    const to = LEVEL_START[level]! * HASH_SIZE;
+    for (let i = 0; i < id.width >> level; i++) {
+      const left = tree.subarray(from + 2 * i * HASH_SIZE, from + (2 * i + 1) * HASH_SIZE);
+      const right = tree.subarray(from + (2 * i + 1) * HASH_SIZE, from + (2 * i + 2) * HASH_SIZE);
+      tree.set(hashChildren(left, right), to + i * HASH_SIZE);
+    }
+  }
+  return tree;
 }

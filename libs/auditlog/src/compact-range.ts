@@ -92,7 +92,7 @@ export class CompactRange {
 
   /** MTH of the whole tree: the subtree roots folded right to left. */
   root(): Uint8Array {
-    if (this.stack.length === 0) return EMPTY_ROOT;
+    if (this.stack.length === 0) return EMPTY_ROOT.slice();
     let i = this.stack.length - 1;
     let root = this.stack[i]!;
     while (i > 0) root = hashChildren(this.stack[--i]!, root);

@@ -61,7 +61,7 @@ export function splitPoint(n: number): number {
  * recursive definition because it always splits at the largest power of two.
  */
 export function rootFromLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
-  if (leafHashes.length === 0) return EMPTY_ROOT;
+  if (leafHashes.length === 0) return EMPTY_ROOT.slice();
   const stack: Uint8Array[] = [];
   for (let i = 0; i < leafHashes.length; i++) {
     let node = leafHashes[i]!;

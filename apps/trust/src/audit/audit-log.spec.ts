@@ -1,0 +1,111 @@
+// The audit log on a real nats-server: bundles, dedupe, two writers, commitments, restart from tiles.
+import { withNats } from '@omega/testkit';
+import { loadMlDsaBackend, type HybridSecretKey } from '@omega/crypto';
+import { verifyCheckpointConsistency, parseCheckpoint, parseSignedNote } from '@omega/auditlog';
+import type { Bus } from '@omega/bus';
+import { verifyBundle } from './audit-bundle';
+import { logCheckpointPolicy } from './log-keys';
+import { alertEntry, newLogKey, openBus, openLog, ORIGIN } from './audit-spec-helpers';
+
+const nats = withNats({ jetstream: true });
+let bus: Bus;
+let key: HybridSecretKey;
+
+beforeAll(async () => {
+  bus = await openBus(nats.url);
+  nats.beforeStop(() => bus.drain());
+  key = await newLogKey();
+});
+
+async function policy() {
+  return logCheckpointPolicy(ORIGIN, key.publicKey, await loadMlDsaBackend('liboqs'));
+}
+
+describe('AuditLog', () => {
+  it('resolves each append with a bundle that verifies alone', async () => {
+    const log = await openLog(bus, key);
+    const bundles = await Promise.all(
+      Array.from({ length: 300 }, (_, n) => log.append(alertEntry(n), { requestId: `a-${n}` })),
+    );
+    const indexes = bundles.map((b) => b.index).sort((a, b) => a - b);
+    expect(indexes).toEqual(Array.from({ length: 300 }, (_, n) => n));
+    for (const bundle of [bundles[0]!, bundles[150]!, bundles[299]!]) {
+      const verified = await verifyBundle(bundle, await policy());
+      expect(verified.logged.subject).toMatch(/^alert-/);
+    }
+    const proof = await log.inclusionProof(7);
+    expect(proof.length).toBeGreaterThan(0);
+    await log.close();
+  });
+
+  it('logs a retried append once and returns the first index', async () => {
+    const log = await openLog(bus, key);
+    const first = await log.append(alertEntry(1), { requestId: 'retry-me' });
+    const again = await log.append(alertEntry(1), { requestId: 'retry-me' });
+    const [x, y] = await Promise.all([
+      log.append(alertEntry(2), { requestId: 'same-batch' }),
+      log.append(alertEntry(2), { requestId: 'same-batch' }),
+    ]);
+    expect(again.index).toBe(first.index);
+    expect(y.index).toBe(x.index);
+    expect(log.size).toBe(x.index + 1);
+    await log.close();
+  });
+
+  it('orders concurrent appends from two writers into one log without duplicate indexes', async () => {
+    const busB = await openBus(nats.url, 'audit-spec-b');
+    const a = await openLog(bus, key);
+    const b = await openLog(busB, key);
+    const start = a.size;
+    const results = await Promise.all(
+      Array.from({ length: 400 }, (_, n) =>
+        (n % 2 ? a : b).append(alertEntry(n), { requestId: `two-${n}` }),
+      ),
+    );
+    const indexes = results.map((r) => r.index);
+    expect(new Set(indexes).size).toBe(400);
+    expect(Math.min(...indexes)).toBe(start);
+    expect(Math.max(...indexes)).toBe(start + 399);
+    for (const r of results.filter((_, n) => n % 50 === 0)) await verifyBundle(r, await policy());
+    // Both writers' checkpoints belong to one tree.
+    await a.refresh();
+    await b.refresh();
+    const ca = parseCheckpoint(parseSignedNote(a.latestCheckpoint.note).text);
+    const cb = parseCheckpoint(parseSignedNote(b.latestCheckpoint.note).text);
+    const [small, large, log] = ca.size <= cb.size ? [ca, cb, b] : [cb, ca, a];
+    verifyCheckpointConsistency(small, large, await log.consistencyProof(small.size, large.size));
+    await a.close();
+    await b.close();
+    await busB.drain();
+  });
+
+  it('logs a salted commitment that reveals nothing and opens with the bundle', async () => {
+    const log = await openLog(bus, key);
+    const bundle = await log.append(alertEntry(42), { requestId: 'secret', commit: true });
+    const verified = await verifyBundle(bundle, await policy());
+    expect(verified.logged.subject).toBe('');
+    expect(verified.revealed?.subject).toBe('alert-42');
+    await expect(
+      verifyBundle({ ...bundle, opening: { ...bundle.opening!, body: new Uint8Array(3) } }, await policy()),
+    ).rejects.toThrow(/commitment check failed/);
+    await log.close();
+  });
+
+  it('restarts from the last checkpoint and tiles without rehashing the log', async () => {
+    const log = await openLog(bus, key);
+    await Promise.all(Array.from({ length: 600 }, (_, n) => log.append(alertEntry(n))));
+    const before = log.latestCheckpoint;
+    await log.close();
+    const reopened = await openLog(bus, key);
+    expect(reopened.restored).toEqual({
+      checkpointSize: before.size,
+      rebuiltFromEntries: false,
+      replayedEntries: 0,
+    });
+    expect(reopened.size).toBe(before.size);
+    const next = await reopened.append(alertEntry(9999));
+    expect(next.index).toBe(before.size);
+    await verifyBundle(next, await policy());
+    await reopened.close();
+  });
+});

@@ -1,4 +1,5 @@
 // The README's example runs as written (compiled by SWC, imports bound to this lib's sources).
+import * as assertStrict from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from '@swc/core';
@@ -29,7 +30,15 @@ describe('README', () => {
     const blocks = codeBlocks(README);
     expect(blocks).toHaveLength(1);
     const module = { exports: {} as { done?: Promise<void> } };
-    const resolve = (name: string): unknown => (name === '@omega/crypto' ? crypto : require(name));
+    const modules: Record<string, unknown> = {
+      '@omega/crypto': crypto,
+      'node:assert/strict': assertStrict,
+    };
+    const resolve = (name: string): unknown => {
+      if (!(name in modules))
+        throw new Error(`README example imports ${name}: add it to this spec`);
+      return modules[name];
+    };
     new Function('require', 'module', 'exports', compile(blocks[0]!))(
       resolve,
       module,

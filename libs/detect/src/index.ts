@@ -1,0 +1,45 @@
+// Public entry of @omega/detect: Sigma rules parsed, mapped onto Omega events and compiled to predicates.
+export { parseSigmaRule, parseSigmaRules, type ParseSigmaOptions } from './parse-rule';
+export {
+  compileSigmaRule,
+  type ClauseEvidence,
+  type CompiledSigmaRule,
+  type SearchEvidence,
+  type SigmaMatchEvidence,
+} from './compile-rule';
+export {
+  loadRulePack,
+  RuleSetMatcher,
+  type RejectedRule,
+  type RulePack,
+  type RuleText,
+} from './rule-pack';
+export {
+  SigmaRuleError,
+  type SigmaRuleErrorDetails,
+  type SourcePosition,
+} from './sigma-rule-error';
+export { EventView } from './event-view';
+export {
+  eventFromSigmaFields,
+  sigmaFieldsOfEvent,
+  SIGMA_LOGSOURCE_MAPPINGS,
+  UNSUPPORTED_CATEGORIES,
+  type FieldType,
+  type FieldValue,
+  type SigmaFieldMapping,
+  type SigmaLogsourceMapping,
+} from './field-mapping';
+export { attackTechniquesFromTags, SEVERITY_BY_LEVEL } from './rule-metadata';
+export { parseCondition, type ConditionNode } from './condition-parser';
+export type {
+  SigmaCondition,
+  SigmaDetection,
+  SigmaFieldClause,
+  SigmaLevel,
+  SigmaLogsource,
+  SigmaRule,
+  SigmaSearch,
+  SigmaStatus,
+  SigmaValue,
+} from './sigma-rule';

@@ -1,0 +1,352 @@
+// Issues, renews and revokes identities: checks the attestation and proof of possession, signs the
+// identity document with the trust root (purpose 'credential'), has the TLS CA certify the
+// identity's key, logs the fact in the audit log, then records it in `omega_identities`.
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { Code, OmegaError } from '@omega/runtime';
+import {
+  Identity,
+  IdentityStatus,
+  RenewIdentityRequest,
+  type Credential,
+  type HybridPublicKey,
+  type IssueIdentityRequest,
+  type RevokeIdentityRequest,
+} from '@omega/proto';
+import {
+  SignaturePurpose,
+  encodeHybridPublicKey,
+  hybridKeyId,
+  signedMessage,
+  type HybridSigner,
+} from '@omega/crypto';
+import {
+  RENEWAL_PURPOSE,
+  formatSubject,
+  subjectKindOf,
+  type SubjectKind,
+} from '@omega/trust-client';
+import type { MlDsaBackend } from '@omega/crypto';
+import { IdentityAuditKind, auditRefOf, type AuditAppender } from './audit-appender';
+import type { IdentityConfig } from './identity-config';
+import type { IdentityRecord, IdentityStore } from './identity-store';
+import { IdentityVerifier, SERIAL_ATTRIBUTE, isoNs } from './identity-verifier';
+import { defaultRoles, redeemJoinToken } from './join-tokens';
+import type { KubernetesAttestor } from './kubernetes-attestor';
+import type { TlsAuthority } from './tls-authority';
+
+export interface IdentityIssuerDeps {
+  readonly store: IdentityStore;
+  readonly rootSigner: HybridSigner;
+  readonly mlDsa: MlDsaBackend;
+  readonly tlsAuthority: TlsAuthority;
+  readonly audit: AuditAppender;
+  readonly verifier: IdentityVerifier;
+  readonly config: IdentityConfig;
+  readonly kubernetes?: KubernetesAttestor;
+  readonly clock?: () => number;
+}
+
+export interface Issued {
+  readonly identity: Identity;
+  readonly credential: Credential;
+}
+
+export class IdentityIssuer {
+  readonly #clock: () => number;
+
+  constructor(private readonly deps: IdentityIssuerDeps) {
+    this.#clock = deps.clock ?? Date.now;
+  }
+
+  async issue(request: IssueIdentityRequest): Promise<Issued> {
+    const nowMs = this.#clock();
+    const kind = subjectKindOf(request.kind);
+    const name = requestedName(kind, request.name);
+    const subject = formatSubject({ cluster: this.deps.config.cluster, kind, name });
+    const publicKey = request.publicKey;
+    if (publicKey === undefined) throw invalid(`IssueIdentity ${subject}: public_key is missing`);
+    checkKeyIdOf(publicKey, `IssueIdentity ${subject}: public_key`);
+    if (request.proof === undefined) throw invalid(`IssueIdentity ${subject}: proof is missing`);
+    const proofRefusal = this.deps.verifier.checkParts(
+      publicKey,
+      signedMessage(SignaturePurpose.ProofOfPossession, encodeHybridPublicKey(publicKey)),
+      request.proof,
+      `IssueIdentity ${subject}: proof of possession`,
+    );
+    if (proofRefusal) throw new OmegaError(Code.Unauthenticated, proofRefusal.detail);
+
+    const existing = await this.deps.store.get(subject);
+    if (existing?.record.identity.status === IdentityStatus.IDENTITY_STATUS_REVOKED) {
+      throw new OmegaError(
+        Code.PermissionDenied,
+        `IssueIdentity ${subject}: the identity is revoked and cannot enroll again`,
+      );
+    }
+
+    let roles: string[];
+    const attributes: Record<string, string> = {};
+    const attestation = request.attestation;
+    if (attestation?.$case === 'joinToken') {
+      ({ roles } = await redeemJoinToken(this.deps.store, attestation.value, {
+        kind,
+        name,
+        subject,
+        nowMs,
+      }));
+      attributes['omega.attestation'] = 'join-token';
+    } else if (attestation?.$case === 'kubernetesToken') {
+      if (this.deps.kubernetes === undefined) {
+        throw new OmegaError(
+          Code.FailedPrecondition,
+          `IssueIdentity ${subject}: Kubernetes attestation is off (identity.kubernetes.enabled)`,
+        );
+      }
+      const facts = await this.deps.kubernetes.attest(attestation.value, kind, name);
+      roles = defaultRoles(kind, name);
+      Object.assign(attributes, {
+        'omega.attestation': 'kubernetes',
+        'k8s.namespace': facts.namespace,
+        'k8s.service_account': facts.serviceAccount,
+        'k8s.pod': facts.pod,
+        'k8s.pod_uid': facts.podUid,
+        'k8s.node': facts.node,
+      });
+    } else {
+      throw invalid(
+        `IssueIdentity ${subject}: attestation is missing (join_token or kubernetes_token)`,
+      );
+    }
+
+    const previousKeys = (existing?.record.identity.keys ?? []).filter(
+      (k) =>
+        k.keyId !== publicKey.keyId &&
+        k.revokeTimeNs === 0n &&
+        k.notAfterTimeNs > BigInt(nowMs) * 1_000_000n,
+    );
+    return this.#grant({
+      subject,
+      kind: request.kind,
+      key: publicKey,
+      previousKeys,
+      roles,
+      attributes,
+      ttlSeconds: request.ttlSeconds,
+      nowMs,
+      auditKind: IdentityAuditKind.Issued,
+      revision: existing?.revision,
+      revokedSerials: existing?.record.revokedSerials ?? [],
+    });
+  }
+
+  async renew(request: RenewIdentityRequest): Promise<Issued> {
+    const nowMs = this.#clock();
+    const where = `RenewIdentity ${request.identityId}`;
+    const skewMs = this.deps.config.requestClockSkewSeconds * 1000;
+    const requestMs = Number(request.requestTimeNs / 1_000_000n);
+    if (Math.abs(requestMs - nowMs) > skewMs) {
+      throw new OmegaError(
+        Code.Unauthenticated,
+        `${where}: request_time ${isoNs(request.requestTimeNs)} is more than ${this.deps.config.requestClockSkewSeconds} s from trust's clock (stale or replayed)`,
+      );
+    }
+    if (request.proof === undefined) throw invalid(`${where}: proof is missing`);
+    const found = await this.deps.verifier.usableKey(request.proof.keyId, nowMs, where);
+    if ('failure' in found) throw new OmegaError(Code.Unauthenticated, found.detail);
+    const identity = found.record.identity;
+    if (identity.id !== request.identityId) {
+      throw new OmegaError(Code.PermissionDenied, `${where}: signed by a key of ${identity.id}`);
+    }
+    if (identity.expireTimeNs <= BigInt(nowMs) * 1_000_000n) {
+      throw new OmegaError(
+        Code.Unauthenticated,
+        `${where}: expired at ${isoNs(identity.expireTimeNs)}; renew before expiry, or enroll again`,
+      );
+    }
+    const unsigned = RenewIdentityRequest.encode({ ...request, proof: undefined }).finish();
+    const refusal = this.deps.verifier.checkParts(
+      found.key,
+      signedMessage(RENEWAL_PURPOSE, unsigned),
+      request.proof,
+      where,
+    );
+    if (refusal) throw new OmegaError(Code.Unauthenticated, refusal.detail);
+
+    const newKey = request.newPublicKey;
+    if (newKey !== undefined) checkKeyIdOf(newKey, `${where}: new_public_key`);
+    const key = newKey ?? found.key;
+    const previousKeys = identity.keys.filter(
+      (k) =>
+        k.keyId !== key.keyId &&
+        k.revokeTimeNs === 0n &&
+        k.notAfterTimeNs > BigInt(nowMs) * 1_000_000n,
+    );
+    const stored = await this.deps.store.get(identity.id);
+    return this.#grant({
+      subject: identity.id,
+      kind: identity.kind,
+      key,
+      previousKeys,
+      roles: identity.roles,
+      attributes: Object.fromEntries(
+        Object.entries(identity.attributes).filter(([k]) => k !== SERIAL_ATTRIBUTE),
+      ),
+      ttlSeconds: request.ttlSeconds,
+      nowMs,
+      auditKind: IdentityAuditKind.Renewed,
+      revision: stored?.revision,
+      revokedSerials: found.record.revokedSerials,
+    });
+  }
+
+  async revoke(request: RevokeIdentityRequest): Promise<{ identity: Identity; audit: unknown }> {
+    const nowMs = this.#clock();
+    const nowNs = BigInt(nowMs) * 1_000_000n;
+    const where = `RevokeIdentity ${request.identityId}${request.keyId ? ` key ${request.keyId}` : ''}`;
+    const stored = await this.deps.store.get(request.identityId);
+    if (stored === undefined) throw new OmegaError(Code.NotFound, `${where}: no such identity`);
+    const identity = stored.record.identity;
+    if (request.keyId !== '' && !identity.keys.some((k) => k.keyId === request.keyId)) {
+      throw new OmegaError(Code.NotFound, `${where}: the identity has no such key`);
+    }
+    const wholeIdentity = request.keyId === '';
+    const revoked: Identity = {
+      ...identity,
+      status: wholeIdentity ? IdentityStatus.IDENTITY_STATUS_REVOKED : identity.status,
+      revocationReason: wholeIdentity ? request.reason : identity.revocationReason,
+      keys: identity.keys.map((k) =>
+        (wholeIdentity || k.keyId === request.keyId) && k.revokeTimeNs === 0n
+          ? { ...k, revokeTimeNs: nowNs }
+          : k,
+      ),
+    };
+    const record: IdentityRecord = {
+      identity: revoked,
+      currentSerial: stored.record.currentSerial,
+      revokedSerials:
+        wholeIdentity && !stored.record.revokedSerials.includes(stored.record.currentSerial)
+          ? [...stored.record.revokedSerials, stored.record.currentSerial]
+          : stored.record.revokedSerials,
+    };
+    const body = Identity.encode(revoked).finish();
+    const audit = await this.deps.audit.append({
+      kind: IdentityAuditKind.Revoked,
+      subject: identity.id,
+      body,
+      dedupeId: request.requestId
+        ? `identity-revoked:${request.requestId}`
+        : `identity-revoked:${identity.id}:${request.keyId || '*'}`,
+    });
+    await this.deps.store.put(record, stored.revision);
+    return { identity: revoked, audit };
+  }
+
+  async #grant(grant: {
+    subject: string;
+    kind: Identity['kind'];
+    key: HybridPublicKey;
+    previousKeys: HybridPublicKey[];
+    roles: string[];
+    attributes: Record<string, string>;
+    ttlSeconds: number;
+    nowMs: number;
+    auditKind: string;
+    revision: number | undefined;
+    revokedSerials: readonly string[];
+  }): Promise<Issued> {
+    const { config } = this.deps;
+    const ttlSeconds = Math.min(
+      grant.ttlSeconds > 0 ? grant.ttlSeconds : config.credentialTtlSeconds,
+      config.maxCredentialTtlSeconds,
+    );
+    const notBeforeMs = grant.nowMs;
+    const notAfterMs = grant.nowMs + ttlSeconds * 1000;
+    const serial = randomBytes(16).toString('hex');
+    const currentKey: HybridPublicKey = {
+      ...bareKey(grant.key),
+      notBeforeTimeNs: BigInt(notBeforeMs) * 1_000_000n,
+      notAfterTimeNs: BigInt(notAfterMs) * 1_000_000n,
+      revokeTimeNs: 0n,
+    };
+    const identity: Identity = {
+      id: grant.subject,
+      kind: grant.kind,
+      status: IdentityStatus.IDENTITY_STATUS_ACTIVE,
+      keys: [currentKey, ...grant.previousKeys],
+      issueTimeNs: currentKey.notBeforeTimeNs,
+      expireTimeNs: currentKey.notAfterTimeNs,
+      revocationReason: '',
+      roles: grant.roles,
+      attributes: { ...grant.attributes, [SERIAL_ATTRIBUTE]: serial },
+    };
+    const identityDocument = Buffer.from(Identity.encode(identity).finish());
+    const certificate = await this.deps.tlsAuthority.issueLeaf({
+      subject: grant.subject,
+      publicKey: createPublicKey({
+        key: Buffer.from(currentKey.ed25519),
+        format: 'raw-public',
+        asymmetricKeyType: 'ed25519',
+      }),
+      serialHex: serial,
+      notBeforeMs,
+      notAfterMs,
+    });
+    const credential: Credential = {
+      identity: { id: grant.subject, keyId: currentKey.keyId },
+      x509CertificateDer: certificate,
+      x509ChainDer: [this.deps.tlsAuthority.caCertificateDer],
+      identityDocument,
+      issuerSignature: this.deps.rootSigner.sign(SignaturePurpose.Credential, identityDocument),
+      expireTimeNs: identity.expireTimeNs,
+    };
+    // Logged before it is recorded or handed out: no credential exists that the log does not show.
+    const result = await this.deps.audit.append({
+      kind: grant.auditKind,
+      subject: grant.subject,
+      body: identityDocument,
+      dedupeId: `${grant.auditKind.toLowerCase()}:${serial}`,
+    });
+    const audit = auditRefOf(result);
+    await this.deps.store.put(
+      { identity, currentSerial: serial, revokedSerials: grant.revokedSerials },
+      grant.revision,
+    );
+    return { identity: audit ? { ...identity, audit } : identity, credential };
+  }
+}
+
+/** The name part of a request's `name`, which may also be given as `<kind>/<name>`. */
+function requestedName(kind: SubjectKind, name: string): string {
+  const prefix = `${kind}/`;
+  return name.startsWith(prefix) ? name.slice(prefix.length) : name;
+}
+
+/** Only the key material and id: validity fields are trust's to set. */
+function bareKey(key: HybridPublicKey): HybridPublicKey {
+  return {
+    keyId: key.keyId,
+    ed25519: key.ed25519,
+    mlDsa: key.mlDsa,
+    notBeforeTimeNs: 0n,
+    notAfterTimeNs: 0n,
+    revokeTimeNs: 0n,
+  };
+}
+
+/** InvalidArgument unless the key id is the one the key's two halves give. */
+function checkKeyIdOf(key: HybridPublicKey, where: string): void {
+  let expected: string;
+  try {
+    expected = hybridKeyId(key.ed25519, key.mlDsa);
+  } catch (err) {
+    throw OmegaError.wrap(err, where, Code.InvalidArgument);
+  }
+  if (expected !== key.keyId) {
+    throw invalid(
+      `${where}: key id ${JSON.stringify(key.keyId.slice(0, 80))} is not the one its keys give (${expected})`,
+    );
+  }
+}
+
+function invalid(message: string): OmegaError {
+  return new OmegaError(Code.InvalidArgument, message);
+}

@@ -1,0 +1,96 @@
+// Enrollment: a workload makes a hybrid key, proves possession of it and who it is (join token or
+// Kubernetes service-account token) to trust, and gets back its identity, credential and TLS certificate.
+import { readFile } from 'node:fs/promises';
+import type * as grpc from '@grpc/grpc-js';
+import { Code, OmegaError, errorMessage } from '@omega/runtime';
+import { IssueIdentityRequest } from '@omega/proto';
+import {
+  SignaturePurpose,
+  encodeHybridPublicKey,
+  generateHybridSecretKey,
+  loadMlDsaBackend,
+  HybridSigner,
+  type HybridSecretKey,
+  type MlDsaBackend,
+} from '@omega/crypto';
+import { credentialsFrom, type Credentials } from './credentials';
+import { identityKindOf, type SubjectKind } from './subject';
+import { issueIdentity, trustServiceClient } from './trust-calls';
+
+/** Where Kubernetes mounts a projected token; the pod spec asks for audience `omega-trust`. */
+export const DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH = '/var/run/secrets/omega/token';
+
+interface EnrollCommon {
+  /** `host:port` of the trust service's gRPC endpoint. */
+  readonly trustAddress: string;
+  readonly subjectKind: SubjectKind;
+  /** The node for a sentinel, the service's name for a service. */
+  readonly name: string;
+  /** Requested credential lifetime; trust may shorten it. Default: trust's default (1 h). */
+  readonly ttlSeconds?: number;
+  /** How to reach trust (default insecure, as the local stack runs). */
+  readonly channelCredentials?: grpc.ChannelCredentials;
+  /** ML-DSA-65 implementation (default liboqs). */
+  readonly mlDsa?: MlDsaBackend;
+  /** The key to enroll (default: a fresh one). */
+  readonly secretKey?: HybridSecretKey;
+  readonly timeoutMs?: number;
+}
+
+export type EnrollOptions = EnrollCommon &
+  (
+    | { readonly joinToken: string; readonly serviceAccountTokenPath?: undefined }
+    | { readonly serviceAccountTokenPath: string; readonly joinToken?: undefined }
+  );
+
+/** Enrolls with trust and returns the credentials it issued. */
+export async function enroll(options: EnrollOptions): Promise<Credentials> {
+  const mlDsa = options.mlDsa ?? (await loadMlDsaBackend('liboqs'));
+  const secretKey = options.secretKey ?? generateHybridSecretKey(mlDsa);
+  const signer = new HybridSigner(secretKey, mlDsa);
+  const attestation =
+    options.joinToken !== undefined
+      ? { $case: 'joinToken' as const, value: options.joinToken }
+      : {
+          $case: 'kubernetesToken' as const,
+          value: await readServiceAccountToken(options.serviceAccountTokenPath),
+        };
+  const request = IssueIdentityRequest.fromPartial({
+    kind: identityKindOf(options.subjectKind),
+    name: options.name,
+    publicKey: secretKey.publicKey,
+    attestation,
+    proof: signer.sign(
+      SignaturePurpose.ProofOfPossession,
+      encodeHybridPublicKey(secretKey.publicKey),
+    ),
+    ttlSeconds: options.ttlSeconds ?? 0,
+    requestId: `enroll-${secretKey.keyId}`,
+  });
+  const client = trustServiceClient(options.trustAddress, options.channelCredentials);
+  try {
+    const response = await issueIdentity(client, request, options.timeoutMs);
+    if (!response.identity || !response.credential) {
+      throw new OmegaError(
+        Code.Internal,
+        `enroll ${options.subjectKind}/${options.name}: trust answered without identity or credential`,
+      );
+    }
+    return credentialsFrom(response.identity, response.credential, secretKey, mlDsa);
+  } finally {
+    client.close();
+  }
+}
+
+async function readServiceAccountToken(path: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (err) {
+    throw new OmegaError(
+      Code.FailedPrecondition,
+      `enroll: cannot read the service-account token at ${path}: ${errorMessage(err)}` +
+        " (project one with audience 'omega-trust' into the pod)",
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,51 @@
+// Public entry of @omega/trust-client: enrollment with trust, credential renewal, mutual-TLS
+// credentials for grpc-js and node:tls, subjects, gateway tokens and signed event batches.
+export {
+  SUBJECT_KINDS,
+  SUBJECT_SCHEME,
+  checkSubject,
+  formatSubject,
+  identityKindOf,
+  isSubjectKind,
+  parseSubject,
+  subjectKindOf,
+  type Subject,
+  type SubjectKind,
+} from './subject';
+export { credentialsFrom, type Credentials } from './credentials';
+export { enroll, DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH, type EnrollOptions } from './enroll';
+export {
+  CredentialRenewal,
+  RENEWAL_PURPOSE,
+  RENEW_AT_FRACTION,
+  renew,
+  renewalDelayMs,
+  renewalRequest,
+  type CredentialRenewalOptions,
+  type RenewOptions,
+} from './renewal';
+export {
+  MIN_TLS_VERSION,
+  channelCredentials,
+  checkPeerSubject,
+  peerSubjects,
+  serverCredentials,
+  tlsContextOptions,
+  type ChannelCredentialOptions,
+  type CredentialSource,
+} from './mutual-tls';
+export {
+  GATEWAY_TOKEN_MAX_TTL_MS,
+  GATEWAY_TOKEN_PREFIX,
+  mintGatewayToken,
+  parseGatewayToken,
+  type GatewayTokenClaims,
+  type MintGatewayTokenOptions,
+  type ParsedGatewayToken,
+} from './gateway-token';
+export {
+  signEventBatch,
+  splitSignedEventBatch,
+  type SignedEventBatch,
+} from './event-batch-signature';
+export { DEFAULT_CALL_TIMEOUT_MS, trustServiceClient } from './trust-calls';

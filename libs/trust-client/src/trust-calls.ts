@@ -1,0 +1,85 @@
+// Promise wrappers over the generated TrustService client for the calls enrollment and renewal make.
+import * as grpc from '@grpc/grpc-js';
+import { Code, OmegaError } from '@omega/runtime';
+import {
+  TrustServiceClient,
+  type IssueIdentityRequest,
+  type IssueIdentityResponse,
+  type RenewIdentityRequest,
+  type RenewIdentityResponse,
+} from '@omega/proto';
+
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+
+/** A TrustService client; insecure unless `credentials` are given (the local stack's default). */
+export function trustServiceClient(
+  trustAddress: string,
+  credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+): TrustServiceClient {
+  return new TrustServiceClient(trustAddress, credentials);
+}
+
+type Unary<Req, Res> = (
+  request: Req,
+  metadata: grpc.Metadata,
+  options: Partial<grpc.CallOptions>,
+  callback: (error: grpc.ServiceError | null, response: Res) => void,
+) => grpc.ClientUnaryCall;
+
+function call<Req, Res>(
+  client: TrustServiceClient,
+  method: Unary<Req, Res>,
+  name: string,
+  request: Req,
+  timeoutMs: number,
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    method.call(
+      client,
+      request,
+      new grpc.Metadata(),
+      { deadline: Date.now() + timeoutMs },
+      (error, response) => {
+        if (error) {
+          reject(
+            new OmegaError(
+              error.code as number as Code,
+              `trust ${name} at ${client.getChannel().getTarget()}: ${error.details || error.message}`,
+              { cause: error },
+            ),
+          );
+        } else {
+          resolve(response);
+        }
+      },
+    );
+  });
+}
+
+export function issueIdentity(
+  client: TrustServiceClient,
+  request: IssueIdentityRequest,
+  timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
+): Promise<IssueIdentityResponse> {
+  return call(
+    client,
+    client.issueIdentity as Unary<IssueIdentityRequest, IssueIdentityResponse>,
+    'IssueIdentity',
+    request,
+    timeoutMs,
+  );
+}
+
+export function renewIdentity(
+  client: TrustServiceClient,
+  request: RenewIdentityRequest,
+  timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
+): Promise<RenewIdentityResponse> {
+  return call(
+    client,
+    client.renewIdentity as Unary<RenewIdentityRequest, RenewIdentityResponse>,
+    'RenewIdentity',
+    request,
+    timeoutMs,
+  );
+}

@@ -43,3 +43,9 @@ export type {
   SigmaStatus,
   SigmaValue,
 } from './sigma-rule';
+export {
+  sampleEventsForRule,
+  seededRandom,
+  type RuleSample,
+  type SigmaFields,
+} from './rule-samples';

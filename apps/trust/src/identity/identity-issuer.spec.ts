@@ -1,0 +1,297 @@
+import { Identity, IdentityStatus, RenewIdentityRequest } from '@omega/proto';
+import { SignaturePurpose, signedMessage } from '@omega/crypto';
+import { withNats } from '@omega/testkit';
+import { RENEWAL_PURPOSE } from '@omega/trust-client';
+import { IdentityAuditKind } from './audit-appender';
+import {
+  closeIdentityFixture,
+  enrollWithJoinToken,
+  issueRequest,
+  openIdentityFixture,
+  type IdentityFixture,
+} from './identity-spec-helpers';
+import { SERIAL_ATTRIBUTE, VerificationError } from './identity-verifier';
+import { mintJoinToken } from './join-tokens';
+
+const nats = withNats();
+let fixture: IdentityFixture;
+
+beforeAll(async () => {
+  fixture = await openIdentityFixture(nats.url);
+  nats.beforeStop(() => closeIdentityFixture(fixture));
+});
+
+function renewRequest(
+  identityId: string,
+  signer: { sign: (p: string, b: Uint8Array) => import('@omega/proto').HybridSignature },
+  nowMs: number,
+): RenewIdentityRequest {
+  const unsigned = RenewIdentityRequest.fromPartial({
+    identityId,
+    requestTimeNs: BigInt(nowMs) * 1_000_000n,
+    requestId: `r-${nowMs}`,
+  });
+  return {
+    ...unsigned,
+    proof: signer.sign(RENEWAL_PURPOSE, RenewIdentityRequest.encode(unsigned).finish()),
+  };
+}
+
+describe('issuing identities with a join token', () => {
+  it('issues omega://local/sentinel/node-1 with both keys, roles and a 1 h credential signed by the root, and logs it', async () => {
+    const before = fixture.audit.entries.length;
+    const { identity, credential, secretKey } = await enrollWithJoinToken(
+      fixture,
+      'sentinel',
+      'node-1',
+    );
+    expect(identity.id).toBe('omega://local/sentinel/node-1');
+    expect(identity.status).toBe(IdentityStatus.IDENTITY_STATUS_ACTIVE);
+    expect(identity.keys[0]?.keyId).toBe(secretKey.keyId);
+    expect(identity.keys[0]?.mlDsa.byteLength).toBe(1952);
+    expect(identity.roles).toEqual(['sentinel']);
+    expect(identity.expireTimeNs - identity.issueTimeNs).toBe(3600n * 1_000_000_000n);
+    const serial = identity.attributes[SERIAL_ATTRIBUTE];
+    expect(serial).toMatch(/^[0-9a-f]{32}$/);
+    expect(credential.issuerSignature?.keyId).toBe(fixture.rootKey.keyId);
+    await expect(
+      fixture.service.verifier.verifyCredential(credential, fixture.clock.nowMs),
+    ).resolves.toMatchObject({ id: identity.id });
+
+    const logged = fixture.audit.entries.slice(before);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({
+      kind: IdentityAuditKind.Issued,
+      subject: identity.id,
+      dedupeId: `identity_issued:${serial}`,
+    });
+    expect(Identity.decode(logged[0]!.body).id).toBe(identity.id);
+    expect(identity.audit?.logIndex).toBe(BigInt(before));
+  });
+
+  it('refuses a join token used twice, naming the first use', async () => {
+    const { token } = await enrollWithJoinToken(fixture, 'service', 'intelligence');
+    const { request } = issueRequest(fixture.mlDsa, 'service', 'intelligence', {
+      $case: 'joinToken',
+      value: token,
+    });
+    await expect(fixture.service.issuer.issue(request)).rejects.toThrow(
+      /join token .*already used at .* by omega:\/\/local\/service\/intelligence/,
+    );
+  });
+
+  it('refuses an expired join token', async () => {
+    const { token } = await mintJoinToken(fixture.service.store, {
+      kind: 'service',
+      name: 'twin',
+      ttlSeconds: 1,
+      nowMs: fixture.clock.nowMs - 5_000,
+    });
+    const { request } = issueRequest(fixture.mlDsa, 'service', 'twin', {
+      $case: 'joinToken',
+      value: token,
+    });
+    await expect(fixture.service.issuer.issue(request)).rejects.toThrow(/join token .*expired at/);
+  });
+
+  it('refuses a join token minted for another name or kind, and an unknown one', async () => {
+    const { token } = await mintJoinToken(fixture.service.store, {
+      kind: 'sentinel',
+      name: 'node-2',
+      ttlSeconds: 60,
+      nowMs: fixture.clock.nowMs,
+    });
+    const wrongName = issueRequest(fixture.mlDsa, 'sentinel', 'node-3', {
+      $case: 'joinToken',
+      value: token,
+    });
+    await expect(fixture.service.issuer.issue(wrongName.request)).rejects.toThrow(
+      /minted for sentinel\/node-2, not sentinel\/node-3/,
+    );
+    const wrongKind = issueRequest(fixture.mlDsa, 'service', 'node-2', {
+      $case: 'joinToken',
+      value: token,
+    });
+    await expect(fixture.service.issuer.issue(wrongKind.request)).rejects.toThrow(
+      /minted for sentinel\/node-2, not service\/node-2/,
+    );
+    const unknown = issueRequest(fixture.mlDsa, 'sentinel', 'node-2', {
+      $case: 'joinToken',
+      value: 'omegaj1_nope',
+    });
+    await expect(fixture.service.issuer.issue(unknown.request)).rejects.toThrow(
+      /join token .*unknown/,
+    );
+  });
+
+  it('refuses a proof of possession made with another key, naming the bad part', async () => {
+    const { token } = await mintJoinToken(fixture.service.store, {
+      kind: 'edge',
+      name: 'edge-1',
+      ttlSeconds: 60,
+      nowMs: fixture.clock.nowMs,
+    });
+    const mine = issueRequest(fixture.mlDsa, 'edge', 'edge-1', {
+      $case: 'joinToken',
+      value: token,
+    });
+    const other = issueRequest(fixture.mlDsa, 'edge', 'edge-1', {
+      $case: 'joinToken',
+      value: token,
+    });
+    const forged = {
+      ...mine.request,
+      proof: { ...other.request.proof!, keyId: mine.secretKey.keyId },
+    };
+    await expect(fixture.service.issuer.issue(forged)).rejects.toThrow(
+      /proof of possession: bad ed25519 part and bad ml-dsa part/,
+    );
+  });
+
+  it('issues nothing when the audit log cannot record it', async () => {
+    const { token } = await mintJoinToken(fixture.service.store, {
+      kind: 'service',
+      name: 'deception',
+      ttlSeconds: 60,
+      nowMs: fixture.clock.nowMs,
+    });
+    const { request } = issueRequest(fixture.mlDsa, 'service', 'deception', {
+      $case: 'joinToken',
+      value: token,
+    });
+    fixture.audit.failNext = true;
+    await expect(fixture.service.issuer.issue(request)).rejects.toThrow(/audit log unavailable/);
+    await expect(
+      fixture.service.store.get('omega://local/service/deception'),
+    ).resolves.toBeUndefined();
+  });
+});
+
+describe('renewing and revoking', () => {
+  it('renews before expiry with a request signed by the current key: new serial, new validity, logged', async () => {
+    const enrolled = await enrollWithJoinToken(fixture, 'service', 'orchestrator');
+    const oldSerial = enrolled.identity.attributes[SERIAL_ATTRIBUTE];
+    fixture.clock.nowMs += 40 * 60_000; // two thirds of the hour
+    try {
+      const renewed = await fixture.service.issuer.renew(
+        renewRequest(enrolled.identity.id, enrolled.signer, fixture.clock.nowMs),
+      );
+      expect(renewed.identity.attributes[SERIAL_ATTRIBUTE]).not.toBe(oldSerial);
+      expect(renewed.identity.expireTimeNs).toBe(
+        BigInt(fixture.clock.nowMs + 3_600_000) * 1_000_000n,
+      );
+      expect(fixture.audit.entries.at(-1)).toMatchObject({
+        kind: IdentityAuditKind.Renewed,
+        subject: enrolled.identity.id,
+      });
+      await expect(
+        fixture.service.verifier.verifyCredential(renewed.credential, fixture.clock.nowMs),
+      ).resolves.toBeDefined();
+    } finally {
+      fixture.clock.nowMs -= 40 * 60_000;
+    }
+  });
+
+  it('refuses to renew an expired credential and a stale request', async () => {
+    const enrolled = await enrollWithJoinToken(fixture, 'service', 'gateway');
+    const stale = renewRequest(
+      enrolled.identity.id,
+      enrolled.signer,
+      fixture.clock.nowMs - 10 * 60_000,
+    );
+    await expect(fixture.service.issuer.renew(stale)).rejects.toThrow(
+      /request_time .* from trust's clock/,
+    );
+    fixture.clock.nowMs += 61 * 60_000;
+    try {
+      await expect(
+        fixture.service.issuer.renew(
+          renewRequest(enrolled.identity.id, enrolled.signer, fixture.clock.nowMs),
+        ),
+      ).rejects.toThrow(/expired/);
+    } finally {
+      fixture.clock.nowMs -= 61 * 60_000;
+    }
+  });
+
+  it('refuses a renewal signed over other bytes', async () => {
+    const enrolled = await enrollWithJoinToken(fixture, 'sentinel', 'node-9');
+    const request = renewRequest(enrolled.identity.id, enrolled.signer, fixture.clock.nowMs);
+    await expect(fixture.service.issuer.renew({ ...request, ttlSeconds: 86_400 })).rejects.toThrow(
+      /bad ed25519 part and bad ml-dsa part/,
+    );
+  });
+
+  it('a revoked credential is refused by verification and cannot renew; the revocation is logged', async () => {
+    const enrolled = await enrollWithJoinToken(fixture, 'sentinel', 'node-7');
+    await expect(
+      fixture.service.verifier.verifyCredential(enrolled.credential, fixture.clock.nowMs),
+    ).resolves.toBeDefined();
+    const { identity } = await fixture.service.issuer.revoke({
+      identityId: enrolled.identity.id,
+      keyId: '',
+      reason: 'node decommissioned',
+      requestId: 'rv-1',
+    });
+    expect(identity.status).toBe(IdentityStatus.IDENTITY_STATUS_REVOKED);
+    expect(fixture.audit.entries.at(-1)).toMatchObject({
+      kind: IdentityAuditKind.Revoked,
+      subject: enrolled.identity.id,
+    });
+    const refused = fixture.service.verifier.verifyCredential(
+      enrolled.credential,
+      fixture.clock.nowMs,
+    );
+    await expect(refused).rejects.toThrow(VerificationError);
+    await expect(refused).rejects.toThrow(/revoked \(node decommissioned\)/);
+    await expect(
+      fixture.service.issuer.renew(
+        renewRequest(enrolled.identity.id, enrolled.signer, fixture.clock.nowMs),
+      ),
+    ).rejects.toThrow(/revoked/);
+    const again = issueRequest(fixture.mlDsa, 'sentinel', 'node-7', {
+      $case: 'joinToken',
+      value: (
+        await mintJoinToken(fixture.service.store, {
+          kind: 'sentinel',
+          name: 'node-7',
+          ttlSeconds: 60,
+          nowMs: fixture.clock.nowMs,
+        })
+      ).token,
+    });
+    await expect(fixture.service.issuer.issue(again.request)).rejects.toThrow(
+      /revoked and cannot enroll again/,
+    );
+  });
+
+  it('refuses a credential whose document was altered or signed by another root', async () => {
+    const enrolled = await enrollWithJoinToken(fixture, 'service', 'twin-b');
+    const altered = Identity.encode({
+      ...enrolled.identity,
+      roles: ['admin'],
+      audit: undefined,
+    }).finish();
+    await expect(
+      fixture.service.verifier.verifyCredential(
+        { ...enrolled.credential, identityDocument: Buffer.from(altered) },
+        fixture.clock.nowMs,
+      ),
+    ).rejects.toThrow(/bad ed25519 part and bad ml-dsa part/);
+    const mlDsaOnlyBroken = {
+      ...enrolled.credential.issuerSignature!,
+      mlDsa: Buffer.from(
+        enrolled.credential.issuerSignature!.mlDsa.map((b, i) => (i === 0 ? b ^ 1 : b)),
+      ),
+    };
+    await expect(
+      fixture.service.verifier.verifyCredential(
+        { ...enrolled.credential, issuerSignature: mlDsaOnlyBroken },
+        fixture.clock.nowMs,
+      ),
+    ).rejects.toThrow(/bad ml-dsa part/);
+    expect(
+      signedMessage(SignaturePurpose.Credential, enrolled.credential.identityDocument).byteLength,
+    ).toBeGreaterThan(64);
+  });
+});

@@ -139,7 +139,10 @@ export async function verifyBundle(
   if (!bundle.opening) return { checkpoint, logged };
   try {
     if (logged.payloadType !== COMMITTED_ENTRY_TYPE) {
-      throw new OmegaError(Code.InvalidArgument, 'the bundle has an opening but the entry is not committed');
+      throw new OmegaError(
+        Code.InvalidArgument,
+        'the bundle has an opening but the entry is not committed',
+      );
     }
     verifyCommitmentOpening(logged.payload, bundle.opening);
     return { checkpoint, logged, revealed: AuditEntry.decode(bundle.opening.body) };

@@ -86,7 +86,10 @@ describe('AuditLog', () => {
     expect(verified.logged.subject).toBe('');
     expect(verified.revealed?.subject).toBe('alert-42');
     await expect(
-      verifyBundle({ ...bundle, opening: { ...bundle.opening!, body: new Uint8Array(3) } }, await policy()),
+      verifyBundle(
+        { ...bundle, opening: { ...bundle.opening!, body: new Uint8Array(3) } },
+        await policy(),
+      ),
     ).rejects.toThrow(/commitment check failed/);
     await log.close();
   });

@@ -31,9 +31,10 @@ import {
   type TileId,
 } from '@omega/auditlog';
 import { publish, subjects, type Bus, type MessageType } from '@omega/bus';
-import { AuditEntry, Checkpoint as CheckpointMessage } from '@omega/proto';
+import { AuditEntry, Checkpoint as CheckpointMessage, type HybridPublicKey } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import { COMMITTED_ENTRY_TYPE, type AuditBundle } from './audit-bundle';
+import { checkpointNoteOf, checkpointToMessage } from './checkpoint-message';
 import { type EntryBundle, type TileStore } from './tile-store';
 
 const STREAM = 'AUDIT';
@@ -61,6 +62,8 @@ export interface AuditLogOptions {
   signers: readonly NoteSigner[];
   /** The same key's verification policy: restart checks the stored checkpoint with it. */
   policy: CheckpointPolicy;
+  /** The `log` key's public half: its key id goes into checkpoint messages. */
+  publicKey: HybridPublicKey;
   tiles: TileStore;
   logger: Logger;
   /** Flush a batch at this many entries (default 1024). */
@@ -210,10 +213,7 @@ export class AuditLog {
       rebuiltFromEntries,
       replayedEntries: replayed,
     };
-    opts.logger.info(
-      { origin: opts.origin, size: log.size, ...log.restored },
-      'audit log opened',
-    );
+    opts.logger.info({ origin: opts.origin, size: log.size, ...log.restored }, 'audit log opened');
     return log;
   }
 
@@ -304,7 +304,7 @@ export class AuditLog {
   async readEntries(start: number, count: number): Promise<Uint8Array[]> {
     const end = Math.min(start + count, this.latest.size);
     const entries: Uint8Array[] = [];
-    for (let index = start; index < end; ) {
+    for (let index = start; index < end;) {
       const bundle = Math.floor(index / TILE_WIDTH);
       const width = Math.min(TILE_WIDTH, this.latest.size - bundle * TILE_WIDTH);
       const bytes = await this.opts.tiles.get(entryBundlePath({ index: bundle, width }));
@@ -325,7 +325,8 @@ export class AuditLog {
    * Catches up with leaves other replicas appended and signs a checkpoint for them; the trust
    * service calls it when another replica's checkpoint arrives.
    */
-  refresh(): Promise<void> {
+  refresh(leafSeq = Infinity): Promise<void> {
+    if (leafSeq <= this.leafSeq) return Promise.resolve();
     return this.exclusive(async () => {
       if ((await this.syncTail()) > 0) await this.issueCheckpoint();
     });
@@ -530,7 +531,10 @@ export class AuditLog {
     const message = await this.opts.bus.jsm.streams.getMessage(STREAM, { seq });
     const index = Number(message?.header.get(INDEX_HEADER));
     if (!message || !Number.isSafeInteger(index)) {
-      throw new OmegaError(Code.DataLoss, `audit log: stream ${STREAM} seq ${seq} has no leaf index`);
+      throw new OmegaError(
+        Code.DataLoss,
+        `audit log: stream ${STREAM} seq ${seq} has no leaf index`,
+      );
     }
     return index;
   }
@@ -633,13 +637,7 @@ export class AuditLog {
       this.opts.bus,
       subjects.auditCheckpoints,
       CheckpointMessage,
-      CheckpointMessage.fromPartial({
-        origin: this.opts.origin,
-        treeSize: BigInt(size),
-        rootHash: Buffer.from(rootHash),
-        timeNs,
-        noteBody: note,
-      }),
+      checkpointToMessage(note, this.opts.publicKey.keyId, timeNs),
       { headers: { [LEAF_SEQ_HEADER]: String(this.leafSeq) } },
     );
     this.latest = checkpoint;
@@ -666,7 +664,11 @@ async function lastMessageOn(bus: Bus, subject: string) {
     return (await bus.jsm.streams.getMessage(STREAM, { last_by_subj: subject })) ?? undefined;
   } catch (err) {
     if (/no message found/i.test(errorMessage(err))) return undefined;
-    throw OmegaError.wrap(err, `audit log: reading the last message on ${subject}`, Code.Unavailable);
+    throw OmegaError.wrap(
+      err,
+      `audit log: reading the last message on ${subject}`,
+      Code.Unavailable,
+    );
   }
 }
 
@@ -685,7 +687,7 @@ async function lastStoredCheckpoint(opts: AuditLogOptions): Promise<StoredCheckp
   const where = `audit log: checkpoint at stream ${STREAM} seq ${message.seq}`;
   let verified;
   try {
-    verified = await verifyCheckpoint(decoded.noteBody, opts.policy);
+    verified = await verifyCheckpoint(checkpointNoteOf(decoded, opts.publicKey), opts.policy);
   } catch (err) {
     throw OmegaError.wrap(err, `${where} does not verify with the log key`, Code.DataLoss);
   }
@@ -696,7 +698,7 @@ async function lastStoredCheckpoint(opts: AuditLogOptions): Promise<StoredCheckp
   return {
     size: verified.checkpoint.size,
     rootHash: verified.checkpoint.rootHash,
-    note: decoded.noteBody,
+    note: checkpointNoteOf(decoded, opts.publicKey),
     timeNs: decoded.timeNs,
     leafSeq,
   };

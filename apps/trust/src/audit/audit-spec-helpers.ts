@@ -32,6 +32,7 @@ export async function openLog(
     origin: ORIGIN,
     signers: logNoteSigners(ORIGIN, key, mlDsa),
     policy: logCheckpointPolicy(ORIGIN, key.publicKey, mlDsa),
+    publicKey: key.publicKey,
     tiles: await TileStore.open(bus),
     logger: silentLogger,
     ...extra,

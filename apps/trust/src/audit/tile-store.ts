@@ -58,7 +58,8 @@ export class TileStore {
       this.remember(key, tile.hashes);
       writes.push(this.kv.put(key, tile.hashes));
     }
-    for (const bundle of bundles) writes.push(this.kv.put(entryBundlePath(bundle.id), bundle.bytes));
+    for (const bundle of bundles)
+      writes.push(this.kv.put(entryBundlePath(bundle.id), bundle.bytes));
     try {
       await Promise.all(writes);
     } catch (err) {

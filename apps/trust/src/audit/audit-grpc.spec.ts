@@ -1,0 +1,227 @@
+// The audit RPCs and the tlog-tiles HTTP tree of a trust service on real gRPC, HTTP and NATS.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import {
+  hashLeaf,
+  parseCheckpoint,
+  parseSignedNote,
+  TileHashReader,
+  buildInclusionProof,
+  verifyCheckpoint,
+  verifyCheckpointConsistency,
+  verifyInclusion,
+  decodeEntryBundle,
+} from '@omega/auditlog';
+import { loadMlDsaBackend } from '@omega/crypto';
+import { TrustServiceClient, TrustServiceService, VerificationFailure } from '@omega/proto';
+import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import { runService, type RunningService } from '@omega/service';
+import { withNats } from '@omega/testkit';
+import { KeyStore } from '../keys/key-store';
+import { trustConfigSchema } from './audit-config';
+import { startAuditService, type AuditService } from './audit-service';
+import { checkpointNoteOf } from './checkpoint-message';
+import { logCheckpointPolicy } from './log-keys';
+import { alertEntry } from './audit-spec-helpers';
+import { sha256 } from './artifact-attestation';
+
+const nats = withNats({ jetstream: true });
+const schema = baseConfigSchema.extend({ trust: trustConfigSchema });
+let running: RunningService<ReturnType<typeof schema.parse>>;
+let audit: AuditService;
+let client: TrustServiceClient;
+
+beforeAll(async () => {
+  const keyDir = await mkdtemp(join(tmpdir(), 'omega-trust-keys-'));
+  running = await runService({
+    name: 'trust',
+    configSchema: schema,
+    resources: { streams: ['AUDIT'] },
+    installSignalHandlers: false,
+    env: {
+      OMEGA_GRPC_HOST: '127.0.0.1',
+      OMEGA_GRPC_PORT: '0',
+      OMEGA_HTTP_HOST: '127.0.0.1',
+      OMEGA_HTTP_PORT: '0',
+      OMEGA_NATS_SERVERS: nats.url,
+      OMEGA_LOG_LEVEL: 'warn',
+      OMEGA_TRUST_KEY_DIR: keyDir,
+      OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
+      OMEGA_TRUST_TLOG_PORT: '0',
+    },
+    build: async ({ service, bus }) => {
+      audit = await startAuditService({
+        bus,
+        keys: await KeyStore.open(service.config.trust.keyDir, service.logger),
+        config: service.config.trust,
+        logger: service.logger,
+        trustDomain: 'omega.test',
+      });
+      service.onShutdown('audit log', () => audit.close());
+      service.addGrpcService(TrustServiceService, {
+        ...unimplementedService(TrustServiceService),
+        ...audit.handlers,
+      });
+    },
+  });
+  client = new TrustServiceClient(
+    `127.0.0.1:${running.grpcPort}`,
+    grpc.credentials.createInsecure(),
+  );
+}, 30_000);
+
+afterAll(async () => {
+  client?.close();
+  await running?.service.shutdown('test done');
+});
+
+function call<Req, Res>(method: string, request: Req): Promise<Res> {
+  const fn = (
+    client as unknown as Record<string, (r: Req, cb: (e: Error | null, res: Res) => void) => void>
+  )[method]!;
+  return promisify(fn.bind(client))(request) as Promise<Res>;
+}
+
+async function http(path: string): Promise<Response> {
+  return fetch(`http://127.0.0.1:${audit.tlogPort}/${path}`);
+}
+
+describe('trust audit RPCs', () => {
+  it('appends, then proves inclusion against a checkpoint signed with the trust bundle key', async () => {
+    const bundle = await call<object, { rootKeys: never[]; auditLogOrigin: string }>(
+      'getTrustBundle',
+      {},
+    );
+    const logKey = bundle.rootKeys[0]!;
+    const policy = logCheckpointPolicy(
+      bundle.auditLogOrigin,
+      logKey,
+      await loadMlDsaBackend('liboqs'),
+    );
+    const refs = await Promise.all(
+      Array.from({ length: 40 }, (_, n) =>
+        call<object, { audit: { logIndex: bigint; leafHash: Buffer } }>('appendAudit', {
+          entry: alertEntry(n),
+          requestId: `grpc-${n}`,
+        }),
+      ),
+    );
+    const again = await call<object, { audit: { logIndex: bigint } }>('appendAudit', {
+      entry: alertEntry(3),
+      requestId: 'grpc-3',
+    });
+    expect(again.audit.logIndex).toBe(refs[3]!.audit.logIndex);
+    const { proof, checkpoint } = await call<
+      object,
+      {
+        proof: { hashes: Buffer[]; treeSize: bigint; leafHash: Buffer };
+        checkpoint: never;
+      }
+    >('getInclusionProof', {
+      leaf: { $case: 'logIndex', value: refs[5]!.audit.logIndex },
+      treeSize: 0n,
+    });
+    const verified = await verifyCheckpoint(checkpointNoteOf(checkpoint, logKey), policy);
+    expect(proof.leafHash).toEqual(refs[5]!.audit.leafHash);
+    verifyInclusion(
+      proof.leafHash,
+      Number(refs[5]!.audit.logIndex),
+      verified.checkpoint.size,
+      proof.hashes,
+      verified.checkpoint.rootHash,
+    );
+    const listed = await call<object, { records: Array<{ entry: { subject: string } }> }>(
+      'listAuditEntries',
+      { startIndex: refs[5]!.audit.logIndex, pageSize: 1, kind: 0, subject: '' },
+    );
+    expect(listed.records[0]!.entry.subject).toBe('alert-5');
+  });
+
+  it('proves consistency between two checkpoints', async () => {
+    const first = audit.log.latestCheckpoint;
+    await call('appendAudit', { entry: alertEntry(100), requestId: 'grpc-100' });
+    const response = await call<
+      object,
+      {
+        proof: { hashes: Buffer[] };
+        checkpoint: { treeSize: bigint; rootHash: Buffer; origin: string };
+      }
+    >('getConsistencyProof', { firstTreeSize: BigInt(first.size), secondTreeSize: 0n });
+    const previous = parseCheckpoint(parseSignedNote(first.note).text);
+    verifyCheckpointConsistency(
+      previous,
+      {
+        origin: response.checkpoint.origin,
+        size: Number(response.checkpoint.treeSize),
+        rootHash: response.checkpoint.rootHash,
+      },
+      response.proof.hashes,
+    );
+  });
+
+  it('attests an artifact and verifies it, rejecting another digest', async () => {
+    const digest = sha256(Buffer.from('module bytes'));
+    const subject = {
+      name: 'modules/port-scan@1.0.0',
+      sha256: digest,
+      mediaType: 'application/wasm',
+    };
+    const attested = await call<
+      object,
+      { attestation: { envelope: never; audit: { logIndex: bigint } } }
+    >('attestArtifact', {
+      subject,
+      predicateType: 'https://omega.dev/attestation/v1',
+      predicate: Buffer.from('{"by":"test"}'),
+      requestId: 'att-1',
+    });
+    const ok = await call<object, { valid: boolean; detail: string }>('verifyArtifact', {
+      subject,
+      envelopes: [],
+      expectedSignerId: '',
+      expectedPredicateType: '',
+    });
+    expect(ok).toMatchObject({ valid: true, detail: '' });
+    const wrong = await call<object, { valid: boolean; failure: number; detail: string }>(
+      'verifyArtifact',
+      {
+        subject: { ...subject, sha256: sha256(Buffer.from('other bytes')) },
+        envelopes: [attested.attestation.envelope],
+        expectedSignerId: '',
+        expectedPredicateType: '',
+      },
+    );
+    expect(wrong).toMatchObject({
+      valid: false,
+      failure: VerificationFailure.VERIFICATION_FAILURE_DIGEST_MISMATCH,
+    });
+    expect(wrong.detail).toMatch(/digest check failed/);
+  });
+
+  it('serves checkpoint, tiles and entry bundles in the tlog-tiles layout', async () => {
+    const note = await (await http('checkpoint')).text();
+    const checkpoint = parseCheckpoint(parseSignedNote(note).text);
+    const size = checkpoint.size;
+    const tilePath = (level: number, index: number, width: number) =>
+      `tile/${level}/${String(index).padStart(3, '0')}${width === 256 ? '' : `.p/${width}`}`;
+    const tiles = new Map<string, Uint8Array>();
+    tiles.set(
+      tilePath(0, 0, size),
+      new Uint8Array(await (await http(tilePath(0, 0, size))).arrayBuffer()),
+    );
+    const reader = new TileHashReader(size, {
+      readTile: (id) => tiles.get(tilePath(id.level, id.index, id.width))!,
+    });
+    const proof = buildInclusionProof(reader, 2, size);
+    const entries = decodeEntryBundle(
+      new Uint8Array(await (await http(`tile/entries/000.p/${size}`)).arrayBuffer()),
+      size,
+    );
+    verifyInclusion(hashLeaf(entries[2]!), 2, size, proof, checkpoint.rootHash);
+    expect((await http(`tile/0/000.p/${size + 1}`)).status).toBe(404);
+    expect((await http('tile/0/0')).status).toBe(400);
+  });
+});

@@ -1,0 +1,74 @@
+// Builds the audit side of trust from config: the `log` key, the log, its HTTP tree and its RPCs.
+import type * as grpc from '@grpc/grpc-js';
+import { HybridSigner, HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
+import type { Bus } from '@omega/bus';
+import { subjects } from '@omega/bus';
+import { errorMessage, type Logger } from '@omega/runtime';
+import type { KeyStore } from '../keys/key-store';
+import { AuditLog, LEAF_SEQ_HEADER } from './audit-log';
+import { auditGrpcHandlers } from './audit-grpc';
+import type { TrustConfig } from './audit-config';
+import { logCheckpointPolicy, logNoteSigners } from './log-keys';
+import { TileStore } from './tile-store';
+import { TlogHttpServer } from './tlog-http';
+
+export interface AuditService {
+  readonly log: AuditLog;
+  readonly handlers: grpc.UntypedServiceImplementation;
+  readonly tlogPort: number;
+  close(): Promise<void>;
+}
+
+export async function startAuditService(parts: {
+  bus: Bus;
+  keys: KeyStore;
+  config: TrustConfig;
+  logger: Logger;
+  trustDomain: string;
+}): Promise<AuditService> {
+  const { bus, config, logger } = parts;
+  const key = await parts.keys.loadOrCreate('log');
+  const mlDsa = await loadMlDsaBackend('liboqs');
+  const tiles = await TileStore.open(bus);
+  const log = await AuditLog.open({
+    bus,
+    origin: config.logOrigin,
+    signers: logNoteSigners(config.logOrigin, key, mlDsa),
+    policy: logCheckpointPolicy(config.logOrigin, key.publicKey, mlDsa),
+    publicKey: key.publicKey,
+    tiles,
+    logger,
+    maxBatchEntries: config.maxBatchEntries,
+    flushDelayMs: config.flushDelayMs,
+  });
+  // Another replica's checkpoint means leaves this one has not seen: catch up, so checkpoints
+  // served here never lag behind one a client already saw elsewhere.
+  const follower = bus.nc.subscribe(subjects.auditCheckpoints, {
+    callback: (err, message) => {
+      if (err) return;
+      const leafSeq = Number(message.headers?.get(LEAF_SEQ_HEADER) ?? Infinity);
+      log.refresh(leafSeq).catch((err: unknown) => {
+        logger.warn({ err }, `audit log: catching up failed: ${errorMessage(err)}`);
+      });
+    },
+  });
+  const http = new TlogHttpServer(log, tiles, logger);
+  const tlogPort = await http.listen(config.tlogPort, config.tlogHost);
+  const handlers = auditGrpcHandlers({
+    log,
+    signer: new HybridSigner(key, mlDsa),
+    verifier: new HybridVerifier(mlDsa),
+    signerId: `omega://${parts.trustDomain}/trust`,
+    trustDomain: parts.trustDomain,
+  });
+  return {
+    log,
+    handlers,
+    tlogPort,
+    async close() {
+      follower.unsubscribe();
+      await http.close();
+      await log.close();
+    },
+  };
+}

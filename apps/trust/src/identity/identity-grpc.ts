@@ -56,14 +56,15 @@ export interface IdentityServiceDeps {
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 
+/** Keys are the TrustServiceService definition's (camelCase), as grpc-js addService expects. */
 export interface IdentityHandlers extends grpc.UntypedServiceImplementation {
-  IssueIdentity: Unary<IssueIdentityRequest, IssueIdentityResponse>;
-  RenewIdentity: Unary<RenewIdentityRequest, RenewIdentityResponse>;
-  RevokeIdentity: Unary<RevokeIdentityRequest, RevokeIdentityResponse>;
-  GetIdentity: Unary<GetIdentityRequest, GetIdentityResponse>;
-  ListIdentities: Unary<ListIdentitiesRequest, ListIdentitiesResponse>;
-  VerifyBatch: Unary<VerifyBatchRequest, VerifyBatchResponse>;
-  VerifySignature: Unary<VerifySignatureRequest, VerifySignatureResponse>;
+  issueIdentity: Unary<IssueIdentityRequest, IssueIdentityResponse>;
+  renewIdentity: Unary<RenewIdentityRequest, RenewIdentityResponse>;
+  revokeIdentity: Unary<RevokeIdentityRequest, RevokeIdentityResponse>;
+  getIdentity: Unary<GetIdentityRequest, GetIdentityResponse>;
+  listIdentities: Unary<ListIdentitiesRequest, ListIdentitiesResponse>;
+  verifyBatch: Unary<VerifyBatchRequest, VerifyBatchResponse>;
+  verifySignature: Unary<VerifySignatureRequest, VerifySignatureResponse>;
 }
 
 /** Everything identity code builds, for main.ts and tests. */
@@ -147,7 +148,7 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
   sweeper.unref();
 
   const handlers: IdentityHandlers = {
-    IssueIdentity: unary(logger, 'IssueIdentity', async (request) => {
+    issueIdentity: unary(logger, 'IssueIdentity', async (request) => {
       const issued = await issuer.issue(request);
       logger.info(
         { identity: issued.identity.id, keyId: issued.identity.keys[0]?.keyId },
@@ -155,12 +156,12 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
       );
       return issued;
     }),
-    RenewIdentity: unary(logger, 'RenewIdentity', async (request) => {
+    renewIdentity: unary(logger, 'RenewIdentity', async (request) => {
       const renewed = await issuer.renew(request);
       logger.info({ identity: renewed.identity.id }, 'identity renewed');
       return renewed;
     }),
-    RevokeIdentity: unary(logger, 'RevokeIdentity', async (request) => {
+    revokeIdentity: unary(logger, 'RevokeIdentity', async (request) => {
       const { identity, audit } = await issuer.revoke(request);
       logger.warn(
         { identity: identity.id, keyId: request.keyId || undefined, reason: request.reason },
@@ -169,7 +170,7 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
       const ref = auditRefOf(audit);
       return { identity, ...(ref ? { audit: ref } : {}) };
     }),
-    GetIdentity: unary(logger, 'GetIdentity', async (request) => {
+    getIdentity: unary(logger, 'GetIdentity', async (request) => {
       const lookup = request.lookup;
       if (lookup === undefined)
         throw new OmegaError(Code.InvalidArgument, 'GetIdentity: set identity_id or key_id');
@@ -184,7 +185,7 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
       }
       return { identity: currentView(stored.record.identity, clock()) };
     }),
-    ListIdentities: unary(logger, 'ListIdentities', async (request) => {
+    listIdentities: unary(logger, 'ListIdentities', async (request) => {
       const pageSize = Math.min(request.pageSize || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
       const after = request.pageToken
         ? Buffer.from(request.pageToken, 'base64url').toString('utf8')
@@ -217,10 +218,10 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
         cursor = page.lastKey;
       }
     }),
-    VerifyBatch: unary(logger, 'VerifyBatch', (request) =>
+    verifyBatch: unary(logger, 'VerifyBatch', (request) =>
       verifier.verifyBatch(request.batch, clock()),
     ),
-    VerifySignature: unary(logger, 'VerifySignature', (request) =>
+    verifySignature: unary(logger, 'VerifySignature', (request) =>
       verifier.verifySignature(request, clock()),
     ),
   };

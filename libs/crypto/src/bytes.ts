@@ -21,8 +21,3 @@ export function bufferView(bytes: Uint8Array): Buffer {
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && timingSafeEqual(a, b);
 }
-
-/** `what must be N bytes, got M`, the one wording every length check uses. */
-export function lengthMismatch(what: string, expectedBytes: number, actual: Uint8Array): string {
-  return `${what} must be ${expectedBytes} bytes, got ${actual.byteLength}`;
-}

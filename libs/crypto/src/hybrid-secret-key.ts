@@ -5,7 +5,7 @@ import { Code, OmegaError } from '@omega/runtime';
 import { HybridPublicKey } from '@omega/proto';
 import { bufferView, bytesEqual } from './bytes';
 import { checkKeyId, hybridKeyId } from './key-id';
-import { ML_DSA_SIZES, type MlDsaBackend } from './ml-dsa-backend';
+import { ML_DSA_SIZES, requireMlDsa65, type MlDsaBackend } from './ml-dsa-backend';
 import { REDACTED, SecretKey } from './secret-key';
 
 export const ED25519_SEED_BYTES = 32;
@@ -57,12 +57,7 @@ export class HybridSecretKey {
 
 /** A fresh key pair: Ed25519 from node:crypto, ML-DSA-65 from `mlDsa` (liboqs in production). */
 export function generateHybridSecretKey(mlDsa: MlDsaBackend): HybridSecretKey {
-  if (mlDsa.parameterSet !== 'ML-DSA-65') {
-    throw new OmegaError(
-      Code.InvalidArgument,
-      `hybrid keys use ML-DSA-65, not ${mlDsa.parameterSet}`,
-    );
-  }
+  requireMlDsa65(mlDsa);
   const ed25519 = generateKeyPairSync('ed25519');
   const mlDsaPair = mlDsa.generateKeyPair();
   const ed25519PublicKey = ed25519.publicKey.export({ format: 'raw-public' });

@@ -1,4 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
+import { inspect } from 'node:util';
 import { loadNobleMlDsa } from './esm-modules';
 import { generateHybridSecretKey } from './hybrid-secret-key';
 import { HybridSigner } from './hybrid-signer';
@@ -49,6 +50,17 @@ describe('HybridSigner', () => {
     expect(signer.sign('token', payload).keyId).toBe(secretKey.keyId);
   });
 
+  it('holds its key material in private fields: printing a signer shows nothing secret', async () => {
+    const secretKey = generateHybridSecretKey(await loadMlDsaBackend());
+    const signer = new HybridSigner(secretKey, await loadMlDsaBackend());
+    const seed = Buffer.from(secretKey.ed25519.exposeBytes()).toString('hex');
+    expect(JSON.stringify(signer)).toBe('{}');
+    expect(inspect(signer)).toBe('HybridSigner {}');
+    expect(inspect(signer, { showHidden: true, depth: Infinity, getters: true })).not.toContain(
+      seed,
+    );
+  });
+
   it('rejects a malformed purpose before signing', async () => {
     const signer = new HybridSigner(
       generateHybridSecretKey(await loadMlDsaBackend()),
@@ -62,12 +74,10 @@ describe('HybridSigner', () => {
   it('refuses an ML-DSA-44 backend', async () => {
     const secretKey = generateHybridSecretKey(await loadMlDsaBackend());
     const mlDsa44 = await loadMlDsaBackend('liboqs', 'ML-DSA-44');
-    expect(() => new HybridSigner(secretKey, mlDsa44)).toThrow(
-      'hybrid signatures use ML-DSA-65, not ML-DSA-44',
-    );
-    expect(() => new HybridVerifier(mlDsa44)).toThrow(
-      'hybrid signatures use ML-DSA-65, not ML-DSA-44',
-    );
+    const message = 'hybrid keys and signatures use ML-DSA-65, not ML-DSA-44 (liboqs)';
+    expect(() => new HybridSigner(secretKey, mlDsa44)).toThrow(message);
+    expect(() => new HybridVerifier(mlDsa44)).toThrow(message);
+    expect(() => generateHybridSecretKey(mlDsa44)).toThrow(message);
   });
 
   describe.each(CRYPTO_BACKENDS)('with keys made by %s', (keyBackend) => {

@@ -3,7 +3,7 @@ import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import type { HybridPublicKey, HybridSignature } from '@omega/proto';
 import { bufferView } from './bytes';
 import type { HybridSecretKey } from './hybrid-secret-key';
-import type { MlDsaBackend } from './ml-dsa-backend';
+import { requireMlDsa65, type MlDsaBackend } from './ml-dsa-backend';
 import { signedMessage } from './signed-message';
 
 /**
@@ -11,16 +11,15 @@ import { signedMessage } from './signed-message';
  * `signedMessage(purpose, payload)`. Synchronous once built: the backend was loaded beforehand.
  */
 export class HybridSigner {
+  readonly #secretKey: HybridSecretKey;
+  readonly #mlDsa: MlDsaBackend;
   readonly #ed25519: KeyObject;
   readonly #mlDsaSecretKey: Uint8Array;
 
-  constructor(
-    private readonly secretKey: HybridSecretKey,
-    private readonly mlDsa: MlDsaBackend,
-  ) {
-    if (mlDsa.parameterSet !== 'ML-DSA-65') {
-      throw new TypeError(`hybrid signatures use ML-DSA-65, not ${mlDsa.parameterSet}`);
-    }
+  constructor(secretKey: HybridSecretKey, mlDsa: MlDsaBackend) {
+    requireMlDsa65(mlDsa);
+    this.#secretKey = secretKey;
+    this.#mlDsa = mlDsa;
     this.#ed25519 = createPrivateKey({
       key: bufferView(secretKey.ed25519.exposeBytes()),
       format: 'raw-private',
@@ -30,20 +29,20 @@ export class HybridSigner {
   }
 
   get keyId(): string {
-    return this.secretKey.keyId;
+    return this.#secretKey.keyId;
   }
 
   get publicKey(): HybridPublicKey {
-    return this.secretKey.publicKey;
+    return this.#secretKey.publicKey;
   }
 
   /** Signs `payload` for `purpose` (validated: see `validatePurpose`). */
   sign(purpose: string, payload: Uint8Array): HybridSignature {
     const message = signedMessage(purpose, payload);
     return {
-      keyId: this.secretKey.keyId,
+      keyId: this.#secretKey.keyId,
       ed25519: sign(null, message, this.#ed25519),
-      mlDsa: bufferView(this.mlDsa.sign(message, this.#mlDsaSecretKey)),
+      mlDsa: bufferView(this.#mlDsa.sign(message, this.#mlDsaSecretKey)),
     };
   }
 }

@@ -4,7 +4,7 @@ import { Code, OmegaError } from '@omega/runtime';
 import type { HybridPublicKey, HybridSignature } from '@omega/proto';
 import { bufferView } from './bytes';
 import { checkKeyId, describeKeyId } from './key-id';
-import { ML_DSA_SIZES, type MlDsaBackend } from './ml-dsa-backend';
+import { ML_DSA_SIZES, requireMlDsa65, type MlDsaBackend } from './ml-dsa-backend';
 import { SignaturePurpose, signedMessage } from './signed-message';
 
 export const ED25519_SIGNATURE_BYTES = 64;
@@ -26,16 +26,17 @@ export interface HybridVerifierOptions {
  */
 export class HybridVerifier {
   readonly #knownPurposes: readonly string[];
-  /** Public keys already checked against their key id, with their parsed Ed25519 key. */
+  /**
+   * Public keys already checked against their key id, with their parsed Ed25519 key. Keyed by the
+   * object, which is treated as immutable (decoded messages are fresh objects, so they are checked).
+   */
   readonly #checkedKeys = new WeakMap<HybridPublicKey, KeyObject>();
 
-  constructor(
-    private readonly mlDsa: MlDsaBackend,
-    options: HybridVerifierOptions = {},
-  ) {
-    if (mlDsa.parameterSet !== 'ML-DSA-65') {
-      throw new TypeError(`hybrid signatures use ML-DSA-65, not ${mlDsa.parameterSet}`);
-    }
+  readonly #mlDsa: MlDsaBackend;
+
+  constructor(mlDsa: MlDsaBackend, options: HybridVerifierOptions = {}) {
+    requireMlDsa65(mlDsa);
+    this.#mlDsa = mlDsa;
     this.#knownPurposes = options.knownPurposes ?? Object.values(SignaturePurpose);
   }
 
@@ -69,7 +70,7 @@ export class HybridVerifier {
       throw fail(Code.Unauthenticated, `key id mismatch: verifying with key ${publicKey.keyId}`);
     }
     const ed25519Valid = verify(null, message, ed25519Key, signature.ed25519);
-    const mlDsaValid = this.mlDsa.verify(message, signature.mlDsa, publicKey.mlDsa);
+    const mlDsaValid = this.#mlDsa.verify(message, signature.mlDsa, publicKey.mlDsa);
     if (ed25519Valid && mlDsaValid) return;
     if (!ed25519Valid && !mlDsaValid) {
       const signedFor = this.#purposeSignedFor(ed25519Key, purpose, payload, signature.ed25519);

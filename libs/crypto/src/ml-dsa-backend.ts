@@ -56,6 +56,16 @@ export interface MlDsaBackend {
   ): boolean;
 }
 
+/** Hybrid keys and signatures use ML-DSA-65; anything else is a wiring mistake (InvalidArgument). */
+export function requireMlDsa65(backend: MlDsaBackend): void {
+  if (backend.parameterSet !== 'ML-DSA-65') {
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `hybrid keys and signatures use ML-DSA-65, not ${backend.parameterSet} (${backend.name})`,
+    );
+  }
+}
+
 /** Shared argument checks, so the three backends fail alike with the same messages. */
 export class MlDsaChecks {
   readonly sizes: MlDsaSizes;

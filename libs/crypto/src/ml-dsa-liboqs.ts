@@ -25,12 +25,14 @@ export class LiboqsMlDsa implements MlDsaBackend {
   readonly supportsContext = false;
   readonly supportsSeed = false;
   readonly #checks: MlDsaChecks;
+  readonly #liboqs: LiboqsSignature;
 
   constructor(
     readonly parameterSet: MlDsaParameterSet,
-    private readonly liboqs: LiboqsSignature,
+    liboqs: LiboqsSignature,
   ) {
     this.#checks = new MlDsaChecks(parameterSet);
+    this.#liboqs = liboqs;
   }
 
   static async load(parameterSet: MlDsaParameterSet): Promise<LiboqsMlDsa> {
@@ -45,7 +47,7 @@ export class LiboqsMlDsa implements MlDsaBackend {
   }
 
   generateKeyPair(): MlDsaKeyPair {
-    return this.liboqs.generateKeyPair();
+    return this.#liboqs.generateKeyPair();
   }
 
   keyPairFromSeed(): MlDsaKeyPair {
@@ -55,7 +57,7 @@ export class LiboqsMlDsa implements MlDsaBackend {
   sign(message: Uint8Array, secretKey: Uint8Array, context?: Uint8Array): Uint8Array {
     this.#checks.secretKey(secretKey);
     this.#emptyContextOnly(context);
-    return this.liboqs.sign(plainBytes(message), plainBytes(secretKey));
+    return this.#liboqs.sign(plainBytes(message), plainBytes(secretKey));
   }
 
   verify(
@@ -67,7 +69,7 @@ export class LiboqsMlDsa implements MlDsaBackend {
     this.#checks.publicKey(publicKey);
     if (!this.#checks.verifiable(signature, context)) return false;
     this.#emptyContextOnly(context);
-    return this.liboqs.verify(plainBytes(message), plainBytes(signature), plainBytes(publicKey));
+    return this.#liboqs.verify(plainBytes(message), plainBytes(signature), plainBytes(publicKey));
   }
 
   #emptyContextOnly(context: Uint8Array | undefined): void {

@@ -17,12 +17,14 @@ export class NobleMlDsa implements MlDsaBackend {
   readonly supportsContext = true;
   readonly supportsSeed = true;
   readonly #checks: MlDsaChecks;
+  readonly #noble: NobleSigner;
 
   constructor(
     readonly parameterSet: MlDsaParameterSet,
-    private readonly noble: NobleSigner,
+    noble: NobleSigner,
   ) {
     this.#checks = new MlDsaChecks(parameterSet);
+    this.#noble = noble;
   }
 
   static async load(parameterSet: MlDsaParameterSet): Promise<NobleMlDsa> {
@@ -39,18 +41,18 @@ export class NobleMlDsa implements MlDsaBackend {
   }
 
   generateKeyPair(): MlDsaKeyPair {
-    return this.noble.keygen();
+    return this.#noble.keygen();
   }
 
   keyPairFromSeed(seed: Uint8Array): MlDsaKeyPair {
     this.#checks.seed(seed);
-    return this.noble.keygen(plainBytes(seed));
+    return this.#noble.keygen(plainBytes(seed));
   }
 
   sign(message: Uint8Array, secretKey: Uint8Array, context?: Uint8Array): Uint8Array {
     this.#checks.secretKey(secretKey);
     this.#checks.context(context);
-    return this.noble.sign(plainBytes(message), plainBytes(secretKey), this.#options(context));
+    return this.#noble.sign(plainBytes(message), plainBytes(secretKey), this.#options(context));
   }
 
   verify(
@@ -61,7 +63,7 @@ export class NobleMlDsa implements MlDsaBackend {
   ): boolean {
     this.#checks.publicKey(publicKey);
     if (!this.#checks.verifiable(signature, context)) return false;
-    return this.noble.verify(
+    return this.#noble.verify(
       plainBytes(signature),
       plainBytes(message),
       plainBytes(publicKey),

@@ -16,7 +16,11 @@ export class LiboqsMlKem implements MlKemBackend {
   readonly name = 'liboqs';
   readonly supportsSeed = false;
 
-  constructor(private readonly liboqs: LiboqsKem) {}
+  readonly #liboqs: LiboqsKem;
+
+  constructor(liboqs: LiboqsKem) {
+    this.#liboqs = liboqs;
+  }
 
   static async load(): Promise<LiboqsMlKem> {
     try {
@@ -27,7 +31,7 @@ export class LiboqsMlKem implements MlKemBackend {
   }
 
   generateKeyPair(): MlKemKeyPair {
-    return this.liboqs.generateKeyPair();
+    return this.#liboqs.generateKeyPair();
   }
 
   keyPairFromSeed(): MlKemKeyPair {
@@ -37,7 +41,7 @@ export class LiboqsMlKem implements MlKemBackend {
   encapsulate(publicKey: Uint8Array): MlKemEncapsulation {
     mlKemChecks.publicKey(publicKey);
     try {
-      return this.liboqs.encapsulate(plainBytes(publicKey));
+      return this.#liboqs.encapsulate(plainBytes(publicKey));
     } catch (err) {
       // liboqs's encaps fails only on the FIPS 203 input check once the length is right.
       throw mlKemChecks.invalidPublicKey(this.name, err);
@@ -47,6 +51,6 @@ export class LiboqsMlKem implements MlKemBackend {
   decapsulate(ciphertext: Uint8Array, secretKey: Uint8Array): Uint8Array {
     mlKemChecks.ciphertext(ciphertext);
     mlKemChecks.secretKey(secretKey);
-    return this.liboqs.decapsulate(plainBytes(ciphertext), plainBytes(secretKey));
+    return this.#liboqs.decapsulate(plainBytes(ciphertext), plainBytes(secretKey));
   }
 }

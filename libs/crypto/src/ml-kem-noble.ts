@@ -15,7 +15,11 @@ export class NobleMlKem implements MlKemBackend {
   readonly name = 'noble';
   readonly supportsSeed = true;
 
-  constructor(private readonly noble: NobleKem) {}
+  readonly #noble: NobleKem;
+
+  constructor(noble: NobleKem) {
+    this.#noble = noble;
+  }
 
   static async load(): Promise<NobleMlKem> {
     try {
@@ -26,19 +30,19 @@ export class NobleMlKem implements MlKemBackend {
   }
 
   generateKeyPair(): MlKemKeyPair {
-    return this.noble.keygen();
+    return this.#noble.keygen();
   }
 
   keyPairFromSeed(seed: Uint8Array): MlKemKeyPair {
     mlKemChecks.seed(seed);
-    return this.noble.keygen(plainBytes(seed));
+    return this.#noble.keygen(plainBytes(seed));
   }
 
   encapsulate(publicKey: Uint8Array): MlKemEncapsulation {
     mlKemChecks.publicKey(publicKey);
     let encapsulation: { cipherText: Uint8Array; sharedSecret: Uint8Array };
     try {
-      encapsulation = this.noble.encapsulate(plainBytes(publicKey));
+      encapsulation = this.#noble.encapsulate(plainBytes(publicKey));
     } catch (err) {
       throw mlKemChecks.invalidPublicKey(this.name, err);
     }
@@ -48,6 +52,6 @@ export class NobleMlKem implements MlKemBackend {
   decapsulate(ciphertext: Uint8Array, secretKey: Uint8Array): Uint8Array {
     mlKemChecks.ciphertext(ciphertext);
     mlKemChecks.secretKey(secretKey);
-    return this.noble.decapsulate(plainBytes(ciphertext), plainBytes(secretKey));
+    return this.#noble.decapsulate(plainBytes(ciphertext), plainBytes(secretKey));
   }
 }

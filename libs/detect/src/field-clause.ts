@@ -55,6 +55,15 @@ export function compileClause(
   if (chain.all && clause.values.length > 1 && clause.values.includes(null)) {
     throw invalidRule(`${where}: null cannot be combined with other values`, clause.pos);
   }
+  const literalList = field ? compileLiteralList(field, clause, chain) : undefined;
+  if (literalList) {
+    return {
+      clause,
+      field,
+      evaluate: literalList,
+      matchedValues: (view) => matchedLiterals(field!, clause, chain, view),
+    };
+  }
   const tests: ValueTest[] = clause.values.map((value) =>
     field
       ? compileFieldValue(field, value, chain, where, clause, logsource)
@@ -296,4 +305,89 @@ export function compileRegex(
       clause.pos,
     );
   }
+}
+
+/**
+ * The common case, compiled without a closure per value: a list of plain strings (no wildcards,
+ * no transforms) compared by equality (a Set), prefix, suffix or substring, any or all.
+ */
+function compileLiteralList(
+  field: SigmaFieldMapping,
+  clause: SigmaFieldClause,
+  chain: ModifierChain,
+): ValueTest | undefined {
+  const { comparison } = chain;
+  if (chain.transforms.length > 0 || chain.negated) return undefined;
+  if (
+    comparison !== 'equals' &&
+    comparison !== 'contains' &&
+    comparison !== 'startswith' &&
+    comparison !== 'endswith'
+  )
+    return undefined;
+  if (clause.values.length < 2) return undefined;
+  const literals: string[] = [];
+  for (const value of clause.values) {
+    if (typeof value !== 'string' || /[*?\\]/.test(value)) return undefined;
+    literals.push(chain.cased ? value : value.toLowerCase());
+  }
+  const read = chain.cased
+    ? (view: EventView) => view.text(field)
+    : (view: EventView) => view.lower(field);
+  let test: (text: string) => boolean;
+  if (comparison === 'equals') {
+    const set = new Set(literals);
+    test = chain.all ? (text) => literals.every((l) => l === text) : (text) => set.has(text);
+  } else if (chain.all) {
+    test =
+      comparison === 'contains'
+        ? (text) => {
+            for (let i = 0; i < literals.length; i++)
+              if (!text.includes(literals[i]!)) return false;
+            return true;
+          }
+        : comparison === 'startswith'
+          ? (text) => literals.every((l) => text.startsWith(l))
+          : (text) => literals.every((l) => text.endsWith(l));
+  } else {
+    test =
+      comparison === 'contains'
+        ? (text) => {
+            for (let i = 0; i < literals.length; i++) if (text.includes(literals[i]!)) return true;
+            return false;
+          }
+        : comparison === 'startswith'
+          ? (text) => {
+              for (let i = 0; i < literals.length; i++)
+                if (text.startsWith(literals[i]!)) return true;
+              return false;
+            }
+          : (text) => {
+              for (let i = 0; i < literals.length; i++)
+                if (text.endsWith(literals[i]!)) return true;
+              return false;
+            };
+  }
+  return (view) => anyText(read(view), test);
+}
+
+function matchedLiterals(
+  field: SigmaFieldMapping,
+  clause: SigmaFieldClause,
+  chain: ModifierChain,
+  view: EventView,
+): SigmaValue[] {
+  const text = chain.cased ? view.text(field) : view.lower(field);
+  return clause.values.filter((value) => {
+    const literal = chain.cased ? String(value) : String(value).toLowerCase();
+    const one = (s: string): boolean =>
+      chain.comparison === 'equals'
+        ? s === literal
+        : chain.comparison === 'contains'
+          ? s.includes(literal)
+          : chain.comparison === 'startswith'
+            ? s.startsWith(literal)
+            : s.endsWith(literal);
+    return anyText(text, one);
+  });
 }

@@ -1,15 +1,23 @@
-// Trust entry point: the key store, the Merkle audit log (gRPC + tlog-tiles HTTP); identity RPCs
-// answer UNIMPLEMENTED until they are built.
+// Trust entry point: the key store, the Merkle audit log (gRPC + tlog-tiles HTTP) and identities
+// (enrollment, credentials, mTLS certificates, signature checks), each fact logged.
+import { join } from 'node:path';
 import { TrustServiceService } from '@omega/proto';
 import { baseConfigSchema, unimplementedService } from '@omega/runtime';
 import { main } from '@omega/service';
 import { trustConfigSchema } from './audit/audit-config';
 import { startAuditService } from './audit/audit-service';
+import { auditLogAppender } from './identity/audit-log-appender';
+import { identityConfigSchema } from './identity/identity-config';
+import { createIdentityService } from './identity/identity-grpc';
+import { JOIN_TOKENS_FILE } from './identity/join-tokens';
 import { KeyStore } from './keys/key-store';
 
 main({
   name: 'trust',
-  configSchema: baseConfigSchema.extend({ trust: trustConfigSchema }),
+  configSchema: baseConfigSchema.extend({
+    trust: trustConfigSchema,
+    identity: identityConfigSchema,
+  }),
   resources: { streams: ['AUDIT', 'DLQ'], kv: ['omega_identities'] },
   build: async ({ service, bus }) => {
     const keys = await KeyStore.open(service.config.trust.keyDir, service.logger);
@@ -21,9 +29,26 @@ main({
       trustDomain: 'omega.local',
     });
     service.onShutdown('audit log', () => audit.close());
+    const identityConfig = service.config.identity;
+    const identity = await createIdentityService({
+      bus,
+      rootKey: await keys.loadOrCreate('root'),
+      audit: auditLogAppender(audit.log),
+      logger: service.logger,
+      config: {
+        ...identityConfig,
+        trustBundleFile: identityConfig.trustBundleFile ?? join(keys.dir, 'trust-ca.pem'),
+        joinTokens: {
+          ...identityConfig.joinTokens,
+          file: identityConfig.joinTokens.file ?? join(keys.dir, JOIN_TOKENS_FILE),
+        },
+      },
+    });
+    service.onShutdown('identities', async () => identity.close());
     service.addGrpcService(TrustServiceService, {
       ...unimplementedService(TrustServiceService),
       ...audit.handlers,
+      ...identity.handlers,
     });
   },
 });

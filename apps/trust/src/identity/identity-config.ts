@@ -13,6 +13,8 @@ export const identityConfigSchema = z
       .int()
       .positive()
       .default(24 * 3600),
+    /** Where the trust CA certificate (the mTLS trust bundle, PEM) is written at startup. */
+    trustBundleFile: z.string().min(1).optional(),
     /** How far a renewal request's time may be from trust's clock. */
     requestClockSkewSeconds: z.int().positive().default(300),
     joinTokens: z

@@ -1,6 +1,7 @@
 // The identity half of omega.v1.TrustService as grpc-js handlers, built from the trust root key,
 // the bus (KV `omega_identities`) and the audit log; main.ts merges them into the service.
-import * as grpc from '@grpc/grpc-js';
+import { writeFile } from 'node:fs/promises';
+import type * as grpc from '@grpc/grpc-js';
 import type { Bus } from '@omega/bus';
 import { Code, OmegaError, toGrpcError, type Logger } from '@omega/runtime';
 import {
@@ -138,6 +139,11 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
       { file: config.joinTokens.file, count: startupJoinTokens.length },
       'join tokens written',
     );
+  }
+
+  if (config.trustBundleFile !== undefined) {
+    await writeFile(config.trustBundleFile, tlsAuthority.caCertificatePem, { mode: 0o644 });
+    logger.info({ file: config.trustBundleFile }, 'trust CA certificate written');
   }
 
   const sweeper = setInterval(() => {

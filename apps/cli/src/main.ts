@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-// The `omega` command. Today: `omega up`, the local runner; operator commands come with later issues.
+// The `omega` command: `omega up` (the local runner), `omega audit ...`, `omega attest`, `omega verify`.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@omega/runtime';
+import { attestFile, verifyFile } from './attest-command';
+import { auditProof, auditShow, auditVerify, type AuditCommandOptions } from './audit-command';
+import { DEFAULT_STATE_FILE } from './audit-state';
 import { upCommand } from './up-command';
 
 const USAGE = `usage: omega up [options]
+       omega audit verify|proof <index>|show <index> [audit options]
+       omega attest <file> [audit options]
+       omega verify <file> [audit options]
 
 Starts nats-server and every Omega service on this machine and streams their logs.
 
@@ -15,7 +21,18 @@ options:
   --services a,b       start only these services
   --exit-when-ready    start, print the status table, stop (a smoke check)
   --ready-timeout-ms N how long each service may take to become ready (default 30000)
-  -h, --help           this text`;
+  -h, --help           this text
+
+audit options (omega audit, attest, verify):
+  --trust HOST:PORT    trust gRPC address (default 127.0.0.1:50052)
+  --tlog URL           trust tlog-tiles HTTP base, e.g. http://127.0.0.1:8081 (checkpoint and
+                       tiles are read from it when given)
+  --log-key FILE       the audit log's public key (text form); default: pinned on first use
+  --state FILE         pinned key and last checkpoint seen (default ~/.omega/audit-state.json)
+
+omega audit verify checks the latest checkpoint's Ed25519 and ML-DSA-65 signatures against the
+pinned key and its consistency with the last checkpoint seen; exit 3 if the log forked or rolled
+back, 1 if any other check failed.`;
 
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,6 +45,10 @@ async function run(argv: string[]): Promise<number> {
       'exit-when-ready': { type: 'boolean', default: false },
       'ready-timeout-ms': { type: 'string', default: '30000' },
       help: { type: 'boolean', short: 'h', default: false },
+      trust: { type: 'string', default: '127.0.0.1:50052' },
+      tlog: { type: 'string' },
+      'log-key': { type: 'string' },
+      state: { type: 'string', default: DEFAULT_STATE_FILE },
     },
   });
   const [command] = positionals;
@@ -35,6 +56,22 @@ async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  const audit: AuditCommandOptions = {
+    trust: values.trust,
+    ...(values.tlog ? { tlog: values.tlog } : {}),
+    ...(values['log-key'] ? { logKeyFile: values['log-key'] } : {}),
+    stateFile: values.state,
+  };
+  const [, sub, arg] = positionals;
+  if (command === 'audit' && sub === 'verify') return auditVerify(audit);
+  if (command === 'audit' && sub === 'proof' && arg) {
+    return auditProof(audit, parseInteger('index', arg));
+  }
+  if (command === 'audit' && sub === 'show' && arg) {
+    return auditShow(audit, parseInteger('index', arg));
+  }
+  if (command === 'attest' && sub) return attestFile(audit, sub);
+  if (command === 'verify' && sub) return verifyFile(audit, sub);
   if (command !== 'up') {
     console.error(`omega: unknown command '${command}'\n\n${USAGE}`);
     return 2;

@@ -1,0 +1,175 @@
+// `omega audit verify|proof|show`: check the log's checkpoint against the pinned key and history.
+import { readFile } from 'node:fs/promises';
+import {
+  ed25519NoteVerifier,
+  hashLeaf,
+  mlDsa65NoteVerifier,
+  parseCheckpoint,
+  parseSignedNote,
+  verifyCheckpoint,
+  verifyCheckpointConsistency,
+  verifyInclusion,
+  type CheckpointPolicy,
+} from '@omega/auditlog';
+import { loadMlDsaBackend, publicKeyFromText, publicKeyToText } from '@omega/crypto';
+import { AuditEntry, type HybridPublicKey } from '@omega/proto';
+import { Code, OmegaError, errorMessage } from '@omega/runtime';
+import { AuditSource, checkpointNoteOf, type AuditSourceOptions } from './audit-source';
+import { loadAuditState, saveAuditState, type AuditState } from './audit-state';
+
+export interface AuditCommandOptions extends AuditSourceOptions {
+  stateFile: string;
+  /** A file holding the log's public key in text form (overrides and checks the pinned one). */
+  logKeyFile?: string;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+}
+
+/** Exit codes: 0 fine, 1 a check failed, 3 the log forked or rolled back. */
+export const EXIT_FORKED = 3;
+
+/** The pinned key and origin: --log-key, else the state file, else pinned now from trust (TOFU). */
+export async function pinnedLog(
+  opts: AuditCommandOptions,
+  state: AuditState,
+  source: AuditSource,
+): Promise<{ key: HybridPublicKey; origin: string; pinnedNow: boolean }> {
+  let key: HybridPublicKey | undefined;
+  if (opts.logKeyFile) {
+    key = publicKeyFromText(await readFile(opts.logKeyFile, 'utf8'));
+    if (state.logKey && publicKeyFromText(state.logKey).keyId !== key.keyId) {
+      throw new OmegaError(
+        Code.FailedPrecondition,
+        `--log-key ${opts.logKeyFile} is key ${key.keyId}, but ${opts.stateFile} pinned another key: ` +
+          'if the log key was rotated on purpose, remove the state file',
+      );
+    }
+  } else if (state.logKey) key = publicKeyFromText(state.logKey);
+  if (key && state.origin) return { key, origin: state.origin, pinnedNow: false };
+  const bundle = await source.trustBundle();
+  const offered = bundle.rootKeys[0];
+  if (!offered) throw new OmegaError(Code.FailedPrecondition, 'trust offers no log key');
+  return { key: key ?? offered, origin: bundle.auditLogOrigin, pinnedNow: key === undefined };
+}
+
+export async function logPolicy(key: HybridPublicKey, origin: string): Promise<CheckpointPolicy> {
+  const mlDsa = await loadMlDsaBackend('liboqs');
+  return {
+    origin,
+    verifiers: [
+      ed25519NoteVerifier(origin, key.ed25519),
+      mlDsa65NoteVerifier(origin, key.mlDsa, (m, s, k) => mlDsa.verify(m, s, k)),
+    ],
+  };
+}
+
+/** `omega audit verify`. */
+export async function auditVerify(opts: AuditCommandOptions): Promise<number> {
+  const out = opts.out ?? console.log;
+  const err = opts.err ?? console.error;
+  const state = await loadAuditState(opts.stateFile);
+  const source = new AuditSource(opts);
+  try {
+    const { key, origin, pinnedNow } = await pinnedLog(opts, state, source);
+    const policy = await logPolicy(key, origin);
+    const note = await source.checkpointNote(key);
+    let checkpoint;
+    try {
+      ({ checkpoint } = await verifyCheckpoint(note, policy));
+    } catch (e) {
+      err(`audit verify: checkpoint signature check FAILED: ${errorMessage(e)}`);
+      return 1;
+    }
+    if (state.lastCheckpoint) {
+      const previous = parseCheckpoint(parseSignedNote(state.lastCheckpoint).text);
+      try {
+        const proof =
+          checkpoint.size > previous.size && previous.size > 0
+            ? await source.consistencyProof(previous.size, checkpoint.size)
+            : [];
+        verifyCheckpointConsistency(previous, checkpoint, proof);
+      } catch (e) {
+        const message = errorMessage(e);
+        if (/log (forked|rolled back)/.test(message)) {
+          err('');
+          err('!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!');
+          err(
+            `!!! AUDIT LOG ${/rolled back/.test(message) ? 'ROLLED BACK' : 'FORKED'}: ${message}`,
+          );
+          err(`!!! the last checkpoint this CLI saw is kept in ${opts.stateFile} as evidence`);
+          err('!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!');
+          return EXIT_FORKED;
+        }
+        err(`audit verify: consistency check FAILED: ${message}`);
+        return 1;
+      }
+      out(`consistent with size ${previous.size} seen before`);
+    }
+    await saveAuditState(opts.stateFile, {
+      logKey: publicKeyToText(key),
+      origin,
+      lastCheckpoint: note,
+    });
+    if (pinnedNow) out(`pinned log key ${key.keyId} (${origin}) on first use in ${opts.stateFile}`);
+    out(
+      `checkpoint OK: ${origin} size ${checkpoint.size} root ${Buffer.from(checkpoint.rootHash).toString('hex')} ` +
+        '(ed25519 + ml-dsa-65 signatures verified)',
+    );
+    return 0;
+  } finally {
+    source.close();
+  }
+}
+
+/** `omega audit proof <index>`: fetch and check the entry's inclusion proof. */
+export async function auditProof(opts: AuditCommandOptions, index: number): Promise<number> {
+  const out = opts.out ?? console.log;
+  const err = opts.err ?? console.error;
+  const state = await loadAuditState(opts.stateFile);
+  const source = new AuditSource(opts);
+  try {
+    const { key, origin } = await pinnedLog(opts, state, source);
+    const { proof, checkpoint } = await source.inclusionProof(index);
+    try {
+      const verified = await verifyCheckpoint(
+        checkpointNoteOf(checkpoint, key),
+        await logPolicy(key, origin),
+      );
+      const leafHash = hashLeaf(AuditEntry.encode(await source.entry(index)).finish());
+      if (Buffer.compare(leafHash, proof.leafHash) !== 0) {
+        throw new OmegaError(
+          Code.DataLoss,
+          `entry ${index} does not hash to the proof's leaf hash`,
+        );
+      }
+      verifyInclusion(
+        leafHash,
+        index,
+        verified.checkpoint.size,
+        proof.hashes,
+        verified.checkpoint.rootHash,
+      );
+    } catch (e) {
+      err(`audit proof: entry ${index}: ${errorMessage(e)}`);
+      return 1;
+    }
+    out(`entry ${index} is included in ${origin} at size ${proof.treeSize}`);
+    out(`leaf hash ${Buffer.from(proof.leafHash).toString('hex')}`);
+    proof.hashes.forEach((h, i) => out(`  ${i}: ${Buffer.from(h).toString('hex')}`));
+    return 0;
+  } finally {
+    source.close();
+  }
+}
+
+/** `omega audit show <index>`: the entry as JSON. */
+export async function auditShow(opts: AuditCommandOptions, index: number): Promise<number> {
+  const out = opts.out ?? console.log;
+  const source = new AuditSource(opts);
+  try {
+    out(JSON.stringify({ index, entry: AuditEntry.toJSON(await source.entry(index)) }, null, 2));
+    return 0;
+  } finally {
+    source.close();
+  }
+}

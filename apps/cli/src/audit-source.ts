@@ -1,0 +1,178 @@
+// Where `omega audit` reads the log from: trust's gRPC API and/or its tlog-tiles HTTP tree.
+import { promisify } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import {
+  consistencyProofPlan,
+  ED25519_NOTE_TYPE,
+  formatSignedNote,
+  ML_DSA_65_NOTE_TYPE,
+  noteKeyHash,
+  parseCheckpoint,
+  TILE_HEIGHT,
+  tileAt,
+  TileHashReader,
+  tilePath,
+  type TileId,
+} from '@omega/auditlog';
+import {
+  AuditEntry,
+  GetCheckpointRequest,
+  GetConsistencyProofRequest,
+  GetInclusionProofRequest,
+  ListAuditEntriesRequest,
+  TrustServiceClient,
+  type AttestArtifactRequest,
+  type AttestArtifactResponse,
+  type Checkpoint,
+  type GetTrustBundleResponse,
+  type HybridPublicKey,
+  type InclusionProof,
+} from '@omega/proto';
+import { Code, OmegaError } from '@omega/runtime';
+
+export interface AuditSourceOptions {
+  /** trust gRPC address, e.g. 127.0.0.1:50052. */
+  trust?: string;
+  /** tlog-tiles base URL, e.g. http://127.0.0.1:8081. */
+  tlog?: string;
+}
+
+/** The signed note a Checkpoint message carries (its note_body plus its two signatures). */
+export function checkpointNoteOf(message: Checkpoint, publicKey: HybridPublicKey): string {
+  if (!message.signature) throw new OmegaError(Code.DataLoss, 'checkpoint message: no signature');
+  const origin = parseCheckpoint(message.noteBody).origin;
+  return formatSignedNote({
+    text: message.noteBody,
+    signatures: [
+      {
+        name: origin,
+        keyHash: noteKeyHash(origin, ED25519_NOTE_TYPE, publicKey.ed25519),
+        signature: message.signature.ed25519,
+      },
+      {
+        name: origin,
+        keyHash: noteKeyHash(origin, ML_DSA_65_NOTE_TYPE, publicKey.mlDsa),
+        signature: message.signature.mlDsa,
+      },
+    ],
+  });
+}
+
+export class AuditSource {
+  private client: TrustServiceClient | undefined;
+
+  constructor(private readonly opts: AuditSourceOptions) {}
+
+  close(): void {
+    this.client?.close();
+  }
+
+  private trust(): TrustServiceClient {
+    if (!this.opts.trust) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        'this needs the trust gRPC address: pass --trust HOST:PORT',
+      );
+    }
+    this.client ??= new TrustServiceClient(this.opts.trust, grpc.credentials.createInsecure());
+    return this.client;
+  }
+
+  private call<Res>(method: string, request: unknown): Promise<Res> {
+    const client = this.trust();
+    const fn = (
+      client as unknown as Record<
+        string,
+        (r: unknown, cb: (e: Error | null, r: Res) => void) => void
+      >
+    )[method]!;
+    return promisify(fn.bind(client))(request).catch((err: grpc.ServiceError) => {
+      throw new OmegaError(
+        (err.code as number) ?? Code.Unavailable,
+        `trust ${this.opts.trust} ${method}: ${err.details || err.message}`,
+      );
+    }) as Promise<Res>;
+  }
+
+  trustBundle(): Promise<GetTrustBundleResponse> {
+    return this.call('getTrustBundle', {});
+  }
+
+  /** The latest signed checkpoint note: over HTTP when --tlog is given, else over gRPC. */
+  async checkpointNote(publicKey: HybridPublicKey): Promise<string> {
+    if (this.opts.tlog) return new TextDecoder().decode(await this.fetch('checkpoint'));
+    const { checkpoint } = await this.call<{ checkpoint: Checkpoint }>(
+      'getCheckpoint',
+      GetCheckpointRequest.fromPartial({}),
+    );
+    return checkpointNoteOf(checkpoint, publicKey);
+  }
+
+  /** Consistency proof from size1 to size2: over gRPC, or computed from tiles over HTTP. */
+  async consistencyProof(size1: number, size2: number): Promise<Uint8Array[]> {
+    if (!this.opts.tlog) {
+      const { proof } = await this.call<{ proof: { hashes: Uint8Array[] } }>(
+        'getConsistencyProof',
+        GetConsistencyProofRequest.fromPartial({
+          firstTreeSize: BigInt(size1),
+          secondTreeSize: BigInt(size2),
+        }),
+      );
+      return proof.hashes;
+    }
+    const plan = consistencyProofPlan(size1, size2);
+    const tiles = new Map<string, Uint8Array>();
+    const ids = new Map<string, TileId>();
+    for (const node of plan.nodes) {
+      const below = node.level % TILE_HEIGHT;
+      const id = tileAt(node.level - below, node.index * 2 ** below, size2);
+      ids.set(tilePath(id), id);
+    }
+    await Promise.all([...ids.keys()].map(async (path) => tiles.set(path, await this.fetch(path))));
+    const reader = new TileHashReader(size2, { readTile: (id) => tiles.get(tilePath(id))! });
+    return plan.assemble(reader.readHashes(plan.nodes));
+  }
+
+  inclusionProof(
+    index: number,
+    treeSize = 0,
+  ): Promise<{ proof: InclusionProof; checkpoint: Checkpoint }> {
+    return this.call(
+      'getInclusionProof',
+      GetInclusionProofRequest.fromPartial({
+        leaf: { $case: 'logIndex', value: BigInt(index) },
+        treeSize: BigInt(treeSize),
+      }),
+    );
+  }
+
+  async entry(index: number): Promise<AuditEntry> {
+    const { records } = await this.call<{ records: Array<{ entry: AuditEntry }> }>(
+      'listAuditEntries',
+      ListAuditEntriesRequest.fromPartial({ startIndex: BigInt(index), pageSize: 1 }),
+    );
+    if (!records[0]) throw new OmegaError(Code.NotFound, `audit log: no entry ${index}`);
+    return records[0].entry;
+  }
+
+  attest(request: AttestArtifactRequest): Promise<AttestArtifactResponse> {
+    return this.call('attestArtifact', request);
+  }
+
+  private async fetch(path: string): Promise<Uint8Array> {
+    const url = `${this.opts.tlog!.replace(/\/+$/, '')}/${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch (err) {
+      throw OmegaError.wrap(err, `GET ${url}`, Code.Unavailable);
+    }
+    if (!response.ok) {
+      throw new OmegaError(
+        Code.Unavailable,
+        `GET ${url}: ${response.status} ${(await response.text()).trim()}`,
+      );
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  }
+}

@@ -49,7 +49,13 @@ function unary<Res>(
   timeoutMs = 5000,
 ) {
   return new Promise<Res>((resolve, reject) => {
-    const fn = (client as unknown as Record<string, Function>)[method]!;
+    type Unary = (
+      request: unknown,
+      metadata: grpc.Metadata,
+      options: grpc.CallOptions,
+      callback: (err: Error | null, res: Res) => void,
+    ) => void;
+    const fn = (client as unknown as Record<string, Unary>)[method]!;
     fn.call(
       client,
       request,

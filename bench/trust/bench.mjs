@@ -42,7 +42,6 @@ const {
   hashLeaf,
   signCheckpoint,
   encodeEntryBundle,
-  entryBundlePath,
   partialEntryBundle,
 } = require('@omega/auditlog');
 const { AuditEntry, AuditEntryKind } = require('@omega/proto');

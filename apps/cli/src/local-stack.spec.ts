@@ -60,7 +60,7 @@ beforeAll(async () => {
   for (let attempt = 0; ; attempt++) {
     stack = new LocalStack({
       root,
-      dataDir,
+      stateDir: dataDir,
       portOffset: 1000 + Math.floor(Math.random() * 8000),
       services: SERVICE_NAMES,
       out: (line) => output.push(line),

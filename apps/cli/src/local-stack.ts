@@ -12,8 +12,8 @@ import type { StatusRow } from './status-table';
 export interface LocalStackOptions {
   /** Repository root: services run from apps/<name>/dist/main.js. */
   root: string;
-  /** Where nats-server keeps its JetStream store. */
-  dataDir: string;
+  /** State of the local stack: nats-server's JetStream store (nats/) and trust's sealed keys (trust/keys/). */
+  stateDir: string;
   /** Added to every default port, so two stacks (or a stack and a test run) can coexist. */
   portOffset: number;
   services: readonly ServiceName[];
@@ -36,6 +36,8 @@ interface ManagedService {
 }
 
 export const DEFAULT_NATS_PORT = 4222;
+/** Trust's tlog-tiles HTTP port (checkpoint, tiles, entry bundles) on one machine. */
+export const DEFAULT_TLOG_PORT = 8081;
 
 export class LocalStack {
   private nats: NatsServer | undefined;
@@ -57,6 +59,10 @@ export class LocalStack {
     };
   }
 
+  get tlogPort(): number {
+    return DEFAULT_TLOG_PORT + this.options.portOffset;
+  }
+
   /** Starts nats-server and every service, and waits until each reports ready. */
   async start(): Promise<void> {
     const natsPort = DEFAULT_NATS_PORT + this.options.portOffset;
@@ -67,11 +73,13 @@ export class LocalStack {
         return [
           { port: p.grpcPort, what: `${name} gRPC` },
           { port: p.httpPort, what: `${name} metrics/health` },
+          ...(name === 'trust' ? [{ port: this.tlogPort, what: 'trust tlog HTTP' }] : []),
         ];
       }),
     ]);
-    this.say('nats', `starting nats-server on port ${natsPort}, data in ${this.options.dataDir}`);
-    this.nats = await startNatsServer({ port: natsPort, storeDir: this.options.dataDir });
+    const storeDir = join(this.options.stateDir, 'nats');
+    this.say('nats', `starting nats-server on port ${natsPort}, data in ${storeDir}`);
+    this.nats = await startNatsServer({ port: natsPort, storeDir });
     this.say('nats', `ready at ${this.nats.url}`);
 
     for (const name of this.options.services) this.spawnService(name, this.nats.url);
@@ -96,7 +104,9 @@ export class LocalStack {
       rows.push({
         name: svc.name,
         pid: svc.child.pid,
-        ports: `grpc ${svc.ports.grpcPort}, metrics ${svc.ports.httpPort}`,
+        ports:
+          `grpc ${svc.ports.grpcPort}, metrics ${svc.ports.httpPort}` +
+          (svc.name === 'trust' ? `, tlog ${this.tlogPort}` : ''),
         state,
       });
     }
@@ -155,6 +165,7 @@ export class LocalStack {
         OMEGA_HTTP_HOST: '127.0.0.1',
         OMEGA_HTTP_PORT: String(ports.httpPort),
         OMEGA_NATS_SERVERS: natsUrl,
+        ...this.serviceEnv(name),
       },
     });
     const prefix = name.padEnd(this.prefixWidth);
@@ -192,6 +203,16 @@ export class LocalStack {
       }
     });
     this.running.set(name, managed);
+  }
+
+  /** Settings only one service has, kept under the stack's state directory and port offset. */
+  private serviceEnv(name: ServiceName): Record<string, string> {
+    if (name !== 'trust') return {};
+    return {
+      OMEGA_TRUST_KEY_DIR: join(this.options.stateDir, 'trust', 'keys'),
+      OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
+      OMEGA_TRUST_TLOG_PORT: String(this.tlogPort),
+    };
   }
 
   private async waitReady(name: ServiceName): Promise<void> {

@@ -16,8 +16,9 @@ const USAGE = `usage: omega up [options]
 Starts nats-server and every Omega service on this machine and streams their logs.
 
 options:
-  --port-offset N      add N to every default port (nats 4222, gRPC 50051-50057, metrics 9464-9470)
-  --data-dir DIR       nats-server JetStream store (default .omega/nats)
+  --port-offset N      add N to every default port (nats 4222, gRPC 50051-50057,
+                       metrics 9464-9470, trust tlog 8081)
+  --data-dir DIR       state: nats-server store and trust keys (default .omega)
   --services a,b       start only these services
   --exit-when-ready    start, print the status table, stop (a smoke check)
   --ready-timeout-ms N how long each service may take to become ready (default 30000)

@@ -20,7 +20,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const stack = new LocalStack({
     root: options.root,
-    dataDir: options.dataDir ?? join(options.root, '.omega', 'nats'),
+    stateDir: options.dataDir ?? join(options.root, '.omega'),
     portOffset: options.portOffset,
     services,
     out,

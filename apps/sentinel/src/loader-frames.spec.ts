@@ -1,0 +1,119 @@
+import { Code, OmegaError } from '@omega/runtime';
+import { FrameDecoder, FrameType, ipv6Text } from './loader-frames';
+
+function frame(type: number, body: Buffer, version = 1): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(body.length, 0);
+  header.writeUInt16LE(type, 4);
+  header.writeUInt16LE(version, 6);
+  return Buffer.concat([header, body]);
+}
+
+function reply(id: number, status: number, message: string): Buffer {
+  const text = Buffer.from(message);
+  const body = Buffer.alloc(10 + text.length);
+  body.writeUInt32LE(id, 0);
+  body.writeInt32LE(status, 4);
+  body.writeUInt16LE(text.length, 8);
+  text.copy(body, 10);
+  return frame(FrameType.Reply, body);
+}
+
+function exec(pid: number, filename: string, args: string[]): Buffer {
+  const name = Buffer.from(filename);
+  const argv = Buffer.from(args.map((a) => `${a}\0`).join(''));
+  const body = Buffer.alloc(64 + name.length + argv.length);
+  body.writeUInt32LE(pid, 0);
+  body.writeUInt32LE(1, 4);
+  body.writeBigUInt64LE(1_700_000_000_000_000_000n, 16);
+  body.writeBigUInt64LE(42n, 24);
+  body.write('true', 40);
+  body.writeUInt16LE(name.length, 56);
+  body.writeUInt16LE(argv.length, 58);
+  name.copy(body, 64);
+  argv.copy(body, 64 + name.length);
+  return frame(FrameType.Exec, body);
+}
+
+describe('FrameDecoder', () => {
+  it('decodes an EXEC frame with its filename and NUL-separated argv', () => {
+    const { frames, error } = new FrameDecoder().push(exec(77, '/bin/true', ['true', '-x']));
+    expect(error).toBeUndefined();
+    expect(frames).toEqual([
+      expect.objectContaining({
+        type: FrameType.Exec,
+        pid: 77,
+        ppid: 1,
+        comm: 'true',
+        filename: '/bin/true',
+        args: ['true', '-x'],
+        cgroupId: 42n,
+        timeNs: 1_700_000_000_000_000_000n,
+      }),
+    ]);
+  });
+
+  it('keeps a frame split across chunks until its last byte arrives', () => {
+    const bytes = Buffer.concat([reply(1, 0, 'blocked 10.0.0.1'), reply(2, -22, 'bad')]);
+    const decoder = new FrameDecoder();
+    const seen = [];
+    for (let i = 0; i < bytes.length; i += 3) {
+      seen.push(...decoder.push(bytes.subarray(i, i + 3)).frames);
+    }
+    expect(seen.map((f) => (f.type === FrameType.Reply ? f.message : ''))).toEqual([
+      'blocked 10.0.0.1',
+      'bad',
+    ]);
+    expect(decoder.end()).toBeUndefined();
+  });
+
+  it('reports an unknown frame type with its byte offset and keeps the frames before it', () => {
+    const good = reply(7, 0, 'ok');
+    const { frames, error } = new FrameDecoder().push(
+      Buffer.concat([good, frame(99, Buffer.alloc(4)), reply(8, 0, 'after')]),
+    );
+    expect(frames).toHaveLength(1);
+    expect(error).toBeInstanceOf(OmegaError);
+    expect(error?.code).toBe(Code.DataLoss);
+    expect(error?.message).toBe(
+      `loader stream: bad frame at byte offset ${good.length}: unknown frame type 99 (4-byte body)`,
+    );
+  });
+
+  it('refuses a frame of another protocol version and everything after it', () => {
+    const decoder = new FrameDecoder();
+    const { error } = decoder.push(frame(FrameType.Reply, Buffer.alloc(10), 2));
+    expect(error?.message).toMatch(/byte offset 0: frame version 2, this sentinel speaks version 1/);
+    expect(decoder.push(reply(1, 0, 'x')).error).toBe(error);
+  });
+
+  it('reports a body too short for its type', () => {
+    const { error } = new FrameDecoder().push(frame(FrameType.Stats, Buffer.alloc(12)));
+    expect(error?.message).toBe(
+      'loader stream: bad frame at byte offset 0: STATS frame body is 12 bytes, at least 40 expected',
+    );
+  });
+
+  it('calls a stream that ends inside a frame data loss, naming the offset', () => {
+    const decoder = new FrameDecoder();
+    const whole = reply(1, 0, 'one');
+    decoder.push(Buffer.concat([whole, reply(2, 0, 'two').subarray(0, 5)]));
+    expect(decoder.end()?.message).toBe(
+      `loader stream: ends inside a frame at byte offset ${whole.length} (5 bytes of an unfinished frame)`,
+    );
+  });
+
+  it('prints IPv6 addresses as the WHATWG URL parser does (RFC 5952 form)', () => {
+    for (const hex of [
+      '20010db8000000000000000000000001',
+      'fd000000000100000000000000000000',
+      '00000000000000000000000000000000',
+      '20010db8000000010000000000000001',
+      'fe800000000000000a1b2c3d4e5f6071',
+    ]) {
+      const groups = hex.match(/..../g)?.join(':') ?? '';
+      const viaUrl = new URL(`http://[${groups}]/`).hostname.slice(1, -1);
+      expect(ipv6Text(Buffer.from(hex, 'hex'))).toBe(viaUrl);
+    }
+  });
+});

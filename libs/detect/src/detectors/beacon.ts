@@ -1,0 +1,272 @@
+// Beaconing (command-and-control check-ins) per source and destination, scored the way RITA does.
+//
+// One connection is one connection record: a CLOSE (with its byte counters) or a failed attempt
+// (FAIL/REFUSE/RESET), as one Zeek conn.log line is for RITA. Per pair the detector keeps the last
+// `maxSamples` timestamps and byte counts (timing and size sub-scores) and connections per hour over
+// the last 24 complete hours (histogram and duration sub-scores); see beacon-score.ts for the maths.
+import { NetworkActivityId, Severity, type Entity, type Event } from '@omega/proto';
+import {
+  dataSizeScore,
+  durationScore,
+  histogramScore,
+  RITA_BEACON_WEIGHTS,
+  RITA_DURATION,
+  timingScore,
+  weightedBeaconScore,
+} from './beacon-score';
+import { resolveConfig } from './detector-config';
+import { pushEvidence, reason, round3, secondsOf, type Detector, type DetectorFinding } from './detector';
+import { asTargets, destinationActor, sourceActor } from './entity-key';
+import { LruMap } from './lru-map';
+
+export interface BeaconConfig {
+  /** RITA unique_connection_threshold: fewer connections are never scored. */
+  minConnections: number;
+  /** Score again every this many connections (and at minConnections). */
+  evaluateEvery: number;
+  /** Timestamps and sizes kept per pair for the timing and size sub-scores. */
+  maxSamples: number;
+  /** Cap on (source, destination) pairs tracked (LRU). */
+  maxPairs: number;
+  /** RITA's bands (score 0–1): at or above `low` a finding is reported. */
+  lowScore: number;
+  mediumScore: number;
+  highScore: number;
+  /** A pair already reported in the same band is reported again only after this long. */
+  reportIntervalNs: number;
+}
+
+export const BEACON_DEFAULTS: BeaconConfig = {
+  minConnections: 4,
+  evaluateEvery: 16,
+  maxSamples: 128,
+  maxPairs: 20_000,
+  lowScore: 0.75,
+  mediumScore: 0.9,
+  highScore: 1,
+  reportIntervalNs: 3600e9,
+};
+
+const HOUR_SEC = 3600;
+const BINS = 24;
+
+interface PairState {
+  source: string;
+  destination: string;
+  entities: Entity[];
+  connections: number;
+  timestampsSec: number[];
+  bytes: number[];
+  next: number;
+  binCounts: Uint32Array;
+  binIndex: Int32Array;
+  reportedBand: number;
+  reportedSec: number;
+  evidence: string[];
+}
+
+export interface BeaconScores {
+  score: number;
+  timing: number;
+  dataSize: number;
+  duration: number;
+  histogram: number;
+  intervalMedianSec: number;
+  intervalMadSec: number;
+  intervalSkew: number;
+  bytesMedian: number;
+  bytesMad: number;
+  bytesSkew: number;
+  hoursSeen: number;
+  hoursInWindow: number;
+}
+
+function isConnectionRecord(event: Event): boolean {
+  if (event.payload?.$case !== 'networkActivity') return false;
+  const activity = event.payload.value.activityId;
+  return (
+    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_CLOSE ||
+    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_FAIL ||
+    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE ||
+    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_RESET
+  );
+}
+
+export class BeaconDetector implements Detector {
+  readonly id = 'beacon';
+  readonly config: BeaconConfig;
+  private readonly pairs: LruMap<string, PairState>;
+  private startSec: number | undefined;
+
+  constructor(config?: Partial<BeaconConfig>) {
+    this.config = resolveConfig(
+      this.id,
+      BEACON_DEFAULTS,
+      {
+        minConnections: 'positive-integer',
+        evaluateEvery: 'positive-integer',
+        maxSamples: 'positive-integer',
+        maxPairs: 'positive-integer',
+        lowScore: 'positive',
+        mediumScore: 'positive',
+        highScore: 'positive',
+        reportIntervalNs: 'non-negative',
+      },
+      config,
+    );
+    this.pairs = new LruMap(this.config.maxPairs);
+  }
+
+  stateSize(): number {
+    return this.pairs.size;
+  }
+
+  observe(event: Event): DetectorFinding[] {
+    if (!isConnectionRecord(event)) return [];
+    const src = sourceActor(event);
+    const dst = destinationActor(event);
+    const destination = event.dstEndpoint?.hostname || dst.ip;
+    if (!src.key || !destination) return [];
+    const nowSec = secondsOf(event.timeNs);
+    this.startSec ??= nowSec;
+    const pairKey = `${src.key}>${destination}`;
+    let pair = this.pairs.get(pairKey);
+    if (!pair) {
+      pair = {
+        source: src.key,
+        destination,
+        entities: [...src.entities, ...asTargets(dst.entities)],
+        connections: 0,
+        timestampsSec: [],
+        bytes: [],
+        next: 0,
+        binCounts: new Uint32Array(BINS),
+        binIndex: new Int32Array(BINS).fill(-1),
+        reportedBand: 0,
+        reportedSec: -Infinity,
+        evidence: [],
+      };
+      this.pairs.set(pairKey, pair);
+    }
+    this.record(pair, nowSec, event);
+    const { minConnections, evaluateEvery } = this.config;
+    if (pair.connections < minConnections) return [];
+    if (pair.connections !== minConnections && pair.connections % evaluateEvery !== 0) return [];
+    const scores = this.score(pair, nowSec);
+    if (!scores) return [];
+    return this.report(pair, scores, nowSec, event);
+  }
+
+  private record(pair: PairState, nowSec: number, event: Event): void {
+    pair.connections++;
+    const traffic = event.payload?.$case === 'networkActivity' ? event.payload.value.traffic : undefined;
+    const bytes = traffic ? Number(traffic.bytesOut) : 0;
+    if (pair.timestampsSec.length < this.config.maxSamples) {
+      pair.timestampsSec.push(nowSec);
+      pair.bytes.push(bytes);
+    } else {
+      pair.timestampsSec[pair.next] = nowSec;
+      pair.bytes[pair.next] = bytes;
+      pair.next = (pair.next + 1) % this.config.maxSamples;
+    }
+    const bin = Math.floor((nowSec - (this.startSec ?? nowSec)) / HOUR_SEC);
+    const slot = bin % BINS;
+    if (pair.binIndex[slot] !== bin) {
+      pair.binIndex[slot] = bin;
+      pair.binCounts[slot] = 0;
+    }
+    pair.binCounts[slot] = pair.binCounts[slot]! + 1;
+    pushEvidence(pair.evidence, event.id);
+  }
+
+  /** All four sub-scores at `nowSec`; undefined if timing cannot be judged yet. */
+  score(pair: PairState, nowSec: number): BeaconScores | undefined {
+    const timing = timingScore(pair.timestampsSec);
+    const size = dataSizeScore(pair.bytes);
+    if (!timing || !size) return undefined;
+    // Histogram over the complete hours of the last day (the current, partial hour would look like a dip).
+    const currentBin = Math.floor((nowSec - (this.startSec ?? nowSec)) / HOUR_SEC);
+    const hoursInWindow = Math.min(BINS, currentBin);
+    const counts = new Uint32Array(hoursInWindow);
+    let firstBar = -1;
+    let lastBar = -1;
+    for (let i = 0; i < hoursInWindow; i++) {
+      const bin = currentBin - hoursInWindow + i;
+      const slot = bin % BINS;
+      const count = pair.binIndex[slot] === bin ? pair.binCounts[slot]! : 0;
+      counts[i] = count;
+      if (count > 0) {
+        if (firstBar < 0) firstBar = i;
+        lastBar = i;
+      }
+    }
+    const histogram = hoursInWindow > 0 ? histogramScore(counts) : undefined;
+    const duration = histogram
+      ? durationScore(hoursInWindow, firstBar < 0 ? 0 : lastBar - firstBar + 1, histogram.totalBars, histogram.longestRun)
+      : { score: 0 };
+    const sub = {
+      timing: timing.score,
+      dataSize: size.score,
+      duration: duration.score,
+      histogram: histogram?.score ?? 0,
+    };
+    return {
+      score: weightedBeaconScore(sub, RITA_BEACON_WEIGHTS),
+      ...sub,
+      intervalMedianSec: timing.median,
+      intervalMadSec: timing.mad,
+      intervalSkew: round3(timing.skew),
+      bytesMedian: size.median,
+      bytesMad: size.mad,
+      bytesSkew: round3(size.skew),
+      hoursSeen: histogram?.totalBars ?? 0,
+      hoursInWindow,
+    };
+  }
+
+  private band(score: number): number {
+    const { lowScore, mediumScore, highScore } = this.config;
+    return score >= highScore ? 3 : score >= mediumScore ? 2 : score >= lowScore ? 1 : 0;
+  }
+
+  private report(pair: PairState, s: BeaconScores, nowSec: number, event: Event): DetectorFinding[] {
+    const band = this.band(s.score);
+    if (band === 0) return [];
+    const sinceReportNs = (nowSec - pair.reportedSec) * 1e9;
+    if (band <= pair.reportedBand && sinceReportNs < this.config.reportIntervalNs) return [];
+    pair.reportedBand = band;
+    pair.reportedSec = nowSec;
+    const severity = [Severity.SEVERITY_INFORMATIONAL, Severity.SEVERITY_LOW, Severity.SEVERITY_MEDIUM, Severity.SEVERITY_HIGH][band]!;
+    const bandName = ['base', 'low', 'medium', 'high'][band];
+    return [
+      {
+        detectorId: this.id,
+        kind: 'rita-beacon',
+        timeNs: event.timeNs,
+        severity,
+        title: `Beaconing from ${pair.source} to ${pair.destination} (score ${s.score.toFixed(3)})`,
+        attackTechniqueIds: ['T1071', 'T1573'],
+        attackTacticIds: ['TA0011'],
+        entityKey: pair.source,
+        entities: pair.entities,
+        evidenceEventIds: [...pair.evidence],
+        explanation:
+          `${pair.source} connected to ${pair.destination} ${pair.connections} times. Intervals have median ` +
+          `${s.intervalMedianSec.toFixed(1)} s with median absolute deviation ${s.intervalMadSec.toFixed(1)} s and ` +
+          `Bowley skew ${s.intervalSkew} (timing ${s.timing}); sizes have median ${s.bytesMedian} bytes, MAD ` +
+          `${s.bytesMad} (size ${s.dataSize}); connections in ${s.hoursSeen} of the last ${s.hoursInWindow} hours ` +
+          `(histogram ${s.histogram}, duration ${s.duration}). RITA-weighted score ${s.score.toFixed(3)} is in ` +
+          `RITA's ${bandName} band (low ≥ ${this.config.lowScore}, medium ≥ ${this.config.mediumScore}, ` +
+          `high ≥ ${this.config.highScore}); normal traffic is irregular in timing and size.`,
+        reasons: [
+          reason('beacon.timing', s.timing, '1 = perfectly regular', 'Inter-arrival regularity (Bowley skew + MAD)', RITA_BEACON_WEIGHTS.timing),
+          reason('beacon.data_size', s.dataSize, '1 = constant size', 'Bytes per connection regularity', RITA_BEACON_WEIGHTS.dataSize),
+          reason('beacon.duration', s.duration, `>= ${RITA_DURATION.minHoursSeen} hours seen`, 'Persistence over the last day', RITA_BEACON_WEIGHTS.duration),
+          reason('beacon.histogram', s.histogram, '1 = flat hourly histogram', 'Connections per hour consistency', RITA_BEACON_WEIGHTS.histogram),
+          reason('beacon.score', s.score, `>= ${this.config.lowScore}`, `RITA ${bandName} band`),
+        ],
+        confidence: s.score,
+      },
+    ];
+  }
+}

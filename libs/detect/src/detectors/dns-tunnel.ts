@@ -1,0 +1,202 @@
+// DNS tunnelling and DNS C2: many unique subdomains under one base domain, with random-looking labels.
+//
+// The base domain is the registrable domain (public suffix + 1 label, from the Public Suffix List via
+// tldts), so `x.example.co.uk` counts under `example.co.uk`, not `co.uk`. Per (source, base domain) the
+// detector counts unique subdomains (RITA's DNS C2 measure) and, for each new one, the Shannon entropy
+// (bits per character) and length of its labels: tunnels encode data in long base32/base64/hex labels.
+import { Severity, type Event } from '@omega/proto';
+import { getDomain } from 'tldts';
+import { resolveConfig } from './detector-config';
+import { pushEvidence, reason, round3, type Detector, type DetectorFinding } from './detector';
+import { entity, sourceActor } from './entity-key';
+import { EntityKind } from '@omega/proto';
+import { LruMap } from './lru-map';
+import { seededHash32 } from './seeded-hash';
+
+export interface DnsTunnelConfig {
+  /** Unique subdomains of one base domain (per source, per window) that make a DNS C2 finding. */
+  subdomainThreshold: number;
+  /** Unique subdomains needed before entropy and length are judged. */
+  minSubdomainsForEntropy: number;
+  /** Mean Shannon entropy (bits/char) of the subdomain part at or above which labels look encoded. */
+  entropyBitsPerChar: number;
+  /** Mean subdomain length (characters, dots excluded) at or above which labels look like payload. */
+  minMeanLength: number;
+  /** Counting window, per (source, base domain), started by its first query. */
+  windowNs: number;
+  /** Cap on (source, base domain) pairs tracked (LRU). */
+  maxPairs: number;
+  /** Hash seed for the unique-subdomain sets. */
+  seed: number;
+}
+
+export const DNS_TUNNEL_DEFAULTS: DnsTunnelConfig = {
+  subdomainThreshold: 100,
+  minSubdomainsForEntropy: 10,
+  entropyBitsPerChar: 3.5,
+  minMeanLength: 20,
+  windowNs: 3600e9,
+  maxPairs: 20_000,
+  seed: 0x5bd1e995,
+};
+
+/** Names that never count: reverse lookups and cluster-internal zones (they have no public suffix owner). */
+const IGNORED_SUFFIXES = ['.arpa', '.cluster.local', '.local', '.internal', '.localhost'];
+
+interface PairState {
+  source: string;
+  baseDomain: string;
+  windowStartNs: bigint;
+  /** Hashes of unique subdomains, at most subdomainThreshold of them. */
+  subdomains: Set<number>;
+  entropySum: number;
+  lengthSum: number;
+  longest: string;
+  reported: Set<string>;
+  evidence: string[];
+  entities: ReturnType<typeof sourceActor>['entities'];
+}
+
+/** Shannon entropy in bits per character of `text` (dots excluded). */
+export function shannonEntropy(text: string): number {
+  const counts = new Map<string, number>();
+  let n = 0;
+  for (const ch of text) {
+    if (ch === '.') continue;
+    counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    n++;
+  }
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / n;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+export class DnsTunnelDetector implements Detector {
+  readonly id = 'dns-tunnel';
+  readonly config: DnsTunnelConfig;
+  private readonly pairs: LruMap<string, PairState>;
+
+  constructor(config?: Partial<DnsTunnelConfig>) {
+    this.config = resolveConfig(
+      this.id,
+      DNS_TUNNEL_DEFAULTS,
+      {
+        subdomainThreshold: 'positive-integer',
+        minSubdomainsForEntropy: 'positive-integer',
+        entropyBitsPerChar: 'positive',
+        minMeanLength: 'positive',
+        windowNs: 'positive',
+        maxPairs: 'positive-integer',
+      },
+      config,
+    );
+    this.pairs = new LruMap(this.config.maxPairs);
+  }
+
+  stateSize(): number {
+    return this.pairs.size;
+  }
+
+  observe(event: Event): DetectorFinding[] {
+    if (event.payload?.$case !== 'dnsActivity') return [];
+    const name = (event.payload.value.query?.hostname ?? '').toLowerCase().replace(/\.$/, '');
+    if (!name || IGNORED_SUFFIXES.some((suffix) => name.endsWith(suffix))) return [];
+    const baseDomain = getDomain(name);
+    if (!baseDomain || name.length <= baseDomain.length + 1) return [];
+    const subdomain = name.slice(0, name.length - baseDomain.length - 1);
+    const actor = sourceActor(event);
+    if (!actor.key) return [];
+
+    const pairKey = `${actor.key}>${baseDomain}`;
+    let pair = this.pairs.get(pairKey);
+    if (!pair || event.timeNs - pair.windowStartNs > BigInt(this.config.windowNs)) {
+      pair = {
+        source: actor.key,
+        baseDomain,
+        windowStartNs: event.timeNs,
+        subdomains: new Set(),
+        entropySum: 0,
+        lengthSum: 0,
+        longest: '',
+        reported: new Set(),
+        evidence: [],
+        entities: actor.entities,
+      };
+      this.pairs.set(pairKey, pair);
+    }
+    if (pair.subdomains.size >= this.config.subdomainThreshold) return [];
+    const hash = seededHash32(subdomain, this.config.seed);
+    if (pair.subdomains.has(hash)) return [];
+    pair.subdomains.add(hash);
+    pair.entropySum += shannonEntropy(subdomain);
+    const length = subdomain.length - (subdomain.match(/\./g)?.length ?? 0);
+    pair.lengthSum += length;
+    if (subdomain.length > pair.longest.length) pair.longest = subdomain;
+    pushEvidence(pair.evidence, event.id);
+    return this.judge(pair, event);
+  }
+
+  private judge(pair: PairState, event: Event): DetectorFinding[] {
+    const unique = pair.subdomains.size;
+    const meanEntropy = pair.entropySum / unique;
+    const meanLength = pair.lengthSum / unique;
+    const c = this.config;
+    const findings: DetectorFinding[] = [];
+    const encoded =
+      unique >= c.minSubdomainsForEntropy && meanEntropy >= c.entropyBitsPerChar && meanLength >= c.minMeanLength;
+    if (encoded && !pair.reported.has('tunnel')) {
+      pair.reported.add('tunnel');
+      findings.push(this.finding(pair, event, 'dns-tunnel', Severity.SEVERITY_HIGH, meanEntropy, meanLength));
+    }
+    if (unique >= c.subdomainThreshold && !pair.reported.has('c2')) {
+      pair.reported.add('c2');
+      findings.push(this.finding(pair, event, 'dns-c2-subdomains', Severity.SEVERITY_MEDIUM, meanEntropy, meanLength));
+    }
+    return findings;
+  }
+
+  private finding(
+    pair: PairState,
+    event: Event,
+    kind: 'dns-tunnel' | 'dns-c2-subdomains',
+    severity: Severity,
+    meanEntropy: number,
+    meanLength: number,
+  ): DetectorFinding {
+    const c = this.config;
+    const unique = pair.subdomains.size;
+    const minutes = c.windowNs / 60e9;
+    const tunnel = kind === 'dns-tunnel';
+    return {
+      detectorId: this.id,
+      kind,
+      timeNs: event.timeNs,
+      severity,
+      title: tunnel
+        ? `DNS tunnel suspected: ${pair.source} → *.${pair.baseDomain}`
+        : `Many unique subdomains of ${pair.baseDomain} queried by ${pair.source}`,
+      attackTechniqueIds: tunnel ? ['T1071.004', 'T1572', 'T1048'] : ['T1071.004', 'T1568'],
+      attackTacticIds: tunnel ? ['TA0011', 'TA0010'] : ['TA0011'],
+      entityKey: pair.source,
+      entities: [...pair.entities, entity(EntityKind.ENTITY_KIND_DOMAIN, pair.baseDomain, false)],
+      evidenceEventIds: [...pair.evidence],
+      explanation:
+        `${pair.source} queried ${unique} unique subdomains of ${pair.baseDomain} within ${minutes} minutes ` +
+        `(C2 threshold ${c.subdomainThreshold}). Their labels average ${meanEntropy.toFixed(2)} bits/char of ` +
+        `Shannon entropy (encoded-data threshold ${c.entropyBitsPerChar}) and ${meanLength.toFixed(1)} ` +
+        `characters (threshold ${c.minMeanLength}); longest: "${pair.longest.slice(0, 80)}". ` +
+        (tunnel
+          ? 'Long, high-entropy, never-repeating labels are how data is carried inside DNS queries.'
+          : 'Ordinary sites use a handful of stable host names; hundreds of distinct names suggest generated C2 or tunnelling.'),
+      reasons: [
+        reason('dns.unique_subdomains', unique, tunnel ? `>= ${c.minSubdomainsForEntropy}` : `>= ${c.subdomainThreshold}`, 'Unique subdomains per base domain'),
+        reason('dns.label_entropy_bits_per_char', round3(meanEntropy), `>= ${c.entropyBitsPerChar}`, 'Mean Shannon entropy of subdomain labels'),
+        reason('dns.label_length_chars', round3(meanLength), `>= ${c.minMeanLength}`, 'Mean subdomain length'),
+      ],
+      confidence: tunnel ? 0.9 : 0.7,
+    };
+  }
+}

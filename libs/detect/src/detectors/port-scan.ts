@@ -1,0 +1,301 @@
+// Port and host scan detection: Threshold Random Walk per source, plus Zeek scan.zeek's fixed thresholds.
+//
+// TRW: Jung, Paxson, Berger, Balakrishnan, "Fast Portscan Detection Using Sequential Hypothesis
+// Testing", IEEE S&P 2004. Each first contact of a source with a new destination host is a Bernoulli
+// trial: success with probability θ0 = 0.8 if the source is benign, θ1 = 0.2 if it is a scanner. The
+// likelihood ratio Λ is multiplied by θ1/θ0 on a success and (1−θ1)/(1−θ0) on a failure; the source is
+// declared a scanner when Λ ≥ η1 = β/α and benign when Λ ≤ η0 = (1−β)/(1−α), with the paper's
+// α = 0.01, β = 0.99 (η1 = 99, η0 ≈ 0.0101). Four straight failures give Λ = 4⁴ = 256 ≥ 99.
+//
+// Baseline: Zeek's scripts/policy/misc/scan.zeek: an address scan is failed attempts to 25 distinct
+// hosts on one port, a port scan is failed attempts to 15 distinct ports of one host, each counted
+// over 5 minutes (addr_scan_threshold = 25, port_scan_threshold = 15, *_interval = 5 min).
+import { NetworkActivityId, Severity, type Event, type Entity } from '@omega/proto';
+import { resolveConfig } from './detector-config';
+import {
+  pushEvidence,
+  reason,
+  type Detector,
+  type DetectorFinding,
+} from './detector';
+import { sourceActor } from './entity-key';
+import { LruMap } from './lru-map';
+
+export interface PortScanConfig {
+  /** TRW: success probability of a benign source's first contacts. */
+  theta0: number;
+  /** TRW: success probability of a scanner's first contacts. */
+  theta1: number;
+  /** TRW: target false-positive rate (P_F). */
+  alpha: number;
+  /** TRW: target detection rate (P_D). */
+  beta: number;
+  /** Zeek: distinct hosts on one port (failed attempts) that make an address scan. */
+  addressScanHosts: number;
+  /** Zeek: distinct ports on one host (failed attempts) that make a port scan. */
+  portScanPorts: number;
+  /** Zeek: counting window. */
+  windowNs: number;
+  /** Cap on sources tracked (LRU). */
+  maxSources: number;
+  /** Cap on destination hosts remembered per source for TRW's first-contact test (LRU). */
+  maxHostsPerSource: number;
+  /** Cap on (port) and (host) counters per source for the Zeek thresholds. */
+  maxCountersPerSource: number;
+}
+
+export const PORT_SCAN_DEFAULTS: PortScanConfig = {
+  theta0: 0.8,
+  theta1: 0.2,
+  alpha: 0.01,
+  beta: 0.99,
+  addressScanHosts: 25,
+  portScanPorts: 15,
+  windowNs: 5 * 60 * 1e9,
+  maxSources: 50_000,
+  maxHostsPerSource: 256,
+  maxCountersPerSource: 64,
+};
+
+interface SourceState {
+  entities: Entity[];
+  /** TRW log-likelihood ratio (log Λ), so long walks do not under/overflow. */
+  logRatio: number;
+  trials: number;
+  failures: number;
+  contacted: LruMap<string, true>;
+  windowStartNs: bigint;
+  /** port → distinct hosts with a failed attempt (Zeek address scan). */
+  hostsByPort: Map<number, Set<string>>;
+  /** host → distinct ports with a failed attempt (Zeek port scan). */
+  portsByHost: Map<string, Set<number>>;
+  reported: Set<string>;
+  evidence: string[];
+}
+
+/** Outcome of a connection event for scan purposes; undefined when the event says neither. */
+export function connectionOutcome(event: Event): 'success' | 'failure' | undefined {
+  if (event.payload?.$case !== 'networkActivity') return undefined;
+  switch (event.payload.value.activityId) {
+    case NetworkActivityId.NETWORK_ACTIVITY_ID_FAIL:
+    case NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE:
+    case NetworkActivityId.NETWORK_ACTIVITY_ID_RESET:
+      return 'failure';
+    case NetworkActivityId.NETWORK_ACTIVITY_ID_OPEN:
+    case NetworkActivityId.NETWORK_ACTIVITY_ID_CLOSE:
+    case NetworkActivityId.NETWORK_ACTIVITY_ID_TRAFFIC:
+      return 'success';
+    default:
+      return undefined;
+  }
+}
+
+export class PortScanDetector implements Detector {
+  readonly id = 'port-scan';
+  readonly config: PortScanConfig;
+  private readonly sources: LruMap<string, SourceState>;
+  private readonly logSuccessStep: number;
+  private readonly logFailureStep: number;
+  private readonly logUpper: number;
+  private readonly logLower: number;
+
+  constructor(config?: Partial<PortScanConfig>) {
+    this.config = resolveConfig(
+      this.id,
+      PORT_SCAN_DEFAULTS,
+      {
+        theta0: 'probability',
+        theta1: 'probability',
+        alpha: 'probability',
+        beta: 'probability',
+        addressScanHosts: 'positive-integer',
+        portScanPorts: 'positive-integer',
+        windowNs: 'positive',
+        maxSources: 'positive-integer',
+        maxHostsPerSource: 'positive-integer',
+        maxCountersPerSource: 'positive-integer',
+      },
+      config,
+    );
+    const { theta0, theta1, alpha, beta } = this.config;
+    this.logSuccessStep = Math.log(theta1 / theta0);
+    this.logFailureStep = Math.log((1 - theta1) / (1 - theta0));
+    this.logUpper = Math.log(beta / alpha);
+    this.logLower = Math.log((1 - beta) / (1 - alpha));
+    this.sources = new LruMap(this.config.maxSources);
+  }
+
+  stateSize(): number {
+    return this.sources.size;
+  }
+
+  observe(event: Event): DetectorFinding[] {
+    const outcome = connectionOutcome(event);
+    if (!outcome) return [];
+    const host = event.dstEndpoint?.ip ?? '';
+    const actor = sourceActor(event);
+    if (!host || !actor.key) return [];
+    let state = this.sources.get(actor.key);
+    if (!state) {
+      state = {
+        entities: actor.entities,
+        logRatio: 0,
+        trials: 0,
+        failures: 0,
+        contacted: new LruMap(this.config.maxHostsPerSource),
+        windowStartNs: event.timeNs,
+        hostsByPort: new Map(),
+        portsByHost: new Map(),
+        reported: new Set(),
+        evidence: [],
+      };
+      this.sources.set(actor.key, state);
+    }
+    pushEvidence(state.evidence, event.id);
+    const findings: DetectorFinding[] = [];
+    this.walk(state, actor.key, host, outcome, event, findings);
+    if (outcome === 'failure') this.count(state, actor.key, host, event, findings);
+    return findings;
+  }
+
+  /** One TRW step, on first contact with `host` only (the paper's test ignores repeat contacts). */
+  private walk(
+    state: SourceState,
+    key: string,
+    host: string,
+    outcome: 'success' | 'failure',
+    event: Event,
+    findings: DetectorFinding[],
+  ): void {
+    if (state.contacted.has(host)) return;
+    state.contacted.set(host, true);
+    state.trials++;
+    if (outcome === 'failure') state.failures++;
+    state.logRatio += outcome === 'failure' ? this.logFailureStep : this.logSuccessStep;
+    if (state.logRatio >= this.logUpper) {
+      findings.push(this.trwFinding(state, key, event));
+      this.restartWalk(state);
+    } else if (state.logRatio <= this.logLower) {
+      // H0 accepted: benign so far. Start a fresh test so a later change of behaviour is still caught.
+      this.restartWalk(state);
+    }
+  }
+
+  private restartWalk(state: SourceState): void {
+    state.logRatio = 0;
+    state.trials = 0;
+    state.failures = 0;
+  }
+
+  private trwFinding(state: SourceState, key: string, event: Event): DetectorFinding {
+    const { theta0, theta1, alpha, beta } = this.config;
+    const ratio = Math.exp(state.logRatio);
+    const upper = beta / alpha;
+    const successes = state.trials - state.failures;
+    return {
+      detectorId: this.id,
+      kind: 'trw-host-scan',
+      timeNs: event.timeNs,
+      severity: Severity.SEVERITY_MEDIUM,
+      title: `Host scan from ${key} (Threshold Random Walk)`,
+      attackTechniqueIds: ['T1046'],
+      attackTacticIds: ['TA0007'],
+      entityKey: key,
+      entities: state.entities,
+      evidenceEventIds: [...state.evidence],
+      explanation:
+        `${key} made first contact with ${state.trials} new hosts and ${state.failures} of them failed ` +
+        `(${successes} succeeded). A benign host's first contacts succeed with probability ${theta0}, a ` +
+        `scanner's with ${theta1}; the likelihood ratio reached ${ratio.toFixed(1)}, past the scanner ` +
+        `threshold β/α = ${upper.toFixed(0)} (Jung et al. 2004, α = ${alpha}, β = ${beta}).`,
+      reasons: [
+        reason('trw.likelihood_ratio', ratio.toFixed(2), `>= ${upper.toFixed(2)}`, 'Sequential test decided: scanner'),
+        reason('trw.first_contact_failures', state.failures, `of ${state.trials} first contacts`, 'Failed first contacts'),
+      ],
+      confidence: beta,
+    };
+  }
+
+  /** Zeek's counters: distinct hosts per port and distinct ports per host, failed attempts only. */
+  private count(
+    state: SourceState,
+    key: string,
+    host: string,
+    event: Event,
+    findings: DetectorFinding[],
+  ): void {
+    if (event.timeNs - state.windowStartNs > BigInt(this.config.windowNs)) {
+      state.windowStartNs = event.timeNs;
+      state.hostsByPort.clear();
+      state.portsByHost.clear();
+      state.reported.clear();
+    }
+    const port = event.dstEndpoint?.port ?? 0;
+    const hosts = boundedSet(state.hostsByPort, port, this.config.maxCountersPerSource);
+    if (hosts && hosts.size < this.config.addressScanHosts) {
+      hosts.add(host);
+      if (hosts.size === this.config.addressScanHosts && !state.reported.has(`a${port}`)) {
+        state.reported.add(`a${port}`);
+        findings.push(this.zeekFinding(state, key, event, 'zeek-address-scan', hosts.size, port, host));
+      }
+    }
+    const ports = boundedSet(state.portsByHost, host, this.config.maxCountersPerSource);
+    if (ports && ports.size < this.config.portScanPorts) {
+      ports.add(port);
+      if (ports.size === this.config.portScanPorts && !state.reported.has(`p${host}`)) {
+        state.reported.add(`p${host}`);
+        findings.push(this.zeekFinding(state, key, event, 'zeek-port-scan', ports.size, port, host));
+      }
+    }
+  }
+
+  private zeekFinding(
+    state: SourceState,
+    key: string,
+    event: Event,
+    kind: 'zeek-address-scan' | 'zeek-port-scan',
+    distinct: number,
+    port: number,
+    host: string,
+  ): DetectorFinding {
+    const minutes = this.config.windowNs / 60e9;
+    const address = kind === 'zeek-address-scan';
+    const threshold = address ? this.config.addressScanHosts : this.config.portScanPorts;
+    const what = address ? `${distinct} distinct hosts on port ${port}` : `${distinct} distinct ports on ${host}`;
+    return {
+      detectorId: this.id,
+      kind,
+      timeNs: event.timeNs,
+      severity: Severity.SEVERITY_MEDIUM,
+      title: address ? `Address scan of port ${port} from ${key}` : `Port scan of ${host} from ${key}`,
+      attackTechniqueIds: ['T1046'],
+      attackTacticIds: ['TA0007'],
+      entityKey: key,
+      entities: state.entities,
+      evidenceEventIds: [...state.evidence],
+      explanation:
+        `${key} had failed connection attempts to ${what} within ${minutes} minutes, reaching Zeek ` +
+        `scan.zeek's ${address ? 'address' : 'port'} scan threshold of ${threshold}.`,
+      reasons: [
+        reason(
+          address ? 'zeek.distinct_hosts_per_port' : 'zeek.distinct_ports_per_host',
+          distinct,
+          `>= ${threshold} in ${minutes} min`,
+          'Zeek scan.zeek baseline threshold reached',
+        ),
+      ],
+      confidence: 0.9,
+    };
+  }
+}
+
+/** The set under `key`, created if there is room; undefined once `maxKeys` counters exist. */
+function boundedSet<K, V>(map: Map<K, Set<V>>, key: K, maxKeys: number): Set<V> | undefined {
+  let set = map.get(key);
+  if (!set) {
+    if (map.size >= maxKeys) return undefined;
+    set = new Set();
+    map.set(key, set);
+  }
+  return set;
+}

@@ -123,6 +123,17 @@ const leafHashes = [];
   results.appendSingle.root = Buffer.from(range.root()).toString('hex');
 }
 
+{
+  const range = new log.CompactRange();
+  results.appendBatch = perSecond(N, () => {
+    for (let start = 0; start < N; start += BATCH) {
+      const batch = [];
+      for (let i = start; i < Math.min(N, start + BATCH); i++) batch.push(log.hashLeaf(entry(i)));
+      range.appendBatch(batch);
+    }
+  });
+}
+
 const tiles = new Map();
 const roots = new Map();
 {
@@ -236,6 +247,11 @@ if (args.json) {
       'append: hashLeaf + CompactRange.append',
       `${n(results.appendSingle.perSecond)} entries/s`,
       `${((results.appendSingle.perSecond / results.appendCeilingPerSecond) * 100).toFixed(0)}% of ceiling`,
+    ],
+    [
+      `append: batches of ${BATCH} (root per batch)`,
+      `${n(results.appendBatch.perSecond)} entries/s`,
+      `${results.appendBatch.seconds.toFixed(2)} s for ${n(N)}`,
     ],
     [
       `append: batches of ${BATCH} + TileBuilder`,

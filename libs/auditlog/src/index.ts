@@ -2,7 +2,8 @@
 //
 // Everything here is computation: no I/O, no clock, no randomness. Errors are OmegaError with
 // InvalidArgument for malformed input and DataLoss for data that does not check out (root
-// mismatch, bad signature, fork, rollback, corrupt tile).
+// mismatch, bad signature, fork, rollback, corrupt tile). The offline bundle and the checkpoint
+// message speak omega.v1 (AuditEntry, Checkpoint) so that trust and the CLI share one check.
 export {
   EMPTY_ROOT,
   HASH_SIZE,
@@ -101,3 +102,13 @@ export {
   verifyCommitmentOpening,
   type CommitmentOpening,
 } from './commitment';
+export {
+  bundleFromJson,
+  bundleToJson,
+  COMMITTED_ENTRY_TYPE,
+  verifyBundle,
+  type AuditBundle,
+  type VerifiedBundle,
+} from './audit-bundle';
+export { checkpointNoteOf, checkpointToMessage } from './checkpoint-message';
+export { dssePae } from './dsse';

@@ -1,7 +1,7 @@
 // Serving proofs from tiles: any perfect subtree hash is stored in, or recomputed from, one tile.
 import { Code, OmegaError } from '@omega/runtime';
 import { checkCount } from './bytes';
-import { HASH_SIZE, hashChildren } from './merkle-hash';
+import { HASH_SIZE, hashAdjacentChildren } from './merkle-hash';
 import type { HashReader } from './proof-plan';
 import { TILE_HEIGHT, TILE_WIDTH, tileAt, tilePath, type TileId } from './tile';
 import type { NodeId } from './tree-node';
@@ -109,9 +109,7 @@ function expandTile(id: TileId, tile: Uint8Array): Uint8Array {
     const from = LEVEL_START[level - 1]! * HASH_SIZE;
     const to = LEVEL_START[level]! * HASH_SIZE;
     for (let i = 0; i < id.width >> level; i++) {
-      const left = tree.subarray(from + 2 * i * HASH_SIZE, from + (2 * i + 1) * HASH_SIZE);
-      const right = tree.subarray(from + (2 * i + 1) * HASH_SIZE, from + (2 * i + 2) * HASH_SIZE);
-      tree.set(hashChildren(left, right), to + i * HASH_SIZE);
+      tree.set(hashAdjacentChildren(tree, from + 2 * i * HASH_SIZE), to + i * HASH_SIZE);
     }
   }
   return tree;

@@ -83,7 +83,9 @@ describe('FrameDecoder', () => {
   it('refuses a frame of another protocol version and everything after it', () => {
     const decoder = new FrameDecoder();
     const { error } = decoder.push(frame(FrameType.Reply, Buffer.alloc(10), 2));
-    expect(error?.message).toMatch(/byte offset 0: frame version 2, this sentinel speaks version 1/);
+    expect(error?.message).toMatch(
+      /byte offset 0: frame version 2, this sentinel speaks version 1/,
+    );
     expect(decoder.push(reply(1, 0, 'x')).error).toBe(error);
   });
 

@@ -1,16 +1,30 @@
-// Sentinel entry point. eBPF telemetry and enforcement arrive with issue #4; until then its RPCs answer UNIMPLEMENTED.
-import { SentinelServiceService } from '@omega/proto';
-import { unimplementedService } from '@omega/runtime';
+// Sentinel entry point: `omega-sentinel` serves (eBPF telemetry and enforcement when it can load
+// them, see sentinel-config.ts); `omega-sentinel replay <capture>` turns a pcap into events.
 import { main } from '@omega/service';
+import { buildSentinel, sentinelServiceConfigSchema } from './build-sentinel';
+import { runReplayCommand } from './replay-command';
 
-main({
-  name: 'sentinel',
-  resources: {
-    streams: ['TELEMETRY', 'DLQ'],
-    kv: ['omega_policy'],
-    objectStores: ['omega_modules'],
-  },
-  build: ({ service }) => {
-    service.addGrpcService(SentinelServiceService, unimplementedService(SentinelServiceService));
-  },
-});
+if (process.argv[2] === 'replay') {
+  runReplayCommand(process.argv.slice(3)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(
+        `omega-sentinel replay: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+} else {
+  main({
+    name: 'sentinel',
+    configSchema: sentinelServiceConfigSchema,
+    resources: {
+      streams: ['TELEMETRY', 'DLQ'],
+      kv: ['omega_policy'],
+      objectStores: ['omega_modules'],
+    },
+    build: async (parts) => {
+      await buildSentinel(parts);
+    },
+  });
+}

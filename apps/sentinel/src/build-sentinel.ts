@@ -1,0 +1,78 @@
+// Builds the sentinel's parts once the bus is up: loader (eBPF mode), telemetry publisher,
+// policy watch, and the gRPC handlers it has so far.
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Bus } from '@omega/bus';
+import { SentinelServiceService } from '@omega/proto';
+import { baseConfigSchema, unimplementedService, type Service } from '@omega/runtime';
+import { FrameType, type Frame } from './loader-frames';
+import { LoaderSupervisor } from './loader-supervisor';
+import { watchPolicy } from './policy-watch';
+import { processEvent } from './process-events';
+import { nodeName, resolveMode, sentinelConfigSchema } from './sentinel-config';
+import { sentinelMetrics } from './sentinel-metrics';
+import { TelemetryPublisher } from './telemetry-publisher';
+
+export const sentinelServiceConfigSchema = baseConfigSchema.extend({
+  sentinel: sentinelConfigSchema,
+});
+export type SentinelServiceConfig = z.output<typeof sentinelServiceConfigSchema>;
+
+export interface SentinelParts {
+  mode: 'ebpf' | 'off';
+  node: string;
+  loader?: LoaderSupervisor;
+  publisher: TelemetryPublisher;
+}
+
+export async function buildSentinel({
+  service,
+  bus,
+}: {
+  service: Service<SentinelServiceConfig>;
+  bus: Bus;
+}): Promise<SentinelParts> {
+  const config = service.config.sentinel;
+  const logger = service.logger;
+  const node = nodeName(config);
+  const { mode, reason } = resolveMode(config);
+  logger.info({ mode, node }, `sentinel runs in ${mode} mode: ${reason}`);
+  const metrics = sentinelMetrics(service.metrics);
+  const publisher = new TelemetryPublisher({
+    bus,
+    node,
+    senderId: `spiffe://omega.local/sentinel/${node}`,
+    sessionId: randomUUID(),
+    logger,
+    metrics,
+    maxBatchEvents: config.maxBatchEvents,
+    flushIntervalMs: config.flushIntervalMs,
+    maxBufferedEvents: config.maxBufferedEvents,
+  });
+  service.onShutdown('telemetry publisher', () => publisher.close());
+  service.addGrpcService(SentinelServiceService, unimplementedService(SentinelServiceService));
+  if (mode === 'off') return { mode, node, publisher };
+
+  const onFrame = (frame: Frame): void => {
+    if (frame.type === FrameType.Exec || frame.type === FrameType.Exit) {
+      publisher.add('process', processEvent(frame, node));
+    } else if (frame.type === FrameType.Stats) {
+      metrics.ringbufLost.set({ kind: 'exec' }, Number(frame.lostExec));
+      metrics.ringbufLost.set({ kind: 'exit' }, Number(frame.lostExit));
+      metrics.xdpDropped.set(Number(frame.xdpDropped));
+      publisher.setLostRecords(frame.lostExec + frame.lostExit);
+    }
+  };
+  const loader = new LoaderSupervisor({
+    loaderPath: config.loaderPath,
+    logger,
+    onFrame,
+    xdp: config.xdp,
+  });
+  await loader.start();
+  service.onShutdown('eBPF loader', () => loader.stop());
+  const policy = await watchPolicy(await bus.kv('omega_policy'), node, loader, logger);
+  service.onShutdown('policy watch', async () => policy.stop());
+  await policy.initialized;
+  return { mode, node, loader, publisher };
+}

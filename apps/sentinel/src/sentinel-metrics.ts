@@ -1,0 +1,50 @@
+// The sentinel's Prometheus metrics (omega_sentinel_<thing>_<unit>).
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+export interface SentinelMetrics {
+  events: Counter<'kind'>;
+  batches: Counter<'kind'>;
+  ringbufLost: Gauge<'kind'>;
+  bufferDropped: Counter<'kind'>;
+  xdpDropped: Gauge;
+  publishLag: Gauge;
+}
+
+export function sentinelMetrics(registry: Registry): SentinelMetrics {
+  return {
+    events: new Counter({
+      name: 'omega_sentinel_events_total',
+      help: 'Events accepted for publishing, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    batches: new Counter({
+      name: 'omega_sentinel_batches_total',
+      help: 'EventBatches acknowledged by JetStream, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    ringbufLost: new Gauge({
+      name: 'omega_sentinel_ringbuf_lost_records',
+      help: 'Records the kernel ring buffer had no room for since the loader started, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    bufferDropped: new Counter({
+      name: 'omega_sentinel_buffer_dropped_events_total',
+      help: 'Events dropped because the publish buffer was full (NATS slow or down), by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    xdpDropped: new Gauge({
+      name: 'omega_sentinel_xdp_dropped_packets',
+      help: 'Packets dropped by the XDP block list since the loader started',
+      registers: [registry],
+    }),
+    publishLag: new Gauge({
+      name: 'omega_sentinel_publish_lag_seconds',
+      help: 'Age of the oldest event waiting to be published',
+      registers: [registry],
+    }),
+  };
+}

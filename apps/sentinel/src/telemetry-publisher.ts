@@ -1,0 +1,144 @@
+// Batches events per kind into EventBatches (sequence numbers, lost counts) and publishes them to
+// TELEMETRY with bounded memory: when JetStream is slow or down, events past the limit are counted
+// as dropped, never buffered without bound.
+import { publish, subjects, type Bus } from '@omega/bus';
+import { EventBatch, type Event } from '@omega/proto';
+import type { Logger } from '@omega/runtime';
+import { errorMessage } from '@omega/runtime';
+import type { SentinelMetrics } from './sentinel-metrics';
+
+/** Headers with the sender's cumulative loss counts (EventBatch has no field for them yet). */
+export const LOST_RECORDS_HEADER = 'Omega-Sentinel-Lost-Records';
+export const DROPPED_EVENTS_HEADER = 'Omega-Sentinel-Dropped-Events';
+
+export interface TelemetryPublisherOptions {
+  bus: Bus;
+  node: string;
+  senderId: string;
+  sessionId: string;
+  logger: Logger;
+  metrics?: SentinelMetrics;
+  maxBatchEvents?: number;
+  flushIntervalMs?: number;
+  /** Events held (open and sealed batches together) before new ones are dropped and counted. */
+  maxBufferedEvents?: number;
+  retryDelayMs?: number;
+  now?: () => bigint;
+}
+
+interface SealedBatch {
+  kind: string;
+  batch: EventBatch;
+  oldestMs: number;
+}
+
+export class TelemetryPublisher {
+  private readonly open = new Map<string, { events: Event[]; oldestMs: number }>();
+  private readonly sealed: SealedBatch[] = [];
+  private buffered = 0;
+  private sequence = 0n;
+  private lostRecords = 0n;
+  private droppedEvents = 0n;
+  private pumping: Promise<void> | undefined;
+  private closed = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly maxBatchEvents: number;
+  private readonly maxBufferedEvents: number;
+  private readonly now: () => bigint;
+
+  constructor(private readonly options: TelemetryPublisherOptions) {
+    this.maxBatchEvents = options.maxBatchEvents ?? 512;
+    this.maxBufferedEvents = options.maxBufferedEvents ?? 100_000;
+    this.now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
+    this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 100);
+    this.timer.unref();
+  }
+
+  /** Cumulative kernel ring-buffer losses, reported with every later batch. */
+  setLostRecords(total: bigint): void {
+    this.lostRecords = total;
+  }
+
+  get stats(): { sequence: bigint; buffered: number; droppedEvents: bigint } {
+    return { sequence: this.sequence, buffered: this.buffered, droppedEvents: this.droppedEvents };
+  }
+
+  add(kind: string, event: Event): void {
+    if (this.closed || this.buffered >= this.maxBufferedEvents) {
+      this.droppedEvents++;
+      this.options.metrics?.bufferDropped.inc({ kind });
+      return;
+    }
+    let open = this.open.get(kind);
+    if (!open) this.open.set(kind, (open = { events: [], oldestMs: Date.now() }));
+    open.events.push(event);
+    this.buffered++;
+    this.options.metrics?.events.inc({ kind });
+    if (open.events.length >= this.maxBatchEvents) this.seal(kind);
+  }
+
+  /** Seals every open batch and starts publishing. */
+  flush(): void {
+    for (const kind of [...this.open.keys()]) this.seal(kind);
+    const oldest = this.sealed[0];
+    this.options.metrics?.publishLag.set(oldest ? (Date.now() - oldest.oldestMs) / 1000 : 0);
+  }
+
+  /** Publishes what is buffered (waiting at most `timeoutMs`) and stops. */
+  async close(timeoutMs = 5_000): Promise<void> {
+    this.flush();
+    this.closed = true;
+    clearInterval(this.timer);
+    const deadline = Date.now() + timeoutMs;
+    while (this.sealed.length > 0 && Date.now() < deadline) {
+      await (this.pumping ?? new Promise((r) => setTimeout(r, 20)));
+    }
+  }
+
+  private seal(kind: string): void {
+    const open = this.open.get(kind);
+    if (!open || open.events.length === 0) return;
+    this.open.delete(kind);
+    this.sequence++;
+    this.sealed.push({
+      kind,
+      oldestMs: open.oldestMs,
+      batch: EventBatch.fromPartial({
+        sender: { id: this.options.senderId, keyId: '' },
+        sessionId: this.options.sessionId,
+        sequence: this.sequence,
+        createdTimeNs: this.now(),
+        events: open.events,
+      }),
+    });
+    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+  }
+
+  private async pump(): Promise<void> {
+    const { bus, node, logger } = this.options;
+    while (this.sealed.length > 0) {
+      const next = this.sealed[0] as SealedBatch;
+      const { batch } = next;
+      try {
+        await publish(bus, subjects.telemetry(next.kind, node), EventBatch, batch, {
+          // (sender, session, sequence): a retried batch is stored once.
+          msgId: `${batch.sender?.id}:${batch.sessionId}:${batch.sequence}`,
+          headers: {
+            [LOST_RECORDS_HEADER]: this.lostRecords.toString(),
+            [DROPPED_EVENTS_HEADER]: this.droppedEvents.toString(),
+          },
+        });
+        this.sealed.shift();
+        this.buffered -= batch.events.length;
+        this.options.metrics?.batches.inc({ kind: next.kind });
+      } catch (err) {
+        logger.warn(
+          { err, sequence: batch.sequence.toString(), buffered: this.buffered },
+          `publishing telemetry batch ${batch.sequence} failed, retrying: ${errorMessage(err)}`,
+        );
+        if (this.closed) return;
+        await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 500));
+      }
+    }
+  }
+}

@@ -16,7 +16,7 @@ import {
 } from './beacon-score';
 import { resolveConfig } from './detector-config';
 import { pushEvidence, reason, round3, secondsOf, type Detector, type DetectorFinding } from './detector';
-import { asTargets, destinationActor, sourceActor } from './entity-key';
+import { asTargets, destinationActor, sourceActor, sourceKey } from './entity-key';
 import { LruMap } from './lru-map';
 
 export interface BeaconConfig {
@@ -123,19 +123,18 @@ export class BeaconDetector implements Detector {
 
   observe(event: Event): DetectorFinding[] {
     if (!isConnectionRecord(event)) return [];
-    const src = sourceActor(event);
-    const dst = destinationActor(event);
-    const destination = event.dstEndpoint?.hostname || dst.ip;
-    if (!src.key || !destination) return [];
+    const source = sourceKey(event);
+    const destination = event.dstEndpoint?.hostname || event.dstEndpoint?.ip;
+    if (!source || !destination) return [];
     const nowSec = secondsOf(event.timeNs);
     this.startSec ??= nowSec;
-    const pairKey = `${src.key}>${destination}`;
+    const pairKey = source + '>' + destination;
     let pair = this.pairs.get(pairKey);
     if (!pair) {
       pair = {
-        source: src.key,
+        source,
         destination,
-        entities: [...src.entities, ...asTargets(dst.entities)],
+        entities: [...sourceActor(event).entities, ...asTargets(destinationActor(event).entities)],
         connections: 0,
         timestampsSec: [],
         bytes: [],

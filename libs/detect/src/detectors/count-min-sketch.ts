@@ -5,6 +5,7 @@ import { seededHash32 } from './seeded-hash';
 export class CountMinSketch {
   private readonly cells: Uint32Array;
   private nonZero = 0;
+  private readonly scratch: Uint32Array;
 
   /**
    * @param width counters per row; a new key collides with n stored keys in one row with probability
@@ -22,13 +23,28 @@ export class CountMinSketch {
       );
     }
     this.cells = new Uint32Array(width * seeds.length);
+    this.scratch = new Uint32Array(seeds.length);
   }
 
-  /** Adds `count` to `key` and returns the new estimate (the minimum over rows). */
-  add(key: string, count = 1): number {
+  /**
+   * The cell of `key` in each row, written into `out` (length = depth). Two seeded hashes make every
+   * row's index (h1 + row·h2, Kirsch & Mitzenmacher 2006), so depth costs no extra hashing; sketches
+   * of one shape can share the result.
+   */
+  cellsOf(key: string, out: Uint32Array): Uint32Array {
+    const h1 = seededHash32(key, this.seeds[0]!);
+    const h2 = (seededHash32(key, this.seeds[1] ?? ~this.seeds[0]!) | 1) >>> 0;
+    for (let row = 0; row < this.seeds.length; row++) {
+      out[row] = row * this.width + ((h1 + Math.imul(row, h2)) >>> 0) % this.width;
+    }
+    return out;
+  }
+
+  /** Adds `count` at precomputed cells (from `cellsOf`) and returns the new estimate. */
+  addAt(cells: Uint32Array, count = 1): number {
     let estimate = Infinity;
     for (let row = 0; row < this.seeds.length; row++) {
-      const index = row * this.width + (seededHash32(key, this.seeds[row]!) % this.width);
+      const index = cells[row]!;
       const before = this.cells[index]!;
       if (before === 0) this.nonZero++;
       const after = before + count;
@@ -38,14 +54,23 @@ export class CountMinSketch {
     return estimate;
   }
 
-  /** Never below the true count; above it only through collisions. */
-  estimate(key: string): number {
+  estimateAt(cells: Uint32Array): number {
     let estimate = Infinity;
     for (let row = 0; row < this.seeds.length; row++) {
-      const value = this.cells[row * this.width + (seededHash32(key, this.seeds[row]!) % this.width)]!;
+      const value = this.cells[cells[row]!]!;
       if (value < estimate) estimate = value;
     }
     return estimate;
+  }
+
+  /** Adds `count` to `key` and returns the new estimate (the minimum over rows). */
+  add(key: string, count = 1): number {
+    return this.addAt(this.cellsOf(key, this.scratch), count);
+  }
+
+  /** Never below the true count; above it only through collisions. */
+  estimate(key: string): number {
+    return this.estimateAt(this.cellsOf(key, this.scratch));
   }
 
   clear(): void {

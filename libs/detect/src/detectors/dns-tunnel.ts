@@ -8,7 +8,7 @@ import { Severity, type Event } from '@omega/proto';
 import { getDomain } from 'tldts';
 import { resolveConfig } from './detector-config';
 import { pushEvidence, reason, round3, type Detector, type DetectorFinding } from './detector';
-import { entity, sourceActor } from './entity-key';
+import { entity, sourceActor, sourceKey } from './entity-key';
 import { EntityKind } from '@omega/proto';
 import { LruMap } from './lru-map';
 import { seededHash32 } from './seeded-hash';
@@ -42,6 +42,8 @@ export const DNS_TUNNEL_DEFAULTS: DnsTunnelConfig = {
 
 /** Names that never count: reverse lookups and cluster-internal zones (they have no public suffix owner). */
 const IGNORED_SUFFIXES = ['.arpa', '.cluster.local', '.local', '.internal', '.localhost'];
+
+const BASE_DOMAIN_CACHE_ENTRIES = 4096;
 
 interface PairState {
   source: string;
@@ -78,6 +80,8 @@ export class DnsTunnelDetector implements Detector {
   readonly id = 'dns-tunnel';
   readonly config: DnsTunnelConfig;
   private readonly pairs: LruMap<string, PairState>;
+  /** hostname → base domain ('' for none): the Public Suffix lookup is the costliest step, and names repeat. */
+  private readonly baseDomains = new Map<string, string>();
 
   constructor(config?: Partial<DnsTunnelConfig>) {
     this.config = resolveConfig(
@@ -104,17 +108,17 @@ export class DnsTunnelDetector implements Detector {
     if (event.payload?.$case !== 'dnsActivity') return [];
     const name = (event.payload.value.query?.hostname ?? '').toLowerCase().replace(/\.$/, '');
     if (!name || IGNORED_SUFFIXES.some((suffix) => name.endsWith(suffix))) return [];
-    const baseDomain = getDomain(name);
+    const baseDomain = this.baseDomainOf(name);
     if (!baseDomain || name.length <= baseDomain.length + 1) return [];
     const subdomain = name.slice(0, name.length - baseDomain.length - 1);
-    const actor = sourceActor(event);
-    if (!actor.key) return [];
+    const source = sourceKey(event);
+    if (!source) return [];
 
-    const pairKey = `${actor.key}>${baseDomain}`;
+    const pairKey = source + '>' + baseDomain;
     let pair = this.pairs.get(pairKey);
     if (!pair || event.timeNs - pair.windowStartNs > BigInt(this.config.windowNs)) {
       pair = {
-        source: actor.key,
+        source,
         baseDomain,
         windowStartNs: event.timeNs,
         subdomains: new Set(),
@@ -123,7 +127,7 @@ export class DnsTunnelDetector implements Detector {
         longest: '',
         reported: new Set(),
         evidence: [],
-        entities: actor.entities,
+        entities: sourceActor(event).entities,
       };
       this.pairs.set(pairKey, pair);
     }
@@ -137,6 +141,17 @@ export class DnsTunnelDetector implements Detector {
     if (subdomain.length > pair.longest.length) pair.longest = subdomain;
     pushEvidence(pair.evidence, event.id);
     return this.judge(pair, event);
+  }
+
+  private baseDomainOf(name: string): string {
+    let base = this.baseDomains.get(name);
+    if (base === undefined) {
+      // Bounded: when full, start over (cheaper than LRU bookkeeping on every query).
+      if (this.baseDomains.size >= BASE_DOMAIN_CACHE_ENTRIES) this.baseDomains.clear();
+      base = getDomain(name) ?? '';
+      this.baseDomains.set(name, base);
+    }
+    return base;
   }
 
   private judge(pair: PairState, event: Event): DetectorFinding[] {

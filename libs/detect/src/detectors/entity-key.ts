@@ -18,6 +18,22 @@ export function destinationActor(event: Event): EventActor {
   return actorOf(event.dstEndpoint, event.dstEndpoint?.workload);
 }
 
+/** Just the state key of `sourceActor` (no entity list): the per-event fast path. */
+export function sourceKey(event: Event): string {
+  return keyOf(event.srcEndpoint, event.srcEndpoint?.workload ?? event.workload);
+}
+
+/** Just the state key of `destinationActor`. */
+export function destinationKey(event: Event): string {
+  return keyOf(event.dstEndpoint, event.dstEndpoint?.workload);
+}
+
+function keyOf(endpoint: NetworkEndpoint | undefined, workload: Workload | undefined): string {
+  if (workload?.pod) return 'pod:' + workload.namespace + '/' + workload.pod;
+  if (workload?.serviceAccount) return 'sa:' + workload.namespace + '/' + workload.serviceAccount;
+  return endpoint?.ip ? 'ip:' + endpoint.ip : '';
+}
+
 function actorOf(endpoint: NetworkEndpoint | undefined, workload: Workload | undefined): EventActor {
   const ip = endpoint?.ip ?? '';
   const entities: Entity[] = [];

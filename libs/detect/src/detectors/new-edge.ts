@@ -10,7 +10,7 @@ import { NetworkActivityId, Severity, type Event } from '@omega/proto';
 import { CountMinSketch } from './count-min-sketch';
 import { resolveConfig } from './detector-config';
 import { reason, type Detector, type DetectorFinding } from './detector';
-import { asTargets, destinationActor, sourceActor } from './entity-key';
+import { asTargets, destinationActor, destinationKey, sourceActor, sourceKey } from './entity-key';
 
 export interface NewEdgeConfig {
   /** Edges seen during this long after the first event are learnt, never reported. */
@@ -43,6 +43,7 @@ export class NewEdgeDetector implements Detector {
   private readonly current: CountMinSketch;
   private startNs: bigint | undefined;
   private tick = 0;
+  private readonly cells: Uint32Array;
 
   constructor(config?: Partial<NewEdgeConfig>) {
     this.config = resolveConfig(
@@ -53,6 +54,7 @@ export class NewEdgeDetector implements Detector {
     );
     this.total = new CountMinSketch(this.config.width, this.config.seeds);
     this.current = new CountMinSketch(this.config.width, this.config.seeds);
+    this.cells = new Uint32Array(this.config.seeds.length);
   }
 
   /** Non-zero counters in the all-time sketch (at most width × depth). */
@@ -67,11 +69,11 @@ export class NewEdgeDetector implements Detector {
   observe(event: Event): DetectorFinding[] {
     if (event.payload?.$case !== 'networkActivity') return [];
     if (event.payload.value.activityId === NetworkActivityId.NETWORK_ACTIVITY_ID_LISTEN) return [];
-    const src = sourceActor(event);
-    const dst = destinationActor(event);
-    if (!src.key || !dst.key) return [];
+    const source = sourceKey(event);
+    const target = destinationKey(event);
+    if (!source || !target) return [];
     const port = event.dstEndpoint?.port ?? 0;
-    const edge = `${src.key}>${dst.key}:${port}`;
+    const edge = source + '>' + target + ':' + port;
 
     this.startNs ??= event.timeNs;
     const elapsedNs = event.timeNs - this.startNs;
@@ -80,10 +82,14 @@ export class NewEdgeDetector implements Detector {
       this.tick = tick;
       this.current.clear();
     }
-    const seenBefore = this.total.estimate(edge);
-    const total = this.total.add(edge);
-    const current = this.current.add(edge);
+    // Both sketches share width and seeds, so one hashing serves all three lookups.
+    const cells = this.total.cellsOf(edge, this.cells);
+    const seenBefore = this.total.estimateAt(cells);
+    const total = this.total.addAt(cells);
+    const current = this.current.addAt(cells);
     if (seenBefore > 0 || elapsedNs < BigInt(this.config.learningPeriodNs)) return [];
+    const src = sourceActor(event);
+    const dst = destinationActor(event);
 
     const score = midasScore(current, total, tick);
     const learntHours = this.config.learningPeriodNs / 3600e9;

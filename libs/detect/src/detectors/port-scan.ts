@@ -18,7 +18,7 @@ import {
   type Detector,
   type DetectorFinding,
 } from './detector';
-import { sourceActor } from './entity-key';
+import { sourceActor, sourceKey } from './entity-key';
 import { LruMap } from './lru-map';
 
 export interface PortScanConfig {
@@ -133,12 +133,12 @@ export class PortScanDetector implements Detector {
     const outcome = connectionOutcome(event);
     if (!outcome) return [];
     const host = event.dstEndpoint?.ip ?? '';
-    const actor = sourceActor(event);
-    if (!host || !actor.key) return [];
-    let state = this.sources.get(actor.key);
+    const key = sourceKey(event);
+    if (!host || !key) return [];
+    let state = this.sources.get(key);
     if (!state) {
       state = {
-        entities: actor.entities,
+        entities: sourceActor(event).entities,
         logRatio: 0,
         trials: 0,
         failures: 0,
@@ -149,12 +149,12 @@ export class PortScanDetector implements Detector {
         reported: new Set(),
         evidence: [],
       };
-      this.sources.set(actor.key, state);
+      this.sources.set(key, state);
     }
     pushEvidence(state.evidence, event.id);
     const findings: DetectorFinding[] = [];
-    this.walk(state, actor.key, host, outcome, event, findings);
-    if (outcome === 'failure') this.count(state, actor.key, host, event, findings);
+    this.walk(state, key, host, outcome, event, findings);
+    if (outcome === 'failure') this.count(state, key, host, event, findings);
     return findings;
   }
 

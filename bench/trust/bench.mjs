@@ -43,13 +43,13 @@ const {
   signCheckpoint,
   encodeEntryBundle,
   partialEntryBundle,
+  checkpointToMessage,
 } = require('@omega/auditlog');
 const { AuditEntry, AuditEntryKind } = require('@omega/proto');
 const { createLogger } = require('@omega/runtime');
 const { AuditLog, LEAF_SEQ_HEADER } = require(join(trustDist, 'audit-log.js'));
 const { TileStore } = require(join(trustDist, 'tile-store.js'));
 const { logNoteSigners, logCheckpointPolicy } = require(join(trustDist, 'log-keys.js'));
-const { checkpointToMessage } = require(join(trustDist, 'checkpoint-message.js'));
 const { Checkpoint } = require('@omega/proto');
 
 const ORIGIN = 'omega.bench/audit';

@@ -2,37 +2,31 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { hashLeaf, verifyCheckpoint, verifyInclusion } from '@omega/auditlog';
+import {
+  bundleFromJson,
+  bundleToJson,
+  checkpointNoteOf,
+  dssePae,
+  verifyBundle,
+  type VerifiedBundle,
+} from '@omega/auditlog';
 import { HybridVerifier, loadMlDsaBackend, publicKeyToText, SignaturePurpose } from '@omega/crypto';
 import { AttestArtifactRequest, Attestation, AuditEntry, DsseEnvelope } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { logPolicy, pinnedLog, type AuditCommandOptions } from './audit-command';
-import { AuditSource, checkpointNoteOf } from './audit-source';
+import { AuditSource } from './audit-source';
 import { loadAuditState, saveAuditState } from './audit-state';
 
 export const ATTESTATION_SUFFIX = '.omega-attestation';
 const PREDICATE_TYPE = 'https://omega.dev/attestation/file/v1';
 
-/** What the attestation file holds: the attestation and the offline proof that it was logged. */
+/**
+ * What the attestation file holds: the attestation and the offline proof that it was logged, in
+ * the audit bundle's JSON form (bundleToJson).
+ */
 interface AttestationFile {
   attestation: unknown;
-  bundle: {
-    origin: string;
-    index: number;
-    entry: string;
-    inclusionProof: string[];
-    checkpoint: string;
-  };
-}
-
-function dssePae(payloadType: string, payload: Uint8Array): Uint8Array {
-  const type = Buffer.from(payloadType, 'utf8');
-  return Buffer.concat([
-    Buffer.from(`DSSEv1 ${type.length} `),
-    type,
-    Buffer.from(` ${payload.length} `),
-    payload,
-  ]);
+  bundle: unknown;
 }
 
 export async function attestFile(opts: AuditCommandOptions, file: string): Promise<number> {
@@ -60,13 +54,15 @@ export async function attestFile(opts: AuditCommandOptions, file: string): Promi
     const entry = AuditEntry.encode(await source.entry(index)).finish();
     const record: AttestationFile = {
       attestation: Attestation.toJSON(attestation!),
-      bundle: {
-        origin: checkpoint.origin,
-        index,
-        entry: Buffer.from(entry).toString('base64'),
-        inclusionProof: proof.hashes.map((h) => Buffer.from(h).toString('base64')),
-        checkpoint: checkpointNoteOf(checkpoint, key),
-      },
+      bundle: JSON.parse(
+        bundleToJson({
+          origin: checkpoint.origin,
+          index,
+          entry,
+          inclusionProof: proof.hashes,
+          checkpoint: checkpointNoteOf(checkpoint, key),
+        }),
+      ),
     };
     await writeFile(`${file}${ATTESTATION_SUFFIX}`, `${JSON.stringify(record, null, 2)}\n`);
     out(`attested ${file} sha256:${digest.toString('hex')} as log entry ${index}`);
@@ -123,31 +119,20 @@ export async function verifyFile(opts: AuditCommandOptions, file: string): Promi
         signature,
       );
     });
-    let checkpoint: Awaited<ReturnType<typeof verifyCheckpoint>>['checkpoint'] | undefined;
-    await check('checkpoint signature', async () => {
-      ({ checkpoint } = await verifyCheckpoint(
-        record.bundle.checkpoint,
-        await logPolicy(key, origin),
-      ));
-    });
-    const entry = Buffer.from(record.bundle.entry, 'base64');
-    await check('inclusion', () =>
-      verifyInclusion(
-        hashLeaf(entry),
-        record.bundle.index,
-        checkpoint!.size,
-        record.bundle.inclusionProof.map((h) => Buffer.from(h, 'base64')),
-        checkpoint!.rootHash,
-      ),
-    );
+    const bundle = bundleFromJson(JSON.stringify(record.bundle), `${file}${ATTESTATION_SUFFIX}`);
+    let verified: VerifiedBundle;
+    try {
+      verified = await verifyBundle(bundle, await logPolicy(key, origin));
+    } catch (e) {
+      throw OmegaError.wrap(e, `verify ${file}`, Code.DataLoss);
+    }
     await check('log entry', () => {
-      const logged = AuditEntry.decode(entry);
-      if (Buffer.compare(logged.payload, DsseEnvelope.encode(envelope).finish()) !== 0) {
-        throw new Error(`log entry ${record.bundle.index} records another envelope`);
+      if (Buffer.compare(verified.logged.payload, DsseEnvelope.encode(envelope).finish()) !== 0) {
+        throw new Error(`log entry ${bundle.index} records another envelope`);
       }
     });
     out(
-      `${file}: OK (sha256:${digest.toString('hex')}, signed by ${key.keyId}, log entry ${record.bundle.index} of ${origin} size ${checkpoint!.size})`,
+      `${file}: OK (sha256:${digest.toString('hex')}, signed by ${key.keyId}, log entry ${bundle.index} of ${origin} size ${verified.checkpoint.size})`,
     );
     return 0;
   } catch (e) {

@@ -1,20 +1,21 @@
 // `omega audit verify|proof|show`: check the log's checkpoint against the pinned key and history.
 import { readFile } from 'node:fs/promises';
 import {
+  checkpointNoteOf,
   ed25519NoteVerifier,
   hashLeaf,
   mlDsa65NoteVerifier,
   parseCheckpoint,
   parseSignedNote,
+  verifyBundle,
   verifyCheckpoint,
   verifyCheckpointConsistency,
-  verifyInclusion,
   type CheckpointPolicy,
 } from '@omega/auditlog';
 import { loadMlDsaBackend, publicKeyFromText, publicKeyToText } from '@omega/crypto';
 import { AuditEntry, type HybridPublicKey } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import { AuditSource, checkpointNoteOf, type AuditSourceOptions } from './audit-source';
+import { AuditSource, type AuditSourceOptions } from './audit-source';
 import { loadAuditState, saveAuditState, type AuditState } from './audit-state';
 
 export interface AuditCommandOptions extends AuditSourceOptions {
@@ -131,23 +132,22 @@ export async function auditProof(opts: AuditCommandOptions, index: number): Prom
     const { key, origin } = await pinnedLog(opts, state, source);
     const { proof, checkpoint } = await source.inclusionProof(index);
     try {
-      const verified = await verifyCheckpoint(
-        checkpointNoteOf(checkpoint, key),
-        await logPolicy(key, origin),
-      );
-      const leafHash = hashLeaf(AuditEntry.encode(await source.entry(index)).finish());
-      if (Buffer.compare(leafHash, proof.leafHash) !== 0) {
+      const entry = AuditEntry.encode(await source.entry(index)).finish();
+      if (Buffer.compare(hashLeaf(entry), proof.leafHash) !== 0) {
         throw new OmegaError(
           Code.DataLoss,
           `entry ${index} does not hash to the proof's leaf hash`,
         );
       }
-      verifyInclusion(
-        leafHash,
-        index,
-        verified.checkpoint.size,
-        proof.hashes,
-        verified.checkpoint.rootHash,
+      await verifyBundle(
+        {
+          origin,
+          index,
+          entry,
+          inclusionProof: proof.hashes,
+          checkpoint: checkpointNoteOf(checkpoint, key),
+        },
+        await logPolicy(key, origin),
       );
     } catch (e) {
       err(`audit proof: entry ${index}: ${errorMessage(e)}`);

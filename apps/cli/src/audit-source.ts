@@ -2,12 +2,8 @@
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import {
+  checkpointNoteOf,
   consistencyProofPlan,
-  ED25519_NOTE_TYPE,
-  formatSignedNote,
-  ML_DSA_65_NOTE_TYPE,
-  noteKeyHash,
-  parseCheckpoint,
   TILE_HEIGHT,
   tileAt,
   TileHashReader,
@@ -35,27 +31,6 @@ export interface AuditSourceOptions {
   trust?: string;
   /** tlog-tiles base URL, e.g. http://127.0.0.1:8081. */
   tlog?: string;
-}
-
-/** The signed note a Checkpoint message carries (its note_body plus its two signatures). */
-export function checkpointNoteOf(message: Checkpoint, publicKey: HybridPublicKey): string {
-  if (!message.signature) throw new OmegaError(Code.DataLoss, 'checkpoint message: no signature');
-  const origin = parseCheckpoint(message.noteBody).origin;
-  return formatSignedNote({
-    text: message.noteBody,
-    signatures: [
-      {
-        name: origin,
-        keyHash: noteKeyHash(origin, ED25519_NOTE_TYPE, publicKey.ed25519),
-        signature: message.signature.ed25519,
-      },
-      {
-        name: origin,
-        keyHash: noteKeyHash(origin, ML_DSA_65_NOTE_TYPE, publicKey.mlDsa),
-        signature: message.signature.mlDsa,
-      },
-    ],
-  });
 }
 
 export class AuditSource {

@@ -1,5 +1,6 @@
 // Artifact attestations: an in-toto statement in a DSSE envelope, hybrid-signed and logged.
 import { createHash } from 'node:crypto';
+import { dssePae } from '@omega/auditlog';
 import { HybridVerifier, SignaturePurpose, type HybridSigner } from '@omega/crypto';
 import {
   ArtifactSubject,
@@ -14,17 +15,6 @@ import { Code, OmegaError, errorMessage } from '@omega/runtime';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const DSSE_ENVELOPE_TYPE = 'omega.v1.DsseEnvelope';
-
-/** DSSE v1 pre-authentication encoding: what the signature covers. */
-export function dssePae(payloadType: string, payload: Uint8Array): Uint8Array {
-  const type = Buffer.from(payloadType, 'utf8');
-  return Buffer.concat([
-    Buffer.from(`DSSEv1 ${type.length} `),
-    type,
-    Buffer.from(` ${payload.length} `),
-    payload,
-  ]);
-}
 
 /** The in-toto statement for one subject; `predicate` must be JSON (empty means `{}`). */
 export function inTotoStatement(

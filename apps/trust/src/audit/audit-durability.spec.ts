@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import {
+  checkpointNoteOf,
   parseCheckpoint,
   verifyCheckpoint,
   verifyCheckpointConsistency,
@@ -28,7 +29,6 @@ import {
 } from '@omega/proto';
 import { freePort, withNats } from '@omega/testkit';
 import { alertEntry } from './audit-spec-helpers';
-import { checkpointNoteOf } from './checkpoint-message';
 import { logCheckpointPolicy } from './log-keys';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');

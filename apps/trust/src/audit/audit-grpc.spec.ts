@@ -5,15 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import {
+  buildInclusionProof,
+  checkpointNoteOf,
+  decodeEntryBundle,
   hashLeaf,
   parseCheckpoint,
   parseSignedNote,
   TileHashReader,
-  buildInclusionProof,
   verifyCheckpoint,
   verifyCheckpointConsistency,
   verifyInclusion,
-  decodeEntryBundle,
 } from '@omega/auditlog';
 import { loadMlDsaBackend } from '@omega/crypto';
 import { TrustServiceClient, TrustServiceService, VerificationFailure } from '@omega/proto';
@@ -23,7 +24,6 @@ import { withNats } from '@omega/testkit';
 import { KeyStore } from '../keys/key-store';
 import { trustConfigSchema } from './audit-config';
 import { startAuditService, type AuditService } from './audit-service';
-import { checkpointNoteOf } from './checkpoint-message';
 import { logCheckpointPolicy } from './log-keys';
 import { alertEntry } from './audit-spec-helpers';
 import { sha256 } from './artifact-attestation';

@@ -1,6 +1,6 @@
 // The audit and attestation RPCs of omega.v1.TrustService, as a grpc-js handler object.
 import type * as grpc from '@grpc/grpc-js';
-import { hashLeaf } from '@omega/auditlog';
+import { checkpointToMessage, hashLeaf } from '@omega/auditlog';
 import type { HybridSigner, HybridVerifier } from '@omega/crypto';
 import {
   AuditEntry,
@@ -33,7 +33,6 @@ import {
   DSSE_ENVELOPE_TYPE,
   signAttestation,
 } from './artifact-attestation';
-import { checkpointToMessage } from './checkpoint-message';
 
 export interface AuditRpcDeps {
   log: AuditLog;

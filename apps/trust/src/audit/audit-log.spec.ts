@@ -1,9 +1,13 @@
 // The audit log on a real nats-server: bundles, dedupe, two writers, commitments, restart from tiles.
 import { withNats } from '@omega/testkit';
 import { loadMlDsaBackend, type HybridSecretKey } from '@omega/crypto';
-import { verifyCheckpointConsistency, parseCheckpoint, parseSignedNote } from '@omega/auditlog';
+import {
+  parseCheckpoint,
+  parseSignedNote,
+  verifyBundle,
+  verifyCheckpointConsistency,
+} from '@omega/auditlog';
 import type { Bus } from '@omega/bus';
-import { verifyBundle } from './audit-bundle';
 import { logCheckpointPolicy } from './log-keys';
 import { alertEntry, newLogKey, openBus, openLog, ORIGIN } from './audit-spec-helpers';
 

@@ -4,10 +4,13 @@ import { DeliverPolicy, type PubAck } from '@nats-io/jetstream';
 import {
   buildConsistencyProof,
   buildInclusionProof,
+  checkpointNoteOf,
+  checkpointToMessage,
+  COMMITTED_ENTRY_TYPE,
   commitToEntry,
+  CompactRange,
   compactRangeNodes,
   consistencyProofPlan,
-  CompactRange,
   decodeEntryBundle,
   encodeEntryBundle,
   entryBundlePath,
@@ -23,6 +26,7 @@ import {
   TileHashReader,
   TileNodeCache,
   verifyCheckpoint,
+  type AuditBundle,
   type CheckpointPolicy,
   type CommitmentOpening,
   type NodeId,
@@ -33,8 +37,6 @@ import {
 import { publish, subjects, type Bus, type MessageType } from '@omega/bus';
 import { AuditEntry, Checkpoint as CheckpointMessage, type HybridPublicKey } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
-import { COMMITTED_ENTRY_TYPE, type AuditBundle } from './audit-bundle';
-import { checkpointNoteOf, checkpointToMessage } from './checkpoint-message';
 import { type EntryBundle, type TileStore } from './tile-store';
 
 const STREAM = 'AUDIT';

@@ -47,9 +47,16 @@ export async function pinnedLog(
     }
   } else if (state.logKey) key = publicKeyFromText(state.logKey);
   if (key && state.origin) return { key, origin: state.origin, pinnedNow: false };
+  // The bundle lists the trust root key first; the log key is the one its checkpoints name.
   const bundle = await source.trustBundle();
-  const offered = bundle.rootKeys[0];
-  if (!offered) throw new OmegaError(Code.FailedPrecondition, 'trust offers no log key');
+  const logKeyId = (await source.checkpoint()).signature?.keyId;
+  const offered = bundle.rootKeys.find((k) => k.keyId === logKeyId);
+  if (!offered) {
+    throw new OmegaError(
+      Code.FailedPrecondition,
+      `trust's bundle has no key ${logKeyId ?? '(unnamed)'}, the key its checkpoints are signed with`,
+    );
+  }
   return { key: key ?? offered, origin: bundle.auditLogOrigin, pinnedNow: key === undefined };
 }
 

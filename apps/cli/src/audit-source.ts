@@ -73,14 +73,19 @@ export class AuditSource {
     return this.call('getTrustBundle', {});
   }
 
-  /** The latest signed checkpoint note: over HTTP when --tlog is given, else over gRPC. */
-  async checkpointNote(publicKey: HybridPublicKey): Promise<string> {
-    if (this.opts.tlog) return new TextDecoder().decode(await this.fetch('checkpoint'));
+  /** The latest checkpoint message over gRPC; its signature names the log key by key id. */
+  async checkpoint(): Promise<Checkpoint> {
     const { checkpoint } = await this.call<{ checkpoint: Checkpoint }>(
       'getCheckpoint',
       GetCheckpointRequest.fromPartial({}),
     );
-    return checkpointNoteOf(checkpoint, publicKey);
+    return checkpoint;
+  }
+
+  /** The latest signed checkpoint note: over HTTP when --tlog is given, else over gRPC. */
+  async checkpointNote(publicKey: HybridPublicKey): Promise<string> {
+    if (this.opts.tlog) return new TextDecoder().decode(await this.fetch('checkpoint'));
+    return checkpointNoteOf(await this.checkpoint(), publicKey);
   }
 
   /** Consistency proof from size1 to size2: over gRPC, or computed from tiles over HTTP. */

@@ -170,7 +170,7 @@ describe('omega up (local stack)', () => {
     );
     client.close();
     expect(reply.auditLogOrigin).toBe('omega.local/audit');
-    expect(reply.rootKeys).toHaveLength(1);
+    expect(reply.rootKeys).toHaveLength(2); // the trust root key, then the audit log key
   });
 
   it.each(SERVICE_NAMES)(

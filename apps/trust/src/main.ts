@@ -11,6 +11,9 @@ import { identityConfigSchema } from './identity/identity-config';
 import { createIdentityService } from './identity/identity-grpc';
 import { JOIN_TOKENS_FILE } from './identity/join-tokens';
 import { KeyStore } from './keys/key-store';
+import { trustBundleHandlers } from './trust-bundle';
+
+const TRUST_DOMAIN = 'omega.local';
 
 main({
   name: 'trust',
@@ -26,13 +29,14 @@ main({
       keys,
       config: service.config.trust,
       logger: service.logger,
-      trustDomain: 'omega.local',
+      trustDomain: TRUST_DOMAIN,
     });
     service.onShutdown('audit log', () => audit.close());
     const identityConfig = service.config.identity;
+    const rootKey = await keys.loadOrCreate('root');
     const identity = await createIdentityService({
       bus,
-      rootKey: await keys.loadOrCreate('root'),
+      rootKey,
       audit: auditLogAppender(audit.log),
       logger: service.logger,
       config: {
@@ -49,6 +53,13 @@ main({
       ...unimplementedService(TrustServiceService),
       ...audit.handlers,
       ...identity.handlers,
+      ...trustBundleHandlers({
+        trustDomain: TRUST_DOMAIN,
+        rootKey: rootKey.publicKey,
+        logKey: audit.logKey,
+        caCertificateDer: identity.tlsAuthority.caCertificateDer,
+        auditLogOrigin: audit.log.origin,
+      }),
     });
   },
 });

@@ -2,6 +2,7 @@
 // every acknowledged append is in the log exactly once and every checkpoint handed out before
 // the crashes is consistent with the newest. Runs apps/trust/dist/main.js: build first.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -107,7 +108,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     };
     start();
     const trustBundle = await ready();
-    const logKey = trustBundle.rootKeys[0]!;
+    // Root key first, then the log key; the TLS CA as the one x509 root.
+    expect(trustBundle.rootKeys).toHaveLength(2);
+    expect(trustBundle.x509RootsDer).toHaveLength(1);
+    expect(new X509Certificate(trustBundle.x509RootsDer[0]!).ca).toBe(true);
+    const logKey = trustBundle.rootKeys[1]!;
+    expect(logKey.keyId).not.toBe(trustBundle.rootKeys[0]!.keyId);
     const policy = logCheckpointPolicy(
       trustBundle.auditLogOrigin,
       logKey,

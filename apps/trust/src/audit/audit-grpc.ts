@@ -18,8 +18,6 @@ import {
   type GetConsistencyProofResponse,
   type GetInclusionProofRequest,
   type GetInclusionProofResponse,
-  type GetTrustBundleRequest,
-  type GetTrustBundleResponse,
   type ListAuditEntriesRequest,
   type ListAuditEntriesResponse,
   type VerifyArtifactRequest,
@@ -41,7 +39,6 @@ export interface AuditRpcDeps {
   verifier: HybridVerifier;
   /** The identity attestations name as their signer, e.g. `omega://omega.local/trust`. */
   signerId: string;
-  trustDomain: string;
   nowNs?: () => bigint;
 }
 
@@ -66,7 +63,7 @@ function safeNumber(value: bigint, field: string): number {
 
 /**
  * AppendAudit, ListAuditEntries, GetCheckpoint, GetInclusionProof, GetConsistencyProof,
- * AttestArtifact, VerifyArtifact and GetTrustBundle. Merge with the identity handlers and
+ * AttestArtifact and VerifyArtifact. Merge with the identity handlers and
  * `unimplementedService` for the rest.
  */
 export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplementation {
@@ -286,13 +283,6 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
       index = undefined;
       return fail(last.failure, last.detail);
     }),
-
-    getTrustBundle: unary<GetTrustBundleRequest, GetTrustBundleResponse>(async () => ({
-      trustDomain: deps.trustDomain,
-      rootKeys: [deps.signer.publicKey],
-      x509RootsDer: [],
-      auditLogOrigin: log.origin,
-    })),
   };
   return handlers as unknown as grpc.UntypedServiceImplementation;
 }

@@ -3,6 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { HybridSigner, HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import type { Bus } from '@omega/bus';
 import { subjects } from '@omega/bus';
+import type { HybridPublicKey } from '@omega/proto';
 import { errorMessage, type Logger } from '@omega/runtime';
 import type { KeyStore } from '../keys/key-store';
 import { AuditLog, LEAF_SEQ_HEADER } from './audit-log';
@@ -14,6 +15,8 @@ import { TlogHttpServer } from './tlog-http';
 
 export interface AuditService {
   readonly log: AuditLog;
+  /** The `log` key's public half: checkpoints verify against it. */
+  readonly logKey: HybridPublicKey;
   readonly handlers: grpc.UntypedServiceImplementation;
   readonly tlogPort: number;
   close(): Promise<void>;
@@ -59,10 +62,10 @@ export async function startAuditService(parts: {
     signer: new HybridSigner(key, mlDsa),
     verifier: new HybridVerifier(mlDsa),
     signerId: `omega://${parts.trustDomain}/trust`,
-    trustDomain: parts.trustDomain,
   });
   return {
     log,
+    logKey: key.publicKey,
     handlers,
     tlogPort,
     async close() {

@@ -60,9 +60,12 @@ describe('detector memory bounds under 100,000 distinct sources', () => {
     for (let i = 0; i < SOURCES; i++) {
       detector.observe(flowEvent({ id: `s${i}`, timeNs: t(i), src: { ip: '10.9.9.9' }, dst: { ip: ip(i), port: i % 65536 }, activity: NetworkActivityId.NETWORK_ACTIVITY_ID_FAIL }));
     }
-    const state = (detector as unknown as { sources: { peek(k: string): { contacted: { size: number }; hostsByPort: Map<number, Set<string>>; portsByHost: Map<string, Set<number>> } } }).sources.peek('ip:10.9.9.9')!;
-    expect(state.contacted.size).toBeLessThanOrEqual(detector.config.maxHostsPerSource);
+    type State = { contacted: Set<string>; hostsByPort: Map<number, Set<string>>; portsByHost: Map<string, Set<number>> };
+    const state = (detector as unknown as { sources: { peek(k: string): State } }).sources.peek('ip:10.9.9.9')!;
+    expect(state.contacted.size).toBe(detector.config.maxHostsPerSource);
     expect(state.hostsByPort.size).toBeLessThanOrEqual(detector.config.maxCountersPerSource);
     expect(state.portsByHost.size).toBeLessThanOrEqual(detector.config.maxCountersPerSource);
+    for (const hosts of state.hostsByPort.values()) expect(hosts.size).toBeLessThanOrEqual(detector.config.addressScanHosts);
+    for (const ports of state.portsByHost.values()) expect(ports.size).toBeLessThanOrEqual(detector.config.portScanPorts);
   });
 });

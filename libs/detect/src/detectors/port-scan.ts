@@ -52,9 +52,9 @@ export const PORT_SCAN_DEFAULTS: PortScanConfig = {
   addressScanHosts: 25,
   portScanPorts: 15,
   windowNs: 5 * 60 * 1e9,
-  maxSources: 50_000,
-  maxHostsPerSource: 256,
-  maxCountersPerSource: 64,
+  maxSources: 20_000,
+  maxHostsPerSource: 64,
+  maxCountersPerSource: 16,
 };
 
 interface SourceState {
@@ -63,13 +63,14 @@ interface SourceState {
   logRatio: number;
   trials: number;
   failures: number;
-  contacted: LruMap<string, true>;
+  /** Hosts already contacted, oldest first; the oldest is forgotten past maxHostsPerSource. */
+  contacted: Set<string>;
   windowStartNs: bigint;
-  /** port → distinct hosts with a failed attempt (Zeek address scan). */
-  hostsByPort: Map<number, Set<string>>;
+  /** port → distinct hosts with a failed attempt (Zeek address scan); created on the first failure. */
+  hostsByPort: Map<number, Set<string>> | undefined;
   /** host → distinct ports with a failed attempt (Zeek port scan). */
-  portsByHost: Map<string, Set<number>>;
-  reported: Set<string>;
+  portsByHost: Map<string, Set<number>> | undefined;
+  reported: Set<string> | undefined;
   evidence: string[];
 }
 
@@ -142,11 +143,11 @@ export class PortScanDetector implements Detector {
         logRatio: 0,
         trials: 0,
         failures: 0,
-        contacted: new LruMap(this.config.maxHostsPerSource),
+        contacted: new Set(),
         windowStartNs: event.timeNs,
-        hostsByPort: new Map(),
-        portsByHost: new Map(),
-        reported: new Set(),
+        hostsByPort: undefined,
+        portsByHost: undefined,
+        reported: undefined,
         evidence: [],
       };
       this.sources.set(key, state);
@@ -168,7 +169,10 @@ export class PortScanDetector implements Detector {
     findings: DetectorFinding[],
   ): void {
     if (state.contacted.has(host)) return;
-    state.contacted.set(host, true);
+    if (state.contacted.size >= this.config.maxHostsPerSource) {
+      state.contacted.delete(state.contacted.values().next().value!);
+    }
+    state.contacted.add(host);
     state.trials++;
     if (outcome === 'failure') state.failures++;
     state.logRatio += outcome === 'failure' ? this.logFailureStep : this.logSuccessStep;
@@ -224,26 +228,27 @@ export class PortScanDetector implements Detector {
     event: Event,
     findings: DetectorFinding[],
   ): void {
-    if (event.timeNs - state.windowStartNs > BigInt(this.config.windowNs)) {
+    if (!state.hostsByPort || event.timeNs - state.windowStartNs > BigInt(this.config.windowNs)) {
       state.windowStartNs = event.timeNs;
-      state.hostsByPort.clear();
-      state.portsByHost.clear();
-      state.reported.clear();
+      state.hostsByPort = new Map();
+      state.portsByHost = new Map();
+      state.reported = new Set();
     }
+    const reported = state.reported!;
     const port = event.dstEndpoint?.port ?? 0;
     const hosts = boundedSet(state.hostsByPort, port, this.config.maxCountersPerSource);
     if (hosts && hosts.size < this.config.addressScanHosts) {
       hosts.add(host);
-      if (hosts.size === this.config.addressScanHosts && !state.reported.has(`a${port}`)) {
-        state.reported.add(`a${port}`);
+      if (hosts.size === this.config.addressScanHosts && !reported.has(`a${port}`)) {
+        reported.add(`a${port}`);
         findings.push(this.zeekFinding(state, key, event, 'zeek-address-scan', hosts.size, port, host));
       }
     }
-    const ports = boundedSet(state.portsByHost, host, this.config.maxCountersPerSource);
+    const ports = boundedSet(state.portsByHost!, host, this.config.maxCountersPerSource);
     if (ports && ports.size < this.config.portScanPorts) {
       ports.add(port);
-      if (ports.size === this.config.portScanPorts && !state.reported.has(`p${host}`)) {
-        state.reported.add(`p${host}`);
+      if (ports.size === this.config.portScanPorts && !reported.has(`p${host}`)) {
+        reported.add(`p${host}`);
         findings.push(this.zeekFinding(state, key, event, 'zeek-port-scan', ports.size, port, host));
       }
     }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Bus } from '@omega/bus';
 import { SentinelServiceService } from '@omega/proto';
-import { baseConfigSchema, unimplementedService, type Service } from '@omega/runtime';
+import { baseConfigSchema, errorMessage, unimplementedService, type Service } from '@omega/runtime';
 import { FrameType, type Frame } from './loader-frames';
 import { LoaderSupervisor } from './loader-supervisor';
 import { watchPolicy } from './policy-watch';
@@ -69,7 +69,14 @@ export async function buildSentinel({
     onFrame,
     xdp: config.xdp,
   });
-  await loader.start();
+  try {
+    await loader.start();
+  } catch (err) {
+    if (config.mode === 'ebpf') throw err;
+    // auto: a node without working eBPF still serves (replay, RPCs), and says why
+    logger.error({ err }, `sentinel falls back to off mode: ${errorMessage(err)}`);
+    return { mode: 'off', node, publisher };
+  }
   service.onShutdown('eBPF loader', () => loader.stop());
   const policy = await watchPolicy(await bus.kv('omega_policy'), node, loader, logger);
   service.onShutdown('policy watch', async () => policy.stop());

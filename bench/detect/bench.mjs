@@ -4,7 +4,10 @@
 // events that match some rule. The anchors are published figures for whole sensors (Falco, Tracee),
 // printed beside this run's figure; they are not measured here.
 //
-//   npx node bench/detect/bench.mjs [--events 300000] [--rounds 5] [--match-share 0.01] [--json] [--no-build]
+//   npx node bench/detect/bench.mjs [--events 300000] [--rounds 5] [--match-share 0.01] [--json] [--no-build] [--no-detectors]
+//
+// Then runs the streaming detectors' bench (detectors.mjs) on the same number of events, unless
+// --no-detectors is given.
 //
 // Builds libs/detect first (incremental) unless --no-build is given, then imports its dist/ output.
 import { execFileSync } from 'node:child_process';
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     'match-share': { type: 'string', default: '0.01' },
     json: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    'no-detectors': { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(args.events);
@@ -191,4 +195,14 @@ if (args.json) {
   console.log(
     '| Tracee (whole sensor, ~1.5 cores) | ~50,000 | published figure quoted in issue 5 |',
   );
+}
+
+if (!args['no-detectors']) {
+  const { runDetectorBench, printDetectorBench } = await import('./detectors.mjs');
+  const detectors = runDetectorBench({ detect, events: EVENTS, rounds: ROUNDS });
+  if (args.json) console.log(JSON.stringify({ detectors }, null, 2));
+  else {
+    console.log('');
+    printDetectorBench(detectors);
+  }
 }

@@ -30,10 +30,20 @@ function buildStream(detect, count, seed) {
     ip: `10.1.${i >> 8}.${i & 255}`,
     workload: `ns${i % 20}/pod-${i}@sa-${i % 50}`,
   }));
-  const services = Array.from({ length: 500 }, (_, i) => ({ ip: `10.96.${i >> 8}.${i & 255}`, port: pick([80, 443, 5432, 6379, 8080]) }));
+  const services = Array.from({ length: 500 }, (_, i) => ({
+    ip: `10.96.${i >> 8}.${i & 255}`,
+    port: pick([80, 443, 5432, 6379, 8080]),
+  }));
   // Each pod talks to its own five services (a stable service graph); 0.1% of flows go anywhere.
   const peers = pods.map(() => Array.from({ length: 5 }, () => pick(services)));
-  const names = ['api.example.com', 'www.example.com', 'registry.npmjs.org', 'storage.googleapis.com', 'd1a2b3.cloudfront.net', 'db.prod.svc.cluster.local'];
+  const names = [
+    'api.example.com',
+    'www.example.com',
+    'registry.npmjs.org',
+    'storage.googleapis.com',
+    'd1a2b3.cloudfront.net',
+    'db.prod.svc.cluster.local',
+  ];
   const spanNs = 48n * HOUR_NS;
   const events = new Array(count);
   for (let i = 0; i < count; i++) {
@@ -44,13 +54,29 @@ function buildStream(detect, count, seed) {
     const id = `e${i}`;
     if (roll < 0.7) {
       const dst = random() < 0.001 ? pick(services) : pick(peers[podIndex]);
-      const activity = random() < 0.05 ? 5 /* REFUSE */ : random() < 0.5 ? 1 /* OPEN */ : 2; /* CLOSE */
-      events[i] = detect.flowEvent({ id, timeNs, src, dst, activity, bytesOut: Math.floor(random() * 50_000) });
+      const activity =
+        random() < 0.05 ? 5 /* REFUSE */ : random() < 0.5 ? 1 /* OPEN */ : 2; /* CLOSE */
+      events[i] = detect.flowEvent({
+        id,
+        timeNs,
+        src,
+        dst,
+        activity,
+        bytesOut: Math.floor(random() * 50_000),
+      });
     } else if (roll < 0.995) {
-      const name = random() < 0.02 ? `${Math.floor(random() * 1e9).toString(32)}.t.example.org` : pick(names);
+      const name =
+        random() < 0.02 ? `${Math.floor(random() * 1e9).toString(32)}.t.example.org` : pick(names);
       events[i] = detect.dnsEvent({ id, timeNs, src, hostname: name });
     } else {
-      events[i] = detect.deceptionEvent({ id, timeNs, src, decoyId: 'ssh-decoy', kind: 2, sessionId: `s${i % 300}` });
+      events[i] = detect.deceptionEvent({
+        id,
+        timeNs,
+        src,
+        decoyId: 'ssh-decoy',
+        kind: 2,
+        sessionId: `s${i % 300}`,
+      });
     }
   }
   return events;
@@ -96,7 +122,15 @@ function memoryPer10k(detect) {
       make: () => new detect.PortScanDetector(),
       feed: (d, i) => {
         for (let k = 0; k < 4; k++)
-          d.observe(detect.flowEvent({ id: `p${i}-${k}`, timeNs: t(i, 0), src: { ip: ip(i) }, dst: { ip: `10.200.0.${k}`, port: 22 }, activity: k < 2 ? 5 : 1 }));
+          d.observe(
+            detect.flowEvent({
+              id: `p${i}-${k}`,
+              timeNs: t(i, 0),
+              src: { ip: ip(i) },
+              dst: { ip: `10.200.0.${k}`, port: 22 },
+              activity: k < 2 ? 5 : 1,
+            }),
+          );
       },
     },
     {
@@ -105,7 +139,15 @@ function memoryPer10k(detect) {
       make: () => new detect.BeaconDetector(),
       feed: (d, i) => {
         for (let k = 0; k < 16; k++)
-          d.observe(detect.flowEvent({ id: `b${i}-${k}`, timeNs: t(i, k), src: { ip: ip(i) }, dst: { ip: '203.0.113.1', port: 443 }, bytesOut: 500 + k }));
+          d.observe(
+            detect.flowEvent({
+              id: `b${i}-${k}`,
+              timeNs: t(i, k),
+              src: { ip: ip(i) },
+              dst: { ip: '203.0.113.1', port: 443 },
+              bytesOut: 500 + k,
+            }),
+          );
       },
     },
     {
@@ -114,30 +156,64 @@ function memoryPer10k(detect) {
       make: () => new detect.DnsTunnelDetector(),
       feed: (d, i) => {
         for (let k = 0; k < 5; k++)
-          d.observe(detect.dnsEvent({ id: `d${i}-${k}`, timeNs: t(i, 0), src: { ip: ip(i) }, hostname: `h${k}.example.com` }));
+          d.observe(
+            detect.dnsEvent({
+              id: `d${i}-${k}`,
+              timeNs: t(i, 0),
+              src: { ip: ip(i) },
+              hostname: `h${k}.example.com`,
+            }),
+          );
       },
     },
     {
       id: 'new-edge',
       entity: 'edge (fixed sketch: 2 × 4 × 2^18 counters)',
       make: () => new detect.NewEdgeDetector({ learningPeriodNs: 0 }),
-      feed: (d, i) => d.observe(detect.flowEvent({ id: `n${i}`, timeNs: t(i, 0), src: { ip: ip(i) }, dst: { ip: '10.96.0.1', port: 80 } })),
+      feed: (d, i) =>
+        d.observe(
+          detect.flowEvent({
+            id: `n${i}`,
+            timeNs: t(i, 0),
+            src: { ip: ip(i) },
+            dst: { ip: '10.96.0.1', port: 80 },
+          }),
+        ),
     },
     {
       id: 'deception-touch',
       entity: 'session key',
       make: () => new detect.DeceptionTouchDetector(),
-      feed: (d, i) => d.observe(detect.deceptionEvent({ id: `x${i}`, timeNs: t(i, 0), src: { ip: ip(i) }, decoyId: 'decoy', kind: 1, sessionId: `s${i}` })),
+      feed: (d, i) =>
+        d.observe(
+          detect.deceptionEvent({
+            id: `x${i}`,
+            timeNs: t(i, 0),
+            src: { ip: ip(i) },
+            decoyId: 'decoy',
+            kind: 1,
+            sessionId: `s${i}`,
+          }),
+        ),
     },
   ];
-  return cases.map((c) => {
-    const before = heapBytes();
-    const detector = c.make();
-    for (let i = 0; i < ENTITIES; i++) c.feed(detector, i);
-    const after = heapBytes();
-    const bytes = after - before;
-    return { detector: c.id, entity: c.entity, stateSize: detector.stateSize(), bytesPer10k: bytes, bytesPerEntity: Math.round(bytes / ENTITIES), keep: detector };
-  }).map(({ keep, ...row }) => row);
+  return cases
+    .map((c) => {
+      const before = heapBytes();
+      const detector = c.make();
+      for (let i = 0; i < ENTITIES; i++) c.feed(detector, i);
+      const after = heapBytes();
+      const bytes = after - before;
+      return {
+        detector: c.id,
+        entity: c.entity,
+        stateSize: detector.stateSize(),
+        bytesPer10k: bytes,
+        bytesPerEntity: Math.round(bytes / ENTITIES),
+        keep: detector,
+      };
+    })
+    .map(({ keep, ...row }) => row);
 }
 
 export function runDetectorBench({ detect, events = 300_000, rounds = 5 }) {
@@ -146,7 +222,9 @@ export function runDetectorBench({ detect, events = 300_000, rounds = 5 }) {
   const memory = memoryPer10k(detect);
   return {
     date: new Date().toISOString(),
-    machine: `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown cpu'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    machine: `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown cpu'}, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     node: process.version,
     events,
     rounds,
@@ -158,20 +236,26 @@ export function runDetectorBench({ detect, events = 300_000, rounds = 5 }) {
 export function printDetectorBench(result) {
   const fmt = (n) => Math.round(n).toLocaleString('en-US');
   const r = result.eventsPerSecond;
-  console.log(`libs/detect streaming detectors — ${result.date}, ${result.machine}, node ${result.node}`);
+  console.log(
+    `libs/detect streaming detectors — ${result.date}, ${result.machine}, node ${result.node}`,
+  );
   console.log(
     `${fmt(result.events)} events/round over 48 h of event time (70% flows from 2,000 pods, each to its 5 of 500 services, 0.1% to any, 29.5% DNS with 2% random subdomains, 0.5% decoy touches); ${fmt(r.findingsPerRound)} findings/round; state after a round: ${JSON.stringify(r.stateSizes)}`,
   );
   console.log('');
   console.log('| what | events/s (one core) | source |');
   console.log('|---|---:|---|');
-  console.log(`| all 5 detectors (DetectorSet), median of ${result.rounds} (min–max ${fmt(r.min)}–${fmt(r.max)}) | ${fmt(r.median)} | this run |`);
+  console.log(
+    `| all 5 detectors (DetectorSet), median of ${result.rounds} (min–max ${fmt(r.min)}–${fmt(r.max)}) | ${fmt(r.median)} | this run |`,
+  );
   console.log('| target, full intelligence pipeline (rules + detectors) | 300,000 | issue 5 |');
   console.log('');
   console.log('| detector | entity | state entries | heap per 10,000 entities | bytes/entity |');
   console.log('|---|---|---:|---:|---:|');
   for (const m of result.memory) {
-    console.log(`| ${m.detector} | ${m.entity} | ${fmt(m.stateSize)} | ${(m.bytesPer10k / 1048576).toFixed(2)} MiB | ${fmt(m.bytesPerEntity)} |`);
+    console.log(
+      `| ${m.detector} | ${m.entity} | ${fmt(m.stateSize)} | ${(m.bytesPer10k / 1048576).toFixed(2)} MiB | ${fmt(m.bytesPerEntity)} |`,
+    );
   }
 }
 
@@ -185,10 +269,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     },
   });
   if (!args['no-build']) {
-    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-b', 'libs/detect'], { cwd: root, stdio: 'inherit' });
+    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-b', 'libs/detect'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
   }
   const detect = require(join(root, 'libs', 'detect', 'dist', 'index.js'));
-  const result = runDetectorBench({ detect, events: Number(args.events), rounds: Number(args.rounds) });
+  const result = runDetectorBench({
+    detect,
+    events: Number(args.events),
+    rounds: Number(args.rounds),
+  });
   if (args.json) console.log(JSON.stringify(result, null, 2));
   else printDetectorBench(result);
 }

@@ -26,7 +26,11 @@ describe('beacon sub-scores', () => {
 
   it('scores MAD as (median − MAD)/median, with the default below a median of 1', () => {
     // median 10, deviations 0,1,1,2,2 → MAD 1 → (10 − 1)/10 = 0.9.
-    expect(medianAbsoluteDeviation([8, 9, 10, 11, 12], 0)).toEqual({ median: 10, mad: 1, score: 0.9 });
+    expect(medianAbsoluteDeviation([8, 9, 10, 11, 12], 0)).toEqual({
+      median: 10,
+      mad: 1,
+      score: 0.9,
+    });
     expect(medianAbsoluteDeviation([0, 0, 0], 1).score).toBe(1);
     expect(medianAbsoluteDeviation([0, 0, 0], 0).score).toBe(0);
   });
@@ -58,6 +62,8 @@ describe('beacon sub-scores', () => {
   });
 
   it('weights the four sub-scores 0.25 each by default', () => {
-    expect(weightedBeaconScore({ timing: 1, dataSize: 0.5, duration: 0, histogram: 1 })).toBe(0.625);
+    expect(weightedBeaconScore({ timing: 1, dataSize: 0.5, duration: 0, histogram: 1 })).toBe(
+      0.625,
+    );
   });
 });

@@ -15,7 +15,12 @@ export interface BeaconWeights {
   histogram: number;
 }
 
-export const RITA_BEACON_WEIGHTS: BeaconWeights = { timing: 0.25, dataSize: 0.25, duration: 0.25, histogram: 0.25 };
+export const RITA_BEACON_WEIGHTS: BeaconWeights = {
+  timing: 0.25,
+  dataSize: 0.25,
+  duration: 0.25,
+  histogram: 0.25,
+};
 
 export interface StatisticalScore {
   /** (skewScore + madScore) / 2, 0–1. */
@@ -66,7 +71,9 @@ export function medianAbsoluteDeviation(
   defaultScore: number,
 ): { median: number; mad: number; score: number } {
   const median = medianOfSorted(sorted);
-  const deviations = Float64Array.from(sorted as ArrayLike<number>, (v) => Math.abs(v - median)).sort();
+  const deviations = Float64Array.from(sorted as ArrayLike<number>, (v) =>
+    Math.abs(v - median),
+  ).sort();
   const mad = medianOfSorted(deviations);
   let score = median >= 1 ? (median - mad) / median : defaultScore;
   if (!(score >= 0)) score = 0;
@@ -111,7 +118,11 @@ export interface HistogramScore {
   longestRun: number;
 }
 
-export const RITA_HISTOGRAM = { modeSensitivity: 0.05, bimodalOutlierRemoval: 1, bimodalMinHours: 11 };
+export const RITA_HISTOGRAM = {
+  modeSensitivity: 0.05,
+  bimodalOutlierRemoval: 1,
+  bimodalMinHours: 11,
+};
 
 /** Histogram sub-score over connections per bin: max(1 − CV, bimodal fit). */
 export function histogramScore(counts: ArrayLike<number>): HistogramScore {
@@ -181,7 +192,10 @@ export function durationScore(
     return { score: 0, coverage: 0, consistency: 0 };
   }
   const coverage = Math.min(1, Math.ceil((pairSpanSec / datasetSpanSec) * 1000) / 1000);
-  const consistency = Math.min(1, Math.ceil((longestRun / RITA_DURATION.idealConsistentHours) * 1000) / 1000);
+  const consistency = Math.min(
+    1,
+    Math.ceil((longestRun / RITA_DURATION.idealConsistentHours) * 1000) / 1000,
+  );
   return { score: Math.max(coverage, consistency), coverage, consistency };
 }
 

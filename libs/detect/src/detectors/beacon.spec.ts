@@ -10,7 +10,15 @@ const c2 = { ip: '203.0.113.9', port: 443 };
 
 function run(detector: BeaconDetector, timesSec: number[], bytes: (i: number) => number) {
   return timesSec.flatMap((t, i) =>
-    detector.observe(flowEvent({ id: `b${i}`, timeNs: BigInt(Math.round(t * SEC)), src, dst: c2, bytesOut: bytes(i) })),
+    detector.observe(
+      flowEvent({
+        id: `b${i}`,
+        timeNs: BigInt(Math.round(t * SEC)),
+        src,
+        dst: c2,
+        bytesOut: bytes(i),
+      }),
+    ),
   );
 }
 
@@ -47,7 +55,9 @@ describe('BeaconDetector', () => {
   }
 
   function lastScores(detector: BeaconDetector, nowSec: number) {
-    const pairs = (detector as unknown as { pairs: { values(): Iterable<unknown> } }).pairs.values();
+    const pairs = (
+      detector as unknown as { pairs: { values(): Iterable<unknown> } }
+    ).pairs.values();
     return detector.score([...pairs][0] as Parameters<BeaconDetector['score']>[0], nowSec)!;
   }
 
@@ -55,7 +65,10 @@ describe('BeaconDetector', () => {
     const { random, times } = poisson(42);
     const detector = new BeaconDetector();
     // Box–Muller normal → log-normal bytes (median e^8 ≈ 3 kB, σ = 1), as web responses are.
-    const logNormal = () => Math.round(Math.exp(8 + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())));
+    const logNormal = () =>
+      Math.round(
+        Math.exp(8 + Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())),
+      );
     expect(run(detector, times, logNormal)).toHaveLength(0);
     const s = lastScores(detector, times.at(-1)!);
     expect(s.timing).toBeLessThan(0.6);
@@ -82,6 +95,8 @@ describe('BeaconDetector', () => {
   });
 
   it('rejects an unknown option', () => {
-    expect(() => new BeaconDetector({ minConnection: 3 } as never)).toThrow('detector beacon: config.minConnection: unknown option');
+    expect(() => new BeaconDetector({ minConnection: 3 } as never)).toThrow(
+      'detector beacon: config.minConnection: unknown option',
+    );
   });
 });

@@ -15,7 +15,14 @@ import {
   weightedBeaconScore,
 } from './beacon-score';
 import { resolveConfig } from './detector-config';
-import { pushEvidence, reason, round3, secondsOf, type Detector, type DetectorFinding } from './detector';
+import {
+  pushEvidence,
+  reason,
+  round3,
+  secondsOf,
+  type Detector,
+  type DetectorFinding,
+} from './detector';
 import { asTargets, destinationActor, sourceActor, sourceKey } from './entity-key';
 import { LruMap } from './lru-map';
 
@@ -158,7 +165,8 @@ export class BeaconDetector implements Detector {
 
   private record(pair: PairState, nowSec: number, event: Event): void {
     pair.connections++;
-    const traffic = event.payload?.$case === 'networkActivity' ? event.payload.value.traffic : undefined;
+    const traffic =
+      event.payload?.$case === 'networkActivity' ? event.payload.value.traffic : undefined;
     const bytes = traffic ? Number(traffic.bytesOut) : 0;
     if (pair.timestampsSec.length < this.config.maxSamples) {
       pair.timestampsSec.push(nowSec);
@@ -201,7 +209,12 @@ export class BeaconDetector implements Detector {
     }
     const histogram = hoursInWindow > 0 ? histogramScore(counts) : undefined;
     const duration = histogram
-      ? durationScore(hoursInWindow, firstBar < 0 ? 0 : lastBar - firstBar + 1, histogram.totalBars, histogram.longestRun)
+      ? durationScore(
+          hoursInWindow,
+          firstBar < 0 ? 0 : lastBar - firstBar + 1,
+          histogram.totalBars,
+          histogram.longestRun,
+        )
       : { score: 0 };
     const sub = {
       timing: timing.score,
@@ -228,14 +241,24 @@ export class BeaconDetector implements Detector {
     return score >= highScore ? 3 : score >= mediumScore ? 2 : score >= lowScore ? 1 : 0;
   }
 
-  private report(pair: PairState, s: BeaconScores, nowSec: number, event: Event): DetectorFinding[] {
+  private report(
+    pair: PairState,
+    s: BeaconScores,
+    nowSec: number,
+    event: Event,
+  ): DetectorFinding[] {
     const band = this.band(s.score);
     if (band === 0) return [];
     const sinceReportNs = (nowSec - pair.reportedSec) * 1e9;
     if (band <= pair.reportedBand && sinceReportNs < this.config.reportIntervalNs) return [];
     pair.reportedBand = band;
     pair.reportedSec = nowSec;
-    const severity = [Severity.SEVERITY_INFORMATIONAL, Severity.SEVERITY_LOW, Severity.SEVERITY_MEDIUM, Severity.SEVERITY_HIGH][band]!;
+    const severity = [
+      Severity.SEVERITY_INFORMATIONAL,
+      Severity.SEVERITY_LOW,
+      Severity.SEVERITY_MEDIUM,
+      Severity.SEVERITY_HIGH,
+    ][band]!;
     const bandName = ['base', 'low', 'medium', 'high'][band];
     return [
       {
@@ -258,10 +281,34 @@ export class BeaconDetector implements Detector {
           `RITA's ${bandName} band (low ≥ ${this.config.lowScore}, medium ≥ ${this.config.mediumScore}, ` +
           `high ≥ ${this.config.highScore}); normal traffic is irregular in timing and size.`,
         reasons: [
-          reason('beacon.timing', s.timing, '1 = perfectly regular', 'Inter-arrival regularity (Bowley skew + MAD)', RITA_BEACON_WEIGHTS.timing),
-          reason('beacon.data_size', s.dataSize, '1 = constant size', 'Bytes per connection regularity', RITA_BEACON_WEIGHTS.dataSize),
-          reason('beacon.duration', s.duration, `>= ${RITA_DURATION.minHoursSeen} hours seen`, 'Persistence over the last day', RITA_BEACON_WEIGHTS.duration),
-          reason('beacon.histogram', s.histogram, '1 = flat hourly histogram', 'Connections per hour consistency', RITA_BEACON_WEIGHTS.histogram),
+          reason(
+            'beacon.timing',
+            s.timing,
+            '1 = perfectly regular',
+            'Inter-arrival regularity (Bowley skew + MAD)',
+            RITA_BEACON_WEIGHTS.timing,
+          ),
+          reason(
+            'beacon.data_size',
+            s.dataSize,
+            '1 = constant size',
+            'Bytes per connection regularity',
+            RITA_BEACON_WEIGHTS.dataSize,
+          ),
+          reason(
+            'beacon.duration',
+            s.duration,
+            `>= ${RITA_DURATION.minHoursSeen} hours seen`,
+            'Persistence over the last day',
+            RITA_BEACON_WEIGHTS.duration,
+          ),
+          reason(
+            'beacon.histogram',
+            s.histogram,
+            '1 = flat hourly histogram',
+            'Connections per hour consistency',
+            RITA_BEACON_WEIGHTS.histogram,
+          ),
           reason('beacon.score', s.score, `>= ${this.config.lowScore}`, `RITA ${bandName} band`),
         ],
         confidence: s.score,

@@ -35,7 +35,7 @@ export class CountMinSketch {
     const h1 = seededHash32(key, this.seeds[0]!);
     const h2 = (seededHash32(key, this.seeds[1] ?? ~this.seeds[0]!) | 1) >>> 0;
     for (let row = 0; row < this.seeds.length; row++) {
-      out[row] = row * this.width + ((h1 + Math.imul(row, h2)) >>> 0) % this.width;
+      out[row] = row * this.width + (((h1 + Math.imul(row, h2)) >>> 0) % this.width);
     }
     return out;
   }

@@ -24,13 +24,39 @@ export const DECEPTION_TOUCH_DEFAULTS: DeceptionTouchConfig = {
   honeytokenSeverity: Severity.SEVERITY_FATAL,
 };
 
-const TECHNIQUES: Partial<Record<InteractionKind, { techniques: string[]; tactics: string[]; what: string }>> = {
-  [InteractionKind.INTERACTION_KIND_CONNECT]: { techniques: ['T1046'], tactics: ['TA0007'], what: 'connected to' },
-  [InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT]: { techniques: ['T1110', 'T1078'], tactics: ['TA0006', 'TA0001'], what: 'tried to log in to' },
-  [InteractionKind.INTERACTION_KIND_COMMAND]: { techniques: ['T1059'], tactics: ['TA0002'], what: 'ran a command on' },
-  [InteractionKind.INTERACTION_KIND_TOKEN_USE]: { techniques: ['T1552', 'T1078'], tactics: ['TA0006', 'TA0001'], what: 'used honeytoken' },
-  [InteractionKind.INTERACTION_KIND_FILE_ACCESS]: { techniques: ['T1083', 'T1005'], tactics: ['TA0007', 'TA0009'], what: 'read files on' },
-  [InteractionKind.INTERACTION_KIND_DISCONNECT]: { techniques: ['T1046'], tactics: ['TA0007'], what: 'disconnected from' },
+const TECHNIQUES: Partial<
+  Record<InteractionKind, { techniques: string[]; tactics: string[]; what: string }>
+> = {
+  [InteractionKind.INTERACTION_KIND_CONNECT]: {
+    techniques: ['T1046'],
+    tactics: ['TA0007'],
+    what: 'connected to',
+  },
+  [InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT]: {
+    techniques: ['T1110', 'T1078'],
+    tactics: ['TA0006', 'TA0001'],
+    what: 'tried to log in to',
+  },
+  [InteractionKind.INTERACTION_KIND_COMMAND]: {
+    techniques: ['T1059'],
+    tactics: ['TA0002'],
+    what: 'ran a command on',
+  },
+  [InteractionKind.INTERACTION_KIND_TOKEN_USE]: {
+    techniques: ['T1552', 'T1078'],
+    tactics: ['TA0006', 'TA0001'],
+    what: 'used honeytoken',
+  },
+  [InteractionKind.INTERACTION_KIND_FILE_ACCESS]: {
+    techniques: ['T1083', 'T1005'],
+    tactics: ['TA0007', 'TA0009'],
+    what: 'read files on',
+  },
+  [InteractionKind.INTERACTION_KIND_DISCONNECT]: {
+    techniques: ['T1046'],
+    tactics: ['TA0007'],
+    what: 'disconnected from',
+  },
 };
 
 export class DeceptionTouchDetector implements Detector {
@@ -42,7 +68,11 @@ export class DeceptionTouchDetector implements Detector {
     this.config = resolveConfig(
       this.id,
       DECEPTION_TOUCH_DEFAULTS,
-      { maxSessions: 'positive-integer', honeypotSeverity: 'positive-integer', honeytokenSeverity: 'positive-integer' },
+      {
+        maxSessions: 'positive-integer',
+        honeypotSeverity: 'positive-integer',
+        honeytokenSeverity: 'positive-integer',
+      },
       config,
     );
     this.seen = new LruMap(this.config.maxSessions);
@@ -57,14 +87,20 @@ export class DeceptionTouchDetector implements Detector {
     const touch = event.payload.value;
     const actor = sourceActor(event);
     const key = actor.key || 'unknown-source';
-    const tokenUse = touch.kind === InteractionKind.INTERACTION_KIND_TOKEN_USE || touch.honeytokenId !== '';
+    const tokenUse =
+      touch.kind === InteractionKind.INTERACTION_KIND_TOKEN_USE || touch.honeytokenId !== '';
     const target = tokenUse ? touch.honeytokenId || touch.decoyId : touch.decoyId;
     const dedupe = `${key}|${target}|${touch.kind}|${touch.sessionId}`;
     if (this.seen.has(dedupe)) return [];
     this.seen.set(dedupe, true);
 
-    const mapped = TECHNIQUES[touch.kind] ?? { techniques: ['T1046'], tactics: ['TA0007'], what: 'interacted with' };
-    const decoyKind = DecoyKind[touch.decoyKind]?.replace('DECOY_KIND_', '').toLowerCase() ?? 'unknown';
+    const mapped = TECHNIQUES[touch.kind] ?? {
+      techniques: ['T1046'],
+      tactics: ['TA0007'],
+      what: 'interacted with',
+    };
+    const decoyKind =
+      DecoyKind[touch.decoyKind]?.replace('DECOY_KIND_', '').toLowerCase() ?? 'unknown';
     const targetText = tokenUse ? `honeytoken ${target}` : `${decoyKind} decoy ${target}`;
     const detail = [
       touch.username && `user "${touch.username}"`,
@@ -86,7 +122,9 @@ export class DeceptionTouchDetector implements Detector {
         kind: tokenUse ? 'honeytoken-use' : 'honeypot-interaction',
         timeNs: event.timeNs,
         severity: tokenUse ? this.config.honeytokenSeverity : this.config.honeypotSeverity,
-        title: tokenUse ? `Honeytoken ${target} used by ${key}` : `${key} ${mapped.what} ${decoyKind} decoy ${target}`,
+        title: tokenUse
+          ? `Honeytoken ${target} used by ${key}`
+          : `${key} ${mapped.what} ${decoyKind} decoy ${target}`,
         attackTechniqueIds: tokenUse ? ['T1552', 'T1078'] : mapped.techniques,
         attackTacticIds: tokenUse ? ['TA0006', 'TA0001'] : mapped.tactics,
         entityKey: key,

@@ -43,12 +43,25 @@ describe('DnsTunnelDetector', () => {
   it('does not flag ordinary CDN, cloud and cluster names', () => {
     const detector = new DnsTunnelDetector();
     const names = [
-      'www.example.com', 'api.example.com', 'static.example.com', 'img-eu-1.example.com',
-      'd1a2b3c4d5e6f7.cloudfront.net', 'd9e8f7a6b5c4d3.cloudfront.net', 'dabcdef0123456.cloudfront.net',
-      'e1234.a.akamaiedge.net', 'e5678.b.akamaiedge.net', 'e9012.dscx.akamaiedge.net',
-      'fonts.gstatic.com', 'www.gstatic.com', 'ssl.gstatic.com',
-      's3.eu-west-1.amazonaws.com', 'sts.us-east-1.amazonaws.com', 'ec2.us-east-1.amazonaws.com',
-      'kubernetes.default.svc.cluster.local', 'redis.shop.svc.cluster.local', '10.0.96.10.in-addr.arpa',
+      'www.example.com',
+      'api.example.com',
+      'static.example.com',
+      'img-eu-1.example.com',
+      'd1a2b3c4d5e6f7.cloudfront.net',
+      'd9e8f7a6b5c4d3.cloudfront.net',
+      'dabcdef0123456.cloudfront.net',
+      'e1234.a.akamaiedge.net',
+      'e5678.b.akamaiedge.net',
+      'e9012.dscx.akamaiedge.net',
+      'fonts.gstatic.com',
+      'www.gstatic.com',
+      'ssl.gstatic.com',
+      's3.eu-west-1.amazonaws.com',
+      'sts.us-east-1.amazonaws.com',
+      'ec2.us-east-1.amazonaws.com',
+      'kubernetes.default.svc.cluster.local',
+      'redis.shop.svc.cluster.local',
+      '10.0.96.10.in-addr.arpa',
     ];
     for (let round = 0; round < 5; round++) {
       for (const name of names) expect(query(detector, name)).toEqual([]);
@@ -57,9 +70,14 @@ describe('DnsTunnelDetector', () => {
 
   it('reports RITA-style DNS C2 at 100 unique subdomains even when labels are short and plain', () => {
     const detector = new DnsTunnelDetector();
-    const findings = Array.from({ length: 100 }, (_, i) => query(detector, `host${i}.c2.example.org`, 50n)).flat();
+    const findings = Array.from({ length: 100 }, (_, i) =>
+      query(detector, `host${i}.c2.example.org`, 50n),
+    ).flat();
     expect(findings.map((f) => f.kind)).toEqual(['dns-c2-subdomains']);
-    expect(findings[0]!.reasons[0]).toMatchObject({ feature: 'dns.unique_subdomains', observedValue: '100' });
+    expect(findings[0]!.reasons[0]).toMatchObject({
+      feature: 'dns.unique_subdomains',
+      observedValue: '100',
+    });
   });
 
   it('counts a repeated name once and forgets after the window', () => {

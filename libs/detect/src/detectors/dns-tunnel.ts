@@ -161,14 +161,27 @@ export class DnsTunnelDetector implements Detector {
     const c = this.config;
     const findings: DetectorFinding[] = [];
     const encoded =
-      unique >= c.minSubdomainsForEntropy && meanEntropy >= c.entropyBitsPerChar && meanLength >= c.minMeanLength;
+      unique >= c.minSubdomainsForEntropy &&
+      meanEntropy >= c.entropyBitsPerChar &&
+      meanLength >= c.minMeanLength;
     if (encoded && !pair.reported.has('tunnel')) {
       pair.reported.add('tunnel');
-      findings.push(this.finding(pair, event, 'dns-tunnel', Severity.SEVERITY_HIGH, meanEntropy, meanLength));
+      findings.push(
+        this.finding(pair, event, 'dns-tunnel', Severity.SEVERITY_HIGH, meanEntropy, meanLength),
+      );
     }
     if (unique >= c.subdomainThreshold && !pair.reported.has('c2')) {
       pair.reported.add('c2');
-      findings.push(this.finding(pair, event, 'dns-c2-subdomains', Severity.SEVERITY_MEDIUM, meanEntropy, meanLength));
+      findings.push(
+        this.finding(
+          pair,
+          event,
+          'dns-c2-subdomains',
+          Severity.SEVERITY_MEDIUM,
+          meanEntropy,
+          meanLength,
+        ),
+      );
     }
     return findings;
   }
@@ -207,9 +220,24 @@ export class DnsTunnelDetector implements Detector {
           ? 'Long, high-entropy, never-repeating labels are how data is carried inside DNS queries.'
           : 'Ordinary sites use a handful of stable host names; hundreds of distinct names suggest generated C2 or tunnelling.'),
       reasons: [
-        reason('dns.unique_subdomains', unique, tunnel ? `>= ${c.minSubdomainsForEntropy}` : `>= ${c.subdomainThreshold}`, 'Unique subdomains per base domain'),
-        reason('dns.label_entropy_bits_per_char', round3(meanEntropy), `>= ${c.entropyBitsPerChar}`, 'Mean Shannon entropy of subdomain labels'),
-        reason('dns.label_length_chars', round3(meanLength), `>= ${c.minMeanLength}`, 'Mean subdomain length'),
+        reason(
+          'dns.unique_subdomains',
+          unique,
+          tunnel ? `>= ${c.minSubdomainsForEntropy}` : `>= ${c.subdomainThreshold}`,
+          'Unique subdomains per base domain',
+        ),
+        reason(
+          'dns.label_entropy_bits_per_char',
+          round3(meanEntropy),
+          `>= ${c.entropyBitsPerChar}`,
+          'Mean Shannon entropy of subdomain labels',
+        ),
+        reason(
+          'dns.label_length_chars',
+          round3(meanLength),
+          `>= ${c.minMeanLength}`,
+          'Mean subdomain length',
+        ),
       ],
       confidence: tunnel ? 0.9 : 0.7,
     };

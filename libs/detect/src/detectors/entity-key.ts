@@ -1,5 +1,11 @@
 // Who an event is about: the workload identity (pod, service account) when the event carries it, else the IP.
-import { EntityKind, type Entity, type Event, type NetworkEndpoint, type Workload } from '@omega/proto';
+import {
+  EntityKind,
+  type Entity,
+  type Event,
+  type NetworkEndpoint,
+  type Workload,
+} from '@omega/proto';
 
 export interface EventActor {
   /** State key: `pod:<ns>/<pod>`, else `sa:<ns>/<serviceAccount>`, else `ip:<addr>`; '' if none. */
@@ -34,7 +40,10 @@ function keyOf(endpoint: NetworkEndpoint | undefined, workload: Workload | undef
   return endpoint?.ip ? 'ip:' + endpoint.ip : '';
 }
 
-function actorOf(endpoint: NetworkEndpoint | undefined, workload: Workload | undefined): EventActor {
+function actorOf(
+  endpoint: NetworkEndpoint | undefined,
+  workload: Workload | undefined,
+): EventActor {
   const ip = endpoint?.ip ?? '';
   const entities: Entity[] = [];
   let key = '';
@@ -47,7 +56,8 @@ function actorOf(endpoint: NetworkEndpoint | undefined, workload: Workload | und
     if (!key) key = `sa:${sa}`;
     entities.push(entity(EntityKind.ENTITY_KIND_SERVICE_ACCOUNT, sa));
   }
-  if (workload?.namespace) entities.push(entity(EntityKind.ENTITY_KIND_NAMESPACE, workload.namespace));
+  if (workload?.namespace)
+    entities.push(entity(EntityKind.ENTITY_KIND_NAMESPACE, workload.namespace));
   if (ip) {
     if (!key) key = `ip:${ip}`;
     entities.push(entity(EntityKind.ENTITY_KIND_IP_ADDRESS, ip));

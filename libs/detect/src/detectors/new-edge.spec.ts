@@ -7,7 +7,12 @@ const SEC = 1_000_000_000n;
 const HOUR = 3600n * SEC;
 let n = 0;
 const flow = (from: string, to: string, port: number, t: bigint) =>
-  flowEvent({ id: `n${++n}`, timeNs: t, src: { ip: '10.0.0.1', workload: from }, dst: { ip: '10.0.0.2', port, workload: to } });
+  flowEvent({
+    id: `n${++n}`,
+    timeNs: t,
+    src: { ip: '10.0.0.1', workload: from },
+    dst: { ip: '10.0.0.2', port, workload: to },
+  });
 
 describe('midasScore', () => {
   it('is (a − s/t)² · t² / (s · (t − 1)) (Bhatia et al. 2020)', () => {
@@ -40,11 +45,13 @@ describe('NewEdgeDetector', () => {
     expect(detector.observe(flow('web/api-1', 'data/pg-0', 5432, t0 + HOUR))).toEqual([]);
     // After 25 h: the known edges stay quiet, a new one is reported.
     expect(detector.observe(flow('web/fe-1', 'web/api-1', 8080, t0 + 25n * HOUR))).toEqual([]);
-    const [finding, ...rest] = detector.observe(flow('web/fe-1', 'data/pg-0', 5432, t0 + 25n * HOUR));
+    const [finding, ...rest] = detector.observe(
+      flow('web/fe-1', 'data/pg-0', 5432, t0 + 25n * HOUR),
+    );
     expect(rest).toEqual([]);
     expect(finding!.kind).toBe('first-seen-edge');
     expect(finding!.title).toBe('New communication edge pod:web/fe-1 → pod:data/pg-0:5432');
-    expect(finding!.explanation).toContain("count-min estimate was 0");
+    expect(finding!.explanation).toContain('count-min estimate was 0');
     expect(finding!.reasons[1]!.feature).toBe('edge.midas_score');
     expect(detector.observe(flow('web/fe-1', 'data/pg-0', 5432, t0 + 26n * HOUR))).toEqual([]);
   });

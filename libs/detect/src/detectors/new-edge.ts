@@ -111,8 +111,18 @@ export class NewEdgeDetector implements Detector {
           `The edge's count-min estimate was 0 before this event; its MIDAS score is ${score.toFixed(1)} ` +
           `at tick ${tick} (${current} this tick, ${total} in all).`,
         reasons: [
-          reason('edge.previous_count', 0, '> 0 after learning', 'Never seen during or after the learning period'),
-          reason('edge.midas_score', score.toFixed(2), 'about 0 for a steady edge', 'MIDAS chi-squared score (Bhatia et al. 2020)'),
+          reason(
+            'edge.previous_count',
+            0,
+            '> 0 after learning',
+            'Never seen during or after the learning period',
+          ),
+          reason(
+            'edge.midas_score',
+            score.toFixed(2),
+            'about 0 for a steady edge',
+            'MIDAS chi-squared score (Bhatia et al. 2020)',
+          ),
         ],
         confidence: 0.7,
       },

@@ -8,14 +8,21 @@ const SEC = 1_000_000_000n;
 const FAIL = NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE;
 const OK = NetworkActivityId.NETWORK_ACTIVITY_ID_OPEN;
 let n = 0;
-const attempt = (host: string, port: number, activity: NetworkActivityId, t = BigInt(n), src = { ip: '10.0.0.5' }) =>
-  flowEvent({ id: `e${++n}`, timeNs: t * SEC, src, dst: { ip: host, port }, activity });
+const attempt = (
+  host: string,
+  port: number,
+  activity: NetworkActivityId,
+  t = BigInt(n),
+  src = { ip: '10.0.0.5' },
+) => flowEvent({ id: `e${++n}`, timeNs: t * SEC, src, dst: { ip: host, port }, activity });
 
 describe('PortScanDetector — Threshold Random Walk', () => {
   it('decides "scanner" exactly at the 4th failed first contact: Λ = 4, 16, 64 (< β/α = 99), then 256', () => {
     // Each failure multiplies Λ by (1−θ1)/(1−θ0) = 0.8/0.2 = 4 (θ0 = 0.8, θ1 = 0.2; α = 0.01, β = 0.99).
     const detector = new PortScanDetector();
-    const steps = ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4'].map((h) => detector.observe(attempt(h, 22, FAIL)));
+    const steps = ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4'].map((h) =>
+      detector.observe(attempt(h, 22, FAIL)),
+    );
     expect(steps.slice(0, 3).every((f) => f.length === 0)).toBe(true);
     expect(steps[3]).toHaveLength(1);
     const finding = steps[3]![0]!;
@@ -34,20 +41,27 @@ describe('PortScanDetector — Threshold Random Walk', () => {
       ...['10.2.0.2', '10.2.0.3', '10.2.0.4', '10.2.0.5'].map((h) => attempt(h, 80, FAIL)),
     ].map((e) => detector.observe(e));
     expect(results.flat()).toHaveLength(0);
-    expect(detector.observe(attempt('10.2.0.6', 80, FAIL)).map((f) => f.kind)).toEqual(['trw-host-scan']);
+    expect(detector.observe(attempt('10.2.0.6', 80, FAIL)).map((f) => f.kind)).toEqual([
+      'trw-host-scan',
+    ]);
   });
 
   it('accepts "benign" after four successes (Λ = 1/256 ≤ (1−β)/(1−α) ≈ 0.0101) and restarts the walk', () => {
     const detector = new PortScanDetector();
-    for (const h of ['10.3.0.1', '10.3.0.2', '10.3.0.3', '10.3.0.4']) detector.observe(attempt(h, 443, OK));
+    for (const h of ['10.3.0.1', '10.3.0.2', '10.3.0.3', '10.3.0.4'])
+      detector.observe(attempt(h, 443, OK));
     // After the restart, four failures are needed again (not three, as 1/256 · 4³ would suggest without it).
-    const after = ['10.3.0.5', '10.3.0.6', '10.3.0.7', '10.3.0.8'].map((h) => detector.observe(attempt(h, 443, FAIL)).length);
+    const after = ['10.3.0.5', '10.3.0.6', '10.3.0.7', '10.3.0.8'].map(
+      (h) => detector.observe(attempt(h, 443, FAIL)).length,
+    );
     expect(after).toEqual([0, 0, 0, 1]);
   });
 
   it('counts only first contacts: repeated failures to one host do not walk', () => {
     const detector = new PortScanDetector();
-    const results = Array.from({ length: 10 }, () => detector.observe(attempt('10.4.0.1', 5432, FAIL)));
+    const results = Array.from({ length: 10 }, () =>
+      detector.observe(attempt('10.4.0.1', 5432, FAIL)),
+    );
     expect(results.flat()).toHaveLength(0);
   });
 
@@ -58,7 +72,12 @@ describe('PortScanDetector — Threshold Random Walk', () => {
       detector.observe(attempt(h, 22, FAIL, BigInt(n), src)),
     );
     expect(findings[0]!.entityKey).toBe('pod:shop/cart-7d9');
-    expect(findings[0]!.entities.map((e) => e.value)).toEqual(['shop/cart-7d9', 'shop/cart-sa', 'shop', '10.0.9.9']);
+    expect(findings[0]!.entities.map((e) => e.value)).toEqual([
+      'shop/cart-7d9',
+      'shop/cart-sa',
+      'shop',
+      '10.0.9.9',
+    ]);
     expect(findings[0]!.explanation).toContain('pod:shop/cart-7d9');
   });
 });
@@ -67,7 +86,9 @@ describe('PortScanDetector — Zeek scan.zeek baseline (25 hosts / 15 ports in 5
   it('reports an address scan at the 25th distinct host on one port, not the 24th', () => {
     const detector = new PortScanDetector();
     const kinds = Array.from({ length: 25 }, (_, i) =>
-      detector.observe(attempt(`10.6.0.${i + 1}`, 6379, FAIL, 1000n + BigInt(i))).map((f) => f.kind),
+      detector
+        .observe(attempt(`10.6.0.${i + 1}`, 6379, FAIL, 1000n + BigInt(i)))
+        .map((f) => f.kind),
     );
     expect(kinds.slice(0, 24).flat()).not.toContain('zeek-address-scan');
     expect(kinds[24]).toContain('zeek-address-scan');
@@ -77,7 +98,9 @@ describe('PortScanDetector — Zeek scan.zeek baseline (25 hosts / 15 ports in 5
 
   it('reports a port scan at the 15th distinct port of one host', () => {
     const detector = new PortScanDetector();
-    const results = Array.from({ length: 15 }, (_, i) => detector.observe(attempt('10.7.0.1', 1000 + i, FAIL, 2000n + BigInt(i))));
+    const results = Array.from({ length: 15 }, (_, i) =>
+      detector.observe(attempt('10.7.0.1', 1000 + i, FAIL, 2000n + BigInt(i))),
+    );
     expect(results.slice(0, 14).flat()).toHaveLength(0);
     expect(results[14]!.map((f) => f.kind)).toEqual(['zeek-port-scan']);
     expect(results[14]![0]!.explanation).toContain("scan.zeek's port scan threshold of 15");
@@ -85,8 +108,12 @@ describe('PortScanDetector — Zeek scan.zeek baseline (25 hosts / 15 ports in 5
 
   it('forgets counts after the 5-minute window: 14 ports, then 14 more six minutes later, is no scan', () => {
     const detector = new PortScanDetector();
-    const early = Array.from({ length: 14 }, (_, i) => detector.observe(attempt('10.8.0.1', 2000 + i, FAIL, 3000n)));
-    const late = Array.from({ length: 14 }, (_, i) => detector.observe(attempt('10.8.0.1', 3000 + i, FAIL, 3000n + 360n)));
+    const early = Array.from({ length: 14 }, (_, i) =>
+      detector.observe(attempt('10.8.0.1', 2000 + i, FAIL, 3000n)),
+    );
+    const late = Array.from({ length: 14 }, (_, i) =>
+      detector.observe(attempt('10.8.0.1', 3000 + i, FAIL, 3000n + 360n)),
+    );
     expect([...early, ...late].flat()).toHaveLength(0);
   });
 });

@@ -12,12 +12,7 @@
 // over 5 minutes (addr_scan_threshold = 25, port_scan_threshold = 15, *_interval = 5 min).
 import { NetworkActivityId, Severity, type Event, type Entity } from '@omega/proto';
 import { resolveConfig } from './detector-config';
-import {
-  pushEvidence,
-  reason,
-  type Detector,
-  type DetectorFinding,
-} from './detector';
+import { pushEvidence, reason, type Detector, type DetectorFinding } from './detector';
 import { sourceActor, sourceKey } from './entity-key';
 import { LruMap } from './lru-map';
 
@@ -213,8 +208,18 @@ export class PortScanDetector implements Detector {
         `scanner's with ${theta1}; the likelihood ratio reached ${ratio.toFixed(1)}, past the scanner ` +
         `threshold β/α = ${upper.toFixed(0)} (Jung et al. 2004, α = ${alpha}, β = ${beta}).`,
       reasons: [
-        reason('trw.likelihood_ratio', ratio.toFixed(2), `>= ${upper.toFixed(2)}`, 'Sequential test decided: scanner'),
-        reason('trw.first_contact_failures', state.failures, `of ${state.trials} first contacts`, 'Failed first contacts'),
+        reason(
+          'trw.likelihood_ratio',
+          ratio.toFixed(2),
+          `>= ${upper.toFixed(2)}`,
+          'Sequential test decided: scanner',
+        ),
+        reason(
+          'trw.first_contact_failures',
+          state.failures,
+          `of ${state.trials} first contacts`,
+          'Failed first contacts',
+        ),
       ],
       confidence: beta,
     };
@@ -241,7 +246,9 @@ export class PortScanDetector implements Detector {
       hosts.add(host);
       if (hosts.size === this.config.addressScanHosts && !reported.has(`a${port}`)) {
         reported.add(`a${port}`);
-        findings.push(this.zeekFinding(state, key, event, 'zeek-address-scan', hosts.size, port, host));
+        findings.push(
+          this.zeekFinding(state, key, event, 'zeek-address-scan', hosts.size, port, host),
+        );
       }
     }
     const ports = boundedSet(state.portsByHost!, host, this.config.maxCountersPerSource);
@@ -249,7 +256,9 @@ export class PortScanDetector implements Detector {
       ports.add(port);
       if (ports.size === this.config.portScanPorts && !reported.has(`p${host}`)) {
         reported.add(`p${host}`);
-        findings.push(this.zeekFinding(state, key, event, 'zeek-port-scan', ports.size, port, host));
+        findings.push(
+          this.zeekFinding(state, key, event, 'zeek-port-scan', ports.size, port, host),
+        );
       }
     }
   }
@@ -266,13 +275,17 @@ export class PortScanDetector implements Detector {
     const minutes = this.config.windowNs / 60e9;
     const address = kind === 'zeek-address-scan';
     const threshold = address ? this.config.addressScanHosts : this.config.portScanPorts;
-    const what = address ? `${distinct} distinct hosts on port ${port}` : `${distinct} distinct ports on ${host}`;
+    const what = address
+      ? `${distinct} distinct hosts on port ${port}`
+      : `${distinct} distinct ports on ${host}`;
     return {
       detectorId: this.id,
       kind,
       timeNs: event.timeNs,
       severity: Severity.SEVERITY_MEDIUM,
-      title: address ? `Address scan of port ${port} from ${key}` : `Port scan of ${host} from ${key}`,
+      title: address
+        ? `Address scan of port ${port} from ${key}`
+        : `Port scan of ${host} from ${key}`,
       attackTechniqueIds: ['T1046'],
       attackTacticIds: ['TA0007'],
       entityKey: key,

@@ -26,7 +26,16 @@ const EMPTY = Buffer.alloc(0);
 export function workloadOf(spec: string): Workload {
   const [path = '', serviceAccount = ''] = spec.split('@');
   const [namespace = '', pod = ''] = path.split('/');
-  return { namespace, pod, podUid: '', container: '', containerId: '', image: '', serviceAccount, podLabels: {} };
+  return {
+    namespace,
+    pod,
+    podUid: '',
+    container: '',
+    containerId: '',
+    image: '',
+    serviceAccount,
+    podLabels: {},
+  };
 }
 
 function endpoint(e: Endpoint): NetworkEndpoint {
@@ -39,7 +48,13 @@ function endpoint(e: Endpoint): NetworkEndpoint {
   };
 }
 
-function baseEvent(id: string, timeNs: bigint, classUid: EventClass, src: Endpoint, dst?: Endpoint): Event {
+function baseEvent(
+  id: string,
+  timeNs: bigint,
+  classUid: EventClass,
+  src: Endpoint,
+  dst?: Endpoint,
+): Event {
   return {
     id,
     timeNs,
@@ -88,8 +103,16 @@ export function flowEvent(o: FlowOptions): Event {
 }
 
 /** A DNS query event for `hostname`. */
-export function dnsEvent(o: { id: string; timeNs: bigint; src: Endpoint; hostname: string }): Event {
-  const event = baseEvent(o.id, o.timeNs, EventClass.EVENT_CLASS_DNS_ACTIVITY, o.src, { ip: '10.96.0.10', port: 53 });
+export function dnsEvent(o: {
+  id: string;
+  timeNs: bigint;
+  src: Endpoint;
+  hostname: string;
+}): Event {
+  const event = baseEvent(o.id, o.timeNs, EventClass.EVENT_CLASS_DNS_ACTIVITY, o.src, {
+    ip: '10.96.0.10',
+    port: 53,
+  });
   event.payload = {
     $case: 'dnsActivity',
     value: {

@@ -168,7 +168,7 @@ function memoryPer10k(detect) {
     },
     {
       id: 'new-edge',
-      entity: 'edge (fixed sketch: 2 × 4 × 2^18 counters)',
+      entity: 'edge (fixed sketches: 4 × 2^18 + 4 × 2^14 counters)',
       make: () => new detect.NewEdgeDetector({ learningPeriodNs: 0 }),
       feed: (d, i) =>
         d.observe(

@@ -71,7 +71,7 @@ describe('detector memory bounds under 100,000 distinct sources', () => {
       }),
     );
     expect(peak).toBeLessThanOrEqual(4_096 * 4);
-    expect(detector.sizeBytes).toBe(2 * 4_096 * 4 * 4);
+    expect(detector.sizeBytes).toBe(4_096 * 4 * 4 + detector.config.tickWidth * 4 * 4);
   });
 
   it('deception-touch keeps at most maxSessions de-duplication keys', () => {

@@ -17,8 +17,10 @@ export interface NewEdgeConfig {
   learningPeriodNs: number;
   /** MIDAS tick: the current-tick sketch is cleared at each tick boundary. */
   tickNs: number;
-  /** Counters per sketch row. */
+  /** Counters per row of the all-time sketch. */
   width: number;
+  /** Counters per row of the current-tick sketch (cleared every tick, so it only holds one tick's edges). */
+  tickWidth: number;
   /** Row hash seeds (the depth); pass your own for a different but still deterministic layout. */
   seeds: number[];
 }
@@ -27,6 +29,7 @@ export const NEW_EDGE_DEFAULTS: NewEdgeConfig = {
   learningPeriodNs: 24 * 3600e9,
   tickNs: 60e9,
   width: 1 << 18,
+  tickWidth: 1 << 14,
   seeds: [0x9e3779b1, 0x85ebca77, 0xc2b2ae3d, 0x27d4eb2f],
 };
 
@@ -44,17 +47,24 @@ export class NewEdgeDetector implements Detector {
   private startNs: bigint | undefined;
   private tick = 0;
   private readonly cells: Uint32Array;
+  private readonly tickCells: Uint32Array;
 
   constructor(config?: Partial<NewEdgeConfig>) {
     this.config = resolveConfig(
       this.id,
       NEW_EDGE_DEFAULTS,
-      { learningPeriodNs: 'non-negative', tickNs: 'positive', width: 'positive-integer' },
+      {
+        learningPeriodNs: 'non-negative',
+        tickNs: 'positive',
+        width: 'positive-integer',
+        tickWidth: 'positive-integer',
+      },
       config,
     );
     this.total = new CountMinSketch(this.config.width, this.config.seeds);
-    this.current = new CountMinSketch(this.config.width, this.config.seeds);
+    this.current = new CountMinSketch(this.config.tickWidth, this.config.seeds);
     this.cells = new Uint32Array(this.config.seeds.length);
+    this.tickCells = new Uint32Array(this.config.seeds.length);
   }
 
   /** Non-zero counters in the all-time sketch (at most width × depth). */
@@ -82,11 +92,15 @@ export class NewEdgeDetector implements Detector {
       this.tick = tick;
       this.current.clear();
     }
-    // Both sketches share width and seeds, so one hashing serves all three lookups.
+    // One hashing serves both sketches: the tick sketch's column is the all-time column modulo its width.
     const cells = this.total.cellsOf(edge, this.cells);
+    const { width, tickWidth } = this.config;
+    for (let row = 0; row < cells.length; row++) {
+      this.tickCells[row] = row * tickWidth + ((cells[row]! - row * width) % tickWidth);
+    }
     const seenBefore = this.total.estimateAt(cells);
     const total = this.total.addAt(cells);
-    const current = this.current.addAt(cells);
+    const current = this.current.addAt(this.tickCells);
     if (seenBefore > 0 || elapsedNs < BigInt(this.config.learningPeriodNs)) return [];
     const src = sourceActor(event);
     const dst = destinationActor(event);

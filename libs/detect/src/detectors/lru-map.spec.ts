@@ -1,0 +1,22 @@
+// The capped map behind every detector's state: never over its cap, and entries in use survive eviction.
+import { LruMap } from './lru-map';
+
+describe('LruMap', () => {
+  it('never holds more than maxEntries', () => {
+    const map = new LruMap<number, number>(100);
+    for (let i = 0; i < 10_000; i++) map.set(i, i);
+    expect(map.size).toBe(100);
+    expect(map.evictions).toBe(9_900);
+  });
+
+  it('evicts the entry not read since insertion before entries that were read', () => {
+    const map = new LruMap<string, number>(3);
+    map.set('a', 1);
+    map.set('b', 2);
+    map.set('c', 3);
+    map.get('a');
+    map.set('d', 4); // 'a' was read: 'b' goes
+    expect([...['a', 'b', 'c', 'd']].map((k) => map.has(k))).toEqual([true, false, true, true]);
+    expect(map.peek('a')).toBe(1);
+  });
+});

@@ -172,6 +172,10 @@ const result = {
     max: Math.round(rates[rates.length - 1]),
   },
 };
+if (!args['no-detectors']) {
+  const { runDetectorBench } = await import('./detectors.mjs');
+  result.detectors = runDetectorBench({ detect, events: EVENTS, rounds: ROUNDS });
+}
 if (args.json) {
   console.log(JSON.stringify(result, null, 2));
 } else {
@@ -197,12 +201,8 @@ if (args.json) {
   );
 }
 
-if (!args['no-detectors']) {
-  const { runDetectorBench, printDetectorBench } = await import('./detectors.mjs');
-  const detectors = runDetectorBench({ detect, events: EVENTS, rounds: ROUNDS });
-  if (args.json) console.log(JSON.stringify({ detectors }, null, 2));
-  else {
-    console.log('');
-    printDetectorBench(detectors);
-  }
+if (result.detectors && !args.json) {
+  const { printDetectorBench } = await import('./detectors.mjs');
+  console.log('');
+  printDetectorBench(result.detectors);
 }

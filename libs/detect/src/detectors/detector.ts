@@ -68,8 +68,6 @@ export function reason(
   };
 }
 
-export const NS_PER_SECOND = 1_000_000_000n;
-
 /** Event time in seconds as a float (beacon timing works in seconds, as RITA does). */
 export function secondsOf(timeNs: bigint): number {
   return Number(timeNs / 1_000_000n) / 1000;

@@ -88,6 +88,27 @@ describe('BeaconDetector', () => {
     expect(s.score).toBeLessThan(0.9);
   });
 
+  it('counts TRAFFIC flow summaries (pcap replay) at their start time, not their end', () => {
+    const detector = new BeaconDetector();
+    const findings = Array.from({ length: 320 }, (_, i) => {
+      const start = BigInt(1_700_000_000 + 300 * i) * 1_000_000_000n;
+      // Flow lengths vary (1–40 s), so end times are irregular; starts are exactly periodic.
+      const end = start + BigInt(1 + ((i * 7) % 40)) * 1_000_000_000n;
+      return detector.observe(
+        flowEvent({
+          id: `t${i}`,
+          timeNs: end,
+          startTimeNs: start,
+          src,
+          dst: c2,
+          activity: 6,
+          bytesOut: 900,
+        }),
+      );
+    }).flat();
+    expect(findings.at(-1)!.confidence).toBeGreaterThanOrEqual(0.99);
+  });
+
   it('never scores fewer than 4 connections', () => {
     const detector = new BeaconDetector({ lowScore: 0.01 });
     expect(run(detector, [0, 60, 120], () => 100)).toHaveLength(0);

@@ -1,7 +1,9 @@
 // Beaconing (command-and-control check-ins) per source and destination, scored the way RITA does.
 //
-// One connection is one connection record: a CLOSE (with its byte counters) or a failed attempt
-// (FAIL/REFUSE/RESET), as one Zeek conn.log line is for RITA. Per pair the detector keeps the last
+// One connection is one connection record: a CLOSE (with its byte counters), a TRAFFIC flow summary
+// (as pcap replay emits, one per flow, timed at its interval's start) or a failed attempt
+// (FAIL/REFUSE/RESET), as one Zeek conn.log line is for RITA. OPEN is not counted, so a sentinel that
+// reports both OPEN and CLOSE is not counted twice. Per pair the detector keeps the last
 // `maxSamples` timestamps and byte counts (timing and size sub-scores) and connections per hour over
 // the last 24 complete hours (histogram and duration sub-scores); see beacon-score.ts for the maths.
 import { NetworkActivityId, Severity, type Entity, type Event } from '@omega/proto';
@@ -93,6 +95,7 @@ function isConnectionRecord(event: Event): boolean {
   const activity = event.payload.value.activityId;
   return (
     activity === NetworkActivityId.NETWORK_ACTIVITY_ID_CLOSE ||
+    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_TRAFFIC ||
     activity === NetworkActivityId.NETWORK_ACTIVITY_ID_FAIL ||
     activity === NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE ||
     activity === NetworkActivityId.NETWORK_ACTIVITY_ID_RESET
@@ -133,7 +136,12 @@ export class BeaconDetector implements Detector {
     const source = sourceKey(event);
     const destination = event.dstEndpoint?.hostname || event.dstEndpoint?.ip;
     if (!source || !destination) return [];
-    const nowSec = secondsOf(event.timeNs);
+    // A flow summary is timed at its start, as a conn.log record is.
+    const interval =
+      event.payload?.$case === 'networkActivity' ? event.payload.value.interval : undefined;
+    const nowSec = secondsOf(
+      interval && interval.startTimeNs > 0n ? interval.startTimeNs : event.timeNs,
+    );
     this.startSec ??= nowSec;
     const pairKey = source + '>' + destination;
     let pair = this.pairs.get(pairKey);

@@ -1,7 +1,7 @@
 // Port/host scan detection checked against hand-computed TRW steps (Jung et al. 2004) and Zeek scan.zeek's thresholds.
 import { Code, OmegaError } from '@omega/runtime';
 import { NetworkActivityId } from '@omega/proto';
-import { PortScanDetector } from './port-scan';
+import { connectionOutcome, PortScanDetector } from './port-scan';
 import { flowEvent } from './telemetry-events';
 
 const SEC = 1_000_000_000n;
@@ -115,6 +115,31 @@ describe('PortScanDetector — Zeek scan.zeek baseline (25 hosts / 15 ports in 5
       detector.observe(attempt('10.8.0.1', 3000 + i, FAIL, 3000n + 360n)),
     );
     expect([...early, ...late].flat()).toHaveLength(0);
+  });
+});
+
+describe('connectionOutcome of flow summaries (pcap replay emits one TRAFFIC event per flow)', () => {
+  const summary = (packetsOut: number, packetsIn: number, tcpFlags: number) =>
+    connectionOutcome(
+      flowEvent({
+        id: 't',
+        timeNs: 1n,
+        src: { ip: '10.0.0.1' },
+        dst: { ip: '10.0.0.2', port: 23 },
+        activity: NetworkActivityId.NETWORK_ACTIVITY_ID_TRAFFIC,
+        packetsOut,
+        packetsIn,
+        tcpFlags,
+      }),
+    );
+
+  it('reads an unanswered SYN and a SYN answered by a lone RST (Zeek REJ) as failures', () => {
+    expect(summary(1, 0, 0x02)).toBe('failure');
+    expect(summary(1, 1, 0x02 | 0x04 | 0x10)).toBe('failure');
+  });
+
+  it('reads an established exchange as a success, even when it ends in a reset', () => {
+    expect(summary(6, 5, 0x02 | 0x10 | 0x18 | 0x04)).toBe('success');
   });
 });
 

@@ -10,7 +10,7 @@
 // Baseline: Zeek's scripts/policy/misc/scan.zeek: an address scan is failed attempts to 25 distinct
 // hosts on one port, a port scan is failed attempts to 15 distinct ports of one host, each counted
 // over 5 minutes (addr_scan_threshold = 25, port_scan_threshold = 15, *_interval = 5 min).
-import { NetworkActivityId, Severity, type Event, type Entity } from '@omega/proto';
+import { IpProtocol, NetworkActivityId, Severity, type Event, type Entity } from '@omega/proto';
 import { resolveConfig } from './detector-config';
 import { pushEvidence, reason, type Detector, type DetectorFinding } from './detector';
 import { sourceActor, sourceKey } from './entity-key';
@@ -69,18 +69,32 @@ interface SourceState {
   evidence: string[];
 }
 
-/** Outcome of a connection event for scan purposes; undefined when the event says neither. */
+const TCP_RST = 0x04;
+
+/**
+ * Outcome of a connection event for scan purposes; undefined when the event says neither. A TRAFFIC
+ * summary (one per flow, e.g. from pcap replay) failed when nothing came back, or when the answer was
+ * a lone reset (Zeek's REJ: at most one packet in, flags include RST, at most two packets out).
+ */
 export function connectionOutcome(event: Event): 'success' | 'failure' | undefined {
   if (event.payload?.$case !== 'networkActivity') return undefined;
-  switch (event.payload.value.activityId) {
+  const activity = event.payload.value;
+  switch (activity.activityId) {
     case NetworkActivityId.NETWORK_ACTIVITY_ID_FAIL:
     case NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE:
     case NetworkActivityId.NETWORK_ACTIVITY_ID_RESET:
       return 'failure';
     case NetworkActivityId.NETWORK_ACTIVITY_ID_OPEN:
     case NetworkActivityId.NETWORK_ACTIVITY_ID_CLOSE:
-    case NetworkActivityId.NETWORK_ACTIVITY_ID_TRAFFIC:
       return 'success';
+    case NetworkActivityId.NETWORK_ACTIVITY_ID_TRAFFIC: {
+      const traffic = activity.traffic;
+      if (!traffic || activity.protocol !== IpProtocol.IP_PROTOCOL_TCP) return 'success';
+      if (traffic.packetsIn === 0n) return 'failure';
+      const rejected =
+        (activity.tcpFlags & TCP_RST) !== 0 && traffic.packetsIn <= 1n && traffic.packetsOut <= 2n;
+      return rejected ? 'failure' : 'success';
+    }
     default:
       return undefined;
   }

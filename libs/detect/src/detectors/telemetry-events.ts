@@ -77,6 +77,11 @@ export interface FlowOptions {
   activity?: NetworkActivityId;
   bytesOut?: number;
   bytesIn?: number;
+  packetsOut?: number;
+  packetsIn?: number;
+  tcpFlags?: number;
+  /** Flow start, for TRAFFIC summaries (the interval ends at timeNs). */
+  startTimeNs?: bigint;
 }
 
 /** A network activity event (default: a CLOSE record with its byte counters). */
@@ -91,11 +96,14 @@ export function flowEvent(o: FlowOptions): Event {
       traffic: {
         bytesOut: BigInt(o.bytesOut ?? 0),
         bytesIn: BigInt(o.bytesIn ?? 0),
-        packetsOut: 0n,
-        packetsIn: 0n,
+        packetsOut: BigInt(o.packetsOut ?? 0),
+        packetsIn: BigInt(o.packetsIn ?? 0),
       },
-      interval: undefined,
-      tcpFlags: 0,
+      interval:
+        o.startTimeNs === undefined
+          ? undefined
+          : { startTimeNs: o.startTimeNs, endTimeNs: o.timeNs },
+      tcpFlags: o.tcpFlags ?? 0,
       communityUid: '',
     },
   };

@@ -1,15 +1,15 @@
-// Intelligence entry point. Rules and detectors arrive with issue #5; until then its RPCs answer UNIMPLEMENTED.
-import { IntelligenceServiceService } from '@omega/proto';
-import { unimplementedService } from '@omega/runtime';
+// Intelligence entry point: the Sigma rule pack and streaming detectors over TELEMETRY, alerts to
+// ALERTS, and the alert and rule RPCs; the other RPCs answer UNIMPLEMENTED until they are built.
 import { main } from '@omega/service';
+import {
+  buildIntelligence,
+  INTELLIGENCE_RESOURCES,
+  intelligenceServiceConfigSchema,
+} from './intelligence-service';
 
 main({
   name: 'intelligence',
-  resources: { streams: ['TELEMETRY', 'ALERTS', 'DECEPTION', 'DLQ'] },
-  build: ({ service }) => {
-    service.addGrpcService(
-      IntelligenceServiceService,
-      unimplementedService(IntelligenceServiceService),
-    );
-  },
+  configSchema: intelligenceServiceConfigSchema,
+  resources: INTELLIGENCE_RESOURCES,
+  build: buildIntelligence,
 });

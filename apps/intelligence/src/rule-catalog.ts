@@ -131,7 +131,7 @@ function sigmaRuleMessage(rule: LoadedSigmaRule, loadTimeNs: bigint, matchCount:
     sourceName: rule.sourceName,
     sourceSha256: rule.sourceSha256,
     loadTimeNs,
-    matchCount,
+    matchCount: BigInt(matchCount),
   };
 }
 
@@ -210,7 +210,7 @@ export class RuleCatalog {
       ...DETECTOR_RULES.map((rule) => ({
         ...rule,
         loadTimeNs: this.loadTimeNs,
-        matchCount: this.matchCounts.get(rule.id) ?? 0,
+        matchCount: BigInt(this.matchCounts.get(rule.id) ?? 0),
       })),
     ];
   }

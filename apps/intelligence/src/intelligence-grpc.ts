@@ -1,0 +1,152 @@
+// The built IntelligenceService RPCs: ListAlerts, GetAlert, StreamAlerts, ListRules and
+// ValidateRules. Merge with unimplementedService for the rest.
+import type * as grpc from '@grpc/grpc-js';
+import type { ConsumerMessages } from '@nats-io/jetstream';
+import {
+  Alert,
+  DetectorKind,
+  type GetAlertRequest,
+  type GetAlertResponse,
+  type ListAlertsRequest,
+  type ListAlertsResponse,
+  type ListRulesRequest,
+  type ListRulesResponse,
+  type StreamAlertsRequest,
+  type StreamAlertsResponse,
+  type ValidateRulesRequest,
+  type ValidateRulesResponse,
+} from '@omega/proto';
+import { Code, OmegaError, errorMessage, toGrpcError } from '@omega/runtime';
+import type { Logger } from 'pino';
+import { alertMatchesFilter } from './alert-filter';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type AlertStore, type TailStart } from './alert-store';
+import { validateRuleSources, type RuleCatalog } from './rule-catalog';
+
+export interface IntelligenceRpcDeps {
+  store: AlertStore;
+  catalog: RuleCatalog;
+  /** Aborts when the service drains: open StreamAlerts calls end. */
+  draining: AbortSignal;
+  logger: Logger;
+}
+
+function unary<Req, Res>(answer: (request: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => answer(call.request))
+      .then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(toGrpcError(err), null),
+      );
+  };
+}
+
+/** Page tokens are decimal stream sequences (ListAlerts) or offsets (ListRules). */
+function pageTokenNumber(token: string, rpc: string): number {
+  if (!token) return 0;
+  if (!/^[1-9]\d{0,15}$/.test(token)) {
+    throw new OmegaError(Code.InvalidArgument, `${rpc}: page_token ${JSON.stringify(token)} is not one this service issued`);
+  }
+  return Number(token);
+}
+
+function tailStartOf(request: StreamAlertsRequest): TailStart {
+  if (request.cursor) {
+    if (!/^\d{1,16}$/.test(request.cursor)) {
+      throw new OmegaError(Code.InvalidArgument, `StreamAlerts: cursor ${JSON.stringify(request.cursor)} is not one this service issued`);
+    }
+    return { afterSeq: Number(request.cursor) };
+  }
+  if (request.startTimeNs > 0n) return { startTimeNs: request.startTimeNs };
+  return { newOnly: true };
+}
+
+export function intelligenceGrpcHandlers(deps: IntelligenceRpcDeps): grpc.UntypedServiceImplementation {
+  const { store, catalog, draining, logger } = deps;
+
+  const streamAlerts: grpc.handleServerStreamingCall<StreamAlertsRequest, StreamAlertsResponse> = (
+    call,
+  ) => {
+    let messages: ConsumerMessages | undefined;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      draining.removeEventListener('abort', end);
+      void messages?.close();
+      if (!call.cancelled) call.end();
+    };
+    call.on('cancelled', end);
+    if (draining.aborted) return end();
+    draining.addEventListener('abort', end);
+    void (async () => {
+      try {
+        messages = await store.tail(tailStartOf(call.request));
+        if (ended) return void messages.close();
+        for await (const msg of messages) {
+          const alert = Alert.decode(msg.data);
+          if (!alertMatchesFilter(alert, call.request.filter)) continue;
+          if (!call.write({ alert, cursor: String(msg.seq) })) {
+            await new Promise((resolve) => call.once('drain', resolve));
+          }
+          if (ended) break;
+        }
+        end();
+      } catch (err) {
+        if (ended) return;
+        ended = true;
+        draining.removeEventListener('abort', end);
+        void messages?.close();
+        logger.warn({ err }, `StreamAlerts failed: ${errorMessage(err)}`);
+        call.emit('error', toGrpcError(err));
+      }
+    })();
+  };
+
+  return {
+    listAlerts: unary<ListAlertsRequest, ListAlertsResponse>(async (request) => {
+      const page = await store.list(
+        request.filter,
+        request.pageSize,
+        pageTokenNumber(request.pageToken, 'ListAlerts'),
+      );
+      return {
+        alerts: page.alerts.map((s) => s.alert),
+        nextPageToken: page.nextBeforeSeq ? String(page.nextBeforeSeq) : '',
+      };
+    }),
+
+    getAlert: unary<GetAlertRequest, GetAlertResponse>(async (request) => {
+      if (!request.alertId) throw new OmegaError(Code.InvalidArgument, 'GetAlert: alert_id is required');
+      return { alert: (await store.get(request.alertId)).alert };
+    }),
+
+    streamAlerts,
+
+    listRules: unary<ListRulesRequest, ListRulesResponse>((request) => {
+      const rules = catalog
+        .list()
+        .filter(
+          (rule) =>
+            (request.kind === DetectorKind.DETECTOR_KIND_UNSPECIFIED || rule.kind === request.kind) &&
+            (!request.attackTechniqueId ||
+              rule.attackTechniqueIds.some(
+                (id) => id === request.attackTechniqueId || id.startsWith(`${request.attackTechniqueId}.`),
+              )) &&
+            (request.includeDisabled || rule.enabled),
+        )
+        .map((rule) => (request.includeSource ? rule : { ...rule, source: '' }));
+      const offset = pageTokenNumber(request.pageToken, 'ListRules');
+      const size = Math.min(request.pageSize || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+      const page = rules.slice(offset, offset + size);
+      return {
+        rules: page,
+        nextPageToken: offset + size < rules.length ? String(offset + size) : '',
+      };
+    }),
+
+    validateRules: unary<ValidateRulesRequest, ValidateRulesResponse>((request) =>
+      validateRuleSources(request.sources),
+    ),
+  };
+}

@@ -1,0 +1,40 @@
+// Prometheus metrics of the intelligence service, on the service's registry.
+import { Counter, type Registry } from 'prom-client';
+
+export interface IntelligenceMetrics {
+  /** Events examined, by telemetry kind (process, network, dns, deception, other). */
+  events: Counter<'kind'>;
+  /** Alerts published (JetStream duplicates not counted), by severity name. */
+  alerts: Counter<'severity'>;
+  /** Repeats of a (rule, entity) within the suppression window, not published. */
+  suppressed: Counter;
+  /** Batches without a signature: processed until the trust integration verifies them. */
+  unsignedBatches: Counter;
+}
+
+export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
+  return {
+    events: new Counter({
+      name: 'omega_intelligence_events_total',
+      help: 'Telemetry events run through the rules and detectors, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    alerts: new Counter({
+      name: 'omega_intelligence_alerts_total',
+      help: 'Alerts published to ALERTS (not counting JetStream duplicates), by severity',
+      labelNames: ['severity'],
+      registers: [registry],
+    }),
+    suppressed: new Counter({
+      name: 'omega_intelligence_alerts_suppressed_total',
+      help: 'Repeats of the same rule and entity within the suppression window, not published',
+      registers: [registry],
+    }),
+    unsignedBatches: new Counter({
+      name: 'omega_intelligence_unsigned_batches_total',
+      help: 'Telemetry batches that carried no signature (processed: verification is not built yet)',
+      registers: [registry],
+    }),
+  };
+}

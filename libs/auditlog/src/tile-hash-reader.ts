@@ -1,7 +1,7 @@
 // Serving proofs from tiles: any perfect subtree hash is stored in, or recomputed from, one tile.
 import { Code, OmegaError } from '@omega/runtime';
 import { checkCount } from './bytes';
-import { HASH_SIZE, hashAdjacentChildren } from './merkle-hash';
+import { HASH_SIZE, writeParentOfAdjacent } from './merkle-hash';
 import type { HashReader } from './proof-plan';
 import { TILE_HEIGHT, TILE_WIDTH, tileAt, tilePath, type TileId } from './tile';
 import type { NodeId } from './tree-node';
@@ -25,7 +25,7 @@ const LEVEL_START = Array.from(
  * readers of successive tree sizes.
  */
 export class TileNodeCache {
-  private readonly tiles = new Map<string, Uint8Array>();
+  private readonly tiles = new Map<string, Buffer>();
 
   /** Each cached full tile takes 16 KiB; the default holds 64 MiB. */
   constructor(readonly maxTiles = 4096) {
@@ -37,7 +37,7 @@ export class TileNodeCache {
   }
 
   /** @internal */
-  get(key: string): Uint8Array | undefined {
+  get(key: string): Buffer | undefined {
     const tile = this.tiles.get(key);
     if (tile) {
       this.tiles.delete(key);
@@ -47,7 +47,7 @@ export class TileNodeCache {
   }
 
   /** @internal */
-  set(key: string, expanded: Uint8Array): void {
+  set(key: string, expanded: Buffer): void {
     if (this.maxTiles === 0) return;
     this.tiles.set(key, expanded);
     if (this.tiles.size > this.maxTiles) this.tiles.delete(this.tiles.keys().next().value!);
@@ -70,7 +70,7 @@ export class TileHashReader implements HashReader {
 
   readHashes(ids: readonly NodeId[]): Uint8Array[] {
     // A proof asks for several nodes of the same tile; expand each tile once per call.
-    const expanded = new Map<string, Uint8Array>();
+    const expanded = new Map<string, Buffer>();
     return ids.map((id) => {
       checkCount(id.level, 'tile hash reader: node level');
       checkCount(id.index, 'tile hash reader: node index');
@@ -90,26 +90,27 @@ export class TileHashReader implements HashReader {
       }
       expanded.set(key, tree);
       const at = (LEVEL_START[below]! + (id.index % (TILE_WIDTH >> below))) * HASH_SIZE;
-      return tree.slice(at, at + HASH_SIZE);
+      // A copy: the expanded tile may live on in the cache.
+      return Uint8Array.prototype.slice.call(tree, at, at + HASH_SIZE);
     });
   }
 }
 
 /** The inner tree of a tile: its hashes, then each level above them (complete pairs only). */
-function expandTile(id: TileId, tile: Uint8Array): Uint8Array {
+function expandTile(id: TileId, tile: Uint8Array): Buffer {
   if (tile.length !== id.width * HASH_SIZE) {
     throw new OmegaError(
       Code.DataLoss,
       `tile hash reader: ${tilePath(id)} is ${tile.length} bytes, want ${id.width * HASH_SIZE}`,
     );
   }
-  const tree = new Uint8Array(LEVEL_START[TILE_HEIGHT]! * HASH_SIZE + HASH_SIZE);
+  const tree = Buffer.alloc(LEVEL_START[TILE_HEIGHT]! * HASH_SIZE + HASH_SIZE);
   tree.set(tile);
   for (let level = 1; level <= TILE_HEIGHT; level++) {
     const from = LEVEL_START[level - 1]! * HASH_SIZE;
     const to = LEVEL_START[level]! * HASH_SIZE;
     for (let i = 0; i < id.width >> level; i++) {
-      tree.set(hashAdjacentChildren(tree, from + 2 * i * HASH_SIZE), to + i * HASH_SIZE);
+      writeParentOfAdjacent(tree, from + 2 * i * HASH_SIZE, to + i * HASH_SIZE);
     }
   }
   return tree;

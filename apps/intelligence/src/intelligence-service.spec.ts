@@ -1,7 +1,6 @@
 // The intelligence service on a real nats-server and real gRPC: telemetry batches published as a
 // sentinel would become explained, ATT&CK-tagged alerts on ALERTS; a malformed batch is
 // dead-lettered and processing continues; the alert and rule RPCs answer from the stream.
-import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import {
   connectBus,
@@ -22,7 +21,15 @@ import {
   RuleFormat,
   Severity,
   type Event,
+  type GetAlertRequest,
+  type GetAlertResponse,
+  type ListAlertsRequest,
+  type ListAlertsResponse,
+  type ListRulesRequest,
+  type ListRulesResponse,
   type StreamAlertsResponse,
+  type ValidateRulesRequest,
+  type ValidateRulesResponse,
 } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { runService, type RunningService } from '@omega/service';
@@ -93,6 +100,14 @@ async function sentinelPublishes(kind: string, events: Event[], node = 'node-1')
     msgId: `${node}:session-1:${sequence}`,
   });
   return batch;
+}
+
+/** A unary RPC as a promise. */
+function rpc<Req, Res>(
+  invoke: (request: Req, done: (err: grpc.ServiceError | null, response?: Res) => void) => unknown,
+): (request: Req) => Promise<Res> {
+  return (request) =>
+    new Promise((resolve, reject) => invoke(request, (err, response) => (err ? reject(err) : resolve(response!))));
 }
 
 async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
@@ -230,7 +245,7 @@ describe('IntelligenceService RPCs', () => {
   });
 
   it('ListAlerts pages newest first and filters; GetAlert returns one by id', async () => {
-    const listAlerts = promisify(client.listAlerts.bind(client));
+    const listAlerts = rpc<ListAlertsRequest, ListAlertsResponse>((r, done) => client.listAlerts(r, done));
     const first = await listAlerts({ pageSize: 1, pageToken: '' });
     expect(first.alerts).toHaveLength(1);
     expect(first.nextPageToken).not.toBe('');
@@ -252,13 +267,13 @@ describe('IntelligenceService RPCs', () => {
     expect(high.alerts.length).toBeGreaterThan(0);
     expect(high.alerts.every((a) => a.severity >= Severity.SEVERITY_HIGH)).toBe(true);
 
-    const getAlert = promisify(client.getAlert.bind(client));
+    const getAlert = rpc<GetAlertRequest, GetAlertResponse>((r, done) => client.getAlert(r, done));
     expect((await getAlert({ alertId: scans.alerts[0]!.id })).alert).toEqual(scans.alerts[0]);
     await expect(getAlert({ alertId: 'no-such-alert' })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
   });
 
   it('ListRules returns the shipped pack and the detectors; ValidateRules checks a rule without loading it', async () => {
-    const listRules = promisify(client.listRules.bind(client));
+    const listRules = rpc<ListRulesRequest, ListRulesResponse>((r, done) => client.listRules(r, done));
     const { rules } = await listRules({ kind: 0, attackTechniqueId: 'T1059', includeDisabled: false, includeSource: true, pageSize: 0, pageToken: '' });
     expect(rules.map((r) => r.id)).toContain(REVERSE_SHELL_RULE);
     expect(rules.find((r) => r.id === REVERSE_SHELL_RULE)).toMatchObject({
@@ -268,11 +283,22 @@ describe('IntelligenceService RPCs', () => {
     });
     expect(rules.find((r) => r.id === REVERSE_SHELL_RULE)!.matchCount).toBeGreaterThan(0n);
 
-    const validateRules = promisify(client.validateRules.bind(client));
+    const validateRules = rpc<ValidateRulesRequest, ValidateRulesResponse>((r, done) => client.validateRules(r, done));
     const result = await validateRules({
       sources: [{ name: 'bad.yml', format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: 'title: x\nlogsource: {category: process_creation}\ndetection: {condition: nope}\n' }],
     });
     expect(result.valid).toBe(false);
     expect(result.diagnostics[0]).toMatchObject({ source: 'bad.yml' });
+  });
+
+  // Last: it shuts the service down.
+  it('StreamAlerts ends cleanly when the service drains', async () => {
+    const call = client.streamAlerts({ cursor: '', startTimeNs: 0n });
+    const status = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
+    call.on('data', () => undefined);
+    call.on('error', () => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    await running.service.shutdown('drain test');
+    expect((await status).code).toBe(grpc.status.OK);
   });
 });

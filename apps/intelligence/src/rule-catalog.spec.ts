@@ -40,7 +40,7 @@ describe('the shipped container and Kubernetes rule pack', () => {
   });
 
   it('stays quiet on ordinary container processes', () => {
-    for (const fields of [
+    for (const fields of <Record<string, string>[]>[
       { Image: '/usr/bin/node', CommandLine: 'node server.js', ParentImage: '/sbin/tini' },
       { Image: '/usr/bin/curl', CommandLine: 'curl -s http://cart:8080/healthz' },
       { Image: '/bin/sh', CommandLine: 'sh -c ./entrypoint.sh', ParentImage: '/bin/sh' },

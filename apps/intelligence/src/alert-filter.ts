@@ -20,7 +20,8 @@ export function alertMatchesFilter(alert: Alert, filter: AlertFilter | undefined
   ) {
     return false;
   }
-  if (filter.entityValue && !alert.entities.some((e) => e.value === filter.entityValue)) return false;
+  if (filter.entityValue && !alert.entities.some((e) => e.value === filter.entityValue))
+    return false;
   if (filter.incidentId && alert.incidentId !== filter.incidentId) return false;
   if (filter.node && alert.node !== filter.node) return false;
   if (filter.statuses.length > 0 && !filter.statuses.includes(alert.status)) return false;

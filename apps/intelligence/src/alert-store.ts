@@ -1,6 +1,10 @@
 // Reads alerts back from the ALERTS stream, the only place they are kept: pages newest first,
 // lookups by id, and a live tail from a position for StreamAlerts.
-import { DeliverPolicy, type ConsumerMessages, type OrderedConsumerOptions } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  type ConsumerMessages,
+  type OrderedConsumerOptions,
+} from '@nats-io/jetstream';
 import type { Bus } from '@omega/bus';
 import { Alert, type AlertFilter } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
@@ -75,7 +79,10 @@ export class AlertStore {
       return true;
     });
     if (!found) {
-      throw new OmegaError(Code.NotFound, `alert ${alertId}: not in the ALERTS stream (unknown or past retention)`);
+      throw new OmegaError(
+        Code.NotFound,
+        `alert ${alertId}: not in the ALERTS stream (unknown or past retention)`,
+      );
     }
     return found;
   }

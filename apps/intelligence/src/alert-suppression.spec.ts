@@ -30,6 +30,8 @@ describe('AlertSuppression', () => {
   });
 
   it('rejects a non-positive window, naming the option', () => {
-    expect(() => new AlertSuppression({ windowMs: 0 })).toThrow(/windowMs must be a positive integer, got 0/);
+    expect(() => new AlertSuppression({ windowMs: 0 })).toThrow(
+      /windowMs must be a positive integer, got 0/,
+    );
   });
 });

@@ -30,7 +30,9 @@ export interface IntelligenceRpcDeps {
   logger: Logger;
 }
 
-function unary<Req, Res>(answer: (request: Req) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+function unary<Req, Res>(
+  answer: (request: Req) => Promise<Res> | Res,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
       .then(() => answer(call.request))
@@ -45,7 +47,10 @@ function unary<Req, Res>(answer: (request: Req) => Promise<Res> | Res): grpc.han
 function pageTokenNumber(token: string, rpc: string): number {
   if (!token) return 0;
   if (!/^[1-9]\d{0,15}$/.test(token)) {
-    throw new OmegaError(Code.InvalidArgument, `${rpc}: page_token ${JSON.stringify(token)} is not one this service issued`);
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `${rpc}: page_token ${JSON.stringify(token)} is not one this service issued`,
+    );
   }
   return Number(token);
 }
@@ -53,7 +58,10 @@ function pageTokenNumber(token: string, rpc: string): number {
 function tailStartOf(request: StreamAlertsRequest): TailStart {
   if (request.cursor) {
     if (!/^\d{1,16}$/.test(request.cursor)) {
-      throw new OmegaError(Code.InvalidArgument, `StreamAlerts: cursor ${JSON.stringify(request.cursor)} is not one this service issued`);
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `StreamAlerts: cursor ${JSON.stringify(request.cursor)} is not one this service issued`,
+      );
     }
     return { afterSeq: Number(request.cursor) };
   }
@@ -61,7 +69,9 @@ function tailStartOf(request: StreamAlertsRequest): TailStart {
   return { newOnly: true };
 }
 
-export function intelligenceGrpcHandlers(deps: IntelligenceRpcDeps): grpc.UntypedServiceImplementation {
+export function intelligenceGrpcHandlers(
+  deps: IntelligenceRpcDeps,
+): grpc.UntypedServiceImplementation {
   const { store, catalog, draining, logger } = deps;
 
   const streamAlerts: grpc.handleServerStreamingCall<StreamAlertsRequest, StreamAlertsResponse> = (
@@ -117,7 +127,8 @@ export function intelligenceGrpcHandlers(deps: IntelligenceRpcDeps): grpc.Untype
     }),
 
     getAlert: unary<GetAlertRequest, GetAlertResponse>(async (request) => {
-      if (!request.alertId) throw new OmegaError(Code.InvalidArgument, 'GetAlert: alert_id is required');
+      if (!request.alertId)
+        throw new OmegaError(Code.InvalidArgument, 'GetAlert: alert_id is required');
       return { alert: (await store.get(request.alertId)).alert };
     }),
 
@@ -128,10 +139,13 @@ export function intelligenceGrpcHandlers(deps: IntelligenceRpcDeps): grpc.Untype
         .list()
         .filter(
           (rule) =>
-            (request.kind === DetectorKind.DETECTOR_KIND_UNSPECIFIED || rule.kind === request.kind) &&
+            (request.kind === DetectorKind.DETECTOR_KIND_UNSPECIFIED ||
+              rule.kind === request.kind) &&
             (!request.attackTechniqueId ||
               rule.attackTechniqueIds.some(
-                (id) => id === request.attackTechniqueId || id.startsWith(`${request.attackTechniqueId}.`),
+                (id) =>
+                  id === request.attackTechniqueId ||
+                  id.startsWith(`${request.attackTechniqueId}.`),
               )) &&
             (request.includeDisabled || rule.enabled),
         )

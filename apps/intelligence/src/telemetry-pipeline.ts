@@ -6,7 +6,12 @@ import { ack, consume, publish, subjects, type Bus, type ConsumerHandle } from '
 import type { DetectorSet } from '@omega/detect';
 import { Alert, EventBatch, EventClass, type BatchRef, type Event } from '@omega/proto';
 import type { Logger } from 'pino';
-import { alertFromFinding, alertFromSigmaMatch, severityName, type BuiltAlert } from './alert-builder';
+import {
+  alertFromFinding,
+  alertFromSigmaMatch,
+  severityName,
+  type BuiltAlert,
+} from './alert-builder';
 import type { AlertSuppression } from './alert-suppression';
 import type { IntelligenceMetrics } from './intelligence-metrics';
 import type { RuleCatalog } from './rule-catalog';
@@ -137,7 +142,12 @@ export class TelemetryPipeline {
       ),
     );
     alerts.forEach(({ alert, entityKey }, i) => {
-      suppression.record(alert.ruleId, alert.labels['detector.kind'] ?? '', entityKey, alert.timeNs);
+      suppression.record(
+        alert.ruleId,
+        alert.labels['detector.kind'] ?? '',
+        entityKey,
+        alert.timeNs,
+      );
       if (acks[i]!.duplicate) return;
       metrics.alerts.inc({ severity: severityName(alert.severity) });
       catalog.countMatch(alert.ruleId);

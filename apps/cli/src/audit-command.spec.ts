@@ -26,6 +26,7 @@ import {
   EXIT_FORKED,
   type AuditCommandOptions,
 } from './audit-command';
+import { AuditSource } from './audit-source';
 import { loadAuditState, saveAuditState } from './audit-state';
 
 const TRUST_MAIN = join(__dirname, '..', '..', 'trust', 'dist', 'main.js');
@@ -54,9 +55,24 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (;;) {
+  // The tlog HTTP server comes up with the log, gRPC only once identities are ready too: wait for
+  // trust itself to answer (a bare port check could meet another suite's server on a reused port).
+  const trustAnswers = async () => {
+    const source = new AuditSource({ trust: `127.0.0.1:${grpcPort}` });
     try {
-      if ((await fetch(`http://127.0.0.1:${tlogPort}/checkpoint`)).ok) break;
+      return (await source.trustBundle()).rootKeys.length > 0;
+    } catch {
+      return false;
+    } finally {
+      source.close();
+    }
+  };
+  for (;;) {
+    if (trust.exitCode !== null) throw new Error(`trust exited with code ${trust.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${tlogPort}/checkpoint`)).ok && (await trustAnswers())) {
+        break;
+      }
     } catch {
       // not up yet
     }

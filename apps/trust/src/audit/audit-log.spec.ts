@@ -56,6 +56,50 @@ describe('AuditLog', () => {
     await log.close();
   });
 
+  it('answers a retry after a restart with the first index and logs it once', async () => {
+    const log = await openLog(bus, key);
+    const first = await log.append(alertEntry(5), { requestId: 'before-restart' });
+    await Promise.all(Array.from({ length: 300 }, (_, n) => log.append(alertEntry(n))));
+    const size = log.size;
+    await log.close();
+    const reopened = await openLog(bus, key);
+    const again = await reopened.append(alertEntry(5), { requestId: 'before-restart' });
+    expect(again.index).toBe(first.index);
+    expect(reopened.size).toBe(size);
+    await verifyBundle(again, await policy());
+    await reopened.close();
+  });
+
+  it('keeps one order and one copy of each id when one writer batches atomically and one does not', async () => {
+    const busB = await openBus(nats.url, 'audit-spec-leafwise');
+    const a = await openLog(bus, key);
+    const b = await openLog(busB, key, { atomicBatches: false });
+    const start = a.size;
+    const results = await Promise.all(
+      Array.from({ length: 600 }, (_, n) =>
+        (n % 2 ? a : b).append(alertEntry(n), { requestId: `mixed-${n % 500}` }),
+      ),
+    );
+    const byId = new Map<number, number>();
+    results.forEach((r, n) => {
+      const known = byId.get(n % 500);
+      if (known === undefined) byId.set(n % 500, r.index);
+      else expect(r.index).toBe(known);
+    });
+    expect(new Set(byId.values()).size).toBe(500);
+    expect(Math.min(...byId.values())).toBe(start);
+    expect(Math.max(...byId.values())).toBe(start + 499);
+    await a.refresh();
+    await b.refresh();
+    expect(a.size).toBe(b.size);
+    expect(Buffer.from(a.latestCheckpoint.rootHash)).toEqual(
+      Buffer.from(b.latestCheckpoint.rootHash),
+    );
+    await a.close();
+    await b.close();
+    await busB.drain();
+  });
+
   it('orders concurrent appends from two writers into one log without duplicate indexes', async () => {
     const busB = await openBus(nats.url, 'audit-spec-b');
     const a = await openLog(bus, key);

@@ -1,5 +1,6 @@
 // The Merkle audit log: one total order in JetStream, batched appends, tiles, signed checkpoints.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { headers } from '@nats-io/transport-node';
 import { DeliverPolicy, type PubAck } from '@nats-io/jetstream';
 import {
   buildConsistencyProof,
@@ -42,12 +43,22 @@ import { type EntryBundle, type TileStore } from './tile-store';
 const STREAM = 'AUDIT';
 /** Header on every leaf message: its leaf index, made true by the expected-sequence check. */
 export const INDEX_HEADER = 'Omega-Audit-Index';
+/** Header on every leaf message: the append's de-duplication id. */
+export const REQUEST_ID_HEADER = 'Omega-Audit-Request-Id';
 /** Header on every checkpoint message: the stream sequence of the last leaf it covers. */
 export const LEAF_SEQ_HEADER = 'Omega-Audit-Leaf-Seq';
 /** Largest encoded entry: 256 of them must fit one entry bundle in a 1 MiB KV value. */
 export const MAX_ENTRY_BYTES = 4000;
 const MAX_ATTEMPTS = 20;
+/** Request ids kept at least (the newest), and at most even when younger than the window. */
 const REMEMBERED_IDS = 1_000_000;
+const MAX_REMEMBERED_IDS = 5_000_000;
+/** nats-server's limit on messages in one atomic batch (jetstream.limits.batch.max_msgs). */
+const MAX_ATOMIC_BATCH = 1000;
+/** Atomic batch publish (allow_atomic) needs this server. */
+const ATOMIC_BATCH_VERSION = [2, 12] as const;
+/** How far back a restart re-reads request ids: the stream's Nats-Msg-Id window, as before. */
+const DEDUPE_WINDOW_MS = 120_000;
 
 /** Leaves are published as the exact bytes that are hashed. */
 const LEAF: MessageType<Uint8Array> = {
@@ -74,6 +85,11 @@ export interface AuditLogOptions {
   flushDelayMs?: number;
   /** Wall clock in nanoseconds, for checkpoint times. */
   nowNs?: () => bigint;
+  /**
+   * Publish each batch as JetStream atomic batches (nats-server 2.12+, enables `allow_atomic` on
+   * AUDIT) instead of one acknowledged publish per leaf. Default: when the server has it.
+   */
+  atomicBatches?: boolean;
 }
 
 export interface AppendOptions {
@@ -136,7 +152,8 @@ export class AuditLog {
   private leafSeq: number;
   private readonly touchedTiles = new Map<string, Tile>();
   private readonly touchedBundles = new Map<number, EntryBundle>();
-  private readonly indexById = new Map<string, number>();
+  /** Request id → leaf index and when it was remembered (ms), oldest first. */
+  private readonly indexById = new Map<string, { index: number; atMs: number }>();
   private readonly indexByLeafHash = new Map<string, number>();
   private readonly checkpoints = new Map<number, LogCheckpoint>();
   private latest: LogCheckpoint;
@@ -147,6 +164,7 @@ export class AuditLog {
   private readonly maxBatch: number;
   private readonly flushDelayMs: number;
   private readonly nowNs: () => bigint;
+  private atomic = false;
 
   private constructor(
     private readonly opts: AuditLogOptions,
@@ -198,6 +216,10 @@ export class AuditLog {
       { checkpointSize: 0, rebuiltFromEntries, replayedEntries: 0 },
     );
     state = undefined;
+    log.atomic = await useAtomicBatches(opts);
+    // Atomic batches carry no Nats-Msg-Id (the server does not de-duplicate inside them), so
+    // the log itself recognises retries: it re-reads the ids of the window's leaves.
+    if (log.atomic && stored) await log.rememberRecentIds(stored.leafSeq);
     const replayed = await log.syncTail();
     if (replayed > 0) await log.issueCheckpoint();
     if (rebuiltFromEntries && stored) {
@@ -215,7 +237,10 @@ export class AuditLog {
       rebuiltFromEntries,
       replayedEntries: replayed,
     };
-    opts.logger.info({ origin: opts.origin, size: log.size, ...log.restored }, 'audit log opened');
+    opts.logger.info(
+      { origin: opts.origin, size: log.size, atomicBatches: log.atomic, ...log.restored },
+      'audit log opened',
+    );
     return log;
   }
 
@@ -417,7 +442,7 @@ export class AuditLog {
       }
     }
     for (const pending of leaders) {
-      const known = this.indexById.get(pending.requestId);
+      const known = this.indexById.get(pending.requestId)?.index;
       if (known !== undefined) {
         pending.index = known;
         pending.duplicate = true;
@@ -425,8 +450,10 @@ export class AuditLog {
     }
     let unplaced = leaders.filter((p) => p.index === undefined);
     for (let attempt = 1; unplaced.length > 0; attempt++) {
-      const outcome = await this.publishLeaves(unplaced);
-      if (outcome.clean) {
+      const outcome = this.atomic
+        ? await this.publishAtomicBatches(unplaced)
+        : await this.publishLeaves(unplaced);
+      if (outcome.clean && !this.atomic) {
         this.advance(
           unplaced.map((p, i) => ({
             leaf: p.leaf,
@@ -435,18 +462,23 @@ export class AuditLog {
             seq: outcome.acks[i]!.seq,
           })),
         );
-      } else {
+      } else if (!outcome.clean) {
         // Someone else's leaves, a duplicate or a lost ack: the stream is the truth, read it.
         await this.syncTail();
         for (const [pending, seq] of outcome.duplicates) {
-          pending.index = this.indexById.get(pending.requestId) ?? (await this.indexAtSeq(seq));
+          pending.index =
+            this.indexById.get(pending.requestId)?.index ?? (await this.indexAtSeq(seq));
           pending.duplicate = true;
         }
       }
       for (const pending of unplaced) {
         if (pending.index === undefined) {
-          const index = this.indexById.get(pending.requestId);
-          if (index !== undefined) pending.index = index;
+          const index = this.indexById.get(pending.requestId)?.index;
+          if (index !== undefined) {
+            pending.index = index;
+            // Another append with this id (another replica's, or before a restart) got there first.
+            pending.duplicate = this.indexOfLeafHash(pending.leafHash) !== index;
+          }
         }
       }
       unplaced = unplaced.filter((p) => p.index === undefined);
@@ -463,19 +495,31 @@ export class AuditLog {
     const beyond = leaders.filter((p) => p.index! >= this.size);
     if (beyond.length > 0) await this.syncTail();
     const checkpoint = await this.issueCheckpoint();
+    let proofs: Uint8Array[][];
+    try {
+      proofs = await this.inclusionProofs(
+        leaders.map((p) => p.index!),
+        checkpoint.size,
+      );
+    } catch (err) {
+      for (const pending of leaders) {
+        pending.reject(err);
+        for (const follower of pending.followers) follower.reject(err);
+      }
+      return;
+    }
     await Promise.all(
-      leaders.map(async (pending) => {
+      leaders.map(async (pending, i) => {
         const index = pending.index!;
         const waiting = [pending, ...pending.followers];
         try {
-          const proof = await this.inclusionProof(index, checkpoint.size);
           const entry = pending.duplicate ? (await this.readEntries(index, 1))[0]! : pending.leaf;
           for (const each of waiting) {
             each.resolve({
               origin: this.opts.origin,
               index,
               entry,
-              inclusionProof: proof,
+              inclusionProof: proofs[i]!,
               checkpoint: checkpoint.note,
               ...(each.opening && !pending.duplicate ? { opening: each.opening } : {}),
             });
@@ -485,6 +529,19 @@ export class AuditLog {
         }
       }),
     );
+  }
+
+  /**
+   * Inclusion proofs of many leaves in one tree. One read for all of them: each tile (the partial
+   * ones at the right edge change every batch) is loaded and expanded once, not once per proof.
+   */
+  private async inclusionProofs(indexes: readonly number[], size: number): Promise<Uint8Array[][]> {
+    this.checkSize(size);
+    const plans = indexes.map((index) => inclusionProofPlan(index, size));
+    const nodes = plans.flatMap((plan) => plan.nodes);
+    const hashes = (await this.readerFor(size, nodes)).readHashes(nodes);
+    let at = 0;
+    return plans.map((plan) => plan.assemble(hashes.slice(at, (at += plan.nodes.length))));
   }
 
   /**
@@ -503,7 +560,7 @@ export class AuditLog {
       publish(this.opts.bus, subjects.auditLeaves, LEAF, p.leaf, {
         msgId: p.requestId,
         expectedLastSubjectSeq: expectedSeq,
-        headers: { [INDEX_HEADER]: String(index) },
+        headers: { [INDEX_HEADER]: String(index), [REQUEST_ID_HEADER]: p.requestId },
       });
     let first: PubAck;
     try {
@@ -527,6 +584,106 @@ export class AuditLog {
     });
     const clean = error === undefined && duplicates.length === 0 && acks.length === pending.length;
     return { clean, acks, duplicates, ...(error !== undefined ? { error } : {}) };
+  }
+
+  /**
+   * Publishes leaves as atomic batches of up to 1000: the first message of each expects the last
+   * leaf this process knows, so a batch lands whole right after it or not at all. The tree
+   * advances after each committed batch; stops at the first refusal.
+   */
+  private async publishAtomicBatches(pending: readonly PendingAppend[]): Promise<{
+    clean: boolean;
+    acks: PubAck[];
+    duplicates: Array<[PendingAppend, number]>;
+    error?: unknown;
+  }> {
+    const acks: PubAck[] = [];
+    // Even chunks: 1,024 leaves go as 512 + 512, not 1,000 + a 24-leaf batch with its own round trips.
+    const chunkSize = Math.ceil(pending.length / Math.ceil(pending.length / MAX_ATOMIC_BATCH));
+    for (let start = 0; start < pending.length; start += chunkSize) {
+      const chunk = pending.slice(start, start + chunkSize);
+      const options = (p: PendingAppend, i: number) => {
+        const h = headers();
+        h.set(INDEX_HEADER, String(this.size + i));
+        h.set(REQUEST_ID_HEADER, p.requestId);
+        return { headers: h };
+      };
+      let ack: PubAck;
+      try {
+        const first = { ...options(chunk[0]!, 0), expect: { lastSubjectSequence: this.leafSeq } };
+        if (chunk.length === 1) {
+          // A batch needs a commit message of its own: one leaf is a plain publish.
+          ack = await this.opts.bus.js.publish(subjects.auditLeaves, chunk[0]!.leaf, first);
+        } else {
+          const batch = await this.opts.bus.js.startBatch(
+            subjects.auditLeaves,
+            chunk[0]!.leaf,
+            first,
+          );
+          for (let i = 1; i < chunk.length - 1; i++) {
+            batch.add(subjects.auditLeaves, chunk[i]!.leaf, options(chunk[i]!, i));
+          }
+          const last = chunk.length - 1;
+          ack = await batch.commit(
+            subjects.auditLeaves,
+            chunk[last]!.leaf,
+            options(chunk[last]!, last),
+          );
+        }
+      } catch (error) {
+        return { clean: false, acks, duplicates: [], error };
+      }
+      const firstSeq = ack.seq - chunk.length + 1;
+      this.advance(
+        chunk.map((p, i) => ({
+          leaf: p.leaf,
+          leafHash: p.leafHash,
+          requestId: p.requestId,
+          seq: firstSeq + i,
+        })),
+      );
+      acks.push(ack);
+    }
+    return { clean: true, acks, duplicates: [] };
+  }
+
+  /**
+   * Re-reads the request ids of the leaves published in the last DEDUPE_WINDOW_MS up to
+   * `untilSeq` (headers only; the tree already holds them), so a retry after a restart answers
+   * with its first index.
+   */
+  private async rememberRecentIds(untilSeq: number): Promise<void> {
+    let from: number;
+    try {
+      const first = await this.opts.bus.jsm.direct.getMessage(STREAM, {
+        start_time: new Date(Date.now() - DEDUPE_WINDOW_MS),
+      });
+      if (!first) return;
+      from = first.seq;
+    } catch (err) {
+      if (/no message found/i.test(errorMessage(err))) return;
+      throw OmegaError.wrap(err, 'audit log: finding the de-duplication window', Code.Unavailable);
+    }
+    if (from > untilSeq) return;
+    const consumer = await this.opts.bus.js.consumers.get(STREAM, {
+      filter_subjects: [subjects.auditLeaves],
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: from,
+      headers_only: true,
+    });
+    const messages = await consumer.consume({ max_messages: 8192 });
+    try {
+      for await (const message of messages) {
+        if (message.seq > untilSeq) break;
+        const index = Number(message.headers?.get(INDEX_HEADER));
+        const requestId =
+          message.headers?.get(REQUEST_ID_HEADER) || message.headers?.get('Nats-Msg-Id');
+        if (requestId && Number.isSafeInteger(index)) this.rememberId(requestId, index);
+        if (message.seq >= untilSeq) break;
+      }
+    } finally {
+      await messages.close();
+    }
   }
 
   private async indexAtSeq(seq: number): Promise<number> {
@@ -566,7 +723,10 @@ export class AuditLog {
         chunk.push({
           leaf: message.data,
           leafHash: hashLeaf(message.data),
-          requestId: message.headers?.get('Nats-Msg-Id') || undefined,
+          requestId:
+            message.headers?.get(REQUEST_ID_HEADER) ||
+            message.headers?.get('Nats-Msg-Id') ||
+            undefined,
           seq: message.seq,
         });
         if (chunk.length >= 8192) {
@@ -612,10 +772,19 @@ export class AuditLog {
     if (this.partialEntries.length === TILE_WIDTH) this.partialEntries = [];
   }
 
+  /**
+   * Keeps every id of the de-duplication window (as Nats-Msg-Id did), and at least the newest
+   * REMEMBERED_IDS; MAX_REMEMBERED_IDS bounds memory (120 s at 40,000 appends/s).
+   */
   private rememberId(requestId: string, index: number): void {
-    this.indexById.set(requestId, index);
-    if (this.indexById.size > REMEMBERED_IDS) {
-      this.indexById.delete(this.indexById.keys().next().value!);
+    const nowMs = Date.now();
+    this.indexById.delete(requestId);
+    this.indexById.set(requestId, { index, atMs: nowMs });
+    while (this.indexById.size > REMEMBERED_IDS) {
+      const [oldestId, oldest] = this.indexById.entries().next().value!;
+      if (this.indexById.size <= MAX_REMEMBERED_IDS && nowMs - oldest.atMs < DEDUPE_WINDOW_MS)
+        break;
+      this.indexById.delete(oldestId);
     }
   }
 
@@ -649,6 +818,36 @@ export class AuditLog {
     }
     return checkpoint;
   }
+}
+
+/**
+ * Whether to publish atomic batches: asked for, or by default when the server is 2.12+; then
+ * AUDIT gets `allow_atomic` (libs/bus provision leaves undeclared fields as they are).
+ */
+async function useAtomicBatches(opts: AuditLogOptions): Promise<boolean> {
+  const version = opts.bus.nc.info?.version ?? '0.0.0';
+  const [major = 0, minor = 0] = (/^v?(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  const [needMajor, needMinor] = ATOMIC_BATCH_VERSION;
+  const supported = major > needMajor || (major === needMajor && minor >= needMinor);
+  if (opts.atomicBatches === false) return false;
+  if (!supported) {
+    if (opts.atomicBatches) {
+      throw new OmegaError(
+        Code.FailedPrecondition,
+        `audit log: atomic batch publish needs nats-server ${needMajor}.${needMinor}.0 or later, this is ${version}`,
+      );
+    }
+    return false;
+  }
+  const info = await opts.bus.jsm.streams.info(STREAM);
+  if (!info.config.allow_atomic) {
+    try {
+      await opts.bus.jsm.streams.update(STREAM, { allow_atomic: true });
+    } catch (err) {
+      throw OmegaError.wrap(err, `audit log: enabling allow_atomic on stream ${STREAM}`);
+    }
+  }
+  return true;
 }
 
 /** The error publish() gives when the expected last subject sequence did not match. */

@@ -9,3 +9,4 @@ export {
   type NatsServerOptions,
 } from './nats-server';
 export { withNats, type NatsFixture } from './with-nats';
+export { readmeExamples, runReadmeExample } from './readme-examples';

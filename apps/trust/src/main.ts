@@ -12,6 +12,7 @@ import { createIdentityService } from './identity/identity-grpc';
 import { JOIN_TOKENS_FILE } from './identity/join-tokens';
 import { KeyStore } from './keys/key-store';
 import { trustBundleHandlers } from './trust-bundle';
+import { trustMetrics } from './trust-metrics';
 
 const TRUST_DOMAIN = 'omega.local';
 
@@ -24,12 +25,14 @@ main({
   resources: { streams: ['AUDIT', 'DLQ'], kv: ['omega_identities'] },
   build: async ({ service, bus }) => {
     const keys = await KeyStore.open(service.config.trust.keyDir, service.logger);
+    const metrics = trustMetrics(service.metrics);
     const audit = await startAuditService({
       bus,
       keys,
       config: service.config.trust,
       logger: service.logger,
       trustDomain: TRUST_DOMAIN,
+      metrics: metrics.audit,
     });
     service.onShutdown('audit log', () => audit.close());
     const identityConfig = service.config.identity;
@@ -39,6 +42,7 @@ main({
       rootKey,
       audit: auditLogAppender(audit.log),
       logger: service.logger,
+      metrics: metrics.identities,
       config: {
         ...identityConfig,
         trustBundleFile: identityConfig.trustBundleFile ?? join(keys.dir, 'trust-ca.pem'),

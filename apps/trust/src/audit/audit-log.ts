@@ -38,6 +38,7 @@ import {
 import { publish, subjects, type Bus, type MessageType } from '@omega/bus';
 import { AuditEntry, Checkpoint as CheckpointMessage, type HybridPublicKey } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
+import type { AuditLogMetrics } from '../trust-metrics';
 import { type EntryBundle, type TileStore } from './tile-store';
 
 const STREAM = 'AUDIT';
@@ -90,6 +91,8 @@ export interface AuditLogOptions {
    * AUDIT) instead of one acknowledged publish per leaf. Default: when the server has it.
    */
   atomicBatches?: boolean;
+  /** Appends, batch sizes and checkpoint durations (trust-metrics.ts). */
+  metrics?: AuditLogMetrics;
 }
 
 export interface AppendOptions {
@@ -431,6 +434,7 @@ export class AuditLog {
   }
 
   private async commitBatch(batch: PendingAppend[]): Promise<void> {
+    this.opts.metrics?.batchSize.observe(batch.length);
     const leaders: PendingAppend[] = [];
     const byId = new Map<string, PendingAppend>();
     for (const pending of batch) {
@@ -514,6 +518,7 @@ export class AuditLog {
         const waiting = [pending, ...pending.followers];
         try {
           const entry = pending.duplicate ? (await this.readEntries(index, 1))[0]! : pending.leaf;
+          this.opts.metrics?.appends.inc(waiting.length);
           for (const each of waiting) {
             each.resolve({
               origin: this.opts.origin,
@@ -791,6 +796,7 @@ export class AuditLog {
   /** Persists touched tiles and bundles, then signs and publishes a checkpoint of the tree. */
   private async issueCheckpoint(): Promise<LogCheckpoint> {
     if (this.latest.size === this.size && this.touchedTiles.size === 0) return this.latest;
+    const endTimer = this.opts.metrics?.checkpointSeconds.startTimer();
     const tiles = [...this.touchedTiles.values()];
     const bundles = [...this.touchedBundles.values()];
     this.touchedTiles.clear();
@@ -812,6 +818,7 @@ export class AuditLog {
       { headers: { [LEAF_SEQ_HEADER]: String(this.leafSeq) } },
     );
     this.latest = checkpoint;
+    endTimer?.();
     this.checkpoints.set(size, checkpoint);
     if (this.checkpoints.size > 100_000) {
       this.checkpoints.delete(this.checkpoints.keys().next().value!);

@@ -12,6 +12,7 @@ import type { TrustConfig } from './audit-config';
 import { logCheckpointPolicy, logNoteSigners } from './log-keys';
 import { TileStore } from './tile-store';
 import { TlogHttpServer } from './tlog-http';
+import type { AuditLogMetrics } from '../trust-metrics';
 
 export interface AuditService {
   readonly log: AuditLog;
@@ -28,6 +29,7 @@ export async function startAuditService(parts: {
   config: TrustConfig;
   logger: Logger;
   trustDomain: string;
+  metrics?: AuditLogMetrics;
 }): Promise<AuditService> {
   const { bus, config, logger } = parts;
   const key = await parts.keys.loadOrCreate('log');
@@ -43,6 +45,7 @@ export async function startAuditService(parts: {
     logger,
     maxBatchEntries: config.maxBatchEntries,
     flushDelayMs: config.flushDelayMs,
+    ...(parts.metrics ? { metrics: parts.metrics } : {}),
   });
   // Another replica's checkpoint means leaves this one has not seen: catch up, so checkpoints
   // served here never lag behind one a client already saw elsewhere.

@@ -41,6 +41,7 @@ import { IdentityVerifier, currentView } from './identity-verifier';
 import { GatewayTokenVerifier } from './gateway-token-verifier';
 import { KubernetesAttestor } from './kubernetes-attestor';
 import { TlsAuthority } from './tls-authority';
+import type { IdentityMetrics } from '../trust-metrics';
 
 export interface IdentityServiceDeps {
   readonly bus: Pick<Bus, 'kv'>;
@@ -53,6 +54,7 @@ export interface IdentityServiceDeps {
   readonly clock?: () => number;
   /** Replaces the in-cluster TokenReview client (tests point it at a stand-in API server). */
   readonly kubernetes?: KubernetesAttestor;
+  readonly metrics?: IdentityMetrics;
 }
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
@@ -116,6 +118,7 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
     config,
     clock,
     ...(kubernetes ? { kubernetes } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   const gatewayTokens = new GatewayTokenVerifier(store, verifier, {
     clockSkewMs: config.gatewayTokens.clockSkewSeconds * 1000,

@@ -33,6 +33,7 @@ import { IdentityVerifier, SERIAL_ATTRIBUTE, isoNs } from './identity-verifier';
 import { defaultRoles, redeemJoinToken } from './join-tokens';
 import type { KubernetesAttestor } from './kubernetes-attestor';
 import type { TlsAuthority } from './tls-authority';
+import type { IdentityMetrics } from '../trust-metrics';
 
 export interface IdentityIssuerDeps {
   readonly store: IdentityStore;
@@ -44,6 +45,7 @@ export interface IdentityIssuerDeps {
   readonly config: IdentityConfig;
   readonly kubernetes?: KubernetesAttestor;
   readonly clock?: () => number;
+  readonly metrics?: IdentityMetrics;
 }
 
 export interface Issued {
@@ -123,7 +125,7 @@ export class IdentityIssuer {
         k.revokeTimeNs === 0n &&
         k.notAfterTimeNs > BigInt(nowMs) * 1_000_000n,
     );
-    return this.#grant({
+    const issued = await this.#grant({
       subject,
       kind: request.kind,
       key: publicKey,
@@ -136,6 +138,8 @@ export class IdentityIssuer {
       revision: existing?.revision,
       revokedSerials: existing?.record.revokedSerials ?? [],
     });
+    this.deps.metrics?.issued.inc({ kind });
+    return issued;
   }
 
   async renew(request: RenewIdentityRequest): Promise<Issued> {

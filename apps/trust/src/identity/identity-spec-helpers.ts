@@ -18,6 +18,7 @@ import { defaultIdentityConfig, type IdentityConfig } from './identity-config';
 import { createIdentityService, type IdentityService } from './identity-grpc';
 import { mintJoinToken } from './join-tokens';
 import type { KubernetesAttestor } from './kubernetes-attestor';
+import type { IdentityMetrics } from '../trust-metrics';
 
 export const silentLogger = createLogger({ service: 'trust', level: 'silent' });
 
@@ -59,7 +60,11 @@ export interface IdentityFixture {
 
 export async function openIdentityFixture(
   url: string,
-  options: { config?: Partial<IdentityConfig>; kubernetes?: KubernetesAttestor } = {},
+  options: {
+    config?: Partial<IdentityConfig>;
+    kubernetes?: KubernetesAttestor;
+    metrics?: IdentityMetrics;
+  } = {},
 ): Promise<IdentityFixture> {
   const bus = await connectBus({ servers: url, name: 'identity-spec', logger: silentLogger });
   await provision(bus, { kv: ['omega_identities'] });
@@ -76,6 +81,7 @@ export async function openIdentityFixture(
     mlDsa,
     clock: () => clock.nowMs,
     ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   return { bus, service, audit, rootKey, mlDsa, clock };
 }

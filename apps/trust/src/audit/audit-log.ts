@@ -133,6 +133,15 @@ interface PendingAppend {
   reject(err: unknown): void;
 }
 
+/** How publishing a batch's leaves went: `clean` when every leaf landed where it was expected. */
+interface PublishOutcome {
+  clean: boolean;
+  acks: PubAck[];
+  /** Leaves JetStream reported as Nats-Msg-Id duplicates, with the stored copy's sequence. */
+  duplicates: Array<[PendingAppend, number]>;
+  error?: unknown;
+}
+
 interface StoredLeaf {
   readonly leaf: Uint8Array;
   readonly leafHash: Uint8Array;
@@ -553,12 +562,7 @@ export class AuditLog {
    * Publishes leaves in order: the first expects the last leaf this process knows, each next one
    * the sequence its predecessor got. Stops at the first refusal.
    */
-  private async publishLeaves(pending: readonly PendingAppend[]): Promise<{
-    clean: boolean;
-    acks: PubAck[];
-    duplicates: Array<[PendingAppend, number]>;
-    error?: unknown;
-  }> {
+  private async publishLeaves(pending: readonly PendingAppend[]): Promise<PublishOutcome> {
     const acks: PubAck[] = [];
     const duplicates: Array<[PendingAppend, number]> = [];
     const send = (p: PendingAppend, index: number, expectedSeq: number) =>
@@ -596,12 +600,7 @@ export class AuditLog {
    * leaf this process knows, so a batch lands whole right after it or not at all. The tree
    * advances after each committed batch; stops at the first refusal.
    */
-  private async publishAtomicBatches(pending: readonly PendingAppend[]): Promise<{
-    clean: boolean;
-    acks: PubAck[];
-    duplicates: Array<[PendingAppend, number]>;
-    error?: unknown;
-  }> {
+  private async publishAtomicBatches(pending: readonly PendingAppend[]): Promise<PublishOutcome> {
     const acks: PubAck[] = [];
     // Even chunks: 1,024 leaves go as 512 + 512, not 1,000 + a 24-leaf batch with its own round trips.
     const chunkSize = Math.ceil(pending.length / Math.ceil(pending.length / MAX_ATOMIC_BATCH));

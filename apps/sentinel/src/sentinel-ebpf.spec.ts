@@ -173,7 +173,7 @@ describe('sentinel in eBPF mode (real kernel)', () => {
           e.payload?.$case === 'processActivity' &&
           e.payload.value.activityId === 1 &&
           e.payload.value.process?.pid === child.pid &&
-          e.payload.value.process.executablePath === '/bin/true',
+          e.payload.value.process?.executablePath === '/bin/true',
       ),
     );
     const process_ =

@@ -13,10 +13,12 @@ export interface EntryLog {
   ): Promise<{ index: number; entry: Uint8Array; checkpoint: string }>;
 }
 
-export function auditLogAppender(
-  log: EntryLog,
-  clock: () => number = Date.now,
-): AuditAppender & { append(entry: Parameters<AuditAppender['append']>[0]): Promise<AuditRef> } {
+/** An AuditAppender that also says where each fact landed in the log. */
+export interface AuditLogAppender extends AuditAppender {
+  append(entry: Parameters<AuditAppender['append']>[0]): Promise<AuditRef>;
+}
+
+export function auditLogAppender(log: EntryLog, clock: () => number = Date.now): AuditLogAppender {
   return {
     async append({ kind, subject, body, dedupeId }) {
       const entryKind = AuditEntryKind[`AUDIT_ENTRY_KIND_${kind}` as keyof typeof AuditEntryKind];

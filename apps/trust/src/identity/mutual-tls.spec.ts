@@ -71,6 +71,7 @@ function getIdentity(
   return new Promise<GetIdentityResponse>((resolve, reject) => {
     client.getIdentity(
       { lookup: { $case: 'identityId', value: id } },
+      new grpc.Metadata(),
       { deadline: Date.now() + 5000 },
       (err, res) => (err ? reject(err) : resolve(res)),
     );

@@ -53,12 +53,28 @@ export type { Detector, DetectorFinding } from './detectors/detector';
 export { DetectorSet, type DetectorSetConfig } from './detectors/detector-set';
 export { PortScanDetector, PORT_SCAN_DEFAULTS, type PortScanConfig } from './detectors/port-scan';
 export { BeaconDetector, BEACON_DEFAULTS, type BeaconConfig } from './detectors/beacon';
-export { DnsTunnelDetector, DNS_TUNNEL_DEFAULTS, shannonEntropy, type DnsTunnelConfig } from './detectors/dns-tunnel';
-export { NewEdgeDetector, NEW_EDGE_DEFAULTS, midasScore, type NewEdgeConfig } from './detectors/new-edge';
+export {
+  DnsTunnelDetector,
+  DNS_TUNNEL_DEFAULTS,
+  shannonEntropy,
+  type DnsTunnelConfig,
+} from './detectors/dns-tunnel';
+export {
+  NewEdgeDetector,
+  NEW_EDGE_DEFAULTS,
+  midasScore,
+  type NewEdgeConfig,
+} from './detectors/new-edge';
 export {
   DeceptionTouchDetector,
   DECEPTION_TOUCH_DEFAULTS,
   type DeceptionTouchConfig,
 } from './detectors/deception-touch';
 export { CountMinSketch } from './detectors/count-min-sketch';
-export { deceptionEvent, dnsEvent, flowEvent, type Endpoint, type FlowOptions } from './detectors/telemetry-events';
+export {
+  deceptionEvent,
+  dnsEvent,
+  flowEvent,
+  type Endpoint,
+  type FlowOptions,
+} from './detectors/telemetry-events';

@@ -1,3 +1,4 @@
+import { generateHybridSecretKey, HybridSigner } from '@omega/crypto';
 import { HybridSignature } from '@omega/proto';
 import { withNats } from '@omega/testkit';
 import { mintGatewayToken } from '@omega/trust-client';
@@ -89,9 +90,7 @@ describe('gateway tokens', () => {
   });
 
   it('refuses an issuer trust never issued, and a key claimed for another identity', async () => {
-    const stranger = await import('@omega/crypto').then(
-      async (c) => new c.HybridSigner(c.generateHybridSecretKey(fixture.mlDsa), fixture.mlDsa),
-    );
+    const stranger = new HybridSigner(generateHybridSecretKey(fixture.mlDsa), fixture.mlDsa);
     const unknown = mintGatewayToken(stranger, {
       issuer: 'omega://local/service/ghost',
       audience: AUD,

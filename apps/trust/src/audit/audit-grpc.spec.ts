@@ -73,7 +73,8 @@ beforeAll(async () => {
   );
 }, 30_000);
 
-afterAll(async () => {
+// Before the kit stops nats-server (jest runs afterAll hooks in declaration order).
+nats.beforeStop(async () => {
   client?.close();
   await running?.service.shutdown('test done');
 });

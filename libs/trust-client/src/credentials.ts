@@ -16,7 +16,7 @@ export interface Credentials {
   readonly signer: HybridSigner;
   /** The ML-DSA-65 implementation `signer` uses. */
   readonly mlDsa: MlDsaBackend;
-  /** The TLS key: the Ed25519 half of `secretKey`, which the X.509 leaf certifies. */
+  /** The TLS key the X.509 leaf certifies: a separate P-256 key since enrollment sends one. */
   readonly tlsPrivateKey: KeyObject;
   /** Leaf certificate then its issuers, PEM. */
   readonly certificateChainPem: string;
@@ -29,13 +29,19 @@ export interface Credentials {
 
 /**
  * Assembles Credentials from trust's answer, checking that it is about `secretKey`: the identity's
- * current key is ours and the X.509 leaf certifies our Ed25519 key.
+ * current key is ours and the X.509 leaf certifies our TLS key: `tlsPrivateKey`, or when that is
+ * absent the Ed25519 half of `secretKey` (credentials enrolled before TLS keys were separate).
  */
 export function credentialsFrom(
   identity: Identity,
   credential: Credential,
   secretKey: HybridSecretKey,
   mlDsa: MlDsaBackend,
+  tlsPrivateKey: KeyObject = createPrivateKey({
+    key: Buffer.from(secretKey.ed25519.exposeBytes()),
+    format: 'raw-private',
+    asymmetricKeyType: 'ed25519',
+  }),
 ): Credentials {
   const where = `credential for ${identity.id}`;
   const currentKey = identity.keys[0];
@@ -48,16 +54,11 @@ export function credentialsFrom(
   if (credential.x509CertificateDer.byteLength === 0 || credential.x509ChainDer.length === 0) {
     throw new OmegaError(Code.Internal, `${where}: no X.509 certificate or chain in the answer`);
   }
-  const tlsPrivateKey = createPrivateKey({
-    key: Buffer.from(secretKey.ed25519.exposeBytes()),
-    format: 'raw-private',
-    asymmetricKeyType: 'ed25519',
-  });
   const leaf = new X509Certificate(credential.x509CertificateDer);
   if (!leaf.checkPrivateKey(tlsPrivateKey)) {
     throw new OmegaError(
       Code.Internal,
-      `${where}: the X.509 leaf (serial ${leaf.serialNumber}) does not certify our ed25519 key`,
+      `${where}: the X.509 leaf (serial ${leaf.serialNumber}) does not certify our ${tlsPrivateKey.asymmetricKeyType} TLS key`,
     );
   }
   const chain = credential.x509ChainDer.map((der) => new X509Certificate(der));

@@ -1,5 +1,7 @@
-// Enrollment: a workload makes a hybrid key, proves possession of it and who it is (join token or
-// Kubernetes service-account token) to trust, and gets back its identity, credential and TLS certificate.
+// Enrollment: a workload makes a hybrid key and a separate P-256 TLS key, proves possession of both
+// and who it is (join token or Kubernetes service-account token) to trust, and gets back its
+// identity, credential and a TLS certificate for the P-256 key.
+import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type * as grpc from '@grpc/grpc-js';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
@@ -48,6 +50,9 @@ export async function enroll(options: EnrollOptions): Promise<Credentials> {
   const mlDsa = options.mlDsa ?? (await loadMlDsaBackend('liboqs'));
   const secretKey = options.secretKey ?? generateHybridSecretKey(mlDsa);
   const signer = new HybridSigner(secretKey, mlDsa);
+  // A key of its own for TLS, so that TLS and Omega signatures never share one.
+  const tls = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const tlsPublicKeySpki = tls.publicKey.export({ format: 'der', type: 'spki' });
   const attestation =
     options.joinToken !== undefined
       ? { $case: 'joinToken' as const, value: options.joinToken }
@@ -62,10 +67,11 @@ export async function enroll(options: EnrollOptions): Promise<Credentials> {
     attestation,
     proof: signer.sign(
       SignaturePurpose.ProofOfPossession,
-      encodeHybridPublicKey(secretKey.publicKey),
+      Buffer.concat([encodeHybridPublicKey(secretKey.publicKey), tlsPublicKeySpki]),
     ),
     ttlSeconds: options.ttlSeconds ?? 0,
     requestId: `enroll-${secretKey.keyId}`,
+    tlsPublicKeySpki,
   });
   const client = trustServiceClient(options.trustAddress, options.channelCredentials);
   try {
@@ -76,7 +82,13 @@ export async function enroll(options: EnrollOptions): Promise<Credentials> {
         `enroll ${options.subjectKind}/${options.name}: trust answered without identity or credential`,
       );
     }
-    return credentialsFrom(response.identity, response.credential, secretKey, mlDsa);
+    return credentialsFrom(
+      response.identity,
+      response.credential,
+      secretKey,
+      mlDsa,
+      tls.privateKey,
+    );
   } finally {
     client.close();
   }

@@ -63,6 +63,7 @@ export async function renew(credentials: Credentials, options: RenewOptions): Pr
       response.credential,
       credentials.secretKey,
       credentials.mlDsa,
+      credentials.tlsPrivateKey,
     );
   } finally {
     client.close();

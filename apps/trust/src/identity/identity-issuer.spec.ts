@@ -1,3 +1,4 @@
+import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import { Identity, IdentityStatus, RenewIdentityRequest } from '@omega/proto';
 import { SignaturePurpose, signedMessage } from '@omega/crypto';
 import { withNats } from '@omega/testkit';
@@ -164,6 +165,100 @@ describe('issuing identities with a join token', () => {
     await expect(
       fixture.service.store.get('omega://local/service/deception'),
     ).resolves.toBeUndefined();
+  });
+});
+
+describe('a separate TLS key', () => {
+  async function joinToken(name: string): Promise<string> {
+    const { token } = await mintJoinToken(fixture.service.store, {
+      kind: 'service',
+      name,
+      ttlSeconds: 60,
+      nowMs: fixture.clock.nowMs,
+    });
+    return token;
+  }
+
+  function spkiOf(type: 'p256' | 'ed25519' | 'p384'): Buffer {
+    const { publicKey } =
+      type === 'ed25519'
+        ? generateKeyPairSync('ed25519')
+        : generateKeyPairSync('ec', { namedCurve: type === 'p256' ? 'P-256' : 'P-384' });
+    return publicKey.export({ format: 'der', type: 'spki' });
+  }
+
+  function leafSpki(der: Uint8Array): Buffer {
+    return new X509Certificate(der).publicKey.export({ format: 'der', type: 'spki' });
+  }
+
+  it.each(['p256', 'ed25519'] as const)(
+    'certifies the sent %s TLS key, not the Ed25519 half, at issuance and renewal',
+    async (type) => {
+      const name = `tls-${type}`;
+      const spki = spkiOf(type);
+      const { request, signer } = issueRequest(
+        fixture.mlDsa,
+        'service',
+        name,
+        { $case: 'joinToken', value: await joinToken(name) },
+        undefined,
+        spki,
+      );
+      const issued = await fixture.service.issuer.issue(request);
+      expect(leafSpki(issued.credential.x509CertificateDer)).toEqual(spki);
+
+      const renewed = await fixture.service.issuer.renew(
+        renewRequest(issued.identity.id, signer, fixture.clock.nowMs),
+      );
+      expect(leafSpki(renewed.credential.x509CertificateDer)).toEqual(spki);
+    },
+  );
+
+  it('certifies the Ed25519 half of the hybrid key when no TLS key is sent', async () => {
+    const { request, secretKey } = issueRequest(fixture.mlDsa, 'service', 'tls-none', {
+      $case: 'joinToken',
+      value: await joinToken('tls-none'),
+    });
+    const issued = await fixture.service.issuer.issue(request);
+    const leaf = new X509Certificate(issued.credential.x509CertificateDer);
+    expect(leaf.publicKey.export({ format: 'jwk' }).x).toBe(
+      Buffer.from(secretKey.publicKey.ed25519).toString('base64url'),
+    );
+  });
+
+  it('refuses a TLS key the proof of possession does not cover', async () => {
+    const { request } = issueRequest(
+      fixture.mlDsa,
+      'service',
+      'tls-swapped',
+      { $case: 'joinToken', value: await joinToken('tls-swapped') },
+      undefined,
+      spkiOf('p256'),
+    );
+    await expect(
+      fixture.service.issuer.issue({ ...request, tlsPublicKeySpki: spkiOf('p256') }),
+    ).rejects.toThrow(/proof of possession: bad ed25519 part and bad ml-dsa part/);
+    await expect(
+      fixture.service.issuer.issue({ ...request, tlsPublicKeySpki: Buffer.alloc(0) }),
+    ).rejects.toThrow(/proof of possession/);
+  });
+
+  it('refuses a TLS key that is neither P-256 nor Ed25519, or not an SPKI', async () => {
+    const p384 = spkiOf('p384');
+    const { request } = issueRequest(
+      fixture.mlDsa,
+      'service',
+      'tls-p384',
+      { $case: 'joinToken', value: await joinToken('tls-p384') },
+      undefined,
+      p384,
+    );
+    await expect(fixture.service.issuer.issue(request)).rejects.toThrow(
+      /tls_public_key_spki: ec \(secp384r1\) key; trust certifies P-256 or Ed25519/,
+    );
+    await expect(
+      fixture.service.issuer.issue({ ...request, tlsPublicKeySpki: Buffer.from('not der') }),
+    ).rejects.toThrow(/tls_public_key_spki/);
   });
 });
 

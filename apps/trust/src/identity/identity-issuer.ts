@@ -1,7 +1,7 @@
 // Issues, renews and revokes identities: checks the attestation and proof of possession, signs the
 // identity document with the trust root (purpose 'credential'), has the TLS CA certify the
 // identity's key, logs the fact in the audit log, then records it in `omega_identities`.
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Code, OmegaError } from '@omega/runtime';
 import {
   Identity,
@@ -69,9 +69,14 @@ export class IdentityIssuer {
     if (publicKey === undefined) throw invalid(`IssueIdentity ${subject}: public_key is missing`);
     checkKeyIdOf(publicKey, `IssueIdentity ${subject}: public_key`);
     if (request.proof === undefined) throw invalid(`IssueIdentity ${subject}: proof is missing`);
+    const tlsSpki = Buffer.from(request.tlsPublicKeySpki);
+    if (tlsSpki.byteLength > 0) tlsPublicKeyOf(tlsSpki, `IssueIdentity ${subject}`);
     const proofRefusal = this.deps.verifier.checkParts(
       publicKey,
-      signedMessage(SignaturePurpose.ProofOfPossession, encodeHybridPublicKey(publicKey)),
+      signedMessage(
+        SignaturePurpose.ProofOfPossession,
+        Buffer.concat([encodeHybridPublicKey(publicKey), tlsSpki]),
+      ),
       request.proof,
       `IssueIdentity ${subject}: proof of possession`,
     );
@@ -129,6 +134,7 @@ export class IdentityIssuer {
       subject,
       kind: request.kind,
       key: publicKey,
+      tlsPublicKeySpki: tlsSpki.byteLength > 0 ? tlsSpki : undefined,
       previousKeys,
       roles,
       attributes,
@@ -196,6 +202,8 @@ export class IdentityIssuer {
       ),
       ttlSeconds: request.ttlSeconds,
       nowMs,
+      // The TLS key enrolled beside the hybrid key stays certified across renewals and rotations.
+      tlsPublicKeySpki: found.record.tlsPublicKeySpki,
       auditKind: IdentityAuditKind.Renewed,
       revision: stored?.revision,
       revokedSerials: found.record.revokedSerials,
@@ -224,6 +232,7 @@ export class IdentityIssuer {
       ),
     };
     const record: IdentityRecord = {
+      ...stored.record,
       identity: revoked,
       currentSerial: stored.record.currentSerial,
       revokedSerials:
@@ -248,6 +257,8 @@ export class IdentityIssuer {
     subject: string;
     kind: Identity['kind'];
     key: HybridPublicKey;
+    /** DER SPKI of a separate TLS key; absent certifies the Ed25519 half of `key`. */
+    tlsPublicKeySpki: Uint8Array | undefined;
     previousKeys: HybridPublicKey[];
     roles: string[];
     attributes: Record<string, string>;
@@ -285,11 +296,14 @@ export class IdentityIssuer {
     const identityDocument = Buffer.from(Identity.encode(identity).finish());
     const certificate = await this.deps.tlsAuthority.issueLeaf({
       subject: grant.subject,
-      publicKey: createPublicKey({
-        key: Buffer.from(currentKey.ed25519),
-        format: 'raw-public',
-        asymmetricKeyType: 'ed25519',
-      }),
+      publicKey:
+        grant.tlsPublicKeySpki !== undefined
+          ? tlsPublicKeyOf(grant.tlsPublicKeySpki, grant.subject)
+          : createPublicKey({
+              key: Buffer.from(currentKey.ed25519),
+              format: 'raw-public',
+              asymmetricKeyType: 'ed25519',
+            }),
       serialHex: serial,
       notBeforeMs,
       notAfterMs,
@@ -311,7 +325,14 @@ export class IdentityIssuer {
     });
     const audit = auditRefOf(result);
     await this.deps.store.put(
-      { identity, currentSerial: serial, revokedSerials: grant.revokedSerials },
+      {
+        identity,
+        currentSerial: serial,
+        revokedSerials: grant.revokedSerials,
+        ...(grant.tlsPublicKeySpki !== undefined
+          ? { tlsPublicKeySpki: grant.tlsPublicKeySpki }
+          : {}),
+      },
       grant.revision,
     );
     return { identity: audit ? { ...identity, audit } : identity, credential };
@@ -334,6 +355,25 @@ function bareKey(key: HybridPublicKey): HybridPublicKey {
     notAfterTimeNs: 0n,
     revokeTimeNs: 0n,
   };
+}
+
+/** The TLS key a DER SPKI holds; InvalidArgument unless it is a P-256 or Ed25519 public key. */
+function tlsPublicKeyOf(spki: Uint8Array, where: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch (err) {
+    throw OmegaError.wrap(err, `${where}: tls_public_key_spki`, Code.InvalidArgument);
+  }
+  const p256 =
+    key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  if (!p256 && key.asymmetricKeyType !== 'ed25519') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    throw invalid(
+      `${where}: tls_public_key_spki: ${key.asymmetricKeyType}${curve ? ` (${curve})` : ''} key; trust certifies P-256 or Ed25519 TLS keys`,
+    );
+  }
+  return key;
 }
 
 /** InvalidArgument unless the key id is the one the key's two halves give. */

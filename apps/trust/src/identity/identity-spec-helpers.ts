@@ -91,13 +91,17 @@ export async function closeIdentityFixture(fixture: IdentityFixture | undefined)
   await fixture?.bus.drain();
 }
 
-/** An IssueIdentityRequest with a fresh key and a valid proof of possession. */
+/**
+ * An IssueIdentityRequest with a fresh key and a valid proof of possession, which also covers
+ * `tlsPublicKeySpki` when given.
+ */
 export function issueRequest(
   mlDsa: MlDsaBackend,
   kind: SubjectKind,
   name: string,
   attestation: IssueIdentityRequest['attestation'],
   secretKey: HybridSecretKey = generateHybridSecretKey(mlDsa),
+  tlsPublicKeySpki: Buffer = Buffer.alloc(0),
 ): { request: IssueIdentityRequest; secretKey: HybridSecretKey; signer: HybridSigner } {
   const signer = new HybridSigner(secretKey, mlDsa);
   const request = IssueIdentityRequest.fromPartial({
@@ -107,9 +111,10 @@ export function issueRequest(
     attestation,
     proof: signer.sign(
       SignaturePurpose.ProofOfPossession,
-      encodeHybridPublicKey(secretKey.publicKey),
+      Buffer.concat([encodeHybridPublicKey(secretKey.publicKey), tlsPublicKeySpki]),
     ),
     requestId: `spec-${secretKey.keyId}`,
+    tlsPublicKeySpki,
   });
   return { request, secretKey, signer };
 }

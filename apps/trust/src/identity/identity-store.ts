@@ -15,6 +15,8 @@ export interface IdentityRecord {
   readonly currentSerial: string;
   /** Serials verification refuses (every serial once the identity is revoked). */
   readonly revokedSerials: readonly string[];
+  /** DER SPKI of the separate TLS key the X.509 leaf certifies; absent: the Ed25519 key. */
+  readonly tlsPublicKeySpki?: Uint8Array;
 }
 
 export interface StoredIdentity {
@@ -39,6 +41,8 @@ interface StoredJson {
   identity: string;
   currentSerial: string;
   revokedSerials: string[];
+  /** Base64 DER SPKI. */
+  tlsPublicKeySpki?: string;
 }
 
 export class IdentityStore {
@@ -198,6 +202,9 @@ function encodeRecord(record: IdentityRecord): string {
     identity: Buffer.from(Identity.encode(record.identity).finish()).toString('base64'),
     currentSerial: record.currentSerial,
     revokedSerials: [...record.revokedSerials],
+    ...(record.tlsPublicKeySpki !== undefined
+      ? { tlsPublicKeySpki: Buffer.from(record.tlsPublicKeySpki).toString('base64') }
+      : {}),
   };
   return JSON.stringify(json);
 }
@@ -209,6 +216,9 @@ function decodeRecord(value: Uint8Array, where: string): IdentityRecord {
       identity: Identity.decode(Buffer.from(json.identity, 'base64')),
       currentSerial: json.currentSerial,
       revokedSerials: json.revokedSerials,
+      ...(json.tlsPublicKeySpki !== undefined
+        ? { tlsPublicKeySpki: Buffer.from(json.tlsPublicKeySpki, 'base64') }
+        : {}),
     };
   } catch (err) {
     throw new OmegaError(

@@ -101,6 +101,10 @@ describe('enrollment over gRPC', () => {
       creds.credential.x509CertificateDer,
     );
     expect(leaf.subjectAltName).toBe('URI:omega://local/service/intelligence');
+    // TLS has a P-256 key of its own: the leaf does not certify the Omega signing key.
+    expect(creds.tlsPrivateKey.asymmetricKeyType).toBe('ec');
+    expect(leaf.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(leaf.checkPrivateKey(creds.tlsPrivateKey)).toBe(true);
     expect(
       leaf.verify(
         new (await import('node:crypto')).X509Certificate(

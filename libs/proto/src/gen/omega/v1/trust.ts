@@ -468,13 +468,21 @@ export interface IssueIdentityRequest {
     /** One-time join token made by an operator (edge agents, local demo). */
     { $case: "joinToken"; value: string }
     | undefined;
-  /** Proof of possession: signature with the new key over the encoding of `public_key`. */
+  /**
+   * Proof of possession: signature with the new key over the encoding of `public_key`, followed
+   * by `tls_public_key_spki` when that is set (so the proof covers the TLS key too).
+   */
   proof?:
     | HybridSignature
     | undefined;
   /** Requested credential lifetime; the server may shorten it. */
   ttlSeconds: number;
   requestId: string;
+  /**
+   * DER SubjectPublicKeyInfo of a separate TLS key (P-256 or Ed25519) for the X.509 leaf, so TLS and
+   * Omega signatures do not share a key. Empty: the leaf certifies the Ed25519 half of `public_key`.
+   */
+  tlsPublicKeySpki: Buffer;
 }
 
 /** Response for TrustService.IssueIdentity. */
@@ -2467,6 +2475,7 @@ function createBaseIssueIdentityRequest(): IssueIdentityRequest {
     proof: undefined,
     ttlSeconds: 0,
     requestId: "",
+    tlsPublicKeySpki: Buffer.alloc(0),
   };
 }
 
@@ -2499,6 +2508,9 @@ export const IssueIdentityRequest: MessageFns<IssueIdentityRequest, "omega.v1.Is
     }
     if (message.requestId !== "") {
       writer.uint32(66).string(message.requestId);
+    }
+    if (message.tlsPublicKeySpki.length !== 0) {
+      writer.uint32(74).bytes(message.tlsPublicKeySpki);
     }
     return writer;
   },
@@ -2580,6 +2592,14 @@ export const IssueIdentityRequest: MessageFns<IssueIdentityRequest, "omega.v1.Is
             message.requestId = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.tlsPublicKeySpki = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2621,6 +2641,11 @@ export const IssueIdentityRequest: MessageFns<IssueIdentityRequest, "omega.v1.Is
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      tlsPublicKeySpki: isSet(object.tlsPublicKeySpki)
+        ? Buffer.from(bytesFromBase64(object.tlsPublicKeySpki))
+        : isSet(object.tls_public_key_spki)
+        ? Buffer.from(bytesFromBase64(object.tls_public_key_spki))
+        : Buffer.alloc(0),
     };
   },
 
@@ -2648,6 +2673,9 @@ export const IssueIdentityRequest: MessageFns<IssueIdentityRequest, "omega.v1.Is
     }
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
+    }
+    if (message.tlsPublicKeySpki.length !== 0) {
+      obj.tlsPublicKeySpki = base64FromBytes(message.tlsPublicKeySpki);
     }
     return obj;
   },
@@ -2681,6 +2709,7 @@ export const IssueIdentityRequest: MessageFns<IssueIdentityRequest, "omega.v1.Is
       : undefined;
     message.ttlSeconds = object.ttlSeconds ?? 0;
     message.requestId = object.requestId ?? "";
+    message.tlsPublicKeySpki = object.tlsPublicKeySpki ?? Buffer.alloc(0);
     return message;
   },
 };

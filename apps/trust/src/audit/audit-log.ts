@@ -1,12 +1,9 @@
 // The Merkle audit log: one total order in JetStream, batched appends, tiles, signed checkpoints.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { headers } from '@nats-io/transport-node';
-import { DeliverPolicy, type PubAck } from '@nats-io/jetstream';
+import { DeliverPolicy } from '@nats-io/jetstream';
 import {
   buildConsistencyProof,
   buildInclusionProof,
-  checkpointNoteOf,
-  checkpointToMessage,
   COMMITTED_ENTRY_TYPE,
   commitToEntry,
   CompactRange,
@@ -17,56 +14,52 @@ import {
   entryBundlePath,
   hashLeaf,
   inclusionProofPlan,
-  partialEntryBundle,
-  partialTiles,
   signCheckpoint,
-  TILE_HEIGHT,
   TILE_WIDTH,
-  tileAt,
   TileBuilder,
   TileHashReader,
   TileNodeCache,
-  verifyCheckpoint,
   type AuditBundle,
   type CheckpointPolicy,
   type CommitmentOpening,
   type NodeId,
   type NoteSigner,
   type Tile,
-  type TileId,
 } from '@omega/auditlog';
-import { publish, subjects, type Bus, type MessageType } from '@omega/bus';
-import { AuditEntry, Checkpoint as CheckpointMessage, type HybridPublicKey } from '@omega/proto';
+import { subjects, type Bus } from '@omega/bus';
+import { AuditEntry, type HybridPublicKey } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import type { AuditLogMetrics } from '../trust-metrics';
-import { type EntryBundle, type TileStore } from './tile-store';
+import {
+  lastStoredCheckpoint,
+  signAndPublishCheckpoint,
+  type LogCheckpoint,
+} from './audit-checkpoint';
+import { restoreFromTiles } from './audit-restore';
+import {
+  indexAtSeq,
+  INDEX_HEADER,
+  lastSeqOn,
+  REQUEST_ID_HEADER,
+  STREAM,
+  type StoredLeaf,
+} from './audit-stream';
+import { DedupeIndex } from './dedupe-index';
+import {
+  isConflict,
+  publishAtomicBatches,
+  publishLeaves,
+  useAtomicBatches,
+  type LeafTip,
+} from './leaf-publishing';
+import { tilesHolding, type EntryBundle, type TileStore } from './tile-store';
 
-const STREAM = 'AUDIT';
-/** Header on every leaf message: its leaf index, made true by the expected-sequence check. */
-export const INDEX_HEADER = 'Omega-Audit-Index';
-/** Header on every leaf message: the append's de-duplication id. */
-export const REQUEST_ID_HEADER = 'Omega-Audit-Request-Id';
-/** Header on every checkpoint message: the stream sequence of the last leaf it covers. */
-export const LEAF_SEQ_HEADER = 'Omega-Audit-Leaf-Seq';
+export { INDEX_HEADER, LEAF_SEQ_HEADER, REQUEST_ID_HEADER } from './audit-stream';
+export type { LogCheckpoint } from './audit-checkpoint';
+
 /** Largest encoded entry: 256 of them must fit one entry bundle in a 1 MiB KV value. */
 export const MAX_ENTRY_BYTES = 4000;
 const MAX_ATTEMPTS = 20;
-/** Request ids kept at least (the newest), and at most even when younger than the window. */
-const REMEMBERED_IDS = 1_000_000;
-const MAX_REMEMBERED_IDS = 5_000_000;
-/** nats-server's limit on messages in one atomic batch (jetstream.limits.batch.max_msgs). */
-const MAX_ATOMIC_BATCH = 1000;
-/** Atomic batch publish (allow_atomic) needs this server. */
-const ATOMIC_BATCH_VERSION = [2, 12] as const;
-/** How far back a restart re-reads request ids: the stream's Nats-Msg-Id window, as before. */
-const DEDUPE_WINDOW_MS = 120_000;
-
-/** Leaves are published as the exact bytes that are hashed. */
-const LEAF: MessageType<Uint8Array> = {
-  $type: AuditEntry.$type,
-  encode: (bytes) => ({ finish: () => bytes }),
-  decode: (bytes) => bytes,
-};
 
 export interface AuditLogOptions {
   bus: Bus;
@@ -102,15 +95,6 @@ export interface AppendOptions {
   commit?: boolean;
 }
 
-/** A signed checkpoint as the log keeps it. */
-export interface LogCheckpoint {
-  readonly size: number;
-  readonly rootHash: Uint8Array;
-  /** The C2SP signed note. */
-  readonly note: string;
-  readonly timeNs: bigint;
-}
-
 /** How the log came back at start-up. */
 export interface RestoreReport {
   /** Size of the last checkpoint found in the stream (0 for a new log). */
@@ -133,22 +117,6 @@ interface PendingAppend {
   reject(err: unknown): void;
 }
 
-/** How publishing a batch's leaves went: `clean` when every leaf landed where it was expected. */
-interface PublishOutcome {
-  clean: boolean;
-  acks: PubAck[];
-  /** Leaves JetStream reported as Nats-Msg-Id duplicates, with the stored copy's sequence. */
-  duplicates: Array<[PendingAppend, number]>;
-  error?: unknown;
-}
-
-interface StoredLeaf {
-  readonly leaf: Uint8Array;
-  readonly leafHash: Uint8Array;
-  readonly requestId: string | undefined;
-  readonly seq: number;
-}
-
 /**
  * The log. Every leaf is a JetStream message on omega.audit.leaves published with the expected
  * last subject sequence, so concurrent writers (trust replicas) agree on one order: a writer that
@@ -164,8 +132,7 @@ export class AuditLog {
   private leafSeq: number;
   private readonly touchedTiles = new Map<string, Tile>();
   private readonly touchedBundles = new Map<number, EntryBundle>();
-  /** Request id → leaf index and when it was remembered (ms), oldest first. */
-  private readonly indexById = new Map<string, { index: number; atMs: number }>();
+  private readonly dedupe = new DedupeIndex();
   private readonly indexByLeafHash = new Map<string, number>();
   private readonly checkpoints = new Map<number, LogCheckpoint>();
   private latest: LogCheckpoint;
@@ -177,6 +144,8 @@ export class AuditLog {
   private readonly flushDelayMs: number;
   private readonly nowNs: () => bigint;
   private atomic = false;
+  /** What the leaf publishers see of this log: where the next leaf goes, and how it grows. */
+  private readonly tip: LeafTip;
 
   private constructor(
     private readonly opts: AuditLogOptions,
@@ -198,6 +167,11 @@ export class AuditLog {
     this.maxBatch = opts.maxBatchEntries ?? 1024;
     this.flushDelayMs = opts.flushDelayMs ?? 2;
     this.nowNs = opts.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n);
+    this.tip = {
+      size: () => this.size,
+      leafSeq: () => this.leafSeq,
+      advance: (leaves) => this.advance(leaves),
+    };
   }
 
   /**
@@ -228,10 +202,10 @@ export class AuditLog {
       { checkpointSize: 0, rebuiltFromEntries, replayedEntries: 0 },
     );
     state = undefined;
-    log.atomic = await useAtomicBatches(opts);
+    log.atomic = await useAtomicBatches(opts.bus, opts.atomicBatches);
     // Atomic batches carry no Nats-Msg-Id (the server does not de-duplicate inside them), so
     // the log itself recognises retries: it re-reads the ids of the window's leaves.
-    if (log.atomic && stored) await log.rememberRecentIds(stored.leafSeq);
+    if (log.atomic && stored) await log.dedupe.rememberRecent(opts.bus, stored.leafSeq);
     const replayed = await log.syncTail();
     if (replayed > 0) await log.issueCheckpoint();
     if (rebuiltFromEntries && stored) {
@@ -389,13 +363,7 @@ export class AuditLog {
   }
 
   private async readerFor(size: number, nodes: readonly NodeId[]): Promise<TileHashReader> {
-    const ids = new Map<string, TileId>();
-    for (const node of nodes) {
-      const below = node.level % TILE_HEIGHT;
-      const id = tileAt(node.level - below, node.index * 2 ** below, size);
-      ids.set(`${id.level}/${id.index}/${id.width}`, id);
-    }
-    await this.opts.tiles.load([...ids.values()]);
+    await this.opts.tiles.load(tilesHolding(nodes, size));
     return new TileHashReader(size, this.opts.tiles.source, this.nodeCache);
   }
 
@@ -455,7 +423,7 @@ export class AuditLog {
       }
     }
     for (const pending of leaders) {
-      const known = this.indexById.get(pending.requestId)?.index;
+      const known = this.dedupe.indexOf(pending.requestId);
       if (known !== undefined) {
         pending.index = known;
         pending.duplicate = true;
@@ -464,8 +432,8 @@ export class AuditLog {
     let unplaced = leaders.filter((p) => p.index === undefined);
     for (let attempt = 1; unplaced.length > 0; attempt++) {
       const outcome = this.atomic
-        ? await this.publishAtomicBatches(unplaced)
-        : await this.publishLeaves(unplaced);
+        ? await publishAtomicBatches(this.opts.bus, this.tip, unplaced)
+        : await publishLeaves(this.opts.bus, this.tip, unplaced);
       if (outcome.clean && !this.atomic) {
         this.advance(
           unplaced.map((p, i) => ({
@@ -480,13 +448,13 @@ export class AuditLog {
         await this.syncTail();
         for (const [pending, seq] of outcome.duplicates) {
           pending.index =
-            this.indexById.get(pending.requestId)?.index ?? (await this.indexAtSeq(seq));
+            this.dedupe.indexOf(pending.requestId) ?? (await indexAtSeq(this.opts.bus, seq));
           pending.duplicate = true;
         }
       }
       for (const pending of unplaced) {
         if (pending.index === undefined) {
-          const index = this.indexById.get(pending.requestId)?.index;
+          const index = this.dedupe.indexOf(pending.requestId);
           if (index !== undefined) {
             pending.index = index;
             // Another append with this id (another replica's, or before a restart) got there first.
@@ -558,150 +526,6 @@ export class AuditLog {
     return plans.map((plan) => plan.assemble(hashes.slice(at, (at += plan.nodes.length))));
   }
 
-  /**
-   * Publishes leaves in order: the first expects the last leaf this process knows, each next one
-   * the sequence its predecessor got. Stops at the first refusal.
-   */
-  private async publishLeaves(pending: readonly PendingAppend[]): Promise<PublishOutcome> {
-    const acks: PubAck[] = [];
-    const duplicates: Array<[PendingAppend, number]> = [];
-    const send = (p: PendingAppend, index: number, expectedSeq: number) =>
-      publish(this.opts.bus, subjects.auditLeaves, LEAF, p.leaf, {
-        msgId: p.requestId,
-        expectedLastSubjectSeq: expectedSeq,
-        headers: { [INDEX_HEADER]: String(index), [REQUEST_ID_HEADER]: p.requestId },
-      });
-    let first: PubAck;
-    try {
-      first = await send(pending[0]!, this.size, this.leafSeq);
-    } catch (error) {
-      return { clean: false, acks, duplicates, error };
-    }
-    if (first.duplicate) {
-      duplicates.push([pending[0]!, first.seq]);
-      return { clean: false, acks, duplicates };
-    }
-    acks.push(first);
-    const rest = await Promise.allSettled(
-      pending.slice(1).map((p, i) => send(p, this.size + i + 1, first.seq + i)),
-    );
-    let error: unknown;
-    rest.forEach((result, i) => {
-      if (result.status === 'rejected') error ??= result.reason;
-      else if (result.value.duplicate) duplicates.push([pending[i + 1]!, result.value.seq]);
-      else acks.push(result.value);
-    });
-    const clean = error === undefined && duplicates.length === 0 && acks.length === pending.length;
-    return { clean, acks, duplicates, ...(error !== undefined ? { error } : {}) };
-  }
-
-  /**
-   * Publishes leaves as atomic batches of up to 1000: the first message of each expects the last
-   * leaf this process knows, so a batch lands whole right after it or not at all. The tree
-   * advances after each committed batch; stops at the first refusal.
-   */
-  private async publishAtomicBatches(pending: readonly PendingAppend[]): Promise<PublishOutcome> {
-    const acks: PubAck[] = [];
-    // Even chunks: 1,024 leaves go as 512 + 512, not 1,000 + a 24-leaf batch with its own round trips.
-    const chunkSize = Math.ceil(pending.length / Math.ceil(pending.length / MAX_ATOMIC_BATCH));
-    for (let start = 0; start < pending.length; start += chunkSize) {
-      const chunk = pending.slice(start, start + chunkSize);
-      const options = (p: PendingAppend, i: number) => {
-        const h = headers();
-        h.set(INDEX_HEADER, String(this.size + i));
-        h.set(REQUEST_ID_HEADER, p.requestId);
-        return { headers: h };
-      };
-      let ack: PubAck;
-      try {
-        const first = { ...options(chunk[0]!, 0), expect: { lastSubjectSequence: this.leafSeq } };
-        if (chunk.length === 1) {
-          // A batch needs a commit message of its own: one leaf is a plain publish.
-          ack = await this.opts.bus.js.publish(subjects.auditLeaves, chunk[0]!.leaf, first);
-        } else {
-          const batch = await this.opts.bus.js.startBatch(
-            subjects.auditLeaves,
-            chunk[0]!.leaf,
-            first,
-          );
-          for (let i = 1; i < chunk.length - 1; i++) {
-            batch.add(subjects.auditLeaves, chunk[i]!.leaf, options(chunk[i]!, i));
-          }
-          const last = chunk.length - 1;
-          ack = await batch.commit(
-            subjects.auditLeaves,
-            chunk[last]!.leaf,
-            options(chunk[last]!, last),
-          );
-        }
-      } catch (error) {
-        return { clean: false, acks, duplicates: [], error };
-      }
-      const firstSeq = ack.seq - chunk.length + 1;
-      this.advance(
-        chunk.map((p, i) => ({
-          leaf: p.leaf,
-          leafHash: p.leafHash,
-          requestId: p.requestId,
-          seq: firstSeq + i,
-        })),
-      );
-      acks.push(ack);
-    }
-    return { clean: true, acks, duplicates: [] };
-  }
-
-  /**
-   * Re-reads the request ids of the leaves published in the last DEDUPE_WINDOW_MS up to
-   * `untilSeq` (headers only; the tree already holds them), so a retry after a restart answers
-   * with its first index.
-   */
-  private async rememberRecentIds(untilSeq: number): Promise<void> {
-    let from: number;
-    try {
-      const first = await this.opts.bus.jsm.direct.getMessage(STREAM, {
-        start_time: new Date(Date.now() - DEDUPE_WINDOW_MS),
-      });
-      if (!first) return;
-      from = first.seq;
-    } catch (err) {
-      if (/no message found/i.test(errorMessage(err))) return;
-      throw OmegaError.wrap(err, 'audit log: finding the de-duplication window', Code.Unavailable);
-    }
-    if (from > untilSeq) return;
-    const consumer = await this.opts.bus.js.consumers.get(STREAM, {
-      filter_subjects: [subjects.auditLeaves],
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: from,
-      headers_only: true,
-    });
-    const messages = await consumer.consume({ max_messages: 8192 });
-    try {
-      for await (const message of messages) {
-        if (message.seq > untilSeq) break;
-        const index = Number(message.headers?.get(INDEX_HEADER));
-        const requestId =
-          message.headers?.get(REQUEST_ID_HEADER) || message.headers?.get('Nats-Msg-Id');
-        if (requestId && Number.isSafeInteger(index)) this.rememberId(requestId, index);
-        if (message.seq >= untilSeq) break;
-      }
-    } finally {
-      await messages.close();
-    }
-  }
-
-  private async indexAtSeq(seq: number): Promise<number> {
-    const message = await this.opts.bus.jsm.streams.getMessage(STREAM, { seq });
-    const index = Number(message?.header.get(INDEX_HEADER));
-    if (!message || !Number.isSafeInteger(index)) {
-      throw new OmegaError(
-        Code.DataLoss,
-        `audit log: stream ${STREAM} seq ${seq} has no leaf index`,
-      );
-    }
-    return index;
-  }
-
   /** Reads every leaf after the last one this process knows, checks its index and appends it. */
   private async syncTail(): Promise<number> {
     const last = await lastSeqOn(this.opts.bus, subjects.auditLeaves);
@@ -760,7 +584,7 @@ export class AuditLog {
       const index = start + i;
       this.partialEntries.push(leaf.leaf);
       if (this.partialEntries.length === TILE_WIDTH) this.flushBundle(index);
-      if (leaf.requestId !== undefined) this.rememberId(leaf.requestId, index);
+      if (leaf.requestId !== undefined) this.dedupe.remember(leaf.requestId, index);
       this.indexByLeafHash.set(Buffer.from(leaf.leafHash).toString('hex'), index);
     });
     if (this.partialEntries.length > 0) this.flushBundle(this.size - 1);
@@ -776,22 +600,6 @@ export class AuditLog {
     if (this.partialEntries.length === TILE_WIDTH) this.partialEntries = [];
   }
 
-  /**
-   * Keeps every id of the de-duplication window (as Nats-Msg-Id did), and at least the newest
-   * REMEMBERED_IDS; MAX_REMEMBERED_IDS bounds memory (120 s at 40,000 appends/s).
-   */
-  private rememberId(requestId: string, index: number): void {
-    const nowMs = Date.now();
-    this.indexById.delete(requestId);
-    this.indexById.set(requestId, { index, atMs: nowMs });
-    while (this.indexById.size > REMEMBERED_IDS) {
-      const [oldestId, oldest] = this.indexById.entries().next().value!;
-      if (this.indexById.size <= MAX_REMEMBERED_IDS && nowMs - oldest.atMs < DEDUPE_WINDOW_MS)
-        break;
-      this.indexById.delete(oldestId);
-    }
-  }
-
   /** Persists touched tiles and bundles, then signs and publishes a checkpoint of the tree. */
   private async issueCheckpoint(): Promise<LogCheckpoint> {
     if (this.latest.size === this.size && this.touchedTiles.size === 0) return this.latest;
@@ -801,162 +609,18 @@ export class AuditLog {
     this.touchedTiles.clear();
     this.touchedBundles.clear();
     await this.opts.tiles.write(tiles, bundles);
-    const rootHash = this.range.root();
-    const timeNs = this.nowNs();
-    const size = this.size;
-    const note = await signCheckpoint(
-      { origin: this.opts.origin, size, rootHash },
-      this.opts.signers,
-    );
-    const checkpoint: LogCheckpoint = { size, rootHash, note, timeNs };
-    await publish(
-      this.opts.bus,
-      subjects.auditCheckpoints,
-      CheckpointMessage,
-      checkpointToMessage(note, this.opts.publicKey.keyId, timeNs),
-      { headers: { [LEAF_SEQ_HEADER]: String(this.leafSeq) } },
-    );
+    const checkpoint = await signAndPublishCheckpoint(this.opts, {
+      size: this.size,
+      rootHash: this.range.root(),
+      timeNs: this.nowNs(),
+      leafSeq: this.leafSeq,
+    });
     this.latest = checkpoint;
     endTimer?.();
-    this.checkpoints.set(size, checkpoint);
+    this.checkpoints.set(checkpoint.size, checkpoint);
     if (this.checkpoints.size > 100_000) {
       this.checkpoints.delete(this.checkpoints.keys().next().value!);
     }
     return checkpoint;
-  }
-}
-
-/**
- * Whether to publish atomic batches: asked for, or by default when the server is 2.12+; then
- * AUDIT gets `allow_atomic` (libs/bus provision leaves undeclared fields as they are).
- */
-async function useAtomicBatches(opts: AuditLogOptions): Promise<boolean> {
-  const version = opts.bus.nc.info?.version ?? '0.0.0';
-  const [major = 0, minor = 0] = (/^v?(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
-  const [needMajor, needMinor] = ATOMIC_BATCH_VERSION;
-  const supported = major > needMajor || (major === needMajor && minor >= needMinor);
-  if (opts.atomicBatches === false) return false;
-  if (!supported) {
-    if (opts.atomicBatches) {
-      throw new OmegaError(
-        Code.FailedPrecondition,
-        `audit log: atomic batch publish needs nats-server ${needMajor}.${needMinor}.0 or later, this is ${version}`,
-      );
-    }
-    return false;
-  }
-  const info = await opts.bus.jsm.streams.info(STREAM);
-  if (!info.config.allow_atomic) {
-    try {
-      await opts.bus.jsm.streams.update(STREAM, { allow_atomic: true });
-    } catch (err) {
-      throw OmegaError.wrap(err, `audit log: enabling allow_atomic on stream ${STREAM}`);
-    }
-  }
-  return true;
-}
-
-/** The error publish() gives when the expected last subject sequence did not match. */
-function isConflict(err: unknown): boolean {
-  return err instanceof OmegaError && err.code === Code.Aborted;
-}
-
-async function lastSeqOn(bus: Bus, subject: string): Promise<number> {
-  const message = await lastMessageOn(bus, subject);
-  return message?.seq ?? 0;
-}
-
-async function lastMessageOn(bus: Bus, subject: string) {
-  try {
-    return (await bus.jsm.streams.getMessage(STREAM, { last_by_subj: subject })) ?? undefined;
-  } catch (err) {
-    if (/no message found/i.test(errorMessage(err))) return undefined;
-    throw OmegaError.wrap(
-      err,
-      `audit log: reading the last message on ${subject}`,
-      Code.Unavailable,
-    );
-  }
-}
-
-interface StoredCheckpoint {
-  readonly size: number;
-  readonly rootHash: Uint8Array;
-  readonly note: string;
-  readonly timeNs: bigint;
-  readonly leafSeq: number;
-}
-
-async function lastStoredCheckpoint(opts: AuditLogOptions): Promise<StoredCheckpoint | undefined> {
-  const message = await lastMessageOn(opts.bus, subjects.auditCheckpoints);
-  if (!message) return undefined;
-  const decoded = CheckpointMessage.decode(message.data);
-  const where = `audit log: checkpoint at stream ${STREAM} seq ${message.seq}`;
-  let verified;
-  try {
-    verified = await verifyCheckpoint(checkpointNoteOf(decoded, opts.publicKey), opts.policy);
-  } catch (err) {
-    throw OmegaError.wrap(err, `${where} does not verify with the log key`, Code.DataLoss);
-  }
-  const leafSeq = Number(message.header.get(LEAF_SEQ_HEADER));
-  if (!Number.isSafeInteger(leafSeq)) {
-    throw new OmegaError(Code.DataLoss, `${where} has no ${LEAF_SEQ_HEADER} header`);
-  }
-  return {
-    size: verified.checkpoint.size,
-    rootHash: verified.checkpoint.rootHash,
-    note: checkpointNoteOf(decoded, opts.publicKey),
-    timeNs: decoded.timeNs,
-    leafSeq,
-  };
-}
-
-/** The right edge, partial tiles and partial entry bundle of `stored`'s tree, read from tiles. */
-async function restoreFromTiles(opts: AuditLogOptions, stored: StoredCheckpoint) {
-  try {
-    const size = stored.size;
-    const nodes = compactRangeNodes(size);
-    const partials = partialTiles(size);
-    const ids = new Map<string, TileId>();
-    for (const node of nodes) {
-      const below = node.level % TILE_HEIGHT;
-      const id = tileAt(node.level - below, node.index * 2 ** below, size);
-      ids.set(`${id.level}/${id.index}/${id.width}`, id);
-    }
-    for (const id of partials) ids.set(`${id.level}/${id.index}/${id.width}`, id);
-    await opts.tiles.load([...ids.values()]);
-    const range = new CompactRange(
-      size,
-      new TileHashReader(size, opts.tiles.source).readHashes(nodes),
-    );
-    if (Buffer.compare(range.root(), stored.rootHash) !== 0) {
-      throw new OmegaError(Code.DataLoss, `tiles give another root at size ${size}`);
-    }
-    const tiles = new TileBuilder(
-      size,
-      partials.map((id) => ({ id, hashes: opts.tiles.source.readTile(id) })),
-    );
-    const bundleId = partialEntryBundle(size);
-    const partialEntries = bundleId
-      ? decodeEntryBundle(await opts.tiles.get(entryBundlePath(bundleId)), bundleId.width)
-      : [];
-    return {
-      range,
-      tiles,
-      partialEntries,
-      leafSeq: stored.leafSeq,
-      latest: {
-        size,
-        rootHash: stored.rootHash,
-        note: stored.note,
-        timeNs: stored.timeNs,
-      },
-    };
-  } catch (err) {
-    opts.logger.warn(
-      { err, size: stored.size },
-      `audit log: tiles cannot restore size ${stored.size} (${errorMessage(err)}); rehashing every entry`,
-    );
-    return undefined;
   }
 }

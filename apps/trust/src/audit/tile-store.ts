@@ -2,7 +2,10 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import {
   entryBundlePath,
+  TILE_HEIGHT,
+  tileAt,
   tilePath,
+  type NodeId,
   type EntryBundleId,
   type Tile,
   type TileId,
@@ -111,4 +114,15 @@ export class TileStore {
       this.cache.delete(this.cache.keys().next().value!);
     }
   }
+}
+
+/** The tiles (at `size`) that hold the given tree nodes, each once. */
+export function tilesHolding(nodes: readonly NodeId[], size: number): TileId[] {
+  const ids = new Map<string, TileId>();
+  for (const node of nodes) {
+    const below = node.level % TILE_HEIGHT;
+    const id = tileAt(node.level - below, node.index * 2 ** below, size);
+    ids.set(`${id.level}/${id.index}/${id.width}`, id);
+  }
+  return [...ids.values()];
 }

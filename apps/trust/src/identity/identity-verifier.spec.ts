@@ -102,7 +102,12 @@ describe('VerifySignature', () => {
     const message = signedMessage(SignaturePurpose.AuditEntry, Buffer.from('payload'));
     const signature = sentinel.signer.sign(SignaturePurpose.AuditEntry, Buffer.from('payload'));
     const ok = await fixture.service.verifier.verifySignature(
-      { message: Buffer.from(message), signature, expectedIdentityId: sentinel.identity.id },
+      {
+        message: Buffer.from(message),
+        signature,
+        expectedIdentityId: sentinel.identity.id,
+        purpose: '',
+      },
       fixture.clock.nowMs,
     );
     expect(ok.valid).toBe(true);
@@ -111,12 +116,13 @@ describe('VerifySignature', () => {
         message: Buffer.from(message),
         signature,
         expectedIdentityId: 'omega://local/sentinel/node-2',
+        purpose: '',
       },
       fixture.clock.nowMs,
     );
     expect(mismatch.failure).toBe(VerificationFailure.VERIFICATION_FAILURE_IDENTITY_MISMATCH);
     const raw = await fixture.service.verifier.verifySignature(
-      { message: Buffer.from('payload'), signature, expectedIdentityId: '' },
+      { message: Buffer.from('payload'), signature, expectedIdentityId: '', purpose: '' },
       fixture.clock.nowMs,
     );
     expect(raw.failure).toBe(VerificationFailure.VERIFICATION_FAILURE_MALFORMED);
@@ -125,9 +131,39 @@ describe('VerifySignature', () => {
         message: Buffer.from(message),
         signature: { ...signature, keyId: 'ab'.repeat(32) },
         expectedIdentityId: '',
+        purpose: '',
       },
       fixture.clock.nowMs,
     );
     expect(unknown.failure).toBe(VerificationFailure.VERIFICATION_FAILURE_UNKNOWN_KEY);
+  });
+
+  it('builds the signed message from purpose and payload when the purpose is given', async () => {
+    const payload = Buffer.from('payload');
+    const signature = sentinel.signer.sign(SignaturePurpose.AuditEntry, payload);
+    const verify = (purpose: string, message: Buffer) =>
+      fixture.service.verifier.verifySignature(
+        { message, signature, expectedIdentityId: sentinel.identity.id, purpose },
+        fixture.clock.nowMs,
+      );
+    await expect(verify(SignaturePurpose.AuditEntry, payload)).resolves.toMatchObject({
+      valid: true,
+      signer: { id: sentinel.identity.id },
+    });
+    // The same signature is not valid for another purpose or another payload.
+    const otherPurpose = await verify(SignaturePurpose.EventBatch, payload);
+    expect(otherPurpose.failure).toBe(VerificationFailure.VERIFICATION_FAILURE_ED25519_INVALID);
+    expect(otherPurpose.detail).toMatch(/bad ed25519 part and bad ml-dsa part/);
+    const otherPayload = await verify(SignaturePurpose.AuditEntry, Buffer.from('payloaD'));
+    expect(otherPayload.valid).toBe(false);
+    // With a purpose, the message is the payload: a complete signed message is signed again.
+    const wrapped = await verify(
+      SignaturePurpose.AuditEntry,
+      Buffer.from(signedMessage(SignaturePurpose.AuditEntry, payload)),
+    );
+    expect(wrapped.valid).toBe(false);
+    const malformed = await verify('Audit Entry', payload);
+    expect(malformed.failure).toBe(VerificationFailure.VERIFICATION_FAILURE_MALFORMED);
+    expect(malformed.detail).toMatch(/signature purpose "Audit Entry" is malformed/);
   });
 });

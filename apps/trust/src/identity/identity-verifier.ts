@@ -176,9 +176,10 @@ export class IdentityVerifier {
   }
 
   /**
-   * VerifySignature. The request has no purpose field, so `message` must be the complete signed
-   * message, `signedMessage(purpose, payload)` from @omega/crypto: the caller chooses the purpose
-   * and trust never verifies a signature over bytes without Omega's domain separation.
+   * VerifySignature. With `purpose` set, `message` is the payload and trust builds the signed
+   * message, `signedMessage(purpose, payload)` from @omega/crypto. Without it, `message` must be
+   * that complete signed message: either way trust never verifies a signature over bytes without
+   * Omega's domain separation.
    */
   async verifySignature(
     request: VerifySignatureRequest,
@@ -191,7 +192,19 @@ export class IdentityVerifier {
       );
     }
     const who = `signature by key ${signature.keyId.slice(0, 80)}`;
-    if (
+    let message: Uint8Array = request.message;
+    if (request.purpose !== '') {
+      try {
+        message = signedMessage(request.purpose, request.message);
+      } catch (err) {
+        return invalid(
+          refuse(
+            VerificationFailure.VERIFICATION_FAILURE_MALFORMED,
+            `${who}: ${errorMessage(err)}`,
+          ),
+        );
+      }
+    } else if (
       !Buffer.from(request.message)
         .subarray(0, SIGNED_MESSAGE_PREFIX.length)
         .equals(Buffer.from(SIGNED_MESSAGE_PREFIX))
@@ -199,7 +212,7 @@ export class IdentityVerifier {
       return invalid(
         refuse(
           VerificationFailure.VERIFICATION_FAILURE_MALFORMED,
-          `${who}: message must be signedMessage(purpose, payload), starting with ${JSON.stringify(SIGNED_MESSAGE_PREFIX)}`,
+          `${who}: message must be signedMessage(purpose, payload), starting with ${JSON.stringify(SIGNED_MESSAGE_PREFIX)}, or set purpose and send the payload`,
         ),
       );
     }
@@ -216,7 +229,7 @@ export class IdentityVerifier {
         ),
       );
     }
-    const refusal = this.checkParts(found.key, request.message, signature, who);
+    const refusal = this.checkParts(found.key, message, signature, who);
     if (refusal) return invalid(refusal);
     return {
       valid: true,

@@ -569,13 +569,18 @@ export interface VerifyBatchResponse {
 
 /** Request for TrustService.VerifySignature. */
 export interface VerifySignatureRequest {
-  /** The signed bytes. */
+  /**
+   * Without `purpose`: the complete signed message, signedMessage(purpose, payload). With
+   * `purpose`: the payload, and trust builds the signed message from the two.
+   */
   message: Buffer;
   signature?:
     | HybridSignature
     | undefined;
   /** When set, the key must belong to this identity. */
   expectedIdentityId: string;
+  /** What the signature is for, e.g. "audit-entry" (lowercase words joined by '-' or '.'). */
+  purpose: string;
 }
 
 /** Response for TrustService.VerifySignature. */
@@ -3887,7 +3892,7 @@ export const VerifyBatchResponse: MessageFns<VerifyBatchResponse, "omega.v1.Veri
 };
 
 function createBaseVerifySignatureRequest(): VerifySignatureRequest {
-  return { message: Buffer.alloc(0), signature: undefined, expectedIdentityId: "" };
+  return { message: Buffer.alloc(0), signature: undefined, expectedIdentityId: "", purpose: "" };
 }
 
 export const VerifySignatureRequest: MessageFns<VerifySignatureRequest, "omega.v1.VerifySignatureRequest"> = {
@@ -3902,6 +3907,9 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest, "omega.v
     }
     if (message.expectedIdentityId !== "") {
       writer.uint32(26).string(message.expectedIdentityId);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(34).string(message.purpose);
     }
     return writer;
   },
@@ -3943,6 +3951,14 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest, "omega.v
             message.expectedIdentityId = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3964,6 +3980,7 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest, "omega.v
         : isSet(object.expected_identity_id)
         ? globalThis.String(object.expected_identity_id)
         : "",
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
     };
   },
 
@@ -3978,6 +3995,9 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest, "omega.v
     if (message.expectedIdentityId !== "") {
       obj.expectedIdentityId = message.expectedIdentityId;
     }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
     return obj;
   },
 
@@ -3991,6 +4011,7 @@ export const VerifySignatureRequest: MessageFns<VerifySignatureRequest, "omega.v
       ? HybridSignature.fromPartial(object.signature)
       : undefined;
     message.expectedIdentityId = object.expectedIdentityId ?? "";
+    message.purpose = object.purpose ?? "";
     return message;
   },
 };

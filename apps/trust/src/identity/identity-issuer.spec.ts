@@ -1,6 +1,11 @@
 import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import { Identity, IdentityStatus, RenewIdentityRequest } from '@omega/proto';
-import { SignaturePurpose, signedMessage } from '@omega/crypto';
+import {
+  HybridSigner,
+  SignaturePurpose,
+  generateHybridSecretKey,
+  signedMessage,
+} from '@omega/crypto';
 import { withNats } from '@omega/testkit';
 import { RENEWAL_PURPOSE } from '@omega/trust-client';
 import { IdentityAuditKind } from './audit-appender';
@@ -259,6 +264,77 @@ describe('a separate TLS key', () => {
     await expect(
       fixture.service.issuer.issue({ ...request, tlsPublicKeySpki: Buffer.from('not der') }),
     ).rejects.toThrow(/tls_public_key_spki/);
+  });
+});
+
+describe('rotating keys on renewal', () => {
+  /** A rotation to `newKey`, proven by `newKeySigner` (none: no new_key_proof), signed by `signer`. */
+  function rotationRequest(
+    identityId: string,
+    signer: HybridSigner,
+    newKey: ReturnType<typeof generateHybridSecretKey>,
+    newKeySigner: Pick<HybridSigner, 'sign'> | undefined,
+  ): RenewIdentityRequest {
+    const bare = RenewIdentityRequest.fromPartial({
+      identityId,
+      newPublicKey: newKey.publicKey,
+      requestTimeNs: BigInt(fixture.clock.nowMs) * 1_000_000n,
+      requestId: `rotate-${newKey.keyId}`,
+    });
+    const withNewKeyProof: RenewIdentityRequest = {
+      ...bare,
+      newKeyProof: newKeySigner?.sign(
+        SignaturePurpose.ProofOfPossession,
+        RenewIdentityRequest.encode(bare).finish(),
+      ),
+    };
+    return {
+      ...withNewKeyProof,
+      proof: signer.sign(RENEWAL_PURPOSE, RenewIdentityRequest.encode(withNewKeyProof).finish()),
+    };
+  }
+
+  it('rotates to a new key that proves possession; the old key stays listed', async () => {
+    const enrolled = await enrollWithJoinToken(fixture, 'service', 'rotate-ok');
+    const newKey = generateHybridSecretKey(fixture.mlDsa);
+    const renewed = await fixture.service.issuer.renew(
+      rotationRequest(
+        enrolled.identity.id,
+        enrolled.signer,
+        newKey,
+        new HybridSigner(newKey, fixture.mlDsa),
+      ),
+    );
+    expect(renewed.identity.keys.map((k) => k.keyId)).toEqual([
+      newKey.keyId,
+      enrolled.secretKey.keyId,
+    ]);
+    expect(renewed.credential.identity?.keyId).toBe(newKey.keyId);
+  });
+
+  it('refuses a rotation without a proof of possession by the new key', async () => {
+    const enrolled = await enrollWithJoinToken(fixture, 'service', 'rotate-unproven');
+    const newKey = generateHybridSecretKey(fixture.mlDsa);
+    await expect(
+      fixture.service.issuer.renew(
+        rotationRequest(enrolled.identity.id, enrolled.signer, newKey, undefined),
+      ),
+    ).rejects.toThrow(/new_key_proof is missing; a key rotation must be signed by the new key/);
+    // Signed by the current key in the new key's place: not a proof of holding the new one.
+    const currentKeyAsNew = {
+      sign: (purpose: string, payload: Uint8Array) => ({
+        ...enrolled.signer.sign(purpose, payload),
+        keyId: newKey.keyId,
+      }),
+    };
+    await expect(
+      fixture.service.issuer.renew(
+        rotationRequest(enrolled.identity.id, enrolled.signer, newKey, currentKeyAsNew),
+      ),
+    ).rejects.toThrow(/new_key_proof: bad ed25519 part and bad ml-dsa part/);
+    await expect(fixture.service.store.get(enrolled.identity.id)).resolves.toMatchObject({
+      record: { identity: { keys: [{ keyId: enrolled.secretKey.keyId }] } },
+    });
   });
 });
 

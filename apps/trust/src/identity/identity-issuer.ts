@@ -182,7 +182,12 @@ export class IdentityIssuer {
     if (refusal) throw new OmegaError(Code.Unauthenticated, refusal.detail);
 
     const newKey = request.newPublicKey;
-    if (newKey !== undefined) checkKeyIdOf(newKey, `${where}: new_public_key`);
+    if (newKey !== undefined) {
+      checkKeyIdOf(newKey, `${where}: new_public_key`);
+      this.#checkNewKeyProof(request, newKey, where);
+    } else if (request.newKeyProof !== undefined) {
+      throw invalid(`${where}: new_key_proof is set but new_public_key is not`);
+    }
     const key = newKey ?? found.key;
     const previousKeys = identity.keys.filter(
       (k) =>
@@ -208,6 +213,27 @@ export class IdentityIssuer {
       revision: stored?.revision,
       revokedSerials: found.record.revokedSerials,
     });
+  }
+
+  /** A rotation must show that the requester holds the new key, not only the current one. */
+  #checkNewKeyProof(request: RenewIdentityRequest, newKey: HybridPublicKey, where: string): void {
+    if (request.newKeyProof === undefined) {
+      throw invalid(
+        `${where}: new_key_proof is missing; a key rotation must be signed by the new key too`,
+      );
+    }
+    const unsigned = RenewIdentityRequest.encode({
+      ...request,
+      proof: undefined,
+      newKeyProof: undefined,
+    }).finish();
+    const refusal = this.deps.verifier.checkParts(
+      newKey,
+      signedMessage(SignaturePurpose.ProofOfPossession, unsigned),
+      request.newKeyProof,
+      `${where}: new_key_proof`,
+    );
+    if (refusal) throw new OmegaError(Code.Unauthenticated, refusal.detail);
   }
 
   async revoke(request: RevokeIdentityRequest): Promise<{ identity: Identity; audit: unknown }> {

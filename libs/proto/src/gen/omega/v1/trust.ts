@@ -494,14 +494,22 @@ export interface IssueIdentityResponse {
 /** Request for TrustService.RenewIdentity. */
 export interface RenewIdentityRequest {
   identityId: string;
-  /** Set to rotate keys; the old key stays valid until its not_after. */
+  /** Set to rotate keys; the old key stays valid until its not_after. Requires `new_key_proof`. */
   newPublicKey?: HybridPublicKey | undefined;
   ttlSeconds: number;
   /** When the request was made; rejected if far from the server's clock (replay window). */
   requestTimeNs: bigint;
-  /** Current key's signature over the encoding of this request without `proof`. */
+  /**
+   * Current key's signature over the encoding of this request without `proof` (so it covers
+   * `new_key_proof`).
+   */
   proof?: HybridSignature | undefined;
   requestId: string;
+  /**
+   * Proof of possession of `new_public_key` (purpose "proof-of-possession"): the new key's
+   * signature over the encoding of this request without `proof` and `new_key_proof`.
+   */
+  newKeyProof?: HybridSignature | undefined;
 }
 
 /** Response for TrustService.RenewIdentity. */
@@ -2811,7 +2819,15 @@ export const IssueIdentityResponse: MessageFns<IssueIdentityResponse, "omega.v1.
 };
 
 function createBaseRenewIdentityRequest(): RenewIdentityRequest {
-  return { identityId: "", newPublicKey: undefined, ttlSeconds: 0, requestTimeNs: 0n, proof: undefined, requestId: "" };
+  return {
+    identityId: "",
+    newPublicKey: undefined,
+    ttlSeconds: 0,
+    requestTimeNs: 0n,
+    proof: undefined,
+    requestId: "",
+    newKeyProof: undefined,
+  };
 }
 
 export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.RenewIdentityRequest"> = {
@@ -2838,6 +2854,9 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
     }
     if (message.requestId !== "") {
       writer.uint32(50).string(message.requestId);
+    }
+    if (message.newKeyProof !== undefined) {
+      HybridSignature.encode(message.newKeyProof, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -2903,6 +2922,14 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
             message.requestId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.newKeyProof = HybridSignature.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2943,6 +2970,11 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      newKeyProof: isSet(object.newKeyProof)
+        ? HybridSignature.fromJSON(object.newKeyProof)
+        : isSet(object.new_key_proof)
+        ? HybridSignature.fromJSON(object.new_key_proof)
+        : undefined,
     };
   },
 
@@ -2966,6 +2998,9 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.newKeyProof !== undefined) {
+      obj.newKeyProof = HybridSignature.toJSON(message.newKeyProof);
+    }
     return obj;
   },
 
@@ -2986,6 +3021,9 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
       ? HybridSignature.fromPartial(object.proof)
       : undefined;
     message.requestId = object.requestId ?? "";
+    message.newKeyProof = (object.newKeyProof !== undefined && object.newKeyProof !== null)
+      ? HybridSignature.fromPartial(object.newKeyProof)
+      : undefined;
     return message;
   },
 };

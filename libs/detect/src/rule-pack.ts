@@ -3,7 +3,9 @@ import { Code } from '@omega/runtime';
 import type { Event } from '@omega/proto';
 import { compileSigmaRule, type CompiledSigmaRule } from './compile-rule';
 import { EventView } from './event-view';
+import { FieldLiteralIndex } from './literal-index';
 import { parseSigmaRules } from './parse-rule';
+import { ruleGuard } from './rule-guard';
 import { SigmaRuleError } from './sigma-rule-error';
 
 export interface RuleText {
@@ -80,28 +82,80 @@ export function loadRulePack(texts: readonly RuleText[]): RulePack {
 
 /**
  * Evaluates compiled rules over events with one shared EventView, so each field is read and
- * lower-cased once per event. Rules are grouped by event class; an event only meets its class's
- * rules.
+ * lower-cased once per event. Rules are grouped by event class; within a class, an index over the
+ * rules' guard literals (rule-guard.ts) picks the rules that could match, and only those are
+ * evaluated, in load order: the matches are exactly those of evaluating every rule.
  */
 export class RuleSetMatcher {
   private readonly view = new EventView();
-  private readonly byClass = new Map<number, CompiledSigmaRule[]>();
+  private readonly byClass = new Map<number, ClassRules>();
 
   constructor(rules: readonly CompiledSigmaRule[]) {
+    const grouped = new Map<number, CompiledSigmaRule[]>();
     for (const rule of rules) {
-      const list = this.byClass.get(rule.logsource.eventClass) ?? [];
+      const list = grouped.get(rule.logsource.eventClass) ?? [];
       list.push(rule);
-      this.byClass.set(rule.logsource.eventClass, list);
+      grouped.set(rule.logsource.eventClass, list);
     }
+    for (const [eventClass, list] of grouped) this.byClass.set(eventClass, new ClassRules(list));
   }
 
-  /** Calls `onMatch` for every rule the event matches; returns how many matched. */
+  /** Calls `onMatch` for every rule the event matches, in load order; returns how many matched. */
   match(event: Event, onMatch?: (rule: CompiledSigmaRule) => void): number {
     const rules = this.byClass.get(event.classUid);
     if (!rules) return 0;
-    const view = this.view.reset(event);
+    return rules.match(this.view.reset(event), onMatch);
+  }
+}
+
+/** One event class's rules: those without a guard always run, the rest when a literal holds. */
+class ClassRules {
+  private readonly alwaysRun: Uint8Array;
+  private readonly candidateEpoch: Uint32Array;
+  private epoch = 0;
+  private readonly indexes: FieldLiteralIndex[] = [];
+  private readonly markCandidate = (owner: number): void => {
+    this.candidateEpoch[owner] = this.epoch;
+  };
+
+  constructor(private readonly rules: readonly CompiledSigmaRule[]) {
+    this.alwaysRun = new Uint8Array(rules.length);
+    this.candidateEpoch = new Uint32Array(rules.length);
+    const byField = new Map<string, FieldLiteralIndex>();
+    rules.forEach((rule, owner) => {
+      const guard = ruleGuard(rule);
+      if (!guard) {
+        this.alwaysRun[owner] = 1;
+        return;
+      }
+      for (const { field, cased, kind, literal } of guard) {
+        const key = `${field.slot}:${cased}`;
+        let index = byField.get(key);
+        if (!index) {
+          index = new FieldLiteralIndex(field, cased);
+          byField.set(key, index);
+        }
+        index.add(kind, literal, owner);
+      }
+    });
+    for (const index of byField.values()) {
+      index.seal();
+      this.indexes.push(index);
+    }
+  }
+
+  match(view: EventView, onMatch?: (rule: CompiledSigmaRule) => void): number {
+    this.epoch = (this.epoch + 1) >>> 0;
+    if (this.epoch === 0) {
+      this.candidateEpoch.fill(0);
+      this.epoch = 1;
+    }
+    for (let i = 0; i < this.indexes.length; i++)
+      this.indexes[i]!.collect(view, this.markCandidate);
+    const { rules, alwaysRun, candidateEpoch, epoch } = this;
     let matched = 0;
     for (let i = 0; i < rules.length; i++) {
+      if (alwaysRun[i] === 0 && candidateEpoch[i] !== epoch) continue;
       const rule = rules[i]!;
       if (rule.matchesView(view)) {
         matched++;

@@ -327,6 +327,21 @@ export interface HybridPublicKey {
   revokeTimeNs: bigint;
 }
 
+/**
+ * A hybrid key pair's secret halves with its public key. Secret: seal it (trust keeps it in a
+ * Kubernetes Secret or a 0600 file); it never travels in an RPC.
+ */
+export interface HybridSecretKey {
+  /** With its key_id. */
+  publicKey?:
+    | HybridPublicKey
+    | undefined;
+  /** 32-byte RFC 8032 Ed25519 private key. */
+  ed25519Seed: Buffer;
+  /** 4032-byte ML-DSA-65 secret key (FIPS 204 skEncode). */
+  mlDsa: Buffer;
+}
+
 /** An identity as the trust service records it. */
 export interface Identity {
   /** SPIFFE-like id, e.g. "spiffe://omega.local/ns/omega/sentinel/node-a". */
@@ -922,6 +937,123 @@ export const HybridPublicKey: MessageFns<HybridPublicKey, "omega.v1.HybridPublic
     message.revokeTimeNs = (object.revokeTimeNs !== undefined && object.revokeTimeNs !== null)
       ? BigInt(object.revokeTimeNs)
       : 0n;
+    return message;
+  },
+};
+
+function createBaseHybridSecretKey(): HybridSecretKey {
+  return { publicKey: undefined, ed25519Seed: Buffer.alloc(0), mlDsa: Buffer.alloc(0) };
+}
+
+export const HybridSecretKey: MessageFns<HybridSecretKey, "omega.v1.HybridSecretKey"> = {
+  $type: "omega.v1.HybridSecretKey" as const,
+
+  encode(message: HybridSecretKey, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.publicKey !== undefined) {
+      HybridPublicKey.encode(message.publicKey, writer.uint32(10).fork()).join();
+    }
+    if (message.ed25519Seed.length !== 0) {
+      writer.uint32(18).bytes(message.ed25519Seed);
+    }
+    if (message.mlDsa.length !== 0) {
+      writer.uint32(26).bytes(message.mlDsa);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HybridSecretKey {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHybridSecretKey();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.publicKey = HybridPublicKey.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ed25519Seed = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mlDsa = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HybridSecretKey {
+    return {
+      publicKey: isSet(object.publicKey)
+        ? HybridPublicKey.fromJSON(object.publicKey)
+        : isSet(object.public_key)
+        ? HybridPublicKey.fromJSON(object.public_key)
+        : undefined,
+      ed25519Seed: isSet(object.ed25519Seed)
+        ? Buffer.from(bytesFromBase64(object.ed25519Seed))
+        : isSet(object.ed25519_seed)
+        ? Buffer.from(bytesFromBase64(object.ed25519_seed))
+        : Buffer.alloc(0),
+      mlDsa: isSet(object.mlDsa)
+        ? Buffer.from(bytesFromBase64(object.mlDsa))
+        : isSet(object.ml_dsa)
+        ? Buffer.from(bytesFromBase64(object.ml_dsa))
+        : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: HybridSecretKey): unknown {
+    const obj: any = {};
+    if (message.publicKey !== undefined) {
+      obj.publicKey = HybridPublicKey.toJSON(message.publicKey);
+    }
+    if (message.ed25519Seed.length !== 0) {
+      obj.ed25519Seed = base64FromBytes(message.ed25519Seed);
+    }
+    if (message.mlDsa.length !== 0) {
+      obj.mlDsa = base64FromBytes(message.mlDsa);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HybridSecretKey>, I>>(base?: I): HybridSecretKey {
+    return HybridSecretKey.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HybridSecretKey>, I>>(object: I): HybridSecretKey {
+    const message = createBaseHybridSecretKey();
+    message.publicKey = (object.publicKey !== undefined && object.publicKey !== null)
+      ? HybridPublicKey.fromPartial(object.publicKey)
+      : undefined;
+    message.ed25519Seed = object.ed25519Seed ?? Buffer.alloc(0);
+    message.mlDsa = object.mlDsa ?? Buffer.alloc(0);
     return message;
   },
 };

@@ -1,4 +1,4 @@
-// Batches events per kind into EventBatches (sequence numbers, lost counts) and publishes them to
+// Batches events per kind into EventBatches (sequence numbers, loss counters) and publishes them to
 // TELEMETRY with bounded memory: when JetStream is slow or down, events past the limit are counted
 // as dropped, never buffered without bound.
 import { publish, subjects, type Bus } from '@omega/bus';
@@ -7,7 +7,12 @@ import type { Logger } from '@omega/runtime';
 import { errorMessage } from '@omega/runtime';
 import type { SentinelMetrics } from './sentinel-metrics';
 
-/** Headers with the sender's cumulative loss counts (EventBatch has no field for them yet). */
+/**
+ * Headers with the sender's cumulative loss counts, from before EventBatch had `lost_records` and
+ * `dropped_events`. Deprecated: still sent for one release so that consumers reading them keep
+ * working while they move to the batch fields (which, unlike headers, the signature covers); remove
+ * them in the release after.
+ */
 export const LOST_RECORDS_HEADER = 'Omega-Sentinel-Lost-Records';
 export const DROPPED_EVENTS_HEADER = 'Omega-Sentinel-Dropped-Events';
 
@@ -118,11 +123,17 @@ export class TelemetryPublisher {
     const { bus, node, logger } = this.options;
     while (this.sealed.length > 0) {
       const next = this.sealed[0] as SealedBatch;
-      const { batch } = next;
+      // The counts as of publishing (the freshest the consumer can get), inside the signed bytes.
+      const batch: EventBatch = {
+        ...next.batch,
+        lostRecords: this.lostRecords,
+        droppedEvents: this.droppedEvents,
+      };
       try {
         await publish(bus, subjects.telemetry(next.kind, node), EventBatch, batch, {
           // (sender, session, sequence): a retried batch is stored once.
           msgId: `${batch.sender?.id}:${batch.sessionId}:${batch.sequence}`,
+          // Deprecated headers, kept for one release (see LOST_RECORDS_HEADER).
           headers: {
             [LOST_RECORDS_HEADER]: this.lostRecords.toString(),
             [DROPPED_EVENTS_HEADER]: this.droppedEvents.toString(),

@@ -563,6 +563,8 @@ export const eventBatch: Fixture<EventBatch> = {
     sequence: 42n,
     createdTimeNs: 1732350061000000000n,
     events: [processEvent.ts, flowEvent.ts],
+    lostRecords: 3n,
+    droppedEvents: 9007199254740993n,
     signature: hybridSignature.ts,
   },
   pb: {
@@ -571,6 +573,8 @@ export const eventBatch: Fixture<EventBatch> = {
     sequence: '42',
     createdTimeNs: '1732350061000000000',
     events: [processEvent.pb, flowEvent.pb],
+    lostRecords: '3',
+    droppedEvents: '9007199254740993',
     signature: hybridSignature.pb,
   },
 };

@@ -42,6 +42,25 @@ describe('common messages encoded by protobufjs', () => {
   );
 });
 
+describe('EventBatch signature coverage', () => {
+  test('the signature (field 15) is written last, after lost_records and dropped_events', () => {
+    const batch = commonFixtures.find((fixture) => fixture.type === EventBatch)!;
+    const bytes = EventBatch.encode(batch.ts as EventBatch).finish();
+    const unsigned = EventBatch.encode({
+      ...(batch.ts as EventBatch),
+      signature: undefined,
+    }).finish();
+    // The signed bytes are a prefix of the whole encoding, and field 15 (tag 0x7a) follows them.
+    expect(Buffer.from(bytes.subarray(0, unsigned.length))).toEqual(Buffer.from(unsigned));
+    expect(bytes[unsigned.length]).toBe(0x7a);
+    // The counters are inside the signed bytes.
+    expect(EventBatch.decode(unsigned)).toMatchObject({
+      lostRecords: 3n,
+      droppedEvents: 9007199254740993n,
+    });
+  });
+});
+
 describe('64-bit values', () => {
   const maxUint64 = 18446744073709551615n;
 
@@ -61,6 +80,8 @@ describe('64-bit values', () => {
       sequence: maxUint64,
       createdTimeNs: maxUint64,
       events: [],
+      lostRecords: 0n,
+      droppedEvents: 0n,
     };
     const viaPb = pbType('omega.v1.EventBatch').decode(EventBatch.encode(batch).finish());
     expect(pbType('omega.v1.EventBatch').toObject(viaPb, toObjectOptions)).toEqual({

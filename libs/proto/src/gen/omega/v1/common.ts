@@ -1174,7 +1174,20 @@ export interface EventBatch {
   /** When the batch was sealed. */
   createdTimeNs: bigint;
   events: Event[];
-  /** Over the encoding of this message without field 15; see the message comment. */
+  /**
+   * The sender's cumulative count, this session, of records the kernel ring buffer lost before
+   * they were read (events that never existed for Omega).
+   */
+  lostRecords: bigint;
+  /**
+   * The sender's cumulative count, this session, of events it dropped because its buffer was full
+   * (the bus was slow or down).
+   */
+  droppedEvents: bigint;
+  /**
+   * Over the encoding of this message without field 15; see the message comment. Keep it declared
+   * last: some encoders (ts-proto) write fields in declaration order, not number order.
+   */
   signature?: HybridSignature | undefined;
 }
 
@@ -4449,7 +4462,16 @@ export const Event_UnmappedEntry: MessageFns<Event_UnmappedEntry, "omega.v1.Even
 };
 
 function createBaseEventBatch(): EventBatch {
-  return { sender: undefined, sessionId: "", sequence: 0n, createdTimeNs: 0n, events: [], signature: undefined };
+  return {
+    sender: undefined,
+    sessionId: "",
+    sequence: 0n,
+    createdTimeNs: 0n,
+    events: [],
+    lostRecords: 0n,
+    droppedEvents: 0n,
+    signature: undefined,
+  };
 }
 
 export const EventBatch: MessageFns<EventBatch, "omega.v1.EventBatch"> = {
@@ -4476,6 +4498,18 @@ export const EventBatch: MessageFns<EventBatch, "omega.v1.EventBatch"> = {
     }
     for (const v of message.events) {
       Event.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.lostRecords !== 0n) {
+      if (BigInt.asUintN(64, message.lostRecords) !== message.lostRecords) {
+        throw new globalThis.Error("value provided for field message.lostRecords of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.lostRecords);
+    }
+    if (message.droppedEvents !== 0n) {
+      if (BigInt.asUintN(64, message.droppedEvents) !== message.droppedEvents) {
+        throw new globalThis.Error("value provided for field message.droppedEvents of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.droppedEvents);
     }
     if (message.signature !== undefined) {
       HybridSignature.encode(message.signature, writer.uint32(122).fork()).join();
@@ -4536,6 +4570,22 @@ export const EventBatch: MessageFns<EventBatch, "omega.v1.EventBatch"> = {
             message.events.push(Event.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.lostRecords = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.droppedEvents = reader.uint64() as bigint;
+            continue;
+          }
           case 15: {
             if (tag !== 122) {
               break;
@@ -4571,6 +4621,16 @@ export const EventBatch: MessageFns<EventBatch, "omega.v1.EventBatch"> = {
         ? BigInt(object.created_time_ns)
         : 0n,
       events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => Event.fromJSON(e)) : [],
+      lostRecords: isSet(object.lostRecords)
+        ? BigInt(object.lostRecords)
+        : isSet(object.lost_records)
+        ? BigInt(object.lost_records)
+        : 0n,
+      droppedEvents: isSet(object.droppedEvents)
+        ? BigInt(object.droppedEvents)
+        : isSet(object.dropped_events)
+        ? BigInt(object.dropped_events)
+        : 0n,
       signature: isSet(object.signature) ? HybridSignature.fromJSON(object.signature) : undefined,
     };
   },
@@ -4592,6 +4652,12 @@ export const EventBatch: MessageFns<EventBatch, "omega.v1.EventBatch"> = {
     if (message.events?.length) {
       obj.events = message.events.map((e) => Event.toJSON(e));
     }
+    if (message.lostRecords !== 0n) {
+      obj.lostRecords = message.lostRecords.toString();
+    }
+    if (message.droppedEvents !== 0n) {
+      obj.droppedEvents = message.droppedEvents.toString();
+    }
     if (message.signature !== undefined) {
       obj.signature = HybridSignature.toJSON(message.signature);
     }
@@ -4612,6 +4678,12 @@ export const EventBatch: MessageFns<EventBatch, "omega.v1.EventBatch"> = {
       ? BigInt(object.createdTimeNs)
       : 0n;
     message.events = object.events?.map((e) => Event.fromPartial(e)) || [];
+    message.lostRecords = (object.lostRecords !== undefined && object.lostRecords !== null)
+      ? BigInt(object.lostRecords)
+      : 0n;
+    message.droppedEvents = (object.droppedEvents !== undefined && object.droppedEvents !== null)
+      ? BigInt(object.droppedEvents)
+      : 0n;
     message.signature = (object.signature !== undefined && object.signature !== null)
       ? HybridSignature.fromPartial(object.signature)
       : undefined;

@@ -2,12 +2,14 @@
 import { withNats } from '@omega/testkit';
 import { loadMlDsaBackend, type HybridSecretKey } from '@omega/crypto';
 import {
+  checkpointNoteOf,
   parseCheckpoint,
   parseSignedNote,
   verifyBundle,
   verifyCheckpointConsistency,
 } from '@omega/auditlog';
-import type { Bus } from '@omega/bus';
+import { subjects, type Bus } from '@omega/bus';
+import { Checkpoint } from '@omega/proto';
 import { logCheckpointPolicy } from './log-keys';
 import { alertEntry, newLogKey, openBus, openLog, ORIGIN } from './audit-spec-helpers';
 
@@ -41,6 +43,44 @@ describe('AuditLog', () => {
     expect(proof.length).toBeGreaterThan(0);
     await log.close();
   });
+
+  it.each([
+    ['atomic batches', {}],
+    ['one publish per leaf', { atomicBatches: false }],
+  ])(
+    'publishes checkpoints in tree order, every index once, with %s and many small batches',
+    async (_, extra) => {
+      const log = await openLog(bus, key, { maxBatchEntries: 16, flushDelayMs: 0, ...extra });
+      const sizes: number[] = [];
+      const sub = bus.nc.subscribe(subjects.auditCheckpoints, {
+        callback: (_err, msg) => {
+          const note = checkpointNoteOf(Checkpoint.decode(msg.data), key.publicKey);
+          sizes.push(parseCheckpoint(parseSignedNote(note).text).size);
+        },
+      });
+      await bus.nc.flush();
+      const start = log.size;
+      const bundles = await Promise.all(
+        Array.from({ length: 400 }, (_, n) => log.append(alertEntry(n), { requestId: `p-${n}` })),
+      );
+      await log.close();
+      await bus.nc.flush();
+      sub.unsubscribe();
+      expect(bundles.map((b) => b.index).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 400 }, (_, n) => start + n),
+      );
+      expect(sizes.length).toBeGreaterThan(1);
+      sizes.forEach((size, i) => i > 0 && expect(size).toBeGreaterThan(sizes[i - 1]!));
+      expect(sizes[sizes.length - 1]).toBe(start + 400);
+      for (const bundle of bundles) {
+        const signed = parseCheckpoint(parseSignedNote(bundle.checkpoint).text);
+        expect(signed.size).toBeGreaterThan(bundle.index);
+      }
+      for (const bundle of [bundles[0]!, bundles[199]!, bundles[399]!]) {
+        await verifyBundle(bundle, await policy());
+      }
+    },
+  );
 
   it('logs a retried append once and returns the first index', async () => {
     const log = await openLog(bus, key);

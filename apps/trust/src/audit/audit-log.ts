@@ -122,7 +122,9 @@ interface PendingAppend {
  * last subject sequence, so concurrent writers (trust replicas) agree on one order: a writer that
  * loses the race re-reads the tail, advances its tree with the other writer's leaves and retries.
  * Appends wait in a batch; a batch is published, the compact range and tiles advance, and one
- * checkpoint is signed for the whole batch before any append in it resolves.
+ * checkpoint is signed for the whole batch before any append in it resolves. With atomic batches
+ * they are pipelined: batch N+1 is published (from the tree batch N left) while batch N's
+ * checkpoint is signed and published and its proofs built; checkpoints still go out in tree order.
  */
 export class AuditLog {
   private readonly range: CompactRange;
@@ -136,6 +138,12 @@ export class AuditLog {
   private readonly indexByLeafHash = new Map<string, number>();
   private readonly checkpoints = new Map<number, LogCheckpoint>();
   private latest: LogCheckpoint;
+  /** The newest checkpoint issued (signed and published, or on its way), and its size. */
+  private issued: Promise<LogCheckpoint>;
+  private issuedSize: number;
+  private checkpointFailures = 0;
+  /** Batches placed in the tree whose appends are waiting for their checkpoint. */
+  private readonly certifying = new Set<Promise<void>>();
   private queue: PendingAppend[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -163,6 +171,8 @@ export class AuditLog {
     this.partialEntries = state.partialEntries;
     this.leafSeq = state.leafSeq;
     this.latest = state.latest;
+    this.issued = Promise.resolve(state.latest);
+    this.issuedSize = state.latest.size;
     this.checkpoints.set(state.latest.size, state.latest);
     this.maxBatch = opts.maxBatchEntries ?? 1024;
     this.flushDelayMs = opts.flushDelayMs ?? 2;
@@ -331,7 +341,7 @@ export class AuditLog {
 
   /** The index of a leaf seen by this process (appended or synced since start). */
   indexOfLeafHash(leafHash: Uint8Array): number | undefined {
-    return this.indexByLeafHash.get(Buffer.from(leafHash).toString('hex'));
+    return this.indexByLeafHash.get(leafHashKey(leafHash));
   }
 
   /**
@@ -351,6 +361,7 @@ export class AuditLog {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     await this.exclusive(() => this.drainQueue());
+    await Promise.all(this.certifying);
   }
 
   private checkSize(size: number): void {
@@ -475,7 +486,33 @@ export class AuditLog {
     }
     const beyond = leaders.filter((p) => p.index! >= this.size);
     if (beyond.length > 0) await this.syncTail();
-    const checkpoint = await this.issueCheckpoint();
+    // The tree now holds the batch: the next batch may be published while this one is certified.
+    const certified = this.certifyBatch(leaders, this.issueCheckpoint()).finally(() => {
+      this.certifying.delete(certified);
+    });
+    this.certifying.add(certified);
+    // Not one publish per leaf: those leaves chain expected sequences (first.seq + i), which
+    // assumes nothing else lands in AUDIT between them, and a checkpoint published meanwhile
+    // would (a later leaf would then pass with an index one too high).
+    if (!this.atomic) await certified;
+  }
+
+  /** Waits for the checkpoint covering `leaders`, then resolves them with their bundles. */
+  private async certifyBatch(
+    leaders: readonly PendingAppend[],
+    issued: Promise<LogCheckpoint>,
+  ): Promise<void> {
+    let checkpoint: LogCheckpoint;
+    try {
+      checkpoint = await issued;
+    } catch (err) {
+      const wrapped = OmegaError.wrap(err, 'audit log: append failed', Code.Unavailable);
+      for (const pending of leaders) {
+        pending.reject(wrapped);
+        for (const follower of pending.followers) follower.reject(wrapped);
+      }
+      return;
+    }
     let proofs: Uint8Array[][];
     try {
       proofs = await this.inclusionProofs(
@@ -520,10 +557,23 @@ export class AuditLog {
   private async inclusionProofs(indexes: readonly number[], size: number): Promise<Uint8Array[][]> {
     this.checkSize(size);
     const plans = indexes.map((index) => inclusionProofPlan(index, size));
-    const nodes = plans.flatMap((plan) => plan.nodes);
-    const hashes = (await this.readerFor(size, nodes)).readHashes(nodes);
-    let at = 0;
-    return plans.map((plan) => plan.assemble(hashes.slice(at, (at += plan.nodes.length))));
+    // The proofs of a batch's neighbouring leaves share most of their nodes: read each once. The
+    // proofs then share those hashes' bytes (bundles are read-only to their holders).
+    const unique: NodeId[] = [];
+    const slotOf = new Map<number, number>();
+    const slots = plans.map((plan) =>
+      plan.nodes.map((node) => {
+        const key = node.index * 64 + node.level;
+        let slot = slotOf.get(key);
+        if (slot === undefined) {
+          slot = unique.push(node) - 1;
+          slotOf.set(key, slot);
+        }
+        return slot;
+      }),
+    );
+    const hashes = (await this.readerFor(size, unique)).readHashes(unique);
+    return plans.map((plan, i) => plan.assemble(slots[i]!.map((slot) => hashes[slot]!)));
   }
 
   /** Reads every leaf after the last one this process knows, checks its index and appends it. */
@@ -580,12 +630,13 @@ export class AuditLog {
     for (const tile of this.tileBuilder.add(result.completed)) {
       this.touchedTiles.set(`${tile.id.level}/${tile.id.index}`, tile);
     }
+    const nowMs = Date.now();
     leaves.forEach((leaf, i) => {
       const index = start + i;
       this.partialEntries.push(leaf.leaf);
       if (this.partialEntries.length === TILE_WIDTH) this.flushBundle(index);
-      if (leaf.requestId !== undefined) this.dedupe.remember(leaf.requestId, index);
-      this.indexByLeafHash.set(Buffer.from(leaf.leafHash).toString('hex'), index);
+      if (leaf.requestId !== undefined) this.dedupe.remember(leaf.requestId, index, nowMs);
+      this.indexByLeafHash.set(leafHashKey(leaf.leafHash), index);
     });
     if (this.partialEntries.length > 0) this.flushBundle(this.size - 1);
     this.leafSeq = leaves[leaves.length - 1]!.seq;
@@ -600,27 +651,67 @@ export class AuditLog {
     if (this.partialEntries.length === TILE_WIDTH) this.partialEntries = [];
   }
 
-  /** Persists touched tiles and bundles, then signs and publishes a checkpoint of the tree. */
-  private async issueCheckpoint(): Promise<LogCheckpoint> {
-    if (this.latest.size === this.size && this.touchedTiles.size === 0) return this.latest;
-    const endTimer = this.opts.metrics?.checkpointSeconds.startTimer();
+  /**
+   * Takes the tree as it is now, then (after the checkpoints issued before it) persists its
+   * touched tiles and bundles and signs and publishes its checkpoint. Snapshotting synchronously
+   * lets the next batch advance the tree while this checkpoint is on its way.
+   */
+  private issueCheckpoint(): Promise<LogCheckpoint> {
+    if (this.issuedSize === this.size && this.touchedTiles.size === 0) return this.issued;
     const tiles = [...this.touchedTiles.values()];
     const bundles = [...this.touchedBundles.values()];
     this.touchedTiles.clear();
     this.touchedBundles.clear();
-    await this.opts.tiles.write(tiles, bundles);
-    const checkpoint = await signAndPublishCheckpoint(this.opts, {
-      size: this.size,
-      rootHash: this.range.root(),
-      timeNs: this.nowNs(),
-      leafSeq: this.leafSeq,
-    });
-    this.latest = checkpoint;
-    endTimer?.();
-    this.checkpoints.set(checkpoint.size, checkpoint);
-    if (this.checkpoints.size > 100_000) {
-      this.checkpoints.delete(this.checkpoints.keys().next().value!);
-    }
-    return checkpoint;
+    const head = { size: this.size, rootHash: this.range.root(), leafSeq: this.leafSeq };
+    const previous = this.issued;
+    const failuresBefore = this.checkpointFailures;
+    this.issuedSize = head.size;
+    this.issued = (async () => {
+      // In tree order: a later checkpoint never goes out before an earlier one.
+      await previous.catch(() => undefined);
+      const endTimer = this.opts.metrics?.checkpointSeconds.startTimer();
+      let checkpoint: LogCheckpoint;
+      try {
+        if (this.checkpointFailures !== failuresBefore) {
+          // An earlier checkpoint failed after this snapshot: this one lacks its tiles.
+          throw new OmegaError(
+            Code.Unavailable,
+            `audit log: checkpoint at size ${head.size} dropped: an earlier checkpoint failed`,
+          );
+        }
+        await this.opts.tiles.write(tiles, bundles);
+        checkpoint = await signAndPublishCheckpoint(this.opts, { ...head, timeNs: this.nowNs() });
+      } catch (err) {
+        this.checkpointFailures++;
+        this.retouch(tiles, bundles);
+        if (this.issuedSize === head.size) this.issuedSize = -1;
+        throw err;
+      }
+      this.latest = checkpoint;
+      endTimer?.();
+      this.checkpoints.set(checkpoint.size, checkpoint);
+      if (this.checkpoints.size > 100_000) {
+        this.checkpoints.delete(this.checkpoints.keys().next().value!);
+      }
+      return checkpoint;
+    })();
+    return this.issued;
   }
+
+  /** A checkpoint failed: its tiles and bundles go out with the next one unless newer ones did. */
+  private retouch(tiles: readonly Tile[], bundles: readonly EntryBundle[]): void {
+    for (const tile of tiles) {
+      const key = `${tile.id.level}/${tile.id.index}`;
+      if (!this.touchedTiles.has(key)) this.touchedTiles.set(key, tile);
+    }
+    for (const bundle of bundles) {
+      if (!this.touchedBundles.has(bundle.id.index))
+        this.touchedBundles.set(bundle.id.index, bundle);
+    }
+  }
+}
+
+/** A leaf hash as a map key (hex); hashLeaf already gives Buffers, so most need no copy. */
+function leafHashKey(leafHash: Uint8Array): string {
+  return (Buffer.isBuffer(leafHash) ? leafHash : Buffer.from(leafHash)).toString('hex');
 }

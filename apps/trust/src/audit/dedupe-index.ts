@@ -27,8 +27,7 @@ export class DedupeIndex {
    * Keeps every id of the de-duplication window (as Nats-Msg-Id did), and at least the newest
    * REMEMBERED_IDS; MAX_REMEMBERED_IDS bounds memory (120 s at 40,000 appends/s).
    */
-  remember(requestId: string, index: number): void {
-    const nowMs = Date.now();
+  remember(requestId: string, index: number, nowMs = Date.now()): void {
     this.indexById.delete(requestId);
     this.indexById.set(requestId, { index, atMs: nowMs });
     while (this.indexById.size > REMEMBERED_IDS) {

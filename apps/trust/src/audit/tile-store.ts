@@ -118,11 +118,14 @@ export class TileStore {
 
 /** The tiles (at `size`) that hold the given tree nodes, each once. */
 export function tilesHolding(nodes: readonly NodeId[], size: number): TileId[] {
-  const ids = new Map<string, TileId>();
+  // At one size a tile's level and index fix its width; numeric keys keep this off the profile.
+  const ids = new Map<number, TileId>();
   for (const node of nodes) {
     const below = node.level % TILE_HEIGHT;
+    const key = Math.floor(node.index / 2 ** (TILE_HEIGHT - below)) * 64 + (node.level - below);
+    if (ids.has(key)) continue;
     const id = tileAt(node.level - below, node.index * 2 ** below, size);
-    ids.set(`${id.level}/${id.index}/${id.width}`, id);
+    ids.set(key, id);
   }
   return [...ids.values()];
 }

@@ -14,10 +14,17 @@ import {
   TileHashReader,
   verifyCheckpoint,
   verifyCheckpointConsistency,
+  verifyCommitmentOpening,
   verifyInclusion,
+  COMMITTED_ENTRY_TYPE,
 } from '@omega/auditlog';
 import { loadMlDsaBackend } from '@omega/crypto';
-import { TrustServiceClient, TrustServiceService, VerificationFailure } from '@omega/proto';
+import {
+  AuditEntry,
+  TrustServiceClient,
+  TrustServiceService,
+  VerificationFailure,
+} from '@omega/proto';
 import { baseConfigSchema, unimplementedService } from '@omega/runtime';
 import { runService, type RunningService } from '@omega/service';
 import { withNats } from '@omega/testkit';
@@ -131,6 +138,45 @@ describe('trust audit RPCs', () => {
       { startIndex: refs[5]!.audit.logIndex, pageSize: 1, kind: 0, subject: '' },
     );
     expect(listed.records[0]!.entry.subject).toBe('alert-5');
+  });
+
+  it('logs a salted commitment when asked, and returns the salt that opens it', async () => {
+    const entry = alertEntry(7_000);
+    const appended = await call<
+      object,
+      { audit: { logIndex: bigint; leafHash: Buffer }; commitmentSalt: Buffer }
+    >('appendAudit', { entry, requestId: 'grpc-commit', commit: true });
+    expect(appended.commitmentSalt).toHaveLength(32);
+    const listed = await call<object, { records: Array<{ entry: AuditEntry }> }>(
+      'listAuditEntries',
+      { startIndex: appended.audit.logIndex, pageSize: 1, kind: 0, subject: '' },
+    );
+    const logged = listed.records[0]!.entry;
+    // The log shows kind and time only; the commitment opens with the salt and the entry.
+    expect(logged).toMatchObject({
+      kind: entry.kind,
+      subject: '',
+      payloadType: COMMITTED_ENTRY_TYPE,
+    });
+    expect(Buffer.from(hashLeaf(AuditEntry.encode(logged).finish()))).toEqual(
+      appended.audit.leafHash,
+    );
+    const body = AuditEntry.encode(entry).finish();
+    expect(() =>
+      verifyCommitmentOpening(logged.payload, { salt: appended.commitmentSalt, body }),
+    ).not.toThrow();
+    expect(() =>
+      verifyCommitmentOpening(logged.payload, {
+        salt: appended.commitmentSalt,
+        body: AuditEntry.encode(alertEntry(7_001)).finish(),
+      }),
+    ).toThrow(/opening does not match/);
+
+    const plain = await call<object, { commitmentSalt: Buffer }>('appendAudit', {
+      entry: alertEntry(7_002),
+      requestId: 'grpc-plain',
+    });
+    expect(plain.commitmentSalt).toHaveLength(0);
   });
 
   it('proves consistency between two checkpoints', async () => {

@@ -88,13 +88,17 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
     appendAudit: unary<AppendAuditRequest, AppendAuditResponse>(async (request) => {
       if (!request.entry)
         throw new OmegaError(Code.InvalidArgument, 'AppendAudit: entry is required');
-      const bundle = await log.append(request.entry, { requestId: request.requestId });
+      const bundle = await log.append(request.entry, {
+        requestId: request.requestId,
+        commit: request.commit,
+      });
       return {
         audit: {
           logIndex: BigInt(bundle.index),
           leafHash: Buffer.from(hashLeaf(bundle.entry)),
           checkpointSize: BigInt(log.latestCheckpoint.size),
         },
+        commitmentSalt: Buffer.from(bundle.opening?.salt ?? new Uint8Array()),
       };
     }),
 

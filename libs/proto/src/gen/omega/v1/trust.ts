@@ -621,11 +621,24 @@ export interface AppendAuditRequest {
     | undefined;
   /** De-duplication key; a retry with the same id returns the first AuditRef. */
   requestId: string;
+  /**
+   * Log a salted commitment to the entry instead of the entry (only kind and time stay readable);
+   * the response carries the salt that opens it.
+   */
+  commit: boolean;
 }
 
 /** Response for TrustService.AppendAudit. */
 export interface AppendAuditResponse {
-  audit?: AuditRef | undefined;
+  audit?:
+    | AuditRef
+    | undefined;
+  /**
+   * Set when the request asked for a commitment: with the encoded entry, it opens the logged
+   * commitment. Keep it as secret as the entry; trust does not keep it, so a retry answered with
+   * the first append's AuditRef comes back without it.
+   */
+  commitmentSalt: Buffer;
 }
 
 /** Request for TrustService.ListAuditEntries. */
@@ -4308,7 +4321,7 @@ export const VerifySignatureResponse: MessageFns<VerifySignatureResponse, "omega
 };
 
 function createBaseAppendAuditRequest(): AppendAuditRequest {
-  return { entry: undefined, requestId: "" };
+  return { entry: undefined, requestId: "", commit: false };
 }
 
 export const AppendAuditRequest: MessageFns<AppendAuditRequest, "omega.v1.AppendAuditRequest"> = {
@@ -4320,6 +4333,9 @@ export const AppendAuditRequest: MessageFns<AppendAuditRequest, "omega.v1.Append
     }
     if (message.requestId !== "") {
       writer.uint32(18).string(message.requestId);
+    }
+    if (message.commit !== false) {
+      writer.uint32(24).bool(message.commit);
     }
     return writer;
   },
@@ -4353,6 +4369,14 @@ export const AppendAuditRequest: MessageFns<AppendAuditRequest, "omega.v1.Append
             message.requestId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.commit = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4373,6 +4397,7 @@ export const AppendAuditRequest: MessageFns<AppendAuditRequest, "omega.v1.Append
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      commit: isSet(object.commit) ? globalThis.Boolean(object.commit) : false,
     };
   },
 
@@ -4383,6 +4408,9 @@ export const AppendAuditRequest: MessageFns<AppendAuditRequest, "omega.v1.Append
     }
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
+    }
+    if (message.commit !== false) {
+      obj.commit = message.commit;
     }
     return obj;
   },
@@ -4396,12 +4424,13 @@ export const AppendAuditRequest: MessageFns<AppendAuditRequest, "omega.v1.Append
       ? AuditEntry.fromPartial(object.entry)
       : undefined;
     message.requestId = object.requestId ?? "";
+    message.commit = object.commit ?? false;
     return message;
   },
 };
 
 function createBaseAppendAuditResponse(): AppendAuditResponse {
-  return { audit: undefined };
+  return { audit: undefined, commitmentSalt: Buffer.alloc(0) };
 }
 
 export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.AppendAuditResponse"> = {
@@ -4410,6 +4439,9 @@ export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.Appe
   encode(message: AppendAuditResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.audit !== undefined) {
       AuditRef.encode(message.audit, writer.uint32(10).fork()).join();
+    }
+    if (message.commitmentSalt.length !== 0) {
+      writer.uint32(18).bytes(message.commitmentSalt);
     }
     return writer;
   },
@@ -4435,6 +4467,14 @@ export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.Appe
             message.audit = AuditRef.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.commitmentSalt = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4448,13 +4488,23 @@ export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.Appe
   },
 
   fromJSON(object: any): AppendAuditResponse {
-    return { audit: isSet(object.audit) ? AuditRef.fromJSON(object.audit) : undefined };
+    return {
+      audit: isSet(object.audit) ? AuditRef.fromJSON(object.audit) : undefined,
+      commitmentSalt: isSet(object.commitmentSalt)
+        ? Buffer.from(bytesFromBase64(object.commitmentSalt))
+        : isSet(object.commitment_salt)
+        ? Buffer.from(bytesFromBase64(object.commitment_salt))
+        : Buffer.alloc(0),
+    };
   },
 
   toJSON(message: AppendAuditResponse): unknown {
     const obj: any = {};
     if (message.audit !== undefined) {
       obj.audit = AuditRef.toJSON(message.audit);
+    }
+    if (message.commitmentSalt.length !== 0) {
+      obj.commitmentSalt = base64FromBytes(message.commitmentSalt);
     }
     return obj;
   },
@@ -4467,6 +4517,7 @@ export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.Appe
     message.audit = (object.audit !== undefined && object.audit !== null)
       ? AuditRef.fromPartial(object.audit)
       : undefined;
+    message.commitmentSalt = object.commitmentSalt ?? Buffer.alloc(0);
     return message;
   },
 };

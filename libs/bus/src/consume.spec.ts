@@ -258,8 +258,12 @@ describe('consume', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const started: string[] = [];
     const finished: string[] = [];
+    // A message the server sends after the pull closed comes back only after ackWait (a buffered
+    // one is nak'd at once), so keep ackWait short enough for this test to see either path.
+    const ackWaitMs = 2_000;
     const { handle, subject } = await start({
       type: Alert,
+      ackWaitMs,
       handler: async (alert) => {
         started.push(alert.id);
         await gate;
@@ -281,13 +285,15 @@ describe('consume', () => {
     expect(started).toEqual(['first']);
     expect((await handle.info()).ack_floor.stream_seq).toBeGreaterThan(0);
 
-    // 'first' was acked before stop() returned; 'second' was handed back, not lost.
+    // 'first' was acked before stop() returned; 'second' was handed back (nak'd, or redelivered
+    // after ackWait if it was still on the wire), not lost.
     const next: string[] = [];
     const resumed = await consume(bus, {
       stream: 'ALERTS',
       durable: handle.durable,
       filterSubject: subject,
       type: Alert,
+      ackWaitMs,
       handler: async (alert) => {
         next.push(alert.id);
         return ack();

@@ -60,6 +60,29 @@ export async function pinnedLog(
   return { key: key ?? offered, origin: bundle.auditLogOrigin, pinnedNow: key === undefined };
 }
 
+/** What a command that reads the log works with: the saved state, the source, the pinned key. */
+export interface PinnedLog {
+  state: AuditState;
+  source: AuditSource;
+  key: HybridPublicKey;
+  origin: string;
+  pinnedNow: boolean;
+}
+
+/** Loads the CLI state, opens the log source, resolves the pinned log key, runs, then closes. */
+export async function withPinnedLog(
+  opts: AuditCommandOptions,
+  run: (log: PinnedLog) => Promise<number>,
+): Promise<number> {
+  const state = await loadAuditState(opts.stateFile);
+  const source = new AuditSource(opts);
+  try {
+    return await run({ state, source, ...(await pinnedLog(opts, state, source)) });
+  } finally {
+    source.close();
+  }
+}
+
 export async function logPolicy(key: HybridPublicKey, origin: string): Promise<CheckpointPolicy> {
   const mlDsa = await loadMlDsaBackend('liboqs');
   return {
@@ -75,10 +98,7 @@ export async function logPolicy(key: HybridPublicKey, origin: string): Promise<C
 export async function auditVerify(opts: AuditCommandOptions): Promise<number> {
   const out = opts.out ?? console.log;
   const err = opts.err ?? console.error;
-  const state = await loadAuditState(opts.stateFile);
-  const source = new AuditSource(opts);
-  try {
-    const { key, origin, pinnedNow } = await pinnedLog(opts, state, source);
+  return withPinnedLog(opts, async ({ state, source, key, origin, pinnedNow }) => {
     const policy = await logPolicy(key, origin);
     const note = await source.checkpointNote(key);
     let checkpoint;
@@ -124,19 +144,14 @@ export async function auditVerify(opts: AuditCommandOptions): Promise<number> {
         '(ed25519 + ml-dsa-65 signatures verified)',
     );
     return 0;
-  } finally {
-    source.close();
-  }
+  });
 }
 
 /** `omega audit proof <index>`: fetch and check the entry's inclusion proof. */
 export async function auditProof(opts: AuditCommandOptions, index: number): Promise<number> {
   const out = opts.out ?? console.log;
   const err = opts.err ?? console.error;
-  const state = await loadAuditState(opts.stateFile);
-  const source = new AuditSource(opts);
-  try {
-    const { key, origin } = await pinnedLog(opts, state, source);
+  return withPinnedLog(opts, async ({ source, key, origin }) => {
     const { proof, checkpoint } = await source.inclusionProof(index);
     try {
       const entry = AuditEntry.encode(await source.entry(index)).finish();
@@ -164,9 +179,7 @@ export async function auditProof(opts: AuditCommandOptions, index: number): Prom
     out(`leaf hash ${Buffer.from(proof.leafHash).toString('hex')}`);
     proof.hashes.forEach((h, i) => out(`  ${i}: ${Buffer.from(h).toString('hex')}`));
     return 0;
-  } finally {
-    source.close();
-  }
+  });
 }
 
 /** `omega audit show <index>`: the entry as JSON. */

@@ -3,7 +3,7 @@ import { Code, OmegaError } from '@omega/runtime';
 import { startNatsServer, withNats } from '@omega/testkit';
 import { connectBus, type Bus } from './connection';
 import { consume, type ConsumeOptions, type ConsumerHandle } from './consume';
-import { ack, nak, term, type Outcome } from './handler';
+import { ack, nak, reject, term, type Outcome } from './handler';
 import { DLQ_HEADERS } from './dead-letter';
 import { provision } from './provision';
 import { publish } from './publish';
@@ -251,6 +251,29 @@ describe('consume', () => {
       subjects_filter: subjects.dlq('ALERTS', name),
     });
     expect(info.state.subjects?.[subjects.dlq('ALERTS', name)] ?? 0).toBe(0);
+  });
+
+  it('dead-letters a message the handler rejects, once, with its reason, and carries on', async () => {
+    const seen: string[] = [];
+    const { handle, subject, name } = await start({
+      type: Alert,
+      handler: async (alert) => {
+        seen.push(alert.id);
+        return alert.id === 'forged' ? reject('signature: ed25519 part invalid') : ack();
+      },
+    });
+    const bad = await publish(bus, subject, Alert, Alert.fromPartial({ id: 'forged' }));
+    await publish(bus, subject, Alert, Alert.fromPartial({ id: 'fine' }));
+    const [letter] = await deadLetters(name, 1);
+    expect(letter!.header.get(DLQ_HEADERS.reason)).toBe('rejected');
+    expect(letter!.header.get(DLQ_HEADERS.error)).toBe('signature: ed25519 part invalid');
+    expect(letter!.header.get(DLQ_HEADERS.seq)).toBe(String(bad.seq));
+    expect(Alert.decode(letter!.data).id).toBe('forged');
+    await eventually(async () => {
+      const info = await handle.info();
+      return info.num_ack_pending === 0 && info.ack_floor.stream_seq >= bad.seq + 1;
+    }, 'both settled');
+    expect(seen).toEqual(['forged', 'fine']);
   });
 
   it('stop() stops pulling and waits for the running handler to finish', async () => {

@@ -297,6 +297,8 @@ class ConsumerRunner<T> implements ConsumerHandle {
         );
         this.terminate(msg, outcome.reason);
         return;
+      case 'reject':
+        return this.toDeadLetter(msg, { reason: 'rejected', error: outcome.error });
       default: {
         // Not an Outcome (e.g. the handler forgot to return one): a failure, retried like a throw.
         const err = new OmegaError(

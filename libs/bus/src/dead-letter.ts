@@ -34,7 +34,9 @@ export type DeadLetterReason =
   /** The `Omega-Type` header names another type than the consumer's. */
   | 'type-mismatch'
   /** The handler did not ack within maxDeliver deliveries. */
-  | 'max-deliver';
+  | 'max-deliver'
+  /** The handler refused it (reject()): e.g. a batch whose signature does not verify. */
+  | 'rejected';
 
 export interface DeadLetter {
   reason: DeadLetterReason;

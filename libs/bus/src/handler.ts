@@ -6,7 +6,10 @@ import { headersCarrier } from './message-type';
 
 /** What a handler decided about a message. */
 export type Outcome =
-  { kind: 'ack' } | { kind: 'nak'; delayMs: number } | { kind: 'term'; reason: string };
+  | { kind: 'ack' }
+  | { kind: 'nak'; delayMs: number }
+  | { kind: 'term'; reason: string }
+  | { kind: 'reject'; error: string };
 
 const ACK: Outcome = Object.freeze({ kind: 'ack' });
 /** Processed: remove it from the consumer's pending set. */
@@ -15,6 +18,11 @@ export const ack = (): Outcome => ACK;
 export const nak = (delayMs = 0): Outcome => ({ kind: 'nak', delayMs });
 /** Never redeliver (the handler decided the message is obsolete or unprocessable). */
 export const term = (reason: string): Outcome => ({ kind: 'term', reason });
+/**
+ * Refused (e.g. a bad signature): dead-lettered with reason `rejected` and `error` in the
+ * Omega-Dlq-Error header, then terminated; never redelivered.
+ */
+export const reject = (error: string): Outcome => ({ kind: 'reject', error });
 
 type TraceContext = ReturnType<typeof extractTraceContext>;
 

@@ -8,7 +8,15 @@
 // type, reason and error (with the byte offset when the decoder gave one).
 export { connectBus, type Bus, type ConnectBusOptions } from './connection';
 export { consume, type ConsumeOptions, type ConsumerHandle } from './consume';
-export { ack, nak, term, type DeliveryContext, type Handler, type Outcome } from './handler';
+export {
+  ack,
+  nak,
+  reject,
+  term,
+  type DeliveryContext,
+  type Handler,
+  type Outcome,
+} from './handler';
 export { DLQ_HEADERS, type DeadLetterReason } from './dead-letter';
 export { MSG_ID_HEADER, OMEGA_TYPE_HEADER, type MessageType } from './message-type';
 export { provision, type ProvisionOptions, type ProvisionReport } from './provision';

@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -244,6 +246,8 @@ export enum WorkflowEventType {
   WORKFLOW_EVENT_TYPE_WORKFLOW_FAILED = 11,
   WORKFLOW_EVENT_TYPE_WORKFLOW_CANCELLED = 12,
   WORKFLOW_EVENT_TYPE_WORKFLOW_TIMED_OUT = 13,
+  /** WORKFLOW_EVENT_TYPE_STEP_SKIPPED - A step's condition was false, or it belongs to a path that did not run. */
+  WORKFLOW_EVENT_TYPE_STEP_SKIPPED = 14,
   UNRECOGNIZED = -1,
 }
 
@@ -291,6 +295,9 @@ export function workflowEventTypeFromJSON(object: any): WorkflowEventType {
     case 13:
     case "WORKFLOW_EVENT_TYPE_WORKFLOW_TIMED_OUT":
       return WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_TIMED_OUT;
+    case 14:
+    case "WORKFLOW_EVENT_TYPE_STEP_SKIPPED":
+      return WorkflowEventType.WORKFLOW_EVENT_TYPE_STEP_SKIPPED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -328,6 +335,8 @@ export function workflowEventTypeToJSON(object: WorkflowEventType): string {
       return "WORKFLOW_EVENT_TYPE_WORKFLOW_CANCELLED";
     case WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_TIMED_OUT:
       return "WORKFLOW_EVENT_TYPE_WORKFLOW_TIMED_OUT";
+    case WorkflowEventType.WORKFLOW_EVENT_TYPE_STEP_SKIPPED:
+      return "WORKFLOW_EVENT_TYPE_STEP_SKIPPED";
     case WorkflowEventType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -630,6 +639,46 @@ export interface ValidatePlaybookResponse {
   diagnostics: Diagnostic[];
   /** The parsed playbook, when valid. */
   playbook?: Playbook | undefined;
+}
+
+/**
+ * Ready work on the TASKS stream (omega.tasks.<playbook>): advance one workflow. The task message is
+ * the worker's lease on the workflow; its history says what to do next.
+ */
+export interface WorkflowTask {
+  workflowId: string;
+  /** Why it was queued: "start", "signal", "cancel". */
+  reason: string;
+  enqueueTimeNs: bigint;
+}
+
+/** Request for OrchestratorService.WatchWorkflow. */
+export interface WatchWorkflowRequest {
+  workflowId: string;
+}
+
+/** One update of OrchestratorService.WatchWorkflow: the first carries the history so far. */
+export interface WatchWorkflowResponse {
+  /** The workflow after `events` were applied. */
+  workflow?: Workflow | undefined;
+  events: WorkflowEvent[];
+}
+
+/** Request for OrchestratorService.PutPlaybook. */
+export interface PutPlaybookRequest {
+  /** Playbook YAML. */
+  source: string;
+  /** Used in diagnostics, e.g. "playbooks/contain-scan.yml". */
+  sourceName: string;
+}
+
+/** Response for OrchestratorService.PutPlaybook. */
+export interface PutPlaybookResponse {
+  /** The stored playbook; unset when the source was invalid. */
+  playbook?: Playbook | undefined;
+  diagnostics: Diagnostic[];
+  /** False when the same source was already stored (the version did not change). */
+  changed: boolean;
 }
 
 function createBaseTrigger(): Trigger {
@@ -5135,6 +5184,484 @@ export const ValidatePlaybookResponse: MessageFns<ValidatePlaybookResponse, "ome
   },
 };
 
+function createBaseWorkflowTask(): WorkflowTask {
+  return { workflowId: "", reason: "", enqueueTimeNs: 0n };
+}
+
+export const WorkflowTask: MessageFns<WorkflowTask, "omega.v1.WorkflowTask"> = {
+  $type: "omega.v1.WorkflowTask" as const,
+
+  encode(message: WorkflowTask, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.enqueueTimeNs !== 0n) {
+      if (BigInt.asUintN(64, message.enqueueTimeNs) !== message.enqueueTimeNs) {
+        throw new globalThis.Error("value provided for field message.enqueueTimeNs of type fixed64 too large");
+      }
+      writer.uint32(25).fixed64(message.enqueueTimeNs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkflowTask {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkflowTask();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.enqueueTimeNs = reader.fixed64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WorkflowTask {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      enqueueTimeNs: isSet(object.enqueueTimeNs)
+        ? BigInt(object.enqueueTimeNs)
+        : isSet(object.enqueue_time_ns)
+        ? BigInt(object.enqueue_time_ns)
+        : 0n,
+    };
+  },
+
+  toJSON(message: WorkflowTask): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.enqueueTimeNs !== 0n) {
+      obj.enqueueTimeNs = message.enqueueTimeNs.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WorkflowTask>, I>>(base?: I): WorkflowTask {
+    return WorkflowTask.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WorkflowTask>, I>>(object: I): WorkflowTask {
+    const message = createBaseWorkflowTask();
+    message.workflowId = object.workflowId ?? "";
+    message.reason = object.reason ?? "";
+    message.enqueueTimeNs = (object.enqueueTimeNs !== undefined && object.enqueueTimeNs !== null)
+      ? BigInt(object.enqueueTimeNs)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseWatchWorkflowRequest(): WatchWorkflowRequest {
+  return { workflowId: "" };
+}
+
+export const WatchWorkflowRequest: MessageFns<WatchWorkflowRequest, "omega.v1.WatchWorkflowRequest"> = {
+  $type: "omega.v1.WatchWorkflowRequest" as const,
+
+  encode(message: WatchWorkflowRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflowId !== "") {
+      writer.uint32(10).string(message.workflowId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchWorkflowRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchWorkflowRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflowId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchWorkflowRequest {
+    return {
+      workflowId: isSet(object.workflowId)
+        ? globalThis.String(object.workflowId)
+        : isSet(object.workflow_id)
+        ? globalThis.String(object.workflow_id)
+        : "",
+    };
+  },
+
+  toJSON(message: WatchWorkflowRequest): unknown {
+    const obj: any = {};
+    if (message.workflowId !== "") {
+      obj.workflowId = message.workflowId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchWorkflowRequest>, I>>(base?: I): WatchWorkflowRequest {
+    return WatchWorkflowRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchWorkflowRequest>, I>>(object: I): WatchWorkflowRequest {
+    const message = createBaseWatchWorkflowRequest();
+    message.workflowId = object.workflowId ?? "";
+    return message;
+  },
+};
+
+function createBaseWatchWorkflowResponse(): WatchWorkflowResponse {
+  return { workflow: undefined, events: [] };
+}
+
+export const WatchWorkflowResponse: MessageFns<WatchWorkflowResponse, "omega.v1.WatchWorkflowResponse"> = {
+  $type: "omega.v1.WatchWorkflowResponse" as const,
+
+  encode(message: WatchWorkflowResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflow !== undefined) {
+      Workflow.encode(message.workflow, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.events) {
+      WorkflowEvent.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchWorkflowResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchWorkflowResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflow = Workflow.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.events.push(WorkflowEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WatchWorkflowResponse {
+    return {
+      workflow: isSet(object.workflow) ? Workflow.fromJSON(object.workflow) : undefined,
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => WorkflowEvent.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: WatchWorkflowResponse): unknown {
+    const obj: any = {};
+    if (message.workflow !== undefined) {
+      obj.workflow = Workflow.toJSON(message.workflow);
+    }
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => WorkflowEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WatchWorkflowResponse>, I>>(base?: I): WatchWorkflowResponse {
+    return WatchWorkflowResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WatchWorkflowResponse>, I>>(object: I): WatchWorkflowResponse {
+    const message = createBaseWatchWorkflowResponse();
+    message.workflow = (object.workflow !== undefined && object.workflow !== null)
+      ? Workflow.fromPartial(object.workflow)
+      : undefined;
+    message.events = object.events?.map((e) => WorkflowEvent.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBasePutPlaybookRequest(): PutPlaybookRequest {
+  return { source: "", sourceName: "" };
+}
+
+export const PutPlaybookRequest: MessageFns<PutPlaybookRequest, "omega.v1.PutPlaybookRequest"> = {
+  $type: "omega.v1.PutPlaybookRequest" as const,
+
+  encode(message: PutPlaybookRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.source !== "") {
+      writer.uint32(10).string(message.source);
+    }
+    if (message.sourceName !== "") {
+      writer.uint32(18).string(message.sourceName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutPlaybookRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutPlaybookRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sourceName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutPlaybookRequest {
+    return {
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      sourceName: isSet(object.sourceName)
+        ? globalThis.String(object.sourceName)
+        : isSet(object.source_name)
+        ? globalThis.String(object.source_name)
+        : "",
+    };
+  },
+
+  toJSON(message: PutPlaybookRequest): unknown {
+    const obj: any = {};
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.sourceName !== "") {
+      obj.sourceName = message.sourceName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutPlaybookRequest>, I>>(base?: I): PutPlaybookRequest {
+    return PutPlaybookRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutPlaybookRequest>, I>>(object: I): PutPlaybookRequest {
+    const message = createBasePutPlaybookRequest();
+    message.source = object.source ?? "";
+    message.sourceName = object.sourceName ?? "";
+    return message;
+  },
+};
+
+function createBasePutPlaybookResponse(): PutPlaybookResponse {
+  return { playbook: undefined, diagnostics: [], changed: false };
+}
+
+export const PutPlaybookResponse: MessageFns<PutPlaybookResponse, "omega.v1.PutPlaybookResponse"> = {
+  $type: "omega.v1.PutPlaybookResponse" as const,
+
+  encode(message: PutPlaybookResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.playbook !== undefined) {
+      Playbook.encode(message.playbook, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.diagnostics) {
+      Diagnostic.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.changed !== false) {
+      writer.uint32(24).bool(message.changed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutPlaybookResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutPlaybookResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.playbook = Playbook.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.diagnostics.push(Diagnostic.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.changed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PutPlaybookResponse {
+    return {
+      playbook: isSet(object.playbook) ? Playbook.fromJSON(object.playbook) : undefined,
+      diagnostics: globalThis.Array.isArray(object?.diagnostics)
+        ? object.diagnostics.map((e: any) => Diagnostic.fromJSON(e))
+        : [],
+      changed: isSet(object.changed) ? globalThis.Boolean(object.changed) : false,
+    };
+  },
+
+  toJSON(message: PutPlaybookResponse): unknown {
+    const obj: any = {};
+    if (message.playbook !== undefined) {
+      obj.playbook = Playbook.toJSON(message.playbook);
+    }
+    if (message.diagnostics?.length) {
+      obj.diagnostics = message.diagnostics.map((e) => Diagnostic.toJSON(e));
+    }
+    if (message.changed !== false) {
+      obj.changed = message.changed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PutPlaybookResponse>, I>>(base?: I): PutPlaybookResponse {
+    return PutPlaybookResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PutPlaybookResponse>, I>>(object: I): PutPlaybookResponse {
+    const message = createBasePutPlaybookResponse();
+    message.playbook = (object.playbook !== undefined && object.playbook !== null)
+      ? Playbook.fromPartial(object.playbook)
+      : undefined;
+    message.diagnostics = object.diagnostics?.map((e) => Diagnostic.fromPartial(e)) || [];
+    message.changed = object.changed ?? false;
+    return message;
+  },
+};
+
 /** OrchestratorService starts, inspects and steers playbook workflows. */
 export type OrchestratorServiceService = typeof OrchestratorServiceService;
 export const OrchestratorServiceService = {
@@ -5223,6 +5750,30 @@ export const OrchestratorServiceService = {
       Buffer.from(ValidatePlaybookResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ValidatePlaybookResponse => ValidatePlaybookResponse.decode(value),
   },
+  /** Streams a workflow: its state and history so far, then each new event until it closes. */
+  watchWorkflow: {
+    path: "/omega.v1.OrchestratorService/WatchWorkflow" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchWorkflowRequest): Buffer => Buffer.from(WatchWorkflowRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchWorkflowRequest => WatchWorkflowRequest.decode(value),
+    responseSerialize: (value: WatchWorkflowResponse): Buffer =>
+      Buffer.from(WatchWorkflowResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchWorkflowResponse => WatchWorkflowResponse.decode(value),
+  },
+  /**
+   * Validates and stores a playbook; a changed playbook gets the next version. Running workflows
+   * keep the version they started with.
+   */
+  putPlaybook: {
+    path: "/omega.v1.OrchestratorService/PutPlaybook" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PutPlaybookRequest): Buffer => Buffer.from(PutPlaybookRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PutPlaybookRequest => PutPlaybookRequest.decode(value),
+    responseSerialize: (value: PutPlaybookResponse): Buffer => Buffer.from(PutPlaybookResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PutPlaybookResponse => PutPlaybookResponse.decode(value),
+  },
 } as const;
 
 export interface OrchestratorServiceServer extends UntypedServiceImplementation {
@@ -5246,6 +5797,13 @@ export interface OrchestratorServiceServer extends UntypedServiceImplementation 
    * loading it.
    */
   validatePlaybook: handleUnaryCall<ValidatePlaybookRequest, ValidatePlaybookResponse>;
+  /** Streams a workflow: its state and history so far, then each new event until it closes. */
+  watchWorkflow: handleServerStreamingCall<WatchWorkflowRequest, WatchWorkflowResponse>;
+  /**
+   * Validates and stores a playbook; a changed playbook gets the next version. Running workflows
+   * keep the version they started with.
+   */
+  putPlaybook: handleUnaryCall<PutPlaybookRequest, PutPlaybookResponse>;
 }
 
 export interface OrchestratorServiceClient extends Client {
@@ -5366,6 +5924,35 @@ export interface OrchestratorServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ValidatePlaybookResponse) => void,
+  ): ClientUnaryCall;
+  /** Streams a workflow: its state and history so far, then each new event until it closes. */
+  watchWorkflow(
+    request: WatchWorkflowRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchWorkflowResponse>;
+  watchWorkflow(
+    request: WatchWorkflowRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchWorkflowResponse>;
+  /**
+   * Validates and stores a playbook; a changed playbook gets the next version. Running workflows
+   * keep the version they started with.
+   */
+  putPlaybook(
+    request: PutPlaybookRequest,
+    callback: (error: ServiceError | null, response: PutPlaybookResponse) => void,
+  ): ClientUnaryCall;
+  putPlaybook(
+    request: PutPlaybookRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PutPlaybookResponse) => void,
+  ): ClientUnaryCall;
+  putPlaybook(
+    request: PutPlaybookRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PutPlaybookResponse) => void,
   ): ClientUnaryCall;
 }
 

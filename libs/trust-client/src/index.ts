@@ -72,3 +72,20 @@ export {
   type BatchVerdict,
   type EventBatchVerifierOptions,
 } from './event-batch-verifier';
+export {
+  IDENTITIES_BUCKET,
+  decodeIdentityRecord,
+  encodeIdentityRecord,
+  identityRecordKey,
+  keyIndexKey,
+  signingKeyAt,
+  type IdentityRecord,
+  type KeyRefusal,
+} from './identity-record';
+export {
+  BATCH_REJECTIONS,
+  verifyEventBatch,
+  type BatchRejection,
+  type BatchVerdict,
+  type EventBatchVerifierOptions,
+} from './event-batch-verifier';

@@ -13,7 +13,6 @@ export {
   type SubjectKind,
 } from './subject';
 export { credentialsFrom, type Credentials } from './credentials';
-export { joinTokenFromFile } from './join-token-file';
 export { enroll, DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH, type EnrollOptions } from './enroll';
 export {
   CredentialRenewal,
@@ -27,18 +26,13 @@ export {
 } from './renewal';
 export {
   MIN_TLS_VERSION,
-  authenticatedPeer,
-  bootstrapChannelCredentials,
   channelCredentials,
   checkPeerSubject,
   peerSubjects,
-  renewingChannelCredentials,
   serverCredentials,
   tlsContextOptions,
   type ChannelCredentialOptions,
   type CredentialSource,
-  type PeerAuthContext,
-  type ServerCredentialOptions,
 } from './mutual-tls';
 export {
   GATEWAY_TOKEN_MAX_TTL_MS,
@@ -55,23 +49,6 @@ export {
   type SignedEventBatch,
 } from './event-batch-signature';
 export { DEFAULT_CALL_TIMEOUT_MS, trustServiceClient } from './trust-calls';
-export {
-  IDENTITIES_BUCKET,
-  decodeIdentityRecord,
-  encodeIdentityRecord,
-  identityRecordKey,
-  keyIndexKey,
-  signingKeyAt,
-  type IdentityRecord,
-  type KeyRefusal,
-} from './identity-record';
-export {
-  BATCH_REJECTIONS,
-  verifyEventBatch,
-  type BatchRejection,
-  type BatchVerdict,
-  type EventBatchVerifierOptions,
-} from './event-batch-verifier';
 export {
   IDENTITIES_BUCKET,
   decodeIdentityRecord,

@@ -1,6 +1,7 @@
 // The `intelligence` section of the service's configuration.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { SIGNATURE_POLICIES } from './batch-gate';
 
 /** The curated pack shipped beside the service: apps/intelligence/rules (from src/ or dist/). */
 export const SHIPPED_RULES_DIR = join(__dirname, '..', 'rules');
@@ -13,6 +14,18 @@ export const intelligenceConfigSchema = z
     suppressionWindowMs: z.int().positive().default(60_000),
     /** Handler attempts on a telemetry batch before it is dead-lettered. */
     maxDeliver: z.int().positive().default(5),
+    /**
+     * `require`: only batches whose signature verifies against a key trust issued their sender.
+     * `allow-unsigned` also admits batches with no signature at all (never a bad one): for a
+     * development stack whose sentinels do not sign yet.
+     */
+    signatures: z.enum(SIGNATURE_POLICIES).default('require'),
+    /** Oldest batch accepted, by its sealing time (a backlog older than this is rejected). */
+    maxBatchAgeMs: z.int().positive().default(3_600_000),
+    /** How far ahead of this clock a sender's clock may be. */
+    maxClockSkewMs: z.int().nonnegative().default(60_000),
+    /** How long a sender's identity is cached (a revocation takes effect within it). */
+    senderCacheMs: z.int().nonnegative().default(30_000),
   })
   .prefault({});
 

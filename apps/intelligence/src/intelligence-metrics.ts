@@ -8,8 +8,11 @@ export interface IntelligenceMetrics {
   alerts: Counter<'severity'>;
   /** Repeats of a (rule, entity) within the suppression window, not published. */
   suppressed: Counter;
-  /** Batches without a signature: processed until the trust integration verifies them. */
-  unsignedBatches: Counter;
+  /**
+   * Telemetry batches by outcome: `verified`, `unsigned` (admitted by the allow-unsigned policy) or
+   * the reason it was rejected (`forged`, `unknown-key`, `expired`, `replayed`, ...).
+   */
+  batches: Counter<'outcome'>;
 }
 
 export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
@@ -31,9 +34,10 @@ export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
       help: 'Repeats of the same rule and entity within the suppression window, not published',
       registers: [registry],
     }),
-    unsignedBatches: new Counter({
-      name: 'omega_intelligence_unsigned_batches_total',
-      help: 'Telemetry batches that carried no signature (processed: verification is not built yet)',
+    batches: new Counter({
+      name: 'omega_intelligence_batches_total',
+      help: 'Telemetry batches by outcome: verified, unsigned (admitted by policy) or the rejection reason',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

@@ -1,16 +1,10 @@
 // The intelligence service on a real nats-server and real gRPC: telemetry batches published as a
 // sentinel would become explained, ATT&CK-tagged alerts on ALERTS; a malformed batch is
-// dead-lettered and processing continues; the alert and rule RPCs answer from the stream.
+// dead-lettered and processing continues; unsigned, forged, unknown-key, expired and replayed
+// batches are rejected to the dead-letter stream with the reason and counted; the alert and rule
+// RPCs answer from the stream.
 import * as grpc from '@grpc/grpc-js';
-import {
-  connectBus,
-  DLQ_HEADERS,
-  provision,
-  publish,
-  publishBytes,
-  subjects,
-  type Bus,
-} from '@omega/bus';
+import { connectBus, DLQ_HEADERS, provision, publishBytes, subjects, type Bus } from '@omega/bus';
 import { flowEvent } from '@omega/detect';
 import {
   Alert,
@@ -31,7 +25,9 @@ import {
   type ValidateRulesRequest,
   type ValidateRulesResponse,
 } from '@omega/proto';
+import { generateHybridSecretKey, HybridSigner, loadMlDsaBackend } from '@omega/crypto';
 import { createLogger } from '@omega/runtime';
+import { signEventBatch } from '@omega/trust-client';
 import { runService, type RunningService } from '@omega/service';
 import { withNats } from '@omega/testkit';
 import { AlertStore } from './alert-store';
@@ -42,6 +38,7 @@ import {
   type IntelligenceServiceConfig,
 } from './intelligence-service';
 import { processLaunch } from './spec-events';
+import { SpecSentinel } from './spec-sentinel';
 
 const nats = withNats({ jetstream: true });
 const REVERSE_SHELL_RULE = 'sigma:0b6a6f0e-3f7c-4d4e-9a51-1c2d3e4f5a02';
@@ -49,7 +46,7 @@ let running: RunningService<IntelligenceServiceConfig>;
 let bus: Bus;
 let store: AlertStore;
 let client: IntelligenceServiceClient;
-let sequence = 0n;
+let sentinel: SpecSentinel;
 
 beforeAll(async () => {
   running = await runService({
@@ -72,7 +69,8 @@ beforeAll(async () => {
     name: 'sentinel-spec',
     logger: createLogger({ service: 'sentinel', level: 'silent' }),
   });
-  await provision(bus, { streams: ['TELEMETRY', 'ALERTS', 'DLQ'] });
+  await provision(bus, { streams: ['TELEMETRY', 'ALERTS', 'DLQ'], kv: ['omega_identities'] });
+  sentinel = await SpecSentinel.enroll(bus, 'node-1');
   store = new AlertStore(bus);
   client = new IntelligenceServiceClient(
     `127.0.0.1:${running.grpcPort}`,
@@ -86,24 +84,23 @@ nats.beforeStop(async () => {
   await running?.service.shutdown('test done');
 });
 
-/** Publishes a batch as a sentinel does: one EventBatch per subject, de-duplicated per sequence. */
-async function sentinelPublishes(
-  kind: string,
-  events: Event[],
-  node = 'node-1',
-): Promise<EventBatch> {
-  sequence++;
-  const batch = EventBatch.fromPartial({
-    sender: { id: `spiffe://omega.local/sentinel/${node}`, keyId: '' },
-    sessionId: 'session-1',
-    sequence,
-    createdTimeNs: 1n,
-    events,
-  });
-  await publish(bus, subjects.telemetry(kind, node), EventBatch, batch, {
-    msgId: `${node}:session-1:${sequence}`,
-  });
-  return batch;
+/** Publishes a batch as a sentinel does: signed, one EventBatch per subject, de-duplicated. */
+function sentinelPublishes(kind: string, events: Event[]): Promise<EventBatch> {
+  return sentinel.publish(kind, events);
+}
+
+/** The newest dead letter of the intelligence consumer whose error starts with `prefix`. */
+async function deadLetter(prefix: string) {
+  return eventually(async () => {
+    const info = await bus.jsm.streams.info('DLQ', {
+      subjects_filter: subjects.dlq('TELEMETRY', 'intelligence'),
+    });
+    for (let seq = info.state.last_seq; seq >= info.state.first_seq && seq > 0; seq--) {
+      const msg = await bus.jsm.streams.getMessage('DLQ', { seq }).catch(() => null);
+      if (msg?.header.get(DLQ_HEADERS.error)?.startsWith(prefix)) return msg;
+    }
+    return undefined;
+  }, `a dead letter '${prefix}…'`);
 }
 
 /** A unary RPC as a promise. */
@@ -246,25 +243,78 @@ describe('telemetry to alerts', () => {
       (a) => a.evidence[0]?.eventId === 'after-garbage',
       'the alert after the bad batch',
     );
-    const dead = await eventually(
-      async () =>
-        (await bus.jsm.streams
-          .getMessage('DLQ', {
-            last_by_subj: subjects.dlq('TELEMETRY', 'intelligence'),
-          })
-          .catch(() => null)) ?? undefined,
-      'the dead letter',
-    );
-    expect(dead.header.get(DLQ_HEADERS.reason)).toBe('decode');
+    const dead = await deadLetter('malformed: ');
+    expect(dead.header.get(DLQ_HEADERS.reason)).toBe('rejected');
     expect(dead.header.get(DLQ_HEADERS.expectedType)).toBe(EventBatch.$type);
+    expect(Buffer.from(dead.data)).toEqual(Buffer.from([0x0a, 0xff, 0xff]));
   });
 
-  it('counts events by kind, alerts by severity and unsigned batches', async () => {
+  it('rejects unsigned, forged, unknown-key, expired and replayed batches; none raises an alert', async () => {
+    const shell = (id: string) => [reverseShellIn(`forged-${id}`, `forged-${id}`)];
+    // Unsigned: the batch a sentinel without a key would send.
+    const unsigned = sentinel.batch(shell('unsigned'));
+    await sentinel.publishSigned('process', unsigned, EventBatch.encode(unsigned).finish());
+    // Forged: a validly signed batch whose events were swapped after signing.
+    const genuine = sentinel.batch(shell('altered'));
+    const signed = signEventBatch(sentinel.signer, genuine);
+    const altered = Buffer.from(signed);
+    altered.set(Buffer.from('forged-ALTERED'), altered.indexOf(Buffer.from('forged-altered')));
+    await sentinel.publishSigned('process', genuine, altered);
+    // Unknown key: signed by a key trust never issued, naming our sentinel as sender.
+    const mlDsa = await loadMlDsaBackend('liboqs');
+    const rogue = new HybridSigner(await generateHybridSecretKey(mlDsa), mlDsa);
+    const claimed = sentinel.batch(shell('rogue'), {
+      sender: { id: sentinel.id, keyId: rogue.keyId },
+    });
+    await sentinel.publishSigned('process', claimed, signEventBatch(rogue, claimed));
+    // Expired: a sentinel whose credential ran out a minute ago keeps signing with its key.
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    const lapsed = await SpecSentinel.enroll(bus, 'node-lapsed', {
+      notBeforeNs: nowNs - 3_600_000_000_000n,
+      notAfterNs: nowNs - 60_000_000_000n,
+    });
+    await lapsed.publish('process', shell('expired'));
+    // Replayed: a verified batch published again later (a new msg id gets past de-duplication).
+    const original = sentinel.batch(shell('replayed'));
+    const originalBytes = signEventBatch(sentinel.signer, original);
+    await sentinel.publishSigned('process', original, originalBytes);
+    await waitForAlert((a) => a.evidence[0]?.eventId === 'forged-replayed', 'the original');
+    await publishBytes(bus, subjects.telemetry('process', 'node-1'), originalBytes, {
+      msgId: 'replay-attack-1',
+    });
+
+    expect((await deadLetter('unsigned: ')).header.get(DLQ_HEADERS.error)).toContain(
+      'no signature (field 15)',
+    );
+    expect((await deadLetter('forged: ')).header.get(DLQ_HEADERS.error)).toContain(
+      'signatures invalid',
+    );
+    expect((await deadLetter('unknown-key: ')).header.get(DLQ_HEADERS.error)).toContain(
+      `unknown key ${rogue.keyId}`,
+    );
+    expect((await deadLetter('expired: ')).header.get(DLQ_HEADERS.error)).toContain(
+      `of ${lapsed.id} is valid`,
+    );
+    expect((await deadLetter('replayed: ')).header.get(DLQ_HEADERS.error)).toMatch(
+      /already received as stream sequence \d+/,
+    );
+    const raised = await alertsWhere((a) => a.evidence[0]?.eventId.startsWith('forged-') ?? false);
+    expect(raised.map((a) => a.evidence[0]!.eventId)).toEqual(['forged-replayed']);
+    const text = await running.service.metrics.metrics();
+    for (const outcome of ['unsigned', 'forged', 'unknown-key', 'expired', 'replayed']) {
+      expect(text).toMatch(
+        new RegExp(`^omega_intelligence_batches_total\\{outcome="${outcome}"\\} 1$`, 'm'),
+      );
+    }
+  });
+
+  it('counts events by kind, alerts by severity and batches by outcome', async () => {
     const text = await running.service.metrics.metrics();
     expect(text).toMatch(/^omega_intelligence_events_total\{kind="process"\} [1-9]/m);
     expect(text).toMatch(/^omega_intelligence_events_total\{kind="network"\} [1-9]/m);
     expect(text).toMatch(/^omega_intelligence_alerts_total\{severity="high"\} [1-9]/m);
-    expect(text).toMatch(/^omega_intelligence_unsigned_batches_total [1-9]/m);
+    expect(text).toMatch(/^omega_intelligence_batches_total\{outcome="verified"\} [1-9]/m);
+    expect(text).toMatch(/^omega_intelligence_batches_total\{outcome="malformed"\} 1$/m);
     expect(text).toMatch(/^omega_intelligence_alerts_suppressed_total [1-9]/m);
   });
 });

@@ -1,16 +1,19 @@
 // Builds the intelligence service's parts on a running service harness: the rule catalog, the
 // telemetry pipeline and the gRPC handlers (main.ts and the specs share it).
 import type { Bus, ResourceSelection } from '@omega/bus';
+import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { DetectorSet } from '@omega/detect';
 import { IntelligenceServiceService } from '@omega/proto';
 import { baseConfigSchema, unimplementedService, type Service } from '@omega/runtime';
 import type { z } from 'zod';
 import { AlertStore } from './alert-store';
 import { AlertSuppression } from './alert-suppression';
+import { BatchGate } from './batch-gate';
 import { intelligenceConfigSchema } from './intelligence-config';
 import { intelligenceGrpcHandlers } from './intelligence-grpc';
 import { intelligenceMetrics } from './intelligence-metrics';
 import { RuleCatalog } from './rule-catalog';
+import { SenderDirectory } from './sender-directory';
 import { TelemetryPipeline } from './telemetry-pipeline';
 
 export const intelligenceServiceConfigSchema = baseConfigSchema.extend({
@@ -20,6 +23,7 @@ export type IntelligenceServiceConfig = z.output<typeof intelligenceServiceConfi
 
 export const INTELLIGENCE_RESOURCES: ResourceSelection = {
   streams: ['TELEMETRY', 'ALERTS', 'DECEPTION', 'DLQ'],
+  kv: ['omega_identities'],
 };
 
 export async function buildIntelligence({
@@ -35,12 +39,30 @@ export async function buildIntelligence({
     { rulesDir: config.rulesDir, rules: catalog.sigmaRules.length },
     `loaded ${catalog.sigmaRules.length} Sigma rules`,
   );
+  const metrics = intelligenceMetrics(service.metrics);
+  if (config.signatures !== 'require') {
+    service.logger.warn(
+      { signatures: config.signatures },
+      'telemetry batches without a signature are admitted (intelligence.signatures); use require in production',
+    );
+  }
+  const gate = new BatchGate({
+    policy: config.signatures,
+    directory: new SenderDirectory(await bus.kv('omega_identities'), {
+      cacheMs: config.senderCacheMs,
+    }),
+    verifier: new HybridVerifier(await loadMlDsaBackend()),
+    maxAgeMs: config.maxBatchAgeMs,
+    maxSkewMs: config.maxClockSkewMs,
+    counter: metrics.batches,
+  });
   const pipeline = new TelemetryPipeline({
     bus,
+    gate,
     catalog,
     detectors: new DetectorSet(),
     suppression: new AlertSuppression({ windowMs: config.suppressionWindowMs }),
-    metrics: intelligenceMetrics(service.metrics),
+    metrics,
     logger: service.logger,
     maxDeliver: config.maxDeliver,
   });

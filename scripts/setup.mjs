@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ensureKafkaCache } from './kafka-setup.mjs';
 
 export const NATS_SERVER_VERSION = 'v2.12.15';
 const cacheDir = join(
@@ -20,6 +21,9 @@ function has(cmd) {
 function say(line) {
   process.stderr.write(`omega setup: ${line}\n`);
 }
+
+// Apache Kafka's broker jars, for the orchestrator's Kafka ingestion tests (libs/testkit starts it).
+if (!ensureKafkaCache()) process.exit(1);
 
 if (process.env.NATS_SERVER_BIN && existsSync(process.env.NATS_SERVER_BIN)) {
   process.exit(0);

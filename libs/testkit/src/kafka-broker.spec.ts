@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { OmegaError } from '@omega/runtime';
+import { freePort } from './free-port';
+import { KAFKA_VERSION, findJava, startKafkaBroker, type KafkaBroker } from './kafka-broker';
+
+function client(broker: KafkaBroker): Kafka {
+  return new Kafka({
+    clientId: 'testkit-spec',
+    brokers: broker.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100 },
+  });
+}
+
+/** Produces `values` to `topic` and reads them back from the beginning with a fresh group. */
+async function roundTrip(kafka: Kafka, topic: string, values: string[]): Promise<string[]> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages: values.map((value) => ({ value })) });
+  await producer.disconnect();
+  return readAll(kafka, topic, values.length);
+}
+
+async function readAll(kafka: Kafka, topic: string, count: number): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const seen: string[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(message.value?.toString() ?? '');
+        if (seen.length === count) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return seen;
+}
+
+async function createTopic(admin: Admin, topic: string): Promise<void> {
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+}
+
+describe('startKafkaBroker', () => {
+  let broker: KafkaBroker;
+  beforeAll(async () => {
+    broker = await startKafkaBroker();
+  }, 90_000);
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('starts a KRaft broker on a loopback port that the kafkajs client produces to and consumes from', async () => {
+    expect(broker.brokers).toEqual([`127.0.0.1:${broker.port}`]);
+    expect(broker.pid).toBeGreaterThan(0);
+    const kafka = client(broker);
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopic(admin, 'probe');
+    const cluster = await admin.describeCluster();
+    await admin.disconnect();
+    expect(cluster.brokers).toEqual([
+      expect.objectContaining({ nodeId: 1, host: '127.0.0.1', port: broker.port }),
+    ]);
+    expect(await roundTrip(kafka, 'probe', ['one', 'two', 'three'])).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
+    // The broker says which release it is; the kit pins that one.
+    expect(broker.logTail(10_000)).toContain(`Kafka version: ${KAFKA_VERSION}`);
+  }, 60_000);
+
+  it('restarts after a kill -9 on the same port with the records it had', async () => {
+    const kafka = client(broker);
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopic(admin, 'durable');
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'durable', acks: -1, messages: [{ value: 'kept' }] });
+    await producer.disconnect();
+    const port = broker.port;
+
+    await broker.restart({ signal: 'SIGKILL' });
+
+    expect(broker.port).toBe(port);
+    expect(broker.running).toBe(true);
+    expect(await readAll(kafka, 'durable', 1)).toEqual(['kept']);
+  }, 90_000);
+
+  it('removes its data dir on stop', async () => {
+    const other = await startKafkaBroker();
+    const { logDir } = other;
+    expect(existsSync(logDir)).toBe(true);
+    await other.stop();
+    expect(other.running).toBe(false);
+    expect(existsSync(logDir)).toBe(false);
+  }, 90_000);
+});
+
+describe('startKafkaBroker failures', () => {
+  let squatter: Server;
+  afterEach(() => squatter?.close());
+
+  it('fails with the broker log tail when its port is taken', async () => {
+    squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const address = squatter.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+
+    const failure = startKafkaBroker({ port, controllerPort: await freePort() });
+
+    await expect(failure).rejects.toThrow(OmegaError);
+    await expect(failure).rejects.toThrow(/exited \(1\) before it was ready; its errors:/);
+    await expect(failure).rejects.toThrow(
+      new RegExp(`failed to bind to 127\\.0\\.0\\.1:${port}: Address already in use`),
+    );
+    await expect(failure).rejects.toThrow(/its log ends with:/);
+  }, 90_000);
+
+  it('names the missing package when there is no java', () => {
+    expect(() => findJava({ PATH: '/nonexistent' })).toThrow(
+      /apt-get install openjdk-17-jre-headless/,
+    );
+  });
+});

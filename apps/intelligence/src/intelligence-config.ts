@@ -26,6 +26,10 @@ export const intelligenceConfigSchema = z
     maxClockSkewMs: z.int().nonnegative().default(60_000),
     /** How long a sender's identity is cached (a revocation takes effect within it). */
     senderCacheMs: z.int().nonnegative().default(30_000),
+    /** Append every alert to trust's audit log (retried while trust is unavailable). */
+    auditAlerts: z.boolean().default(true),
+    /** `host:port` of trust's gRPC endpoint, for the audit appends. */
+    trustAddress: z.string().min(1).default('127.0.0.1:50052'),
   })
   .prefault({});
 

@@ -27,6 +27,8 @@ export interface IntelligenceRpcDeps {
   catalog: RuleCatalog;
   /** Aborts when the service drains: open StreamAlerts calls end. */
   draining: AbortSignal;
+  /** Adds what the service knows beyond the stored alert (its audit log entry). */
+  annotate?: (alert: Alert) => Alert;
   logger: Logger;
 }
 
@@ -73,6 +75,7 @@ export function intelligenceGrpcHandlers(
   deps: IntelligenceRpcDeps,
 ): grpc.UntypedServiceImplementation {
   const { store, catalog, draining, logger } = deps;
+  const annotate = deps.annotate ?? ((alert: Alert) => alert);
 
   const streamAlerts: grpc.handleServerStreamingCall<StreamAlertsRequest, StreamAlertsResponse> = (
     call,
@@ -96,7 +99,7 @@ export function intelligenceGrpcHandlers(
         for await (const msg of messages) {
           const alert = Alert.decode(msg.data);
           if (!alertMatchesFilter(alert, call.request.filter)) continue;
-          if (!call.write({ alert, cursor: String(msg.seq) })) {
+          if (!call.write({ alert: annotate(alert), cursor: String(msg.seq) })) {
             await new Promise((resolve) => call.once('drain', resolve));
           }
           if (ended) break;
@@ -121,7 +124,7 @@ export function intelligenceGrpcHandlers(
         pageTokenNumber(request.pageToken, 'ListAlerts'),
       );
       return {
-        alerts: page.alerts.map((s) => s.alert),
+        alerts: page.alerts.map((s) => annotate(s.alert)),
         nextPageToken: page.nextBeforeSeq ? String(page.nextBeforeSeq) : '',
       };
     }),
@@ -129,7 +132,7 @@ export function intelligenceGrpcHandlers(
     getAlert: unary<GetAlertRequest, GetAlertResponse>(async (request) => {
       if (!request.alertId)
         throw new OmegaError(Code.InvalidArgument, 'GetAlert: alert_id is required');
-      return { alert: (await store.get(request.alertId)).alert };
+      return { alert: annotate((await store.get(request.alertId)).alert) };
     }),
 
     streamAlerts,

@@ -13,6 +13,8 @@ export interface IntelligenceMetrics {
    * the reason it was rejected (`forged`, `unknown-key`, `expired`, `replayed`, ...).
    */
   batches: Counter<'outcome'>;
+  /** Audit-log appends of alerts by outcome: appended, retried, refused. */
+  auditAppends: Counter<'outcome'>;
 }
 
 export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
@@ -37,6 +39,12 @@ export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
     batches: new Counter({
       name: 'omega_intelligence_batches_total',
       help: 'Telemetry batches by outcome: verified, unsigned (admitted by policy) or the rejection reason',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    auditAppends: new Counter({
+      name: 'omega_intelligence_audit_appends_total',
+      help: 'Alerts appended to the trust audit log, by outcome: appended, retried (trust unavailable or failing), refused',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -61,6 +61,8 @@ beforeAll(async () => {
       OMEGA_HTTP_PORT: '0',
       OMEGA_NATS_SERVERS: nats.url,
       OMEGA_LOG_LEVEL: 'warn',
+      // Audit appends have their own spec against a real trust (alert-audit.spec.ts).
+      OMEGA_INTELLIGENCE_AUDIT_ALERTS: 'false',
     },
     build: buildIntelligence,
   });

@@ -3,9 +3,11 @@
 import type { Bus, ResourceSelection } from '@omega/bus';
 import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { DetectorSet } from '@omega/detect';
-import { IntelligenceServiceService } from '@omega/proto';
+import { IntelligenceServiceService, type Alert } from '@omega/proto';
+import { trustServiceClient } from '@omega/trust-client';
 import { baseConfigSchema, unimplementedService, type Service } from '@omega/runtime';
 import type { z } from 'zod';
+import { AlertAudit } from './alert-audit';
 import { AlertStore } from './alert-store';
 import { AlertSuppression } from './alert-suppression';
 import { BatchGate } from './batch-gate';
@@ -68,6 +70,21 @@ export async function buildIntelligence({
   });
   await pipeline.start();
   service.onShutdown('telemetry pipeline', () => pipeline.stop());
+  let audit: AlertAudit | undefined;
+  if (config.auditAlerts) {
+    const trust = trustServiceClient(config.trustAddress);
+    audit = new AlertAudit({
+      bus,
+      client: trust,
+      counter: metrics.auditAppends,
+      logger: service.logger,
+    });
+    await audit.start();
+    service.onShutdown('alert audit', async () => {
+      await audit!.stop();
+      trust.close();
+    });
+  }
   service.addGrpcService(IntelligenceServiceService, {
     ...unimplementedService(IntelligenceServiceService),
     ...intelligenceGrpcHandlers({
@@ -75,6 +92,7 @@ export async function buildIntelligence({
       catalog,
       draining: service.draining,
       logger: service.logger,
+      ...(audit ? { annotate: (alert: Alert) => audit.annotate(alert) } : {}),
     }),
   });
 }

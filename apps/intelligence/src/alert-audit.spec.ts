@@ -1,0 +1,132 @@
+// Alerts into trust's audit log, against the real trust service (apps/trust as built, a child
+// process) on a real nats-server: each alert becomes one ALERT entry whose payload is the alert;
+// while trust is down alerts are still published and the appends wait, then catch up.
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
+import { connectBus, provision, publish, subjects, type Bus } from '@omega/bus';
+import {
+  Alert,
+  AuditEntryKind,
+  Severity,
+  TrustServiceClient,
+  type ListAuditEntriesRequest,
+  type ListAuditEntriesResponse,
+} from '@omega/proto';
+import { createLogger } from '@omega/runtime';
+import { withNats } from '@omega/testkit';
+import { Registry } from 'prom-client';
+import { AlertAudit } from './alert-audit';
+import { intelligenceMetrics } from './intelligence-metrics';
+import { startSpecTrust, type SpecTrust } from './spec-trust';
+
+const nats = withNats({ jetstream: true });
+const logger = createLogger({ service: 'intelligence', level: 'silent' });
+let bus: Bus;
+
+beforeAll(async () => {
+  bus = await connectBus({ servers: nats.url, name: 'audit-spec', logger });
+  await provision(bus, { streams: ['ALERTS', 'DLQ'] });
+});
+const cleanups: (() => Promise<void>)[] = [];
+nats.beforeStop(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await bus.drain();
+});
+
+function alert(n: number): Alert {
+  return Alert.fromPartial({
+    id: `0190a000-0000-8000-8000-${String(n).padStart(12, '0')}`,
+    timeNs: 1_700_000_000_000_000_000n + BigInt(n),
+    severity: Severity.SEVERITY_HIGH,
+    title: `Reverse shell in shop/cart-${n}`,
+    ruleId: 'sigma:0b6a6f0e-3f7c-4d4e-9a51-1c2d3e4f5a02',
+  });
+}
+
+async function alertEntries(client: TrustServiceClient): Promise<ListAuditEntriesResponse> {
+  const list = promisify(
+    (req: ListAuditEntriesRequest, cb: (e: Error | null, r: ListAuditEntriesResponse) => void) =>
+      client.listAuditEntries(req, cb),
+  );
+  return list({
+    startIndex: 0n,
+    pageSize: 1000,
+    kind: AuditEntryKind.AUDIT_ENTRY_KIND_ALERT,
+    subject: '',
+  });
+}
+
+async function until(probe: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 20_000; !(await probe());) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('appends each alert once to the trust audit log, waiting out a trust outage', async () => {
+  const registry = new Registry();
+  const metrics = intelligenceMetrics(registry);
+  // Trust is not up yet: the address is reserved for it.
+  const trustPort = await new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+  const client = new TrustServiceClient(
+    `127.0.0.1:${trustPort}`,
+    grpc.credentials.createInsecure(),
+  );
+  const audit = new AlertAudit({
+    bus,
+    client,
+    counter: metrics.auditAppends,
+    logger,
+    retryDelayMs: () => 200,
+    timeoutMs: 1000,
+  });
+  await audit.start();
+  cleanups.push(async () => {
+    await audit.stop();
+    client.close();
+  });
+
+  for (let n = 1; n <= 3; n++) {
+    await publish(bus, subjects.alerts('high'), Alert, alert(n), { msgId: alert(n).id });
+  }
+  const retried = () => registry.getSingleMetric('omega_intelligence_audit_appends_total')!.get();
+  await until(
+    async () => (await retried()).values.some((v) => v.labels.outcome === 'retried'),
+    'an append to fail while trust is down',
+  );
+  expect(audit.refOf(alert(1).id)).toBeUndefined();
+
+  const trust: SpecTrust = await startSpecTrust(nats.url, trustPort);
+  cleanups.push(() => trust.stop());
+  for (let n = 4; n <= 6; n++) {
+    await publish(bus, subjects.alerts('high'), Alert, alert(n), { msgId: alert(n).id });
+  }
+  await until(
+    () => [1, 2, 3, 4, 5, 6].every((n) => audit.refOf(alert(n).id) !== undefined),
+    'every alert appended',
+  );
+
+  const { records } = await alertEntries(trust.client);
+  const logged = records.map((r) => r.entry!.subject).sort();
+  expect(logged).toEqual([1, 2, 3, 4, 5, 6].map((n) => alert(n).id).sort());
+  for (const record of records) {
+    const payload = Alert.decode(record.entry!.payload);
+    expect(payload.id).toBe(record.entry!.subject);
+    expect(record.entry!.payloadType).toBe('omega.v1.Alert');
+    // The ref the RPCs show is the log's own position for that entry.
+    expect(audit.refOf(payload.id)!.logIndex).toBe(record.ref!.logIndex);
+    expect(Buffer.from(audit.refOf(payload.id)!.leafHash)).toEqual(
+      Buffer.from(record.ref!.leafHash),
+    );
+  }
+  expect(audit.annotate(alert(2)).audit?.logIndex).toBe(audit.refOf(alert(2).id)!.logIndex);
+  const appended = (await retried()).values.find((v) => v.labels.outcome === 'appended');
+  expect(appended?.value).toBe(6);
+}, 60_000);

@@ -1,0 +1,148 @@
+// Appends every alert on ALERTS to trust's audit log. A durable consumer of its own reads the
+// stream, so detection never waits for trust: while trust is down alerts are still published, and
+// the consumer retries with backoff until trust takes them (JetStream keeps the position across
+// restarts and shares the work between replicas). Appends run concurrently; trust folds concurrent
+// appends into one atomic batch per checkpoint. The request id `alert:<id>` makes a retried append
+// return the first entry instead of logging the alert twice.
+import * as grpc from '@grpc/grpc-js';
+import { ack, consume, reject, type Bus, type ConsumerHandle } from '@omega/bus';
+import {
+  Alert,
+  AuditEntry,
+  AuditEntryKind,
+  type AppendAuditRequest,
+  type AppendAuditResponse,
+  type AuditRef,
+  type TrustServiceClient,
+} from '@omega/proto';
+import { Code, OmegaError } from '@omega/runtime';
+import type { Logger } from 'pino';
+import type { Counter } from 'prom-client';
+
+export const AUDIT_DURABLE = 'intelligence-audit';
+
+export interface AlertAuditOptions {
+  bus: Bus;
+  client: TrustServiceClient;
+  /** Appends by outcome: `appended`, `retried` (trust unavailable or failing), `refused`. */
+  counter: Counter<'outcome'>;
+  logger: Logger;
+  /** Appends in flight at once (default 32). */
+  concurrency?: number;
+  /** Per-call deadline (default 10 s). */
+  timeoutMs?: number;
+  /** Redelivery delay after a failed append (default: the bus's, 1 s doubling to 60 s). */
+  retryDelayMs?: (deliveryCount: number) => number;
+  /** Audit refs remembered for the alert RPCs (default 100 000; the oldest are forgotten). */
+  maxRefs?: number;
+}
+
+/** Attempts before an alert is given up on (dead-lettered): about two weeks at the 60 s cap. */
+const MAX_ATTEMPTS = 20_000;
+
+/** Codes after which retrying the same append cannot succeed. */
+const PERMANENT = new Set<number>([
+  Code.InvalidArgument,
+  Code.FailedPrecondition,
+  Code.OutOfRange,
+  Code.PermissionDenied,
+  Code.Unimplemented,
+]);
+
+export class AlertAudit {
+  private readonly refs = new Map<string, AuditRef>();
+  private consumer: ConsumerHandle | undefined;
+
+  constructor(private readonly options: AlertAuditOptions) {}
+
+  async start(): Promise<void> {
+    const { bus, logger, counter } = this.options;
+    this.consumer = await consume<Alert>(bus, {
+      stream: 'ALERTS',
+      durable: AUDIT_DURABLE,
+      type: Alert,
+      concurrency: this.options.concurrency ?? 32,
+      maxDeliver: MAX_ATTEMPTS,
+      ...(this.options.retryDelayMs ? { retryDelayMs: this.options.retryDelayMs } : {}),
+      logger,
+      handler: async (alert, delivery) => {
+        let response: AppendAuditResponse;
+        try {
+          response = await this.append(alert);
+        } catch (err) {
+          if (err instanceof OmegaError && PERMANENT.has(err.code)) {
+            counter.inc({ outcome: 'refused' });
+            return reject(`trust refused the audit entry for alert ${alert.id}: ${err.message}`);
+          }
+          counter.inc({ outcome: 'retried' });
+          if (delivery.deliveryCount === 1) {
+            logger.warn({ err, alert: alert.id }, `audit append deferred: ${String(err)}`);
+          }
+          throw err;
+        }
+        if (response.audit) this.remember(alert.id, response.audit);
+        counter.inc({ outcome: 'appended' });
+        return ack();
+      },
+    });
+  }
+
+  /** The alert's entry in the audit log, when this replica appended it since it started. */
+  refOf(alertId: string): AuditRef | undefined {
+    return this.refs.get(alertId);
+  }
+
+  /** The alert as the RPCs return it: with its audit ref when known. */
+  annotate(alert: Alert): Alert {
+    const audit = this.refs.get(alert.id);
+    return audit && !alert.audit ? { ...alert, audit } : alert;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private append(alert: Alert): Promise<AppendAuditResponse> {
+    const request: AppendAuditRequest = {
+      entry: AuditEntry.fromPartial({
+        kind: AuditEntryKind.AUDIT_ENTRY_KIND_ALERT,
+        timeNs: alert.timeNs,
+        subject: alert.id,
+        summary: alert.title,
+        payloadType: Alert.$type,
+        payload: Buffer.from(Alert.encode(alert).finish()),
+      }),
+      requestId: `alert:${alert.id}`,
+      commit: false,
+    };
+    const { client } = this.options;
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    return new Promise((resolve, rejectCall) => {
+      client.appendAudit(
+        request,
+        new grpc.Metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (error, response) => {
+          if (error) {
+            rejectCall(
+              new OmegaError(
+                error.code as number as Code,
+                `trust AppendAudit at ${client.getChannel().getTarget()}: ${error.details || error.message}`,
+                { cause: error },
+              ),
+            );
+          } else {
+            resolve(response);
+          }
+        },
+      );
+    });
+  }
+
+  private remember(alertId: string, ref: AuditRef): void {
+    this.refs.set(alertId, ref);
+    if (this.refs.size > (this.options.maxRefs ?? 100_000)) {
+      this.refs.delete(this.refs.keys().next().value!);
+    }
+  }
+}

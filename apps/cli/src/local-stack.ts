@@ -2,6 +2,7 @@
 // service as a child process on its local ports, with readiness, prefixed logs and crash reports.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Code, OmegaError, errorMessage, type ServiceDefaults } from '@omega/runtime';
 import { LOCAL_PORTS, SERVICE_NAMES, type ServiceName } from '@omega/service';
@@ -21,6 +22,8 @@ export interface LocalStackOptions {
   out: (line: string) => void;
   readyTimeoutMs: number;
   nodeBin: string;
+  /** Serve every service's gRPC over mutual TLS 1.3 with certificates trust issues. */
+  mtls?: boolean;
 }
 
 type ServiceState =
@@ -82,6 +85,8 @@ export class LocalStack {
     this.nats = await startNatsServer({ port: natsPort, storeDir });
     this.say('nats', `ready at ${this.nats.url}`);
 
+    // Services enroll with tokens trust writes on start; last run's (used) file must not be read.
+    await rm(this.joinTokensFile, { force: true });
     for (const name of this.options.services) this.spawnService(name, this.nats.url);
     await Promise.all(this.options.services.map((name) => this.waitReady(name)));
   }
@@ -205,13 +210,42 @@ export class LocalStack {
     this.running.set(name, managed);
   }
 
-  /** Settings only one service has, kept under the stack's state directory and port offset. */
+  private get trustKeyDir(): string {
+    return join(this.options.stateDir, 'trust', 'keys');
+  }
+
+  private get joinTokensFile(): string {
+    return join(this.trustKeyDir, 'join-tokens');
+  }
+
+  /**
+   * Identity settings, and those only one service has, under the stack's state directory and port
+   * offset. With trust in the stack, trust mints a join token per service at start and every other
+   * service enrolls with its own.
+   */
   private serviceEnv(name: ServiceName): Record<string, string> {
-    if (name !== 'trust') return {};
+    const withTrust = this.options.services.includes('trust');
+    const tls: Record<string, string> =
+      this.options.mtls === true ? { OMEGA_TLS_ENABLED: 'true' } : {};
+    if (name === 'trust') {
+      return {
+        ...tls,
+        OMEGA_TRUST_KEY_DIR: this.trustKeyDir,
+        OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
+        OMEGA_TRUST_TLOG_PORT: String(this.tlogPort),
+        OMEGA_IDENTITY_JOIN_TOKENS_FILE: this.joinTokensFile,
+        OMEGA_IDENTITY_JOIN_TOKENS_STARTUP: [
+          ...this.options.services.filter((n) => n !== 'trust').map((n) => `service/${n}`),
+          'sentinel/*',
+        ].join(','),
+      };
+    }
+    if (!withTrust) return {};
     return {
-      OMEGA_TRUST_KEY_DIR: join(this.options.stateDir, 'trust', 'keys'),
-      OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
-      OMEGA_TRUST_TLOG_PORT: String(this.tlogPort),
+      ...tls,
+      OMEGA_ENROLLMENT_MODE: 'join-token',
+      OMEGA_ENROLLMENT_TRUST_ADDRESS: `127.0.0.1:${this.portsOf('trust').grpcPort}`,
+      OMEGA_ENROLLMENT_JOIN_TOKEN_FILE: this.joinTokensFile,
     };
   }
 

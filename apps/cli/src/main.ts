@@ -21,6 +21,8 @@ options:
   --data-dir DIR       state: nats-server store and trust keys (default .omega)
   --services a,b       start only these services
   --exit-when-ready    start, print the status table, stop (a smoke check)
+  --mtls               every service serves gRPC over mutual TLS 1.3 with a certificate from
+                       trust (services always enroll with trust when it runs)
   --ready-timeout-ms N how long each service may take to become ready (default 30000)
   -h, --help           this text
 
@@ -44,6 +46,7 @@ async function run(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       services: { type: 'string' },
       'exit-when-ready': { type: 'boolean', default: false },
+      mtls: { type: 'boolean', default: false },
       'ready-timeout-ms': { type: 'string', default: '30000' },
       help: { type: 'boolean', short: 'h', default: false },
       trust: { type: 'string', default: '127.0.0.1:50052' },
@@ -83,6 +86,7 @@ async function run(argv: string[]): Promise<number> {
     dataDir: values['data-dir'],
     services: values.services,
     exitWhenReady: values['exit-when-ready'],
+    mtls: values.mtls,
     readyTimeoutMs: parseInteger('--ready-timeout-ms', values['ready-timeout-ms']),
   });
 }

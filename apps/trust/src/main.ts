@@ -3,13 +3,15 @@
 import { join } from 'node:path';
 import { TrustServiceService } from '@omega/proto';
 import { baseConfigSchema, unimplementedService } from '@omega/runtime';
-import { main } from '@omega/service';
+import { TRUST_CA_KEY, main } from '@omega/service';
 import { trustConfigSchema } from './audit/audit-config';
 import { startAuditService } from './audit/audit-service';
 import { auditLogAppender } from './identity/audit-log-appender';
 import { identityConfigSchema } from './identity/identity-config';
 import { createIdentityService } from './identity/identity-grpc';
 import { JOIN_TOKENS_FILE } from './identity/join-tokens';
+import { enrollSelf } from './identity/self-identity';
+import { guardHandlers } from './peer-guard';
 import { KeyStore } from './keys/key-store';
 import { trustBundleHandlers } from './trust-bundle';
 import { trustMetrics } from './trust-metrics';
@@ -53,7 +55,10 @@ main({
       },
     });
     service.onShutdown('identities', async () => identity.close());
-    service.addGrpcService(TrustServiceService, {
+    // Workloads that serve mutual TLS check trust's certificate with this CA before they enroll.
+    const caPem = identity.tlsAuthority.caCertificatePem;
+    await (await bus.kv('omega_identities')).put(TRUST_CA_KEY, caPem);
+    const handlers = {
       ...unimplementedService(TrustServiceService),
       ...audit.handlers,
       ...identity.handlers,
@@ -64,6 +69,17 @@ main({
         caCertificateDer: identity.tlsAuthority.caCertificateDer,
         auditLogOrigin: audit.log.origin,
       }),
-    });
+    };
+    if (!service.config.tls.enabled) {
+      service.addGrpcService(TrustServiceService, handlers);
+      return;
+    }
+    const self = await enrollSelf(identity, service.logger);
+    service.onShutdown('own identity', async () => self.stop());
+    service.addGrpcService(
+      TrustServiceService,
+      guardHandlers(handlers, () => caPem),
+    );
+    return { serverIdentity: self, allowClientsWithoutCertificate: true };
   },
 });

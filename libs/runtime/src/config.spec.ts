@@ -43,6 +43,13 @@ describe('loadConfig', () => {
       log: { level: 'info' },
       otel: { sampleRatio: 1 },
       shutdown: { deadlineMs: 10000 },
+      enrollment: {
+        mode: 'off',
+        trustAddress: '127.0.0.1:50052',
+        serviceAccountTokenPath: '/var/run/secrets/omega/token',
+        timeoutMs: 120000,
+      },
+      tls: { enabled: false },
     });
   });
 

@@ -42,6 +42,27 @@ export const baseConfigSchema = z.strictObject({
     })
     .prefault({}),
   shutdown: z.strictObject({ deadlineMs: z.int().positive().default(10_000) }).prefault({}),
+  /** How the service gets its identity from trust (for signing and mutual TLS). */
+  enrollment: z
+    .strictObject({
+      /** `off`, a one-time join token (local), or a projected service-account token (Kubernetes). */
+      mode: z.enum(['off', 'join-token', 'kubernetes']).default('off'),
+      /** `host:port` of trust's gRPC endpoint. */
+      trustAddress: z.string().min(1).default('127.0.0.1:50052'),
+      joinToken: z.string().min(1).optional(),
+      /** The join-tokens file trust writes at startup; the service takes the line for its name. */
+      joinTokenFile: z.string().min(1).optional(),
+      serviceAccountTokenPath: z.string().min(1).default('/var/run/secrets/omega/token'),
+      /** The trust CA (PEM) to check trust's certificate with; default: read from the bus. */
+      trustCaFile: z.string().min(1).optional(),
+      /** Requested credential lifetime; default: trust's. */
+      credentialTtlSeconds: z.int().positive().optional(),
+      /** How long start-up keeps trying to enroll while trust is not reachable yet. */
+      timeoutMs: z.int().positive().default(120_000),
+    })
+    .prefault({}),
+  /** Mutual TLS 1.3 for gRPC with the certificate trust issued at enrollment. */
+  tls: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
 });
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;

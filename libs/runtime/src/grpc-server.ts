@@ -37,7 +37,7 @@ export function grpcServiceName(definition: grpc.ServiceDefinition): string {
   return match[1];
 }
 
-/** Binds insecurely (mTLS arrives with trust) and resolves with the port actually bound. */
+/** Binds with `credentials` (insecure by default) and resolves with the port actually bound. */
 export function bindGrpcServer(
   server: grpc.Server,
   host: string,

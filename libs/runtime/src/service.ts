@@ -56,6 +56,8 @@ export interface Service<C> {
   /** Drain hooks run on shutdown in reverse registration order, after in-flight calls finish. */
   onShutdown(name: string, hook: DrainHook): void;
   /** Binds gRPC (insecure until trust brings mTLS) and HTTP; port 0 picks a free port. */
+  /** The gRPC server's transport security (default insecure); only before `listen()`. */
+  useGrpcCredentials(credentials: grpc.ServerCredentials): void;
   listen(): Promise<{ grpcPort: number; httpPort: number }>;
   /** Idempotent; resolves (never rejects) with how it went once everything is closed. */
   shutdown(reason: string): Promise<ShutdownOutcome>;
@@ -96,6 +98,7 @@ class OmegaService<C> implements Service<C> {
   private readonly drainController = new AbortController();
   private readonly lifecycle: GracefulShutdown;
   private listening: Promise<{ grpcPort: number; httpPort: number }> | undefined;
+  private grpcCredentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure();
 
   constructor(
     kind: string,
@@ -213,6 +216,16 @@ class OmegaService<C> implements Service<C> {
     this.lifecycle.onShutdown(name, hook);
   }
 
+  useGrpcCredentials(credentials: grpc.ServerCredentials): void {
+    if (this.listening !== undefined) {
+      throw new OmegaError(
+        Code.FailedPrecondition,
+        `${this.name}: gRPC credentials must be set before listen()`,
+      );
+    }
+    this.grpcCredentials = credentials;
+  }
+
   listen(): Promise<{ grpcPort: number; httpPort: number }> {
     if (this.lifecycle.started) {
       return Promise.reject(
@@ -230,7 +243,7 @@ class OmegaService<C> implements Service<C> {
   private async bind(): Promise<{ grpcPort: number; httpPort: number }> {
     const { grpc: grpcSettings, http: httpSettings } = this.settings;
     const [grpcBound, httpBound] = await Promise.allSettled([
-      bindGrpcServer(this.grpcServer, grpcSettings.host, grpcSettings.port),
+      bindGrpcServer(this.grpcServer, grpcSettings.host, grpcSettings.port, this.grpcCredentials),
       this.httpServer.listen(httpSettings.port, httpSettings.host),
     ]);
     if (grpcBound.status === 'rejected' || httpBound.status === 'rejected') {

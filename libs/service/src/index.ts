@@ -1,3 +1,17 @@
 // Public entry of @omega/service.
 export { LOCAL_PORTS, SERVICE_NAMES, GATEWAY_CONSOLE_PORT, type ServiceName } from './local-ports';
-export { runService, main, type ServiceSpec, type RunningService } from './run-service';
+export {
+  runService,
+  main,
+  type BuiltService,
+  type ServiceParts,
+  type ServiceSpec,
+  type RunningService,
+} from './run-service';
+export {
+  TRUST_CA_KEY,
+  clientCredentialsFor,
+  establishIdentity,
+  type EnrollAs,
+  type ServiceIdentity,
+} from './service-identity';

@@ -1,9 +1,46 @@
 // Boots one Omega service: the runtime harness first (health answers at once), then the bus with
 // its declared resources, then the service's own parts; ready only when all of them are.
+import type * as grpc from '@grpc/grpc-js';
 import type { z } from 'zod';
 import { connectBus, provision, type Bus, type ResourceSelection } from '@omega/bus';
-import { baseConfigSchema, errorMessage, startService, type Service } from '@omega/runtime';
+import {
+  Code,
+  OmegaError,
+  baseConfigSchema,
+  errorMessage,
+  startService,
+  type BaseConfig,
+  type Service,
+} from '@omega/runtime';
+import { serverCredentials, type CredentialSource } from '@omega/trust-client';
 import { LOCAL_PORTS, type ServiceName } from './local-ports';
+import {
+  clientCredentialsFor,
+  establishIdentity,
+  type EnrollAs,
+  type ServiceIdentity,
+} from './service-identity';
+
+/** What a service's build() gets. */
+export interface ServiceParts<C> {
+  service: Service<C>;
+  bus: Bus;
+  /** The identity trust issued (undefined when `enrollment.mode` is off). */
+  identity: ServiceIdentity | undefined;
+  /**
+   * Credentials to call another Omega service (`peer`: its name, checked against the server's
+   * certificate): mutual TLS when `tls.enabled`, insecure otherwise.
+   */
+  clientCredentials(peer?: ServiceName): grpc.ChannelCredentials;
+}
+
+/** What build() may hand back: trust serves with a certificate it issues itself. */
+export interface BuiltService {
+  /** Serve gRPC with this instead of the enrolled identity (trust only). */
+  serverIdentity?: CredentialSource;
+  /** With `serverIdentity`: let clients without a certificate connect (trust's enrollment). */
+  allowClientsWithoutCertificate?: boolean;
+}
 
 export interface ServiceSpec<S extends z.ZodType> {
   name: ServiceName;
@@ -12,7 +49,9 @@ export interface ServiceSpec<S extends z.ZodType> {
   /** JetStream streams, KV buckets and object stores this service uses; provisioned idempotently. */
   resources: ResourceSelection;
   /** Adds the service's gRPC handlers and consumers once the bus is connected. */
-  build(parts: { service: Service<z.output<S>>; bus: Bus }): Promise<void> | void;
+  build(parts: ServiceParts<z.output<S>>): Promise<BuiltService | void> | BuiltService | void;
+  /** Who the service enrolls as (default `service/<name>`). */
+  enrollAs?: (config: z.output<S>) => EnrollAs;
   env?: NodeJS.ProcessEnv;
   argv?: string[];
   installSignalHandlers?: boolean;
@@ -21,6 +60,7 @@ export interface ServiceSpec<S extends z.ZodType> {
 export interface RunningService<C> {
   service: Service<C>;
   bus: Bus;
+  identity: ServiceIdentity | undefined;
   grpcPort: number;
   httpPort: number;
 }
@@ -38,9 +78,12 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
   });
   service.setReady('bus', false, 'connecting to NATS');
   service.setReady('parts', false, 'not built');
-  const { grpcPort, httpPort } = await service.listen();
+  const config = service.config as BaseConfig;
+  // With mutual TLS the gRPC server needs its certificate before it listens, so it listens last;
+  // without it, it listens first and health answers while the rest starts.
+  const tlsEnabled = config.tls.enabled;
+  let ports = tlsEnabled ? undefined : await service.listen();
 
-  const config = service.config as z.output<typeof baseConfigSchema>;
   const bus = await connectBus({
     servers: config.nats.servers,
     name: config.nats.name ?? `omega-${spec.name}`,
@@ -51,19 +94,60 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
   service.onShutdown('bus', () => bus.drain());
   service.setReady('bus', true);
 
-  const report = await provision(bus, spec.resources);
+  // Reading the trust CA from the bus needs trust's bucket, whoever starts first.
+  const resources =
+    tlsEnabled && config.enrollment.mode !== 'off' && config.enrollment.trustCaFile === undefined
+      ? {
+          ...spec.resources,
+          kv: [...new Set([...(spec.resources.kv ?? []), 'omega_identities' as const])],
+        }
+      : spec.resources;
+  const report = await provision(bus, resources);
   service.logger.info({ resources: report }, 'bus resources provisioned');
 
+  let identity: ServiceIdentity | undefined;
   try {
-    await spec.build({ service, bus });
+    identity = await establishIdentity({
+      config,
+      bus,
+      logger: service.logger,
+      enrollAs: spec.enrollAs?.(service.config) ?? { kind: 'service', name: spec.name },
+      signal: service.draining,
+    });
+    if (identity) service.onShutdown('identity', async () => identity?.stop());
+    const built = await spec.build({
+      service,
+      bus,
+      identity,
+      clientCredentials: (peer) => clientCredentialsFor(config, identity, peer),
+    });
+    if (tlsEnabled) {
+      const serverIdentity = built?.serverIdentity ?? identity;
+      if (serverIdentity === undefined) {
+        throw new OmegaError(
+          Code.FailedPrecondition,
+          'tls.enabled needs an identity: set enrollment.mode to join-token or kubernetes',
+        );
+      }
+      service.useGrpcCredentials(
+        serverCredentials(serverIdentity, {
+          requireClientCertificate: !(built?.allowClientsWithoutCertificate ?? false),
+        }),
+      );
+      ports = await service.listen();
+    }
   } catch (err) {
     service.logger.fatal({ err }, `building ${spec.name} failed: ${errorMessage(err)}`);
     await service.shutdown('start-up failed');
     throw err;
   }
   service.setReady('parts', true);
-  service.logger.info({ grpcPort, httpPort }, `${spec.name} ready`);
-  return { service, bus, grpcPort, httpPort };
+  const { grpcPort, httpPort } = ports ?? (await service.listen());
+  service.logger.info(
+    { grpcPort, httpPort, tls: tlsEnabled, ...(identity ? { subject: identity.subject } : {}) },
+    `${spec.name} ready`,
+  );
+  return { service, bus, identity, grpcPort, httpPort };
 }
 
 /** Runs a service as a process entry point: a start-up failure is logged and exits non-zero. */

@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type * as grpc from '@grpc/grpc-js';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import { IssueIdentityRequest } from '@omega/proto';
+import { IssueIdentityRequest, type IssueIdentityResponse } from '@omega/proto';
 import {
   SignaturePurpose,
   encodeHybridPublicKey,
@@ -37,6 +37,11 @@ interface EnrollCommon {
   /** The key to enroll (default: a fresh one). */
   readonly secretKey?: HybridSecretKey;
   readonly timeoutMs?: number;
+  /**
+   * Sends the request with this instead of a gRPC call to `trustAddress`: trust itself enrolls
+   * in-process through its own issuer, so its identity is issued and logged like any other.
+   */
+  readonly issue?: (request: IssueIdentityRequest) => Promise<IssueIdentityResponse>;
 }
 
 export type EnrollOptions = EnrollCommon &
@@ -73,25 +78,27 @@ export async function enroll(options: EnrollOptions): Promise<Credentials> {
     requestId: `enroll-${secretKey.keyId}`,
     tlsPublicKeySpki,
   });
-  const client = trustServiceClient(options.trustAddress, options.channelCredentials);
-  try {
-    const response = await issueIdentity(client, request, options.timeoutMs);
-    if (!response.identity || !response.credential) {
-      throw new OmegaError(
-        Code.Internal,
-        `enroll ${options.subjectKind}/${options.name}: trust answered without identity or credential`,
-      );
-    }
-    return credentialsFrom(
-      response.identity,
-      response.credential,
-      secretKey,
-      mlDsa,
-      tls.privateKey,
+  const response = await (options.issue ?? issueOverGrpc(options))(request);
+  if (!response.identity || !response.credential) {
+    throw new OmegaError(
+      Code.Internal,
+      `enroll ${options.subjectKind}/${options.name}: trust answered without identity or credential`,
     );
-  } finally {
-    client.close();
   }
+  return credentialsFrom(response.identity, response.credential, secretKey, mlDsa, tls.privateKey);
+}
+
+function issueOverGrpc(
+  options: EnrollOptions,
+): (request: IssueIdentityRequest) => Promise<IssueIdentityResponse> {
+  return async (request) => {
+    const client = trustServiceClient(options.trustAddress, options.channelCredentials);
+    try {
+      return await issueIdentity(client, request, options.timeoutMs);
+    } finally {
+      client.close();
+    }
+  };
 }
 
 async function readServiceAccountToken(path: string): Promise<string> {

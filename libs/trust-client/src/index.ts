@@ -13,6 +13,7 @@ export {
   type SubjectKind,
 } from './subject';
 export { credentialsFrom, type Credentials } from './credentials';
+export { joinTokenFromFile } from './join-token-file';
 export { enroll, DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH, type EnrollOptions } from './enroll';
 export {
   CredentialRenewal,
@@ -26,13 +27,18 @@ export {
 } from './renewal';
 export {
   MIN_TLS_VERSION,
+  authenticatedPeer,
+  bootstrapChannelCredentials,
   channelCredentials,
   checkPeerSubject,
   peerSubjects,
+  renewingChannelCredentials,
   serverCredentials,
   tlsContextOptions,
   type ChannelCredentialOptions,
   type CredentialSource,
+  type PeerAuthContext,
+  type ServerCredentialOptions,
 } from './mutual-tls';
 export {
   GATEWAY_TOKEN_MAX_TTL_MS,

@@ -121,19 +121,3 @@ export async function writeJoinTokenFile(
   await writeFile(temporary, text, { mode: 0o600 });
   await rename(temporary, path);
 }
-
-/** Reads a join-tokens file: the token for `<kind>/<name>` (or `<kind>/*`). */
-export function joinTokenFromFile(
-  text: string,
-  kind: SubjectKind,
-  name: string,
-): string | undefined {
-  let wildcard: string | undefined;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const [spec, token] = line.trim().split(/\s+/);
-    if (spec === `${kind}/${name}`) return token;
-    if (spec === `${kind}/*`) wildcard ??= token;
-  }
-  return wildcard;
-}

@@ -1,0 +1,230 @@
+// `omega up --mtls` from built services: every service enrolls with trust using the join token
+// trust wrote for it, serves gRPC over mutual TLS 1.3 (X25519MLKEM768 key exchange) with the
+// certificate trust issued, and refuses peers without a certificate from trust. Trust itself lets
+// workloads enroll and read the public log without one, and refuses writes.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
+import { service as healthServiceDefinition } from 'grpc-health-check';
+import { AuditEntry, AuditEntryKind, TrustServiceClient } from '@omega/proto';
+import {
+  bootstrapChannelCredentials,
+  enroll,
+  joinTokenFromFile,
+  renewingChannelCredentials,
+  tlsContextOptions,
+  type Credentials,
+} from '@omega/trust-client';
+import { LocalStack } from './local-stack';
+
+const root = join(__dirname, '..', '..', '..');
+const TWIN_SUBJECT = 'omega://local/service/twin';
+
+const output: string[] = [];
+let stack: LocalStack;
+let dataDir: string;
+let caPem: string;
+let client: Credentials;
+
+beforeAll(async () => {
+  for (const name of ['trust', 'twin']) {
+    if (!existsSync(join(root, 'apps', name, 'dist', 'main.js'))) {
+      throw new Error(`${name} is not built: run \`npm run build\` (npm test does it)`);
+    }
+  }
+  dataDir = mkdtempSync(join(tmpdir(), 'omega-mtls-'));
+  for (let attempt = 0; ; attempt++) {
+    stack = new LocalStack({
+      root,
+      stateDir: dataDir,
+      portOffset: 1000 + Math.floor(Math.random() * 8000),
+      services: ['trust', 'twin'],
+      out: (line) => output.push(line),
+      readyTimeoutMs: 90_000,
+      nodeBin: process.execPath,
+      mtls: true,
+    });
+    try {
+      await stack.start();
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
+    }
+  }
+  const keys = join(dataDir, 'trust', 'keys');
+  caPem = readFileSync(join(keys, 'trust-ca.pem'), 'utf8');
+  // The stack mints `sentinel/*` for sentinels; with none running, the test enrolls with it.
+  const joinToken = joinTokenFromFile(
+    readFileSync(join(keys, 'join-tokens'), 'utf8'),
+    'sentinel',
+    '*',
+  );
+  if (joinToken === undefined) throw new Error('no sentinel/* join token in the stack');
+  client = await enroll({
+    trustAddress: address('trust'),
+    subjectKind: 'sentinel',
+    name: 'mtls-test-node',
+    joinToken,
+    channelCredentials: bootstrapChannelCredentials(caPem),
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+function address(name: 'trust' | 'twin'): string {
+  return `127.0.0.1:${stack.portsOf(name).grpcPort}`;
+}
+
+function source(credentials: Credentials) {
+  return { current: () => credentials, onRenewed: () => () => undefined };
+}
+
+/** The gRPC health status the server at `target` reports, e.g. SERVING. */
+async function healthOf(target: string, credentials: grpc.ChannelCredentials): Promise<string> {
+  const Health = grpc.makeClientConstructor(
+    healthServiceDefinition as unknown as grpc.ServiceDefinition,
+    'Health',
+  );
+  const health = new Health(target, credentials) as unknown as grpc.Client & {
+    check(
+      request: { service: string },
+      options: grpc.CallOptions,
+      callback: (err: grpc.ServiceError | null, reply: { status: string }) => void,
+    ): void;
+  };
+  try {
+    return await new Promise((resolve, reject) =>
+      health.check({ service: '' }, { deadline: Date.now() + 10_000 }, (err, reply) =>
+        err ? reject(err) : resolve(reply.status),
+      ),
+    );
+  } finally {
+    health.close();
+  }
+}
+
+function appendAudit(credentials: grpc.ChannelCredentials, requestId: string): Promise<unknown> {
+  const trust = new TrustServiceClient(address('trust'), credentials);
+  return new Promise<unknown>((resolve, reject) => {
+    trust.appendAudit(
+      {
+        entry: AuditEntry.fromPartial({
+          kind: AuditEntryKind.AUDIT_ENTRY_KIND_ALERT,
+          timeNs: 1n,
+          subject: requestId,
+          summary: 'mutual TLS stack test',
+        }),
+        requestId,
+        commit: false,
+      },
+      new grpc.Metadata(),
+      { deadline: Date.now() + 30_000 },
+      (err, response) => (err ? reject(err) : resolve(response)),
+    );
+  }).finally(() => trust.close());
+}
+
+describe('omega up --mtls (trust + twin as built processes)', () => {
+  it('enrolls each service with its join token and logs it', () => {
+    expect(output.join('\n')).toContain(`enrolled with trust as ${TWIN_SUBJECT}`);
+    expect(client.subject).toBe('omega://local/sentinel/mtls-test-node');
+  });
+
+  it('a service answers a peer holding a certificate from trust', async () => {
+    await expect(
+      healthOf(
+        address('twin'),
+        renewingChannelCredentials(source(client), { expectedServerSubject: TWIN_SUBJECT }),
+      ),
+    ).resolves.toBe('SERVING');
+  });
+
+  it('a service refuses a peer without a client certificate', async () => {
+    await expect(
+      healthOf(address('twin'), bootstrapChannelCredentials(caPem)),
+    ).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+  });
+
+  it('a service refuses a peer whose certificate another CA issued', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-foreign-ca-'));
+    try {
+      // A self-signed certificate naming an omega:// subject: right shape, wrong issuer.
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=intruder',
+          '-addext',
+          'subjectAltName=URI:omega://local/service/gateway',
+        ],
+        { stdio: 'ignore' },
+      );
+      const foreign = grpc.credentials.createSsl(
+        Buffer.from(caPem),
+        readFileSync(join(dir, 'key.pem')),
+        readFileSync(join(dir, 'cert.pem')),
+      );
+      await expect(healthOf(address('twin'), foreign)).rejects.toMatchObject({
+        code: grpc.status.UNAVAILABLE,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a real connection to a service negotiates TLS 1.3 with X25519MLKEM768', async () => {
+    const { grpcPort: port } = stack.portsOf('twin');
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port: port,
+      ...tlsContextOptions(client),
+      ALPNProtocols: ['h2'],
+      checkServerIdentity: () => undefined,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('secureConnect', resolve);
+        socket.once('error', reject);
+      });
+      expect(socket.getProtocol()).toBe('TLSv1.3');
+      expect(socket.getEphemeralKeyInfo()).toMatchObject({ name: 'X25519MLKEM768' });
+      expect(socket.getPeerCertificate().subjectaltname).toContain(`URI:${TWIN_SUBJECT}`);
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('trust refuses an audit append from a peer without a certificate, naming the check', async () => {
+    await expect(
+      appendAudit(bootstrapChannelCredentials(caPem), 'mtls-no-cert'),
+    ).rejects.toMatchObject({
+      code: grpc.status.UNAUTHENTICATED,
+      details: expect.stringContaining('peer certificate: none presented that the trust CA issued'),
+    });
+  });
+
+  it('trust takes an audit append from a peer with a certificate from trust', async () => {
+    await expect(
+      appendAudit(renewingChannelCredentials(source(client)), 'mtls-with-cert'),
+    ).resolves.toMatchObject({ audit: expect.objectContaining({ logIndex: expect.any(BigInt) }) });
+  });
+});

@@ -45,6 +45,8 @@ const contract: Record<string, readonly string[]> = {
     'ListRules',
     'ValidateRules',
     'LoadRules',
+    'TestRules',
+    'SetRuleEnabled',
   ],
   'omega.v1.OrchestratorService': [
     'StartPlaybook',

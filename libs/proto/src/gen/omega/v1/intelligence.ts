@@ -291,6 +291,50 @@ export interface LoadRulesResponse {
   audit?: AuditRef | undefined;
 }
 
+/** Request for IntelligenceService.TestRules. */
+export interface TestRulesRequest {
+  sources: RuleSource[];
+  /** Sample events, as a sentinel would send them. */
+  events: Event[];
+}
+
+/** One rule matching one sample event. */
+export interface RuleTestMatch {
+  /** The rule's id ("sigma:<id>"). */
+  ruleId: string;
+  /** Position of the event in TestRulesRequest.events. */
+  eventIndex: number;
+  eventId: string;
+  /** The alert explanation the match would carry. */
+  explanation: string;
+  reasons: AlertReason[];
+}
+
+/** Response for IntelligenceService.TestRules. */
+export interface TestRulesResponse {
+  /** False when a source did not compile (see diagnostics); then nothing was run. */
+  valid: boolean;
+  diagnostics: Diagnostic[];
+  /** The rules as compiled. */
+  rules: Rule[];
+  /** Every (rule, event) match, in event order. */
+  matches: RuleTestMatch[];
+}
+
+/** Request for IntelligenceService.SetRuleEnabled. */
+export interface SetRuleEnabledRequest {
+  /** "sigma:<id>" or "detector:<name>", as ListRules shows it. */
+  ruleId: string;
+  enabled: boolean;
+  requestId: string;
+}
+
+/** Response for IntelligenceService.SetRuleEnabled. */
+export interface SetRuleEnabledResponse {
+  rule?: Rule | undefined;
+  audit?: AuditRef | undefined;
+}
+
 function createBaseAttackTechnique(): AttackTechnique {
   return { id: "", name: "", tacticIds: [], url: "" };
 }
@@ -3042,6 +3086,563 @@ export const LoadRulesResponse: MessageFns<LoadRulesResponse, "omega.v1.LoadRule
   },
 };
 
+function createBaseTestRulesRequest(): TestRulesRequest {
+  return { sources: [], events: [] };
+}
+
+export const TestRulesRequest: MessageFns<TestRulesRequest, "omega.v1.TestRulesRequest"> = {
+  $type: "omega.v1.TestRulesRequest" as const,
+
+  encode(message: TestRulesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sources) {
+      RuleSource.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.events) {
+      Event.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TestRulesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTestRulesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sources.push(RuleSource.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.events.push(Event.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TestRulesRequest {
+    return {
+      sources: globalThis.Array.isArray(object?.sources) ? object.sources.map((e: any) => RuleSource.fromJSON(e)) : [],
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => Event.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: TestRulesRequest): unknown {
+    const obj: any = {};
+    if (message.sources?.length) {
+      obj.sources = message.sources.map((e) => RuleSource.toJSON(e));
+    }
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => Event.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TestRulesRequest>, I>>(base?: I): TestRulesRequest {
+    return TestRulesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TestRulesRequest>, I>>(object: I): TestRulesRequest {
+    const message = createBaseTestRulesRequest();
+    message.sources = object.sources?.map((e) => RuleSource.fromPartial(e)) || [];
+    message.events = object.events?.map((e) => Event.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRuleTestMatch(): RuleTestMatch {
+  return { ruleId: "", eventIndex: 0, eventId: "", explanation: "", reasons: [] };
+}
+
+export const RuleTestMatch: MessageFns<RuleTestMatch, "omega.v1.RuleTestMatch"> = {
+  $type: "omega.v1.RuleTestMatch" as const,
+
+  encode(message: RuleTestMatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ruleId !== "") {
+      writer.uint32(10).string(message.ruleId);
+    }
+    if (message.eventIndex !== 0) {
+      writer.uint32(16).uint32(message.eventIndex);
+    }
+    if (message.eventId !== "") {
+      writer.uint32(26).string(message.eventId);
+    }
+    if (message.explanation !== "") {
+      writer.uint32(34).string(message.explanation);
+    }
+    for (const v of message.reasons) {
+      AlertReason.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RuleTestMatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRuleTestMatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ruleId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.eventIndex = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.eventId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.explanation = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reasons.push(AlertReason.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RuleTestMatch {
+    return {
+      ruleId: isSet(object.ruleId)
+        ? globalThis.String(object.ruleId)
+        : isSet(object.rule_id)
+        ? globalThis.String(object.rule_id)
+        : "",
+      eventIndex: isSet(object.eventIndex)
+        ? globalThis.Number(object.eventIndex)
+        : isSet(object.event_index)
+        ? globalThis.Number(object.event_index)
+        : 0,
+      eventId: isSet(object.eventId)
+        ? globalThis.String(object.eventId)
+        : isSet(object.event_id)
+        ? globalThis.String(object.event_id)
+        : "",
+      explanation: isSet(object.explanation) ? globalThis.String(object.explanation) : "",
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => AlertReason.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: RuleTestMatch): unknown {
+    const obj: any = {};
+    if (message.ruleId !== "") {
+      obj.ruleId = message.ruleId;
+    }
+    if (message.eventIndex !== 0) {
+      obj.eventIndex = Math.round(message.eventIndex);
+    }
+    if (message.eventId !== "") {
+      obj.eventId = message.eventId;
+    }
+    if (message.explanation !== "") {
+      obj.explanation = message.explanation;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons.map((e) => AlertReason.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RuleTestMatch>, I>>(base?: I): RuleTestMatch {
+    return RuleTestMatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RuleTestMatch>, I>>(object: I): RuleTestMatch {
+    const message = createBaseRuleTestMatch();
+    message.ruleId = object.ruleId ?? "";
+    message.eventIndex = object.eventIndex ?? 0;
+    message.eventId = object.eventId ?? "";
+    message.explanation = object.explanation ?? "";
+    message.reasons = object.reasons?.map((e) => AlertReason.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseTestRulesResponse(): TestRulesResponse {
+  return { valid: false, diagnostics: [], rules: [], matches: [] };
+}
+
+export const TestRulesResponse: MessageFns<TestRulesResponse, "omega.v1.TestRulesResponse"> = {
+  $type: "omega.v1.TestRulesResponse" as const,
+
+  encode(message: TestRulesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.valid !== false) {
+      writer.uint32(8).bool(message.valid);
+    }
+    for (const v of message.diagnostics) {
+      Diagnostic.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.rules) {
+      Rule.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.matches) {
+      RuleTestMatch.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TestRulesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTestRulesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.valid = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.diagnostics.push(Diagnostic.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rules.push(Rule.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.matches.push(RuleTestMatch.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TestRulesResponse {
+    return {
+      valid: isSet(object.valid) ? globalThis.Boolean(object.valid) : false,
+      diagnostics: globalThis.Array.isArray(object?.diagnostics)
+        ? object.diagnostics.map((e: any) => Diagnostic.fromJSON(e))
+        : [],
+      rules: globalThis.Array.isArray(object?.rules) ? object.rules.map((e: any) => Rule.fromJSON(e)) : [],
+      matches: globalThis.Array.isArray(object?.matches)
+        ? object.matches.map((e: any) => RuleTestMatch.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: TestRulesResponse): unknown {
+    const obj: any = {};
+    if (message.valid !== false) {
+      obj.valid = message.valid;
+    }
+    if (message.diagnostics?.length) {
+      obj.diagnostics = message.diagnostics.map((e) => Diagnostic.toJSON(e));
+    }
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => Rule.toJSON(e));
+    }
+    if (message.matches?.length) {
+      obj.matches = message.matches.map((e) => RuleTestMatch.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TestRulesResponse>, I>>(base?: I): TestRulesResponse {
+    return TestRulesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TestRulesResponse>, I>>(object: I): TestRulesResponse {
+    const message = createBaseTestRulesResponse();
+    message.valid = object.valid ?? false;
+    message.diagnostics = object.diagnostics?.map((e) => Diagnostic.fromPartial(e)) || [];
+    message.rules = object.rules?.map((e) => Rule.fromPartial(e)) || [];
+    message.matches = object.matches?.map((e) => RuleTestMatch.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSetRuleEnabledRequest(): SetRuleEnabledRequest {
+  return { ruleId: "", enabled: false, requestId: "" };
+}
+
+export const SetRuleEnabledRequest: MessageFns<SetRuleEnabledRequest, "omega.v1.SetRuleEnabledRequest"> = {
+  $type: "omega.v1.SetRuleEnabledRequest" as const,
+
+  encode(message: SetRuleEnabledRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ruleId !== "") {
+      writer.uint32(10).string(message.ruleId);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(16).bool(message.enabled);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRuleEnabledRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRuleEnabledRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ruleId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetRuleEnabledRequest {
+    return {
+      ruleId: isSet(object.ruleId)
+        ? globalThis.String(object.ruleId)
+        : isSet(object.rule_id)
+        ? globalThis.String(object.rule_id)
+        : "",
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SetRuleEnabledRequest): unknown {
+    const obj: any = {};
+    if (message.ruleId !== "") {
+      obj.ruleId = message.ruleId;
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetRuleEnabledRequest>, I>>(base?: I): SetRuleEnabledRequest {
+    return SetRuleEnabledRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetRuleEnabledRequest>, I>>(object: I): SetRuleEnabledRequest {
+    const message = createBaseSetRuleEnabledRequest();
+    message.ruleId = object.ruleId ?? "";
+    message.enabled = object.enabled ?? false;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseSetRuleEnabledResponse(): SetRuleEnabledResponse {
+  return { rule: undefined, audit: undefined };
+}
+
+export const SetRuleEnabledResponse: MessageFns<SetRuleEnabledResponse, "omega.v1.SetRuleEnabledResponse"> = {
+  $type: "omega.v1.SetRuleEnabledResponse" as const,
+
+  encode(message: SetRuleEnabledResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rule !== undefined) {
+      Rule.encode(message.rule, writer.uint32(10).fork()).join();
+    }
+    if (message.audit !== undefined) {
+      AuditRef.encode(message.audit, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRuleEnabledResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRuleEnabledResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rule = Rule.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.audit = AuditRef.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetRuleEnabledResponse {
+    return {
+      rule: isSet(object.rule) ? Rule.fromJSON(object.rule) : undefined,
+      audit: isSet(object.audit) ? AuditRef.fromJSON(object.audit) : undefined,
+    };
+  },
+
+  toJSON(message: SetRuleEnabledResponse): unknown {
+    const obj: any = {};
+    if (message.rule !== undefined) {
+      obj.rule = Rule.toJSON(message.rule);
+    }
+    if (message.audit !== undefined) {
+      obj.audit = AuditRef.toJSON(message.audit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetRuleEnabledResponse>, I>>(base?: I): SetRuleEnabledResponse {
+    return SetRuleEnabledResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetRuleEnabledResponse>, I>>(object: I): SetRuleEnabledResponse {
+    const message = createBaseSetRuleEnabledResponse();
+    message.rule = (object.rule !== undefined && object.rule !== null) ? Rule.fromPartial(object.rule) : undefined;
+    message.audit = (object.audit !== undefined && object.audit !== null)
+      ? AuditRef.fromPartial(object.audit)
+      : undefined;
+    return message;
+  },
+};
+
 /** IntelligenceService exposes what the detection engine found and the rules it runs. */
 export type IntelligenceServiceService = typeof IntelligenceServiceService;
 export const IntelligenceServiceService = {
@@ -3145,6 +3746,34 @@ export const IntelligenceServiceService = {
     responseSerialize: (value: LoadRulesResponse): Buffer => Buffer.from(LoadRulesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): LoadRulesResponse => LoadRulesResponse.decode(value),
   },
+  /**
+   * Runs rule sources (not loaded) against sample events and says which events each rule matches
+   * and why: for writing and reviewing a rule before LoadRules.
+   */
+  testRules: {
+    path: "/omega.v1.IntelligenceService/TestRules" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TestRulesRequest): Buffer => Buffer.from(TestRulesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TestRulesRequest => TestRulesRequest.decode(value),
+    responseSerialize: (value: TestRulesResponse): Buffer => Buffer.from(TestRulesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TestRulesResponse => TestRulesResponse.decode(value),
+  },
+  /**
+   * Enables or disables a loaded rule or built-in detector on every replica; logged to the audit
+   * log. A disabled rule raises no alerts until enabled again.
+   */
+  setRuleEnabled: {
+    path: "/omega.v1.IntelligenceService/SetRuleEnabled" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetRuleEnabledRequest): Buffer =>
+      Buffer.from(SetRuleEnabledRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetRuleEnabledRequest => SetRuleEnabledRequest.decode(value),
+    responseSerialize: (value: SetRuleEnabledResponse): Buffer =>
+      Buffer.from(SetRuleEnabledResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetRuleEnabledResponse => SetRuleEnabledResponse.decode(value),
+  },
 } as const;
 
 export interface IntelligenceServiceServer extends UntypedServiceImplementation {
@@ -3172,6 +3801,16 @@ export interface IntelligenceServiceServer extends UntypedServiceImplementation 
   validateRules: handleUnaryCall<ValidateRulesRequest, ValidateRulesResponse>;
   /** Validates and loads rule sources atomically: either all load or none; logged to the audit log. */
   loadRules: handleUnaryCall<LoadRulesRequest, LoadRulesResponse>;
+  /**
+   * Runs rule sources (not loaded) against sample events and says which events each rule matches
+   * and why: for writing and reviewing a rule before LoadRules.
+   */
+  testRules: handleUnaryCall<TestRulesRequest, TestRulesResponse>;
+  /**
+   * Enables or disables a loaded rule or built-in detector on every replica; logged to the audit
+   * log. A disabled rule raises no alerts until enabled again.
+   */
+  setRuleEnabled: handleUnaryCall<SetRuleEnabledRequest, SetRuleEnabledResponse>;
 }
 
 export interface IntelligenceServiceClient extends Client {
@@ -3318,6 +3957,44 @@ export interface IntelligenceServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: LoadRulesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Runs rule sources (not loaded) against sample events and says which events each rule matches
+   * and why: for writing and reviewing a rule before LoadRules.
+   */
+  testRules(
+    request: TestRulesRequest,
+    callback: (error: ServiceError | null, response: TestRulesResponse) => void,
+  ): ClientUnaryCall;
+  testRules(
+    request: TestRulesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TestRulesResponse) => void,
+  ): ClientUnaryCall;
+  testRules(
+    request: TestRulesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TestRulesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Enables or disables a loaded rule or built-in detector on every replica; logged to the audit
+   * log. A disabled rule raises no alerts until enabled again.
+   */
+  setRuleEnabled(
+    request: SetRuleEnabledRequest,
+    callback: (error: ServiceError | null, response: SetRuleEnabledResponse) => void,
+  ): ClientUnaryCall;
+  setRuleEnabled(
+    request: SetRuleEnabledRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetRuleEnabledResponse) => void,
+  ): ClientUnaryCall;
+  setRuleEnabled(
+    request: SetRuleEnabledRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetRuleEnabledResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -12,6 +12,9 @@ enum omega_frame_type {
 	OMEGA_FRAME_REPLY = 4,
 	OMEGA_FRAME_HELLO = 5,
 	OMEGA_FRAME_BLOCK_ENTRY = 6,
+	OMEGA_FRAME_TCP_STATE = 7,
+	OMEGA_FRAME_DNS = 8,
+	OMEGA_FRAME_FLOW = 9,
 };
 
 /* Every frame: header, then `length` bytes of body. */
@@ -50,6 +53,67 @@ struct omega_frame_stats {
 	uint64_t lost_exit;
 	uint64_t xdp_passed;
 	uint64_t xdp_dropped;
+	/* since protocol 1 with network telemetry; a reader takes what the body length holds */
+	uint64_t lost_tcp;
+	uint64_t lost_dns;
+	uint64_t lost_flow;
+	uint64_t stealth_unknown;
+	uint64_t stealth_rate_limited;
+	uint64_t stealth_sessions;
+} __attribute__((packed));
+
+struct omega_frame_tcp_state {
+	uint32_t event; /* enum omega_tcp_event */
+	uint32_t pid;   /* 0: not known */
+	uint32_t uid;
+	uint8_t family;
+	uint8_t oldstate;
+	uint8_t newstate;
+	uint8_t pad;
+	uint64_t time_ns;
+	uint64_t cgroup_id;
+	uint64_t bytes_received;
+	uint64_t bytes_acked;
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t pad2;
+	char comm[16];
+} __attribute__((packed));
+
+struct omega_frame_dns {
+	uint64_t time_ns;
+	uint32_t ifindex;
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t family;
+	uint8_t egress;
+	uint16_t payload_len;
+	uint16_t captured_len;
+	uint16_t pad;
+	/* then captured_len bytes of the UDP payload */
+} __attribute__((packed));
+
+/* A flow's cumulative counters since the kernel first saw it; `ended` when idle and removed. */
+struct omega_frame_flow {
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t protocol;
+	uint8_t family;
+	uint8_t ended;
+	uint8_t pad;
+	uint32_t tcp_flags;
+	uint64_t first_ns;
+	uint64_t last_ns;
+	uint64_t bytes_out;
+	uint64_t bytes_in;
+	uint64_t packets_out;
+	uint64_t packets_in;
 } __attribute__((packed));
 
 struct omega_frame_reply {

@@ -22,6 +22,12 @@
 #include "frames.h"
 #include "process.skel.h"
 #include "xdp_block.skel.h"
+#include "net.skel.h"
+
+/* Not in Debian 12's uapi headers (kernel 6.6+): tcx attach types, detached when the link closes. */
+#define OMEGA_BPF_TCX_INGRESS 46
+#define OMEGA_BPF_TCX_EGRESS 47
+#define MAX_TC_LINKS 64
 
 #define MAX_XDP_LINKS 64
 
@@ -31,9 +37,21 @@ struct xdp_attachment {
 	int link_fd;
 };
 
+struct tc_attachment {
+	char ifname[IF_NAMESIZE];
+	char netns[256];
+	int ingress_fd;
+	int egress_fd;
+};
+
 static struct process_bpf *process_skel;
 static struct xdp_block_bpf *xdp_skel;
+static struct net_bpf *net_skel;
 static struct xdp_attachment xdp_links[MAX_XDP_LINKS];
+static struct tc_attachment tc_links[MAX_TC_LINKS];
+/* Flow drain: every drain_ms the changed flows are written, those idle for idle_ms removed. */
+static uint64_t flow_drain_ms = 1000, flow_idle_ms = 10000;
+static int64_t last_drain_boot_ns;
 static int64_t boot_to_wall_ns;
 static volatile sig_atomic_t stopping;
 
@@ -111,6 +129,30 @@ static int on_record(void *ctx, void *data, size_t size)
 		};
 		memcpy(body.comm, rec->comm, sizeof(body.comm));
 		write_frame(OMEGA_FRAME_EXIT, &body, sizeof(body), NULL, 0, NULL, 0);
+	} else if (kind == OMEGA_REC_TCP_STATE && size >= sizeof(struct omega_tcp_record)) {
+		const struct omega_tcp_record *rec = data;
+		struct omega_frame_tcp_state body = {
+			.event = rec->event, .pid = rec->pid, .uid = rec->uid, .family = rec->family,
+			.oldstate = rec->oldstate, .newstate = rec->newstate,
+			.time_ns = rec->time_boot_ns + boot_to_wall_ns, .cgroup_id = rec->cgroup_id,
+			.bytes_received = rec->bytes_received, .bytes_acked = rec->bytes_acked,
+			.sport = rec->sport, .dport = rec->dport,
+		};
+		memcpy(body.saddr, rec->saddr, 16);
+		memcpy(body.daddr, rec->daddr, 16);
+		memcpy(body.comm, rec->comm, sizeof(body.comm));
+		write_frame(OMEGA_FRAME_TCP_STATE, &body, sizeof(body), NULL, 0, NULL, 0);
+	} else if (kind == OMEGA_REC_DNS && size >= sizeof(struct omega_dns_record)) {
+		const struct omega_dns_record *rec = data;
+		struct omega_frame_dns body = {
+			.time_ns = rec->time_boot_ns + boot_to_wall_ns, .ifindex = rec->ifindex,
+			.sport = rec->sport, .dport = rec->dport, .family = rec->family, .egress = rec->egress,
+			.payload_len = rec->payload_len,
+			.captured_len = rec->captured_len > OMEGA_DNS_CAPTURE_LEN ? OMEGA_DNS_CAPTURE_LEN : rec->captured_len,
+		};
+		memcpy(body.saddr, rec->saddr, 16);
+		memcpy(body.daddr, rec->daddr, 16);
+		write_frame(OMEGA_FRAME_DNS, &body, sizeof(body), rec->data, body.captured_len, NULL, 0);
 	} else {
 		fprintf(stderr, "omega-loader: ring buffer record of unknown kind %u (%zu bytes) skipped\n", kind, size);
 	}
@@ -134,13 +176,20 @@ static uint64_t percpu_sum(int map_fd, uint32_t key)
 static void write_stats(void)
 {
 	int lost_fd = bpf_map__fd(process_skel->maps.lost);
+	int net_lost_fd = bpf_map__fd(net_skel->maps.net_lost);
 	int xdp_fd = bpf_map__fd(xdp_skel->maps.xdp_stats);
 	struct omega_frame_stats body = {
 		.time_ns = (uint64_t)clock_ns(CLOCK_REALTIME),
 		.lost_exec = percpu_sum(lost_fd, OMEGA_LOST_EXEC),
 		.lost_exit = percpu_sum(lost_fd, OMEGA_LOST_EXIT),
-		.xdp_passed = percpu_sum(xdp_fd, 0),
-		.xdp_dropped = percpu_sum(xdp_fd, 1),
+		.xdp_passed = percpu_sum(xdp_fd, OMEGA_XDP_PASSED),
+		.xdp_dropped = percpu_sum(xdp_fd, OMEGA_XDP_DROPPED),
+		.lost_tcp = percpu_sum(net_lost_fd, OMEGA_LOST_TCP),
+		.lost_dns = percpu_sum(net_lost_fd, OMEGA_LOST_DNS),
+		.lost_flow = percpu_sum(net_lost_fd, OMEGA_LOST_FLOW),
+		.stealth_unknown = percpu_sum(xdp_fd, OMEGA_XDP_STEALTH_UNKNOWN),
+		.stealth_rate_limited = percpu_sum(xdp_fd, OMEGA_XDP_STEALTH_RATE),
+		.stealth_sessions = percpu_sum(xdp_fd, OMEGA_XDP_STEALTH_SESSIONS),
 	};
 	write_frame(OMEGA_FRAME_STATS, &body, sizeof(body), NULL, 0, NULL, 0);
 }
@@ -337,6 +386,228 @@ static void command_xdp_detach(uint32_t id, const char *ifname, const char *netn
 	reply(id, -ENOENT, "xdp-detach %s: not attached by this loader", ifname ? ifname : "");
 }
 
+static void write_flow(const struct omega_flow_key *key, const struct omega_flow_value *value, int ended)
+{
+	struct omega_frame_flow body = {
+		.sport = key->sport, .dport = key->dport, .protocol = key->protocol, .family = key->family,
+		.ended = (uint8_t)ended, .tcp_flags = value->tcp_flags,
+		.first_ns = value->first_boot_ns + boot_to_wall_ns, .last_ns = value->last_boot_ns + boot_to_wall_ns,
+		.bytes_out = value->bytes_out, .bytes_in = value->bytes_in,
+		.packets_out = value->packets_out, .packets_in = value->packets_in,
+	};
+	memcpy(body.saddr, key->saddr, 16);
+	memcpy(body.daddr, key->daddr, 16);
+	write_frame(OMEGA_FRAME_FLOW, &body, sizeof(body), NULL, 0, NULL, 0);
+}
+
+/* Writes a FLOW frame for every flow that saw packets since the last drain, and removes (with a
+ * final `ended` frame) those idle for flow_idle_ms. Keys to remove are collected first: deleting
+ * while walking a hash map restarts the walk. */
+static void drain_flows(void)
+{
+	int fd = bpf_map__fd(net_skel->maps.flows);
+	int64_t now = clock_ns(CLOCK_BOOTTIME);
+	int64_t idle_ns = (int64_t)flow_idle_ms * 1000000LL;
+	static struct omega_flow_key idle[65536];
+	size_t idle_count = 0;
+	struct omega_flow_key key, next;
+	struct omega_flow_key *prev = NULL;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct omega_flow_value value;
+		if (bpf_map_lookup_elem(fd, &next, &value) == 0) {
+			if (now - (int64_t)value.last_boot_ns >= idle_ns) {
+				if (idle_count < sizeof(idle) / sizeof(idle[0]))
+					idle[idle_count++] = next;
+			} else if ((int64_t)value.last_boot_ns > last_drain_boot_ns) {
+				write_flow(&next, &value, 0);
+			}
+		}
+		key = next;
+		prev = &key;
+	}
+	for (size_t i = 0; i < idle_count; i++) {
+		struct omega_flow_value value;
+		/* the final counters and the removal in one step: a packet racing in is not lost twice */
+		if (bpf_map_lookup_and_delete_elem(fd, &idle[i], &value) == 0)
+			write_flow(&idle[i], &value, 1);
+	}
+	last_drain_boot_ns = now;
+}
+
+struct tc_request {
+	const char *ifname;
+	int ingress_fd;
+	int egress_fd;
+};
+
+static int tc_attach_here(void *arg)
+{
+	struct tc_request *req = arg;
+	unsigned int ifindex = if_nametoindex(req->ifname);
+	if (ifindex == 0)
+		return -ENODEV;
+	/* tcx links (not netlink filters): the kernel removes them when the loader exits */
+	int in = bpf_link_create(bpf_program__fd(net_skel->progs.omega_tc_ingress), ifindex, OMEGA_BPF_TCX_INGRESS, NULL);
+	if (in < 0)
+		return -errno;
+	int out = bpf_link_create(bpf_program__fd(net_skel->progs.omega_tc_egress), ifindex, OMEGA_BPF_TCX_EGRESS, NULL);
+	if (out < 0) {
+		int err = -errno;
+		close(in);
+		return err;
+	}
+	req->ingress_fd = in;
+	req->egress_fd = out;
+	return 0;
+}
+
+
+static void command_tc_attach(uint32_t id, const char *ifname, const char *netns)
+{
+	if (!ifname) {
+		reply(id, -EINVAL, "tc-attach: usage: tc-attach <ifname> [<netns path>]");
+		return;
+	}
+	int slot = -1;
+	for (int i = 0; i < MAX_TC_LINKS; i++)
+		if (tc_links[i].ingress_fd <= 0) {
+			slot = i;
+			break;
+		}
+	if (slot < 0) {
+		reply(id, -ENOSPC, "tc-attach %s: at most %d attachments", ifname, MAX_TC_LINKS);
+		return;
+	}
+	struct tc_request req = { .ifname = ifname };
+	int err = in_netns(netns, tc_attach_here, &req);
+	if (err) {
+		reply(id, err, "tc-attach %s%s%s: %s", ifname, netns ? " (netns " : "", netns ? netns : "",
+		      strerror(-err));
+		return;
+	}
+	struct tc_attachment *a = &tc_links[slot];
+	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
+	snprintf(a->netns, sizeof(a->netns), "%s", netns ? netns : "");
+	a->ingress_fd = req.ingress_fd;
+	a->egress_fd = req.egress_fd;
+	reply(id, 0, "flow accounting attached to %s (tcx ingress+egress)", ifname);
+}
+
+static void command_tc_detach(uint32_t id, const char *ifname, const char *netns)
+{
+	for (int i = 0; i < MAX_TC_LINKS; i++) {
+		struct tc_attachment *a = &tc_links[i];
+		if (a->ingress_fd > 0 && ifname && strcmp(a->ifname, ifname) == 0 &&
+		    strcmp(a->netns, netns ? netns : "") == 0) {
+			close(a->ingress_fd);
+			close(a->egress_fd);
+			a->ingress_fd = a->egress_fd = 0;
+			reply(id, 0, "flow accounting detached from %s", ifname);
+			return;
+		}
+	}
+	reply(id, -ENOENT, "tc-detach %s: not attached by this loader", ifname ? ifname : "");
+}
+
+static int parse_ms(const char *text, uint64_t *out)
+{
+	if (!text)
+		return -EINVAL;
+	char *end;
+	unsigned long long n = strtoull(text, &end, 10);
+	if (*end != '\0' || end == text || n == 0 || n > 86400000ULL)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+static void command_flow_timing(uint32_t id, const char *drain, const char *idle)
+{
+	uint64_t d, i;
+	if (parse_ms(drain, &d) != 0 || parse_ms(idle, &i) != 0) {
+		reply(id, -EINVAL, "flow-timing: usage: flow-timing <drain ms> <idle ms> (1..86400000)");
+		return;
+	}
+	flow_drain_ms = d;
+	flow_idle_ms = i;
+	reply(id, 0, "flows drained every %llu ms, idle after %llu ms", (unsigned long long)d, (unsigned long long)i);
+}
+
+static void command_stealth_port(uint32_t id, const char *op, const char *port_text)
+{
+	char *end = NULL;
+	long port = port_text ? strtol(port_text, &end, 10) : -1;
+	int add = op && strcmp(op, "add") == 0;
+	if (!op || (!add && strcmp(op, "del") != 0) || !port_text || *end != '\0' || port < 1 || port > 65535) {
+		reply(id, -EINVAL, "stealth-port: usage: stealth-port add|del <udp port 1..65535>, not '%s %s'",
+		      op ? op : "", port_text ? port_text : "");
+		return;
+	}
+	uint16_t key = (uint16_t)port;
+	uint8_t one = 1;
+	int fd = bpf_map__fd(xdp_skel->maps.stealth_ports);
+	int err = add ? bpf_map_update_elem(fd, &key, &one, BPF_ANY) : bpf_map_delete_elem(fd, &key);
+	if (err && !(errno == ENOENT && !add))
+		reply(id, -errno, "stealth-port %s %ld: %s", op, port, strerror(errno));
+	else
+		reply(id, 0, "stealth port %ld %s", port, add ? "protected" : "unprotected");
+}
+
+static void command_stealth_allow(uint32_t id, const char *op, const char *cidr)
+{
+	int family, prefixlen;
+	uint8_t addr[16];
+	int add = op && strcmp(op, "add") == 0;
+	if (!op || (!add && strcmp(op, "del") != 0) || !cidr || parse_cidr(cidr, &family, addr, &prefixlen) != 0) {
+		reply(id, -EINVAL, "stealth-allow: usage: stealth-allow add|del <ip or cidr>, not '%s %s'",
+		      op ? op : "", cidr ? cidr : "");
+		return;
+	}
+	struct omega_lpm_v4 k4 = { .prefixlen = prefixlen };
+	struct omega_lpm_v6 k6 = { .prefixlen = prefixlen };
+	void *key;
+	int fd;
+	if (family == 4) {
+		memcpy(k4.addr, addr, 4);
+		key = &k4;
+		fd = bpf_map__fd(xdp_skel->maps.stealth_allow_v4);
+	} else {
+		memcpy(k6.addr, addr, 16);
+		key = &k6;
+		fd = bpf_map__fd(xdp_skel->maps.stealth_allow_v6);
+	}
+	uint8_t one = 1;
+	int err = add ? bpf_map_update_elem(fd, key, &one, BPF_ANY) : bpf_map_delete_elem(fd, key);
+	if (err && !(errno == ENOENT && !add))
+		reply(id, -errno, "stealth-allow %s %s: %s", op, cidr, strerror(errno));
+	else
+		reply(id, 0, "stealth allowlist %s %s", add ? "added" : "removed", cidr);
+}
+
+static int set_stealth_rate(uint64_t per_second, uint64_t burst, uint64_t session_idle_ms)
+{
+	struct omega_stealth_config cfg = {
+		.interval_ns = 1000000000ULL / per_second, .burst = burst,
+		.session_idle_ns = session_idle_ms * 1000000ULL,
+	};
+	uint32_t zero = 0;
+	return bpf_map_update_elem(bpf_map__fd(xdp_skel->maps.stealth_config), &zero, &cfg, BPF_ANY);
+}
+
+static void command_stealth_rate(uint32_t id, const char *rate, const char *burst, const char *idle)
+{
+	uint64_t r, b, i = 30000;
+	if (parse_ms(rate, &r) != 0 || r > 1000000000ULL || parse_ms(burst, &b) != 0 || (idle && parse_ms(idle, &i) != 0)) {
+		reply(id, -EINVAL, "stealth-rate: usage: stealth-rate <new sessions/s> <burst> [<session idle ms>], each a positive integer");
+		return;
+	}
+	if (set_stealth_rate(r, b, i) != 0)
+		reply(id, -errno, "stealth-rate: %s", strerror(errno));
+	else
+		reply(id, 0, "stealth: %llu new sessions/s per source, burst %llu, sessions idle after %llu ms",
+		      (unsigned long long)r, (unsigned long long)b, (unsigned long long)i);
+}
+
 /* One command line: "<id> <verb> [args...]". */
 static void run_command(char *line)
 {
@@ -369,8 +640,26 @@ static void run_command(char *line)
 		command_xdp_attach(id, a1, a2, a3);
 	else if (strcmp(verb, "xdp-detach") == 0)
 		command_xdp_detach(id, a1, a2);
+	else if (strcmp(verb, "tc-attach") == 0)
+		command_tc_attach(id, a1, a2);
+	else if (strcmp(verb, "tc-detach") == 0)
+		command_tc_detach(id, a1, a2);
+	else if (strcmp(verb, "flow-timing") == 0)
+		command_flow_timing(id, a1, a2);
+	else if (strcmp(verb, "flows") == 0) {
+		drain_flows();
+		reply(id, 0, "flows drained");
+	} else if (strcmp(verb, "stealth-port") == 0)
+		command_stealth_port(id, a1, a2);
+	else if (strcmp(verb, "stealth-allow") == 0)
+		command_stealth_allow(id, a1, a2);
+	else if (strcmp(verb, "stealth-rate") == 0)
+		command_stealth_rate(id, a1, a2, a3);
 	else
-		reply(id, -EINVAL, "unknown command '%s' (block, unblock, list, stats, xdp-attach, xdp-detach)", verb);
+		reply(id, -EINVAL,
+		      "unknown command '%s' (block, unblock, list, stats, xdp-attach, xdp-detach, tc-attach, "
+		      "tc-detach, flow-timing, flows, stealth-port, stealth-allow, stealth-rate)",
+		      verb);
 }
 
 static void on_signal(int sig)
@@ -405,16 +694,31 @@ int main(int argc, char **argv)
 		fprintf(stderr, "omega-loader: loading the XDP block list failed: %s\n", strerror(errno));
 		return 1;
 	}
+	if (set_stealth_rate(10, 10, 30000) != 0) {
+		fprintf(stderr, "omega-loader: setting the default stealth rate failed: %s\n", strerror(errno));
+		return 1;
+	}
+	net_skel = net_bpf__open_and_load();
+	if (!net_skel) {
+		fprintf(stderr, "omega-loader: loading the network programs failed: %s\n", strerror(errno));
+		return 1;
+	}
+	if (net_bpf__attach(net_skel) != 0) {
+		fprintf(stderr, "omega-loader: attaching tp_btf/inet_sock_set_state failed: %s\n", strerror(errno));
+		return 1;
+	}
 	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(process_skel->maps.events), on_record, NULL, NULL);
-	if (!rb) {
-		fprintf(stderr, "omega-loader: opening the ring buffer failed: %s\n", strerror(errno));
+	if (!rb || ring_buffer__add(rb, bpf_map__fd(net_skel->maps.net_events), on_record, NULL) != 0) {
+		fprintf(stderr, "omega-loader: opening the ring buffers failed: %s\n", strerror(errno));
 		return 1;
 	}
 	int timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	struct itimerspec every_second = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
 	timerfd_settime(timer, 0, &every_second, NULL);
+	int64_t next_drain_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)flow_drain_ms * 1000000LL;
+	last_drain_boot_ns = clock_ns(CLOCK_BOOTTIME);
 
-	const char features[] = "tp_btf/sched_process_exec,tp_btf/sched_process_exit,xdp";
+	const char features[] = "tp_btf/sched_process_exec,tp_btf/sched_process_exit,tp_btf/inet_sock_set_state,tc,xdp";
 	struct omega_frame_hello hello = { .protocol_version = OMEGA_FRAME_VERSION, .features_len = sizeof(features) - 1 };
 	write_frame(OMEGA_FRAME_HELLO, &hello, sizeof(hello), features, sizeof(features) - 1, NULL, 0);
 	fflush(stdout);
@@ -428,7 +732,7 @@ int main(int argc, char **argv)
 	};
 	int status = 0;
 	while (!stopping) {
-		int n = poll(fds, 3, 100);
+		int n = poll(fds, 3, 50);
 		if (n < 0 && errno != EINTR) {
 			status = 1;
 			break;
@@ -438,6 +742,10 @@ int main(int argc, char **argv)
 			uint64_t ticks;
 			if (read(timer, &ticks, sizeof(ticks)) > 0)
 				write_stats();
+		}
+		if (clock_ns(CLOCK_MONOTONIC) >= next_drain_ns) {
+			drain_flows();
+			next_drain_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)flow_drain_ms * 1000000LL;
 		}
 		if (fds[1].revents & (POLLIN | POLLHUP)) {
 			char chunk[4096];
@@ -462,7 +770,13 @@ int main(int argc, char **argv)
 	for (int i = 0; i < MAX_XDP_LINKS; i++)
 		if (xdp_links[i].link_fd > 0)
 			close(xdp_links[i].link_fd);
+	for (int i = 0; i < MAX_TC_LINKS; i++)
+		if (tc_links[i].ingress_fd > 0) {
+			close(tc_links[i].ingress_fd);
+			close(tc_links[i].egress_fd);
+		}
 	ring_buffer__free(rb);
+	net_bpf__destroy(net_skel);
 	xdp_block_bpf__destroy(xdp_skel);
 	process_bpf__destroy(process_skel);
 	return status;

@@ -5,10 +5,10 @@ import type { z } from 'zod';
 import type { Bus } from '@omega/bus';
 import { SentinelServiceService } from '@omega/proto';
 import { baseConfigSchema, errorMessage, unimplementedService, type Service } from '@omega/runtime';
-import { FrameType, type Frame } from './loader-frames';
+import { frameRouter } from './frame-router';
+import type { StatsFrame } from './loader-frames';
 import { LoaderSupervisor } from './loader-supervisor';
 import { watchPolicy } from './policy-watch';
-import { processEvent } from './process-events';
 import { nodeName, resolveMode, sentinelConfigSchema } from './sentinel-config';
 import { sentinelMetrics } from './sentinel-metrics';
 import { TelemetryPublisher } from './telemetry-publisher';
@@ -23,6 +23,8 @@ export interface SentinelParts {
   node: string;
   loader?: LoaderSupervisor;
   publisher: TelemetryPublisher;
+  /** The loader's latest STATS frame (every second), once there is one. */
+  latestStats(): StatsFrame | undefined;
 }
 
 export async function buildSentinel({
@@ -51,23 +53,30 @@ export async function buildSentinel({
   });
   service.onShutdown('telemetry publisher', () => publisher.close());
   service.addGrpcService(SentinelServiceService, unimplementedService(SentinelServiceService));
-  if (mode === 'off') return { mode, node, publisher };
+  let stats: StatsFrame | undefined;
+  const latestStats = (): StatsFrame | undefined => stats;
+  if (mode === 'off') return { mode, node, publisher, latestStats };
 
-  const onFrame = (frame: Frame): void => {
-    if (frame.type === FrameType.Exec || frame.type === FrameType.Exit) {
-      publisher.add('process', processEvent(frame, node));
-    } else if (frame.type === FrameType.Stats) {
-      metrics.ringbufLost.set({ kind: 'exec' }, Number(frame.lostExec));
-      metrics.ringbufLost.set({ kind: 'exit' }, Number(frame.lostExit));
-      metrics.xdpDropped.set(Number(frame.xdpDropped));
-      publisher.setLostRecords(frame.lostExec + frame.lostExit);
-    }
-  };
+  const onFrame = frameRouter({
+    node,
+    publisher,
+    metrics,
+    flowActiveTimeoutMs: config.flows.activeTimeoutMs,
+    onStats: (frame) => (stats = frame),
+  });
+  const { stealth, flows } = config;
   const loader = new LoaderSupervisor({
     loaderPath: config.loaderPath,
     logger,
     onFrame,
     xdp: config.xdp,
+    flowInterfaces: flows.interfaces,
+    setupCommands: [
+      `flow-timing ${flows.drainIntervalMs} ${flows.idleTimeoutMs}`,
+      `stealth-rate ${stealth.ratePerSecond} ${stealth.burst} ${stealth.sessionIdleMs}`,
+      ...stealth.allow.map((cidr) => `stealth-allow add ${cidr}`),
+      ...stealth.ports.map((port) => `stealth-port add ${port}`),
+    ],
   });
   try {
     await loader.start();
@@ -75,11 +84,11 @@ export async function buildSentinel({
     if (config.mode === 'ebpf') throw err;
     // auto: a node without working eBPF still serves (replay, RPCs), and says why
     logger.error({ err }, `sentinel falls back to off mode: ${errorMessage(err)}`);
-    return { mode: 'off', node, publisher };
+    return { mode: 'off', node, publisher, latestStats };
   }
   service.onShutdown('eBPF loader', () => loader.stop());
   const policy = await watchPolicy(await bus.kv('omega_policy'), node, loader, logger);
   service.onShutdown('policy watch', async () => policy.stop());
   await policy.initialized;
-  return { mode, node, loader, publisher };
+  return { mode, node, loader, publisher, latestStats };
 }

@@ -13,6 +13,9 @@ export enum FrameType {
   Reply = 4,
   Hello = 5,
   BlockEntry = 6,
+  TcpState = 7,
+  Dns = 8,
+  Flow = 9,
 }
 
 interface ProcessFields {
@@ -43,6 +46,70 @@ export interface StatsFrame {
   lostExit: bigint;
   xdpPassed: bigint;
   xdpDropped: bigint;
+  /** Network counters; 0 from a loader that predates them (a shorter STATS body). */
+  lostTcp: bigint;
+  lostDns: bigint;
+  lostFlow: bigint;
+  stealthUnknown: bigint;
+  stealthRateLimited: bigint;
+  stealthSessions: bigint;
+}
+
+/** What a TCP_STATE frame reports (bpf/src/sentinel-events.h `omega_tcp_event`). */
+export enum TcpStateEvent {
+  Connect = 1,
+  Established = 2,
+  Accept = 3,
+  Close = 4,
+}
+export interface TcpStateFrame {
+  type: FrameType.TcpState;
+  event: TcpStateEvent;
+  /** 0 when the kernel did not say (the change happened in softirq for a socket we did not see connect). */
+  pid: number;
+  uid: number;
+  oldState: number;
+  newState: number;
+  timeNs: bigint;
+  cgroupId: bigint;
+  bytesReceived: bigint;
+  bytesAcked: bigint;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  comm: string;
+}
+export interface DnsFrame {
+  type: FrameType.Dns;
+  timeNs: bigint;
+  ifindex: number;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  egress: boolean;
+  /** UDP payload bytes in the packet; `payload` holds the first (at most 512) of them. */
+  payloadBytes: number;
+  payload: Buffer;
+}
+export interface FlowFrame {
+  type: FrameType.Flow;
+  protocol: number;
+  /** The side that sent the first packet the kernel saw. */
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  /** Removed from the kernel's table after being idle: these are its final counters. */
+  ended: boolean;
+  tcpFlags: number;
+  firstNs: bigint;
+  lastNs: bigint;
+  bytesOut: bigint;
+  bytesIn: bigint;
+  packetsOut: bigint;
+  packetsIn: bigint;
 }
 export interface ReplyFrame {
   type: FrameType.Reply;
@@ -64,7 +131,16 @@ export interface BlockEntryFrame {
   droppedPackets: bigint;
   droppedBytes: bigint;
 }
-export type Frame = ExecFrame | ExitFrame | StatsFrame | ReplyFrame | HelloFrame | BlockEntryFrame;
+export type Frame =
+  | ExecFrame
+  | ExitFrame
+  | StatsFrame
+  | ReplyFrame
+  | HelloFrame
+  | BlockEntryFrame
+  | TcpStateFrame
+  | DnsFrame
+  | FlowFrame;
 
 export interface DecodeResult {
   /** Every frame completed by the bytes so far, including those before an error. */
@@ -189,8 +265,10 @@ function decodeBody(type: number, body: Buffer): Frame {
         startTimeNs: body.readBigUInt64LE(40),
         comm: cString(body.subarray(48, 64)),
       };
-    case FrameType.Stats:
+    case FrameType.Stats: {
       need(body, 40, 'STATS');
+      const counter = (at: number): bigint =>
+        body.length >= at + 8 ? body.readBigUInt64LE(at) : 0n;
       return {
         type,
         timeNs: body.readBigUInt64LE(0),
@@ -198,7 +276,73 @@ function decodeBody(type: number, body: Buffer): Frame {
         lostExit: body.readBigUInt64LE(16),
         xdpPassed: body.readBigUInt64LE(24),
         xdpDropped: body.readBigUInt64LE(32),
+        lostTcp: counter(40),
+        lostDns: counter(48),
+        lostFlow: counter(56),
+        stealthUnknown: counter(64),
+        stealthRateLimited: counter(72),
+        stealthSessions: counter(80),
       };
+    }
+    case FrameType.TcpState: {
+      need(body, 104, 'TCP_STATE');
+      const family = body.readUInt8(12);
+      return {
+        type,
+        event: body.readUInt32LE(0),
+        pid: body.readUInt32LE(4),
+        uid: body.readUInt32LE(8),
+        oldState: body.readUInt8(13),
+        newState: body.readUInt8(14),
+        timeNs: body.readBigUInt64LE(16),
+        cgroupId: body.readBigUInt64LE(24),
+        bytesReceived: body.readBigUInt64LE(32),
+        bytesAcked: body.readBigUInt64LE(40),
+        src: addressText(family, body.subarray(48, 64), 'TCP_STATE'),
+        dst: addressText(family, body.subarray(64, 80), 'TCP_STATE'),
+        srcPort: body.readUInt16LE(80),
+        dstPort: body.readUInt16LE(82),
+        comm: cString(body.subarray(88, 104)),
+      };
+    }
+    case FrameType.Dns: {
+      need(body, 56, 'DNS');
+      const family = body.readUInt8(48);
+      const captured = body.readUInt16LE(52);
+      need(body, 56 + captured, 'DNS');
+      return {
+        type,
+        timeNs: body.readBigUInt64LE(0),
+        ifindex: body.readUInt32LE(8),
+        src: addressText(family, body.subarray(12, 28), 'DNS'),
+        dst: addressText(family, body.subarray(28, 44), 'DNS'),
+        srcPort: body.readUInt16LE(44),
+        dstPort: body.readUInt16LE(46),
+        egress: body.readUInt8(49) !== 0,
+        payloadBytes: body.readUInt16LE(50),
+        payload: Buffer.from(body.subarray(56, 56 + captured)),
+      };
+    }
+    case FrameType.Flow: {
+      need(body, 92, 'FLOW');
+      const family = body.readUInt8(37);
+      return {
+        type,
+        src: addressText(family, body.subarray(0, 16), 'FLOW'),
+        dst: addressText(family, body.subarray(16, 32), 'FLOW'),
+        srcPort: body.readUInt16LE(32),
+        dstPort: body.readUInt16LE(34),
+        protocol: body.readUInt8(36),
+        ended: body.readUInt8(38) !== 0,
+        tcpFlags: body.readUInt32LE(40),
+        firstNs: body.readBigUInt64LE(44),
+        lastNs: body.readBigUInt64LE(52),
+        bytesOut: body.readBigUInt64LE(60),
+        bytesIn: body.readBigUInt64LE(68),
+        packetsOut: body.readBigUInt64LE(76),
+        packetsIn: body.readBigUInt64LE(84),
+      };
+    }
     case FrameType.Reply: {
       need(body, 10, 'REPLY');
       const len = body.readUInt16LE(8);
@@ -241,6 +385,15 @@ function decodeBody(type: number, body: Buffer): Frame {
     default:
       throw new Error(`unknown frame type ${type} (${body.length}-byte body)`);
   }
+}
+
+/** Text of an address the kernel wrote into 16 bytes (IPv4 in the first 4; v4-mapped IPv6 as IPv4). */
+function addressText(family: number, addr: Buffer, what: string): string {
+  if (family === 4) return Array.from(addr.subarray(0, 4)).join('.');
+  if (family !== 6) throw new Error(`${what} address family ${family}, expected 4 or 6`);
+  const v4Mapped =
+    addr.subarray(0, 10).every((b) => b === 0) && addr[10] === 0xff && addr[11] === 0xff;
+  return v4Mapped ? Array.from(addr.subarray(12, 16)).join('.') : ipv6Text(addr);
 }
 
 /** RFC 5952 text of a 16-byte IPv6 address. */

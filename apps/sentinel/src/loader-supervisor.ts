@@ -24,6 +24,10 @@ export interface LoaderSupervisorOptions {
   logger: Logger;
   onFrame(frame: Frame): void;
   xdp?: XdpAttachment[];
+  /** Interfaces to attach flow accounting (tc ingress + egress) to. */
+  flowInterfaces?: Array<{ interface: string; netns?: string }>;
+  /** Further commands (flow timing, stealth settings) applied after every (re)start. */
+  setupCommands?: string[];
   commandTimeoutMs?: number;
   restartDelayMs?: number;
 }
@@ -203,6 +207,11 @@ export class LoaderSupervisor {
           `XDP block list attached to ${a.interface} (${a.mode})`,
         );
       }
+      for (const f of this.options.flowInterfaces ?? []) {
+        await this.command(`tc-attach ${f.interface}${f.netns ? ` ${f.netns}` : ''}`);
+        this.options.logger.info({ flows: f }, `flow accounting attached to ${f.interface}`);
+      }
+      for (const line of this.options.setupCommands ?? []) await this.command(line);
       for (const cidr of this.blocks) await this.command(`block ${cidr}`);
       for (const w of this.readyWaiters.splice(0)) w.resolve();
     } catch (err) {

@@ -23,6 +23,35 @@ export const sentinelConfigSchema = z
         }),
       )
       .default([]),
+    /** Interfaces whose traffic is accounted per flow (tc ingress + egress) and scanned for DNS. */
+    flows: z
+      .strictObject({
+        interfaces: z
+          .array(
+            z.strictObject({ interface: z.string().min(1), netns: z.string().min(1).optional() }),
+          )
+          .default([]),
+        /** How often the loader reads the kernel's flow table. */
+        drainIntervalMs: z.int().positive().default(1_000),
+        /** A flow without packets this long ends (is exported and removed). */
+        idleTimeoutMs: z.int().positive().default(10_000),
+        /** A long-lived flow is exported at least this often. */
+        activeTimeoutMs: z.int().positive().default(60_000),
+      })
+      .prefault({}),
+    /** Protected UDP ports on the XDP interfaces: only allowlisted sources, at a bounded rate. */
+    stealth: z
+      .strictObject({
+        ports: z.array(z.int().min(1).max(65_535)).default([]),
+        /** Addresses or CIDRs allowed to reach the protected ports. */
+        allow: z.array(z.string().min(1)).default([]),
+        /** New sessions per second per source, and how many a quiet source may open at once. */
+        ratePerSecond: z.int().positive().default(10),
+        burst: z.int().positive().default(10),
+        /** A session (source address and port to a protected port) unseen this long is new again. */
+        sessionIdleMs: z.int().positive().default(30_000),
+      })
+      .prefault({}),
     maxBatchEvents: z.int().positive().default(512),
     flushIntervalMs: z.int().positive().default(100),
     maxBufferedEvents: z.int().positive().default(100_000),

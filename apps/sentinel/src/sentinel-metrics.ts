@@ -7,6 +7,8 @@ export interface SentinelMetrics {
   ringbufLost: Gauge<'kind'>;
   bufferDropped: Counter<'kind'>;
   xdpDropped: Gauge;
+  stealthDropped: Gauge<'reason'>;
+  undecodedDns: Counter;
   publishLag: Gauge;
 }
 
@@ -39,6 +41,17 @@ export function sentinelMetrics(registry: Registry): SentinelMetrics {
     xdpDropped: new Gauge({
       name: 'omega_sentinel_xdp_dropped_packets',
       help: 'Packets dropped by the XDP block list since the loader started',
+      registers: [registry],
+    }),
+    stealthDropped: new Gauge({
+      name: 'omega_sentinel_stealth_dropped_packets',
+      help: 'Packets to protected UDP ports dropped silently since the loader started, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    undecodedDns: new Counter({
+      name: 'omega_sentinel_dns_undecoded_total',
+      help: 'UDP port 53 packets that did not decode as DNS (their flows still count them)',
       registers: [registry],
     }),
     publishLag: new Gauge({

@@ -1,0 +1,62 @@
+// Routes the loader's event frames to the publisher as Events (process, network, dns) and its
+// STATS frames to metrics and the batches' loss counts.
+import { FlowExporter } from './flow-exporter';
+import { FrameType, type Frame, type StatsFrame } from './loader-frames';
+import { dnsEvent, flowEvent, tcpStateEvent } from './network-events';
+import { processEvent } from './process-events';
+import type { SentinelMetrics } from './sentinel-metrics';
+import type { TelemetryPublisher } from './telemetry-publisher';
+
+export interface FrameRouterOptions {
+  node: string;
+  publisher: Pick<TelemetryPublisher, 'add' | 'setLostRecords'>;
+  metrics: SentinelMetrics;
+  flowActiveTimeoutMs: number;
+  /** Sees every STATS frame (GetStatus reports the latest). */
+  onStats?(frame: StatsFrame): void;
+}
+
+export function frameRouter(options: FrameRouterOptions): (frame: Frame) => void {
+  const { node, publisher, metrics } = options;
+  const flows = new FlowExporter({ activeTimeoutMs: options.flowActiveTimeoutMs });
+  return (frame) => {
+    switch (frame.type) {
+      case FrameType.Exec:
+      case FrameType.Exit:
+        publisher.add('process', processEvent(frame, node));
+        return;
+      case FrameType.TcpState:
+        publisher.add('network', tcpStateEvent(frame, node));
+        return;
+      case FrameType.Flow: {
+        const flow = flows.onFrame(frame);
+        if (flow) publisher.add('network', flowEvent(flow, node, 'ebpf'));
+        return;
+      }
+      case FrameType.Dns: {
+        const event = dnsEvent(frame, node, 'ebpf');
+        if (event) publisher.add('dns', event);
+        else metrics.undecodedDns.inc();
+        return;
+      }
+      case FrameType.Stats: {
+        const lost: Array<[string, bigint]> = [
+          ['exec', frame.lostExec],
+          ['exit', frame.lostExit],
+          ['tcp', frame.lostTcp],
+          ['dns', frame.lostDns],
+          ['flow', frame.lostFlow],
+        ];
+        for (const [kind, n] of lost) metrics.ringbufLost.set({ kind }, Number(n));
+        metrics.xdpDropped.set(Number(frame.xdpDropped));
+        metrics.stealthDropped.set({ reason: 'unknown_source' }, Number(frame.stealthUnknown));
+        metrics.stealthDropped.set({ reason: 'rate_limited' }, Number(frame.stealthRateLimited));
+        publisher.setLostRecords(lost.reduce((sum, [, n]) => sum + n, 0n));
+        options.onStats?.(frame);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}

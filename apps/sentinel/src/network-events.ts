@@ -1,0 +1,211 @@
+// Network Activity (flow, TCP state) and DNS Activity events: one mapping for live eBPF telemetry and
+// pcap replay, so intelligence treats live and replayed traffic alike.
+import * as dnsPacket from 'dns-packet';
+import {
+  DnsActivityId,
+  Event,
+  EventClass,
+  NetworkActivityId,
+  NetworkDirection,
+  Severity,
+  type DnsAnswer,
+} from '@omega/proto';
+import { uuidv7 } from './event-id';
+import { TcpStateEvent, type TcpStateFrame } from './loader-frames';
+
+/** Where an event came from: `Event.unmapped["sentinel.source"]`. */
+export type EventSource = 'pcap' | 'ebpf';
+
+export interface Flow {
+  protocol: number;
+  /** The side that sent the first packet seen. */
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  bytesOut: number;
+  bytesIn: number;
+  packetsOut: number;
+  packetsIn: number;
+  firstNs: bigint;
+  lastNs: bigint;
+  tcpFlags: number;
+}
+
+/** One UDP datagram to or from port 53. */
+export interface DnsDatagram {
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  timeNs: bigint;
+  payload: Uint8Array;
+}
+
+export function flowEvent(flow: Flow, node: string, source: EventSource): Event {
+  return Event.fromPartial({
+    id: uuidv7(Number(flow.firstNs / 1_000_000n)),
+    timeNs: flow.lastNs,
+    classUid: EventClass.EVENT_CLASS_NETWORK_ACTIVITY,
+    severity: Severity.SEVERITY_INFORMATIONAL,
+    message: `flow ${flow.src}:${flow.srcPort} -> ${flow.dst}:${flow.dstPort} proto ${flow.protocol}`,
+    srcEndpoint: { ip: flow.src, port: flow.srcPort },
+    dstEndpoint: { ip: flow.dst, port: flow.dstPort },
+    node,
+    unmapped: { 'sentinel.source': source },
+    payload: {
+      $case: 'networkActivity',
+      value: {
+        activityId: NetworkActivityId.NETWORK_ACTIVITY_ID_TRAFFIC,
+        protocol: flow.protocol,
+        traffic: {
+          bytesOut: BigInt(flow.bytesOut),
+          bytesIn: BigInt(flow.bytesIn),
+          packetsOut: BigInt(flow.packetsOut),
+          packetsIn: BigInt(flow.packetsIn),
+        },
+        interval: { startTimeNs: flow.firstNs, endTimeNs: flow.lastNs },
+        tcpFlags: flow.tcpFlags,
+      },
+    },
+  });
+}
+
+/** The DNS event for a datagram, or undefined when it does not decode as DNS (its flow still counts it). */
+export function dnsEvent(p: DnsDatagram, node: string, source: EventSource): Event | undefined {
+  let message: dnsPacket.Packet;
+  try {
+    message = dnsPacket.decode(Buffer.from(p.payload));
+  } catch {
+    return undefined; // not DNS after all (or truncated): the flow still counts it
+  }
+  const question = message.questions?.[0];
+  const response = message.type === 'response';
+  const answers: DnsAnswer[] = (message.answers ?? []).map((a) => ({
+    type: a.type,
+    rdata: rdataText(a),
+    ttlSeconds: 'ttl' in a && typeof a.ttl === 'number' ? a.ttl : 0,
+  }));
+  return Event.fromPartial({
+    id: uuidv7(Number(p.timeNs / 1_000_000n)),
+    timeNs: p.timeNs,
+    classUid: EventClass.EVENT_CLASS_DNS_ACTIVITY,
+    severity: Severity.SEVERITY_INFORMATIONAL,
+    message: `dns ${response ? 'response' : 'query'} ${question?.name ?? ''} ${question?.type ?? ''}`,
+    srcEndpoint: { ip: p.src, port: p.srcPort },
+    dstEndpoint: { ip: p.dst, port: p.dstPort },
+    node,
+    unmapped: { 'sentinel.source': source },
+    rawData: Buffer.from(p.payload),
+    payload: {
+      $case: 'dnsActivity',
+      value: {
+        activityId: response
+          ? DnsActivityId.DNS_ACTIVITY_ID_RESPONSE
+          : DnsActivityId.DNS_ACTIVITY_ID_QUERY,
+        query: {
+          hostname: question?.name ?? '',
+          type: question?.type ?? '',
+          class: question?.class ?? '',
+          packetUid: message.id ?? 0,
+        },
+        answers,
+        rcode: rcodeNumber((message as { rcode?: string }).rcode),
+        protocol: 17,
+      },
+    },
+  });
+}
+
+const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+function rcodeNumber(rcode: string | undefined): number {
+  const i = RCODES.indexOf(rcode ?? 'NOERROR');
+  return i === -1 ? 0 : i;
+}
+
+function rdataText(answer: dnsPacket.Answer): string {
+  const data = (answer as { data?: unknown }).data;
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('hex');
+  if (Array.isArray(data))
+    return data.map((d) => (Buffer.isBuffer(d) ? d.toString('utf8') : String(d))).join(' ');
+  return JSON.stringify(data);
+}
+
+const TCP_SYN_SENT = 2;
+
+/** The Network Activity event for a TCP state change: OPEN (connect or accept), CLOSE, or FAIL. */
+export function tcpStateEvent(frame: TcpStateFrame, node: string): Event {
+  const { activityId, direction, verb } = tcpActivity(frame);
+  const unmapped: Record<string, string> = {
+    'sentinel.source': 'ebpf',
+    'tcp.old_state': String(frame.oldState),
+    'tcp.new_state': String(frame.newState),
+  };
+  if (frame.cgroupId !== 0n) unmapped['bpf.cgroup_id'] = frame.cgroupId.toString();
+  const owner = frame.pid !== 0;
+  return Event.fromPartial({
+    id: uuidv7(Number(frame.timeNs / 1_000_000n)),
+    timeNs: frame.timeNs,
+    classUid: EventClass.EVENT_CLASS_NETWORK_ACTIVITY,
+    severity: Severity.SEVERITY_INFORMATIONAL,
+    message: `tcp ${verb} ${frame.src}:${frame.srcPort} -> ${frame.dst}:${frame.dstPort}${owner ? ` (pid ${frame.pid} ${frame.comm})` : ''}`,
+    // local end first: the kernel reports the socket's own address as the source
+    srcEndpoint: { ip: frame.src, port: frame.srcPort },
+    dstEndpoint: { ip: frame.dst, port: frame.dstPort },
+    actor: owner
+      ? {
+          process: { pid: frame.pid, name: frame.comm },
+          user: { posixUid: frame.uid },
+        }
+      : undefined,
+    node,
+    unmapped,
+    payload: {
+      $case: 'networkActivity',
+      value: {
+        activityId,
+        protocol: 6,
+        direction,
+        traffic:
+          frame.event === TcpStateEvent.Close
+            ? { bytesOut: frame.bytesAcked, bytesIn: frame.bytesReceived }
+            : undefined,
+      },
+    },
+  });
+}
+
+function tcpActivity(frame: TcpStateFrame): {
+  activityId: NetworkActivityId;
+  direction: NetworkDirection;
+  verb: string;
+} {
+  switch (frame.event) {
+    case TcpStateEvent.Accept:
+      return {
+        activityId: NetworkActivityId.NETWORK_ACTIVITY_ID_OPEN,
+        direction: NetworkDirection.NETWORK_DIRECTION_INBOUND,
+        verb: 'accept',
+      };
+    case TcpStateEvent.Close:
+      // closing straight from SYN_SENT: the connection never opened (refused or timed out)
+      return frame.oldState === TCP_SYN_SENT
+        ? {
+            activityId: NetworkActivityId.NETWORK_ACTIVITY_ID_FAIL,
+            direction: NetworkDirection.NETWORK_DIRECTION_OUTBOUND,
+            verb: 'connect failed',
+          }
+        : {
+            activityId: NetworkActivityId.NETWORK_ACTIVITY_ID_CLOSE,
+            direction: NetworkDirection.NETWORK_DIRECTION_UNSPECIFIED,
+            verb: 'close',
+          };
+    default:
+      return {
+        activityId: NetworkActivityId.NETWORK_ACTIVITY_ID_OPEN,
+        direction: NetworkDirection.NETWORK_DIRECTION_OUTBOUND,
+        verb: 'connect',
+      };
+  }
+}

@@ -154,7 +154,7 @@ describe('issuing identities with a join token', () => {
     );
   });
 
-  it('issues nothing when the audit log cannot record it', async () => {
+  it('issues nothing when the audit log cannot record it, and leaves the join token usable', async () => {
     const { token } = await mintJoinToken(fixture.service.store, {
       kind: 'service',
       name: 'deception',
@@ -170,6 +170,10 @@ describe('issuing identities with a join token', () => {
     await expect(
       fixture.service.store.get('omega://local/service/deception'),
     ).resolves.toBeUndefined();
+    // The failure was trust's: the token is not spent, and the retry enrolls.
+    const retried = await fixture.service.issuer.issue(request);
+    expect(retried.identity.id).toBe('omega://local/service/deception');
+    await expect(fixture.service.issuer.issue(request)).rejects.toThrow(/already used/);
   });
 });
 

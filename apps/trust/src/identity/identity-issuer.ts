@@ -91,15 +91,15 @@ export class IdentityIssuer {
     }
 
     let roles: string[];
+    let releaseToken: (() => Promise<void>) | undefined;
     const attributes: Record<string, string> = {};
     const attestation = request.attestation;
     if (attestation?.$case === 'joinToken') {
-      ({ roles } = await redeemJoinToken(this.deps.store, attestation.value, {
-        kind,
-        name,
-        subject,
-        nowMs,
-      }));
+      ({ roles, release: releaseToken } = await redeemJoinToken(
+        this.deps.store,
+        attestation.value,
+        { kind, name, subject, nowMs },
+      ));
       attributes['omega.attestation'] = 'join-token';
     } else if (attestation?.$case === 'kubernetesToken') {
       if (this.deps.kubernetes === undefined) {
@@ -130,20 +130,27 @@ export class IdentityIssuer {
         k.revokeTimeNs === 0n &&
         k.notAfterTimeNs > BigInt(nowMs) * 1_000_000n,
     );
-    const issued = await this.#grant({
-      subject,
-      kind: request.kind,
-      key: publicKey,
-      tlsPublicKeySpki: tlsSpki.byteLength > 0 ? tlsSpki : undefined,
-      previousKeys,
-      roles,
-      attributes,
-      ttlSeconds: request.ttlSeconds,
-      nowMs,
-      auditKind: IdentityAuditKind.Issued,
-      revision: existing?.revision,
-      revokedSerials: existing?.record.revokedSerials ?? [],
-    });
+    let issued: Issued;
+    try {
+      issued = await this.#grant({
+        subject,
+        kind: request.kind,
+        key: publicKey,
+        tlsPublicKeySpki: tlsSpki.byteLength > 0 ? tlsSpki : undefined,
+        previousKeys,
+        roles,
+        attributes,
+        ttlSeconds: request.ttlSeconds,
+        nowMs,
+        auditKind: IdentityAuditKind.Issued,
+        revision: existing?.revision,
+        revokedSerials: existing?.record.revokedSerials ?? [],
+      });
+    } catch (err) {
+      // Nothing was issued: the workload may retry with the same token.
+      await releaseToken?.();
+      throw err;
+    }
     this.deps.metrics?.issued.inc({ kind });
     return issued;
   }

@@ -133,18 +133,20 @@ export class IdentityStore {
     };
   }
 
-  /** Marks a join token used, only over `revision`: exactly one of two concurrent redeemers wins. */
-  async markJoinTokenUsed(
+  /**
+   * Replaces a join token's record, only over `revision`: exactly one of two concurrent redeemers
+   * wins. The new revision, or undefined when another writer got there first.
+   */
+  async updateJoinToken(
     tokenHash: string,
     record: JoinTokenRecord,
     revision: number,
-  ): Promise<boolean> {
+  ): Promise<number | undefined> {
     try {
-      await this.kv.update(`join.${tokenHash}`, JSON.stringify(record), revision);
-      return true;
+      return await this.kv.update(`join.${tokenHash}`, JSON.stringify(record), revision);
     } catch {
       // The only expected failure is a wrong last sequence: someone else redeemed it first.
-      return false;
+      return undefined;
     }
   }
 

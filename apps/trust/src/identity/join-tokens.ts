@@ -54,14 +54,14 @@ export function defaultRoles(kind: SubjectKind, name: string): string[] {
 }
 
 /**
- * Redeems a token for `kind`/`name`; returns the roles it grants. PermissionDenied naming the
+ * Redeems a token for `kind`/`name`; returns the roles it grants and how to undo the redemption. PermissionDenied naming the
  * failed check: unknown, already used, expired, or minted for another kind or name.
  */
 export async function redeemJoinToken(
   store: IdentityStore,
   token: string,
   request: { kind: SubjectKind; name: string; subject: string; nowMs: number },
-): Promise<{ roles: string[] }> {
+): Promise<RedeemedJoinToken> {
   const hash = joinTokenHash(token);
   const where = `join token ${hash.slice(0, 12)}…`;
   const deny = (detail: string): OmegaError =>
@@ -81,10 +81,24 @@ export async function redeemJoinToken(
     throw deny(`minted for ${record.kind}/${record.name}, not ${request.kind}/${request.name}`);
   }
   const used: JoinTokenRecord = { ...record, usedAtMs: request.nowMs, usedBy: request.subject };
-  if (!(await store.markJoinTokenUsed(hash, used, revision))) {
-    throw deny('already used (redeemed concurrently)');
-  }
-  return { roles: [...record.roles] };
+  const usedRevision = await store.updateJoinToken(hash, used, revision);
+  if (usedRevision === undefined) throw deny('already used (redeemed concurrently)');
+  return {
+    roles: [...record.roles],
+    release: async () => {
+      // Only over our own write: a token someone else touched since stays as it is.
+      await store.updateJoinToken(hash, record, usedRevision);
+    },
+  };
+}
+
+export interface RedeemedJoinToken {
+  readonly roles: string[];
+  /**
+   * Makes the token usable again: for when issuance fails after the redemption (the audit log
+   * could not record it), so a workload is not locked out by trust's own failure.
+   */
+  release(): Promise<void>;
 }
 
 /** Parses a startup entry `<kind>/<name>` (name may be `*`). */

@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Bus } from '@omega/bus';
+import type { ServiceIdentity } from '@omega/service';
 import { SentinelServiceService } from '@omega/proto';
 import { baseConfigSchema, errorMessage, unimplementedService, type Service } from '@omega/runtime';
+import { batchSigning, type BatchSigning } from './batch-signing-key';
 import { frameRouter } from './frame-router';
 import type { StatsFrame } from './loader-frames';
 import { LoaderSupervisor } from './loader-supervisor';
@@ -23,6 +25,7 @@ export interface SentinelParts {
   node: string;
   loader?: LoaderSupervisor;
   publisher: TelemetryPublisher;
+  signing: BatchSigning;
   /** The loader's latest STATS frame (every second), once there is one. */
   latestStats(): StatsFrame | undefined;
 }
@@ -30,9 +33,12 @@ export interface SentinelParts {
 export async function buildSentinel({
   service,
   bus,
+  identity,
 }: {
   service: Service<SentinelServiceConfig>;
   bus: Bus;
+  /** The identity trust issued; batches are signed with a local key without one. */
+  identity?: ServiceIdentity | undefined;
 }): Promise<SentinelParts> {
   const config = service.config.sentinel;
   const logger = service.logger;
@@ -40,10 +46,16 @@ export async function buildSentinel({
   const { mode, reason } = resolveMode(config);
   logger.info({ mode, node }, `sentinel runs in ${mode} mode: ${reason}`);
   const metrics = sentinelMetrics(service.metrics);
+  const signing = await batchSigning({
+    identity,
+    dataDir: config.dataDir,
+    localSenderId: `omega://local/sentinel/${node}`,
+    logger,
+  });
   const publisher = new TelemetryPublisher({
     bus,
     node,
-    senderId: `spiffe://omega.local/sentinel/${node}`,
+    signing,
     sessionId: randomUUID(),
     logger,
     metrics,
@@ -55,7 +67,7 @@ export async function buildSentinel({
   service.addGrpcService(SentinelServiceService, unimplementedService(SentinelServiceService));
   let stats: StatsFrame | undefined;
   const latestStats = (): StatsFrame | undefined => stats;
-  if (mode === 'off') return { mode, node, publisher, latestStats };
+  if (mode === 'off') return { mode, node, publisher, signing, latestStats };
 
   const onFrame = frameRouter({
     node,
@@ -84,11 +96,11 @@ export async function buildSentinel({
     if (config.mode === 'ebpf') throw err;
     // auto: a node without working eBPF still serves (replay, RPCs), and says why
     logger.error({ err }, `sentinel falls back to off mode: ${errorMessage(err)}`);
-    return { mode: 'off', node, publisher, latestStats };
+    return { mode: 'off', node, publisher, signing, latestStats };
   }
   service.onShutdown('eBPF loader', () => loader.stop());
   const policy = await watchPolicy(await bus.kv('omega_policy'), node, loader, logger);
   service.onShutdown('policy watch', async () => policy.stop());
   await policy.initialized;
-  return { mode, node, loader, publisher, latestStats };
+  return { mode, node, loader, publisher, signing, latestStats };
 }

@@ -1,8 +1,14 @@
 // The sentinel's own settings (`sentinel.*`, env OMEGA_SENTINEL_*).
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+
+/** Where the sentinel keeps its local batch signing key (a DaemonSet mounts a hostPath here). */
+export const DEFAULT_DATA_DIR =
+  process.getuid?.() === 0
+    ? '/var/lib/omega/sentinel'
+    : join(homedir(), '.local', 'state', 'omega', 'sentinel');
 
 /** Where `make -C bpf` puts the loader, relative to this file's dist/ or src/ directory. */
 export const DEFAULT_LOADER_PATH = join(__dirname, '..', '..', '..', 'bpf', 'build', 'loader');
@@ -14,6 +20,8 @@ export const sentinelConfigSchema = z
     /** `auto`: eBPF when the loader exists and we run as root, otherwise off. */
     mode: z.enum(['auto', 'ebpf', 'off']).default('auto'),
     loaderPath: z.string().min(1).default(DEFAULT_LOADER_PATH),
+    /** Holds the local batch signing key used while there is no trust identity. */
+    dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
     xdp: z
       .array(
         z.strictObject({

@@ -105,6 +105,7 @@ beforeAll(async () => {
         node: NODE,
         mode: 'ebpf',
         loaderPath: DEFAULT_LOADER_PATH,
+        dataDir: join(dir, 'state'),
         flushIntervalMs: 20,
         xdp: [{ interface: 'omsenB', mode: 'generic', netns: `/run/netns/${NS_B}` }],
       },

@@ -189,6 +189,7 @@ beforeAll(async () => {
         node: NODE,
         mode: 'ebpf',
         loaderPath: DEFAULT_LOADER_PATH,
+        dataDir: join(tmp, 'state'),
         flushIntervalMs: 20,
         xdp: [{ interface: DEV_B, mode: 'generic', netns: `/run/netns/${NS_B}` }],
         flows: {

@@ -1,9 +1,16 @@
-// TelemetryPublisher against a real nats-server: batches carry the sender's loss counters in the
-// (signed) EventBatch fields, and in the deprecated headers for one more release.
+// TelemetryPublisher against a real nats-server: batches are signed (checked with the noble ML-DSA
+// implementation, not the liboqs one that signed), carry the sender's loss counters in the signed
+// EventBatch fields, and in the deprecated headers for one more release.
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connectBus, provision, subjects, type Bus } from '@omega/bus';
-import { EventBatch, Event } from '@omega/proto';
+import { HybridVerifier, SignaturePurpose, loadMlDsaBackend } from '@omega/crypto';
+import { Event } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
+import { splitSignedEventBatch } from '@omega/trust-client';
+import { batchSigning, LOCAL_KEY_FILE, type BatchSigning } from './batch-signing-key';
 import {
   DROPPED_EVENTS_HEADER,
   LOST_RECORDS_HEADER,
@@ -13,8 +20,15 @@ import {
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'sentinel', level: 'silent' });
 let bus: Bus;
+let signing: BatchSigning;
+const dataDir = join(mkdtempSync(join(tmpdir(), 'omega-sentinel-key-')), 'state');
 
 beforeAll(async () => {
+  signing = await batchSigning({
+    dataDir,
+    localSenderId: 'omega://local/sentinel/node-loss',
+    logger,
+  });
   bus = await connectBus({ servers: nats.url, name: 'telemetry-publisher-spec', logger });
   await provision(bus, { streams: ['TELEMETRY'] });
   nats.beforeStop(() => bus.drain());
@@ -26,7 +40,7 @@ describe('TelemetryPublisher', () => {
     const publisher = new TelemetryPublisher({
       bus,
       node,
-      senderId: 'omega://local/sentinel/node-loss',
+      signing,
       sessionId: 'session-1',
       logger,
       maxBufferedEvents: 2,
@@ -41,11 +55,41 @@ describe('TelemetryPublisher', () => {
     });
     const message = await consumer.next({ expires: 5_000 });
     expect(message).not.toBeNull();
-    const batch = EventBatch.decode(message!.data);
+    const { batch, signedBytes, signature } = splitSignedEventBatch(message!.data);
+    const verifier = new HybridVerifier(await loadMlDsaBackend('noble'));
+    expect(() =>
+      verifier.verify(
+        signing.signer().publicKey,
+        SignaturePurpose.EventBatch,
+        signedBytes,
+        signature,
+      ),
+    ).not.toThrow();
+    expect(batch.sender).toEqual({
+      id: 'omega://local/sentinel/node-loss',
+      keyId: signing.signer().keyId,
+    });
     expect(batch.events.map((e) => e.id)).toEqual(['e1', 'e2']);
     expect(batch.lostRecords).toBe(5n);
     expect(batch.droppedEvents).toBe(1n);
     expect(message!.headers?.get(LOST_RECORDS_HEADER)).toBe('5');
     expect(message!.headers?.get(DROPPED_EVENTS_HEADER)).toBe('1');
+  });
+});
+
+describe('the local batch signing key', () => {
+  it('is created 0600 in the data directory and reused on the next start', async () => {
+    expect(statSync(join(dataDir, LOCAL_KEY_FILE)).mode & 0o777).toBe(0o600);
+    const again = await batchSigning({ dataDir, localSenderId: 'x', logger });
+    expect(again.signer().keyId).toBe(signing.signer().keyId);
+    expect(again.source).toBe('local');
+  });
+
+  it('refuses a damaged key file, naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-sentinel-badkey-'));
+    writeFileSync(join(dir, LOCAL_KEY_FILE), 'not a key', { mode: 0o600 });
+    await expect(batchSigning({ dataDir: dir, localSenderId: 'x', logger })).rejects.toThrow(
+      `${join(dir, LOCAL_KEY_FILE)}: not a hybrid secret key`,
+    );
   });
 });

@@ -1,8 +1,10 @@
-// Batches events per kind into EventBatches (sequence numbers, loss counters) and publishes them to
-// TELEMETRY with bounded memory: when JetStream is slow or down, events past the limit are counted
-// as dropped, never buffered without bound.
-import { publish, subjects, type Bus } from '@omega/bus';
+// Batches events per kind into EventBatches (sequence numbers, loss counters), signs each and
+// publishes it to TELEMETRY with bounded memory: when JetStream is slow or down, events past the
+// limit are counted as dropped, never buffered without bound.
+import { publish, subjects, type Bus, type MessageType } from '@omega/bus';
 import { EventBatch, type Event } from '@omega/proto';
+import { signEventBatch } from '@omega/trust-client';
+import type { BatchSigning } from './batch-signing-key';
 import type { Logger } from '@omega/runtime';
 import { errorMessage } from '@omega/runtime';
 import type { SentinelMetrics } from './sentinel-metrics';
@@ -19,7 +21,8 @@ export const DROPPED_EVENTS_HEADER = 'Omega-Sentinel-Dropped-Events';
 export interface TelemetryPublisherOptions {
   bus: Bus;
   node: string;
-  senderId: string;
+  /** Who signs the batches; its sender id goes into each. */
+  signing: BatchSigning;
   sessionId: string;
   logger: Logger;
   metrics?: SentinelMetrics;
@@ -109,7 +112,7 @@ export class TelemetryPublisher {
       kind,
       oldestMs: open.oldestMs,
       batch: EventBatch.fromPartial({
-        sender: { id: this.options.senderId, keyId: '' },
+        sender: { id: this.options.signing.senderId, keyId: '' },
         sessionId: this.options.sessionId,
         sequence: this.sequence,
         createdTimeNs: this.now(),
@@ -123,14 +126,18 @@ export class TelemetryPublisher {
     const { bus, node, logger } = this.options;
     while (this.sealed.length > 0) {
       const next = this.sealed[0] as SealedBatch;
+      const signer = this.options.signing.signer();
       // The counts as of publishing (the freshest the consumer can get), inside the signed bytes.
       const batch: EventBatch = {
         ...next.batch,
+        sender: { id: this.options.signing.senderId, keyId: signer.keyId },
         lostRecords: this.lostRecords,
         droppedEvents: this.droppedEvents,
       };
       try {
-        await publish(bus, subjects.telemetry(next.kind, node), EventBatch, batch, {
+        // Verifiers split the received bytes at field 15: publish them exactly as signed.
+        const signed = signEventBatch(signer, batch);
+        await publish(bus, subjects.telemetry(next.kind, node), signedBytesOf(signed), batch, {
           // (sender, session, sequence): a retried batch is stored once.
           msgId: `${batch.sender?.id}:${batch.sessionId}:${batch.sequence}`,
           // Deprecated headers, kept for one release (see LOST_RECORDS_HEADER).
@@ -152,4 +159,13 @@ export class TelemetryPublisher {
       }
     }
   }
+}
+
+/** A MessageType whose encoding is the signed bytes as produced (never a re-encoding). */
+function signedBytesOf(signed: Uint8Array): MessageType<EventBatch> {
+  return {
+    $type: EventBatch.$type,
+    encode: () => ({ finish: () => signed }),
+    decode: EventBatch.decode,
+  };
 }

@@ -1,5 +1,6 @@
 // End to end over real gRPC: enrollment with @omega/trust-client against the identity handlers
 // served in-process (real nats-server behind them), then mutual TLS 1.3 with the issued certificates.
+import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { TrustServiceClient, TrustServiceService, type GetIdentityResponse } from '@omega/proto';
@@ -9,6 +10,7 @@ import {
   CredentialRenewal,
   channelCredentials,
   enroll,
+  renewingChannelCredentials,
   serverCredentials,
   tlsContextOptions,
   type Credentials,
@@ -258,5 +260,59 @@ describe('mutual TLS 1.3 with trust-issued certificates', () => {
       }),
     ).rejects.toThrow(/protocol|version/i);
     socket.destroy();
+  });
+});
+
+describe('renewal and mutual TLS', () => {
+  it('a client on renewing credentials presents the renewed certificate on its next connection', async () => {
+    const serverCreds = await enrollService(trust, trustAddress, 'renewal-server');
+    const clientCreds = await enrollService(trust, trustAddress, 'renewal-client');
+    const presented: string[] = [];
+    const server = new grpc.Server();
+    server.addService(TrustServiceService, {
+      ...unimplementedService(TrustServiceService),
+      ...trust.service.handlers,
+      getIdentity: (
+        call: grpc.ServerUnaryCall<unknown, unknown>,
+        callback: grpc.sendUnaryData<unknown>,
+      ) => {
+        presented.push(call.getAuthContext().sslPeerCertificate?.serialNumber ?? 'none');
+        trust.service.handlers.getIdentity(
+          call as Parameters<typeof trust.service.handlers.getIdentity>[0],
+          callback as Parameters<typeof trust.service.handlers.getIdentity>[1],
+        );
+      },
+    });
+    const port = await bindGrpcServer(server, '127.0.0.1', 0, serverCredentials(serverCreds));
+    servers.push(server);
+    const renewal = new CredentialRenewal(clientCreds, { trustAddress });
+    const credentials = renewingChannelCredentials(renewal, {
+      expectedServerSubject: serverCreds.subject,
+    });
+    const call = async (): Promise<void> => {
+      // A client of its own subchannel pool: each call below opens a new connection.
+      const client = new TrustServiceClient(`127.0.0.1:${port}`, credentials, {
+        'grpc.use_local_subchannel_pool': 1,
+      });
+      await new Promise<void>((resolve, reject) =>
+        client.getIdentity(
+          { lookup: { $case: 'identityId', value: clientCreds.subject } },
+          new grpc.Metadata(),
+          { deadline: Date.now() + 5000 },
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      ).finally(() => client.close());
+    };
+    const serialOf = (c: Credentials): string =>
+      new X509Certificate(c.credential.x509CertificateDer).serialNumber.toUpperCase();
+
+    await call();
+    const renewed = await renewal.renewNow();
+    await call();
+    expect(serialOf(renewed)).not.toBe(serialOf(clientCreds));
+    expect(presented.map((serial) => serial.toUpperCase())).toEqual([
+      serialOf(clientCreds),
+      serialOf(renewed),
+    ]);
   });
 });

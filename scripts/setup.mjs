@@ -25,6 +25,15 @@ function say(line) {
 // Apache Kafka's broker jars, for the orchestrator's Kafka ingestion tests (libs/testkit starts it).
 if (!ensureKafkaCache()) process.exit(1);
 
+// The test Kubernetes API server (kube-apiserver + etcd, built with Go once), cached outside the
+// repo by version. A failure fails setup (after the rest has run).
+for (const script of ['kube-apiserver.mjs']) {
+  const res = spawnSync(process.execPath, [join(import.meta.dirname, script)], {
+    stdio: 'inherit',
+  });
+  if (res.status !== 0) process.on('exit', () => (process.exitCode = 1));
+}
+
 if (process.env.NATS_SERVER_BIN && existsSync(process.env.NATS_SERVER_BIN)) {
   process.exit(0);
 }

@@ -19,3 +19,16 @@ export {
 } from './nats-server';
 export { withNats, type NatsFixture } from './with-nats';
 export { readmeExamples, runReadmeExample } from './readme-examples';
+export {
+  KUBE_APISERVER_BUILD_COMMAND,
+  KUBE_APISERVER_VERSION,
+  KUBE_SERVICE_ACCOUNT_ISSUER,
+  findKubeApiServerBinaries,
+  startKubeApiServer,
+  type KubeApiServer,
+  type KubeApiServerBinaries,
+  type KubeApiServerOptions,
+  type ServiceAccountAccess,
+  type ServiceAccountTokenOptions,
+} from './kube-api-server';
+export { loadKubernetesClient, type KubernetesClient } from './kubernetes-client';

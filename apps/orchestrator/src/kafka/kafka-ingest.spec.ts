@@ -1,0 +1,491 @@
+import { Kafka, logLevel, type Producer, type Message } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { connectBus, provision, publish, subjects, DLQ_HEADERS, type Bus } from '@omega/bus';
+import {
+  StartPlaybookRequest,
+  TriggerKind,
+  WorkflowEvent,
+  WorkflowEventType,
+  type Trigger,
+} from '@omega/proto';
+import { Code, OmegaError, createLogger } from '@omega/runtime';
+import { startKafkaBroker, withNats, type KafkaBroker } from '@omega/testkit';
+import { kafkaIngestConfigSchema, type KafkaIngestConfig } from './kafka-config';
+import { KAFKA_DLQ_HEADERS } from './kafka-dead-letter';
+import { KafkaTaskIngest } from './kafka-ingest';
+import { kafkaIngestMetrics } from './kafka-ingest-metrics';
+import type { WorkflowStarter, WorkflowStartResult } from './workflow-starter';
+
+const nats = withNats();
+let broker: KafkaBroker;
+let bus: Bus;
+let kafka: Kafka;
+let producer: Producer;
+const logger = createLogger({ service: 'orchestrator-kafka-spec', level: 'silent' });
+
+beforeAll(async () => {
+  broker = await startKafkaBroker();
+  bus = await connectBus({ servers: nats.url, name: 'kafka-ingest-spec', logger });
+  nats.beforeStop(() => bus.drain());
+  await provision(bus, { streams: ['WORKFLOWS', 'DLQ'] });
+  kafka = new Kafka({
+    clientId: 'kafka-ingest-spec',
+    brokers: broker.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
+  });
+  producer = kafka.producer();
+  await producer.connect();
+}, 120_000);
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await broker?.stop();
+});
+
+/**
+ * The workflow engine's start as it writes to JetStream (WORKFLOW_STARTED on omega.wf.<id>,
+ * appended only if the subject is empty), until apps/orchestrator hands the ingest its engine.
+ * `failNext` makes the next starts fail as NATS being unreachable would; `refuse` names
+ * playbooks the engine does not know.
+ */
+class JetStreamWorkflowStarts implements WorkflowStarter {
+  failuresLeft = 0;
+  readonly refuse = new Set<string>();
+
+  async startWorkflow(
+    request: StartPlaybookRequest,
+    trigger: Trigger,
+  ): Promise<WorkflowStartResult> {
+    const workflowId = request.workflowId;
+    if (this.refuse.has(request.playbookId)) {
+      throw new OmegaError(Code.NotFound, `playbook ${request.playbookId} is not loaded`);
+    }
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      throw new OmegaError(Code.Unavailable, 'NATS connection lost (test)');
+    }
+    const started = WorkflowEvent.fromPartial({
+      workflowId,
+      sequence: 1n,
+      timeNs: BigInt(Date.now()) * 1_000_000n,
+      type: WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_STARTED,
+      attributes: { ...request.inputs, playbook: request.playbookId },
+      trigger,
+    });
+    try {
+      await publish(bus, subjects.workflow(workflowId), WorkflowEvent, started, {
+        expectedLastSubjectSeq: 0,
+      });
+      return { workflowId, created: true };
+    } catch (err) {
+      if (err instanceof OmegaError && err.code === Code.Aborted)
+        return { workflowId, created: false };
+      throw err;
+    }
+  }
+}
+
+interface RunningIngest {
+  ingest: KafkaTaskIngest;
+  registry: Registry;
+  starter: WorkflowStarter;
+  config: KafkaIngestConfig;
+  count(metric: string, labels?: Record<string, string>): Promise<number>;
+}
+
+const running: KafkaTaskIngest[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((ingest) => ingest.stop()));
+});
+
+async function createTopic(topic: string, partitions = 1): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: partitions }],
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+}
+
+async function startIngest(
+  topic: string,
+  overrides: Partial<KafkaIngestConfig> = {},
+  starter: WorkflowStarter = new JetStreamWorkflowStarts(),
+): Promise<RunningIngest> {
+  const config = kafkaIngestConfigSchema.parse({
+    brokers: broker.brokers,
+    topic,
+    groupId: `group-${topic}`,
+    fromBeginning: true,
+    sessionTimeoutMs: 6000,
+    maxRetryDelayMs: 200,
+    ...overrides,
+  });
+  const registry = new Registry();
+  const ingest = new KafkaTaskIngest({
+    config,
+    bus,
+    starter,
+    metrics: kafkaIngestMetrics(registry),
+    logger,
+  });
+  await ingest.start();
+  running.push(ingest);
+  return {
+    ingest,
+    registry,
+    starter,
+    config,
+    count: async (metric, labels = {}) => {
+      const values = (await registry.getSingleMetric(metric)?.get())?.values ?? [];
+      return values
+        .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))
+        .reduce((sum, v) => sum + v.value, 0);
+    },
+  };
+}
+
+function json(body: Record<string, unknown>): Message {
+  return { value: JSON.stringify(body) };
+}
+
+/** How many WORKFLOW_STARTED events each workflow id has on WORKFLOWS, read from the stream. */
+async function startedWorkflows(prefix: string): Promise<Map<string, number>> {
+  const info = await bus.jsm.streams.info('WORKFLOWS', { subjects_filter: 'omega.wf.>' });
+  const counts = new Map<string, number>();
+  for (const [subject, n] of Object.entries(info.state.subjects ?? {})) {
+    const id = subject.slice('omega.wf.'.length);
+    if (id.startsWith(prefix)) counts.set(id, n);
+  }
+  return counts;
+}
+
+async function startedEvent(workflowId: string): Promise<WorkflowEvent> {
+  const msg = await bus.jsm.streams.getMessage('WORKFLOWS', {
+    last_by_subj: subjects.workflow(workflowId),
+  });
+  if (!msg) throw new Error(`no history for ${workflowId}`);
+  return WorkflowEvent.decode(msg.data);
+}
+
+async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}; last: ${JSON.stringify(value, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v))}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Dead letters stored on NATS DLQ for the group, oldest first. */
+async function deadLetters(groupId: string, expected: number) {
+  const subject = subjects.dlq('kafka', groupId);
+  return eventually(
+    async () => {
+      const info = await bus.jsm.streams.info('DLQ', { subjects_filter: subject });
+      const total = info.state.subjects?.[subject] ?? 0;
+      if (total < expected) return [];
+      const letters: Array<{ data: Buffer; header(name: string): string }> = [];
+      const batch = await bus.jsm.direct.getBatch('DLQ', {
+        seq: 1,
+        next_by_subj: subject,
+        batch: total,
+      });
+      for await (const msg of batch) {
+        letters.push({ data: Buffer.from(msg.data), header: (name) => msg.header.get(name) });
+      }
+      return letters;
+    },
+    (letters) => letters.length >= expected,
+    `${expected} dead letters on ${subject}`,
+  );
+}
+
+describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', () => {
+  it('starts one workflow per JSON or protobuf request, with a trigger naming the record', async () => {
+    const topic = 'requests-formats';
+    await createTopic(topic);
+    const run = await startIngest(topic);
+    await producer.send({
+      topic,
+      messages: [
+        json({
+          workflowId: 'fmt-json-1',
+          playbookId: 'contain-scan',
+          inputs: { src_ip: '10.0.0.9' },
+        }),
+        {
+          value: JSON.stringify({ workflow_id: 'fmt-json-2', playbook_id: 'notify' }),
+          headers: { 'content-type': 'application/json' },
+        },
+        {
+          value: Buffer.from(
+            StartPlaybookRequest.encode(
+              StartPlaybookRequest.fromPartial({
+                workflowId: 'fmt-proto-1',
+                playbookId: 'honeytoken',
+                alertId: 'alert-7',
+              }),
+            ).finish(),
+          ),
+        },
+      ],
+    });
+
+    const started = await eventually(
+      () => startedWorkflows('fmt-'),
+      (m) => m.size === 3,
+      'three workflows',
+    );
+    expect(Object.fromEntries(started)).toEqual({
+      'fmt-json-1': 1,
+      'fmt-json-2': 1,
+      'fmt-proto-1': 1,
+    });
+    const first = await startedEvent('fmt-json-1');
+    expect(first.trigger).toEqual(
+      expect.objectContaining({ kind: TriggerKind.TRIGGER_KIND_KAFKA, source: `${topic}/0/0` }),
+    );
+    expect(first.attributes).toEqual({ src_ip: '10.0.0.9', playbook: 'contain-scan' });
+    const proto = await startedEvent('fmt-proto-1');
+    expect(proto.trigger).toEqual(
+      expect.objectContaining({ source: `${topic}/0/2`, alertId: 'alert-7' }),
+    );
+    await eventually(
+      () => run.count('omega_orchestrator_kafka_started_total'),
+      (n) => n === 3,
+      'started = 3',
+    );
+  }, 60_000);
+
+  it('starts one workflow when the same request id arrives twice', async () => {
+    const topic = 'requests-twice';
+    await createTopic(topic);
+    const run = await startIngest(topic);
+    await producer.send({
+      topic,
+      messages: [
+        json({ workflowId: 'twice-a', playbookId: 'notify' }),
+        json({ workflowId: 'twice-b', playbookId: 'notify' }),
+        json({ workflowId: 'twice-a', playbookId: 'notify' }),
+      ],
+    });
+    await eventually(
+      () => run.count('omega_orchestrator_kafka_consumed_total'),
+      (n) => n === 3,
+      'three consumed',
+    );
+    await eventually(
+      () => run.count('omega_orchestrator_kafka_duplicates_total'),
+      (n) => n === 1,
+      'one duplicate',
+    );
+    expect(Object.fromEntries(await startedWorkflows('twice-'))).toEqual({
+      'twice-a': 1,
+      'twice-b': 1,
+    });
+    expect(await run.count('omega_orchestrator_kafka_started_total')).toBe(2);
+  }, 60_000);
+
+  it('dead-letters malformed records with the reason and their place, and the partition goes on', async () => {
+    const topic = 'requests-malformed';
+    const dlqTopic = `${topic}.dlq`;
+    await createTopic(topic);
+    await createTopic(dlqTopic);
+    const starter = new JetStreamWorkflowStarts();
+    starter.refuse.add('no-such-playbook');
+    const run = await startIngest(topic, { dlqTopic }, starter);
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'k0', value: '{"workflowId": "bad-1", "playbookId": ' }, // 0: truncated JSON
+        json({ workflowId: 'bad-2', playbookId: 'notify', playbokId: 'typo' }), // 1: unknown field
+        json({ playbookId: 'notify' }), // 2: no request id
+        { value: null }, // 3: tombstone
+        { value: Buffer.from([0x0a, 0x20, 0x41]) }, // 4: protobuf string field cut short
+        json({ workflowId: 'bad-6', playbookId: 'no-such-playbook' }), // 5: engine refuses
+        json({ workflowId: 'bad-ok', playbookId: 'notify' }), // 6: fine
+      ],
+    });
+
+    await eventually(
+      () => startedWorkflows('bad-'),
+      (m) => m.size === 1,
+      'the good record started',
+    );
+    expect(Object.fromEntries(await startedWorkflows('bad-'))).toEqual({ 'bad-ok': 1 });
+
+    const letters = await deadLetters(run.config.groupId, 6);
+    expect(
+      letters.map((l) => [l.header(KAFKA_DLQ_HEADERS.offset), l.header(DLQ_HEADERS.reason)]),
+    ).toEqual([
+      ['0', 'decode'],
+      ['1', 'rejected'],
+      ['2', 'rejected'],
+      ['3', 'decode'],
+      ['4', 'decode'],
+      ['5', 'rejected'],
+    ]);
+    const errors = letters.map((l) => l.header(DLQ_HEADERS.error));
+    expect(errors[0]).toMatch(new RegExp(`^kafka record ${topic}/0/0: value is not valid JSON`));
+    expect(errors[1]).toBe(
+      `kafka record ${topic}/0/1: unknown field playbokId (StartPlaybookRequest has workflowId, ` +
+        `playbookId, inputs, alertId, incidentId, dryRun)`,
+    );
+    expect(errors[2]).toMatch(
+      /0\/2: workflowId: Invalid input: expected string, received undefined/,
+    );
+    expect(errors[3]).toMatch(/0\/3: the record has no value/);
+    expect(errors[4]).toMatch(
+      /0\/4: value is not a protobuf omega\.v1\.StartPlaybookRequest \(premature EOF\)/,
+    );
+    expect(errors[5]).toBe(`kafka record ${topic}/0/5: playbook no-such-playbook is not loaded`);
+    // Bytes, key and place are kept so the record can be fixed and re-sent.
+    expect(letters[0]?.data.toString()).toBe('{"workflowId": "bad-1", "playbookId": ');
+    expect(letters[0]?.header(KAFKA_DLQ_HEADERS.key)).toBe(Buffer.from('k0').toString('base64'));
+    expect(letters[0]?.header(DLQ_HEADERS.stream)).toBe('kafka');
+    expect(letters[0]?.header(DLQ_HEADERS.subject)).toBe(topic);
+
+    // The same letters on the Kafka DLQ topic, for teams that watch Kafka.
+    const dlqReader = kafka.consumer({ groupId: `reader-${dlqTopic}` });
+    await dlqReader.connect();
+    await dlqReader.subscribe({ topic: dlqTopic, fromBeginning: true });
+    const kafkaLetters: Array<{ offset: string; reason: string }> = [];
+    await new Promise<void>((resolve) => {
+      void dlqReader.run({
+        eachMessage: async ({ message }) => {
+          kafkaLetters.push({
+            offset: String(message.headers?.['omega-dlq-offset']),
+            reason: String(message.headers?.['omega-dlq-reason']),
+          });
+          if (kafkaLetters.length === 6) resolve();
+        },
+      });
+    });
+    await dlqReader.disconnect();
+    expect(kafkaLetters.map((l) => l.offset)).toEqual(['0', '1', '2', '3', '4', '5']);
+
+    expect(await run.count('omega_orchestrator_kafka_rejected_total', { reason: 'decode' })).toBe(
+      3,
+    );
+    expect(await run.count('omega_orchestrator_kafka_rejected_total', { reason: 'rejected' })).toBe(
+      3,
+    );
+  }, 60_000);
+
+  it('retries a start while NATS is unavailable, holding the partition, and loses nothing', async () => {
+    const topic = 'requests-retry';
+    await createTopic(topic);
+    const starter = new JetStreamWorkflowStarts();
+    starter.failuresLeft = 4;
+    const run = await startIngest(topic, { maxInFlight: 1 }, starter);
+    await producer.send({
+      topic,
+      messages: [
+        json({ workflowId: 'retry-1', playbookId: 'notify' }),
+        json({ workflowId: 'retry-2', playbookId: 'notify' }),
+      ],
+    });
+    await eventually(
+      () => startedWorkflows('retry-'),
+      (m) => m.size === 2,
+      'both started',
+    );
+    expect(await run.count('omega_orchestrator_kafka_start_retries_total')).toBe(4);
+    expect(await run.count('omega_orchestrator_kafka_rejected_total')).toBe(0);
+  }, 60_000);
+
+  it('a consumer replaced mid-stream gets the uncommitted records again and starts each workflow once', async () => {
+    const topic = 'requests-handover';
+    await createTopic(topic);
+    const total = 40;
+    await producer.send({
+      topic,
+      messages: Array.from({ length: total }, (_, i) =>
+        json({ workflowId: `handover-${i}`, playbookId: 'notify' }),
+      ),
+    });
+    // The first replica starts the first 25 workflows durably, then NATS "goes away" for it: it
+    // keeps retrying record 25 and never gets to commit the chunk it is in.
+    const first = new JetStreamWorkflowStarts();
+    const wrapped: WorkflowStarter = {
+      startWorkflow: async (request, trigger) => {
+        if (Number(request.workflowId.split('-')[1]) >= 25)
+          throw new OmegaError(Code.Unavailable, 'NATS gone (test)');
+        return first.startWorkflow(request, trigger);
+      },
+    };
+    const a = await startIngest(topic, { maxInFlight: 50 }, wrapped);
+    await eventually(
+      () => startedWorkflows('handover-'),
+      (m) => m.size === 25,
+      'first 25 started',
+    );
+    await eventually(
+      () => a.count('omega_orchestrator_kafka_start_retries_total'),
+      (n) => n > 0,
+      'replica A retrying',
+    );
+    await a.ingest.stop();
+    running.splice(running.indexOf(a.ingest), 1);
+
+    const b = await startIngest(topic);
+    const started = await eventually(
+      () => startedWorkflows('handover-'),
+      (m) => m.size === total,
+      `${total} workflows`,
+    );
+    expect([...started.values()].every((n) => n === 1)).toBe(true);
+    // Replica B was handed records A had already started: they are duplicates, not new runs.
+    await eventually(
+      () => b.count('omega_orchestrator_kafka_started_total'),
+      (n) => n === 15,
+      'B started 15',
+    );
+    const consumedByB = await b.count('omega_orchestrator_kafka_consumed_total');
+    const duplicates = await b.count('omega_orchestrator_kafka_duplicates_total');
+    expect(duplicates).toBeGreaterThan(0);
+    expect(duplicates).toBe(consumedByB - 15);
+  }, 90_000);
+
+  it('resumes after the broker is killed and restarted', async () => {
+    const topic = 'requests-broker-restart';
+    await createTopic(topic);
+    const run = await startIngest(topic);
+    await producer.send({
+      topic,
+      messages: [json({ workflowId: 'restart-before', playbookId: 'notify' })],
+    });
+    await eventually(
+      () => startedWorkflows('restart-'),
+      (m) => m.size === 1,
+      'first started',
+    );
+
+    await broker.restart({ signal: 'SIGKILL', downtimeMs: 1000 });
+    await producer.send({
+      topic,
+      messages: [json({ workflowId: 'restart-after', playbookId: 'notify' })],
+    });
+
+    const started = await eventually(
+      () => startedWorkflows('restart-'),
+      (m) => m.size === 2,
+      'second started',
+      60_000,
+    );
+    expect(Object.fromEntries(started)).toEqual({ 'restart-before': 1, 'restart-after': 1 });
+    expect(await run.count('omega_orchestrator_kafka_rejected_total')).toBe(0);
+  }, 120_000);
+});

@@ -10,6 +10,7 @@ export interface SentinelMetrics {
   stealthDropped: Gauge<'reason'>;
   undecodedDns: Counter;
   publishLag: Gauge;
+  bufferedEvents: Gauge;
 }
 
 export function sentinelMetrics(registry: Registry): SentinelMetrics {
@@ -57,6 +58,11 @@ export function sentinelMetrics(registry: Registry): SentinelMetrics {
     publishLag: new Gauge({
       name: 'omega_sentinel_publish_lag_seconds',
       help: 'Age of the oldest event waiting to be published',
+      registers: [registry],
+    }),
+    bufferedEvents: new Gauge({
+      name: 'omega_sentinel_buffered_events',
+      help: 'Events held for publishing (bounded by sentinel.maxBufferedEvents)',
       registers: [registry],
     }),
   };

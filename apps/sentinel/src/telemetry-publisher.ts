@@ -90,6 +90,7 @@ export class TelemetryPublisher {
     for (const kind of [...this.open.keys()]) this.seal(kind);
     const oldest = this.sealed[0];
     this.options.metrics?.publishLag.set(oldest ? (Date.now() - oldest.oldestMs) / 1000 : 0);
+    this.options.metrics?.bufferedEvents.set(this.buffered);
   }
 
   /** Publishes what is buffered (waiting at most `timeoutMs`) and stops. */

@@ -1,0 +1,35 @@
+// Public entry of @omega/workflow: durable workflows on JetStream (Temporal's model on nothing but
+// NATS). A workflow's history is an append-only list of WorkflowEvents on omega.wf.<id>, appended
+// with expected-last-subject-sequence; WorkflowTasks on the TASKS work queue hand workflows to
+// workers; activities run with retries, timeouts, heartbeats and an idempotency key.
+export { ActivityError, type Activity, type ActivityContext } from './activity';
+export { conditionReferences, evaluateCondition, parseCondition } from './condition';
+export { decide, type Decision, type DecideContext, type EventDraft } from './decide';
+export { HistoryStore, WORKFLOWS_STREAM, type History } from './history-store';
+export { JetStreamOps, OP_KINDS, type OpKind } from './jetstream-ops';
+export {
+  DEFAULT_RETRY,
+  checkPlan,
+  type ApprovalGate,
+  type PlanStep,
+  type RetryPolicy,
+  type WorkflowPlan,
+} from './plan';
+export { retryDelayMs } from './retry-policy';
+export { DEFAULT_WORKER_DURABLE, TASKS_STREAM, publishTask } from './task-queue';
+export { referencesOf, resolveParams, resolveTemplate, type Scope } from './template';
+export { WorkflowClient, type StartWorkflowOptions, type StartedWorkflow } from './workflow-client';
+export {
+  ATTR,
+  CLOSED_STATUSES,
+  awaitedSignals,
+  applyEvent,
+  displayStatus,
+  foldHistory,
+  scopeOf,
+  stepStatusName,
+  type StepRun,
+  type WorkflowState,
+} from './workflow-state';
+export { WorkflowWorker, type StepOutcome, type WorkflowWorkerOptions } from './workflow-worker';
+export { WorkflowEngine, type WorkflowEngineOptions } from './workflow-engine';

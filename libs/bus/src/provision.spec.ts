@@ -32,6 +32,7 @@ describe('provision', () => {
       'kv omega_identities',
       'kv omega_decoys',
       'kv omega_tokens',
+      'kv omega_playbooks',
       'objectStore omega_modules',
     ]);
     expect(first.updated).toEqual([]);

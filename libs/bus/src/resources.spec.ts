@@ -27,6 +27,7 @@ describe('resources', () => {
       'omega_identities',
       'omega_decoys',
       'omega_tokens',
+      'omega_playbooks',
     ]);
     expect([...OBJECT_STORE_NAMES]).toEqual(['omega_modules']);
     expect(ALL_RESOURCES.streams).toBe(STREAM_NAMES);

@@ -23,6 +23,7 @@ export const KV_NAMES = [
   'omega_identities',
   'omega_decoys',
   'omega_tokens',
+  'omega_playbooks',
 ] as const;
 export type KvName = (typeof KV_NAMES)[number];
 
@@ -194,6 +195,12 @@ const KV_BUCKETS: Record<KvName, KvDeclaration> = {
   omega_tokens: {
     description: 'Honeytokens issued, for tripwire lookups',
     history: 1,
+    maxBytes: 64 * MiB,
+    maxValueSizeBytes: MAX_MSG,
+  },
+  omega_playbooks: {
+    description: 'Response playbooks the orchestrator runs (YAML source per playbook id)',
+    history: 10,
     maxBytes: 64 * MiB,
     maxValueSizeBytes: MAX_MSG,
   },

@@ -23,7 +23,7 @@ const API_OF: Record<ServiceName, keyof typeof serviceDefinitions> = {
 
 /**
  * RPCs that are built: skipped by the UNIMPLEMENTED check (trust's audit log and identities, #3;
- * intelligence's alerts and rules, #5).
+ * intelligence's alerts, incidents and rules, #5).
  */
 const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
   trust: [
@@ -43,7 +43,19 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'VerifyArtifact',
     'GetTrustBundle',
   ],
-  intelligence: ['ListAlerts', 'GetAlert', 'StreamAlerts', 'ListRules', 'ValidateRules'],
+  intelligence: [
+    'ListAlerts',
+    'GetAlert',
+    'StreamAlerts',
+    'ListIncidents',
+    'GetIncident',
+    'ExplainAlert',
+    'ListRules',
+    'ValidateRules',
+    'LoadRules',
+    'TestRules',
+    'SetRuleEnabled',
+  ],
 };
 
 const output: string[] = [];

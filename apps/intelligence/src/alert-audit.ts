@@ -4,7 +4,6 @@
 // restarts and shares the work between replicas). Appends run concurrently; trust folds concurrent
 // appends into one atomic batch per checkpoint. The request id `alert:<id>` makes a retried append
 // return the first entry instead of logging the alert twice.
-import * as grpc from '@grpc/grpc-js';
 import { ack, consume, reject, type Bus, type ConsumerHandle } from '@omega/bus';
 import {
   Alert,
@@ -18,6 +17,7 @@ import {
 import { Code, OmegaError } from '@omega/runtime';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
+import { appendAuditEntry } from './trust-audit';
 
 export const AUDIT_DURABLE = 'intelligence-audit';
 
@@ -115,28 +115,7 @@ export class AlertAudit {
       requestId: `alert:${alert.id}`,
       commit: false,
     };
-    const { client } = this.options;
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
-    return new Promise((resolve, rejectCall) => {
-      client.appendAudit(
-        request,
-        new grpc.Metadata(),
-        { deadline: Date.now() + timeoutMs },
-        (error, response) => {
-          if (error) {
-            rejectCall(
-              new OmegaError(
-                error.code as number as Code,
-                `trust AppendAudit at ${client.getChannel().getTarget()}: ${error.details || error.message}`,
-                { cause: error },
-              ),
-            );
-          } else {
-            resolve(response);
-          }
-        },
-      );
-    });
+    return appendAuditEntry(this.options.client, request, this.options.timeoutMs ?? 10_000);
   }
 
   private remember(alertId: string, ref: AuditRef): void {

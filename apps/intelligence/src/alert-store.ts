@@ -70,6 +70,15 @@ export class AlertStore {
     return { alerts: page, nextBeforeSeq: more ? page[page.length - 1]!.seq : 0 };
   }
 
+  /** Every retained alert passing `filter`, oldest first. */
+  async all(filter: AlertFilter | undefined): Promise<Alert[]> {
+    const alerts: Alert[] = [];
+    await this.scan((stored) => {
+      if (alertMatchesFilter(stored.alert, filter)) alerts.push(stored.alert);
+    });
+    return alerts;
+  }
+
   /** The alert with this id; NotFound when it is not (or no longer) retained. */
   async get(alertId: string): Promise<StoredAlert> {
     let found: StoredAlert | undefined;

@@ -26,10 +26,26 @@ export const intelligenceConfigSchema = z
     maxClockSkewMs: z.int().nonnegative().default(60_000),
     /** How long a sender's identity is cached (a revocation takes effect within it). */
     senderCacheMs: z.int().nonnegative().default(30_000),
+    /** Quiet time after which an entity's next alert opens a new incident. */
+    incidentGapMs: z
+      .int()
+      .positive()
+      .default(30 * 60_000),
+    /**
+     * Replicas that split TELEMETRY by node (each node's entities' detector state in one place);
+     * run one replica per partition (a StatefulSet's ordinal as `partition`).
+     */
+    partitions: z.int().positive().default(1),
+    /** This replica's partition, 0 ≤ partition < partitions. */
+    partition: z.int().nonnegative().default(0),
     /** Append every alert to trust's audit log (retried while trust is unavailable). */
     auditAlerts: z.boolean().default(true),
     /** `host:port` of trust's gRPC endpoint, for the audit appends. */
     trustAddress: z.string().min(1).default('127.0.0.1:50052'),
+  })
+  .refine((c) => c.partition < c.partitions, {
+    message: 'intelligence.partition must be less than intelligence.partitions',
+    path: ['partition'],
   })
   .prefault({});
 

@@ -1,10 +1,23 @@
-// The built IntelligenceService RPCs: ListAlerts, GetAlert, StreamAlerts, ListRules and
-// ValidateRules. Merge with unimplementedService for the rest.
+// The IntelligenceService RPCs: alerts (list, get, stream, explain), incidents (list, get) and
+// rules (list, validate, test, load, enable/disable).
 import type * as grpc from '@grpc/grpc-js';
 import type { ConsumerMessages } from '@nats-io/jetstream';
+import type { Bus } from '@omega/bus';
 import {
   Alert,
   DetectorKind,
+  type ExplainAlertRequest,
+  type ExplainAlertResponse,
+  type GetIncidentRequest,
+  type GetIncidentResponse,
+  type ListIncidentsRequest,
+  type ListIncidentsResponse,
+  type LoadRulesRequest,
+  type LoadRulesResponse,
+  type SetRuleEnabledRequest,
+  type SetRuleEnabledResponse,
+  type TestRulesRequest,
+  type TestRulesResponse,
   type GetAlertRequest,
   type GetAlertResponse,
   type ListAlertsRequest,
@@ -20,11 +33,16 @@ import { Code, OmegaError, errorMessage, toGrpcError } from '@omega/runtime';
 import type { Logger } from 'pino';
 import { alertMatchesFilter } from './alert-filter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type AlertStore, type TailStart } from './alert-store';
-import { validateRuleSources, type RuleCatalog } from './rule-catalog';
+import { explainAlert } from './explain-alert';
+import { getIncident, listIncidents } from './incident-view';
+import { validateRuleSources } from './rule-catalog';
+import type { RuleRegistry } from './rule-registry';
+import { testRules } from './test-rules';
 
 export interface IntelligenceRpcDeps {
+  bus: Bus;
   store: AlertStore;
-  catalog: RuleCatalog;
+  rules: RuleRegistry;
   /** Aborts when the service drains: open StreamAlerts calls end. */
   draining: AbortSignal;
   /** Adds what the service knows beyond the stored alert (its audit log entry). */
@@ -74,7 +92,7 @@ function tailStartOf(request: StreamAlertsRequest): TailStart {
 export function intelligenceGrpcHandlers(
   deps: IntelligenceRpcDeps,
 ): grpc.UntypedServiceImplementation {
-  const { store, catalog, draining, logger } = deps;
+  const { bus, store, rules, draining, logger } = deps;
   const annotate = deps.annotate ?? ((alert: Alert) => alert);
 
   const streamAlerts: grpc.handleServerStreamingCall<StreamAlertsRequest, StreamAlertsResponse> = (
@@ -138,7 +156,7 @@ export function intelligenceGrpcHandlers(
     streamAlerts,
 
     listRules: unary<ListRulesRequest, ListRulesResponse>((request) => {
-      const rules = catalog
+      const listed = rules.catalog
         .list()
         .filter(
           (rule) =>
@@ -155,15 +173,35 @@ export function intelligenceGrpcHandlers(
         .map((rule) => (request.includeSource ? rule : { ...rule, source: '' }));
       const offset = pageTokenNumber(request.pageToken, 'ListRules');
       const size = Math.min(request.pageSize || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-      const page = rules.slice(offset, offset + size);
+      const page = listed.slice(offset, offset + size);
       return {
         rules: page,
-        nextPageToken: offset + size < rules.length ? String(offset + size) : '',
+        nextPageToken: offset + size < listed.length ? String(offset + size) : '',
       };
     }),
 
     validateRules: unary<ValidateRulesRequest, ValidateRulesResponse>((request) =>
       validateRuleSources(request.sources),
+    ),
+
+    testRules: unary<TestRulesRequest, TestRulesResponse>((request) => testRules(request)),
+
+    loadRules: unary<LoadRulesRequest, LoadRulesResponse>((request) => rules.load(request)),
+
+    setRuleEnabled: unary<SetRuleEnabledRequest, SetRuleEnabledResponse>((request) =>
+      rules.setEnabled(request),
+    ),
+
+    explainAlert: unary<ExplainAlertRequest, ExplainAlertResponse>((request) =>
+      explainAlert({ bus, store, rules, annotate }, request),
+    ),
+
+    getIncident: unary<GetIncidentRequest, GetIncidentResponse>((request) =>
+      getIncident(store, request.incidentId, annotate),
+    ),
+
+    listIncidents: unary<ListIncidentsRequest, ListIncidentsResponse>((request) =>
+      listIncidents(store, request),
     ),
   };
 }

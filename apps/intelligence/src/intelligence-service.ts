@@ -14,7 +14,10 @@ import { BatchGate } from './batch-gate';
 import { intelligenceConfigSchema } from './intelligence-config';
 import { intelligenceGrpcHandlers } from './intelligence-grpc';
 import { intelligenceMetrics } from './intelligence-metrics';
-import { RuleCatalog } from './rule-catalog';
+import { IncidentCorrelator } from './incident-correlator';
+import { compileOrThrow, readRuleDirectory } from './rule-catalog';
+import { RuleRegistry } from './rule-registry';
+import { appendAuditEntry } from './trust-audit';
 import { SenderDirectory } from './sender-directory';
 import { TelemetryPipeline } from './telemetry-pipeline';
 
@@ -25,7 +28,7 @@ export type IntelligenceServiceConfig = z.output<typeof intelligenceServiceConfi
 
 export const INTELLIGENCE_RESOURCES: ResourceSelection = {
   streams: ['TELEMETRY', 'ALERTS', 'DECEPTION', 'DLQ'],
-  kv: ['omega_identities'],
+  kv: ['omega_identities', 'omega_policy'],
 };
 
 export async function buildIntelligence({
@@ -36,10 +39,13 @@ export async function buildIntelligence({
   bus: Bus;
 }): Promise<void> {
   const config = service.config.intelligence;
-  const catalog = await RuleCatalog.fromDirectory(config.rulesDir, BigInt(Date.now()) * 1_000_000n);
+  const pack = compileOrThrow(
+    await readRuleDirectory(config.rulesDir),
+    `rule pack ${config.rulesDir}`,
+  );
   service.logger.info(
-    { rulesDir: config.rulesDir, rules: catalog.sigmaRules.length },
-    `loaded ${catalog.sigmaRules.length} Sigma rules`,
+    { rulesDir: config.rulesDir, rules: pack.length },
+    `loaded ${pack.length} Sigma rules`,
   );
   const metrics = intelligenceMetrics(service.metrics);
   if (config.signatures !== 'require') {
@@ -58,21 +64,35 @@ export async function buildIntelligence({
     maxSkewMs: config.maxClockSkewMs,
     counter: metrics.batches,
   });
+  const trust = config.auditAlerts ? trustServiceClient(config.trustAddress) : undefined;
+  const rules = await RuleRegistry.open({
+    pack,
+    kv: await bus.kv('omega_policy'),
+    logger: service.logger,
+    ...(trust
+      ? {
+          audit: async (entry, requestId) =>
+            (await appendAuditEntry(trust, { entry, requestId, commit: false }, 10_000)).audit,
+        }
+      : {}),
+  });
+  service.onShutdown('rule registry', async () => rules.stop());
   const pipeline = new TelemetryPipeline({
     bus,
     gate,
-    catalog,
+    rules,
     detectors: new DetectorSet(),
     suppression: new AlertSuppression({ windowMs: config.suppressionWindowMs }),
+    incidents: new IncidentCorrelator({ gapMs: config.incidentGapMs }),
     metrics,
     logger: service.logger,
     maxDeliver: config.maxDeliver,
+    partition: { index: config.partition, count: config.partitions },
   });
   await pipeline.start();
   service.onShutdown('telemetry pipeline', () => pipeline.stop());
   let audit: AlertAudit | undefined;
-  if (config.auditAlerts) {
-    const trust = trustServiceClient(config.trustAddress);
+  if (trust) {
     audit = new AlertAudit({
       bus,
       client: trust,
@@ -88,8 +108,9 @@ export async function buildIntelligence({
   service.addGrpcService(IntelligenceServiceService, {
     ...unimplementedService(IntelligenceServiceService),
     ...intelligenceGrpcHandlers({
+      bus,
       store: new AlertStore(bus),
-      catalog,
+      rules,
       draining: service.draining,
       logger: service.logger,
       ...(audit ? { annotate: (alert: Alert) => audit.annotate(alert) } : {}),

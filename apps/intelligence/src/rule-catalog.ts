@@ -121,7 +121,7 @@ function diagnosticOf(rejected: RejectedRule): Diagnostic {
   };
 }
 
-function compileTexts(texts: readonly RuleText[]): {
+export function compileTexts(texts: readonly RuleText[]): {
   loaded: LoadedSigmaRule[];
   diagnostics: Diagnostic[];
 } {
@@ -141,7 +141,11 @@ function compileTexts(texts: readonly RuleText[]): {
   return { loaded, diagnostics: pack.rejected.map(diagnosticOf) };
 }
 
-function sigmaRuleMessage(rule: LoadedSigmaRule, loadTimeNs: bigint, matchCount: number): Rule {
+export function sigmaRuleMessage(
+  rule: LoadedSigmaRule,
+  loadTimeNs: bigint,
+  matchCount: number,
+): Rule {
   const r = rule.compiled.rule;
   return {
     id: `sigma:${r.id}`,
@@ -161,8 +165,15 @@ function sigmaRuleMessage(rule: LoadedSigmaRule, loadTimeNs: bigint, matchCount:
   };
 }
 
-/** Checks rule sources without loading them: the ValidateRules answer. */
-export function validateRuleSources(sources: readonly RuleSource[]): ValidateRulesResponse {
+/** Rule sources as given to ValidateRules, LoadRules and TestRules, compiled. */
+export interface CompiledSources {
+  /** True when there is no ERROR diagnostic. */
+  readonly valid: boolean;
+  readonly diagnostics: Diagnostic[];
+  readonly loaded: LoadedSigmaRule[];
+}
+
+export function compileRuleSources(sources: readonly RuleSource[]): CompiledSources {
   const diagnostics: Diagnostic[] = [];
   const texts: RuleText[] = [];
   sources.forEach((s, i) => {
@@ -189,21 +200,48 @@ export function validateRuleSources(sources: readonly RuleSource[]): ValidateRul
   return {
     valid: !diagnostics.some((d) => d.severity === DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR),
     diagnostics,
-    rules: compiled.loaded.map((rule) => sigmaRuleMessage(rule, 0n, 0)),
+    loaded: compiled.loaded,
   };
+}
+
+/** Checks rule sources without loading them: the ValidateRules answer. */
+export function validateRuleSources(sources: readonly RuleSource[]): ValidateRulesResponse {
+  const { valid, diagnostics, loaded } = compileRuleSources(sources);
+  return {
+    valid,
+    diagnostics,
+    rules: loaded.map((rule) => sigmaRuleMessage(rule, 0n, 0)),
+  };
+}
+
+/** Which rules are off and the alert counts, carried from one catalog to the next. */
+export interface CatalogState {
+  /** Rule ids (`sigma:<id>`, `detector:<name>`) that raise no alerts. */
+  readonly disabled?: ReadonlySet<string>;
+  /** Alerts per rule id since start, shared by successive catalogs. */
+  readonly counts?: Map<string, number>;
 }
 
 export class RuleCatalog {
   readonly sigmaRules: readonly LoadedSigmaRule[];
+  /** Matches the enabled Sigma rules only. */
   readonly matcher: RuleSetMatcher;
-  private readonly matchCounts = new Map<string, number>();
+  readonly disabled: ReadonlySet<string>;
+  private readonly matchCounts: Map<string, number>;
 
-  private constructor(
-    sigmaRules: LoadedSigmaRule[],
+  constructor(
+    sigmaRules: readonly LoadedSigmaRule[],
     readonly loadTimeNs: bigint,
+    state: CatalogState = {},
   ) {
     this.sigmaRules = sigmaRules;
-    this.matcher = new RuleSetMatcher(sigmaRules.map((r) => r.compiled));
+    this.disabled = state.disabled ?? new Set();
+    this.matchCounts = state.counts ?? new Map();
+    this.matcher = new RuleSetMatcher(
+      sigmaRules
+        .filter((r) => !this.disabled.has(`sigma:${r.compiled.rule.id}`))
+        .map((r) => r.compiled),
+    );
   }
 
   /**
@@ -211,18 +249,23 @@ export class RuleCatalog {
    * operator shipped is never dropped silently).
    */
   static fromTexts(texts: readonly RuleText[], loadTimeNs: bigint): RuleCatalog {
-    const { loaded, diagnostics } = compileTexts(texts);
-    if (diagnostics.length > 0) {
-      throw new OmegaError(
-        Code.FailedPrecondition,
-        `rule pack: ${diagnostics.length} rule(s) rejected: ${diagnostics.map((d) => d.message).join('; ')}`,
-      );
-    }
-    return new RuleCatalog(loaded, loadTimeNs);
+    return new RuleCatalog(compileOrThrow(texts, 'rule pack'), loadTimeNs);
   }
 
   static async fromDirectory(dir: string, loadTimeNs: bigint): Promise<RuleCatalog> {
     return RuleCatalog.fromTexts(await readRuleDirectory(dir), loadTimeNs);
+  }
+
+  /** Whether a rule or detector id is known (`sigma:<id>` / `detector:<name>`). */
+  has(ruleId: string): boolean {
+    return (
+      DETECTOR_RULES.some((r) => r.id === ruleId) ||
+      this.sigmaRules.some((r) => `sigma:${r.compiled.rule.id}` === ruleId)
+    );
+  }
+
+  isEnabled(ruleId: string): boolean {
+    return !this.disabled.has(ruleId);
   }
 
   /** Counts an alert raised by a rule or detector (`sigma:<id>` / `detector:<name>`). */
@@ -230,21 +273,39 @@ export class RuleCatalog {
     this.matchCounts.set(ruleId, (this.matchCounts.get(ruleId) ?? 0) + 1);
   }
 
+  /** One rule or detector as a Rule message; undefined when unknown. */
+  rule(ruleId: string): Rule | undefined {
+    return this.list().find((r) => r.id === ruleId);
+  }
+
   /** Sigma rules, then detectors, as Rule messages. */
   list(): Rule[] {
     return [
-      ...this.sigmaRules.map((rule) =>
-        sigmaRuleMessage(
-          rule,
-          this.loadTimeNs,
-          this.matchCounts.get(`sigma:${rule.compiled.rule.id}`) ?? 0,
-        ),
-      ),
+      ...this.sigmaRules.map((rule) => {
+        const id = `sigma:${rule.compiled.rule.id}`;
+        return {
+          ...sigmaRuleMessage(rule, this.loadTimeNs, this.matchCounts.get(id) ?? 0),
+          enabled: !this.disabled.has(id),
+        };
+      }),
       ...DETECTOR_RULES.map((rule) => ({
         ...rule,
+        enabled: !this.disabled.has(rule.id),
         loadTimeNs: this.loadTimeNs,
         matchCount: BigInt(this.matchCounts.get(rule.id) ?? 0),
       })),
     ];
   }
+}
+
+/** Compiles rule texts, or FailedPrecondition naming every rejected rule. */
+export function compileOrThrow(texts: readonly RuleText[], what: string): LoadedSigmaRule[] {
+  const { loaded, diagnostics } = compileTexts(texts);
+  if (diagnostics.length > 0) {
+    throw new OmegaError(
+      Code.FailedPrecondition,
+      `${what}: ${diagnostics.length} rule(s) rejected: ${diagnostics.map((d) => d.message).join('; ')}`,
+    );
+  }
+  return loaded;
 }

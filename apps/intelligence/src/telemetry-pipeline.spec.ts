@@ -12,6 +12,7 @@ import { Registry } from 'prom-client';
 import { AlertStore } from './alert-store';
 import { AlertSuppression } from './alert-suppression';
 import { BatchGate } from './batch-gate';
+import { IncidentCorrelator } from './incident-correlator';
 import { intelligenceMetrics } from './intelligence-metrics';
 import { RuleCatalog } from './rule-catalog';
 import { processLaunch } from './spec-events';
@@ -28,7 +29,10 @@ let verifier: HybridVerifier;
 
 beforeAll(async () => {
   bus = await connectBus({ servers: nats.url, name: 'pipeline-spec', logger });
-  await provision(bus, { streams: ['TELEMETRY', 'ALERTS', 'DLQ'], kv: ['omega_identities'] });
+  await provision(bus, {
+    streams: ['TELEMETRY', 'ALERTS', 'DECEPTION', 'DLQ'],
+    kv: ['omega_identities'],
+  });
   sentinel = await SpecSentinel.enroll(bus, 'node-1');
   verifier = new HybridVerifier(await loadMlDsaBackend('liboqs'));
   catalog = await RuleCatalog.fromDirectory(join(__dirname, '..', 'rules'), 0n);
@@ -47,8 +51,9 @@ async function newPipeline(registry: Registry): Promise<TelemetryPipeline> {
       maxSkewMs: 60_000,
       counter: metrics.batches,
     }),
-    catalog,
+    rules: { catalog },
     detectors: new DetectorSet(),
+    incidents: new IncidentCorrelator(),
     suppression: new AlertSuppression(),
     metrics,
     logger,

@@ -1,7 +1,15 @@
-// The detection path: a durable consumer on TELEMETRY runs each event through the Sigma rules and
-// the streaming detectors and publishes the alerts to ALERTS, acking a batch only once its alerts
-// are stored. Alert ids are deterministic and used as JetStream msg ids, so a batch redelivered
-// after a crash re-publishes alerts JetStream has already stored and they are not duplicated.
+// The detection path: a durable consumer on TELEMETRY admits each batch through the signature gate,
+// runs its events through the Sigma rules and the streaming detectors, correlates the alerts into
+// incidents and publishes them to ALERTS, acking a batch only once its alerts are stored. A second
+// durable consumer does the same for deception interactions on DECEPTION. Alert ids are
+// deterministic and used as JetStream msg ids, so a batch redelivered after a crash re-publishes
+// alerts JetStream has already stored and they are not duplicated.
+//
+// Partitioning: with `partitions` N > 1, replica i reads TELEMETRY through its own durable consumer
+// and processes only the batches of the nodes that hash to i (acking the others unread), so every
+// entity's detector state (a pod, its service account and its IPs live on one node) is in exactly
+// one replica.
+import { createHash } from 'node:crypto';
 import {
   ack,
   consume,
@@ -13,7 +21,7 @@ import {
   type MessageType,
 } from '@omega/bus';
 import type { DetectorSet } from '@omega/detect';
-import { Alert, EventBatch, EventClass, type BatchRef, type Event } from '@omega/proto';
+import { Alert, Event, EventBatch, EventClass, type BatchRef } from '@omega/proto';
 import type { Logger } from 'pino';
 import {
   alertFromFinding,
@@ -23,24 +31,47 @@ import {
 } from './alert-builder';
 import type { AlertSuppression } from './alert-suppression';
 import type { BatchGate } from './batch-gate';
+import { CoverageTracker } from './coverage-tracker';
+import type { IncidentCorrelator } from './incident-correlator';
 import type { IntelligenceMetrics } from './intelligence-metrics';
 import type { RuleCatalog } from './rule-catalog';
 
 export const TELEMETRY_DURABLE = 'intelligence';
+export const DECEPTION_DURABLE = 'intelligence-deception';
+/** BatchRef.sender_id prefix of evidence from the DECEPTION stream (then the subject). */
+export const DECEPTION_SENDER_PREFIX = 'omega.deception.';
+
+/** The rules to run now (a RuleRegistry swaps catalogs when operators change rules). */
+export interface CatalogSource {
+  readonly catalog: RuleCatalog;
+}
+
+export interface PartitionSpec {
+  /** This replica's partition, 0 ≤ index < count. */
+  readonly index: number;
+  readonly count: number;
+}
 
 export interface TelemetryPipelineOptions {
   bus: Bus;
   /** Verifies each batch's signature before any event reaches the detectors. */
   gate: BatchGate;
-  catalog: RuleCatalog;
+  rules: CatalogSource;
   detectors: DetectorSet;
   suppression: AlertSuppression;
+  incidents: IncidentCorrelator;
   metrics: IntelligenceMetrics;
   logger: Logger;
+  /** Default: one partition (every replica shares the durable `intelligence`). */
+  partition?: PartitionSpec;
+  /** Also consume DECEPTION (default true). */
+  deception?: boolean;
   /** Handler attempts before a batch is dead-lettered (default 5). */
   maxDeliver?: number;
   /** Redelivery delay after a failed publish (default: the bus's backoff). */
   retryDelayMs?: (deliveryCount: number) => number;
+  /** Called after a message's alerts are all stored, before its ack (for tests and tracing). */
+  onProcessed?: (stream: 'TELEMETRY' | 'DECEPTION', seq: number, alerts: readonly Alert[]) => void;
 }
 
 /** Batches whose alerts were computed but not yet all published, kept for their redelivery. */
@@ -67,72 +98,161 @@ const RECEIVED_BATCH: MessageType<Uint8Array> = {
   decode: (bytes) => bytes,
 };
 
+/** The durable consumer name of a partition. */
+export function telemetryDurable(partition: PartitionSpec | undefined): string {
+  if (!partition || partition.count <= 1) return TELEMETRY_DURABLE;
+  return `${TELEMETRY_DURABLE}-p${partition.index}of${partition.count}`;
+}
+
+/** The partition of a node: the first 4 bytes of SHA-256(node) modulo the count. */
+export function partitionOfNode(node: string, count: number): number {
+  return createHash('sha256').update(node).digest().readUInt32BE(0) % count;
+}
+
+/** `omega.telemetry.<kind>.<node>` → node ('' for another shape). */
+function nodeOfSubject(subject: string): string {
+  const parts = subject.split('.');
+  return parts.length === 4 ? parts[3]! : '';
+}
+
 export class TelemetryPipeline {
   /**
-   * Alerts of a batch (by stream sequence) computed on an earlier delivery whose publish failed:
-   * the redelivery publishes these instead of feeding the events to the stateful detectors twice.
+   * Alerts of a message (by stream and sequence) computed on an earlier delivery whose publish
+   * failed: the redelivery publishes these instead of feeding the events to the stateful detectors
+   * twice.
    */
-  private readonly pending = new Map<number, BuiltAlert[]>();
-  private consumer: ConsumerHandle | undefined;
+  private readonly pending = new Map<string, BuiltAlert[]>();
+  private readonly consumers: ConsumerHandle[] = [];
+  private readonly coverage: CoverageTracker;
 
-  constructor(private readonly options: TelemetryPipelineOptions) {}
+  constructor(private readonly options: TelemetryPipelineOptions) {
+    this.coverage = new CoverageTracker(options.suppression.windowMs);
+  }
 
-  /** Starts the durable consumer `intelligence` on TELEMETRY. */
+  /** Starts the durable consumers on TELEMETRY (this partition's) and DECEPTION. */
   async start(): Promise<void> {
-    const { bus, logger } = this.options;
-    this.consumer = await consume<Uint8Array>(bus, {
-      stream: 'TELEMETRY',
-      durable: TELEMETRY_DURABLE,
-      type: RECEIVED_BATCH,
+    const { bus, logger, partition } = this.options;
+    const common = {
       maxDeliver: this.options.maxDeliver ?? 5,
       ...(this.options.retryDelayMs ? { retryDelayMs: this.options.retryDelayMs } : {}),
       logger,
-      handler: async (bytes, delivery) => {
-        let alerts = this.pending.get(delivery.seq);
-        if (!alerts) {
-          const admission = await this.options.gate.admit(bytes, delivery.seq);
-          if (!admission.ok) return reject(`${admission.reason}: ${admission.detail}`);
-          alerts = this.detect(admission.batch, delivery.seq);
-          this.remember(delivery.seq, alerts);
-        }
-        await this.publishAll(alerts);
-        this.pending.delete(delivery.seq);
-        return ack();
-      },
-    });
+    };
+    this.consumers.push(
+      await consume<Uint8Array>(bus, {
+        stream: 'TELEMETRY',
+        durable: telemetryDurable(partition),
+        type: RECEIVED_BATCH,
+        ...common,
+        handler: async (bytes, delivery) => {
+          if (partition && partition.count > 1) {
+            const node = nodeOfSubject(delivery.subject);
+            if (partitionOfNode(node, partition.count) !== partition.index) return ack();
+          }
+          const key = `T${delivery.seq}`;
+          let alerts = this.pending.get(key);
+          if (!alerts) {
+            const admission = await this.options.gate.admit(bytes, delivery.seq);
+            if (!admission.ok) return reject(`${admission.reason}: ${admission.detail}`);
+            alerts = this.detect(admission.batch, delivery.seq);
+            this.remember(key, alerts);
+          }
+          await this.publishAll(alerts);
+          this.pending.delete(key);
+          this.options.onProcessed?.(
+            'TELEMETRY',
+            delivery.seq,
+            alerts.map((a) => a.alert),
+          );
+          return ack();
+        },
+      }),
+    );
+    if (this.options.deception === false) return;
+    this.consumers.push(
+      await consume<Event>(bus, {
+        stream: 'DECEPTION',
+        durable: DECEPTION_DURABLE,
+        type: Event,
+        ...common,
+        handler: async (event, delivery) => {
+          const key = `D${delivery.seq}`;
+          let alerts = this.pending.get(key);
+          if (!alerts) {
+            alerts = this.detectEvents([event], {
+              senderId: delivery.subject,
+              sessionId: '',
+              sequence: 0n,
+              streamSequence: BigInt(delivery.seq),
+            });
+            this.remember(key, alerts);
+          }
+          await this.publishAll(alerts);
+          this.pending.delete(key);
+          this.options.onProcessed?.(
+            'DECEPTION',
+            delivery.seq,
+            alerts.map((a) => a.alert),
+          );
+          return ack();
+        },
+      }),
+    );
   }
 
-  /** Stops pulling and waits for the batch in hand (its alerts published, or it is redelivered). */
+  /** Stops pulling and waits for the messages in hand (alerts published, or redelivered later). */
   async stop(): Promise<void> {
-    await this.consumer?.stop();
+    await Promise.all(this.consumers.splice(0).map((c) => c.stop()));
   }
 
   /**
    * Runs every event of a batch through the rules and detectors; returns the alerts to publish,
-   * repeats within the suppression window (and within the batch) left out.
+   * repeats within the suppression window (and within the batch) left out, each with its incident
+   * and, when the sender reported lost events recently, a coverage note.
    */
   detect(batch: EventBatch, streamSequence: number): BuiltAlert[] {
-    const { catalog, detectors, suppression, metrics } = this.options;
-    const batchRef: BatchRef = {
-      senderId: batch.sender?.id ?? '',
+    const senderId = batch.sender?.id ?? '';
+    const note = this.coverage.observe({
+      senderId,
+      sessionId: batch.sessionId,
+      createdTimeNs: batch.createdTimeNs,
+      lostRecords: batch.lostRecords,
+      droppedEvents: batch.droppedEvents,
+    });
+    const alerts = this.detectEvents(batch.events, {
+      senderId,
       sessionId: batch.sessionId,
       sequence: batch.sequence,
       streamSequence: BigInt(streamSequence),
-    };
+    });
+    if (note) {
+      for (const { alert } of alerts) {
+        alert.explanation = `${alert.explanation} ${note}`;
+        alert.labels['coverage'] = 'partial';
+      }
+    }
+    return alerts;
+  }
+
+  private detectEvents(events: readonly Event[], batchRef: BatchRef): BuiltAlert[] {
+    const { rules, detectors, suppression, incidents, metrics } = this.options;
+    const catalog = rules.catalog;
     const windowMs = suppression.windowMs;
     const built: BuiltAlert[] = [];
-    batch.events.forEach((event, eventIndex) => {
+    events.forEach((event, eventIndex) => {
       metrics.events.inc({ kind: kindOf(event) });
       const source = { event, batch: batchRef, eventIndex };
       catalog.matcher.match(event, (rule) => {
         built.push(alertFromSigmaMatch(rule, rule.explain(event), source, windowMs));
       });
       for (const finding of detectors.observe(event)) {
+        // The detector still learns from the event; a disabled detector only raises no alert.
+        if (!catalog.isEnabled(`detector:${finding.detectorId}`)) continue;
         built.push(alertFromFinding(finding, source, windowMs));
       }
     });
     const seen = new Set<string>();
-    return built.filter(({ alert, entityKey }) => {
+    return built.filter((b) => {
+      const { alert, entityKey } = b;
       if (seen.has(alert.id)) return false;
       seen.add(alert.id);
       const kind = alert.labels['detector.kind'] ?? '';
@@ -140,12 +260,13 @@ export class TelemetryPipeline {
         metrics.suppressed.inc();
         return false;
       }
+      alert.incidentId = incidents.assign(entityKey, alert.id, alert.timeNs);
       return true;
     });
   }
 
   private async publishAll(alerts: readonly BuiltAlert[]): Promise<void> {
-    const { bus, catalog, suppression, metrics } = this.options;
+    const { bus, rules, suppression, metrics } = this.options;
     const acks = await Promise.all(
       alerts.map(({ alert }) =>
         publish(bus, subjects.alerts(severityName(alert.severity)), Alert, alert, {
@@ -162,12 +283,12 @@ export class TelemetryPipeline {
       );
       if (acks[i]!.duplicate) return;
       metrics.alerts.inc({ severity: severityName(alert.severity) });
-      catalog.countMatch(alert.ruleId);
+      rules.catalog.countMatch(alert.ruleId);
     });
   }
 
-  private remember(streamSequence: number, alerts: BuiltAlert[]): void {
-    this.pending.set(streamSequence, alerts);
+  private remember(key: string, alerts: BuiltAlert[]): void {
+    this.pending.set(key, alerts);
     if (this.pending.size > MAX_PENDING_BATCHES) {
       // A batch that was dead-lettered never comes back: forget the oldest.
       this.pending.delete(this.pending.keys().next().value!);

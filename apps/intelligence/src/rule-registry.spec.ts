@@ -1,0 +1,132 @@
+// Rule changes shared through omega_policy on a real nats-server: a rule loaded through one replica
+// runs on the other; a disabled rule is off on both; each change is logged in the real trust
+// service's audit log (apps/trust as built, a child process) before it is stored.
+import { promisify } from 'node:util';
+import { connectBus, provision, type Bus } from '@omega/bus';
+import {
+  AuditEntryKind,
+  LoadRulesRequest,
+  RuleFormat,
+  type ListAuditEntriesRequest,
+  type ListAuditEntriesResponse,
+} from '@omega/proto';
+import { createLogger } from '@omega/runtime';
+import { withNats } from '@omega/testkit';
+import { join } from 'node:path';
+import { compileOrThrow, readRuleDirectory, type LoadedSigmaRule } from './rule-catalog';
+import { RULES_KEY, RuleRegistry } from './rule-registry';
+import { startSpecTrust, type SpecTrust } from './spec-trust';
+import { appendAuditEntry } from './trust-audit';
+
+const nats = withNats({ jetstream: true });
+const logger = createLogger({ service: 'intelligence', level: 'silent' });
+let bus: Bus;
+let trust: SpecTrust;
+let pack: LoadedSigmaRule[];
+const registries: RuleRegistry[] = [];
+
+beforeAll(async () => {
+  bus = await connectBus({ servers: nats.url, name: 'registry-spec', logger });
+  await provision(bus, { kv: ['omega_policy'] });
+  pack = compileOrThrow(await readRuleDirectory(join(__dirname, '..', 'rules')), 'pack');
+  trust = await startSpecTrust(nats.url);
+}, 40_000);
+
+nats.beforeStop(async () => {
+  registries.forEach((r) => r.stop());
+  await trust?.stop();
+  await bus.drain();
+});
+
+async function replica(): Promise<RuleRegistry> {
+  const registry = await RuleRegistry.open({
+    pack,
+    kv: await bus.kv('omega_policy'),
+    logger,
+    audit: async (entry, requestId) =>
+      (await appendAuditEntry(trust.client, { entry, requestId, commit: false }, 10_000)).audit,
+  });
+  registries.push(registry);
+  return registry;
+}
+
+async function until(probe: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !probe();) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const RULE = `title: Loaded on one replica
+id: 22222222-3333-4444-8555-666666666661
+logsource:
+  category: process_creation
+detection:
+  selection:
+    CommandLine|contains: replicated-tool
+  condition: selection
+level: high
+`;
+
+it('a rule loaded or disabled through one replica takes effect on the other, audited in trust', async () => {
+  const a = await replica();
+  const b = await replica();
+  const request = LoadRulesRequest.fromPartial({
+    sources: [{ name: 'r.yml', format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: RULE }],
+    requestId: 'spec-load',
+  });
+  const loaded = await a.load(request);
+  expect(loaded.loaded).toBe(true);
+  const id = 'sigma:22222222-3333-4444-8555-666666666661';
+  expect(a.catalog.has(id)).toBe(true);
+  await until(() => b.catalog.has(id), 'the rule on replica b');
+  expect(b.catalog.sigmaRules).toHaveLength(pack.length + 1);
+
+  const disabled = await b.setEnabled({ ruleId: id, enabled: false, requestId: 'spec-off' });
+  expect(disabled.rule?.enabled).toBe(false);
+  await until(() => !a.catalog.isEnabled(id), 'the rule off on replica a');
+
+  // Both changes are in the audit log, in order, each at the ref the RPC returned.
+  const list = promisify(
+    (req: ListAuditEntriesRequest, cb: (e: Error | null, r: ListAuditEntriesResponse) => void) =>
+      trust.client.listAuditEntries(req, cb),
+  );
+  const { records } = await list({
+    startIndex: 0n,
+    pageSize: 100,
+    kind: AuditEntryKind.AUDIT_ENTRY_KIND_UNSPECIFIED,
+    subject: '',
+  });
+  const ours = records.filter(
+    (r) =>
+      r.entry!.kind === AuditEntryKind.AUDIT_ENTRY_KIND_RULES_LOADED ||
+      r.entry!.kind === AuditEntryKind.AUDIT_ENTRY_KIND_POLICY_CHANGED,
+  );
+  expect(ours.map((r) => r.entry!.subject)).toEqual([id, id]);
+  expect(ours[0]!.ref!.logIndex).toBe(loaded.audit!.logIndex);
+  expect(ours[1]!.ref!.logIndex).toBe(disabled.audit!.logIndex);
+  expect(LoadRulesRequest.decode(ours[0]!.entry!.payload).sources[0]!.content).toBe(RULE);
+
+  // A third replica starting now reads the stored changes.
+  const c = await replica();
+  expect(c.catalog.has(id) && !c.catalog.isEnabled(id)).toBe(true);
+  const stored = await (await bus.kv('omega_policy')).get(RULES_KEY);
+  expect(JSON.parse(new TextDecoder().decode(stored!.value)).disabled).toEqual([id]);
+}, 30_000);
+
+it('a replaced pack reports the rules it removed', async () => {
+  const a = await replica();
+  const result = await a.load(
+    LoadRulesRequest.fromPartial({
+      sources: [{ name: 'only.yml', format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: RULE }],
+      replaceAll: true,
+    }),
+  );
+  expect(result.loaded).toBe(true);
+  expect(result.removedRuleIds.sort()).toEqual(
+    pack.map((r) => `sigma:${r.compiled.rule.id}`).sort(),
+  );
+  expect(a.catalog.sigmaRules.map((r) => r.compiled.rule.id)).toEqual([
+    '22222222-3333-4444-8555-666666666661',
+  ]);
+});

@@ -1,0 +1,310 @@
+// The rules every replica runs: the shipped pack plus what operators loaded (LoadRules) and the
+// rules they turned off (SetRuleEnabled). Those changes live in one key of the `omega_policy` KV
+// bucket, `detection.rules`, written with compare-and-set; every replica watches it and swaps in a
+// freshly compiled catalog, so a change made through any replica reaches all of them.
+import type { KV } from '@omega/bus';
+import {
+  AuditEntry,
+  AuditEntryKind,
+  DiagnosticSeverity,
+  LoadRulesRequest,
+  RuleFormat,
+  SetRuleEnabledRequest,
+  type AuditRef,
+  type LoadRulesResponse,
+  type RuleSource,
+  type SetRuleEnabledResponse,
+} from '@omega/proto';
+import { Code, OmegaError, errorMessage } from '@omega/runtime';
+import type { Logger } from 'pino';
+import {
+  compileOrThrow,
+  compileRuleSources,
+  RuleCatalog,
+  type LoadedSigmaRule,
+} from './rule-catalog';
+
+export const RULES_KEY = 'detection.rules';
+
+/** What operators changed, as stored under RULES_KEY. */
+export interface RuleOverlay {
+  /** Sigma sources loaded at run time, in load order. */
+  readonly sources: readonly { readonly name: string; readonly content: string }[];
+  /** The shipped pack was replaced (LoadRules with replace_all). */
+  readonly replacePack: boolean;
+  /** Rule ids that raise no alerts. */
+  readonly disabled: readonly string[];
+}
+
+const EMPTY: RuleOverlay = { sources: [], replacePack: false, disabled: [] };
+
+/** Appends an audit entry and returns where it landed; throws when it cannot. */
+export type AuditAppend = (entry: AuditEntry, requestId: string) => Promise<AuditRef | undefined>;
+
+export interface RuleRegistryOptions {
+  /** The shipped pack, compiled. */
+  readonly pack: readonly LoadedSigmaRule[];
+  readonly kv: KV;
+  readonly logger: Logger;
+  /** Logs rule changes; without it changes are not audited (tests, trust-less development). */
+  readonly audit?: AuditAppend;
+  readonly now?: () => bigint;
+}
+
+export class RuleRegistry {
+  private current: RuleCatalog;
+  private overlay: RuleOverlay = EMPTY;
+  private readonly counts = new Map<string, number>();
+  private watching: { stop(): void } | undefined;
+  private appliedRevision = 0;
+  private readonly now: () => bigint;
+
+  private constructor(private readonly options: RuleRegistryOptions) {
+    this.now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
+    this.current = new RuleCatalog(options.pack, this.now(), { counts: this.counts });
+  }
+
+  /** Reads the stored changes, applies them and follows further ones. */
+  static async open(options: RuleRegistryOptions): Promise<RuleRegistry> {
+    const registry = new RuleRegistry(options);
+    const entry = await options.kv.get(RULES_KEY);
+    if (entry !== null && entry.operation === 'PUT') registry.apply(entry.value, entry.revision);
+    await registry.watch();
+    return registry;
+  }
+
+  /** The catalog to run now (replaced, never mutated, when rules change). */
+  get catalog(): RuleCatalog {
+    return this.current;
+  }
+
+  stop(): void {
+    this.watching?.stop();
+  }
+
+  /**
+   * LoadRules: validates the sources together with the rules they join; on any error nothing is
+   * stored. Otherwise logs the change to the audit log, stores it and applies it here at once.
+   */
+  async load(request: LoadRulesRequest): Promise<LoadRulesResponse> {
+    const compiled = compileRuleSources(request.sources);
+    const failed = (diagnostics = compiled.diagnostics): LoadRulesResponse => ({
+      loaded: false,
+      diagnostics,
+      loadedRuleIds: [],
+      removedRuleIds: [],
+    });
+    if (!compiled.valid) return failed();
+    if (compiled.loaded.length === 0) {
+      return failed([
+        {
+          severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
+          message: 'LoadRules: no rule in the sources',
+          source: '',
+          path: 'sources',
+          line: 0,
+          column: 0,
+          code: 'no-rules',
+        },
+      ]);
+    }
+    const loadedIds = compiled.loaded.map((r) => `sigma:${r.compiled.rule.id}`);
+    const duplicate = loadedIds.find((id, i) => loadedIds.indexOf(id) !== i);
+    if (duplicate) {
+      return failed([
+        {
+          severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
+          message: `LoadRules: rule ${duplicate} is defined twice in the sources`,
+          source: '',
+          path: 'sources',
+          line: 0,
+          column: 0,
+          code: 'duplicate-rule',
+        },
+      ]);
+    }
+    const sources = request.sources.map((s, i) => ({
+      name: s.name || `sources[${i}]`,
+      content: s.content,
+    }));
+    let removed: string[] = [];
+    const audit = await this.update(
+      (overlay) => {
+        const before = this.effectiveIds(overlay);
+        const next: RuleOverlay = request.replaceAll
+          ? { sources, replacePack: true, disabled: overlay.disabled }
+          : {
+              // A loaded rule replaces the earlier source that defined the same id.
+              sources: [
+                ...overlay.sources.filter(
+                  (s) => !this.idsOf([s]).some((id) => loadedIds.includes(id)),
+                ),
+                ...sources,
+              ],
+              replacePack: overlay.replacePack,
+              disabled: overlay.disabled,
+            };
+        const after = new Set(this.effectiveIds(next));
+        removed = before.filter((id) => !after.has(id));
+        return next;
+      },
+      () =>
+        AuditEntry.fromPartial({
+          kind: AuditEntryKind.AUDIT_ENTRY_KIND_RULES_LOADED,
+          timeNs: this.now(),
+          subject: loadedIds.join(','),
+          summary: `loaded ${loadedIds.length} Sigma rule(s)${request.replaceAll ? ', replacing every other rule' : ''}: ${loadedIds.join(', ')}`,
+          payloadType: LoadRulesRequest.$type,
+          payload: Buffer.from(LoadRulesRequest.encode(request).finish()),
+        }),
+      request.requestId ? `rules:${request.requestId}` : '',
+    );
+    return {
+      loaded: true,
+      diagnostics: compiled.diagnostics,
+      loadedRuleIds: loadedIds,
+      removedRuleIds: removed,
+      ...(audit ? { audit } : {}),
+    };
+  }
+
+  /** SetRuleEnabled: NotFound for an unknown rule id. */
+  async setEnabled(request: SetRuleEnabledRequest): Promise<SetRuleEnabledResponse> {
+    const { ruleId, enabled } = request;
+    if (!this.current.has(ruleId)) {
+      throw new OmegaError(
+        Code.NotFound,
+        `SetRuleEnabled: no rule or detector ${JSON.stringify(ruleId)} (ListRules shows the ids)`,
+      );
+    }
+    const audit = await this.update(
+      (overlay) => ({
+        ...overlay,
+        disabled: enabled
+          ? overlay.disabled.filter((id) => id !== ruleId)
+          : [...new Set([...overlay.disabled, ruleId])],
+      }),
+      () =>
+        AuditEntry.fromPartial({
+          kind: AuditEntryKind.AUDIT_ENTRY_KIND_POLICY_CHANGED,
+          timeNs: this.now(),
+          subject: ruleId,
+          summary: `${enabled ? 'enabled' : 'disabled'} detection rule ${ruleId}`,
+          payloadType: SetRuleEnabledRequest.$type,
+          payload: Buffer.from(SetRuleEnabledRequest.encode(request).finish()),
+        }),
+      request.requestId ? `rule-enabled:${request.requestId}` : '',
+    );
+    return { rule: this.current.rule(ruleId)!, ...(audit ? { audit } : {}) };
+  }
+
+  /**
+   * Audits, then writes `change(stored)` over the stored revision (retrying when another replica
+   * wrote in between) and applies it here.
+   */
+  private async update(
+    change: (overlay: RuleOverlay) => RuleOverlay,
+    auditEntry: () => AuditEntry,
+    requestId: string,
+  ): Promise<AuditRef | undefined> {
+    const { kv, audit } = this.options;
+    const ref = audit ? await audit(auditEntry(), requestId) : undefined;
+    for (let attempt = 1; ; attempt++) {
+      const entry = await kv.get(RULES_KEY);
+      const stored = entry !== null && entry.operation === 'PUT' ? entry : undefined;
+      const next = change(stored ? parseOverlay(stored.value) : EMPTY);
+      const value = JSON.stringify(next);
+      try {
+        const revision = stored
+          ? await kv.update(RULES_KEY, value, stored.revision)
+          : await kv.create(RULES_KEY, value);
+        this.apply(new TextEncoder().encode(value), revision);
+        return ref;
+      } catch (err) {
+        if (attempt >= 5) {
+          throw new OmegaError(
+            Code.Aborted,
+            `omega_policy ${RULES_KEY}: changed concurrently ${attempt} times, try again: ${errorMessage(err)}`,
+            { cause: err },
+          );
+        }
+      }
+    }
+  }
+
+  /** Compiles the stored overlay and swaps the catalog; a bad value is logged and ignored. */
+  private apply(value: Uint8Array, revision: number): void {
+    if (revision <= this.appliedRevision) return;
+    try {
+      const overlay = parseOverlay(value);
+      const loaded = compileOrThrow(
+        overlay.sources.map((s) => ({ source: s.name, text: s.content })),
+        `omega_policy ${RULES_KEY}`,
+      );
+      const ids = new Set(loaded.map((r) => r.compiled.rule.id));
+      const pack = overlay.replacePack
+        ? []
+        : this.options.pack.filter((r) => !ids.has(r.compiled.rule.id));
+      this.current = new RuleCatalog([...pack, ...loaded], this.now(), {
+        disabled: new Set(overlay.disabled),
+        counts: this.counts,
+      });
+      this.overlay = overlay;
+      this.appliedRevision = revision;
+      this.options.logger.info(
+        { revision, rules: this.current.sigmaRules.length, disabled: overlay.disabled },
+        `rules changed (omega_policy ${RULES_KEY} revision ${revision})`,
+      );
+    } catch (err) {
+      this.options.logger.error(
+        { err, revision },
+        `omega_policy ${RULES_KEY} revision ${revision} not applied: ${errorMessage(err)}`,
+      );
+    }
+  }
+
+  private async watch(): Promise<void> {
+    const watcher = await this.options.kv.watch({ key: RULES_KEY });
+    this.watching = watcher;
+    void (async () => {
+      for await (const entry of watcher) {
+        if (entry.operation === 'PUT') this.apply(entry.value, entry.revision);
+      }
+    })().catch((err: unknown) =>
+      this.options.logger.error({ err }, `watching omega_policy ${RULES_KEY} stopped`),
+    );
+  }
+
+  private idsOf(sources: RuleOverlay['sources']): string[] {
+    return compileRuleSources(sources.map((s) => sourceOf(s))).loaded.map(
+      (r) => `sigma:${r.compiled.rule.id}`,
+    );
+  }
+
+  /** Every Sigma rule id the overlay makes run (pack and loaded). */
+  private effectiveIds(overlay: RuleOverlay): string[] {
+    const loaded = this.idsOf(overlay.sources);
+    const pack = overlay.replacePack
+      ? []
+      : this.options.pack.map((r) => `sigma:${r.compiled.rule.id}`);
+    return [...new Set([...pack, ...loaded])];
+  }
+
+  /** For tests and diagnostics: what is stored and applied. */
+  get applied(): RuleOverlay {
+    return this.overlay;
+  }
+}
+
+function sourceOf(s: { name: string; content: string }): RuleSource {
+  return { name: s.name, format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: s.content };
+}
+
+function parseOverlay(value: Uint8Array): RuleOverlay {
+  const parsed = JSON.parse(new TextDecoder().decode(value)) as Partial<RuleOverlay>;
+  return {
+    sources: Array.isArray(parsed.sources) ? parsed.sources : [],
+    replacePack: parsed.replacePack === true,
+    disabled: Array.isArray(parsed.disabled) ? parsed.disabled : [],
+  };
+}

@@ -220,6 +220,10 @@ class KafkaBrokerProcess implements KafkaBroker {
       'offsets.topic.num.partitions': '4',
       'transaction.state.log.num.partitions': '4',
       'group.initial.rebalance.delay.ms': '0',
+      // After a kill -9 the controller refuses the restarted broker until the old registration's
+      // session expires (default 9 s, then backoff): keep that short for restart tests.
+      'broker.session.timeout.ms': '2000',
+      'broker.heartbeat.interval.ms': '500',
       'num.network.threads': '2',
       'num.io.threads': '2',
       ...this.options.properties,

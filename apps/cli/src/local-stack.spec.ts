@@ -23,7 +23,7 @@ const API_OF: Record<ServiceName, keyof typeof serviceDefinitions> = {
 
 /**
  * RPCs that are built: skipped by the UNIMPLEMENTED check (trust's audit log and identities, #3;
- * intelligence's alerts, incidents and rules, #5).
+ * intelligence's alerts, incidents and rules, #5; sentinel's status, blocks and replay, #4).
  */
 const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
   trust: [
@@ -56,6 +56,7 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'TestRules',
     'SetRuleEnabled',
   ],
+  sentinel: ['GetStatus', 'BlockSource', 'UnblockSource', 'ListBlocks', 'ReplayPcap'],
 };
 
 const output: string[] = [];

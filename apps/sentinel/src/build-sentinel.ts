@@ -1,24 +1,28 @@
-// Builds the sentinel's parts once the bus is up: loader (eBPF mode), telemetry publisher,
-// policy watch, and the gRPC handlers it has so far.
+// Builds the sentinel's parts once the bus is up: batch signing, telemetry publisher, loader (eBPF
+// mode), policy watch, and the SentinelService handlers.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Bus } from '@omega/bus';
-import type { ServiceIdentity } from '@omega/service';
 import { SentinelServiceService } from '@omega/proto';
-import { baseConfigSchema, errorMessage, unimplementedService, type Service } from '@omega/runtime';
+import { baseConfigSchema, errorMessage, type Service } from '@omega/runtime';
+import type { ServiceIdentity } from '@omega/service';
 import { batchSigning, type BatchSigning } from './batch-signing-key';
-import { frameRouter } from './frame-router';
+import { frameRouter, newFrameCounts } from './frame-router';
 import type { StatsFrame } from './loader-frames';
 import { LoaderSupervisor } from './loader-supervisor';
 import { watchPolicy } from './policy-watch';
 import { nodeName, resolveMode, sentinelConfigSchema } from './sentinel-config';
-import { sentinelMetrics } from './sentinel-metrics';
+import { sentinelGrpcHandlers } from './sentinel-grpc';
+import { sentinelMetrics, type SentinelMetrics } from './sentinel-metrics';
 import { TelemetryPublisher } from './telemetry-publisher';
 
 export const sentinelServiceConfigSchema = baseConfigSchema.extend({
   sentinel: sentinelConfigSchema,
 });
 export type SentinelServiceConfig = z.output<typeof sentinelServiceConfigSchema>;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION = (require('../package.json') as { version: string }).version;
 
 export interface SentinelParts {
   mode: 'ebpf' | 'off';
@@ -40,11 +44,16 @@ export async function buildSentinel({
   /** The identity trust issued; batches are signed with a local key without one. */
   identity?: ServiceIdentity | undefined;
 }): Promise<SentinelParts> {
+  const startTimeNs = BigInt(Date.now()) * 1_000_000n;
+  const now = (): bigint => BigInt(Date.now()) * 1_000_000n;
   const config = service.config.sentinel;
   const logger = service.logger;
   const node = nodeName(config);
-  const { mode, reason } = resolveMode(config);
-  logger.info({ mode, node }, `sentinel runs in ${mode} mode: ${reason}`);
+  const resolved = resolveMode(config);
+  logger.info(
+    { mode: resolved.mode, node },
+    `sentinel runs in ${resolved.mode} mode: ${resolved.reason}`,
+  );
   const metrics = sentinelMetrics(service.metrics);
   const signing = await batchSigning({
     identity,
@@ -52,22 +61,60 @@ export async function buildSentinel({
     localSenderId: `omega://local/sentinel/${node}`,
     logger,
   });
-  const publisher = new TelemetryPublisher({
-    bus,
-    node,
-    signing,
-    sessionId: randomUUID(),
-    logger,
-    metrics,
-    maxBatchEvents: config.maxBatchEvents,
-    flushIntervalMs: config.flushIntervalMs,
-    maxBufferedEvents: config.maxBufferedEvents,
-  });
+  const newPublisher = (
+    sessionId: string,
+    publisherMetrics?: SentinelMetrics,
+  ): TelemetryPublisher =>
+    new TelemetryPublisher({
+      bus,
+      node,
+      signing,
+      sessionId,
+      logger,
+      ...(publisherMetrics ? { metrics: publisherMetrics } : {}),
+      maxBatchEvents: config.maxBatchEvents,
+      flushIntervalMs: config.flushIntervalMs,
+      maxBufferedEvents: config.maxBufferedEvents,
+    });
+  const publisher = newPublisher(randomUUID(), metrics);
   service.onShutdown('telemetry publisher', () => publisher.close());
-  service.addGrpcService(SentinelServiceService, unimplementedService(SentinelServiceService));
+  const policy = await bus.kv('omega_policy');
   let stats: StatsFrame | undefined;
   const latestStats = (): StatsFrame | undefined => stats;
-  if (mode === 'off') return { mode, node, publisher, signing, latestStats };
+  const counts = newFrameCounts();
+
+  const serve = (loader: LoaderSupervisor | undefined, offReason?: string): SentinelParts => {
+    service.addGrpcService(
+      SentinelServiceService,
+      sentinelGrpcHandlers({
+        status: {
+          node,
+          version: VERSION,
+          startTimeNs,
+          ...(offReason ? { offReason } : {}),
+          signing,
+          publisher,
+          ...(loader ? { loader } : {}),
+          xdp: loader ? config.xdp : [],
+          counts,
+          latestStats,
+          blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
+        },
+        blocks: { node, policy, listKernelBlocks: () => loader?.listBlocks(), now },
+        replay: { node, newPublisher: (sessionId) => newPublisher(sessionId), now },
+      }),
+    );
+    return {
+      mode: loader ? 'ebpf' : 'off',
+      node,
+      publisher,
+      signing,
+      latestStats,
+      ...(loader ? { loader } : {}),
+    };
+  };
+  if (resolved.mode === 'off')
+    return serve(undefined, `sentinel runs in off mode: ${resolved.reason}`);
 
   const onFrame = frameRouter({
     node,
@@ -75,6 +122,7 @@ export async function buildSentinel({
     metrics,
     flowActiveTimeoutMs: config.flows.activeTimeoutMs,
     onStats: (frame) => (stats = frame),
+    counts,
   });
   const { stealth, flows } = config;
   const loader = new LoaderSupervisor({
@@ -96,11 +144,11 @@ export async function buildSentinel({
     if (config.mode === 'ebpf') throw err;
     // auto: a node without working eBPF still serves (replay, RPCs), and says why
     logger.error({ err }, `sentinel falls back to off mode: ${errorMessage(err)}`);
-    return { mode: 'off', node, publisher, signing, latestStats };
+    return serve(undefined, `sentinel fell back to off mode: ${errorMessage(err)}`);
   }
   service.onShutdown('eBPF loader', () => loader.stop());
-  const policy = await watchPolicy(await bus.kv('omega_policy'), node, loader, logger);
-  service.onShutdown('policy watch', async () => policy.stop());
-  await policy.initialized;
-  return { mode, node, loader, publisher, signing, latestStats };
+  const watch = await watchPolicy(policy, node, loader, logger);
+  service.onShutdown('policy watch', async () => watch.stop());
+  await watch.initialized;
+  return serve(loader);
 }

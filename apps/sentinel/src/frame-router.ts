@@ -7,6 +7,19 @@ import { processEvent } from './process-events';
 import type { SentinelMetrics } from './sentinel-metrics';
 import type { TelemetryPublisher } from './telemetry-publisher';
 
+/** Event frames received per probe (GetStatus reports them). */
+export interface FrameCounts {
+  exec: number;
+  exit: number;
+  tcp: number;
+  flow: number;
+  dns: number;
+}
+
+export function newFrameCounts(): FrameCounts {
+  return { exec: 0, exit: 0, tcp: 0, flow: 0, dns: 0 };
+}
+
 export interface FrameRouterOptions {
   node: string;
   publisher: Pick<TelemetryPublisher, 'add' | 'setLostRecords'>;
@@ -14,26 +27,32 @@ export interface FrameRouterOptions {
   flowActiveTimeoutMs: number;
   /** Sees every STATS frame (GetStatus reports the latest). */
   onStats?(frame: StatsFrame): void;
+  counts?: FrameCounts;
 }
 
 export function frameRouter(options: FrameRouterOptions): (frame: Frame) => void {
   const { node, publisher, metrics } = options;
   const flows = new FlowExporter({ activeTimeoutMs: options.flowActiveTimeoutMs });
+  const counts = options.counts ?? newFrameCounts();
   return (frame) => {
     switch (frame.type) {
       case FrameType.Exec:
       case FrameType.Exit:
+        counts[frame.type === FrameType.Exec ? 'exec' : 'exit']++;
         publisher.add('process', processEvent(frame, node));
         return;
       case FrameType.TcpState:
+        counts.tcp++;
         publisher.add('network', tcpStateEvent(frame, node));
         return;
       case FrameType.Flow: {
+        counts.flow++;
         const flow = flows.onFrame(frame);
         if (flow) publisher.add('network', flowEvent(flow, node, 'ebpf'));
         return;
       }
       case FrameType.Dns: {
+        counts.dns++;
         const event = dnsEvent(frame, node, 'ebpf');
         if (event) publisher.add('dns', event);
         else metrics.undecodedDns.inc();

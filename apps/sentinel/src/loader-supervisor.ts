@@ -50,6 +50,13 @@ export class LoaderSupervisor {
   private ready = false;
   /** Loader starts so far (1 = no restart). */
   starts = 0;
+  /** What the running loader attached (its HELLO), e.g. "tp_btf/sched_process_exec", "xdp". */
+  features: string[] = [];
+
+  /** True while a loader runs and answers commands. */
+  get running(): boolean {
+    return this.ready;
+  }
 
   constructor(private readonly options: LoaderSupervisorOptions) {}
 
@@ -165,6 +172,7 @@ export class LoaderSupervisor {
   private dispatch(frame: Frame): void {
     if (frame.type === FrameType.Hello) {
       this.ready = true;
+      this.features = frame.features;
       this.options.logger.info(
         { features: frame.features, start: this.starts },
         `eBPF loader attached: ${frame.features.join(', ')}`,

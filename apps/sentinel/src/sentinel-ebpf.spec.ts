@@ -1,14 +1,29 @@
 // Real-kernel test of the eBPF mode: needs root, BTF and the bpf/ toolchain (it runs make -C bpf).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, type Bus } from '@omega/bus';
-import { EventBatch, SourceBlock, type Event } from '@omega/proto';
+import * as grpc from '@grpc/grpc-js';
+import {
+  EventBatch,
+  SentinelServiceClient,
+  SourceBlock,
+  BlockSourceRequest,
+  type BlockSourceResponse,
+  type Event,
+  type GetStatusResponse,
+  type ListBlocksResponse,
+  ReplayPcapRequest,
+  type ReplayPcapResponse,
+  UnblockSourceRequest,
+  type UnblockSourceResponse,
+} from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
 import { withNats } from '@omega/testkit';
 import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './build-sentinel';
 import { policyBlockKey, ALL_NODES } from './policy-watch';
+import { readCapture } from './pcap-reader';
 import { DEFAULT_LOADER_PATH } from './sentinel-config';
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -56,6 +71,7 @@ let running: RunningService<unknown>;
 let parts: SentinelParts;
 let bus: Bus;
 const seen: Event[] = [];
+let client: SentinelServiceClient;
 
 beforeAll(async () => {
   if (process.getuid?.() !== 0) {
@@ -124,6 +140,7 @@ beforeAll(async () => {
   });
   // before withNats stops the server (its afterAll runs first)
   nats.beforeStop(async () => {
+    client?.close();
     await bus?.drain();
     await running?.service.shutdown('test done');
   });
@@ -132,8 +149,12 @@ beforeAll(async () => {
     name: 'sentinel-spec',
     logger: running.service.logger,
   });
+  client = new SentinelServiceClient(
+    `127.0.0.1:${running.grpcPort}`,
+    grpc.credentials.createInsecure(),
+  );
   const consumer = await bus.js.consumers.get('TELEMETRY', {
-    filter_subjects: [`omega.telemetry.process.${NODE}`],
+    filter_subjects: [`omega.telemetry.process.${NODE}`, `omega.telemetry.network.${NODE}`],
   });
   const messages = await consumer.consume();
   void (async () => {
@@ -233,5 +254,138 @@ describe('sentinel in eBPF mode (real kernel)', () => {
       "eBPF loader refused 'block 10.0.0.0/33': block: not an IPv4/IPv6 address or CIDR: '10.0.0.0/33' (errno 22)",
     );
     await parts.loader!.unblock('10.0.0.0/33').catch(() => undefined);
+  });
+});
+
+function rpc<Req, Res>(
+  method: (request: Req, done: (err: grpc.ServiceError | null, response?: Res) => void) => unknown,
+): (request: Req) => Promise<Res> {
+  return (request) =>
+    new Promise((resolve, reject) =>
+      method(request, (err, response) => (err ? reject(err) : resolve(response!))),
+    );
+}
+const getStatus = rpc<object, GetStatusResponse>((r, d) => client.getStatus(r, d));
+const blockSource = rpc<Partial<BlockSourceRequest>, BlockSourceResponse>((r, d) =>
+  client.blockSource(BlockSourceRequest.fromPartial(r), d),
+);
+const unblockSource = rpc<Partial<UnblockSourceRequest>, UnblockSourceResponse>((r, d) =>
+  client.unblockSource(UnblockSourceRequest.fromPartial(r), d),
+);
+const listBlocks = rpc<object, ListBlocksResponse>((r, d) =>
+  client.listBlocks({ pageSize: 0, pageToken: '' }, d),
+);
+const replayPcap = rpc<Partial<ReplayPcapRequest>, ReplayPcapResponse>((r, d) =>
+  client.replayPcap(ReplayPcapRequest.fromPartial(r), d),
+);
+
+describe('SentinelService over gRPC (real kernel)', () => {
+  it('GetStatus reports the node, the attached probes with their counts, XDP, the signing key and the kernel', async () => {
+    const status = await getStatus({});
+    expect(status.node).toBe(NODE);
+    expect(status.kernelRelease).toBe(execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
+    expect(status.identity).toEqual({
+      id: `omega://local/sentinel/${NODE}`,
+      keyId: parts.signing.signer().keyId,
+    });
+    const exec = status.probes.find((p) => p.name === 'exec');
+    expect(exec).toMatchObject({ attachPoint: 'tp_btf/sched_process_exec', attached: true });
+    expect(exec!.eventsTotal).toBeGreaterThan(0n); // the /bin/true above, at least
+    expect(status.probes.map((p) => p.name)).toEqual(['exec', 'exit', 'tcp', 'flow', 'dns']);
+    expect(status.xdp).toEqual([
+      expect.objectContaining({ interface: `omsenB@/run/netns/${NS_B}`, mode: 1, attached: true }),
+    ]);
+    expect(status.batchesTotal).toBeGreaterThan(0n);
+    expect(status.lastBatchSequence).toBeGreaterThan(0n);
+  });
+
+  it('BlockSource drops a source within 1 s, is idempotent, ListBlocks counts its drops, UnblockSource lifts it', async () => {
+    expect(pingFromA(2)).toBe(true);
+    const first = await blockSource({ cidr: ADDR_A, reason: 'grpc spec' });
+    expect(first.created).toBe(true);
+    expect(first.block).toMatchObject({ cidr: `${ADDR_A}/32`, reason: 'grpc spec' });
+    const appliedBy = Date.now() + 1_000;
+    while (!(await parts.loader!.listBlocks()).some((e) => e.cidr === `${ADDR_A}/32`)) {
+      if (Date.now() > appliedBy) throw new Error('BlockSource not applied within 1 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(pingFromA(5)).toBe(false);
+    const again = await blockSource({ cidr: `${ADDR_A}/32`, reason: 'again' });
+    expect(again.created).toBe(false);
+    expect(again.block?.reason).toBe('grpc spec'); // the existing block, not a new one
+    const listed = (await listBlocks({})).blocks.find((b) => b.cidr === `${ADDR_A}/32`);
+    expect(listed?.reason).toBe('grpc spec');
+    expect(listed?.droppedPacketsTotal).toBeGreaterThanOrEqual(5n);
+    const lifted = await unblockSource({ cidr: ADDR_A });
+    expect(lifted.wasBlocked).toBe(true);
+    const liftedBy = Date.now() + 1_000;
+    while ((await parts.loader!.listBlocks()).some((e) => e.cidr === `${ADDR_A}/32`)) {
+      if (Date.now() > liftedBy) throw new Error('UnblockSource not applied within 1 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(pingFromA(2)).toBe(true);
+    expect((await unblockSource({ cidr: ADDR_A })).wasBlocked).toBe(false);
+  });
+
+  it('lifts a block when its ttl_seconds run out', async () => {
+    await blockSource({ cidr: ADDR_A, ttlSeconds: 1 });
+    const by = Date.now() + 3_000;
+    let sawBlocked = false;
+    for (;;) {
+      const blocked = (await parts.loader!.listBlocks()).some((e) => e.cidr === `${ADDR_A}/32`);
+      sawBlocked ||= blocked;
+      if (sawBlocked && !blocked) break;
+      if (Date.now() > by)
+        throw new Error(`block with ttl 1 s still there after 3 s (seen: ${sawBlocked})`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(pingFromA(2)).toBe(true);
+    await unblockSource({ cidr: ADDR_A });
+  });
+
+  it('refuses a bad CIDR with INVALID_ARGUMENT naming the field', async () => {
+    await expect(blockSource({ cidr: '10.0.0.0/40' })).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: 'BlockSourceRequest.cidr: "10.0.0.0/40" has prefix length "40", expected 0..32',
+    });
+  });
+
+  it('ReplayPcap publishes a capture as flow events tagged with the replay id', async () => {
+    const file =
+      '/work/shared/vectors/market/Nasdaq/Bx.Equities.TotalView.Itch.v5.0.20230822/OrderDeleteMessage.pcap';
+    const bytes = readFileSync(file);
+    const response = await replayPcap({
+      source: { $case: 'pcap', value: bytes },
+      replayId: 'spec-replay',
+    });
+    expect(response.replayId).toBe('spec-replay');
+    expect(response.packetsRead).toBe(BigInt(readCapture(bytes).packets.length));
+    expect(response.eventsEmitted).toBeGreaterThan(0n);
+    const tagged = await eventually('replayed events on TELEMETRY', 2_000, () => {
+      const found = seen.filter((e) => e.unmapped['replay.id'] === 'spec-replay');
+      return BigInt(found.length) === response.eventsEmitted ? found : undefined;
+    });
+    expect(tagged.every((e) => e.unmapped['sentinel.source'] === 'pcap')).toBe(true);
+  });
+
+  it('ReplayPcap of a truncated capture names the byte offset and says what was published', async () => {
+    const bytes = readFileSync(
+      '/work/shared/vectors/market/Nasdaq/Bx.Equities.TotalView.Itch.v5.0.20230822/OrderDeleteMessage.pcap',
+    );
+    const whole = readCapture(bytes);
+    const last = whole.packets[whole.packets.length - 1]!;
+    await expect(
+      replayPcap({
+        source: { $case: 'pcap', value: bytes.subarray(0, last.offset + 20) },
+        replayId: 'cut',
+      }),
+    ).rejects.toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      details: expect.stringMatching(
+        new RegExp(
+          `at byte offset ${last.offset}; the \\d+ events from the ${whole.packets.length - 1} packets before it were published under replay id cut`,
+        ),
+      ),
+    });
   });
 });

@@ -34,6 +34,20 @@ export interface TelemetryPublisherOptions {
   now?: () => bigint;
 }
 
+export interface PublisherStats {
+  sessionId: string;
+  /** Sequence of the last batch sealed. */
+  sequence: bigint;
+  /** Sequence of the last batch JetStream acknowledged. */
+  lastPublishedSequence: bigint;
+  buffered: number;
+  /** Sealed batches waiting for the bus. */
+  pendingBatches: number;
+  eventsAccepted: bigint;
+  batchesPublished: bigint;
+  droppedEvents: bigint;
+}
+
 interface SealedBatch {
   kind: string;
   batch: EventBatch;
@@ -47,6 +61,9 @@ export class TelemetryPublisher {
   private sequence = 0n;
   private lostRecords = 0n;
   private droppedEvents = 0n;
+  private eventsAccepted = 0n;
+  private batchesPublished = 0n;
+  private lastPublishedSequence = 0n;
   private pumping: Promise<void> | undefined;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
@@ -67,8 +84,17 @@ export class TelemetryPublisher {
     this.lostRecords = total;
   }
 
-  get stats(): { sequence: bigint; buffered: number; droppedEvents: bigint } {
-    return { sequence: this.sequence, buffered: this.buffered, droppedEvents: this.droppedEvents };
+  get stats(): PublisherStats {
+    return {
+      sessionId: this.options.sessionId,
+      sequence: this.sequence,
+      lastPublishedSequence: this.lastPublishedSequence,
+      buffered: this.buffered,
+      pendingBatches: this.sealed.length,
+      eventsAccepted: this.eventsAccepted,
+      batchesPublished: this.batchesPublished,
+      droppedEvents: this.droppedEvents,
+    };
   }
 
   add(kind: string, event: Event): void {
@@ -81,6 +107,7 @@ export class TelemetryPublisher {
     if (!open) this.open.set(kind, (open = { events: [], oldestMs: Date.now() }));
     open.events.push(event);
     this.buffered++;
+    this.eventsAccepted++;
     this.options.metrics?.events.inc({ kind });
     if (open.events.length >= this.maxBatchEvents) this.seal(kind);
   }
@@ -149,6 +176,8 @@ export class TelemetryPublisher {
         });
         this.sealed.shift();
         this.buffered -= batch.events.length;
+        this.batchesPublished++;
+        this.lastPublishedSequence = batch.sequence;
         this.options.metrics?.batches.inc({ kind: next.kind });
       } catch (err) {
         logger.warn(

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Producer, type Message } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { connectBus, provision, publish, subjects, DLQ_HEADERS, type Bus } from '@omega/bus';
+import { connectBus, provision, subjects, DLQ_HEADERS, type Bus } from '@omega/bus';
 import {
   StartPlaybookRequest,
   TriggerKind,
@@ -10,6 +10,7 @@ import {
 } from '@omega/proto';
 import { Code, OmegaError, createLogger } from '@omega/runtime';
 import { startKafkaBroker, withNats, type KafkaBroker } from '@omega/testkit';
+import { DEFAULT_RETRY, WorkflowEngine, type WorkflowPlan } from '@omega/workflow';
 import { kafkaIngestConfigSchema, type KafkaIngestConfig } from './kafka-config';
 import { KAFKA_DLQ_HEADERS } from './kafka-dead-letter';
 import { KafkaTaskIngest } from './kafka-ingest';
@@ -27,7 +28,23 @@ beforeAll(async () => {
   broker = await startKafkaBroker();
   bus = await connectBus({ servers: nats.url, name: 'kafka-ingest-spec', logger });
   nats.beforeStop(() => bus.drain());
-  await provision(bus, { streams: ['WORKFLOWS', 'DLQ'] });
+  await provision(bus, { streams: ['TASKS', 'WORKFLOWS', 'DLQ'] });
+  engine = new WorkflowEngine({
+    bus,
+    activities: new Map([
+      [
+        'count',
+        async ({ workflowId }) => {
+          sideEffects.set(workflowId, (sideEffects.get(workflowId) ?? 0) + 1);
+          return {};
+        },
+      ],
+    ]),
+    workerId: 'kafka-ingest-spec',
+    logger,
+  });
+  await engine.start();
+  nats.beforeStop(() => engine.stop());
   kafka = new Kafka({
     clientId: 'kafka-ingest-spec',
     brokers: broker.brokers,
@@ -43,13 +60,34 @@ afterAll(async () => {
   await broker?.stop();
 });
 
+/** Side effects of the one-step workflows the ingest starts, counted per workflow id. */
+const sideEffects = new Map<string, number>();
+let engine: WorkflowEngine;
+
+const ONE_STEP: WorkflowPlan = {
+  steps: [
+    {
+      id: 'act',
+      kind: 'action',
+      action: 'count',
+      params: {},
+      needs: [],
+      retry: { ...DEFAULT_RETRY, initialBackoffMs: 50 },
+      timeoutMs: 5000,
+      heartbeatTimeoutMs: 0,
+      continueOnFailure: false,
+    },
+  ],
+  onFailure: [],
+  timeoutMs: 0,
+};
+
 /**
- * The workflow engine's start as it writes to JetStream (WORKFLOW_STARTED on omega.wf.<id>,
- * appended only if the subject is empty), until apps/orchestrator hands the ingest its engine.
- * `failNext` makes the next starts fail as NATS being unreachable would; `refuse` names
- * playbooks the engine does not know.
+ * Starts workflows on the real engine (@omega/workflow), every playbook as ONE_STEP, except the
+ * ones in `refuse` (not loaded: NotFound). `failuresLeft` makes the next starts fail as an
+ * unreachable NATS would.
  */
-class JetStreamWorkflowStarts implements WorkflowStarter {
+class EngineStarts implements WorkflowStarter {
   failuresLeft = 0;
   readonly refuse = new Set<string>();
 
@@ -57,7 +95,6 @@ class JetStreamWorkflowStarts implements WorkflowStarter {
     request: StartPlaybookRequest,
     trigger: Trigger,
   ): Promise<WorkflowStartResult> {
-    const workflowId = request.workflowId;
     if (this.refuse.has(request.playbookId)) {
       throw new OmegaError(Code.NotFound, `playbook ${request.playbookId} is not loaded`);
     }
@@ -65,24 +102,16 @@ class JetStreamWorkflowStarts implements WorkflowStarter {
       this.failuresLeft--;
       throw new OmegaError(Code.Unavailable, 'NATS connection lost (test)');
     }
-    const started = WorkflowEvent.fromPartial({
-      workflowId,
-      sequence: 1n,
-      timeNs: BigInt(Date.now()) * 1_000_000n,
-      type: WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_STARTED,
-      attributes: { ...request.inputs, playbook: request.playbookId },
+    const { alreadyStarted } = await engine.client.start({
+      workflowId: request.workflowId,
+      plan: ONE_STEP,
+      inputs: request.inputs,
       trigger,
+      playbookId: request.playbookId,
+      playbookVersion: 1,
+      dryRun: request.dryRun,
     });
-    try {
-      await publish(bus, subjects.workflow(workflowId), WorkflowEvent, started, {
-        expectedLastSubjectSeq: 0,
-      });
-      return { workflowId, created: true };
-    } catch (err) {
-      if (err instanceof OmegaError && err.code === Code.Aborted)
-        return { workflowId, created: false };
-      throw err;
-    }
+    return { workflowId: request.workflowId, created: !alreadyStarted };
   }
 }
 
@@ -112,7 +141,7 @@ async function createTopic(topic: string, partitions = 1): Promise<void> {
 async function startIngest(
   topic: string,
   overrides: Partial<KafkaIngestConfig> = {},
-  starter: WorkflowStarter = new JetStreamWorkflowStarts(),
+  starter: WorkflowStarter = new EngineStarts(),
 ): Promise<RunningIngest> {
   const config = kafkaIngestConfigSchema.parse({
     brokers: broker.brokers,
@@ -153,21 +182,42 @@ function json(body: Record<string, unknown>): Message {
 
 /** How many WORKFLOW_STARTED events each workflow id has on WORKFLOWS, read from the stream. */
 async function startedWorkflows(prefix: string): Promise<Map<string, number>> {
-  const info = await bus.jsm.streams.info('WORKFLOWS', { subjects_filter: 'omega.wf.>' });
   const counts = new Map<string, number>();
-  for (const [subject, n] of Object.entries(info.state.subjects ?? {})) {
-    const id = subject.slice('omega.wf.'.length);
-    if (id.startsWith(prefix)) counts.set(id, n);
+  for (const [id, events] of await histories(prefix)) {
+    const starts = events.filter(
+      (e) => e.type === WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_STARTED,
+    ).length;
+    counts.set(id, starts);
   }
   return counts;
 }
 
+/** Every history on WORKFLOWS whose workflow id starts with `prefix`. */
+async function histories(prefix: string): Promise<Map<string, WorkflowEvent[]>> {
+  const info = await bus.jsm.streams.info('WORKFLOWS', { subjects_filter: 'omega.wf.>' });
+  const out = new Map<string, WorkflowEvent[]>();
+  for (const [subject, n] of Object.entries(info.state.subjects ?? {})) {
+    const id = subject.slice('omega.wf.'.length);
+    if (!id.startsWith(prefix)) continue;
+    const events: WorkflowEvent[] = [];
+    const batch = await bus.jsm.direct.getBatch('WORKFLOWS', {
+      seq: 1,
+      next_by_subj: subject,
+      batch: n,
+    });
+    for await (const msg of batch) events.push(WorkflowEvent.decode(msg.data));
+    out.set(id, events);
+  }
+  return out;
+}
+
 async function startedEvent(workflowId: string): Promise<WorkflowEvent> {
-  const msg = await bus.jsm.streams.getMessage('WORKFLOWS', {
-    last_by_subj: subjects.workflow(workflowId),
-  });
-  if (!msg) throw new Error(`no history for ${workflowId}`);
-  return WorkflowEvent.decode(msg.data);
+  const events = (await histories(workflowId)).get(workflowId) ?? [];
+  const started = events[0];
+  if (started?.type !== WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_STARTED) {
+    throw new Error(`history of ${workflowId} does not open with WORKFLOW_STARTED`);
+  }
+  return started;
 }
 
 async function eventually<T>(
@@ -257,7 +307,7 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
     expect(first.trigger).toEqual(
       expect.objectContaining({ kind: TriggerKind.TRIGGER_KIND_KAFKA, source: `${topic}/0/0` }),
     );
-    expect(first.attributes).toEqual({ src_ip: '10.0.0.9', playbook: 'contain-scan' });
+    expect(first.attributes).toEqual(expect.objectContaining({ src_ip: '10.0.0.9' }));
     const proto = await startedEvent('fmt-proto-1');
     expect(proto.trigger).toEqual(
       expect.objectContaining({ source: `${topic}/0/2`, alertId: 'alert-7' }),
@@ -296,6 +346,12 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
       'twice-b': 1,
     });
     expect(await run.count('omega_orchestrator_kafka_started_total')).toBe(2);
+    await eventually(
+      async () => sideEffects.get('twice-a') ?? 0,
+      (n) => n >= 1,
+      'twice-a to run its step',
+    );
+    expect(sideEffects.get('twice-a')).toBe(1);
   }, 60_000);
 
   it('dead-letters malformed records with the reason and their place, and the partition goes on', async () => {
@@ -303,7 +359,7 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
     const dlqTopic = `${topic}.dlq`;
     await createTopic(topic);
     await createTopic(dlqTopic);
-    const starter = new JetStreamWorkflowStarts();
+    const starter = new EngineStarts();
     starter.refuse.add('no-such-playbook');
     const run = await startIngest(topic, { dlqTopic }, starter);
     await producer.send({
@@ -392,7 +448,7 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
   it('retries a start while NATS is unavailable, holding the partition, and loses nothing', async () => {
     const topic = 'requests-retry';
     await createTopic(topic);
-    const starter = new JetStreamWorkflowStarts();
+    const starter = new EngineStarts();
     starter.failuresLeft = 4;
     const run = await startIngest(topic, { maxInFlight: 1 }, starter);
     await producer.send({
@@ -423,7 +479,7 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
     });
     // The first replica starts the first 25 workflows durably, then NATS "goes away" for it: it
     // keeps retrying record 25 and never gets to commit the chunk it is in.
-    const first = new JetStreamWorkflowStarts();
+    const first = new EngineStarts();
     const wrapped: WorkflowStarter = {
       startWorkflow: async (request, trigger) => {
         if (Number(request.workflowId.split('-')[1]) >= 25)
@@ -462,6 +518,14 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
     const duplicates = await b.count('omega_orchestrator_kafka_duplicates_total');
     expect(duplicates).toBeGreaterThan(0);
     expect(duplicates).toBe(consumedByB - 15);
+    // And the engine ran each workflow's step once.
+    const ids = Array.from({ length: total }, (_, i) => `handover-${i}`);
+    await eventually(
+      async () => ids.map((id) => sideEffects.get(id) ?? 0),
+      (counts) => counts.every((n) => n >= 1),
+      'every handover workflow to run its step',
+    );
+    expect(ids.filter((id) => sideEffects.get(id) !== 1)).toEqual([]);
   }, 90_000);
 
   it('resumes after the broker is killed and restarted', async () => {

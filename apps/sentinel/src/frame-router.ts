@@ -1,5 +1,6 @@
 // Routes the loader's event frames to the publisher as Events (process, network, dns) and its
 // STATS frames to metrics and the batches' loss counts.
+import type { Event } from '@omega/proto';
 import { FlowExporter } from './flow-exporter';
 import { FrameType, type Frame, type StatsFrame } from './loader-frames';
 import { dnsEvent, flowEvent, tcpStateEvent } from './network-events';
@@ -28,22 +29,25 @@ export interface FrameRouterOptions {
   /** Sees every STATS frame (GetStatus reports the latest). */
   onStats?(frame: StatsFrame): void;
   counts?: FrameCounts;
+  /** Adds the Kubernetes workload to events that carry a cgroup id. */
+  enrich?: (event: Event) => Event;
 }
 
 export function frameRouter(options: FrameRouterOptions): (frame: Frame) => void {
   const { node, publisher, metrics } = options;
   const flows = new FlowExporter({ activeTimeoutMs: options.flowActiveTimeoutMs });
   const counts = options.counts ?? newFrameCounts();
+  const enrich = options.enrich ?? ((event: Event): Event => event);
   return (frame) => {
     switch (frame.type) {
       case FrameType.Exec:
       case FrameType.Exit:
         counts[frame.type === FrameType.Exec ? 'exec' : 'exit']++;
-        publisher.add('process', processEvent(frame, node));
+        publisher.add('process', enrich(processEvent(frame, node)));
         return;
       case FrameType.TcpState:
         counts.tcp++;
-        publisher.add('network', tcpStateEvent(frame, node));
+        publisher.add('network', enrich(tcpStateEvent(frame, node)));
         return;
       case FrameType.Flow: {
         counts.flow++;

@@ -60,6 +60,16 @@ export const sentinelConfigSchema = z
         sessionIdleMs: z.int().positive().default(30_000),
       })
       .prefault({}),
+    /** Pod/namespace/workload on events, from a watch of this node's pods. */
+    kubernetes: z
+      .strictObject({
+        /** `auto`: on when running in a cluster (KUBERNETES_SERVICE_HOST) or given a kubeconfig. */
+        mode: z.enum(['auto', 'on', 'off']).default('auto'),
+        kubeconfig: z.string().min(1).optional(),
+        /** The cgroup2 mount (`/sys/fs/cgroup/unified` on hybrid cgroup v1/v2 hosts). */
+        cgroupRoot: z.string().min(1).default('/sys/fs/cgroup'),
+      })
+      .prefault({}),
     maxBatchEvents: z.int().positive().default(512),
     flushIntervalMs: z.int().positive().default(100),
     maxBufferedEvents: z.int().positive().default(100_000),

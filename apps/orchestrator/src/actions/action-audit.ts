@@ -1,0 +1,99 @@
+// Every action attempt's outcome goes to the trust audit log (TrustService.AppendAudit) before
+// the step may complete: an ACTION entry whose payload is the ActionResult. The request id is
+// the attempt's task id, so a retried append after a lost answer logs the outcome once. If the
+// log cannot be written, the step fails (retryable): an unaudited action never counts as done.
+import {
+  ActionResult,
+  AuditEntry,
+  AuditEntryKind,
+  type AppendAuditRequest,
+  type AppendAuditResponse,
+  type TrustServiceClient,
+} from '@omega/proto';
+import { ActivityError, type Activity, type ActivityContext } from '@omega/workflow';
+import { unaryCall } from './grpc-call';
+
+export interface ActionAuditor {
+  record(
+    action: string,
+    ctx: ActivityContext,
+    outcome: { outputs?: Record<string, string>; error?: ActivityError },
+  ): Promise<string>;
+}
+
+export function trustAuditor(
+  client: TrustServiceClient,
+  actor: string,
+  timeoutMs: number,
+): ActionAuditor {
+  return {
+    async record(action, ctx, outcome) {
+      const taskId = `${ctx.idempotencyKey}/${ctx.attempt}`;
+      const result = ActionResult.fromPartial({
+        taskId,
+        success: outcome.error === undefined,
+        error: outcome.error?.message ?? '',
+        retryable: outcome.error?.retryable ?? false,
+        outputs: outcome.outputs ?? {},
+        finishTimeNs: BigInt(Date.now()) * 1_000_000n,
+        executor: { id: actor, keyId: '' },
+      });
+      const params = Object.entries(ctx.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      const entry = AuditEntry.fromPartial({
+        kind: AuditEntryKind.AUDIT_ENTRY_KIND_ACTION,
+        timeNs: result.finishTimeNs,
+        actor: { id: actor, keyId: '' },
+        subject: ctx.workflowId,
+        summary: `${action}${ctx.dryRun ? ' (dry run)' : ''} ${params}: ${outcome.error ? `failed: ${outcome.error.message}` : 'ok'} [${taskId}]`,
+        payloadType: 'omega.v1.ActionResult',
+        payload: Buffer.from(ActionResult.encode(result).finish()),
+      });
+      const response = await unaryCall<AppendAuditRequest, AppendAuditResponse>(
+        client,
+        client.appendAudit,
+        'trust AppendAudit',
+        { entry, requestId: `orchestrator:${taskId}`, commit: false },
+        timeoutMs,
+        ctx.signal,
+      );
+      return String(response.audit?.logIndex ?? '');
+    },
+  };
+}
+
+/** Runs the action, then logs its outcome; the step's outputs name the audit log index. */
+export function audited(action: string, activity: Activity, auditor: ActionAuditor): Activity {
+  return async (ctx) => {
+    let outputs: Record<string, string>;
+    try {
+      outputs = await activity(ctx);
+    } catch (err) {
+      const error = ActivityError.from(err);
+      await recordOrFail(auditor, action, ctx, { error });
+      throw error;
+    }
+    const logIndex = await recordOrFail(auditor, action, ctx, { outputs });
+    return { ...outputs, audit_log_index: logIndex };
+  };
+}
+
+async function recordOrFail(
+  auditor: ActionAuditor,
+  action: string,
+  ctx: ActivityContext,
+  outcome: { outputs?: Record<string, string>; error?: ActivityError },
+): Promise<string> {
+  try {
+    return await auditor.record(action, ctx, outcome);
+  } catch (err) {
+    const cause = ActivityError.from(err);
+    throw new ActivityError(
+      'audit_unavailable',
+      `${action}: ${outcome.error ? `failed (${outcome.error.message}) and ` : ''}its audit entry could not be written: ${cause.message}`,
+      true,
+      { cause: err },
+    );
+  }
+}

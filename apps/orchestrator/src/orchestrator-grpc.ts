@@ -1,0 +1,224 @@
+// The OrchestratorService RPCs: start, get (with history), list, watch, signal, cancel, and the
+// playbook calls (put, list, validate).
+import type * as grpc from '@grpc/grpc-js';
+import {
+  DiagnosticSeverity,
+  TriggerKind,
+  WorkflowStatus,
+  type OrchestratorServiceServer,
+  type Playbook,
+  type WatchWorkflowRequest,
+  type WatchWorkflowResponse,
+} from '@omega/proto';
+import { Code, OmegaError, toGrpcError } from '@omega/runtime';
+import { CLOSED_STATUSES, displayStatus, type WorkflowClient } from '@omega/workflow';
+import type { PlaybookRunner } from './playbook-runner';
+import type { PlaybookRegistry, StoredPlaybook } from './playbooks/playbook-registry';
+import type { WorkflowIndex } from './workflow-index';
+import { workflowMessage } from './workflow-view';
+
+export interface OrchestratorRpcDeps {
+  client: WorkflowClient;
+  runner: PlaybookRunner;
+  playbooks: PlaybookRegistry;
+  index: WorkflowIndex;
+  /** Aborts when the service drains: open WatchWorkflow calls end. */
+  draining: AbortSignal;
+}
+
+const DEFAULT_PAGE_SIZE = 100;
+
+function unary<Req, Res>(
+  answer: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => answer(call.request, call))
+      .then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(toGrpcError(err), null),
+      );
+  };
+}
+
+function required(value: string, field: string, rpc: string): string {
+  if (!value) throw new OmegaError(Code.InvalidArgument, `${rpc}: ${field} is required`);
+  return value;
+}
+
+export function playbookMessage(p: StoredPlaybook, includeSource: boolean): Playbook {
+  const a = p.alert;
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    version: p.version,
+    matchers: a
+      ? [
+          {
+            minSeverity: 0,
+            ruleIds: a.ruleIds,
+            attackTechniqueIds: a.attackTechniqueIds,
+            detectorKinds: [],
+          },
+        ]
+      : [],
+    steps: [...p.plan.steps, ...p.plan.onFailure].map((s) => ({
+      id: s.id,
+      action: s.action ?? (s.kind === 'sleep' ? 'sleep' : ''),
+      params: s.params,
+      needs: s.needs,
+      condition: s.condition ?? '',
+      maxAttempts: s.retry.maxAttempts,
+      timeoutMs: BigInt(s.timeoutMs),
+      initialBackoffMs: BigInt(s.retry.initialBackoffMs),
+      requiresApproval: s.approval !== undefined,
+    })),
+    timeoutMs: BigInt(p.plan.timeoutMs),
+    enabled: p.enabled,
+    source: includeSource ? p.source : '',
+    sourceSha256: p.sha256,
+  };
+}
+
+export function orchestratorHandlers(deps: OrchestratorRpcDeps): OrchestratorServiceServer {
+  const { client, runner, playbooks, index } = deps;
+  return {
+    startPlaybook: unary(async (request) => {
+      required(request.playbookId, 'playbook_id', 'StartPlaybook');
+      const started = await runner.startPlaybook(request, {
+        kind: TriggerKind.TRIGGER_KIND_API,
+        alertId: request.alertId,
+        incidentId: request.incidentId,
+        principal: '',
+        source: '',
+      });
+      return { workflow: workflowMessage(started.state), alreadyStarted: started.alreadyStarted };
+    }),
+    getWorkflow: unary(async (request) => {
+      const { state, events } = await client.describe(
+        required(request.workflowId, 'workflow_id', 'GetWorkflow'),
+      );
+      return { workflow: workflowMessage(state), history: request.includeHistory ? events : [] };
+    }),
+    listWorkflows: unary((request) => {
+      const offset = request.pageToken ? Number(request.pageToken) : 0;
+      if (!Number.isSafeInteger(offset) || offset < 0) {
+        throw new OmegaError(
+          Code.InvalidArgument,
+          `ListWorkflows: page_token ${JSON.stringify(request.pageToken)} is not one this service issued`,
+        );
+      }
+      const size = Math.min(1000, request.pageSize || DEFAULT_PAGE_SIZE);
+      const matching = index
+        .list()
+        .filter(
+          (s) =>
+            (request.statuses.length === 0 || request.statuses.includes(displayStatus(s))) &&
+            (!request.playbookId || s.playbookId === request.playbookId) &&
+            (!request.alertId || s.trigger?.alertId === request.alertId) &&
+            (!request.incidentId || s.trigger?.incidentId === request.incidentId),
+        );
+      const page = matching.slice(offset, offset + size);
+      return {
+        workflows: page.map(workflowMessage),
+        nextPageToken: offset + size < matching.length ? String(offset + size) : '',
+      };
+    }),
+    cancelWorkflow: unary(async (request) => {
+      const state = await client.cancel(
+        required(request.workflowId, 'workflow_id', 'CancelWorkflow'),
+        request.reason,
+        request.requestId || String(Date.now()),
+      );
+      return { workflow: workflowMessage(state) };
+    }),
+    signalWorkflow: unary(async (request) => {
+      const state = await client.signal(
+        required(request.workflowId, 'workflow_id', 'SignalWorkflow'),
+        required(request.signalName, 'signal_name', 'SignalWorkflow'),
+        request.payload,
+        request.requestId,
+      );
+      return { workflow: workflowMessage(state) };
+    }),
+    listPlaybooks: unary((request) => ({
+      playbooks: playbooks
+        .list()
+        .filter((p) => request.includeDisabled || p.enabled)
+        .map((p) => playbookMessage(p, request.includeSource)),
+      nextPageToken: '',
+    })),
+    validatePlaybook: unary((request) => {
+      const result = playbooks.validate(request.source, request.sourceName || 'request');
+      return {
+        valid: !result.diagnostics.some(
+          (d) => d.severity === DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
+        ),
+        diagnostics: result.diagnostics,
+        ...(result.playbook
+          ? { playbook: playbookMessage({ ...result.playbook, version: 0 }, false) }
+          : {}),
+      };
+    }),
+    putPlaybook: unary(async (request) => {
+      const result = await playbooks.put(request.source, request.sourceName || 'request');
+      if (!result.stored) {
+        const first = result.diagnostics[0];
+        throw new OmegaError(
+          Code.InvalidArgument,
+          `PutPlaybook ${request.sourceName || 'request'}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'invalid'} (line ${first?.line ?? 0})`,
+        );
+      }
+      return {
+        playbook: playbookMessage(result.stored, false),
+        diagnostics: result.diagnostics,
+        changed: result.changed,
+      };
+    }),
+    watchWorkflow: (
+      call: grpc.ServerWritableStream<WatchWorkflowRequest, WatchWorkflowResponse>,
+    ): void => {
+      void watch(call, deps);
+    },
+  };
+}
+
+async function watch(
+  call: grpc.ServerWritableStream<WatchWorkflowRequest, WatchWorkflowResponse>,
+  deps: OrchestratorRpcDeps,
+): Promise<void> {
+  const id = call.request.workflowId;
+  try {
+    required(id, 'workflow_id', 'WatchWorkflow');
+    const { state, events } = await deps.client.describe(id);
+    call.write({ workflow: workflowMessage(state), events });
+    if (CLOSED_STATUSES.has(state.status)) {
+      call.end();
+      return;
+    }
+    let lastSequence = events.at(-1)?.sequence ?? 0n;
+    await new Promise<void>((resolve) => {
+      const unsubscribe = deps.index.subscribe(id, (current, event) => {
+        if (event.sequence <= lastSequence) return;
+        lastSequence = event.sequence;
+        call.write({ workflow: workflowMessage(current), events: [event] });
+        if (
+          CLOSED_STATUSES.has(current.status) &&
+          current.status !== WorkflowStatus.WORKFLOW_STATUS_UNSPECIFIED
+        )
+          done();
+      });
+      const done = (): void => {
+        unsubscribe();
+        deps.draining.removeEventListener('abort', done);
+        resolve();
+      };
+      call.on('cancelled', done);
+      deps.draining.addEventListener('abort', done, { once: true });
+    });
+    call.end();
+  } catch (err) {
+    call.emit('error', toGrpcError(err));
+  }
+}

@@ -1,0 +1,115 @@
+// Playbook YAML: the shipped playbooks compile; malformed ones are rejected with the path, line
+// and problem, and nothing is compiled from them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ACTION_NAMES } from '../actions/action-registry';
+import { SHIPPED_PLAYBOOKS_DIR } from '../orchestrator-config';
+import { parsePlaybook } from './playbook-parser';
+
+const parse = (source: string) => parsePlaybook(source, 'spec.yml', ACTION_NAMES);
+const problems = (source: string) =>
+  parse(source).diagnostics.map((d) => `${d.line}:${d.column} ${d.path}: ${d.message}`);
+
+const minimal = `id: p
+steps:
+  - id: a
+    action: annotate
+    params: { text: hi }
+`;
+
+describe('the shipped playbooks', () => {
+  const files = readdirSync(SHIPPED_PLAYBOOKS_DIR).filter((f) => f.endsWith('.yml'));
+
+  it('are the three the issue asks for', () => {
+    expect(files.sort()).toEqual(['contain-scan.yml', 'honeytoken-used.yml', 'reverse-shell.yml']);
+  });
+
+  it.each(files)('%s compiles without diagnostics', (file) => {
+    const result = parsePlaybook(
+      readFileSync(join(SHIPPED_PLAYBOOKS_DIR, file), 'utf8'),
+      file,
+      ACTION_NAMES,
+    );
+    expect(result.diagnostics).toEqual([]);
+    expect(result.playbook?.id).toBe(file.replace('.yml', ''));
+  });
+});
+
+describe('a playbook', () => {
+  it('compiles defaults into the plan', () => {
+    const { playbook } = parse(minimal);
+    expect(playbook?.plan.steps[0]).toMatchObject({
+      id: 'a',
+      kind: 'action',
+      action: 'annotate',
+      params: { text: 'hi' },
+      timeoutMs: 30_000,
+      retry: { maxAttempts: 3 },
+      continueOnFailure: false,
+    });
+    expect(playbook?.manual).toBe(true);
+  });
+
+  it('with a misspelt action is rejected naming the step path, line and a suggestion', () => {
+    expect(problems(minimal.replace('annotate', 'blok_ip'))).toEqual([
+      `4:13 steps[0].action: unknown action 'blok_ip' (did you mean block_ip?); known: ${ACTION_NAMES.join(', ')}`,
+    ]);
+  });
+
+  it('with an unknown field, a wrong type and a missing id is rejected with each problem', () => {
+    const source = `id: p
+trigger:
+  alert: { min_severity: severe }
+steps:
+  - action: annotate
+    retries: 3
+    timeout_ms: soon
+`;
+    expect(problems(source)).toEqual([
+      '3:26 trigger.alert.min_severity: must be one of informational, low, medium, high, critical, fatal',
+      "5:5 steps[0].id: missing required field 'id'",
+      "6:14 steps[0].retries: unknown field 'retries'",
+      '7:17 steps[0].timeout_ms: must be integer',
+    ]);
+    expect(parse(source).playbook).toBeUndefined();
+  });
+
+  it('with a step that names neither action nor sleep is rejected', () => {
+    expect(problems('id: p\nsteps:\n  - id: a\n')).toEqual([
+      "3:5 steps[0]: a step needs exactly one of 'action' or 'sleep_ms'",
+    ]);
+  });
+
+  it('with a dependency cycle, an unknown need or a bad reference is rejected', () => {
+    const source = `id: p
+steps:
+  - id: a
+    action: annotate
+    needs: [b]
+    params: { text: '\${steps.nope.out}' }
+  - id: b
+    action: annotate
+    needs: [a, c]
+    when: \${alert.severity} ==
+    params: { text: '\${secret.x}' }
+`;
+    expect(problems(source)).toEqual([
+      "6:21 steps[0].params.text: ${steps.nope.out} refers to step 'nope', which does not exist",
+      "9:16 steps[1].needs[1]: needs 'c', which is not a step of steps",
+      '11:21 steps[1].params.text: ${secret.x} is not a reference this playbook can read (alert.*, inputs.*, workflow.*, steps.<id>.*)',
+      '10:11 steps[1].when: when: expected a value at the end',
+    ]);
+    const cycle = `id: p
+steps:
+  - { id: a, action: annotate, needs: [b], params: { text: x } }
+  - { id: b, action: annotate, needs: [a], params: { text: x } }
+`;
+    expect(problems(cycle)).toEqual([
+      '3:3 steps: playbook p: steps steps depend on each other in a cycle: a -> b -> a',
+    ]);
+  });
+
+  it('that is not YAML is rejected with the line', () => {
+    expect(problems('id: p\nsteps: [\n')[0]).toMatch(/^\d+:\d+ : YAML: /);
+  });
+});

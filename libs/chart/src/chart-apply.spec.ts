@@ -1,10 +1,10 @@
 // Every object charts/omega renders, with the default values and every value set in
 // charts/omega/ci, applied to a real kube-apiserver with kubectl: server-side dry-run with strict
 // field validation, then for real, then read back. And `helm install` itself against that server.
-import { join } from 'node:path';
 import { startKubeApiServer, type KubeApiServer } from '@omega/testkit';
 import {
   CHART_DIR,
+  SERVICE_MONITOR_CRD,
   describeObject,
   findKubeTools,
   helmArgs,
@@ -16,13 +16,6 @@ import {
   type KubeObject,
   type KubeTools,
 } from './index';
-
-const SERVICE_MONITOR_CRD = join(
-  __dirname,
-  '..',
-  'testdata',
-  'monitoring.coreos.com_servicemonitors.yaml',
-);
 
 let tools: KubeTools;
 let server: KubeApiServer;

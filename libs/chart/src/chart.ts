@@ -7,6 +7,14 @@ import { runToolOk, type KubeTools } from './kube-tools';
 /** charts/omega, from this file in src/ or dist/. */
 export const CHART_DIR = join(__dirname, '..', '..', '..', 'charts', 'omega');
 
+/** The Prometheus Operator's ServiceMonitor CRD (v0.85.0, vendored as test data). */
+export const SERVICE_MONITOR_CRD = join(
+  __dirname,
+  '..',
+  'testdata',
+  'monitoring.coreos.com_servicemonitors.yaml',
+);
+
 /** The value sets kept beside the chart (charts/omega/ci/*-values.yaml), by name. */
 export function valueSets(): Record<string, string> {
   const dir = join(CHART_DIR, 'ci');

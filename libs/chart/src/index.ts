@@ -10,6 +10,7 @@ export {
 } from './kube-tools';
 export {
   CHART_DIR,
+  SERVICE_MONITOR_CRD,
   describeObject,
   helmArgs,
   helmTemplate,
@@ -18,3 +19,12 @@ export {
   type KubeObject,
   type RenderOptions,
 } from './chart';
+export {
+  RBAC_TABLE,
+  expectedGrants,
+  expectedRbac,
+  grantsFromRules,
+  type ExpectedRbac,
+  type Grants,
+  type ResourceRule,
+} from './rbac-table';

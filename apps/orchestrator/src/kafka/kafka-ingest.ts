@@ -117,33 +117,47 @@ export class KafkaTaskIngest {
     await this.producer?.disconnect();
   }
 
+  /**
+   * Keeps up to maxInFlight records of the batch in flight (a sliding window, so one slow start
+   * does not idle the rest) and resolves the offset of the longest prefix that is finished: a
+   * record's offset is committed only once it and every record before it are durable.
+   */
   private async processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } =
       payload;
     const { maxInFlight } = this.options.config;
+    const { messages } = batch;
     const alive = () => isRunning() && !isStale() && !this.stopping;
-    try {
-      for (let i = 0; i < batch.messages.length && alive(); i += maxInFlight) {
-        const chunk = batch.messages.slice(i, i + maxInFlight);
-        await Promise.all(
-          chunk.map((message) =>
-            this.processRecord(
-              { topic: batch.topic, partition: batch.partition, offset: message.offset },
-              message,
-              heartbeat,
-              alive,
-            ),
-          ),
-        );
-        // Every record up to here has started its workflow or been dead-lettered.
-        resolveOffset((chunk[chunk.length - 1] as KafkaMessage).offset);
+    const finished = new Array<boolean>(messages.length).fill(false);
+    let prefix = 0;
+    let failure: unknown;
+    const inFlight = new Set<Promise<void>>();
+    for (let i = 0; i < messages.length && alive() && failure === undefined; i++) {
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      if (failure !== undefined) break;
+      const message = messages[i] as KafkaMessage;
+      const record = { topic: batch.topic, partition: batch.partition, offset: message.offset };
+      const tracked: Promise<void> = this.processRecord(record, message, heartbeat, alive).then(
+        () => {
+          finished[i] = true;
+          const before = prefix;
+          while (prefix < messages.length && finished[prefix]) prefix++;
+          if (prefix > before) resolveOffset((messages[prefix - 1] as KafkaMessage).offset);
+        },
+        (err: unknown) => {
+          failure ??= err;
+        },
+      );
+      inFlight.add(tracked);
+      void tracked.finally(() => inFlight.delete(tracked));
+      if (i % maxInFlight === maxInFlight - 1) {
         await commitOffsetsIfNecessary();
         await heartbeat();
       }
-    } catch (err) {
-      if (err instanceof StopRequested) return;
-      throw err;
     }
+    await Promise.all(inFlight);
+    if (failure instanceof StopRequested) return;
+    if (failure !== undefined) throw failure;
     this.options.metrics.lag.set(
       { topic: batch.topic, partition: String(batch.partition) },
       Number(batch.offsetLag()),

@@ -78,3 +78,12 @@ export {
   type Endpoint,
   type FlowOptions,
 } from './detectors/telemetry-events';
+export {
+  ATTACK_KINDS,
+  generateScenario,
+  type AttackKind,
+  type GroundTruth,
+  type Scenario,
+  type ScenarioOptions,
+} from './scenarios/scenario-generator';
+export { scoreDetections, type Detection, type KindScore } from './scenarios/detection-score';

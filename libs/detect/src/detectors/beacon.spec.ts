@@ -8,14 +8,19 @@ const SEC = 1e9;
 const src = { ip: '10.0.0.7', workload: 'payments/api-5f6@api' };
 const c2 = { ip: '203.0.113.9', port: 443 };
 
-function run(detector: BeaconDetector, timesSec: number[], bytes: (i: number) => number) {
+function run(
+  detector: BeaconDetector,
+  timesSec: number[],
+  bytes: (i: number) => number,
+  dst: { ip: string; port: number } = c2,
+) {
   return timesSec.flatMap((t, i) =>
     detector.observe(
       flowEvent({
         id: `b${i}`,
         timeNs: BigInt(Math.round(t * SEC)),
         src,
-        dst: c2,
+        dst,
         bytesOut: bytes(i),
       }),
     ),
@@ -113,6 +118,27 @@ describe('BeaconDetector', () => {
     const detector = new BeaconDetector({ lowScore: 0.01 });
     expect(run(detector, [0, 60, 120], () => 100)).toHaveLength(0);
     expect(run(detector, [180], () => 100)).toHaveLength(1);
+  });
+
+  it('scores only connections leaving the internal networks, as RITA does (configurable)', () => {
+    const times = Array.from({ length: 320 }, (_, i) => 1_700_000_000 + 300 * i);
+    const service = { ip: '10.96.0.5', port: 8080 };
+    expect(run(new BeaconDetector(), times, () => 1337, service)).toHaveLength(0);
+    expect(run(new BeaconDetector(), times, () => 1337, { ip: 'fd00::5', port: 80 })).toHaveLength(
+      0,
+    );
+    expect(
+      run(new BeaconDetector({ internalNetworks: [] }), times, () => 1337, service).length,
+    ).toBeGreaterThan(0);
+    expect(
+      run(new BeaconDetector({ internalNetworks: ['10.96.0.0/12'] }), times, () => 1337, {
+        ip: '192.168.1.5',
+        port: 80,
+      }).length,
+    ).toBeGreaterThan(0);
+    expect(() => new BeaconDetector({ internalNetworks: ['10.0.0.0/33'] })).toThrow(
+      'detector beacon: config.internalNetworks: "10.0.0.0/33" is not a CIDR',
+    );
   });
 
   it('rejects an unknown option', () => {

@@ -26,6 +26,8 @@ import {
   type DetectorFinding,
 } from './detector';
 import { asTargets, destinationActor, sourceActor, sourceKey } from './entity-key';
+import { Code, OmegaError } from '@omega/runtime';
+import { parseIpNetwork, type IpNetwork } from '../ip-network';
 import { LruMap } from './lru-map';
 
 export interface BeaconConfig {
@@ -43,7 +45,27 @@ export interface BeaconConfig {
   highScore: number;
   /** A pair already reported in the same band is reported again only after this long. */
   reportIntervalNs: number;
+  /**
+   * Networks inside the deployment (CIDRs). As in RITA, only connections to a destination outside
+   * them are scored: command and control sits outside, while steady in-cluster service traffic
+   * (always on, evenly spread over the hours) scores in RITA's low band and would drown it.
+   * An empty list scores every destination.
+   */
+  internalNetworks: readonly string[];
 }
+
+/** RFC 1918, shared (RFC 6598), loopback, link-local and IPv6 unique-local/link-local/loopback. */
+export const PRIVATE_NETWORKS: readonly string[] = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+  '::1/128',
+];
 
 export const BEACON_DEFAULTS: BeaconConfig = {
   minConnections: 4,
@@ -54,6 +76,7 @@ export const BEACON_DEFAULTS: BeaconConfig = {
   mediumScore: 0.9,
   highScore: 1,
   reportIntervalNs: 3600e9,
+  internalNetworks: PRIVATE_NETWORKS,
 };
 
 const HOUR_SEC = 3600;
@@ -107,6 +130,9 @@ export class BeaconDetector implements Detector {
   readonly config: BeaconConfig;
   private readonly pairs: LruMap<string, PairState>;
   private startSec: number | undefined;
+  private readonly internal: readonly IpNetwork[];
+  /** Destination address → inside the internal networks (addresses repeat: cached, bounded). */
+  private readonly internalCache = new LruMap<string, boolean>(4096);
 
   constructor(config?: Partial<BeaconConfig>) {
     this.config = resolveConfig(
@@ -125,6 +151,27 @@ export class BeaconDetector implements Detector {
       config,
     );
     this.pairs = new LruMap(this.config.maxPairs);
+    this.internal = this.config.internalNetworks.map((cidr) => {
+      const network = parseIpNetwork(cidr);
+      if (!network) {
+        throw new OmegaError(
+          Code.InvalidArgument,
+          `detector beacon: config.internalNetworks: ${JSON.stringify(cidr)} is not a CIDR`,
+        );
+      }
+      return network;
+    });
+  }
+
+  /** Whether `ip` is inside the internal networks (then the connection is not scored). */
+  private isInternal(ip: string): boolean {
+    if (this.internal.length === 0 || ip === '') return false;
+    let inside = this.internalCache.get(ip);
+    if (inside === undefined) {
+      inside = this.internal.some((n) => n.contains(ip));
+      this.internalCache.set(ip, inside);
+    }
+    return inside;
   }
 
   stateSize(): number {
@@ -142,7 +189,9 @@ export class BeaconDetector implements Detector {
     const nowSec = secondsOf(
       interval && interval.startTimeNs > 0n ? interval.startTimeNs : event.timeNs,
     );
+    // The dataset starts at the first connection seen, scored or not (RITA's dataset span).
     this.startSec ??= nowSec;
+    if (this.isInternal(event.dstEndpoint?.ip ?? '')) return [];
     const pairKey = source + '>' + destination;
     let pair = this.pairs.get(pairKey);
     if (!pair) {

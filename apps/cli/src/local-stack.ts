@@ -24,6 +24,10 @@ export interface LocalStackOptions {
   nodeBin: string;
   /** Serve every service's gRPC over mutual TLS 1.3 with certificates trust issues. */
   mtls?: boolean;
+  /** Extra environment per service, over the stack's own (e.g. the demo's sentinel interfaces). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Further `<kind>/<name>` join tokens trust mints at start (e.g. the demo's replay sender). */
+  extraJoinTokens?: readonly string[];
 }
 
 type ServiceState =
@@ -60,6 +64,11 @@ export class LocalStack {
       grpcPort: base.grpcPort + this.options.portOffset,
       httpPort: base.httpPort + this.options.portOffset,
     };
+  }
+
+  /** Where trust writes the join tokens it mints at start (`<kind>/<name> <token> <expires>`). */
+  get joinTokensPath(): string {
+    return this.joinTokensFile;
   }
 
   get tlogPort(): number {
@@ -171,6 +180,7 @@ export class LocalStack {
         OMEGA_HTTP_PORT: String(ports.httpPort),
         OMEGA_NATS_SERVERS: natsUrl,
         ...this.serviceEnv(name),
+        ...this.options.serviceEnv?.[name],
       },
     });
     const prefix = name.padEnd(this.prefixWidth);
@@ -237,6 +247,7 @@ export class LocalStack {
         OMEGA_IDENTITY_JOIN_TOKENS_STARTUP: [
           ...this.options.services.filter((n) => n !== 'trust').map((n) => `service/${n}`),
           'sentinel/*',
+          ...(this.options.extraJoinTokens ?? []),
         ].join(','),
       };
     }

@@ -6,9 +6,11 @@ import { errorMessage } from '@omega/runtime';
 import { attestFile, verifyFile } from './attest-command';
 import { auditProof, auditShow, auditVerify, type AuditCommandOptions } from './audit-command';
 import { DEFAULT_STATE_FILE } from './audit-state';
+import { demoCommand } from './demo/demo-command';
 import { upCommand } from './up-command';
 
 const USAGE = `usage: omega up [options]
+       omega demo [--replay] [--keep] [--record DIR] [--port-offset N] [--data-dir DIR]
        omega audit verify|proof <index>|show <index> [audit options]
        omega attest <file> [audit options]
        omega verify <file> [audit options]
@@ -25,6 +27,11 @@ options:
                        trust (services always enroll with trust when it runs)
   --ready-timeout-ms N how long each service may take to become ready (default 30000)
   -h, --help           this text
+
+omega demo runs the stack and a scripted attack, and narrates how Omega detects, contains and
+audits it (docs/demo.md): live in network namespaces with eBPF as root, else (or with --replay)
+from the recording in test-corpus/demo. --keep leaves it all running; --record DIR also records
+the live run for replay mode. State goes to .omega/demo.
 
 audit options (omega audit, attest, verify):
   --trust HOST:PORT    trust gRPC address (default 127.0.0.1:50052)
@@ -53,6 +60,9 @@ async function run(argv: string[]): Promise<number> {
       tlog: { type: 'string' },
       'log-key': { type: 'string' },
       state: { type: 'string', default: DEFAULT_STATE_FILE },
+      replay: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      record: { type: 'string' },
     },
   });
   const [command] = positionals;
@@ -76,6 +86,16 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === 'attest' && sub) return attestFile(audit, sub);
   if (command === 'verify' && sub) return verifyFile(audit, sub);
+  if (command === 'demo') {
+    return demoCommand({
+      root: join(__dirname, '..', '..', '..'),
+      replay: values.replay,
+      keep: values.keep,
+      recordDir: values.record,
+      dataDir: values['data-dir'],
+      portOffset: parseInteger('--port-offset', values['port-offset']),
+    });
+  }
   if (command !== 'up') {
     console.error(`omega: unknown command '${command}'\n\n${USAGE}`);
     return 2;

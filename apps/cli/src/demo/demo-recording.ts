@@ -1,0 +1,83 @@
+// Records a live run for replay mode: a capture of the victim's interface (tcpdump), the victim
+// sentinel's process events of the attack's process tree (as published to TELEMETRY), and when
+// each step ran. `npm run demo:record` writes them to test-corpus/demo/.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Event } from '@omega/proto';
+import type { Actor, DemoActors } from './demo-actors';
+import type { Observed, TelemetryObservation } from './demo-observer';
+import type { StepId } from './demo-scenario';
+import { VICTIM } from './demo-topology';
+
+export const CAPTURE_FILE = 'capture.pcap';
+export const PROCESS_EVENTS_FILE = 'process-events.ndjson';
+export const SCENARIO_FILE = 'scenario.json';
+
+/** scenario.json: when each step ran, in the capture's clock (Unix ns, as decimal strings). */
+export interface RecordedScenario {
+  readonly recordedAt: string;
+  readonly steps: { id: StepId; startNs: string; endNs: string }[];
+}
+
+export class DemoRecording {
+  private capture: Actor | undefined;
+  private readonly tree = new Set<number>();
+  private readonly processEvents: Event[] = [];
+  private readonly steps: RecordedScenario['steps'] = [];
+
+  constructor(private readonly dir: string) {}
+
+  async start(actors: DemoActors): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    this.capture = actors.command(VICTIM, 'recording capture', [
+      'tcpdump',
+      '-U',
+      '-n',
+      '-i',
+      VICTIM.interface,
+      '-w',
+      join(this.dir, CAPTURE_FILE),
+    ]);
+    // tcpdump needs a moment to open the interface; packets before that would be missed.
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+
+  /** Keeps the process events of `pid` and of every process it starts. */
+  followProcessTree(pid: number): void {
+    this.tree.add(pid);
+  }
+
+  onTelemetry({ value }: Observed<TelemetryObservation>): void {
+    if (value.kind !== 'process') return;
+    for (const event of value.events) {
+      if (event.payload?.$case !== 'processActivity') continue;
+      const process = event.payload.value.process;
+      if (!process) continue;
+      if (this.tree.has(process.pid) || this.tree.has(process.parent?.pid ?? -1)) {
+        this.tree.add(process.pid);
+        this.processEvents.push(event);
+      }
+    }
+  }
+
+  step(id: StepId, startMs: number, endMs: number): void {
+    this.steps.push({
+      id,
+      startNs: (BigInt(startMs) * 1_000_000n).toString(),
+      endNs: (BigInt(endMs) * 1_000_000n).toString(),
+    });
+  }
+
+  /** Stops the capture and writes the process events and the step windows. */
+  async finish(): Promise<string[]> {
+    if (this.capture) {
+      process.kill(this.capture.pid, 'SIGTERM');
+      await this.capture.exited;
+    }
+    const ndjson = this.processEvents.map((e) => JSON.stringify(Event.toJSON(e))).join('\n');
+    await writeFile(join(this.dir, PROCESS_EVENTS_FILE), ndjson ? `${ndjson}\n` : '');
+    const scenario: RecordedScenario = { recordedAt: new Date().toISOString(), steps: this.steps };
+    await writeFile(join(this.dir, SCENARIO_FILE), `${JSON.stringify(scenario, null, 2)}\n`);
+    return [CAPTURE_FILE, PROCESS_EVENTS_FILE, SCENARIO_FILE].map((f) => join(this.dir, f));
+  }
+}

@@ -61,7 +61,7 @@ it('isolates a pod with a deny-all NetworkPolicy on a label it adds, idempotentl
   expect(policies.items).toHaveLength(1);
   const policy = policies.items[0]!;
   expect(policy.metadata?.name).toBe(`omega-isolate-${token}`);
-  expect(policy.spec?.podSelector.matchLabels).toEqual({ [ISOLATION_LABEL]: token });
+  expect(policy.spec?.podSelector?.matchLabels).toEqual({ [ISOLATION_LABEL]: token });
   expect(policy.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
   expect(policy.spec?.ingress ?? []).toEqual([]);
   expect(policy.spec?.egress ?? []).toEqual([]);

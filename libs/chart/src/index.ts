@@ -28,3 +28,20 @@ export {
   type Grants,
   type ResourceRule,
 } from './rbac-table';
+export {
+  declaredMetrics,
+  dashboardQueries,
+  metricsIn,
+  pendingMetrics,
+  type PanelQuery,
+  type PendingMetrics,
+} from './dashboards';
+export { OMEGA_SERVICES, startLocalOmega, type LocalOmega, type OmegaService } from './local-omega';
+export {
+  PROMETHEUS_INSTALL_COMMAND,
+  findPrometheus,
+  startPrometheus,
+  type PromSample,
+  type Prometheus,
+  type ScrapeJob,
+} from './prometheus';

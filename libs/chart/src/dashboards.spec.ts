@@ -1,0 +1,176 @@
+// Every panel of the dashboards charts/omega ships, run against a real Prometheus (Debian's)
+// scraping a real local Omega (`omega up`: nats-server and all seven services, the sentinel with
+// eBPF when it runs as root) while a scripted attack and gRPC calls give it something to show.
+// A panel without data fails, naming the panel and whether any service declares its metric;
+// metrics known to be missing are in charts/omega/dashboards/pending-metrics.yaml with the reason.
+import { execFile } from 'node:child_process';
+import { hostname } from 'node:os';
+import * as grpc from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
+import {
+  OMEGA_SERVICES,
+  dashboardQueries,
+  declaredMetrics,
+  metricsIn,
+  pendingMetrics,
+  startLocalOmega,
+  startPrometheus,
+  type LocalOmega,
+  type PanelQuery,
+  type Prometheus,
+} from './index';
+
+const queries = dashboardQueries();
+const pending = pendingMetrics();
+let omega: LocalOmega;
+let prometheus: Prometheus;
+/** Metric names each service declares on its /metrics (read from the services, not the code). */
+const declared = new Set<string>();
+
+const Health = grpc.makeGenericClientConstructor(healthService, 'Health');
+
+interface HealthClient {
+  check(
+    request: { service: string },
+    options: { deadline: number },
+    callback: (err: grpc.ServiceError | null) => void,
+  ): void;
+  close(): void;
+}
+
+/** One standard gRPC health check; resolves to the status code (0 OK, 5 NOT_FOUND). */
+function healthCheck(port: number, serviceName: string): Promise<number> {
+  const client = new Health(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+  ) as unknown as HealthClient;
+  return new Promise((resolve) => {
+    client.check({ service: serviceName }, { deadline: Date.now() + 10_000 }, (err) => {
+      client.close();
+      resolve(err?.code ?? grpc.status.OK);
+    });
+  });
+}
+
+/** A command line the shipped rule "Download Piped to a Shell" matches (the fetch goes nowhere). */
+function pipedDownload(): Promise<void> {
+  return new Promise((resolve) => {
+    execFile(
+      'sh',
+      ['-c', 'curl -s --max-time 1 http://127.0.0.1:9/omega-dashboard-test | sh'],
+      () => resolve(),
+    );
+  });
+}
+
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+beforeAll(async () => {
+  omega = await startLocalOmega();
+  prometheus = await startPrometheus(
+    OMEGA_SERVICES.map((s) => ({
+      // The job names a ServiceMonitor gives them in a cluster (the Service's name).
+      job: `omega-${s}`,
+      target: `127.0.0.1:${omega.metricsPort(s)}`,
+      // The sentinel's ServiceMonitor relabels its series with the node name.
+      ...(s === 'sentinel' ? { labels: { node: hostname() } } : {}),
+    })),
+  );
+  await waitFor(
+    'every Omega target up in Prometheus',
+    async () => (await prometheus.query('sum(up{job=~"omega-.+"})'))[0]?.value[1] === '7',
+    60_000,
+  );
+  // Load: answered and refused gRPC calls on every service, and an attack the rules catch.
+  for (const s of OMEGA_SERVICES) {
+    expect(await healthCheck(omega.grpcPort(s), '')).toBe(grpc.status.OK);
+    expect(await healthCheck(omega.grpcPort(s), 'omega.NoSuchService')).toBe(grpc.status.NOT_FOUND);
+  }
+  await pipedDownload();
+  await waitFor(
+    'an alert from the scripted attack',
+    async () => (await prometheus.query('sum(omega_intelligence_alerts_total)')).length > 0,
+    60_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; omega up output ends with:\n${omega.output().slice(-3000)}`);
+  });
+  // rate() over [5m] needs two samples after the calls: a few scrapes.
+  await new Promise((r) => setTimeout(r, 4000));
+  for (const s of OMEGA_SERVICES) {
+    const text = await (await fetch(`http://127.0.0.1:${omega.metricsPort(s)}/metrics`)).text();
+    for (const name of declaredMetrics(text)) declared.add(name);
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await omega?.stop();
+});
+
+function isDeclared(name: string): boolean {
+  return declared.has(name) || declared.has(name.replace(/_total$/, ''));
+}
+
+function describeMissing(q: PanelQuery): string {
+  const { names, patterns } = metricsIn(q.expr);
+  const parts = [
+    ...names.map(
+      (n) =>
+        `${n} ${isDeclared(n) ? 'is declared but has no samples' : 'is exported by no service'}`,
+    ),
+    ...patterns.map(
+      (p) =>
+        `${p.source} ${[...declared].some((d) => p.test(d)) ? 'matches declared metrics without samples' : 'matches no exported metric'}`,
+    ),
+  ];
+  return `${q.dashboard} › ${q.panel}: ${q.expr} returned no data (${parts.join('; ')})`;
+}
+
+const cases = queries.map((q): [string, PanelQuery] => {
+  const { names } = metricsIn(q.expr);
+  const missing = names.find((n) => pending.notExported[n]);
+  const rare = names.find((n) => pending.onlyWhen[n]);
+  const label = missing
+    ? `has no data yet: ${pending.notExported[missing]}`
+    : rare
+      ? `has data only when ${pending.onlyWhen[rare]}`
+      : 'returns data';
+  return [`${q.dashboard} › ${q.panel} (${q.expr}) ${label}`, q];
+});
+
+describe('dashboards against a real Prometheus scraping a local Omega', () => {
+  it.each(cases)('%s', async (_name, q) => {
+    const result = await prometheus.query(q.expr);
+    const { names } = metricsIn(q.expr);
+    const missing = names.filter((n) => pending.notExported[n]);
+    const rare = names.filter((n) => pending.onlyWhen[n]);
+    if (missing.length > 0) {
+      // Still missing, as pending-metrics.yaml says; once a service exports it, delete the entry.
+      expect(missing.filter(isDeclared)).toEqual([]);
+      expect(result).toEqual([]);
+      return;
+    }
+    if (rare.length > 0) {
+      expect(rare.filter((n) => !isDeclared(n))).toEqual([]);
+      return;
+    }
+    if (result.length === 0) throw new Error(describeMissing(q));
+    expect(result.length).toBeGreaterThan(0);
+  });
+
+  it('lists in pending-metrics.yaml only metrics some panel uses', () => {
+    const used = new Set(queries.flatMap((q) => metricsIn(q.expr).names));
+    const listed = [...Object.keys(pending.notExported), ...Object.keys(pending.onlyWhen)];
+    expect(listed.filter((n) => !used.has(n))).toEqual([]);
+  });
+});

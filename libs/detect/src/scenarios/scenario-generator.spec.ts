@@ -97,3 +97,20 @@ describe('scoreDetections', () => {
     });
   });
 });
+
+describe('generateScenario options', () => {
+  it('rejects a span too short for an attack, naming the option', () => {
+    expect(() => generateScenario({ seed: 1, durationSec: 59 })).toThrow(
+      'scenario: durationSec must be an integer of at least 600 (an attack needs room), got 59',
+    );
+  });
+
+  it('places every attack inside a short scenario', () => {
+    const scenario = generateScenario({ seed: 4, durationSec: 600, backgroundPerSecond: 1 });
+    const end = BigInt(scenario.options.startSec + 600) * 1_000_000_000n;
+    for (const truth of scenario.truths) {
+      expect(truth.eventIds.length).toBeGreaterThan(0);
+      expect(truth.endNs < end).toBe(true);
+    }
+  });
+});

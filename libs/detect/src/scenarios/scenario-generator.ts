@@ -4,6 +4,7 @@
 // DNS tunnels, reverse shells and honeytoken use. Events come out in time order from a generator,
 // so hours of telemetry never sit in memory at once.
 import { InteractionKind, NetworkActivityId, type Event } from '@omega/proto';
+import { Code, OmegaError } from '@omega/runtime';
 import { eventFromSigmaFields } from '../field-mapping';
 import { seededRandom } from '../rule-samples';
 import { deceptionEvent, dnsEvent, flowEvent } from '../detectors/telemetry-events';
@@ -107,6 +108,12 @@ function resolved(options: ScenarioOptions): Required<ScenarioOptions> {
 
 export function generateScenario(input: ScenarioOptions): Scenario {
   const options = resolved(input);
+  if (!(Number.isInteger(options.durationSec) && options.durationSec >= 600)) {
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `scenario: durationSec must be an integer of at least 600 (an attack needs room), got ${options.durationSec}`,
+    );
+  }
   const random = seededRandom(options.seed);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
@@ -148,13 +155,17 @@ export function generateScenario(input: ScenarioOptions): Scenario {
     });
   };
   // Attacks other than beacons start after the first hour (the new-edge detector learns first)
-  // and end an hour before the end.
-  const laterSec = () => 3600 + random() * (options.durationSec - 7200);
+  // and end an hour before the end; in a scenario shorter than 4 h, within its middle 80%.
+  const span = options.durationSec;
+  const laterSec = (lengthSec: number) => {
+    const [lo, hi] = span >= 4 * 3600 ? [3600, span - 3600] : [span * 0.1, span * 0.9];
+    return lo + random() * Math.max(0, hi - lengthSec - lo);
+  };
   for (let n = 0; n < options.attacksPerKind; n++) {
     // Scan: half host sweeps (40 hosts, port 22), half port sweeps (30 ports, one host), 1-3 s apart.
     {
       const pod = attacker('scan', n);
-      const start = laterSec();
+      const start = laterSec(120);
       const hostSweep = n % 2 === 0;
       const events = Array.from({ length: hostSweep ? 40 : 30 }, (_, i) =>
         flowEvent({
@@ -173,7 +184,7 @@ export function generateScenario(input: ScenarioOptions): Scenario {
     {
       const pod = attacker('beacon', n);
       const period = 60 + int(241);
-      const start = random() * 600;
+      const start = random() * Math.min(600, span / 10);
       const events: Event[] = [];
       for (
         let s = start, i = 0;
@@ -196,7 +207,7 @@ export function generateScenario(input: ScenarioOptions): Scenario {
     // DNS tunnel: 150 unique base32 labels of 40-60 characters under one domain, over 5 minutes.
     {
       const pod = attacker('dns-tunnel', n);
-      const start = laterSec();
+      const start = laterSec(300);
       const domain = `t${n}-${int(1e6).toString(36)}.example.net`;
       const events = Array.from({ length: 150 }, (_, i) => {
         const label = Array.from({ length: 40 + int(21) }, () => pick([...BASE32])).join('');
@@ -221,7 +232,7 @@ export function generateScenario(input: ScenarioOptions): Scenario {
         ParentImage: '/usr/bin/python3',
       });
       event.id = `reverse-shell-${n}`;
-      event.timeNs = at(laterSec());
+      event.timeNs = at(laterSec(0));
       record('reverse-shell', n, pod, [event]);
     }
     // Honeytoken use: a planted credential used from the pod that stole it.
@@ -229,7 +240,7 @@ export function generateScenario(input: ScenarioOptions): Scenario {
       const pod = attacker('honeytoken', n);
       const event = deceptionEvent({
         id: `honeytoken-${n}`,
-        timeNs: at(laterSec()),
+        timeNs: at(laterSec(0)),
         src: { ip: pod.ip, workload: pod.workload },
         honeytokenId: `aws-key-${n}`,
         kind: InteractionKind.INTERACTION_KIND_TOKEN_USE,

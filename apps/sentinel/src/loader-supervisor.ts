@@ -53,6 +53,11 @@ export class LoaderSupervisor {
   /** What the running loader attached (its HELLO), e.g. "tp_btf/sched_process_exec", "xdp". */
   features: string[] = [];
 
+  /** The running loader's process id (for CPU accounting). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** True while a loader runs and answers commands. */
   get running(): boolean {
     return this.ready;

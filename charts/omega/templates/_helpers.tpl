@@ -133,6 +133,9 @@ runAsNonRoot: true
 runAsUser: 10001
 runAsGroup: 10001
 fsGroup: 10001
+# Only when the volume's root is not ours yet: a recursive group chmod on every mount would make
+# trust's key files group-readable, and trust refuses such keys (they may have leaked).
+fsGroupChangePolicy: OnRootMismatch
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}

@@ -145,6 +145,20 @@ describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
     }
   });
 
+  it("keeps trust's keys on a kept volume whose files the kubelet does not re-chmod", () => {
+    const trust = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'omega-trust');
+    const spec = podSpec(trust as KubeObject) as PodSpec & {
+      securityContext?: { fsGroupChangePolicy?: string };
+    };
+    // A recursive fsGroup chmod would make the key files group-readable; trust refuses those.
+    expect(spec.securityContext?.fsGroupChangePolicy).toBe('OnRootMismatch');
+    expect(envOf(trust as KubeObject)['OMEGA_TRUST_KEY_DIR']).toBe('/var/lib/omega/trust/keys');
+    const pvc = objects.find((o) => o.kind === 'PersistentVolumeClaim');
+    expect(pvc?.metadata.name).toBe('omega-trust-keys');
+    expect(pvc?.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
+    expect((trust?.['spec'] as { replicas: number }).replicas).toBe(1);
+  });
+
   it('points every service at the same NATS servers', () => {
     const servers = new Set(
       workloads(objects)

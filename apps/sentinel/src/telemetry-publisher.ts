@@ -139,13 +139,17 @@ export class TelemetryPublisher {
     this.sealed.push({
       kind,
       oldestMs: open.oldestMs,
-      batch: EventBatch.fromPartial({
-        sender: { id: this.options.signing.senderId, keyId: '' },
-        sessionId: this.options.sessionId,
-        sequence: this.sequence,
-        createdTimeNs: this.now(),
+      // the events are complete Event messages already: only the envelope needs defaults
+      // (fromPartial would deep-copy all of them again)
+      batch: {
+        ...EventBatch.fromPartial({
+          sender: { id: this.options.signing.senderId, keyId: '' },
+          sessionId: this.options.sessionId,
+          sequence: this.sequence,
+          createdTimeNs: this.now(),
+        }),
         events: open.events,
-      }),
+      },
     });
     this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
   }

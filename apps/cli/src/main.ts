@@ -8,12 +8,14 @@ import { auditProof, auditShow, auditVerify, type AuditCommandOptions } from './
 import { DEFAULT_STATE_FILE } from './audit-state';
 import { demoCommand } from './demo/demo-command';
 import { upCommand } from './up-command';
+import { workflowsCommand } from './workflows-command';
 
 const USAGE = `usage: omega up [options]
        omega demo [--replay] [--keep] [--record DIR] [--port-offset N] [--data-dir DIR]
        omega audit verify|proof <index>|show <index> [audit options]
        omega attest <file> [audit options]
        omega verify <file> [audit options]
+       omega workflows|playbooks ... (omega workflows --help)
 
 Starts nats-server and every Omega service on this machine and streams their logs.
 
@@ -45,6 +47,8 @@ pinned key and its consistency with the last checkpoint seen; exit 3 if the log 
 back, 1 if any other check failed.`;
 
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'workflows' || argv[0] === 'playbooks')
+    return workflowsCommand(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

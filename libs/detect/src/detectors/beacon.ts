@@ -24,6 +24,7 @@ import {
   secondsOf,
   type Detector,
   type DetectorFinding,
+  NO_FINDINGS,
 } from './detector';
 import { asTargets, destinationActor, sourceActor, sourceKey } from './entity-key';
 import { Code, OmegaError } from '@omega/runtime';
@@ -179,10 +180,10 @@ export class BeaconDetector implements Detector {
   }
 
   observe(event: Event): DetectorFinding[] {
-    if (!isConnectionRecord(event)) return [];
+    if (!isConnectionRecord(event)) return NO_FINDINGS;
     const source = sourceKey(event);
     const destination = event.dstEndpoint?.hostname || event.dstEndpoint?.ip;
-    if (!source || !destination) return [];
+    if (!source || !destination) return NO_FINDINGS;
     // A flow summary is timed at its start, as a conn.log record is.
     const interval =
       event.payload?.$case === 'networkActivity' ? event.payload.value.interval : undefined;
@@ -191,7 +192,7 @@ export class BeaconDetector implements Detector {
     );
     // The dataset starts at the first connection seen, scored or not (RITA's dataset span).
     this.startSec ??= nowSec;
-    if (this.isInternal(event.dstEndpoint?.ip ?? '')) return [];
+    if (this.isInternal(event.dstEndpoint?.ip ?? '')) return NO_FINDINGS;
     const pairKey = source + '>' + destination;
     let pair = this.pairs.get(pairKey);
     if (!pair) {
@@ -213,10 +214,11 @@ export class BeaconDetector implements Detector {
     }
     this.record(pair, nowSec, event);
     const { minConnections, evaluateEvery } = this.config;
-    if (pair.connections < minConnections) return [];
-    if (pair.connections !== minConnections && pair.connections % evaluateEvery !== 0) return [];
+    if (pair.connections < minConnections) return NO_FINDINGS;
+    if (pair.connections !== minConnections && pair.connections % evaluateEvery !== 0)
+      return NO_FINDINGS;
     const scores = this.score(pair, nowSec);
-    if (!scores) return [];
+    if (!scores) return NO_FINDINGS;
     return this.report(pair, scores, nowSec, event);
   }
 
@@ -305,9 +307,10 @@ export class BeaconDetector implements Detector {
     event: Event,
   ): DetectorFinding[] {
     const band = this.band(s.score);
-    if (band === 0) return [];
+    if (band === 0) return NO_FINDINGS;
     const sinceReportNs = (nowSec - pair.reportedSec) * 1e9;
-    if (band <= pair.reportedBand && sinceReportNs < this.config.reportIntervalNs) return [];
+    if (band <= pair.reportedBand && sinceReportNs < this.config.reportIntervalNs)
+      return NO_FINDINGS;
     pair.reportedBand = band;
     pair.reportedSec = nowSec;
     const severity = [

@@ -5,7 +5,7 @@
 // tried, and is reported one step higher than a honeypot touch.
 import { DecoyKind, EntityKind, InteractionKind, Severity, type Event } from '@omega/proto';
 import { resolveConfig } from './detector-config';
-import { reason, type Detector, type DetectorFinding } from './detector';
+import { reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
 import { entity, sourceActor } from './entity-key';
 import { LruMap } from './lru-map';
 
@@ -83,7 +83,7 @@ export class DeceptionTouchDetector implements Detector {
   }
 
   observe(event: Event): DetectorFinding[] {
-    if (event.payload?.$case !== 'deceptionInteraction') return [];
+    if (event.payload?.$case !== 'deceptionInteraction') return NO_FINDINGS;
     const touch = event.payload.value;
     const actor = sourceActor(event);
     const key = actor.key || 'unknown-source';
@@ -91,7 +91,7 @@ export class DeceptionTouchDetector implements Detector {
       touch.kind === InteractionKind.INTERACTION_KIND_TOKEN_USE || touch.honeytokenId !== '';
     const target = tokenUse ? touch.honeytokenId || touch.decoyId : touch.decoyId;
     const dedupe = `${key}|${target}|${touch.kind}|${touch.sessionId}`;
-    if (this.seen.has(dedupe)) return [];
+    if (this.seen.has(dedupe)) return NO_FINDINGS;
     this.seen.set(dedupe, true);
 
     const mapped = TECHNIQUES[touch.kind] ?? {

@@ -44,6 +44,12 @@ export interface Detector {
 export const MAX_EVIDENCE_IDS = 8;
 
 /** Appends an id to a short evidence list, dropping the oldest past MAX_EVIDENCE_IDS. */
+/**
+ * What observe() returns when there is nothing to report: one shared, frozen empty array instead
+ * of a new one per event (callers only read findings).
+ */
+export const NO_FINDINGS: DetectorFinding[] = Object.freeze([]) as unknown as DetectorFinding[];
+
 export function pushEvidence(ids: string[], id: string): void {
   if (!id) return;
   ids.push(id);

@@ -7,7 +7,14 @@
 import { Severity, type Event } from '@omega/proto';
 import { getDomain } from 'tldts';
 import { resolveConfig } from './detector-config';
-import { pushEvidence, reason, round3, type Detector, type DetectorFinding } from './detector';
+import {
+  pushEvidence,
+  reason,
+  round3,
+  type Detector,
+  type DetectorFinding,
+  NO_FINDINGS,
+} from './detector';
 import { entity, sourceActor, sourceKey } from './entity-key';
 import { EntityKind } from '@omega/proto';
 import { LruMap } from './lru-map';
@@ -83,6 +90,9 @@ export class DnsTunnelDetector implements Detector {
   /** hostname → base domain ('' for none): the Public Suffix lookup is the costliest step, and names repeat. */
   private readonly baseDomains = new Map<string, string>();
 
+  /** config.windowNs as a bigint, made once (event times are bigints). */
+  private readonly windowNs: bigint;
+
   constructor(config?: Partial<DnsTunnelConfig>) {
     this.config = resolveConfig(
       this.id,
@@ -97,6 +107,7 @@ export class DnsTunnelDetector implements Detector {
       },
       config,
     );
+    this.windowNs = BigInt(this.config.windowNs);
     this.pairs = new LruMap(this.config.maxPairs);
   }
 
@@ -105,18 +116,18 @@ export class DnsTunnelDetector implements Detector {
   }
 
   observe(event: Event): DetectorFinding[] {
-    if (event.payload?.$case !== 'dnsActivity') return [];
+    if (event.payload?.$case !== 'dnsActivity') return NO_FINDINGS;
     const name = (event.payload.value.query?.hostname ?? '').toLowerCase().replace(/\.$/, '');
-    if (!name || IGNORED_SUFFIXES.some((suffix) => name.endsWith(suffix))) return [];
+    if (!name || IGNORED_SUFFIXES.some((suffix) => name.endsWith(suffix))) return NO_FINDINGS;
     const baseDomain = this.baseDomainOf(name);
-    if (!baseDomain || name.length <= baseDomain.length + 1) return [];
+    if (!baseDomain || name.length <= baseDomain.length + 1) return NO_FINDINGS;
     const subdomain = name.slice(0, name.length - baseDomain.length - 1);
     const source = sourceKey(event);
-    if (!source) return [];
+    if (!source) return NO_FINDINGS;
 
     const pairKey = source + '>' + baseDomain;
     let pair = this.pairs.get(pairKey);
-    if (!pair || event.timeNs - pair.windowStartNs > BigInt(this.config.windowNs)) {
+    if (!pair || event.timeNs - pair.windowStartNs > this.windowNs) {
       pair = {
         source,
         baseDomain,
@@ -131,9 +142,9 @@ export class DnsTunnelDetector implements Detector {
       };
       this.pairs.set(pairKey, pair);
     }
-    if (pair.subdomains.size >= this.config.subdomainThreshold) return [];
+    if (pair.subdomains.size >= this.config.subdomainThreshold) return NO_FINDINGS;
     const hash = seededHash32(subdomain, this.config.seed);
-    if (pair.subdomains.has(hash)) return [];
+    if (pair.subdomains.has(hash)) return NO_FINDINGS;
     pair.subdomains.add(hash);
     pair.entropySum += shannonEntropy(subdomain);
     const length = subdomain.length - (subdomain.match(/\./g)?.length ?? 0);

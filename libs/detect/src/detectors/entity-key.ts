@@ -24,14 +24,31 @@ export function destinationActor(event: Event): EventActor {
   return actorOf(event.dstEndpoint, event.dstEndpoint?.workload);
 }
 
+// Every detector of a set asks for the same event's keys. The last event's keys are kept, so the
+// string is built once per event and the same string instance (whose hash V8 caches) is looked up
+// in every detector's map. Keys are a pure function of the event, which detectors never modify;
+// detector-fast-path.spec.ts checks the results equal those of building each key afresh.
+let sourceOf: Event | undefined;
+let sourceMemo = '';
+let destinationOf: Event | undefined;
+let destinationMemo = '';
+
 /** Just the state key of `sourceActor` (no entity list): the per-event fast path. */
 export function sourceKey(event: Event): string {
-  return keyOf(event.srcEndpoint, event.srcEndpoint?.workload ?? event.workload);
+  if (event !== sourceOf) {
+    sourceMemo = keyOf(event.srcEndpoint, event.srcEndpoint?.workload ?? event.workload);
+    sourceOf = event;
+  }
+  return sourceMemo;
 }
 
 /** Just the state key of `destinationActor`. */
 export function destinationKey(event: Event): string {
-  return keyOf(event.dstEndpoint, event.dstEndpoint?.workload);
+  if (event !== destinationOf) {
+    destinationMemo = keyOf(event.dstEndpoint, event.dstEndpoint?.workload);
+    destinationOf = event;
+  }
+  return destinationMemo;
 }
 
 function keyOf(endpoint: NetworkEndpoint | undefined, workload: Workload | undefined): string {

@@ -9,7 +9,7 @@
 import { NetworkActivityId, Severity, type Event } from '@omega/proto';
 import { CountMinSketch } from './count-min-sketch';
 import { resolveConfig } from './detector-config';
-import { reason, type Detector, type DetectorFinding } from './detector';
+import { reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
 import { asTargets, destinationActor, destinationKey, sourceActor, sourceKey } from './entity-key';
 
 export interface NewEdgeConfig {
@@ -49,6 +49,10 @@ export class NewEdgeDetector implements Detector {
   private readonly cells: Uint32Array;
   private readonly tickCells: Uint32Array;
 
+  /** config.tickNs and learningPeriodNs as bigints, made once (event times are bigints). */
+  private readonly tickNs: bigint;
+  private readonly learningPeriodNs: bigint;
+
   constructor(config?: Partial<NewEdgeConfig>) {
     this.config = resolveConfig(
       this.id,
@@ -61,6 +65,8 @@ export class NewEdgeDetector implements Detector {
       },
       config,
     );
+    this.tickNs = BigInt(this.config.tickNs);
+    this.learningPeriodNs = BigInt(this.config.learningPeriodNs);
     this.total = new CountMinSketch(this.config.width, this.config.seeds);
     this.current = new CountMinSketch(this.config.tickWidth, this.config.seeds);
     this.cells = new Uint32Array(this.config.seeds.length);
@@ -77,17 +83,18 @@ export class NewEdgeDetector implements Detector {
   }
 
   observe(event: Event): DetectorFinding[] {
-    if (event.payload?.$case !== 'networkActivity') return [];
-    if (event.payload.value.activityId === NetworkActivityId.NETWORK_ACTIVITY_ID_LISTEN) return [];
+    if (event.payload?.$case !== 'networkActivity') return NO_FINDINGS;
+    if (event.payload.value.activityId === NetworkActivityId.NETWORK_ACTIVITY_ID_LISTEN)
+      return NO_FINDINGS;
     const source = sourceKey(event);
     const target = destinationKey(event);
-    if (!source || !target) return [];
+    if (!source || !target) return NO_FINDINGS;
     const port = event.dstEndpoint?.port ?? 0;
     const edge = source + '>' + target + ':' + port;
 
     this.startNs ??= event.timeNs;
     const elapsedNs = event.timeNs - this.startNs;
-    const tick = Number(elapsedNs / BigInt(this.config.tickNs)) + 1;
+    const tick = Number(elapsedNs / this.tickNs) + 1;
     if (tick !== this.tick) {
       this.tick = tick;
       this.current.clear();
@@ -101,7 +108,7 @@ export class NewEdgeDetector implements Detector {
     const seenBefore = this.total.estimateAt(cells);
     const total = this.total.addAt(cells);
     const current = this.current.addAt(this.tickCells);
-    if (seenBefore > 0 || elapsedNs < BigInt(this.config.learningPeriodNs)) return [];
+    if (seenBefore > 0 || elapsedNs < this.learningPeriodNs) return NO_FINDINGS;
     const src = sourceActor(event);
     const dst = destinationActor(event);
 

@@ -12,7 +12,7 @@
 // over 5 minutes (addr_scan_threshold = 25, port_scan_threshold = 15, *_interval = 5 min).
 import { IpProtocol, NetworkActivityId, Severity, type Event, type Entity } from '@omega/proto';
 import { resolveConfig } from './detector-config';
-import { pushEvidence, reason, type Detector, type DetectorFinding } from './detector';
+import { pushEvidence, reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
 import { sourceActor, sourceKey } from './entity-key';
 import { LruMap } from './lru-map';
 
@@ -109,6 +109,9 @@ export class PortScanDetector implements Detector {
   private readonly logUpper: number;
   private readonly logLower: number;
 
+  /** config.windowNs as a bigint, made once (event times are bigints). */
+  private readonly windowNs: bigint;
+
   constructor(config?: Partial<PortScanConfig>) {
     this.config = resolveConfig(
       this.id,
@@ -127,6 +130,7 @@ export class PortScanDetector implements Detector {
       },
       config,
     );
+    this.windowNs = BigInt(this.config.windowNs);
     const { theta0, theta1, alpha, beta } = this.config;
     this.logSuccessStep = Math.log(theta1 / theta0);
     this.logFailureStep = Math.log((1 - theta1) / (1 - theta0));
@@ -141,10 +145,10 @@ export class PortScanDetector implements Detector {
 
   observe(event: Event): DetectorFinding[] {
     const outcome = connectionOutcome(event);
-    if (!outcome) return [];
+    if (!outcome) return NO_FINDINGS;
     const host = event.dstEndpoint?.ip ?? '';
     const key = sourceKey(event);
-    if (!host || !key) return [];
+    if (!host || !key) return NO_FINDINGS;
     let state = this.sources.get(key);
     if (!state) {
       state = {
@@ -247,7 +251,7 @@ export class PortScanDetector implements Detector {
     event: Event,
     findings: DetectorFinding[],
   ): void {
-    if (!state.hostsByPort || event.timeNs - state.windowStartNs > BigInt(this.config.windowNs)) {
+    if (!state.hostsByPort || event.timeNs - state.windowStartNs > this.windowNs) {
       state.windowStartNs = event.timeNs;
       state.hostsByPort = new Map();
       state.portsByHost = new Map();

@@ -118,4 +118,58 @@ describe('FrameDecoder', () => {
       expect(ipv6Text(Buffer.from(hex, 'hex'))).toBe(viaUrl);
     }
   });
+
+  it('decodes a FLOW frame, showing a v4-mapped IPv6 address as IPv4', () => {
+    const body = Buffer.alloc(92);
+    Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]).copy(body, 0);
+    Buffer.from('fd000000000000000000000000000002', 'hex').copy(body, 16);
+    body.writeUInt16LE(40000, 32);
+    body.writeUInt16LE(443, 34);
+    body.writeUInt8(6, 36);
+    body.writeUInt8(6, 37); // family
+    body.writeUInt8(1, 38); // ended
+    body.writeBigUInt64LE(1_000n, 60);
+    body.writeBigUInt64LE(7n, 84);
+    const { frames, error } = new FrameDecoder().push(frame(FrameType.Flow, body));
+    expect(error).toBeUndefined();
+    expect(frames[0]).toMatchObject({
+      type: FrameType.Flow,
+      src: '10.0.0.1',
+      dst: 'fd00::2',
+      srcPort: 40000,
+      dstPort: 443,
+      protocol: 6,
+      ended: true,
+      bytesOut: 1_000n,
+      packetsIn: 7n,
+    });
+  });
+
+  it('refuses a DNS frame whose captured length runs past its body, naming the offset, keeping frames before it', () => {
+    const body = Buffer.alloc(56 + 4);
+    body.writeUInt8(4, 48);
+    body.writeUInt16LE(100, 52); // claims 100 captured bytes, carries 4
+    const bytes = Buffer.concat([reply(1, 0, 'ok'), frame(FrameType.Dns, body)]);
+    const { frames, error } = new FrameDecoder().push(bytes);
+    expect(frames).toHaveLength(1);
+    expect(error?.message).toBe(
+      `loader stream: bad frame at byte offset ${reply(1, 0, 'ok').length}: DNS frame body is 60 bytes, at least 156 expected`,
+    );
+  });
+
+  it('refuses a TCP_STATE frame with an unknown address family', () => {
+    const body = Buffer.alloc(104);
+    body.writeUInt8(9, 12);
+    const { error } = new FrameDecoder().push(frame(FrameType.TcpState, body));
+    expect(error?.message).toBe(
+      'loader stream: bad frame at byte offset 0: TCP_STATE address family 9, expected 4 or 6',
+    );
+  });
+
+  it('reads a STATS frame from an older loader (no network counters) as zeros', () => {
+    const body = Buffer.alloc(40);
+    body.writeBigUInt64LE(3n, 8);
+    const { frames } = new FrameDecoder().push(frame(FrameType.Stats, body));
+    expect(frames[0]).toMatchObject({ lostExec: 3n, lostDns: 0n, stealthUnknown: 0n });
+  });
 });

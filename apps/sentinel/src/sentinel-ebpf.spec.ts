@@ -249,6 +249,21 @@ describe('sentinel in eBPF mode (real kernel)', () => {
     expect(pingFromA(3)).toBe(true);
   });
 
+  it('refuses bad network and stealth commands, naming what is wrong', async () => {
+    await expect(parts.loader!.command('tc-attach omega-no-such-dev')).rejects.toThrow(
+      "eBPF loader refused 'tc-attach omega-no-such-dev': tc-attach omega-no-such-dev: No such device (errno 19)",
+    );
+    await expect(parts.loader!.command('stealth-port add 70000')).rejects.toThrow(
+      "stealth-port: usage: stealth-port add|del <udp port 1..65535>, not 'add 70000'",
+    );
+    await expect(parts.loader!.command('stealth-rate 0 10')).rejects.toThrow(
+      'stealth-rate: usage: stealth-rate <new sessions/s> <burst> [<session idle ms>], each a positive integer',
+    );
+    await expect(parts.loader!.command('flow-timing 100')).rejects.toThrow(
+      'flow-timing: usage: flow-timing <drain ms> <idle ms> (1..86400000)',
+    );
+  });
+
   it('refuses a malformed block with the loader naming the CIDR', async () => {
     await expect(parts.loader!.block('10.0.0.0/33')).rejects.toThrow(
       "eBPF loader refused 'block 10.0.0.0/33': block: not an IPv4/IPv6 address or CIDR: '10.0.0.0/33' (errno 22)",

@@ -201,11 +201,19 @@ describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
     const hostPaths = Object.fromEntries(
       (spec.volumes ?? []).filter((v) => v.hostPath).map((v) => [v.name, v.hostPath?.path]),
     );
-    expect(hostPaths).toEqual({ bpffs: '/sys/fs/bpf', btf: '/sys/kernel/btf' });
+    expect(hostPaths).toEqual({
+      bpffs: '/sys/fs/bpf',
+      btf: '/sys/kernel/btf',
+      cgroup: '/sys/fs/cgroup',
+    });
+    expect(envOf(sentinel as KubeObject)['OMEGA_SENTINEL_KUBERNETES_CGROUP_ROOT']).toBe(
+      '/host/cgroup',
+    );
     expect(container.volumeMounts).toEqual(
       expect.arrayContaining([
         { name: 'bpffs', mountPath: '/sys/fs/bpf' },
         { name: 'btf', mountPath: '/sys/kernel/btf', readOnly: true },
+        { name: 'cgroup', mountPath: '/host/cgroup', readOnly: true },
       ]),
     );
   });

@@ -129,7 +129,7 @@ export class WorkflowWorker {
     }
     const id = task.workflowId;
     const previous = this.chains.get(id) ?? Promise.resolve();
-    const next = previous.then(() => this.advance(msg, id));
+    const next = previous.then(() => this.advance(msg, task));
     this.chains.set(id, next);
     void next.finally(() => {
       if (this.chains.get(id) === next) this.chains.delete(id);
@@ -137,8 +137,9 @@ export class WorkflowWorker {
     return next;
   }
 
-  private async advance(msg: JsMsg, workflowId: string): Promise<void> {
+  private async advance(msg: JsMsg, task: WorkflowTask): Promise<void> {
     const { ops, store, logger } = this.options;
+    const workflowId = task.workflowId;
     // The lease is the task message, whoever holds it: a redelivery of the same message means the
     // previous holder stopped heartbeating, so its running step is ours to time out and retry.
     const lease = `task/${msg.seq}`;
@@ -151,7 +152,12 @@ export class WorkflowWorker {
     );
     const running = new Map<string, RunningAttempt>();
     try {
-      const history = await store.load(workflowId);
+      // A workflow this process has just started needs no read: its one event is in the cache, and
+      // anything appended since makes the first append's sequence check fail and re-read.
+      const cached = store.cached(workflowId);
+      const justStarted =
+        task.reason === 'start' && msg.info.deliveryCount === 1 && cached.events.length === 1;
+      const history = justStarted ? cached : await store.load(workflowId);
       if (!history.state) {
         // Tasks are queued only after WORKFLOW_STARTED is stored, so this is a foreign task.
         logger.warn(

@@ -84,3 +84,19 @@ export function parseObjects(text: string): KubeObject[] {
 export function describeObject(o: KubeObject): string {
   return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 }
+
+/**
+ * `helm install` of the chart into a (test) cluster, so a spec can act as one of its service
+ * accounts with exactly the RBAC the chart grants. Resolves with helm's output.
+ */
+export function installChart(
+  tools: KubeTools,
+  kubeconfigPath: string,
+  options: RenderOptions = {},
+): Promise<string> {
+  return runToolOk(
+    tools.helm,
+    ['install', options.release ?? 'omega', CHART_DIR, ...helmArgs(options), '--create-namespace'],
+    { env: { KUBECONFIG: kubeconfigPath } },
+  );
+}

@@ -14,6 +14,7 @@ export {
   describeObject,
   helmArgs,
   helmTemplate,
+  installChart,
   parseObjects,
   valueSets,
   type KubeObject,

@@ -103,6 +103,42 @@ describe('startKafkaBroker', () => {
   }, 90_000);
 });
 
+describe('startKafkaBroker with SASL', () => {
+  let broker: KafkaBroker;
+  beforeAll(async () => {
+    broker = await startKafkaBroker({ sasl: { users: { alice: 'alice-secret' } } });
+  }, 90_000);
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)(
+    'accepts a %s login on the SASL listener and refuses a wrong password',
+    async (mechanism) => {
+      expect(broker.saslBrokers).toHaveLength(1);
+      expect(broker.saslBrokers[0]).not.toBe(broker.brokers[0]);
+      const login = (password: string) =>
+        new Kafka({
+          clientId: 'testkit-sasl-spec',
+          brokers: broker.saslBrokers,
+          logLevel: logLevel.NOTHING,
+          retry: { retries: 2, initialRetryTime: 100 },
+          sasl: { mechanism, username: 'alice', password },
+        } as ConstructorParameters<typeof Kafka>[0]);
+      const admin = login('alice-secret').admin();
+      await admin.connect();
+      await createTopic(admin, `sasl-${mechanism}`);
+      await admin.disconnect();
+      expect(await roundTrip(login('alice-secret'), `sasl-${mechanism}`, [mechanism])).toEqual([
+        mechanism,
+      ]);
+      const intruder = login('wrong').admin();
+      await expect(intruder.connect()).rejects.toThrow(/SASL .*authentication failed/i);
+    },
+    60_000,
+  );
+});
+
 describe('startKafkaBroker failures', () => {
   let squatter: Server;
   afterEach(() => squatter?.close());

@@ -23,6 +23,11 @@ export interface KafkaBrokerOptions {
   controllerPort?: number;
   /** Extra or overriding server.properties entries, e.g. `{ 'num.partitions': '3' }`. */
   properties?: Record<string, string>;
+  /**
+   * Also listen with SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512) on another free
+   * port, for these users (name → password); see `saslBrokers`.
+   */
+  sasl?: { users: Record<string, string> };
   /** JVM heap ceiling in MiB (default 512: the machine is shared). */
   heapMb?: number;
   /** How long to wait for the broker to accept clients (default 60 000 ms). */
@@ -32,6 +37,8 @@ export interface KafkaBrokerOptions {
 export interface KafkaBroker {
   /** Bootstrap addresses for a client: `['127.0.0.1:<port>']`. */
   readonly brokers: string[];
+  /** Bootstrap addresses of the SASL_PLAINTEXT listener (empty unless `sasl` was given). */
+  readonly saslBrokers: string[];
   readonly port: number;
   /** The log (data) dir; survives `restart()`, removed by `stop()`. */
   readonly logDir: string;
@@ -89,6 +96,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
       await broker.format(
         options.port ?? (await freePort()),
         options.controllerPort ?? (await freePort()),
+        options.sasl ? await freePort() : 0,
       );
       await broker.start();
       return broker;
@@ -137,6 +145,7 @@ class KafkaBrokerProcess implements KafkaBroker {
   private exited: Promise<void> = Promise.resolve();
   private log = '';
   private clientPort = 0;
+  private saslPort = 0;
   private readonly readyTimeoutMs: number;
 
   constructor(
@@ -150,6 +159,9 @@ class KafkaBrokerProcess implements KafkaBroker {
 
   get brokers(): string[] {
     return [`127.0.0.1:${this.clientPort}`];
+  }
+  get saslBrokers(): string[] {
+    return this.saslPort ? [`127.0.0.1:${this.saslPort}`] : [];
   }
   get port(): number {
     return this.clientPort;
@@ -198,18 +210,24 @@ class KafkaBrokerProcess implements KafkaBroker {
   }
 
   /** Writes server.properties and formats the log dir for a new one-node cluster. */
-  async format(port: number, controllerPort: number): Promise<void> {
+  async format(port: number, controllerPort: number, saslPort: number): Promise<void> {
     this.clientPort = port;
+    this.saslPort = saslPort;
+    const sasl = saslPort ? saslProperties(saslPort, this.options.sasl?.users ?? {}) : undefined;
     await mkdir(this.logDir, { recursive: true });
     const properties: Record<string, string> = {
       'process.roles': 'broker,controller',
       'node.id': '1',
       'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-      listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+      listeners:
+        `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}` +
+        (sasl ? `,${sasl.listener}` : ''),
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}` + (sasl ? `,${sasl.listener}` : ''),
       'controller.listener.names': 'CONTROLLER',
       'inter.broker.listener.name': 'PLAINTEXT',
-      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'listener.security.protocol.map':
+        'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT' + (sasl ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''),
+      ...sasl?.properties,
       'log.dirs': this.logDir,
       'num.partitions': '1',
       // One node: internal topics cannot have more replicas than that.
@@ -238,7 +256,15 @@ class KafkaBrokerProcess implements KafkaBroker {
     // A Kafka cluster id is 16 random bytes in unpadded base64url.
     const clusterId = randomBytes(16).toString('base64url');
     const { code, output } = await this.runJava(
-      ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', this.propertiesFile],
+      [
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        this.propertiesFile,
+        ...(sasl?.scramArgs ?? []),
+      ],
       30_000,
     );
     if (code !== 0) {
@@ -372,6 +398,44 @@ class KafkaBrokerProcess implements KafkaBroker {
     if (options.downtimeMs) await sleep(options.downtimeMs);
     await this.start();
   }
+}
+
+const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+
+/** The SASL_PLAINTEXT listener's properties and the format arguments creating SCRAM users. */
+function saslProperties(
+  port: number,
+  users: Record<string, string>,
+): { listener: string; properties: Record<string, string>; scramArgs: string[] } {
+  const entries = Object.entries(users);
+  for (const [name, password] of entries) {
+    // Both end up inside JAAS strings and StorageTool's [name=..,password=..] syntax unquoted.
+    if (!/^[\w.-]+$/.test(name) || !/^[\w.-]+$/.test(password)) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `kafka test broker: SASL user ${JSON.stringify(name)}: names and passwords are limited to ` +
+          `letters, digits, '_', '.' and '-'`,
+      );
+    }
+  }
+  const plainUsers = entries.map(([name, password]) => `user_${name}="${password}"`).join(' ');
+  return {
+    listener: `SASL_PLAINTEXT://127.0.0.1:${port}`,
+    properties: {
+      'sasl.enabled.mechanisms': SASL_MECHANISMS.join(','),
+      'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+      'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config':
+        'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config':
+        'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    },
+    scramArgs: entries.flatMap(([name, password]) =>
+      ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => [
+        '--add-scram',
+        `${mechanism}=[name=${name},password=${password}]`,
+      ]),
+    ),
+  };
 }
 
 function lastLines(text: string, lines: number): string {

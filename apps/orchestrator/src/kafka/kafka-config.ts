@@ -30,6 +30,30 @@ export const kafkaIngestConfigSchema = z
     sessionTimeoutMs: z.int().min(6000).default(30_000),
     /** Longest pause between attempts to start a workflow while NATS is unavailable. */
     maxRetryDelayMs: z.int().positive().default(5_000),
+    /** SASL login: '' (none), plain, scram-sha-256 or scram-sha-512, with username and password. */
+    saslMechanism: z.enum(['', 'plain', 'scram-sha-256', 'scram-sha-512']).default(''),
+    saslUsername: z.string().default(''),
+    saslPassword: z.string().default(''),
+    /** Connect with TLS (verifying the brokers' certificates). */
+    tls: z.boolean().default(false),
+    /** PEM file of the CA(s) that signed the brokers' certificates; '' for the system's CAs. */
+    tlsCaFile: z.string().default(''),
+  })
+  .superRefine((config, ctx) => {
+    if (config.saslMechanism !== '' && (!config.saslUsername || !config.saslPassword)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.saslUsername ? 'saslPassword' : 'saslUsername'],
+        message: `required with saslMechanism ${config.saslMechanism}`,
+      });
+    }
+    if (config.tlsCaFile !== '' && !config.tls) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message: 'must be true when tlsCaFile is set',
+      });
+    }
   })
   .prefault({});
 

@@ -25,7 +25,7 @@ let producer: Producer;
 const logger = createLogger({ service: 'orchestrator-kafka-spec', level: 'silent' });
 
 beforeAll(async () => {
-  broker = await startKafkaBroker();
+  broker = await startKafkaBroker({ sasl: { users: { omega: 'omega-secret' } } });
   bus = await connectBus({ servers: nats.url, name: 'kafka-ingest-spec', logger });
   nats.beforeStop(() => bus.drain());
   await provision(bus, { streams: ['TASKS', 'WORKFLOWS', 'DLQ'] });
@@ -525,6 +525,38 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
     );
     expect(ids.filter((id) => sideEffects.get(id) !== 1)).toEqual([]);
   }, 90_000);
+
+  it('logs in with SCRAM-SHA-512 on a SASL listener and starts the requests', async () => {
+    const topic = 'requests-sasl';
+    await createTopic(topic);
+    await startIngest(topic, {
+      brokers: broker.saslBrokers,
+      saslMechanism: 'scram-sha-512',
+      saslUsername: 'omega',
+      saslPassword: 'omega-secret',
+    });
+    await producer.send({
+      topic,
+      messages: [json({ workflowId: 'sasl-1', playbookId: 'notify' })],
+    });
+    const started = await eventually(
+      () => startedWorkflows('sasl-'),
+      (m) => m.size === 1,
+      'the request to start',
+    );
+    expect(Object.fromEntries(started)).toEqual({ 'sasl-1': 1 });
+  }, 60_000);
+
+  it('refuses to start with a wrong SASL password, saying so', async () => {
+    await expect(
+      startIngest('requests-sasl', {
+        brokers: broker.saslBrokers,
+        saslMechanism: 'scram-sha-256',
+        saslUsername: 'omega',
+        saslPassword: 'wrong',
+      }),
+    ).rejects.toThrow(/SASL SCRAM SHA256 authentication failed/);
+  }, 60_000);
 
   it('resumes after the broker is killed and restarted', async () => {
     const topic = 'requests-broker-restart';

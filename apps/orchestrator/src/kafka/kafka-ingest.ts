@@ -13,6 +13,7 @@ import {
 } from 'kafkajs';
 import type { Bus } from '@omega/bus';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
+import { kafkaClientOptions } from './kafka-client-options';
 import type { KafkaIngestConfig } from './kafka-config';
 import { KafkaDeadLetters } from './kafka-dead-letter';
 import type { KafkaIngestMetrics } from './kafka-ingest-metrics';
@@ -61,8 +62,7 @@ export class KafkaTaskIngest {
     const { config, logger } = options;
     this.log = logger.child({ component: 'kafka-ingest', topic: config.topic });
     this.kafka = new Kafka({
-      clientId: config.clientId,
-      brokers: config.brokers,
+      ...kafkaClientOptions(config),
       logCreator: kafkajsLogCreator(logger),
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 },
     });

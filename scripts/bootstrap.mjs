@@ -56,7 +56,7 @@ run(
 
 switch (command) {
   case 'demo':
-    run(node24, [join(root, 'apps', 'cli', 'dist', 'main.js'), 'up', ...rest], 'omega up');
+    run(node24, [join(root, 'apps', 'cli', 'dist', 'main.js'), 'demo', ...rest], 'omega demo');
     break;
   case 'test':
     run(node24, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...rest], 'jest');

@@ -163,7 +163,6 @@ function workflowOutcome(state: DemoState, id: string): WorkflowOutcome {
     ...(status !== 'completed' && status !== 'running' && failed
       ? { failure: failed.value.detail }
       : {}),
-    playbook: started.value.attributes['playbook'] ?? started.value.attributes['playbook_id'] ?? '',
     status,
     startedAtMs: started.seenAtMs,
     ...(finished ? { finishedAtMs: finished.seenAtMs } : {}),

@@ -46,10 +46,9 @@ export function narrateWorkflowEvent(
   switch (e.type) {
     case WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_STARTED: {
       const trigger = e.trigger;
-      const playbook = e.attributes['playbook'] ?? e.attributes['playbook_id'] ?? '';
       timeline.say(
         '▷',
-        `workflow ${id} started${playbook ? ` (playbook ${playbook})` : ''}${trigger?.alertId ? ` for alert ${trigger.alertId}` : ''}`,
+        `workflow ${id} started${trigger?.alertId ? ` for alert ${trigger.alertId}` : ''}`,
         seenAtMs,
       );
       return;

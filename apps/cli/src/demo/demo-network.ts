@@ -94,4 +94,7 @@ async function addHost(host: DemoHost): Promise<void> {
   ]);
   await ip(['-n', host.netns, 'link', 'set', 'lo', 'up']);
   await ip(['-n', host.netns, 'link', 'set', host.interface, 'up']);
+  for (const cidr of host.onLinkRoutes) {
+    await ip(['-n', host.netns, 'route', 'add', cidr, 'dev', host.interface]);
+  }
 }

@@ -2,7 +2,12 @@
 // (ALERTS, read back from the stream), workflow histories (WORKFLOWS), source blocks (the
 // omega_policy KV bucket) and the victim's telemetry (TELEMETRY, for the progress line and the
 // recording). Each observation carries the wall-clock time the demo saw it, for latencies.
-import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type ConsumerMessages,
+} from '@nats-io/jetstream';
 import type { KvWatchEntry } from '@nats-io/kv';
 import type { Subscription } from '@nats-io/transport-node';
 import { type Bus } from '@omega/bus';
@@ -64,28 +69,50 @@ export class DemoObserver {
     for (const stop of this.stops.splice(0).reverse()) await stop();
   }
 
-  /** An ordered consumer from the start of `stream`: every message it stores, in order. */
+  /**
+   * An ordered consumer from the start of `stream`: every message it stores, in order. A stream not
+   * provisioned yet (its service has not started) is followed from when it appears.
+   */
   private async followStream(
     stream: string,
     subject: string,
     onData: (data: Uint8Array) => void,
   ): Promise<void> {
-    const consumer = await this.bus.js.consumers.get(stream, {
-      filter_subjects: [subject],
-      deliver_policy: DeliverPolicy.All,
+    let stopped = false;
+    let messages: ConsumerMessages | undefined;
+    this.stops.push(async () => {
+      stopped = true;
+      await messages?.stop();
     });
-    const messages: ConsumerMessages = await consumer.consume();
-    this.stops.push(() => messages.stop());
-    void (async () => {
-      for await (const message of messages) {
-        try {
-          onData(message.data);
-        } catch (err) {
-          this.handlers.onProblem(
-            `${stream} ${message.subject} #${message.seq}: cannot decode: ${errorMessage(err)}`,
-          );
+    const open = async (): Promise<boolean> => {
+      try {
+        const consumer = await this.bus.js.consumers.get(stream, {
+          filter_subjects: subject,
+          deliver_policy: DeliverPolicy.All,
+        });
+        messages = await consumer.consume();
+      } catch (err) {
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) {
+          return false;
         }
+        throw err;
       }
+      void (async () => {
+        for await (const message of messages) {
+          try {
+            onData(message.data);
+          } catch (err) {
+            this.handlers.onProblem(
+              `${stream} ${message.subject} #${message.seq}: cannot decode: ${errorMessage(err)}`,
+            );
+          }
+        }
+      })();
+      return true;
+    };
+    if (await open()) return;
+    void (async () => {
+      while (!stopped && !(await open())) await new Promise((r) => setTimeout(r, 1_000));
     })();
   }
 

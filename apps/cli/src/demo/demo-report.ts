@@ -28,7 +28,6 @@ export interface StepOutcome {
 
 export interface WorkflowOutcome {
   readonly workflowId: string;
-  readonly playbook: string;
   readonly status: 'running' | 'completed' | 'failed' | 'cancelled' | 'timed out';
   readonly startedAtMs: number;
   readonly finishedAtMs?: number;

@@ -6,7 +6,7 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { connectBus } from '@omega/bus';
-import { SERVICE_NAMES } from '@omega/service';
+import { LOCAL_PORTS, SERVICE_NAMES, type ServiceName } from '@omega/service';
 import { errorMessage } from '@omega/runtime';
 import { LocalStack } from '../local-stack';
 import { renderStatusTable } from '../status-table';
@@ -23,7 +23,7 @@ import { DemoWebhook } from './demo-webhook';
 import { checkAudit, checkContainment, checkEnforcement } from './demo-checks';
 import { renderSummary } from './demo-summary';
 import { Timeline } from './demo-timeline';
-import { ATTACKER, VICTIM, VICTIM_NODE } from './demo-topology';
+import { ATTACKER, COMMAND_SERVER, VICTIM, VICTIM_NODE } from './demo-topology';
 import * as attack from './live-attack';
 import { ReplayFeed } from './replay-feed';
 
@@ -99,7 +99,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       cleanups.push({ what: 'network namespaces', run: removeDemoNetwork });
       timeline.say(
         '✔',
-        `hosts up: attacker ${ATTACKER.address}, victim ${VICTIM.address}, command server 10.66.0.30 (namespaces omega-demo-*)`,
+        `hosts up: attacker ${ATTACKER.address}, victim ${VICTIM.address}, command server ${COMMAND_SERVER.address} (namespaces omega-demo-*)`,
       );
       services = await attack.startHostServices(actors);
     }
@@ -120,7 +120,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       nodeBin: options.nodeBin,
       serviceEnv: {
         sentinel: sentinelEnv(live),
-        orchestrator: { OMEGA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: webhookUrl },
+        intelligence: {
+          OMEGA_INTELLIGENCE_TRUST_ADDRESS: grpcAddress('trust', options.portOffset),
+        },
+        orchestrator: {
+          OMEGA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: webhookUrl,
+          OMEGA_ORCHESTRATOR_TRUST_ADDRESS: grpcAddress('trust', options.portOffset),
+          OMEGA_ORCHESTRATOR_DECEPTION_ADDRESS: grpcAddress('deception', options.portOffset),
+          OMEGA_ORCHESTRATOR_TWIN_ADDRESS: grpcAddress('twin', options.portOffset),
+        },
       },
       ...(live ? {} : { extraJoinTokens: [`sentinel/${VICTIM_NODE}`] }),
     });
@@ -212,7 +220,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         attackResult = await liveStep(step.id, actors, recording);
       }
       const endedAtMs = Date.now();
-      recording?.step(step.id, startedAtMs, endedAtMs);
+      // The beacon's window closes when its last check-in is done (below).
+      if (step.id !== 'beacon') recording?.step(step.id, startedAtMs, endedAtMs);
       timeline.say('·', attackResult);
       steps.push(await awaitDetections(step, startedAtMs, endedAtMs, attackResult));
     }
@@ -235,8 +244,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       }
     }
     if (recording) {
-      const files = await recording.finish();
-      timeline.say('✔', `recorded the run for replay mode: ${files.join(', ')}`);
+      const undetected = steps.filter((s) => s.detections.length < s.step.expect.length);
+      if (undetected.length === 0) {
+        const files = await recording.finish();
+        timeline.say('✔', `recorded the run for replay mode: ${files.join(', ')}`);
+      } else {
+        await recording.discard();
+        timeline.say(
+          '✗',
+          `recording not written: ${undetected.map((s) => s.step.id).join(', ')} not detected`,
+        );
+      }
     }
 
     const scenarioAlerts = steps.flatMap((s) => s.detections.map((d) => d.alert));
@@ -386,8 +404,9 @@ async function liveStep(
     case 'scan':
       return attack.scan(actors);
     case 'reverse-shell': {
+      const startedAtMs = Date.now();
       const { result, pid } = await attack.reverseShell(actors);
-      recording?.followProcessTree(pid);
+      recording?.followProcessTree(pid, startedAtMs);
       return result;
     }
     case 'dns-tunnel':
@@ -395,6 +414,11 @@ async function liveStep(
     case 'beacon':
       throw new Error('the beacon runs in the background');
   }
+}
+
+/** A service's local gRPC address under the port offset (services default to offset 0). */
+function grpcAddress(name: ServiceName, portOffset: number): string {
+  return `127.0.0.1:${LOCAL_PORTS[name].grpcPort + portOffset}`;
 }
 
 function shorten(line: string, max = 300): string {

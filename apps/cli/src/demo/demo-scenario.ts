@@ -45,9 +45,10 @@ export const SCENARIO: readonly ScenarioStep[] = [
     title: `the victim beacons to the command server ${COMMAND_SERVER.address} every 2 s`,
     expect: [],
     undetectedBecause:
-      'the beacon detector scores pairs the way RITA does; two of its four sub-scores (duration, ' +
-      'hourly histogram) need at least an hour of history, so a minutes-old beacon scores at most ' +
-      '0.5, under the 0.75 alert threshold (libs/detect beacon.ts). The flows are in TELEMETRY.',
+      'the beacon detector scores connections leaving the private networks the way RITA does; two ' +
+      'of its four sub-scores (duration, hourly histogram) need hours of history, so a ' +
+      'minutes-old beacon scores at most 0.5, under the 0.75 alert threshold (libs/detect ' +
+      'beacon.ts). Its flows are in TELEMETRY.',
   },
   {
     id: 'dns-tunnel',

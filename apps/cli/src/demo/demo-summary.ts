@@ -35,7 +35,7 @@ export function renderSummary(report: DemoReport): string[] {
       w.status === 'running' ? 'running (waiting on a timer or an approval)' : w.status;
     row(
       'response',
-      `workflow ${w.workflowId}${w.playbook ? ` (${w.playbook})` : ''} ${status}${w.finishedAtMs ? ` in ${seconds(w.finishedAtMs - w.startedAtMs)}` : ''}; steps completed: ${w.steps.join(', ') || 'none'}${w.failure ? `; failure: ${w.failure}` : ''}`,
+      `workflow ${w.workflowId} ${status}${w.finishedAtMs ? ` in ${seconds(w.finishedAtMs - w.startedAtMs)}` : ''}; steps completed: ${w.steps.join(', ') || 'none'}${w.failure ? `; failure: ${w.failure}` : ''}`,
     );
   }
   if (report.teamMessages.length > 0) {

@@ -11,13 +11,13 @@ export interface DemoHost {
   /** The veth end on the bridge, in the root namespace. */
   readonly bridgePort: string;
   readonly address: string;
+  /** Routes to add inside the namespace, on-link through its interface (`ip route add <cidr> dev`). */
+  readonly onLinkRoutes: readonly string[];
 }
 
-export const DEMO_SUBNET = '10.66.0.0/24';
 export const DEMO_PREFIX_LENGTH = 24;
-/** Bridge in the root namespace that joins the three hosts (it holds the .1 address). */
+/** Bridge in the root namespace that joins the three hosts (layer 2 only: no address). */
 export const DEMO_BRIDGE = 'omega-demo-br';
-export const DEMO_BRIDGE_ADDRESS = '10.66.0.1';
 
 export const ATTACKER: DemoHost = {
   role: 'attacker',
@@ -25,6 +25,7 @@ export const ATTACKER: DemoHost = {
   interface: 'veth-a',
   bridgePort: 'omega-demo-a',
   address: '10.66.0.10',
+  onLinkRoutes: ['198.51.100.0/24'],
 };
 
 export const VICTIM: DemoHost = {
@@ -33,15 +34,22 @@ export const VICTIM: DemoHost = {
   interface: 'veth-v',
   bridgePort: 'omega-demo-v',
   address: '10.66.0.20',
+  onLinkRoutes: ['198.51.100.0/24'],
 };
 
-/** The "command server": the beacon's HTTP endpoint and the tunnel's DNS resolver. */
+/**
+ * The "command server": the beacon's HTTP endpoint and the tunnel's DNS resolver. It sits outside
+ * the private networks, as command and control does (the beacon detector, like RITA, scores only
+ * connections leaving them), on a documentation address (RFC 5737) that exists only in its
+ * namespace; the hosts share the bridge, so each reaches the other's subnet on-link.
+ */
 export const COMMAND_SERVER: DemoHost = {
   role: 'c2',
   netns: 'omega-demo-c2',
   interface: 'veth-c',
   bridgePort: 'omega-demo-c',
-  address: '10.66.0.30',
+  address: '198.51.100.30',
+  onLinkRoutes: ['10.66.0.0/24'],
 };
 
 export const DEMO_HOSTS: readonly DemoHost[] = [ATTACKER, VICTIM, COMMAND_SERVER];

@@ -37,9 +37,10 @@ export function stepOfEvent(event: Event): StepId | undefined {
   const ports = [event.srcEndpoint?.port, event.dstEndpoint?.port];
   const addresses = [event.srcEndpoint?.ip, event.dstEndpoint?.ip];
   if (ports.includes(DEMO_PORTS.reverseShell)) return 'reverse-shell';
+  // The scan's probes may hit any port (53 among them): the attacker's address decides first.
+  if (addresses.includes(ATTACKER.address)) return 'scan';
   if (ports.includes(DEMO_PORTS.beacon)) return 'beacon';
   if (ports.includes(DEMO_PORTS.dns)) return 'dns-tunnel';
-  if (addresses.includes(ATTACKER.address)) return 'scan';
   return undefined;
 }
 
@@ -91,6 +92,11 @@ export class ReplayFeed {
     return new ReplayFeed(byStep, dir);
   }
 
+  /** The recorded events of one step, in time order. */
+  eventsOf(step: StepId): readonly Event[] {
+    return this.eventsByStep.get(step) ?? [];
+  }
+
   /** Enrolls with trust as the victim's sentinel (the join token the demo's stack minted for it). */
   async connect(bus: Bus, joinTokensFile: string, trustAddress: string): Promise<void> {
     const token = joinTokenFromFile(
@@ -129,6 +135,11 @@ export class ReplayFeed {
       elapsedMs += Math.min(MAX_GAP_MS, Number(event.timeNs - previousNs) / 1e6);
       previousNs = event.timeNs;
       const dueMs = startMs + elapsedMs;
+      if (dueMs > Date.now() + BATCH_INTERVAL_MS) {
+        // A pause: what is pending goes out now, as the sentinel's flush timer would send it.
+        await this.flush(pending);
+        lastFlushMs = Date.now();
+      }
       if (dueMs > Date.now()) await sleep(dueMs - Date.now(), signal);
       if (signal?.aborted) throw new OmegaError(Code.Aborted, 'demo stopped');
       const kind = KIND_OF_CLASS[event.classUid] ?? 'other';

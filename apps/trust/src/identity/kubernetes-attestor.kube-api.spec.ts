@@ -1,10 +1,11 @@
-// Kubernetes attestation against a real kube-apiserver (libs/testkit): trust runs as its own
-// service account with the RBAC the chart grants it, workloads present real pod-bound projected
+// Kubernetes attestation against a real kube-apiserver (libs/testkit) with charts/omega installed:
+// trust runs as its own service account with exactly the RBAC the chart grants it, workloads present real pod-bound projected
 // tokens issued by TokenRequest, and TokenReview answers as in a cluster.
 import 'reflect-metadata';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findKubeTools, installChart } from '@omega/chart';
 import {
   loadKubernetesClient,
   startKubeApiServer,
@@ -69,52 +70,20 @@ function podToken(
 beforeAll(async () => {
   k8s = await loadKubernetesClient();
   server = await startKubeApiServer();
+  // Omega as users install it: trust, sentinels and services get the chart's service accounts
+  // and RBAC (trust: create tokenreviews, get pods in its namespace).
+  await installChart(findKubeTools(), server.kubeconfigPath, { namespace: NS });
   const core = server.kubeConfig.makeApiClient(k8s.CoreV1Api);
-  const rbac = server.kubeConfig.makeApiClient(k8s.RbacAuthorizationV1Api);
-  for (const name of [NS, 'default-ish'])
-    await core.createNamespace({ body: { metadata: { name } } });
-  for (const node of ['node-1', 'node-2'])
+  await core.createNamespace({ body: { metadata: { name: 'default-ish' } } });
+  for (const node of ['node-1', 'node-2']) {
     await core.createNode({ body: { metadata: { name: node } } });
+  }
   for (const [namespace, sa] of [
-    [NS, 'omega-trust'],
     [NS, 'omega-trust-unbound'],
-    [NS, 'omega-sentinel'],
-    [NS, 'omega-intelligence'],
     ['default-ish', 'omega-sentinel'],
   ] as const) {
     await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: sa } } });
   }
-  // Trust's grants, as charts/omega/templates/rbac.yaml renders them.
-  await rbac.createClusterRole({
-    body: {
-      metadata: { name: 'omega-trust' },
-      rules: [
-        { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
-      ],
-    },
-  });
-  await rbac.createClusterRoleBinding({
-    body: {
-      metadata: { name: 'omega-trust' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'omega-trust' },
-      subjects: [{ kind: 'ServiceAccount', name: 'omega-trust', namespace: NS }],
-    },
-  });
-  await rbac.createNamespacedRole({
-    namespace: NS,
-    body: {
-      metadata: { name: 'omega-trust' },
-      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
-    },
-  });
-  await rbac.createNamespacedRoleBinding({
-    namespace: NS,
-    body: {
-      metadata: { name: 'omega-trust' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'omega-trust' },
-      subjects: [{ kind: 'ServiceAccount', name: 'omega-trust', namespace: NS }],
-    },
-  });
   await createPod(NS, 'omega-sentinel-abcde', 'omega-sentinel', 'node-1');
   await createPod(NS, 'omega-intelligence-0', 'omega-intelligence', 'node-2');
   await createPod('default-ish', 'omega-sentinel-x', 'omega-sentinel', 'node-1');

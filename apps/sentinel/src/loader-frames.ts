@@ -320,7 +320,8 @@ function decodeBody(type: number, body: Buffer): Frame {
         dstPort: body.readUInt16LE(46),
         egress: body.readUInt8(49) !== 0,
         payloadBytes: body.readUInt16LE(50),
-        payload: Buffer.from(body.subarray(56, 56 + captured)),
+        // a view, not a copy: the chunk it lives in is never reused (FrameDecoder copies input)
+        payload: body.subarray(56, 56 + captured),
       };
     }
     case FrameType.Flow: {

@@ -9,6 +9,7 @@ import {
   NetworkDirection,
   Severity,
   type DnsAnswer,
+  type NetworkEndpoint,
 } from '@omega/proto';
 import { uuidv7 } from './event-id';
 import { TcpStateEvent, type TcpStateFrame } from './loader-frames';
@@ -42,15 +43,46 @@ export interface DnsDatagram {
   payload: Uint8Array;
 }
 
+// Events are built as complete messages (the compiler checks every field) rather than through
+// Event.fromPartial, whose deep copy cost a measurable share of the sentinel's CPU per event.
+
+function endpoint(ip: string, port: number): NetworkEndpoint {
+  return { ip, port, hostname: '', mac: '', workload: undefined };
+}
+
+function networkEvent(
+  fields: Pick<
+    Event,
+    | 'id'
+    | 'timeNs'
+    | 'classUid'
+    | 'message'
+    | 'srcEndpoint'
+    | 'dstEndpoint'
+    | 'node'
+    | 'unmapped'
+    | 'payload'
+  > &
+    Partial<Pick<Event, 'rawData' | 'actor'>>,
+): Event {
+  return {
+    severity: Severity.SEVERITY_INFORMATIONAL,
+    actor: undefined,
+    workload: undefined,
+    rawData: EMPTY,
+    ...fields,
+  };
+}
+const EMPTY = Buffer.alloc(0);
+
 export function flowEvent(flow: Flow, node: string, source: EventSource): Event {
-  return Event.fromPartial({
+  return networkEvent({
     id: uuidv7(Number(flow.firstNs / 1_000_000n)),
     timeNs: flow.lastNs,
     classUid: EventClass.EVENT_CLASS_NETWORK_ACTIVITY,
-    severity: Severity.SEVERITY_INFORMATIONAL,
     message: `flow ${flow.src}:${flow.srcPort} -> ${flow.dst}:${flow.dstPort} proto ${flow.protocol}`,
-    srcEndpoint: { ip: flow.src, port: flow.srcPort },
-    dstEndpoint: { ip: flow.dst, port: flow.dstPort },
+    srcEndpoint: endpoint(flow.src, flow.srcPort),
+    dstEndpoint: endpoint(flow.dst, flow.dstPort),
     node,
     unmapped: { 'sentinel.source': source },
     payload: {
@@ -58,6 +90,7 @@ export function flowEvent(flow: Flow, node: string, source: EventSource): Event 
       value: {
         activityId: NetworkActivityId.NETWORK_ACTIVITY_ID_TRAFFIC,
         protocol: flow.protocol,
+        direction: NetworkDirection.NETWORK_DIRECTION_UNSPECIFIED,
         traffic: {
           bytesOut: BigInt(flow.bytesOut),
           bytesIn: BigInt(flow.bytesIn),
@@ -66,6 +99,7 @@ export function flowEvent(flow: Flow, node: string, source: EventSource): Event 
         },
         interval: { startTimeNs: flow.firstNs, endTimeNs: flow.lastNs },
         tcpFlags: flow.tcpFlags,
+        communityUid: '',
       },
     },
   });
@@ -74,8 +108,9 @@ export function flowEvent(flow: Flow, node: string, source: EventSource): Event 
 /** The DNS event for a datagram, or undefined when it does not decode as DNS (its flow still counts it). */
 export function dnsEvent(p: DnsDatagram, node: string, source: EventSource): Event | undefined {
   let message: dnsPacket.Packet;
+  const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
   try {
-    message = dnsPacket.decode(Buffer.from(p.payload));
+    message = dnsPacket.decode(payload);
   } catch {
     return undefined; // not DNS after all (or truncated): the flow still counts it
   }
@@ -86,17 +121,16 @@ export function dnsEvent(p: DnsDatagram, node: string, source: EventSource): Eve
     rdata: rdataText(a),
     ttlSeconds: 'ttl' in a && typeof a.ttl === 'number' ? a.ttl : 0,
   }));
-  return Event.fromPartial({
+  return networkEvent({
     id: uuidv7(Number(p.timeNs / 1_000_000n)),
     timeNs: p.timeNs,
     classUid: EventClass.EVENT_CLASS_DNS_ACTIVITY,
-    severity: Severity.SEVERITY_INFORMATIONAL,
     message: `dns ${response ? 'response' : 'query'} ${question?.name ?? ''} ${question?.type ?? ''}`,
-    srcEndpoint: { ip: p.src, port: p.srcPort },
-    dstEndpoint: { ip: p.dst, port: p.dstPort },
+    srcEndpoint: endpoint(p.src, p.srcPort),
+    dstEndpoint: endpoint(p.dst, p.dstPort),
     node,
     unmapped: { 'sentinel.source': source },
-    rawData: Buffer.from(p.payload),
+    rawData: payload,
     payload: {
       $case: 'dnsActivity',
       value: {
@@ -111,6 +145,7 @@ export function dnsEvent(p: DnsDatagram, node: string, source: EventSource): Eve
         },
         answers,
         rcode: rcodeNumber((message as { rcode?: string }).rcode),
+        responseTimeNs: 0n,
         protocol: 17,
       },
     },

@@ -449,6 +449,14 @@ describe('XDP stealth mode (real kernel)', () => {
     expect(out.replies).toBe(0);
     const after = await stats();
     expect(after.stealthUnknown - before.stealthUnknown).toBe(5n);
+    // and Prometheus sees what the kernel counted
+    const metrics = await (await fetch(`http://127.0.0.1:${running.httpPort}/metrics`)).text();
+    expect(metrics).toContain(
+      `omega_sentinel_stealth_dropped_packets{reason="unknown_source"} ${after.stealthUnknown}`,
+    );
+    expect(metrics).toMatch(/omega_sentinel_events_total\{kind="dns"\} [1-9]/);
+    expect(metrics).toMatch(/omega_sentinel_batches_total\{kind="network"\} [1-9]/);
+    expect(metrics).toContain('omega_sentinel_ringbuf_lost_records{kind="dns"} 0');
   });
 
   it('admits at most the token-bucket allowance of new sessions from an allowlisted source (10/s, burst 10)', async () => {

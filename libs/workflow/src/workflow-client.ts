@@ -44,6 +44,13 @@ export class WorkflowClient {
     subjectToken(options.workflowId, 'workflowId');
     checkPlan(options.plan, `workflow ${options.workflowId}`);
     const queue = subjectToken(options.queue ?? options.playbookId, 'queue');
+    const reserved = Object.keys(options.inputs).find((key) => key.startsWith('$'));
+    if (reserved !== undefined) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `workflow ${options.workflowId}: input '${reserved}' starts with '$', which the engine reserves for its own attributes`,
+      );
+    }
     const history = this.store.cached(options.workflowId);
     let alreadyStarted = history.events.length > 0;
     if (!alreadyStarted) {
@@ -130,7 +137,9 @@ export class WorkflowClient {
       );
       if (appended) break;
     }
-    await publishTask(this.bus, this.ops, history.state!.queue, workflowId, 'signal', msgId);
+    // Without a request id, the signal's own position keeps two signals' tasks apart.
+    const taskId = requestId ? msgId : `${workflowId}:signal:@${history.lastSeq}`;
+    await publishTask(this.bus, this.ops, history.state!.queue, workflowId, 'signal', taskId);
     return history.state!;
   }
 

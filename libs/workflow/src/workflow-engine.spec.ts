@@ -244,6 +244,54 @@ describe('approvals and timers', () => {
     );
   });
 
+  it('delivers two approvals sent without request ids, one per gated step, without waiting for a deadline', async () => {
+    const e = await started('w-two-gates');
+    await e.client.start({
+      workflowId: 'gates-1',
+      playbookId: 'spec',
+      playbookVersion: 1,
+      inputs: {},
+      plan: plan([
+        step('first', { approval: { signal: 'approve', timeoutMs: 60_000 } }),
+        step('second', { needs: ['first'], approval: { signal: 'approve', timeoutMs: 60_000 } }),
+      ]),
+    });
+    for (const gate of ['first', 'second']) {
+      for (;;) {
+        const { state } = await e.client.describe('gates-1');
+        if (state.steps.get(gate)?.awaits === 'approve') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await e.client.signal('gates-1', 'approve', {}, '');
+    }
+    const { events } = await waitForStatus(
+      e,
+      'gates-1',
+      [WorkflowStatus.WORKFLOW_STATUS_COMPLETED],
+      10_000,
+    );
+    expect(
+      events
+        .filter((ev) => ev.type === T.WORKFLOW_EVENT_TYPE_SIGNAL_RECEIVED)
+        .map((ev) => ev.stepId),
+    ).toEqual(['first', 'second']);
+  });
+
+  it("refuses inputs named like the engine's own attributes", async () => {
+    const e = await started('w-reserved');
+    await expect(
+      e.client.start({
+        workflowId: 'reserved-1',
+        playbookId: 'spec',
+        playbookVersion: 1,
+        inputs: { $plan: '{}' },
+        plan: plan([step('a')]),
+      }),
+    ).rejects.toThrow(
+      "workflow reserved-1: input '$plan' starts with '$', which the engine reserves for its own attributes",
+    );
+  });
+
   it('fails a step whose approval is rejected, naming who rejected it', async () => {
     const e = await started('w-reject');
     await e.client.start({

@@ -22,6 +22,8 @@ const ADDR_A = '10.198.0.1';
 const ADDR_UNKNOWN = '10.198.0.3';
 const ADDR_B = '10.198.0.2';
 const DEV_B = 'omnetB';
+const ADDR6_A = 'fd00:198::1';
+const ADDR6_B = 'fd00:198::2';
 const NODE = 'node-net-test';
 const TCP_PORT = 9000;
 const UDP_PORT = 9001;
@@ -88,6 +90,14 @@ const s = net.connect(${TCP_PORT}, '${ADDR_B}', () => s.write(Buffer.alloc(${TCP
 let got = 0;
 s.on('data', (d) => (got += d.length));
 s.on('end', () => { s.end(); console.log(JSON.stringify({ got, port: s.localPort })); });
+`;
+const UDP6_CLIENT = `
+const dgram = require('node:dgram');
+const s = dgram.createSocket('udp6');
+s.bind(40006, '${ADDR6_A}', async () => {
+  for (let i = 0; i < 4; i++) await new Promise((r) => s.send(Buffer.alloc(300, i), ${UDP_PORT}, '${ADDR6_B}', r));
+  s.close();
+});
 `;
 const UDP_CLIENT = `
 const dgram = require('node:dgram');
@@ -170,6 +180,9 @@ beforeAll(async () => {
   ip('-n', NS_A, 'addr', 'add', `${ADDR_A}/24`, 'dev', 'omnetA');
   ip('-n', NS_A, 'addr', 'add', `${ADDR_UNKNOWN}/24`, 'dev', 'omnetA');
   ip('-n', NS_B, 'addr', 'add', `${ADDR_B}/24`, 'dev', DEV_B);
+  // nodad: usable at once, no duplicate address detection wait
+  ip('-n', NS_A, 'addr', 'add', `${ADDR6_A}/64`, 'dev', 'omnetA', 'nodad');
+  ip('-n', NS_B, 'addr', 'add', `${ADDR6_B}/64`, 'dev', DEV_B, 'nodad');
   for (const [ns, dev] of [
     [NS_A, 'omnetA'],
     [NS_B, DEV_B],
@@ -283,7 +296,7 @@ describe('sentinel network probes (real kernel, two namespaces)', () => {
   let tcpClientPort = 0;
   let tcpClientPid = 0;
 
-  it('accounts a TCP connection and UDP datagrams per flow with the bytes sent, while tcpdump captures them', async () => {
+  it('accounts a TCP connection and UDP datagrams (IPv4 and IPv6) per flow with the bytes sent, while tcpdump captures them', async () => {
     tcpdump = spawn(
       'ip',
       ['netns', 'exec', NS_B, 'tcpdump', '-i', DEV_B, '-n', '-U', '-s', '0', '-w', capturePath],
@@ -307,13 +320,15 @@ describe('sentinel network probes (real kernel, two namespaces)', () => {
     tcpClientPort = result.port;
     server.kill();
     await nodeIn(NS_A, UDP_CLIENT).done;
+    await nodeIn(NS_A, UDP6_CLIENT).done;
 
     const tcpKey = `6|${ADDR_A}|${tcpClientPort}|${ADDR_B}|${TCP_PORT}`;
     const udpKey = `17|${ADDR_A}|40001|${ADDR_B}|${UDP_PORT}`;
+    const udp6Key = `17|${ADDR6_A}|40006|${ADDR6_B}|${UDP_PORT}`;
     // flows end (and are exported) after 600 ms without packets
     await eventually('TCP and UDP flow events', 5_000, () => {
       const flows = liveFlows();
-      return flows.has(tcpKey) && flows.has(udpKey) ? true : undefined;
+      return flows.has(tcpKey) && flows.has(udpKey) && flows.has(udp6Key) ? true : undefined;
     });
     const flows = liveFlows();
     const udp = flows.get(udpKey)!;
@@ -322,6 +337,13 @@ describe('sentinel network probes (real kernel, two namespaces)', () => {
       bytesOut: UDP_DATAGRAMS * (UDP_PAYLOAD_BYTES + 28),
       bytesIn: 0,
       packetsOut: UDP_DATAGRAMS,
+      packetsIn: 0,
+    });
+    // IPv6: payload + 8 (UDP) + 40 (IPv6 header)
+    expect(flows.get(udp6Key)).toEqual({
+      bytesOut: 4 * (300 + 48),
+      bytesIn: 0,
+      packetsOut: 4,
       packetsIn: 0,
     });
     const tcp = flows.get(tcpKey)!;
@@ -406,7 +428,7 @@ describe('sentinel network probes (real kernel, two namespaces)', () => {
     const replayed = replayPackets(capture.packets, NODE).flows.filter(
       (f) => f.protocol === 6 || f.protocol === 17,
     );
-    expect(replayed.length).toBeGreaterThanOrEqual(3); // TCP, UDP, DNS
+    expect(replayed.length).toBeGreaterThanOrEqual(4); // TCP, UDP, UDP over IPv6, DNS
     const live = liveFlows();
     for (const f of replayed) {
       const key = [f.protocol, f.src, f.srcPort, f.dst, f.dstPort].join('|');

@@ -103,10 +103,10 @@ describe('startKafkaBroker', () => {
   }, 90_000);
 });
 
-describe('startKafkaBroker with SASL', () => {
+describe('startKafkaBroker with SASL and TLS listeners', () => {
   let broker: KafkaBroker;
   beforeAll(async () => {
-    broker = await startKafkaBroker({ sasl: { users: { alice: 'alice-secret' } } });
+    broker = await startKafkaBroker({ sasl: { users: { alice: 'alice-secret' } }, tls: true });
   }, 90_000);
   afterAll(async () => {
     await broker?.stop();
@@ -137,6 +137,35 @@ describe('startKafkaBroker with SASL', () => {
     },
     60_000,
   );
+
+  it('serves TLS with a certificate for 127.0.0.1 that its CA verifies', async () => {
+    expect(broker.tlsBrokers).toHaveLength(1);
+    expect(broker.tlsCaPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    const kafka = new Kafka({
+      clientId: 'testkit-tls-spec',
+      brokers: broker.tlsBrokers,
+      logLevel: logLevel.NOTHING,
+      ssl: { ca: [broker.tlsCaPem] },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopic(admin, 'tls-probe');
+    await admin.disconnect();
+    expect(await roundTrip(kafka, 'tls-probe', ['over tls'])).toEqual(['over tls']);
+  }, 60_000);
+
+  it('is refused over TLS by a client that does not trust the test CA', async () => {
+    const untrusting = new Kafka({
+      clientId: 'testkit-tls-spec',
+      brokers: broker.tlsBrokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      ssl: true,
+    }).admin();
+    await expect(untrusting.connect()).rejects.toThrow(
+      /self-signed certificate in certificate chain|unable to verify the first certificate/,
+    );
+  }, 60_000);
 });
 
 describe('startKafkaBroker failures', () => {

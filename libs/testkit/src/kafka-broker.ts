@@ -9,6 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { freePort } from './free-port';
+import { createTestCertificates } from './kafka-tls';
 
 /** The Kafka release Omega is tested against; scripts/kafka-setup.mjs caches exactly this. */
 export const KAFKA_VERSION = '3.9.1';
@@ -28,6 +29,11 @@ export interface KafkaBrokerOptions {
    * port, for these users (name → password); see `saslBrokers`.
    */
   sasl?: { users: Record<string, string> };
+  /**
+   * Also listen with TLS (SSL) on another free port, with a certificate for 127.0.0.1 signed by a
+   * throwaway CA (made with openssl); see `tlsBrokers` and `tlsCaPem`.
+   */
+  tls?: boolean;
   /** JVM heap ceiling in MiB (default 512: the machine is shared). */
   heapMb?: number;
   /** How long to wait for the broker to accept clients (default 60 000 ms). */
@@ -39,6 +45,10 @@ export interface KafkaBroker {
   readonly brokers: string[];
   /** Bootstrap addresses of the SASL_PLAINTEXT listener (empty unless `sasl` was given). */
   readonly saslBrokers: string[];
+  /** Bootstrap addresses of the TLS listener (empty unless `tls` was given). */
+  readonly tlsBrokers: string[];
+  /** The CA certificate (PEM) that signed the TLS listener's certificate ('' without `tls`). */
+  readonly tlsCaPem: string;
   readonly port: number;
   /** The log (data) dir; survives `restart()`, removed by `stop()`. */
   readonly logDir: string;
@@ -97,6 +107,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
         options.port ?? (await freePort()),
         options.controllerPort ?? (await freePort()),
         options.sasl ? await freePort() : 0,
+        options.tls ? await freePort() : 0,
       );
       await broker.start();
       return broker;
@@ -146,6 +157,8 @@ class KafkaBrokerProcess implements KafkaBroker {
   private log = '';
   private clientPort = 0;
   private saslPort = 0;
+  private tlsPort = 0;
+  private caPem = '';
   private readonly readyTimeoutMs: number;
 
   constructor(
@@ -162,6 +175,12 @@ class KafkaBrokerProcess implements KafkaBroker {
   }
   get saslBrokers(): string[] {
     return this.saslPort ? [`127.0.0.1:${this.saslPort}`] : [];
+  }
+  get tlsBrokers(): string[] {
+    return this.tlsPort ? [`127.0.0.1:${this.tlsPort}`] : [];
+  }
+  get tlsCaPem(): string {
+    return this.caPem;
   }
   get port(): number {
     return this.clientPort;
@@ -210,24 +229,45 @@ class KafkaBrokerProcess implements KafkaBroker {
   }
 
   /** Writes server.properties and formats the log dir for a new one-node cluster. */
-  async format(port: number, controllerPort: number, saslPort: number): Promise<void> {
+  async format(
+    port: number,
+    controllerPort: number,
+    saslPort: number,
+    tlsPort: number,
+  ): Promise<void> {
     this.clientPort = port;
     this.saslPort = saslPort;
+    this.tlsPort = tlsPort;
     const sasl = saslPort ? saslProperties(saslPort, this.options.sasl?.users ?? {}) : undefined;
     await mkdir(this.logDir, { recursive: true });
+    const listeners = [`PLAINTEXT://127.0.0.1:${port}`];
+    const protocols = ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT'];
+    let extra: Record<string, string> = { ...sasl?.properties };
+    if (sasl) {
+      listeners.push(sasl.listener);
+      protocols.push('SASL_PLAINTEXT:SASL_PLAINTEXT');
+    }
+    if (tlsPort) {
+      const certificates = await createTestCertificates(this.workDir);
+      this.caPem = certificates.caPem;
+      listeners.push(`SSL://127.0.0.1:${tlsPort}`);
+      protocols.push('SSL:SSL');
+      extra = {
+        ...extra,
+        'listener.name.ssl.ssl.keystore.type': 'PEM',
+        'listener.name.ssl.ssl.keystore.location': certificates.keystorePath,
+      };
+    }
     const properties: Record<string, string> = {
       'process.roles': 'broker,controller',
       'node.id': '1',
       'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-      listeners:
-        `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}` +
-        (sasl ? `,${sasl.listener}` : ''),
-      'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}` + (sasl ? `,${sasl.listener}` : ''),
+      listeners: [...listeners, `CONTROLLER://127.0.0.1:${controllerPort}`].join(','),
+      'advertised.listeners': listeners.join(','),
       'controller.listener.names': 'CONTROLLER',
       'inter.broker.listener.name': 'PLAINTEXT',
-      'listener.security.protocol.map':
-        'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT' + (sasl ? ',SASL_PLAINTEXT:SASL_PLAINTEXT' : ''),
-      ...sasl?.properties,
+      'listener.security.protocol.map': protocols.join(','),
+      ...extra,
       'log.dirs': this.logDir,
       'num.partitions': '1',
       // One node: internal topics cannot have more replicas than that.

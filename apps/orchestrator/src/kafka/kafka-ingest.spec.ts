@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, logLevel, type Producer, type Message } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { connectBus, provision, subjects, DLQ_HEADERS, type Bus } from '@omega/bus';
@@ -25,7 +28,7 @@ let producer: Producer;
 const logger = createLogger({ service: 'orchestrator-kafka-spec', level: 'silent' });
 
 beforeAll(async () => {
-  broker = await startKafkaBroker({ sasl: { users: { omega: 'omega-secret' } } });
+  broker = await startKafkaBroker({ sasl: { users: { omega: 'omega-secret' } }, tls: true });
   bus = await connectBus({ servers: nats.url, name: 'kafka-ingest-spec', logger });
   nats.beforeStop(() => bus.drain());
   await provision(bus, { streams: ['TASKS', 'WORKFLOWS', 'DLQ'] });
@@ -545,6 +548,21 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
       'the request to start',
     );
     expect(Object.fromEntries(started)).toEqual({ 'sasl-1': 1 });
+  }, 60_000);
+
+  it('connects over TLS, verifying the broker with the CA in kafka.tlsCaFile', async () => {
+    const topic = 'requests-tls';
+    await createTopic(topic);
+    const caFile = join(mkdtempSync(join(tmpdir(), 'omega-kafka-ca-')), 'ca.pem');
+    writeFileSync(caFile, broker.tlsCaPem);
+    await startIngest(topic, { brokers: broker.tlsBrokers, tls: true, tlsCaFile: caFile });
+    await producer.send({ topic, messages: [json({ workflowId: 'tls-1', playbookId: 'notify' })] });
+    const started = await eventually(
+      () => startedWorkflows('tls-'),
+      (m) => m.size === 1,
+      'the request to start',
+    );
+    expect(Object.fromEntries(started)).toEqual({ 'tls-1': 1 });
   }, 60_000);
 
   it('refuses to start with a wrong SASL password, saying so', async () => {

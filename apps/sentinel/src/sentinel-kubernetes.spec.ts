@@ -151,7 +151,7 @@ describe('sentinel with Kubernetes metadata (real kube-apiserver, kernel, cgroup
           e.payload?.$case === 'processActivity' &&
           e.payload.value.activityId === 1 &&
           e.payload.value.process?.pid === child.pid &&
-          e.payload.value.process.executablePath === '/bin/true', // not the sh before it
+          e.payload.value.process?.executablePath === '/bin/true', // not the sh before it
       ))
     ) {
       if (Date.now() > deadline) throw new Error('no exec event for the pod process within 3 s');

@@ -12,13 +12,14 @@ import { LocalStack } from '../local-stack';
 import { renderStatusTable } from '../status-table';
 import { DemoActors, type Actor } from './demo-actors';
 import { DemoObserver } from './demo-observer';
+import { killLeftoverProcesses, markDemoProcesses } from './demo-leftovers';
 import { DemoRecording } from './demo-recording';
 import { acquireDemoLock } from './demo-lock';
 import { createDemoNetwork, removeDemoNetwork } from './demo-network';
 import { narrateAlert, narrateBlock, narrateWorkflowEvent } from './demo-narration';
 import type { DemoMode, DemoReport, StageFailure, StepOutcome } from './demo-report';
 import { matches, SCENARIO, type ScenarioStep, type StepId } from './demo-scenario';
-import { DemoState, waitFor } from './demo-state';
+import { DemoState, untilAborted, waitFor } from './demo-state';
 import { DemoWebhook } from './demo-webhook';
 import { checkAudit, checkContainment, checkEnforcement } from './demo-checks';
 import { renderSummary } from './demo-summary';
@@ -79,6 +80,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         ? `Omega demo (live): attacker ${ATTACKER.address}, victim ${VICTIM.address} in network namespaces; the sentinel watches the victim with eBPF.`
         : `Omega demo (replay): the attack recorded from a live run (${options.replayDir}), fed through the sentinel's capture decoder into TELEMETRY.`,
     );
+    const orphans = await killLeftoverProcesses(options.stateDir);
+    if (orphans.length > 0) {
+      timeline.say(
+        '·',
+        `stopped ${orphans.length} process(es) an earlier run left (pids ${orphans.join(', ')})`,
+      );
+      await new Promise((r) => setTimeout(r, 500)); // their ports close as they exit
+    }
+    markDemoProcesses(options.stateDir);
     await rm(options.stateDir, { recursive: true, force: true });
     await mkdir(options.stateDir, { recursive: true });
 
@@ -136,7 +146,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     timeline.wait(
       `starting nats-server and ${stack.status().length || (options.services ?? SERVICE_NAMES).length} services (logs: ${logFile})`,
     );
-    await stack.start();
+    await untilAborted(stack.start(), options.signal);
     timeline.done();
     const notReady = stack.status().filter((r) => r.state !== 'ready' && r.state !== 'running');
     if (notReady.length > 0) {
@@ -217,7 +227,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         beacon = attack.startBeacon(actors);
         attackResult = 'implant started: a check-in every 2 s';
       } else {
-        attackResult = await liveStep(step.id, actors, recording);
+        attackResult = await untilAborted(liveStep(step.id, actors, recording), options.signal);
       }
       const endedAtMs = Date.now();
       // The beacon's window closes when its last check-in is done (below).
@@ -228,7 +238,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     if (beacon) {
       const beaconStep = steps.find((s) => s.step.id === 'beacon');
       timeline.wait('waiting for the beacon to finish its check-ins');
-      const result = await attack.beaconResult(beacon);
+      const result = await untilAborted(attack.beaconResult(beacon), options.signal);
       timeline.done();
       timeline.say(
         '·',
@@ -281,13 +291,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     const enforcement =
       live && containment.block && services
-        ? await checkEnforcement({
-            actors,
-            timeline,
-            victimServices: services.victim,
-            metricsUrl: `http://127.0.0.1:${stack.portsOf('sentinel').httpPort}/metrics`,
-            blockSeenAtMs: containment.block.seenAtMs,
-          })
+        ? await untilAborted(
+            checkEnforcement({
+              actors,
+              timeline,
+              victimServices: services.victim,
+              metricsUrl: `http://127.0.0.1:${stack.portsOf('sentinel').httpPort}/metrics`,
+              blockSeenAtMs: containment.block.seenAtMs,
+            }),
+            options.signal,
+          )
         : undefined;
     if (enforcement) {
       for (const f of enforcement.failures) fail(f.stage, f.message);

@@ -82,3 +82,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
   });
 }
+
+/** `work`, or an Aborted error as soon as `signal` fires (the work itself is stopped by cleanup). */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new OmegaError(Code.Aborted, 'demo stopped'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new OmegaError(Code.Aborted, 'demo stopped'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}

@@ -43,6 +43,17 @@ describe('parameter templates', () => {
     expect(resolveParams({ cidr: '${alert.src_ip}/32' }, values, 'step block')).toEqual({
       cidr: '203.0.113.7/32',
     });
+    expect(
+      resolveParams(
+        { ns: '${alert.pod_namespace:-default}', ip: '${alert.src_ip:-none}' },
+        values,
+        's',
+      ),
+    ).toEqual({
+      ns: 'default',
+      ip: '203.0.113.7',
+    });
+    expect(evaluateCondition('${alert.pod:-none} == none', values, 'w')).toBe(true);
     expect(() => resolveParams({ cidr: '${alert.dst}' }, values, 'step block')).toThrow(
       'step block.params.cidr: ${alert.dst} refers to nothing',
     );

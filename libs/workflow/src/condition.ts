@@ -176,7 +176,7 @@ export function parseCondition(source: string, where: string): Node {
 export function conditionReferences(source: string, where: string): string[] {
   const refs: string[] = [];
   const walkOperand = (o: Operand): void => {
-    if (o.kind === 'ref') refs.push(o.name);
+    if (o.kind === 'ref') refs.push(o.name.split(':-')[0] as string);
     if (o.kind === 'list') o.items.forEach(walkOperand);
   };
   const walk = (n: Node): void => {
@@ -195,9 +195,13 @@ export function conditionReferences(source: string, where: string): string[] {
 
 /** Evaluates a condition; an unknown reference is the empty string (a missing label is falsy). */
 export function evaluateCondition(source: string, scope: Scope, where: string): boolean {
+  const lookup = (name: string): string => {
+    const split = name.indexOf(':-');
+    return split < 0 ? (scope(name) ?? '') : (scope(name.slice(0, split)) ?? name.slice(split + 2));
+  };
   const value = (o: Operand): Value =>
     o.kind === 'ref'
-      ? (scope(o.name) ?? '')
+      ? lookup(o.name)
       : o.kind === 'lit'
         ? o.value
         : o.items.map((i) => value(i) as string);

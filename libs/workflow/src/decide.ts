@@ -118,7 +118,7 @@ export function decide(state: WorkflowState, ctx: DecideContext): Decision {
     event: {
       type: T.WORKFLOW_EVENT_TYPE_WORKFLOW_FAILED,
       stepId: failing.step.id,
-      detail: `step ${failing.step.id} failed after ${failing.attempt} attempt(s): ${failing.error}${failedCleanup}`,
+      detail: `step ${failing.step.id} failed${failing.attempt > 0 ? ` after ${failing.attempt} attempt(s)` : ''}: ${failing.error}${failedCleanup}`,
     },
   };
 }

@@ -1,12 +1,13 @@
 // `${name}` references in step parameters and conditions, resolved against a workflow's inputs
 // (e.g. `alert.src_ip`), its id (`workflow.id`) and earlier steps (`steps.<id>.status`,
-// `steps.<id>.<output>`). Pure: the same history always resolves the same way.
+// `steps.<id>.<output>`); `${name:-text}` stands for `text` when nothing has that name. Pure: the
+// same history always resolves the same way.
 import { Code, OmegaError } from '@omega/runtime';
 
 /** Looks a dotted name up; undefined when nothing has that name. */
 export type Scope = (name: string) => string | undefined;
 
-const REFERENCE = /\$\{\s*([A-Za-z0-9_.\-[\]]+)\s*\}/g;
+const REFERENCE = /\$\{\s*([A-Za-z0-9_.\-[\]]+?)(?::-([^}]*))?\s*\}/g;
 
 /** The names a template refers to, in order. */
 export function referencesOf(template: string): string[] {
@@ -15,8 +16,8 @@ export function referencesOf(template: string): string[] {
 
 /** Replaces every reference; throws InvalidArgument naming `where` and the unknown reference. */
 export function resolveTemplate(template: string, scope: Scope, where: string): string {
-  return template.replace(REFERENCE, (_whole, name: string) => {
-    const value = scope(name);
+  return template.replace(REFERENCE, (_whole, name: string, fallback: string | undefined) => {
+    const value = scope(name) ?? fallback;
     if (value === undefined) {
       throw new OmegaError(
         Code.InvalidArgument,

@@ -1,0 +1,180 @@
+// Each service run the way its pod runs it, in a stand-in for the container (no container runtime
+// here): a private mount namespace whose root filesystem is read-only, a tmpfs where the chart
+// mounts an emptyDir or a volume, the pod's user (uid/gid 10001, every capability dropped, no new
+// privileges) — the sentinel as root with only BPF, PERFMON, NET_ADMIN and SYS_RESOURCE — and the
+// pod's own environment from the rendered chart. Every service must become ready against a real
+// nats-server, and the sentinel must load its eBPF programs and report events with those four
+// capabilities and nothing broader. Enrollment is off (no kube-apiserver here).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, withNats } from '@omega/testkit';
+import {
+  CHART_DIR,
+  describeObject,
+  findKubeTools,
+  helmTemplate,
+  parseObjects,
+  type KubeObject,
+} from './index';
+
+const ROOT = join(CHART_DIR, '..', '..');
+const nats = withNats();
+const children: ChildProcess[] = [];
+
+interface Container {
+  env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+  securityContext?: { capabilities?: { add?: string[] }; readOnlyRootFilesystem?: boolean };
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface PodSpec {
+  securityContext?: { runAsUser?: number; runAsGroup?: number; fsGroup?: number };
+  containers: Container[];
+  volumes?: {
+    name: string;
+    emptyDir?: object;
+    persistentVolumeClaim?: object;
+    hostPath?: { path: string };
+  }[];
+}
+
+let workloads: KubeObject[];
+beforeAll(async () => {
+  if (process.getuid?.() !== 0) throw new Error('must run as root (mount namespaces, BPF)');
+  // The sentinel's eBPF programs and loader, where its image has them (bpf/build).
+  const make = spawnSync('make', ['-C', join(ROOT, 'bpf')], { encoding: 'utf8' });
+  if (make.status !== 0) throw new Error(`make -C bpf failed:\n${make.stderr}${make.stdout}`);
+  const objects = parseObjects(
+    await helmTemplate(findKubeTools(), { set: { 'enrollment.mode': 'off' } }),
+  );
+  workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet');
+});
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+const CAPABILITY_BITS: Record<string, number> = {
+  NET_ADMIN: 12,
+  SYS_RESOURCE: 24,
+  PERFMON: 38,
+  BPF: 39,
+};
+
+function heldByThisProcess(capability: string): boolean {
+  const bits = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  const bit = CAPABILITY_BITS[capability];
+  if (bits === undefined || bit === undefined) throw new Error(`unknown capability ${capability}`);
+  return ((BigInt(`0x${bits}`) >> BigInt(bit)) & 1n) === 1n;
+}
+
+/** The shell run inside the new mount namespace, ending in exec of the service as the pod's user. */
+function sandboxScript(name: string, spec: PodSpec, container: Container): string {
+  const uid = spec.securityContext?.runAsUser ?? 0;
+  const gid = spec.securityContext?.runAsGroup ?? 0;
+  const lines = ['set -e'];
+  // Volumes the chart mounts writable: emptyDir and PVC become tmpfs; host paths the sentinel
+  // reads stay the host's (the namespace sees them already); its data hostPath becomes tmpfs.
+  const writable = (container.volumeMounts ?? []).filter((m) => {
+    const volume = spec.volumes?.find((v) => v.name === m.name);
+    return volume?.emptyDir || volume?.persistentVolumeClaim || m.name === 'data';
+  });
+  for (const mount of writable) {
+    // The mount point may not exist on this machine: give its parent a tmpfs first when needed.
+    lines.push(
+      `p=${mount.mountPath}; while [ ! -d "$p" ]; do p=$(dirname "$p"); done`,
+      `[ "$p" = ${mount.mountPath} ] || { mount -t tmpfs tmpfs "$p" && mkdir -p ${mount.mountPath}; }`,
+      `mount -t tmpfs -o mode=0770 tmpfs ${mount.mountPath}`,
+      `chown ${uid}:${spec.securityContext?.fsGroup ?? gid} ${mount.mountPath}`,
+    );
+  }
+  if (container.securityContext?.readOnlyRootFilesystem) lines.push('mount -o remount,bind,ro /');
+  // A capability this machine withholds from root cannot be granted here (this VM has no
+  // SYS_RESOURCE); the service then runs with fewer than its pod would get, never more.
+  const caps = (container.securityContext?.capabilities?.add ?? [])
+    .filter((c) => heldByThisProcess(c))
+    .map((c) => `+${c.toLowerCase()}`);
+  const capSet = ['-all', ...caps].join(',');
+  lines.push(
+    `cd ${ROOT}`,
+    `exec setpriv --reuid=${uid} --regid=${gid} --groups=${spec.securityContext?.fsGroup ?? gid} ` +
+      `--inh-caps=${capSet} --bounding-set=${capSet} ${uid === 0 ? '' : '--no-new-privs '}` +
+      `${process.execPath} apps/${name}/dist/main.js`,
+  );
+  return lines.join('\n');
+}
+
+async function readyz(port: number): Promise<number> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+  } catch {
+    return 0;
+  }
+}
+
+it.each(['gateway', 'trust', 'intelligence', 'orchestrator', 'deception', 'twin', 'sentinel'])(
+  '%s becomes ready as its pod runs it',
+  async (name) => {
+    const workload = workloads.find((w) => w.metadata.name === `omega-${name}`) as KubeObject;
+    const spec = (workload['spec'] as { template: { spec: PodSpec } }).template.spec;
+    const container = spec.containers[0] as Container;
+    const env: Record<string, string> = { PATH: '/usr/bin:/bin', HOME: '/' };
+    for (const v of container.env ?? []) {
+      if (v.value !== undefined) env[v.name] = v.value;
+      else if (v.valueFrom?.fieldRef?.fieldPath === 'spec.nodeName') env[v.name] = 'node-1';
+    }
+    const [grpcPort, httpPort] = [await freePort(), await freePort()];
+    Object.assign(env, {
+      OMEGA_NATS_SERVERS: nats.url,
+      OMEGA_GRPC_PORT: String(grpcPort),
+      OMEGA_HTTP_PORT: String(httpPort),
+    });
+    // Its own network namespace gives a pod every port; here trust's tiles port must be free too.
+    if (name === 'trust') env['OMEGA_TRUST_TLOG_PORT'] = String(await freePort());
+    // The host's cgroup2 tree, which the chart mounts at /host/cgroup.
+    if (env['OMEGA_SENTINEL_KUBERNETES_CGROUP_ROOT']) {
+      env['OMEGA_SENTINEL_KUBERNETES_CGROUP_ROOT'] = '/sys/fs/cgroup/unified';
+    }
+    const child = spawn(
+      'unshare',
+      ['--mount', '--propagation', 'private', 'sh', '-c', sandboxScript(name, spec, container)],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(child);
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
+
+    const deadline = Date.now() + 60_000;
+    while ((await readyz(httpPort)) !== 200) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(
+          `${describeObject(workload)} did not become ready in its sandbox (exit ${child.exitCode}); it printed:\n${output.slice(-4000)}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (name === 'sentinel') {
+      // eBPF for real under the four capabilities: events are counted, not just readiness.
+      const eventsDeadline = Date.now() + 30_000;
+      let events = 0;
+      while (events === 0 && Date.now() < eventsDeadline) {
+        const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+        events = [...text.matchAll(/^omega_sentinel_events_total\{[^}]*\} (\d+)/gm)].reduce(
+          (sum, m) => sum + Number(m[1]),
+          0,
+        );
+        if (events === 0) await new Promise((r) => setTimeout(r, 500));
+      }
+      // Live events come only from the eBPF programs (the other source is pcap replay).
+      expect({ events: events > 0, mode: output.includes('sentinel runs in ebpf mode') }).toEqual({
+        events: true,
+        mode: true,
+      });
+    }
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  },
+  120_000,
+);

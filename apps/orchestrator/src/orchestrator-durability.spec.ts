@@ -2,7 +2,7 @@
 // nats-server, alerts published to ALERTS, side effects observed at a real HTTP sink.
 //  - 1,000 workflows of three steps complete while replicas are killed with SIGKILL five times,
 //    and every step's side effect takes effect exactly once (idempotency keys hold across
-//    retries and resumed steps); re-published alerts start nothing new.
+//    retries and resumed steps), each in trust's audit log; re-published alerts start nothing new.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,9 @@ import { withNats } from '@omega/testkit';
 import { HistoryStore, JetStreamOps, WORKFLOWS_STREAM, foldHistory } from '@omega/workflow';
 import pino from 'pino';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
+import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
+import { startSpecTrust, type SpecTrust } from './testing/spec-trust';
 
 const WORKFLOWS = 1000;
 const KILLS = 5;
@@ -21,6 +23,7 @@ const REPLICAS = 3;
 const nats = withNats({ jetstream: true });
 let bus: Bus;
 let sink: CountingSink;
+let trust: SpecTrust;
 const replicas: OrchestratorProcess[] = [];
 
 /** A seeded generator, so every run kills at the same points. */
@@ -43,8 +46,10 @@ beforeAll(async () => {
   });
   await provision(bus, { streams: ['ALERTS', 'TASKS', 'WORKFLOWS', 'DLQ'] });
   sink = await startCountingSink();
+  trust = await startSpecTrust(nats.url);
   nats.beforeStop(async () => {
     await Promise.all(replicas.map((r) => r.stop()));
+    await trust.stop();
     await sink.close();
     await bus.drain();
   });
@@ -87,7 +92,7 @@ function alert(n: number): Alert {
   });
 }
 
-it(`completes ${WORKFLOWS} three-step workflows while ${KILLS} replicas are killed with SIGKILL, each side effect once`, async () => {
+it(`completes ${WORKFLOWS} three-step workflows while ${KILLS} replicas are killed with SIGKILL, each side effect once and audited`, async () => {
   const dir = playbookDir();
   const env = (): Record<string, string> => ({
     OMEGA_NATS_SERVERS: nats.url,

@@ -14,7 +14,15 @@ export const KAFKA_DLQ_HEADERS = {
   offset: 'Omega-Dlq-Kafka-Offset',
   /** The record key, base64 (keys are bytes). */
   key: 'Omega-Dlq-Kafka-Key',
+  /** Set when the NATS dead letter holds only the first bytes of the value: its full size. */
+  truncated: 'Omega-Dlq-Truncated-From',
 } as const;
+
+/**
+ * Most of a value a NATS dead letter keeps: under NATS's default 1 MiB payload limit with room
+ * for the headers. A longer value is cut (and says so); the Kafka DLQ topic keeps it whole.
+ */
+export const NATS_DLQ_VALUE_MAX_BYTES = 512 * 1024;
 
 /** Stream name used in the dead letter's subject and Omega-Dlq-Stream header. */
 export const KAFKA_DLQ_STREAM = 'kafka';
@@ -47,11 +55,21 @@ export class KafkaDeadLetters {
   /** Resolves once every configured dead-letter destination has stored the record. */
   async send(letter: RejectedRecord): Promise<void> {
     const { record } = letter;
-    await publishBytes(this.options.bus, this.natsSubject, letter.value ?? new Uint8Array(0), {
-      headers: this.natsHeaders(letter),
-      // A record dead-lettered again after a crash (same partition and offset) is stored once.
-      msgId: `dlq:kafka:${this.options.groupId}:${recordName(record)}`,
-    });
+    const value = letter.value ?? Buffer.alloc(0);
+    const headers = this.natsHeaders(letter);
+    if (value.length > NATS_DLQ_VALUE_MAX_BYTES) {
+      headers.set(KAFKA_DLQ_HEADERS.truncated, String(value.length));
+    }
+    await publishBytes(
+      this.options.bus,
+      this.natsSubject,
+      value.subarray(0, NATS_DLQ_VALUE_MAX_BYTES),
+      {
+        headers,
+        // A record dead-lettered again after a crash (same partition and offset) is stored once.
+        msgId: `dlq:kafka:${this.options.groupId}:${recordName(record)}`,
+      },
+    );
     const { dlqTopic, producer } = this.options;
     if (dlqTopic && producer) {
       await producer.send({

@@ -15,7 +15,7 @@ import { Code, OmegaError, createLogger } from '@omega/runtime';
 import { startKafkaBroker, withNats, type KafkaBroker } from '@omega/testkit';
 import { DEFAULT_RETRY, WorkflowEngine, type WorkflowPlan } from '@omega/workflow';
 import { kafkaIngestConfigSchema, type KafkaIngestConfig } from './kafka-config';
-import { KAFKA_DLQ_HEADERS } from './kafka-dead-letter';
+import { KAFKA_DLQ_HEADERS, NATS_DLQ_VALUE_MAX_BYTES } from './kafka-dead-letter';
 import { KafkaTaskIngest } from './kafka-ingest';
 import { kafkaIngestMetrics } from './kafka-ingest-metrics';
 import type { WorkflowStarter, WorkflowStartResult } from './workflow-starter';
@@ -446,6 +446,46 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
     expect(await run.count('omega_orchestrator_kafka_rejected_total', { reason: 'rejected' })).toBe(
       3,
     );
+  }, 60_000);
+
+  it('dead-letters a request too large to start: cut on NATS, whole on the Kafka DLQ topic', async () => {
+    const topic = 'requests-large';
+    const dlqTopic = `${topic}.dlq`;
+    await createTopic(topic);
+    await createTopic(dlqTopic);
+    const run = await startIngest(topic, { dlqTopic });
+    const large = JSON.stringify({
+      workflowId: 'large-1',
+      playbookId: 'notify',
+      inputs: { blob: 'x'.repeat(700 * 1024) },
+    });
+    await producer.send({
+      topic,
+      messages: [{ value: large }, json({ workflowId: 'large-after', playbookId: 'notify' })],
+    });
+    await eventually(
+      () => startedWorkflows('large-'),
+      (m) => m.size === 1,
+      'the next record',
+    );
+    expect([...(await startedWorkflows('large-')).keys()]).toEqual(['large-after']);
+
+    const [letter] = await deadLetters(run.config.groupId, 1);
+    expect(letter?.header(DLQ_HEADERS.error)).toBe(
+      `kafka record ${topic}/0/0: the value is ${large.length} bytes; a task request may be at ` +
+        `most 262144 (large data belongs elsewhere, referenced from inputs)`,
+    );
+    expect(letter?.header(KAFKA_DLQ_HEADERS.truncated)).toBe(String(large.length));
+    expect(letter?.data).toEqual(Buffer.from(large).subarray(0, NATS_DLQ_VALUE_MAX_BYTES));
+
+    const reader = kafka.consumer({ groupId: `reader-${dlqTopic}` });
+    await reader.connect();
+    await reader.subscribe({ topic: dlqTopic, fromBeginning: true });
+    const whole = await new Promise<string>((resolve) => {
+      void reader.run({ eachMessage: async ({ message }) => resolve(String(message.value)) });
+    });
+    await reader.disconnect();
+    expect(whole).toBe(large);
   }, 60_000);
 
   it('retries a start while NATS is unavailable, holding the partition, and loses nothing', async () => {

@@ -43,6 +43,12 @@ export function recordName(record: KafkaRecordRef): string {
   return `${record.topic}/${record.partition}/${record.offset}`;
 }
 
+/**
+ * Largest request accepted. A workflow's inputs travel in its WORKFLOW_STARTED event, which must
+ * fit one JetStream message (1 MiB) with the plan beside it.
+ */
+export const MAX_REQUEST_BYTES = 256 * 1024;
+
 /** The `content-type` header values understood; anything else is refused, not guessed. */
 const CONTENT_TYPES: Record<string, TaskRequestFormat> = {
   'application/json': 'json',
@@ -84,6 +90,13 @@ export function decodeTaskRequest(
     fail('decode', 'the record has no value (a tombstone?); expected a StartPlaybookRequest');
   }
   const bytes = value as Uint8Array;
+  if (bytes.length > MAX_REQUEST_BYTES) {
+    fail(
+      'rejected',
+      `the value is ${bytes.length} bytes; a task request may be at most ${MAX_REQUEST_BYTES} ` +
+        `(large data belongs elsewhere, referenced from inputs)`,
+    );
+  }
   const format = formatOf(bytes, headers, fail);
   const request = format === 'json' ? fromJson(bytes, fail) : fromProtobuf(bytes, fail);
   checkRequest(request, format, fail);

@@ -193,4 +193,49 @@ describe('helm install against the real API server', () => {
     const namespaces = await kubectl(['get', 'namespaces', '-o', 'name']);
     expect(namespaces).not.toMatch(/omega-bad/);
   });
+
+  it('upgrades the release in place to the HA values (replicas, JetStream cluster, PDB)', async () => {
+    const env = { KUBECONFIG: server.kubeconfigPath };
+    const upgrade = await runTool(
+      tools.helm,
+      [
+        'upgrade',
+        'omega',
+        CHART_DIR,
+        ...helmArgs({ namespace: 'omega', valuesFiles: [valueSets()['ha'] as string] }),
+      ],
+      { env },
+    );
+    expect(upgrade.stderr).toBe('');
+    expect(upgrade.stdout).toMatch(/REVISION: 2/);
+    const get = async (what: string) =>
+      JSON.parse(await kubectl(['get', what, '-n', 'omega', '-o', 'json'])) as {
+        spec: { replicas?: number; strategy?: { type: string } };
+      };
+    expect((await get('deployment/omega-gateway')).spec.replicas).toBe(3);
+    expect((await get('deployment/omega-trust')).spec.replicas).toBe(1);
+    expect((await get('deployment/omega-trust')).spec.strategy?.type).toBe('Recreate');
+    expect((await get('statefulset/omega-nats')).spec.replicas).toBe(3);
+    await kubectl(['get', 'poddisruptionbudget/omega-nats', '-n', 'omega']);
+  });
+
+  it("uninstalls everything but trust's key volume (kept by policy)", async () => {
+    const env = { KUBECONFIG: server.kubeconfigPath };
+    await runToolOk(tools.helm, ['uninstall', 'omega', '--namespace', 'omega'], { env });
+    const left = await kubectl([
+      'get',
+      'all,pvc,configmaps,serviceaccounts',
+      '-n',
+      'omega',
+      '-o',
+      'name',
+    ]);
+    expect(left.split('\n').filter((l) => l.includes('omega-'))).toEqual([
+      'persistentvolumeclaim/omega-trust-keys',
+    ]);
+    // The release's cluster-scoped grants go too (the value sets above used other namespaces).
+    expect(await kubectl(['get', 'clusterroles,clusterrolebindings', '-o', 'name'])).not.toMatch(
+      /\/omega-omega-(trust|twin|orchestrator|sentinel)$/m,
+    );
+  });
 });

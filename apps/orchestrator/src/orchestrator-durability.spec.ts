@@ -99,8 +99,7 @@ it(`completes ${WORKFLOWS} three-step workflows while ${KILLS} replicas are kill
     OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: dir,
     OMEGA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: sink.url,
     OMEGA_ORCHESTRATOR_LEASE_MS: '2000',
-    // This test is about the engine under crashes; the audit path is covered by the audit spec.
-    OMEGA_ORCHESTRATOR_AUDIT_ACTIONS: 'false',
+    OMEGA_ORCHESTRATOR_TRUST_ADDRESS: trust.address,
   });
   for (let i = 0; i < REPLICAS; i++) replicas.push(await startOrchestrator(`replica-${i}`, env()));
 
@@ -152,6 +151,23 @@ it(`completes ${WORKFLOWS} three-step workflows while ${KILLS} replicas are kill
     expect(foldHistory(events)?.status).toBe(WorkflowStatus.WORKFLOW_STATUS_COMPLETED);
     expect(events.filter((e) => e.sequence === 1n)).toHaveLength(1);
   }
+  // Every step's successful attempt is in trust's audit log.
+  const audited = new Set<string>();
+  for (let start = 0n; ;) {
+    const page = await call(trust.client, trust.client.listAuditEntries, {
+      startIndex: start,
+      pageSize: 1000,
+      kind: 0,
+      subject: '',
+    });
+    for (const r of page.records) {
+      const m = / ok \[([^\]]+)\/\d+\]$/.exec(r.entry?.summary ?? '');
+      if (m) audited.add(m[1]!);
+    }
+    if (page.records.length === 0 || page.nextIndex === start) break;
+    start = page.nextIndex;
+  }
+  expect([...audited].sort()).toEqual(expected);
   const calls = [...sink.calls.values()].reduce((a, b) => a + b, 0);
   process.stdout.write(
     `durability: ${WORKFLOWS} workflows, ${KILLS} kills; ${calls} sink calls for ${expected.length} effects ` +

@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +143,9 @@ static int on_record(void *ctx, void *data, size_t size)
 		memcpy(body.daddr, rec->daddr, 16);
 		memcpy(body.comm, rec->comm, sizeof(body.comm));
 		write_frame(OMEGA_FRAME_TCP_STATE, &body, sizeof(body), NULL, 0, NULL, 0);
-	} else if (kind == OMEGA_REC_DNS && size >= sizeof(struct omega_dns_record)) {
+	} else if (kind == OMEGA_REC_DNS && size >= offsetof(struct omega_dns_record, data) &&
+		   size >= offsetof(struct omega_dns_record, data) + ((const struct omega_dns_record *)data)->captured_len) {
+		/* variable size: the header, then captured_len bytes */
 		const struct omega_dns_record *rec = data;
 		struct omega_frame_dns body = {
 			.time_ns = rec->time_boot_ns + boot_to_wall_ns, .ifindex = rec->ifindex,

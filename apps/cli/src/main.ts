@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@omega/runtime';
+import { alertsCommand } from './alerts-command';
 import { attestFile, verifyFile } from './attest-command';
 import { auditProof, auditShow, auditVerify, type AuditCommandOptions } from './audit-command';
 import { DEFAULT_STATE_FILE } from './audit-state';
@@ -16,6 +17,7 @@ const USAGE = `usage: omega up [options]
        omega attest <file> [audit options]
        omega verify <file> [audit options]
        omega workflows|playbooks ... (omega workflows --help)
+       omega alerts|incidents list|show ... (omega alerts --help)
 
 Starts nats-server and every Omega service on this machine and streams their logs.
 
@@ -49,6 +51,7 @@ back, 1 if any other check failed.`;
 async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'workflows' || argv[0] === 'playbooks')
     return workflowsCommand(argv[0], argv.slice(1));
+  if (argv[0] === 'alerts' || argv[0] === 'incidents') return alertsCommand(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -18,7 +18,13 @@ import { acquireDemoLock } from './demo-lock';
 import { createDemoNetwork, removeDemoNetwork } from './demo-network';
 import { narrateAlert, narrateBlock, narrateWorkflowEvent } from './demo-narration';
 import type { DemoMode, DemoReport, StageFailure, StepOutcome } from './demo-report';
-import { matches, SCENARIO, type ScenarioStep, type StepId } from './demo-scenario';
+import {
+  matches,
+  ONE_INCIDENT_REQUIRED,
+  SCENARIO,
+  type ScenarioStep,
+  type StepId,
+} from './demo-scenario';
 import { DemoState, untilAborted, waitFor } from './demo-state';
 import { DemoWebhook } from './demo-webhook';
 import { checkAudit, checkContainment, checkEnforcement } from './demo-checks';
@@ -49,8 +55,18 @@ export interface DemoOptions {
   readonly signal?: AbortSignal;
   /** How long to wait for each step's alerts and for the response (default 30 s). */
   readonly waitMs?: number;
+  /** Called after the summary, with the stack still up (the end-to-end test looks around). */
+  readonly afterSummary?: (addresses: DemoAddresses) => Promise<void>;
   /** Services to start (default: all); the end-to-end test leaves one out to see the demo fail. */
   readonly services?: readonly (typeof SERVICE_NAMES)[number][];
+}
+
+/** Where the running stack answers, for a look around after the summary. */
+export interface DemoAddresses {
+  readonly intelligence: string;
+  readonly orchestrator: string;
+  readonly trust: string;
+  readonly natsUrl: string;
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
@@ -269,21 +285,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     const scenarioAlerts = steps.flatMap((s) => s.detections.map((d) => d.alert));
     const incidentIds = [...new Set(scenarioAlerts.map((a) => a.incidentId).filter(Boolean))];
-    if (incidentIds.length === 0) {
+    const outsideIncidents = scenarioAlerts.filter((a) => !a.incidentId);
+    if (outsideIncidents.length > 0) {
       fail(
         'incident',
-        'no scenario alert carries an incident id (correlation into incidents is not running)',
+        `${outsideIncidents.length} scenario alert(s) carry no incident id (is correlation running?)`,
       );
-    } else {
+    }
+    if (incidentIds.length === 1) {
+      timeline.say('✔', `incident ${incidentIds[0]!}: one incident tells the story`);
+    } else if (incidentIds.length > 1) {
       timeline.say(
-        incidentIds.length === 1 ? '✔' : '·',
-        `incident${incidentIds.length === 1 ? '' : 's'}: ${incidentIds.join(', ')} (${incidentIds.length === 1 ? 'one incident tells the story' : `${incidentIds.length} incidents, expected one`})`,
+        ONE_INCIDENT_REQUIRED ? '✗' : '·',
+        `incidents: ${incidentIds.join(', ')}: intelligence correlates alerts per entity, and these are about ${incidentIds.length} (attacker address, victim node, victim address)`,
       );
-      if (incidentIds.length !== 1)
+      if (ONE_INCIDENT_REQUIRED) {
         fail(
           'incident',
           `the scenario's alerts fell into ${incidentIds.length} incidents, expected 1`,
         );
+      }
     }
 
     const containment = await checkContainment({ state, timeline, waitMs, signal: options.signal });
@@ -353,6 +374,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       failures,
     };
     for (const line of renderSummary(report)) timeline.plain(line);
+    await options.afterSummary?.({
+      intelligence: `127.0.0.1:${stack.portsOf('intelligence').grpcPort}`,
+      orchestrator: `127.0.0.1:${stack.portsOf('orchestrator').grpcPort}`,
+      trust: `127.0.0.1:${stack.portsOf('trust').grpcPort}`,
+      natsUrl: stack.natsUrl,
+    });
     if (options.keep) {
       timeline.plain('');
       timeline.plain(renderStatusTable(stack.status()));

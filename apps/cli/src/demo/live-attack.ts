@@ -109,7 +109,7 @@ export async function dnsTunnel(actors: DemoActors): Promise<string> {
   return `implant: ${String(done['queries'])} queries carrying ${String(done['bytes'])} base32 characters, ${String(done['answered'])} answered`;
 }
 
-/** Starts a capture of the attacker's packets on the victim's interface (what reaches the victim). */
+/** Starts a capture of the attacker's IP packets on the victim's interface (what reaches the victim). */
 export async function watchAttackerPackets(actors: DemoActors): Promise<Actor> {
   const capture = actors.command(VICTIM, 'victim capture', [
     'tcpdump',
@@ -117,6 +117,9 @@ export async function watchAttackerPackets(actors: DemoActors): Promise<Actor> {
     '-n',
     '-i',
     VICTIM.interface,
+    // IP only: XDP blocks the attacker's IP packets; its ARP requests still pass, as they should.
+    'ip',
+    'and',
     'src',
     'host',
     ATTACKER.address,

@@ -13,6 +13,8 @@ export const SERVER_FEATURES = {
   consumerFilterUpdate: { minVersion: '2.10.0', what: 'changing a consumer filter subject' },
   /** A reason string on `+TERM`, shown in the terminated advisory. */
   termReason: { minVersion: '2.11.0', what: 'a reason on message termination' },
+  /** Several messages of one subject in one direct-get request (workflow history reads). */
+  batchDirectGet: { minVersion: '2.11.0', what: 'batched direct gets' },
 } as const;
 export type ServerFeature = keyof typeof SERVER_FEATURES;
 

@@ -16,6 +16,7 @@ export {
   type WorkflowPlan,
 } from './plan';
 export { retryDelayMs } from './retry-policy';
+export { requireWorkflowServer } from './server-requirements';
 export { DEFAULT_WORKER_DURABLE, TASKS_STREAM, publishTask } from './task-queue';
 export { referencesOf, resolveParams, resolveTemplate, type Scope } from './template';
 export { WorkflowClient, type StartWorkflowOptions, type StartedWorkflow } from './workflow-client';

@@ -4,6 +4,7 @@ import type { Bus } from '@omega/bus';
 import type { Activity } from './activity';
 import { HistoryStore } from './history-store';
 import { JetStreamOps, type OpKind } from './jetstream-ops';
+import { requireWorkflowBus } from './server-requirements';
 import { WorkflowClient } from './workflow-client';
 import { WorkflowWorker, type WorkflowWorkerOptions } from './workflow-worker';
 
@@ -25,6 +26,7 @@ export class WorkflowEngine {
   readonly worker: WorkflowWorker | undefined;
 
   constructor(options: WorkflowEngineOptions) {
+    requireWorkflowBus(options.bus);
     this.ops = new JetStreamOps(options.onOperation);
     this.store = new HistoryStore(options.bus, this.ops);
     this.client = new WorkflowClient(options.bus, this.store, this.ops);

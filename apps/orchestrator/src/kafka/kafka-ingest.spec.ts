@@ -223,6 +223,7 @@ async function startedEvent(workflowId: string): Promise<WorkflowEvent> {
   return started;
 }
 
+/** Polls `probe` until `done`; a probe that throws (NATS reconnecting) counts as not yet. */
 async function eventually<T>(
   probe: () => Promise<T>,
   done: (value: T) => boolean,
@@ -230,13 +231,18 @@ async function eventually<T>(
   timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let last = 'nothing yet';
   for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}; last: ${JSON.stringify(value, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v))}`,
+    try {
+      const value = await probe();
+      if (done(value)) return value;
+      last = JSON.stringify(value, (_k, v: unknown) =>
+        v instanceof Map ? Object.fromEntries(v) : v,
       );
+    } catch (err) {
+      last = `probe failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -488,7 +494,7 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
     expect(whole).toBe(large);
   }, 60_000);
 
-  it('retries a start while NATS is unavailable, holding the partition, and loses nothing', async () => {
+  it('retries a start that fails transiently (injected Unavailable), holding the partition, and loses nothing', async () => {
     const topic = 'requests-retry';
     await createTopic(topic);
     const starter = new EngineStarts();
@@ -643,6 +649,42 @@ describe('Kafka task-request ingestion (real KRaft broker, real nats-server)', (
       60_000,
     );
     expect(Object.fromEntries(started)).toEqual({ 'restart-before': 1, 'restart-after': 1 });
+    expect(await run.count('omega_orchestrator_kafka_rejected_total')).toBe(0);
+  }, 120_000);
+
+  it('holds the partition while nats-server is down and starts every request once it is back', async () => {
+    const topic = 'requests-nats-down';
+    await createTopic(topic);
+    const run = await startIngest(topic);
+    await producer.send({
+      topic,
+      messages: [json({ workflowId: 'natsdown-0', playbookId: 'notify' })],
+    });
+    await eventually(
+      () => startedWorkflows('natsdown-'),
+      (m) => m.size === 1,
+      'the first start',
+    );
+
+    const restarting = nats.server.restart({ downtimeMs: 3000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(nats.server.running).toBe(false);
+    await producer.send({
+      topic,
+      messages: Array.from({ length: 10 }, (_, i) =>
+        json({ workflowId: `natsdown-${i + 1}`, playbookId: 'notify' }),
+      ),
+    });
+    await restarting;
+
+    const started = await eventually(
+      () => startedWorkflows('natsdown-'),
+      (m) => m.size === 11,
+      'all eleven started after NATS came back',
+      60_000,
+    );
+    expect([...started.values()].every((n) => n === 1)).toBe(true);
+    expect(await run.count('omega_orchestrator_kafka_start_retries_total')).toBeGreaterThan(0);
     expect(await run.count('omega_orchestrator_kafka_rejected_total')).toBe(0);
   }, 120_000);
 });

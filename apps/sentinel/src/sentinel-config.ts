@@ -70,7 +70,7 @@ export const sentinelConfigSchema = z
         cgroupRoot: z.string().min(1).default('/sys/fs/cgroup'),
       })
       .prefault({}),
-    maxBatchEvents: z.int().positive().default(512),
+    maxBatchEvents: z.int().positive().default(2_048),
     flushIntervalMs: z.int().positive().default(100),
     maxBufferedEvents: z.int().positive().default(100_000),
   })

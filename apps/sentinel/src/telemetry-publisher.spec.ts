@@ -77,6 +77,61 @@ describe('TelemetryPublisher', () => {
   });
 });
 
+describe('TelemetryPublisher batch size', () => {
+  it('splits a batch whose signed bytes exceed maxBatchBytes, keeping every event once and in order', async () => {
+    const node = 'node-split';
+    const publisher = new TelemetryPublisher({
+      bus,
+      node,
+      signing,
+      sessionId: 'split',
+      logger,
+      maxBatchBytes: 40_000,
+      flushIntervalMs: 60_000,
+    });
+    const ids = Array.from({ length: 20 }, (_, i) => `big-${i}`);
+    for (const id of ids) {
+      publisher.add('dns', Event.fromPartial({ id, rawData: Buffer.alloc(6_000, 1) }));
+    }
+    await publisher.close();
+    const consumer = await bus.js.consumers.get('TELEMETRY', {
+      filter_subjects: [subjects.telemetry('dns', node)],
+    });
+    const stored: Array<{ bytes: number; sequence: bigint; ids: string[] }> = [];
+    for (;;) {
+      const m = await consumer.next({ expires: 1_000 });
+      if (!m) break;
+      const { batch } = splitSignedEventBatch(m.data);
+      stored.push({
+        bytes: m.data.length,
+        sequence: batch.sequence,
+        ids: batch.events.map((e) => e.id),
+      });
+    }
+    expect(stored.length).toBeGreaterThan(1);
+    expect(stored.every((b) => b.bytes <= 40_000)).toBe(true);
+    expect(stored.flatMap((b) => b.ids)).toEqual(ids);
+    expect(stored.map((b) => b.sequence)).toEqual(stored.map((_, i) => BigInt(i + 1)));
+    expect(publisher.stats.droppedEvents).toBe(0n);
+  });
+
+  it('drops and counts an event too large for a batch on its own', async () => {
+    const publisher = new TelemetryPublisher({
+      bus,
+      node: 'node-huge',
+      signing,
+      sessionId: 'huge',
+      logger,
+      maxBatchBytes: 10_000,
+      flushIntervalMs: 60_000,
+    });
+    publisher.add('dns', Event.fromPartial({ id: 'huge', rawData: Buffer.alloc(20_000) }));
+    publisher.add('dns', Event.fromPartial({ id: 'small' }));
+    await publisher.close();
+    expect(publisher.stats).toMatchObject({ droppedEvents: 1n, buffered: 0, batchesPublished: 1n });
+  });
+});
+
 describe('the local batch signing key', () => {
   it('is created 0600 in the data directory and reused on the next start', async () => {
     expect(statSync(join(dataDir, LOCAL_KEY_FILE)).mode & 0o777).toBe(0o600);

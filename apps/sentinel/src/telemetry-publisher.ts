@@ -27,6 +27,8 @@ export interface TelemetryPublisherOptions {
   logger: Logger;
   metrics?: SentinelMetrics;
   maxBatchEvents?: number;
+  /** A signed batch larger than this is split in two (JetStream refuses messages over its limit). */
+  maxBatchBytes?: number;
   flushIntervalMs?: number;
   /** Events held (open and sealed batches together) before new ones are dropped and counted. */
   maxBufferedEvents?: number;
@@ -36,7 +38,7 @@ export interface TelemetryPublisherOptions {
 
 export interface PublisherStats {
   sessionId: string;
-  /** Sequence of the last batch sealed. */
+  /** Sequence of the last batch numbered (signed for publishing). */
   sequence: bigint;
   /** Sequence of the last batch JetStream acknowledged. */
   lastPublishedSequence: bigint;
@@ -50,10 +52,11 @@ export interface PublisherStats {
 
 interface SealedBatch {
   kind: string;
-  batch: EventBatch;
+  events: Event[];
   oldestMs: number;
+  /** Set on the first attempt to publish, and reused by every retry (same bytes, same msg id). */
+  signed?: { bytes: Uint8Array; sequence: bigint; msgId: string; headers: Record<string, string> };
 }
-
 export class TelemetryPublisher {
   private readonly open = new Map<string, { events: Event[]; oldestMs: number }>();
   private readonly sealed: SealedBatch[] = [];
@@ -68,11 +71,13 @@ export class TelemetryPublisher {
   private closed = false;
   private readonly timer: NodeJS.Timeout;
   private readonly maxBatchEvents: number;
+  private readonly maxBatchBytes: number;
   private readonly maxBufferedEvents: number;
   private readonly now: () => bigint;
 
   constructor(private readonly options: TelemetryPublisherOptions) {
-    this.maxBatchEvents = options.maxBatchEvents ?? 512;
+    this.maxBatchEvents = options.maxBatchEvents ?? 2_048;
+    this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     this.maxBufferedEvents = options.maxBufferedEvents ?? 100_000;
     this.now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 100);
@@ -135,58 +140,96 @@ export class TelemetryPublisher {
     const open = this.open.get(kind);
     if (!open || open.events.length === 0) return;
     this.open.delete(kind);
-    this.sequence++;
-    this.sealed.push({
-      kind,
-      oldestMs: open.oldestMs,
-      // the events are complete Event messages already: only the envelope needs defaults
-      // (fromPartial would deep-copy all of them again)
-      batch: {
-        ...EventBatch.fromPartial({
-          sender: { id: this.options.signing.senderId, keyId: '' },
-          sessionId: this.options.sessionId,
-          sequence: this.sequence,
-          createdTimeNs: this.now(),
-        }),
-        events: open.events,
-      },
-    });
+    this.sealed.push({ kind, oldestMs: open.oldestMs, events: open.events });
     this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+  }
+
+  /**
+   * Numbers and signs the batch at the head of the queue, once: the loss counts are those at its
+   * first attempt. A batch whose signed bytes exceed maxBatchBytes is split in two first.
+   */
+  private prepare(next: SealedBatch): NonNullable<SealedBatch['signed']> | undefined {
+    if (next.signed) return next.signed;
+    const signer = this.options.signing.signer();
+    const sequence = this.sequence + 1n;
+    // the events are complete Event messages already: only the envelope needs defaults
+    // (fromPartial would deep-copy all of them again)
+    const batch: EventBatch = {
+      ...EventBatch.fromPartial({
+        sender: { id: this.options.signing.senderId, keyId: signer.keyId },
+        sessionId: this.options.sessionId,
+        sequence,
+        createdTimeNs: this.now(),
+        lostRecords: this.lostRecords,
+        droppedEvents: this.droppedEvents,
+      }),
+      events: next.events,
+    };
+    // Verifiers split the received bytes at field 15: they are published exactly as signed.
+    const bytes = signEventBatch(signer, batch);
+    if (bytes.length > this.maxBatchBytes) {
+      const half = Math.ceil(next.events.length / 2);
+      if (next.events.length > 1) {
+        this.sealed.splice(
+          0,
+          1,
+          { ...next, events: next.events.slice(0, half) },
+          { ...next, events: next.events.slice(half) },
+        );
+      } else {
+        // one event past the limit (frames are at most 64 KiB, so not from the kernel): counted
+        this.sealed.shift();
+        this.buffered--;
+        this.droppedEvents++;
+        this.options.metrics?.bufferDropped.inc({ kind: next.kind });
+        this.options.logger.error(
+          { kind: next.kind, bytes: bytes.length },
+          `a ${next.kind} event alone makes a ${bytes.length}-byte batch, over ${this.maxBatchBytes}: dropped`,
+        );
+      }
+      return undefined;
+    }
+    this.sequence = sequence;
+    next.signed = {
+      bytes,
+      sequence,
+      // (sender, session, sequence): a retried batch is stored once
+      msgId: `${this.options.signing.senderId}:${this.options.sessionId}:${sequence}`,
+      // Deprecated headers, kept for one release (see LOST_RECORDS_HEADER).
+      headers: {
+        [LOST_RECORDS_HEADER]: this.lostRecords.toString(),
+        [DROPPED_EVENTS_HEADER]: this.droppedEvents.toString(),
+      },
+    };
+    return next.signed;
   }
 
   private async pump(): Promise<void> {
     const { bus, node, logger } = this.options;
     while (this.sealed.length > 0) {
       const next = this.sealed[0] as SealedBatch;
-      const signer = this.options.signing.signer();
-      // The counts as of publishing (the freshest the consumer can get), inside the signed bytes.
-      const batch: EventBatch = {
-        ...next.batch,
-        sender: { id: this.options.signing.senderId, keyId: signer.keyId },
-        lostRecords: this.lostRecords,
-        droppedEvents: this.droppedEvents,
-      };
+      const signed = this.prepare(next);
+      if (!signed) continue; // split (or an oversized event dropped): prepare the new head
       try {
-        // Verifiers split the received bytes at field 15: publish them exactly as signed.
-        const signed = signEventBatch(signer, batch);
-        await publish(bus, subjects.telemetry(next.kind, node), signedBytesOf(signed), batch, {
-          // (sender, session, sequence): a retried batch is stored once.
-          msgId: `${batch.sender?.id}:${batch.sessionId}:${batch.sequence}`,
-          // Deprecated headers, kept for one release (see LOST_RECORDS_HEADER).
-          headers: {
-            [LOST_RECORDS_HEADER]: this.lostRecords.toString(),
-            [DROPPED_EVENTS_HEADER]: this.droppedEvents.toString(),
+        await publish(
+          bus,
+          subjects.telemetry(next.kind, node),
+          signedBytesOf(signed.bytes),
+          EMPTY_BATCH,
+          {
+            msgId: signed.msgId,
+            headers: signed.headers,
           },
-        });
+        );
         this.sealed.shift();
-        this.buffered -= batch.events.length;
+        this.buffered -= next.events.length;
         this.batchesPublished++;
-        this.lastPublishedSequence = batch.sequence;
+        this.lastPublishedSequence = signed.sequence;
         this.options.metrics?.batches.inc({ kind: next.kind });
       } catch (err) {
         logger.warn(
-          { err, sequence: batch.sequence.toString(), buffered: this.buffered },
-          `publishing telemetry batch ${batch.sequence} failed, retrying: ${errorMessage(err)}`,
+          { err, sequence: signed.sequence.toString(), buffered: this.buffered },
+          `publishing telemetry batch ${signed.sequence} failed, retrying: ${errorMessage(err)}`,
         );
         if (this.closed) return;
         await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 500));
@@ -194,6 +237,11 @@ export class TelemetryPublisher {
     }
   }
 }
+
+/** Under the TELEMETRY stream's 1 MiB message limit, with room for headers. */
+export const DEFAULT_MAX_BATCH_BYTES = 900 * 1024;
+/** publish() encodes through the MessageType below, never this value. */
+const EMPTY_BATCH = EventBatch.fromPartial({});
 
 /** A MessageType whose encoding is the signed bytes as produced (never a re-encoding). */
 function signedBytesOf(signed: Uint8Array): MessageType<EventBatch> {

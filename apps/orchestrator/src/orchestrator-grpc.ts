@@ -2,16 +2,24 @@
 // playbook calls (put, list, validate).
 import type * as grpc from '@grpc/grpc-js';
 import {
+  DetectorKind,
   DiagnosticSeverity,
+  Severity,
   TriggerKind,
-  WorkflowStatus,
   type OrchestratorServiceServer,
   type Playbook,
+  type TimeRange,
   type WatchWorkflowRequest,
   type WatchWorkflowResponse,
+  type WorkflowEvent,
 } from '@omega/proto';
 import { Code, OmegaError, toGrpcError } from '@omega/runtime';
-import { CLOSED_STATUSES, displayStatus, type WorkflowClient } from '@omega/workflow';
+import {
+  CLOSED_STATUSES,
+  displayStatus,
+  type WorkflowClient,
+  type WorkflowState,
+} from '@omega/workflow';
 import type { PlaybookRunner } from './playbook-runner';
 import type { PlaybookRegistry, StoredPlaybook } from './playbooks/playbook-registry';
 import type { WorkflowIndex } from './workflow-index';
@@ -27,6 +35,16 @@ export interface OrchestratorRpcDeps {
 }
 
 const DEFAULT_PAGE_SIZE = 100;
+
+/** Start times within the range (an unset bound is open). */
+function inRange(startMs: number, range: TimeRange | undefined): boolean {
+  if (!range) return true;
+  const ns = BigInt(startMs) * 1_000_000n;
+  return (
+    (range.startTimeNs === 0n || ns >= range.startTimeNs) &&
+    (range.endTimeNs === 0n || ns < range.endTimeNs)
+  );
+}
 
 function unary<Req, Res>(
   answer: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
@@ -56,10 +74,14 @@ export function playbookMessage(p: StoredPlaybook, includeSource: boolean): Play
     matchers: a
       ? [
           {
-            minSeverity: 0,
+            minSeverity: a.minSeverity
+              ? Severity[`SEVERITY_${a.minSeverity.toUpperCase()}` as keyof typeof Severity]
+              : Severity.SEVERITY_UNSPECIFIED,
             ruleIds: a.ruleIds,
             attackTechniqueIds: a.attackTechniqueIds,
-            detectorKinds: [],
+            detectorKinds: a.detectorKinds.map(
+              (k) => DetectorKind[`DETECTOR_KIND_${k.toUpperCase()}` as keyof typeof DetectorKind],
+            ),
           },
         ]
       : [],
@@ -117,7 +139,8 @@ export function orchestratorHandlers(deps: OrchestratorRpcDeps): OrchestratorSer
             (request.statuses.length === 0 || request.statuses.includes(displayStatus(s))) &&
             (!request.playbookId || s.playbookId === request.playbookId) &&
             (!request.alertId || s.trigger?.alertId === request.alertId) &&
-            (!request.incidentId || s.trigger?.incidentId === request.incidentId),
+            (!request.incidentId || s.trigger?.incidentId === request.incidentId) &&
+            inRange(s.startMs, request.timeRange),
         );
       const page = matching.slice(offset, offset + size);
       return {
@@ -189,6 +212,12 @@ async function watch(
   deps: OrchestratorRpcDeps,
 ): Promise<void> {
   const id = call.request.workflowId;
+  // Follow the index first, then read the history: an event appended in between is seen by one of
+  // the two, and the sequence check drops the other copy.
+  const early: [WorkflowState, WorkflowEvent][] = [];
+  let onEvent = (current: WorkflowState, event: WorkflowEvent): void =>
+    void early.push([current, event]);
+  const unsubscribe = deps.index.subscribe(id, (current, event) => onEvent(current, event));
   try {
     required(id, 'workflow_id', 'WatchWorkflow');
     const { state, events } = await deps.client.describe(id);
@@ -199,26 +228,24 @@ async function watch(
     }
     let lastSequence = events.at(-1)?.sequence ?? 0n;
     await new Promise<void>((resolve) => {
-      const unsubscribe = deps.index.subscribe(id, (current, event) => {
-        if (event.sequence <= lastSequence) return;
-        lastSequence = event.sequence;
-        call.write({ workflow: workflowMessage(current), events: [event] });
-        if (
-          CLOSED_STATUSES.has(current.status) &&
-          current.status !== WorkflowStatus.WORKFLOW_STATUS_UNSPECIFIED
-        )
-          done();
-      });
       const done = (): void => {
-        unsubscribe();
         deps.draining.removeEventListener('abort', done);
         resolve();
       };
+      onEvent = (current, event) => {
+        if (event.sequence <= lastSequence) return;
+        lastSequence = event.sequence;
+        call.write({ workflow: workflowMessage(current), events: [event] });
+        if (CLOSED_STATUSES.has(current.status)) done();
+      };
+      for (const [current, event] of early.splice(0)) onEvent(current, event);
       call.on('cancelled', done);
       deps.draining.addEventListener('abort', done, { once: true });
     });
     call.end();
   } catch (err) {
     call.emit('error', toGrpcError(err));
+  } finally {
+    unsubscribe();
   }
 }

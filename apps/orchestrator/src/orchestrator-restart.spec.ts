@@ -10,6 +10,7 @@ import {
   WorkflowEventType,
   WorkflowStatus,
   type GetWorkflowResponse,
+  type ListWorkflowsRequest,
   type WatchWorkflowResponse,
 } from '@omega/proto';
 import { withNats } from '@omega/testkit';
@@ -264,6 +265,27 @@ it('keeps a durable timer and an approval across kill -9 of the only replica; a 
     ),
   ).toBe(true);
   expect(summaries.some((s) => s.startsWith('approval-1: annotate'))).toBe(true);
+  const list = (request: Partial<ListWorkflowsRequest>) =>
+    call(client, client.listWorkflows, {
+      statuses: [],
+      playbookId: '',
+      incidentId: '',
+      alertId: '',
+      pageSize: 0,
+      pageToken: '',
+      ...request,
+    }).then((r) => r.workflows.map((w) => w.workflowId).sort());
+  // The list is each replica's view folded from WORKFLOWS: give it a moment to catch up.
+  let failedIds: string[] = [];
+  for (let i = 0; i < 50 && failedIds.length === 0; i++) {
+    failedIds = await list({ statuses: [WorkflowStatus.WORKFLOW_STATUS_FAILED] });
+    if (failedIds.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(failedIds).toEqual(['failing-1']);
+  expect(await list({ playbookId: 'survivors' })).toEqual(['timer-1']);
+  const future = BigInt(Date.now() + 3_600_000) * 1_000_000n;
+  expect(await list({ timeRange: { startTimeNs: future, endTimeNs: 0n } })).toEqual([]);
+  expect(await list({ pageSize: 2 })).toHaveLength(2);
   const completedStep = timer.workflow?.steps.find((s) => s.stepId === 'after-nap');
   expect(completedStep?.audit?.logIndex).toBeDefined();
 }, 180_000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { connectBus, provision, type Bus } from '@omega/bus';
 import { TriggerKind, WorkflowStatus } from '@omega/proto';
-import { startKafkaBroker, withNats, type KafkaBroker } from '@omega/testkit';
+import { freePort, startKafkaBroker, withNats, type KafkaBroker } from '@omega/testkit';
 import { HistoryStore, JetStreamOps } from '@omega/workflow';
 import pino from 'pino';
 import { startCountingSink, type CountingSink } from '../testing/counting-sink';
@@ -164,3 +164,48 @@ it(`starts each of ${REQUESTS} Kafka requests once while a replica is killed wit
     `kafka-crash: ${duplicates - RESENT} records redelivered after the kill -9, none started twice\n`,
   );
 }, 300_000);
+
+it('becomes ready while Kafka is unreachable, and joins the group once the broker appears', async () => {
+  const port = await freePort();
+  const controllerPort = await freePort();
+  const dir = playbookDir();
+  const late = await startOrchestrator('replica-late-kafka', {
+    OMEGA_NATS_SERVERS: nats.url,
+    OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: dir,
+    OMEGA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: sink.url,
+    OMEGA_ORCHESTRATOR_AUDIT_ACTIONS: 'false',
+    OMEGA_KAFKA_BROKERS: `127.0.0.1:${port}`,
+    OMEGA_KAFKA_TOPIC: 'late-requests',
+    OMEGA_KAFKA_GROUP_ID: 'late',
+    OMEGA_KAFKA_FROM_BEGINNING: 'true',
+  });
+  replicas.push(late);
+  // Ready (startOrchestrator waits for "orchestrator ready") with nothing listening on the port:
+  // alerts and the API do not wait for Kafka.
+  const lateBroker = await startKafkaBroker({ port, controllerPort });
+  try {
+    const kafka = new Kafka({
+      clientId: 'late',
+      brokers: lateBroker.brokers,
+      logLevel: logLevel.NOTHING,
+    });
+    const lateProducer = kafka.producer();
+    await lateProducer.connect();
+    await lateProducer.send({
+      topic: 'late-requests',
+      messages: [{ value: JSON.stringify({ workflowId: 'late-1', playbookId: 'kafka-notify' }) }],
+    });
+    await lateProducer.disconnect();
+    const store = new HistoryStore(bus, new JetStreamOps());
+    const deadline = Date.now() + 120_000;
+    while ((await store.load('late-1')).events.length === 0 && Date.now() < deadline)
+      await sleep(500);
+    const { events } = await store.load('late-1');
+    expect(events[0]?.trigger?.kind).toBe(TriggerKind.TRIGGER_KIND_KAFKA);
+    expect(late.output.join('\n')).toMatch(/kafka ingestion could not start|Connection error/);
+  } finally {
+    await late.stop();
+    replicas.splice(replicas.indexOf(late), 1);
+    await lateBroker.stop();
+  }
+}, 240_000);

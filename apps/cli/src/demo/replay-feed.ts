@@ -3,21 +3,19 @@
 // TELEMETRY as signed EventBatches the way the sentinel publishes them, under an identity trust
 // issues for the victim's node. Each step's events keep their recorded spacing and are shifted so
 // they happen now.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { publish, subjects, type Bus, type MessageType } from '@omega/bus';
 import { Event, EventBatch, EventClass } from '@omega/proto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { enroll, joinTokenFromFile, signEventBatch, type Credentials } from '@omega/trust-client';
 import { CAPTURE_FILE, PROCESS_EVENTS_FILE } from './demo-recording';
 import type { StepId } from './demo-scenario';
 import { sleep } from './demo-state';
 import { ATTACKER, DEMO_PORTS, VICTIM_NODE } from './demo-topology';
-
-const execFileAsync = promisify(execFile);
 
 /** Longest pause kept between two recorded events (a quiet stretch is not worth waiting out). */
 const MAX_GAP_MS = 3_000;
@@ -60,17 +58,26 @@ export class ReplayFeed {
     const capture = join(dir, CAPTURE_FILE);
     const sentinel = join(root, 'apps', 'sentinel', 'dist', 'main.js');
     let stdout: string;
+    // stdout goes to a file: `omega-sentinel replay` exits right after writing, and output still
+    // queued for a pipe at exit is lost (a file is written synchronously).
+    const outDir = await mkdtemp(join(tmpdir(), 'omega-demo-replay-'));
     try {
-      ({ stdout } = await execFileAsync(nodeBin, [sentinel, 'replay', capture], {
-        env: { ...process.env, NODE_NAME: VICTIM_NODE },
-        maxBuffer: 64 * 1024 * 1024,
-      }));
+      const outFile = join(outDir, 'events.ndjson');
+      const out = await open(outFile, 'w');
+      try {
+        await runToFile(nodeBin, [sentinel, 'replay', capture], out.fd);
+      } finally {
+        await out.close();
+      }
+      stdout = await readFile(outFile, 'utf8');
     } catch (err) {
       throw new OmegaError(
         Code.FailedPrecondition,
-        `omega-sentinel replay ${capture} failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`,
+        `omega-sentinel replay ${capture} failed: ${errorMessage(err)}`,
         { cause: err },
       );
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
     }
     const events = [
       ...parseEventLines(stdout, `omega-sentinel replay ${capture}`),
@@ -183,6 +190,23 @@ export class ReplayFeed {
     }
     pending.clear();
   }
+}
+
+/** Runs `argv` with stdout on `fd`; rejects with its stderr when it exits non-zero. */
+function runToFile(nodeBin: string, args: string[], fd: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(nodeBin, args, {
+      env: { ...process.env, NODE_NAME: VICTIM_NODE },
+      stdio: ['ignore', fd, 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(stderr.trim() || `exited with ${signal ?? `code ${String(code)}`}`));
+    });
+  });
 }
 
 function parseEventLines(text: string, where: string): Event[] {

@@ -44,6 +44,13 @@ export interface WorkflowWorkerOptions {
   onWorkflowClosed?: (workflowId: string, status: WorkflowEventType) => void;
 }
 
+/**
+ * The consumer's max_ack_pending. A workflow waiting on a timer, a retry backoff or an approval
+ * keeps its task nak'd with a delay, which stays pending on the consumer: this many workflows can
+ * wait at once (how many run at once is `concurrency`, the pull size).
+ */
+export const MAX_PARKED_TASKS = 100_000;
+
 /** Waits at most this long in-process for a due time instead of handing the task back. */
 const INLINE_WAIT_MS = 50;
 
@@ -71,7 +78,7 @@ export class WorkflowWorker {
       this.durable,
       this.ackWaitMs,
       this.options.filterSubject ?? 'omega.tasks.>',
-      Math.max(1000, this.concurrency * 4),
+      MAX_PARKED_TASKS,
     );
     this.loop = this.run();
   }

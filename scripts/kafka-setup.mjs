@@ -15,7 +15,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-// Keep in step with libs/testkit/src/kafka-broker.ts (KAFKA_VERSION, KAFKA_SCALA_VERSION).
+// Keep in step with libs/testkit/src/kafka-install.ts (KAFKA_VERSION, KAFKA_SCALA_VERSION).
 export const KAFKA_VERSION = '3.9.1';
 export const KAFKA_SCALA_VERSION = '2.13';
 // Kafka's broker logs through slf4j; 3.9 leaves the binding to the distribution, which ships reload4j.

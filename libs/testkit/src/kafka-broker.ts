@@ -2,20 +2,24 @@
 // only, throwaway log dir) for tests and benchmarks, run from the jars scripts/kafka-setup.mjs caches.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants as fsConstants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { freePort } from './free-port';
+import { KAFKA_SETUP_COMMAND, KAFKA_VERSION, findJava, kafkaLibsDir } from './kafka-install';
+import { saslProperties } from './kafka-sasl';
 import { createTestCertificates } from './kafka-tls';
 
-/** The Kafka release Omega is tested against; scripts/kafka-setup.mjs caches exactly this. */
-export const KAFKA_VERSION = '3.9.1';
-export const KAFKA_SCALA_VERSION = '2.13';
-/** The command that fills the cache this kit reads (`npm run setup` runs it too). */
-export const KAFKA_SETUP_COMMAND = 'node scripts/kafka-setup.mjs';
+export {
+  KAFKA_SCALA_VERSION,
+  KAFKA_SETUP_COMMAND,
+  KAFKA_VERSION,
+  findJava,
+  kafkaLibsDir,
+} from './kafka-install';
 
 export interface KafkaBrokerOptions {
   /** Client (PLAINTEXT) port; a free one by default. */
@@ -63,26 +67,6 @@ export interface KafkaBroker {
   stop(): Promise<void>;
   /** Stops the broker and starts it again on the same ports with the same data. */
   restart(options?: { downtimeMs?: number; signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
-}
-
-/** The cached broker jars: `<OMEGA_CACHE_DIR or ~/.cache/omega>/kafka-<version>/libs`. */
-export function kafkaLibsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const cacheDir = env['OMEGA_CACHE_DIR'] ?? join(env['HOME'] ?? homedir(), '.cache', 'omega');
-  return join(cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
-}
-
-/** `$JAVA_HOME/bin/java`, else `java` on PATH; an OmegaError saying what to install otherwise. */
-export function findJava(env: NodeJS.ProcessEnv = process.env): string {
-  const home = env['JAVA_HOME'];
-  if (home && isExecutable(join(home, 'bin', 'java'))) return join(home, 'bin', 'java');
-  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, 'java'))) return join(dir, 'java');
-  }
-  throw new OmegaError(
-    Code.FailedPrecondition,
-    'java not found (looked at $JAVA_HOME/bin/java and PATH); the Kafka test broker needs Java 17: ' +
-      'sudo apt-get install openjdk-17-jre-headless',
-  );
 }
 
 /** Starts a broker and resolves once it accepts Kafka clients on `brokers[0]`. */
@@ -440,55 +424,8 @@ class KafkaBrokerProcess implements KafkaBroker {
   }
 }
 
-const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
-
-/** The SASL_PLAINTEXT listener's properties and the format arguments creating SCRAM users. */
-function saslProperties(
-  port: number,
-  users: Record<string, string>,
-): { listener: string; properties: Record<string, string>; scramArgs: string[] } {
-  const entries = Object.entries(users);
-  for (const [name, password] of entries) {
-    // Both end up inside JAAS strings and StorageTool's [name=..,password=..] syntax unquoted.
-    if (!/^[\w.-]+$/.test(name) || !/^[\w.-]+$/.test(password)) {
-      throw new OmegaError(
-        Code.InvalidArgument,
-        `kafka test broker: SASL user ${JSON.stringify(name)}: names and passwords are limited to ` +
-          `letters, digits, '_', '.' and '-'`,
-      );
-    }
-  }
-  const plainUsers = entries.map(([name, password]) => `user_${name}="${password}"`).join(' ');
-  return {
-    listener: `SASL_PLAINTEXT://127.0.0.1:${port}`,
-    properties: {
-      'sasl.enabled.mechanisms': SASL_MECHANISMS.join(','),
-      'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
-      'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config':
-        'org.apache.kafka.common.security.scram.ScramLoginModule required;',
-      'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config':
-        'org.apache.kafka.common.security.scram.ScramLoginModule required;',
-    },
-    scramArgs: entries.flatMap(([name, password]) =>
-      ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => [
-        '--add-scram',
-        `${mechanism}=[name=${name},password=${password}]`,
-      ]),
-    ),
-  };
-}
-
 function lastLines(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -13,6 +13,13 @@ import {
   type ListAuditEntriesRequest,
   type ListAuditEntriesResponse,
 } from '@omega/proto';
+import {
+  generateHybridSecretKey,
+  HybridSigner,
+  HybridVerifier,
+  loadMlDsaBackend,
+  SignaturePurpose,
+} from '@omega/crypto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { Registry } from 'prom-client';
@@ -64,7 +71,12 @@ async function until(probe: () => Promise<boolean> | boolean, what: string): Pro
   }
 }
 
-it('appends each alert once to the trust audit log, waiting out a trust outage', async () => {
+const ACTOR = 'omega://local/service/intelligence';
+
+it('appends each alert once to the trust audit log, signed as the service, waiting out a trust outage', async () => {
+  const mlDsa = await loadMlDsaBackend('liboqs');
+  const signer = new HybridSigner(await generateHybridSecretKey(mlDsa), mlDsa);
+  const verifier = new HybridVerifier(mlDsa);
   const registry = new Registry();
   const metrics = intelligenceMetrics(registry);
   // Trust is not up yet: the address is reserved for it.
@@ -86,6 +98,7 @@ it('appends each alert once to the trust audit log, waiting out a trust outage',
     logger,
     retryDelayMs: () => 200,
     timeoutMs: 1000,
+    actor: () => ({ subject: ACTOR, signer }),
   });
   await audit.start();
   cleanups.push(async () => {
@@ -120,6 +133,15 @@ it('appends each alert once to the trust audit log, waiting out a trust outage',
     const payload = Alert.decode(record.entry!.payload);
     expect(payload.id).toBe(record.entry!.subject);
     expect(record.entry!.payloadType).toBe('omega.v1.Alert');
+    expect(record.entry!.actor).toEqual({ id: ACTOR, keyId: signer.keyId });
+    expect(() =>
+      verifier.verify(
+        signer.publicKey,
+        SignaturePurpose.AuditEntry,
+        record.entry!.payload,
+        record.entry!.signature!,
+      ),
+    ).not.toThrow();
     // The ref the RPCs show is the log's own position for that entry.
     expect(audit.refOf(payload.id)!.logIndex).toBe(record.ref!.logIndex);
     expect(Buffer.from(audit.refOf(payload.id)!.leafHash)).toEqual(

@@ -17,7 +17,7 @@ import {
 import { Code, OmegaError } from '@omega/runtime';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
-import { appendAuditEntry } from './trust-audit';
+import { appendAuditEntry, signedByActor, type AuditActor } from './trust-audit';
 
 export const AUDIT_DURABLE = 'intelligence-audit';
 
@@ -35,6 +35,8 @@ export interface AlertAuditOptions {
   retryDelayMs?: (deliveryCount: number) => number;
   /** Audit refs remembered for the alert RPCs (default 100 000; the oldest are forgotten). */
   maxRefs?: number;
+  /** Signs each entry as this service (its enrolled identity); unsigned without it. */
+  actor?: AuditActor;
 }
 
 /** Attempts before an alert is given up on (dead-lettered): about two weeks at the 60 s cap. */
@@ -104,14 +106,17 @@ export class AlertAudit {
 
   private append(alert: Alert): Promise<AppendAuditResponse> {
     const request: AppendAuditRequest = {
-      entry: AuditEntry.fromPartial({
-        kind: AuditEntryKind.AUDIT_ENTRY_KIND_ALERT,
-        timeNs: alert.timeNs,
-        subject: alert.id,
-        summary: alert.title,
-        payloadType: Alert.$type,
-        payload: Buffer.from(Alert.encode(alert).finish()),
-      }),
+      entry: signedByActor(
+        AuditEntry.fromPartial({
+          kind: AuditEntryKind.AUDIT_ENTRY_KIND_ALERT,
+          timeNs: alert.timeNs,
+          subject: alert.id,
+          summary: alert.title,
+          payloadType: Alert.$type,
+          payload: Buffer.from(Alert.encode(alert).finish()),
+        }),
+        this.options.actor,
+      ),
       requestId: `alert:${alert.id}`,
       commit: false,
     };

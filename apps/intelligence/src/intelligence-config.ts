@@ -40,8 +40,8 @@ export const intelligenceConfigSchema = z
     partition: z.int().nonnegative().default(0),
     /** Append every alert to trust's audit log (retried while trust is unavailable). */
     auditAlerts: z.boolean().default(true),
-    /** `host:port` of trust's gRPC endpoint, for the audit appends. */
-    trustAddress: z.string().min(1).default('127.0.0.1:50052'),
+    /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */
+    trustAddress: z.string().min(1).optional(),
   })
   .refine((c) => c.partition < c.partitions, {
     message: 'intelligence.partition must be less than intelligence.partitions',

@@ -1,11 +1,12 @@
 // Builds the intelligence service's parts on a running service harness: the rule catalog, the
 // telemetry pipeline and the gRPC handlers (main.ts and the specs share it).
-import type { Bus, ResourceSelection } from '@omega/bus';
+import type { ResourceSelection } from '@omega/bus';
 import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { DetectorSet } from '@omega/detect';
 import { IntelligenceServiceService, type Alert } from '@omega/proto';
 import { trustServiceClient } from '@omega/trust-client';
-import { baseConfigSchema, unimplementedService, type Service } from '@omega/runtime';
+import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
 import { AlertAudit } from './alert-audit';
 import { AlertStore } from './alert-store';
@@ -17,7 +18,7 @@ import { intelligenceMetrics } from './intelligence-metrics';
 import { IncidentCorrelator } from './incident-correlator';
 import { compileOrThrow, readRuleDirectory } from './rule-catalog';
 import { RuleRegistry } from './rule-registry';
-import { appendAuditEntry } from './trust-audit';
+import { appendAuditEntry, signedByActor } from './trust-audit';
 import { SenderDirectory } from './sender-directory';
 import { TelemetryPipeline } from './telemetry-pipeline';
 
@@ -34,10 +35,9 @@ export const INTELLIGENCE_RESOURCES: ResourceSelection = {
 export async function buildIntelligence({
   service,
   bus,
-}: {
-  service: Service<IntelligenceServiceConfig>;
-  bus: Bus;
-}): Promise<void> {
+  identity,
+  clientCredentials,
+}: ServiceParts<IntelligenceServiceConfig>): Promise<void> {
   const config = service.config.intelligence;
   const pack = compileOrThrow(
     await readRuleDirectory(config.rulesDir),
@@ -64,7 +64,14 @@ export async function buildIntelligence({
     maxSkewMs: config.maxClockSkewMs,
     counter: metrics.batches,
   });
-  const trust = config.auditAlerts ? trustServiceClient(config.trustAddress) : undefined;
+  const trust = config.auditAlerts
+    ? trustServiceClient(
+        config.trustAddress ?? service.config.enrollment.trustAddress,
+        clientCredentials('trust'),
+      )
+    : undefined;
+  // With an identity, audit entries name this service as their actor and carry its signature.
+  const actor = identity ? () => identity.current() : undefined;
   const rules = await RuleRegistry.open({
     pack,
     kv: await bus.kv('omega_policy'),
@@ -72,7 +79,13 @@ export async function buildIntelligence({
     ...(trust
       ? {
           audit: async (entry, requestId) =>
-            (await appendAuditEntry(trust, { entry, requestId, commit: false }, 10_000)).audit,
+            (
+              await appendAuditEntry(
+                trust,
+                { entry: signedByActor(entry, actor), requestId, commit: false },
+                10_000,
+              )
+            ).audit,
         }
       : {}),
   });
@@ -98,6 +111,7 @@ export async function buildIntelligence({
       client: trust,
       counter: metrics.auditAppends,
       logger: service.logger,
+      ...(actor ? { actor } : {}),
     });
     await audit.start();
     service.onShutdown('alert audit', async () => {

@@ -1,7 +1,13 @@
 // AppendAudit on trust's gRPC API as a promise, with a deadline; failures are OmegaErrors carrying
 // trust's status code.
 import * as grpc from '@grpc/grpc-js';
-import type { AppendAuditRequest, AppendAuditResponse, TrustServiceClient } from '@omega/proto';
+import { SignaturePurpose, type HybridSigner } from '@omega/crypto';
+import type {
+  AppendAuditRequest,
+  AppendAuditResponse,
+  AuditEntry,
+  TrustServiceClient,
+} from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 
 export function appendAuditEntry(
@@ -29,4 +35,18 @@ export function appendAuditEntry(
       },
     );
   });
+}
+
+/** Whose entries these are: the service's current credentials (renewed keys included). */
+export type AuditActor = () => { readonly subject: string; readonly signer: HybridSigner };
+
+/** The entry with `actor` as its actor and the actor's signature over the payload ('audit-entry'). */
+export function signedByActor(entry: AuditEntry, actor: AuditActor | undefined): AuditEntry {
+  if (!actor) return entry;
+  const { subject, signer } = actor();
+  return {
+    ...entry,
+    actor: { id: subject, keyId: signer.keyId },
+    signature: signer.sign(SignaturePurpose.AuditEntry, entry.payload),
+  };
 }

@@ -20,7 +20,8 @@ export interface ActivityContext {
   dryRun: boolean;
   /** Aborted on timeout, cancellation or shutdown. */
   signal: AbortSignal;
-  /** Tells the engine the activity is alive: extends the lease and resets the heartbeat timeout. */
+  /** Tells the engine the activity is alive: resets its heartbeat timeout (the worker keeps the
+   * task's lease alive on its own while the attempt runs). */
   heartbeat(): void;
 }
 

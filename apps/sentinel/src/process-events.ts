@@ -1,7 +1,9 @@
 // Maps the loader's EXEC/EXIT frames to OCSF Process Activity `Event`s.
-import { Event, EventClass, ProcessActivityId, Severity, type Process } from '@omega/proto';
+import { EventClass, ProcessActivityId, Severity, type Event, type Process } from '@omega/proto';
 import { uuidv7 } from './event-id';
 import { FrameType, type ExecFrame, type ExitFrame } from './loader-frames';
+
+const NO_BYTES = Buffer.alloc(0);
 
 export function processEvent(frame: ExecFrame | ExitFrame, node: string): Event {
   const exec = frame.type === FrameType.Exec;
@@ -14,7 +16,7 @@ export function processEvent(frame: ExecFrame | ExitFrame, node: string): Event 
     cmdLine: exec ? frame.args.join(' ') : '',
     workingDirectory: '',
     startTimeNs: frame.startTimeNs,
-    executableSha256: Buffer.alloc(0),
+    executableSha256: NO_BYTES,
     user: { name: '', posixUid: frame.uid, posixGid: frame.gid, groups: [] },
     parent: {
       pid: frame.ppid,
@@ -25,7 +27,7 @@ export function processEvent(frame: ExecFrame | ExitFrame, node: string): Event 
       cmdLine: '',
       workingDirectory: '',
       startTimeNs: 0n,
-      executableSha256: Buffer.alloc(0),
+      executableSha256: NO_BYTES,
     },
   };
   const unmapped: Record<string, string> = { 'bpf.cgroup_id': frame.cgroupId.toString() };
@@ -34,7 +36,9 @@ export function processEvent(frame: ExecFrame | ExitFrame, node: string): Event 
   if (!exec && (frame.exitStatus & 0x7f) !== 0) {
     unmapped['process.exit_signal'] = String(frame.exitStatus & 0x7f);
   }
-  return Event.fromPartial({
+  // a complete message (the compiler checks every field), not Event.fromPartial's deep copy of
+  // the process twice over
+  const event: Event = {
     id: uuidv7(Number(frame.timeNs / 1_000_000n)),
     timeNs: frame.timeNs,
     classUid: EventClass.EVENT_CLASS_PROCESS_ACTIVITY,
@@ -43,8 +47,12 @@ export function processEvent(frame: ExecFrame | ExitFrame, node: string): Event 
       ? `exec ${frame.filename} (pid ${frame.pid}, ppid ${frame.ppid})`
       : `exit ${frame.comm} (pid ${frame.pid}, code ${exitCode})`,
     actor: { process, user: process.user },
+    srcEndpoint: undefined,
+    dstEndpoint: undefined,
     node,
+    workload: undefined,
     unmapped,
+    rawData: NO_BYTES,
     payload: {
       $case: 'processActivity',
       value: {
@@ -55,5 +63,6 @@ export function processEvent(frame: ExecFrame | ExitFrame, node: string): Event 
         exitCode,
       },
     },
-  });
+  };
+  return event;
 }

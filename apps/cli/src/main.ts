@@ -29,7 +29,7 @@ options:
   --exit-when-ready    start, print the status table, stop (a smoke check)
   --mtls               every service serves gRPC over mutual TLS 1.3 with a certificate from
                        trust (services always enroll with trust when it runs)
-  --ready-timeout-ms N how long each service may take to become ready (default 30000)
+  --ready-timeout-ms N how long each service may take to become ready (default 120000)
   -h, --help           this text
 
 omega demo runs the stack and a scripted attack, and narrates how Omega detects, contains and
@@ -61,7 +61,7 @@ async function run(argv: string[]): Promise<number> {
       services: { type: 'string' },
       'exit-when-ready': { type: 'boolean', default: false },
       mtls: { type: 'boolean', default: false },
-      'ready-timeout-ms': { type: 'string', default: '30000' },
+      'ready-timeout-ms': { type: 'string', default: '120000' },
       help: { type: 'boolean', short: 'h', default: false },
       trust: { type: 'string', default: '127.0.0.1:50052' },
       tlog: { type: 'string' },

@@ -33,6 +33,7 @@ export async function startSpecTrust(natsUrl: string, grpcPort?: number): Promis
     throw new Error(`trust is not built (${TRUST_MAIN}): run \`npx tsc -b tsconfig.build.json\``);
   }
   const port = grpcPort ?? (await freePort());
+  const httpPort = await freePort();
   const output: string[] = [];
   const child: ChildProcess = spawn(process.execPath, [TRUST_MAIN], {
     env: {
@@ -42,7 +43,7 @@ export async function startSpecTrust(natsUrl: string, grpcPort?: number): Promis
       OMEGA_GRPC_HOST: '127.0.0.1',
       OMEGA_GRPC_PORT: String(port),
       OMEGA_HTTP_HOST: '127.0.0.1',
-      OMEGA_HTTP_PORT: String(await freePort()),
+      OMEGA_HTTP_PORT: String(httpPort),
       OMEGA_LOG_LEVEL: 'warn',
       OMEGA_TRUST_KEY_DIR: mkdtempSync(join(tmpdir(), 'omega-intel-trust-')),
       OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
@@ -54,17 +55,20 @@ export async function startSpecTrust(natsUrl: string, grpcPort?: number): Promis
   child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
   const address = `127.0.0.1:${port}`;
   const client = new TrustServiceClient(address, grpc.credentials.createInsecure());
-  await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null) =>
-      reject(new Error(`trust exited (${code}) before serving:\n${output.join('')}`));
-    child.once('exit', onExit);
-    client.waitForReady(Date.now() + 30_000, (err) => {
-      child.off('exit', onExit);
-      if (err)
-        reject(new Error(`trust not ready at ${address}: ${err.message}\n${output.join('')}`));
-      else resolve();
-    });
-  });
+  // Ready when its /readyz says so (audit log and identities up), not merely listening.
+  for (const deadline = Date.now() + 30_000; ;) {
+    if (child.exitCode !== null) {
+      throw new Error(`trust exited (${child.exitCode}) before ready:\n${output.join('')}`);
+    }
+    const ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      throw new Error(`trust at ${address} not ready in 30 s:\n${output.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     address,
     client,

@@ -55,8 +55,19 @@ export async function checkContainment(ctx: {
   timeline: Timeline;
   waitMs: number;
   signal: AbortSignal | undefined;
+  /** The scenario's alerts: workflows they triggered are the response judged here. */
+  scenarioAlertIds: ReadonlySet<string>;
 }): Promise<ContainmentResult> {
   const { state, timeline } = ctx;
+  // The sentinel sees the whole machine: other activity may raise alerts and start workflows too.
+  const ours = (id: string): boolean =>
+    ctx.scenarioAlertIds.has(
+      state.workflowEvents.find(
+        (e) =>
+          e.value.workflowId === id &&
+          e.value.type === WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_STARTED,
+      )?.value.trigger?.alertId ?? '',
+    );
   timeline.wait(
     `waiting for the orchestrator to contain ${ATTACKER.address} (a workflow, and a block in omega_policy)`,
   );
@@ -69,7 +80,7 @@ export async function checkContainment(ctx: {
   // e.g. contain-scan lifts its block after an hour).
   await waitFor(
     () => {
-      const ids = state.workflowIds();
+      const ids = state.workflowIds().filter(ours);
       if (ids.length === 0) return undefined;
       if (ids.every((id) => state.workflowFinished(id))) return true;
       const last = state.workflowEvents[state.workflowEvents.length - 1];
@@ -79,12 +90,15 @@ export async function checkContainment(ctx: {
     ctx.signal,
   );
   timeline.done();
-  const workflows = state.workflowIds().map((id) => workflowOutcome(state, id));
+  const workflows = state
+    .workflowIds()
+    .filter(ours)
+    .map((id) => workflowOutcome(state, id));
   const failures: StageFailure[] = [];
   if (workflows.length === 0) {
     failures.push({
       stage: 'containment',
-      message: `no workflow started within ${ctx.waitMs / 1000} s of the last step: is the orchestrator running, with a containment playbook for these alerts?`,
+      message: `no workflow started for the scenario's alerts within ${ctx.waitMs / 1000} s of the last step: is the orchestrator running, with a containment playbook for these alerts?`,
     });
   }
   for (const w of workflows.filter((w) => w.status !== 'completed' && w.status !== 'running')) {
@@ -104,8 +118,9 @@ export async function checkContainment(ctx: {
     return { workflows, failures };
   }
   const { block, key } = blocked.value;
-  const triggerId = block.alertId || firstTriggerAlert(state);
-  const trigger = state.alerts.find((a) => a.value.id === triggerId) ?? state.alerts[0];
+  // The alert the block answers: named on the block, else the trigger of the workflow that wrote it.
+  const triggerId = block.alertId || triggerAlertOf(state, block.workflowId);
+  const trigger = state.alerts.find((a) => a.value.id === triggerId);
   return {
     workflows,
     failures,
@@ -116,7 +131,7 @@ export async function checkContainment(ctx: {
       alertId: block.alertId,
       workflowId: block.workflowId,
       seenAtMs: blocked.seenAtMs,
-      triggerSeenAtMs: trigger?.seenAtMs ?? blocked.seenAtMs,
+      ...(trigger ? { triggerSeenAtMs: trigger.seenAtMs } : {}),
     },
   };
 }
@@ -133,9 +148,11 @@ function activeBlockOf(state: DemoState, address: string): Observed<BlockObserva
   );
 }
 
-function firstTriggerAlert(state: DemoState): string {
+function triggerAlertOf(state: DemoState, workflowId: string): string {
   const started = state.workflowEvents.find(
-    (e) => e.value.type === WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_STARTED,
+    (e) =>
+      e.value.workflowId === workflowId &&
+      e.value.type === WorkflowEventType.WORKFLOW_EVENT_TYPE_WORKFLOW_STARTED,
   );
   return started?.value.trigger?.alertId ?? '';
 }

@@ -93,6 +93,8 @@ function expectEveryStage(report: DemoReport, mode: DemoMode, output: string): v
   stage('containment', () => {
     expect(report.block).toBeDefined();
     expect(cidrContains(report.block!.cidr, ATTACKER.address)).toBe(true);
+    // The response latency is measured from the alert the block answers.
+    expect(report.block!.triggerSeenAtMs).toBeLessThanOrEqual(report.block!.seenAtMs);
     const blocking = report.workflows.filter((w) => w.steps.some((s) => /block/.test(s)));
     expect(blocking.length).toBeGreaterThan(0);
     expect(

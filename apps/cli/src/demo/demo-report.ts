@@ -44,8 +44,8 @@ export interface BlockOutcome {
   readonly alertId: string;
   readonly workflowId: string;
   readonly seenAtMs: number;
-  /** The alert the response answered (by SourceBlock.alert_id, else the first scenario alert). */
-  readonly triggerSeenAtMs: number;
+  /** When the alert the block answers arrived (SourceBlock.alert_id, else its workflow's trigger). */
+  readonly triggerSeenAtMs?: number;
 }
 
 export interface EnforcementOutcome {

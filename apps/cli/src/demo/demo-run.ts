@@ -300,7 +300,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       }
     }
 
-    const containment = await checkContainment({ state, timeline, waitMs, signal: options.signal });
+    const scenarioAlertIds = new Set(
+      state.alerts
+        .filter((a) => SCENARIO.some((step) => step.expect.some((e) => matches(a.value, e))))
+        .map((a) => a.value.id),
+    );
+    const containment = await checkContainment({
+      state,
+      timeline,
+      waitMs,
+      signal: options.signal,
+      scenarioAlertIds,
+    });
     for (const f of containment.failures) fail(f.stage, f.message);
 
     const enforcement =

@@ -44,7 +44,9 @@ export function renderSummary(report: DemoReport): string[] {
   if (report.block) {
     row(
       'block',
-      `${report.block.cidr} in omega_policy ${seconds(report.block.seenAtMs - report.block.triggerSeenAtMs)} after the alert that triggered it (response latency)`,
+      report.block.triggerSeenAtMs === undefined
+        ? `${report.block.cidr} in omega_policy (neither the block nor its workflow names the alert it answers)`
+        : `${report.block.cidr} in omega_policy ${seconds(report.block.seenAtMs - report.block.triggerSeenAtMs)} after the alert that triggered it (response latency)`,
     );
   } else {
     row('block', 'none');

@@ -68,11 +68,23 @@ function heldByThisProcess(capability: string): boolean {
   return ((BigInt(`0x${bits}`) >> BigInt(bit)) & 1n) === 1n;
 }
 
+/** Where the sandbox sees the repository (bound over /mnt in its own mount namespace only). */
+const APP_DIR = '/mnt';
+
+/** This Node binary as the sandbox sees it: the pinned Node 24 lives inside the repository. */
+function nodeInSandbox(): string {
+  return process.execPath.startsWith(`${ROOT}/`)
+    ? join(APP_DIR, process.execPath.slice(ROOT.length + 1))
+    : process.execPath;
+}
+
 /** The shell run inside the new mount namespace, ending in exec of the service as the pod's user. */
 function sandboxScript(name: string, spec: PodSpec, container: Container): string {
   const uid = spec.securityContext?.runAsUser ?? 0;
   const gid = spec.securityContext?.runAsGroup ?? 0;
-  const lines = ['set -e'];
+  // The repository is bound at a fixed path first: a tmpfs the chart mounts (e.g. at /tmp) must
+  // not hide it when the checkout lives below that path (a CI clone under /tmp does).
+  const lines = ['set -e', `mount --bind ${ROOT} ${APP_DIR}`];
   // Volumes the chart mounts writable: emptyDir and PVC become tmpfs; host paths the sentinel
   // reads stay the host's (the namespace sees them already); its data hostPath becomes tmpfs.
   const writable = (container.volumeMounts ?? []).filter((m) => {
@@ -96,10 +108,10 @@ function sandboxScript(name: string, spec: PodSpec, container: Container): strin
     .map((c) => `+${c.toLowerCase()}`);
   const capSet = ['-all', ...caps].join(',');
   lines.push(
-    `cd ${ROOT}`,
+    `cd ${APP_DIR}`,
     `exec setpriv --reuid=${uid} --regid=${gid} --groups=${spec.securityContext?.fsGroup ?? gid} ` +
       `--inh-caps=${capSet} --bounding-set=${capSet} ${uid === 0 ? '' : '--no-new-privs '}` +
-      `${process.execPath} apps/${name}/dist/main.js`,
+      `${nodeInSandbox()} apps/${name}/dist/main.js`,
   );
   return lines.join('\n');
 }

@@ -2,7 +2,9 @@
 // the block it wrote (WORKFLOWS, omega_policy), the block's effect on the attacker's next packets
 // (the sentinel's XDP counter, a capture on the victim's interface, the victim's own services),
 // and the audit log (inclusion proofs, signed checkpoint).
+import type { Bus } from '@omega/bus';
 import { AuditEntryKind, WorkflowEventType } from '@omega/proto';
+import { deadLettersOf } from './dead-letters';
 import type { BlockObservation, Observed } from './demo-observer';
 import { errorMessage } from '@omega/runtime';
 import type { Actor, DemoActors } from './demo-actors';
@@ -268,6 +270,8 @@ export async function checkAudit(ctx: {
   stateFile: string;
   alertIds: string[];
   expectActions: boolean;
+  /** For the dead letters that explain a missing entry. */
+  bus: Bus;
   waitMs: number;
   signal: AbortSignal | undefined;
 }): Promise<{ outcome?: AuditOutcome; failures: StageFailure[] }> {
@@ -324,9 +328,15 @@ export async function checkAudit(ctx: {
     );
     timeline.say(verify.ok ? '✔' : '✗', `omega audit verify: ${verify.output.join(' / ')}`);
     if (outcome.missingAlertIds.length > 0) {
+      // Intelligence dead-letters an alert trust refused; its reason says why the log lacks it.
+      const refused = await deadLettersOf(ctx.bus, 'ALERTS', 'intelligence-audit').catch(() => []);
       failures.push({
         stage: 'audit',
-        message: `alerts not in the audit log after ${ctx.waitMs / 1000} s: ${outcome.missingAlertIds.join(', ')}`,
+        message:
+          `alerts not in the audit log after ${ctx.waitMs / 1000} s: ${outcome.missingAlertIds.join(', ')}` +
+          (refused.length > 0
+            ? `; intelligence dead-lettered ${refused.length} alert append(s), e.g. ${refused[0]!.error}`
+            : ''),
       });
     }
     if (ctx.expectActions && actionEntries.length === 0) {

@@ -17,8 +17,11 @@ import { ATTACKER } from './demo-topology';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const node24 = join(root, 'node_modules', 'node', 'bin', 'node');
-/** Its own ports (nats 5522, gRPC 51351-51357, ...): a developer's `omega up` can keep running. */
-const PORT_OFFSET = 1300;
+/**
+ * Ports of its own (nats 4222 + offset, gRPC 50051-50057 + offset, ...), away from a developer's
+ * `omega up` and, by pid, from another run of this spec on the same machine.
+ */
+const PORT_OFFSET = 1300 + 100 * (process.pid % 17);
 const RUN_TIMEOUT_MS = 240_000;
 
 const stateDirs: string[] = [];

@@ -343,6 +343,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       stateFile: join(options.stateDir, 'audit-state.json'),
       alertIds: scenarioAlerts.map((a) => a.id),
       expectActions: containment.block !== undefined,
+      bus,
       waitMs,
       signal: options.signal,
     });

@@ -1,6 +1,6 @@
 // `omega demo`: live mode when this machine can run it (Linux, root, the eBPF loader built, ip and
 // tcpdump present), else replay mode, saying why. Ctrl-C stops the run and cleans up.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '@omega/runtime';
@@ -27,7 +27,14 @@ export function liveModeBlocker(root: string): string | undefined {
   if (process.getuid?.() !== 0)
     return 'not running as root (live mode creates network namespaces and loads eBPF)';
   const loader = join(root, 'bpf', 'build', 'loader');
-  if (!existsSync(loader)) return `no eBPF loader at ${loader} (build it: make -C bpf)`;
+  if (!existsSync(loader)) {
+    // A fresh clone has no loader yet: build it as the sentinel's eBPF specs do.
+    const make = spawnSync('make', ['-C', join(root, 'bpf')], { encoding: 'utf8' });
+    if (make.status !== 0 || !existsSync(loader)) {
+      const why = (make.stderr || make.error?.message || '').trim().split('\n').slice(-1)[0];
+      return `no eBPF loader at ${loader} and make -C bpf failed (${why}; see bpf/README.md)`;
+    }
+  }
   for (const tool of ['ip', 'tcpdump']) {
     try {
       execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });

@@ -18,6 +18,7 @@ import {
   verifyEventBatch,
 } from '@omega/trust-client';
 import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './build-sentinel';
+import { nodeName } from './sentinel-config';
 
 const TRUST_MAIN = join(__dirname, '..', '..', 'trust', 'dist', 'main.js');
 const tmp = mkdtempSync(join(tmpdir(), 'omega-sentinel-trust-'));
@@ -48,7 +49,7 @@ beforeAll(async () => {
       OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
       OMEGA_TRUST_TLOG_PORT: String(await freePort()),
       OMEGA_IDENTITY_JOIN_TOKENS_FILE: joinTokens,
-      OMEGA_IDENTITY_JOIN_TOKENS_STARTUP: 'service/sentinel',
+      OMEGA_IDENTITY_JOIN_TOKENS_STARTUP: 'sentinel/*',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -74,6 +75,7 @@ beforeAll(async () => {
     },
     argv: [],
     installSignalHandlers: false,
+    enrollAs: (config) => ({ kind: 'sentinel', name: nodeName(config.sentinel) }),
     build: async (p) => {
       parts = await buildSentinel(p);
     },
@@ -110,6 +112,7 @@ async function identityOfKey(keyId: string): Promise<Identity | undefined> {
 describe('batches signed with the trust identity', () => {
   it('signs with the key trust issued, under the enrolled subject, and verifies as intelligence verifies', async () => {
     expect(parts.signing.source).toBe('trust');
+    expect(running.identity!.subject).toBe('omega://local/sentinel/node-enrolled');
     expect(parts.signing.senderId).toBe(running.identity!.subject);
     expect(existsSync(join(tmp, 'state', 'batch-signing.key'))).toBe(false); // no local key made
     parts.publisher.add('process', Event.fromPartial({ id: 'enrolled-1', node: 'node-enrolled' }));

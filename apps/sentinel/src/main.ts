@@ -2,6 +2,7 @@
 // them, see sentinel-config.ts); `omega-sentinel replay <capture>` turns a pcap into events.
 import { main } from '@omega/service';
 import { buildSentinel, sentinelServiceConfigSchema } from './build-sentinel';
+import { nodeName } from './sentinel-config';
 import { runReplayCommand } from './replay-command';
 
 if (process.argv[2] === 'replay') {
@@ -18,6 +19,9 @@ if (process.argv[2] === 'replay') {
   main({
     name: 'sentinel',
     configSchema: sentinelServiceConfigSchema,
+    // A sentinel is its node's: `omega://<cluster>/sentinel/<node>` (in Kubernetes trust checks the
+    // name against the node its pod runs on).
+    enrollAs: (config) => ({ kind: 'sentinel', name: nodeName(config.sentinel) }),
     resources: {
       streams: ['TELEMETRY', 'DLQ'],
       kv: ['omega_policy'],

@@ -1,5 +1,5 @@
 // Prometheus metrics of the trust service (audit log and identities), on the service's registry.
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface AuditLogMetrics {
   /** Appends answered with a bundle (a retried append counts again). */
@@ -8,6 +8,10 @@ export interface AuditLogMetrics {
   readonly batchSize: Histogram;
   /** Writing a batch's tiles, signing its checkpoint and publishing it. */
   readonly checkpointSeconds: Histogram;
+  /** Tree size of the latest signed checkpoint. */
+  readonly entries: Gauge;
+  /** When the latest checkpoint was signed (Unix seconds): its age is `time() - this`. */
+  readonly checkpointTimestamp: Gauge;
 }
 
 export interface IdentityMetrics {
@@ -38,6 +42,16 @@ export function trustMetrics(registry: Registry): TrustMetrics {
         name: 'omega_trust_audit_checkpoint_duration_seconds',
         help: "Writing a batch's tiles and entry bundles, signing its checkpoint (Ed25519 + ML-DSA-65) and publishing it",
         buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers: [registry],
+      }),
+      entries: new Gauge({
+        name: 'omega_trust_audit_log_entries',
+        help: "Entries in the audit log: the latest signed checkpoint's tree size",
+        registers: [registry],
+      }),
+      checkpointTimestamp: new Gauge({
+        name: 'omega_trust_audit_checkpoint_timestamp_seconds',
+        help: 'When the latest audit log checkpoint was signed, Unix seconds',
         registers: [registry],
       }),
     },

@@ -28,10 +28,11 @@ export interface ServiceParts<C> {
   /** The identity trust issued (undefined when `enrollment.mode` is off). */
   identity: ServiceIdentity | undefined;
   /**
-   * Credentials to call another Omega service (`peer`: its name, checked against the server's
-   * certificate): mutual TLS when `tls.enabled`, insecure otherwise.
+   * Credentials to call another Omega workload (`peer`: a service's name, or a kind and name such
+   * as a sentinel's node, checked against the server's certificate): mutual TLS when
+   * `tls.enabled`, insecure otherwise.
    */
-  clientCredentials(peer?: ServiceName): grpc.ChannelCredentials;
+  clientCredentials(peer?: ServiceName | EnrollAs): grpc.ChannelCredentials;
 }
 
 /** What build() may hand back: trust serves with a certificate it issues itself. */

@@ -104,13 +104,14 @@ export async function establishIdentity(
 }
 
 /**
- * gRPC credentials to call another Omega service: mutual TLS with the renewed certificate, checking
- * that the server is `service/<peer>`, when TLS is on; insecure otherwise.
+ * gRPC credentials to call another Omega workload: mutual TLS with the renewed certificate, checking
+ * that the server is `service/<peer>` (or the kind and name given, e.g. `sentinel/<node>`), when
+ * TLS is on; insecure otherwise.
  */
 export function clientCredentialsFor(
   config: BaseConfig,
   identity: ServiceIdentity | undefined,
-  peer?: string,
+  peer?: string | EnrollAs,
 ): grpc.ChannelCredentials {
   if (!config.tls.enabled) return grpc.credentials.createInsecure();
   if (identity === undefined) {
@@ -120,9 +121,10 @@ export function clientCredentialsFor(
     );
   }
   const { cluster } = parseSubject(identity.subject);
+  const expected = typeof peer === 'string' ? { kind: 'service' as const, name: peer } : peer;
   return renewingChannelCredentials(identity, {
-    ...(peer !== undefined
-      ? { expectedServerSubject: formatSubject({ cluster, kind: 'service', name: peer }) }
+    ...(expected !== undefined
+      ? { expectedServerSubject: formatSubject({ cluster, ...expected }) }
       : {}),
   });
 }

@@ -171,6 +171,7 @@ export class AuditLog {
     this.partialEntries = state.partialEntries;
     this.leafSeq = state.leafSeq;
     this.latest = state.latest;
+    this.observe(state.latest);
     this.issued = Promise.resolve(state.latest);
     this.issuedSize = state.latest.size;
     this.checkpoints.set(state.latest.size, state.latest);
@@ -689,6 +690,7 @@ export class AuditLog {
       }
       this.latest = checkpoint;
       endTimer?.();
+      this.observe(checkpoint);
       this.checkpoints.set(checkpoint.size, checkpoint);
       if (this.checkpoints.size > 100_000) {
         this.checkpoints.delete(this.checkpoints.keys().next().value!);
@@ -696,6 +698,11 @@ export class AuditLog {
       return checkpoint;
     })();
     return this.issued;
+  }
+
+  private observe(checkpoint: LogCheckpoint): void {
+    this.opts.metrics?.entries.set(checkpoint.size);
+    this.opts.metrics?.checkpointTimestamp.set(Number(checkpoint.timeNs / 1_000_000n) / 1000);
   }
 
   /** A checkpoint failed: its tiles and bundles go out with the next one unless newer ones did. */

@@ -17,7 +17,8 @@ import {
 import { Code, OmegaError } from '@omega/runtime';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
-import { appendAuditEntry, signedByActor, type AuditActor } from './trust-audit';
+import { createHash } from 'node:crypto';
+import { appendAuditEntry, MAX_AUDIT_ENTRY_BYTES, withActor, type AuditActor } from './trust-audit';
 
 export const AUDIT_DURABLE = 'intelligence-audit';
 
@@ -35,7 +36,7 @@ export interface AlertAuditOptions {
   retryDelayMs?: (deliveryCount: number) => number;
   /** Audit refs remembered for the alert RPCs (default 100 000; the oldest are forgotten). */
   maxRefs?: number;
-  /** Signs each entry as this service (its enrolled identity); unsigned without it. */
+  /** Names this service (its enrolled identity) as each entry's actor. */
   actor?: AuditActor;
 }
 
@@ -106,17 +107,7 @@ export class AlertAudit {
 
   private append(alert: Alert): Promise<AppendAuditResponse> {
     const request: AppendAuditRequest = {
-      entry: signedByActor(
-        AuditEntry.fromPartial({
-          kind: AuditEntryKind.AUDIT_ENTRY_KIND_ALERT,
-          timeNs: alert.timeNs,
-          subject: alert.id,
-          summary: alert.title,
-          payloadType: Alert.$type,
-          payload: Buffer.from(Alert.encode(alert).finish()),
-        }),
-        this.options.actor,
-      ),
+      entry: auditEntryOf(alert, this.options.actor),
       requestId: `alert:${alert.id}`,
       commit: false,
     };
@@ -129,4 +120,41 @@ export class AlertAudit {
       this.refs.delete(this.refs.keys().next().value!);
     }
   }
+}
+
+/** Label holding the SHA-256 (hex) of the alert as published, when the entry carries a shortened copy. */
+export const FULL_ALERT_SHA256_LABEL = 'audit.full_alert_sha256';
+
+/**
+ * The audit entry of an alert: its payload is the alert exactly as published when the entry fits
+ * trust's limit; otherwise a shortened copy (explanation cut, reasons and all but the first
+ * evidence and entities dropped) labelled with the SHA-256 of the alert as published, so the full
+ * alert read from ALERTS can still be checked against the log.
+ */
+export function auditEntryOf(alert: Alert, actor?: AuditActor): AuditEntry {
+  const entryOf = (payload: Uint8Array): AuditEntry =>
+    withActor(
+      AuditEntry.fromPartial({
+        kind: AuditEntryKind.AUDIT_ENTRY_KIND_ALERT,
+        timeNs: alert.timeNs,
+        subject: alert.id,
+        summary: alert.title.slice(0, 200),
+        payloadType: Alert.$type,
+        payload: Buffer.from(payload),
+      }),
+      actor,
+    );
+  const full = Alert.encode(alert).finish();
+  const entry = entryOf(full);
+  if (AuditEntry.encode(entry).finish().byteLength <= MAX_AUDIT_ENTRY_BYTES) return entry;
+  const sha256 = createHash('sha256').update(full).digest('hex');
+  const short: Alert = {
+    ...alert,
+    explanation: `${alert.explanation.slice(0, 600)}…`,
+    reasons: [],
+    evidence: alert.evidence.slice(0, 1),
+    entities: alert.entities.slice(0, 4),
+    labels: { ...alert.labels, [FULL_ALERT_SHA256_LABEL]: sha256 },
+  };
+  return entryOf(Alert.encode(short).finish());
 }

@@ -18,7 +18,7 @@ import { intelligenceMetrics } from './intelligence-metrics';
 import { IncidentCorrelator } from './incident-correlator';
 import { compileOrThrow, readRuleDirectory } from './rule-catalog';
 import { RuleRegistry } from './rule-registry';
-import { appendAuditEntry, signedByActor } from './trust-audit';
+import { appendAuditEntry, withActor } from './trust-audit';
 import { SenderDirectory } from './sender-directory';
 import { TelemetryPipeline } from './telemetry-pipeline';
 
@@ -70,7 +70,7 @@ export async function buildIntelligence({
         clientCredentials('trust'),
       )
     : undefined;
-  // With an identity, audit entries name this service as their actor and carry its signature.
+  // With an identity, audit entries name this service (and its current key) as their actor.
   const actor = identity ? () => identity.current() : undefined;
   const rules = await RuleRegistry.open({
     pack,
@@ -82,7 +82,7 @@ export async function buildIntelligence({
             (
               await appendAuditEntry(
                 trust,
-                { entry: signedByActor(entry, actor), requestId, commit: false },
+                { entry: withActor(entry, actor), requestId, commit: false },
                 10_000,
               )
             ).audit,

@@ -2,6 +2,7 @@
 // rules they turned off (SetRuleEnabled). Those changes live in one key of the `omega_policy` KV
 // bucket, `detection.rules`, written with compare-and-set; every replica watches it and swaps in a
 // freshly compiled catalog, so a change made through any replica reaches all of them.
+import { createHash } from 'node:crypto';
 import type { KV } from '@omega/bus';
 import {
   AuditEntry,
@@ -152,10 +153,23 @@ export class RuleRegistry {
         AuditEntry.fromPartial({
           kind: AuditEntryKind.AUDIT_ENTRY_KIND_RULES_LOADED,
           timeNs: this.now(),
-          subject: loadedIds.join(','),
-          summary: `loaded ${loadedIds.length} Sigma rule(s)${request.replaceAll ? ', replacing every other rule' : ''}: ${loadedIds.join(', ')}`,
+          subject: loadedIds.length === 1 ? loadedIds[0]! : `${loadedIds.length} rules`,
+          summary:
+            `loaded ${loadedIds.length} Sigma rule(s)${request.replaceAll ? ', replacing every other rule' : ''}: ${loadedIds.join(', ')}`.slice(
+              0,
+              500,
+            ),
           payloadType: LoadRulesRequest.$type,
-          payload: Buffer.from(LoadRulesRequest.encode(request).finish()),
+          // Sources as digests: several rule files would pass trust's 4,000-byte entry limit.
+          payload: Buffer.from(
+            LoadRulesRequest.encode({
+              ...request,
+              sources: request.sources.map((source) => ({
+                ...source,
+                content: `sha256:${createHash('sha256').update(source.content).digest('hex')}`,
+              })),
+            }).finish(),
+          ),
         }),
       request.requestId ? `rules:${request.requestId}` : '',
     );

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Makes `npm run demo` and `npm test` work on a fresh clone: installs dependencies when they are
-// missing or stale, makes sure a nats-server is available, builds, then runs the command with the
+// Makes `npm run demo`, `npm run up` and `npm test` work on a fresh clone: installs dependencies
+// when they are missing or stale, makes sure a nats-server is available, builds, then runs the command with the
 // repository's pinned Node 24 (the system Node may be older). Plain JS so any Node >= 18 can run it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -58,6 +58,9 @@ switch (command) {
   case 'demo':
     run(node24, [join(root, 'apps', 'cli', 'dist', 'main.js'), 'demo', ...rest], 'omega demo');
     break;
+  case 'up':
+    run(node24, [join(root, 'apps', 'cli', 'dist', 'main.js'), 'up', ...rest], 'omega up');
+    break;
   case 'test':
     run(node24, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...rest], 'jest');
     break;
@@ -67,5 +70,5 @@ switch (command) {
   case 'build':
     break;
   default:
-    fail(`unknown command '${command}': expected demo, test, bench or build`);
+    fail(`unknown command '${command}': expected demo, up, test, bench or build`);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes `npm run demo`, `npm run up` and `npm test` work on a fresh clone: installs dependencies
-// when they are missing or stale, makes sure a nats-server is available, builds, then runs the command with the
-// repository's pinned Node 24 (the system Node may be older). Plain JS so any Node >= 18 can run it.
+// when they are missing or stale, makes sure a nats-server is available, builds, then runs the
+// command with the repository's pinned Node 24 (the system Node may be older). Plain JS so any
+// Node >= 18 can run it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';

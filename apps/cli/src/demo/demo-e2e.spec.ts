@@ -3,13 +3,16 @@
 // namespaces, the sentinel's eBPF programs and XDP on the victim's interface; needs root, as CI
 // runs) and in replay mode (the shipped recording through the sentinel's capture decoder). Each
 // stage is checked on what the run observed, and a failure names the stage that broke.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_NAMES } from '@omega/service';
 import { alertsCommand } from '../alerts-command';
 import { cidrContains } from './demo-checks';
+import { findLeftoverProcesses } from './demo-leftovers';
+import { DEMO_LOCK_FILE } from './demo-lock';
+import { leftovers } from './demo-network';
 import type { DemoMode, DemoReport, Stage } from './demo-report';
 import { runDemo, type DemoOptions } from './demo-run';
 import { matches, ONE_INCIDENT_REQUIRED, SCENARIO } from './demo-scenario';
@@ -211,6 +214,51 @@ describe('omega demo, end to end', () => {
       const containment = report.failures.filter((f) => f.stage === 'containment');
       expect(containment.map((f) => f.message).join('\n')).toMatch(/is the orchestrator running/);
       expect(report.block).toBeUndefined();
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'live: Ctrl-C in the middle of the attack stops the omega command at once and leaves no namespace, link, process or lock behind',
+    async () => {
+      if (process.getuid?.() !== 0) {
+        throw new Error('the live Ctrl-C test needs root: run it as root, as CI does');
+      }
+      const stateDir = mkdtempSync(join(tmpdir(), 'omega-demo-interrupt-'));
+      stateDirs.push(stateDir);
+      const child = spawn(
+        existsSync(node24) ? node24 : process.execPath,
+        [
+          join(root, 'apps', 'cli', 'dist', 'main.js'),
+          'demo',
+          '--port-offset',
+          String(PORT_OFFSET),
+          '--data-dir',
+          stateDir,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => resolve(code)),
+      );
+      // Wait for the first attack step: the hosts, the stack and the sentinel's XDP are all up.
+      const deadline = Date.now() + 180_000;
+      while (!output.includes('▶') && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(output).toContain('▶');
+      const interruptedAt = Date.now();
+      child.kill('SIGINT');
+      const code = await exited;
+      expect({ code, output: output.split('\n').slice(-3) }).toMatchObject({ code: 130 });
+      expect(Date.now() - interruptedAt).toBeLessThan(30_000);
+      expect(output).toContain('everything it started was cleaned up');
+      expect(await leftovers()).toEqual([]);
+      expect(await findLeftoverProcesses(stateDir)).toEqual([]);
+      expect(existsSync(DEMO_LOCK_FILE)).toBe(false);
     },
     RUN_TIMEOUT_MS,
   );

@@ -11,11 +11,11 @@ export function markDemoProcesses(stateDir: string): void {
   process.env[DEMO_MARKER_VARIABLE] = stateDir;
 }
 
-/** Kills processes carrying the marker for `stateDir` (not this one); returns their pids. */
-export async function killLeftoverProcesses(stateDir: string): Promise<number[]> {
+/** Processes carrying the marker for `stateDir`, other than this one. */
+export async function findLeftoverProcesses(stateDir: string): Promise<number[]> {
   if (process.platform !== 'linux') return [];
   const marker = `${DEMO_MARKER_VARIABLE}=${stateDir}`;
-  const killed: number[] = [];
+  const found: number[] = [];
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
@@ -25,7 +25,15 @@ export async function killLeftoverProcesses(stateDir: string): Promise<number[]>
     } catch {
       continue; // gone, or not ours to read
     }
-    if (!environ.split('\0').includes(marker)) continue;
+    if (environ.split('\0').includes(marker)) found.push(pid);
+  }
+  return found;
+}
+
+/** Kills processes carrying the marker for `stateDir` (not this one); returns their pids. */
+export async function killLeftoverProcesses(stateDir: string): Promise<number[]> {
+  const killed: number[] = [];
+  for (const pid of await findLeftoverProcesses(stateDir)) {
     try {
       process.kill(pid, 'SIGKILL');
       killed.push(pid);

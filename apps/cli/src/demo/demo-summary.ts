@@ -28,7 +28,14 @@ export function renderSummary(report: DemoReport): string[] {
       );
     }
   }
-  row('incident', report.incidentIds.length > 0 ? report.incidentIds.join(', ') : 'none');
+  row(
+    'incident',
+    report.incidentIds.length === 0
+      ? 'none'
+      : report.incidentIds.length === 1
+        ? report.incidentIds[0]!
+        : `${report.incidentIds.join(', ')} (one per entity: correlation across entities is not built yet)`,
+  );
   if (report.workflows.length === 0) row('response', 'no workflow ran');
   for (const w of report.workflows) {
     const status =

@@ -1,5 +1,6 @@
 // Incident correlation by entity and quiet gap, worked by hand.
-import { IncidentCorrelator, incidentIdOf } from './incident-correlator';
+import { EntityKind, type Entity } from '@omega/proto';
+import { IncidentCorrelator, correlationKeysOf, incidentIdOf } from './incident-correlator';
 
 const S = 1_000_000_000n;
 
@@ -32,5 +33,45 @@ describe('IncidentCorrelator', () => {
     expect(c.size).toBe(2);
     expect(c.assign('a', '5', 4n)).toBe(a);
     expect(c.assign('b', '6', 4n)).toBe(incidentIdOf('b', '6'));
+  });
+
+  it('links alerts that share an acting IP or a host into one incident, not through targets', () => {
+    const c = new IncidentCorrelator({ gapMs: 60_000 });
+    const ip = (value: string, isActor = true): Entity => ({
+      kind: EntityKind.ENTITY_KIND_IP_ADDRESS,
+      value,
+      displayName: '',
+      isActor,
+    });
+    // An attacker scans a host (no pod: the host is its node), the host beacons out, then a shell
+    // runs on it: one story.
+    const scan = { entities: [ip('10.66.0.10')], node: 'victim' };
+    const beacon = { entities: [ip('10.66.0.20'), ip('192.0.2.7', false)], node: 'victim' };
+    const shell = { entities: [], node: 'victim' };
+    const story = c.assign(correlationKeysOf('ip:10.66.0.10', scan), 'scan', 100n * S);
+    expect(c.assign(correlationKeysOf('ip:10.66.0.20', beacon), 'beacon', 110n * S)).toBe(story);
+    expect(c.assign(correlationKeysOf('node:victim', shell), 'shell', 120n * S)).toBe(story);
+    // Another host beaconing to the same command server is another incident: a destination does
+    // not link.
+    const other = { entities: [ip('10.66.0.30'), ip('192.0.2.7', false)], node: 'other' };
+    expect(c.assign(correlationKeysOf('ip:10.66.0.30', other), 'other', 121n * S)).toBe(
+      incidentIdOf('ip:10.66.0.30', 'other'),
+    );
+  });
+
+  it('in a pod, correlates by the pod and not by its node', () => {
+    const pod: Entity = {
+      kind: EntityKind.ENTITY_KIND_POD,
+      value: 'shop/web-1',
+      displayName: '',
+      isActor: true,
+    };
+    expect(correlationKeysOf('pod:shop/web-1', { entities: [pod], node: 'node-1' })).toEqual([
+      'pod:shop/web-1',
+    ]);
+    expect(correlationKeysOf('ip:10.0.0.9', { entities: [], node: 'node-1' })).toEqual([
+      'ip:10.0.0.9',
+      'node:node-1',
+    ]);
   });
 });

@@ -1,9 +1,15 @@
-// Correlates alerts into incidents as they are raised: alerts on the same entity (pod, else service
-// account, else IP, else node: the key the detectors use) belong to one incident while they keep
-// coming; a gap longer than `gapMs` (by alert time) starts a new one. The incident id is derived
-// from the entity and the incident's first alert id, so a batch redelivered to the same replica
-// gets the same incident ids. Bounded: the least recently active entities are forgotten first.
+// Correlates alerts into incidents as they are raised. An alert names several entities: its
+// primary one (pod, else service account, else IP, else node: the key the detectors use), and the
+// ones it is linked by — its workload (or, with no pod, its node) and the IP addresses acting in
+// it. Alerts that share any of those entities while they keep coming belong to one incident, so an
+// attacker's scan, the beacon and the shell it leads to on the same host tell one story. A gap
+// longer than `gapMs` (by alert time) on every entity starts a new incident. Target-only addresses
+// (a beacon's destination, a resolver) do not link: shared infrastructure would glue unrelated
+// incidents together. The incident id is derived from the primary entity and the incident's first
+// alert id, so a batch redelivered to the same replica gets the same incident ids. Bounded: the
+// least recently active entities are forgotten first.
 import { createHash } from 'node:crypto';
+import { EntityKind, type Alert } from '@omega/proto';
 
 interface OpenIncident {
   readonly id: string;
@@ -27,26 +33,59 @@ export class IncidentCorrelator {
     this.maxEntities = options.maxEntities ?? 100_000;
   }
 
-  /** The incident of an alert on `entityKey` raised at `timeNs`. */
-  assign(entityKey: string, alertId: string, timeNs: bigint): string {
-    const current = this.open.get(entityKey);
-    if (current !== undefined && timeNs - current.lastNs <= this.gapNs) {
-      if (timeNs > current.lastNs) current.lastNs = timeNs;
-      // Most recently active last, so the oldest is first to go.
-      this.open.delete(entityKey);
-      this.open.set(entityKey, current);
-      return current.id;
+  /**
+   * The incident of an alert raised at `timeNs` on `keys` (primary entity first): the open incident
+   * of the first key that has one, else a new incident named after the primary key. Every key is
+   * then linked to that incident.
+   */
+  assign(keys: string | readonly string[], alertId: string, timeNs: bigint): string {
+    const all = typeof keys === 'string' ? [keys] : keys;
+    const primary = all[0];
+    if (primary === undefined) throw new Error('incident correlation needs at least one entity');
+    let incident: OpenIncident | undefined;
+    for (const key of all) {
+      const current = this.open.get(key);
+      if (current !== undefined && timeNs - current.lastNs <= this.gapNs) {
+        incident = current;
+        break;
+      }
     }
-    const id = incidentIdOf(entityKey, alertId);
-    this.open.delete(entityKey);
-    this.open.set(entityKey, { id, lastNs: timeNs });
-    if (this.open.size > this.maxEntities) this.open.delete(this.open.keys().next().value!);
-    return id;
+    if (incident === undefined) incident = { id: incidentIdOf(primary, alertId), lastNs: timeNs };
+    if (timeNs > incident.lastNs) incident.lastNs = timeNs;
+    for (const key of all) {
+      // Most recently active last, so the oldest is first to go.
+      this.open.delete(key);
+      this.open.set(key, incident);
+    }
+    while (this.open.size > this.maxEntities) this.open.delete(this.open.keys().next().value!);
+    return incident.id;
   }
 
   get size(): number {
     return this.open.size;
   }
+}
+
+/**
+ * The entities an alert is correlated by: `primary`, its pod (or, with none, its node) and the IP
+ * addresses acting in it.
+ */
+export function correlationKeysOf(
+  primary: string,
+  alert: Pick<Alert, 'entities' | 'node'>,
+): string[] {
+  const keys = new Set([primary]);
+  let pod = false;
+  for (const entity of alert.entities) {
+    if (entity.kind === EntityKind.ENTITY_KIND_POD) {
+      keys.add(`pod:${entity.value}`);
+      pod = true;
+    } else if (entity.kind === EntityKind.ENTITY_KIND_IP_ADDRESS && entity.isActor) {
+      keys.add(`ip:${entity.value}`);
+    }
+  }
+  if (!pod && alert.node) keys.add(`node:${alert.node}`);
+  return [...keys];
 }
 
 /** `inc-` and 24 hex digits of SHA-256(entity, first alert id). */

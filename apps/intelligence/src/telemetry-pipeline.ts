@@ -32,7 +32,7 @@ import {
 import type { AlertSuppression } from './alert-suppression';
 import type { BatchGate } from './batch-gate';
 import { CoverageTracker } from './coverage-tracker';
-import type { IncidentCorrelator } from './incident-correlator';
+import { correlationKeysOf, type IncidentCorrelator } from './incident-correlator';
 import type { IntelligenceMetrics } from './intelligence-metrics';
 import type { RuleCatalog } from './rule-catalog';
 
@@ -260,7 +260,11 @@ export class TelemetryPipeline {
         metrics.suppressed.inc();
         return false;
       }
-      alert.incidentId = incidents.assign(entityKey, alert.id, alert.timeNs);
+      alert.incidentId = incidents.assign(
+        correlationKeysOf(entityKey, alert),
+        alert.id,
+        alert.timeNs,
+      );
       return true;
     });
   }

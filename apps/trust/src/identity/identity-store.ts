@@ -6,18 +6,16 @@
 import { createHash } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import { Identity } from '@omega/proto';
+import {
+  decodeIdentityRecord,
+  encodeIdentityRecord,
+  identityRecordKey,
+  keyIndexKey,
+  type IdentityRecord,
+} from '@omega/trust-client';
 
-/** What trust keeps per identity: the identity and the serials of its credentials. */
-export interface IdentityRecord {
-  readonly identity: Identity;
-  /** Serial of the newest credential. */
-  readonly currentSerial: string;
-  /** Serials verification refuses (every serial once the identity is revoked). */
-  readonly revokedSerials: readonly string[];
-  /** DER SPKI of the separate TLS key the X.509 leaf certifies; absent: the Ed25519 key. */
-  readonly tlsPublicKeySpki?: Uint8Array;
-}
+// The record format is @omega/trust-client's, which services that verify signatures read too.
+export type { IdentityRecord };
 
 export interface StoredIdentity {
   readonly record: IdentityRecord;
@@ -37,30 +35,22 @@ export interface JoinTokenRecord {
   readonly usedBy?: string;
 }
 
-interface StoredJson {
-  identity: string;
-  currentSerial: string;
-  revokedSerials: string[];
-  /** Base64 DER SPKI. */
-  tlsPublicKeySpki?: string;
-}
-
 export class IdentityStore {
   constructor(private readonly kv: KV) {}
 
   static identityKey(subject: string): string {
-    return `id.${Buffer.from(subject, 'utf8').toString('base64url')}`;
+    return identityRecordKey(subject);
   }
 
   async get(subject: string): Promise<StoredIdentity | undefined> {
     const entry = await this.#get(IdentityStore.identityKey(subject));
     if (entry === undefined) return undefined;
-    return { record: decodeRecord(entry.value, subject), revision: entry.revision };
+    return { record: decodeIdentityRecord(entry.value, subject), revision: entry.revision };
   }
 
   /** The subject a key id belongs to. */
   async subjectOfKey(keyId: string): Promise<string | undefined> {
-    const entry = await this.#get(`key.${keyId}`);
+    const entry = await this.#get(keyIndexKey(keyId));
     return entry === undefined ? undefined : new TextDecoder().decode(entry.value);
   }
 
@@ -70,7 +60,7 @@ export class IdentityStore {
    */
   async put(record: IdentityRecord, revision: number | undefined): Promise<number> {
     const key = IdentityStore.identityKey(record.identity.id);
-    const value = encodeRecord(record);
+    const value = encodeIdentityRecord(record);
     let written: number;
     try {
       written =
@@ -85,7 +75,7 @@ export class IdentityStore {
       );
     }
     for (const publicKey of record.identity.keys) {
-      await this.kv.put(`key.${publicKey.keyId}`, record.identity.id);
+      await this.kv.put(keyIndexKey(publicKey.keyId), record.identity.id);
     }
     return written;
   }
@@ -105,7 +95,7 @@ export class IdentityStore {
       if (records.length === limit) return { records, lastKey };
       const entry = await this.#get(key);
       if (entry === undefined) continue;
-      records.push(decodeRecord(entry.value, key));
+      records.push(decodeIdentityRecord(entry.value, key));
       lastKey = key;
     }
     return { records };
@@ -196,39 +186,5 @@ export class IdentityStore {
     const entry = await this.kv.get(key);
     if (entry === null || entry.operation !== 'PUT') return undefined;
     return { value: entry.value, revision: entry.revision };
-  }
-}
-
-function encodeRecord(record: IdentityRecord): string {
-  const json: StoredJson = {
-    identity: Buffer.from(Identity.encode(record.identity).finish()).toString('base64'),
-    currentSerial: record.currentSerial,
-    revokedSerials: [...record.revokedSerials],
-    ...(record.tlsPublicKeySpki !== undefined
-      ? { tlsPublicKeySpki: Buffer.from(record.tlsPublicKeySpki).toString('base64') }
-      : {}),
-  };
-  return JSON.stringify(json);
-}
-
-function decodeRecord(value: Uint8Array, where: string): IdentityRecord {
-  try {
-    const json = JSON.parse(new TextDecoder().decode(value)) as StoredJson;
-    return {
-      identity: Identity.decode(Buffer.from(json.identity, 'base64')),
-      currentSerial: json.currentSerial,
-      revokedSerials: json.revokedSerials,
-      ...(json.tlsPublicKeySpki !== undefined
-        ? { tlsPublicKeySpki: Buffer.from(json.tlsPublicKeySpki, 'base64') }
-        : {}),
-    };
-  } catch (err) {
-    throw new OmegaError(
-      Code.DataLoss,
-      `omega_identities ${where}: record does not decode: ${errorMessage(err)}`,
-      {
-        cause: err,
-      },
-    );
   }
 }

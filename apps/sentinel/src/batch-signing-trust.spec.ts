@@ -2,7 +2,6 @@
 // child process, the way `omega up` runs it: apps never import apps) on a real nats-server; the
 // sentinel enrolls with a join token and its batches verify as intelligence verifies them
 // (verifyEventBatch against trust's omega_identities), under the enrolled subject.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { connectBus, subjects, type Bus } from '@omega/bus';
 import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { Event, type Identity } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
-import { freePort, withNats } from '@omega/testkit';
+import { startTrustProcess, withNats, type TrustProcess } from '@omega/testkit';
 import {
   decodeIdentityRecord,
   identityRecordKey,
@@ -20,41 +19,24 @@ import {
 import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './build-sentinel';
 import { nodeName } from './sentinel-config';
 
-const TRUST_MAIN = join(__dirname, '..', '..', 'trust', 'dist', 'main.js');
 const tmp = mkdtempSync(join(tmpdir(), 'omega-sentinel-trust-'));
 const joinTokens = join(tmp, 'join-tokens');
 const nats = withNats();
-let trust: ChildProcess;
+let trust: TrustProcess;
 let running: RunningService<unknown>;
 let parts: SentinelParts;
 let bus: Bus;
 
 beforeAll(async () => {
-  if (!existsSync(TRUST_MAIN)) {
-    throw new Error(`trust is not built (${TRUST_MAIN}): run \`npx tsc -b tsconfig.build.json\``);
-  }
-  const trustPort = await freePort();
-  const output: string[] = [];
-  trust = spawn(process.execPath, [TRUST_MAIN], {
+  trust = await startTrustProcess({
+    natsUrl: nats.url,
     env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      OMEGA_NATS_SERVERS: nats.url,
-      OMEGA_GRPC_HOST: '127.0.0.1',
-      OMEGA_GRPC_PORT: String(trustPort),
-      OMEGA_HTTP_HOST: '127.0.0.1',
-      OMEGA_HTTP_PORT: String(await freePort()),
-      OMEGA_LOG_LEVEL: 'warn',
-      OMEGA_TRUST_KEY_DIR: join(tmp, 'trust-keys'),
-      OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
-      OMEGA_TRUST_TLOG_PORT: String(await freePort()),
       OMEGA_IDENTITY_JOIN_TOKENS_FILE: joinTokens,
       OMEGA_IDENTITY_JOIN_TOKENS_STARTUP: 'sentinel/*',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  trust.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-  trust.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const trustPort = trust.grpcPort;
+  const output = trust.output;
   running = await runService({
     name: 'sentinel',
     configSchema: sentinelServiceConfigSchema,
@@ -90,11 +72,7 @@ beforeAll(async () => {
   nats.beforeStop(async () => {
     await bus?.drain();
     await running?.service.shutdown('test done');
-    if (trust.exitCode === null) {
-      const exited = new Promise((r) => trust.once('exit', r));
-      trust.kill('SIGTERM');
-      await exited;
-    }
+    await trust?.stop();
   });
 }, 90_000);
 

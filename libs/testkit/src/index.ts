@@ -17,6 +17,12 @@ export {
   type NatsServer,
   type NatsServerOptions,
 } from './nats-server';
+export {
+  TRUST_MAIN,
+  startTrustProcess,
+  type TrustProcess,
+  type TrustProcessOptions,
+} from './trust-process';
 export { withNats, type NatsFixture } from './with-nats';
 export { readmeExamples, runReadmeExample } from './readme-examples';
 export {

@@ -1,0 +1,91 @@
+// The real trust service for other services' specs: apps/trust as built (dist/main.js) run as a
+// child process on the spec's nats-server, the way `omega up` runs it. A path, not an import:
+// libs never import apps, and a spec wants the service as it ships.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+
+/** apps/trust/dist/main.js in this repository. */
+export const TRUST_MAIN = join(__dirname, '..', '..', '..', 'apps', 'trust', 'dist', 'main.js');
+
+export interface TrustProcessOptions {
+  readonly natsUrl: string;
+  /** Default: a free port. */
+  readonly grpcPort?: number;
+  /** More OMEGA_* settings (join tokens, TLS, …); they win over the defaults. */
+  readonly env?: Record<string, string>;
+  /** Default 60 s. */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface TrustProcess {
+  /** `127.0.0.1:<grpc port>`. */
+  readonly address: string;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  /** Its key directory (a fresh temporary one, removed by stop()). */
+  readonly keyDir: string;
+  /** Everything it printed so far. */
+  readonly output: string[];
+  /** SIGTERM, wait for the exit, remove the key directory. */
+  stop(): Promise<void>;
+}
+
+/** Starts trust and resolves once its /readyz says ready (audit log and identities up). */
+export async function startTrustProcess(options: TrustProcessOptions): Promise<TrustProcess> {
+  if (!existsSync(TRUST_MAIN)) {
+    throw new Error(`trust is not built (${TRUST_MAIN}): run \`npx tsc -b tsconfig.build.json\``);
+  }
+  const grpcPort = options.grpcPort ?? (await freePort());
+  const httpPort = await freePort();
+  const keyDir = mkdtempSync(join(tmpdir(), 'omega-spec-trust-'));
+  const output: string[] = [];
+  const child = spawn(process.execPath, [TRUST_MAIN], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      OMEGA_NATS_SERVERS: options.natsUrl,
+      OMEGA_GRPC_HOST: '127.0.0.1',
+      OMEGA_GRPC_PORT: String(grpcPort),
+      OMEGA_HTTP_HOST: '127.0.0.1',
+      OMEGA_HTTP_PORT: String(httpPort),
+      OMEGA_LOG_LEVEL: 'warn',
+      OMEGA_TRUST_KEY_DIR: keyDir,
+      OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
+      OMEGA_TRUST_TLOG_PORT: String(await freePort()),
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+  const address = `127.0.0.1:${grpcPort}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(keyDir, { recursive: true, force: true });
+  };
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
+  for (const deadline = Date.now() + timeoutMs; ;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`trust exited (${child.exitCode}) before ready:\n${output.join('')}`);
+    }
+    const ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`trust at ${address} not ready in ${timeoutMs} ms:\n${output.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { address, grpcPort, httpPort, keyDir, output, stop };
+}

@@ -29,8 +29,8 @@ export const orchestratorConfigSchema = z
     kubeconfigPath: z.string().default(''),
     /** Timeout of each call an action makes to another service. */
     callTimeoutMs: z.int().positive().default(10_000),
-    /** Identity recorded as the actor of actions and audit entries. */
-    actor: z.string().min(1).default('spiffe://omega.local/orchestrator'),
+    /** Actor of actions and audit entries when not enrolled (enrolled: its trust subject). */
+    actor: z.string().min(1).default('omega://local/service/orchestrator'),
   })
   .prefault({});
 

@@ -10,6 +10,7 @@ import {
   WorkflowEventType,
 } from '@omega/proto';
 import { baseConfigSchema, type Service } from '@omega/runtime';
+import type { ServiceIdentity } from '@omega/service';
 import { trustServiceClient } from '@omega/trust-client';
 import { WorkflowEngine, type Activity } from '@omega/workflow';
 import type { z } from 'zod';
@@ -43,24 +44,39 @@ export interface Orchestrator {
 /** An auditor that records nothing: only when orchestrator.auditActions is false. */
 const NO_AUDIT: ActionAuditor = { record: () => Promise.resolve('') };
 
+export interface OrchestratorParts {
+  service: Service<OrchestratorServiceConfig>;
+  bus: Bus;
+  /** Its identity from trust: names it as the actor of actions and audit entries. */
+  identity?: ServiceIdentity | undefined;
+  /** Mutual-TLS (or, with TLS off, insecure) credentials for calls to trust, deception, twin. */
+  clientCredentials?: (peer: 'trust' | 'deception' | 'twin') => grpc.ChannelCredentials;
+}
+
 export async function buildOrchestrator(
-  { service, bus }: { service: Service<OrchestratorServiceConfig>; bus: Bus },
+  { service, bus, identity, clientCredentials }: OrchestratorParts,
   extraActions: Record<string, Activity> = {},
 ): Promise<Orchestrator> {
   const config = service.config.orchestrator;
   const logger = service.logger;
   const metrics = orchestratorMetrics(service.metrics);
-  const insecure = grpc.credentials.createInsecure();
+  const credentialsFor = (peer: 'trust' | 'deception' | 'twin'): grpc.ChannelCredentials =>
+    clientCredentials?.(peer) ?? grpc.credentials.createInsecure();
+  const actor = identity?.subject ?? config.actor;
   if (!config.auditActions)
     logger.warn('orchestrator.auditActions is false: actions are NOT written to the audit log');
   const actions = buildActions({
     bus,
     auditor: config.auditActions
-      ? trustAuditor(trustServiceClient(config.trustAddress), config.actor, config.callTimeoutMs)
+      ? trustAuditor(
+          trustServiceClient(config.trustAddress, credentialsFor('trust')),
+          actor,
+          config.callTimeoutMs,
+        )
       : NO_AUDIT,
-    deception: new DeceptionServiceClient(config.deceptionAddress, insecure),
-    twin: new TwinServiceClient(config.twinAddress, insecure),
-    actor: config.actor,
+    deception: new DeceptionServiceClient(config.deceptionAddress, credentialsFor('deception')),
+    twin: new TwinServiceClient(config.twinAddress, credentialsFor('twin')),
+    actor,
     ...(config.notifyWebhookUrl ? { notifyWebhookUrl: config.notifyWebhookUrl } : {}),
     callTimeoutMs: config.callTimeoutMs,
     kubernetes: kubernetesAccess(config.kubeconfigPath),

@@ -15,7 +15,7 @@ import { DEMO_LOCK_FILE } from './demo-lock';
 import { leftovers } from './demo-network';
 import type { DemoMode, DemoReport, Stage } from './demo-report';
 import { runDemo, type DemoOptions } from './demo-run';
-import { matches, ONE_INCIDENT_REQUIRED, SCENARIO } from './demo-scenario';
+import { matches, SCENARIO } from './demo-scenario';
 import { ATTACKER } from './demo-topology';
 
 const root = join(__dirname, '..', '..', '..', '..');
@@ -92,9 +92,8 @@ function expectEveryStage(report: DemoReport, mode: DemoMode, output: string): v
   stage('incident', () => {
     const found = scenarioAlerts.flatMap((s) => (s.alert ? [s.alert] : []));
     expect(found.filter((a) => !a.incidentId).map((a) => a.id)).toEqual([]);
-    // One incident for the whole story waits on correlation across entities (#5): see
-    // ONE_INCIDENT_REQUIRED in demo-scenario.ts.
-    if (ONE_INCIDENT_REQUIRED) expect(new Set(found.map((a) => a.incidentId)).size).toBe(1);
+    // One story, one incident: intelligence links alerts that share a host or an acting address.
+    expect(new Set(found.map((a) => a.incidentId)).size).toBe(1);
   });
   stage('containment', () => {
     expect(report.block).toBeDefined();

@@ -57,15 +57,6 @@ export const SCENARIO: readonly ScenarioStep[] = [
   },
 ];
 
-/**
- * Whether the scenario's alerts must fall into one incident. Not yet: intelligence correlates an
- * alert by its own entity (pod, else service account, else IP, else node), and this attack's alerts
- * are about three (the scan about the attacker's address, the reverse shell about the victim's
- * node, the tunnel about the victim's address). Correlation across entities is #5's to build;
- * until it lands the demo requires every alert to be in an incident and says how many there are.
- */
-export const ONE_INCIDENT_REQUIRED = false;
-
 /** Whether `alert` is the detection `expected` describes. */
 export function matches(alert: Alert, expected: ExpectedDetection): boolean {
   return (

@@ -55,6 +55,13 @@ run(
   'build',
 );
 
+// The sentinel's eBPF programs and loader: the tests load them into the kernel (and say which
+// Debian package is missing when the toolchain is not there). The demo builds them itself.
+if (command === 'test' || command === 'bench') {
+  process.stderr.write('omega: building the eBPF programs (make -C bpf)…\n');
+  run('make', ['-s', '-C', join(root, 'bpf')], 'make -C bpf');
+}
+
 switch (command) {
   case 'demo':
     run(node24, [join(root, 'apps', 'cli', 'dist', 'main.js'), 'demo', ...rest], 'omega demo');

@@ -15,6 +15,8 @@ export interface IntelligenceMetrics {
   batches: Counter<'outcome'>;
   /** Audit-log appends of alerts by outcome: appended, retried, refused. */
   auditAppends: Counter<'outcome'>;
+  /** Incidents opened, by the severity of the alert that opened them. */
+  incidents: Counter<'severity'>;
 }
 
 export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
@@ -46,6 +48,12 @@ export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
       name: 'omega_intelligence_audit_appends_total',
       help: 'Alerts appended to the trust audit log, by outcome: appended, retried (trust unavailable or failing), refused',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    incidents: new Counter({
+      name: 'omega_intelligence_incidents_total',
+      help: 'Incidents opened (alerts correlated by shared entities), by the severity of the alert that opened each',
+      labelNames: ['severity'],
       registers: [registry],
     }),
   };

@@ -32,7 +32,7 @@ import {
 import type { AlertSuppression } from './alert-suppression';
 import type { BatchGate } from './batch-gate';
 import { CoverageTracker } from './coverage-tracker';
-import { correlationKeysOf, type IncidentCorrelator } from './incident-correlator';
+import { correlationKeysOf, incidentIdOf, type IncidentCorrelator } from './incident-correlator';
 import type { IntelligenceMetrics } from './intelligence-metrics';
 import type { RuleCatalog } from './rule-catalog';
 
@@ -287,6 +287,10 @@ export class TelemetryPipeline {
       );
       if (acks[i]!.duplicate) return;
       metrics.alerts.inc({ severity: severityName(alert.severity) });
+      // The alert that opens an incident names it (incidentIdOf its entity and its own id).
+      if (alert.incidentId === incidentIdOf(entityKey, alert.id)) {
+        metrics.incidents.inc({ severity: severityName(alert.severity) });
+      }
       rules.catalog.countMatch(alert.ruleId);
     });
   }

@@ -90,6 +90,18 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
 /** Something consume() registers so that bus.drain() stops it first. */
 export interface Drainable {
   stop(): Promise<void>;
+  /** A durable consumer's stream and name (for its lag metric). */
+  readonly stream?: string;
+  readonly durable?: string;
+}
+
+/** The durable consumers this connection runs through consume(), for lag metrics. */
+export function activeConsumers(bus: Bus): { stream: string; durable: string }[] {
+  return [...(drainables.get(bus) ?? [])].flatMap((item) =>
+    item.stream !== undefined && item.durable !== undefined
+      ? [{ stream: item.stream, durable: item.durable }]
+      : [],
+  );
 }
 
 const drainables = new WeakMap<Bus, Set<Drainable>>();

@@ -6,7 +6,7 @@
 // maxDeliver handler attempts. Each dead letter keeps the original bytes and headers (minus
 // Nats-*) and adds Omega-Dlq-* headers naming the stream, consumer, subject, sequence, expected
 // type, reason and error (with the byte offset when the decoder gave one).
-export { connectBus, type Bus, type ConnectBusOptions } from './connection';
+export { activeConsumers, connectBus, type Bus, type ConnectBusOptions } from './connection';
 export { consume, type ConsumeOptions, type ConsumerHandle } from './consume';
 export {
   ack,

@@ -13,6 +13,7 @@ import {
   type Service,
 } from '@omega/runtime';
 import { serverCredentials, type CredentialSource } from '@omega/trust-client';
+import { registerConsumerLag } from './consumer-lag';
 import { LOCAL_PORTS, type ServiceName } from './local-ports';
 import {
   clientCredentialsFor,
@@ -94,6 +95,7 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
   });
   service.onShutdown('bus', () => bus.drain());
   service.setReady('bus', true);
+  registerConsumerLag(service.metrics, bus);
 
   // Reading the trust CA from the bus needs trust's bucket, whoever starts first.
   const resources =

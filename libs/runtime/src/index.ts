@@ -36,3 +36,4 @@ export {
   type ServiceDefaults,
   type StartServiceOptions,
 } from './service';
+export { importEsmOnce } from './esm-import';

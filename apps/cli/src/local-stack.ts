@@ -251,8 +251,17 @@ export class LocalStack {
         ].join(','),
       };
     }
-    if (!withTrust) return {};
+    // The orchestrator calls deception and the twin: their addresses follow the port offset.
+    const peers: Record<string, string> =
+      name === 'orchestrator'
+        ? {
+            OMEGA_ORCHESTRATOR_DECEPTION_ADDRESS: `127.0.0.1:${this.portsOf('deception').grpcPort}`,
+            OMEGA_ORCHESTRATOR_TWIN_ADDRESS: `127.0.0.1:${this.portsOf('twin').grpcPort}`,
+          }
+        : {};
+    if (!withTrust) return peers;
     return {
+      ...peers,
       ...tls,
       OMEGA_ENROLLMENT_MODE: 'join-token',
       OMEGA_ENROLLMENT_TRUST_ADDRESS: `127.0.0.1:${this.portsOf('trust').grpcPort}`,

@@ -20,7 +20,8 @@ export const orchestratorConfigSchema = z
     consumeAlerts: z.boolean().default(true),
     /** Append every action's outcome to trust's audit log; off only for a stack without trust. */
     auditActions: z.boolean().default(true),
-    trustAddress: z.string().min(1).default('127.0.0.1:50052'),
+    /** `host:port` of trust's gRPC endpoint for the audit; default: enrollment.trustAddress. */
+    trustAddress: z.string().min(1).optional(),
     deceptionAddress: z.string().min(1).default('127.0.0.1:50055'),
     twinAddress: z.string().min(1).default('127.0.0.1:50056'),
     /** Default webhook of `notify` steps without a `url` parameter. */

@@ -69,7 +69,10 @@ export async function buildOrchestrator(
     bus,
     auditor: config.auditActions
       ? trustAuditor(
-          trustServiceClient(config.trustAddress, credentialsFor('trust')),
+          trustServiceClient(
+            config.trustAddress ?? service.config.enrollment.trustAddress,
+            credentialsFor('trust'),
+          ),
           actor,
           config.callTimeoutMs,
         )

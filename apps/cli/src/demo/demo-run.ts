@@ -145,7 +145,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       out: log,
       readyTimeoutMs: 60_000,
       nodeBin: options.nodeBin,
-      serviceEnv: demoServiceEnv({ live, portOffset: options.portOffset, webhookUrl }),
+      serviceEnv: demoServiceEnv({ live, webhookUrl }),
       ...(live ? {} : { extraJoinTokens: [`sentinel/${VICTIM_NODE}`] }),
     });
     cleanups.push({ what: 'services', run: () => stack.stop() });

@@ -1,26 +1,17 @@
 // The demo's settings for the services it starts: the sentinel on the victim's interface (live)
-// or idle (replay), the orchestrator's notify webhook, and cross-service addresses that follow the
-// port offset (the services' defaults assume offset 0).
-import { LOCAL_PORTS, type ServiceName } from '@omega/service';
+// or idle (replay) and the orchestrator's notify webhook.
+import type { ServiceName } from '@omega/service';
 import { VICTIM, VICTIM_NODE } from './demo-topology';
 
 export function demoServiceEnv(opts: {
   live: boolean;
-  portOffset: number;
   /** The team channel the playbooks' notify steps post to. */
   webhookUrl: string;
 }): Partial<Record<ServiceName, Record<string, string>>> {
-  const address = (name: ServiceName): string =>
-    `127.0.0.1:${LOCAL_PORTS[name].grpcPort + opts.portOffset}`;
+  // Cross-service addresses follow the port offset through the local stack itself.
   return {
     sentinel: sentinelEnv(opts.live),
-    intelligence: { OMEGA_INTELLIGENCE_TRUST_ADDRESS: address('trust') },
-    orchestrator: {
-      OMEGA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: opts.webhookUrl,
-      OMEGA_ORCHESTRATOR_TRUST_ADDRESS: address('trust'),
-      OMEGA_ORCHESTRATOR_DECEPTION_ADDRESS: address('deception'),
-      OMEGA_ORCHESTRATOR_TWIN_ADDRESS: address('twin'),
-    },
+    orchestrator: { OMEGA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: opts.webhookUrl },
   };
 }
 

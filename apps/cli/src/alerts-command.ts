@@ -17,7 +17,7 @@ import {
   type ListAlertsResponse,
   type ListIncidentsResponse,
 } from '@omega/proto';
-import { errorMessage } from '@omega/runtime';
+import { cliErrorMessage } from './unreachable-hint';
 
 export const DEFAULT_INTELLIGENCE = '127.0.0.1:50053';
 
@@ -143,7 +143,7 @@ export async function alertsCommand(
     io.err(`omega ${group}: unknown command '${sub}'\n\n${ALERTS_USAGE}`);
     return 2;
   } catch (err) {
-    io.err(`omega ${group} ${sub}: intelligence ${values.intelligence}: ${errorMessage(err)}`);
+    io.err(`omega ${group} ${sub}: intelligence ${values.intelligence}: ${cliErrorMessage(err)}`);
     return 1;
   } finally {
     client.close();

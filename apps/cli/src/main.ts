@@ -2,7 +2,6 @@
 // The `omega` command: `omega up` (the local runner), `omega audit ...`, `omega attest`, `omega verify`.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { errorMessage } from '@omega/runtime';
 import { alertsCommand } from './alerts-command';
 import { attestFile, verifyFile } from './attest-command';
 import { auditProof, auditShow, auditVerify, type AuditCommandOptions } from './audit-command';
@@ -10,6 +9,7 @@ import { DEFAULT_STATE_FILE } from './audit-state';
 import { demoCommand } from './demo/demo-command';
 import { upCommand } from './up-command';
 import { workflowsCommand } from './workflows-command';
+import { cliErrorMessage } from './unreachable-hint';
 
 const USAGE = `usage: omega up [options]
        omega demo [--replay] [--keep] [--record DIR] [--port-offset N] [--data-dir DIR]
@@ -128,7 +128,7 @@ function parseInteger(flag: string, value: string): number {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`omega: ${errorMessage(err)}`);
+    console.error(`omega: ${cliErrorMessage(err)}`);
     process.exit(2);
   },
 );

@@ -10,7 +10,6 @@ import {
   type Workflow,
   type WorkflowEvent,
 } from '@omega/proto';
-import { errorMessage } from '@omega/runtime';
 import { DEFAULT_ORCHESTRATOR, OrchestratorCalls } from './orchestrator-client';
 import {
   renderEvent,
@@ -19,6 +18,7 @@ import {
   renderWorkflowList,
   workflowStatusName,
 } from './workflow-render';
+import { cliErrorMessage } from './unreachable-hint';
 
 export const WORKFLOWS_USAGE = `usage: omega workflows list [--status S,...] [--playbook ID]
        omega workflows show <id> [--history]
@@ -113,7 +113,7 @@ export async function workflowsCommand(
         return usage(io, `unknown workflows command '${sub}'`);
     }
   } catch (err) {
-    io.err(`omega ${group} ${sub}: ${errorMessage(err)}`);
+    io.err(`omega ${group} ${sub}: ${cliErrorMessage(err)}`);
     return 1;
   } finally {
     calls.close();

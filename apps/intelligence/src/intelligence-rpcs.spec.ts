@@ -31,7 +31,7 @@ import {
 } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { runService, type RunningService } from '@omega/service';
-import { withNats } from '@omega/testkit';
+import { eventually, withNats } from '@omega/testkit';
 import { AlertStore } from './alert-store';
 import {
   buildIntelligence,
@@ -121,27 +121,17 @@ const allRules = (includeDisabled: boolean) =>
     pageToken: '',
   });
 
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (const deadline = Date.now() + 10_000; ;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function waitForAlert(predicate: (a: Alert) => boolean, what: string): Promise<Alert> {
-  return eventually(
-    async () => (await store.list(undefined, 1000)).alerts.map((s) => s.alert).find(predicate),
-    what,
+  return eventually(what, async () =>
+    (await store.list(undefined, 1000)).alerts.map((s) => s.alert).find(predicate),
   );
 }
 
 async function caughtUp(): Promise<void> {
-  await eventually(async () => {
+  await eventually('every telemetry batch acked', async () => {
     const info = await bus.jsm.consumers.info('TELEMETRY', 'intelligence');
     return info.num_ack_pending === 0 && info.num_pending === 0 ? true : undefined;
-  }, 'every telemetry batch acked');
+  });
 }
 
 const inPod = (pod: string, id: string, commandLine: string, timeNs: bigint) =>

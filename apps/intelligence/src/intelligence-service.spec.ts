@@ -29,7 +29,7 @@ import { generateHybridSecretKey, HybridSigner, loadMlDsaBackend } from '@omega/
 import { createLogger } from '@omega/runtime';
 import { signEventBatch } from '@omega/trust-client';
 import { runService, type RunningService } from '@omega/service';
-import { withNats } from '@omega/testkit';
+import { eventually, withNats } from '@omega/testkit';
 import { AlertStore } from './alert-store';
 import {
   buildIntelligence,
@@ -93,7 +93,7 @@ function sentinelPublishes(kind: string, events: Event[]): Promise<EventBatch> {
 
 /** The newest dead letter of the intelligence consumer whose error starts with `prefix`. */
 async function deadLetter(prefix: string) {
-  return eventually(async () => {
+  return eventually(`a dead letter '${prefix}…'`, async () => {
     const info = await bus.jsm.streams.info('DLQ', {
       subjects_filter: subjects.dlq('TELEMETRY', 'intelligence'),
     });
@@ -102,7 +102,7 @@ async function deadLetter(prefix: string) {
       if (msg?.header.get(DLQ_HEADERS.error)?.startsWith(prefix)) return msg;
     }
     return undefined;
-  }, `a dead letter '${prefix}…'`);
+  });
 }
 
 /** A unary RPC as a promise. */
@@ -115,26 +115,12 @@ function rpc<Req, Res>(
     );
 }
 
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function alertsWhere(predicate: (a: Alert) => boolean): Promise<Alert[]> {
   return (await store.list(undefined, 1000)).alerts.map((s) => s.alert).filter(predicate);
 }
 
 async function waitForAlert(predicate: (a: Alert) => boolean, what: string): Promise<Alert> {
-  return eventually(async () => (await alertsWhere(predicate))[0], what);
+  return eventually(what, async () => (await alertsWhere(predicate))[0]);
 }
 
 const POD_A = { 'omega.pod': 'cart-1' };
@@ -224,10 +210,10 @@ describe('telemetry to alerts', () => {
     await sentinelPublishes('process', [
       reverseShellIn('cart-2', 'rs-b', 1_700_000_000_500_000_000n),
     ]);
-    await eventually(async () => {
+    await eventually('the batch to be acked', async () => {
       const info = await bus.jsm.consumers.info('TELEMETRY', 'intelligence');
       return info.num_ack_pending === 0 && info.num_pending === 0 ? true : undefined;
-    }, 'the batch to be acked');
+    });
     const forPod = await alertsWhere(
       (a) => a.ruleId === REVERSE_SHELL_RULE && a.entities.some((e) => e.value === 'shop/cart-2'),
     );

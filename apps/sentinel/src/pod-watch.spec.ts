@@ -7,7 +7,12 @@ import { mkdirSync, mkdtempSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@omega/runtime';
-import { loadKubernetesClient, startKubeApiServer, type KubeApiServer } from '@omega/testkit';
+import {
+  eventually,
+  loadKubernetesClient,
+  startKubeApiServer,
+  type KubeApiServer,
+} from '@omega/testkit';
 import { CgroupDirectory } from './cgroup-directory';
 import { FrameType, type ExecFrame } from './loader-frames';
 import { LoaderSupervisor } from './loader-supervisor';
@@ -66,20 +71,6 @@ async function setContainerIds(name: string, containerIds: string[]): Promise<vo
     })),
   };
   await core.replaceNamespacedPodStatus({ name, namespace: NS, body: pod });
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => T | undefined,
-  withinMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeAll(async () => {

@@ -20,7 +20,7 @@ import {
   type UnblockSourceResponse,
 } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
-import { withNats } from '@omega/testkit';
+import { eventually, withNats } from '@omega/testkit';
 import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './build-sentinel';
 import { policyBlockKey, ALL_NODES } from './policy-watch';
 import { readCapture } from './pcap-reader';
@@ -166,20 +166,6 @@ afterAll(() => {
   for (const ns of [NS_A, NS_B]) spawnSync('ip', ['netns', 'del', ns]);
 }, 30_000);
 
-async function eventually<T>(
-  what: string,
-  withinMs: number,
-  probe: () => T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('sentinel in eBPF mode (real kernel)', () => {
   it('runs in eBPF mode with the loader attached', () => {
     expect(parts.mode).toBe('ebpf');
@@ -189,14 +175,17 @@ describe('sentinel in eBPF mode (real kernel)', () => {
     const child = spawn('ip', ['netns', 'exec', NS_A, '/bin/true'], { stdio: 'ignore' });
     const started = Date.now();
     // `ip netns exec` execs /bin/true in place, so it keeps the child's pid
-    const event = await eventually('exec event for /bin/true', 1_000, () =>
-      seen.find(
-        (e) =>
-          e.payload?.$case === 'processActivity' &&
-          e.payload.value.activityId === 1 &&
-          e.payload.value.process?.pid === child.pid &&
-          e.payload.value.process?.executablePath === '/bin/true',
-      ),
+    const event = await eventually(
+      'exec event for /bin/true',
+      () =>
+        seen.find(
+          (e) =>
+            e.payload?.$case === 'processActivity' &&
+            e.payload.value.activityId === 1 &&
+            e.payload.value.process?.pid === child.pid &&
+            e.payload.value.process?.executablePath === '/bin/true',
+        ),
+      1_000,
     );
     const process_ =
       event.payload?.$case === 'processActivity' ? event.payload.value.process : undefined;
@@ -206,13 +195,16 @@ describe('sentinel in eBPF mode (real kernel)', () => {
     expect(event.classUid).toBe(1007);
     expect(Date.now() - started).toBeLessThan(1_000);
     // and its exit, code 0
-    await eventually('exit event', 2_000, () =>
-      seen.find(
-        (e) =>
-          e.payload?.$case === 'processActivity' &&
-          e.payload.value.activityId === 2 &&
-          e.payload.value.process?.pid === child.pid,
-      ),
+    await eventually(
+      'exit event',
+      () =>
+        seen.find(
+          (e) =>
+            e.payload?.$case === 'processActivity' &&
+            e.payload.value.activityId === 2 &&
+            e.payload.value.process?.pid === child.pid,
+        ),
+      2_000,
     );
   });
 
@@ -376,10 +368,14 @@ describe('SentinelService over gRPC (real kernel)', () => {
     expect(response.replayId).toBe('spec-replay');
     expect(response.packetsRead).toBe(BigInt(readCapture(bytes).packets.length));
     expect(response.eventsEmitted).toBeGreaterThan(0n);
-    const tagged = await eventually('replayed events on TELEMETRY', 2_000, () => {
-      const found = seen.filter((e) => e.unmapped['replay.id'] === 'spec-replay');
-      return BigInt(found.length) === response.eventsEmitted ? found : undefined;
-    });
+    const tagged = await eventually(
+      'replayed events on TELEMETRY',
+      () => {
+        const found = seen.filter((e) => e.unmapped['replay.id'] === 'spec-replay');
+        return BigInt(found.length) === response.eventsEmitted ? found : undefined;
+      },
+      2_000,
+    );
     expect(tagged.every((e) => e.unmapped['sentinel.source'] === 'pcap')).toBe(true);
   });
 

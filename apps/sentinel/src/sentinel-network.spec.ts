@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { connectBus, type Bus } from '@omega/bus';
 import { EventBatch, type Event } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
-import { withNats } from '@omega/testkit';
+import { eventually, withNats } from '@omega/testkit';
 import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './build-sentinel';
 import { replayPackets } from './capture-replay';
 import { readCapture } from './pcap-reader';
@@ -247,20 +247,6 @@ afterAll(() => {
   for (const ns of [NS_A, NS_B]) spawnSync('ip', ['netns', 'del', ns]);
 }, 30_000);
 
-async function eventually<T>(
-  what: string,
-  withinMs: number,
-  probe: () => T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 interface Totals {
   bytesOut: number;
   bytesIn: number;
@@ -326,10 +312,14 @@ describe('sentinel network probes (real kernel, two namespaces)', () => {
     const udpKey = `17|${ADDR_A}|40001|${ADDR_B}|${UDP_PORT}`;
     const udp6Key = `17|${ADDR6_A}|40006|${ADDR6_B}|${UDP_PORT}`;
     // flows end (and are exported) after 600 ms without packets
-    await eventually('TCP and UDP flow events', 5_000, () => {
-      const flows = liveFlows();
-      return flows.has(tcpKey) && flows.has(udpKey) && flows.has(udp6Key) ? true : undefined;
-    });
+    await eventually(
+      'TCP and UDP flow events',
+      () => {
+        const flows = liveFlows();
+        return flows.has(tcpKey) && flows.has(udpKey) && flows.has(udp6Key) ? true : undefined;
+      },
+      5_000,
+    );
     const flows = liveFlows();
     const udp = flows.get(udpKey)!;
     // IP length = payload + 8 (UDP) + 20 (IPv4)
@@ -355,34 +345,43 @@ describe('sentinel network probes (real kernel, two namespaces)', () => {
   });
 
   it('reports the TCP connection opening with the connecting process, its acceptance, and its close', async () => {
-    const open = await eventually('outbound OPEN with the client pid', 2_000, () =>
-      seen.find(
-        (e) =>
-          e.payload?.$case === 'networkActivity' &&
-          e.payload.value.activityId === 1 &&
-          e.payload.value.direction === 2 &&
-          e.srcEndpoint?.port === tcpClientPort,
-      ),
+    const open = await eventually(
+      'outbound OPEN with the client pid',
+      () =>
+        seen.find(
+          (e) =>
+            e.payload?.$case === 'networkActivity' &&
+            e.payload.value.activityId === 1 &&
+            e.payload.value.direction === 2 &&
+            e.srcEndpoint?.port === tcpClientPort,
+        ),
+      2_000,
     );
     // `ip netns exec` execs node in place, so the client keeps the spawned pid
     expect(open.actor?.process?.pid).toBe(tcpClientPid);
     expect(open.dstEndpoint).toEqual({ ip: ADDR_B, port: TCP_PORT, hostname: '', mac: '' });
-    await eventually('inbound OPEN (accept)', 2_000, () =>
-      seen.find(
-        (e) =>
-          e.payload?.$case === 'networkActivity' &&
-          e.payload.value.activityId === 1 &&
-          e.payload.value.direction === 1 &&
-          e.dstEndpoint?.port === tcpClientPort,
-      ),
+    await eventually(
+      'inbound OPEN (accept)',
+      () =>
+        seen.find(
+          (e) =>
+            e.payload?.$case === 'networkActivity' &&
+            e.payload.value.activityId === 1 &&
+            e.payload.value.direction === 1 &&
+            e.dstEndpoint?.port === tcpClientPort,
+        ),
+      2_000,
     );
-    const close = await eventually('CLOSE of the client socket', 2_000, () =>
-      seen.find(
-        (e) =>
-          e.payload?.$case === 'networkActivity' &&
-          e.payload.value.activityId === 2 &&
-          e.srcEndpoint?.port === tcpClientPort,
-      ),
+    const close = await eventually(
+      'CLOSE of the client socket',
+      () =>
+        seen.find(
+          (e) =>
+            e.payload?.$case === 'networkActivity' &&
+            e.payload.value.activityId === 2 &&
+            e.srcEndpoint?.port === tcpClientPort,
+        ),
+      2_000,
     );
     const traffic =
       close.payload?.$case === 'networkActivity' ? close.payload.value.traffic : undefined;
@@ -404,8 +403,8 @@ describe('sentinel network probes (real kernel, two namespaces)', () => {
           e.payload.value.activityId === activity &&
           e.payload.value.query?.packetUid === 777,
       );
-    const query = await eventually('DNS query event', 2_000, () => dns(1));
-    const response = await eventually('DNS response event', 2_000, () => dns(2));
+    const query = await eventually('DNS query event', () => dns(1), 2_000);
+    const response = await eventually('DNS response event', () => dns(2), 2_000);
     expect(query.payload?.$case === 'dnsActivity' && query.payload.value.query?.hostname).toBe(
       'probe.omega.test',
     );
@@ -457,10 +456,14 @@ describe('XDP stealth mode (real kernel)', () => {
   async function stats(): Promise<NonNullable<ReturnType<SentinelParts['latestStats']>>> {
     const before = parts.latestStats();
     await parts.loader!.command('stats');
-    return eventually('a fresh STATS frame', 2_000, () => {
-      const now = parts.latestStats();
-      return now && now !== before ? now : undefined;
-    });
+    return eventually(
+      'a fresh STATS frame',
+      () => {
+        const now = parts.latestStats();
+        return now && now !== before ? now : undefined;
+      },
+      2_000,
+    );
   }
 
   it('drops datagrams from a source not on the allowlist without a reply, and counts them', async () => {

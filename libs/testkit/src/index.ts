@@ -38,3 +38,4 @@ export {
   type ServiceAccountTokenOptions,
 } from './kube-api-server';
 export { loadKubernetesClient, type KubernetesClient } from './kubernetes-client';
+export { eventually } from './eventually';

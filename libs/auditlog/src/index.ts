@@ -23,6 +23,7 @@ export {
   ProofPlan,
   type HashReader,
 } from './proof-plan';
+export { BatchInclusionPlan } from './batch-inclusion-proofs';
 export { rootFromInclusionProof, verifyInclusion } from './inclusion-proof';
 export { verifyConsistency } from './consistency-proof';
 export {

@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import {
+  BatchInclusionPlan,
   buildConsistencyProof,
   buildInclusionProof,
   COMMITTED_ENTRY_TYPE,
@@ -516,9 +517,11 @@ export class AuditLog {
     }
     let proofs: Uint8Array[][];
     try {
+      const own = leaders.filter((p) => !p.duplicate);
       proofs = await this.inclusionProofs(
         leaders.map((p) => p.index!),
-        checkpoint.size,
+        checkpoint,
+        new Map(own.map((p) => [p.index!, p.leafHash])),
       );
     } catch (err) {
       for (const pending of leaders) {
@@ -527,54 +530,60 @@ export class AuditLog {
       }
       return;
     }
-    await Promise.all(
-      leaders.map(async (pending, i) => {
-        const index = pending.index!;
-        const waiting = [pending, ...pending.followers];
-        try {
-          const entry = pending.duplicate ? (await this.readEntries(index, 1))[0]! : pending.leaf;
-          this.opts.metrics?.appends.inc(waiting.length);
-          for (const each of waiting) {
-            each.resolve({
-              origin: this.opts.origin,
-              index,
-              entry,
-              inclusionProof: proofs[i]!,
-              checkpoint: checkpoint.note,
-              ...(each.opening && !pending.duplicate ? { opening: each.opening } : {}),
-            });
-          }
-        } catch (err) {
-          for (const each of waiting) each.reject(err);
-        }
-      }),
-    );
+    let resolved = 0;
+    const duplicates: Promise<void>[] = [];
+    leaders.forEach((pending, i) => {
+      const settle = (entry: Uint8Array) => {
+        resolved += 1 + pending.followers.length;
+        const bundle = (each: PendingAppend): AuditBundle => ({
+          origin: this.opts.origin,
+          index: pending.index!,
+          entry,
+          inclusionProof: proofs[i]!,
+          checkpoint: checkpoint.note,
+          ...(each.opening && !pending.duplicate ? { opening: each.opening } : {}),
+        });
+        pending.resolve(bundle(pending));
+        for (const follower of pending.followers) follower.resolve(bundle(follower));
+      };
+      if (!pending.duplicate) return settle(pending.leaf);
+      // A retry answers with the entry as first logged, which may differ from this attempt's.
+      duplicates.push(
+        this.readEntries(pending.index!, 1).then(
+          (entries) => settle(entries[0]!),
+          (err: unknown) => {
+            pending.reject(err);
+            for (const follower of pending.followers) follower.reject(err);
+          },
+        ),
+      );
+    });
+    await Promise.all(duplicates);
+    this.opts.metrics?.appends.inc(resolved);
   }
 
   /**
-   * Inclusion proofs of many leaves in one tree. One read for all of them: each tile (the partial
-   * ones at the right edge change every batch) is loaded and expanded once, not once per proof.
+   * Inclusion proofs of many leaves in the tree `checkpoint` signed, in the order of `indexes`:
+   * one walk down the tree for all of them (BatchInclusionPlan), each tile loaded once, and the
+   * walk's root checked against the checkpoint's. `leafHashes` are leaf hashes this process put
+   * in the tree itself (a batch's own): they need no tile read, and the root check covers them.
    */
-  private async inclusionProofs(indexes: readonly number[], size: number): Promise<Uint8Array[][]> {
-    this.checkSize(size);
-    const plans = indexes.map((index) => inclusionProofPlan(index, size));
-    // The proofs of a batch's neighbouring leaves share most of their nodes: read each once. The
-    // proofs then share those hashes' bytes (bundles are read-only to their holders).
-    const unique: NodeId[] = [];
-    const slotOf = new Map<number, number>();
-    const slots = plans.map((plan) =>
-      plan.nodes.map((node) => {
-        const key = node.index * 64 + node.level;
-        let slot = slotOf.get(key);
-        if (slot === undefined) {
-          slot = unique.push(node) - 1;
-          slotOf.set(key, slot);
-        }
-        return slot;
-      }),
+  private async inclusionProofs(
+    indexes: readonly number[],
+    checkpoint: LogCheckpoint,
+    leafHashes: ReadonlyMap<number, Uint8Array> = new Map(),
+  ): Promise<Uint8Array[][]> {
+    this.checkSize(checkpoint.size);
+    const plan = new BatchInclusionPlan(indexes, checkpoint.size);
+    const stored = plan.nodes.filter((node) => node.level > 0 || !leafHashes.has(node.index));
+    const read = (await this.readerFor(checkpoint.size, stored)).readHashes(stored);
+    let next = 0;
+    const hashes = plan.nodes.map((node) =>
+      node.level === 0 && leafHashes.has(node.index) ? leafHashes.get(node.index)! : read[next++]!,
     );
-    const hashes = (await this.readerFor(size, unique)).readHashes(unique);
-    return plans.map((plan, i) => plan.assemble(slots[i]!.map((slot) => hashes[slot]!)));
+    const proofs = plan.assemble(hashes, checkpoint.rootHash);
+    const position = new Map(plan.indexes.map((index, i) => [index, i]));
+    return indexes.map((index) => proofs[position.get(index)!]!);
   }
 
   /** Reads every leaf after the last one this process knows, checks its index and appends it. */

@@ -18,7 +18,6 @@ import {
   buildInclusionProof,
   consistencyProofPlan,
   inclusionProofPlan,
-  type HashReader,
 } from './proof-plan';
 
 const hex = (proof: Uint8Array[]) => proof.map((h) => Buffer.from(h).toString('hex'));

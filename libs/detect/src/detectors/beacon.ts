@@ -1,11 +1,17 @@
-// Beaconing (command-and-control check-ins) per source and destination, scored the way RITA does.
+// Beaconing (command-and-control check-ins) per source and destination, scored the way RITA does,
+// with an early, provisional signal for a beacon too young for RITA's full score.
 //
-// One connection is one connection record: a CLOSE (with its byte counters), a TRAFFIC flow summary
-// (as pcap replay emits, one per flow, timed at its interval's start) or a failed attempt
-// (FAIL/REFUSE/RESET), as one Zeek conn.log line is for RITA. OPEN is not counted, so a sentinel that
-// reports both OPEN and CLOSE is not counted twice. Per pair the detector keeps the last
-// `maxSamples` timestamps and byte counts (timing and size sub-scores) and connections per hour over
-// the last 24 complete hours (histogram and duration sub-scores); see beacon-score.ts for the maths.
+// One connection counts once, as one Zeek conn.log line does for RITA: connection-records.ts says
+// which of a sensor's records (socket OPEN/CLOSE/FAIL, NetFlow-style TRAFFIC summaries) stand for a
+// new connection. Per pair the detector keeps the last `maxSamples` timestamps and byte counts
+// (timing and size sub-scores) and connections per hour over the last 24 complete hours (histogram
+// and duration sub-scores); see beacon-score.ts for the maths.
+//
+// The histogram and duration sub-scores need hours of connections, so a beacon minutes old scores at
+// most 0.5, under RITA's 0.75 low band. A pair whose timing and size sub-scores are both near 1 after
+// `earlyMinConnections` connections is reported early, at low severity and marked provisional
+// (kind `early-beacon`): the two sub-scores that can be judged in minutes say "machine, not person".
+// The full score's finding is still reported when it reaches the low band.
 import { NetworkActivityId, Severity, type Entity, type Event } from '@omega/proto';
 import {
   dataSizeScore,
@@ -28,6 +34,8 @@ import {
 } from './detector';
 import { asTargets, destinationActor, sourceActor, sourceKey } from './entity-key';
 import { Code, OmegaError } from '@omega/runtime';
+import { ConnectionRecords, isConnectionActivity } from './connection-records';
+import { earlyBeaconFinding } from './early-beacon';
 import { parseIpNetwork, type IpNetwork } from '../ip-network';
 import { LruMap } from './lru-map';
 
@@ -53,6 +61,19 @@ export interface BeaconConfig {
    * An empty list scores every destination.
    */
   internalNetworks: readonly string[];
+  /** The early, provisional signal: at least this many connections (raise it to turn it off). */
+  earlyMinConnections: number;
+  /** ... and both the timing and the data size sub-scores at or above this (0–1). */
+  earlyMinSubScore: number;
+  /**
+   * ... and a median interval of at least this many seconds: connections fired in a burst (a page's
+   * parallel downloads) have sub-second intervals, which RITA's timing score rates 1 by default.
+   */
+  earlyMinIntervalSec: number;
+  /** Connections remembered to count each once (connection-records.ts). */
+  maxConnections: number;
+  /** How long a connection is remembered after its last record; above the sentinel's flow active timeout (60 s). */
+  connectionMemoryNs: number;
 }
 
 /** RFC 1918, shared (RFC 6598), loopback, link-local and IPv6 unique-local/link-local/loopback. */
@@ -78,6 +99,11 @@ export const BEACON_DEFAULTS: BeaconConfig = {
   highScore: 1,
   reportIntervalNs: 3600e9,
   internalNetworks: PRIVATE_NETWORKS,
+  earlyMinConnections: 8,
+  earlyMinSubScore: 0.95,
+  earlyMinIntervalSec: 1,
+  maxConnections: 65_536,
+  connectionMemoryNs: 120e9,
 };
 
 const HOUR_SEC = 3600;
@@ -95,6 +121,10 @@ interface PairState {
   binIndex: Int32Array;
   reportedBand: number;
   reportedSec: number;
+  /** When the early signal was last reported (-Infinity: never). */
+  earlyReportedSec: number;
+  /** Event time (s) of the pair's first counted connection. */
+  firstSec: number;
   evidence: string[];
 }
 
@@ -114,18 +144,6 @@ export interface BeaconScores {
   hoursInWindow: number;
 }
 
-function isConnectionRecord(event: Event): boolean {
-  if (event.payload?.$case !== 'networkActivity') return false;
-  const activity = event.payload.value.activityId;
-  return (
-    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_CLOSE ||
-    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_TRAFFIC ||
-    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_FAIL ||
-    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE ||
-    activity === NetworkActivityId.NETWORK_ACTIVITY_ID_RESET
-  );
-}
-
 export class BeaconDetector implements Detector {
   readonly id = 'beacon';
   readonly config: BeaconConfig;
@@ -134,6 +152,7 @@ export class BeaconDetector implements Detector {
   private readonly internal: readonly IpNetwork[];
   /** Destination address → inside the internal networks (addresses repeat: cached, bounded). */
   private readonly internalCache = new LruMap<string, boolean>(4096);
+  private readonly connections: ConnectionRecords;
 
   constructor(config?: Partial<BeaconConfig>) {
     this.config = resolveConfig(
@@ -148,10 +167,19 @@ export class BeaconDetector implements Detector {
         mediumScore: 'positive',
         highScore: 'positive',
         reportIntervalNs: 'non-negative',
+        earlyMinConnections: 'positive-integer',
+        earlyMinSubScore: 'positive',
+        earlyMinIntervalSec: 'non-negative',
+        maxConnections: 'positive-integer',
+        connectionMemoryNs: 'non-negative',
       },
       config,
     );
     this.pairs = new LruMap(this.config.maxPairs);
+    this.connections = new ConnectionRecords({
+      maxConnections: this.config.maxConnections,
+      memoryNs: this.config.connectionMemoryNs,
+    });
     this.internal = this.config.internalNetworks.map((cidr) => {
       const network = parseIpNetwork(cidr);
       if (!network) {
@@ -175,24 +203,27 @@ export class BeaconDetector implements Detector {
     return inside;
   }
 
+  /** Pairs plus remembered connections (caps: maxPairs + maxConnections). */
   stateSize(): number {
-    return this.pairs.size;
+    return this.pairs.size + this.connections.size;
   }
 
   observe(event: Event): DetectorFinding[] {
-    if (!isConnectionRecord(event)) return NO_FINDINGS;
+    if (event.payload?.$case !== 'networkActivity') return NO_FINDINGS;
+    const activity = event.payload.value.activityId;
+    if (!isConnectionActivity(activity)) return NO_FINDINGS;
     const source = sourceKey(event);
     const destination = event.dstEndpoint?.hostname || event.dstEndpoint?.ip;
     if (!source || !destination) return NO_FINDINGS;
     // A flow summary is timed at its start, as a conn.log record is.
-    const interval =
-      event.payload?.$case === 'networkActivity' ? event.payload.value.interval : undefined;
+    const interval = event.payload.value.interval;
     const nowSec = secondsOf(
       interval && interval.startTimeNs > 0n ? interval.startTimeNs : event.timeNs,
     );
     // The dataset starts at the first connection seen, scored or not (RITA's dataset span).
-    this.startSec ??= nowSec;
+    if (activity !== NetworkActivityId.NETWORK_ACTIVITY_ID_OPEN) this.startSec ??= nowSec;
     if (this.isInternal(event.dstEndpoint?.ip ?? '')) return NO_FINDINGS;
+    if (!this.connections.countsAsConnection(event)) return NO_FINDINGS;
     const pairKey = source + '>' + destination;
     let pair = this.pairs.get(pairKey);
     if (!pair) {
@@ -208,18 +239,33 @@ export class BeaconDetector implements Detector {
         binIndex: new Int32Array(BINS).fill(-1),
         reportedBand: 0,
         reportedSec: -Infinity,
+        earlyReportedSec: -Infinity,
+        firstSec: nowSec,
         evidence: [],
       };
       this.pairs.set(pairKey, pair);
     }
     this.record(pair, nowSec, event);
-    const { minConnections, evaluateEvery } = this.config;
-    if (pair.connections < minConnections) return NO_FINDINGS;
-    if (pair.connections !== minConnections && pair.connections % evaluateEvery !== 0)
-      return NO_FINDINGS;
+    if (!this.dueForScoring(pair.connections)) return NO_FINDINGS;
     const scores = this.score(pair, nowSec);
     if (!scores) return NO_FINDINGS;
-    return this.report(pair, scores, nowSec, event);
+    const full = this.report(pair, scores, nowSec, event);
+    return full.length > 0 ? full : this.reportEarly(pair, scores, nowSec, event);
+  }
+
+  /**
+   * Scoring sorts the pair's samples, so it runs at `minConnections`, every `evaluateEvery`
+   * connections, and (for the early signal) at each connection from `earlyMinConnections` until
+   * twice that: a young beacon is judged as soon as it can be, at a bounded cost per pair.
+   */
+  private dueForScoring(connections: number): boolean {
+    const { minConnections, evaluateEvery, earlyMinConnections } = this.config;
+    if (connections < minConnections) return false;
+    return (
+      connections === minConnections ||
+      connections % evaluateEvery === 0 ||
+      (connections >= earlyMinConnections && connections < 2 * earlyMinConnections)
+    );
   }
 
   private record(pair: PairState, nowSec: number, event: Event): void {
@@ -293,6 +339,38 @@ export class BeaconDetector implements Detector {
       hoursSeen: histogram?.totalBars ?? 0,
       hoursInWindow,
     };
+  }
+
+  /** The early, provisional finding, when the pair qualifies and was not reported lately. */
+  private reportEarly(
+    pair: PairState,
+    s: BeaconScores,
+    nowSec: number,
+    event: Event,
+  ): DetectorFinding[] {
+    const { earlyMinConnections, earlyMinSubScore, earlyMinIntervalSec, reportIntervalNs } =
+      this.config;
+    if (pair.connections < earlyMinConnections) return NO_FINDINGS;
+    if (s.timing < earlyMinSubScore || s.dataSize < earlyMinSubScore) return NO_FINDINGS;
+    if (s.intervalMedianSec < earlyMinIntervalSec) return NO_FINDINGS;
+    // Once per report interval, and not while a full finding for the pair is recent.
+    const lastReportSec = Math.max(pair.earlyReportedSec, pair.reportedSec);
+    if ((nowSec - lastReportSec) * 1e9 < reportIntervalNs) return NO_FINDINGS;
+    pair.earlyReportedSec = nowSec;
+    return [
+      earlyBeaconFinding({
+        detectorId: this.id,
+        timeNs: event.timeNs,
+        source: pair.source,
+        destination: pair.destination,
+        entities: pair.entities,
+        evidenceEventIds: [...pair.evidence],
+        connections: pair.connections,
+        spanSec: nowSec - pair.firstSec,
+        scores: s,
+        config: this.config,
+      }),
+    ];
   }
 
   private band(score: number): number {

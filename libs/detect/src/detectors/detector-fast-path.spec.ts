@@ -13,12 +13,13 @@ import { DetectorSet } from './detector-set';
 const json = (findings: readonly DetectorFinding[]) =>
   findings.map((f) => JSON.stringify(f, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
 
-function scenario(): Iterable<Event> {
+function scenario(shortBeacons?: number): Iterable<Event> {
   return generateScenario({
     seed: 21,
     durationSec: 8 * 3600,
     backgroundPerSecond: 5,
     attacksPerKind: 3,
+    ...(shortBeacons === undefined ? {} : { shortBeacons }),
   }).events();
 }
 
@@ -39,10 +40,14 @@ describe('detector fast paths', () => {
   }, 60_000);
 
   it('give the findings of the implementation before them, byte for byte', () => {
-    const detectors = new DetectorSet({ newEdge: { learningPeriodNs: 1800e9 } });
+    // The scenario and detectors as they were then: no short beacons, no early beacon signal.
+    const detectors = new DetectorSet({
+      newEdge: { learningPeriodNs: 1800e9 },
+      beacon: { earlyMinConnections: 1_000_000 },
+    });
     const hash = createHash('sha256');
     let count = 0;
-    for (const event of scenario()) {
+    for (const event of scenario(0)) {
       for (const line of json(detectors.observe(event))) {
         hash.update(line);
         count++;

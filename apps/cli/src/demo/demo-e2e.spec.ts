@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Severity } from '@omega/proto';
 import { SERVICE_NAMES } from '@omega/service';
 import { alertsCommand } from '../alerts-command';
 import { cidrContains } from './demo-checks';
@@ -88,6 +89,12 @@ function expectEveryStage(report: DemoReport, mode: DemoMode, output: string): v
       .filter((s) => !s.alert)
       .map((s) => `${s.step.id} (${s.expected.ruleId} ${s.expected.techniqueId})`);
     expect(missing).toEqual([]);
+    // The beacon is minutes old: its alert is the detector's early signal, and says it is provisional.
+    const beacon = scenarioAlerts.find((s) => s.step.id === 'beacon')?.alert;
+    expect(beacon?.severity).toBe(Severity.SEVERITY_LOW);
+    expect(beacon?.explanation).toMatch(
+      /^Provisional: .* connected to 198\.51\.100\.30 (\d+) times .* median 2\.\d\d s .*need hours of connections/,
+    );
   });
   stage('incident', () => {
     const found = scenarioAlerts.flatMap((s) => (s.alert ? [s.alert] : []));

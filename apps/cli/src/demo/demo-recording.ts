@@ -34,6 +34,9 @@ export class DemoRecording {
     this.capture = actors.command(VICTIM, 'recording capture', [
       'tcpdump',
       '-U',
+      // Without it libpcap hands packets over in blocks (on a timeout), and the block pending when
+      // the capture stops is lost: the last check-ins of the beacon were missing from the take.
+      '--immediate-mode',
       '-n',
       '-i',
       VICTIM.interface,
@@ -101,6 +104,8 @@ export class DemoRecording {
 
   private async stopCapture(): Promise<void> {
     if (!this.capture) return;
+    // The last connection's closing packets are still on the wire when its step ends.
+    await new Promise((r) => setTimeout(r, 500));
     process.kill(this.capture.pid, 'SIGTERM');
     await this.capture.exited;
     this.capture = undefined;

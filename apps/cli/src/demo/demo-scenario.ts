@@ -43,12 +43,16 @@ export const SCENARIO: readonly ScenarioStep[] = [
   {
     id: 'beacon',
     title: `the victim beacons to the command server ${COMMAND_SERVER.address} every 2 s`,
-    expect: [],
-    undetectedBecause:
-      'the beacon detector scores connections leaving the private networks the way RITA does; two ' +
-      'of its four sub-scores (duration, hourly histogram) need hours of history, so a ' +
-      'minutes-old beacon scores at most 0.5, under the 0.75 alert threshold (libs/detect ' +
-      'beacon.ts). Its flows are in TELEMETRY.',
+    // RITA's full score needs hours (its duration and hourly histogram sub-scores), so a beacon a
+    // few seconds old is caught by the detector's early, provisional signal: 8 connections whose
+    // timing and size sub-scores are both >= 0.95 (libs/detect beacon.ts, early-beacon.ts).
+    expect: [
+      {
+        ruleId: 'detector:beacon',
+        techniqueId: 'T1071',
+        what: 'beacon (early, provisional: timing and size)',
+      },
+    ],
   },
   {
     id: 'dns-tunnel',

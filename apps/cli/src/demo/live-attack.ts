@@ -8,7 +8,8 @@ import { ATTACKER, COMMAND_SERVER, DEMO_PORTS, TUNNEL_DOMAIN, VICTIM } from './d
 
 /** TCP ports the scan tries: the first hundred and the victim's web app. */
 export const SCAN_PORTS = '1-100,8080';
-export const BEACON_COUNT = 8;
+/** The beacon detector's early signal needs 8 connections; a few more leave room for a lost one. */
+export const BEACON_COUNT = 12;
 export const BEACON_INTERVAL_MS = 2_000;
 export const TUNNEL_MAX_QUERIES = 40;
 /** How long the attacker waits for the reverse shell to call back. */

@@ -45,11 +45,12 @@ describe('AuditLog', () => {
   });
 
   it.each([
-    ['atomic batches', {}],
-    ['one publish per leaf', { atomicBatches: false }],
+    ['packed messages', {}],
+    ['atomic batches', { leafMessages: 'atomic' as const }],
+    ['one publish per leaf', { leafMessages: 'single' as const }],
   ])(
     'publishes checkpoints in tree order, every index once, with %s and many small batches',
-    async (_, extra) => {
+    async (mode, extra) => {
       const log = await openLog(bus, key, { maxBatchEntries: 16, flushDelayMs: 0, ...extra });
       const sizes: number[] = [];
       const sub = bus.nc.subscribe(subjects.auditCheckpoints, {
@@ -61,7 +62,9 @@ describe('AuditLog', () => {
       await bus.nc.flush();
       const start = log.size;
       const bundles = await Promise.all(
-        Array.from({ length: 400 }, (_, n) => log.append(alertEntry(n), { requestId: `p-${n}` })),
+        Array.from({ length: 400 }, (_, n) =>
+          log.append(alertEntry(n), { requestId: `${mode}-${n}` }),
+        ),
       );
       await log.close();
       await bus.nc.flush();
@@ -110,14 +113,17 @@ describe('AuditLog', () => {
     await reopened.close();
   });
 
-  it('keeps one order and one copy of each id when one writer batches atomically and one does not', async () => {
+  it('keeps one order and one copy of each id when replicas write packed, atomic and single-leaf messages', async () => {
     const busB = await openBus(nats.url, 'audit-spec-leafwise');
+    const busC = await openBus(nats.url, 'audit-spec-atomic');
     const a = await openLog(bus, key);
-    const b = await openLog(busB, key, { atomicBatches: false });
+    const b = await openLog(busB, key, { leafMessages: 'single' });
+    const c = await openLog(busC, key, { leafMessages: 'atomic', maxBatchEntries: 64 });
+    const writers = [a, b, c];
     const start = a.size;
     const results = await Promise.all(
       Array.from({ length: 600 }, (_, n) =>
-        (n % 2 ? a : b).append(alertEntry(n), { requestId: `mixed-${n % 500}` }),
+        writers[n % 3]!.append(alertEntry(n), { requestId: `mixed-${n % 500}` }),
       ),
     );
     const byId = new Map<number, number>();
@@ -129,15 +135,33 @@ describe('AuditLog', () => {
     expect(new Set(byId.values()).size).toBe(500);
     expect(Math.min(...byId.values())).toBe(start);
     expect(Math.max(...byId.values())).toBe(start + 499);
-    await a.refresh();
-    await b.refresh();
-    expect(a.size).toBe(b.size);
-    expect(Buffer.from(a.latestCheckpoint.rootHash)).toEqual(
-      Buffer.from(b.latestCheckpoint.rootHash),
-    );
-    await a.close();
-    await b.close();
+    for (const writer of writers) await writer.refresh();
+    expect(b.size).toBe(a.size);
+    expect(c.size).toBe(a.size);
+    for (const other of [b, c]) {
+      expect(Buffer.from(other.latestCheckpoint.rootHash)).toEqual(
+        Buffer.from(a.latestCheckpoint.rootHash),
+      );
+    }
+    // A restart reads every form back: the same tree, and retries still answer their first index.
+    for (const writer of writers) await writer.close();
+    const reopened = await openLog(bus, key);
+    expect(reopened.size).toBe(a.size);
+    const retried = await reopened.append(alertEntry(3), { requestId: 'mixed-3' });
+    expect(retried.index).toBe(byId.get(3));
+    await reopened.close();
     await busB.drain();
+    await busC.drain();
+  });
+
+  it('rejects a request id longer than 256 characters, naming the limit, and logs nothing', async () => {
+    const log = await openLog(bus, key);
+    const size = log.size;
+    await expect(log.append(alertEntry(1), { requestId: 'x'.repeat(257) })).rejects.toThrow(
+      'audit log: request id is 257 characters, above the limit of 256',
+    );
+    expect(log.size).toBe(size);
+    await log.close();
   });
 
   it('orders concurrent appends from two writers into one log without duplicate indexes', async () => {

@@ -37,30 +37,30 @@ import {
   type LogCheckpoint,
 } from './audit-checkpoint';
 import { restoreFromTiles } from './audit-restore';
-import {
-  indexAtSeq,
-  INDEX_HEADER,
-  lastSeqOn,
-  REQUEST_ID_HEADER,
-  STREAM,
-  type StoredLeaf,
-} from './audit-stream';
+import { indexAtSeq, lastSeqOn, leavesOfMessage, STREAM, type StoredLeaf } from './audit-stream';
 import { DedupeIndex } from './dedupe-index';
 import {
+  enableAtomicBatches,
   isConflict,
   publishAtomicBatches,
   publishLeaves,
-  useAtomicBatches,
+  publishPackedLeaves,
   type LeafTip,
 } from './leaf-publishing';
 import { tilesHolding, type EntryBundle, type TileStore } from './tile-store';
 
-export { INDEX_HEADER, LEAF_SEQ_HEADER, REQUEST_ID_HEADER } from './audit-stream';
+export { INDEX_HEADER, LEAF_SEQ_HEADER, LEAVES_HEADER, REQUEST_ID_HEADER } from './audit-stream';
 export type { LogCheckpoint } from './audit-checkpoint';
 
 /** Largest encoded entry: 256 of them must fit one entry bundle in a 1 MiB KV value. */
 export const MAX_ENTRY_BYTES = 4000;
 const MAX_ATTEMPTS = 20;
+
+const PUBLISHERS = {
+  packed: publishPackedLeaves,
+  atomic: publishAtomicBatches,
+  single: publishLeaves,
+} as const;
 
 export interface AuditLogOptions {
   bus: Bus;
@@ -81,13 +81,20 @@ export interface AuditLogOptions {
   /** Wall clock in nanoseconds, for checkpoint times. */
   nowNs?: () => bigint;
   /**
-   * Publish each batch as JetStream atomic batches (nats-server 2.12+, enables `allow_atomic` on
-   * AUDIT) instead of one acknowledged publish per leaf. Default: when the server has it.
+   * How a batch's leaves go into AUDIT: `packed` (default) as few messages as possible, each
+   * holding consecutive leaves; `atomic` as JetStream atomic batches of one message per leaf
+   * (nats-server 2.12+, enables `allow_atomic` on AUDIT); `single` as one acknowledged publish
+   * per leaf with Nats-Msg-Id. Every writer reads all three, so replicas may differ.
    */
-  atomicBatches?: boolean;
+  leafMessages?: LeafMessages;
   /** Appends, batch sizes and checkpoint durations (trust-metrics.ts). */
   metrics?: AuditLogMetrics;
 }
+
+export type LeafMessages = 'packed' | 'atomic' | 'single';
+
+/** Longest request id: ids travel in every leaf message and the de-duplication index. */
+export const MAX_REQUEST_ID_LENGTH = 256;
 
 export interface AppendOptions {
   /** De-duplication id (JetStream Nats-Msg-Id): a retry returns the first append's index. */
@@ -119,12 +126,12 @@ interface PendingAppend {
 }
 
 /**
- * The log. Every leaf is a JetStream message on omega.audit.leaves published with the expected
- * last subject sequence, so concurrent writers (trust replicas) agree on one order: a writer that
- * loses the race re-reads the tail, advances its tree with the other writer's leaves and retries.
- * Appends wait in a batch; a batch is published, the compact range and tiles advance, and one
- * checkpoint is signed for the whole batch before any append in it resolves. With atomic batches
- * they are pipelined: batch N+1 is published (from the tree batch N left) while batch N's
+ * The log. Leaves are JetStream messages on omega.audit.leaves (packed: consecutive leaves per
+ * message) published with the expected last subject sequence, so concurrent writers (trust
+ * replicas) agree on one order: a writer that loses the race re-reads the tail, advances its tree
+ * with the other writer's leaves and retries. Appends wait in a batch; a batch is published, the
+ * compact range and tiles advance, and one checkpoint is signed for the whole batch before any
+ * append in it resolves. With packed messages or atomic batches they are pipelined: batch N+1 is published (from the tree batch N left) while batch N's
  * checkpoint is signed and published and its proofs built; checkpoints still go out in tree order.
  */
 export class AuditLog {
@@ -152,7 +159,7 @@ export class AuditLog {
   private readonly maxBatch: number;
   private readonly flushDelayMs: number;
   private readonly nowNs: () => bigint;
-  private atomic = false;
+  private readonly leafMessages: LeafMessages;
   /** What the leaf publishers see of this log: where the next leaf goes, and how it grows. */
   private readonly tip: LeafTip;
 
@@ -178,6 +185,7 @@ export class AuditLog {
     this.checkpoints.set(state.latest.size, state.latest);
     this.maxBatch = opts.maxBatchEntries ?? 1024;
     this.flushDelayMs = opts.flushDelayMs ?? 2;
+    this.leafMessages = opts.leafMessages ?? 'packed';
     this.nowNs = opts.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n);
     this.tip = {
       size: () => this.size,
@@ -214,10 +222,12 @@ export class AuditLog {
       { checkpointSize: 0, rebuiltFromEntries, replayedEntries: 0 },
     );
     state = undefined;
-    log.atomic = await useAtomicBatches(opts.bus, opts.atomicBatches);
-    // Atomic batches carry no Nats-Msg-Id (the server does not de-duplicate inside them), so
-    // the log itself recognises retries: it re-reads the ids of the window's leaves.
-    if (log.atomic && stored) await log.dedupe.rememberRecent(opts.bus, stored.leafSeq);
+    if (log.leafMessages === 'atomic') await enableAtomicBatches(opts.bus);
+    // Packed messages and atomic batches carry no Nats-Msg-Id per leaf, so the log itself
+    // recognises retries: it re-reads the ids of the window's leaves.
+    if (log.leafMessages !== 'single' && stored) {
+      await log.dedupe.rememberRecent(opts.bus, stored.leafSeq);
+    }
     const replayed = await log.syncTail();
     if (replayed > 0) await log.issueCheckpoint();
     if (rebuiltFromEntries && stored) {
@@ -236,7 +246,7 @@ export class AuditLog {
       replayedEntries: replayed,
     };
     opts.logger.info(
-      { origin: opts.origin, size: log.size, atomicBatches: log.atomic, ...log.restored },
+      { origin: opts.origin, size: log.size, leafMessages: log.leafMessages, ...log.restored },
       'audit log opened',
     );
     return log;
@@ -285,6 +295,14 @@ export class AuditLog {
           payload: Buffer.from(commitToEntry(opening)),
         }),
       ).finish();
+    }
+    if ((options.requestId?.length ?? 0) > MAX_REQUEST_ID_LENGTH) {
+      return Promise.reject(
+        new OmegaError(
+          Code.InvalidArgument,
+          `audit log: request id is ${options.requestId!.length} characters, above the limit of ${MAX_REQUEST_ID_LENGTH}`,
+        ),
+      );
     }
     if (leaf.byteLength > MAX_ENTRY_BYTES) {
       return Promise.reject(
@@ -444,10 +462,8 @@ export class AuditLog {
     }
     let unplaced = leaders.filter((p) => p.index === undefined);
     for (let attempt = 1; unplaced.length > 0; attempt++) {
-      const outcome = this.atomic
-        ? await publishAtomicBatches(this.opts.bus, this.tip, unplaced)
-        : await publishLeaves(this.opts.bus, this.tip, unplaced);
-      if (outcome.clean && !this.atomic) {
+      const outcome = await PUBLISHERS[this.leafMessages](this.opts.bus, this.tip, unplaced);
+      if (outcome.clean && this.leafMessages === 'single') {
         this.advance(
           unplaced.map((p, i) => ({
             leaf: p.leaf,
@@ -496,7 +512,7 @@ export class AuditLog {
     // Not one publish per leaf: those leaves chain expected sequences (first.seq + i), which
     // assumes nothing else lands in AUDIT between them, and a checkpoint published meanwhile
     // would (a later leaf would then pass with an index one too high).
-    if (!this.atomic) await certified;
+    if (this.leafMessages === 'single') await certified;
   }
 
   /** Waits for the checkpoint covering `leaders`, then resolves them with their bundles. */
@@ -600,23 +616,22 @@ export class AuditLog {
     let count = 0;
     try {
       for await (const message of messages) {
-        const claimed = Number(message.headers?.get(INDEX_HEADER));
+        const { firstIndex, leaves, requestIds } = leavesOfMessage(message);
         const expected = this.size + chunk.length;
-        if (claimed !== expected) {
+        if (firstIndex !== expected) {
           throw new OmegaError(
             Code.DataLoss,
-            `audit log: leaf at stream ${STREAM} seq ${message.seq} claims index ${claimed}, want ${expected}`,
+            `audit log: leaf message at stream ${STREAM} seq ${message.seq} claims index ${firstIndex}, want ${expected}`,
           );
         }
-        chunk.push({
-          leaf: message.data,
-          leafHash: hashLeaf(message.data),
-          requestId:
-            message.headers?.get(REQUEST_ID_HEADER) ||
-            message.headers?.get('Nats-Msg-Id') ||
-            undefined,
-          seq: message.seq,
-        });
+        leaves.forEach((leaf, i) =>
+          chunk.push({
+            leaf,
+            leafHash: hashLeaf(leaf),
+            requestId: requestIds[i],
+            seq: message.seq,
+          }),
+        );
         if (chunk.length >= 8192) {
           count += chunk.length;
           this.advance(chunk);

@@ -1,11 +1,20 @@
 // Where the audit log lives in JetStream: the AUDIT stream, its leaf headers and tail reads.
+import type { MsgHdrs } from '@nats-io/transport-node';
 import { type Bus } from '@omega/bus';
+import { AuditLeafBatch } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 
 export const STREAM = 'AUDIT';
-/** Header on every leaf message: its leaf index, made true by the expected-sequence check. */
+/**
+ * Header on every leaf message: its (first) leaf index, made true by the expected-sequence check.
+ */
 export const INDEX_HEADER = 'Omega-Audit-Index';
-/** Header on every leaf message: the append's de-duplication id. */
+/**
+ * Header on a packed leaf message: how many leaves its AuditLeafBatch body holds. A message
+ * without it holds one leaf as its body (one publish per leaf, or atomic batches).
+ */
+export const LEAVES_HEADER = 'Omega-Audit-Leaves';
+/** Header on a one-leaf message: the append's de-duplication id. */
 export const REQUEST_ID_HEADER = 'Omega-Audit-Request-Id';
 /** Header on every checkpoint message: the stream sequence of the last leaf it covers. */
 export const LEAF_SEQ_HEADER = 'Omega-Audit-Leaf-Seq';
@@ -16,6 +25,57 @@ export interface StoredLeaf {
   readonly leafHash: Uint8Array;
   readonly requestId: string | undefined;
   readonly seq: number;
+}
+
+/** The leaves of one message on omega.audit.leaves, whichever way it was published. */
+export interface LeafMessage {
+  readonly firstIndex: number;
+  readonly leaves: readonly Uint8Array[];
+  /** One per leaf; undefined where the writer gave none. */
+  readonly requestIds: readonly (string | undefined)[];
+}
+
+/**
+ * Reads a leaf message: packed (AuditLeafBatch with LEAVES_HEADER) or one leaf. Throws DataLoss,
+ * naming the stream sequence, for a message that cannot be a leaf message.
+ */
+export function leavesOfMessage(message: {
+  readonly seq: number;
+  readonly data: Uint8Array;
+  readonly headers?: MsgHdrs | undefined;
+}): LeafMessage {
+  const where = `audit log: leaf message at stream ${STREAM} seq ${message.seq}`;
+  const firstIndex = Number(message.headers?.get(INDEX_HEADER) || NaN);
+  if (!Number.isSafeInteger(firstIndex) || firstIndex < 0) {
+    throw new OmegaError(Code.DataLoss, `${where} has no valid ${INDEX_HEADER} header`);
+  }
+  const packed = message.headers?.get(LEAVES_HEADER);
+  if (!packed) {
+    const requestId =
+      message.headers?.get(REQUEST_ID_HEADER) || message.headers?.get('Nats-Msg-Id') || undefined;
+    return { firstIndex, leaves: [message.data], requestIds: [requestId] };
+  }
+  let batch: AuditLeafBatch;
+  try {
+    batch = AuditLeafBatch.decode(message.data);
+  } catch (err) {
+    throw new OmegaError(
+      Code.DataLoss,
+      `${where}: body is not an AuditLeafBatch (${errorMessage(err)})`,
+    );
+  }
+  const count = Number(packed);
+  if (batch.leaves.length !== count || batch.requestIds.length !== count) {
+    throw new OmegaError(
+      Code.DataLoss,
+      `${where}: ${LEAVES_HEADER} says ${packed} leaves, the body holds ${batch.leaves.length} leaves and ${batch.requestIds.length} request ids`,
+    );
+  }
+  return {
+    firstIndex,
+    leaves: batch.leaves,
+    requestIds: batch.requestIds.map((id) => id || undefined),
+  };
 }
 
 export async function lastSeqOn(bus: Bus, subject: string): Promise<number> {

@@ -2,7 +2,7 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { subjects, type Bus } from '@omega/bus';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import { INDEX_HEADER, REQUEST_ID_HEADER, STREAM } from './audit-stream';
+import { leavesOfMessage, STREAM } from './audit-stream';
 
 /** Request ids kept at least (the newest), and at most even when younger than the window. */
 const REMEMBERED_IDS = 1_000_000;
@@ -40,8 +40,8 @@ export class DedupeIndex {
 
   /**
    * Re-reads the request ids of the leaves published in the last DEDUPE_WINDOW_MS up to
-   * `untilSeq` (headers only; the tree already holds them), so a retry after a restart answers
-   * with its first index.
+   * `untilSeq` (the tree already holds the leaves), so a retry after a restart answers with its
+   * first index. Packed messages carry their ids in the body, so bodies are read too.
    */
   async rememberRecent(bus: Bus, untilSeq: number): Promise<void> {
     let from: number;
@@ -60,16 +60,14 @@ export class DedupeIndex {
       filter_subjects: [subjects.auditLeaves],
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: from,
-      headers_only: true,
     });
     const messages = await consumer.consume({ max_messages: 8192 });
     try {
       for await (const message of messages) {
         if (message.seq > untilSeq) break;
-        const index = Number(message.headers?.get(INDEX_HEADER));
-        const requestId =
-          message.headers?.get(REQUEST_ID_HEADER) || message.headers?.get('Nats-Msg-Id');
-        if (requestId && Number.isSafeInteger(index)) this.remember(requestId, index);
+        const { firstIndex, requestIds } = leavesOfMessage(message);
+        const nowMs = Date.now();
+        requestIds.forEach((id, i) => id && this.remember(id, firstIndex + i, nowMs));
         if (message.seq >= untilSeq) break;
       }
     } finally {

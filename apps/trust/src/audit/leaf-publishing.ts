@@ -1,13 +1,25 @@
-// Publishing a batch's leaves to AUDIT in one order: atomic batches (2.12+) or one publish per leaf.
+// Publishing a batch's leaves to AUDIT in one order: packed messages (the default), atomic
+// batches (nats-server 2.12+) or one publish per leaf.
 import { headers } from '@nats-io/transport-node';
 import { type PubAck } from '@nats-io/jetstream';
 import { publish, subjects, type Bus, type MessageType } from '@omega/bus';
-import { AuditEntry } from '@omega/proto';
+import { AuditEntry, AuditLeafBatch } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
-import { INDEX_HEADER, REQUEST_ID_HEADER, STREAM, type StoredLeaf } from './audit-stream';
+import {
+  INDEX_HEADER,
+  LEAVES_HEADER,
+  REQUEST_ID_HEADER,
+  STREAM,
+  type StoredLeaf,
+} from './audit-stream';
 
 /** nats-server's limit on messages in one atomic batch (jetstream.limits.batch.max_msgs). */
 const MAX_ATOMIC_BATCH = 1000;
+/**
+ * Body bytes of one packed message: the stream's messages are at most 1 MiB (libs/bus), and the
+ * headers and protobuf framing need room.
+ */
+const MAX_PACKED_BYTES = 960 * 1024;
 /** Atomic batch publish (allow_atomic) needs this server. */
 const ATOMIC_BATCH_VERSION = [2, 12] as const;
 
@@ -139,23 +151,80 @@ export async function publishAtomicBatches<P extends LeafToPublish>(
 }
 
 /**
- * Whether to publish atomic batches: asked for, or by default when the server is 2.12+; then
- * AUDIT gets `allow_atomic` (libs/bus provision leaves undeclared fields as they are).
+ * Publishes leaves as few messages as possible: each holds consecutive leaves (AuditLeafBatch, at
+ * most MAX_PACKED_BYTES) and expects the last leaf message `tip` knows, so it lands whole right
+ * after it or not at all, like an atomic batch, but as one message: the per-message work of the
+ * client and the server (headers, framing, acks, storage) is paid once per batch instead of once
+ * per leaf. `tip` advances after each stored message; stops at the first refusal.
  */
-export async function useAtomicBatches(bus: Bus, atomicBatches?: boolean): Promise<boolean> {
+export async function publishPackedLeaves<P extends LeafToPublish>(
+  bus: Bus,
+  tip: LeafTip,
+  pending: readonly P[],
+): Promise<PublishOutcome<P>> {
+  const acks: PubAck[] = [];
+  for (const chunk of chunksOfAtMost(pending, MAX_PACKED_BYTES)) {
+    let ack: PubAck;
+    try {
+      ack = await publish(
+        bus,
+        subjects.auditLeaves,
+        AuditLeafBatch,
+        { leaves: chunk.map((p) => p.leaf), requestIds: chunk.map((p) => p.requestId) },
+        {
+          expectedLastSubjectSeq: tip.leafSeq(),
+          headers: { [INDEX_HEADER]: String(tip.size()), [LEAVES_HEADER]: String(chunk.length) },
+        },
+      );
+    } catch (error) {
+      return { clean: false, acks, duplicates: [], error };
+    }
+    tip.advance(
+      chunk.map((p) => ({
+        leaf: p.leaf,
+        leafHash: p.leafHash,
+        requestId: p.requestId,
+        seq: ack.seq,
+      })),
+    );
+    acks.push(ack);
+  }
+  return { clean: true, acks, duplicates: [] };
+}
+
+/** Consecutive runs of `pending` whose leaves and ids (with framing) fit `maxBytes`. */
+function chunksOfAtMost<P extends LeafToPublish>(pending: readonly P[], maxBytes: number): P[][] {
+  const chunks: P[][] = [];
+  let chunk: P[] = [];
+  let bytes = 0;
+  for (const p of pending) {
+    // Two fields with up to 3-byte tags and lengths each, and the id as UTF-8 (at most 3x).
+    const size = p.leaf.byteLength + 3 * p.requestId.length + 8;
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(p);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/**
+ * Makes sure AUDIT takes atomic batches: the server is 2.12+ and the stream has `allow_atomic`
+ * (libs/bus provision leaves undeclared fields as they are).
+ */
+export async function enableAtomicBatches(bus: Bus): Promise<void> {
   const version = bus.nc.info?.version ?? '0.0.0';
   const [major = 0, minor = 0] = (/^v?(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
   const [needMajor, needMinor] = ATOMIC_BATCH_VERSION;
-  const supported = major > needMajor || (major === needMajor && minor >= needMinor);
-  if (atomicBatches === false) return false;
-  if (!supported) {
-    if (atomicBatches) {
-      throw new OmegaError(
-        Code.FailedPrecondition,
-        `audit log: atomic batch publish needs nats-server ${needMajor}.${needMinor}.0 or later, this is ${version}`,
-      );
-    }
-    return false;
+  if (major < needMajor || (major === needMajor && minor < needMinor)) {
+    throw new OmegaError(
+      Code.FailedPrecondition,
+      `audit log: atomic batch publish needs nats-server ${needMajor}.${needMinor}.0 or later, this is ${version}`,
+    );
   }
   const info = await bus.jsm.streams.info(STREAM);
   if (!info.config.allow_atomic) {
@@ -165,7 +234,6 @@ export async function useAtomicBatches(bus: Bus, atomicBatches?: boolean): Promi
       throw OmegaError.wrap(err, `audit log: enabling allow_atomic on stream ${STREAM}`);
     }
   }
-  return true;
 }
 
 /** The error publish() gives when the expected last subject sequence did not match. */

@@ -402,6 +402,18 @@ export interface AuditEntry {
   signature?: HybridSignature | undefined;
 }
 
+/**
+ * Consecutive leaves of the audit log stored as one AUDIT message (omega.audit.leaves): the
+ * message's Omega-Audit-Index header is the first leaf's index, and the expected-last-subject-
+ * sequence check places the whole message, so its leaves get indexes first_index, first_index + 1...
+ */
+export interface AuditLeafBatch {
+  /** Each leaf exactly as hashed: an encoded AuditEntry. */
+  leaves: Buffer[];
+  /** The append's de-duplication id, one per leaf, in the same order. */
+  requestIds: string[];
+}
+
 /** A signed statement of the log's state (C2SP tlog-checkpoint). */
 export interface Checkpoint {
   /** Log identity line, e.g. "omega.local/audit". */
@@ -1824,6 +1836,99 @@ export const AuditEntry: MessageFns<AuditEntry, "omega.v1.AuditEntry"> = {
     message.signature = (object.signature !== undefined && object.signature !== null)
       ? HybridSignature.fromPartial(object.signature)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseAuditLeafBatch(): AuditLeafBatch {
+  return { leaves: [], requestIds: [] };
+}
+
+export const AuditLeafBatch: MessageFns<AuditLeafBatch, "omega.v1.AuditLeafBatch"> = {
+  $type: "omega.v1.AuditLeafBatch" as const,
+
+  encode(message: AuditLeafBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.leaves) {
+      writer.uint32(10).bytes(v!);
+    }
+    for (const v of message.requestIds) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditLeafBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditLeafBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leaves.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditLeafBatch {
+    return {
+      leaves: globalThis.Array.isArray(object?.leaves)
+        ? object.leaves.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      requestIds: globalThis.Array.isArray(object?.requestIds)
+        ? object.requestIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.request_ids)
+        ? object.request_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AuditLeafBatch): unknown {
+    const obj: any = {};
+    if (message.leaves?.length) {
+      obj.leaves = message.leaves.map((e) => base64FromBytes(e));
+    }
+    if (message.requestIds?.length) {
+      obj.requestIds = message.requestIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditLeafBatch>, I>>(base?: I): AuditLeafBatch {
+    return AuditLeafBatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditLeafBatch>, I>>(object: I): AuditLeafBatch {
+    const message = createBaseAuditLeafBatch();
+    message.leaves = object.leaves?.map((e) => e) || [];
+    message.requestIds = object.requestIds?.map((e) => e) || [];
     return message;
   },
 };

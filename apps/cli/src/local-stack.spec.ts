@@ -36,6 +36,7 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'VerifyBatch',
     'VerifySignature',
     'AppendAudit',
+    'AppendAuditBatch',
     'ListAuditEntries',
     'GetCheckpoint',
     'GetInclusionProof',

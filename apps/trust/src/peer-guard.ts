@@ -8,6 +8,7 @@ import { authenticatedPeer } from '@omega/trust-client';
 /** TrustService methods (camelCase, as grpc-js handlers are keyed) that need a trust certificate. */
 export const PEER_CERTIFICATE_REQUIRED = [
   'appendAudit',
+  'appendAuditBatch',
   'attestArtifact',
   'revokeIdentity',
   'getIdentity',

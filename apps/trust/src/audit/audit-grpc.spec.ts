@@ -98,6 +98,86 @@ async function http(path: string): Promise<Response> {
 }
 
 describe('trust audit RPCs', () => {
+  it('appends a batch in one call; each result carries an offline bundle that verifies alone', async () => {
+    const policy = logCheckpointPolicy(
+      audit.log.origin,
+      audit.logKey,
+      await loadMlDsaBackend('liboqs'),
+    );
+    type Result = {
+      audit: { logIndex: bigint; leafHash: Buffer; checkpointSize: bigint };
+      inclusionProof: Buffer[];
+      checkpointNote: string;
+      entry: Buffer;
+    };
+    const { results, checkpointNotes } = await call<
+      object,
+      { results: Result[]; checkpointNotes: string[] }
+    >('appendAuditBatch', {
+      appends: Array.from({ length: 120 }, (_, n) => ({
+        entry: alertEntry(1000 + n),
+        requestId: `batch-${n}`,
+        commit: false,
+      })),
+    });
+    expect(results).toHaveLength(120);
+    const indexes = results.map((r) => Number(r.audit.logIndex));
+    expect(new Set(indexes).size).toBe(120);
+    // Each distinct checkpoint once, ascending; a result names its own by size.
+    const notes = new Map<bigint, string>();
+    for (const note of checkpointNotes) {
+      const verified = await verifyCheckpoint(note, policy);
+      notes.set(BigInt(verified.checkpoint.size), note);
+    }
+    const sizes = [...new Set(results.map((r) => r.audit.checkpointSize))];
+    expect([...notes.keys()]).toEqual(sizes.sort((a, b) => Number(a - b)));
+    for (const [i, result] of results.entries()) {
+      // Only what the caller kept: the entry, the proof and the signed note.
+      expect(result.checkpointNote).toBe('');
+      expect(AuditEntry.decode(result.entry).subject).toBe(`alert-${1000 + i}`);
+      const verified = await verifyCheckpoint(notes.get(result.audit.checkpointSize)!, policy);
+      expect(BigInt(verified.checkpoint.size)).toBe(result.audit.checkpointSize);
+      verifyInclusion(
+        hashLeaf(result.entry),
+        Number(result.audit.logIndex),
+        verified.checkpoint.size,
+        result.inclusionProof,
+        verified.checkpoint.rootHash,
+      );
+    }
+    // A retried batch answers with the first indexes and logs nothing new.
+    const size = audit.log.size;
+    const again = await call<object, { results: Result[] }>('appendAuditBatch', {
+      appends: [{ entry: alertEntry(1007), requestId: 'batch-7', commit: false }],
+    });
+    expect(again.results[0]!.audit.logIndex).toBe(results[7]!.audit.logIndex);
+    expect(audit.log.size).toBe(size);
+  });
+
+  it('refuses a batch with one bad append whole, naming it, and appends none of it', async () => {
+    const size = audit.log.size;
+    const good = { entry: alertEntry(1), requestId: '', commit: false };
+    const cases: Array<[object[], RegExp]> = [
+      [[], /AppendAuditBatch: appends is empty/],
+      [[good, good, { requestId: 'x', commit: false }], /appends\[2\]\.entry is required/],
+      [
+        [good, { ...good, requestId: 'r'.repeat(300) }],
+        /appends\[1\]\.request_id is 300 characters, above the limit of 256/,
+      ],
+      [
+        [good, { ...good, entry: { ...alertEntry(2), summary: 's'.repeat(5000) } }],
+        /appends\[1\]\.entry is \d+ bytes encoded, above the limit of 4000/,
+      ],
+      [Array.from({ length: 1025 }, () => good), /1025 appends, above the limit of 1024 per call/],
+    ];
+    for (const [appends, message] of cases) {
+      const err = await call('appendAuditBatch', { appends }).catch((e: grpc.ServiceError) => e);
+      expect((err as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect((err as grpc.ServiceError).details).toMatch(message);
+    }
+    expect(audit.log.size).toBe(size);
+  });
+
   it('appends, then proves inclusion against a checkpoint signed with the log key', async () => {
     const logKey = audit.logKey;
     const policy = logCheckpointPolicy(audit.log.origin, logKey, await loadMlDsaBackend('liboqs'));
@@ -240,6 +320,7 @@ describe('trust audit RPCs', () => {
     expect(wrong.detail).toMatch(/digest check failed/);
   });
 
+  // The log is still below one full tile here (fewer than 256 entries so far in this file).
   it('serves checkpoint, tiles and entry bundles in the tlog-tiles layout', async () => {
     const note = await (await http('checkpoint')).text();
     const checkpoint = parseCheckpoint(parseSignedNote(note).text);

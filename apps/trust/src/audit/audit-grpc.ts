@@ -1,12 +1,20 @@
 // The audit and attestation RPCs of omega.v1.TrustService, as a grpc-js handler object.
 import type * as grpc from '@grpc/grpc-js';
-import { checkpointToMessage, hashLeaf } from '@omega/auditlog';
+import {
+  checkpointToMessage,
+  hashLeaf,
+  parseCheckpoint,
+  parseSignedNote,
+  type AuditBundle,
+} from '@omega/auditlog';
 import type { HybridSigner, HybridVerifier } from '@omega/crypto';
 import {
   AuditEntry,
   AuditEntryKind,
   DsseEnvelope,
   VerificationFailure,
+  type AppendAuditBatchRequest,
+  type AppendAuditBatchResponse,
   type AppendAuditRequest,
   type AppendAuditResponse,
   type AttestArtifactRequest,
@@ -24,7 +32,12 @@ import {
   type VerifyArtifactResponse,
 } from '@omega/proto';
 import { Code, OmegaError, toGrpcError } from '@omega/runtime';
-import type { AuditLog, LogCheckpoint } from './audit-log';
+import {
+  MAX_ENTRY_BYTES,
+  MAX_REQUEST_ID_LENGTH,
+  type AuditLog,
+  type LogCheckpoint,
+} from './audit-log';
 import {
   attestationEntry,
   checkAttestation,
@@ -43,6 +56,8 @@ export interface AuditRpcDeps {
 }
 
 const DEFAULT_PAGE = 100;
+/** Entries in one AppendAuditBatch call: one log batch. */
+export const MAX_BATCH_APPENDS = 1024;
 const MAX_PAGE = 1000;
 
 function unary<Req, Res>(answer: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
@@ -84,22 +99,55 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
     return checkpoint;
   };
 
+  // A batch's bundles share one checkpoint: parse its note once.
+  let lastNote = '';
+  let lastSize = 0n;
+  const checkpointSize = (note: string): bigint => {
+    if (note !== lastNote) {
+      lastSize = BigInt(parseCheckpoint(parseSignedNote(note).text).size);
+      lastNote = note;
+    }
+    return lastSize;
+  };
+  const appended = (bundle: AuditBundle): AppendAuditResponse => ({
+    audit: {
+      logIndex: BigInt(bundle.index),
+      leafHash: Buffer.from(hashLeaf(bundle.entry)),
+      checkpointSize: checkpointSize(bundle.checkpoint),
+    },
+    commitmentSalt: Buffer.from(bundle.opening?.salt ?? new Uint8Array()),
+    inclusionProof: bundle.inclusionProof.map((h) => Buffer.from(h)),
+    checkpointNote: bundle.checkpoint,
+    entry: Buffer.from(bundle.entry),
+  });
+
   const handlers = {
     appendAudit: unary<AppendAuditRequest, AppendAuditResponse>(async (request) => {
       if (!request.entry)
         throw new OmegaError(Code.InvalidArgument, 'AppendAudit: entry is required');
-      const bundle = await log.append(request.entry, {
-        requestId: request.requestId,
-        commit: request.commit,
+      return appended(
+        await log.append(request.entry, {
+          requestId: request.requestId,
+          commit: request.commit,
+        }),
+      );
+    }),
+
+    appendAuditBatch: unary<AppendAuditBatchRequest, AppendAuditBatchResponse>(async (request) => {
+      checkBatch(request);
+      const bundles = await Promise.all(
+        request.appends.map((append) =>
+          log.append(append.entry!, { requestId: append.requestId, commit: append.commit }),
+        ),
+      );
+      const notes = new Map<bigint, string>();
+      const results = bundles.map((bundle) => {
+        const result = appended(bundle);
+        notes.set(result.audit!.checkpointSize, bundle.checkpoint);
+        return { ...result, checkpointNote: '' };
       });
-      return {
-        audit: {
-          logIndex: BigInt(bundle.index),
-          leafHash: Buffer.from(hashLeaf(bundle.entry)),
-          checkpointSize: BigInt(log.latestCheckpoint.size),
-        },
-        commitmentSalt: Buffer.from(bundle.opening?.salt ?? new Uint8Array()),
-      };
+      const sizes = [...notes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return { results, checkpointNotes: sizes.map((size) => notes.get(size)!) };
     }),
 
     listAuditEntries: unary<ListAuditEntriesRequest, ListAuditEntriesResponse>(async (request) => {
@@ -293,4 +341,40 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
 
 function fail(failure: VerificationFailure, detail: string): VerifyArtifactResponse {
   return { valid: false, failure, detail, attestations: [] };
+}
+
+/**
+ * Checks a whole AppendAuditBatch request before any of it is appended, so a bad entry leaves no
+ * part of the call in the log.
+ */
+function checkBatch(request: AppendAuditBatchRequest): void {
+  const count = request.appends.length;
+  if (count === 0) throw new OmegaError(Code.InvalidArgument, 'AppendAuditBatch: appends is empty');
+  if (count > MAX_BATCH_APPENDS) {
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `AppendAuditBatch: ${count} appends, above the limit of ${MAX_BATCH_APPENDS} per call`,
+    );
+  }
+  request.appends.forEach((append, i) => {
+    if (!append.entry) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `AppendAuditBatch: appends[${i}].entry is required`,
+      );
+    }
+    if (append.requestId.length > MAX_REQUEST_ID_LENGTH) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `AppendAuditBatch: appends[${i}].request_id is ${append.requestId.length} characters, above the limit of ${MAX_REQUEST_ID_LENGTH}`,
+      );
+    }
+    const bytes = AuditEntry.encode(append.entry).finish().byteLength;
+    if (!append.commit && bytes > MAX_ENTRY_BYTES) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `AppendAuditBatch: appends[${i}].entry is ${bytes} bytes encoded, above the limit of ${MAX_ENTRY_BYTES}`,
+      );
+    }
+  });
 }

@@ -651,6 +651,31 @@ export interface AppendAuditResponse {
    * the first append's AuditRef comes back without it.
    */
   commitmentSalt: Buffer;
+  /**
+   * The offline bundle, with the logged entry bytes: this leaf's RFC 9162 inclusion proof (leaf
+   * level first) in the tree of audit.checkpoint_size leaves, and that tree's checkpoint as the
+   * C2SP signed note trust signed. Kept by the caller, they prove the entry is in the log without
+   * asking trust again. In an AppendAuditBatch response checkpoint_note is empty: the batch's
+   * notes (about 5 KB each) are sent once, in AppendAuditBatchResponse.checkpoint_notes.
+   */
+  inclusionProof: Buffer[];
+  checkpointNote: string;
+  entry: Buffer;
+}
+
+/** Request for TrustService.AppendAuditBatch. */
+export interface AppendAuditBatchRequest {
+  appends: AppendAuditRequest[];
+}
+
+/** Response for TrustService.AppendAuditBatch: one result per request, in order. */
+export interface AppendAuditBatchResponse {
+  results: AppendAuditResponse[];
+  /**
+   * The signed notes of the checkpoints the results' proofs are for, one per distinct
+   * audit.checkpoint_size, ascending by size.
+   */
+  checkpointNotes: string[];
 }
 
 /** Request for TrustService.ListAuditEntries. */
@@ -4535,7 +4560,13 @@ export const AppendAuditRequest: MessageFns<AppendAuditRequest, "omega.v1.Append
 };
 
 function createBaseAppendAuditResponse(): AppendAuditResponse {
-  return { audit: undefined, commitmentSalt: Buffer.alloc(0) };
+  return {
+    audit: undefined,
+    commitmentSalt: Buffer.alloc(0),
+    inclusionProof: [],
+    checkpointNote: "",
+    entry: Buffer.alloc(0),
+  };
 }
 
 export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.AppendAuditResponse"> = {
@@ -4547,6 +4578,15 @@ export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.Appe
     }
     if (message.commitmentSalt.length !== 0) {
       writer.uint32(18).bytes(message.commitmentSalt);
+    }
+    for (const v of message.inclusionProof) {
+      writer.uint32(26).bytes(v!);
+    }
+    if (message.checkpointNote !== "") {
+      writer.uint32(34).string(message.checkpointNote);
+    }
+    if (message.entry.length !== 0) {
+      writer.uint32(42).bytes(message.entry);
     }
     return writer;
   },
@@ -4580,6 +4620,30 @@ export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.Appe
             message.commitmentSalt = Buffer.from(reader.bytes());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.inclusionProof.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.checkpointNote = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.entry = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4600,6 +4664,17 @@ export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.Appe
         : isSet(object.commitment_salt)
         ? Buffer.from(bytesFromBase64(object.commitment_salt))
         : Buffer.alloc(0),
+      inclusionProof: globalThis.Array.isArray(object?.inclusionProof)
+        ? object.inclusionProof.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.inclusion_proof)
+        ? object.inclusion_proof.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      checkpointNote: isSet(object.checkpointNote)
+        ? globalThis.String(object.checkpointNote)
+        : isSet(object.checkpoint_note)
+        ? globalThis.String(object.checkpoint_note)
+        : "",
+      entry: isSet(object.entry) ? Buffer.from(bytesFromBase64(object.entry)) : Buffer.alloc(0),
     };
   },
 
@@ -4610,6 +4685,15 @@ export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.Appe
     }
     if (message.commitmentSalt.length !== 0) {
       obj.commitmentSalt = base64FromBytes(message.commitmentSalt);
+    }
+    if (message.inclusionProof?.length) {
+      obj.inclusionProof = message.inclusionProof.map((e) => base64FromBytes(e));
+    }
+    if (message.checkpointNote !== "") {
+      obj.checkpointNote = message.checkpointNote;
+    }
+    if (message.entry.length !== 0) {
+      obj.entry = base64FromBytes(message.entry);
     }
     return obj;
   },
@@ -4623,6 +4707,175 @@ export const AppendAuditResponse: MessageFns<AppendAuditResponse, "omega.v1.Appe
       ? AuditRef.fromPartial(object.audit)
       : undefined;
     message.commitmentSalt = object.commitmentSalt ?? Buffer.alloc(0);
+    message.inclusionProof = object.inclusionProof?.map((e) => e) || [];
+    message.checkpointNote = object.checkpointNote ?? "";
+    message.entry = object.entry ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseAppendAuditBatchRequest(): AppendAuditBatchRequest {
+  return { appends: [] };
+}
+
+export const AppendAuditBatchRequest: MessageFns<AppendAuditBatchRequest, "omega.v1.AppendAuditBatchRequest"> = {
+  $type: "omega.v1.AppendAuditBatchRequest" as const,
+
+  encode(message: AppendAuditBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.appends) {
+      AppendAuditRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AppendAuditBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAppendAuditBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.appends.push(AppendAuditRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AppendAuditBatchRequest {
+    return {
+      appends: globalThis.Array.isArray(object?.appends)
+        ? object.appends.map((e: any) => AppendAuditRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AppendAuditBatchRequest): unknown {
+    const obj: any = {};
+    if (message.appends?.length) {
+      obj.appends = message.appends.map((e) => AppendAuditRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AppendAuditBatchRequest>, I>>(base?: I): AppendAuditBatchRequest {
+    return AppendAuditBatchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AppendAuditBatchRequest>, I>>(object: I): AppendAuditBatchRequest {
+    const message = createBaseAppendAuditBatchRequest();
+    message.appends = object.appends?.map((e) => AppendAuditRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAppendAuditBatchResponse(): AppendAuditBatchResponse {
+  return { results: [], checkpointNotes: [] };
+}
+
+export const AppendAuditBatchResponse: MessageFns<AppendAuditBatchResponse, "omega.v1.AppendAuditBatchResponse"> = {
+  $type: "omega.v1.AppendAuditBatchResponse" as const,
+
+  encode(message: AppendAuditBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      AppendAuditResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.checkpointNotes) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AppendAuditBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAppendAuditBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(AppendAuditResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.checkpointNotes.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AppendAuditBatchResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => AppendAuditResponse.fromJSON(e))
+        : [],
+      checkpointNotes: globalThis.Array.isArray(object?.checkpointNotes)
+        ? object.checkpointNotes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.checkpoint_notes)
+        ? object.checkpoint_notes.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AppendAuditBatchResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => AppendAuditResponse.toJSON(e));
+    }
+    if (message.checkpointNotes?.length) {
+      obj.checkpointNotes = message.checkpointNotes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AppendAuditBatchResponse>, I>>(base?: I): AppendAuditBatchResponse {
+    return AppendAuditBatchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AppendAuditBatchResponse>, I>>(object: I): AppendAuditBatchResponse {
+    const message = createBaseAppendAuditBatchResponse();
+    message.results = object.results?.map((e) => AppendAuditResponse.fromPartial(e)) || [];
+    message.checkpointNotes = object.checkpointNotes?.map((e) => e) || [];
     return message;
   },
 };
@@ -6262,6 +6515,21 @@ export const TrustServiceService = {
     responseSerialize: (value: AppendAuditResponse): Buffer => Buffer.from(AppendAuditResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AppendAuditResponse => AppendAuditResponse.decode(value),
   },
+  /**
+   * Appends up to 1,024 entries in one call, each as AppendAudit would; answers once a signed
+   * checkpoint covers all of them. The whole request is checked before anything is appended.
+   */
+  appendAuditBatch: {
+    path: "/omega.v1.TrustService/AppendAuditBatch" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AppendAuditBatchRequest): Buffer =>
+      Buffer.from(AppendAuditBatchRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AppendAuditBatchRequest => AppendAuditBatchRequest.decode(value),
+    responseSerialize: (value: AppendAuditBatchResponse): Buffer =>
+      Buffer.from(AppendAuditBatchResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AppendAuditBatchResponse => AppendAuditBatchResponse.decode(value),
+  },
   /** Reads audit entries by index range, for `omega audit tail` and independent verification. */
   listAuditEntries: {
     path: "/omega.v1.TrustService/ListAuditEntries" as const,
@@ -6379,6 +6647,11 @@ export interface TrustServiceServer extends UntypedServiceImplementation {
    * request_id.
    */
   appendAudit: handleUnaryCall<AppendAuditRequest, AppendAuditResponse>;
+  /**
+   * Appends up to 1,024 entries in one call, each as AppendAudit would; answers once a signed
+   * checkpoint covers all of them. The whole request is checked before anything is appended.
+   */
+  appendAuditBatch: handleUnaryCall<AppendAuditBatchRequest, AppendAuditBatchResponse>;
   /** Reads audit entries by index range, for `omega audit tail` and independent verification. */
   listAuditEntries: handleUnaryCall<ListAuditEntriesRequest, ListAuditEntriesResponse>;
   /** Returns the latest signed checkpoint (tree size, root hash), or the one for a given size. */
@@ -6538,6 +6811,25 @@ export interface TrustServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AppendAuditResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Appends up to 1,024 entries in one call, each as AppendAudit would; answers once a signed
+   * checkpoint covers all of them. The whole request is checked before anything is appended.
+   */
+  appendAuditBatch(
+    request: AppendAuditBatchRequest,
+    callback: (error: ServiceError | null, response: AppendAuditBatchResponse) => void,
+  ): ClientUnaryCall;
+  appendAuditBatch(
+    request: AppendAuditBatchRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AppendAuditBatchResponse) => void,
+  ): ClientUnaryCall;
+  appendAuditBatch(
+    request: AppendAuditBatchRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AppendAuditBatchResponse) => void,
   ): ClientUnaryCall;
   /** Reads audit entries by index range, for `omega audit tail` and independent verification. */
   listAuditEntries(

@@ -162,11 +162,11 @@ describe('trust audit RPCs', () => {
       [[good, good, { requestId: 'x', commit: false }], /appends\[2\]\.entry is required/],
       [
         [good, { ...good, requestId: 'r'.repeat(300) }],
-        /appends\[1\]\.request_id is 300 characters, above the limit of 256/,
+        /AppendAuditBatch: appends\[1\]: audit log: request id is 300 characters, above the limit of 256/,
       ],
       [
         [good, { ...good, entry: { ...alertEntry(2), summary: 's'.repeat(5000) } }],
-        /appends\[1\]\.entry is \d+ bytes encoded, above the limit of 4000/,
+        /AppendAuditBatch: appends\[1\]: audit log: entry is \d+ bytes encoded, above the limit of 4000/,
       ],
       [Array.from({ length: 1025 }, () => good), /1025 appends, above the limit of 1024 per call/],
     ];

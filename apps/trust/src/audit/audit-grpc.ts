@@ -1,12 +1,6 @@
 // The audit and attestation RPCs of omega.v1.TrustService, as a grpc-js handler object.
 import type * as grpc from '@grpc/grpc-js';
-import {
-  checkpointToMessage,
-  hashLeaf,
-  parseCheckpoint,
-  parseSignedNote,
-  type AuditBundle,
-} from '@omega/auditlog';
+import { checkpointToMessage, hashLeaf, parseCheckpoint, parseSignedNote } from '@omega/auditlog';
 import type { HybridSigner, HybridVerifier } from '@omega/crypto';
 import {
   AuditEntry,
@@ -32,12 +26,7 @@ import {
   type VerifyArtifactResponse,
 } from '@omega/proto';
 import { Code, OmegaError, toGrpcError } from '@omega/runtime';
-import {
-  MAX_ENTRY_BYTES,
-  MAX_REQUEST_ID_LENGTH,
-  type AuditLog,
-  type LogCheckpoint,
-} from './audit-log';
+import type { AppendedBundle, AuditLog, LogCheckpoint } from './audit-log';
 import {
   attestationEntry,
   checkAttestation,
@@ -109,16 +98,16 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
     }
     return lastSize;
   };
-  const appended = (bundle: AuditBundle): AppendAuditResponse => ({
+  const appended = (bundle: AppendedBundle): AppendAuditResponse => ({
     audit: {
       logIndex: BigInt(bundle.index),
-      leafHash: Buffer.from(hashLeaf(bundle.entry)),
+      leafHash: asBuffer(bundle.leafHash),
       checkpointSize: checkpointSize(bundle.checkpoint),
     },
-    commitmentSalt: Buffer.from(bundle.opening?.salt ?? new Uint8Array()),
-    inclusionProof: bundle.inclusionProof.map((h) => Buffer.from(h)),
+    commitmentSalt: asBuffer(bundle.opening?.salt ?? new Uint8Array()),
+    inclusionProof: bundle.inclusionProof.map(asBuffer),
     checkpointNote: bundle.checkpoint,
-    entry: Buffer.from(bundle.entry),
+    entry: asBuffer(bundle.entry),
   });
 
   const handlers = {
@@ -135,11 +124,16 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
 
     appendAuditBatch: unary<AppendAuditBatchRequest, AppendAuditBatchResponse>(async (request) => {
       checkBatch(request);
-      const bundles = await Promise.all(
-        request.appends.map((append) =>
-          log.append(append.entry!, { requestId: append.requestId, commit: append.commit }),
-        ),
-      );
+      const bundles = await log
+        .appendAll(
+          request.appends.map((append) => ({
+            entry: append.entry!,
+            options: { requestId: append.requestId, commit: append.commit },
+          })),
+        )
+        .catch((err: unknown) => {
+          throw OmegaError.wrap(err, 'AppendAuditBatch');
+        });
       const notes = new Map<bigint, string>();
       const results = bundles.map((bundle) => {
         const result = appended(bundle);
@@ -343,10 +337,7 @@ function fail(failure: VerificationFailure, detail: string): VerifyArtifactRespo
   return { valid: false, failure, detail, attestations: [] };
 }
 
-/**
- * Checks a whole AppendAuditBatch request before any of it is appended, so a bad entry leaves no
- * part of the call in the log.
- */
+/** The shape of an AppendAuditBatch request; AuditLog.appendAll checks each entry's limits. */
 function checkBatch(request: AppendAuditBatchRequest): void {
   const count = request.appends.length;
   if (count === 0) throw new OmegaError(Code.InvalidArgument, 'AppendAuditBatch: appends is empty');
@@ -363,18 +354,12 @@ function checkBatch(request: AppendAuditBatchRequest): void {
         `AppendAuditBatch: appends[${i}].entry is required`,
       );
     }
-    if (append.requestId.length > MAX_REQUEST_ID_LENGTH) {
-      throw new OmegaError(
-        Code.InvalidArgument,
-        `AppendAuditBatch: appends[${i}].request_id is ${append.requestId.length} characters, above the limit of ${MAX_REQUEST_ID_LENGTH}`,
-      );
-    }
-    const bytes = AuditEntry.encode(append.entry).finish().byteLength;
-    if (!append.commit && bytes > MAX_ENTRY_BYTES) {
-      throw new OmegaError(
-        Code.InvalidArgument,
-        `AppendAuditBatch: appends[${i}].entry is ${bytes} bytes encoded, above the limit of ${MAX_ENTRY_BYTES}`,
-      );
-    }
   });
+}
+
+/** Bytes for a protobuf bytes field: a Buffer as it is, other bytes viewed without a copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -22,9 +22,15 @@ export function renderSummary(report: DemoReport): string[] {
       continue;
     }
     for (const { alert, seenAtMs } of step.detections) {
+      // A step that goes on after its alert (the beacon keeps checking in) was caught while running.
+      const sinceEnd = seenAtMs - step.endedAtMs;
+      const relativeToEnd =
+        sinceEnd < 0
+          ? `${seconds(-sinceEnd)} before it ended`
+          : `${seconds(sinceEnd)} after it ended`;
       row(
         step.step.id,
-        `${alert.ruleId} [${alert.attackTechniqueIds.join(', ')}] detected ${seconds(seenAtMs - step.startedAtMs)} after the step began (${seconds(Math.max(0, seenAtMs - step.endedAtMs))} after it ended)`,
+        `${alert.ruleId} [${alert.attackTechniqueIds.join(', ')}] detected ${seconds(seenAtMs - step.startedAtMs)} after the step began (${relativeToEnd})`,
       );
     }
   }

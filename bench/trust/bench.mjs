@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     // Through the service: entries per AppendAuditBatch call, and calls in flight.
     'call-size': { type: 'string', default: '128' },
     'calls-in-flight': { type: 'string', default: '32' },
+    // The service's trust.maxBatchEntries (OMEGA_TRUST_MAX_BATCH_ENTRIES); default: its default.
+    'service-max-batch': { type: 'string' },
     // Write the trust process's CPU profile (node --cpu-prof) into this directory.
     'trust-cpu-prof': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
@@ -122,9 +124,14 @@ async function serviceBench() {
   const server = await startNatsServer({ jetstream: true });
   const trust = await startTrustProcess({
     natsUrl: server.url,
-    ...(args['trust-cpu-prof']
-      ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args['trust-cpu-prof']}` } }
-      : {}),
+    env: {
+      ...(args['trust-cpu-prof']
+        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args['trust-cpu-prof']}` }
+        : {}),
+      ...(args['service-max-batch']
+        ? { OMEGA_TRUST_MAX_BATCH_ENTRIES: args['service-max-batch'] }
+        : {}),
+    },
   });
   const client = new TrustServiceClient(trust.address, grpc.credentials.createInsecure());
   const appendBatch = (request) =>

@@ -7,7 +7,7 @@ import { withNats } from '@omega/testkit';
 import { alertEntry, newLogKey, openBus, openLog } from './audit-spec-helpers';
 import { INDEX_HEADER, LEAVES_HEADER, leavesOfMessage, REQUEST_ID_HEADER } from './audit-stream';
 
-const leaf = (n: number) => AuditEntry.encode(alertEntry(n)).finish();
+const leaf = (n: number) => Buffer.from(AuditEntry.encode(alertEntry(n)).finish());
 
 function message(data: Uint8Array, fields: Record<string, string>) {
   const h = headers();

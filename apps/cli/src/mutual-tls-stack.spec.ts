@@ -40,7 +40,8 @@ beforeAll(async () => {
     stack = new LocalStack({
       root,
       stateDir: dataDir,
-      portOffset: 1000 + Math.floor(Math.random() * 8000),
+      // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
+      portOffset: 1000 + Math.floor(Math.random() * 1900),
       services: ['trust', 'twin'],
       out: (line) => output.push(line),
       readyTimeoutMs: 90_000,

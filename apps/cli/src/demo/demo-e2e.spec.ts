@@ -25,6 +25,7 @@ const node24 = join(root, 'node_modules', 'node', 'bin', 'node');
  * Ports of its own (nats 4222 + offset, gRPC 50051-50057 + offset, ...), away from a developer's
  * `omega up` and, by pid, from another run of this spec on the same machine.
  */
+// gRPC ports 51351-52957: inside the range .ci/run reserves from ephemeral ports.
 const PORT_OFFSET = 1300 + 100 * (process.pid % 17);
 const RUN_TIMEOUT_MS = 240_000;
 

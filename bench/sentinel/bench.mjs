@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     // the service's default (sentinel.maxBufferedEvents)
     'max-buffered': { type: 'string', default: '100000' },
     'no-build': { type: 'boolean', default: false },
+    // the sentinel (this process) and its loader on CPU 0, senders on CPU 1 (nats-server unpinned)
+    pin: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -132,21 +134,19 @@ function tearDownNetwork() {
 
 /** Runs the flood from A (asynchronously: this process must keep reading the loader meanwhile). */
 function runFlood(port, rate, seconds, dns) {
-  const child = spawn(
+  const [command, ...argv] = onSenderCore([
     'ip',
-    [
-      'netns',
-      'exec',
-      NS_A,
-      flood,
-      ADDR_B,
-      String(port),
-      String(rate),
-      String(seconds),
-      ...(dns ? ['dns'] : []),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+    'netns',
+    'exec',
+    NS_A,
+    flood,
+    ADDR_B,
+    String(port),
+    String(rate),
+    String(seconds),
+    ...(dns ? ['dns'] : []),
+  ]);
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   return new Promise((resolve, reject) =>
@@ -192,23 +192,32 @@ const publisher = new TelemetryPublisher({
   sessionId: 'bench',
   logger,
   metrics,
-  maxBatchEvents: 512,
+  // the service defaults (sentinel.maxBatchEvents 2,048, flushIntervalMs 100)
   flushIntervalMs: 100,
   maxBufferedEvents: Number(args['max-buffered']),
 });
 let stats;
 const counts = newFrameCounts();
+const PIN = args.pin && cpus().length >= 2;
+if (PIN) {
+  // every thread of this process; the loader started below inherits it
+  execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+}
+/** Senders run on the other core when pinned. */
+const onSenderCore = (argv) => (PIN ? ['taskset', '-c', '1', ...argv] : argv);
+const route = frameRouter({
+  node: 'bench',
+  publisher,
+  metrics,
+  flowActiveTimeoutMs: 60_000,
+  onStats: (s) => (stats = s),
+  counts,
+});
 const loader = new LoaderSupervisor({
   loaderPath: DEFAULT_LOADER_PATH,
   logger,
-  onFrame: frameRouter({
-    node: 'bench',
-    publisher,
-    metrics,
-    flowActiveTimeoutMs: 60_000,
-    onStats: (s) => (stats = s),
-    counts,
-  }),
+  onFrame: route.onFrame,
+  onRawFrame: route.onRawFrame,
   flowInterfaces: [{ interface: DEV_B, netns: NETNS_B }],
   setupCommands: ['flow-timing 1000 2000'],
 });
@@ -255,9 +264,10 @@ async function phase(name, generate) {
 const results = [];
 results.push(
   await phase(`exec loop (2 shells running /bin/true), ${SECONDS} s`, async () => {
-    const loops = [0, 1].map(() =>
-      spawn('sh', ['-c', 'while :; do /bin/true; done'], { stdio: 'ignore' }),
-    );
+    const loops = [0, 1].map(() => {
+      const [command, ...argv] = onSenderCore(['sh', '-c', 'while :; do /bin/true; done']);
+      return spawn(command, argv, { stdio: 'ignore' });
+    });
     await sleep(SECONDS * 1000);
     for (const l of loops) l.kill('SIGKILL');
     return 'n/a';
@@ -367,7 +377,9 @@ sinkSocket.kill();
 console.log(
   `\nbench/sentinel — ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0].model}), load ${loadavg()
     .map((l) => l.toFixed(1))
-    .join(' ')}, Node ${process.version}`,
+    .join(
+      ' ',
+    )}, Node ${process.version}${PIN ? ', sentinel + loader pinned to CPU 0, senders to CPU 1' : ''}`,
 );
 console.log(
   '\nkernel ring buffer -> loader -> sentinel -> signed EventBatch -> acked JetStream publish',

@@ -226,7 +226,7 @@ int main(int argc, char **argv)
 	};
 	int status = 0;
 	while (!stopping) {
-		int n = poll(fds, 3, 50);
+		int n = poll(fds, 3, OMEGA_LOADER_POLL_MS);
 		if (n < 0 && errno != EINTR) {
 			status = 1;
 			break;

@@ -32,6 +32,9 @@
 #define OMEGA_BPF_TCX_EGRESS 47
 #define MAX_TC_LINKS 64
 #define MAX_XDP_LINKS 64
+/* The BPF programs wake the loader only for a backlog (ringbuf-wakeup.h): it reads the rings
+ * at least this often, which bounds how long a record waits. */
+#define OMEGA_LOADER_POLL_MS 10
 
 struct xdp_attachment {
 	char ifname[IF_NAMESIZE];

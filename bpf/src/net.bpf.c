@@ -8,6 +8,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "sentinel-events.h"
+#include "ringbuf-wakeup.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -143,7 +144,7 @@ int BPF_PROG(omega_tcp_state, const struct sock *sk, const int oldstate, const i
 		rec->bytes_received = BPF_CORE_READ(tp, bytes_received);
 		rec->bytes_acked = BPF_CORE_READ(tp, bytes_acked);
 	}
-	bpf_ringbuf_submit(rec, 0);
+	bpf_ringbuf_submit(rec, omega_ringbuf_wakeup(&net_events));
 	return 0;
 }
 
@@ -298,7 +299,7 @@ static __always_inline void copy_dns(struct __sk_buff *skb, struct parsed *p, __
 	__u64 size = __builtin_offsetof(struct omega_dns_record, data) + (len & (OMEGA_DNS_CAPTURE_LEN * 2 - 1));
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
-	if (bpf_ringbuf_output(&net_events, rec, size, 0) != 0)
+	if (bpf_ringbuf_output(&net_events, rec, size, omega_ringbuf_wakeup(&net_events)) != 0)
 		count_lost(OMEGA_LOST_DNS);
 }
 

@@ -5,6 +5,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "sentinel-events.h"
+#include "ringbuf-wakeup.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -65,7 +66,7 @@ int BPF_PROG(omega_exec, struct task_struct *task, pid_t old_pid, struct linux_b
 			rec->args_len = len;
 	}
 
-	bpf_ringbuf_submit(rec, 0);
+	bpf_ringbuf_submit(rec, omega_ringbuf_wakeup(&events));
 	return 0;
 }
 
@@ -91,6 +92,6 @@ int BPF_PROG(omega_exit, struct task_struct *task)
 	rec->cgroup_id = bpf_get_current_cgroup_id();
 	rec->start_boot_ns = BPF_CORE_READ(task, start_boottime);
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
-	bpf_ringbuf_submit(rec, 0);
+	bpf_ringbuf_submit(rec, omega_ringbuf_wakeup(&events));
 	return 0;
 }

@@ -127,7 +127,7 @@ export async function buildSentinel({
 
   const enricher = await workloadEnricher(config, node, logger);
   if (enricher) service.onShutdown('pod watch', () => enricher.watch.stop());
-  const onFrame = frameRouter({
+  const route = frameRouter({
     node,
     publisher,
     metrics,
@@ -140,7 +140,8 @@ export async function buildSentinel({
   const loader = new LoaderSupervisor({
     loaderPath: config.loaderPath,
     logger,
-    onFrame,
+    onFrame: route.onFrame,
+    onRawFrame: route.onRawFrame,
     xdp: config.xdp,
     flowInterfaces: flows.interfaces,
     setupCommands: [

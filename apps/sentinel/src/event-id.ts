@@ -14,12 +14,47 @@ function random10(): Uint8Array {
   return pool.subarray(poolAt - 10, poolAt);
 }
 
+export const UUID_TEXT_BYTES = 36;
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * Writes the 36-character text of a UUIDv7 for `timeMs` at `out[at]` (the hot path writes ids
+ * straight into an encoded event, without a string).
+ */
+export function writeUuidv7Text(
+  out: Uint8Array,
+  at: number,
+  timeMs: number,
+  random: Uint8Array = random10(),
+): void {
+  const ms = Math.max(0, Math.floor(timeMs));
+  // 48-bit big-endian milliseconds, then version 7 and variant 10 over the random bits
+  const hi = Math.floor(ms / 0x1000000) & 0xffffff;
+  const lo = ms & 0xffffff;
+  let p = at;
+  const hex = (b: number): void => {
+    out[p++] = HEX[b >> 4] as number;
+    out[p++] = HEX[b & 0x0f] as number;
+  };
+  hex(hi >> 16);
+  hex((hi >> 8) & 0xff);
+  hex(hi & 0xff);
+  hex(lo >> 16);
+  out[p++] = 0x2d; // '-'
+  hex((lo >> 8) & 0xff);
+  hex(lo & 0xff);
+  out[p++] = 0x2d;
+  hex(0x70 | ((random[0] as number) & 0x0f));
+  hex(random[1] as number);
+  out[p++] = 0x2d;
+  hex(0x80 | ((random[2] as number) & 0x3f));
+  hex(random[3] as number);
+  out[p++] = 0x2d;
+  for (let i = 4; i < 10; i++) hex(random[i] as number);
+}
+
 export function uuidv7(timeMs: number, random: Uint8Array = random10()): string {
-  const b = Buffer.alloc(16);
-  b.writeUIntBE(Math.max(0, Math.floor(timeMs)), 0, 6);
-  Buffer.from(random.subarray(0, 10)).copy(b, 6);
-  b[6] = 0x70 | ((b[6] ?? 0) & 0x0f);
-  b[8] = 0x80 | ((b[8] ?? 0) & 0x3f);
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const text = Buffer.allocUnsafe(UUID_TEXT_BYTES);
+  writeUuidv7Text(text, 0, timeMs, random);
+  return text.toString('latin1');
 }

@@ -1,9 +1,11 @@
 // Routes the loader's event frames to the publisher as Events (process, network, dns) and its
-// STATS frames to metrics and the batches' loss counts.
+// STATS frames to metrics and the batches' loss counts. DNS frames, one per packet to or from port
+// 53 and so the bulk of the traffic, are encoded straight from their bytes (event-encoders.ts).
 import type { Event } from '@omega/proto';
 import { FlowExporter } from './flow-exporter';
-import { FrameType, type Frame, type StatsFrame } from './loader-frames';
-import { dnsEvent, flowEvent, tcpStateEvent } from './network-events';
+import { writeDnsFrameEvent, writeFlowEvent } from './event-encoders';
+import { FrameType, type Frame, type RawFrameHandler, type StatsFrame } from './loader-frames';
+import { tcpStateEvent } from './network-events';
 import { processEvent } from './process-events';
 import type { SentinelMetrics } from './sentinel-metrics';
 import type { TelemetryPublisher } from './telemetry-publisher';
@@ -23,7 +25,7 @@ export function newFrameCounts(): FrameCounts {
 
 export interface FrameRouterOptions {
   node: string;
-  publisher: Pick<TelemetryPublisher, 'add' | 'setLostRecords'>;
+  publisher: Pick<TelemetryPublisher, 'add' | 'addEncoded' | 'setLostRecords'>;
   metrics: SentinelMetrics;
   flowActiveTimeoutMs: number;
   /** Sees every STATS frame (GetStatus reports the latest). */
@@ -33,12 +35,29 @@ export interface FrameRouterOptions {
   enrich?: (event: Event) => Event;
 }
 
-export function frameRouter(options: FrameRouterOptions): (frame: Frame) => void {
+/** The LoaderSupervisor's two frame callbacks. */
+export interface FrameRoute {
+  onFrame(frame: Frame): void;
+  onRawFrame: RawFrameHandler;
+}
+
+export function frameRouter(options: FrameRouterOptions): FrameRoute {
   const { node, publisher, metrics } = options;
   const flows = new FlowExporter({ activeTimeoutMs: options.flowActiveTimeoutMs });
   const counts = options.counts ?? newFrameCounts();
   const enrich = options.enrich ?? ((event: Event): Event => event);
-  return (frame) => {
+  const onRawFrame: RawFrameHandler = (type, body) => {
+    if (type !== FrameType.Dns) return false;
+    counts.dns++;
+    let undecoded = false;
+    publisher.addEncoded('dns', (w) => {
+      undecoded = !writeDnsFrameEvent(w, body, node, 'ebpf');
+      return !undecoded;
+    });
+    if (undecoded) metrics.undecodedDns.inc();
+    return true;
+  };
+  const onFrame = (frame: Frame): void => {
     switch (frame.type) {
       case FrameType.Exec:
       case FrameType.Exit:
@@ -52,14 +71,12 @@ export function frameRouter(options: FrameRouterOptions): (frame: Frame) => void
       case FrameType.Flow: {
         counts.flow++;
         const flow = flows.onFrame(frame);
-        if (flow) publisher.add('network', flowEvent(flow, node, 'ebpf'));
-        return;
-      }
-      case FrameType.Dns: {
-        counts.dns++;
-        const event = dnsEvent(frame, node, 'ebpf');
-        if (event) publisher.add('dns', event);
-        else metrics.undecodedDns.inc();
+        if (flow) {
+          publisher.addEncoded('network', (w) => {
+            writeFlowEvent(w, flow, node, 'ebpf');
+            return true;
+          });
+        }
         return;
       }
       case FrameType.Stats: {
@@ -82,4 +99,5 @@ export function frameRouter(options: FrameRouterOptions): (frame: Frame) => void
         return;
     }
   };
+  return { onFrame, onRawFrame };
 }

@@ -153,11 +153,20 @@ export interface DecodeResult {
  * Incremental decoder: push stdout chunks as they arrive; a frame split across chunks is kept
  * until it is complete. Byte offsets in errors count from the start of the stream.
  */
+/**
+ * Takes a frame's body before it is decoded into a Frame: true when it handled it (the hot event
+ * kinds are encoded straight from these bytes), false to have it decoded as usual. `body` is valid
+ * only during the call. A throw fails the stream like an undecodable frame.
+ */
+export type RawFrameHandler = (type: number, body: Buffer) => boolean;
+
 export class FrameDecoder {
   private pending: Buffer = Buffer.alloc(0);
   /** Stream offset of pending[0]. */
   private offset = 0;
   private failed: OmegaError | undefined;
+
+  constructor(private readonly raw?: RawFrameHandler) {}
 
   push(chunk: Uint8Array): DecodeResult {
     if (this.failed) return { frames: [], error: this.failed };
@@ -180,7 +189,7 @@ export class FrameDecoder {
       if (this.pending.length - at < FRAME_HEADER_BYTES + length) break;
       const body = this.pending.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length);
       try {
-        frames.push(decodeBody(type, body));
+        if (!this.raw?.(type, body)) frames.push(decodeBody(type, body));
       } catch (err) {
         return this.fail(frames, frameOffset, err instanceof Error ? err.message : String(err));
       }
@@ -306,10 +315,8 @@ function decodeBody(type: number, body: Buffer): Frame {
       };
     }
     case FrameType.Dns: {
-      need(body, 56, 'DNS');
+      const captured = dnsFrameCapturedBytes(body);
       const family = body.readUInt8(48);
-      const captured = body.readUInt16LE(52);
-      need(body, 56 + captured, 'DNS');
       return {
         type,
         timeNs: body.readBigUInt64LE(0),
@@ -388,13 +395,25 @@ function decodeBody(type: number, body: Buffer): Frame {
   }
 }
 
+/** Bytes of UDP payload a DNS frame body carries after its 56-byte header; throws when short. */
+export function dnsFrameCapturedBytes(body: Buffer): number {
+  need(body, 56, 'DNS');
+  const captured = body.readUInt16LE(52);
+  need(body, 56 + captured, 'DNS');
+  return captured;
+}
+
 /** Text of an address the kernel wrote into 16 bytes (IPv4 in the first 4; v4-mapped IPv6 as IPv4). */
 function addressText(family: number, addr: Buffer, what: string): string {
-  if (family === 4) return Array.from(addr.subarray(0, 4)).join('.');
+  if (family === 4) return ipv4Text(addr, 0);
   if (family !== 6) throw new Error(`${what} address family ${family}, expected 4 or 6`);
   const v4Mapped =
     addr.subarray(0, 10).every((b) => b === 0) && addr[10] === 0xff && addr[11] === 0xff;
-  return v4Mapped ? Array.from(addr.subarray(12, 16)).join('.') : ipv6Text(addr);
+  return v4Mapped ? ipv4Text(addr, 12) : ipv6Text(addr);
+}
+
+function ipv4Text(addr: Buffer, at: number): string {
+  return `${addr[at]}.${addr[at + 1]}.${addr[at + 2]}.${addr[at + 3]}`;
 }
 
 /** RFC 5952 text of a 16-byte IPv6 address. */

@@ -9,6 +9,7 @@ import {
   FrameType,
   type BlockEntryFrame,
   type Frame,
+  type RawFrameHandler,
   type ReplyFrame,
 } from './loader-frames';
 
@@ -23,6 +24,8 @@ export interface LoaderSupervisorOptions {
   loaderPath: string;
   logger: Logger;
   onFrame(frame: Frame): void;
+  /** Sees event frame bodies before they are decoded (the hot path); see RawFrameHandler. */
+  onRawFrame?: RawFrameHandler;
   xdp?: XdpAttachment[];
   /** Interfaces to attach flow accounting (tc ingress + egress) to. */
   flowInterfaces?: Array<{ interface: string; netns?: string }>;
@@ -126,7 +129,7 @@ export class LoaderSupervisor {
     this.ready = false;
     const child = spawn(loaderPath, [], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
-    const decoder = new FrameDecoder();
+    const decoder = new FrameDecoder(this.options.onRawFrame);
     child.stdout.on('data', (chunk: Buffer) => {
       const { frames, error } = decoder.push(chunk);
       for (const frame of frames) this.dispatch(frame);

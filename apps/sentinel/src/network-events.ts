@@ -1,6 +1,5 @@
 // Network Activity (flow, TCP state) and DNS Activity events: one mapping for live eBPF telemetry and
 // pcap replay, so intelligence treats live and replayed traffic alike.
-import * as dnsPacket from 'dns-packet';
 import {
   DnsActivityId,
   Event,
@@ -8,9 +7,9 @@ import {
   NetworkActivityId,
   NetworkDirection,
   Severity,
-  type DnsAnswer,
   type NetworkEndpoint,
 } from '@omega/proto';
+import { decodeDnsSummary, type DnsSummary } from './dns-message';
 import { uuidv7 } from './event-id';
 import { TcpStateEvent, type TcpStateFrame } from './loader-frames';
 
@@ -107,20 +106,15 @@ export function flowEvent(flow: Flow, node: string, source: EventSource): Event 
 
 /** The DNS event for a datagram, or undefined when it does not decode as DNS (its flow still counts it). */
 export function dnsEvent(p: DnsDatagram, node: string, source: EventSource): Event | undefined {
-  let message: dnsPacket.Packet;
+  let message: DnsSummary;
   const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
   try {
-    message = dnsPacket.decode(payload);
+    message = decodeDnsSummary(payload);
   } catch {
     return undefined; // not DNS after all (or truncated): the flow still counts it
   }
-  const question = message.questions?.[0];
-  const response = message.type === 'response';
-  const answers: DnsAnswer[] = (message.answers ?? []).map((a) => ({
-    type: a.type,
-    rdata: rdataText(a),
-    ttlSeconds: 'ttl' in a && typeof a.ttl === 'number' ? a.ttl : 0,
-  }));
+  const question = message.question;
+  const response = message.response;
   return networkEvent({
     id: uuidv7(Number(p.timeNs / 1_000_000n)),
     timeNs: p.timeNs,
@@ -141,30 +135,15 @@ export function dnsEvent(p: DnsDatagram, node: string, source: EventSource): Eve
           hostname: question?.name ?? '',
           type: question?.type ?? '',
           class: question?.class ?? '',
-          packetUid: message.id ?? 0,
+          packetUid: message.id,
         },
-        answers,
-        rcode: rcodeNumber((message as { rcode?: string }).rcode),
+        answers: message.answers,
+        rcode: message.rcode,
         responseTimeNs: 0n,
         protocol: 17,
       },
     },
   });
-}
-
-const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
-function rcodeNumber(rcode: string | undefined): number {
-  const i = RCODES.indexOf(rcode ?? 'NOERROR');
-  return i === -1 ? 0 : i;
-}
-
-function rdataText(answer: dnsPacket.Answer): string {
-  const data = (answer as { data?: unknown }).data;
-  if (typeof data === 'string') return data;
-  if (Buffer.isBuffer(data)) return data.toString('hex');
-  if (Array.isArray(data))
-    return data.map((d) => (Buffer.isBuffer(d) ? d.toString('utf8') : String(d))).join(' ');
-  return JSON.stringify(data);
 }
 
 const TCP_SYN_SENT = 2;

@@ -2,9 +2,14 @@
 // publishes it to TELEMETRY with bounded memory: when JetStream is slow or down, events past the
 // limit are counted as dropped, never buffered without bound.
 import { publish, subjects, type Bus, type MessageType } from '@omega/bus';
-import { EventBatch, type Event } from '@omega/proto';
-import { signEventBatch } from '@omega/trust-client';
+import { Event, EventBatch } from '@omega/proto';
 import type { BatchSigning } from './batch-signing-key';
+import {
+  EVENTS_FIELD_KEY,
+  envelopeAllowanceBytes,
+  signedEventBatchBytes,
+} from './event-batch-bytes';
+import { ProtoWriter } from './proto-writer';
 import type { Logger } from '@omega/runtime';
 import { errorMessage } from '@omega/runtime';
 import type { SentinelMetrics } from './sentinel-metrics';
@@ -50,15 +55,28 @@ export interface PublisherStats {
   droppedEvents: bigint;
 }
 
+/** Writes one event into the batch; false when there is nothing to add (nothing may be written then). */
+export type EventEncoder = (w: ProtoWriter) => boolean;
+
+/** A batch's events as the bytes of their EventBatch.events entries, in order. */
+interface OpenBatch {
+  writer: ProtoWriter;
+  /** End offset of each event entry in writer's bytes. */
+  ends: number[];
+  oldestMs: number;
+}
+
 interface SealedBatch {
   kind: string;
-  events: Event[];
+  entries: Uint8Array;
+  ends: number[];
   oldestMs: number;
   /** Set on the first attempt to publish, and reused by every retry (same bytes, same msg id). */
   signed?: { bytes: Uint8Array; sequence: bigint; msgId: string; headers: Record<string, string> };
 }
+
 export class TelemetryPublisher {
-  private readonly open = new Map<string, { events: Event[]; oldestMs: number }>();
+  private readonly open = new Map<string, OpenBatch>();
   private readonly sealed: SealedBatch[] = [];
   private buffered = 0;
   private sequence = 0n;
@@ -67,17 +85,24 @@ export class TelemetryPublisher {
   private eventsAccepted = 0n;
   private batchesPublished = 0n;
   private lastPublishedSequence = 0n;
+  /** Per-kind counts not yet added to the metrics (added on each flush, not per event). */
+  private readonly acceptedByKind = new Map<string, number>();
+  private readonly droppedByKind = new Map<string, number>();
   private pumping: Promise<void> | undefined;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
   private readonly maxBatchEvents: number;
   private readonly maxBatchBytes: number;
+  /** Bytes of event entries a batch may hold: maxBatchBytes less the envelope and signature. */
+  private readonly maxEntryBytes: number;
   private readonly maxBufferedEvents: number;
   private readonly now: () => bigint;
 
   constructor(private readonly options: TelemetryPublisherOptions) {
     this.maxBatchEvents = options.maxBatchEvents ?? 2_048;
     this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    this.maxEntryBytes =
+      this.maxBatchBytes - envelopeAllowanceBytes(options.signing.senderId, options.sessionId);
     this.maxBufferedEvents = options.maxBufferedEvents ?? 100_000;
     this.now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 100);
@@ -102,24 +127,68 @@ export class TelemetryPublisher {
     };
   }
 
+  /** Adds an Event object (encoded with ts-proto). */
   add(kind: string, event: Event): void {
+    this.addEncoded(kind, (w) => {
+      w.raw(Event.encode(event).finish());
+      return true;
+    });
+  }
+
+  /**
+   * Adds the event `encode` writes (a hand-written encoder, event-encoders.ts). Returns false when
+   * the event was dropped (buffer full, closed, or too large for a batch) or `encode` had nothing
+   * to add; a throw from `encode` leaves the batch as it was.
+   */
+  addEncoded(kind: string, encode: EventEncoder): boolean {
     if (this.closed || this.buffered >= this.maxBufferedEvents) {
-      this.droppedEvents++;
-      this.options.metrics?.bufferDropped.inc({ kind });
-      return;
+      this.countDropped(kind);
+      return false;
     }
-    let open = this.open.get(kind);
-    if (!open) this.open.set(kind, (open = { events: [], oldestMs: Date.now() }));
-    open.events.push(event);
+    let open = this.openBatch(kind);
+    const w = open.writer;
+    const start = w.pos;
+    w.uint32(EVENTS_FIELD_KEY).fork();
+    let added: boolean;
+    try {
+      added = encode(w);
+    } catch (err) {
+      w.truncate(start);
+      throw err;
+    }
+    if (!added) {
+      w.truncate(start);
+      return false;
+    }
+    w.join();
+    if (w.pos > this.maxEntryBytes) {
+      const entry = Buffer.from(w.buf.subarray(start, w.pos));
+      w.truncate(start);
+      if (entry.length > this.maxEntryBytes) {
+        // frames are at most 64 KiB, so never one from the kernel
+        this.countDropped(kind);
+        this.options.logger.error(
+          { kind, bytes: entry.length },
+          `a ${kind} event alone makes a batch over ${this.maxBatchBytes} bytes (${entry.length} bytes of event): dropped`,
+        );
+        return false;
+      }
+      this.seal(kind); // full: the event opens the next batch
+      open = this.openBatch(kind);
+      open.writer.raw(entry);
+    }
+    open.ends.push(open.writer.pos);
     this.buffered++;
     this.eventsAccepted++;
-    this.options.metrics?.events.inc({ kind });
-    if (open.events.length >= this.maxBatchEvents) this.seal(kind);
+    this.acceptedByKind.set(kind, (this.acceptedByKind.get(kind) ?? 0) + 1);
+    if (open.ends.length >= this.maxBatchEvents) this.seal(kind);
+    return true;
   }
 
   /** Seals every open batch and starts publishing. */
   flush(): void {
     for (const kind of [...this.open.keys()]) this.seal(kind);
+    this.flushMetrics();
     const oldest = this.sealed[0];
     this.options.metrics?.publishLag.set(oldest ? (Date.now() - oldest.oldestMs) / 1000 : 0);
     this.options.metrics?.bufferedEvents.set(this.buffered);
@@ -134,13 +203,46 @@ export class TelemetryPublisher {
     while (this.sealed.length > 0 && Date.now() < deadline) {
       await (this.pumping ?? new Promise((r) => setTimeout(r, 20)));
     }
+    this.flushMetrics();
   }
+
+  private countDropped(kind: string): void {
+    this.droppedEvents++;
+    this.droppedByKind.set(kind, (this.droppedByKind.get(kind) ?? 0) + 1);
+  }
+
+  private flushMetrics(): void {
+    const metrics = this.options.metrics;
+    for (const [kind, n] of this.acceptedByKind) metrics?.events.inc({ kind }, n);
+    for (const [kind, n] of this.droppedByKind) metrics?.bufferDropped.inc({ kind }, n);
+    this.acceptedByKind.clear();
+    this.droppedByKind.clear();
+  }
+
+  private openBatch(kind: string): OpenBatch {
+    let open = this.open.get(kind);
+    if (!open) {
+      // sized as the kind's last batch, so that the buffer rarely has to grow
+      const bytes = Math.min(this.lastBatchBytes.get(kind) ?? 64 * 1024, this.maxBatchBytes);
+      open = { writer: new ProtoWriter(bytes), ends: [], oldestMs: Date.now() };
+      this.open.set(kind, open);
+    }
+    return open;
+  }
+  private readonly lastBatchBytes = new Map<string, number>();
 
   private seal(kind: string): void {
     const open = this.open.get(kind);
-    if (!open || open.events.length === 0) return;
+    if (!open) return;
     this.open.delete(kind);
-    this.sealed.push({ kind, oldestMs: open.oldestMs, events: open.events });
+    if (open.ends.length === 0) return;
+    this.lastBatchBytes.set(kind, open.writer.pos + 1024);
+    this.sealed.push({
+      kind,
+      entries: open.writer.bytes(),
+      ends: open.ends,
+      oldestMs: open.oldestMs,
+    });
     this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
   }
 
@@ -152,36 +254,40 @@ export class TelemetryPublisher {
     if (next.signed) return next.signed;
     const signer = this.options.signing.signer();
     const sequence = this.sequence + 1n;
-    // the events are complete Event messages already: only the envelope needs defaults
-    // (fromPartial would deep-copy all of them again)
-    const batch: EventBatch = {
-      ...EventBatch.fromPartial({
-        sender: { id: this.options.signing.senderId, keyId: signer.keyId },
+    const bytes = signedEventBatchBytes(
+      signer,
+      {
+        senderId: this.options.signing.senderId,
+        keyId: signer.keyId,
         sessionId: this.options.sessionId,
         sequence,
         createdTimeNs: this.now(),
         lostRecords: this.lostRecords,
         droppedEvents: this.droppedEvents,
-      }),
-      events: next.events,
-    };
+      },
+      next.entries,
+    );
     // Verifiers split the received bytes at field 15: they are published exactly as signed.
-    const bytes = signEventBatch(signer, batch);
     if (bytes.length > this.maxBatchBytes) {
-      const half = Math.ceil(next.events.length / 2);
-      if (next.events.length > 1) {
+      // the envelope allowance is an upper bound, so this is a safety net, not the usual path
+      const count = next.ends.length;
+      const half = Math.ceil(count / 2);
+      const cut = next.ends[half - 1] as number;
+      if (count > 1) {
         this.sealed.splice(
           0,
           1,
-          { ...next, events: next.events.slice(0, half) },
-          { ...next, events: next.events.slice(half) },
+          { ...next, entries: next.entries.subarray(0, cut), ends: next.ends.slice(0, half) },
+          {
+            ...next,
+            entries: next.entries.subarray(cut),
+            ends: next.ends.slice(half).map((end) => end - cut),
+          },
         );
       } else {
-        // one event past the limit (frames are at most 64 KiB, so not from the kernel): counted
         this.sealed.shift();
         this.buffered--;
-        this.droppedEvents++;
-        this.options.metrics?.bufferDropped.inc({ kind: next.kind });
+        this.countDropped(next.kind);
         this.options.logger.error(
           { kind: next.kind, bytes: bytes.length },
           `a ${next.kind} event alone makes a ${bytes.length}-byte batch, over ${this.maxBatchBytes}: dropped`,
@@ -222,7 +328,7 @@ export class TelemetryPublisher {
           },
         );
         this.sealed.shift();
-        this.buffered -= next.events.length;
+        this.buffered -= next.ends.length;
         this.batchesPublished++;
         this.lastPublishedSequence = signed.sequence;
         this.options.metrics?.batches.inc({ kind: next.kind });

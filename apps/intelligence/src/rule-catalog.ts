@@ -40,7 +40,7 @@ const DETECTOR_RULES: readonly Omit<Rule, 'loadTimeNs' | 'matchCount'>[] = [
   ),
   detectorRule(
     'beacon',
-    'Beaconing (RITA timing, size, duration and histogram scores)',
+    'Beaconing (RITA timing, size, duration and histogram scores; a young beacon early at low severity)',
     Severity.SEVERITY_HIGH,
     ['T1071', 'T1573'],
   ),

@@ -35,6 +35,7 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'ListIdentities',
     'VerifyBatch',
     'VerifySignature',
+    'Sign',
     'AppendAudit',
     'AppendAuditBatch',
     'ListAuditEntries',

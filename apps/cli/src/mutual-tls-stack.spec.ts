@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthServiceDefinition } from 'grpc-health-check';
-import { AuditEntry, AuditEntryKind, TrustServiceClient } from '@omega/proto';
+import {
+  AuditEntry,
+  AuditEntryKind,
+  TrustServiceClient,
+  type ListAuditEntriesResponse,
+  type SignResponse,
+} from '@omega/proto';
 import {
   bootstrapChannelCredentials,
   enroll,
@@ -227,5 +233,31 @@ describe('omega up --mtls (trust + twin as built processes)', () => {
     await expect(
       appendAudit(renewingChannelCredentials(source(client)), 'mtls-with-cert'),
     ).resolves.toMatchObject({ audit: expect.objectContaining({ logIndex: expect.any(BigInt) }) });
+  });
+
+  it('trust signs for a peer with a certificate as its own service identity, naming the peer in the log', async () => {
+    const trust = new TrustServiceClient(
+      address('trust'),
+      renewingChannelCredentials(source(client)),
+    );
+    try {
+      const signed = await new Promise<SignResponse>((resolve, reject) =>
+        trust.sign(
+          { payload: Buffer.from('mtls sign test'), purpose: 'spec-note', requestId: 'mtls-sign' },
+          (err, response) => (err ? reject(err) : resolve(response)),
+        ),
+      );
+      expect(signed.signedPurpose).toBe('delegated.spec-note');
+      expect(signed.signer?.id).toMatch(/\/service\/trust$/);
+      const listed = await new Promise<ListAuditEntriesResponse>((resolve, reject) =>
+        trust.listAuditEntries(
+          { startIndex: signed.audit!.logIndex, pageSize: 1, kind: 0, subject: '' },
+          (err, response) => (err ? reject(err) : resolve(response)),
+        ),
+      );
+      expect(listed.records[0]?.entry?.summary).toContain(`for ${client.subject}`);
+    } finally {
+      trust.close();
+    }
   });
 });

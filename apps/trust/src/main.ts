@@ -10,7 +10,8 @@ import { auditLogAppender } from './identity/audit-log-appender';
 import { identityConfigSchema } from './identity/identity-config';
 import { createIdentityService } from './identity/identity-grpc';
 import { JOIN_TOKENS_FILE } from './identity/join-tokens';
-import { enrollSelf } from './identity/self-identity';
+import { delegatedSigningHandlers } from './identity/delegated-signing';
+import { enrollSelf, type SelfIdentity } from './identity/self-identity';
 import { guardHandlers } from './peer-guard';
 import { KeyStore } from './keys/key-store';
 import { trustBundleHandlers } from './trust-bundle';
@@ -58,8 +59,31 @@ main({
     // Workloads that serve mutual TLS check trust's certificate with this CA before they enroll.
     const caPem = identity.tlsAuthority.caCertificatePem;
     await (await bus.kv('omega_identities')).put(TRUST_CA_KEY, caPem);
+    // Trust's own service identity: needed to serve mutual TLS, and by Sign (enrolled on first
+    // use when TLS is off, so a trust that never signs for anyone logs no identity of its own).
+    let self: Promise<SelfIdentity> | undefined;
+    const ownIdentity = (): Promise<SelfIdentity> => {
+      self ??= enrollSelf(identity, service.logger).then(
+        (enrolled) => {
+          service.onShutdown('own identity', async () => enrolled.stop());
+          return enrolled;
+        },
+        (err: unknown) => {
+          self = undefined;
+          throw err;
+        },
+      );
+      return self;
+    };
+    const tls = service.config.tls.enabled;
     const handlers = {
       ...unimplementedService(TrustServiceService),
+      ...delegatedSigningHandlers({
+        log: audit.log,
+        credentials: async () => (await ownIdentity()).current(),
+        ...(tls ? { trustBundlePem: () => caPem } : {}),
+        logger: service.logger,
+      }),
       ...audit.handlers,
       ...identity.handlers,
       ...trustBundleHandlers({
@@ -70,16 +94,15 @@ main({
         auditLogOrigin: audit.log.origin,
       }),
     };
-    if (!service.config.tls.enabled) {
+    if (!tls) {
       service.addGrpcService(TrustServiceService, handlers);
       return;
     }
-    const self = await enrollSelf(identity, service.logger);
-    service.onShutdown('own identity', async () => self.stop());
+    const serverIdentity = await ownIdentity();
     service.addGrpcService(
       TrustServiceService,
       guardHandlers(handlers, () => caPem),
     );
-    return { serverIdentity: self, allowClientsWithoutCertificate: true };
+    return { serverIdentity, allowClientsWithoutCertificate: true };
   },
 });

@@ -149,6 +149,8 @@ export enum AuditEntryKind {
   AUDIT_ENTRY_KIND_PLAYBOOK_STARTED = 9,
   AUDIT_ENTRY_KIND_POLICY_CHANGED = 10,
   AUDIT_ENTRY_KIND_DECOY_CHANGED = 11,
+  /** AUDIT_ENTRY_KIND_SIGNATURE_ISSUED - Trust signed a payload for a caller (TrustService.Sign); the payload is its SHA-256. */
+  AUDIT_ENTRY_KIND_SIGNATURE_ISSUED = 12,
   UNRECOGNIZED = -1,
 }
 
@@ -190,6 +192,9 @@ export function auditEntryKindFromJSON(object: any): AuditEntryKind {
     case 11:
     case "AUDIT_ENTRY_KIND_DECOY_CHANGED":
       return AuditEntryKind.AUDIT_ENTRY_KIND_DECOY_CHANGED;
+    case 12:
+    case "AUDIT_ENTRY_KIND_SIGNATURE_ISSUED":
+      return AuditEntryKind.AUDIT_ENTRY_KIND_SIGNATURE_ISSUED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -223,6 +228,8 @@ export function auditEntryKindToJSON(object: AuditEntryKind): string {
       return "AUDIT_ENTRY_KIND_POLICY_CHANGED";
     case AuditEntryKind.AUDIT_ENTRY_KIND_DECOY_CHANGED:
       return "AUDIT_ENTRY_KIND_DECOY_CHANGED";
+    case AuditEntryKind.AUDIT_ENTRY_KIND_SIGNATURE_ISSUED:
+      return "AUDIT_ENTRY_KIND_SIGNATURE_ISSUED";
     case AuditEntryKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -624,6 +631,34 @@ export interface VerifySignatureResponse {
   failure: VerificationFailure;
   detail: string;
   signer?: Identity | undefined;
+}
+
+/** Request for TrustService.Sign. */
+export interface SignRequest {
+  /** What to sign; trust signs signedMessage("delegated." + purpose, payload). */
+  payload: Buffer;
+  /** What the signature is for (lowercase words joined by '-' or '.'), e.g. "release-manifest". */
+  purpose: string;
+  /** De-duplication id of the audit entry: a retry is logged once (its signature is a new one). */
+  requestId: string;
+}
+
+/** Response for TrustService.Sign. */
+export interface SignResponse {
+  signature?:
+    | HybridSignature
+    | undefined;
+  /**
+   * The purpose the signature is over ("delegated." + the request's): give it to VerifySignature
+   * with the payload and expected_identity_id = signer.id.
+   */
+  signedPurpose: string;
+  /** Trust's own service identity, whose key signed. */
+  signer?:
+    | Identity
+    | undefined;
+  /** The audit entry that records the signing. */
+  audit?: AuditRef | undefined;
 }
 
 /** Request for TrustService.AppendAudit. */
@@ -4450,6 +4485,242 @@ export const VerifySignatureResponse: MessageFns<VerifySignatureResponse, "omega
   },
 };
 
+function createBaseSignRequest(): SignRequest {
+  return { payload: Buffer.alloc(0), purpose: "", requestId: "" };
+}
+
+export const SignRequest: MessageFns<SignRequest, "omega.v1.SignRequest"> = {
+  $type: "omega.v1.SignRequest" as const,
+
+  encode(message: SignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.payload.length !== 0) {
+      writer.uint32(10).bytes(message.payload);
+    }
+    if (message.purpose !== "") {
+      writer.uint32(18).string(message.purpose);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.payload = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.purpose = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignRequest {
+    return {
+      payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
+      purpose: isSet(object.purpose) ? globalThis.String(object.purpose) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SignRequest): unknown {
+    const obj: any = {};
+    if (message.payload.length !== 0) {
+      obj.payload = base64FromBytes(message.payload);
+    }
+    if (message.purpose !== "") {
+      obj.purpose = message.purpose;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SignRequest>, I>>(base?: I): SignRequest {
+    return SignRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SignRequest>, I>>(object: I): SignRequest {
+    const message = createBaseSignRequest();
+    message.payload = object.payload ?? Buffer.alloc(0);
+    message.purpose = object.purpose ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseSignResponse(): SignResponse {
+  return { signature: undefined, signedPurpose: "", signer: undefined, audit: undefined };
+}
+
+export const SignResponse: MessageFns<SignResponse, "omega.v1.SignResponse"> = {
+  $type: "omega.v1.SignResponse" as const,
+
+  encode(message: SignResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.signature !== undefined) {
+      HybridSignature.encode(message.signature, writer.uint32(10).fork()).join();
+    }
+    if (message.signedPurpose !== "") {
+      writer.uint32(18).string(message.signedPurpose);
+    }
+    if (message.signer !== undefined) {
+      Identity.encode(message.signer, writer.uint32(26).fork()).join();
+    }
+    if (message.audit !== undefined) {
+      AuditRef.encode(message.audit, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SignResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSignResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.signature = HybridSignature.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.signedPurpose = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.signer = Identity.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.audit = AuditRef.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SignResponse {
+    return {
+      signature: isSet(object.signature) ? HybridSignature.fromJSON(object.signature) : undefined,
+      signedPurpose: isSet(object.signedPurpose)
+        ? globalThis.String(object.signedPurpose)
+        : isSet(object.signed_purpose)
+        ? globalThis.String(object.signed_purpose)
+        : "",
+      signer: isSet(object.signer) ? Identity.fromJSON(object.signer) : undefined,
+      audit: isSet(object.audit) ? AuditRef.fromJSON(object.audit) : undefined,
+    };
+  },
+
+  toJSON(message: SignResponse): unknown {
+    const obj: any = {};
+    if (message.signature !== undefined) {
+      obj.signature = HybridSignature.toJSON(message.signature);
+    }
+    if (message.signedPurpose !== "") {
+      obj.signedPurpose = message.signedPurpose;
+    }
+    if (message.signer !== undefined) {
+      obj.signer = Identity.toJSON(message.signer);
+    }
+    if (message.audit !== undefined) {
+      obj.audit = AuditRef.toJSON(message.audit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SignResponse>, I>>(base?: I): SignResponse {
+    return SignResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SignResponse>, I>>(object: I): SignResponse {
+    const message = createBaseSignResponse();
+    message.signature = (object.signature !== undefined && object.signature !== null)
+      ? HybridSignature.fromPartial(object.signature)
+      : undefined;
+    message.signedPurpose = object.signedPurpose ?? "";
+    message.signer = (object.signer !== undefined && object.signer !== null)
+      ? Identity.fromPartial(object.signer)
+      : undefined;
+    message.audit = (object.audit !== undefined && object.audit !== null)
+      ? AuditRef.fromPartial(object.audit)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseAppendAuditRequest(): AppendAuditRequest {
   return { entry: undefined, requestId: "", commit: false };
 }
@@ -6503,6 +6774,21 @@ export const TrustServiceService = {
     responseDeserialize: (value: Buffer): VerifySignatureResponse => VerifySignatureResponse.decode(value),
   },
   /**
+   * Signs a payload for a caller without signing keys of its own (a script, a CI job, a relay):
+   * trust signs with its own service identity under purpose "delegated.<purpose>", so such a
+   * signature can never pass for one of trust's own statements, and logs what it signed (the
+   * payload's SHA-256) for whom. With mutual TLS on, the caller must present a trust certificate.
+   */
+  sign: {
+    path: "/omega.v1.TrustService/Sign" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SignRequest): Buffer => Buffer.from(SignRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SignRequest => SignRequest.decode(value),
+    responseSerialize: (value: SignResponse): Buffer => Buffer.from(SignResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SignResponse => SignResponse.decode(value),
+  },
+  /**
    * Appends a security-relevant fact to the audit log and returns where it landed. Idempotent on
    * request_id.
    */
@@ -6642,6 +6928,13 @@ export interface TrustServiceServer extends UntypedServiceImplementation {
   verifyBatch: handleUnaryCall<VerifyBatchRequest, VerifyBatchResponse>;
   /** Checks a hybrid signature over arbitrary bytes against the key it names. */
   verifySignature: handleUnaryCall<VerifySignatureRequest, VerifySignatureResponse>;
+  /**
+   * Signs a payload for a caller without signing keys of its own (a script, a CI job, a relay):
+   * trust signs with its own service identity under purpose "delegated.<purpose>", so such a
+   * signature can never pass for one of trust's own statements, and logs what it signed (the
+   * payload's SHA-256) for whom. With mutual TLS on, the caller must present a trust certificate.
+   */
+  sign: handleUnaryCall<SignRequest, SignResponse>;
   /**
    * Appends a security-relevant fact to the audit log and returns where it landed. Idempotent on
    * request_id.
@@ -6792,6 +7085,24 @@ export interface TrustServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: VerifySignatureResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Signs a payload for a caller without signing keys of its own (a script, a CI job, a relay):
+   * trust signs with its own service identity under purpose "delegated.<purpose>", so such a
+   * signature can never pass for one of trust's own statements, and logs what it signed (the
+   * payload's SHA-256) for whom. With mutual TLS on, the caller must present a trust certificate.
+   */
+  sign(request: SignRequest, callback: (error: ServiceError | null, response: SignResponse) => void): ClientUnaryCall;
+  sign(
+    request: SignRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SignResponse) => void,
+  ): ClientUnaryCall;
+  sign(
+    request: SignRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SignResponse) => void,
   ): ClientUnaryCall;
   /**
    * Appends a security-relevant fact to the audit log and returns where it landed. Idempotent on

@@ -25,6 +25,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '5' },
     rate: { type: 'string', default: '50000' },
     'drop-rate': { type: 'string', default: '100000' },
+    // DNS queries written into the TAP device (the load past what one UDP sender reaches)
+    'tap-rate': { type: 'string', default: '120000' },
     // the service's default (sentinel.maxBufferedEvents)
     'max-buffered': { type: 'string', default: '100000' },
     'no-build': { type: 'boolean', default: false },
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const RATE = Number(args.rate);
 const DROP_RATE = Number(args['drop-rate']);
+const TAP_RATE = Number(args['tap-rate']);
 if (process.getuid?.() !== 0) {
   console.error('bench/sentinel: run as root (BPF, network namespaces)');
   process.exit(2);
@@ -165,6 +168,10 @@ function runFlood(port, rate, seconds, dns) {
 
 setUpNetwork();
 process.on('exit', tearDownNetwork);
+// a TAP device in B: a writer in B feeds it raw frames, as a NIC driver feeds the kernel
+ip('-n', NS_B, 'tuntap', 'add', 'dev', TAP_DEV, 'mode', 'tap');
+ip('-n', NS_B, 'addr', 'add', `${TAP_ADDR}/24`, 'dev', TAP_DEV);
+ip('-n', NS_B, 'link', 'set', TAP_DEV, 'up');
 // a socket on port 53 that never reads: no ICMP unreachable replies, the kernel drops on a full buffer
 const sink = spawn('ip', ['netns', 'exec', NS_B, 'sleep', '100000'], { stdio: 'ignore' });
 const sinkSocket = spawn(
@@ -175,7 +182,8 @@ const sinkSocket = spawn(
     NS_B,
     process.execPath,
     '-e',
-    `require('dgram').createSocket('udp4').bind(53,'${ADDR_B}')`,
+    // every address in B: the veth's and the TAP device's
+    `require('dgram').createSocket('udp4').bind(53)`,
   ],
   { stdio: 'ignore' },
 );
@@ -223,7 +231,10 @@ const loader = new LoaderSupervisor({
   logger,
   onFrame: route.onFrame,
   onRawFrame: route.onRawFrame,
-  flowInterfaces: [{ interface: DEV_B, netns: NETNS_B }],
+  flowInterfaces: [
+    { interface: DEV_B, netns: NETNS_B },
+    { interface: TAP_DEV, netns: NETNS_B },
+  ],
   setupCommands: ['flow-timing 1000 2000'],
 });
 await loader.start();
@@ -297,10 +308,24 @@ results.push(
   }),
 );
 
+results.push(
+  await phase(
+    `DNS queries written into a TAP device at ${fmt(TAP_RATE)}/s, ${SECONDS} s`,
+    async () => (await runTapWriter(TAP_RATE, SECONDS, true)).sent,
+  ),
+);
+results.push(
+  await phase(
+    `DNS queries written into a TAP device as fast as one writer goes, ${SECONDS} s`,
+    async () => (await runTapWriter(0, SECONDS, true)).sent,
+  ),
+);
+
 // XDP against nftables: the same blocked traffic dropped at B three ways (XDP native, XDP generic,
 // an nftables netdev ingress rule), nothing else attached to B meanwhile; first on the veth from A,
 // then on a TAP device that a writer in B feeds raw frames, as a NIC driver would.
 await loader.command(`tc-detach ${DEV_B} ${NETNS_B}`);
+await loader.command(`tc-detach ${TAP_DEV} ${NETNS_B}`);
 /** The XDP program's own run time and runs (kernel.bpf_stats_enabled), summed over its loads. */
 function xdpProgramNs() {
   const progs = JSON.parse(
@@ -382,8 +407,8 @@ async function compareDrops(where, dev, source, send) {
   ];
 }
 
-/** The TAP writer in B: frames from TAP_SOURCE to TAP_ADDR, port 9. */
-function runTapWriter(rate, seconds) {
+/** The TAP writer in B: frames from TAP_SOURCE to TAP_ADDR (DNS queries to port 53, or port 9). */
+function runTapWriter(rate, seconds, dns = false) {
   const [command, ...argv] = onSenderCore([
     'ip',
     'netns',
@@ -393,9 +418,10 @@ function runTapWriter(rate, seconds) {
     TAP_DEV,
     TAP_SOURCE,
     TAP_ADDR,
-    '9',
+    dns ? '53' : '9',
     String(rate),
     String(seconds),
+    ...(dns ? ['dns'] : []),
   ]);
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -414,9 +440,6 @@ writeFileSync('/proc/sys/kernel/bpf_stats_enabled', '1');
 const vethDrops = await compareDrops('veth', DEV_B, ADDR_A, () =>
   runFlood(9, DROP_RATE, SECONDS, false),
 );
-ip('-n', NS_B, 'tuntap', 'add', 'dev', TAP_DEV, 'mode', 'tap');
-ip('-n', NS_B, 'addr', 'add', `${TAP_ADDR}/24`, 'dev', TAP_DEV);
-ip('-n', NS_B, 'link', 'set', TAP_DEV, 'up');
 const tapDrops = await compareDrops('TAP device', TAP_DEV, TAP_SOURCE, () =>
   runTapWriter(DROP_RATE, SECONDS),
 );

@@ -2,8 +2,9 @@
  * NIC driver hands received frames to the kernel. The fd is non-blocking, so the tun driver builds
  * the packet in tun_build_skb and runs a native XDP program on the raw frame before any skb exists
  * (a generic XDP program or an nftables netdev ingress rule needs the skb).
- * usage: tap-writer <tap name> <src ip> <dst ip> <dst port> <frames/s, 0 = max> <seconds>
- * The tap must exist (ip tuntap add ... mode tap) in this process's network namespace.
+ * usage: tap-writer <tap name> <src ip> <dst ip> <dst port> <frames/s, 0 = max> <seconds> [dns]
+ * With "dns" the UDP payload is the DNS query udp-flood.c sends (A bench.omega.test, id counting
+ * up); otherwise 64 zero bytes. The tap must exist (ip tuntap add ... mode tap) in this process's network namespace.
  * Prints the frames written and the CPU-seconds used (user + system: the receive path, and so the
  * drop, runs in this process's write() call). */
 #define _GNU_SOURCE
@@ -44,7 +45,7 @@ static uint16_t ip_checksum(const uint8_t *header, size_t len)
 int main(int argc, char **argv)
 {
 	if (argc < 7) {
-		fprintf(stderr, "usage: tap-writer <tap name> <src ip> <dst ip> <dst port> <frames/s, 0 = max> <seconds>\n");
+		fprintf(stderr, "usage: tap-writer <tap name> <src ip> <dst ip> <dst port> <frames/s, 0 = max> <seconds> [dns]\n");
 		return 2;
 	}
 	struct in_addr src, dst;
@@ -54,6 +55,10 @@ int main(int argc, char **argv)
 	}
 	int port = atoi(argv[4]);
 	double rate = atof(argv[5]), seconds = atof(argv[6]);
+	int dns = argc > 7 && strcmp(argv[7], "dns") == 0;
+	static const uint8_t query[] = { 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 5, 'b', 'e', 'n', 'c', 'h', 5, 'o',
+					 'm', 'e', 'g', 'a', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1 };
+	size_t payload = dns ? sizeof(query) : PAYLOAD;
 
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -84,7 +89,7 @@ int main(int argc, char **argv)
 	frame[12] = 0x08; /* IPv4 */
 	uint8_t *ip = frame + 14;
 	ip[0] = 0x45;
-	uint16_t ip_len = 20 + 8 + PAYLOAD;
+	uint16_t ip_len = (uint16_t)(20 + 8 + payload);
 	ip[2] = ip_len >> 8;
 	ip[3] = ip_len & 0xff;
 	ip[8] = 64;  /* TTL */
@@ -99,8 +104,12 @@ int main(int argc, char **argv)
 	udp[1] = 40000 & 0xff;
 	udp[2] = port >> 8;
 	udp[3] = port & 0xff;
-	udp[4] = (8 + PAYLOAD) >> 8;
-	udp[5] = (8 + PAYLOAD) & 0xff; /* UDP checksum 0: none (allowed over IPv4) */
+	udp[4] = (uint8_t)((8 + payload) >> 8);
+	udp[5] = (uint8_t)((8 + payload) & 0xff); /* UDP checksum 0: none (allowed over IPv4) */
+	if (dns)
+		memcpy(udp + 8, query, sizeof(query));
+	size_t frame_len = 14 + 20 + 8 + payload;
+	uint16_t id = 0;
 
 	uint64_t sent = 0, refused = 0;
 	double start = now_s(), end = start + seconds;
@@ -119,7 +128,12 @@ int main(int argc, char **argv)
 				n = (int)due;
 		}
 		for (int i = 0; i < n; i++) {
-			if (write(fd, frame, sizeof(frame)) == (ssize_t)sizeof(frame))
+			if (dns) {
+				udp[8] = id >> 8;
+				udp[9] = id & 0xff;
+				id++;
+			}
+			if (write(fd, frame, frame_len) == (ssize_t)frame_len)
 				sent++;
 			else if (++refused == 1)
 				fprintf(stderr, "tap-writer: write: %s\n", strerror(errno));

@@ -94,12 +94,15 @@ export class ProtoWriter {
   /** A length-delimited UTF-8 string (without its key). */
   string(value: string): this {
     const n = value.length;
-    if (n < 128 && isAscii(value)) {
+    if (n < 128) {
+      // short ASCII (names, addresses, ids): byte by byte, cheaper than a call into Buffer.write
       this.ensure(1 + n);
-      this.buf[this.pos++] = n;
-      this.buf.write(value, this.pos, n, 'latin1');
-      this.pos += n;
-      return this;
+      const at = this.pos;
+      if (this.asciiAt(value, at + 1)) {
+        this.buf[at] = n;
+        this.pos = at + 1 + n;
+        return this;
+      }
     }
     const bytes = Buffer.byteLength(value, 'utf8');
     this.uint32(bytes);
@@ -111,11 +114,30 @@ export class ProtoWriter {
 
   /** Bytes of a string without key or length, inside a fork (for strings built from parts). */
   rawString(value: string): this {
+    const n = value.length;
+    if (n < 128) {
+      this.ensure(n);
+      if (this.asciiAt(value, this.pos)) {
+        this.pos += n;
+        return this;
+      }
+    }
     const bytes = Buffer.byteLength(value, 'utf8');
     this.ensure(bytes);
     this.buf.write(value, this.pos, bytes, 'utf8');
     this.pos += bytes;
     return this;
+  }
+
+  /** Copies `value` to buf[at] when it is all ASCII (room ensured by the caller); false if not. */
+  private asciiAt(value: string, at: number): boolean {
+    const buf = this.buf;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c > 0x7f) return false;
+      buf[at + i] = c;
+    }
+    return true;
   }
 
   /** Length-delimited bytes (without key) from `source[start, end)`. */
@@ -176,9 +198,4 @@ export function varintSize(value: number): number {
   if (value < 0x200000) return 3;
   if (value < 0x10000000) return 4;
   return 5;
-}
-
-function isAscii(value: string): boolean {
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
-  return true;
 }

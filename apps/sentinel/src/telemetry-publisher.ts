@@ -38,6 +38,8 @@ export interface TelemetryPublisherOptions {
   /** Events held (open and sealed batches together) before new ones are dropped and counted. */
   maxBufferedEvents?: number;
   retryDelayMs?: number;
+  /** Batches sent to JetStream before the oldest is acknowledged (default 4). */
+  maxInFlightBatches?: number;
   now?: () => bigint;
 }
 
@@ -73,6 +75,8 @@ interface SealedBatch {
   oldestMs: number;
   /** Set on the first attempt to publish, and reused by every retry (same bytes, same msg id). */
   signed?: { bytes: Uint8Array; sequence: bigint; msgId: string; headers: Record<string, string> };
+  /** The publish under way: resolves with its error, or undefined once acknowledged. */
+  attempt?: Promise<unknown>;
 }
 
 export class TelemetryPublisher {
@@ -250,7 +254,8 @@ export class TelemetryPublisher {
    * Numbers and signs the batch at the head of the queue, once: the loss counts are those at its
    * first attempt. A batch whose signed bytes exceed maxBatchBytes is split in two first.
    */
-  private prepare(next: SealedBatch): NonNullable<SealedBatch['signed']> | undefined {
+  private prepare(at: number): NonNullable<SealedBatch['signed']> | undefined {
+    const next = this.sealed[at] as SealedBatch;
     if (next.signed) return next.signed;
     const signer = this.options.signing.signer();
     const sequence = this.sequence + 1n;
@@ -275,7 +280,7 @@ export class TelemetryPublisher {
       const cut = next.ends[half - 1] as number;
       if (count > 1) {
         this.sealed.splice(
-          0,
+          at,
           1,
           { ...next, entries: next.entries.subarray(0, cut), ends: next.ends.slice(0, half) },
           {
@@ -285,7 +290,7 @@ export class TelemetryPublisher {
           },
         );
       } else {
-        this.sealed.shift();
+        this.sealed.splice(at, 1);
         this.buffered--;
         this.countDropped(next.kind);
         this.options.logger.error(
@@ -310,36 +315,64 @@ export class TelemetryPublisher {
     return next.signed;
   }
 
+  /**
+   * Publishes the sealed batches in order, up to maxInFlight at once (JetStream acknowledges a
+   * ~0.5 MB batch in a few ms; waiting for each before sending the next left the sentinel idle).
+   * A batch leaves the queue only once acknowledged. When one fails, the ones sent after it are
+   * let finish and everything from it on is sent again, in order, with the same message ids (so
+   * JetStream stores each once).
+   */
   private async pump(): Promise<void> {
-    const { bus, node, logger } = this.options;
+    const { logger } = this.options;
+    const maxInFlight = this.options.maxInFlightBatches ?? 4;
     while (this.sealed.length > 0) {
-      const next = this.sealed[0] as SealedBatch;
-      const signed = this.prepare(next);
-      if (!signed) continue; // split (or an oversized event dropped): prepare the new head
-      try {
-        await publish(
-          bus,
-          subjects.telemetry(next.kind, node),
-          signedBytesOf(signed.bytes),
-          EMPTY_BATCH,
-          {
-            msgId: signed.msgId,
-            headers: signed.headers,
-          },
-        );
-        this.sealed.shift();
-        this.buffered -= next.ends.length;
-        this.batchesPublished++;
-        this.lastPublishedSequence = signed.sequence;
-        this.options.metrics?.batches.inc({ kind: next.kind });
-      } catch (err) {
-        logger.warn(
-          { err, sequence: signed.sequence.toString(), buffered: this.buffered },
-          `publishing telemetry batch ${signed.sequence} failed, retrying: ${errorMessage(err)}`,
-        );
-        if (this.closed) return;
-        await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 500));
+      // send: the in-flight batches are always a prefix of the queue
+      let sent = 0;
+      while (sent < this.sealed.length && sent < maxInFlight) {
+        const batch = this.sealed[sent] as SealedBatch;
+        if (!batch.attempt) {
+          const signed = this.prepare(sent);
+          if (!signed) continue; // split (or an oversized event dropped): prepare that slot again
+          batch.attempt = this.send(batch.kind, signed);
+        }
+        sent++;
       }
+      const head = this.sealed[0];
+      if (!head) return; // the only batch held one oversized event, now dropped
+      const failure = await head.attempt;
+      if (failure === undefined) {
+        this.sealed.shift();
+        this.buffered -= head.ends.length;
+        this.batchesPublished++;
+        this.lastPublishedSequence = head.signed!.sequence;
+        this.options.metrics?.batches.inc({ kind: head.kind });
+        continue;
+      }
+      logger.warn(
+        { err: failure, sequence: head.signed!.sequence.toString(), buffered: this.buffered },
+        `publishing telemetry batch ${head.signed!.sequence} failed, retrying: ${errorMessage(failure)}`,
+      );
+      const inFlight = this.sealed.filter((b) => b.attempt !== undefined);
+      await Promise.all(inFlight.map((b) => b.attempt));
+      for (const b of inFlight) b.attempt = undefined;
+      if (this.closed) return;
+      await new Promise((r) => setTimeout(r, this.options.retryDelayMs ?? 500));
+    }
+  }
+
+  /** One publish; resolves with its error instead of rejecting. */
+  private async send(kind: string, signed: NonNullable<SealedBatch['signed']>): Promise<unknown> {
+    try {
+      await publish(
+        this.options.bus,
+        subjects.telemetry(kind, this.options.node),
+        signedBytesOf(signed.bytes),
+        EMPTY_BATCH,
+        { msgId: signed.msgId, headers: signed.headers },
+      );
+      return undefined;
+    } catch (err) {
+      return err ?? new Error('publish failed');
     }
   }
 }

@@ -132,6 +132,39 @@ describe('TelemetryPublisher batch size', () => {
   });
 });
 
+describe('TelemetryPublisher.addEncoded', () => {
+  it('leaves the batch as it was when an encoder throws half way, or has nothing to add', async () => {
+    const node = 'node-encoded';
+    const publisher = new TelemetryPublisher({
+      bus,
+      node,
+      signing,
+      sessionId: 'encoded',
+      logger,
+      flushIntervalMs: 60_000,
+    });
+    publisher.add('dns', Event.fromPartial({ id: 'before' }));
+    expect(() =>
+      publisher.addEncoded('dns', (w) => {
+        w.uint32(10).string('half-written');
+        throw new Error('encoder failed');
+      }),
+    ).toThrow('encoder failed');
+    expect(publisher.addEncoded('dns', (w) => (w.uint32(10).string('nothing'), false))).toBe(false);
+    publisher.add('dns', Event.fromPartial({ id: 'after' }));
+    await publisher.close();
+    const consumer = await bus.js.consumers.get('TELEMETRY', {
+      filter_subjects: [subjects.telemetry('dns', node)],
+    });
+    const message = await consumer.next({ expires: 5_000 });
+    expect(splitSignedEventBatch(message!.data).batch.events.map((e) => e.id)).toEqual([
+      'before',
+      'after',
+    ]);
+    expect(publisher.stats).toMatchObject({ eventsAccepted: 2n, droppedEvents: 0n });
+  });
+});
+
 describe('the local batch signing key', () => {
   it('is created 0600 in the data directory and reused on the next start', async () => {
     expect(statSync(join(dataDir, LOCAL_KEY_FILE)).mode & 0o777).toBe(0o600);

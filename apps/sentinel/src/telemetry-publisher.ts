@@ -92,6 +92,8 @@ export class TelemetryPublisher {
   /** Per-kind counts not yet added to the metrics (added on each flush, not per event). */
   private readonly acceptedByKind = new Map<string, number>();
   private readonly droppedByKind = new Map<string, number>();
+  /** Bytes each kind's last batch reached: the next one's buffer starts at that size. */
+  private readonly lastBatchBytes = new Map<string, number>();
   private pumping: Promise<void> | undefined;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
@@ -233,7 +235,6 @@ export class TelemetryPublisher {
     }
     return open;
   }
-  private readonly lastBatchBytes = new Map<string, number>();
 
   private seal(kind: string): void {
     const open = this.open.get(kind);

@@ -1,6 +1,6 @@
 // The audit and attestation RPCs of omega.v1.TrustService, as a grpc-js handler object.
 import type * as grpc from '@grpc/grpc-js';
-import { checkpointToMessage, hashLeaf, parseCheckpoint, parseSignedNote } from '@omega/auditlog';
+import { checkpointToMessage, hashLeaf } from '@omega/auditlog';
 import type { HybridSigner, HybridVerifier } from '@omega/crypto';
 import {
   AuditEntry,
@@ -88,21 +88,11 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
     return checkpoint;
   };
 
-  // A batch's bundles share one checkpoint: parse its note once.
-  let lastNote = '';
-  let lastSize = 0n;
-  const checkpointSize = (note: string): bigint => {
-    if (note !== lastNote) {
-      lastSize = BigInt(parseCheckpoint(parseSignedNote(note).text).size);
-      lastNote = note;
-    }
-    return lastSize;
-  };
   const appended = (bundle: AppendedBundle): AppendAuditResponse => ({
     audit: {
       logIndex: BigInt(bundle.index),
       leafHash: asBuffer(bundle.leafHash),
-      checkpointSize: checkpointSize(bundle.checkpoint),
+      checkpointSize: BigInt(bundle.checkpointSize),
     },
     commitmentSalt: asBuffer(bundle.opening?.salt ?? new Uint8Array()),
     inclusionProof: bundle.inclusionProof.map(asBuffer),

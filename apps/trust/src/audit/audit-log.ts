@@ -115,9 +115,13 @@ export interface RestoreReport {
   readonly replayedEntries: number;
 }
 
-/** An append's bundle, with the leaf hash the log computed (callers need not hash again). */
+/**
+ * An append's bundle, with what the log already knows so callers need not work it out again: the
+ * leaf hash, and the size of the tree whose checkpoint the bundle carries.
+ */
 export interface AppendedBundle extends AuditBundle {
   readonly leafHash: Uint8Array;
+  readonly checkpointSize: number;
 }
 
 /** An append checked and encoded, not queued yet. */
@@ -603,6 +607,7 @@ export class AuditLog {
           leafHash,
           inclusionProof: proofs[i]!,
           checkpoint: checkpoint.note,
+          checkpointSize: checkpoint.size,
           ...(each.opening && !pending.duplicate ? { opening: each.opening } : {}),
         });
         pending.resolve(bundle(pending));
@@ -788,7 +793,10 @@ export class AuditLog {
   }
 }
 
-/** A leaf hash as a map key (hex); hashLeaf already gives Buffers, so most need no copy. */
+/**
+ * A leaf hash as a map key: 32 latin1 characters (half the memory and work of hex); hashLeaf
+ * already gives Buffers, so most need no copy.
+ */
 function leafHashKey(leafHash: Uint8Array): string {
-  return (Buffer.isBuffer(leafHash) ? leafHash : Buffer.from(leafHash)).toString('hex');
+  return (Buffer.isBuffer(leafHash) ? leafHash : Buffer.from(leafHash)).toString('latin1');
 }

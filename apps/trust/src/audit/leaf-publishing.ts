@@ -35,6 +35,8 @@ export interface LeafToPublish {
   readonly requestId: string;
   readonly leaf: Uint8Array;
   readonly leafHash: Uint8Array;
+  /** Set by the publishers that place leaves themselves (packed, atomic) once they are stored. */
+  index?: number;
 }
 
 /** How publishing a batch's leaves went: `clean` when every leaf landed where it was expected. */
@@ -179,6 +181,7 @@ export async function publishPackedLeaves<P extends LeafToPublish>(
     } catch (error) {
       return { clean: false, acks, duplicates: [], error };
     }
+    const firstIndex = tip.size();
     tip.advance(
       chunk.map((p) => ({
         leaf: p.leaf,
@@ -187,6 +190,7 @@ export async function publishPackedLeaves<P extends LeafToPublish>(
         seq: ack.seq,
       })),
     );
+    chunk.forEach((p, i) => (p.index = firstIndex + i));
     acks.push(ack);
   }
   return { clean: true, acks, duplicates: [] };

@@ -126,38 +126,6 @@ async function appendBench(url, key, mlDsa) {
 // on its own nats-server, this process the caller, AppendAuditBatch over gRPC; each call resolves
 // once a signed checkpoint covers all of its entries, with their offline bundles.
 async function serviceBench() {
-  // Hybrid (Ed25519 + ML-DSA-65) sign and verify per CPU-second with liboqs and with noble, on one
-  // key, the way trust signs checkpoints (bench/crypto has all three backends and more rounds).
-  async function signVerifyBench(key) {
-    const payload = new Uint8Array(1024).fill(7);
-    const perCpuSecond = (operation, seconds = 1) => {
-      for (let i = 0; i < 3; i++) operation();
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      let ops = 0;
-      while (performance.now() - t0 < seconds * 1000) {
-        operation();
-        ops++;
-      }
-      const cpu = process.cpuUsage(cpu0);
-      return ops / ((cpu.user + cpu.system) / 1e6);
-    };
-    const result = {};
-    for (const name of ['liboqs', 'noble']) {
-      const backend = await loadMlDsaBackend(name);
-      const signer = new HybridSigner(key, backend);
-      const verifier = new HybridVerifier(backend);
-      const signature = signer.sign('audit-checkpoint', payload);
-      result[name] = {
-        sign: perCpuSecond(() => signer.sign('audit-checkpoint', payload)),
-        verify: perCpuSecond(() =>
-          verifier.verify(key.publicKey, 'audit-checkpoint', payload, signature),
-        ),
-      };
-    }
-    return result;
-  }
-
   const server = await startNatsServer({ jetstream: true });
   const trust = await startTrustProcess({
     natsUrl: server.url,

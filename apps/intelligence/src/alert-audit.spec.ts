@@ -3,7 +3,6 @@
 // while trust is down alerts are still published and the appends wait, then catch up.
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import { connectBus, provision, publish, subjects, type Bus } from '@omega/bus';
 import {
   Alert,
@@ -18,10 +17,12 @@ import { createHash } from 'node:crypto';
 import { generateHybridSecretKey, HybridSigner, loadMlDsaBackend } from '@omega/crypto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
+import pino from 'pino';
 import { Registry } from 'prom-client';
 import { AlertAudit, auditEntryOf, FULL_ALERT_SHA256_LABEL } from './alert-audit';
 import { intelligenceMetrics } from './intelligence-metrics';
 import { startSpecTrust, type SpecTrust } from './spec-trust';
+import { trustServiceClient } from '@omega/trust-client';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });
@@ -60,9 +61,13 @@ async function alertEntries(client: TrustServiceClient): Promise<ListAuditEntrie
   });
 }
 
-async function until(probe: () => Promise<boolean> | boolean, what: string): Promise<void> {
+async function until(
+  probe: () => Promise<boolean> | boolean,
+  what: string,
+  state: () => Promise<string> | string = () => '',
+): Promise<void> {
   for (const deadline = Date.now() + 20_000; !(await probe());) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${await state()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -82,15 +87,15 @@ it('appends each alert once to the trust audit log, naming the service, waiting 
       server.close(() => resolve(port));
     });
   });
-  const client = new TrustServiceClient(
-    `127.0.0.1:${trustPort}`,
-    grpc.credentials.createInsecure(),
-  );
+  // The client the service makes (intelligence-service.ts), with its reconnect backoff.
+  const client = trustServiceClient(`127.0.0.1:${trustPort}`);
+  // What the auditor warns about, for the failure message.
+  const warnings: string[] = [];
   const audit = new AlertAudit({
     bus,
     client,
     counter: metrics.auditAppends,
-    logger,
+    logger: pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) }),
     retryDelayMs: () => 200,
     timeoutMs: 1000,
     actor: () => ({ subject: ACTOR, signer }),
@@ -119,6 +124,11 @@ it('appends each alert once to the trust audit log, naming the service, waiting 
   await until(
     () => [1, 2, 3, 4, 5, 6].every((n) => audit.refOf(alert(n).id) !== undefined),
     'every alert appended',
+    async () => {
+      const missing = [1, 2, 3, 4, 5, 6].filter((n) => audit.refOf(alert(n).id) === undefined);
+      const outcomes = (await retried()).values.map((v) => `${v.labels.outcome}=${v.value}`);
+      return `; not appended: alerts ${missing.join(', ')}; appends ${outcomes.join(' ')}; warnings:\n${warnings.slice(-10).join('')}trust said:\n${trust.output.slice(-20).join('\n')}`;
+    },
   );
 
   const { records } = await alertEntries(trust.client);

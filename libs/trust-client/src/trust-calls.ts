@@ -11,12 +11,23 @@ import {
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
+/**
+ * Reconnect backoff towards trust. grpc-js doubles its wait (×1.6) after each failed connect up to
+ * 120 s, so after a long trust outage a service could keep failing its audit appends for two
+ * minutes after trust is back; trust is one service in the same cluster, so retry it every few
+ * seconds instead.
+ */
+export const TRUST_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.initial_reconnect_backoff_ms': 500,
+  'grpc.max_reconnect_backoff_ms': 5_000,
+};
+
 /** A TrustService client; insecure unless `credentials` are given (the local stack's default). */
 export function trustServiceClient(
   trustAddress: string,
   credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
 ): TrustServiceClient {
-  return new TrustServiceClient(trustAddress, credentials);
+  return new TrustServiceClient(trustAddress, credentials, TRUST_CHANNEL_OPTIONS);
 }
 
 type Unary<Req, Res> = (

@@ -154,16 +154,7 @@ function runFlood(port, rate, seconds, dns) {
     String(seconds),
     ...(dns ? ['dns'] : []),
   ]);
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  return new Promise((resolve, reject) =>
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`udp-flood exited ${code}`));
-      const [sent, cpuSeconds] = out.trim().split(' ').map(Number);
-      resolve({ sent, cpuSeconds });
-    }),
-  );
+  return runSender(command, argv, 'udp-flood');
 }
 
 setUpNetwork();
@@ -423,16 +414,7 @@ function runTapWriter(rate, seconds, dns = false) {
     String(seconds),
     ...(dns ? ['dns'] : []),
   ]);
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  return new Promise((resolve, reject) =>
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`tap-writer exited ${code}`));
-      const [sent, cpuSeconds] = out.trim().split(' ').map(Number);
-      resolve({ sent, cpuSeconds });
-    }),
-  );
+  return runSender(command, argv, 'tap-writer');
 }
 
 const statsWas = readFileSync('/proc/sys/kernel/bpf_stats_enabled', 'utf8').trim();
@@ -499,3 +481,17 @@ printDrops(
   tapDrops,
 );
 process.exit(0);
+
+// Runs a load sender (udp-flood, tap-writer); each prints "<frames sent> <CPU seconds>".
+function runSender(command, argv, name) {
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${name} exited ${code}`));
+      const [sent, cpuSeconds] = out.trim().split(' ').map(Number);
+      resolve({ sent, cpuSeconds });
+    }),
+  );
+}

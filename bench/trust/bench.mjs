@@ -36,14 +36,17 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     // How leaves go into AUDIT: packed (the default), atomic batches or one publish per leaf.
     'leaf-messages': { type: 'string', default: 'packed' },
+    // Only the through-the-service measure, repeated --runs times (each on a fresh trust and
+    // nats-server): the one figure that scatters most from run to run.
+    'service-only': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '1' },
   },
 });
 if (!args['no-build'])
-  execFileSync('npx', ['tsc', '-b', 'apps/trust', 'libs/testkit'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npx', ['tsc', '-b', 'apps/trust', 'libs/testkit', 'libs/trust-client'], { cwd: root, stdio: 'inherit' });
 
 const trustDist = join(root, 'apps', 'trust', 'dist', 'audit');
 const { startNatsServer, startTrustProcess } = require('@omega/testkit');
-const grpc = require('@grpc/grpc-js');
 const { connectBus, provision, publish, subjects } = require('@omega/bus');
 const {
   HybridSigner,
@@ -60,7 +63,8 @@ const {
   partialEntryBundle,
   checkpointToMessage,
 } = require('@omega/auditlog');
-const { AuditEntry, AuditEntryKind, TrustServiceClient } = require('@omega/proto');
+const { AuditEntry, AuditEntryKind } = require('@omega/proto');
+const { trustServiceClient } = require('@omega/trust-client');
 const { createLogger } = require('@omega/runtime');
 const { AuditLog, LEAF_SEQ_HEADER } = require(join(trustDist, 'audit-log.js'));
 const { TileStore } = require(join(trustDist, 'tile-store.js'));
@@ -138,7 +142,8 @@ async function serviceBench() {
         : {}),
     },
   });
-  const client = new TrustServiceClient(trust.address, grpc.credentials.createInsecure());
+  // The client Omega's services use (TRUST_CHANNEL_OPTIONS: reconnect backoff, 8 MiB HTTP/2 window).
+  const client = trustServiceClient(trust.address);
   const appendBatch = (request) =>
     new Promise((resolve, reject) =>
       client.appendAuditBatch(request, (err, res) => (err ? reject(err) : resolve(res))),
@@ -177,7 +182,18 @@ async function serviceBench() {
     const seconds = (performance.now() - started) / 1000;
     if (bundles !== total) throw new Error(`${bundles} bundles for ${total} appends`);
     latencies.sort((a, b) => a - b);
-    return { perSecond: total / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+    // Batches and checkpoint time from trust's own metrics (warm-up included).
+    const metrics = await (await fetch(`http://127.0.0.1:${trust.httpPort}/metrics`)).text();
+    const metric = (name) => Number(metrics.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
+    const batches = metric('omega_trust_audit_batch_size_count');
+    return {
+      perSecond: total / seconds,
+      p50: pct(latencies, 50),
+      p99: pct(latencies, 99),
+      batches,
+      meanBatch: metric('omega_trust_audit_batch_size_sum') / batches,
+      meanCheckpointMs: (metric('omega_trust_audit_checkpoint_duration_seconds_sum') * 1000) / batches,
+    };
   } finally {
     client.close();
     await trust.stop();
@@ -293,6 +309,18 @@ async function signVerifyBench(key) {
     };
   }
   return result;
+}
+
+if (args['service-only']) {
+  const f = (n, d = 0) =>
+    n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  for (let run = 1; run <= Number(args.runs); run++) {
+    const service = await serviceBench();
+    console.log(
+      `run ${run}: ${f(service.perSecond)} appends/s through the service (${f(Number(args.appends))} appends, AppendAuditBatch of ${args['call-size']}, ${args['calls-in-flight']} in flight); call → checkpointed p50 / p99 ${f(service.p50, 1)} / ${f(service.p99, 1)} ms; ${f(service.batches)} batches of ${f(service.meanBatch)} on average, ${f(service.meanCheckpointMs, 1)} ms per checkpoint`,
+    );
+  }
+  process.exit(0);
 }
 
 const server = await startNatsServer({ jetstream: true });

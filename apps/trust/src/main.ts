@@ -6,6 +6,7 @@ import { baseConfigSchema, unimplementedService } from '@omega/runtime';
 import { TRUST_CA_KEY, main } from '@omega/service';
 import { trustConfigSchema } from './audit/audit-config';
 import { startAuditService } from './audit/audit-service';
+import { trustServiceDefinition } from './audit/audit-grpc';
 import { auditLogAppender } from './identity/audit-log-appender';
 import { identityConfigSchema } from './identity/identity-config';
 import { createIdentityService } from './identity/identity-grpc';
@@ -95,12 +96,12 @@ main({
       }),
     };
     if (!tls) {
-      service.addGrpcService(TrustServiceService, handlers);
+      service.addGrpcService(trustServiceDefinition, handlers);
       return;
     }
     const serverIdentity = await ownIdentity();
     service.addGrpcService(
-      TrustServiceService,
+      trustServiceDefinition,
       guardHandlers(handlers, () => caPem),
     );
     return { serverIdentity, allowClientsWithoutCertificate: true };

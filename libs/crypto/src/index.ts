@@ -50,3 +50,4 @@ export {
 } from './ml-kem-backend';
 export { loadMlKemBackend } from './ml-kem-backends';
 export { MlKem768, type MlKem768Encapsulation, type MlKem768KeyPair } from './ml-kem';
+export { MlDsaSignThread } from './ml-dsa-sign-thread';

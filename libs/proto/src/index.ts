@@ -12,3 +12,4 @@ export { messageTypes, messageTypesByName } from './message-types';
 export type { MessageType } from './message-types';
 export { serviceDefinitions } from './service-definitions';
 export type { ServiceName } from './service-definitions';
+export { encodeMessage, type EncodableType } from './encode-message';

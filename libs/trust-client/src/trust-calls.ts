@@ -16,10 +16,17 @@ export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
  * 120 s, so after a long trust outage a service could keep failing its audit appends for two
  * minutes after trust is back; trust is one service in the same cluster, so retry it every few
  * seconds instead.
+ *
+ * The HTTP/2 receive window. AppendAuditBatch answers carry an offline bundle per entry (~0.7 KB:
+ * entry, inclusion proof), ~90 KB for 128 entries, and grpc-js's default window is 64 KiB for the
+ * whole connection: trust then stops mid-answer until this side's event loop sends a
+ * WINDOW_UPDATE, and concurrent calls queue behind it. bench/trust measured 14,000 appends/s
+ * through the service with the default and 22,000/s with 8 MiB.
  */
 export const TRUST_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 500,
   'grpc.max_reconnect_backoff_ms': 5_000,
+  'grpc-node.flow_control_window': 8 * 1024 * 1024,
 };
 
 /** A TrustService client; insecure unless `credentials` are given (the local stack's default). */

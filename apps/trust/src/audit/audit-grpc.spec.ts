@@ -30,6 +30,7 @@ import { runService, type RunningService } from '@omega/service';
 import { withNats } from '@omega/testkit';
 import { KeyStore } from '../keys/key-store';
 import { trustConfigSchema } from './audit-config';
+import { trustServiceDefinition } from './audit-grpc';
 import { startAuditService, type AuditService } from './audit-service';
 import { logCheckpointPolicy } from './log-keys';
 import { alertEntry } from './audit-spec-helpers';
@@ -68,7 +69,8 @@ beforeAll(async () => {
         trustDomain: 'omega.test',
       });
       service.onShutdown('audit log', () => audit.close());
-      service.addGrpcService(TrustServiceService, {
+      // As trust's main serves it: append answers through the reused writer.
+      service.addGrpcService(trustServiceDefinition, {
         ...unimplementedService(TrustServiceService),
         ...audit.handlers,
       });

@@ -28,7 +28,7 @@ import {
   type Tile,
 } from '@omega/auditlog';
 import { subjects, type Bus } from '@omega/bus';
-import { AuditEntry, type HybridPublicKey } from '@omega/proto';
+import { AuditEntry, encodeMessage, type HybridPublicKey } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import type { AuditLogMetrics } from '../trust-metrics';
 import {
@@ -337,7 +337,7 @@ export class AuditLog {
         `audit log: request id is ${options.requestId!.length} characters, above the limit of ${MAX_REQUEST_ID_LENGTH}`,
       );
     }
-    let leaf = AuditEntry.encode(entry).finish();
+    let leaf: Uint8Array = encodeMessage(AuditEntry, entry);
     let opening: CommitmentOpening | undefined;
     if (options.commit) {
       opening = { salt: new Uint8Array(randomBytes(32)), body: leaf };

@@ -1,6 +1,6 @@
 // Builds the audit side of trust from config: the `log` key, the log, its HTTP tree and its RPCs.
 import type * as grpc from '@grpc/grpc-js';
-import { HybridSigner, HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
+import { HybridSigner, HybridVerifier, loadMlDsaBackend, MlDsaSignThread } from '@omega/crypto';
 import type { Bus } from '@omega/bus';
 import { subjects } from '@omega/bus';
 import type { HybridPublicKey } from '@omega/proto';
@@ -35,10 +35,13 @@ export async function startAuditService(parts: {
   const key = await parts.keys.loadOrCreate('log');
   const mlDsa = await loadMlDsaBackend('liboqs');
   const tiles = await TileStore.open(bus);
+  // Checkpoints are signed on a thread of their own: trust's event loop serves gRPC and builds
+  // proofs while ML-DSA (about 1 ms of WebAssembly per checkpoint) runs beside it.
+  const checkpointSigning = await MlDsaSignThread.start(key.mlDsa.exposeBytes());
   const log = await AuditLog.open({
     bus,
     origin: config.logOrigin,
-    signers: logNoteSigners(config.logOrigin, key, mlDsa),
+    signers: logNoteSigners(config.logOrigin, key, checkpointSigning),
     policy: logCheckpointPolicy(config.logOrigin, key.publicKey, mlDsa),
     publicKey: key.publicKey,
     tiles,
@@ -46,6 +49,9 @@ export async function startAuditService(parts: {
     maxBatchEntries: config.maxBatchEntries,
     flushDelayMs: config.flushDelayMs,
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
+  }).catch(async (err: unknown) => {
+    await checkpointSigning.close();
+    throw err;
   });
   // Another replica's checkpoint means leaves this one has not seen: catch up, so checkpoints
   // served here never lag behind one a client already saw elsewhere.
@@ -75,6 +81,7 @@ export async function startAuditService(parts: {
       follower.unsubscribe();
       await http.close();
       await log.close();
+      await checkpointSigning.close();
     },
   };
 }

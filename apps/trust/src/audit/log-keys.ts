@@ -8,22 +8,27 @@ import {
   type CheckpointPolicy,
   type NoteSigner,
 } from '@omega/auditlog';
-import type { HybridSecretKey, MlDsaBackend } from '@omega/crypto';
+import { MlDsaSignThread, type HybridSecretKey, type MlDsaBackend } from '@omega/crypto';
 import type { HybridPublicKey } from '@omega/proto';
 
 /**
  * Signers for checkpoint notes: Ed25519 first, then ML-DSA-65, both named after the log's origin
- * (the C2SP convention) and both over the note text itself, as signed-note prescribes.
+ * (the C2SP convention) and both over the note text itself, as signed-note prescribes. ML-DSA
+ * signs in `mlDsa`: a backend on this thread, or the service's signing thread holding this key.
  */
 export function logNoteSigners(
   origin: string,
   key: HybridSecretKey,
-  mlDsa: MlDsaBackend,
+  mlDsa: MlDsaBackend | MlDsaSignThread,
 ): NoteSigner[] {
   const mlDsaSecret = key.mlDsa.exposeBytes();
+  const sign =
+    mlDsa instanceof MlDsaSignThread
+      ? (message: Uint8Array) => mlDsa.sign(message)
+      : (message: Uint8Array) => mlDsa.sign(message, mlDsaSecret);
   return [
     ed25519NoteSigner(origin, key.ed25519.exposeBytes()),
-    mlDsa65NoteSigner(origin, key.publicKey.mlDsa, (message) => mlDsa.sign(message, mlDsaSecret)),
+    mlDsa65NoteSigner(origin, key.publicKey.mlDsa, sign),
   ];
 }
 

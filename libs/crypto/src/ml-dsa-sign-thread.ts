@@ -1,0 +1,127 @@
+// ML-DSA signing with liboqs on a worker thread, for a process whose event loop is its bottleneck
+// (trust signs a checkpoint per audit batch: ~1 ms of WebAssembly each, off the loop that serves
+// gRPC). The worker holds one secret key and signs one message at a time, in order.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Code, OmegaError } from '@omega/runtime';
+import { MlDsaChecks, type MlDsaParameterSet } from './ml-dsa-backend';
+
+/** The worker script: plain JavaScript beside src/ and dist/, so specs and builds share it. */
+const THREAD_SCRIPT = join(__dirname, '..', 'threads', 'ml-dsa-sign.mjs');
+
+type Reply =
+  | { readonly ready: true }
+  | { readonly id: number; readonly signature: Uint8Array }
+  | { readonly id: number; readonly error: string };
+
+interface Waiting {
+  resolve(signature: Uint8Array): void;
+  reject(err: unknown): void;
+}
+
+/** One worker and the signatures it owes. */
+interface Thread {
+  readonly worker: Worker;
+  readonly waiting: Map<number, Waiting>;
+}
+
+/**
+ * Signs as LiboqsMlDsa.sign does (FIPS 204, hedged, empty context), on a worker thread. A worker
+ * that dies fails the signatures it held with the reason; the next `sign` starts a new one.
+ */
+export class MlDsaSignThread {
+  readonly #parameterSet: MlDsaParameterSet;
+  readonly #secretKey: Uint8Array;
+  #thread: Promise<Thread> | undefined;
+  #nextId = 0;
+  #closed = false;
+
+  private constructor(parameterSet: MlDsaParameterSet, secretKey: Uint8Array) {
+    this.#parameterSet = parameterSet;
+    this.#secretKey = secretKey;
+  }
+
+  /** Starts the worker and waits until liboqs is loaded in it. */
+  static async start(
+    secretKey: Uint8Array,
+    parameterSet: MlDsaParameterSet = 'ML-DSA-65',
+  ): Promise<MlDsaSignThread> {
+    new MlDsaChecks(parameterSet).secretKey(secretKey);
+    const signer = new MlDsaSignThread(parameterSet, Uint8Array.from(secretKey));
+    await signer.#current();
+    return signer;
+  }
+
+  async sign(message: Uint8Array): Promise<Uint8Array> {
+    if (this.#closed)
+      throw new OmegaError(Code.Unavailable, `${this.#label}: signing thread is closed`);
+    const thread = await this.#current();
+    const id = this.#nextId++;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      thread.waiting.set(id, { resolve, reject });
+      // A copy of exactly the message: posting a view would copy its whole backing buffer.
+      thread.worker.postMessage({ id, message: Uint8Array.from(message) });
+    });
+  }
+
+  /** Stops the worker; signatures still in flight fail with Unavailable. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const current = this.#thread;
+    this.#thread = undefined;
+    const thread = await current?.catch(() => undefined);
+    if (!thread) return;
+    await thread.worker.terminate();
+    failAll(thread, new OmegaError(Code.Unavailable, `${this.#label}: signing thread closed`));
+  }
+
+  get #label(): string {
+    return `${this.#parameterSet.toLowerCase()} via liboqs`;
+  }
+
+  #current(): Promise<Thread> {
+    this.#thread ??= this.#spawn();
+    return this.#thread;
+  }
+
+  #spawn(): Promise<Thread> {
+    const spawned: Promise<Thread> = new Promise<Thread>((resolve, reject) => {
+      const thread: Thread = {
+        worker: new Worker(THREAD_SCRIPT, {
+          workerData: { parameterSet: this.#parameterSet, secretKey: this.#secretKey },
+        }),
+        waiting: new Map(),
+      };
+      // The thread never keeps its process alive; a service closes it on shutdown.
+      thread.worker.unref();
+      const gone = (reason: string) => {
+        const err = new OmegaError(Code.Unavailable, `${this.#label}: signing thread ${reason}`);
+        if (this.#thread === spawned) this.#thread = undefined;
+        reject(err);
+        failAll(thread, err);
+      };
+      thread.worker.on('message', (reply: Reply) => {
+        if ('ready' in reply) return resolve(thread);
+        const waiting = thread.waiting.get(reply.id);
+        if (!waiting) return;
+        thread.waiting.delete(reply.id);
+        if ('error' in reply) {
+          waiting.reject(new OmegaError(Code.Internal, `${this.#label}: ${reply.error}`));
+        } else {
+          waiting.resolve(reply.signature);
+        }
+      });
+      thread.worker.on('error', (err) => gone(`failed: ${err.message}`));
+      thread.worker.on('exit', (code) => {
+        if (!this.#closed) gone(`exited with code ${code}`);
+      });
+    });
+    return spawned;
+  }
+}
+
+function failAll(thread: Thread, err: OmegaError): void {
+  const waiting = [...thread.waiting.values()];
+  thread.waiting.clear();
+  for (const each of waiting) each.reject(err);
+}

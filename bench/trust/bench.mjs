@@ -43,7 +43,10 @@ const { values: args } = parseArgs({
   },
 });
 if (!args['no-build'])
-  execFileSync('npx', ['tsc', '-b', 'apps/trust', 'libs/testkit', 'libs/trust-client'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npx', ['tsc', '-b', 'apps/trust', 'libs/testkit', 'libs/trust-client'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 
 const trustDist = join(root, 'apps', 'trust', 'dist', 'audit');
 const { startNatsServer, startTrustProcess } = require('@omega/testkit');
@@ -192,7 +195,8 @@ async function serviceBench() {
       p99: pct(latencies, 99),
       batches,
       meanBatch: metric('omega_trust_audit_batch_size_sum') / batches,
-      meanCheckpointMs: (metric('omega_trust_audit_checkpoint_duration_seconds_sum') * 1000) / batches,
+      meanCheckpointMs:
+        (metric('omega_trust_audit_checkpoint_duration_seconds_sum') * 1000) / batches,
     };
   } finally {
     client.close();

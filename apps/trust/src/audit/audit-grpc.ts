@@ -29,6 +29,7 @@ import {
 } from '@omega/proto';
 import { Code, OmegaError, toGrpcError } from '@omega/runtime';
 import type { AppendedBundle, AuditLog, LogCheckpoint } from './audit-log';
+import { encodeBatchAnswer, EncodedBatchAnswer, type BatchAnswer } from './batch-answer';
 import {
   attestationEntry,
   checkAttestation,
@@ -52,8 +53,9 @@ export const MAX_BATCH_APPENDS = 1024;
 const MAX_PAGE = 1000;
 
 /**
- * TrustService as grpc-js serves it, with the append answers (a bundle per entry: ~90 KB for a
- * batch of 128) encoded through one reused writer rather than a fresh, doubling one per answer.
+ * TrustService as grpc-js serves it. Append answers carry a bundle per entry (~90 KB for a batch
+ * of 128): AppendAuditBatch's come encoded already (batch-answer.ts), AppendAudit's go through
+ * one reused writer rather than a fresh, doubling one per answer.
  */
 export const trustServiceDefinition = {
   ...TrustServiceService,
@@ -64,8 +66,10 @@ export const trustServiceDefinition = {
   },
   appendAuditBatch: {
     ...TrustServiceService.appendAuditBatch,
-    responseSerialize: (value: AppendAuditBatchResponse): Buffer =>
-      encodeMessage(AppendAuditBatchResponse, value),
+    responseSerialize: (value: BatchAnswer): Buffer =>
+      value instanceof EncodedBatchAnswer
+        ? value.bytes
+        : encodeMessage(AppendAuditBatchResponse, value),
   },
 } as const satisfies typeof TrustServiceService;
 
@@ -132,7 +136,7 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
       );
     }),
 
-    appendAuditBatch: unary<AppendAuditBatchRequest, AppendAuditBatchResponse>(async (request) => {
+    appendAuditBatch: unary<AppendAuditBatchRequest, BatchAnswer>(async (request) => {
       checkBatch(request);
       const bundles = await log
         .appendAll(
@@ -144,14 +148,7 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
         .catch((err: unknown) => {
           throw OmegaError.wrap(err, 'AppendAuditBatch');
         });
-      const notes = new Map<bigint, string>();
-      const results = bundles.map((bundle) => {
-        const result = appended(bundle);
-        notes.set(result.audit!.checkpointSize, bundle.checkpoint);
-        return { ...result, checkpointNote: '' };
-      });
-      const sizes = [...notes.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      return { results, checkpointNotes: sizes.map((size) => notes.get(size)!) };
+      return encodeBatchAnswer(bundles);
     }),
 
     listAuditEntries: unary<ListAuditEntriesRequest, ListAuditEntriesResponse>(async (request) => {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Code } from '@omega/runtime';
 import type { CryptoBackendName, MlDsaBackend } from './ml-dsa-backend';
 import { CRYPTO_BACKENDS, loadMlDsaBackend } from './ml-dsa-backends';
@@ -45,6 +46,25 @@ describe('MlDsaSignThread (liboqs on a worker thread)', () => {
       code: Code.InvalidArgument,
       message: 'ml-dsa-65 secret key must be 4032 bytes, got 4031',
     });
+  });
+
+  it('fails the signatures a dying thread held, naming its exit, and signs on a new one', async () => {
+    const keys = backends.liboqs.generateKeyPair();
+    const dying = await MlDsaSignThread.start(keys.secretKey, {
+      script: join(__dirname, 'fixtures', 'dying-sign-thread.mjs'),
+    });
+    try {
+      const before = encode('before the crash');
+      expect(backends.noble.verify(before, await dying.sign(before), keys.publicKey)).toBe(true);
+      await expect(dying.sign(Uint8Array.of(0xff, 1, 2))).rejects.toMatchObject({
+        code: Code.Unavailable,
+        message: 'ml-dsa-65 via liboqs: signing thread exited with code 3',
+      });
+      const after = encode('after the crash');
+      expect(backends.node.verify(after, await dying.sign(after), keys.publicKey)).toBe(true);
+    } finally {
+      await dying.close();
+    }
   });
 
   it('fails signatures after close with Unavailable, naming the thread', async () => {

@@ -23,6 +23,8 @@ interface Waiting {
 interface Thread {
   readonly worker: Worker;
   readonly waiting: Map<number, Waiting>;
+  /** Cleared when the worker fails or exits: nothing posted to it would be answered. */
+  alive: boolean;
 }
 
 /**
@@ -32,35 +34,52 @@ interface Thread {
 export class MlDsaSignThread {
   readonly #parameterSet: MlDsaParameterSet;
   readonly #secretKey: Uint8Array;
+  readonly #script: string;
   #thread: Promise<Thread> | undefined;
   #nextId = 0;
   #closed = false;
 
-  private constructor(parameterSet: MlDsaParameterSet, secretKey: Uint8Array) {
+  private constructor(parameterSet: MlDsaParameterSet, secretKey: Uint8Array, script: string) {
     this.#parameterSet = parameterSet;
     this.#secretKey = secretKey;
+    this.#script = script;
   }
 
-  /** Starts the worker and waits until liboqs is loaded in it. */
+  /**
+   * Starts the worker and waits until liboqs is loaded in it. `script` replaces the worker script
+   * (specs use one that dies on demand to check recovery).
+   */
   static async start(
     secretKey: Uint8Array,
-    parameterSet: MlDsaParameterSet = 'ML-DSA-65',
+    options: { parameterSet?: MlDsaParameterSet; script?: string } = {},
   ): Promise<MlDsaSignThread> {
+    const parameterSet = options.parameterSet ?? 'ML-DSA-65';
     new MlDsaChecks(parameterSet).secretKey(secretKey);
-    const signer = new MlDsaSignThread(parameterSet, Uint8Array.from(secretKey));
+    const signer = new MlDsaSignThread(
+      parameterSet,
+      Uint8Array.from(secretKey),
+      options.script ?? THREAD_SCRIPT,
+    );
     await signer.#current();
     return signer;
   }
 
   async sign(message: Uint8Array): Promise<Uint8Array> {
-    if (this.#closed)
-      throw new OmegaError(Code.Unavailable, `${this.#label}: signing thread is closed`);
-    const thread = await this.#current();
+    const closed = () =>
+      new OmegaError(Code.Unavailable, `${this.#label}: signing thread is closed`);
+    if (this.#closed) throw closed();
+    let thread = await this.#current();
+    // The worker may have died (or been closed) while this call waited for it.
+    while (!thread.alive || this.#closed) {
+      if (this.#closed) throw closed();
+      thread = await this.#current();
+    }
     const id = this.#nextId++;
+    const answered = thread;
     return new Promise<Uint8Array>((resolve, reject) => {
-      thread.waiting.set(id, { resolve, reject });
+      answered.waiting.set(id, { resolve, reject });
       // A copy of exactly the message: posting a view would copy its whole backing buffer.
-      thread.worker.postMessage({ id, message: Uint8Array.from(message) });
+      answered.worker.postMessage({ id, message: Uint8Array.from(message) });
     });
   }
 
@@ -87,15 +106,17 @@ export class MlDsaSignThread {
   #spawn(): Promise<Thread> {
     const spawned: Promise<Thread> = new Promise<Thread>((resolve, reject) => {
       const thread: Thread = {
-        worker: new Worker(THREAD_SCRIPT, {
+        worker: new Worker(this.#script, {
           workerData: { parameterSet: this.#parameterSet, secretKey: this.#secretKey },
         }),
         waiting: new Map(),
+        alive: true,
       };
       // The thread never keeps its process alive; a service closes it on shutdown.
       thread.worker.unref();
       const gone = (reason: string) => {
         const err = new OmegaError(Code.Unavailable, `${this.#label}: signing thread ${reason}`);
+        thread.alive = false;
         if (this.#thread === spawned) this.#thread = undefined;
         reject(err);
         failAll(thread, err);

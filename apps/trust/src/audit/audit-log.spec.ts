@@ -85,6 +85,23 @@ describe('AuditLog', () => {
     },
   );
 
+  it('remembers only the newest leafHashIndexSize leaf hashes; older leaves are found by index', async () => {
+    const log = await openLog(bus, key, { leafHashIndexSize: 3 });
+    const bundles = [];
+    for (let n = 0; n < 6; n++) bundles.push(await log.append(alertEntry(100 + n)));
+    const known = bundles.map((b) => log.indexOfLeafHash(b.leafHash));
+    expect(known).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      ...bundles.slice(3).map((b) => b.index),
+    ]);
+    // The forgotten leaves are still in the log.
+    const [oldest] = await log.readEntries(bundles[0]!.index, 1);
+    expect(Buffer.from(oldest!)).toEqual(Buffer.from(bundles[0]!.entry));
+    await log.close();
+  });
+
   it('logs a retried append once and returns the first index', async () => {
     const log = await openLog(bus, key);
     const first = await log.append(alertEntry(1), { requestId: 'retry-me' });

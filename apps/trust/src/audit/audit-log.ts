@@ -91,9 +91,16 @@ export interface AuditLogOptions {
   leafMessages?: LeafMessages;
   /** Appends, batch sizes and checkpoint durations (trust-metrics.ts). */
   metrics?: AuditLogMetrics;
+  /**
+   * Leaf hashes this process remembers for `indexOfLeafHash` (GetInclusionProof by leaf hash),
+   * newest first (default 1,000,000, ~100 MB); older leaves are found by index.
+   */
+  leafHashIndexSize?: number;
 }
 
 export type LeafMessages = 'packed' | 'atomic' | 'single';
+
+const DEFAULT_LEAF_HASH_INDEX_SIZE = 1_000_000;
 
 /** Longest request id: ids travel in every leaf message and the de-duplication index. */
 export const MAX_REQUEST_ID_LENGTH = 256;
@@ -404,7 +411,10 @@ export class AuditLog {
     return entries;
   }
 
-  /** The index of a leaf seen by this process (appended or synced since start). */
+  /**
+   * The index of a leaf seen by this process (appended or synced since start), among the newest
+   * `leafHashIndexSize`: the index stays bounded however long trust runs.
+   */
   indexOfLeafHash(leafHash: Uint8Array): number | undefined {
     return this.indexByLeafHash.get(leafHashKey(leafHash));
   }
@@ -714,6 +724,15 @@ export class AuditLog {
       if (leaf.requestId !== undefined) this.dedupe.remember(leaf.requestId, index, nowMs);
       this.indexByLeafHash.set(leafHashKey(leaf.leafHash), index);
     });
+    const keep = this.opts.leafHashIndexSize ?? DEFAULT_LEAF_HASH_INDEX_SIZE;
+    if (this.indexByLeafHash.size > keep) {
+      // Maps iterate in insertion order: the first keys are the oldest leaves.
+      let excess = this.indexByLeafHash.size - keep;
+      for (const key of this.indexByLeafHash.keys()) {
+        if (excess-- <= 0) break;
+        this.indexByLeafHash.delete(key);
+      }
+    }
     if (this.partialEntries.length > 0) this.flushBundle(this.size - 1);
     this.leafSeq = leaves[leaves.length - 1]!.seq;
   }

@@ -136,9 +136,6 @@ async function appendBench(url, key, mlDsa) {
   return { perSecond: total / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
 
-// The same appends through the service as it ships: apps/trust/dist/main.js as its own process
-// on its own nats-server, this process the caller, AppendAuditBatch over gRPC; each call resolves
-// once a signed checkpoint covers all of its entries, with their offline bundles.
 /** Batches and checkpoint time so far, from trust's own metrics. */
 async function trustMetrics(trust) {
   const text = await (await fetch(`http://127.0.0.1:${trust.httpPort}/metrics`)).text();
@@ -150,6 +147,9 @@ async function trustMetrics(trust) {
   };
 }
 
+// The same appends through the service as it ships: apps/trust/dist/main.js as its own process
+// on its own nats-server, this process the caller, AppendAuditBatch over gRPC; each call resolves
+// once a signed checkpoint covers all of its entries, with their offline bundles.
 async function serviceBench() {
   const server = await startNatsServer({ jetstream: true });
   const trust = await startTrustProcess({

@@ -3,7 +3,13 @@ import { createServer, type Server } from 'node:net';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { OmegaError } from '@omega/runtime';
 import { freePort } from './free-port';
-import { KAFKA_VERSION, findJava, startKafkaBroker, type KafkaBroker } from './kafka-broker';
+import {
+  KAFKA_VERSION,
+  findJava,
+  kafkaClusterId,
+  startKafkaBroker,
+  type KafkaBroker,
+} from './kafka-broker';
 
 function client(broker: KafkaBroker): Kafka {
   return new Kafka({
@@ -192,5 +198,18 @@ describe('startKafkaBroker failures', () => {
     expect(() => findJava({ PATH: '/nonexistent' })).toThrow(
       /apt-get install openjdk-17-jre-headless/,
     );
+  });
+});
+
+describe('kafkaClusterId', () => {
+  it('is 16 random bytes in base64url that never starts with "-" (kafka-storage would read an option)', () => {
+    const ids = Array.from({ length: 20_000 }, kafkaClusterId);
+    // 1 id in 64 started with '-' before: 20,000 draws would show ~310 of them.
+    expect(ids.filter((id) => id.startsWith('-'))).toEqual([]);
+    for (const id of ids.slice(0, 500)) {
+      expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+      expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

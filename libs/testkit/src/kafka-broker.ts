@@ -277,8 +277,7 @@ class KafkaBrokerProcess implements KafkaBroker {
         .join('\n') + '\n',
     );
     await writeFile(this.log4jFile, LOG4J_PROPERTIES);
-    // A Kafka cluster id is 16 random bytes in unpadded base64url.
-    const clusterId = randomBytes(16).toString('base64url');
+    const clusterId = kafkaClusterId();
     const { code, output } = await this.runJava(
       [
         'kafka.tools.StorageTool',
@@ -444,4 +443,16 @@ function tcpProbe(port: number): Promise<void> {
     socket.once('timeout', () => socket.destroy(new Error('connect timed out')));
     socket.once('error', reject);
   });
+}
+
+/**
+ * A Kafka cluster id: 16 random bytes in unpadded base64url, never starting with '-', which
+ * kafka-storage's argument parser would take for an option (`-t -x…` fails with "expected one
+ * argument"; 1 run in 64 did). Kafka's own Uuid.randomUuid() redraws such ids the same way.
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }

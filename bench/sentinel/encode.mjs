@@ -22,11 +22,10 @@ const { values: args } = parseArgs({
 const N = Number(args.events);
 const dist = join(root, 'apps', 'sentinel', 'dist');
 const dnsPacket = require('dns-packet');
-const { Event } = require('@omega/proto');
+const { Event, ProtoWriter } = require('@omega/proto');
 const { FrameDecoder, FrameType } = require(join(dist, 'loader-frames.js'));
 const { dnsEvent, flowEvent } = require(join(dist, 'network-events.js'));
 const { writeDnsFrameEvent, writeFlowEvent } = require(join(dist, 'event-encoders.js'));
-const { ProtoWriter } = require(join(dist, 'proto-writer.js'));
 
 // DNS frames as the loader writes them for udp-flood.c's queries (A bench.omega.test)
 const payload = dnsPacket.encode({

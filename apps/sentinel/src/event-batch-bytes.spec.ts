@@ -18,7 +18,7 @@ import {
   writeUnsignedEventBatch,
   type BatchEnvelope,
 } from './event-batch-bytes';
-import { ProtoWriter } from './proto-writer';
+import { ProtoWriter } from '@omega/proto';
 
 const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => join(__dirname, '..', '..', '..', 'proto', target);

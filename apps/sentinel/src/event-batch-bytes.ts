@@ -5,7 +5,7 @@
 // (event-batch-bytes.spec.ts compares both).
 import { SignaturePurpose, type HybridSigner } from '@omega/crypto';
 import { HybridSignature } from '@omega/proto';
-import { ProtoWriter } from './proto-writer';
+import { ProtoWriter } from '@omega/proto';
 
 /** EventBatch fields other than the events and the signature. */
 export interface BatchEnvelope {

@@ -9,7 +9,7 @@ import { Event } from '@omega/proto';
 import { writeDnsFrameEvent, writeFlowEvent } from './event-encoders';
 import { FrameDecoder, FrameType, type DnsFrame } from './loader-frames';
 import { dnsEvent, flowEvent, type Flow } from './network-events';
-import { ProtoWriter } from './proto-writer';
+import { ProtoWriter } from '@omega/proto';
 
 const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => join(__dirname, '..', '..', '..', 'proto', target);

@@ -9,7 +9,7 @@ import { decodeDnsSummary, type DnsSummary } from './dns-message';
 import { UUID_TEXT_BYTES, writeUuidv7Text } from './event-id';
 import { dnsFrameCapturedBytes, ipv6Text } from './loader-frames';
 import type { EventSource, Flow } from './network-events';
-import { ProtoWriter } from './proto-writer';
+import { ProtoWriter } from '@omega/proto';
 
 // Event field keys ((number << 3) | wire type), as in common.proto.
 const EVENT_ID = 10;

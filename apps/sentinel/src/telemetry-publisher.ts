@@ -9,7 +9,7 @@ import {
   envelopeAllowanceBytes,
   signedEventBatchBytes,
 } from './event-batch-bytes';
-import { ProtoWriter } from './proto-writer';
+import { ProtoWriter } from '@omega/proto';
 import type { Logger } from '@omega/runtime';
 import { errorMessage } from '@omega/runtime';
 import type { SentinelMetrics } from './sentinel-metrics';

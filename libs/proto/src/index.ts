@@ -13,3 +13,10 @@ export type { MessageType } from './message-types';
 export { serviceDefinitions } from './service-definitions';
 export type { ServiceName } from './service-definitions';
 export { encodeMessage, type EncodableType } from './encode-message';
+export {
+  ProtoWriter,
+  varintSize,
+  WIRE_FIXED64,
+  WIRE_LENGTH_DELIMITED,
+  WIRE_VARINT,
+} from './proto-writer';

@@ -1,4 +1,5 @@
-// A protobuf wire writer for the sentinel's hot path: one growable buffer, no object per field.
+// A protobuf wire writer for hot paths (the sentinel's event batches, trust's AppendAuditBatch
+// answers): one growable buffer, no object per field.
 // Nested messages reserve one length byte and move their body only when it outgrows it, so the
 // output is the canonical (minimal varint) encoding ts-proto and protobufjs write for the same
 // fields in the same order (event-encoders.spec.ts proves it byte for byte).
@@ -57,6 +58,18 @@ export class ProtoWriter {
   int32(value: number): this {
     if (value >= 0) return this.uint32(value);
     return this.uint64(BigInt.asUintN(64, BigInt(value)));
+  }
+
+  /** An unsigned varint of a non-negative safe integer (log indexes, tree sizes), no BigInt. */
+  uint53(value: number): this {
+    if (value <= 0xffffffff) return this.uint32(value);
+    this.ensure(8);
+    while (value > 0x7f) {
+      this.buf[this.pos++] = (value % 0x80) | 0x80;
+      value = Math.floor(value / 0x80);
+    }
+    this.buf[this.pos++] = value;
+    return this;
   }
 
   /** An unsigned varint of any uint64. */
@@ -192,10 +205,13 @@ export class ProtoWriter {
   }
 }
 
+/** Bytes of a non-negative safe integer as a varint (5 for 2^28 up to 2^35, 8 at 2^53). */
 export function varintSize(value: number): number {
   if (value < 0x80) return 1;
   if (value < 0x4000) return 2;
   if (value < 0x200000) return 3;
   if (value < 0x10000000) return 4;
-  return 5;
+  let size = 5;
+  for (let v = Math.floor(value / 0x800000000); v > 0; v = Math.floor(v / 0x80)) size++;
+  return size;
 }

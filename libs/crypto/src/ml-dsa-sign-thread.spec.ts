@@ -67,6 +67,45 @@ describe('MlDsaSignThread (liboqs on a worker thread)', () => {
     }
   });
 
+  it('fails a signature the thread does not answer in time, and signs on a new thread', async () => {
+    const keys = backends.liboqs.generateKeyPair();
+    const stuck = await MlDsaSignThread.start(keys.secretKey, {
+      script: join(__dirname, 'fixtures', 'dying-sign-thread.mjs'),
+      answerTimeoutMs: 500,
+    });
+    try {
+      await expect(stuck.sign(Uint8Array.of(0xfe, 1))).rejects.toMatchObject({
+        code: Code.Unavailable,
+        message: 'ml-dsa-65 via liboqs: signing thread did not answer in 500 ms; restarting it',
+      });
+      const after = encode('after the hang');
+      expect(backends.noble.verify(after, await stuck.sign(after), keys.publicKey)).toBe(true);
+    } finally {
+      await stuck.close();
+    }
+  });
+
+  it('says so when a worker script cannot start, and when it does not become ready', async () => {
+    const keys = backends.liboqs.generateKeyPair();
+    await expect(
+      MlDsaSignThread.start(keys.secretKey, { script: join(__dirname, 'no-such-thread.mjs') }),
+    ).rejects.toMatchObject({
+      code: Code.Unavailable,
+      message: expect.stringMatching(
+        /^ml-dsa-65 via liboqs: signing thread failed: .*no-such-thread/,
+      ),
+    });
+    await expect(
+      MlDsaSignThread.start(keys.secretKey, {
+        script: join(__dirname, 'fixtures', 'silent-sign-thread.mjs'),
+        answerTimeoutMs: 300,
+      }),
+    ).rejects.toMatchObject({
+      code: Code.Unavailable,
+      message: 'ml-dsa-65 via liboqs: signing thread did not start in 300 ms',
+    });
+  });
+
   it('fails signatures after close with Unavailable, naming the thread', async () => {
     const keys = backends.liboqs.generateKeyPair();
     const closing = await MlDsaSignThread.start(keys.secretKey);

@@ -6,6 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { Code, OmegaError } from '@omega/runtime';
 import { MlDsaChecks, type MlDsaParameterSet } from './ml-dsa-backend';
 
+const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
+
 /** The worker script: plain JavaScript beside src/ and dist/, so specs and builds share it. */
 const THREAD_SCRIPT = join(__dirname, '..', 'threads', 'ml-dsa-sign.mjs');
 
@@ -25,6 +27,8 @@ interface Thread {
   readonly waiting: Map<number, Waiting>;
   /** Cleared when the worker fails or exits: nothing posted to it would be answered. */
   alive: boolean;
+  /** Retires this worker: fails what it owes with `reason`; the next sign starts another. */
+  retire(reason: string): void;
 }
 
 /**
@@ -35,23 +39,32 @@ export class MlDsaSignThread {
   readonly #parameterSet: MlDsaParameterSet;
   readonly #secretKey: Uint8Array;
   readonly #script: string;
+  readonly #answerTimeoutMs: number;
   #thread: Promise<Thread> | undefined;
   #nextId = 0;
   #closed = false;
 
-  private constructor(parameterSet: MlDsaParameterSet, secretKey: Uint8Array, script: string) {
+  private constructor(
+    parameterSet: MlDsaParameterSet,
+    secretKey: Uint8Array,
+    script: string,
+    answerTimeoutMs: number,
+  ) {
     this.#parameterSet = parameterSet;
     this.#secretKey = secretKey;
     this.#script = script;
+    this.#answerTimeoutMs = answerTimeoutMs;
   }
 
   /**
-   * Starts the worker and waits until liboqs is loaded in it. `script` replaces the worker script
-   * (specs use one that dies on demand to check recovery).
+   * Starts the worker and waits until liboqs is loaded in it. A worker not ready, or a signature
+   * not answered, within `answerTimeoutMs` (default 10 s; a signature takes about 1 ms) fails, and
+   * the stuck worker is replaced.
+   * `script` replaces the worker script (specs use one that dies or hangs on demand).
    */
   static async start(
     secretKey: Uint8Array,
-    options: { parameterSet?: MlDsaParameterSet; script?: string } = {},
+    options: { parameterSet?: MlDsaParameterSet; script?: string; answerTimeoutMs?: number } = {},
   ): Promise<MlDsaSignThread> {
     const parameterSet = options.parameterSet ?? 'ML-DSA-65';
     new MlDsaChecks(parameterSet).secretKey(secretKey);
@@ -59,6 +72,7 @@ export class MlDsaSignThread {
       parameterSet,
       Uint8Array.from(secretKey),
       options.script ?? THREAD_SCRIPT,
+      options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS,
     );
     await signer.#current();
     return signer;
@@ -77,7 +91,22 @@ export class MlDsaSignThread {
     const id = this.#nextId++;
     const answered = thread;
     return new Promise<Uint8Array>((resolve, reject) => {
-      answered.waiting.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        // A worker that does not answer would hold every later checkpoint: replace it.
+        answered.retire(`did not answer in ${this.#answerTimeoutMs} ms; restarting it`);
+        void answered.worker.terminate();
+      }, this.#answerTimeoutMs);
+      timer.unref();
+      answered.waiting.set(id, {
+        resolve: (signature) => {
+          clearTimeout(timer);
+          resolve(signature);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      });
       // A copy of exactly the message: posting a view would copy its whole backing buffer.
       answered.worker.postMessage({ id, message: Uint8Array.from(message) });
     });
@@ -111,18 +140,26 @@ export class MlDsaSignThread {
         }),
         waiting: new Map(),
         alive: true,
+        retire: (reason) => {
+          const err = new OmegaError(Code.Unavailable, `${this.#label}: signing thread ${reason}`);
+          thread.alive = false;
+          if (this.#thread === spawned) this.#thread = undefined;
+          reject(err);
+          failAll(thread, err);
+        },
       };
       // The thread never keeps its process alive; a service closes it on shutdown.
       thread.worker.unref();
-      const gone = (reason: string) => {
-        const err = new OmegaError(Code.Unavailable, `${this.#label}: signing thread ${reason}`);
-        thread.alive = false;
-        if (this.#thread === spawned) this.#thread = undefined;
-        reject(err);
-        failAll(thread, err);
-      };
+      const starting = setTimeout(() => {
+        thread.retire(`did not start in ${this.#answerTimeoutMs} ms`);
+        void thread.worker.terminate();
+      }, this.#answerTimeoutMs);
+      starting.unref();
       thread.worker.on('message', (reply: Reply) => {
-        if ('ready' in reply) return resolve(thread);
+        if ('ready' in reply) {
+          clearTimeout(starting);
+          return resolve(thread);
+        }
         const waiting = thread.waiting.get(reply.id);
         if (!waiting) return;
         thread.waiting.delete(reply.id);
@@ -132,9 +169,10 @@ export class MlDsaSignThread {
           waiting.resolve(reply.signature);
         }
       });
-      thread.worker.on('error', (err) => gone(`failed: ${err.message}`));
+      thread.worker.on('error', (err) => thread.retire(`failed: ${err.message}`));
       thread.worker.on('exit', (code) => {
-        if (!this.#closed) gone(`exited with code ${code}`);
+        clearTimeout(starting);
+        if (!this.#closed && thread.alive) thread.retire(`exited with code ${code}`);
       });
     });
     return spawned;

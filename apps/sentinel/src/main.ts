@@ -1,9 +1,9 @@
 // Sentinel entry point: `omega-sentinel` serves (eBPF telemetry and enforcement when it can load
 // them, see sentinel-config.ts); `omega-sentinel replay <capture>` turns a pcap into events.
 import { main } from '@omega/service';
-import { buildSentinel, sentinelServiceConfigSchema } from './build-sentinel';
+import { buildSentinel, sentinelServiceConfigSchema } from './sentinel-service';
 import { nodeName } from './sentinel-config';
-import { runReplayCommand } from './replay-command';
+import { runReplayCommand } from './events/replay-command';
 
 if (process.argv[2] === 'replay') {
   runReplayCommand(process.argv.slice(3)).then(

@@ -21,12 +21,12 @@ import {
 } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
 import { eventually, withNats } from '@omega/testkit';
-import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './build-sentinel';
-import { policyBlockKey, ALL_NODES } from './policy-watch';
-import { readCapture } from './pcap-reader';
+import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './sentinel-service';
+import { policyBlockKey, ALL_NODES } from './policy/policy-watch';
+import { readCapture } from './wire/pcap-reader';
 import { DEFAULT_LOADER_PATH } from './sentinel-config';
+import { buildLoader } from './testing/loader-build';
 
-const REPO = join(__dirname, '..', '..', '..');
 const NS_A = `omega-sen-a-${process.pid}`;
 const NS_B = `omega-sen-b-${process.pid}`;
 const ADDR_A = '10.199.0.1';
@@ -79,10 +79,7 @@ beforeAll(async () => {
       'sentinel eBPF spec: must run as root (CAP_BPF, CAP_NET_ADMIN); CI runs as root',
     );
   }
-  const make = spawnSync('make', ['-C', join(REPO, 'bpf')], { encoding: 'utf8' });
-  if (make.status !== 0) {
-    throw new Error(`sentinel eBPF spec: make -C bpf failed:\n${make.stderr}${make.stdout}`);
-  }
+  buildLoader('sentinel eBPF spec');
   ip('netns', 'add', NS_A);
   ip('netns', 'add', NS_B);
   ip(

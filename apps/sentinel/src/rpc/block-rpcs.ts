@@ -12,9 +12,9 @@ import {
   type UnblockSourceResponse,
 } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
-import { canonicalCidr } from './cidr';
-import type { BlockEntryFrame } from './loader-frames';
-import { ALL_NODES, policyBlockKey } from './policy-watch';
+import { canonicalCidr } from '../policy/cidr';
+import type { BlockEntryFrame } from '../wire/loader-frames';
+import { ALL_NODES, policyBlockKey } from '../policy/policy-watch';
 
 export const DEFAULT_BLOCK_PAGE_SIZE = 100;
 export const MAX_BLOCK_PAGE_SIZE = 1_000;

@@ -3,7 +3,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectBus, type Bus } from '@omega/bus';
+import { connectBus, POLICY_ALL_NODES, policyBlockKey, type Bus } from '@omega/bus';
 import * as grpc from '@grpc/grpc-js';
 import {
   EventBatch,
@@ -22,7 +22,6 @@ import {
 import { runService, type RunningService } from '@omega/service';
 import { eventually, withNats } from '@omega/testkit';
 import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './sentinel-service';
-import { policyBlockKey, ALL_NODES } from './policy/policy-watch';
 import { readCapture } from './wire/pcap-reader';
 import { DEFAULT_LOADER_PATH } from './sentinel-config';
 import { buildLoader } from './testing/loader-build';
@@ -208,7 +207,7 @@ describe('sentinel in eBPF mode (real kernel)', () => {
   it('drops packets from a source blocked in omega_policy within 1 s, counts them, and lets them through again once unblocked', async () => {
     expect(pingFromA(3)).toBe(true);
     const kv = await bus.kv('omega_policy');
-    const key = policyBlockKey(ALL_NODES, `${ADDR_A}/32`);
+    const key = policyBlockKey(POLICY_ALL_NODES, `${ADDR_A}/32`);
     const putAt = Date.now();
     await kv.put(
       key,

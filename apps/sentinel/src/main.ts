@@ -1,7 +1,7 @@
 // Sentinel entry point: `omega-sentinel` serves (eBPF telemetry and enforcement when it can load
 // them, see sentinel-config.ts); `omega-sentinel replay <capture>` turns a pcap into events.
 import { main } from '@omega/service';
-import { buildSentinel, sentinelServiceConfigSchema } from './sentinel-service';
+import { buildSentinel, SENTINEL_RESOURCES, sentinelServiceConfigSchema } from './sentinel-service';
 import { nodeName } from './sentinel-config';
 import { runReplayCommand } from './events/replay-command';
 
@@ -22,11 +22,7 @@ if (process.argv[2] === 'replay') {
     // A sentinel is its node's: `omega://<cluster>/sentinel/<node>` (in Kubernetes trust checks the
     // name against the node its pod runs on).
     enrollAs: (config) => ({ kind: 'sentinel', name: nodeName(config.sentinel) }),
-    resources: {
-      streams: ['TELEMETRY', 'DLQ'],
-      kv: ['omega_policy'],
-      objectStores: ['omega_modules'],
-    },
+    resources: SENTINEL_RESOURCES,
     build: async (parts) => {
       await buildSentinel(parts);
     },

@@ -2,7 +2,7 @@
 // mode), policy watch, and the SentinelService handlers.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Bus } from '@omega/bus';
+import type { Bus, ResourceSelection } from '@omega/bus';
 import { SentinelServiceService, type Event } from '@omega/proto';
 import { baseConfigSchema, errorMessage, type Logger, type Service } from '@omega/runtime';
 import type { ServiceIdentity } from '@omega/service';
@@ -29,6 +29,12 @@ export const sentinelServiceConfigSchema = baseConfigSchema.extend({
   sentinel: sentinelConfigSchema,
 });
 export type SentinelServiceConfig = z.output<typeof sentinelServiceConfigSchema>;
+
+export const SENTINEL_RESOURCES: ResourceSelection = {
+  streams: ['TELEMETRY', 'DLQ'],
+  kv: ['omega_policy'],
+  objectStores: ['omega_modules'],
+};
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION = (require('../package.json') as { version: string }).version;

@@ -16,7 +16,7 @@ import { unimplementedService } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { ActivityError } from '@omega/workflow';
 import pino from 'pino';
-import { context } from './action-spec-helpers';
+import { context } from '../testing/activity-context';
 import { blockIp, unblockIp } from './block-ip';
 import { deployDecoy } from './deploy-decoy';
 import { notify } from './notify';

@@ -2,7 +2,7 @@
 // the selector the pod now carries and denies both directions; a retry changes nothing; undo
 // removes the policy and the label.
 import { startKubeApiServer, type KubeApiServer } from '@omega/testkit';
-import { context } from './action-spec-helpers';
+import { context } from '../testing/activity-context';
 import {
   ISOLATION_LABEL,
   isolatePod,

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { connectBus, provision, type Bus } from '@omega/bus';
+import { connectBus, policyBlockKey, provision, type Bus } from '@omega/bus';
 import {
   DeceptionServiceClient,
   DeceptionServiceService,
@@ -16,8 +16,8 @@ import { Code, unimplementedService } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { ActivityError } from '@omega/workflow';
 import pino from 'pino';
-import { context } from './action-spec-helpers';
-import { blockIp, policyBlockKey, unblockIp } from './block-ip';
+import { context } from '../testing/activity-context';
+import { blockIp, unblockIp } from './block-ip';
 import { deployDecoy } from './deploy-decoy';
 import { notify } from './notify';
 import { simulate } from './simulate';

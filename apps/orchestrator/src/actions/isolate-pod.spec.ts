@@ -3,7 +3,7 @@
 // removes the policy and the label.
 import { Code } from '@omega/runtime';
 import { startKubeApiServer, type KubeApiServer } from '@omega/testkit';
-import { context } from './action-spec-helpers';
+import { context } from '../testing/activity-context';
 import {
   ISOLATION_LABEL,
   isolatePod,

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Event } from '@omega/proto';
 import { replayPackets } from './capture-replay';
-import { readCapture } from './pcap-reader';
+import { readCapture } from '../wire/pcap-reader';
 
 export async function runReplayCommand(args: string[]): Promise<number> {
   const file = args[0];

@@ -7,10 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@omega/runtime';
-import { LoaderSupervisor } from './loader-supervisor';
-import { DEFAULT_LOADER_PATH } from './sentinel-config';
+import { LoaderSupervisor } from '../wire/loader-supervisor';
+import { DEFAULT_LOADER_PATH } from '../sentinel-config';
+import { buildLoader, REPO_ROOT } from '../testing/loader-build';
 
-const REPO = join(__dirname, '..', '..', '..');
 const NS = `omega-tap-${process.pid}`;
 const TAP = 'omtapT';
 const TAP_ADDR = '10.201.0.2';
@@ -42,10 +42,9 @@ function noPorts(): number {
 
 beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error('XDP TAP spec: must run as root (CI runs as root)');
-  const make = spawnSync('make', ['-s', '-C', join(REPO, 'bpf')], { encoding: 'utf8' });
-  if (make.status !== 0) throw new Error(`make -C bpf failed:\n${make.stderr}${make.stdout}`);
+  buildLoader('XDP TAP spec');
   writer = join(mkdtempSync(join(tmpdir(), 'omega-tap-')), 'tap-writer');
-  execFileSync('cc', ['-O2', '-o', writer, join(REPO, 'bench', 'sentinel', 'tap-writer.c')]);
+  execFileSync('cc', ['-O2', '-o', writer, join(REPO_ROOT, 'bench', 'sentinel', 'tap-writer.c')]);
   ip('netns', 'add', NS);
   ip('-n', NS, 'tuntap', 'add', 'dev', TAP, 'mode', 'tap');
   ip('-n', NS, 'addr', 'add', `${TAP_ADDR}/24`, 'dev', TAP);

@@ -1,7 +1,7 @@
 // Turns the loader's cumulative FLOW frames into flow records to publish, NetFlow style: a flow is
 // exported when it ends (idle in the kernel) and, while it lasts, once per active timeout with the
 // traffic since its previous export, so summing a flow's events gives its totals.
-import type { FlowFrame } from './loader-frames';
+import type { FlowFrame } from '../wire/loader-frames';
 import type { Flow } from './network-events';
 
 export interface FlowExporterOptions {

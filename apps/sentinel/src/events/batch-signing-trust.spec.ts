@@ -16,8 +16,12 @@ import {
   keyIndexKey,
   verifyEventBatch,
 } from '@omega/trust-client';
-import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './build-sentinel';
-import { nodeName } from './sentinel-config';
+import {
+  buildSentinel,
+  sentinelServiceConfigSchema,
+  type SentinelParts,
+} from '../sentinel-service';
+import { nodeName } from '../sentinel-config';
 
 const tmp = mkdtempSync(join(tmpdir(), 'omega-sentinel-trust-'));
 const joinTokens = join(tmp, 'join-tokens');

@@ -13,8 +13,8 @@ import { withNats } from '@omega/testkit';
 import { splitSignedEventBatch } from '@omega/trust-client';
 import { batchSigning } from './batch-signing-key';
 import { frameRouter } from './frame-router';
-import { FrameDecoder, FrameType } from './loader-frames';
-import { sentinelMetrics } from './sentinel-metrics';
+import { FrameDecoder, FrameType } from '../wire/loader-frames';
+import { sentinelMetrics } from '../sentinel-metrics';
 import { TelemetryPublisher } from './telemetry-publisher';
 
 const nats = withNats({ jetstream: true });

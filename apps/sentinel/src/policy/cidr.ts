@@ -2,7 +2,7 @@
 // IPv6 in RFC 5952 form, so one block has one spelling (and one omega_policy key).
 import { isIPv4, isIPv6 } from 'node:net';
 import { Code, OmegaError } from '@omega/runtime';
-import { ipv6Text } from './loader-frames';
+import { ipv6Text } from '../wire/loader-frames';
 
 export interface Cidr {
   /** e.g. "10.0.0.0/8", "fd00::/64" */

@@ -1,7 +1,7 @@
 // BlockSource / UnblockSource / ListBlocks: blocks live in `omega_policy` (this node's scope), where
 // the policy watch applies them to XDP, so they survive restarts and one format serves the
 // orchestrator and the RPCs; ListBlocks reads the kernel's entries and their drop counters.
-import type { KV } from '@omega/bus';
+import { POLICY_ALL_NODES, policyBlockKey, type KV } from '@omega/bus';
 import {
   SourceBlock,
   type BlockSourceRequest,
@@ -12,9 +12,8 @@ import {
   type UnblockSourceResponse,
 } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
-import { canonicalCidr } from './cidr';
-import type { BlockEntryFrame } from './loader-frames';
-import { ALL_NODES, policyBlockKey } from './policy-watch';
+import { canonicalCidr } from '../policy/cidr';
+import type { BlockEntryFrame } from '../wire/loader-frames';
 
 export const DEFAULT_BLOCK_PAGE_SIZE = 100;
 export const MAX_BLOCK_PAGE_SIZE = 1_000;
@@ -75,7 +74,7 @@ export async function unblockSource(
   const key = policyBlockKey(deps.node, cidr);
   const existing = await readBlock(deps.policy, key);
   if (!existing) {
-    const allKey = policyBlockKey(ALL_NODES, cidr);
+    const allKey = policyBlockKey(POLICY_ALL_NODES, cidr);
     if (await readBlock(deps.policy, allKey)) {
       throw new OmegaError(
         Code.FailedPrecondition,
@@ -112,7 +111,7 @@ export async function listBlocks(
     );
   }
   const known = new Map<string, SourceBlock>();
-  for (const scope of [ALL_NODES, deps.node]) {
+  for (const scope of [POLICY_ALL_NODES, deps.node]) {
     for (const entry of kernel) {
       const block = await readBlock(deps.policy, policyBlockKey(scope, entry.cidr));
       if (block) known.set(entry.cidr, block);

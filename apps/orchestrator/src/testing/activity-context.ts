@@ -1,4 +1,4 @@
-// Shared by the action specs only (excluded from the build): an ActivityContext for a direct call.
+// Test-only: an ActivityContext for calling an action directly, as the action specs do.
 import type { ActivityContext } from '@omega/workflow';
 
 export function context(

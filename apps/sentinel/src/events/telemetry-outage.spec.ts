@@ -11,7 +11,7 @@ import { Event, EventBatch } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { batchSigning } from './batch-signing-key';
-import { sentinelMetrics } from './sentinel-metrics';
+import { sentinelMetrics } from '../sentinel-metrics';
 import { TelemetryPublisher } from './telemetry-publisher';
 
 const OUTAGE_MS = 30_000;

@@ -14,15 +14,15 @@ import {
   type KubeApiServer,
 } from '@omega/testkit';
 import { CgroupDirectory } from './cgroup-directory';
-import { FrameType, type ExecFrame } from './loader-frames';
-import { LoaderSupervisor } from './loader-supervisor';
+import { FrameType, type ExecFrame } from '../wire/loader-frames';
+import { LoaderSupervisor } from '../wire/loader-supervisor';
 import { PodIndex } from './pod-index';
 import { watchNodePods, type PodWatch } from './pod-watch';
-import { processEvent } from './process-events';
-import { DEFAULT_LOADER_PATH } from './sentinel-config';
+import { processEvent } from '../events/process-events';
+import { DEFAULT_LOADER_PATH } from '../sentinel-config';
 import { WorkloadEnricher } from './workload-enricher';
+import { buildLoader } from '../testing/loader-build';
 
-const REPO = join(__dirname, '..', '..', '..');
 const NODE = 'node-a';
 const NS = 'shop';
 const logger = createLogger({ service: 'sentinel', level: 'silent' });
@@ -127,8 +127,7 @@ describe('pod watch (real kube-apiserver)', () => {
 
   it('stamps a process in a real cgroup of one of those containers with its pod', async () => {
     if (process.getuid?.() !== 0) throw new Error('must run as root (cgroup2 mount, BPF)');
-    const make = spawnSync('make', ['-C', join(REPO, 'bpf')], { encoding: 'utf8' });
-    if (make.status !== 0) throw new Error(`make -C bpf failed:\n${make.stderr}${make.stdout}`);
+    buildLoader('pod watch spec');
     const mount = mkdtempSync(join(tmpdir(), 'omega-cgroup2-'));
     const scope = `/kubepods/besteffort/pod${webUid}/${containerId(1)}`; // cgroupfs driver layout
     execFileSync('mount', ['-t', 'cgroup2', 'none', mount]);

@@ -4,10 +4,15 @@
 import type { Event } from '@omega/proto';
 import { FlowExporter } from './flow-exporter';
 import { writeDnsFrameEvent, writeFlowEvent } from './event-encoders';
-import { FrameType, type Frame, type RawFrameHandler, type StatsFrame } from './loader-frames';
+import {
+  FrameType,
+  type Frame,
+  type RawFrameHandler,
+  type StatsFrame,
+} from '../wire/loader-frames';
 import { tcpStateEvent } from './network-events';
 import { processEvent } from './process-events';
-import type { SentinelMetrics } from './sentinel-metrics';
+import type { SentinelMetrics } from '../sentinel-metrics';
 import type { TelemetryPublisher } from './telemetry-publisher';
 
 /** Event frames received per probe (GetStatus reports them). */

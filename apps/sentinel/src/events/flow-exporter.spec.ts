@@ -1,6 +1,6 @@
 // FlowExporter: cumulative kernel counters in, per-interval flow records out, summing to the totals.
 import { FlowExporter } from './flow-exporter';
-import { FrameType, type FlowFrame } from './loader-frames';
+import { FrameType, type FlowFrame } from '../wire/loader-frames';
 
 const S = 1_000_000_000n;
 

@@ -5,9 +5,9 @@
 // for byte (event-encoders.spec.ts decodes them with ts-proto and protobufjs and compares).
 // bench/sentinel/README.md has the figures that justify them over ts-proto here.
 import { EventClass, Severity } from '@omega/proto';
-import { decodeDnsSummary, type DnsSummary } from './dns-message';
+import { decodeDnsSummary, type DnsSummary } from '../wire/dns-message';
 import { UUID_TEXT_BYTES, writeUuidv7Text } from './event-id';
-import { dnsFrameCapturedBytes, ipv6Text } from './loader-frames';
+import { dnsFrameCapturedBytes, ipv6Text } from '../wire/loader-frames';
 import type { EventSource, Flow } from './network-events';
 import { ProtoWriter } from '@omega/proto';
 

@@ -1,7 +1,7 @@
 // Maps the loader's EXEC/EXIT frames to OCSF Process Activity `Event`s.
 import { EventClass, ProcessActivityId, Severity, type Event, type Process } from '@omega/proto';
 import { uuidv7 } from './event-id';
-import { FrameType, type ExecFrame, type ExitFrame } from './loader-frames';
+import { FrameType, type ExecFrame, type ExitFrame } from '../wire/loader-frames';
 
 const NO_BYTES = Buffer.alloc(0);
 

@@ -2,18 +2,18 @@
 // mode), policy watch, and the SentinelService handlers.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Bus } from '@omega/bus';
+import type { Bus, ResourceSelection } from '@omega/bus';
 import { SentinelServiceService, type Event } from '@omega/proto';
 import { baseConfigSchema, errorMessage, type Logger, type Service } from '@omega/runtime';
 import type { ServiceIdentity } from '@omega/service';
-import { batchSigning, type BatchSigning } from './batch-signing-key';
-import { CgroupDirectory } from './cgroup-directory';
-import { frameRouter, newFrameCounts } from './frame-router';
-import type { StatsFrame } from './loader-frames';
-import { LoaderSupervisor } from './loader-supervisor';
-import { PodIndex } from './pod-index';
-import { watchNodePods, type PodWatch } from './pod-watch';
-import { watchPolicy } from './policy-watch';
+import { batchSigning, type BatchSigning } from './events/batch-signing-key';
+import { CgroupDirectory } from './kubernetes/cgroup-directory';
+import { frameRouter, newFrameCounts } from './events/frame-router';
+import type { StatsFrame } from './wire/loader-frames';
+import { LoaderSupervisor } from './wire/loader-supervisor';
+import { PodIndex } from './kubernetes/pod-index';
+import { watchNodePods, type PodWatch } from './kubernetes/pod-watch';
+import { watchPolicy } from './policy/policy-watch';
 import {
   nodeName,
   resolveMode,
@@ -22,13 +22,19 @@ import {
 } from './sentinel-config';
 import { sentinelGrpcHandlers } from './sentinel-grpc';
 import { sentinelMetrics, type SentinelMetrics } from './sentinel-metrics';
-import { TelemetryPublisher } from './telemetry-publisher';
-import { WorkloadEnricher } from './workload-enricher';
+import { TelemetryPublisher } from './events/telemetry-publisher';
+import { WorkloadEnricher } from './kubernetes/workload-enricher';
 
 export const sentinelServiceConfigSchema = baseConfigSchema.extend({
   sentinel: sentinelConfigSchema,
 });
 export type SentinelServiceConfig = z.output<typeof sentinelServiceConfigSchema>;
+
+export const SENTINEL_RESOURCES: ResourceSelection = {
+  streams: ['TELEMETRY', 'DLQ'],
+  kv: ['omega_policy'],
+  objectStores: ['omega_modules'],
+};
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION = (require('../package.json') as { version: string }).version;

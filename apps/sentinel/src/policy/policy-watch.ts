@@ -1,21 +1,10 @@
 // Applies the `omega_policy` KV bucket's source blocks to this node: watches
-// `block.all.>` and `block.<node>.>`, whose values are SourceBlock protobufs. A block with an
+// `block.all.>` and `block.<node>.>` (keys in @omega/bus policy-keys.ts), whose values are
+// SourceBlock protobufs. A block with an
 // `expire_time_ns` is lifted when it expires (and not applied when it already has).
-import type { KV } from '@omega/bus';
-import { subjectToken } from '@omega/bus';
+import { POLICY_ALL_NODES, policyBlockFilter, type KV } from '@omega/bus';
 import { SourceBlock } from '@omega/proto';
 import { errorMessage, type Logger } from '@omega/runtime';
-
-/** Every node's scope; a node name scopes a block to that node alone. */
-export const ALL_NODES = 'all';
-
-/**
- * The KV key of a block: `block.<scope>.<cidr>` with ':' (not allowed in KV keys) written as '_';
- * the value's `cidr` is what counts, the key only has to be unique per scope and CIDR.
- */
-export function policyBlockKey(scope: string, cidr: string): string {
-  return `block.${subjectToken(scope, 'policy scope')}.${cidr.replace(/:/g, '_')}`;
-}
 
 export interface BlockTarget {
   block(cidr: string): Promise<void>;
@@ -36,7 +25,7 @@ export async function watchPolicy(
   now: () => bigint = () => BigInt(Date.now()) * 1_000_000n,
 ): Promise<PolicyWatch> {
   const watcher = await kv.watch({
-    key: [`block.${ALL_NODES}.>`, `block.${subjectToken(node, 'node')}.>`],
+    key: [policyBlockFilter(POLICY_ALL_NODES), policyBlockFilter(node)],
   });
   // key → CIDR it applied, so a delete (which carries no value) knows what to unblock
   const applied = new Map<string, string>();

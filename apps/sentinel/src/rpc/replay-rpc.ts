@@ -9,9 +9,9 @@ import {
   type ReplayPcapResponse,
 } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import { replayPackets } from './capture-replay';
-import { readCapture, type CapturedPacket } from './pcap-reader';
-import type { TelemetryPublisher } from './telemetry-publisher';
+import { replayPackets } from '../events/capture-replay';
+import { readCapture, type CapturedPacket } from '../wire/pcap-reader';
+import type { TelemetryPublisher } from '../events/telemetry-publisher';
 
 export interface ReplayRpcDeps {
   node: string;

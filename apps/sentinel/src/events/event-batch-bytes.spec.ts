@@ -21,7 +21,7 @@ import {
 import { ProtoWriter } from '@omega/proto';
 
 const root = new protobuf.Root();
-root.resolvePath = (_origin, target) => join(__dirname, '..', '..', '..', 'proto', target);
+root.resolvePath = (_origin, target) => join(__dirname, '..', '..', '..', '..', 'proto', target);
 root.loadSync('omega/v1/common.proto', { keepCase: false });
 const PbBatch = root.lookupType('omega.v1.EventBatch');
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dnsPacket from 'dns-packet';
 import { replayPackets } from './capture-replay';
-import { readCapture } from './pcap-reader';
+import { readCapture } from '../wire/pcap-reader';
 
 const MARKET = '/work/shared/vectors/market';
 const tmp = mkdtempSync(join(tmpdir(), 'omega-replay-'));

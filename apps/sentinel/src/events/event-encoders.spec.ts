@@ -7,12 +7,12 @@ import * as dnsPacket from 'dns-packet';
 import * as protobuf from 'protobufjs';
 import { Event } from '@omega/proto';
 import { writeDnsFrameEvent, writeFlowEvent } from './event-encoders';
-import { FrameDecoder, FrameType, type DnsFrame } from './loader-frames';
+import { FrameDecoder, FrameType, type DnsFrame } from '../wire/loader-frames';
 import { dnsEvent, flowEvent, type Flow } from './network-events';
 import { ProtoWriter } from '@omega/proto';
 
 const root = new protobuf.Root();
-root.resolvePath = (_origin, target) => join(__dirname, '..', '..', '..', 'proto', target);
+root.resolvePath = (_origin, target) => join(__dirname, '..', '..', '..', '..', 'proto', target);
 root.loadSync('omega/v1/common.proto', { keepCase: false });
 const PbEvent = root.lookupType('omega.v1.Event');
 const pbObject = (bytes: Uint8Array): Record<string, unknown> =>

@@ -1,11 +1,11 @@
 // GetStatus: what this sentinel runs (probes, XDP attachments), its counters and its batches.
 import { release } from 'node:os';
 import { XdpMode, type GetStatusResponse, type ProbeStatus } from '@omega/proto';
-import type { BatchSigning } from './batch-signing-key';
-import type { FrameCounts } from './frame-router';
-import type { StatsFrame } from './loader-frames';
-import type { LoaderSupervisor, XdpAttachment } from './loader-supervisor';
-import type { TelemetryPublisher } from './telemetry-publisher';
+import type { BatchSigning } from '../events/batch-signing-key';
+import type { FrameCounts } from '../events/frame-router';
+import type { StatsFrame } from '../wire/loader-frames';
+import type { LoaderSupervisor, XdpAttachment } from '../wire/loader-supervisor';
+import type { TelemetryPublisher } from '../events/telemetry-publisher';
 
 export interface StatusDeps {
   node: string;

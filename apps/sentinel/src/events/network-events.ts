@@ -9,9 +9,9 @@ import {
   Severity,
   type NetworkEndpoint,
 } from '@omega/proto';
-import { decodeDnsSummary, type DnsSummary } from './dns-message';
+import { decodeDnsSummary, type DnsSummary } from '../wire/dns-message';
 import { uuidv7 } from './event-id';
-import { TcpStateEvent, type TcpStateFrame } from './loader-frames';
+import { TcpStateEvent, type TcpStateFrame } from '../wire/loader-frames';
 
 /** Where an event came from: `Event.unmapped["sentinel.source"]`. */
 export type EventSource = 'pcap' | 'ebpf';

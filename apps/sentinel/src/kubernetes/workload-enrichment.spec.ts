@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@omega/runtime';
 import { CgroupDirectory } from './cgroup-directory';
-import { FrameType, type ExecFrame, type Frame } from './loader-frames';
-import { LoaderSupervisor } from './loader-supervisor';
+import { FrameType, type ExecFrame, type Frame } from '../wire/loader-frames';
+import { LoaderSupervisor } from '../wire/loader-supervisor';
 import { PodIndex } from './pod-index';
-import { processEvent } from './process-events';
-import { DEFAULT_LOADER_PATH } from './sentinel-config';
+import { processEvent } from '../events/process-events';
+import { DEFAULT_LOADER_PATH } from '../sentinel-config';
 import { WorkloadEnricher } from './workload-enricher';
+import { buildLoader } from '../testing/loader-build';
 
-const REPO = join(__dirname, '..', '..', '..');
 const CONTAINER_ID = 'e'.repeat(63) + '1';
 const POD_UID = '11111111-2222-3333-4444-555555555555';
 const mount = mkdtempSync(join(tmpdir(), 'omega-cgroup2-'));
@@ -27,8 +27,7 @@ let loader: LoaderSupervisor;
 beforeAll(async () => {
   if (process.getuid?.() !== 0)
     throw new Error('workload enrichment spec: must run as root (cgroup2 mount, BPF)');
-  const make = spawnSync('make', ['-C', join(REPO, 'bpf')], { encoding: 'utf8' });
-  if (make.status !== 0) throw new Error(`make -C bpf failed:\n${make.stderr}${make.stdout}`);
+  buildLoader('workload enrichment spec');
   execFileSync('mount', ['-t', 'cgroup2', 'none', mount]);
   mkdirSync(join(mount, SCOPE), { recursive: true });
   loader = new LoaderSupervisor({

@@ -12,7 +12,7 @@ import {
 import { ProtoWriter } from '@omega/proto';
 import type { Logger } from '@omega/runtime';
 import { errorMessage } from '@omega/runtime';
-import type { SentinelMetrics } from './sentinel-metrics';
+import type { SentinelMetrics } from '../sentinel-metrics';
 
 /**
  * Headers with the sender's cumulative loss counts, from before EventBatch had `lost_records` and

@@ -2,8 +2,8 @@
 // and DNS events, the same events the live probes produce.
 import type { Event } from '@omega/proto';
 import { dnsEvent, flowEvent, type Flow } from './network-events';
-import { decodePacket } from './packet-decoder';
-import type { CapturedPacket } from './pcap-reader';
+import { decodePacket } from '../wire/packet-decoder';
+import type { CapturedPacket } from '../wire/pcap-reader';
 
 export type { Flow } from './network-events';
 

@@ -15,7 +15,7 @@ import {
   issueRequest,
   openIdentityFixture,
   type IdentityFixture,
-} from './identity-spec-helpers';
+} from '../testing/identity-spec-helpers';
 import { SERIAL_ATTRIBUTE, VerificationError } from './identity-verifier';
 import { mintJoinToken } from './join-tokens';
 

@@ -7,6 +7,7 @@ import {
   Identity,
   IdentityStatus,
   RenewIdentityRequest,
+  type AuditRef,
   type Credential,
   type HybridPublicKey,
   type IssueIdentityRequest,
@@ -26,7 +27,7 @@ import {
   type SubjectKind,
 } from '@omega/trust-client';
 import type { MlDsaBackend } from '@omega/crypto';
-import { IdentityAuditKind, auditRefOf, type AuditAppender } from './audit-appender';
+import { IdentityAuditKind, type AuditAppender } from './audit-appender';
 import type { IdentityConfig } from './identity-config';
 import type { IdentityRecord, IdentityStore } from './identity-store';
 import { IdentityVerifier, SERIAL_ATTRIBUTE, isoNs } from './identity-verifier';
@@ -243,7 +244,7 @@ export class IdentityIssuer {
     if (refusal) throw new OmegaError(Code.Unauthenticated, refusal.detail);
   }
 
-  async revoke(request: RevokeIdentityRequest): Promise<{ identity: Identity; audit: unknown }> {
+  async revoke(request: RevokeIdentityRequest): Promise<{ identity: Identity; audit: AuditRef }> {
     const nowMs = this.#clock();
     const nowNs = BigInt(nowMs) * 1_000_000n;
     const where = `RevokeIdentity ${request.identityId}${request.keyId ? ` key ${request.keyId}` : ''}`;
@@ -350,13 +351,12 @@ export class IdentityIssuer {
       expireTimeNs: identity.expireTimeNs,
     };
     // Logged before it is recorded or handed out: no credential exists that the log does not show.
-    const result = await this.deps.audit.append({
+    const audit = await this.deps.audit.append({
       kind: grant.auditKind,
       subject: grant.subject,
       body: identityDocument,
       dedupeId: `${grant.auditKind.toLowerCase()}:${serial}`,
     });
-    const audit = auditRefOf(result);
     await this.deps.store.put(
       {
         identity,
@@ -368,7 +368,7 @@ export class IdentityIssuer {
       },
       grant.revision,
     );
-    return { identity: audit ? { ...identity, audit } : identity, credential };
+    return { identity: { ...identity, audit }, credential };
   }
 }
 

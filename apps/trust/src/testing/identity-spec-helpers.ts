@@ -10,9 +10,14 @@ import {
   type HybridSecretKey,
   type MlDsaBackend,
 } from '@omega/crypto';
-import { IssueIdentityRequest, type AuditRef } from '@omega/proto';
+import {
+  IssueIdentityRequest,
+  RenewIdentityRequest,
+  type AuditRef,
+  type HybridSignature,
+} from '@omega/proto';
 import { createLogger } from '@omega/runtime';
-import { identityKindOf, type SubjectKind } from '@omega/trust-client';
+import { RENEWAL_PURPOSE, identityKindOf, type SubjectKind } from '@omega/trust-client';
 import type { AuditAppender, IdentityFact } from '../identity/audit-appender';
 import { defaultIdentityConfig, type IdentityConfig } from '../identity/identity-config';
 import { createIdentityService, type IdentityService } from '../identity/identity-grpc';
@@ -129,4 +134,21 @@ export async function enrollWithJoinToken(
   });
   const issued = await fixture.service.issuer.issue(request);
   return { ...issued, secretKey, signer, token };
+}
+
+/** A renewal of `identityId` at `nowMs`, signed by `signer` (the identity's current key). */
+export function renewRequest(
+  identityId: string,
+  signer: { sign: (p: string, b: Uint8Array) => HybridSignature },
+  nowMs: number,
+): RenewIdentityRequest {
+  const unsigned = RenewIdentityRequest.fromPartial({
+    identityId,
+    requestTimeNs: BigInt(nowMs) * 1_000_000n,
+    requestId: `r-${nowMs}`,
+  });
+  return {
+    ...unsigned,
+    proof: signer.sign(RENEWAL_PURPOSE, RenewIdentityRequest.encode(unsigned).finish()),
+  };
 }

@@ -10,41 +10,38 @@ import {
   type HybridSecretKey,
   type MlDsaBackend,
 } from '@omega/crypto';
-import { IssueIdentityRequest } from '@omega/proto';
+import {
+  IssueIdentityRequest,
+  RenewIdentityRequest,
+  type AuditRef,
+  type HybridSignature,
+} from '@omega/proto';
 import { createLogger } from '@omega/runtime';
-import { identityKindOf, type SubjectKind } from '@omega/trust-client';
-import type { AuditAppender } from './audit-appender';
-import { defaultIdentityConfig, type IdentityConfig } from './identity-config';
-import { createIdentityService, type IdentityService } from './identity-grpc';
-import { mintJoinToken } from './join-tokens';
-import type { KubernetesAttestor } from './kubernetes-attestor';
+import { RENEWAL_PURPOSE, identityKindOf, type SubjectKind } from '@omega/trust-client';
+import type { AuditAppender, IdentityFact } from '../identity/audit-appender';
+import { defaultIdentityConfig, type IdentityConfig } from '../identity/identity-config';
+import { createIdentityService, type IdentityService } from '../identity/identity-grpc';
+import { mintJoinToken } from '../identity/join-tokens';
+import type { KubernetesAttestor } from '../identity/kubernetes-attestor';
 import type { IdentityMetrics } from '../trust-metrics';
 
 export const silentLogger = createLogger({ service: 'trust', level: 'silent' });
 
 /** Stands in for the audit log: records every append (the log itself is tested in ../audit). */
 export class RecordingAppender implements AuditAppender {
-  readonly entries: Array<{ kind: string; subject: string; body: Uint8Array; dedupeId: string }> =
-    [];
+  readonly entries: IdentityFact[] = [];
   failNext = false;
 
-  async append(entry: {
-    kind: string;
-    subject: string;
-    body: Uint8Array;
-    dedupeId: string;
-  }): Promise<unknown> {
+  async append(entry: IdentityFact): Promise<AuditRef> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('audit log unavailable');
     }
     this.entries.push(entry);
     return {
-      ref: {
-        logIndex: BigInt(this.entries.length - 1),
-        leafHash: new Uint8Array(32),
-        checkpointSize: BigInt(this.entries.length),
-      },
+      logIndex: BigInt(this.entries.length - 1),
+      leafHash: Buffer.alloc(32),
+      checkpointSize: BigInt(this.entries.length),
     };
   }
 }
@@ -137,4 +134,21 @@ export async function enrollWithJoinToken(
   });
   const issued = await fixture.service.issuer.issue(request);
   return { ...issued, secretKey, signer, token };
+}
+
+/** A renewal of `identityId` at `nowMs`, signed by `signer` (the identity's current key). */
+export function renewRequest(
+  identityId: string,
+  signer: { sign: (p: string, b: Uint8Array) => HybridSignature },
+  nowMs: number,
+): RenewIdentityRequest {
+  const unsigned = RenewIdentityRequest.fromPartial({
+    identityId,
+    requestTimeNs: BigInt(nowMs) * 1_000_000n,
+    requestId: `r-${nowMs}`,
+  });
+  return {
+    ...unsigned,
+    proof: signer.sign(RENEWAL_PURPOSE, RenewIdentityRequest.encode(unsigned).finish()),
+  };
 }

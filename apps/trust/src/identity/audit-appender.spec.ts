@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { AuditEntry, AuditEntryKind } from '@omega/proto';
 import { withNats } from '@omega/testkit';
 import type { Bus } from '@omega/bus';
-import { newLogKey, openBus, openLog } from '../audit/audit-spec-helpers';
+import { newLogKey, openBus, openLog } from '../testing/audit-spec-helpers';
 import type { AuditLog } from '../audit/audit-log';
-import { auditLogAppender } from './audit-log-appender';
+import { auditLogClient } from '../audit/audit-log-client';
+import { auditAppender } from './audit-appender';
 
 const nats = withNats();
 let bus: Bus;
@@ -19,9 +20,9 @@ beforeAll(async () => {
   });
 });
 
-describe('auditLogAppender', () => {
+describe('auditAppender on the audit log', () => {
   it('logs an identity fact as an AuditEntry and answers where it landed, once per dedupe id', async () => {
-    const appender = auditLogAppender(log, () => 1_700_000_000_000);
+    const appender = auditAppender(auditLogClient(log), () => 1_700_000_000_000);
     const body = new Uint8Array([1, 2, 3]);
     const entry = {
       kind: 'IDENTITY_ISSUED',
@@ -56,7 +57,7 @@ describe('auditLogAppender', () => {
 
   it('refuses a kind the contract does not have', async () => {
     await expect(
-      auditLogAppender(log).append({
+      auditAppender(auditLogClient(log)).append({
         kind: 'IDENTITY_TELEPORTED',
         subject: 's',
         body: new Uint8Array(),

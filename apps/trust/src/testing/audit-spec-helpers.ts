@@ -1,12 +1,11 @@
-// Shared by the audit specs (and bench/trust through dist): a log on a real NATS server with a
-// fresh `log` key.
+// Shared by the audit specs: a log on a real NATS server with a fresh `log` key.
 import { connectBus, provision, type Bus } from '@omega/bus';
 import { generateHybridSecretKey, loadMlDsaBackend, type HybridSecretKey } from '@omega/crypto';
 import { AuditEntry, AuditEntryKind } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
-import { AuditLog, type AuditLogOptions } from './audit-log';
-import { logCheckpointPolicy, logNoteSigners } from './log-keys';
-import { TileStore } from './tile-store';
+import { AuditLog, type AuditLogOptions } from '../audit/audit-log';
+import { logCheckpointPolicy, logNoteSigners } from '../audit/log-keys';
+import { TileStore } from '../audit/tile-store';
 
 export const ORIGIN = 'omega.test/audit';
 export const silentLogger = createLogger({ service: 'trust', level: 'silent' });

@@ -9,7 +9,7 @@ import {
   TwinServiceClient,
   WorkflowEventType,
 } from '@omega/proto';
-import { baseConfigSchema, type Service } from '@omega/runtime';
+import { baseConfigSchema, implementService, type Service } from '@omega/runtime';
 import type { ServiceIdentity } from '@omega/service';
 import { trustServiceClient } from '@omega/trust-client';
 import { WorkflowEngine, type Activity } from '@omega/workflow';
@@ -130,13 +130,11 @@ export async function buildOrchestrator(
   service.onShutdown('workflow index', async () => index.stop());
   service.addGrpcService(
     OrchestratorServiceService,
-    orchestratorHandlers({
-      client: engine.client,
-      runner,
-      playbooks,
-      index,
-      draining: service.draining,
-    }),
+    implementService(
+      OrchestratorServiceService,
+      orchestratorHandlers({ client: engine.client, runner, playbooks, index }),
+      { logger, draining: service.draining },
+    ),
   );
   logger.info(
     { playbooks: playbooks.list().map((p) => `${p.id}@${p.version}`), worker: config.workerId },

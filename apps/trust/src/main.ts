@@ -1,12 +1,11 @@
 // Trust entry point: the key store, the Merkle audit log (gRPC + tlog-tiles HTTP) and identities
 // (enrollment, credentials, mTLS certificates, signature checks), each fact logged.
 import { join } from 'node:path';
-import { TrustServiceService } from '@omega/proto';
-import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import { baseConfigSchema, implementService } from '@omega/runtime';
 import { TRUST_CA_KEY, main } from '@omega/service';
 import { trustConfigSchema } from './audit/audit-config';
 import { startAuditService } from './audit/audit-service';
-import { trustServiceDefinition } from './audit/audit-grpc';
+import { trustServiceDefinition, type TrustHandlers } from './audit/audit-grpc';
 import { auditLogAppender } from './identity/audit-log-appender';
 import { identityConfigSchema } from './identity/identity-config';
 import { createIdentityService } from './identity/identity-grpc';
@@ -78,12 +77,10 @@ main({
     };
     const tls = service.config.tls.enabled;
     const handlers = {
-      ...unimplementedService(TrustServiceService),
       ...delegatedSigningHandlers({
         log: audit.log,
         credentials: async () => (await ownIdentity()).current(),
         ...(tls ? { trustBundlePem: () => caPem } : {}),
-        logger: service.logger,
       }),
       ...audit.handlers,
       ...identity.handlers,
@@ -95,15 +92,20 @@ main({
         auditLogOrigin: audit.log.origin,
       }),
     };
+    const serve = (served: TrustHandlers): void =>
+      service.addGrpcService(
+        trustServiceDefinition,
+        implementService(trustServiceDefinition, served, {
+          logger: service.logger,
+          draining: service.draining,
+        }),
+      );
     if (!tls) {
-      service.addGrpcService(trustServiceDefinition, handlers);
+      serve(handlers);
       return;
     }
     const serverIdentity = await ownIdentity();
-    service.addGrpcService(
-      trustServiceDefinition,
-      guardHandlers(handlers, () => caPem),
-    );
+    serve(guardHandlers(handlers, () => caPem));
     return { serverIdentity, allowClientsWithoutCertificate: true };
   },
 });

@@ -25,7 +25,7 @@ import {
   TrustServiceService,
   VerificationFailure,
 } from '@omega/proto';
-import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import { baseConfigSchema, implementService } from '@omega/runtime';
 import { runService, type RunningService } from '@omega/service';
 import { withNats } from '@omega/testkit';
 import { KeyStore } from '../keys/key-store';
@@ -70,10 +70,10 @@ beforeAll(async () => {
       });
       service.onShutdown('audit log', () => audit.close());
       // As trust's main serves it: append answers through the reused writer.
-      service.addGrpcService(trustServiceDefinition, {
-        ...unimplementedService(TrustServiceService),
-        ...audit.handlers,
-      });
+      service.addGrpcService(
+        trustServiceDefinition,
+        implementService(trustServiceDefinition, audit.handlers, { logger: service.logger }),
+      );
     },
   });
   client = new TrustServiceClient(

@@ -13,7 +13,7 @@ import {
   type SignRequest,
   type SignResponse,
 } from '@omega/proto';
-import { unimplementedService } from '@omega/runtime';
+import { implementService } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import type { AuditLog } from '../audit/audit-log';
 import { newLogKey, openBus, openLog } from '../audit/audit-spec-helpers';
@@ -54,17 +54,20 @@ async function signer(
   requireCertificate = false,
 ): Promise<(r: Partial<SignRequest>) => Promise<SignResponse>> {
   const server = new grpc.Server();
-  server.addService(TrustServiceService, {
-    ...unimplementedService(TrustServiceService),
-    ...delegatedSigningHandlers({
-      log,
-      credentials: async () => self.current(),
-      ...(requireCertificate
-        ? { trustBundlePem: () => fixture.service.tlsAuthority.caCertificatePem }
-        : {}),
-      logger: silentLogger,
-    }),
-  });
+  server.addService(
+    TrustServiceService,
+    implementService(
+      TrustServiceService,
+      delegatedSigningHandlers({
+        log,
+        credentials: async () => self.current(),
+        ...(requireCertificate
+          ? { trustBundlePem: () => fixture.service.tlsAuthority.caCertificatePem }
+          : {}),
+      }),
+      { logger: silentLogger },
+    ),
+  );
   servers.push(server);
   const port = await promisify(server.bindAsync.bind(server))(
     '127.0.0.1:0',

@@ -1,6 +1,5 @@
 // TrustService.Sign: trust signs for callers without signing keys of their own, and logs it.
 import { createHash } from 'node:crypto';
-import type * as grpc from '@grpc/grpc-js';
 import { validatePurpose } from '@omega/crypto';
 import {
   AuditEntry,
@@ -9,7 +8,7 @@ import {
   type SignRequest,
   type SignResponse,
 } from '@omega/proto';
-import { Code, OmegaError, errorMessage, toGrpcError, type Logger } from '@omega/runtime';
+import { Code, OmegaError, errorMessage, type UnaryHandler } from '@omega/runtime';
 import { authenticatedPeer, type Credentials } from '@omega/trust-client';
 
 /**
@@ -35,13 +34,12 @@ export interface DelegatedSigningDeps {
    * the caller by its certificate's subject. Without it callers are logged as unauthenticated.
    */
   trustBundlePem?: () => string;
-  logger: Logger;
   clock?: () => number;
 }
 
-/** The Sign handler (grpc-js), to merge into TrustService's handlers. */
+/** The Sign handler, to merge into TrustService's handlers. */
 export function delegatedSigningHandlers(deps: DelegatedSigningDeps): {
-  sign: grpc.handleUnaryCall<SignRequest, SignResponse>;
+  sign: UnaryHandler<SignRequest, SignResponse>;
 } {
   const clock = deps.clock ?? Date.now;
   const sign = async (request: SignRequest, caller: string): Promise<SignResponse> => {
@@ -77,24 +75,11 @@ export function delegatedSigningHandlers(deps: DelegatedSigningDeps): {
     return { signature, signedPurpose, signer: credentials.identity, audit };
   };
   return {
-    sign: (call, callback) => {
-      let caller = 'an unauthenticated caller (mutual TLS off)';
-      try {
-        if (deps.trustBundlePem) {
-          caller = authenticatedPeer(call.getAuthContext(), deps.trustBundlePem());
-        }
-      } catch (err) {
-        callback(toGrpcError(err));
-        return;
-      }
-      sign(call.request, caller).then(
-        (response) => callback(null, response),
-        (err: unknown) => {
-          if (!(err instanceof OmegaError))
-            deps.logger.error({ err }, `Sign: ${errorMessage(err)}`);
-          callback(toGrpcError(err));
-        },
-      );
+    sign: (request, ctx) => {
+      const caller = deps.trustBundlePem
+        ? authenticatedPeer(ctx.peer, deps.trustBundlePem())
+        : 'an unauthenticated caller (mutual TLS off)';
+      return sign(request, caller);
     },
   };
 }

@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { TrustServiceClient, TrustServiceService, type GetIdentityResponse } from '@omega/proto';
-import { bindGrpcServer, unimplementedService } from '@omega/runtime';
+import { bindGrpcServer, implementService } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import {
   CredentialRenewal,
@@ -19,6 +19,7 @@ import { SERIAL_ATTRIBUTE } from './identity-verifier';
 import {
   closeIdentityFixture,
   openIdentityFixture,
+  silentLogger,
   type IdentityFixture,
 } from './identity-spec-helpers';
 import { mintJoinToken } from './join-tokens';
@@ -35,10 +36,10 @@ async function serve(
   credentials = grpc.ServerCredentials.createInsecure(),
 ): Promise<{ server: grpc.Server; address: string }> {
   const server = new grpc.Server();
-  server.addService(TrustServiceService, {
-    ...unimplementedService(TrustServiceService),
-    ...fixture.service.handlers,
-  });
+  server.addService(
+    TrustServiceService,
+    implementService(TrustServiceService, fixture.service.handlers, { logger: silentLogger }),
+  );
   const port = await bindGrpcServer(server, '127.0.0.1', 0, credentials);
   servers.push(server);
   return { server, address: `127.0.0.1:${port}` };
@@ -269,20 +270,20 @@ describe('renewal and mutual TLS', () => {
     const clientCreds = await enrollService(trust, trustAddress, 'renewal-client');
     const presented: string[] = [];
     const server = new grpc.Server();
-    server.addService(TrustServiceService, {
-      ...unimplementedService(TrustServiceService),
-      ...trust.service.handlers,
-      getIdentity: (
-        call: grpc.ServerUnaryCall<unknown, unknown>,
-        callback: grpc.sendUnaryData<unknown>,
-      ) => {
-        presented.push(call.getAuthContext().sslPeerCertificate?.serialNumber ?? 'none');
-        trust.service.handlers.getIdentity(
-          call as Parameters<typeof trust.service.handlers.getIdentity>[0],
-          callback as Parameters<typeof trust.service.handlers.getIdentity>[1],
-        );
-      },
-    });
+    server.addService(
+      TrustServiceService,
+      implementService(
+        TrustServiceService,
+        {
+          ...trust.service.handlers,
+          getIdentity: (request, ctx) => {
+            presented.push(ctx.peer.sslPeerCertificate?.serialNumber ?? 'none');
+            return trust.service.handlers.getIdentity(request, ctx);
+          },
+        },
+        { logger: silentLogger },
+      ),
+    );
     const port = await bindGrpcServer(server, '127.0.0.1', 0, serverCredentials(serverCreds));
     servers.push(server);
     const renewal = new CredentialRenewal(clientCreds, { trustAddress });

@@ -60,6 +60,24 @@ describe('createPromiseClient', () => {
     }
   });
 
+  it('gives each call the client timeout unless the call sets its own (Infinity: none)', async () => {
+    const server = new grpc.Server();
+    server.addService(echoDefinition, {
+      ...unimplementedService(echoDefinition),
+      echo: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+        void setTimeout(() => callback(null, call.request), 300),
+    });
+    const port = await bindGrpcServer(server, '127.0.0.1', 0);
+    const client = createPromiseClient(TypedEchoClient, `127.0.0.1:${port}`, { timeoutMs: 100 });
+    try {
+      await expect(client.echo({ n: 1 })).rejects.toMatchObject({ code: Code.DeadlineExceeded });
+      await expect(client.echo({ n: 2 }, { timeoutMs: Infinity })).resolves.toEqual({ n: 2 });
+    } finally {
+      client.close();
+      server.forceShutdown();
+    }
+  });
+
   it('has no methods for client- or bidi-streaming calls', () => {
     const client = createPromiseClient(TypedEchoClient, '127.0.0.1:1');
     try {

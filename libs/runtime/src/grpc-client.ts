@@ -6,7 +6,7 @@ import { Code, OmegaError } from './errors';
 export interface CallOptions {
   /** Cancels the call; it then rejects with Canceled. */
   signal?: AbortSignal;
-  /** The call's deadline from now; overrides the client's `timeoutMs`. */
+  /** The call's deadline from now; overrides the client's `timeoutMs` (Infinity: none). */
   timeoutMs?: number;
   metadata?: grpc.Metadata;
 }
@@ -96,7 +96,9 @@ function callError(call: MethodCall, err: unknown): OmegaError {
 
 function grpcOptions(call: MethodCall, options: CallOptions): grpc.CallOptions {
   const timeoutMs = options.timeoutMs ?? call.defaultTimeoutMs;
-  return timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs };
+  return timeoutMs === undefined || timeoutMs === Infinity
+    ? {}
+    : { deadline: Date.now() + timeoutMs };
 }
 
 function canceledBeforeStart(call: MethodCall): OmegaError {

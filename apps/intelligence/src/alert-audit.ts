@@ -12,19 +12,19 @@ import {
   type AppendAuditRequest,
   type AppendAuditResponse,
   type AuditRef,
-  type TrustServiceClient,
 } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { createHash } from 'node:crypto';
-import { appendAuditEntry, MAX_AUDIT_ENTRY_BYTES, withActor, type AuditActor } from './trust-audit';
+import type { TrustClient } from '@omega/trust-client';
+import { MAX_AUDIT_ENTRY_BYTES, withActor, type AuditActor } from './trust-audit';
 
 export const AUDIT_DURABLE = 'intelligence-audit';
 
 export interface AlertAuditOptions {
   bus: Bus;
-  client: TrustServiceClient;
+  client: TrustClient;
   /** Appends by outcome: `appended`, `retried` (trust unavailable or failing), `refused`. */
   counter: Counter<'outcome'>;
   logger: Logger;
@@ -111,7 +111,9 @@ export class AlertAudit {
       requestId: `alert:${alert.id}`,
       commit: false,
     };
-    return appendAuditEntry(this.options.client, request, this.options.timeoutMs ?? 10_000);
+    return this.options.client.appendAudit(request, {
+      timeoutMs: this.options.timeoutMs ?? 10_000,
+    });
   }
 
   private remember(alertId: string, ref: AuditRef): void {

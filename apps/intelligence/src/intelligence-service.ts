@@ -18,7 +18,7 @@ import { intelligenceMetrics } from './intelligence-metrics';
 import { IncidentCorrelator } from './incident-correlator';
 import { compileOrThrow, readRuleDirectory } from './rule-catalog';
 import { RuleRegistry } from './rule-registry';
-import { appendAuditEntry, withActor } from './trust-audit';
+import { withActor } from './trust-audit';
 import { SenderDirectory } from './sender-directory';
 import { TelemetryPipeline } from './telemetry-pipeline';
 
@@ -80,10 +80,9 @@ export async function buildIntelligence({
       ? {
           audit: async (entry, requestId) =>
             (
-              await appendAuditEntry(
-                trust,
+              await trust.appendAudit(
                 { entry: withActor(entry, actor), requestId, commit: false },
-                10_000,
+                { timeoutMs: 10_000 },
               )
             ).audit,
         }

@@ -13,16 +13,17 @@ import {
 } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
+import { trustServiceClient, type TrustClient } from '@omega/trust-client';
 import { join } from 'node:path';
 import { compileOrThrow, readRuleDirectory, type LoadedSigmaRule } from './rule-catalog';
 import { RULES_KEY, RuleRegistry } from './rule-registry';
 import { startSpecTrust, type SpecTrust } from './spec-trust';
-import { appendAuditEntry } from './trust-audit';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });
 let bus: Bus;
 let trust: SpecTrust;
+let auditClient: TrustClient;
 let pack: LoadedSigmaRule[];
 const registries: RuleRegistry[] = [];
 
@@ -31,10 +32,12 @@ beforeAll(async () => {
   await provision(bus, { kv: ['omega_policy'] });
   pack = compileOrThrow(await readRuleDirectory(join(__dirname, '..', 'rules')), 'pack');
   trust = await startSpecTrust(nats.url);
+  auditClient = trustServiceClient(trust.address);
 }, 40_000);
 
 nats.beforeStop(async () => {
   registries.forEach((r) => r.stop());
+  auditClient?.close();
   await trust?.stop();
   await bus.drain();
 });
@@ -45,7 +48,8 @@ async function replica(): Promise<RuleRegistry> {
     kv: await bus.kv('omega_policy'),
     logger,
     audit: async (entry, requestId) =>
-      (await appendAuditEntry(trust.client, { entry, requestId, commit: false }, 10_000)).audit,
+      (await auditClient.appendAudit({ entry, requestId, commit: false }, { timeoutMs: 10_000 }))
+        .audit,
   });
   registries.push(registry);
   return registry;

@@ -12,12 +12,7 @@ import {
   type WatchWorkflowResponse,
 } from '@omega/proto';
 import { Code, OmegaError, type CallContext, type ServiceHandlers } from '@omega/runtime';
-import {
-  CLOSED_STATUSES,
-  displayStatus,
-  type WorkflowClient,
-  type WorkflowState,
-} from '@omega/workflow';
+import { CLOSED_STATUSES, displayStatus, type WorkflowClient } from '@omega/workflow';
 import type { PlaybookRunner } from './playbook-runner';
 import type { PlaybookRegistry, StoredPlaybook } from './playbooks/playbook-registry';
 import type { WorkflowIndex } from './workflow-index';

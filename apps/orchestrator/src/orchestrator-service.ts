@@ -9,7 +9,12 @@ import {
   TwinServiceClient,
   WorkflowEventType,
 } from '@omega/proto';
-import { baseConfigSchema, implementService, type Service } from '@omega/runtime';
+import {
+  baseConfigSchema,
+  createPromiseClient,
+  implementService,
+  type Service,
+} from '@omega/runtime';
 import type { ServiceIdentity } from '@omega/service';
 import { trustServiceClient } from '@omega/trust-client';
 import { WorkflowEngine, type Activity } from '@omega/workflow';
@@ -77,8 +82,12 @@ export async function buildOrchestrator(
           config.callTimeoutMs,
         )
       : NO_AUDIT,
-    deception: new DeceptionServiceClient(config.deceptionAddress, credentialsFor('deception')),
-    twin: new TwinServiceClient(config.twinAddress, credentialsFor('twin')),
+    deception: createPromiseClient(DeceptionServiceClient, config.deceptionAddress, {
+      credentials: credentialsFor('deception'),
+    }),
+    twin: createPromiseClient(TwinServiceClient, config.twinAddress, {
+      credentials: credentialsFor('twin'),
+    }),
     actor,
     ...(config.notifyWebhookUrl ? { notifyWebhookUrl: config.notifyWebhookUrl } : {}),
     callTimeoutMs: config.callTimeoutMs,

@@ -145,7 +145,7 @@ it('contain-scan blocks the scanner, isolates its pod once approved, and notifie
   });
   const whatIf = waiting.workflow!.steps.find((s) => s.stepId === 'what-if')!;
   expect(whatIf.error).toBe(
-    `twin SimulateWhatIf at dns:${twin.address}: UNIMPLEMENTED: /omega.v1.TwinService/SimulateWhatIf is not built yet`,
+    `omega.v1.TwinService/SimulateWhatIf at ${twin.address}: UNIMPLEMENTED: /omega.v1.TwinService/SimulateWhatIf is not built yet`,
   );
   const block = SourceBlock.decode(
     (await (await bus.kv('omega_policy')).get('block.all.10.0.3.7/32'))!.value,
@@ -216,7 +216,7 @@ it('honeytoken-used blocks the source, reports the decoy deploy that deception c
   const decoy = done.workflow!.steps.find((s) => s.stepId === 'decoy')!;
   expect(decoy.attempt).toBe(1);
   expect(decoy.error).toBe(
-    `deception DeployDecoy at dns:${deception.address}: UNIMPLEMENTED: /omega.v1.DeceptionService/DeployDecoy is not built yet`,
+    `omega.v1.DeceptionService/DeployDecoy at ${deception.address}: UNIMPLEMENTED: /omega.v1.DeceptionService/DeployDecoy is not built yet`,
   );
   expect(done.workflow!.steps.find((s) => s.stepId === 'note')?.outputs['note']).toBe(
     'honeytoken detector:honeytoken used from 198.51.100.9; decoy: failed',

@@ -1,6 +1,8 @@
-// A unary gRPC call as a promise that names the service, method and address on failure, and maps
-// the status to an ActivityError: UNIMPLEMENTED and INVALID_ARGUMENT are not worth retrying.
+// A call through a promise client (createPromiseClient) as an activity: its failure, which names
+// the service, method and address, becomes an ActivityError; UNIMPLEMENTED and INVALID_ARGUMENT
+// are not worth retrying.
 import * as grpc from '@grpc/grpc-js';
+import { OmegaError } from '@omega/runtime';
 import { ActivityError } from '@omega/workflow';
 
 const PERMANENT = new Set<grpc.status>([
@@ -12,42 +14,17 @@ const PERMANENT = new Set<grpc.status>([
   grpc.status.NOT_FOUND,
 ]);
 
-type Unary<Req, Res> = (
-  request: Req,
-  metadata: grpc.Metadata,
-  options: Partial<grpc.CallOptions>,
-  callback: (error: grpc.ServiceError | null, response: Res) => void,
-) => grpc.ClientUnaryCall;
-
-export function unaryCall<Req, Res>(
-  client: grpc.Client,
-  method: Unary<Req, Res>,
-  what: string,
-  request: Req,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const call = method.call(
-      client,
-      request,
-      new grpc.Metadata(),
-      { deadline: Date.now() + timeoutMs },
-      (error, response) => {
-        signal.removeEventListener('abort', cancel);
-        if (!error) return resolve(response);
-        const code = grpc.status[error.code] ?? String(error.code);
-        reject(
-          new ActivityError(
-            code.toLowerCase(),
-            `${what} at ${client.getChannel().getTarget()}: ${code}: ${error.details || error.message}`,
-            !PERMANENT.has(error.code),
-            { cause: error },
-          ),
-        );
-      },
+export async function activityCall<Res>(call: Promise<Res>): Promise<Res> {
+  try {
+    return await call;
+  } catch (err) {
+    if (!(err instanceof OmegaError)) throw err;
+    const status = err.grpcStatus;
+    throw new ActivityError(
+      (grpc.status[status] ?? String(status)).toLowerCase(),
+      err.message,
+      !PERMANENT.has(status),
+      { cause: err },
     );
-    const cancel = (): void => call.cancel();
-    signal.addEventListener('abort', cancel, { once: true });
-  });
+  }
 }

@@ -19,12 +19,7 @@ import {
   COMMITTED_ENTRY_TYPE,
 } from '@omega/auditlog';
 import { loadMlDsaBackend } from '@omega/crypto';
-import {
-  AuditEntry,
-  TrustServiceClient,
-  TrustServiceService,
-  VerificationFailure,
-} from '@omega/proto';
+import { AuditEntry, TrustServiceClient, VerificationFailure } from '@omega/proto';
 import { baseConfigSchema, implementService } from '@omega/runtime';
 import { runService, type RunningService } from '@omega/service';
 import { withNats } from '@omega/testkit';

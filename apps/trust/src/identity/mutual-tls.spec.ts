@@ -143,7 +143,7 @@ describe('enrollment over gRPC', () => {
         name: 'twin',
         mlDsa: trust.mlDsa,
       }),
-    ).rejects.toThrow(/trust IssueIdentity at .*: join token .* already used/);
+    ).rejects.toThrow(/omega\.v1\.TrustService\/IssueIdentity at .*: join token .* already used/);
   });
 
   it('renews through the renewal loop and hands the new certificate to listeners', async () => {

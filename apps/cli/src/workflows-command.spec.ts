@@ -184,7 +184,7 @@ describe('omega workflows', () => {
     const refused = await run('workflows', ['approve', 'cli-wf-2']);
     expect(refused.code).toBe(1);
     expect(refused.errors[0]).toBe(
-      `omega workflows approve: orchestrator SignalWorkflow at ${address}: FAILED_PRECONDITION: workflow cli-wf-2 is closed; signal 'approve' not delivered`,
+      `omega workflows approve: omega.v1.OrchestratorService/SignalWorkflow at ${address}: FAILED_PRECONDITION: workflow cli-wf-2 is closed; signal 'approve' not delivered`,
     );
   });
 });

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { connectBus, provision, publish, subjects, type Bus } from '@omega/bus';
 import { Alert, Severity, WorkflowStatus } from '@omega/proto';
 import { withNats } from '@omega/testkit';
+import { trustServiceClient, type TrustClient } from '@omega/trust-client';
 import { HistoryStore, JetStreamOps, WORKFLOWS_STREAM, foldHistory } from '@omega/workflow';
 import pino from 'pino';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
-import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
 import { startSpecTrust, type SpecTrust } from './testing/spec-trust';
 
@@ -24,6 +24,7 @@ const nats = withNats({ jetstream: true });
 let bus: Bus;
 let sink: CountingSink;
 let trust: SpecTrust;
+let trustCalls: TrustClient;
 const replicas: OrchestratorProcess[] = [];
 
 /** A seeded generator, so every run kills at the same points. */
@@ -47,8 +48,10 @@ beforeAll(async () => {
   await provision(bus, { streams: ['ALERTS', 'TASKS', 'WORKFLOWS', 'DLQ'] });
   sink = await startCountingSink();
   trust = await startSpecTrust(nats.url);
+  trustCalls = trustServiceClient(trust.address);
   nats.beforeStop(async () => {
     await Promise.all(replicas.map((r) => r.stop()));
+    trustCalls.close();
     await trust.stop();
     await sink.close();
     await bus.drain();
@@ -154,7 +157,7 @@ it(`completes ${WORKFLOWS} three-step workflows while ${KILLS} replicas are kill
   // Every step's successful attempt is in trust's audit log.
   const audited = new Set<string>();
   for (let start = 0n; ;) {
-    const page = await call(trust.client, trust.client.listAuditEntries, {
+    const page = await trustCalls.listAuditEntries({
       startIndex: start,
       pageSize: 1000,
       kind: 0,

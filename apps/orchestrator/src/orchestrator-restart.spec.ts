@@ -7,15 +7,17 @@ import {
   AuditEntryKind,
   OrchestratorServiceClient,
   StepStatus,
+  type OrchestratorServiceService,
   WorkflowEventType,
   WorkflowStatus,
   type GetWorkflowResponse,
   type ListWorkflowsRequest,
   type WatchWorkflowResponse,
 } from '@omega/proto';
+import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
+import { trustServiceClient, type TrustClient } from '@omega/trust-client';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
-import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
 import { startSpecTrust, type SpecTrust } from './testing/spec-trust';
 
@@ -23,7 +25,8 @@ const nats = withNats({ jetstream: true });
 let sink: CountingSink;
 let trust: SpecTrust;
 let replica: OrchestratorProcess;
-let client: OrchestratorServiceClient;
+let client: PromiseClient<typeof OrchestratorServiceService>;
+let trustCalls: TrustClient;
 
 const PLAYBOOK = `id: survivors
 trigger: { manual: true }
@@ -72,14 +75,15 @@ function env(): Record<string, string> {
   };
 }
 
-async function replicaClient(r: OrchestratorProcess): Promise<OrchestratorServiceClient> {
+async function replicaClient(
+  r: OrchestratorProcess,
+): Promise<PromiseClient<typeof OrchestratorServiceService>> {
   client?.close();
-  const c = new OrchestratorServiceClient(r.grpcAddress, grpc.credentials.createInsecure());
-  return c;
+  return createPromiseClient(OrchestratorServiceClient, r.grpcAddress, { timeoutMs: 15_000 });
 }
 
 const get = (workflowId: string) =>
-  call(client, client.getWorkflow, {
+  client.getWorkflow({
     workflowId,
     includeHistory: true,
   }) as Promise<GetWorkflowResponse>;
@@ -104,10 +108,12 @@ async function until(
 beforeAll(async () => {
   sink = await startCountingSink();
   trust = await startSpecTrust(nats.url);
+  trustCalls = trustServiceClient(trust.address);
   replica = await startOrchestrator('solo', env());
   client = await replicaClient(replica);
   nats.beforeStop(async () => {
     client.close();
+    trustCalls.close();
     await replica.stop();
     await trust.stop();
     await sink.close();
@@ -115,7 +121,7 @@ beforeAll(async () => {
 }, 180_000);
 
 it('refuses malformed playbooks naming the path and the problem, and stores good ones', async () => {
-  const invalid = await call(client, client.validatePlaybook, {
+  const invalid = await client.validatePlaybook({
     source: PLAYBOOK.replace('action: notify', 'action: notfy'),
     sourceName: 'survivors.yml',
   });
@@ -127,20 +133,22 @@ it('refuses malformed playbooks naming the path and the problem, and stores good
     code: 'unknown-action',
   });
   await expect(
-    call(client, client.putPlaybook, { source: 'id: x\nsteps: []\n', sourceName: 'x.yml' }),
+    client.putPlaybook({ source: 'id: x\nsteps: []\n', sourceName: 'x.yml' }),
   ).rejects.toMatchObject({
     code: grpc.status.INVALID_ARGUMENT,
-    details: 'PutPlaybook x.yml: steps: must NOT have fewer than 1 items (line 2)',
+    cause: expect.objectContaining({
+      details: 'PutPlaybook x.yml: steps: must NOT have fewer than 1 items (line 2)',
+    }),
   });
   for (const [source, name] of [
     [PLAYBOOK, 'survivors.yml'],
     [GATED, 'gated.yml'],
     [FAILING, 'failing.yml'],
   ] as const) {
-    const put = await call(client, client.putPlaybook, { source, sourceName: name });
+    const put = await client.putPlaybook({ source, sourceName: name });
     expect(put.changed).toBe(true);
   }
-  const listed = await call(client, client.listPlaybooks, {
+  const listed = await client.listPlaybooks({
     includeDisabled: false,
     includeSource: false,
     pageSize: 0,
@@ -151,7 +159,7 @@ it('refuses malformed playbooks naming the path and the problem, and stores good
 
 it('keeps a durable timer and an approval across kill -9 of the only replica; a failing action ends in on_failure with its error', async () => {
   const start = (playbookId: string, workflowId: string) =>
-    call(client, client.startPlaybook, {
+    client.startPlaybook({
       playbookId,
       workflowId,
       inputs: {},
@@ -185,13 +193,14 @@ it('keeps a durable timer and an approval across kill -9 of the only replica; a 
   client = await replicaClient(replica);
 
   const watched: WatchWorkflowResponse[] = [];
-  const watch = new Promise<void>((resolve, reject) => {
-    const stream = client.watchWorkflow({ workflowId: 'approval-1' });
-    stream.on('data', (update: WatchWorkflowResponse) => watched.push(update));
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  await call(client, client.signalWorkflow, {
+  const watch = (async () => {
+    for await (const update of client.watchWorkflow(
+      { workflowId: 'approval-1' },
+      { timeoutMs: Infinity },
+    ))
+      watched.push(update);
+  })();
+  await client.signalWorkflow({
     workflowId: 'approval-1',
     signalName: 'approve',
     payload: { by: 'alice' },
@@ -249,7 +258,7 @@ it('keeps a durable timer and an approval across kill -9 of the only replica; a 
   );
 
   // Every attempt's outcome is in the audit log, failures included.
-  const audit = await call(trust.client, trust.client.listAuditEntries, {
+  const audit = await trustCalls.listAuditEntries({
     startIndex: 0n,
     pageSize: 1000,
     kind: AuditEntryKind.AUDIT_ENTRY_KIND_ACTION,
@@ -266,15 +275,17 @@ it('keeps a durable timer and an approval across kill -9 of the only replica; a 
   ).toBe(true);
   expect(summaries.some((s) => s.startsWith('approval-1: annotate'))).toBe(true);
   const list = (request: Partial<ListWorkflowsRequest>) =>
-    call(client, client.listWorkflows, {
-      statuses: [],
-      playbookId: '',
-      incidentId: '',
-      alertId: '',
-      pageSize: 0,
-      pageToken: '',
-      ...request,
-    }).then((r) => r.workflows.map((w) => w.workflowId).sort());
+    client
+      .listWorkflows({
+        statuses: [],
+        playbookId: '',
+        incidentId: '',
+        alertId: '',
+        pageSize: 0,
+        pageToken: '',
+        ...request,
+      })
+      .then((r) => r.workflows.map((w) => w.workflowId).sort());
   // The list is each replica's view folded from WORKFLOWS: give it a moment to catch up.
   let failedIds: string[] = [];
   for (let i = 0; i < 50 && failedIds.length === 0; i++) {

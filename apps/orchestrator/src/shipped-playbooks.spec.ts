@@ -1,24 +1,24 @@
 // The shipped playbooks end to end, started by alerts on ALERTS: one orchestrator replica (a real
 // process) with trust, deception and the twin as built (the latter two answer UNIMPLEMENTED today),
 // a real kube-apiserver for isolate_pod and a local webhook for notify.
-import * as grpc from '@grpc/grpc-js';
 import { connectBus, provision, publish, subjects, type Bus } from '@omega/bus';
 import {
   Alert,
   DetectorKind,
   EntityKind,
   OrchestratorServiceClient,
+  type OrchestratorServiceService,
   Severity,
   SourceBlock,
   StepStatus,
   WorkflowStatus,
   type GetWorkflowResponse,
 } from '@omega/proto';
+import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 import { startKubeApiServer, withNats, type KubeApiServer } from '@omega/testkit';
 import pino from 'pino';
 import { loadKubernetesClient } from './actions/kubernetes-client';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
-import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
 import { startBuiltService, type SpecService } from './testing/spec-service';
 import { startSpecTrust, type SpecTrust } from './testing/spec-trust';
@@ -31,7 +31,7 @@ let trust: SpecTrust;
 let deception: SpecService;
 let twin: SpecService;
 let orchestrator: OrchestratorProcess;
-let client: OrchestratorServiceClient;
+let client: PromiseClient<typeof OrchestratorServiceService>;
 
 beforeAll(async () => {
   bus = await connectBus({
@@ -67,10 +67,9 @@ beforeAll(async () => {
     OMEGA_ORCHESTRATOR_TWIN_ADDRESS: twin.address,
     OMEGA_ORCHESTRATOR_KUBECONFIG_PATH: kube.kubeconfigPath,
   });
-  client = new OrchestratorServiceClient(
-    orchestrator.grpcAddress,
-    grpc.credentials.createInsecure(),
-  );
+  client = createPromiseClient(OrchestratorServiceClient, orchestrator.grpcAddress, {
+    timeoutMs: 15_000,
+  });
   nats.beforeStop(async () => {
     client.close();
     await orchestrator.stop();
@@ -83,10 +82,12 @@ beforeAll(async () => {
 async function until(workflowId: string, probe: (r: GetWorkflowResponse) => boolean, what: string) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const response = await call(client, client.getWorkflow, {
-      workflowId,
-      includeHistory: false,
-    }).catch(() => undefined);
+    const response = await client
+      .getWorkflow({
+        workflowId,
+        includeHistory: false,
+      })
+      .catch(() => undefined);
     if (response && probe(response)) return response;
     if (Date.now() > deadline)
       throw new Error(
@@ -152,7 +153,7 @@ it('contain-scan blocks the scanner, isolates its pod once approved, and notifie
   );
   expect(block).toMatchObject({ cidr: '10.0.3.7/32', workflowId: id, alertId: 'scan-1' });
 
-  await call(client, client.signalWorkflow, {
+  await client.signalWorkflow({
     workflowId: id,
     signalName: 'approve',
     payload: { by: 'oncall' },
@@ -172,7 +173,7 @@ it('contain-scan blocks the scanner, isolates its pod once approved, and notifie
   expect(sink.bodies.find((b) => b.key === `${id}/tell-team`)?.text).toBe(
     `:rotating_light: Port scan from web-7f9c — blocked 10.0.3.7/32 on all nodes (workflow ${id})`,
   );
-  await call(client, client.cancelWorkflow, {
+  await client.cancelWorkflow({
     workflowId: id,
     reason: 'spec done',
     requestId: 'c1',
@@ -257,7 +258,7 @@ it('reverse-shell blocks the remote end and, when the isolation is rejected, esc
     (r) => r.workflow?.status === WorkflowStatus.WORKFLOW_STATUS_WAITING,
     'approval wait',
   );
-  await call(client, client.signalWorkflow, {
+  await client.signalWorkflow({
     workflowId: id,
     signalName: 'reject',
     payload: { by: 'oncall', reason: 'it is the pentest' },

@@ -13,7 +13,8 @@ import {
   type SignRequest,
   type SignResponse,
 } from '@omega/proto';
-import { implementService } from '@omega/runtime';
+import { createPromiseClient, implementService, type OmegaError } from '@omega/runtime';
+import type { TrustClient } from '@omega/trust-client';
 import { withNats } from '@omega/testkit';
 import type { AuditLog } from '../audit/audit-log';
 import { newLogKey, openBus, openLog } from '../audit/audit-spec-helpers';
@@ -31,7 +32,7 @@ let fixture: IdentityFixture;
 let log: AuditLog;
 let self: SelfIdentity;
 const servers: grpc.Server[] = [];
-const clients: TrustServiceClient[] = [];
+const clients: TrustClient[] = [];
 
 beforeAll(async () => {
   fixture = await openIdentityFixture(nats.url);
@@ -73,15 +74,12 @@ async function signer(
     '127.0.0.1:0',
     grpc.ServerCredentials.createInsecure(),
   );
-  const client = new TrustServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const client = createPromiseClient(TrustServiceClient, `127.0.0.1:${port}`, {
+    timeoutMs: 10_000,
+  });
   clients.push(client);
   return (request) =>
-    new Promise((resolve, reject) =>
-      client.sign(
-        { payload: Buffer.alloc(0), purpose: '', requestId: '', ...request },
-        (err, response) => (err ? reject(err) : resolve(response)),
-      ),
-    );
+    client.sign({ payload: Buffer.alloc(0), purpose: '', requestId: '', ...request });
 }
 
 describe('TrustService.Sign', () => {
@@ -135,9 +133,11 @@ describe('TrustService.Sign', () => {
     const size = log.size;
     const err = (await sign({ payload: Buffer.from('x'), purpose: 'Not A Purpose' }).catch(
       (e: unknown) => e,
-    )) as grpc.ServiceError;
+    )) as OmegaError & { cause: grpc.ServiceError };
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect(err.details).toMatch(/^Sign: purpose: signature purpose "Not A Purpose" is malformed/);
+    expect(err.cause.details).toMatch(
+      /^Sign: purpose: signature purpose "Not A Purpose" is malformed/,
+    );
     expect(log.size).toBe(size);
   });
 
@@ -146,9 +146,9 @@ describe('TrustService.Sign', () => {
     const size = log.size;
     const err = (await sign({ payload: Buffer.from('x'), purpose: 'note' }).catch(
       (e: unknown) => e,
-    )) as grpc.ServiceError;
+    )) as OmegaError & { cause: grpc.ServiceError };
     expect(err.code).toBe(grpc.status.UNAUTHENTICATED);
-    expect(err.details).toMatch(/peer certificate: none presented/);
+    expect(err.cause.details).toMatch(/peer certificate: none presented/);
     expect(log.size).toBe(size);
   });
 });

@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { TrustServiceClient, TrustServiceService, type GetIdentityResponse } from '@omega/proto';
-import { bindGrpcServer, implementService } from '@omega/runtime';
+import { bindGrpcServer, createPromiseClient, implementService } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import {
   CredentialRenewal,
@@ -65,20 +65,20 @@ async function enrollService(
   });
 }
 
-function getIdentity(
+async function getIdentity(
   address: string,
   credentials: grpc.ChannelCredentials,
   id: string,
 ): Promise<GetIdentityResponse> {
-  const client = new TrustServiceClient(address, credentials);
-  return new Promise<GetIdentityResponse>((resolve, reject) => {
-    client.getIdentity(
+  const client = createPromiseClient(TrustServiceClient, address, { credentials });
+  try {
+    return await client.getIdentity(
       { lookup: { $case: 'identityId', value: id } },
-      new grpc.Metadata(),
-      { deadline: Date.now() + 5000 },
-      (err, res) => (err ? reject(err) : resolve(res)),
+      { timeoutMs: 5000 },
     );
-  }).finally(() => client.close());
+  } finally {
+    client.close();
+  }
 }
 
 beforeAll(async () => {
@@ -292,17 +292,16 @@ describe('renewal and mutual TLS', () => {
     });
     const call = async (): Promise<void> => {
       // A client of its own subchannel pool: each call below opens a new connection.
-      const client = new TrustServiceClient(`127.0.0.1:${port}`, credentials, {
-        'grpc.use_local_subchannel_pool': 1,
+      const client = createPromiseClient(TrustServiceClient, `127.0.0.1:${port}`, {
+        credentials,
+        channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
       });
-      await new Promise<void>((resolve, reject) =>
-        client.getIdentity(
+      await client
+        .getIdentity(
           { lookup: { $case: 'identityId', value: clientCreds.subject } },
-          new grpc.Metadata(),
-          { deadline: Date.now() + 5000 },
-          (err) => (err ? reject(err) : resolve()),
-        ),
-      ).finally(() => client.close());
+          { timeoutMs: 5000 },
+        )
+        .finally(() => client.close());
     };
     const serialOf = (c: Credentials): string =>
       new X509Certificate(c.credential.x509CertificateDer).serialNumber.toUpperCase();

@@ -72,10 +72,9 @@ const {
   partialEntryBundle,
   checkpointToMessage,
 } = require('@omega/auditlog');
-const grpc = require('@grpc/grpc-js');
 const { AuditEntry, AuditEntryKind, TrustServiceClient } = require('@omega/proto');
 const { trustServiceClient } = require('@omega/trust-client');
-const { createLogger } = require('@omega/runtime');
+const { createLogger, createPromiseClient } = require('@omega/runtime');
 const { AuditLog, LEAF_SEQ_HEADER } = require(join(trustDist, 'audit-log.js'));
 const { TileStore } = require(join(trustDist, 'tile-store.js'));
 const { logNoteSigners, logCheckpointPolicy } = require(join(trustDist, 'log-keys.js'));
@@ -167,12 +166,9 @@ async function serviceBench() {
   // window); --client-window default gives grpc-js's own 64 KiB window, for comparison.
   const client =
     args['client-window'] === 'default'
-      ? new TrustServiceClient(trust.address, grpc.credentials.createInsecure())
+      ? createPromiseClient(TrustServiceClient, trust.address)
       : trustServiceClient(trust.address);
-  const appendBatch = (request) =>
-    new Promise((resolve, reject) =>
-      client.appendAuditBatch(request, (err, res) => (err ? reject(err) : resolve(res))),
-    );
+  const appendBatch = (request) => client.appendAuditBatch(request);
   try {
     const total = Number(args['service-appends']);
     const callSize = Number(args['call-size']);

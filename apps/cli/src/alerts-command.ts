@@ -1,8 +1,6 @@
 // `omega alerts list|show` and `omega incidents list|show`: the intelligence service's alerts and
 // incidents from the terminal (what `omega demo --keep` points to for a closer look).
-import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import {
   Alert,
   GetAlertRequest,
@@ -12,11 +10,8 @@ import {
   ListIncidentsRequest,
   incidentStatusToJSON,
   severityToJSON,
-  type GetAlertResponse,
-  type GetIncidentResponse,
-  type ListAlertsResponse,
-  type ListIncidentsResponse,
 } from '@omega/proto';
+import { createPromiseClient } from '@omega/runtime';
 import { cliErrorMessage } from './unreachable-hint';
 
 export const DEFAULT_INTELLIGENCE = '127.0.0.1:50053';
@@ -66,25 +61,12 @@ export async function alertsCommand(
     io.err(`omega ${group}: --limit: expected a positive integer, got '${values.limit}'`);
     return 2;
   }
-  const client = new IntelligenceServiceClient(
-    values.intelligence,
-    grpc.credentials.createInsecure(),
-  );
-  const call = <Req, Res>(method: string, request: Req): Promise<Res> => {
-    const fn = (client as unknown as Record<string, unknown>)[method] as (
-      r: Req,
-      m: grpc.Metadata,
-      o: Partial<grpc.CallOptions>,
-      cb: (e: grpc.ServiceError | null, r: Res) => void,
-    ) => void;
-    return promisify(fn.bind(client))(request, new grpc.Metadata(), {
-      deadline: Date.now() + DEADLINE_MS,
-    }) as Promise<Res>;
-  };
+  const client = createPromiseClient(IntelligenceServiceClient, values.intelligence, {
+    timeoutMs: DEADLINE_MS,
+  });
   try {
     if (group === 'alerts' && sub === 'list') {
-      const res = await call<ListAlertsRequest, ListAlertsResponse>(
-        'listAlerts',
+      const res = await client.listAlerts(
         ListAlertsRequest.fromPartial({
           filter: {
             incidentId: values.incident,
@@ -98,18 +80,12 @@ export async function alertsCommand(
       return 0;
     }
     if (group === 'alerts' && sub === 'show') {
-      const res = await call<GetAlertRequest, GetAlertResponse>(
-        'getAlert',
-        GetAlertRequest.fromPartial({ alertId: id }),
-      );
+      const res = await client.getAlert(GetAlertRequest.fromPartial({ alertId: id }));
       io.out(JSON.stringify(res.alert ? Alert.toJSON(res.alert) : null, null, 2));
       return 0;
     }
     if (group === 'incidents' && sub === 'list') {
-      const res = await call<ListIncidentsRequest, ListIncidentsResponse>(
-        'listIncidents',
-        ListIncidentsRequest.fromPartial({ pageSize: limit }),
-      );
+      const res = await client.listIncidents(ListIncidentsRequest.fromPartial({ pageSize: limit }));
       for (const incident of res.incidents) {
         io.out(
           `${incident.id}  ${shortName(severityToJSON(incident.severity))}  ${shortName(incidentStatusToJSON(incident.status))}  ${incident.alertIds.length} alert(s)  ${incident.title}`,
@@ -119,10 +95,7 @@ export async function alertsCommand(
       return 0;
     }
     if (group === 'incidents' && sub === 'show') {
-      const res = await call<GetIncidentRequest, GetIncidentResponse>(
-        'getIncident',
-        GetIncidentRequest.fromPartial({ incidentId: id }),
-      );
+      const res = await client.getIncident(GetIncidentRequest.fromPartial({ incidentId: id }));
       const incident = res.incident;
       if (!incident) {
         io.err(`omega incidents show: no incident ${id}`);

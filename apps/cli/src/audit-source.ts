@@ -1,6 +1,4 @@
 // Where `omega audit` reads the log from: trust's gRPC API and/or its tlog-tiles HTTP tree.
-import { promisify } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import {
   checkpointNoteOf,
   consistencyProofPlan,
@@ -17,6 +15,7 @@ import {
   GetInclusionProofRequest,
   ListAuditEntriesRequest,
   TrustServiceClient,
+  type TrustServiceService,
   type AttestArtifactRequest,
   type AttestArtifactResponse,
   type Checkpoint,
@@ -24,7 +23,7 @@ import {
   type HybridPublicKey,
   type InclusionProof,
 } from '@omega/proto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError, createPromiseClient, type PromiseClient } from '@omega/runtime';
 
 export interface AuditSourceOptions {
   /** trust gRPC address, e.g. 127.0.0.1:50052. */
@@ -34,7 +33,7 @@ export interface AuditSourceOptions {
 }
 
 export class AuditSource {
-  private client: TrustServiceClient | undefined;
+  private client: PromiseClient<typeof TrustServiceService> | undefined;
 
   constructor(private readonly opts: AuditSourceOptions) {}
 
@@ -42,44 +41,25 @@ export class AuditSource {
     this.client?.close();
   }
 
-  private trust(): TrustServiceClient {
+  private trust(): PromiseClient<typeof TrustServiceService> {
     if (!this.opts.trust) {
       throw new OmegaError(
         Code.InvalidArgument,
         'this needs the trust gRPC address: pass --trust HOST:PORT',
       );
     }
-    this.client ??= new TrustServiceClient(this.opts.trust, grpc.credentials.createInsecure());
+    this.client ??= createPromiseClient(TrustServiceClient, this.opts.trust);
     return this.client;
   }
 
-  private call<Res>(method: string, request: unknown): Promise<Res> {
-    const client = this.trust();
-    const fn = (
-      client as unknown as Record<
-        string,
-        (r: unknown, cb: (e: Error | null, r: Res) => void) => void
-      >
-    )[method]!;
-    return promisify(fn.bind(client))(request).catch((err: grpc.ServiceError) => {
-      throw new OmegaError(
-        (err.code as number) ?? Code.Unavailable,
-        `trust ${this.opts.trust} ${method}: ${err.details || err.message}`,
-      );
-    }) as Promise<Res>;
-  }
-
   trustBundle(): Promise<GetTrustBundleResponse> {
-    return this.call('getTrustBundle', {});
+    return this.trust().getTrustBundle({});
   }
 
   /** The latest checkpoint message over gRPC; its signature names the log key by key id. */
   async checkpoint(): Promise<Checkpoint> {
-    const { checkpoint } = await this.call<{ checkpoint: Checkpoint }>(
-      'getCheckpoint',
-      GetCheckpointRequest.fromPartial({}),
-    );
-    return checkpoint;
+    const { checkpoint } = await this.trust().getCheckpoint(GetCheckpointRequest.fromPartial({}));
+    return checkpoint!;
   }
 
   /** The latest signed checkpoint note: over HTTP when --tlog is given, else over gRPC. */
@@ -91,14 +71,13 @@ export class AuditSource {
   /** Consistency proof from size1 to size2: over gRPC, or computed from tiles over HTTP. */
   async consistencyProof(size1: number, size2: number): Promise<Uint8Array[]> {
     if (!this.opts.tlog) {
-      const { proof } = await this.call<{ proof: { hashes: Uint8Array[] } }>(
-        'getConsistencyProof',
+      const { proof } = await this.trust().getConsistencyProof(
         GetConsistencyProofRequest.fromPartial({
           firstTreeSize: BigInt(size1),
           secondTreeSize: BigInt(size2),
         }),
       );
-      return proof.hashes;
+      return proof!.hashes;
     }
     const plan = consistencyProofPlan(size1, size2);
     const tiles = new Map<string, Uint8Array>();
@@ -113,30 +92,29 @@ export class AuditSource {
     return plan.assemble(reader.readHashes(plan.nodes));
   }
 
-  inclusionProof(
+  async inclusionProof(
     index: number,
     treeSize = 0,
   ): Promise<{ proof: InclusionProof; checkpoint: Checkpoint }> {
-    return this.call(
-      'getInclusionProof',
+    const { proof, checkpoint } = await this.trust().getInclusionProof(
       GetInclusionProofRequest.fromPartial({
         leaf: { $case: 'logIndex', value: BigInt(index) },
         treeSize: BigInt(treeSize),
       }),
     );
+    return { proof: proof!, checkpoint: checkpoint! };
   }
 
   async entry(index: number): Promise<AuditEntry> {
-    const { records } = await this.call<{ records: Array<{ entry: AuditEntry }> }>(
-      'listAuditEntries',
+    const { records } = await this.trust().listAuditEntries(
       ListAuditEntriesRequest.fromPartial({ startIndex: BigInt(index), pageSize: 1 }),
     );
     if (!records[0]) throw new OmegaError(Code.NotFound, `audit log: no entry ${index}`);
-    return records[0].entry;
+    return records[0].entry!;
   }
 
   attest(request: AttestArtifactRequest): Promise<AttestArtifactResponse> {
-    return this.call('attestArtifact', request);
+    return this.trust().attestArtifact(request);
   }
 
   private async fetch(path: string): Promise<Uint8Array> {

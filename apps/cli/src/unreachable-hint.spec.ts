@@ -1,19 +1,12 @@
 // The CLI's error line: a service that cannot be reached gets the hint, any other error does not.
-import * as grpc from '@grpc/grpc-js';
 import { TrustServiceClient } from '@omega/proto';
+import { createPromiseClient } from '@omega/runtime';
 import { freePort } from '@omega/testkit';
 import { UNREACHABLE_HINT, cliErrorMessage } from './unreachable-hint';
 
 it('adds the hint to a real call that finds nothing listening', async () => {
-  const client = new TrustServiceClient(
-    `127.0.0.1:${await freePort()}`,
-    grpc.credentials.createInsecure(),
-  );
-  const err = await new Promise<unknown>((resolve) =>
-    client.getTrustBundle({}, new grpc.Metadata(), { deadline: Date.now() + 5000 }, (e) =>
-      resolve(e),
-    ),
-  );
+  const client = createPromiseClient(TrustServiceClient, `127.0.0.1:${await freePort()}`);
+  const err = await client.getTrustBundle({}, { timeoutMs: 5000 }).catch((e: unknown) => e);
   client.close();
   expect(cliErrorMessage(err)).toContain(UNREACHABLE_HINT);
 });

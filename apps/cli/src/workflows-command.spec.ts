@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { OrchestratorServiceClient, type StartPlaybookResponse } from '@omega/proto';
 import { freePort, withNats } from '@omega/testkit';
+import { orchestratorClient } from './orchestrator-client';
 import { workflowsCommand, type CommandIo } from './workflows-command';
 
 const MAIN = join(__dirname, '..', '..', 'orchestrator', 'dist', 'main.js');
@@ -69,14 +70,16 @@ beforeAll(async () => {
 }, 90_000);
 
 async function start(playbookId: string, workflowId: string): Promise<StartPlaybookResponse> {
-  const client = new OrchestratorServiceClient(address, grpc.credentials.createInsecure());
+  const client = orchestratorClient(address);
   try {
-    return await new Promise((resolve, reject) =>
-      client.startPlaybook(
-        { playbookId, workflowId, inputs: {}, alertId: '', incidentId: '', dryRun: false },
-        (err, res) => (err ? reject(err) : resolve(res)),
-      ),
-    );
+    return await client.startPlaybook({
+      playbookId,
+      workflowId,
+      inputs: {},
+      alertId: '',
+      incidentId: '',
+      dryRun: false,
+    });
   } finally {
     client.close();
   }
@@ -184,7 +187,7 @@ describe('omega workflows', () => {
     const refused = await run('workflows', ['approve', 'cli-wf-2']);
     expect(refused.code).toBe(1);
     expect(refused.errors[0]).toBe(
-      `omega workflows approve: orchestrator SignalWorkflow at ${address}: FAILED_PRECONDITION: workflow cli-wf-2 is closed; signal 'approve' not delivered`,
+      `omega workflows approve: omega.v1.OrchestratorService/SignalWorkflow at ${address}: FAILED_PRECONDITION: workflow cli-wf-2 is closed; signal 'approve' not delivered`,
     );
   });
 });

@@ -10,7 +10,11 @@ import {
   type Workflow,
   type WorkflowEvent,
 } from '@omega/proto';
-import { DEFAULT_ORCHESTRATOR, OrchestratorCalls } from './orchestrator-client';
+import {
+  DEFAULT_ORCHESTRATOR,
+  orchestratorClient,
+  type OrchestratorClient,
+} from './orchestrator-client';
 import {
   renderEvent,
   renderHistory,
@@ -70,7 +74,7 @@ export async function workflowsCommand(
     io.out(WORKFLOWS_USAGE);
     return values.help ? 0 : 2;
   }
-  const calls = new OrchestratorCalls(values.orchestrator);
+  const calls = orchestratorClient(values.orchestrator);
   try {
     if (group === 'playbooks') return await playbooks(calls, sub, args, values.source, io);
     const id = args[0];
@@ -126,7 +130,7 @@ function usage(io: CommandIo, problem: string): number {
 }
 
 async function list(
-  calls: OrchestratorCalls,
+  calls: OrchestratorClient,
   status: string | undefined,
   playbook: string | undefined,
   io: CommandIo,
@@ -153,7 +157,7 @@ async function list(
 }
 
 async function show(
-  calls: OrchestratorCalls,
+  calls: OrchestratorClient,
   id: string,
   history: boolean,
   io: CommandIo,
@@ -165,10 +169,10 @@ async function show(
 }
 
 /** Live view: the workflow redrawn on each change (a terminal), or its events as they come. */
-async function watch(calls: OrchestratorCalls, id: string, io: CommandIo): Promise<number> {
+async function watch(calls: OrchestratorClient, id: string, io: CommandIo): Promise<number> {
   let latest: Workflow | undefined;
   const events: WorkflowEvent[] = [];
-  await calls.watchWorkflow(id, (update) => {
+  for await (const update of calls.watchWorkflow({ workflowId: id }, { timeoutMs: Infinity })) {
     latest = update.workflow;
     events.push(...update.events);
     if (io.live) {
@@ -183,14 +187,14 @@ async function watch(calls: OrchestratorCalls, id: string, io: CommandIo): Promi
       const start = events[0]?.timeNs ?? 0n;
       for (const e of update.events) io.out(renderEvent(e, start));
     }
-  });
+  }
   if (!latest) return 1;
   if (!io.live) for (const line of ['', ...renderWorkflow(latest, io.now())]) io.out(line);
   return latest.status === WorkflowStatus.WORKFLOW_STATUS_COMPLETED ? 0 : 1;
 }
 
 async function playbooks(
-  calls: OrchestratorCalls,
+  calls: OrchestratorClient,
   sub: string,
   files: string[],
   withSource: boolean,

@@ -2,7 +2,6 @@
 // process) on a real nats-server: each alert becomes one ALERT entry whose payload is the alert;
 // while trust is down alerts are still published and the appends wait, then catch up.
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
 import { MAX_ENTRY_BYTES } from '@omega/auditlog';
 import { connectBus, provision, publish, subjects, type Bus } from '@omega/bus';
 import {
@@ -10,8 +9,6 @@ import {
   AuditEntry,
   AuditEntryKind,
   Severity,
-  TrustServiceClient,
-  type ListAuditEntriesRequest,
   type ListAuditEntriesResponse,
 } from '@omega/proto';
 import { createHash } from 'node:crypto';
@@ -22,7 +19,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { AlertAudit, auditEntryOf, FULL_ALERT_SHA256_LABEL } from './alert-audit';
 import { intelligenceMetrics } from './intelligence-metrics';
-import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
+import { trustAuditClient, trustServiceClient, type TrustClient } from '@omega/trust-client';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });
@@ -48,12 +45,8 @@ function alert(n: number): Alert {
   });
 }
 
-async function alertEntries(client: TrustServiceClient): Promise<ListAuditEntriesResponse> {
-  const list = promisify(
-    (req: ListAuditEntriesRequest, cb: (e: Error | null, r: ListAuditEntriesResponse) => void) =>
-      client.listAuditEntries(req, cb),
-  );
-  return list({
+function alertEntries(client: TrustClient): Promise<ListAuditEntriesResponse> {
+  return client.listAuditEntries({
     startIndex: 0n,
     pageSize: 1000,
     kind: AuditEntryKind.AUDIT_ENTRY_KIND_ALERT,
@@ -130,7 +123,7 @@ it('appends each alert once to the trust audit log, naming the service, waiting 
     },
   );
 
-  const { records } = await alertEntries(trust.client);
+  const { records } = await alertEntries(client);
   const logged = records.map((r) => r.entry!.subject).sort();
   expect(logged).toEqual([1, 2, 3, 4, 5, 6].map((n) => alert(n).id).sort());
   for (const record of records) {

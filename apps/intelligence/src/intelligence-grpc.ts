@@ -1,35 +1,13 @@
 // The IntelligenceService RPCs: alerts (list, get, stream, explain), incidents (list, get) and
 // rules (list, validate, test, load, enable/disable).
-import type * as grpc from '@grpc/grpc-js';
-import type { ConsumerMessages } from '@nats-io/jetstream';
 import type { Bus } from '@omega/bus';
 import {
   Alert,
   DetectorKind,
-  type ExplainAlertRequest,
-  type ExplainAlertResponse,
-  type GetIncidentRequest,
-  type GetIncidentResponse,
-  type ListIncidentsRequest,
-  type ListIncidentsResponse,
-  type LoadRulesRequest,
-  type LoadRulesResponse,
-  type SetRuleEnabledRequest,
-  type SetRuleEnabledResponse,
-  type TestRulesRequest,
-  type TestRulesResponse,
-  type GetAlertRequest,
-  type GetAlertResponse,
-  type ListAlertsRequest,
-  type ListAlertsResponse,
-  type ListRulesRequest,
-  type ListRulesResponse,
+  type IntelligenceServiceService,
   type StreamAlertsRequest,
-  type StreamAlertsResponse,
-  type ValidateRulesRequest,
-  type ValidateRulesResponse,
 } from '@omega/proto';
-import { Code, OmegaError, errorMessage, toGrpcError } from '@omega/runtime';
+import { Code, OmegaError, errorMessage, type ServiceHandlers } from '@omega/runtime';
 import type { Logger } from 'pino';
 import { alertMatchesFilter } from './alert-filter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type AlertStore, type TailStart } from './alert-store';
@@ -43,24 +21,9 @@ export interface IntelligenceRpcDeps {
   bus: Bus;
   store: AlertStore;
   rules: RuleRegistry;
-  /** Aborts when the service drains: open StreamAlerts calls end. */
-  draining: AbortSignal;
   /** Adds what the service knows beyond the stored alert (its audit log entry). */
   annotate?: (alert: Alert) => Alert;
   logger: Logger;
-}
-
-function unary<Req, Res>(
-  answer: (request: Req) => Promise<Res> | Res,
-): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    Promise.resolve()
-      .then(() => answer(call.request))
-      .then(
-        (response) => callback(null, response),
-        (err: unknown) => callback(toGrpcError(err), null),
-      );
-  };
 }
 
 /** Page tokens are decimal stream sequences (ListAlerts) or offsets (ListRules). */
@@ -91,51 +54,12 @@ function tailStartOf(request: StreamAlertsRequest): TailStart {
 
 export function intelligenceGrpcHandlers(
   deps: IntelligenceRpcDeps,
-): grpc.UntypedServiceImplementation {
-  const { bus, store, rules, draining, logger } = deps;
+): ServiceHandlers<typeof IntelligenceServiceService> {
+  const { bus, store, rules, logger } = deps;
   const annotate = deps.annotate ?? ((alert: Alert) => alert);
 
-  const streamAlerts: grpc.handleServerStreamingCall<StreamAlertsRequest, StreamAlertsResponse> = (
-    call,
-  ) => {
-    let messages: ConsumerMessages | undefined;
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      draining.removeEventListener('abort', end);
-      void messages?.close();
-      if (!call.cancelled) call.end();
-    };
-    call.on('cancelled', end);
-    if (draining.aborted) return end();
-    draining.addEventListener('abort', end);
-    void (async () => {
-      try {
-        messages = await store.tail(tailStartOf(call.request));
-        if (ended) return void messages.close();
-        for await (const msg of messages) {
-          const alert = Alert.decode(msg.data);
-          if (!alertMatchesFilter(alert, call.request.filter)) continue;
-          if (!call.write({ alert: annotate(alert), cursor: String(msg.seq) })) {
-            await new Promise((resolve) => call.once('drain', resolve));
-          }
-          if (ended) break;
-        }
-        end();
-      } catch (err) {
-        if (ended) return;
-        ended = true;
-        draining.removeEventListener('abort', end);
-        void messages?.close();
-        logger.warn({ err }, `StreamAlerts failed: ${errorMessage(err)}`);
-        call.emit('error', toGrpcError(err));
-      }
-    })();
-  };
-
   return {
-    listAlerts: unary<ListAlertsRequest, ListAlertsResponse>(async (request) => {
+    listAlerts: async (request) => {
       const page = await store.list(
         request.filter,
         request.pageSize,
@@ -145,17 +69,41 @@ export function intelligenceGrpcHandlers(
         alerts: page.alerts.map((s) => annotate(s.alert)),
         nextPageToken: page.nextBeforeSeq ? String(page.nextBeforeSeq) : '',
       };
-    }),
+    },
 
-    getAlert: unary<GetAlertRequest, GetAlertResponse>(async (request) => {
+    getAlert: async (request) => {
       if (!request.alertId)
         throw new OmegaError(Code.InvalidArgument, 'GetAlert: alert_id is required');
       return { alert: annotate((await store.get(request.alertId)).alert) };
-    }),
+    },
 
-    streamAlerts,
+    // Ends (OK) when the service drains; the call's signal closes the tail.
+    async *streamAlerts(request, ctx) {
+      try {
+        const messages = await store.tail(tailStartOf(request));
+        const close = (): void => void messages.close();
+        ctx.signal.addEventListener('abort', close, { once: true });
+        try {
+          if (ctx.signal.aborted) return;
+          for await (const msg of messages) {
+            const alert = Alert.decode(msg.data);
+            if (!alertMatchesFilter(alert, request.filter)) continue;
+            yield { alert: annotate(alert), cursor: String(msg.seq) };
+          }
+        } finally {
+          ctx.signal.removeEventListener('abort', close);
+          close();
+        }
+      } catch (err) {
+        if (ctx.signal.aborted) return;
+        // An unexpected error is logged where every handler's is; a refused request here.
+        if (err instanceof OmegaError)
+          logger.warn({ err }, `StreamAlerts failed: ${errorMessage(err)}`);
+        throw err;
+      }
+    },
 
-    listRules: unary<ListRulesRequest, ListRulesResponse>((request) => {
+    listRules: (request) => {
       const listed = rules.catalog
         .list()
         .filter(
@@ -178,30 +126,20 @@ export function intelligenceGrpcHandlers(
         rules: page,
         nextPageToken: offset + size < listed.length ? String(offset + size) : '',
       };
-    }),
+    },
 
-    validateRules: unary<ValidateRulesRequest, ValidateRulesResponse>((request) =>
-      validateRuleSources(request.sources),
-    ),
+    validateRules: (request) => validateRuleSources(request.sources),
 
-    testRules: unary<TestRulesRequest, TestRulesResponse>((request) => testRules(request)),
+    testRules: (request) => testRules(request),
 
-    loadRules: unary<LoadRulesRequest, LoadRulesResponse>((request) => rules.load(request)),
+    loadRules: (request) => rules.load(request),
 
-    setRuleEnabled: unary<SetRuleEnabledRequest, SetRuleEnabledResponse>((request) =>
-      rules.setEnabled(request),
-    ),
+    setRuleEnabled: (request) => rules.setEnabled(request),
 
-    explainAlert: unary<ExplainAlertRequest, ExplainAlertResponse>((request) =>
-      explainAlert({ bus, store, rules, annotate }, request),
-    ),
+    explainAlert: (request) => explainAlert({ bus, store, rules, annotate }, request),
 
-    getIncident: unary<GetIncidentRequest, GetIncidentResponse>((request) =>
-      getIncident(store, request.incidentId, annotate),
-    ),
+    getIncident: (request) => getIncident(store, request.incidentId, annotate),
 
-    listIncidents: unary<ListIncidentsRequest, ListIncidentsResponse>((request) =>
-      listIncidents(store, request),
-    ),
+    listIncidents: (request) => listIncidents(store, request),
   };
 }

@@ -10,26 +10,20 @@ import {
   DetectorKind,
   Event,
   IntelligenceServiceClient,
+  type IntelligenceServiceService,
   InteractionKind,
   RuleFormat,
   Severity,
   type Alert,
   type ExplainAlertRequest,
-  type ExplainAlertResponse,
   type GetIncidentRequest,
-  type GetIncidentResponse,
   type ListIncidentsRequest,
-  type ListIncidentsResponse,
   type ListRulesRequest,
-  type ListRulesResponse,
   type LoadRulesRequest,
-  type LoadRulesResponse,
   type SetRuleEnabledRequest,
-  type SetRuleEnabledResponse,
   type TestRulesRequest,
-  type TestRulesResponse,
 } from '@omega/proto';
-import { createLogger } from '@omega/runtime';
+import { createLogger, createPromiseClient, type PromiseClient } from '@omega/runtime';
 import { runService, type RunningService } from '@omega/service';
 import { eventually, withNats } from '@omega/testkit';
 import { AlertStore } from './alert-store';
@@ -49,7 +43,7 @@ const T0 = 1_700_000_000_000_000_000n;
 let running: RunningService<IntelligenceServiceConfig>;
 let bus: Bus;
 let store: AlertStore;
-let client: IntelligenceServiceClient;
+let client: PromiseClient<typeof IntelligenceServiceService>;
 let sentinel: SpecSentinel;
 
 beforeAll(async () => {
@@ -77,10 +71,7 @@ beforeAll(async () => {
   });
   sentinel = await SpecSentinel.enroll(bus, 'node-1');
   store = new AlertStore(bus);
-  client = new IntelligenceServiceClient(
-    `127.0.0.1:${running.grpcPort}`,
-    grpc.credentials.createInsecure(),
-  );
+  client = createPromiseClient(IntelligenceServiceClient, `127.0.0.1:${running.grpcPort}`);
 }, 30_000);
 
 nats.beforeStop(async () => {
@@ -89,28 +80,13 @@ nats.beforeStop(async () => {
   await running?.service.shutdown('test done');
 });
 
-function rpc<Req, Res>(
-  method: (request: Req, done: (err: grpc.ServiceError | null, response?: Res) => void) => unknown,
-): (request: Req) => Promise<Res> {
-  return (request) =>
-    new Promise((resolve, reject) =>
-      method.call(client, request, (err, response) => (err ? reject(err) : resolve(response!))),
-    );
-}
-
-const getIncident = rpc<GetIncidentRequest, GetIncidentResponse>((r, d) =>
-  client.getIncident(r, d),
-);
-const listIncidents = rpc<ListIncidentsRequest, ListIncidentsResponse>((r, d) =>
-  client.listIncidents(r, d),
-);
-const explain = rpc<ExplainAlertRequest, ExplainAlertResponse>((r, d) => client.explainAlert(r, d));
-const testRules = rpc<TestRulesRequest, TestRulesResponse>((r, d) => client.testRules(r, d));
-const loadRules = rpc<LoadRulesRequest, LoadRulesResponse>((r, d) => client.loadRules(r, d));
-const setEnabled = rpc<SetRuleEnabledRequest, SetRuleEnabledResponse>((r, d) =>
-  client.setRuleEnabled(r, d),
-);
-const listRules = rpc<ListRulesRequest, ListRulesResponse>((r, d) => client.listRules(r, d));
+const getIncident = (r: GetIncidentRequest) => client.getIncident(r);
+const listIncidents = (r: ListIncidentsRequest) => client.listIncidents(r);
+const explain = (r: ExplainAlertRequest) => client.explainAlert(r);
+const testRules = (r: TestRulesRequest) => client.testRules(r);
+const loadRules = (r: LoadRulesRequest) => client.loadRules(r);
+const setEnabled = (r: SetRuleEnabledRequest) => client.setRuleEnabled(r);
+const listRules = (r: ListRulesRequest) => client.listRules(r);
 const allRules = (includeDisabled: boolean) =>
   listRules({
     kind: DetectorKind.DETECTOR_KIND_UNSPECIFIED,

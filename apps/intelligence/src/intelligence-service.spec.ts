@@ -11,22 +11,15 @@ import {
   DetectorKind,
   EventBatch,
   IntelligenceServiceClient,
+  type IntelligenceServiceService,
   NetworkActivityId,
   RuleFormat,
   Severity,
   type Event,
-  type GetAlertRequest,
-  type GetAlertResponse,
-  type ListAlertsRequest,
-  type ListAlertsResponse,
-  type ListRulesRequest,
-  type ListRulesResponse,
   type StreamAlertsResponse,
-  type ValidateRulesRequest,
-  type ValidateRulesResponse,
 } from '@omega/proto';
 import { generateHybridSecretKey, HybridSigner, loadMlDsaBackend } from '@omega/crypto';
-import { createLogger } from '@omega/runtime';
+import { createLogger, createPromiseClient, type PromiseClient } from '@omega/runtime';
 import { signEventBatch } from '@omega/trust-client';
 import { runService, type RunningService } from '@omega/service';
 import { eventually, withNats } from '@omega/testkit';
@@ -46,6 +39,8 @@ let running: RunningService<IntelligenceServiceConfig>;
 let bus: Bus;
 let store: AlertStore;
 let client: IntelligenceServiceClient;
+/** The unary RPCs as promises; `client` stays for the stream's wire behaviour (cancel, status). */
+let calls: PromiseClient<typeof IntelligenceServiceService>;
 let sentinel: SpecSentinel;
 
 beforeAll(async () => {
@@ -78,10 +73,12 @@ beforeAll(async () => {
     `127.0.0.1:${running.grpcPort}`,
     grpc.credentials.createInsecure(),
   );
+  calls = createPromiseClient(IntelligenceServiceClient, `127.0.0.1:${running.grpcPort}`);
 }, 30_000);
 
 nats.beforeStop(async () => {
   client?.close();
+  calls?.close();
   await bus?.drain();
   await running?.service.shutdown('test done');
 });
@@ -103,16 +100,6 @@ async function deadLetter(prefix: string) {
     }
     return undefined;
   });
-}
-
-/** A unary RPC as a promise. */
-function rpc<Req, Res>(
-  invoke: (request: Req, done: (err: grpc.ServiceError | null, response?: Res) => void) => unknown,
-): (request: Req) => Promise<Res> {
-  return (request) =>
-    new Promise((resolve, reject) =>
-      invoke(request, (err, response) => (err ? reject(err) : resolve(response!))),
-    );
 }
 
 async function alertsWhere(predicate: (a: Alert) => boolean): Promise<Alert[]> {
@@ -337,17 +324,14 @@ describe('IntelligenceService RPCs', () => {
   });
 
   it('ListAlerts pages newest first and filters; GetAlert returns one by id', async () => {
-    const listAlerts = rpc<ListAlertsRequest, ListAlertsResponse>((r, done) =>
-      client.listAlerts(r, done),
-    );
-    const first = await listAlerts({ pageSize: 1, pageToken: '' });
+    const first = await calls.listAlerts({ pageSize: 1, pageToken: '' });
     expect(first.alerts).toHaveLength(1);
     expect(first.nextPageToken).not.toBe('');
-    const second = await listAlerts({ pageSize: 1, pageToken: first.nextPageToken });
+    const second = await calls.listAlerts({ pageSize: 1, pageToken: first.nextPageToken });
     expect(second.alerts[0]!.id).not.toBe(first.alerts[0]!.id);
-    const all = await listAlerts({ pageSize: 1000, pageToken: '' });
+    const all = await calls.listAlerts({ pageSize: 1000, pageToken: '' });
     expect(all.alerts[0]!.id).toBe(first.alerts[0]!.id);
-    const scans = await listAlerts({
+    const scans = await calls.listAlerts({
       filter: {
         attackTechniqueIds: ['T1046'],
         ruleIds: [],
@@ -361,7 +345,7 @@ describe('IntelligenceService RPCs', () => {
       pageToken: '',
     });
     expect(scans.alerts.map((a) => a.ruleId)).toEqual(['detector:port-scan']);
-    const high = await listAlerts({
+    const high = await calls.listAlerts({
       filter: {
         minSeverity: Severity.SEVERITY_HIGH,
         attackTechniqueIds: [],
@@ -377,18 +361,14 @@ describe('IntelligenceService RPCs', () => {
     expect(high.alerts.length).toBeGreaterThan(0);
     expect(high.alerts.every((a) => a.severity >= Severity.SEVERITY_HIGH)).toBe(true);
 
-    const getAlert = rpc<GetAlertRequest, GetAlertResponse>((r, done) => client.getAlert(r, done));
-    expect((await getAlert({ alertId: scans.alerts[0]!.id })).alert).toEqual(scans.alerts[0]);
-    await expect(getAlert({ alertId: 'no-such-alert' })).rejects.toMatchObject({
+    expect((await calls.getAlert({ alertId: scans.alerts[0]!.id })).alert).toEqual(scans.alerts[0]);
+    await expect(calls.getAlert({ alertId: 'no-such-alert' })).rejects.toMatchObject({
       code: grpc.status.NOT_FOUND,
     });
   });
 
   it('ListRules returns the shipped pack and the detectors; ValidateRules checks a rule without loading it', async () => {
-    const listRules = rpc<ListRulesRequest, ListRulesResponse>((r, done) =>
-      client.listRules(r, done),
-    );
-    const { rules } = await listRules({
+    const { rules } = await calls.listRules({
       kind: 0,
       attackTechniqueId: 'T1059',
       includeDisabled: false,
@@ -404,10 +384,7 @@ describe('IntelligenceService RPCs', () => {
     });
     expect(rules.find((r) => r.id === REVERSE_SHELL_RULE)!.matchCount).toBeGreaterThan(0n);
 
-    const validateRules = rpc<ValidateRulesRequest, ValidateRulesResponse>((r, done) =>
-      client.validateRules(r, done),
-    );
-    const result = await validateRules({
+    const result = await calls.validateRules({
       sources: [
         {
           name: 'bad.yml',

@@ -5,7 +5,7 @@ import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { DetectorSet } from '@omega/detect';
 import { IntelligenceServiceService, type Alert } from '@omega/proto';
 import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
-import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
 import { AlertAudit } from './alert-audit';
@@ -113,15 +113,18 @@ export async function buildIntelligence({
       trust.close();
     });
   }
-  service.addGrpcService(IntelligenceServiceService, {
-    ...unimplementedService(IntelligenceServiceService),
-    ...intelligenceGrpcHandlers({
-      bus,
-      store: new AlertStore(bus),
-      rules,
-      draining: service.draining,
-      logger: service.logger,
-      ...(audit ? { annotate: (alert: Alert) => audit.annotate(alert) } : {}),
-    }),
-  });
+  service.addGrpcService(
+    IntelligenceServiceService,
+    implementService(
+      IntelligenceServiceService,
+      intelligenceGrpcHandlers({
+        bus,
+        store: new AlertStore(bus),
+        rules,
+        logger: service.logger,
+        ...(audit ? { annotate: (alert: Alert) => audit.annotate(alert) } : {}),
+      }),
+      { logger: service.logger, draining: service.draining },
+    ),
+  );
 }

@@ -2,15 +2,8 @@
 // runs on the other; a disabled rule is off on both; each change is logged in the real trust
 // service's audit log (apps/trust as built, a child process) before it is stored.
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
 import { connectBus, provision, type Bus } from '@omega/bus';
-import {
-  AuditEntryKind,
-  LoadRulesRequest,
-  RuleFormat,
-  type ListAuditEntriesRequest,
-  type ListAuditEntriesResponse,
-} from '@omega/proto';
+import { AuditEntryKind, LoadRulesRequest, RuleFormat } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { startTrust, type TrustProcess, withNats } from '@omega/testkit';
 import { trustAuditClient } from '@omega/trust-client';
@@ -86,11 +79,7 @@ it('a rule loaded or disabled through one replica takes effect on the other, aud
   await until(() => !a.catalog.isEnabled(id), 'the rule off on replica a');
 
   // Both changes are in the audit log, in order, each at the ref the RPC returned.
-  const list = promisify(
-    (req: ListAuditEntriesRequest, cb: (e: Error | null, r: ListAuditEntriesResponse) => void) =>
-      trust.client.listAuditEntries(req, cb),
-  );
-  const { records } = await list({
+  const { records } = await trust.client.listAuditEntries({
     startIndex: 0n,
     pageSize: 100,
     kind: AuditEntryKind.AUDIT_ENTRY_KIND_UNSPECIFIED,

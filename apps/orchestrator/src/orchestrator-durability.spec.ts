@@ -12,7 +12,6 @@ import { startTrust, type TrustProcess, withNats } from '@omega/testkit';
 import { HistoryStore, JetStreamOps, WORKFLOWS_STREAM, foldHistory } from '@omega/workflow';
 import pino from 'pino';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
-import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
 
 const WORKFLOWS = 1000;
@@ -153,7 +152,7 @@ it(`completes ${WORKFLOWS} three-step workflows while ${KILLS} replicas are kill
   // Every step's successful attempt is in trust's audit log.
   const audited = new Set<string>();
   for (let start = 0n; ;) {
-    const page = await call(trust.client, trust.client.listAuditEntries, {
+    const page = await trust.client.listAuditEntries({
       startIndex: start,
       pageSize: 1000,
       kind: 0,

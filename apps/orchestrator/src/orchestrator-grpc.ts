@@ -1,25 +1,18 @@
 // The OrchestratorService RPCs: start, get (with history), list, watch, signal, cancel, and the
 // playbook calls (put, list, validate).
-import type * as grpc from '@grpc/grpc-js';
 import {
   DetectorKind,
   DiagnosticSeverity,
   Severity,
   TriggerKind,
-  type OrchestratorServiceServer,
+  type OrchestratorServiceService,
   type Playbook,
   type TimeRange,
   type WatchWorkflowRequest,
   type WatchWorkflowResponse,
-  type WorkflowEvent,
 } from '@omega/proto';
-import { Code, OmegaError, toGrpcError } from '@omega/runtime';
-import {
-  CLOSED_STATUSES,
-  displayStatus,
-  type WorkflowClient,
-  type WorkflowState,
-} from '@omega/workflow';
+import { Code, OmegaError, type CallContext, type ServiceHandlers } from '@omega/runtime';
+import { CLOSED_STATUSES, displayStatus, type WorkflowClient } from '@omega/workflow';
 import type { PlaybookRunner } from './playbook-runner';
 import type { PlaybookRegistry, StoredPlaybook } from './playbooks/playbook-registry';
 import type { WorkflowIndex } from './workflow-index';
@@ -30,8 +23,6 @@ export interface OrchestratorRpcDeps {
   runner: PlaybookRunner;
   playbooks: PlaybookRegistry;
   index: WorkflowIndex;
-  /** Aborts when the service drains: open WatchWorkflow calls end. */
-  draining: AbortSignal;
 }
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -44,19 +35,6 @@ function inRange(startMs: number, range: TimeRange | undefined): boolean {
     (range.startTimeNs === 0n || ns >= range.startTimeNs) &&
     (range.endTimeNs === 0n || ns < range.endTimeNs)
   );
-}
-
-function unary<Req, Res>(
-  answer: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
-): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    Promise.resolve()
-      .then(() => answer(call.request, call))
-      .then(
-        (response) => callback(null, response),
-        (err: unknown) => callback(toGrpcError(err), null),
-      );
-  };
 }
 
 function required(value: string, field: string, rpc: string): string {
@@ -103,10 +81,12 @@ export function playbookMessage(p: StoredPlaybook, includeSource: boolean): Play
   };
 }
 
-export function orchestratorHandlers(deps: OrchestratorRpcDeps): OrchestratorServiceServer {
+export function orchestratorHandlers(
+  deps: OrchestratorRpcDeps,
+): ServiceHandlers<typeof OrchestratorServiceService> {
   const { client, runner, playbooks, index } = deps;
   return {
-    startPlaybook: unary(async (request) => {
+    startPlaybook: async (request) => {
       required(request.playbookId, 'playbook_id', 'StartPlaybook');
       const started = await runner.startPlaybook(request, {
         kind: TriggerKind.TRIGGER_KIND_API,
@@ -116,14 +96,14 @@ export function orchestratorHandlers(deps: OrchestratorRpcDeps): OrchestratorSer
         source: '',
       });
       return { workflow: workflowMessage(started.state), alreadyStarted: started.alreadyStarted };
-    }),
-    getWorkflow: unary(async (request) => {
+    },
+    getWorkflow: async (request) => {
       const { state, events } = await client.describe(
         required(request.workflowId, 'workflow_id', 'GetWorkflow'),
       );
       return { workflow: workflowMessage(state), history: request.includeHistory ? events : [] };
-    }),
-    listWorkflows: unary((request) => {
+    },
+    listWorkflows: (request) => {
       const offset = request.pageToken ? Number(request.pageToken) : 0;
       if (!Number.isSafeInteger(offset) || offset < 0) {
         throw new OmegaError(
@@ -147,16 +127,16 @@ export function orchestratorHandlers(deps: OrchestratorRpcDeps): OrchestratorSer
         workflows: page.map(workflowMessage),
         nextPageToken: offset + size < matching.length ? String(offset + size) : '',
       };
-    }),
-    cancelWorkflow: unary(async (request) => {
+    },
+    cancelWorkflow: async (request) => {
       const state = await client.cancel(
         required(request.workflowId, 'workflow_id', 'CancelWorkflow'),
         request.reason,
         request.requestId || String(Date.now()),
       );
       return { workflow: workflowMessage(state) };
-    }),
-    signalWorkflow: unary(async (request) => {
+    },
+    signalWorkflow: async (request) => {
       const state = await client.signal(
         required(request.workflowId, 'workflow_id', 'SignalWorkflow'),
         required(request.signalName, 'signal_name', 'SignalWorkflow'),
@@ -164,15 +144,15 @@ export function orchestratorHandlers(deps: OrchestratorRpcDeps): OrchestratorSer
         request.requestId,
       );
       return { workflow: workflowMessage(state) };
-    }),
-    listPlaybooks: unary((request) => ({
+    },
+    listPlaybooks: (request) => ({
       playbooks: playbooks
         .list()
         .filter((p) => request.includeDisabled || p.enabled)
         .map((p) => playbookMessage(p, request.includeSource)),
       nextPageToken: '',
-    })),
-    validatePlaybook: unary((request) => {
+    }),
+    validatePlaybook: (request) => {
       const result = playbooks.validate(request.source, request.sourceName || 'request');
       return {
         valid: !result.diagnostics.some(
@@ -183,8 +163,8 @@ export function orchestratorHandlers(deps: OrchestratorRpcDeps): OrchestratorSer
           ? { playbook: playbookMessage({ ...result.playbook, version: 0 }, false) }
           : {}),
       };
-    }),
-    putPlaybook: unary(async (request) => {
+    },
+    putPlaybook: async (request) => {
       const result = await playbooks.put(request.source, request.sourceName || 'request');
       if (!result.stored) {
         const first = result.diagnostics[0];
@@ -198,54 +178,52 @@ export function orchestratorHandlers(deps: OrchestratorRpcDeps): OrchestratorSer
         diagnostics: result.diagnostics,
         changed: result.changed,
       };
-    }),
-    watchWorkflow: (
-      call: grpc.ServerWritableStream<WatchWorkflowRequest, WatchWorkflowResponse>,
-    ): void => {
-      void watch(call, deps);
     },
+    watchWorkflow: (request, ctx) => watch(request, ctx, deps),
   };
 }
 
-async function watch(
-  call: grpc.ServerWritableStream<WatchWorkflowRequest, WatchWorkflowResponse>,
+/** The workflow now, then each new event until it closes, the caller goes or the service drains. */
+async function* watch(
+  request: WatchWorkflowRequest,
+  ctx: CallContext,
   deps: OrchestratorRpcDeps,
-): Promise<void> {
-  const id = call.request.workflowId;
+): AsyncIterable<WatchWorkflowResponse> {
+  const id = request.workflowId;
   // Follow the index first, then read the history: an event appended in between is seen by one of
   // the two, and the sequence check drops the other copy.
-  const early: [WorkflowState, WorkflowEvent][] = [];
-  let onEvent = (current: WorkflowState, event: WorkflowEvent): void =>
-    void early.push([current, event]);
-  const unsubscribe = deps.index.subscribe(id, (current, event) => onEvent(current, event));
+  const updates: { response: WatchWorkflowResponse; sequence: bigint; closed: boolean }[] = [];
+  let wake: (() => void) | undefined;
+  const unsubscribe = deps.index.subscribe(id, (current, event) => {
+    updates.push({
+      response: { workflow: workflowMessage(current), events: [event] },
+      sequence: event.sequence,
+      closed: CLOSED_STATUSES.has(current.status),
+    });
+    wake?.();
+  });
+  const onAbort = (): void => wake?.();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     required(id, 'workflow_id', 'WatchWorkflow');
     const { state, events } = await deps.client.describe(id);
-    call.write({ workflow: workflowMessage(state), events });
-    if (CLOSED_STATUSES.has(state.status)) {
-      call.end();
-      return;
-    }
+    yield { workflow: workflowMessage(state), events };
+    if (CLOSED_STATUSES.has(state.status)) return;
     let lastSequence = events.at(-1)?.sequence ?? 0n;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        deps.draining.removeEventListener('abort', done);
-        resolve();
-      };
-      onEvent = (current, event) => {
-        if (event.sequence <= lastSequence) return;
-        lastSequence = event.sequence;
-        call.write({ workflow: workflowMessage(current), events: [event] });
-        if (CLOSED_STATUSES.has(current.status)) done();
-      };
-      for (const [current, event] of early.splice(0)) onEvent(current, event);
-      call.on('cancelled', done);
-      deps.draining.addEventListener('abort', done, { once: true });
-    });
-    call.end();
-  } catch (err) {
-    call.emit('error', toGrpcError(err));
+    while (!ctx.signal.aborted) {
+      const update = updates.shift();
+      if (update === undefined) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      if (update.sequence <= lastSequence) continue;
+      lastSequence = update.sequence;
+      yield update.response;
+      if (update.closed) return;
+    }
   } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
     unsubscribe();
   }
 }

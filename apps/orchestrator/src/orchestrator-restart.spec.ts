@@ -7,22 +7,23 @@ import {
   AuditEntryKind,
   OrchestratorServiceClient,
   StepStatus,
+  type OrchestratorServiceService,
   WorkflowEventType,
   WorkflowStatus,
   type GetWorkflowResponse,
   type ListWorkflowsRequest,
   type WatchWorkflowResponse,
 } from '@omega/proto';
+import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 import { startTrust, type TrustProcess, withNats } from '@omega/testkit';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
-import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
 
 const nats = withNats({ jetstream: true });
 let sink: CountingSink;
 let trust: TrustProcess;
 let replica: OrchestratorProcess;
-let client: OrchestratorServiceClient;
+let client: PromiseClient<typeof OrchestratorServiceService>;
 
 const PLAYBOOK = `id: survivors
 trigger: { manual: true }
@@ -71,14 +72,15 @@ function env(): Record<string, string> {
   };
 }
 
-async function replicaClient(r: OrchestratorProcess): Promise<OrchestratorServiceClient> {
+async function replicaClient(
+  r: OrchestratorProcess,
+): Promise<PromiseClient<typeof OrchestratorServiceService>> {
   client?.close();
-  const c = new OrchestratorServiceClient(r.grpcAddress, grpc.credentials.createInsecure());
-  return c;
+  return createPromiseClient(OrchestratorServiceClient, r.grpcAddress, { timeoutMs: 15_000 });
 }
 
 const get = (workflowId: string) =>
-  call(client, client.getWorkflow, {
+  client.getWorkflow({
     workflowId,
     includeHistory: true,
   }) as Promise<GetWorkflowResponse>;
@@ -114,7 +116,7 @@ beforeAll(async () => {
 }, 180_000);
 
 it('refuses malformed playbooks naming the path and the problem, and stores good ones', async () => {
-  const invalid = await call(client, client.validatePlaybook, {
+  const invalid = await client.validatePlaybook({
     source: PLAYBOOK.replace('action: notify', 'action: notfy'),
     sourceName: 'survivors.yml',
   });
@@ -126,20 +128,22 @@ it('refuses malformed playbooks naming the path and the problem, and stores good
     code: 'unknown-action',
   });
   await expect(
-    call(client, client.putPlaybook, { source: 'id: x\nsteps: []\n', sourceName: 'x.yml' }),
+    client.putPlaybook({ source: 'id: x\nsteps: []\n', sourceName: 'x.yml' }),
   ).rejects.toMatchObject({
     code: grpc.status.INVALID_ARGUMENT,
-    details: 'PutPlaybook x.yml: steps: must NOT have fewer than 1 items (line 2)',
+    cause: expect.objectContaining({
+      details: 'PutPlaybook x.yml: steps: must NOT have fewer than 1 items (line 2)',
+    }),
   });
   for (const [source, name] of [
     [PLAYBOOK, 'survivors.yml'],
     [GATED, 'gated.yml'],
     [FAILING, 'failing.yml'],
   ] as const) {
-    const put = await call(client, client.putPlaybook, { source, sourceName: name });
+    const put = await client.putPlaybook({ source, sourceName: name });
     expect(put.changed).toBe(true);
   }
-  const listed = await call(client, client.listPlaybooks, {
+  const listed = await client.listPlaybooks({
     includeDisabled: false,
     includeSource: false,
     pageSize: 0,
@@ -150,7 +154,7 @@ it('refuses malformed playbooks naming the path and the problem, and stores good
 
 it('keeps a durable timer and an approval across kill -9 of the only replica; a failing action ends in on_failure with its error', async () => {
   const start = (playbookId: string, workflowId: string) =>
-    call(client, client.startPlaybook, {
+    client.startPlaybook({
       playbookId,
       workflowId,
       inputs: {},
@@ -184,13 +188,14 @@ it('keeps a durable timer and an approval across kill -9 of the only replica; a 
   client = await replicaClient(replica);
 
   const watched: WatchWorkflowResponse[] = [];
-  const watch = new Promise<void>((resolve, reject) => {
-    const stream = client.watchWorkflow({ workflowId: 'approval-1' });
-    stream.on('data', (update: WatchWorkflowResponse) => watched.push(update));
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  await call(client, client.signalWorkflow, {
+  const watch = (async () => {
+    for await (const update of client.watchWorkflow(
+      { workflowId: 'approval-1' },
+      { timeoutMs: Infinity },
+    ))
+      watched.push(update);
+  })();
+  await client.signalWorkflow({
     workflowId: 'approval-1',
     signalName: 'approve',
     payload: { by: 'alice' },
@@ -248,7 +253,7 @@ it('keeps a durable timer and an approval across kill -9 of the only replica; a 
   );
 
   // Every attempt's outcome is in the audit log, failures included.
-  const audit = await call(trust.client, trust.client.listAuditEntries, {
+  const audit = await trust.client.listAuditEntries({
     startIndex: 0n,
     pageSize: 1000,
     kind: AuditEntryKind.AUDIT_ENTRY_KIND_ACTION,
@@ -265,15 +270,17 @@ it('keeps a durable timer and an approval across kill -9 of the only replica; a 
   ).toBe(true);
   expect(summaries.some((s) => s.startsWith('approval-1: annotate'))).toBe(true);
   const list = (request: Partial<ListWorkflowsRequest>) =>
-    call(client, client.listWorkflows, {
-      statuses: [],
-      playbookId: '',
-      incidentId: '',
-      alertId: '',
-      pageSize: 0,
-      pageToken: '',
-      ...request,
-    }).then((r) => r.workflows.map((w) => w.workflowId).sort());
+    client
+      .listWorkflows({
+        statuses: [],
+        playbookId: '',
+        incidentId: '',
+        alertId: '',
+        pageSize: 0,
+        pageToken: '',
+        ...request,
+      })
+      .then((r) => r.workflows.map((w) => w.workflowId).sort());
   // The list is each replica's view folded from WORKFLOWS: give it a moment to catch up.
   let failedIds: string[] = [];
   for (let i = 0; i < 50 && failedIds.length === 0; i++) {

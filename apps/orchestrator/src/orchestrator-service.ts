@@ -9,7 +9,12 @@ import {
   TwinServiceClient,
   WorkflowEventType,
 } from '@omega/proto';
-import { baseConfigSchema, type Service } from '@omega/runtime';
+import {
+  baseConfigSchema,
+  createPromiseClient,
+  implementService,
+  type Service,
+} from '@omega/runtime';
 import type { ServiceIdentity } from '@omega/service';
 import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import { WorkflowEngine, type Activity } from '@omega/workflow';
@@ -79,8 +84,12 @@ export async function buildOrchestrator(
           actor,
         )
       : NO_AUDIT,
-    deception: new DeceptionServiceClient(config.deceptionAddress, credentialsFor('deception')),
-    twin: new TwinServiceClient(config.twinAddress, credentialsFor('twin')),
+    deception: createPromiseClient(DeceptionServiceClient, config.deceptionAddress, {
+      credentials: credentialsFor('deception'),
+    }),
+    twin: createPromiseClient(TwinServiceClient, config.twinAddress, {
+      credentials: credentialsFor('twin'),
+    }),
     actor,
     ...(config.notifyWebhookUrl ? { notifyWebhookUrl: config.notifyWebhookUrl } : {}),
     callTimeoutMs: config.callTimeoutMs,
@@ -132,13 +141,11 @@ export async function buildOrchestrator(
   service.onShutdown('workflow index', async () => index.stop());
   service.addGrpcService(
     OrchestratorServiceService,
-    orchestratorHandlers({
-      client: engine.client,
-      runner,
-      playbooks,
-      index,
-      draining: service.draining,
-    }),
+    implementService(
+      OrchestratorServiceService,
+      orchestratorHandlers({ client: engine.client, runner, playbooks, index }),
+      { logger, draining: service.draining },
+    ),
   );
   logger.info(
     { playbooks: playbooks.list().map((p) => `${p.id}@${p.version}`), worker: config.workerId },

@@ -1,19 +1,20 @@
 // The shipped playbooks end to end, started by alerts on ALERTS: one orchestrator replica (a real
 // process) with trust, deception and the twin as built (the latter two answer UNIMPLEMENTED today),
 // a real kube-apiserver for isolate_pod and a local webhook for notify.
-import * as grpc from '@grpc/grpc-js';
 import { connectBus, provision, publish, subjects, type Bus } from '@omega/bus';
 import {
   Alert,
   DetectorKind,
   EntityKind,
   OrchestratorServiceClient,
+  type OrchestratorServiceService,
   Severity,
   SourceBlock,
   StepStatus,
   WorkflowStatus,
   type GetWorkflowResponse,
 } from '@omega/proto';
+import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 import {
   type KubeApiServer,
   startKubeApiServer,
@@ -24,7 +25,6 @@ import {
 import pino from 'pino';
 import { loadKubernetesClient } from './actions/kubernetes-client';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
-import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
 import { startBuiltService, type SpecService } from './testing/spec-service';
 
@@ -36,7 +36,7 @@ let trust: TrustProcess;
 let deception: SpecService;
 let twin: SpecService;
 let orchestrator: OrchestratorProcess;
-let client: OrchestratorServiceClient;
+let client: PromiseClient<typeof OrchestratorServiceService>;
 
 beforeAll(async () => {
   bus = await connectBus({
@@ -72,10 +72,9 @@ beforeAll(async () => {
     OMEGA_ORCHESTRATOR_TWIN_ADDRESS: twin.address,
     OMEGA_ORCHESTRATOR_KUBECONFIG_PATH: kube.kubeconfigPath,
   });
-  client = new OrchestratorServiceClient(
-    orchestrator.grpcAddress,
-    grpc.credentials.createInsecure(),
-  );
+  client = createPromiseClient(OrchestratorServiceClient, orchestrator.grpcAddress, {
+    timeoutMs: 15_000,
+  });
   nats.beforeStop(async () => {
     client.close();
     await orchestrator.stop();
@@ -88,10 +87,12 @@ beforeAll(async () => {
 async function until(workflowId: string, probe: (r: GetWorkflowResponse) => boolean, what: string) {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const response = await call(client, client.getWorkflow, {
-      workflowId,
-      includeHistory: false,
-    }).catch(() => undefined);
+    const response = await client
+      .getWorkflow({
+        workflowId,
+        includeHistory: false,
+      })
+      .catch(() => undefined);
     if (response && probe(response)) return response;
     if (Date.now() > deadline)
       throw new Error(
@@ -150,14 +151,14 @@ it('contain-scan blocks the scanner, isolates its pod once approved, and notifie
   });
   const whatIf = waiting.workflow!.steps.find((s) => s.stepId === 'what-if')!;
   expect(whatIf.error).toBe(
-    `twin SimulateWhatIf at dns:${twin.address}: UNIMPLEMENTED: /omega.v1.TwinService/SimulateWhatIf is not built yet`,
+    `omega.v1.TwinService/SimulateWhatIf at ${twin.address}: UNIMPLEMENTED: /omega.v1.TwinService/SimulateWhatIf is not built yet`,
   );
   const block = SourceBlock.decode(
     (await (await bus.kv('omega_policy')).get('block.all.10.0.3.7/32'))!.value,
   );
   expect(block).toMatchObject({ cidr: '10.0.3.7/32', workflowId: id, alertId: 'scan-1' });
 
-  await call(client, client.signalWorkflow, {
+  await client.signalWorkflow({
     workflowId: id,
     signalName: 'approve',
     payload: { by: 'oncall' },
@@ -177,7 +178,7 @@ it('contain-scan blocks the scanner, isolates its pod once approved, and notifie
   expect(sink.bodies.find((b) => b.key === `${id}/tell-team`)?.text).toBe(
     `:rotating_light: Port scan from web-7f9c — blocked 10.0.3.7/32 on all nodes (workflow ${id})`,
   );
-  await call(client, client.cancelWorkflow, {
+  await client.cancelWorkflow({
     workflowId: id,
     reason: 'spec done',
     requestId: 'c1',
@@ -221,7 +222,7 @@ it('honeytoken-used blocks the source, reports the decoy deploy that deception c
   const decoy = done.workflow!.steps.find((s) => s.stepId === 'decoy')!;
   expect(decoy.attempt).toBe(1);
   expect(decoy.error).toBe(
-    `deception DeployDecoy at dns:${deception.address}: UNIMPLEMENTED: /omega.v1.DeceptionService/DeployDecoy is not built yet`,
+    `omega.v1.DeceptionService/DeployDecoy at ${deception.address}: UNIMPLEMENTED: /omega.v1.DeceptionService/DeployDecoy is not built yet`,
   );
   expect(done.workflow!.steps.find((s) => s.stepId === 'note')?.outputs['note']).toBe(
     'honeytoken detector:honeytoken used from 198.51.100.9; decoy: failed',
@@ -262,7 +263,7 @@ it('reverse-shell blocks the remote end and, when the isolation is rejected, esc
     (r) => r.workflow?.status === WorkflowStatus.WORKFLOW_STATUS_WAITING,
     'approval wait',
   );
-  await call(client, client.signalWorkflow, {
+  await client.signalWorkflow({
     workflowId: id,
     signalName: 'reject',
     payload: { by: 'oncall', reason: 'it is the pentest' },

@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Bus, ResourceSelection } from '@omega/bus';
 import { SentinelServiceService, type Event } from '@omega/proto';
-import { baseConfigSchema, errorMessage, type Logger, type Service } from '@omega/runtime';
+import {
+  baseConfigSchema,
+  errorMessage,
+  implementService,
+  type Logger,
+  type Service,
+} from '@omega/runtime';
 import type { ServiceIdentity } from '@omega/service';
 import { batchSigning, type BatchSigning } from './events/batch-signing-key';
 import { CgroupDirectory } from './kubernetes/cgroup-directory';
@@ -101,23 +107,27 @@ export async function buildSentinel({
   const serve = (loader: LoaderSupervisor | undefined, offReason?: string): SentinelParts => {
     service.addGrpcService(
       SentinelServiceService,
-      sentinelGrpcHandlers({
-        status: {
-          node,
-          version: VERSION,
-          startTimeNs,
-          ...(offReason ? { offReason } : {}),
-          signing,
-          publisher,
-          ...(loader ? { loader } : {}),
-          xdp: loader ? config.xdp : [],
-          counts,
-          latestStats,
-          blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
-        },
-        blocks: { node, policy, listKernelBlocks: () => loader?.listBlocks(), now },
-        replay: { node, newPublisher: (sessionId) => newPublisher(sessionId), now },
-      }),
+      implementService(
+        SentinelServiceService,
+        sentinelGrpcHandlers({
+          status: {
+            node,
+            version: VERSION,
+            startTimeNs,
+            ...(offReason ? { offReason } : {}),
+            signing,
+            publisher,
+            ...(loader ? { loader } : {}),
+            xdp: loader ? config.xdp : [],
+            counts,
+            latestStats,
+            blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
+          },
+          blocks: { node, policy, listKernelBlocks: () => loader?.listBlocks(), now },
+          replay: { node, newPublisher: (sessionId) => newPublisher(sessionId), now },
+        }),
+        { logger, draining: service.draining },
+      ),
     );
     return {
       mode: loader ? 'ebpf' : 'off',

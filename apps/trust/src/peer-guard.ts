@@ -1,11 +1,11 @@
 // With mutual TLS on, trust accepts connections without a client certificate (workloads enroll
 // before they have one), so every RPC that changes state or reveals identities checks the peer's
 // certificate itself; the public log and enrollment stay open, as the tlog HTTP endpoints are.
-import type * as grpc from '@grpc/grpc-js';
-import { toGrpcError } from '@omega/runtime';
+import type { CallContext } from '@omega/runtime';
 import { authenticatedPeer } from '@omega/trust-client';
+import type { TrustHandlers } from './audit/audit-grpc';
 
-/** TrustService methods (camelCase, as grpc-js handlers are keyed) that need a trust certificate. */
+/** TrustService methods (camelCase, as handlers are keyed) that need a trust certificate. */
 export const PEER_CERTIFICATE_REQUIRED = [
   'appendAudit',
   'appendAuditBatch',
@@ -15,25 +15,21 @@ export const PEER_CERTIFICATE_REQUIRED = [
   'listIdentities',
 ] as const;
 
+type Handler = (request: unknown, ctx: CallContext) => unknown;
+
 /** `handlers` with the peer check in front of every method in PEER_CERTIFICATE_REQUIRED. */
 export function guardHandlers(
-  handlers: grpc.UntypedServiceImplementation,
+  handlers: TrustHandlers,
   trustBundlePem: () => string,
-): grpc.UntypedServiceImplementation {
-  const guarded: grpc.UntypedServiceImplementation = { ...handlers };
+): TrustHandlers {
+  const guarded: Record<string, Handler> = { ...(handlers as Record<string, Handler>) };
   for (const method of PEER_CERTIFICATE_REQUIRED) {
-    const handler = handlers[method] as grpc.handleUnaryCall<unknown, unknown> | undefined;
+    const handler = guarded[method];
     if (handler === undefined) continue;
-    const check: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
-      try {
-        authenticatedPeer(call.getAuthContext(), trustBundlePem());
-      } catch (err) {
-        callback(toGrpcError(err));
-        return;
-      }
-      handler(call, callback);
+    guarded[method] = (request, ctx) => {
+      authenticatedPeer(ctx.peer, trustBundlePem());
+      return handler(request, ctx);
     };
-    guarded[method] = check;
   }
-  return guarded;
+  return guarded as TrustHandlers;
 }

@@ -1,6 +1,6 @@
 // GetTrustBundle: what a client pins — the trust root key, then the audit log key, and the TLS CA.
-import type * as grpc from '@grpc/grpc-js';
-import type { GetTrustBundleRequest, GetTrustBundleResponse, HybridPublicKey } from '@omega/proto';
+import type { GetTrustBundleResponse, HybridPublicKey } from '@omega/proto';
+import type { TrustHandlers } from './audit/audit-grpc';
 
 export interface TrustBundleParts {
   /** e.g. `omega.local`. */
@@ -24,11 +24,7 @@ export function trustBundleOf(parts: TrustBundleParts): GetTrustBundleResponse {
   };
 }
 
-export function trustBundleHandlers(parts: TrustBundleParts): grpc.UntypedServiceImplementation {
+export function trustBundleHandlers(parts: TrustBundleParts): TrustHandlers {
   const bundle = trustBundleOf(parts);
-  const getTrustBundle: grpc.handleUnaryCall<GetTrustBundleRequest, GetTrustBundleResponse> = (
-    _call,
-    callback,
-  ) => callback(null, bundle);
-  return { getTrustBundle } as unknown as grpc.UntypedServiceImplementation;
+  return { getTrustBundle: () => bundle };
 }

@@ -1,9 +1,11 @@
 // TrustService as one gRPC service: the audit, identity, delegated-signing and trust-bundle
 // handlers, behind the caller-certificate check when trust serves mutual TLS.
 import type * as grpc from '@grpc/grpc-js';
-import { TrustServiceService, type HybridPublicKey } from '@omega/proto';
-import { unimplementedService, type Logger } from '@omega/runtime';
+import type { HybridPublicKey } from '@omega/proto';
+import { implementService, type Logger } from '@omega/runtime';
+import { auditLogClient } from './audit/audit-log-client';
 import type { AuditService } from './audit/audit-service';
+import { trustServiceDefinition, type TrustHandlers } from './audit/audit-grpc';
 import { delegatedSigningHandlers, type DelegatedSigningDeps } from './identity/delegated-signing';
 import type { IdentityService } from './identity/identity-grpc';
 import { guardHandlers } from './peer-guard';
@@ -22,6 +24,8 @@ export interface TrustGrpcParts {
   /** The CA callers' certificates chain to: set when trust serves mutual TLS. */
   readonly trustBundlePem?: () => string;
   readonly logger: Logger;
+  /** Aborts when the service drains: streaming calls end. */
+  readonly draining: AbortSignal;
 }
 
 /**
@@ -30,13 +34,11 @@ export interface TrustGrpcParts {
  */
 export function trustGrpcHandlers(parts: TrustGrpcParts): grpc.UntypedServiceImplementation {
   const { audit, identity } = parts;
-  const handlers = {
-    ...unimplementedService(TrustServiceService),
+  const handlers: TrustHandlers = {
     ...delegatedSigningHandlers({
-      log: audit.log,
+      audit: auditLogClient(audit.log),
       credentials: parts.credentials,
       ...(parts.trustBundlePem ? { trustBundlePem: parts.trustBundlePem } : {}),
-      logger: parts.logger,
     }),
     ...audit.handlers,
     ...identity.handlers,
@@ -48,5 +50,9 @@ export function trustGrpcHandlers(parts: TrustGrpcParts): grpc.UntypedServiceImp
       auditLogOrigin: audit.log.origin,
     }),
   };
-  return parts.trustBundlePem ? guardHandlers(handlers, parts.trustBundlePem) : handlers;
+  return implementService(
+    trustServiceDefinition,
+    parts.trustBundlePem ? guardHandlers(handlers, parts.trustBundlePem) : handlers,
+    { logger: parts.logger, draining: parts.draining },
+  );
 }

@@ -82,6 +82,7 @@ export async function buildTrust({
     credentials: async () => (await ownIdentity()).current(),
     ...(tls ? { trustBundlePem: () => caPem } : {}),
     logger: service.logger,
+    draining: service.draining,
   });
   if (!tls) {
     service.addGrpcService(trustServiceDefinition, handlers);

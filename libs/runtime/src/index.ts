@@ -23,6 +23,24 @@ export { createLogger, type CreateLoggerOptions, type Logger } from './logger';
 export { Readiness, type ComponentState, type NotReadyComponent } from './readiness';
 export { MetricsServer, type MetricsServerOptions } from './metrics-server';
 export { unimplementedService, grpcServiceName, bindGrpcServer, toGrpcError } from './grpc-server';
+export {
+  implementService,
+  type CallContext,
+  type CallPeer,
+  type ImplementServiceOptions,
+  type MethodHandler,
+  type ServerStreamingHandler,
+  type ServiceHandlers,
+  type UnaryHandler,
+} from './grpc-handlers';
+export {
+  createPromiseClient,
+  type CallOptions,
+  type ClientMethod,
+  type GeneratedClientConstructor,
+  type PromiseClient,
+  type PromiseClientOptions,
+} from './grpc-client';
 export { GrpcHealth, grpcHealthDefinition, type HealthStatus } from './grpc-health';
 export { grpcServerMetricsInterceptor } from './grpc-metrics';
 export { startTracing, TRACER_NAME, type Tracing, type TracingOptions } from './tracing';

@@ -63,7 +63,7 @@ it('trust not listening: gives up after the timeout naming the address', async (
   });
   await expect(establishIdentity({ config, bus, logger, enrollAs })).rejects.toThrow(
     new RegExp(
-      `with trust at ${address}: trust IssueIdentity at .*ECONNREFUSED.*\\(after \\d+ attempt\\(s\\)\\)`,
+      `with trust at ${address}: omega\\.v1\\.TrustService/IssueIdentity at .*ECONNREFUSED.*\\(after \\d+ attempt\\(s\\)\\)`,
     ),
   );
 });

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import { TrustServiceClient } from '@omega/proto';
+import { TrustServiceClient, type TrustServiceService } from '@omega/proto';
+import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 import { freePort } from './free-port';
 
 /** apps/trust/dist/main.js in this repository. */
@@ -33,7 +33,7 @@ export interface TrustProcess {
   /** Everything it printed so far. */
   readonly output: string[];
   /** An insecure TrustService client of `address` (closed by stop()). */
-  readonly client: TrustServiceClient;
+  readonly client: PromiseClient<typeof TrustServiceService>;
   /** Close the client, SIGTERM, wait for the exit, remove the key directory. */
   stop(): Promise<void>;
 }
@@ -91,7 +91,7 @@ export async function startTrust(options: TrustProcessOptions): Promise<TrustPro
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const client = new TrustServiceClient(address, grpc.credentials.createInsecure());
+  const client = createPromiseClient(TrustServiceClient, address);
   return {
     address,
     grpcPort,

@@ -1,14 +1,8 @@
 // Appending to trust's audit log, one interface for every writer: services call trust over gRPC
 // (trustAuditClient); trust's own identity code appends in process through the same interface.
-import type {
-  AppendAuditRequest,
-  AppendAuditResponse,
-  AuditEntry,
-  AuditRef,
-  TrustServiceClient,
-} from '@omega/proto';
+import type { AuditEntry, AuditRef } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
-import { callTrust, DEFAULT_CALL_TIMEOUT_MS, type Unary } from './trust-calls';
+import { DEFAULT_CALL_TIMEOUT_MS, type TrustClient } from './trust-calls';
 
 export interface AuditAppendOptions {
   /**
@@ -31,24 +25,19 @@ export interface AuditClient {
  * carrying trust's status code and naming the method and trust's address.
  */
 export function trustAuditClient(
-  client: TrustServiceClient,
+  client: TrustClient,
   timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
 ): AuditClient {
-  const method = client.appendAudit as Unary<AppendAuditRequest, AppendAuditResponse>;
   return {
     async append(entry, options = {}) {
-      const response = await callTrust(
-        client,
-        method,
-        'AppendAudit',
+      const response = await client.appendAudit(
         { entry, requestId: options.requestId ?? '', commit: false },
-        timeoutMs,
-        options.signal,
+        { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) },
       );
       if (!response.audit) {
         throw new OmegaError(
           Code.DataLoss,
-          `trust AppendAudit at ${client.getChannel().getTarget()}: the answer has no audit ref`,
+          `omega.v1.TrustService/AppendAudit at ${client.address}: the answer has no audit ref`,
         );
       }
       return response.audit;

@@ -17,7 +17,7 @@ import {
 } from '@omega/crypto';
 import { credentialsFrom, type Credentials } from './credentials';
 import { identityKindOf, type SubjectKind } from './subject';
-import { issueIdentity, trustServiceClient } from './trust-calls';
+import { DEFAULT_CALL_TIMEOUT_MS, trustServiceClient } from './trust-calls';
 
 /** Where Kubernetes mounts a projected token; the pod spec asks for audience `omega-trust`. */
 export const DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH = '/var/run/secrets/omega/token';
@@ -94,7 +94,9 @@ function issueOverGrpc(
   return async (request) => {
     const client = trustServiceClient(options.trustAddress, options.channelCredentials);
     try {
-      return await issueIdentity(client, request, options.timeoutMs);
+      return await client.issueIdentity(request, {
+        timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      });
     } finally {
       client.close();
     }

@@ -55,7 +55,12 @@ export {
   splitSignedEventBatch,
   type SignedEventBatch,
 } from './event-batch-signature';
-export { DEFAULT_CALL_TIMEOUT_MS, TRUST_CHANNEL_OPTIONS, trustServiceClient } from './trust-calls';
+export {
+  DEFAULT_CALL_TIMEOUT_MS,
+  TRUST_CHANNEL_OPTIONS,
+  trustServiceClient,
+  type TrustClient,
+} from './trust-calls';
 export { trustAuditClient, type AuditAppendOptions, type AuditClient } from './audit-client';
 export {
   IDENTITIES_BUCKET,

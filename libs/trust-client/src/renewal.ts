@@ -5,7 +5,7 @@ import { Code, OmegaError } from '@omega/runtime';
 import { RenewIdentityRequest } from '@omega/proto';
 import { credentialsFrom, type Credentials } from './credentials';
 import type { CredentialSource } from './mutual-tls';
-import { renewIdentity, trustServiceClient } from './trust-calls';
+import { DEFAULT_CALL_TIMEOUT_MS, trustServiceClient } from './trust-calls';
 
 /** Signature purpose of renewal requests (the current key over the request without `proof`). */
 export const RENEWAL_PURPOSE = 'identity-renewal';
@@ -44,13 +44,12 @@ export async function renew(credentials: Credentials, options: RenewOptions): Pr
   const nowMs = (options.clock ?? Date.now)();
   const client = trustServiceClient(options.trustAddress, options.channelCredentials);
   try {
-    const response = await renewIdentity(
-      client,
+    const response = await client.renewIdentity(
       renewalRequest(credentials, {
         nowMs,
         ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}),
       }),
-      options.timeoutMs,
+      { timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS },
     );
     if (!response.identity || !response.credential) {
       throw new OmegaError(

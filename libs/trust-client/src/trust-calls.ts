@@ -1,14 +1,7 @@
-// Promise wrappers over the generated TrustService client for the calls enrollment, renewal and
-// audit appends make.
+// The TrustService client every service makes: trust's channel settings over the runtime's promise client.
 import * as grpc from '@grpc/grpc-js';
-import { Code, OmegaError } from '@omega/runtime';
-import {
-  TrustServiceClient,
-  type IssueIdentityRequest,
-  type IssueIdentityResponse,
-  type RenewIdentityRequest,
-  type RenewIdentityResponse,
-} from '@omega/proto';
+import { TrustServiceClient, type TrustServiceService } from '@omega/proto';
+import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
@@ -31,80 +24,16 @@ export const TRUST_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc-node.flow_control_window': 8 * 1024 * 1024,
 };
 
+/** omega.v1.TrustService as promise methods (`createPromiseClient`). */
+export type TrustClient = PromiseClient<typeof TrustServiceService>;
+
 /** A TrustService client; insecure unless `credentials` are given (the local stack's default). */
 export function trustServiceClient(
   trustAddress: string,
   credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
-): TrustServiceClient {
-  return new TrustServiceClient(trustAddress, credentials, TRUST_CHANNEL_OPTIONS);
-}
-
-export type Unary<Req, Res> = (
-  request: Req,
-  metadata: grpc.Metadata,
-  options: Partial<grpc.CallOptions>,
-  callback: (error: grpc.ServiceError | null, response: Res) => void,
-) => grpc.ClientUnaryCall;
-
-/** One unary call; `signal` cancels it (the call then rejects with Code.Canceled). */
-export function callTrust<Req, Res>(
-  client: TrustServiceClient,
-  method: Unary<Req, Res>,
-  name: string,
-  request: Req,
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const pending = method.call(
-      client,
-      request,
-      new grpc.Metadata(),
-      { deadline: Date.now() + timeoutMs },
-      (error, response) => {
-        signal?.removeEventListener('abort', cancel);
-        if (error) {
-          reject(
-            new OmegaError(
-              error.code as number as Code,
-              `trust ${name} at ${client.getChannel().getTarget()}: ${error.details || error.message}`,
-              { cause: error },
-            ),
-          );
-        } else {
-          resolve(response);
-        }
-      },
-    );
-    const cancel = (): void => pending.cancel();
-    signal?.addEventListener('abort', cancel, { once: true });
+): TrustClient {
+  return createPromiseClient(TrustServiceClient, trustAddress, {
+    credentials,
+    channelOptions: TRUST_CHANNEL_OPTIONS,
   });
-}
-
-export function issueIdentity(
-  client: TrustServiceClient,
-  request: IssueIdentityRequest,
-  timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
-): Promise<IssueIdentityResponse> {
-  return callTrust(
-    client,
-    client.issueIdentity as Unary<IssueIdentityRequest, IssueIdentityResponse>,
-    'IssueIdentity',
-    request,
-    timeoutMs,
-  );
-}
-
-export function renewIdentity(
-  client: TrustServiceClient,
-  request: RenewIdentityRequest,
-  timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
-): Promise<RenewIdentityResponse> {
-  return callTrust(
-    client,
-    client.renewIdentity as Unary<RenewIdentityRequest, RenewIdentityResponse>,
-    'RenewIdentity',
-    request,
-    timeoutMs,
-  );
 }

@@ -1,15 +1,13 @@
 // The demo's audit check: which of the run's alerts and response actions are in trust's audit
 // log, each entry's inclusion proof checked against a signed checkpoint (as `omega audit proof`
 // does), and the checkpoint itself checked (as `omega audit verify` does).
-import { promisify } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
 import {
   AuditEntryKind,
   ListAuditEntriesRequest,
   TrustServiceClient,
   type AuditRecord,
-  type ListAuditEntriesResponse,
 } from '@omega/proto';
+import { createPromiseClient } from '@omega/runtime';
 import { auditProof, auditVerify, type AuditCommandOptions } from '../audit-command';
 
 /** Entry kinds that record a response: an action, a playbook run, a policy change. */
@@ -32,15 +30,12 @@ export interface AuditedEntry {
 
 /** Every record of the log, oldest first. */
 export async function listAuditRecords(trustAddress: string): Promise<AuditRecord[]> {
-  const client = new TrustServiceClient(trustAddress, grpc.credentials.createInsecure());
-  const list = promisify<ListAuditEntriesRequest, ListAuditEntriesResponse>(
-    client.listAuditEntries.bind(client),
-  );
+  const client = createPromiseClient(TrustServiceClient, trustAddress);
   try {
     const records: AuditRecord[] = [];
     let start = 0n;
     for (;;) {
-      const page = await list(
+      const page = await client.listAuditEntries(
         ListAuditEntriesRequest.fromPartial({ startIndex: start, pageSize: 500 }),
       );
       records.push(...page.records);

@@ -1,7 +1,8 @@
 // The actions a playbook can name, built from the orchestrator's clients, each wrapped so its
 // outcome is audited. One registry for the parser (known names) and the worker (activities).
 import type { Bus, KV } from '@omega/bus';
-import type { DeceptionServiceClient, TwinServiceClient } from '@omega/proto';
+import type { DeceptionServiceService, TwinServiceService } from '@omega/proto';
+import type { PromiseClient } from '@omega/runtime';
 import type { Activity } from '@omega/workflow';
 import { audited, type ActionAuditor } from './action-audit';
 import { annotate } from './annotate';
@@ -26,8 +27,8 @@ export type ActionName = (typeof ACTION_NAMES)[number];
 export interface ActionDeps {
   bus: Bus;
   auditor: ActionAuditor;
-  deception: DeceptionServiceClient;
-  twin: TwinServiceClient;
+  deception: PromiseClient<typeof DeceptionServiceService>;
+  twin: PromiseClient<typeof TwinServiceService>;
   /** Identity recorded as the actor (the orchestrator's). */
   actor: string;
   notifyWebhookUrl?: string;

@@ -12,7 +12,7 @@ import {
   TwinServiceClient,
   TwinServiceService,
 } from '@omega/proto';
-import { Code, unimplementedService } from '@omega/runtime';
+import { Code, createPromiseClient, unimplementedService } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { ActivityError } from '@omega/workflow';
 import pino from 'pino';
@@ -154,7 +154,7 @@ describe('deploy_decoy and simulate against services that are not built yet', ()
   afterAll(() => new Promise<void>((resolve) => server.tryShutdown(() => resolve())));
 
   it('deploy_decoy fails at once, not retryable, with the UNIMPLEMENTED answer', async () => {
-    const client = new DeceptionServiceClient(address, grpc.credentials.createInsecure());
+    const client = createPromiseClient(DeceptionServiceClient, address);
     const error = await deployDecoy(
       client,
       5000,
@@ -166,13 +166,13 @@ describe('deploy_decoy and simulate against services that are not built yet', ()
       retryable: false,
     });
     expect((error as Error).message).toBe(
-      `deception DeployDecoy at dns:${address}: UNIMPLEMENTED: /omega.v1.DeceptionService/DeployDecoy is not built yet`,
+      `omega.v1.DeceptionService/DeployDecoy at ${address}: UNIMPLEMENTED: /omega.v1.DeceptionService/DeployDecoy is not built yet`,
     );
     client.close();
   });
 
   it('simulate fails at once, not retryable, with the UNIMPLEMENTED answer', async () => {
-    const client = new TwinServiceClient(address, grpc.credentials.createInsecure());
+    const client = createPromiseClient(TwinServiceClient, address);
     const call = simulate(client, 5000)(context({ action: 'isolate_pod', target: 'ns/pod' }));
     await expect(call).rejects.toMatchObject({
       code: Code.Unimplemented,
@@ -180,13 +180,13 @@ describe('deploy_decoy and simulate against services that are not built yet', ()
       retryable: false,
     });
     await expect(call).rejects.toThrow(
-      `twin SimulateWhatIf at dns:${address}: UNIMPLEMENTED: /omega.v1.TwinService/SimulateWhatIf is not built yet`,
+      `omega.v1.TwinService/SimulateWhatIf at ${address}: UNIMPLEMENTED: /omega.v1.TwinService/SimulateWhatIf is not built yet`,
     );
     client.close();
   });
 
   it('deploy_decoy refuses an unknown decoy kind, listing the known ones', async () => {
-    const client = new DeceptionServiceClient(address, grpc.credentials.createInsecure());
+    const client = createPromiseClient(DeceptionServiceClient, address);
     await expect(deployDecoy(client, 5000)(context({ kind: 'ftp', name: 'x' }))).rejects.toThrow(
       "step step-1: parameter 'kind' is 'ftp'; known: ssh, http, redis, postgres, mysql, kubernetes_api",
     );

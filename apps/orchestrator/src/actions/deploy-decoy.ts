@@ -3,17 +3,19 @@
 // fails the step at once with that answer (not retried).
 import {
   DecoyKind,
-  DeceptionServiceClient,
   DecoySpec,
+  type DeceptionServiceService,
   type DeployDecoyRequest,
-  type DeployDecoyResponse,
 } from '@omega/proto';
-import { Code } from '@omega/runtime';
+import { Code, type PromiseClient } from '@omega/runtime';
 import { ActivityError, type Activity } from '@omega/workflow';
 import { integer, optional, required } from './action-params';
-import { unaryCall } from './grpc-call';
+import { activityCall } from './grpc-call';
 
-export function deployDecoy(client: DeceptionServiceClient, timeoutMs: number): Activity {
+export function deployDecoy(
+  client: PromiseClient<typeof DeceptionServiceService>,
+  timeoutMs: number,
+): Activity {
   return async (ctx) => {
     const kindName = required(ctx, 'kind').toUpperCase();
     const kind = DecoyKind[`DECOY_KIND_${kindName}` as keyof typeof DecoyKind];
@@ -38,13 +40,8 @@ export function deployDecoy(client: DeceptionServiceClient, timeoutMs: number): 
       dryRun: ctx.dryRun,
       requestId: ctx.idempotencyKey,
     };
-    const response = await unaryCall<DeployDecoyRequest, DeployDecoyResponse>(
-      client,
-      client.deployDecoy,
-      'deception DeployDecoy',
-      request,
-      timeoutMs,
-      ctx.signal,
+    const response = await activityCall(
+      client.deployDecoy(request, { timeoutMs, signal: ctx.signal }),
     );
     return { decoy_id: response.decoy?.id ?? '', name: response.decoy?.spec?.name ?? '' };
   };

@@ -19,13 +19,8 @@ import {
   COMMITTED_ENTRY_TYPE,
 } from '@omega/auditlog';
 import { loadMlDsaBackend } from '@omega/crypto';
-import {
-  AuditEntry,
-  TrustServiceClient,
-  TrustServiceService,
-  VerificationFailure,
-} from '@omega/proto';
-import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import { AuditEntry, TrustServiceClient, VerificationFailure } from '@omega/proto';
+import { baseConfigSchema, implementService } from '@omega/runtime';
 import { runService, type RunningService } from '@omega/service';
 import { withNats } from '@omega/testkit';
 import { KeyStore } from '../keys/key-store';
@@ -70,10 +65,10 @@ beforeAll(async () => {
       });
       service.onShutdown('audit log', () => audit.close());
       // As trust's main serves it: append answers through the reused writer.
-      service.addGrpcService(trustServiceDefinition, {
-        ...unimplementedService(TrustServiceService),
-        ...audit.handlers,
-      });
+      service.addGrpcService(
+        trustServiceDefinition,
+        implementService(trustServiceDefinition, audit.handlers, { logger: service.logger }),
+      );
     },
   });
   client = new TrustServiceClient(

@@ -1,5 +1,4 @@
-// The audit and attestation RPCs of omega.v1.TrustService, as a grpc-js handler object.
-import type * as grpc from '@grpc/grpc-js';
+// The audit and attestation RPCs of omega.v1.TrustService, as plain async handlers.
 import { checkpointToMessage, hashLeaf } from '@omega/auditlog';
 import type { HybridSigner, HybridVerifier } from '@omega/crypto';
 import {
@@ -12,22 +11,10 @@ import {
   TrustServiceService,
   VerificationFailure,
   type AppendAuditBatchRequest,
-  type AppendAuditRequest,
-  type AttestArtifactRequest,
-  type AttestArtifactResponse,
   type Attestation,
-  type GetCheckpointRequest,
-  type GetCheckpointResponse,
-  type GetConsistencyProofRequest,
-  type GetConsistencyProofResponse,
-  type GetInclusionProofRequest,
-  type GetInclusionProofResponse,
-  type ListAuditEntriesRequest,
-  type ListAuditEntriesResponse,
-  type VerifyArtifactRequest,
   type VerifyArtifactResponse,
 } from '@omega/proto';
-import { Code, OmegaError, toGrpcError } from '@omega/runtime';
+import { Code, OmegaError, type ServiceHandlers } from '@omega/runtime';
 import type { AppendedBundle, AuditLog, LogCheckpoint } from './audit-log';
 import { encodeBatchAnswer, EncodedBatchAnswer, type BatchAnswer } from './batch-answer';
 import {
@@ -73,14 +60,8 @@ export const trustServiceDefinition = {
   },
 } as const satisfies typeof TrustServiceService;
 
-function unary<Req, Res>(answer: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    answer(call.request).then(
-      (response) => callback(null, response),
-      (err: unknown) => callback(toGrpcError(err), null),
-    );
-  };
-}
+/** TrustService's handlers, typed by the definition it is served with. */
+export type TrustHandlers = ServiceHandlers<typeof trustServiceDefinition>;
 
 function safeNumber(value: bigint, field: string): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -94,7 +75,7 @@ function safeNumber(value: bigint, field: string): number {
  * AttestArtifact and VerifyArtifact. Merge with the identity handlers and
  * `unimplementedService` for the rest.
  */
-export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplementation {
+export function auditGrpcHandlers(deps: AuditRpcDeps): TrustHandlers {
   const { log } = deps;
   const nowNs = deps.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n);
   const keyId = deps.signer.publicKey.keyId;
@@ -124,8 +105,8 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
     entry: asBuffer(bundle.entry),
   });
 
-  const handlers = {
-    appendAudit: unary<AppendAuditRequest, AppendAuditResponse>(async (request) => {
+  return {
+    appendAudit: async (request) => {
       if (!request.entry)
         throw new OmegaError(Code.InvalidArgument, 'AppendAudit: entry is required');
       return appended(
@@ -134,9 +115,9 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
           commit: request.commit,
         }),
       );
-    }),
+    },
 
-    appendAuditBatch: unary<AppendAuditBatchRequest, BatchAnswer>(async (request) => {
+    appendAuditBatch: async (request) => {
       checkBatch(request);
       const bundles = await log
         .appendAll(
@@ -149,9 +130,9 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
           throw OmegaError.wrap(err, 'AppendAuditBatch');
         });
       return encodeBatchAnswer(bundles);
-    }),
+    },
 
-    listAuditEntries: unary<ListAuditEntriesRequest, ListAuditEntriesResponse>(async (request) => {
+    listAuditEntries: async (request) => {
       const start = safeNumber(request.startIndex, 'start_index');
       const pageSize = Math.min(request.pageSize || DEFAULT_PAGE, MAX_PAGE);
       const leaves = await log.readEntries(start, pageSize);
@@ -172,74 +153,70 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
           entry,
         }));
       return { records, nextIndex: BigInt(start + leaves.length) };
+    },
+
+    getCheckpoint: async (request) => ({
+      checkpoint: message(checkpointFor(safeNumber(request.treeSize, 'tree_size'))),
     }),
 
-    getCheckpoint: unary<GetCheckpointRequest, GetCheckpointResponse>(async (request) => ({
-      checkpoint: message(checkpointFor(safeNumber(request.treeSize, 'tree_size'))),
-    })),
-
-    getInclusionProof: unary<GetInclusionProofRequest, GetInclusionProofResponse>(
-      async (request) => {
-        const checkpoint = checkpointFor(safeNumber(request.treeSize, 'tree_size'));
-        let index: number;
-        if (request.leaf?.$case === 'logIndex') index = safeNumber(request.leaf.value, 'log_index');
-        else if (request.leaf?.$case === 'leafHash') {
-          const found = log.indexOfLeafHash(request.leaf.value);
-          if (found === undefined) {
-            throw new OmegaError(
-              Code.NotFound,
-              'GetInclusionProof: leaf hash not known to this replica; ask by log_index',
-            );
-          }
-          index = found;
-        } else
+    getInclusionProof: async (request) => {
+      const checkpoint = checkpointFor(safeNumber(request.treeSize, 'tree_size'));
+      let index: number;
+      if (request.leaf?.$case === 'logIndex') index = safeNumber(request.leaf.value, 'log_index');
+      else if (request.leaf?.$case === 'leafHash') {
+        const found = log.indexOfLeafHash(request.leaf.value);
+        if (found === undefined) {
           throw new OmegaError(
-            Code.InvalidArgument,
-            'GetInclusionProof: log_index or leaf_hash is required',
-          );
-        if (index >= checkpoint.size) {
-          throw new OmegaError(
-            Code.OutOfRange,
-            `GetInclusionProof: index ${index} is not below tree size ${checkpoint.size}`,
+            Code.NotFound,
+            'GetInclusionProof: leaf hash not known to this replica; ask by log_index',
           );
         }
-        const [leaf] = await log.readEntries(index, 1);
-        const hashes = await log.inclusionProof(index, checkpoint.size);
-        return {
-          proof: {
-            logIndex: BigInt(index),
-            treeSize: BigInt(checkpoint.size),
-            leafHash: Buffer.from(hashLeaf(leaf!)),
-            hashes: hashes.map((h) => Buffer.from(h)),
-          },
-          checkpoint: message(checkpoint),
-        };
-      },
-    ),
+        index = found;
+      } else
+        throw new OmegaError(
+          Code.InvalidArgument,
+          'GetInclusionProof: log_index or leaf_hash is required',
+        );
+      if (index >= checkpoint.size) {
+        throw new OmegaError(
+          Code.OutOfRange,
+          `GetInclusionProof: index ${index} is not below tree size ${checkpoint.size}`,
+        );
+      }
+      const [leaf] = await log.readEntries(index, 1);
+      const hashes = await log.inclusionProof(index, checkpoint.size);
+      return {
+        proof: {
+          logIndex: BigInt(index),
+          treeSize: BigInt(checkpoint.size),
+          leafHash: Buffer.from(hashLeaf(leaf!)),
+          hashes: hashes.map((h) => Buffer.from(h)),
+        },
+        checkpoint: message(checkpoint),
+      };
+    },
 
-    getConsistencyProof: unary<GetConsistencyProofRequest, GetConsistencyProofResponse>(
-      async (request) => {
-        const checkpoint = checkpointFor(safeNumber(request.secondTreeSize, 'second_tree_size'));
-        const first = safeNumber(request.firstTreeSize, 'first_tree_size');
-        if (first > checkpoint.size) {
-          throw new OmegaError(
-            Code.OutOfRange,
-            `GetConsistencyProof: first_tree_size ${first} is beyond ${checkpoint.size}`,
-          );
-        }
-        const hashes = await log.consistencyProof(first, checkpoint.size);
-        return {
-          proof: {
-            firstTreeSize: BigInt(first),
-            secondTreeSize: BigInt(checkpoint.size),
-            hashes: hashes.map((h) => Buffer.from(h)),
-          },
-          checkpoint: message(checkpoint),
-        };
-      },
-    ),
+    getConsistencyProof: async (request) => {
+      const checkpoint = checkpointFor(safeNumber(request.secondTreeSize, 'second_tree_size'));
+      const first = safeNumber(request.firstTreeSize, 'first_tree_size');
+      if (first > checkpoint.size) {
+        throw new OmegaError(
+          Code.OutOfRange,
+          `GetConsistencyProof: first_tree_size ${first} is beyond ${checkpoint.size}`,
+        );
+      }
+      const hashes = await log.consistencyProof(first, checkpoint.size);
+      return {
+        proof: {
+          firstTreeSize: BigInt(first),
+          secondTreeSize: BigInt(checkpoint.size),
+          hashes: hashes.map((h) => Buffer.from(h)),
+        },
+        checkpoint: message(checkpoint),
+      };
+    },
 
-    attestArtifact: unary<AttestArtifactRequest, AttestArtifactResponse>(async (request) => {
+    attestArtifact: async (request) => {
       if (!request.subject)
         throw new OmegaError(Code.InvalidArgument, 'AttestArtifact: subject is required');
       const envelope = signAttestation(
@@ -268,9 +245,9 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
         },
       };
       return { attestation };
-    }),
+    },
 
-    verifyArtifact: unary<VerifyArtifactRequest, VerifyArtifactResponse>(async (request) => {
+    verifyArtifact: async (request) => {
       const subject = request.subject;
       if (!subject)
         throw new OmegaError(Code.InvalidArgument, 'VerifyArtifact: subject is required');
@@ -335,9 +312,8 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): grpc.UntypedServiceImplem
       }
       index = undefined;
       return fail(last.failure, last.detail);
-    }),
+    },
   };
-  return handlers as unknown as grpc.UntypedServiceImplementation;
 }
 
 function fail(failure: VerificationFailure, detail: string): VerifyArtifactResponse {

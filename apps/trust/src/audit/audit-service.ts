@@ -1,5 +1,4 @@
 // Builds the audit side of trust from config: the `log` key, the log, its HTTP tree and its RPCs.
-import type * as grpc from '@grpc/grpc-js';
 import { HybridSigner, HybridVerifier, loadMlDsaBackend, MlDsaSignThread } from '@omega/crypto';
 import type { Bus } from '@omega/bus';
 import { subjects } from '@omega/bus';
@@ -7,7 +6,7 @@ import type { HybridPublicKey } from '@omega/proto';
 import { errorMessage, type Logger } from '@omega/runtime';
 import type { KeyStore } from '../keys/key-store';
 import { AuditLog, LEAF_SEQ_HEADER } from './audit-log';
-import { auditGrpcHandlers } from './audit-grpc';
+import { auditGrpcHandlers, type TrustHandlers } from './audit-grpc';
 import type { TrustConfig } from './audit-config';
 import { logCheckpointPolicy, logNoteSigners } from './log-keys';
 import { TileStore } from './tile-store';
@@ -18,7 +17,7 @@ export interface AuditService {
   readonly log: AuditLog;
   /** The `log` key's public half: checkpoints verify against it. */
   readonly logKey: HybridPublicKey;
-  readonly handlers: grpc.UntypedServiceImplementation;
+  readonly handlers: TrustHandlers;
   readonly tlogPort: number;
   close(): Promise<void>;
 }

@@ -51,8 +51,3 @@ export function auditAppender(log: AuditClient, clock: () => number = Date.now):
     },
   };
 }
-
-/** The AuditRef of a revocation, for the RevokeIdentity answer (the issuer returns it typed). */
-export function auditRefOf(ref: AuditRef | undefined): AuditRef | undefined {
-  return ref;
-}

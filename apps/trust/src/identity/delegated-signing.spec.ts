@@ -13,9 +13,11 @@ import {
   type SignRequest,
   type SignResponse,
 } from '@omega/proto';
-import { unimplementedService } from '@omega/runtime';
+import { createPromiseClient, implementService, type OmegaError } from '@omega/runtime';
+import type { TrustClient } from '@omega/trust-client';
 import { withNats } from '@omega/testkit';
 import type { AuditLog } from '../audit/audit-log';
+import { auditLogClient } from '../audit/audit-log-client';
 import { newLogKey, openBus, openLog } from '../testing/audit-spec-helpers';
 import { delegatedSigningHandlers } from './delegated-signing';
 import {
@@ -31,7 +33,7 @@ let fixture: IdentityFixture;
 let log: AuditLog;
 let self: SelfIdentity;
 const servers: grpc.Server[] = [];
-const clients: TrustServiceClient[] = [];
+const clients: TrustClient[] = [];
 
 beforeAll(async () => {
   fixture = await openIdentityFixture(nats.url);
@@ -54,31 +56,31 @@ async function signer(
   requireCertificate = false,
 ): Promise<(r: Partial<SignRequest>) => Promise<SignResponse>> {
   const server = new grpc.Server();
-  server.addService(TrustServiceService, {
-    ...unimplementedService(TrustServiceService),
-    ...delegatedSigningHandlers({
-      log,
-      credentials: async () => self.current(),
-      ...(requireCertificate
-        ? { trustBundlePem: () => fixture.service.tlsAuthority.caCertificatePem }
-        : {}),
-      logger: silentLogger,
-    }),
-  });
+  server.addService(
+    TrustServiceService,
+    implementService(
+      TrustServiceService,
+      delegatedSigningHandlers({
+        audit: auditLogClient(log),
+        credentials: async () => self.current(),
+        ...(requireCertificate
+          ? { trustBundlePem: () => fixture.service.tlsAuthority.caCertificatePem }
+          : {}),
+      }),
+      { logger: silentLogger },
+    ),
+  );
   servers.push(server);
   const port = await promisify(server.bindAsync.bind(server))(
     '127.0.0.1:0',
     grpc.ServerCredentials.createInsecure(),
   );
-  const client = new TrustServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const client = createPromiseClient(TrustServiceClient, `127.0.0.1:${port}`, {
+    timeoutMs: 10_000,
+  });
   clients.push(client);
   return (request) =>
-    new Promise((resolve, reject) =>
-      client.sign(
-        { payload: Buffer.alloc(0), purpose: '', requestId: '', ...request },
-        (err, response) => (err ? reject(err) : resolve(response)),
-      ),
-    );
+    client.sign({ payload: Buffer.alloc(0), purpose: '', requestId: '', ...request });
 }
 
 describe('TrustService.Sign', () => {
@@ -132,9 +134,11 @@ describe('TrustService.Sign', () => {
     const size = log.size;
     const err = (await sign({ payload: Buffer.from('x'), purpose: 'Not A Purpose' }).catch(
       (e: unknown) => e,
-    )) as grpc.ServiceError;
+    )) as OmegaError & { cause: grpc.ServiceError };
     expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect(err.details).toMatch(/^Sign: purpose: signature purpose "Not A Purpose" is malformed/);
+    expect(err.cause.details).toMatch(
+      /^Sign: purpose: signature purpose "Not A Purpose" is malformed/,
+    );
     expect(log.size).toBe(size);
   });
 
@@ -143,9 +147,9 @@ describe('TrustService.Sign', () => {
     const size = log.size;
     const err = (await sign({ payload: Buffer.from('x'), purpose: 'note' }).catch(
       (e: unknown) => e,
-    )) as grpc.ServiceError;
+    )) as OmegaError & { cause: grpc.ServiceError };
     expect(err.code).toBe(grpc.status.UNAUTHENTICATED);
-    expect(err.details).toMatch(/peer certificate: none presented/);
+    expect(err.cause.details).toMatch(/peer certificate: none presented/);
     expect(log.size).toBe(size);
   });
 });

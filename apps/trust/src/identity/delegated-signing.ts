@@ -1,16 +1,9 @@
 // TrustService.Sign: trust signs for callers without signing keys of their own, and logs it.
 import { createHash } from 'node:crypto';
-import type * as grpc from '@grpc/grpc-js';
 import { validatePurpose } from '@omega/crypto';
-import {
-  AuditEntry,
-  AuditEntryKind,
-  type AuditRef,
-  type SignRequest,
-  type SignResponse,
-} from '@omega/proto';
-import { Code, OmegaError, errorMessage, toGrpcError, type Logger } from '@omega/runtime';
-import { authenticatedPeer, type Credentials } from '@omega/trust-client';
+import { AuditEntry, AuditEntryKind, type SignRequest, type SignResponse } from '@omega/proto';
+import { Code, OmegaError, errorMessage, type UnaryHandler } from '@omega/runtime';
+import { authenticatedPeer, type AuditClient, type Credentials } from '@omega/trust-client';
 
 /**
  * Prefix of every purpose trust signs for a caller: trust's own statements use purposes without
@@ -18,16 +11,9 @@ import { authenticatedPeer, type Credentials } from '@omega/trust-client';
  */
 export const DELEGATED_PURPOSE_PREFIX = 'delegated.';
 
-/** What Sign needs of the audit log. */
-export interface SigningLog {
-  append(
-    entry: AuditEntry,
-    options?: { requestId?: string },
-  ): Promise<{ index: number; leafHash: Uint8Array; checkpoint: string }>;
-}
-
 export interface DelegatedSigningDeps {
-  log: SigningLog;
+  /** The audit log (auditLogClient in process): every delegated signature is logged first. */
+  audit: AuditClient;
   /** Trust's own service identity, whose key signs (enrolled on first use). */
   credentials: () => Promise<Credentials>;
   /**
@@ -35,13 +21,12 @@ export interface DelegatedSigningDeps {
    * the caller by its certificate's subject. Without it callers are logged as unauthenticated.
    */
   trustBundlePem?: () => string;
-  logger: Logger;
   clock?: () => number;
 }
 
-/** The Sign handler (grpc-js), to merge into TrustService's handlers. */
+/** The Sign handler, to merge into TrustService's handlers. */
 export function delegatedSigningHandlers(deps: DelegatedSigningDeps): {
-  sign: grpc.handleUnaryCall<SignRequest, SignResponse>;
+  sign: UnaryHandler<SignRequest, SignResponse>;
 } {
   const clock = deps.clock ?? Date.now;
   const sign = async (request: SignRequest, caller: string): Promise<SignResponse> => {
@@ -56,7 +41,7 @@ export function delegatedSigningHandlers(deps: DelegatedSigningDeps): {
     const signature = credentials.signer.sign(signedPurpose, request.payload);
     const digest = createHash('sha256').update(request.payload).digest();
     // Logged before the signature is handed out: no delegated signature exists that the log lacks.
-    const bundle = await deps.log.append(
+    const audit = await deps.audit.append(
       AuditEntry.fromPartial({
         kind: AuditEntryKind.AUDIT_ENTRY_KIND_SIGNATURE_ISSUED,
         timeNs: BigInt(clock()) * 1_000_000n,
@@ -68,33 +53,14 @@ export function delegatedSigningHandlers(deps: DelegatedSigningDeps): {
       }),
       request.requestId ? { requestId: `sign:${request.requestId}` } : {},
     );
-    const audit: AuditRef = {
-      logIndex: BigInt(bundle.index),
-      leafHash: Buffer.from(bundle.leafHash),
-      // Checkpoint note: origin, then tree size, then root hash (C2SP tlog-checkpoint).
-      checkpointSize: BigInt(bundle.checkpoint.split('\n')[1] ?? '0'),
-    };
     return { signature, signedPurpose, signer: credentials.identity, audit };
   };
   return {
-    sign: (call, callback) => {
-      let caller = 'an unauthenticated caller (mutual TLS off)';
-      try {
-        if (deps.trustBundlePem) {
-          caller = authenticatedPeer(call.getAuthContext(), deps.trustBundlePem());
-        }
-      } catch (err) {
-        callback(toGrpcError(err));
-        return;
-      }
-      sign(call.request, caller).then(
-        (response) => callback(null, response),
-        (err: unknown) => {
-          if (!(err instanceof OmegaError))
-            deps.logger.error({ err }, `Sign: ${errorMessage(err)}`);
-          callback(toGrpcError(err));
-        },
-      );
+    sign: (request, ctx) => {
+      const caller = deps.trustBundlePem
+        ? authenticatedPeer(ctx.peer, deps.trustBundlePem())
+        : 'an unauthenticated caller (mutual TLS off)';
+      return sign(request, caller);
     },
   };
 }

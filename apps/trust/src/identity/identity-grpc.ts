@@ -1,9 +1,8 @@
-// The identity half of omega.v1.TrustService as grpc-js handlers, built from the trust root key,
+// The identity half of omega.v1.TrustService as plain async handlers, built from the trust root key,
 // the bus (KV `omega_identities`) and the audit log; main.ts merges them into the service.
 import { writeFile } from 'node:fs/promises';
-import type * as grpc from '@grpc/grpc-js';
 import type { Bus } from '@omega/bus';
-import { Code, OmegaError, toGrpcError, type Logger } from '@omega/runtime';
+import { Code, OmegaError, type Logger, type UnaryHandler } from '@omega/runtime';
 import {
   IdentityStatus,
   type GetIdentityRequest,
@@ -33,7 +32,7 @@ import {
   writeJoinTokenFile,
   type MintedJoinToken,
 } from './join-tokens';
-import { auditRefOf, type AuditAppender } from './audit-appender';
+import type { AuditAppender } from './audit-appender';
 import type { IdentityConfig } from './identity-config';
 import { IdentityIssuer } from './identity-issuer';
 import { IdentityStore } from './identity-store';
@@ -57,17 +56,15 @@ export interface IdentityServiceDeps {
   readonly metrics?: IdentityMetrics;
 }
 
-type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
-
-/** Keys are the TrustServiceService definition's (camelCase), as grpc-js addService expects. */
-export interface IdentityHandlers extends grpc.UntypedServiceImplementation {
-  issueIdentity: Unary<IssueIdentityRequest, IssueIdentityResponse>;
-  renewIdentity: Unary<RenewIdentityRequest, RenewIdentityResponse>;
-  revokeIdentity: Unary<RevokeIdentityRequest, RevokeIdentityResponse>;
-  getIdentity: Unary<GetIdentityRequest, GetIdentityResponse>;
-  listIdentities: Unary<ListIdentitiesRequest, ListIdentitiesResponse>;
-  verifyBatch: Unary<VerifyBatchRequest, VerifyBatchResponse>;
-  verifySignature: Unary<VerifySignatureRequest, VerifySignatureResponse>;
+/** Keys are the TrustServiceService definition's (camelCase). */
+export interface IdentityHandlers {
+  issueIdentity: UnaryHandler<IssueIdentityRequest, IssueIdentityResponse>;
+  renewIdentity: UnaryHandler<RenewIdentityRequest, RenewIdentityResponse>;
+  revokeIdentity: UnaryHandler<RevokeIdentityRequest, RevokeIdentityResponse>;
+  getIdentity: UnaryHandler<GetIdentityRequest, GetIdentityResponse>;
+  listIdentities: UnaryHandler<ListIdentitiesRequest, ListIdentitiesResponse>;
+  verifyBatch: UnaryHandler<VerifyBatchRequest, VerifyBatchResponse>;
+  verifySignature: UnaryHandler<VerifySignatureRequest, VerifySignatureResponse>;
 }
 
 /** Everything identity code builds, for main.ts and tests. */
@@ -157,29 +154,28 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
   sweeper.unref();
 
   const handlers: IdentityHandlers = {
-    issueIdentity: unary(logger, 'IssueIdentity', async (request) => {
+    issueIdentity: async (request) => {
       const issued = await issuer.issue(request);
       logger.info(
         { identity: issued.identity.id, keyId: issued.identity.keys[0]?.keyId },
         'identity issued',
       );
       return issued;
-    }),
-    renewIdentity: unary(logger, 'RenewIdentity', async (request) => {
+    },
+    renewIdentity: async (request) => {
       const renewed = await issuer.renew(request);
       logger.info({ identity: renewed.identity.id }, 'identity renewed');
       return renewed;
-    }),
-    revokeIdentity: unary(logger, 'RevokeIdentity', async (request) => {
+    },
+    revokeIdentity: async (request) => {
       const { identity, audit } = await issuer.revoke(request);
       logger.warn(
         { identity: identity.id, keyId: request.keyId || undefined, reason: request.reason },
         'identity revoked',
       );
-      const ref = auditRefOf(audit);
-      return { identity, ...(ref ? { audit: ref } : {}) };
-    }),
-    getIdentity: unary(logger, 'GetIdentity', async (request) => {
+      return { identity, ...(audit ? { audit } : {}) };
+    },
+    getIdentity: async (request) => {
       const lookup = request.lookup;
       if (lookup === undefined)
         throw new OmegaError(Code.InvalidArgument, 'GetIdentity: set identity_id or key_id');
@@ -193,8 +189,8 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
         );
       }
       return { identity: currentView(stored.record.identity, clock()) };
-    }),
-    listIdentities: unary(logger, 'ListIdentities', async (request) => {
+    },
+    listIdentities: async (request) => {
       const pageSize = Math.min(request.pageSize || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
       const after = request.pageToken
         ? Buffer.from(request.pageToken, 'base64url').toString('utf8')
@@ -226,13 +222,9 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
         }
         cursor = page.lastKey;
       }
-    }),
-    verifyBatch: unary(logger, 'VerifyBatch', (request) =>
-      verifier.verifyBatch(request.batch, clock()),
-    ),
-    verifySignature: unary(logger, 'VerifySignature', (request) =>
-      verifier.verifySignature(request, clock()),
-    ),
+    },
+    verifyBatch: (request) => verifier.verifyBatch(request.batch, clock()),
+    verifySignature: (request) => verifier.verifySignature(request, clock()),
   };
 
   return {
@@ -244,22 +236,5 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
     tlsAuthority,
     startupJoinTokens,
     close: () => clearInterval(sweeper),
-  };
-}
-
-/** A unary handler: OmegaErrors become their status, anything else INTERNAL (and is logged). */
-function unary<Req, Res>(
-  logger: Logger,
-  method: string,
-  run: (request: Req) => Promise<Res>,
-): Unary<Req, Res> {
-  return (call, callback) => {
-    run(call.request).then(
-      (response) => callback(null, response),
-      (err: unknown) => {
-        if (!(err instanceof OmegaError)) logger.error({ err, method }, `${method} failed`);
-        callback(toGrpcError(err), null);
-      },
-    );
   };
 }

@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { TrustServiceClient, TrustServiceService, type GetIdentityResponse } from '@omega/proto';
-import { bindGrpcServer, unimplementedService } from '@omega/runtime';
+import { bindGrpcServer, createPromiseClient, implementService } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import {
   CredentialRenewal,
@@ -19,6 +19,7 @@ import { SERIAL_ATTRIBUTE } from './identity-verifier';
 import {
   closeIdentityFixture,
   openIdentityFixture,
+  silentLogger,
   type IdentityFixture,
 } from '../testing/identity-spec-helpers';
 import { mintJoinToken } from './join-tokens';
@@ -35,10 +36,10 @@ async function serve(
   credentials = grpc.ServerCredentials.createInsecure(),
 ): Promise<{ server: grpc.Server; address: string }> {
   const server = new grpc.Server();
-  server.addService(TrustServiceService, {
-    ...unimplementedService(TrustServiceService),
-    ...fixture.service.handlers,
-  });
+  server.addService(
+    TrustServiceService,
+    implementService(TrustServiceService, fixture.service.handlers, { logger: silentLogger }),
+  );
   const port = await bindGrpcServer(server, '127.0.0.1', 0, credentials);
   servers.push(server);
   return { server, address: `127.0.0.1:${port}` };
@@ -64,20 +65,20 @@ async function enrollService(
   });
 }
 
-function getIdentity(
+async function getIdentity(
   address: string,
   credentials: grpc.ChannelCredentials,
   id: string,
 ): Promise<GetIdentityResponse> {
-  const client = new TrustServiceClient(address, credentials);
-  return new Promise<GetIdentityResponse>((resolve, reject) => {
-    client.getIdentity(
+  const client = createPromiseClient(TrustServiceClient, address, { credentials });
+  try {
+    return await client.getIdentity(
       { lookup: { $case: 'identityId', value: id } },
-      new grpc.Metadata(),
-      { deadline: Date.now() + 5000 },
-      (err, res) => (err ? reject(err) : resolve(res)),
+      { timeoutMs: 5000 },
     );
-  }).finally(() => client.close());
+  } finally {
+    client.close();
+  }
 }
 
 beforeAll(async () => {
@@ -142,7 +143,7 @@ describe('enrollment over gRPC', () => {
         name: 'twin',
         mlDsa: trust.mlDsa,
       }),
-    ).rejects.toThrow(/trust IssueIdentity at .*: join token .* already used/);
+    ).rejects.toThrow(/omega\.v1\.TrustService\/IssueIdentity at .*: join token .* already used/);
   });
 
   it('renews through the renewal loop and hands the new certificate to listeners', async () => {
@@ -269,20 +270,20 @@ describe('renewal and mutual TLS', () => {
     const clientCreds = await enrollService(trust, trustAddress, 'renewal-client');
     const presented: string[] = [];
     const server = new grpc.Server();
-    server.addService(TrustServiceService, {
-      ...unimplementedService(TrustServiceService),
-      ...trust.service.handlers,
-      getIdentity: (
-        call: grpc.ServerUnaryCall<unknown, unknown>,
-        callback: grpc.sendUnaryData<unknown>,
-      ) => {
-        presented.push(call.getAuthContext().sslPeerCertificate?.serialNumber ?? 'none');
-        trust.service.handlers.getIdentity(
-          call as Parameters<typeof trust.service.handlers.getIdentity>[0],
-          callback as Parameters<typeof trust.service.handlers.getIdentity>[1],
-        );
-      },
-    });
+    server.addService(
+      TrustServiceService,
+      implementService(
+        TrustServiceService,
+        {
+          ...trust.service.handlers,
+          getIdentity: (request, ctx) => {
+            presented.push(ctx.peer.sslPeerCertificate?.serialNumber ?? 'none');
+            return trust.service.handlers.getIdentity(request, ctx);
+          },
+        },
+        { logger: silentLogger },
+      ),
+    );
     const port = await bindGrpcServer(server, '127.0.0.1', 0, serverCredentials(serverCreds));
     servers.push(server);
     const renewal = new CredentialRenewal(clientCreds, { trustAddress });
@@ -291,17 +292,16 @@ describe('renewal and mutual TLS', () => {
     });
     const call = async (): Promise<void> => {
       // A client of its own subchannel pool: each call below opens a new connection.
-      const client = new TrustServiceClient(`127.0.0.1:${port}`, credentials, {
-        'grpc.use_local_subchannel_pool': 1,
+      const client = createPromiseClient(TrustServiceClient, `127.0.0.1:${port}`, {
+        credentials,
+        channelOptions: { 'grpc.use_local_subchannel_pool': 1 },
       });
-      await new Promise<void>((resolve, reject) =>
-        client.getIdentity(
+      await client
+        .getIdentity(
           { lookup: { $case: 'identityId', value: clientCreds.subject } },
-          new grpc.Metadata(),
-          { deadline: Date.now() + 5000 },
-          (err) => (err ? reject(err) : resolve()),
-        ),
-      ).finally(() => client.close());
+          { timeoutMs: 5000 },
+        )
+        .finally(() => client.close());
     };
     const serialOf = (c: Credentials): string =>
       new X509Certificate(c.credential.x509CertificateDer).serialNumber.toUpperCase();

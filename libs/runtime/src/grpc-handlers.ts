@@ -1,0 +1,191 @@
+// The server half of Omega's gRPC boundary: plain async handlers, typed from a service definition,
+// turned into a grpc-js implementation that maps every throw in one place and logs the unexpected.
+import type { PeerCertificate } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
+import { Code, OmegaError, errorMessage } from './errors';
+import { toGrpcError, unimplementedService } from './grpc-server';
+import type { Logger } from './logger';
+
+/** Who is calling: grpc-js's peer address and, under TLS, what the handshake verified. */
+export interface CallPeer {
+  /** As grpc-js reports it, e.g. `127.0.0.1:53312` or `[::1]:53312`. */
+  readonly address: string;
+  /** `ssl` under TLS. */
+  readonly transportSecurityType?: string;
+  /** The client certificate, present only when the handshake verified it against the server's CAs. */
+  readonly sslPeerCertificate?: PeerCertificate;
+}
+
+/** What a handler knows of its call besides the request. */
+export interface CallContext {
+  /** The full method path, e.g. `/omega.v1.TrustService/AppendAudit`. */
+  readonly method: string;
+  /** Aborts when the caller cancels, the deadline passes or the service drains; the reason is an OmegaError. */
+  readonly signal: AbortSignal;
+  /** When the caller stops waiting; undefined when it set no deadline. */
+  readonly deadline: Date | undefined;
+  readonly peer: CallPeer;
+  readonly metadata: grpc.Metadata;
+}
+
+export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res> | Res;
+export type ServerStreamingHandler<Req, Res> = (
+  request: Req,
+  ctx: CallContext,
+) => AsyncIterable<Res>;
+
+type RequestOf<M> = M extends { requestDeserialize: (bytes: Buffer) => infer Req } ? Req : never;
+type ResponseOf<M> = M extends { responseSerialize: (value: infer Res) => Buffer } ? Res : never;
+
+/** The handler a method definition asks for; client- and bidi-streaming methods have none here. */
+export type MethodHandler<M> = M extends { requestStream: true }
+  ? never
+  : M extends { responseStream: true }
+    ? ServerStreamingHandler<RequestOf<M>, ResponseOf<M>>
+    : UnaryHandler<RequestOf<M>, ResponseOf<M>>;
+
+/**
+ * Handlers for a generated definition (`TrustServiceService`), keyed as it is (camelCase); the
+ * request and response types come from the definition's (de)serializers, so a wrong signature
+ * does not compile. Methods left out answer UNIMPLEMENTED.
+ */
+export type ServiceHandlers<D> = { [K in keyof D]?: MethodHandler<D[K]> };
+
+export interface ImplementServiceOptions {
+  /** Where an unexpected throw is logged (once, at error level, with the method path). */
+  logger: Logger;
+  /** The service's drain signal (`Service.draining`): every open call's `ctx.signal` aborts with it. */
+  draining?: AbortSignal;
+}
+
+/**
+ * A grpc-js implementation of `definition` from `handlers`. A thrown OmegaError answers with its
+ * code and message; anything else answers INTERNAL "internal error" and is logged, since its
+ * message may hold details not meant for callers.
+ */
+export function implementService<D extends grpc.ServiceDefinition>(
+  definition: D,
+  handlers: ServiceHandlers<D>,
+  options: ImplementServiceOptions,
+): grpc.UntypedServiceImplementation {
+  const implementation = unimplementedService(definition);
+  for (const [name, method] of Object.entries(definition)) {
+    const handler = (handlers as Record<string, unknown>)[name];
+    if (typeof handler !== 'function' || method.requestStream) continue;
+    implementation[name] = method.responseStream
+      ? serveStream(method.path, handler as ServerStreamingHandler<unknown, unknown>, options)
+      : serveUnary(method.path, handler as UnaryHandler<unknown, unknown>, options);
+  }
+  return implementation;
+}
+
+/** The status for `err`, logging it when it is not an OmegaError nor the call's own abort. */
+function failure(err: unknown, ctx: CallContext, logger: Logger): grpc.StatusObject {
+  if (!(err instanceof OmegaError) && !(ctx.signal.aborted && err === ctx.signal.reason)) {
+    logger.error({ err, method: ctx.method }, `${ctx.method} failed: ${errorMessage(err)}`);
+  }
+  return { ...toGrpcError(err), metadata: new grpc.Metadata() };
+}
+
+function serveUnary(
+  path: string,
+  handler: UnaryHandler<unknown, unknown>,
+  options: ImplementServiceOptions,
+): grpc.handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    const { ctx, done } = callContext(path, call, options.draining);
+    Promise.resolve()
+      .then(() => handler(call.request, ctx))
+      .then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(failure(err, ctx, options.logger), null),
+      )
+      .finally(done);
+  };
+}
+
+function serveStream(
+  path: string,
+  handler: ServerStreamingHandler<unknown, unknown>,
+  options: ImplementServiceOptions,
+): grpc.handleServerStreamingCall<unknown, unknown> {
+  return (call) => {
+    const { ctx, done } = callContext(path, call, options.draining);
+    void (async () => {
+      try {
+        for await (const response of handler(call.request, ctx)) {
+          if (ctx.signal.aborted) break;
+          if (!call.write(response)) await drained(call, ctx.signal);
+        }
+        if (!call.cancelled) call.end();
+      } catch (err) {
+        const status = failure(err, ctx, options.logger);
+        if (!call.cancelled) call.emit('error', status);
+      } finally {
+        done();
+      }
+    })();
+  };
+}
+
+/** Resolves once the stream takes writes again or the call is over. */
+function drained(call: grpc.ServerWritableStream<unknown, unknown>, signal: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const finish = (): void => {
+      call.off('drain', finish);
+      signal.removeEventListener('abort', finish);
+      resolve();
+    };
+    call.once('drain', finish);
+    signal.addEventListener('abort', finish, { once: true });
+  });
+}
+
+type ServerCall =
+  grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>;
+
+function callContext(
+  path: string,
+  call: ServerCall,
+  draining: AbortSignal | undefined,
+): { ctx: CallContext; done: () => void } {
+  const controller = new AbortController();
+  const rawDeadline = call.getDeadline();
+  const deadline =
+    rawDeadline instanceof Date
+      ? rawDeadline
+      : Number.isFinite(rawDeadline)
+        ? new Date(rawDeadline)
+        : undefined;
+  const onCancel = (): void => {
+    // grpc-js cancels the call itself when the deadline passes.
+    const expired = deadline !== undefined && deadline.getTime() <= Date.now();
+    controller.abort(
+      expired
+        ? new OmegaError(Code.DeadlineExceeded, `${path}: deadline exceeded`)
+        : new OmegaError(Code.Canceled, `${path}: cancelled by the caller`),
+    );
+  };
+  const onDrain = (): void => controller.abort(draining?.reason);
+  call.once('cancelled', onCancel);
+  if (draining?.aborted) onDrain();
+  else draining?.addEventListener('abort', onDrain, { once: true });
+  const address = call.getPeer();
+  let peer: CallPeer | undefined;
+  const ctx: CallContext = {
+    method: path,
+    signal: controller.signal,
+    deadline,
+    metadata: call.metadata,
+    // Read on demand (while the call is open): grpc-js parses the TLS certificate on every read.
+    get peer() {
+      peer ??= { address, ...call.getAuthContext() };
+      return peer;
+    },
+  };
+  const done = (): void => {
+    call.off('cancelled', onCancel);
+    draining?.removeEventListener('abort', onDrain);
+  };
+  return { ctx, done };
+}

@@ -1,7 +1,6 @@
 // The IntelligenceService RPCs: alerts (list, get, stream, explain), incidents (list, get) and
 // rules (list, validate, test, load, enable/disable).
 import type * as grpc from '@grpc/grpc-js';
-import type { ConsumerMessages } from '@nats-io/jetstream';
 import type { Bus } from '@omega/bus';
 import {
   Alert,
@@ -32,12 +31,18 @@ import {
 import { Code, OmegaError, errorMessage, toGrpcError } from '@omega/runtime';
 import type { Logger } from 'pino';
 import { alertMatchesFilter } from './alert-filter';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type AlertStore, type TailStart } from './alert-store';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type AlertStore,
+  type AlertTail,
+  type TailStart,
+} from './alert-store';
 import { explainAlert } from './explain-alert';
 import { getIncident, listIncidents } from './incident-view';
 import { validateRuleSources } from './rule-catalog';
 import type { RuleRegistry } from './rule-registry';
-import { testRules } from './test-rules';
+import { RuleTester } from './test-rules';
 
 export interface IntelligenceRpcDeps {
   bus: Bus;
@@ -94,11 +99,12 @@ export function intelligenceGrpcHandlers(
 ): grpc.UntypedServiceImplementation {
   const { bus, store, rules, draining, logger } = deps;
   const annotate = deps.annotate ?? ((alert: Alert) => alert);
+  const ruleTester = new RuleTester();
 
   const streamAlerts: grpc.handleServerStreamingCall<StreamAlertsRequest, StreamAlertsResponse> = (
     call,
   ) => {
-    let messages: ConsumerMessages | undefined;
+    let messages: AlertTail | undefined;
     let ended = false;
     const end = () => {
       if (ended) return;
@@ -114,10 +120,9 @@ export function intelligenceGrpcHandlers(
       try {
         messages = await store.tail(tailStartOf(call.request));
         if (ended) return void messages.close();
-        for await (const msg of messages) {
-          const alert = Alert.decode(msg.data);
+        for await (const { alert, seq } of messages) {
           if (!alertMatchesFilter(alert, call.request.filter)) continue;
-          if (!call.write({ alert: annotate(alert), cursor: String(msg.seq) })) {
+          if (!call.write({ alert: annotate(alert), cursor: String(seq) })) {
             await new Promise((resolve) => call.once('drain', resolve));
           }
           if (ended) break;
@@ -184,7 +189,7 @@ export function intelligenceGrpcHandlers(
       validateRuleSources(request.sources),
     ),
 
-    testRules: unary<TestRulesRequest, TestRulesResponse>((request) => testRules(request)),
+    testRules: unary<TestRulesRequest, TestRulesResponse>((request) => ruleTester.test(request)),
 
     loadRules: unary<LoadRulesRequest, LoadRulesResponse>((request) => rules.load(request)),
 

@@ -24,7 +24,7 @@ nats.beforeStop(async () => {
 
 function alert(id: string): Uint8Array {
   return Alert.encode(
-    Alert.fromPartial({ id, ruleId: 'sigma:spec', title: `alert ${id}`, severity: Severity.HIGH }),
+    Alert.fromPartial({ id, ruleId: 'sigma:spec', title: `alert ${id}`, severity: Severity.SEVERITY_HIGH }),
   ).finish();
 }
 

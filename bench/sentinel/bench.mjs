@@ -71,10 +71,10 @@ const { startNatsServer } = require('@omega/testkit');
 const { connectBus, provision } = require('@omega/bus');
 const { createLogger } = require('@omega/runtime');
 const { Registry } = require('prom-client');
-const { LoaderSupervisor } = require(join(dist, 'loader-supervisor.js'));
-const { frameRouter, newFrameCounts } = require(join(dist, 'frame-router.js'));
-const { TelemetryPublisher } = require(join(dist, 'telemetry-publisher.js'));
-const { batchSigning } = require(join(dist, 'batch-signing-key.js'));
+const { LoaderSupervisor } = require(join(dist, 'wire', 'loader-supervisor.js'));
+const { frameRouter, newFrameCounts } = require(join(dist, 'events', 'frame-router.js'));
+const { TelemetryPublisher } = require(join(dist, 'events', 'telemetry-publisher.js'));
+const { batchSigning } = require(join(dist, 'events', 'batch-signing-key.js'));
 const { sentinelMetrics } = require(join(dist, 'sentinel-metrics.js'));
 const { DEFAULT_LOADER_PATH } = require(join(dist, 'sentinel-config.js'));
 

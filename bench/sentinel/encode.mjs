@@ -23,9 +23,9 @@ const N = Number(args.events);
 const dist = join(root, 'apps', 'sentinel', 'dist');
 const dnsPacket = require('dns-packet');
 const { Event, ProtoWriter } = require('@omega/proto');
-const { FrameDecoder, FrameType } = require(join(dist, 'loader-frames.js'));
-const { dnsEvent, flowEvent } = require(join(dist, 'network-events.js'));
-const { writeDnsFrameEvent, writeFlowEvent } = require(join(dist, 'event-encoders.js'));
+const { FrameDecoder, FrameType } = require(join(dist, 'wire', 'loader-frames.js'));
+const { dnsEvent, flowEvent } = require(join(dist, 'events', 'network-events.js'));
+const { writeDnsFrameEvent, writeFlowEvent } = require(join(dist, 'events', 'event-encoders.js'));
 
 // DNS frames as the loader writes them for udp-flood.c's queries (A bench.omega.test)
 const payload = dnsPacket.encode({

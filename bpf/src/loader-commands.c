@@ -32,7 +32,7 @@ static int parse_cidr(const char *text, int *family, uint8_t addr[16], int *pref
 	return 0;
 }
 
-static void command_block(uint32_t id, const char *cidr, int add)
+static void command_block(struct loader *loader, uint32_t id, const char *cidr, int add)
 {
 	int family, prefixlen;
 	uint8_t addr[16];
@@ -47,11 +47,11 @@ static void command_block(uint32_t id, const char *cidr, int add)
 	if (family == 4) {
 		memcpy(k4.addr, addr, 4);
 		key = &k4;
-		fd = bpf_map__fd(xdp_skel->maps.block_v4);
+		fd = bpf_map__fd(loader->xdp_skel->maps.block_v4);
 	} else {
 		memcpy(k6.addr, addr, 16);
 		key = &k6;
-		fd = bpf_map__fd(xdp_skel->maps.block_v6);
+		fd = bpf_map__fd(loader->xdp_skel->maps.block_v6);
 	}
 	int err;
 	if (add) {
@@ -120,6 +120,7 @@ static int in_netns(const char *netns, int (*fn)(void *), void *arg)
 }
 
 struct attach_request {
+	const struct loader *loader;
 	const char *ifname;
 	__u32 flags;
 	int link_fd;
@@ -128,19 +129,20 @@ struct attach_request {
 static int attach_here(void *arg)
 {
 	struct attach_request *req = arg;
+	const struct loader *loader = req->loader;
 	unsigned int ifindex = if_nametoindex(req->ifname);
 	if (ifindex == 0)
 		return -ENODEV;
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = req->flags);
 	/* A link, not a netlink attachment: the kernel detaches it when the loader exits. */
-	int fd = bpf_link_create(bpf_program__fd(xdp_skel->progs.omega_xdp_block), ifindex, BPF_XDP, &opts);
+	int fd = bpf_link_create(bpf_program__fd(loader->xdp_skel->progs.omega_xdp_block), ifindex, BPF_XDP, &opts);
 	if (fd < 0)
 		return -errno;
 	req->link_fd = fd;
 	return 0;
 }
 
-static void command_xdp_attach(uint32_t id, const char *ifname, const char *mode, const char *netns)
+static void command_xdp_attach(struct loader *loader, uint32_t id, const char *ifname, const char *mode, const char *netns)
 {
 	if (!ifname || !mode) {
 		reply(id, -EINVAL, "xdp-attach: usage: xdp-attach <ifname> <generic|native> [<netns path>]");
@@ -157,7 +159,7 @@ static void command_xdp_attach(uint32_t id, const char *ifname, const char *mode
 	}
 	int slot = -1;
 	for (int i = 0; i < MAX_XDP_LINKS; i++)
-		if (xdp_links[i].link_fd <= 0) {
+		if (loader->xdp_links[i].link_fd <= 0) {
 			slot = i;
 			break;
 		}
@@ -165,24 +167,24 @@ static void command_xdp_attach(uint32_t id, const char *ifname, const char *mode
 		reply(id, -ENOSPC, "xdp-attach %s: at most %d attachments", ifname, MAX_XDP_LINKS);
 		return;
 	}
-	struct attach_request req = { .ifname = ifname, .flags = flags };
+	struct attach_request req = { .loader = loader, .ifname = ifname, .flags = flags };
 	int err = in_netns(netns, attach_here, &req);
 	if (err) {
 		reply(id, err, "xdp-attach %s (%s mode%s%s): %s", ifname, mode, netns ? ", netns " : "",
 		      netns ? netns : "", strerror(-err));
 		return;
 	}
-	struct xdp_attachment *a = &xdp_links[slot];
+	struct xdp_attachment *a = &loader->xdp_links[slot];
 	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
 	snprintf(a->netns, sizeof(a->netns), "%s", netns ? netns : "");
 	a->link_fd = req.link_fd;
 	reply(id, 0, "xdp attached to %s (%s mode)", ifname, mode);
 }
 
-static void command_xdp_detach(uint32_t id, const char *ifname, const char *netns)
+static void command_xdp_detach(struct loader *loader, uint32_t id, const char *ifname, const char *netns)
 {
 	for (int i = 0; i < MAX_XDP_LINKS; i++) {
-		struct xdp_attachment *a = &xdp_links[i];
+		struct xdp_attachment *a = &loader->xdp_links[i];
 		if (a->link_fd > 0 && ifname && strcmp(a->ifname, ifname) == 0 &&
 		    strcmp(a->netns, netns ? netns : "") == 0) {
 			close(a->link_fd);
@@ -195,6 +197,7 @@ static void command_xdp_detach(uint32_t id, const char *ifname, const char *netn
 }
 
 struct tc_request {
+	const struct loader *loader;
 	const char *ifname;
 	int ingress_fd;
 	int egress_fd;
@@ -203,14 +206,15 @@ struct tc_request {
 static int tc_attach_here(void *arg)
 {
 	struct tc_request *req = arg;
+	const struct loader *loader = req->loader;
 	unsigned int ifindex = if_nametoindex(req->ifname);
 	if (ifindex == 0)
 		return -ENODEV;
 	/* tcx links (not netlink filters): the kernel removes them when the loader exits */
-	int in = bpf_link_create(bpf_program__fd(net_skel->progs.omega_tc_ingress), ifindex, OMEGA_BPF_TCX_INGRESS, NULL);
+	int in = bpf_link_create(bpf_program__fd(loader->net_skel->progs.omega_tc_ingress), ifindex, OMEGA_BPF_TCX_INGRESS, NULL);
 	if (in < 0)
 		return -errno;
-	int out = bpf_link_create(bpf_program__fd(net_skel->progs.omega_tc_egress), ifindex, OMEGA_BPF_TCX_EGRESS, NULL);
+	int out = bpf_link_create(bpf_program__fd(loader->net_skel->progs.omega_tc_egress), ifindex, OMEGA_BPF_TCX_EGRESS, NULL);
 	if (out < 0) {
 		int err = -errno;
 		close(in);
@@ -222,7 +226,7 @@ static int tc_attach_here(void *arg)
 }
 
 
-static void command_tc_attach(uint32_t id, const char *ifname, const char *netns)
+static void command_tc_attach(struct loader *loader, uint32_t id, const char *ifname, const char *netns)
 {
 	if (!ifname) {
 		reply(id, -EINVAL, "tc-attach: usage: tc-attach <ifname> [<netns path>]");
@@ -230,7 +234,7 @@ static void command_tc_attach(uint32_t id, const char *ifname, const char *netns
 	}
 	int slot = -1;
 	for (int i = 0; i < MAX_TC_LINKS; i++)
-		if (tc_links[i].ingress_fd <= 0) {
+		if (loader->tc_links[i].ingress_fd <= 0) {
 			slot = i;
 			break;
 		}
@@ -238,14 +242,14 @@ static void command_tc_attach(uint32_t id, const char *ifname, const char *netns
 		reply(id, -ENOSPC, "tc-attach %s: at most %d attachments", ifname, MAX_TC_LINKS);
 		return;
 	}
-	struct tc_request req = { .ifname = ifname };
+	struct tc_request req = { .loader = loader, .ifname = ifname };
 	int err = in_netns(netns, tc_attach_here, &req);
 	if (err) {
 		reply(id, err, "tc-attach %s%s%s: %s", ifname, netns ? " (netns " : "", netns ? netns : "",
 		      strerror(-err));
 		return;
 	}
-	struct tc_attachment *a = &tc_links[slot];
+	struct tc_attachment *a = &loader->tc_links[slot];
 	snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
 	snprintf(a->netns, sizeof(a->netns), "%s", netns ? netns : "");
 	a->ingress_fd = req.ingress_fd;
@@ -253,10 +257,10 @@ static void command_tc_attach(uint32_t id, const char *ifname, const char *netns
 	reply(id, 0, "flow accounting attached to %s (tcx ingress+egress)", ifname);
 }
 
-static void command_tc_detach(uint32_t id, const char *ifname, const char *netns)
+static void command_tc_detach(struct loader *loader, uint32_t id, const char *ifname, const char *netns)
 {
 	for (int i = 0; i < MAX_TC_LINKS; i++) {
-		struct tc_attachment *a = &tc_links[i];
+		struct tc_attachment *a = &loader->tc_links[i];
 		if (a->ingress_fd > 0 && ifname && strcmp(a->ifname, ifname) == 0 &&
 		    strcmp(a->netns, netns ? netns : "") == 0) {
 			close(a->ingress_fd);
@@ -281,19 +285,19 @@ static int parse_ms(const char *text, uint64_t *out)
 	return 0;
 }
 
-static void command_flow_timing(uint32_t id, const char *drain, const char *idle)
+static void command_flow_timing(struct loader *loader, uint32_t id, const char *drain, const char *idle)
 {
 	uint64_t d, i;
 	if (parse_ms(drain, &d) != 0 || parse_ms(idle, &i) != 0) {
 		reply(id, -EINVAL, "flow-timing: usage: flow-timing <drain ms> <idle ms> (1..86400000)");
 		return;
 	}
-	flow_drain_ms = d;
-	flow_idle_ms = i;
+	loader->flow_drain_ms = d;
+	loader->flow_idle_ms = i;
 	reply(id, 0, "flows drained every %llu ms, idle after %llu ms", (unsigned long long)d, (unsigned long long)i);
 }
 
-static void command_stealth_port(uint32_t id, const char *op, const char *port_text)
+static void command_stealth_port(struct loader *loader, uint32_t id, const char *op, const char *port_text)
 {
 	char *end = NULL;
 	long port = port_text ? strtol(port_text, &end, 10) : -1;
@@ -305,7 +309,7 @@ static void command_stealth_port(uint32_t id, const char *op, const char *port_t
 	}
 	uint16_t key = (uint16_t)port;
 	uint8_t one = 1;
-	int fd = bpf_map__fd(xdp_skel->maps.stealth_ports);
+	int fd = bpf_map__fd(loader->xdp_skel->maps.stealth_ports);
 	int err = add ? bpf_map_update_elem(fd, &key, &one, BPF_ANY) : bpf_map_delete_elem(fd, &key);
 	if (err && !(errno == ENOENT && !add))
 		reply(id, -errno, "stealth-port %s %ld: %s", op, port, strerror(errno));
@@ -313,7 +317,7 @@ static void command_stealth_port(uint32_t id, const char *op, const char *port_t
 		reply(id, 0, "stealth port %ld %s", port, add ? "protected" : "unprotected");
 }
 
-static void command_stealth_allow(uint32_t id, const char *op, const char *cidr)
+static void command_stealth_allow(struct loader *loader, uint32_t id, const char *op, const char *cidr)
 {
 	int family, prefixlen;
 	uint8_t addr[16];
@@ -330,11 +334,11 @@ static void command_stealth_allow(uint32_t id, const char *op, const char *cidr)
 	if (family == 4) {
 		memcpy(k4.addr, addr, 4);
 		key = &k4;
-		fd = bpf_map__fd(xdp_skel->maps.stealth_allow_v4);
+		fd = bpf_map__fd(loader->xdp_skel->maps.stealth_allow_v4);
 	} else {
 		memcpy(k6.addr, addr, 16);
 		key = &k6;
-		fd = bpf_map__fd(xdp_skel->maps.stealth_allow_v6);
+		fd = bpf_map__fd(loader->xdp_skel->maps.stealth_allow_v6);
 	}
 	uint8_t one = 1;
 	int err = add ? bpf_map_update_elem(fd, key, &one, BPF_ANY) : bpf_map_delete_elem(fd, key);
@@ -344,24 +348,24 @@ static void command_stealth_allow(uint32_t id, const char *op, const char *cidr)
 		reply(id, 0, "stealth allowlist %s %s", add ? "added" : "removed", cidr);
 }
 
-int set_stealth_rate(uint64_t per_second, uint64_t burst, uint64_t session_idle_ms)
+int set_stealth_rate(struct loader *loader, uint64_t per_second, uint64_t burst, uint64_t session_idle_ms)
 {
 	struct omega_stealth_config cfg = {
 		.interval_ns = 1000000000ULL / per_second, .burst = burst,
 		.session_idle_ns = session_idle_ms * 1000000ULL,
 	};
 	uint32_t zero = 0;
-	return bpf_map_update_elem(bpf_map__fd(xdp_skel->maps.stealth_config), &zero, &cfg, BPF_ANY);
+	return bpf_map_update_elem(bpf_map__fd(loader->xdp_skel->maps.stealth_config), &zero, &cfg, BPF_ANY);
 }
 
-static void command_stealth_rate(uint32_t id, const char *rate, const char *burst, const char *idle)
+static void command_stealth_rate(struct loader *loader, uint32_t id, const char *rate, const char *burst, const char *idle)
 {
 	uint64_t r, b, i = 30000;
 	if (parse_ms(rate, &r) != 0 || r > 1000000000ULL || parse_ms(burst, &b) != 0 || (idle && parse_ms(idle, &i) != 0)) {
 		reply(id, -EINVAL, "stealth-rate: usage: stealth-rate <new sessions/s> <burst> [<session idle ms>], each a positive integer");
 		return;
 	}
-	if (set_stealth_rate(r, b, i) != 0)
+	if (set_stealth_rate(loader, r, b, i) != 0)
 		reply(id, -errno, "stealth-rate: %s", strerror(errno));
 	else
 		reply(id, 0, "stealth: %llu new sessions/s per source, burst %llu, sessions idle after %llu ms",
@@ -369,7 +373,7 @@ static void command_stealth_rate(uint32_t id, const char *rate, const char *burs
 }
 
 /* One command line: "<id> <verb> [args...]". */
-void run_command(char *line)
+void run_command(struct loader *loader, char *line)
 {
 	char *save = NULL;
 	char *id_text = strtok_r(line, " \t", &save);
@@ -386,35 +390,35 @@ void run_command(char *line)
 		return;
 	}
 	if (strcmp(verb, "block") == 0)
-		command_block(id, a1, 1);
+		command_block(loader, id, a1, 1);
 	else if (strcmp(verb, "unblock") == 0)
-		command_block(id, a1, 0);
+		command_block(loader, id, a1, 0);
 	else if (strcmp(verb, "list") == 0) {
-		list_map(id, bpf_map__fd(xdp_skel->maps.block_v4), 4);
-		list_map(id, bpf_map__fd(xdp_skel->maps.block_v6), 6);
+		list_map(id, bpf_map__fd(loader->xdp_skel->maps.block_v4), 4);
+		list_map(id, bpf_map__fd(loader->xdp_skel->maps.block_v6), 6);
 		reply(id, 0, "listed");
 	} else if (strcmp(verb, "stats") == 0) {
-		write_stats();
+		write_stats(loader);
 		reply(id, 0, "stats");
 	} else if (strcmp(verb, "xdp-attach") == 0)
-		command_xdp_attach(id, a1, a2, a3);
+		command_xdp_attach(loader, id, a1, a2, a3);
 	else if (strcmp(verb, "xdp-detach") == 0)
-		command_xdp_detach(id, a1, a2);
+		command_xdp_detach(loader, id, a1, a2);
 	else if (strcmp(verb, "tc-attach") == 0)
-		command_tc_attach(id, a1, a2);
+		command_tc_attach(loader, id, a1, a2);
 	else if (strcmp(verb, "tc-detach") == 0)
-		command_tc_detach(id, a1, a2);
+		command_tc_detach(loader, id, a1, a2);
 	else if (strcmp(verb, "flow-timing") == 0)
-		command_flow_timing(id, a1, a2);
+		command_flow_timing(loader, id, a1, a2);
 	else if (strcmp(verb, "flows") == 0) {
-		drain_flows();
+		drain_flows(loader);
 		reply(id, 0, "flows drained");
 	} else if (strcmp(verb, "stealth-port") == 0)
-		command_stealth_port(id, a1, a2);
+		command_stealth_port(loader, id, a1, a2);
 	else if (strcmp(verb, "stealth-allow") == 0)
-		command_stealth_allow(id, a1, a2);
+		command_stealth_allow(loader, id, a1, a2);
 	else if (strcmp(verb, "stealth-rate") == 0)
-		command_stealth_rate(id, a1, a2, a3);
+		command_stealth_rate(loader, id, a1, a2, a3);
 	else
 		reply(id, -EINVAL,
 		      "unknown command '%s' (block, unblock, list, stats, xdp-attach, xdp-detach, tc-attach, "

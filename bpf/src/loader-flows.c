@@ -1,8 +1,10 @@
 /* Drains the kernel's flow table into FLOW frames. */
 #include "loader.h"
 
-static void write_flow(const struct omega_flow_key *key, const struct omega_flow_value *value, int ended)
+static void write_flow(const struct loader *loader, const struct omega_flow_key *key,
+		       const struct omega_flow_value *value, int ended)
 {
+	int64_t boot_to_wall_ns = loader->boot_to_wall_ns;
 	struct omega_frame_flow body = {
 		.sport = key->sport, .dport = key->dport, .protocol = key->protocol, .family = key->family,
 		.ended = (uint8_t)ended, .tcp_flags = value->tcp_flags,
@@ -18,11 +20,11 @@ static void write_flow(const struct omega_flow_key *key, const struct omega_flow
 /* Writes a FLOW frame for every flow that saw packets since the last drain, and removes (with a
  * final `ended` frame) those idle for flow_idle_ms. Keys to remove are collected first: deleting
  * while walking a hash map restarts the walk. */
-void drain_flows(void)
+void drain_flows(struct loader *loader)
 {
-	int fd = bpf_map__fd(net_skel->maps.flows);
+	int fd = bpf_map__fd(loader->net_skel->maps.flows);
 	int64_t now = clock_ns(CLOCK_BOOTTIME);
-	int64_t idle_ns = (int64_t)flow_idle_ms * 1000000LL;
+	int64_t idle_ns = (int64_t)loader->flow_idle_ms * 1000000LL;
 	static struct omega_flow_key idle[65536];
 	size_t idle_count = 0;
 	struct omega_flow_key key, next;
@@ -33,8 +35,8 @@ void drain_flows(void)
 			if (now - (int64_t)value.last_boot_ns >= idle_ns) {
 				if (idle_count < sizeof(idle) / sizeof(idle[0]))
 					idle[idle_count++] = next;
-			} else if ((int64_t)value.last_boot_ns > last_drain_boot_ns) {
-				write_flow(&next, &value, 0);
+			} else if ((int64_t)value.last_boot_ns > loader->last_drain_boot_ns) {
+				write_flow(loader, &next, &value, 0);
 			}
 		}
 		key = next;
@@ -44,7 +46,7 @@ void drain_flows(void)
 		struct omega_flow_value value;
 		/* the final counters and the removal in one step: a packet racing in is not lost twice */
 		if (bpf_map_lookup_and_delete_elem(fd, &idle[i], &value) == 0)
-			write_flow(&idle[i], &value, 1);
+			write_flow(loader, &idle[i], &value, 1);
 	}
-	last_drain_boot_ns = now;
+	loader->last_drain_boot_ns = now;
 }

@@ -2,14 +2,6 @@
  * one-line commands on stdin (bpf/README.md). Runs as root; exits when stdin closes. */
 #include "loader.h"
 
-struct process_bpf *process_skel;
-struct xdp_block_bpf *xdp_skel;
-struct net_bpf *net_skel;
-struct xdp_attachment xdp_links[MAX_XDP_LINKS];
-struct tc_attachment tc_links[MAX_TC_LINKS];
-uint64_t flow_drain_ms = 1000, flow_idle_ms = 10000;
-int64_t last_drain_boot_ns;
-int64_t boot_to_wall_ns;
 static volatile sig_atomic_t stopping;
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -26,40 +18,10 @@ int64_t clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-void write_frame(uint16_t type, const void *a, size_t a_len, const void *b, size_t b_len,
-			const void *c, size_t c_len)
-{
-	struct omega_frame_header header = {
-		.length = (uint32_t)(a_len + b_len + c_len), .type = type, .version = OMEGA_FRAME_VERSION,
-	};
-	fwrite(&header, sizeof(header), 1, stdout);
-	if (a_len)
-		fwrite(a, a_len, 1, stdout);
-	if (b_len)
-		fwrite(b, b_len, 1, stdout);
-	if (c_len)
-		fwrite(c, c_len, 1, stdout);
-}
-
-void reply(uint32_t id, int status, const char *fmt, ...)
-{
-	char message[512];
-	va_list args;
-	va_start(args, fmt);
-	int n = vsnprintf(message, sizeof(message), fmt, args);
-	va_end(args);
-	if (n < 0)
-		n = 0;
-	if (n >= (int)sizeof(message))
-		n = sizeof(message) - 1;
-	struct omega_frame_reply body = { .request_id = id, .status = status, .message_len = (uint16_t)n };
-	write_frame(OMEGA_FRAME_REPLY, &body, sizeof(body), message, n, NULL, 0);
-	fflush(stdout);
-}
-
 static int on_record(void *ctx, void *data, size_t size)
 {
-	(void)ctx;
+	const struct loader *loader = ctx;
+	int64_t boot_to_wall_ns = loader->boot_to_wall_ns;
 	uint32_t kind = *(uint32_t *)data;
 	if (kind == OMEGA_REC_EXEC && size >= sizeof(struct omega_exec_record)) {
 		const struct omega_exec_record *rec = data;
@@ -132,11 +94,11 @@ static uint64_t percpu_sum(int map_fd, uint32_t key)
 	return sum;
 }
 
-void write_stats(void)
+void write_stats(const struct loader *loader)
 {
-	int lost_fd = bpf_map__fd(process_skel->maps.lost);
-	int net_lost_fd = bpf_map__fd(net_skel->maps.net_lost);
-	int xdp_fd = bpf_map__fd(xdp_skel->maps.xdp_stats);
+	int lost_fd = bpf_map__fd(loader->process_skel->maps.lost);
+	int net_lost_fd = bpf_map__fd(loader->net_skel->maps.net_lost);
+	int xdp_fd = bpf_map__fd(loader->xdp_skel->maps.xdp_stats);
 	struct omega_frame_stats body = {
 		.time_ns = (uint64_t)clock_ns(CLOCK_REALTIME),
 		.lost_exec = percpu_sum(lost_fd, OMEGA_LOST_EXEC),
@@ -163,59 +125,57 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	static char out_buffer[1 << 20];
-	setvbuf(stdout, out_buffer, _IOFBF, sizeof(out_buffer));
-	/* A deeper pipe to the sentinel absorbs its pauses (GC, a publish) before the rings fill;
-	 * best effort: an ordinary user's limit is /proc/sys/fs/pipe-max-size. */
-	fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 4 << 20);
+	/* static: zeroed like the rest of the process's state, and too big for the stack */
+	static struct loader loader = { .flow_drain_ms = 1000, .flow_idle_ms = 10000 };
+	frame_output_open();
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	libbpf_set_print(libbpf_log);
-	boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	loader.boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 
-	process_skel = process_bpf__open_and_load();
-	if (!process_skel) {
+	loader.process_skel = process_bpf__open_and_load();
+	if (!loader.process_skel) {
 		fprintf(stderr, "omega-loader: loading the process programs failed: %s\n", strerror(errno));
 		return 1;
 	}
-	if (process_bpf__attach(process_skel) != 0) {
+	if (process_bpf__attach(loader.process_skel) != 0) {
 		fprintf(stderr, "omega-loader: attaching tp_btf/sched_process_exec|exit failed: %s\n", strerror(errno));
 		return 1;
 	}
-	xdp_skel = xdp_block_bpf__open_and_load();
-	if (!xdp_skel) {
+	loader.xdp_skel = xdp_block_bpf__open_and_load();
+	if (!loader.xdp_skel) {
 		fprintf(stderr, "omega-loader: loading the XDP block list failed: %s\n", strerror(errno));
 		return 1;
 	}
-	if (set_stealth_rate(10, 10, 30000) != 0) {
+	if (set_stealth_rate(&loader, 10, 10, 30000) != 0) {
 		fprintf(stderr, "omega-loader: setting the default stealth rate failed: %s\n", strerror(errno));
 		return 1;
 	}
-	net_skel = net_bpf__open_and_load();
-	if (!net_skel) {
+	loader.net_skel = net_bpf__open_and_load();
+	if (!loader.net_skel) {
 		fprintf(stderr, "omega-loader: loading the network programs failed: %s\n", strerror(errno));
 		return 1;
 	}
-	if (net_bpf__attach(net_skel) != 0) {
+	if (net_bpf__attach(loader.net_skel) != 0) {
 		fprintf(stderr, "omega-loader: attaching tp_btf/inet_sock_set_state failed: %s\n", strerror(errno));
 		return 1;
 	}
-	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(process_skel->maps.events), on_record, NULL, NULL);
-	if (!rb || ring_buffer__add(rb, bpf_map__fd(net_skel->maps.net_events), on_record, NULL) != 0) {
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(loader.process_skel->maps.events), on_record, &loader, NULL);
+	if (!rb || ring_buffer__add(rb, bpf_map__fd(loader.net_skel->maps.net_events), on_record, &loader) != 0) {
 		fprintf(stderr, "omega-loader: opening the ring buffers failed: %s\n", strerror(errno));
 		return 1;
 	}
 	int timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	struct itimerspec every_second = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
 	timerfd_settime(timer, 0, &every_second, NULL);
-	int64_t next_drain_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)flow_drain_ms * 1000000LL;
-	last_drain_boot_ns = clock_ns(CLOCK_BOOTTIME);
+	int64_t next_drain_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)loader.flow_drain_ms * 1000000LL;
+	loader.last_drain_boot_ns = clock_ns(CLOCK_BOOTTIME);
 
 	const char features[] = "tp_btf/sched_process_exec,tp_btf/sched_process_exit,tp_btf/inet_sock_set_state,tc,xdp";
 	struct omega_frame_hello hello = { .protocol_version = OMEGA_FRAME_VERSION, .features_len = sizeof(features) - 1 };
 	write_frame(OMEGA_FRAME_HELLO, &hello, sizeof(hello), features, sizeof(features) - 1, NULL, 0);
-	fflush(stdout);
+	frame_output_flush();
 
 	char line[1024];
 	size_t line_len = 0;
@@ -235,11 +195,11 @@ int main(int argc, char **argv)
 		if (fds[2].revents & POLLIN) {
 			uint64_t ticks;
 			if (read(timer, &ticks, sizeof(ticks)) > 0)
-				write_stats();
+				write_stats(&loader);
 		}
 		if (clock_ns(CLOCK_MONOTONIC) >= next_drain_ns) {
-			drain_flows();
-			next_drain_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)flow_drain_ms * 1000000LL;
+			drain_flows(&loader);
+			next_drain_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)loader.flow_drain_ms * 1000000LL;
 		}
 		if (fds[1].revents & (POLLIN | POLLHUP)) {
 			char chunk[4096];
@@ -249,29 +209,29 @@ int main(int argc, char **argv)
 			for (ssize_t i = 0; i < got; i++) {
 				if (chunk[i] == '\n') {
 					line[line_len] = '\0';
-					run_command(line);
+					run_command(&loader, line);
 					line_len = 0;
 				} else if (line_len < sizeof(line) - 1) {
 					line[line_len++] = chunk[i];
 				}
 			}
 		}
-		if (fflush(stdout) != 0) {
+		if (frame_output_flush() != 0) {
 			status = 1; /* stdout closed */
 			break;
 		}
 	}
 	for (int i = 0; i < MAX_XDP_LINKS; i++)
-		if (xdp_links[i].link_fd > 0)
-			close(xdp_links[i].link_fd);
+		if (loader.xdp_links[i].link_fd > 0)
+			close(loader.xdp_links[i].link_fd);
 	for (int i = 0; i < MAX_TC_LINKS; i++)
-		if (tc_links[i].ingress_fd > 0) {
-			close(tc_links[i].ingress_fd);
-			close(tc_links[i].egress_fd);
+		if (loader.tc_links[i].ingress_fd > 0) {
+			close(loader.tc_links[i].ingress_fd);
+			close(loader.tc_links[i].egress_fd);
 		}
 	ring_buffer__free(rb);
-	net_bpf__destroy(net_skel);
-	xdp_block_bpf__destroy(xdp_skel);
-	process_bpf__destroy(process_skel);
+	net_bpf__destroy(loader.net_skel);
+	xdp_block_bpf__destroy(loader.xdp_skel);
+	process_bpf__destroy(loader.process_skel);
 	return status;
 }

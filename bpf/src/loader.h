@@ -1,5 +1,5 @@
-/* Shared by the loader's files: loader.c (start-up, ring buffers, frames out, the main loop),
- * loader-commands.c (stdin commands), loader-flows.c (draining the flow table). */
+/* Shared by the loader's files: loader.c (start-up, ring buffers, the main loop), loader-commands.c
+ * (stdin commands), loader-flows.c (draining the flow table); frames go out through frame-output.h. */
 #ifndef OMEGA_LOADER_H
 #define OMEGA_LOADER_H
 #define _GNU_SOURCE
@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 #include "sentinel-events.h"
 #include "frames.h"
+#include "frame-output.h"
 #include "process.skel.h"
 #include "xdp_block.skel.h"
 #include "net.skel.h"
@@ -49,25 +50,27 @@ struct tc_attachment {
 	int egress_fd;
 };
 
-extern struct process_bpf *process_skel;
-extern struct xdp_block_bpf *xdp_skel;
-extern struct net_bpf *net_skel;
-extern struct xdp_attachment xdp_links[MAX_XDP_LINKS];
-extern struct tc_attachment tc_links[MAX_TC_LINKS];
-/* Flow drain: every drain_ms the changed flows are written, those idle for idle_ms removed. */
-extern uint64_t flow_drain_ms, flow_idle_ms;
-extern int64_t last_drain_boot_ns;
-/* Added to the kernel's boot-time clock to get wall-clock ns. */
-extern int64_t boot_to_wall_ns;
+/* One running loader: its programs, its attachments and its timing, passed to every part
+ * explicitly (main owns the one instance). */
+struct loader {
+	struct process_bpf *process_skel;
+	struct xdp_block_bpf *xdp_skel;
+	struct net_bpf *net_skel;
+	struct xdp_attachment xdp_links[MAX_XDP_LINKS];
+	struct tc_attachment tc_links[MAX_TC_LINKS];
+	/* Flow drain: every flow_drain_ms the changed flows are written, those idle for flow_idle_ms
+	 * removed. */
+	uint64_t flow_drain_ms, flow_idle_ms;
+	int64_t last_drain_boot_ns;
+	/* Added to the kernel's boot-time clock to get wall-clock ns. */
+	int64_t boot_to_wall_ns;
+};
 
 int64_t clock_ns(clockid_t id);
-void write_frame(uint16_t type, const void *a, size_t a_len, const void *b, size_t b_len, const void *c,
-		 size_t c_len);
-void reply(uint32_t id, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void write_stats(void);
+void write_stats(const struct loader *loader);
 /* One command line from stdin: "<id> <verb> [args...]", answered by a REPLY frame. */
-void run_command(char *line);
-int set_stealth_rate(uint64_t per_second, uint64_t burst, uint64_t session_idle_ms);
-void drain_flows(void);
+void run_command(struct loader *loader, char *line);
+int set_stealth_rate(struct loader *loader, uint64_t per_second, uint64_t burst, uint64_t session_idle_ms);
+void drain_flows(struct loader *loader);
 
 #endif

@@ -10,7 +10,7 @@ import {
   severityName,
 } from './alert-builder';
 import { RuleCatalog } from './rule-catalog';
-import { processLaunch } from './spec-events';
+import { processLaunch } from './testing/spec-events';
 
 const WINDOW_MS = 60_000;
 const batch = {

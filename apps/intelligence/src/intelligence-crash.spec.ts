@@ -11,8 +11,8 @@ import { connectBus, provision, subjects, type Bus } from '@omega/bus';
 import { Alert } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
-import { processLaunch } from './spec-events';
-import { SpecSentinel } from './spec-sentinel';
+import { processLaunch } from './testing/spec-events';
+import { SpecSentinel } from './testing/spec-sentinel';
 import { partitionOfNode, telemetryDurable } from './telemetry-pipeline';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');

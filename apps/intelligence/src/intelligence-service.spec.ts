@@ -37,8 +37,8 @@ import {
   intelligenceServiceConfigSchema,
   type IntelligenceServiceConfig,
 } from './intelligence-service';
-import { processLaunch } from './spec-events';
-import { SpecSentinel } from './spec-sentinel';
+import { processLaunch } from './testing/spec-events';
+import { SpecSentinel } from './testing/spec-sentinel';
 
 const nats = withNats({ jetstream: true });
 const REVERSE_SHELL_RULE = 'sigma:0b6a6f0e-3f7c-4d4e-9a51-1c2d3e4f5a02';

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { DiagnosticSeverity, RuleFormat } from '@omega/proto';
 import { RuleCatalog, readRuleDirectory, validateRuleSources } from './rule-catalog';
-import { processLaunch } from './spec-events';
+import { processLaunch } from './testing/spec-events';
 
 const RULES_DIR = join(__dirname, '..', 'rules');
 

@@ -15,8 +15,8 @@ import { BatchGate } from './batch-gate';
 import { IncidentCorrelator } from './incident-correlator';
 import { intelligenceMetrics } from './intelligence-metrics';
 import { RuleCatalog } from './rule-catalog';
-import { processLaunch } from './spec-events';
-import { SpecSentinel } from './spec-sentinel';
+import { processLaunch } from './testing/spec-events';
+import { SpecSentinel } from './testing/spec-sentinel';
 import { SenderDirectory } from './sender-directory';
 import { TELEMETRY_DURABLE, TelemetryPipeline } from './telemetry-pipeline';
 

@@ -3,7 +3,7 @@
 // loop instead of holding it.
 import { RuleFormat, type Event, type TestRulesRequest } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
-import { processLaunch } from './spec-events';
+import { processLaunch } from './testing/spec-events';
 import { RuleTester } from './test-rules';
 
 const RULE = `title: Test rule evil-tool

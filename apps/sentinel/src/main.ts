@@ -1,9 +1,9 @@
 // Sentinel entry point: `omega-sentinel` serves (eBPF telemetry and enforcement when it can load
 // them, see sentinel-config.ts); `omega-sentinel replay <capture>` turns a pcap into events.
 import { main } from '@omega/service';
-import { buildSentinel, sentinelServiceConfigSchema } from './build-sentinel';
+import { buildSentinel, SENTINEL_RESOURCES, sentinelServiceConfigSchema } from './sentinel-service';
 import { nodeName } from './sentinel-config';
-import { runReplayCommand } from './replay-command';
+import { runReplayCommand } from './events/replay-command';
 
 if (process.argv[2] === 'replay') {
   runReplayCommand(process.argv.slice(3)).then(
@@ -22,11 +22,7 @@ if (process.argv[2] === 'replay') {
     // A sentinel is its node's: `omega://<cluster>/sentinel/<node>` (in Kubernetes trust checks the
     // name against the node its pod runs on).
     enrollAs: (config) => ({ kind: 'sentinel', name: nodeName(config.sentinel) }),
-    resources: {
-      streams: ['TELEMETRY', 'DLQ'],
-      kv: ['omega_policy'],
-      objectStores: ['omega_modules'],
-    },
+    resources: SENTINEL_RESOURCES,
     build: async (parts) => {
       await buildSentinel(parts);
     },

@@ -3,7 +3,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectBus, type Bus } from '@omega/bus';
+import { connectBus, POLICY_ALL_NODES, policyBlockKey, type Bus } from '@omega/bus';
 import * as grpc from '@grpc/grpc-js';
 import {
   EventBatch,
@@ -21,12 +21,11 @@ import {
 } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
 import { eventually, withNats } from '@omega/testkit';
-import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './build-sentinel';
-import { policyBlockKey, ALL_NODES } from './policy-watch';
-import { readCapture } from './pcap-reader';
+import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './sentinel-service';
+import { readCapture } from './wire/pcap-reader';
 import { DEFAULT_LOADER_PATH } from './sentinel-config';
+import { buildLoader } from './testing/loader-build';
 
-const REPO = join(__dirname, '..', '..', '..');
 const NS_A = `omega-sen-a-${process.pid}`;
 const NS_B = `omega-sen-b-${process.pid}`;
 const ADDR_A = '10.199.0.1';
@@ -79,10 +78,7 @@ beforeAll(async () => {
       'sentinel eBPF spec: must run as root (CAP_BPF, CAP_NET_ADMIN); CI runs as root',
     );
   }
-  const make = spawnSync('make', ['-C', join(REPO, 'bpf')], { encoding: 'utf8' });
-  if (make.status !== 0) {
-    throw new Error(`sentinel eBPF spec: make -C bpf failed:\n${make.stderr}${make.stdout}`);
-  }
+  buildLoader('sentinel eBPF spec');
   ip('netns', 'add', NS_A);
   ip('netns', 'add', NS_B);
   ip(
@@ -211,7 +207,7 @@ describe('sentinel in eBPF mode (real kernel)', () => {
   it('drops packets from a source blocked in omega_policy within 1 s, counts them, and lets them through again once unblocked', async () => {
     expect(pingFromA(3)).toBe(true);
     const kv = await bus.kv('omega_policy');
-    const key = policyBlockKey(ALL_NODES, `${ADDR_A}/32`);
+    const key = policyBlockKey(POLICY_ALL_NODES, `${ADDR_A}/32`);
     const putAt = Date.now();
     await kv.put(
       key,

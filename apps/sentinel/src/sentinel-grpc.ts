@@ -3,9 +3,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import { SentinelServiceService, type SentinelServiceServer } from '@omega/proto';
 import { toGrpcError, unimplementedService } from '@omega/runtime';
-import { blockSource, listBlocks, unblockSource, type BlockRpcDeps } from './block-rpcs';
-import { replayPcap, type ReplayRpcDeps } from './replay-rpc';
-import { getStatus, type StatusDeps } from './status-rpc';
+import { blockSource, listBlocks, unblockSource, type BlockRpcDeps } from './rpc/block-rpcs';
+import { replayPcap, type ReplayRpcDeps } from './rpc/replay-rpc';
+import { getStatus, type StatusDeps } from './rpc/status-rpc';
 
 function unary<Req, Res>(
   answer: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,

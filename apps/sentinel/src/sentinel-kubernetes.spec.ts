@@ -15,10 +15,10 @@ import {
   withNats,
   type KubeApiServer,
 } from '@omega/testkit';
-import { buildSentinel, sentinelServiceConfigSchema } from './build-sentinel';
+import { buildSentinel, sentinelServiceConfigSchema } from './sentinel-service';
 import { DEFAULT_LOADER_PATH } from './sentinel-config';
+import { buildLoader } from './testing/loader-build';
 
-const REPO = join(__dirname, '..', '..', '..');
 const NODE = 'node-k8s-test';
 const CONTAINER_ID = 'c'.repeat(63) + '7';
 const tmp = mkdtempSync(join(tmpdir(), 'omega-sentinel-k8s-'));
@@ -33,8 +33,7 @@ const seen: Event[] = [];
 
 beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error('sentinel kubernetes spec: must run as root');
-  const make = spawnSync('make', ['-C', join(REPO, 'bpf')], { encoding: 'utf8' });
-  if (make.status !== 0) throw new Error(`make -C bpf failed:\n${make.stderr}${make.stdout}`);
+  buildLoader('sentinel kubernetes spec');
   kube = await startKubeApiServer();
   const k8s = await loadKubernetesClient();
   const core = kube.kubeConfig.makeApiClient(k8s.CoreV1Api);

@@ -9,12 +9,12 @@ import { connectBus, type Bus } from '@omega/bus';
 import { EventBatch, type Event } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
 import { eventually, withNats } from '@omega/testkit';
-import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './build-sentinel';
-import { replayPackets } from './capture-replay';
-import { readCapture } from './pcap-reader';
+import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './sentinel-service';
+import { replayPackets } from './events/capture-replay';
+import { readCapture } from './wire/pcap-reader';
 import { DEFAULT_LOADER_PATH } from './sentinel-config';
+import { buildLoader } from './testing/loader-build';
 
-const REPO = join(__dirname, '..', '..', '..');
 const NS_A = `omega-net-a-${process.pid}`;
 const NS_B = `omega-net-b-${process.pid}`;
 const ADDR_A = '10.198.0.1';
@@ -170,10 +170,7 @@ beforeAll(async () => {
       'sentinel network spec: tcpdump is missing (apt-get install -y --no-install-recommends tcpdump)',
     );
   }
-  const make = spawnSync('make', ['-C', join(REPO, 'bpf')], { encoding: 'utf8' });
-  if (make.status !== 0) {
-    throw new Error(`sentinel network spec: make -C bpf failed:\n${make.stderr}${make.stdout}`);
-  }
+  buildLoader('sentinel network spec');
   ip('netns', 'add', NS_A);
   ip('netns', 'add', NS_B);
   ip('link', 'add', 'omnetA', 'netns', NS_A, 'type', 'veth', 'peer', 'name', DEV_B, 'netns', NS_B);

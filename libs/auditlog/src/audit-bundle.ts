@@ -1,6 +1,6 @@
 // The offline proof an append returns: entry, index, inclusion proof and signed checkpoint note.
 import { AuditEntry } from '@omega/proto';
-import { Code, OmegaError, errorMessage } from '@omega/runtime';
+import { Code, OmegaError, errorMessage } from '@omega/errors';
 import { type Checkpoint } from './checkpoint';
 import { verifyCheckpoint, type CheckpointPolicy } from './checkpoint-verifier';
 import { verifyCommitmentOpening, type CommitmentOpening } from './commitment';

@@ -1,5 +1,5 @@
 // Batch inclusion proofs against the literal RFC 9162 reference and against one proof per leaf.
-import { OmegaError } from '@omega/runtime';
+import { OmegaError } from '@omega/errors';
 import { BatchInclusionPlan } from './batch-inclusion-proofs';
 import { verifyInclusion } from './inclusion-proof';
 import { buildInclusionProof } from './proof-plan';

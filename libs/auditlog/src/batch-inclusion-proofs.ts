@@ -1,5 +1,5 @@
 // Inclusion proofs for many leaves of one tree at once, from a single walk of the RFC 9162 recursion.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { bytesEqual, checkCount, toHex } from './bytes';
 import { HASH_SIZE, hashChildren, splitPoint } from './merkle-hash';
 import { rangeNodes, type NodeId } from './tree-node';

@@ -1,5 +1,5 @@
 // Byte helpers shared inside the lib: equality, short hex for messages, strict base64.
-import { OmegaError, Code } from '@omega/runtime';
+import { OmegaError, Code } from '@omega/errors';
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -1,5 +1,5 @@
 // The client's fork and rollback check between a remembered checkpoint and a new one.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import type { Checkpoint } from './checkpoint';
 import { verifyCheckpointConsistency } from './checkpoint-consistency';
 import { CompactRange } from './compact-range';

@@ -1,5 +1,5 @@
 // The client-side check that a new checkpoint extends one seen before: no fork, no rollback.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { bytesEqual, toHex } from './bytes';
 import type { Checkpoint } from './checkpoint';
 import { verifyConsistency } from './consistency-proof';

@@ -1,6 +1,6 @@
 // A signed checkpoint note as the omega.v1.Checkpoint message (bus and gRPC) and back.
 import { Checkpoint } from '@omega/proto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { parseCheckpoint } from './checkpoint';
 import { ED25519_NOTE_TYPE } from './ed25519-note-key';
 import { ML_DSA_65_NOTE_TYPE } from './ml-dsa-note-key';

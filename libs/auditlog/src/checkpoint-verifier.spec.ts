@@ -1,7 +1,7 @@
 // The checkpoint policy: hybrid Ed25519 + ML-DSA-65 by default, each failure named.
 import { generateKeyPairSync } from 'node:crypto';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { formatCheckpoint, type Checkpoint } from './checkpoint';
 import { signCheckpoint, verifyCheckpoint, type CheckpointPolicy } from './checkpoint-verifier';
 import { ed25519NoteSigner, ed25519NoteVerifier } from './ed25519-note-key';

@@ -1,5 +1,5 @@
 // Signing checkpoints and verifying them against pinned keys with a policy (Ed25519 + ML-DSA-65).
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint';
 import {
   DEFAULT_NOTE_LIMITS,

@@ -1,5 +1,5 @@
 // C2SP tlog-checkpoint note text: origin, tree size, base64 root hash, optional extension lines.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { checkCount, fromBase64Strict, toBase64 } from './bytes';
 import { HASH_SIZE } from './merkle-hash';
 

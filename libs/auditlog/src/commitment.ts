@@ -1,6 +1,6 @@
 // Salted commitments to entry bodies: the leaf reveals nothing; the opening proves the content.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 
 /** Domain separation: a commitment can never be confused with a leaf or node hash. */
 export const COMMITMENT_DOMAIN = 'omega/auditlog/commitment/v1\0';

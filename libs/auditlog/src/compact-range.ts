@@ -1,5 +1,5 @@
 // A compact range (Merkle mountain range): the perfect subtree roots of a tree, for O(log n) appends.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { checkCount } from './bytes';
 import { EMPTY_ROOT, HASH_SIZE, hashChildren } from './merkle-hash';
 import { rangeNodes, type NodeHash, type NodeId } from './tree-node';

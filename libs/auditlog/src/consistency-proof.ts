@@ -1,5 +1,5 @@
 // RFC 9162 section 2.1.4.2: verifying that a tree of size2 extends the tree of size1.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { bytesEqual, toHex } from './bytes';
 import { bitLength, HASH_SIZE, hashChildren } from './merkle-hash';
 import { consistencyProofLength } from './proof-plan';

@@ -6,7 +6,7 @@ import {
   verify as cryptoVerify,
   type KeyObject,
 } from 'node:crypto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { noteKeyHash, type NoteSigner, type NoteVerifier } from './signed-note';
 
 /** signed-note's assigned signature type byte for Ed25519. */

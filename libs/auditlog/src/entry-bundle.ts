@@ -1,5 +1,5 @@
 // tlog-tiles entry bundles: up to 256 log entries, each prefixed by its big-endian uint16 length.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { TILE_WIDTH } from './tile';
 
 /** Largest entry a bundle can carry (the length prefix is a uint16). */

@@ -1,5 +1,5 @@
 // RFC 9162 section 2.1.3.2: verifying that a leaf is in a tree of a given size and root.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { bytesEqual, toHex } from './bytes';
 import { HASH_SIZE, hashChildren } from './merkle-hash';
 import { inclusionProofLength } from './proof-plan';

@@ -1,6 +1,6 @@
 // RFC 9162 section 2.1.1 Merkle Tree Hash over SHA-256: leaf and interior node hashing.
 import { hash } from 'node:crypto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { checkCount } from './bytes';
 
 /** Size of every hash in the tree, in bytes. */

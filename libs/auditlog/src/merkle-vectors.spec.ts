@@ -1,7 +1,7 @@
 // Every inclusion and consistency case of ../shared/vectors/merkle (transparency-dev/merkle testdata).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { OmegaError } from '@omega/runtime';
+import { OmegaError } from '@omega/errors';
 import { verifyConsistency } from './consistency-proof';
 import { verifyInclusion } from './inclusion-proof';
 

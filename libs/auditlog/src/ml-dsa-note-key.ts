@@ -6,7 +6,7 @@
 // specification", followed by a longer identifier unlikely to collide, so Omega's type is
 // 0xff || "omega-auditlog/ml-dsa-65". It enters only the key ID and the verifier key text; the
 // signature is FIPS 204 ML-DSA-65 (pure, empty context) over the note text, 3309 bytes.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { noteKeyHash, type NoteSigner, type NoteVerifier } from './signed-note';
 
 /** The identifier that follows 0xff in Omega's ML-DSA-65 signature type. */

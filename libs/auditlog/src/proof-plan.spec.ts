@@ -1,5 +1,5 @@
 // Proof generation against a naive recursive reference written from RFC 9162, for sizes 1..600.
-import { OmegaError } from '@omega/runtime';
+import { OmegaError } from '@omega/errors';
 import { verifyConsistency } from './consistency-proof';
 import { verifyInclusion } from './inclusion-proof';
 import { hashLeaf } from './merkle-hash';

@@ -1,5 +1,5 @@
 // Inclusion and consistency proof generation (RFC 9162 2.1.3.1 and 2.1.4.1) from stored node hashes.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { checkCount } from './bytes';
 import { HASH_SIZE, hashChildren, splitPoint } from './merkle-hash';
 import { rangeNodes, type NodeId } from './tree-node';

@@ -1,6 +1,6 @@
 // C2SP signed-note: the spec's examples, strict parsing, and the rules for known and unknown keys.
 import { generateKeyPairSync } from 'node:crypto';
-import { OmegaError } from '@omega/runtime';
+import { OmegaError } from '@omega/errors';
 import { ed25519NoteSigner, ed25519NoteVerifier } from './ed25519-note-key';
 import {
   formatSignedNote,

@@ -1,6 +1,6 @@
 // C2SP signed-note: text signed by one or more keys, each signature line `— <name> base64(keyhash||sig)`.
 import { createHash } from 'node:crypto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { bytesEqual, fromBase64Strict, toBase64 } from './bytes';
 
 /** The signature algorithms Omega's notes use; see ed25519-note-key.ts and ml-dsa-note-key.ts. */

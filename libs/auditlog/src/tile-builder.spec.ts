@@ -1,5 +1,5 @@
 // Tiles built from appends hold exactly the tlog-tiles hashes, full tiles written once.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { CompactRange } from './compact-range';
 import { hashLeaf, rootFromLeafHashes } from './merkle-hash';
 import { partialTiles, tileLayout, tilePath, type TileId } from './tile';

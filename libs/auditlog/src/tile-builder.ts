@@ -1,5 +1,5 @@
 // Building tlog-tiles hash tiles incrementally from the nodes each append completes.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { HASH_SIZE } from './merkle-hash';
 import { partialTiles, TILE_HEIGHT, TILE_WIDTH, tileLayout, tilePath, type TileId } from './tile';
 import type { NodeHash } from './tree-node';

@@ -1,5 +1,5 @@
 // Proofs served from tiles: every leaf across tile boundaries, every earlier checkpoint size.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { CompactRange } from './compact-range';
 import { verifyConsistency } from './consistency-proof';
 import { verifyInclusion } from './inclusion-proof';

@@ -1,5 +1,5 @@
 // Serving proofs from tiles: any perfect subtree hash is stored in, or recomputed from, one tile.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { checkCount } from './bytes';
 import { HASH_SIZE, writeParentOfAdjacent } from './merkle-hash';
 import type { HashReader } from './proof-plan';

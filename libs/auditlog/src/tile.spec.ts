@@ -1,5 +1,5 @@
 // tlog-tiles coordinates and paths, checked against the spec's own examples.
-import { OmegaError } from '@omega/runtime';
+import { OmegaError } from '@omega/errors';
 import {
   encodeTileIndex,
   entryBundlePath,

@@ -1,5 +1,5 @@
 // C2SP tlog-tiles coordinates: which tile holds which hashes, and the tile/... resource paths.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { checkCount } from './bytes';
 
 /** Tree levels spanned by one tile: a tile is a perfect subtree of height 8 (256 hashes). */

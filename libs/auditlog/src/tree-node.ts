@@ -1,5 +1,5 @@
 // Addressing the perfect subtrees of a Merkle tree: node ids and range decomposition.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { checkCount } from './bytes';
 
 /**

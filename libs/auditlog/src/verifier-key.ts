@@ -1,5 +1,5 @@
 // signed-note verifier keys ("vkeys"): `<name>+<hex key ID>+<base64(type || public key)>`.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { bytesEqual, fromBase64Strict, toBase64, toHex } from './bytes';
 import { ED25519_NOTE_TYPE, ED25519_PUBLIC_KEY_SIZE } from './ed25519-note-key';
 import { ML_DSA_65_NOTE_TYPE, ML_DSA_65_PUBLIC_KEY_SIZE } from './ml-dsa-note-key';

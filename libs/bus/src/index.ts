@@ -26,6 +26,12 @@ export {
   type DeadLetterSource,
 } from './dead-letter';
 export { MSG_ID_HEADER, OMEGA_TYPE_HEADER, type MessageType } from './message-type';
+export {
+  parsePolicyBlockKey,
+  POLICY_ALL_NODES,
+  policyBlockFilter,
+  policyBlockKey,
+} from './policy-keys';
 export { provision, type ProvisionOptions, type ProvisionReport } from './provision';
 export { publish, publishBytes, type PublishOptions } from './publish';
 export {

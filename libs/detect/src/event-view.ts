@@ -1,7 +1,7 @@
 // A per-event cache of field reads: each Sigma field is read and lower-cased at most once per
 // event, however many rules look at it. One view is reused across events (no per-event allocation
 // beyond the strings the reads themselves produce).
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import type { Event } from '@omega/proto';
 import { FIELD_SLOT_COUNT, type FieldValue, type SigmaFieldMapping } from './field-mapping';
 

@@ -1,6 +1,6 @@
 // Sigma's Linux taxonomy mapped onto Omega's OCSF-aligned Event: which Sigma field reads which
 // Event field, per logsource category. Unmapped fields are rejected at compile time, by name.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import {
   DnsActivityId,
   EventClass,

@@ -1,5 +1,5 @@
 // Parses and validates Sigma rule YAML (single documents and `action: global` collections).
-import { Code } from '@omega/runtime';
+import { Code } from '@omega/errors';
 import {
   matchesIdentifierPattern,
   parseCondition,

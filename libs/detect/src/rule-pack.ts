@@ -1,5 +1,5 @@
 // Loads many rule texts at once: every rule either compiles or is rejected with a named reason.
-import { Code } from '@omega/runtime';
+import { Code } from '@omega/errors';
 import type { Event } from '@omega/proto';
 import { compileSigmaRule, type CompiledSigmaRule } from './compile-rule';
 import { EventView } from './event-view';

@@ -1,6 +1,6 @@
 // Each modifier and value form, with expectations taken from the Sigma specification
 // (SigmaHQ/sigma-specification @ ba9251a: sigma-rules-specification.md, sigma-appendix-modifiers.md v2.1.0).
-import { Code } from '@omega/runtime';
+import { Code } from '@omega/errors';
 import { compileSigmaRule, eventFromSigmaFields, parseSigmaRule, SigmaRuleError } from './index';
 import { base64OffsetVariants, windashVariants } from './value-modifiers';
 

@@ -1,5 +1,5 @@
 // The error a Sigma rule is rejected with: an OmegaError that also says which rule and where.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 
 /** Where in a rule's source text something sits (1-based; 0 when unknown). */
 export interface SourcePosition {

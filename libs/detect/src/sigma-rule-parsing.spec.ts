@@ -1,5 +1,5 @@
 // Rule YAML validation, metadata, collections and the condition grammar.
-import { Code } from '@omega/runtime';
+import { Code } from '@omega/errors';
 import {
   compileSigmaRule,
   eventFromSigmaFields,

@@ -1,5 +1,5 @@
 // Every SigmaHQ Linux rule (rules/linux/, vendored in test-corpus) loads or is rejected for a named reason.
-import { Code } from '@omega/runtime';
+import { Code } from '@omega/errors';
 import { sigmahqLinuxRules } from '../test-support/sigmahq-corpus';
 import { loadRulePack } from './index';
 

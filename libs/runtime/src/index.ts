@@ -1,5 +1,13 @@
 // Public entry of @omega/runtime: what every Omega service needs, written once.
-export { Code, OmegaError, errorMessage } from './errors';
+export {
+  Code,
+  OmegaError,
+  codeForHttpStatus,
+  codeName,
+  errorMessage,
+  isRetryable,
+  isRetryableCode,
+} from './errors';
 export { injectTraceContext, extractTraceContext, type TextCarrier } from './trace-context';
 export {
   baseConfigSchema,

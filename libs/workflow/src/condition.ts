@@ -10,7 +10,7 @@
 //
 // A lone operand is true unless it is "", "false" or "0". Numbers compare numerically when both
 // sides parse as numbers. Parse errors name the column.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import type { Scope } from './template';
 
 type Token = { kind: 'ref' | 'str' | 'word' | 'op' | 'punct'; text: string; col: number };

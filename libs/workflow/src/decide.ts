@@ -2,7 +2,7 @@
 // in). The worker applies one decision, folds the event it appended, and asks again, so the
 // history records every choice and any worker can pick up where another stopped.
 import { StepStatus, WorkflowEventType } from '@omega/proto';
-import { errorMessage } from '@omega/runtime';
+import { errorMessage } from '@omega/errors';
 import { evaluateCondition } from './condition';
 import { retryDelayMs } from './retry-policy';
 import { resolveParams } from './template';

@@ -4,7 +4,7 @@
 // are refreshed from their last known sequence.
 import { publish, subjects, type Bus } from '@omega/bus';
 import { WorkflowEvent } from '@omega/proto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import type { EventDraft } from './decide';
 import type { JetStreamOps } from './jetstream-ops';
 import { applyEvent, foldHistory, type WorkflowState } from './workflow-state';

@@ -1,7 +1,7 @@
 // The plan a workflow runs: steps with dependencies, conditions, approvals, durable sleeps and
 // retry policies, plus the failure path. It is recorded in the WORKFLOW_STARTED event, so every
 // worker runs exactly the plan the workflow started with, whatever was loaded since.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 
 /** How an activity is retried. Delays double (by `backoffCoefficient`) from `initialBackoffMs`. */
 export interface RetryPolicy {

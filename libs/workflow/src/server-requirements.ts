@@ -1,7 +1,7 @@
 // What the engine needs from nats-server, checked once at start so an old server fails with the
 // version to upgrade to rather than with the first history read.
 import { SERVER_FEATURES, serverSupports, type Bus } from '@omega/bus';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 
 export function requireWorkflowServer(serverVersion: string | undefined): void {
   const version = serverVersion ?? '0.0.0';

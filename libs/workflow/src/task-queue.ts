@@ -5,7 +5,7 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { publish, subjects, type Bus } from '@omega/bus';
 import { WorkflowTask } from '@omega/proto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import type { JetStreamOps } from './jetstream-ops';
 
 export const TASKS_STREAM = 'TASKS';

@@ -2,7 +2,7 @@
 // (e.g. `alert.src_ip`), its id (`workflow.id`) and earlier steps (`steps.<id>.status`,
 // `steps.<id>.<output>`); `${name:-text}` stands for `text` when nothing has that name. Pure: the
 // same history always resolves the same way.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 
 /** Looks a dotted name up; undefined when nothing has that name. */
 export type Scope = (name: string) => string | undefined;

@@ -3,7 +3,7 @@
 // up; a crash between the two is repaired by the caller's retry (the start or signal is found
 // already recorded and the task is queued again).
 import { WorkflowEvent, WorkflowEventType, type Trigger } from '@omega/proto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import type { History, HistoryStore } from './history-store';
 import type { JetStreamOps } from './jetstream-ops';
 import { checkPlan, type WorkflowPlan } from './plan';

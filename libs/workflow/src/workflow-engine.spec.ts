@@ -1,5 +1,6 @@
 // The engine against a real nats-server: histories, retries, failure paths, approvals, timers,
 // idempotent starts and lease expiry.
+import { Code } from '@omega/errors';
 import { StepStatus, WorkflowEventType, WorkflowStatus } from '@omega/proto';
 import type { Bus } from '@omega/bus';
 import { withNats } from '@omega/testkit';
@@ -19,10 +20,10 @@ const record = async (ctx: ActivityContext) => {
 };
 
 const failing = async () => {
-  throw new ActivityError('unavailable', 'webhook answered 503', true);
+  throw ActivityError.transient(Code.Unavailable, 'webhook answered 503');
 };
 const refused = async () => {
-  throw new ActivityError('invalid_argument', 'cidr "x" is not an address', false);
+  throw ActivityError.permanent(Code.InvalidArgument, 'cidr "x" is not an address');
 };
 const hangs = (ctx: ActivityContext) =>
   new Promise<Record<string, string>>((_resolve, reject) =>

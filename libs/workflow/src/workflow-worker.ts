@@ -12,7 +12,7 @@ import {
   type DeadLetter,
 } from '@omega/bus';
 import { StepStatus, WorkflowEventType, WorkflowTask } from '@omega/proto';
-import { errorMessage } from '@omega/runtime';
+import { errorMessage } from '@omega/errors';
 import type { Logger } from 'pino';
 import { ActivityError, type Activity } from './activity';
 import { attemptEnded, decide, type EventDraft } from './decide';
@@ -417,7 +417,7 @@ export class WorkflowWorker {
           r,
           WorkflowEventType.WORKFLOW_EVENT_TYPE_STEP_FAILED,
           error.message,
-          error.code,
+          error.codeName,
           error.retryable,
           Date.now(),
         ),

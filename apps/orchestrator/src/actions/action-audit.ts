@@ -10,6 +10,7 @@ import {
   type AppendAuditResponse,
   type TrustServiceClient,
 } from '@omega/proto';
+import { Code } from '@omega/runtime';
 import { ActivityError, type Activity, type ActivityContext } from '@omega/workflow';
 import { unaryCall } from './grpc-call';
 
@@ -89,10 +90,10 @@ async function recordOrFail(
     return await auditor.record(action, ctx, outcome);
   } catch (err) {
     const cause = ActivityError.from(err);
-    throw new ActivityError(
-      'audit_unavailable',
+    // Retried whatever the cause: an unaudited action never counts as done.
+    throw ActivityError.transient(
+      Code.Unavailable,
       `${action}: ${outcome.error ? `failed (${outcome.error.message}) and ` : ''}its audit entry could not be written: ${cause.message}`,
-      true,
       { cause: err },
     );
   }

@@ -1,15 +1,15 @@
 // Reading an action's parameters: required ones named when missing, typed ones checked, so a bad
 // playbook parameter fails the step at once (not retried) with the step and parameter named.
 import { isIP } from 'node:net';
+import { Code } from '@omega/runtime';
 import { ActivityError, type ActivityContext } from '@omega/workflow';
 
 export function required(ctx: ActivityContext, name: string): string {
   const value = ctx.params[name];
   if (value === undefined || value === '') {
-    throw new ActivityError(
-      'invalid_argument',
+    throw ActivityError.permanent(
+      Code.InvalidArgument,
       `step ${ctx.stepId}: parameter '${name}' is required`,
-      false,
     );
   }
   return value;
@@ -25,10 +25,9 @@ export function integer(ctx: ActivityContext, name: string, fallback: number): n
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) {
-    throw new ActivityError(
-      'invalid_argument',
+    throw ActivityError.permanent(
+      Code.InvalidArgument,
       `step ${ctx.stepId}: parameter '${name}' must be a non-negative integer, got '${value}'`,
-      false,
     );
   }
   return n;
@@ -42,10 +41,9 @@ export function canonicalCidr(ctx: ActivityContext, name: string): string {
   const max = family === 4 ? 32 : family === 6 ? 128 : 0;
   const bits = prefix === undefined ? max : Number(prefix);
   if (max === 0 || !Number.isInteger(bits) || bits < 0 || bits > max) {
-    throw new ActivityError(
-      'invalid_argument',
+    throw ActivityError.permanent(
+      Code.InvalidArgument,
       `step ${ctx.stepId}: parameter '${name}' is not an IP address or CIDR: '${raw}'`,
-      false,
     );
   }
   return `${address}/${bits}`;

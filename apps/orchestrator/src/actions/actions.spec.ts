@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { connectBus, provision, type Bus } from '@omega/bus';
+import { connectBus, policyBlockKey, provision, type Bus } from '@omega/bus';
 import {
   DeceptionServiceClient,
   DeceptionServiceService,
@@ -12,12 +12,12 @@ import {
   TwinServiceClient,
   TwinServiceService,
 } from '@omega/proto';
-import { unimplementedService } from '@omega/runtime';
+import { Code, unimplementedService } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { ActivityError } from '@omega/workflow';
 import pino from 'pino';
-import { context } from './action-spec-helpers';
-import { blockIp, policyBlockKey, unblockIp } from './block-ip';
+import { context } from '../testing/activity-context';
+import { blockIp, unblockIp } from './block-ip';
 import { deployDecoy } from './deploy-decoy';
 import { notify } from './notify';
 import { simulate } from './simulate';
@@ -68,7 +68,11 @@ describe('block_ip and unblock_ip', () => {
   it('refuse an address that is not one, without retrying', async () => {
     const block = blockIp(() => bus.kv('omega_policy'), 'a');
     const call = block(context({ cidr: '999.1.1.1' }));
-    await expect(call).rejects.toMatchObject({ code: 'invalid_argument', retryable: false });
+    await expect(call).rejects.toMatchObject({
+      code: Code.InvalidArgument,
+      codeName: 'invalid_argument',
+      retryable: false,
+    });
     await expect(call).rejects.toThrow(
       "step step-1: parameter 'cidr' is not an IP address or CIDR: '999.1.1.1'",
     );
@@ -109,9 +113,26 @@ describe('notify', () => {
   it('fails retryably on 503 and for good on 400', async () => {
     answers = [503, 400];
     const call = () => notify(url)(context({ text: 'x' }));
-    await expect(call()).rejects.toMatchObject({ code: 'http_503', retryable: true });
+    await expect(call()).rejects.toMatchObject({
+      code: Code.Unavailable,
+      codeName: 'http_503',
+      retryable: true,
+    });
     expect(received.at(-1)?.body).toMatchObject({ text: 'x' });
-    await expect(call()).rejects.toMatchObject({ code: 'http_400', retryable: false });
+    await expect(call()).rejects.toMatchObject({
+      code: Code.InvalidArgument,
+      codeName: 'http_400',
+      retryable: false,
+    });
+  });
+
+  it('retries a 409, the answer of a receiver still processing the first request with its key', async () => {
+    answers = [409];
+    await expect(notify(url)(context({ text: 'x' }))).rejects.toMatchObject({
+      code: Code.Aborted,
+      codeName: 'http_409',
+      retryable: true,
+    });
   });
 });
 
@@ -139,7 +160,11 @@ describe('deploy_decoy and simulate against services that are not built yet', ()
       5000,
     )(context({ kind: 'ssh', name: 'billing-db' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ActivityError);
-    expect(error).toMatchObject({ code: 'unimplemented', retryable: false });
+    expect(error).toMatchObject({
+      code: Code.Unimplemented,
+      codeName: 'unimplemented',
+      retryable: false,
+    });
     expect((error as Error).message).toBe(
       `deception DeployDecoy at dns:${address}: UNIMPLEMENTED: /omega.v1.DeceptionService/DeployDecoy is not built yet`,
     );
@@ -149,7 +174,11 @@ describe('deploy_decoy and simulate against services that are not built yet', ()
   it('simulate fails at once, not retryable, with the UNIMPLEMENTED answer', async () => {
     const client = new TwinServiceClient(address, grpc.credentials.createInsecure());
     const call = simulate(client, 5000)(context({ action: 'isolate_pod', target: 'ns/pod' }));
-    await expect(call).rejects.toMatchObject({ code: 'unimplemented', retryable: false });
+    await expect(call).rejects.toMatchObject({
+      code: Code.Unimplemented,
+      codeName: 'unimplemented',
+      retryable: false,
+    });
     await expect(call).rejects.toThrow(
       `twin SimulateWhatIf at dns:${address}: UNIMPLEMENTED: /omega.v1.TwinService/SimulateWhatIf is not built yet`,
     );

@@ -1,24 +1,16 @@
 // block_ip / unblock_ip: a source block in the omega_policy KV bucket, in the format every
-// sentinel's policy watch applies to its XDP deny list (key `block.<scope>.<cidr>` with ':' as
-// '_', value a SourceBlock). Scoped to one node or `all`, with an expiry the playbook enforces
+// sentinel's policy watch applies to its XDP deny list (key from @omega/bus policyBlockKey, value
+// a SourceBlock). Scoped to one node or `all`, with an expiry the playbook enforces
 // with a durable timer and unblock_ip. Idempotent: a block this workflow already wrote is kept.
-import type { KV } from '@omega/bus';
-import { subjectToken } from '@omega/bus';
+import { POLICY_ALL_NODES, policyBlockKey, type KV } from '@omega/bus';
 import { SourceBlock } from '@omega/proto';
 import type { Activity } from '@omega/workflow';
 import { canonicalCidr, integer, optional } from './action-params';
 
-export const ALL_NODES = 'all';
-
-/** The sentinel's key for a block (apps/sentinel/src/policy-watch.ts policyBlockKey). */
-export function policyBlockKey(scope: string, cidr: string): string {
-  return `block.${subjectToken(scope, 'policy scope')}.${cidr.replace(/:/g, '_')}`;
-}
-
 export function blockIp(policy: () => Promise<KV>, actor: string): Activity {
   return async (ctx): Promise<Record<string, string>> => {
     const cidr = canonicalCidr(ctx, 'cidr');
-    const scope = optional(ctx, 'scope', ALL_NODES);
+    const scope = optional(ctx, 'scope', POLICY_ALL_NODES);
     const expireAfterMs = integer(ctx, 'expire_after_ms', 3_600_000);
     const key = policyBlockKey(scope, cidr);
     const nowNs = BigInt(Date.now()) * 1_000_000n;
@@ -55,7 +47,7 @@ export function blockIp(policy: () => Promise<KV>, actor: string): Activity {
 export function unblockIp(policy: () => Promise<KV>): Activity {
   return async (ctx): Promise<Record<string, string>> => {
     const cidr = canonicalCidr(ctx, 'cidr');
-    const scope = optional(ctx, 'scope', ALL_NODES);
+    const scope = optional(ctx, 'scope', POLICY_ALL_NODES);
     const key = policyBlockKey(scope, cidr);
     if (ctx.dryRun) return { key, cidr, scope, dry_run: 'true' };
     const kv = await policy();

@@ -8,6 +8,7 @@ import {
   type DeployDecoyRequest,
   type DeployDecoyResponse,
 } from '@omega/proto';
+import { Code } from '@omega/runtime';
 import { ActivityError, type Activity } from '@omega/workflow';
 import { integer, optional, required } from './action-params';
 import { unaryCall } from './grpc-call';
@@ -17,15 +18,14 @@ export function deployDecoy(client: DeceptionServiceClient, timeoutMs: number): 
     const kindName = required(ctx, 'kind').toUpperCase();
     const kind = DecoyKind[`DECOY_KIND_${kindName}` as keyof typeof DecoyKind];
     if (kind === undefined) {
-      throw new ActivityError(
-        'invalid_argument',
+      throw ActivityError.permanent(
+        Code.InvalidArgument,
         `step ${ctx.stepId}: parameter 'kind' is '${kindName.toLowerCase()}'; known: ${Object.keys(
           DecoyKind,
         )
           .filter((k) => k.startsWith('DECOY_KIND_') && k !== 'DECOY_KIND_UNSPECIFIED')
           .map((k) => k.slice('DECOY_KIND_'.length).toLowerCase())
           .join(', ')}`,
-        false,
       );
     }
     const request: DeployDecoyRequest = {

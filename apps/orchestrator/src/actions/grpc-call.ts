@@ -1,16 +1,9 @@
 // A unary gRPC call as a promise that names the service, method and address on failure, and maps
-// the status to an ActivityError: UNIMPLEMENTED and INVALID_ARGUMENT are not worth retrying.
+// the status to an ActivityError retried or not by the one rule (UNIMPLEMENTED, INVALID_ARGUMENT
+// and the like are not worth retrying).
 import * as grpc from '@grpc/grpc-js';
+import { OmegaError, type Code } from '@omega/runtime';
 import { ActivityError } from '@omega/workflow';
-
-const PERMANENT = new Set<grpc.status>([
-  grpc.status.UNIMPLEMENTED,
-  grpc.status.INVALID_ARGUMENT,
-  grpc.status.PERMISSION_DENIED,
-  grpc.status.UNAUTHENTICATED,
-  grpc.status.FAILED_PRECONDITION,
-  grpc.status.NOT_FOUND,
-]);
 
 type Unary<Req, Res> = (
   request: Req,
@@ -37,14 +30,12 @@ export function unaryCall<Req, Res>(
         signal.removeEventListener('abort', cancel);
         if (!error) return resolve(response);
         const code = grpc.status[error.code] ?? String(error.code);
-        reject(
-          new ActivityError(
-            code.toLowerCase(),
-            `${what} at ${client.getChannel().getTarget()}: ${code}: ${error.details || error.message}`,
-            !PERMANENT.has(error.code),
-            { cause: error },
-          ),
+        const failure = new OmegaError(
+          error.code as number as Code,
+          `${what} at ${client.getChannel().getTarget()}: ${code}: ${error.details || error.message}`,
+          { cause: error },
         );
+        reject(ActivityError.from(failure));
       },
     );
     const cancel = (): void => call.cancel();

@@ -4,7 +4,7 @@
 // grants from growing.
 import { findKubeTools, installChart } from '@omega/chart';
 import { startKubeApiServer, type KubeApiServer } from '@omega/testkit';
-import { context } from './action-spec-helpers';
+import { context } from '../testing/activity-context';
 import { ISOLATION_LABEL, isolatePod, unisolatePod, type KubernetesAccess } from './isolate-pod';
 import { loadKubernetesClient } from './kubernetes-client';
 

@@ -1,8 +1,9 @@
 // isolate_pod against a real kube-apiserver + etcd (libs/testkit): the NetworkPolicy exists with
 // the selector the pod now carries and denies both directions; a retry changes nothing; undo
 // removes the policy and the label.
+import { Code } from '@omega/runtime';
 import { startKubeApiServer, type KubeApiServer } from '@omega/testkit';
-import { context } from './action-spec-helpers';
+import { context } from '../testing/activity-context';
 import {
   ISOLATION_LABEL,
   isolatePod,
@@ -81,7 +82,11 @@ it('isolates a pod with a deny-all NetworkPolicy on a label it adds, idempotentl
 it('fails without retrying when the pod does not exist, naming it', async () => {
   const isolate = isolatePod(() => Promise.resolve(access));
   const call = isolate(context({ namespace: 'shop', pod: 'ghost' }));
-  await expect(call).rejects.toMatchObject({ code: 'http_404', retryable: false });
+  await expect(call).rejects.toMatchObject({
+    code: Code.NotFound,
+    codeName: 'http_404',
+    retryable: false,
+  });
   await expect(call).rejects.toThrow(
     'step step-1: read pod shop/ghost: HTTP 404: pods "ghost" not found',
   );

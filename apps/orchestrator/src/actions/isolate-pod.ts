@@ -3,6 +3,7 @@
 // annotations and the step's outputs name the policy and label). Idempotent: names derive from
 // the step's idempotency key, an existing policy (409) is the one an earlier attempt created.
 import { createHash } from 'node:crypto';
+import { Code, errorMessage } from '@omega/runtime';
 import { ActivityError, type Activity, type ActivityContext } from '@omega/workflow';
 import { optional, required } from './action-params';
 import type { KubeConfig, KubernetesClient } from './kubernetes-client';
@@ -101,7 +102,11 @@ export function unisolatePod(access: () => Promise<KubernetesAccess>): Activity 
   };
 }
 
-/** Runs a Kubernetes call; `tolerated` statuses count as done (already there, already gone). */
+/**
+ * Runs a Kubernetes call; `tolerated` statuses count as done (already there, already gone). Any
+ * other error answer is read through the one HTTP-status table (409 on a write is a conflict with a
+ * concurrent change, retried); a call that got no answer is retried as Unavailable.
+ */
 async function kube(
   ctx: ActivityContext,
   what: string,
@@ -114,13 +119,15 @@ async function kube(
     const status = (err as { code?: unknown }).code;
     if (typeof status === 'number' && tolerated.includes(status)) return;
     const body = (err as { body?: unknown }).body;
-    const detail = typeof body === 'string' ? safeMessage(body) : (err as Error).message;
-    const retryable =
-      typeof status !== 'number' || status >= 500 || status === 429 || status === 409;
-    throw new ActivityError(
-      typeof status === 'number' ? `http_${status}` : 'unavailable',
-      `step ${ctx.stepId}: ${what}: ${typeof status === 'number' ? `HTTP ${status}: ` : ''}${detail}`,
-      retryable,
+    const detail = typeof body === 'string' ? safeMessage(body) : errorMessage(err);
+    if (typeof status !== 'number') {
+      throw ActivityError.transient(Code.Unavailable, `step ${ctx.stepId}: ${what}: ${detail}`, {
+        cause: err,
+      });
+    }
+    throw ActivityError.fromHttpStatus(
+      status,
+      `step ${ctx.stepId}: ${what}: HTTP ${status}: ${detail}`,
       { cause: err },
     );
   }

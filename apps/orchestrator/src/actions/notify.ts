@@ -1,6 +1,8 @@
 // notify: a webhook POST with a Slack-compatible JSON body ({ text, blocks }). The idempotency key
-// goes in an Idempotency-Key header so a receiver can drop retries; 5xx, 429 and network errors
-// are retried by the step's policy, other 4xx answers are not.
+// goes in an Idempotency-Key header so a receiver can drop retries; network errors are retried by
+// the step's policy, and an error answer as the one HTTP-status table says: 5xx, 429, 408 and 409
+// (a receiver still processing the first request with this key) again, other 4xx not.
+import { Code, errorMessage } from '@omega/runtime';
 import { ActivityError, type Activity } from '@omega/workflow';
 import { optional, required } from './action-params';
 
@@ -17,10 +19,9 @@ export function notify(defaultUrl: string | undefined): Activity {
   return async (ctx): Promise<Record<string, string>> => {
     const url = optional(ctx, 'url', defaultUrl ?? '');
     if (!url) {
-      throw new ActivityError(
-        'invalid_argument',
+      throw ActivityError.permanent(
+        Code.InvalidArgument,
         `step ${ctx.stepId}: no webhook: set params.url or the orchestrator's notify webhook`,
-        false,
       );
     }
     const text = required(ctx, 'text');
@@ -34,17 +35,15 @@ export function notify(defaultUrl: string | undefined): Activity {
         signal: ctx.signal,
       });
     } catch (err) {
-      throw new ActivityError('unavailable', `notify ${url}: ${(err as Error).message}`, true, {
+      throw ActivityError.transient(Code.Unavailable, `notify ${url}: ${errorMessage(err)}`, {
         cause: err,
       });
     }
     const body = (await response.text()).slice(0, 200);
     if (!response.ok) {
-      const retryable = response.status >= 500 || response.status === 429;
-      throw new ActivityError(
-        `http_${response.status}`,
+      throw ActivityError.fromHttpStatus(
+        response.status,
         `notify ${url}: HTTP ${response.status}${body ? `: ${body}` : ''}`,
-        retryable,
       );
     }
     return { url, status: String(response.status) };

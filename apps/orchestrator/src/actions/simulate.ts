@@ -8,6 +8,7 @@ import {
   type SimulateWhatIfRequest,
   type SimulateWhatIfResponse,
 } from '@omega/proto';
+import { Code } from '@omega/runtime';
 import { ActivityError, type Activity } from '@omega/workflow';
 import { optional, required } from './action-params';
 import { unaryCall } from './grpc-call';
@@ -22,10 +23,9 @@ export function simulate(client: TwinServiceClient, timeoutMs: number): Activity
     const action = required(ctx, 'action');
     const kind = CHANGES[action];
     if (kind === undefined) {
-      throw new ActivityError(
-        'invalid_argument',
+      throw ActivityError.permanent(
+        Code.InvalidArgument,
         `step ${ctx.stepId}: simulate knows ${Object.keys(CHANGES).join(', ')}, not '${action}'`,
-        false,
       );
     }
     const change = ProposedChange.fromPartial({

@@ -33,7 +33,7 @@ import {
   NO_FINDINGS,
 } from './detector';
 import { asTargets, destinationActor, sourceActor, sourceKey } from './entity-key';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { ConnectionRecords, isConnectionActivity } from './connection-records';
 import { earlyBeaconFinding } from './early-beacon';
 import { parseIpNetwork, type IpNetwork } from '../ip-network';

@@ -1,5 +1,5 @@
 // A count-min sketch (Cormode & Muthukrishnan 2005) with caller-given row seeds: fixed memory counts.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { seededHash32 } from './seeded-hash';
 
 export class CountMinSketch {

@@ -1,5 +1,5 @@
 // Validation of detector options: a bad value is an InvalidArgument naming the detector and the key.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 
 export type NumberRule = 'positive-integer' | 'positive' | 'probability' | 'non-negative';
 

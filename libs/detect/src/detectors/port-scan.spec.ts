@@ -1,5 +1,5 @@
 // Port/host scan detection checked against hand-computed TRW steps (Jung et al. 2004) and Zeek scan.zeek's thresholds.
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { NetworkActivityId } from '@omega/proto';
 import { connectionOutcome, PortScanDetector } from './port-scan';
 import { flowEvent } from './telemetry-events';

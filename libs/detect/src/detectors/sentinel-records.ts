@@ -1,4 +1,4 @@
-// Network activity events shaped as the sentinel emits them (apps/sentinel/src/network-events.ts:
+// Network activity events shaped as the sentinel emits them (apps/sentinel/src/events/network-events.ts:
 // tcpStateEvent for the kernel's TCP state changes, flowEvent for its NetFlow-style flow records),
 // for specs of how detectors count connections. Apps cannot be imported from a lib, so the shapes
 // are restated here field for field.

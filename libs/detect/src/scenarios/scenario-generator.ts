@@ -6,7 +6,7 @@
 // and honeytoken use. Events come out in time order from a generator, so hours of telemetry never
 // sit in memory at once.
 import { InteractionKind, NetworkActivityId, type Event } from '@omega/proto';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError } from '@omega/errors';
 import { eventFromSigmaFields } from '../field-mapping';
 import { seededRandom } from '../rule-samples';
 import { deceptionEvent, dnsEvent, flowEvent } from '../detectors/telemetry-events';

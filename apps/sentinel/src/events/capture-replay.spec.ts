@@ -1,0 +1,235 @@
+// Replays real captures and checks packets, 5-tuples and bytes against tshark (a second reader).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as dnsPacket from 'dns-packet';
+import { replayPackets } from './capture-replay';
+import { readCapture } from '../wire/pcap-reader';
+
+const MARKET = '/work/shared/vectors/market';
+const tmp = mkdtempSync(join(tmpdir(), 'omega-replay-'));
+
+function pcaps(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return pcaps(path);
+    return name.endsWith('.pcap') ? [path] : [];
+  });
+}
+
+function tshark(file: string, ...fields: string[]): string[][] {
+  const out = execFileSync(
+    'tshark',
+    ['-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  return out
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => l.split('\t'));
+}
+
+beforeAll(() => {
+  if (spawnSync('tshark', ['--version']).status !== 0) {
+    throw new Error(
+      'capture replay spec: tshark is missing (apt-get install -y --no-install-recommends tshark)',
+    );
+  }
+});
+
+/** tshark's view of a capture: packets per directed 5-tuple key, and the IP bytes. */
+function tsharkFlows(file: string): Map<string, { packets: number; bytes: number }> {
+  const flows = new Map<string, { packets: number; bytes: number }>();
+  const rows = tshark(
+    file,
+    'ip.src',
+    'ipv6.src',
+    'ip.dst',
+    'ipv6.dst',
+    'ip.proto',
+    'ipv6.nxt',
+    'udp.srcport',
+    'tcp.srcport',
+    'udp.dstport',
+    'tcp.dstport',
+    'ip.len',
+    'ipv6.plen',
+  );
+  for (const [s4, s6, d4, d6, p4, p6, us, ts, ud, td, len4, plen6] of rows) {
+    const key = [p4 || p6, s4 || s6, us || ts, d4 || d6, ud || td].join('|');
+    const bytes = len4 ? Number(len4.split(',')[0]) : 40 + Number(plen6);
+    const f = flows.get(key) ?? { packets: 0, bytes: 0 };
+    f.packets++;
+    f.bytes += bytes;
+    flows.set(key, f);
+  }
+  return flows;
+}
+
+describe('capture replay', () => {
+  const files = pcaps(MARKET);
+
+  it('finds the real market-data captures', () => {
+    expect(files.length).toBeGreaterThan(20);
+  });
+
+  it('reads every market-data capture with the same packets, 5-tuples and IP bytes as tshark', () => {
+    for (const file of files) {
+      const capture = readCapture(readFileSync(file), file);
+      expect(capture.error).toBeUndefined();
+      const ours = new Map<string, { packets: number; bytes: number }>();
+      for (const f of replayPackets(capture.packets, 'n').flows) {
+        // the market captures are one-way: every packet is "out"
+        ours.set([f.protocol, f.src, f.srcPort, f.dst, f.dstPort].join('|'), {
+          packets: f.packetsOut + f.packetsIn,
+          bytes: f.bytesOut + f.bytesIn,
+        });
+      }
+      const theirs = tsharkFlows(file);
+      const theirPackets = [...theirs.values()].reduce((n, f) => n + f.packets, 0);
+      expect({ file, packets: capture.packets.length }).toEqual({ file, packets: theirPackets });
+      expect({ file, flows: Object.fromEntries(ours) }).toEqual({
+        file,
+        flows: Object.fromEntries(theirs),
+      });
+    }
+  });
+
+  it('reads the same capture converted to pcapng by editcap identically', () => {
+    const file = files.find((f) => f.includes('MdIncrementalRefreshBook.pcap')) as string;
+    const ng = join(tmp, 'book.pcapng');
+    execFileSync('editcap', ['-F', 'pcapng', file, ng]);
+    const classic = readCapture(readFileSync(file));
+    const converted = readCapture(readFileSync(ng));
+    expect(converted.format).toBe('pcapng');
+    expect(converted.error).toBeUndefined();
+    expect(converted.packets.map((p) => [p.timeNs, Buffer.from(p.data).toString('hex')])).toEqual(
+      classic.packets.map((p) => [p.timeNs, Buffer.from(p.data).toString('hex')]),
+    );
+  });
+
+  it('reports a truncated capture with the byte offset of the cut record and keeps the packets before it', () => {
+    const file = files.reduce((a, b) => (statSync(a).size > statSync(b).size ? a : b));
+    const whole = readCapture(readFileSync(file));
+    expect(whole.packets.length).toBeGreaterThan(1);
+    const last = whole.packets[whole.packets.length - 1]!;
+    const cut = readFileSync(file).subarray(0, last.offset + 20);
+    const truncated = readCapture(cut, 'cut.pcap');
+    expect(truncated.packets).toHaveLength(whole.packets.length - 1);
+    expect(truncated.error?.message).toBe(
+      `cut.pcap: truncated packet record (4 of ${last.data.length} bytes) at byte offset ${last.offset}`,
+    );
+    expect(replayPackets(truncated.packets, 'n').events.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a file that is neither pcap nor pcapng, at byte offset 0', () => {
+    expect(readCapture(Buffer.from('GET / HTTP/1.1\r\n'), 'x.txt').error?.message).toBe(
+      'x.txt: unknown magic 0x20544547 (neither pcap nor pcapng) at byte offset 0',
+    );
+  });
+
+  it('turns a DNS query and its answer into DNS events that agree with tshark', () => {
+    const query = dnsPacket.encode({
+      type: 'query',
+      id: 4242,
+      flags: dnsPacket.RECURSION_DESIRED,
+      questions: [{ type: 'A', name: 'decoy.omega.test' }],
+    });
+    const answer = dnsPacket.encode({
+      type: 'response',
+      id: 4242,
+      flags: dnsPacket.RECURSION_DESIRED,
+      questions: [{ type: 'A', name: 'decoy.omega.test' }],
+      answers: [{ type: 'A', name: 'decoy.omega.test', ttl: 60, data: '10.1.2.3' }],
+    });
+    const file = join(tmp, 'dns.pcap');
+    writeFileSync(
+      file,
+      pcapOf([
+        udp('10.0.0.5', 40000, '10.0.0.53', 53, query),
+        udp('10.0.0.53', 53, '10.0.0.5', 40000, answer),
+      ]),
+    );
+    const rows = tshark(file, 'dns.qry.name', 'dns.a', 'dns.flags.response');
+    expect(rows).toEqual(
+      [
+        ['decoy.omega.test', '', 'False'],
+        ['decoy.omega.test', '10.1.2.3', 'True'],
+      ].map((r) =>
+        r.map((v) =>
+          v === 'False'
+            ? expect.stringMatching(/^(False|0)$/)
+            : v === 'True'
+              ? expect.stringMatching(/^(True|1)$/)
+              : v,
+        ),
+      ),
+    );
+    const { events, flows } = replayPackets(readCapture(readFileSync(file)).packets, 'n');
+    const dns = events
+      .filter((e) => e.payload?.$case === 'dnsActivity')
+      .map((e) => (e.payload?.$case === 'dnsActivity' ? e.payload.value : undefined));
+    expect(
+      dns.map((d) => [
+        d?.activityId,
+        d?.query?.hostname,
+        d?.query?.packetUid,
+        d?.answers.map((a) => a.rdata),
+      ]),
+    ).toEqual([
+      [1, 'decoy.omega.test', 4242, []],
+      [2, 'decoy.omega.test', 4242, ['10.1.2.3']],
+    ]);
+    expect(flows).toEqual([
+      expect.objectContaining({
+        src: '10.0.0.5',
+        dst: '10.0.0.53',
+        packetsOut: 1,
+        packetsIn: 1,
+        bytesOut: 28 + query.length,
+        bytesIn: 28 + answer.length,
+      }),
+    ]);
+  });
+});
+
+function udp(src: string, sport: number, dst: string, dport: number, payload: Buffer): Buffer {
+  const ip = Buffer.alloc(20);
+  ip.writeUInt8(0x45, 0);
+  ip.writeUInt16BE(28 + payload.length, 2);
+  ip.writeUInt8(64, 8);
+  ip.writeUInt8(17, 9);
+  Buffer.from(src.split('.').map(Number)).copy(ip, 12);
+  Buffer.from(dst.split('.').map(Number)).copy(ip, 16);
+  let sum = 0;
+  for (let i = 0; i < 20; i += 2) sum += ip.readUInt16BE(i);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+  ip.writeUInt16BE(~sum & 0xffff, 10);
+  const u = Buffer.alloc(8);
+  u.writeUInt16BE(sport, 0);
+  u.writeUInt16BE(dport, 2);
+  u.writeUInt16BE(8 + payload.length, 4);
+  const eth = Buffer.from('0200000000020200000000010800', 'hex');
+  return Buffer.concat([eth, ip, u, payload]);
+}
+
+function pcapOf(frames: Buffer[]): Buffer {
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(65535, 16);
+  header.writeUInt32LE(1, 20);
+  const records = frames.map((f, i) => {
+    const r = Buffer.alloc(16);
+    r.writeUInt32LE(1_700_000_000 + i, 0);
+    r.writeUInt32LE(f.length, 8);
+    r.writeUInt32LE(f.length, 12);
+    return Buffer.concat([r, f]);
+  });
+  return Buffer.concat([header, ...records]);
+}

@@ -1,0 +1,217 @@
+// Builds the sentinel's parts once the bus is up: batch signing, telemetry publisher, loader (eBPF
+// mode), policy watch, and the SentinelService handlers.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { Bus, ResourceSelection } from '@omega/bus';
+import { SentinelServiceService, type Event } from '@omega/proto';
+import { baseConfigSchema, errorMessage, type Logger, type Service } from '@omega/runtime';
+import type { ServiceIdentity } from '@omega/service';
+import { batchSigning, type BatchSigning } from './events/batch-signing-key';
+import { CgroupDirectory } from './kubernetes/cgroup-directory';
+import { frameRouter, newFrameCounts } from './events/frame-router';
+import type { StatsFrame } from './wire/loader-frames';
+import { LoaderSupervisor } from './wire/loader-supervisor';
+import { PodIndex } from './kubernetes/pod-index';
+import { watchNodePods, type PodWatch } from './kubernetes/pod-watch';
+import { watchPolicy } from './policy/policy-watch';
+import {
+  nodeName,
+  resolveMode,
+  sentinelConfigSchema,
+  type SentinelConfig,
+} from './sentinel-config';
+import { sentinelGrpcHandlers } from './sentinel-grpc';
+import { sentinelMetrics, type SentinelMetrics } from './sentinel-metrics';
+import { TelemetryPublisher } from './events/telemetry-publisher';
+import { WorkloadEnricher } from './kubernetes/workload-enricher';
+
+export const sentinelServiceConfigSchema = baseConfigSchema.extend({
+  sentinel: sentinelConfigSchema,
+});
+export type SentinelServiceConfig = z.output<typeof sentinelServiceConfigSchema>;
+
+export const SENTINEL_RESOURCES: ResourceSelection = {
+  streams: ['TELEMETRY', 'DLQ'],
+  kv: ['omega_policy'],
+  objectStores: ['omega_modules'],
+};
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION = (require('../package.json') as { version: string }).version;
+
+export interface SentinelParts {
+  mode: 'ebpf' | 'off';
+  node: string;
+  loader?: LoaderSupervisor;
+  publisher: TelemetryPublisher;
+  signing: BatchSigning;
+  /** The loader's latest STATS frame (every second), once there is one. */
+  latestStats(): StatsFrame | undefined;
+}
+
+export async function buildSentinel({
+  service,
+  bus,
+  identity,
+}: {
+  service: Service<SentinelServiceConfig>;
+  bus: Bus;
+  /** The identity trust issued; batches are signed with a local key without one. */
+  identity?: ServiceIdentity | undefined;
+}): Promise<SentinelParts> {
+  const startTimeNs = BigInt(Date.now()) * 1_000_000n;
+  const now = (): bigint => BigInt(Date.now()) * 1_000_000n;
+  const config = service.config.sentinel;
+  const logger = service.logger;
+  const node = nodeName(config);
+  const resolved = resolveMode(config);
+  logger.info(
+    { mode: resolved.mode, node },
+    `sentinel runs in ${resolved.mode} mode: ${resolved.reason}`,
+  );
+  const metrics = sentinelMetrics(service.metrics);
+  const signing = await batchSigning({
+    identity,
+    dataDir: config.dataDir,
+    localSenderId: `omega://local/sentinel/${node}`,
+    logger,
+  });
+  const newPublisher = (
+    sessionId: string,
+    publisherMetrics?: SentinelMetrics,
+  ): TelemetryPublisher =>
+    new TelemetryPublisher({
+      bus,
+      node,
+      signing,
+      sessionId,
+      logger,
+      ...(publisherMetrics ? { metrics: publisherMetrics } : {}),
+      maxBatchEvents: config.maxBatchEvents,
+      flushIntervalMs: config.flushIntervalMs,
+      maxBufferedEvents: config.maxBufferedEvents,
+    });
+  const publisher = newPublisher(randomUUID(), metrics);
+  service.onShutdown('telemetry publisher', () => publisher.close());
+  const policy = await bus.kv('omega_policy');
+  let stats: StatsFrame | undefined;
+  const latestStats = (): StatsFrame | undefined => stats;
+  const counts = newFrameCounts();
+
+  const serve = (loader: LoaderSupervisor | undefined, offReason?: string): SentinelParts => {
+    service.addGrpcService(
+      SentinelServiceService,
+      sentinelGrpcHandlers({
+        status: {
+          node,
+          version: VERSION,
+          startTimeNs,
+          ...(offReason ? { offReason } : {}),
+          signing,
+          publisher,
+          ...(loader ? { loader } : {}),
+          xdp: loader ? config.xdp : [],
+          counts,
+          latestStats,
+          blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
+        },
+        blocks: { node, policy, listKernelBlocks: () => loader?.listBlocks(), now },
+        replay: {
+          node,
+          captures: {
+            dir: config.replay.dir ?? join(config.dataDir, 'captures'),
+            maxBytes: config.replay.maxBytes,
+          },
+          newPublisher: (sessionId) => newPublisher(sessionId),
+          now,
+        },
+      }),
+    );
+    return {
+      mode: loader ? 'ebpf' : 'off',
+      node,
+      publisher,
+      signing,
+      latestStats,
+      ...(loader ? { loader } : {}),
+    };
+  };
+  if (resolved.mode === 'off')
+    return serve(undefined, `sentinel runs in off mode: ${resolved.reason}`);
+
+  const enricher = await workloadEnricher(config, node, logger);
+  if (enricher) service.onShutdown('pod watch', () => enricher.watch.stop());
+  const route = frameRouter({
+    node,
+    publisher,
+    metrics,
+    flowActiveTimeoutMs: config.flows.activeTimeoutMs,
+    onStats: (frame) => (stats = frame),
+    counts,
+    ...(enricher ? { enrich: (event: Event) => enricher.enricher.enrich(event) } : {}),
+  });
+  const { stealth, flows } = config;
+  const loader = new LoaderSupervisor({
+    loaderPath: config.loaderPath,
+    logger,
+    onFrame: route.onFrame,
+    onRawFrame: route.onRawFrame,
+    xdp: config.xdp,
+    flowInterfaces: flows.interfaces,
+    setupCommands: [
+      `flow-timing ${flows.drainIntervalMs} ${flows.idleTimeoutMs}`,
+      `stealth-rate ${stealth.ratePerSecond} ${stealth.burst} ${stealth.sessionIdleMs}`,
+      ...stealth.allow.map((cidr) => `stealth-allow add ${cidr}`),
+      ...stealth.ports.map((port) => `stealth-port add ${port}`),
+    ],
+  });
+  try {
+    await loader.start();
+  } catch (err) {
+    if (config.mode === 'ebpf') throw err;
+    // auto: a node without working eBPF still serves (replay, RPCs), and says why
+    logger.error({ err }, `sentinel falls back to off mode: ${errorMessage(err)}`);
+    return serve(undefined, `sentinel fell back to off mode: ${errorMessage(err)}`);
+  }
+  service.onShutdown('eBPF loader', () => loader.stop());
+  const watch = await watchPolicy(policy, node, loader, logger);
+  service.onShutdown('policy watch', async () => watch.stop());
+  await watch.initialized;
+  return serve(loader);
+}
+
+/** The pod watch and enricher when Kubernetes metadata is wanted (`sentinel.kubernetes`). */
+async function workloadEnricher(
+  config: SentinelConfig,
+  node: string,
+  logger: Logger,
+): Promise<{ enricher: WorkloadEnricher; watch: PodWatch } | undefined> {
+  const k8s = config.kubernetes;
+  const wanted =
+    k8s.mode === 'on' ||
+    (k8s.mode === 'auto' &&
+      (k8s.kubeconfig !== undefined || !!process.env['KUBERNETES_SERVICE_HOST']));
+  if (!wanted) {
+    logger.info('no Kubernetes metadata on events: not in a cluster (sentinel.kubernetes.mode)');
+    return undefined;
+  }
+  const index = new PodIndex();
+  try {
+    const watch = await watchNodePods({
+      node,
+      index,
+      logger,
+      ...(k8s.kubeconfig ? { kubeconfig: k8s.kubeconfig } : {}),
+    });
+    const enricher = new WorkloadEnricher(new CgroupDirectory({ root: k8s.cgroupRoot }), index);
+    return { enricher, watch };
+  } catch (err) {
+    if (k8s.mode === 'on') throw err;
+    logger.error(
+      { err },
+      `no Kubernetes metadata on events: the pod watch failed: ${errorMessage(err)}`,
+    );
+    return undefined;
+  }
+}

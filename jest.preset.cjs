@@ -11,6 +11,8 @@ module.exports = (projectDir) => ({
     customExportConditions: ['@omega/source', 'node', 'require', 'default'],
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  // Conformance specs read data kept outside the repository: `npm run test:conformance` runs them.
+  testPathIgnorePatterns: ['/node_modules/', '\\.conformance\\.spec\\.ts$'],
   transform: {
     '^.+\\.ts$': [
       require.resolve('@swc/jest'),

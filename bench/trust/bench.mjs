@@ -55,7 +55,7 @@ if (!args['no-build'])
   });
 
 const trustDist = join(root, 'apps', 'trust', 'dist', 'audit');
-const { startNatsServer, startTrustProcess } = require('@omega/testkit');
+const { startNatsServer, startTrust } = require('@omega/testkit');
 const { connectBus, provision, publish, subjects } = require('@omega/bus');
 const {
   HybridSigner,
@@ -152,7 +152,7 @@ async function trustMetrics(trust) {
 // once a signed checkpoint covers all of its entries, with their offline bundles.
 async function serviceBench() {
   const server = await startNatsServer({ jetstream: true });
-  const trust = await startTrustProcess({
+  const trust = await startTrust({
     natsUrl: server.url,
     env: {
       ...(args['trust-cpu-prof']

@@ -1,12 +1,14 @@
-// Deception entry point. Honeypots and honeytokens are not built yet; its RPCs answer UNIMPLEMENTED.
-import { DeceptionServiceService } from '@omega/proto';
-import { unimplementedService } from '@omega/runtime';
+// Deception entry point: honeypots and honeytokens. They are not built yet; its RPCs answer UNIMPLEMENTED.
 import { main } from '@omega/service';
+import {
+  buildDeception,
+  DECEPTION_RESOURCES,
+  deceptionServiceConfigSchema,
+} from './deception-service';
 
 main({
   name: 'deception',
-  resources: { streams: ['DECEPTION', 'DLQ'], kv: ['omega_decoys', 'omega_tokens'] },
-  build: ({ service }) => {
-    service.addGrpcService(DeceptionServiceService, unimplementedService(DeceptionServiceService));
-  },
+  configSchema: deceptionServiceConfigSchema,
+  resources: DECEPTION_RESOURCES,
+  build: buildDeception,
 });

@@ -3,6 +3,7 @@
 // while trust is down alerts are still published and the appends wait, then catch up.
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { MAX_ENTRY_BYTES } from '@omega/auditlog';
 import { connectBus, provision, publish, subjects, type Bus } from '@omega/bus';
 import {
   Alert,
@@ -16,13 +17,12 @@ import {
 import { createHash } from 'node:crypto';
 import { generateHybridSecretKey, HybridSigner, loadMlDsaBackend } from '@omega/crypto';
 import { createLogger } from '@omega/runtime';
-import { withNats } from '@omega/testkit';
+import { startTrust, type TrustProcess, withNats } from '@omega/testkit';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { AlertAudit, auditEntryOf, FULL_ALERT_SHA256_LABEL } from './alert-audit';
 import { intelligenceMetrics } from './intelligence-metrics';
-import { startSpecTrust, type SpecTrust } from './spec-trust';
-import { trustServiceClient } from '@omega/trust-client';
+import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });
@@ -93,11 +93,10 @@ it('appends each alert once to the trust audit log, naming the service, waiting 
   const warnings: string[] = [];
   const audit = new AlertAudit({
     bus,
-    client,
+    audit: trustAuditClient(client, 1000),
     counter: metrics.auditAppends,
     logger: pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) }),
     retryDelayMs: () => 200,
-    timeoutMs: 1000,
     actor: () => ({ subject: ACTOR, signer }),
   });
   await audit.start();
@@ -116,7 +115,7 @@ it('appends each alert once to the trust audit log, naming the service, waiting 
   );
   expect(audit.refOf(alert(1).id)).toBeUndefined();
 
-  const trust: SpecTrust = await startSpecTrust(nats.url, trustPort);
+  const trust: TrustProcess = await startTrust({ natsUrl: nats.url, grpcPort: trustPort });
   cleanups.push(() => trust.stop());
   for (let n = 4; n <= 6; n++) {
     await publish(bus, subjects.alerts('high'), Alert, alert(n), { msgId: alert(n).id });
@@ -162,7 +161,7 @@ it('logs an alert too large for an entry as a shortened copy carrying the full a
     subject: ACTOR,
     signer: { keyId: 'k1' } as HybridSigner,
   }));
-  expect(AuditEntry.encode(entry).finish().byteLength).toBeLessThanOrEqual(4000);
+  expect(AuditEntry.encode(entry).finish().byteLength).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
   const logged = Alert.decode(entry.payload);
   expect(logged.id).toBe(big.id);
   expect(logged.reasons).toEqual([]);

@@ -5,33 +5,26 @@
 // appends into one atomic batch per checkpoint. The request id `alert:<id>` makes a retried append
 // return the first entry instead of logging the alert twice.
 import { ack, consume, reject, type Bus, type ConsumerHandle } from '@omega/bus';
-import {
-  Alert,
-  AuditEntry,
-  AuditEntryKind,
-  type AppendAuditRequest,
-  type AppendAuditResponse,
-  type AuditRef,
-  type TrustServiceClient,
-} from '@omega/proto';
+import { MAX_ENTRY_BYTES } from '@omega/auditlog';
+import { Alert, AuditEntry, AuditEntryKind, type AuditRef } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
+import type { AuditClient } from '@omega/trust-client';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
 import { createHash } from 'node:crypto';
-import { appendAuditEntry, MAX_AUDIT_ENTRY_BYTES, withActor, type AuditActor } from './trust-audit';
+import { withActor, type AuditActor } from './trust-audit';
 
 export const AUDIT_DURABLE = 'intelligence-audit';
 
 export interface AlertAuditOptions {
   bus: Bus;
-  client: TrustServiceClient;
+  /** Trust's audit log (trustAuditClient: its per-call deadline is the append's). */
+  audit: AuditClient;
   /** Appends by outcome: `appended`, `retried` (trust unavailable or failing), `refused`. */
   counter: Counter<'outcome'>;
   logger: Logger;
   /** Appends in flight at once (default 32). */
   concurrency?: number;
-  /** Per-call deadline (default 10 s). */
-  timeoutMs?: number;
   /** Redelivery delay after a failed append (default: the bus's, 1 s doubling to 60 s). */
   retryDelayMs?: (deliveryCount: number) => number;
   /** Audit refs remembered for the alert RPCs (default 100 000; the oldest are forgotten). */
@@ -69,9 +62,9 @@ export class AlertAudit {
       ...(this.options.retryDelayMs ? { retryDelayMs: this.options.retryDelayMs } : {}),
       logger,
       handler: async (alert, delivery) => {
-        let response: AppendAuditResponse;
+        let ref: AuditRef;
         try {
-          response = await this.append(alert);
+          ref = await this.append(alert);
         } catch (err) {
           if (err instanceof OmegaError && PERMANENT.has(err.code)) {
             counter.inc({ outcome: 'refused' });
@@ -83,7 +76,7 @@ export class AlertAudit {
           }
           throw err;
         }
-        if (response.audit) this.remember(alert.id, response.audit);
+        this.remember(alert.id, ref);
         counter.inc({ outcome: 'appended' });
         return ack();
       },
@@ -105,13 +98,10 @@ export class AlertAudit {
     await this.consumer?.stop();
   }
 
-  private append(alert: Alert): Promise<AppendAuditResponse> {
-    const request: AppendAuditRequest = {
-      entry: auditEntryOf(alert, this.options.actor),
+  private append(alert: Alert): Promise<AuditRef> {
+    return this.options.audit.append(auditEntryOf(alert, this.options.actor), {
       requestId: `alert:${alert.id}`,
-      commit: false,
-    };
-    return appendAuditEntry(this.options.client, request, this.options.timeoutMs ?? 10_000);
+    });
   }
 
   private remember(alertId: string, ref: AuditRef): void {
@@ -146,7 +136,7 @@ export function auditEntryOf(alert: Alert, actor?: AuditActor): AuditEntry {
     );
   const full = Alert.encode(alert).finish();
   const entry = entryOf(full);
-  if (AuditEntry.encode(entry).finish().byteLength <= MAX_AUDIT_ENTRY_BYTES) return entry;
+  if (AuditEntry.encode(entry).finish().byteLength <= MAX_ENTRY_BYTES) return entry;
   const sha256 = createHash('sha256').update(full).digest('hex');
   const short: Alert = {
     ...alert,

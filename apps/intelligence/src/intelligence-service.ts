@@ -4,7 +4,7 @@ import type { ResourceSelection } from '@omega/bus';
 import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { DetectorSet } from '@omega/detect';
 import { IntelligenceServiceService, type Alert } from '@omega/proto';
-import { trustServiceClient } from '@omega/trust-client';
+import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import { baseConfigSchema, unimplementedService, type Logger } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
@@ -18,7 +18,7 @@ import { intelligenceMetrics, type IntelligenceMetrics } from './intelligence-me
 import { IncidentCorrelator } from './incident-correlator';
 import { compileOrThrow, readRuleDirectory } from './rule-catalog';
 import { RuleRegistry } from './rule-registry';
-import { appendAuditEntry, withActor } from './trust-audit';
+import { withActor } from './trust-audit';
 import { SenderDirectory } from './sender-directory';
 import { TelemetryPipeline } from './telemetry-pipeline';
 
@@ -72,20 +72,14 @@ export async function buildIntelligence({
     : undefined;
   // With an identity, audit entries name this service (and its current key) as their actor.
   const actor = identity ? () => identity.current() : undefined;
+  const auditLog = trust ? trustAuditClient(trust) : undefined;
   const rules = await RuleRegistry.open({
     pack,
     kv: await bus.kv('omega_policy'),
     logger: service.logger,
-    ...(trust
+    ...(auditLog
       ? {
-          audit: async (entry, requestId) =>
-            (
-              await appendAuditEntry(
-                trust,
-                { entry: withActor(entry, actor), requestId, commit: false },
-                10_000,
-              )
-            ).audit,
+          audit: (entry, requestId) => auditLog.append(withActor(entry, actor), { requestId }),
         }
       : {}),
   });
@@ -105,10 +99,10 @@ export async function buildIntelligence({
   await pipeline.start();
   service.onShutdown('telemetry pipeline', () => pipeline.stop());
   let audit: AlertAudit | undefined;
-  if (trust) {
+  if (trust && auditLog) {
     audit = new AlertAudit({
       bus,
-      client: trust,
+      audit: auditLog,
       counter: metrics.auditAppends,
       logger: service.logger,
       ...(actor ? { actor } : {}),

@@ -12,17 +12,16 @@ import {
   type ListAuditEntriesResponse,
 } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
-import { withNats } from '@omega/testkit';
+import { startTrust, type TrustProcess, withNats } from '@omega/testkit';
+import { trustAuditClient } from '@omega/trust-client';
 import { join } from 'node:path';
 import { compileOrThrow, readRuleDirectory, type LoadedSigmaRule } from './rule-catalog';
 import { RULES_KEY, RuleRegistry } from './rule-registry';
-import { startSpecTrust, type SpecTrust } from './spec-trust';
-import { appendAuditEntry } from './trust-audit';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });
 let bus: Bus;
-let trust: SpecTrust;
+let trust: TrustProcess;
 let pack: LoadedSigmaRule[];
 const registries: RuleRegistry[] = [];
 
@@ -30,7 +29,7 @@ beforeAll(async () => {
   bus = await connectBus({ servers: nats.url, name: 'registry-spec', logger });
   await provision(bus, { kv: ['omega_policy'] });
   pack = compileOrThrow(await readRuleDirectory(join(__dirname, '..', 'rules')), 'pack');
-  trust = await startSpecTrust(nats.url);
+  trust = await startTrust({ natsUrl: nats.url });
 }, 40_000);
 
 nats.beforeStop(async () => {
@@ -44,8 +43,7 @@ async function replica(): Promise<RuleRegistry> {
     pack,
     kv: await bus.kv('omega_policy'),
     logger,
-    audit: async (entry, requestId) =>
-      (await appendAuditEntry(trust.client, { entry, requestId, commit: false }, 10_000)).audit,
+    audit: (entry, requestId) => trustAuditClient(trust.client).append(entry, { requestId }),
   });
   registries.push(registry);
   return registry;
@@ -106,7 +104,7 @@ it('a rule loaded or disabled through one replica takes effect on the other, aud
   expect(ours.map((r) => r.entry!.subject)).toEqual([id, id]);
   expect(ours[0]!.ref!.logIndex).toBe(loaded.audit!.logIndex);
   expect(ours[1]!.ref!.logIndex).toBe(disabled.audit!.logIndex);
-  // The sources are logged as digests (trust caps an entry at 4,000 bytes).
+  // The sources are logged as digests (trust caps an entry at MAX_ENTRY_BYTES).
   expect(LoadRulesRequest.decode(ours[0]!.entry!.payload).sources[0]!.content).toBe(
     `sha256:${createHash('sha256').update(RULE).digest('hex')}`,
   );

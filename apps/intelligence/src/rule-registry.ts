@@ -160,7 +160,7 @@ export class RuleRegistry {
               500,
             ),
           payloadType: LoadRulesRequest.$type,
-          // Sources as digests: several rule files would pass trust's 4,000-byte entry limit.
+          // Sources as digests: several rule files would pass trust's entry limit (MAX_ENTRY_BYTES).
           payload: Buffer.from(
             LoadRulesRequest.encode({
               ...request,

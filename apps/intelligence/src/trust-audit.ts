@@ -1,53 +1,16 @@
-// AppendAudit on trust's gRPC API as a promise, with a deadline; failures are OmegaErrors carrying
-// trust's status code.
-import * as grpc from '@grpc/grpc-js';
+// Who intelligence's audit entries name as their actor: the service's enrolled identity.
 import type { HybridSigner } from '@omega/crypto';
-import type {
-  AppendAuditRequest,
-  AppendAuditResponse,
-  AuditEntry,
-  TrustServiceClient,
-} from '@omega/proto';
-import { Code, OmegaError } from '@omega/runtime';
-
-export function appendAuditEntry(
-  client: TrustServiceClient,
-  request: AppendAuditRequest,
-  timeoutMs: number,
-): Promise<AppendAuditResponse> {
-  return new Promise((resolve, reject) => {
-    client.appendAudit(
-      request,
-      new grpc.Metadata(),
-      { deadline: Date.now() + timeoutMs },
-      (error, response) => {
-        if (error) {
-          reject(
-            new OmegaError(
-              error.code as number as Code,
-              `trust AppendAudit at ${client.getChannel().getTarget()}: ${error.details || error.message}`,
-              { cause: error },
-            ),
-          );
-        } else {
-          resolve(response);
-        }
-      },
-    );
-  });
-}
+import type { AuditEntry } from '@omega/proto';
 
 /** Whose entries these are: the service's current credentials (renewed keys included). */
 export type AuditActor = () => { readonly subject: string; readonly signer: HybridSigner };
 
 /**
- * Trust refuses an entry above 4,000 encoded bytes (apps/trust MAX_ENTRY_BYTES, 256 entries to a
- * 1 MiB bundle). A hybrid signature alone is 3,380 bytes, so entries name their actor (identity and
- * key id) but are not signed by it: the log's signed checkpoints vouch for what was logged.
+ * The entry with `actor` as its actor (identity and current key id). Trust refuses an entry above
+ * MAX_ENTRY_BYTES (@omega/auditlog, 4,000 encoded bytes) and a hybrid signature alone is 3,380
+ * bytes, so entries name their actor but are not signed by it: the log's signed checkpoints vouch
+ * for what was logged.
  */
-export const MAX_AUDIT_ENTRY_BYTES = 4000;
-
-/** The entry with `actor` as its actor (identity and current key id). */
 export function withActor(entry: AuditEntry, actor: AuditActor | undefined): AuditEntry {
   if (!actor) return entry;
   const { subject, signer } = actor();

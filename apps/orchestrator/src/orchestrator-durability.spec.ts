@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, provision, publish, subjects, type Bus } from '@omega/bus';
 import { Alert, Severity, WorkflowStatus } from '@omega/proto';
-import { withNats } from '@omega/testkit';
+import { startTrust, type TrustProcess, withNats } from '@omega/testkit';
 import { HistoryStore, JetStreamOps, WORKFLOWS_STREAM, foldHistory } from '@omega/workflow';
 import pino from 'pino';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
 import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
-import { startSpecTrust, type SpecTrust } from './testing/spec-trust';
 
 const WORKFLOWS = 1000;
 const KILLS = 5;
@@ -23,7 +22,7 @@ const REPLICAS = 3;
 const nats = withNats({ jetstream: true });
 let bus: Bus;
 let sink: CountingSink;
-let trust: SpecTrust;
+let trust: TrustProcess;
 const replicas: OrchestratorProcess[] = [];
 
 /** A seeded generator, so every run kills at the same points. */
@@ -46,7 +45,7 @@ beforeAll(async () => {
   });
   await provision(bus, { streams: ['ALERTS', 'TASKS', 'WORKFLOWS', 'DLQ'] });
   sink = await startCountingSink();
-  trust = await startSpecTrust(nats.url);
+  trust = await startTrust({ natsUrl: nats.url });
   nats.beforeStop(async () => {
     await Promise.all(replicas.map((r) => r.stop()));
     await trust.stop();

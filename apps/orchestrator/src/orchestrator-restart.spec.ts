@@ -13,15 +13,14 @@ import {
   type ListWorkflowsRequest,
   type WatchWorkflowResponse,
 } from '@omega/proto';
-import { withNats } from '@omega/testkit';
+import { startTrust, type TrustProcess, withNats } from '@omega/testkit';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
 import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
-import { startSpecTrust, type SpecTrust } from './testing/spec-trust';
 
 const nats = withNats({ jetstream: true });
 let sink: CountingSink;
-let trust: SpecTrust;
+let trust: TrustProcess;
 let replica: OrchestratorProcess;
 let client: OrchestratorServiceClient;
 
@@ -103,7 +102,7 @@ async function until(
 
 beforeAll(async () => {
   sink = await startCountingSink();
-  trust = await startSpecTrust(nats.url);
+  trust = await startTrust({ natsUrl: nats.url });
   replica = await startOrchestrator('solo', env());
   client = await replicaClient(replica);
   nats.beforeStop(async () => {

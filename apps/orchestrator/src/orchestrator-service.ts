@@ -11,7 +11,7 @@ import {
 } from '@omega/proto';
 import { baseConfigSchema, type Service } from '@omega/runtime';
 import type { ServiceIdentity } from '@omega/service';
-import { trustServiceClient } from '@omega/trust-client';
+import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import { WorkflowEngine, type Activity } from '@omega/workflow';
 import type { z } from 'zod';
 import { trustAuditor, type ActionAuditor } from './actions/action-audit';
@@ -69,12 +69,14 @@ export async function buildOrchestrator(
     bus,
     auditor: config.auditActions
       ? trustAuditor(
-          trustServiceClient(
-            config.trustAddress ?? service.config.enrollment.trustAddress,
-            credentialsFor('trust'),
+          trustAuditClient(
+            trustServiceClient(
+              config.trustAddress ?? service.config.enrollment.trustAddress,
+              credentialsFor('trust'),
+            ),
+            config.callTimeoutMs,
           ),
           actor,
-          config.callTimeoutMs,
         )
       : NO_AUDIT,
     deception: new DeceptionServiceClient(config.deceptionAddress, credentialsFor('deception')),

@@ -14,20 +14,25 @@ import {
   WorkflowStatus,
   type GetWorkflowResponse,
 } from '@omega/proto';
-import { startKubeApiServer, withNats, type KubeApiServer } from '@omega/testkit';
+import {
+  type KubeApiServer,
+  startKubeApiServer,
+  startTrust,
+  type TrustProcess,
+  withNats,
+} from '@omega/testkit';
 import pino from 'pino';
 import { loadKubernetesClient } from './actions/kubernetes-client';
 import { startCountingSink, type CountingSink } from './testing/counting-sink';
 import { call } from './testing/grpc-promise';
 import { startOrchestrator, type OrchestratorProcess } from './testing/orchestrator-process';
 import { startBuiltService, type SpecService } from './testing/spec-service';
-import { startSpecTrust, type SpecTrust } from './testing/spec-trust';
 
 const nats = withNats({ jetstream: true });
 let bus: Bus;
 let kube: KubeApiServer;
 let sink: CountingSink;
-let trust: SpecTrust;
+let trust: TrustProcess;
 let deception: SpecService;
 let twin: SpecService;
 let orchestrator: OrchestratorProcess;
@@ -56,7 +61,7 @@ beforeAll(async () => {
     },
   });
   sink = await startCountingSink();
-  trust = await startSpecTrust(nats.url);
+  trust = await startTrust({ natsUrl: nats.url });
   deception = await startBuiltService('deception', nats.url);
   twin = await startBuiltService('twin', nats.url);
   orchestrator = await startOrchestrator('shipped', {

@@ -24,8 +24,10 @@ import { eventually, withNats } from '@omega/testkit';
 import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './sentinel-service';
 import { readCapture } from './wire/pcap-reader';
 import { DEFAULT_LOADER_PATH } from './sentinel-config';
-import { buildLoader } from './testing/loader-build';
+import { buildLoader, REPO_ROOT } from './testing/loader-build';
 
+// The repository's own recording (written by `npm run demo:record`), so the spec needs no outside data.
+const DEMO_CAPTURE = join(REPO_ROOT, 'test-corpus', 'demo', 'capture.pcap');
 const NS_A = `omega-sen-a-${process.pid}`;
 const NS_B = `omega-sen-b-${process.pid}`;
 const ADDR_A = '10.199.0.1';
@@ -150,7 +152,12 @@ beforeAll(async () => {
     grpc.credentials.createInsecure(),
   );
   const consumer = await bus.js.consumers.get('TELEMETRY', {
-    filter_subjects: [`omega.telemetry.process.${NODE}`, `omega.telemetry.network.${NODE}`],
+    // dns too: the replayed demo capture holds DNS queries besides flows
+    filter_subjects: [
+      `omega.telemetry.process.${NODE}`,
+      `omega.telemetry.network.${NODE}`,
+      `omega.telemetry.dns.${NODE}`,
+    ],
   });
   const messages = await consumer.consume();
   void (async () => {
@@ -354,9 +361,7 @@ describe('SentinelService over gRPC (real kernel)', () => {
   });
 
   it('ReplayPcap publishes a capture as flow events tagged with the replay id', async () => {
-    const file =
-      '/work/shared/vectors/market/Nasdaq/Bx.Equities.TotalView.Itch.v5.0.20230822/OrderDeleteMessage.pcap';
-    const bytes = readFileSync(file);
+    const bytes = readFileSync(DEMO_CAPTURE);
     const response = await replayPcap({
       source: { $case: 'pcap', value: bytes },
       replayId: 'spec-replay',
@@ -376,9 +381,7 @@ describe('SentinelService over gRPC (real kernel)', () => {
   });
 
   it('ReplayPcap of a truncated capture names the byte offset and says what was published', async () => {
-    const bytes = readFileSync(
-      '/work/shared/vectors/market/Nasdaq/Bx.Equities.TotalView.Itch.v5.0.20230822/OrderDeleteMessage.pcap',
-    );
+    const bytes = readFileSync(DEMO_CAPTURE);
     const whole = readCapture(bytes);
     const last = whole.packets[whole.packets.length - 1]!;
     await expect(

@@ -1,12 +1,12 @@
 // The trust metrics on a real log and a real enrollment, read back from the registry.
 import { Registry } from 'prom-client';
 import { withNats } from '@omega/testkit';
-import { alertEntry, newLogKey, openBus, openLog } from './audit/audit-spec-helpers';
+import { alertEntry, newLogKey, openBus, openLog } from './testing/audit-spec-helpers';
 import {
   closeIdentityFixture,
   enrollWithJoinToken,
   openIdentityFixture,
-} from './identity/identity-spec-helpers';
+} from './testing/identity-spec-helpers';
 import { trustMetrics } from './trust-metrics';
 
 const nats = withNats({ jetstream: true });

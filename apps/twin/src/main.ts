@@ -1,12 +1,10 @@
-// Digital twin entry point. The cluster graph and attack paths are not built yet; its RPCs answer UNIMPLEMENTED.
-import { TwinServiceService } from '@omega/proto';
-import { unimplementedService } from '@omega/runtime';
+// Twin entry point: the digital twin. The cluster graph and attack paths are not built yet; its RPCs answer UNIMPLEMENTED.
 import { main } from '@omega/service';
+import { buildTwin, TWIN_RESOURCES, twinServiceConfigSchema } from './twin-service';
 
 main({
   name: 'twin',
-  resources: { streams: ['TELEMETRY'] },
-  build: ({ service }) => {
-    service.addGrpcService(TwinServiceService, unimplementedService(TwinServiceService));
-  },
+  configSchema: twinServiceConfigSchema,
+  resources: TWIN_RESOURCES,
+  build: buildTwin,
 });

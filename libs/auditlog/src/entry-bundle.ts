@@ -1,9 +1,21 @@
 // tlog-tiles entry bundles: up to 256 log entries, each prefixed by its big-endian uint16 length.
 import { Code, OmegaError } from '@omega/errors';
-import { TILE_WIDTH } from './tile';
+import { TILE_WIDTH, type EntryBundleId } from './tile';
 
 /** Largest entry a bundle can carry (the length prefix is a uint16). */
 export const MAX_BUNDLE_ENTRY_BYTES = 0xffff;
+
+/**
+ * Largest entry Omega's audit log takes, encoded: a full bundle of 256 of them must fit one 1 MiB
+ * KV value. Trust refuses bigger entries and its callers shorten theirs to fit.
+ */
+export const MAX_ENTRY_BYTES = 4000;
+
+/** An entry bundle and its encoded bytes, as a tile store keeps it. */
+export interface EntryBundle {
+  readonly id: EntryBundleId;
+  readonly bytes: Uint8Array;
+}
 
 /** Encodes 1..256 entries as one bundle. */
 export function encodeEntryBundle(entries: readonly Uint8Array[]): Uint8Array {

@@ -51,7 +51,14 @@ export {
 } from './tile';
 export { TileBuilder, type Tile } from './tile-builder';
 export { TileHashReader, TileNodeCache, type TileSource } from './tile-hash-reader';
-export { decodeEntryBundle, encodeEntryBundle, MAX_BUNDLE_ENTRY_BYTES } from './entry-bundle';
+export {
+  decodeEntryBundle,
+  encodeEntryBundle,
+  MAX_BUNDLE_ENTRY_BYTES,
+  MAX_ENTRY_BYTES,
+  type EntryBundle,
+} from './entry-bundle';
+export { LogTree, type LogTreeState, type TreeLeaf, type TreeWrites } from './log-tree';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint';
 export {
   DEFAULT_NOTE_LIMITS,

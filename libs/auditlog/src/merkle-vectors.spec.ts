@@ -1,11 +1,12 @@
-// Every inclusion and consistency case of ../shared/vectors/merkle (transparency-dev/merkle testdata).
+// Every inclusion and consistency case of transparency-dev/merkle's testdata (vendored in
+// test-corpus/merkle, see its NOTICE).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { OmegaError } from '@omega/errors';
 import { verifyConsistency } from './consistency-proof';
 import { verifyInclusion } from './inclusion-proof';
 
-const VECTORS = join(__dirname, '..', '..', '..', '..', 'shared', 'vectors', 'merkle');
+const VECTORS = join(__dirname, '..', 'test-corpus', 'merkle', 'testdata');
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir)

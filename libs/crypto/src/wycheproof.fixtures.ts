@@ -1,20 +1,11 @@
-// Reads the Wycheproof vectors in ../shared/vectors/wycheproof (C2SP/wycheproof testvectors_v1,
-// Apache-2.0) and keeps count of which implementation ran which case.
+// Reads the vendored Wycheproof vectors in test-corpus/wycheproof (C2SP/wycheproof testvectors_v1,
+// Apache-2.0, see its NOTICE) and keeps count of which implementation ran which case.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { CryptoBackendName } from './ml-dsa-backend';
 
-export const WYCHEPROOF_DIR = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'vectors',
-  'wycheproof',
-);
+export const WYCHEPROOF_DIR = join(__dirname, '..', 'test-corpus', 'wycheproof');
 
 export interface WycheproofTest {
   tcId: number;

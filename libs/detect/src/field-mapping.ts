@@ -2,18 +2,23 @@
 // Event field, per logsource category. Unmapped fields are rejected at compile time, by name.
 import { Code, OmegaError } from '@omega/errors';
 import {
+  Actor,
+  DnsActivity,
   DnsActivityId,
+  DnsAnswer,
+  DnsQuery,
+  Event,
   EventClass,
   IpProtocol,
+  NetworkActivity,
   NetworkActivityId,
   NetworkDirection,
+  NetworkEndpoint,
+  Process,
+  ProcessActivity,
   ProcessActivityId,
-  type DnsActivity,
-  type Event,
-  type NetworkActivity,
-  type NetworkEndpoint,
-  type Process,
-  type Workload,
+  User,
+  Workload,
 } from '@omega/proto';
 
 /** What a field read yields: text, a number, a flag, several values (any may match), or nothing. */
@@ -70,48 +75,9 @@ function id(value: number | undefined): number | undefined {
   return value === undefined || value === 0 ? undefined : value;
 }
 
+/** An event with every field at its proto default, but informational severity (1), for samples. */
 function emptyEvent(): Event {
-  return {
-    id: '',
-    timeNs: 0n,
-    classUid: EventClass.EVENT_CLASS_UNSPECIFIED,
-    severity: 1,
-    message: '',
-    node: '',
-    unmapped: {},
-    rawData: Buffer.alloc(0),
-  };
-}
-
-function emptyProcess(): Process {
-  return {
-    pid: 0,
-    uid: '',
-    name: '',
-    executablePath: '',
-    args: [],
-    cmdLine: '',
-    workingDirectory: '',
-    startTimeNs: 0n,
-    executableSha256: Buffer.alloc(0),
-  };
-}
-
-function emptyEndpoint(): NetworkEndpoint {
-  return { ip: '', port: 0, hostname: '', mac: '' };
-}
-
-function emptyWorkload(): Workload {
-  return {
-    namespace: '',
-    pod: '',
-    podUid: '',
-    container: '',
-    containerId: '',
-    image: '',
-    serviceAccount: '',
-    podLabels: {},
-  };
+  return Event.fromPartial({ severity: 1 });
 }
 
 // --- process_creation: Event.actor.process is the parent, process_activity.process the child ---
@@ -127,13 +93,13 @@ function parentOf(event: Event): Process | undefined {
 function launchedForWrite(event: Event): Process {
   if (event.payload?.$case !== 'processActivity')
     throw new OmegaError(Code.InvalidArgument, 'not a process event');
-  event.payload.value.process ??= emptyProcess();
+  event.payload.value.process ??= Process.fromPartial({});
   return event.payload.value.process;
 }
 
 function actorProcessForWrite(event: Event): Process {
-  event.actor ??= {};
-  event.actor.process ??= emptyProcess();
+  event.actor ??= Actor.fromPartial({});
+  event.actor.process ??= Process.fromPartial({});
   return event.actor.process;
 }
 
@@ -166,7 +132,7 @@ const processFields: Record<string, FieldSpec> = {
     omegaField: 'process_activity.process.user.name',
     type: 'string',
     read: (e) => text(launched(e)?.user?.name),
-    write: (e, v) => void (launchedForWrite(e).user = { name: String(v), groups: [] }),
+    write: (e, v) => void (launchedForWrite(e).user = User.fromPartial({ name: String(v) })),
   },
   ParentImage: {
     omegaField: 'process_activity.process.parent.executable_path | actor.process.executable_path',
@@ -235,7 +201,7 @@ function endpointFields(
   prefix: 'Source' | 'Destination',
 ): Record<string, FieldSpec> {
   const key = side === 'src' ? 'srcEndpoint' : 'dstEndpoint';
-  const forWrite = (e: Event): NetworkEndpoint => (e[key] ??= emptyEndpoint());
+  const forWrite = (e: Event): NetworkEndpoint => (e[key] ??= NetworkEndpoint.fromPartial({}));
   return {
     [`${prefix}Ip`]: {
       omegaField: `${side}_endpoint.ip`,
@@ -284,8 +250,8 @@ function actorFields(): Record<string, FieldSpec> {
       type: 'string',
       read: (e) => text(e.actor?.user?.name) ?? text(e.actor?.process?.user?.name),
       write: (e, v) => {
-        e.actor ??= {};
-        e.actor.user = { name: String(v), groups: [] };
+        e.actor ??= Actor.fromPartial({});
+        e.actor.user = User.fromPartial({ name: String(v) });
       },
     },
   };
@@ -334,7 +300,7 @@ function dnsForWrite(event: Event): DnsActivity {
 
 function queryForWrite(event: Event): NonNullable<DnsActivity['query']> {
   const activity = dnsForWrite(event);
-  activity.query ??= { hostname: '', type: '', class: '', packetUid: 0 };
+  activity.query ??= DnsQuery.fromPartial({});
   return activity.query;
 }
 
@@ -345,7 +311,7 @@ function answers(event: Event): readonly string[] | undefined {
 }
 
 function addAnswer(event: Event, value: string | number | boolean): void {
-  dnsForWrite(event).answers.push({ type: '', rdata: String(value), ttlSeconds: 0 });
+  dnsForWrite(event).answers.push(DnsAnswer.fromPartial({ rdata: String(value) }));
 }
 
 const queryName: FieldSpec = {
@@ -397,7 +363,7 @@ function workloadFields(): Record<string, FieldSpec> {
     omegaField: `workload.${path}`,
     type: 'string',
     read: (e) => text(e.workload?.[name]),
-    write: (e, v) => void ((e.workload ??= emptyWorkload())[name] = String(v)),
+    write: (e, v) => void ((e.workload ??= Workload.fromPartial({}))[name] = String(v)),
   });
   return {
     'omega.node': {
@@ -427,11 +393,10 @@ export const SIGMA_LOGSOURCE_MAPPINGS: ReadonlyMap<string, SigmaLogsourceMapping
         classUid: EventClass.EVENT_CLASS_PROCESS_ACTIVITY,
         payload: {
           $case: 'processActivity',
-          value: {
+          value: ProcessActivity.fromPartial({
             activityId: ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH,
-            process: emptyProcess(),
-            exitCode: 0,
-          },
+            process: {},
+          }),
         },
       }),
       processFields,
@@ -445,13 +410,10 @@ export const SIGMA_LOGSOURCE_MAPPINGS: ReadonlyMap<string, SigmaLogsourceMapping
         classUid: EventClass.EVENT_CLASS_NETWORK_ACTIVITY,
         payload: {
           $case: 'networkActivity',
-          value: {
+          value: NetworkActivity.fromPartial({
             activityId: NetworkActivityId.NETWORK_ACTIVITY_ID_OPEN,
             protocol: IpProtocol.IP_PROTOCOL_TCP,
-            direction: NetworkDirection.NETWORK_DIRECTION_UNSPECIFIED,
-            tcpFlags: 0,
-            communityUid: '',
-          },
+          }),
         },
       }),
       networkFields,
@@ -466,13 +428,10 @@ export const SIGMA_LOGSOURCE_MAPPINGS: ReadonlyMap<string, SigmaLogsourceMapping
           classUid: EventClass.EVENT_CLASS_DNS_ACTIVITY,
           payload: {
             $case: 'dnsActivity',
-            value: {
+            value: DnsActivity.fromPartial({
               activityId: DnsActivityId.DNS_ACTIVITY_ID_QUERY,
-              answers: [],
-              rcode: 0,
-              responseTimeNs: 0n,
               protocol: IpProtocol.IP_PROTOCOL_UDP,
-            },
+            }),
           },
         }),
         name === 'dns' ? dnsFields : dnsQueryFields,

@@ -8,6 +8,7 @@ export * from './gen/omega/v1/deception';
 export * from './gen/omega/v1/twin';
 export * from './gen/omega/v1/sentinel';
 export * from './gen/omega/v1/gateway';
+export { FIELD_TAGS } from './gen/field-tags';
 export { messageTypes, messageTypesByName } from './message-types';
 export type { MessageType } from './message-types';
 export { serviceDefinitions } from './service-definitions';

@@ -19,7 +19,7 @@ export {
 } from './nats-server';
 export {
   TRUST_MAIN,
-  startTrustProcess,
+  startTrust,
   type TrustProcess,
   type TrustProcessOptions,
 } from './trust-process';

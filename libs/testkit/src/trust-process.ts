@@ -1,11 +1,13 @@
 // The real trust service for other services' specs: apps/trust as built (dist/main.js) run as a
-// child process on the spec's nats-server, the way `omega up` runs it. A path, not an import:
-// libs never import apps, and a spec wants the service as it ships.
+// child process on the spec's nats-server, the way `omega up` runs it, with a TrustService client.
+// A path, not an import: libs never import apps, and a spec wants the service as it ships.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { TrustServiceClient } from '@omega/proto';
 import { freePort } from './free-port';
 
 /** apps/trust/dist/main.js in this repository. */
@@ -30,12 +32,14 @@ export interface TrustProcess {
   readonly keyDir: string;
   /** Everything it printed so far. */
   readonly output: string[];
-  /** SIGTERM, wait for the exit, remove the key directory. */
+  /** An insecure TrustService client of `address` (closed by stop()). */
+  readonly client: TrustServiceClient;
+  /** Close the client, SIGTERM, wait for the exit, remove the key directory. */
   stop(): Promise<void>;
 }
 
 /** Starts trust and resolves once its /readyz says ready (audit log and identities up). */
-export async function startTrustProcess(options: TrustProcessOptions): Promise<TrustProcess> {
+export async function startTrust(options: TrustProcessOptions): Promise<TrustProcess> {
   if (!existsSync(TRUST_MAIN)) {
     throw new Error(`trust is not built (${TRUST_MAIN}): run \`npx tsc -b tsconfig.build.json\``);
   }
@@ -87,5 +91,17 @@ export async function startTrustProcess(options: TrustProcessOptions): Promise<T
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { address, grpcPort, httpPort, keyDir, output, stop };
+  const client = new TrustServiceClient(address, grpc.credentials.createInsecure());
+  return {
+    address,
+    grpcPort,
+    httpPort,
+    keyDir,
+    output,
+    client,
+    stop: async () => {
+      client.close();
+      await stop();
+    },
+  };
 }

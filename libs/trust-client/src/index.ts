@@ -1,5 +1,6 @@
 // Public entry of @omega/trust-client: enrollment with trust, credential renewal, mutual-TLS
-// credentials for grpc-js and node:tls, subjects, gateway tokens and signed event batches.
+// credentials for grpc-js and node:tls, subjects, gateway tokens, signed event batches and the
+// audit client.
 export {
   SUBJECT_KINDS,
   SUBJECT_SCHEME,
@@ -55,6 +56,7 @@ export {
   type SignedEventBatch,
 } from './event-batch-signature';
 export { DEFAULT_CALL_TIMEOUT_MS, TRUST_CHANNEL_OPTIONS, trustServiceClient } from './trust-calls';
+export { trustAuditClient, type AuditAppendOptions, type AuditClient } from './audit-client';
 export {
   IDENTITIES_BUCKET,
   decodeIdentityRecord,

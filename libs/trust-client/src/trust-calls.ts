@@ -1,4 +1,5 @@
-// Promise wrappers over the generated TrustService client for the calls enrollment and renewal make.
+// Promise wrappers over the generated TrustService client for the calls enrollment, renewal and
+// audit appends make.
 import * as grpc from '@grpc/grpc-js';
 import { Code, OmegaError } from '@omega/runtime';
 import {
@@ -38,27 +39,30 @@ export function trustServiceClient(
   return new TrustServiceClient(trustAddress, credentials, TRUST_CHANNEL_OPTIONS);
 }
 
-type Unary<Req, Res> = (
+export type Unary<Req, Res> = (
   request: Req,
   metadata: grpc.Metadata,
   options: Partial<grpc.CallOptions>,
   callback: (error: grpc.ServiceError | null, response: Res) => void,
 ) => grpc.ClientUnaryCall;
 
-function call<Req, Res>(
+/** One unary call; `signal` cancels it (the call then rejects with Code.Canceled). */
+export function callTrust<Req, Res>(
   client: TrustServiceClient,
   method: Unary<Req, Res>,
   name: string,
   request: Req,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
-    method.call(
+    const pending = method.call(
       client,
       request,
       new grpc.Metadata(),
       { deadline: Date.now() + timeoutMs },
       (error, response) => {
+        signal?.removeEventListener('abort', cancel);
         if (error) {
           reject(
             new OmegaError(
@@ -72,6 +76,8 @@ function call<Req, Res>(
         }
       },
     );
+    const cancel = (): void => pending.cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
   });
 }
 
@@ -80,7 +86,7 @@ export function issueIdentity(
   request: IssueIdentityRequest,
   timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
 ): Promise<IssueIdentityResponse> {
-  return call(
+  return callTrust(
     client,
     client.issueIdentity as Unary<IssueIdentityRequest, IssueIdentityResponse>,
     'IssueIdentity',
@@ -94,7 +100,7 @@ export function renewIdentity(
   request: RenewIdentityRequest,
   timeoutMs = DEFAULT_CALL_TIMEOUT_MS,
 ): Promise<RenewIdentityResponse> {
-  return call(
+  return callTrust(
     client,
     client.renewIdentity as Unary<RenewIdentityRequest, RenewIdentityResponse>,
     'RenewIdentity',

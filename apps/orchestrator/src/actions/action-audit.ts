@@ -2,17 +2,10 @@
 // the step may complete: an ACTION entry whose payload is the ActionResult. The request id is
 // the attempt's task id, so a retried append after a lost answer logs the outcome once. If the
 // log cannot be written, the step fails (retryable): an unaudited action never counts as done.
-import {
-  ActionResult,
-  AuditEntry,
-  AuditEntryKind,
-  type AppendAuditRequest,
-  type AppendAuditResponse,
-  type TrustServiceClient,
-} from '@omega/proto';
+import { ActionResult, AuditEntry, AuditEntryKind } from '@omega/proto';
 import { Code } from '@omega/runtime';
+import type { AuditClient } from '@omega/trust-client';
 import { ActivityError, type Activity, type ActivityContext } from '@omega/workflow';
-import { unaryCall } from './grpc-call';
 
 export interface ActionAuditor {
   record(
@@ -22,11 +15,8 @@ export interface ActionAuditor {
   ): Promise<string>;
 }
 
-export function trustAuditor(
-  client: TrustServiceClient,
-  actor: string,
-  timeoutMs: number,
-): ActionAuditor {
+/** Logs through `log` (trustAuditClient: its per-call deadline is the append's). */
+export function trustAuditor(log: AuditClient, actor: string): ActionAuditor {
   return {
     async record(action, ctx, outcome) {
       const taskId = `${ctx.idempotencyKey}/${ctx.attempt}`;
@@ -51,15 +41,11 @@ export function trustAuditor(
         payloadType: 'omega.v1.ActionResult',
         payload: Buffer.from(ActionResult.encode(result).finish()),
       });
-      const response = await unaryCall<AppendAuditRequest, AppendAuditResponse>(
-        client,
-        client.appendAudit,
-        'trust AppendAudit',
-        { entry, requestId: `orchestrator:${taskId}`, commit: false },
-        timeoutMs,
-        ctx.signal,
-      );
-      return String(response.audit?.logIndex ?? '');
+      const ref = await log.append(entry, {
+        requestId: `orchestrator:${taskId}`,
+        signal: ctx.signal,
+      });
+      return String(ref.logIndex);
     },
   };
 }

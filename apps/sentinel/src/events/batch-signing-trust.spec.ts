@@ -9,7 +9,7 @@ import { connectBus, subjects, type Bus } from '@omega/bus';
 import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { Event, type Identity } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
-import { startTrustProcess, withNats, type TrustProcess } from '@omega/testkit';
+import { startTrust, withNats, type TrustProcess } from '@omega/testkit';
 import {
   decodeIdentityRecord,
   identityRecordKey,
@@ -32,7 +32,7 @@ let parts: SentinelParts;
 let bus: Bus;
 
 beforeAll(async () => {
-  trust = await startTrustProcess({
+  trust = await startTrust({
     natsUrl: nats.url,
     env: {
       OMEGA_IDENTITY_JOIN_TOKENS_FILE: joinTokens,

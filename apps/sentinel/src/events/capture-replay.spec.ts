@@ -1,37 +1,17 @@
-// Replays real captures and checks packets, 5-tuples and bytes against tshark (a second reader).
+// Replays the demo recording and built captures against tshark and editcap (second readers); the
+// real market-data captures are checked by capture-replay.conformance.spec.ts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dnsPacket from 'dns-packet';
 import { replayPackets } from './capture-replay';
 import { readCapture } from '../wire/pcap-reader';
+import { tshark } from '../testing/tshark';
 
-const MARKET = '/work/shared/vectors/market';
 const tmp = mkdtempSync(join(tmpdir(), 'omega-replay-'));
-
-function pcaps(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return pcaps(path);
-    return name.endsWith('.pcap') ? [path] : [];
-  });
-}
-
-function tshark(file: string, ...fields: string[]): string[][] {
-  const out = execFileSync(
-    'tshark',
-    ['-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  return out
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => l.split('\t'));
-}
+// The repository's own recording (written by `npm run demo:record`), so the spec needs no outside data.
+const DEMO_CAPTURE = join(__dirname, '..', '..', '..', '..', 'test-corpus', 'demo', 'capture.pcap');
 
 beforeAll(() => {
   if (spawnSync('tshark', ['--version']).status !== 0) {
@@ -41,66 +21,9 @@ beforeAll(() => {
   }
 });
 
-/** tshark's view of a capture: packets per directed 5-tuple key, and the IP bytes. */
-function tsharkFlows(file: string): Map<string, { packets: number; bytes: number }> {
-  const flows = new Map<string, { packets: number; bytes: number }>();
-  const rows = tshark(
-    file,
-    'ip.src',
-    'ipv6.src',
-    'ip.dst',
-    'ipv6.dst',
-    'ip.proto',
-    'ipv6.nxt',
-    'udp.srcport',
-    'tcp.srcport',
-    'udp.dstport',
-    'tcp.dstport',
-    'ip.len',
-    'ipv6.plen',
-  );
-  for (const [s4, s6, d4, d6, p4, p6, us, ts, ud, td, len4, plen6] of rows) {
-    const key = [p4 || p6, s4 || s6, us || ts, d4 || d6, ud || td].join('|');
-    const bytes = len4 ? Number(len4.split(',')[0]) : 40 + Number(plen6);
-    const f = flows.get(key) ?? { packets: 0, bytes: 0 };
-    f.packets++;
-    f.bytes += bytes;
-    flows.set(key, f);
-  }
-  return flows;
-}
-
 describe('capture replay', () => {
-  const files = pcaps(MARKET);
-
-  it('finds the real market-data captures', () => {
-    expect(files.length).toBeGreaterThan(20);
-  });
-
-  it('reads every market-data capture with the same packets, 5-tuples and IP bytes as tshark', () => {
-    for (const file of files) {
-      const capture = readCapture(readFileSync(file), file);
-      expect(capture.error).toBeUndefined();
-      const ours = new Map<string, { packets: number; bytes: number }>();
-      for (const f of replayPackets(capture.packets, 'n').flows) {
-        // the market captures are one-way: every packet is "out"
-        ours.set([f.protocol, f.src, f.srcPort, f.dst, f.dstPort].join('|'), {
-          packets: f.packetsOut + f.packetsIn,
-          bytes: f.bytesOut + f.bytesIn,
-        });
-      }
-      const theirs = tsharkFlows(file);
-      const theirPackets = [...theirs.values()].reduce((n, f) => n + f.packets, 0);
-      expect({ file, packets: capture.packets.length }).toEqual({ file, packets: theirPackets });
-      expect({ file, flows: Object.fromEntries(ours) }).toEqual({
-        file,
-        flows: Object.fromEntries(theirs),
-      });
-    }
-  });
-
   it('reads the same capture converted to pcapng by editcap identically', () => {
-    const file = files.find((f) => f.includes('MdIncrementalRefreshBook.pcap')) as string;
+    const file = DEMO_CAPTURE;
     const ng = join(tmp, 'book.pcapng');
     execFileSync('editcap', ['-F', 'pcapng', file, ng]);
     const classic = readCapture(readFileSync(file));
@@ -113,7 +36,7 @@ describe('capture replay', () => {
   });
 
   it('reports a truncated capture with the byte offset of the cut record and keeps the packets before it', () => {
-    const file = files.reduce((a, b) => (statSync(a).size > statSync(b).size ? a : b));
+    const file = DEMO_CAPTURE;
     const whole = readCapture(readFileSync(file));
     expect(whole.packets.length).toBeGreaterThan(1);
     const last = whole.packets[whole.packets.length - 1]!;

@@ -4,7 +4,7 @@
 // those bytes is appended, as @omega/trust-client's signEventBatch does for a batch object
 // (event-batch-bytes.spec.ts compares both).
 import { SignaturePurpose, type HybridSigner } from '@omega/crypto';
-import { HybridSignature } from '@omega/proto';
+import { FIELD_TAGS, HybridSignature } from '@omega/proto';
 import { ProtoWriter } from '@omega/proto';
 
 /** EventBatch fields other than the events and the signature. */
@@ -19,8 +19,10 @@ export interface BatchEnvelope {
 }
 
 /** Key of EventBatch.events (field 5, length-delimited): each event entry starts with it. */
-export const EVENTS_FIELD_KEY = 42;
-const SIGNATURE_FIELD_KEY = 122;
+export const EVENTS_FIELD_KEY = FIELD_TAGS.EventBatch.events;
+const SIGNATURE_FIELD_KEY = FIELD_TAGS.EventBatch.signature;
+const BATCH = FIELD_TAGS.EventBatch;
+const SENDER = FIELD_TAGS.IdentityRef;
 
 /**
  * Upper bound of what the envelope and signature add to the events' bytes (a hybrid signature
@@ -36,16 +38,16 @@ export function writeUnsignedEventBatch(
   envelope: BatchEnvelope,
   eventEntries: Uint8Array,
 ): void {
-  w.uint32(10).fork(); // sender
-  if (envelope.senderId !== '') w.uint32(10).string(envelope.senderId);
-  if (envelope.keyId !== '') w.uint32(18).string(envelope.keyId);
+  w.uint32(BATCH.sender).fork();
+  if (envelope.senderId !== '') w.uint32(SENDER.id).string(envelope.senderId);
+  if (envelope.keyId !== '') w.uint32(SENDER.keyId).string(envelope.keyId);
   w.join();
-  if (envelope.sessionId !== '') w.uint32(18).string(envelope.sessionId);
-  if (envelope.sequence !== 0n) w.uint32(24).uint64(envelope.sequence);
-  if (envelope.createdTimeNs !== 0n) w.uint32(33).fixed64(envelope.createdTimeNs);
+  if (envelope.sessionId !== '') w.uint32(BATCH.sessionId).string(envelope.sessionId);
+  if (envelope.sequence !== 0n) w.uint32(BATCH.sequence).uint64(envelope.sequence);
+  if (envelope.createdTimeNs !== 0n) w.uint32(BATCH.createdTimeNs).fixed64(envelope.createdTimeNs);
   w.raw(eventEntries);
-  if (envelope.lostRecords !== 0n) w.uint32(48).uint64(envelope.lostRecords);
-  if (envelope.droppedEvents !== 0n) w.uint32(56).uint64(envelope.droppedEvents);
+  if (envelope.lostRecords !== 0n) w.uint32(BATCH.lostRecords).uint64(envelope.lostRecords);
+  if (envelope.droppedEvents !== 0n) w.uint32(BATCH.droppedEvents).uint64(envelope.droppedEvents);
 }
 
 /** The signed batch: the unsigned bytes, then field 15 with their hybrid signature. */

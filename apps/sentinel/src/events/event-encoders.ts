@@ -4,26 +4,32 @@
 // writes for the Event that network-events.ts builds for the same input, field for field and byte
 // for byte (event-encoders.spec.ts decodes them with ts-proto and protobufjs and compares).
 // bench/sentinel/README.md has the figures that justify them over ts-proto here.
-import { EventClass, Severity } from '@omega/proto';
+import { EventClass, FIELD_TAGS, Severity } from '@omega/proto';
 import { decodeDnsSummary, type DnsSummary } from '../wire/dns-message';
 import { UUID_TEXT_BYTES, writeUuidv7Text } from './event-id';
 import { dnsFrameCapturedBytes, ipv6Text } from '../wire/loader-frames';
 import type { EventSource, Flow } from './network-events';
 import { ProtoWriter } from '@omega/proto';
 
-// Event field keys ((number << 3) | wire type), as in common.proto.
-const EVENT_ID = 10;
-const EVENT_TIME_NS = 17;
-const EVENT_CLASS_UID = 24;
-const EVENT_SEVERITY = 32;
-const EVENT_MESSAGE = 42;
-const EVENT_SRC_ENDPOINT = 58;
-const EVENT_DST_ENDPOINT = 66;
-const EVENT_NODE = 74;
-const EVENT_NETWORK_ACTIVITY = 138;
-const EVENT_DNS_ACTIVITY = 146;
-const EVENT_UNMAPPED = 242;
-const EVENT_RAW_DATA = 250;
+// Field keys ((number << 3) | wire type), generated from common.proto by proto:gen.
+const EVENT_ID = FIELD_TAGS.Event.id;
+const EVENT_TIME_NS = FIELD_TAGS.Event.timeNs;
+const EVENT_CLASS_UID = FIELD_TAGS.Event.classUid;
+const EVENT_SEVERITY = FIELD_TAGS.Event.severity;
+const EVENT_MESSAGE = FIELD_TAGS.Event.message;
+const EVENT_SRC_ENDPOINT = FIELD_TAGS.Event.srcEndpoint;
+const EVENT_DST_ENDPOINT = FIELD_TAGS.Event.dstEndpoint;
+const EVENT_NODE = FIELD_TAGS.Event.node;
+const EVENT_NETWORK_ACTIVITY = FIELD_TAGS.Event.networkActivity;
+const EVENT_DNS_ACTIVITY = FIELD_TAGS.Event.dnsActivity;
+const EVENT_UNMAPPED = FIELD_TAGS.Event.unmapped;
+const EVENT_RAW_DATA = FIELD_TAGS.Event.rawData;
+const DNS = FIELD_TAGS.DnsActivity;
+const QUERY = FIELD_TAGS.DnsQuery;
+const ANSWER = FIELD_TAGS.DnsAnswer;
+const NETWORK = FIELD_TAGS.NetworkActivity;
+const TRAFFIC = FIELD_TAGS.NetworkTraffic;
+const INTERVAL = FIELD_TAGS.TimeRange;
 
 /** `unmapped {"sentinel.source": source}` as one pre-encoded map entry per source. */
 const SOURCE_ENTRY: Record<EventSource, Buffer> = {
@@ -34,7 +40,8 @@ const SOURCE_ENTRY: Record<EventSource, Buffer> = {
 function unmappedEntry(key: string, value: string): Buffer {
   const w = new ProtoWriter(64);
   w.uint32(EVENT_UNMAPPED).fork();
-  w.uint32(10).string(key).uint32(18).string(value);
+  w.uint32(FIELD_TAGS.Event_UnmappedEntry.key).string(key);
+  w.uint32(FIELD_TAGS.Event_UnmappedEntry.value).string(value);
   w.join();
   return Buffer.from(w.bytes());
 }
@@ -96,17 +103,17 @@ function writeFrameEndpoint(
   port: number,
 ): void {
   w.uint32(key).fork();
-  w.uint32(10).fork();
+  w.uint32(FIELD_TAGS.NetworkEndpoint.ip).fork();
   writeAddressText(w, family, body, addressAt);
   w.join();
-  if (port !== 0) w.uint32(16).uint32(port);
+  if (port !== 0) w.uint32(FIELD_TAGS.NetworkEndpoint.port).uint32(port);
   w.join();
 }
 
 function writeEndpoint(w: ProtoWriter, key: number, ip: string, port: number): void {
   w.uint32(key).fork();
-  if (ip !== '') w.uint32(10).string(ip);
-  if (port !== 0) w.uint32(16).uint32(port);
+  if (ip !== '') w.uint32(FIELD_TAGS.NetworkEndpoint.ip).string(ip);
+  if (port !== 0) w.uint32(FIELD_TAGS.NetworkEndpoint.port).uint32(port);
   w.join();
 }
 
@@ -166,25 +173,25 @@ function writeDnsMessage(w: ProtoWriter, dns: DnsSummary): void {
 
 function writeDnsActivity(w: ProtoWriter, dns: DnsSummary): void {
   w.uint32(EVENT_DNS_ACTIVITY).fork();
-  w.uint32(8).uint32(dns.response ? 2 : 1); // DNS_ACTIVITY_ID_RESPONSE : _QUERY
-  w.uint32(18).fork(); // query: always present
+  w.uint32(DNS.activityId).uint32(dns.response ? 2 : 1); // DNS_ACTIVITY_ID_RESPONSE : _QUERY
+  w.uint32(DNS.query).fork(); // query: always present
   const q = dns.question;
   if (q) {
-    writeString(w, 10, q.name);
-    writeString(w, 18, q.type);
-    writeString(w, 26, q.class);
+    writeString(w, QUERY.hostname, q.name);
+    writeString(w, QUERY.type, q.type);
+    writeString(w, QUERY.class, q.class);
   }
-  if (dns.id !== 0) w.uint32(32).uint32(dns.id);
+  if (dns.id !== 0) w.uint32(QUERY.packetUid).uint32(dns.id);
   w.join();
   for (const a of dns.answers) {
-    w.uint32(26).fork();
-    writeString(w, 10, a.type);
-    writeString(w, 18, a.rdata);
-    if (a.ttlSeconds !== 0) w.uint32(24).uint32(a.ttlSeconds);
+    w.uint32(DNS.answers).fork();
+    writeString(w, ANSWER.type, a.type);
+    writeString(w, ANSWER.rdata, a.rdata);
+    if (a.ttlSeconds !== 0) w.uint32(ANSWER.ttlSeconds).uint32(a.ttlSeconds);
     w.join();
   }
-  if (dns.rcode !== 0) w.uint32(32).uint32(dns.rcode);
-  w.uint32(48).uint32(17); // IP_PROTOCOL_UDP
+  if (dns.rcode !== 0) w.uint32(DNS.rcode).uint32(dns.rcode);
+  w.uint32(DNS.protocol).uint32(17); // IP_PROTOCOL_UDP
   w.join();
 }
 
@@ -211,19 +218,19 @@ export function writeFlowEvent(
   writeEndpoint(w, EVENT_DST_ENDPOINT, flow.dst, flow.dstPort);
   writeString(w, EVENT_NODE, node);
   w.uint32(EVENT_NETWORK_ACTIVITY).fork();
-  w.uint32(8).uint32(6); // NETWORK_ACTIVITY_ID_TRAFFIC
-  if (flow.protocol !== 0) w.uint32(16).uint32(flow.protocol);
-  w.uint32(34).fork(); // traffic: always present
-  writeCounter(w, 8, flow.bytesOut);
-  writeCounter(w, 16, flow.bytesIn);
-  writeCounter(w, 24, flow.packetsOut);
-  writeCounter(w, 32, flow.packetsIn);
+  w.uint32(NETWORK.activityId).uint32(6); // NETWORK_ACTIVITY_ID_TRAFFIC
+  if (flow.protocol !== 0) w.uint32(NETWORK.protocol).uint32(flow.protocol);
+  w.uint32(NETWORK.traffic).fork(); // traffic: always present
+  writeCounter(w, TRAFFIC.bytesOut, flow.bytesOut);
+  writeCounter(w, TRAFFIC.bytesIn, flow.bytesIn);
+  writeCounter(w, TRAFFIC.packetsOut, flow.packetsOut);
+  writeCounter(w, TRAFFIC.packetsIn, flow.packetsIn);
   w.join();
-  w.uint32(42).fork(); // interval: always present
-  if (flow.firstNs !== 0n) w.uint32(9).fixed64(flow.firstNs);
-  if (flow.lastNs !== 0n) w.uint32(17).fixed64(flow.lastNs);
+  w.uint32(NETWORK.interval).fork(); // interval: always present
+  if (flow.firstNs !== 0n) w.uint32(INTERVAL.startTimeNs).fixed64(flow.firstNs);
+  if (flow.lastNs !== 0n) w.uint32(INTERVAL.endTimeNs).fixed64(flow.lastNs);
   w.join();
-  if (flow.tcpFlags !== 0) w.uint32(48).uint32(flow.tcpFlags);
+  if (flow.tcpFlags !== 0) w.uint32(NETWORK.tcpFlags).uint32(flow.tcpFlags);
   w.join();
   w.raw(SOURCE_ENTRY[source]);
 }

@@ -8,7 +8,7 @@ import {
 import { publish, subjects } from '@omega/bus';
 import { Checkpoint as CheckpointMessage } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
-import type { AuditLogOptions } from './audit-log';
+import type { AuditLogOptions } from './audit-log-options';
 import { LEAF_SEQ_HEADER, lastMessageOn, STREAM } from './audit-stream';
 
 /** A signed checkpoint as the log keeps it. */

@@ -29,7 +29,7 @@ import {
   type ListAuditEntriesResponse,
 } from '@omega/proto';
 import { freePort, withNats } from '@omega/testkit';
-import { alertEntry } from './audit-spec-helpers';
+import { alertEntry } from '../testing/audit-spec-helpers';
 import { logCheckpointPolicy } from './log-keys';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');

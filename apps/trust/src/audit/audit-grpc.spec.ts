@@ -33,7 +33,7 @@ import { trustConfigSchema } from './audit-config';
 import { trustServiceDefinition } from './audit-grpc';
 import { startAuditService, type AuditService } from './audit-service';
 import { logCheckpointPolicy } from './log-keys';
-import { alertEntry } from './audit-spec-helpers';
+import { alertEntry } from '../testing/audit-spec-helpers';
 import { sha256 } from './artifact-attestation';
 
 const nats = withNats({ jetstream: true });

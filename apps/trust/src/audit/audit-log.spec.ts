@@ -11,7 +11,7 @@ import {
 import { subjects, type Bus } from '@omega/bus';
 import { Checkpoint } from '@omega/proto';
 import { logCheckpointPolicy } from './log-keys';
-import { alertEntry, newLogKey, openBus, openLog, ORIGIN } from './audit-spec-helpers';
+import { alertEntry, newLogKey, openBus, openLog, ORIGIN } from '../testing/audit-spec-helpers';
 
 const nats = withNats({ jetstream: true });
 let bus: Bus;

@@ -10,7 +10,7 @@ import {
   TileHashReader,
 } from '@omega/auditlog';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import type { AuditLogOptions } from './audit-log';
+import type { AuditLogOptions } from './audit-log-options';
 import type { LogCheckpoint, StoredCheckpoint } from './audit-checkpoint';
 import { tilesHolding } from './tile-store';
 

@@ -4,7 +4,7 @@ import { subjects, type Bus } from '@omega/bus';
 import type { HybridSecretKey } from '@omega/crypto';
 import { AuditEntry, AuditLeafBatch } from '@omega/proto';
 import { withNats } from '@omega/testkit';
-import { alertEntry, newLogKey, openBus, openLog } from './audit-spec-helpers';
+import { alertEntry, newLogKey, openBus, openLog } from '../testing/audit-spec-helpers';
 import { INDEX_HEADER, LEAVES_HEADER, leavesOfMessage, REQUEST_ID_HEADER } from './audit-stream';
 
 const leaf = (n: number) => Buffer.from(AuditEntry.encode(alertEntry(n)).finish());

@@ -5,19 +5,20 @@
 // appends/s; this writes the same bytes (batch-answer.spec checks them against ts-proto and
 // protobufjs) with the shared ProtoWriter in two passes: sizes, then bytes, so nothing is moved
 // or copied out afterwards.
-import { ProtoWriter, varintSize, type AppendAuditBatchResponse } from '@omega/proto';
+import { FIELD_TAGS, ProtoWriter, varintSize, type AppendAuditBatchResponse } from '@omega/proto';
 import type { AppendedBundle } from './audit-log';
 
-// Field keys: (field number << 3) | wire type 2 (length-delimited) or 0 (varint).
-const RESULTS = 0x0a; // AppendAuditBatchResponse.results = 1
-const CHECKPOINT_NOTES = 0x12; // AppendAuditBatchResponse.checkpoint_notes = 2
-const AUDIT = 0x0a; // AppendAuditResponse.audit = 1
-const COMMITMENT_SALT = 0x12; // AppendAuditResponse.commitment_salt = 2
-const INCLUSION_PROOF = 0x1a; // AppendAuditResponse.inclusion_proof = 3
-const ENTRY = 0x2a; // AppendAuditResponse.entry = 5
-const LOG_INDEX = 0x08; // AuditRef.log_index = 1
-const LEAF_HASH = 0x12; // AuditRef.leaf_hash = 2
-const CHECKPOINT_SIZE = 0x18; // AuditRef.checkpoint_size = 3
+// Field keys ((field number << 3) | wire type), generated from the .proto files by proto:gen. Each
+// is one byte, which the size pass below counts on.
+const RESULTS = FIELD_TAGS.AppendAuditBatchResponse.results;
+const CHECKPOINT_NOTES = FIELD_TAGS.AppendAuditBatchResponse.checkpointNotes;
+const AUDIT = FIELD_TAGS.AppendAuditResponse.audit;
+const COMMITMENT_SALT = FIELD_TAGS.AppendAuditResponse.commitmentSalt;
+const INCLUSION_PROOF = FIELD_TAGS.AppendAuditResponse.inclusionProof;
+const ENTRY = FIELD_TAGS.AppendAuditResponse.entry;
+const LOG_INDEX = FIELD_TAGS.AuditRef.logIndex;
+const LEAF_HASH = FIELD_TAGS.AuditRef.leafHash;
+const CHECKPOINT_SIZE = FIELD_TAGS.AuditRef.checkpointSize;
 
 /** An answer already encoded: trustServiceDefinition's serializer sends its bytes as they are. */
 export class EncodedBatchAnswer {

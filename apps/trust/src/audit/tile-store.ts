@@ -6,7 +6,7 @@ import {
   tileAt,
   tilePath,
   type NodeId,
-  type EntryBundleId,
+  type EntryBundle,
   type Tile,
   type TileId,
   type TileSource,
@@ -17,12 +17,6 @@ import { Code, OmegaError } from '@omega/runtime';
 /** Not one of ARCHITECTURE.md's buckets: trust provisions it itself (see docs/audit-log.md). */
 export const AUDIT_TILES_BUCKET = 'omega_audit_tiles';
 const MAX_VALUE_BYTES = 1024 * 1024;
-
-/** An entry bundle and its encoded bytes (C2SP tlog-tiles: uint16 length-prefixed entries). */
-export interface EntryBundle {
-  readonly id: EntryBundleId;
-  readonly bytes: Uint8Array;
-}
 
 /**
  * Tiles and entry bundles keyed by their tlog-tiles path (`tile/0/x001/234.p/7`), so the HTTP

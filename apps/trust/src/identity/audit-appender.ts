@@ -1,14 +1,20 @@
-// What identity issuance needs from the audit log: append one fact, de-duplicated by id.
-import type { AuditRef } from '@omega/proto';
+// Identity facts in the audit log: each issued, renewed or revoked identity becomes an AuditEntry
+// whose payload is the encoded Identity, appended once per de-duplication id.
+import { AuditEntry, AuditEntryKind, type AuditRef } from '@omega/proto';
+import { Code, OmegaError } from '@omega/runtime';
+import type { AuditClient } from '@omega/trust-client';
 
-/** The audit log as identity code sees it (apps/trust/src/audit provides the real one). */
+/** An identity fact to log: `kind` is one of IdentityAuditKind, `body` the encoded Identity. */
+export interface IdentityFact {
+  readonly kind: string;
+  readonly subject: string;
+  readonly body: Uint8Array;
+  readonly dedupeId: string;
+}
+
+/** The audit log as identity code sees it: append one fact, learn where it landed. */
 export interface AuditAppender {
-  append(entry: {
-    kind: string;
-    subject: string;
-    body: Uint8Array;
-    dedupeId: string;
-  }): Promise<unknown>;
+  append(fact: IdentityFact): Promise<AuditRef>;
 }
 
 /** Entry kinds identity code appends (omega.v1.AuditEntryKind names without the prefix). */
@@ -18,32 +24,35 @@ export const IdentityAuditKind = {
   Revoked: 'IDENTITY_REVOKED',
 } as const;
 
-/** The AuditRef in an append's result, when the log returns one (directly or as `ref`/`audit`). */
-export function auditRefOf(result: unknown): AuditRef | undefined {
-  const candidates = [result, field(result, 'ref'), field(result, 'audit')];
-  for (const candidate of candidates) {
-    const logIndex = field(candidate, 'logIndex');
-    const leafHash = field(candidate, 'leafHash');
-    if (
-      (typeof logIndex === 'bigint' || typeof logIndex === 'number') &&
-      leafHash instanceof Uint8Array
-    ) {
-      const checkpointSize = field(candidate, 'checkpointSize');
-      return {
-        logIndex: BigInt(logIndex),
-        leafHash: Buffer.from(leafHash),
-        checkpointSize:
-          typeof checkpointSize === 'bigint' || typeof checkpointSize === 'number'
-            ? BigInt(checkpointSize)
-            : 0n,
-      };
-    }
-  }
-  return undefined;
+/** Appends identity facts through `log` (trust's own log, in process: audit-log-client.ts). */
+export function auditAppender(log: AuditClient, clock: () => number = Date.now): AuditAppender {
+  return {
+    append({ kind, subject, body, dedupeId }) {
+      const entryKind = AuditEntryKind[`AUDIT_ENTRY_KIND_${kind}` as keyof typeof AuditEntryKind];
+      if (entryKind === undefined) {
+        return Promise.reject(
+          new OmegaError(
+            Code.Internal,
+            `audit entry kind ${kind} is not an omega.v1.AuditEntryKind`,
+          ),
+        );
+      }
+      return log.append(
+        AuditEntry.fromPartial({
+          kind: entryKind,
+          timeNs: BigInt(clock()) * 1_000_000n,
+          subject,
+          summary: `${kind.toLowerCase().replace('_', ' ')}: ${subject}`,
+          payloadType: 'omega.v1.Identity',
+          payload: Buffer.from(body),
+        }),
+        { requestId: dedupeId },
+      );
+    },
+  };
 }
 
-function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null
-    ? (value as Record<string, unknown>)[name]
-    : undefined;
+/** The AuditRef of a revocation, for the RevokeIdentity answer (the issuer returns it typed). */
+export function auditRefOf(ref: AuditRef | undefined): AuditRef | undefined {
+  return ref;
 }

@@ -16,14 +16,14 @@ import {
 import { unimplementedService } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import type { AuditLog } from '../audit/audit-log';
-import { newLogKey, openBus, openLog } from '../audit/audit-spec-helpers';
+import { newLogKey, openBus, openLog } from '../testing/audit-spec-helpers';
 import { delegatedSigningHandlers } from './delegated-signing';
 import {
   closeIdentityFixture,
   openIdentityFixture,
   silentLogger,
   type IdentityFixture,
-} from './identity-spec-helpers';
+} from '../testing/identity-spec-helpers';
 import { enrollSelf, type SelfIdentity } from './self-identity';
 
 const nats = withNats({ jetstream: true });

@@ -1,12 +1,13 @@
 // Issues, renews and revokes identities: checks the attestation and proof of possession, signs the
 // identity document with the trust root (purpose 'credential'), has the TLS CA certify the
 // identity's key, logs the fact in the audit log, then records it in `omega_identities`.
-import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { Code, OmegaError } from '@omega/runtime';
 import {
   Identity,
   IdentityStatus,
   RenewIdentityRequest,
+  type AuditRef,
   type Credential,
   type HybridPublicKey,
   type IssueIdentityRequest,
@@ -15,7 +16,6 @@ import {
 import {
   SignaturePurpose,
   encodeHybridPublicKey,
-  hybridKeyId,
   signedMessage,
   type HybridSigner,
 } from '@omega/crypto';
@@ -26,12 +26,13 @@ import {
   type SubjectKind,
 } from '@omega/trust-client';
 import type { MlDsaBackend } from '@omega/crypto';
-import { IdentityAuditKind, auditRefOf, type AuditAppender } from './audit-appender';
+import { IdentityAuditKind, type AuditAppender } from './audit-appender';
 import type { IdentityConfig } from './identity-config';
 import type { IdentityRecord, IdentityStore } from './identity-store';
 import { IdentityVerifier, SERIAL_ATTRIBUTE, isoNs } from './identity-verifier';
 import { defaultRoles, redeemJoinToken } from './join-tokens';
 import type { KubernetesAttestor } from './kubernetes-attestor';
+import { bareKey, checkKeyIdOf, invalid, tlsPublicKeyOf } from './request-keys';
 import type { TlsAuthority } from './tls-authority';
 import type { IdentityMetrics } from '../trust-metrics';
 
@@ -243,7 +244,7 @@ export class IdentityIssuer {
     if (refusal) throw new OmegaError(Code.Unauthenticated, refusal.detail);
   }
 
-  async revoke(request: RevokeIdentityRequest): Promise<{ identity: Identity; audit: unknown }> {
+  async revoke(request: RevokeIdentityRequest): Promise<{ identity: Identity; audit: AuditRef }> {
     const nowMs = this.#clock();
     const nowNs = BigInt(nowMs) * 1_000_000n;
     const where = `RevokeIdentity ${request.identityId}${request.keyId ? ` key ${request.keyId}` : ''}`;
@@ -356,13 +357,12 @@ export class IdentityIssuer {
       expireTimeNs: identity.expireTimeNs,
     };
     // Logged before it is recorded or handed out: no credential exists that the log does not show.
-    const result = await this.deps.audit.append({
+    const audit = await this.deps.audit.append({
       kind: grant.auditKind,
       subject: grant.subject,
       body: identityDocument,
       dedupeId: `${grant.auditKind.toLowerCase()}:${serial}`,
     });
-    const audit = auditRefOf(result);
     await this.deps.store.put(
       {
         identity,
@@ -374,7 +374,7 @@ export class IdentityIssuer {
       },
       grant.revision,
     );
-    return { identity: audit ? { ...identity, audit } : identity, credential };
+    return { identity: { ...identity, audit }, credential };
   }
 }
 
@@ -382,54 +382,4 @@ export class IdentityIssuer {
 function requestedName(kind: SubjectKind, name: string): string {
   const prefix = `${kind}/`;
   return name.startsWith(prefix) ? name.slice(prefix.length) : name;
-}
-
-/** Only the key material and id: validity fields are trust's to set. */
-function bareKey(key: HybridPublicKey): HybridPublicKey {
-  return {
-    keyId: key.keyId,
-    ed25519: key.ed25519,
-    mlDsa: key.mlDsa,
-    notBeforeTimeNs: 0n,
-    notAfterTimeNs: 0n,
-    revokeTimeNs: 0n,
-  };
-}
-
-/** The TLS key a DER SPKI holds; InvalidArgument unless it is a P-256 or Ed25519 public key. */
-function tlsPublicKeyOf(spki: Uint8Array, where: string): KeyObject {
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  } catch (err) {
-    throw OmegaError.wrap(err, `${where}: tls_public_key_spki`, Code.InvalidArgument);
-  }
-  const p256 =
-    key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
-  if (!p256 && key.asymmetricKeyType !== 'ed25519') {
-    const curve = key.asymmetricKeyDetails?.namedCurve;
-    throw invalid(
-      `${where}: tls_public_key_spki: ${key.asymmetricKeyType}${curve ? ` (${curve})` : ''} key; trust certifies P-256 or Ed25519 TLS keys`,
-    );
-  }
-  return key;
-}
-
-/** InvalidArgument unless the key id is the one the key's two halves give. */
-function checkKeyIdOf(key: HybridPublicKey, where: string): void {
-  let expected: string;
-  try {
-    expected = hybridKeyId(key.ed25519, key.mlDsa);
-  } catch (err) {
-    throw OmegaError.wrap(err, where, Code.InvalidArgument);
-  }
-  if (expected !== key.keyId) {
-    throw invalid(
-      `${where}: key id ${JSON.stringify(key.keyId.slice(0, 80))} is not the one its keys give (${expected})`,
-    );
-  }
-}
-
-function invalid(message: string): OmegaError {
-  return new OmegaError(Code.InvalidArgument, message);
 }

@@ -7,7 +7,7 @@ import {
   enrollWithJoinToken,
   openIdentityFixture,
   type IdentityFixture,
-} from './identity-spec-helpers';
+} from '../testing/identity-spec-helpers';
 
 const nats = withNats();
 let fixture: IdentityFixture;

@@ -19,7 +19,7 @@ import {
   issueRequest,
   openIdentityFixture,
   type IdentityFixture,
-} from './identity-spec-helpers';
+} from '../testing/identity-spec-helpers';
 
 const NS = 'omega';
 const AUDIENCE = 'omega-trust';

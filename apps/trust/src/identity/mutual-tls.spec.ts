@@ -20,7 +20,7 @@ import {
   closeIdentityFixture,
   openIdentityFixture,
   type IdentityFixture,
-} from './identity-spec-helpers';
+} from '../testing/identity-spec-helpers';
 import { mintJoinToken } from './join-tokens';
 
 const nats = withNats();

@@ -1,0 +1,30 @@
+// Builds the deception service's parts on a running service harness: its metrics and gRPC handlers
+// (main.ts and the specs share it).
+import type { ResourceSelection } from '@omega/bus';
+import { DeceptionServiceService } from '@omega/proto';
+import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import type { ServiceParts } from '@omega/service';
+import type { z } from 'zod';
+import { deceptionConfigSchema } from './deception-config';
+import { deceptionGrpcHandlers } from './deception-grpc';
+import { deceptionMetrics } from './deception-metrics';
+
+export const deceptionServiceConfigSchema = baseConfigSchema.extend({
+  deception: deceptionConfigSchema,
+});
+export type DeceptionServiceConfig = z.output<typeof deceptionServiceConfigSchema>;
+
+export const DECEPTION_RESOURCES: ResourceSelection = {
+  streams: ['DECEPTION', 'DLQ'],
+  kv: ['omega_decoys', 'omega_tokens'],
+};
+
+export function buildDeception({ service }: ServiceParts<DeceptionServiceConfig>): void {
+  const handlers = deceptionGrpcHandlers();
+  const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
+  deceptionMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
+  service.addGrpcService(DeceptionServiceService, {
+    ...unimplementedService(DeceptionServiceService),
+    ...handlers,
+  });
+}

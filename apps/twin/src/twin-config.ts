@@ -1,0 +1,7 @@
+// The `twin` section of the service's configuration (OMEGA_TWIN_* variables or the file's
+// `twin:` key); its settings arrive with the features that need them.
+import { z } from 'zod';
+
+export const twinConfigSchema = z.strictObject({}).prefault({});
+
+export type TwinConfig = z.output<typeof twinConfigSchema>;

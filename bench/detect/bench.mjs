@@ -4,10 +4,10 @@
 // events that match some rule. The anchors are published figures for whole sensors (Falco, Tracee),
 // printed beside this run's figure; they are not measured here.
 //
-//   npx node bench/detect/bench.mjs [--events 300000] [--rounds 5] [--match-share 0.01] [--json] [--no-build] [--no-detectors]
+//   npx node bench/detect/bench.mjs [--events 300000] [--rounds 5] [--match-share 0.01] [--json] [--no-build] [--no-detectors] [--no-hostile]
 //
 // Then runs the streaming detectors' bench (detectors.mjs) on the same number of events, unless
-// --no-detectors is given.
+// --no-detectors is given, and the hostile-value bench (hostile.mjs) unless --no-hostile is given.
 //
 // Builds libs/detect first (incremental) unless --no-build is given, then imports its dist/ output.
 import { execFileSync } from 'node:child_process';
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     'no-detectors': { type: 'boolean', default: false },
+    'no-hostile': { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(args.events);
@@ -176,6 +177,10 @@ if (!args['no-detectors']) {
   const { runDetectorBench } = await import('./detectors.mjs');
   result.detectors = runDetectorBench({ detect, events: EVENTS, rounds: ROUNDS });
 }
+if (!args['no-hostile']) {
+  const { runHostileBench } = await import('./hostile.mjs');
+  result.hostile = runHostileBench({ detect });
+}
 if (args.json) {
   console.log(JSON.stringify(result, null, 2));
 } else {
@@ -205,4 +210,10 @@ if (result.detectors && !args.json) {
   const { printDetectorBench } = await import('./detectors.mjs');
   console.log('');
   printDetectorBench(result.detectors);
+}
+
+if (result.hostile && !args.json) {
+  const { printHostileBench } = await import('./hostile.mjs');
+  console.log('');
+  printHostileBench(result.hostile);
 }

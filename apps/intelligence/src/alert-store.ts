@@ -1,7 +1,10 @@
 // Reads alerts back from the ALERTS stream, the only place they are kept: pages newest first,
-// lookups by id, and a live tail from a position for StreamAlerts.
+// lookups by id, and a live tail from a position for StreamAlerts. A message that does not decode
+// is skipped and reported, never thrown: the stream keeps it for its retention, and one junk
+// message must not break every read until then. Each read's consumer is deleted when it ends.
 import {
   DeliverPolicy,
+  type Consumer,
   type ConsumerMessages,
   type OrderedConsumerOptions,
 } from '@nats-io/jetstream';
@@ -29,8 +32,56 @@ export interface AlertPage {
 /** Where a live tail starts: after a cursor, at a time, or with the next new alert. */
 export type TailStart = { afterSeq: number } | { startTimeNs: bigint } | { newOnly: true };
 
+/** A stored message that is not an Alert: where it is and why it did not decode. */
+export interface UnreadableAlert {
+  seq: number;
+  subject: string;
+  reason: string;
+}
+
+export interface AlertStoreOptions {
+  /** Called once per unreadable message a read skips (each read that meets it reports it). */
+  onUnreadable?: (unreadable: UnreadableAlert) => void;
+}
+
+/** Largest message decoded as an alert; ALERTS' own max_msg_size bounds what is stored. */
+const MAX_ALERT_BYTES = 1024 * 1024;
+
+/** Decodes one ALERTS message, or says why it is not an alert. */
+export function decodeStoredAlert(
+  data: Uint8Array,
+): { alert: Alert; reason?: undefined } | { alert?: undefined; reason: string } {
+  if (data.length > MAX_ALERT_BYTES) {
+    return { reason: `${data.length} bytes, more than an alert's ${MAX_ALERT_BYTES}` };
+  }
+  let alert: Alert;
+  try {
+    alert = Alert.decode(data);
+  } catch (err) {
+    return { reason: `not an omega.v1.Alert: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  // Protobuf decodes many byte strings without error; an alert without an id is none of ours.
+  if (!alert.id) return { reason: 'not an omega.v1.Alert: no id' };
+  return { alert };
+}
+
 export class AlertStore {
-  constructor(private readonly bus: Bus) {}
+  private readonly onUnreadable: (unreadable: UnreadableAlert) => void;
+
+  constructor(
+    private readonly bus: Bus,
+    options: AlertStoreOptions = {},
+  ) {
+    this.onUnreadable = options.onUnreadable ?? (() => undefined);
+  }
+
+  /** The alert in a message read from ALERTS, or undefined (reported) when it is not one. */
+  decode(msg: { data: Uint8Array; seq: number; subject: string }): Alert | undefined {
+    const decoded = decodeStoredAlert(msg.data);
+    if (decoded.alert) return decoded.alert;
+    this.onUnreadable({ seq: msg.seq, subject: msg.subject, reason: decoded.reason });
+    return undefined;
+  }
 
   /**
    * Visits every retained alert up to the stream's last sequence at call time, oldest first.
@@ -46,11 +97,13 @@ export class AlertStore {
     const messages = await consumer.consume();
     try {
       for await (const msg of messages) {
-        const stop = visit({ alert: Alert.decode(msg.data), seq: msg.seq });
+        const alert = this.decode(msg);
+        const stop = alert ? visit({ alert, seq: msg.seq }) : false;
         if (stop === true || msg.seq >= lastSeq) break;
       }
     } finally {
       await messages.close();
+      await deleteConsumer(consumer);
     }
   }
 
@@ -96,8 +149,12 @@ export class AlertStore {
     return found;
   }
 
-  /** A live tail over ALERTS through an ordered consumer; close() the messages to end it. */
-  async tail(start: TailStart): Promise<ConsumerMessages> {
+  /**
+   * A live tail over ALERTS through an ordered consumer, alerts only (unreadable messages are
+   * skipped and reported). close() ends it and deletes the consumer, which the server would
+   * otherwise keep for 5 minutes after every call.
+   */
+  async tail(start: TailStart): Promise<AlertTail> {
     const options: Partial<OrderedConsumerOptions> =
       'afterSeq' in start
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start.afterSeq + 1 }
@@ -108,6 +165,45 @@ export class AlertStore {
             }
           : { deliver_policy: DeliverPolicy.New };
     const consumer = await this.bus.js.consumers.get(STREAM, options);
-    return consumer.consume();
+    const messages = await consumer.consume();
+    return new AlertTail(this, consumer, messages);
+  }
+}
+
+/** The alerts of a live tail, in stream order; close() ends the iteration. */
+export class AlertTail implements AsyncIterable<StoredAlert> {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: AlertStore,
+    private readonly consumer: Consumer,
+    private readonly messages: ConsumerMessages,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<StoredAlert> {
+    for await (const msg of this.messages) {
+      const alert = this.store.decode(msg);
+      if (alert) yield { alert, seq: msg.seq };
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.messages.close();
+      await deleteConsumer(this.consumer);
+    })();
+    return this.closing;
+  }
+}
+
+/**
+ * Deletes an ordered consumer's current server-side consumer. Best effort: when the connection
+ * is gone the server's inactivity threshold removes it anyway.
+ */
+async function deleteConsumer(consumer: Consumer): Promise<void> {
+  try {
+    await consumer.delete();
+  } catch {
+    // Already gone (deleted, expired or never created): nothing to clean up.
   }
 }

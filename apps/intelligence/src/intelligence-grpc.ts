@@ -10,12 +10,18 @@ import {
 import { Code, OmegaError, errorMessage, type ServiceHandlers } from '@omega/runtime';
 import type { Logger } from 'pino';
 import { alertMatchesFilter } from './alert-filter';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type AlertStore, type TailStart } from './alert-store';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type AlertStore,
+  type AlertTail,
+  type TailStart,
+} from './alert-store';
 import { explainAlert } from './explain-alert';
 import { getIncident, listIncidents } from './incident-view';
 import { validateRuleSources } from './rule-catalog';
 import type { RuleRegistry } from './rule-registry';
-import { testRules } from './test-rules';
+import { RuleTester } from './test-rules';
 
 export interface IntelligenceRpcDeps {
   bus: Bus;
@@ -57,6 +63,7 @@ export function intelligenceGrpcHandlers(
 ): ServiceHandlers<typeof IntelligenceServiceService> {
   const { bus, store, rules, logger } = deps;
   const annotate = deps.annotate ?? ((alert: Alert) => alert);
+  const ruleTester = new RuleTester();
 
   return {
     listAlerts: async (request) => {
@@ -85,10 +92,9 @@ export function intelligenceGrpcHandlers(
         ctx.signal.addEventListener('abort', close, { once: true });
         try {
           if (ctx.signal.aborted) return;
-          for await (const msg of messages) {
-            const alert = Alert.decode(msg.data);
+          for await (const { alert, seq } of messages) {
             if (!alertMatchesFilter(alert, request.filter)) continue;
-            yield { alert: annotate(alert), cursor: String(msg.seq) };
+            yield { alert: annotate(alert), cursor: String(seq) };
           }
         } finally {
           ctx.signal.removeEventListener('abort', close);
@@ -130,7 +136,7 @@ export function intelligenceGrpcHandlers(
 
     validateRules: (request) => validateRuleSources(request.sources),
 
-    testRules: (request) => testRules(request),
+    testRules: (request) => ruleTester.test(request),
 
     loadRules: (request) => rules.load(request),
 

@@ -17,6 +17,8 @@ export interface IntelligenceMetrics {
   auditAppends: Counter<'outcome'>;
   /** Incidents opened, by the severity of the alert that opened them. */
   incidents: Counter<'severity'>;
+  /** ALERTS messages a read skipped because they are not alerts (counted by each read). */
+  unreadableAlerts: Counter;
 }
 
 export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
@@ -54,6 +56,11 @@ export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
       name: 'omega_intelligence_incidents_total',
       help: 'Incidents opened (alerts correlated by shared entities), by the severity of the alert that opened each',
       labelNames: ['severity'],
+      registers: [registry],
+    }),
+    unreadableAlerts: new Counter({
+      name: 'omega_intelligence_unreadable_alerts_total',
+      help: 'ALERTS messages skipped by a read (list, get, stream) because they do not decode as an alert; each read that meets one counts it',
       registers: [registry],
     }),
   };

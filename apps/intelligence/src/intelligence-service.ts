@@ -5,16 +5,16 @@ import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { DetectorSet } from '@omega/detect';
 import { IntelligenceServiceService, type Alert } from '@omega/proto';
 import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
-import { baseConfigSchema, implementService } from '@omega/runtime';
+import { baseConfigSchema, implementService, type Logger } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
 import { AlertAudit } from './alert-audit';
-import { AlertStore } from './alert-store';
+import { AlertStore, type UnreadableAlert } from './alert-store';
 import { AlertSuppression } from './alert-suppression';
 import { BatchGate } from './batch-gate';
 import { intelligenceConfigSchema } from './intelligence-config';
 import { intelligenceGrpcHandlers } from './intelligence-grpc';
-import { intelligenceMetrics } from './intelligence-metrics';
+import { intelligenceMetrics, type IntelligenceMetrics } from './intelligence-metrics';
 import { IncidentCorrelator } from './incident-correlator';
 import { compileOrThrow, readRuleDirectory } from './rule-catalog';
 import { RuleRegistry } from './rule-registry';
@@ -119,7 +119,9 @@ export async function buildIntelligence({
       IntelligenceServiceService,
       intelligenceGrpcHandlers({
         bus,
-        store: new AlertStore(bus),
+        store: new AlertStore(bus, {
+          onUnreadable: reportUnreadableAlert(metrics, service.logger),
+        }),
         rules,
         logger: service.logger,
         ...(audit ? { annotate: (alert: Alert) => audit.annotate(alert) } : {}),
@@ -127,4 +129,21 @@ export async function buildIntelligence({
       { logger: service.logger, draining: service.draining },
     ),
   );
+}
+
+/** Counts every skip of an unreadable ALERTS message and logs each message once (up to 10,000). */
+function reportUnreadableAlert(
+  metrics: IntelligenceMetrics,
+  logger: Logger,
+): (unreadable: UnreadableAlert) => void {
+  const logged = new Set<number>();
+  return ({ seq, subject, reason }) => {
+    metrics.unreadableAlerts.inc();
+    if (logged.has(seq) || logged.size >= 10_000) return;
+    logged.add(seq);
+    logger.warn(
+      { stream: 'ALERTS', seq, subject, reason },
+      `ALERTS message ${seq} (${subject}) is not an alert and is skipped by every read: ${reason}`,
+    );
+  };
 }

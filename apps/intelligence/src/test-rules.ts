@@ -1,32 +1,107 @@
 // TestRules: rule sources (not loaded) run against sample events; every match with the explanation
-// and reasons its alert would carry. Nothing is published and no detector state changes.
+// and reasons its alert would carry. Nothing is published and no detector state changes. The
+// work is bounded (events, source bytes, matches, calls at once) and yields to the event loop, so
+// a caller cannot starve the telemetry pipeline or health checks, nor grow memory without limit.
 import type { TestRulesRequest, TestRulesResponse } from '@omega/proto';
+import { Code, OmegaError } from '@omega/runtime';
 import { alertFromSigmaMatch } from './alert-builder';
 import { compileRuleSources, sigmaRuleMessage } from './rule-catalog';
 
-export function testRules(request: TestRulesRequest): TestRulesResponse {
-  const { valid, diagnostics, loaded } = compileRuleSources(request.sources);
-  const rules = loaded.map((rule) => sigmaRuleMessage(rule, 0n, 0));
-  if (!valid) return { valid, diagnostics, rules, matches: [] };
-  const matches: TestRulesResponse['matches'] = [];
-  const batch = { senderId: '', sessionId: '', sequence: 0n, streamSequence: 0n };
-  request.events.forEach((event, eventIndex) => {
-    for (const { compiled } of loaded) {
-      if (!compiled.matches(event)) continue;
-      const { alert } = alertFromSigmaMatch(
-        compiled,
-        compiled.explain(event),
-        { event, batch, eventIndex },
-        60_000,
+export interface RuleTesterLimits {
+  /** Sample events in one call. */
+  maxEvents: number;
+  /** Rule source text in one call, UTF-16 code units summed over sources. */
+  maxSourceChars: number;
+  /** Matches in one answer (each carries an explanation). */
+  maxMatches: number;
+  /** Calls running at once; more are refused with RESOURCE_EXHAUSTED. */
+  maxConcurrent: number;
+  /** Events evaluated between yields to the event loop. */
+  eventsPerSlice: number;
+}
+
+export const DEFAULT_RULE_TESTER_LIMITS: RuleTesterLimits = {
+  maxEvents: 10_000,
+  maxSourceChars: 1024 * 1024,
+  maxMatches: 10_000,
+  maxConcurrent: 2,
+  eventsPerSlice: 200,
+};
+
+export class RuleTester {
+  private running = 0;
+  private readonly limits: RuleTesterLimits;
+
+  constructor(limits: Partial<RuleTesterLimits> = {}) {
+    this.limits = { ...DEFAULT_RULE_TESTER_LIMITS, ...limits };
+  }
+
+  async test(request: TestRulesRequest): Promise<TestRulesResponse> {
+    const { maxEvents, maxSourceChars, maxConcurrent } = this.limits;
+    if (request.events.length > maxEvents) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `TestRules: events: ${request.events.length} sample events, at most ${maxEvents} per call`,
       );
-      matches.push({
-        ruleId: alert.ruleId,
-        eventIndex,
-        eventId: event.id,
-        explanation: alert.explanation,
-        reasons: alert.reasons,
-      });
     }
-  });
-  return { valid, diagnostics, rules, matches };
+    const sourceChars = request.sources.reduce((sum, s) => sum + s.content.length, 0);
+    if (sourceChars > maxSourceChars) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `TestRules: sources: ${sourceChars} characters of rule text, at most ${maxSourceChars} per call`,
+      );
+    }
+    if (this.running >= maxConcurrent) {
+      throw new OmegaError(
+        Code.ResourceExhausted,
+        `TestRules: ${this.running} calls already running (at most ${maxConcurrent}); retry when one ends`,
+      );
+    }
+    this.running++;
+    try {
+      return await this.run(request);
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async run(request: TestRulesRequest): Promise<TestRulesResponse> {
+    const { valid, diagnostics, loaded } = compileRuleSources(request.sources);
+    const rules = loaded.map((rule) => sigmaRuleMessage(rule, 0n, 0));
+    if (!valid) return { valid, diagnostics, rules, matches: [] };
+    const matches: TestRulesResponse['matches'] = [];
+    const batch = { senderId: '', sessionId: '', sequence: 0n, streamSequence: 0n };
+    const { events } = request;
+    for (let eventIndex = 0; eventIndex < events.length; eventIndex++) {
+      if (eventIndex > 0 && eventIndex % this.limits.eventsPerSlice === 0) await yieldToEventLoop();
+      const event = events[eventIndex]!;
+      for (const { compiled } of loaded) {
+        if (!compiled.matches(event)) continue;
+        if (matches.length >= this.limits.maxMatches) {
+          throw new OmegaError(
+            Code.ResourceExhausted,
+            `TestRules: more than ${this.limits.maxMatches} matches (at events[${eventIndex}]); send fewer events or rules per call`,
+          );
+        }
+        const { alert } = alertFromSigmaMatch(
+          compiled,
+          compiled.explain(event),
+          { event, batch, eventIndex },
+          60_000,
+        );
+        matches.push({
+          ruleId: alert.ruleId,
+          eventIndex,
+          eventId: event.id,
+          explanation: alert.explanation,
+          reasons: alert.reasons,
+        });
+      }
+    }
+    return { valid, diagnostics, rules, matches };
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

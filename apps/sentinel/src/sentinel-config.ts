@@ -70,6 +70,17 @@ export const sentinelConfigSchema = z
         cgroupRoot: z.string().min(1).default('/sys/fs/cgroup'),
       })
       .prefault({}),
+    /** ReplayPcap by `path`: only regular files inside `dir`, at most `maxBytes`. */
+    replay: z
+      .strictObject({
+        /** Default `<dataDir>/captures`; symlinks are resolved before the check. */
+        dir: z.string().min(1).optional(),
+        maxBytes: z
+          .int()
+          .positive()
+          .default(256 * 1024 * 1024),
+      })
+      .prefault({}),
     maxBatchEvents: z.int().positive().default(2_048),
     flushIntervalMs: z.int().positive().default(100),
     maxBufferedEvents: z.int().positive().default(100_000),

@@ -1,6 +1,7 @@
 // Builds the sentinel's parts once the bus is up: batch signing, telemetry publisher, loader (eBPF
 // mode), policy watch, and the SentinelService handlers.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Bus, ResourceSelection } from '@omega/bus';
 import { SentinelServiceService, type Event } from '@omega/proto';
@@ -124,7 +125,15 @@ export async function buildSentinel({
             blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
           },
           blocks: { node, policy, listKernelBlocks: () => loader?.listBlocks(), now },
-          replay: { node, newPublisher: (sessionId) => newPublisher(sessionId), now },
+          replay: {
+            node,
+            captures: {
+              dir: config.replay.dir ?? join(config.dataDir, 'captures'),
+              maxBytes: config.replay.maxBytes,
+            },
+            newPublisher: (sessionId) => newPublisher(sessionId),
+            now,
+          },
         }),
         { logger, draining: service.draining },
       ),

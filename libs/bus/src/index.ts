@@ -17,7 +17,14 @@ export {
   type Handler,
   type Outcome,
 } from './handler';
-export { DLQ_HEADERS, type DeadLetterReason } from './dead-letter';
+export {
+  DLQ_HEADERS,
+  errorOffset as deadLetterErrorOffset,
+  publishDeadLetter,
+  type DeadLetter,
+  type DeadLetterReason,
+  type DeadLetterSource,
+} from './dead-letter';
 export { MSG_ID_HEADER, OMEGA_TYPE_HEADER, type MessageType } from './message-type';
 export {
   parsePolicyBlockKey,

@@ -4,6 +4,7 @@ import type { SigmaFieldMapping, SigmaLogsourceMapping } from './field-mapping';
 import { parseIpNetwork } from './ip-network';
 import type { SigmaFieldClause, SigmaValue } from './sigma-rule';
 import { invalidRule, unsupportedFeature } from './sigma-rule-error';
+import { compileLinearRegex, type LinearRegex } from './linear-regex';
 import { compileSigmaString } from './sigma-string';
 import { parseModifierChain, transformValue, type ModifierChain } from './value-modifiers';
 
@@ -283,13 +284,16 @@ function numericComparison(op: 'lt' | 'lte' | 'gt' | 'gte', bound: number): (n: 
   }
 }
 
-/** Compiles a Sigma `re` value; a leading `(?i)`/`(?s)`/`(?m)` group becomes JS flags. */
+/**
+ * Compiles a Sigma `re` value on RE2 (linear time in the text); a leading `(?i)`/`(?s)`/`(?m)`
+ * group joins the sub-modifiers. A pattern RE2 cannot run is refused at load, naming the rule.
+ */
 export function compileRegex(
   pattern: string,
   subModifiers: string,
   where: string,
   clause: SigmaFieldClause,
-): RegExp {
+): LinearRegex {
   let source = pattern;
   let flags = subModifiers;
   const inline = /^\(\?([ims]+)\)/.exec(source);
@@ -298,7 +302,7 @@ export function compileRegex(
     for (const flag of inline[1]!) if (!flags.includes(flag)) flags += flag;
   }
   try {
-    return new RegExp(source, flags);
+    return compileLinearRegex(source, flags);
   } catch (err) {
     throw invalidRule(
       `${where}: invalid regular expression '${pattern}': ${(err as Error).message}`,

@@ -193,6 +193,22 @@ describe('modifiers (sigma-appendix-modifiers.md)', () => {
     );
   });
 
+  it('runs re on a linear-time engine: nested quantifiers answer on long text, backreferences and lookaround are refused at load', () => {
+    // `(a+)+b` and `(a|aa)*c` backtrack exponentially in a backtracking engine on a's without the
+    // final letter; RE2 answers in one pass.
+    const nested = matcher("CommandLine|re: '^(a+)+b$'");
+    expect(nested({ CommandLine: 'a'.repeat(50_000) })).toBe(false);
+    expect(nested({ CommandLine: `${'a'.repeat(50_000)}b` })).toBe(true);
+    const alternation = matcher("CommandLine|re: '^(a|aa)*c$'");
+    expect(alternation({ CommandLine: 'a'.repeat(50_000) })).toBe(false);
+    expect(alternation({ CommandLine: 'aaac' })).toBe(true);
+    const backreference = rejection("CommandLine|re: '(a)\\1'");
+    expect(backreference.reason).toContain("invalid regular expression '(a)\\1'");
+    expect(backreference.reason).toContain('linear in the text');
+    expect(backreference.ruleId).toBe(ID);
+    expect(rejection("CommandLine|re: 'curl(?= -o)'").reason).toContain('lookaround');
+  });
+
   it('rejects fields Omega does not carry, naming the field', () => {
     const error = rejection('LogonId: 0');
     expect(error.code).toBe(Code.Unimplemented);

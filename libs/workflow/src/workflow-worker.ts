@@ -4,7 +4,13 @@
 // backoff or approval deadline). A worker that dies leaves its task to come back after the ack
 // wait, and the next holder finds the step it was running in the history and resumes from there.
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
-import { type Bus } from '@omega/bus';
+import {
+  deadLetterErrorOffset,
+  publishDeadLetter,
+  subjects,
+  type Bus,
+  type DeadLetter,
+} from '@omega/bus';
 import { StepStatus, WorkflowEventType, WorkflowTask } from '@omega/proto';
 import { errorMessage } from '@omega/errors';
 import type { Logger } from 'pino';
@@ -126,13 +132,17 @@ export class WorkflowWorker {
     let task: WorkflowTask;
     try {
       task = WorkflowTask.decode(msg.data);
+      // A task must name a workflow whose history subject exists; junk that happens to decode
+      // would otherwise fail every delivery and come back forever.
+      subjects.workflow(task.workflowId);
     } catch (err) {
-      this.options.logger.error(
-        { err, seq: msg.seq },
-        `workflow task ${msg.seq} is not a WorkflowTask; dropped`,
-      );
-      msg.term();
-      return Promise.resolve();
+      const error = `not a WorkflowTask: ${errorMessage(err)}`;
+      const offset = deadLetterErrorOffset(error);
+      return this.deadLetter(msg, {
+        reason: 'decode',
+        error,
+        ...(offset !== undefined ? { errorOffset: offset } : {}),
+      });
     }
     const id = task.workflowId;
     const previous = this.chains.get(id) ?? Promise.resolve();
@@ -167,11 +177,10 @@ export class WorkflowWorker {
       const history = justStarted ? cached : await store.load(workflowId);
       if (!history.state) {
         // Tasks are queued only after WORKFLOW_STARTED is stored, so this is a foreign task.
-        logger.warn(
-          { workflowId },
-          `task for workflow ${workflowId}, which has no history; dropped`,
-        );
-        this.settle(msg, 'ack');
+        await this.deadLetter(msg, {
+          reason: 'rejected',
+          error: `task for workflow ${workflowId}, which has no history`,
+        });
         return;
       }
       await this.drive(msg, history, lease, running);
@@ -415,6 +424,36 @@ export class WorkflowWorker {
       );
     })();
     return { stepId, attempt, abort, done };
+  }
+
+  /**
+   * A task this worker cannot use goes, bytes unchanged, to the DLQ stream with the reason
+   * (omega.dlq.TASKS.<durable>), then leaves TASKS; if the dead letter cannot be written it stays
+   * in TASKS and comes back later.
+   */
+  private async deadLetter(msg: JsMsg, letter: DeadLetter): Promise<void> {
+    const { bus, logger } = this.options;
+    const fields = { seq: msg.seq, subject: msg.subject, reason: letter.reason };
+    try {
+      await publishDeadLetter(
+        bus,
+        msg,
+        { stream: TASKS_STREAM, consumer: this.durable, expectedType: WorkflowTask.$type },
+        letter,
+      );
+    } catch (err) {
+      logger.error(
+        { ...fields, err },
+        `workflow task ${msg.seq}: cannot dead-letter (${letter.error}): ${errorMessage(err)}; it stays in ${TASKS_STREAM}`,
+      );
+      this.settle(msg, 'nak', 5000);
+      return;
+    }
+    logger.warn(
+      fields,
+      `workflow task ${msg.seq} on ${msg.subject} dead-lettered (${letter.reason}): ${letter.error}`,
+    );
+    msg.term(`dead-lettered: ${letter.reason}`);
   }
 
   private settle(msg: JsMsg, how: 'ack' | 'nak', delayMs?: number): void {

@@ -284,3 +284,34 @@ describe('renewing and revoking', () => {
     ).toBeGreaterThan(64);
   });
 });
+
+describe('re-enrolling within a credential lifetime', () => {
+  it('keeps every logged document to the current key however many keys overlap, and the record keeps them all', async () => {
+    const before = fixture.audit.entries.length;
+    const keyIds: string[] = [];
+    for (let restart = 0; restart < 8; restart++) {
+      const { identity, credential, secretKey } = await enrollWithJoinToken(
+        fixture,
+        'service',
+        'restarting',
+      );
+      keyIds.unshift(secretKey.keyId);
+      // The caller's answer and the record carry every still-valid key, newest first ...
+      expect(identity.keys.map((k) => k.keyId)).toEqual(keyIds);
+      // ... the signed document only the current one, with its key material.
+      const document = Identity.decode(credential.identityDocument);
+      expect(document.keys.map((k) => k.keyId)).toEqual([secretKey.keyId]);
+      expect(document.keys[0]!.mlDsa.byteLength).toBe(1952);
+      await expect(
+        fixture.service.verifier.verifyCredential(credential, fixture.clock.nowMs),
+      ).resolves.toMatchObject({ id: identity.id });
+    }
+    const logged = fixture.audit.entries.slice(before);
+    expect(logged).toHaveLength(8);
+    // Every entry is the same size whatever came before: one key, never the overlap.
+    const sizes = new Set(logged.map((entry) => entry.body.byteLength));
+    expect(sizes.size).toBe(1);
+    const stored = await fixture.service.store.get('omega://local/service/restarting');
+    expect(stored?.record.identity.keys.map((k) => k.keyId)).toEqual(keyIds);
+  });
+});

@@ -327,7 +327,13 @@ export class IdentityIssuer {
       roles: grant.roles,
       attributes: { ...grant.attributes, [SERIAL_ATTRIBUTE]: serial },
     };
-    const identityDocument = Buffer.from(Identity.encode(identity).finish());
+    // The signed document (and its audit entry) names the current key only: each earlier key was
+    // logged when it was issued, and the record below keeps the still-valid ones for verifiers.
+    // Listing them here would grow the entry with every overlapping re-enrolment (an ML-DSA-65
+    // key is 1,952 bytes) until it no longer fits the audit log's entry limit.
+    const identityDocument = Buffer.from(
+      Identity.encode({ ...identity, keys: [currentKey] }).finish(),
+    );
     const certificate = await this.deps.tlsAuthority.issueLeaf({
       subject: grant.subject,
       publicKey:

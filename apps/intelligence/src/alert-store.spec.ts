@@ -24,7 +24,12 @@ nats.beforeStop(async () => {
 
 function alert(id: string): Uint8Array {
   return Alert.encode(
-    Alert.fromPartial({ id, ruleId: 'sigma:spec', title: `alert ${id}`, severity: Severity.SEVERITY_HIGH }),
+    Alert.fromPartial({
+      id,
+      ruleId: 'sigma:spec',
+      title: `alert ${id}`,
+      severity: Severity.SEVERITY_HIGH,
+    }),
   ).finish();
 }
 

@@ -10,13 +10,7 @@ import {
 import { Code, OmegaError, errorMessage, type ServiceHandlers } from '@omega/runtime';
 import type { Logger } from 'pino';
 import { alertMatchesFilter } from './alert-filter';
-import {
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  type AlertStore,
-  type AlertTail,
-  type TailStart,
-} from './alert-store';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type AlertStore, type TailStart } from './alert-store';
 import { explainAlert } from './explain-alert';
 import { getIncident, listIncidents } from './incident-view';
 import { validateRuleSources } from './rule-catalog';

@@ -10,6 +10,7 @@
 //     [--max-buffered 100000] [--no-build]
 //
 // Needs root, the bpf/ toolchain, cc, iproute2 and nftables (apt-get install nftables).
+// Over 400 lines on purpose: one driver whose measures share the loader, the namespaces and the senders it sets up.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

@@ -12,6 +12,7 @@
 // bundle and checkpoint are written where the service keeps them; restart then does exactly what
 // it does for a real log (last checkpoint from the stream + right edge from tiles, no entries
 // read), and proofs go through the service's TileStore (KV, then its in-memory tile cache).
+// Over 400 lines on purpose: one driver whose measures share the log and the trust process it starts.
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -3,6 +3,7 @@
 // dead-lettered and processing continues; unsigned, forged, unknown-key, expired and replayed
 // batches are rejected to the dead-letter stream with the reason and counted; the alert and rule
 // RPCs answer from the stream.
+// Over 400 lines on purpose: one running service on one nats-server per file, shared by every case.
 import * as grpc from '@grpc/grpc-js';
 import { connectBus, DLQ_HEADERS, provision, publishBytes, subjects, type Bus } from '@omega/bus';
 import { flowEvent } from '@omega/detect';

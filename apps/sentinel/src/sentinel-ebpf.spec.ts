@@ -1,4 +1,5 @@
 // Real-kernel test of the eBPF mode: needs root, BTF and the bpf/ toolchain (it runs make -C bpf).
+// Over 400 lines on purpose: one loader in the kernel per file, shared by every case.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

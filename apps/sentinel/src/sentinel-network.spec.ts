@@ -1,6 +1,7 @@
 // Real-kernel test of the network probes (flows, TCP state, DNS) and XDP stealth mode between two
 // network namespaces, with tcpdump capturing the same interface as the second opinion on flows.
 // Needs root, BTF, the bpf/ toolchain and tcpdump.
+// Over 400 lines on purpose: one set of network namespaces and one loader in the kernel per file, shared by every live-traffic case.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one nats-server per file, shared by every consume behaviour.
 import { Alert, Event } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 import { startNatsServer, withNats } from '@omega/testkit';

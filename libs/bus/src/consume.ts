@@ -9,6 +9,7 @@
 // dead-lettered without calling the handler. The alternative, the server's MAX_DELIVERIES advisory,
 // is a core-NATS event: nobody listening at that moment (a restart, a disconnect) loses it, and
 // the message then has to be fetched by sequence, which a work-queue stream may no longer allow.
+// Over 400 lines on purpose: one consumer loop whose steps (fetch, decode, handle, settle, dead-letter) share its state.
 import type { ConsumerInfo, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import type { Logger } from 'pino';

@@ -1,5 +1,6 @@
 // A real single-node Apache Kafka broker in KRaft mode (broker + controller in one JVM, loopback
 // only, throwaway log dir) for tests and benchmarks, run from the jars scripts/kafka-setup.mjs caches.
+// Over 400 lines on purpose: one broker process's whole lifecycle (config, TLS and SASL listeners, start, restart, stop).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';

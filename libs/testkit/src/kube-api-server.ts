@@ -3,6 +3,7 @@
 // tokens signed by a generated key. There is no kubelet or controller manager: objects are real
 // and validated, admission and RBAC are real, but pods never run and namespaces never finish
 // deleting.
+// Over 400 lines on purpose: one test apiserver's whole lifecycle (build, PKI, etcd, start, stop).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';

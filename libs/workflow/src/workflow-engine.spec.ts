@@ -1,5 +1,6 @@
 // The engine against a real nats-server: histories, retries, failure paths, approvals, timers,
 // idempotent starts and lease expiry.
+// Over 400 lines on purpose: one nats-server and one set of engines per file, shared by every engine behaviour.
 import { Code } from '@omega/errors';
 import { StepStatus, WorkflowEventType, WorkflowStatus } from '@omega/proto';
 import type { Bus } from '@omega/bus';

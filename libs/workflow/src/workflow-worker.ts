@@ -3,6 +3,7 @@
 // the task with ack (closed, or another holder continues), or nak(delay) (a durable timer, retry
 // backoff or approval deadline). A worker that dies leaves its task to come back after the ack
 // wait, and the next holder finds the step it was running in the history and resumes from there.
+// Over 400 lines on purpose: one class whose steps (lease, drive, settle, dead-letter) share the task message and its heartbeat.
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import {
   deadLetterErrorOffset,

@@ -2,6 +2,7 @@
 // or loads the recording (replay), starts nats-server and every service, plays the attack, and
 // narrates what Omega does about it: alerts, incident, containment workflow, the block in XDP,
 // the audit log. Everything it started is stopped in `finally`, also on Ctrl-C.
+// Over 400 lines on purpose: the demo as one script, step by step in the order it shows them.
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';

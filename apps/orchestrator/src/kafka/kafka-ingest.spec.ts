@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one real Kafka broker per file (it takes seconds to start), shared by every ingest case.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

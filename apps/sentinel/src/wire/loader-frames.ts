@@ -1,4 +1,5 @@
 // Decodes the loader's stdout: length-prefixed little-endian frames (layouts in bpf/README.md).
+// Over 400 lines on purpose: the decoder of every loader frame type: one wire format (frames.h is its C side), one file.
 import { Code, OmegaError } from '@omega/runtime';
 
 export const FRAME_HEADER_BYTES = 8;

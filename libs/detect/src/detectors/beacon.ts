@@ -12,6 +12,7 @@
 // `earlyMinConnections` connections is reported early, at low severity and marked provisional
 // (kind `early-beacon`): the two sub-scores that can be judged in minutes say "machine, not person".
 // The full score's finding is still reported when it reaches the low band.
+// Over 400 lines on purpose: one detector whose steps share its per-pair interval state.
 import { NetworkActivityId, Severity, type Entity, type Event } from '@omega/proto';
 import {
   dataSizeScore,

@@ -5,6 +5,7 @@
 // (hours long, and short ones only the early beacon signal can catch), DNS tunnels, reverse shells
 // and honeytoken use. Events come out in time order from a generator, so hours of telemetry never
 // sit in memory at once.
+// Over 400 lines on purpose: the catalogue of attack and benign scenarios, drawn by one seeded generator.
 import { InteractionKind, NetworkActivityId, type Event } from '@omega/proto';
 import { Code, OmegaError } from '@omega/errors';
 import { eventFromSigmaFields } from '../field-mapping';

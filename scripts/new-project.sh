@@ -208,7 +208,7 @@ TS
 // (main.ts and the specs share it).
 import type { ResourceSelection } from '@omega/bus';
 import { __Name__ServiceService } from '@omega/proto';
-import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
 import { __name__ConfigSchema } from './__name__-config';
@@ -226,10 +226,13 @@ export function build__Name__({ service }: ServiceParts<__Name__ServiceConfig>):
   const handlers = __name__GrpcHandlers();
   const unbuilt = Object.keys(__Name__ServiceService).filter((method) => !(method in handlers));
   __name__Metrics(service.metrics).unimplementedMethods.set(unbuilt.length);
-  service.addGrpcService(__Name__ServiceService, {
-    ...unimplementedService(__Name__ServiceService),
-    ...handlers,
-  });
+  service.addGrpcService(
+    __Name__ServiceService,
+    implementService(__Name__ServiceService, handlers, {
+      logger: service.logger,
+      draining: service.draining,
+    }),
+  );
 }
 TS
   render "$dir/src/$name-config.ts" <<'TS'
@@ -242,11 +245,12 @@ export const __name__ConfigSchema = z.strictObject({}).prefault({});
 export type __Name__Config = z.output<typeof __name__ConfigSchema>;
 TS
   render "$dir/src/$name-grpc.ts" <<'TS'
-// The __Name__Service RPCs built so far; every method not here answers UNIMPLEMENTED
-// ("<method> is not built yet") through the runtime's unimplementedService.
-import type * as grpc from '@grpc/grpc-js';
+// The __Name__Service RPCs built so far: plain async functions of (request, call context); every
+// method not here answers UNIMPLEMENTED ("<method> is not built yet") through implementService.
+import type { __Name__ServiceService } from '@omega/proto';
+import type { ServiceHandlers } from '@omega/runtime';
 
-export function __name__GrpcHandlers(): grpc.UntypedServiceImplementation {
+export function __name__GrpcHandlers(): ServiceHandlers<typeof __Name__ServiceService> {
   return {};
 }
 TS

@@ -1,7 +1,8 @@
-// The DeceptionService RPCs built so far; every method not here answers UNIMPLEMENTED
-// ("<method> is not built yet") through the runtime's unimplementedService.
-import type * as grpc from '@grpc/grpc-js';
+// The DeceptionService RPCs built so far: plain async functions of (request, call context); every
+// method not here answers UNIMPLEMENTED ("<method> is not built yet") through implementService.
+import type { DeceptionServiceService } from '@omega/proto';
+import type { ServiceHandlers } from '@omega/runtime';
 
-export function deceptionGrpcHandlers(): grpc.UntypedServiceImplementation {
+export function deceptionGrpcHandlers(): ServiceHandlers<typeof DeceptionServiceService> {
   return {};
 }

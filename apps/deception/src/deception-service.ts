@@ -2,7 +2,7 @@
 // (main.ts and the specs share it).
 import type { ResourceSelection } from '@omega/bus';
 import { DeceptionServiceService } from '@omega/proto';
-import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
 import { deceptionConfigSchema } from './deception-config';
@@ -23,8 +23,11 @@ export function buildDeception({ service }: ServiceParts<DeceptionServiceConfig>
   const handlers = deceptionGrpcHandlers();
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
   deceptionMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
-  service.addGrpcService(DeceptionServiceService, {
-    ...unimplementedService(DeceptionServiceService),
-    ...handlers,
-  });
+  service.addGrpcService(
+    DeceptionServiceService,
+    implementService(DeceptionServiceService, handlers, {
+      logger: service.logger,
+      draining: service.draining,
+    }),
+  );
 }

@@ -1,7 +1,8 @@
-// The GatewayService RPCs built so far; every method not here answers UNIMPLEMENTED
-// ("<method> is not built yet") through the runtime's unimplementedService.
-import type * as grpc from '@grpc/grpc-js';
+// The GatewayService RPCs built so far: plain async functions of (request, call context); every
+// method not here answers UNIMPLEMENTED ("<method> is not built yet") through implementService.
+import type { GatewayServiceService } from '@omega/proto';
+import type { ServiceHandlers } from '@omega/runtime';
 
-export function gatewayGrpcHandlers(): grpc.UntypedServiceImplementation {
+export function gatewayGrpcHandlers(): ServiceHandlers<typeof GatewayServiceService> {
   return {};
 }

@@ -2,7 +2,7 @@
 // (main.ts and the specs share it).
 import type { ResourceSelection } from '@omega/bus';
 import { GatewayServiceService } from '@omega/proto';
-import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
 import { gatewayConfigSchema } from './gateway-config';
@@ -20,8 +20,11 @@ export function buildGateway({ service }: ServiceParts<GatewayServiceConfig>): v
   const handlers = gatewayGrpcHandlers();
   const unbuilt = Object.keys(GatewayServiceService).filter((method) => !(method in handlers));
   gatewayMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
-  service.addGrpcService(GatewayServiceService, {
-    ...unimplementedService(GatewayServiceService),
-    ...handlers,
-  });
+  service.addGrpcService(
+    GatewayServiceService,
+    implementService(GatewayServiceService, handlers, {
+      logger: service.logger,
+      draining: service.draining,
+    }),
+  );
 }

@@ -2,7 +2,7 @@
 // (main.ts and the specs share it).
 import type { ResourceSelection } from '@omega/bus';
 import { TwinServiceService } from '@omega/proto';
-import { baseConfigSchema, unimplementedService } from '@omega/runtime';
+import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
 import { twinConfigSchema } from './twin-config';
@@ -20,8 +20,11 @@ export function buildTwin({ service }: ServiceParts<TwinServiceConfig>): void {
   const handlers = twinGrpcHandlers();
   const unbuilt = Object.keys(TwinServiceService).filter((method) => !(method in handlers));
   twinMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
-  service.addGrpcService(TwinServiceService, {
-    ...unimplementedService(TwinServiceService),
-    ...handlers,
-  });
+  service.addGrpcService(
+    TwinServiceService,
+    implementService(TwinServiceService, handlers, {
+      logger: service.logger,
+      draining: service.draining,
+    }),
+  );
 }

@@ -1,7 +1,10 @@
 /* The loader's stdin commands (bpf/README.md "Commands"): block lists, XDP and tc attachments,
  * flow timing, stealth settings. */
 /* Over 400 lines on purpose: every stdin command of the loader, one protocol in one dispatch. */
-#include "loader.h"
+#include "loader-state.h"
+#include "loader-commands.h"
+#include "loader-flows.h"
+#include "loader-stats.h"
 
 /* "10.0.0.0/8" or "fd00::1" → family 4/6, address bytes, prefix length. */
 static int parse_cidr(const char *text, int *family, uint8_t addr[16], int *prefixlen)

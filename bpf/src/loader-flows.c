@@ -1,5 +1,7 @@
 /* Drains the kernel's flow table into FLOW frames. */
-#include "loader.h"
+#include "loader-state.h"
+#include "loader-flows.h"
+#include "loader-stats.h"
 
 static void write_flow(const struct loader *loader, const struct omega_flow_key *key,
 		       const struct omega_flow_value *value, int ended)

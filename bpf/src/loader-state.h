@@ -1,7 +1,8 @@
-/* Shared by the loader's files: loader.c (start-up, ring buffers, the main loop), loader-commands.c
- * (stdin commands), loader-flows.c (draining the flow table); frames go out through frame-output.h. */
-#ifndef OMEGA_LOADER_H
-#define OMEGA_LOADER_H
+/* The loader's state and the headers its files share: loader.c (start-up, ring buffers, the main
+ * loop), loader-commands.c (stdin commands), loader-flows.c (draining the flow table) and
+ * loader-stats.c (clock, STATS frames); frames go out through frame-output.h. */
+#ifndef OMEGA_LOADER_STATE_H
+#define OMEGA_LOADER_STATE_H
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -65,12 +66,5 @@ struct loader {
 	/* Added to the kernel's boot-time clock to get wall-clock ns. */
 	int64_t boot_to_wall_ns;
 };
-
-int64_t clock_ns(clockid_t id);
-void write_stats(const struct loader *loader);
-/* One command line from stdin: "<id> <verb> [args...]", answered by a REPLY frame. */
-void run_command(struct loader *loader, char *line);
-int set_stealth_rate(struct loader *loader, uint64_t per_second, uint64_t burst, uint64_t session_idle_ms);
-void drain_flows(struct loader *loader);
 
 #endif

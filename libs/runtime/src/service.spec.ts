@@ -79,6 +79,32 @@ describe('startService', () => {
     });
   });
 
+  it('answers a reserved service UNAVAILABLE (retry) while it starts, then with its handlers once added', async () => {
+    const svc = await start();
+    svc.reserveGrpcService(echoDefinition);
+    const { grpcPort } = await svc.listen();
+    const client = new EchoClient(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    try {
+      // Without the reservation grpc-js answers UNIMPLEMENTED, which callers take as final.
+      await expect(callUnary(client, 'echo', { text: 'early' })).rejects.toMatchObject({
+        code: grpc.status.UNAVAILABLE,
+        details: '/omega.test.v1.Echo/Echo: omega.test.v1.Echo is starting; retry',
+      });
+      svc.addGrpcService(echoDefinition, {
+        ...unimplementedService(echoDefinition),
+        echo: (
+          call: grpc.ServerUnaryCall<{ text: string }, { text: string }>,
+          callback: grpc.sendUnaryData<{ text: string }>,
+        ) => callback(null, { text: call.request.text }),
+      });
+      await expect(callUnary(client, 'echo', { text: 'later' })).resolves.toEqual({
+        text: 'later',
+      });
+    } finally {
+      client.close();
+    }
+  });
+
   it('serves placeholder services UNIMPLEMENTED and counts the calls in /metrics under omega_<service>_', async () => {
     const svc = await start();
     svc.addGrpcService(echoDefinition, unimplementedService(echoDefinition));

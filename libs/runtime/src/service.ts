@@ -51,6 +51,12 @@ export interface Service<C> {
     implementation: grpc.UntypedServiceImplementation,
     healthName?: string,
   ): void;
+  /**
+   * Until `addGrpcService` brings the real handlers, every method of `definition` answers
+   * UNAVAILABLE ("<path>: <service> is starting; retry"), which callers retry, instead of the
+   * UNIMPLEMENTED grpc-js answers for a service it does not know, which callers take as final.
+   */
+  reserveGrpcService(definition: grpc.ServiceDefinition): void;
   /** Readiness is the AND of every component's state; it drives /readyz and gRPC health. */
   setReady(component: string, ready: boolean, detail?: string): void;
   /** Drain hooks run on shutdown in reverse registration order, after in-flight calls finish. */
@@ -94,6 +100,8 @@ class OmegaService<C> implements Service<C> {
   private readonly readiness = new Readiness();
   private readonly health = new GrpcHealth();
   private readonly grpcServer: grpc.Server;
+  /** Services answering UNAVAILABLE until their handlers are added, by full service name. */
+  private readonly reserved = new Map<string, grpc.ServiceDefinition>();
   private readonly httpServer: MetricsServer;
   private readonly drainController = new AbortController();
   private readonly lifecycle: GracefulShutdown;
@@ -181,6 +189,12 @@ class OmegaService<C> implements Service<C> {
     healthName?: string,
   ): void {
     const serviceName = healthName ?? grpcServiceName(definition);
+    const reserved = this.reserved.get(grpcServiceName(definition));
+    if (reserved !== undefined) {
+      // Removal is by method path, so the real definition may be another object of the same service.
+      this.grpcServer.removeService(reserved);
+      this.reserved.delete(grpcServiceName(definition));
+    }
     try {
       this.grpcServer.addService(definition, implementation);
     } catch (err) {
@@ -194,6 +208,22 @@ class OmegaService<C> implements Service<C> {
     }
     this.health.track(serviceName);
     this.logger.debug({ grpcService: serviceName }, 'grpc service added');
+  }
+
+  reserveGrpcService(definition: grpc.ServiceDefinition): void {
+    const serviceName = grpcServiceName(definition);
+    const starting: grpc.UntypedServiceImplementation = {};
+    for (const [name, method] of Object.entries(definition)) {
+      const status = {
+        code: grpc.status.UNAVAILABLE,
+        details: `${method.path}: ${serviceName} is starting; retry`,
+      };
+      starting[name] = method.responseStream
+        ? (call: grpc.ServerWritableStream<unknown, unknown>) => call.emit('error', status)
+        : (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(status, null);
+    }
+    this.grpcServer.addService(definition, starting);
+    this.reserved.set(serviceName, definition);
   }
 
   setReady(component: string, ready: boolean, detail?: string): void {

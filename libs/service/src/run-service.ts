@@ -3,6 +3,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { z } from 'zod';
 import { connectBus, provision, type Bus, type ResourceSelection } from '@omega/bus';
+import { serviceDefinitions } from '@omega/proto';
 import {
   Code,
   OmegaError,
@@ -50,6 +51,12 @@ export interface ServiceSpec<S extends z.ZodType> {
   configSchema?: S;
   /** JetStream streams, KV buckets and object stores this service uses; provisioned idempotently. */
   resources: ResourceSelection;
+  /**
+   * The gRPC services build() adds (default: the service's own, `omega.v1.<Name>Service`): from
+   * the moment the server listens until build() adds them, their methods answer UNAVAILABLE
+   * ("starting"), which callers retry, instead of UNIMPLEMENTED, which they take as final.
+   */
+  grpcServices?: readonly grpc.ServiceDefinition[];
   /** Adds the service's gRPC handlers and consumers once the bus is connected. */
   build(parts: ServiceParts<z.output<S>>): Promise<BuiltService | void> | BuiltService | void;
   /** Who the service enrolls as (default `service/<name>`). */
@@ -78,6 +85,9 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
     ...(spec.argv ? { argv: spec.argv } : {}),
     installSignalHandlers: spec.installSignalHandlers ?? true,
   });
+  for (const definition of spec.grpcServices ?? ownGrpcService(spec.name)) {
+    service.reserveGrpcService(definition);
+  }
   service.setReady('bus', false, 'connecting to NATS');
   service.setReady('parts', false, 'not built');
   const config = service.config as BaseConfig;
@@ -159,4 +169,13 @@ export function main<S extends z.ZodType>(spec: ServiceSpec<S>): void {
     process.stderr.write(`omega ${spec.name}: failed to start: ${errorMessage(err)}\n`);
     process.exit(1);
   });
+}
+
+/** `omega.v1.TrustService` for `trust`: the service a process of that name serves. */
+function ownGrpcService(name: ServiceName): grpc.ServiceDefinition[] {
+  const fullName = `omega.v1.${name.charAt(0).toUpperCase()}${name.slice(1)}Service`;
+  const definition = (serviceDefinitions as Record<string, grpc.ServiceDefinition | undefined>)[
+    fullName
+  ];
+  return definition ? [definition] : [];
 }

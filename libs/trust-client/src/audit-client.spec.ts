@@ -42,7 +42,9 @@ describe('trustAuditClient', () => {
     expect(err).toBeInstanceOf(OmegaError);
     expect((err as OmegaError).code).toBe(Code.InvalidArgument);
     expect((err as OmegaError).message).toMatch(
-      new RegExp(`^trust AppendAudit at (dns:)?${trust.address}: .*above the limit`),
+      new RegExp(
+        `^omega\\.v1\\.TrustService/AppendAudit at ${trust.address}: INVALID_ARGUMENT: .*above the limit`,
+      ),
     );
   });
 

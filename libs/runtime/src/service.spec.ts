@@ -105,6 +105,46 @@ describe('startService', () => {
     }
   });
 
+  it('answers a request whose bytes do not decode INVALID_ARGUMENT naming the method, and the service keeps serving', async () => {
+    const svc = await start();
+    let handled = 0;
+    svc.addGrpcService(echoDefinition, {
+      ...unimplementedService(echoDefinition),
+      echo: (
+        call: grpc.ServerUnaryCall<{ text: string }, { text: string }>,
+        callback: grpc.sendUnaryData<{ text: string }>,
+      ) => {
+        handled++;
+        callback(null, { text: call.request.text });
+      },
+    });
+    const { grpcPort } = await svc.listen();
+    const client = new EchoClient(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    try {
+      // Raw bytes that are not JSON, the echo service's message encoding.
+      const garbage = await new Promise<grpc.ServiceError>((resolve, reject) =>
+        client.makeUnaryRequest(
+          '/omega.test.v1.Echo/Echo',
+          (bytes: Buffer) => bytes,
+          (bytes: Buffer) => bytes,
+          Buffer.from([0xff, 0x00, 0x7b]),
+          (err: grpc.ServiceError | null) => (err ? resolve(err) : reject(new Error('answered'))),
+        ),
+      );
+      expect(garbage.code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(garbage.details).toMatch(
+        /^\/omega\.test\.v1\.Echo\/Echo: the request is not a valid message: .*JSON/,
+      );
+      expect(handled).toBe(0);
+      await expect(callUnary(client, 'echo', { text: 'still here' })).resolves.toEqual({
+        text: 'still here',
+      });
+      expect(handled).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
   it('serves placeholder services UNIMPLEMENTED and counts the calls in /metrics under omega_<service>_', async () => {
     const svc = await start();
     svc.addGrpcService(echoDefinition, unimplementedService(echoDefinition));

@@ -10,6 +10,7 @@ import { Code, OmegaError, errorMessage } from './errors';
 import { GrpcHealth } from './grpc-health';
 import { grpcServerMetricsInterceptor } from './grpc-metrics';
 import { bindGrpcServer, grpcServiceName } from './grpc-server';
+import { guardMalformedRequests } from './malformed-request';
 import { grpcServerTracingInterceptor } from './grpc-tracing';
 import { createLogger, type Logger } from './logger';
 import { MetricsServer } from './metrics-server';
@@ -196,7 +197,8 @@ class OmegaService<C> implements Service<C> {
       this.reserved.delete(grpcServiceName(definition));
     }
     try {
-      this.grpcServer.addService(definition, implementation);
+      const guarded = guardMalformedRequests(definition, implementation);
+      this.grpcServer.addService(guarded.definition, guarded.implementation);
     } catch (err) {
       throw new OmegaError(
         Code.AlreadyExists,

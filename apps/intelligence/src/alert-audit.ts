@@ -7,7 +7,7 @@
 import { ack, consume, reject, type Bus, type ConsumerHandle } from '@omega/bus';
 import { MAX_ENTRY_BYTES } from '@omega/auditlog';
 import { Alert, AuditEntry, AuditEntryKind, type AuditRef } from '@omega/proto';
-import { Code, OmegaError } from '@omega/runtime';
+import { isPermanent } from '@omega/runtime';
 import type { AuditClient } from '@omega/trust-client';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
@@ -36,15 +36,6 @@ export interface AlertAuditOptions {
 /** Attempts before an alert is given up on (dead-lettered): about two weeks at the 60 s cap. */
 const MAX_ATTEMPTS = 20_000;
 
-/** Codes after which retrying the same append cannot succeed. */
-const PERMANENT = new Set<number>([
-  Code.InvalidArgument,
-  Code.FailedPrecondition,
-  Code.OutOfRange,
-  Code.PermissionDenied,
-  Code.Unimplemented,
-]);
-
 export class AlertAudit {
   private readonly refs = new Map<string, AuditRef>();
   private consumer: ConsumerHandle | undefined;
@@ -66,7 +57,7 @@ export class AlertAudit {
         try {
           ref = await this.append(alert);
         } catch (err) {
-          if (err instanceof OmegaError && PERMANENT.has(err.code)) {
+          if (isPermanent(err)) {
             counter.inc({ outcome: 'refused' });
             return reject(`trust refused the audit entry for alert ${alert.id}: ${err.message}`);
           }

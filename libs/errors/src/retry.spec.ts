@@ -1,7 +1,7 @@
 // The retry rule and the HTTP-status table checked against what others wrote down, not against
 // themselves: gRPC's status code guide, Google's API rules and client defaults, and the HTTP RFCs.
-import { Code, OmegaError } from './errors';
-import { codeForHttpStatus, isRetryable, isRetryableCode } from './retry';
+import { Code, OmegaError, codeName } from './errors';
+import { codeForHttpStatus, isPermanent, isRetryable, isRetryableCode } from './retry';
 
 const ALL_CODES = Object.values(Code).filter((v): v is Code => typeof v === 'number');
 
@@ -39,6 +39,36 @@ describe('isRetryable', () => {
     expect(isRetryable(new OmegaError(Code.NotFound, 'pod shop/ghost'))).toBe(false);
     expect(isRetryable(new TypeError('fetch failed'))).toBe(isRetryableCode(Code.Unknown));
     expect(isRetryable('a string')).toBe(true);
+  });
+});
+
+describe('isPermanent', () => {
+  it('gives up on exactly the codes gRPC says the same request cannot cure', () => {
+    // gRPC status code guide: INVALID_ARGUMENT, OUT_OF_RANGE (the request), NOT_FOUND, FAILED_PRECONDITION
+    // ("do not retry until the system state has been explicitly fixed"), PERMISSION_DENIED and
+    // UNIMPLEMENTED do not change by asking again.
+    const permanent = [
+      Code.InvalidArgument,
+      Code.OutOfRange,
+      Code.NotFound,
+      Code.FailedPrecondition,
+      Code.PermissionDenied,
+      Code.Unimplemented,
+    ];
+    for (let code = Code.Canceled; code <= Code.Unauthenticated; code++) {
+      expect([codeName(code), isPermanent(new OmegaError(code, 'x'))]).toEqual([
+        codeName(code),
+        permanent.includes(code),
+      ]);
+    }
+  });
+
+  it('is never certain about a thrown value without a code, and never overlaps isRetryable', () => {
+    expect(isPermanent(new Error('socket hang up'))).toBe(false);
+    for (let code = Code.Canceled; code <= Code.Unauthenticated; code++) {
+      const err = new OmegaError(code, 'x');
+      expect(isPermanent(err) && isRetryable(err)).toBe(false);
+    }
   });
 });
 

@@ -43,6 +43,28 @@ export function isRetryable(err: unknown): boolean {
   return isRetryableCode(err instanceof OmegaError ? err.code : Code.Unknown);
 }
 
+// The same request can never succeed, whoever asks again and however long they wait: a durable
+// consumer (an alert's audit append, a Kafka task request) gives up on these and dead-letters the
+// message, and keeps retrying every other code, because dropping a message costs more than
+// waiting. Unauthenticated (a credential being renewed), AlreadyExists (only the call site knows
+// whether that means done) and DataLoss (to be surfaced and repaired, not dropped) stay retried.
+const PERMANENT: ReadonlySet<Code> = new Set([
+  Code.InvalidArgument,
+  Code.OutOfRange,
+  Code.NotFound,
+  Code.FailedPrecondition,
+  Code.PermissionDenied,
+  Code.Unimplemented,
+]);
+
+/**
+ * Whether no later attempt of the same request can succeed: for consumers that retry until
+ * something succeeds or is certain never to (a thrown value without a code is never certain).
+ */
+export function isPermanent(err: unknown): err is OmegaError {
+  return err instanceof OmegaError && PERMANENT.has(err.code);
+}
+
 /**
  * The Code an HTTP error answer stands for, for REST calls (the Kubernetes API, webhooks): the HTTP
  * mapping of google.rpc.Code read backwards, and RFC 9110 for the statuses it does not name.

@@ -6,6 +6,7 @@ export {
   codeForHttpStatus,
   codeName,
   errorMessage,
+  isPermanent,
   isRetryable,
   isRetryableCode,
 } from '@omega/errors';

@@ -5,6 +5,7 @@ export {
   codeForHttpStatus,
   codeName,
   errorMessage,
+  isPermanent,
   isRetryable,
   isRetryableCode,
 } from './errors';

@@ -12,7 +12,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { Bus } from '@omega/bus';
-import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
+import { errorMessage, isPermanent, type Logger } from '@omega/runtime';
 import { kafkaClientOptions } from './kafka-client-options';
 import type { KafkaIngestConfig } from './kafka-config';
 import { KafkaDeadLetters } from './kafka-dead-letter';
@@ -33,14 +33,6 @@ export interface KafkaIngestOptions {
   metrics: KafkaIngestMetrics;
   logger: Logger;
 }
-
-/** Starter errors that no retry can fix: the request is dead-lettered instead. */
-const PERMANENT_CODES: ReadonlySet<Code> = new Set([
-  Code.InvalidArgument,
-  Code.NotFound,
-  Code.FailedPrecondition,
-  Code.OutOfRange,
-]);
 
 /** Partitions a replica works on at once (each with up to maxInFlight starts). */
 const PARTITIONS_CONCURRENTLY = 4;
@@ -194,7 +186,8 @@ export class KafkaTaskIngest {
           );
           return undefined;
         } catch (err) {
-          if (err instanceof OmegaError && PERMANENT_CODES.has(err.code)) {
+          // Errors no retry can fix (isPermanent): the request is dead-lettered instead.
+          if (isPermanent(err)) {
             return new MalformedTaskRequest(record, 'rejected', errorMessage(err));
           }
           throw err;

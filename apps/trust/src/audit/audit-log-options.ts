@@ -38,6 +38,11 @@ export interface AuditLogOptions {
    * newest first (default 1,000,000, ~100 MB); older leaves are found by index.
    */
   leafHashIndexSize?: number;
+  /**
+   * Where this trust records the newest checkpoint it signed (beside its keys, not in the stream):
+   * a start on a stream that does not extend it (shortened, deleted or replaced) is refused.
+   */
+  signedHeadFile?: string;
 }
 
 export type LeafMessages = 'packed' | 'atomic' | 'single';

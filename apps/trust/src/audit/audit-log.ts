@@ -26,6 +26,7 @@ import { CheckpointChain } from './checkpoint-chain';
 import { DedupeIndex } from './dedupe-index';
 import { enableAtomicBatches } from './leaf-publishing';
 import { LogProofs } from './log-proofs';
+import { checkExtendsSignedHead, readSignedHead, SignedHeadRecorder } from './signed-head-record';
 
 export { MAX_ENTRY_BYTES } from '@omega/auditlog';
 export { INDEX_HEADER, LEAF_SEQ_HEADER, LEAVES_HEADER, REQUEST_ID_HEADER } from './audit-stream';
@@ -47,6 +48,7 @@ export const MAX_REQUEST_ID_LENGTH = 256;
  */
 export class AuditLog {
   private closed = false;
+  private recorder: SignedHeadRecorder | undefined;
 
   private constructor(
     private readonly opts: AuditLogOptions,
@@ -68,8 +70,15 @@ export class AuditLog {
     const rebuiltFromEntries = stored !== undefined && state === undefined;
     const leafMessages = opts.leafMessages ?? 'packed';
     const tree = new LogTree(state, opts.leafHashIndexSize);
+    const recorder = opts.signedHeadFile
+      ? new SignedHeadRecorder(opts.signedHeadFile, opts.logger)
+      : undefined;
     const checkpoints = new CheckpointChain(
-      { ...opts, nowNs: opts.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n) },
+      {
+        ...opts,
+        nowNs: opts.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n),
+        ...(recorder ? { onSigned: (checkpoint) => recorder.record(checkpoint) } : {}),
+      },
       state?.latest ?? {
         size: 0,
         rootHash: new CompactRange().root(),
@@ -81,6 +90,26 @@ export class AuditLog {
       },
     );
     const proofs = new LogProofs(opts.tiles, checkpoints);
+    if (opts.signedHeadFile) {
+      // Before anything new is signed: the stream must extend what this trust signed before.
+      const recorded = await readSignedHead(opts.signedHeadFile, opts.policy);
+      const latest = checkpoints.latest;
+      if (recorded) {
+        await checkExtendsSignedHead(
+          recorded,
+          stored?.size ?? 0,
+          async (size) =>
+            size === latest.size
+              ? latest.rootHash
+              : state
+                ? proofs.rootAt(size)
+                : // Tiles are missing: the tree is rebuilt from entries below and checked
+                  // against the stored checkpoint, which the size check already held to this one.
+                  recorded.rootHash,
+          { origin: opts.origin, path: opts.signedHeadFile },
+        );
+      }
+    }
     const dedupe = new DedupeIndex();
     const batcher = new AppendBatcher(
       { ...opts, leafMessages },
@@ -110,6 +139,8 @@ export class AuditLog {
         );
       }
     }
+    log.recorder = recorder;
+    recorder?.record(checkpoints.latest);
     log.restoredAs = {
       checkpointSize: stored?.size ?? 0,
       rebuiltFromEntries,
@@ -219,6 +250,7 @@ export class AuditLog {
   async close(): Promise<void> {
     this.closed = true;
     await this.batcher.close();
+    await this.recorder?.flush();
   }
 
   /** The leaf an append logs, checked against the limits. */

@@ -1,4 +1,5 @@
 // Builds the audit side of trust from config: the `log` key, the log, its HTTP tree and its RPCs.
+import { join } from 'node:path';
 import { HybridSigner, HybridVerifier, loadMlDsaBackend, MlDsaSignThread } from '@omega/crypto';
 import type { Bus } from '@omega/bus';
 import { subjects } from '@omega/bus';
@@ -12,6 +13,9 @@ import { logCheckpointPolicy, logNoteSigners } from './log-keys';
 import { TileStore } from './tile-store';
 import { TlogHttpServer } from './tlog-http';
 import type { AuditLogMetrics } from '../trust-metrics';
+
+/** Trust's record of the newest checkpoint it signed, in its key directory. */
+export const SIGNED_HEAD_FILE = 'audit-signed-head.json';
 
 export interface AuditService {
   readonly log: AuditLog;
@@ -47,6 +51,7 @@ export async function startAuditService(parts: {
     logger,
     maxBatchEntries: config.maxBatchEntries,
     flushDelayMs: config.flushDelayMs,
+    signedHeadFile: join(parts.keys.dir, SIGNED_HEAD_FILE),
     ...(parts.metrics ? { metrics: parts.metrics } : {}),
   }).catch(async (err: unknown) => {
     await checkpointSigning.close();

@@ -8,7 +8,11 @@ import type { AuditLogOptions } from './audit-log-options';
 type ChainOptions = Pick<
   AuditLogOptions,
   'bus' | 'origin' | 'signers' | 'publicKey' | 'tiles' | 'metrics'
-> & { nowNs: () => bigint };
+> & {
+  nowNs: () => bigint;
+  /** Told of every checkpoint this chain signed, in tree order (trust's own record of it). */
+  onSigned?: (checkpoint: LogCheckpoint) => void;
+};
 
 /** Checkpoints remembered by size for `at` (the newest). */
 const REMEMBERED_CHECKPOINTS = 100_000;
@@ -85,6 +89,7 @@ export class CheckpointChain {
         throw err;
       }
       this.latestCheckpoint = checkpoint;
+      this.opts.onSigned?.(checkpoint);
       endTimer?.();
       this.observe(checkpoint);
       this.bySize.set(checkpoint.size, checkpoint);

@@ -276,6 +276,7 @@ TS
   render "$dir/src/testing/start-$name.ts" <<'TS'
 // Test-only: runs the __name__ service on free ports against a test nats-server.
 import { runService, type RunningService } from '@omega/service';
+import { localServiceEnv } from '@omega/testkit';
 import {
   build__Name__,
   __NAME___RESOURCES,
@@ -290,14 +291,7 @@ export function start__Name__(natsUrl: string): Promise<RunningService<__Name__S
     resources: __NAME___RESOURCES,
     installSignalHandlers: false,
     argv: [],
-    env: {
-      OMEGA_GRPC_HOST: '127.0.0.1',
-      OMEGA_GRPC_PORT: '0',
-      OMEGA_HTTP_HOST: '127.0.0.1',
-      OMEGA_HTTP_PORT: '0',
-      OMEGA_NATS_SERVERS: natsUrl,
-      OMEGA_LOG_LEVEL: 'warn',
-    },
+    env: localServiceEnv(natsUrl),
     build: build__Name__,
   });
 }
@@ -305,59 +299,43 @@ TS
   render "$dir/src/$name-service.spec.ts" <<'TS'
 // The __name__ service on a real nats-server and real gRPC: it provisions its resources, serves
 // __Name__Service, and answers each method not built yet with UNIMPLEMENTED naming the method.
-import * as grpc from '@grpc/grpc-js';
-import { __Name__ServiceClient, __Name__ServiceService } from '@omega/proto';
+import { status } from '@grpc/grpc-js';
+import { __Name__ServiceService } from '@omega/proto';
 import type { RunningService } from '@omega/service';
-import { withNats } from '@omega/testkit';
+import { unaryAnswers, withNats } from '@omega/testkit';
 import { __NAME___RESOURCES, type __Name__ServiceConfig } from './__name__-service';
 import { start__Name__ } from './testing/start-__name__';
 
 const nats = withNats({ jetstream: true });
 let running: RunningService<__Name__ServiceConfig>;
-let client: __Name__ServiceClient;
 
 beforeAll(async () => {
   running = await start__Name__(nats.url);
-  client = new __Name__ServiceClient(
-    `127.0.0.1:${running.grpcPort}`,
-    grpc.credentials.createInsecure(),
-  );
 }, 30_000);
 
 nats.beforeStop(async () => {
-  client?.close();
   await running?.service.shutdown('test done');
 });
 
 describe('__name__ service', () => {
-  it('provisions its streams and key-value buckets', async () => {
-    for (const stream of __NAME___RESOURCES.streams ?? []) {
+  it('provisions its streams and key-value buckets (a bucket is the stream KV_<bucket>)', async () => {
+    const expected = [
+      ...(__NAME___RESOURCES.streams ?? []),
+      ...(__NAME___RESOURCES.kv ?? []).map((bucket) => `KV_${bucket}`),
+    ];
+    for (const stream of expected) {
       expect((await running.bus.jsm.streams.info(stream)).config.name).toBe(stream);
-    }
-    for (const bucket of __NAME___RESOURCES.kv ?? []) {
-      // A key-value bucket is the stream KV_<bucket>.
-      expect((await running.bus.jsm.streams.info(`KV_${bucket}`)).config.name).toBe(`KV_${bucket}`);
     }
   });
 
   it('answers every unary __Name__Service method not built yet with UNIMPLEMENTED naming it', async () => {
-    const definition: grpc.ServiceDefinition = __Name__ServiceService;
-    const methods = Object.values(definition).filter((m) => !m.responseStream);
-    expect(methods.length).toBeGreaterThan(0);
-    for (const method of methods) {
-      const answer = await new Promise<grpc.ServiceError>((resolve, reject) =>
-        client.makeUnaryRequest(
-          method.path,
-          method.requestSerialize,
-          method.responseDeserialize,
-          method.requestDeserialize(Buffer.alloc(0)),
-          (err: grpc.ServiceError | null) =>
-            err ? resolve(err) : reject(new Error(`${method.path} answered`)),
-        ),
-      );
-      expect({ code: answer.code, details: answer.details }).toEqual({
-        code: grpc.status.UNIMPLEMENTED,
-        details: `${method.path} is not built yet`,
+    const answers = await unaryAnswers(`127.0.0.1:${running.grpcPort}`, __Name__ServiceService);
+    expect(answers.length).toBeGreaterThan(0);
+    for (const answer of answers) {
+      expect(answer).toEqual({
+        path: answer.path,
+        code: status.UNIMPLEMENTED,
+        details: `${answer.path} is not built yet`,
       });
     }
   });

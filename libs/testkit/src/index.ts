@@ -39,3 +39,4 @@ export {
 } from './kube-api-server';
 export { loadKubernetesClient, type KubernetesClient } from './kubernetes-client';
 export { eventually } from './eventually';
+export { localServiceEnv, unaryAnswers, type UnaryAnswer } from './service-answers';

@@ -1,5 +1,6 @@
 // Test-only: runs the deception service on free ports against a test nats-server.
 import { runService, type RunningService } from '@omega/service';
+import { localServiceEnv } from '@omega/testkit';
 import {
   buildDeception,
   DECEPTION_RESOURCES,
@@ -14,14 +15,7 @@ export function startDeception(natsUrl: string): Promise<RunningService<Deceptio
     resources: DECEPTION_RESOURCES,
     installSignalHandlers: false,
     argv: [],
-    env: {
-      OMEGA_GRPC_HOST: '127.0.0.1',
-      OMEGA_GRPC_PORT: '0',
-      OMEGA_HTTP_HOST: '127.0.0.1',
-      OMEGA_HTTP_PORT: '0',
-      OMEGA_NATS_SERVERS: natsUrl,
-      OMEGA_LOG_LEVEL: 'warn',
-    },
+    env: localServiceEnv(natsUrl),
     build: buildDeception,
   });
 }

@@ -25,7 +25,7 @@ import {
 } from '@omega/proto';
 import { createLogger, createPromiseClient, type PromiseClient } from '@omega/runtime';
 import { runService, type RunningService } from '@omega/service';
-import { eventually, withNats } from '@omega/testkit';
+import { eventually, withNats, localServiceEnv } from '@omega/testkit';
 import { AlertStore } from './alert-store';
 import {
   buildIntelligence,
@@ -52,16 +52,10 @@ beforeAll(async () => {
     configSchema: intelligenceServiceConfigSchema,
     resources: INTELLIGENCE_RESOURCES,
     installSignalHandlers: false,
-    env: {
-      OMEGA_GRPC_HOST: '127.0.0.1',
-      OMEGA_GRPC_PORT: '0',
-      OMEGA_HTTP_HOST: '127.0.0.1',
-      OMEGA_HTTP_PORT: '0',
-      OMEGA_NATS_SERVERS: nats.url,
-      OMEGA_LOG_LEVEL: 'warn',
+    env: localServiceEnv(nats.url, {
       // Audit appends of alerts and rule changes have their own specs against a real trust.
       OMEGA_INTELLIGENCE_AUDIT_ALERTS: 'false',
-    },
+    }),
     build: buildIntelligence,
   });
   bus = await connectBus({

@@ -23,7 +23,7 @@ import { generateHybridSecretKey, HybridSigner, loadMlDsaBackend } from '@omega/
 import { createLogger, createPromiseClient, type PromiseClient } from '@omega/runtime';
 import { signEventBatch } from '@omega/trust-client';
 import { runService, type RunningService } from '@omega/service';
-import { eventually, withNats } from '@omega/testkit';
+import { eventually, withNats, localServiceEnv } from '@omega/testkit';
 import { AlertStore } from './alert-store';
 import {
   buildIntelligence,
@@ -50,16 +50,10 @@ beforeAll(async () => {
     configSchema: intelligenceServiceConfigSchema,
     resources: INTELLIGENCE_RESOURCES,
     installSignalHandlers: false,
-    env: {
-      OMEGA_GRPC_HOST: '127.0.0.1',
-      OMEGA_GRPC_PORT: '0',
-      OMEGA_HTTP_HOST: '127.0.0.1',
-      OMEGA_HTTP_PORT: '0',
-      OMEGA_NATS_SERVERS: nats.url,
-      OMEGA_LOG_LEVEL: 'warn',
+    env: localServiceEnv(nats.url, {
       // Audit appends have their own spec against a real trust (alert-audit.spec.ts).
       OMEGA_INTELLIGENCE_AUDIT_ALERTS: 'false',
-    },
+    }),
     build: buildIntelligence,
   });
   bus = await connectBus({

@@ -9,7 +9,7 @@ import { connectBus, subjects, type Bus } from '@omega/bus';
 import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import { Event, type Identity } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
-import { startTrust, withNats, type TrustProcess } from '@omega/testkit';
+import { startTrust, withNats, type TrustProcess, localServiceEnv } from '@omega/testkit';
 import {
   decodeIdentityRecord,
   identityRecordKey,
@@ -45,20 +45,14 @@ beforeAll(async () => {
     name: 'sentinel',
     configSchema: sentinelServiceConfigSchema,
     resources: { streams: ['TELEMETRY', 'DLQ'], kv: ['omega_policy'] },
-    env: {
-      OMEGA_NATS_SERVERS: nats.url,
-      OMEGA_GRPC_HOST: '127.0.0.1',
-      OMEGA_GRPC_PORT: '0',
-      OMEGA_HTTP_HOST: '127.0.0.1',
-      OMEGA_HTTP_PORT: '0',
-      OMEGA_LOG_LEVEL: 'warn',
+    env: localServiceEnv(nats.url, {
       OMEGA_SENTINEL_MODE: 'off',
       OMEGA_SENTINEL_NODE: 'node-enrolled',
       OMEGA_SENTINEL_DATA_DIR: join(tmp, 'state'),
       OMEGA_ENROLLMENT_MODE: 'join-token',
       OMEGA_ENROLLMENT_TRUST_ADDRESS: `127.0.0.1:${trustPort}`,
       OMEGA_ENROLLMENT_JOIN_TOKEN_FILE: joinTokens,
-    },
+    }),
     argv: [],
     installSignalHandlers: false,
     enrollAs: (config) => ({ kind: 'sentinel', name: nodeName(config.sentinel) }),

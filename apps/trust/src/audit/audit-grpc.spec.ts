@@ -22,7 +22,7 @@ import { loadMlDsaBackend } from '@omega/crypto';
 import { AuditEntry, TrustServiceClient, VerificationFailure } from '@omega/proto';
 import { baseConfigSchema, implementService } from '@omega/runtime';
 import { runService, type RunningService } from '@omega/service';
-import { withNats } from '@omega/testkit';
+import { withNats, localServiceEnv } from '@omega/testkit';
 import { KeyStore } from '../keys/key-store';
 import { trustConfigSchema } from './audit-config';
 import { trustServiceDefinition } from './audit-grpc';
@@ -44,17 +44,11 @@ beforeAll(async () => {
     configSchema: schema,
     resources: { streams: ['AUDIT'] },
     installSignalHandlers: false,
-    env: {
-      OMEGA_GRPC_HOST: '127.0.0.1',
-      OMEGA_GRPC_PORT: '0',
-      OMEGA_HTTP_HOST: '127.0.0.1',
-      OMEGA_HTTP_PORT: '0',
-      OMEGA_NATS_SERVERS: nats.url,
-      OMEGA_LOG_LEVEL: 'warn',
+    env: localServiceEnv(nats.url, {
       OMEGA_TRUST_KEY_DIR: keyDir,
       OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
       OMEGA_TRUST_TLOG_PORT: '0',
-    },
+    }),
     build: async ({ service, bus }) => {
       audit = await startAuditService({
         bus,

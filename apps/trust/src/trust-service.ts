@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { ResourceSelection } from '@omega/bus';
 import { TRUST_CA_KEY, type BuiltService, type ServiceParts } from '@omega/service';
 import { auditLogClient } from './audit/audit-log-client';
+import { BusAuthority } from './bus/bus-authority';
+import { loadBusKeys } from './bus/bus-keys';
 import { startAuditService } from './audit/audit-service';
 import { auditAppender } from './identity/audit-appender';
 import { createIdentityService } from './identity/identity-grpc';
@@ -54,6 +56,23 @@ export async function buildTrust({
     },
   });
   service.onShutdown('identities', async () => identity.close());
+  if (service.config.nats.auth === 'identity') {
+    // The bus's authorization callout: from here on other workloads can connect.
+    const authority = new BusAuthority({
+      issuerSeed: (await loadBusKeys(keys)).issuerSeed,
+      caCertificatePem: identity.tlsAuthority.caCertificatePem,
+      cluster: identityConfig.cluster,
+      identities: identity.store,
+      logger: service.logger,
+      registry: service.metrics,
+    });
+    authority.start(bus.nc);
+    service.onShutdown('bus authority', async () => authority.stop());
+    service.logger.info(
+      { issuer: authority.issuerPublicKey },
+      'trust answers the bus authorization callout',
+    );
+  }
   // Workloads that serve mutual TLS check trust's certificate with this CA before they enroll.
   const caPem = identity.tlsAuthority.caCertificatePem;
   await (await bus.kv('omega_identities')).put(TRUST_CA_KEY, caPem);

@@ -46,6 +46,11 @@ export interface ConnectBusOptions {
   >;
   /** Abandons connecting (e.g. on shutdown while the server is still unreachable). */
   signal?: AbortSignal;
+  /**
+   * Keep retrying when the server refuses authorization at start (with `nats.auth: identity`,
+   * trust answers for the server and may itself be starting); the log says why each time.
+   */
+  retryAuthorization?: boolean;
 }
 
 /** One connection to NATS with JetStream, shared by a service's publishers and consumers. */
@@ -282,7 +287,7 @@ async function connectWithRetry(
         reconnectJitter: options.reconnectJitterMs ?? 1000,
       });
     } catch (err) {
-      if (!isTransient(err)) {
+      if (!isTransient(err, options.retryAuthorization === true)) {
         throw OmegaError.wrap(err, `nats: cannot connect to ${where}`, Code.FailedPrecondition);
       }
       const base = Math.min(max, first * 2 ** attempt);
@@ -297,10 +302,12 @@ async function connectWithRetry(
 }
 
 /** Errors worth retrying: the server is down, restarting, or not yet resolvable in DNS. */
-function isTransient(err: unknown): boolean {
+function isTransient(err: unknown, retryAuthorization: boolean): boolean {
   if (!(err instanceof Error)) return false;
   const name = err.name;
-  if (name === 'AuthorizationError' || name === 'UserAuthenticationExpiredError') return false;
+  if (name === 'AuthorizationError' || name === 'UserAuthenticationExpiredError') {
+    return retryAuthorization;
+  }
   if (name === 'InvalidArgumentError' || name === 'TypeError') return false;
   return true;
 }

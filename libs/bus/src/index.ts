@@ -55,3 +55,17 @@ export { subjectToken, subjects } from './subjects';
 export type { PubAck } from '@nats-io/jetstream';
 export type { KV } from '@nats-io/kv';
 export type { ObjectStore } from '@nats-io/obj';
+export {
+  AUTH_CALLOUT_SUBJECT,
+  busPermissionsFor,
+  inboxPrefixFor,
+  type BusIdentity,
+  type BusIdentityKind,
+  type NatsPermissions,
+} from './bus-permissions';
+export {
+  identityNatsOptions,
+  type BusClientCertificate,
+  type IdentityConnectionOptions,
+  type IdentityNatsOptions,
+} from './identity-auth';

@@ -31,6 +31,12 @@ export const baseConfigSchema = z.strictObject({
     .strictObject({
       servers: z.array(z.string().min(1)).min(1).default(['nats://127.0.0.1:4222']),
       name: z.string().min(1).optional(),
+      /**
+       * `identity`: TLS to the bus with the trust-issued certificate, and trust (the server's
+       * authorization callout) grants this identity's row of the bus permission table. `none`:
+       * the server asks for nothing (development only; every service logs a warning).
+       */
+      auth: z.enum(['none', 'identity']).default('none'),
     })
     .prefault({}),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),

@@ -4,12 +4,14 @@ export {
   runService,
   main,
   type BuiltService,
+  type OwnBusAuthentication,
   type ServiceParts,
   type ServiceSpec,
   type RunningService,
 } from './run-service';
 export {
   TRUST_CA_KEY,
+  busClientCertificate,
   clientCredentialsFor,
   establishIdentity,
   type EnrollAs,

@@ -2,7 +2,15 @@
 // its declared resources, then the service's own parts; ready only when all of them are.
 import type * as grpc from '@grpc/grpc-js';
 import type { z } from 'zod';
-import { connectBus, provision, type Bus, type ResourceSelection } from '@omega/bus';
+import {
+  connectBus,
+  identityNatsOptions,
+  provision,
+  type Bus,
+  type IdentityConnectionOptions,
+  type IdentityNatsOptions,
+  type ResourceSelection,
+} from '@omega/bus';
 import { serviceDefinitions } from '@omega/proto';
 import {
   Code,
@@ -11,14 +19,17 @@ import {
   errorMessage,
   startService,
   type BaseConfig,
+  type Logger,
   type Service,
 } from '@omega/runtime';
 import { serverCredentials, type CredentialSource } from '@omega/trust-client';
 import { registerConsumerLag } from './consumer-lag';
 import { LOCAL_PORTS, type ServiceName } from './local-ports';
 import {
+  busClientCertificate,
   clientCredentialsFor,
   establishIdentity,
+  trustCaFromFile,
   type EnrollAs,
   type ServiceIdentity,
 } from './service-identity';
@@ -36,6 +47,9 @@ export interface ServiceParts<C> {
    */
   clientCredentials(peer?: ServiceName | EnrollAs): grpc.ChannelCredentials;
 }
+
+/** Trust's own bus credentials (see ServiceSpec.busAuthentication). */
+export type OwnBusAuthentication = Omit<IdentityNatsOptions, 'identity'>;
 
 /** What build() may hand back: trust serves with a certificate it issues itself. */
 export interface BuiltService {
@@ -59,6 +73,11 @@ export interface ServiceSpec<S extends z.ZodType> {
   grpcServices?: readonly grpc.ServiceDefinition[];
   /** Adds the service's gRPC handlers and consumers once the bus is connected. */
   build(parts: ServiceParts<z.output<S>>): Promise<BuiltService | void> | BuiltService | void;
+  /**
+   * Trust only: how it authenticates to a bus with `nats.auth: identity` before it can issue any
+   * identity, its own included (a certificate from its own CA and its server-config nkey).
+   */
+  busAuthentication?: (config: z.output<S>, logger: Logger) => Promise<OwnBusAuthentication>;
   /** Who the service enrolls as (default `service/<name>`). */
   enrollAs?: (config: z.output<S>) => EnrollAs;
   env?: NodeJS.ProcessEnv;
@@ -96,12 +115,35 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
   const tlsEnabled = config.tls.enabled;
   let ports = tlsEnabled ? undefined : await service.listen();
 
+  const enrollAs = spec.enrollAs?.(service.config) ?? { kind: 'service', name: spec.name };
+  // With an authenticated bus the service needs its identity before it can connect: it enrolls
+  // first (trust, which issues identities, authenticates itself with its own keys).
+  let identity: ServiceIdentity | undefined;
+  let busAuth: IdentityConnectionOptions | undefined;
+  try {
+    if (config.nats.auth === 'identity') {
+      ({ identity, busAuth } = await authenticatedBus(spec, service, enrollAs));
+    } else {
+      service.logger.warn(
+        'nats.auth is none: the bus authenticates nobody and any client can read and write every stream; use it for development only',
+      );
+    }
+  } catch (err) {
+    service.logger.fatal(
+      { err },
+      `${spec.name}: cannot authenticate to the bus: ${errorMessage(err)}`,
+    );
+    await service.shutdown('start-up failed');
+    throw err;
+  }
   const bus = await connectBus({
     servers: config.nats.servers,
     name: config.nats.name ?? `omega-${spec.name}`,
     logger: service.logger,
     onReadyChange: (ready) =>
       service.setReady('bus', ready, ready ? undefined : 'NATS not connected'),
+    ...(busAuth ? { natsOptions: busAuth, retryAuthorization: true } : {}),
+    signal: service.draining,
   });
   service.onShutdown('bus', () => bus.drain());
   service.setReady('bus', true);
@@ -118,13 +160,12 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
   const report = await provision(bus, resources);
   service.logger.info({ resources: report }, 'bus resources provisioned');
 
-  let identity: ServiceIdentity | undefined;
   try {
-    identity = await establishIdentity({
+    identity ??= await establishIdentity({
       config,
       bus,
       logger: service.logger,
-      enrollAs: spec.enrollAs?.(service.config) ?? { kind: 'service', name: spec.name },
+      enrollAs,
       signal: service.draining,
     });
     if (identity) service.onShutdown('identity', async () => identity?.stop());
@@ -161,6 +202,41 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
     `${spec.name} ready`,
   );
   return { service, bus, identity, grpcPort, httpPort };
+}
+
+/** The identity and bus options of a service on an authenticated bus (`nats.auth: identity`). */
+async function authenticatedBus<S extends z.ZodType>(
+  spec: ServiceSpec<S>,
+  service: Service<z.output<S>>,
+  enrollAs: EnrollAs,
+): Promise<{ identity: ServiceIdentity | undefined; busAuth: IdentityConnectionOptions }> {
+  const config = service.config as BaseConfig;
+  if (spec.busAuthentication) {
+    const own = await spec.busAuthentication(service.config, service.logger);
+    return { identity: undefined, busAuth: identityNatsOptions({ ...own, identity: enrollAs }) };
+  }
+  if (config.enrollment.mode === 'off') {
+    throw new OmegaError(
+      Code.FailedPrecondition,
+      'nats.auth is identity but enrollment.mode is off: the bus needs a trust-issued certificate (set enrollment.mode to join-token or kubernetes)',
+    );
+  }
+  const caPem = await trustCaFromFile(config);
+  const identity = await establishIdentity({
+    config,
+    logger: service.logger,
+    enrollAs,
+    signal: service.draining,
+  });
+  if (identity === undefined) throw new OmegaError(Code.Internal, 'enrollment gave no identity');
+  return {
+    identity,
+    busAuth: identityNatsOptions({
+      caPem,
+      identity: enrollAs,
+      clientCertificate: () => busClientCertificate(identity),
+    }),
+  };
 }
 
 /** Runs a service as a process entry point: a start-up failure is logged and exits non-zero. */

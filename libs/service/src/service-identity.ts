@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import type { KV } from '@nats-io/kv';
-import type { Bus } from '@omega/bus';
+import type { Bus, BusClientCertificate } from '@omega/bus';
 import { Code, OmegaError, errorMessage, type BaseConfig, type Logger } from '@omega/runtime';
 import {
   CredentialRenewal,
@@ -39,7 +39,8 @@ export interface ServiceIdentity extends CredentialSource {
 
 export interface EstablishIdentityOptions {
   readonly config: BaseConfig;
-  readonly bus: Bus;
+  /** Where to read the trust CA when `enrollment.trustCaFile` is unset (absent: the file is required). */
+  readonly bus?: Bus;
   readonly logger: Logger;
   readonly enrollAs: EnrollAs;
   /** Aborts the wait for trust (service shutdown). */
@@ -66,7 +67,7 @@ export async function establishIdentity(
   let delayMs = RETRY_MIN_MS;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      if (config.tls.enabled) trustCaPem ??= await readTrustCa(options);
+      if (config.tls.enabled) trustCaPem ??= await readTrustCa(config, options.bus);
       const credentials = await enroll({
         ...attestation(config, enrollAs, await joinTokenOf(config, enrollAs)),
         trustAddress: settings.trustAddress,
@@ -101,6 +102,27 @@ export async function establishIdentity(
       delayMs = Math.min(RETRY_MAX_MS, delayMs * 2);
     }
   }
+}
+
+/** The workload's current certificate chain and TLS key, PEM: its client certificate on the bus. */
+export function busClientCertificate(identity: ServiceIdentity): BusClientCertificate {
+  const current = identity.current();
+  let cached = pemCache.get(current);
+  if (cached === undefined) {
+    cached = {
+      certificatePem: current.certificateChainPem,
+      privateKeyPem: current.tlsPrivateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    };
+    pemCache.set(current, cached);
+  }
+  return cached;
+}
+
+const pemCache = new WeakMap<Credentials, BusClientCertificate>();
+
+/** The trust CA file's PEM, for the bus's TLS (required with `nats.auth: identity`). */
+export async function trustCaFromFile(config: BaseConfig): Promise<string> {
+  return readTrustCa(config, undefined);
 }
 
 /**
@@ -212,8 +234,8 @@ async function joinTokenOf(config: BaseConfig, enrollAs: EnrollAs): Promise<stri
 }
 
 /** The trust CA: from `enrollment.trustCaFile`, else as trust published it on the bus. */
-async function readTrustCa(options: EstablishIdentityOptions): Promise<string> {
-  const file = options.config.enrollment.trustCaFile;
+async function readTrustCa(config: BaseConfig, bus: Bus | undefined): Promise<string> {
+  const file = config.enrollment.trustCaFile;
   if (file !== undefined) {
     try {
       return await readFile(file, 'utf8');
@@ -225,9 +247,15 @@ async function readTrustCa(options: EstablishIdentityOptions): Promise<string> {
       );
     }
   }
+  if (bus === undefined) {
+    throw new OmegaError(
+      Code.FailedPrecondition,
+      'nats.auth is identity: set enrollment.trustCaFile (the trust CA, PEM) so the service can enroll before it connects to the bus',
+    );
+  }
   let kv: KV;
   try {
-    kv = await options.bus.kv('omega_identities');
+    kv = await bus.kv('omega_identities');
   } catch (err) {
     throw new OmegaError(
       Code.Unavailable,

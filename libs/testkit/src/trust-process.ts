@@ -21,6 +21,8 @@ export interface TrustProcessOptions {
   readonly env?: Record<string, string>;
   /** Default 60 s. */
   readonly readyTimeoutMs?: number;
+  /** Use this key directory (the caller's: stop() leaves it) instead of a fresh temporary one. */
+  readonly keyDir?: string;
 }
 
 export interface TrustProcess {
@@ -45,7 +47,7 @@ export async function startTrust(options: TrustProcessOptions): Promise<TrustPro
   }
   const grpcPort = options.grpcPort ?? (await freePort());
   const httpPort = await freePort();
-  const keyDir = mkdtempSync(join(tmpdir(), 'omega-spec-trust-'));
+  const keyDir = options.keyDir ?? mkdtempSync(join(tmpdir(), 'omega-spec-trust-'));
   const output: string[] = [];
   const child = spawn(process.execPath, [TRUST_MAIN], {
     env: {
@@ -73,7 +75,7 @@ export async function startTrust(options: TrustProcessOptions): Promise<TrustPro
       child.kill('SIGTERM');
       await exited;
     }
-    await rm(keyDir, { recursive: true, force: true });
+    if (options.keyDir === undefined) await rm(keyDir, { recursive: true, force: true });
   };
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   for (const deadline = Date.now() + timeoutMs; ;) {

@@ -31,6 +31,9 @@ export interface LeafRequest {
   readonly serialHex: string;
   readonly notBeforeMs: number;
   readonly notAfterMs: number;
+  /** Host names and addresses for a server certificate (the bus's NATS server). */
+  readonly dnsNames?: readonly string[];
+  readonly ipAddresses?: readonly string[];
 }
 
 export class TlsAuthority {
@@ -111,7 +114,11 @@ export class TlsAuthority {
           x509.ExtendedKeyUsage.serverAuth,
           x509.ExtendedKeyUsage.clientAuth,
         ]),
-        new x509.SubjectAlternativeNameExtension([{ type: 'url', value: request.subject }]),
+        new x509.SubjectAlternativeNameExtension([
+          { type: 'url', value: request.subject },
+          ...(request.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+          ...(request.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+        ]),
         await x509.AuthorityKeyIdentifierExtension.create(this.caCertificate),
         await x509.SubjectKeyIdentifierExtension.create(publicKey),
       ],
@@ -125,6 +132,11 @@ function publicKeyAlgorithm(
   key: KeyObject,
 ): webcrypto.AlgorithmIdentifier | webcrypto.EcKeyImportParams {
   return key.asymmetricKeyType === 'ec' ? { name: 'ECDSA', namedCurve: 'P-256' } : ED25519;
+}
+
+/** The serial (hex) of the certificate issued for credential serial `serialHex`. */
+export function certificateSerial(serialHex: string): string {
+  return positiveSerial(serialHex);
 }
 
 /** At most 20 bytes with the top bit clear: a positive INTEGER as RFC 5280 asks. */

@@ -59,7 +59,31 @@ export class KeyStore {
     return created;
   }
 
+  /**
+   * A secret in another text form (the bus's nkey seeds), `<dir>/<name>.<extension>`, made with
+   * `create` and written on first use, under the same file-mode rules as the hybrid keys.
+   */
+  async loadOrCreateText(name: string, extension: string, create: () => string): Promise<string> {
+    const file = join(this.dir, `${name}.${extension}`);
+    const existing = await this.readText(file);
+    if (existing !== undefined) return existing.trim();
+    const created = create();
+    await this.write(file, `${created}\n`);
+    this.logger.info({ key: name, file }, 'key created');
+    return created;
+  }
+
   private async read(file: string): Promise<HybridSecretKey | undefined> {
+    const text = await this.readText(file);
+    if (text === undefined) return undefined;
+    try {
+      return secretKeyFromText(text);
+    } catch (err) {
+      throw OmegaError.wrap(err, `key store: ${file}`, Code.DataLoss);
+    }
+  }
+
+  private async readText(file: string): Promise<string | undefined> {
     let mode: number;
     try {
       mode = (await stat(file)).mode;
@@ -75,9 +99,9 @@ export class KeyStore {
       );
     }
     try {
-      return secretKeyFromText(await readFile(file, 'utf8'));
+      return await readFile(file, 'utf8');
     } catch (err) {
-      throw OmegaError.wrap(err, `key store: ${file}`, Code.DataLoss);
+      throw OmegaError.wrap(err, `key store: cannot read ${file}`, Code.FailedPrecondition);
     }
   }
 

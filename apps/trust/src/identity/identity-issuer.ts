@@ -227,6 +227,7 @@ export class IdentityIssuer {
     const nowMs = this.#clock();
     const nowNs = BigInt(nowMs) * 1_000_000n;
     const where = `RevokeIdentity ${request.identityId}${request.keyId ? ` key ${request.keyId}` : ''}`;
+    if (request.identityId === '') throw invalid('RevokeIdentity: identity_id is empty');
     const stored = await this.deps.store.get(request.identityId);
     if (stored === undefined) throw new OmegaError(Code.NotFound, `${where}: no such identity`);
     const identity = stored.record.identity;

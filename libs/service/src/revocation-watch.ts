@@ -29,7 +29,7 @@ export async function watchRevocations(options: RevocationWatchOptions): Promise
   let markInitialized: () => void = () => {};
   const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
   if (!(await anyIdentityRecord(kv))) markInitialized();
-  void (async () => {
+  const follow = async (): Promise<void> => {
     for await (const entry of watcher) {
       if (entry.operation !== 'PUT') {
         revoked.apply(entry.key, undefined);
@@ -58,7 +58,14 @@ export async function watchRevocations(options: RevocationWatchOptions): Promise
       }
       if (entry.delta === 0 || entry.isUpdate) markInitialized();
     }
-  })();
+  };
+  follow().catch((err: unknown) => {
+    // Revocations stop arriving; the short credential lifetime still bounds what is missed.
+    logger.error(
+      { err },
+      `revocation watch on omega_identities ended: ${errorMessage(err)}; revocations from now on are not seen until restart`,
+    );
+  });
   return { revoked, initialized, stop: () => watcher.stop() };
 }
 

@@ -275,6 +275,20 @@ describe('renewing and revoking', () => {
     );
   });
 
+  it('revoking the current key revokes its certificate serial, which every mTLS server then refuses', async () => {
+    const enrolled = await enrollWithJoinToken(fixture, 'service', 'key-revoked');
+    const serial = enrolled.identity.attributes[SERIAL_ATTRIBUTE];
+    await fixture.service.issuer.revoke({
+      identityId: enrolled.identity.id,
+      keyId: enrolled.secretKey.keyId,
+      reason: 'key leaked',
+      requestId: 'rv-key',
+    });
+    const stored = await fixture.service.store.get(enrolled.identity.id);
+    expect(stored?.record.identity.status).toBe(IdentityStatus.IDENTITY_STATUS_ACTIVE);
+    expect(stored?.record.revokedSerials).toEqual([serial]);
+  });
+
   it('refuses a credential whose document was altered or signed by another root', async () => {
     const enrolled = await enrollWithJoinToken(fixture, 'service', 'twin-b');
     const altered = Identity.encode({

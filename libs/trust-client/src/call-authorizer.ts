@@ -21,17 +21,44 @@ export interface CallAuthorizerOptions {
   readonly clock?: () => number;
 }
 
-/** The subject of a verified, unrevoked client certificate of this cluster; OmegaError otherwise. */
+/** Certificates whose chain was checked, kept so a connection's calls do not redo it. */
+const VERIFIED_CACHE_SIZE = 1024;
+
+/**
+ * The check for implementService's `authorize`: lets a call through when the table opens its
+ * method to anyone, or when the caller's certificate is from the trust CA, valid now, of this
+ * cluster, not revoked, and its subject is in the method's row; throws the refusal otherwise.
+ */
 export function callAuthorizer(options: CallAuthorizerOptions): AuthorizeCall {
   const table = options.table ?? METHOD_PERMISSIONS;
   const clock = options.clock ?? Date.now;
+  // fingerprint256 → subject, for the trust bundle it was checked against, until it expires.
+  const verified = new Map<string, { subject: string; bundle: string; notAfterMs: number }>();
+  const authenticated = (peer: Parameters<AuthorizeCall>[0]['peer'], nowMs: number): string => {
+    const certificate = peer.sslPeerCertificate;
+    const bundle = options.trustBundlePem();
+    const known = certificate ? verified.get(certificate.fingerprint256) : undefined;
+    if (known !== undefined && known.bundle === bundle && nowMs <= known.notAfterMs) {
+      return known.subject;
+    }
+    const subject = authenticatedPeer(peer, bundle, nowMs);
+    if (certificate !== undefined) {
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
+      verified.set(certificate.fingerprint256, {
+        subject,
+        bundle,
+        notAfterMs: Date.parse(certificate.valid_to),
+      });
+    }
+    return subject;
+  };
   const check = (call: Parameters<AuthorizeCall>[0]): void => {
     const permission = table.get(call.method);
     if (permission?.callers === 'anyone') return;
     let subject: string | undefined;
     if (permission !== undefined && call.peer.sslPeerCertificate !== undefined) {
       try {
-        subject = authenticatedPeer(call.peer, options.trustBundlePem(), clock());
+        subject = authenticated(call.peer, clock());
       } catch (err) {
         if (err instanceof OmegaError) {
           throw new OmegaError(err.code, `${call.method}: ${err.message}`, { cause: err });

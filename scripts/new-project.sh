@@ -228,10 +228,7 @@ export function build__Name__({ service }: ServiceParts<__Name__ServiceConfig>):
   __name__Metrics(service.metrics).unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(
     __Name__ServiceService,
-    implementService(__Name__ServiceService, handlers, {
-      logger: service.logger,
-      draining: service.draining,
-    }),
+    implementService(__Name__ServiceService, handlers, service.handlerOptions),
   );
 }
 TS

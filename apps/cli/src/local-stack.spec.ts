@@ -126,6 +126,15 @@ describe('omega up (local stack)', () => {
     for (const name of SERVICE_NAMES) expect(states[name]).toBe('ready');
   });
 
+  it('without --mtls every service says once, at start, that authorization is off', () => {
+    for (const name of SERVICE_NAMES) {
+      const warnings = output.filter((line) =>
+        line.includes(`AUTHORIZATION IS OFF: ${name} serves gRPC without mutual TLS`),
+      );
+      expect({ name, warnings: warnings.length }).toEqual({ name, warnings: 1 });
+    }
+  });
+
   it.each(SERVICE_NAMES)('%s answers gRPC health SERVING', async (name) => {
     const Health = grpc.makeClientConstructor(
       healthServiceDefinition as unknown as grpc.ServiceDefinition,

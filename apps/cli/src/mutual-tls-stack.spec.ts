@@ -1,7 +1,8 @@
 // `omega up --mtls` from built services: every service enrolls with trust using the join token
 // trust wrote for it, serves gRPC over mutual TLS 1.3 (X25519MLKEM768 key exchange) with the
 // certificate trust issued, and refuses peers without a certificate from trust. Trust itself lets
-// workloads enroll and read the public log without one, and refuses writes.
+// workloads enroll and read the public log without one, and takes writes only from the callers the
+// method permission table names (docs/authorization.md).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,8 @@ let stack: LocalStack;
 let dataDir: string;
 let caPem: string;
 let client: Credentials;
+let gateway: Credentials;
+let operator: Credentials;
 
 beforeAll(async () => {
   for (const name of ['trust', 'twin']) {
@@ -53,6 +56,8 @@ beforeAll(async () => {
       readyTimeoutMs: 90_000,
       nodeBin: process.execPath,
       mtls: true,
+      // Callers the table lets write to trust, which this stack does not run.
+      extraJoinTokens: ['service/gateway', 'operator/mtls-test-operator'],
     });
     try {
       await stack.start();
@@ -77,7 +82,22 @@ beforeAll(async () => {
     joinToken,
     channelCredentials: bootstrapChannelCredentials(caPem),
   });
+  gateway = await enrollWithToken('service', 'gateway');
+  operator = await enrollWithToken('operator', 'mtls-test-operator');
 }, 240_000);
+
+async function enrollWithToken(kind: 'service' | 'operator', name: string): Promise<Credentials> {
+  const tokens = readFileSync(join(dataDir, 'trust', 'keys', 'join-tokens'), 'utf8');
+  const joinToken = joinTokenFromFile(tokens, kind, name);
+  if (joinToken === undefined) throw new Error(`no ${kind}/${name} join token in the stack`);
+  return enroll({
+    trustAddress: address('trust'),
+    subjectKind: kind,
+    name,
+    joinToken,
+    channelCredentials: bootstrapChannelCredentials(caPem),
+  });
+}
 
 afterAll(async () => {
   await stack?.stop();
@@ -225,20 +245,33 @@ describe('omega up --mtls (trust + twin as built processes)', () => {
       appendAudit(bootstrapChannelCredentials(caPem), 'mtls-no-cert'),
     ).rejects.toMatchObject({
       code: grpc.status.UNAUTHENTICATED,
-      details: expect.stringContaining('peer certificate: none presented that the trust CA issued'),
+      details: expect.stringContaining(
+        '/omega.v1.TrustService/AppendAudit: needs a client certificate from trust',
+      ),
     });
   });
 
-  it('trust takes an audit append from a peer with a certificate from trust', async () => {
+  it('trust refuses an audit append from a workload the permission table does not name', async () => {
     await expect(
-      appendAudit(renewingChannelCredentials(source(client)), 'mtls-with-cert'),
+      appendAudit(renewingChannelCredentials(source(client)), 'mtls-sentinel'),
+    ).rejects.toMatchObject({
+      code: grpc.status.PERMISSION_DENIED,
+      details: expect.stringContaining(
+        '/omega.v1.TrustService/AppendAudit: omega://local/sentinel/mtls-test-node may not call it',
+      ),
+    });
+  });
+
+  it('trust takes an audit append from a writer the table names, with a certificate from trust', async () => {
+    await expect(
+      appendAudit(renewingChannelCredentials(source(gateway)), 'mtls-with-cert'),
     ).resolves.toMatchObject({ audit: expect.objectContaining({ logIndex: expect.any(BigInt) }) });
   });
 
-  it('trust signs for a peer with a certificate as its own service identity, naming the peer in the log', async () => {
+  it('trust signs for an operator as its own service identity, naming the operator in the log', async () => {
     const trust = new TrustServiceClient(
       address('trust'),
-      renewingChannelCredentials(source(client)),
+      renewingChannelCredentials(source(operator)),
     );
     try {
       const signed = await new Promise<SignResponse>((resolve, reject) =>
@@ -255,7 +288,7 @@ describe('omega up --mtls (trust + twin as built processes)', () => {
           (err, response) => (err ? reject(err) : resolve(response)),
         ),
       );
-      expect(listed.records[0]?.entry?.summary).toContain(`for ${client.subject}`);
+      expect(listed.records[0]?.entry?.summary).toContain(`for ${operator.subject}`);
     } finally {
       trust.close();
     }

@@ -25,9 +25,6 @@ export function buildDeception({ service }: ServiceParts<DeceptionServiceConfig>
   deceptionMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(
     DeceptionServiceService,
-    implementService(DeceptionServiceService, handlers, {
-      logger: service.logger,
-      draining: service.draining,
-    }),
+    implementService(DeceptionServiceService, handlers, service.handlerOptions),
   );
 }

@@ -22,9 +22,6 @@ export function buildGateway({ service }: ServiceParts<GatewayServiceConfig>): v
   gatewayMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(
     GatewayServiceService,
-    implementService(GatewayServiceService, handlers, {
-      logger: service.logger,
-      draining: service.draining,
-    }),
+    implementService(GatewayServiceService, handlers, service.handlerOptions),
   );
 }

@@ -126,7 +126,7 @@ export async function buildIntelligence({
         logger: service.logger,
         ...(audit ? { annotate: (alert: Alert) => audit.annotate(alert) } : {}),
       }),
-      { logger: service.logger, draining: service.draining },
+      service.handlerOptions,
     ),
   );
 }

@@ -144,7 +144,7 @@ export async function buildOrchestrator(
     implementService(
       OrchestratorServiceService,
       orchestratorHandlers({ client: engine.client, runner, playbooks, index }),
-      { logger, draining: service.draining },
+      service.handlerOptions,
     ),
   );
   logger.info(

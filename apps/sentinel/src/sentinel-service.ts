@@ -135,7 +135,7 @@ export async function buildSentinel({
             now,
           },
         }),
-        { logger, draining: service.draining },
+        service.handlerOptions,
       ),
     );
     return {

@@ -1,14 +1,13 @@
 // TrustService as one gRPC service: the audit, identity, delegated-signing and trust-bundle
-// handlers, behind the caller-certificate check when trust serves mutual TLS.
+// handlers; with mutual TLS the harness's permission-table check runs before each of them.
 import type * as grpc from '@grpc/grpc-js';
 import type { HybridPublicKey } from '@omega/proto';
-import { implementService, type Logger } from '@omega/runtime';
+import { implementService, type ImplementServiceOptions } from '@omega/runtime';
 import { auditLogClient } from './audit/audit-log-client';
 import type { AuditService } from './audit/audit-service';
 import { trustServiceDefinition, type TrustHandlers } from './audit/audit-grpc';
 import { delegatedSigningHandlers, type DelegatedSigningDeps } from './identity/delegated-signing';
 import type { IdentityService } from './identity/identity-grpc';
-import { guardHandlers } from './peer-guard';
 import { trustBundleHandlers } from './trust-bundle';
 
 export { trustServiceDefinition } from './audit/audit-grpc';
@@ -23,14 +22,13 @@ export interface TrustGrpcParts {
   readonly credentials: DelegatedSigningDeps['credentials'];
   /** The CA callers' certificates chain to: set when trust serves mutual TLS. */
   readonly trustBundlePem?: () => string;
-  readonly logger: Logger;
-  /** Aborts when the service drains: streaming calls end. */
-  readonly draining: AbortSignal;
+  /** The service's handler options (`service.handlerOptions`): logger, drain signal, call check. */
+  readonly options: ImplementServiceOptions;
 }
 
 /**
- * Every TrustService method (those not built answer UNIMPLEMENTED). With `trustBundlePem`, the
- * methods that act for a caller require its certificate (peer-guard.ts).
+ * Every TrustService method (those not built answer UNIMPLEMENTED). Who may call which is the
+ * method permission table's (@omega/trust-client), checked through `options.authorize`.
  */
 export function trustGrpcHandlers(parts: TrustGrpcParts): grpc.UntypedServiceImplementation {
   const { audit, identity } = parts;
@@ -50,9 +48,5 @@ export function trustGrpcHandlers(parts: TrustGrpcParts): grpc.UntypedServiceImp
       auditLogOrigin: audit.log.origin,
     }),
   };
-  return implementService(
-    trustServiceDefinition,
-    parts.trustBundlePem ? guardHandlers(handlers, parts.trustBundlePem) : handlers,
-    { logger: parts.logger, draining: parts.draining },
-  );
+  return implementService(trustServiceDefinition, handlers, parts.options);
 }

@@ -100,8 +100,7 @@ export async function buildTrust({
     trustDomain: TRUST_DOMAIN,
     credentials: async () => (await ownIdentity()).current(),
     ...(tls ? { trustBundlePem: () => caPem } : {}),
-    logger: service.logger,
-    draining: service.draining,
+    options: service.handlerOptions,
   });
   if (!tls) {
     service.addGrpcService(trustServiceDefinition, handlers);

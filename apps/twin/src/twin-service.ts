@@ -22,9 +22,6 @@ export function buildTwin({ service }: ServiceParts<TwinServiceConfig>): void {
   twinMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(
     TwinServiceService,
-    implementService(TwinServiceService, handlers, {
-      logger: service.logger,
-      draining: service.draining,
-    }),
+    implementService(TwinServiceService, handlers, service.handlerOptions),
   );
 }

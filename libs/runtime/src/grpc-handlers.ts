@@ -51,11 +51,30 @@ export type MethodHandler<M> = M extends { requestStream: true }
  */
 export type ServiceHandlers<D> = { [K in keyof D]?: MethodHandler<D[K]> };
 
+/**
+ * Decides, before the handler runs, whether the caller may call `call.method`: returns to let the
+ * call through, throws an OmegaError (UNAUTHENTICATED, PERMISSION_DENIED) to refuse it. The
+ * runtime knows no identities: the service harness injects the check (@omega/service).
+ */
+export type AuthorizeCall = (call: Pick<CallContext, 'method' | 'peer'>) => void;
+
 export interface ImplementServiceOptions {
   /** Where an unexpected throw is logged (once, at error level, with the method path). */
   logger: Logger;
   /** The service's drain signal (`Service.draining`): every open call's `ctx.signal` aborts with it. */
   draining?: AbortSignal;
+  /** Checked on every call before its handler; undefined lets every caller through. */
+  authorize?: AuthorizeCall;
+}
+
+/** The authorization each implementation was built with, for `Service.addGrpcService` to check. */
+const authorizations = new WeakMap<grpc.UntypedServiceImplementation, AuthorizeCall>();
+
+/** The `authorize` an implementation from implementService checks, if any. */
+export function authorizationOf(
+  implementation: grpc.UntypedServiceImplementation,
+): AuthorizeCall | undefined {
+  return authorizations.get(implementation);
 }
 
 /**
@@ -76,6 +95,17 @@ export function implementService<D extends grpc.ServiceDefinition>(
       ? serveStream(method.path, handler as ServerStreamingHandler<unknown, unknown>, options)
       : serveUnary(method.path, handler as UnaryHandler<unknown, unknown>, options);
   }
+  if (options.authorize !== undefined) {
+    // Unimplemented methods are checked too: a caller learns nothing about what is built.
+    for (const [name, method] of Object.entries(definition)) {
+      if ((handlers as Record<string, unknown>)[name] !== undefined || method.requestStream)
+        continue;
+      implementation[name] = method.responseStream
+        ? serveStream(method.path, unimplementedStream(method.path), options)
+        : serveUnary(method.path, unimplementedUnary(method.path), options);
+    }
+    authorizations.set(implementation, options.authorize);
+  }
   return implementation;
 }
 
@@ -95,7 +125,10 @@ function serveUnary(
   return (call, callback) => {
     const { ctx, done } = callContext(path, call, options.draining);
     Promise.resolve()
-      .then(() => handler(call.request, ctx))
+      .then(() => {
+        options.authorize?.(ctx);
+        return handler(call.request, ctx);
+      })
       .then(
         (response) => callback(null, response),
         (err: unknown) => callback(failure(err, ctx, options.logger), null),
@@ -113,6 +146,7 @@ function serveStream(
     const { ctx, done } = callContext(path, call, options.draining);
     void (async () => {
       try {
+        options.authorize?.(ctx);
         for await (const response of handler(call.request, ctx)) {
           if (ctx.signal.aborted) break;
           if (!call.write(response)) await drained(call, ctx.signal);
@@ -188,4 +222,18 @@ function callContext(
     draining?.removeEventListener('abort', onDrain);
   };
   return { ctx, done };
+}
+
+function unimplementedUnary(path: string): UnaryHandler<unknown, unknown> {
+  return () => {
+    throw new OmegaError(Code.Unimplemented, `${path} is not built yet`);
+  };
+}
+
+function unimplementedStream(path: string): ServerStreamingHandler<unknown, unknown> {
+  return () => ({
+    [Symbol.asyncIterator]: () => ({
+      next: () => Promise.reject(new OmegaError(Code.Unimplemented, `${path} is not built yet`)),
+    }),
+  });
 }

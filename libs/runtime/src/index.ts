@@ -26,6 +26,8 @@ export { MetricsServer, type MetricsServerOptions } from './metrics-server';
 export { unimplementedService, grpcServiceName, bindGrpcServer, toGrpcError } from './grpc-server';
 export {
   implementService,
+  authorizationOf,
+  type AuthorizeCall,
   type CallContext,
   type CallPeer,
   type ImplementServiceOptions,

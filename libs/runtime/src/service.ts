@@ -7,6 +7,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { z } from 'zod';
 import { baseConfigSchema, loadConfig, type BaseConfig } from './config';
 import { Code, OmegaError, errorMessage } from './errors';
+import { authorizationOf, type AuthorizeCall, type ImplementServiceOptions } from './grpc-handlers';
 import { GrpcHealth } from './grpc-health';
 import { grpcServerMetricsInterceptor } from './grpc-metrics';
 import { bindGrpcServer, grpcServiceName } from './grpc-server';
@@ -58,6 +59,13 @@ export interface Service<C> {
    * UNIMPLEMENTED grpc-js answers for a service it does not know, which callers take as final.
    */
   reserveGrpcService(definition: grpc.ServiceDefinition): void;
+  /**
+   * Every call to a service added after this is checked with `authorize` (the harness sets it when
+   * mutual TLS is on); `addGrpcService` then refuses an implementation that does not check it.
+   */
+  useCallAuthorization(authorize: AuthorizeCall): void;
+  /** What implementService needs from the service: its logger, drain signal and call check. */
+  readonly handlerOptions: ImplementServiceOptions;
   /** Readiness is the AND of every component's state; it drives /readyz and gRPC health. */
   setReady(component: string, ready: boolean, detail?: string): void;
   /** Drain hooks run on shutdown in reverse registration order, after in-flight calls finish. */
@@ -108,6 +116,7 @@ class OmegaService<C> implements Service<C> {
   private readonly lifecycle: GracefulShutdown;
   private listening: Promise<{ grpcPort: number; httpPort: number }> | undefined;
   private grpcCredentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure();
+  private callAuthorization: AuthorizeCall | undefined;
 
   constructor(
     kind: string,
@@ -184,12 +193,33 @@ class OmegaService<C> implements Service<C> {
     this.lifecycle.installSignalHandlers();
   }
 
+  useCallAuthorization(authorize: AuthorizeCall): void {
+    this.callAuthorization = authorize;
+  }
+
+  get handlerOptions(): ImplementServiceOptions {
+    return {
+      logger: this.logger,
+      draining: this.draining,
+      ...(this.callAuthorization ? { authorize: this.callAuthorization } : {}),
+    };
+  }
+
   addGrpcService(
     definition: grpc.ServiceDefinition,
     implementation: grpc.UntypedServiceImplementation,
     healthName?: string,
   ): void {
     const serviceName = healthName ?? grpcServiceName(definition);
+    if (
+      this.callAuthorization !== undefined &&
+      authorizationOf(implementation) !== this.callAuthorization
+    ) {
+      throw new OmegaError(
+        Code.FailedPrecondition,
+        `grpc: ${serviceName} would serve calls unchecked: build it with implementService(definition, handlers, service.handlerOptions)`,
+      );
+    }
     const reserved = this.reserved.get(grpcServiceName(definition));
     if (reserved !== undefined) {
       // Removal is by method path, so the real definition may be another object of the same service.

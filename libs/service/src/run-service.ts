@@ -23,6 +23,7 @@ import {
   type Service,
 } from '@omega/runtime';
 import { serverCredentials, type CredentialSource } from '@omega/trust-client';
+import { enableCallAuthorization, warnAuthorizationOff } from './call-authorization';
 import { registerConsumerLag } from './consumer-lag';
 import { LOCAL_PORTS, type ServiceName } from './local-ports';
 import {
@@ -149,18 +150,22 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
   service.setReady('bus', true);
   registerConsumerLag(service.metrics, bus);
 
-  // Reading the trust CA from the bus needs trust's bucket, whoever starts first.
-  const resources =
-    tlsEnabled && config.enrollment.mode !== 'off' && config.enrollment.trustCaFile === undefined
-      ? {
-          ...spec.resources,
-          kv: [...new Set([...(spec.resources.kv ?? []), 'omega_identities' as const])],
-        }
-      : spec.resources;
+  // Reading the trust CA and watching revocations need trust's bucket, whoever starts first.
+  const resources = tlsEnabled
+    ? {
+        ...spec.resources,
+        kv: [...new Set([...(spec.resources.kv ?? []), 'omega_identities' as const])],
+      }
+    : spec.resources;
   const report = await provision(bus, resources);
   service.logger.info({ resources: report }, 'bus resources provisioned');
 
   try {
+    // Installed before build() adds any gRPC service: every method of each is checked.
+    const authorization = tlsEnabled
+      ? await enableCallAuthorization(service as Service<unknown>, bus)
+      : undefined;
+    if (!tlsEnabled) warnAuthorizationOff(service as Service<unknown>);
     identity ??= await establishIdentity({
       config,
       bus,
@@ -183,6 +188,7 @@ export async function runService<S extends z.ZodType = typeof baseConfigSchema>(
           'tls.enabled needs an identity: set enrollment.mode to join-token or kubernetes',
         );
       }
+      authorization?.serveAs(serverIdentity);
       service.useGrpcCredentials(
         serverCredentials(serverIdentity, {
           requireClientCertificate: !(built?.allowClientsWithoutCertificate ?? false),

@@ -79,3 +79,12 @@ export {
   type BatchVerdict,
   type EventBatchVerifierOptions,
 } from './event-batch-verifier';
+export {
+  METHOD_PERMISSIONS,
+  callerMatches,
+  methodRefusal,
+  type CallerPattern,
+  type MethodPermission,
+} from './method-permissions';
+export { callAuthorizer, callerSubject, type CallAuthorizerOptions } from './call-authorizer';
+export { RevokedCertificates, certificateSerial, normalSerial } from './revoked-certificates';

@@ -12,7 +12,7 @@ export const RENEWAL_PURPOSE = 'identity-renewal';
 /** Renew once this share of the lifetime has passed. */
 export const RENEW_AT_FRACTION = 2 / 3;
 
-/** A RenewIdentityRequest for the same key, signed with it. */
+/** A RenewIdentityRequest for the same key, carrying the current credential, signed with the key. */
 export function renewalRequest(
   credentials: Credentials,
   options: { nowMs: number; ttlSeconds?: number },
@@ -22,6 +22,8 @@ export function renewalRequest(
     ttlSeconds: options.ttlSeconds ?? 0,
     requestTimeNs: BigInt(options.nowMs) * 1_000_000n,
     requestId: `renew-${credentials.subject}-${options.nowMs}`,
+    // Trust takes the key that signs `proof` from its own signature on this, not from KV.
+    currentCredential: credentials.credential,
   });
   const proof = credentials.signer.sign(
     RENEWAL_PURPOSE,

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Bus } from '@omega/bus';
 import { Code, OmegaError, type Logger, type UnaryHandler } from '@omega/runtime';
+import { callerSubject } from '@omega/trust-client';
 import {
   IdentityStatus,
   type GetIdentityRequest,
@@ -162,8 +163,8 @@ export async function createIdentityService(deps: IdentityServiceDeps): Promise<
       );
       return issued;
     },
-    renewIdentity: async (request) => {
-      const renewed = await issuer.renew(request);
+    renewIdentity: async (request, ctx) => {
+      const renewed = await issuer.renew(request, callerSubject(ctx.peer));
       logger.info({ identity: renewed.identity.id }, 'identity renewed');
       return renewed;
     },

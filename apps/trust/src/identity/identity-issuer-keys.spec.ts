@@ -62,7 +62,7 @@ describe('a separate TLS key', () => {
       expect(leafSpki(issued.credential.x509CertificateDer)).toEqual(spki);
 
       const renewed = await fixture.service.issuer.renew(
-        renewRequest(issued.identity.id, signer, fixture.clock.nowMs),
+        renewRequest(issued.identity.id, signer, fixture.clock.nowMs, issued.credential),
       );
       expect(leafSpki(renewed.credential.x509CertificateDer)).toEqual(spki);
     },
@@ -119,13 +119,13 @@ describe('a separate TLS key', () => {
 describe('rotating keys on renewal', () => {
   /** A rotation to `newKey`, proven by `newKeySigner` (none: no new_key_proof), signed by `signer`. */
   function rotationRequest(
-    identityId: string,
-    signer: HybridSigner,
+    { identity, signer, credential }: Awaited<ReturnType<typeof enrollWithJoinToken>>,
     newKey: ReturnType<typeof generateHybridSecretKey>,
     newKeySigner: Pick<HybridSigner, 'sign'> | undefined,
   ): RenewIdentityRequest {
     const bare = RenewIdentityRequest.fromPartial({
-      identityId,
+      identityId: identity.id,
+      currentCredential: credential,
       newPublicKey: newKey.publicKey,
       requestTimeNs: BigInt(fixture.clock.nowMs) * 1_000_000n,
       requestId: `rotate-${newKey.keyId}`,
@@ -147,12 +147,7 @@ describe('rotating keys on renewal', () => {
     const enrolled = await enrollWithJoinToken(fixture, 'service', 'rotate-ok');
     const newKey = generateHybridSecretKey(fixture.mlDsa);
     const renewed = await fixture.service.issuer.renew(
-      rotationRequest(
-        enrolled.identity.id,
-        enrolled.signer,
-        newKey,
-        new HybridSigner(newKey, fixture.mlDsa),
-      ),
+      rotationRequest(enrolled, newKey, new HybridSigner(newKey, fixture.mlDsa)),
     );
     expect(renewed.identity.keys.map((k) => k.keyId)).toEqual([
       newKey.keyId,
@@ -165,9 +160,7 @@ describe('rotating keys on renewal', () => {
     const enrolled = await enrollWithJoinToken(fixture, 'service', 'rotate-unproven');
     const newKey = generateHybridSecretKey(fixture.mlDsa);
     await expect(
-      fixture.service.issuer.renew(
-        rotationRequest(enrolled.identity.id, enrolled.signer, newKey, undefined),
-      ),
+      fixture.service.issuer.renew(rotationRequest(enrolled, newKey, undefined)),
     ).rejects.toThrow(/new_key_proof is missing; a key rotation must be signed by the new key/);
     // Signed by the current key in the new key's place: not a proof of holding the new one.
     const currentKeyAsNew = {
@@ -177,9 +170,7 @@ describe('rotating keys on renewal', () => {
       }),
     };
     await expect(
-      fixture.service.issuer.renew(
-        rotationRequest(enrolled.identity.id, enrolled.signer, newKey, currentKeyAsNew),
-      ),
+      fixture.service.issuer.renew(rotationRequest(enrolled, newKey, currentKeyAsNew)),
     ).rejects.toThrow(/new_key_proof: bad ed25519 part and bad ml-dsa part/);
     await expect(fixture.service.store.get(enrolled.identity.id)).resolves.toMatchObject({
       record: { identity: { keys: [{ keyId: enrolled.secretKey.keyId }] } },

@@ -163,7 +163,12 @@ describe('renewing and revoking', () => {
     fixture.clock.nowMs += 40 * 60_000; // two thirds of the hour
     try {
       const renewed = await fixture.service.issuer.renew(
-        renewRequest(enrolled.identity.id, enrolled.signer, fixture.clock.nowMs),
+        renewRequest(
+          enrolled.identity.id,
+          enrolled.signer,
+          fixture.clock.nowMs,
+          enrolled.credential,
+        ),
       );
       expect(renewed.identity.attributes[SERIAL_ATTRIBUTE]).not.toBe(oldSerial);
       expect(renewed.identity.expireTimeNs).toBe(
@@ -187,6 +192,7 @@ describe('renewing and revoking', () => {
       enrolled.identity.id,
       enrolled.signer,
       fixture.clock.nowMs - 10 * 60_000,
+      enrolled.credential,
     );
     await expect(fixture.service.issuer.renew(stale)).rejects.toThrow(
       /request_time .* from trust's clock/,
@@ -195,7 +201,12 @@ describe('renewing and revoking', () => {
     try {
       await expect(
         fixture.service.issuer.renew(
-          renewRequest(enrolled.identity.id, enrolled.signer, fixture.clock.nowMs),
+          renewRequest(
+            enrolled.identity.id,
+            enrolled.signer,
+            fixture.clock.nowMs,
+            enrolled.credential,
+          ),
         ),
       ).rejects.toThrow(/expired/);
     } finally {
@@ -205,7 +216,12 @@ describe('renewing and revoking', () => {
 
   it('refuses a renewal signed over other bytes', async () => {
     const enrolled = await enrollWithJoinToken(fixture, 'sentinel', 'node-9');
-    const request = renewRequest(enrolled.identity.id, enrolled.signer, fixture.clock.nowMs);
+    const request = renewRequest(
+      enrolled.identity.id,
+      enrolled.signer,
+      fixture.clock.nowMs,
+      enrolled.credential,
+    );
     await expect(fixture.service.issuer.renew({ ...request, ttlSeconds: 86_400 })).rejects.toThrow(
       /bad ed25519 part and bad ml-dsa part/,
     );
@@ -235,7 +251,12 @@ describe('renewing and revoking', () => {
     await expect(refused).rejects.toThrow(/revoked \(node decommissioned\)/);
     await expect(
       fixture.service.issuer.renew(
-        renewRequest(enrolled.identity.id, enrolled.signer, fixture.clock.nowMs),
+        renewRequest(
+          enrolled.identity.id,
+          enrolled.signer,
+          fixture.clock.nowMs,
+          enrolled.credential,
+        ),
       ),
     ).rejects.toThrow(/revoked/);
     const again = issueRequest(fixture.mlDsa, 'sentinel', 'node-7', {
@@ -252,6 +273,20 @@ describe('renewing and revoking', () => {
     await expect(fixture.service.issuer.issue(again.request)).rejects.toThrow(
       /revoked and cannot enroll again/,
     );
+  });
+
+  it('revoking the current key revokes its certificate serial, which every mTLS server then refuses', async () => {
+    const enrolled = await enrollWithJoinToken(fixture, 'service', 'key-revoked');
+    const serial = enrolled.identity.attributes[SERIAL_ATTRIBUTE];
+    await fixture.service.issuer.revoke({
+      identityId: enrolled.identity.id,
+      keyId: enrolled.secretKey.keyId,
+      reason: 'key leaked',
+      requestId: 'rv-key',
+    });
+    const stored = await fixture.service.store.get(enrolled.identity.id);
+    expect(stored?.record.identity.status).toBe(IdentityStatus.IDENTITY_STATUS_ACTIVE);
+    expect(stored?.record.revokedSerials).toEqual([serial]);
   });
 
   it('refuses a credential whose document was altered or signed by another root', async () => {

@@ -19,12 +19,7 @@ import {
   signedMessage,
   type HybridSigner,
 } from '@omega/crypto';
-import {
-  RENEWAL_PURPOSE,
-  formatSubject,
-  subjectKindOf,
-  type SubjectKind,
-} from '@omega/trust-client';
+import { formatSubject, subjectKindOf, type SubjectKind } from '@omega/trust-client';
 import type { MlDsaBackend } from '@omega/crypto';
 import { IdentityAuditKind, type AuditAppender } from './audit-appender';
 import type { IdentityConfig } from './identity-config';
@@ -32,6 +27,7 @@ import type { IdentityRecord, IdentityStore } from './identity-store';
 import { IdentityVerifier, SERIAL_ATTRIBUTE, isoNs } from './identity-verifier';
 import { defaultRoles, redeemJoinToken } from './join-tokens';
 import type { KubernetesAttestor } from './kubernetes-attestor';
+import { checkRenewalProof } from './renewal-proof';
 import { bareKey, checkKeyIdOf, invalid, tlsPublicKeyOf } from './request-keys';
 import type { TlsAuthority } from './tls-authority';
 import type { IdentityMetrics } from '../trust-metrics';
@@ -156,7 +152,11 @@ export class IdentityIssuer {
     return issued;
   }
 
-  async renew(request: RenewIdentityRequest): Promise<Issued> {
+  /**
+   * Renews for the holder of the current credential (renewal-proof.ts); `caller` is the subject of
+   * the verified client certificate when trust serves mutual TLS.
+   */
+  async renew(request: RenewIdentityRequest, caller?: string): Promise<Issued> {
     const nowMs = this.#clock();
     const where = `RenewIdentity ${request.identityId}`;
     const skewMs = this.deps.config.requestClockSkewSeconds * 1000;
@@ -167,28 +167,7 @@ export class IdentityIssuer {
         `${where}: request_time ${isoNs(request.requestTimeNs)} is more than ${this.deps.config.requestClockSkewSeconds} s from trust's clock (stale or replayed)`,
       );
     }
-    if (request.proof === undefined) throw invalid(`${where}: proof is missing`);
-    const found = await this.deps.verifier.usableKey(request.proof.keyId, nowMs, where);
-    if ('failure' in found) throw new OmegaError(Code.Unauthenticated, found.detail);
-    const identity = found.record.identity;
-    if (identity.id !== request.identityId) {
-      throw new OmegaError(Code.PermissionDenied, `${where}: signed by a key of ${identity.id}`);
-    }
-    if (identity.expireTimeNs <= BigInt(nowMs) * 1_000_000n) {
-      throw new OmegaError(
-        Code.Unauthenticated,
-        `${where}: expired at ${isoNs(identity.expireTimeNs)}; renew before expiry, or enroll again`,
-      );
-    }
-    const unsigned = RenewIdentityRequest.encode({ ...request, proof: undefined }).finish();
-    const refusal = this.deps.verifier.checkParts(
-      found.key,
-      signedMessage(RENEWAL_PURPOSE, unsigned),
-      request.proof,
-      where,
-    );
-    if (refusal) throw new OmegaError(Code.Unauthenticated, refusal.detail);
-
+    const proof = await checkRenewalProof(request, this.deps, nowMs, caller, where);
     const newKey = request.newPublicKey;
     if (newKey !== undefined) {
       checkKeyIdOf(newKey, `${where}: new_public_key`);
@@ -196,30 +175,30 @@ export class IdentityIssuer {
     } else if (request.newKeyProof !== undefined) {
       throw invalid(`${where}: new_key_proof is set but new_public_key is not`);
     }
-    const key = newKey ?? found.key;
-    const previousKeys = identity.keys.filter(
+    const key = newKey ?? proof.key;
+    const previousKeys = proof.stored.record.identity.keys.filter(
       (k) =>
         k.keyId !== key.keyId &&
         k.revokeTimeNs === 0n &&
         k.notAfterTimeNs > BigInt(nowMs) * 1_000_000n,
     );
-    const stored = await this.deps.store.get(identity.id);
+    // Kind, roles and attributes as trust signed them, not as the KV record says.
     return this.#grant({
-      subject: identity.id,
-      kind: identity.kind,
+      subject: proof.signed.id,
+      kind: proof.signed.kind,
       key,
       previousKeys,
-      roles: identity.roles,
+      roles: proof.signed.roles,
       attributes: Object.fromEntries(
-        Object.entries(identity.attributes).filter(([k]) => k !== SERIAL_ATTRIBUTE),
+        Object.entries(proof.signed.attributes).filter(([k]) => k !== SERIAL_ATTRIBUTE),
       ),
       ttlSeconds: request.ttlSeconds,
       nowMs,
       // The TLS key enrolled beside the hybrid key stays certified across renewals and rotations.
-      tlsPublicKeySpki: found.record.tlsPublicKeySpki,
+      tlsPublicKeySpki: proof.tlsPublicKeySpki,
       auditKind: IdentityAuditKind.Renewed,
-      revision: stored?.revision,
-      revokedSerials: found.record.revokedSerials,
+      revision: proof.stored.revision,
+      revokedSerials: proof.stored.record.revokedSerials,
     });
   }
 
@@ -248,6 +227,7 @@ export class IdentityIssuer {
     const nowMs = this.#clock();
     const nowNs = BigInt(nowMs) * 1_000_000n;
     const where = `RevokeIdentity ${request.identityId}${request.keyId ? ` key ${request.keyId}` : ''}`;
+    if (request.identityId === '') throw invalid('RevokeIdentity: identity_id is empty');
     const stored = await this.deps.store.get(request.identityId);
     if (stored === undefined) throw new OmegaError(Code.NotFound, `${where}: no such identity`);
     const identity = stored.record.identity;
@@ -269,8 +249,10 @@ export class IdentityIssuer {
       ...stored.record,
       identity: revoked,
       currentSerial: stored.record.currentSerial,
+      // The current certificate binds the current key: revoking either refuses it everywhere.
       revokedSerials:
-        wholeIdentity && !stored.record.revokedSerials.includes(stored.record.currentSerial)
+        (wholeIdentity || request.keyId === identity.keys[0]?.keyId) &&
+        !stored.record.revokedSerials.includes(stored.record.currentSerial)
           ? [...stored.record.revokedSerials, stored.record.currentSerial]
           : stored.record.revokedSerials,
     };

@@ -13,6 +13,7 @@ import {
 import {
   IssueIdentityRequest,
   RenewIdentityRequest,
+  type Credential,
   type AuditRef,
   type HybridSignature,
 } from '@omega/proto';
@@ -136,16 +137,21 @@ export async function enrollWithJoinToken(
   return { ...issued, secretKey, signer, token };
 }
 
-/** A renewal of `identityId` at `nowMs`, signed by `signer` (the identity's current key). */
+/**
+ * A renewal of `identityId` at `nowMs` carrying `currentCredential` (as trust issued it), signed
+ * by `signer` (the identity's current key).
+ */
 export function renewRequest(
   identityId: string,
   signer: { sign: (p: string, b: Uint8Array) => HybridSignature },
   nowMs: number,
+  currentCredential: Credential | undefined,
 ): RenewIdentityRequest {
   const unsigned = RenewIdentityRequest.fromPartial({
     identityId,
     requestTimeNs: BigInt(nowMs) * 1_000_000n,
     requestId: `r-${nowMs}`,
+    ...(currentCredential ? { currentCredential } : {}),
   });
   return {
     ...unsigned,

@@ -910,6 +910,7 @@ export const FIELD_TAGS = {
     proof: 42,
     requestId: 50,
     newKeyProof: 58,
+    currentCredential: 66,
   },
   RenewIdentityResponse: {
     identity: 10,

@@ -543,7 +543,15 @@ export interface RenewIdentityRequest {
    * Proof of possession of `new_public_key` (purpose "proof-of-possession"): the new key's
    * signature over the encoding of this request without `proof` and `new_key_proof`.
    */
-  newKeyProof?: HybridSignature | undefined;
+  newKeyProof?:
+    | HybridSignature
+    | undefined;
+  /**
+   * The credential being renewed, as trust issued it: trust checks its own signature on the
+   * identity document and takes the key that must have signed `proof` from it, never from the
+   * KV record alone.
+   */
+  currentCredential?: Credential | undefined;
 }
 
 /** Response for TrustService.RenewIdentity. */
@@ -3137,6 +3145,7 @@ function createBaseRenewIdentityRequest(): RenewIdentityRequest {
     proof: undefined,
     requestId: "",
     newKeyProof: undefined,
+    currentCredential: undefined,
   };
 }
 
@@ -3167,6 +3176,9 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
     }
     if (message.newKeyProof !== undefined) {
       HybridSignature.encode(message.newKeyProof, writer.uint32(58).fork()).join();
+    }
+    if (message.currentCredential !== undefined) {
+      Credential.encode(message.currentCredential, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -3240,6 +3252,14 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
             message.newKeyProof = HybridSignature.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.currentCredential = Credential.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3285,6 +3305,11 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
         : isSet(object.new_key_proof)
         ? HybridSignature.fromJSON(object.new_key_proof)
         : undefined,
+      currentCredential: isSet(object.currentCredential)
+        ? Credential.fromJSON(object.currentCredential)
+        : isSet(object.current_credential)
+        ? Credential.fromJSON(object.current_credential)
+        : undefined,
     };
   },
 
@@ -3311,6 +3336,9 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
     if (message.newKeyProof !== undefined) {
       obj.newKeyProof = HybridSignature.toJSON(message.newKeyProof);
     }
+    if (message.currentCredential !== undefined) {
+      obj.currentCredential = Credential.toJSON(message.currentCredential);
+    }
     return obj;
   },
 
@@ -3333,6 +3361,9 @@ export const RenewIdentityRequest: MessageFns<RenewIdentityRequest, "omega.v1.Re
     message.requestId = object.requestId ?? "";
     message.newKeyProof = (object.newKeyProof !== undefined && object.newKeyProof !== null)
       ? HybridSignature.fromPartial(object.newKeyProof)
+      : undefined;
+    message.currentCredential = (object.currentCredential !== undefined && object.currentCredential !== null)
+      ? Credential.fromPartial(object.currentCredential)
       : undefined;
     return message;
   },

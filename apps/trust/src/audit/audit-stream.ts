@@ -1,6 +1,6 @@
 // Where the audit log lives in JetStream: the AUDIT stream, its leaf headers and tail reads.
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { type Bus } from '@omega/bus';
+import { requireStreamNotWeakened, streamConfig, type Bus } from '@omega/bus';
 import { AuditLeafBatch } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 
@@ -76,6 +76,29 @@ export function leavesOfMessage(message: {
     leaves: batch.leaves,
     requestIds: batch.requestIds.map((id) => id || undefined),
   };
+}
+
+/**
+ * Refuses an AUDIT stream whose configuration gives less than provision() declares (limits set or
+ * lowered, discard old, deny flags off, a subject dropped, fewer replicas…), naming each field with
+ * what was found and what is required: such a stream may erase entries under a running log.
+ */
+export async function requireAuditStreamIntact(bus: Bus): Promise<void> {
+  let found;
+  try {
+    found = (await bus.jsm.streams.info(STREAM)).config;
+  } catch (err) {
+    throw OmegaError.wrap(
+      err,
+      `audit log: reading stream ${STREAM}'s configuration`,
+      Code.Unavailable,
+    );
+  }
+  try {
+    requireStreamNotWeakened(STREAM, streamConfig(STREAM, { replicas: bus.replicas }), found);
+  } catch (err) {
+    throw OmegaError.wrap(err, 'audit log: refusing to open', Code.FailedPrecondition);
+  }
 }
 
 export async function lastSeqOn(bus: Bus, subject: string): Promise<number> {

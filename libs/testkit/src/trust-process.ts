@@ -21,6 +21,11 @@ export interface TrustProcessOptions {
   readonly env?: Record<string, string>;
   /** Default 60 s. */
   readonly readyTimeoutMs?: number;
+  /**
+   * Its key directory, e.g. an earlier run's to restart the same trust; kept by stop(). Default: a
+   * fresh temporary directory that stop() removes.
+   */
+  readonly keyDir?: string;
 }
 
 export interface TrustProcess {
@@ -28,13 +33,13 @@ export interface TrustProcess {
   readonly address: string;
   readonly grpcPort: number;
   readonly httpPort: number;
-  /** Its key directory (a fresh temporary one, removed by stop()). */
+  /** Its key directory (options.keyDir, or a fresh temporary one removed by stop()). */
   readonly keyDir: string;
   /** Everything it printed so far. */
   readonly output: string[];
   /** An insecure TrustService client of `address` (closed by stop()). */
   readonly client: PromiseClient<typeof TrustServiceService>;
-  /** Close the client, SIGTERM, wait for the exit, remove the key directory. */
+  /** Close the client, SIGTERM, wait for the exit, remove a temporary key directory. */
   stop(): Promise<void>;
 }
 
@@ -45,7 +50,7 @@ export async function startTrust(options: TrustProcessOptions): Promise<TrustPro
   }
   const grpcPort = options.grpcPort ?? (await freePort());
   const httpPort = await freePort();
-  const keyDir = mkdtempSync(join(tmpdir(), 'omega-spec-trust-'));
+  const keyDir = options.keyDir ?? mkdtempSync(join(tmpdir(), 'omega-spec-trust-'));
   const output: string[] = [];
   const child = spawn(process.execPath, [TRUST_MAIN], {
     env: {
@@ -73,7 +78,7 @@ export async function startTrust(options: TrustProcessOptions): Promise<TrustPro
       child.kill('SIGTERM');
       await exited;
     }
-    await rm(keyDir, { recursive: true, force: true });
+    if (options.keyDir === undefined) await rm(keyDir, { recursive: true, force: true });
   };
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   for (const deadline = Date.now() + timeoutMs; ;) {

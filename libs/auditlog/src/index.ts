@@ -50,6 +50,12 @@ export {
   type TileResource,
 } from './tile';
 export { TileBuilder, type Tile } from './tile-builder';
+export {
+  entryBundlesOf,
+  firstTileDifference,
+  TreeRecomputation,
+  type TileDifference,
+} from './tree-recomputation';
 export { TileHashReader, TileNodeCache, type TileSource } from './tile-hash-reader';
 export {
   decodeEntryBundle,

@@ -1,14 +1,12 @@
 // The log's write path: appends gathered into batches, placed in AUDIT in one total order, the tree
 // advanced, and each append answered once a signed checkpoint covers it.
 import { DeliverPolicy } from '@nats-io/jetstream';
-import type { JsMsg } from '@nats-io/jetstream';
-import { hashLeaf, MAX_ENTRY_BYTES, type CommitmentOpening, type LogTree } from '@omega/auditlog';
+import { hashLeaf, type CommitmentOpening, type LogTree } from '@omega/auditlog';
 import { subjects } from '@omega/bus';
-import { AuditEntry } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import type { LogCheckpoint } from './audit-checkpoint';
 import type { AppendedBundle, AuditLogOptions, LeafMessages } from './audit-log-options';
-import { indexAtSeq, lastSeqOn, leavesOfMessage, STREAM, type StoredLeaf } from './audit-stream';
+import { indexAtSeq, lastSeqOn, nextLeavesOf, STREAM, type StoredLeaf } from './audit-stream';
 import type { CheckpointChain } from './checkpoint-chain';
 import type { DedupeIndex } from './dedupe-index';
 import {
@@ -167,7 +165,7 @@ export class AppendBatcher {
     let readThrough = this.readSeq;
     try {
       for await (const message of messages) {
-        const leaves = this.leavesToAppend(message, this.tree.size + chunk.length);
+        const leaves = nextLeavesOf(message, this.tree.size + chunk.length, this.reportSkipped);
         for (const leaf of leaves) chunk.push(leaf);
         readThrough = message.seq;
         if (chunk.length >= 8192) {
@@ -184,48 +182,6 @@ export class AppendBatcher {
     this.advance(chunk);
     this.readSeq = Math.max(this.readSeq, readThrough);
     return count;
-  }
-
-  /** The leaves of `message` when it holds the log's next leaves from `expected` on; else none. */
-  private leavesToAppend(message: JsMsg, expected: number): StoredLeaf[] {
-    const skip = (
-      reason: 'leaf_malformed' | 'leaf_wrong_index' | 'leaf_not_an_entry',
-      detail: string,
-    ) => {
-      this.reportSkipped({ seq: message.seq, subject: message.subject, reason, detail });
-      return [];
-    };
-    let read;
-    try {
-      read = leavesOfMessage(message);
-    } catch (err) {
-      return skip('leaf_malformed', errorMessage(err));
-    }
-    if (read.firstIndex !== expected) {
-      return skip(
-        'leaf_wrong_index',
-        `it claims index ${read.firstIndex}, the log's next index is ${expected}`,
-      );
-    }
-    for (const [i, leaf] of read.leaves.entries()) {
-      if (leaf.byteLength > MAX_ENTRY_BYTES) {
-        return skip(
-          'leaf_not_an_entry',
-          `leaf ${i} is ${leaf.byteLength} bytes, above the entry limit of ${MAX_ENTRY_BYTES}`,
-        );
-      }
-      try {
-        AuditEntry.decode(leaf);
-      } catch (err) {
-        return skip('leaf_not_an_entry', `leaf ${i} is not an AuditEntry (${errorMessage(err)})`);
-      }
-    }
-    return read.leaves.map((leaf, i) => ({
-      leaf,
-      leafHash: hashLeaf(leaf),
-      requestId: read.requestIds[i],
-      seq: message.seq,
-    }));
   }
 
   private scheduleFlush(): void {

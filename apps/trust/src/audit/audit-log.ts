@@ -235,6 +235,17 @@ export class AuditLog {
   }
 
   /**
+   * Like readEntries, each entry checked with its inclusion proof against the latest checkpoint's
+   * signed root; DataLoss names the first entry that does not verify.
+   */
+  readVerifiedEntries(
+    start: number,
+    count: number,
+  ): Promise<{ entries: Uint8Array[]; checkpoint: LogCheckpoint }> {
+    return this.proofs.readVerifiedEntries(start, count);
+  }
+
+  /**
    * The index of a leaf seen by this process (appended or synced since start), among the newest
    * `leafHashIndexSize`: the index stays bounded however long trust runs.
    */

@@ -13,7 +13,7 @@ import { cliErrorMessage } from './unreachable-hint';
 
 const USAGE = `usage: omega up [options]
        omega demo [--replay] [--keep] [--record DIR] [--port-offset N] [--data-dir DIR]
-       omega audit verify|proof <index>|show <index> [audit options]
+       omega audit verify [--full]|proof <index>|show <index> [audit options]
        omega attest <file> [audit options]
        omega verify <file> [audit options]
        omega workflows|playbooks ... (omega workflows --help)
@@ -46,7 +46,11 @@ audit options (omega audit, attest, verify):
 
 omega audit verify checks the latest checkpoint's Ed25519 and ML-DSA-65 signatures against the
 pinned key and its consistency with the last checkpoint seen; exit 3 if the log forked or rolled
-back, 1 if any other check failed.`;
+back, 1 if any other check failed. With --full (needs --tlog) it also recomputes the whole tree
+from every entry bundle and checks every tile, interior levels too, and the signed root, naming
+the first entry or tile that disagrees. omega audit show prints an entry with "verified": true
+only when its inclusion proof leads to a checkpoint signed by the pinned key; otherwise it says
+NOT VERIFIED and exits 1.`;
 
 async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'workflows' || argv[0] === 'playbooks')
@@ -66,6 +70,7 @@ async function run(argv: string[]): Promise<number> {
       trust: { type: 'string', default: '127.0.0.1:50052' },
       tlog: { type: 'string' },
       'log-key': { type: 'string' },
+      full: { type: 'boolean', default: false },
       state: { type: 'string', default: DEFAULT_STATE_FILE },
       replay: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -82,6 +87,7 @@ async function run(argv: string[]): Promise<number> {
     ...(values.tlog ? { tlog: values.tlog } : {}),
     ...(values['log-key'] ? { logKeyFile: values['log-key'] } : {}),
     stateFile: values.state,
+    full: values.full,
   };
   const [, sub, arg] = positionals;
   if (command === 'audit' && sub === 'verify') return auditVerify(audit);

@@ -153,6 +153,7 @@ async function endsAt(opts: ScanOptions, seq: number, size: number): Promise<boo
     });
     return firstIndex + leaves.length === size;
   } catch {
+    // Not a readable leaf message: it cannot be the leaf the checkpoint ends at.
     return false;
   }
 }

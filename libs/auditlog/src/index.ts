@@ -51,6 +51,26 @@ export {
 } from './tile';
 export { TileBuilder, type Tile } from './tile-builder';
 export {
+  COSIGNATURE_V1_TYPE,
+  cosignatureV1Message,
+  cosignCheckpoint,
+  formatWitnessSignerKey,
+  formatWitnessVerifierKey,
+  parseWitnessSignerKey,
+  parseWitnessVerifierKey,
+  verifyCosignature,
+  witnessSigner,
+  type WitnessKey,
+  type WitnessSigner,
+} from './cosignature';
+export {
+  decideAddCheckpoint,
+  formatAddCheckpoint,
+  parseAddCheckpoint,
+  type AddCheckpointRequest,
+  type WitnessDecision,
+} from './witness';
+export {
   entryBundlesOf,
   firstTileDifference,
   TreeRecomputation,

@@ -3,7 +3,7 @@
 import { entryBundlesOf, firstTileDifference, TreeRecomputation } from './tree-recomputation';
 import { tilePath, TILE_WIDTH } from './tile';
 import type { Tile } from './tile-builder';
-import { tlogTilesOf } from '../test-support/tlog-tiles-go';
+import { tlogTilesOf } from '../test-support/go-tools';
 
 const entry = (i: number) => new TextEncoder().encode(`audit entry ${i}`);
 

@@ -1,12 +1,13 @@
-// Test-only: builds (once, into a cache outside the repo) and runs tools/tlog-tiles, which computes
-// a log's hash tiles and root with golang.org/x/mod/sumdb/tlog: an independent implementation.
+// Test-only: builds (once, into a cache outside the repo) and runs the Go tools that check
+// libs/auditlog against independent implementations: tools/tlog-tiles (golang.org/x/mod/sumdb/tlog
+// tiles and roots) and tools/cosignature-check (transparency-dev/formats cosignature/v1).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-const TOOL_DIR = join(__dirname, '..', '..', '..', 'tools', 'tlog-tiles');
+const TOOLS = join(__dirname, '..', '..', '..', 'tools');
 
 function findGo(): string {
   for (const candidate of [process.env['GO'], 'go', '/usr/local/go/bin/go']) {
@@ -14,22 +15,22 @@ function findGo(): string {
     if (spawnSync(candidate, ['version'], { encoding: 'utf8' }).status === 0) return candidate;
   }
   throw new Error(
-    'the tlog-tiles differential test needs the Go toolchain: install Go or set GO=/path/to/go; ' +
-      'it builds tools/tlog-tiles (golang.org/x/mod/sumdb/tlog) from the Go module proxy',
+    'the differential tests of libs/auditlog need the Go toolchain: install Go or set GO=/path/to/go; ' +
+      'they build tools/tlog-tiles and tools/cosignature-check from the Go module proxy',
   );
 }
 
-/** Path of the built tool; builds it when missing (the cache key covers main.go, go.mod, go.sum). */
-export function ensureTlogTilesBinary(): string {
+/** Path of tools/<tool> built; builds it when missing (the cache key covers main.go, go.mod, go.sum). */
+function ensureGoTool(tool: string): string {
+  const dir = join(TOOLS, tool);
   const hash = createHash('sha256');
-  for (const file of ['main.go', 'go.mod', 'go.sum'])
-    hash.update(readFileSync(join(TOOL_DIR, file)));
+  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(dir, file)));
   const cacheDir = process.env['OMEGA_CACHE_DIR'] ?? join(homedir(), '.cache', 'omega');
-  const path = join(cacheDir, `tlog-tiles-${hash.digest('hex').slice(0, 12)}`);
+  const path = join(cacheDir, `${tool}-${hash.digest('hex').slice(0, 12)}`);
   if (existsSync(path)) return path;
   mkdirSync(cacheDir, { recursive: true });
   execFileSync(findGo(), ['build', '-o', path, '.'], {
-    cwd: TOOL_DIR,
+    cwd: dir,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   return path;
@@ -40,7 +41,7 @@ export function tlogTilesOf(entries: readonly Uint8Array[]): {
   root: Uint8Array;
   tiles: Map<string, Uint8Array>;
 } {
-  const output = execFileSync(ensureTlogTilesBinary(), [], {
+  const output = execFileSync(ensureGoTool('tlog-tiles'), [], {
     input: JSON.stringify(entries.map((e) => Buffer.from(e).toString('base64'))),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
@@ -55,4 +56,16 @@ export function tlogTilesOf(entries: readonly Uint8Array[]): {
       ]),
     ),
   };
+}
+
+/** One request to tools/cosignature-check (transparency-dev/formats). */
+export function cosignatureCheck(
+  request:
+    { op: 'verify'; vkey: string; note: string } | { op: 'sign'; skey: string; note: string },
+): { ok?: boolean; time?: number; error?: string; note?: string; keyHash?: string } {
+  const output = execFileSync(ensureGoTool('cosignature-check'), [], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
+  });
+  return JSON.parse(output) as ReturnType<typeof cosignatureCheck>;
 }

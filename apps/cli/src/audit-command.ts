@@ -10,7 +10,9 @@ import {
   verifyBundle,
   verifyCheckpoint,
   verifyCheckpointConsistency,
+  verifyCosignature,
   verifyInclusion,
+  parseWitnessVerifierKey,
   type CheckpointPolicy,
 } from '@omega/auditlog';
 import { loadMlDsaBackend, publicKeyFromText, publicKeyToText } from '@omega/crypto';
@@ -19,6 +21,7 @@ import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { checkFullLog } from './audit-full-check';
 import { AuditSource, type AuditSourceOptions } from './audit-source';
 import { loadAuditState, saveAuditState, type AuditState } from './audit-state';
+import { collectCosignature } from './witness-client';
 
 export interface AuditCommandOptions extends AuditSourceOptions {
   stateFile: string;
@@ -26,6 +29,10 @@ export interface AuditCommandOptions extends AuditSourceOptions {
   logKeyFile?: string;
   /** `verify --full`: also check every entry bundle and tile against the signed root (--tlog). */
   full?: boolean;
+  /** `verify --witness <vkey>`: require a valid cosignature from this witness. */
+  witness?: string;
+  /** Where that witness answers C2SP tlog-witness add-checkpoint requests. */
+  witnessUrl?: string;
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
@@ -147,6 +154,26 @@ export async function auditVerify(opts: AuditCommandOptions): Promise<number> {
       `checkpoint OK: ${origin} size ${checkpoint.size} root ${Buffer.from(checkpoint.rootHash).toString('hex')} ` +
         '(ed25519 + ml-dsa-65 signatures verified)',
     );
+    if (opts.witness) {
+      try {
+        const witness = parseWitnessVerifierKey(opts.witness);
+        if (!opts.witnessUrl) {
+          throw new OmegaError(
+            Code.InvalidArgument,
+            `--witness ${witness.name} needs --witness-url, where it cosigns checkpoints`,
+          );
+        }
+        const cosigned = await collectCosignature(opts.witnessUrl, note, checkpoint, source);
+        const { timestampSeconds } = await verifyCosignature(cosigned, witness);
+        out(
+          `cosigned by witness ${witness.name} at ${new Date(timestampSeconds * 1000).toISOString()} ` +
+            '(cosignature/v1 verified)',
+        );
+      } catch (e) {
+        err(`audit verify: witness cosignature check FAILED: ${errorMessage(e)}`);
+        return 1;
+      }
+    }
     if (!opts.full) return 0;
     if (!opts.tlog) {
       err(

@@ -34,25 +34,32 @@ export async function findRestoreCheckpoint(
   if (!last) return undefined;
   let stale: StoredCheckpoint | undefined;
   let otherKey: { seq: number; keyId: string } | undefined;
-  let end = last.seq + 1;
-  for (let width = FIRST_WINDOW; end > 1; width *= 2) {
+  /** The checkpoint to restore from if `message` is it; otherwise reports why not. */
+  const consider = async (message: StoredMsg): Promise<StoredCheckpoint | undefined> => {
+    const judged = await judge(opts, message);
+    if ('reason' in judged) {
+      if (judged.otherKey) otherKey ??= { seq: message.seq, keyId: judged.otherKey };
+      report({ seq: message.seq, subject: message.subject, ...judged });
+      return undefined;
+    }
+    if (recordedSize === undefined || judged.size >= recordedSize) return judged;
+    stale ??= judged;
+    report({
+      seq: message.seq,
+      subject: message.subject,
+      reason: 'checkpoint_stale',
+      detail: `a checkpoint of size ${judged.size}, older than the size ${recordedSize} this trust signed`,
+    });
+    return undefined;
+  };
+  // The last message usually is the one; only junk after it costs windows further back.
+  const newest = await consider(last);
+  if (newest) return newest;
+  for (let end = last.seq, width = FIRST_WINDOW; end > 1; width *= 2) {
     const start = Math.max(1, end - width);
-    const window = await checkpointMessages(opts, start, end);
-    for (const message of window.reverse()) {
-      const judged = await judge(opts, message);
-      if ('reason' in judged) {
-        if (judged.otherKey) otherKey ??= { seq: message.seq, keyId: judged.otherKey };
-        report({ seq: message.seq, subject: message.subject, ...judged });
-        continue;
-      }
-      if (recordedSize === undefined || judged.size >= recordedSize) return judged;
-      stale ??= judged;
-      report({
-        seq: message.seq,
-        subject: message.subject,
-        reason: 'checkpoint_stale',
-        detail: `a checkpoint of size ${judged.size}, older than the size ${recordedSize} this trust signed`,
-      });
+    for (const message of (await checkpointMessages(opts, start, end)).reverse()) {
+      const found = await consider(message);
+      if (found) return found;
     }
     end = start;
   }

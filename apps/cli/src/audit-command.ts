@@ -10,18 +10,29 @@ import {
   verifyBundle,
   verifyCheckpoint,
   verifyCheckpointConsistency,
+  verifyCosignature,
+  verifyInclusion,
+  parseWitnessVerifierKey,
   type CheckpointPolicy,
 } from '@omega/auditlog';
 import { loadMlDsaBackend, publicKeyFromText, publicKeyToText } from '@omega/crypto';
 import { AuditEntry, type HybridPublicKey } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
+import { checkFullLog } from './audit-full-check';
 import { AuditSource, type AuditSourceOptions } from './audit-source';
 import { loadAuditState, saveAuditState, type AuditState } from './audit-state';
+import { collectCosignature } from './witness-client';
 
 export interface AuditCommandOptions extends AuditSourceOptions {
   stateFile: string;
   /** A file holding the log's public key in text form (overrides and checks the pinned one). */
   logKeyFile?: string;
+  /** `verify --full`: also check every entry bundle and tile against the signed root (--tlog). */
+  full?: boolean;
+  /** `verify --witness <vkey>`: require a valid cosignature from this witness. */
+  witness?: string;
+  /** Where that witness answers C2SP tlog-witness add-checkpoint requests. */
+  witnessUrl?: string;
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
@@ -143,6 +154,43 @@ export async function auditVerify(opts: AuditCommandOptions): Promise<number> {
       `checkpoint OK: ${origin} size ${checkpoint.size} root ${Buffer.from(checkpoint.rootHash).toString('hex')} ` +
         '(ed25519 + ml-dsa-65 signatures verified)',
     );
+    if (opts.witness) {
+      try {
+        const witness = parseWitnessVerifierKey(opts.witness);
+        if (!opts.witnessUrl) {
+          throw new OmegaError(
+            Code.InvalidArgument,
+            `--witness ${witness.name} needs --witness-url, where it cosigns checkpoints`,
+          );
+        }
+        const cosigned = await collectCosignature(opts.witnessUrl, note, checkpoint, source);
+        const { timestampSeconds } = await verifyCosignature(cosigned, witness);
+        out(
+          `cosigned by witness ${witness.name} at ${new Date(timestampSeconds * 1000).toISOString()} ` +
+            '(cosignature/v1 verified)',
+        );
+      } catch (e) {
+        err(`audit verify: witness cosignature check FAILED: ${errorMessage(e)}`);
+        return 1;
+      }
+    }
+    if (!opts.full) return 0;
+    if (!opts.tlog) {
+      err(
+        'audit verify --full: needs the tlog-tiles URL to read entry bundles and tiles: pass --tlog URL',
+      );
+      return 1;
+    }
+    const full = await checkFullLog((path) => source.tlogFile(path), checkpoint, err);
+    if (!full.ok) {
+      err(`audit verify --full: FAILED at size ${checkpoint.size}:`);
+      for (const problem of full.problems) err(`  ${problem}`);
+      return 1;
+    }
+    out(
+      `full check OK: ${checkpoint.size} entries in ${full.bundles} entry bundles and ${full.tiles} tiles ` +
+        `(levels 0..${full.topLevel}) reproduce the signed root`,
+    );
     return 0;
   });
 }
@@ -182,14 +230,52 @@ export async function auditProof(opts: AuditCommandOptions, index: number): Prom
   });
 }
 
-/** `omega audit show <index>`: the entry as JSON. */
+/**
+ * `omega audit show <index>`: the entry as JSON, shown as verified only when its inclusion proof
+ * leads to the root of a checkpoint signed by the pinned log key. With --tlog the entry and proof
+ * come from the entry bundles and tiles, so trust's answers are not needed at all.
+ */
 export async function auditShow(opts: AuditCommandOptions, index: number): Promise<number> {
   const out = opts.out ?? console.log;
-  const source = new AuditSource(opts);
-  try {
-    out(JSON.stringify({ index, entry: AuditEntry.toJSON(await source.entry(index)) }, null, 2));
+  const err = opts.err ?? console.error;
+  return withPinnedLog(opts, async ({ source, key, origin }) => {
+    let entry: Uint8Array | undefined;
+    let size = 0;
+    try {
+      const { checkpoint } = await verifyCheckpoint(
+        await source.checkpointNote(key),
+        await logPolicy(key, origin),
+      );
+      size = checkpoint.size;
+      let proof: Uint8Array[];
+      if (opts.tlog) {
+        entry = await source.entryFromTiles(index, size);
+        proof = await source.inclusionProofFromTiles(index, size);
+      } else {
+        entry = AuditEntry.encode(await source.entry(index)).finish();
+        proof = (await source.inclusionProof(index, size)).proof.hashes;
+      }
+      verifyInclusion(hashLeaf(entry), index, size, proof, checkpoint.rootHash);
+    } catch (e) {
+      let shown: unknown = null;
+      try {
+        shown = entry ? AuditEntry.toJSON(AuditEntry.decode(entry)) : null;
+      } catch (decodeError) {
+        shown = `(not an AuditEntry: ${errorMessage(decodeError)})`;
+      }
+      out(
+        JSON.stringify({ index, verified: false, problem: errorMessage(e), entry: shown }, null, 2),
+      );
+      err(`!!! audit show: entry ${index} is NOT VERIFIED: ${errorMessage(e)}`);
+      err('!!! it is not shown as logged: the log did not sign these bytes at this index');
+      return 1;
+    }
+    const json = AuditEntry.toJSON(AuditEntry.decode(entry));
+    out(JSON.stringify({ index, verified: true, treeSize: size, entry: json }, null, 2));
+    err(
+      `verified: entry ${index} is included in ${origin} at size ${size} (inclusion proof to a ` +
+        'checkpoint whose ed25519 + ml-dsa-65 signatures verify with the pinned key)',
+    );
     return 0;
-  } finally {
-    source.close();
-  }
+  });
 }

@@ -2,6 +2,11 @@
 import {
   checkpointNoteOf,
   consistencyProofPlan,
+  decodeEntryBundle,
+  entryBundlePath,
+  inclusionProofPlan,
+  TILE_WIDTH,
+  type ProofPlan,
   TILE_HEIGHT,
   tileAt,
   TileHashReader,
@@ -64,7 +69,7 @@ export class AuditSource {
 
   /** The latest signed checkpoint note: over HTTP when --tlog is given, else over gRPC. */
   async checkpointNote(publicKey: HybridPublicKey): Promise<string> {
-    if (this.opts.tlog) return new TextDecoder().decode(await this.fetch('checkpoint'));
+    if (this.opts.tlog) return new TextDecoder().decode(await this.tlogFile('checkpoint'));
     return checkpointNoteOf(await this.checkpoint(), publicKey);
   }
 
@@ -79,16 +84,37 @@ export class AuditSource {
       );
       return proof!.hashes;
     }
-    const plan = consistencyProofPlan(size1, size2);
+    return this.proofFromTiles(consistencyProofPlan(size1, size2), size2);
+  }
+
+  /** The inclusion proof of `index` in the tree of `size`, computed from tiles over HTTP. */
+  inclusionProofFromTiles(index: number, size: number): Promise<Uint8Array[]> {
+    return this.proofFromTiles(inclusionProofPlan(index, size), size);
+  }
+
+  /** Entry `index` as its entry bundle in the tree of `size` holds it, over HTTP. */
+  async entryFromTiles(index: number, size: number): Promise<Uint8Array> {
+    if (index >= size) {
+      throw new OmegaError(Code.NotFound, `audit log: no entry ${index} in a log of ${size}`);
+    }
+    const bundle = Math.floor(index / TILE_WIDTH);
+    const width = Math.min(TILE_WIDTH, size - bundle * TILE_WIDTH);
+    const path = entryBundlePath({ index: bundle, width });
+    return decodeEntryBundle(await this.tlogFile(path), width)[index % TILE_WIDTH]!;
+  }
+
+  private async proofFromTiles(plan: ProofPlan, size: number): Promise<Uint8Array[]> {
     const tiles = new Map<string, Uint8Array>();
     const ids = new Map<string, TileId>();
     for (const node of plan.nodes) {
       const below = node.level % TILE_HEIGHT;
-      const id = tileAt(node.level - below, node.index * 2 ** below, size2);
+      const id = tileAt(node.level - below, node.index * 2 ** below, size);
       ids.set(tilePath(id), id);
     }
-    await Promise.all([...ids.keys()].map(async (path) => tiles.set(path, await this.fetch(path))));
-    const reader = new TileHashReader(size2, { readTile: (id) => tiles.get(tilePath(id))! });
+    await Promise.all(
+      [...ids.keys()].map(async (path) => tiles.set(path, await this.tlogFile(path))),
+    );
+    const reader = new TileHashReader(size, { readTile: (id) => tiles.get(tilePath(id))! });
     return plan.assemble(reader.readHashes(plan.nodes));
   }
 
@@ -117,7 +143,14 @@ export class AuditSource {
     return this.trust().attestArtifact(request);
   }
 
-  private async fetch(path: string): Promise<Uint8Array> {
+  /** A file of the tlog-tiles tree (checkpoint, tile, entry bundle); needs --tlog. */
+  async tlogFile(path: string): Promise<Uint8Array> {
+    if (!this.opts.tlog) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        'this needs the tlog-tiles URL: pass --tlog URL (e.g. http://127.0.0.1:8081)',
+      );
+    }
     const url = `${this.opts.tlog!.replace(/\/+$/, '')}/${path}`;
     let response: Response;
     try {
@@ -127,7 +160,7 @@ export class AuditSource {
     }
     if (!response.ok) {
       throw new OmegaError(
-        Code.Unavailable,
+        response.status === 404 ? Code.NotFound : Code.Unavailable,
         `GET ${url}: ${response.status} ${(await response.text()).trim()}`,
       );
     }

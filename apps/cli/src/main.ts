@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `omega` command: `omega up` (the local runner), `omega audit ...`, `omega attest`, `omega verify`.
+// The `omega` command: `omega up` (the local runner), `omega audit ...`, `omega attest`, `omega verify`,
+// `omega witness`.
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alertsCommand } from './alerts-command';
@@ -8,12 +10,14 @@ import { auditProof, auditShow, auditVerify, type AuditCommandOptions } from './
 import { DEFAULT_STATE_FILE } from './audit-state';
 import { demoCommand } from './demo/demo-command';
 import { upCommand } from './up-command';
+import { startWitness } from './witness-server';
 import { workflowsCommand } from './workflows-command';
 import { cliErrorMessage } from './unreachable-hint';
 
 const USAGE = `usage: omega up [options]
        omega demo [--replay] [--keep] [--record DIR] [--port-offset N] [--data-dir DIR]
-       omega audit verify|proof <index>|show <index> [audit options]
+       omega audit verify [--full] [--witness VKEY --witness-url URL]|proof <index>|show <index> [audit options]
+       omega witness --log-key FILE [--witness-key FILE] [--witness-state FILE] [--listen HOST:PORT]
        omega attest <file> [audit options]
        omega verify <file> [audit options]
        omega workflows|playbooks ... (omega workflows --help)
@@ -46,7 +50,17 @@ audit options (omega audit, attest, verify):
 
 omega audit verify checks the latest checkpoint's Ed25519 and ML-DSA-65 signatures against the
 pinned key and its consistency with the last checkpoint seen; exit 3 if the log forked or rolled
-back, 1 if any other check failed.`;
+back, 1 if any other check failed. With --full (needs --tlog) it also recomputes the whole tree
+from every entry bundle and checks every tile, interior levels too, and the signed root, naming
+the first entry or tile that disagrees. omega audit show prints an entry with "verified": true
+only when its inclusion proof leads to a checkpoint signed by the pinned key; otherwise it says
+NOT VERIFIED and exits 1. With --witness it asks the witness at --witness-url to cosign the
+checkpoint (C2SP tlog-witness) and requires a valid cosignature/v1 from that key.
+
+omega witness cosigns the audit log's checkpoints, each only if the log key signed it and it
+extends the last one it cosigned; it creates its key on first start and prints its vkey
+(--witness-key default ~/.omega/witness.key, --witness-state ~/.omega/witness-state.note,
+--listen 127.0.0.1:8082, --witness-name NAME for a new key, --origin default omega.local/audit).`;
 
 async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'workflows' || argv[0] === 'playbooks')
@@ -66,6 +80,14 @@ async function run(argv: string[]): Promise<number> {
       trust: { type: 'string', default: '127.0.0.1:50052' },
       tlog: { type: 'string' },
       'log-key': { type: 'string' },
+      full: { type: 'boolean', default: false },
+      witness: { type: 'string' },
+      'witness-url': { type: 'string' },
+      'witness-key': { type: 'string', default: join(homedir(), '.omega', 'witness.key') },
+      'witness-state': { type: 'string', default: join(homedir(), '.omega', 'witness-state.note') },
+      'witness-name': { type: 'string', default: 'omega-witness' },
+      listen: { type: 'string', default: '127.0.0.1:8082' },
+      origin: { type: 'string', default: 'omega.local/audit' },
       state: { type: 'string', default: DEFAULT_STATE_FILE },
       replay: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -82,6 +104,9 @@ async function run(argv: string[]): Promise<number> {
     ...(values.tlog ? { tlog: values.tlog } : {}),
     ...(values['log-key'] ? { logKeyFile: values['log-key'] } : {}),
     stateFile: values.state,
+    full: values.full,
+    ...(values.witness ? { witness: values.witness } : {}),
+    ...(values['witness-url'] ? { witnessUrl: values['witness-url'] } : {}),
   };
   const [, sub, arg] = positionals;
   if (command === 'audit' && sub === 'verify') return auditVerify(audit);
@@ -90,6 +115,21 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === 'audit' && sub === 'show' && arg) {
     return auditShow(audit, parseInteger('index', arg));
+  }
+  if (command === 'witness') {
+    if (!values['log-key']) throw new Error('omega witness: --log-key FILE is required');
+    const [host, port] = values.listen.split(':');
+    await startWitness({
+      keyFile: values['witness-key'],
+      name: values['witness-name'],
+      logKeyFile: values['log-key'],
+      origin: values.origin,
+      stateFile: values['witness-state'],
+      host: host || '127.0.0.1',
+      port: parseInteger('--listen port', port ?? ''),
+      log: (line) => console.log(line),
+    });
+    return new Promise<number>(() => undefined);
   }
   if (command === 'attest' && sub) return attestFile(audit, sub);
   if (command === 'verify' && sub) return verifyFile(audit, sub);

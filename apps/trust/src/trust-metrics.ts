@@ -12,6 +12,8 @@ export interface AuditLogMetrics {
   readonly entries: Gauge;
   /** When the latest checkpoint was signed (Unix seconds): its age is `time() - this`. */
   readonly checkpointTimestamp: Gauge;
+  /** Junk messages in AUDIT stepped over (never part of the tree), by reason (skipped-messages.ts). */
+  readonly skippedMessages: Counter<'reason'>;
 }
 
 export interface IdentityMetrics {
@@ -52,6 +54,12 @@ export function trustMetrics(registry: Registry): TrustMetrics {
       checkpointTimestamp: new Gauge({
         name: 'omega_trust_audit_checkpoint_timestamp_seconds',
         help: 'When the latest audit log checkpoint was signed, Unix seconds',
+        registers: [registry],
+      }),
+      skippedMessages: new Counter({
+        name: 'omega_trust_audit_skipped_messages_total',
+        help: 'Messages in the AUDIT stream that are not part of the log (junk, forged or replayed checkpoints, leaves with a wrong index), skipped and logged, by reason',
+        labelNames: ['reason'],
         registers: [registry],
       }),
     },

@@ -45,6 +45,19 @@ export function ed25519RawPublicKey(key: KeyObject): Uint8Array {
   return Uint8Array.from(spki.subarray(SPKI_PREFIX.length));
 }
 
+/** The 32-byte public key of an RFC 8032 seed. */
+export function ed25519PublicKeyOfSeed(seed: Uint8Array): Uint8Array {
+  if (seed.length !== 32) {
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `ed25519 key: seed is ${seed.length} bytes, want 32`,
+    );
+  }
+  return ed25519RawPublicKey(
+    createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' }),
+  );
+}
+
 /**
  * A note signer for an Ed25519 private key: a KeyObject, or the 32-byte RFC 8032 seed. The key is
  * made by the caller (this lib has no randomness); generateKeyPairSync('ed25519') will do.

@@ -50,6 +50,32 @@ export {
   type TileResource,
 } from './tile';
 export { TileBuilder, type Tile } from './tile-builder';
+export {
+  COSIGNATURE_V1_TYPE,
+  cosignatureV1Message,
+  cosignCheckpoint,
+  formatWitnessSignerKey,
+  formatWitnessVerifierKey,
+  parseWitnessSignerKey,
+  parseWitnessVerifierKey,
+  verifyCosignature,
+  witnessSigner,
+  type WitnessKey,
+  type WitnessSigner,
+} from './cosignature';
+export {
+  decideAddCheckpoint,
+  formatAddCheckpoint,
+  parseAddCheckpoint,
+  type AddCheckpointRequest,
+  type WitnessDecision,
+} from './witness';
+export {
+  entryBundlesOf,
+  firstTileDifference,
+  TreeRecomputation,
+  type TileDifference,
+} from './tree-recomputation';
 export { TileHashReader, TileNodeCache, type TileSource } from './tile-hash-reader';
 export {
   decodeEntryBundle,

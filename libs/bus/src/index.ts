@@ -40,6 +40,7 @@ export {
   KV_NAMES,
   OBJECT_STORE_NAMES,
   STREAM_NAMES,
+  isAppendOnlyStream,
   kvConfig,
   objectStoreConfig,
   streamConfig,
@@ -51,6 +52,12 @@ export {
   type StreamName,
 } from './resources';
 export { SERVER_FEATURES, serverSupports, type ServerFeature } from './server-features';
+export {
+  describeWeakenings,
+  requireStreamNotWeakened,
+  streamWeakenings,
+  type StreamWeakening,
+} from './stream-weakening';
 export { subjectToken, subjects } from './subjects';
 export type { PubAck } from '@nats-io/jetstream';
 export type { KV } from '@nats-io/kv';

@@ -12,6 +12,7 @@ import { Objm } from '@nats-io/obj';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import type { Bus } from './connection';
 import {
+  isAppendOnlyStream,
   kvConfig,
   kvStreamName,
   objectStoreConfig,
@@ -21,6 +22,7 @@ import {
   type ResourceSelection,
 } from './resources';
 import { requireJetStream, requireServerFeature, serverSupports } from './server-features';
+import { requireStreamNotWeakened } from './stream-weakening';
 
 export interface ProvisionOptions extends ResourceSelection, ResourceOptions {}
 
@@ -66,9 +68,19 @@ export async function provision(
     const { name: _name, ...fields } = desired;
     record(
       ref,
-      await ensureStream(bus, ref, name, fields, version, async () => {
-        await bus.jsm.streams.add(desired);
-      }),
+      await ensureStream(
+        bus,
+        ref,
+        name,
+        fields,
+        version,
+        async () => {
+          await bus.jsm.streams.add(desired);
+        },
+        isAppendOnlyStream(name)
+          ? (found) => requireStreamNotWeakened(name, desired, found)
+          : undefined,
+      ),
     );
   }
 
@@ -123,6 +135,8 @@ async function ensureStream(
   declared: DeclaredFields,
   serverVersion: string,
   create: () => Promise<void>,
+  /** Throws when an existing stream's configuration must not be updated (a weakened AUDIT). */
+  checkExisting?: (found: StreamConfig) => void,
 ): Promise<Outcome> {
   let current = await streamInfo(bus, ref, stream);
   if (!current) {
@@ -143,6 +157,7 @@ async function ensureStream(
     }
   }
 
+  checkExisting?.(current.config);
   const drifted = driftedFields(declared, current.config, serverVersion);
   if (drifted.length === 0) return { action: 'unchanged' };
   const fixed = drifted.filter((field) => IMMUTABLE_FIELDS.has(field));

@@ -269,6 +269,14 @@ export function streamConfig(
   return config;
 }
 
+/**
+ * Whether stream `name` is append-only (AUDIT): provision() refuses it weakened instead of
+ * updating it, since the weakening may already have erased messages.
+ */
+export function isAppendOnlyStream(name: StreamName): boolean {
+  return STREAMS[name]?.appendOnly === true;
+}
+
 /** The bucket options provision() gives KV bucket `name` (in @nats-io/kv's terms). */
 export function kvConfig(name: KvName, options: ResourceOptions = {}) {
   const declared = KV_BUCKETS[name];

@@ -21,7 +21,10 @@ export interface TrustProcessOptions {
   readonly env?: Record<string, string>;
   /** Default 60 s. */
   readonly readyTimeoutMs?: number;
-  /** Use this key directory (the caller's: stop() leaves it) instead of a fresh temporary one. */
+  /**
+   * Its key directory, e.g. an earlier run's to restart the same trust; kept by stop(). Default: a
+   * fresh temporary directory that stop() removes.
+   */
   readonly keyDir?: string;
 }
 
@@ -30,13 +33,13 @@ export interface TrustProcess {
   readonly address: string;
   readonly grpcPort: number;
   readonly httpPort: number;
-  /** Its key directory (a fresh temporary one, removed by stop()). */
+  /** Its key directory (options.keyDir, or a fresh temporary one removed by stop()). */
   readonly keyDir: string;
   /** Everything it printed so far. */
   readonly output: string[];
   /** An insecure TrustService client of `address` (closed by stop()). */
   readonly client: PromiseClient<typeof TrustServiceService>;
-  /** Close the client, SIGTERM, wait for the exit, remove the key directory. */
+  /** Close the client, SIGTERM, wait for the exit, remove a temporary key directory. */
   stop(): Promise<void>;
 }
 

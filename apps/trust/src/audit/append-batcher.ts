@@ -6,7 +6,7 @@ import { subjects } from '@omega/bus';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import type { LogCheckpoint } from './audit-checkpoint';
 import type { AppendedBundle, AuditLogOptions, LeafMessages } from './audit-log-options';
-import { indexAtSeq, lastSeqOn, leavesOfMessage, STREAM, type StoredLeaf } from './audit-stream';
+import { indexAtSeq, lastSeqOn, nextLeavesOf, STREAM, type StoredLeaf } from './audit-stream';
 import type { CheckpointChain } from './checkpoint-chain';
 import type { DedupeIndex } from './dedupe-index';
 import {
@@ -17,6 +17,7 @@ import {
   type LeafTip,
 } from './leaf-publishing';
 import type { LogProofs } from './log-proofs';
+import type { SkipReporter } from './skipped-messages';
 
 const MAX_ATTEMPTS = 20;
 /** Batches placed in the tree but still waiting for their checkpoint before the next is cut. */
@@ -57,6 +58,8 @@ export interface BatcherParts {
   readonly dedupe: DedupeIndex;
   /** Stream sequence of the last leaf already in `tree`. */
   readonly leafSeq: number;
+  /** Told of each message on omega.audit.leaves that is not part of the log (skipped-messages.ts). */
+  readonly reportSkipped: SkipReporter;
 }
 
 /**
@@ -74,7 +77,14 @@ export class AppendBatcher {
   private readonly checkpoints: CheckpointChain;
   private readonly proofs: LogProofs;
   private readonly dedupe: DedupeIndex;
+  /** Stream sequence of the last leaf in the tree: the leaf sequence its checkpoints name. */
   private leafSeq: number;
+  /**
+   * Stream sequence of the last message read on omega.audit.leaves, leaf or skipped junk: the
+   * next publish expects it, and the next read starts after it.
+   */
+  private readSeq: number;
+  private readonly reportSkipped: SkipReporter;
   /** Batches placed in the tree whose appends are waiting for their checkpoint. */
   private readonly certifying = new Set<Promise<void>>();
   private queue: PendingAppend[] = [];
@@ -94,18 +104,20 @@ export class AppendBatcher {
     this.proofs = parts.proofs;
     this.dedupe = parts.dedupe;
     this.leafSeq = parts.leafSeq;
+    this.readSeq = parts.leafSeq;
+    this.reportSkipped = parts.reportSkipped;
     this.maxBatch = opts.maxBatchEntries ?? 1024;
     this.flushDelayMs = opts.flushDelayMs ?? 2;
     this.tip = {
       size: () => this.tree.size,
-      leafSeq: () => this.leafSeq,
+      leafSeq: () => this.readSeq,
       advance: (leaves) => this.advance(leaves),
     };
   }
 
-  /** Stream sequence of the last leaf in the tree. */
-  get lastLeafSeq(): number {
-    return this.leafSeq;
+  /** Stream sequence of the last message read on omega.audit.leaves. */
+  get lastReadSeq(): number {
+    return this.readSeq;
   }
 
   enqueue(prepared: PreparedAppend): Promise<AppendedBundle> {
@@ -135,36 +147,27 @@ export class AppendBatcher {
     return this.checkpoints.issue(this.tree, this.leafSeq);
   }
 
-  /** Reads every leaf after the last one this process knows, checks its index and appends it. */
+  /**
+   * Reads every leaf message after the last one this process read, checks each and appends its
+   * leaves; a message that cannot be the log's next leaves is skipped and reported, never appended.
+   */
   async syncTail(): Promise<number> {
     const last = await lastSeqOn(this.opts.bus, subjects.auditLeaves);
-    if (last <= this.leafSeq) return 0;
+    if (last <= this.readSeq) return 0;
     const consumer = await this.opts.bus.js.consumers.get(STREAM, {
       filter_subjects: [subjects.auditLeaves],
       deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: this.leafSeq + 1,
+      opt_start_seq: this.readSeq + 1,
     });
     const messages = await consumer.consume({ max_messages: 4096 });
     let chunk: StoredLeaf[] = [];
     let count = 0;
+    let readThrough = this.readSeq;
     try {
       for await (const message of messages) {
-        const { firstIndex, leaves, requestIds } = leavesOfMessage(message);
-        const expected = this.tree.size + chunk.length;
-        if (firstIndex !== expected) {
-          throw new OmegaError(
-            Code.DataLoss,
-            `audit log: leaf message at stream ${STREAM} seq ${message.seq} claims index ${firstIndex}, want ${expected}`,
-          );
-        }
-        leaves.forEach((leaf, i) =>
-          chunk.push({
-            leaf,
-            leafHash: hashLeaf(leaf),
-            requestId: requestIds[i],
-            seq: message.seq,
-          }),
-        );
+        const leaves = nextLeavesOf(message, this.tree.size + chunk.length, this.reportSkipped);
+        for (const leaf of leaves) chunk.push(leaf);
+        readThrough = message.seq;
         if (chunk.length >= 8192) {
           count += chunk.length;
           this.advance(chunk);
@@ -177,6 +180,7 @@ export class AppendBatcher {
     }
     count += chunk.length;
     this.advance(chunk);
+    this.readSeq = Math.max(this.readSeq, readThrough);
     return count;
   }
 
@@ -372,5 +376,6 @@ export class AppendBatcher {
       if (requestId !== undefined) this.dedupe.remember(requestId, start + i, nowMs);
     }
     this.leafSeq = leaves[leaves.length - 1]!.seq;
+    this.readSeq = Math.max(this.readSeq, this.leafSeq);
   }
 }

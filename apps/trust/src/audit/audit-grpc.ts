@@ -135,7 +135,9 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): TrustHandlers {
     listAuditEntries: async (request) => {
       const start = safeNumber(request.startIndex, 'start_index');
       const pageSize = Math.min(request.pageSize || DEFAULT_PAGE, MAX_PAGE);
-      const leaves = await log.readEntries(start, pageSize);
+      // Each entry is checked against the signed root before it is answered: an entry bundle
+      // altered in the tile store fails the call, naming the entry, and is never shown as logged.
+      const { entries: leaves, checkpoint } = await log.readVerifiedEntries(start, pageSize);
       const records = leaves
         .map((leaf, i) => ({ leaf, index: start + i, entry: AuditEntry.decode(leaf) }))
         .filter(
@@ -148,7 +150,7 @@ export function auditGrpcHandlers(deps: AuditRpcDeps): TrustHandlers {
           ref: {
             logIndex: BigInt(index),
             leafHash: Buffer.from(hashLeaf(leaf)),
-            checkpointSize: BigInt(log.latestCheckpoint.size),
+            checkpointSize: BigInt(checkpoint.size),
           },
           entry,
         }));

@@ -13,7 +13,7 @@ import {
 import { AuditEntry, encodeMessage } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { AppendBatcher, type PreparedAppend } from './append-batcher';
-import { lastStoredCheckpoint, type LogCheckpoint } from './audit-checkpoint';
+import type { LogCheckpoint } from './audit-checkpoint';
 import type {
   AppendedBundle,
   AppendOptions,
@@ -22,11 +22,14 @@ import type {
   RestoreReport,
 } from './audit-log-options';
 import { restoreFromTiles } from './audit-restore';
+import { requireAuditStreamIntact } from './audit-stream';
 import { CheckpointChain } from './checkpoint-chain';
+import { findRestoreCheckpoint } from './checkpoint-scan';
 import { DedupeIndex } from './dedupe-index';
 import { enableAtomicBatches } from './leaf-publishing';
 import { LogProofs } from './log-proofs';
 import { checkExtendsSignedHead, readSignedHead, SignedHeadRecorder } from './signed-head-record';
+import { skipReporter } from './skipped-messages';
 
 export { MAX_ENTRY_BYTES } from '@omega/auditlog';
 export { INDEX_HEADER, LEAF_SEQ_HEADER, LEAVES_HEADER, REQUEST_ID_HEADER } from './audit-stream';
@@ -61,11 +64,16 @@ export class AuditLog {
   ) {}
 
   /**
-   * Loads the last checkpoint from the stream and the tree's right edge from tiles (no rehash),
-   * then re-verifies and appends the leaves published after it and signs a checkpoint for them.
+   * Refuses a weakened AUDIT stream; loads the newest valid checkpoint from the stream (junk after
+   * it skipped and reported) and the tree's right edge from tiles (no rehash), then re-verifies and appends the leaves published after it and signs a checkpoint for them.
    */
   static async open(opts: AuditLogOptions): Promise<AuditLog> {
-    const stored = await lastStoredCheckpoint(opts);
+    await requireAuditStreamIntact(opts.bus);
+    const reportSkipped = skipReporter(opts.logger, opts.metrics);
+    const recorded = opts.signedHeadFile
+      ? await readSignedHead(opts.signedHeadFile, opts.policy)
+      : undefined;
+    const stored = await findRestoreCheckpoint(opts, recorded?.size, reportSkipped);
     let state = stored ? await restoreFromTiles(opts, stored) : undefined;
     const rebuiltFromEntries = stored !== undefined && state === undefined;
     const leafMessages = opts.leafMessages ?? 'packed';
@@ -90,30 +98,27 @@ export class AuditLog {
       },
     );
     const proofs = new LogProofs(opts.tiles, checkpoints);
-    if (opts.signedHeadFile) {
+    if (opts.signedHeadFile && recorded) {
       // Before anything new is signed: the stream must extend what this trust signed before.
-      const recorded = await readSignedHead(opts.signedHeadFile, opts.policy);
       const latest = checkpoints.latest;
-      if (recorded) {
-        await checkExtendsSignedHead(
-          recorded,
-          stored?.size ?? 0,
-          async (size) =>
-            size === latest.size
-              ? latest.rootHash
-              : state
-                ? proofs.rootAt(size)
-                : // Tiles are missing: the tree is rebuilt from entries below and checked
-                  // against the stored checkpoint, which the size check already held to this one.
-                  recorded.rootHash,
-          { origin: opts.origin, path: opts.signedHeadFile },
-        );
-      }
+      await checkExtendsSignedHead(
+        recorded,
+        stored?.size ?? 0,
+        async (size) =>
+          size === latest.size
+            ? latest.rootHash
+            : state
+              ? proofs.rootAt(size)
+              : // Tiles are missing: the tree is rebuilt from entries below and checked
+                // against the stored checkpoint, which the size check already held to this one.
+                recorded.rootHash,
+        { origin: opts.origin, path: opts.signedHeadFile },
+      );
     }
     const dedupe = new DedupeIndex();
     const batcher = new AppendBatcher(
       { ...opts, leafMessages },
-      { tree, checkpoints, proofs, dedupe, leafSeq: state?.leafSeq ?? 0 },
+      { tree, checkpoints, proofs, dedupe, leafSeq: state?.leafSeq ?? 0, reportSkipped },
     );
     const log = new AuditLog(opts, leafMessages, tree, checkpoints, proofs, batcher, {
       checkpointSize: 0,
@@ -230,6 +235,17 @@ export class AuditLog {
   }
 
   /**
+   * Like readEntries, each entry checked with its inclusion proof against the latest checkpoint's
+   * signed root; DataLoss names the first entry that does not verify.
+   */
+  readVerifiedEntries(
+    start: number,
+    count: number,
+  ): Promise<{ entries: Uint8Array[]; checkpoint: LogCheckpoint }> {
+    return this.proofs.readVerifiedEntries(start, count);
+  }
+
+  /**
    * The index of a leaf seen by this process (appended or synced since start), among the newest
    * `leafHashIndexSize`: the index stays bounded however long trust runs.
    */
@@ -242,7 +258,7 @@ export class AuditLog {
    * service calls it when another replica's checkpoint arrives.
    */
   refresh(leafSeq = Infinity): Promise<void> {
-    if (leafSeq <= this.batcher.lastLeafSeq) return Promise.resolve();
+    if (leafSeq <= this.batcher.lastReadSeq) return Promise.resolve();
     return this.batcher.refresh();
   }
 

@@ -1,8 +1,10 @@
 // Where the audit log lives in JetStream: the AUDIT stream, its leaf headers and tail reads.
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { type Bus } from '@omega/bus';
-import { AuditLeafBatch } from '@omega/proto';
+import { requireStreamNotWeakened, streamConfig, type Bus } from '@omega/bus';
+import { hashLeaf, MAX_ENTRY_BYTES } from '@omega/auditlog';
+import { AuditEntry, AuditLeafBatch } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
+import type { SkipReporter } from './skipped-messages';
 
 export const STREAM = 'AUDIT';
 /**
@@ -76,6 +78,83 @@ export function leavesOfMessage(message: {
     leaves: batch.leaves,
     requestIds: batch.requestIds.map((id) => id || undefined),
   };
+}
+
+/**
+ * The leaves of `message` when it holds the log's next leaves, from index `expected` on; else
+ * none, and `report` is told why (a malformed message, a wrong index, a leaf that is not an entry).
+ */
+export function nextLeavesOf(
+  message: {
+    readonly seq: number;
+    readonly subject: string;
+    readonly data: Uint8Array;
+    readonly headers?: MsgHdrs | undefined;
+  },
+  expected: number,
+  report: SkipReporter,
+): StoredLeaf[] {
+  const skip = (
+    reason: 'leaf_malformed' | 'leaf_wrong_index' | 'leaf_not_an_entry',
+    detail: string,
+  ) => {
+    report({ seq: message.seq, subject: message.subject, reason, detail });
+    return [];
+  };
+  let read: LeafMessage;
+  try {
+    read = leavesOfMessage(message);
+  } catch (err) {
+    return skip('leaf_malformed', errorMessage(err));
+  }
+  if (read.firstIndex !== expected) {
+    return skip(
+      'leaf_wrong_index',
+      `it claims index ${read.firstIndex}, the log's next index is ${expected}`,
+    );
+  }
+  for (const [i, leaf] of read.leaves.entries()) {
+    if (leaf.byteLength > MAX_ENTRY_BYTES) {
+      return skip(
+        'leaf_not_an_entry',
+        `leaf ${i} is ${leaf.byteLength} bytes, above the entry limit of ${MAX_ENTRY_BYTES}`,
+      );
+    }
+    try {
+      AuditEntry.decode(leaf);
+    } catch (err) {
+      return skip('leaf_not_an_entry', `leaf ${i} is not an AuditEntry (${errorMessage(err)})`);
+    }
+  }
+  return read.leaves.map((leaf, i) => ({
+    leaf,
+    leafHash: hashLeaf(leaf),
+    requestId: read.requestIds[i],
+    seq: message.seq,
+  }));
+}
+
+/**
+ * Refuses an AUDIT stream whose configuration gives less than provision() declares (limits set or
+ * lowered, discard old, deny flags off, a subject dropped, fewer replicas…), naming each field with
+ * what was found and what is required: such a stream may erase entries under a running log.
+ */
+export async function requireAuditStreamIntact(bus: Bus): Promise<void> {
+  let found;
+  try {
+    found = (await bus.jsm.streams.info(STREAM)).config;
+  } catch (err) {
+    throw OmegaError.wrap(
+      err,
+      `audit log: reading stream ${STREAM}'s configuration`,
+      Code.Unavailable,
+    );
+  }
+  try {
+    requireStreamNotWeakened(STREAM, streamConfig(STREAM, { replicas: bus.replicas }), found);
+  } catch (err) {
+    throw OmegaError.wrap(err, 'audit log: refusing to open', Code.FailedPrecondition);
+  }
 }
 
 export async function lastSeqOn(bus: Bus, subject: string): Promise<number> {

@@ -65,7 +65,15 @@ export class DedupeIndex {
     try {
       for await (const message of messages) {
         if (message.seq > untilSeq) break;
-        const { firstIndex, requestIds } = leavesOfMessage(message);
+        let read;
+        try {
+          read = leavesOfMessage(message);
+        } catch {
+          // Junk in the window: syncTail skips and reports it; it holds no id of the log's.
+          if (message.seq >= untilSeq) break;
+          continue;
+        }
+        const { firstIndex, requestIds } = read;
         const nowMs = Date.now();
         requestIds.forEach((id, i) => id && this.remember(id, firstIndex + i, nowMs));
         if (message.seq >= untilSeq) break;

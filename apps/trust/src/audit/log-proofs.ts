@@ -8,13 +8,15 @@ import {
   consistencyProofPlan,
   decodeEntryBundle,
   entryBundlePath,
+  hashLeaf,
   inclusionProofPlan,
   TILE_WIDTH,
   TileHashReader,
   TileNodeCache,
   type NodeId,
+  verifyInclusion,
 } from '@omega/auditlog';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import type { LogCheckpoint } from './audit-checkpoint';
 import { tilesHolding, type TileStore } from './tile-store';
 
@@ -75,12 +77,16 @@ export class LogProofs {
   }
 
   /** Entries [start, start + count) as logged (encoded AuditEntry), clipped to the checkpoint. */
-  async readEntries(start: number, count: number): Promise<Uint8Array[]> {
-    const end = Math.min(start + count, this.checkpoints.latest.size);
+  async readEntries(
+    start: number,
+    count: number,
+    size = this.checkpoints.latest.size,
+  ): Promise<Uint8Array[]> {
+    const end = Math.min(start + count, size);
     const entries: Uint8Array[] = [];
     for (let index = start; index < end;) {
       const bundle = Math.floor(index / TILE_WIDTH);
-      const width = Math.min(TILE_WIDTH, this.checkpoints.latest.size - bundle * TILE_WIDTH);
+      const width = Math.min(TILE_WIDTH, size - bundle * TILE_WIDTH);
       const bytes = await this.tiles.get(entryBundlePath({ index: bundle, width }));
       const decoded = decodeEntryBundle(bytes, width);
       for (; index < end && index < (bundle + 1) * TILE_WIDTH; index++) {
@@ -88,6 +94,44 @@ export class LogProofs {
       }
     }
     return entries;
+  }
+
+  /**
+   * Entries [start, start + count) of the latest checkpoint's tree, each checked with its inclusion
+   * proof against that checkpoint's signed root. Throws DataLoss naming the first entry that does
+   * not verify (an entry bundle or tile altered after signing): such an entry is never answered as
+   * logged.
+   */
+  async readVerifiedEntries(
+    start: number,
+    count: number,
+  ): Promise<{ entries: Uint8Array[]; checkpoint: LogCheckpoint }> {
+    const checkpoint = this.checkpoints.latest;
+    const { size, rootHash } = checkpoint;
+    const entries = await this.readEntries(start, count, size);
+    const indexes = entries.map((_, i) => start + i);
+    let proofs: Uint8Array[][] | undefined;
+    try {
+      proofs = await this.inclusionProofs(indexes, checkpoint);
+    } catch {
+      // The batch walk checks the whole page against the root at once; when it fails, each entry
+      // is proved on its own below, so the error names the entry that does not verify.
+      proofs = undefined;
+    }
+    for (const [i, entry] of entries.entries()) {
+      const index = start + i;
+      try {
+        const proof = proofs?.[i] ?? (await this.inclusionProof(index, size));
+        verifyInclusion(hashLeaf(entry), index, size, proof, rootHash);
+      } catch (err) {
+        throw new OmegaError(
+          Code.DataLoss,
+          `audit log: entry ${index} as stored does not verify against the signed checkpoint of size ${size} (${errorMessage(err)}): its entry bundle or tiles were altered after signing; it is not answered as logged`,
+          { cause: err },
+        );
+      }
+    }
+    return { entries, checkpoint };
   }
 
   /** The root of the tree of `size` leaves, from the tiles of its compact range. */

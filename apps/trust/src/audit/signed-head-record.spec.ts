@@ -1,6 +1,6 @@
 // Trust's own record of what it signed, on a real nats-server: a log that extends it opens; a
-// stream that was deleted, or rolled back by republishing an old checkpoint, is refused before
-// anything new is signed; a record that is not the log key's signature is refused too.
+// stream that was deleted or rolled back to an old prefix is refused before anything new is signed,
+// an old checkpoint republished is stepped over; a record not signed by the log key is refused.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,7 +75,7 @@ describe('the signed-head record', () => {
     );
   });
 
-  it('refuses an old checkpoint republished with a rewritten leaf sequence (a rollback, then a fork)', async () => {
+  it('steps over an old checkpoint republished with its leaf sequence (a rollback attempt) to what it signed', async () => {
     await appendAndClose(6);
     const old = await bus.jsm.streams.getMessage(STREAM, {
       last_by_subj: subjects.auditCheckpoints,
@@ -85,6 +85,27 @@ describe('the signed-head record', () => {
     // The header is not covered by the checkpoint's signature: an attacker can point it anywhere.
     replayed.set(LEAF_SEQ_HEADER, old!.header.get(LEAF_SEQ_HEADER));
     await bus.js.publish(subjects.auditCheckpoints, old!.data, { headers: replayed });
+    // Restarting at size 6 would sign a second tree over leaves 6..11; the record says 12.
+    const log = await openLog(bus, key, { signedHeadFile: recordFile(), flushDelayMs: 0 });
+    expect(log.restored.checkpointSize).toBe(12);
+    expect((await log.append(alertEntry(12))).index).toBe(12);
+    await log.close();
+  });
+
+  it('refuses a stream rolled back to an old prefix, naming both sizes', async () => {
+    await appendAndClose(6);
+    const kept = [];
+    for (let seq = 1; ; seq++) {
+      const message = await bus.jsm.streams.getMessage(STREAM, { seq }).catch(() => null);
+      if (!message) break;
+      kept.push(message);
+    }
+    await appendAndClose(6, 6);
+    await bus.jsm.streams.delete(STREAM);
+    await provision(bus, { streams: ['AUDIT'] });
+    for (const message of kept) {
+      await bus.js.publish(message.subject, message.data, { headers: message.header });
+    }
     const err = await refusal();
     expect(err.code).toBe(Code.DataLoss);
     expect(err.message).toContain('this trust signed a checkpoint of size 12 at ');

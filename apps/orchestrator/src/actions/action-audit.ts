@@ -2,6 +2,10 @@
 // the step may complete: an ACTION entry whose payload is the ActionResult. The request id is
 // the attempt's task id, so a retried append after a lost answer logs the outcome once. If the
 // log cannot be written, the step fails (retryable): an unaudited action never counts as done.
+// Actions are logged after they run, not before, because the entry records what they did (the
+// omega_policy key and revision a block_ip wrote, its expiry): every action is idempotent for its
+// workflow, so the retried step runs it again (a no-op) and appends until the entry is logged.
+// The entry's actor is the orchestrator's identity and its subject the workflow that asked.
 import { ActionResult, AuditEntry, AuditEntryKind } from '@omega/proto';
 import { Code } from '@omega/runtime';
 import type { AuditClient } from '@omega/trust-client';
@@ -37,7 +41,11 @@ export function trustAuditor(log: AuditClient, actor: string): ActionAuditor {
         timeNs: result.finishTimeNs,
         actor: { id: actor, keyId: '' },
         subject: ctx.workflowId,
-        summary: `${action}${ctx.dryRun ? ' (dry run)' : ''} ${params}: ${outcome.error ? `failed: ${outcome.error.message}` : 'ok'} [${taskId}]`,
+        summary:
+          `${action}${ctx.dryRun ? ' (dry run)' : ''} ${params}: ${outcome.error ? `failed: ${outcome.error.message}` : `ok${outputsText(outcome.outputs)}`} [${taskId}]`.slice(
+            0,
+            500,
+          ),
         payloadType: 'omega.v1.ActionResult',
         payload: Buffer.from(ActionResult.encode(result).finish()),
       });
@@ -48,6 +56,12 @@ export function trustAuditor(log: AuditClient, actor: string): ActionAuditor {
       return String(ref.logIndex);
     },
   };
+}
+
+/** ` (key=… revision=…)`: what the action changed, as its outputs say. */
+function outputsText(outputs: Record<string, string> | undefined): string {
+  const pairs = Object.entries(outputs ?? {}).map(([k, v]) => `${k}=${v}`);
+  return pairs.length === 0 ? '' : ` (${pairs.join(' ')})`;
 }
 
 /** Runs the action, then logs its outcome; the step's outputs name the audit log index. */

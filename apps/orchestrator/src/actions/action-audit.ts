@@ -41,11 +41,10 @@ export function trustAuditor(log: AuditClient, actor: string): ActionAuditor {
         timeNs: result.finishTimeNs,
         actor: { id: actor, keyId: '' },
         subject: ctx.workflowId,
-        summary:
-          `${action}${ctx.dryRun ? ' (dry run)' : ''} ${params}: ${outcome.error ? `failed: ${outcome.error.message}` : `ok${outputsText(outcome.outputs)}`} [${taskId}]`.slice(
-            0,
-            500,
-          ),
+        summary: summaryOf(
+          `${action}${ctx.dryRun ? ' (dry run)' : ''} ${params}${outputsText(outcome.outputs)}`,
+          `: ${outcome.error ? `failed: ${outcome.error.message}` : 'ok'} [${taskId}]`,
+        ),
         payloadType: 'omega.v1.ActionResult',
         payload: Buffer.from(ActionResult.encode(result).finish()),
       });
@@ -58,10 +57,15 @@ export function trustAuditor(log: AuditClient, actor: string): ActionAuditor {
   };
 }
 
-/** ` (key=… revision=…)`: what the action changed, as its outputs say. */
+/** ` -> key=… revision=…`: what the action changed, as its outputs say. */
 function outputsText(outputs: Record<string, string> | undefined): string {
   const pairs = Object.entries(outputs ?? {}).map(([k, v]) => `${k}=${v}`);
-  return pairs.length === 0 ? '' : ` (${pairs.join(' ')})`;
+  return pairs.length === 0 ? '' : ` -> ${pairs.join(' ')}`;
+}
+
+/** At most 500 characters, cutting the head so the outcome and task id always end the line. */
+function summaryOf(head: string, outcome: string): string {
+  return `${head.slice(0, Math.max(0, 500 - outcome.length))}${outcome}`;
 }
 
 /** Runs the action, then logs its outcome; the step's outputs name the audit log index. */

@@ -62,10 +62,10 @@ it('a block key a playbook writes, and its removal, each leave an audit entry na
   ]);
   expect(String(records[0]!.ref!.logIndex)).toBe(blocked['audit_log_index']);
   expect(entries[0]!.summary).toBe(
-    `block_ip cidr=203.0.113.7 expire_after_ms=60000: ok (key=block.all.203.0.113.7/32 cidr=203.0.113.7/32 scope=all revision=${blocked['revision']} expire_time_ns=${blocked['expire_time_ns']}) [contain-scan--a1/block/1]`,
+    `block_ip cidr=203.0.113.7 expire_after_ms=60000 -> key=block.all.203.0.113.7/32 cidr=203.0.113.7/32 scope=all revision=${blocked['revision']} expire_time_ns=${blocked['expire_time_ns']}: ok [contain-scan--a1/block/1]`,
   );
   expect(entries[1]!.summary).toBe(
-    'unblock_ip cidr=203.0.113.7: ok (key=block.all.203.0.113.7/32 cidr=203.0.113.7/32 scope=all removed=true) [contain-scan--a1/unblock/1]',
+    'unblock_ip cidr=203.0.113.7 -> key=block.all.203.0.113.7/32 cidr=203.0.113.7/32 scope=all removed=true: ok [contain-scan--a1/unblock/1]',
   );
   expect(ActionResult.decode(entries[0]!.payload).outputs).toMatchObject({
     key: 'block.all.203.0.113.7/32',

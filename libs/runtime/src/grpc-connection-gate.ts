@@ -34,6 +34,7 @@ export class ConnectionGate {
   private readonly refused: Counter<'limit'>;
   private readonly now: () => number;
   private lastLogMs = -Infinity;
+  private lastAcceptErrorLogMs = -Infinity;
   private unloggedRefusals = 0;
 
   constructor(private readonly options: ConnectionGateOptions) {
@@ -90,6 +91,17 @@ export class ConnectionGate {
     return this.open.get(address) ?? 0;
   }
 
+  /** Logs that accepting a connection failed (rate-limited like refusals); the port keeps serving. */
+  acceptFailed(address: string, err: Error): void {
+    const nowMs = this.now();
+    if (nowMs - this.lastAcceptErrorLogMs < (this.options.logIntervalMs ?? 10_000)) return;
+    this.lastAcceptErrorLogMs = nowMs;
+    this.options.logger.error(
+      { err, openConnections: this.sockets.size },
+      `grpc: accepting a connection on ${address} failed: ${err.message}`,
+    );
+  }
+
   /** Ends every admitted connection at once (after a graceful gRPC shutdown, or when forced). */
   destroyAll(): void {
     for (const socket of this.sockets) socket.destroy();
@@ -143,15 +155,19 @@ export function listenGated(
     if (gate.admit(socket)) injector.injectConnection(socket);
   });
   return new Promise((resolve, reject) => {
-    listener.once('error', (err) => {
+    const failedToListen = (err: Error): void => {
       injector.destroy();
       reject(
         new OmegaError(Code.Unavailable, `grpc: cannot listen on ${address}: ${err.message}`, {
           cause: err,
         }),
       );
-    });
+    };
+    listener.once('error', failedToListen);
     listener.listen({ host, port }, () => {
+      listener.off('error', failedToListen);
+      // Accepting can fail later (EMFILE when descriptors run out): the port stays open.
+      listener.on('error', (err) => gate.acceptFailed(address, err));
       const bound = listener.address() as net.AddressInfo;
       const closed = new Promise<void>((done) => listener.once('close', () => done()));
       resolve({

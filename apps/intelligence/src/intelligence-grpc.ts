@@ -8,6 +8,7 @@ import {
   type StreamAlertsRequest,
 } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type ServiceHandlers } from '@omega/runtime';
+import { requesterOf } from '@omega/trust-client';
 import type { Logger } from 'pino';
 import { alertMatchesFilter } from './alert-filter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type AlertStore, type TailStart } from './alert-store';
@@ -132,9 +133,9 @@ export function intelligenceGrpcHandlers(
 
     testRules: (request) => ruleTester.test(request),
 
-    loadRules: (request) => rules.load(request),
+    loadRules: (request, ctx) => rules.load(request, requesterOf(ctx.peer)),
 
-    setRuleEnabled: (request) => rules.setEnabled(request),
+    setRuleEnabled: (request, ctx) => rules.setEnabled(request, requesterOf(ctx.peer)),
 
     explainAlert: (request) => explainAlert({ bus, store, rules, annotate }, request),
 

@@ -19,6 +19,8 @@ export interface IntelligenceMetrics {
   incidents: Counter<'severity'>;
   /** ALERTS messages a read skipped because they are not alerts (counted by each read). */
   unreadableAlerts: Counter;
+  /** Stored rule overlays (`omega_policy` detection.rules) skipped because they are malformed. */
+  policyEntriesRejected: Counter;
 }
 
 export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
@@ -61,6 +63,11 @@ export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
     unreadableAlerts: new Counter({
       name: 'omega_intelligence_unreadable_alerts_total',
       help: 'ALERTS messages skipped by a read (list, get, stream) because they do not decode as an alert; each read that meets one counts it',
+      registers: [registry],
+    }),
+    policyEntriesRejected: new Counter({
+      name: 'omega_intelligence_policy_entries_rejected_total',
+      help: 'Stored rule overlays (omega_policy detection.rules) skipped because they are malformed; the rules applied before stay',
       registers: [registry],
     }),
   };

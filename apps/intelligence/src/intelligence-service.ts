@@ -18,7 +18,6 @@ import { intelligenceMetrics, type IntelligenceMetrics } from './intelligence-me
 import { IncidentCorrelator } from './incident-correlator';
 import { compileOrThrow, readRuleDirectory } from './rule-catalog';
 import { RuleRegistry } from './rule-registry';
-import { withActor } from './trust-audit';
 import { SenderDirectory } from './sender-directory';
 import { TelemetryPipeline } from './telemetry-pipeline';
 
@@ -77,11 +76,14 @@ export async function buildIntelligence({
     pack,
     kv: await bus.kv('omega_policy'),
     logger: service.logger,
-    ...(auditLog
-      ? {
-          audit: (entry, requestId) => auditLog.append(withActor(entry, actor), { requestId }),
-        }
-      : {}),
+    // Entries name the verified requester, or this service when nobody was verified.
+    self: () => {
+      if (!identity) return { id: service.name, keyId: '' };
+      const { subject, signer } = identity.current();
+      return { id: subject, keyId: signer.keyId };
+    },
+    rejected: metrics.policyEntriesRejected,
+    ...(auditLog ? { audit: (entry, requestId) => auditLog.append(entry, { requestId }) } : {}),
   });
   service.onShutdown('rule registry', async () => rules.stop());
   const pipeline = new TelemetryPipeline({

@@ -9,7 +9,7 @@ import { startTrust, type TrustProcess, withNats } from '@omega/testkit';
 import { trustAuditClient } from '@omega/trust-client';
 import { join } from 'node:path';
 import { compileOrThrow, readRuleDirectory, type LoadedSigmaRule } from './rule-catalog';
-import { RULES_KEY, RuleRegistry } from './rule-registry';
+import { RULES_KEY, RuleRegistry, type RuleRegistryOptions } from './rule-registry';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });
@@ -31,12 +31,15 @@ nats.beforeStop(async () => {
   await bus.drain();
 });
 
-async function replica(): Promise<RuleRegistry> {
+async function replica(
+  options: Partial<Pick<RuleRegistryOptions, 'self' | 'rejected'>> = {},
+): Promise<RuleRegistry> {
   const registry = await RuleRegistry.open({
     pack,
     kv: await bus.kv('omega_policy'),
     logger,
     audit: (entry, requestId) => trustAuditClient(trust.client).append(entry, { requestId }),
+    ...options,
   });
   registries.push(registry);
   return registry;
@@ -121,3 +124,80 @@ it('a replaced pack reports the rules it removed', async () => {
     '22222222-3333-4444-8555-666666666661',
   ]);
 });
+
+async function auditEntriesFrom(startIndex: bigint) {
+  const { records } = await trust.client.listAuditEntries({
+    startIndex,
+    pageSize: 100,
+    kind: AuditEntryKind.AUDIT_ENTRY_KIND_UNSPECIFIED,
+    subject: '',
+  });
+  return records.map((r) => r.entry!);
+}
+
+it('each change names who asked: the verified requester, or the service itself when nobody was verified', async () => {
+  const self = { id: 'omega://omega.test/service/intelligence', keyId: 'intelligence-key-1' };
+  const a = await replica({ self: () => self });
+  const operator = { subject: 'omega://omega.test/operator/alice', address: '10.0.0.9:41000' };
+  const id = 'sigma:22222222-3333-4444-8555-666666666661';
+  const loaded = await a.load(
+    LoadRulesRequest.fromPartial({
+      sources: [{ name: 'r.yml', format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: RULE }],
+      requestId: 'actor-load',
+    }),
+    operator,
+  );
+  const disabled = await a.setEnabled(
+    { ruleId: id, enabled: false, requestId: 'actor-off' },
+    operator,
+  );
+  const anonymous = await a.setEnabled(
+    { ruleId: id, enabled: true, requestId: 'actor-on' },
+    { address: '127.0.0.1:50999' },
+  );
+
+  const entries = await auditEntriesFrom(loaded.audit!.logIndex);
+  expect(entries.map((e) => [e.actor, e.summary])).toEqual([
+    [
+      { id: 'omega://omega.test/operator/alice', keyId: '' },
+      `loaded 1 Sigma rule(s): ${id} (requested by omega://omega.test/operator/alice from 10.0.0.9:41000)`,
+    ],
+    [
+      { id: 'omega://omega.test/operator/alice', keyId: '' },
+      `disabled detection rule ${id} (requested by omega://omega.test/operator/alice from 10.0.0.9:41000)`,
+    ],
+    [self, `enabled detection rule ${id} (requested from 127.0.0.1:50999, no verified identity)`],
+  ]);
+  expect(disabled.audit!.logIndex).toBe(loaded.audit!.logIndex + 1n);
+  expect(anonymous.audit!.logIndex).toBe(loaded.audit!.logIndex + 2n);
+}, 30_000);
+
+it('a malformed overlay in omega_policy is skipped and counted, the rules stay, and the next change replaces it', async () => {
+  const kv = await bus.kv('omega_policy');
+  await kv.delete(RULES_KEY); // the shipped pack again, whatever the tests before changed
+  let rejected = 0;
+  const a = await replica({ rejected: { inc: () => void rejected++ } });
+  const [first, second] = pack.map((r) => `sigma:${r.compiled.rule.id}`);
+  await a.setEnabled({ ruleId: first!, enabled: false, requestId: 'malformed-off' });
+  const before = a.catalog.sigmaRules.length;
+
+  // Not JSON, a list, sources that are not sources, a rule id that is not a string.
+  for (const value of [
+    'not json',
+    '[]',
+    '{"sources":"all","disabled":[]}',
+    `{"sources":[],"disabled":["${second!}",7]}`,
+  ]) {
+    await kv.put(RULES_KEY, value);
+  }
+  await until(() => rejected === 4, 'four rejected overlays');
+  expect(a.catalog.sigmaRules).toHaveLength(before);
+  expect(a.catalog.isEnabled(first!)).toBe(false);
+  expect(a.catalog.isEnabled(second!)).toBe(true);
+
+  // The next change starts from the rules applied here and overwrites the bad value.
+  await a.setEnabled({ ruleId: second!, enabled: false, requestId: 'malformed-next' });
+  const stored = JSON.parse(new TextDecoder().decode((await kv.get(RULES_KEY))!.value));
+  expect(stored.disabled).toEqual([first, second]);
+  expect(rejected).toBe(4);
+}, 30_000);

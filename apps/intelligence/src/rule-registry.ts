@@ -12,11 +12,13 @@ import {
   RuleFormat,
   SetRuleEnabledRequest,
   type AuditRef,
+  type IdentityRef,
   type LoadRulesResponse,
   type RuleSource,
   type SetRuleEnabledResponse,
 } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
+import { describeRequester, requesterActor, type Requester } from '@omega/trust-client';
 import type { Logger } from 'pino';
 import {
   compileOrThrow,
@@ -49,6 +51,13 @@ export interface RuleRegistryOptions {
   readonly logger: Logger;
   /** Logs rule changes; without it changes are not audited (tests, trust-less development). */
   readonly audit?: AuditAppend;
+  /**
+   * The actor of a change nobody verified asked for: the service's identity (default
+   * `{ id: 'intelligence' }`). A requester with a verified certificate is the actor instead.
+   */
+  readonly self?: () => IdentityRef;
+  /** Counts a stored overlay that was skipped because it is malformed. */
+  readonly rejected?: { inc(): void };
   readonly now?: () => bigint;
 }
 
@@ -87,7 +96,7 @@ export class RuleRegistry {
    * LoadRules: validates the sources together with the rules they join; on any error nothing is
    * stored. Otherwise logs the change to the audit log, stores it and applies it here at once.
    */
-  async load(request: LoadRulesRequest): Promise<LoadRulesResponse> {
+  async load(request: LoadRulesRequest, requester?: Requester): Promise<LoadRulesResponse> {
     const compiled = compileRuleSources(request.sources);
     const failed = (diagnostics = compiled.diagnostics): LoadRulesResponse => ({
       loaded: false,
@@ -153,12 +162,12 @@ export class RuleRegistry {
         AuditEntry.fromPartial({
           kind: AuditEntryKind.AUDIT_ENTRY_KIND_RULES_LOADED,
           timeNs: this.now(),
+          actor: this.actorFor(requester),
           subject: loadedIds.length === 1 ? loadedIds[0]! : `${loadedIds.length} rules`,
-          summary:
-            `loaded ${loadedIds.length} Sigma rule(s)${request.replaceAll ? ', replacing every other rule' : ''}: ${loadedIds.join(', ')}`.slice(
-              0,
-              500,
-            ),
+          summary: summaryOf(
+            `loaded ${loadedIds.length} Sigma rule(s)${request.replaceAll ? ', replacing every other rule' : ''}: ${loadedIds.join(', ')}`,
+            describeRequester(requester),
+          ),
           payloadType: LoadRulesRequest.$type,
           // Sources as digests: several rule files would pass trust's entry limit (MAX_ENTRY_BYTES).
           payload: Buffer.from(
@@ -183,7 +192,10 @@ export class RuleRegistry {
   }
 
   /** SetRuleEnabled: NotFound for an unknown rule id. */
-  async setEnabled(request: SetRuleEnabledRequest): Promise<SetRuleEnabledResponse> {
+  async setEnabled(
+    request: SetRuleEnabledRequest,
+    requester?: Requester,
+  ): Promise<SetRuleEnabledResponse> {
     const { ruleId, enabled } = request;
     if (!this.current.has(ruleId)) {
       throw new OmegaError(
@@ -202,8 +214,12 @@ export class RuleRegistry {
         AuditEntry.fromPartial({
           kind: AuditEntryKind.AUDIT_ENTRY_KIND_POLICY_CHANGED,
           timeNs: this.now(),
+          actor: this.actorFor(requester),
           subject: ruleId,
-          summary: `${enabled ? 'enabled' : 'disabled'} detection rule ${ruleId}`,
+          summary: summaryOf(
+            `${enabled ? 'enabled' : 'disabled'} detection rule ${ruleId}`,
+            describeRequester(requester),
+          ),
           payloadType: SetRuleEnabledRequest.$type,
           payload: Buffer.from(SetRuleEnabledRequest.encode(request).finish()),
         }),
@@ -214,7 +230,10 @@ export class RuleRegistry {
 
   /**
    * Audits, then writes `change(stored)` over the stored revision (retrying when another replica
-   * wrote in between) and applies it here.
+   * wrote in between) and applies it here. The entry goes first so that no change takes effect
+   * unlogged: an append that fails fails the RPC with nothing stored, and a write that fails after
+   * it leaves an entry for a change that did not happen (the caller sees the error and retries
+   * with the same request id, which trust answers with the same entry), never the reverse.
    */
   private async update(
     change: (overlay: RuleOverlay) => RuleOverlay,
@@ -226,7 +245,7 @@ export class RuleRegistry {
     for (let attempt = 1; ; attempt++) {
       const entry = await kv.get(RULES_KEY);
       const stored = entry !== null && entry.operation === 'PUT' ? entry : undefined;
-      const next = change(stored ? parseOverlay(stored.value) : EMPTY);
+      const next = change(stored ? this.storedOrApplied(stored.value, stored.revision) : EMPTY);
       const value = JSON.stringify(next);
       try {
         const revision = stored
@@ -246,11 +265,34 @@ export class RuleRegistry {
     }
   }
 
-  /** Compiles the stored overlay and swaps the catalog; a bad value is logged and ignored. */
+  private actorFor(requester: Requester | undefined): IdentityRef {
+    return requesterActor(requester, this.options.self?.() ?? { id: 'intelligence', keyId: '' });
+  }
+
+  /**
+   * The stored overlay to change, or, when it is malformed, the one applied here: the new change
+   * overwrites the bad value instead of being refused because of it.
+   */
+  private storedOrApplied(value: Uint8Array, revision: number): RuleOverlay {
+    try {
+      return parseOverlay(value, revision);
+    } catch (err) {
+      this.options.logger.warn(
+        { err, revision },
+        `${errorMessage(err)}; the change is made to the rules applied here (revision ${this.appliedRevision}) and replaces it`,
+      );
+      return this.overlay;
+    }
+  }
+
+  /**
+   * Compiles the stored overlay and swaps the catalog. A malformed value is skipped (logged and
+   * counted) and the rules applied before stay as they were: it neither crashes nor disables them.
+   */
   private apply(value: Uint8Array, revision: number): void {
     if (revision <= this.appliedRevision) return;
     try {
-      const overlay = parseOverlay(value);
+      const overlay = parseOverlay(value, revision);
       const loaded = compileOrThrow(
         overlay.sources.map((s) => ({ source: s.name, text: s.content })),
         `omega_policy ${RULES_KEY}`,
@@ -270,9 +312,10 @@ export class RuleRegistry {
         `rules changed (omega_policy ${RULES_KEY} revision ${revision})`,
       );
     } catch (err) {
+      this.options.rejected?.inc();
       this.options.logger.error(
         { err, revision },
-        `omega_policy ${RULES_KEY} revision ${revision} not applied: ${errorMessage(err)}`,
+        `omega_policy ${RULES_KEY} revision ${revision} not applied, the rules stay as they were: ${errorMessage(err)}`,
       );
     }
   }
@@ -314,11 +357,42 @@ function sourceOf(s: { name: string; content: string }): RuleSource {
   return { name: s.name, format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: s.content };
 }
 
-function parseOverlay(value: Uint8Array): RuleOverlay {
-  const parsed = JSON.parse(new TextDecoder().decode(value)) as Partial<RuleOverlay>;
+/** `what` and who asked, within the 500 characters a summary may hold. */
+function summaryOf(what: string, requester: string): string {
+  return `${what.slice(0, 500 - requester.length)}${requester}`;
+}
+
+/** The stored overlay, checked field by field; InvalidArgument naming the field otherwise. */
+function parseOverlay(value: Uint8Array, revision: number): RuleOverlay {
+  const where = `omega_policy ${RULES_KEY} revision ${revision}`;
+  const malformed = (detail: string): OmegaError =>
+    new OmegaError(Code.InvalidArgument, `${where}: ${detail}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(value));
+  } catch (err) {
+    throw new OmegaError(Code.InvalidArgument, `${where}: not JSON: ${errorMessage(err)}`, {
+      cause: err,
+    });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw malformed('expected a JSON object');
+  }
+  const { sources = [], replacePack = false, disabled = [] } = parsed as Record<string, unknown>;
+  if (!Array.isArray(sources)) throw malformed('sources: expected a list');
+  sources.forEach((source: unknown, i) => {
+    const { name, content } = (source ?? {}) as Record<string, unknown>;
+    if (typeof name !== 'string' || typeof content !== 'string') {
+      throw malformed(`sources[${i}]: expected { name: string, content: string }`);
+    }
+  });
+  if (typeof replacePack !== 'boolean') throw malformed('replacePack: expected true or false');
+  if (!Array.isArray(disabled)) throw malformed('disabled: expected a list of rule ids');
+  const badId = disabled.findIndex((id: unknown) => typeof id !== 'string' || id === '');
+  if (badId >= 0) throw malformed(`disabled[${badId}]: expected a rule id`);
   return {
-    sources: Array.isArray(parsed.sources) ? parsed.sources : [],
-    replacePack: parsed.replacePack === true,
-    disabled: Array.isArray(parsed.disabled) ? parsed.disabled : [],
+    sources: sources as RuleOverlay['sources'],
+    replacePack,
+    disabled: disabled as string[],
   };
 }

@@ -81,6 +81,13 @@ export const sentinelConfigSchema = z
           .default(256 * 1024 * 1024),
       })
       .prefault({}),
+    /**
+     * Append every BlockSource / UnblockSource to trust's audit log before it takes effect (a
+     * change trust cannot log is refused). Off only for development without trust.
+     */
+    auditPolicyChanges: z.boolean().default(true),
+    /** `host:port` of trust's gRPC endpoint for those appends; default: enrollment.trustAddress. */
+    trustAddress: z.string().min(1).optional(),
     maxBatchEvents: z.int().positive().default(2_048),
     flushIntervalMs: z.int().positive().default(100),
     maxBufferedEvents: z.int().positive().default(100_000),

@@ -21,7 +21,7 @@ import {
   type UnblockSourceResponse,
 } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
-import { eventually, withNats } from '@omega/testkit';
+import { eventually, startTrust, withNats, type TrustProcess } from '@omega/testkit';
 import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from './sentinel-service';
 import { readCapture } from './wire/pcap-reader';
 import { DEFAULT_LOADER_PATH } from './sentinel-config';
@@ -70,6 +70,7 @@ function echoRequestsSeenByB(): number {
 
 const nats = withNats();
 let running: RunningService<unknown>;
+let trust: TrustProcess;
 let parts: SentinelParts;
 let bus: Bus;
 const seen: Event[] = [];
@@ -107,6 +108,8 @@ beforeAll(async () => {
     ip('-n', ns, 'link', 'set', dev, 'up');
     ip('-n', ns, 'link', 'set', 'lo', 'up');
   }
+  // BlockSource and UnblockSource are appended to trust's audit log before they take effect.
+  trust = await startTrust({ natsUrl: nats.url });
   const dir = mkdtempSync(join(tmpdir(), 'omega-sentinel-'));
   const configFile = join(dir, 'sentinel.yaml');
   writeFileSync(
@@ -122,6 +125,7 @@ beforeAll(async () => {
         loaderPath: DEFAULT_LOADER_PATH,
         dataDir: join(dir, 'state'),
         flushIntervalMs: 20,
+        trustAddress: trust.address,
         xdp: [{ interface: 'omsenB', mode: 'generic', netns: `/run/netns/${NS_B}` }],
       },
     }),
@@ -142,6 +146,7 @@ beforeAll(async () => {
     client?.close();
     await bus?.drain();
     await running?.service.shutdown('test done');
+    await trust?.stop();
   });
   bus = await connectBus({
     servers: [nats.url],
@@ -243,6 +248,27 @@ describe('sentinel in eBPF mode (real kernel)', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(pingFromA(3)).toBe(true);
+  });
+
+  it('skips and counts a malformed block entry instead of applying it', async () => {
+    const kv = await bus.kv('omega_policy');
+    const key = policyBlockKey(POLICY_ALL_NODES, `${ADDR_A}/32`);
+    const rejected = async () =>
+      (
+        await running.service.metrics
+          .getSingleMetric('omega_sentinel_policy_entries_rejected_total')!
+          .get()
+      ).values[0]?.value ?? 0;
+    const before = await rejected();
+    await kv.put(key, new Uint8Array([0xff, 0xff, 0xff])); // not a SourceBlock
+    // A block of everything under the key of one address.
+    await kv.put(key, SourceBlock.encode(SourceBlock.fromPartial({ cidr: '0.0.0.0/0' })).finish());
+    await eventually('two rejected entries', async () =>
+      (await rejected()) === before + 2 ? true : undefined,
+    );
+    expect(await parts.loader!.listBlocks()).toEqual([]);
+    expect(pingFromA(2)).toBe(true);
+    await kv.delete(key);
   });
 
   it('refuses bad network and stealth commands, naming what is wrong', async () => {

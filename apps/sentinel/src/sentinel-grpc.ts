@@ -2,6 +2,7 @@
 // modules (LoadModule, UnloadModule) are not built yet and answer UNIMPLEMENTED.
 import type { SentinelServiceService } from '@omega/proto';
 import type { ServiceHandlers } from '@omega/runtime';
+import { requesterOf } from '@omega/trust-client';
 import { blockSource, listBlocks, unblockSource, type BlockRpcDeps } from './rpc/block-rpcs';
 import { replayPcap, type ReplayRpcDeps } from './rpc/replay-rpc';
 import { getStatus, type StatusDeps } from './rpc/status-rpc';
@@ -13,9 +14,8 @@ export function sentinelGrpcHandlers(deps: {
 }): ServiceHandlers<typeof SentinelServiceService> {
   return {
     getStatus: () => getStatus(deps.status),
-    blockSource: (request, ctx) =>
-      blockSource(deps.blocks, request, `grpc peer ${ctx.peer.address}`),
-    unblockSource: (request) => unblockSource(deps.blocks, request),
+    blockSource: (request, ctx) => blockSource(deps.blocks, request, requesterOf(ctx.peer)),
+    unblockSource: (request, ctx) => unblockSource(deps.blocks, request, requesterOf(ctx.peer)),
     listBlocks: (request) => listBlocks(deps.blocks, request),
     replayPcap: (request) => replayPcap(deps.replay, request),
   };

@@ -9,12 +9,19 @@ export interface SentinelMetrics {
   xdpDropped: Gauge;
   stealthDropped: Gauge<'reason'>;
   undecodedDns: Counter;
+  /** omega_policy block entries the policy watch skipped because they are malformed. */
+  policyEntriesRejected: Counter;
   publishLag: Gauge;
   bufferedEvents: Gauge;
 }
 
 export function sentinelMetrics(registry: Registry): SentinelMetrics {
   return {
+    policyEntriesRejected: new Counter({
+      name: 'omega_sentinel_policy_entries_rejected_total',
+      help: 'omega_policy block entries skipped because they are malformed (not a SourceBlock, or a CIDR that is not the one the key names)',
+      registers: [registry],
+    }),
     events: new Counter({
       name: 'omega_sentinel_events_total',
       help: 'Events accepted for publishing, by kind',

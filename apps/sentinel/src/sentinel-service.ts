@@ -2,6 +2,7 @@
 // mode), policy watch, and the SentinelService handlers.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
 import type { z } from 'zod';
 import type { Bus, ResourceSelection } from '@omega/bus';
 import { SentinelServiceService, type Event } from '@omega/proto';
@@ -13,6 +14,7 @@ import {
   type Service,
 } from '@omega/runtime';
 import type { ServiceIdentity } from '@omega/service';
+import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import { batchSigning, type BatchSigning } from './events/batch-signing-key';
 import { CgroupDirectory } from './kubernetes/cgroup-directory';
 import { frameRouter, newFrameCounts } from './events/frame-router';
@@ -27,6 +29,7 @@ import {
   sentinelConfigSchema,
   type SentinelConfig,
 } from './sentinel-config';
+import type { BlockRpcDeps } from './rpc/block-rpcs';
 import { sentinelGrpcHandlers } from './sentinel-grpc';
 import { sentinelMetrics, type SentinelMetrics } from './sentinel-metrics';
 import { TelemetryPublisher } from './events/telemetry-publisher';
@@ -60,11 +63,14 @@ export async function buildSentinel({
   service,
   bus,
   identity,
+  clientCredentials,
 }: {
   service: Service<SentinelServiceConfig>;
   bus: Bus;
   /** The identity trust issued; batches are signed with a local key without one. */
   identity?: ServiceIdentity | undefined;
+  /** Credentials for calling trust (audit appends); insecure when not given. */
+  clientCredentials?: (peer: 'trust') => grpc.ChannelCredentials;
 }): Promise<SentinelParts> {
   const startTimeNs = BigInt(Date.now()) * 1_000_000n;
   const now = (): bigint => BigInt(Date.now()) * 1_000_000n;
@@ -101,6 +107,7 @@ export async function buildSentinel({
   const publisher = newPublisher(randomUUID(), metrics);
   service.onShutdown('telemetry publisher', () => publisher.close());
   const policy = await bus.kv('omega_policy');
+  const audit = policyAudit(service, clientCredentials);
   let stats: StatsFrame | undefined;
   const latestStats = (): StatsFrame | undefined => stats;
   const counts = newFrameCounts();
@@ -124,7 +131,18 @@ export async function buildSentinel({
             latestStats,
             blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
           },
-          blocks: { node, policy, listKernelBlocks: () => loader?.listBlocks(), now },
+          blocks: {
+            node,
+            policy,
+            listKernelBlocks: () => loader?.listBlocks(),
+            now,
+            ...(audit ? { audit } : {}),
+            self: () => {
+              if (!identity) return { id: `sentinel/${node}`, keyId: '' };
+              const { subject, signer } = identity.current();
+              return { id: subject, keyId: signer.keyId };
+            },
+          },
           replay: {
             node,
             captures: {
@@ -185,10 +203,31 @@ export async function buildSentinel({
     return serve(undefined, `sentinel fell back to off mode: ${errorMessage(err)}`);
   }
   service.onShutdown('eBPF loader', () => loader.stop());
-  const watch = await watchPolicy(policy, node, loader, logger);
+  const watch = await watchPolicy(policy, node, loader, logger, metrics.policyEntriesRejected);
   service.onShutdown('policy watch', async () => watch.stop());
   await watch.initialized;
   return serve(loader);
+}
+
+/** Appends to trust's audit log for the block RPCs, unless sentinel.auditPolicyChanges is off. */
+function policyAudit(
+  service: Service<SentinelServiceConfig>,
+  clientCredentials: ((peer: 'trust') => grpc.ChannelCredentials) | undefined,
+): BlockRpcDeps['audit'] {
+  const config = service.config.sentinel;
+  if (!config.auditPolicyChanges) {
+    service.logger.warn(
+      'BlockSource and UnblockSource are not audited (sentinel.auditPolicyChanges is off); development only',
+    );
+    return undefined;
+  }
+  const address = config.trustAddress ?? service.config.enrollment.trustAddress;
+  const trust = clientCredentials
+    ? trustServiceClient(address, clientCredentials('trust'))
+    : trustServiceClient(address);
+  service.onShutdown('trust client', async () => trust.close());
+  const log = trustAuditClient(trust);
+  return (entry, requestId) => log.append(entry, { requestId });
 }
 
 /** The pod watch and enricher when Kubernetes metadata is wanted (`sentinel.kubernetes`). */

@@ -101,6 +101,20 @@ sentinel: {grpc: 50057, http: 9470}
   value: {{ .root.Values.logLevel | quote }}
 - name: OMEGA_TLS_ENABLED
   value: {{ .root.Values.tls.enabled | quote }}
+{{- with .root.Values.grpc }}
+- name: OMEGA_GRPC_MAX_CONCURRENT_STREAMS
+  value: {{ .maxConcurrentStreams | int | quote }}
+- name: OMEGA_GRPC_MAX_CONNECTION_IDLE_MS
+  value: {{ .maxConnectionIdleMs | int | quote }}
+- name: OMEGA_GRPC_MAX_CONNECTION_AGE_MS
+  value: {{ .maxConnectionAgeMs | int | quote }}
+- name: OMEGA_GRPC_MAX_CONNECTION_AGE_GRACE_MS
+  value: {{ .maxConnectionAgeGraceMs | int | quote }}
+- name: OMEGA_GRPC_MAX_CONNECTIONS_PER_ADDRESS
+  value: {{ .maxConnectionsPerAddress | int | quote }}
+- name: OMEGA_GRPC_MAX_CONNECTIONS
+  value: {{ .maxConnections | int | quote }}
+{{- end }}
 {{- if ne .component "trust" }}
 - name: OMEGA_ENROLLMENT_MODE
   value: {{ .root.Values.enrollment.mode | quote }}

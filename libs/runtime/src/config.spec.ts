@@ -37,7 +37,16 @@ describe('loadConfig', () => {
     const config = loadConfig(baseConfigSchema, { env: {}, argv: [], defaults: serviceDefaults });
     expect(config).toEqual({
       service: { name: 'trust' },
-      grpc: { host: '0.0.0.0', port: 50052 },
+      grpc: {
+        host: '0.0.0.0',
+        port: 50052,
+        maxConcurrentStreams: 100,
+        maxConnectionIdleMs: 300000,
+        maxConnectionAgeMs: 3600000,
+        maxConnectionAgeGraceMs: 300000,
+        maxConnectionsPerAddress: 64,
+        maxConnections: 512,
+      },
       http: { host: '0.0.0.0', port: 9465 },
       nats: { servers: ['nats://127.0.0.1:4222'] },
       log: { level: 'info' },
@@ -71,7 +80,7 @@ describe('loadConfig', () => {
       argv: ['--config', file],
       defaults: serviceDefaults,
     });
-    expect(config.grpc).toEqual({ host: '127.0.0.1', port: 2000 });
+    expect(config.grpc).toMatchObject({ host: '127.0.0.1', port: 2000 });
     expect(config.http).toEqual({ host: '0.0.0.0', port: 9465 });
     expect(config.log.level).toBe('debug');
     expect(config.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);

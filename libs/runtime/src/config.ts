@@ -24,7 +24,22 @@ const portSchema = () => z.int().min(0).max(65535);
 /** The settings every service has; services add their own with `baseConfigSchema.extend({...})`. */
 export const baseConfigSchema = z.strictObject({
   service: z.strictObject({ name: z.string().min(1) }),
-  grpc: z.strictObject({ host: z.string().min(1).default('0.0.0.0'), port: portSchema() }),
+  grpc: z.strictObject({
+    host: z.string().min(1).default('0.0.0.0'),
+    port: portSchema(),
+    /** HTTP/2 streams (calls) one connection may have open at once (grpc.max_concurrent_streams). */
+    maxConcurrentStreams: z.int().positive().default(100),
+    /** A connection with no call open for this long is closed (grpc.max_connection_idle_ms). */
+    maxConnectionIdleMs: z.int().positive().default(300_000),
+    /** A connection is asked to go away after about this long, ±10% (grpc.max_connection_age_ms). */
+    maxConnectionAgeMs: z.int().positive().default(3_600_000),
+    /** Calls still open on a connection past its age get this long to finish. */
+    maxConnectionAgeGraceMs: z.int().positive().default(300_000),
+    /** Connections one remote address may hold open at once; more are closed on arrival. */
+    maxConnectionsPerAddress: z.int().positive().default(64),
+    /** Connections the gRPC port holds open at once from everyone; more are closed on arrival. */
+    maxConnections: z.int().positive().default(512),
+  }),
   /** Serves /metrics, /healthz and /readyz. */
   http: z.strictObject({ host: z.string().min(1).default('0.0.0.0'), port: portSchema() }),
   nats: z

@@ -10,7 +10,8 @@ import { Code, OmegaError, errorMessage } from './errors';
 import { authorizationOf, type AuthorizeCall, type ImplementServiceOptions } from './grpc-handlers';
 import { GrpcHealth } from './grpc-health';
 import { grpcServerMetricsInterceptor } from './grpc-metrics';
-import { bindGrpcServer, grpcServiceName } from './grpc-server';
+import { ConnectionGate, listenGated, type GatedGrpcPort } from './grpc-connection-gate';
+import { grpcServiceName } from './grpc-server';
 import { guardMalformedRequests } from './malformed-request';
 import { grpcServerTracingInterceptor } from './grpc-tracing';
 import { createLogger, type Logger } from './logger';
@@ -109,6 +110,8 @@ class OmegaService<C> implements Service<C> {
   private readonly readiness = new Readiness();
   private readonly health = new GrpcHealth();
   private readonly grpcServer: grpc.Server;
+  private readonly connectionGate: ConnectionGate;
+  private grpcPort: GatedGrpcPort | undefined;
   /** Services answering UNAVAILABLE until their handlers are added, by full service name. */
   private readonly reserved = new Map<string, grpc.ServiceDefinition>();
   private readonly httpServer: MetricsServer;
@@ -142,11 +145,22 @@ class OmegaService<C> implements Service<C> {
     });
     this.tracer = tracing.tracer;
 
+    const limits = this.settings.grpc;
     this.grpcServer = new grpc.Server({
+      'grpc.max_concurrent_streams': limits.maxConcurrentStreams,
+      'grpc.max_connection_idle_ms': limits.maxConnectionIdleMs,
+      'grpc.max_connection_age_ms': limits.maxConnectionAgeMs,
+      'grpc.max_connection_age_grace_ms': limits.maxConnectionAgeGraceMs,
       interceptors: [
         grpcServerMetricsInterceptor(this.metrics, prefix),
         grpcServerTracingInterceptor,
       ],
+    });
+    this.connectionGate = new ConnectionGate({
+      limits: { maxPerAddress: limits.maxConnectionsPerAddress, maxTotal: limits.maxConnections },
+      registry: this.metrics,
+      prefix,
+      logger: this.logger,
     });
     this.health.addToServer(this.grpcServer);
     this.health.setServing(this.readiness.isReady());
@@ -173,6 +187,7 @@ class OmegaService<C> implements Service<C> {
       ],
       force: () => {
         this.grpcServer.forceShutdown();
+        this.connectionGate.destroyAll();
         this.httpServer.forceClose();
         this.httpServer.close().catch((err: unknown) => {
           this.logger.error({ err }, `closing the http server failed: ${errorMessage(err)}`);
@@ -305,11 +320,18 @@ class OmegaService<C> implements Service<C> {
   private async bind(): Promise<{ grpcPort: number; httpPort: number }> {
     const { grpc: grpcSettings, http: httpSettings } = this.settings;
     const [grpcBound, httpBound] = await Promise.allSettled([
-      bindGrpcServer(this.grpcServer, grpcSettings.host, grpcSettings.port, this.grpcCredentials),
+      listenGated(
+        this.grpcServer,
+        grpcSettings.host,
+        grpcSettings.port,
+        this.grpcCredentials,
+        this.connectionGate,
+      ),
       this.httpServer.listen(httpSettings.port, httpSettings.host),
     ]);
     if (grpcBound.status === 'rejected' || httpBound.status === 'rejected') {
       this.grpcServer.forceShutdown();
+      if (grpcBound.status === 'fulfilled') await grpcBound.value.close();
       await this.httpServer.close();
       const reasons = [grpcBound, httpBound]
         .filter((result) => result.status === 'rejected')
@@ -321,7 +343,8 @@ class OmegaService<C> implements Service<C> {
             : (httpBound as PromiseRejectedResult).reason,
       });
     }
-    const ports = { grpcPort: grpcBound.value, httpPort: httpBound.value };
+    this.grpcPort = grpcBound.value;
+    const ports = { grpcPort: grpcBound.value.port, httpPort: httpBound.value };
     this.logger.info(
       {
         ...ports,
@@ -334,9 +357,18 @@ class OmegaService<C> implements Service<C> {
     return ports;
   }
 
-  private stopGrpc(): Promise<void> {
-    return new Promise((resolve, reject) => {
+  /**
+   * Stops accepting and lets calls in flight finish. For connections handed over through the
+   * injector, grpc-js's tryShutdown may report done while a call is still running, so the drain
+   * waits for the listener instead, which closes once every connection it admitted has ended
+   * (grpc-js ends each once its last call does). A connection still in its TLS handshake ends at
+   * the shutdown deadline, when `force` destroys whatever is left.
+   */
+  private async stopGrpc(): Promise<void> {
+    const listenerClosed = this.grpcPort?.close();
+    await new Promise<void>((resolve, reject) => {
       this.grpcServer.tryShutdown((err) => (err ? reject(err) : resolve()));
     });
+    await listenerClosed;
   }
 }

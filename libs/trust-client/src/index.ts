@@ -62,6 +62,7 @@ export {
   type TrustClient,
 } from './trust-calls';
 export { trustAuditClient, type AuditAppendOptions, type AuditClient } from './audit-client';
+export { describeRequester, requesterActor, requesterOf, type Requester } from './call-requester';
 export {
   IDENTITIES_BUCKET,
   decodeIdentityRecord,

@@ -2,6 +2,10 @@
 // the step may complete: an ACTION entry whose payload is the ActionResult. The request id is
 // the attempt's task id, so a retried append after a lost answer logs the outcome once. If the
 // log cannot be written, the step fails (retryable): an unaudited action never counts as done.
+// Actions are logged after they run, not before, because the entry records what they did (the
+// omega_policy key and revision a block_ip wrote, its expiry): every action is idempotent for its
+// workflow, so the retried step runs it again (a no-op) and appends until the entry is logged.
+// The entry's actor is the orchestrator's identity and its subject the workflow that asked.
 import { ActionResult, AuditEntry, AuditEntryKind } from '@omega/proto';
 import { Code } from '@omega/runtime';
 import type { AuditClient } from '@omega/trust-client';
@@ -37,7 +41,10 @@ export function trustAuditor(log: AuditClient, actor: string): ActionAuditor {
         timeNs: result.finishTimeNs,
         actor: { id: actor, keyId: '' },
         subject: ctx.workflowId,
-        summary: `${action}${ctx.dryRun ? ' (dry run)' : ''} ${params}: ${outcome.error ? `failed: ${outcome.error.message}` : 'ok'} [${taskId}]`,
+        summary: summaryOf(
+          `${action}${ctx.dryRun ? ' (dry run)' : ''} ${params}${outputsText(outcome.outputs)}`,
+          `: ${outcome.error ? `failed: ${outcome.error.message}` : 'ok'} [${taskId}]`,
+        ),
         payloadType: 'omega.v1.ActionResult',
         payload: Buffer.from(ActionResult.encode(result).finish()),
       });
@@ -48,6 +55,17 @@ export function trustAuditor(log: AuditClient, actor: string): ActionAuditor {
       return String(ref.logIndex);
     },
   };
+}
+
+/** ` -> key=… revision=…`: what the action changed, as its outputs say. */
+function outputsText(outputs: Record<string, string> | undefined): string {
+  const pairs = Object.entries(outputs ?? {}).map(([k, v]) => `${k}=${v}`);
+  return pairs.length === 0 ? '' : ` -> ${pairs.join(' ')}`;
+}
+
+/** At most 500 characters, cutting the head so the outcome and task id always end the line. */
+function summaryOf(head: string, outcome: string): string {
+  return `${head.slice(0, Math.max(0, 500 - outcome.length))}${outcome}`;
 }
 
 /** Runs the action, then logs its outcome; the step's outputs name the audit log index. */

@@ -1,10 +1,12 @@
 // Applies the `omega_policy` KV bucket's source blocks to this node: watches
 // `block.all.>` and `block.<node>.>` (keys in @omega/bus policy-keys.ts), whose values are
 // SourceBlock protobufs. A block with an
-// `expire_time_ns` is lifted when it expires (and not applied when it already has).
+// `expire_time_ns` is lifted when it expires (and not applied when it already has). A malformed
+// entry (policy-block.ts) is skipped, logged and counted; what was applied before stays applied.
 import { POLICY_ALL_NODES, policyBlockFilter, type KV } from '@omega/bus';
-import { SourceBlock } from '@omega/proto';
+import type { SourceBlock } from '@omega/proto';
 import { errorMessage, type Logger } from '@omega/runtime';
+import { decodePolicyBlock } from './policy-block';
 
 export interface BlockTarget {
   block(cidr: string): Promise<void>;
@@ -22,6 +24,7 @@ export async function watchPolicy(
   node: string,
   target: BlockTarget,
   logger: Logger,
+  rejected: { inc(): void },
   now: () => bigint = () => BigInt(Date.now()) * 1_000_000n,
 ): Promise<PolicyWatch> {
   const watcher = await kv.watch({
@@ -56,34 +59,44 @@ export async function watchPolicy(
       logger.info({ key, cidr }, `unblocked ${cidr} (${why})`);
     }
   };
+  const decodeOrSkip = (
+    key: string,
+    revision: number,
+    value: Uint8Array,
+  ): SourceBlock | undefined => {
+    try {
+      return decodePolicyBlock(key, revision, value);
+    } catch (err) {
+      rejected.inc();
+      logger.error({ err, key, revision }, `${errorMessage(err)}; skipped`);
+      return undefined;
+    }
+  };
+  const applyBlock = async (key: string, block: SourceBlock): Promise<void> => {
+    const previous = applied.get(key);
+    const leftNs = block.expireTimeNs === 0n ? undefined : block.expireTimeNs - now();
+    if (leftNs !== undefined && leftNs <= 0n) return lift(key, 'expired');
+    await target.block(block.cidr);
+    applied.set(key, block.cidr);
+    if (previous && previous !== block.cidr && ![...applied.values()].includes(previous)) {
+      await target.unblock(previous);
+    }
+    clearTimeout(expiries.get(key));
+    expiries.delete(key);
+    if (leftNs !== undefined) scheduleExpiry(key, block.expireTimeNs);
+    logger.info({ key, cidr: block.cidr, reason: block.reason }, `blocked ${block.cidr}`);
+  };
   let markInitialized: () => void = () => {};
   const initialized = new Promise<void>((r) => (markInitialized = r));
   if (watcher.getPending?.() === 0) markInitialized();
   void (async () => {
     for await (const entry of watcher) {
       try {
-        if (entry.operation === 'PUT') {
-          const block = SourceBlock.decode(entry.value);
-          const previous = applied.get(entry.key);
-          const leftNs = block.expireTimeNs === 0n ? undefined : block.expireTimeNs - now();
-          if (leftNs !== undefined && leftNs <= 0n) {
-            await lift(entry.key, 'expired');
-          } else {
-            await target.block(block.cidr);
-            applied.set(entry.key, block.cidr);
-            if (previous && previous !== block.cidr && ![...applied.values()].includes(previous)) {
-              await target.unblock(previous);
-            }
-            clearTimeout(expiries.get(entry.key));
-            expiries.delete(entry.key);
-            if (leftNs !== undefined) scheduleExpiry(entry.key, block.expireTimeNs);
-            logger.info(
-              { key: entry.key, cidr: block.cidr, reason: block.reason },
-              `blocked ${block.cidr}`,
-            );
-          }
-        } else {
+        if (entry.operation !== 'PUT') {
           await lift(entry.key, 'removed from omega_policy');
+        } else {
+          const block = decodeOrSkip(entry.key, entry.revision, entry.value);
+          if (block !== undefined) await applyBlock(entry.key, block);
         }
       } catch (err) {
         logger.error(

@@ -1,9 +1,14 @@
 // BlockSource / UnblockSource / ListBlocks: blocks live in `omega_policy` (this node's scope), where
 // the policy watch applies them to XDP, so they survive restarts and one format serves the
-// orchestrator and the RPCs; ListBlocks reads the kernel's entries and their drop counters.
+// orchestrator and the RPCs; ListBlocks reads the kernel's entries and their drop counters. Every
+// block and unblock is appended to trust's audit log, naming who asked, before it is written.
 import { POLICY_ALL_NODES, policyBlockKey, type KV } from '@omega/bus';
 import {
+  AuditEntry,
+  AuditEntryKind,
   SourceBlock,
+  type AuditRef,
+  type IdentityRef,
   type BlockSourceRequest,
   type BlockSourceResponse,
   type ListBlocksRequest,
@@ -12,6 +17,7 @@ import {
   type UnblockSourceResponse,
 } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
+import { describeRequester, requesterActor, type Requester } from '@omega/trust-client';
 import { canonicalCidr } from '../policy/cidr';
 import type { BlockEntryFrame } from '../wire/loader-frames';
 
@@ -24,6 +30,38 @@ export interface BlockRpcDeps {
   /** The kernel's block entries; undefined when no loader runs (off mode). */
   listKernelBlocks(): Promise<BlockEntryFrame[]> | undefined;
   now(): bigint;
+  /** Appends to trust's audit log; without it changes are not audited (sentinel.auditPolicyChanges). */
+  audit?: (entry: AuditEntry, requestId: string) => Promise<AuditRef>;
+  /** The actor of a change nobody verified asked for: this sentinel's identity, or its name. */
+  self(): IdentityRef;
+}
+
+/**
+ * Logs a block change before it is written, so none takes effect unlogged: an append that fails
+ * fails the RPC with nothing written, and a write that fails after it leaves an entry for a change
+ * that did not happen (a retry with the same request id gets the same entry back), never the reverse.
+ */
+async function auditChange(
+  deps: BlockRpcDeps,
+  change: { what: string; key: string; block: SourceBlock; requestId: string },
+  requester: Requester,
+): Promise<void> {
+  if (!deps.audit) return;
+  const entry = AuditEntry.fromPartial({
+    kind: AuditEntryKind.AUDIT_ENTRY_KIND_POLICY_CHANGED,
+    timeNs: deps.now(),
+    actor: requesterActor(requester, deps.self()),
+    subject: change.key,
+    summary: `${change.what}${describeRequester(requester)}`.slice(0, 500),
+    payloadType: SourceBlock.$type,
+    payload: Buffer.from(SourceBlock.encode(change.block).finish()),
+  });
+  await deps.audit(entry, change.requestId ? `sentinel:${deps.node}:${change.requestId}` : '');
+}
+
+function expiryText(expireTimeNs: bigint): string {
+  if (expireTimeNs === 0n) return 'until unblocked';
+  return `until ${new Date(Number(expireTimeNs / 1_000_000n)).toISOString()}`;
 }
 
 async function readBlock(kv: KV, key: string): Promise<SourceBlock | undefined> {
@@ -40,7 +78,7 @@ async function droppedPackets(deps: BlockRpcDeps, cidr: string): Promise<bigint>
 export async function blockSource(
   deps: BlockRpcDeps,
   request: BlockSourceRequest,
-  caller: string,
+  requester: Requester,
 ): Promise<BlockSourceResponse> {
   const { cidr } = canonicalCidr(request.cidr, 'BlockSourceRequest.cidr');
   const key = policyBlockKey(deps.node, cidr);
@@ -55,10 +93,21 @@ export async function blockSource(
         reason: request.reason,
         alertId: request.alertId,
         workflowId: request.workflowId,
-        createdBy: caller,
+        createdBy: requester.subject ?? `grpc peer ${requester.address}`,
         createTimeNs: now,
         expireTimeNs,
       });
+  const ttl = request.ttlSeconds > 0 ? `, ttl ${request.ttlSeconds} s` : '';
+  await auditChange(
+    deps,
+    {
+      what: `${existing ? 'renewed the block of' : 'blocked'} ${cidr} on node ${deps.node} ${expiryText(expireTimeNs)}${ttl} (omega_policy ${key})${block.reason ? `: ${block.reason}` : ''}`,
+      key,
+      block,
+      requestId: request.requestId ? `block:${request.requestId}` : '',
+    },
+    requester,
+  );
   await deps.policy.put(key, SourceBlock.encode({ ...block, droppedPacketsTotal: 0n }).finish());
   return {
     block: { ...block, droppedPacketsTotal: await droppedPackets(deps, cidr) },
@@ -69,6 +118,7 @@ export async function blockSource(
 export async function unblockSource(
   deps: BlockRpcDeps,
   request: UnblockSourceRequest,
+  requester: Requester,
 ): Promise<UnblockSourceResponse> {
   const { cidr } = canonicalCidr(request.cidr, 'UnblockSourceRequest.cidr');
   const key = policyBlockKey(deps.node, cidr);
@@ -84,6 +134,16 @@ export async function unblockSource(
     return { wasBlocked: false, block: undefined };
   }
   const dropped = await droppedPackets(deps, cidr);
+  await auditChange(
+    deps,
+    {
+      what: `unblocked ${cidr} on node ${deps.node} (omega_policy ${key})${request.reason ? `: ${request.reason}` : ''}`,
+      key,
+      block: existing,
+      requestId: request.requestId ? `unblock:${request.requestId}` : '',
+    },
+    requester,
+  );
   await deps.policy.delete(key);
   return { wasBlocked: true, block: { ...existing, droppedPacketsTotal: dropped } };
 }

@@ -1,0 +1,182 @@
+// The gRPC port's own TCP listener: grpc-js has no cap on connections, so every socket is admitted
+// or closed here, by remote address and in total, before grpc-js (through its connection
+// injector) ever sees it. Without the cap, idle connections alone exhaust a service's descriptors.
+import * as net from 'node:net';
+import type * as grpc from '@grpc/grpc-js';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { Code, OmegaError } from './errors';
+import type { Logger } from './logger';
+
+export interface ConnectionLimits {
+  /** Connections one remote address may hold open at once. */
+  readonly maxPerAddress: number;
+  /** Connections the port holds open at once, from everyone. */
+  readonly maxTotal: number;
+}
+
+export interface ConnectionGateOptions {
+  readonly limits: ConnectionLimits;
+  readonly registry: Registry;
+  /** Metric name prefix, e.g. 'omega_trust_'. */
+  readonly prefix: string;
+  readonly logger: Logger;
+  /** At most one "refused" log line per this many ms (default 10 s); the rest are counted in it. */
+  readonly logIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+type Refusal = 'per_address' | 'total';
+
+/** Counts open connections by remote address and closes those over the limits at once. */
+export class ConnectionGate {
+  private readonly open = new Map<string, number>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly refused: Counter<'limit'>;
+  private readonly now: () => number;
+  private lastLogMs = -Infinity;
+  private lastAcceptErrorLogMs = -Infinity;
+  private unloggedRefusals = 0;
+
+  constructor(private readonly options: ConnectionGateOptions) {
+    this.now = options.now ?? Date.now;
+    this.refused = new Counter({
+      name: `${options.prefix}grpc_connections_refused_total`,
+      help: 'gRPC connections closed on arrival because a connection limit was reached, by limit',
+      labelNames: ['limit'] as const,
+      registers: [options.registry],
+    });
+    const sockets = this.sockets;
+    new Gauge({
+      name: `${options.prefix}grpc_connections_open`,
+      help: 'gRPC connections open now',
+      registers: [options.registry],
+      collect() {
+        this.set(sockets.size);
+      },
+    });
+  }
+
+  /** Admits `socket` (and forgets it when it closes), or destroys it and says why. */
+  admit(socket: net.Socket): boolean {
+    const address = remoteAddressOf(socket);
+    const { maxPerAddress, maxTotal } = this.options.limits;
+    const fromAddress = this.open.get(address) ?? 0;
+    const refusal: Refusal | undefined =
+      fromAddress >= maxPerAddress
+        ? 'per_address'
+        : this.sockets.size >= maxTotal
+          ? 'total'
+          : undefined;
+    if (refusal !== undefined) {
+      socket.destroy();
+      this.refused.inc({ limit: refusal });
+      this.logRefusal(address, refusal, fromAddress);
+      return false;
+    }
+    this.open.set(address, fromAddress + 1);
+    this.sockets.add(socket);
+    // A reset from a peer is the peer's business; without a listener it would throw.
+    socket.on('error', () => {});
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      const left = (this.open.get(address) ?? 1) - 1;
+      if (left > 0) this.open.set(address, left);
+      else this.open.delete(address);
+    });
+    return true;
+  }
+
+  /** Connections open now from `address` (as the socket reports it, IPv4-mapped form unwrapped). */
+  openFrom(address: string): number {
+    return this.open.get(address) ?? 0;
+  }
+
+  /** Logs that accepting a connection failed (rate-limited like refusals); the port keeps serving. */
+  acceptFailed(address: string, err: Error): void {
+    const nowMs = this.now();
+    if (nowMs - this.lastAcceptErrorLogMs < (this.options.logIntervalMs ?? 10_000)) return;
+    this.lastAcceptErrorLogMs = nowMs;
+    this.options.logger.error(
+      { err, openConnections: this.sockets.size },
+      `grpc: accepting a connection on ${address} failed: ${err.message}`,
+    );
+  }
+
+  /** Ends every admitted connection at once (after a graceful gRPC shutdown, or when forced). */
+  destroyAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  private logRefusal(address: string, refusal: Refusal, fromAddress: number): void {
+    this.unloggedRefusals++;
+    const nowMs = this.now();
+    if (nowMs - this.lastLogMs < (this.options.logIntervalMs ?? 10_000)) return;
+    this.lastLogMs = nowMs;
+    const { maxPerAddress, maxTotal } = this.options.limits;
+    const limit =
+      refusal === 'per_address'
+        ? `${address} already holds ${fromAddress} (grpc.maxConnectionsPerAddress ${maxPerAddress})`
+        : `the port already holds ${this.sockets.size} (grpc.maxConnections ${maxTotal})`;
+    this.options.logger.warn(
+      { peer: address, limit: refusal, refusedSinceLastLine: this.unloggedRefusals },
+      `grpc: refused a connection from ${address}: ${limit}; ${this.unloggedRefusals} refused since the last such line`,
+    );
+    this.unloggedRefusals = 0;
+  }
+}
+
+function remoteAddressOf(socket: net.Socket): string {
+  const address = socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
+}
+
+/** A listening gRPC port whose connections pass through a ConnectionGate. */
+export interface GatedGrpcPort {
+  readonly port: number;
+  /** Stops accepting; resolves once every admitted connection has closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on host:port and hands each admitted connection to `server` through grpc-js's public
+ * connection injector (which applies `credentials`, TLS included, and the server's HTTP/2
+ * settings, idle and age limits exactly as for a port grpc-js binds itself).
+ */
+export function listenGated(
+  server: grpc.Server,
+  host: string,
+  port: number,
+  credentials: grpc.ServerCredentials,
+  gate: ConnectionGate,
+): Promise<GatedGrpcPort> {
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const injector = server.createConnectionInjector(credentials);
+  const listener = net.createServer((socket) => {
+    if (gate.admit(socket)) injector.injectConnection(socket);
+  });
+  return new Promise((resolve, reject) => {
+    const failedToListen = (err: Error): void => {
+      injector.destroy();
+      reject(
+        new OmegaError(Code.Unavailable, `grpc: cannot listen on ${address}: ${err.message}`, {
+          cause: err,
+        }),
+      );
+    };
+    listener.once('error', failedToListen);
+    listener.listen({ host, port }, () => {
+      listener.off('error', failedToListen);
+      // Accepting can fail later (EMFILE when descriptors run out): the port stays open.
+      listener.on('error', (err) => gate.acceptFailed(address, err));
+      const bound = listener.address() as net.AddressInfo;
+      const closed = new Promise<void>((done) => listener.once('close', () => done()));
+      resolve({
+        port: bound.port,
+        close: () => {
+          if (listener.listening) listener.close();
+          return closed;
+        },
+      });
+    });
+  });
+}

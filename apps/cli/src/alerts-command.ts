@@ -12,6 +12,7 @@ import {
   severityToJSON,
 } from '@omega/proto';
 import { createPromiseClient } from '@omega/runtime';
+import { cliChannelCredentials } from './operator-identity';
 import { cliErrorMessage } from './unreachable-hint';
 
 export const DEFAULT_INTELLIGENCE = '127.0.0.1:50053';
@@ -21,7 +22,8 @@ export const ALERTS_USAGE = `usage: omega alerts list [--incident ID] [--techniq
        omega incidents list [--limit N]
        omega incidents show <incident id>
 options:
-  --intelligence HOST:PORT   intelligence gRPC address (default ${DEFAULT_INTELLIGENCE})`;
+  --intelligence HOST:PORT   intelligence gRPC address (default ${DEFAULT_INTELLIGENCE})
+  --data-dir DIR             the stack's state, for its operator credential (default .omega)`;
 
 export interface AlertsIo {
   out: (line: string) => void;
@@ -45,6 +47,7 @@ export async function alertsCommand(
     allowPositionals: true,
     options: {
       intelligence: { type: 'string', default: DEFAULT_INTELLIGENCE },
+      'data-dir': { type: 'string' },
       incident: { type: 'string', default: '' },
       technique: { type: 'string' },
       limit: { type: 'string', default: '50' },
@@ -61,8 +64,10 @@ export async function alertsCommand(
     io.err(`omega ${group}: --limit: expected a positive integer, got '${values.limit}'`);
     return 2;
   }
+  const credentials = await cliChannelCredentials(values['data-dir'], 'intelligence');
   const client = createPromiseClient(IntelligenceServiceClient, values.intelligence, {
     timeoutMs: DEADLINE_MS,
+    ...(credentials ? { credentials } : {}),
   });
   try {
     if (group === 'alerts' && sub === 'list') {

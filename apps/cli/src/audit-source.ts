@@ -1,4 +1,5 @@
 // Where `omega audit` reads the log from: trust's gRPC API and/or its tlog-tiles HTTP tree.
+import type * as grpc from '@grpc/grpc-js';
 import {
   checkpointNoteOf,
   consistencyProofPlan,
@@ -31,6 +32,8 @@ import {
 import { Code, OmegaError, createPromiseClient, type PromiseClient } from '@omega/runtime';
 
 export interface AuditSourceOptions {
+  /** Channel credentials for trust (the operator's mutual TLS); default plaintext. */
+  credentials?: grpc.ChannelCredentials;
   /** trust gRPC address, e.g. 127.0.0.1:50052. */
   trust?: string;
   /** tlog-tiles base URL, e.g. http://127.0.0.1:8081. */
@@ -53,7 +56,9 @@ export class AuditSource {
         'this needs the trust gRPC address: pass --trust HOST:PORT',
       );
     }
-    this.client ??= createPromiseClient(TrustServiceClient, this.opts.trust);
+    this.client ??= createPromiseClient(TrustServiceClient, this.opts.trust, {
+      ...(this.opts.credentials ? { credentials: this.opts.credentials } : {}),
+    });
     return this.client;
   }
 

@@ -98,6 +98,7 @@ beforeAll(async () => {
       out: (line) => output.push(line),
       readyTimeoutMs: 60_000,
       nodeBin: process.execPath,
+      insecurePlaintext: true,
     });
     try {
       await stack.start();
@@ -126,7 +127,9 @@ describe('omega up (local stack)', () => {
     for (const name of SERVICE_NAMES) expect(states[name]).toBe('ready');
   });
 
-  it('without --mtls every service says once, at start, that authorization is off', () => {
+  it('--insecure-plaintext says so loudly, once for the stack and once per service', () => {
+    expect(output.filter((line) => line.includes('!!! INSECURE PLAINTEXT MODE'))).toHaveLength(1);
+
     for (const name of SERVICE_NAMES) {
       const warnings = output.filter((line) =>
         line.includes(`AUTHORIZATION IS OFF: ${name} serves gRPC without mutual TLS`),

@@ -2,13 +2,24 @@
 // service as a child process on its local ports, with readiness, prefixed logs and crash reports.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Code, OmegaError, errorMessage, type ServiceDefaults } from '@omega/runtime';
 import { LOCAL_PORTS, SERVICE_NAMES, type ServiceName } from '@omega/service';
 import { startNatsServer, type NatsServer } from '@omega/testkit';
 import { formatLogLine, lineSplitter } from './log-lines';
+import {
+  OPERATOR,
+  enrollOperator,
+  operatorDir,
+  readOperatorFiles,
+  type OperatorFiles,
+} from './operator-identity';
 import type { StatusRow } from './status-table';
+
+const execFileAsync = promisify(execFile);
 
 export interface LocalStackOptions {
   /** Repository root: services run from apps/<name>/dist/main.js. */
@@ -22,8 +33,12 @@ export interface LocalStackOptions {
   out: (line: string) => void;
   readyTimeoutMs: number;
   nodeBin: string;
-  /** Serve every service's gRPC over mutual TLS 1.3 with certificates trust issues. */
-  mtls?: boolean;
+  /**
+   * Development only: plaintext gRPC and a bus that authenticates nobody. By default every gRPC
+   * hop is mutual TLS 1.3 with per-method authorization, and every bus connection is TLS with a
+   * trust-issued certificate, authorized by trust against the bus permission table.
+   */
+  insecurePlaintext?: boolean;
   /** Extra environment per service, over the stack's own (e.g. the demo's sentinel interfaces). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Further `<kind>/<name>` join tokens trust mints at start (e.g. the demo's replay sender). */
@@ -48,6 +63,8 @@ export const DEFAULT_TLOG_PORT = 8081;
 
 export class LocalStack {
   private nats: NatsServer | undefined;
+  private busFiles: { configFile: string; caFile: string } | undefined;
+  private stopOperator: (() => void) | undefined;
   private readonly running = new Map<ServiceName, ManagedService>();
   private stopping = false;
   private readonly prefixWidth = Math.max(...SERVICE_NAMES.map((n) => n.length), 'nats'.length);
@@ -90,14 +107,84 @@ export class LocalStack {
       }),
     ]);
     const storeDir = join(this.options.stateDir, 'nats');
+    let natsArgs: string[] = [];
+    if (this.secure) {
+      this.busFiles = await this.setUpBus();
+      natsArgs = ['-c', this.busFiles.configFile];
+    } else {
+      this.say(
+        'omega',
+        '!!! INSECURE PLAINTEXT MODE: no TLS, no authentication, no authorization; any local process can read and write the bus and call every service. For development only.',
+      );
+    }
     this.say('nats', `starting nats-server on port ${natsPort}, data in ${storeDir}`);
-    this.nats = await startNatsServer({ port: natsPort, storeDir });
-    this.say('nats', `ready at ${this.nats.url}`);
+    this.nats = await startNatsServer({ port: natsPort, storeDir, args: natsArgs });
+    this.say(
+      'nats',
+      `ready at ${this.nats.url}${this.secure ? ' (TLS, clients authorized by trust)' : ''}`,
+    );
 
     // Services enroll with tokens trust writes on start; last run's (used) file must not be read.
     await rm(this.joinTokensFile, { force: true });
     for (const name of this.options.services) this.spawnService(name, this.nats.url);
     await Promise.all(this.options.services.map((name) => this.waitReady(name)));
+    if (this.secure && this.options.services.includes('trust') && this.busFiles) {
+      await this.enrollOperator(this.busFiles.caFile);
+    }
+  }
+
+  /** Mutual TLS and an authenticated bus (the default). */
+  get secure(): boolean {
+    return this.options.insecurePlaintext !== true;
+  }
+
+  /** The operator's credential files (`<state>/operator/`), once the stack has enrolled it. */
+  async operatorFiles(): Promise<OperatorFiles | undefined> {
+    return this.secure ? readOperatorFiles(this.options.stateDir) : undefined;
+  }
+
+  /** Trust writes the bus's TLS and callout configuration from its keys, before NATS starts. */
+  private async setUpBus(): Promise<{ configFile: string; caFile: string }> {
+    const out = join(this.options.stateDir, 'nats-auth');
+    const setup = join(this.options.root, 'apps', 'trust', 'dist', 'bus-setup-main.js');
+    const { stdout } = await execFileAsync(this.options.nodeBin, [
+      setup,
+      '--key-dir',
+      this.trustKeyDir,
+      '--out',
+      out,
+      '--dns',
+      'localhost',
+      '--ip',
+      '127.0.0.1',
+    ]).catch((err: unknown) => {
+      throw new OmegaError(
+        Code.FailedPrecondition,
+        `bus setup (${setup}) failed: ${(err as { stderr?: string }).stderr?.trim() || errorMessage(err)}`,
+      );
+    });
+    const files = JSON.parse(stdout) as { configFile: string; caFile: string };
+    this.say('nats', `TLS and authorization by trust (${files.configFile})`);
+    return files;
+  }
+
+  private async enrollOperator(caFile: string): Promise<void> {
+    try {
+      const operator = await enrollOperator({
+        dataDir: this.options.stateDir,
+        joinTokensFile: this.joinTokensFile,
+        trustAddress: `127.0.0.1:${this.portsOf('trust').grpcPort}`,
+        caPem: await readFile(caFile, 'utf8'),
+        onError: (message) => this.say('omega', `operator credential: ${message}`),
+      });
+      this.stopOperator = () => operator.stop();
+      this.say(
+        'omega',
+        `operator/cli enrolled; the CLI uses ${operatorDir(this.options.stateDir)} (mutual TLS, bus as an operator)`,
+      );
+    } catch (err) {
+      this.say('omega', `✗ could not enroll operator/cli: ${errorMessage(err)}`);
+    }
   }
 
   status(): StatusRow[] {
@@ -143,6 +230,7 @@ export class LocalStack {
   async stop(graceMs = 15_000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.stopOperator?.();
     const alive = [...this.running.values()].filter(
       (s) => s.child.exitCode === null && s.child.signalCode === null,
     );
@@ -235,8 +323,13 @@ export class LocalStack {
    */
   private serviceEnv(name: ServiceName): Record<string, string> {
     const withTrust = this.options.services.includes('trust');
-    const tls: Record<string, string> =
-      this.options.mtls === true ? { OMEGA_TLS_ENABLED: 'true' } : {};
+    const tls: Record<string, string> = this.secure
+      ? {
+          OMEGA_TLS_ENABLED: 'true',
+          OMEGA_NATS_AUTH: 'identity',
+          ...(this.busFiles ? { OMEGA_ENROLLMENT_TRUST_CA_FILE: this.busFiles.caFile } : {}),
+        }
+      : {};
     if (name === 'trust') {
       return {
         ...tls,
@@ -247,6 +340,7 @@ export class LocalStack {
         OMEGA_IDENTITY_JOIN_TOKENS_STARTUP: [
           ...this.options.services.filter((n) => n !== 'trust').map((n) => `service/${n}`),
           'sentinel/*',
+          ...(this.secure ? [`${OPERATOR.kind}/${OPERATOR.name}`] : []),
           ...(this.options.extraJoinTokens ?? []),
         ].join(','),
       };

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `omega` command: `omega up` (the local runner), `omega audit ...`, `omega attest`, `omega verify`,
 // `omega witness`.
+import { cliChannelCredentials } from './operator-identity';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,8 +32,10 @@ options:
   --data-dir DIR       state: nats-server store and trust keys (default .omega)
   --services a,b       start only these services
   --exit-when-ready    start, print the status table, stop (a smoke check)
-  --mtls               every service serves gRPC over mutual TLS 1.3 with a certificate from
-                       trust (services always enroll with trust when it runs)
+  --insecure-plaintext development only: plaintext gRPC and a bus that authenticates nobody
+                       (default: every gRPC hop is mutual TLS 1.3 with per-method authorization,
+                       every bus connection TLS with a certificate trust issued and authorized
+                       by trust; the CLI uses the operator credential in <data-dir>/operator)
   --ready-timeout-ms N how long each service may take to become ready (default 120000)
   -h, --help           this text
 
@@ -74,7 +77,7 @@ async function run(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       services: { type: 'string' },
       'exit-when-ready': { type: 'boolean', default: false },
-      mtls: { type: 'boolean', default: false },
+      'insecure-plaintext': { type: 'boolean', default: false },
       'ready-timeout-ms': { type: 'string', default: '120000' },
       help: { type: 'boolean', short: 'h', default: false },
       trust: { type: 'string', default: '127.0.0.1:50052' },
@@ -99,8 +102,10 @@ async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  const trustCredentials = await cliChannelCredentials(values['data-dir'], 'trust');
   const audit: AuditCommandOptions = {
     trust: values.trust,
+    ...(trustCredentials ? { credentials: trustCredentials } : {}),
     ...(values.tlog ? { tlog: values.tlog } : {}),
     ...(values['log-key'] ? { logKeyFile: values['log-key'] } : {}),
     stateFile: values.state,
@@ -153,7 +158,7 @@ async function run(argv: string[]): Promise<number> {
     dataDir: values['data-dir'],
     services: values.services,
     exitWhenReady: values['exit-when-ready'],
-    mtls: values.mtls,
+    insecurePlaintext: values['insecure-plaintext'],
     readyTimeoutMs: parseInteger('--ready-timeout-ms', values['ready-timeout-ms']),
   });
 }

@@ -1,10 +1,10 @@
-// `omega up --mtls` from built services: every service enrolls with trust using the join token
+// `omega up` (secure by default) from built services: every service enrolls with trust using the join token
 // trust wrote for it, serves gRPC over mutual TLS 1.3 (X25519MLKEM768 key exchange) with the
 // certificate trust issued, and refuses peers without a certificate from trust. Trust itself lets
 // workloads enroll and read the public log without one, and takes writes only from the callers the
 // method permission table names (docs/authorization.md).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
@@ -13,6 +13,7 @@ import { service as healthServiceDefinition } from 'grpc-health-check';
 import {
   AuditEntry,
   AuditEntryKind,
+  ListIdentitiesRequest,
   TrustServiceClient,
   type ListAuditEntriesResponse,
   type SignResponse,
@@ -25,7 +26,11 @@ import {
   tlsContextOptions,
   type Credentials,
 } from '@omega/trust-client';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { createPromiseClient } from '@omega/runtime';
 import { LocalStack } from './local-stack';
+import { cliChannelCredentials, operatorBusOptions, readOperatorFiles } from './operator-identity';
 
 const root = join(__dirname, '..', '..', '..');
 const TWIN_SUBJECT = 'omega://local/service/twin';
@@ -55,7 +60,6 @@ beforeAll(async () => {
       out: (line) => output.push(line),
       readyTimeoutMs: 90_000,
       nodeBin: process.execPath,
-      mtls: true,
       // Callers the table lets write to trust, which this stack does not run.
       extraJoinTokens: ['service/gateway', 'operator/mtls-test-operator'],
     });
@@ -157,7 +161,7 @@ function appendAudit(credentials: grpc.ChannelCredentials, requestId: string): P
   }).finally(() => trust.close());
 }
 
-describe('omega up --mtls (trust + twin as built processes)', () => {
+describe('omega up, secure by default (trust + twin as built processes)', () => {
   it('enrolls each service with its join token and logs it', () => {
     expect(output.join('\n')).toContain(`enrolled with trust as ${TWIN_SUBJECT}`);
     expect(client.subject).toBe('omega://local/sentinel/mtls-test-node');
@@ -289,6 +293,55 @@ describe('omega up --mtls (trust + twin as built processes)', () => {
         ),
       );
       expect(listed.records[0]?.entry?.summary).toContain(`for ${operator.subject}`);
+    } finally {
+      trust.close();
+    }
+  });
+});
+
+describe('the bus and the operator on a secure stack', () => {
+  it('nats-server refuses a client without a certificate from trust', async () => {
+    await expect(
+      connect({ servers: stack.natsUrl!, tls: { ca: caPem }, reconnect: false, timeout: 5_000 }),
+    ).rejects.toThrow();
+  });
+
+  it('omega up enrolled operator/cli and wrote its credential for the CLI (key mode 0600)', async () => {
+    const files = await readOperatorFiles(dataDir);
+    expect(files).toBeDefined();
+    expect(statSync(join(dataDir, 'operator', 'operator-key.pem')).mode & 0o777).toBe(0o600);
+    expect(output.join('\n')).toContain('operator/cli enrolled');
+  });
+
+  it('the operator reads the bus (ALERTS) but may not publish an alert', async () => {
+    const files = (await readOperatorFiles(dataDir))!;
+    const nc = await connect({
+      servers: stack.natsUrl!,
+      reconnect: false,
+      ...operatorBusOptions(files),
+    });
+    try {
+      const js = jetstream(nc, { timeout: 3_000 });
+      await expect(js.publish('omega.alerts.high', 'forged')).rejects.toThrow(
+        /Permissions Violation/,
+      );
+      const jsm = await jetstreamManager(nc, { timeout: 3_000 });
+      await expect(jsm.streams.info('AUDIT')).resolves.toBeDefined();
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('the operator calls trust over mutual TLS with the CLI credential', async () => {
+    const credentials = await cliChannelCredentials(dataDir, 'trust');
+    expect(credentials).toBeDefined();
+    const trust = createPromiseClient(TrustServiceClient, address('trust'), {
+      credentials: credentials!,
+    });
+    try {
+      await expect(
+        trust.listIdentities(ListIdentitiesRequest.fromPartial({ pageSize: 10 })),
+      ).resolves.toBeDefined();
     } finally {
       trust.close();
     }

@@ -1,5 +1,6 @@
 // The OrchestratorService as the CLI calls it: one promise client per command run, whose errors
 // name the method, the address and the gRPC status.
+import type * as grpc from '@grpc/grpc-js';
 import { OrchestratorServiceClient, type OrchestratorServiceService } from '@omega/proto';
 import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 
@@ -9,6 +10,12 @@ const TIMEOUT_MS = 15_000;
 export type OrchestratorClient = PromiseClient<typeof OrchestratorServiceService>;
 
 /** Unary calls give up after 15 s; pass `timeoutMs: Infinity` to follow a watch for as long as it runs. */
-export function orchestratorClient(address: string): OrchestratorClient {
-  return createPromiseClient(OrchestratorServiceClient, address, { timeoutMs: TIMEOUT_MS });
+export function orchestratorClient(
+  address: string,
+  credentials?: grpc.ChannelCredentials,
+): OrchestratorClient {
+  return createPromiseClient(OrchestratorServiceClient, address, {
+    timeoutMs: TIMEOUT_MS,
+    ...(credentials ? { credentials } : {}),
+  });
 }

@@ -1,12 +1,11 @@
 // What the CLI prints for a failed call: the error, and when a service could not be reached, the
-// two usual reasons (the stack is not running, or it runs with --mtls, which admits only callers
-// holding a certificate from trust — the CLI has none).
+// two usual reasons (the stack is not running, or the CLI has no operator credential for it).
 import { errorMessage } from '@omega/runtime';
 
 const GRPC_UNAVAILABLE = 14;
 
 export const UNREACHABLE_HINT =
-  'is the stack running (npm run up)? A stack started with --mtls accepts only callers that hold a certificate from trust, which the CLI does not have';
+  'is the stack running (npm run up)? Its services accept only callers with a certificate from trust: the CLI uses the operator credential `omega up` writes to <data-dir>/operator (pass --data-dir if the stack does not use .omega)';
 
 export function cliErrorMessage(err: unknown): string {
   const message = errorMessage(err);

@@ -13,8 +13,8 @@ export interface UpOptions {
   /** Start, print the status table, then stop: a smoke check of the whole stack. */
   exitWhenReady: boolean;
   readyTimeoutMs: number;
-  /** Mutual TLS 1.3 between every service, with certificates from trust. */
-  mtls: boolean;
+  /** Development only: no TLS, no authentication (default: mutual TLS and an authenticated bus). */
+  insecurePlaintext: boolean;
 }
 
 export async function upCommand(options: UpOptions): Promise<number> {
@@ -28,7 +28,7 @@ export async function upCommand(options: UpOptions): Promise<number> {
     out,
     readyTimeoutMs: options.readyTimeoutMs,
     nodeBin: process.execPath,
-    mtls: options.mtls,
+    insecurePlaintext: options.insecurePlaintext,
   });
 
   let stopRequested: (() => void) | undefined;

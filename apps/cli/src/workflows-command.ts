@@ -1,5 +1,6 @@
 // `omega workflows list|show|watch|approve|reject|cancel` and `omega playbooks
 // validate|put|list`: the orchestrator's API from the terminal, with a live view of a workflow.
+import { cliChannelCredentials } from './operator-identity';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -33,7 +34,8 @@ export const WORKFLOWS_USAGE = `usage: omega workflows list [--status S,...] [--
        omega playbooks validate <file.yml>...
        omega playbooks put <file.yml>...
 options:
-  --orchestrator HOST:PORT   orchestrator gRPC address (default ${DEFAULT_ORCHESTRATOR})`;
+  --orchestrator HOST:PORT   orchestrator gRPC address (default ${DEFAULT_ORCHESTRATOR})
+  --data-dir DIR             the stack's state, for its operator credential (default .omega)`;
 
 export interface CommandIo {
   out: (line: string) => void;
@@ -60,6 +62,7 @@ export async function workflowsCommand(
     allowPositionals: true,
     options: {
       orchestrator: { type: 'string', default: DEFAULT_ORCHESTRATOR },
+      'data-dir': { type: 'string' },
       status: { type: 'string' },
       playbook: { type: 'string' },
       history: { type: 'boolean', default: false },
@@ -74,7 +77,10 @@ export async function workflowsCommand(
     io.out(WORKFLOWS_USAGE);
     return values.help ? 0 : 2;
   }
-  const calls = orchestratorClient(values.orchestrator);
+  const calls = orchestratorClient(
+    values.orchestrator,
+    await cliChannelCredentials(values['data-dir'], 'orchestrator'),
+  );
   try {
     if (group === 'playbooks') return await playbooks(calls, sub, args, values.source, io);
     const id = args[0];

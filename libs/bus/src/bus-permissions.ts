@@ -2,7 +2,7 @@
 // subscribe permissions (JetStream API subjects included) that trust signs into each connection's
 // user JWT and that trust's own server-config user gets. docs/bus-permissions.md is this table in
 // words; bus-permissions.nats.spec.ts checks each identity against a real nats-server.
-import type { KvName, ObjName, StreamName } from './resources';
+import { streamConfig, type KvName, type ObjName, type StreamName } from './resources';
 
 /** The workload kinds trust issues identities to (`omega://<cluster>/<kind>/<name>`). */
 export type BusIdentityKind = 'service' | 'sentinel' | 'edge' | 'operator';
@@ -168,6 +168,11 @@ export function busPermissionsFor(who: BusIdentity): NatsPermissions | undefined
     }
   };
   reads(row.read ?? []);
+  // A reader of a stream may also watch its subjects live (a core subscription: what the demo's
+  // observer and trust's checkpoint watch do); it sees nothing a consumer would not show it.
+  for (const stream of row.read ?? []) {
+    for (const subject of streamConfig(stream).subjects) subscribe.add(subject);
+  }
   for (const [stream, subjects] of Object.entries(row.publish ?? {})) {
     streamNames([stream]);
     for (const subject of subjects ?? []) publish.add(subject);

@@ -1,6 +1,7 @@
 // The demo's audit check: which of the run's alerts and response actions are in trust's audit
 // log, each entry's inclusion proof checked against a signed checkpoint (as `omega audit proof`
 // does), and the checkpoint itself checked (as `omega audit verify` does).
+import type * as grpc from '@grpc/grpc-js';
 import {
   AuditEntryKind,
   ListAuditEntriesRequest,
@@ -29,8 +30,13 @@ export interface AuditedEntry {
 }
 
 /** Every record of the log, oldest first. */
-export async function listAuditRecords(trustAddress: string): Promise<AuditRecord[]> {
-  const client = createPromiseClient(TrustServiceClient, trustAddress);
+export async function listAuditRecords(
+  trustAddress: string,
+  credentials?: grpc.ChannelCredentials,
+): Promise<AuditRecord[]> {
+  const client = createPromiseClient(TrustServiceClient, trustAddress, {
+    ...(credentials ? { credentials } : {}),
+  });
   try {
     const records: AuditRecord[] = [];
     let start = 0n;

@@ -2,6 +2,7 @@
 // the block it wrote (WORKFLOWS, omega_policy), the block's effect on the attacker's next packets
 // (the sentinel's XDP counter, a capture on the victim's interface, the victim's own services),
 // and the audit log (inclusion proofs, signed checkpoint).
+import type * as grpc from '@grpc/grpc-js';
 import type { Bus } from '@omega/bus';
 import { AuditEntryKind, WorkflowEventType } from '@omega/proto';
 import { deadLettersOf } from './dead-letters';
@@ -266,6 +267,8 @@ function acceptedFromAttacker(victim: Actor): number {
 export async function checkAudit(ctx: {
   timeline: Timeline;
   trust: string;
+  /** The operator's mutual TLS to trust (secure stacks); plaintext when absent. */
+  trustCredentials?: grpc.ChannelCredentials;
   tlog: string;
   stateFile: string;
   alertIds: string[];
@@ -281,7 +284,7 @@ export async function checkAudit(ctx: {
     timeline.wait(
       `waiting for the audit log to hold the ${ctx.alertIds.length} alert(s)${ctx.expectActions ? ' and the response actions' : ''}`,
     );
-    let records = await listAuditRecords(ctx.trust);
+    let records = await listAuditRecords(ctx.trust, ctx.trustCredentials);
     const missing = (): string[] =>
       ctx.alertIds.filter(
         (id) =>
@@ -298,10 +301,15 @@ export async function checkAudit(ctx: {
       Date.now() < deadline
     ) {
       await sleep(500, ctx.signal);
-      records = await listAuditRecords(ctx.trust);
+      records = await listAuditRecords(ctx.trust, ctx.trustCredentials);
     }
     timeline.done();
-    const opts = { trust: ctx.trust, tlog: ctx.tlog, stateFile: ctx.stateFile };
+    const opts = {
+      trust: ctx.trust,
+      tlog: ctx.tlog,
+      stateFile: ctx.stateFile,
+      ...(ctx.trustCredentials ? { credentials: ctx.trustCredentials } : {}),
+    };
     const verify = await verifyCheckpoint(opts);
     const alertEntries: AuditedEntry[] = [];
     for (const record of records.filter(

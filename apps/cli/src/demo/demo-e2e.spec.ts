@@ -175,20 +175,24 @@ describe('omega demo, end to end', () => {
       const shown: string[] = [];
       const codes: number[] = [];
       const { report, output } = await demo('replay', {
-        afterSummary: async ({ intelligence }) => {
+        afterSummary: async ({ intelligence, dataDir }) => {
           const to = (lines: string[]) => ({
             out: (l: string) => void lines.push(l),
             err: (l: string) => void lines.push(l),
           });
           codes.push(
-            await alertsCommand('alerts', ['list', '--intelligence', intelligence], to(listed)),
+            await alertsCommand(
+              'alerts',
+              ['list', '--intelligence', intelligence, '--data-dir', dataDir],
+              to(listed),
+            ),
           );
           const scanRow = listed.find((l) => l.includes('detector:port-scan')) ?? '';
           const incident = /\((inc-[0-9a-f]+)\)$/.exec(scanRow)?.[1] ?? 'none';
           codes.push(
             await alertsCommand(
               'incidents',
-              ['show', incident, '--intelligence', intelligence],
+              ['show', incident, '--intelligence', intelligence, '--data-dir', dataDir],
               to(shown),
             ),
           );

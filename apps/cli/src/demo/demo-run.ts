@@ -29,6 +29,7 @@ import { demoServiceEnv } from './demo-stack';
 import { matches, SCENARIO, type ScenarioStep } from './demo-scenario';
 import { DemoState, untilAborted, waitFor } from './demo-state';
 import { DemoWebhook } from './demo-webhook';
+import { operatorBusOptions, operatorChannelCredentials } from '../operator-identity';
 import { checkAudit, checkContainment, checkEnforcement } from './demo-checks';
 import { renderSummary } from './demo-summary';
 import { Timeline } from './demo-timeline';
@@ -69,6 +70,8 @@ export interface DemoAddresses {
   readonly orchestrator: string;
   readonly trust: string;
   readonly natsUrl: string;
+  /** The stack's state: the CLI's operator credential is in `<dataDir>/operator`. */
+  readonly dataDir: string;
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
@@ -176,10 +179,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     );
     if (!stack.natsUrl) throw new Error('nats-server did not start');
 
+    // On a secure stack the demo reads the bus and calls trust as the operator stack.start()
+    // enrolled (operator/cli: read-only on the bus).
+    const operator = await stack.operatorFiles();
+    if (stack.secure && operator === undefined) {
+      throw new Error('the stack did not enroll operator/cli; see its log above');
+    }
     const bus = await connectBus({
       servers: stack.natsUrl,
       name: 'omega-demo',
       logger: pino({ level: 'silent' }),
+      ...(operator ? { natsOptions: operatorBusOptions(operator) } : {}),
     });
     cleanups.push({ what: 'bus connection', run: () => bus.drain() });
     const observer = new DemoObserver(bus, {
@@ -217,6 +227,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         bus,
         stack.joinTokensPath,
         `127.0.0.1:${stack.portsOf('trust').grpcPort}`,
+        operator ? { caPem: operator.caPem, natsUrl: stack.natsUrl } : undefined,
       );
       cleanups.push({ what: 'replay sender', run: async () => replay.close() });
     }
@@ -336,6 +347,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const audit = await checkAudit({
       timeline,
       trust: `127.0.0.1:${stack.portsOf('trust').grpcPort}`,
+      ...(operator ? { trustCredentials: operatorChannelCredentials(operator, 'trust') } : {}),
       tlog: `http://127.0.0.1:${stack.tlogPort}`,
       stateFile: join(options.stateDir, 'audit-state.json'),
       alertIds: scenarioAlerts.map((a) => a.id),
@@ -381,12 +393,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       orchestrator: `127.0.0.1:${stack.portsOf('orchestrator').grpcPort}`,
       trust: `127.0.0.1:${stack.portsOf('trust').grpcPort}`,
       natsUrl: stack.natsUrl,
+      dataDir: options.stateDir,
     });
     if (options.keep) {
       timeline.plain('');
       timeline.plain(renderStatusTable(stack.status()));
       timeline.plain(
-        `--keep: everything stays up (nats ${stack.natsUrl}, trust 127.0.0.1:${stack.portsOf('trust').grpcPort}${live ? ', namespaces omega-demo-*' : ''}). Ctrl-C stops and cleans up.`,
+        `--keep: everything stays up (nats ${stack.natsUrl}, trust 127.0.0.1:${stack.portsOf('trust').grpcPort}${live ? ', namespaces omega-demo-*' : ''}; the CLI calls it with the operator credential in ${options.stateDir}/operator, e.g. omega alerts list --data-dir ${options.stateDir}). Ctrl-C stops and cleans up.`,
       );
       await new Promise<void>((resolve) => {
         if (!options.signal || options.signal.aborted) return resolve();

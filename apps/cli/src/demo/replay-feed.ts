@@ -8,10 +8,23 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publish, subjects, type Bus, type MessageType } from '@omega/bus';
+import {
+  connectBus,
+  identityNatsOptions,
+  publish,
+  subjects,
+  type Bus,
+  type MessageType,
+} from '@omega/bus';
 import { Event, EventBatch, EventClass } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import { enroll, joinTokenFromFile, signEventBatch, type Credentials } from '@omega/trust-client';
+import {
+  bootstrapChannelCredentials,
+  enroll,
+  joinTokenFromFile,
+  signEventBatch,
+  type Credentials,
+} from '@omega/trust-client';
 import { CAPTURE_FILE, PROCESS_EVENTS_FILE } from './demo-recording';
 import type { StepId } from './demo-scenario';
 import { sleep } from './demo-state';
@@ -44,6 +57,7 @@ export function stepOfEvent(event: Event): StepId | undefined {
 
 export class ReplayFeed {
   private credentials: Credentials | undefined;
+  private ownBus: Bus | undefined;
   private bus: Bus | undefined;
   private readonly sessionId = randomUUID();
   private sequence = 0n;
@@ -104,8 +118,17 @@ export class ReplayFeed {
     return this.eventsByStep.get(step) ?? [];
   }
 
-  /** Enrolls with trust as the victim's sentinel (the join token the demo's stack minted for it). */
-  async connect(bus: Bus, joinTokensFile: string, trustAddress: string): Promise<void> {
+  /**
+   * Enrolls with trust as the victim's sentinel (the join token the demo's stack minted for it).
+   * On a secure stack (`secure` given) it enrolls over TLS and publishes on its own bus connection
+   * as that sentinel, as the bus permission table requires; otherwise on `bus`.
+   */
+  async connect(
+    bus: Bus,
+    joinTokensFile: string,
+    trustAddress: string,
+    secure?: { caPem: string; natsUrl: string },
+  ): Promise<void> {
     const token = joinTokenFromFile(
       await readFile(joinTokensFile, 'utf8'),
       'sentinel',
@@ -117,13 +140,33 @@ export class ReplayFeed {
         `${joinTokensFile} has no join token for sentinel/${VICTIM_NODE}`,
       );
     }
-    this.credentials = await enroll({
+    const credentials = await enroll({
       trustAddress,
       subjectKind: 'sentinel',
       name: VICTIM_NODE,
       joinToken: token,
+      ...(secure ? { channelCredentials: bootstrapChannelCredentials(secure.caPem) } : {}),
     });
-    this.bus = bus;
+    this.credentials = credentials;
+    if (!secure) {
+      this.bus = bus;
+      return;
+    }
+    const client = {
+      certificatePem: credentials.certificateChainPem,
+      privateKeyPem: credentials.tlsPrivateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    };
+    this.ownBus = await connectBus({
+      servers: secure.natsUrl,
+      name: `omega-demo-replay-${VICTIM_NODE}`,
+      logger: bus.logger,
+      natsOptions: identityNatsOptions({
+        caPem: secure.caPem,
+        identity: { kind: 'sentinel', name: VICTIM_NODE },
+        clientCertificate: () => client,
+      }),
+    });
+    this.bus = this.ownBus;
   }
 
   /** Publishes one step's recorded events, spaced as recorded, timed from now. */
@@ -164,8 +207,10 @@ export class ReplayFeed {
     return `replayed ${events.length} recorded events (${[...counts].map(([k, n]) => `${k} ${n}`).join(', ')}) as signed batches of sentinel/${VICTIM_NODE}`;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.bus = undefined;
+    await this.ownBus?.drain();
+    this.ownBus = undefined;
   }
 
   private async flush(pending: Map<string, Event[]>): Promise<void> {

@@ -86,6 +86,14 @@ const EXPECTED: Record<string, readonly string[]> = {
   'subscribe $SYS.REQ.USER.AUTH': ['service/trust'],
   'subscribe >': [],
   'subscribe _INBOX_service_intelligence.x': ['service/intelligence'],
+  'subscribe omega.alerts.>': [
+    'service/intelligence',
+    'service/orchestrator',
+    'service/gateway',
+    'operator/alice',
+  ],
+  'subscribe omega.audit.checkpoints': ['service/trust', 'operator/alice'],
+  'subscribe omega.tasks.>': ['service/orchestrator'],
 };
 
 let dir: string;

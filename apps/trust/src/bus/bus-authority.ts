@@ -17,8 +17,7 @@ import { Counter, type Registry } from 'prom-client';
 import { AUTH_CALLOUT_SUBJECT, busPermissionsFor } from '@omega/bus';
 import { IdentityStatus } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
-import { parseSubject, type Subject } from '@omega/trust-client';
-import { certificateSerial } from '../identity/tls-authority';
+import { certificateSerial, normalSerial, parseSubject, type Subject } from '@omega/trust-client';
 import type { IdentityStore } from '../identity/identity-store';
 
 /** The server's requests are a few KB (a JWT with a PEM chain); anything far larger is refused. */
@@ -222,12 +221,10 @@ export class BusAuthority {
     const stored = await this.options.identities.get(uri);
     if (stored === undefined) throw new Refused('unknown_identity', `${uri} was never issued`);
     const { record } = stored;
-    const serial = normalizeSerial(leaf.serialNumber);
+    const serial = normalSerial(leaf.serialNumber);
     if (
       record.identity.status === IdentityStatus.IDENTITY_STATUS_REVOKED ||
-      record.revokedSerials.some(
-        (revoked) => normalizeSerial(certificateSerial(revoked)) === serial,
-      )
+      record.revokedSerials.some((revoked) => certificateSerial(revoked) === serial)
     ) {
       throw new Refused('revoked', `${uri}: certificate ${serial} is revoked`);
     }
@@ -254,8 +251,4 @@ function parseRequest(data: Uint8Array): AuthorizationRequest {
     throw new OmegaError(Code.InvalidArgument, 'no server_id.id');
   }
   return nats as AuthorizationRequest;
-}
-
-function normalizeSerial(hex: string): string {
-  return hex.toLowerCase().replace(/^0+/, '');
 }

@@ -134,11 +134,6 @@ function publicKeyAlgorithm(
   return key.asymmetricKeyType === 'ec' ? { name: 'ECDSA', namedCurve: 'P-256' } : ED25519;
 }
 
-/** The serial (hex) of the certificate issued for credential serial `serialHex`. */
-export function certificateSerial(serialHex: string): string {
-  return positiveSerial(serialHex);
-}
-
 /** At most 20 bytes with the top bit clear: a positive INTEGER as RFC 5280 asks. */
 function positiveSerial(hex: string): string {
   const trimmed = hex.slice(0, 40);

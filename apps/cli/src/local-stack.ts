@@ -1,14 +1,12 @@
 // Runs the whole of Omega on one machine: a nats-server with its data under .omega/, then every
 // service as a child process on its local ports, with readiness, prefixed logs and crash reports.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Code, OmegaError, errorMessage, type ServiceDefaults } from '@omega/runtime';
 import { LOCAL_PORTS, SERVICE_NAMES, type ServiceName } from '@omega/service';
 import { startNatsServer, type NatsServer } from '@omega/testkit';
+import { assertPortsFree } from './free-ports';
 import { formatLogLine, lineSplitter } from './log-lines';
 import {
   OPERATOR,
@@ -18,8 +16,7 @@ import {
   type OperatorFiles,
 } from './operator-identity';
 import type { StatusRow } from './status-table';
-
-const execFileAsync = promisify(execFile);
+import { writeBusServerFiles, type BusServerFiles } from './stack-security';
 
 export interface LocalStackOptions {
   /** Repository root: services run from apps/<name>/dist/main.js. */
@@ -63,7 +60,7 @@ export const DEFAULT_TLOG_PORT = 8081;
 
 export class LocalStack {
   private nats: NatsServer | undefined;
-  private busFiles: { configFile: string; caFile: string } | undefined;
+  private busFiles: BusServerFiles | undefined;
   private stopOperator: (() => void) | undefined;
   private readonly running = new Map<ServiceName, ManagedService>();
   private stopping = false;
@@ -143,27 +140,13 @@ export class LocalStack {
     return this.secure ? readOperatorFiles(this.options.stateDir) : undefined;
   }
 
-  /** Trust writes the bus's TLS and callout configuration from its keys, before NATS starts. */
-  private async setUpBus(): Promise<{ configFile: string; caFile: string }> {
-    const out = join(this.options.stateDir, 'nats-auth');
-    const setup = join(this.options.root, 'apps', 'trust', 'dist', 'bus-setup-main.js');
-    const { stdout } = await execFileAsync(this.options.nodeBin, [
-      setup,
-      '--key-dir',
-      this.trustKeyDir,
-      '--out',
-      out,
-      '--dns',
-      'localhost',
-      '--ip',
-      '127.0.0.1',
-    ]).catch((err: unknown) => {
-      throw new OmegaError(
-        Code.FailedPrecondition,
-        `bus setup (${setup}) failed: ${(err as { stderr?: string }).stderr?.trim() || errorMessage(err)}`,
-      );
+  private async setUpBus(): Promise<BusServerFiles> {
+    const files = await writeBusServerFiles({
+      nodeBin: this.options.nodeBin,
+      root: this.options.root,
+      keyDir: this.trustKeyDir,
+      outDir: join(this.options.stateDir, 'nats-auth'),
     });
-    const files = JSON.parse(stdout) as { configFile: string; caFile: string };
     this.say('nats', `TLS and authorization by trust (${files.configFile})`);
     return files;
   }
@@ -224,6 +207,20 @@ export class LocalStack {
   /** The child process of a running service, for signals and tests. */
   processOf(name: ServiceName): ChildProcess | undefined {
     return this.running.get(name)?.child;
+  }
+
+  /**
+   * Kills one service with `signal` (default SIGKILL: no clean shutdown), starts it again on the
+   * same state and waits until it is ready (a restart and crash drill).
+   */
+  async restartService(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const svc = this.running.get(name);
+    if (!svc || !this.nats) throw new OmegaError(Code.FailedPrecondition, `${name} is not running`);
+    this.say(name, `restarting (${signal})`);
+    svc.child.kill(signal);
+    await svc.exited;
+    this.spawnService(name, this.nats.url);
+    await this.waitReady(name);
   }
 
   /** Stops every service (SIGTERM, then SIGKILL past the grace period) and then nats-server. */
@@ -357,6 +354,8 @@ export class LocalStack {
     return {
       ...peers,
       ...tls,
+      // A restarted service renews the credential it kept instead of needing a new join token.
+      OMEGA_ENROLLMENT_STATE_DIR: join(this.options.stateDir, name, 'identity'),
       OMEGA_ENROLLMENT_MODE: 'join-token',
       OMEGA_ENROLLMENT_TRUST_ADDRESS: `127.0.0.1:${this.portsOf('trust').grpcPort}`,
       OMEGA_ENROLLMENT_JOIN_TOKEN_FILE: this.joinTokensFile,
@@ -395,25 +394,4 @@ export class LocalStack {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function assertPortsFree(ports: { port: number; what: string }[]): Promise<void> {
-  const busy: string[] = [];
-  for (const { port, what } of ports) {
-    if (!(await isPortFree(port))) busy.push(`${port} (${what})`);
-  }
-  if (busy.length > 0) {
-    throw new OmegaError(
-      Code.FailedPrecondition,
-      `ports already in use: ${busy.join(', ')}. Is another \`omega up\` running? Stop it, or use --port-offset N.`,
-    );
-  }
-}
-
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }

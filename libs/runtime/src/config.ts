@@ -76,6 +76,11 @@ export const baseConfigSchema = z.strictObject({
       serviceAccountTokenPath: z.string().min(1).default('/var/run/secrets/omega/token'),
       /** The trust CA (PEM) to check trust's certificate with; default: read from the bus. */
       trustCaFile: z.string().min(1).optional(),
+      /**
+       * Where the service keeps its credential between runs (mode 0600): a restart renews it
+       * instead of needing a new (single-use) join token. Unset: enroll on every start.
+       */
+      stateDir: z.string().min(1).optional(),
       /** Requested credential lifetime; default: trust's. */
       credentialTtlSeconds: z.int().positive().optional(),
       /** How long start-up keeps trying to enroll while trust is not reachable yet. */

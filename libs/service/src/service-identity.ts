@@ -12,9 +12,11 @@ import {
   enroll,
   formatSubject,
   joinTokenFromFile,
+  loadCredentials,
   parseSubject,
   renew,
   renewingChannelCredentials,
+  saveCredentials,
   type Credentials,
   type CredentialSource,
   type EnrollOptions,
@@ -65,6 +67,8 @@ export async function establishIdentity(
   const deadline = Date.now() + settings.timeoutMs;
   let trustCaPem: string | undefined;
   let delayMs = RETRY_MIN_MS;
+  const resumed = await resumeIdentity(options, deadline);
+  if (resumed) return resumed;
   for (let attempt = 1; ; attempt += 1) {
     try {
       if (config.tls.enabled) trustCaPem ??= await readTrustCa(config, options.bus);
@@ -89,6 +93,7 @@ export async function establishIdentity(
         { subject: credentials.subject, notAfter: new Date(credentials.notAfterMs).toISOString() },
         `enrolled with trust as ${credentials.subject}`,
       );
+      if (settings.stateDir !== undefined) await saveCredentials(settings.stateDir, credentials);
       return startRenewal(credentials, config, logger);
     } catch (err) {
       const error = OmegaError.wrap(err, what, Code.Unavailable);
@@ -151,38 +156,90 @@ export function clientCredentialsFor(
   });
 }
 
+/** Renews `current` with trust (mutual TLS with it when `tls.enabled`). */
+function renewWith(current: Credentials, config: BaseConfig): Promise<Credentials> {
+  const { trustAddress, credentialTtlSeconds } = config.enrollment;
+  return renew(current, {
+    trustAddress,
+    ...(credentialTtlSeconds !== undefined ? { ttlSeconds: credentialTtlSeconds } : {}),
+    ...(config.tls.enabled
+      ? {
+          channelCredentials: channelCredentials(current, {
+            expectedServerSubject: formatSubject({
+              cluster: parseSubject(current.subject).cluster,
+              kind: 'service',
+              name: 'trust',
+            }),
+          }),
+        }
+      : {}),
+  });
+}
+
+/**
+ * A restart with `enrollment.stateDir`: the credential kept there, if still valid, is renewed
+ * (trust checks it is current and not revoked) instead of spending a join token. Undefined when
+ * there is none, it expired, or trust refuses it (then the service enrolls as on first start).
+ */
+async function resumeIdentity(
+  options: EstablishIdentityOptions,
+  deadline: number,
+): Promise<ServiceIdentity | undefined> {
+  const { config, logger } = options;
+  const dir = config.enrollment.stateDir;
+  if (dir === undefined) return undefined;
+  const kept = await loadCredentials(dir);
+  if (kept === undefined) return undefined;
+  if (kept.notAfterMs <= Date.now() + 5_000) {
+    logger.info(`the credential kept in ${dir} for ${kept.subject} expired; enrolling again`);
+    return undefined;
+  }
+  let delayMs = RETRY_MIN_MS;
+  for (;;) {
+    try {
+      const renewed = await renewWith(kept, config);
+      await saveCredentials(dir, renewed);
+      logger.info(
+        { notAfter: new Date(renewed.notAfterMs).toISOString() },
+        `resumed as ${renewed.subject} from the credential kept in ${dir}`,
+      );
+      return startRenewal(renewed, config, logger);
+    } catch (err) {
+      const error = OmegaError.wrap(err, `renewing the kept credential for ${kept.subject}`);
+      const transient = error.code === Code.Unavailable || error.code === Code.DeadlineExceeded;
+      if (!transient || Date.now() + delayMs > deadline || options.signal?.aborted) {
+        logger.warn(`${error.message}; enrolling again`);
+        return undefined;
+      }
+      logger.info({ retryInMs: delayMs }, `${error.message}; retrying`);
+      await sleep(delayMs);
+      delayMs = Math.min(RETRY_MAX_MS, delayMs * 2);
+    }
+  }
+}
+
 function startRenewal(
   credentials: Credentials,
   config: BaseConfig,
   logger: Logger,
 ): ServiceIdentity {
-  const { trustAddress, credentialTtlSeconds } = config.enrollment;
+  const { trustAddress, stateDir } = config.enrollment;
   const renewal = new CredentialRenewal(credentials, {
     trustAddress,
     onError: (err) => logger.warn({ err }, err.message),
-    renewOnce: (current) =>
-      renew(current, {
-        trustAddress,
-        ...(credentialTtlSeconds !== undefined ? { ttlSeconds: credentialTtlSeconds } : {}),
-        ...(config.tls.enabled
-          ? {
-              channelCredentials: channelCredentials(current, {
-                expectedServerSubject: formatSubject({
-                  cluster: parseSubject(current.subject).cluster,
-                  kind: 'service',
-                  name: 'trust',
-                }),
-              }),
-            }
-          : {}),
-      }),
+    renewOnce: (current) => renewWith(current, config),
   }).start();
-  renewal.onRenewed((renewed) =>
+  renewal.onRenewed((renewed) => {
     logger.info(
       { notAfter: new Date(renewed.notAfterMs).toISOString() },
       `credential for ${renewed.subject} renewed`,
-    ),
-  );
+    );
+    if (stateDir !== undefined) {
+      saveCredentials(stateDir, renewed).catch((err: unknown) =>
+        logger.error({ err }, `cannot keep the renewed credential in ${stateDir}`),
+      );
+    }
+  });
   return {
     subject: credentials.subject,
     current: () => renewal.current(),

@@ -89,3 +89,4 @@ export {
 } from './method-permissions';
 export { callAuthorizer, callerSubject, type CallAuthorizerOptions } from './call-authorizer';
 export { RevokedCertificates, certificateSerial, normalSerial } from './revoked-certificates';
+export { CREDENTIAL_FILE, loadCredentials, saveCredentials } from './credential-file';

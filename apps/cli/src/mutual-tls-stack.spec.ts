@@ -257,11 +257,11 @@ describe('omega up, secure by default (trust + twin as built processes)', () => 
 
   it('trust refuses an audit append from a workload the permission table does not name', async () => {
     await expect(
-      appendAudit(renewingChannelCredentials(source(client)), 'mtls-sentinel'),
+      appendAudit(renewingChannelCredentials(source(operator)), 'mtls-operator'),
     ).rejects.toMatchObject({
       code: grpc.status.PERMISSION_DENIED,
       details: expect.stringContaining(
-        '/omega.v1.TrustService/AppendAudit: omega://local/sentinel/mtls-test-node may not call it',
+        '/omega.v1.TrustService/AppendAudit: omega://local/operator/mtls-test-operator may not call it',
       ),
     });
   });

@@ -50,8 +50,8 @@ const trust = {
     why: 'trust signs as itself for the caller: for the gateway (tokens, console) and operators, never for workloads that hold their own key',
   },
   AppendAudit: {
-    callers: ['service/intelligence', 'service/orchestrator', 'service/gateway'],
-    why: 'the writers of audit facts: intelligence (alerts, rule changes), the orchestrator (actions) and the gateway (people); trust logs identities itself',
+    callers: ['service/intelligence', 'service/orchestrator', 'service/gateway', 'sentinel/*'],
+    why: 'the writers of audit facts: intelligence (alerts, rule changes), the orchestrator (actions), the gateway (people) and sentinels (the blocks BlockSource/UnblockSource write, logged before they take effect); trust logs identities itself',
   },
   AppendAuditBatch: {
     callers: ['service/intelligence', 'service/orchestrator', 'service/gateway'],

@@ -68,6 +68,10 @@ export async function startLocalOmega(readyTimeoutMs = 180_000): Promise<LocalOm
       String(portOffset),
       '--data-dir',
       dataDir,
+      // The dashboards are checked against plaintext gRPC health calls and an attack sent
+      // straight to the bus; the secure default has its own specs (mutual-tls-stack,
+      // bus-permissions, stack-restart).
+      '--insecure-plaintext',
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
         maxConnections: 512,
       },
       http: { host: '0.0.0.0', port: 9465 },
-      nats: { servers: ['nats://127.0.0.1:4222'] },
+      nats: { servers: ['nats://127.0.0.1:4222'], auth: 'none' },
       log: { level: 'info' },
       otel: { sampleRatio: 1 },
       shutdown: { deadlineMs: 10000 },

@@ -42,7 +42,12 @@ interface PodSpec {
   automountServiceAccountToken?: boolean;
   containers: Container[];
   tolerations?: { operator?: string }[];
-  volumes?: { name: string; hostPath?: { path: string }; projected?: unknown }[];
+  volumes?: {
+    name: string;
+    hostPath?: { path: string };
+    projected?: unknown;
+    secret?: { secretName: string; items: { key: string; path: string }[] };
+  }[];
 }
 
 function podSpec(o: KubeObject): PodSpec {
@@ -281,11 +286,9 @@ describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
       expect(nats).toBeUndefined();
       return;
     }
-    const spec = podSpec(nats as KubeObject) as PodSpec & {
-      volumes: { name: string; secret?: { secretName: string; items: { key: string }[] } }[];
-    };
-    expect(spec.volumes.map((v) => v.name).sort()).toEqual(['auth', 'config']);
-    expect(spec.volumes.find((v) => v.name === 'auth')?.secret).toMatchObject({
+    const spec = podSpec(nats as KubeObject);
+    expect((spec.volumes ?? []).map((v) => v.name).sort()).toEqual(['auth', 'config']);
+    expect(spec.volumes?.find((v) => v.name === 'auth')?.secret).toMatchObject({
       secretName: 'omega-nats-tls',
       items: [
         { key: 'auth.conf', path: 'auth.conf' },

@@ -50,6 +50,11 @@ let objects: KubeObject[];
 let trustGrpcPort: number;
 const children: ChildProcess[] = [];
 const podUids = new Map<string, string>();
+interface ReadyLine {
+  grpcPort: number;
+  httpPort: number;
+}
+const readyLines = new Map<string, ReadyLine>();
 
 function template(name: string): PodTemplate {
   const workload = objects.find(
@@ -226,6 +231,7 @@ it.each(SERVICES)(
     // The ready line: mutual TLS on, serving as the identity trust issued for this pod.
     const subject = service === 'sentinel' ? `sentinel/${NODE}` : `service/${service}`;
     const ready = output.split('\n').find((line) => line.includes(`"msg":"${service} ready"`));
+    readyLines.set(service, JSON.parse(ready ?? '{}') as ReadyLine);
     expect(JSON.parse(ready ?? '{}')).toMatchObject({
       tls: true,
       subject: `omega://omega/${subject}`,
@@ -233,3 +239,26 @@ it.each(SERVICES)(
   },
   90_000,
 );
+
+it("passes the chart's helm test against the ready gateway (its certificate from the trust CA, ready)", async () => {
+  const gateway = readyLines.get('gateway');
+  if (!gateway) throw new Error('the gateway did not become ready above');
+  const test = objects.find((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+  const container = (
+    test?.['spec'] as { containers: { args: string[]; env: { name: string; value: string }[] }[] }
+  ).containers[0];
+  const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+  expect(env['SUBJECT']).toBe('URI:omega://omega/service/gateway');
+  expect(env['CA_FILE']).toBe('/etc/omega/trust-ca/ca.pem');
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', container?.args[0] ?? ''], {
+    cwd: ROOT,
+    env: {
+      ...env,
+      TARGET: `127.0.0.1:${gateway.grpcPort}`,
+      READYZ: `http://127.0.0.1:${gateway.httpPort}/readyz`,
+      CA_FILE: join(dir, 'trust-ca.pem'),
+    },
+  });
+  expect(stdout).toMatch(/certificate from the trust CA for URI:omega:\/\/omega\/service\/gateway/);
+  expect(stdout).toMatch(/\/readyz: HTTP 200/);
+});

@@ -85,6 +85,57 @@ sentinel: {grpc: 50057, http: 9470}
 {{- end -}}
 {{- end -}}
 
+{{/* The bus's names clients check the NATS server certificate against (bus-setup --dns). */}}
+{{- define "omega.natsServerNames" -}}
+{{- if .Values.nats.enabled -}}
+{{- $name := include "omega.componentName" (dict "root" . "component" "nats") -}}
+{{- $ns := .Release.Namespace -}}
+{{- list (printf "%s.%s.svc" $name $ns) (printf "%s.%s.svc.cluster.local" $name $ns) (printf "%s.%s" $name $ns) $name | join "," -}}
+{{- else if .Values.nats.external.serverNames -}}
+{{- join "," .Values.nats.external.serverNames -}}
+{{- else -}}
+{{- $hosts := list -}}
+{{- range .Values.nats.external.servers }}{{ $hosts = append $hosts (regexReplaceAll ":[0-9]+$" (urlParse .).host "") }}{{ end -}}
+{{- $hosts | uniq | join "," -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Names of what trust publishes for the bus (bus-setup-main --kubernetes-*): the NATS server's
+     TLS and callout config (a Secret, mounted by NATS only) and the trust CA (a ConfigMap). */}}
+{{- define "omega.natsTlsSecret" -}}
+{{- printf "%s-nats-tls" (include "omega.fullname" .) -}}
+{{- end -}}
+{{- define "omega.trustCaConfigMap" -}}
+{{- printf "%s-trust-ca" (include "omega.fullname" .) -}}
+{{- end -}}
+
+{{/* Where each pod sees the trust CA, and the NATS server its auth config. */}}
+{{- define "omega.trustCaFile" -}}/etc/omega/trust-ca/ca.pem{{- end -}}
+{{- define "omega.natsAuthDir" -}}/etc/nats/auth{{- end -}}
+
+{{/* Whether the bus is authenticated (nats.auth: identity). */}}
+{{- define "omega.busAuth" -}}
+{{- if eq .Values.nats.auth "identity" }}true{{ end -}}
+{{- end -}}
+
+{{/*
+Secure by default: plaintext gRPC and an unauthenticated bus only with insecureDevelopmentMode, and
+identities (which both TLS and bus authentication need) only with enrollment on.
+*/}}
+{{- define "omega.validate" -}}
+{{- if not .Values.insecureDevelopmentMode -}}
+{{- if not .Values.tls.enabled -}}
+{{- fail "tls.enabled=false serves gRPC in plaintext and lets any caller call every method: set insecureDevelopmentMode=true to allow it (development only)" -}}
+{{- end -}}
+{{- if ne .Values.nats.auth "identity" -}}
+{{- fail (printf "nats.auth=%s lets any pod read and write every stream on the bus: set insecureDevelopmentMode=true to allow it (development only)" .Values.nats.auth) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (or .Values.tls.enabled (include "omega.busAuth" .)) (eq .Values.enrollment.mode "off") -}}
+{{- fail "enrollment.mode=off: tls.enabled and nats.auth=identity need trust-issued identities; set enrollment.mode=kubernetes (or, for development, insecureDevelopmentMode=true with tls.enabled=false and nats.auth=none)" -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "omega.trustAddress" -}}
 {{- printf "%s-trust.%s.svc:%s" (include "omega.fullname" .) .Release.Namespace (include "omega.port" (dict "root" . "component" "trust" "kind" "grpc")) -}}
 {{- end -}}
@@ -101,6 +152,8 @@ sentinel: {grpc: 50057, http: 9470}
   value: {{ .root.Values.logLevel | quote }}
 - name: OMEGA_TLS_ENABLED
   value: {{ .root.Values.tls.enabled | quote }}
+- name: OMEGA_NATS_AUTH
+  value: {{ .root.Values.nats.auth | quote }}
 {{- with .root.Values.grpc }}
 - name: OMEGA_GRPC_MAX_CONCURRENT_STREAMS
   value: {{ .maxConcurrentStreams | int | quote }}
@@ -120,7 +173,28 @@ sentinel: {grpc: 50057, http: 9470}
   value: {{ .root.Values.enrollment.mode | quote }}
 - name: OMEGA_ENROLLMENT_TRUST_ADDRESS
   value: {{ include "omega.trustAddress" .root | quote }}
+{{- if include "omega.busAuth" .root }}
+- name: OMEGA_ENROLLMENT_TRUST_CA_FILE
+  value: {{ include "omega.trustCaFile" .root | quote }}
 {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The trust CA trust publishes (a ConfigMap), for services that enroll before the bus. */}}
+{{- define "omega.trustCaVolume" -}}
+- name: trust-ca
+  configMap:
+    name: {{ include "omega.trustCaConfigMap" . }}
+    # The pod waits until trust has published the CA (the key is missing until then).
+    items:
+      - key: ca.pem
+        path: ca.pem
+{{- end -}}
+
+{{- define "omega.trustCaMount" -}}
+- name: trust-ca
+  mountPath: {{ include "omega.trustCaFile" . | dir }}
+  readOnly: true
 {{- end -}}
 
 {{/* The projected service-account token trust attests (libs/trust-client DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH). */}}

@@ -3,7 +3,9 @@
 // (apps/<service>/dist/main.js), whose config loader refuses unknown OMEGA_* names and bad values.
 // Only the ports (0: any free one) and trust's key directory (a temp dir) are changed, so the
 // process can run on this machine; NATS is unreachable here, so a service that got past its
-// configuration says so by waiting for it.
+// configuration says so by waiting for it. The default values are the secure ones (mutual TLS,
+// nats.auth identity); chart-secure-boot.spec runs the same environments all the way to ready,
+// with trust's bus setup, a real nats-server and Kubernetes attestation.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

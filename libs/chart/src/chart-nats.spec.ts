@@ -1,16 +1,30 @@
 // The NATS configuration the chart renders (templates/nats-config.yaml), run by the real
-// nats-server the project pins: one server with the default values, and a three-server JetStream
-// cluster with the HA values. Only what a pod provides differently here is changed: the store
-// directory, the ports, and the routes' pod DNS names (which resolve only in a cluster) mapped to
-// the local servers. The chart's own probe paths must answer 200, and an R3 stream must work.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// nats-server the project pins: one server with the default values (TLS and trust's authorization
+// callout, from the files trust's own bus setup writes with the arguments the chart gives its init
+// container), and a three-server JetStream cluster with the HA values. Only what a pod provides
+// differently here is changed: the store directory, the ports, the auth files' directory, and the
+// routes' pod DNS names (which resolve only in a cluster) mapped to the local servers. The chart's
+// own probe paths must answer 200, and an R3 stream must work.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { findNatsServerBinary, freePort } from '@omega/testkit';
-import { findKubeTools, helmTemplate, parseObjects, valueSets, type KubeObject } from './index';
+import {
+  CHART_DIR,
+  findKubeTools,
+  helmTemplate,
+  parseObjects,
+  valueSets,
+  type KubeObject,
+} from './index';
+
+const ROOT = join(CHART_DIR, '..', '..');
 
 interface Probe {
   httpGet: { path: string; port: string };
@@ -34,13 +48,35 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function rendered(valuesFiles: string[]): Promise<{ conf: string; statefulSet: KubeObject }> {
-  const objects = parseObjects(await helmTemplate(findKubeTools(), { valuesFiles }));
+async function rendered(
+  valuesFiles: string[],
+  set: Record<string, string> = {},
+): Promise<{ conf: string; statefulSet: KubeObject; objects: KubeObject[] }> {
+  const objects = parseObjects(await helmTemplate(findKubeTools(), { valuesFiles, set }));
   const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'omega-nats');
   const statefulSet = objects.find((o) => o.kind === 'StatefulSet');
   const conf = (configMap?.['data'] as Record<string, string> | undefined)?.['nats.conf'];
   if (!conf || !statefulSet) throw new Error('the chart rendered no NATS ConfigMap or StatefulSet');
-  return { conf, statefulSet };
+  return { conf, statefulSet, objects };
+}
+
+/** The command of trust's bus-setup init container, as rendered. */
+function busSetupCommand(objects: KubeObject[]): string[] {
+  const trust = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'omega-trust');
+  const spec = (trust?.['spec'] as { template: { spec: { initContainers?: unknown[] } } }).template
+    .spec;
+  const init = (spec.initContainers ?? []) as { name: string; command: string[] }[];
+  const setup = init.find((c) => c.name === 'bus-setup');
+  if (!setup) throw new Error('Deployment omega-trust: no bus-setup init container rendered');
+  return setup.command;
+}
+
+/** The value of `--name=value` in a rendered command. */
+function flag(command: string[], name: string): string {
+  const arg = command.find((a) => a.startsWith(`--${name}=`));
+  if (arg === undefined)
+    throw new Error(`bus-setup command has no --${name}: ${command.join(' ')}`);
+  return arg.slice(name.length + 3);
 }
 
 function probes(statefulSet: KubeObject): string[] {
@@ -53,8 +89,11 @@ function probes(statefulSet: KubeObject): string[] {
   );
 }
 
-async function startServer(name: string, conf: string): Promise<NatsServerRun> {
-  const file = join(dir, `${name}.conf`);
+async function startServer(
+  name: string,
+  conf: string,
+  file = join(dir, `${name}.conf`),
+): Promise<NatsServerRun> {
   await writeFile(file, conf);
   const child = spawn(findNatsServerBinary(), ['--config', file], {
     env: { ...process.env, POD_NAME: name },
@@ -67,6 +106,33 @@ async function startServer(name: string, conf: string): Promise<NatsServerRun> {
   const run = { name, clientPort, monitorPort, child, log: () => log };
   running.push(run);
   return run;
+}
+
+/** The server's INFO, then its answer to a plaintext CONNECT and PING (until it closes). */
+function plaintextExchange(port: number): Promise<{ info: unknown; answer: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      const first = text === '';
+      text += chunk;
+      if (first) socket.write('CONNECT {"verbose":false}\r\nPING\r\n');
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [infoLine = '', ...rest] = text.split('\r\n');
+      try {
+        resolve({ info: JSON.parse(infoLine.replace(/^INFO /, '')), answer: rest.join('\n') });
+      } catch (err) {
+        reject(
+          new Error(`nats-server on ${port}: no INFO line in ${JSON.stringify(text)}`, {
+            cause: err,
+          }),
+        );
+      }
+    });
+  });
 }
 
 async function status(url: string): Promise<number> {
@@ -112,12 +178,74 @@ async function localised(
   return out;
 }
 
-it('default values: one JetStream server, named by its pod, with the configured limits', async () => {
-  const { conf, statefulSet } = await rendered([]);
+it('default values: one JetStream server, named by its pod, with the configured limits, TLS and trust as its authority', async () => {
+  const { conf, statefulSet, objects } = await rendered([]);
   expect(conf).not.toMatch(/cluster \{/);
+  expect(conf).toMatch(/^include \.\.\/auth\/auth\.conf$/m);
+  // Trust's bus setup with the chart's arguments, writing where the pod mounts the Secret
+  // (../auth beside the config directory); Kubernetes publishing is the publisher spec's part.
+  const command = busSetupCommand(objects);
+  expect(command.slice(0, 2)).toEqual(['node', 'apps/trust/dist/bus-setup-main.js']);
+  expect(flag(command, 'out')).toBe('/etc/nats/auth');
+  const keyDir = join(dir, 'trust-keys');
+  const authDir = join(dir, 'omega-nats-0', 'auth');
+  await promisify(execFile)(process.execPath, [
+    join(ROOT, 'apps', 'trust', 'dist', 'bus-setup-main.js'),
+    `--key-dir=${keyDir}`,
+    `--out=${authDir}`,
+    `--cluster=${flag(command, 'cluster')}`,
+    // Plus localhost: the name this machine reaches the server by.
+    `--dns=${flag(command, 'dns')},localhost`,
+    `--ip=${flag(command, 'ip')}`,
+    `--days=${flag(command, 'days')}`,
+  ]);
+  // Every service dials the NATS Service by the name in OMEGA_NATS_SERVERS: the certificate names it.
+  const gateway = objects.find(
+    (o) => o.metadata.name === 'omega-gateway' && o.kind === 'Deployment',
+  );
+  const env = (
+    gateway?.['spec'] as {
+      template: { spec: { containers: { env: { name: string; value?: string }[] }[] } };
+    }
+  ).template.spec.containers[0]?.env;
+  const natsUrl = new URL(env?.find((e) => e.name === 'OMEGA_NATS_SERVERS')?.value ?? '');
+  const certificate = new X509Certificate(await readFile(join(authDir, 'server.pem')));
+  expect(natsUrl.hostname).toBe('omega-nats.omega.svc');
+  expect(certificate.checkHost(natsUrl.hostname)).toBe('omega-nats.omega.svc');
+  expect(certificate.checkHost('omega-nats.example.com')).toBeUndefined();
+
+  const configDir = join(dir, 'omega-nats-0', 'config');
+  await mkdir(configDir, { recursive: true });
   const local = await localised(conf, 'omega-nats-0', new Map());
-  const server = await startServer('omega-nats-0', local);
+  const server = await startServer('omega-nats-0', local, join(configDir, 'nats.conf'));
   await waitForProbes(server, probes(statefulSet));
+
+  // A plaintext client is told TLS and auth are required and cut off; TLS without a client
+  // certificate is refused too.
+  const plain = await plaintextExchange(server.clientPort);
+  expect(plain.info).toMatchObject({ tls_required: true, auth_required: true, tls_verify: true });
+  // It waits for a TLS handshake, so the plaintext CONNECT ends the connection unanswered.
+  expect(plain.answer).not.toMatch(/PONG/);
+  const ca = await readFile(join(authDir, 'ca.pem'), 'utf8');
+  await expect(
+    connect({ servers: `tls://localhost:${server.clientPort}`, reconnect: false, tls: { ca } }),
+  ).rejects.toThrow();
+  // Trust's own user (its nkey) with a certificate from the trust CA: admitted.
+  const trustSeed = new TextEncoder().encode(
+    (await readFile(join(keyDir, 'nats-trust.nk'), 'utf8')).trim(),
+  );
+  const nc = await connect({
+    servers: `tls://localhost:${server.clientPort}`,
+    reconnect: false,
+    tls: {
+      ca,
+      cert: await readFile(join(authDir, 'server.pem'), 'utf8'),
+      key: await readFile(join(authDir, 'server-key.pem'), 'utf8'),
+    },
+    authenticator: nkeyAuthenticator(trustSeed),
+  });
+  await nc.flush();
+  await nc.close();
   const varz = (await (await fetch(`http://127.0.0.1:${server.monitorPort}/varz`)).json()) as {
     server_name: string;
     max_payload: number;
@@ -130,7 +258,13 @@ it('default values: one JetStream server, named by its pod, with the configured 
 });
 
 it('HA values: three servers form a JetStream cluster and keep a replicated stream', async () => {
-  const { conf, statefulSet } = await rendered([valueSets()['ha'] as string]);
+  // The plain bus (insecureDevelopmentMode), so this test's own client can create a stream; the
+  // default-values test above runs the authenticated one.
+  const { conf, statefulSet } = await rendered([valueSets()['ha'] as string], {
+    insecureDevelopmentMode: 'true',
+    'nats.auth': 'none',
+  });
+  expect(conf).not.toMatch(/auth\.conf/);
   const names = [0, 1, 2].map((i) => `omega-nats-${i}`);
   const hosts = names.map((n) => `${n}.omega-nats-headless.omega.svc`);
   for (const host of hosts) expect(conf).toContain(`nats://${host}:6222`);

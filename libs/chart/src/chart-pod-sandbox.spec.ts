@@ -1,10 +1,13 @@
 // Each service run the way its pod runs it, in a stand-in for the container (no container runtime
 // here): a private mount namespace whose root filesystem is read-only, a tmpfs where the chart
 // mounts an emptyDir or a volume, the pod's user (uid/gid 10001, every capability dropped, no new
-// privileges) — the sentinel as root with only BPF, PERFMON, NET_ADMIN and SYS_RESOURCE — and the
-// pod's own environment from the rendered chart. Every service must become ready against a real
-// nats-server, and the sentinel must load its eBPF programs and report events with those four
-// capabilities and nothing broader. Enrollment is off (no kube-apiserver here).
+// privileges) — the sentinel as uid 0 with only BPF, PERFMON and NET_ADMIN — and the pod's own
+// environment from the rendered chart. Every service must become ready against a real
+// nats-server, and the sentinel must load its eBPF programs and report events with those three
+// capabilities and nothing broader. Enrollment is off (no kubelet projects service-account tokens
+// here), and identities are what mutual TLS and the authenticated bus are made of, so this spec
+// renders with insecureDevelopmentMode (tls.enabled=false, nats.auth=none); the secure defaults'
+// TLS and NATS config run in chart-nats.spec and chart-env.spec.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +48,14 @@ beforeAll(async () => {
   const make = spawnSync('make', ['-C', join(ROOT, 'bpf')], { encoding: 'utf8' });
   if (make.status !== 0) throw new Error(`make -C bpf failed:\n${make.stderr}${make.stdout}`);
   const objects = parseObjects(
-    await helmTemplate(findKubeTools(), { set: { 'enrollment.mode': 'off' } }),
+    await helmTemplate(findKubeTools(), {
+      set: {
+        'enrollment.mode': 'off',
+        insecureDevelopmentMode: 'true',
+        'tls.enabled': 'false',
+        'nats.auth': 'none',
+      },
+    }),
   );
   workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet');
 });
@@ -168,7 +178,7 @@ it.each(['gateway', 'trust', 'intelligence', 'orchestrator', 'deception', 'twin'
       await new Promise((r) => setTimeout(r, 200));
     }
     if (name === 'sentinel') {
-      // eBPF for real under the four capabilities: events are counted, not just readiness.
+      // eBPF for real under the three capabilities: events are counted, not just readiness.
       const eventsDeadline = Date.now() + 30_000;
       let events = 0;
       while (events === 0 && Date.now() < eventsDeadline) {

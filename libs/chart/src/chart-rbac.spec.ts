@@ -132,6 +132,12 @@ describe.each([
       ).trim();
     expect(await canI('omega-trust', 'create', 'tokenreviews.authentication.k8s.io')).toBe('yes');
     expect(await canI('omega-trust', 'list', 'pods', '-n', release)).toMatch(/no$/);
+    // The bus's Secret: trust may patch that one, not read it or any other.
+    expect(await canI('omega-trust', 'patch', 'secrets/omega-nats-tls', '-n', release)).toBe('yes');
+    expect(await canI('omega-trust', 'get', 'secrets/omega-nats-tls', '-n', release)).toMatch(
+      /no$/,
+    );
+    expect(await canI('omega-trust', 'patch', 'secrets/other', '-n', release)).toMatch(/no$/);
     expect(await canI('omega-gateway', 'get', 'pods', '-n', release)).toMatch(/no$/);
     expect(await canI('omega-sentinel', 'watch', 'pods', '--all-namespaces')).toBe('yes');
     expect(await canI('omega-sentinel', 'get', 'secrets', '-n', release)).toMatch(/no$/);

@@ -42,7 +42,12 @@ interface PodSpec {
   automountServiceAccountToken?: boolean;
   containers: Container[];
   tolerations?: { operator?: string }[];
-  volumes?: { name: string; hostPath?: { path: string }; projected?: unknown }[];
+  volumes?: {
+    name: string;
+    hostPath?: { path: string };
+    projected?: unknown;
+    secret?: { secretName: string; items: { key: string; path: string }[] };
+  }[];
 }
 
 function podSpec(o: KubeObject): PodSpec {
@@ -56,6 +61,16 @@ function workloads(objects: KubeObject[]): KubeObject[] {
 
 function envOf(o: KubeObject): Record<string, string | undefined> {
   return Object.fromEntries((podSpec(o).containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+}
+
+/** `--<flag>=` of trust's bus-setup init container. */
+function busSetupFlag(objects: KubeObject[], flag: string): string | undefined {
+  const trust = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'omega-trust');
+  const spec = podSpec(trust as KubeObject) as PodSpec & {
+    initContainers?: { name: string; command: string[] }[];
+  };
+  const command = spec.initContainers?.find((c) => c.name === 'bus-setup')?.command ?? [];
+  return command.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3);
 }
 
 describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
@@ -172,14 +187,20 @@ describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
         'nats://nats-0.nats.messaging.svc:4222,nats://nats-1.nats.messaging.svc:4222,nats://nats-2.nats.messaging.svc:4222',
       );
       expect(objects.some((o) => o.kind === 'StatefulSet')).toBe(false);
+      // Trust still issues the servers' certificate, for the names the services dial.
+      expect(busSetupFlag(objects, 'dns')).toBe(
+        'nats-0.nats.messaging.svc,nats-1.nats.messaging.svc,nats-2.nats.messaging.svc',
+      );
     } else {
       expect(url).toBe('nats://omega-nats.omega.svc:4222');
       const nats = objects.find((o) => o.kind === 'StatefulSet');
       expect(nats?.metadata.name).toBe('omega-nats');
+      // The certificate trust issues names the host in that URL (chart-nats.spec checks it).
+      expect(busSetupFlag(objects, 'dns')?.split(',')).toContain('omega-nats.omega.svc');
     }
   });
 
-  it('runs the sentinel on every node with BPF, PERFMON, NET_ADMIN and SYS_RESOURCE only', () => {
+  it('runs the sentinel on every node, not privileged, with BPF, PERFMON and NET_ADMIN only', () => {
     const sentinel = objects.find((o) => o.kind === 'DaemonSet');
     if (name === 'sentinel-off') {
       expect(sentinel).toBeUndefined();
@@ -196,26 +217,91 @@ describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
       privileged: false,
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'], add: ['BPF', 'PERFMON', 'NET_ADMIN', 'SYS_RESOURCE'] },
+      capabilities: { drop: ['ALL'], add: ['BPF', 'PERFMON', 'NET_ADMIN'] },
     });
+    // Nothing of the host's is writable: uid 0 in the pod owns nothing outside it.
     const hostPaths = Object.fromEntries(
       (spec.volumes ?? []).filter((v) => v.hostPath).map((v) => [v.name, v.hostPath?.path]),
     );
-    expect(hostPaths).toEqual({
-      bpffs: '/sys/fs/bpf',
-      btf: '/sys/kernel/btf',
-      cgroup: '/sys/fs/cgroup',
-    });
+    expect(hostPaths).toEqual({ btf: '/sys/kernel/btf', cgroup: '/sys/fs/cgroup' });
+    for (const mount of container.volumeMounts ?? []) {
+      if (mount.name in hostPaths)
+        expect({ ...mount, readOnly: mount.readOnly }).toMatchObject({ readOnly: true });
+    }
     expect(envOf(sentinel as KubeObject)['OMEGA_SENTINEL_KUBERNETES_CGROUP_ROOT']).toBe(
       '/host/cgroup',
     );
     expect(container.volumeMounts).toEqual(
       expect.arrayContaining([
-        { name: 'bpffs', mountPath: '/sys/fs/bpf' },
         { name: 'btf', mountPath: '/sys/kernel/btf', readOnly: true },
         { name: 'cgroup', mountPath: '/host/cgroup', readOnly: true },
       ]),
     );
+  });
+
+  it('has no privileged container and no privilege escalation anywhere', () => {
+    for (const o of workloads(objects)) {
+      const spec = podSpec(o) as PodSpec & { initContainers?: Container[] };
+      for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        expect({
+          what: `${describeObject(o)} ${c.name}`,
+          privileged: c.securityContext?.privileged,
+        }).toEqual({ what: `${describeObject(o)} ${c.name}`, privileged: false });
+        expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
+      }
+    }
+  });
+
+  it('turns on mutual TLS and identity-authenticated NATS in every service, with the trust CA mounted where the env says', () => {
+    for (const o of workloads(objects).filter((w) => w.kind !== 'Pod')) {
+      const component = o.metadata.labels?.['app.kubernetes.io/component'];
+      if (component === 'nats') continue;
+      const env = envOf(o);
+      expect({
+        what: describeObject(o),
+        tls: env['OMEGA_TLS_ENABLED'],
+        auth: env['OMEGA_NATS_AUTH'],
+      }).toEqual({ what: describeObject(o), tls: 'true', auth: 'identity' });
+      if (component === 'trust') {
+        expect(env['OMEGA_ENROLLMENT_TRUST_CA_FILE']).toBeUndefined();
+        continue;
+      }
+      expect(env['OMEGA_ENROLLMENT_TRUST_CA_FILE']).toBe('/etc/omega/trust-ca/ca.pem');
+      const spec = podSpec(o);
+      expect(spec.containers[0]?.volumeMounts).toContainEqual({
+        name: 'trust-ca',
+        mountPath: '/etc/omega/trust-ca',
+        readOnly: true,
+      });
+      expect(spec.volumes?.find((v) => v.name === 'trust-ca')).toEqual({
+        name: 'trust-ca',
+        configMap: { name: 'omega-trust-ca', items: [{ key: 'ca.pem', path: 'ca.pem' }] },
+      });
+    }
+  });
+
+  it("keeps trust's keys out of the NATS pod: it mounts only the Secret trust publishes", () => {
+    const nats = objects.find((o) => o.kind === 'StatefulSet');
+    if (name === 'external-nats') {
+      expect(nats).toBeUndefined();
+      return;
+    }
+    const spec = podSpec(nats as KubeObject);
+    expect((spec.volumes ?? []).map((v) => v.name).sort()).toEqual(['auth', 'config']);
+    expect(spec.volumes?.find((v) => v.name === 'auth')?.secret).toMatchObject({
+      secretName: 'omega-nats-tls',
+      items: [
+        { key: 'auth.conf', path: 'auth.conf' },
+        { key: 'ca.pem', path: 'ca.pem' },
+        { key: 'server.pem', path: 'server.pem' },
+        { key: 'server-key.pem', path: 'server-key.pem' },
+      ],
+    });
+    expect(spec.containers[0]?.volumeMounts).toContainEqual({
+      name: 'auth',
+      mountPath: '/etc/nats/auth',
+      readOnly: true,
+    });
   });
 
   it('ships the three dashboards as ConfigMaps for the Grafana sidecar', () => {

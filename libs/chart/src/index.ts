@@ -46,3 +46,4 @@ export {
   type Prometheus,
   type ScrapeJob,
 } from './prometheus';
+export { admitsIngress, type Source, type TargetPod } from './network-policy-ingress';

@@ -1,0 +1,264 @@
+// Omega's secure defaults end to end, as the chart wires them, on this machine: the chart installed
+// with helm on a real kube-apiserver; trust's bus-setup init container (its rendered arguments)
+// publishing as omega-trust to the chart's Secret and ConfigMap; a real nats-server running the
+// chart's nats.conf with the files read back from that Secret (what the NATS pod mounts); trust with
+// its rendered environment; then every other service with its rendered environment, the CA read
+// back from the ConfigMap (what its pod mounts) and a pod-bound projected token (what the kubelet
+// mounts), enrolling by Kubernetes attestation, connecting to NATS with its certificate (which
+// trust's authorization callout admits) and becoming ready with mutual TLS. Only ports,
+// directories and addresses are localised.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  freePort,
+  loadKubernetesClient,
+  startKubeApiServer,
+  startNatsServer,
+  type KubeApiServer,
+  type NatsServer,
+} from '@omega/testkit';
+import {
+  CHART_DIR,
+  findKubeTools,
+  helmTemplate,
+  installChart,
+  parseObjects,
+  type KubeObject,
+} from './index';
+
+const ROOT = join(CHART_DIR, '..', '..');
+const NS = 'omega';
+const NODE = 'node-1';
+const SERVICES = ['gateway', 'intelligence', 'orchestrator', 'deception', 'twin', 'sentinel'];
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { fieldRef?: { fieldPath: string } };
+}
+interface PodTemplate {
+  spec: { containers: { env?: EnvVar[] }[]; initContainers?: { command: string[] }[] };
+}
+
+let kube: KubeApiServer;
+let nats: NatsServer;
+let dir: string;
+let objects: KubeObject[];
+let trustGrpcPort: number;
+const children: ChildProcess[] = [];
+const podUids = new Map<string, string>();
+interface ReadyLine {
+  grpcPort: number;
+  httpPort: number;
+}
+const readyLines = new Map<string, ReadyLine>();
+
+function template(name: string): PodTemplate {
+  const workload = objects.find(
+    (o) => (o.kind === 'Deployment' || o.kind === 'DaemonSet') && o.metadata.name === name,
+  );
+  if (!workload) throw new Error(`the chart rendered no workload ${name}`);
+  return (workload['spec'] as { template: PodTemplate }).template;
+}
+
+function envOf(name: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const v of template(name).spec.containers[0]?.env ?? []) {
+    if (v.value !== undefined) env[v.name] = v.value;
+    else if (v.valueFrom?.fieldRef?.fieldPath === 'spec.nodeName') env[v.name] = NODE;
+  }
+  return env;
+}
+
+/** Runs apps/<service>/dist/main.js until it logs `marker` (resolves) or exits (rejects). */
+function runUntil(service: string, env: Record<string, string>, marker: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'apps', service, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    const timer = setTimeout(() => fail('no such line within 60 s'), 60_000);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `${service}: ${why} (waiting for "${marker}"); it printed:\n${output.slice(-4000)}`,
+        ),
+      );
+    };
+    const onData = (chunk: string) => {
+      output += chunk;
+      if (output.includes(marker)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) => fail(`exited (${code})`));
+  });
+}
+
+beforeAll(async () => {
+  const k8s = await loadKubernetesClient();
+  kube = await startKubeApiServer();
+  const tools = findKubeTools();
+  await installChart(tools, kube.kubeconfigPath, { namespace: NS });
+  objects = parseObjects(await helmTemplate(tools, { namespace: NS }));
+  dir = await mkdtemp(join(tmpdir(), 'omega-secure-boot-'));
+  const core = kube.kubeConfig.makeApiClient(k8s.CoreV1Api);
+  await core.createNode({ body: { metadata: { name: NODE } } });
+  // The pods a scheduler would have placed (nothing runs them): their tokens name them.
+  for (const service of SERVICES) {
+    const pod = await core.createNamespacedPod({
+      namespace: NS,
+      body: {
+        metadata: { name: `omega-${service}-0` },
+        spec: {
+          nodeName: NODE,
+          serviceAccountName: `omega-${service}`,
+          containers: [{ name: service, image: 'omega' }],
+        },
+      },
+    });
+    podUids.set(service, pod.metadata?.uid ?? '');
+  }
+
+  // Trust's bus-setup init container, as omega-trust, publishing to the chart's objects.
+  const trustToken = join(dir, 'trust-token');
+  await writeFile(trustToken, await kube.requestServiceAccountToken(NS, 'omega-trust'));
+  const init = template('omega-trust').spec.initContainers?.[0]?.command ?? [];
+  const keyDir = join(dir, 'keys');
+  const args = init.slice(2).map((arg) => {
+    if (arg.startsWith('--key-dir=')) return `--key-dir=${keyDir}`;
+    if (arg.startsWith('--out=')) return `--out=${join(dir, 'nats-auth')}`;
+    // Plus localhost: the name this machine dials the server by.
+    if (arg.startsWith('--dns=')) return `${arg},localhost`;
+    return arg;
+  });
+  await promisify(execFile)(process.execPath, [
+    join(ROOT, 'apps', 'trust', 'dist', 'bus-setup-main.js'),
+    ...args,
+    `--kubernetes-api-server=${kube.url}`,
+    `--kubernetes-token-file=${trustToken}`,
+    `--kubernetes-ca-file=${kube.caPath}`,
+  ]);
+
+  // NATS with what its pod mounts: the chart's config and the Secret trust filled.
+  const secret = await core.readNamespacedSecret({ namespace: NS, name: 'omega-nats-tls' });
+  await mkdir(join(dir, 'nats-auth'), { recursive: true });
+  for (const [file, base64] of Object.entries(secret.data ?? {})) {
+    await writeFile(join(dir, 'nats-auth', file), Buffer.from(base64, 'base64'), { mode: 0o600 });
+  }
+  const natsConf = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'omega-nats');
+  const text = (natsConf?.['data'] as Record<string, string> | undefined)?.['nats.conf'] ?? '';
+  await mkdir(join(dir, 'nats-config'));
+  await writeFile(
+    join(dir, 'nats-config', 'nats.conf'),
+    text
+      .replace('include ../auth/auth.conf', 'include ../nats-auth/auth.conf')
+      .replace('server_name: $POD_NAME', 'server_name: omega-nats-0')
+      .replace('store_dir: /data/jetstream', `store_dir: ${join(dir, 'jetstream')}`),
+  );
+  nats = await startNatsServer({
+    jetstream: false,
+    args: ['--config', join(dir, 'nats-config', 'nats.conf')],
+  });
+
+  // The trust CA every other pod mounts, from the ConfigMap trust filled.
+  const configMap = await core.readNamespacedConfigMap({ namespace: NS, name: 'omega-trust-ca' });
+  await writeFile(join(dir, 'trust-ca.pem'), configMap.data?.['ca.pem'] ?? '');
+
+  trustGrpcPort = await freePort();
+  await runUntil(
+    'trust',
+    {
+      ...envOf('omega-trust'),
+      OMEGA_GRPC_PORT: String(trustGrpcPort),
+      OMEGA_HTTP_PORT: '0',
+      OMEGA_TRUST_TLOG_PORT: '0',
+      OMEGA_TRUST_KEY_DIR: keyDir,
+      OMEGA_NATS_SERVERS: `tls://localhost:${nats.port}`,
+      OMEGA_IDENTITY_KUBERNETES_API_SERVER_URL: kube.url,
+      OMEGA_IDENTITY_KUBERNETES_TOKEN_PATH: trustToken,
+      OMEGA_IDENTITY_KUBERNETES_CA_PATH: kube.caPath,
+    },
+    '"msg":"trust ready"',
+  );
+}, 180_000);
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await nats?.stop();
+  await kube?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it.each(SERVICES)(
+  '%s enrolls with its pod token, joins the authenticated bus and becomes ready with mutual TLS',
+  async (service) => {
+    const env = envOf(`omega-${service}`);
+    expect([env['OMEGA_TLS_ENABLED'], env['OMEGA_NATS_AUTH']]).toEqual(['true', 'identity']);
+    expect(env['OMEGA_ENROLLMENT_TRUST_CA_FILE']).toBe('/etc/omega/trust-ca/ca.pem');
+    const token = join(dir, `${service}-token`);
+    await writeFile(
+      token,
+      await kube.requestServiceAccountToken(NS, `omega-${service}`, {
+        audiences: ['omega-trust'],
+        boundPod: { name: `omega-${service}-0`, uid: podUids.get(service) ?? '' },
+      }),
+    );
+    const output = await runUntil(
+      service,
+      {
+        ...env,
+        OMEGA_GRPC_PORT: '0',
+        OMEGA_HTTP_PORT: '0',
+        OMEGA_NATS_SERVERS: `tls://localhost:${nats.port}`,
+        OMEGA_ENROLLMENT_TRUST_ADDRESS: `127.0.0.1:${trustGrpcPort}`,
+        OMEGA_ENROLLMENT_TRUST_CA_FILE: join(dir, 'trust-ca.pem'),
+        OMEGA_ENROLLMENT_SERVICE_ACCOUNT_TOKEN_PATH: token,
+      },
+      `"msg":"${service} ready"`,
+    );
+    // The ready line: mutual TLS on, serving as the identity trust issued for this pod.
+    const subject = service === 'sentinel' ? `sentinel/${NODE}` : `service/${service}`;
+    const ready = output.split('\n').find((line) => line.includes(`"msg":"${service} ready"`));
+    readyLines.set(service, JSON.parse(ready ?? '{}') as ReadyLine);
+    expect(JSON.parse(ready ?? '{}')).toMatchObject({
+      tls: true,
+      subject: `omega://omega/${subject}`,
+    });
+  },
+  90_000,
+);
+
+it("passes the chart's helm test against the ready gateway (its certificate from the trust CA, ready)", async () => {
+  const gateway = readyLines.get('gateway');
+  if (!gateway) throw new Error('the gateway did not become ready above');
+  const test = objects.find((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+  const container = (
+    test?.['spec'] as { containers: { args: string[]; env: { name: string; value: string }[] }[] }
+  ).containers[0];
+  const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
+  expect(env['SUBJECT']).toBe('URI:omega://omega/service/gateway');
+  expect(env['CA_FILE']).toBe('/etc/omega/trust-ca/ca.pem');
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', container?.args[0] ?? ''], {
+    cwd: ROOT,
+    env: {
+      ...env,
+      TARGET: `127.0.0.1:${gateway.grpcPort}`,
+      READYZ: `http://127.0.0.1:${gateway.httpPort}/readyz`,
+      CA_FILE: join(dir, 'trust-ca.pem'),
+    },
+  });
+  expect(stdout).toMatch(/certificate from the trust CA for URI:omega:\/\/omega\/service\/gateway/);
+  expect(stdout).toMatch(/\/readyz: HTTP 200/);
+});

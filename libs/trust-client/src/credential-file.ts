@@ -28,9 +28,7 @@ export async function saveCredentials(dir: string, credentials: Credentials): Pr
     identity: Buffer.from(Identity.encode(credentials.identity).finish()).toString('base64'),
     credential: Buffer.from(Credential.encode(credentials.credential).finish()).toString('base64'),
     secretKey: secretKeyToText(credentials.secretKey),
-    tlsPrivateKeyPem: credentials.tlsPrivateKey
-      .export({ format: 'pem', type: 'pkcs8' })
-      .toString(),
+    tlsPrivateKeyPem: credentials.tlsPrivateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   };
   const file = join(dir, CREDENTIAL_FILE);
   const temporary = `${file}.tmp-${process.pid}`;

@@ -1,14 +1,23 @@
-// `npm run up` twice on one data directory, then a kill -9 and restart of each service, on the
-// secure default (mutual TLS, the bus authorized by trust): every service comes back ready each
-// time, the ones that enroll resume from the credential they kept (single-use join tokens are
-// spent), and the audit log still verifies against what the CLI pinned before the restarts.
+// `npm run up` twice on one data directory, then a kill -9 and restart of each service under load,
+// on the secure default (mutual TLS, the bus authorized by trust): every service comes back ready
+// each time, the ones that enroll resume from the credential they kept (single-use join tokens are
+// spent), the load (the demo's recorded attack, replayed as a sentinel over and over while the
+// services die) leaves every alert on ALERTS once and in the audit log once, and the log still
+// verifies against what the CLI pinned before the restarts.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '@omega/service';
 import { auditVerify } from './audit-command';
+import { AuditEntryKind } from '@omega/proto';
+import { connectBus, type Bus } from '@omega/bus';
+import { createLogger } from '@omega/runtime';
+import { listAuditRecords } from './demo/demo-audit';
+import { DemoObserver } from './demo/demo-observer';
+import { ReplayFeed } from './demo/replay-feed';
+import { VICTIM_NODE } from './demo/demo-topology';
 import { LocalStack } from './local-stack';
-import { cliChannelCredentials } from './operator-identity';
+import { cliChannelCredentials, operatorBusOptions, readOperatorFiles } from './operator-identity';
 
 jest.setTimeout(600_000);
 
@@ -17,6 +26,22 @@ const portOffset = 1000 + Math.floor(Math.random() * 1900);
 let dataDir: string;
 let output: string[] = [];
 let stack: LocalStack | undefined;
+let bus: Bus | undefined;
+let observer: DemoObserver | undefined;
+let load: Promise<void> | undefined;
+let loadRunning = true;
+let replays = 0;
+let replaysBeforeKills = 0;
+const alertIds: string[] = [];
+const problems: string[] = [];
+
+/** Polls `check` every 500 ms until it holds or `timeoutMs` has passed. */
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 async function up(): Promise<LocalStack> {
   output = [];
@@ -29,6 +54,8 @@ async function up(): Promise<LocalStack> {
     out: (line) => output.push(line),
     readyTimeoutMs: 90_000,
     nodeBin: process.execPath,
+    // The load: the demo's recording, sent as the victim's sentinel.
+    extraJoinTokens: [`sentinel/${VICTIM_NODE}`],
   });
   await started.start();
   return started;
@@ -83,6 +110,10 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  loadRunning = false;
+  await load;
+  await observer?.stop();
+  await bus?.drain().catch(() => undefined);
   await stack?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -109,8 +140,50 @@ describe('a secure stack restarts on its own state', () => {
     expect(await verifyAudit(stack)).toMatchObject({ code: 0 });
   });
 
+  it('starts the load: the recorded attack replayed as sentinel/demo-victim, again and again', async () => {
+    const operator = (await readOperatorFiles(dataDir))!;
+    bus = await connectBus({
+      servers: stack!.natsUrl!,
+      name: 'restart-spec-operator',
+      logger: createLogger({ service: 'restart-spec', level: 'silent' }),
+      natsOptions: operatorBusOptions(operator),
+    });
+    observer = new DemoObserver(bus, {
+      onAlert: (alert) => alertIds.push(alert.value.id),
+      onWorkflowEvent: () => undefined,
+      onBlock: () => undefined,
+      onTelemetry: () => undefined,
+      onProblem: (problem) => problems.push(problem),
+    });
+    await observer.start(VICTIM_NODE);
+    const replay = await ReplayFeed.load(join(root, 'test-corpus', 'demo'), root, process.execPath);
+    await replay.connect(
+      bus,
+      stack!.joinTokensPath,
+      `127.0.0.1:${stack!.portsOf('trust').grpcPort}`,
+      {
+        caPem: operator.caPem,
+        natsUrl: stack!.natsUrl!,
+      },
+    );
+    load = (async () => {
+      while (loadRunning) {
+        for (const step of ['scan', 'reverse-shell'] as const) {
+          await replay.playStep(step, undefined).then(
+            () => (replays += 1),
+            (err: unknown) => problems.push(`replay ${step}: ${String(err)}`),
+          );
+        }
+      }
+      await replay.close();
+    })();
+    await until(() => alertIds.length > 0, 60_000);
+    expect(alertIds.length).toBeGreaterThan(0);
+    replaysBeforeKills = replays;
+  });
+
   it.each(SERVICE_NAMES as readonly ServiceName[])(
-    'kill -9 of %s: it comes back ready and everything else stays ready',
+    'kill -9 of %s under load: it comes back ready and everything else stays ready',
     async (name) => {
       await stack!.restartService(name, 'SIGKILL');
       expect(states(stack!)).toEqual(everyServiceReady);
@@ -121,6 +194,39 @@ describe('a secure stack restarts on its own state', () => {
       );
     },
   );
+
+  it('the load lost and doubled nothing: every alert on ALERTS once, each audited exactly once', async () => {
+    loadRunning = false;
+    await load;
+    // The load ran all through the kills (each replay of a step is one more round of batches).
+    expect(replays - replaysBeforeKills).toBeGreaterThan(0);
+    const credentials = await cliChannelCredentials(dataDir, 'trust');
+    const trustAddress = `127.0.0.1:${stack!.portsOf('trust').grpcPort}`;
+    const audited = async (): Promise<string[]> =>
+      (await listAuditRecords(trustAddress, credentials))
+        .filter((r) => r.entry?.kind === AuditEntryKind.AUDIT_ENTRY_KIND_ALERT)
+        .map((r) => r.entry!.subject);
+    // Alerts raised just before the last kill are audited once intelligence is back.
+    let entries = await audited();
+    await until(async () => {
+      entries = await audited();
+      return alertIds.every((id) => entries.includes(id));
+    }, 90_000);
+    const count = (list: string[]) =>
+      list.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
+    const onStream = count(alertIds);
+    const inLog = count(entries);
+    expect([...onStream.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(alertIds.filter((id) => inLog.get(id) !== 1)).toEqual([]);
+    expect(problems).toEqual([]);
+    if (process.env['RESTART_SPEC_VERBOSE']) {
+      process.stderr.write(
+        `load: ${replays} replays, ${alertIds.length} alerts, ${entries.length} audited\n`,
+      );
+    }
+    await observer?.stop();
+    await bus?.drain();
+  });
 
   it('after every kill -9 the audit log still verifies against the pinned key and checkpoint', async () => {
     const { code, lines } = await verifyAudit(stack!);

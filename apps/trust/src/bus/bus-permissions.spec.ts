@@ -22,7 +22,13 @@ import {
 } from '@omega/bus';
 import { createLogger } from '@omega/runtime';
 import { startNatsServer, startTrust, type NatsServer, type TrustProcess } from '@omega/testkit';
-import { enroll, joinTokenFromFile, type SubjectKind } from '@omega/trust-client';
+import {
+  enroll,
+  joinTokenFromFile,
+  renew,
+  type Credentials,
+  type SubjectKind,
+} from '@omega/trust-client';
 import { writeBusServerConfig } from './bus-server-config';
 import { trustBusAuthentication } from './bus-keys';
 import { trustServiceConfigSchema } from '../trust-config';
@@ -102,7 +108,11 @@ let trust: TrustProcess;
 let caPem: string;
 const buses = new Map<string, Bus>();
 
-async function identityBus(who: string, certificate: BusClientCertificate, seed?: Uint8Array) {
+async function identityBus(
+  who: string,
+  certificate: BusClientCertificate | (() => BusClientCertificate),
+  seed?: Uint8Array,
+) {
   const [kind, name] = who.split('/') as [SubjectKind, string];
   return connectBus({
     servers: nats.url,
@@ -113,13 +123,16 @@ async function identityBus(who: string, certificate: BusClientCertificate, seed?
     natsOptions: identityNatsOptions({
       caPem,
       identity: { kind, name },
-      clientCertificate: () => certificate,
+      clientCertificate: typeof certificate === 'function' ? certificate : () => certificate,
       ...(seed ? { nkeySeed: seed } : {}),
     }),
   });
 }
 
-async function enrolled(who: string): Promise<BusClientCertificate & { identityId: string }> {
+async function enrolled(
+  who: string,
+  ttlSeconds?: number,
+): Promise<BusClientCertificate & { identityId: string; credentials: Credentials }> {
   const [kind, name] = who.split('/') as [SubjectKind, string];
   const tokens = readFileSync(join(dir, 'keys', 'join-tokens'), 'utf8');
   const joinToken = joinTokenFromFile(tokens, kind, name);
@@ -129,8 +142,10 @@ async function enrolled(who: string): Promise<BusClientCertificate & { identityI
     subjectKind: kind,
     name,
     joinToken,
+    ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
   });
   return {
+    credentials,
     identityId: credentials.identity.id,
     certificatePem: credentials.certificateChainPem,
     privateKeyPem: credentials.tlsPrivateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
@@ -213,7 +228,7 @@ beforeAll(async () => {
     env: {
       OMEGA_NATS_AUTH: 'identity',
       OMEGA_IDENTITY_JOIN_TOKENS_STARTUP: ALL.filter((who) => who !== 'service/trust')
-        .concat(['edge/edge-1', 'sentinel/node-z'])
+        .concat(['edge/edge-1', 'sentinel/node-z', 'sentinel/node-r'])
         .join(','),
     },
   });
@@ -299,6 +314,39 @@ describe('who cannot connect at all', () => {
     expect(trust.output.join('').slice(logged)).toMatch(
       /sentinel\/node-z: certificate \w+ is revoked/,
     );
+  });
+});
+
+describe('a connection lasts as long as its certificate', () => {
+  it('the server closes it when the certificate ends, and it comes back with the renewed one', async () => {
+    const first = await enrolled('sentinel/node-r', 4);
+    let current: BusClientCertificate = first;
+    const bus = await identityBus('sentinel/node-r', () => current);
+    const statuses: string[] = [];
+    void (async () => {
+      for await (const status of bus.nc.status()) statuses.push(status.type);
+    })();
+    try {
+      const renewed = await renew(first.credentials, {
+        trustAddress: trust.address,
+        ttlSeconds: 600,
+      });
+      current = {
+        certificatePem: renewed.certificateChainPem,
+        privateKeyPem: renewed.tlsPrivateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      };
+      // The first certificate's end: the server disconnects, the client reconnects with `current`.
+      for (let waited = 0; !statuses.includes('reconnect') && waited < 30_000; waited += 250) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(statuses).toContain('disconnect');
+      expect(statuses).toContain('reconnect');
+      await expect(
+        bus.js.publish('omega.telemetry.process.node-r', 'after renewal', { timeout: 5_000 }),
+      ).resolves.toMatchObject({ stream: 'TELEMETRY' });
+    } finally {
+      await bus.nc.close();
+    }
   });
 });
 

@@ -130,6 +130,8 @@ export async function idleFlood(
     new Promise((resolve) => {
       const socket = netConnect({ host: '127.0.0.1', port, localAddress: sourceOf(i) });
       let connected = false;
+      // Read (and drop) the server's HTTP/2 SETTINGS, so that its closing the socket is seen.
+      socket.resume();
       socket.on('connect', () => {
         connected = true;
         open.add(socket);

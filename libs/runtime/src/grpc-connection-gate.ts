@@ -1,6 +1,9 @@
 // The gRPC port's own TCP listener: grpc-js has no cap on connections, so every socket is admitted
 // or closed here, by remote address and in total, before grpc-js (through its connection
 // injector) ever sees it. Without the cap, idle connections alone exhaust a service's descriptors.
+// With it alone, a flood of connections that never send a byte would hold every slot and lock real
+// clients out until the idle timeout; so when the port is full, the oldest such silent connection
+// makes room for the newcomer (a real client speaks first thing, and is never the one closed).
 import * as net from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -32,10 +35,14 @@ export class ConnectionGate {
   private readonly open = new Map<string, number>();
   private readonly sockets = new Set<net.Socket>();
   private readonly refused: Counter<'limit'>;
+  private readonly evicted: Counter;
+  private readonly admittedAtMs = new WeakMap<net.Socket, number>();
   private readonly now: () => number;
   private lastLogMs = -Infinity;
+  private lastEvictionLogMs = -Infinity;
   private lastAcceptErrorLogMs = -Infinity;
   private unloggedRefusals = 0;
+  private unloggedEvictions = 0;
 
   constructor(private readonly options: ConnectionGateOptions) {
     this.now = options.now ?? Date.now;
@@ -43,6 +50,11 @@ export class ConnectionGate {
       name: `${options.prefix}grpc_connections_refused_total`,
       help: 'gRPC connections closed on arrival because a connection limit was reached, by limit',
       labelNames: ['limit'] as const,
+      registers: [options.registry],
+    });
+    this.evicted = new Counter({
+      name: `${options.prefix}grpc_connections_evicted_total`,
+      help: 'gRPC connections that had sent nothing, closed to admit a new one while the port held grpc.maxConnections',
       registers: [options.registry],
     });
     const sockets = this.sockets;
@@ -61,12 +73,19 @@ export class ConnectionGate {
     const address = remoteAddressOf(socket);
     const { maxPerAddress, maxTotal } = this.options.limits;
     const fromAddress = this.open.get(address) ?? 0;
-    const refusal: Refusal | undefined =
+    let refusal: Refusal | undefined =
       fromAddress >= maxPerAddress
         ? 'per_address'
         : this.sockets.size >= maxTotal
           ? 'total'
           : undefined;
+    if (refusal === 'total') {
+      const silent = this.oldestSilent();
+      if (silent !== undefined) {
+        this.evict(silent, address);
+        refusal = undefined;
+      }
+    }
     if (refusal !== undefined) {
       socket.destroy();
       this.refused.inc({ limit: refusal });
@@ -75,15 +94,42 @@ export class ConnectionGate {
     }
     this.open.set(address, fromAddress + 1);
     this.sockets.add(socket);
+    this.admittedAtMs.set(socket, this.now());
     // A reset from a peer is the peer's business; without a listener it would throw.
     socket.on('error', () => {});
-    socket.once('close', () => {
-      this.sockets.delete(socket);
-      const left = (this.open.get(address) ?? 1) - 1;
-      if (left > 0) this.open.set(address, left);
-      else this.open.delete(address);
-    });
+    socket.once('close', () => this.forget(socket, address));
     return true;
+  }
+
+  /** Stops counting `socket` (once: on eviction or when it closes, whichever comes first). */
+  private forget(socket: net.Socket, address: string): void {
+    if (!this.sockets.delete(socket)) return;
+    const left = (this.open.get(address) ?? 1) - 1;
+    if (left > 0) this.open.set(address, left);
+    else this.open.delete(address);
+  }
+
+  /** The longest-admitted connection that has not sent a byte yet (admission order is Set order). */
+  private oldestSilent(): net.Socket | undefined {
+    for (const socket of this.sockets) if (socket.bytesRead === 0) return socket;
+    return undefined;
+  }
+
+  private evict(socket: net.Socket, forAddress: string): void {
+    const address = remoteAddressOf(socket);
+    const silentMs = this.now() - (this.admittedAtMs.get(socket) ?? this.now());
+    this.forget(socket, address);
+    socket.destroy();
+    this.evicted.inc();
+    this.unloggedEvictions++;
+    const nowMs = this.now();
+    if (nowMs - this.lastEvictionLogMs < (this.options.logIntervalMs ?? 10_000)) return;
+    this.lastEvictionLogMs = nowMs;
+    this.options.logger.warn(
+      { peer: address, for: forAddress, silentMs, evictedSinceLastLine: this.unloggedEvictions },
+      `grpc: the port holds grpc.maxConnections ${this.options.limits.maxTotal}: closed a connection from ${address} that had sent nothing in ${silentMs} ms to admit one from ${forAddress}; ${this.unloggedEvictions} closed so since the last such line`,
+    );
+    this.unloggedEvictions = 0;
   }
 
   /** Connections open now from `address` (as the socket reports it, IPv4-mapped form unwrapped). */

@@ -102,6 +102,11 @@ export function rawUnary(port, path, message, { compressed = false, timeoutMs = 
   });
 }
 
+const HTTP2_GREETING = Buffer.concat([
+  Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
+  Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]),
+]);
+
 /** 100 MiB of zeros, gzip-compressed (about 100 KiB on the wire). */
 export function gzipBomb(bytes = 100 * MiB) {
   return gzipSync(Buffer.alloc(bytes), { level: 9 });
@@ -111,11 +116,19 @@ export function gzipBomb(bytes = 100 * MiB) {
  * Opens `attempts` TCP connections to `port`, `perAddress` from each of the loopback source
  * addresses 127.1.x.y, at most `concurrency` connecting at once, sending nothing. Connections the
  * server closes are refused; those still open `settleMs` after the last attempt are admitted and
- * are held for `holdMs` before being closed. `during` runs while they are held.
+ * are held for `holdMs` before being closed. `greet` sends the HTTP/2 greeting first (then nothing).
  */
 export async function idleFlood(
   port,
-  { attempts, perAddress, concurrency = 400, settleMs = 1_000, holdMs = 3_000, during },
+  {
+    attempts,
+    perAddress,
+    concurrency = 400,
+    settleMs = 1_000,
+    holdMs = 3_000,
+    greet = false,
+    during,
+  },
 ) {
   const open = new Set();
   let closedByServer = 0;
@@ -134,6 +147,9 @@ export async function idleFlood(
       socket.resume();
       socket.on('connect', () => {
         connected = true;
+        // An HTTP/2 client's greeting (preface and an empty SETTINGS frame), then silence: what an
+        // idle but well-formed gRPC client looks like.
+        if (greet) socket.write(HTTP2_GREETING);
         open.add(socket);
         resolve();
       });

@@ -204,66 +204,70 @@ async function metricOf(name, metric) {
   return out;
 }
 
-/** The attacks every service gets: oversized, compressed-oversized and malformed requests, idle floods. */
+// Built once, before any probe window, so that building them takes no CPU from a measured service.
+const HUNDRED_MIB = unknownFieldOf(100 * MiB);
+const GZIP_BOMB = gzipBomb();
+
+/** The attacks every service gets: oversized, compressed-oversized and malformed requests, floods. */
 async function commonAttacks(name, { hundredMiB } = {}) {
+  const port = stack.portsOf(name).grpcPort;
   await measure(name, `100 MiB request (${API[name].method})`, async () =>
-    describeStatus(
-      await rawUnary(
-        stack.portsOf(name).grpcPort,
-        pathOf(name),
-        hundredMiB ?? unknownFieldOf(100 * MiB),
-      ),
-    ),
+    describeStatus(await rawUnary(port, pathOf(name), hundredMiB ?? HUNDRED_MIB)),
   );
-  await measure(name, 'gzip bomb: 100 MiB of zeros in ~100 KiB', async () =>
-    describeStatus(
-      await rawUnary(stack.portsOf(name).grpcPort, pathOf(name), gzipBomb(), { compressed: true }),
-    ),
-  );
-  await measure(name, 'malformed protobuf (truncated field)', async () =>
-    describeStatus(await rawUnary(stack.portsOf(name).grpcPort, pathOf(name), TRUNCATED_MESSAGE)),
-  );
-  const refusedMetric = `omega_${name}_grpc_connections_refused_total`;
-  const floodOutcome = async (flood, before) => {
-    const after = await metricOf(name, refusedMetric);
-    const delta = Object.entries(after)
-      .map(([k, v]) => `${/limit="([^"]+)"/.exec(k)?.[1]} +${v - (before[k] ?? 0)}`)
-      .join(', ');
-    const refusedLine = log.find(
-      (l) => l.includes(name) && l.includes('refused a connection') && !seenRefusalLines.has(l),
-    );
-    if (refusedLine) seenRefusalLines.add(refusedLine);
-    return (
-      `${flood.attempts} attempts from ${flood.sourceAddresses} addresses: ${flood.admitted} admitted, ` +
-      `${flood.closedByServer} closed by the server, ${flood.connectErrors} connect errors` +
-      (flood.firstConnectError ? ` (${flood.firstConnectError})` : '') +
-      `; ${refusedMetric}: ${delta || 'none'}` +
-      (refusedLine ? `; log: "${/grpc: refused[^"]*/.exec(refusedLine)?.[0] ?? refusedLine}"` : '')
-    );
-  };
-  await measure(name, 'idle flood, one address (1,000 attempts, held 2 s)', async () => {
-    const before = await metricOf(name, refusedMetric);
-    const flood = await idleFlood(stack.portsOf(name).grpcPort, {
-      attempts: 1_000,
-      perAddress: 1_000,
-      holdMs: 2_000,
-    });
-    return floodOutcome(flood, before);
-  });
   await measure(
     name,
-    `idle flood, ${CONNECTIONS.toLocaleString('en-US')} attempts from many addresses (held 3 s)`,
-    async () => {
-      const before = await metricOf(name, refusedMetric);
-      const flood = await idleFlood(stack.portsOf(name).grpcPort, {
-        attempts: CONNECTIONS,
-        perAddress: 50,
-        holdMs: 3_000,
-      });
-      return floodOutcome(flood, before);
-    },
+    `gzip bomb: 100 MiB of zeros in ${Math.round(GZIP_BOMB.length / 1024)} KiB`,
+    async () => describeStatus(await rawUnary(port, pathOf(name), GZIP_BOMB, { compressed: true })),
   );
+  await measure(name, 'malformed protobuf (truncated field)', async () =>
+    describeStatus(await rawUnary(port, pathOf(name), TRUNCATED_MESSAGE)),
+  );
+  const prefix = `omega_${name}_grpc_connections_`;
+  const floodOutcome = async (flood, before) => {
+    const after = await metricOf(name, prefix);
+    const delta = Object.entries(after)
+      .filter(([k]) => k.includes('_total'))
+      .map(([k, v]) => `${k.slice(prefix.length).replace('_total', '')} +${v - (before[k] ?? 0)}`)
+      .join(', ');
+    const logged = log.find(
+      (l) =>
+        l.startsWith(name) &&
+        (l.includes('refused a connection') || l.includes('had sent nothing')) &&
+        !seenLogLines.has(l),
+    );
+    if (logged) seenLogLines.add(logged);
+    return (
+      `${flood.attempts} attempts from ${flood.sourceAddresses} addresses: ${flood.admitted} open after the last attempt, ` +
+      `${flood.closedByServer} closed by the server, ${flood.connectErrors} connect errors` +
+      (flood.firstConnectError ? ` (${flood.firstConnectError})` : '') +
+      `; ${prefix}*_total: ${delta || 'none'}` +
+      (logged ? `; log: "${/grpc: [^"]*?(?= peer=|$)/.exec(logged)?.[0] ?? logged}"` : '')
+    );
+  };
+  const flood = (attack, options) =>
+    measure(name, attack, async () => {
+      const before = await metricOf(name, prefix);
+      return floodOutcome(await idleFlood(port, options), before);
+    });
+  await flood('silent flood, one address (1,000 attempts, held 2 s)', {
+    attempts: 1_000,
+    perAddress: 1_000,
+    holdMs: 2_000,
+  });
+  const n = CONNECTIONS.toLocaleString('en-US');
+  await flood(`silent flood, ${n} attempts, 50 per address (held 3 s)`, {
+    attempts: CONNECTIONS,
+    perAddress: 50,
+    holdMs: 3_000,
+  });
+  await flood(`HTTP/2-greeting flood, ${n} attempts, 50 per address (held 3 s)`, {
+    attempts: CONNECTIONS,
+    perAddress: 50,
+    holdMs: 3_000,
+    greet: true,
+  });
 }
+const seenLogLines = new Set();
 const seenRefusalLines = new Set();
 
 // ---- intelligence ----
@@ -299,7 +303,9 @@ const wildcardRequest = (events, chars) => ({
   ],
   events: Array.from({ length: events }, (_, i) => processEvent(`e${i}`, 'a'.repeat(chars))),
 });
-const errorText = (err) => `${CODE_NAMES[err.code] ?? err.code}: ${err.details ?? err.message}`;
+// The promise client's errors already name the code, the method and the address.
+const errorText = (err) =>
+  err.details !== undefined ? `${CODE_NAMES[err.code] ?? err.code}: ${err.details}` : err.message;
 
 async function intelligenceAttacks() {
   const name = 'intelligence';
@@ -307,31 +313,50 @@ async function intelligenceAttacks() {
   const client = createPromiseClient(proto.IntelligenceServiceClient, address, {
     timeoutMs: 120_000,
   });
-  const heavy = wildcardRequest(1_000, 3_000);
+  const long = wildcardRequest(1_000, 3_000);
+  const many = wildcardRequest(10_000, 350);
+  const tooMany = wildcardRequest(60_000, 8);
+  const tooManyBytes = proto.TestRulesRequest.encode(tooMany).finish().length;
+  // Field 2 (events) with length 0, two million times: 4 MB on the wire, 2,000,000 Events decoded.
+  const emptyEvents = Buffer.alloc(2 * 2_000_000);
+  for (let i = 0; i < emptyEvents.length; i += 2) emptyEvents[i] = (2 << 3) | 2;
   await measure(
     name,
     `TestRules '*a*a*a*a*a*a*a*a*b' over 1,000 events of 3,000-char command lines`,
     async () => {
-      const res = await client.testRules(heavy);
+      const res = await client.testRules(long);
       return `answered: valid=${res.valid}, ${res.matches.length} matches`;
     },
   );
-  await measure(name, 'TestRules with 60,000 events', async () => {
-    try {
-      const res = await client.testRules(wildcardRequest(60_000, 8));
-      return `ACCEPTED: ${res.matches.length} matches`;
-    } catch (err) {
-      return errorText(err);
-    }
-  });
-  await measure(name, '4 concurrent TestRules (the wildcard request)', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 4 }, () => client.testRules(heavy)),
-    );
-    const answered = results.filter((r) => r.status === 'fulfilled').length;
-    const refused = results.filter((r) => r.status === 'rejected').map((r) => errorText(r.reason));
-    return `${answered} answered, ${refused.length} refused${refused.length > 0 ? ` (${refused[0]})` : ''}`;
-  });
+  await measure(
+    name,
+    `TestRules with 60,000 events (${(tooManyBytes / MiB).toFixed(1)} MiB)`,
+    async () => {
+      try {
+        const res = await client.testRules(tooMany);
+        return `ACCEPTED: ${res.matches.length} matches`;
+      } catch (err) {
+        return errorText(err);
+      }
+    },
+  );
+  await measure(name, 'TestRules with 2,000,000 empty events (4 MB)', async () =>
+    describeStatus(await rawUnary(stack.portsOf(name).grpcPort, pathOf(name), emptyEvents)),
+  );
+  await measure(
+    name,
+    `4 concurrent TestRules, '*a*a*a*a*a*a*a*a*b' over 10,000 events of 350 chars`,
+    async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 4 }, () => client.testRules(many)),
+      );
+      const answered = results.filter((r) => r.status === 'fulfilled').length;
+      const refused = results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => errorText(r.reason));
+      return `${answered} answered, ${refused.length} refused${refused.length > 0 ? ` (${refused[0]})` : ''}`;
+    },
+  );
   const TestRulesRequest = proto.TestRulesRequest;
   const hundred = Buffer.from(
     TestRulesRequest.encode({

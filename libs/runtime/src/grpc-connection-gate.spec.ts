@@ -181,8 +181,11 @@ it('closes a connection that carries no call for the idle timeout, and tells HTT
   session.on('error', () => {});
   const [settings] = (await once(session, 'remoteSettings')) as [http2.Settings];
   expect(settings.maxConcurrentStreams).toBe(7);
+  // A connection that never says a word is closed after the same time, by the gate.
+  const silent = await connect(grpcPort);
   // grpc-js sends GOAWAY and closes the session once it has been idle for 300 ms.
   await once(session, 'close');
+  if (!silent.closed) await once(silent, 'close');
   expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_open')).toBe(
     'omega_gate_spec_grpc_connections_open 0',
   );

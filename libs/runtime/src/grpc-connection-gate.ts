@@ -3,7 +3,8 @@
 // injector) ever sees it. Without the cap, idle connections alone exhaust a service's descriptors.
 // With it alone, a flood of connections that never send a byte would hold every slot and lock real
 // clients out until the idle timeout; so when the port is full, the oldest such silent connection
-// makes room for the newcomer (a real client speaks first thing, and is never the one closed).
+// makes room for the newcomer (a real client speaks first thing, and is never the one closed). A
+// connection reaches grpc-js only once it has spoken, so a silent one costs no TLS or HTTP/2 session.
 import * as net from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -15,6 +16,8 @@ export interface ConnectionLimits {
   readonly maxPerAddress: number;
   /** Connections the port holds open at once, from everyone. */
   readonly maxTotal: number;
+  /** A connection that has sent nothing for this long is closed (default: never). */
+  readonly silentTimeoutMs?: number;
 }
 
 export interface ConnectionGateOptions {
@@ -43,6 +46,10 @@ export class ConnectionGate {
   private lastAcceptErrorLogMs = -Infinity;
   private unloggedRefusals = 0;
   private unloggedEvictions = 0;
+
+  get limits(): ConnectionLimits {
+    return this.options.limits;
+  }
 
   constructor(private readonly options: ConnectionGateOptions) {
     this.now = options.now ?? Date.now;
@@ -197,8 +204,23 @@ export function listenGated(
 ): Promise<GatedGrpcPort> {
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const injector = server.createConnectionInjector(credentials);
+  const waiting = new Set<net.Socket>();
   const listener = net.createServer((socket) => {
-    if (gate.admit(socket)) injector.injectConnection(socket);
+    if (!gate.admit(socket)) return;
+    // Handed over on its first bytes (grpc-js and TLS take what was read so far), so that a silent
+    // connection is a socket only, cheap to close when the port is full or it stays silent.
+    waiting.add(socket);
+    const { silentTimeoutMs } = gate.limits;
+    if (silentTimeoutMs !== undefined) socket.setTimeout(silentTimeoutMs, () => socket.destroy());
+    socket.once('close', () => waiting.delete(socket));
+    socket.once('readable', () => {
+      waiting.delete(socket);
+      if (silentTimeoutMs !== undefined) socket.setTimeout(0);
+      if (socket.destroyed) return;
+      if (socket.readableLength === 0)
+        socket.destroy(); // closed without a word
+      else injector.injectConnection(socket);
+    });
   });
   return new Promise((resolve, reject) => {
     const failedToListen = (err: Error): void => {
@@ -220,6 +242,8 @@ export function listenGated(
         port: bound.port,
         close: () => {
           if (listener.listening) listener.close();
+          // Connections that never spoke carry no call to drain.
+          for (const socket of waiting) socket.destroy();
           return closed;
         },
       });

@@ -78,6 +78,17 @@ function rssKiB(pid) {
   }
 }
 
+/** CPU milliseconds (user + system) the process has used since it started. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 function summary(samples) {
   const ok = samples.filter((s) => s.ms !== undefined).map((s) => s.ms);
   ok.sort((a, b) => a - b);
@@ -117,7 +128,17 @@ process.on('message', async (msg) => {
     } catch {
       hwmReset = false;
     }
-    const w = { running: true, http: [], grpc: [], rss: [], hwmReset, pid: msg.pid };
+    const w = {
+      running: true,
+      http: [],
+      grpc: [],
+      rss: [],
+      hwmReset,
+      pid: msg.pid,
+      rssStartKiB: rssKiB(msg.pid).rss,
+      cpuStartMs: cpuMs(msg.pid),
+      startedMs: performance.now(),
+    };
     w.done = Promise.all([
       loop(w, () => httpHealth(msg.httpPort), w.http),
       loop(w, () => grpcHealth(msg.grpcPort), w.grpc),
@@ -134,7 +155,9 @@ process.on('message', async (msg) => {
     process.send({
       http: summary(w.http),
       grpc: summary(w.grpc),
+      cpu: { serviceMs: cpuMs(w.pid) - w.cpuStartMs, windowMs: performance.now() - w.startedMs },
       rss: {
+        startKiB: w.rssStartKiB,
         peakSampledKiB: Math.max(...rssSamples.map((s) => s.ms)),
         // The kernel's own peak since the window began (or since start when it could not be reset).
         peakKernelKiB: hwm,

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { EchoClient, LogCapture, callUnary, echoDefinition } from './fixtures/echo-service';
+import { SILENT_GRACE_MS } from './grpc-connection-gate';
 import { unimplementedService } from './grpc-server';
 import { startService, type Service } from './service';
 
@@ -144,6 +145,8 @@ it('when full, closes the oldest connection that has sent nothing to admit a new
   await expect(callUnary(caller, 'echo', { text: 'first' })).resolves.toEqual({ text: 'first' });
   const silent = [await connect(grpcPort), await connect(grpcPort)];
   await until(httpPort, 'omega_gate_spec_grpc_connections_open 3');
+  // Silent for longer than the grace a just-admitted connection gets before it may be closed.
+  await new Promise((resolve) => setTimeout(resolve, SILENT_GRACE_MS + 50));
 
   // The port is full: a newcomer that then speaks (a real client) takes the oldest silent slot.
   const newcomer = echoClient(grpcPort, { ownConnection: true });
@@ -156,13 +159,19 @@ it('when full, closes the oldest connection that has sent nothing to admit a new
   const late = await connect(grpcPort);
   if (!silent[1]!.closed) await once(silent[1]!, 'close');
   expect(late.destroyed).toBe(false);
+  // While the only silent one is within its grace (just admitted), a newcomer is refused.
+  const early = await connect(grpcPort);
+  if (!early.closed) await once(early, 'close');
+  expect(late.destroyed).toBe(false);
   for (const client of [caller, newcomer])
     await expect(callUnary(client, 'echo', { text: 'kept' })).resolves.toEqual({ text: 'kept' });
 
   expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_evicted_total')).toBe(
     'omega_gate_spec_grpc_connections_evicted_total 2',
   );
-  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_refused_total')).toBeUndefined();
+  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_refused_total')).toBe(
+    'omega_gate_spec_grpc_connections_refused_total{limit="total"} 1',
+  );
   await until(httpPort, 'omega_gate_spec_grpc_connections_open 3');
   const evictions = logs.lines.filter((line) => String(line['msg']).includes('had sent nothing'));
   expect(evictions).toHaveLength(1); // rate-limited: one line per 10 s

@@ -33,6 +33,13 @@ export interface ConnectionGateOptions {
 
 type Refusal = 'per_address' | 'total';
 
+/**
+ * How long a connection must have been silent before a newcomer may take its slot. A real client's
+ * first bytes are already in the kernel when it is admitted but are read a little later (accepting
+ * a burst comes first); without this, a fast flood would evict real clients before they are read.
+ */
+export const SILENT_GRACE_MS = 100;
+
 /** Counts open connections by remote address and closes those over the limits at once. */
 export class ConnectionGate {
   private readonly open = new Map<string, number>();
@@ -116,9 +123,16 @@ export class ConnectionGate {
     else this.open.delete(address);
   }
 
-  /** The longest-admitted connection that has not sent a byte yet (admission order is Set order). */
+  /**
+   * The longest-admitted connection that has sent nothing for SILENT_GRACE_MS or more (admission
+   * order is the Set's order, so the first silent one is the oldest).
+   */
   private oldestSilent(): net.Socket | undefined {
-    for (const socket of this.sockets) if (socket.bytesRead === 0) return socket;
+    const admittedBy = this.now() - SILENT_GRACE_MS;
+    for (const socket of this.sockets) {
+      if (socket.bytesRead !== 0) continue;
+      return (this.admittedAtMs.get(socket) ?? admittedBy) <= admittedBy ? socket : undefined;
+    }
     return undefined;
   }
 

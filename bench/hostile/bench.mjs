@@ -268,7 +268,6 @@ async function commonAttacks(name, { hundredMiB } = {}) {
   });
 }
 const seenLogLines = new Set();
-const seenRefusalLines = new Set();
 
 // ---- intelligence ----
 const WILDCARD_RULE = `title: hostile wildcard

@@ -72,6 +72,11 @@ export class LocalStack {
     return this.nats?.url;
   }
 
+  /** nats-server's HTTP monitoring endpoint (/varz, /jsz, ...), once started. */
+  get natsMonitorUrl(): string | undefined {
+    return this.nats?.monitorUrl;
+  }
+
   portsOf(name: ServiceName): ServiceDefaults {
     const base = LOCAL_PORTS[name];
     return {

@@ -88,6 +88,13 @@ describe('AlertStore with junk on ALERTS', () => {
     expect(await consumerCount()).toBe(0);
   });
 
+  it('deletes its consumer when closed before anything was read (a call cancelled at once)', async () => {
+    const tail: AlertTail = await store.tail({ afterSeq: 0 });
+    expect(await consumerCount()).toBe(1);
+    await tail.close();
+    expect(await consumerCount()).toBe(0);
+  });
+
   it('leaves no consumer behind after list, get and scan', async () => {
     await store.list(undefined, 1);
     await store.get('first');

@@ -189,7 +189,12 @@ export class AlertTail implements AsyncIterable<StoredAlert> {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.messages.close();
+      // messages.close() stops the pulls at once but settles only once the iterator has drained,
+      // which never happens when nobody iterated (a StreamAlerts call cancelled while its tail was
+      // being set up): waiting for it before the delete left that call's consumer on the server.
+      this.messages.close().catch(() => {
+        // An iterator that ended with an error is closed all the same.
+      });
       await deleteConsumer(this.consumer);
     })();
     return this.closing;

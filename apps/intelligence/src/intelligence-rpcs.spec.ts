@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { connectBus, publish, subjects, type Bus } from '@omega/bus';
 import { deceptionEvent } from '@omega/detect';
 import {
+  FIELD_TAGS,
   DetectorKind,
   Event,
   IntelligenceServiceClient,
@@ -229,6 +230,25 @@ describe('rule management', () => {
     expect(result.matches).toHaveLength(1);
     expect(result.matches[0]).toMatchObject({ eventIndex: 1, eventId: 'bad' });
     expect(result.matches[0]!.explanation).toContain('/tmp/evil-tool --exfil');
+  });
+
+  it('TestRules refuses more sample events than its limit before decoding them, naming the limit', async () => {
+    // 10,001 empty events: two bytes each on the wire, one object each once decoded.
+    const bytes = Buffer.alloc(2 * 10_001);
+    for (let i = 0; i < bytes.length; i += 2) bytes[i] = FIELD_TAGS.TestRulesRequest.events;
+    const refused = await new Promise<grpc.ServiceError>((resolve, reject) =>
+      client.grpcClient.makeUnaryRequest(
+        '/omega.v1.IntelligenceService/TestRules',
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        bytes,
+        (err: grpc.ServiceError | null) => (err ? resolve(err) : reject(new Error('answered'))),
+      ),
+    );
+    expect(refused.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(refused.details).toBe(
+      'TestRules: events: more than 10000 sample events, at most 10000 per call (refused before decoding)',
+    );
   });
 
   it('LoadRules refuses a pack with one bad rule whole, loads a good one, and it fires', async () => {

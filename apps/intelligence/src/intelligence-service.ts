@@ -20,6 +20,7 @@ import { compileOrThrow, readRuleDirectory } from './rule-catalog';
 import { RuleRegistry } from './rule-registry';
 import { SenderDirectory } from './sender-directory';
 import { TelemetryPipeline } from './telemetry-pipeline';
+import { boundTestRulesEvents } from './test-rules';
 
 export const intelligenceServiceConfigSchema = baseConfigSchema.extend({
   intelligence: intelligenceConfigSchema,
@@ -116,7 +117,7 @@ export async function buildIntelligence({
     });
   }
   service.addGrpcService(
-    IntelligenceServiceService,
+    boundTestRulesEvents(IntelligenceServiceService),
     implementService(
       IntelligenceServiceService,
       intelligenceGrpcHandlers({

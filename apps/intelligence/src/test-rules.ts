@@ -2,7 +2,13 @@
 // and reasons its alert would carry. Nothing is published and no detector state changes. The
 // work is bounded (events, source bytes, matches, calls at once) and yields to the event loop, so
 // a caller cannot starve the telemetry pipeline or health checks, nor grow memory without limit.
-import type { TestRulesRequest, TestRulesResponse } from '@omega/proto';
+import {
+  FIELD_TAGS,
+  countTopLevelField,
+  type IntelligenceServiceService,
+  type TestRulesRequest,
+  type TestRulesResponse,
+} from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 import { alertFromSigmaMatch } from './alert-builder';
 import { compileRuleSources, sigmaRuleMessage } from './rule-catalog';
@@ -104,4 +110,33 @@ export class RuleTester {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+const EVENTS_FIELD = FIELD_TAGS.TestRulesRequest.events >> 3;
+
+/**
+ * The intelligence service definition with TestRules' request bytes counted before they are
+ * decoded: decoding builds an object per sample event (4 MB of empty events is two million, about
+ * 900 MiB and seconds of a blocked event loop), so more than `maxEvents` are refused on the wire.
+ */
+export function boundTestRulesEvents(
+  definition: typeof IntelligenceServiceService,
+  maxEvents = DEFAULT_RULE_TESTER_LIMITS.maxEvents,
+): typeof IntelligenceServiceService {
+  const method = definition.testRules;
+  return {
+    ...definition,
+    testRules: {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        if (countTopLevelField(bytes, EVENTS_FIELD, maxEvents + 1) > maxEvents) {
+          throw new OmegaError(
+            Code.InvalidArgument,
+            `TestRules: events: more than ${maxEvents} sample events, at most ${maxEvents} per call (refused before decoding)`,
+          );
+        }
+        return method.requestDeserialize(bytes);
+      },
+    },
+  };
 }

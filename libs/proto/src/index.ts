@@ -9,6 +9,7 @@ export * from './gen/omega/v1/twin';
 export * from './gen/omega/v1/sentinel';
 export * from './gen/omega/v1/gateway';
 export { FIELD_TAGS } from './gen/field-tags';
+export { countTopLevelField } from './field-count';
 export { messageTypes, messageTypesByName } from './message-types';
 export type { MessageType } from './message-types';
 export { serviceDefinitions } from './service-definitions';

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { EchoClient, LogCapture, callUnary, echoDefinition } from './fixtures/echo-service';
+import { SILENT_GRACE_MS } from './grpc-connection-gate';
 import { unimplementedService } from './grpc-server';
 import { startService, type Service } from './service';
 
@@ -44,13 +45,20 @@ afterEach(async () => {
 async function connect(port: number): Promise<net.Socket> {
   const socket = net.connect(port, '127.0.0.1');
   socket.on('error', () => {});
+  // Read (and drop) what the server sends, its HTTP/2 SETTINGS, or its close would go unseen.
+  socket.resume();
   sockets.push(socket);
   await once(socket, 'connect');
   return socket;
 }
 
-function echoClient(port: number): grpc.Client {
-  const client = new EchoClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+/** An echo client; `ownConnection` keeps it off the process-wide pool, so it opens its own. */
+function echoClient(port: number, { ownConnection = false } = {}): grpc.Client {
+  const client = new EchoClient(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createInsecure(),
+    ownConnection ? { 'grpc.use_local_subchannel_pool': 1 } : {},
+  );
   clients.push(client);
   return client;
 }
@@ -111,17 +119,65 @@ it('closes connections over the per-address cap at once, counts and logs them, a
   );
 });
 
-it('closes connections over the total cap whatever their address', async () => {
+it('closes connections over the total cap whatever their address, once every open one has spoken', async () => {
   const { grpcPort, httpPort } = await start({ OMEGA_GRPC_MAX_CONNECTIONS: '2' });
-  const admitted = [await connect(grpcPort), await connect(grpcPort)];
+  const callers = [
+    echoClient(grpcPort, { ownConnection: true }),
+    echoClient(grpcPort, { ownConnection: true }),
+  ];
+  for (const client of callers)
+    await expect(callUnary(client, 'echo', { text: 'hi' })).resolves.toEqual({ text: 'hi' });
   const extra = await connect(grpcPort);
   if (!extra.closed) await once(extra, 'close');
-  expect(admitted.map((socket) => socket.destroyed)).toEqual([false, false]);
+  for (const client of callers)
+    await expect(callUnary(client, 'echo', { text: 'still' })).resolves.toEqual({ text: 'still' });
   expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_refused_total')).toBe(
     'omega_gate_spec_grpc_connections_refused_total{limit="total"} 1',
   );
   expect(logs.lines.find((line) => line['limit'] === 'total')?.['msg']).toBe(
     'grpc: refused a connection from 127.0.0.1: the port already holds 2 (grpc.maxConnections 2); 1 refused since the last such line',
+  );
+});
+
+it('when full, closes the oldest connection that has sent nothing to admit a new one, so silent floods cannot lock callers out', async () => {
+  const { grpcPort, httpPort } = await start({ OMEGA_GRPC_MAX_CONNECTIONS: '3' });
+  const caller = echoClient(grpcPort, { ownConnection: true });
+  await expect(callUnary(caller, 'echo', { text: 'first' })).resolves.toEqual({ text: 'first' });
+  const silent = [await connect(grpcPort), await connect(grpcPort)];
+  await until(httpPort, 'omega_gate_spec_grpc_connections_open 3');
+  // Silent for longer than the grace a just-admitted connection gets before it may be closed.
+  await new Promise((resolve) => setTimeout(resolve, SILENT_GRACE_MS + 50));
+
+  // The port is full: a newcomer that then speaks (a real client) takes the oldest silent slot.
+  const newcomer = echoClient(grpcPort, { ownConnection: true });
+  await expect(callUnary(newcomer, 'echo', { text: 'let in' })).resolves.toEqual({
+    text: 'let in',
+  });
+  if (!silent[0]!.closed) await once(silent[0]!, 'close');
+  expect(silent[1]!.destroyed).toBe(false);
+  // Another silent one replaces the last silent one; the callers that spoke are never closed.
+  const late = await connect(grpcPort);
+  if (!silent[1]!.closed) await once(silent[1]!, 'close');
+  expect(late.destroyed).toBe(false);
+  // While the only silent one is within its grace (just admitted), a newcomer is refused.
+  const early = await connect(grpcPort);
+  if (!early.closed) await once(early, 'close');
+  expect(late.destroyed).toBe(false);
+  for (const client of [caller, newcomer])
+    await expect(callUnary(client, 'echo', { text: 'kept' })).resolves.toEqual({ text: 'kept' });
+
+  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_evicted_total')).toBe(
+    'omega_gate_spec_grpc_connections_evicted_total 2',
+  );
+  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_refused_total')).toBe(
+    'omega_gate_spec_grpc_connections_refused_total{limit="total"} 1',
+  );
+  await until(httpPort, 'omega_gate_spec_grpc_connections_open 3');
+  const evictions = logs.lines.filter((line) => String(line['msg']).includes('had sent nothing'));
+  expect(evictions).toHaveLength(1); // rate-limited: one line per 10 s
+  expect(evictions[0]).toMatchObject({ level: 'warn', peer: '127.0.0.1', evictedSinceLastLine: 1 });
+  expect(evictions[0]!['msg']).toMatch(
+    /^grpc: the port holds grpc\.maxConnections 3: closed a connection from 127\.0\.0\.1 that had sent nothing in \d+ ms to admit one from 127\.0\.0\.1; 1 closed so since the last such line$/,
   );
 });
 
@@ -134,8 +190,11 @@ it('closes a connection that carries no call for the idle timeout, and tells HTT
   session.on('error', () => {});
   const [settings] = (await once(session, 'remoteSettings')) as [http2.Settings];
   expect(settings.maxConcurrentStreams).toBe(7);
+  // A connection that never says a word is closed after the same time, by the gate.
+  const silent = await connect(grpcPort);
   // grpc-js sends GOAWAY and closes the session once it has been idle for 300 ms.
   await once(session, 'close');
+  if (!silent.closed) await once(silent, 'close');
   expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_open')).toBe(
     'omega_gate_spec_grpc_connections_open 0',
   );

@@ -1,11 +1,18 @@
 // A request whose bytes do not decode is the caller's fault: it is answered INVALID_ARGUMENT naming
 // the method and what the decoder said, not grpc-js's INTERNAL "Error deserializing request",
-// which reads as a server bug and hides where the bytes went wrong.
+// which reads as a server bug and hides where the bytes went wrong. A deserializer may also refuse
+// bytes before decoding them by throwing an OmegaError (a bound on a repeated field, checked on the
+// wire): that answer is passed on as it is.
 import * as grpc from '@grpc/grpc-js';
+import { OmegaError } from './errors';
 
 /** What a guarded deserializer returns for bytes that do not decode. */
 class MalformedRequest {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    /** Set when a bound checked before decoding refused the bytes: answered as it says. */
+    readonly refusal?: OmegaError,
+  ) {}
 }
 
 type AnyHandler = (...args: never[]) => unknown;
@@ -33,15 +40,23 @@ export function guardMalformedRequests(
         try {
           return method.requestDeserialize(bytes);
         } catch (err) {
+          if (err instanceof OmegaError) return new MalformedRequest(err.message, err);
           return new MalformedRequest(err instanceof Error ? err.message : String(err));
         }
       },
     };
-    const refuse = (request: MalformedRequest): grpc.StatusObject => ({
-      code: grpc.status.INVALID_ARGUMENT,
-      details: `${method.path}: the request is not a valid message: ${request.reason}`,
-      metadata: new grpc.Metadata(),
-    });
+    const refuse = (request: MalformedRequest): grpc.StatusObject =>
+      request.refusal
+        ? {
+            code: request.refusal.grpcStatus,
+            details: request.refusal.message,
+            metadata: new grpc.Metadata(),
+          }
+        : {
+            code: grpc.status.INVALID_ARGUMENT,
+            details: `${method.path}: the request is not a valid message: ${request.reason}`,
+            metadata: new grpc.Metadata(),
+          };
     guardedImplementation[name] = method.responseStream
       ? (call: grpc.ServerWritableStream<unknown, unknown>) => {
           if (call.request instanceof MalformedRequest) {

@@ -145,6 +145,53 @@ describe('startService', () => {
     }
   });
 
+  it('refuses a request past the 4 MiB receive limit, sent whole or gzip-compressed, RESOURCE_EXHAUSTED naming the limit, before the handler sees it', async () => {
+    const svc = await start();
+    let handled = 0;
+    svc.addGrpcService(echoDefinition, {
+      ...unimplementedService(echoDefinition),
+      echo: (
+        call: grpc.ServerUnaryCall<{ text: string }, { text: string }>,
+        callback: grpc.sendUnaryData<{ text: string }>,
+      ) => {
+        handled++;
+        callback(null, { text: call.request.text });
+      },
+    });
+    const { grpcPort } = await svc.listen();
+    const address = `127.0.0.1:${grpcPort}`;
+    const plain = new EchoClient(address, grpc.credentials.createInsecure());
+    // gzip (algorithm 2): 5 MiB of zeros cross the wire in a few KiB and decompress past the limit.
+    const gzip = new EchoClient(address, grpc.credentials.createInsecure(), {
+      'grpc.default_compression_algorithm': 2,
+    });
+    const refusal = (client: grpc.Client, bytes: Buffer) =>
+      new Promise<grpc.ServiceError>((resolve, reject) =>
+        client.makeUnaryRequest(
+          '/omega.test.v1.Echo/Echo',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          bytes,
+          (err: grpc.ServiceError | null) => (err ? resolve(err) : reject(new Error('answered'))),
+        ),
+      );
+    try {
+      const tooLarge = await refusal(plain, Buffer.alloc(5 * 1024 * 1024, 0x20));
+      expect(tooLarge.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+      expect(tooLarge.details).toBe('Received message larger than max (5242880 vs 4194304)');
+      const bomb = await refusal(gzip, Buffer.alloc(5 * 1024 * 1024, 0x20));
+      expect(bomb.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+      expect(bomb.details).toBe('Received message that decompresses to a size larger than 4194304');
+      expect(handled).toBe(0);
+      await expect(callUnary(plain, 'echo', { text: 'still here' })).resolves.toEqual({
+        text: 'still here',
+      });
+    } finally {
+      plain.close();
+      gzip.close();
+    }
+  });
+
   it('serves placeholder services UNIMPLEMENTED and counts the calls in /metrics under omega_<service>_', async () => {
     const svc = await start();
     svc.addGrpcService(echoDefinition, unimplementedService(echoDefinition));

@@ -157,7 +157,11 @@ class OmegaService<C> implements Service<C> {
       ],
     });
     this.connectionGate = new ConnectionGate({
-      limits: { maxPerAddress: limits.maxConnectionsPerAddress, maxTotal: limits.maxConnections },
+      limits: {
+        maxPerAddress: limits.maxConnectionsPerAddress,
+        maxTotal: limits.maxConnections,
+        silentTimeoutMs: limits.maxConnectionIdleMs,
+      },
       registry: this.metrics,
       prefix,
       logger: this.logger,

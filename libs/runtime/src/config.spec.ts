@@ -45,6 +45,7 @@ describe('loadConfig', () => {
         maxConnectionAgeMs: 3600000,
         maxConnectionAgeGraceMs: 300000,
         maxConnectionsPerAddress: 64,
+        maxReceiveMessageBytes: 4194304,
         maxConnections: 512,
       },
       http: { host: '0.0.0.0', port: 9465 },

@@ -39,6 +39,15 @@ export const baseConfigSchema = z.strictObject({
     maxConnectionsPerAddress: z.int().positive().default(64),
     /** Connections the gRPC port holds open at once from everyone; more are closed on arrival. */
     maxConnections: z.int().positive().default(512),
+    /**
+     * The largest request message (after decompression) a method accepts; larger ones are refused
+     * RESOURCE_EXHAUSTED before any handler runs (grpc.max_receive_message_length).
+     */
+    maxReceiveMessageBytes: z
+      .int()
+      .positive()
+      .max(64 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
   }),
   /** Serves /metrics, /healthz and /readyz. */
   http: z.strictObject({ host: z.string().min(1).default('0.0.0.0'), port: portSchema() }),

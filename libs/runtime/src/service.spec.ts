@@ -145,6 +145,34 @@ describe('startService', () => {
     }
   });
 
+  it('takes its receive limit from grpc.maxReceiveMessageBytes', async () => {
+    const svc = await start({ OMEGA_GRPC_MAX_RECEIVE_MESSAGE_BYTES: '1048576' });
+    svc.addGrpcService(echoDefinition, {
+      ...unimplementedService(echoDefinition),
+      echo: (
+        call: grpc.ServerUnaryCall<{ text: string }, { text: string }>,
+        callback: grpc.sendUnaryData<{ text: string }>,
+      ) => callback(null, { text: call.request.text }),
+    });
+    const { grpcPort } = await svc.listen();
+    const client = new EchoClient(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    try {
+      const refused = await new Promise<grpc.ServiceError>((resolve, reject) =>
+        client.makeUnaryRequest(
+          '/omega.test.v1.Echo/Echo',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.alloc(2 * 1024 * 1024, 0x20),
+          (err: grpc.ServiceError | null) => (err ? resolve(err) : reject(new Error('answered'))),
+        ),
+      );
+      expect(refused.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+      expect(refused.details).toBe('Received message larger than max (2097152 vs 1048576)');
+    } finally {
+      client.close();
+    }
+  });
+
   it('refuses a request past the 4 MiB receive limit, sent whole or gzip-compressed, RESOURCE_EXHAUSTED naming the limit, before the handler sees it', async () => {
     const svc = await start();
     let handled = 0;

@@ -151,6 +151,7 @@ class OmegaService<C> implements Service<C> {
       'grpc.max_connection_idle_ms': limits.maxConnectionIdleMs,
       'grpc.max_connection_age_ms': limits.maxConnectionAgeMs,
       'grpc.max_connection_age_grace_ms': limits.maxConnectionAgeGraceMs,
+      'grpc.max_receive_message_length': limits.maxReceiveMessageBytes,
       interceptors: [
         grpcServerMetricsInterceptor(this.metrics, prefix),
         grpcServerTracingInterceptor,

@@ -2,7 +2,12 @@
 // method not here answers UNIMPLEMENTED ("<method> is not built yet") through implementService.
 import type { GatewayServiceService } from '@omega/proto';
 import type { ServiceHandlers } from '@omega/runtime';
+import { serverInfo, type ServerInfoOptions } from './server-info';
 
-export function gatewayGrpcHandlers(): ServiceHandlers<typeof GatewayServiceService> {
-  return {};
+export function gatewayGrpcHandlers(
+  info: ServerInfoOptions,
+): ServiceHandlers<typeof GatewayServiceService> {
+  return {
+    getServerInfo: (_request, ctx) => serverInfo(info, ctx),
+  };
 }

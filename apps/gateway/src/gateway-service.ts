@@ -1,10 +1,16 @@
-// Builds the gateway service's parts on a running service harness: its metrics and gRPC handlers
-// (main.ts and the specs share it).
+// Builds the gateway service's parts on a running service harness: its metrics, GatewayService,
+// and the forwarding of every public omega.v1 service to its backend (main.ts and the specs
+// share it).
+import type * as grpc from '@grpc/grpc-js';
 import type { ResourceSelection } from '@omega/bus';
 import { GatewayServiceService } from '@omega/proto';
-import { baseConfigSchema, implementService } from '@omega/runtime';
+import { baseConfigSchema, implementService, type ServiceHandlers } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
+import { parseSubject } from '@omega/trust-client';
 import type { z } from 'zod';
+import { BackendPool } from './backend-pool';
+import { FORWARDED_SERVICES } from './forwarded-services';
+import { forwardingHandlers } from './forwarding';
 import { gatewayConfigSchema } from './gateway-config';
 import { gatewayGrpcHandlers } from './gateway-grpc';
 import { gatewayMetrics } from './gateway-metrics';
@@ -16,12 +22,49 @@ export type GatewayServiceConfig = z.output<typeof gatewayServiceConfigSchema>;
 
 export const GATEWAY_RESOURCES: ResourceSelection = { streams: ['ALERTS'] };
 
-export function buildGateway({ service }: ServiceParts<GatewayServiceConfig>): void {
-  const handlers = gatewayGrpcHandlers();
+/** Every gRPC service the gateway serves: its own and the forwarded ones. */
+export const GATEWAY_GRPC_SERVICES: readonly grpc.ServiceDefinition[] = [
+  GatewayServiceService,
+  ...FORWARDED_SERVICES.map(({ passThrough }) => passThrough),
+];
+
+export function buildGateway({
+  service,
+  identity,
+  clientCredentials,
+}: ServiceParts<GatewayServiceConfig>): void {
+  const config = service.config.gateway;
+  const pool = new BackendPool(config, clientCredentials);
+  service.onShutdown('backend channels', async () => pool.close());
+
+  const handlers = gatewayGrpcHandlers({
+    pool,
+    cluster: identity === undefined ? '' : parseSubject(identity.subject).cluster,
+    healthCheckTimeoutMs: config.healthCheckTimeoutMs,
+  });
   const unbuilt = Object.keys(GatewayServiceService).filter((method) => !(method in handlers));
   gatewayMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(
     GatewayServiceService,
     implementService(GatewayServiceService, handlers, service.handlerOptions),
   );
+
+  // Who may call what through the gateway is the one method permission table every backend
+  // checks (libs/trust-client method-permissions.ts), applied to the gateway's caller by the
+  // harness's call authorization (mutual TLS): the paths are the backends' own, so a row reads
+  // the same at the gateway as at the service. Operators get every method people call (the
+  // table's PEOPLE rows); a workload gets through exactly the methods its row names (the
+  // orchestrator: DeployDecoy, SimulateWhatIf), so the gateway never widens what a caller may
+  // do. The backend then checks the gateway's own identity (`service/gateway`), which the table
+  // lists beside operators for the people-facing methods.
+  for (const forwarded of FORWARDED_SERVICES) {
+    service.addGrpcService(
+      forwarded.passThrough,
+      implementService(
+        forwarded.passThrough,
+        forwardingHandlers(forwarded, pool) as ServiceHandlers<grpc.ServiceDefinition>,
+        service.handlerOptions,
+      ),
+    );
+  }
 }

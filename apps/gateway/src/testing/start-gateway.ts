@@ -3,6 +3,7 @@ import { runService, type RunningService } from '@omega/service';
 import { localServiceEnv } from '@omega/testkit';
 import {
   buildGateway,
+  GATEWAY_GRPC_SERVICES,
   GATEWAY_RESOURCES,
   gatewayServiceConfigSchema,
   type GatewayServiceConfig,
@@ -13,6 +14,7 @@ export function startGateway(natsUrl: string): Promise<RunningService<GatewaySer
     name: 'gateway',
     configSchema: gatewayServiceConfigSchema,
     resources: GATEWAY_RESOURCES,
+    grpcServices: GATEWAY_GRPC_SERVICES,
     installSignalHandlers: false,
     argv: [],
     env: localServiceEnv(natsUrl),

@@ -1,0 +1,319 @@
+// The gateway in `omega up` (secure by default), with trust, intelligence and the orchestrator as
+// built processes: an operator's certificate reaches every service through the gateway's one port,
+// streams stream and end at the backend when the caller cancels, backend errors keep their status
+// and detail, a backend that is down answers UNAVAILABLE naming it, and callers without a
+// certificate from trust, or whose row does not name the method, are refused.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import {
+  DeceptionServiceClient,
+  GatewayServiceClient,
+  GetWorkflowRequest,
+  ListAlertsRequest,
+  ListDecoysRequest,
+  ListPlaybooksRequest,
+  IntelligenceServiceClient,
+  OrchestratorServiceClient,
+  ServingStatus,
+  TrustServiceClient,
+} from '@omega/proto';
+import { createPromiseClient, grpcHealthDefinition } from '@omega/runtime';
+import type { ServiceName } from '@omega/service';
+import {
+  bootstrapChannelCredentials,
+  channelCredentials,
+  enroll,
+  joinTokenFromFile,
+} from '@omega/trust-client';
+import { LocalStack } from './local-stack';
+import { cliChannelCredentials } from './operator-identity';
+
+const root = join(__dirname, '..', '..', '..');
+const SERVICES: ServiceName[] = ['trust', 'intelligence', 'orchestrator', 'gateway'];
+const GATED = `id: gated-at-the-gateway
+steps:
+  - id: contain
+    action: annotate
+    params: { text: 'approved by a human' }
+    approval: { timeout_ms: 600000 }
+`;
+
+const output: string[] = [];
+let stack: LocalStack;
+let dataDir: string;
+let operator: grpc.ChannelCredentials;
+
+beforeAll(async () => {
+  for (const name of SERVICES) {
+    if (!existsSync(join(root, 'apps', name, 'dist', 'main.js'))) {
+      throw new Error(`${name} is not built: run \`npm run build\` (npm test does it)`);
+    }
+  }
+  dataDir = mkdtempSync(join(tmpdir(), 'omega-gateway-'));
+  for (let attempt = 0; ; attempt++) {
+    stack = new LocalStack({
+      root,
+      stateDir: dataDir,
+      // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
+      portOffset: 1000 + Math.floor(Math.random() * 1900),
+      services: SERVICES,
+      out: (line) => output.push(line),
+      readyTimeoutMs: 90_000,
+      nodeBin: process.execPath,
+      serviceEnv: { orchestrator: { OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: '' } },
+    });
+    try {
+      await stack.start();
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
+    }
+  }
+  const credentials = await cliChannelCredentials(dataDir, 'gateway');
+  if (credentials === undefined) throw new Error(`no operator credential in ${dataDir}`);
+  operator = credentials;
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+function address(name: ServiceName): string {
+  return `127.0.0.1:${stack.portsOf(name).grpcPort}`;
+}
+
+function throughGateway<D extends grpc.ServiceDefinition>(
+  Client: Parameters<typeof createPromiseClient<D>>[0],
+  credentials: grpc.ChannelCredentials = operator,
+) {
+  return createPromiseClient(Client, address('gateway'), { credentials, timeoutMs: 20_000 });
+}
+
+/** What `service`'s /metrics says it answered for `method` with `code` (0 before any). */
+async function handled(service: ServiceName, method: string, code: string): Promise<number> {
+  const text = await (
+    await fetch(`http://127.0.0.1:${stack.portsOf(service).httpPort}/metrics`)
+  ).text();
+  const line = text
+    .split('\n')
+    .find((l) =>
+      l.startsWith(`omega_${service}_grpc_server_handled_total{method="${method}",code="${code}"}`),
+    );
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+async function eventually(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+async function healthOf(target: string, service: string): Promise<string> {
+  const check = Object.values(grpcHealthDefinition)[0] as grpc.MethodDefinition<
+    { service: string },
+    { status: string }
+  >;
+  const client = new grpc.Client(target, operator);
+  try {
+    return await new Promise((resolve, reject) =>
+      client.makeUnaryRequest(
+        check.path,
+        check.requestSerialize,
+        check.responseDeserialize,
+        { service },
+        { deadline: Date.now() + 10_000 },
+        (err, reply) => (err ? reject(err) : resolve(reply?.status ?? '')),
+      ),
+    );
+  } finally {
+    client.close();
+  }
+}
+
+describe('the gateway in omega up (trust, intelligence, orchestrator and gateway as built processes)', () => {
+  it('answers unary calls of each service for an operator, as the service itself does', async () => {
+    const orchestrator = throughGateway(OrchestratorServiceClient);
+    const direct = createPromiseClient(OrchestratorServiceClient, address('orchestrator'), {
+      credentials: (await cliChannelCredentials(
+        dataDir,
+        'orchestrator',
+      )) as grpc.ChannelCredentials,
+      timeoutMs: 20_000,
+    });
+    const intelligence = throughGateway(IntelligenceServiceClient);
+    const trust = throughGateway(TrustServiceClient);
+    try {
+      await orchestrator.putPlaybook({ source: GATED, sourceName: 'gated.yml' });
+      const listed = await orchestrator.listPlaybooks(ListPlaybooksRequest.fromPartial({}));
+      expect(listed).toEqual(await direct.listPlaybooks(ListPlaybooksRequest.fromPartial({})));
+      expect(listed.playbooks.map((p) => p.id)).toContain('gated-at-the-gateway');
+      await expect(
+        intelligence.listAlerts(ListAlertsRequest.fromPartial({})),
+      ).resolves.toMatchObject({ alerts: [] });
+      const bundle = await trust.getTrustBundle({});
+      expect(bundle.trustDomain).toBe('omega.local');
+      expect(bundle.x509RootsDer.length).toBeGreaterThan(0);
+    } finally {
+      orchestrator.close();
+      direct.close();
+      intelligence.close();
+      trust.close();
+    }
+  });
+
+  it('keeps a backend error’s status and detail', async () => {
+    const orchestrator = throughGateway(OrchestratorServiceClient);
+    const direct = createPromiseClient(OrchestratorServiceClient, address('orchestrator'), {
+      credentials: (await cliChannelCredentials(
+        dataDir,
+        'orchestrator',
+      )) as grpc.ChannelCredentials,
+    });
+    try {
+      const viaGateway = await orchestrator
+        .getWorkflow(GetWorkflowRequest.fromPartial({ workflowId: 'no-such-run' }))
+        .catch((e: unknown) => e);
+      const straight = await direct
+        .getWorkflow(GetWorkflowRequest.fromPartial({ workflowId: 'no-such-run' }))
+        .catch((e: unknown) => e);
+      expect((viaGateway as { cause: grpc.ServiceError }).cause).toMatchObject({
+        code: grpc.status.NOT_FOUND,
+        details: (straight as { cause: grpc.ServiceError }).cause.details,
+      });
+    } finally {
+      orchestrator.close();
+      direct.close();
+    }
+  });
+
+  it('streams WatchWorkflow, and a cancel by the caller ends the orchestrator’s call', async () => {
+    const orchestrator = throughGateway(OrchestratorServiceClient);
+    const method = '/omega.v1.OrchestratorService/WatchWorkflow';
+    const before = await handled('orchestrator', method, 'CANCELLED');
+    try {
+      const started = await orchestrator.startPlaybook({
+        playbookId: 'gated-at-the-gateway',
+        workflowId: 'watched-through-the-gateway',
+        inputs: {},
+        alertId: '',
+        incidentId: '',
+        dryRun: false,
+      });
+      const controller = new AbortController();
+      const seen: string[] = [];
+      await expect(
+        (async () => {
+          for await (const update of orchestrator.watchWorkflow(
+            { workflowId: started.workflow?.workflowId ?? '' },
+            { signal: controller.signal, timeoutMs: Infinity },
+          )) {
+            seen.push(update.workflow?.workflowId ?? '');
+            controller.abort();
+          }
+        })(),
+      ).rejects.toMatchObject({ code: grpc.status.CANCELLED });
+      expect(seen).toEqual(['watched-through-the-gateway']);
+      await eventually(async () => (await handled('orchestrator', method, 'CANCELLED')) > before);
+    } finally {
+      orchestrator.close();
+    }
+  });
+
+  it('answers a service whose backend is down with UNAVAILABLE naming it, without waiting', async () => {
+    const deception = throughGateway(DeceptionServiceClient);
+    try {
+      await expect(deception.listDecoys(ListDecoysRequest.fromPartial({}))).rejects.toMatchObject({
+        code: grpc.status.UNAVAILABLE,
+        cause: expect.objectContaining({
+          details: expect.stringContaining(
+            `/omega.v1.DeceptionService/ListDecoys: backend deception at ${address('deception')} is unavailable`,
+          ),
+        }),
+      });
+    } finally {
+      deception.close();
+    }
+  });
+
+  it('serves grpc.health.v1 for itself and GetServerInfo with which backends answer', async () => {
+    await expect(healthOf(address('gateway'), '')).resolves.toBe('SERVING');
+    await expect(healthOf(address('gateway'), 'omega.v1.OrchestratorService')).resolves.toBe(
+      'SERVING',
+    );
+    const gateway = throughGateway(GatewayServiceClient);
+    try {
+      const info = await gateway.getServerInfo({});
+      expect(info.version).toBe(
+        (
+          JSON.parse(readFileSync(join(root, 'apps', 'gateway', 'package.json'), 'utf8')) as {
+            version: string;
+          }
+        ).version,
+      );
+      expect(info.cluster).toBe('local');
+      const status = Object.fromEntries(info.services.map((s) => [s.name, s.status]));
+      expect(status).toMatchObject({
+        'omega.v1.TrustService': ServingStatus.SERVING_STATUS_SERVING,
+        'omega.v1.IntelligenceService': ServingStatus.SERVING_STATUS_SERVING,
+        'omega.v1.OrchestratorService': ServingStatus.SERVING_STATUS_SERVING,
+        'omega.v1.DeceptionService': ServingStatus.SERVING_STATUS_NOT_SERVING,
+        'omega.v1.TwinService': ServingStatus.SERVING_STATUS_NOT_SERVING,
+      });
+    } finally {
+      gateway.close();
+    }
+  });
+
+  it('refuses a caller without a client certificate', async () => {
+    const caPem = readFileSync(join(dataDir, 'trust', 'keys', 'trust-ca.pem'), 'utf8');
+    const orchestrator = throughGateway(
+      OrchestratorServiceClient,
+      bootstrapChannelCredentials(caPem),
+    );
+    try {
+      await expect(
+        orchestrator.listPlaybooks(ListPlaybooksRequest.fromPartial({})),
+      ).rejects.toMatchObject({
+        code: grpc.status.UNAVAILABLE,
+      });
+    } finally {
+      orchestrator.close();
+    }
+  });
+
+  it('refuses a workload whose row does not name the method, naming the method and the caller', async () => {
+    const keys = join(dataDir, 'trust', 'keys');
+    const caPem = readFileSync(join(keys, 'trust-ca.pem'), 'utf8');
+    const joinToken = joinTokenFromFile(
+      readFileSync(join(keys, 'join-tokens'), 'utf8'),
+      'sentinel',
+      '*',
+    );
+    if (joinToken === undefined) throw new Error('no sentinel/* join token in the stack');
+    const sentinel = await enroll({
+      trustAddress: address('trust'),
+      subjectKind: 'sentinel',
+      name: 'gateway-test-node',
+      joinToken,
+      channelCredentials: bootstrapChannelCredentials(caPem),
+    });
+    const orchestrator = throughGateway(
+      OrchestratorServiceClient,
+      channelCredentials(sentinel, { expectedServerSubject: 'omega://local/service/gateway' }),
+    );
+    try {
+      await expect(
+        orchestrator.listPlaybooks(ListPlaybooksRequest.fromPartial({})),
+      ).rejects.toMatchObject({
+        code: grpc.status.PERMISSION_DENIED,
+        cause: expect.objectContaining({
+          details:
+            '/omega.v1.OrchestratorService/ListPlaybooks: omega://local/sentinel/gateway-test-node may not call it (allowed: operator/*, service/gateway)',
+        }),
+      });
+    } finally {
+      orchestrator.close();
+    }
+  });
+});

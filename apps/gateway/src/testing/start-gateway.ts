@@ -9,7 +9,10 @@ import {
   type GatewayServiceConfig,
 } from '../gateway-service';
 
-export function startGateway(natsUrl: string): Promise<RunningService<GatewayServiceConfig>> {
+export function startGateway(
+  natsUrl: string,
+  env: Record<string, string> = {},
+): Promise<RunningService<GatewayServiceConfig>> {
   return runService({
     name: 'gateway',
     configSchema: gatewayServiceConfigSchema,
@@ -17,7 +20,7 @@ export function startGateway(natsUrl: string): Promise<RunningService<GatewaySer
     grpcServices: GATEWAY_GRPC_SERVICES,
     installSignalHandlers: false,
     argv: [],
-    env: localServiceEnv(natsUrl),
+    env: localServiceEnv(natsUrl, env),
     build: buildGateway,
   });
 }

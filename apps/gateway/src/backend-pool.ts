@@ -1,7 +1,7 @@
 // Where each forwarded call goes: one channel per backend address, dialled with the gateway's own
 // identity (mutual TLS checking the backend's certificate names the service or node expected).
 import * as grpc from '@grpc/grpc-js';
-import { Code, OmegaError } from '@omega/runtime';
+import { Code, OmegaError, grpcClientTracingInterceptor } from '@omega/runtime';
 import type { EnrollAs, ServiceName } from '@omega/service';
 import type { GatewayConfig } from './gateway-config';
 import type { Backend } from './forwarded-services';
@@ -87,7 +87,11 @@ export class BackendPool {
     const key = `${name}@${address}`;
     let target = this.clients.get(key);
     if (target === undefined) {
-      target = { name, address, client: new grpc.Client(address, this.credentials(peer)) };
+      // The call to the backend is a child span of the caller's call: its trace goes on through.
+      const client = new grpc.Client(address, this.credentials(peer), {
+        interceptors: [grpcClientTracingInterceptor],
+      });
+      target = { name, address, client };
       this.clients.set(key, target);
     }
     return target;

@@ -2,7 +2,8 @@
 // runtime harness on the pass-through definitions, which answer with the bytes they were sent and
 // report the metadata, deadline and cancellation they saw. The bytes arrive as sent (unknown
 // fields and all); credential and hop-by-hop headers stay at the gateway; the caller's deadline
-// and cancel reach the backend; SentinelService calls go to the node `omega-node` names.
+// and cancel reach the backend, and so does the caller's trace; SentinelService calls go to the
+// node `omega-node` names.
 import * as grpc from '@grpc/grpc-js';
 import {
   IntelligenceServiceService,
@@ -156,9 +157,11 @@ describe('forwarding through the gateway', () => {
     const seen = intelligence.seen.at(-1)?.metadata ?? {};
     expect(seen).toMatchObject({
       'x-request-id': ['req-42'],
-      traceparent: ['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'],
+      // The same trace, continued by the gateway's own span.
+      traceparent: [expect.stringMatching(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/)],
       'omega-trace-bin': [Buffer.from([1, 2, 3])],
     });
+    expect(String((seen['traceparent'] as string[])[0])).not.toContain('b7ad6b7169203331');
     expect(Object.keys(seen)).not.toEqual(
       expect.arrayContaining([expect.stringMatching(/^(authorization|cookie|omega-node)$/)]),
     );

@@ -111,19 +111,19 @@ async function eventually(condition: () => Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
-/** grpcurl's exit code and output for `args`, with the contract's .proto files. */
+/** grpcurl's exit code and output for `args`. */
 function grpcurl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
-      grpcurlBinary(),
-      ['-import-path', join(root, 'proto'), ...args],
-      { timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
+    execFile(grpcurlBinary(), args, { timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+      resolve({ code, stdout, stderr });
+    });
   });
+}
+
+/** The contract's .proto files for grpcurl, instead of the gateway's reflection. */
+function protoFiles(): string[] {
+  return ['-import-path', join(root, 'proto'), '-proto', 'omega/v1/orchestrator.proto'];
 }
 
 /** The operator's certificate for grpcurl; -insecure: the server certificate names no host yet. */
@@ -340,11 +340,10 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
     }
   });
 
-  it('answers grpcurl with an operator certificate: a unary call, and a stream until its deadline', async () => {
+  it('answers grpcurl with an operator certificate: a unary call (by reflection), and a stream until its deadline', async () => {
+    // Described by the gateway's server reflection: no .proto file given.
     const listed = await grpcurl([
       ...operatorFlags(),
-      '-proto',
-      'omega/v1/orchestrator.proto',
       '-d',
       '{}',
       address('gateway'),
@@ -353,11 +352,11 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
     expect(listed).toMatchObject({ code: 0 });
     expect(listed.stdout).toContain('"id": "gated-at-the-gateway"');
 
-    // -max-time is grpcurl's deadline: the stream delivers the workflow, then ends with it.
+    // With the .proto files instead; -max-time is grpcurl's deadline: the stream delivers the
+    // workflow, then ends with it.
     const watched = await grpcurl([
       ...operatorFlags(),
-      '-proto',
-      'omega/v1/orchestrator.proto',
+      ...protoFiles(),
       '-max-time',
       '3',
       '-d',
@@ -373,8 +372,7 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
   it('refuses grpcurl without a client certificate', async () => {
     const refused = await grpcurl([
       '-insecure',
-      '-proto',
-      'omega/v1/orchestrator.proto',
+      ...protoFiles(),
       '-d',
       '{}',
       address('gateway'),

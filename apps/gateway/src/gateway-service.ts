@@ -1,12 +1,17 @@
 // Builds the gateway service's parts on a running service harness: its metrics, GatewayService,
-// and the forwarding of every public omega.v1 service to its backend (main.ts and the specs
-// share it).
+// the forwarding of every public omega.v1 service to its backend, and server reflection (main.ts
+// and the specs share it).
 import type * as grpc from '@grpc/grpc-js';
 import type { ResourceSelection } from '@omega/bus';
-import { GatewayServiceService } from '@omega/proto';
-import { baseConfigSchema, implementService, type ServiceHandlers } from '@omega/runtime';
+import { DESCRIPTOR_SET_BASE64, GatewayServiceService } from '@omega/proto';
+import {
+  baseConfigSchema,
+  grpcServiceName,
+  implementService,
+  type ServiceHandlers,
+} from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
-import { parseSubject } from '@omega/trust-client';
+import { REFLECTION_METHOD_PATHS, parseSubject } from '@omega/trust-client';
 import type { z } from 'zod';
 import { BackendPool } from './backend-pool';
 import { FORWARDED_SERVICES } from './forwarded-services';
@@ -14,6 +19,7 @@ import { forwardingHandlers } from './forwarding';
 import { gatewayConfigSchema } from './gateway-config';
 import { gatewayGrpcHandlers } from './gateway-grpc';
 import { gatewayMetrics } from './gateway-metrics';
+import { DescriptorIndex, reflectionDefinition, reflectionHandler } from './server-reflection';
 
 export const gatewayServiceConfigSchema = baseConfigSchema.extend({
   gateway: gatewayConfigSchema,
@@ -26,6 +32,13 @@ export const GATEWAY_RESOURCES: ResourceSelection = { streams: ['ALERTS'] };
 export const GATEWAY_GRPC_SERVICES: readonly grpc.ServiceDefinition[] = [
   GatewayServiceService,
   ...FORWARDED_SERVICES.map(({ passThrough }) => passThrough),
+  ...REFLECTION_METHOD_PATHS.map(reflectionDefinition),
+];
+
+/** What reflection lists: the contract's services the gateway serves (each one it can describe). */
+export const REFLECTED_SERVICES: readonly string[] = [
+  'omega.v1.GatewayService',
+  ...FORWARDED_SERVICES.map(({ definition }) => grpcServiceName(definition)),
 ];
 
 export function buildGateway({
@@ -63,6 +76,19 @@ export function buildGateway({
       implementService(
         forwarded.passThrough,
         forwardingHandlers(forwarded, pool) as ServiceHandlers<grpc.ServiceDefinition>,
+        service.handlerOptions,
+      ),
+    );
+  }
+
+  const index = new DescriptorIndex(Buffer.from(DESCRIPTOR_SET_BASE64, 'base64'));
+  for (const path of REFLECTION_METHOD_PATHS) {
+    const definition = reflectionDefinition(path);
+    service.addGrpcService(
+      definition,
+      implementService(
+        definition,
+        { serverReflectionInfo: reflectionHandler(index, REFLECTED_SERVICES) },
         service.handlerOptions,
       ),
     );

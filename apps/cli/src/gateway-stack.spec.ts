@@ -3,12 +3,12 @@
 // streams stream and end at the backend when the caller cancels, backend errors keep their status
 // and detail, a backend that is down answers UNAVAILABLE naming it, and callers without a
 // certificate from trust, or whose row does not name the method, are refused.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import {
+  AuthMethod,
   DeceptionServiceClient,
   GatewayServiceClient,
   GetWorkflowRequest,
@@ -17,10 +17,11 @@ import {
   ListPlaybooksRequest,
   IntelligenceServiceClient,
   OrchestratorServiceClient,
+  PrincipalKind,
   ServingStatus,
   TrustServiceClient,
 } from '@omega/proto';
-import { createPromiseClient, grpcHealthDefinition } from '@omega/runtime';
+import { createPromiseClient } from '@omega/runtime';
 import type { ServiceName } from '@omega/service';
 import {
   bootstrapChannelCredentials,
@@ -28,9 +29,10 @@ import {
   enroll,
   joinTokenFromFile,
 } from '@omega/trust-client';
-import { grpcurlBinary } from '@omega/testkit';
+import { eventually, grpcurl } from '@omega/testkit';
 import { LocalStack } from './local-stack';
 import { cliChannelCredentials } from './operator-identity';
+import { handledCalls, healthOf } from './testing/grpc-probes';
 
 const root = join(__dirname, '..', '..', '..');
 const SERVICES: ServiceName[] = ['trust', 'intelligence', 'orchestrator', 'gateway'];
@@ -94,31 +96,9 @@ function throughGateway<D extends grpc.ServiceDefinition>(
   return createPromiseClient(Client, address('gateway'), { credentials, timeoutMs: 20_000 });
 }
 
-/** What `service`'s /metrics says it answered for `method` with `code` (0 before any). */
-async function handled(service: ServiceName, method: string, code: string): Promise<number> {
-  const text = await (
-    await fetch(`http://127.0.0.1:${stack.portsOf(service).httpPort}/metrics`)
-  ).text();
-  const line = text
-    .split('\n')
-    .find((l) =>
-      l.startsWith(`omega_${service}_grpc_server_handled_total{method="${method}",code="${code}"}`),
-    );
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
-async function eventually(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 100));
-}
-
-/** grpcurl's exit code and output for `args`. */
-function grpcurl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(grpcurlBinary(), args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** What `service` answered for `method` with `code`, by its /metrics. */
+function handled(service: ServiceName, method: string, code: string): Promise<number> {
+  return handledCalls(service, stack.portsOf(service).httpPort, method, code);
 }
 
 /** The contract's .proto files for grpcurl, instead of the gateway's reflection. */
@@ -130,28 +110,6 @@ function protoFiles(): string[] {
 function operatorFlags(): string[] {
   const dir = join(dataDir, 'operator');
   return ['-insecure', '-cert', join(dir, 'operator.pem'), '-key', join(dir, 'operator-key.pem')];
-}
-
-async function healthOf(target: string, service: string): Promise<string> {
-  const check = Object.values(grpcHealthDefinition)[0] as grpc.MethodDefinition<
-    { service: string },
-    { status: string }
-  >;
-  const client = new grpc.Client(target, operator);
-  try {
-    return await new Promise((resolve, reject) =>
-      client.makeUnaryRequest(
-        check.path,
-        check.requestSerialize,
-        check.responseDeserialize,
-        { service },
-        { deadline: Date.now() + 10_000 },
-        (err, reply) => (err ? reject(err) : resolve(reply?.status ?? '')),
-      ),
-    );
-  } finally {
-    client.close();
-  }
 }
 
 describe('the gateway in omega up (trust, intelligence, orchestrator and gateway as built processes)', () => {
@@ -237,7 +195,9 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
         })(),
       ).rejects.toMatchObject({ code: grpc.status.CANCELLED });
       expect(seen).toEqual(['watched-through-the-gateway']);
-      await eventually(async () => (await handled('orchestrator', method, 'CANCELLED')) > before);
+      await eventually('the orchestrator ended its WatchWorkflow call as cancelled', async () =>
+        (await handled('orchestrator', method, 'CANCELLED')) > before ? true : undefined,
+      );
     } finally {
       orchestrator.close();
     }
@@ -260,10 +220,10 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
   });
 
   it('serves grpc.health.v1 for itself and GetServerInfo with which backends answer', async () => {
-    await expect(healthOf(address('gateway'), '')).resolves.toBe('SERVING');
-    await expect(healthOf(address('gateway'), 'omega.v1.OrchestratorService')).resolves.toBe(
-      'SERVING',
-    );
+    await expect(healthOf(address('gateway'), '', operator)).resolves.toBe('SERVING');
+    await expect(
+      healthOf(address('gateway'), 'omega.v1.OrchestratorService', operator),
+    ).resolves.toBe('SERVING');
     const gateway = throughGateway(GatewayServiceClient);
     try {
       const info = await gateway.getServerInfo({});
@@ -283,6 +243,44 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
         'omega.v1.DeceptionService': ServingStatus.SERVING_STATUS_NOT_SERVING,
         'omega.v1.TwinService': ServingStatus.SERVING_STATUS_NOT_SERVING,
       });
+    } finally {
+      gateway.close();
+    }
+  });
+
+  it('says who the caller is, and what the permission table lets it or another identity call', async () => {
+    const gateway = throughGateway(GatewayServiceClient);
+    const listPlaybooks = '/omega.v1.OrchestratorService/ListPlaybooks';
+    const deployDecoy = '/omega.v1.DeceptionService/DeployDecoy';
+    try {
+      const { principal } = await gateway.whoAmI({});
+      expect(principal).toMatchObject({
+        id: 'omega://local/operator/cli',
+        kind: PrincipalKind.PRINCIPAL_KIND_USER,
+        authMethod: AuthMethod.AUTH_METHOD_MTLS,
+      });
+      expect(principal?.expireTimeNs).toBeGreaterThan(BigInt(Date.now()) * 1_000_000n);
+      const mine = await gateway.checkAccess({ methods: [listPlaybooks], principalId: '' });
+      expect(mine.decisions).toEqual([
+        expect.objectContaining({ method: listPlaybooks, allowed: true }),
+      ]);
+      const all = await gateway.checkAccess({ methods: [], principalId: '' });
+      expect(all.decisions.find((d) => d.method.endsWith('/RenewIdentity'))).toMatchObject({
+        allowed: false,
+        reason: expect.stringContaining('not served by the gateway'),
+      });
+      const orchestrator = await gateway.checkAccess({
+        methods: [deployDecoy, listPlaybooks],
+        principalId: 'omega://local/service/orchestrator',
+      });
+      expect(orchestrator.decisions.map((d) => [d.method, d.allowed, d.reason])).toEqual([
+        [deployDecoy, true, expect.stringContaining('service/orchestrator')],
+        [
+          listPlaybooks,
+          false,
+          `${listPlaybooks}: omega://local/service/orchestrator may not call it (allowed: operator/*, service/gateway)`,
+        ],
+      ]);
     } finally {
       gateway.close();
     }

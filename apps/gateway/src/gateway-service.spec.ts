@@ -7,7 +7,11 @@ import { unaryAnswers, withNats } from '@omega/testkit';
 import { GATEWAY_RESOURCES, type GatewayServiceConfig } from './gateway-service';
 import { startGateway } from './testing/start-gateway';
 
-const BUILT: string[] = [GatewayServiceService.getServerInfo.path];
+const BUILT: string[] = [
+  GatewayServiceService.whoAmI.path,
+  GatewayServiceService.checkAccess.path,
+  GatewayServiceService.getServerInfo.path,
+];
 const nats = withNats({ jetstream: true });
 let running: RunningService<GatewayServiceConfig>;
 

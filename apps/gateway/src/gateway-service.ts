@@ -14,7 +14,8 @@ import type { ServiceParts } from '@omega/service';
 import { REFLECTION_METHOD_PATHS, parseSubject } from '@omega/trust-client';
 import type { z } from 'zod';
 import { BackendPool } from './backend-pool';
-import { FORWARDED_SERVICES } from './forwarded-services';
+import type { ServedMethods } from './caller-access';
+import { FORWARDED_SERVICES, methodName } from './forwarded-services';
 import { forwardingHandlers } from './forwarding';
 import { gatewayConfigSchema } from './gateway-config';
 import { gatewayGrpcHandlers } from './gateway-grpc';
@@ -35,6 +36,21 @@ export const GATEWAY_GRPC_SERVICES: readonly grpc.ServiceDefinition[] = [
   ...REFLECTION_METHOD_PATHS.map(reflectionDefinition),
 ];
 
+/** Every method path the gateway serves, and the forwarded services' methods it refuses, why. */
+export const SERVED_METHODS: ServedMethods = {
+  paths: GATEWAY_GRPC_SERVICES.flatMap((definition) =>
+    Object.values(definition).map((method) => method.path),
+  ),
+  notForwarded: new Map(
+    FORWARDED_SERVICES.flatMap(({ passThrough, notForwarded }) =>
+      Object.values(passThrough).flatMap((method): [string, string][] => {
+        const reason = notForwarded[methodName(method.path)];
+        return reason === undefined ? [] : [[method.path, reason]];
+      }),
+    ),
+  ),
+};
+
 /** What reflection lists: the contract's services the gateway serves (each one it can describe). */
 export const REFLECTED_SERVICES: readonly string[] = [
   'omega.v1.GatewayService',
@@ -50,11 +66,14 @@ export function buildGateway({
   const pool = new BackendPool(config, clientCredentials);
   service.onShutdown('backend channels', async () => pool.close());
 
-  const handlers = gatewayGrpcHandlers({
-    pool,
-    cluster: identity === undefined ? '' : parseSubject(identity.subject).cluster,
-    healthCheckTimeoutMs: config.healthCheckTimeoutMs,
-  });
+  const handlers = gatewayGrpcHandlers(
+    {
+      pool,
+      cluster: identity === undefined ? '' : parseSubject(identity.subject).cluster,
+      healthCheckTimeoutMs: config.healthCheckTimeoutMs,
+    },
+    SERVED_METHODS,
+  );
   const unbuilt = Object.keys(GatewayServiceService).filter((method) => !(method in handlers));
   gatewayMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(

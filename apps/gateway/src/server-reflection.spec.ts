@@ -2,10 +2,9 @@
 // .proto file: it lists the contract's services the gateway serves and describes services and
 // messages, map fields included (the shape @grpc/reflection gets wrong, grpcurl#519), from the
 // descriptor set buf built.
-import { execFile } from 'node:child_process';
 import { DESCRIPTOR_SET_BASE64 } from '@omega/proto';
 import type { RunningService } from '@omega/service';
-import { grpcurlBinary, withNats } from '@omega/testkit';
+import { grpcurl, withNats, type GrpcurlRun } from '@omega/testkit';
 import { REFLECTED_SERVICES, type GatewayServiceConfig } from './gateway-service';
 import { DescriptorIndex } from './server-reflection';
 import { startGateway } from './testing/start-gateway';
@@ -22,29 +21,19 @@ nats.beforeStop(async () => {
 });
 
 /** `grpcurl -plaintext <gateway> <verb> [symbol]`. */
-function grpcurl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      grpcurlBinary(),
-      ['-plaintext', `127.0.0.1:${running.grpcPort}`, ...args],
-      { timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function ask(...args: string[]): Promise<GrpcurlRun> {
+  return grpcurl(['-plaintext', `127.0.0.1:${running.grpcPort}`, ...args]);
 }
 
 describe('server reflection', () => {
   it('lists the contract’s services the gateway serves', async () => {
-    const listed = await grpcurl('list');
+    const listed = await ask('list');
     expect(listed.stderr).toBe('');
     expect(listed.stdout.trim().split('\n')).toEqual([...REFLECTED_SERVICES].sort());
   });
 
   it('describes a service with its streaming methods', async () => {
-    const described = await grpcurl('describe', 'omega.v1.OrchestratorService');
+    const described = await ask('describe', 'omega.v1.OrchestratorService');
     expect(described).toMatchObject({ code: 0 });
     expect(described.stdout).toContain(
       'rpc WatchWorkflow ( .omega.v1.WatchWorkflowRequest ) returns ( stream .omega.v1.WatchWorkflowResponse );',
@@ -52,13 +41,13 @@ describe('server reflection', () => {
   });
 
   it('describes a message with a map field, from a file that imports another', async () => {
-    const described = await grpcurl('describe', 'omega.v1.StartPlaybookRequest');
+    const described = await ask('describe', 'omega.v1.StartPlaybookRequest');
     expect(described).toMatchObject({ code: 0 });
     expect(described.stdout).toContain('map<string, string> inputs = 3;');
   });
 
   it('answers a symbol the contract does not define as not found', async () => {
-    const described = await grpcurl('describe', 'omega.v1.NoSuchThing');
+    const described = await ask('describe', 'omega.v1.NoSuchThing');
     expect(described.code).not.toBe(0);
     expect(described.stderr).toContain('omega.v1.NoSuchThing');
   });

@@ -1,5 +1,6 @@
 // grpcurl, a gRPC client no one here wrote, for specs that call Omega the way other tools do:
 // built once by scripts/grpcurl.mjs (npm run setup) into ~/.cache/omega/grpcurl-<version>/.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -22,4 +23,22 @@ export function grpcurlBinary(): string {
     Code.FailedPrecondition,
     `grpcurl ${GRPCURL_VERSION} is not at ${cached}: run npm run setup (it builds it with Go: node scripts/grpcurl.mjs)`,
   );
+}
+
+/** What a grpcurl run printed and how it exited. */
+export interface GrpcurlRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs grpcurl with `args` (never rejects: a refusal is an answer to check). */
+export function grpcurl(args: readonly string[]): Promise<GrpcurlRun> {
+  const binary = grpcurlBinary();
+  return new Promise((resolve) => {
+    execFile(binary, args, { timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

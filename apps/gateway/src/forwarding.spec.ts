@@ -10,98 +10,27 @@ import {
   SentinelServiceService,
   TrustServiceService,
 } from '@omega/proto';
-import {
-  Code,
-  OmegaError,
-  implementService,
-  startService,
-  type CallContext,
-  type Service,
-  type ServiceHandlers,
-} from '@omega/runtime';
+import { Code } from '@omega/runtime';
 import type { RunningService } from '@omega/service';
 import { withNats } from '@omega/testkit';
-import { passThroughDefinition } from './forwarded-services';
 import type { GatewayServiceConfig } from './gateway-service';
+import { startEchoBackend, type EchoBackend } from './testing/echo-backend';
 import { startGateway } from './testing/start-gateway';
-
-interface Seen {
-  method: string;
-  metadata: Record<string, unknown>;
-  deadline: Date | undefined;
-}
-
-interface Backend {
-  service: Service<unknown>;
-  address: string;
-  seen: Seen[];
-  /** Resolves with the abort reason of each stream the backend served, once it ended. */
-  streamEnds: Promise<unknown>[];
-}
 
 const passBytes = (bytes: Buffer): Buffer => bytes;
 const nats = withNats({ jetstream: true });
-const backends: Backend[] = [];
-let intelligence: Backend;
-let nodeA: Backend;
-let nodeB: Backend;
+const backends: EchoBackend[] = [];
+let intelligence: EchoBackend;
+let nodeA: EchoBackend;
+let nodeB: EchoBackend;
 let gateway: RunningService<GatewayServiceConfig>;
 let client: grpc.Client;
 
-/** A backend serving `definition` byte for byte: each unary method answers its request bytes. */
-async function startBackend(definition: grpc.ServiceDefinition, reply?: Buffer): Promise<Backend> {
-  const service = (await startService({
-    name: 'backend',
-    defaults: { grpcPort: 0, httpPort: 0 },
-    installSignalHandlers: false,
-    argv: [],
-    env: { OMEGA_GRPC_HOST: '127.0.0.1', OMEGA_HTTP_HOST: '127.0.0.1', OMEGA_LOG_LEVEL: 'error' },
-  })) as Service<unknown>;
-  const backend: Backend = { service, address: '', seen: [], streamEnds: [] };
-  const record = (ctx: CallContext): void => {
-    backend.seen.push({
-      method: ctx.method,
-      metadata: ctx.metadata.toJSON(),
-      deadline: ctx.deadline,
-    });
-  };
-  const passThrough = passThroughDefinition(definition);
-  const handlers: Record<string, unknown> = {};
-  for (const [key, method] of Object.entries(passThrough)) {
-    handlers[key] = method.responseStream
-      ? async function* (request: Buffer, ctx: CallContext) {
-          record(ctx);
-          const ended = new Promise<unknown>((resolve) =>
-            ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason), { once: true }),
-          );
-          backend.streamEnds.push(ended);
-          yield request;
-          await ended;
-        }
-      : (request: Buffer, ctx: CallContext) => {
-          record(ctx);
-          if (request.toString() === 'please fail') {
-            throw new OmegaError(Code.FailedPrecondition, 'alert a-1: already acknowledged by jo');
-          }
-          return reply ?? request;
-        };
-  }
-  service.addGrpcService(
-    passThrough,
-    implementService(passThrough, handlers as ServiceHandlers<grpc.ServiceDefinition>, {
-      logger: service.logger,
-    }),
-  );
-  service.setReady('backend', true);
-  backend.address = `127.0.0.1:${(await service.listen()).grpcPort}`;
-  backends.push(backend);
-  return backend;
-}
-
 beforeAll(async () => {
-  intelligence = await startBackend(IntelligenceServiceService);
-  nodeA = await startBackend(SentinelServiceService, Buffer.from('node-a'));
-  nodeB = await startBackend(SentinelServiceService, Buffer.from('node-b'));
+  intelligence = await startEchoBackend(IntelligenceServiceService);
+  nodeA = await startEchoBackend(SentinelServiceService, Buffer.from('node-a'));
+  nodeB = await startEchoBackend(SentinelServiceService, Buffer.from('node-b'));
+  backends.push(intelligence, nodeA, nodeB);
   gateway = await startGateway(nats.url, {
     OMEGA_LOG_LEVEL: 'error',
     OMEGA_GATEWAY_INTELLIGENCE_ADDRESS: intelligence.address,

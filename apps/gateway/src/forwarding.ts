@@ -10,6 +10,8 @@ import {
   type UnaryHandler,
 } from '@omega/runtime';
 import { NODE_HEADER, type BackendPool, type BackendTarget } from './backend-pool';
+import { callerSubject } from '@omega/trust-client';
+import type { CallLimits } from './call-limits';
 import { methodName, type ForwardedService } from './forwarded-services';
 
 /**
@@ -47,6 +49,7 @@ type ForwardingHandler = UnaryHandler<Buffer, Buffer> | ServerStreamingHandler<B
 export function forwardingHandlers(
   service: ForwardedService,
   pool: BackendPool,
+  limits: CallLimits,
 ): Record<string, ForwardingHandler> {
   const handlers: Record<string, ForwardingHandler> = {};
   for (const [key, method] of Object.entries(service.passThrough)) {
@@ -57,12 +60,32 @@ export function forwardingHandlers(
       continue;
     }
     handlers[key] = method.responseStream
-      ? (request, ctx) =>
-          forwardStream(pool.target(service.backend, ctx.method, ctx.metadata), request, ctx)
-      : (request, ctx) =>
-          forwardUnary(pool.target(service.backend, ctx.method, ctx.metadata), request, ctx);
+      ? async function* (request, ctx) {
+          const principal = principalOf(ctx);
+          // The stream cap first: a stream refused for it takes nothing from the call budget.
+          const close = limits.openStream(principal, ctx.method, Date.now());
+          try {
+            limits.admitCall(principal, ctx.method, Date.now());
+            const target = pool.target(service.backend, ctx.method, ctx.metadata);
+            yield* forwardStream(target, request, ctx);
+          } finally {
+            close();
+          }
+        }
+      : (request, ctx) => {
+          limits.admitCall(principalOf(ctx), ctx.method, Date.now());
+          return forwardUnary(pool.target(service.backend, ctx.method, ctx.metadata), request, ctx);
+        };
   }
   return handlers;
+}
+
+/**
+ * Whom the limits count a call against: the identity its verified certificate names, or without
+ * TLS its address less the port (a new connection is not a new principal).
+ */
+export function principalOf(ctx: CallContext): string {
+  return callerSubject(ctx.peer) ?? ctx.peer.address.replace(/:\d+$/, '');
 }
 
 const passBytes = (bytes: Buffer): Buffer => bytes;

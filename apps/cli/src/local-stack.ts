@@ -16,6 +16,7 @@ import {
   type OperatorFiles,
 } from './operator-identity';
 import type { StatusRow } from './status-table';
+import { peerAddressEnv } from './stack-peers';
 import { writeBusServerFiles, type BusServerFiles } from './stack-security';
 
 export interface LocalStackOptions {
@@ -347,14 +348,7 @@ export class LocalStack {
         ].join(','),
       };
     }
-    // The orchestrator calls deception and the twin: their addresses follow the port offset.
-    const peers: Record<string, string> =
-      name === 'orchestrator'
-        ? {
-            OMEGA_ORCHESTRATOR_DECEPTION_ADDRESS: `127.0.0.1:${this.portsOf('deception').grpcPort}`,
-            OMEGA_ORCHESTRATOR_TWIN_ADDRESS: `127.0.0.1:${this.portsOf('twin').grpcPort}`,
-          }
-        : {};
+    const peers = peerAddressEnv(name, (peer) => this.portsOf(peer));
     if (!withTrust) return peers;
     return {
       ...peers,

@@ -1,7 +1,44 @@
 // The `gateway` section of the service's configuration (OMEGA_GATEWAY_* variables or the file's
-// `gateway:` key); its settings arrive with the features that need them.
+// `gateway:` key): where each backend the gateway forwards to listens.
+import { hostname } from 'node:os';
+import { LOCAL_PORTS } from '@omega/service';
 import { z } from 'zod';
 
-export const gatewayConfigSchema = z.strictObject({}).prefault({});
+const local = (service: keyof typeof LOCAL_PORTS) => `127.0.0.1:${LOCAL_PORTS[service].grpcPort}`;
+const address = () => z.string().min(1);
+
+export const gatewayConfigSchema = z
+  .strictObject({
+    trustAddress: address().default(local('trust')),
+    intelligenceAddress: address().default(local('intelligence')),
+    orchestratorAddress: address().default(local('orchestrator')),
+    deceptionAddress: address().default(local('deception')),
+    twinAddress: address().default(local('twin')),
+    /**
+     * The node a SentinelService call without an `omega-node` header goes to, and the one at
+     * `sentinelAddress`; by default the name a sentinel on this machine gives itself.
+     */
+    sentinelNode: z
+      .string()
+      .min(1)
+      .default((process.env['NODE_NAME'] ?? hostname()).replace(/[.*>\s]/g, '-')),
+    sentinelAddress: address().default(local('sentinel')),
+    /** Other sentinels by node name (`{"node-b": "10.0.0.7:50057"}`), chosen by `omega-node`. */
+    sentinelNodes: z.record(z.string().min(1), address()).default({}),
+    /** Per principal (a certificate's identity; without TLS, an address), on forwarded calls. */
+    limits: z
+      .strictObject({
+        /** Calls a principal may start per second, on average. */
+        callsPerSecond: z.number().positive().default(200),
+        /** Calls a principal may start at once after being idle. */
+        burst: z.int().positive().default(400),
+        /** Server streams (StreamAlerts, WatchWorkflow) a principal may hold open at once. */
+        maxStreams: z.int().positive().default(32),
+      })
+      .prefault({}),
+    /** How long GetServerInfo waits for each backend's health answer. */
+    healthCheckTimeoutMs: z.int().positive().default(2_000),
+  })
+  .prefault({});
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

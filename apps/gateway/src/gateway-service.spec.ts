@@ -7,6 +7,11 @@ import { unaryAnswers, withNats } from '@omega/testkit';
 import { GATEWAY_RESOURCES, type GatewayServiceConfig } from './gateway-service';
 import { startGateway } from './testing/start-gateway';
 
+const BUILT: string[] = [
+  GatewayServiceService.whoAmI.path,
+  GatewayServiceService.checkAccess.path,
+  GatewayServiceService.getServerInfo.path,
+];
 const nats = withNats({ jetstream: true });
 let running: RunningService<GatewayServiceConfig>;
 
@@ -30,7 +35,9 @@ describe('gateway service', () => {
   });
 
   it('answers every unary GatewayService method not built yet with UNIMPLEMENTED naming it', async () => {
-    const answers = await unaryAnswers(`127.0.0.1:${running.grpcPort}`, GatewayServiceService);
+    const answers = (
+      await unaryAnswers(`127.0.0.1:${running.grpcPort}`, GatewayServiceService)
+    ).filter((answer) => !BUILT.includes(answer.path));
     expect(answers.length).toBeGreaterThan(0);
     for (const answer of answers) {
       expect(answer).toEqual({
@@ -45,6 +52,8 @@ describe('gateway service', () => {
     const gauge = running.service.metrics.getSingleMetric(
       'omega_gateway_grpc_methods_unimplemented',
     );
-    expect((await gauge?.get())?.values[0]?.value).toBe(Object.keys(GatewayServiceService).length);
+    expect((await gauge?.get())?.values[0]?.value).toBe(
+      Object.keys(GatewayServiceService).length - BUILT.length,
+    );
   });
 });

@@ -140,6 +140,11 @@ identities (which both TLS and bus authentication need) only with enrollment on.
 {{- printf "%s-trust.%s.svc:%s" (include "omega.fullname" .) .Release.Namespace (include "omega.port" (dict "root" . "component" "trust" "kind" "grpc")) -}}
 {{- end -}}
 
+{{/* host:port of an Omega service's gRPC endpoint, by its Service (the gateway's backends). */}}
+{{- define "omega.serviceAddress" -}}
+{{- printf "%s-%s.%s.svc:%s" (include "omega.fullname" .root) .component .root.Release.Namespace (include "omega.port" (dict "root" .root "component" .component "kind" "grpc")) -}}
+{{- end -}}
+
 {{/* OMEGA_* settings every service reads (docs/configuration.md); unknown OMEGA_* names are fatal there. */}}
 {{- define "omega.baseEnv" -}}
 - name: OMEGA_GRPC_PORT

@@ -200,6 +200,26 @@ describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
     }
   });
 
+  it("points the gateway at each backend's Service and gRPC port", () => {
+    const gateway = workloads(objects).find((o) => o.metadata.name === 'omega-gateway');
+    expect(gateway).toBeDefined();
+    for (const backend of ['trust', 'intelligence', 'orchestrator', 'deception', 'twin']) {
+      const service = objects.find(
+        (o) => o.kind === 'Service' && o.metadata.name === `omega-${backend}`,
+      );
+      const port = (
+        service?.spec as { ports?: { name: string; port: number }[] } | undefined
+      )?.ports?.find((p) => p.name === 'grpc')?.port;
+      expect([
+        backend,
+        envOf(gateway as KubeObject)[`OMEGA_GATEWAY_${backend.toUpperCase()}_ADDRESS`],
+      ]).toEqual([
+        backend,
+        `omega-${backend}.${String(service?.metadata.namespace)}.svc:${String(port)}`,
+      ]);
+    }
+  });
+
   it('runs the sentinel on every node, not privileged, with BPF, PERFMON and NET_ADMIN only', () => {
     const sentinel = objects.find((o) => o.kind === 'DaemonSet');
     if (name === 'sentinel-off') {

@@ -13,6 +13,7 @@ export { countTopLevelField } from './field-count';
 export { messageTypes, messageTypesByName } from './message-types';
 export type { MessageType } from './message-types';
 export { serviceDefinitions } from './service-definitions';
+export { DESCRIPTOR_SET_BASE64 } from './gen/descriptor-set';
 export type { ServiceName } from './service-definitions';
 export { encodeMessage, type EncodableType } from './encode-message';
 export {

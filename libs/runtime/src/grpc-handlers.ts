@@ -33,13 +33,20 @@ export type ServerStreamingHandler<Req, Res> = (
   request: Req,
   ctx: CallContext,
 ) => AsyncIterable<Res>;
+/** The requests as they arrive (ending when the caller half-closes); answers as they are yielded. */
+export type BidiStreamingHandler<Req, Res> = (
+  requests: AsyncIterable<Req>,
+  ctx: CallContext,
+) => AsyncIterable<Res>;
 
 type RequestOf<M> = M extends { requestDeserialize: (bytes: Buffer) => infer Req } ? Req : never;
 type ResponseOf<M> = M extends { responseSerialize: (value: infer Res) => Buffer } ? Res : never;
 
-/** The handler a method definition asks for; client- and bidi-streaming methods have none here. */
+/** The handler a method definition asks for; client-streaming methods have none here. */
 export type MethodHandler<M> = M extends { requestStream: true }
-  ? never
+  ? M extends { responseStream: true }
+    ? BidiStreamingHandler<RequestOf<M>, ResponseOf<M>>
+    : never
   : M extends { responseStream: true }
     ? ServerStreamingHandler<RequestOf<M>, ResponseOf<M>>
     : UnaryHandler<RequestOf<M>, ResponseOf<M>>;
@@ -90,23 +97,31 @@ export function implementService<D extends grpc.ServiceDefinition>(
   const implementation = unimplementedService(definition);
   for (const [name, method] of Object.entries(definition)) {
     const handler = (handlers as Record<string, unknown>)[name];
-    if (typeof handler !== 'function' || method.requestStream) continue;
-    implementation[name] = method.responseStream
-      ? serveStream(method.path, handler as ServerStreamingHandler<unknown, unknown>, options)
-      : serveUnary(method.path, handler as UnaryHandler<unknown, unknown>, options);
+    if (typeof handler !== 'function' || clientStreaming(method)) continue;
+    implementation[name] = method.requestStream
+      ? serveBidi(method.path, handler as BidiStreamingHandler<unknown, unknown>, options)
+      : method.responseStream
+        ? serveStream(method.path, handler as ServerStreamingHandler<unknown, unknown>, options)
+        : serveUnary(method.path, handler as UnaryHandler<unknown, unknown>, options);
   }
   if (options.authorize !== undefined) {
     // Unimplemented methods are checked too: a caller learns nothing about what is built.
     for (const [name, method] of Object.entries(definition)) {
-      if ((handlers as Record<string, unknown>)[name] !== undefined || method.requestStream)
+      if ((handlers as Record<string, unknown>)[name] !== undefined || clientStreaming(method))
         continue;
-      implementation[name] = method.responseStream
-        ? serveStream(method.path, unimplementedStream(method.path), options)
-        : serveUnary(method.path, unimplementedUnary(method.path), options);
+      implementation[name] = method.requestStream
+        ? serveBidi(method.path, unimplementedStream(method.path), options)
+        : method.responseStream
+          ? serveStream(method.path, unimplementedStream(method.path), options)
+          : serveUnary(method.path, unimplementedUnary(method.path), options);
     }
     authorizations.set(implementation, options.authorize);
   }
   return implementation;
+}
+
+function clientStreaming(method: grpc.MethodDefinition<unknown, unknown>): boolean {
+  return method.requestStream && !method.responseStream;
 }
 
 /** The status for `err`, logging it when it is not an OmegaError nor the call's own abort. */
@@ -142,28 +157,96 @@ function serveStream(
   handler: ServerStreamingHandler<unknown, unknown>,
   options: ImplementServiceOptions,
 ): grpc.handleServerStreamingCall<unknown, unknown> {
-  return (call) => {
-    const { ctx, done } = callContext(path, call, options.draining);
-    void (async () => {
-      try {
-        options.authorize?.(ctx);
-        for await (const response of handler(call.request, ctx)) {
-          if (ctx.signal.aborted) break;
-          if (!call.write(response)) await drained(call, ctx.signal);
-        }
-        if (!call.cancelled) call.end();
-      } catch (err) {
-        const status = failure(err, ctx, options.logger);
-        if (!call.cancelled) call.emit('error', status);
-      } finally {
-        done();
-      }
-    })();
-  };
+  return (call) => writeResponses(path, call, options, (ctx) => handler(call.request, ctx));
 }
 
+function serveBidi(
+  path: string,
+  handler: BidiStreamingHandler<unknown, unknown>,
+  options: ImplementServiceOptions,
+): grpc.handleBidiStreamingCall<unknown, unknown> {
+  return (call) =>
+    writeResponses(path, call, options, (ctx) => handler(requestsOf(call, ctx.signal), ctx));
+}
+
+/**
+ * The call's requests, read no faster than the handler takes them, ending at the caller's
+ * half-close or when the call is over. Not the call's own async iterator: leaving that early
+ * destroys the stream, and with it the status the handler's error should end the call with.
+ */
+async function* requestsOf(
+  call: grpc.ServerDuplexStream<unknown, unknown>,
+  signal: AbortSignal,
+): AsyncIterable<unknown> {
+  const queue: unknown[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const onData = (request: unknown): void => {
+    queue.push(request);
+    call.pause();
+    notify();
+  };
+  const onEnd = (): void => {
+    ended = true;
+    notify();
+  };
+  call.on('data', onData);
+  call.once('end', onEnd);
+  signal.addEventListener('abort', onEnd, { once: true });
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const request = queue.shift();
+        if (queue.length === 0) call.resume();
+        yield request;
+      } else if (ended) {
+        return;
+      } else {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    }
+  } finally {
+    call.off('data', onData);
+    call.off('end', onEnd);
+    signal.removeEventListener('abort', onEnd);
+  }
+}
+
+/** Checks the caller, then writes what `responses` yields (with backpressure) and ends the call. */
+function writeResponses(
+  path: string,
+  call: ResponseStream,
+  options: ImplementServiceOptions,
+  responses: (ctx: CallContext) => AsyncIterable<unknown>,
+): void {
+  const { ctx, done } = callContext(path, call, options.draining);
+  void (async () => {
+    try {
+      options.authorize?.(ctx);
+      for await (const response of responses(ctx)) {
+        if (ctx.signal.aborted) break;
+        if (!call.write(response)) await drained(call, ctx.signal);
+      }
+      if (!call.cancelled) call.end();
+    } catch (err) {
+      const status = failure(err, ctx, options.logger);
+      if (!call.cancelled) call.emit('error', status);
+    } finally {
+      done();
+    }
+  })();
+}
+
+type ResponseStream =
+  grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>;
+
 /** Resolves once the stream takes writes again or the call is over. */
-function drained(call: grpc.ServerWritableStream<unknown, unknown>, signal: AbortSignal) {
+function drained(call: ResponseStream, signal: AbortSignal) {
   return new Promise<void>((resolve) => {
     const finish = (): void => {
       call.off('drain', finish);
@@ -175,8 +258,7 @@ function drained(call: grpc.ServerWritableStream<unknown, unknown>, signal: Abor
   });
 }
 
-type ServerCall =
-  grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>;
+type ServerCall = grpc.ServerUnaryCall<unknown, unknown> | ResponseStream;
 
 function callContext(
   path: string,
@@ -201,7 +283,9 @@ function callContext(
     );
   };
   const onDrain = (): void => controller.abort(draining?.reason);
-  call.once('cancelled', onCancel);
+  // Every kind of server call is an EventEmitter that emits 'cancelled'.
+  const events = call as NodeJS.EventEmitter;
+  events.once('cancelled', onCancel);
   if (draining?.aborted) onDrain();
   else draining?.addEventListener('abort', onDrain, { once: true });
   const address = call.getPeer();
@@ -218,7 +302,7 @@ function callContext(
     },
   };
   const done = (): void => {
-    call.off('cancelled', onCancel);
+    events.off('cancelled', onCancel);
     draining?.removeEventListener('abort', onDrain);
   };
   return { ctx, done };

@@ -28,6 +28,7 @@ export {
   implementService,
   authorizationOf,
   type AuthorizeCall,
+  type BidiStreamingHandler,
   type CallContext,
   type CallPeer,
   type ImplementServiceOptions,

@@ -1,5 +1,6 @@
 // Public entry of @omega/testkit: real servers for tests and benchmarks.
 export { freePort } from './free-port';
+export { GRPCURL_VERSION, grpcurl, grpcurlBinary, type GrpcurlRun } from './grpcurl';
 export {
   KAFKA_SETUP_COMMAND,
   KAFKA_VERSION,

@@ -82,6 +82,7 @@ export {
 } from './event-batch-verifier';
 export {
   METHOD_PERMISSIONS,
+  REFLECTION_METHOD_PATHS,
   callerMatches,
   methodRefusal,
   type CallerPattern,

@@ -2,11 +2,18 @@
 // docs/authorization.md says (patterns, anyone, deny by default).
 import { Code } from '@omega/runtime';
 import { serviceDefinitions } from '@omega/proto';
-import { METHOD_PERMISSIONS, callerMatches, methodRefusal } from './method-permissions';
+import {
+  METHOD_PERMISSIONS,
+  REFLECTION_METHOD_PATHS,
+  callerMatches,
+  methodRefusal,
+} from './method-permissions';
 
 const generatedPaths = Object.values(serviceDefinitions).flatMap((definition) =>
   Object.values(definition).map((method: { path: string }) => method.path),
 );
+/** What a server may serve: the contract, and the standard reflection service. */
+const servedPaths: string[] = [...generatedPaths, ...REFLECTION_METHOD_PATHS];
 
 describe('METHOD_PERMISSIONS', () => {
   it('has a row for every method of every generated omega.v1 service', () => {
@@ -15,7 +22,7 @@ describe('METHOD_PERMISSIONS', () => {
   });
 
   it('has no row for a method the contract does not define (a typo would leave one unguarded)', () => {
-    const unknown = [...METHOD_PERMISSIONS.keys()].filter((path) => !generatedPaths.includes(path));
+    const unknown = [...METHOD_PERMISSIONS.keys()].filter((path) => !servedPaths.includes(path));
     expect(unknown).toEqual([]);
   });
 

@@ -153,6 +153,21 @@ const gateway = {
   RevokeToken: { callers: ['operator/*'] },
 } as const satisfies Record<string, MethodPermission>;
 
+/**
+ * gRPC server reflection (v1 and v1alpha), which the gateway serves beside the contract: the
+ * standard service grpcurl and other tools describe a server with. (grpc.health.v1 is served
+ * outside the table: anyone may ask whether a server is up.)
+ */
+export const REFLECTION_METHOD_PATHS = [
+  '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+  '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo',
+] as const;
+
+const reflection: MethodPermission = {
+  callers: ANY_WORKLOAD,
+  why: 'describes the contract, which is public (proto/), to tools such as grpcurl; like every other method it needs a certificate from trust',
+};
+
 function rows(
   service: string,
   methods: Record<string, MethodPermission>,
@@ -163,7 +178,7 @@ function rows(
   ]);
 }
 
-/** Every omega.v1 method by its gRPC path (`/omega.v1.TrustService/RenewIdentity`). */
+/** Every omega.v1 method by its gRPC path (`/omega.v1.TrustService/RenewIdentity`), and reflection. */
 export const METHOD_PERMISSIONS: ReadonlyMap<string, MethodPermission> = new Map([
   ...rows('TrustService', trust),
   ...rows('IntelligenceService', intelligence),
@@ -172,6 +187,7 @@ export const METHOD_PERMISSIONS: ReadonlyMap<string, MethodPermission> = new Map
   ...rows('TwinService', twin),
   ...rows('SentinelService', sentinel),
   ...rows('GatewayService', gateway),
+  ...REFLECTION_METHOD_PATHS.map((path): [string, MethodPermission] => [path, reflection]),
 ]);
 
 /** True when `pattern` (`service/orchestrator`, `sentinel/*`) names `kind`/`name`. */

@@ -4,7 +4,7 @@
 // start: the pieces `omega up --mtls` runs, so a bench runs its workload with all of it on beside
 // its plaintext figure. Shared by bench/bus, bench/trust and bench/intelligence.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -40,21 +40,27 @@ export async function startZeroTrust({ identities, trustEnv = {}, trustGrpcTls =
   const { startNatsServer, startTrust } = require('@omega/testkit');
   const dir = mkdtempSync(join(tmpdir(), 'omega-bench-zero-trust-'));
   const keyDir = join(dir, 'keys');
-  const files = JSON.parse(
-    execFileSync(process.execPath, [
-      join(root, 'apps', 'trust', 'dist', 'bus-setup-main.js'),
-      '--key-dir',
-      keyDir,
-      '--out',
-      join(dir, 'bus'),
-      '--dns',
-      'localhost',
-      '--ip',
-      '127.0.0.1',
-      '--days',
-      '1',
-    ]).toString(),
-  );
+  let files;
+  try {
+    files = JSON.parse(
+      execFileSync(process.execPath, [
+        join(root, 'apps', 'trust', 'dist', 'bus-setup-main.js'),
+        '--key-dir',
+        keyDir,
+        '--out',
+        join(dir, 'bus'),
+        '--dns',
+        'localhost',
+        '--ip',
+        '127.0.0.1',
+        '--days',
+        '1',
+      ]).toString(),
+    );
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   const caPem = readFileSync(files.caFile, 'utf8');
   let nats;
   let trust;
@@ -76,11 +82,28 @@ export async function startZeroTrust({ identities, trustEnv = {}, trustGrpcTls =
     throw err;
   }
   const joinTokensFile = join(keyDir, 'join-tokens');
+  // A bench that dies must not leave trust running (testkit ends its nats-server itself).
+  const onExit = () => {
+    if (trust.pid !== undefined) {
+      try {
+        process.kill(trust.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
 
   return {
     nats,
     trust,
     caPem,
+    /** The bus's TLS block alone (server certificate, client certificates required), no auth. */
+    tlsOnlyConfig: () => {
+      const config = JSON.parse(readFileSync(files.configFile, 'utf8').replace(/^#.*$/gm, ''));
+      return JSON.stringify({ tls: config.tls });
+    },
     caFile: files.caFile,
     /** The trust CA as trust's gRPC server presents it (the same root as the bus's CA). */
     trustCaPem: readFileSync(join(keyDir, 'trust-ca.pem'), 'utf8'),
@@ -151,6 +174,7 @@ export async function startZeroTrust({ identities, trustEnv = {}, trustGrpcTls =
     },
 
     async stop() {
+      process.removeListener('exit', onExit);
       await trust.stop();
       await nats.stop();
       await rm(dir, { recursive: true, force: true });

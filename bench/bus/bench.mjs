@@ -13,7 +13,8 @@
 // The script builds libs/proto, libs/bus and libs/testkit first (incremental, a no-op when fresh)
 // unless --no-build is given, then imports their dist/ output.
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -34,6 +35,9 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     // plain: the plaintext server only; secure: libs/bus on the zero-trust server only; compare: both.
     'zero-trust': { type: 'string', default: 'compare' },
+    // Where zero trust's cost is: also libs/bus on a third server with the same TLS (client
+    // certificates required) and no NATS auth, so TLS and authorization can be told apart.
+    'tls-only': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
   },
 });
@@ -201,12 +205,34 @@ async function main() {
   if (MODES.includes('secure')) {
     const zeroTrust = await startZeroTrust({ identities: [SENTINEL, READER] });
     natsVersion = zeroTrust.nats.version;
-    const sentinel = await zeroTrust.connectBus(SENTINEL, await zeroTrust.enroll(SENTINEL), {
-      logger,
-    });
+    const sentinelCredentials = await zeroTrust.enroll(SENTINEL);
+    const sentinel = await zeroTrust.connectBus(SENTINEL, sentinelCredentials, { logger });
     await bus_.provision(sentinel, { streams: ['TELEMETRY', 'DLQ'] });
     const reader = await zeroTrust.connectBus(READER, await zeroTrust.enroll(READER), { logger });
     variants.busZeroTrust = busVariant(sentinel, reader, batch);
+    if (args['tls-only']) {
+      const dir = mkdtempSync(join(tmpdir(), 'omega-bench-bus-tls-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      writeFileSync(join(dir, 'tls.conf'), zeroTrust.tlsOnlyConfig());
+      const server = await startNatsServer({ args: ['-c', join(dir, 'tls.conf')] });
+      const tls = {
+        ca: zeroTrust.caPem,
+        cert: sentinelCredentials.certificateChainPem,
+        key: sentinelCredentials.tlsPrivateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      };
+      const bus = await bus_.connectBus({
+        servers: server.url,
+        name: 'bench-bus-tls',
+        logger,
+        natsOptions: { tls },
+      });
+      await bus_.provision(bus, { streams: ['TELEMETRY', 'DLQ'] });
+      variants.busTlsOnly = busVariant(bus, bus, batch);
+      closers.push(
+        () => bus.drain(),
+        () => server.stop(),
+      );
+    }
     closers.push(
       () => sentinel.drain(),
       () => reader.drain(),
@@ -328,21 +354,27 @@ function printTables(setting, rows, names) {
         'authorization callout, per-identity permissions; sentinel publishes, intelligence consumes)',
     );
     const compared = names.includes('bus');
+    const tlsOnly = names.includes('busTlsOnly');
     table(
-      compared
-        ? ['phase', 'plaintext', 'zero trust', 'zero-trust cost', `≤ 15%`]
-        : ['phase', 'zero trust'],
-      rows.map((r) =>
-        compared
+      [
+        'phase',
+        ...(compared ? ['plaintext'] : []),
+        ...(tlsOnly ? ['TLS only'] : []),
+        'zero trust',
+        ...(compared ? ['zero-trust cost', '≤ 15%'] : []),
+      ],
+      rows.map((r) => [
+        phaseName(r),
+        ...(compared ? [fmt(r.bus)] : []),
+        ...(tlsOnly ? [fmt(r.busTlsOnly)] : []),
+        fmt(r.busZeroTrust),
+        ...(compared
           ? [
-              phaseName(r),
-              fmt(r.bus),
-              fmt(r.busZeroTrust),
               zeroTrustCost(r.bus, r.busZeroTrust),
               r.zeroTrustVsPlain >= ZERO_TRUST_TARGET ? 'ok' : 'MISSED',
             ]
-          : [phaseName(r), fmt(r.busZeroTrust)],
-      ),
+          : []),
+      ]),
     );
   }
   console.log('\nper round (msgs/s):');

@@ -25,6 +25,13 @@ export function zeroTrustModes(value) {
   return value === 'compare' ? ['plain', 'secure'] : [value];
 }
 
+/** CPU seconds (user + system) process `pid` has used so far (Linux /proc). */
+export function cpuSecondsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** "zero-trust cost: −x%" of a throughput (higher is better) against its plaintext figure. */
 export function zeroTrustCost(plain, secure) {
   const change = (secure / plain - 1) * 100;

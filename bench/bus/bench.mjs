@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
+import { cpuSecondsOf, startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(root, 'package.json'));
@@ -193,9 +193,9 @@ async function main() {
     const bus = await bus_.connectBus({ servers: server.url, name: 'bench-bus', logger });
     await bus_.provision(bus, { streams: ['TELEMETRY', 'DLQ'] });
     const rawNc = await connect({ servers: server.url, name: 'bench-raw' });
-    variants.raw = rawVariant(rawNc, batch);
-    variants.rawOnBusConnection = rawVariant(bus.nc, batch);
-    variants.bus = busVariant(bus, bus, batch);
+    variants.raw = { ...rawVariant(rawNc, batch), serverPid: server.pid };
+    variants.rawOnBusConnection = { ...rawVariant(bus.nc, batch), serverPid: server.pid };
+    variants.bus = { ...busVariant(bus, bus, batch), serverPid: server.pid };
     closers.push(
       () => bus.drain(),
       () => rawNc.drain(),
@@ -209,7 +209,10 @@ async function main() {
     const sentinel = await zeroTrust.connectBus(SENTINEL, sentinelCredentials, { logger });
     await bus_.provision(sentinel, { streams: ['TELEMETRY', 'DLQ'] });
     const reader = await zeroTrust.connectBus(READER, await zeroTrust.enroll(READER), { logger });
-    variants.busZeroTrust = busVariant(sentinel, reader, batch);
+    variants.busZeroTrust = {
+      ...busVariant(sentinel, reader, batch),
+      serverPid: zeroTrust.nats.pid,
+    };
     if (args['tls-only']) {
       const dir = mkdtempSync(join(tmpdir(), 'omega-bench-bus-tls-'));
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -227,7 +230,7 @@ async function main() {
         natsOptions: { tls },
       });
       await bus_.provision(bus, { streams: ['TELEMETRY', 'DLQ'] });
-      variants.busTlsOnly = busVariant(bus, bus, batch);
+      variants.busTlsOnly = { ...busVariant(bus, bus, batch), serverPid: server.pid };
       closers.push(
         () => bus.drain(),
         () => server.stop(),
@@ -248,7 +251,22 @@ async function main() {
   // Subjects a sentinel on node `bench-node` may publish to: omega.telemetry.<kind>.bench-node.
   const subjectOf = (tag) => `omega.telemetry.${tag}.bench-node`;
 
-  const results = Object.fromEntries(names.map((name) => [name, { publish: [], consume: [] }]));
+  const results = Object.fromEntries(
+    names.map((name) => [name, { publish: [], consume: [], publishCpu: [], consumeCpu: [] }]),
+  );
+  // CPU per message of this process (the clients) and of the variant's nats-server, beside the
+  // rate: on a shared machine it shows where a variant's extra work is, whatever the load.
+  const measured = async (name, phase, run) => {
+    const client0 = process.cpuUsage();
+    const server0 = cpuSecondsOf(variants[name].serverPid);
+    results[name][phase].push(await run());
+    const client = process.cpuUsage(client0);
+    const server = cpuSecondsOf(variants[name].serverPid) - server0;
+    results[name][`${phase}Cpu`].push({
+      clientUs: (client.user + client.system) / N,
+      serverUs: (server * 1e6) / N,
+    });
+  };
   // Warm-up (JIT, stream files, TLS sessions), not counted.
   for (const name of names) {
     const subject = subjectOf(`warmup-${name}`);
@@ -266,8 +284,8 @@ async function main() {
       const durable = `bench_${name}_${round}`;
       const jsm = await variants[name].jsm();
       await jsm.consumers.add('TELEMETRY', consumerConfig(durable, subject));
-      results[name].publish.push(await variants[name].publish(subject));
-      results[name].consume.push(await variants[name].consume(subject, durable));
+      await measured(name, 'publish', () => variants[name].publish(subject));
+      await measured(name, 'consume', () => variants[name].consume(subject, durable));
     }
     await purge();
     if (!args.json)
@@ -286,6 +304,15 @@ async function main() {
         ? { zeroTrustVsPlain: m.busZeroTrust / m.bus }
         : {}),
       rounds: Object.fromEntries(names.map((name) => [name, results[name][phase]])),
+      cpuUsPerMessage: Object.fromEntries(
+        names.map((name) => [
+          name,
+          {
+            client: median(results[name][`${phase}Cpu`].map((c) => c.clientUs)),
+            server: median(results[name][`${phase}Cpu`].map((c) => c.serverUs)),
+          },
+        ]),
+      ),
     };
   });
   const setting = {
@@ -375,6 +402,17 @@ function printTables(setting, rows, names) {
             ]
           : []),
       ]),
+    );
+  }
+  console.log('\nCPU µs per message, median (this process = the clients / nats-server):');
+  for (const r of rows) {
+    console.log(
+      `  ${r.phase.padEnd(8)} ${names
+        .map((name) => {
+          const c = r.cpuUsPerMessage[name];
+          return `${name} ${c.client.toFixed(1)} / ${c.server.toFixed(1)}`;
+        })
+        .join('; ')}`,
     );
   }
   console.log('\nper round (msgs/s):');

@@ -16,7 +16,6 @@
 // the sentinel stand-in and the alert reader each enrolled with trust), and prints the cost.
 // Over 400 lines on purpose: one driver whose measures share the rule pack, the events and the stack it starts.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { printQuality, runQualityBench, shippedPackTexts } from './quality.mjs';
-import { startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
+import { cpuSecondsOf, startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(root, 'package.json'));
@@ -191,13 +190,6 @@ function memory() {
     bytesPerEntity: Math.round(bytes / ENTITIES),
     stateSizes: detectors.stateSizes(),
   };
-}
-
-/** CPU seconds (user + system) process `pid` has used so far (Linux /proc). */
-function cpuSecondsOf(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Who the end-to-end part runs as on the zero-trust bus. */

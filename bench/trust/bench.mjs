@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
+import { cpuSecondsOf, startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(root, 'package.json'));
@@ -173,16 +173,19 @@ async function serviceBench(mode = 'plain') {
       : {}),
   };
   let trust;
+  let natsPid;
   let credentials;
   let stopServers;
   if (mode === 'secure') {
     const zeroTrust = await startZeroTrust({ identities: [CALLER], trustEnv });
     trust = zeroTrust.trust;
+    natsPid = zeroTrust.nats.pid;
     credentials = zeroTrust.grpcCredentials(await zeroTrust.enroll(CALLER));
     stopServers = () => zeroTrust.stop();
   } else {
     const server = await startNatsServer({ jetstream: true });
     trust = await startTrust({ natsUrl: server.url, env: trustEnv });
+    natsPid = server.pid;
     stopServers = async () => {
       await trust.stop();
       await server.stop();
@@ -232,14 +235,25 @@ async function serviceBench(mode = 'plain') {
     // tier (a short warm-up left trust's hot paths in baseline code for a 20,000-append run).
     await load(Number(args['service-warmup']), 'warm');
     const before = await trustMetrics(trust);
+    // CPU per append of trust, nats-server and this process (the caller): what zero trust adds
+    // whatever the machine's load, beside the rate.
+    const cpu0 = { trust: cpuSecondsOf(trust.pid), nats: cpuSecondsOf(natsPid) };
+    const caller0 = process.cpuUsage();
     const started = performance.now();
     const latencies = await load(total, 'svc');
     const seconds = (performance.now() - started) / 1000;
+    const caller = process.cpuUsage(caller0);
+    const cpuUsPerAppend = {
+      trust: ((cpuSecondsOf(trust.pid) - cpu0.trust) * 1e6) / total,
+      nats: ((cpuSecondsOf(natsPid) - cpu0.nats) * 1e6) / total,
+      caller: (caller.user + caller.system) / total,
+    };
     latencies.sort((a, b) => a - b);
     const after = await trustMetrics(trust);
     const batches = after.batches - before.batches;
     return {
       perSecond: total / seconds,
+      cpuUsPerAppend,
       p50: pct(latencies, 50),
       p99: pct(latencies, 99),
       batches,
@@ -371,14 +385,16 @@ if (args['service-only']) {
   const f = (n, d = 0) =>
     n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const rates = { plain: [], secure: [] };
+  const trustCpu = { plain: [], secure: [] };
   for (let run = 1; run <= Number(args.runs); run++) {
     // Alternate which mode goes first, so drift in machine load does not favour one.
     const order = run % 2 === 1 ? MODES : [...MODES].reverse();
     for (const mode of order) {
       const service = await serviceBench(mode);
       rates[mode].push(service.perSecond);
+      trustCpu[mode].push(service.cpuUsPerAppend.trust);
       console.log(
-        `run ${run}, ${MODE_NAMES[mode]}: ${f(service.perSecond)} appends/s through the service (${f(Number(args['service-appends']))} appends after ${f(Number(args['service-warmup']))} to warm up, AppendAuditBatch of ${args['call-size']}, ${args['calls-in-flight']} in flight); call → checkpointed p50 / p99 ${f(service.p50, 1)} / ${f(service.p99, 1)} ms; ${f(service.batches)} batches of ${f(service.meanBatch)} on average, ${f(service.meanCheckpointMs, 1)} ms per checkpoint; load ${loadavg()[0].toFixed(2)}`,
+        `run ${run}, ${MODE_NAMES[mode]}: ${f(service.perSecond)} appends/s through the service (${f(Number(args['service-appends']))} appends after ${f(Number(args['service-warmup']))} to warm up, AppendAuditBatch of ${args['call-size']}, ${args['calls-in-flight']} in flight); call → checkpointed p50 / p99 ${f(service.p50, 1)} / ${f(service.p99, 1)} ms; ${f(service.batches)} batches of ${f(service.meanBatch)} on average, ${f(service.meanCheckpointMs, 1)} ms per checkpoint; CPU µs per append: trust ${f(service.cpuUsPerAppend.trust, 1)}, nats-server ${f(service.cpuUsPerAppend.nats, 1)}, caller ${f(service.cpuUsPerAppend.caller, 1)}; load ${loadavg()[0].toFixed(2)}`,
       );
     }
   }
@@ -387,6 +403,11 @@ if (args['service-only']) {
     const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(
       `plaintext ${range(rates.plain)} appends/s, zero trust ${range(rates.secure)}; zero-trust cost: ${zeroTrustCost(mean(rates.plain), mean(rates.secure))} (means of ${rates.plain.length} runs each; target ≤ 15%)`,
+    );
+    // Appends per CPU-second of trust: its capacity, steadier than the rate on a shared machine.
+    const capacity = (xs) => 1e6 / mean(xs);
+    console.log(
+      `trust CPU per append: plaintext ${f(mean(trustCpu.plain), 1)} µs, zero trust ${f(mean(trustCpu.secure), 1)} µs; zero-trust cost in trust's appends per CPU-second: ${zeroTrustCost(capacity(trustCpu.plain), capacity(trustCpu.secure))}`,
     );
   }
   process.exit(0);
@@ -424,6 +445,9 @@ try {
     );
   }
   if (services.plain && services.secure) {
+    console.log(
+      `| trust CPU per append through the service, plaintext / zero trust | ${f(services.plain.cpuUsPerAppend.trust, 1)} / ${f(services.secure.cpuUsPerAppend.trust, 1)} µs | — | — |`,
+    );
     console.log(
       `| zero-trust cost through the service (appends/s, zero trust vs plaintext) | ${zeroTrustCost(services.plain.perSecond, services.secure.perSecond)} | ≤ 15% | — |`,
     );

@@ -140,9 +140,9 @@ export async function startZeroTrust({ identities, trustEnv = {}, trustGrpcTls =
       });
     },
 
-    /** A libs/bus connection as `who` with its enrolled certificate (TLS, own inbox prefix). */
-    async connectBus(who, credentials, options = {}) {
-      const { connectBus, identityNatsOptions } = require('@omega/bus');
+    /** nats.js connection options as `who` with its enrolled certificate (TLS, own inboxes). */
+    natsOptions(who, credentials) {
+      const { identityNatsOptions } = require('@omega/bus');
       const [kind, name] = who.split('/');
       const certificate = {
         certificatePem: credentials.certificateChainPem,
@@ -150,15 +150,21 @@ export async function startZeroTrust({ identities, trustEnv = {}, trustGrpcTls =
           .export({ format: 'pem', type: 'pkcs8' })
           .toString(),
       };
+      return identityNatsOptions({
+        caPem,
+        identity: { kind, name },
+        clientCertificate: () => certificate,
+      });
+    },
+
+    /** A libs/bus connection as `who` with its enrolled certificate. */
+    async connectBus(who, credentials, options = {}) {
+      const { connectBus } = require('@omega/bus');
       return connectBus({
         servers: nats.url,
         name: who,
         ...options,
-        natsOptions: identityNatsOptions({
-          caPem,
-          identity: { kind, name },
-          clientCertificate: () => certificate,
-        }),
+        natsOptions: this.natsOptions(who, credentials),
       });
     },
 

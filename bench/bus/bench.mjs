@@ -186,6 +186,8 @@ async function main() {
   const { batch, bytes } = paddedBatch(SIZE);
   const variants = {};
   const closers = [];
+  /** Opens one more connection to each server, for the connect-time measure. */
+  const connects = {};
   let natsVersion = '';
   if (MODES.includes('plain')) {
     const server = await startNatsServer();
@@ -196,6 +198,7 @@ async function main() {
     variants.raw = { ...rawVariant(rawNc, batch), serverPid: server.pid };
     variants.rawOnBusConnection = { ...rawVariant(bus.nc, batch), serverPid: server.pid };
     variants.bus = { ...busVariant(bus, bus, batch), serverPid: server.pid };
+    connects.plain = () => connect({ servers: server.url, name: 'bench-connect' });
     closers.push(
       () => bus.drain(),
       () => rawNc.drain(),
@@ -213,6 +216,12 @@ async function main() {
       ...busVariant(sentinel, reader, batch),
       serverPid: zeroTrust.nats.pid,
     };
+    connects.zeroTrust = () =>
+      connect({
+        servers: zeroTrust.nats.url,
+        name: 'bench-connect',
+        ...zeroTrust.natsOptions(SENTINEL, sentinelCredentials),
+      });
     if (args['tls-only']) {
       const dir = mkdtempSync(join(tmpdir(), 'omega-bench-bus-tls-'));
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -231,6 +240,7 @@ async function main() {
       });
       await bus_.provision(bus, { streams: ['TELEMETRY', 'DLQ'] });
       variants.busTlsOnly = { ...busVariant(bus, bus, batch), serverPid: server.pid };
+      connects.tlsOnly = () => connect({ servers: server.url, name: 'bench-connect', tls });
       closers.push(
         () => bus.drain(),
         () => server.stop(),
@@ -243,6 +253,21 @@ async function main() {
     );
   }
   const names = Object.keys(variants);
+
+  // Connection set-up, paid once per connection and outside the rates above: TCP, then the TLS
+  // 1.3 handshake (client certificate verified), then on the zero-trust server the authorization
+  // callout (the server asks trust, which checks the certificate and signs a user JWT).
+  const connectMs = {};
+  for (const [name, open] of Object.entries(connects)) {
+    const times = [];
+    for (let i = 0; i < 21; i++) {
+      const t0 = performance.now();
+      const nc = await open();
+      times.push(performance.now() - t0);
+      await nc.close();
+    }
+    connectMs[name] = median(times.slice(1));
+  }
   const purge = async () => {
     // The zero-trust server refuses purges to every identity (docs/bus-permissions.md): when it
     // runs, neither server's stream is purged, so both stores grow alike.
@@ -333,9 +358,16 @@ async function main() {
   };
 
   if (args.json) {
-    process.stdout.write(JSON.stringify({ setting, rows }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ setting, rows, connectMs }, null, 2) + '\n');
   } else {
     printTables(setting, rows, names);
+    console.log(
+      `\nconnect (TCP + TLS handshake + authorization until the first PONG), median of 20: ${Object.entries(
+        connectMs,
+      )
+        .map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`)
+        .join(', ')}`,
+    );
   }
   for (const close of closers) await close();
 }

@@ -101,6 +101,10 @@ export async function startZeroTrust({ identities, trustEnv = {}, trustGrpcTls =
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', onExit);
+  // Interrupted: exit properly, so the exit hooks (this one, testkit's for nats-server) run.
+  const onSignal = (signal) => process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   return {
     nats,
@@ -188,6 +192,8 @@ export async function startZeroTrust({ identities, trustEnv = {}, trustGrpcTls =
 
     async stop() {
       process.removeListener('exit', onExit);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       await trust.stop();
       await nats.stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // libs/bus against raw @nats-io/jetstream on the same nats-server in the same run: pipelined publish
 // and durable pull consume + ack of N ~1 KiB EventBatch messages, interleaved rounds, medians.
+// Over 400 lines on purpose: one driver whose variants share the servers, the batch and the rounds.
 // Two anchors: raw calls on a connection opened with nats.js defaults (what a hand-written service
 // does), and raw calls on the bus's own connection (same connection options, so the difference is
 // only what libs/bus does per message). With zero trust (the default, `--zero-trust compare`) the

@@ -6,6 +6,7 @@
 //  3. end-to-end p50/p99 from a sentinel's publish to the alert on ALERTS at 20,000 events/s, through
 //     a real nats-server and the built intelligence service (signature verification included);
 //  4. precision, recall and time to detect per attack kind on the labelled scenario generator.
+// Over 400 lines on purpose: one driver whose measures share the rule pack, the events and the stack it starts.
 //
 //   npx node bench/intelligence/bench.mjs [--events 300000] [--rounds 5] [--rate 20000]
 //     [--seconds 20] [--no-e2e] [--no-quality] [--no-build] [--json]
@@ -14,7 +15,6 @@
 // End to end, `--zero-trust compare` (the default) runs part 3 on a plaintext bus and with zero
 // trust on (TLS 1.3 + NATS auth with trust answering the authorization callout; the service,
 // the sentinel stand-in and the alert reader each enrolled with trust), and prints the cost.
-// Over 400 lines on purpose: one driver whose measures share the rule pack, the events and the stack it starts.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -2,6 +2,7 @@
 // The trust audit log (apps/trust) on a real nats-server: batched appends/s and append-to-checkpoint
 // latency through AuditLog (JetStream publish with expected sequence + dedupe id, tiles in KV, one
 // hybrid-signed checkpoint per batch), then restart time and inclusion-proof latency at 1M entries.
+// Over 400 lines on purpose: one driver whose measures share the log and the trust process it starts.
 //
 //   npx tsc -b apps/trust && npx node bench/trust/bench.mjs [--appends 20000] [--concurrency 2000]
 //     [--size 1000000] [--no-build] [--leaf-messages packed|atomic|single]
@@ -18,7 +19,6 @@
 // bundle and checkpoint are written where the service keeps them; restart then does exactly what
 // it does for a real log (last checkpoint from the stream + right edge from tiles, no entries
 // read), and proofs go through the service's TileStore (KV, then its in-memory tile cache).
-// Over 400 lines on purpose: one driver whose measures share the log and the trust process it starts.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -6,10 +6,15 @@
 //  3. end-to-end p50/p99 from a sentinel's publish to the alert on ALERTS at 20,000 events/s, through
 //     a real nats-server and the built intelligence service (signature verification included);
 //  4. precision, recall and time to detect per attack kind on the labelled scenario generator.
+// Over 400 lines on purpose: one driver whose measures share the rule pack, the events and the stack it starts.
 //
 //   npx node bench/intelligence/bench.mjs [--events 300000] [--rounds 5] [--rate 20000]
 //     [--seconds 20] [--no-e2e] [--no-quality] [--no-build] [--json]
-// Over 400 lines on purpose: one driver whose measures share the rule pack, the events and the stack it starts.
+//     [--zero-trust compare|plain|secure] [--e2e-runs 1]
+//
+// End to end, `--zero-trust compare` (the default) runs part 3 on a plaintext bus and with zero
+// trust on (TLS 1.3 + NATS auth with trust answering the authorization callout; the service,
+// the sentinel stand-in and the alert reader each enrolled with trust), and prints the cost.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { printQuality, runQualityBench, shippedPackTexts } from './quality.mjs';
+import { cpuSecondsOf, startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(root, 'package.json'));
@@ -36,15 +42,20 @@ const { values: args } = parseArgs({
     'no-quality': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    // End to end on a plaintext bus, with zero trust on, or both in turn.
+    'zero-trust': { type: 'string', default: 'compare' },
+    // End-to-end runs per mode; with both modes the order alternates from run to run.
+    'e2e-runs': { type: 'string', default: '1' },
   },
 });
+const MODES = zeroTrustModes(args['zero-trust']);
 const EVENTS = Number(args.events);
 const ROUNDS = Number(args.rounds);
 const TARGET_EPS = 300_000;
 const TARGET_P99_MS = 100;
 
 if (!args['no-build']) {
-  execFileSync('npx', ['tsc', '-b', 'apps/intelligence', 'libs/testkit'], {
+  execFileSync('npx', ['tsc', '-b', 'apps/intelligence', 'apps/trust', 'libs/testkit'], {
     cwd: root,
     stdio: 'inherit',
   });
@@ -181,9 +192,14 @@ function memory() {
   };
 }
 
-// 3. End to end through NATS and the built service.
-async function endToEnd() {
+/** Who the end-to-end part runs as on the zero-trust bus. */
+const SENTINEL = 'sentinel/bench-node';
+const ALERT_READER = 'operator/bench';
+
+// 3. End to end through NATS and the built service; `mode` secure: with zero trust on.
+async function endToEnd(mode) {
   const { startNatsServer } = require('@omega/testkit');
+  const { DeliverPolicy } = require('@nats-io/jetstream');
   const { connectBus, provision, publishBytes, subjects } = require('@omega/bus');
   const { generateHybridSecretKey, HybridSigner, loadMlDsaBackend } = require('@omega/crypto');
   const { Alert, EventBatch, Identity } = require('@omega/proto');
@@ -199,37 +215,63 @@ async function endToEnd() {
   const BATCH = 200;
   const batchesPerSecond = rate / BATCH;
 
-  const nats = await startNatsServer();
   const logger = createLogger({ service: 'bench', level: 'silent' });
-  const bus = await connectBus({ servers: nats.url, name: 'bench-sentinel', logger });
-  await provision(bus, {
-    streams: ['TELEMETRY', 'ALERTS', 'DECEPTION', 'DLQ'],
-    kv: ['omega_identities', 'omega_policy'],
-  });
-  const mlDsa = await loadMlDsaBackend('liboqs');
-  const signer = new HybridSigner(await generateHybridSecretKey(mlDsa), mlDsa);
-  const sender = 'omega://local/sentinel/bench-node';
-  const nowNs = BigInt(Date.now()) * 1_000_000n;
-  const identity = Identity.fromPartial({
-    id: sender,
-    kind: 2,
-    status: 1,
-    keys: [
-      {
-        ...signer.publicKey,
-        notBeforeTimeNs: nowNs - 3_600_000_000_000n,
-        notAfterTimeNs: nowNs + 3_600_000_000_000n,
-      },
-    ],
-    issueTimeNs: nowNs - 3_600_000_000_000n,
-    expireTimeNs: nowNs + 3_600_000_000_000n,
-  });
-  const kv = await bus.kv('omega_identities');
-  await kv.put(
-    identityRecordKey(sender),
-    encodeIdentityRecord({ identity, currentSerial: '01', revokedSerials: [] }),
-  );
-  await kv.put(keyIndexKey(signer.keyId), sender);
+  let nats;
+  let bus;
+  let reader;
+  let signer;
+  let sender;
+  let serviceEnv = {};
+  let zeroTrust;
+  if (mode === 'secure') {
+    // Trust issues every identity: the sentinel's signing key reaches omega_identities through its
+    // enrollment, as on a real node; the alert reader is an operator (it may read ALERTS).
+    zeroTrust = await startZeroTrust({
+      identities: [SENTINEL, 'service/intelligence', ALERT_READER],
+    });
+    nats = zeroTrust.nats;
+    const credentials = await zeroTrust.enroll(SENTINEL);
+    bus = await zeroTrust.connectBus(SENTINEL, credentials, { logger });
+    await provision(bus, { streams: ['TELEMETRY', 'DLQ'] });
+    reader = await zeroTrust.connectBus(ALERT_READER, await zeroTrust.enroll(ALERT_READER), {
+      logger,
+    });
+    signer = credentials.signer;
+    sender = credentials.subject;
+    serviceEnv = zeroTrust.serviceEnv();
+  } else {
+    nats = await startNatsServer();
+    bus = await connectBus({ servers: nats.url, name: 'bench-sentinel', logger });
+    reader = bus;
+    await provision(bus, {
+      streams: ['TELEMETRY', 'ALERTS', 'DECEPTION', 'DLQ'],
+      kv: ['omega_identities', 'omega_policy'],
+    });
+    const mlDsa = await loadMlDsaBackend('liboqs');
+    signer = new HybridSigner(await generateHybridSecretKey(mlDsa), mlDsa);
+    sender = 'omega://local/sentinel/bench-node';
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    const identity = Identity.fromPartial({
+      id: sender,
+      kind: 2,
+      status: 1,
+      keys: [
+        {
+          ...signer.publicKey,
+          notBeforeTimeNs: nowNs - 3_600_000_000_000n,
+          notAfterTimeNs: nowNs + 3_600_000_000_000n,
+        },
+      ],
+      issueTimeNs: nowNs - 3_600_000_000_000n,
+      expireTimeNs: nowNs + 3_600_000_000_000n,
+    });
+    const kv = await bus.kv('omega_identities');
+    await kv.put(
+      identityRecordKey(sender),
+      encodeIdentityRecord({ identity, currentSerial: '01', revokedSerials: [] }),
+    );
+    await kv.put(keyIndexKey(signer.keyId), sender);
+  }
 
   const profile = args['profile-service']
     ? ['--cpu-prof', `--cpu-prof-dir=${args['profile-service']}`]
@@ -248,6 +290,7 @@ async function endToEnd() {
         OMEGA_HTTP_PORT: '0',
         OMEGA_LOG_LEVEL: 'warn',
         OMEGA_INTELLIGENCE_AUDIT_ALERTS: 'false',
+        ...serviceEnv,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
@@ -256,7 +299,7 @@ async function endToEnd() {
   process.once('exit', () => service.kill('SIGKILL'));
   // Ready once its durable consumer exists.
   for (const deadline = Date.now() + 30_000; ;) {
-    const info = await bus.jsm.consumers.info('TELEMETRY', 'intelligence').catch(() => null);
+    const info = await reader.jsm.consumers.info('TELEMETRY', 'intelligence').catch(() => null);
     if (info) break;
     if (Date.now() > deadline) throw new Error('intelligence did not start');
     await new Promise((r) => setTimeout(r, 100));
@@ -276,7 +319,13 @@ async function endToEnd() {
   const latencies = [];
   const steady = [];
   const WARMUP_BATCHES = Math.round(batchesPerSecond * 2);
-  const sub = bus.nc.subscribe('omega.alerts.>');
+  // Alerts are read as a subscriber on a deployed bus reads them: an ordered consumer on ALERTS
+  // (core subscriptions to omega.alerts.> are refused to every identity on the zero-trust bus).
+  const alertConsumer = await reader.js.consumers.get('ALERTS', {
+    filter_subjects: ['omega.alerts.>'],
+    deliver_policy: DeliverPolicy.New,
+  });
+  const sub = await alertConsumer.consume();
   const receiving = (async () => {
     for await (const msg of sub) {
       const alert = Alert.decode(msg.data);
@@ -293,6 +342,8 @@ async function endToEnd() {
   })();
 
   const total = Math.round(batchesPerSecond * seconds);
+  const serviceCpu0 = cpuSecondsOf(service.pid);
+  const natsCpu0 = cpuSecondsOf(nats.pid);
   const start = performance.now();
   let signMs = 0;
   let publishFailures = 0;
@@ -334,16 +385,23 @@ async function endToEnd() {
   for (const deadline = Date.now() + 30_000; latencies.length < total && Date.now() < deadline;) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  sub.unsubscribe();
+  const serviceCpuSeconds = cpuSecondsOf(service.pid) - serviceCpu0;
+  const natsCpuSeconds = cpuSecondsOf(nats.pid) - natsCpu0;
+  await sub.close();
   await receiving;
   service.kill('SIGTERM');
   await new Promise((r) => service.once('exit', r));
   await bus.drain();
-  await nats.stop();
+  if (reader !== bus) await reader.drain();
+  await (zeroTrust ?? nats).stop();
   latencies.sort((a, b) => a - b);
   steady.sort((a, b) => a - b);
   const pct = (p, list = latencies) => list[Math.min(list.length - 1, Math.floor(p * list.length))];
   return {
+    mode,
+    serviceCpuSeconds: Number(serviceCpuSeconds.toFixed(2)),
+    natsCpuSeconds: Number(natsCpuSeconds.toFixed(2)),
+    eventsPerServiceCpuSecond: Math.round((total * BATCH) / serviceCpuSeconds),
     offeredEventsPerSecond: rate,
     achievedEventsPerSecond: Math.round((total * BATCH) / sentSeconds),
     batches: total,
@@ -392,12 +450,52 @@ function printMemory(mem) {
   );
 }
 
+const MODE_NAMES = { plain: 'plaintext bus', secure: 'zero trust (TLS + NATS auth)' };
+
 function printEndToEnd(e) {
   console.log(
-    `\nEnd to end (sentinel publish → alert on ALERTS), nats-server + built intelligence, signed batches of 200, load ${loadavg()[0].toFixed(2)}:`,
+    `\nEnd to end (sentinel publish → alert on ALERTS), ${MODE_NAMES[e.mode]}, nats-server + built intelligence, signed batches of 200, load ${loadavg()[0].toFixed(2)}:`,
   );
   console.log(
     `offered ${fmt(e.offeredEventsPerSecond)} events/s, achieved ${fmt(e.achievedEventsPerSecond)}; ${e.alertsSeen}/${e.batches} alerts seen (${e.publishFailures} publishes not acked by JetStream in time); p50 ${e.p50Ms} ms, p99 ${e.p99Ms} ms, max ${e.maxMs} ms (target p99 < ${TARGET_P99_MS} ms); after the first 2 s: p50 ${e.steadyP50Ms} ms, p99 ${e.steadyP99Ms} ms; signing ${e.signMsPerBatch} ms per batch on the publisher`,
+  );
+  console.log(
+    `CPU while it ran: intelligence ${e.serviceCpuSeconds} s (${fmt(e.eventsPerServiceCpuSecond)} events per CPU-second of the service), nats-server ${e.natsCpuSeconds} s`,
+  );
+}
+
+/** Zero trust against plaintext over the end-to-end runs: the service's capacity and latency. */
+function printZeroTrustCost(runs) {
+  const of = (mode) => runs.filter((r) => r.mode === mode);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const range = (xs, digits = 0) =>
+    `${fmt(Number(Math.min(...xs).toFixed(digits)))}–${fmt(Number(Math.max(...xs).toFixed(digits)))}`;
+  const plain = of('plain');
+  const secure = of('secure');
+  const capacity = (rs) => rs.map((r) => r.eventsPerServiceCpuSecond);
+  console.log(
+    `\nZero trust, end to end (${plain.length} run(s) per mode): intelligence events per CPU-second plaintext ${range(capacity(plain))}, zero trust ${range(capacity(secure))}; zero-trust cost: ${zeroTrustCost(mean(capacity(plain)), mean(capacity(secure)))} (target ≤ 15%)`,
+  );
+  console.log(
+    `  nats-server CPU-seconds plaintext ${range(
+      plain.map((r) => r.natsCpuSeconds),
+      2,
+    )}, zero trust ${range(
+      secure.map((r) => r.natsCpuSeconds),
+      2,
+    )}; steady p50 plaintext ${range(
+      plain.map((r) => r.steadyP50Ms),
+      1,
+    )} ms, zero trust ${range(
+      secure.map((r) => r.steadyP50Ms),
+      1,
+    )} ms; steady p99 plaintext ${range(
+      plain.map((r) => r.steadyP99Ms),
+      1,
+    )} ms, zero trust ${range(
+      secure.map((r) => r.steadyP99Ms),
+      1,
+    )} ms`,
   );
 }
 
@@ -413,8 +511,16 @@ if (text) printThroughput(results.throughput);
 results.memory = memory();
 if (text) printMemory(results.memory);
 if (!args['no-e2e']) {
-  results.endToEnd = await endToEnd();
-  if (text) printEndToEnd(results.endToEnd);
+  results.endToEnd = [];
+  for (let run = 1; run <= Number(args['e2e-runs']); run++) {
+    // Alternate which mode goes first, so drift in machine load does not favour one.
+    for (const mode of run % 2 === 1 ? MODES : [...MODES].reverse()) {
+      const e = await endToEnd(mode);
+      results.endToEnd.push(e);
+      if (text) printEndToEnd(e);
+    }
+  }
+  if (text && MODES.length === 2) printZeroTrustCost(results.endToEnd);
 }
 if (!args['no-quality']) {
   results.quality = runQualityBench({ seed: 1, hours: 8, rate: 10, attacks: 5 });

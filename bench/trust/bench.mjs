@@ -2,24 +2,31 @@
 // The trust audit log (apps/trust) on a real nats-server: batched appends/s and append-to-checkpoint
 // latency through AuditLog (JetStream publish with expected sequence + dedupe id, tiles in KV, one
 // hybrid-signed checkpoint per batch), then restart time and inclusion-proof latency at 1M entries.
+// Over 400 lines on purpose: one driver whose measures share the log and the trust process it starts.
 //
 //   npx tsc -b apps/trust && npx node bench/trust/bench.mjs [--appends 20000] [--concurrency 2000]
 //     [--size 1000000] [--no-build] [--leaf-messages packed|atomic|single]
 //     [--service-appends 80000] [--service-warmup 20000] [--call-size 128] [--calls-in-flight 32]
 //     [--client-window omega|default] [--service-only [--runs N]]
+//     [--zero-trust compare|plain|secure]
+//
+// Through the service, `--zero-trust compare` (the default) runs the same appends twice: on a
+// plaintext bus with an insecure gRPC channel, and with zero trust on (the bus with TLS 1.3 and
+// NATS auth, trust's gRPC over mutual TLS, the caller enrolled as service/intelligence, one of the
+// identities the method table lets call AppendAuditBatch), and prints the cost.
 //
 // The 1M-entry tree is built in memory (CompactRange + TileBuilder) and its tiles, partial entry
 // bundle and checkpoint are written where the service keeps them; restart then does exactly what
 // it does for a real log (last checkpoint from the stream + right edge from tiles, no entries
 // read), and proofs go through the service's TileStore (KV, then its in-memory tile cache).
-// Over 400 lines on purpose: one driver whose measures share the log and the trust process it starts.
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { cpuSecondsOf, startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(root, 'package.json'));
@@ -47,8 +54,13 @@ const { values: args } = parseArgs({
     // nats-server): the one figure that scatters most from run to run.
     'service-only': { type: 'boolean', default: false },
     runs: { type: 'string', default: '1' },
+    // Through the service: plaintext, zero trust (TLS + NATS auth + gRPC mTLS), or both.
+    'zero-trust': { type: 'string', default: 'compare' },
   },
 });
+const MODES = zeroTrustModes(args['zero-trust']);
+/** The caller enrolls as an identity the method table lets call AppendAuditBatch. */
+const CALLER = 'service/intelligence';
 if (!args['no-build'])
   execFileSync('npx', ['tsc', '-b', 'apps/trust', 'libs/testkit', 'libs/trust-client'], {
     cwd: root,
@@ -150,25 +162,41 @@ async function trustMetrics(trust) {
 // The same appends through the service as it ships: apps/trust/dist/main.js as its own process
 // on its own nats-server, this process the caller, AppendAuditBatch over gRPC; each call resolves
 // once a signed checkpoint covers all of its entries, with their offline bundles.
-async function serviceBench() {
-  const server = await startNatsServer({ jetstream: true });
-  const trust = await startTrust({
-    natsUrl: server.url,
-    env: {
-      ...(args['trust-cpu-prof']
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args['trust-cpu-prof']}` }
-        : {}),
-      ...(args['service-max-batch']
-        ? { OMEGA_TRUST_MAX_BATCH_ENTRIES: args['service-max-batch'] }
-        : {}),
-    },
-  });
+// `mode` secure: the same with zero trust on (see the top of this file).
+async function serviceBench(mode = 'plain') {
+  const trustEnv = {
+    ...(args['trust-cpu-prof']
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args['trust-cpu-prof']}` }
+      : {}),
+    ...(args['service-max-batch']
+      ? { OMEGA_TRUST_MAX_BATCH_ENTRIES: args['service-max-batch'] }
+      : {}),
+  };
+  let trust;
+  let natsPid;
+  let credentials;
+  let stopServers;
+  if (mode === 'secure') {
+    const zeroTrust = await startZeroTrust({ identities: [CALLER], trustEnv });
+    trust = zeroTrust.trust;
+    natsPid = zeroTrust.nats.pid;
+    credentials = zeroTrust.grpcCredentials(await zeroTrust.enroll(CALLER));
+    stopServers = () => zeroTrust.stop();
+  } else {
+    const server = await startNatsServer({ jetstream: true });
+    trust = await startTrust({ natsUrl: server.url, env: trustEnv });
+    natsPid = server.pid;
+    stopServers = async () => {
+      await trust.stop();
+      await server.stop();
+    };
+  }
   // The client Omega's services use (TRUST_CHANNEL_OPTIONS: reconnect backoff, 8 MiB HTTP/2
   // window); --client-window default gives grpc-js's own 64 KiB window, for comparison.
   const client =
     args['client-window'] === 'default'
-      ? createPromiseClient(TrustServiceClient, trust.address)
-      : trustServiceClient(trust.address);
+      ? createPromiseClient(TrustServiceClient, trust.address, credentials ? { credentials } : {})
+      : trustServiceClient(trust.address, credentials);
   const appendBatch = (request) => client.appendAuditBatch(request);
   try {
     const total = Number(args['service-appends']);
@@ -207,14 +235,25 @@ async function serviceBench() {
     // tier (a short warm-up left trust's hot paths in baseline code for a 20,000-append run).
     await load(Number(args['service-warmup']), 'warm');
     const before = await trustMetrics(trust);
+    // CPU per append of trust, nats-server and this process (the caller): what zero trust adds
+    // whatever the machine's load, beside the rate.
+    const cpu0 = { trust: cpuSecondsOf(trust.pid), nats: cpuSecondsOf(natsPid) };
+    const caller0 = process.cpuUsage();
     const started = performance.now();
     const latencies = await load(total, 'svc');
     const seconds = (performance.now() - started) / 1000;
+    const caller = process.cpuUsage(caller0);
+    const cpuUsPerAppend = {
+      trust: ((cpuSecondsOf(trust.pid) - cpu0.trust) * 1e6) / total,
+      nats: ((cpuSecondsOf(natsPid) - cpu0.nats) * 1e6) / total,
+      caller: (caller.user + caller.system) / total,
+    };
     latencies.sort((a, b) => a - b);
     const after = await trustMetrics(trust);
     const batches = after.batches - before.batches;
     return {
       perSecond: total / seconds,
+      cpuUsPerAppend,
       p50: pct(latencies, 50),
       p99: pct(latencies, 99),
       batches,
@@ -223,8 +262,7 @@ async function serviceBench() {
     };
   } finally {
     client.close();
-    await trust.stop();
-    await server.stop();
+    await stopServers();
   }
 }
 
@@ -338,13 +376,38 @@ async function signVerifyBench(key) {
   return result;
 }
 
+const MODE_NAMES = {
+  plain: 'plaintext',
+  secure: 'zero trust (bus TLS + NATS auth, gRPC mTLS)',
+};
+
 if (args['service-only']) {
   const f = (n, d = 0) =>
     n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const rates = { plain: [], secure: [] };
+  const trustCpu = { plain: [], secure: [] };
   for (let run = 1; run <= Number(args.runs); run++) {
-    const service = await serviceBench();
+    // Alternate which mode goes first, so drift in machine load does not favour one.
+    const order = run % 2 === 1 ? MODES : [...MODES].reverse();
+    for (const mode of order) {
+      const service = await serviceBench(mode);
+      rates[mode].push(service.perSecond);
+      trustCpu[mode].push(service.cpuUsPerAppend.trust);
+      console.log(
+        `run ${run}, ${MODE_NAMES[mode]}: ${f(service.perSecond)} appends/s through the service (${f(Number(args['service-appends']))} appends after ${f(Number(args['service-warmup']))} to warm up, AppendAuditBatch of ${args['call-size']}, ${args['calls-in-flight']} in flight); call → checkpointed p50 / p99 ${f(service.p50, 1)} / ${f(service.p99, 1)} ms; ${f(service.batches)} batches of ${f(service.meanBatch)} on average, ${f(service.meanCheckpointMs, 1)} ms per checkpoint; CPU µs per append: trust ${f(service.cpuUsPerAppend.trust, 1)}, nats-server ${f(service.cpuUsPerAppend.nats, 1)}, caller ${f(service.cpuUsPerAppend.caller, 1)}; load ${loadavg()[0].toFixed(2)}`,
+      );
+    }
+  }
+  if (MODES.length === 2) {
+    const range = (xs) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(
-      `run ${run}: ${f(service.perSecond)} appends/s through the service (${f(Number(args['service-appends']))} appends after ${f(Number(args['service-warmup']))} to warm up, AppendAuditBatch of ${args['call-size']}, ${args['calls-in-flight']} in flight); call → checkpointed p50 / p99 ${f(service.p50, 1)} / ${f(service.p99, 1)} ms; ${f(service.batches)} batches of ${f(service.meanBatch)} on average, ${f(service.meanCheckpointMs, 1)} ms per checkpoint`,
+      `plaintext ${range(rates.plain)} appends/s, zero trust ${range(rates.secure)}; zero-trust cost: ${zeroTrustCost(mean(rates.plain), mean(rates.secure))} (means of ${rates.plain.length} runs each; target ≤ 15%)`,
+    );
+    // Appends per CPU-second of trust: its capacity, steadier than the rate on a shared machine.
+    const capacity = (xs) => 1e6 / mean(xs);
+    console.log(
+      `trust CPU per append: plaintext ${f(mean(trustCpu.plain), 1)} µs, zero trust ${f(mean(trustCpu.secure), 1)} µs; zero-trust cost in trust's appends per CPU-second: ${zeroTrustCost(capacity(trustCpu.plain), capacity(trustCpu.secure))}`,
     );
   }
   process.exit(0);
@@ -356,7 +419,8 @@ try {
   const key = generateHybridSecretKey(mlDsa);
   const appends = await appendBench(server.url, key, mlDsa);
   const million = await millionBench(server.url, key, mlDsa);
-  const service = await serviceBench();
+  const services = {};
+  for (const mode of MODES) services[mode] = await serviceBench(mode);
   const crypto = await signVerifyBench(key);
   const f = (n, d = 0) =>
     n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -372,12 +436,22 @@ try {
   console.log(
     `| append → signed checkpoint latency p50 / p99 | ${f(appends.p50, 1)} / ${f(appends.p99, 1)} ms | — | — |`,
   );
-  console.log(
-    `| appends/s through the service: trust process, gRPC AppendAuditBatch of ${args['call-size']}, ${args['calls-in-flight']} calls in flight, bundles returned; ${f(Number(args['service-appends']))} appends after ${f(Number(args['service-warmup']))} to warm up | ${f(service.perSecond)} | ≥ 20,000 | Tessera ~2,900/s on 12 cores (published figure) |`,
-  );
-  console.log(
-    `| AppendAuditBatch call → all ${args['call-size']} entries checkpointed, p50 / p99 | ${f(service.p50, 1)} / ${f(service.p99, 1)} ms | — | — |`,
-  );
+  for (const [mode, service] of Object.entries(services)) {
+    console.log(
+      `| appends/s through the service, ${MODE_NAMES[mode]}: trust process, gRPC AppendAuditBatch of ${args['call-size']}, ${args['calls-in-flight']} calls in flight, bundles returned; ${f(Number(args['service-appends']))} appends after ${f(Number(args['service-warmup']))} to warm up | ${f(service.perSecond)} | ≥ 20,000 | Tessera ~2,900/s on 12 cores (published figure) |`,
+    );
+    console.log(
+      `| AppendAuditBatch call → all ${args['call-size']} entries checkpointed, p50 / p99, ${MODE_NAMES[mode]} | ${f(service.p50, 1)} / ${f(service.p99, 1)} ms | — | — |`,
+    );
+  }
+  if (services.plain && services.secure) {
+    console.log(
+      `| trust CPU per append through the service, plaintext / zero trust | ${f(services.plain.cpuUsPerAppend.trust, 1)} / ${f(services.secure.cpuUsPerAppend.trust, 1)} µs | — | — |`,
+    );
+    console.log(
+      `| zero-trust cost through the service (appends/s, zero trust vs plaintext) | ${zeroTrustCost(services.plain.perSecond, services.secure.perSecond)} | ≤ 15% | — |`,
+    );
+  }
   console.log(
     `| inclusion proof at ${f(Number(args.size))} entries, p50 / p99, tiles cached | ${f(million.proofP50, 3)} / ${f(million.proofP99, 3)} ms | p99 < 1 ms | — |`,
   );
@@ -388,9 +462,11 @@ try {
     `| restart with ${f(Number(args.size))} entries (checkpoint + right edge from tiles) | ${f(million.restartMs, 0)} ms | < 5 s | — |`,
   );
   console.log('');
-  console.log(
-    `through the service: ${f(service.batches)} log batches of ${f(service.meanBatch)} appends on average, ${f(service.meanCheckpointMs, 1)} ms per checkpoint (tiles written, signed, published)`,
-  );
+  for (const [mode, service] of Object.entries(services)) {
+    console.log(
+      `through the service, ${MODE_NAMES[mode]}: ${f(service.batches)} log batches of ${f(service.meanBatch)} appends on average, ${f(service.meanCheckpointMs, 1)} ms per checkpoint (tiles written, signed, published)`,
+    );
+  }
   console.log(
     `restart: ${JSON.stringify(million.restored)}; building the 1M tiles in memory and writing them took ${f(million.prepareSeconds, 1)} s`,
   );

@@ -33,6 +33,8 @@ export interface TrustProcess {
   readonly address: string;
   readonly grpcPort: number;
   readonly httpPort: number;
+  /** The trust process's id (for CPU accounting, or a last-resort kill when the caller dies). */
+  readonly pid: number | undefined;
   /** Its key directory (options.keyDir, or a fresh temporary one removed by stop()). */
   readonly keyDir: string;
   /** Everything it printed so far. */
@@ -101,6 +103,7 @@ export async function startTrust(options: TrustProcessOptions): Promise<TrustPro
     address,
     grpcPort,
     httpPort,
+    pid: child.pid,
     keyDir,
     output,
     client,

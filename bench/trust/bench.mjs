@@ -89,6 +89,8 @@ const { AuditEntry, AuditEntryKind, TrustServiceClient } = require('@omega/proto
 const { trustServiceClient } = require('@omega/trust-client');
 const { createLogger, createPromiseClient } = require('@omega/runtime');
 const { AuditLog, LEAF_SEQ_HEADER } = require(join(trustDist, 'audit-log.js'));
+const { INDEX_HEADER } = require(join(trustDist, 'audit-stream.js'));
+const { headers: natsHeaders } = require('@nats-io/transport-node');
 const { TileStore } = require(join(trustDist, 'tile-store.js'));
 const { logNoteSigners, logCheckpointPolicy } = require(join(trustDist, 'log-keys.js'));
 const { Checkpoint } = require('@omega/proto');
@@ -296,16 +298,22 @@ async function millionBench(url, key, mlDsa) {
     { origin: ORIGIN, size, rootHash: range.root() },
     logNoteSigners(ORIGIN, key, mlDsa),
   );
-  const last = await bus.jsm.streams
-    .getMessage('AUDIT', { last_by_subj: subjects.auditLeaves })
-    .catch(() => undefined);
+  // Restore checks that a checkpoint's leaf-seq header points at the message holding its last
+  // leaf: put that one leaf on the stream (the others exist only as tiles in this bench).
+  const lastLeafHeaders = natsHeaders();
+  lastLeafHeaders.set(INDEX_HEADER, String(size - 1));
+  const last = await bus.js.publish(
+    subjects.auditLeaves,
+    AuditEntry.encode(entry(size - 1)).finish(),
+    { headers: lastLeafHeaders },
+  );
   await publish(
     bus,
     subjects.auditCheckpoints,
     Checkpoint,
     checkpointToMessage(note, key.publicKey.keyId, 0n),
     {
-      headers: { [LEAF_SEQ_HEADER]: String(last?.seq ?? 0) },
+      headers: { [LEAF_SEQ_HEADER]: String(last.seq) },
     },
   );
   const prepareSeconds = (performance.now() - t0) / 1000;

@@ -45,11 +45,25 @@ export interface TrustProcess {
   stop(): Promise<void>;
 }
 
-/** Starts trust and resolves once its /readyz says ready (audit log and identities up). */
+/**
+ * Starts trust and resolves once its /readyz says ready (audit log and identities up). The ports
+ * are picked free just before trust binds them, so another process can take one in between: then
+ * it starts again on fresh ports (up to three times).
+ */
 export async function startTrust(options: TrustProcessOptions): Promise<TrustProcess> {
   if (!existsSync(TRUST_MAIN)) {
     throw new Error(`trust is not built (${TRUST_MAIN}): run \`npx tsc -b tsconfig.build.json\``);
   }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTrustOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startTrustOnce(options: TrustProcessOptions): Promise<TrustProcess> {
   const grpcPort = options.grpcPort ?? (await freePort());
   const httpPort = await freePort();
   const keyDir = options.keyDir ?? mkdtempSync(join(tmpdir(), 'omega-spec-trust-'));

@@ -107,39 +107,21 @@ describe('startService', () => {
 
   it('answers a request whose bytes do not decode INVALID_ARGUMENT naming the method, and the service keeps serving', async () => {
     const svc = await start();
-    let handled = 0;
-    svc.addGrpcService(echoDefinition, {
-      ...unimplementedService(echoDefinition),
-      echo: (
-        call: grpc.ServerUnaryCall<{ text: string }, { text: string }>,
-        callback: grpc.sendUnaryData<{ text: string }>,
-      ) => {
-        handled++;
-        callback(null, { text: call.request.text });
-      },
-    });
+    const echo = serveEcho(svc);
     const { grpcPort } = await svc.listen();
     const client = new EchoClient(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
     try {
       // Raw bytes that are not JSON, the echo service's message encoding.
-      const garbage = await new Promise<grpc.ServiceError>((resolve, reject) =>
-        client.makeUnaryRequest(
-          '/omega.test.v1.Echo/Echo',
-          (bytes: Buffer) => bytes,
-          (bytes: Buffer) => bytes,
-          Buffer.from([0xff, 0x00, 0x7b]),
-          (err: grpc.ServiceError | null) => (err ? resolve(err) : reject(new Error('answered'))),
-        ),
-      );
+      const garbage = await refusal(client, Buffer.from([0xff, 0x00, 0x7b]));
       expect(garbage.code).toBe(grpc.status.INVALID_ARGUMENT);
       expect(garbage.details).toMatch(
         /^\/omega\.test\.v1\.Echo\/Echo: the request is not a valid message: .*JSON/,
       );
-      expect(handled).toBe(0);
+      expect(echo.handled).toBe(0);
       await expect(callUnary(client, 'echo', { text: 'still here' })).resolves.toEqual({
         text: 'still here',
       });
-      expect(handled).toBe(1);
+      expect(echo.handled).toBe(1);
     } finally {
       client.close();
     }
@@ -147,25 +129,11 @@ describe('startService', () => {
 
   it('takes its receive limit from grpc.maxReceiveMessageBytes', async () => {
     const svc = await start({ OMEGA_GRPC_MAX_RECEIVE_MESSAGE_BYTES: '1048576' });
-    svc.addGrpcService(echoDefinition, {
-      ...unimplementedService(echoDefinition),
-      echo: (
-        call: grpc.ServerUnaryCall<{ text: string }, { text: string }>,
-        callback: grpc.sendUnaryData<{ text: string }>,
-      ) => callback(null, { text: call.request.text }),
-    });
+    serveEcho(svc);
     const { grpcPort } = await svc.listen();
     const client = new EchoClient(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
     try {
-      const refused = await new Promise<grpc.ServiceError>((resolve, reject) =>
-        client.makeUnaryRequest(
-          '/omega.test.v1.Echo/Echo',
-          (b: Buffer) => b,
-          (b: Buffer) => b,
-          Buffer.alloc(2 * 1024 * 1024, 0x20),
-          (err: grpc.ServiceError | null) => (err ? resolve(err) : reject(new Error('answered'))),
-        ),
-      );
+      const refused = await refusal(client, Buffer.alloc(2 * 1024 * 1024, 0x20));
       expect(refused.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
       expect(refused.details).toBe('Received message larger than max (2097152 vs 1048576)');
     } finally {
@@ -175,17 +143,7 @@ describe('startService', () => {
 
   it('refuses a request past the 4 MiB receive limit, sent whole or gzip-compressed, RESOURCE_EXHAUSTED naming the limit, before the handler sees it', async () => {
     const svc = await start();
-    let handled = 0;
-    svc.addGrpcService(echoDefinition, {
-      ...unimplementedService(echoDefinition),
-      echo: (
-        call: grpc.ServerUnaryCall<{ text: string }, { text: string }>,
-        callback: grpc.sendUnaryData<{ text: string }>,
-      ) => {
-        handled++;
-        callback(null, { text: call.request.text });
-      },
-    });
+    const echo = serveEcho(svc);
     const { grpcPort } = await svc.listen();
     const address = `127.0.0.1:${grpcPort}`;
     const plain = new EchoClient(address, grpc.credentials.createInsecure());
@@ -193,16 +151,6 @@ describe('startService', () => {
     const gzip = new EchoClient(address, grpc.credentials.createInsecure(), {
       'grpc.default_compression_algorithm': 2,
     });
-    const refusal = (client: grpc.Client, bytes: Buffer) =>
-      new Promise<grpc.ServiceError>((resolve, reject) =>
-        client.makeUnaryRequest(
-          '/omega.test.v1.Echo/Echo',
-          (b: Buffer) => b,
-          (b: Buffer) => b,
-          bytes,
-          (err: grpc.ServiceError | null) => (err ? resolve(err) : reject(new Error('answered'))),
-        ),
-      );
     try {
       const tooLarge = await refusal(plain, Buffer.alloc(5 * 1024 * 1024, 0x20));
       expect(tooLarge.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
@@ -210,7 +158,7 @@ describe('startService', () => {
       const bomb = await refusal(gzip, Buffer.alloc(5 * 1024 * 1024, 0x20));
       expect(bomb.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
       expect(bomb.details).toBe('Received message that decompresses to a size larger than 4194304');
-      expect(handled).toBe(0);
+      expect(echo.handled).toBe(0);
       await expect(callUnary(plain, 'echo', { text: 'still here' })).resolves.toEqual({
         text: 'still here',
       });
@@ -314,3 +262,32 @@ describe('startService', () => {
     expect(logs.lines.filter((line) => line['msg'] === 'shutdown started')).toHaveLength(1);
   });
 });
+
+/** Serves the echo method on `svc`, counting the calls that reach it. */
+function serveEcho(svc: Service<unknown>): { handled: number } {
+  const counter = { handled: 0 };
+  svc.addGrpcService(echoDefinition, {
+    ...unimplementedService(echoDefinition),
+    echo: (
+      call: grpc.ServerUnaryCall<{ text: string }, { text: string }>,
+      callback: grpc.sendUnaryData<{ text: string }>,
+    ) => {
+      counter.handled++;
+      callback(null, { text: call.request.text });
+    },
+  });
+  return counter;
+}
+
+/** Sends `bytes` as the echo request, as they are; resolves with the error the call ends in. */
+function refusal(client: grpc.Client, bytes: Buffer): Promise<grpc.ServiceError> {
+  return new Promise<grpc.ServiceError>((resolve, reject) =>
+    client.makeUnaryRequest(
+      '/omega.test.v1.Echo/Echo',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      bytes,
+      (err: grpc.ServiceError | null) => (err ? resolve(err) : reject(new Error('answered'))),
+    ),
+  );
+}

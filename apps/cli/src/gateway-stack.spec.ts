@@ -106,10 +106,7 @@ function protoFiles(): string[] {
   return ['-import-path', join(root, 'proto'), '-proto', 'omega/v1/orchestrator.proto'];
 }
 
-/**
- * The operator's certificate for grpcurl, and the trust CA bundle it verifies the gateway's
- * certificate with (which names localhost, 127.0.0.1 and ::1 on one machine).
- */
+/** The operator's certificate for grpcurl, and the CA it verifies the gateway's name with. */
 function operatorFlags(): string[] {
   const dir = join(dataDir, 'operator');
   return [

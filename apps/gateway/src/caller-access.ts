@@ -71,7 +71,11 @@ function namedPrincipal(
 ): Principal {
   if (principalId.startsWith('user:')) {
     const roles = new Set<Role>();
-    for (const token of tokens?.list({ subject: principalId, includeRevoked: false, includeExpired: false }) ?? []) {
+    for (const token of tokens?.list({
+      subject: principalId,
+      includeRevoked: false,
+      includeExpired: false,
+    }) ?? []) {
       for (const role of token.roles) roles.add(role as Role);
     }
     const highest = highestRole([...roles]);
@@ -104,7 +108,12 @@ function decide(
   enforcing: boolean,
 ): AccessDecision {
   if (!served.paths.includes(method)) {
-    return { method, allowed: false, requiredRoles: [], reason: `${method}: the gateway serves no such method` };
+    return {
+      method,
+      allowed: false,
+      requiredRoles: [],
+      reason: `${method}: the gateway serves no such method`,
+    };
   }
   const notForwarded = served.notForwarded.get(method);
   if (notForwarded !== undefined) {
@@ -118,5 +127,9 @@ function decide(
   const decision = decideAccess(principal, method);
   return enforcing
     ? decision
-    : { ...decision, allowed: true, reason: 'authorization is off (tls.enabled=false): anyone may call it' };
+    : {
+        ...decision,
+        allowed: true,
+        reason: 'authorization is off (tls.enabled=false): anyone may call it',
+      };
 }

@@ -74,7 +74,12 @@ export function identityPrincipal(subject: string, expireTimeNs = 0n): Principal
 export function decideAccess(principal: Principal, method: string): AccessDecision {
   const row = ROLE_TABLE.get(method);
   if (row === undefined) {
-    return { method, allowed: false, requiredRoles: [], reason: `${method}: the gateway serves no such method` };
+    return {
+      method,
+      allowed: false,
+      requiredRoles: [],
+      reason: `${method}: the gateway serves no such method`,
+    };
   }
   if (row.role === 'anyone') {
     return { method, allowed: true, requiredRoles: [], reason: 'open to anyone' };
@@ -125,6 +130,8 @@ export interface CallerAuthOptions {
   readonly denied: Counter<'grpc_method' | 'grpc_code'>;
   readonly deniedNotAudited: Counter;
   readonly logger: Logger;
+  /** Methods the gateway serves only to refuse them (trust's acting methods): their handlers say why. */
+  readonly notForwarded: ReadonlySet<string>;
   /** Denial entries per (principal, method) at most once in this window. Default 60 s. */
   readonly denialAuditWindowMs?: number;
   readonly clock?: () => number;
@@ -149,7 +156,7 @@ export class CallerAuth {
 
   /** The check implementService runs before each call of every service the gateway serves. */
   readonly authorize: AuthorizeCall = async (call) => {
-    if (!this.enforcing) return;
+    if (!this.enforcing || this.options.notForwarded.has(call.method)) return;
     let principal: Principal;
     try {
       principal = await this.#authenticate(call);
@@ -188,7 +195,10 @@ export class CallerAuth {
   async #authenticate(call: Call): Promise<Principal> {
     const header = call.metadata?.get('authorization') ?? [];
     if (header.length > 1) {
-      throw new OmegaError(Code.Unauthenticated, `${call.method}: more than one authorization header`);
+      throw new OmegaError(
+        Code.Unauthenticated,
+        `${call.method}: more than one authorization header`,
+      );
     }
     const bearer =
       header.length === 1 ? parseBearer(typeof header[0] === 'string' ? header[0] : '') : undefined;
@@ -201,7 +211,10 @@ export class CallerAuth {
         );
       }
       if (this.options.tokens === undefined) {
-        throw new OmegaError(Code.Unauthenticated, `${call.method}: bearer tokens are not accepted here`);
+        throw new OmegaError(
+          Code.Unauthenticated,
+          `${call.method}: bearer tokens are not accepted here`,
+        );
       }
       const { claims } = await this.options.tokens.authenticate(bearer).catch((err: unknown) => {
         throw err instanceof OmegaError
@@ -225,7 +238,10 @@ export class CallerAuth {
       await this.options.certificateCheck?.(call);
       const subject = callerSubject(call.peer);
       if (subject === undefined) {
-        throw new OmegaError(Code.Unauthenticated, `${call.method}: the certificate names no identity`);
+        throw new OmegaError(
+          Code.Unauthenticated,
+          `${call.method}: the certificate names no identity`,
+        );
       }
       return identityPrincipal(subject, BigInt(Date.parse(certificate.valid_to)) * 1_000_000n);
     }
@@ -234,7 +250,10 @@ export class CallerAuth {
 
   #count(method: string, refusal: OmegaError): void {
     this.options.denied.inc({ grpc_method: method, grpc_code: codeName(refusal.code) });
-    this.options.logger.warn({ method, code: codeName(refusal.code) }, `call refused: ${refusal.message}`);
+    this.options.logger.warn(
+      { method, code: codeName(refusal.code) },
+      `call refused: ${refusal.message}`,
+    );
   }
 
   #auditDenial(principal: Principal, decision: AccessDecision): void {
@@ -258,7 +277,10 @@ export class CallerAuth {
       summary: `${principal.id} denied ${decision.method}: needs one of ${decision.requiredRoles.join(', ')}`,
       payloadType: 'omega.v1.CheckAccessResponse',
       payload: Buffer.from(
-        CheckAccessResponse.encode({ principal, decisions: [AccessDecision.fromPartial(decision)] }).finish(),
+        CheckAccessResponse.encode({
+          principal,
+          decisions: [AccessDecision.fromPartial(decision)],
+        }).finish(),
       ),
     });
     // The refusal does not wait for the log: a flood of refused calls must not queue on trust.

@@ -40,7 +40,10 @@ export const gatewayConfigSchema = z
     tokens: z
       .strictObject({
         /** Lifetime when CreateToken names none (12 h). */
-        defaultTtlSeconds: z.int().positive().default(12 * 3600),
+        defaultTtlSeconds: z
+          .int()
+          .positive()
+          .default(12 * 3600),
         /** Longest lifetime granted whatever is asked (7 days). */
         maxTtlSeconds: z
           .int()

@@ -5,8 +5,6 @@ import type * as grpc from '@grpc/grpc-js';
 import type { ResourceSelection } from '@omega/bus';
 import { DESCRIPTOR_SET_BASE64, GatewayServiceService } from '@omega/proto';
 import {
-  Code,
-  OmegaError,
   baseConfigSchema,
   grpcServiceName,
   implementService,
@@ -18,10 +16,8 @@ import {
   parseSubject,
   trustAuditClient,
   trustServiceClient,
-  type TrustClient,
 } from '@omega/trust-client';
 import type { z } from 'zod';
-import { TOKEN_SIGN_PURPOSE } from './api-token';
 import { BackendPool } from './backend-pool';
 import { CallLimits } from './call-limits';
 import { CallerAuth } from './caller-auth';
@@ -32,7 +28,8 @@ import { gatewayConfigSchema } from './gateway-config';
 import { gatewayGrpcHandlers } from './gateway-grpc';
 import { gatewayMetrics } from './gateway-metrics';
 import { DescriptorIndex, reflectionDefinition, reflectionHandler } from './server-reflection';
-import { TOKENS_BUCKET, TokenRegistry, type TokenSigner } from './token-registry';
+import { TOKENS_BUCKET, TokenRegistry } from './token-registry';
+import { trustTokenSigner } from './trust-token-signer';
 
 export const gatewayServiceConfigSchema = baseConfigSchema.extend({
   gateway: gatewayConfigSchema,
@@ -121,6 +118,7 @@ export async function buildGateway({
     denied: metrics.callsDenied,
     deniedNotAudited: metrics.denialsNotAudited,
     logger: service.logger,
+    notForwarded: new Set(SERVED_METHODS.notForwarded.keys()),
     denialAuditWindowMs: config.tokens.denialAuditWindowSeconds * 1000,
   });
   if (auth.enforcing) service.useCallAuthorization(auth.authorize);
@@ -172,27 +170,4 @@ export async function buildGateway({
   }
   // Token callers come without a client certificate; the gateway's check refuses what they may not call.
   return { allowClientsWithoutCertificate: true };
-}
-
-/** Signs token claims with trust's key (TrustService.Sign) and checks them (VerifySignature). */
-function trustTokenSigner(trust: TrustClient, trustIdentity: string): TokenSigner {
-  return {
-    async sign(document, requestId) {
-      const response = await trust.sign({ payload: document, purpose: TOKEN_SIGN_PURPOSE, requestId });
-      if (response.signature === undefined || response.signer === undefined) {
-        throw new OmegaError(Code.DataLoss, 'TrustService/Sign answered without a signature');
-      }
-      return { signature: response.signature, signerId: response.signer.id };
-    },
-    async verify(document, signature, signerId) {
-      if (signerId !== trustIdentity) return `signed by ${signerId}, not ${trustIdentity}`;
-      const response = await trust.verifySignature({
-        message: Buffer.from(document),
-        signature,
-        expectedIdentityId: trustIdentity,
-        purpose: `delegated.${TOKEN_SIGN_PURPOSE}`,
-      });
-      return response.valid ? undefined : response.detail || 'invalid';
-    },
-  };
 }

@@ -75,7 +75,10 @@ export async function createToken(
       try {
         parseSubject(subject);
       } catch {
-        throw invalid('subject', `${JSON.stringify(subject.slice(0, 80))} is neither user:<name> (lower case, at most 64 characters) nor an omega:// identity`);
+        throw invalid(
+          'subject',
+          `${JSON.stringify(subject.slice(0, 80))} is neither user:<name> (lower case, at most 64 characters) nor an omega:// identity`,
+        );
       }
     }
   }
@@ -85,7 +88,10 @@ export async function createToken(
   const roles = request.roles.length === 0 ? caller.roles : [...new Set(request.roles)];
   for (const role of roles) {
     if (!isRole(role)) {
-      throw invalid('roles', `unknown role ${JSON.stringify(role.slice(0, 40))} (roles: viewer, responder, operator, admin)`);
+      throw invalid(
+        'roles',
+        `unknown role ${JSON.stringify(role.slice(0, 40))} (roles: viewer, responder, operator, admin)`,
+      );
     }
     if (!grants(caller.roles, role)) {
       throw new OmegaError(
@@ -95,10 +101,16 @@ export async function createToken(
     }
   }
   if (request.description.length > MAX_DESCRIPTION) {
-    throw invalid('description', `${request.description.length} characters, at most ${MAX_DESCRIPTION}`);
+    throw invalid(
+      'description',
+      `${request.description.length} characters, at most ${MAX_DESCRIPTION}`,
+    );
   }
   if (request.requestId.length > MAX_REQUEST_ID) {
-    throw invalid('request_id', `${request.requestId.length} characters, at most ${MAX_REQUEST_ID}`);
+    throw invalid(
+      'request_id',
+      `${request.requestId.length} characters, at most ${MAX_REQUEST_ID}`,
+    );
   }
   const created = await tokens.create({
     subject,

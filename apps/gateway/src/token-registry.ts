@@ -2,7 +2,7 @@
 // the record kept in the KV bucket omega_gateway_tokens), checked on every call, listed and
 // revoked. Every replica watches the bucket, so a revocation made on one is refused by all.
 import { randomBytes } from 'node:crypto';
-import type { KV } from '@nats-io/kv';
+import type { KV } from '@omega/bus';
 import {
   AuditEntry,
   AuditEntryKind,
@@ -13,7 +13,6 @@ import {
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import type { AuditClient } from '@omega/trust-client';
 import {
-  TOKEN_SIGN_PURPOSE,
   decodeClaims,
   encodeClaims,
   formatSecret,
@@ -28,9 +27,16 @@ export const TOKENS_BUCKET = 'omega_gateway_tokens';
 
 /** What the registry needs from trust: a signature over the claims and a check of one. */
 export interface TokenSigner {
-  sign(document: Buffer, requestId: string): Promise<{ signature: HybridSignature; signerId: string }>;
+  sign(
+    document: Buffer,
+    requestId: string,
+  ): Promise<{ signature: HybridSignature; signerId: string }>;
   /** Undefined when valid; otherwise why not. */
-  verify(document: Uint8Array, signature: HybridSignature, signerId: string): Promise<string | undefined>;
+  verify(
+    document: Uint8Array,
+    signature: HybridSignature,
+    signerId: string,
+  ): Promise<string | undefined>;
 }
 
 export interface TokenRegistrySettings {
@@ -310,7 +316,10 @@ export class TokenRegistry {
     for (let attempt = 0; ; attempt++) {
       const known = this.#known.get(id);
       if (known?.record.info === undefined) {
-        throw new OmegaError(Code.NotFound, `RevokeToken: token ${id} is not known to this gateway`);
+        throw new OmegaError(
+          Code.NotFound,
+          `RevokeToken: token ${id} is not known to this gateway`,
+        );
       }
       if (known.record.info.revokeTimeNs > 0n) return known.record.info;
       const info: TokenInfo = {

@@ -30,7 +30,9 @@ const PYTHON_DIR = `${PYTHON_PACKAGE_ROOT}/omega/v1`;
 const args = process.argv.slice(2);
 const unknown = args.filter((arg) => arg !== '--check');
 if (unknown.length > 0) {
-  console.error(`clients-gen: unknown argument ${unknown.join(' ')}; usage: clients-gen.mjs [--check]`);
+  console.error(
+    `clients-gen: unknown argument ${unknown.join(' ')}; usage: clients-gen.mjs [--check]`,
+  );
   process.exit(2);
 }
 const check = args.includes('--check');
@@ -40,7 +42,8 @@ class StepError extends Error {}
 
 function run(step, cmd, cmdArgs, options) {
   const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...options });
-  if (result.error) throw new StepError(`${step}: ${result.error.message}`, { cause: result.error });
+  if (result.error)
+    throw new StepError(`${step}: ${result.error.message}`, { cause: result.error });
   if (result.status !== 0) throw new StepError(`${step} failed (${cmd} ${cmdArgs.join(' ')})`);
 }
 
@@ -57,15 +60,22 @@ function requireTools() {
     );
   }
   if (!existsSync(join(pythonVenvDir(), '.complete'))) {
-    throw new StepError(`the venv ${pythonVenvDir()} is incomplete: run node scripts/clients-tools.mjs`);
+    throw new StepError(
+      `the venv ${pythonVenvDir()} is incomplete: run node scripts/clients-tools.mjs`,
+    );
   }
 }
 
 /** Go: buf generate with buf.gen.go.yaml; its paths are relative to outRoot. */
 function generateGo(outRoot) {
-  run('buf generate (Go)', buf, ['generate', '--template', 'buf.gen.go.yaml', '--output', outRoot], {
-    env: { ...process.env, PATH: [goPluginDir(), process.env.PATH].join(delimiter) },
-  });
+  run(
+    'buf generate (Go)',
+    buf,
+    ['generate', '--template', 'buf.gen.go.yaml', '--output', outRoot],
+    {
+      env: { ...process.env, PATH: [goPluginDir(), process.env.PATH].join(delimiter) },
+    },
+  );
 }
 
 /**
@@ -141,7 +151,9 @@ try {
       const results = [GO_DIR, `${PYTHON_PACKAGE_ROOT}/omega`].map((dir) => staleIn(tmp, dir));
       const stale = results.flatMap((r) => r.stale);
       if (stale.length > 0) {
-        console.error('clients-gen: generated client code is stale; run `npm run proto:gen` and commit:');
+        console.error(
+          'clients-gen: generated client code is stale; run `npm run proto:gen` and commit:',
+        );
         for (const line of stale) console.error(`  ${line}`);
         process.exitCode = 1;
       } else {
@@ -163,4 +175,3 @@ try {
   console.error(`clients-gen: ${error.message}`);
   process.exitCode = 1;
 }
-

@@ -59,13 +59,19 @@ function ensureGoPlugins() {
     say(`needs the Go toolchain to build ${plugins.join(' and ')} into ${dir}`);
     return false;
   }
-  say(`building protoc-gen-go ${PROTOC_GEN_GO_VERSION} and protoc-gen-go-grpc ${PROTOC_GEN_GO_GRPC_VERSION} into ${dir} (once)…`);
+  say(
+    `building protoc-gen-go ${PROTOC_GEN_GO_VERSION} and protoc-gen-go-grpc ${PROTOC_GEN_GO_GRPC_VERSION} into ${dir} (once)…`,
+  );
   mkdirSync(dir, { recursive: true });
   const env = { ...process.env, GOBIN: dir, CGO_ENABLED: '0' };
   const ok =
-    run('go', ['install', `google.golang.org/protobuf/cmd/protoc-gen-go@${PROTOC_GEN_GO_VERSION}`], {
-      env,
-    }) &&
+    run(
+      'go',
+      ['install', `google.golang.org/protobuf/cmd/protoc-gen-go@${PROTOC_GEN_GO_VERSION}`],
+      {
+        env,
+      },
+    ) &&
     run(
       'go',
       ['install', `google.golang.org/grpc/cmd/protoc-gen-go-grpc@${PROTOC_GEN_GO_GRPC_VERSION}`],

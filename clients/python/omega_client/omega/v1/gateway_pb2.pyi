@@ -210,3 +210,15 @@ class RevokeTokenResponse(_message.Message):
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     token: TokenInfo
     def __init__(self, token: _Optional[_Union[TokenInfo, _Mapping]] = ...) -> None: ...
+
+class GatewayTokenRecord(_message.Message):
+    __slots__ = ("info", "document", "signature", "signer_id")
+    INFO_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    SIGNER_ID_FIELD_NUMBER: _ClassVar[int]
+    info: TokenInfo
+    document: bytes
+    signature: _common_pb2.HybridSignature
+    signer_id: str
+    def __init__(self, info: _Optional[_Union[TokenInfo, _Mapping]] = ..., document: _Optional[bytes] = ..., signature: _Optional[_Union[_common_pb2.HybridSignature, _Mapping]] = ..., signer_id: _Optional[str] = ...) -> None: ...

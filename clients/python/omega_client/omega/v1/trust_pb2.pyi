@@ -39,6 +39,9 @@ class AuditEntryKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     AUDIT_ENTRY_KIND_POLICY_CHANGED: _ClassVar[AuditEntryKind]
     AUDIT_ENTRY_KIND_DECOY_CHANGED: _ClassVar[AuditEntryKind]
     AUDIT_ENTRY_KIND_SIGNATURE_ISSUED: _ClassVar[AuditEntryKind]
+    AUDIT_ENTRY_KIND_TOKEN_ISSUED: _ClassVar[AuditEntryKind]
+    AUDIT_ENTRY_KIND_TOKEN_REVOKED: _ClassVar[AuditEntryKind]
+    AUDIT_ENTRY_KIND_ACCESS_DENIED: _ClassVar[AuditEntryKind]
 
 class VerificationFailure(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -75,6 +78,9 @@ AUDIT_ENTRY_KIND_PLAYBOOK_STARTED: AuditEntryKind
 AUDIT_ENTRY_KIND_POLICY_CHANGED: AuditEntryKind
 AUDIT_ENTRY_KIND_DECOY_CHANGED: AuditEntryKind
 AUDIT_ENTRY_KIND_SIGNATURE_ISSUED: AuditEntryKind
+AUDIT_ENTRY_KIND_TOKEN_ISSUED: AuditEntryKind
+AUDIT_ENTRY_KIND_TOKEN_REVOKED: AuditEntryKind
+AUDIT_ENTRY_KIND_ACCESS_DENIED: AuditEntryKind
 VERIFICATION_FAILURE_UNSPECIFIED: VerificationFailure
 VERIFICATION_FAILURE_MALFORMED: VerificationFailure
 VERIFICATION_FAILURE_UNKNOWN_KEY: VerificationFailure

@@ -1,9 +1,9 @@
 // The Go and Python clients (clients/go, clients/python) against the gateway of a real `omega up`
 // stack (trust, intelligence, orchestrator, gateway as built processes): each quickstart dials
 // localhost by name, verifies the gateway with the trust CA bundle, authenticates with the operator
-// certificate, lists, gets server info and streams an alert a sentinel's telemetry raised; without a
-// client certificate the handshake is refused. The venv and Go modules come from
-// scripts/clients-tools.mjs (npm run setup).
+// certificate or only a bearer token from CreateToken, lists, gets server info and streams an alert
+// a sentinel's telemetry raised; a caller with neither is anonymous (WhoAmI only) and a forged
+// token is refused. The venv and Go modules come from scripts/clients-tools.mjs (npm run setup).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import {
+  CreateTokenRequest,
+  GatewayServiceClient,
   IntelligenceServiceClient,
   ListAlertsRequest,
   Severity,
@@ -144,38 +146,36 @@ function operatorFile(name: 'ca.pem' | 'operator.pem' | 'operator-key.pem'): str
   return join(dataDir, 'operator', name);
 }
 
+/** How a quickstart authenticates: the operator's certificate, a bearer token, or neither. */
+type Caller = 'operator certificate' | { token: string } | 'anonymous';
+
 /**
  * The quickstarts' flags are spelled alike: -flag for Go, --flag for Python. `replay`: retained
  * alerts from the last hour first (the one raised in beforeAll is streamed); otherwise new ones only.
  */
-function flags(dash: '-' | '--', withCertificate: boolean, replay = true): string[] {
+function flags(dash: '-' | '--', caller: Caller, replay: boolean): string[] {
   const pairs: [string, string][] = [
     ['address', gatewayAddress()],
     ['ca', operatorFile('ca.pem')],
-    ...(withCertificate
-      ? ([
-          ['cert', operatorFile('operator.pem')],
-          ['key', operatorFile('operator-key.pem')],
-        ] as [string, string][])
-      : []),
-    ...(replay ? ([['since', dash === '-' ? '1h' : '3600']] as [string, string][]) : []),
-    ['alerts', '1'],
-    ['timeout', dash === '-' ? '60s' : '60'],
   ];
+  if (caller === 'operator certificate') {
+    pairs.push(['cert', operatorFile('operator.pem')], ['key', operatorFile('operator-key.pem')]);
+  } else if (caller !== 'anonymous') {
+    pairs.push(['token', caller.token]);
+  }
+  if (replay) pairs.push(['since', dash === '-' ? '1h' : '3600']);
+  pairs.push(['alerts', '1'], ['timeout', dash === '-' ? '60s' : '60']);
   return pairs.flatMap(([name, value]) => [`${dash}${name}`, value]);
 }
 
-function runGo(withCertificate: boolean, replay = true): Promise<Run> {
-  return run(goQuickstart, flags('-', withCertificate, replay));
+function runGo(caller: Caller, replay = true): Promise<Run> {
+  return run(goQuickstart, flags('-', caller, replay));
 }
 
-function runPython(withCertificate: boolean, replay = true): Promise<Run> {
+function runPython(caller: Caller, replay = true): Promise<Run> {
   return run(
     python,
-    [
-      join(root, 'clients', 'python', 'examples', 'quickstart.py'),
-      ...flags('--', withCertificate, replay),
-    ],
+    [join(root, 'clients', 'python', 'examples', 'quickstart.py'), ...flags('--', caller, replay)],
     { env: { ...process.env, PYTHONPATH: join(root, 'clients', 'python') } },
   );
 }
@@ -186,13 +186,13 @@ function gatewayVersion(): string {
 }
 
 /** What both quickstarts print for the operator on this stack, line by line. */
-function expectOperatorRun(result: Run): void {
+function expectOperatorRun(result: Run, authMethod = 'AUTH_METHOD_MTLS'): void {
   expect(result).toMatchObject({ code: 0, stderr: '' });
   const lines = result.stdout.trim().split('\n');
   const alert = `${raised.id} ${severityToJSON(raised.severity)} ${raised.ruleId} "${raised.title}"`;
   expect(lines).toEqual(
     expect.arrayContaining([
-      'whoami: omega://local/operator/cli (AUTH_METHOD_MTLS)',
+      `whoami: omega://local/operator/cli (${authMethod})`,
       expect.stringMatching(new RegExp(`^server: omega ${gatewayVersion()}, cluster local,`)),
       'service: omega.v1.IntelligenceService SERVING_STATUS_SERVING',
       'service: omega.v1.DeceptionService SERVING_STATUS_NOT_SERVING',
@@ -212,18 +212,46 @@ describe('the Go and Python clients against the gateway of omega up', () => {
   });
 
   it('Go quickstart: verifies localhost with the CA bundle, says who the operator is, lists and streams the alert', async () => {
-    expectOperatorRun(await runGo(true));
+    expectOperatorRun(await runGo('operator certificate'));
   });
 
   it('Python quickstart: verifies localhost with the CA bundle, says who the operator is, lists and streams the alert', async () => {
-    expectOperatorRun(await runPython(true));
+    expectOperatorRun(await runPython('operator certificate'));
+  });
+
+  it('both quickstarts with only a bearer token from CreateToken and the CA bundle: the operator as a token caller, lists and streams', async () => {
+    const credentials = await cliChannelCredentials(dataDir, 'gateway');
+    const gateway = createPromiseClient(GatewayServiceClient, gatewayAddress(), {
+      credentials: credentials as grpc.ChannelCredentials,
+      timeoutMs: 20_000,
+    });
+    let secret: string;
+    try {
+      const created = await gateway.createToken(
+        CreateTokenRequest.fromPartial({ roles: ['viewer'], description: 'clients spec' }),
+      );
+      expect(created.token).toMatchObject({
+        subject: 'omega://local/operator/cli',
+        roles: ['viewer'],
+      });
+      secret = created.secret;
+    } finally {
+      gateway.close();
+    }
+    const [go, python] = await Promise.all([
+      runGo({ token: secret }),
+      runPython({ token: secret }),
+    ]);
+    expectOperatorRun(go, 'AUTH_METHOD_TOKEN');
+    expectOperatorRun(python, 'AUTH_METHOD_TOKEN');
   });
 
   it('both quickstarts stream an alert raised while their streams are open', async () => {
     let running = true;
-    const runs = Promise.all([runGo(true, false), runPython(true, false)]).finally(
-      () => (running = false),
-    );
+    const runs = Promise.all([
+      runGo('operator certificate', false),
+      runPython('operator certificate', false),
+    ]).finally(() => (running = false));
     // Neither says when its stream is subscribed: fresh alerts (a new pod each, so none is folded
     // into another) are raised until both have streamed one and exited.
     for (let n = 0; running; n++) {
@@ -280,24 +308,31 @@ describe('the Go and Python clients against the gateway of omega up', () => {
     expect(streamed.stderr).toContain('DeadlineExceeded');
   });
 
-  it('Go quickstart without a client certificate: the handshake is refused, exit 1 naming the call', async () => {
-    const refused = await runGo(false);
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain(`quickstart: ${gatewayAddress()}: WhoAmI:`);
-    // TLS 1.3: the client's handshake completes before the gateway checks for a certificate, so Go
-    // sees the refusal as the alert it reads or as the connection closed under its first write.
-    expect(refused.stderr).toContain('code = Unavailable');
-    expect(refused.stderr).toMatch(
-      /tls: certificate required|broken pipe|connection reset by peer/,
-    );
+  it('refuses both quickstarts a token that is not one, exit 1 naming the call', async () => {
+    const forged = { token: 'not-a-token' };
+    const [go, python] = await Promise.all([runGo(forged), runPython(forged)]);
+    for (const refused of [go, python]) {
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toContain(`quickstart: ${gatewayAddress()}: WhoAmI:`);
+      expect(refused.stderr).toContain('authorization: not an Omega token');
+    }
+    expect(go.stderr).toContain('code = Unauthenticated');
+    expect(python.stderr).toContain('UNAUTHENTICATED');
   });
 
-  it('Python quickstart without a client certificate: the handshake is refused, exit 1 naming the call', async () => {
-    const refused = await runPython(false);
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain('TLSV1_ALERT_CERTIFICATE_REQUIRED');
-    expect(refused.stderr).toContain(`quickstart: ${gatewayAddress()}: WhoAmI: UNAVAILABLE`);
+  it('answers both quickstarts without a certificate or token as anonymous: WhoAmI only, then GetServerInfo is refused, exit 1', async () => {
+    const [go, python] = await Promise.all([runGo('anonymous'), runPython('anonymous')]);
+    for (const refused of [go, python]) {
+      expect(refused).toMatchObject({
+        code: 1,
+        stdout: 'whoami: anonymous (AUTH_METHOD_ANONYMOUS)\n',
+      });
+      expect(refused.stderr).toMatch(/^quickstart: GetServerInfo: /);
+      expect(refused.stderr).toContain(
+        '/omega.v1.GatewayService/GetServerInfo needs a credential: a bearer token or a client certificate from trust',
+      );
+    }
+    expect(go.stderr).toContain('code = Unauthenticated');
+    expect(python.stderr).toContain('UNAUTHENTICATED');
   });
 });

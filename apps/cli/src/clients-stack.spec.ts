@@ -267,7 +267,7 @@ describe('the Go and Python clients against the gateway of omega up', () => {
     }
   });
 
-  it('answers docs/clients.md’s grpcurl commands: WhoAmI, ListAlerts, and StreamAlerts until -max-time', async () => {
+  it('answers docs/clients.md’s grpcurl commands: WhoAmI, ListAlerts, StreamAlerts until -max-time, CreateToken and a call with the token', async () => {
     const tls = [
       '-cacert',
       operatorFile('ca.pem'),
@@ -306,6 +306,29 @@ describe('the Go and Python clients against the gateway of omega up', () => {
     ]);
     expect(streamed.stdout).toContain(`"id": "${raised.id}"`);
     expect(streamed.stderr).toContain('DeadlineExceeded');
+
+    // A token made with the certificate, then used with only the CA bundle.
+    const created = await grpcurl([
+      ...tls,
+      '-d',
+      '{"roles": ["viewer"], "description": "quickstart"}',
+      gatewayAddress(),
+      'omega.v1.GatewayService/CreateToken',
+    ]);
+    expect(created).toMatchObject({ code: 0 });
+    const { secret } = JSON.parse(created.stdout) as { secret: string };
+    const byToken = await grpcurl([
+      '-cacert',
+      operatorFile('ca.pem'),
+      '-H',
+      `authorization: Bearer ${secret}`,
+      '-d',
+      '{}',
+      gatewayAddress(),
+      'omega.v1.GatewayService/WhoAmI',
+    ]);
+    expect(byToken).toMatchObject({ code: 0 });
+    expect(byToken.stdout).toContain('"authMethod": "AUTH_METHOD_TOKEN"');
   });
 
   it('refuses both quickstarts a token that is not one, exit 1 naming the call', async () => {

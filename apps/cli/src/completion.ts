@@ -8,7 +8,7 @@ interface CompletionNode {
   path: string;
   /** What may follow: subcommands, flags, argument values. */
   words: string[];
-  /** Flags that take a value, with the values when they are a fixed set (else files). */
+  /** Flags that take a value, with the values when they are a fixed set. */
   valueFlags: { flags: string[]; choices: readonly string[] | undefined }[];
 }
 
@@ -45,15 +45,21 @@ export function bashCompletion(program: Command): string {
   const nodes: CompletionNode[] = [];
   walk(program, '', nodes);
   const commandPaths = nodes.filter((n) => n.path !== '').map((n) => n.path);
-  const valueCases = nodes.flatMap((node) =>
-    node.valueFlags.map(({ flags, choices }) => {
-      const pattern = flags.map((f) => `"${node.path}:${f}"`).join('|');
-      const reply = choices
-        ? `COMPREPLY=($(compgen -W "${quoteWords(choices)}" -- "$cur"))`
-        : `COMPREPLY=($(compgen -f -- "$cur"))`;
-      return `    ${pattern}) ${reply}; return ;;`;
-    }),
+  const pattern = (path: string, flags: readonly string[]) =>
+    flags.map((f) => `"${path}:${f}"`).join('|');
+  const choiceCases = nodes.flatMap((node) =>
+    node.valueFlags
+      .filter((v) => v.choices)
+      .map(
+        ({ flags, choices }) =>
+          `    ${pattern(node.path, flags)}) COMPREPLY=($(compgen -W "${quoteWords(choices ?? [])}" -- "$cur")); return ;;`,
+      ),
   );
+  const freeValues = nodes
+    .flatMap((node) => node.valueFlags.filter((v) => !v.choices).map((v) => pattern(node.path, v.flags)))
+    .join('|');
+  // A flag's free value: no candidates, so bash (-o default) completes file names.
+  const valueCases = [...choiceCases, `    ${freeValues}) COMPREPLY=(); return ;;`];
   const wordCases = nodes.map((node) => `    "${node.path}") words="${quoteWords(node.words)}" ;;`);
   const fn = `_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
   return [
@@ -77,7 +83,8 @@ export function bashCompletion(program: Command): string {
     '  esac',
     '  COMPREPLY=($(compgen -W "$words" -- "$cur"))',
     '}',
-    `complete -F ${fn} ${name}`,
+    // With no candidates (a file argument, a flag's free value) bash falls back to file names.
+    `complete -o default -F ${fn} ${name}`,
     '',
   ].join('\n');
 }

@@ -1,0 +1,159 @@
+// The CLI through the gateway of a real local stack (trust, intelligence, sentinel and gateway as
+// built processes, secure by default): `omega whoami`, `omega auth can-i`, `omega rules list` and
+// `omega alerts watch` while `omega replay` feeds the demo's capture through the sentinel, each
+// as the operator whose certificate `omega up` wrote to <data-dir>/operator.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceName } from '@omega/service';
+import { eventually } from '@omega/testkit';
+import { bufferedIo, type CliIo } from './cli-io';
+import { runCli } from './cli-program';
+import { LocalStack } from './local-stack';
+
+const root = join(__dirname, '..', '..', '..');
+const SERVICES: ServiceName[] = ['trust', 'intelligence', 'sentinel', 'gateway'];
+const CAPTURE = join(root, 'test-corpus', 'demo', 'capture.pcap');
+
+const output: string[] = [];
+let stack: LocalStack;
+let dataDir: string;
+
+beforeAll(async () => {
+  for (const name of SERVICES) {
+    if (!existsSync(join(root, 'apps', name, 'dist', 'main.js'))) {
+      throw new Error(`${name} is not built: run \`npm run build\` (npm test does it)`);
+    }
+  }
+  dataDir = mkdtempSync(join(tmpdir(), 'omega-cli-gateway-'));
+  for (let attempt = 0; ; attempt++) {
+    stack = new LocalStack({
+      root,
+      stateDir: dataDir,
+      // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
+      portOffset: 1000 + Math.floor(Math.random() * 1900),
+      services: SERVICES,
+      out: (line) => output.push(line),
+      readyTimeoutMs: 90_000,
+      nodeBin: process.execPath,
+    });
+    try {
+      await stack.start();
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
+    }
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** `omega <args>` against the stack's gateway as its operator, with no contexts file. */
+async function omega(args: string[], overrides: Partial<CliIo> = {}) {
+  const io = bufferedIo({
+    env: { ...process.env, OMEGA_CONFIG: join(dataDir, 'no-such-config'), OMEGA_TOKEN: '' },
+    ...overrides,
+  });
+  const address = `127.0.0.1:${stack.portsOf('gateway').grpcPort}`;
+  const code = await runCli([...args, '--address', address, '--data-dir', dataDir], io);
+  return { code, lines: io.lines, errors: io.errors };
+}
+
+describe('omega through the gateway of a local stack', () => {
+  it('whoami names the operator, authenticated by its certificate', async () => {
+    const table = await omega(['whoami']);
+    expect(table).toMatchObject({ code: 0, errors: [] });
+    expect(table.lines[0]).toMatch(/^PRINCIPAL\s+KIND\s+AUTH\s+ROLES\s+EXPIRES$/);
+    expect(table.lines[1]).toMatch(/^omega:\/\/[^/\s]+\/operator\/cli\s+user\s+mtls\s/);
+
+    const json = await omega(['whoami', '-o', 'json']);
+    expect(JSON.parse(json.lines.join('\n'))).toMatchObject({
+      principal: {
+        id: expect.stringMatching(/^omega:\/\/[^/]+\/operator\/cli$/),
+        kind: 'PRINCIPAL_KIND_USER',
+        authMethod: 'AUTH_METHOD_MTLS',
+      },
+    });
+  });
+
+  it('auth can-i answers yes or no like kubectl, and exits 1 when a method is denied', async () => {
+    expect(await omega(['auth', 'can-i', 'IntelligenceService/ListRules'])).toMatchObject({
+      code: 0,
+      lines: ['yes'],
+    });
+    expect(await omega(['auth', 'can-i', '/omega.v1.TrustService/AppendAudit'])).toMatchObject({
+      code: 1,
+      lines: ['no'],
+    });
+    const both = await omega([
+      'auth',
+      'can-i',
+      'IntelligenceService/ListRules',
+      'TrustService/AppendAudit',
+      '-o',
+      'json',
+    ]);
+    expect(both.code).toBe(1);
+    const decisions = (JSON.parse(both.lines.join('\n')) as { decisions: { method: string; allowed: boolean }[] }).decisions;
+    expect(decisions.map((d) => [d.method, d.allowed ?? false])).toEqual([
+      ['/omega.v1.IntelligenceService/ListRules', true],
+      ['/omega.v1.TrustService/AppendAudit', false],
+    ]);
+
+    const list = await omega(['auth', 'can-i', '--list']);
+    expect(list.code).toBe(1);
+    expect(list.lines[0]).toMatch(/^METHOD\s+ALLOWED\s+REASON$/);
+    expect(list.lines.some((l) => /^\/omega\.v1\.GatewayService\/WhoAmI\s+yes\s/.test(l))).toBe(true);
+    expect(list.lines.some((l) => /^\/omega\.v1\.TrustService\/AppendAudit\s+no\s/.test(l))).toBe(true);
+  });
+
+  it('rules list prints the detectors as a table, and the response message as JSON and YAML', async () => {
+    const table = await omega(['rules', 'list']);
+    expect(table.code).toBe(0);
+    expect(table.lines[0]).toMatch(/^ID\s+KIND\s+SEVERITY\s+ENABLED\s+MATCHES\s+NAME$/);
+    expect(table.lines.some((l) => /^detector:port-scan\s+streaming\s+\w+\s+yes\s/.test(l))).toBe(true);
+
+    const wide = await omega(['rules', 'list', '-o', 'wide']);
+    expect(wide.lines[0]).toMatch(/^ID\s+KIND\s+SEVERITY\s+ENABLED\s+MATCHES\s+TECHNIQUES\s+SOURCE\s+NAME$/);
+
+    const json = JSON.parse((await omega(['rules', 'list', '-o', 'json'])).lines.join('\n')) as {
+      rules: { id: string; kind: string }[];
+    };
+    expect(json.rules.find((r) => r.id === 'detector:port-scan')).toMatchObject({
+      kind: 'DETECTOR_KIND_STREAMING',
+    });
+    const yaml = await omega(['rules', 'list', '-o', 'yaml']);
+    expect(yaml.lines.join('\n')).toMatch(/^rules:\n {2}- id: /);
+  });
+
+  it('alerts watch prints each alert as it arrives (one JSON object per line) until Ctrl-C', async () => {
+    const interrupt = new AbortController();
+    const lines: string[] = [];
+    const watching = omega(['alerts', 'watch', '-o', 'json', '--since', new Date().toISOString()], {
+      out: (line) => void lines.push(line),
+      interrupted: () => interrupt.signal,
+    });
+
+    const replay = await omega(['replay', CAPTURE, '-o', 'json']);
+    expect(replay).toMatchObject({ code: 0, errors: [] });
+    const replayed = JSON.parse(replay.lines.join('\n')) as { replayId: string; packetsRead: string };
+    expect(Number(replayed.packetsRead)).toBeGreaterThan(0);
+
+    const alert = await eventually(
+      'an alert from the replayed capture',
+      () => lines.map((l) => JSON.parse(l) as { id: string; ruleId: string }).find((a) => a.ruleId === 'detector:port-scan'),
+      60_000,
+      100,
+    );
+    interrupt.abort();
+    const watched = await watching;
+    expect(watched).toMatchObject({ code: 0, errors: [] });
+    expect(lines.every((l) => !l.includes('\n'))).toBe(true);
+
+    const listed = await omega(['alerts', 'list']);
+    expect(listed.lines.some((l) => l.startsWith(`${alert.id} `) && l.includes('detector:port-scan'))).toBe(true);
+  });
+});

@@ -2,7 +2,7 @@
 // built processes, secure by default): `omega whoami`, `omega auth can-i`, `omega rules list` and
 // `omega alerts watch` while `omega replay` feeds the demo's capture through the sentinel, each
 // as the operator whose certificate `omega up` wrote to <data-dir>/operator.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '@omega/service';
@@ -127,6 +127,43 @@ describe('omega through the gateway of a local stack', () => {
     });
     const yaml = await omega(['rules', 'list', '-o', 'yaml']);
     expect(yaml.lines.join('\n')).toMatch(/^rules:\n {2}- id: /);
+  });
+
+  it('rules validate and test compile a rule file and run it over sample events, without loading it', async () => {
+    const rule = join(root, 'apps', 'intelligence', 'rules', 'execution', 'reverse-shell.yml');
+    const valid = await omega(['rules', 'validate', rule]);
+    expect(valid).toMatchObject({ code: 0, errors: [] });
+    expect(valid.lines[0]).toBe(`${rule}: valid`);
+
+    const broken = join(dataDir, 'broken.yml');
+    writeFileSync(broken, 'title: broken\nid: 5d1c0f4e-0000-4000-8000-000000000001\nlogsource: { category: process_creation }\ndetection:\n  sel: { Image|endswith: /nc }\n  condition: sel and missing\n');
+    const invalid = await omega(['rules', 'validate', broken]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.errors[0]).toMatch(new RegExp(`^${broken}(:\\d+:\\d+)?: error: `));
+
+    const events = join(root, 'test-corpus', 'demo', 'process-events.ndjson');
+    const tested = await omega(['rules', 'test', rule, '--events', events]);
+    expect(tested.code).toBe(0);
+    expect(tested.lines[0]).toMatch(/^RULE\s+EVENT\s+EXPLANATION$/);
+    expect(tested.lines.some((l) => l.startsWith('sigma:0b6a6f0e-3f7c-4d4e-9a51-1c2d3e4f5a02 '))).toBe(true);
+  });
+
+  it('rules disable and enable switch a detector, as rules list shows', async () => {
+    const enabledOf = async (id: string) => {
+      const { rules } = JSON.parse((await omega(['rules', 'list', '-o', 'json'])).lines.join('\n')) as {
+        rules: { id: string; enabled?: boolean }[];
+      };
+      return rules.find((r) => r.id === id)?.enabled ?? false;
+    };
+    const disabled = await omega(['rules', 'disable', 'detector:new-edge']);
+    expect(disabled.errors).toEqual([]);
+    expect(disabled).toMatchObject({
+      code: 0,
+      lines: ['disabled detector:new-edge'],
+    });
+    expect(await enabledOf('detector:new-edge')).toBe(false);
+    expect((await omega(['rules', 'enable', 'detector:new-edge'])).code).toBe(0);
+    expect(await enabledOf('detector:new-edge')).toBe(true);
   });
 
   it('alerts watch prints each alert as it arrives (one JSON object per line) until Ctrl-C', async () => {

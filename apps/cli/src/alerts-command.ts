@@ -30,6 +30,7 @@ import {
   type CommandScope,
   type ConnectionOptions,
   type OutputOptions,
+  UsageError,
 } from './command-kit';
 import { gatewayClient } from './gateway-connection';
 import {
@@ -198,7 +199,7 @@ async function watchAlerts(
   let startTimeNs = 0n;
   if (options.since) {
     const ms = Date.parse(options.since);
-    if (Number.isNaN(ms)) throw new OmegaError(Code.InvalidArgument, `--since: not a time: '${options.since}'`);
+    if (Number.isNaN(ms)) throw new UsageError(`--since: not a time: '${options.since}'`);
     startTimeNs = BigInt(ms) * 1_000_000n;
   }
   const signal = scope.io.interrupted();

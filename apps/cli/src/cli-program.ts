@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Argument, Command, CommanderError } from 'commander';
 import { registerAlertCommands } from './alerts-command';
 import type { CliIo } from './cli-io';
-import type { CommandScope } from './command-kit';
+import { UsageError, type CommandScope } from './command-kit';
 import { bashCompletion, zshCompletion } from './completion';
 import { registerConfigCommands } from './config-command';
 import { registerGatewayCommands } from './gateway-commands';
@@ -53,7 +53,9 @@ export function buildProgram(scope: CommandScope): Command {
     .configureOutput({
       writeOut: (text) => io.out(text.replace(/\n$/, '')),
       writeErr: (text) => io.err(text.replace(/\n$/, '')),
-      outputError: (text, write) => write(`omega: ${text.replace(/^error: /, '').trimEnd()}\n`),
+      // One line: commander puts its "(Did you mean ...?)" on a second.
+      outputError: (text, write) =>
+        write(`omega: ${text.replace(/^error: /, '').trimEnd().replace(/\n+/g, ' ')}\n`),
     })
     .addHelpText('after', EXIT_CODES_HELP);
   registerLocalCommands(program, scope);
@@ -88,6 +90,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // commander has printed usage errors already; --help and --version end with exit code 0.
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     io.err(`omega: ${cliErrorMessage(err)}`);
-    return EXIT_FAILURE;
+    return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
   }
 }

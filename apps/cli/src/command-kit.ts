@@ -7,6 +7,11 @@ import { resolveConnection, type GatewayConnection } from './gateway-connection'
 import { cliChannelCredentials } from './operator-identity';
 import { OUTPUT_FORMATS, type OutputFormat, type Printer } from './output-format';
 
+/** A usage error found by a command itself (flags that do not go together): exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
 /** Where a command is run from: its io, and the exit code its action sets. */
 export interface CommandScope {
   readonly io: CliIo;

@@ -1,7 +1,6 @@
 // `omega config get-contexts|current-context|use-context|set-context|delete-context`: the contexts
 // file (cli-contexts.ts), as `kubectl config` edits a kubeconfig.
 import type { Command } from 'commander';
-import { Code, OmegaError } from '@omega/runtime';
 import {
   contextsFile,
   loadContexts,
@@ -10,7 +9,15 @@ import {
   upsertContext,
   type CliContext,
 } from './cli-contexts';
-import { action, print, printer, withOutput, type CommandScope, type OutputOptions } from './command-kit';
+import {
+  UsageError,
+  action,
+  print,
+  printer,
+  withOutput,
+  type CommandScope,
+  type OutputOptions,
+} from './command-kit';
 import { renderList, type Column } from './output-format';
 
 export function registerConfigCommands(program: Command, scope: CommandScope): void {
@@ -82,7 +89,7 @@ export function registerConfigCommands(program: Command, scope: CommandScope): v
       action(scope, async (name: string, options: { address?: string; caFile?: string; certDir?: string; current?: boolean }) => {
         const loaded = await loadContexts(file());
         if (!options.address && !loaded.contexts.some((c) => c.name === name)) {
-          throw new OmegaError(Code.InvalidArgument, `set-context ${name}: a new context needs --address`);
+          throw new UsageError(`set-context ${name}: a new context needs --address`);
         }
         const updated = upsertContext(loaded, {
           name,

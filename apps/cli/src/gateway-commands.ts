@@ -31,6 +31,7 @@ import {
   type CommandScope,
   type ConnectionOptions,
   type OutputOptions,
+  UsageError,
 } from './command-kit';
 import { channelCredentials, gatewayClient, readText, type GatewayConnection } from './gateway-connection';
 import { enumLabel, isoTime, renderList, renderMessage, type Column } from './output-format';
@@ -90,7 +91,7 @@ export function registerGatewayCommands(program: Command, scope: CommandScope): 
       action(scope, (methods: string[], options: GatewayOptions & { list?: boolean; as?: string }) =>
         withGateway(scope, options, async (client) => {
           if (methods.length === 0 && !options.list) {
-            throw new OmegaError(Code.InvalidArgument, 'auth can-i: name a method, or pass --list');
+            throw new UsageError('auth can-i: name a method, or pass --list');
           }
           const res = await client.checkAccess({
             methods: options.list ? [] : methods.map(fullMethodName),
@@ -126,7 +127,7 @@ export function registerGatewayCommands(program: Command, scope: CommandScope): 
           ? (await scope.io.readStdin()).trim()
           : (options.token ?? scope.io.env['OMEGA_TOKEN'] ?? '');
         if (token === '') {
-          throw new OmegaError(Code.InvalidArgument, 'login: give --token, --token-stdin or OMEGA_TOKEN');
+          throw new UsageError('login: give --token, --token-stdin or OMEGA_TOKEN');
         }
         const caPem = options.caFile ? await readText(options.caFile, 'CA file') : undefined;
         const connection = { address: options.address, credentials: channelCredentials({ caPem, token }) };
@@ -228,7 +229,7 @@ export function fullMethodName(method: string): string {
   const trimmed = method.replace(/^\//, '');
   const [service = '', name] = trimmed.split('/');
   if (!name) {
-    throw new OmegaError(Code.InvalidArgument, `auth can-i: '${method}' is not Service/Method`);
+    throw new UsageError(`auth can-i: '${method}' is not Service/Method`);
   }
   return `/${service.includes('.') ? service : `omega.v1.${service}`}/${name}`;
 }

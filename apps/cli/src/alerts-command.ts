@@ -61,7 +61,11 @@ export function severityColour(s: Severity): CellColour | undefined {
 
 const ALERT_COLUMNS: readonly Column<Alert>[] = [
   { header: 'ID', value: (a) => a.id },
-  { header: 'SEVERITY', value: (a) => severityName(a.severity), colour: (a) => severityColour(a.severity) },
+  {
+    header: 'SEVERITY',
+    value: (a) => severityName(a.severity),
+    colour: (a) => severityColour(a.severity),
+  },
   { header: 'RULE', value: (a) => a.ruleId },
   { header: 'INCIDENT', value: (a) => a.incidentId || '-' },
   { header: 'TIME', value: (a) => isoTime(a.timeNs) },
@@ -71,7 +75,11 @@ const ALERT_COLUMNS: readonly Column<Alert>[] = [
 
 const INCIDENT_COLUMNS: readonly Column<Incident>[] = [
   { header: 'ID', value: (i) => i.id },
-  { header: 'SEVERITY', value: (i) => severityName(i.severity), colour: (i) => severityColour(i.severity) },
+  {
+    header: 'SEVERITY',
+    value: (i) => severityName(i.severity),
+    colour: (i) => severityColour(i.severity),
+  },
   { header: 'STATUS', value: (i) => incidentStatusName(i.status) },
   { header: 'ALERTS', value: (i) => String(i.alertIds.length) },
   { header: 'TECHNIQUES', value: (i) => i.attackTechniqueIds.join(',') || '-', wide: true },
@@ -87,14 +95,28 @@ export function registerAlertCommands(program: Command, scope: CommandScope): vo
     .option('--technique <id>', 'only alerts mapped to this ATT&CK technique')
     .option('--limit <n>', 'at most this many', positiveInteger, 50)
     .action(
-      action(scope, (options: IntelligenceOptions & { incident?: string; technique?: string; limit: number }) =>
-        withIntelligence(scope, options, async (client) => {
-          const res = await client.listAlerts(
-            ListAlertsRequest.fromPartial({ filter: alertFilter(options), pageSize: options.limit }),
-          );
-          print(scope, renderList(printer(scope, options), res.alerts, ALERT_COLUMNS, ListAlertsResponse.toJSON(res), 'no alerts'));
-          return 0;
-        }),
+      action(
+        scope,
+        (options: IntelligenceOptions & { incident?: string; technique?: string; limit: number }) =>
+          withIntelligence(scope, options, async (client) => {
+            const res = await client.listAlerts(
+              ListAlertsRequest.fromPartial({
+                filter: alertFilter(options),
+                pageSize: options.limit,
+              }),
+            );
+            print(
+              scope,
+              renderList(
+                printer(scope, options),
+                res.alerts,
+                ALERT_COLUMNS,
+                ListAlertsResponse.toJSON(res),
+                'no alerts',
+              ),
+            );
+            return 0;
+          }),
       ),
     );
   intelligenceCommand(alerts.command('show'), 'one alert with its evidence and explanation')
@@ -105,7 +127,9 @@ export function registerAlertCommands(program: Command, scope: CommandScope): vo
           const res = await client.getAlert({ alertId: id });
           if (!res.alert) throw new OmegaError(Code.NotFound, `no alert ${id}`);
           // An alert has no short form: table and wide show the message as JSON too.
-          print(scope, [renderMessage(options.output === 'yaml' ? 'yaml' : 'json', Alert.toJSON(res.alert))]);
+          print(scope, [
+            renderMessage(options.output === 'yaml' ? 'yaml' : 'json', Alert.toJSON(res.alert)),
+          ]);
           return 0;
         }),
       ),
@@ -115,12 +139,17 @@ export function registerAlertCommands(program: Command, scope: CommandScope): vo
     .option('--technique <id>', 'only alerts mapped to this ATT&CK technique')
     .option('--since <iso-time>', 'first replay the alerts retained since this time')
     .action(
-      action(scope, (options: IntelligenceOptions & { incident?: string; technique?: string; since?: string }) =>
-        withIntelligence(scope, options, (client) => watchAlerts(scope, client, options)),
+      action(
+        scope,
+        (
+          options: IntelligenceOptions & { incident?: string; technique?: string; since?: string },
+        ) => withIntelligence(scope, options, (client) => watchAlerts(scope, client, options)),
       ),
     );
 
-  const incidents = program.command('incidents').description("intelligence's incidents (correlated alerts)");
+  const incidents = program
+    .command('incidents')
+    .description("intelligence's incidents (correlated alerts)");
   intelligenceCommand(incidents.command('list'), 'list incidents')
     .option('--limit <n>', 'at most this many', positiveInteger, 50)
     .action(
@@ -129,7 +158,16 @@ export function registerAlertCommands(program: Command, scope: CommandScope): vo
           const res = await client.listIncidents(
             ListIncidentsRequest.fromPartial({ pageSize: options.limit }),
           );
-          print(scope, renderList(printer(scope, options), res.incidents, INCIDENT_COLUMNS, ListIncidentsResponse.toJSON(res), 'no incidents'));
+          print(
+            scope,
+            renderList(
+              printer(scope, options),
+              res.incidents,
+              INCIDENT_COLUMNS,
+              ListIncidentsResponse.toJSON(res),
+              'no incidents',
+            ),
+          );
           return 0;
         }),
       ),
@@ -148,10 +186,18 @@ export function registerAlertCommands(program: Command, scope: CommandScope): vo
               `${incident.id}: ${incident.title}`,
               `  severity ${severityName(incident.severity)}, status ${incidentStatusName(incident.status)}, ATT&CK ${incident.attackTechniqueIds.join(', ') || '-'}`,
               `  entities: ${incident.entities.map((e) => e.value).join(', ') || '-'}`,
-              ...(incident.workflowIds.length > 0 ? [`  workflows: ${incident.workflowIds.join(', ')}`] : []),
+              ...(incident.workflowIds.length > 0
+                ? [`  workflows: ${incident.workflowIds.join(', ')}`]
+                : []),
               ...(incident.summary ? [`  ${incident.summary}`] : []),
               `  alerts (oldest first):`,
-              ...renderList({ ...printer(scope, options), format: 'table' }, res.alerts, ALERT_COLUMNS, null, 'no alerts').map((l) => `    ${l}`),
+              ...renderList(
+                { ...printer(scope, options), format: 'table' },
+                res.alerts,
+                ALERT_COLUMNS,
+                null,
+                'no alerts',
+              ).map((l) => `    ${l}`),
             ]),
           );
           return 0;
@@ -212,7 +258,8 @@ async function watchAlerts(
     for await (const { alert } of stream) {
       if (!alert) continue;
       if (out.format === 'json') scope.io.out(JSON.stringify(Alert.toJSON(alert)));
-      else if (out.format === 'yaml') print(scope, ['---', ...renderObject(out, Alert.toJSON(alert), () => [])]);
+      else if (out.format === 'yaml')
+        print(scope, ['---', ...renderObject(out, Alert.toJSON(alert), () => [])]);
       else scope.io.out(alertLine(alert));
     }
   } catch (err) {

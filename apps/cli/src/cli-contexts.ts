@@ -47,7 +47,9 @@ export function contextsFile(env: NodeJS.ProcessEnv = process.env): string {
 /** `contexts[0].address` from a zod issue path. */
 function fieldPath(path: readonly PropertyKey[]): string {
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
+    )
     .join('');
 }
 

@@ -97,7 +97,9 @@ describe('omega through the gateway of a local stack', () => {
       'json',
     ]);
     expect(both.code).toBe(1);
-    const decisions = (JSON.parse(both.lines.join('\n')) as { decisions: { method: string; allowed: boolean }[] }).decisions;
+    const decisions = (
+      JSON.parse(both.lines.join('\n')) as { decisions: { method: string; allowed: boolean }[] }
+    ).decisions;
     expect(decisions.map((d) => [d.method, d.allowed ?? false])).toEqual([
       ['/omega.v1.IntelligenceService/ListRules', true],
       ['/omega.v1.TrustService/AppendAudit', false],
@@ -106,18 +108,26 @@ describe('omega through the gateway of a local stack', () => {
     const list = await omega(['auth', 'can-i', '--list']);
     expect(list.code).toBe(1);
     expect(list.lines[0]).toMatch(/^METHOD\s+ALLOWED\s+REASON$/);
-    expect(list.lines.some((l) => /^\/omega\.v1\.GatewayService\/WhoAmI\s+yes\s/.test(l))).toBe(true);
-    expect(list.lines.some((l) => /^\/omega\.v1\.TrustService\/AppendAudit\s+no\s/.test(l))).toBe(true);
+    expect(list.lines.some((l) => /^\/omega\.v1\.GatewayService\/WhoAmI\s+yes\s/.test(l))).toBe(
+      true,
+    );
+    expect(list.lines.some((l) => /^\/omega\.v1\.TrustService\/AppendAudit\s+no\s/.test(l))).toBe(
+      true,
+    );
   });
 
   it('rules list prints the detectors as a table, and the response message as JSON and YAML', async () => {
     const table = await omega(['rules', 'list']);
     expect(table.code).toBe(0);
     expect(table.lines[0]).toMatch(/^ID\s+KIND\s+SEVERITY\s+ENABLED\s+MATCHES\s+NAME$/);
-    expect(table.lines.some((l) => /^detector:port-scan\s+streaming\s+\w+\s+yes\s/.test(l))).toBe(true);
+    expect(table.lines.some((l) => /^detector:port-scan\s+streaming\s+\w+\s+yes\s/.test(l))).toBe(
+      true,
+    );
 
     const wide = await omega(['rules', 'list', '-o', 'wide']);
-    expect(wide.lines[0]).toMatch(/^ID\s+KIND\s+SEVERITY\s+ENABLED\s+MATCHES\s+TECHNIQUES\s+SOURCE\s+NAME$/);
+    expect(wide.lines[0]).toMatch(
+      /^ID\s+KIND\s+SEVERITY\s+ENABLED\s+MATCHES\s+TECHNIQUES\s+SOURCE\s+NAME$/,
+    );
 
     const json = JSON.parse((await omega(['rules', 'list', '-o', 'json'])).lines.join('\n')) as {
       rules: { id: string; kind: string }[];
@@ -136,7 +146,10 @@ describe('omega through the gateway of a local stack', () => {
     expect(valid.lines[0]).toBe(`${rule}: valid`);
 
     const broken = join(dataDir, 'broken.yml');
-    writeFileSync(broken, 'title: broken\nid: 5d1c0f4e-0000-4000-8000-000000000001\nlogsource: { category: process_creation }\ndetection:\n  sel: { Image|endswith: /nc }\n  condition: sel and missing\n');
+    writeFileSync(
+      broken,
+      'title: broken\nid: 5d1c0f4e-0000-4000-8000-000000000001\nlogsource: { category: process_creation }\ndetection:\n  sel: { Image|endswith: /nc }\n  condition: sel and missing\n',
+    );
     const invalid = await omega(['rules', 'validate', broken]);
     expect(invalid.code).toBe(1);
     expect(invalid.errors[0]).toMatch(new RegExp(`^${broken}(:\\d+:\\d+)?: error: `));
@@ -145,12 +158,16 @@ describe('omega through the gateway of a local stack', () => {
     const tested = await omega(['rules', 'test', rule, '--events', events]);
     expect(tested.code).toBe(0);
     expect(tested.lines[0]).toMatch(/^RULE\s+EVENT\s+EXPLANATION$/);
-    expect(tested.lines.some((l) => l.startsWith('sigma:0b6a6f0e-3f7c-4d4e-9a51-1c2d3e4f5a02 '))).toBe(true);
+    expect(
+      tested.lines.some((l) => l.startsWith('sigma:0b6a6f0e-3f7c-4d4e-9a51-1c2d3e4f5a02 ')),
+    ).toBe(true);
   });
 
   it('rules disable and enable switch a detector, as rules list shows', async () => {
     const enabledOf = async (id: string) => {
-      const { rules } = JSON.parse((await omega(['rules', 'list', '-o', 'json'])).lines.join('\n')) as {
+      const { rules } = JSON.parse(
+        (await omega(['rules', 'list', '-o', 'json'])).lines.join('\n'),
+      ) as {
         rules: { id: string; enabled?: boolean }[];
       };
       return rules.find((r) => r.id === id)?.enabled ?? false;
@@ -176,12 +193,18 @@ describe('omega through the gateway of a local stack', () => {
 
     const replay = await omega(['replay', CAPTURE, '-o', 'json']);
     expect(replay).toMatchObject({ code: 0, errors: [] });
-    const replayed = JSON.parse(replay.lines.join('\n')) as { replayId: string; packetsRead: string };
+    const replayed = JSON.parse(replay.lines.join('\n')) as {
+      replayId: string;
+      packetsRead: string;
+    };
     expect(Number(replayed.packetsRead)).toBeGreaterThan(0);
 
     const alert = await eventually(
       'an alert from the replayed capture',
-      () => lines.map((l) => JSON.parse(l) as { id: string; ruleId: string }).find((a) => a.ruleId === 'detector:port-scan'),
+      () =>
+        lines
+          .map((l) => JSON.parse(l) as { id: string; ruleId: string })
+          .find((a) => a.ruleId === 'detector:port-scan'),
       60_000,
       100,
     );
@@ -191,6 +214,8 @@ describe('omega through the gateway of a local stack', () => {
     expect(lines.every((l) => !l.includes('\n'))).toBe(true);
 
     const listed = await omega(['alerts', 'list']);
-    expect(listed.lines.some((l) => l.startsWith(`${alert.id} `) && l.includes('detector:port-scan'))).toBe(true);
+    expect(
+      listed.lines.some((l) => l.startsWith(`${alert.id} `) && l.includes('detector:port-scan')),
+    ).toBe(true);
   });
 });

@@ -13,7 +13,9 @@ async function omega(...args: string[]) {
 
 describe('omega', () => {
   it('prints the package version', async () => {
-    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(await omega('--version')).toEqual({ code: 0, out: version, errors: [] });
   });
 
@@ -26,27 +28,49 @@ describe('omega', () => {
     expect(help.out).toMatch(/\n {2}3 {2}audit verify: the audit log forked/);
   });
 
-  it.each([['alerts', 'watch'], ['rules', 'test'], ['auth', 'can-i'], ['tokens', 'create'], ['config', 'set-context'], ['up'], ['audit', 'verify'], ['workflows', 'approve'], ['replay'], ['login']])(
-    'answers --help for %s %s',
-    async (...command: string[]) => {
-      const help = await omega(...command.filter(Boolean), '--help');
-      expect(help.code).toBe(0);
-      expect(help.out).toMatch(new RegExp(`^Usage: omega ${command.filter(Boolean).join(' ')} `));
-    },
-  );
+  it.each([
+    ['alerts', 'watch'],
+    ['rules', 'test'],
+    ['auth', 'can-i'],
+    ['tokens', 'create'],
+    ['config', 'set-context'],
+    ['up'],
+    ['audit', 'verify'],
+    ['workflows', 'approve'],
+    ['replay'],
+    ['login'],
+  ])('answers --help for %s %s', async (...command: string[]) => {
+    const help = await omega(...command.filter(Boolean), '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(new RegExp(`^Usage: omega ${command.filter(Boolean).join(' ')} `));
+  });
 
   it('exits 2 with one line naming the problem for an unknown command, flag or bad value', async () => {
-    expect(await omega('alerst')).toEqual({ code: 2, out: '', errors: ["omega: unknown command 'alerst' (Did you mean alerts?)"] });
-    expect(await omega('rules', 'list', '--bogus')).toMatchObject({ code: 2, errors: ["omega: unknown option '--bogus'"] });
+    expect(await omega('alerst')).toEqual({
+      code: 2,
+      out: '',
+      errors: ["omega: unknown command 'alerst' (Did you mean alerts?)"],
+    });
+    expect(await omega('rules', 'list', '--bogus')).toMatchObject({
+      code: 2,
+      errors: ["omega: unknown option '--bogus'"],
+    });
     expect(await omega('rules', 'list', '-o', 'xml')).toMatchObject({
       code: 2,
-      errors: ["omega: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are table, wide, json, yaml."],
+      errors: [
+        "omega: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are table, wide, json, yaml.",
+      ],
     });
     expect(await omega('tokens', 'create', '--ttl', 'soon')).toMatchObject({
       code: 2,
-      errors: ["omega: option '--ttl <duration>' argument 'soon' is invalid. expected a duration like 90s, 15m, 1h or 7d, got 'soon'"],
+      errors: [
+        "omega: option '--ttl <duration>' argument 'soon' is invalid. expected a duration like 90s, 15m, 1h or 7d, got 'soon'",
+      ],
     });
-    expect(await omega('rules', 'test', 'r.yml')).toMatchObject({ code: 2, errors: ["omega: required option '--events <file>' not specified"] });
+    expect(await omega('rules', 'test', 'r.yml')).toMatchObject({
+      code: 2,
+      errors: ["omega: required option '--events <file>' not specified"],
+    });
   });
 
   it('prints the help on stderr and exits 2 without a command', async () => {

@@ -45,7 +45,9 @@ export function cliVersion(): string {
 export function buildProgram(scope: CommandScope): Command {
   const { io } = scope;
   const program = new Command('omega')
-    .description('Omega from the terminal: run a local stack, query and steer it through the gateway')
+    .description(
+      'Omega from the terminal: run a local stack, query and steer it through the gateway',
+    )
     .version(cliVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .showSuggestionAfterError()
@@ -55,7 +57,12 @@ export function buildProgram(scope: CommandScope): Command {
       writeErr: (text) => io.err(text.replace(/\n$/, '')),
       // One line: commander puts its "(Did you mean ...?)" on a second.
       outputError: (text, write) =>
-        write(`omega: ${text.replace(/^error: /, '').trimEnd().replace(/\n+/g, ' ')}\n`),
+        write(
+          `omega: ${text
+            .replace(/^error: /, '')
+            .trimEnd()
+            .replace(/\n+/g, ' ')}\n`,
+        ),
     })
     .addHelpText('after', EXIT_CODES_HELP);
   registerLocalCommands(program, scope);

@@ -31,9 +31,15 @@ export interface OutputOptions {
 /** --address, --context and --data-dir: how to reach the gateway (gateway-connection.ts). */
 export function withConnection(command: Command): Command {
   return command
-    .option('--address <host:port>', 'gateway address (default: $OMEGA_ADDRESS, the context, 127.0.0.1:50051)')
+    .option(
+      '--address <host:port>',
+      'gateway address (default: $OMEGA_ADDRESS, the context, 127.0.0.1:50051)',
+    )
     .option('--context <name>', 'context from the contexts file (default: its current-context)')
-    .option('--data-dir <dir>', "the local stack's state, for its operator credential (default .omega)");
+    .option(
+      '--data-dir <dir>',
+      "the local stack's state, for its operator credential (default .omega)",
+    );
 }
 
 /** -o table|wide|json|yaml. */
@@ -48,7 +54,10 @@ export function printer(scope: CommandScope, options: OutputOptions): Printer {
 }
 
 /** The gateway connection for a command's options. */
-export function connect(scope: CommandScope, options: ConnectionOptions): Promise<GatewayConnection> {
+export function connect(
+  scope: CommandScope,
+  options: ConnectionOptions,
+): Promise<GatewayConnection> {
   return resolveConnection(
     { address: options.address, context: options.context, dataDir: options.dataDir },
     scope.io.env,

@@ -17,12 +17,15 @@ function bash(script: string): string {
 /** What completing the last word of `words` offers. */
 function complete(...words: string[]): string[] {
   const array = words.map((w) => `'${w}'`).join(' ');
-  const out = bash(`COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _omega; printf '%s\\n' "\${COMPREPLY[@]}"`);
+  const out = bash(
+    `COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _omega; printf '%s\\n' "\${COMPREPLY[@]}"`,
+  );
   return out === '' ? [] : out.split('\n');
 }
 
 beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error(`the CLI is not built (${MAIN}): run \`npx tsc -b tsconfig.build.json\``);
+  if (!existsSync(MAIN))
+    throw new Error(`the CLI is not built (${MAIN}): run \`npx tsc -b tsconfig.build.json\``);
 });
 
 describe('omega completion bash', () => {
@@ -31,17 +34,48 @@ describe('omega completion bash', () => {
   });
 
   it('offers the top-level commands, then each group’s subcommands', () => {
-    expect(complete('omega', '')).toEqual(expect.arrayContaining(['up', 'alerts', 'rules', 'auth', 'config', 'completion', '--version']));
+    expect(complete('omega', '')).toEqual(
+      expect.arrayContaining([
+        'up',
+        'alerts',
+        'rules',
+        'auth',
+        'config',
+        'completion',
+        '--version',
+      ]),
+    );
     expect(complete('omega', 'al')).toEqual(['alerts']);
-    expect(complete('omega', 'rules', '')).toEqual(['list', 'validate', 'test', 'load', 'enable', 'disable', '--help']);
+    expect(complete('omega', 'rules', '')).toEqual([
+      'list',
+      'validate',
+      'test',
+      'load',
+      'enable',
+      'disable',
+      '--help',
+    ]);
     expect(complete('omega', 'config', 'use')).toEqual(['use-context']);
   });
 
   it('offers a command’s flags, and the fixed values of -o and of the shell argument', () => {
     expect(complete('omega', 'alerts', 'watch', '--')).toEqual(
-      expect.arrayContaining(['--address', '--context', '--data-dir', '--output', '--intelligence', '--since', '--help']),
+      expect.arrayContaining([
+        '--address',
+        '--context',
+        '--data-dir',
+        '--output',
+        '--intelligence',
+        '--since',
+        '--help',
+      ]),
     );
-    expect(complete('omega', 'alerts', 'list', '-o', '')).toEqual(['table', 'wide', 'json', 'yaml']);
+    expect(complete('omega', 'alerts', 'list', '-o', '')).toEqual([
+      'table',
+      'wide',
+      'json',
+      'yaml',
+    ]);
     expect(complete('omega', 'whoami', '--address', 'h:1', '--output', 'y')).toEqual(['yaml']);
     expect(complete('omega', 'completion', '')).toEqual(['bash', 'zsh', '--help']);
   });
@@ -64,6 +98,8 @@ describe('omega completion zsh', () => {
   it('refuses another shell with a usage error', async () => {
     const io = bufferedIo();
     expect(await runCli(['completion', 'fish'], io)).toBe(2);
-    expect(io.errors).toEqual(["omega: command-argument value 'fish' is invalid for argument 'shell'. Allowed choices are bash, zsh."]);
+    expect(io.errors).toEqual([
+      "omega: command-argument value 'fish' is invalid for argument 'shell'. Allowed choices are bash, zsh.",
+    ]);
   });
 });

@@ -18,7 +18,9 @@ function flagsOf(option: Option): string[] {
 
 function walk(command: Command, path: string, nodes: CompletionNode[]): void {
   const options = command.options.filter((o) => !o.hidden);
-  const subcommands = command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
+  const subcommands = command.commands.filter(
+    (c) => !(c as unknown as { _hidden?: boolean })._hidden,
+  );
   const argumentChoices = command.registeredArguments.flatMap((a) => a.argChoices ?? []);
   nodes.push({
     path,
@@ -56,7 +58,9 @@ export function bashCompletion(program: Command): string {
       ),
   );
   const freeValues = nodes
-    .flatMap((node) => node.valueFlags.filter((v) => !v.choices).map((v) => pattern(node.path, v.flags)))
+    .flatMap((node) =>
+      node.valueFlags.filter((v) => !v.choices).map((v) => pattern(node.path, v.flags)),
+    )
     .join('|');
   // A flag's free value: no candidates, so bash (-o default) completes file names.
   const valueCases = [...choiceCases, `    ${freeValues}) COMPREPLY=(); return ;;`];

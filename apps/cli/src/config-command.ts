@@ -23,10 +23,14 @@ import { renderList, type Column } from './output-format';
 export function registerConfigCommands(program: Command, scope: CommandScope): void {
   const config = program
     .command('config')
-    .description(`contexts: named gateways and how to reach them ($OMEGA_CONFIG, default ~/.omega/config)`);
+    .description(
+      `contexts: named gateways and how to reach them ($OMEGA_CONFIG, default ~/.omega/config)`,
+    );
   const file = () => contextsFile(scope.io.env);
 
-  withOutput(config.command('get-contexts').description('list the contexts; * marks the current one')).action(
+  withOutput(
+    config.command('get-contexts').description('list the contexts; * marks the current one'),
+  ).action(
     action(scope, async (options: OutputOptions) => {
       const loaded = await loadContexts(file());
       const current = loaded['current-context'];
@@ -34,16 +38,33 @@ export function registerConfigCommands(program: Command, scope: CommandScope): v
         { header: 'CURRENT', value: (c) => (c.name === current ? '*' : '') },
         { header: 'NAME', value: (c) => c.name },
         { header: 'ADDRESS', value: (c) => c.address },
-        { header: 'AUTH', value: (c) => [c.certDir ? 'certificate' : '', c.token ? 'token' : ''].filter(Boolean).join('+') || 'none' },
+        {
+          header: 'AUTH',
+          value: (c) =>
+            [c.certDir ? 'certificate' : '', c.token ? 'token' : ''].filter(Boolean).join('+') ||
+            'none',
+        },
         { header: 'CA FILE', value: (c) => c.caFile ?? '-', wide: true },
         { header: 'CERT DIR', value: (c) => c.certDir ?? '-', wide: true },
       ];
       // Tokens are secrets: json and yaml say whether there is one, not what it is.
       const redacted = {
         'current-context': current ?? '',
-        contexts: loaded.contexts.map(({ token, ...rest }) => ({ ...rest, token: token ? '<redacted>' : '' })),
+        contexts: loaded.contexts.map(({ token, ...rest }) => ({
+          ...rest,
+          token: token ? '<redacted>' : '',
+        })),
       };
-      print(scope, renderList(printer(scope, options), loaded.contexts, columns, redacted, `no contexts in ${file()}`));
+      print(
+        scope,
+        renderList(
+          printer(scope, options),
+          loaded.contexts,
+          columns,
+          redacted,
+          `no contexts in ${file()}`,
+        ),
+      );
       return 0;
     }),
   );
@@ -83,25 +104,35 @@ export function registerConfigCommands(program: Command, scope: CommandScope): v
     .argument('<name>')
     .option('--address <host:port>', 'gateway address')
     .option('--ca-file <file>', "CA certificate that signed the gateway's certificate")
-    .option('--cert-dir <dir>', 'client certificate directory (ca.pem, operator.pem, operator-key.pem)')
+    .option(
+      '--cert-dir <dir>',
+      'client certificate directory (ca.pem, operator.pem, operator-key.pem)',
+    )
     .option('--current', 'also make it the current context')
     .action(
-      action(scope, async (name: string, options: { address?: string; caFile?: string; certDir?: string; current?: boolean }) => {
-        const loaded = await loadContexts(file());
-        if (!options.address && !loaded.contexts.some((c) => c.name === name)) {
-          throw new UsageError(`set-context ${name}: a new context needs --address`);
-        }
-        const updated = upsertContext(loaded, {
-          name,
-          address: options.address,
-          caFile: options.caFile,
-          certDir: options.certDir,
-        });
-        const current = options.current || !loaded['current-context'] ? name : loaded['current-context'];
-        await saveContexts(file(), { ...updated, 'current-context': current });
-        scope.io.out(`context '${name}' set${current === name ? ' (current)' : ''}`);
-        return 0;
-      }),
+      action(
+        scope,
+        async (
+          name: string,
+          options: { address?: string; caFile?: string; certDir?: string; current?: boolean },
+        ) => {
+          const loaded = await loadContexts(file());
+          if (!options.address && !loaded.contexts.some((c) => c.name === name)) {
+            throw new UsageError(`set-context ${name}: a new context needs --address`);
+          }
+          const updated = upsertContext(loaded, {
+            name,
+            address: options.address,
+            caFile: options.caFile,
+            certDir: options.certDir,
+          });
+          const current =
+            options.current || !loaded['current-context'] ? name : loaded['current-context'];
+          await saveContexts(file(), { ...updated, 'current-context': current });
+          scope.io.out(`context '${name}' set${current === name ? ' (current)' : ''}`);
+          return 0;
+        },
+      ),
     );
 
   config

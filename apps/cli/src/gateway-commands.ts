@@ -33,7 +33,12 @@ import {
   type OutputOptions,
   UsageError,
 } from './command-kit';
-import { channelCredentials, gatewayClient, readText, type GatewayConnection } from './gateway-connection';
+import {
+  channelCredentials,
+  gatewayClient,
+  readText,
+  type GatewayConnection,
+} from './gateway-connection';
 import { enumLabel, isoTime, renderList, renderMessage, type Column } from './output-format';
 
 type GatewayClient = PromiseClient<typeof GatewayServiceService>;
@@ -50,7 +55,11 @@ const PRINCIPAL_COLUMNS: readonly Column<Principal>[] = [
 
 const DECISION_COLUMNS: readonly Column<AccessDecision>[] = [
   { header: 'METHOD', value: (d) => d.method },
-  { header: 'ALLOWED', value: (d) => (d.allowed ? 'yes' : 'no'), colour: (d) => (d.allowed ? 'green' : 'red') },
+  {
+    header: 'ALLOWED',
+    value: (d) => (d.allowed ? 'yes' : 'no'),
+    colour: (d) => (d.allowed ? 'green' : 'red'),
+  },
   { header: 'ROLES', value: (d) => d.requiredRoles.join(',') || '-', wide: true },
   { header: 'REASON', value: (d) => d.reason },
 ];
@@ -60,53 +69,73 @@ const TOKEN_COLUMNS: readonly Column<TokenInfo>[] = [
   { header: 'SUBJECT', value: (t) => t.subject },
   { header: 'ROLES', value: (t) => t.roles.join(',') || '-' },
   { header: 'EXPIRES', value: (t) => isoTime(t.expireTimeNs) },
-  { header: 'REVOKED', value: (t) => isoTime(t.revokeTimeNs), colour: (t) => (t.revokeTimeNs ? 'red' : undefined) },
+  {
+    header: 'REVOKED',
+    value: (t) => isoTime(t.revokeTimeNs),
+    colour: (t) => (t.revokeTimeNs ? 'red' : undefined),
+  },
   { header: 'CREATED BY', value: (t) => t.createdBy, wide: true },
   { header: 'LAST USED', value: (t) => isoTime(t.lastUseTimeNs), wide: true },
   { header: 'DESCRIPTION', value: (t) => t.description },
 ];
 
 export function registerGatewayCommands(program: Command, scope: CommandScope): void {
-  gatewayCommand(program.command('whoami'), 'who the gateway takes you for: identity, roles, how you authenticated')
-    .action(
-      action(scope, (options: GatewayOptions) =>
-        withGateway(scope, options, async (client) => {
-          const res = await client.whoAmI({});
-          const rows = res.principal ? [res.principal] : [];
-          print(scope, renderList(printer(scope, options), rows, PRINCIPAL_COLUMNS, WhoAmIResponse.toJSON(res), 'nobody'));
-          return 0;
-        }),
-      ),
-    );
+  gatewayCommand(
+    program.command('whoami'),
+    'who the gateway takes you for: identity, roles, how you authenticated',
+  ).action(
+    action(scope, (options: GatewayOptions) =>
+      withGateway(scope, options, async (client) => {
+        const res = await client.whoAmI({});
+        const rows = res.principal ? [res.principal] : [];
+        print(
+          scope,
+          renderList(
+            printer(scope, options),
+            rows,
+            PRINCIPAL_COLUMNS,
+            WhoAmIResponse.toJSON(res),
+            'nobody',
+          ),
+        );
+        return 0;
+      }),
+    ),
+  );
 
   const auth = program.command('auth').description('what you may do');
   gatewayCommand(
     auth.command('can-i'),
     'whether you may call these methods (yes/no); exit 0 only when all are allowed',
   )
-    .argument('[methods...]', 'e.g. /omega.v1.IntelligenceService/ListRules or IntelligenceService/ListRules')
+    .argument(
+      '[methods...]',
+      'e.g. /omega.v1.IntelligenceService/ListRules or IntelligenceService/ListRules',
+    )
     .option('--list', 'every method the gateway serves, allowed or not')
     .option('--as <principal>', 'ask for another principal (administrators only)')
     .action(
-      action(scope, (methods: string[], options: GatewayOptions & { list?: boolean; as?: string }) =>
-        withGateway(scope, options, async (client) => {
-          if (methods.length === 0 && !options.list) {
-            throw new UsageError('auth can-i: name a method, or pass --list');
-          }
-          const res = await client.checkAccess({
-            methods: options.list ? [] : methods.map(fullMethodName),
-            principalId: options.as ?? '',
-          });
-          const out = printer(scope, options);
-          if (out.format === 'json' || out.format === 'yaml') {
-            print(scope, [renderMessage(out.format, CheckAccessResponse.toJSON(res))]);
-          } else if (methods.length === 1 && !options.list && out.format === 'table') {
-            print(scope, [res.decisions[0]?.allowed ? 'yes' : 'no']);
-          } else {
-            print(scope, renderList(out, res.decisions, DECISION_COLUMNS, null, 'no methods'));
-          }
-          return res.decisions.length > 0 && res.decisions.every((d) => d.allowed) ? 0 : 1;
-        }),
+      action(
+        scope,
+        (methods: string[], options: GatewayOptions & { list?: boolean; as?: string }) =>
+          withGateway(scope, options, async (client) => {
+            if (methods.length === 0 && !options.list) {
+              throw new UsageError('auth can-i: name a method, or pass --list');
+            }
+            const res = await client.checkAccess({
+              methods: options.list ? [] : methods.map(fullMethodName),
+              principalId: options.as ?? '',
+            });
+            const out = printer(scope, options);
+            if (out.format === 'json' || out.format === 'yaml') {
+              print(scope, [renderMessage(out.format, CheckAccessResponse.toJSON(res))]);
+            } else if (methods.length === 1 && !options.list && out.format === 'table') {
+              print(scope, [res.decisions[0]?.allowed ? 'yes' : 'no']);
+            } else {
+              print(scope, renderList(out, res.decisions, DECISION_COLUMNS, null, 'no methods'));
+            }
+            return res.decisions.length > 0 && res.decisions.every((d) => d.allowed) ? 0 : 1;
+          }),
       ),
     );
 
@@ -116,13 +145,23 @@ export function registerGatewayCommands(program: Command, scope: CommandScope): 
       .description('check a bearer token against the gateway (WhoAmI) and keep it in a context')
       .requiredOption('--address <host:port>', 'gateway address')
       .option('--ca-file <file>', "CA certificate that signed the gateway's certificate")
-      .addOption(new Option('--token <token>', 'bearer token (else $OMEGA_TOKEN)').conflicts('tokenStdin'))
+      .addOption(
+        new Option('--token <token>', 'bearer token (else $OMEGA_TOKEN)').conflicts('tokenStdin'),
+      )
       .option('--token-stdin', 'read the token from standard input')
       .option('--context <name>', 'context to store it in (default: the address)'),
   ).action(
     action(
       scope,
-      async (options: OutputOptions & { address: string; caFile?: string; token?: string; tokenStdin?: boolean; context?: string }) => {
+      async (
+        options: OutputOptions & {
+          address: string;
+          caFile?: string;
+          token?: string;
+          tokenStdin?: boolean;
+          context?: string;
+        },
+      ) => {
         const token = options.tokenStdin
           ? (await scope.io.readStdin()).trim()
           : (options.token ?? scope.io.env['OMEGA_TOKEN'] ?? '');
@@ -130,10 +169,19 @@ export function registerGatewayCommands(program: Command, scope: CommandScope): 
           throw new UsageError('login: give --token, --token-stdin or OMEGA_TOKEN');
         }
         const caPem = options.caFile ? await readText(options.caFile, 'CA file') : undefined;
-        const connection = { address: options.address, credentials: channelCredentials({ caPem, token }) };
-        const principal = await inGateway(connection, async (client) => (await client.whoAmI({})).principal);
+        const connection = {
+          address: options.address,
+          credentials: channelCredentials({ caPem, token }),
+        };
+        const principal = await inGateway(
+          connection,
+          async (client) => (await client.whoAmI({})).principal,
+        );
         if (!principal || principal.kind === PrincipalKind.PRINCIPAL_KIND_ANONYMOUS) {
-          throw new OmegaError(Code.Unauthenticated, `login: the gateway at ${options.address} did not accept the token`);
+          throw new OmegaError(
+            Code.Unauthenticated,
+            `login: the gateway at ${options.address} did not accept the token`,
+          );
         }
         const file = contextsFile(scope.io.env);
         const name = options.context ?? options.address;
@@ -158,34 +206,52 @@ export function registerGatewayCommands(program: Command, scope: CommandScope): 
     ),
   );
 
-  const tokens = program.command('tokens').description('bearer tokens for the CLI, console and automation');
-  gatewayCommand(tokens.command('create'), 'create a token (with at most your roles); its secret is shown once')
+  const tokens = program
+    .command('tokens')
+    .description('bearer tokens for the CLI, console and automation');
+  gatewayCommand(
+    tokens.command('create'),
+    'create a token (with at most your roles); its secret is shown once',
+  )
     .option('--roles <r1,r2>', 'roles (default: yours)', commaList)
-    .option('--ttl <duration>', 'lifetime, e.g. 1h, 30m, 7d (default: the gateway’s)', durationSeconds)
+    .option(
+      '--ttl <duration>',
+      'lifetime, e.g. 1h, 30m, 7d (default: the gateway’s)',
+      durationSeconds,
+    )
     .option('--description <text>', 'what it is for')
     .option('--subject <principal>', 'principal it acts as (default: you)')
     .action(
-      action(scope, (options: GatewayOptions & { roles?: string[]; ttl?: number; description?: string; subject?: string }) =>
-        withGateway(scope, options, async (client) => {
-          const res = await client.createToken({
-            subject: options.subject ?? '',
-            roles: options.roles ?? [],
-            description: options.description ?? '',
-            ttlSeconds: options.ttl ?? 0,
-            requestId: randomUUID(),
-          });
-          const out = printer(scope, options);
-          if (out.format === 'json' || out.format === 'yaml') {
-            print(scope, [renderMessage(out.format, CreateTokenResponse.toJSON(res))]);
-          } else {
-            print(scope, [
-              ...renderList(out, res.token ? [res.token] : [], TOKEN_COLUMNS, null, 'no token'),
-              '',
-              `secret (shown once): ${res.secret}`,
-            ]);
-          }
-          return 0;
-        }),
+      action(
+        scope,
+        (
+          options: GatewayOptions & {
+            roles?: string[];
+            ttl?: number;
+            description?: string;
+            subject?: string;
+          },
+        ) =>
+          withGateway(scope, options, async (client) => {
+            const res = await client.createToken({
+              subject: options.subject ?? '',
+              roles: options.roles ?? [],
+              description: options.description ?? '',
+              ttlSeconds: options.ttl ?? 0,
+              requestId: randomUUID(),
+            });
+            const out = printer(scope, options);
+            if (out.format === 'json' || out.format === 'yaml') {
+              print(scope, [renderMessage(out.format, CreateTokenResponse.toJSON(res))]);
+            } else {
+              print(scope, [
+                ...renderList(out, res.token ? [res.token] : [], TOKEN_COLUMNS, null, 'no token'),
+                '',
+                `secret (shown once): ${res.secret}`,
+              ]);
+            }
+            return 0;
+          }),
       ),
     );
   gatewayCommand(tokens.command('list'), 'tokens you created (all, for administrators)')
@@ -200,7 +266,16 @@ export function registerGatewayCommands(program: Command, scope: CommandScope): 
             pageSize: 0,
             pageToken: '',
           });
-          print(scope, renderList(printer(scope, options), res.tokens, TOKEN_COLUMNS, ListTokensResponse.toJSON(res), 'no tokens'));
+          print(
+            scope,
+            renderList(
+              printer(scope, options),
+              res.tokens,
+              TOKEN_COLUMNS,
+              ListTokensResponse.toJSON(res),
+              'no tokens',
+            ),
+          );
           return 0;
         }),
       ),

@@ -4,7 +4,13 @@
 // certDir) and/or with a bearer token (OMEGA_TOKEN or the context's).
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
-import { Code, OmegaError, createPromiseClient, errorMessage, type PromiseClient } from '@omega/runtime';
+import {
+  Code,
+  OmegaError,
+  createPromiseClient,
+  errorMessage,
+  type PromiseClient,
+} from '@omega/runtime';
 import { checkPeerSubject } from '@omega/trust-client';
 import { contextsFile, loadContexts, selectContext, type CliContext } from './cli-contexts';
 import {
@@ -62,7 +68,10 @@ export function channelCredentials(options: {
   const { caPem, operator, token } = options;
   let credentials: grpc.ChannelCredentials;
   if (operator) {
-    credentials = operatorChannelCredentials({ ...operator, caPem: caPem ?? operator.caPem }, 'gateway');
+    credentials = operatorChannelCredentials(
+      { ...operator, caPem: caPem ?? operator.caPem },
+      'gateway',
+    );
   } else if (caPem) {
     // A gateway certificate from trust names the service (omega://…), not a host.
     credentials = grpc.credentials.createSsl(Buffer.from(caPem), null, null, {

@@ -18,27 +18,40 @@ const alert = (id: string, severity: Severity, incidentId = ''): Alert =>
 
 const COLUMNS: Column<Alert>[] = [
   { header: 'ID', value: (a) => a.id },
-  { header: 'SEVERITY', value: (a) => enumLabel(Severity[a.severity], 'SEVERITY_'), colour: () => 'red' },
+  {
+    header: 'SEVERITY',
+    value: (a) => enumLabel(Severity[a.severity], 'SEVERITY_'),
+    colour: () => 'red',
+  },
   { header: 'TECHNIQUES', value: (a) => a.attackTechniqueIds.join(','), wide: true },
   { header: 'TITLE', value: (a) => a.title },
 ];
 
-const alerts = [alert('a-1', Severity.SEVERITY_HIGH, 'inc-1'), alert('a-22', Severity.SEVERITY_LOW)];
+const alerts = [
+  alert('a-1', Severity.SEVERITY_HIGH, 'inc-1'),
+  alert('a-22', Severity.SEVERITY_LOW),
+];
 const response = ListAlertsResponse.fromPartial({ alerts });
 
 describe('the table renderer', () => {
   it('pads every column to its widest cell under a header, two spaces apart', () => {
-    expect(renderTable(['NAME', 'STATE'], [['trust', 'ready'], ['intelligence', 'starting']])).toEqual([
-      'NAME          STATE',
-      'trust         ready',
-      'intelligence  starting',
-    ]);
+    expect(
+      renderTable(
+        ['NAME', 'STATE'],
+        [
+          ['trust', 'ready'],
+          ['intelligence', 'starting'],
+        ],
+      ),
+    ).toEqual(['NAME          STATE', 'trust         ready', 'intelligence  starting']);
   });
 
   it('colours the header bold and the cells that ask only when colour is on, keeping widths', () => {
     const plain = renderTable(['A', 'B'], [[{ text: 'x', colour: 'red' }, 'y']]);
     expect(plain).toEqual(['A  B', 'x  y']);
-    const coloured = renderTable(['A', 'B'], [[{ text: 'x', colour: 'red' }, 'y']], { colour: true });
+    const coloured = renderTable(['A', 'B'], [[{ text: 'x', colour: 'red' }, 'y']], {
+      colour: true,
+    });
     expect(coloured).toEqual(['\x1b[1mA\x1b[0m  \x1b[1mB\x1b[0m', '\x1b[31mx\x1b[0m  y']);
   });
 
@@ -51,34 +64,57 @@ describe('the table renderer', () => {
 
   it('draws the local runner’s status table too', () => {
     expect(
-      renderStatusTable([{ name: 'trust', pid: 42, ports: 'grpc 50052', state: 'ready' }, { name: 'nats', pid: undefined, ports: '4222', state: 'starting' }]),
-    ).toBe('SERVICE  PID  PORTS       STATE\ntrust    42   grpc 50052  ready\nnats     -    4222        starting');
+      renderStatusTable([
+        { name: 'trust', pid: 42, ports: 'grpc 50052', state: 'ready' },
+        { name: 'nats', pid: undefined, ports: '4222', state: 'starting' },
+      ]),
+    ).toBe(
+      'SERVICE  PID  PORTS       STATE\ntrust    42   grpc 50052  ready\nnats     -    4222        starting',
+    );
   });
 });
 
 describe('-o', () => {
   it('table leaves out the wide columns; wide shows them', () => {
     const table = renderList({ format: 'table', colour: false }, alerts, COLUMNS, null, 'none');
-    expect(table).toEqual(['ID    SEVERITY  TITLE', 'a-1   high      scan a-1', 'a-22  low       scan a-22']);
+    expect(table).toEqual([
+      'ID    SEVERITY  TITLE',
+      'a-1   high      scan a-1',
+      'a-22  low       scan a-22',
+    ]);
     const wide = renderList({ format: 'wide', colour: false }, alerts, COLUMNS, null, 'none');
     expect(wide[0]).toBe('ID    SEVERITY  TECHNIQUES  TITLE');
     expect(wide[1]).toBe('a-1   high      T1046       scan a-1');
   });
 
   it('an empty list prints the empty line in table form, and the message in json', () => {
-    expect(renderList({ format: 'table', colour: false }, [], COLUMNS, {}, 'no alerts')).toEqual(['no alerts']);
-    expect(renderList({ format: 'json', colour: false }, [], COLUMNS, { alerts: [] }, 'no alerts')).toEqual([
-      '{\n  "alerts": []\n}',
+    expect(renderList({ format: 'table', colour: false }, [], COLUMNS, {}, 'no alerts')).toEqual([
+      'no alerts',
     ]);
+    expect(
+      renderList({ format: 'json', colour: false }, [], COLUMNS, { alerts: [] }, 'no alerts'),
+    ).toEqual(['{\n  "alerts": []\n}']);
   });
 
   it('json is the message’s proto3 JSON: camelCase names, enum names, 64-bit numbers as strings', () => {
-    const [text] = renderList({ format: 'json', colour: false }, alerts, COLUMNS, ListAlertsResponse.toJSON(response), '');
+    const [text] = renderList(
+      { format: 'json', colour: false },
+      alerts,
+      COLUMNS,
+      ListAlertsResponse.toJSON(response),
+      '',
+    );
     const parsed = JSON.parse(text!) as unknown;
     expect(parsed).toEqual(ListAlertsResponse.toJSON(response));
     expect(parsed).toMatchObject({
       alerts: [
-        { id: 'a-1', ruleId: 'detector:port-scan', severity: 'SEVERITY_HIGH', incidentId: 'inc-1', timeNs: '1795434469084683024' },
+        {
+          id: 'a-1',
+          ruleId: 'detector:port-scan',
+          severity: 'SEVERITY_HIGH',
+          incidentId: 'inc-1',
+          timeNs: '1795434469084683024',
+        },
         { id: 'a-22', severity: 'SEVERITY_LOW' },
       ],
     });

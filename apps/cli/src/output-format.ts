@@ -1,20 +1,11 @@
 // `-o table|wide|json|yaml` for every listing and get command: a table through the one renderer
 // (wide adds the columns marked wide), or the proto message as proto3 JSON (its generated toJSON),
 // printed as JSON or YAML so scripts can parse it.
-import { InvalidArgumentError } from 'commander';
 import { stringify as yamlStringify } from 'yaml';
 import { renderTable, type CellColour, type TableCell } from './status-table';
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-/** commander's parser for `-o`. */
-export function parseOutputFormat(value: string): OutputFormat {
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`expected one of ${OUTPUT_FORMATS.join(', ')}`);
-  }
-  return value as OutputFormat;
-}
 
 export interface Column<T> {
   readonly header: string;

@@ -40,10 +40,18 @@ export function registerReplayCommand(program: Command, scope: CommandScope): vo
       program
         .command('replay')
         .description("feed a pcap/pcapng capture through a sentinel's decoder into detection")
-        .argument('<capture>', 'capture file (sent inline; with --on-node, a path on the sentinel’s node)'),
+        .argument(
+          '<capture>',
+          'capture file (sent inline; with --on-node, a path on the sentinel’s node)',
+        ),
     ),
   )
-    .option('--speed <factor>', '0 as fast as possible, 1 original timing, 2 twice as fast', parseSpeed, 0)
+    .option(
+      '--speed <factor>',
+      '0 as fast as possible, 1 original timing, 2 twice as fast',
+      parseSpeed,
+      0,
+    )
     .option('--shift-to-now', 'rewrite packet times so the capture appears to happen now')
     .option('--replay-id <id>', 'tag for the emitted events (default: the sentinel picks one)')
     .option('--on-node', "the capture is a path on the sentinel's node, not a local file")
@@ -64,7 +72,16 @@ export function registerReplayCommand(program: Command, scope: CommandScope): vo
             // Original timing takes as long as the capture lasted.
             { timeoutMs: options.speed === 0 ? 60_000 : Infinity },
           );
-          print(scope, renderList(printer(scope, options), [res], REPLAY_COLUMNS, ReplayPcapResponse.toJSON(res), ''));
+          print(
+            scope,
+            renderList(
+              printer(scope, options),
+              [res],
+              REPLAY_COLUMNS,
+              ReplayPcapResponse.toJSON(res),
+              '',
+            ),
+          );
           return 0;
         } finally {
           client.close();
@@ -85,6 +102,8 @@ async function readCapture(file: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (err) {
-    throw new OmegaError(Code.InvalidArgument, `capture ${file}: ${errorMessage(err)}`, { cause: err });
+    throw new OmegaError(Code.InvalidArgument, `capture ${file}: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }

@@ -44,8 +44,16 @@ type RulesOptions = ConnectionOptions & OutputOptions;
 const RULE_COLUMNS: readonly Column<Rule>[] = [
   { header: 'ID', value: (r) => r.id },
   { header: 'KIND', value: (r) => enumLabel(detectorKindToJSON(r.kind), 'DETECTOR_KIND_') },
-  { header: 'SEVERITY', value: (r) => severityName(r.severity), colour: (r) => severityColour(r.severity) },
-  { header: 'ENABLED', value: (r) => (r.enabled ? 'yes' : 'no'), colour: (r) => (r.enabled ? undefined : 'dim') },
+  {
+    header: 'SEVERITY',
+    value: (r) => severityName(r.severity),
+    colour: (r) => severityColour(r.severity),
+  },
+  {
+    header: 'ENABLED',
+    value: (r) => (r.enabled ? 'yes' : 'no'),
+    colour: (r) => (r.enabled ? undefined : 'dim'),
+  },
   { header: 'MATCHES', value: (r) => String(r.matchCount) },
   { header: 'TECHNIQUES', value: (r) => r.attackTechniqueIds.join(',') || '-', wide: true },
   { header: 'SOURCE', value: (r) => r.sourceName || '-', wide: true },
@@ -60,7 +68,9 @@ const MATCH_COLUMNS: readonly Column<RuleTestMatch>[] = [
 ];
 
 export function registerRuleCommands(program: Command, scope: CommandScope): void {
-  const rules = program.command('rules').description("intelligence's detection rules and detectors");
+  const rules = program
+    .command('rules')
+    .description("intelligence's detection rules and detectors");
   rulesCommand(rules.command('list'), 'list rules and detectors')
     .option('--technique <id>', 'only rules mapped to this ATT&CK technique')
     .option('--enabled-only', 'leave out disabled rules')
@@ -73,21 +83,40 @@ export function registerRuleCommands(program: Command, scope: CommandScope): voi
               includeDisabled: !options.enabledOnly,
             }),
           );
-          print(scope, renderList(printer(scope, options), res.rules, RULE_COLUMNS, ListRulesResponse.toJSON(res), 'no rules'));
+          print(
+            scope,
+            renderList(
+              printer(scope, options),
+              res.rules,
+              RULE_COLUMNS,
+              ListRulesResponse.toJSON(res),
+              'no rules',
+            ),
+          );
           return 0;
         }),
       ),
     );
-  rulesCommand(rules.command('validate'), 'compile Sigma rule files without loading them; exit 1 on an error')
+  rulesCommand(
+    rules.command('validate'),
+    'compile Sigma rule files without loading them; exit 1 on an error',
+  )
     .argument('<files...>', 'Sigma rule files (YAML)')
     .action(
       action(scope, (files: string[], options: RulesOptions) =>
         withClient(scope, options, async (client) => {
           const res = await client.validateRules({ sources: await ruleSources(files) });
-          return report(scope, printer(scope, options), ValidateRulesResponse.toJSON(res), res.diagnostics, res.valid, () => [
-            ...files.map((file) => `${file}: valid`),
-            ...res.rules.map((r) => `  ${r.id}  ${r.name}`),
-          ]);
+          return report(
+            scope,
+            printer(scope, options),
+            ValidateRulesResponse.toJSON(res),
+            res.diagnostics,
+            res.valid,
+            () => [
+              ...files.map((file) => `${file}: valid`),
+              ...res.rules.map((r) => `  ${r.id}  ${r.name}`),
+            ],
+          );
         }),
       ),
     );
@@ -108,7 +137,10 @@ export function registerRuleCommands(program: Command, scope: CommandScope): voi
         }),
       ),
     );
-  rulesCommand(rules.command('load'), 'load (add or update) Sigma rule files; nothing loads if one has an error')
+  rulesCommand(
+    rules.command('load'),
+    'load (add or update) Sigma rule files; nothing loads if one has an error',
+  )
     .argument('<files...>', 'Sigma rule files (YAML)')
     .option('--replace-all', 'replace every loaded Sigma rule with these')
     .action(
@@ -119,11 +151,18 @@ export function registerRuleCommands(program: Command, scope: CommandScope): voi
             replaceAll: options.replaceAll === true,
             requestId: randomUUID(),
           });
-          return report(scope, printer(scope, options), LoadRulesResponse.toJSON(res), res.diagnostics, res.loaded, () => [
-            ...res.loadedRuleIds.map((id) => `loaded ${id}`),
-            ...res.removedRuleIds.map((id) => `removed ${id}`),
-            ...(res.audit ? [`audit log index ${res.audit.logIndex}`] : []),
-          ]);
+          return report(
+            scope,
+            printer(scope, options),
+            LoadRulesResponse.toJSON(res),
+            res.diagnostics,
+            res.loaded,
+            () => [
+              ...res.loadedRuleIds.map((id) => `loaded ${id}`),
+              ...res.removedRuleIds.map((id) => `removed ${id}`),
+              ...(res.audit ? [`audit log index ${res.audit.logIndex}`] : []),
+            ],
+          );
         }),
       ),
     );
@@ -134,7 +173,11 @@ export function registerRuleCommands(program: Command, scope: CommandScope): voi
       .action(
         action(scope, (id: string, options: RulesOptions) =>
           withClient(scope, options, async (client) => {
-            const res = await client.setRuleEnabled({ ruleId: id, enabled, requestId: randomUUID() });
+            const res = await client.setRuleEnabled({
+              ruleId: id,
+              enabled,
+              requestId: randomUUID(),
+            });
             const out = printer(scope, options);
             if (out.format === 'json' || out.format === 'yaml') {
               print(scope, [renderMessage(out.format, SetRuleEnabledResponse.toJSON(res))]);
@@ -175,13 +218,19 @@ function report(
   lines: () => string[],
 ): number {
   for (const d of diagnostics) scope.io.err(diagnosticLine(d));
-  if (out.format === 'json' || out.format === 'yaml') print(scope, [renderMessage(out.format, json)]);
+  if (out.format === 'json' || out.format === 'yaml')
+    print(scope, [renderMessage(out.format, json)]);
   else if (ok) print(scope, lines());
   return ok ? 0 : 1;
 }
 
 export function diagnosticLine(d: Diagnostic): string {
-  const level = d.severity === DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR ? 'error' : d.severity === DiagnosticSeverity.DIAGNOSTIC_SEVERITY_WARNING ? 'warning' : 'info';
+  const level =
+    d.severity === DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR
+      ? 'error'
+      : d.severity === DiagnosticSeverity.DIAGNOSTIC_SEVERITY_WARNING
+        ? 'warning'
+        : 'info';
   const where = `${d.source}${d.line ? `:${d.line}:${d.column}` : ''}`;
   return `${where}: ${level}: ${d.path ? `${d.path}: ` : ''}${d.message}${d.code ? ` [${d.code}]` : ''}`;
 }
@@ -209,7 +258,8 @@ export async function readEvents(file: string): Promise<Event[]> {
   };
   if (text.startsWith('[')) {
     const array = parse(text, file);
-    if (!Array.isArray(array)) throw new OmegaError(Code.InvalidArgument, `${file}: expected an array of events`);
+    if (!Array.isArray(array))
+      throw new OmegaError(Code.InvalidArgument, `${file}: expected an array of events`);
     return array.map((e) => Event.fromJSON(e));
   }
   return text
@@ -223,6 +273,8 @@ async function readInput(file: string, what: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    throw new OmegaError(Code.InvalidArgument, `${what} ${file}: ${errorMessage(err)}`, { cause: err });
+    throw new OmegaError(Code.InvalidArgument, `${what} ${file}: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }

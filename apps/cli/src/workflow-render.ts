@@ -45,17 +45,17 @@ export function renderWorkflowList(workflows: Workflow[], nowMs: number, colour 
   if (workflows.length === 0) return ['no workflows'];
   return table(
     [
-    ['WORKFLOW', 'PLAYBOOK', 'STATUS', 'STEPS', 'AGE'],
-    ...workflows.map((w) => {
-      const done = w.steps.filter((s) => s.status === StepStatus.STEP_STATUS_COMPLETED).length;
-      return [
-        w.workflowId,
-        `${w.playbookId}@${w.playbookVersion}`,
-        workflowStatusName(w.status),
-        `${done}/${w.steps.length}`,
-        formatDuration(nowMs - nsToMs(w.startTimeNs)),
-      ];
-    }),
+      ['WORKFLOW', 'PLAYBOOK', 'STATUS', 'STEPS', 'AGE'],
+      ...workflows.map((w) => {
+        const done = w.steps.filter((s) => s.status === StepStatus.STEP_STATUS_COMPLETED).length;
+        return [
+          w.workflowId,
+          `${w.playbookId}@${w.playbookVersion}`,
+          workflowStatusName(w.status),
+          `${done}/${w.steps.length}`,
+          formatDuration(nowMs - nsToMs(w.startTimeNs)),
+        ];
+      }),
     ],
     colour,
   );

@@ -20,7 +20,6 @@ import {
   action,
   connect,
   directConnection,
-  print,
   printer,
   withConnection,
   withOutput,
@@ -46,11 +45,16 @@ interface OrchestratorOptions extends ConnectionOptions, OutputOptions {
 export function registerWorkflowCommands(program: Command, scope: CommandScope): void {
   const workflows = program.command('workflows').description("the orchestrator's playbook runs");
   orchestratorCommand(workflows.command('list'), 'list workflows')
-    .option('--status <s,...>', 'only these statuses (running, waiting, completed, failed, cancelled, timed_out)')
+    .option(
+      '--status <s,...>',
+      'only these statuses (running, waiting, completed, failed, cancelled, timed_out)',
+    )
     .option('--playbook <id>', 'only runs of this playbook')
     .action(
       action(scope, (o: OrchestratorOptions & { status?: string; playbook?: string }) =>
-        withOrchestrator(scope, o, (calls) => list(calls, o.status, o.playbook, printer(scope, o), scope.io)),
+        withOrchestrator(scope, o, (calls) =>
+          list(calls, o.status, o.playbook, printer(scope, o), scope.io),
+        ),
       ),
     );
   orchestratorCommand(workflows.command('show'), 'one workflow and its steps')
@@ -58,7 +62,9 @@ export function registerWorkflowCommands(program: Command, scope: CommandScope):
     .option('--history', 'also its event history')
     .action(
       action(scope, (id: string, o: OrchestratorOptions & { history?: boolean }) =>
-        withOrchestrator(scope, o, (calls) => show(calls, id, o.history === true, printer(scope, o), scope.io)),
+        withOrchestrator(scope, o, (calls) =>
+          show(calls, id, o.history === true, printer(scope, o), scope.io),
+        ),
       ),
     );
   orchestratorCommand(workflows.command('watch'), 'follow a workflow live; exit 0 if it completes')
@@ -114,13 +120,17 @@ export function registerWorkflowCommands(program: Command, scope: CommandScope):
     .option('--source', 'also print each playbook’s source')
     .action(
       action(scope, (o: OrchestratorOptions & { source?: boolean }) =>
-        withOrchestrator(scope, o, (calls) => listPlaybooks(calls, o.source === true, printer(scope, o), scope.io)),
+        withOrchestrator(scope, o, (calls) =>
+          listPlaybooks(calls, o.source === true, printer(scope, o), scope.io),
+        ),
       ),
     );
   for (const verb of ['validate', 'put'] as const) {
     orchestratorCommand(
       playbooks.command(verb),
-      verb === 'validate' ? 'check playbook files; exit 1 on an error' : 'store playbook files (validated first)',
+      verb === 'validate'
+        ? 'check playbook files; exit 1 on an error'
+        : 'store playbook files (validated first)',
     )
       .argument('<files...>', 'playbook files (YAML)')
       .action(

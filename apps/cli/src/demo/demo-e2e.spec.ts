@@ -192,7 +192,15 @@ describe('omega demo, end to end', () => {
           const incident = /\b(inc-[0-9a-f]+)\b/.exec(scanRow)?.[1] ?? 'none';
           codes.push(
             await runCli(
-              ['incidents', 'show', incident, '--intelligence', intelligence, '--data-dir', dataDir],
+              [
+                'incidents',
+                'show',
+                incident,
+                '--intelligence',
+                intelligence,
+                '--data-dir',
+                dataDir,
+              ],
               to(shown),
             ),
           );

@@ -106,10 +106,20 @@ function protoFiles(): string[] {
   return ['-import-path', join(root, 'proto'), '-proto', 'omega/v1/orchestrator.proto'];
 }
 
-/** The operator's certificate for grpcurl; -insecure: the server certificate names no host yet. */
+/**
+ * The operator's certificate for grpcurl, and the trust CA bundle it verifies the gateway's
+ * certificate with (which names localhost, 127.0.0.1 and ::1 on one machine).
+ */
 function operatorFlags(): string[] {
   const dir = join(dataDir, 'operator');
-  return ['-insecure', '-cert', join(dir, 'operator.pem'), '-key', join(dir, 'operator-key.pem')];
+  return [
+    '-cacert',
+    join(dir, 'ca.pem'),
+    '-cert',
+    join(dir, 'operator.pem'),
+    '-key',
+    join(dir, 'operator-key.pem'),
+  ];
 }
 
 describe('the gateway in omega up (trust, intelligence, orchestrator and gateway as built processes)', () => {
@@ -350,6 +360,15 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
     expect(listed).toMatchObject({ code: 0 });
     expect(listed.stdout).toContain('"id": "gated-at-the-gateway"');
 
+    // Dialled by name, the certificate is verified for that name too.
+    const byName = await grpcurl([
+      ...operatorFlags(),
+      `localhost:${stack.portsOf('gateway').grpcPort}`,
+      'list',
+    ]);
+    expect(byName).toMatchObject({ code: 0 });
+    expect(byName.stdout).toContain('omega.v1.GatewayService');
+
     // With the .proto files instead; -max-time is grpcurl's deadline: the stream delivers the
     // workflow, then ends with it.
     const watched = await grpcurl([
@@ -369,7 +388,8 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
 
   it('refuses grpcurl without a client certificate', async () => {
     const refused = await grpcurl([
-      '-insecure',
+      '-cacert',
+      join(dataDir, 'operator', 'ca.pem'),
       ...protoFiles(),
       '-d',
       '{}',

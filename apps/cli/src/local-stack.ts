@@ -340,6 +340,11 @@ export class LocalStack {
         OMEGA_TRUST_TLOG_HOST: '127.0.0.1',
         OMEGA_TRUST_TLOG_PORT: String(this.tlogPort),
         OMEGA_IDENTITY_JOIN_TOKENS_FILE: this.joinTokensFile,
+        // The gateway is dialled by clients outside the mesh (grpcurl, grpcio, grpc-go), which
+        // check the server certificate names the host they dialled.
+        OMEGA_IDENTITY_SERVER_NAMES: JSON.stringify({
+          'service/gateway': ['localhost', '127.0.0.1', '::1'],
+        }),
         OMEGA_IDENTITY_JOIN_TOKENS_STARTUP: [
           ...this.options.services.filter((n) => n !== 'trust').map((n) => `service/${n}`),
           'sentinel/*',

@@ -1,6 +1,6 @@
-// WhoAmI and CheckAccess for callers known by their certificate (mutual TLS): who the verified
-// certificate names, and for each method the gateway serves whether the one method permission
-// table lets that identity call it, and why (like `kubectl auth can-i`). Roles come with tokens.
+// WhoAmI and CheckAccess: who the caller is (as the gateway's check authenticated them) and, for
+// each method the gateway serves, whether they, or another principal an administrator names,
+// may call it and why (like `kubectl auth can-i`).
 import {
   AuthMethod,
   PrincipalKind,
@@ -11,13 +11,10 @@ import {
   type WhoAmIResponse,
 } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type CallContext } from '@omega/runtime';
-import {
-  METHOD_PERMISSIONS,
-  callerSubject,
-  methodRefusal,
-  parseSubject,
-  type SubjectKind,
-} from '@omega/trust-client';
+import { parseSubject } from '@omega/trust-client';
+import { decideAccess, identityPrincipal, type CallerAuth } from './caller-auth';
+import { grants, highestRole, type Role } from './gateway-roles';
+import type { TokenRegistry } from './token-registry';
 
 /** What the gateway serves: every path, and for those it refuses to forward, why. */
 export interface ServedMethods {
@@ -25,100 +22,101 @@ export interface ServedMethods {
   readonly notForwarded: ReadonlyMap<string, string>;
 }
 
-const KIND_OF: Record<SubjectKind, PrincipalKind> = {
-  operator: PrincipalKind.PRINCIPAL_KIND_USER,
-  service: PrincipalKind.PRINCIPAL_KIND_SERVICE,
-  sentinel: PrincipalKind.PRINCIPAL_KIND_SENTINEL,
-  edge: PrincipalKind.PRINCIPAL_KIND_EDGE,
-};
-
-function principalOf(subject: string | undefined, expireTimeNs = 0n): Principal {
-  if (subject === undefined) {
-    return {
-      id: 'anonymous',
-      kind: PrincipalKind.PRINCIPAL_KIND_ANONYMOUS,
-      roles: [],
-      authMethod: AuthMethod.AUTH_METHOD_ANONYMOUS,
-      tokenId: '',
-      expireTimeNs: 0n,
-    };
-  }
-  return {
-    id: subject,
-    kind: KIND_OF[parseSubject(subject).kind] ?? PrincipalKind.PRINCIPAL_KIND_UNSPECIFIED,
-    roles: [],
-    authMethod: AuthMethod.AUTH_METHOD_MTLS,
-    identity: { id: subject, keyId: '' },
-    tokenId: '',
-    expireTimeNs,
-  };
-}
-
-/** The caller, as the certificate the handshake verified names it (anonymous without TLS). */
-export function whoAmI(ctx: CallContext): WhoAmIResponse {
-  const certificate = ctx.peer.sslPeerCertificate;
-  const expires =
-    certificate === undefined ? 0n : BigInt(Date.parse(certificate.valid_to)) * 1_000_000n;
-  return { principal: principalOf(callerSubject(ctx.peer), expires) };
+/** The caller, as the gateway's check authenticated them (anonymous without a credential). */
+export function whoAmI(ctx: CallContext, auth: CallerAuth): WhoAmIResponse {
+  return { principal: auth.principalOf(ctx) };
 }
 
 /**
- * For each asked method (every method the gateway serves when none is asked), whether the caller,
- * or the identity `principalId` names, may call it through the gateway, with the table's reason.
+ * For each asked method (every method the gateway serves when none is asked), whether the
+ * caller, or the principal `principalId` names (administrators only), may call it through the
+ * gateway, with the reason and the roles that grant it.
  */
 export function checkAccess(
   request: CheckAccessRequest,
   ctx: CallContext,
+  auth: CallerAuth,
   served: ServedMethods,
+  tokens: TokenRegistry | undefined,
 ): CheckAccessResponse {
-  const principal =
-    request.principalId === ''
-      ? (whoAmI(ctx).principal ?? principalOf(undefined))
-      : namedPrincipal(request.principalId, ctx.method);
-  const subject =
-    principal.authMethod === AuthMethod.AUTH_METHOD_ANONYMOUS ? undefined : principal.id;
+  if (request.methods.length > 1024) {
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `${ctx.method}: methods: ${request.methods.length} asked, at most 1024`,
+    );
+  }
+  const caller = auth.principalOf(ctx);
+  let principal = caller;
+  if (request.principalId !== '') {
+    if (auth.enforcing && !grants(caller.roles, 'admin')) {
+      throw new OmegaError(
+        Code.PermissionDenied,
+        `${ctx.method}: principal_id: asking for another principal needs the admin role (${caller.id} has: ${caller.roles.join(', ') || 'none'})`,
+      );
+    }
+    principal = namedPrincipal(request.principalId, ctx.method, tokens);
+  }
   const methods = request.methods.length > 0 ? request.methods : served.paths;
-  return { principal, decisions: methods.map((method) => decide(method, subject, served)) };
+  return {
+    principal,
+    decisions: methods.map((method) => decide(method, principal, served, auth.enforcing)),
+  };
 }
 
-function namedPrincipal(principalId: string, method: string): Principal {
+/** `user:<name>` (the union of their live tokens' roles) or a trust identity. */
+function namedPrincipal(
+  principalId: string,
+  method: string,
+  tokens: TokenRegistry | undefined,
+): Principal {
+  if (principalId.startsWith('user:')) {
+    const roles = new Set<Role>();
+    for (const token of tokens?.list({ subject: principalId, includeRevoked: false, includeExpired: false }) ?? []) {
+      for (const role of token.roles) roles.add(role as Role);
+    }
+    const highest = highestRole([...roles]);
+    return {
+      id: principalId,
+      kind: PrincipalKind.PRINCIPAL_KIND_USER,
+      roles: highest === undefined ? [] : [...roles],
+      authMethod: AuthMethod.AUTH_METHOD_TOKEN,
+      tokenId: '',
+      expireTimeNs: 0n,
+    };
+  }
   try {
     parseSubject(principalId);
   } catch (err) {
-    throw new OmegaError(Code.InvalidArgument, `${method}: principal_id: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `${method}: principal_id: expected user:<name> or an omega:// identity: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
-  // Who it would be with a certificate naming it: how it authenticated is not asked.
-  return { ...principalOf(principalId), authMethod: AuthMethod.AUTH_METHOD_UNSPECIFIED };
+  // Who it would be with a certificate naming it.
+  return identityPrincipal(principalId);
 }
 
 function decide(
   method: string,
-  subject: string | undefined,
+  principal: Principal,
   served: ServedMethods,
+  enforcing: boolean,
 ): AccessDecision {
-  const refuse = (reason: string): AccessDecision => ({
-    method,
-    allowed: false,
-    requiredRoles: [],
-    reason,
-  });
-  if (!served.paths.includes(method)) return refuse(`${method}: the gateway serves no such method`);
+  if (!served.paths.includes(method)) {
+    return { method, allowed: false, requiredRoles: [], reason: `${method}: the gateway serves no such method` };
+  }
   const notForwarded = served.notForwarded.get(method);
   if (notForwarded !== undefined) {
-    return refuse(`${method}: not served by the gateway: ${notForwarded}`);
+    return {
+      method,
+      allowed: false,
+      requiredRoles: [],
+      reason: `${method}: not served by the gateway: ${notForwarded}`,
+    };
   }
-  const refusal = methodRefusal(method, subject);
-  if (refusal !== undefined) return refuse(refusal.message);
-  const callers = METHOD_PERMISSIONS.get(method)?.callers;
-  return {
-    method,
-    allowed: true,
-    requiredRoles: [],
-    reason:
-      callers === 'anyone' || callers === undefined
-        ? 'open to anyone'
-        : `${subject ?? 'the caller'} is allowed (allowed: ${callers.join(', ')})`,
-  };
+  const decision = decideAccess(principal, method);
+  return enforcing
+    ? decision
+    : { ...decision, allowed: true, reason: 'authorization is off (tls.enabled=false): anyone may call it' };
 }

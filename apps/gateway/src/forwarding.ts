@@ -50,6 +50,7 @@ export function forwardingHandlers(
   service: ForwardedService,
   pool: BackendPool,
   limits: CallLimits,
+  limitKey: (ctx: CallContext) => string = principalOf,
 ): Record<string, ForwardingHandler> {
   const handlers: Record<string, ForwardingHandler> = {};
   for (const [key, method] of Object.entries(service.passThrough)) {
@@ -61,7 +62,7 @@ export function forwardingHandlers(
     }
     handlers[key] = method.responseStream
       ? async function* (request, ctx) {
-          const principal = principalOf(ctx);
+          const principal = limitKey(ctx);
           // The stream cap first: a stream refused for it takes nothing from the call budget.
           const close = limits.openStream(principal, ctx.method, Date.now());
           try {
@@ -73,7 +74,7 @@ export function forwardingHandlers(
           }
         }
       : (request, ctx) => {
-          limits.admitCall(principalOf(ctx), ctx.method, Date.now());
+          limits.admitCall(limitKey(ctx), ctx.method, Date.now());
           return forwardUnary(pool.target(service.backend, ctx.method, ctx.metadata), request, ctx);
         };
   }

@@ -36,6 +36,22 @@ export const gatewayConfigSchema = z
         maxStreams: z.int().positive().default(32),
       })
       .prefault({}),
+    /** Bearer tokens (CreateToken): lifetimes and how many the gateway keeps. */
+    tokens: z
+      .strictObject({
+        /** Lifetime when CreateToken names none (12 h). */
+        defaultTtlSeconds: z.int().positive().default(12 * 3600),
+        /** Longest lifetime granted whatever is asked (7 days). */
+        maxTtlSeconds: z
+          .int()
+          .positive()
+          .default(7 * 24 * 3600),
+        /** Unexpired tokens kept at most; CreateToken answers RESOURCE_EXHAUSTED beyond. */
+        maxTokens: z.int().positive().max(100_000).default(10_000),
+        /** A refused state-changing call is logged at most once per principal and method in this window. */
+        denialAuditWindowSeconds: z.int().positive().default(60),
+      })
+      .prefault({}),
     /** How long GetServerInfo waits for each backend's health answer. */
     healthCheckTimeoutMs: z.int().positive().default(2_000),
   })

@@ -1,5 +1,5 @@
 // The gateway service on a real nats-server and real gRPC: it provisions its resources, serves
-// GatewayService, and answers each method not built yet with UNIMPLEMENTED naming the method.
+// GatewayService (every method built), and refuses to issue bearer tokens over plaintext.
 import { status } from '@grpc/grpc-js';
 import { GatewayServiceService } from '@omega/proto';
 import type { RunningService } from '@omega/service';
@@ -7,10 +7,10 @@ import { unaryAnswers, withNats } from '@omega/testkit';
 import { GATEWAY_RESOURCES, type GatewayServiceConfig } from './gateway-service';
 import { startGateway } from './testing/start-gateway';
 
-const BUILT: string[] = [
-  GatewayServiceService.whoAmI.path,
-  GatewayServiceService.checkAccess.path,
-  GatewayServiceService.getServerInfo.path,
+const TOKEN_METHODS: string[] = [
+  GatewayServiceService.createToken.path,
+  GatewayServiceService.listTokens.path,
+  GatewayServiceService.revokeToken.path,
 ];
 const nats = withNats({ jetstream: true });
 let running: RunningService<GatewayServiceConfig>;
@@ -34,26 +34,24 @@ describe('gateway service', () => {
     }
   });
 
-  it('answers every unary GatewayService method not built yet with UNIMPLEMENTED naming it', async () => {
+  it('refuses to make, list or revoke bearer tokens over plaintext, saying they need TLS', async () => {
     const answers = (
       await unaryAnswers(`127.0.0.1:${running.grpcPort}`, GatewayServiceService)
-    ).filter((answer) => !BUILT.includes(answer.path));
-    expect(answers.length).toBeGreaterThan(0);
+    ).filter((answer) => TOKEN_METHODS.includes(answer.path));
+    expect(answers).toHaveLength(3);
     for (const answer of answers) {
       expect(answer).toEqual({
         path: answer.path,
-        code: status.UNIMPLEMENTED,
-        details: `${answer.path} is not built yet`,
+        code: status.FAILED_PRECONDITION,
+        details: `${answer.path}: bearer tokens need TLS (tls.enabled=true): a token sent in plaintext is anyone's`,
       });
     }
   });
 
-  it('reports how many methods are not built yet', async () => {
+  it('reports that no GatewayService method is left unbuilt', async () => {
     const gauge = running.service.metrics.getSingleMetric(
       'omega_gateway_grpc_methods_unimplemented',
     );
-    expect((await gauge?.get())?.values[0]?.value).toBe(
-      Object.keys(GatewayServiceService).length - BUILT.length,
-    );
+    expect((await gauge?.get())?.values[0]?.value).toBe(0);
   });
 });

@@ -5,16 +5,26 @@ import type * as grpc from '@grpc/grpc-js';
 import type { ResourceSelection } from '@omega/bus';
 import { DESCRIPTOR_SET_BASE64, GatewayServiceService } from '@omega/proto';
 import {
+  Code,
+  OmegaError,
   baseConfigSchema,
   grpcServiceName,
   implementService,
   type ServiceHandlers,
 } from '@omega/runtime';
-import type { ServiceParts } from '@omega/service';
-import { REFLECTION_METHOD_PATHS, parseSubject } from '@omega/trust-client';
+import type { BuiltService, ServiceParts } from '@omega/service';
+import {
+  REFLECTION_METHOD_PATHS,
+  parseSubject,
+  trustAuditClient,
+  trustServiceClient,
+  type TrustClient,
+} from '@omega/trust-client';
 import type { z } from 'zod';
+import { TOKEN_SIGN_PURPOSE } from './api-token';
 import { BackendPool } from './backend-pool';
 import { CallLimits } from './call-limits';
+import { CallerAuth } from './caller-auth';
 import type { ServedMethods } from './caller-access';
 import { FORWARDED_SERVICES, methodName } from './forwarded-services';
 import { forwardingHandlers } from './forwarding';
@@ -22,13 +32,17 @@ import { gatewayConfigSchema } from './gateway-config';
 import { gatewayGrpcHandlers } from './gateway-grpc';
 import { gatewayMetrics } from './gateway-metrics';
 import { DescriptorIndex, reflectionDefinition, reflectionHandler } from './server-reflection';
+import { TOKENS_BUCKET, TokenRegistry, type TokenSigner } from './token-registry';
 
 export const gatewayServiceConfigSchema = baseConfigSchema.extend({
   gateway: gatewayConfigSchema,
 });
 export type GatewayServiceConfig = z.output<typeof gatewayServiceConfigSchema>;
 
-export const GATEWAY_RESOURCES: ResourceSelection = { streams: ['ALERTS'] };
+export const GATEWAY_RESOURCES: ResourceSelection = {
+  streams: ['ALERTS'],
+  kv: [TOKENS_BUCKET],
+};
 
 /** Every gRPC service the gateway serves: its own and the forwarded ones. */
 export const GATEWAY_GRPC_SERVICES: readonly grpc.ServiceDefinition[] = [
@@ -58,26 +72,66 @@ export const REFLECTED_SERVICES: readonly string[] = [
   ...FORWARDED_SERVICES.map(({ definition }) => grpcServiceName(definition)),
 ];
 
-export function buildGateway({
+export async function buildGateway({
   service,
+  bus,
   identity,
   clientCredentials,
-}: ServiceParts<GatewayServiceConfig>): void {
+}: ServiceParts<GatewayServiceConfig>): Promise<BuiltService> {
   const config = service.config.gateway;
   const pool = new BackendPool(config, clientCredentials);
   const limits = new CallLimits(config.limits);
   service.onShutdown('backend channels', async () => pool.close());
+  const metrics = gatewayMetrics(service.metrics);
+
+  // Who calls: the harness's certificate check (installed when TLS is on) becomes one of the
+  // gateway's ways in, beside bearer tokens; the gateway's check then guards every service.
+  const certificateCheck = service.callAuthorizationInUse;
+  const cluster = identity === undefined ? '' : parseSubject(identity.subject).cluster;
+  const actor = () => {
+    if (identity === undefined) return { id: service.name, keyId: '' };
+    const { subject, signer } = identity.current();
+    return { id: subject, keyId: signer.keyId };
+  };
+  const trust =
+    certificateCheck !== undefined && identity !== undefined
+      ? trustServiceClient(config.trustAddress, clientCredentials('trust'))
+      : undefined;
+  if (trust !== undefined) service.onShutdown('trust client', async () => trust.close());
+  const audit = trust === undefined ? undefined : trustAuditClient(trust);
+  const tokens =
+    trust === undefined || audit === undefined
+      ? undefined
+      : await TokenRegistry.open({
+          kv: await bus.kv(TOKENS_BUCKET),
+          signer: trustTokenSigner(trust, `omega://${cluster}/service/trust`),
+          audit,
+          actor,
+          audience: cluster,
+          settings: config.tokens,
+          logger: service.logger,
+          onUnreadable: () => metrics.unreadableTokenRecords.inc(),
+        });
+  if (tokens !== undefined) service.onShutdown('token registry', async () => tokens.stop());
+  const auth = new CallerAuth({
+    certificateCheck,
+    tokens,
+    audit,
+    actor,
+    denied: metrics.callsDenied,
+    deniedNotAudited: metrics.denialsNotAudited,
+    logger: service.logger,
+    denialAuditWindowMs: config.tokens.denialAuditWindowSeconds * 1000,
+  });
+  if (auth.enforcing) service.useCallAuthorization(auth.authorize);
 
   const handlers = gatewayGrpcHandlers(
-    {
-      pool,
-      cluster: identity === undefined ? '' : parseSubject(identity.subject).cluster,
-      healthCheckTimeoutMs: config.healthCheckTimeoutMs,
-    },
+    { pool, cluster, healthCheckTimeoutMs: config.healthCheckTimeoutMs },
     SERVED_METHODS,
+    { auth, tokens },
   );
   const unbuilt = Object.keys(GatewayServiceService).filter((method) => !(method in handlers));
-  gatewayMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
+  metrics.unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(
     GatewayServiceService,
     implementService(GatewayServiceService, handlers, service.handlerOptions),
@@ -96,7 +150,9 @@ export function buildGateway({
       forwarded.passThrough,
       implementService(
         forwarded.passThrough,
-        forwardingHandlers(forwarded, pool, limits) as ServiceHandlers<grpc.ServiceDefinition>,
+        forwardingHandlers(forwarded, pool, limits, (ctx) =>
+          auth.limitKeyOf(ctx),
+        ) as ServiceHandlers<grpc.ServiceDefinition>,
         service.handlerOptions,
       ),
     );
@@ -114,4 +170,29 @@ export function buildGateway({
       ),
     );
   }
+  // Token callers come without a client certificate; the gateway's check refuses what they may not call.
+  return { allowClientsWithoutCertificate: true };
+}
+
+/** Signs token claims with trust's key (TrustService.Sign) and checks them (VerifySignature). */
+function trustTokenSigner(trust: TrustClient, trustIdentity: string): TokenSigner {
+  return {
+    async sign(document, requestId) {
+      const response = await trust.sign({ payload: document, purpose: TOKEN_SIGN_PURPOSE, requestId });
+      if (response.signature === undefined || response.signer === undefined) {
+        throw new OmegaError(Code.DataLoss, 'TrustService/Sign answered without a signature');
+      }
+      return { signature: response.signature, signerId: response.signer.id };
+    },
+    async verify(document, signature, signerId) {
+      if (signerId !== trustIdentity) return `signed by ${signerId}, not ${trustIdentity}`;
+      const response = await trust.verifySignature({
+        message: Buffer.from(document),
+        signature,
+        expectedIdentityId: trustIdentity,
+        purpose: `delegated.${TOKEN_SIGN_PURPOSE}`,
+      });
+      return response.valid ? undefined : response.detail || 'invalid';
+    },
+  };
 }

@@ -140,6 +140,15 @@ identities (which both TLS and bus authentication need) only with enrollment on.
 {{- printf "%s-trust.%s.svc:%s" (include "omega.fullname" .) .Release.Namespace (include "omega.port" (dict "root" . "component" "trust" "kind" "grpc")) -}}
 {{- end -}}
 
+{{/* The names in the gateway's TLS certificate (trust's identity.serverNames): its Service's DNS
+     names and gateway.serverNames, as JSON for OMEGA_IDENTITY_SERVER_NAMES. */}}
+{{- define "omega.serverNames" -}}
+{{- $name := include "omega.componentName" (dict "root" . "component" "gateway") -}}
+{{- $ns := .Release.Namespace -}}
+{{- $names := concat (list $name (printf "%s.%s" $name $ns) (printf "%s.%s.svc" $name $ns) (printf "%s.%s.svc.cluster.local" $name $ns)) .Values.gateway.serverNames -}}
+{{- dict "service/gateway" ($names | uniq) | toJson -}}
+{{- end -}}
+
 {{/* host:port of an Omega service's gRPC endpoint, by its Service (the gateway's backends). */}}
 {{- define "omega.serviceAddress" -}}
 {{- printf "%s-%s.%s.svc:%s" (include "omega.fullname" .root) .component .root.Release.Namespace (include "omega.port" (dict "root" .root "component" .component "kind" "grpc")) -}}

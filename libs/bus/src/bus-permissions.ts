@@ -85,7 +85,12 @@ const SERVICE_ROWS: Readonly<Record<string, BusRow>> = {
     kvWrite: { omega_decoys: ['>'], omega_tokens: ['>'] },
   },
   twin: { read: ['TELEMETRY'] },
-  gateway: { read: ['ALERTS'] },
+  gateway: {
+    read: ['ALERTS'],
+    own: ['KV_omega_gateway_tokens'],
+    kvRead: ['omega_gateway_tokens'],
+    kvWrite: { omega_gateway_tokens: ['>'] },
+  },
 };
 
 /** Sentinels: their own node's telemetry and blocks, the policy every node applies, modules. */

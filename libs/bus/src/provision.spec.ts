@@ -33,6 +33,7 @@ describe('provision', () => {
       'kv omega_decoys',
       'kv omega_tokens',
       'kv omega_playbooks',
+      'kv omega_gateway_tokens',
       'objectStore omega_modules',
     ]);
     expect(first.updated).toEqual([]);

@@ -28,6 +28,7 @@ describe('resources', () => {
       'omega_decoys',
       'omega_tokens',
       'omega_playbooks',
+      'omega_gateway_tokens',
     ]);
     expect([...OBJECT_STORE_NAMES]).toEqual(['omega_modules']);
     expect(ALL_RESOURCES.streams).toBe(STREAM_NAMES);

@@ -24,6 +24,7 @@ export const KV_NAMES = [
   'omega_decoys',
   'omega_tokens',
   'omega_playbooks',
+  'omega_gateway_tokens',
 ] as const;
 export type KvName = (typeof KV_NAMES)[number];
 
@@ -201,6 +202,12 @@ const KV_BUCKETS: Record<KvName, KvDeclaration> = {
   omega_playbooks: {
     description: 'Response playbooks the orchestrator runs (YAML source per playbook id)',
     history: 10,
+    maxBytes: 64 * MiB,
+    maxValueSizeBytes: MAX_MSG,
+  },
+  omega_gateway_tokens: {
+    description: 'Bearer tokens the gateway issued (trust-signed claims, revocations; never secrets)',
+    history: 5,
     maxBytes: 64 * MiB,
     maxValueSizeBytes: MAX_MSG,
   },

@@ -63,7 +63,9 @@ export type ServiceHandlers<D> = { [K in keyof D]?: MethodHandler<D[K]> };
  * call through, throws an OmegaError (UNAUTHENTICATED, PERMISSION_DENIED) to refuse it. The
  * runtime knows no identities: the service harness injects the check (@omega/service).
  */
-export type AuthorizeCall = (call: Pick<CallContext, 'method' | 'peer'>) => void;
+export type AuthorizeCall = (
+  call: Pick<CallContext, 'method' | 'peer'> & { readonly metadata?: grpc.Metadata },
+) => void | Promise<void>;
 
 export interface ImplementServiceOptions {
   /** Where an unexpected throw is logged (once, at error level, with the method path). */
@@ -140,10 +142,8 @@ function serveUnary(
   return (call, callback) => {
     const { ctx, done } = callContext(path, call, options.draining);
     Promise.resolve()
-      .then(() => {
-        options.authorize?.(ctx);
-        return handler(call.request, ctx);
-      })
+      .then(() => options.authorize?.(ctx))
+      .then(() => handler(call.request, ctx))
       .then(
         (response) => callback(null, response),
         (err: unknown) => callback(failure(err, ctx, options.logger), null),
@@ -227,7 +227,7 @@ function writeResponses(
   const { ctx, done } = callContext(path, call, options.draining);
   void (async () => {
     try {
-      options.authorize?.(ctx);
+      await options.authorize?.(ctx);
       for await (const response of responses(ctx)) {
         if (ctx.signal.aborted) break;
         if (!call.write(response)) await drained(call, ctx.signal);

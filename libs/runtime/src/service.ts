@@ -65,6 +65,8 @@ export interface Service<C> {
    * mutual TLS is on); `addGrpcService` then refuses an implementation that does not check it.
    */
   useCallAuthorization(authorize: AuthorizeCall): void;
+  /** The check `useCallAuthorization` installed, for a service that wraps it (the gateway). */
+  readonly callAuthorizationInUse: AuthorizeCall | undefined;
   /** What implementService needs from the service: its logger, drain signal and call check. */
   readonly handlerOptions: ImplementServiceOptions;
   /** Readiness is the AND of every component's state; it drives /readyz and gRPC health. */
@@ -215,6 +217,10 @@ class OmegaService<C> implements Service<C> {
 
   useCallAuthorization(authorize: AuthorizeCall): void {
     this.callAuthorization = authorize;
+  }
+
+  get callAuthorizationInUse(): AuthorizeCall | undefined {
+    return this.callAuthorization;
   }
 
   get handlerOptions(): ImplementServiceOptions {

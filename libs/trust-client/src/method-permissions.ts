@@ -143,12 +143,12 @@ const sentinel = {
 
 const gateway = {
   WhoAmI: {
-    callers: ['operator/*'],
-    why: 'with mutual TLS the gateway’s callers are operators; token callers get the gateway’s own per-role checks',
+    callers: ANY_WORKLOAD,
+    why: 'for certificate callers; token callers (and callers without a credential) get the gateway’s role table (apps/gateway gateway-roles.ts)',
   },
-  CheckAccess: { callers: ['operator/*'] },
-  GetServerInfo: { callers: ['operator/*'] },
-  CreateToken: { callers: ['operator/*'] },
+  CheckAccess: { callers: ANY_WORKLOAD },
+  GetServerInfo: { callers: ANY_WORKLOAD },
+  CreateToken: { callers: ['operator/*'], why: 'tokens are for people; workloads hold their own certificate' },
   ListTokens: { callers: ['operator/*'] },
   RevokeToken: { callers: ['operator/*'] },
 } as const satisfies Record<string, MethodPermission>;

@@ -1,6 +1,18 @@
 // The `identity` section of trust's configuration: trust domain, credential lifetimes, join tokens
 // and Kubernetes attestation.
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** A host name (RFC 1123 labels, lower case) or an IPv4/IPv6 address a client dials. */
+const serverName = z
+  .string()
+  .max(253)
+  .refine(
+    (name) =>
+      isIP(name) !== 0 ||
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(name),
+    { message: 'must be a lower-case DNS name (RFC 1123) or an IP address' },
+  );
 
 export const identityConfigSchema = z
   .strictObject({
@@ -46,6 +58,19 @@ export const identityConfigSchema = z
         caPath: z.string().min(1).default('/var/run/secrets/kubernetes.io/serviceaccount/ca.crt'),
       })
       .prefault({}),
+    /**
+     * Extra names for the TLS certificates of identities that serve clients outside the mesh:
+     * `<kind>/<name>` → DNS names and IP addresses, put in the certificate beside its omega://
+     * URI (e.g. `service/gateway` → its Service DNS names and Ingress host), so standard gRPC
+     * clients (grpcurl, grpcio, grpc-go) verify the server with the trust CA bundle. Names come
+     * from this configuration only, never from the request: a workload cannot ask for a name.
+     */
+    serverNames: z
+      .record(
+        z.string().regex(/^[a-z]+\/[A-Za-z0-9._-]+$/, 'must be <kind>/<name>, e.g. service/gateway'),
+        z.array(serverName).max(64),
+      )
+      .default({}),
     gatewayTokens: z
       .strictObject({
         /** Tolerated clock difference for a token's issued-at time. */

@@ -1,4 +1,5 @@
 // Issuing, renewing and revoking identities: join tokens, proofs, the audit record, revocation.
+import { X509Certificate } from 'node:crypto';
 import { Identity, IdentityStatus } from '@omega/proto';
 import { SignaturePurpose, signedMessage } from '@omega/crypto';
 import { withNats } from '@omega/testkit';
@@ -11,6 +12,7 @@ import {
   renewRequest,
   type IdentityFixture,
 } from '../testing/identity-spec-helpers';
+import { defaultIdentityConfig } from './identity-config';
 import { SERIAL_ATTRIBUTE, VerificationError } from './identity-verifier';
 import { mintJoinToken } from './join-tokens';
 
@@ -18,7 +20,11 @@ const nats = withNats();
 let fixture: IdentityFixture;
 
 beforeAll(async () => {
-  fixture = await openIdentityFixture(nats.url);
+  fixture = await openIdentityFixture(nats.url, {
+    config: {
+      serverNames: { 'service/gateway': ['omega-gateway.omega.svc', 'localhost', '127.0.0.1', '::1'] },
+    },
+  });
   nats.beforeStop(() => closeIdentityFixture(fixture));
 });
 
@@ -52,6 +58,33 @@ describe('issuing identities with a join token', () => {
     });
     expect(Identity.decode(logged[0]!.body).id).toBe(identity.id);
     expect(identity.audit?.logIndex).toBe(BigInt(before));
+  });
+
+  it('puts the configured DNS names and IP addresses in the certificate of that identity only', async () => {
+    const gateway = await enrollWithJoinToken(fixture, 'service', 'gateway');
+    const names = new X509Certificate(gateway.credential.x509CertificateDer).subjectAltName;
+    expect(names?.split(', ').sort()).toEqual(
+      [
+        'DNS:localhost',
+        'DNS:omega-gateway.omega.svc',
+        'IP Address:0:0:0:0:0:0:0:1',
+        'IP Address:127.0.0.1',
+        'URI:omega://local/service/gateway',
+      ].sort(),
+    );
+    const twin = await enrollWithJoinToken(fixture, 'service', 'twin-san');
+    expect(new X509Certificate(twin.credential.x509CertificateDer).subjectAltName).toBe(
+      'URI:omega://local/service/twin-san',
+    );
+  });
+
+  it('refuses a server name that is neither a DNS name nor an IP address, naming it', () => {
+    expect(() =>
+      defaultIdentityConfig({ serverNames: { 'service/gateway': ['Bad_Name!'] } }),
+    ).toThrow(/serverNames.*service\/gateway.*DNS name \(RFC 1123\) or an IP address/s);
+    expect(() => defaultIdentityConfig({ serverNames: { gateway: ['localhost'] } })).toThrow(
+      /<kind>\/<name>/,
+    );
   });
 
   it('refuses a join token used twice, naming the first use', async () => {

@@ -2,6 +2,7 @@
 // identity document with the trust root (purpose 'credential'), has the TLS CA certify the
 // identity's key, logs the fact in the audit log, then records it in `omega_identities`.
 import { createPublicKey, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Code, OmegaError } from '@omega/runtime';
 import {
   Identity,
@@ -19,7 +20,7 @@ import {
   signedMessage,
   type HybridSigner,
 } from '@omega/crypto';
-import { formatSubject, subjectKindOf, type SubjectKind } from '@omega/trust-client';
+import { formatSubject, parseSubject, subjectKindOf, type SubjectKind } from '@omega/trust-client';
 import type { MlDsaBackend } from '@omega/crypto';
 import { IdentityAuditKind, type AuditAppender } from './audit-appender';
 import type { IdentityConfig } from './identity-config';
@@ -329,6 +330,7 @@ export class IdentityIssuer {
       serialHex: serial,
       notBeforeMs,
       notAfterMs,
+      ...serverNamesOf(config.serverNames, grant.subject),
     });
     const credential: Credential = {
       identity: { id: grant.subject, keyId: currentKey.keyId },
@@ -364,4 +366,17 @@ export class IdentityIssuer {
 function requestedName(kind: SubjectKind, name: string): string {
   const prefix = `${kind}/`;
   return name.startsWith(prefix) ? name.slice(prefix.length) : name;
+}
+
+/** The DNS names and IP addresses configured for a subject's certificate (identity.serverNames). */
+function serverNamesOf(
+  configured: Readonly<Record<string, readonly string[]>>,
+  subject: string,
+): { dnsNames: string[]; ipAddresses: string[] } {
+  const { kind, name } = parseSubject(subject);
+  const names = configured[`${kind}/${name}`] ?? [];
+  return {
+    dnsNames: names.filter((n) => isIP(n) === 0),
+    ipAddresses: names.filter((n) => isIP(n) !== 0),
+  };
 }

@@ -434,6 +434,12 @@ export const FIELD_TAGS = {
   RevokeTokenResponse: {
     token: 10,
   },
+  GatewayTokenRecord: {
+    info: 10,
+    document: 18,
+    signature: 26,
+    signerId: 34,
+  },
   AttackTechnique: {
     id: 10,
     name: 18,

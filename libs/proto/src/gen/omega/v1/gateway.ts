@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { IdentityRef } from "./common";
+import { HybridSignature, IdentityRef } from "./common";
 
 /**
  * The gateway's own API. The gateway is Omega's one public gRPC front door: besides GatewayService it
@@ -315,6 +315,25 @@ export interface RevokeTokenRequest {
 /** Response for GatewayService.RevokeToken. */
 export interface RevokeTokenResponse {
   token?: TokenInfo | undefined;
+}
+
+/**
+ * A bearer token as the gateway keeps it (KV bucket omega_gateway_tokens, key = token id). The
+ * claims the gateway acts on (subject, roles, expiry, audience, the secret's hash) are in
+ * `document`, which trust signed; `info` is for listing and carries the revocation.
+ */
+export interface GatewayTokenRecord {
+  info?:
+    | TokenInfo
+    | undefined;
+  /** UTF-8 JSON of the signed claims, exactly as signed. */
+  document: Buffer;
+  /** Trust's signature over `document` (TrustService.Sign, purpose "gateway-api-token"). */
+  signature?:
+    | HybridSignature
+    | undefined;
+  /** Trust's identity that signed, e.g. "omega://local/service/trust". */
+  signerId: string;
 }
 
 function createBasePrincipal(): Principal {
@@ -2153,6 +2172,131 @@ export const RevokeTokenResponse: MessageFns<RevokeTokenResponse, "omega.v1.Revo
   },
 };
 
+function createBaseGatewayTokenRecord(): GatewayTokenRecord {
+  return { info: undefined, document: Buffer.alloc(0), signature: undefined, signerId: "" };
+}
+
+export const GatewayTokenRecord: MessageFns<GatewayTokenRecord, "omega.v1.GatewayTokenRecord"> = {
+  $type: "omega.v1.GatewayTokenRecord" as const,
+
+  encode(message: GatewayTokenRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.info !== undefined) {
+      TokenInfo.encode(message.info, writer.uint32(10).fork()).join();
+    }
+    if (message.document.length !== 0) {
+      writer.uint32(18).bytes(message.document);
+    }
+    if (message.signature !== undefined) {
+      HybridSignature.encode(message.signature, writer.uint32(26).fork()).join();
+    }
+    if (message.signerId !== "") {
+      writer.uint32(34).string(message.signerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GatewayTokenRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGatewayTokenRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.info = TokenInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.document = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.signature = HybridSignature.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.signerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GatewayTokenRecord {
+    return {
+      info: isSet(object.info) ? TokenInfo.fromJSON(object.info) : undefined,
+      document: isSet(object.document) ? Buffer.from(bytesFromBase64(object.document)) : Buffer.alloc(0),
+      signature: isSet(object.signature) ? HybridSignature.fromJSON(object.signature) : undefined,
+      signerId: isSet(object.signerId)
+        ? globalThis.String(object.signerId)
+        : isSet(object.signer_id)
+        ? globalThis.String(object.signer_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GatewayTokenRecord): unknown {
+    const obj: any = {};
+    if (message.info !== undefined) {
+      obj.info = TokenInfo.toJSON(message.info);
+    }
+    if (message.document.length !== 0) {
+      obj.document = base64FromBytes(message.document);
+    }
+    if (message.signature !== undefined) {
+      obj.signature = HybridSignature.toJSON(message.signature);
+    }
+    if (message.signerId !== "") {
+      obj.signerId = message.signerId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GatewayTokenRecord>, I>>(base?: I): GatewayTokenRecord {
+    return GatewayTokenRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GatewayTokenRecord>, I>>(object: I): GatewayTokenRecord {
+    const message = createBaseGatewayTokenRecord();
+    message.info = (object.info !== undefined && object.info !== null) ? TokenInfo.fromPartial(object.info) : undefined;
+    message.document = object.document ?? Buffer.alloc(0);
+    message.signature = (object.signature !== undefined && object.signature !== null)
+      ? HybridSignature.fromPartial(object.signature)
+      : undefined;
+    message.signerId = object.signerId ?? "";
+    return message;
+  },
+};
+
 /** GatewayService covers who the caller is, what they may do, API tokens and server facts. */
 export type GatewayServiceService = typeof GatewayServiceService;
 export const GatewayServiceService = {
@@ -2359,6 +2503,14 @@ export const GatewayServiceClient = makeGenericClientConstructor(
   service: typeof GatewayServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

@@ -151,6 +151,15 @@ export enum AuditEntryKind {
   AUDIT_ENTRY_KIND_DECOY_CHANGED = 11,
   /** AUDIT_ENTRY_KIND_SIGNATURE_ISSUED - Trust signed a payload for a caller (TrustService.Sign); the payload is its SHA-256. */
   AUDIT_ENTRY_KIND_SIGNATURE_ISSUED = 12,
+  /** AUDIT_ENTRY_KIND_TOKEN_ISSUED - The gateway issued a bearer token (payload: omega.v1.TokenInfo; never the secret). */
+  AUDIT_ENTRY_KIND_TOKEN_ISSUED = 13,
+  /** AUDIT_ENTRY_KIND_TOKEN_REVOKED - The gateway revoked a bearer token (payload: omega.v1.TokenInfo with revoke_time_ns). */
+  AUDIT_ENTRY_KIND_TOKEN_REVOKED = 14,
+  /**
+   * AUDIT_ENTRY_KIND_ACCESS_DENIED - The gateway refused a state-changing call (payload: omega.v1.CheckAccessResponse naming the
+   * caller and the one decision).
+   */
+  AUDIT_ENTRY_KIND_ACCESS_DENIED = 15,
   UNRECOGNIZED = -1,
 }
 
@@ -195,6 +204,15 @@ export function auditEntryKindFromJSON(object: any): AuditEntryKind {
     case 12:
     case "AUDIT_ENTRY_KIND_SIGNATURE_ISSUED":
       return AuditEntryKind.AUDIT_ENTRY_KIND_SIGNATURE_ISSUED;
+    case 13:
+    case "AUDIT_ENTRY_KIND_TOKEN_ISSUED":
+      return AuditEntryKind.AUDIT_ENTRY_KIND_TOKEN_ISSUED;
+    case 14:
+    case "AUDIT_ENTRY_KIND_TOKEN_REVOKED":
+      return AuditEntryKind.AUDIT_ENTRY_KIND_TOKEN_REVOKED;
+    case 15:
+    case "AUDIT_ENTRY_KIND_ACCESS_DENIED":
+      return AuditEntryKind.AUDIT_ENTRY_KIND_ACCESS_DENIED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -230,6 +248,12 @@ export function auditEntryKindToJSON(object: AuditEntryKind): string {
       return "AUDIT_ENTRY_KIND_DECOY_CHANGED";
     case AuditEntryKind.AUDIT_ENTRY_KIND_SIGNATURE_ISSUED:
       return "AUDIT_ENTRY_KIND_SIGNATURE_ISSUED";
+    case AuditEntryKind.AUDIT_ENTRY_KIND_TOKEN_ISSUED:
+      return "AUDIT_ENTRY_KIND_TOKEN_ISSUED";
+    case AuditEntryKind.AUDIT_ENTRY_KIND_TOKEN_REVOKED:
+      return "AUDIT_ENTRY_KIND_TOKEN_REVOKED";
+    case AuditEntryKind.AUDIT_ENTRY_KIND_ACCESS_DENIED:
+      return "AUDIT_ENTRY_KIND_ACCESS_DENIED";
     case AuditEntryKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

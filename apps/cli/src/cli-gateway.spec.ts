@@ -1,8 +1,9 @@
 // The CLI through the gateway of a real local stack (trust, intelligence, sentinel and gateway as
 // built processes, secure by default): `omega whoami`, `omega auth can-i`, `omega rules list` and
-// `omega alerts watch` while `omega replay` feeds the demo's capture through the sentinel, each
-// as the operator whose certificate `omega up` wrote to <data-dir>/operator.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// `omega alerts watch` while `omega replay` feeds the demo's capture through the sentinel, as the
+// operator whose certificate `omega up` wrote to <data-dir>/operator; and `omega tokens` and
+// `omega login`, then commands as the token's holder.
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '@omega/service';
@@ -51,14 +52,17 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+function gatewayAddress(): string {
+  return `127.0.0.1:${stack.portsOf('gateway').grpcPort}`;
+}
+
 /** `omega <args>` against the stack's gateway as its operator, with no contexts file. */
 async function omega(args: string[], overrides: Partial<CliIo> = {}) {
   const io = bufferedIo({
     env: { ...process.env, OMEGA_CONFIG: join(dataDir, 'no-such-config'), OMEGA_TOKEN: '' },
     ...overrides,
   });
-  const address = `127.0.0.1:${stack.portsOf('gateway').grpcPort}`;
-  const code = await runCli([...args, '--address', address, '--data-dir', dataDir], io);
+  const code = await runCli([...args, '--address', gatewayAddress(), '--data-dir', dataDir], io);
   return { code, lines: io.lines, errors: io.errors };
 }
 
@@ -181,6 +185,94 @@ describe('omega through the gateway of a local stack', () => {
     expect(await enabledOf('detector:new-edge')).toBe(false);
     expect((await omega(['rules', 'enable', 'detector:new-edge'])).code).toBe(0);
     expect(await enabledOf('detector:new-edge')).toBe(true);
+  });
+
+  it('tokens create makes a token; login checks it and keeps it in a context; revoke ends it', async () => {
+    const created = await omega([
+      'tokens',
+      'create',
+      '--roles',
+      'viewer',
+      '--ttl',
+      '1h',
+      '--description',
+      'cli spec',
+      '-o',
+      'json',
+    ]);
+    expect(created).toMatchObject({ code: 0, errors: [] });
+    const { token, secret } = JSON.parse(created.lines.join('\n')) as {
+      token: { id: string; subject: string; roles: string[] };
+      secret: string;
+    };
+    expect(token).toMatchObject({ roles: ['viewer'], description: 'cli spec' });
+
+    // Someone else's shell: no operator files, only the contexts file login writes.
+    const config = join(dataDir, 'token-user', 'config');
+    const asTokenUser = async (args: string[], overrides: Partial<CliIo> = {}) => {
+      const io = bufferedIo({
+        env: { ...process.env, OMEGA_CONFIG: config, OMEGA_TOKEN: '', OMEGA_ADDRESS: '' },
+        ...overrides,
+      });
+      const code = await runCli(args, io);
+      return { code, lines: io.lines, errors: io.errors };
+    };
+    const login = await asTokenUser(
+      [
+        'login',
+        '--address',
+        gatewayAddress(),
+        '--ca-file',
+        join(dataDir, 'operator', 'ca.pem'),
+        '--token-stdin',
+        '--context',
+        'spec',
+      ],
+      { readStdin: async () => `${secret}\n` },
+    );
+    expect(login).toMatchObject({ code: 0, errors: [] });
+    expect(login.lines).toEqual([
+      `logged in to ${gatewayAddress()} as ${token.subject} (roles: viewer)`,
+      `context 'spec' in ${config} is now current`,
+    ]);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+
+    const whoami = JSON.parse(
+      (await asTokenUser(['whoami', '-o', 'json'])).lines.join('\n'),
+    ) as unknown;
+    expect(whoami).toMatchObject({
+      principal: {
+        id: token.subject,
+        roles: ['viewer'],
+        authMethod: 'AUTH_METHOD_TOKEN',
+        tokenId: token.id,
+      },
+    });
+    expect(await asTokenUser(['auth', 'can-i', 'IntelligenceService/ListRules'])).toMatchObject({
+      code: 0,
+      lines: ['yes'],
+    });
+    expect(await asTokenUser(['auth', 'can-i', 'IntelligenceService/LoadRules'])).toMatchObject({
+      code: 1,
+      lines: ['no'],
+    });
+    expect((await asTokenUser(['rules', 'list'])).code).toBe(0);
+
+    const listed = await omega(['tokens', 'list', '-o', 'wide']);
+    expect(listed.lines[0]).toMatch(
+      /^ID\s+SUBJECT\s+ROLES\s+EXPIRES\s+REVOKED\s+CREATED BY\s+LAST USED\s+DESCRIPTION$/,
+    );
+    expect(listed.lines.some((l) => l.startsWith(`${token.id} `) && l.endsWith('cli spec'))).toBe(
+      true,
+    );
+    expect(await omega(['tokens', 'revoke', token.id, '--reason', 'spec done'])).toMatchObject({
+      code: 0,
+      lines: [`revoked ${token.id}`],
+    });
+    const refused = await asTokenUser(['whoami']);
+    expect(refused.code).toBe(1);
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors[0]).toMatch(/^omega: .*UNAUTHENTICATED/);
   });
 
   it('alerts watch prints each alert as it arrives (one JSON object per line) until Ctrl-C', async () => {

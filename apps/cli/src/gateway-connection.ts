@@ -1,7 +1,7 @@
 // How an API command reaches Omega: through the gateway (every service on one port), at --address,
 // else OMEGA_ADDRESS, else the current context's address, else the local stack's 127.0.0.1:50051;
 // as the operator (the client certificate `omega up` writes to <data-dir>/operator, or a context's
-// certDir) and/or with a bearer token (OMEGA_TOKEN or the context's).
+// certDir) or with a bearer token (OMEGA_TOKEN or the context's), which then goes alone.
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -11,7 +11,6 @@ import {
   errorMessage,
   type PromiseClient,
 } from '@omega/runtime';
-import { checkPeerSubject } from '@omega/trust-client';
 import { contextsFile, loadContexts, selectContext, type CliContext } from './cli-contexts';
 import {
   DEFAULT_DATA_DIR,
@@ -56,9 +55,10 @@ export async function resolveConnection(
 }
 
 /**
- * TLS as the operator when its files are given, else TLS trusting `caPem` (or the system roots
- * when only a token is given), else plaintext; a token rides on every call as
- * `authorization: Bearer <token>` (grpc-js sends call credentials over TLS only).
+ * One credential, as the gateway requires: a bearer token (sent as `authorization: Bearer <token>`
+ * over TLS trusting `caPem`, else the system roots; grpc-js sends call credentials over TLS
+ * only), else the operator's client certificate, else no credential over TLS trusting `caPem`,
+ * else plaintext.
  */
 export function channelCredentials(options: {
   caPem?: string | undefined;
@@ -66,31 +66,21 @@ export function channelCredentials(options: {
   token?: string | undefined;
 }): grpc.ChannelCredentials {
   const { caPem, operator, token } = options;
-  let credentials: grpc.ChannelCredentials;
-  if (operator) {
-    credentials = operatorChannelCredentials(
-      { ...operator, caPem: caPem ?? operator.caPem },
-      'gateway',
+  if (token) {
+    return grpc.credentials.combineChannelCredentials(
+      grpc.credentials.createSsl(caPem ? Buffer.from(caPem) : null),
+      grpc.credentials.createFromMetadataGenerator((_params, callback) => {
+        const metadata = new grpc.Metadata();
+        metadata.set('authorization', `Bearer ${token}`);
+        callback(null, metadata);
+      }),
     );
-  } else if (caPem) {
-    // A gateway certificate from trust names the service (omega://…), not a host.
-    credentials = grpc.credentials.createSsl(Buffer.from(caPem), null, null, {
-      checkServerIdentity: (_host, cert) => checkPeerSubject(cert),
-    });
-  } else if (token) {
-    credentials = grpc.credentials.createSsl();
-  } else {
-    return grpc.credentials.createInsecure();
   }
-  if (!token) return credentials;
-  return grpc.credentials.combineChannelCredentials(
-    credentials,
-    grpc.credentials.createFromMetadataGenerator((_params, callback) => {
-      const metadata = new grpc.Metadata();
-      metadata.set('authorization', `Bearer ${token}`);
-      callback(null, metadata);
-    }),
-  );
+  if (operator) {
+    return operatorChannelCredentials({ ...operator, caPem: caPem ?? operator.caPem }, 'gateway');
+  }
+  // The gateway's certificate names the hosts clients dial (identity.serverNames).
+  return caPem ? grpc.credentials.createSsl(Buffer.from(caPem)) : grpc.credentials.createInsecure();
 }
 
 /** Promise client for `Client`'s service through the gateway; unary calls time out after 15 s. */

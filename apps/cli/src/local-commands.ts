@@ -7,7 +7,7 @@ import { attestFile, verifyFile } from './attest-command';
 import { auditProof, auditShow, auditVerify, type AuditCommandOptions } from './audit-command';
 import { DEFAULT_STATE_FILE } from './audit-state';
 import { nonNegativeInteger } from './cli-io';
-import { action, type CommandScope } from './command-kit';
+import { UsageError, action, type CommandScope } from './command-kit';
 import { demoCommand } from './demo/demo-command';
 import { cliChannelCredentials } from './operator-identity';
 import { upCommand } from './up-command';
@@ -145,7 +145,7 @@ export function registerLocalCommands(program: Command, scope: CommandScope): vo
             origin: o.origin,
             stateFile: o.witnessState,
             host: host || '127.0.0.1',
-            port: nonNegativeInteger(port),
+            port: listenPort(o.listen, port),
             log: (line) => scope.io.out(line),
           });
           return new Promise<number>(() => undefined);
@@ -226,4 +226,12 @@ async function auditContext(o: AuditFlags): Promise<AuditCommandOptions> {
     ...(o.witness ? { witness: o.witness } : {}),
     ...(o.witnessUrl ? { witnessUrl: o.witnessUrl } : {}),
   };
+}
+
+function listenPort(listen: string, port: string): number {
+  const n = Number(port);
+  if (port === '' || !Number.isInteger(n) || n < 0 || n > 65_535) {
+    throw new UsageError(`--listen: expected host:port, got '${listen}'`);
+  }
+  return n;
 }

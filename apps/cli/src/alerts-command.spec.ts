@@ -1,16 +1,10 @@
 // `omega alerts` / `omega incidents` on bad input and without a reachable intelligence service: a
-// clear message naming the flag or the address, and a non-zero exit. (What they print of real
-// alerts and incidents is checked against a running stack in demo/demo-e2e.spec.ts.)
+// clear one-line message naming the flag or the address, and exit 2 (usage) or 1 (failure). (What
+// they print of real alerts is checked against a running stack in cli-gateway.spec.ts and
+// demo/demo-e2e.spec.ts.)
 import { createServer } from 'node:net';
-import { alertsCommand } from './alerts-command';
-
-function capture(): {
-  lines: string[];
-  io: { out: (l: string) => void; err: (l: string) => void };
-} {
-  const lines: string[] = [];
-  return { lines, io: { out: (l) => void lines.push(l), err: (l) => void lines.push(l) } };
-}
+import { bufferedIo } from './cli-io';
+import { runCli } from './cli-program';
 
 /** A port nothing listens on (bound, then released). */
 function closedPort(): Promise<number> {
@@ -24,27 +18,30 @@ function closedPort(): Promise<number> {
 }
 
 describe('omega alerts and incidents', () => {
-  it('refuses a --limit that is not a positive integer, naming it', async () => {
-    const { lines, io } = capture();
-    expect(await alertsCommand('alerts', ['list', '--limit', '0'], io)).toBe(2);
-    expect(lines).toEqual(["omega alerts: --limit: expected a positive integer, got '0'"]);
+  it('refuses a --limit that is not a positive integer, naming it, with exit code 2', async () => {
+    const io = bufferedIo();
+    expect(await runCli(['alerts', 'list', '--limit', '0'], io)).toBe(2);
+    expect(io.errors).toEqual([
+      "omega: option '--limit <n>' argument '0' is invalid. expected a positive integer, got '0'",
+    ]);
   });
 
-  it('prints the usage for show without an id, and for an unknown subcommand', async () => {
-    const show = capture();
-    expect(await alertsCommand('incidents', ['show'], show.io)).toBe(2);
-    expect(show.lines[0]).toMatch(/^usage: omega alerts list/);
-    const unknown = capture();
-    expect(await alertsCommand('alerts', ['delete', 'x'], unknown.io)).toBe(2);
-    expect(unknown.lines[0]).toMatch(/^omega alerts: unknown command 'delete'/);
+  it('exits 2 for show without an id, and for an unknown subcommand', async () => {
+    const show = bufferedIo();
+    expect(await runCli(['incidents', 'show'], show)).toBe(2);
+    expect(show.errors).toEqual(["omega: missing required argument 'id'"]);
+    const unknown = bufferedIo();
+    expect(await runCli(['alerts', 'delete', 'x'], unknown)).toBe(2);
+    expect(unknown.errors[0]).toMatch(/^omega: unknown command 'delete'/);
   });
 
   it('names the intelligence address it could not reach', async () => {
     const address = `127.0.0.1:${await closedPort()}`;
-    const { lines, io } = capture();
-    expect(await alertsCommand('incidents', ['list', '--intelligence', address], io)).toBe(1);
-    expect(lines.join('\n')).toMatch(
-      new RegExp(`^omega incidents list: intelligence ${address}: .*UNAVAILABLE`),
+    const io = bufferedIo();
+    expect(await runCli(['incidents', 'list', '--intelligence', address], io)).toBe(1);
+    expect(io.errors).toHaveLength(1);
+    expect(io.errors[0]).toMatch(
+      new RegExp(`^omega: omega.v1.IntelligenceService/ListIncidents at ${address}: .*UNAVAILABLE`),
     );
   });
 });

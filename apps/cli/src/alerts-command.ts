@@ -1,139 +1,282 @@
-// `omega alerts list|show` and `omega incidents list|show`: the intelligence service's alerts and
-// incidents from the terminal (what `omega demo --keep` points to for a closer look).
-import { parseArgs } from 'node:util';
+// `omega alerts list|show|watch` and `omega incidents list|show`: the intelligence service's alerts
+// and incidents from the terminal, through the gateway (or --intelligence, its own port).
+import type { Command } from 'commander';
 import {
   Alert,
-  GetAlertRequest,
-  GetIncidentRequest,
+  AlertFilter,
+  GetIncidentResponse,
   IntelligenceServiceClient,
   ListAlertsRequest,
+  ListAlertsResponse,
   ListIncidentsRequest,
+  ListIncidentsResponse,
+  StreamAlertsRequest,
+  Severity,
   incidentStatusToJSON,
   severityToJSON,
+  type Incident,
+  type IntelligenceServiceService,
 } from '@omega/proto';
-import { createPromiseClient } from '@omega/runtime';
-import { cliChannelCredentials } from './operator-identity';
-import { cliErrorMessage } from './unreachable-hint';
+import { Code, OmegaError, type PromiseClient } from '@omega/runtime';
+import { positiveInteger } from './cli-io';
+import {
+  action,
+  connect,
+  directConnection,
+  print,
+  printer,
+  withConnection,
+  withOutput,
+  type CommandScope,
+  type ConnectionOptions,
+  type OutputOptions,
+  UsageError,
+} from './command-kit';
+import { gatewayClient } from './gateway-connection';
+import {
+  enumLabel,
+  isoTime,
+  renderList,
+  renderMessage,
+  renderObject,
+  type Column,
+} from './output-format';
+import type { CellColour } from './status-table';
 
-export const DEFAULT_INTELLIGENCE = '127.0.0.1:50053';
+type IntelligenceClient = PromiseClient<typeof IntelligenceServiceService>;
 
-export const ALERTS_USAGE = `usage: omega alerts list [--incident ID] [--technique T] [--limit N]
-       omega alerts show <alert id>
-       omega incidents list [--limit N]
-       omega incidents show <incident id>
-options:
-  --intelligence HOST:PORT   intelligence gRPC address (default ${DEFAULT_INTELLIGENCE})
-  --data-dir DIR             the stack's state, for its operator credential (default .omega)`;
-
-export interface AlertsIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
+interface IntelligenceOptions extends ConnectionOptions, OutputOptions {
+  intelligence?: string;
 }
 
-const defaultIo: AlertsIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
+export const severityName = (s: Severity): string => enumLabel(severityToJSON(s), 'SEVERITY_');
+const incidentStatusName = (s: Incident['status']): string =>
+  enumLabel(incidentStatusToJSON(s), 'INCIDENT_STATUS_');
 
-const DEADLINE_MS = 15_000;
+export function severityColour(s: Severity): CellColour | undefined {
+  if (s >= Severity.SEVERITY_HIGH) return 'red';
+  if (s === Severity.SEVERITY_MEDIUM) return 'yellow';
+  return undefined;
+}
 
-export async function alertsCommand(
-  group: 'alerts' | 'incidents',
-  argv: string[],
-  io: AlertsIo = defaultIo,
-): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      intelligence: { type: 'string', default: DEFAULT_INTELLIGENCE },
-      'data-dir': { type: 'string' },
-      incident: { type: 'string', default: '' },
-      technique: { type: 'string' },
-      limit: { type: 'string', default: '50' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [sub, id] = positionals;
-  if (values.help || !sub || (sub === 'show' && !id)) {
-    io.out(ALERTS_USAGE);
-    return values.help ? 0 : 2;
-  }
-  const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit <= 0) {
-    io.err(`omega ${group}: --limit: expected a positive integer, got '${values.limit}'`);
-    return 2;
-  }
-  const credentials = await cliChannelCredentials(values['data-dir'], 'intelligence');
-  const client = createPromiseClient(IntelligenceServiceClient, values.intelligence, {
-    timeoutMs: DEADLINE_MS,
-    ...(credentials ? { credentials } : {}),
-  });
-  try {
-    if (group === 'alerts' && sub === 'list') {
-      const res = await client.listAlerts(
-        ListAlertsRequest.fromPartial({
-          filter: {
-            incidentId: values.incident,
-            attackTechniqueIds: values.technique ? [values.technique] : [],
-          },
-          pageSize: limit,
+const ALERT_COLUMNS: readonly Column<Alert>[] = [
+  { header: 'ID', value: (a) => a.id },
+  {
+    header: 'SEVERITY',
+    value: (a) => severityName(a.severity),
+    colour: (a) => severityColour(a.severity),
+  },
+  { header: 'RULE', value: (a) => a.ruleId },
+  { header: 'INCIDENT', value: (a) => a.incidentId || '-' },
+  { header: 'TIME', value: (a) => isoTime(a.timeNs) },
+  { header: 'TECHNIQUES', value: (a) => a.attackTechniqueIds.join(',') || '-', wide: true },
+  { header: 'TITLE', value: (a) => a.title },
+];
+
+const INCIDENT_COLUMNS: readonly Column<Incident>[] = [
+  { header: 'ID', value: (i) => i.id },
+  {
+    header: 'SEVERITY',
+    value: (i) => severityName(i.severity),
+    colour: (i) => severityColour(i.severity),
+  },
+  { header: 'STATUS', value: (i) => incidentStatusName(i.status) },
+  { header: 'ALERTS', value: (i) => String(i.alertIds.length) },
+  { header: 'TECHNIQUES', value: (i) => i.attackTechniqueIds.join(',') || '-', wide: true },
+  { header: 'WORKFLOWS', value: (i) => i.workflowIds.join(',') || '-', wide: true },
+  { header: 'TITLE', value: (i) => i.title },
+];
+
+/** `omega alerts ...` and `omega incidents ...`. */
+export function registerAlertCommands(program: Command, scope: CommandScope): void {
+  const alerts = program.command('alerts').description("intelligence's alerts");
+  intelligenceCommand(alerts.command('list'), 'list alerts, newest first')
+    .option('--incident <id>', 'only alerts of this incident')
+    .option('--technique <id>', 'only alerts mapped to this ATT&CK technique')
+    .option('--limit <n>', 'at most this many', positiveInteger, 50)
+    .action(
+      action(
+        scope,
+        (options: IntelligenceOptions & { incident?: string; technique?: string; limit: number }) =>
+          withIntelligence(scope, options, async (client) => {
+            const res = await client.listAlerts(
+              ListAlertsRequest.fromPartial({
+                filter: alertFilter(options),
+                pageSize: options.limit,
+              }),
+            );
+            print(
+              scope,
+              renderList(
+                printer(scope, options),
+                res.alerts,
+                ALERT_COLUMNS,
+                ListAlertsResponse.toJSON(res),
+                'no alerts',
+              ),
+            );
+            return 0;
+          }),
+      ),
+    );
+  intelligenceCommand(alerts.command('show'), 'one alert with its evidence and explanation')
+    .argument('<id>', 'alert id')
+    .action(
+      action(scope, (id: string, options: IntelligenceOptions) =>
+        withIntelligence(scope, options, async (client) => {
+          const res = await client.getAlert({ alertId: id });
+          if (!res.alert) throw new OmegaError(Code.NotFound, `no alert ${id}`);
+          // An alert has no short form: table and wide show the message as JSON too.
+          print(scope, [
+            renderMessage(options.output === 'yaml' ? 'yaml' : 'json', Alert.toJSON(res.alert)),
+          ]);
+          return 0;
         }),
-      );
-      for (const alert of res.alerts) io.out(alertRow(alert));
-      if (res.alerts.length === 0) io.out('no alerts');
-      return 0;
-    }
-    if (group === 'alerts' && sub === 'show') {
-      const res = await client.getAlert(GetAlertRequest.fromPartial({ alertId: id }));
-      io.out(JSON.stringify(res.alert ? Alert.toJSON(res.alert) : null, null, 2));
-      return 0;
-    }
-    if (group === 'incidents' && sub === 'list') {
-      const res = await client.listIncidents(ListIncidentsRequest.fromPartial({ pageSize: limit }));
-      for (const incident of res.incidents) {
-        io.out(
-          `${incident.id}  ${shortName(severityToJSON(incident.severity))}  ${shortName(incidentStatusToJSON(incident.status))}  ${incident.alertIds.length} alert(s)  ${incident.title}`,
-        );
-      }
-      if (res.incidents.length === 0) io.out('no incidents');
-      return 0;
-    }
-    if (group === 'incidents' && sub === 'show') {
-      const res = await client.getIncident(GetIncidentRequest.fromPartial({ incidentId: id }));
-      const incident = res.incident;
-      if (!incident) {
-        io.err(`omega incidents show: no incident ${id}`);
-        return 1;
-      }
-      io.out(`${incident.id}: ${incident.title}`);
-      io.out(
-        `  severity ${shortName(severityToJSON(incident.severity))}, status ${shortName(incidentStatusToJSON(incident.status))}, ATT&CK ${incident.attackTechniqueIds.join(', ') || '-'}`,
-      );
-      io.out(`  entities: ${incident.entities.map((e) => e.value).join(', ') || '-'}`);
-      if (incident.workflowIds.length > 0)
-        io.out(`  workflows: ${incident.workflowIds.join(', ')}`);
-      if (incident.summary) io.out(`  ${incident.summary}`);
-      io.out(`  alerts (oldest first):`);
-      for (const alert of res.alerts) io.out(`    ${alertRow(alert)}`);
-      return 0;
-    }
-    io.err(`omega ${group}: unknown command '${sub}'\n\n${ALERTS_USAGE}`);
-    return 2;
-  } catch (err) {
-    io.err(`omega ${group} ${sub}: intelligence ${values.intelligence}: ${cliErrorMessage(err)}`);
-    return 1;
+      ),
+    );
+  intelligenceCommand(alerts.command('watch'), 'print alerts as they are raised (Ctrl-C ends)')
+    .option('--incident <id>', 'only alerts of this incident')
+    .option('--technique <id>', 'only alerts mapped to this ATT&CK technique')
+    .option('--since <iso-time>', 'first replay the alerts retained since this time')
+    .action(
+      action(
+        scope,
+        (
+          options: IntelligenceOptions & { incident?: string; technique?: string; since?: string },
+        ) => withIntelligence(scope, options, (client) => watchAlerts(scope, client, options)),
+      ),
+    );
+
+  const incidents = program
+    .command('incidents')
+    .description("intelligence's incidents (correlated alerts)");
+  intelligenceCommand(incidents.command('list'), 'list incidents')
+    .option('--limit <n>', 'at most this many', positiveInteger, 50)
+    .action(
+      action(scope, (options: IntelligenceOptions & { limit: number }) =>
+        withIntelligence(scope, options, async (client) => {
+          const res = await client.listIncidents(
+            ListIncidentsRequest.fromPartial({ pageSize: options.limit }),
+          );
+          print(
+            scope,
+            renderList(
+              printer(scope, options),
+              res.incidents,
+              INCIDENT_COLUMNS,
+              ListIncidentsResponse.toJSON(res),
+              'no incidents',
+            ),
+          );
+          return 0;
+        }),
+      ),
+    );
+  intelligenceCommand(incidents.command('show'), 'one incident and its alerts, oldest first')
+    .argument('<id>', 'incident id')
+    .action(
+      action(scope, (id: string, options: IntelligenceOptions) =>
+        withIntelligence(scope, options, async (client) => {
+          const res = await client.getIncident({ incidentId: id });
+          const incident = res.incident;
+          if (!incident) throw new OmegaError(Code.NotFound, `no incident ${id}`);
+          print(
+            scope,
+            renderObject(printer(scope, options), GetIncidentResponse.toJSON(res), () => [
+              `${incident.id}: ${incident.title}`,
+              `  severity ${severityName(incident.severity)}, status ${incidentStatusName(incident.status)}, ATT&CK ${incident.attackTechniqueIds.join(', ') || '-'}`,
+              `  entities: ${incident.entities.map((e) => e.value).join(', ') || '-'}`,
+              ...(incident.workflowIds.length > 0
+                ? [`  workflows: ${incident.workflowIds.join(', ')}`]
+                : []),
+              ...(incident.summary ? [`  ${incident.summary}`] : []),
+              `  alerts (oldest first):`,
+              ...renderList(
+                { ...printer(scope, options), format: 'table' },
+                res.alerts,
+                ALERT_COLUMNS,
+                null,
+                'no alerts',
+              ).map((l) => `    ${l}`),
+            ]),
+          );
+          return 0;
+        }),
+      ),
+    );
+}
+
+function alertFilter(options: { incident?: string; technique?: string }): AlertFilter {
+  return AlertFilter.fromPartial({
+    incidentId: options.incident ?? '',
+    attackTechniqueIds: options.technique ? [options.technique] : [],
+  });
+}
+
+function intelligenceCommand(command: Command, description: string): Command {
+  return withOutput(withConnection(command.description(description))).option(
+    '--intelligence <host:port>',
+    "the intelligence service's own port instead of the gateway",
+  );
+}
+
+async function withIntelligence(
+  scope: CommandScope,
+  options: IntelligenceOptions,
+  run: (client: IntelligenceClient) => Promise<number>,
+): Promise<number> {
+  const connection = options.intelligence
+    ? await directConnection(options.intelligence, 'intelligence', options.dataDir)
+    : await connect(scope, options);
+  const client = gatewayClient(IntelligenceServiceClient, connection);
+  try {
+    return await run(client);
   } finally {
     client.close();
   }
 }
 
-function alertRow(alert: Alert): string {
-  const time = new Date(Number(alert.timeNs / 1_000_000n)).toISOString();
-  return `${time}  ${alert.id}  ${shortName(severityToJSON(alert.severity)).padEnd(8)} ${alert.ruleId}  [${alert.attackTechniqueIds.join(', ')}]  ${alert.title}${alert.incidentId ? `  (${alert.incidentId})` : ''}`;
+/** StreamAlerts until Ctrl-C: each alert as a line (table), a JSON object per line, or a YAML document. */
+async function watchAlerts(
+  scope: CommandScope,
+  client: IntelligenceClient,
+  options: IntelligenceOptions & { incident?: string; technique?: string; since?: string },
+): Promise<number> {
+  let startTimeNs = 0n;
+  if (options.since) {
+    const ms = Date.parse(options.since);
+    if (Number.isNaN(ms)) throw new UsageError(`--since: not a time: '${options.since}'`);
+    startTimeNs = BigInt(ms) * 1_000_000n;
+  }
+  const signal = scope.io.interrupted();
+  const stream = client.streamAlerts(
+    StreamAlertsRequest.fromPartial({ filter: alertFilter(options), startTimeNs }),
+    { signal, timeoutMs: Infinity },
+  );
+  const out = printer(scope, options);
+  try {
+    for await (const { alert } of stream) {
+      if (!alert) continue;
+      if (out.format === 'json') scope.io.out(JSON.stringify(Alert.toJSON(alert)));
+      else if (out.format === 'yaml')
+        print(scope, ['---', ...renderObject(out, Alert.toJSON(alert), () => [])]);
+      else scope.io.out(alertLine(alert));
+    }
+  } catch (err) {
+    if (signal.aborted) return 0;
+    throw err;
+  }
+  return 0;
 }
 
-/** `SEVERITY_HIGH` → `high`. */
-function shortName(enumName: string): string {
-  return enumName.replace(/^[A-Z]+_(STATUS_)?/, '').toLowerCase();
+/** One alert on one line, for a stream (a table's widths are not known in advance). */
+export function alertLine(alert: Alert): string {
+  return [
+    isoTime(alert.timeNs),
+    alert.id,
+    severityName(alert.severity).padEnd(8),
+    alert.ruleId,
+    `[${alert.attackTechniqueIds.join(', ')}]`,
+    alert.title + (alert.incidentId ? `  (${alert.incidentId})` : ''),
+  ].join('  ');
 }

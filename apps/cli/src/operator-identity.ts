@@ -87,7 +87,11 @@ export async function enrollOperator(options: {
 
 /** The operator's files under `dataDir`, or undefined when the stack there runs in plaintext. */
 export async function readOperatorFiles(dataDir: string): Promise<OperatorFiles | undefined> {
-  const dir = operatorDir(dataDir);
+  return readOperatorFilesIn(operatorDir(dataDir));
+}
+
+/** The operator's files in `dir` itself (a context's certDir), or undefined when it has none. */
+export async function readOperatorFilesIn(dir: string): Promise<OperatorFiles | undefined> {
   if (!existsSync(join(dir, 'operator-key.pem'))) return undefined;
   try {
     return {

@@ -7,6 +7,7 @@ import {
   type Workflow,
   type WorkflowEvent,
 } from '@omega/proto';
+import { renderTable } from './status-table';
 
 const STEP_MARK: Record<number, string> = {
   [StepStatus.STEP_STATUS_PENDING]: '·',
@@ -35,31 +36,29 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 3_600_000)}h${Math.floor((ms % 3_600_000) / 60_000)}m`;
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) =>
-    r
-      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
-      .join('  ')
-      .trimEnd(),
-  );
+function table(rows: string[][], colour = false): string[] {
+  const [headers = [], ...body] = rows;
+  return renderTable(headers, body, { colour });
 }
 
-export function renderWorkflowList(workflows: Workflow[], nowMs: number): string[] {
+export function renderWorkflowList(workflows: Workflow[], nowMs: number, colour = false): string[] {
   if (workflows.length === 0) return ['no workflows'];
-  return table([
-    ['WORKFLOW', 'PLAYBOOK', 'STATUS', 'STEPS', 'AGE'],
-    ...workflows.map((w) => {
-      const done = w.steps.filter((s) => s.status === StepStatus.STEP_STATUS_COMPLETED).length;
-      return [
-        w.workflowId,
-        `${w.playbookId}@${w.playbookVersion}`,
-        workflowStatusName(w.status),
-        `${done}/${w.steps.length}`,
-        formatDuration(nowMs - nsToMs(w.startTimeNs)),
-      ];
-    }),
-  ]);
+  return table(
+    [
+      ['WORKFLOW', 'PLAYBOOK', 'STATUS', 'STEPS', 'AGE'],
+      ...workflows.map((w) => {
+        const done = w.steps.filter((s) => s.status === StepStatus.STEP_STATUS_COMPLETED).length;
+        return [
+          w.workflowId,
+          `${w.playbookId}@${w.playbookVersion}`,
+          workflowStatusName(w.status),
+          `${done}/${w.steps.length}`,
+          formatDuration(nowMs - nsToMs(w.startTimeNs)),
+        ];
+      }),
+    ],
+    colour,
+  );
 }
 
 export function renderWorkflow(w: Workflow, nowMs: number): string[] {

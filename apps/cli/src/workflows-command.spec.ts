@@ -8,28 +8,16 @@ import * as grpc from '@grpc/grpc-js';
 import { OrchestratorServiceClient, type StartPlaybookResponse } from '@omega/proto';
 import { freePort, withNats } from '@omega/testkit';
 import { orchestratorClient } from './orchestrator-client';
-import { workflowsCommand, type CommandIo } from './workflows-command';
+import { bufferedIo } from './cli-io';
+import { runCli } from './cli-program';
 
 const MAIN = join(__dirname, '..', '..', 'orchestrator', 'dist', 'main.js');
 const nats = withNats({ jetstream: true });
 let child: ChildProcess;
 let address: string;
 
-function io(): CommandIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-    live: false,
-    now: () => Date.now(),
-  };
-}
-
-const run = (group: 'workflows' | 'playbooks', args: string[], capture = io()) =>
-  workflowsCommand(group, [...args, '--orchestrator', address], capture).then((code) => ({
+const run = (group: 'workflows' | 'playbooks', args: string[], capture = bufferedIo()) =>
+  runCli([group, ...args, '--orchestrator', address], capture).then((code) => ({
     code,
     ...capture,
   }));
@@ -187,7 +175,7 @@ describe('omega workflows', () => {
     const refused = await run('workflows', ['approve', 'cli-wf-2']);
     expect(refused.code).toBe(1);
     expect(refused.errors[0]).toBe(
-      `omega workflows approve: omega.v1.OrchestratorService/SignalWorkflow at ${address}: FAILED_PRECONDITION: workflow cli-wf-2 is closed; signal 'approve' not delivered`,
+      `omega: omega.v1.OrchestratorService/SignalWorkflow at ${address}: FAILED_PRECONDITION: workflow cli-wf-2 is closed; signal 'approve' not delivered`,
     );
   });
 });

@@ -1,21 +1,35 @@
 // `omega workflows list|show|watch|approve|reject|cancel` and `omega playbooks
-// validate|put|list`: the orchestrator's API from the terminal, with a live view of a workflow.
-import { cliChannelCredentials } from './operator-identity';
+// validate|put|list`: the orchestrator's API from the terminal (through the gateway, or
+// --orchestrator, its own port), with a live view of a workflow.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import {
   DiagnosticSeverity,
+  GetWorkflowResponse,
+  ListPlaybooksResponse,
+  ListWorkflowsResponse,
+  OrchestratorServiceClient,
   WorkflowStatus,
   type Workflow,
   type WorkflowEvent,
 } from '@omega/proto';
+import type { CliIo } from './cli-io';
 import {
-  DEFAULT_ORCHESTRATOR,
-  orchestratorClient,
-  type OrchestratorClient,
-} from './orchestrator-client';
+  action,
+  connect,
+  directConnection,
+  printer,
+  withConnection,
+  withOutput,
+  type CommandScope,
+  type ConnectionOptions,
+  type OutputOptions,
+} from './command-kit';
+import { gatewayClient } from './gateway-connection';
+import type { OrchestratorClient } from './orchestrator-client';
+import { renderMessage, type Printer } from './output-format';
 import {
   renderEvent,
   renderHistory,
@@ -23,123 +37,139 @@ import {
   renderWorkflowList,
   workflowStatusName,
 } from './workflow-render';
-import { cliErrorMessage } from './unreachable-hint';
 
-export const WORKFLOWS_USAGE = `usage: omega workflows list [--status S,...] [--playbook ID]
-       omega workflows show <id> [--history]
-       omega workflows watch <id>
-       omega workflows approve|reject <id> [--reason TEXT] [--by NAME]
-       omega workflows cancel <id> [--reason TEXT]
-       omega playbooks list [--source]
-       omega playbooks validate <file.yml>...
-       omega playbooks put <file.yml>...
-options:
-  --orchestrator HOST:PORT   orchestrator gRPC address (default ${DEFAULT_ORCHESTRATOR})
-  --data-dir DIR             the stack's state, for its operator credential (default .omega)`;
-
-export interface CommandIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Redraw in place (a terminal); otherwise each update is appended as lines. */
-  live: boolean;
-  now: () => number;
+interface OrchestratorOptions extends ConnectionOptions, OutputOptions {
+  orchestrator?: string;
 }
 
-const defaultIo: CommandIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  live: process.stdout.isTTY === true,
-  now: () => Date.now(),
-};
-
-export async function workflowsCommand(
-  group: 'workflows' | 'playbooks',
-  argv: string[],
-  io: CommandIo = defaultIo,
-): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      orchestrator: { type: 'string', default: DEFAULT_ORCHESTRATOR },
-      'data-dir': { type: 'string' },
-      status: { type: 'string' },
-      playbook: { type: 'string' },
-      history: { type: 'boolean', default: false },
-      reason: { type: 'string', default: '' },
-      by: { type: 'string' },
-      source: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [sub, ...args] = positionals;
-  if (values.help || !sub) {
-    io.out(WORKFLOWS_USAGE);
-    return values.help ? 0 : 2;
+export function registerWorkflowCommands(program: Command, scope: CommandScope): void {
+  const workflows = program.command('workflows').description("the orchestrator's playbook runs");
+  orchestratorCommand(workflows.command('list'), 'list workflows')
+    .option(
+      '--status <s,...>',
+      'only these statuses (running, waiting, completed, failed, cancelled, timed_out)',
+    )
+    .option('--playbook <id>', 'only runs of this playbook')
+    .action(
+      action(scope, (o: OrchestratorOptions & { status?: string; playbook?: string }) =>
+        withOrchestrator(scope, o, (calls) =>
+          list(calls, o.status, o.playbook, printer(scope, o), scope.io),
+        ),
+      ),
+    );
+  orchestratorCommand(workflows.command('show'), 'one workflow and its steps')
+    .argument('<id>', 'workflow id')
+    .option('--history', 'also its event history')
+    .action(
+      action(scope, (id: string, o: OrchestratorOptions & { history?: boolean }) =>
+        withOrchestrator(scope, o, (calls) =>
+          show(calls, id, o.history === true, printer(scope, o), scope.io),
+        ),
+      ),
+    );
+  orchestratorCommand(workflows.command('watch'), 'follow a workflow live; exit 0 if it completes')
+    .argument('<id>', 'workflow id')
+    .action(
+      action(scope, (id: string, o: OrchestratorOptions) =>
+        withOrchestrator(scope, o, (calls) => watch(calls, id, scope.io)),
+      ),
+    );
+  for (const signal of ['approve', 'reject'] as const) {
+    orchestratorCommand(workflows.command(signal), `${signal} a step waiting for approval`)
+      .argument('<id>', 'workflow id')
+      .option('--reason <text>', 'why')
+      .option('--by <name>', 'who (default: your user name)')
+      .action(
+        action(scope, (id: string, o: OrchestratorOptions & { reason?: string; by?: string }) =>
+          withOrchestrator(scope, o, async (calls) => {
+            const payload: Record<string, string> = { by: o.by ?? userInfo().username };
+            if (o.reason) payload['reason'] = o.reason;
+            const { workflow } = await calls.signalWorkflow({
+              workflowId: id,
+              signalName: signal,
+              payload,
+              requestId: randomUUID(),
+            });
+            scope.io.out(
+              `${signal === 'approve' ? 'approved' : 'rejected'} ${id}: now ${workflowStatusName(workflow!.status)}`,
+            );
+            return 0;
+          }),
+        ),
+      );
   }
-  const calls = orchestratorClient(
-    values.orchestrator,
-    await cliChannelCredentials(values['data-dir'], 'orchestrator'),
+  orchestratorCommand(workflows.command('cancel'), 'cancel a workflow')
+    .argument('<id>', 'workflow id')
+    .option('--reason <text>', 'why')
+    .action(
+      action(scope, (id: string, o: OrchestratorOptions & { reason?: string }) =>
+        withOrchestrator(scope, o, async (calls) => {
+          const { workflow } = await calls.cancelWorkflow({
+            workflowId: id,
+            reason: o.reason || 'cancelled from the CLI',
+            requestId: randomUUID(),
+          });
+          scope.io.out(`cancel requested for ${id}: now ${workflowStatusName(workflow!.status)}`);
+          return 0;
+        }),
+      ),
+    );
+
+  const playbooks = program.command('playbooks').description("the orchestrator's playbooks");
+  orchestratorCommand(playbooks.command('list'), 'list playbooks')
+    .option('--source', 'also print each playbook’s source')
+    .action(
+      action(scope, (o: OrchestratorOptions & { source?: boolean }) =>
+        withOrchestrator(scope, o, (calls) =>
+          listPlaybooks(calls, o.source === true, printer(scope, o), scope.io),
+        ),
+      ),
+    );
+  for (const verb of ['validate', 'put'] as const) {
+    orchestratorCommand(
+      playbooks.command(verb),
+      verb === 'validate'
+        ? 'check playbook files; exit 1 on an error'
+        : 'store playbook files (validated first)',
+    )
+      .argument('<files...>', 'playbook files (YAML)')
+      .action(
+        action(scope, (files: string[], o: OrchestratorOptions) =>
+          withOrchestrator(scope, o, (calls) => checkOrPut(calls, verb, files, scope.io)),
+        ),
+      );
+  }
+}
+
+function orchestratorCommand(command: Command, description: string): Command {
+  return withOutput(withConnection(command.description(description))).option(
+    '--orchestrator <host:port>',
+    "the orchestrator's own port instead of the gateway",
   );
+}
+
+async function withOrchestrator(
+  scope: CommandScope,
+  options: OrchestratorOptions,
+  run: (calls: OrchestratorClient) => Promise<number>,
+): Promise<number> {
+  const connection = options.orchestrator
+    ? await directConnection(options.orchestrator, 'orchestrator', options.dataDir)
+    : await connect(scope, options);
+  const calls = gatewayClient(OrchestratorServiceClient, connection);
   try {
-    if (group === 'playbooks') return await playbooks(calls, sub, args, values.source, io);
-    const id = args[0];
-    switch (sub) {
-      case 'list':
-        return await list(calls, values.status, values.playbook, io);
-      case 'show':
-        return id
-          ? await show(calls, id, values.history, io)
-          : usage(io, 'show needs a workflow id');
-      case 'watch':
-        return id ? await watch(calls, id, io) : usage(io, 'watch needs a workflow id');
-      case 'approve':
-      case 'reject': {
-        if (!id) return usage(io, `${sub} needs a workflow id`);
-        const payload: Record<string, string> = { by: values.by ?? userInfo().username };
-        if (values.reason) payload['reason'] = values.reason;
-        const { workflow } = await calls.signalWorkflow({
-          workflowId: id,
-          signalName: sub,
-          payload,
-          requestId: randomUUID(),
-        });
-        io.out(
-          `${sub === 'approve' ? 'approved' : 'rejected'} ${id}: now ${workflowStatusName(workflow!.status)}`,
-        );
-        return 0;
-      }
-      case 'cancel': {
-        if (!id) return usage(io, 'cancel needs a workflow id');
-        const { workflow } = await calls.cancelWorkflow({
-          workflowId: id,
-          reason: values.reason || 'cancelled from the CLI',
-          requestId: randomUUID(),
-        });
-        io.out(`cancel requested for ${id}: now ${workflowStatusName(workflow!.status)}`);
-        return 0;
-      }
-      default:
-        return usage(io, `unknown workflows command '${sub}'`);
-    }
-  } catch (err) {
-    io.err(`omega ${group} ${sub}: ${cliErrorMessage(err)}`);
-    return 1;
+    return await run(calls);
   } finally {
     calls.close();
   }
-}
-
-function usage(io: CommandIo, problem: string): number {
-  io.err(`omega: ${problem}\n\n${WORKFLOWS_USAGE}`);
-  return 2;
 }
 
 async function list(
   calls: OrchestratorClient,
   status: string | undefined,
   playbook: string | undefined,
-  io: CommandIo,
+  out: Printer,
+  io: CliIo,
 ): Promise<number> {
   const statuses = (status ? status.split(',') : []).map((name) => {
     const value =
@@ -150,7 +180,7 @@ async function list(
       );
     return value;
   });
-  const { workflows } = await calls.listWorkflows({
+  const res = await calls.listWorkflows({
     statuses,
     playbookId: playbook ?? '',
     incidentId: '',
@@ -158,7 +188,11 @@ async function list(
     pageSize: 200,
     pageToken: '',
   });
-  for (const line of renderWorkflowList(workflows, io.now())) io.out(line);
+  const lines =
+    out.format === 'json' || out.format === 'yaml'
+      ? [renderMessage(out.format, ListWorkflowsResponse.toJSON(res))]
+      : renderWorkflowList(res.workflows, io.now(), out.colour);
+  for (const line of lines) io.out(line);
   return 0;
 }
 
@@ -166,16 +200,21 @@ async function show(
   calls: OrchestratorClient,
   id: string,
   history: boolean,
-  io: CommandIo,
+  out: Printer,
+  io: CliIo,
 ): Promise<number> {
   const response = await calls.getWorkflow({ workflowId: id, includeHistory: history });
+  if (out.format === 'json' || out.format === 'yaml') {
+    io.out(renderMessage(out.format, GetWorkflowResponse.toJSON(response)));
+    return 0;
+  }
   for (const line of renderWorkflow(response.workflow!, io.now())) io.out(line);
   if (history) for (const line of ['', ...renderHistory(response.history)]) io.out(line);
   return 0;
 }
 
 /** Live view: the workflow redrawn on each change (a terminal), or its events as they come. */
-async function watch(calls: OrchestratorClient, id: string, io: CommandIo): Promise<number> {
+async function watch(calls: OrchestratorClient, id: string, io: CliIo): Promise<number> {
   let latest: Workflow | undefined;
   const events: WorkflowEvent[] = [];
   for await (const update of calls.watchWorkflow({ workflowId: id }, { timeoutMs: Infinity })) {
@@ -199,31 +238,38 @@ async function watch(calls: OrchestratorClient, id: string, io: CommandIo): Prom
   return latest.status === WorkflowStatus.WORKFLOW_STATUS_COMPLETED ? 0 : 1;
 }
 
-async function playbooks(
+async function listPlaybooks(
   calls: OrchestratorClient,
-  sub: string,
-  files: string[],
   withSource: boolean,
-  io: CommandIo,
+  out: Printer,
+  io: CliIo,
 ): Promise<number> {
-  if (sub === 'list') {
-    const { playbooks: list } = await calls.listPlaybooks({
-      includeDisabled: true,
-      includeSource: withSource,
-      pageSize: 0,
-      pageToken: '',
-    });
-    for (const p of list) {
-      io.out(
-        `${p.id}@${p.version}${p.enabled ? '' : ' (disabled)'}  ${p.name} — ${p.steps.length} steps`,
-      );
-      if (withSource) io.out(p.source);
-    }
-    if (list.length === 0) io.out('no playbooks');
+  const res = await calls.listPlaybooks({
+    includeDisabled: true,
+    includeSource: withSource,
+    pageSize: 0,
+    pageToken: '',
+  });
+  if (out.format === 'json' || out.format === 'yaml') {
+    io.out(renderMessage(out.format, ListPlaybooksResponse.toJSON(res)));
     return 0;
   }
-  if (sub !== 'validate' && sub !== 'put') return usage(io, `unknown playbooks command '${sub}'`);
-  if (files.length === 0) return usage(io, `playbooks ${sub} needs at least one file`);
+  for (const p of res.playbooks) {
+    io.out(
+      `${p.id}@${p.version}${p.enabled ? '' : ' (disabled)'}  ${p.name} — ${p.steps.length} steps`,
+    );
+    if (withSource) io.out(p.source);
+  }
+  if (res.playbooks.length === 0) io.out('no playbooks');
+  return 0;
+}
+
+async function checkOrPut(
+  calls: OrchestratorClient,
+  verb: 'validate' | 'put',
+  files: readonly string[],
+  io: CliIo,
+): Promise<number> {
   let failed = 0;
   for (const file of files) {
     const source = await readFile(file, 'utf8');
@@ -239,7 +285,7 @@ async function playbooks(
       failed++;
       continue;
     }
-    if (sub === 'validate') {
+    if (verb === 'validate') {
       io.out(`${file}: valid`);
     } else {
       const { playbook, changed } = await calls.putPlaybook({ source, sourceName: file });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Severity } from '@omega/proto';
 import { SERVICE_NAMES } from '@omega/service';
-import { alertsCommand } from '../alerts-command';
+import { bufferedIo } from '../cli-io';
+import { runCli } from '../cli-program';
 import { cidrContains } from './demo-checks';
 import { findLeftoverProcesses } from './demo-leftovers';
 import { DEMO_LOCK_FILE } from './demo-lock';
@@ -176,23 +177,30 @@ describe('omega demo, end to end', () => {
       const codes: number[] = [];
       const { report, output } = await demo('replay', {
         afterSummary: async ({ intelligence, dataDir }) => {
-          const to = (lines: string[]) => ({
-            out: (l: string) => void lines.push(l),
-            err: (l: string) => void lines.push(l),
-          });
+          const to = (lines: string[]) =>
+            bufferedIo({
+              out: (l: string) => void lines.push(l),
+              err: (l: string) => void lines.push(l),
+            });
           codes.push(
-            await alertsCommand(
-              'alerts',
-              ['list', '--intelligence', intelligence, '--data-dir', dataDir],
+            await runCli(
+              ['alerts', 'list', '--intelligence', intelligence, '--data-dir', dataDir],
               to(listed),
             ),
           );
           const scanRow = listed.find((l) => l.includes('detector:port-scan')) ?? '';
-          const incident = /\((inc-[0-9a-f]+)\)$/.exec(scanRow)?.[1] ?? 'none';
+          const incident = /\b(inc-[0-9a-f]+)\b/.exec(scanRow)?.[1] ?? 'none';
           codes.push(
-            await alertsCommand(
-              'incidents',
-              ['show', incident, '--intelligence', intelligence, '--data-dir', dataDir],
+            await runCli(
+              [
+                'incidents',
+                'show',
+                incident,
+                '--intelligence',
+                intelligence,
+                '--data-dir',
+                dataDir,
+              ],
               to(shown),
             ),
           );

@@ -399,7 +399,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       timeline.plain('');
       timeline.plain(renderStatusTable(stack.status()));
       timeline.plain(
-        `--keep: everything stays up (nats ${stack.natsUrl}, trust 127.0.0.1:${stack.portsOf('trust').grpcPort}${live ? ', namespaces omega-demo-*' : ''}; the CLI calls it with the operator credential in ${options.stateDir}/operator, e.g. omega alerts list --data-dir ${options.stateDir}). Ctrl-C stops and cleans up.`,
+        `--keep: everything stays up (nats ${stack.natsUrl}, trust 127.0.0.1:${stack.portsOf('trust').grpcPort}${live ? ', namespaces omega-demo-*' : ''}; the CLI calls it through the gateway with the operator credential in ${options.stateDir}/operator, e.g. omega alerts list --data-dir ${options.stateDir}${stack.portsOf('gateway').grpcPort === 50051 ? '' : ` --address 127.0.0.1:${stack.portsOf('gateway').grpcPort}`}). Ctrl-C stops and cleans up.`,
       );
       await new Promise<void>((resolve) => {
         if (!options.signal || options.signal.aborted) return resolve();

@@ -31,7 +31,7 @@ import {
 } from '@omega/trust-client';
 import type { Counter } from 'prom-client';
 import { parseBearer } from './api-token';
-import { ROLE_TABLE, grants, rolesGranting, type Role } from './gateway-roles';
+import { ROLE_TABLE, rolesGranting, type Role } from './gateway-roles';
 import type { TokenRegistry } from './token-registry';
 
 type Call = Parameters<AuthorizeCall>[0];

@@ -48,6 +48,14 @@ describe('BeaconDetector', () => {
     expect(last.explanation).toContain('median 300.0 s with median absolute deviation 0.0 s');
   });
 
+  it('takes connections timed before the dataset began (a capture replayed after live traffic) without failing', () => {
+    const detector = new BeaconDetector();
+    run(detector, [1_800_000_000], () => 100, { ip: '198.51.100.1', port: 443 });
+    // Two hours and more earlier: before the fix, scoring made a typed array of negative length.
+    const earlier = Array.from({ length: 320 }, (_, i) => 1_700_000_000 + 300 * i);
+    expect(() => run(detector, earlier, () => 1337)).not.toThrow();
+  });
+
   function poisson(seed: number) {
     const random = seededRandom(seed);
     const times: number[] = [];

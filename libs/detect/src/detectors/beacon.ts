@@ -282,7 +282,9 @@ export class BeaconDetector implements Detector {
       pair.bytes[pair.next] = bytes;
       pair.next = (pair.next + 1) % this.config.maxSamples;
     }
-    const bin = Math.floor((nowSec - (this.startSec ?? nowSec)) / HOUR_SEC);
+    // A connection timed before the dataset began (a capture replayed after live traffic) counts in
+    // its first hour: hours are counted from the start, and a negative one has no bin.
+    const bin = Math.max(0, Math.floor((nowSec - (this.startSec ?? nowSec)) / HOUR_SEC));
     const slot = bin % BINS;
     if (pair.binIndex[slot] !== bin) {
       pair.binIndex[slot] = bin;
@@ -298,7 +300,7 @@ export class BeaconDetector implements Detector {
     const size = dataSizeScore(pair.bytes);
     if (!timing || !size) return undefined;
     // Histogram over the complete hours of the last day (the current, partial hour would look like a dip).
-    const currentBin = Math.floor((nowSec - (this.startSec ?? nowSec)) / HOUR_SEC);
+    const currentBin = Math.max(0, Math.floor((nowSec - (this.startSec ?? nowSec)) / HOUR_SEC));
     const hoursInWindow = Math.min(BINS, currentBin);
     const counts = new Uint32Array(hoursInWindow);
     let firstBar = -1;

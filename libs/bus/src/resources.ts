@@ -206,7 +206,8 @@ const KV_BUCKETS: Record<KvName, KvDeclaration> = {
     maxValueSizeBytes: MAX_MSG,
   },
   omega_gateway_tokens: {
-    description: 'Bearer tokens the gateway issued (trust-signed claims, revocations; never secrets)',
+    description:
+      'Bearer tokens the gateway issued (trust-signed claims, revocations; never secrets)',
     history: 5,
     maxBytes: 64 * MiB,
     maxValueSizeBytes: MAX_MSG,

@@ -148,7 +148,10 @@ const gateway = {
   },
   CheckAccess: { callers: ANY_WORKLOAD },
   GetServerInfo: { callers: ANY_WORKLOAD },
-  CreateToken: { callers: ['operator/*'], why: 'tokens are for people; workloads hold their own certificate' },
+  CreateToken: {
+    callers: ['operator/*'],
+    why: 'tokens are for people; workloads hold their own certificate',
+  },
   ListTokens: { callers: ['operator/*'] },
   RevokeToken: { callers: ['operator/*'] },
 } as const satisfies Record<string, MethodPermission>;

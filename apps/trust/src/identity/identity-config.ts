@@ -10,7 +10,9 @@ const serverName = z
   .refine(
     (name) =>
       isIP(name) !== 0 ||
-      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(name),
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
+        name,
+      ),
     { message: 'must be a lower-case DNS name (RFC 1123) or an IP address' },
   );
 
@@ -67,7 +69,9 @@ export const identityConfigSchema = z
      */
     serverNames: z
       .record(
-        z.string().regex(/^[a-z]+\/[A-Za-z0-9._-]+$/, 'must be <kind>/<name>, e.g. service/gateway'),
+        z
+          .string()
+          .regex(/^[a-z]+\/[A-Za-z0-9._-]+$/, 'must be <kind>/<name>, e.g. service/gateway'),
         z.array(serverName).max(64),
       )
       .default({}),

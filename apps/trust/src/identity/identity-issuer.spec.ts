@@ -22,7 +22,9 @@ let fixture: IdentityFixture;
 beforeAll(async () => {
   fixture = await openIdentityFixture(nats.url, {
     config: {
-      serverNames: { 'service/gateway': ['omega-gateway.omega.svc', 'localhost', '127.0.0.1', '::1'] },
+      serverNames: {
+        'service/gateway': ['omega-gateway.omega.svc', 'localhost', '127.0.0.1', '::1'],
+      },
     },
   });
   nats.beforeStop(() => closeIdentityFixture(fixture));

@@ -1,10 +1,17 @@
 // Where each forwarded call goes: one channel per backend address, dialled with the gateway's own
 // identity (mutual TLS checking the backend's certificate names the service or node expected).
 import * as grpc from '@grpc/grpc-js';
-import { Code, OmegaError, grpcClientTracingInterceptor } from '@omega/runtime';
+import {
+  Code,
+  OmegaError,
+  createLogger,
+  grpcClientTracingInterceptor,
+  type Logger,
+} from '@omega/runtime';
 import type { EnrollAs, ServiceName } from '@omega/service';
 import type { GatewayConfig } from './gateway-config';
 import type { Backend } from './forwarded-services';
+import { SentinelDiscovery } from './sentinel-discovery';
 
 /** The request header naming the node whose sentinel a SentinelService call is for. */
 export const NODE_HEADER = 'omega-node';
@@ -21,11 +28,24 @@ export type PeerCredentials = (peer: ServiceName | EnrollAs) => grpc.ChannelCred
 
 export class BackendPool {
   private readonly clients = new Map<string, BackendTarget>();
+  /** With `sentinelDiscovery: kubernetes`: the sentinel pods, by node. */
+  readonly discovery: SentinelDiscovery | undefined;
 
   constructor(
     private readonly config: GatewayConfig,
     private readonly credentials: PeerCredentials,
-  ) {}
+    logger?: Logger,
+  ) {
+    if (config.sentinelDiscovery === 'kubernetes') {
+      this.discovery = new SentinelDiscovery({
+        namespace: config.sentinelNamespace,
+        labelSelector: config.sentinelSelector,
+        port: config.sentinelPort,
+        kubeconfig: config.sentinelKubeconfig || undefined,
+        logger: logger ?? createLogger({ service: 'gateway' }),
+      });
+    }
+  }
 
   /** The backend that answers `method` (a SentinelService call: the node `omega-node` names). */
   target(backend: Backend, method: string, metadata: grpc.Metadata): BackendTarget {
@@ -36,10 +56,14 @@ export class BackendPool {
     const node = named === undefined ? this.config.sentinelNode : String(named);
     const address = this.sentinelAddress(node);
     if (address === undefined) {
-      const known = [this.config.sentinelNode, ...Object.keys(this.config.sentinelNodes)];
+      const known = this.sentinelNodes().join(', ') || 'none yet';
+      const how =
+        this.discovery === undefined
+          ? 'set gateway.sentinelNodes'
+          : `no sentinel pod (${this.config.sentinelSelector}) with an IP runs on it`;
       throw new OmegaError(
         Code.NotFound,
-        `${method}: ${NODE_HEADER} names node '${node}', for which the gateway has no sentinel address (known: ${[...new Set(known)].join(', ')}; set gateway.sentinelNodes)`,
+        `${method}: ${NODE_HEADER} names node '${node}', for which the gateway has no sentinel address (known: ${known}; ${how})`,
       );
     }
     return this.client(`sentinel ${node}`, address, { kind: 'sentinel', name: node });
@@ -64,6 +88,7 @@ export class BackendPool {
   }
 
   close(): void {
+    void this.discovery?.stop();
     for (const { client } of this.clients.values()) client.close();
     this.clients.clear();
   }
@@ -73,14 +98,20 @@ export class BackendPool {
   }
 
   private sentinelNodes(): string[] {
+    if (this.discovery !== undefined) {
+      return [
+        ...new Set([...Object.keys(this.config.sentinelNodes), ...this.discovery.pods.nodes()]),
+      ];
+    }
     return [...new Set([this.config.sentinelNode, ...Object.keys(this.config.sentinelNodes)])];
   }
 
   private sentinelAddress(node: string): string | undefined {
-    return (
-      this.config.sentinelNodes[node] ??
-      (node === this.config.sentinelNode ? this.config.sentinelAddress : undefined)
-    );
+    const listed = this.config.sentinelNodes[node];
+    if (listed !== undefined) return listed;
+    // Discovered, every node (the gateway's own too) is at its sentinel pod's address.
+    if (this.discovery !== undefined) return this.discovery.pods.address(node);
+    return node === this.config.sentinelNode ? this.config.sentinelAddress : undefined;
   }
 
   private client(name: string, address: string, peer: ServiceName | EnrollAs): BackendTarget {

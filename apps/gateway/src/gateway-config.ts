@@ -25,6 +25,19 @@ export const gatewayConfigSchema = z
     sentinelAddress: address().default(local('sentinel')),
     /** Other sentinels by node name (`{"node-b": "10.0.0.7:50057"}`), chosen by `omega-node`. */
     sentinelNodes: z.record(z.string().min(1), address()).default({}),
+    /**
+     * How other nodes' sentinels are found: `static` (only `sentinelNodes`), or `kubernetes`: the
+     * sentinel pods in `sentinelNamespace` matching `sentinelSelector`, each node's at its pod IP
+     * (the node's address: sentinels use the host network) and `sentinelPort`
+     * (sentinel-discovery.ts). `sentinelNodes` entries still win.
+     */
+    sentinelDiscovery: z.enum(['static', 'kubernetes']).default('static'),
+    sentinelPort: z.int().min(1).max(65_535).default(LOCAL_PORTS.sentinel.grpcPort),
+    /** Default: the gateway pod's own namespace (its service-account mount). */
+    sentinelNamespace: z.string().default(''),
+    sentinelSelector: z.string().min(1).default('app.kubernetes.io/component=sentinel'),
+    /** A kubeconfig file for discovery; default: the pod's service account (in the cluster). */
+    sentinelKubeconfig: z.string().default(''),
     /** Per principal (a certificate's identity; without TLS, an address), on forwarded calls. */
     limits: z
       .strictObject({

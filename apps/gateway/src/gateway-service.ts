@@ -76,7 +76,7 @@ export async function buildGateway({
   clientCredentials,
 }: ServiceParts<GatewayServiceConfig>): Promise<BuiltService> {
   const config = service.config.gateway;
-  const pool = new BackendPool(config, clientCredentials);
+  const pool = new BackendPool(config, clientCredentials, service.logger);
   const limits = new CallLimits(config.limits);
   service.onShutdown('backend channels', async () => pool.close());
   const metrics = gatewayMetrics(service.metrics);

@@ -141,11 +141,12 @@ identities (which both TLS and bus authentication need) only with enrollment on.
 {{- end -}}
 
 {{/* The names in the gateway's TLS certificate (trust's identity.serverNames): its Service's DNS
-     names and gateway.serverNames, as JSON for OMEGA_IDENTITY_SERVER_NAMES. */}}
+     names, gateway.serverNames and the Ingress / TLSRoute host names, as JSON for
+     OMEGA_IDENTITY_SERVER_NAMES. */}}
 {{- define "omega.serverNames" -}}
 {{- $name := include "omega.componentName" (dict "root" . "component" "gateway") -}}
 {{- $ns := .Release.Namespace -}}
-{{- $names := concat (list $name (printf "%s.%s" $name $ns) (printf "%s.%s.svc" $name $ns) (printf "%s.%s.svc.cluster.local" $name $ns)) .Values.gateway.serverNames -}}
+{{- $names := concat (list $name (printf "%s.%s" $name $ns) (printf "%s.%s.svc" $name $ns) (printf "%s.%s.svc.cluster.local" $name $ns)) .Values.gateway.serverNames (include "omega.gatewayExternalNames" . | fromJsonArray) -}}
 {{- dict "service/gateway" ($names | uniq) | toJson -}}
 {{- end -}}
 

@@ -67,7 +67,15 @@ try {
   fail(`cannot read the trust CA ${caFile}: ${err.message}`);
 }
 
-const client = new grpc.Client(target, grpc.credentials.createSsl(ca));
+// $SERVER_NAME: the name to verify when $TARGET is not it (tests dial an address).
+const serverName = process.env.SERVER_NAME;
+const client = new grpc.Client(
+  target,
+  grpc.credentials.createSsl(ca),
+  serverName
+    ? { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName }
+    : {},
+);
 const asIs = (b) => b;
 function call(path, request) {
   const metadata = new grpc.Metadata();

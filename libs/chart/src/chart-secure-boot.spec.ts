@@ -48,6 +48,8 @@ let nats: NatsServer;
 let dir: string;
 let objects: KubeObject[];
 let trustGrpcPort: number;
+/** The gateway's in-cluster credential, localised: a kubeconfig of omega-gateway. */
+let gatewayKubeconfig: string;
 const children: ChildProcess[] = [];
 const podUids = new Map<string, string>();
 interface ReadyLine {
@@ -64,6 +66,11 @@ function template(name: string): PodTemplate {
   return (workload['spec'] as { template: PodTemplate }).template;
 }
 
+function podLabels(name: string): Record<string, string> {
+  return (template(name) as PodTemplate & { metadata: { labels: Record<string, string> } }).metadata
+    .labels;
+}
+
 function envOf(name: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const v of template(name).spec.containers[0]?.env ?? []) {
@@ -73,8 +80,12 @@ function envOf(name: string): Record<string, string> {
   return env;
 }
 
-/** Runs apps/<service>/dist/main.js until it logs `marker` (resolves) or exits (rejects). */
-function runUntil(service: string, env: Record<string, string>, marker: string): Promise<string> {
+/** Runs apps/<service>/dist/main.js until it has logged every marker (resolves) or exits (rejects). */
+function runUntil(
+  service: string,
+  env: Record<string, string>,
+  ...markers: string[]
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'apps', service, 'dist', 'main.js')], {
       cwd: ROOT,
@@ -89,13 +100,13 @@ function runUntil(service: string, env: Record<string, string>, marker: string):
       child.kill('SIGKILL');
       reject(
         new Error(
-          `${service}: ${why} (waiting for "${marker}"); it printed:\n${output.slice(-4000)}`,
+          `${service}: ${why} (waiting for "${markers.join('", "')}"); it printed:\n${output.slice(-4000)}`,
         ),
       );
     };
     const onData = (chunk: string) => {
       output += chunk;
-      if (output.includes(marker)) {
+      if (markers.every((marker) => output.includes(marker))) {
         clearTimeout(timer);
         resolve(output);
       }
@@ -120,7 +131,11 @@ beforeAll(async () => {
     const pod = await core.createNamespacedPod({
       namespace: NS,
       body: {
-        metadata: { name: `omega-${service}-0` },
+        // The sentinel's with the DaemonSet's labels: the gateway finds it by them.
+        metadata: {
+          name: `omega-${service}-0`,
+          labels: service === 'sentinel' ? podLabels('omega-sentinel') : {},
+        },
         spec: {
           nodeName: NODE,
           serviceAccountName: `omega-${service}`,
@@ -130,6 +145,15 @@ beforeAll(async () => {
     });
     podUids.set(service, pod.metadata?.uid ?? '');
   }
+  // What the kubelet reports for the host-network sentinel: the node's address.
+  const sentinelPod = await core.readNamespacedPod({ namespace: NS, name: 'omega-sentinel-0' });
+  sentinelPod.status = { phase: 'Running', podIP: '127.0.0.1', hostIP: '127.0.0.1' };
+  await core.replaceNamespacedPodStatus({
+    namespace: NS,
+    name: 'omega-sentinel-0',
+    body: sentinelPod,
+  });
+  gatewayKubeconfig = (await kube.serviceAccountAccess(NS, 'omega-gateway')).kubeconfigPath;
 
   // Trust's bus-setup init container, as omega-trust, publishing to the chart's objects.
   const trustToken = join(dir, 'trust-token');
@@ -225,8 +249,10 @@ it.each(SERVICES)(
         OMEGA_ENROLLMENT_TRUST_ADDRESS: `127.0.0.1:${trustGrpcPort}`,
         OMEGA_ENROLLMENT_TRUST_CA_FILE: join(dir, 'trust-ca.pem'),
         OMEGA_ENROLLMENT_SERVICE_ACCOUNT_TOKEN_PATH: token,
+        ...(service === 'gateway' ? { OMEGA_GATEWAY_SENTINEL_KUBECONFIG: gatewayKubeconfig } : {}),
       },
       `"msg":"${service} ready"`,
+      ...(service === 'gateway' ? ['sentinel discovery:'] : []),
     );
     // The ready line: mutual TLS on, serving as the identity trust issued for this pod.
     const subject = service === 'sentinel' ? `sentinel/${NODE}` : `service/${service}`;
@@ -236,11 +262,20 @@ it.each(SERVICES)(
       tls: true,
       subject: `omega://omega/${subject}`,
     });
+    if (service === 'gateway') {
+      // As omega-gateway with the chart's RBAC, it found the sentinel pod by the chart's labels.
+      expect(output).toMatch(
+        /"nodes":\["node-1"\],"msg":"sentinel discovery: 1 node\(s\) with a sentinel in omega"/,
+      );
+    }
   },
   90_000,
 );
 
-it("passes the chart's helm test against the ready gateway (its certificate from the trust CA, ready)", async () => {
+/** Runs the chart's `helm test` pod script against the gateway started above, as its pod would. */
+async function helmTest(
+  tokenFile: string,
+): Promise<{ code: number; out: string; env: Record<string, string> }> {
   const gateway = readyLines.get('gateway');
   if (!gateway) throw new Error('the gateway did not become ready above');
   const test = objects.find((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
@@ -248,17 +283,49 @@ it("passes the chart's helm test against the ready gateway (its certificate from
     test?.['spec'] as { containers: { args: string[]; env: { name: string; value: string }[] }[] }
   ).containers[0];
   const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value]));
-  expect(env['SUBJECT']).toBe('URI:omega://omega/service/gateway');
-  expect(env['CA_FILE']).toBe('/etc/omega/trust-ca/ca.pem');
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', container?.args[0] ?? ''], {
-    cwd: ROOT,
-    env: {
-      ...env,
-      TARGET: `127.0.0.1:${gateway.grpcPort}`,
-      READYZ: `http://127.0.0.1:${gateway.httpPort}/readyz`,
-      CA_FILE: join(dir, 'trust-ca.pem'),
-    },
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['-e', container?.args[0] ?? ''],
+      {
+        cwd: ROOT,
+        env: {
+          ...env,
+          // Dialled by address here; the certificate must still name the Service host it dials.
+          TARGET: `127.0.0.1:${gateway.grpcPort}`,
+          SERVER_NAME: (env['TARGET'] ?? '').split(':')[0],
+          CA_FILE: join(dir, 'trust-ca.pem'),
+          TOKEN_FILE: tokenFile,
+        },
+      },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code ?? 1) : 0, out: stdout + stderr, env }),
+    );
   });
-  expect(stdout).toMatch(/certificate from the trust CA for URI:omega:\/\/omega\/service\/gateway/);
-  expect(stdout).toMatch(/\/readyz: HTTP 200/);
+}
+
+it("has the chart's helm test say where the admin token comes from until the gateway wrote it", async () => {
+  const { code, out, env } = await helmTest(join(dir, 'no-token-yet'));
+  expect(env).toMatchObject({
+    TARGET: 'omega-gateway.omega.svc:50051',
+    CA_FILE: '/etc/omega/trust-ca/ca.pem',
+    TOKEN_FILE: '/etc/omega/gateway-admin-token/token',
+    TOKEN_SECRET: 'omega-gateway-admin-token',
+  });
+  expect(code).toBe(1);
+  expect(out).toMatch(
+    /helm test: no admin token at .*no-token-yet: the gateway writes it to the Secret omega-gateway-admin-token \(key token\) at its first start/,
+  );
+});
+
+it("has the chart's helm test reach the gateway by its Service name, verified with the trust CA, and present the token", async () => {
+  // A token in the right form the gateway never issued: TLS to the Service name must succeed for
+  // the gateway's token check to answer.
+  const forged = join(dir, 'forged-token');
+  await writeFile(forged, `omegat_0123456789abcdef_${'A'.repeat(43)}\n`);
+  const { code, out } = await helmTest(forged);
+  expect(code).toBe(1);
+  expect(out).toMatch(
+    /\/omega\.v1\.GatewayService\/WhoAmI through 127\.0\.0\.1:\d+: UNAUTHENTICATED/,
+  );
 });

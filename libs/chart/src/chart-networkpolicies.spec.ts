@@ -49,6 +49,23 @@ const SOURCES: Record<string, Source> = {
       namespaceLabels: { 'omega.dev/gateway-clients': 'true' },
     },
   },
+  'ingress-nginx controller pod': {
+    pod: {
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+    },
+  },
+  'other pod in ingress-nginx namespace': {
+    pod: {
+      namespace: 'ingress-nginx',
+      labels: { app: 'default-backend' },
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+    },
+  },
+  'omega helm test pod': {
+    pod: { namespace: 'omega', labels: omegaLabels('test'), namespaceLabels: {} },
+  },
   'monitoring pod': {
     pod: {
       namespace: 'monitoring',
@@ -97,6 +114,12 @@ const LOCKED_DOWN: Row[] = [
   ['trust', 8081, 'other pod in omega namespace', false],
   ['gateway', 50051, 'gateway client namespace pod', true],
   ['gateway', 50051, 'other pod in omega namespace', false],
+  // Narrowed by gatewayFrom, the gateway still admits its Ingress's controller and `helm test`.
+  ['gateway', 50051, 'ingress-nginx controller pod', true],
+  ['gateway', 50051, 'other pod in ingress-nginx namespace', false],
+  ['gateway', 50051, 'omega helm test pod', true],
+  ['gateway', 50051, 'impostor with omega labels in namespace shop', false],
+  ['gateway', 50051, 'outside address 192.168.7.7', false],
   ['intelligence', 9466, 'monitoring pod', true],
   ['intelligence', 9466, 'other pod in omega namespace', false],
 ];

@@ -125,7 +125,7 @@ describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
       const spec = podSpec(d);
       expect(spec.serviceAccountName).toBe(`omega-${component}`);
       expect(spec.automountServiceAccountToken).toBe(
-        ['trust', 'orchestrator', 'deception', 'twin'].includes(component),
+        ['gateway', 'trust', 'orchestrator', 'deception', 'twin'].includes(component),
       );
     }
   });
@@ -339,7 +339,7 @@ describe.each(SETS)('charts/omega with %s values', (name, valuesFiles) => {
     }
   });
 
-  it('has a helm test hook that checks the gateway with gRPC health', () => {
+  it('has a helm test hook that calls the gateway by its Service name', () => {
     const test = objects.find((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
     expect(test?.kind).toBe('Pod');
     expect(envOf(test as KubeObject)['TARGET']).toBe('omega-gateway.omega.svc:50051');

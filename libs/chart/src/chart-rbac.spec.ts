@@ -138,7 +138,16 @@ describe.each([
       /no$/,
     );
     expect(await canI('omega-trust', 'patch', 'secrets/other', '-n', release)).toMatch(/no$/);
-    expect(await canI('omega-gateway', 'get', 'pods', '-n', release)).toMatch(/no$/);
+    // The gateway: reads pods (its sentinels) in its own namespace only; its one Secret.
+    expect(await canI('omega-gateway', 'watch', 'pods', '-n', release)).toBe('yes');
+    expect(await canI('omega-gateway', 'list', 'pods', '--all-namespaces')).toMatch(/no$/);
+    expect(await canI('omega-gateway', 'patch', 'pods', '-n', release)).toMatch(/no$/);
+    const adminToken = 'secrets/omega-gateway-admin-token';
+    expect(await canI('omega-gateway', 'update', adminToken, '-n', release)).toBe('yes');
+    expect(await canI('omega-gateway', 'get', 'secrets/omega-nats-tls', '-n', release)).toMatch(
+      /no$/,
+    );
+    expect(await canI('omega-gateway', 'list', 'secrets', '-n', release)).toMatch(/no$/);
     expect(await canI('omega-sentinel', 'watch', 'pods', '--all-namespaces')).toBe('yes');
     expect(await canI('omega-sentinel', 'get', 'secrets', '-n', release)).toMatch(/no$/);
   });

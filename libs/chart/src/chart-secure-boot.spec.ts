@@ -5,7 +5,8 @@
 // its rendered environment; then every other service with its rendered environment, the CA read
 // back from the ConfigMap (what its pod mounts) and a pod-bound projected token (what the kubelet
 // mounts), enrolling by Kubernetes attestation, connecting to NATS with its certificate (which
-// trust's authorization callout admits) and becoming ready with mutual TLS. Only ports,
+// trust's authorization callout admits) and becoming ready with mutual TLS; the gateway finding
+// the sentinel pod as omega-gateway, and the chart's helm test script against it. Only ports,
 // directories and addresses are localised.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -96,6 +96,20 @@ export interface SentinelDiscoveryOptions {
   kubeconfig?: string;
   /** Wait before listing again after the watch fails (default 5 s). */
   restartDelayMs?: number;
+  /** A list that has not answered by then fails (and is tried again); default 10 s. */
+  listTimeoutMs?: number;
+}
+
+/** One sentinel per node: Kubernetes supports clusters of up to 5,000 nodes. */
+export const MAX_SENTINEL_PODS = 5_000;
+
+/** `promise`, or a rejection naming `what` after `ms` (the watch's own requests time out at 30 s). */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -104,7 +118,10 @@ export interface SentinelDiscoveryOptions {
  */
 export class SentinelDiscovery {
   readonly pods: SentinelPods;
-  /** Resolves once the first list is in `pods`; rejects when it failed (the watch keeps retrying). */
+  /**
+   * Resolves once the first list is in `pods` (after as many retries as it takes); rejects only
+   * when discovery cannot start at all (no namespace, an unreadable kubeconfig).
+   */
   readonly listed: Promise<void>;
   private stopped = false;
   private stopWatch: (() => Promise<void>) | undefined;
@@ -136,7 +153,17 @@ export class SentinelDiscovery {
         `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
         new k8s.Watch(kc),
         async () => {
-          const list = await api.listNamespacedPod({ namespace, labelSelector });
+          const list = await withTimeout(
+            api.listNamespacedPod({ namespace, labelSelector, limit: MAX_SENTINEL_PODS }),
+            this.options.listTimeoutMs ?? 10_000,
+            `listing pods ${labelSelector} in ${namespace}`,
+          );
+          if (list.metadata?._continue) {
+            logger.warn(
+              { namespace, labelSelector, limit: MAX_SENTINEL_PODS },
+              `sentinel discovery: more than ${MAX_SENTINEL_PODS} pods match ${labelSelector} in ${namespace}; routing to the first ${MAX_SENTINEL_PODS} only`,
+            );
+          }
           setImmediate(listedNow); // after ListWatch has put the items in
           return list;
         },

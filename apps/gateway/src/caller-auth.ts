@@ -104,7 +104,7 @@ export function decideAccess(principal: Principal, method: string): AccessDecisi
       method,
       allowed: false,
       requiredRoles,
-      reason: `${method} needs a credential: a bearer token or a client certificate from trust (then one of the roles ${requiredRoles.join(', ')})`,
+      reason: `${method} needs a credential: a bearer token or a client certificate from trust (a certificate from another CA counts as none); then one of the roles ${requiredRoles.join(', ')}`,
     };
   }
   const held = principal.roles.find((role) => requiredRoles.includes(role as Role));

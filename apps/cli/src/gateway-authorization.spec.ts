@@ -16,6 +16,7 @@ import {
 } from '@omega/proto';
 import { createPromiseClient } from '@omega/runtime';
 import { documentedRoles, type DocumentedRole } from '@omega/testkit';
+import { firstAdminToken } from './first-admin-token';
 import { cliChannelCredentials } from './operator-identity';
 import { startSpecStack, type SpecStack } from './testing/spec-stack';
 
@@ -339,6 +340,30 @@ describe('the gateway authorization matrix', () => {
       code: grpc.status.UNAUTHENTICATED,
       details: expect.stringContaining("not an Omega token (expected 'Bearer omegat_"),
     });
+  });
+});
+
+describe('the first admin token of omega up', () => {
+  it('is made once with the operator certificate, shown once, and works as user:admin', async () => {
+    const port = running.stack.portsOf('gateway').grpcPort;
+    const first = await firstAdminToken(running.dataDir, port);
+    expect(first[0]).toMatch(
+      /^omega: first admin token for user:admin \(shown once, expires \d{4}-/,
+    );
+    const secret = first[1]!.trim();
+    expect(secret).toMatch(/^omegat_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(first[2]).toContain(`omega login --address localhost:${port} --ca-file `);
+    const asAdmin = gateway(withToken(secret));
+    try {
+      const { principal } = await asAdmin.whoAmI({});
+      expect(principal).toMatchObject({ id: 'user:admin', roles: ['admin'] });
+    } finally {
+      asAdmin.close();
+    }
+    const again = await firstAdminToken(running.dataDir, port);
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatch(/^omega: make API tokens with `omega tokens create/);
+    expect(again.join('\n')).not.toContain('omegat_');
   });
 });
 

@@ -23,7 +23,7 @@
 // backends, trust and nats-server share the machine's cores: through the gateway, each call also
 // costs the gateway's CPU on those cores.
 import { execFileSync, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -112,6 +112,35 @@ const percentile = (sorted, q) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const num = (value) => Math.round(value).toLocaleString('en');
 const met = (ok) => (ok ? 'met' : 'missed');
+
+/** CPU seconds a process has used (user + system), from /proc: 0 where there is no /proc. */
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs `work` and adds to its result the CPU µs per `units` each of `pids` spent meanwhile. */
+async function withCpu(pids, units, work) {
+  const before = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuSecondsOf(pid)]));
+  const ownBefore = process.cpuUsage();
+  const result = await work();
+  const own = process.cpuUsage(ownBefore);
+  const cpuUs = { caller: (own.user + own.system) / units };
+  for (const [name, pid] of Object.entries(pids)) {
+    cpuUs[name] = ((cpuSecondsOf(pid) - before[name]) * 1e6) / units;
+  }
+  return { ...result, cpuUs };
+}
+
+const cpuText = (cpuUs) =>
+  Object.entries(cpuUs)
+    .map(([name, us]) => `${name} ${num(us)}`)
+    .join(', ');
 
 /** `count` runs of `task`, `inFlight` at a time: per second, and each run's result. */
 async function concurrently(count, inFlight, task) {
@@ -220,17 +249,23 @@ try {
     const inFlight = Number(args['in-flight']);
     // Warm-up: connections, handshakes, JIT, on both paths.
     for (const path of paths) await measureUnary(clients[path], inFlight);
+    const pids = Object.fromEntries(
+      stack
+        .status()
+        .filter((row) => ['gateway', 'orchestrator'].includes(row.name))
+        .map((row) => [row.name, row.pid]),
+    );
     const loaded = { direct: [], gateway: [] };
     // One call at a time: the latency a hop adds, without queueing behind other calls.
     const alone = { direct: [], gateway: [] };
     for (let round = 1; round <= rounds; round++) {
       for (const path of paths) {
-        const result = await measureUnary(clients[path], inFlight);
+        const result = await withCpu(pids, calls, () => measureUnary(clients[path], inFlight));
         loaded[path].push(result);
         const single = await measureUnary(clients[path], 1);
         alone[path].push(single);
         console.log(
-          `unary round ${round} ${path.padEnd(7)} ${num(result.perSecond)} calls/s (p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms); one at a time p50 ${single.p50.toFixed(2)} ms, p99 ${single.p99.toFixed(2)} ms  [${load()}]`,
+          `unary round ${round} ${path.padEnd(7)} ${num(result.perSecond)} calls/s (p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms); one at a time p50 ${single.p50.toFixed(2)} ms, p99 ${single.p99.toFixed(2)} ms; CPU µs a call: ${cpuText(result.cpuUs)}  [${load()}]`,
         );
       }
     }
@@ -240,10 +275,12 @@ try {
     const share = (100 * gatewayRate) / directRate;
     const directP50 = median(alone.direct.map((r) => r.p50));
     const addedP50 = median(alone.gateway.map((r) => r.p50)) - directP50;
+    const cpu = (path, name) => median(loaded[path].map((r) => r.cpuUs[name]));
     summary.push(
       `unary ListPlaybooks, ${calls} calls × ${rounds} rounds, ${inFlight} in flight (medians):`,
       `  straight to the orchestrator  ${num(directRate)} calls/s, one at a time p50 ${directP50.toFixed(2)} ms`,
       `  through the gateway           ${num(gatewayRate)} calls/s, one at a time p50 ${(directP50 + addedP50).toFixed(2)} ms`,
+      `  CPU µs a call (${inFlight} in flight): direct: caller ${num(cpu('direct', 'caller'))}, orchestrator ${num(cpu('direct', 'orchestrator'))}; through the gateway: caller ${num(cpu('gateway', 'caller'))}, gateway ${num(cpu('gateway', 'gateway'))}, orchestrator ${num(cpu('gateway', 'orchestrator'))}`,
       `  gateway/direct ${share.toFixed(0)}% (target ≥ 80%: ${met(share >= 80)}); p50 added ${addedP50.toFixed(2)} ms (target < 1 ms: ${met(addedP50 < 1)})`,
     );
   }

@@ -295,24 +295,31 @@ try {
       gateway: new grpc.Client(address('gateway'), await cliChannelCredentials(dataDir, 'gateway')),
     };
     for (const path of paths) await measureStreams(clients[path]);
+    const pids = {
+      gateway: stack.status().find((row) => row.name === 'gateway').pid,
+      backend: backend.child.pid,
+    };
+    const streamed = Number(args.streams) * streamMessages;
     const results = { direct: [], gateway: [] };
     for (let round = 1; round <= rounds; round++) {
       for (const path of paths) {
-        const r = await measureStreams(clients[path]);
+        const r = await withCpu(pids, 2 * streamed, () => measureStreams(clients[path]));
         results[path].push(r);
         console.log(
-          `streams round ${round} ${path.padEnd(7)} ${num(r.messagesPerSecond)} messages/s (${args['streams-in-flight']} streams at a time), one stream ${num(r.aloneMessagesPerSecond)} messages/s, first message p50 ${r.firstP50.toFixed(2)} ms  [${load()}]`,
+          `streams round ${round} ${path.padEnd(7)} ${num(r.messagesPerSecond)} messages/s (${args['streams-in-flight']} streams at a time), one stream ${num(r.aloneMessagesPerSecond)} messages/s, first message p50 ${r.firstP50.toFixed(2)} ms; CPU µs a message: ${cpuText(r.cpuUs)}  [${load()}]`,
         );
       }
     }
     for (const client of Object.values(clients)) client.close();
     const m = (path, key) => median(results[path].map((r) => r[key]));
+    const m2 = (path, name) => median(results[path].map((r) => r.cpuUs[name])).toFixed(1);
     summary.push(
       `server streams StreamAlerts, ${args.streams} streams × ${streamMessages} messages of ${backend.messageBytes} bytes × ${rounds} rounds (medians):`,
       ...paths.map(
         (path) =>
           `  ${(path === 'direct' ? 'straight to the backend' : 'through the gateway').padEnd(28)} ${num(m(path, 'messagesPerSecond'))} messages/s at ${args['streams-in-flight']} streams, ${num(m(path, 'aloneMessagesPerSecond'))} one stream; first message p50 ${m(path, 'firstP50').toFixed(2)} ms`,
       ),
+      `  CPU µs a message: straight: caller ${m2('direct', 'caller')}, backend ${m2('direct', 'backend')}; through the gateway: caller ${m2('gateway', 'caller')}, gateway ${m2('gateway', 'gateway')}, backend ${m2('gateway', 'backend')}`,
       `  gateway/direct ${((100 * m('gateway', 'messagesPerSecond')) / m('direct', 'messagesPerSecond')).toFixed(0)}% of messages/s; first message ${(m('gateway', 'firstP50') - m('direct', 'firstP50')).toFixed(2)} ms later`,
     );
   }

@@ -22,6 +22,7 @@
 // both alike; the load average is printed beside each round. The caller, the gateway, the
 // backends, trust and nats-server share the machine's cores: through the gateway, each call also
 // costs the gateway's CPU on those cores.
+import { Buffer } from 'node:buffer';
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -171,6 +172,8 @@ async function measureUnary(client, inFlight) {
 }
 
 const passBytes = (bytes) => bytes;
+/** The size of each streamed message, as the backend reports it at start. */
+let messageBytes = 0;
 const EMPTY_REQUEST = Buffer.alloc(0);
 
 /** One StreamAlerts call read to its end: ms to the first message, and to the last. */
@@ -186,12 +189,15 @@ async function readStream(client) {
   );
   let firstMs;
   let count = 0;
-  for await (const _ of call) {
+  let bytes = 0;
+  for await (const message of call) {
     firstMs ??= performance.now() - started;
     count++;
+    bytes += message.length;
   }
-  if (count !== streamMessages)
-    throw new Error(`a stream ended after ${count} of ${streamMessages} messages`);
+  if (count !== streamMessages || bytes !== count * messageBytes) {
+    throw new Error(`a stream ended after ${count} of ${streamMessages} messages (${bytes} bytes)`);
+  }
   return { firstMs, totalMs: performance.now() - started };
 }
 
@@ -226,7 +232,8 @@ async function startStreamBackend() {
     child.once('message', done);
     child.once('exit', (code) => fail(new Error(`the streaming backend exited (${code})`)));
   });
-  return { child, messageBytes: ready.messageBytes };
+  messageBytes = ready.messageBytes;
+  return { child, messageBytes };
 }
 
 const summary = [];

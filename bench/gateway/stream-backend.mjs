@@ -6,6 +6,7 @@
 //
 //   node bench/gateway/stream-backend.mjs --root DIR --data-dir DIR --trust ADDRESS --port N
 //     --messages N        (forked by bench.mjs, which waits for its 'ready' message)
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';

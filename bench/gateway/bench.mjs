@@ -6,7 +6,7 @@
 //   npx tsc -b tsconfig.build.json && npx node bench/gateway/bench.mjs [--calls 5000]
 //     [--in-flight 32] [--rounds 3] [--stream-messages 1000] [--streams 16]
 //     [--streams-in-flight 4] [--handshakes 800] [--only unary,streams,handshakes]
-//     [--cpu-prof DIR] [--no-build]
+//     [--cpu-prof DIR] [--gateway-b apps/gateway/dist-b/main.js] [--no-build]
 //
 // - unary: OrchestratorService/ListPlaybooks, the same request both ways: calls/s with
 //   --in-flight calls at a time, p50 one call at a time (issue #17's targets: ≥ 80% of direct
@@ -18,16 +18,20 @@
 // - handshakes: TLS handshakes/s to the gateway's gRPC port asking for X25519MLKEM768 against
 //   X25519, each handshake's negotiated group checked (the bench fails when it is not the one
 //   asked for).
+// --gateway-b runs a second gateway (another build's main.js, e.g. a copy of apps/gateway/dist with
+// a change) beside the stack's, with its environment and kept identity, and adds it to the unary
+// rounds: a change to the gateway measured against the unchanged one in the same run.
 // Rounds alternate direct and gateway (and the two groups) so that drift of a shared machine hits
 // both alike; the load average is printed beside each round. The caller, the gateway, the
 // backends, trust and nats-server share the machine's cores: through the gateway, each call also
 // costs the gateway's CPU on those cores.
 import { Buffer } from 'node:buffer';
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +52,7 @@ const { values: args } = parseArgs({
     handshakes: { type: 'string', default: '800' },
     only: { type: 'string', default: 'unary,streams,handshakes' },
     'cpu-prof': { type: 'string' },
+    'gateway-b': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
   },
 });
@@ -236,43 +241,82 @@ async function startStreamBackend() {
   return { child, messageBytes };
 }
 
+/** Starts `main` as a second gateway with the stack's gateway's environment, on ports of its own. */
+async function startGatewayB(main) {
+  const gatewayPid = stack.status().find((row) => row.name === 'gateway').pid;
+  const env = Object.fromEntries(
+    readFileSync(`/proc/${gatewayPid}/environ`, 'utf8')
+      .split('\0')
+      .filter((entry) => entry.includes('='))
+      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
+  const [grpcPort, httpPort] = [await freePort(), await freePort()];
+  Object.assign(env, { OMEGA_GRPC_PORT: String(grpcPort), OMEGA_HTTP_PORT: String(httpPort) });
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [resolve(main)], { env, stdio: 'ignore' });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ready = await globalThis.fetch(`http://127.0.0.1:${httpPort}/readyz`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`the second gateway (${main}) did not get ready`);
+    }
+    await delay(250);
+  }
+  return { child, address: `127.0.0.1:${grpcPort}` };
+}
+
 const summary = [];
 let backend;
+let gatewayB;
 try {
   await stack.start();
   const address = (name) => `127.0.0.1:${stack.portsOf(name).grpcPort}`;
   const paths = ['direct', 'gateway'];
 
   if (parts.has('unary')) {
-    const clientOf = async (name, via) =>
-      createPromiseClient(OrchestratorServiceClient, address(via), {
+    const clientOf = async (name, at) =>
+      createPromiseClient(OrchestratorServiceClient, at, {
         credentials: await cliChannelCredentials(dataDir, name),
         timeoutMs: 30_000,
       });
     const clients = {
-      direct: await clientOf('orchestrator', 'orchestrator'),
-      gateway: await clientOf('gateway', 'gateway'),
+      direct: await clientOf('orchestrator', address('orchestrator')),
+      gateway: await clientOf('gateway', address('gateway')),
     };
+    const unaryPaths = [...paths];
+    if (args['gateway-b']) {
+      gatewayB = await startGatewayB(args['gateway-b']);
+      clients['gateway-b'] = await clientOf('gateway', gatewayB.address);
+      unaryPaths.push('gateway-b');
+    }
     const inFlight = Number(args['in-flight']);
     // Warm-up: connections, handshakes, JIT, on both paths.
-    for (const path of paths) await measureUnary(clients[path], inFlight);
+    for (const path of unaryPaths) await measureUnary(clients[path], inFlight);
     const pids = Object.fromEntries(
       stack
         .status()
         .filter((row) => ['gateway', 'orchestrator'].includes(row.name))
         .map((row) => [row.name, row.pid]),
     );
-    const loaded = { direct: [], gateway: [] };
+    if (gatewayB) pids['gateway-b'] = gatewayB.child.pid;
+    const loaded = Object.fromEntries(unaryPaths.map((path) => [path, []]));
     // One call at a time: the latency a hop adds, without queueing behind other calls.
-    const alone = { direct: [], gateway: [] };
+    const alone = Object.fromEntries(unaryPaths.map((path) => [path, []]));
     for (let round = 1; round <= rounds; round++) {
-      for (const path of paths) {
+      // With a second gateway, the two take turns going first.
+      const order = round % 2 === 0 && gatewayB ? ['direct', 'gateway-b', 'gateway'] : unaryPaths;
+      for (const path of order) {
         const result = await withCpu(pids, calls, () => measureUnary(clients[path], inFlight));
         loaded[path].push(result);
         const single = await measureUnary(clients[path], 1);
         alone[path].push(single);
         console.log(
-          `unary round ${round} ${path.padEnd(7)} ${num(result.perSecond)} calls/s (p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms); one at a time p50 ${single.p50.toFixed(2)} ms, p99 ${single.p99.toFixed(2)} ms; CPU µs a call: ${cpuText(result.cpuUs)}  [${load()}]`,
+          `unary round ${round} ${path.padEnd(9)} ${num(result.perSecond)} calls/s (p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms); one at a time p50 ${single.p50.toFixed(2)} ms, p99 ${single.p99.toFixed(2)} ms; CPU µs a call: ${cpuText(result.cpuUs)}  [${load()}]`,
         );
       }
     }
@@ -290,6 +334,17 @@ try {
       `  CPU µs a call (${inFlight} in flight): direct: caller ${num(cpu('direct', 'caller'))}, orchestrator ${num(cpu('direct', 'orchestrator'))}; through the gateway: caller ${num(cpu('gateway', 'caller'))}, gateway ${num(cpu('gateway', 'gateway'))}, orchestrator ${num(cpu('gateway', 'orchestrator'))}`,
       `  gateway/direct ${share.toFixed(0)}% (target ≥ 80%: ${met(share >= 80)}); p50 added ${addedP50.toFixed(2)} ms (target < 1 ms: ${met(addedP50 < 1)})`,
     );
+    if (gatewayB) {
+      const rateB = median(loaded['gateway-b'].map((r) => r.perSecond));
+      const p50B = median(alone['gateway-b'].map((r) => r.p50));
+      // Each round's own ratio: the two gateways' CPU a call, measured minutes apart at most.
+      const cpuRatio = median(
+        loaded['gateway-b'].map((r, i) => r.cpuUs['gateway-b'] / loaded.gateway[i].cpuUs.gateway),
+      );
+      summary.push(
+        `  second gateway (${args['gateway-b']}): ${num(rateB)} calls/s (${((100 * rateB) / directRate).toFixed(0)}% of direct), one at a time p50 ${p50B.toFixed(2)} ms; CPU µs a call ${num(cpu('gateway-b', 'gateway-b'))}, ${cpuRatio.toFixed(2)}× the stack's gateway's (median of the rounds' ratios)`,
+      );
+    }
   }
 
   if (parts.has('streams')) {
@@ -377,6 +432,7 @@ try {
   }
 } finally {
   backend?.child.kill('SIGTERM');
+  gatewayB?.child.kill('SIGTERM');
   await stack.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -26,17 +26,17 @@
 // backends, trust and nats-server share the machine's cores: through the gateway, each call also
 // costs the gateway's CPU on those cores.
 import { Buffer } from 'node:buffer';
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { setTimeout as delay } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureHandshakes, negotiatedGroup } from './handshakes.mjs';
+import { cpuText, withCpu } from './process-cpu.mjs';
+import { freePort, startSecondGateway } from './second-gateway.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -77,15 +77,6 @@ const streamMessages = Number(args['stream-messages']);
 const parts = new Set(args.only.split(','));
 const GROUPS = ['X25519MLKEM768', 'X25519'];
 
-/** A port nothing listens on now, for the streaming backend (the gateway is told it at start). */
-async function freePort() {
-  const server = createServer();
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address();
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 const dataDir = mkdtempSync(join(tmpdir(), 'omega-bench-gateway-'));
 const backendPort = await freePort();
 const stack = new LocalStack({
@@ -118,35 +109,6 @@ const percentile = (sorted, q) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const num = (value) => Math.round(value).toLocaleString('en');
 const met = (ok) => (ok ? 'met' : 'missed');
-
-/** CPU seconds a process has used (user + system), from /proc: 0 where there is no /proc. */
-function cpuSecondsOf(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** Runs `work` and adds to its result the CPU µs per `units` each of `pids` spent meanwhile. */
-async function withCpu(pids, units, work) {
-  const before = Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, cpuSecondsOf(pid)]));
-  const ownBefore = process.cpuUsage();
-  const result = await work();
-  const own = process.cpuUsage(ownBefore);
-  const cpuUs = { caller: (own.user + own.system) / units };
-  for (const [name, pid] of Object.entries(pids)) {
-    cpuUs[name] = ((cpuSecondsOf(pid) - before[name]) * 1e6) / units;
-  }
-  return { ...result, cpuUs };
-}
-
-const cpuText = (cpuUs) =>
-  Object.entries(cpuUs)
-    .map(([name, us]) => `${name} ${num(us)}`)
-    .join(', ');
 
 /** `count` runs of `task`, `inFlight` at a time: per second, and each run's result. */
 async function concurrently(count, inFlight, task) {
@@ -241,35 +203,6 @@ async function startStreamBackend() {
   return { child, messageBytes };
 }
 
-/** Starts `main` as a second gateway with the stack's gateway's environment, on ports of its own. */
-async function startGatewayB(main) {
-  const gatewayPid = stack.status().find((row) => row.name === 'gateway').pid;
-  const env = Object.fromEntries(
-    readFileSync(`/proc/${gatewayPid}/environ`, 'utf8')
-      .split('\0')
-      .filter((entry) => entry.includes('='))
-      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
-  );
-  const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  Object.assign(env, { OMEGA_GRPC_PORT: String(grpcPort), OMEGA_HTTP_PORT: String(httpPort) });
-  delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, [resolve(main)], { env, stdio: 'ignore' });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ready = await globalThis.fetch(`http://127.0.0.1:${httpPort}/readyz`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error(`the second gateway (${main}) did not get ready`);
-    }
-    await delay(250);
-  }
-  return { child, address: `127.0.0.1:${grpcPort}` };
-}
-
 const summary = [];
 let backend;
 let gatewayB;
@@ -290,7 +223,8 @@ try {
     };
     const unaryPaths = [...paths];
     if (args['gateway-b']) {
-      gatewayB = await startGatewayB(args['gateway-b']);
+      const gatewayPid = stack.status().find((row) => row.name === 'gateway').pid;
+      gatewayB = await startSecondGateway(args['gateway-b'], gatewayPid);
       clients['gateway-b'] = await clientOf('gateway', gatewayB.address);
       unaryPaths.push('gateway-b');
     }

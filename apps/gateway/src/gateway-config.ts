@@ -55,6 +55,17 @@ export const gatewayConfigSchema = z
         denialAuditWindowSeconds: z.int().positive().default(60),
       })
       .prefault({}),
+    /**
+     * In Kubernetes: the Secret (created empty by the chart) the gateway writes a first admin
+     * token into at its first start; empty = none (omega up prints one instead).
+     */
+    firstAdminToken: z
+      .strictObject({
+        kubernetesSecret: z.string().default(''),
+        /** Default: the pod's namespace (its service-account mount). */
+        namespace: z.string().default(''),
+      })
+      .prefault({}),
     /** How long GetServerInfo waits for each backend's health answer. */
     healthCheckTimeoutMs: z.int().positive().default(2_000),
   })

@@ -28,6 +28,7 @@ import { gatewayConfigSchema } from './gateway-config';
 import { gatewayGrpcHandlers } from './gateway-grpc';
 import { gatewayMetrics } from './gateway-metrics';
 import { DescriptorIndex, reflectionDefinition, reflectionHandler } from './server-reflection';
+import { firstAdminTokenInBackground } from './first-admin-token-publisher';
 import { TOKENS_BUCKET, TokenRegistry } from './token-registry';
 import { trustTokenSigner } from './trust-token-signer';
 
@@ -110,6 +111,9 @@ export async function buildGateway({
           onUnreadable: () => metrics.unreadableTokenRecords.inc(),
         });
   if (tokens !== undefined) service.onShutdown('token registry', async () => tokens.stop());
+  if (tokens !== undefined && config.firstAdminToken.kubernetesSecret !== '') {
+    void firstAdminTokenInBackground(service, tokens, await bus.kv(TOKENS_BUCKET), actor().id);
+  }
   const auth = new CallerAuth({
     certificateCheck,
     tokens,

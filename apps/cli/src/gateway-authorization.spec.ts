@@ -129,6 +129,7 @@ beforeAll(async () => {
       gateway: {
         OMEGA_GATEWAY_LIMITS_CALLS_PER_SECOND: '1',
         OMEGA_GATEWAY_LIMITS_BURST: '120',
+        OMEGA_GATEWAY_LIMITS_ROLES: '{"admin": {"burst": 1000}}',
         OMEGA_GATEWAY_TOKENS_DENIAL_AUDIT_WINDOW_SECONDS: '600',
       },
     },
@@ -299,6 +300,13 @@ describe('the gateway authorization matrix', () => {
     );
     const other = await call(calm, '/omega.v1.TrustService/GetTrustBundle');
     expect(other.code).toBe(grpc.status.OK);
+    // Administrators have a larger budget (gateway.limits.roles): the same flood passes.
+    const admin = withToken(await makeToken('user:flood-admin', ['admin']));
+    const adminAnswers: Answer[] = [];
+    for (let i = 0; i < 130; i++) {
+      adminAnswers.push(await call(admin, '/omega.v1.TrustService/GetTrustBundle'));
+    }
+    expect(adminAnswers.filter((a) => a.code !== grpc.status.OK)).toEqual([]);
   });
 
   it('refuses malformed, oversized and unknown calls with errors naming what and where', async () => {

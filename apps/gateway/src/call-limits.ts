@@ -26,10 +26,18 @@ export class CallLimits {
 
   constructor(private readonly settings: CallLimitSettings) {}
 
-  /** Takes one call from `principal`'s bucket, or throws RESOURCE_EXHAUSTED saying when to retry. */
-  admitCall(principal: string, method: string, nowMs: number): void {
-    const state = this.stateOf(principal, nowMs);
-    const { callsPerSecond, burst } = this.settings;
+  /**
+   * Takes one call from `principal`'s bucket, or throws RESOURCE_EXHAUSTED saying when to retry.
+   * `settings` overrides the defaults for this principal (its role's limits).
+   */
+  admitCall(
+    principal: string,
+    method: string,
+    nowMs: number,
+    settings: CallLimitSettings = this.settings,
+  ): void {
+    const state = this.stateOf(principal, nowMs, settings);
+    const { callsPerSecond, burst } = settings;
     state.tokens = Math.min(
       burst,
       state.tokens + ((nowMs - state.updatedMs) / 1000) * callsPerSecond,
@@ -47,9 +55,14 @@ export class CallLimits {
   }
 
   /** Counts a stream `principal` opens; the returned function closes it (once). */
-  openStream(principal: string, method: string, nowMs: number): () => void {
-    const state = this.stateOf(principal, nowMs);
-    if (state.openStreams >= this.settings.maxStreams) {
+  openStream(
+    principal: string,
+    method: string,
+    nowMs: number,
+    settings: CallLimitSettings = this.settings,
+  ): () => void {
+    const state = this.stateOf(principal, nowMs, settings);
+    if (state.openStreams >= settings.maxStreams) {
       throw new OmegaError(
         Code.ResourceExhausted,
         `${method}: ${principal} has ${state.openStreams} streams open, its limit; close one and retry`,
@@ -64,10 +77,10 @@ export class CallLimits {
     };
   }
 
-  private stateOf(principal: string, nowMs: number): PrincipalState {
+  private stateOf(principal: string, nowMs: number, settings: CallLimitSettings): PrincipalState {
     let state = this.principals.get(principal);
     if (state === undefined) {
-      state = { tokens: this.settings.burst, updatedMs: nowMs, openStreams: 0 };
+      state = { tokens: settings.burst, updatedMs: nowMs, openStreams: 0 };
       if (this.principals.size >= MAX_PRINCIPALS) this.forgetOldestIdle();
     } else {
       this.principals.delete(principal);

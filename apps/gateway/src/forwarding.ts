@@ -11,7 +11,7 @@ import {
 } from '@omega/runtime';
 import { NODE_HEADER, type BackendPool, type BackendTarget } from './backend-pool';
 import { callerSubject } from '@omega/trust-client';
-import type { CallLimits } from './call-limits';
+import type { CallLimitSettings, CallLimits } from './call-limits';
 import { methodName, type ForwardedService } from './forwarded-services';
 
 /**
@@ -43,6 +43,12 @@ export function forwardedMetadata(incoming: grpc.Metadata): grpc.Metadata {
   return outgoing;
 }
 
+/** Whom a call counts against, and that caller's limits when they are not the defaults. */
+export interface CallerLimit {
+  readonly key: string;
+  readonly settings?: CallLimitSettings;
+}
+
 type ForwardingHandler = UnaryHandler<Buffer, Buffer> | ServerStreamingHandler<Buffer, Buffer>;
 
 /** Handlers for each method of `service.passThrough`, keyed as the definition is. */
@@ -50,7 +56,7 @@ export function forwardingHandlers(
   service: ForwardedService,
   pool: BackendPool,
   limits: CallLimits,
-  limitKey: (ctx: CallContext) => string = principalOf,
+  limitOf: (ctx: CallContext) => CallerLimit = (ctx) => ({ key: principalOf(ctx) }),
 ): Record<string, ForwardingHandler> {
   const handlers: Record<string, ForwardingHandler> = {};
   for (const [key, method] of Object.entries(service.passThrough)) {
@@ -62,11 +68,11 @@ export function forwardingHandlers(
     }
     handlers[key] = method.responseStream
       ? async function* (request, ctx) {
-          const principal = limitKey(ctx);
+          const { key: principal, settings } = limitOf(ctx);
           // The stream cap first: a stream refused for it takes nothing from the call budget.
-          const close = limits.openStream(principal, ctx.method, Date.now());
+          const close = limits.openStream(principal, ctx.method, Date.now(), settings);
           try {
-            limits.admitCall(principal, ctx.method, Date.now());
+            limits.admitCall(principal, ctx.method, Date.now(), settings);
             const target = pool.target(service.backend, ctx.method, ctx.metadata);
             yield* forwardStream(target, request, ctx);
           } finally {
@@ -74,7 +80,8 @@ export function forwardingHandlers(
           }
         }
       : (request, ctx) => {
-          limits.admitCall(limitKey(ctx), ctx.method, Date.now());
+          const { key, settings } = limitOf(ctx);
+          limits.admitCall(key, ctx.method, Date.now(), settings);
           return forwardUnary(pool.target(service.backend, ctx.method, ctx.metadata), request, ctx);
         };
   }

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { LOCAL_PORTS } from '@omega/service';
 import { z } from 'zod';
+import { ROLES } from './gateway-roles';
 
 const local = (service: keyof typeof LOCAL_PORTS) => `127.0.0.1:${LOCAL_PORTS[service].grpcPort}`;
 const address = () => z.string().min(1);
@@ -34,6 +35,20 @@ export const gatewayConfigSchema = z
         burst: z.int().positive().default(400),
         /** Server streams (StreamAlerts, WatchWorkflow) a principal may hold open at once. */
         maxStreams: z.int().positive().default(32),
+        /**
+         * Per role (a caller's highest), what differs from the above, e.g.
+         * `{"viewer": {"callsPerSecond": 20, "burst": 40}}`.
+         */
+        roles: z
+          .partialRecord(
+            z.enum(ROLES),
+            z.strictObject({
+              callsPerSecond: z.number().positive().optional(),
+              burst: z.int().positive().optional(),
+              maxStreams: z.int().positive().optional(),
+            }),
+          )
+          .default({}),
       })
       .prefault({}),
     /** Bearer tokens (CreateToken): lifetimes and how many the gateway keeps. */

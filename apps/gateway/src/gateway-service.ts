@@ -122,6 +122,7 @@ export async function buildGateway({
     denied: metrics.callsDenied,
     deniedNotAudited: metrics.denialsNotAudited,
     logger: service.logger,
+    limits: config.limits,
     notForwarded: new Set(SERVED_METHODS.notForwarded.keys()),
     denialAuditWindowMs: config.tokens.denialAuditWindowSeconds * 1000,
   });
@@ -131,6 +132,7 @@ export async function buildGateway({
     { pool, cluster, healthCheckTimeoutMs: config.healthCheckTimeoutMs },
     SERVED_METHODS,
     { auth, tokens },
+    limits,
   );
   const unbuilt = Object.keys(GatewayServiceService).filter((method) => !(method in handlers));
   metrics.unimplementedMethods.set(unbuilt.length);
@@ -153,7 +155,7 @@ export async function buildGateway({
       implementService(
         forwarded.passThrough,
         forwardingHandlers(forwarded, pool, limits, (ctx) =>
-          auth.limitKeyOf(ctx),
+          auth.limitOf(ctx),
         ) as ServiceHandlers<grpc.ServiceDefinition>,
         service.handlerOptions,
       ),

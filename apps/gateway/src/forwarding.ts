@@ -33,6 +33,25 @@ const NOT_FORWARDED = new Set([
   NODE_HEADER,
 ]);
 
+/**
+ * The backend's response headers and trailers, less what describes the hop, for the caller: the
+ * runtime sends them with the gateway's answer (an error's trailers too).
+ */
+function passResponseMetadata(
+  call: grpc.ClientUnaryCall | grpc.ClientReadableStream<Buffer>,
+  ctx: CallContext,
+): Promise<void> {
+  call.once('metadata', (header: grpc.Metadata) => {
+    ctx.response.header = forwardedMetadata(header);
+  });
+  return new Promise((resolve) =>
+    call.once('status', (status: grpc.StatusObject) => {
+      ctx.response.trailer = forwardedMetadata(status.metadata);
+      resolve();
+    }),
+  );
+}
+
 /** The caller's metadata as the backend gets it. */
 export function forwardedMetadata(incoming: grpc.Metadata): grpc.Metadata {
   const outgoing = new grpc.Metadata();
@@ -145,6 +164,7 @@ function forwardUnary(target: BackendTarget, request: Buffer, ctx: CallContext):
         else resolve(response ?? Buffer.alloc(0));
       },
     );
+    void passResponseMetadata(call, ctx);
     if (ctx.signal.aborted) cancel();
     else ctx.signal.addEventListener('abort', cancel, { once: true });
   });
@@ -163,11 +183,14 @@ async function* forwardStream(
     forwardedMetadata(ctx.metadata),
     callOptions(ctx),
   );
+  const status = passResponseMetadata(stream, ctx);
   // A stream ends when the caller goes and when the gateway drains (like every watch).
   const cancel = (): void => stream.cancel();
   ctx.signal.addEventListener('abort', cancel, { once: true });
   try {
     for await (const message of stream) yield message as Buffer;
+    // Ended by the backend: its trailers follow the last message.
+    await status;
   } catch (err) {
     if (ctx.signal.aborted) return;
     throw backendError(err, target, ctx.method);

@@ -12,6 +12,16 @@ export interface CallLimitSettings {
   readonly maxStreams: number;
 }
 
+/** RESOURCE_EXHAUSTED with when to retry, which the gateway also sends as grpc-retry-pushback-ms. */
+export class OverLimit extends OmegaError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(Code.ResourceExhausted, message);
+  }
+}
+
 /** Principals tracked at once; past it the least recently seen is forgotten (its bucket refills). */
 const MAX_PRINCIPALS = 10_000;
 
@@ -48,9 +58,9 @@ export class CallLimits {
       return;
     }
     const retryMs = Math.ceil(((1 - state.tokens) / callsPerSecond) * 1000);
-    throw new OmegaError(
-      Code.ResourceExhausted,
+    throw new OverLimit(
       `${method}: ${principal} is over its limit of ${callsPerSecond} calls/s (burst ${burst}); retry in ${retryMs} ms`,
+      retryMs,
     );
   }
 

@@ -11,7 +11,7 @@ import {
 } from '@omega/runtime';
 import { NODE_HEADER, type BackendPool, type BackendTarget } from './backend-pool';
 import { callerSubject } from '@omega/trust-client';
-import type { CallLimitSettings, CallLimits } from './call-limits';
+import { OverLimit, type CallLimitSettings, type CallLimits } from './call-limits';
 import { methodName, type ForwardedService } from './forwarded-services';
 
 /**
@@ -62,6 +62,23 @@ export function forwardedMetadata(incoming: grpc.Metadata): grpc.Metadata {
   return outgoing;
 }
 
+/**
+ * Runs a limit check; a refusal that says when to retry also sets the grpc-retry-pushback-ms
+ * trailer, which gRPC clients with retries enabled follow.
+ */
+export function pushBack<T>(ctx: CallContext, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof OverLimit) {
+      const trailer = new grpc.Metadata();
+      trailer.set('grpc-retry-pushback-ms', String(err.retryAfterMs));
+      ctx.response.trailer = trailer;
+    }
+    throw err;
+  }
+}
+
 /** Whom a call counts against, and that caller's limits when they are not the defaults. */
 export interface CallerLimit {
   readonly key: string;
@@ -89,9 +106,11 @@ export function forwardingHandlers(
       ? async function* (request, ctx) {
           const { key: principal, settings } = limitOf(ctx);
           // The stream cap first: a stream refused for it takes nothing from the call budget.
-          const close = limits.openStream(principal, ctx.method, Date.now(), settings);
+          const close = pushBack(ctx, () =>
+            limits.openStream(principal, ctx.method, Date.now(), settings),
+          );
           try {
-            limits.admitCall(principal, ctx.method, Date.now(), settings);
+            pushBack(ctx, () => limits.admitCall(principal, ctx.method, Date.now(), settings));
             const target = pool.target(service.backend, ctx.method, ctx.metadata);
             yield* forwardStream(target, request, ctx);
           } finally {
@@ -100,7 +119,7 @@ export function forwardingHandlers(
         }
       : (request, ctx) => {
           const { key, settings } = limitOf(ctx);
-          limits.admitCall(key, ctx.method, Date.now(), settings);
+          pushBack(ctx, () => limits.admitCall(key, ctx.method, Date.now(), settings));
           return forwardUnary(pool.target(service.backend, ctx.method, ctx.metadata), request, ctx);
         };
   }

@@ -2,6 +2,7 @@
 import type { GatewayServiceService } from '@omega/proto';
 import type { CallContext, ServiceHandlers } from '@omega/runtime';
 import type { CallLimits } from './call-limits';
+import { pushBack } from './forwarding';
 import { checkAccess, whoAmI, type ServedMethods } from './caller-access';
 import { serverInfo, type ServerInfoOptions } from './server-info';
 import { createToken, listTokens, revokeToken, type TokenHandlerDeps } from './token-handlers';
@@ -15,7 +16,7 @@ export function gatewayGrpcHandlers(
   // The same per-caller budget as forwarded calls: CreateToken asks trust to sign and log.
   const admit = (ctx: CallContext): void => {
     const { key, settings } = deps.auth.limitOf(ctx);
-    limits.admitCall(key, ctx.method, Date.now(), settings);
+    pushBack(ctx, () => limits.admitCall(key, ctx.method, Date.now(), settings));
   };
   return {
     whoAmI: (_request, ctx) => whoAmI(ctx, deps.auth),

@@ -14,9 +14,19 @@
 {{- end -}}
 
 {{/* The Secret the gateway writes its first admin token to (key `token`); the chart creates it
-     empty so the gateway needs only get/update/patch on this one name. */}}
+     empty so the gateway needs only get/patch on this one name. */}}
 {{- define "omega.gatewayAdminTokenSecret" -}}
 {{- printf "%s-gateway-admin-token" (include "omega.fullname" .) -}}
+{{- end -}}
+
+{{/* The gateway's first admin token, written to the Secret above (apps/gateway/src/first-admin-token.ts). */}}
+{{- define "omega.gatewayFirstTokenEnv" -}}
+{{- if .Values.tls.enabled }}
+- name: OMEGA_GATEWAY_FIRST_ADMIN_TOKEN_KUBERNETES_SECRET
+  value: {{ include "omega.gatewayAdminTokenSecret" . | quote }}
+- name: OMEGA_GATEWAY_FIRST_ADMIN_TOKEN_NAMESPACE
+  value: {{ .Release.Namespace | quote }}
+{{- end }}
 {{- end -}}
 
 {{/* Whether the gateway discovers sentinels from their pods (needs `pods` get/list/watch). */}}

@@ -192,7 +192,7 @@ describe('the gateway as the front door of charts/omega', () => {
         apiGroups: [''],
         resources: ['secrets'],
         resourceNames: ['omega-gateway-admin-token'],
-        verbs: ['get', 'update', 'patch'],
+        verbs: ['get', 'patch'],
       },
     ]);
   });
@@ -211,8 +211,14 @@ describe('the gateway as the front door of charts/omega', () => {
     expect(rules.map((r) => r.resources)).toEqual([['secrets']]);
   });
 
-  it('creates the admin-token Secret empty, for the gateway to fill', async () => {
-    const secret = find(await render(), 'Secret', 'omega-gateway-admin-token');
+  it('creates the admin-token Secret empty, and has the gateway fill it', async () => {
+    const objects = await render();
+    const env = gatewayEnv(objects);
+    expect(env['OMEGA_GATEWAY_FIRST_ADMIN_TOKEN_KUBERNETES_SECRET']?.value).toBe(
+      'omega-gateway-admin-token',
+    );
+    expect(env['OMEGA_GATEWAY_FIRST_ADMIN_TOKEN_NAMESPACE']?.value).toBe('omega');
+    const secret = find(objects, 'Secret', 'omega-gateway-admin-token');
     expect(secret).toBeDefined();
     expect(secret?.['data']).toBeUndefined();
     expect(secret?.['stringData']).toBeUndefined();

@@ -143,7 +143,8 @@ describe.each([
     expect(await canI('omega-gateway', 'list', 'pods', '--all-namespaces')).toMatch(/no$/);
     expect(await canI('omega-gateway', 'patch', 'pods', '-n', release)).toMatch(/no$/);
     const adminToken = 'secrets/omega-gateway-admin-token';
-    expect(await canI('omega-gateway', 'update', adminToken, '-n', release)).toBe('yes');
+    expect(await canI('omega-gateway', 'patch', adminToken, '-n', release)).toBe('yes');
+    expect(await canI('omega-gateway', 'delete', adminToken, '-n', release)).toMatch(/no$/);
     expect(await canI('omega-gateway', 'get', 'secrets/omega-nats-tls', '-n', release)).toMatch(
       /no$/,
     );

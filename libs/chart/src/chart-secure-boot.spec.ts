@@ -9,10 +9,18 @@
 // the sentinel pod as omega-gateway, and the chart's helm test script against it. Only ports,
 // directories and addresses are localised.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CreateTokenRequest, GatewayServiceClient } from '@omega/proto';
+import { createPromiseClient } from '@omega/runtime';
+import {
+  bootstrapChannelCredentials,
+  channelCredentials,
+  enroll,
+  joinTokenFromFile,
+} from '@omega/trust-client';
 import {
   freePort,
   loadKubernetesClient,
@@ -33,7 +41,8 @@ import {
 const ROOT = join(CHART_DIR, '..', '..');
 const NS = 'omega';
 const NODE = 'node-1';
-const SERVICES = ['gateway', 'intelligence', 'orchestrator', 'deception', 'twin', 'sentinel'];
+// The gateway after intelligence: it forwards the helm test's ListAlerts there.
+const SERVICES = ['intelligence', 'gateway', 'orchestrator', 'deception', 'twin', 'sentinel'];
 
 interface EnvVar {
   name: string;
@@ -214,6 +223,9 @@ beforeAll(async () => {
       OMEGA_IDENTITY_KUBERNETES_API_SERVER_URL: kube.url,
       OMEGA_IDENTITY_KUBERNETES_TOKEN_PATH: trustToken,
       OMEGA_IDENTITY_KUBERNETES_CA_PATH: kube.caPath,
+      // An operator to make the helm test's token with (what `omega up` does on one machine).
+      OMEGA_IDENTITY_JOIN_TOKENS_STARTUP: 'operator/cli',
+      OMEGA_IDENTITY_JOIN_TOKENS_FILE: join(dir, 'join-tokens'),
     },
     '"msg":"trust ready"',
   );
@@ -250,7 +262,13 @@ it.each(SERVICES)(
         OMEGA_ENROLLMENT_TRUST_ADDRESS: `127.0.0.1:${trustGrpcPort}`,
         OMEGA_ENROLLMENT_TRUST_CA_FILE: join(dir, 'trust-ca.pem'),
         OMEGA_ENROLLMENT_SERVICE_ACCOUNT_TOKEN_PATH: token,
-        ...(service === 'gateway' ? { OMEGA_GATEWAY_SENTINEL_KUBECONFIG: gatewayKubeconfig } : {}),
+        ...(service === 'gateway'
+          ? {
+              OMEGA_GATEWAY_SENTINEL_KUBECONFIG: gatewayKubeconfig,
+              OMEGA_GATEWAY_INTELLIGENCE_ADDRESS: `127.0.0.1:${readyLines.get('intelligence')?.grpcPort}`,
+              OMEGA_GATEWAY_TRUST_ADDRESS: `127.0.0.1:${trustGrpcPort}`,
+            }
+          : {}),
       },
       `"msg":"${service} ready"`,
       ...(service === 'gateway' ? ['sentinel discovery:'] : []),
@@ -330,3 +348,51 @@ it("has the chart's helm test reach the gateway by its Service name, verified wi
     /\/omega\.v1\.GatewayService\/WhoAmI through 127\.0\.0\.1:\d+: UNAUTHENTICATED/,
   );
 });
+
+it("passes the chart's helm test with an admin token: WhoAmI and ListAlerts through the gateway", async () => {
+  const gateway = readyLines.get('gateway');
+  if (!gateway) throw new Error('the gateway did not become ready above');
+  // The token the gateway would write to its Secret, made here by an operator (admin role).
+  const caPem = await readFile(join(dir, 'trust-ca.pem'), 'utf8');
+  const joinToken = joinTokenFromFile(
+    await readFile(join(dir, 'join-tokens'), 'utf8'),
+    'operator',
+    'cli',
+  );
+  const operator = await enroll({
+    trustAddress: `127.0.0.1:${trustGrpcPort}`,
+    subjectKind: 'operator',
+    name: 'cli',
+    joinToken: joinToken ?? '',
+    channelCredentials: bootstrapChannelCredentials(caPem),
+  });
+  const client = createPromiseClient(GatewayServiceClient, `127.0.0.1:${gateway.grpcPort}`, {
+    credentials: channelCredentials(operator, {
+      expectedServerSubject: 'omega://omega/service/gateway',
+    }),
+    timeoutMs: 20_000,
+  });
+  let secret: string;
+  try {
+    const created = await client.createToken(
+      CreateTokenRequest.fromPartial({
+        roles: ['admin'],
+        ttlSeconds: 600,
+        description: 'helm test',
+      }),
+    );
+    secret = created.secret;
+  } finally {
+    client.close();
+  }
+  const tokenFile = join(dir, 'admin-token');
+  await writeFile(tokenFile, secret);
+  const { code, out } = await helmTest(tokenFile);
+  expect([code, out]).toEqual([0, expect.any(String)]);
+  expect(out).toMatch(
+    /\/omega\.v1\.GatewayService\/WhoAmI through 127\.0\.0\.1:\d+: omega:\/\/omega\/operator\/cli \(roles: admin\)/,
+  );
+  expect(out).toMatch(
+    /\/omega\.v1\.IntelligenceService\/ListAlerts through 127\.0\.0\.1:\d+: 0 alert\(s\) on the first page/,
+  );
+}, 60_000);

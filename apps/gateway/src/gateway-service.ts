@@ -30,6 +30,7 @@ import { gatewayMetrics } from './gateway-metrics';
 import { DescriptorIndex, reflectionDefinition, reflectionHandler } from './server-reflection';
 import { TOKENS_BUCKET, TokenRegistry } from './token-registry';
 import { trustTokenSigner } from './trust-token-signer';
+import { startWebGateway } from './web-gateway';
 
 export const gatewayServiceConfigSchema = baseConfigSchema.extend({
   gateway: gatewayConfigSchema,
@@ -167,6 +168,21 @@ export async function buildGateway({
         service.handlerOptions,
       ),
     );
+  }
+  if (config.web.enabled) {
+    // Browsers: the same methods, checks and forwarding over Connect and gRPC-Web (web-gateway.ts).
+    const web = await startWebGateway({
+      config,
+      grpc: service.config.grpc,
+      credentials: auth.enforcing ? identity : undefined,
+      auth,
+      gatewayHandlers: handlers,
+      pool,
+      limits,
+      logger: service.logger,
+      draining: service.draining,
+    });
+    service.onShutdown('web port', async () => web.close());
   }
   // Token callers come without a client certificate; the gateway's check refuses what they may not call.
   return { allowClientsWithoutCertificate: true };

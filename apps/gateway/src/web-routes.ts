@@ -143,6 +143,9 @@ function streamHandler(method: DescMethod, served: ServedMethod, options: WebRou
         if (ctx.signal.aborted) break;
         yield responseOf(method, served, answer);
       }
+      // A forwarded stream ends quietly when its caller goes: the caller hears why (its
+      // deadline, the gateway draining), as a gRPC caller does from its status.
+      if (ctx.signal.aborted) throw ctx.signal.reason;
     } catch (err) {
       throw connectError(err, ctx, options.logger);
     } finally {

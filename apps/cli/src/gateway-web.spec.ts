@@ -14,7 +14,7 @@ import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/conn
 import type * as grpc from '@grpc/grpc-js';
 import { CreateTokenRequest, DESCRIPTOR_SET_BASE64, GatewayServiceClient } from '@omega/proto';
 import { createPromiseClient } from '@omega/runtime';
-import type { ServiceName } from '@omega/service';
+import { GATEWAY_WEB_PORT, LOCAL_PORTS, type ServiceName } from '@omega/service';
 import { eventually } from '@omega/testkit';
 import { LocalStack } from './local-stack';
 import { cliChannelCredentials } from './operator-identity';
@@ -36,6 +36,11 @@ let stack: LocalStack;
 let dataDir: string;
 let admin: string;
 let viewer: string;
+
+/** The gateway's web port in this stack: 50058 shifted as every port is. */
+function webPort(): number {
+  return GATEWAY_WEB_PORT - LOCAL_PORTS.gateway.grpcPort + stack.portsOf('gateway').grpcPort;
+}
 
 beforeAll(async () => {
   for (const name of SERVICES) {
@@ -98,7 +103,7 @@ function curl(path: string, args: readonly string[]): Promise<CurlAnswer> {
   const dir = mkdtempSync(join(dataDir, 'curl-'));
   const headersFile = join(dir, 'headers');
   const bodyFile = join(dir, 'body');
-  const url = `https://localhost:${stack.gatewayWebPort}${path}`;
+  const url = `https://localhost:${webPort()}${path}`;
   const argv = [
     '--silent',
     '--show-error',
@@ -118,7 +123,9 @@ function curl(path: string, args: readonly string[]): Promise<CurlAnswer> {
         return;
       }
       // The last response's head (a 100 Continue may come first).
-      const heads = readFileSync(headersFile, 'utf8').trim().split(/\r?\n\r?\n/);
+      const heads = readFileSync(headersFile, 'utf8')
+        .trim()
+        .split(/\r?\n\r?\n/);
       const [statusLine = '', ...lines] = (heads.at(-1) ?? '').split(/\r?\n/);
       const headers: Record<string, string> = {};
       for (const line of lines) {
@@ -154,7 +161,7 @@ function envelope(flags: number, data: Buffer): Buffer {
 
 function frames(body: Buffer): { flags: number; data: Buffer }[] {
   const out: { flags: number; data: Buffer }[] = [];
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     const length = body.readUInt32BE(at + 1);
     out.push({ flags: body[at] ?? 0, data: body.subarray(at + 5, at + 5 + length) });
     at += 5 + length;
@@ -184,7 +191,7 @@ const bearer =
 
 function transports(token: string) {
   const options = {
-    baseUrl: `https://localhost:${stack.gatewayWebPort}`,
+    baseUrl: `https://localhost:${webPort()}`,
     httpVersion: '2' as const,
     nodeOptions: { ca: readFileSync(join(dataDir, 'operator', 'ca.pem')) },
     interceptors: [bearer(token)],
@@ -372,9 +379,10 @@ describe('the gateway web port (Connect and gRPC-Web) in omega up', () => {
       service('omega.v1.OrchestratorService'),
       transports(viewer).grpcWeb,
     ) as Methods;
-    const refusal = await (
-      orchestrator['putPlaybook'] as (request: object) => Promise<unknown>
-    )({ source: PLAYBOOK, sourceName: 'web.yml' }).catch((err: unknown) => ConnectError.from(err));
+    const refusal = await (orchestrator['putPlaybook'] as (request: object) => Promise<unknown>)({
+      source: PLAYBOOK,
+      sourceName: 'web.yml',
+    }).catch((err: unknown) => ConnectError.from(err));
     expect(refusal).toMatchObject({ code: Code.PermissionDenied });
     expect((refusal as ConnectError).rawMessage).toMatch(/\(roles: viewer\) needs one of: /);
   });

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Code, OmegaError, errorMessage, type ServiceDefaults } from '@omega/runtime';
-import { GATEWAY_WEB_PORT, LOCAL_PORTS, SERVICE_NAMES, type ServiceName } from '@omega/service';
+import { LOCAL_PORTS, SERVICE_NAMES, type ServiceName } from '@omega/service';
 import { startNatsServer, type NatsServer } from '@omega/testkit';
 import { assertPortsFree } from './free-ports';
 import { formatLogLine, lineSplitter } from './log-lines';
@@ -91,11 +91,6 @@ export class LocalStack {
     return this.joinTokensFile;
   }
 
-  /** The gateway's browser protocol port (Connect, gRPC-Web). */
-  get gatewayWebPort(): number {
-    return GATEWAY_WEB_PORT + this.options.portOffset;
-  }
-
   get tlogPort(): number {
     return DEFAULT_TLOG_PORT + this.options.portOffset;
   }
@@ -111,7 +106,6 @@ export class LocalStack {
           { port: p.grpcPort, what: `${name} gRPC` },
           { port: p.httpPort, what: `${name} metrics/health` },
           ...(name === 'trust' ? [{ port: this.tlogPort, what: 'trust tlog HTTP' }] : []),
-          ...(name === 'gateway' ? [{ port: this.gatewayWebPort, what: 'gateway web' }] : []),
         ];
       }),
     ]);

@@ -128,7 +128,12 @@ function guarded(
     const origin = req.headers.origin;
     if (origin !== undefined && !sameOrigin(origin, req, options.credentials !== undefined)) {
       if (!allowed.has(origin)) {
-        refuse(res, 403, 'permission_denied', `origin ${origin} is not in gateway.web.allowedOrigins`);
+        refuse(
+          res,
+          403,
+          'permission_denied',
+          `origin ${origin} is not in gateway.web.allowedOrigins`,
+        );
         return;
       }
       res.setHeader('access-control-allow-origin', origin);
@@ -145,7 +150,12 @@ function guarded(
     }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
-      refuse(res, 405, 'unimplemented', `${req.method ?? '?'} ${req.url ?? ''}: only POST is served`);
+      refuse(
+        res,
+        405,
+        'unimplemented',
+        `${req.method ?? '?'} ${req.url ?? ''}: only POST is served`,
+      );
       return;
     }
     const length = Number(req.headers['content-length'] ?? 0);

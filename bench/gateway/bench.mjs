@@ -11,8 +11,10 @@
 // gateway's share of direct throughput and the p50 it adds to a call alone (issue #17's targets:
 // ≥ 80% and < 1 ms). The caller, the gateway, the orchestrator, trust and nats-server share the
 // machine's cores: through the gateway, each call also costs the gateway's CPU on those cores.
+// A third row calls the gateway's web port (Connect binary over HTTP/1.1, connect-node's client) with
+// a bearer token from CreateToken: the browser protocol's cost beside the gRPC port's.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,7 +39,18 @@ const { LocalStack } = require(join(root, 'apps', 'cli', 'dist', 'local-stack.js
 const { cliChannelCredentials } = require(
   join(root, 'apps', 'cli', 'dist', 'operator-identity.js'),
 );
-const { OrchestratorServiceClient, ListPlaybooksRequest } = require('@omega/proto');
+const {
+  CreateTokenRequest,
+  DESCRIPTOR_SET_BASE64,
+  GatewayServiceClient,
+  OrchestratorServiceClient,
+  ListPlaybooksRequest,
+} = require('@omega/proto');
+const { createFileRegistry, fromBinary } = require('@bufbuild/protobuf');
+const { FileDescriptorSetSchema } = require('@bufbuild/protobuf/wkt');
+const { createClient } = require('@connectrpc/connect');
+const { createConnectTransport } = require('@connectrpc/connect-node');
+const { GATEWAY_WEB_PORT, LOCAL_PORTS } = require('@omega/service');
 const { createPromiseClient } = require('@omega/runtime');
 
 const calls = Number(args.calls);
@@ -51,6 +64,13 @@ const stack = new LocalStack({
   out: () => undefined,
   readyTimeoutMs: 90_000,
   nodeBin: process.execPath,
+  // The per-caller limits (200 calls/s by default) would measure themselves, not the hop.
+  serviceEnv: {
+    gateway: {
+      OMEGA_GATEWAY_LIMITS_CALLS_PER_SECOND: '1000000',
+      OMEGA_GATEWAY_LIMITS_BURST: '1000000',
+    },
+  },
 });
 
 /** `calls` ListPlaybooks calls, `inFlight` at a time: calls/s and latency percentiles in ms. */
@@ -78,6 +98,44 @@ async function measure(client, inFlight = Number(args['in-flight'])) {
 const fmt = (r) =>
   `${Math.round(r.perSecond).toLocaleString('en')} calls/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`;
 
+/**
+ * ListPlaybooks on the gateway's web port: Connect binary with connect-node's client, authenticated
+ * by an admin token the operator's certificate creates on the gRPC port. Over HTTP/1.1 (keep-alive):
+ * Node 24.20+'s HTTP/2 client intermittently reports a complete response as a premature close
+ * (nodejs/node#65677), which fails connect-node's HTTP/2 unary calls under load.
+ */
+async function webClient(gatewayAddress) {
+  const gateway = createPromiseClient(GatewayServiceClient, gatewayAddress, {
+    credentials: await cliChannelCredentials(dataDir, 'gateway'),
+    timeoutMs: 30_000,
+  });
+  const { secret } = await gateway.createToken(
+    CreateTokenRequest.fromPartial({ description: 'bench/gateway' }),
+  );
+  gateway.close();
+  const registry = createFileRegistry(
+    fromBinary(FileDescriptorSetSchema, Buffer.from(DESCRIPTOR_SET_BASE64, 'base64')),
+  );
+  const port = GATEWAY_WEB_PORT - LOCAL_PORTS.gateway.grpcPort + stack.portsOf('gateway').grpcPort;
+  const transport = createConnectTransport({
+    baseUrl: `https://localhost:${port}`,
+    httpVersion: '1.1',
+    useBinaryFormat: true,
+    nodeOptions: { ca: readFileSync(join(dataDir, 'operator', 'ca.pem')) },
+    interceptors: [
+      (next) => (request) => {
+        request.header.set('authorization', `Bearer ${secret}`);
+        return next(request);
+      },
+    ],
+  });
+  const client = createClient(registry.getService('omega.v1.OrchestratorService'), transport);
+  return {
+    listPlaybooks: () => client.listPlaybooks({}, { timeoutMs: 30_000 }),
+    close: () => undefined,
+  };
+}
+
 try {
   await stack.start();
   const address = (name) => `127.0.0.1:${stack.portsOf(name).grpcPort}`;
@@ -88,16 +146,19 @@ try {
     });
   const direct = await clientOf('orchestrator', 'orchestrator');
   const gateway = await clientOf('gateway', 'gateway');
-  // Warm-up: connections, handshakes, JIT, on both paths.
+  const web = await webClient(address('gateway'));
+  // Warm-up: connections, handshakes, JIT, on every path.
   await measure(direct);
   await measure(gateway);
-  const results = { direct: [], gateway: [] };
+  await measure(web);
+  const results = { direct: [], gateway: [], web: [] };
   // One call at a time: the latency a hop adds, without queueing behind other calls.
-  const alone = { direct: [], gateway: [] };
+  const alone = { direct: [], gateway: [], web: [] };
   for (let round = 1; round <= rounds; round++) {
     for (const [name, client] of [
       ['direct', direct],
       ['gateway', gateway],
+      ['web', web],
     ]) {
       const result = await measure(client);
       results[name].push(result);
@@ -110,7 +171,9 @@ try {
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const directRate = median(results.direct.map((r) => r.perSecond));
   const gatewayRate = median(results.gateway.map((r) => r.perSecond));
+  const webRate = median(results.web.map((r) => r.perSecond));
   const addedP50 = median(alone.gateway.map((r) => r.p50)) - median(alone.direct.map((r) => r.p50));
+  const webAddedP50 = median(alone.web.map((r) => r.p50)) - median(alone.direct.map((r) => r.p50));
   console.log(
     `\nListPlaybooks, ${calls} calls × ${rounds} rounds, ${args['in-flight']} in flight, mutual TLS on every hop (medians):`,
   );
@@ -121,7 +184,13 @@ try {
     `  through the gateway           ${Math.round(gatewayRate).toLocaleString('en')} calls/s`,
   );
   console.log(
+    `  through the web port (Connect) ${Math.round(webRate).toLocaleString('en')} calls/s`,
+  );
+  console.log(
     `  gateway/direct ${((100 * gatewayRate) / directRate).toFixed(0)}% (target ≥ 80%); p50 added one call at a time ${addedP50.toFixed(2)} ms (target < 1 ms)`,
+  );
+  console.log(
+    `  web/direct ${((100 * webRate) / directRate).toFixed(0)}%, web/gateway ${((100 * webRate) / gatewayRate).toFixed(0)}%; p50 added one call at a time ${webAddedP50.toFixed(2)} ms`,
   );
   direct.close();
   gateway.close();

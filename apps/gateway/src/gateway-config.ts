@@ -11,7 +11,7 @@ const address = () => z.string().min(1);
 const originSchema = z.string().refine(
   (value) => {
     try {
-      return new URL(value).origin === value;
+      return !value.includes('*') && new URL(value).origin === value;
     } catch {
       return false;
     }

@@ -45,6 +45,8 @@ export class WebEndpoint {
     readonly secure: boolean,
   ) {
     server.on('connection', (socket: Socket) => {
+      // Small answers go out at once, as on the gRPC port (no waiting on Nagle's algorithm).
+      socket.setNoDelay(true);
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
     });

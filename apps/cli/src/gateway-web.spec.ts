@@ -3,7 +3,6 @@
 // connect-node's own clients, a bearer token from CreateToken as the only credential: unary and
 // streaming calls, GatewayService's and forwarded methods, the gRPC port's refusals, the body
 // limit and CORS.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { GATEWAY_WEB_PORT, LOCAL_PORTS, type ServiceName } from '@omega/service'
 import { eventually } from '@omega/testkit';
 import { LocalStack } from './local-stack';
 import { cliChannelCredentials } from './operator-identity';
+import { curl as curlAt, envelope, frames, type CurlAnswer } from './testing/curl';
 import { handledCalls } from './testing/grpc-probes';
 
 const root = join(__dirname, '..', '..', '..');
@@ -92,51 +92,11 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface CurlAnswer {
-  /** `HTTP/2` or `HTTP/1.1`. */
-  readonly protocol: string;
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: Buffer;
-}
-
-/** curl (the binary) against the web port, verifying it with the CA `omega up` wrote. */
+/** curl against the web port, verifying it with the CA `omega up` wrote. */
 function curl(path: string, args: readonly string[]): Promise<CurlAnswer> {
-  const dir = mkdtempSync(join(dataDir, 'curl-'));
-  const headersFile = join(dir, 'headers');
-  const bodyFile = join(dir, 'body');
-  const url = `https://localhost:${webPort()}${path}`;
-  const argv = [
-    '--silent',
-    '--show-error',
-    '--cacert',
-    join(dataDir, 'operator', 'ca.pem'),
-    '--dump-header',
-    headersFile,
-    '--output',
-    bodyFile,
-    ...args,
-    url,
-  ];
-  return new Promise((resolve, reject) => {
-    execFile('curl', argv, { timeout: 60_000 }, (err, _stdout, stderr) => {
-      if (err !== null) {
-        reject(new Error(`curl ${argv.join(' ')}: ${stderr}`, { cause: err }));
-        return;
-      }
-      // The last response's head (a 100 Continue may come first).
-      const heads = readFileSync(headersFile, 'utf8')
-        .trim()
-        .split(/\r?\n\r?\n/);
-      const [statusLine = '', ...lines] = (heads.at(-1) ?? '').split(/\r?\n/);
-      const headers: Record<string, string> = {};
-      for (const line of lines) {
-        const at = line.indexOf(':');
-        headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
-      }
-      const [protocol = '', status = ''] = statusLine.split(' ');
-      resolve({ protocol, status: Number(status), headers, body: readFileSync(bodyFile) });
-    });
+  return curlAt(`https://localhost:${webPort()}${path}`, args, {
+    caFile: join(dataDir, 'operator', 'ca.pem'),
+    scratchDir: dataDir,
   });
 }
 
@@ -153,24 +113,6 @@ function connectJson(method: string, body: unknown, token?: string): Promise<Cur
 
 const json = (answer: CurlAnswer): Record<string, unknown> =>
   JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
-
-/** A Connect streaming body or answer: frames of flags (1 byte), length (4, big-endian), data. */
-function envelope(flags: number, data: Buffer): Buffer {
-  const head = Buffer.alloc(5);
-  head.writeUInt8(flags, 0);
-  head.writeUInt32BE(data.length, 1);
-  return Buffer.concat([head, data]);
-}
-
-function frames(body: Buffer): { flags: number; data: Buffer }[] {
-  const out: { flags: number; data: Buffer }[] = [];
-  for (let at = 0; at < body.length;) {
-    const length = body.readUInt32BE(at + 1);
-    out.push({ flags: body[at] ?? 0, data: body.subarray(at + 5, at + 5 + length) });
-    at += 5 + length;
-  }
-  return out;
-}
 
 /** A client of the service `name` in the contract, its methods called by their local names. */
 type Methods = Record<string, (request: object, options?: { signal?: AbortSignal }) => unknown>;
@@ -290,6 +232,22 @@ describe('the gateway web port (Connect and gRPC-Web) in omega up', () => {
         '/omega.v1.OrchestratorService/ListPlaybooks needs a credential',
       ) as unknown,
     });
+  });
+
+  it('accepts a client certificate from trust instead of a token, as the gRPC port does', async () => {
+    const operator = join(dataDir, 'operator');
+    const answer = await curl('/omega.v1.OrchestratorService/ListPlaybooks', [
+      '--cert',
+      join(operator, 'operator.pem'),
+      '--key',
+      join(operator, 'operator-key.pem'),
+      '-H',
+      'content-type: application/json',
+      '--data-binary',
+      '{}',
+    ]);
+    expect(answer.status).toBe(200);
+    expect(json(answer)['playbooks']).toEqual(expect.arrayContaining([expect.anything()]));
   });
 
   it('refuses a viewer a state-changing method: permission_denied, naming the roles', async () => {

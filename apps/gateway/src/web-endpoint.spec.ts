@@ -1,16 +1,26 @@
 // The gateway's web port without TLS (development: authorization off), on a real nats-server,
 // called with Node's fetch and connect-node's client: Connect JSON and binary, the endpoint's
-// rules (POST only, origins, body limit, headers) and a forwarded call whose backend is down.
+// rules (POST only, origins, body limit, headers) and a forwarded call whose backend is down;
+// and with TLS, a renewed certificate served to new connections without a restart.
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
 import { createFileRegistry, fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { DESCRIPTOR_SET_BASE64 } from '@omega/proto';
+import { createLogger } from '@omega/runtime';
 import type { RunningService } from '@omega/service';
+import type { Credentials, CredentialSource } from '@omega/trust-client';
 import { freePort, withNats } from '@omega/testkit';
 import { gatewayConfigSchema } from './gateway-config';
 import type { GatewayServiceConfig } from './gateway-service';
 import { startGateway } from './testing/start-gateway';
+import { WebEndpoint } from './web-endpoint';
 
 const CONSOLE = 'http://localhost:5173';
 const MAX_REQUEST_BYTES = 2048;
@@ -135,5 +145,87 @@ describe('the gateway web port without TLS', () => {
     expect(origins(['https://*.example.com'])).toBe(false);
     expect(origins(['https://console.example.com/'])).toBe(false);
     expect(origins(['https://console.example.com/app'])).toBe(false);
+  });
+});
+
+/** A self-signed certificate for 127.0.0.1 (openssl), as the TLS parts of a credential. */
+function selfSigned(dir: string, name: string): Credentials {
+  const key = join(dir, `${name}-key.pem`);
+  const cert = join(dir, `${name}.pem`);
+  execFileSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  const pem = readFileSync(cert, 'utf8');
+  // Only what the TLS server reads; the rest of a trust credential plays no part here.
+  return {
+    tlsPrivateKey: createPrivateKey(readFileSync(key)),
+    certificateChainPem: pem,
+    trustBundlePem: pem,
+  } as Partial<Credentials> as Credentials;
+}
+
+/** The certificate a new TLS connection to `port` is served, checked against `ca`. */
+function servedCertificate(port: number, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, ca, ALPNProtocols: ['h2'] }, () => {
+      resolve(new X509Certificate(socket.getPeerCertificate().raw).subject);
+      socket.end();
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('the gateway web port with TLS', () => {
+  it('serves a renewed certificate to new connections without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omega-web-tls-'));
+    const first = selfSigned(dir, 'first');
+    const renewed = selfSigned(dir, 'renewed');
+    const listeners: ((credentials: Credentials) => void)[] = [];
+    let current = first;
+    const source: CredentialSource = {
+      current: () => current,
+      onRenewed: (listener) => {
+        listeners.push(listener);
+        return () => undefined;
+      },
+    };
+    const registry = createFileRegistry(
+      fromBinary(FileDescriptorSetSchema, Buffer.from(DESCRIPTOR_SET_BASE64, 'base64')),
+    );
+    const endpoint = await WebEndpoint.start({
+      host: '127.0.0.1',
+      port: 0,
+      credentials: source,
+      allowedOrigins: [],
+      maxRequestBytes: 1024,
+      routes: () => undefined,
+      jsonRegistry: registry,
+      logger: createLogger({ service: 'gateway', level: 'silent' }),
+    });
+    try {
+      expect(await servedCertificate(endpoint.port, first.trustBundlePem)).toBe('CN=first');
+      current = renewed;
+      for (const listener of listeners) listener(renewed);
+      expect(await servedCertificate(endpoint.port, renewed.trustBundlePem)).toBe('CN=renewed');
+    } finally {
+      await endpoint.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

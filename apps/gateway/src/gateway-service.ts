@@ -181,6 +181,7 @@ export async function buildGateway({
       limits,
       logger: service.logger,
       draining: service.draining,
+      metrics: service.metrics,
     });
     service.onShutdown('web port', async () => web.close());
   }

@@ -21,6 +21,7 @@ import { gatewayConfigSchema } from './gateway-config';
 import type { GatewayServiceConfig } from './gateway-service';
 import { startGateway } from './testing/start-gateway';
 import { WebEndpoint } from './web-endpoint';
+import { WEB_CALLS_METRIC } from './web-gateway';
 
 const CONSOLE = 'http://localhost:5173';
 const MAX_REQUEST_BYTES = 2048;
@@ -60,6 +61,16 @@ describe('the gateway web port without TLS', () => {
     expect(await answer.json()).toMatchObject({
       principal: { id: 'anonymous', authMethod: 'AUTH_METHOD_ANONYMOUS' },
     });
+    const counted = await running.service.metrics.getSingleMetric(WEB_CALLS_METRIC)?.get();
+    expect(counted?.values).toContainEqual(
+      expect.objectContaining({
+        labels: {
+          grpc_method: '/omega.v1.GatewayService/WhoAmI',
+          grpc_code: 'OK',
+          protocol: 'connect',
+        },
+      }),
+    );
   });
 
   it('serves connect-node’s client in the binary format, and keeps a forwarded call’s backend error', async () => {

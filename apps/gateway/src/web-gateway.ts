@@ -2,6 +2,7 @@
 // (GatewayService's handlers and the forwarding to each backend, with the same pool and per-caller
 // limits), the same CallerAuth, and the gateway's certificate.
 import { createFileRegistry, fromBinary } from '@bufbuild/protobuf';
+import { Counter, type Registry } from 'prom-client';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import type * as grpc from '@grpc/grpc-js';
 import { DESCRIPTOR_SET_BASE64, GatewayServiceService } from '@omega/proto';
@@ -30,7 +31,11 @@ export interface WebGatewayParts {
   readonly limits: CallLimits;
   readonly logger: Logger;
   readonly draining: AbortSignal;
+  /** Where the web port's call counter is registered (the service's registry). */
+  readonly metrics: Registry;
 }
+
+export const WEB_CALLS_METRIC = 'omega_gateway_web_calls_handled_total';
 
 /** The web port when none is configured: the gRPC port + 7 (50058 beside 50051). */
 export function defaultWebPort(grpcPort: number): number {
@@ -83,6 +88,12 @@ export async function startWebGateway(parts: WebGatewayParts): Promise<WebEndpoi
       'AUTHORIZATION IS OFF: gateway serves its web port (Connect, gRPC-Web) without TLS (tls.enabled=false), so no caller has an identity and every method answers anyone. Development only: set tls.enabled=true',
     );
   }
+  const handled = new Counter({
+    name: WEB_CALLS_METRIC,
+    help: 'Calls the web port (Connect, gRPC-Web) answered, by method, gRPC status and protocol',
+    labelNames: ['grpc_method', 'grpc_code', 'protocol'],
+    registers: [parts.metrics],
+  });
   const endpoint = await WebEndpoint.start({
     host: parts.grpc.host,
     port: settings.port ?? defaultWebPort(parts.grpc.port),
@@ -96,6 +107,8 @@ export async function startWebGateway(parts: WebGatewayParts): Promise<WebEndpoi
       auth: parts.auth,
       logger: parts.logger,
       draining: parts.draining,
+      onHandled: (method, code, protocol) =>
+        handled.inc({ grpc_method: method, grpc_code: code, protocol }),
     }),
     logger: parts.logger,
   });

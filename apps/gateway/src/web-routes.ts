@@ -83,6 +83,13 @@ export interface WebRoutesOptions {
   readonly logger: Logger;
   /** The service's drain signal: open calls end with it. */
   readonly draining: AbortSignal;
+  /** Told how each call ended: its path, gRPC status name (`OK`, `PERMISSION_DENIED`) and protocol. */
+  readonly onHandled?: (method: string, code: string, protocol: string) => void;
+}
+
+/** `OK` or the status name of the error a call ended with, as grpc_server_handled_total names it. */
+function statusName(err: ConnectError | undefined): string {
+  return err === undefined ? 'OK' : (grpc.status[err.code as number as grpc.status] ?? 'UNKNOWN');
 }
 
 /** Registers a Connect handler for each served method of each service in `registry`. */
@@ -124,9 +131,13 @@ function unaryHandler(method: DescMethod, served: ServedMethod, options: WebRout
     try {
       await options.auth.authorize(ctx);
       const answer = await handler(requestOf(method, served, request), ctx);
-      return responseOf(method, served, answer);
+      const response = responseOf(method, served, answer);
+      options.onHandled?.(ctx.method, statusName(undefined), connectCtx.protocolName);
+      return response;
     } catch (err) {
-      throw connectError(err, ctx, options.logger);
+      const refusal = connectError(err, ctx, options.logger);
+      options.onHandled?.(ctx.method, statusName(refusal), connectCtx.protocolName);
+      throw refusal;
     } finally {
       done();
     }
@@ -146,8 +157,11 @@ function streamHandler(method: DescMethod, served: ServedMethod, options: WebRou
       // A forwarded stream ends quietly when its caller goes: the caller hears why (its
       // deadline, the gateway draining), as a gRPC caller does from its status.
       if (ctx.signal.aborted) throw ctx.signal.reason;
+      options.onHandled?.(ctx.method, statusName(undefined), connectCtx.protocolName);
     } catch (err) {
-      throw connectError(err, ctx, options.logger);
+      const refusal = connectError(err, ctx, options.logger);
+      options.onHandled?.(ctx.method, statusName(refusal), connectCtx.protocolName);
+      throw refusal;
     } finally {
       done();
     }

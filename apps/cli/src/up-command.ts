@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { errorMessage } from '@omega/runtime';
 import { SERVICE_NAMES, type ServiceName } from '@omega/service';
+import { firstAdminToken } from './first-admin-token';
 import { LocalStack } from './local-stack';
 import { renderStatusTable } from './status-table';
 
@@ -20,9 +21,10 @@ export interface UpOptions {
 export async function upCommand(options: UpOptions): Promise<number> {
   const services = parseServices(options.services);
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const stateDir = options.dataDir ?? join(options.root, '.omega');
   const stack = new LocalStack({
     root: options.root,
-    stateDir: options.dataDir ?? join(options.root, '.omega'),
+    stateDir,
     portOffset: options.portOffset,
     services,
     out,
@@ -55,6 +57,10 @@ export async function upCommand(options: UpOptions): Promise<number> {
     return 1;
   }
   out('omega: every service is ready. Ctrl-C stops them all.');
+  if (stack.secure && services.includes('gateway')) {
+    for (const line of await firstAdminToken(stateDir, stack.portsOf('gateway').grpcPort))
+      out(line);
+  }
 
   if (options.exitWhenReady) stopRequested?.();
   const crashWatch = setInterval(() => {

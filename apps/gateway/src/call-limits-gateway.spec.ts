@@ -66,6 +66,9 @@ describe('per-principal limits on the gateway', () => {
         /^\/omega\.v1\.IntelligenceService\/ListAlerts: (::ffff:)?127\.0\.0\.1 is over its limit of 0\.001 calls\/s \(burst 5\); retry in \d+ ms$/,
       ),
     });
+    // The same wait as a trailer gRPC clients with retries enabled follow.
+    const retryMs = /retry in (\d+) ms$/.exec(answers[5]!.details)![1];
+    expect(answers[5]!.metadata.get('grpc-retry-pushback-ms')).toEqual([retryMs]);
     await expect(listAlerts(clientFrom('[::1]'))).resolves.toBeNull();
   });
 

@@ -12,6 +12,16 @@ export interface CallLimitSettings {
   readonly maxStreams: number;
 }
 
+/** RESOURCE_EXHAUSTED with when to retry, which the gateway also sends as grpc-retry-pushback-ms. */
+export class OverLimit extends OmegaError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(Code.ResourceExhausted, message);
+  }
+}
+
 /** Principals tracked at once; past it the least recently seen is forgotten (its bucket refills). */
 const MAX_PRINCIPALS = 10_000;
 
@@ -26,10 +36,18 @@ export class CallLimits {
 
   constructor(private readonly settings: CallLimitSettings) {}
 
-  /** Takes one call from `principal`'s bucket, or throws RESOURCE_EXHAUSTED saying when to retry. */
-  admitCall(principal: string, method: string, nowMs: number): void {
-    const state = this.stateOf(principal, nowMs);
-    const { callsPerSecond, burst } = this.settings;
+  /**
+   * Takes one call from `principal`'s bucket, or throws RESOURCE_EXHAUSTED saying when to retry.
+   * `settings` overrides the defaults for this principal (its role's limits).
+   */
+  admitCall(
+    principal: string,
+    method: string,
+    nowMs: number,
+    settings: CallLimitSettings = this.settings,
+  ): void {
+    const state = this.stateOf(principal, nowMs, settings);
+    const { callsPerSecond, burst } = settings;
     state.tokens = Math.min(
       burst,
       state.tokens + ((nowMs - state.updatedMs) / 1000) * callsPerSecond,
@@ -40,16 +58,21 @@ export class CallLimits {
       return;
     }
     const retryMs = Math.ceil(((1 - state.tokens) / callsPerSecond) * 1000);
-    throw new OmegaError(
-      Code.ResourceExhausted,
+    throw new OverLimit(
       `${method}: ${principal} is over its limit of ${callsPerSecond} calls/s (burst ${burst}); retry in ${retryMs} ms`,
+      retryMs,
     );
   }
 
   /** Counts a stream `principal` opens; the returned function closes it (once). */
-  openStream(principal: string, method: string, nowMs: number): () => void {
-    const state = this.stateOf(principal, nowMs);
-    if (state.openStreams >= this.settings.maxStreams) {
+  openStream(
+    principal: string,
+    method: string,
+    nowMs: number,
+    settings: CallLimitSettings = this.settings,
+  ): () => void {
+    const state = this.stateOf(principal, nowMs, settings);
+    if (state.openStreams >= settings.maxStreams) {
       throw new OmegaError(
         Code.ResourceExhausted,
         `${method}: ${principal} has ${state.openStreams} streams open, its limit; close one and retry`,
@@ -64,10 +87,10 @@ export class CallLimits {
     };
   }
 
-  private stateOf(principal: string, nowMs: number): PrincipalState {
+  private stateOf(principal: string, nowMs: number, settings: CallLimitSettings): PrincipalState {
     let state = this.principals.get(principal);
     if (state === undefined) {
-      state = { tokens: this.settings.burst, updatedMs: nowMs, openStreams: 0 };
+      state = { tokens: settings.burst, updatedMs: nowMs, openStreams: 0 };
       if (this.principals.size >= MAX_PRINCIPALS) this.forgetOldestIdle();
     } else {
       this.principals.delete(principal);

@@ -31,7 +31,9 @@ import {
 } from '@omega/trust-client';
 import type { Counter } from 'prom-client';
 import { parseBearer } from './api-token';
-import { ROLE_TABLE, rolesGranting, type Role } from './gateway-roles';
+import type { CallLimitSettings } from './call-limits';
+import type { CallerLimit } from './forwarding';
+import { ROLE_TABLE, highestRole, rolesGranting, type Role } from './gateway-roles';
 import type { TokenRegistry } from './token-registry';
 
 type Call = Parameters<AuthorizeCall>[0];
@@ -104,7 +106,7 @@ export function decideAccess(principal: Principal, method: string): AccessDecisi
       method,
       allowed: false,
       requiredRoles,
-      reason: `${method} needs a credential: a bearer token or a client certificate from trust (then one of the roles ${requiredRoles.join(', ')})`,
+      reason: `${method} needs a credential: a bearer token or a client certificate from trust (a certificate from another CA counts as none); then one of the roles ${requiredRoles.join(', ')}`,
     };
   }
   const held = principal.roles.find((role) => requiredRoles.includes(role as Role));
@@ -123,6 +125,10 @@ export interface CallerAuthOptions {
   readonly certificateCheck: AuthorizeCall | undefined;
   /** Bearer tokens; undefined without TLS (tokens are refused over plaintext). */
   readonly tokens: TokenRegistry | undefined;
+  /** Per-caller limits, with per-role overrides (gateway.limits). */
+  readonly limits: CallLimitSettings & {
+    readonly roles: Partial<Record<Role, Partial<CallLimitSettings>>>;
+  };
   /** Where refusals of state-changing calls are logged. */
   readonly audit: AuditClient | undefined;
   /** The gateway's identity, the actor of denial entries. */
@@ -184,12 +190,20 @@ export class CallerAuth {
     return this.#principals.get(ctx) ?? ANONYMOUS;
   }
 
-  /** The key per-caller limits count against: the principal, or without TLS the address. */
-  limitKeyOf(ctx: CallContext): string {
+  /**
+   * Whom a call counts against (the principal, or without a credential the address less the
+   * port) and its limits: the defaults with its highest role's overrides.
+   */
+  limitOf(ctx: CallContext): CallerLimit {
     const principal = this.#principals.get(ctx);
-    return principal !== undefined && principal !== ANONYMOUS
-      ? principal.id
-      : ctx.peer.address.replace(/:\d+$/, '');
+    if (principal === undefined || principal === ANONYMOUS) {
+      return { key: ctx.peer.address.replace(/:\d+$/, '') };
+    }
+    const role = highestRole(principal.roles);
+    const override = role === undefined ? undefined : this.options.limits.roles[role];
+    return override === undefined
+      ? { key: principal.id }
+      : { key: principal.id, settings: { ...this.options.limits, ...override } };
   }
 
   async #authenticate(call: Call): Promise<Principal> {

@@ -96,6 +96,30 @@ describe('forwarding through the gateway', () => {
     );
   });
 
+  it('passes the backend’s response headers and trailers back, on success and on error', async () => {
+    for (const request of [Buffer.alloc(0), Buffer.from('please fail')]) {
+      const seen = await new Promise<{ header: grpc.Metadata; trailer: grpc.Metadata }>(
+        (resolve) => {
+          let header = new grpc.Metadata();
+          const call = client.makeUnaryRequest(
+            IntelligenceServiceService.getAlert.path,
+            passBytes,
+            passBytes,
+            request,
+            () => undefined,
+          );
+          call.on('metadata', (m) => (header = m));
+          call.on('status', (status) => resolve({ header, trailer: status.metadata }));
+        },
+      );
+      expect(seen.header.get('x-backend-header')).toEqual([
+        '/omega.v1.IntelligenceService/GetAlert',
+      ]);
+      expect(seen.trailer.get('x-backend-trailer')).toEqual(['done']);
+      expect(seen.trailer.get('x-trace-bin')).toEqual([Buffer.from([1, 2])]);
+    }
+  });
+
   it('passes the caller’s deadline to the backend', async () => {
     const deadline = new Date(Date.now() + 600_000);
     await unary(IntelligenceServiceService.listAlerts.path, Buffer.alloc(0), undefined, {

@@ -11,7 +11,7 @@ import {
 } from '@omega/runtime';
 import { NODE_HEADER, type BackendPool, type BackendTarget } from './backend-pool';
 import { callerSubject } from '@omega/trust-client';
-import type { CallLimits } from './call-limits';
+import { OverLimit, type CallLimitSettings, type CallLimits } from './call-limits';
 import { methodName, type ForwardedService } from './forwarded-services';
 
 /**
@@ -33,6 +33,25 @@ const NOT_FORWARDED = new Set([
   NODE_HEADER,
 ]);
 
+/**
+ * The backend's response headers and trailers, less what describes the hop, for the caller: the
+ * runtime sends them with the gateway's answer (an error's trailers too).
+ */
+function passResponseMetadata(
+  call: grpc.ClientUnaryCall | grpc.ClientReadableStream<Buffer>,
+  ctx: CallContext,
+): Promise<void> {
+  call.once('metadata', (header: grpc.Metadata) => {
+    ctx.response.header = forwardedMetadata(header);
+  });
+  return new Promise((resolve) =>
+    call.once('status', (status: grpc.StatusObject) => {
+      ctx.response.trailer = forwardedMetadata(status.metadata);
+      resolve();
+    }),
+  );
+}
+
 /** The caller's metadata as the backend gets it. */
 export function forwardedMetadata(incoming: grpc.Metadata): grpc.Metadata {
   const outgoing = new grpc.Metadata();
@@ -43,6 +62,29 @@ export function forwardedMetadata(incoming: grpc.Metadata): grpc.Metadata {
   return outgoing;
 }
 
+/**
+ * Runs a limit check; a refusal that says when to retry also sets the grpc-retry-pushback-ms
+ * trailer, which gRPC clients with retries enabled follow.
+ */
+export function pushBack<T>(ctx: CallContext, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof OverLimit) {
+      const trailer = new grpc.Metadata();
+      trailer.set('grpc-retry-pushback-ms', String(err.retryAfterMs));
+      ctx.response.trailer = trailer;
+    }
+    throw err;
+  }
+}
+
+/** Whom a call counts against, and that caller's limits when they are not the defaults. */
+export interface CallerLimit {
+  readonly key: string;
+  readonly settings?: CallLimitSettings;
+}
+
 type ForwardingHandler = UnaryHandler<Buffer, Buffer> | ServerStreamingHandler<Buffer, Buffer>;
 
 /** Handlers for each method of `service.passThrough`, keyed as the definition is. */
@@ -50,7 +92,7 @@ export function forwardingHandlers(
   service: ForwardedService,
   pool: BackendPool,
   limits: CallLimits,
-  limitKey: (ctx: CallContext) => string = principalOf,
+  limitOf: (ctx: CallContext) => CallerLimit = (ctx) => ({ key: principalOf(ctx) }),
 ): Record<string, ForwardingHandler> {
   const handlers: Record<string, ForwardingHandler> = {};
   for (const [key, method] of Object.entries(service.passThrough)) {
@@ -62,11 +104,13 @@ export function forwardingHandlers(
     }
     handlers[key] = method.responseStream
       ? async function* (request, ctx) {
-          const principal = limitKey(ctx);
+          const { key: principal, settings } = limitOf(ctx);
           // The stream cap first: a stream refused for it takes nothing from the call budget.
-          const close = limits.openStream(principal, ctx.method, Date.now());
+          const close = pushBack(ctx, () =>
+            limits.openStream(principal, ctx.method, Date.now(), settings),
+          );
           try {
-            limits.admitCall(principal, ctx.method, Date.now());
+            pushBack(ctx, () => limits.admitCall(principal, ctx.method, Date.now(), settings));
             const target = pool.target(service.backend, ctx.method, ctx.metadata);
             yield* forwardStream(target, request, ctx);
           } finally {
@@ -74,7 +118,8 @@ export function forwardingHandlers(
           }
         }
       : (request, ctx) => {
-          limits.admitCall(limitKey(ctx), ctx.method, Date.now());
+          const { key, settings } = limitOf(ctx);
+          pushBack(ctx, () => limits.admitCall(key, ctx.method, Date.now(), settings));
           return forwardUnary(pool.target(service.backend, ctx.method, ctx.metadata), request, ctx);
         };
   }
@@ -138,6 +183,7 @@ function forwardUnary(target: BackendTarget, request: Buffer, ctx: CallContext):
         else resolve(response ?? Buffer.alloc(0));
       },
     );
+    void passResponseMetadata(call, ctx);
     if (ctx.signal.aborted) cancel();
     else ctx.signal.addEventListener('abort', cancel, { once: true });
   });
@@ -156,11 +202,14 @@ async function* forwardStream(
     forwardedMetadata(ctx.metadata),
     callOptions(ctx),
   );
+  const status = passResponseMetadata(stream, ctx);
   // A stream ends when the caller goes and when the gateway drains (like every watch).
   const cancel = (): void => stream.cancel();
   ctx.signal.addEventListener('abort', cancel, { once: true });
   try {
     for await (const message of stream) yield message as Buffer;
+    // Ended by the backend: its trailers follow the last message.
+    await status;
   } catch (err) {
     if (ctx.signal.aborted) return;
     throw backendError(err, target, ctx.method);

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { LOCAL_PORTS } from '@omega/service';
 import { z } from 'zod';
+import { ROLES } from './gateway-roles';
 
 const local = (service: keyof typeof LOCAL_PORTS) => `127.0.0.1:${LOCAL_PORTS[service].grpcPort}`;
 const address = () => z.string().min(1);
@@ -61,6 +62,20 @@ export const gatewayConfigSchema = z
         burst: z.int().positive().default(400),
         /** Server streams (StreamAlerts, WatchWorkflow) a principal may hold open at once. */
         maxStreams: z.int().positive().default(32),
+        /**
+         * Per role (a caller's highest), what differs from the above, e.g.
+         * `{"viewer": {"callsPerSecond": 20, "burst": 40}}`.
+         */
+        roles: z
+          .partialRecord(
+            z.enum(ROLES),
+            z.strictObject({
+              callsPerSecond: z.number().positive().optional(),
+              burst: z.int().positive().optional(),
+              maxStreams: z.int().positive().optional(),
+            }),
+          )
+          .default({}),
       })
       .prefault({}),
     /** Bearer tokens (CreateToken): lifetimes and how many the gateway keeps. */
@@ -84,6 +99,17 @@ export const gatewayConfigSchema = z
       .prefault({}),
     /** The browser protocol (Connect and gRPC-Web) on its own HTTPS port, for the web console. */
     web: webConfigSchema,
+    /**
+     * In Kubernetes: the Secret (created empty by the chart) the gateway writes a first admin
+     * token into at its first start; empty = none (omega up prints one instead).
+     */
+    firstAdminToken: z
+      .strictObject({
+        kubernetesSecret: z.string().default(''),
+        /** Default: the pod's namespace (its service-account mount). */
+        namespace: z.string().default(''),
+      })
+      .prefault({}),
     /** How long GetServerInfo waits for each backend's health answer. */
     healthCheckTimeoutMs: z.int().positive().default(2_000),
   })

@@ -2,7 +2,7 @@
 // docs/gateway.md documents (the page is the contract users read; the code must say the same).
 import { SERVED_METHODS } from './gateway-service';
 import { ROLE_TABLE, grants, highestRole, rolesGranting } from './gateway-roles';
-import { documentedRoles } from './testing/roles-doc';
+import { documentedRoles } from '@omega/testkit';
 
 describe('the gateway role table', () => {
   it('has a row for every method the gateway forwards or answers, and none for another', () => {

@@ -28,6 +28,7 @@ import { gatewayConfigSchema } from './gateway-config';
 import { gatewayGrpcHandlers } from './gateway-grpc';
 import { gatewayMetrics } from './gateway-metrics';
 import { DescriptorIndex, reflectionDefinition, reflectionHandler } from './server-reflection';
+import { firstAdminTokenInBackground } from './first-admin-token-publisher';
 import { TOKENS_BUCKET, TokenRegistry } from './token-registry';
 import { trustTokenSigner } from './trust-token-signer';
 import { startWebGateway } from './web-gateway';
@@ -111,6 +112,9 @@ export async function buildGateway({
           onUnreadable: () => metrics.unreadableTokenRecords.inc(),
         });
   if (tokens !== undefined) service.onShutdown('token registry', async () => tokens.stop());
+  if (tokens !== undefined && config.firstAdminToken.kubernetesSecret !== '') {
+    void firstAdminTokenInBackground(service, tokens, await bus.kv(TOKENS_BUCKET), actor().id);
+  }
   const auth = new CallerAuth({
     certificateCheck,
     tokens,
@@ -119,6 +123,7 @@ export async function buildGateway({
     denied: metrics.callsDenied,
     deniedNotAudited: metrics.denialsNotAudited,
     logger: service.logger,
+    limits: config.limits,
     notForwarded: new Set(SERVED_METHODS.notForwarded.keys()),
     denialAuditWindowMs: config.tokens.denialAuditWindowSeconds * 1000,
   });
@@ -128,6 +133,7 @@ export async function buildGateway({
     { pool, cluster, healthCheckTimeoutMs: config.healthCheckTimeoutMs },
     SERVED_METHODS,
     { auth, tokens },
+    limits,
   );
   const unbuilt = Object.keys(GatewayServiceService).filter((method) => !(method in handlers));
   metrics.unimplementedMethods.set(unbuilt.length);
@@ -150,7 +156,7 @@ export async function buildGateway({
       implementService(
         forwarded.passThrough,
         forwardingHandlers(forwarded, pool, limits, (ctx) =>
-          auth.limitKeyOf(ctx),
+          auth.limitOf(ctx),
         ) as ServiceHandlers<grpc.ServiceDefinition>,
         service.handlerOptions,
       ),

@@ -24,6 +24,8 @@ import {
 import type { Role } from './gateway-roles';
 
 export const TOKENS_BUCKET = 'omega_gateway_tokens';
+/** A token's key in the bucket: its id. */
+const TOKEN_ID = /^[0-9a-f]{16}$/;
 
 /** What the registry needs from trust: a signature over the claims and a check of one. */
 export interface TokenSigner {
@@ -126,7 +128,9 @@ export class TokenRegistry {
     if ((await this.kv.status()).values === 0) ready();
     void (async () => {
       for await (const entry of watcher) {
-        if (entry.operation !== 'PUT') {
+        if (!TOKEN_ID.test(entry.key)) {
+          // The gateway's own markers (first-admin-token), not tokens.
+        } else if (entry.operation !== 'PUT') {
           this.#known.delete(entry.key);
         } else {
           try {

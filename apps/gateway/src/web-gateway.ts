@@ -59,7 +59,7 @@ export function servedMethods(
   add(GatewayServiceService, parts.gatewayHandlers, 'GatewayService');
   for (const forwarded of FORWARDED_SERVICES) {
     const handlers = forwardingHandlers(forwarded, parts.pool, parts.limits, (ctx) =>
-      parts.auth.limitKeyOf(ctx),
+      parts.auth.limitOf(ctx),
     );
     add(forwarded.passThrough, handlers, forwarded.backend);
   }

@@ -132,9 +132,11 @@ function unaryHandler(method: DescMethod, served: ServedMethod, options: WebRout
       await options.auth.authorize(ctx);
       const answer = await handler(requestOf(method, served, request), ctx);
       const response = responseOf(method, served, answer);
+      sendResponseMetadata(ctx, connectCtx);
       options.onHandled?.(ctx.method, statusName(undefined), connectCtx.protocolName);
       return response;
     } catch (err) {
+      sendResponseMetadata(ctx, connectCtx);
       const refusal = connectError(err, ctx, options.logger);
       options.onHandled?.(ctx.method, statusName(refusal), connectCtx.protocolName);
       throw refusal;
@@ -150,15 +152,21 @@ function streamHandler(method: DescMethod, served: ServedMethod, options: WebRou
     const { ctx, done } = callContext(method, connectCtx, options.draining);
     try {
       await options.auth.authorize(ctx);
+      let headerSent = false;
       for await (const answer of handler(requestOf(method, served, request), ctx)) {
         if (ctx.signal.aborted) break;
+        if (!headerSent) copyMetadata(ctx.response.header, connectCtx.responseHeader);
+        headerSent = true;
         yield responseOf(method, served, answer);
       }
+      if (!headerSent) copyMetadata(ctx.response.header, connectCtx.responseHeader);
+      copyMetadata(ctx.response.trailer, connectCtx.responseTrailer);
       // A forwarded stream ends quietly when its caller goes: the caller hears why (its
       // deadline, the gateway draining), as a gRPC caller does from its status.
       if (ctx.signal.aborted) throw ctx.signal.reason;
       options.onHandled?.(ctx.method, statusName(undefined), connectCtx.protocolName);
     } catch (err) {
+      copyMetadata(ctx.response.trailer, connectCtx.responseTrailer);
       const refusal = connectError(err, ctx, options.logger);
       options.onHandled?.(ctx.method, statusName(refusal), connectCtx.protocolName);
       throw refusal;
@@ -166,6 +174,23 @@ function streamHandler(method: DescMethod, served: ServedMethod, options: WebRou
       done();
     }
   };
+}
+
+/**
+ * The headers and trailers a handler set (a forwarded call: its backend's, less hop-by-hop ones;
+ * over a limit: grpc-retry-pushback-ms), as Connect sends them; `-bin` values base64 encoded.
+ */
+function copyMetadata(from: grpc.Metadata | undefined, to: Headers): void {
+  for (const [key, values] of Object.entries(from?.toJSON() ?? {})) {
+    for (const value of values) {
+      to.append(key, typeof value === 'string' ? value : value.toString('base64'));
+    }
+  }
+}
+
+function sendResponseMetadata(ctx: CallContext, connectCtx: HandlerContext): void {
+  copyMetadata(ctx.response.header, connectCtx.responseHeader);
+  copyMetadata(ctx.response.trailer, connectCtx.responseTrailer);
 }
 
 /** The request as the gRPC port's handler takes it: decoded from the same protobuf bytes. */
@@ -216,6 +241,7 @@ function callContext(
     deadline,
     peer,
     metadata: metadataOf(connectCtx.requestHeader),
+    response: {},
   };
   const done = (): void => {
     connectCtx.signal.removeEventListener('abort', onCallerGone);

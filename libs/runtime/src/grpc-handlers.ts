@@ -26,6 +26,11 @@ export interface CallContext {
   readonly deadline: Date | undefined;
   readonly peer: CallPeer;
   readonly metadata: grpc.Metadata;
+  /**
+   * Response headers to send before the first response (ignored once one was sent) and trailers
+   * to end the call with, success or error (a proxy passes its backend's on).
+   */
+  readonly response: { header?: grpc.Metadata; trailer?: grpc.Metadata };
 }
 
 export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res> | Res;
@@ -131,7 +136,7 @@ function failure(err: unknown, ctx: CallContext, logger: Logger): grpc.StatusObj
   if (!(err instanceof OmegaError) && !(ctx.signal.aborted && err === ctx.signal.reason)) {
     logger.error({ err, method: ctx.method }, `${ctx.method} failed: ${errorMessage(err)}`);
   }
-  return { ...toGrpcError(err), metadata: new grpc.Metadata() };
+  return { ...toGrpcError(err), metadata: ctx.response.trailer ?? new grpc.Metadata() };
 }
 
 function serveUnary(
@@ -145,8 +150,14 @@ function serveUnary(
       .then(() => options.authorize?.(ctx))
       .then(() => handler(call.request, ctx))
       .then(
-        (response) => callback(null, response),
-        (err: unknown) => callback(failure(err, ctx, options.logger), null),
+        (response) => {
+          if (ctx.response.header !== undefined) call.sendMetadata(ctx.response.header);
+          callback(null, response, ctx.response.trailer);
+        },
+        (err: unknown) => {
+          if (ctx.response.header !== undefined) call.sendMetadata(ctx.response.header);
+          callback(failure(err, ctx, options.logger), null);
+        },
       )
       .finally(done);
   };
@@ -225,17 +236,29 @@ function writeResponses(
   responses: (ctx: CallContext) => AsyncIterable<unknown>,
 ): void {
   const { ctx, done } = callContext(path, call, options.draining);
+  let headerSent = false;
+  const sendHeader = (): void => {
+    if (!headerSent && ctx.response.header !== undefined) call.sendMetadata(ctx.response.header);
+    headerSent = true;
+  };
   void (async () => {
     try {
       await options.authorize?.(ctx);
       for await (const response of responses(ctx)) {
         if (ctx.signal.aborted) break;
+        sendHeader();
         if (!call.write(response)) await drained(call, ctx.signal);
       }
-      if (!call.cancelled) call.end();
+      if (!call.cancelled) {
+        sendHeader();
+        call.end(ctx.response.trailer);
+      }
     } catch (err) {
       const status = failure(err, ctx, options.logger);
-      if (!call.cancelled) call.emit('error', status);
+      if (!call.cancelled) {
+        sendHeader();
+        call.emit('error', status);
+      }
     } finally {
       done();
     }
@@ -295,6 +318,7 @@ function callContext(
     signal: controller.signal,
     deadline,
     metadata: call.metadata,
+    response: {},
     // Read on demand (while the call is open): grpc-js parses the TLS certificate on every read.
     get peer() {
       peer ??= { address, ...call.getAuthContext() };

@@ -41,3 +41,4 @@ export {
 export { loadKubernetesClient, type KubernetesClient } from './kubernetes-client';
 export { eventually } from './eventually';
 export { localServiceEnv, unaryAnswers, type UnaryAnswer } from './service-answers';
+export { documentedRoles, type DocumentedRole } from './gateway-roles-doc';

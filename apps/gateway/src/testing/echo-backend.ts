@@ -2,7 +2,7 @@
 // definition: each unary method answers the bytes it was sent (or a fixed reply; the request
 // 'please fail' is refused FAILED_PRECONDITION), each stream sends its request then stays open
 // until the caller goes; it records the metadata, deadline and end of every call it saw.
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import {
   Code,
   OmegaError,
@@ -42,6 +42,12 @@ export async function startEchoBackend(
   })) as Service<unknown>;
   const backend: EchoBackend = { service, address: '', seen: [], streamEnds: [] };
   const record = (ctx: CallContext): void => {
+    // Response metadata for the gateway to pass back: a header and a trailer per call.
+    ctx.response.header = metadataOf({ 'x-backend-header': ctx.method });
+    ctx.response.trailer = metadataOf({
+      'x-backend-trailer': 'done',
+      'x-trace-bin': Buffer.from([1, 2]),
+    });
     backend.seen.push({
       method: ctx.method,
       metadata: ctx.metadata.toJSON(),
@@ -78,4 +84,10 @@ export async function startEchoBackend(
   service.setReady('backend', true);
   backend.address = `127.0.0.1:${(await service.listen()).grpcPort}`;
   return backend;
+}
+
+function metadataOf(values: Record<string, string | Buffer>): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [key, value] of Object.entries(values)) metadata.set(key, value);
+  return metadata;
 }

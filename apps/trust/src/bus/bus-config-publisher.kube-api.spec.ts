@@ -96,7 +96,7 @@ describe('bus setup publishing to Kubernetes', () => {
     const { code, stderr } = await busSetup('omega-gateway');
     expect(code).toBe(1);
     expect(stderr).toMatch(
-      /publishing Secret omega\/omega-nats-tls: HTTP 403: .*trust's RBAC needs patch on this object/,
+      /publishing Secret omega\/omega-nats-tls: HTTP 403: .*RBAC must allow PATCH on it: trust's row in charts\/omega\/rbac-expected\.yaml/,
     );
   });
 

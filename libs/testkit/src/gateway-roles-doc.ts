@@ -14,7 +14,7 @@ export interface DocumentedRole {
 const REFLECTION_ROW = 'grpc.reflection.v1(alpha) ServerReflectionInfo';
 
 export function documentedRoles(
-  file = join(__dirname, '..', '..', '..', '..', 'docs', 'gateway.md'),
+  file = join(__dirname, '..', '..', '..', 'docs', 'gateway.md'),
 ): DocumentedRole[] {
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf('<!-- roles-table:start -->');

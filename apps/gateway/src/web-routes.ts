@@ -159,11 +159,11 @@ function streamHandler(method: DescMethod, served: ServedMethod, options: WebRou
         headerSent = true;
         yield responseOf(method, served, answer);
       }
-      if (!headerSent) copyMetadata(ctx.response.header, connectCtx.responseHeader);
-      copyMetadata(ctx.response.trailer, connectCtx.responseTrailer);
       // A forwarded stream ends quietly when its caller goes: the caller hears why (its
       // deadline, the gateway draining), as a gRPC caller does from its status.
       if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (!headerSent) copyMetadata(ctx.response.header, connectCtx.responseHeader);
+      copyMetadata(ctx.response.trailer, connectCtx.responseTrailer);
       options.onHandled?.(ctx.method, statusName(undefined), connectCtx.protocolName);
     } catch (err) {
       copyMetadata(ctx.response.trailer, connectCtx.responseTrailer);

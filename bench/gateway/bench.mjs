@@ -10,7 +10,7 @@
 //
 // - unary: OrchestratorService/ListPlaybooks, the same request both ways: calls/s with
 //   --in-flight calls at a time, p50 one call at a time (issue #17's targets: ≥ 80% of direct
-//   throughput, < 1 ms added p50);
+//   throughput, < 1 ms added p50); and on the gateway's web port (Connect, web-client.mjs);
 // - streams: IntelligenceService/StreamAlerts from the bench's own backend (stream-backend.mjs,
 //   a process enrolled as service/intelligence) streaming --stream-messages alerts per call:
 //   messages/s with --streams-in-flight streams at a time, and time to first message one stream
@@ -37,6 +37,7 @@ import { parseArgs } from 'node:util';
 import { measureHandshakes, negotiatedGroup } from './handshakes.mjs';
 import { cpuText, withCpu } from './process-cpu.mjs';
 import { freePort, startSecondGateway } from './second-gateway.mjs';
+import { webClient } from './web-client.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -70,6 +71,7 @@ const {
   ListPlaybooksRequest,
 } = require('@omega/proto');
 const { createPromiseClient } = require('@omega/runtime');
+const { GATEWAY_WEB_PORT, LOCAL_PORTS } = require('@omega/service');
 
 const calls = Number(args.calls);
 const rounds = Number(args.rounds);
@@ -209,6 +211,8 @@ let gatewayB;
 try {
   await stack.start();
   const address = (name) => `127.0.0.1:${stack.portsOf(name).grpcPort}`;
+  const webPort =
+    GATEWAY_WEB_PORT - LOCAL_PORTS.gateway.grpcPort + stack.portsOf('gateway').grpcPort;
   const paths = ['direct', 'gateway'];
 
   if (parts.has('unary')) {
@@ -220,8 +224,9 @@ try {
     const clients = {
       direct: await clientOf('orchestrator', address('orchestrator')),
       gateway: await clientOf('gateway', address('gateway')),
+      web: await webClient({ root, dataDir, gatewayAddress: address('gateway'), webPort }),
     };
-    const unaryPaths = [...paths];
+    const unaryPaths = [...paths, 'web'];
     if (args['gateway-b']) {
       const gatewayPid = stack.status().find((row) => row.name === 'gateway').pid;
       gatewayB = await startSecondGateway(args['gateway-b'], gatewayPid);
@@ -243,7 +248,8 @@ try {
     const alone = Object.fromEntries(unaryPaths.map((path) => [path, []]));
     for (let round = 1; round <= rounds; round++) {
       // With a second gateway, the two take turns going first.
-      const order = round % 2 === 0 && gatewayB ? ['direct', 'gateway-b', 'gateway'] : unaryPaths;
+      const order =
+        round % 2 === 0 && gatewayB ? ['direct', 'gateway-b', 'gateway', 'web'] : unaryPaths;
       for (const path of order) {
         const result = await withCpu(pids, calls, () => measureUnary(clients[path], inFlight));
         loaded[path].push(result);
@@ -267,6 +273,7 @@ try {
       `  through the gateway           ${num(gatewayRate)} calls/s, one at a time p50 ${(directP50 + addedP50).toFixed(2)} ms`,
       `  CPU µs a call (${inFlight} in flight): direct: caller ${num(cpu('direct', 'caller'))}, orchestrator ${num(cpu('direct', 'orchestrator'))}; through the gateway: caller ${num(cpu('gateway', 'caller'))}, gateway ${num(cpu('gateway', 'gateway'))}, orchestrator ${num(cpu('gateway', 'orchestrator'))}`,
       `  gateway/direct ${share.toFixed(0)}% (target ≥ 80%: ${met(share >= 80)}); p50 added ${addedP50.toFixed(2)} ms (target < 1 ms: ${met(addedP50 < 1)})`,
+      `  web port (Connect binary, token) ${num(median(loaded.web.map((r) => r.perSecond)))} calls/s (${((100 * median(loaded.web.map((r) => r.perSecond))) / gatewayRate).toFixed(0)}% of the gRPC port), one at a time p50 ${median(alone.web.map((r) => r.p50)).toFixed(2)} ms; CPU µs a call: gateway ${num(cpu('web', 'gateway'))}`,
     );
     if (gatewayB) {
       const rateB = median(loaded['gateway-b'].map((r) => r.perSecond));

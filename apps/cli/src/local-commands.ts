@@ -32,7 +32,7 @@ export function registerLocalCommands(program: Command, scope: CommandScope): vo
     .description('start nats-server and every Omega service on this machine and stream their logs')
     .option(
       '--port-offset <n>',
-      'add N to every default port (nats 4222, gRPC 50051-50057, metrics 9464-9470, tlog 8081)',
+      'add N to every default port (nats 4222, gRPC 50051-50057, gateway web 50058, metrics 9464-9470, tlog 8081)',
       nonNegativeInteger,
       0,
     )

@@ -8,6 +8,33 @@ import { ROLES } from './gateway-roles';
 const local = (service: keyof typeof LOCAL_PORTS) => `127.0.0.1:${LOCAL_PORTS[service].grpcPort}`;
 const address = () => z.string().min(1);
 
+/** An origin as browsers send it (`https://console.example.com`, `http://localhost:5173`). */
+const originSchema = z.string().refine(
+  (value) => {
+    try {
+      return !value.includes('*') && new URL(value).origin === value;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an exact origin, scheme://host[:port] with no path or wildcard' },
+);
+
+const webConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** Default: the gRPC port + 7 (50058 on one machine); 0 with an ephemeral gRPC port. */
+    port: z.int().min(0).max(65_535).optional(),
+    /** Origins whose pages may call the port cross-origin (CORS); empty: same origin only. */
+    allowedOrigins: z.array(originSchema).default([]),
+    /** A request body larger than this is refused (413, resource_exhausted). 4 MiB. */
+    maxRequestBytes: z
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024),
+  })
+  .prefault({});
+
 export const gatewayConfigSchema = z
   .strictObject({
     trustAddress: address().default(local('trust')),
@@ -83,6 +110,8 @@ export const gatewayConfigSchema = z
         denialAuditWindowSeconds: z.int().positive().default(60),
       })
       .prefault({}),
+    /** The browser protocol (Connect and gRPC-Web) on its own HTTPS port, for the web console. */
+    web: webConfigSchema,
     /**
      * In Kubernetes: the Secret (created empty by the chart) the gateway writes a first admin
      * token into at its first start; empty = none (omega up prints one instead).

@@ -31,6 +31,7 @@ import { DescriptorIndex, reflectionDefinition, reflectionHandler } from './serv
 import { firstAdminTokenInBackground } from './first-admin-token-publisher';
 import { TOKENS_BUCKET, TokenRegistry } from './token-registry';
 import { trustTokenSigner } from './trust-token-signer';
+import { startWebGateway } from './web-gateway';
 
 export const gatewayServiceConfigSchema = baseConfigSchema.extend({
   gateway: gatewayConfigSchema,
@@ -173,6 +174,22 @@ export async function buildGateway({
         service.handlerOptions,
       ),
     );
+  }
+  if (config.web.enabled) {
+    // Browsers: the same methods, checks and forwarding over Connect and gRPC-Web (web-gateway.ts).
+    const web = await startWebGateway({
+      config,
+      grpc: service.config.grpc,
+      credentials: auth.enforcing ? identity : undefined,
+      auth,
+      gatewayHandlers: handlers,
+      pool,
+      limits,
+      logger: service.logger,
+      draining: service.draining,
+      metrics: service.metrics,
+    });
+    service.onShutdown('web port', async () => web.close());
   }
   // Token callers come without a client certificate; the gateway's check refuses what they may not call.
   return { allowClientsWithoutCertificate: true };

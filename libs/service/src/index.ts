@@ -1,5 +1,11 @@
 // Public entry of @omega/service.
-export { LOCAL_PORTS, SERVICE_NAMES, GATEWAY_CONSOLE_PORT, type ServiceName } from './local-ports';
+export {
+  LOCAL_PORTS,
+  SERVICE_NAMES,
+  GATEWAY_CONSOLE_PORT,
+  GATEWAY_WEB_PORT,
+  type ServiceName,
+} from './local-ports';
 export {
   runService,
   main,

@@ -32,5 +32,8 @@ export const LOCAL_PORTS: Record<ServiceName, ServiceDefaults> = Object.fromEntr
   ]),
 ) as Record<ServiceName, ServiceDefaults>;
 
+/** The gateway's browser protocol port (Connect, gRPC-Web): its gRPC port + 7, after sentinel's. */
+export const GATEWAY_WEB_PORT = GRPC_PORTS.gateway + 7;
+
 /** The gateway's own HTTP port for the console's JSON/SSE API (distinct from its metrics port). */
 export const GATEWAY_CONSOLE_PORT = 8080;

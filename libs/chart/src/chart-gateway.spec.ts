@@ -88,6 +88,22 @@ describe('the gateway as the front door of charts/omega', () => {
     expect(serverNames(objects)).toEqual(SERVICE_NAMES);
   });
 
+  it('serves the browser protocol on the Service and lets in the same callers as gRPC', async () => {
+    const objects = await render();
+    const ports = (
+      find(objects, 'Service', 'omega-gateway')?.['spec'] as {
+        ports: { name: string; port: number; targetPort: string }[];
+      }
+    ).ports;
+    expect(ports).toContainEqual(
+      expect.objectContaining({ name: 'web', port: 50058, targetPort: 'web' }),
+    );
+    const policy = find(objects, 'NetworkPolicy', 'omega-gateway')?.['spec'] as {
+      ingress: { ports: { port: string }[] }[];
+    };
+    expect(policy.ingress[0]?.ports).toEqual([{ port: 'grpc' }, { port: 'web' }]);
+  });
+
   it('renders a TLS-passthrough Ingress and a TLSRoute when enabled, to the gateway Service', async () => {
     const objects = await render(EXPOSED);
     const ingress = find(objects, 'Ingress', 'omega-gateway');

@@ -3,53 +3,32 @@
 // `omega alerts watch` while `omega replay` feeds the demo's capture through the sentinel, as the
 // operator whose certificate `omega up` wrote to <data-dir>/operator; and `omega tokens` and
 // `omega login`, then commands as the token's holder.
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceName } from '@omega/service';
 import { eventually } from '@omega/testkit';
 import { bufferedIo, type CliIo } from './cli-io';
 import { runCli } from './cli-program';
-import { LocalStack } from './local-stack';
+import type { LocalStack } from './local-stack';
+import { startSpecStack, type SpecStack } from './testing/spec-stack';
 
 const root = join(__dirname, '..', '..', '..');
 const SERVICES: ServiceName[] = ['trust', 'intelligence', 'sentinel', 'gateway'];
 const CAPTURE = join(root, 'test-corpus', 'demo', 'capture.pcap');
 
-const output: string[] = [];
+let running: SpecStack;
 let stack: LocalStack;
 let dataDir: string;
 
 beforeAll(async () => {
-  for (const name of SERVICES) {
-    if (!existsSync(join(root, 'apps', name, 'dist', 'main.js'))) {
-      throw new Error(`${name} is not built: run \`npm run build\` (npm test does it)`);
-    }
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'omega-cli-gateway-'));
-  for (let attempt = 0; ; attempt++) {
-    stack = new LocalStack({
-      root,
-      stateDir: dataDir,
-      // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
-      portOffset: 1000 + Math.floor(Math.random() * 1900),
-      services: SERVICES,
-      out: (line) => output.push(line),
-      readyTimeoutMs: 90_000,
-      nodeBin: process.execPath,
-    });
-    try {
-      await stack.start();
-      break;
-    } catch (err) {
-      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
-    }
-  }
+  running = await startSpecStack(SERVICES, {
+    prefix: 'omega-cli-gateway-',
+  });
+  ({ stack, dataDir } = running);
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await running?.stop();
 });
 
 function gatewayAddress(): string {

@@ -2,8 +2,7 @@
 // built processes: an operator's certificate reaches every service through one port; streams, backend
 // errors and a backend that is down behave as the service's own; callers without a credential, or
 // whose row does not name the method, are refused.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -29,7 +28,8 @@ import {
   joinTokenFromFile,
 } from '@omega/trust-client';
 import { eventually, grpcurl } from '@omega/testkit';
-import { LocalStack } from './local-stack';
+import type { LocalStack } from './local-stack';
+import { startSpecStack, type SpecStack } from './testing/spec-stack';
 import { cliChannelCredentials } from './operator-identity';
 import { handledCalls, healthOf } from './testing/grpc-probes';
 
@@ -43,45 +43,24 @@ steps:
     approval: { timeout_ms: 600000 }
 `;
 
-const output: string[] = [];
+let running: SpecStack;
 let stack: LocalStack;
 let dataDir: string;
 let operator: grpc.ChannelCredentials;
 
 beforeAll(async () => {
-  for (const name of SERVICES) {
-    if (!existsSync(join(root, 'apps', name, 'dist', 'main.js'))) {
-      throw new Error(`${name} is not built: run \`npm run build\` (npm test does it)`);
-    }
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'omega-gateway-'));
-  for (let attempt = 0; ; attempt++) {
-    stack = new LocalStack({
-      root,
-      stateDir: dataDir,
-      // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
-      portOffset: 1000 + Math.floor(Math.random() * 1900),
-      services: SERVICES,
-      out: (line) => output.push(line),
-      readyTimeoutMs: 90_000,
-      nodeBin: process.execPath,
-      serviceEnv: { orchestrator: { OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: '' } },
-    });
-    try {
-      await stack.start();
-      break;
-    } catch (err) {
-      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
-    }
-  }
+  running = await startSpecStack(SERVICES, {
+    prefix: 'omega-gateway-',
+    serviceEnv: { orchestrator: { OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: '' } },
+  });
+  ({ stack, dataDir } = running);
   const credentials = await cliChannelCredentials(dataDir, 'gateway');
   if (credentials === undefined) throw new Error(`no operator credential in ${dataDir}`);
   operator = credentials;
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await running?.stop();
 });
 
 function address(name: ServiceName): string {

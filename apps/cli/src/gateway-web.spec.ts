@@ -3,8 +3,7 @@
 // connect-node's own clients, a bearer token from CreateToken as the only credential: unary and
 // streaming calls, GatewayService's and forwarded methods, the gRPC port's refusals, the body
 // limit and CORS.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileRegistry, fromBinary, type DescService } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
@@ -15,12 +14,12 @@ import { CreateTokenRequest, DESCRIPTOR_SET_BASE64, GatewayServiceClient } from 
 import { createPromiseClient } from '@omega/runtime';
 import { GATEWAY_WEB_PORT, LOCAL_PORTS, type ServiceName } from '@omega/service';
 import { eventually } from '@omega/testkit';
-import { LocalStack } from './local-stack';
+import type { LocalStack } from './local-stack';
+import { startSpecStack, type SpecStack } from './testing/spec-stack';
 import { cliChannelCredentials } from './operator-identity';
 import { curl as curlAt, envelope, frames, type CurlAnswer } from './testing/curl';
 import { handledCalls } from './testing/grpc-probes';
 
-const root = join(__dirname, '..', '..', '..');
 const SERVICES: ServiceName[] = ['trust', 'intelligence', 'orchestrator', 'gateway'];
 const CONSOLE = 'https://console.example.com';
 const PLAYBOOK = `id: web-gated
@@ -31,7 +30,7 @@ steps:
     approval: { timeout_ms: 600000 }
 `;
 
-const output: string[] = [];
+let running: SpecStack;
 let stack: LocalStack;
 let dataDir: string;
 let admin: string;
@@ -43,33 +42,14 @@ function webPort(): number {
 }
 
 beforeAll(async () => {
-  for (const name of SERVICES) {
-    if (!existsSync(join(root, 'apps', name, 'dist', 'main.js'))) {
-      throw new Error(`${name} is not built: run \`npm run build\` (npm test does it)`);
-    }
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'omega-gateway-web-'));
-  for (let attempt = 0; ; attempt++) {
-    stack = new LocalStack({
-      root,
-      stateDir: dataDir,
-      portOffset: 1000 + Math.floor(Math.random() * 1900),
-      services: SERVICES,
-      out: (line) => output.push(line),
-      readyTimeoutMs: 90_000,
-      nodeBin: process.execPath,
-      serviceEnv: {
-        orchestrator: { OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: '' },
-        gateway: { OMEGA_GATEWAY_WEB_ALLOWED_ORIGINS: JSON.stringify([CONSOLE]) },
-      },
-    });
-    try {
-      await stack.start();
-      break;
-    } catch (err) {
-      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
-    }
-  }
+  running = await startSpecStack(SERVICES, {
+    prefix: 'omega-gateway-web-',
+    serviceEnv: {
+      orchestrator: { OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: '' },
+      gateway: { OMEGA_GATEWAY_WEB_ALLOWED_ORIGINS: JSON.stringify([CONSOLE]) },
+    },
+  });
+  ({ stack, dataDir } = running);
   // The operator's certificate, once, on the gRPC port: the browser's credential is a token.
   const credentials = await cliChannelCredentials(dataDir, 'gateway');
   const gateway = createPromiseClient(
@@ -88,8 +68,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await running?.stop();
 });
 
 /** curl against the web port, verifying it with the CA `omega up` wrote. */

@@ -27,6 +27,11 @@ export interface HoneypotLimits {
   readonly maxBytesPerConnection: number;
   /** Bytes of a client's first data kept in the interaction (payload_sample). */
   readonly payloadSampleBytes: number;
+  /**
+   * Commands or queries one connection may send (pipelined or not) before it is closed; for
+   * protocols with commands after login (Redis). Optional: each such honeypot has its default.
+   */
+  readonly maxCommandsPerConnection?: number;
 }
 
 export const DEFAULT_HONEYPOT_LIMITS: HoneypotLimits = {
@@ -63,6 +68,18 @@ export interface InteractionRecorder {
 /** Answers whether a presented credential is a honeytoken, and which (its id), or undefined. */
 export type CredentialCheck = (username: string, secret: string) => string | undefined;
 
+/** A honeytoken credential's password, for protocols where the client sends only a hash of it. */
+export interface HoneytokenPassword {
+  readonly honeytokenId: string;
+  readonly password: string;
+}
+
+/**
+ * The honeytoken passwords issued for a user name, so a honeypot can compute the hash a client
+ * would send for each (MySQL's mysql_native_password scramble) and compare.
+ */
+export type CredentialsByUser = (username: string) => readonly HoneytokenPassword[];
+
 export interface HoneypotContext {
   readonly decoyId: string;
   readonly kind: DecoyKind;
@@ -70,6 +87,8 @@ export interface HoneypotContext {
   readonly limits: HoneypotLimits;
   readonly recorder: InteractionRecorder;
   readonly credentials: CredentialCheck;
+  /** Optional: needed only by honeypots whose clients send a password hash (MySQL). */
+  readonly credentialsByUser?: CredentialsByUser;
   readonly logger: Logger;
 }
 

@@ -38,7 +38,7 @@ export function redisVersionOf(context: HoneypotContext): string {
 /** A command line as recorded: each argument and the count of arguments bounded. */
 export function redisCommandLine(args: readonly string[]): string {
   const shown = args.slice(0, MAX_ARGS_RECORDED).map((arg) => {
-    const printable = arg.replace(/[\x00-\x1f\x7f]/g, '.');
+    const printable = Array.from(arg, (c) => (c < ' ' || c === '\x7f' ? '.' : c)).join('');
     return printable.length > MAX_ARG_CHARS ? `${printable.slice(0, MAX_ARG_CHARS)}...` : printable;
   });
   if (args.length > MAX_ARGS_RECORDED) shown.push(`(+${args.length - MAX_ARGS_RECORDED} more)`);

@@ -103,6 +103,8 @@ export function closedByServer(socket: Socket): Promise<void> {
     if (socket.destroyed) resolve();
     socket.on('error', () => undefined);
     socket.on('close', () => resolve());
+    // Drains what the server sent (a greeting): a paused socket never reaches 'end' and 'close'.
+    socket.resume();
   });
 }
 

@@ -99,6 +99,12 @@ describe('redis honeypot (open, as an unprotected Redis)', () => {
     expect(answer.toString()).toBe('+PONG\r\n$2\r\nhi\r\n+OK\r\n');
   });
 
+  it('reads inline and RESP requests mixed in one write, in order', async () => {
+    const mixed = '*2\r\n$4\r\nECHO\r\n$1\r\na\r\nECHO b\r\n*1\r\n$4\r\nPING\r\nQUIT\r\n';
+    const answer = await sendUntilClosed(honeypot.port, Buffer.from(mixed));
+    expect(answer.toString()).toBe('$1\r\na\r\n$1\r\nb\r\n+PONG\r\n+OK\r\n');
+  });
+
   it('stays up through random bytes, an oversized inline request, a slowloris client and a flood', async () => {
     await sendUntilClosed(honeypot.port, [randomBytes(64 * 1024), randomBytes(64 * 1024)]);
     const oversized = await sendUntilClosed(honeypot.port, Buffer.alloc(200 * 1024, 0x41));

@@ -47,7 +47,12 @@ const UTF8MB4_0900_AI_CI = 255;
 
 /** mysql2's runtime exports its typings leave out (the classes createServer uses). */
 interface ServerSideMysql {
-  ConnectionConfig: new (options: { stream: Socket; isServer: true }) => unknown;
+  /** connectTimeout 0: the listener's idle timeout bounds a silent client instead. */
+  ConnectionConfig: new (options: {
+    stream: Socket;
+    isServer: true;
+    connectTimeout: number;
+  }) => unknown;
   Connection: new (options: { config: unknown }) => MysqlServerConnection;
 }
 interface MysqlServerConnection {
@@ -158,7 +163,11 @@ export const mysqlHoneypot: HoneypotFactory = (context, listen) => {
     protocol: 'mysql',
     onConnection: (connection) => {
       const server = new Connection({
-        config: new ConnectionConfig({ stream: connection.socket, isServer: true }),
+        config: new ConnectionConfig({
+          stream: connection.socket,
+          isServer: true,
+          connectTimeout: 0,
+        }),
       });
       server.on('error', (err) =>
         context.logger.debug(

@@ -107,6 +107,8 @@ describe('redis honeypot (open, as an unprotected Redis)', () => {
 
   it('stays up through random bytes, an oversized inline request, a slowloris client and a flood', async () => {
     await sendUntilClosed(honeypot.port, [randomBytes(64 * 1024), randomBytes(64 * 1024)]);
+    const badLength = await sendUntilClosed(honeypot.port, Buffer.from('*99999999999\r\n'));
+    expect(badLength.toString()).toBe('-ERR Protocol error: invalid multibulk length\r\n');
     const oversized = await sendUntilClosed(honeypot.port, Buffer.alloc(200 * 1024, 0x41));
     expect(oversized.toString()).toContain('-ERR Protocol error: too big inline request');
     const slow = await openSocket(honeypot.port);

@@ -87,7 +87,18 @@ class RedisSession {
           continue;
         }
         this.#afterFatal = undefined;
-        this.#parser.execute(rest);
+        try {
+          this.#parser.execute(rest);
+        } catch (err) {
+          // A length the parser cannot hold (e.g. "*99999999999"); Redis answers the same and closes.
+          this.context.logger.debug(
+            { err, session: this.connection.sessionId },
+            'redis request not decodable',
+          );
+          this.#send(reply.error('ERR Protocol error: invalid multibulk length'));
+          this.connection.socket.end();
+          return;
+        }
         rest = this.#afterFatal;
         if (rest) this.#inline = Buffer.alloc(0);
       }

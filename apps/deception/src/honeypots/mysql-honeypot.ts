@@ -13,6 +13,7 @@ import type { HoneypotContext, HoneypotFactory } from './honeypot';
 
 const DEFAULT_SERVER_VERSION = '8.0.36';
 const ER_ACCESS_DENIED_ERROR = 1045;
+const NATIVE_PASSWORD = 'mysql_native_password';
 /** Bounds of what one interaction keeps of a client-chosen string. */
 const MAX_FIELD_CHARS = 128;
 
@@ -122,21 +123,25 @@ function onClientHello(
   context: HoneypotContext,
   connection: GuardedConnection,
   hello: ClientHello,
+  plugin: string,
 ): void {
   const user = bounded(hello.user ?? '');
+  // A client may answer with another plugin's data (it would expect an auth switch): kept, not checked.
+  const native = plugin === NATIVE_PASSWORD;
   const token = hello.authToken ?? Buffer.alloc(0);
   const scramble = Buffer.concat([hello.authPluginData1, hello.authPluginData2]);
-  const honeytokenId = context
-    .credentialsByUser?.(user)
-    .find((candidate) =>
-      nativePasswordToken(candidate.password, scramble).equals(token),
-    )?.honeytokenId;
+  const honeytokenId = !native
+    ? undefined
+    : context
+        .credentialsByUser?.(user)
+        .find((candidate) => nativePasswordToken(candidate.password, scramble).equals(token))
+        ?.honeytokenId;
   const fields = [`user=${user}`];
   if (hello.database) fields.push(`database=${bounded(hello.database)}`);
   fields.push(
     token.length === 0
       ? 'password=none'
-      : `mysql_native_password scramble=${scramble.toString('hex')} token=${token.subarray(0, 64).toString('hex')}`,
+      : `${native ? NATIVE_PASSWORD : `auth_plugin=${bounded(plugin)}`} scramble=${scramble.toString('hex')} token=${token.subarray(0, 64).toString('hex')}`,
   );
   connection.record({
     kind:
@@ -184,7 +189,8 @@ export const mysqlHoneypot: HoneypotFactory = (context, listen) => {
         capabilityFlags: SERVER_CAPABILITIES,
         authCallback: (hello: ClientHello) => {
           // Never calls back: mysql2 would answer OK or an error packet without SQLSTATE.
-          if (!connection.socket.destroyed) onClientHello(context, connection, hello);
+          const plugin = server.clientHelloReply?.authPluginName || NATIVE_PASSWORD;
+          if (!connection.socket.destroyed) onClientHello(context, connection, hello, plugin);
         },
       });
     },

@@ -66,7 +66,8 @@ class PostgresSession {
     // Bytes reach the library only through the guard below, one chunk at a time.
     this.#library.removeSocketHandlers(connection.socket);
     connection.socket.on('data', (chunk: Buffer) => this.#receive(chunk));
-    connection.socket.once('close', () => this.#onClose());
+    // Before the listener's DISCONNECT, so a session's interactions stay in order.
+    connection.socket.prependOnceListener('close', () => this.#onClose());
   }
 
   #receive(chunk: Buffer): void {

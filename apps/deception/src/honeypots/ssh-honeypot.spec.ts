@@ -28,9 +28,9 @@ const open: Honeypot[] = [];
 async function start(options: Partial<HoneypotFixtureOptions> = {}) {
   const fixture = honeypotFixture({
     kind: DecoyKind.DECOY_KIND_SSH,
-    persona: { hostname: 'db-backup-02' },
     honeytokens: { [`${TOKEN_USER}:${TOKEN_PASSWORD}`]: HONEYTOKEN_ID },
     ...options,
+    persona: { hostname: 'db-backup-02', ...options.persona },
   });
   const honeypot = await sshHoneypot(fixture.context, { host: '127.0.0.1', port: 0 });
   open.push(honeypot);

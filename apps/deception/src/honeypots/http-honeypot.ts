@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { InteractionKind } from '@omega/proto';
 import { bounded, ConnectionGuard, type GuardedConnection } from './connection-guard';
-import type { HoneypotContext, HoneypotFactory } from './honeypot';
+import type { HoneypotFactory } from './honeypot';
 import { SourceRequestRate } from './http-request-rate';
 import { skinOf, type HttpSkin } from './http-skins';
 import { listenOn } from './listen-on';

@@ -112,9 +112,13 @@ export class ConnectionGuard {
     return this.#open.size;
   }
 
-  /** Closes every open connection (on shutdown). */
-  closeAll(): void {
+  /** Closes every open connection (on shutdown); resolves once each one's DISCONNECT is recorded. */
+  async closeAll(): Promise<void> {
+    const closing = [...this.#open].map(
+      ({ socket }) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
     for (const connection of this.#open) connection.close(CloseReason.ServerClosed);
+    await Promise.all(closing);
   }
 }
 

@@ -233,8 +233,7 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
     connections: () => guard.connections(),
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      guard.closeAll();
-      server.closeAllConnections();
+      await guard.closeAll();
       await closed;
     },
   };

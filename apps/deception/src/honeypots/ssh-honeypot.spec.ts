@@ -248,6 +248,31 @@ describe('ssh honeypot', () => {
     ]);
   });
 
+  it('runs piped commands in a shell without a pty, answering only the commands', async () => {
+    const { honeypot, recorder } = await start();
+    const run = await runClient(
+      'sshpass',
+      [
+        '-p',
+        TOKEN_PASSWORD,
+        'ssh',
+        ...SSH_OPTIONS,
+        '-T',
+        '-o',
+        'PubkeyAuthentication=no',
+        '-p',
+        String(honeypot.port),
+        `${TOKEN_USER}@127.0.0.1`,
+      ],
+      { input: 'hostname\npwd\n' },
+    );
+    expect(run.stdout).toBe(`db-backup-02\n/home/${TOKEN_USER}\n`);
+    expect(recorder.of(InteractionKind.INTERACTION_KIND_COMMAND).map((i) => i.request)).toEqual([
+      'hostname',
+      'pwd',
+    ]);
+  });
+
   it(`disconnects a client after ${MAX_AUTH_ATTEMPTS} failed attempts`, async () => {
     const { honeypot, recorder } = await start();
     const client = new Client();

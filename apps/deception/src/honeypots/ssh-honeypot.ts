@@ -3,7 +3,13 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server as NetServer } from 'node:net';
 import { InteractionKind } from '@omega/proto';
-import { Server as SshServer, utils, type AuthContext, type Connection } from 'ssh2';
+import {
+  Server as SshServer,
+  utils,
+  type AuthContext,
+  type Connection,
+  type ServerChannel,
+} from 'ssh2';
 import { bounded, ConnectionGuard, type GuardedConnection } from './connection-guard';
 import type { HoneypotContext, HoneypotFactory } from './honeypot';
 import { answerCommandLine, motdOf, promptOf, type ShellIdentity } from './ssh-shell';
@@ -94,20 +100,29 @@ function authenticate(
   });
 }
 
-/** A line discipline for the pty: echo, backspace, ^C, ^D, and one COMMAND per entered line. */
+/**
+ * One COMMAND per entered line. On a pty, bash's side of the terminal too: the login message, the
+ * prompt, echo, backspace, ^C and ^D; without one (`ssh -T`, piped input) only the answers.
+ */
 function runShell(
   connection: GuardedConnection,
   shell: ShellIdentity,
-  stream: NodeJS.ReadWriteStream & { exit(code: number): void; end(): void },
+  stream: ServerChannel,
+  pty: boolean,
 ): void {
-  const write = (text: string): void => void stream.write(text.replace(/\n/g, '\r\n'));
+  const write = (text: string): void => void stream.write(pty ? text.replace(/\n/g, '\r\n') : text);
+  const prompt = pty ? promptOf(shell) : '';
+  const echo = (text: string): void => (pty ? write(text) : undefined);
   let line = '';
-  write(motdOf());
-  write(promptOf(shell));
+  if (pty) write(motdOf() + prompt);
+  stream.on('end', () => {
+    stream.exit(0);
+    stream.end();
+  });
   stream.on('data', (chunk: Buffer) => {
     for (const char of chunk.toString('utf8')) {
       if (char === '\r' || char === '\n') {
-        write('\n');
+        echo('\n');
         const entered = line;
         line = '';
         if (entered.trim() !== '') {
@@ -119,24 +134,24 @@ function runShell(
         const answer = answerCommandLine(shell, entered);
         write(answer.output);
         if (answer.exit) {
-          write('logout\n');
+          echo('logout\n');
           stream.exit(0);
           return stream.end();
         }
-        write(promptOf(shell));
+        write(prompt);
       } else if (char === '\x7f' || char === '\b') {
-        if (line.length > 0) write('\b \b');
+        if (line.length > 0) echo('\b \b');
         line = line.slice(0, -1);
       } else if (char === '\x03') {
         line = '';
-        write(`^C\n${promptOf(shell)}`);
+        echo(`^C\n${prompt}`);
       } else if (char === '\x04' && line === '') {
-        write('logout\n');
+        echo('logout\n');
         stream.exit(0);
         return stream.end();
       } else if (char >= ' ' && line.length < MAX_LINE_CHARS) {
         line += char;
-        write(char);
+        echo(char);
       }
     }
   });
@@ -151,11 +166,15 @@ function serveSessions(
   client.on('session', (accept, reject) => {
     if (++sessions > MAX_SESSIONS) return reject();
     const session = accept();
-    session.on('pty', (accept) => accept?.());
+    let pty = false;
+    session.on('pty', (accept) => {
+      pty = true;
+      accept?.();
+    });
     session.on('window-change', (accept) => accept?.());
     session.on('env', (accept) => accept?.());
     session.on('subsystem', (_accept, reject) => reject?.());
-    session.on('shell', (accept) => runShell(connection, shell, accept()));
+    session.on('shell', (accept) => runShell(connection, shell, accept(), pty));
     session.on('exec', (accept, _reject, info) => {
       const stream = accept();
       connection.record(InteractionKind.INTERACTION_KIND_COMMAND, {
@@ -208,9 +227,7 @@ export async function startSshHoneypot(
     authenticate(context, connection, client, identity);
     client.on('ready', () =>
       serveSessions(connection, client, {
-        get username() {
-          return identity.username;
-        },
+        username: identity.username,
         hostname: persona.hostname,
       }),
     );
@@ -231,7 +248,7 @@ export async function startSshHoneypot(
     connections: () => guard.connections(),
     close: async () => {
       const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
-      guard.closeAll();
+      await guard.closeAll();
       await closed;
     },
   };

@@ -248,6 +248,33 @@ describe('ssh honeypot', () => {
     ]);
   });
 
+  it('serves an interactive terminal to OpenSSH (-tt), recording each line', async () => {
+    const { honeypot, recorder } = await start();
+    const run = await runClient(
+      'sshpass',
+      [
+        '-p',
+        TOKEN_PASSWORD,
+        'ssh',
+        ...SSH_OPTIONS,
+        '-tt',
+        '-o',
+        'PubkeyAuthentication=no',
+        '-p',
+        String(honeypot.port),
+        `${TOKEN_USER}@127.0.0.1`,
+      ],
+      { input: 'id\nexit\n' },
+    );
+    expect(run.stdout).toContain(`${TOKEN_USER}@db-backup-02:~$ `);
+    expect(run.stdout).toContain(`uid=1000(${TOKEN_USER})`);
+    expect(run.stdout).toContain('logout');
+    expect(recorder.of(InteractionKind.INTERACTION_KIND_COMMAND).map((i) => i.request)).toEqual([
+      'id',
+      'exit',
+    ]);
+  });
+
   it('runs piped commands in a shell without a pty, answering only the commands', async () => {
     const { honeypot, recorder } = await start();
     const run = await runClient(

@@ -1,11 +1,12 @@
 // The HTTP honeypot against curl: each skin's page, what a login records (a honeytoken's use too)
 // and that it is always refused, and that oversized, slow or flooding clients cannot hold it.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecoyKind, InteractionKind } from '@omega/proto';
-import { runClient } from '../testing/client-process';
+import { eventually } from '@omega/testkit';
+import { runClient, socketClosed } from '../testing/client-process';
 import { honeypotFixture, type HoneypotFixtureOptions } from '../testing/honeypot-fixture';
 import type { Honeypot } from './honeypot';
 import { httpHoneypot, MAX_BODY_BYTES, MAX_HEADER_BYTES } from './http-honeypot';
@@ -38,13 +39,6 @@ async function curl(...args: string[]) {
   const [head = '', ...body] = run.stdout.split('\r\n\r\n');
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
   return { status, head, body: body.join('\r\n\r\n'), raw: run.stdout };
-}
-
-function closed(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.destroyed) return resolve();
-    socket.once('close', () => resolve());
-  });
 }
 
 describe('http honeypot', () => {
@@ -175,11 +169,10 @@ describe('http honeypot under bad clients', () => {
     for (const socket of [silent, slow])
       socket.on('data', () => undefined).on('error', () => undefined);
     slow.write('GET / HTTP/1.1\r\nHost: x\r\n');
-    await Promise.all([closed(silent), closed(slow)]);
-    await recorder.until('two disconnects', () =>
-      recorder.of(InteractionKind.INTERACTION_KIND_DISCONNECT).length === 2
-        ? recorder.interactions[0]
-        : undefined,
+    await Promise.all([socketClosed(silent), socketClosed(slow)]);
+    await eventually(
+      'two disconnects',
+      () => recorder.of(InteractionKind.INTERACTION_KIND_DISCONNECT).length === 2 || undefined,
     );
     expect(honeypot.connections()).toBe(0);
   });
@@ -187,20 +180,16 @@ describe('http honeypot under bad clients', () => {
   it('closes connections past maxConnections at once, and serves again once they are gone', async () => {
     const { honeypot, recorder, url } = await start({ limits: { maxConnections: 2 } });
     const held = Array.from({ length: 2 }, () => connect(honeypot.port, '127.0.0.1'));
-    await recorder.until('two connections', () =>
-      honeypot.connections() === 2 ? recorder.interactions[0] : undefined,
-    );
+    await eventually('two connections', () => honeypot.connections() === 2 || undefined);
     const flood = Array.from({ length: 10 }, () => connect(honeypot.port, '127.0.0.1'));
     for (const socket of flood) socket.on('error', () => undefined);
-    await Promise.all(flood.map(closed));
+    await Promise.all(flood.map(socketClosed));
     expect(honeypot.connections()).toBe(2);
     expect(
       recorder.interactions.filter((i) => i.request === 'refused: connection limit'),
     ).toHaveLength(10);
     for (const socket of held) socket.destroy();
-    await recorder.until('the held ones gone', () =>
-      honeypot.connections() === 0 ? recorder.interactions[0] : undefined,
-    );
+    await eventually('the held ones gone', () => honeypot.connections() === 0 || undefined);
     expect((await curl(url)).status).toBe(200);
   });
 

@@ -5,8 +5,8 @@ import { DecoyKind, Event, InteractionKind, Severity } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { BusInteractionRecorder } from '../interaction-recorder';
-import { runClient } from '../testing/client-process';
 import { honeypotFixture } from '../testing/honeypot-fixture';
+import { sshWithPassword } from '../testing/ssh-clients';
 import { sshHoneypot } from './ssh-honeypot';
 
 jest.setTimeout(60_000);
@@ -39,25 +39,9 @@ describe('ssh honeypot on the bus', () => {
     });
     const honeypot = await sshHoneypot({ ...context, recorder }, { host: '127.0.0.1', port: 0 });
     try {
-      const run = await runClient('sshpass', [
-        '-p',
-        'Summer2024!deploy',
-        'ssh',
-        '-F',
-        '/dev/null',
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'LogLevel=ERROR',
-        '-o',
-        'PubkeyAuthentication=no',
-        '-p',
-        String(honeypot.port),
-        'deploy@127.0.0.1',
-        'whoami',
-      ]);
+      const run = await sshWithPassword(honeypot.port, 'deploy', 'Summer2024!deploy', {
+        command: 'whoami',
+      });
       expect(run.stdout).toBe('deploy\n');
     } finally {
       await honeypot.close();

@@ -2,13 +2,15 @@
 // ssh2 client library: what it records, what it answers, and that bad clients cannot hold it.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DecoyKind, InteractionKind } from '@omega/proto';
-import { Client } from 'ssh2';
-import { runClient } from '../testing/client-process';
+import { eventually } from '@omega/testkit';
+import { Client, type AnyAuthMethod } from 'ssh2';
+import { runClient, socketClosed } from '../testing/client-process';
 import { honeypotFixture, type HoneypotFixtureOptions } from '../testing/honeypot-fixture';
+import { keyscan, SSH_CLIENT_OPTIONS, sshWithPassword } from '../testing/ssh-clients';
 import type { Honeypot } from './honeypot';
 import {
   DEFAULT_SSH_BANNER,
@@ -41,53 +43,10 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((honeypot) => honeypot.close()));
 });
 
-const SSH_OPTIONS = [
-  '-F',
-  '/dev/null',
-  '-o',
-  'StrictHostKeyChecking=no',
-  '-o',
-  'UserKnownHostsFile=/dev/null',
-  '-o',
-  'LogLevel=ERROR',
-  '-o',
-  'ConnectTimeout=10',
-];
-
-function sshWithPassword(port: number, user: string, password: string, command: string) {
-  return runClient('sshpass', [
-    '-p',
-    password,
-    'ssh',
-    ...SSH_OPTIONS,
-    '-o',
-    'PreferredAuthentications=password',
-    '-o',
-    'PubkeyAuthentication=no',
-    '-o',
-    'NumberOfPasswordPrompts=1',
-    '-p',
-    String(port),
-    `${user}@127.0.0.1`,
-    command,
-  ]);
-}
-
-function keyscan(port: number) {
-  return runClient('ssh-keyscan', ['-t', 'ed25519', '-p', String(port), '127.0.0.1']);
-}
-
-function closed(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.destroyed) return resolve();
-    socket.once('close', () => resolve());
-  });
-}
-
 describe('ssh honeypot', () => {
   it('records a wrong password as an auth attempt, with the username and the password, and refuses it', async () => {
     const { honeypot, recorder } = await start();
-    const run = await sshWithPassword(honeypot.port, 'admin', 'hunter2', 'id');
+    const run = await sshWithPassword(honeypot.port, 'admin', 'hunter2', { command: 'id' });
     expect(run.code).not.toBe(0);
     expect(run.stdout).toBe('');
     const attempt = await recorder.until(
@@ -111,12 +70,9 @@ describe('ssh honeypot', () => {
 
   it('lets the honeytoken password in, records its use and every command run through ssh', async () => {
     const { honeypot, recorder } = await start();
-    const run = await sshWithPassword(
-      honeypot.port,
-      TOKEN_USER,
-      TOKEN_PASSWORD,
-      'whoami; uname -a',
-    );
+    const run = await sshWithPassword(honeypot.port, TOKEN_USER, TOKEN_PASSWORD, {
+      command: 'whoami; uname -a',
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
       `${TOKEN_USER}\nLinux db-backup-02 5.15.0-105-generic #115-Ubuntu SMP Mon Apr 15 09:52:04 UTC 2024 x86_64 x86_64 x86_64 GNU/Linux\n`,
@@ -132,12 +88,9 @@ describe('ssh honeypot', () => {
       expect.objectContaining({ username: TOKEN_USER, request: 'whoami; uname -a' }),
     ]);
 
-    const unknown = await sshWithPassword(
-      honeypot.port,
-      TOKEN_USER,
-      TOKEN_PASSWORD,
-      'nmap -sS 10.0.0.0/24',
-    );
+    const unknown = await sshWithPassword(honeypot.port, TOKEN_USER, TOKEN_PASSWORD, {
+      command: 'nmap -sS 10.0.0.0/24',
+    });
     expect(unknown.code).toBe(127);
     expect(unknown.stderr).toContain('bash: nmap: command not found');
   });
@@ -154,7 +107,7 @@ describe('ssh honeypot', () => {
     expect(fingerprint).toBeDefined();
 
     const run = await runClient('ssh', [
-      ...SSH_OPTIONS,
+      ...SSH_CLIENT_OPTIONS,
       '-o',
       'BatchMode=yes',
       '-o',
@@ -250,22 +203,10 @@ describe('ssh honeypot', () => {
 
   it('serves an interactive terminal to OpenSSH (-tt), recording each line', async () => {
     const { honeypot, recorder } = await start();
-    const run = await runClient(
-      'sshpass',
-      [
-        '-p',
-        TOKEN_PASSWORD,
-        'ssh',
-        ...SSH_OPTIONS,
-        '-tt',
-        '-o',
-        'PubkeyAuthentication=no',
-        '-p',
-        String(honeypot.port),
-        `${TOKEN_USER}@127.0.0.1`,
-      ],
-      { input: 'id\nexit\n' },
-    );
+    const run = await sshWithPassword(honeypot.port, TOKEN_USER, TOKEN_PASSWORD, {
+      options: ['-tt'],
+      input: 'id\nexit\n',
+    });
     expect(run.stdout).toContain(`${TOKEN_USER}@db-backup-02:~$ `);
     expect(run.stdout).toContain(`uid=1000(${TOKEN_USER})`);
     expect(run.stdout).toContain('logout');
@@ -277,22 +218,10 @@ describe('ssh honeypot', () => {
 
   it('runs piped commands in a shell without a pty, answering only the commands', async () => {
     const { honeypot, recorder } = await start();
-    const run = await runClient(
-      'sshpass',
-      [
-        '-p',
-        TOKEN_PASSWORD,
-        'ssh',
-        ...SSH_OPTIONS,
-        '-T',
-        '-o',
-        'PubkeyAuthentication=no',
-        '-p',
-        String(honeypot.port),
-        `${TOKEN_USER}@127.0.0.1`,
-      ],
-      { input: 'hostname\npwd\n' },
-    );
+    const run = await sshWithPassword(honeypot.port, TOKEN_USER, TOKEN_PASSWORD, {
+      options: ['-T'],
+      input: 'hostname\npwd\n',
+    });
     expect(run.stdout).toBe(`db-backup-02\n/home/${TOKEN_USER}\n`);
     expect(recorder.of(InteractionKind.INTERACTION_KIND_COMMAND).map((i) => i.request)).toEqual([
       'hostname',
@@ -313,9 +242,9 @@ describe('ssh honeypot', () => {
         username: 'root',
         authHandler: (_methods, _partial, next) => {
           tried += 1;
-          next(
-            tried > 50 ? false : { type: 'password', username: 'root', password: `guess-${tried}` },
-          );
+          // Past 50 tries `false` would end authentication; the honeypot must disconnect first.
+          if (tried > 50) return next(false as unknown as AnyAuthMethod);
+          next({ type: 'password', username: 'root', password: `guess-${tried}` });
         },
       });
     });
@@ -338,7 +267,7 @@ describe('ssh honeypot under bad clients', () => {
     socket.on('error', () => undefined);
     socket.on('data', () => undefined);
     socket.write(garbage);
-    await closed(socket);
+    await socketClosed(socket);
     const disconnect = await recorder.until(
       'the disconnect',
       (i) => i.kind === InteractionKind.INTERACTION_KIND_DISCONNECT,
@@ -353,7 +282,7 @@ describe('ssh honeypot under bad clients', () => {
     const { honeypot, recorder } = await start({ limits: { idleTimeoutMs: 300 } });
     const socket = connect(honeypot.port, '127.0.0.1');
     socket.on('data', () => undefined);
-    await closed(socket);
+    await socketClosed(socket);
     const disconnect = await recorder.until(
       'the disconnect',
       (i) => i.kind === InteractionKind.INTERACTION_KIND_DISCONNECT,
@@ -366,33 +295,26 @@ describe('ssh honeypot under bad clients', () => {
     const { honeypot, recorder } = await start({ limits: { maxConnections: 3 } });
     const held = Array.from({ length: 3 }, () => connect(honeypot.port, '127.0.0.1'));
     for (const socket of held) socket.on('data', () => undefined);
-    await recorder.until('three connections', () =>
-      honeypot.connections() === 3 ? recorder.interactions[0] : undefined,
-    );
+    await eventually('three connections', () => honeypot.connections() === 3 || undefined);
     const flood = Array.from({ length: 10 }, () => connect(honeypot.port, '127.0.0.1'));
     for (const socket of flood) socket.on('error', () => undefined);
-    await Promise.all(flood.map(closed));
+    await Promise.all(flood.map(socketClosed));
     expect(honeypot.connections()).toBe(3);
     expect(
       recorder.interactions.filter((i) => i.request === 'refused: connection limit'),
     ).toHaveLength(10);
 
     for (const socket of held) socket.destroy();
-    await recorder.until('the held ones gone', () =>
-      honeypot.connections() === 0 ? recorder.interactions[0] : undefined,
-    );
+    await eventually('the held ones gone', () => honeypot.connections() === 0 || undefined);
     expect((await keyscan(honeypot.port)).stdout).toContain('ssh-ed25519');
   });
 
   it('never says what it is, in its banner or its shell', async () => {
     const { honeypot } = await start();
     const scan = await keyscan(honeypot.port);
-    const run = await sshWithPassword(
-      honeypot.port,
-      TOKEN_USER,
-      TOKEN_PASSWORD,
-      'id; uname -a; hostname; ps aux; cat /etc/passwd; ls -la; pwd',
-    );
+    const run = await sshWithPassword(honeypot.port, TOKEN_USER, TOKEN_PASSWORD, {
+      command: 'id; uname -a; hostname; ps aux; cat /etc/passwd; ls -la; pwd',
+    });
     for (const text of [scan.stdout, scan.stderr, run.stdout, run.stderr]) {
       expect(text).not.toMatch(/honeypot|omega|deception|decoy/i);
     }

@@ -1,5 +1,6 @@
 // Test-only: runs a real client (ssh, curl, ssh-keyscan) to completion and keeps what it printed.
 import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
 
 export interface ClientRun {
   /** Exit code, or null when the process was killed. */
@@ -32,5 +33,13 @@ export function runClient(
     // A client that exits before reading its input (a refused login) makes stdin EPIPE: expected.
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Resolves once the socket is closed (at once if it already is). */
+export function socketClosed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) return resolve();
+    socket.once('close', () => resolve());
   });
 }

@@ -19,6 +19,11 @@ export const CloseReason = {
   ConnectionTimeLimit: 'connection time limit',
   ByteLimit: 'byte limit',
   ServerClosed: 'server closed',
+  /** The client sent what its protocol does not allow (garbage, a malformed request). */
+  ProtocolError: 'protocol error',
+  AuthAttemptLimit: 'auth attempt limit',
+  RequestTooLarge: 'request too large',
+  RateLimit: 'rate limit',
 } as const;
 
 export interface GuardedConnection {
@@ -29,6 +34,8 @@ export interface GuardedConnection {
   record(kind: InteractionKind, detail?: InteractionDetail): void;
   /** Closes the connection; the first reason given is the one its DISCONNECT carries. */
   close(reason: string): void;
+  /** Names why the connection is ending when the protocol, not the guard, ends it. */
+  closing(reason: string): void;
   /** The first bytes the client sent (at most limits.payloadSampleBytes). */
   payloadSample(): Uint8Array;
 }
@@ -68,6 +75,9 @@ export class ConnectionGuard {
       close: (reason) => {
         closeReason ??= reason;
         socket.destroy();
+      },
+      closing: (reason) => {
+        closeReason ??= reason;
       },
       payloadSample: () => new Uint8Array(Buffer.concat(sample)),
     };

@@ -149,7 +149,7 @@ describe('http honeypot under bad clients', () => {
   });
 
   it('answers an oversized login body 413, with and without Expect: 100-continue, and still serves', async () => {
-    const { url } = await start();
+    const { url, recorder } = await start();
     const file = join(mkdtempSync(join(tmpdir(), 'http-honeypot-')), 'body');
     writeFileSync(file, `username=a&password=${'x'.repeat(MAX_BODY_BYTES * 4)}`);
     expect(
@@ -159,6 +159,11 @@ describe('http honeypot under bad clients', () => {
       (await curl('-H', 'Expect: 100-continue', '--data-binary', `@${file}`, `${url}/login.cgi`))
         .status,
     ).toBe(413);
+    const disconnects = await eventually('two disconnects', () => {
+      const seen = recorder.of(InteractionKind.INTERACTION_KIND_DISCONNECT);
+      return seen.length === 2 ? seen : undefined;
+    });
+    expect(disconnects.map((i) => i.request)).toEqual(['request too large', 'request too large']);
     expect((await curl(url)).status).toBe(200);
   });
 

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { InteractionKind } from '@omega/proto';
-import { bounded, ConnectionGuard, type GuardedConnection } from './connection-guard';
+import { bounded, CloseReason, ConnectionGuard, type GuardedConnection } from './connection-guard';
 import type { HoneypotFactory } from './honeypot';
 import { SourceRequestRate } from './http-request-rate';
 import { skinOf, type HttpSkin } from './http-skins';
@@ -22,6 +22,16 @@ const STATUS_LINES: Record<number, string> = {
   408: 'Request Timeout',
   431: 'Request Header Fields Too Large',
 };
+
+/** nginx-style error pages: what most servers in front of an admin page send. */
+const errorPage = (status: number, text: string): string =>
+  `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n</body>\r\n</html>\r\n`;
+const ERROR_PAGES = {
+  404: errorPage(404, 'Not Found'),
+  405: errorPage(405, 'Not Allowed'),
+  413: errorPage(413, 'Request Entity Too Large'),
+  429: errorPage(429, 'Too Many Requests'),
+} as const;
 
 interface Login {
   readonly username: string;
@@ -89,27 +99,28 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
     }
   };
 
-  const send = (res: ServerResponse, status: number, body: string, close = false): void => {
+  /** Answers; with closeReason, closes the connection after the answer, for that reason. */
+  const send = (res: ServerResponse, status: number, body: string, closeReason?: string): void => {
     const bytes = Buffer.from(body, 'utf8');
+    if (closeReason !== undefined) connections.get(res.req.socket)?.closing(closeReason);
     res.writeHead(status, {
       Server: serverHeader,
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Length': bytes.length,
       'Cache-Control': 'no-store',
-      ...(close ? { Connection: 'close' } : {}),
+      ...(closeReason !== undefined ? { Connection: 'close' } : {}),
     });
     res.end(res.req.method === 'HEAD' ? undefined : bytes);
   };
-
-  const notFound =
-    '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n</body>\r\n</html>\r\n';
+  const tooLarge = (res: ServerResponse): void =>
+    send(res, 413, ERROR_PAGES[413], CloseReason.RequestTooLarge);
 
   const serve = (req: IncomingMessage, res: ServerResponse): void => {
     const connection = connections.get(req.socket);
     if (connection === undefined) return void req.socket.destroy();
     if (!rate.allow(connection.source.ip, Date.now())) {
       res.setHeader('Retry-After', '1');
-      return send(res, 429, '<html><body><h1>429 Too Many Requests</h1></body></html>\n', true);
+      return send(res, 429, ERROR_PAGES[429], CloseReason.RateLimit);
     }
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -123,12 +134,7 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > MAX_BODY_BYTES) {
         req.resume();
-        return send(
-          res,
-          413,
-          '<html><body><h1>413 Request Entity Too Large</h1></body></html>\n',
-          true,
-        );
+        return tooLarge(res);
       }
       const chunks: Buffer[] = [];
       let received = 0;
@@ -137,14 +143,7 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
         if (received <= MAX_BODY_BYTES) chunks.push(chunk);
       });
       req.on('end', () => {
-        if (received > MAX_BODY_BYTES) {
-          return send(
-            res,
-            413,
-            '<html><body><h1>413 Request Entity Too Large</h1></body></html>\n',
-            true,
-          );
-        }
+        if (received > MAX_BODY_BYTES) return tooLarge(res);
         const body = Buffer.concat(chunks).toString('utf8');
         recordLogin(
           connection,
@@ -158,7 +157,7 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
     req.resume();
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
       res.setHeader('Allow', 'GET, HEAD, POST');
-      return send(res, 405, '<html><body><h1>405 Not Allowed</h1></body></html>\n');
+      return send(res, 405, ERROR_PAGES[405]);
     }
     if (path === '/' || path === '/login' || path === skin.loginPath || path === '/index.html') {
       return send(
@@ -167,7 +166,7 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
         skin.page(persona.hostname, basic !== undefined),
       );
     }
-    send(res, 404, notFound);
+    send(res, 404, ERROR_PAGES[404]);
   };
 
   const server = createServer(
@@ -193,12 +192,7 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
       connection?.record(InteractionKind.INTERACTION_KIND_COMMAND, {
         request: bounded(`${req.method ?? 'POST'} ${req.url ?? '/'}`),
       });
-      return send(
-        res,
-        413,
-        '<html><body><h1>413 Request Entity Too Large</h1></body></html>\n',
-        true,
-      );
+      return tooLarge(res);
     }
     res.writeContinue();
     serve(req, res);
@@ -218,6 +212,7 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
       });
     }
     if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    connection?.closing(CloseReason.ProtocolError);
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_LINES[status]}\r\nServer: ${serverHeader}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
     );

@@ -275,6 +275,7 @@ describe('ssh honeypot under bad clients', () => {
     expect(Buffer.from(disconnect.payloadSample ?? []).subarray(0, 64)).toEqual(
       garbage.subarray(0, 64),
     );
+    expect(disconnect.request).toBe('protocol error');
     expect((await keyscan(honeypot.port)).stdout).toContain('ssh-ed25519');
   });
 

@@ -10,7 +10,7 @@ import {
   type Connection,
   type ServerChannel,
 } from 'ssh2';
-import { bounded, ConnectionGuard, type GuardedConnection } from './connection-guard';
+import { bounded, CloseReason, ConnectionGuard, type GuardedConnection } from './connection-guard';
 import type { HoneypotContext, HoneypotFactory } from './honeypot';
 import { answerCommandLine, motdOf, promptOf, type ShellIdentity } from './ssh-shell';
 import { listenOn } from './listen-on';
@@ -96,7 +96,7 @@ function authenticate(
       request: attemptOf(auth),
     });
     auth.reject(['publickey', 'password']);
-    if (attempts >= MAX_AUTH_ATTEMPTS) connection.close('auth attempt limit');
+    if (attempts >= MAX_AUTH_ATTEMPTS) connection.close(CloseReason.AuthAttemptLimit);
   });
 }
 
@@ -210,6 +210,8 @@ export async function startSshHoneypot(
   const { limits, persona } = context;
   const guard = new ConnectionGuard({ protocol: 'ssh', limits, recorder: context.recorder });
   const admitted = new Map<string, GuardedConnection>();
+  // Connections whose client sent an SSH identification string (ssh2 said "connection").
+  const greeted = new WeakSet<GuardedConnection>();
   const ssh = new SshServer({
     hostKeys: [hostKeys.forDecoy(context.decoyId)],
     ident: identOf(persona.banner),
@@ -220,9 +222,10 @@ export async function startSshHoneypot(
     const connection = admitted.get(`${info.ip}|${info.port}`);
     if (connection === undefined) return client.end();
     const identity = { username: '' };
+    greeted.add(connection);
     client.on('error', (err) => {
       context.logger.debug({ err, decoy: context.decoyId }, 'ssh client error');
-      connection.close('protocol error');
+      connection.close(CloseReason.ProtocolError);
     });
     authenticate(context, connection, client, identity);
     client.on('ready', () =>
@@ -239,6 +242,13 @@ export async function startSshHoneypot(
     const key = `${socket.remoteAddress}|${socket.remotePort}`;
     admitted.set(key, connection);
     socket.once('close', () => admitted.delete(key));
+    // ssh2 ends a socket whose first bytes are not SSH without telling: it ended first, before
+    // the client did and before any identification string, so the client spoke something else.
+    let clientEnded = false;
+    socket.once('end', () => (clientEnded = true));
+    socket.once('finish', () => {
+      if (!clientEnded && !greeted.has(connection)) connection.closing(CloseReason.ProtocolError);
+    });
     ssh.injectSocket(socket);
   });
   const port = await listenOn(tcp, listen);

@@ -75,7 +75,12 @@ function basicLoginOf(header: string | undefined): Login | undefined {
 export const httpHoneypot: HoneypotFactory = async (context, listen) => {
   const { limits, persona } = context;
   const skin = skinOf(persona.extra.skin);
-  const serverHeader = persona.banner.trim() || skin.defaultServer;
+  // Only what a header value may hold (a bad persona must not make every answer throw).
+  const serverHeader =
+    persona.banner
+      .replace(/[^\x20-\x7e]/g, '')
+      .trim()
+      .slice(0, 200) || skin.defaultServer;
   const guard = new ConnectionGuard({ protocol: 'http', limits, recorder: context.recorder });
   const connections = new WeakMap<Socket | Duplex, GuardedConnection>();
   const rate = new SourceRequestRate(MAX_REQUESTS_PER_SOURCE_PER_SECOND, 1000);

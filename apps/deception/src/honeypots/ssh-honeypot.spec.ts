@@ -14,6 +14,7 @@ import { keyscan, SSH_CLIENT_OPTIONS, sshWithPassword } from '../testing/ssh-cli
 import type { Honeypot } from './honeypot';
 import {
   DEFAULT_SSH_BANNER,
+  identOf,
   MAX_AUTH_ATTEMPTS,
   SshHostKeys,
   sshHoneypot,
@@ -150,6 +151,12 @@ describe('ssh honeypot', () => {
     const key = (scan: { stdout: string }) => scan.stdout.trim().split(/\s+/).slice(1).join(' ');
     expect(key(before)).toMatch(/^ssh-ed25519 AAAA/);
     expect(key(after)).toBe(key(before));
+  });
+
+  it('keeps a persona banner to what an identification string may hold', () => {
+    expect(identOf('SSH-2.0-OpenSSH_9.6\r\nX-Injected: 1')).toBe('OpenSSH_9.6X-Injected: 1');
+    expect(identOf('')).toBe(DEFAULT_SSH_BANNER.slice('SSH-2.0-'.length));
+    expect(identOf('x'.repeat(400))).toHaveLength(255 - 'SSH-2.0-'.length);
   });
 
   it('uses the persona banner', async () => {

@@ -50,10 +50,13 @@ export function sshFingerprint(publicKeyBlob: Uint8Array): string {
   return `SHA256:${digest.replace(/=+$/, '')}`;
 }
 
-/** The identification string without "SSH-2.0-" (ssh2 adds it). */
-function identOf(banner: string): string {
-  const line = banner.trim() === '' ? DEFAULT_SSH_BANNER : banner.trim();
-  return line.replace(/^SSH-2\.0-/, '');
+/**
+ * The identification string without "SSH-2.0-" (ssh2 adds it): printable ASCII only and at most
+ * 255 characters with the prefix, as RFC 4253 section 4.2 requires.
+ */
+export function identOf(banner: string): string {
+  const line = banner.replace(/[^\x20-\x7e]/g, '').trim() || DEFAULT_SSH_BANNER;
+  return line.replace(/^SSH-2\.0-/, '').slice(0, 255 - 'SSH-2.0-'.length);
 }
 
 /** What an attempt presented, as its interaction's request says. */

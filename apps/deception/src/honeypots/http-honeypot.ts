@@ -134,13 +134,12 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
     });
     const basic = basicLoginOf(req.headers.authorization);
     if (basic) recordLogin(connection, basic, `${method} ${path} basic`);
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      req.resume();
+      return tooLarge(res);
+    }
 
     if (method === 'POST' && (path === skin.loginPath || path === '/login')) {
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > MAX_BODY_BYTES) {
-        req.resume();
-        return tooLarge(res);
-      }
       const chunks: Buffer[] = [];
       let received = 0;
       req.on('data', (chunk: Buffer) => {
@@ -190,16 +189,9 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
     const connection = guard.admit(socket);
     if (connection) connections.set(socket, connection);
   });
-  // A body too large for the limit is refused before the client sends it.
+  // A body too large for the limit is refused (413) before the client sends it: no 100 Continue.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      const connection = connections.get(req.socket);
-      connection?.record(InteractionKind.INTERACTION_KIND_COMMAND, {
-        request: bounded(`${req.method ?? 'POST'} ${req.url ?? '/'}`),
-      });
-      return tooLarge(res);
-    }
-    res.writeContinue();
+    if (Number(req.headers['content-length'] ?? 0) <= MAX_BODY_BYTES) res.writeContinue();
     serve(req, res);
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {

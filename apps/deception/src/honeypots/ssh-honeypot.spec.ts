@@ -17,7 +17,7 @@ import {
   identOf,
   MAX_AUTH_ATTEMPTS,
   SshHostKeys,
-  sshHoneypot,
+  type SshHoneypotOptions,
   startSshHoneypot,
 } from './ssh-honeypot';
 
@@ -28,14 +28,22 @@ const TOKEN_PASSWORD = 'Summer2024!deploy';
 const HONEYTOKEN_ID = 'ht-ssh-1';
 const open: Honeypot[] = [];
 
-async function start(options: Partial<HoneypotFixtureOptions> = {}) {
+/** An SSH honeypot; refused passwords are answered at once unless sshOptions say otherwise. */
+async function start(
+  options: Partial<HoneypotFixtureOptions> = {},
+  sshOptions: SshHoneypotOptions = { authFailureDelayMs: 0 },
+) {
   const fixture = honeypotFixture({
     kind: DecoyKind.DECOY_KIND_SSH,
     honeytokens: { [`${TOKEN_USER}:${TOKEN_PASSWORD}`]: HONEYTOKEN_ID },
     ...options,
     persona: { hostname: 'db-backup-02', ...options.persona },
   });
-  const honeypot = await sshHoneypot(fixture.context, { host: '127.0.0.1', port: 0 });
+  const honeypot = await startSshHoneypot(
+    fixture.context,
+    { host: '127.0.0.1', port: 0 },
+    sshOptions,
+  );
   open.push(honeypot);
   return { ...fixture, honeypot };
 }
@@ -45,8 +53,8 @@ afterEach(async () => {
 });
 
 describe('ssh honeypot', () => {
-  it('records a wrong password as an auth attempt, with the username and the password, and refuses it', async () => {
-    const { honeypot, recorder } = await start();
+  it('records a wrong password as an auth attempt, with the username and the password, and refuses it after the failure delay', async () => {
+    const { honeypot, recorder } = await start({}, {});
     const run = await sshWithPassword(honeypot.port, 'admin', 'hunter2', { command: 'id' });
     expect(run.code).not.toBe(0);
     expect(run.stdout).toBe('');
@@ -136,13 +144,17 @@ describe('ssh honeypot', () => {
   it('answers with an OpenSSH banner and keeps the host key of a decoy across restarts', async () => {
     const fixture = honeypotFixture({ kind: DecoyKind.DECOY_KIND_SSH, decoyId: 'decoy-stable' });
     const hostKeys = new SshHostKeys();
-    const first = await startSshHoneypot(fixture.context, { host: '127.0.0.1', port: 0 }, hostKeys);
+    const first = await startSshHoneypot(
+      fixture.context,
+      { host: '127.0.0.1', port: 0 },
+      { hostKeys },
+    );
     const before = await keyscan(first.port);
     await first.close();
     const second = await startSshHoneypot(
       fixture.context,
       { host: '127.0.0.1', port: 0 },
-      hostKeys,
+      { hostKeys },
     );
     open.push(second);
     const after = await keyscan(second.port);
@@ -283,6 +295,24 @@ describe('ssh honeypot under bad clients', () => {
       garbage.subarray(0, 64),
     );
     expect(disconnect.request).toBe('protocol error');
+    expect((await keyscan(honeypot.port)).stdout).toContain('ssh-ed25519');
+  });
+
+  it('survives a client that leaves while its refused password waits for the answer', async () => {
+    const { honeypot, recorder } = await start({}, { authFailureDelayMs: 300 });
+    const client = new Client();
+    client.on('error', () => undefined);
+    client.connect({ host: '127.0.0.1', port: honeypot.port, username: 'root', password: 'toor' });
+    await recorder.until(
+      'the attempt',
+      (i) => i.kind === InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT,
+    );
+    client.destroy();
+    await recorder.until(
+      'the disconnect',
+      (i) => i.kind === InteractionKind.INTERACTION_KIND_DISCONNECT,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the refusal fires on a closed connection
     expect((await keyscan(honeypot.port)).stdout).toContain('ssh-ed25519');
   });
 

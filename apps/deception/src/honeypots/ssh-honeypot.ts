@@ -19,6 +19,11 @@ import { listenOn } from './listen-on';
 export const DEFAULT_SSH_BANNER = 'SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6';
 /** Authentication attempts one connection may make before it is disconnected (sshd's MaxAuthTries). */
 export const MAX_AUTH_ATTEMPTS = 6;
+/**
+ * How long a refused password waits for its answer, as PAM's failure delay makes sshd wait: an
+ * instant refusal is a tell, and the wait slows guessing down.
+ */
+export const AUTH_FAILURE_DELAY_MS = 2000;
 /** Session channels one connection may open. */
 const MAX_SESSIONS = 4;
 /** Longest shell line kept; the rest of a longer line is dropped. */
@@ -76,6 +81,7 @@ function authenticate(
   connection: GuardedConnection,
   client: Connection,
   identity: { username: string },
+  failureDelayMs: number,
 ): void {
   let attempts = 0;
   client.on('authentication', (auth) => {
@@ -98,8 +104,13 @@ function authenticate(
       username,
       request: attemptOf(auth),
     });
-    auth.reject(['publickey', 'password']);
-    if (attempts >= MAX_AUTH_ATTEMPTS) connection.close(CloseReason.AuthAttemptLimit);
+    const refuse = (): void => {
+      auth.reject(['publickey', 'password']);
+      if (attempts >= MAX_AUTH_ATTEMPTS) connection.close(CloseReason.AuthAttemptLimit);
+    };
+    // Only passwords wait: sshd answers a public key it does not know at once.
+    if (auth.method !== 'password' || failureDelayMs <= 0) return refuse();
+    setTimeout(refuse, failureDelayMs).unref();
   });
 }
 
@@ -202,14 +213,22 @@ function serveSessions(
   client.on('request', (accept, reject) => reject?.());
 }
 
-export const sshHoneypot: HoneypotFactory = (context, listen) =>
-  startSshHoneypot(context, listen, defaultHostKeys);
+export interface SshHoneypotOptions {
+  /** Where the decoy's host key is kept (default: one store for the process). */
+  readonly hostKeys?: SshHostKeys;
+  /** Default AUTH_FAILURE_DELAY_MS. */
+  readonly authFailureDelayMs?: number;
+}
+
+export const sshHoneypot: HoneypotFactory = (context, listen) => startSshHoneypot(context, listen);
 
 export async function startSshHoneypot(
   context: HoneypotContext,
   listen: { readonly host: string; readonly port: number },
-  hostKeys: SshHostKeys,
+  options: SshHoneypotOptions = {},
 ): ReturnType<HoneypotFactory> {
+  const hostKeys = options.hostKeys ?? defaultHostKeys;
+  const failureDelayMs = options.authFailureDelayMs ?? AUTH_FAILURE_DELAY_MS;
   const { limits, persona } = context;
   const guard = new ConnectionGuard({ protocol: 'ssh', limits, recorder: context.recorder });
   const admitted = new Map<string, GuardedConnection>();
@@ -230,7 +249,7 @@ export async function startSshHoneypot(
       context.logger.debug({ err, decoy: context.decoyId }, 'ssh client error');
       connection.close(CloseReason.ProtocolError);
     });
-    authenticate(context, connection, client, identity);
+    authenticate(context, connection, client, identity, failureDelayMs);
     client.on('ready', () =>
       serveSessions(connection, client, {
         username: identity.username,

@@ -2,6 +2,44 @@
 // `deception:` key); its settings arrive with the features that need them.
 import { z } from 'zod';
 
-export const deceptionConfigSchema = z.strictObject({}).prefault({});
+/**
+ * The canary URL listener's local port: after every port of LOCAL_PORTS (gRPC 50051–50057, the
+ * gateway's web port 50058, metrics 9464–9470, console 8080).
+ */
+export const DEFAULT_CANARY_PORT = 50059;
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'host:port, e.g. 127.0.0.1:50059');
+
+export const deceptionConfigSchema = z
+  .strictObject({
+    /** `host:port` the canary URL listener binds (port 0: the OS picks one). */
+    canaryListen: hostPort.default(`127.0.0.1:${DEFAULT_CANARY_PORT}`),
+    /**
+     * The base of every minted canary URL, as people outside reach the listener (an Ingress or
+     * load balancer in front of it); default: the listener's own `http://host:port`.
+     */
+    canaryBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    honeytokens: z
+      .strictObject({
+        /** Most honeytokens kept; MintHoneytoken answers RESOURCE_EXHAUSTED beyond. */
+        maxHoneytokens: z.int().positive().default(10_000),
+        /** Least time between two trigger-count writes of one honeytoken. */
+        triggerWriteIntervalMs: z.int().nonnegative().default(1_000),
+      })
+      .prefault({}),
+    /** Append each mint and revocation to trust's audit log (needs an enrolled identity). */
+    auditHoneytokens: z.boolean().default(true),
+    /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */
+    trustAddress: z.string().min(1).optional(),
+  })
+  .prefault({});
 
 export type DeceptionConfig = z.output<typeof deceptionConfigSchema>;
+
+/** `host:port` (IPv6 hosts in brackets) split for listen(). */
+export function parseListen(value: string): { host: string; port: number } {
+  const at = value.lastIndexOf(':');
+  return { host: value.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(at + 1)) };
+}

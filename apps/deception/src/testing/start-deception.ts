@@ -8,14 +8,18 @@ import {
   type DeceptionServiceConfig,
 } from '../deception-service';
 
-export function startDeception(natsUrl: string): Promise<RunningService<DeceptionServiceConfig>> {
+export function startDeception(
+  natsUrl: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningService<DeceptionServiceConfig>> {
   return runService({
     name: 'deception',
     configSchema: deceptionServiceConfigSchema,
     resources: DECEPTION_RESOURCES,
     installSignalHandlers: false,
     argv: [],
-    env: localServiceEnv(natsUrl),
+    // The canary listener on a free port too, unless the spec names one.
+    env: localServiceEnv(natsUrl, { OMEGA_DECEPTION_CANARY_LISTEN: '127.0.0.1:0', ...env }),
     build: buildDeception,
   });
 }

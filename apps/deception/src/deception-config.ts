@@ -41,5 +41,8 @@ export type DeceptionConfig = z.output<typeof deceptionConfigSchema>;
 /** `host:port` (IPv6 hosts in brackets) split for listen(). */
 export function parseListen(value: string): { host: string; port: number } {
   const at = value.lastIndexOf(':');
-  return { host: value.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(at + 1)) };
+  return {
+    host: value.slice(0, at).replace(/^\[(.*)\]$/, '$1'),
+    port: Number(value.slice(at + 1)),
+  };
 }

@@ -110,7 +110,8 @@ function serve(
   const url = request.url ?? '/';
   const path = url.split(/[?#]/, 1)[0] ?? '/';
   const method = request.method ?? '';
-  const readable = (method === 'GET' || method === 'HEAD') && url.length <= CANARY_LIMITS.maxUrlChars;
+  const readable =
+    (method === 'GET' || method === 'HEAD') && url.length <= CANARY_LIMITS.maxUrlChars;
   const honeytokenId = readable ? options.canaryUse(path) : undefined;
   if (honeytokenId === undefined) {
     options.onRequest?.(readable ? 'unknown' : 'refused');

@@ -13,31 +13,34 @@ export interface MintedValue {
 
 // 256 ordinary words: one random byte picks one, so a password's words carry 8 bits each.
 const WORDS = (
-  'amber anchor apple arrow autumn badge basil beacon berry birch bison blade bloom bolt border ' +
-  'bottle breeze brick bridge bronze brook bucket butter cabin cactus camel candle canyon carbon ' +
-  'carpet castle cedar chalk cherry chess cider cinder citrus clover cobalt comet copper coral ' +
-  'cotton crane crater crystal cursor dagger daisy dawn delta denim desert diesel dolphin dragon ' +
-  'drift eagle ember engine falcon feather fennel ferry fiddle field finch flame flint forest ' +
-  'fossil fox frost galaxy garden garnet gecko ginger glacier globe golden granite grape gravel ' +
-  'harbor hazel heron hickory honey horizon hornet iris island ivory jacket jade jasmine jetty ' +
-  'jungle kayak kernel kettle kiwi koala ladder lagoon lantern laser lemon lilac linen lizard ' +
-  'lobster lotus lumber magnet mango maple marble meadow melon meteor mint mirror monsoon mosaic ' +
-  'mustard nectar needle nickel nimbus nutmeg oasis olive onyx orbit orchid otter oyster paddle ' +
-  'panda papaya parrot pebble pepper pigeon pillow pine planet plum pocket polar poppy prairie ' +
-  'prism pulsar puzzle quartz quill rabbit radar raven reef ridge river rocket ruby saddle ' +
-  'saffron salmon sapphire satin scarlet shadow shell sierra silver sketch slate sparrow spruce ' +
-  'squid stone storm summit sunset swan tango thistle thunder tiger timber topaz torch tulip ' +
-  'tundra turtle umber valley velvet violet walnut walrus willow window winter wolf yarrow ' +
-  'zebra zenith zephyr acorn alpine aspen atlas bamboo banjo barley bramble canvas cashew ' +
-  'cobble cypress dune elm fable fjord gadget hammock indigo juniper lark mocha nova pearl ' +
-  'pixel quiver rhubarb sage tinsel velcro wander yonder zinnia'
+  'amber anchor apple arrow autumn badge basil beacon berry birch bison blade bloom bolt ' +
+  'border bottle breeze brick bridge bronze brook bucket butter cabin cactus camel candle ' +
+  'canyon carbon carpet castle cedar chalk cherry chess cider cinder citrus clover cobalt ' +
+  'comet copper coral cotton crane crater crystal cursor dagger daisy dawn delta denim desert ' +
+  'diesel dolphin dragon drift eagle ember engine falcon feather fennel ferry fiddle field ' +
+  'finch flame flint forest fossil fox frost galaxy garden garnet gecko ginger glacier globe ' +
+  'golden granite grape gravel harbor hazel heron hickory honey horizon hornet iris island ' +
+  'ivory jacket jade jasmine jetty jungle kayak kernel kettle kiwi koala ladder lagoon lantern ' +
+  'laser lemon lilac linen lizard lobster lotus lumber magnet mango maple marble meadow melon ' +
+  'meteor mint mirror monsoon mosaic mustard nectar needle nickel nimbus nutmeg oasis olive ' +
+  'onyx orbit orchid otter oyster paddle panda papaya parrot pebble pepper pigeon pillow pine ' +
+  'planet plum pocket polar poppy prairie prism pulsar puzzle quartz quill rabbit radar raven ' +
+  'reef ridge river rocket ruby saddle saffron salmon sapphire satin scarlet shadow shell ' +
+  'sierra silver sketch slate sparrow spruce squid stone storm summit sunset swan tango ' +
+  'thistle thunder tiger timber topaz torch tulip tundra turtle umber valley velvet violet ' +
+  'walnut walrus willow window winter wolf yarrow zebra zenith zephyr acorn alpine aspen atlas ' +
+  'bamboo banjo barley bramble canvas cashew cobble cypress dune elm fable fjord gadget ' +
+  'hammock indigo juniper lark mocha nova pearl pixel quiver rhubarb sage tinsel velcro wander ' +
+  'yonder zinnia basalt beetle blossom breaker cameo cocoa drizzle emerald falconer gondola ' +
+  'harvest'
 ).split(' ');
 const SYMBOLS = '!#$%&*?@';
 const SEPARATORS = '-._';
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-if (WORDS.length !== 256) throw new Error(`honeytoken word list has ${WORDS.length} words, not 256`);
+if (WORDS.length !== 256)
+  throw new Error(`honeytoken word list has ${WORDS.length} words, not 256`);
 
 /** A uniform integer in [0, bound) (rejection sampling over 32 bits, no modulo bias). */
 export function uniform(random: RandomBytes, bound: number): number {

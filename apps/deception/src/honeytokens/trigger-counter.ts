@@ -48,9 +48,7 @@ export class TriggerCounter {
     if (this.#timers.has(id)) return;
     const last = this.#lastWriteMs.get(id);
     const waitMs =
-      last === undefined
-        ? 0
-        : Math.max(0, last + this.options.intervalMs - this.options.clock());
+      last === undefined ? 0 : Math.max(0, last + this.options.intervalMs - this.options.clock());
     this.#timers.set(
       id,
       setTimeout(() => this.#start(id), waitMs),

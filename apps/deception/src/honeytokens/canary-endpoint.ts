@@ -26,7 +26,7 @@ export const CANARY_LIMITS = {
 } as const;
 
 // A transparent 1x1 GIF: what a tracking pixel or a forgotten asset would answer.
-const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 
 export type CanaryOutcome = 'use' | 'unknown' | 'refused';
 

@@ -39,7 +39,8 @@ export async function startHoneytokens({
       'honeytoken mints and revocations are not audited: this service has no identity (enrollment off)',
     );
   }
-  let canary: CanaryEndpoint | undefined;
+  // Both exist only once the listener is bound (the OS may pick its port); uses arrive after.
+  const bound: { canary?: CanaryEndpoint; recorder?: InteractionRecorder } = {};
   const registry = await HoneytokenRegistry.open({
     kv: await bus.kv(HONEYTOKENS_BUCKET),
     ...(trust !== undefined ? { audit: trustAuditClient(trust) } : {}),
@@ -49,20 +50,19 @@ export async function startHoneytokens({
       return { id: subject, keyId: signer.keyId };
     },
     settings: config.honeytokens,
-    canaryBaseUrl: () => config.canaryBaseUrl ?? canary?.url(),
+    canaryBaseUrl: () => config.canaryBaseUrl ?? bound.canary?.url(),
     logger: service.logger,
     onUnreadable: () => metrics.unreadableRecords.inc(),
   });
   service.onShutdown('honeytoken registry', () => registry.stop());
-  // The recorder needs the bound port (the OS may pick it): uses arrive only after listen anyway.
-  let recorder: InteractionRecorder | undefined;
-  canary = await CanaryEndpoint.start({
+  const canary = await CanaryEndpoint.start({
     listen: parseListen(config.canaryListen),
     canaryUse: (path) => registry.canaryUse(path),
-    recorder: { record: (interaction) => recorder?.record(interaction) },
+    recorder: { record: (interaction) => bound.recorder?.record(interaction) },
     onRequest: (outcome) => metrics.canaryRequests.inc({ outcome }),
   });
-  recorder = new BusInteractionRecorder({
+  bound.canary = canary;
+  bound.recorder = new BusInteractionRecorder({
     bus,
     decoyId: CANARY_DECOY_ID,
     decoyKind: DecoyKind.DECOY_KIND_UNSPECIFIED,
@@ -72,11 +72,10 @@ export async function startHoneytokens({
     published: metrics.canaryEventsPublished,
     dropped: metrics.canaryEventsDropped,
   });
-  const endpoint = canary;
-  service.onShutdown('canary listener', () => endpoint.close());
+  service.onShutdown('canary listener', () => canary.close());
   service.logger.info(
-    { canary: endpoint.url(), canaryBaseUrl: config.canaryBaseUrl ?? endpoint.url() },
-    `canary URL listener on ${endpoint.url()}`,
+    { canary: canary.url(), canaryBaseUrl: config.canaryBaseUrl ?? canary.url() },
+    `canary URL listener on ${canary.url()}`,
   );
-  return { registry, canary: endpoint };
+  return { registry, canary };
 }

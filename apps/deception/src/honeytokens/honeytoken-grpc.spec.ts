@@ -121,6 +121,7 @@ describe('honeytoken RPCs and the canary listener', () => {
     const message = await eventually('the canary event on DECEPTION', () =>
       running.bus.jsm.streams
         .getMessage('DECEPTION', { last_by_subj: 'omega.deception.canary' })
+        .then((stored) => stored ?? undefined)
         .catch(() => undefined),
     );
     const event = Event.decode(message.data);

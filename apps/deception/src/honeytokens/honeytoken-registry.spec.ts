@@ -38,12 +38,15 @@ let kv: KV;
 let trust: TrustProcess;
 const registries: HoneytokenRegistry[] = [];
 
-async function openRegistry(audit?: AuditClient): Promise<HoneytokenRegistry> {
+async function openRegistry(
+  audit?: AuditClient,
+  triggerWriteIntervalMs = 50,
+): Promise<HoneytokenRegistry> {
   const registry = await HoneytokenRegistry.open({
     kv,
     ...(audit ? { audit } : {}),
     self: () => SELF,
-    settings: { maxHoneytokens: 100, triggerWriteIntervalMs: 50 },
+    settings: { maxHoneytokens: 100, triggerWriteIntervalMs },
     canaryBaseUrl: () => 'https://cdn.example.com',
     logger,
     clock: () => clock.nowMs,
@@ -175,6 +178,29 @@ describe('honeytoken registry', () => {
     });
     expect(counted.status).toBe(HoneytokenStatus.HONEYTOKEN_STATUS_TRIGGERED);
     expect(counted.lastTriggerTimeNs).toBeGreaterThanOrEqual(honeytoken.createTimeNs);
+  });
+
+  it('writes a flood of uses as a few writes whose counts add up', async () => {
+    const registry = await openRegistry(undefined, 500);
+    const { honeytoken, secretValue } = await registry.mint(request({ name: 'flooded' }));
+    const watcher = await kv.watch({ key: honeytoken.id, include: 'updates' });
+    let writes = 0;
+    const counted = (async () => {
+      for await (const _entry of watcher) writes += 1;
+    })();
+    const useTwenty = () => {
+      for (let i = 0; i < 20; i++) registry.credentialCheck('flooded', secretValue);
+    };
+    useTwenty();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    useTwenty();
+    await registry.triggersWritten();
+    expect(registry.get(honeytoken.id)?.triggerCount).toBe(40n);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    watcher.stop();
+    await counted;
+    // The first twenty are written at once, the next twenty together one interval (500 ms) later.
+    expect(writes).toBe(2);
   });
 
   it('stops recognizing a honeytoken once its ttl has passed', async () => {

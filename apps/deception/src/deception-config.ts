@@ -29,6 +29,19 @@ export const deceptionConfigSchema = z
         triggerWriteIntervalMs: z.int().nonnegative().default(1_000),
       })
       .prefault({}),
+    /** Planting Kubernetes honeytokens (MintHoneytoken plant=true) as Secrets. */
+    kubernetes: z
+      .strictObject({
+        /** Plant KUBERNETES_SECRET and KUBERNETES_TOKEN honeytokens (needs RBAC on Secrets). */
+        plant: z.boolean().default(false),
+        /** `https://host:port`; default: the pod's KUBERNETES_SERVICE_HOST/PORT. */
+        apiServerUrl: z.url({ protocol: /^https$/ }).optional(),
+        /** Bearer token file; default: the pod's service-account token. */
+        tokenPath: z.string().min(1).optional(),
+        /** CA bundle of the API server; default: the pod's service-account CA. */
+        caPath: z.string().min(1).optional(),
+      })
+      .prefault({}),
     /** Append each mint and revocation to trust's audit log (needs an enrolled identity). */
     auditHoneytokens: z.boolean().default(true),
     /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */

@@ -34,6 +34,16 @@ export interface MintContext {
   readonly random: RandomBytes;
   readonly nowMs: number;
   readonly canaryBaseUrl: string | undefined;
+  /** Whether Kubernetes kinds can be planted (deception.kubernetes.plant). */
+  readonly canPlant: boolean;
+}
+
+/** Whether `kind` is planted as a Kubernetes Secret. */
+export function isKubernetesKind(kind: HoneytokenKind): boolean {
+  return (
+    kind === HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_SECRET ||
+    kind === HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN
+  );
 }
 
 const SALT_BYTES = 16;
@@ -46,17 +56,13 @@ function salted(random: RandomBytes, value: MintedValue, principal: string): Rec
 /** The value of a new honeytoken of `request.kind` and what recognizes its use. */
 export function mintValue(
   request: NewHoneytoken,
-  { random, nowMs, canaryBaseUrl }: MintContext,
+  { random, nowMs, canaryBaseUrl, canPlant }: MintContext,
 ): MintedValue & { recognizer: Recognizer } {
   const kind = HoneytokenKind[request.kind] ?? String(request.kind);
-  if (
-    request.plant &&
-    (request.kind === HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_SECRET ||
-      request.kind === HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN)
-  ) {
+  if (request.plant && isKubernetesKind(request.kind) && !canPlant) {
     throw new OmegaError(
       Code.FailedPrecondition,
-      `MintHoneytoken plant: planting a ${kind} is not built yet: the deception service has no Kubernetes client to create it in namespace "${request.namespace}" (it needs one with RBAC to create Secrets there); mint with plant=false and place the value yourself`,
+      `MintHoneytoken plant: planting a ${kind} needs the deception service's Kubernetes client, which is off (deception.kubernetes.plant; with RBAC to create and delete Secrets in namespace "${request.namespace}"); mint with plant=false and place the value yourself`,
     );
   }
   switch (request.kind) {

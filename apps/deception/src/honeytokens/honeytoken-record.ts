@@ -20,6 +20,8 @@ export interface Recognizer {
 export interface HoneytokenRecord {
   readonly honeytoken: Honeytoken;
   readonly recognizer: Recognizer;
+  /** Set when a Kubernetes Secret named by the honeytoken's namespace and name was created. */
+  readonly planted?: boolean;
 }
 
 interface StoredJson {
@@ -29,9 +31,10 @@ interface StoredJson {
   salt?: string;
   secretSha256?: string;
   fingerprint?: string;
+  planted?: boolean;
 }
 
-export function encodeRecord({ honeytoken, recognizer }: HoneytokenRecord): Uint8Array {
+export function encodeRecord({ honeytoken, recognizer, planted }: HoneytokenRecord): Uint8Array {
   const stored: StoredJson = {
     v: 1,
     honeytoken: Honeytoken.toJSON(honeytoken),
@@ -39,6 +42,7 @@ export function encodeRecord({ honeytoken, recognizer }: HoneytokenRecord): Uint
     ...(recognizer.salt ? { salt: recognizer.salt.toString('base64') } : {}),
     ...(recognizer.secretSha256 ? { secretSha256: recognizer.secretSha256.toString('hex') } : {}),
     ...(recognizer.fingerprint !== undefined ? { fingerprint: recognizer.fingerprint } : {}),
+    ...(planted === true ? { planted } : {}),
   };
   return Buffer.from(JSON.stringify(stored));
 }
@@ -62,8 +66,12 @@ export function decodeRecord(value: Uint8Array, key: string): HoneytokenRecord {
   const secretSha256 = text('secretSha256');
   const principal = text('principal');
   const fingerprint = text('fingerprint');
+  if (stored.planted !== undefined && typeof stored.planted !== 'boolean') {
+    throw new Error('planted is not a boolean');
+  }
   return {
     honeytoken,
+    ...(stored.planted === true ? { planted: true } : {}),
     recognizer: {
       ...(principal !== undefined ? { principal } : {}),
       ...(salt !== undefined ? { salt: Buffer.from(salt, 'base64') } : {}),

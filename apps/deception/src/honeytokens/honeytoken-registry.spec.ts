@@ -211,7 +211,7 @@ describe('honeytoken registry', () => {
     expect(registry.credentialCheck('temp-user', secretValue)).toBeUndefined();
   });
 
-  it('says what is missing for kinds and plantings not built', async () => {
+  it('says what is missing for DNS canaries, and for planting without a Kubernetes client', async () => {
     const registry = await openRegistry();
     await expect(
       registry.mint(request({ kind: HoneytokenKind.HONEYTOKEN_KIND_DNS_CANARY, name: 'x' })),
@@ -227,7 +227,8 @@ describe('honeytoken registry', () => {
       ),
     ).rejects.toMatchObject({
       code: Code.FailedPrecondition,
-      message: /planting a HONEYTOKEN_KIND_KUBERNETES_SECRET is not built yet.*Kubernetes client/,
+      message:
+        /planting a HONEYTOKEN_KIND_KUBERNETES_SECRET needs .*Kubernetes client.*deception.kubernetes.plant/,
     });
   });
 

@@ -27,7 +27,8 @@ import {
   type HoneytokenRecord,
 } from './honeytoken-record';
 import { TriggerCounter } from './trigger-counter';
-import { mintValue, type NewHoneytoken } from './honeytoken-mint';
+import { isKubernetesKind, mintValue, type NewHoneytoken } from './honeytoken-mint';
+import type { SecretPlanter } from './secret-planter';
 import { digestMatches, fingerprint, type RandomBytes } from './honeytoken-values';
 
 export interface HoneytokenRegistrySettings {
@@ -63,6 +64,8 @@ export interface HoneytokenRegistryOptions {
   settings: HoneytokenRegistrySettings;
   /** The canary base URL once the canary listener is up (undefined: canary URLs cannot be minted). */
   canaryBaseUrl: () => string | undefined;
+  /** Plants Kubernetes kinds when asked (deception.kubernetes.plant); without it they cannot be. */
+  planter?: SecretPlanter;
   logger: Logger;
   clock?: () => number;
   random?: RandomBytes;
@@ -188,6 +191,7 @@ export class HoneytokenRegistry {
       random: this.#random,
       nowMs,
       canaryBaseUrl: this.options.canaryBaseUrl(),
+      canPlant: this.options.planter !== undefined,
     });
     const id = this.#random(8).toString('hex');
     let honeytoken: Honeytoken = Honeytoken.fromPartial({
@@ -202,17 +206,37 @@ export class HoneytokenRegistry {
       expireTimeNs:
         request.ttlSeconds > 0 ? BigInt(nowMs + request.ttlSeconds * 1000) * 1_000_000n : 0n,
     });
-    // Logged before it exists: no honeytoken is recognized that the audit log does not show.
-    const audit = await this.#log(
-      honeytoken,
-      `honeytoken ${id} (${kindName(request.kind)} "${request.name}") minted for ${request.placement || 'no stated placement'}${describeRequester(request.requester)}`,
-      `honeytoken-minted:${request.requestId || id}`,
-      request.requester,
-    );
-    if (audit !== undefined) honeytoken = { ...honeytoken, audit };
-    const record: HoneytokenRecord = { honeytoken, recognizer: value.recognizer };
-    const revision = await this.options.kv.create(id, encodeRecord(record));
-    this.#remember(id, { record, revision });
+    const planter =
+      request.plant && isKubernetesKind(request.kind) ? this.options.planter : undefined;
+    await planter?.plant(request, value.secret);
+    try {
+      // Logged before it is recognized: no honeytoken works that the audit log does not show.
+      const audit = await this.#log(
+        honeytoken,
+        `honeytoken ${id} (${kindName(request.kind)} "${request.name}") minted for ${request.placement || 'no stated placement'}${planter ? ` and planted as Secret ${request.namespace}/${request.name}` : ''}${describeRequester(request.requester)}`,
+        `honeytoken-minted:${request.requestId || id}`,
+        request.requester,
+      );
+      if (audit !== undefined) honeytoken = { ...honeytoken, audit };
+      const record: HoneytokenRecord = {
+        honeytoken,
+        recognizer: value.recognizer,
+        ...(planter ? { planted: true } : {}),
+      };
+      const revision = await this.options.kv.create(id, encodeRecord(record));
+      this.#remember(id, { record, revision });
+    } catch (err) {
+      // Nothing planted stays behind that no record knows of.
+      await planter
+        ?.remove(request)
+        .catch((removeErr: unknown) =>
+          this.options.logger.error(
+            { err: removeErr, honeytoken: id },
+            `honeytoken ${id}: Secret ${request.namespace}/${request.name} planted but not recorded, and not removed: ${errorMessage(removeErr)}; delete it by hand`,
+          ),
+        );
+      throw err;
+    }
     this.options.logger.info(
       { honeytoken: id, kind: kindName(request.kind), requester: request.requester },
       `honeytoken ${id} minted`,
@@ -256,6 +280,16 @@ export class HoneytokenRegistry {
         status: HoneytokenStatus.HONEYTOKEN_STATUS_REVOKED,
       };
       if (attempt === 0) {
+        if (known.record.planted === true) {
+          // What was planted goes first: a revocation that did not remove it is not done.
+          if (this.options.planter === undefined) {
+            throw new OmegaError(
+              Code.FailedPrecondition,
+              `RevokeHoneytoken: honeytoken ${id} was planted as Secret ${before.namespace}/${before.name}, which this replica cannot remove (deception.kubernetes.plant is off)`,
+            );
+          }
+          await this.options.planter.remove(before);
+        }
         await this.#log(
           revoked,
           `honeytoken ${id} (${kindName(before.kind)} "${before.name}") revoked${reason === '' ? '' : `: ${reason}`}${describeRequester(requester)}`,

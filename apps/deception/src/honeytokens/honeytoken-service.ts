@@ -12,6 +12,7 @@ import { CANARY_DECOY_ID, CanaryEndpoint } from './canary-endpoint';
 import { honeytokenMetrics } from './honeytoken-metrics';
 import { HONEYTOKENS_BUCKET } from './honeytoken-record';
 import { HoneytokenRegistry } from './honeytoken-registry';
+import { kubeSecretPlanter } from './secret-planter';
 
 export interface Honeytokens {
   readonly registry: HoneytokenRegistry;
@@ -51,6 +52,17 @@ export async function startHoneytokens({
     },
     settings: config.honeytokens,
     canaryBaseUrl: () => config.canaryBaseUrl ?? bound.canary?.url(),
+    ...(config.kubernetes.plant
+      ? {
+          planter: kubeSecretPlanter({
+            ...(config.kubernetes.apiServerUrl
+              ? { apiServerUrl: config.kubernetes.apiServerUrl }
+              : {}),
+            ...(config.kubernetes.tokenPath ? { tokenPath: config.kubernetes.tokenPath } : {}),
+            ...(config.kubernetes.caPath ? { caPath: config.kubernetes.caPath } : {}),
+          }),
+        }
+      : {}),
     logger: service.logger,
     onUnreadable: () => metrics.unreadableRecords.inc(),
   });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InteractionKind } from '@omega/proto';
+import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import type { InteractionRecorder } from '../honeypots/honeypot';
 
 /** The decoy id canary interactions carry: their subject is `omega.deception.canary`. */
@@ -72,9 +73,17 @@ export class CanaryEndpoint {
     server.maxHeadersCount = CANARY_LIMITS.maxHeaders;
     server.maxConnections = CANARY_LIMITS.maxConnections;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const refused = (err: Error) =>
+        reject(
+          new OmegaError(
+            Code.Unavailable,
+            `canary URL listener on ${options.listen.host}:${options.listen.port} (deception.canaryListen): ${errorMessage(err)}`,
+            { cause: err },
+          ),
+        );
+      server.once('error', refused);
       server.listen(options.listen.port, options.listen.host, () => {
-        server.off('error', reject);
+        server.off('error', refused);
         resolve();
       });
     });

@@ -1,12 +1,21 @@
 // The `deception` section of the service's configuration (OMEGA_DECEPTION_* variables or the file's
 // `deception:` key); its settings arrive with the features that need them.
+import { LOCAL_PORTS } from '@omega/service';
 import { z } from 'zod';
 
 /**
  * The canary URL listener's local port: after every port of LOCAL_PORTS (gRPC 50051–50057, the
- * gateway's web port 50058, metrics 9464–9470, console 8080).
+ * gateway's web port 50058, metrics 9464–9470, console 8080). Elsewhere it keeps its distance to
+ * the gRPC port (+4), so shifted stacks (`omega up --port-offset`) shift it too.
  */
 export const DEFAULT_CANARY_PORT = 50059;
+
+/** The canary listener when none is configured: loopback, the gRPC port + 4; 0 beside port 0. */
+export function defaultCanaryListen(grpcPort: number): string {
+  const port =
+    grpcPort === 0 ? 0 : grpcPort + (DEFAULT_CANARY_PORT - LOCAL_PORTS.deception.grpcPort);
+  return `127.0.0.1:${port}`;
+}
 
 const hostPort = z
   .string()
@@ -14,8 +23,11 @@ const hostPort = z
 
 export const deceptionConfigSchema = z
   .strictObject({
-    /** `host:port` the canary URL listener binds (port 0: the OS picks one). */
-    canaryListen: hostPort.default(`127.0.0.1:${DEFAULT_CANARY_PORT}`),
+    /**
+     * `host:port` the canary URL listener binds (port 0: the OS picks one); default: 127.0.0.1 and
+     * the gRPC port + 4 (50059 beside 50055).
+     */
+    canaryListen: hostPort.optional(),
     /**
      * The base of every minted canary URL, as people outside reach the listener (an Ingress or
      * load balancer in front of it); default: the listener's own `http://host:port`.

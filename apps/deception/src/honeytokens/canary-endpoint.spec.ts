@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Code } from '@omega/runtime';
+import { defaultCanaryListen } from '../deception-config';
 import type { Interaction } from '../honeypots/honeypot';
 import { CanaryEndpoint } from './canary-endpoint';
 
@@ -72,5 +73,11 @@ describe('canary listener', () => {
       code: Code.Unavailable,
       message: expect.stringContaining('(deception.canaryListen): listen EADDRINUSE'),
     });
+  });
+
+  it('listens by default on loopback, the gRPC port + 4, shifting with it', () => {
+    expect(defaultCanaryListen(50055)).toBe('127.0.0.1:50059');
+    expect(defaultCanaryListen(51055)).toBe('127.0.0.1:51059');
+    expect(defaultCanaryListen(0)).toBe('127.0.0.1:0');
   });
 });

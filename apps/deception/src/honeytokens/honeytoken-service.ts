@@ -5,7 +5,7 @@ import { DecoyKind } from '@omega/proto';
 import type { ServiceParts } from '@omega/service';
 import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import type { InteractionRecorder } from '../honeypots/honeypot';
-import { parseListen } from '../deception-config';
+import { defaultCanaryListen, parseListen } from '../deception-config';
 import type { DeceptionServiceConfig } from '../deception-service';
 import { BusInteractionRecorder } from '../interaction-recorder';
 import { CANARY_DECOY_ID, CanaryEndpoint } from './canary-endpoint';
@@ -68,7 +68,7 @@ export async function startHoneytokens({
   });
   service.onShutdown('honeytoken registry', () => registry.stop());
   const canary = await CanaryEndpoint.start({
-    listen: parseListen(config.canaryListen),
+    listen: parseListen(config.canaryListen ?? defaultCanaryListen(service.config.grpc.port)),
     canaryUse: (path) => registry.canaryUse(path),
     recorder: { record: (interaction) => bound.recorder?.record(interaction) },
     onRequest: (outcome) => metrics.canaryRequests.inc({ outcome }),

@@ -18,8 +18,7 @@ export function startDeception(
     resources: DECEPTION_RESOURCES,
     installSignalHandlers: false,
     argv: [],
-    // The canary listener on a free port too, unless the spec names one.
-    env: localServiceEnv(natsUrl, { OMEGA_DECEPTION_CANARY_LISTEN: '127.0.0.1:0', ...env }),
+    env: localServiceEnv(natsUrl, env),
     build: buildDeception,
   });
 }

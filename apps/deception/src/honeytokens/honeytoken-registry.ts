@@ -183,7 +183,7 @@ export class HoneytokenRegistry {
     if (this.#known.size >= this.options.settings.maxHoneytokens) {
       throw new OmegaError(
         Code.ResourceExhausted,
-        `MintHoneytoken: ${this.#known.size} honeytokens kept, the most this service keeps (deception.honeytokens.maxHoneytokens); revoke and delete some first`,
+        `MintHoneytoken: ${this.#known.size} honeytokens kept, the most this service keeps (deception.honeytokens.maxHoneytokens, revoked ones included: they still detect); raise it`,
       );
     }
     const nowMs = this.#clock();

@@ -85,6 +85,12 @@ export async function startHoneytokens({
     dropped: metrics.canaryEventsDropped,
   });
   service.onShutdown('canary listener', () => canary.close());
+  if (config.canaryBaseUrl === undefined && (canary.host === '0.0.0.0' || canary.host === '::')) {
+    service.logger.warn(
+      { canary: canary.url() },
+      `canary URLs are minted under ${canary.url()}, which names no reachable host: set deception.canaryBaseUrl to the address people reach the listener at`,
+    );
+  }
   service.logger.info(
     { canary: canary.url(), canaryBaseUrl: config.canaryBaseUrl ?? canary.url() },
     `canary URL listener on ${canary.url()}`,

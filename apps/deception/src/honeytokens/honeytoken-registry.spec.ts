@@ -1,7 +1,7 @@
 // The honeytoken registry on a real nats-server (omega_tokens) and a real trust process (the audit
 // log): a minted credential or access key is recognized by every replica and a wrong one is not;
 // a revocation reaches every replica; uses counted on two replicas add up; expiry ends
-// recognition; the stored bytes and the logs never hold a secret; mints and revocations are in
+// recognition; an altered record recognizes nothing; the stored bytes and the logs never hold a secret; mints and revocations are in
 // the audit log without their secrets.
 import { Writable } from 'node:stream';
 import { connectBus, provision, type Bus, type KV } from '@omega/bus';
@@ -38,12 +38,15 @@ let kv: KV;
 let trust: TrustProcess;
 const registries: HoneytokenRegistry[] = [];
 
+const unreadable: string[] = [];
+
 async function openRegistry(
   audit?: AuditClient,
   triggerWriteIntervalMs = 50,
 ): Promise<HoneytokenRegistry> {
   const registry = await HoneytokenRegistry.open({
     kv,
+    onUnreadable: (key) => unreadable.push(key),
     ...(audit ? { audit } : {}),
     self: () => SELF,
     settings: { maxHoneytokens: 100, triggerWriteIntervalMs },
@@ -209,6 +212,18 @@ describe('honeytoken registry', () => {
     expect(registry.credentialCheck('temp-user', secretValue)).toBeDefined();
     clock.nowMs += 61_000;
     expect(registry.credentialCheck('temp-user', secretValue)).toBeUndefined();
+  });
+
+  it('recognizes nothing by a record that does not decode, and says which', async () => {
+    const registry = await openRegistry();
+    const { honeytoken, secretValue } = await registry.mint(request({ name: 'tampered' }));
+    const stored = JSON.parse(Buffer.from((await kv.get(honeytoken.id))!.value).toString());
+    await kv.put(honeytoken.id, Buffer.from(JSON.stringify({ ...stored, v: 2 })));
+    await eventually('the altered record is refused', () =>
+      unreadable.includes(honeytoken.id) ? true : undefined,
+    );
+    expect(registry.get(honeytoken.id)).toBeUndefined();
+    expect(registry.credentialCheck('tampered', secretValue)).toBeUndefined();
   });
 
   it('says what is missing for DNS canaries, and for planting without a Kubernetes client', async () => {

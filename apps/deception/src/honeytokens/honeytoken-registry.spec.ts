@@ -1,8 +1,8 @@
 // The honeytoken registry on a real nats-server (omega_tokens) and a real trust process (the audit
 // log): a minted credential or access key is recognized by every replica and a wrong one is not;
 // a revocation reaches every replica; uses counted on two replicas add up; expiry ends
-// recognition; an altered record recognizes nothing; the stored bytes and the logs never hold a secret; mints and revocations are in
-// the audit log without their secrets.
+// recognition; an altered record recognizes nothing; the stored bytes and the logs never hold a
+// secret; mints and revocations are in the audit log without their secrets.
 import { Writable } from 'node:stream';
 import { connectBus, provision, type Bus, type KV } from '@omega/bus';
 import {

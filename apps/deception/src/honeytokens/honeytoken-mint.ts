@@ -11,6 +11,7 @@ import {
   mintCredential,
   mintKubernetesSecret,
   mintKubernetesToken,
+  nativePasswordStage2,
   saltedDigest,
   type MintedValue,
   type RandomBytes,
@@ -68,7 +69,8 @@ export function mintValue(
   switch (request.kind) {
     case HoneytokenKind.HONEYTOKEN_KIND_CREDENTIAL: {
       const value = mintCredential(random, request.name);
-      return { ...value, recognizer: salted(random, value, value.id) };
+      const nativeStage2 = nativePasswordStage2(value.secret);
+      return { ...value, recognizer: { ...salted(random, value, value.id), nativeStage2 } };
     }
     case HoneytokenKind.HONEYTOKEN_KIND_ACCESS_KEY: {
       const value = mintAccessKey(random);

@@ -15,6 +15,8 @@ export interface Recognizer {
   readonly secretSha256?: Buffer;
   /** SHA-256 hex of the canary path or the token itself. */
   readonly fingerprint?: string;
+  /** SHA1(SHA1(password)) of a CREDENTIAL, for MySQL decoys (what MySQL itself keeps). */
+  readonly nativeStage2?: Buffer;
 }
 
 export interface HoneytokenRecord {
@@ -31,6 +33,7 @@ interface StoredJson {
   salt?: string;
   secretSha256?: string;
   fingerprint?: string;
+  nativeStage2?: string;
   planted?: boolean;
 }
 
@@ -42,6 +45,7 @@ export function encodeRecord({ honeytoken, recognizer, planted }: HoneytokenReco
     ...(recognizer.salt ? { salt: recognizer.salt.toString('base64') } : {}),
     ...(recognizer.secretSha256 ? { secretSha256: recognizer.secretSha256.toString('hex') } : {}),
     ...(recognizer.fingerprint !== undefined ? { fingerprint: recognizer.fingerprint } : {}),
+    ...(recognizer.nativeStage2 ? { nativeStage2: recognizer.nativeStage2.toString('hex') } : {}),
     ...(planted === true ? { planted } : {}),
   };
   return Buffer.from(JSON.stringify(stored));
@@ -66,6 +70,7 @@ export function decodeRecord(value: Uint8Array, key: string): HoneytokenRecord {
   const secretSha256 = text('secretSha256');
   const principal = text('principal');
   const fingerprint = text('fingerprint');
+  const nativeStage2 = text('nativeStage2');
   if (stored.planted !== undefined && typeof stored.planted !== 'boolean') {
     throw new Error('planted is not a boolean');
   }
@@ -77,6 +82,21 @@ export function decodeRecord(value: Uint8Array, key: string): HoneytokenRecord {
       ...(salt !== undefined ? { salt: Buffer.from(salt, 'base64') } : {}),
       ...(secretSha256 !== undefined ? { secretSha256: Buffer.from(secretSha256, 'hex') } : {}),
       ...(fingerprint !== undefined ? { fingerprint } : {}),
+      ...(nativeStage2 !== undefined ? { nativeStage2: Buffer.from(nativeStage2, 'hex') } : {}),
     },
   };
+}
+
+export function kindName(kind: HoneytokenKind): string {
+  return HoneytokenKind[kind] ?? `kind ${kind}`;
+}
+
+export function expired(token: Honeytoken, nowNs: bigint): boolean {
+  return token.expireTimeNs !== 0n && token.expireTimeNs <= nowNs;
+}
+
+/** List order: newest first, ties by id. */
+export function newestFirst(a: Honeytoken, b: Honeytoken): number {
+  if (a.createTimeNs !== b.createTimeNs) return a.createTimeNs > b.createTimeNs ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -3,6 +3,7 @@
 // a revocation reaches every replica; uses counted on two replicas add up; expiry ends
 // recognition; an altered record recognizes nothing; the stored bytes and the logs never hold a
 // secret; mints and revocations are in the audit log without their secrets.
+import { createHash, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { connectBus, provision, type Bus, type KV } from '@omega/bus';
 import {
@@ -105,6 +106,31 @@ describe('honeytoken registry', () => {
     expect(second.credentialCheck('svc-backup', `${secretValue}x`)).toBeUndefined();
     expect(second.credentialCheck('svc-backup2', secretValue)).toBeUndefined();
     expect(first.credentialCheck('svc-backup', 'password')).toBeUndefined();
+  });
+
+  it("recognizes a MySQL client's mysql_native_password answer for a minted credential, without its password", async () => {
+    const registry = await openRegistry();
+    const { honeytoken, secretValue } = await registry.mint(request({ name: 'report_ro' }));
+    // What a MySQL client sends: SHA1(password) XOR SHA1(scramble + SHA1(SHA1(password))).
+    const sha1 = (...parts: (Buffer | string)[]) => {
+      const hash = createHash('sha1');
+      for (const part of parts) hash.update(part);
+      return hash.digest();
+    };
+    const answer = (password: string, scramble: Buffer) => {
+      const mask = sha1(scramble, sha1(sha1(password)));
+      return Buffer.from(sha1(password).map((byte, i) => byte ^ mask[i]!));
+    };
+    const scramble = randomBytes(20);
+    expect(registry.nativePasswordCheck('report_ro', scramble, answer(secretValue, scramble))).toBe(
+      honeytoken.id,
+    );
+    expect(
+      registry.nativePasswordCheck('report_ro', scramble, answer('guess', scramble)),
+    ).toBeUndefined();
+    expect(
+      registry.nativePasswordCheck('report_ro', randomBytes(20), answer(secretValue, scramble)),
+    ).toBeUndefined();
   });
 
   it('recognizes an access key by its key id and secret', async () => {

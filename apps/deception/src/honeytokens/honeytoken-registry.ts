@@ -24,12 +24,21 @@ import {
   HONEYTOKENS_BUCKET,
   decodeRecord,
   encodeRecord,
+  expired,
+  kindName,
+  newestFirst,
   type HoneytokenRecord,
 } from './honeytoken-record';
+import { HoneytokenIndex } from './honeytoken-index';
 import { TriggerCounter } from './trigger-counter';
 import { isKubernetesKind, mintValue, type NewHoneytoken } from './honeytoken-mint';
 import type { SecretPlanter } from './secret-planter';
-import { digestMatches, fingerprint, type RandomBytes } from './honeytoken-values';
+import {
+  digestMatches,
+  fingerprint,
+  nativePasswordMatches,
+  type RandomBytes,
+} from './honeytoken-values';
 
 export interface HoneytokenRegistrySettings {
   /** Most honeytokens kept; MintHoneytoken answers RESOURCE_EXHAUSTED beyond. */
@@ -50,11 +59,6 @@ export interface HoneytokenFilter {
   readonly status?: HoneytokenStatus;
 }
 
-interface Known {
-  record: HoneytokenRecord;
-  revision: number;
-}
-
 export interface HoneytokenRegistryOptions {
   kv: KV;
   /** Trust's audit log; without it nothing is logged (development without enrollment). */
@@ -73,11 +77,7 @@ export interface HoneytokenRegistryOptions {
 }
 
 export class HoneytokenRegistry {
-  readonly #known = new Map<string, Known>();
-  /** Username or access key id → ids of the honeytokens presented with it. */
-  readonly #byPrincipal = new Map<string, Set<string>>();
-  /** Fingerprint of a canary path or token → id. */
-  readonly #byFingerprint = new Map<string, string>();
+  readonly #known = new HoneytokenIndex();
   readonly #triggers: TriggerCounter;
   readonly #clock: () => number;
   readonly #random: RandomBytes;
@@ -90,7 +90,7 @@ export class HoneytokenRegistry {
       kv: options.kv,
       intervalMs: options.settings.triggerWriteIntervalMs,
       current: (id) => this.#known.get(id),
-      stored: (id, record, revision) => this.#remember(id, { record, revision }),
+      stored: (id, record, revision) => this.#known.remember(id, { record, revision }),
       logger: options.logger,
       clock: this.#clock,
     });
@@ -121,15 +121,15 @@ export class HoneytokenRegistry {
         if (!HONEYTOKEN_ID.test(entry.key)) {
           // Not a honeytoken's key: nothing of ours.
         } else if (entry.operation !== 'PUT') {
-          this.#forget(entry.key);
+          this.#known.forget(entry.key);
         } else {
           try {
-            this.#remember(entry.key, {
+            this.#known.remember(entry.key, {
               record: decodeRecord(entry.value, entry.key),
               revision: entry.revision,
             });
           } catch (err) {
-            this.#forget(entry.key);
+            this.#known.forget(entry.key);
             this.options.onUnreadable?.(entry.key);
             logger.error(
               { err, key: entry.key, revision: entry.revision },
@@ -146,36 +146,6 @@ export class HoneytokenRegistry {
       );
     });
     await initialized;
-  }
-
-  #remember(id: string, known: Known): void {
-    const before = this.#known.get(id);
-    // A stale watch delivery never replaces a newer revision this replica wrote itself.
-    if (before !== undefined && before.revision > known.revision) return;
-    this.#forget(id);
-    this.#known.set(id, known);
-    const { principal, fingerprint: print } = known.record.recognizer;
-    if (principal !== undefined) {
-      const ids = this.#byPrincipal.get(principal) ?? new Set<string>();
-      ids.add(id);
-      this.#byPrincipal.set(principal, ids);
-    }
-    if (print !== undefined) this.#byFingerprint.set(print, id);
-  }
-
-  #forget(id: string): void {
-    const known = this.#known.get(id);
-    if (known === undefined) return;
-    this.#known.delete(id);
-    const { principal, fingerprint: print } = known.record.recognizer;
-    if (principal !== undefined) {
-      const ids = this.#byPrincipal.get(principal);
-      ids?.delete(id);
-      if (ids?.size === 0) this.#byPrincipal.delete(principal);
-    }
-    if (print !== undefined && this.#byFingerprint.get(print) === id) {
-      this.#byFingerprint.delete(print);
-    }
   }
 
   /** Mints a honeytoken: logged, then stored; the secret is returned only here. */
@@ -224,7 +194,7 @@ export class HoneytokenRegistry {
         ...(planter ? { planted: true } : {}),
       };
       const revision = await this.options.kv.create(id, encodeRecord(record));
-      this.#remember(id, { record, revision });
+      this.#known.remember(id, { record, revision });
     } catch (err) {
       // Nothing planted stays behind that no record knows of.
       await planter
@@ -300,7 +270,7 @@ export class HoneytokenRegistry {
       const record = { ...known.record, honeytoken: revoked };
       try {
         const revision = await this.options.kv.update(id, encodeRecord(record), known.revision);
-        this.#remember(id, { record, revision });
+        this.#known.remember(id, { record, revision });
         return revoked;
       } catch (err) {
         // A trigger count or another replica wrote first: read it again and retry.
@@ -313,10 +283,10 @@ export class HoneytokenRegistry {
   async #reload(id: string): Promise<void> {
     const entry = await this.options.kv.get(id);
     if (entry === null || entry.operation !== 'PUT') {
-      this.#forget(id);
+      this.#known.forget(id);
       return;
     }
-    this.#remember(id, { record: decodeRecord(entry.value, id), revision: entry.revision });
+    this.#known.remember(id, { record: decodeRecord(entry.value, id), revision: entry.revision });
   }
 
   /**
@@ -326,26 +296,42 @@ export class HoneytokenRegistry {
    */
   readonly credentialCheck = (username: string, secret: string): string | undefined => {
     const nowNs = BigInt(this.#clock()) * 1_000_000n;
-    for (const id of this.#byPrincipal.get(username) ?? []) {
-      const known = this.#known.get(id);
-      if (known === undefined || expired(known.record.honeytoken, nowNs)) continue;
+    for (const [id, known] of this.#known.withPrincipal(username)) {
+      if (expired(known.record.honeytoken, nowNs)) continue;
       const { salt, secretSha256 } = known.record.recognizer;
       if (salt !== undefined && secretSha256 !== undefined) {
         if (digestMatches(salt, secret, secretSha256)) return this.#used(id);
       }
     }
-    const byToken = this.#byFingerprint.get(fingerprint(secret));
-    const token = byToken === undefined ? undefined : this.#known.get(byToken)?.record.honeytoken;
+    const token = this.#known.withFingerprint(fingerprint(secret))?.record.honeytoken;
     if (token?.kind === HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN && !expired(token, nowNs)) {
       return this.#used(token.id);
     }
     return undefined;
   };
 
+  /**
+   * For MySQL decoys (mysql_native_password): the id of the CREDENTIAL honeytoken of `username`
+   * whose password answers `scramble` with `token`, counted as a use; or undefined.
+   */
+  readonly nativePasswordCheck = (
+    username: string,
+    scramble: Buffer,
+    token: Buffer,
+  ): string | undefined => {
+    const nowNs = BigInt(this.#clock()) * 1_000_000n;
+    for (const [id, known] of this.#known.withPrincipal(username)) {
+      const stage2 = known.record.recognizer.nativeStage2;
+      if (stage2 === undefined) continue;
+      if (expired(known.record.honeytoken, nowNs)) continue;
+      if (nativePasswordMatches(stage2, scramble, token)) return this.#used(id);
+    }
+    return undefined;
+  };
+
   /** The id of the canary URL honeytoken whose path is `path`, counted as a use; or undefined. */
   canaryUse(path: string): string | undefined {
-    const id = this.#byFingerprint.get(fingerprint(path));
-    const token = id === undefined ? undefined : this.#known.get(id)?.record.honeytoken;
+    const token = this.#known.withFingerprint(fingerprint(path))?.record.honeytoken;
     if (token?.kind !== HoneytokenKind.HONEYTOKEN_KIND_CANARY_URL) return undefined;
     if (expired(token, BigInt(this.#clock()) * 1_000_000n)) return undefined;
     return this.#used(token.id);
@@ -379,17 +365,4 @@ export class HoneytokenRegistry {
     );
     return ref;
   }
-}
-
-export function kindName(kind: HoneytokenKind): string {
-  return HoneytokenKind[kind] ?? `kind ${kind}`;
-}
-
-function expired(token: Honeytoken, nowNs: bigint): boolean {
-  return token.expireTimeNs !== 0n && token.expireTimeNs <= nowNs;
-}
-
-function newestFirst(a: Honeytoken, b: Honeytoken): number {
-  if (a.createTimeNs !== b.createTimeNs) return a.createTimeNs > b.createTimeNs ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

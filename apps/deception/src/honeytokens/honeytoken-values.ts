@@ -144,3 +144,24 @@ export function digestMatches(salt: Uint8Array, secret: string, digest: Uint8Arr
   const candidate = saltedDigest(salt, secret);
   return candidate.length === digest.length && timingSafeEqual(candidate, digest);
 }
+
+/**
+ * What MySQL itself keeps of a mysql_native_password password: SHA1(SHA1(password)). It is all a
+ * server needs to check a client's scramble answer, so a MySQL decoy never needs the password.
+ */
+export function nativePasswordStage2(password: string): Buffer {
+  const sha1 = (data: Buffer | string) => createHash('sha1').update(data).digest();
+  return sha1(sha1(password));
+}
+
+/**
+ * Whether `token` is a client's mysql_native_password answer to `scramble` for the password whose
+ * stage-2 hash is `stage2`: token XOR SHA1(scramble ‖ stage2) must be SHA1(password), whose SHA1 is
+ * stage2 (compared in constant time).
+ */
+export function nativePasswordMatches(stage2: Buffer, scramble: Buffer, token: Buffer): boolean {
+  if (token.length !== 20 || stage2.length !== 20) return false;
+  const mask = createHash('sha1').update(scramble).update(stage2).digest();
+  const stage1 = Buffer.from(token.map((byte, i) => byte ^ mask[i]!));
+  return timingSafeEqual(createHash('sha1').update(stage1).digest(), stage2);
+}

@@ -24,7 +24,8 @@ const API_OF: Record<ServiceName, keyof typeof serviceDefinitions> = {
 /**
  * RPCs that are built: skipped by the UNIMPLEMENTED check (trust's audit log and identities, #3;
  * intelligence's alerts, incidents and rules, #5; sentinel's status, blocks and replay, #4;
- * orchestrator's workflows and playbooks, #6; the gateway's whole API, #17).
+ * orchestrator's workflows and playbooks, #6; the gateway's whole API, #17; deception's
+ * honeytokens, #18).
  */
 const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
   trust: [
@@ -60,6 +61,7 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'SetRuleEnabled',
   ],
   sentinel: ['GetStatus', 'BlockSource', 'UnblockSource', 'ListBlocks', 'ReplayPcap'],
+  deception: ['MintHoneytoken', 'ListHoneytokens', 'RevokeHoneytoken'],
   gateway: ['WhoAmI', 'CheckAccess', 'GetServerInfo', 'CreateToken', 'ListTokens', 'RevokeToken'],
   orchestrator: [
     'StartPlaybook',

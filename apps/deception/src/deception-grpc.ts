@@ -2,7 +2,15 @@
 // method not here answers UNIMPLEMENTED ("<method> is not built yet") through implementService.
 import type { DeceptionServiceService } from '@omega/proto';
 import type { ServiceHandlers } from '@omega/runtime';
+import { honeytokenGrpcHandlers } from './honeytokens/honeytoken-grpc';
+import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
 
-export function deceptionGrpcHandlers(): ServiceHandlers<typeof DeceptionServiceService> {
-  return {};
+export interface DeceptionParts {
+  readonly honeytokens: HoneytokenRegistry;
+}
+
+export function deceptionGrpcHandlers(
+  parts: DeceptionParts,
+): ServiceHandlers<typeof DeceptionServiceService> {
+  return { ...honeytokenGrpcHandlers(parts.honeytokens) };
 }

@@ -1,5 +1,6 @@
 // The deception service on a real nats-server and real gRPC: it provisions its resources, serves
-// DeceptionService, and answers each method not built yet with UNIMPLEMENTED naming the method.
+// DeceptionService, and answers each method not built yet with UNIMPLEMENTED naming the method
+// (the honeytoken methods are built: honeytokens/honeytoken-grpc.spec.ts).
 import { status } from '@grpc/grpc-js';
 import { DeceptionServiceService } from '@omega/proto';
 import type { RunningService } from '@omega/service';
@@ -7,6 +8,7 @@ import { unaryAnswers, withNats } from '@omega/testkit';
 import { DECEPTION_RESOURCES, type DeceptionServiceConfig } from './deception-service';
 import { startDeception } from './testing/start-deception';
 
+const BUILT = new Set(['MintHoneytoken', 'ListHoneytokens', 'RevokeHoneytoken']);
 const nats = withNats({ jetstream: true });
 let running: RunningService<DeceptionServiceConfig>;
 
@@ -30,7 +32,9 @@ describe('deception service', () => {
   });
 
   it('answers every unary DeceptionService method not built yet with UNIMPLEMENTED naming it', async () => {
-    const answers = await unaryAnswers(`127.0.0.1:${running.grpcPort}`, DeceptionServiceService);
+    const answers = (
+      await unaryAnswers(`127.0.0.1:${running.grpcPort}`, DeceptionServiceService)
+    ).filter((answer) => !BUILT.has(answer.path.split('/').at(-1)!));
     expect(answers.length).toBeGreaterThan(0);
     for (const answer of answers) {
       expect(answer).toEqual({
@@ -46,7 +50,7 @@ describe('deception service', () => {
       'omega_deception_grpc_methods_unimplemented',
     );
     expect((await gauge?.get())?.values[0]?.value).toBe(
-      Object.keys(DeceptionServiceService).length,
+      Object.keys(DeceptionServiceService).length - BUILT.size,
     );
   });
 });

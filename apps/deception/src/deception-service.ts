@@ -1,5 +1,5 @@
-// Builds the deception service's parts on a running service harness: its metrics and gRPC handlers
-// (main.ts and the specs share it).
+// Builds the deception service's parts on a running service harness: its metrics, the honeytokens
+// (registry and canary URL listener) and gRPC handlers (main.ts and the specs share it).
 import type { ResourceSelection } from '@omega/bus';
 import { DeceptionServiceService } from '@omega/proto';
 import { baseConfigSchema, implementService } from '@omega/runtime';
@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { deceptionConfigSchema } from './deception-config';
 import { deceptionGrpcHandlers } from './deception-grpc';
 import { deceptionMetrics } from './deception-metrics';
+import { startHoneytokens } from './honeytokens/honeytoken-service';
 
 export const deceptionServiceConfigSchema = baseConfigSchema.extend({
   deception: deceptionConfigSchema,
@@ -19,8 +20,10 @@ export const DECEPTION_RESOURCES: ResourceSelection = {
   kv: ['omega_decoys', 'omega_tokens'],
 };
 
-export function buildDeception({ service }: ServiceParts<DeceptionServiceConfig>): void {
-  const handlers = deceptionGrpcHandlers();
+export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>): Promise<void> {
+  const { service } = parts;
+  const honeytokens = await startHoneytokens(parts);
+  const handlers = deceptionGrpcHandlers({ honeytokens: honeytokens.registry });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
   deceptionMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(

@@ -8,14 +8,17 @@ import {
   type DeceptionServiceConfig,
 } from '../deception-service';
 
-export function startDeception(natsUrl: string): Promise<RunningService<DeceptionServiceConfig>> {
+export function startDeception(
+  natsUrl: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningService<DeceptionServiceConfig>> {
   return runService({
     name: 'deception',
     configSchema: deceptionServiceConfigSchema,
     resources: DECEPTION_RESOURCES,
     installSignalHandlers: false,
     argv: [],
-    env: localServiceEnv(natsUrl),
+    env: localServiceEnv(natsUrl, env),
     build: buildDeception,
   });
 }

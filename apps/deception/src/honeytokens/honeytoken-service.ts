@@ -1,0 +1,99 @@
+// Builds the honeytoken parts on the service harness: the registry on omega_tokens (audited through
+// trust when this service has an identity) and the canary URL listener publishing its uses.
+import { hostname } from 'node:os';
+import { DecoyKind } from '@omega/proto';
+import type { ServiceParts } from '@omega/service';
+import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
+import type { InteractionRecorder } from '../honeypots/honeypot';
+import { defaultCanaryListen, parseListen } from '../deception-config';
+import type { DeceptionServiceConfig } from '../deception-service';
+import { BusInteractionRecorder } from '../interaction-recorder';
+import { CANARY_DECOY_ID, CanaryEndpoint } from './canary-endpoint';
+import { honeytokenMetrics } from './honeytoken-metrics';
+import { HONEYTOKENS_BUCKET } from './honeytoken-record';
+import { HoneytokenRegistry } from './honeytoken-registry';
+import { kubeSecretPlanter } from './secret-planter';
+
+export interface Honeytokens {
+  readonly registry: HoneytokenRegistry;
+  readonly canary: CanaryEndpoint;
+}
+
+export async function startHoneytokens({
+  service,
+  bus,
+  identity,
+  clientCredentials,
+}: ServiceParts<DeceptionServiceConfig>): Promise<Honeytokens> {
+  const config = service.config.deception;
+  const metrics = honeytokenMetrics(service.metrics);
+  const trust =
+    identity !== undefined && config.auditHoneytokens
+      ? trustServiceClient(
+          config.trustAddress ?? service.config.enrollment.trustAddress,
+          clientCredentials('trust'),
+        )
+      : undefined;
+  if (trust !== undefined) service.onShutdown('trust client', async () => trust.close());
+  else if (config.auditHoneytokens) {
+    service.logger.warn(
+      'honeytoken mints and revocations are not audited: this service has no identity (enrollment off)',
+    );
+  }
+  // Both exist only once the listener is bound (the OS may pick its port); uses arrive after.
+  const bound: { canary?: CanaryEndpoint; recorder?: InteractionRecorder } = {};
+  const registry = await HoneytokenRegistry.open({
+    kv: await bus.kv(HONEYTOKENS_BUCKET),
+    ...(trust !== undefined ? { audit: trustAuditClient(trust) } : {}),
+    self: () => {
+      if (identity === undefined) return { id: service.name, keyId: '' };
+      const { subject, signer } = identity.current();
+      return { id: subject, keyId: signer.keyId };
+    },
+    settings: config.honeytokens,
+    canaryBaseUrl: () => config.canaryBaseUrl ?? bound.canary?.url(),
+    ...(config.kubernetes.plant
+      ? {
+          planter: kubeSecretPlanter({
+            ...(config.kubernetes.apiServerUrl
+              ? { apiServerUrl: config.kubernetes.apiServerUrl }
+              : {}),
+            ...(config.kubernetes.tokenPath ? { tokenPath: config.kubernetes.tokenPath } : {}),
+            ...(config.kubernetes.caPath ? { caPath: config.kubernetes.caPath } : {}),
+          }),
+        }
+      : {}),
+    logger: service.logger,
+    onUnreadable: () => metrics.unreadableRecords.inc(),
+  });
+  service.onShutdown('honeytoken registry', () => registry.stop());
+  const canary = await CanaryEndpoint.start({
+    listen: parseListen(config.canaryListen ?? defaultCanaryListen(service.config.grpc.port)),
+    canaryUse: (path) => registry.canaryUse(path),
+    recorder: { record: (interaction) => bound.recorder?.record(interaction) },
+    onRequest: (outcome) => metrics.canaryRequests.inc({ outcome }),
+  });
+  bound.canary = canary;
+  bound.recorder = new BusInteractionRecorder({
+    bus,
+    decoyId: CANARY_DECOY_ID,
+    decoyKind: DecoyKind.DECOY_KIND_UNSPECIFIED,
+    address: { ip: canary.host, port: canary.port },
+    node: hostname(),
+    logger: service.logger,
+    published: metrics.canaryEventsPublished,
+    dropped: metrics.canaryEventsDropped,
+  });
+  service.onShutdown('canary listener', () => canary.close());
+  if (config.canaryBaseUrl === undefined && (canary.host === '0.0.0.0' || canary.host === '::')) {
+    service.logger.warn(
+      { canary: canary.url() },
+      `canary URLs are minted under ${canary.url()}, which names no reachable host: set deception.canaryBaseUrl to the address people reach the listener at`,
+    );
+  }
+  service.logger.info(
+    { canary: canary.url(), canaryBaseUrl: config.canaryBaseUrl ?? canary.url() },
+    `canary URL listener on ${canary.url()}`,
+  );
+  return { registry, canary };
+}

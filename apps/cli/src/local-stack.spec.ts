@@ -61,7 +61,14 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'SetRuleEnabled',
   ],
   sentinel: ['GetStatus', 'BlockSource', 'UnblockSource', 'ListBlocks', 'ReplayPcap'],
-  deception: ['MintHoneytoken', 'ListHoneytokens', 'RevokeHoneytoken'],
+  deception: [
+    'MintHoneytoken',
+    'ListHoneytokens',
+    'RevokeHoneytoken',
+    'DeployDecoy',
+    'ListDecoys',
+    'RemoveDecoy',
+  ],
   gateway: ['WhoAmI', 'CheckAccess', 'GetServerInfo', 'CreateToken', 'ListTokens', 'RevokeToken'],
   orchestrator: [
     'StartPlaybook',

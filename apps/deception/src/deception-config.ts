@@ -58,6 +58,13 @@ export const deceptionConfigSchema = z
     auditHoneytokens: z.boolean().default(true),
     /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */
     trustAddress: z.string().min(1).optional(),
+    /** Decoys this process runs (DeployDecoy): each a honeypot listener on `listenHost`. */
+    decoys: z
+      .strictObject({
+        /** Address the decoys listen on; 0.0.0.0 to be reachable from other hosts. */
+        listenHost: z.string().min(1).default('127.0.0.1'),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -2,15 +2,18 @@
 // method not here answers UNIMPLEMENTED ("<method> is not built yet") through implementService.
 import type { DeceptionServiceService } from '@omega/proto';
 import type { ServiceHandlers } from '@omega/runtime';
+import { decoyGrpcHandlers } from './decoys/decoy-grpc';
+import type { DecoyHost } from './decoys/decoy-host';
 import { honeytokenGrpcHandlers } from './honeytokens/honeytoken-grpc';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
 
 export interface DeceptionParts {
   readonly honeytokens: HoneytokenRegistry;
+  readonly decoys: DecoyHost;
 }
 
 export function deceptionGrpcHandlers(
   parts: DeceptionParts,
 ): ServiceHandlers<typeof DeceptionServiceService> {
-  return { ...honeytokenGrpcHandlers(parts.honeytokens) };
+  return { ...honeytokenGrpcHandlers(parts.honeytokens), ...decoyGrpcHandlers(parts.decoys) };
 }

@@ -8,7 +8,14 @@ import { unaryAnswers, withNats } from '@omega/testkit';
 import { DECEPTION_RESOURCES, type DeceptionServiceConfig } from './deception-service';
 import { startDeception } from './testing/start-deception';
 
-const BUILT = new Set(['MintHoneytoken', 'ListHoneytokens', 'RevokeHoneytoken']);
+const BUILT = new Set([
+  'MintHoneytoken',
+  'ListHoneytokens',
+  'RevokeHoneytoken',
+  'DeployDecoy',
+  'ListDecoys',
+  'RemoveDecoy',
+]);
 const nats = withNats({ jetstream: true });
 let running: RunningService<DeceptionServiceConfig>;
 

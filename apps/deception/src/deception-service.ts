@@ -1,5 +1,6 @@
 // Builds the deception service's parts on a running service harness: its metrics, the honeytokens
 // (registry and canary URL listener) and gRPC handlers (main.ts and the specs share it).
+import { hostname } from 'node:os';
 import type { ResourceSelection } from '@omega/bus';
 import { DeceptionServiceService } from '@omega/proto';
 import { baseConfigSchema, implementService } from '@omega/runtime';
@@ -8,6 +9,8 @@ import type { z } from 'zod';
 import { deceptionConfigSchema } from './deception-config';
 import { deceptionGrpcHandlers } from './deception-grpc';
 import { deceptionMetrics } from './deception-metrics';
+import { DECOYS_BUCKET, DecoyHost } from './decoys/decoy-host';
+import { HONEYPOTS } from './honeypots/honeypots';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
 
 export const deceptionServiceConfigSchema = baseConfigSchema.extend({
@@ -23,7 +26,19 @@ export const DECEPTION_RESOURCES: ResourceSelection = {
 export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>): Promise<void> {
   const { service } = parts;
   const honeytokens = await startHoneytokens(parts);
-  const handlers = deceptionGrpcHandlers({ honeytokens: honeytokens.registry });
+  const decoys = new DecoyHost({
+    bus: parts.bus,
+    kv: await parts.bus.kv(DECOYS_BUCKET),
+    factories: HONEYPOTS,
+    listenHost: service.config.deception.decoys.listenHost,
+    node: (process.env['NODE_NAME'] ?? hostname()).replace(/[.*>\s]/g, '-'),
+    credentials: honeytokens.registry.credentialCheck,
+    nativePasswordCheck: honeytokens.registry.nativePasswordCheck,
+    logger: service.logger,
+  });
+  service.onShutdown('decoys', async () => decoys.stop());
+  await decoys.restore();
+  const handlers = deceptionGrpcHandlers({ honeytokens: honeytokens.registry, decoys });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
   deceptionMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(

@@ -1,4 +1,4 @@
-// Deception entry point: honeypots and honeytokens. They are not built yet; its RPCs answer UNIMPLEMENTED.
+// Deception entry point: honeypot decoys and honeytokens whose every touch is an interaction on DECEPTION.
 import { main } from '@omega/service';
 import {
   buildDeception,

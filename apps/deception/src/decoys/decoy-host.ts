@@ -10,10 +10,10 @@ import type { Counter } from 'prom-client';
 import {
   DEFAULT_HONEYPOT_LIMITS,
   type CredentialCheck,
-  type CredentialsByUser,
   type Honeypot,
   type HoneypotFactory,
   type Interaction,
+  type NativePasswordCheck,
 } from '../honeypots/honeypot';
 import { BusInteractionRecorder } from '../interaction-recorder';
 import { checkDecoySpec } from './decoy-spec';
@@ -29,7 +29,7 @@ export interface DecoyHostOptions {
   readonly listenHost: string;
   readonly node: string;
   readonly credentials: CredentialCheck;
-  readonly credentialsByUser?: CredentialsByUser;
+  readonly nativePasswordCheck?: NativePasswordCheck;
   readonly logger: Logger;
   readonly interactionsPublished?: Counter;
   readonly interactionsDropped?: Counter;
@@ -136,8 +136,8 @@ export class DecoyHost {
           limits: DEFAULT_HONEYPOT_LIMITS,
           recorder: counting,
           credentials: this.options.credentials,
-          ...(this.options.credentialsByUser
-            ? { credentialsByUser: this.options.credentialsByUser }
+          ...(this.options.nativePasswordCheck
+            ? { nativePasswordCheck: this.options.nativePasswordCheck }
             : {}),
           logger: this.options.logger,
         },

@@ -68,17 +68,17 @@ export interface InteractionRecorder {
 /** Answers whether a presented credential is a honeytoken, and which (its id), or undefined. */
 export type CredentialCheck = (username: string, secret: string) => string | undefined;
 
-/** A honeytoken credential's password, for protocols where the client sends only a hash of it. */
-export interface HoneytokenPassword {
-  readonly honeytokenId: string;
-  readonly password: string;
-}
-
 /**
- * The honeytoken passwords issued for a user name, so a honeypot can compute the hash a client
- * would send for each (MySQL's mysql_native_password scramble) and compare.
+ * For protocols where the client sends only a proof of the password (MySQL's
+ * mysql_native_password: a scramble and the token made from it), the id of the honeytoken
+ * credential of `username` whose password made `token`, or undefined. The registry answers it from
+ * SHA1(SHA1(password)), what a MySQL server itself keeps, never from the password.
  */
-export type CredentialsByUser = (username: string) => readonly HoneytokenPassword[];
+export type NativePasswordCheck = (
+  username: string,
+  scramble: Buffer,
+  token: Buffer,
+) => string | undefined;
 
 export interface HoneypotContext {
   readonly decoyId: string;
@@ -87,8 +87,8 @@ export interface HoneypotContext {
   readonly limits: HoneypotLimits;
   readonly recorder: InteractionRecorder;
   readonly credentials: CredentialCheck;
-  /** Optional: needed only by honeypots whose clients send a password hash (MySQL). */
-  readonly credentialsByUser?: CredentialsByUser;
+  /** Optional: needed only by honeypots whose clients send a proof of the password (MySQL). */
+  readonly nativePasswordCheck?: NativePasswordCheck;
   readonly logger: Logger;
 }
 

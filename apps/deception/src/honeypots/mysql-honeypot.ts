@@ -130,12 +130,7 @@ function onClientHello(
   const native = plugin === NATIVE_PASSWORD;
   const token = hello.authToken ?? Buffer.alloc(0);
   const scramble = Buffer.concat([hello.authPluginData1, hello.authPluginData2]);
-  const honeytokenId = !native
-    ? undefined
-    : context
-        .credentialsByUser?.(user)
-        .find((candidate) => nativePasswordToken(candidate.password, scramble).equals(token))
-        ?.honeytokenId;
+  const honeytokenId = native ? context.nativePasswordCheck?.(user, scramble, token) : undefined;
   const fields = [`user=${user}`];
   if (hello.database) fields.push(`database=${bounded(hello.database)}`);
   fields.push(
@@ -160,7 +155,7 @@ function onClientHello(
 
 /**
  * The MySQL honeypot. Persona: extra.server_version or the banner's version (e.g. "8.0.36");
- * honeytoken detection needs context.credentialsByUser (the client sends only a scramble).
+ * honeytoken detection needs context.nativePasswordCheck (the client sends only a scramble).
  */
 export const mysqlHoneypot: HoneypotFactory = (context, listen) => {
   const { Connection, ConnectionConfig } = mysql2 as unknown as ServerSideMysql;

@@ -1,5 +1,6 @@
 // Test-only: a honeypot context whose recorder collects interactions, real database clients run
 // as child processes, and raw sockets for the bad-input specs of the database honeypots.
+import { nativePasswordToken } from '../honeypots/mysql-honeypot';
 import { execFile } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { DecoyKind } from '@omega/proto';
@@ -38,9 +39,12 @@ export function collectingContext(
     recorder: { record: (interaction) => interactions.push(interaction) },
     credentials: (username, secret) =>
       HONEYTOKENS[username]?.password === secret ? HONEYTOKENS[username]!.id : undefined,
-    credentialsByUser: (username) => {
-      const token = HONEYTOKENS[username];
-      return token ? [{ honeytokenId: token.id, password: token.password }] : [];
+    // What the registry answers from SHA1(SHA1(password)), computed here from the password.
+    nativePasswordCheck: (username, scramble, token) => {
+      const known = HONEYTOKENS[username];
+      return known && nativePasswordToken(known.password, scramble).equals(token)
+        ? known.id
+        : undefined;
     },
     logger: createLogger({ service: 'deception-spec', level: 'silent' }),
   };

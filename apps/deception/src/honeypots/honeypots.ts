@@ -1,0 +1,16 @@
+// The honeypot each decoy kind runs: one factory per protocol, on a library for that protocol.
+import { DecoyKind } from '@omega/proto';
+import type { HoneypotFactory } from './honeypot';
+import { httpHoneypot } from './http-honeypot';
+import { mysqlHoneypot } from './mysql-honeypot';
+import { postgresHoneypot } from './postgres-honeypot';
+import { redisHoneypot } from './redis-honeypot';
+import { sshHoneypot } from './ssh-honeypot';
+
+export const HONEYPOTS: ReadonlyMap<DecoyKind, HoneypotFactory> = new Map([
+  [DecoyKind.DECOY_KIND_SSH, sshHoneypot],
+  [DecoyKind.DECOY_KIND_HTTP, httpHoneypot],
+  [DecoyKind.DECOY_KIND_REDIS, redisHoneypot],
+  [DecoyKind.DECOY_KIND_POSTGRES, postgresHoneypot],
+  [DecoyKind.DECOY_KIND_MYSQL, mysqlHoneypot],
+]);

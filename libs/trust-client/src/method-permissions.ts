@@ -50,8 +50,14 @@ const trust = {
     why: 'trust signs as itself for the caller: for the gateway (tokens, console) and operators, never for workloads that hold their own key',
   },
   AppendAudit: {
-    callers: ['service/intelligence', 'service/orchestrator', 'service/gateway', 'sentinel/*'],
-    why: 'the writers of audit facts: intelligence (alerts, rule changes), the orchestrator (actions), the gateway (people) and sentinels (the blocks BlockSource/UnblockSource write, logged before they take effect); trust logs identities itself',
+    callers: [
+      'service/intelligence',
+      'service/orchestrator',
+      'service/gateway',
+      'service/deception',
+      'sentinel/*',
+    ],
+    why: 'the writers of audit facts: intelligence (alerts, rule changes), the orchestrator (actions), the gateway (people), deception (honeytokens minted and revoked) and sentinels (the blocks BlockSource/UnblockSource write, logged before they take effect); trust logs identities itself',
   },
   AppendAuditBatch: {
     callers: ['service/intelligence', 'service/orchestrator', 'service/gateway'],

@@ -185,7 +185,7 @@ it('contain-scan blocks the scanner, isolates its pod once approved, and notifie
   });
 }, 120_000);
 
-it('honeytoken-used blocks the source, reports the decoy deploy that deception cannot do yet, and notifies', async () => {
+it('honeytoken-used blocks the source, deploys an SSH decoy, and notifies', async () => {
   await publish(
     bus,
     subjects.alerts('critical'),
@@ -214,18 +214,19 @@ it('honeytoken-used blocks the source, reports the decoy deploy that deception c
   );
   expect(stepsOf(done)).toEqual({
     'block-source': 'completed',
-    decoy: 'failed',
+    decoy: 'completed',
     note: 'completed',
     'tell-team': 'completed',
     escalate: 'pending',
   });
   const decoy = done.workflow!.steps.find((s) => s.stepId === 'decoy')!;
   expect(decoy.attempt).toBe(1);
-  expect(decoy.error).toBe(
-    `omega.v1.DeceptionService/DeployDecoy at ${deception.address}: UNIMPLEMENTED: /omega.v1.DeceptionService/DeployDecoy is not built yet`,
-  );
+  expect(decoy.outputs).toMatchObject({
+    name: 'billing-db-admin',
+    decoy_id: expect.stringMatching(/^dc-[0-9a-f]{12}$/),
+  });
   expect(done.workflow!.steps.find((s) => s.stepId === 'note')?.outputs['note']).toBe(
-    'honeytoken detector:honeytoken used from 198.51.100.9; decoy: failed',
+    'honeytoken detector:honeytoken used from 198.51.100.9; decoy: completed',
   );
 }, 120_000);
 

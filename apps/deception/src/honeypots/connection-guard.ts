@@ -1,9 +1,17 @@
 // Holds a honeypot's TCP connections to its HoneypotLimits (count, idle time, lifetime, bytes) and
 // records each one's CONNECT and DISCONNECT, so every protocol bounds and reports them the same way.
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { InteractionKind } from '@omega/proto';
-import type { HoneypotLimits, Interaction, InteractionRecorder } from './honeypot';
+import type { Logger } from '@omega/runtime';
+import type {
+  Honeypot,
+  HoneypotContext,
+  HoneypotLimits,
+  Interaction,
+  InteractionRecorder,
+} from './honeypot';
+import { listenOn } from './listen-on';
 
 /** What a protocol adds to an interaction; the guard fills in source, protocol and session. */
 export type InteractionDetail = Pick<
@@ -22,8 +30,16 @@ export const CloseReason = {
   /** The client sent what its protocol does not allow (garbage, a malformed request). */
   ProtocolError: 'protocol error',
   AuthAttemptLimit: 'auth attempt limit',
+  /** The login was refused and the protocol ends the connection with it (MySQL, PostgreSQL). */
+  AuthFailed: 'auth failed',
   RequestTooLarge: 'request too large',
   RateLimit: 'rate limit',
+  /** The decoy's command budget per connection (limits.maxCommandsPerConnection) is spent. */
+  CommandLimit: 'command limit',
+  /** The client left more replies unread than the decoy buffers for it. */
+  UnreadReplies: 'unread replies',
+  /** The protocol handler failed (a bug in the decoy, logged). */
+  InternalError: 'internal error',
 } as const;
 
 export interface GuardedConnection {
@@ -45,6 +61,8 @@ export interface ConnectionGuardOptions {
   readonly protocol: string;
   readonly limits: HoneypotLimits;
   readonly recorder: InteractionRecorder;
+  /** Where socket errors are logged (debug); without one they only close the connection. */
+  readonly logger?: Logger;
 }
 
 export class ConnectionGuard {
@@ -57,7 +75,7 @@ export class ConnectionGuard {
    * maxConnections the socket is destroyed at once (still recorded) and undefined is returned.
    */
   admit(socket: Socket): GuardedConnection | undefined {
-    const { limits, recorder, protocol } = this.options;
+    const { limits, recorder, protocol, logger } = this.options;
     const source = { ip: normalizeIp(socket.remoteAddress), port: socket.remotePort ?? 0 };
     const sessionId = randomUUID();
     const sample: Buffer[] = [];
@@ -83,7 +101,10 @@ export class ConnectionGuard {
     };
     connection.record(InteractionKind.INTERACTION_KIND_CONNECT);
     // A socket error (reset, write after close) ends the connection; it never reaches the process.
-    socket.on('error', () => connection.close(CloseReason.ClientClosed));
+    socket.on('error', (err) => {
+      logger?.debug({ err, protocol, session: sessionId }, 'honeypot socket error');
+      connection.close(CloseReason.ClientClosed);
+    });
     if (this.#open.size >= limits.maxConnections) {
       connection.close(CloseReason.ConnectionLimit);
       connection.record(InteractionKind.INTERACTION_KIND_DISCONNECT, {
@@ -94,10 +115,14 @@ export class ConnectionGuard {
     this.#open.add(connection);
 
     socket.setTimeout(limits.idleTimeoutMs, () => connection.close(CloseReason.IdleTimeout));
-    timers.push(
-      setTimeout(() => connection.close(CloseReason.ConnectionTimeLimit), limits.maxConnectionMs),
+    const lifetime = setTimeout(
+      () => connection.close(CloseReason.ConnectionTimeLimit),
+      limits.maxConnectionMs,
     );
-    socket.on('data', (chunk: Buffer) => {
+    lifetime.unref();
+    timers.push(lifetime);
+    // Prepended so the cap and the sample see a chunk before any protocol handler does.
+    socket.prependListener('data', (chunk: Buffer) => {
       receivedBytes += chunk.length;
       if (sampledBytes < limits.payloadSampleBytes) {
         const kept = chunk.subarray(0, limits.payloadSampleBytes - sampledBytes);
@@ -130,6 +155,44 @@ export class ConnectionGuard {
     for (const connection of this.#open) connection.close(CloseReason.ServerClosed);
     await Promise.all(closing);
   }
+}
+
+/**
+ * Starts a plain TCP honeypot: a server whose every accepted socket is admitted to a
+ * ConnectionGuard and, when within the limits, handed to `onConnection` to speak the protocol.
+ * A handler that throws is logged and its connection closed ("internal error").
+ */
+export async function listenGuarded(
+  context: HoneypotContext,
+  listen: { readonly host: string; readonly port: number },
+  protocol: string,
+  onConnection: (connection: GuardedConnection) => void,
+): Promise<Honeypot> {
+  const { limits, recorder, logger } = context;
+  const guard = new ConnectionGuard({ protocol, limits, recorder, logger });
+  const server = createServer((socket) => {
+    const connection = guard.admit(socket);
+    if (connection === undefined) return;
+    try {
+      onConnection(connection);
+    } catch (err) {
+      logger.error({ err, protocol, session: connection.sessionId }, 'honeypot handler failed');
+      connection.close(CloseReason.InternalError);
+    }
+  });
+  const port = await listenOn(server, listen);
+  server.on('error', (err) =>
+    logger.error({ err, protocol }, `${protocol} honeypot listener error`),
+  );
+  return {
+    port,
+    connections: () => guard.connections(),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await guard.closeAll();
+      await closed;
+    },
+  };
 }
 
 /** "::ffff:10.0.0.1" (an IPv4 client on a dual-stack socket) → "10.0.0.1". */

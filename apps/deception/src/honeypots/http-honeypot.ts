@@ -81,7 +81,12 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
       .replace(/[^\x20-\x7e]/g, '')
       .trim()
       .slice(0, 200) || skin.defaultServer;
-  const guard = new ConnectionGuard({ protocol: 'http', limits, recorder: context.recorder });
+  const guard = new ConnectionGuard({
+    protocol: 'http',
+    limits,
+    recorder: context.recorder,
+    logger: context.logger,
+  });
   const connections = new WeakMap<Socket | Duplex, GuardedConnection>();
   const rate = new SourceRequestRate(MAX_REQUESTS_PER_SOURCE_PER_SECOND, 1000);
   // Slowloris: a request's headers must arrive within the idle limit, the whole request in twice.

@@ -6,6 +6,7 @@ import { InteractionKind } from '@omega/proto';
 import {
   closedByServer,
   collectingContext,
+  disconnectedFor,
   GIVEAWAY,
   HONEYTOKENS,
   openSocket,
@@ -67,6 +68,7 @@ describe('mysql honeypot', () => {
       "ERROR 1045 (28000): Access denied for user 'root'@'127.0.0.1' (using password: YES)",
     );
     expect(run.stderr).not.toMatch(GIVEAWAY);
+    await disconnectedFor(collecting.interactions, 'auth failed');
     const attempts = await recorded(
       collecting.interactions,
       InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT,
@@ -114,7 +116,7 @@ describe('mysql honeypot', () => {
     // Past maxConnections they are closed at accept; the others once idle.
     await Promise.all(flood.map(closedByServer));
     expect(
-      collecting.interactions.filter((i) => i.request === 'rejected: connection limit').length,
+      collecting.interactions.filter((i) => i.request === 'refused: connection limit').length,
     ).toBeGreaterThanOrEqual(12);
     const run = await mysql(honeypot, 'after', 'flood');
     expect(run.stderr).toContain("ERROR 1045 (28000): Access denied for user 'after'");

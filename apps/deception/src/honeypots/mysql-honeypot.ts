@@ -8,7 +8,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
 import * as mysql2 from 'mysql2';
 import { InteractionKind } from '@omega/proto';
-import { listenGuarded, type GuardedConnection } from './guarded-listener';
+import { CloseReason, listenGuarded, type GuardedConnection } from './connection-guard';
 import type { HoneypotContext, HoneypotFactory } from './honeypot';
 
 const DEFAULT_SERVER_VERSION = '8.0.36';
@@ -138,18 +138,20 @@ function onClientHello(
       ? 'password=none'
       : `${native ? NATIVE_PASSWORD : `auth_plugin=${bounded(plugin)}`} scramble=${scramble.toString('hex')} token=${token.subarray(0, 64).toString('hex')}`,
   );
-  connection.record({
-    kind:
-      honeytokenId === undefined
-        ? InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT
-        : InteractionKind.INTERACTION_KIND_TOKEN_USE,
-    username: user,
-    request: fields.join(' '),
-    ...(honeytokenId === undefined ? {} : { honeytokenId }),
-  });
+  connection.record(
+    honeytokenId === undefined
+      ? InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT
+      : InteractionKind.INTERACTION_KIND_TOKEN_USE,
+    {
+      username: user,
+      request: fields.join(' '),
+      ...(honeytokenId === undefined ? {} : { honeytokenId }),
+    },
+  );
   const usingPassword = token.length === 0 ? 'NO' : 'YES';
   const message = `Access denied for user '${user}'@'${connection.source.ip}' (using password: ${usingPassword})`;
   // The client's reply was packet 1 of the exchange; the server's answer is packet 2.
+  connection.closing(CloseReason.AuthFailed);
   connection.socket.end(errorPacket(2, ER_ACCESS_DENIED_ERROR, '28000', message));
 }
 
@@ -159,35 +161,32 @@ function onClientHello(
  */
 export const mysqlHoneypot: HoneypotFactory = (context, listen) => {
   const { Connection, ConnectionConfig } = mysql2 as unknown as ServerSideMysql;
-  return listenGuarded(context, listen, {
-    protocol: 'mysql',
-    onConnection: (connection) => {
-      const server = new Connection({
-        config: new ConnectionConfig({
-          stream: connection.socket,
-          isServer: true,
-          connectTimeout: 0,
-        }),
-      });
-      server.on('error', (err) =>
-        context.logger.debug(
-          { err, session: connection.sessionId },
-          'mysql honeypot connection error',
-        ),
-      );
-      server.serverHandshake({
-        protocolVersion: 10,
-        serverVersion: mysqlVersionOf(context),
-        connectionId: randomInt(10, 100_000),
-        statusFlags: SERVER_STATUS_AUTOCOMMIT,
-        characterSet: UTF8MB4_0900_AI_CI,
-        capabilityFlags: SERVER_CAPABILITIES,
-        authCallback: (hello: ClientHello) => {
-          // Never calls back: mysql2 would answer OK or an error packet without SQLSTATE.
-          const plugin = server.clientHelloReply?.authPluginName || NATIVE_PASSWORD;
-          if (!connection.socket.destroyed) onClientHello(context, connection, hello, plugin);
-        },
-      });
-    },
+  return listenGuarded(context, listen, 'mysql', (connection) => {
+    const server = new Connection({
+      config: new ConnectionConfig({
+        stream: connection.socket,
+        isServer: true,
+        connectTimeout: 0,
+      }),
+    });
+    server.on('error', (err) =>
+      context.logger.debug(
+        { err, session: connection.sessionId },
+        'mysql honeypot connection error',
+      ),
+    );
+    server.serverHandshake({
+      protocolVersion: 10,
+      serverVersion: mysqlVersionOf(context),
+      connectionId: randomInt(10, 100_000),
+      statusFlags: SERVER_STATUS_AUTOCOMMIT,
+      characterSet: UTF8MB4_0900_AI_CI,
+      capabilityFlags: SERVER_CAPABILITIES,
+      authCallback: (hello: ClientHello) => {
+        // Never calls back: mysql2 would answer OK or an error packet without SQLSTATE.
+        const plugin = server.clientHelloReply?.authPluginName || NATIVE_PASSWORD;
+        if (!connection.socket.destroyed) onClientHello(context, connection, hello, plugin);
+      },
+    });
   });
 };

@@ -5,6 +5,7 @@ import { InteractionKind } from '@omega/proto';
 import {
   closedByServer,
   collectingContext,
+  disconnectedFor,
   GIVEAWAY,
   HONEYTOKENS,
   openSocket,
@@ -70,6 +71,7 @@ describe('postgres honeypot', () => {
       username: 'app',
       request: 'user=app database=billing application_name=psql password=hunter2',
     });
+    await disconnectedFor(collecting.interactions, 'auth failed');
   });
 
   it('records a honeytoken password as TOKEN_USE and still refuses it (after an SSLRequest)', async () => {
@@ -113,6 +115,7 @@ describe('postgres honeypot', () => {
       query,
     ]);
     expect(answer.toString('latin1')).toContain('expected password response, got message type 81');
+    await disconnectedFor(collecting.interactions, 'protocol error');
   });
 
   it('stays up through random bytes, a bogus length, an oversized message, slowloris and a flood', async () => {
@@ -128,7 +131,7 @@ describe('postgres honeypot', () => {
     // Past maxConnections they are closed at accept; the others once idle.
     await Promise.all(flood.map(closedByServer));
     expect(
-      collecting.interactions.filter((i) => i.request === 'rejected: connection limit').length,
+      collecting.interactions.filter((i) => i.request === 'refused: connection limit').length,
     ).toBeGreaterThanOrEqual(12);
     const run = await psql(honeypot, 'after', 'flood');
     expect(run.stderr).toContain('password authentication failed for user "after"');

@@ -7,7 +7,7 @@
 // SSL or GSSAPI encryption request is answered 'N' (no TLS on the decoy).
 import { PostgresConnection, type Credentials, type State } from 'pg-gateway';
 import { InteractionKind } from '@omega/proto';
-import { listenGuarded, type GuardedConnection } from './guarded-listener';
+import { CloseReason, listenGuarded, type GuardedConnection } from './connection-guard';
 import type { HoneypotContext, HoneypotFactory } from './honeypot';
 
 /** The postmaster's bounds on a startup packet (MAX_STARTUP_PACKET_LENGTH). */
@@ -96,7 +96,7 @@ class PostgresSession {
       const length = pending.readUInt32BE(0);
       if (length < MIN_STARTUP_BYTES || length > MAX_STARTUP_BYTES) {
         // The postmaster logs "invalid length of startup packet" and closes without a word.
-        socket.destroy();
+        this.connection.close(CloseReason.ProtocolError);
         return undefined;
       }
       if (pending.length < length) break;
@@ -133,6 +133,7 @@ class PostgresSession {
       code: '08P01',
       message: `expected password response, got message type ${type ?? 0}`,
     });
+    this.connection.closing(CloseReason.ProtocolError);
     this.connection.socket.end();
     return true;
   }
@@ -141,24 +142,25 @@ class PostgresSession {
     if (credentials.authMode !== 'cleartextPassword') return false;
     this.#passwordSeen = true;
     const honeytokenId = this.context.credentials(credentials.user, credentials.password);
-    this.connection.record({
-      kind:
-        honeytokenId === undefined
-          ? InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT
-          : InteractionKind.INTERACTION_KIND_TOKEN_USE,
-      username: this.#user,
-      request: `${this.#startup ?? ''} password=${bounded(credentials.password)}`,
-      ...(honeytokenId === undefined ? {} : { honeytokenId }),
-    });
-    // Every login fails: pg-gateway answers FATAL 28P01 password authentication failed.
+    this.connection.record(
+      honeytokenId === undefined
+        ? InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT
+        : InteractionKind.INTERACTION_KIND_TOKEN_USE,
+      {
+        username: this.#user,
+        request: `${this.#startup ?? ''} password=${bounded(credentials.password)}`,
+        ...(honeytokenId === undefined ? {} : { honeytokenId }),
+      },
+    );
+    // Every login fails: pg-gateway answers FATAL 28P01 password authentication failed and closes.
+    this.connection.closing(CloseReason.AuthFailed);
     return false;
   }
 
   /** A client that started but sent no password (no PGPASSWORD, a probe) still tried to log in. */
   #onClose(): void {
     if (this.#startup === undefined || this.#passwordSeen) return;
-    this.connection.record({
-      kind: InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT,
+    this.connection.record(InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT, {
       username: this.#user,
       request: `${this.#startup} (no password sent)`,
     });
@@ -170,9 +172,6 @@ class PostgresSession {
  * is refused after the password is captured.
  */
 export const postgresHoneypot: HoneypotFactory = (context, listen) =>
-  listenGuarded(context, listen, {
-    protocol: 'postgres',
-    onConnection: (connection) => {
-      new PostgresSession(context, connection);
-    },
+  listenGuarded(context, listen, 'postgres', (connection) => {
+    new PostgresSession(context, connection);
   });

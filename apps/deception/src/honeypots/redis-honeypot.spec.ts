@@ -5,6 +5,7 @@ import { InteractionKind } from '@omega/proto';
 import {
   closedByServer,
   collectingContext,
+  disconnectedFor,
   GIVEAWAY,
   HONEYTOKENS,
   openSocket,
@@ -109,6 +110,7 @@ describe('redis honeypot (open, as an unprotected Redis)', () => {
     await sendUntilClosed(honeypot.port, [randomBytes(64 * 1024), randomBytes(64 * 1024)]);
     const badLength = await sendUntilClosed(honeypot.port, Buffer.from('*99999999999\r\n'));
     expect(badLength.toString()).toBe('-ERR Protocol error: invalid multibulk length\r\n');
+    await disconnectedFor(collecting.interactions, 'protocol error');
     const oversized = await sendUntilClosed(honeypot.port, Buffer.alloc(200 * 1024, 0x41));
     expect(oversized.toString()).toContain('-ERR Protocol error: too big inline request');
     const slow = await openSocket(honeypot.port);
@@ -118,9 +120,18 @@ describe('redis honeypot (open, as an unprotected Redis)', () => {
     // Past maxConnections they are closed at accept; the others once idle.
     await Promise.all(flood.map(closedByServer));
     const rejected = collecting.interactions.filter(
-      (i) => i.request === 'rejected: connection limit',
+      (i) => i.request === 'refused: connection limit',
     );
     expect(rejected.length).toBeGreaterThanOrEqual(12);
+    // A refused connection is a CONNECT and a DISCONNECT carrying the reason, in one session.
+    for (const refusal of rejected) {
+      expect(refusal.kind).toBe(InteractionKind.INTERACTION_KIND_DISCONNECT);
+      const session = collecting.interactions.filter((i) => i.sessionId === refusal.sessionId);
+      expect(session.map((i) => i.kind)).toEqual([
+        InteractionKind.INTERACTION_KIND_CONNECT,
+        InteractionKind.INTERACTION_KIND_DISCONNECT,
+      ]);
+    }
     expect((await cli(honeypot, 'PING')).stdout.trim()).toBe('PONG');
   });
 });

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import RedisParser from 'redis-parser';
 import { InteractionKind } from '@omega/proto';
-import { listenGuarded, type GuardedConnection } from './guarded-listener';
+import { CloseReason, listenGuarded, type GuardedConnection } from './connection-guard';
 import type { HoneypotContext, HoneypotFactory } from './honeypot';
 import { newRedisDecoyState, runRedisCommand, type RedisDecoyState } from './redis-commands';
 import { encodeReply, reply, type RedisReply } from './redis-reply';
@@ -96,6 +96,7 @@ class RedisSession {
             'redis request not decodable',
           );
           this.#send(reply.error('ERR Protocol error: invalid multibulk length'));
+          this.connection.closing(CloseReason.ProtocolError);
           this.connection.socket.end();
           return;
         }
@@ -111,6 +112,7 @@ class RedisSession {
     const line = Buffer.concat([this.#inline!, newline < 0 ? bytes : bytes.subarray(0, newline)]);
     if (line.length > MAX_INLINE_BYTES) {
       this.#send(reply.error('ERR Protocol error: too big inline request'));
+      this.connection.closing(CloseReason.ProtocolError);
       this.connection.socket.end();
       return undefined;
     }
@@ -134,13 +136,14 @@ class RedisSession {
     const parts = Array.isArray(value) ? value : [value];
     if (!parts.every((part) => Buffer.isBuffer(part) || typeof part === 'string')) {
       this.#send(reply.error("ERR Protocol error: expected '$', got something else"));
+      this.connection.closing(CloseReason.ProtocolError);
       this.connection.socket.end();
       return;
     }
     const args = parts.map((part: Buffer | string) => part.toString());
     const limit = this.context.limits.maxCommandsPerConnection ?? DEFAULT_REDIS_MAX_COMMANDS;
     if (++this.#commands > limit) {
-      this.connection.socket.destroy();
+      this.connection.close(CloseReason.CommandLimit);
       return;
     }
     this.#command(args);
@@ -150,12 +153,12 @@ class RedisSession {
     const name = args[0]!.toLowerCase();
     if (name === 'auth') return this.#auth(args.slice(1), args);
     if (name === 'hello') return this.#hello(args);
-    this.connection.record({
-      kind: InteractionKind.INTERACTION_KIND_COMMAND,
+    this.connection.record(InteractionKind.INTERACTION_KIND_COMMAND, {
       request: redisCommandLine(args),
     });
     if (name === 'quit') {
       this.#send(reply.ok);
+      this.connection.closing(CloseReason.ClientClosed);
       this.connection.socket.end();
       return;
     }
@@ -168,15 +171,16 @@ class RedisSession {
     const [username, password] =
       credentials.length === 1 ? ['default', credentials[0]!] : [credentials[0]!, credentials[1]!];
     const honeytokenId = this.context.credentials(username, password);
-    this.connection.record({
-      kind:
-        honeytokenId === undefined
-          ? InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT
-          : InteractionKind.INTERACTION_KIND_TOKEN_USE,
-      username,
-      request: redisCommandLine(line),
-      ...(honeytokenId === undefined ? {} : { honeytokenId }),
-    });
+    this.connection.record(
+      honeytokenId === undefined
+        ? InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT
+        : InteractionKind.INTERACTION_KIND_TOKEN_USE,
+      {
+        username,
+        request: redisCommandLine(line),
+        ...(honeytokenId === undefined ? {} : { honeytokenId }),
+      },
+    );
     if (honeytokenId !== undefined) {
       this.#authenticated = true;
       return undefined;
@@ -193,8 +197,7 @@ class RedisSession {
 
   #auth(credentials: readonly string[], line: readonly string[]): void {
     if (credentials.length < 1 || credentials.length > 2) {
-      this.connection.record({
-        kind: InteractionKind.INTERACTION_KIND_COMMAND,
+      this.connection.record(InteractionKind.INTERACTION_KIND_COMMAND, {
         request: redisCommandLine(line),
       });
       return this.#send(reply.error("ERR wrong number of arguments for 'auth' command"));
@@ -209,8 +212,7 @@ class RedisSession {
       const refused = this.#authenticate([args[authAt + 1]!, args[authAt + 2]!], args);
       if (refused) return this.#send(refused);
     } else {
-      this.connection.record({
-        kind: InteractionKind.INTERACTION_KIND_COMMAND,
+      this.connection.record(InteractionKind.INTERACTION_KIND_COMMAND, {
         request: redisCommandLine(args),
       });
     }
@@ -247,7 +249,9 @@ class RedisSession {
     const socket = this.connection.socket;
     if (socket.destroyed || socket.writableEnded) return;
     socket.write(encodeReply(value));
-    if (socket.writableLength > MAX_UNREAD_REPLY_BYTES) socket.destroy();
+    if (socket.writableLength > MAX_UNREAD_REPLY_BYTES) {
+      this.connection.close(CloseReason.UnreadReplies);
+    }
   }
 }
 
@@ -258,18 +262,15 @@ class RedisSession {
 export const redisHoneypot: HoneypotFactory = async (context, listen) => {
   const passwordRequired = context.persona.extra['auth'] === 'password';
   let state: RedisDecoyState | undefined;
-  const honeypot = await listenGuarded(context, listen, {
-    protocol: 'redis',
-    onConnection: (connection) => {
-      state ??= newRedisDecoyState({
-        version: redisVersionOf(context),
-        hostname: context.persona.hostname,
-        runId: randomBytes(20).toString('hex'),
-        startedMs: Date.now() - 86_400_000 * 37,
-        port: honeypot.port,
-      });
-      new RedisSession(context, state, connection, passwordRequired);
-    },
+  const honeypot = await listenGuarded(context, listen, 'redis', (connection) => {
+    state ??= newRedisDecoyState({
+      version: redisVersionOf(context),
+      hostname: context.persona.hostname,
+      runId: randomBytes(20).toString('hex'),
+      startedMs: Date.now() - 86_400_000 * 37,
+      port: honeypot.port,
+    });
+    new RedisSession(context, state, connection, passwordRequired);
   });
   return honeypot;
 };

@@ -230,7 +230,12 @@ export async function startSshHoneypot(
   const hostKeys = options.hostKeys ?? defaultHostKeys;
   const failureDelayMs = options.authFailureDelayMs ?? AUTH_FAILURE_DELAY_MS;
   const { limits, persona } = context;
-  const guard = new ConnectionGuard({ protocol: 'ssh', limits, recorder: context.recorder });
+  const guard = new ConnectionGuard({
+    protocol: 'ssh',
+    limits,
+    recorder: context.recorder,
+    logger: context.logger,
+  });
   const admitted = new Map<string, GuardedConnection>();
   // Connections whose client sent an SSH identification string (ssh2 said "connection").
   const greeted = new WeakSet<GuardedConnection>();

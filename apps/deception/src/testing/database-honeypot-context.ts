@@ -3,7 +3,7 @@
 import { nativePasswordToken } from '../honeypots/mysql-honeypot';
 import { execFile } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { DecoyKind } from '@omega/proto';
+import { DecoyKind, InteractionKind } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { eventually } from '@omega/testkit';
 import {
@@ -121,6 +121,19 @@ export function recorded(
   return eventually(`${count} interaction(s) of kind ${kind}`, () => {
     const found = interactions.filter((interaction) => interaction.kind === kind);
     return found.length >= count ? found : undefined;
+  });
+}
+
+/** The DISCONNECT reasons recorded, once one of them is `reason`. */
+export function disconnectedFor(
+  interactions: readonly Interaction[],
+  reason: string,
+): Promise<(string | undefined)[]> {
+  return eventually(`a DISCONNECT for ${reason}`, () => {
+    const reasons = interactions
+      .filter((interaction) => interaction.kind === InteractionKind.INTERACTION_KIND_DISCONNECT)
+      .map((interaction) => interaction.request);
+    return reasons.includes(reason) ? reasons : undefined;
   });
 }
 

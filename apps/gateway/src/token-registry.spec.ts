@@ -132,6 +132,7 @@ describe('bearer tokens', () => {
       createdBy: 'user:carol',
       requestId: '',
     });
+    // Used on b at once, before b's watch may have delivered it: b reads the record.
     await expect(b.authenticate(bearer(secret))).resolves.toBeDefined();
     const revoked = await a.revoke(info.id, 'laptop lost', 'user:carol');
     expect(revoked.revokeTimeNs).toBeGreaterThan(0n);

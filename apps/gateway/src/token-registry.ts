@@ -3,13 +3,7 @@
 // revoked. Every replica watches the bucket, so a revocation made on one is refused by all.
 import { randomBytes } from 'node:crypto';
 import type { KV } from '@omega/bus';
-import {
-  AuditEntry,
-  AuditEntryKind,
-  GatewayTokenRecord,
-  TokenInfo,
-  type HybridSignature,
-} from '@omega/proto';
+import { AuditEntry, AuditEntryKind, GatewayTokenRecord, TokenInfo } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import type { AuditClient } from '@omega/trust-client';
 import {
@@ -21,51 +15,16 @@ import {
   type BearerSecret,
   type TokenClaims,
 } from './api-token';
-import type { Role } from './gateway-roles';
+import type { NewToken, TokenHolder, TokenRegistrySettings, TokenSigner } from './token-types';
 
 export const TOKENS_BUCKET = 'omega_gateway_tokens';
+/** How long an id found missing is not read again; how many such ids are remembered. */
+const MISSING_RECHECK_MS = 5_000;
+const MAX_MISSING = 4096;
 /** A token's key in the bucket: its id. */
 const TOKEN_ID = /^[0-9a-f]{16}$/;
 
-/** What the registry needs from trust: a signature over the claims and a check of one. */
-export interface TokenSigner {
-  sign(
-    document: Buffer,
-    requestId: string,
-  ): Promise<{ signature: HybridSignature; signerId: string }>;
-  /** Undefined when valid; otherwise why not. */
-  verify(
-    document: Uint8Array,
-    signature: HybridSignature,
-    signerId: string,
-  ): Promise<string | undefined>;
-}
-
-export interface TokenRegistrySettings {
-  /** Lifetime when the request names none. */
-  readonly defaultTtlSeconds: number;
-  /** Longest lifetime granted. */
-  readonly maxTtlSeconds: number;
-  /** Most unexpired tokens kept; CreateToken answers RESOURCE_EXHAUSTED beyond. */
-  readonly maxTokens: number;
-}
-
-export interface NewToken {
-  readonly subject: string;
-  readonly roles: readonly Role[];
-  readonly description: string;
-  readonly ttlSeconds: number;
-  /** Who asks: their principal id. */
-  readonly createdBy: string;
-  /** The latest the token may expire (a token-made token never outlives its maker's). */
-  readonly notAfterMs?: number;
-  readonly requestId: string;
-}
-
-/** A caller the registry accepted. */
-export interface TokenHolder {
-  readonly claims: TokenClaims;
-}
+export type { NewToken, TokenHolder, TokenRegistrySettings, TokenSigner } from './token-types';
 
 interface Known {
   record: GatewayTokenRecord;
@@ -77,6 +36,8 @@ interface Known {
 export class TokenRegistry {
   readonly #known = new Map<string, Known>();
   readonly #lastUseMs = new Map<string, number>();
+  /** Ids read and found missing, and when. */
+  readonly #missing = new Map<string, number>();
   #stopWatch: () => void = () => {};
 
   private constructor(
@@ -237,7 +198,7 @@ export class TokenRegistry {
   async authenticate(secret: BearerSecret): Promise<TokenHolder> {
     const refuse = (why: string): OmegaError =>
       new OmegaError(Code.Unauthenticated, `token ${secret.id}: ${why}`);
-    const known = this.#known.get(secret.id);
+    const known = this.#known.get(secret.id) ?? (await this.#read(secret.id));
     if (known === undefined) throw refuse('unknown to this gateway (never issued, or removed)');
     const claims = known.verified ?? (await this.#verify(secret.id, known));
     if (!secretMatches(secret.text, claims.secretSha256)) throw refuse('wrong secret');
@@ -252,6 +213,32 @@ export class TokenRegistry {
     if (nowMs >= claims.expMs) throw refuse(`expired at ${new Date(claims.expMs).toISOString()}`);
     this.#lastUseMs.set(secret.id, nowMs);
     return { claims };
+  }
+
+  /** A token made on another replica may not have come through the watch yet: read it once
+   * (an id found missing is not read again for MISSING_RECHECK_MS: made-up ids cost little). */
+  async #read(id: string): Promise<Known | undefined> {
+    const nowMs = this.clock();
+    const missingSince = this.#missing.get(id);
+    if (missingSince !== undefined && nowMs - missingSince < MISSING_RECHECK_MS) return undefined;
+    const entry = await this.kv.get(id);
+    if (entry === null || entry.operation !== 'PUT') {
+      if (this.#missing.size >= MAX_MISSING) this.#missing.clear();
+      this.#missing.set(id, nowMs);
+      return undefined;
+    }
+    let record: GatewayTokenRecord;
+    try {
+      record = GatewayTokenRecord.decode(entry.value);
+    } catch {
+      return undefined; // unreadable: the watch logged and counted it, and lets nobody in
+    }
+    if (record.info?.id !== id) return undefined;
+    const known: Known = { record, revision: entry.revision };
+    const current = this.#known.get(id);
+    if (current !== undefined && current.revision >= known.revision) return current;
+    this.#known.set(id, known);
+    return known;
   }
 
   async #verify(id: string, known: Known): Promise<TokenClaims> {

@@ -50,7 +50,7 @@ const IDENTITIES: Record<string, ResourceSelection> = {
   },
   'service/deception': { streams: ['DECEPTION', 'DLQ'], kv: ['omega_decoys', 'omega_tokens'] },
   'service/twin': { streams: ['TELEMETRY'] },
-  'service/gateway': { streams: ['ALERTS'] },
+  'service/gateway': { streams: ['ALERTS'], kv: ['omega_gateway_tokens'] },
   'sentinel/node-a': {
     streams: ['TELEMETRY', 'DLQ'],
     kv: ['omega_policy'],
@@ -70,11 +70,14 @@ const EXPECTED: Record<string, readonly string[]> = {
   'publish omega.tasks.block-ip': ['service/orchestrator'],
   'publish omega.wf.wf-1': ['service/orchestrator'],
   'publish omega.deception.ssh-decoy': ['service/deception'],
+  'publish omega.deception.canary': ['service/deception'],
   'kv put omega_policy detection.rules': ['service/intelligence'],
   'kv put omega_policy block.all.10.0.0.0/8': ['service/orchestrator'],
   'kv put omega_policy block.node-a.10.0.0.1/32': ['service/orchestrator', 'sentinel/node-a'],
   'kv put omega_identities forged': ['service/trust'],
   'kv put omega_playbooks forged': ['service/orchestrator'],
+  'kv put omega_decoys forged': ['service/deception'],
+  'kv put omega_gateway_tokens forged': ['service/gateway'],
   'read ALERTS': [
     'service/intelligence',
     'service/orchestrator',

@@ -21,6 +21,46 @@ const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'host:port, e.g. 127.0.0.1:50059');
 
+const dnsName = z
+  .string()
+  .max(200)
+  .regex(
+    /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i,
+    'a DNS name such as canary.example.com',
+  )
+  .transform((name) => name.toLowerCase().replace(/\.$/, ''));
+
+const kubeWebhookSchema = z.strictObject({
+  /** `host:port` the webhook listener binds, e.g. 0.0.0.0:8443. */
+  listen: hostPort,
+  /** PEM certificate and key the listener serves (kube-apiserver checks them against its CA). */
+  tlsCertPath: z.string().min(1),
+  tlsKeyPath: z.string().min(1),
+  /** PEM CA bundle that signed kube-apiserver's client certificate: no other client is served. */
+  clientCaPath: z.string().min(1),
+  /** Common names or DNS SANs the client certificate must carry; empty: any the CA signed. */
+  clientNames: z.array(z.string().min(1)).default([]),
+  /** Users whose Secret reads are not touches (controllers that list every Secret), exact names. */
+  ignoreUsers: z.array(z.string().min(1)).default([]),
+  /** A list or watch of Secrets in a planted Secret's namespace counts as reading it. */
+  listReads: z.boolean().default(true),
+});
+
+const dnsCanarySchema = z.strictObject({
+  /** The delegated zone canary hostnames are minted under, e.g. canary.example.com. */
+  zone: dnsName,
+  /** `host:port` the responder binds for UDP and TCP, e.g. 0.0.0.0:53. */
+  listen: hostPort,
+  /** The zone's name servers (NS records and the SOA's primary); default: ns1.<zone>. */
+  nameServers: z.array(dnsName).min(1).optional(),
+  /** The SOA's responsible mailbox as a name; default: hostmaster.<zone>. */
+  hostmaster: dnsName.optional(),
+  /** Queries answered per source address and second (a burst of twice as many); past it dropped. */
+  queriesPerSecondPerSource: z.int().positive().max(10_000).default(20),
+  /** TCP connections served at once; more are closed on accept. */
+  maxTcpConnections: z.int().positive().max(10_000).default(64),
+});
+
 export const deceptionConfigSchema = z
   .strictObject({
     /**
@@ -52,8 +92,15 @@ export const deceptionConfigSchema = z
         tokenPath: z.string().min(1).optional(),
         /** CA bundle of the API server; default: the pod's service-account CA. */
         caPath: z.string().min(1).optional(),
+        /**
+         * The HTTPS endpoint kube-apiserver's audit webhook (`/audit`) and token-authentication
+         * webhook (`/authenticate`) post to, authenticated by mutual TLS; off unless set.
+         */
+        webhook: kubeWebhookSchema.optional(),
       })
       .prefault({}),
+    /** The authoritative DNS responder for DNS canaries under a delegated zone; off unless set. */
+    dns: dnsCanarySchema.optional(),
     /** Append each mint and revocation to trust's audit log (needs an enrolled identity). */
     auditHoneytokens: z.boolean().default(true),
     /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */
@@ -78,3 +125,5 @@ export function parseListen(value: string): { host: string; port: number } {
     port: Number(value.slice(at + 1)),
   };
 }
+export type KubeWebhookConfig = z.output<typeof kubeWebhookSchema>;
+export type DnsCanaryConfig = z.output<typeof dnsCanarySchema>;

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { publish, subjects, type Bus } from '@omega/bus';
 import { Event, EventClass, InteractionKind, Severity, type DecoyKind } from '@omega/proto';
 import { errorMessage, type Logger } from '@omega/runtime';
-import type { Counter } from 'prom-client';
 import type { Interaction, InteractionRecorder } from './honeypots/honeypot';
 
 /** Interactions waiting to be published at most; past it the oldest waiting is dropped (counted). */
@@ -19,8 +18,8 @@ export interface RecorderOptions {
   readonly address: { readonly ip: string; readonly port: number };
   readonly node: string;
   readonly logger: Logger;
-  readonly published?: Counter;
-  readonly dropped?: Counter;
+  readonly published?: { inc(): void };
+  readonly dropped?: { inc(): void };
   readonly clock?: () => number;
 }
 

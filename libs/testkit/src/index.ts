@@ -39,6 +39,12 @@ export {
   type ServiceAccountTokenOptions,
 } from './kube-api-server';
 export { loadKubernetesClient, type KubernetesClient } from './kubernetes-client';
+export {
+  SECRET_READS_AUDIT_POLICY,
+  type KubeWebhookTarget,
+  type KubeWebhooks,
+} from './kube-webhooks';
+export { KUBE_WEBHOOK_CLIENT_NAME, writeWebhookPki, type WebhookPki } from './kube-pki';
 export { eventually } from './eventually';
 export { localServiceEnv, unaryAnswers, type UnaryAnswer } from './service-answers';
 export { documentedRoles, type DocumentedRole } from './gateway-roles-doc';

@@ -16,6 +16,7 @@ import { ChildServer } from './child-server';
 import { freePort } from './free-port';
 import { KUBE_ADMIN_USER, writeKubePki, type KubePki } from './kube-pki';
 import { loadKubernetesClient } from './kubernetes-client';
+import { writeKubeWebhookFlags, type KubeWebhooks } from './kube-webhooks';
 
 /** The Kubernetes release the test API server is built from (scripts/kube-apiserver.mjs). */
 export const KUBE_APISERVER_VERSION = 'v1.34.4';
@@ -38,6 +39,8 @@ export interface KubeApiServerOptions {
   readyTimeoutMs?: number;
   /** Extra kube-apiserver flags, appended last (a later flag wins). */
   apiServerArgs?: string[];
+  /** Webhooks to call: Secret reads to an audit webhook, unknown tokens to a token webhook. */
+  webhooks?: KubeWebhooks;
 }
 
 export interface ServiceAccountTokenOptions {
@@ -121,9 +124,13 @@ export async function startKubeApiServer(
   const workDir = await mkdtemp(join(tmpdir(), 'omega-kube-'));
   try {
     const pki = await writeKubePki(workDir);
+    const webhookFlags = await writeKubeWebhookFlags(workDir, options.webhooks ?? {});
     // A port another process took between freePort() and bind(): start again on new ports.
     for (let attempt = 1; ; attempt++) {
-      const server = new KubeApiServerProcess(binaries, workDir, pki, options);
+      const server = new KubeApiServerProcess(binaries, workDir, pki, {
+        ...options,
+        apiServerArgs: [...webhookFlags, ...(options.apiServerArgs ?? [])],
+      });
       try {
         await server.start();
         return server;

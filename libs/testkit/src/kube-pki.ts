@@ -32,7 +32,8 @@ export interface KubePki {
 /** The admin client's identity: `system:masters` is bound to cluster-admin by the API server. */
 export const KUBE_ADMIN_USER = 'omega-testkit-admin';
 
-export async function writeKubePki(dir: string): Promise<KubePki> {
+/** A throwaway CA that issues leaf certificates (ECDSA P-256), valid from a minute ago for a week. */
+async function testCa(commonName: string) {
   const now = Date.now();
   const validity = {
     notBefore: new Date(now - BACKDATE_MS),
@@ -44,7 +45,7 @@ export async function writeKubePki(dir: string): Promise<KubePki> {
   const caKeys = await generate();
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: nextSerial(),
-    name: 'CN=omega-testkit-kube-ca',
+    name: `CN=${commonName}`,
     keys: caKeys,
     signingAlgorithm: SIGNING,
     ...validity,
@@ -78,6 +79,54 @@ export async function writeKubePki(dir: string): Promise<KubePki> {
     });
     return { certPem: cert.toString('pem'), keyPem: await privatePem(keys.privateKey) };
   };
+  return { caPem: ca.toString('pem'), leaf };
+}
+
+const LOOPBACK_NAMES = new x509.SubjectAlternativeNameExtension([
+  { type: 'ip', value: '127.0.0.1' },
+  { type: 'dns', value: 'localhost' },
+]);
+
+/**
+ * Certificates for a webhook kube-apiserver calls (audit, token authentication): a CA of its own,
+ * the webhook's serving certificate for 127.0.0.1/localhost and the client certificate
+ * kube-apiserver presents to it (CN {@link KUBE_WEBHOOK_CLIENT_NAME}), all signed by that CA.
+ */
+export interface WebhookPki {
+  readonly caPath: string;
+  readonly caPem: string;
+  readonly serverCertPath: string;
+  readonly serverKeyPath: string;
+  readonly clientCertPem: string;
+  readonly clientKeyPem: string;
+}
+
+/** The common name of the client certificate kube-apiserver presents to a test webhook. */
+export const KUBE_WEBHOOK_CLIENT_NAME = 'kube-apiserver-webhook-client';
+
+export async function writeWebhookPki(dir: string): Promise<WebhookPki> {
+  const { caPem, leaf } = await testCa('omega-testkit-webhook-ca');
+  const server = await leaf('CN=omega-webhook', x509.ExtendedKeyUsage.serverAuth, [LOOPBACK_NAMES]);
+  const client = await leaf(`CN=${KUBE_WEBHOOK_CLIENT_NAME}`, x509.ExtendedKeyUsage.clientAuth, []);
+  const pki: WebhookPki = {
+    caPath: join(dir, 'webhook-ca.crt'),
+    caPem,
+    serverCertPath: join(dir, 'webhook.crt'),
+    serverKeyPath: join(dir, 'webhook.key'),
+    clientCertPem: client.certPem,
+    clientKeyPem: client.keyPem,
+  };
+  const files: [string, string][] = [
+    [pki.caPath, caPem],
+    [pki.serverCertPath, server.certPem],
+    [pki.serverKeyPath, server.keyPem],
+  ];
+  await Promise.all(files.map(([path, pem]) => writeFile(path, pem, { mode: 0o600 })));
+  return pki;
+}
+
+export async function writeKubePki(dir: string): Promise<KubePki> {
+  const { caPem, leaf } = await testCa('omega-testkit-kube-ca');
 
   const serving = await leaf('CN=kube-apiserver', x509.ExtendedKeyUsage.serverAuth, [
     new x509.SubjectAlternativeNameExtension([
@@ -102,7 +151,7 @@ export async function writeKubePki(dir: string): Promise<KubePki> {
     adminKeyPath: join(dir, 'admin.key'),
     serviceAccountPublicKeyPath: join(dir, 'sa.pub'),
     serviceAccountSigningKeyPath: join(dir, 'sa.key'),
-    caPem: ca.toString('pem'),
+    caPem,
     adminCertPem: admin.certPem,
     adminKeyPem: admin.keyPem,
   };

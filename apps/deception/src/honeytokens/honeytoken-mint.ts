@@ -1,5 +1,5 @@
 // Minting one honeytoken's value by kind (pure): the secret shown once and the recognizer kept in
-// its place. Kinds or plantings not built yet fail with FAILED_PRECONDITION saying what is missing.
+// its place. Kinds whose channel is off fail with FAILED_PRECONDITION saying what is missing.
 import { HoneytokenKind } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 import type { Requester } from '@omega/trust-client';
@@ -9,6 +9,8 @@ import {
   mintAccessKey,
   mintCanaryUrl,
   mintCredential,
+  mintDnsCanary,
+  dnsCanaryKey,
   mintKubernetesSecret,
   mintKubernetesToken,
   nativePasswordStage2,
@@ -35,6 +37,8 @@ export interface MintContext {
   readonly random: RandomBytes;
   readonly nowMs: number;
   readonly canaryBaseUrl: string | undefined;
+  /** The zone DNS canaries are minted under, when the responder serves one (deception.dns). */
+  readonly dnsZone?: string | undefined;
   /** Whether Kubernetes kinds can be planted (deception.kubernetes.plant). */
   readonly canPlant: boolean;
 }
@@ -57,7 +61,7 @@ function salted(random: RandomBytes, value: MintedValue, principal: string): Rec
 /** The value of a new honeytoken of `request.kind` and what recognizes its use. */
 export function mintValue(
   request: NewHoneytoken,
-  { random, nowMs, canaryBaseUrl, canPlant }: MintContext,
+  { random, nowMs, canaryBaseUrl, canPlant, dnsZone }: MintContext,
 ): MintedValue & { recognizer: Recognizer } {
   const kind = HoneytokenKind[request.kind] ?? String(request.kind);
   if (request.plant && isKubernetesKind(request.kind) && !canPlant) {
@@ -96,11 +100,16 @@ export function mintValue(
       const value = mintKubernetesToken(random, request.namespace, request.name, nowMs);
       return { ...value, recognizer: { fingerprint: fingerprint(value.secret) } };
     }
-    case HoneytokenKind.HONEYTOKEN_KIND_DNS_CANARY:
-      throw new OmegaError(
-        Code.FailedPrecondition,
-        'MintHoneytoken: HONEYTOKEN_KIND_DNS_CANARY is not built: the deception service serves no DNS zone yet',
-      );
+    case HoneytokenKind.HONEYTOKEN_KIND_DNS_CANARY: {
+      if (dnsZone === undefined) {
+        throw new OmegaError(
+          Code.FailedPrecondition,
+          'MintHoneytoken: DNS canaries need the DNS responder, which is off (deception.dns.zone and deception.dns.listen)',
+        );
+      }
+      const { label, ...value } = mintDnsCanary(random, dnsZone);
+      return { ...value, recognizer: { fingerprint: fingerprint(dnsCanaryKey(label)) } };
+    }
     default:
       throw new OmegaError(Code.InvalidArgument, `MintHoneytoken kind: ${kind} is not a kind`);
   }

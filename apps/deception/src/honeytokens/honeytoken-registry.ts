@@ -29,7 +29,7 @@ import {
   newestFirst,
   type HoneytokenRecord,
 } from './honeytoken-record';
-import { HoneytokenIndex } from './honeytoken-index';
+import { HoneytokenIndex, type Known } from './honeytoken-index';
 import { TriggerCounter } from './trigger-counter';
 import { isKubernetesKind, mintValue, type NewHoneytoken } from './honeytoken-mint';
 import type { SecretPlanter } from './secret-planter';
@@ -68,6 +68,8 @@ export interface HoneytokenRegistryOptions {
   settings: HoneytokenRegistrySettings;
   /** The canary base URL once the canary listener is up (undefined: canary URLs cannot be minted). */
   canaryBaseUrl: () => string | undefined;
+  /** The DNS canary zone once the responder is up (undefined: DNS canaries cannot be minted). */
+  dnsZone?: () => string | undefined;
   /** Plants Kubernetes kinds when asked (deception.kubernetes.plant); without it they cannot be. */
   planter?: SecretPlanter;
   logger: Logger;
@@ -161,6 +163,7 @@ export class HoneytokenRegistry {
       random: this.#random,
       nowMs,
       canaryBaseUrl: this.options.canaryBaseUrl(),
+      dnsZone: this.options.dnsZone?.(),
       canPlant: this.options.planter !== undefined,
     });
     const id = this.#random(8).toString('hex');
@@ -335,6 +338,19 @@ export class HoneytokenRegistry {
     if (token?.kind !== HoneytokenKind.HONEYTOKEN_KIND_CANARY_URL) return undefined;
     if (expired(token, BigInt(this.#clock()) * 1_000_000n)) return undefined;
     return this.#used(token.id);
+  }
+
+  /**
+   * The ids of the known, unexpired honeytokens `lookup` finds (the Kubernetes audit, token and
+   * DNS channels' lookups, honeytoken-lookups.ts), each counted as a use.
+   */
+  recognize(lookup: (index: HoneytokenIndex) => Iterable<Known>): string[] {
+    const nowNs = BigInt(this.#clock()) * 1_000_000n;
+    const ids: string[] = [];
+    for (const { record } of lookup(this.#known)) {
+      if (!expired(record.honeytoken, nowNs)) ids.push(this.#used(record.honeytoken.id));
+    }
+    return ids;
   }
 
   #used(id: string): string {

@@ -1,5 +1,6 @@
 // Builds the honeytoken parts on the service harness: the registry on omega_tokens (audited through
-// trust when this service has an identity) and the canary URL listener publishing its uses.
+// trust when this service has an identity), the canary URL listener publishing its uses, and the
+// Kubernetes webhook listener and DNS canary responder when configured.
 import { hostname } from 'node:os';
 import { DecoyKind } from '@omega/proto';
 import type { ServiceParts } from '@omega/service';
@@ -9,6 +10,9 @@ import { defaultCanaryListen, parseListen } from '../deception-config';
 import type { DeceptionServiceConfig } from '../deception-service';
 import { BusInteractionRecorder } from '../interaction-recorder';
 import { CANARY_DECOY_ID, CanaryEndpoint } from './canary-endpoint';
+import type { DnsCanaryResponder } from './dns-canary-responder';
+import { startDnsCanaries, startKubeWebhooks } from './honeytoken-channels';
+import type { KubeWebhookServer } from './kube-webhook-server';
 import { honeytokenMetrics } from './honeytoken-metrics';
 import { HONEYTOKENS_BUCKET } from './honeytoken-record';
 import { HoneytokenRegistry } from './honeytoken-registry';
@@ -17,6 +21,8 @@ import { kubeSecretPlanter } from './secret-planter';
 export interface Honeytokens {
   readonly registry: HoneytokenRegistry;
   readonly canary: CanaryEndpoint;
+  readonly kubeWebhooks?: KubeWebhookServer;
+  readonly dns?: DnsCanaryResponder;
 }
 
 export async function startHoneytokens({
@@ -41,7 +47,11 @@ export async function startHoneytokens({
     );
   }
   // Both exist only once the listener is bound (the OS may pick its port); uses arrive after.
-  const bound: { canary?: CanaryEndpoint; recorder?: InteractionRecorder } = {};
+  const bound: {
+    canary?: CanaryEndpoint;
+    recorder?: InteractionRecorder;
+    dns?: DnsCanaryResponder;
+  } = {};
   const registry = await HoneytokenRegistry.open({
     kv: await bus.kv(HONEYTOKENS_BUCKET),
     ...(trust !== undefined ? { audit: trustAuditClient(trust) } : {}),
@@ -52,6 +62,7 @@ export async function startHoneytokens({
     },
     settings: config.honeytokens,
     canaryBaseUrl: () => config.canaryBaseUrl ?? bound.canary?.url(),
+    dnsZone: () => (bound.dns === undefined ? undefined : config.dns?.zone),
     ...(config.kubernetes.plant
       ? {
           planter: kubeSecretPlanter({
@@ -95,5 +106,22 @@ export async function startHoneytokens({
     { canary: canary.url(), canaryBaseUrl: config.canaryBaseUrl ?? canary.url() },
     `canary URL listener on ${canary.url()}`,
   );
-  return { registry, canary };
+  const context = { bus, registry, metrics, logger: service.logger };
+  const webhookConfig = config.kubernetes.webhook;
+  const kubeWebhooks =
+    webhookConfig === undefined ? undefined : await startKubeWebhooks(context, webhookConfig);
+  if (kubeWebhooks !== undefined) {
+    service.onShutdown('Kubernetes webhook listener', () => kubeWebhooks.close());
+  }
+  if (config.dns !== undefined) {
+    const dns = await startDnsCanaries(context, config.dns);
+    service.onShutdown('DNS canary responder', () => dns.close());
+    bound.dns = dns;
+  }
+  return {
+    registry,
+    canary,
+    ...(kubeWebhooks !== undefined ? { kubeWebhooks } : {}),
+    ...(bound.dns !== undefined ? { dns: bound.dns } : {}),
+  };
 }

@@ -94,6 +94,20 @@ export function mintCanaryUrl(random: RandomBytes, base: string): MintedValue & 
   return { id: '', secret: url.toString(), path };
 }
 
+/**
+ * A DNS canary: a hostname `<label>.<zone>` whose label is 26 base32 letters and digits (130
+ * random bits, lowercase since DNS ignores case).
+ */
+export function mintDnsCanary(random: RandomBytes, zone: string): MintedValue & { label: string } {
+  const label = drawn(random, BASE32, 26).toLowerCase();
+  return { id: '', secret: `${label}.${zone}`, label };
+}
+
+/** What a DNS canary label is looked up by: `dns:` + the label in lowercase. */
+export function dnsCanaryKey(label: string): string {
+  return `dns:${label.toLowerCase()}`;
+}
+
 /** A value for a Kubernetes Secret's data (a password, since that is what such Secrets hold). */
 export function mintKubernetesSecret(random: RandomBytes): MintedValue {
   return { id: '', secret: humanPassword(random) };

@@ -99,6 +99,9 @@ export interface WebhookPki {
   readonly serverKeyPath: string;
   readonly clientCertPem: string;
   readonly clientKeyPem: string;
+  /** A client certificate the same CA signed for another name (CN=omega-testkit-stranger). */
+  readonly strangerCertPem: string;
+  readonly strangerKeyPem: string;
 }
 
 /** The common name of the client certificate kube-apiserver presents to a test webhook. */
@@ -108,6 +111,7 @@ export async function writeWebhookPki(dir: string): Promise<WebhookPki> {
   const { caPem, leaf } = await testCa('omega-testkit-webhook-ca');
   const server = await leaf('CN=omega-webhook', x509.ExtendedKeyUsage.serverAuth, [LOOPBACK_NAMES]);
   const client = await leaf(`CN=${KUBE_WEBHOOK_CLIENT_NAME}`, x509.ExtendedKeyUsage.clientAuth, []);
+  const stranger = await leaf('CN=omega-testkit-stranger', x509.ExtendedKeyUsage.clientAuth, []);
   const pki: WebhookPki = {
     caPath: join(dir, 'webhook-ca.crt'),
     caPem,
@@ -115,6 +119,8 @@ export async function writeWebhookPki(dir: string): Promise<WebhookPki> {
     serverKeyPath: join(dir, 'webhook.key'),
     clientCertPem: client.certPem,
     clientKeyPem: client.keyPem,
+    strangerCertPem: stranger.certPem,
+    strangerKeyPem: stranger.keyPem,
   };
   const files: [string, string][] = [
     [pki.caPath, caPem],

@@ -48,6 +48,7 @@ export class DnsCanaryResponder {
   private constructor(
     private readonly udp: UdpSocket,
     private readonly tcp: Server,
+    private readonly connections: Set<Socket>,
     readonly host: string,
     readonly port: number,
   ) {}
@@ -85,7 +86,12 @@ export class DnsCanaryResponder {
       udp.bind(options.listen.port, options.listen.host, () => resolve());
     });
     const port = udp.address().port;
-    const tcp = createServer((socket) => serveTcp(socket, options, respond));
+    const connections = new Set<Socket>();
+    const tcp = createServer((socket) => {
+      connections.add(socket);
+      socket.once('close', () => connections.delete(socket));
+      serveTcp(socket, options, respond);
+    });
     tcp.maxConnections = options.maxTcpConnections;
     try {
       await new Promise<void>((resolve, reject) => {
@@ -99,6 +105,7 @@ export class DnsCanaryResponder {
     return new DnsCanaryResponder(
       udp,
       tcp,
+      connections,
       options.listen.host,
       (tcp.address() as AddressInfo).port,
     );
@@ -108,6 +115,7 @@ export class DnsCanaryResponder {
     await new Promise<void>((resolve) => this.udp.close(() => resolve()));
     await new Promise<void>((resolve) => {
       this.tcp.close(() => resolve());
+      for (const socket of this.connections) socket.destroy();
     });
   }
 }

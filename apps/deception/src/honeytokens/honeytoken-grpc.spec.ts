@@ -235,7 +235,7 @@ describe('honeytoken RPCs and the canary listener', () => {
     });
   });
 
-  it('refuses DNS canaries and planting Kubernetes kinds with FAILED_PRECONDITION', async () => {
+  it('refuses DNS canaries (no zone served) and planting Kubernetes kinds with FAILED_PRECONDITION', async () => {
     await expect(
       mint({ kind: HoneytokenKind.HONEYTOKEN_KIND_DNS_CANARY, name: 'x' }),
     ).rejects.toMatchObject({ code: Code.FailedPrecondition });

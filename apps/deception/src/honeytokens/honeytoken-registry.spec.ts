@@ -256,7 +256,7 @@ describe('honeytoken registry', () => {
     const registry = await openRegistry();
     await expect(
       registry.mint(request({ kind: HoneytokenKind.HONEYTOKEN_KIND_DNS_CANARY, name: 'x' })),
-    ).rejects.toMatchObject({ code: Code.FailedPrecondition, message: /not built/ });
+    ).rejects.toMatchObject({ code: Code.FailedPrecondition, message: /deception\.dns\.zone/ });
     await expect(
       registry.mint(
         request({

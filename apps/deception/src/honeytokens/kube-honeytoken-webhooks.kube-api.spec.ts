@@ -314,6 +314,23 @@ describe('the webhook listener', () => {
     expect(await curl('/audit', '-d', '{}')).toMatch(/^curl exit (35|56):/);
   });
 
+  it('refuses a certificate the CA signed for another name with 403 naming the setting', async () => {
+    await writeFile(join(dir, 'stranger.crt'), pki.strangerCertPem);
+    await writeFile(join(dir, 'stranger.key'), pki.strangerKeyPem);
+    const answer = await curl(
+      '/audit',
+      '--cert',
+      join(dir, 'stranger.crt'),
+      '--key',
+      join(dir, 'stranger.key'),
+      '-d',
+      '{}',
+    );
+    expect(answer).toMatch(
+      /client certificate names omega-testkit-stranger, none of deception\.kubernetes\.webhook\.clientNames[^\n]*\n403$/,
+    );
+  });
+
   it('refuses a malformed batch with 400 naming the field', async () => {
     const body = JSON.stringify({
       kind: 'EventList',

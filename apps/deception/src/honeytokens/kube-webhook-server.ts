@@ -171,20 +171,10 @@ async function serve(
     port: socket.remotePort ?? 0,
     clientName: certificateNames(socket)[0] ?? '',
   };
+  // Paths outside the handlers are one label value: a client cannot grow the metric's series.
+  const known = Object.hasOwn(options.handlers, path);
+  const pathLabel = known ? path : 'other';
   try {
-    const handler = Object.hasOwn(options.handlers, path) ? options.handlers[path] : undefined;
-    if (handler === undefined) {
-      throw new OmegaError(
-        Code.NotFound,
-        `${path}: no such webhook (${Object.keys(options.handlers).join(', ')})`,
-      );
-    }
-    if (request.method !== 'POST') {
-      throw new OmegaError(
-        Code.InvalidArgument,
-        `${path}: method ${request.method ?? ''}, expected POST`,
-      );
-    }
     const names = certificateNames(socket);
     if (
       options.clientNames.length > 0 &&
@@ -195,16 +185,29 @@ async function serve(
         `${path}: client certificate names ${names.join(', ') || '(none)'}, none of deception.kubernetes.webhook.clientNames`,
       );
     }
+    const handler = known ? options.handlers[path] : undefined;
+    if (handler === undefined) {
+      throw new OmegaError(
+        Code.NotFound,
+        `${path.slice(0, 256)}: no such webhook (${Object.keys(options.handlers).join(', ')})`,
+      );
+    }
+    if (request.method !== 'POST') {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `${path}: method ${request.method ?? ''}, expected POST`,
+      );
+    }
     const answer = handler(parseJson(path, await readBody(request)), peer);
-    options.onRequest?.(path, 'ok');
+    options.onRequest?.(pathLabel, 'ok');
     send(response, 200, answer);
   } catch (err) {
     const code = err instanceof OmegaError ? err.code : Code.Internal;
     const status = HTTP_STATUS[code] ?? 500;
-    options.onRequest?.(path, OUTCOME[code] ?? 'error');
+    options.onRequest?.(pathLabel, OUTCOME[code] ?? 'error');
     options.logger.warn(
-      { err, path, peer: peer.ip, client: peer.clientName },
-      `Kubernetes webhook ${path} from ${peer.ip} refused (${status}): ${errorMessage(err)}`,
+      { err, path: path.slice(0, 256), peer: peer.ip, client: peer.clientName },
+      `Kubernetes webhook ${pathLabel} from ${peer.ip} refused (${status}): ${errorMessage(err)}`,
     );
     send(response, status, {
       kind: 'Status',

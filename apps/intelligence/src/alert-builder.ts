@@ -141,11 +141,14 @@ function quoteAll(values: readonly unknown[]): string {
   return values.map((v) => JSON.stringify(v)).join(', ');
 }
 
-/** One reason per clause of each matched search: the field, its value, what the rule asked for. */
+/**
+ * One reason per clause of each search that made the condition true: the field, its value, what the
+ * rule asked for. A search that matched but had no part in the verdict is not cited.
+ */
 function sigmaReasons(evidence: SigmaMatchEvidence, eventId: string): AlertReason[] {
   const reasons: AlertReason[] = [];
   for (const search of evidence.searches) {
-    if (!search.matched) continue;
+    if (!search.contributed) continue;
     for (const clause of search.clauses) {
       if (!clause.matched) continue;
       const observed =

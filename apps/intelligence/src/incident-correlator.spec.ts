@@ -35,7 +35,7 @@ describe('IncidentCorrelator', () => {
     expect(c.assign('b', '6', 4n)).toBe(incidentIdOf('b', '6'));
   });
 
-  it('links alerts that share an acting IP or a host into one incident, not through targets', () => {
+  it('links alerts that share an acting IP or a host process, not through targets or the sensor', () => {
     const c = new IncidentCorrelator({ gapMs: 60_000 });
     const ip = (value: string, isActor = true): Entity => ({
       kind: EntityKind.ENTITY_KIND_IP_ADDRESS,
@@ -43,20 +43,49 @@ describe('IncidentCorrelator', () => {
       displayName: '',
       isActor,
     });
-    // An attacker scans a host (no pod: the host is its node), the host beacons out, then a shell
-    // runs on it: one story.
-    const scan = { entities: [ip('10.66.0.10')], node: 'victim' };
-    const beacon = { entities: [ip('10.66.0.20'), ip('192.0.2.7', false)], node: 'victim' };
-    const shell = { entities: [], node: 'victim' };
+    const process = (value: string): Entity => ({
+      kind: EntityKind.ENTITY_KIND_PROCESS,
+      value,
+      displayName: '',
+      isActor: true,
+    });
+    // An attacker scans a host, logs in to it, and a shell runs there: linked by the attacker's
+    // address, then by the host the shell's process runs on.
+    const scan = { entities: [ip('10.66.0.10'), ip('10.66.0.20', false)], node: 'victim' };
+    const login = { entities: [ip('10.66.0.10'), process('victim:4242')], node: 'victim' };
+    const shell = { entities: [process('victim:4243')], node: 'victim' };
     const story = c.assign(correlationKeysOf('ip:10.66.0.10', scan), 'scan', 100n * S);
-    expect(c.assign(correlationKeysOf('ip:10.66.0.20', beacon), 'beacon', 110n * S)).toBe(story);
+    expect(c.assign(correlationKeysOf('ip:10.66.0.10', login), 'login', 110n * S)).toBe(story);
     expect(c.assign(correlationKeysOf('node:victim', shell), 'shell', 120n * S)).toBe(story);
-    // Another host beaconing to the same command server is another incident: a destination does
-    // not link.
-    const other = { entities: [ip('10.66.0.30'), ip('192.0.2.7', false)], node: 'other' };
+    // Another host beaconing to the same command server, seen by the same sensor, is another
+    // incident: neither a destination nor the node that saw the traffic links.
+    const other = { entities: [ip('10.66.0.30'), ip('192.0.2.7', false)], node: 'victim' };
     expect(c.assign(correlationKeysOf('ip:10.66.0.30', other), 'other', 121n * S)).toBe(
       incidentIdOf('ip:10.66.0.30', 'other'),
     );
+  });
+
+  it('never links network alerts of unrelated hosts through the sensor that saw them all', () => {
+    const c = new IncidentCorrelator({ gapMs: 60_000 });
+    const hosts = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4'];
+    const incidents = hosts.map((host, i) =>
+      c.assign(
+        correlationKeysOf(`ip:${host}`, {
+          entities: [
+            {
+              kind: EntityKind.ENTITY_KIND_IP_ADDRESS,
+              value: host,
+              displayName: '',
+              isActor: true,
+            },
+          ],
+          node: 'capture-replay',
+        }),
+        `a${i}`,
+        BigInt(100 + i) * S,
+      ),
+    );
+    expect(new Set(incidents).size).toBe(4);
   });
 
   it('in a pod, correlates by the pod and not by its node', () => {
@@ -71,7 +100,6 @@ describe('IncidentCorrelator', () => {
     ]);
     expect(correlationKeysOf('ip:10.0.0.9', { entities: [], node: 'node-1' })).toEqual([
       'ip:10.0.0.9',
-      'node:node-1',
     ]);
   });
 });

@@ -1,13 +1,13 @@
 // Correlates alerts into incidents as they are raised. An alert names several entities: its
 // primary one (pod, else service account, else IP, else node: the key the detectors use), and the
-// ones it is linked by — its workload (or, with no pod, its node) and the IP addresses acting in
-// it. Alerts that share any of those entities while they keep coming belong to one incident, so an
-// attacker's scan, the beacon and the shell it leads to on the same host tell one story. A gap
-// longer than `gapMs` (by alert time) on every entity starts a new incident. Target-only addresses
-// (a beacon's destination, a resolver) do not link: shared infrastructure would glue unrelated
-// incidents together. The incident id is derived from the primary entity and the incident's first
-// alert id, so a batch redelivered to the same replica gets the same incident ids. Bounded: the
-// least recently active entities are forgotten first.
+// ones it is linked by: its pod, the IP addresses acting in it and, for a process outside any pod,
+// its host. Never the sensor that merely saw the traffic. Alerts that share any of those entities
+// while they keep coming belong to one incident, so an attacker's scan, login and the shell it
+// opens tell one story. A gap longer than `gapMs` (by alert time) on every entity starts a new
+// incident. Target-only addresses (a beacon's destination, a resolver) do not link: shared
+// infrastructure would glue unrelated incidents together. The incident id is derived from the
+// primary entity and the incident's first alert id, so a batch redelivered to the same replica gets
+// the same incident ids. Bounded: the least recently active entities are forgotten first.
 import { createHash } from 'node:crypto';
 import { EntityKind, type Alert } from '@omega/proto';
 
@@ -67,8 +67,10 @@ export class IncidentCorrelator {
 }
 
 /**
- * The entities an alert is correlated by: `primary`, its pod (or, with none, its node) and the IP
- * addresses acting in it.
+ * The entities an alert is correlated by: `primary`, its pod, the IP addresses acting in it and, for
+ * a process outside any pod, the host it ran on. The node that merely saw the traffic is not one of
+ * them: one sensor (or one replayed capture) sees many unrelated hosts, and linking by it made one
+ * incident of them all.
  */
 export function correlationKeysOf(
   primary: string,
@@ -76,15 +78,18 @@ export function correlationKeysOf(
 ): string[] {
   const keys = new Set([primary]);
   let pod = false;
+  let process = false;
   for (const entity of alert.entities) {
     if (entity.kind === EntityKind.ENTITY_KIND_POD) {
       keys.add(`pod:${entity.value}`);
       pod = true;
+    } else if (entity.kind === EntityKind.ENTITY_KIND_PROCESS) {
+      process = true;
     } else if (entity.kind === EntityKind.ENTITY_KIND_IP_ADDRESS && entity.isActor) {
       keys.add(`ip:${entity.value}`);
     }
   }
-  if (!pod && alert.node) keys.add(`node:${alert.node}`);
+  if (process && !pod && alert.node) keys.add(`node:${alert.node}`);
   return [...keys];
 }
 

@@ -20,6 +20,12 @@ export interface SigmaMatchEvidence {
 export interface SearchEvidence {
   readonly name: string;
   readonly matched: boolean;
+  /**
+   * Whether this search is one of those that made the condition true: matched, and not under a
+   * `not` or in an `and` whose other operands failed. Only these explain an alert (a search can
+   * match and still have no part in the verdict).
+   */
+  readonly contributed: boolean;
   /** Clauses of the first alternative that matched (all clauses of the first one when none did). */
   readonly clauses: readonly ClauseEvidence[];
 }
@@ -88,10 +94,21 @@ function compile(rule: SigmaRule): CompiledSigmaRule {
     matches: (event) => matchesView(new EventView().reset(event)),
     explain: (event) => {
       const view = new EventView().reset(event);
+      const matched = matchesView(view);
+      const evidence = [...searches.values()].map((search) => searchEvidence(search, view));
+      const matchedNames = new Set(evidence.filter((e) => e.matched).map((e) => e.name));
+      const contributing = new Set<string>();
+      if (matched) {
+        for (const condition of rule.detection.conditions) {
+          for (const name of contributorsOf(condition.tree, matchedNames, searches) ?? []) {
+            contributing.add(name);
+          }
+        }
+      }
       return {
         ruleId: rule.id,
-        matched: matchesView(view),
-        searches: [...searches.values()].map((search) => searchEvidence(search, view)),
+        matched,
+        searches: evidence.map((e) => ({ ...e, contributed: contributing.has(e.name) })),
       };
     },
   };
@@ -161,7 +178,50 @@ function compileCondition(
   }
 }
 
-function searchEvidence(search: CompiledSearch, view: EventView): SearchEvidence {
+/**
+ * The searches that make `node` true, or undefined when it is false. A `not` that holds is true
+ * through searches that did not match, so it cites none; an `or` cites each true operand.
+ */
+function contributorsOf(
+  node: ConditionNode,
+  matched: ReadonlySet<string>,
+  searches: ReadonlyMap<string, CompiledSearch>,
+): readonly string[] | undefined {
+  switch (node.kind) {
+    case 'search':
+      return matched.has(node.name) ? [node.name] : undefined;
+    case 'not':
+      return contributorsOf(node.operand, matched, searches) === undefined ? [] : undefined;
+    case 'and': {
+      const all: string[] = [];
+      for (const operand of node.operands) {
+        const names = contributorsOf(operand, matched, searches);
+        if (names === undefined) return undefined;
+        all.push(...names);
+      }
+      return all;
+    }
+    case 'or': {
+      const parts = node.operands.map((operand) => contributorsOf(operand, matched, searches));
+      if (parts.every((names) => names === undefined)) return undefined;
+      return parts.flatMap((names) => names ?? []);
+    }
+    case 'of': {
+      const pattern = node.pattern;
+      const selected = [...searches.keys()].filter((name) =>
+        pattern === null ? !name.startsWith('_') : matchesIdentifierPattern(pattern, name),
+      );
+      const hits = selected.filter((name) => matched.has(name));
+      if (node.quantifier === 'one') return hits.length > 0 ? hits : undefined;
+      return hits.length === selected.length ? hits : undefined;
+    }
+  }
+}
+
+function searchEvidence(
+  search: CompiledSearch,
+  view: EventView,
+): Omit<SearchEvidence, 'contributed'> {
   const matchedAlternative = search.alternatives.find((clauses) =>
     clauses.every((clause) => clause.evaluate(view)),
   );

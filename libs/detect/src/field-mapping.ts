@@ -423,7 +423,13 @@ export const SIGMA_LOGSOURCE_MAPPINGS: ReadonlyMap<string, SigmaLogsourceMapping
       category(
         name,
         EventClass.EVENT_CLASS_DNS_ACTIVITY,
-        (e) => e.payload?.$case === 'dnsActivity',
+        // dns_query (Sysmon's DNS query event) is a client asking: a resolver's answer carries the
+        // resolver as source and would put the resolver in every alert. `dns` sees both directions.
+        name === 'dns'
+          ? (e) => e.payload?.$case === 'dnsActivity'
+          : (e) =>
+              e.payload?.$case === 'dnsActivity' &&
+              e.payload.value.activityId !== DnsActivityId.DNS_ACTIVITY_ID_RESPONSE,
         () => ({
           ...emptyEvent(),
           classUid: EventClass.EVENT_CLASS_DNS_ACTIVITY,

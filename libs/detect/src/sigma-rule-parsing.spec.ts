@@ -183,6 +183,7 @@ describe('evidence', () => {
     expect(evidence.searches.find((s) => s.name === 'sel_a')).toEqual({
       name: 'sel_a',
       matched: true,
+      contributed: true,
       clauses: [
         {
           key: 'Image|endswith',

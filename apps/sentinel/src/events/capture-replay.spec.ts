@@ -120,6 +120,67 @@ describe('capture replay', () => {
   });
 });
 
+describe('capture replay flow timing (as the live path: 1 s drains, 10 s idle, 60 s active)', () => {
+  const SEC = 1_000_000_000n;
+  const T0 = 1_700_000_000n * SEC;
+  const packet = (atSec: number, frame: Buffer) => ({
+    timeNs: T0 + BigInt(Math.round(atSec * 1000)) * 1_000_000n,
+    linkType: 1,
+    originalLength: frame.length,
+    data: frame,
+    offset: 0,
+  });
+  const ping = udp('10.0.0.5', 40000, '203.0.113.9', 443, Buffer.alloc(100));
+  const flowTimes = (events: ReturnType<typeof replayPackets>['events']) =>
+    events
+      .filter((e) => e.payload?.$case === 'networkActivity')
+      .map((e) => {
+        const interval =
+          e.payload?.$case === 'networkActivity' ? e.payload.value.interval : undefined;
+        return [
+          Number((interval!.startTimeNs - T0) / SEC),
+          Number((interval!.endTimeNs - T0) / SEC),
+        ];
+      });
+
+  it('exports a long flow once per active timeout with the traffic since, its sum the whole flow', () => {
+    // A packet every 5 s for 150 s: records at the drains after 60 s and 120 s, then the end.
+    const packets = Array.from({ length: 31 }, (_, i) => packet(i * 5, ping));
+    const { flows, events } = replayPackets(packets, 'n');
+    expect(flowTimes(events)).toEqual([
+      [0, 60],
+      [60, 120],
+      [120, 150],
+    ]);
+    expect(flows.reduce((sum, f) => sum + f.packetsOut, 0)).toBe(31);
+  });
+
+  it('ends a flow idle for 10 s: the same 5-tuple later is a new flow, as the kernel sees it', () => {
+    const { events } = replayPackets([packet(0, ping), packet(3, ping), packet(30, ping)], 'n');
+    expect(flowTimes(events)).toEqual([
+      [0, 3],
+      [30, 30],
+    ]);
+  });
+
+  it("keeps the live order: a DNS query made during a flow comes before the flow's final record", () => {
+    const query = dnsPacket.encode({
+      type: 'query',
+      id: 7,
+      questions: [{ type: 'A', name: 'api.example.com' }],
+    });
+    const { events } = replayPackets(
+      [packet(0, ping), packet(2, udp('10.0.0.5', 5353, '10.0.0.53', 53, query)), packet(4, ping)],
+      'n',
+    );
+    expect(events.map((e) => e.payload?.$case)).toEqual([
+      'dnsActivity',
+      'networkActivity', // the DNS flow (ends 10 s after 2 s)
+      'networkActivity', // the ping flow (ends 10 s after 4 s)
+    ]);
+  });
+});
+
 function udp(src: string, sport: number, dst: string, dport: number, payload: Buffer): Buffer {
   const ip = Buffer.alloc(20);
   ip.writeUInt8(0x45, 0);

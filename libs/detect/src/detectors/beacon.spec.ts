@@ -44,6 +44,7 @@ describe('BeaconDetector', () => {
       ['beacon.duration', 1],
       ['beacon.histogram', 1],
       ['beacon.score', 1],
+      ['beacon.timing_gate', 1],
     ]);
     expect(last.explanation).toContain('median 300.0 s with median absolute deviation 0.0 s');
   });

@@ -56,6 +56,17 @@ export interface BeaconConfig {
   /** A pair already reported in the same band is reported again only after this long. */
   reportIntervalNs: number;
   /**
+   * A full finding also needs a timing sub-score at least this (0–1). Duration and histogram give any
+   * always-on client about half of the low band, and a random-timed API client's size sub-score
+   * the rest; a beacon, even jittered by ±30%, keeps its timing score near 0.9.
+   */
+  minTimingScore: number;
+  /**
+   * Below this median interval (seconds) timing scores 0 in every path: connections fired in a burst
+   * (a page's parallel downloads) have sub-second intervals, which RITA's MAD score rates 1.
+   */
+  minIntervalSec: number;
+  /**
    * Networks inside the deployment (CIDRs). As in RITA, only connections to a destination outside
    * them are scored: command and control sits outside, while steady in-cluster service traffic
    * (always on, evenly spread over the hours) scores in RITA's low band and would drown it.
@@ -66,11 +77,6 @@ export interface BeaconConfig {
   earlyMinConnections: number;
   /** ... and both the timing and the data size sub-scores at or above this (0–1). */
   earlyMinSubScore: number;
-  /**
-   * ... and a median interval of at least this many seconds: connections fired in a burst (a page's
-   * parallel downloads) have sub-second intervals, which RITA's timing score rates 1 by default.
-   */
-  earlyMinIntervalSec: number;
   /** Connections remembered to count each once (connection-records.ts). */
   maxConnections: number;
   /** How long a connection is remembered after its last record; above the sentinel's flow active timeout (60 s). */
@@ -99,10 +105,11 @@ export const BEACON_DEFAULTS: BeaconConfig = {
   mediumScore: 0.9,
   highScore: 1,
   reportIntervalNs: 3600e9,
+  minTimingScore: 0.8,
+  minIntervalSec: 1,
   internalNetworks: PRIVATE_NETWORKS,
   earlyMinConnections: 8,
   earlyMinSubScore: 0.95,
-  earlyMinIntervalSec: 1,
   maxConnections: 65_536,
   connectionMemoryNs: 120e9,
 };
@@ -168,9 +175,10 @@ export class BeaconDetector implements Detector {
         mediumScore: 'positive',
         highScore: 'positive',
         reportIntervalNs: 'non-negative',
+        minTimingScore: 'non-negative',
+        minIntervalSec: 'non-negative',
         earlyMinConnections: 'positive-integer',
         earlyMinSubScore: 'positive',
-        earlyMinIntervalSec: 'non-negative',
         maxConnections: 'positive-integer',
         connectionMemoryNs: 'non-negative',
       },
@@ -325,7 +333,8 @@ export class BeaconDetector implements Detector {
         )
       : { score: 0 };
     const sub = {
-      timing: timing.score,
+      // Bursts are not check-ins (minIntervalSec); RITA would rate their sub-second intervals 1.
+      timing: timing.median < this.config.minIntervalSec ? 0 : timing.score,
       dataSize: size.score,
       duration: duration.score,
       histogram: histogram?.score ?? 0,
@@ -351,11 +360,9 @@ export class BeaconDetector implements Detector {
     nowSec: number,
     event: Event,
   ): DetectorFinding[] {
-    const { earlyMinConnections, earlyMinSubScore, earlyMinIntervalSec, reportIntervalNs } =
-      this.config;
+    const { earlyMinConnections, earlyMinSubScore, reportIntervalNs } = this.config;
     if (pair.connections < earlyMinConnections) return NO_FINDINGS;
     if (s.timing < earlyMinSubScore || s.dataSize < earlyMinSubScore) return NO_FINDINGS;
-    if (s.intervalMedianSec < earlyMinIntervalSec) return NO_FINDINGS;
     // Once per report interval, and not while a full finding for the pair is recent.
     const lastReportSec = Math.max(pair.earlyReportedSec, pair.reportedSec);
     if ((nowSec - lastReportSec) * 1e9 < reportIntervalNs) return NO_FINDINGS;
@@ -387,7 +394,7 @@ export class BeaconDetector implements Detector {
     nowSec: number,
     event: Event,
   ): DetectorFinding[] {
-    const band = this.band(s.score);
+    const band = s.timing < this.config.minTimingScore ? 0 : this.band(s.score);
     if (band === 0) return NO_FINDINGS;
     const sinceReportNs = (nowSec - pair.reportedSec) * 1e9;
     if (band <= pair.reportedBand && sinceReportNs < this.config.reportIntervalNs)
@@ -401,6 +408,8 @@ export class BeaconDetector implements Detector {
       Severity.SEVERITY_HIGH,
     ][band]!;
     const bandName = ['base', 'low', 'medium', 'high'][band];
+    // The gate is named only when it is on (minTimingScore 0 gives RITA's finding exactly).
+    const gated = this.config.minTimingScore > 0;
     return [
       {
         detectorId: this.id,
@@ -420,7 +429,8 @@ export class BeaconDetector implements Detector {
           `${s.bytesMad} (size ${s.dataSize}); connections in ${s.hoursSeen} of the last ${s.hoursInWindow} hours ` +
           `(histogram ${s.histogram}, duration ${s.duration}). RITA-weighted score ${s.score.toFixed(3)} is in ` +
           `RITA's ${bandName} band (low ≥ ${this.config.lowScore}, medium ≥ ${this.config.mediumScore}, ` +
-          `high ≥ ${this.config.highScore}); normal traffic is irregular in timing and size.`,
+          `high ≥ ${this.config.highScore})${gated ? ` and timing is at least ${this.config.minTimingScore}` : ''}; ` +
+          `normal traffic is irregular in timing and size.`,
         reasons: [
           reason(
             'beacon.timing',
@@ -451,6 +461,16 @@ export class BeaconDetector implements Detector {
             RITA_BEACON_WEIGHTS.histogram,
           ),
           reason('beacon.score', s.score, `>= ${this.config.lowScore}`, `RITA ${bandName} band`),
+          ...(gated
+            ? [
+                reason(
+                  'beacon.timing_gate',
+                  s.timing,
+                  `>= ${this.config.minTimingScore}`,
+                  'Timing must carry the finding: always-on clients score on duration and histogram alone',
+                ),
+              ]
+            : []),
         ],
         confidence: s.score,
       },

@@ -40,10 +40,11 @@ describe('detector fast paths', () => {
   }, 60_000);
 
   it('give the findings of the implementation before them, byte for byte', () => {
-    // The scenario and detectors as they were then: no short beacons, no early beacon signal.
+    // The scenario and detectors as they were then: no short beacons, no early beacon signal, no
+    // interval floor or timing gate on the full beacon score.
     const detectors = new DetectorSet({
       newEdge: { learningPeriodNs: 1800e9 },
-      beacon: { earlyMinConnections: 1_000_000 },
+      beacon: { earlyMinConnections: 1_000_000, minTimingScore: 0, minIntervalSec: 0 },
     });
     const hash = createHash('sha256');
     let count = 0;

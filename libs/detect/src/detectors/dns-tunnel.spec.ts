@@ -88,4 +88,31 @@ describe('DnsTunnelDetector', () => {
     expect(query(detector, 'c.example.net', 200n)).toEqual([]);
     expect(query(detector, 'd.example.net', 200n)).toHaveLength(1);
   });
+
+  it("does not count a resolver's answers as its own queries: the client that asked is the one flagged", () => {
+    const random = seededRandom(9);
+    const detector = new DnsTunnelDetector();
+    const resolver = { ip: '10.96.0.10', port: 53 };
+    const client = { ip: '10.0.0.8', workload: 'ci/runner-1@builder' };
+    const names = Array.from({ length: 12 }, () => `${base32Label(random, 52)}.t.exfil.example`);
+    const answers = names.flatMap((hostname, i) =>
+      detector.observe(
+        dnsEvent({
+          id: `r${i}`,
+          timeNs: BigInt(i) * SEC,
+          src: resolver,
+          dst: client,
+          hostname,
+          response: true,
+        }),
+      ),
+    );
+    expect(answers).toEqual([]);
+    const queries = names.flatMap((hostname, i) =>
+      detector.observe(
+        dnsEvent({ id: `q${i}`, timeNs: BigInt(i) * SEC, src: client, dst: resolver, hostname }),
+      ),
+    );
+    expect(queries.map((f) => f.entityKey)).toEqual(['pod:ci/runner-1']);
+  });
 });

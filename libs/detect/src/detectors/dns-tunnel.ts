@@ -16,7 +16,7 @@ import {
   NO_FINDINGS,
 } from './detector';
 import { entity, sourceActor, sourceKey } from './entity-key';
-import { EntityKind } from '@omega/proto';
+import { DnsActivityId, EntityKind } from '@omega/proto';
 import { LruMap } from './lru-map';
 import { seededHash32 } from './seeded-hash';
 
@@ -117,6 +117,11 @@ export class DnsTunnelDetector implements Detector {
 
   observe(event: Event): DetectorFinding[] {
     if (event.payload?.$case !== 'dnsActivity') return NO_FINDINGS;
+    // A response's source is the resolver that answered, not the client that asked: counting it would
+    // make every resolver a tunnelling client. The client's query (or a TRAFFIC record, which keeps
+    // the querier as source) is what counts.
+    if (event.payload.value.activityId === DnsActivityId.DNS_ACTIVITY_ID_RESPONSE)
+      return NO_FINDINGS;
     const name = (event.payload.value.query?.hostname ?? '').toLowerCase().replace(/\.$/, '');
     if (!name || IGNORED_SUFFIXES.some((suffix) => name.endsWith(suffix))) return NO_FINDINGS;
     const baseDomain = this.baseDomainOf(name);

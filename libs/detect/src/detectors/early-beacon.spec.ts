@@ -118,7 +118,7 @@ describe('BeaconDetector early signal', () => {
     const times = Array.from({ length: 40 }, (_, i) => T0 + i * 0.05 + random() * 0.01);
     expect(run(new BeaconDetector(), times, () => 310)).toEqual([]);
     // The interval floor is what keeps it quiet: without it, the burst would be reported.
-    expect(run(new BeaconDetector({ earlyMinIntervalSec: 0 }), times, () => 310)).toHaveLength(1);
+    expect(run(new BeaconDetector({ minIntervalSec: 0 }), times, () => 310)).toHaveLength(1);
   });
 
   it('stays quiet on regular failed attempts (no bytes: the size sub-score cannot be judged)', () => {
@@ -141,9 +141,7 @@ describe('BeaconDetector early signal', () => {
     expect(run(new BeaconDetector({ earlyMinSubScore: 1.01 }), periodic(50, 2), () => 412)).toEqual(
       [],
     );
-    expect(run(new BeaconDetector({ earlyMinIntervalSec: 5 }), periodic(50, 2), () => 412)).toEqual(
-      [],
-    );
+    expect(run(new BeaconDetector({ minIntervalSec: 5 }), periodic(50, 2), () => 412)).toEqual([]);
     expect(() => new BeaconDetector({ earlyMinSubScore: 0 })).toThrow(
       'detector beacon: config.earlyMinSubScore: must be greater than 0, got 0',
     );

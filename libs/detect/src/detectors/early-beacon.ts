@@ -28,7 +28,7 @@ export interface EarlyBeaconInput {
   config: {
     earlyMinConnections: number;
     earlyMinSubScore: number;
-    earlyMinIntervalSec: number;
+    minIntervalSec: number;
     lowScore: number;
   };
 }
@@ -59,7 +59,7 @@ export function earlyBeaconFinding(input: EarlyBeaconInput): DetectorFinding {
       `median absolute deviation ${s.intervalMadSec.toFixed(2)} s (timing sub-score ${s.timing}); ` +
       `bytes sent per connection have median ${s.bytesMedian}, MAD ${s.bytesMad} (data size ` +
       `sub-score ${s.dataSize}). Both are ${threshold} after at least ${config.earlyMinConnections} ` +
-      `connections with a median interval of at least ${config.earlyMinIntervalSec} s: regular like ` +
+      `connections with a median interval of at least ${config.minIntervalSec} s: regular like ` +
       `a program's check-ins, where a person's traffic is irregular in time and size. RITA's other ` +
       `two sub-scores need hours of connections (duration: seen in ${RITA_DURATION.minHoursSeen} or ` +
       `more hourly bins; histogram: a flat hourly profile), so the full RITA score is ` +
@@ -90,7 +90,7 @@ export function earlyBeaconFinding(input: EarlyBeaconInput): DetectorFinding {
       reason(
         'beacon.interval_median_s',
         s.intervalMedianSec,
-        `>= ${config.earlyMinIntervalSec}`,
+        `>= ${config.minIntervalSec}`,
         'Median seconds between connections (a burst is not a beacon)',
       ),
       reason(

@@ -19,4 +19,15 @@ describe('LruMap', () => {
     expect([...['a', 'b', 'c', 'd']].map((k) => map.has(k))).toEqual([true, false, true, true]);
     expect(map.peek('a')).toBe(1);
   });
+
+  it('leaves the eviction order alone on peek and has', () => {
+    const map = new LruMap<string, number>(2);
+    map.set('a', 1);
+    map.set('b', 2);
+    expect(map.peek('a')).toBe(1);
+    expect(map.has('a')).toBe(true);
+    map.set('c', 3); // 'a' was only peeked at: it is still the least recently used
+    expect([map.has('a'), map.has('b'), map.has('c')]).toEqual([false, true, true]);
+    expect(map.evictions).toBe(1);
+  });
 });

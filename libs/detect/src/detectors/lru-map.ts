@@ -1,20 +1,24 @@
-// A Map with a hard entry cap and approximate-LRU eviction (CLOCK / second chance).
+// A Map with a hard entry cap and least-recently-used eviction, on the maintained `lru-cache`.
 //
-// A true LRU refreshes the entry on every read (a Map delete + set, the hottest line in the detector
-// bench); here a read only sets a flag, and eviction gives flagged entries a second chance by moving
-// them to the young end. Entries never read since they were last passed over are evicted first.
+// Every detector keeps its per-entity state here, so eviction must stay O(1) when an attacker chooses
+// the load: a sweep where every event is a new source evicts on every insert. lru-cache keeps its
+// order in index arrays, so an eviction costs the same at 20 entries as at 20,000.
+import { LRUCache } from 'lru-cache';
 
-interface Slot<V> {
-  value: V;
-  referenced: boolean;
-}
-
-export class LruMap<K, V> {
-  private readonly entries = new Map<K, Slot<V>>();
+// lru-cache needs keys and values that are not null or undefined.
+export class LruMap<K extends NonNullable<unknown>, V extends NonNullable<unknown>> {
+  private readonly entries: LRUCache<K, V>;
   /** Entries dropped to stay under the cap since construction. */
   evictions = 0;
 
-  constructor(readonly maxEntries: number) {}
+  constructor(readonly maxEntries: number) {
+    this.entries = new LRUCache<K, V>({
+      max: maxEntries,
+      dispose: (_value, _key, reason) => {
+        if (reason === 'evict') this.evictions++;
+      },
+    });
+  }
 
   get size(): number {
     return this.entries.size;
@@ -22,14 +26,12 @@ export class LruMap<K, V> {
 
   /** The value, marked as recently used. */
   get(key: K): V | undefined {
-    const slot = this.entries.get(key);
-    if (slot === undefined) return undefined;
-    slot.referenced = true;
-    return slot.value;
+    return this.entries.get(key);
   }
 
+  /** The value, leaving its place in the eviction order alone. */
   peek(key: K): V | undefined {
-    return this.entries.get(key)?.value;
+    return this.entries.peek(key);
   }
 
   has(key: K): boolean {
@@ -37,37 +39,15 @@ export class LruMap<K, V> {
   }
 
   set(key: K, value: V): void {
-    const slot = this.entries.get(key);
-    if (slot !== undefined) {
-      slot.value = value;
-      slot.referenced = true;
-      return;
-    }
-    if (this.entries.size >= this.maxEntries) this.evictOne();
-    this.entries.set(key, { value, referenced: false });
+    this.entries.set(key, value);
   }
 
   delete(key: K): boolean {
     return this.entries.delete(key);
   }
 
-  *values(): IterableIterator<V> {
-    for (const slot of this.entries.values()) yield slot.value;
-  }
-
-  private evictOne(): void {
-    // Each pass clears a flag, so this ends within size + 1 steps.
-    for (;;) {
-      const oldest = this.entries.entries().next();
-      if (oldest.done) return;
-      const [key, slot] = oldest.value;
-      this.entries.delete(key);
-      if (!slot.referenced) {
-        this.evictions++;
-        return;
-      }
-      slot.referenced = false;
-      this.entries.set(key, slot);
-    }
+  /** Values, most recently used first. */
+  values(): IterableIterator<V> {
+    return this.entries.values();
   }
 }

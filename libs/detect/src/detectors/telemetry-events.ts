@@ -110,21 +110,31 @@ export function flowEvent(o: FlowOptions): Event {
   return event;
 }
 
-/** A DNS query event for `hostname`. */
+/**
+ * A DNS query event for `hostname` from `src` to `dst` (the cluster resolver unless given). With
+ * `response`, the packet is the resolver's answer: `src` is then the resolver and `dst` the client.
+ */
 export function dnsEvent(o: {
   id: string;
   timeNs: bigint;
   src: Endpoint;
+  dst?: Endpoint;
   hostname: string;
+  response?: boolean;
 }): Event {
-  const event = baseEvent(o.id, o.timeNs, EventClass.EVENT_CLASS_DNS_ACTIVITY, o.src, {
-    ip: '10.96.0.10',
-    port: 53,
-  });
+  const event = baseEvent(
+    o.id,
+    o.timeNs,
+    EventClass.EVENT_CLASS_DNS_ACTIVITY,
+    o.src,
+    o.dst ?? { ip: '10.96.0.10', port: 53 },
+  );
   event.payload = {
     $case: 'dnsActivity',
     value: {
-      activityId: DnsActivityId.DNS_ACTIVITY_ID_QUERY,
+      activityId: o.response
+        ? DnsActivityId.DNS_ACTIVITY_ID_RESPONSE
+        : DnsActivityId.DNS_ACTIVITY_ID_QUERY,
       query: { hostname: o.hostname, type: 'A', class: 'IN', packetUid: 0 },
       answers: [],
       rcode: 0,

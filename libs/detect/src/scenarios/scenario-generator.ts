@@ -56,6 +56,11 @@ export interface ScenarioOptions {
    * its figures comparable with earlier runs).
    */
   readonly benignExternalClients?: number;
+  /**
+   * Jitter of the long beacons' period, as a fraction (default 0.01: ±1%); real implants add up to
+   * ±30% (Cobalt Strike's `sleep` jitter, Sliver's `--jitter`).
+   */
+  readonly beaconJitter?: number;
 }
 
 export interface Scenario {
@@ -116,6 +121,7 @@ function resolved(options: ScenarioOptions): Required<ScenarioOptions> {
     attacksPerKind: options.attacksPerKind ?? 5,
     shortBeacons: options.shortBeacons ?? 2,
     benignExternalClients: options.benignExternalClients ?? 0,
+    beaconJitter: options.beaconJitter ?? 0.01,
   };
 }
 
@@ -202,7 +208,7 @@ export function generateScenario(input: ScenarioOptions): Scenario {
       for (
         let s = start, i = 0;
         s < options.durationSec - 1;
-        s += period * (0.99 + random() * 0.02), i++
+        s += period * (1 - options.beaconJitter + random() * 2 * options.beaconJitter), i++
       ) {
         events.push(
           flowEvent({

@@ -36,12 +36,18 @@ const decoysKubernetesSchema = z
     relayCommand: z.array(z.string().min(1).max(256)).max(8).default([]),
     /** `host:port` of this service's relay listener as pods reach it (a ClusterIP says least). */
     relayUpstream: hostPort.optional(),
-    /** The deception pods, as the decoy NetworkPolicy's only egress peer. */
+    /**
+     * The decoy NetworkPolicy's only egress peer, the deception pods: their namespace and pod
+     * labels, or a CIDR holding them (says less to readers of NetworkPolicies).
+     */
     relayPeer: z
-      .strictObject({
-        namespace: dnsLabel,
-        podLabels: z.record(z.string().min(1).max(253), z.string().max(63)),
-      })
+      .union([
+        z.strictObject({
+          namespace: dnsLabel,
+          podLabels: z.record(z.string().min(1).max(253), z.string().max(63)),
+        }),
+        z.strictObject({ cidr: z.cidrv4().or(z.cidrv6()) }),
+      ])
       .optional(),
     /** Time between two reconcile passes. */
     reconcileIntervalMs: z.int().min(1_000).default(30_000),

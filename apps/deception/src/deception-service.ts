@@ -10,6 +10,7 @@ import { deceptionConfigSchema } from './deception-config';
 import { deceptionGrpcHandlers } from './deception-grpc';
 import { deceptionMetrics } from './deception-metrics';
 import { localPlacement, type DecoyPlacement } from './decoys/decoy-grpc';
+import type { DecoyRelay } from './decoys/decoy-manifests';
 import { DECOYS_BUCKET, DecoyHost } from './decoys/decoy-host';
 import { DecoyObjects, kubeConfigFor } from './decoys/decoy-objects';
 import { DecoyReconciler, decoyReconcileMetrics } from './decoys/decoy-reconcile';
@@ -81,12 +82,7 @@ async function startKubeDecoys({
       image: k.relayImage!,
       command: k.relayCommand,
       upstream: k.relayUpstream!,
-      egressPeer: {
-        namespaceSelector: {
-          matchLabels: { 'kubernetes.io/metadata.name': k.relayPeer!.namespace },
-        },
-        podSelector: { matchLabels: { ...k.relayPeer!.podLabels } },
-      },
+      egressPeer: relayPeer(k.relayPeer!),
       dns: !/^[0-9.]+:|^\[/.test(k.relayUpstream!),
     },
     namespaces: k.namespaces,
@@ -100,4 +96,15 @@ async function startKubeDecoys({
   reconciler.start(k.reconcileIntervalMs);
   service.onShutdown('decoy reconcile', async () => reconciler.stop());
   return decoys;
+}
+
+/** The NetworkPolicy peer that is the deception service, as configured. */
+function relayPeer(
+  peer: NonNullable<DeceptionServiceConfig['deception']['decoys']['kubernetes']['relayPeer']>,
+): DecoyRelay['egressPeer'] {
+  if ('cidr' in peer) return { ipBlock: { cidr: peer.cidr } };
+  return {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } },
+    podSelector: { matchLabels: { ...peer.podLabels } },
+  };
 }

@@ -101,6 +101,9 @@ function portName(kind: DecoyKind, all: readonly Neighbour[]): string | undefine
   const names = all.flatMap((n) => (n.service?.spec?.ports ?? []).map((p) => p.name));
   const named = names.filter((n): n is string => typeof n === 'string' && n !== '');
   if (named.length === 0 || named.length * 2 < names.length) return undefined;
+  const shared = mostCommon(named)!;
+  // One name for every workload's port (a chart's convention): the decoy's is the same.
+  if (named.filter((n) => n === shared).length * 2 > names.length) return shared;
   const word = PORT_WORDS[kind] ?? 'tcp';
   const prefixed = named.filter((n) => /^tcp-/.test(n)).length * 2 > named.length;
   return prefixed ? `tcp-${word}` : word;

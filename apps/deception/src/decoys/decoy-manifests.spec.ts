@@ -106,7 +106,7 @@ describe('decoy manifests', () => {
       'app.kubernetes.io/instance': 'shop-cache-api',
     });
     expect(m.service.spec?.selector).toEqual(m.deployment.spec?.selector.matchLabels);
-    expect(m.networkPolicy.spec?.podSelector.matchLabels).toEqual(
+    expect(m.networkPolicy.spec?.podSelector?.matchLabels).toEqual(
       m.deployment.spec?.selector.matchLabels,
     );
   });

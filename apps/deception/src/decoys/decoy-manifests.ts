@@ -49,6 +49,8 @@ export interface DecoyManifestInput {
 
 export interface DecoyManifests {
   readonly name: string;
+  /** The field manager most neighbours were written by (helm, argocd, kubectl-create), if any. */
+  readonly fieldManager?: string;
   readonly deployment: V1Deployment;
   readonly service: V1Service;
   readonly networkPolicy: V1NetworkPolicy;
@@ -97,13 +99,20 @@ export function decoyName(
   }
 }
 
-function portName(kind: DecoyKind, all: readonly Neighbour[]): string | undefined {
+/** The Service port's name: the similar workload's for the same port, a name every workload
+ * shares, or the protocol word in the namespace's style (`redis`, `tcp-redis`); none if unnamed. */
+function portName(
+  kind: DecoyKind,
+  all: readonly Neighbour[],
+  similar: Neighbour | undefined,
+  port: number,
+): string | undefined {
+  const same = similar?.service?.spec?.ports?.find((p) => p.port === port && p.name);
+  if (same?.name) return same.name;
   const names = all.flatMap((n) => (n.service?.spec?.ports ?? []).map((p) => p.name));
   const named = names.filter((n): n is string => typeof n === 'string' && n !== '');
   if (named.length === 0 || named.length * 2 < names.length) return undefined;
-  const shared = mostCommon(named)!;
-  // One name for every workload's port (a chart's convention): the decoy's is the same.
-  if (named.filter((n) => n === shared).length * 2 > names.length) return shared;
+  if (new Set(named).size === 1) return named[0];
   const word = PORT_WORDS[kind] ?? 'tcp';
   const prefixed = named.filter((n) => /^tcp-/.test(n)).length * 2 > named.length;
   return prefixed ? `tcp-${word}` : word;
@@ -155,7 +164,7 @@ export function decoyManifests(input: DecoyManifestInput): DecoyManifests {
   const serviceLabels = { ...copy((n) => n.service?.metadata?.labels), ...spec.labels };
   const serviceAnnotations = copy((n) => n.service?.metadata?.annotations);
 
-  const port = portName(spec.kind, all);
+  const port = portName(spec.kind, all, similar, spec.port);
   const containerNamedLikeWorkload =
     all.filter((n) => n.container?.name === n.name).length * 2 > all.length;
   const containerName = containerNamedLikeWorkload
@@ -248,7 +257,13 @@ export function decoyManifests(input: DecoyManifestInput): DecoyManifests {
   const networkPolicy: V1NetworkPolicy = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name, namespace, labels: { ...labels } },
+    // Policies are written by the same tooling as the workloads: the Deployment's labels and annotations.
+    metadata: {
+      name,
+      namespace,
+      labels: { ...labels },
+      ...(Object.keys(annotations).length ? { annotations: { ...annotations } } : {}),
+    },
     spec: {
       podSelector: { matchLabels: selector },
       policyTypes: ['Ingress', 'Egress'],
@@ -277,5 +292,8 @@ export function decoyManifests(input: DecoyManifestInput): DecoyManifests {
       ],
     },
   };
-  return { name, deployment, service, networkPolicy };
+  const fieldManager = mostCommon(
+    input.deployments.flatMap((d) => (d.metadata?.managedFields ?? []).map((f) => f.manager ?? '')),
+  );
+  return { name, ...(fieldManager ? { fieldManager } : {}), deployment, service, networkPolicy };
 }

@@ -179,16 +179,26 @@ export class DecoyObjects {
     const namespace = manifests.deployment.metadata!.namespace!;
     const tolerated = existingOk ? [409] : [];
     const created: DecoyObjectKind[] = [];
+    // Written as the neighbours were (managedFields name their writer to anyone who reads them).
+    const manager = manifests.fieldManager ? { fieldManager: manifests.fieldManager } : {};
     for (const kind of DECOY_OBJECT_KINDS.filter((k) => kinds.includes(k))) {
       const what = `create ${kind} ${namespace}/${manifests.name}`;
       const made = await this.call(
         what,
         (): Promise<unknown> =>
           kind === 'NetworkPolicy'
-            ? net.createNamespacedNetworkPolicy({ namespace, body: manifests.networkPolicy })
+            ? net.createNamespacedNetworkPolicy({
+                namespace,
+                body: manifests.networkPolicy,
+                ...manager,
+              })
             : kind === 'Service'
-              ? core.createNamespacedService({ namespace, body: manifests.service })
-              : apps.createNamespacedDeployment({ namespace, body: manifests.deployment }),
+              ? core.createNamespacedService({ namespace, body: manifests.service, ...manager })
+              : apps.createNamespacedDeployment({
+                  namespace,
+                  body: manifests.deployment,
+                  ...manager,
+                }),
         tolerated,
       );
       if (made !== undefined) created.push(kind);

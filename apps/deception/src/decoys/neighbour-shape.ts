@@ -59,12 +59,12 @@ export function copiedValues(
   const copied: Record<string, string> = {};
   for (const key of keys) {
     const present = maps.filter((m) => m.values?.[key] !== undefined);
+    const values = present.map((m) => m.values![key]!);
     const namesItself =
       present.filter((m) => m.values?.[key] === m.name).length * 2 > present.length;
+    const shared = new Set(values).size === 1;
     copied[key] =
-      NAME_KEYS.has(key) || namesItself
-        ? name
-        : (mostCommon(present.map((m) => m.values![key]!)) ?? '');
+      namesItself || (!shared && NAME_KEYS.has(key)) ? name : (mostCommon(values) ?? '');
   }
   return copied;
 }

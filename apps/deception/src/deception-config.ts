@@ -49,6 +49,10 @@ const decoysKubernetesSchema = z
         z.strictObject({ cidr: z.cidrv4().or(z.cidrv6()) }),
       ])
       .optional(),
+    /** `host:port` this service's relay listener binds (the chart's Service must expose it). */
+    relayListen: hostPort.default('0.0.0.0:50060'),
+    /** CIDRs the relay pods' addresses are in (the pod network); a connection from elsewhere is closed. */
+    relaySources: z.array(z.cidrv4().or(z.cidrv6())).max(64).default([]),
     /** Time between two reconcile passes. */
     reconcileIntervalMs: z.int().min(1_000).default(30_000),
     /** Deadline of each call to the API server. */
@@ -117,6 +121,7 @@ export const deceptionConfigSchema = z
           ['relayImage', k.relayImage === undefined],
           ['relayUpstream', k.relayUpstream === undefined],
           ['relayPeer', k.relayPeer === undefined],
+          ['relaySources', k.relaySources.length === 0],
         ] as const) {
           if (missing) {
             ctx.addIssue({

@@ -6,7 +6,7 @@ import { DeceptionServiceService } from '@omega/proto';
 import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
-import { deceptionConfigSchema } from './deception-config';
+import { deceptionConfigSchema, parseListen } from './deception-config';
 import { deceptionGrpcHandlers } from './deception-grpc';
 import { deceptionMetrics } from './deception-metrics';
 import { localPlacement, type DecoyPlacement } from './decoys/decoy-grpc';
@@ -18,6 +18,9 @@ import { KubeDecoys } from './decoys/kube-decoys';
 import { HONEYPOTS } from './honeypots/honeypots';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
+import { RelayedHoneypots } from './relay/relayed-honeypots';
+import { startRelayListener } from './relay/relay-listener';
+import { SourceTable } from './relay/source-table';
 
 export const deceptionServiceConfigSchema = baseConfigSchema.extend({
   deception: deceptionConfigSchema,
@@ -34,7 +37,7 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
   const honeytokens = await startHoneytokens(parts);
   const decoys =
     service.config.deception.decoys.placement === 'kubernetes'
-      ? await startKubeDecoys(parts)
+      ? await startKubeDecoys(parts, honeytokens.registry)
       : await startLocalDecoys(parts, honeytokens.registry);
   const handlers = deceptionGrpcHandlers({ honeytokens: honeytokens.registry, decoys });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
@@ -54,7 +57,7 @@ async function startLocalDecoys(
     kv: await bus.kv(DECOYS_BUCKET),
     factories: HONEYPOTS,
     listenHost: service.config.deception.decoys.listenHost,
-    node: (process.env['NODE_NAME'] ?? hostname()).replace(/[.*>\s]/g, '-'),
+    node: nodeName(),
     credentials: registry.credentialCheck,
     nativePasswordCheck: registry.nativePasswordCheck,
     logger: service.logger,
@@ -64,13 +67,37 @@ async function startLocalDecoys(
   return localPlacement(decoys);
 }
 
-/** Decoys as Kubernetes objects, reconciled on an interval against omega_decoys. */
-async function startKubeDecoys({
-  service,
-  bus,
-}: ServiceParts<DeceptionServiceConfig>): Promise<DecoyPlacement> {
+/**
+ * Decoys as Kubernetes objects, reconciled on an interval against omega_decoys, each relayed to
+ * its honeypot here through the relay listener.
+ */
+async function startKubeDecoys(
+  { service, bus }: ServiceParts<DeceptionServiceConfig>,
+  registry: HoneytokenRegistry,
+): Promise<DecoyPlacement> {
   const { kubernetes: connection, decoys: config } = service.config.deception;
   const k = config.kubernetes;
+  const sources = new SourceTable();
+  const honeypots = new RelayedHoneypots({
+    bus,
+    factories: HONEYPOTS,
+    credentials: registry.credentialCheck,
+    nativePasswordCheck: registry.nativePasswordCheck,
+    sources,
+    node: nodeName(),
+    logger: service.logger,
+  });
+  const listener = await startRelayListener({
+    listen: parseListen(k.relayListen),
+    relaySources: k.relaySources,
+    honeypotPort: (route) => honeypots.portOf(route),
+    sources,
+    logger: service.logger,
+  });
+  service.onShutdown('decoy relay listener', async () => {
+    await listener.close();
+    await honeypots.stopAll();
+  });
   const decoys = new KubeDecoys({
     kv: await bus.kv(DECOYS_BUCKET),
     objects: await DecoyObjects.open({
@@ -90,12 +117,17 @@ async function startKubeDecoys({
     maxDecoys: k.maxDecoys,
     logger: service.logger,
     metrics: decoyReconcileMetrics(service.metrics),
+    honeypots,
   });
   await decoys.restore();
   const reconciler = new DecoyReconciler(decoys);
   reconciler.start(k.reconcileIntervalMs);
   service.onShutdown('decoy reconcile', async () => reconciler.stop());
   return decoys;
+}
+
+function nodeName(): string {
+  return (process.env['NODE_NAME'] ?? hostname()).replace(/[.*>\s]/g, '-');
 }
 
 /** The NetworkPolicy peer that is the deception service, as configured. */

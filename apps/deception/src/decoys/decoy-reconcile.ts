@@ -129,6 +129,7 @@ export class DecoyReconciler {
         metrics?.objectsDeleted.inc({ reason: 'orphan' });
         report.orphaned.push(id);
       }
+      await decoys.options.honeypots?.stop(id);
       decoys.decoys.delete(id);
     }
 
@@ -136,6 +137,7 @@ export class DecoyReconciler {
     for (const [id, decoy] of stored) {
       const spec = decoy.spec!;
       if (decoy.status === DecoyStatus.DECOY_STATUS_REMOVED) {
+        await decoys.options.honeypots?.stop(id);
         if (this.#cleaned.has(id)) continue;
         try {
           await objects.remove(spec.namespace, spec.name);
@@ -160,6 +162,7 @@ export class DecoyReconciler {
         continue;
       }
       try {
+        await decoys.options.honeypots?.start(decoy);
         const missing = await objects.missing(spec.namespace, spec.name);
         if (missing.length > 0) {
           const made = await objects.create(await decoys.manifestsOf(decoy), missing, true);

@@ -9,6 +9,7 @@ import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import { decoyManifests, type DecoyManifests, type DecoyRelay } from './decoy-manifests';
 import type { DecoyObjects } from './decoy-objects';
 import type { DecoyReconcileMetrics } from './decoy-reconcile';
+import { routeOf, type RelayedHoneypots } from '../relay/relayed-honeypots';
 import { checkDecoySpec } from './decoy-spec';
 
 const DECOY_ID = /^dc-[0-9a-f]{12}$/;
@@ -25,6 +26,8 @@ export interface KubeDecoysOptions {
   readonly maxDecoys: number;
   readonly logger: Logger;
   readonly metrics?: DecoyReconcileMetrics;
+  /** The honeypots the decoys' relays reach (absent: objects only, as in the API-server specs). */
+  readonly honeypots?: RelayedHoneypots;
   readonly clock?: () => number;
 }
 
@@ -84,7 +87,7 @@ export class KubeDecoys {
     const workloads = await this.options.objects.workloads(spec.namespace);
     return decoyManifests({
       spec,
-      route: decoy.id.slice(3),
+      route: routeOf(decoy.id),
       ...workloads,
       relay: this.options.relay,
     });
@@ -101,7 +104,7 @@ export class KubeDecoys {
     const workloads = await this.options.objects.workloads(namespace);
     const manifests = decoyManifests({
       spec: checked,
-      route: id.slice(3),
+      route: routeOf(id),
       ...workloads,
       relay: this.options.relay,
     });
@@ -142,6 +145,7 @@ export class KubeDecoys {
       );
     }
     decoy = { ...decoy, status: DecoyStatus.DECOY_STATUS_RUNNING };
+    await this.options.honeypots?.start(decoy);
     await this.save(decoy);
     return { decoy, manifestsYaml };
   }
@@ -174,6 +178,7 @@ export class KubeDecoys {
         { cause: err },
       );
     }
+    await this.options.honeypots?.stop(id);
     const removed: Decoy = {
       ...decoy,
       status: DecoyStatus.DECOY_STATUS_REMOVED,

@@ -95,6 +95,12 @@ export interface KubeConnection {
 export async function kubeConfigFor(connection: KubeConnection): Promise<KubeConfig> {
   const k8s = await importEsmOnce<KubernetesClient>('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
+  if (connection.apiServerUrl === undefined && !process.env['KUBERNETES_SERVICE_HOST']) {
+    throw new OmegaError(
+      Code.FailedPrecondition,
+      'decoys placed in Kubernetes: no API server: run in a pod (KUBERNETES_SERVICE_HOST) or set deception.kubernetes.apiServerUrl',
+    );
+  }
   kc.loadFromCluster();
   if (connection.apiServerUrl === undefined) return kc;
   const cluster = kc.clusters[0]!;

@@ -49,6 +49,9 @@ export function decoyReconcileMetrics(registry: Registry): DecoyReconcileMetrics
   };
 }
 
+/** How a failure found by a reconcile pass starts its status_message (those are tried again). */
+export const RECONCILE_FAILURE = 'reconcile: ';
+
 /** What one pass did, by decoy id. */
 export interface ReconcileReport {
   readonly orphaned: string[];
@@ -149,6 +152,13 @@ export class DecoyReconciler {
         continue;
       }
       if (decoy.status === DecoyStatus.DECOY_STATUS_PENDING) continue;
+      // A decoy DeployDecoy could not make was refused to its caller: it is not made later.
+      if (
+        decoy.status === DecoyStatus.DECOY_STATUS_FAILED &&
+        !decoy.statusMessage.startsWith(RECONCILE_FAILURE)
+      ) {
+        continue;
+      }
       const expiresMs = Number(decoy.createTimeNs / 1_000_000n) + spec.ttlSeconds * 1000;
       if (spec.ttlSeconds > 0 && nowMs >= expiresMs) {
         try {
@@ -184,7 +194,7 @@ export class DecoyReconciler {
   }
 
   async #fail(decoy: Decoy, err: unknown, report: ReconcileReport): Promise<void> {
-    const statusMessage = errorMessage(err).slice(0, 512);
+    const statusMessage = `${RECONCILE_FAILURE}${errorMessage(err)}`.slice(0, 512);
     report.failed[decoy.id] = statusMessage;
     if (decoy.status === DecoyStatus.DECOY_STATUS_FAILED && decoy.statusMessage === statusMessage)
       return;

@@ -17,6 +17,7 @@ import {
 import { Code, createPromiseClient, type PromiseClient } from '@omega/runtime';
 import type { RunningService } from '@omega/service';
 import {
+  eventually,
   freePort,
   loadKubernetesClient,
   startKubeApiServer,
@@ -126,6 +127,19 @@ describe('the deception service placing decoys in Kubernetes', () => {
     ]);
     expect(curl.stdout).toMatch(/^[1-5][0-9][0-9]$/);
 
+    // ListDecoys counts what the decoy's honeypot saw.
+    const counted = await eventually('the decoy counts the request', async () => {
+      const seen = await client.listDecoys({
+        namespace: NS,
+        kind: 0,
+        includeRemoved: false,
+        pageSize: 0,
+        pageToken: '',
+      });
+      const count = seen.decoys.find((d) => d.id === decoy?.id)?.interactionCount ?? 0n;
+      return count > 0n ? count : undefined;
+    });
+    expect(counted).toBeGreaterThan(0n);
     const listed = await client.listDecoys({
       namespace: NS,
       kind: 0,

@@ -252,7 +252,9 @@ describe('decoys in Kubernetes', () => {
       .list({ namespace: NS, kind: 0, includeRemoved: false })
       .find((d) => d.id === decoy.id);
     expect(failed?.status).toBe(DecoyStatus.DECOY_STATUS_FAILED);
-    expect(failed?.statusMessage).toMatch(/Kubernetes: .*ledger-db: HTTP 403: .*forbidden/);
+    expect(failed?.statusMessage).toMatch(
+      /^reconcile: Kubernetes: .*ledger-db: HTTP 403: .*forbidden/,
+    );
 
     await new DecoyReconciler(decoys()).pass();
     const again = decoys();

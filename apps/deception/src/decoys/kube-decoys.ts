@@ -150,8 +150,15 @@ export class KubeDecoys {
     return { decoy, manifestsYaml };
   }
 
+  /** The decoys, with the interactions their honeypots saw in this process (not persisted). */
   list(filter: { namespace: string; kind: DecoyKind; includeRemoved: boolean }): Decoy[] {
     return [...this.decoys.values()]
+      .map((d) => {
+        const seen = this.options.honeypots?.activity(d.id);
+        return seen
+          ? { ...d, interactionCount: seen.count, lastInteractionTimeNs: seen.lastTimeNs }
+          : d;
+      })
       .filter(
         (d) =>
           (filter.namespace === '' || d.spec?.namespace === filter.namespace) &&

@@ -35,8 +35,15 @@ export function routeOf(decoyId: string): string {
   return decoyId.slice(3);
 }
 
+/** Interactions a decoy's honeypot has seen since this process started it. */
+export interface DecoyActivity {
+  count: bigint;
+  lastTimeNs: bigint;
+}
+
 export class RelayedHoneypots {
   readonly #running = new Map<string, Running>();
+  readonly #activity = new Map<string, DecoyActivity>();
 
   constructor(private readonly options: RelayedHoneypotsOptions) {}
 
@@ -66,7 +73,15 @@ export class RelayedHoneypots {
         kind: spec.kind,
         persona: { banner: spec.banner, hostname: spec.name, extra: { ...spec.labels } },
         limits: DEFAULT_HONEYPOT_LIMITS,
-        recorder: this.options.sources.recorder(recorder),
+        recorder: this.options.sources.recorder({
+          record: (interaction) => {
+            const seen = this.#activity.get(decoy.id) ?? { count: 0n, lastTimeNs: 0n };
+            seen.count += 1n;
+            seen.lastTimeNs = BigInt(Date.now()) * 1_000_000n;
+            this.#activity.set(decoy.id, seen);
+            recorder.record(interaction);
+          },
+        }),
         credentials: this.options.credentials,
         ...(this.options.nativePasswordCheck
           ? { nativePasswordCheck: this.options.nativePasswordCheck }
@@ -83,6 +98,7 @@ export class RelayedHoneypots {
     const running = this.#running.get(route);
     if (running === undefined) return;
     this.#running.delete(route);
+    this.#activity.delete(decoyId);
     await running.honeypot
       .close()
       .catch((err: unknown) =>
@@ -92,6 +108,11 @@ export class RelayedHoneypots {
         ),
       );
     await running.recorder.flushed();
+  }
+
+  /** What the decoy's honeypot has seen here, if it ran here. */
+  activity(decoyId: string): DecoyActivity | undefined {
+    return this.#activity.get(decoyId);
   }
 
   /** The decoys whose honeypots run. */

@@ -266,6 +266,55 @@ describe('decoys in Kubernetes', () => {
     expect(await objectsNamed('ledger-db')).toEqual(['NetworkPolicy', 'Service', 'Deployment']);
     await again.remove(decoy.id, 'done', 'RemoveDecoy');
   });
+
+  it('refuses a deploy it cannot complete, leaving nothing, and reconcile does not make it later', async () => {
+    const core = server.kubeConfig.makeApiClient(k8s.CoreV1Api);
+    const rbac = server.kubeConfig.makeApiClient(k8s.RbacAuthorizationV1Api);
+    await core.createNamespacedServiceAccount({
+      namespace: NS,
+      body: { metadata: { name: 'reader' } },
+    });
+    await rbac.createNamespacedRole({
+      namespace: NS,
+      body: {
+        metadata: { name: 'read-only' },
+        rules: [
+          { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'delete'] },
+          { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'delete'] },
+        ],
+      },
+    });
+    await rbac.createNamespacedRoleBinding({
+      namespace: NS,
+      body: {
+        metadata: { name: 'reader' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-only' },
+        subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: NS }],
+      },
+    });
+    const reader = await server.serviceAccountAccess(NS, 'reader');
+    const host = decoys(
+      await DecoyObjects.open({
+        kubeConfig: reader.kubeConfig,
+        listLimit: 10,
+        requestTimeoutMs: 10_000,
+      }),
+    );
+    await expect(
+      host.deploy(spec({ name: 'audit-cache' }), 'DeployDecoy', false),
+    ).rejects.toMatchObject({
+      code: Code.FailedPrecondition,
+      message: expect.stringMatching(
+        /DeployDecoy: decoy dc-[0-9a-f]{12} \(shop\/audit-cache\): Kubernetes: create NetworkPolicy shop\/audit-cache: HTTP 403/,
+      ),
+    });
+    const failed = host
+      .list({ namespace: NS, kind: 0, includeRemoved: false })
+      .find((d) => d.spec?.name === 'audit-cache');
+    expect(failed?.status).toBe(DecoyStatus.DECOY_STATUS_FAILED);
+    await new DecoyReconciler(decoys()).pass();
+    expect(await objectsNamed('audit-cache')).toEqual([]);
+  });
 });
 
 async function countKeys(): Promise<number> {

@@ -61,6 +61,49 @@ const dnsCanarySchema = z.strictObject({
   maxTcpConnections: z.int().positive().max(10_000).default(64),
 });
 
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a DNS label (lower case, digits, -)');
+
+/** Kubernetes placement of decoys; secure defaults: no namespace allowed until listed. */
+const decoysKubernetesSchema = z
+  .strictObject({
+    /** Namespaces decoys may be placed in (the chart's `deception.namespaces`); empty: none. */
+    namespaces: z.array(dnsLabel).max(64).default([]),
+    /** The relay image the decoy pods run; give it a neutral name (readers of Deployments see it). */
+    relayImage: z.string().min(1).max(512).optional(),
+    /** The relay's entry point when the image's own is not it; default: the image's. */
+    relayCommand: z.array(z.string().min(1).max(256)).max(8).default([]),
+    /** `host:port` of this service's relay listener as pods reach it (a ClusterIP says least). */
+    relayUpstream: hostPort.optional(),
+    /**
+     * The decoy NetworkPolicy's only egress peer, the deception pods: their namespace and pod
+     * labels, or a CIDR holding them (says less to readers of NetworkPolicies).
+     */
+    relayPeer: z
+      .union([
+        z.strictObject({
+          namespace: dnsLabel,
+          podLabels: z.record(z.string().min(1).max(253), z.string().max(63)),
+        }),
+        z.strictObject({ cidr: z.cidrv4().or(z.cidrv6()) }),
+      ])
+      .optional(),
+    /** `host:port` this service's relay listener binds (the chart's Service must expose it). */
+    relayListen: hostPort.default('0.0.0.0:50060'),
+    /** CIDRs the relay pods' addresses are in (the pod network); a connection from elsewhere is closed. */
+    relaySources: z.array(z.cidrv4().or(z.cidrv6())).max(64).default([]),
+    /** Time between two reconcile passes. */
+    reconcileIntervalMs: z.int().min(1_000).default(30_000),
+    /** Deadline of each call to the API server. */
+    requestTimeoutMs: z.int().positive().max(120_000).default(10_000),
+    /** Most Deployments (and Services) of a namespace read to copy from. */
+    listLimit: z.int().min(1).max(1_000).default(500),
+    /** Most decoy records one reconcile pass reads. */
+    maxDecoys: z.int().min(1).max(10_000).default(1_000),
+  })
+  .prefault({});
+
 export const deceptionConfigSchema = z
   .strictObject({
     /**
@@ -105,13 +148,37 @@ export const deceptionConfigSchema = z
     auditHoneytokens: z.boolean().default(true),
     /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */
     trustAddress: z.string().min(1).optional(),
-    /** Decoys this process runs (DeployDecoy): each a honeypot listener on `listenHost`. */
+    /**
+     * Where DeployDecoy places decoys: `local` (default), honeypot listeners of this process on
+     * `listenHost`; `kubernetes`, a Deployment, Service and NetworkPolicy in one of
+     * `kubernetes.namespaces` whose pod relays each connection here (docs/deception.md).
+     */
     decoys: z
       .strictObject({
+        placement: z.enum(['local', 'kubernetes']).default('local'),
         /** Address the decoys listen on; 0.0.0.0 to be reachable from other hosts. */
         listenHost: z.string().min(1).default('127.0.0.1'),
+        kubernetes: decoysKubernetesSchema,
       })
-      .prefault({}),
+      .prefault({})
+      .superRefine((decoys, ctx) => {
+        if (decoys.placement !== 'kubernetes') return;
+        const k = decoys.kubernetes;
+        for (const [field, missing] of [
+          ['relayImage', k.relayImage === undefined],
+          ['relayUpstream', k.relayUpstream === undefined],
+          ['relayPeer', k.relayPeer === undefined],
+          ['relaySources', k.relaySources.length === 0],
+        ] as const) {
+          if (missing) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['kubernetes', field],
+              message: `required with placement: kubernetes`,
+            });
+          }
+        }
+      }),
   })
   .prefault({});
 

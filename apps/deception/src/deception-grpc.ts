@@ -2,14 +2,13 @@
 // method not here answers UNIMPLEMENTED ("<method> is not built yet") through implementService.
 import type { DeceptionServiceService } from '@omega/proto';
 import type { ServiceHandlers } from '@omega/runtime';
-import { decoyGrpcHandlers } from './decoys/decoy-grpc';
-import type { DecoyHost } from './decoys/decoy-host';
+import { decoyGrpcHandlers, type DecoyPlacement } from './decoys/decoy-grpc';
 import { honeytokenGrpcHandlers } from './honeytokens/honeytoken-grpc';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
 
 export interface DeceptionParts {
   readonly honeytokens: HoneytokenRegistry;
-  readonly decoys: DecoyHost;
+  readonly decoys: DecoyPlacement;
 }
 
 export function deceptionGrpcHandlers(

@@ -1,5 +1,9 @@
-// DeployDecoy, ListDecoys and RemoveDecoy on the decoys this process runs.
+// DeployDecoy, ListDecoys and RemoveDecoy on the decoys of this service, wherever they run
+// (listeners of this process, or objects in Kubernetes namespaces).
 import type {
+  Decoy,
+  DecoyKind,
+  DecoySpec,
   DeployDecoyRequest,
   DeployDecoyResponse,
   ListDecoysRequest,
@@ -10,19 +14,38 @@ import type {
 import { Code, OmegaError, type CallContext } from '@omega/runtime';
 import type { DecoyHost } from './decoy-host';
 
+/** Where decoys run: both placements answer the three RPCs the same way. */
+export interface DecoyPlacement {
+  deploy(
+    spec: DecoySpec | undefined,
+    method: string,
+    dryRun: boolean,
+  ): Promise<{ decoy: Decoy; manifestsYaml: string }>;
+  list(filter: { namespace: string; kind: DecoyKind; includeRemoved: boolean }): Decoy[];
+  remove(id: string, reason: string, method: string): Promise<Decoy>;
+}
+
+/** Decoys as listeners of this process: no Kubernetes objects, so no manifests. */
+export function localPlacement(host: DecoyHost): DecoyPlacement {
+  return {
+    deploy: async (spec, method, dryRun) => ({
+      decoy: await host.deploy(spec, method, dryRun),
+      manifestsYaml: '',
+    }),
+    list: (filter) => host.list(filter),
+    remove: (id, reason, method) => host.remove(id, reason, method),
+  };
+}
+
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 500;
 
-export function decoyGrpcHandlers(host: DecoyHost) {
+export function decoyGrpcHandlers(host: DecoyPlacement) {
   return {
     deployDecoy: async (
       request: DeployDecoyRequest,
       ctx: CallContext,
-    ): Promise<DeployDecoyResponse> => ({
-      decoy: await host.deploy(request.spec, ctx.method, request.dryRun),
-      // Local decoys are listeners of this process: no Kubernetes objects.
-      manifestsYaml: '',
-    }),
+    ): Promise<DeployDecoyResponse> => host.deploy(request.spec, ctx.method, request.dryRun),
     listDecoys: (request: ListDecoysRequest, ctx: CallContext): ListDecoysResponse => {
       const offset = request.pageToken === '' ? 0 : Number(request.pageToken);
       if (!Number.isSafeInteger(offset) || offset < 0) {

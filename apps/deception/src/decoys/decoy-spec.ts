@@ -1,4 +1,4 @@
-// Checks a DecoySpec before anything runs: every field bounded, every refusal naming the field.
+// Checks a DecoySpec before anything runs (Kubernetes decoys may leave the name to be derived): every field bounded, every refusal naming the field.
 // Pure: no I/O.
 import { DecoyKind, type DecoySpec } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
@@ -17,6 +17,7 @@ export function checkDecoySpec(
   spec: DecoySpec | undefined,
   method: string,
   built: ReadonlySet<DecoyKind>,
+  options: { readonly nameOptional?: boolean } = {},
 ): DecoySpec {
   const invalid = (field: string, why: string): OmegaError =>
     new OmegaError(Code.InvalidArgument, `${method}: spec.${field}: ${why}`);
@@ -28,7 +29,7 @@ export function checkDecoySpec(
       `${DecoyKind[spec.kind] ?? spec.kind} is not a decoy this service runs (it runs: ${names})`,
     );
   }
-  if (!DNS_LABEL.test(spec.name)) {
+  if (!(options.nameOptional && spec.name === '') && !DNS_LABEL.test(spec.name)) {
     throw invalid(
       'name',
       `${JSON.stringify(spec.name.slice(0, 80))} must be a DNS label (lower case, digits, '-', at most 63)`,

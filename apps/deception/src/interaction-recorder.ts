@@ -36,6 +36,19 @@ function severityOf(interaction: Interaction): Severity {
   }
 }
 
+/** Keys of Event.unmapped the recorder writes; deception-touch and the exports read them. */
+export const UNMAPPED_CLIENT = 'deception.client';
+
+/** Annotations (already `deception.`-prefixed by whoever adds them) plus the client software. */
+function unmappedOf(interaction: Interaction): Record<string, string> {
+  return {
+    ...interaction.annotations,
+    ...(interaction.clientSoftware !== undefined
+      ? { [UNMAPPED_CLIENT]: interaction.clientSoftware }
+      : {}),
+  };
+}
+
 /** The Event a recorded interaction becomes (pure). */
 export function interactionEvent(
   interaction: Interaction,
@@ -53,6 +66,7 @@ export function interactionEvent(
     srcEndpoint: { ip: interaction.source.ip, port: interaction.source.port },
     dstEndpoint: { ip: options.address.ip, port: options.address.port },
     node: options.node,
+    unmapped: unmappedOf(interaction),
     payload: {
       $case: 'deceptionInteraction',
       value: {

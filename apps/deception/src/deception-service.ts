@@ -12,6 +12,8 @@ import { deceptionMetrics } from './deception-metrics';
 import { DECOYS_BUCKET, DecoyHost } from './decoys/decoy-host';
 import { HONEYPOTS } from './honeypots/honeypots';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
+import { IgnoreList } from './ignore-list';
+import { filteredFactories } from './interaction-filter';
 
 export const deceptionServiceConfigSchema = baseConfigSchema.extend({
   deception: deceptionConfigSchema,
@@ -26,10 +28,16 @@ export const DECEPTION_RESOURCES: ResourceSelection = {
 export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>): Promise<void> {
   const { service } = parts;
   const honeytokens = await startHoneytokens(parts);
+  const metrics = deceptionMetrics(service.metrics);
+  const factories = filteredFactories(HONEYPOTS, {
+    ignore: new IgnoreList(service.config.deception.ignore),
+    onIgnored: (reason) => metrics.interactionsIgnored.inc({ reason }),
+    honeytoken: (id) => honeytokens.registry.get(id),
+  });
   const decoys = new DecoyHost({
     bus: parts.bus,
     kv: await parts.bus.kv(DECOYS_BUCKET),
-    factories: HONEYPOTS,
+    factories,
     listenHost: service.config.deception.decoys.listenHost,
     node: (process.env['NODE_NAME'] ?? hostname()).replace(/[.*>\s]/g, '-'),
     credentials: honeytokens.registry.credentialCheck,
@@ -40,7 +48,7 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
   await decoys.restore();
   const handlers = deceptionGrpcHandlers({ honeytokens: honeytokens.registry, decoys });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
-  deceptionMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
+  metrics.unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(
     DeceptionServiceService,
     implementService(DeceptionServiceService, handlers, service.handlerOptions),

@@ -6,14 +6,20 @@ import { decoyGrpcHandlers } from './decoys/decoy-grpc';
 import type { DecoyHost } from './decoys/decoy-host';
 import { honeytokenGrpcHandlers } from './honeytokens/honeytoken-grpc';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
+import type { InteractionReader } from './interaction-query';
 
 export interface DeceptionParts {
   readonly honeytokens: HoneytokenRegistry;
   readonly decoys: DecoyHost;
+  readonly interactions: InteractionReader;
 }
 
 export function deceptionGrpcHandlers(
   parts: DeceptionParts,
 ): ServiceHandlers<typeof DeceptionServiceService> {
-  return { ...honeytokenGrpcHandlers(parts.honeytokens), ...decoyGrpcHandlers(parts.decoys) };
+  return {
+    ...honeytokenGrpcHandlers(parts.honeytokens),
+    ...decoyGrpcHandlers(parts.decoys),
+    listInteractions: (request, ctx) => parts.interactions.list(request, ctx.method),
+  };
 }

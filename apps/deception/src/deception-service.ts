@@ -14,6 +14,7 @@ import { HONEYPOTS } from './honeypots/honeypots';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
 import { IgnoreList } from './ignore-list';
 import { filteredFactories } from './interaction-filter';
+import { InteractionReader } from './interaction-query';
 
 export const deceptionServiceConfigSchema = baseConfigSchema.extend({
   deception: deceptionConfigSchema,
@@ -46,7 +47,11 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
   });
   service.onShutdown('decoys', async () => decoys.stop());
   await decoys.restore();
-  const handlers = deceptionGrpcHandlers({ honeytokens: honeytokens.registry, decoys });
+  const handlers = deceptionGrpcHandlers({
+    honeytokens: honeytokens.registry,
+    decoys,
+    interactions: new InteractionReader(parts.bus),
+  });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
   metrics.unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(

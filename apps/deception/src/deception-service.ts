@@ -5,14 +5,16 @@ import type { ResourceSelection } from '@omega/bus';
 import { DeceptionServiceService } from '@omega/proto';
 import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
+import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import type { z } from 'zod';
 import { deceptionConfigSchema } from './deception-config';
 import { deceptionGrpcHandlers } from './deception-grpc';
-import { deceptionMetrics } from './deception-metrics';
+import { deceptionMetrics, type DeceptionMetrics } from './deception-metrics';
 import { DECOYS_BUCKET, DecoyHost } from './decoys/decoy-host';
 import { HONEYPOTS } from './honeypots/honeypots';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
 import { IgnoreList } from './ignore-list';
+import { InteractionAudit } from './interaction-audit';
 import { filteredFactories } from './interaction-filter';
 import { InteractionReader } from './interaction-query';
 
@@ -54,8 +56,45 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
   });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
   metrics.unimplementedMethods.set(unbuilt.length);
+  await startInteractionAudit(parts, metrics);
   service.addGrpcService(
     DeceptionServiceService,
     implementService(DeceptionServiceService, handlers, service.handlerOptions),
   );
+}
+
+/** Appends alert-capable interactions to trust's audit log, when this service has an identity. */
+async function startInteractionAudit(
+  { service, bus, identity, clientCredentials }: ServiceParts<DeceptionServiceConfig>,
+  metrics: DeceptionMetrics,
+): Promise<void> {
+  const config = service.config.deception;
+  if (!config.auditInteractions.enabled) return;
+  if (identity === undefined) {
+    service.logger.warn(
+      'interactions are not audited: this service has no identity (enrollment off)',
+    );
+    return;
+  }
+  const trust = trustServiceClient(
+    config.trustAddress ?? service.config.enrollment.trustAddress,
+    clientCredentials('trust'),
+  );
+  const audit = new InteractionAudit({
+    bus,
+    audit: trustAuditClient(trust),
+    self: () => {
+      const { subject, signer } = identity.current();
+      return { id: subject, keyId: signer.keyId };
+    },
+    maxEntriesPerMinute: config.auditInteractions.maxEntriesPerMinute,
+    logger: service.logger,
+    onAudited: (how, count) => metrics.interactionsAudited.inc({ how }, count),
+    onFailure: () => metrics.interactionAuditFailures.inc(),
+  });
+  await audit.start();
+  service.onShutdown('interaction audit', async () => {
+    await audit.stop();
+    trust.close();
+  });
 }

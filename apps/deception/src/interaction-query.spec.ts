@@ -4,6 +4,7 @@
 import { publish, subjects } from '@omega/bus';
 import {
   DeceptionServiceClient,
+  type DeceptionServiceService,
   DecoyKind,
   Event,
   EventClass,
@@ -22,7 +23,7 @@ jest.setTimeout(60_000);
 
 const nats = withNats({ jetstream: true });
 let running: RunningService<DeceptionServiceConfig>;
-let client: PromiseClient<typeof DeceptionServiceClient>;
+let client: PromiseClient<typeof DeceptionServiceService>;
 
 beforeAll(async () => {
   running = await startDeception(nats.url);

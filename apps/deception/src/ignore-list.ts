@@ -8,14 +8,14 @@ import type { Interaction } from './honeypots/honeypot';
 /** Entries per list at most: a list is read on every interaction. */
 const MAX_ENTRIES = 1_000;
 
+const CIDR_HINT = 'not a CIDR or address (e.g. 10.42.0.0/16, 127.0.0.1, fd00::/8)';
+
 /** `10.42.0.0/16`, `fd00::/8` or one address (`127.0.0.1`, `::1`), as ipaddr.js accepts them. */
-function cidrProblem(entry: string): string | undefined {
+function validCidr(entry: string): boolean {
   const valid = entry.includes('/')
     ? ipaddr.IPv4.isValidCIDRFourPartDecimal(entry) || ipaddr.IPv6.isValidCIDR(entry)
     : ipaddr.IPv4.isValidFourPartDecimal(entry) || ipaddr.IPv6.isValid(entry);
-  return valid
-    ? undefined
-    : `${JSON.stringify(entry.slice(0, 80))} is not a CIDR or address (e.g. 10.42.0.0/16, 127.0.0.1, fd00::/8)`;
+  return valid;
 }
 
 export const ignoreConfigSchema = z
@@ -26,10 +26,8 @@ export const ignoreConfigSchema = z
         z
           .string()
           .max(64)
-          .superRefine((entry, ctx) => {
-            const problem = cidrProblem(entry);
-            if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-          }),
+          // The config loader adds the path and the value: `sources[1]: not a CIDR ..., got "..."`.
+          .refine(validCidr, CIDR_HINT),
       )
       .max(MAX_ENTRIES)
       .default([]),
@@ -58,8 +56,9 @@ export class IgnoreList {
 
   constructor(config: IgnoreConfig) {
     this.#ranges = config.sources.map((entry) => {
-      const problem = cidrProblem(entry);
-      if (problem !== undefined) throw new TypeError(`deception.ignore.sources: ${problem}`);
+      if (!validCidr(entry)) {
+        throw new TypeError(`deception.ignore.sources: ${JSON.stringify(entry)}: ${CIDR_HINT}`);
+      }
       if (entry.includes('/')) return ipaddr.parseCIDR(entry);
       const address = ipaddr.parse(entry);
       return [address, address.kind() === 'ipv4' ? 32 : 128];

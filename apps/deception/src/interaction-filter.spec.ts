@@ -121,14 +121,11 @@ describe('deception.ignore', () => {
     });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
-      [
-        'ignore.sources.1',
-        '"10.0.0.0/33" is not a CIDR or address (e.g. 10.42.0.0/16, 127.0.0.1, fd00::/8)',
-      ],
+      ['ignore.sources.1', 'not a CIDR or address (e.g. 10.42.0.0/16, 127.0.0.1, fd00::/8)'],
     ]);
     expect(
       deceptionConfigSchema.safeParse({ ignore: { sources: ['0x0a.0.0.1'] } }).error?.issues[0]
         ?.message,
-    ).toBe('"0x0a.0.0.1" is not a CIDR or address (e.g. 10.42.0.0/16, 127.0.0.1, fd00::/8)');
+    ).toBe('not a CIDR or address (e.g. 10.42.0.0/16, 127.0.0.1, fd00::/8)');
   });
 });

@@ -168,29 +168,58 @@ export function registerInteractionCommands(program: Command, scope: CommandScop
     );
 }
 
+/** Most interactions one poll of watch prints (a flood between polls is cut, with a note). */
+const MAX_PER_POLL = 5_000;
+const WATCH_PAGE = 100;
+
+/**
+ * The interactions newer than any id in `known`, oldest first: pages are read newest first until
+ * one holds a known id (only the first page when `onePage`: the baseline of a watch).
+ */
+async function unseen(
+  client: DeceptionClient,
+  options: InteractionOptions,
+  known: ReadonlySet<string>,
+  onePage: boolean,
+): Promise<{ events: Event[]; cut: boolean }> {
+  const found: Event[] = [];
+  let token = '';
+  do {
+    const page = await client.listInteractions(request(options, WATCH_PAGE, token));
+    for (const event of page.events) {
+      if (known.has(event.id)) return { events: found.reverse(), cut: false };
+      found.push(event);
+    }
+    token = onePage ? '' : page.nextPageToken;
+  } while (token !== '' && found.length < MAX_PER_POLL);
+  return { events: found.reverse(), cut: token !== '' };
+}
+
 async function watch(
   scope: CommandScope,
   client: DeceptionClient,
   options: InteractionOptions & { interval: number },
 ): Promise<number> {
   const signal = scope.io.interrupted();
-  // Ids printed, to print each once; the newest page is re-read each poll.
-  const seen = new Set<string>();
+  // The newest ids printed (or, at first, already there): the next poll stops at them.
+  let known = new Set<string>();
   let first = true;
   while (!signal.aborted) {
-    const fresh = (await newest(client, options, 500)).filter((e) => !seen.has(e.id)).reverse();
-    for (const event of fresh) seen.add(event.id);
-    // Without --since, what happened before the watch started is not news.
-    if (!(first && options.since === undefined)) {
-      if (options.output === 'opencanary') print(scope, opencanaryLines(scope, fresh));
+    // Without --since, what happened before the watch started is not news: one page marks it.
+    const baseline = first && options.since === undefined;
+    const { events, cut } = await unseen(client, options, known, baseline);
+    if (events.length > 0) known = new Set(events.slice(-WATCH_PAGE).map((e) => e.id));
+    if (!baseline) {
+      if (cut)
+        scope.io.err(`omega: more than ${MAX_PER_POLL} new interactions; older ones skipped`);
+      if (options.output === 'opencanary') print(scope, opencanaryLines(scope, events));
       else if (options.output === 'json')
-        for (const e of fresh) scope.io.out(JSON.stringify(Event.toJSON(e)));
+        for (const e of events) scope.io.out(JSON.stringify(Event.toJSON(e)));
       else if (options.output === 'yaml')
-        for (const e of fresh) print(scope, ['---', renderMessage('yaml', Event.toJSON(e))]);
-      else for (const e of fresh) scope.io.out(interactionLine(e));
+        for (const e of events) print(scope, ['---', renderMessage('yaml', Event.toJSON(e))]);
+      else for (const e of events) scope.io.out(interactionLine(e));
     }
     first = false;
-    if (seen.size > 50_000) seen.clear();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, options.interval * 1000);
       signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });

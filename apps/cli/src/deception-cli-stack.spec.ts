@@ -67,6 +67,7 @@ interface Alert {
   explanation: string;
   attackTechniqueIds: string[];
   ruleName: string;
+  labels: Record<string, string>;
 }
 
 describe('omega decoys, honeytokens and interactions', () => {
@@ -197,6 +198,24 @@ describe('omega decoys, honeytokens and interactions', () => {
         /omega_deception_interactions_audited_total\{[^}]*how="entry"[^}]*\} (\d+)/.exec(metrics);
       return audited && Number(audited[1]) >= 2 ? true : undefined;
     });
+
+    // Three wrong passwords from one source: brute force (T1110) besides the login attempts (T1021).
+    for (const attempt of [1, 2, 3]) {
+      expect(await ssh(sshPort, 'admin', `guess-${attempt}`, 'id')).not.toBe(0);
+    }
+    const bruteForce = await eventually(
+      'the brute-force alert',
+      async () =>
+        (await omegaJson<{ alerts?: Alert[] }>(['alerts', 'list', '--limit', '100'])).alerts?.find(
+          (a) => a.labels['detector.kind'] === 'decoy-brute-force',
+        ),
+      60_000,
+      500,
+    );
+    expect(bruteForce.attackTechniqueIds).toEqual(['T1110']);
+    expect(bruteForce.explanation).toContain(
+      `brute-forced ssh decoy ${sshDecoy.id} (build-runner) (3 failed logins, the last as user "admin")`,
+    );
 
     const tokens = await omega(['honeytokens', 'list']);
     expect(tokens.lines.some((l) => l.startsWith(token) && /\btriggered\b/.test(l))).toBe(true);

@@ -2,6 +2,7 @@
 // log, for teams whose pipelines already parse OpenCanary (its logger's field names, time format
 // and numeric logtype codes, from opencanary/logger.py and the protocol modules). Pure: the time
 // zone offset of "local_time_adjusted" is passed in.
+import { DECEPTION_UNMAPPED } from '@omega/detect';
 import { InteractionKind, type Event } from '@omega/proto';
 
 /** OpenCanary's LoggerBase logtype codes that Omega's interactions correspond to. */
@@ -51,7 +52,7 @@ function passwordOf(request: string): string | undefined {
 function logOf(event: Event): { logtype: number; logdata: Record<string, string> } | undefined {
   if (event.payload?.$case !== 'deceptionInteraction') return undefined;
   const touch = event.payload.value;
-  const client = event.unmapped['deception.client'];
+  const client = event.unmapped[DECEPTION_UNMAPPED.client];
   const login =
     touch.kind === InteractionKind.INTERACTION_KIND_AUTH_ATTEMPT ||
     touch.kind === InteractionKind.INTERACTION_KIND_TOKEN_USE;

@@ -3,6 +3,7 @@
 // the alerts. Publishing never blocks a protocol handler: a bounded queue, failures counted.
 import { randomUUID } from 'node:crypto';
 import { publish, subjects, type Bus } from '@omega/bus';
+import { DECEPTION_UNMAPPED } from '@omega/detect';
 import { Event, EventClass, InteractionKind, Severity, type DecoyKind } from '@omega/proto';
 import { errorMessage, type Logger } from '@omega/runtime';
 import type { Counter } from 'prom-client';
@@ -36,15 +37,12 @@ function severityOf(interaction: Interaction): Severity {
   }
 }
 
-/** Keys of Event.unmapped the recorder writes; deception-touch and the exports read them. */
-export const UNMAPPED_CLIENT = 'deception.client';
-
 /** Annotations (already `deception.`-prefixed by whoever adds them) plus the client software. */
 function unmappedOf(interaction: Interaction): Record<string, string> {
   return {
     ...interaction.annotations,
     ...(interaction.clientSoftware !== undefined
-      ? { [UNMAPPED_CLIENT]: interaction.clientSoftware }
+      ? { [DECEPTION_UNMAPPED.client]: interaction.clientSoftware }
       : {}),
   };
 }

@@ -9,7 +9,9 @@ import type { CliIo } from './cli-io';
 import { UsageError, type CommandScope } from './command-kit';
 import { bashCompletion, zshCompletion } from './completion';
 import { registerConfigCommands } from './config-command';
+import { registerDecoyCommands, registerHoneytokenCommands } from './deception-commands';
 import { registerGatewayCommands } from './gateway-commands';
+import { registerInteractionCommands } from './interactions-command';
 import { registerLocalCommands } from './local-commands';
 import { registerReplayCommand } from './replay-command';
 import { registerRuleCommands } from './rules-command';
@@ -71,6 +73,9 @@ export function buildProgram(scope: CommandScope): Command {
   registerWorkflowCommands(program, scope);
   registerReplayCommand(program, scope);
   registerGatewayCommands(program, scope);
+  registerDecoyCommands(program, scope);
+  registerHoneytokenCommands(program, scope);
+  registerInteractionCommands(program, scope);
   registerConfigCommands(program, scope);
   program
     .command('completion')

@@ -2,6 +2,7 @@
 // `deception:` key); its settings arrive with the features that need them.
 import { LOCAL_PORTS } from '@omega/service';
 import { z } from 'zod';
+import { ignoreConfigSchema } from './ignore-list';
 
 /**
  * The canary URL listener's local port: after every port of LOCAL_PORTS (gRPC 50051–50057, the
@@ -148,6 +149,22 @@ export const deceptionConfigSchema = z
     auditHoneytokens: z.boolean().default(true),
     /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */
     trustAddress: z.string().min(1).optional(),
+    /**
+     * Interactions not to publish as alert-capable events (counted in
+     * omega_deception_interactions_ignored_total by reason): source CIDRs, decoy ports and client
+     * software identities. A honeytoken use is never ignored.
+     */
+    ignore: ignoreConfigSchema,
+    /**
+     * Append interactions that can raise an alert to trust's audit log, at most
+     * `maxEntriesPerMinute` one by one and the rest as one counted summary per minute.
+     */
+    auditInteractions: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        maxEntriesPerMinute: z.int().positive().max(10_000).default(60),
+      })
+      .prefault({}),
     /**
      * Where DeployDecoy places decoys: `local` (default), honeypot listeners of this process on
      * `listenHost`; `kubernetes`, a Deployment, Service and NetworkPolicy in one of

@@ -5,14 +5,20 @@ import type { ServiceHandlers } from '@omega/runtime';
 import { decoyGrpcHandlers, type DecoyPlacement } from './decoys/decoy-grpc';
 import { honeytokenGrpcHandlers } from './honeytokens/honeytoken-grpc';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
+import type { InteractionReader } from './interaction-query';
 
 export interface DeceptionParts {
   readonly honeytokens: HoneytokenRegistry;
   readonly decoys: DecoyPlacement;
+  readonly interactions: InteractionReader;
 }
 
 export function deceptionGrpcHandlers(
   parts: DeceptionParts,
 ): ServiceHandlers<typeof DeceptionServiceService> {
-  return { ...honeytokenGrpcHandlers(parts.honeytokens), ...decoyGrpcHandlers(parts.decoys) };
+  return {
+    ...honeytokenGrpcHandlers(parts.honeytokens),
+    ...decoyGrpcHandlers(parts.decoys),
+    listInteractions: (request, ctx) => parts.interactions.list(request, ctx.method),
+  };
 }

@@ -2,22 +2,28 @@
 // (registry and canary URL listener) and gRPC handlers (main.ts and the specs share it).
 import { hostname } from 'node:os';
 import type { ResourceSelection } from '@omega/bus';
-import { DeceptionServiceService } from '@omega/proto';
+import { DeceptionServiceService, type DecoyKind } from '@omega/proto';
 import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
+import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import type { z } from 'zod';
 import { deceptionConfigSchema, parseListen } from './deception-config';
 import { deceptionGrpcHandlers } from './deception-grpc';
-import { deceptionMetrics } from './deception-metrics';
+import { deceptionMetrics, type DeceptionMetrics } from './deception-metrics';
 import { localPlacement, type DecoyPlacement } from './decoys/decoy-grpc';
 import type { DecoyRelay } from './decoys/decoy-manifests';
 import { DECOYS_BUCKET, DecoyHost } from './decoys/decoy-host';
 import { DecoyObjects, kubeConfigFor } from './decoys/decoy-objects';
 import { DecoyReconciler, decoyReconcileMetrics } from './decoys/decoy-reconcile';
 import { KubeDecoys } from './decoys/kube-decoys';
+import type { HoneypotFactory } from './honeypots/honeypot';
 import { HONEYPOTS } from './honeypots/honeypots';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
+import { IgnoreList } from './ignore-list';
+import { InteractionAudit } from './interaction-audit';
+import { filteredFactories } from './interaction-filter';
+import { InteractionReader } from './interaction-query';
 import { RelayedHoneypots } from './relay/relayed-honeypots';
 import { startRelayListener } from './relay/relay-listener';
 import { SourceTable } from './relay/source-table';
@@ -35,13 +41,25 @@ export const DECEPTION_RESOURCES: ResourceSelection = {
 export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>): Promise<void> {
   const { service } = parts;
   const honeytokens = await startHoneytokens(parts);
+  const metrics = deceptionMetrics(service.metrics);
+  // Every honeypot, local or relayed, passes its interactions through the ignore list.
+  const factories = filteredFactories(HONEYPOTS, {
+    ignore: new IgnoreList(service.config.deception.ignore),
+    onIgnored: (reason) => metrics.interactionsIgnored.inc({ reason }),
+    honeytoken: (id) => honeytokens.registry.get(id),
+  });
   const decoys =
     service.config.deception.decoys.placement === 'kubernetes'
-      ? await startKubeDecoys(parts, honeytokens.registry)
-      : await startLocalDecoys(parts, honeytokens.registry);
-  const handlers = deceptionGrpcHandlers({ honeytokens: honeytokens.registry, decoys });
+      ? await startKubeDecoys(parts, honeytokens.registry, factories)
+      : await startLocalDecoys(parts, honeytokens.registry, factories);
+  const handlers = deceptionGrpcHandlers({
+    honeytokens: honeytokens.registry,
+    decoys,
+    interactions: new InteractionReader(parts.bus),
+  });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
-  deceptionMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
+  metrics.unimplementedMethods.set(unbuilt.length);
+  await startInteractionAudit(parts, metrics);
   service.addGrpcService(
     DeceptionServiceService,
     implementService(DeceptionServiceService, handlers, service.handlerOptions),
@@ -51,11 +69,12 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
 async function startLocalDecoys(
   { service, bus }: ServiceParts<DeceptionServiceConfig>,
   registry: HoneytokenRegistry,
+  factories: ReadonlyMap<DecoyKind, HoneypotFactory>,
 ): Promise<DecoyPlacement> {
   const decoys = new DecoyHost({
     bus,
     kv: await bus.kv(DECOYS_BUCKET),
-    factories: HONEYPOTS,
+    factories,
     listenHost: service.config.deception.decoys.listenHost,
     node: nodeName(),
     credentials: registry.credentialCheck,
@@ -74,13 +93,14 @@ async function startLocalDecoys(
 async function startKubeDecoys(
   { service, bus }: ServiceParts<DeceptionServiceConfig>,
   registry: HoneytokenRegistry,
+  factories: ReadonlyMap<DecoyKind, HoneypotFactory>,
 ): Promise<DecoyPlacement> {
   const { kubernetes: connection, decoys: config } = service.config.deception;
   const k = config.kubernetes;
   const sources = new SourceTable();
   const honeypots = new RelayedHoneypots({
     bus,
-    factories: HONEYPOTS,
+    factories,
     credentials: registry.credentialCheck,
     nativePasswordCheck: registry.nativePasswordCheck,
     sources,
@@ -139,4 +159,40 @@ function relayPeer(
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } },
     podSelector: { matchLabels: { ...peer.podLabels } },
   };
+}
+
+/** Appends alert-capable interactions to trust's audit log, when this service has an identity. */
+async function startInteractionAudit(
+  { service, bus, identity, clientCredentials }: ServiceParts<DeceptionServiceConfig>,
+  metrics: DeceptionMetrics,
+): Promise<void> {
+  const config = service.config.deception;
+  if (!config.auditInteractions.enabled) return;
+  if (identity === undefined) {
+    service.logger.warn(
+      'interactions are not audited: this service has no identity (enrollment off)',
+    );
+    return;
+  }
+  const trust = trustServiceClient(
+    config.trustAddress ?? service.config.enrollment.trustAddress,
+    clientCredentials('trust'),
+  );
+  const audit = new InteractionAudit({
+    bus,
+    audit: trustAuditClient(trust),
+    self: () => {
+      const { subject, signer } = identity.current();
+      return { id: subject, keyId: signer.keyId };
+    },
+    maxEntriesPerMinute: config.auditInteractions.maxEntriesPerMinute,
+    logger: service.logger,
+    onAudited: (how, count) => metrics.interactionsAudited.inc({ how }, count),
+    onFailure: () => metrics.interactionAuditFailures.inc(),
+  });
+  await audit.start();
+  service.onShutdown('interaction audit', async () => {
+    await audit.stop();
+    trust.close();
+  });
 }

@@ -3,6 +3,7 @@
 // the alerts. Publishing never blocks a protocol handler: a bounded queue, failures counted.
 import { randomUUID } from 'node:crypto';
 import { publish, subjects, type Bus } from '@omega/bus';
+import { DECEPTION_UNMAPPED } from '@omega/detect';
 import { Event, EventClass, InteractionKind, Severity, type DecoyKind } from '@omega/proto';
 import { errorMessage, type Logger } from '@omega/runtime';
 import type { Interaction, InteractionRecorder } from './honeypots/honeypot';
@@ -35,6 +36,16 @@ function severityOf(interaction: Interaction): Severity {
   }
 }
 
+/** Annotations (already `deception.`-prefixed by whoever adds them) plus the client software. */
+function unmappedOf(interaction: Interaction): Record<string, string> {
+  return {
+    ...interaction.annotations,
+    ...(interaction.clientSoftware !== undefined
+      ? { [DECEPTION_UNMAPPED.client]: interaction.clientSoftware }
+      : {}),
+  };
+}
+
 /** The Event a recorded interaction becomes (pure). */
 export function interactionEvent(
   interaction: Interaction,
@@ -52,6 +63,7 @@ export function interactionEvent(
     srcEndpoint: { ip: interaction.source.ip, port: interaction.source.port },
     dstEndpoint: { ip: options.address.ip, port: options.address.port },
     node: options.node,
+    unmapped: unmappedOf(interaction),
     payload: {
       $case: 'deceptionInteraction',
       value: {

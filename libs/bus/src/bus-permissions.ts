@@ -80,6 +80,8 @@ const SERVICE_ROWS: Readonly<Record<string, BusRow>> = {
   },
   deception: {
     publish: { DECEPTION: ['omega.deception.>'], DLQ: [] },
+    // ListInteractions reads its own events back; the interaction auditor consumes them.
+    read: ['DECEPTION'],
     own: ['DECEPTION', 'KV_omega_decoys', 'KV_omega_tokens'],
     kvRead: ['omega_decoys', 'omega_tokens'],
     kvWrite: { omega_decoys: ['>'], omega_tokens: ['>'] },

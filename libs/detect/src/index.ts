@@ -68,6 +68,7 @@ export {
 export {
   DeceptionTouchDetector,
   DECEPTION_TOUCH_DEFAULTS,
+  DECEPTION_UNMAPPED,
   type DeceptionTouchConfig,
 } from './detectors/deception-touch';
 export { CountMinSketch } from './detectors/count-min-sketch';

@@ -46,6 +46,11 @@ export interface GuardedConnection {
   readonly sessionId: string;
   readonly source: { readonly ip: string; readonly port: number };
   readonly socket: Socket;
+  /**
+   * The client software as it named itself (SSH identification, HTTP User-Agent), set by the
+   * protocol once known; every later interaction of the connection carries it.
+   */
+  clientSoftware?: string;
   /** Records one interaction of this connection. */
   record(kind: InteractionKind, detail?: InteractionDetail): void;
   /** Closes the connection; the first reason given is the one its DISCONNECT carries. */
@@ -89,7 +94,16 @@ export class ConnectionGuard {
       source,
       socket,
       record: (kind, detail = {}) =>
-        recorder.record({ kind, source, protocol, sessionId, ...detail }),
+        recorder.record({
+          kind,
+          source,
+          protocol,
+          sessionId,
+          ...(connection.clientSoftware !== undefined
+            ? { clientSoftware: connection.clientSoftware }
+            : {}),
+          ...detail,
+        }),
       close: (reason) => {
         closeReason ??= reason;
         socket.destroy();

@@ -58,6 +58,13 @@ export interface Interaction {
   readonly payloadSample?: Uint8Array;
   /** Set when the client presented or used a honeytoken. */
   readonly honeytokenId?: string;
+  /**
+   * The client software as it named itself (SSH identification string, HTTP User-Agent), once the
+   * protocol has said it; ignore lists match scanner identities on it.
+   */
+  readonly clientSoftware?: string;
+  /** Context for people (decoy name, honeytoken placement), carried in the event's `unmapped`. */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Where interactions go; never throws into a protocol handler (failures are counted and logged). */

@@ -134,6 +134,8 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
     }
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const userAgent = req.headers['user-agent'];
+    if (userAgent !== undefined) connection.clientSoftware = bounded(userAgent, 256);
     connection.record(InteractionKind.INTERACTION_KIND_COMMAND, {
       request: bounded(`${method} ${req.url ?? '/'}`),
     });

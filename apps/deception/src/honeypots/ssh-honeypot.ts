@@ -261,6 +261,7 @@ export async function startSshHoneypot(
     if (connection === undefined) return client.end();
     const identity = { username: '' };
     greeted.add(connection);
+    connection.clientSoftware = bounded(info.header.identRaw, 256);
     client.on('error', (err) => {
       context.logger.debug({ err, decoy: context.decoyId }, 'ssh client error');
       connection.close(CloseReason.ProtocolError);

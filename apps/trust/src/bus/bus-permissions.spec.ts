@@ -88,6 +88,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     'operator/alice',
   ],
   'read AUDIT': ['service/trust', 'operator/alice'],
+  'read DECEPTION': ['service/intelligence', 'service/deception', 'operator/alice'],
   'read TASKS': ['service/orchestrator'],
   'read TELEMETRY': ['service/intelligence', 'service/twin', 'operator/alice'],
   'kv get omega_identities trust-ca': ALL,

@@ -3,7 +3,11 @@
 //  - against the straightforward path: every detector fed its own fresh copy of each event, so no
 //    key is ever reused between detectors or events, gives the same findings as the shared set;
 //  - against the implementation before the fast paths (commit c3094eb): the same scenario gives the
-//    same findings, byte for byte (SHA-256 of their JSON, recorded from that commit).
+//    same findings, byte for byte (SHA-256 of their JSON, recorded from that commit). deception-touch
+//    is left out of that comparison since its findings changed on purpose (no alert for a bare
+//    connect, T1078/T1552/T1110, placement in the explanation): detectors do not see each other's
+//    findings, so the others' hash is the one that commit gives for them; the first test still
+//    holds deception-touch's fast path to its straightforward path.
 import { createHash } from 'node:crypto';
 import type { Event } from '@omega/proto';
 import { generateScenario } from '../scenarios/scenario-generator';
@@ -49,14 +53,16 @@ describe('detector fast paths', () => {
     const hash = createHash('sha256');
     let count = 0;
     for (const event of scenario(0)) {
-      for (const line of json(detectors.observe(event))) {
+      const findings = detectors.observe(event).filter((f) => f.detectorId !== 'deception-touch');
+      for (const line of json(findings)) {
         hash.update(line);
         count++;
       }
     }
+    // With deception-touch, that commit gave 153 findings, SHA-256 45f4fbce…2afa; 3 were its.
     expect([count, hash.digest('hex')]).toEqual([
-      153,
-      '45f4fbced3021b6196238c84640241e0b13bb99dda5928b7f1a63f3671ee2afa',
+      150,
+      '1dababf7c20c3928d2182ce058bc2d201add34680efefd1805ec719051fb9f7f',
     ]);
   }, 60_000);
 });

@@ -83,7 +83,7 @@ describe('detector memory bounds under 100,000 distinct sources', () => {
           timeNs: t(i),
           src: { ip: ip(i) },
           decoyId: 'd',
-          kind: InteractionKind.INTERACTION_KIND_CONNECT,
+          kind: InteractionKind.INTERACTION_KIND_COMMAND,
           sessionId: `s${i}`,
         }),
       ),

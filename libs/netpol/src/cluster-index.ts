@@ -3,7 +3,7 @@
 import type { Cluster, Pod } from './cluster';
 import { ipBlockContains, type IpBlockMatcher } from './ip-block';
 import type { LabelSelector, Protocol } from './label-schema';
-import { matchesSelector, selectorKey } from './label-selector';
+import { isEmptySelector, matchesSelector, selectorKey } from './label-selector';
 import { PodSet } from './pod-set';
 
 export class ClusterIndex {
@@ -17,6 +17,7 @@ export class ClusterIndex {
   private readonly selectionCache = new Map<string, PodSet>();
   private readonly namespaceCache = new Map<string, readonly string[]>();
   private readonly namespacePodSets = new Map<string, PodSet>();
+  private readonly ipBlockCache = new Map<string, PodSet>();
   readonly all: PodSet;
 
   constructor(readonly cluster: Cluster) {
@@ -78,6 +79,8 @@ export class ClusterIndex {
         const pod = this.pods[i]!;
         if (inScope.has(pod.namespace) && matchesSelector(selector, pod.labels)) set.add(i);
       }
+    } else if (isEmptySelector(selector)) {
+      for (const ns of namespaces) set.orInPlace(this.namespacePods(ns));
     } else {
       for (const ns of namespaces) {
         for (const i of this.podsByNamespace.get(ns) ?? []) {
@@ -91,10 +94,15 @@ export class ClusterIndex {
 
   /** Pods with an address inside `block`. */
   podsInIpBlock(block: IpBlockMatcher): PodSet {
-    const set = new PodSet(this.size);
-    this.pods.forEach((pod, i) => {
-      if (pod.ips.some((ip) => ipBlockContains(block, ip))) set.add(i);
-    });
+    const key = [block.cidr.text, ...block.except.map((e) => e.text)].join(' ');
+    let set = this.ipBlockCache.get(key);
+    if (!set) {
+      set = new PodSet(this.size);
+      for (let i = 0; i < this.pods.length; i++) {
+        if (this.pods[i]!.ips.some((ip) => ipBlockContains(block, ip))) set.add(i);
+      }
+      this.ipBlockCache.set(key, set);
+    }
     return set;
   }
 

@@ -1,7 +1,7 @@
 // The Kubernetes objects reachability depends on (Namespace, Pod, Service, networking.k8s.io/v1
 // NetworkPolicy), validated with the API's own field names and rules; other fields are ignored.
 import { z } from 'zod';
-import { parseCidr } from './ip-block';
+import { parseAddress, parseCidr } from './ip-block';
 import {
   labelSelectorSchema,
   LIMITS,
@@ -23,9 +23,7 @@ const cidrSchema = z
 const ipSchema = z
   .string()
   .max(LIMITS.nameLength)
-  .refine((text) => parseCidr(`${text}/${text.includes(':') ? 128 : 32}`) !== undefined, {
-    message: 'must be an IPv4 or IPv6 address',
-  });
+  .refine((text) => parseAddress(text) !== undefined, 'must be an IPv4 or IPv6 address');
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.entriesPerList);
 

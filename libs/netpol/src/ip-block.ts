@@ -12,19 +12,25 @@ export interface Cidr {
 /** Parses "10.0.0.0/8" or "fd00::/64"; undefined when it is not a CIDR. */
 export function parseCidr(text: string): Cidr | undefined {
   try {
-    return { text, range: ipaddr.parseCIDR(text) };
+    // The family's own parser: ipaddr.parseCIDR tries IPv6 first and throws on every IPv4 text.
+    const range = text.includes(':') ? ipaddr.IPv6.parseCIDR(text) : ipaddr.IPv4.parseCIDR(text);
+    return { text, range };
   } catch {
     return undefined;
   }
 }
 
-/** Parses an IPv4 or IPv6 address (an IPv4-mapped IPv6 address reads as IPv4); undefined if not one. */
+/**
+ * Parses an IPv4 address in dotted-quad form (as the API writes pod IPs) or an IPv6 address (an
+ * IPv4-mapped one reads as IPv4); undefined if it is neither.
+ */
 export function parseAddress(text: string): Address | undefined {
-  if (!ipaddr.isValid(text)) return undefined;
-  const address = ipaddr.parse(text);
-  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
-    return (address as ipaddr.IPv6).toIPv4Address();
+  if (!text.includes(':')) {
+    return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text) : undefined;
   }
+  if (!ipaddr.IPv6.isValid(text)) return undefined;
+  const address = ipaddr.IPv6.parse(text);
+  if (address.isIPv4MappedAddress()) return address.toIPv4Address();
   return address;
 }
 

@@ -272,6 +272,47 @@ describe('connection verdicts', () => {
     );
   });
 
+  it('matches admin egress networks against outside addresses and pod addresses; nodes peers match nothing here', () => {
+    const compiled = compile([
+      {
+        kind: 'AdminNetworkPolicy',
+        metadata: { name: 'no-exfil' },
+        spec: {
+          priority: 5,
+          subject: { namespaces: { matchLabels: { team: 'shop' } } },
+          egress: [
+            { action: 'Allow', to: [{ nodes: {} }] },
+            {
+              name: 'documentation-nets',
+              action: 'Deny',
+              to: [{ networks: ['203.0.113.0/24', '10.2.0.0/16'] }],
+            },
+          ],
+        },
+      },
+    ]);
+    const from = { pod: 'shop/web' };
+    expect(
+      evaluateConnection(compiled, { from, to: { ip: '203.0.113.7' }, port: 443 }).egress,
+    ).toMatchObject({
+      allowed: false,
+      decidedBy: 'AdminNetworkPolicy',
+      adminRule: {
+        policy: 'no-exfil',
+        rule: 1,
+        ruleName: 'documentation-nets',
+        peer: 'networks 203.0.113.0/24, 10.2.0.0/16',
+      },
+    });
+    expect(
+      evaluateConnection(compiled, { from, to: { pod: 'ops/probe' }, port: 443 }).allowed,
+    ).toBe(false);
+    expect(
+      evaluateConnection(compiled, { from, to: { ip: '198.51.100.7' }, port: 443 }).egress!
+        .decidedBy,
+    ).toBe('default');
+  });
+
   it('refuses an unknown pod and a port out of range', () => {
     const compiled = compile([]);
     expect(() =>

@@ -27,5 +27,9 @@ export {
   type RuleRef,
 } from './connection-verdict';
 export { evaluateServiceConnection, type ServiceVerdict } from './service-verdict';
-export { reachabilityMatrix, type ReachabilityMatrix } from './reachability-matrix';
+export {
+  MATRIX_MAX_PODS,
+  reachabilityMatrix,
+  type ReachabilityMatrix,
+} from './reachability-matrix';
 export { PodSet } from './pod-set';

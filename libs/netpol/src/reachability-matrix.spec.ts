@@ -4,7 +4,7 @@
 import { clusterFromManifests } from './cluster';
 import { CompiledCluster } from './compiled-policies';
 import { evaluateConnection } from './connection-verdict';
-import { reachabilityMatrix, transposeBits } from './reachability-matrix';
+import { MATRIX_MAX_PODS, reachabilityMatrix, transposeBits } from './reachability-matrix';
 import {
   generatePolicySet,
   seededRandom,
@@ -27,6 +27,21 @@ describe('reachability matrix', () => {
         for (let c = 0; c < words * 32; c++) expect(bit(out, c, r)).toBe(bit(matrix, r, c));
       }
     }
+  });
+
+  it('refuses a cluster past MATRIX_MAX_PODS instead of allocating its n² bits', () => {
+    const count = MATRIX_MAX_PODS + 1;
+    const cluster = clusterFromManifests([
+      { kind: 'Namespace', metadata: { name: 'big' } },
+      ...Array.from({ length: count }, (_, i) => ({
+        kind: 'Pod',
+        metadata: { namespace: 'big', name: `p-${i}` },
+        spec: { containers: [{ name: 'main' }] },
+      })),
+    ]);
+    expect(() => reachabilityMatrix(new CompiledCluster(cluster), { port: 80 })).toThrow(
+      `reachability matrix: ${count} pods, more than the ${MATRIX_MAX_PODS} a matrix holds`,
+    );
   });
 
   it('agrees with the per-connection verdicts on every cell of 150 random clusters with admin policies', () => {

@@ -7,6 +7,9 @@ import type { Protocol } from './label-schema';
 import { matchingPort, portTargets } from './port-match';
 import { PodSet } from './pod-set';
 
+/** The most pods a matrix is built for: three n×n bit matrices, about 320 MiB at this size. */
+export const MATRIX_MAX_PODS = 30_000;
+
 export interface ReachabilityMatrix {
   readonly port: number;
   readonly protocol: Protocol;
@@ -36,6 +39,12 @@ export function reachabilityMatrix(
     throw new OmegaError(Code.InvalidArgument, `port: ${port} is not a port number (1-65535)`);
   }
   const n = compiled.index.size;
+  if (n > MATRIX_MAX_PODS) {
+    throw new OmegaError(
+      Code.ResourceExhausted,
+      `reachability matrix: ${n} pods, more than the ${MATRIX_MAX_PODS} a matrix holds (it takes 3·n²/8 bytes); ask per connection or per namespace instead`,
+    );
+  }
   const egress = directionRows(compiled, 'egress', port, protocol);
   const ingress = directionRows(compiled, 'ingress', port, protocol);
   const words = (n + 31) >>> 5;

@@ -186,7 +186,7 @@ function memoryPer10k(detect) {
     },
     {
       id: 'deception-touch',
-      entity: 'session key',
+      entity: 'session key (a command on a decoy)',
       make: () => new detect.DeceptionTouchDetector(),
       feed: (d, i) =>
         d.observe(
@@ -195,7 +195,7 @@ function memoryPer10k(detect) {
             timeNs: t(i, 0),
             src: { ip: ip(i) },
             decoyId: 'decoy',
-            kind: 1,
+            kind: 3, // a COMMAND: a bare CONNECT raises nothing and keeps no state
             sessionId: `s${i}`,
           }),
         ),

@@ -465,6 +465,9 @@ const (
 	// A fake Kubernetes API server endpoint.
 	DecoyKind_DECOY_KIND_KUBERNETES_API DecoyKind = 6
 	DecoyKind_DECOY_KIND_SMB            DecoyKind = 7
+	// A generic TCP service: sends its banner (an FTP, SMTP or vendor greeting) and records what the
+	// client sends, line by line.
+	DecoyKind_DECOY_KIND_TCP_BANNER DecoyKind = 8
 )
 
 // Enum value maps for DecoyKind.
@@ -478,6 +481,7 @@ var (
 		5: "DECOY_KIND_MYSQL",
 		6: "DECOY_KIND_KUBERNETES_API",
 		7: "DECOY_KIND_SMB",
+		8: "DECOY_KIND_TCP_BANNER",
 	}
 	DecoyKind_value = map[string]int32{
 		"DECOY_KIND_UNSPECIFIED":    0,
@@ -488,6 +492,7 @@ var (
 		"DECOY_KIND_MYSQL":          5,
 		"DECOY_KIND_KUBERNETES_API": 6,
 		"DECOY_KIND_SMB":            7,
+		"DECOY_KIND_TCP_BANNER":     8,
 	}
 )
 
@@ -3534,7 +3539,7 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x1dNETWORK_DIRECTION_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19NETWORK_DIRECTION_INBOUND\x10\x01\x12\x1e\n" +
 	"\x1aNETWORK_DIRECTION_OUTBOUND\x10\x02\x12\x1d\n" +
-	"\x19NETWORK_DIRECTION_LATERAL\x10\x03*\xc8\x01\n" +
+	"\x19NETWORK_DIRECTION_LATERAL\x10\x03*\xe3\x01\n" +
 	"\tDecoyKind\x12\x1a\n" +
 	"\x16DECOY_KIND_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eDECOY_KIND_SSH\x10\x01\x12\x13\n" +
@@ -3543,7 +3548,8 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x13DECOY_KIND_POSTGRES\x10\x04\x12\x14\n" +
 	"\x10DECOY_KIND_MYSQL\x10\x05\x12\x1d\n" +
 	"\x19DECOY_KIND_KUBERNETES_API\x10\x06\x12\x12\n" +
-	"\x0eDECOY_KIND_SMB\x10\a*\xf5\x01\n" +
+	"\x0eDECOY_KIND_SMB\x10\a\x12\x19\n" +
+	"\x15DECOY_KIND_TCP_BANNER\x10\b*\xf5\x01\n" +
 	"\x0fInteractionKind\x12 \n" +
 	"\x1cINTERACTION_KIND_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18INTERACTION_KIND_CONNECT\x10\x01\x12!\n" +

@@ -65,6 +65,7 @@ const ROLE_WORDS: Readonly<Partial<Record<DecoyKind, readonly string[]>>> = {
   [DecoyKind.DECOY_KIND_MYSQL]: ['db', 'mysql', 'mariadb'],
   [DecoyKind.DECOY_KIND_KUBERNETES_API]: ['api', 'control', 'gateway'],
   [DecoyKind.DECOY_KIND_SMB]: ['files', 'share', 'storage'],
+  [DecoyKind.DECOY_KIND_TCP_BANNER]: ['ftp', 'mail', 'legacy'],
 };
 
 /** The protocol word a port of each kind is named with (`http`, `tcp-redis`). */
@@ -76,6 +77,7 @@ const PORT_WORDS: Readonly<Partial<Record<DecoyKind, string>>> = {
   [DecoyKind.DECOY_KIND_MYSQL]: 'mysql',
   [DecoyKind.DECOY_KIND_KUBERNETES_API]: 'https',
   [DecoyKind.DECOY_KIND_SMB]: 'smb',
+  [DecoyKind.DECOY_KIND_TCP_BANNER]: 'tcp',
 };
 
 /** A name following the neighbours' pattern that no Deployment or Service of theirs has. */

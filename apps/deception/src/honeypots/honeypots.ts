@@ -6,6 +6,7 @@ import { mysqlHoneypot } from './mysql-honeypot';
 import { postgresHoneypot } from './postgres-honeypot';
 import { redisHoneypot } from './redis-honeypot';
 import { sshHoneypot } from './ssh-honeypot';
+import { tcpBannerHoneypot } from './tcp-banner-honeypot';
 
 export const HONEYPOTS: ReadonlyMap<DecoyKind, HoneypotFactory> = new Map([
   [DecoyKind.DECOY_KIND_SSH, sshHoneypot],
@@ -13,4 +14,5 @@ export const HONEYPOTS: ReadonlyMap<DecoyKind, HoneypotFactory> = new Map([
   [DecoyKind.DECOY_KIND_REDIS, redisHoneypot],
   [DecoyKind.DECOY_KIND_POSTGRES, postgresHoneypot],
   [DecoyKind.DECOY_KIND_MYSQL, mysqlHoneypot],
+  [DecoyKind.DECOY_KIND_TCP_BANNER, tcpBannerHoneypot],
 ]);

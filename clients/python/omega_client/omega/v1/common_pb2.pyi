@@ -78,6 +78,7 @@ class DecoyKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DECOY_KIND_MYSQL: _ClassVar[DecoyKind]
     DECOY_KIND_KUBERNETES_API: _ClassVar[DecoyKind]
     DECOY_KIND_SMB: _ClassVar[DecoyKind]
+    DECOY_KIND_TCP_BANNER: _ClassVar[DecoyKind]
 
 class InteractionKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -187,6 +188,7 @@ DECOY_KIND_POSTGRES: DecoyKind
 DECOY_KIND_MYSQL: DecoyKind
 DECOY_KIND_KUBERNETES_API: DecoyKind
 DECOY_KIND_SMB: DecoyKind
+DECOY_KIND_TCP_BANNER: DecoyKind
 INTERACTION_KIND_UNSPECIFIED: InteractionKind
 INTERACTION_KIND_CONNECT: InteractionKind
 INTERACTION_KIND_AUTH_ATTEMPT: InteractionKind

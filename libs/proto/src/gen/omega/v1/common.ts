@@ -442,6 +442,11 @@ export enum DecoyKind {
   /** DECOY_KIND_KUBERNETES_API - A fake Kubernetes API server endpoint. */
   DECOY_KIND_KUBERNETES_API = 6,
   DECOY_KIND_SMB = 7,
+  /**
+   * DECOY_KIND_TCP_BANNER - A generic TCP service: sends its banner (an FTP, SMTP or vendor greeting) and records what the
+   * client sends, line by line.
+   */
+  DECOY_KIND_TCP_BANNER = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -471,6 +476,9 @@ export function decoyKindFromJSON(object: any): DecoyKind {
     case 7:
     case "DECOY_KIND_SMB":
       return DecoyKind.DECOY_KIND_SMB;
+    case 8:
+    case "DECOY_KIND_TCP_BANNER":
+      return DecoyKind.DECOY_KIND_TCP_BANNER;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -496,6 +504,8 @@ export function decoyKindToJSON(object: DecoyKind): string {
       return "DECOY_KIND_KUBERNETES_API";
     case DecoyKind.DECOY_KIND_SMB:
       return "DECOY_KIND_SMB";
+    case DecoyKind.DECOY_KIND_TCP_BANNER:
+      return "DECOY_KIND_TCP_BANNER";
     case DecoyKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

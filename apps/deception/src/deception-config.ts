@@ -54,6 +54,16 @@ export const deceptionConfigSchema = z
         caPath: z.string().min(1).optional(),
       })
       .prefault({}),
+    /** Planting file honeytokens (MintHoneytoken kind FILE, plant=true) on this service's host. */
+    files: z
+      .strictObject({
+        /**
+         * Absolute directories files may be planted below (never over an existing file); empty:
+         * files are minted for you to place, not planted.
+         */
+        plantRoots: z.array(z.string().regex(/^\/./, 'an absolute directory')).default([]),
+      })
+      .prefault({}),
     /** Append each mint and revocation to trust's audit log (needs an enrolled identity). */
     auditHoneytokens: z.boolean().default(true),
     /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */

@@ -20,7 +20,7 @@ export type DeceptionServiceConfig = z.output<typeof deceptionServiceConfigSchem
 
 export const DECEPTION_RESOURCES: ResourceSelection = {
   streams: ['DECEPTION', 'DLQ'],
-  kv: ['omega_decoys', 'omega_tokens'],
+  kv: ['omega_decoys', 'omega_tokens', 'omega_policy'],
 };
 
 export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>): Promise<void> {

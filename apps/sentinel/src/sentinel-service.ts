@@ -23,6 +23,8 @@ import { LoaderSupervisor } from './wire/loader-supervisor';
 import { PodIndex } from './kubernetes/pod-index';
 import { watchNodePods, type PodWatch } from './kubernetes/pod-watch';
 import { watchPolicy } from './policy/policy-watch';
+import { watchFiles, type FileWatchSet } from './policy/file-watch';
+import { TokenUsePublisher } from './events/token-use-publisher';
 import {
   nodeName,
   resolveMode,
@@ -41,7 +43,7 @@ export const sentinelServiceConfigSchema = baseConfigSchema.extend({
 export type SentinelServiceConfig = z.output<typeof sentinelServiceConfigSchema>;
 
 export const SENTINEL_RESOURCES: ResourceSelection = {
-  streams: ['TELEMETRY', 'DLQ'],
+  streams: ['TELEMETRY', 'DECEPTION', 'DLQ'],
   kv: ['omega_policy'],
   objectStores: ['omega_modules'],
 };
@@ -170,6 +172,16 @@ export async function buildSentinel({
 
   const enricher = await workloadEnricher(config, node, logger);
   if (enricher) service.onShutdown('pod watch', () => enricher.watch.stop());
+  const tokenUses = new TokenUsePublisher({
+    bus,
+    node,
+    logger,
+    published: { inc: () => metrics.tokenUses.inc({ outcome: 'published' }) },
+    dropped: { inc: () => metrics.tokenUses.inc({ outcome: 'dropped' }) },
+  });
+  service.onShutdown('honeytoken file opens', () => tokenUses.flushed());
+  // the watch set starts after the loader, whose frames may name a watch before it is known here
+  let files: FileWatchSet | undefined;
   const route = frameRouter({
     node,
     publisher,
@@ -178,6 +190,8 @@ export async function buildSentinel({
     onStats: (frame) => (stats = frame),
     counts,
     ...(enricher ? { enrich: (event: Event) => enricher.enricher.enrich(event) } : {}),
+    watchedFile: (watchId) => files?.lookup(watchId),
+    tokenUse: (event) => tokenUses.add(event),
   });
   const { stealth, flows } = config;
   const loader = new LoaderSupervisor({
@@ -206,6 +220,16 @@ export async function buildSentinel({
   const watch = await watchPolicy(policy, node, loader, logger, metrics.policyEntriesRejected);
   service.onShutdown('policy watch', async () => watch.stop());
   await watch.initialized;
+  files = await watchFiles({
+    kv: policy,
+    node,
+    target: loader,
+    logger,
+    rejected: metrics.fileWatchesRejected,
+    retryIntervalMs: config.files.retryIntervalMs,
+  });
+  service.onShutdown('file watch', async () => files?.stop());
+  await files.initialized;
   return serve(loader);
 }
 

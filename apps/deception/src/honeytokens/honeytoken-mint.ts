@@ -4,6 +4,7 @@ import { HoneytokenKind } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 import type { Requester } from '@omega/trust-client';
 import type { Recognizer } from './honeytoken-record';
+import { mintFile } from './honeytoken-files';
 import {
   fingerprint,
   mintAccessKey,
@@ -37,7 +38,15 @@ export interface MintContext {
   readonly canaryBaseUrl: string | undefined;
   /** Whether Kubernetes kinds can be planted (deception.kubernetes.plant). */
   readonly canPlant: boolean;
+  /** Whether files can be planted (deception.files.plantRoots is not empty). */
+  readonly canPlantFiles: boolean;
 }
+
+/** A minted honeytoken's value, what recognizes it, and for a file its content and place. */
+export type MintedHoneytokenValue = MintedValue & {
+  recognizer: Recognizer;
+  file?: { readonly path: string; readonly content: string };
+};
 
 /** Whether `kind` is planted as a Kubernetes Secret. */
 export function isKubernetesKind(kind: HoneytokenKind): boolean {
@@ -57,8 +66,8 @@ function salted(random: RandomBytes, value: MintedValue, principal: string): Rec
 /** The value of a new honeytoken of `request.kind` and what recognizes its use. */
 export function mintValue(
   request: NewHoneytoken,
-  { random, nowMs, canaryBaseUrl, canPlant }: MintContext,
-): MintedValue & { recognizer: Recognizer } {
+  { random, nowMs, canaryBaseUrl, canPlant, canPlantFiles }: MintContext,
+): MintedHoneytokenValue {
   const kind = HoneytokenKind[request.kind] ?? String(request.kind);
   if (request.plant && isKubernetesKind(request.kind) && !canPlant) {
     throw new OmegaError(
@@ -95,6 +104,21 @@ export function mintValue(
     case HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN: {
       const value = mintKubernetesToken(random, request.namespace, request.name, nowMs);
       return { ...value, recognizer: { fingerprint: fingerprint(value.secret) } };
+    }
+    case HoneytokenKind.HONEYTOKEN_KIND_FILE: {
+      if (request.plant && !canPlantFiles) {
+        throw new OmegaError(
+          Code.FailedPrecondition,
+          'MintHoneytoken plant: planting files needs deception.files.plantRoots (the directories this service may write honeytoken files below); mint with plant=false and place file_content yourself',
+        );
+      }
+      const { content, ...value } = mintFile(random, request.name);
+      // the key id or username is the principal: presented at a decoy, the secret triggers too
+      return {
+        ...value,
+        recognizer: salted(random, value, value.id),
+        file: { path: request.name, content },
+      };
     }
     case HoneytokenKind.HONEYTOKEN_KIND_DNS_CANARY:
       throw new OmegaError(

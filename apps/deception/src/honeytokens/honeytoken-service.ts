@@ -13,6 +13,7 @@ import { honeytokenMetrics } from './honeytoken-metrics';
 import { HONEYTOKENS_BUCKET } from './honeytoken-record';
 import { HoneytokenRegistry } from './honeytoken-registry';
 import { kubeSecretPlanter } from './secret-planter';
+import { hostFilePlanter } from './file-planter';
 
 export interface Honeytokens {
   readonly registry: HoneytokenRegistry;
@@ -42,14 +43,15 @@ export async function startHoneytokens({
   }
   // Both exist only once the listener is bound (the OS may pick its port); uses arrive after.
   const bound: { canary?: CanaryEndpoint; recorder?: InteractionRecorder } = {};
+  const self = () => {
+    if (identity === undefined) return { id: service.name, keyId: '' };
+    const { subject, signer } = identity.current();
+    return { id: subject, keyId: signer.keyId };
+  };
   const registry = await HoneytokenRegistry.open({
     kv: await bus.kv(HONEYTOKENS_BUCKET),
     ...(trust !== undefined ? { audit: trustAuditClient(trust) } : {}),
-    self: () => {
-      if (identity === undefined) return { id: service.name, keyId: '' };
-      const { subject, signer } = identity.current();
-      return { id: subject, keyId: signer.keyId };
-    },
+    self,
     settings: config.honeytokens,
     canaryBaseUrl: () => config.canaryBaseUrl ?? bound.canary?.url(),
     ...(config.kubernetes.plant
@@ -60,6 +62,15 @@ export async function startHoneytokens({
               : {}),
             ...(config.kubernetes.tokenPath ? { tokenPath: config.kubernetes.tokenPath } : {}),
             ...(config.kubernetes.caPath ? { caPath: config.kubernetes.caPath } : {}),
+          }),
+        }
+      : {}),
+    ...(config.files.plantRoots.length > 0
+      ? {
+          filePlanter: hostFilePlanter({
+            policy: await bus.kv('omega_policy'),
+            roots: config.files.plantRoots,
+            self: () => self().id,
           }),
         }
       : {}),

@@ -32,6 +32,7 @@ const PROBES: Array<{
   { name: 'tcp', attachPoint: 'tp_btf/inet_sock_set_state', lost: (s) => s.lostTcp },
   { name: 'flow', attachPoint: 'tc', lost: (s) => s.lostFlow },
   { name: 'dns', attachPoint: 'tc', lost: (s) => s.lostDns },
+  { name: 'file', attachPoint: 'tp_btf/sys_exit', lost: (s) => s.lostFile },
 ];
 
 export async function getStatus(deps: StatusDeps): Promise<GetStatusResponse> {

@@ -59,6 +59,8 @@ export interface SentinelParts {
   signing: BatchSigning;
   /** The loader's latest STATS frame (every second), once there is one. */
   latestStats(): StatsFrame | undefined;
+  /** The watched files (omega_policy filewatch.>), in eBPF mode. */
+  files?: FileWatchSet;
 }
 
 export async function buildSentinel({
@@ -114,6 +116,8 @@ export async function buildSentinel({
   const latestStats = (): StatsFrame | undefined => stats;
   const counts = newFrameCounts();
 
+  // the watch set starts after the loader, whose frames may name a watch before it is known here
+  let files: FileWatchSet | undefined;
   const serve = (loader: LoaderSupervisor | undefined, offReason?: string): SentinelParts => {
     service.addGrpcService(
       SentinelServiceService,
@@ -165,6 +169,7 @@ export async function buildSentinel({
       signing,
       latestStats,
       ...(loader ? { loader } : {}),
+      ...(files ? { files } : {}),
     };
   };
   if (resolved.mode === 'off')
@@ -180,8 +185,6 @@ export async function buildSentinel({
     dropped: { inc: () => metrics.tokenUses.inc({ outcome: 'dropped' }) },
   });
   service.onShutdown('honeytoken file opens', () => tokenUses.flushed());
-  // the watch set starts after the loader, whose frames may name a watch before it is known here
-  let files: FileWatchSet | undefined;
   const route = frameRouter({
     node,
     publisher,

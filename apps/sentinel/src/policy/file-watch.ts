@@ -80,9 +80,10 @@ export async function watchFiles(options: FileWatchOptions): Promise<FileWatchSe
   const remove = async (key: string): Promise<void> => {
     const entry = byKey.get(key);
     if (!entry) return;
+    // gone from the kernel before it is gone from here, so counts() never shows it early
+    if (entry.applied) await target.unwatchFile(entry.watchId);
     byKey.delete(key);
     byWatchId.delete(entry.watchId);
-    if (entry.applied) await target.unwatchFile(entry.watchId);
     logger.info({ key, path: entry.file.path }, `no longer watching ${entry.file.path}`);
   };
   const put = async (key: string, revision: number, value: Uint8Array): Promise<void> => {

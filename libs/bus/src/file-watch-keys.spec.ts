@@ -55,4 +55,3 @@ describe('watched file paths', () => {
     expect((thrown as Error).message).toContain(why);
   });
 });
-});

@@ -117,7 +117,7 @@ export async function buildSentinel({
   const counts = newFrameCounts();
 
   // the watch set starts after the loader, whose frames may name a watch before it is known here
-  let files: FileWatchSet | undefined;
+  const watched: { files?: FileWatchSet } = {};
   const serve = (loader: LoaderSupervisor | undefined, offReason?: string): SentinelParts => {
     service.addGrpcService(
       SentinelServiceService,
@@ -169,7 +169,7 @@ export async function buildSentinel({
       signing,
       latestStats,
       ...(loader ? { loader } : {}),
-      ...(files ? { files } : {}),
+      ...(watched.files ? { files: watched.files } : {}),
     };
   };
   if (resolved.mode === 'off')
@@ -193,7 +193,7 @@ export async function buildSentinel({
     onStats: (frame) => (stats = frame),
     counts,
     ...(enricher ? { enrich: (event: Event) => enricher.enricher.enrich(event) } : {}),
-    watchedFile: (watchId) => files?.lookup(watchId),
+    watchedFile: (watchId) => watched.files?.lookup(watchId),
     tokenUse: (event) => tokenUses.add(event),
   });
   const { stealth, flows } = config;
@@ -223,7 +223,7 @@ export async function buildSentinel({
   const watch = await watchPolicy(policy, node, loader, logger, metrics.policyEntriesRejected);
   service.onShutdown('policy watch', async () => watch.stop());
   await watch.initialized;
-  files = await watchFiles({
+  const files = await watchFiles({
     kv: policy,
     node,
     target: loader,
@@ -231,7 +231,8 @@ export async function buildSentinel({
     rejected: metrics.fileWatchesRejected,
     retryIntervalMs: config.files.retryIntervalMs,
   });
-  service.onShutdown('file watch', async () => files?.stop());
+  watched.files = files;
+  service.onShutdown('file watch', async () => files.stop());
   await files.initialized;
   return serve(loader);
 }

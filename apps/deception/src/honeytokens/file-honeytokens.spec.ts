@@ -4,7 +4,6 @@
 // `filewatch.all.<id>` (the FileWatch every sentinel applies), and removed with its watch on
 // revocation. The secret inside is recognized when presented at a decoy.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,

@@ -80,6 +80,8 @@ const SERVICE_ROWS: Readonly<Record<string, BusRow>> = {
   },
   deception: {
     publish: { DECEPTION: ['omega.deception.>'], DLQ: [] },
+    // the honeytoken file opens the sentinels report there, counted as uses
+    read: ['DECEPTION'],
     own: ['DECEPTION', 'KV_omega_decoys', 'KV_omega_tokens'],
     kvRead: ['omega_decoys', 'omega_tokens'],
     // the watched files of its file honeytokens, which every sentinel applies

@@ -21,14 +21,25 @@ import {
   fileWatchKey,
   POLICY_ALL_NODES,
   provision,
+  publish,
+  subjects,
   type Bus,
   type KV,
 } from '@omega/bus';
-import { FileWatch, HoneytokenKind, MintHoneytokenRequest } from '@omega/proto';
+import {
+  Event,
+  EventClass,
+  FileWatch,
+  HoneytokenKind,
+  HoneytokenStatus,
+  InteractionKind,
+  MintHoneytokenRequest,
+} from '@omega/proto';
 import { Code, createLogger } from '@omega/runtime';
-import { withNats } from '@omega/testkit';
+import { eventually, withNats } from '@omega/testkit';
 import { hostFilePlanter } from './file-planter';
 import { fileFormatOf } from './honeytoken-files';
+import { listenFileUses } from './file-use-listener';
 import { validMint } from './honeytoken-grpc';
 import type { NewHoneytoken } from './honeytoken-mint';
 import { HONEYTOKENS_BUCKET } from './honeytoken-record';
@@ -89,7 +100,7 @@ function readAwsCredentials(path: string): Record<string, string> {
 
 beforeAll(async () => {
   bus = await connectBus({ servers: nats.url, name: 'file-honeytoken-spec', logger });
-  await provision(bus, { kv: [HONEYTOKENS_BUCKET, 'omega_policy'] });
+  await provision(bus, { kv: [HONEYTOKENS_BUCKET, 'omega_policy'], streams: ['DECEPTION'] });
   policy = await bus.kv('omega_policy');
   root = mkdtempSync(join(tmpdir(), 'omega-file-honeytokens-'));
   outside = mkdtempSync(join(tmpdir(), 'omega-file-honeytokens-outside-'));
@@ -187,6 +198,53 @@ describe('file honeytokens', () => {
       code: Code.FailedPrecondition,
       message: expect.stringContaining('deception.files.plantRoots'),
     });
+  });
+
+  it("counts a sentinel's report of an open as a use of the file honeytoken, and nothing for another kind", async () => {
+    const registry = await openRegistry();
+    const stop = listenFileUses({ bus, fileUse: (id) => registry.fileUse(id), logger });
+    try {
+      const file = await registry.mint(fileRequest(join(root, 'counted', 'credentials')));
+      const other = await registry.mint(
+        validMint(
+          MintHoneytokenRequest.fromPartial({
+            kind: HoneytokenKind.HONEYTOKEN_KIND_ACCESS_KEY,
+            name: 'ci-key',
+          }),
+        ),
+      );
+      // what a sentinel publishes (apps/sentinel file-events.ts), for each honeytoken
+      for (const id of [other.honeytoken.id, file.honeytoken.id]) {
+        const event = Event.fromPartial({
+          id: `open-${id}`,
+          classUid: EventClass.EVENT_CLASS_DECEPTION_INTERACTION,
+          node: 'node-1',
+          payload: {
+            $case: 'deceptionInteraction',
+            value: {
+              kind: InteractionKind.INTERACTION_KIND_TOKEN_USE,
+              decoyId: 'file',
+              honeytokenId: id,
+              protocol: 'file',
+              sessionId: 'node-1:4242',
+            },
+          },
+        });
+        await publish(bus, subjects.deceptionFile('node-1'), Event, event, { msgId: event.id });
+      }
+      const counted = await eventually(
+        'the open counted',
+        () => {
+          const token = registry.get(file.honeytoken.id);
+          return token?.triggerCount === 1n ? token : undefined;
+        },
+        5_000,
+      );
+      expect(counted.status).toBe(HoneytokenStatus.HONEYTOKEN_STATUS_TRIGGERED);
+      expect(registry.get(other.honeytoken.id)?.triggerCount).toBe(0n);
+    } finally {
+      stop();
+    }
   });
 
   it('removes the file and its watch on revocation', async () => {

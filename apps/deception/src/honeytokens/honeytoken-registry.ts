@@ -359,6 +359,13 @@ export class HoneytokenRegistry {
     return this.#used(token.id);
   }
 
+  /** The FILE honeytoken `id` a sentinel saw opened, counted as a use; or undefined. */
+  fileUse(id: string): string | undefined {
+    const token = this.#known.get(id)?.record.honeytoken;
+    if (token?.kind !== HoneytokenKind.HONEYTOKEN_KIND_FILE) return undefined;
+    return expired(token, BigInt(this.#clock()) * 1_000_000n) ? undefined : this.#used(id);
+  }
+
   #used(id: string): string {
     this.#triggers.add(id);
     return id;

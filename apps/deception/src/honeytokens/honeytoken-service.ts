@@ -14,6 +14,7 @@ import { HONEYTOKENS_BUCKET } from './honeytoken-record';
 import { HoneytokenRegistry } from './honeytoken-registry';
 import { kubeSecretPlanter } from './secret-planter';
 import { hostFilePlanter } from './file-planter';
+import { listenFileUses } from './file-use-listener';
 
 export interface Honeytokens {
   readonly registry: HoneytokenRegistry;
@@ -78,6 +79,12 @@ export async function startHoneytokens({
     onUnreadable: () => metrics.unreadableRecords.inc(),
   });
   service.onShutdown('honeytoken registry', () => registry.stop());
+  const stopFileUses = listenFileUses({
+    bus,
+    fileUse: (id) => registry.fileUse(id),
+    logger: service.logger,
+  });
+  service.onShutdown('honeytoken file uses', async () => stopFileUses());
   const canary = await CanaryEndpoint.start({
     listen: parseListen(config.canaryListen ?? defaultCanaryListen(service.config.grpc.port)),
     canaryUse: (path) => registry.canaryUse(path),

@@ -94,6 +94,7 @@ const EXPECTED: Record<string, readonly string[]> = {
   'read AUDIT': ['service/trust', 'operator/alice'],
   'read TASKS': ['service/orchestrator'],
   'read TELEMETRY': ['service/intelligence', 'service/twin', 'operator/alice'],
+  'read DECEPTION': ['service/intelligence', 'service/deception', 'operator/alice'],
   'kv get omega_identities trust-ca': ALL,
   'update stream AUDIT': ['service/trust'],
   'update stream ALERTS': ['service/intelligence'],
@@ -110,6 +111,11 @@ const EXPECTED: Record<string, readonly string[]> = {
   ],
   'subscribe omega.audit.checkpoints': ['service/trust', 'operator/alice'],
   'subscribe omega.tasks.>': ['service/orchestrator'],
+  'subscribe omega.deception.file.*': [
+    'service/intelligence',
+    'service/deception',
+    'operator/alice',
+  ],
 };
 
 let dir: string;

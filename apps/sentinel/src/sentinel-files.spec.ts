@@ -224,4 +224,25 @@ describe('file probe (real kernel)', () => {
     // a plain watched file is telemetry only: no interaction
     expect(interactions.some((e) => e.actor?.process?.pid === markerPid)).toBe(false);
   });
+
+  it('skips a watch that is not a FileWatch or names a relative path, counting each, and keeps the others', async () => {
+    const rejected = async (): Promise<number> =>
+      (
+        await running.service.metrics
+          .getSingleMetric('omega_sentinel_file_watches_rejected_total')
+          ?.get()
+      )?.values[0]?.value ?? 0;
+    const before = await rejected();
+    await policy.put(fileWatchKey(POLICY_ALL_NODES, 'garbage'), Buffer.from([0xff, 0xff, 0xff]));
+    await policy.put(
+      fileWatchKey(POLICY_ALL_NODES, 'relative'),
+      FileWatch.encode(FileWatch.fromPartial({ path: 'etc/shadow' })).finish(),
+    );
+    await eventually(
+      'both counted',
+      async () => ((await rejected()) === before + 2 ? true : undefined),
+      5_000,
+    );
+    expect(parts.files!.counts()).toEqual({ applied: 1, waiting: 0 });
+  });
 });

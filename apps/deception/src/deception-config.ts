@@ -1,5 +1,6 @@
 // The `deception` section of the service's configuration (OMEGA_DECEPTION_* variables or the file's
 // `deception:` key); its settings arrive with the features that need them.
+import { hostname } from 'node:os';
 import { LOCAL_PORTS } from '@omega/service';
 import { z } from 'zod';
 
@@ -79,6 +80,15 @@ export const deceptionConfigSchema = z
   .prefault({});
 
 export type DeceptionConfig = z.output<typeof deceptionConfigSchema>;
+
+/**
+ * The node this replica runs on, as the sentinels name it (their `sentinel.node` default:
+ * $NODE_NAME or the host name, made a subject token): decoys' events and planted files' watches
+ * carry it.
+ */
+export function deceptionNode(): string {
+  return (process.env['NODE_NAME'] ?? hostname()).replace(/[.*>\s]/g, '-');
+}
 
 /** `host:port` (IPv6 hosts in brackets) split for listen(). */
 export function parseListen(value: string): { host: string; port: number } {

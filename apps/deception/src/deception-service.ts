@@ -1,12 +1,11 @@
 // Builds the deception service's parts on a running service harness: its metrics, the honeytokens
 // (registry and canary URL listener) and gRPC handlers (main.ts and the specs share it).
-import { hostname } from 'node:os';
 import type { ResourceSelection } from '@omega/bus';
 import { DeceptionServiceService } from '@omega/proto';
 import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
-import { deceptionConfigSchema } from './deception-config';
+import { deceptionConfigSchema, deceptionNode } from './deception-config';
 import { deceptionGrpcHandlers } from './deception-grpc';
 import { deceptionMetrics } from './deception-metrics';
 import { DECOYS_BUCKET, DecoyHost } from './decoys/decoy-host';
@@ -31,7 +30,7 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
     kv: await parts.bus.kv(DECOYS_BUCKET),
     factories: HONEYPOTS,
     listenHost: service.config.deception.decoys.listenHost,
-    node: (process.env['NODE_NAME'] ?? hostname()).replace(/[.*>\s]/g, '-'),
+    node: deceptionNode(),
     credentials: honeytokens.registry.credentialCheck,
     nativePasswordCheck: honeytokens.registry.nativePasswordCheck,
     logger: service.logger,

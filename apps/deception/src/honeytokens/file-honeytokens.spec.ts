@@ -1,7 +1,7 @@
 // File honeytokens on a real nats-server: minted as an AWS credentials file or a .pgpass holding a
 // new secret (read back by Python's configparser, the INI reader the AWS tools' format is defined
 // by), planted only below the configured roots and never over a file, watched through omega_policy
-// `filewatch.all.<id>` (the FileWatch every sentinel applies), and removed with its watch on
+// `filewatch.<node>.<id>` (the FileWatch that node's sentinel applies), and removed with its watch on
 // revocation. The secret inside is recognized when presented at a decoy.
 import { execFileSync } from 'node:child_process';
 import {
@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import {
   connectBus,
   fileWatchKey,
-  POLICY_ALL_NODES,
   provision,
   publish,
   subjects,
@@ -46,6 +45,8 @@ import { HONEYTOKENS_BUCKET } from './honeytoken-record';
 import { HoneytokenRegistry } from './honeytoken-registry';
 
 const nats = withNats({ jetstream: true });
+/** The node the deception service (and the files it plants) is on. */
+const NODE = 'node-7';
 const logger = createLogger({ service: 'deception', level: 'silent' });
 let bus: Bus;
 let policy: KV;
@@ -63,6 +64,7 @@ async function openRegistry(withPlanter = true): Promise<HoneytokenRegistry> {
       ? {
           filePlanter: hostFilePlanter({
             policy,
+            node: NODE,
             roots: [root],
             self: () => 'omega://local/service/deception',
           }),
@@ -116,7 +118,7 @@ afterAll(() => {
 });
 
 describe('file honeytokens', () => {
-  it('plants an AWS credentials file (0600) holding the minted key pair, and the watch every sentinel applies', async () => {
+  it("plants an AWS credentials file (0600) holding the minted key pair, and the watch for its node's sentinel", async () => {
     const registry = await openRegistry();
     const path = join(root, 'home', 'app', '.aws', 'credentials');
     const minted = await registry.mint(fileRequest(path));
@@ -129,7 +131,7 @@ describe('file honeytokens', () => {
     expect(parsed['aws_secret_access_key']).toBe(minted.secretValue);
     expect(minted.secretId).toMatch(/^AKIA[A-Z2-7]{16}$/);
 
-    const entry = await policy.get(fileWatchKey(POLICY_ALL_NODES, minted.honeytoken.id));
+    const entry = await policy.get(fileWatchKey(NODE, minted.honeytoken.id));
     expect(entry?.operation).toBe('PUT');
     expect(FileWatch.decode(entry!.value)).toMatchObject({
       path,
@@ -193,7 +195,7 @@ describe('file honeytokens', () => {
     const minted = await (await openRegistry()).mint(fileRequest(path, false));
     expect(minted.fileContent).toContain(minted.secretValue);
     expect(existsSync(path)).toBe(false);
-    expect(await policy.get(fileWatchKey(POLICY_ALL_NODES, minted.honeytoken.id))).toBeNull();
+    expect(await policy.get(fileWatchKey(NODE, minted.honeytoken.id))).toBeNull();
     await expect((await openRegistry(false)).mint(fileRequest(path))).rejects.toMatchObject({
       code: Code.FailedPrecondition,
       message: expect.stringContaining('deception.files.plantRoots'),
@@ -254,7 +256,7 @@ describe('file honeytokens', () => {
     const minted = await registry.mint(fileRequest(path));
     await registry.revoke(minted.honeytoken.id, 'rotated');
     expect(existsSync(path)).toBe(false);
-    const entry = await policy.get(fileWatchKey(POLICY_ALL_NODES, minted.honeytoken.id));
+    const entry = await policy.get(fileWatchKey(NODE, minted.honeytoken.id));
     expect(entry?.operation).not.toBe('PUT');
   });
 

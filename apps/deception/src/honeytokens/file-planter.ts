@@ -1,11 +1,11 @@
 // Plants file honeytokens on this host: writes the file (never over an existing one, only below
-// the configured roots) and asks every sentinel to watch it (`omega_policy` key
-// `filewatch.all.<honeytoken id>`, a FileWatch); revocation removes both. A sentinel on this host
-// reports each open; sentinels where the path names nothing keep trying (sentinel.files).
+// the configured roots) and asks this node's sentinel to watch it (`omega_policy` key
+// `filewatch.<node>.<honeytoken id>`, a FileWatch); revocation removes both. Only this node's:
+// the same path on another node is another file, perhaps a real one someone reads.
 import { constants } from 'node:fs';
 import { mkdir, open, realpath, unlink } from 'node:fs/promises';
 import { dirname, sep } from 'node:path';
-import { fileWatchKey, POLICY_ALL_NODES, watchedFilePath, type KV } from '@omega/bus';
+import { fileWatchKey, watchedFilePath, type KV } from '@omega/bus';
 import { FileWatch } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 
@@ -19,6 +19,8 @@ export interface FilePlanter {
 export interface HostFilePlanterOptions {
   /** omega_policy, where the sentinels read their watches. */
   readonly policy: KV;
+  /** This host's node name, as its sentinel names it. */
+  readonly node: string;
   /** Directories files may be planted below (deception.files.plantRoots). */
   readonly roots: readonly string[];
   /** Who plants (this service's identity), recorded in the watch. */
@@ -77,7 +79,7 @@ export function hostFilePlanter(options: HostFilePlanterOptions): FilePlanter {
       });
       try {
         await options.policy.put(
-          fileWatchKey(POLICY_ALL_NODES, honeytokenId),
+          fileWatchKey(options.node, honeytokenId),
           FileWatch.encode(watch).finish(),
         );
       } catch (err) {
@@ -86,7 +88,7 @@ export function hostFilePlanter(options: HostFilePlanterOptions): FilePlanter {
       }
     },
     async remove(honeytokenId, path) {
-      await options.policy.delete(fileWatchKey(POLICY_ALL_NODES, honeytokenId));
+      await options.policy.delete(fileWatchKey(options.node, honeytokenId));
       await unlink(path).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw OmegaError.wrap(err, `removing honeytoken file ${path}`);
       });

@@ -5,7 +5,7 @@ import { DecoyKind } from '@omega/proto';
 import type { ServiceParts } from '@omega/service';
 import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import type { InteractionRecorder } from '../honeypots/honeypot';
-import { defaultCanaryListen, parseListen } from '../deception-config';
+import { deceptionNode, defaultCanaryListen, parseListen } from '../deception-config';
 import type { DeceptionServiceConfig } from '../deception-service';
 import { BusInteractionRecorder } from '../interaction-recorder';
 import { CANARY_DECOY_ID, CanaryEndpoint } from './canary-endpoint';
@@ -70,6 +70,7 @@ export async function startHoneytokens({
       ? {
           filePlanter: hostFilePlanter({
             policy: await bus.kv('omega_policy'),
+            node: deceptionNode(),
             roots: config.files.plantRoots,
             self: () => self().id,
           }),

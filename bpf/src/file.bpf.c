@@ -63,12 +63,13 @@ static __always_inline int is_open_syscall(long nr)
 #endif
 }
 
+/* regs is a trusted BTF pointer here: a direct load, no helper call (this runs on every syscall). */
 static __always_inline long syscall_nr(struct pt_regs *regs)
 {
 #if defined(__TARGET_ARCH_x86)
-	return BPF_CORE_READ(regs, orig_ax);
+	return regs->orig_ax;
 #else
-	return BPF_CORE_READ(regs, syscallno);
+	return regs->syscallno;
 #endif
 }
 

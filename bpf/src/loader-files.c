@@ -1,5 +1,6 @@
 /* The watched file set: `file-watch` resolves a path to its inode and device now and puts them in
- * the file object's `file_watch` map, so the kernel filters opens by inode (bpf/README.md). */
+ * the file object's `file_watch` map, so the kernel filters opens by inode (bpf/README.md). The
+ * probe runs at every syscall's exit, so it is attached only while the map holds a watch. */
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include "loader-state.h"
@@ -45,6 +46,27 @@ static int unwatch(int fd, uint32_t id)
 	}
 }
 
+/* Attaches the probe if it is not; 0 or -errno. */
+static int attach_file_probe(struct loader *loader)
+{
+	if (loader->file_link)
+		return 0;
+	loader->file_link = bpf_program__attach(loader->file_skel->progs.omega_file_open);
+	if (!loader->file_link)
+		return -errno;
+	return 0;
+}
+
+/* Detaches the probe once nothing is watched. */
+static void detach_idle_file_probe(struct loader *loader, int fd)
+{
+	struct omega_file_key first;
+	if (loader->file_link && bpf_map_get_next_key(fd, NULL, &first) != 0) {
+		bpf_link__destroy(loader->file_link);
+		loader->file_link = NULL;
+	}
+}
+
 void command_file_watch(struct loader *loader, uint32_t request_id, const char *id_text, const char *ops, const char *path)
 {
 	uint32_t id;
@@ -74,7 +96,15 @@ void command_file_watch(struct loader *loader, uint32_t request_id, const char *
 	struct omega_file_watch value = { .watch_id = id, .ops = OMEGA_FILE_OP_OPEN };
 	if (bpf_map_update_elem(fd, &key, &value, BPF_ANY) != 0) {
 		/* E2BIG: the map's OMEGA_FILE_WATCHES entries are taken */
-		reply(request_id, -errno, "file-watch %u %s: %s", id, path, strerror(errno));
+		int err = -errno;
+		detach_idle_file_probe(loader, fd);
+		reply(request_id, err, "file-watch %u %s: %s", id, path, strerror(-err));
+		return;
+	}
+	int err = attach_file_probe(loader);
+	if (err) {
+		bpf_map_delete_elem(fd, &key);
+		reply(request_id, err, "file-watch %u %s: attaching tp_btf/sys_exit: %s", id, path, strerror(-err));
 		return;
 	}
 	reply(request_id, 0, "watching %s as %u (dev %u:%u ino %llu)", path, id, major(st.st_dev), minor(st.st_dev),
@@ -88,6 +118,8 @@ void command_file_unwatch(struct loader *loader, uint32_t request_id, const char
 		reply(request_id, -EINVAL, "file-unwatch: usage: file-unwatch <id 1..4294967295>");
 		return;
 	}
-	int removed = unwatch(bpf_map__fd(loader->file_skel->maps.file_watch), id);
+	int fd = bpf_map__fd(loader->file_skel->maps.file_watch);
+	int removed = unwatch(fd, id);
+	detach_idle_file_probe(loader, fd);
 	reply(request_id, 0, "unwatched %u (%d entries)", id, removed);
 }

@@ -59,6 +59,8 @@ struct loader {
 	struct xdp_block_bpf *xdp_skel;
 	struct net_bpf *net_skel;
 	struct file_bpf *file_skel;
+	/* The file probe's attachment: only while something is watched (it runs on every syscall). */
+	struct bpf_link *file_link;
 	struct xdp_attachment xdp_links[MAX_XDP_LINKS];
 	struct tc_attachment tc_links[MAX_TC_LINKS];
 	/* Flow drain: every flow_drain_ms the changed flows are written, those idle for flow_idle_ms

@@ -138,10 +138,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "omega-loader: loading the file programs failed: %s\n", strerror(errno));
 		return 1;
 	}
-	if (file_bpf__attach(loader.file_skel) != 0) {
-		fprintf(stderr, "omega-loader: attaching tp_btf/sys_exit failed: %s\n", strerror(errno));
-		return 1;
-	}
 	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(loader.process_skel->maps.events), on_record, &loader, NULL);
 	if (!rb || ring_buffer__add(rb, bpf_map__fd(loader.net_skel->maps.net_events), on_record, &loader) != 0 ||
 	    ring_buffer__add(rb, bpf_map__fd(loader.file_skel->maps.file_events), on_record, &loader) != 0) {
@@ -212,6 +208,7 @@ int main(int argc, char **argv)
 			close(loader.tc_links[i].egress_fd);
 		}
 	ring_buffer__free(rb);
+	bpf_link__destroy(loader.file_link);
 	file_bpf__destroy(loader.file_skel);
 	net_bpf__destroy(loader.net_skel);
 	xdp_block_bpf__destroy(loader.xdp_skel);

@@ -135,7 +135,7 @@ afterAll(() => {
 });
 
 describe('file probe (real kernel)', () => {
-  it('attaches the file probe', () => {
+  it('loads the file probe (attached while a file is watched)', () => {
     expect(parts.mode).toBe('ebpf');
     expect(parts.loader?.features).toContain('tp_btf/sys_exit');
   });

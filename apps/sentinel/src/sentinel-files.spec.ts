@@ -4,7 +4,15 @@
 // on DECEPTION; a neighbour in the same directory raises nothing; a rename keeps the watch (it is
 // the inode's), a new file written at the old path is not watched. Needs root, BTF, make -C bpf.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -48,6 +56,18 @@ function runPid(command: string, ...args: string[]): number {
   return Number(out.trim());
 }
 
+/** Whether the loader holds a link of a program to the sys_exit tracepoint (its fds, as the kernel lists them). */
+function sysExitAttached(): boolean {
+  const pid = parts.loader!.pid!;
+  return readdirSync(`/proc/${pid}/fdinfo`).some((fd) => {
+    try {
+      return /^tp_name:\s+sys_exit$/m.test(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+    } catch {
+      return false; // closed meanwhile
+    }
+  });
+}
+
 function fileOpens(): Array<Event & { payload: { $case: 'fileActivity' } }> {
   return telemetry.filter(
     (e): e is Event & { payload: { $case: 'fileActivity' } } => e.payload?.$case === 'fileActivity',
@@ -65,7 +85,7 @@ async function watch(id: string, path: string, honeytokenId: string): Promise<vo
   await eventually(
     `watch ${id} applied`,
     () => parts.files!.counts().applied > before || undefined,
-    5_000,
+    15_000,
   );
 }
 
@@ -135,9 +155,11 @@ afterAll(() => {
 });
 
 describe('file probe (real kernel)', () => {
-  it('loads the file probe (attached while a file is watched)', () => {
+  it('loads the file probe, and attaches it only while a file is watched', () => {
     expect(parts.mode).toBe('ebpf');
     expect(parts.loader?.features).toContain('tp_btf/sys_exit');
+    // nothing watched yet: no program runs at every syscall's exit
+    expect(sysExitAttached()).toBe(false);
   });
 
   it('reports a real cat of a watched honeytoken file as a file event and a TOKEN_USE interaction, and nothing for its unwatched neighbour', async () => {
@@ -151,7 +173,7 @@ describe('file probe (real kernel)', () => {
 
     const neighbourPid = runPid('cat', neighbour);
     const catPid = runPid('cat', credentials);
-    const opened = await eventually('file event of cat', () => openOf(catPid), 5_000);
+    const opened = await eventually('file event of cat', () => openOf(catPid), 15_000);
     expect(opened.classUid).toBe(EventClass.EVENT_CLASS_FILE_ACTIVITY);
     expect(opened.node).toBe(NODE);
     expect(opened.actor?.process).toMatchObject({ pid: catPid, name: 'cat' });
@@ -174,7 +196,7 @@ describe('file probe (real kernel)', () => {
     const touch = await eventually(
       'TOKEN_USE of cat',
       () => interactions.find((e) => e.actor?.process?.pid === catPid),
-      5_000,
+      15_000,
     );
     expect(touch.classUid).toBe(EventClass.EVENT_CLASS_DECEPTION_INTERACTION);
     expect(touch.payload?.$case === 'deceptionInteraction' && touch.payload.value).toMatchObject({
@@ -193,7 +215,7 @@ describe('file probe (real kernel)', () => {
     const moved = join(dir, 'aws', 'credentials.bak');
     renameSync(credentials, moved);
     const headPid = runPid('head', '-c', '1', moved);
-    const opened = await eventually('file event of head', () => openOf(headPid), 5_000);
+    const opened = await eventually('file event of head', () => openOf(headPid), 15_000);
     expect(opened.payload.value.file?.path).toBe(moved);
     expect(opened.unmapped['honeytoken.id']).toBe(HONEYTOKEN);
 
@@ -201,7 +223,7 @@ describe('file probe (real kernel)', () => {
     const newFilePid = runPid('cat', credentials);
     // a later open of the moved file is reported: the new file's open (before it) was not
     const laterPid = runPid('cat', moved);
-    await eventually('file event of the later cat', () => openOf(laterPid), 5_000);
+    await eventually('file event of the later cat', () => openOf(laterPid), 15_000);
     expect(openOf(newFilePid)).toBeUndefined();
   });
 
@@ -214,11 +236,16 @@ describe('file probe (real kernel)', () => {
     await eventually(
       'watch removed',
       () => parts.files!.counts().applied === 1 || undefined,
-      5_000,
+      15_000,
     );
     const unwatchedPid = runPid('cat', moved);
     const markerPid = runPid('cat', marker);
-    const markerOpen = await eventually('file event of the marker', () => openOf(markerPid), 5_000);
+    const markerOpen = await eventually(
+      'file event of the marker',
+      () => openOf(markerPid),
+      15_000,
+    );
+    expect(sysExitAttached()).toBe(true);
     expect(markerOpen.unmapped['honeytoken.id']).toBeUndefined();
     expect(openOf(unwatchedPid)).toBeUndefined();
     // a plain watched file is telemetry only: no interaction
@@ -241,8 +268,18 @@ describe('file probe (real kernel)', () => {
     await eventually(
       'both counted',
       async () => ((await rejected()) === before + 2 ? true : undefined),
-      5_000,
+      15_000,
     );
     expect(parts.files!.counts()).toEqual({ applied: 1, waiting: 0 });
+  });
+
+  it('detaches the probe once the last watch is deleted', async () => {
+    await policy.delete(fileWatchKey(POLICY_ALL_NODES, 'marker'));
+    await eventually(
+      'no watch left',
+      () => parts.files!.counts().applied === 0 || undefined,
+      15_000,
+    );
+    expect(sysExitAttached()).toBe(false);
   });
 });

@@ -336,9 +336,11 @@ describe('SentinelService over gRPC (real kernel)', () => {
       'dns',
       'file',
     ]);
+    // loaded, attached only while a file is watched (sentinel-files.spec.ts)
     expect(status.probes.find((p) => p.name === 'file')).toMatchObject({
       attachPoint: 'tp_btf/sys_exit',
-      attached: true,
+      attached: false,
+      error: 'no file is watched (omega_policy filewatch.>)',
     });
     expect(status.xdp).toEqual([
       expect.objectContaining({ interface: `omsenB@/run/netns/${NS_B}`, mode: 1, attached: true }),

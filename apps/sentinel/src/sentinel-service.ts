@@ -136,6 +136,7 @@ export async function buildSentinel({
             counts,
             latestStats,
             blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
+            watchedFiles: () => watched.files?.counts().applied ?? 0,
           },
           blocks: {
             node,

@@ -15,6 +15,7 @@ enum omega_frame_type {
 	OMEGA_FRAME_TCP_STATE = 7,
 	OMEGA_FRAME_DNS = 8,
 	OMEGA_FRAME_FLOW = 9,
+	OMEGA_FRAME_FILE = 10,
 };
 
 /* Every frame: header, then `length` bytes of body. */
@@ -60,6 +61,24 @@ struct omega_frame_stats {
 	uint64_t stealth_unknown;
 	uint64_t stealth_rate_limited;
 	uint64_t stealth_sessions;
+	/* since file telemetry */
+	uint64_t lost_file;
+} __attribute__((packed));
+
+/* An operation on a watched file (enum omega_file_op), by the process that did it. */
+struct omega_frame_file {
+	uint32_t op;
+	uint32_t pid, uid, gid;
+	uint32_t watch_id; /* the id given to `file-watch` */
+	uint32_t flags;    /* open flags (f_flags) */
+	uint64_t time_ns;
+	uint64_t cgroup_id;
+	uint64_t ino;
+	uint32_t dev; /* the kernel's dev_t: MAJOR << 20 | MINOR */
+	uint16_t path_len;
+	uint16_t pad;
+	char comm[16];
+	/* then path_len bytes of path */
 } __attribute__((packed));
 
 struct omega_frame_tcp_state {

@@ -1,10 +1,11 @@
 /* The loader's stdin commands (bpf/README.md "Commands"): block lists, XDP and tc attachments,
- * flow timing, stealth settings. */
+ * flow timing, stealth settings; the watched files' commands are in loader-files.c. */
 /* Over 400 lines on purpose: every stdin command of the loader, one protocol in one dispatch. */
 #include "loader-state.h"
 #include "loader-commands.h"
 #include "loader-flows.h"
 #include "loader-stats.h"
+#include "loader-files.h"
 
 /* "10.0.0.0/8" or "fd00::1" → family 4/6, address bytes, prefix length. */
 static int parse_cidr(const char *text, int *family, uint8_t addr[16], int *prefixlen)
@@ -423,9 +424,13 @@ void run_command(struct loader *loader, char *line)
 		command_stealth_allow(loader, id, a1, a2);
 	else if (strcmp(verb, "stealth-rate") == 0)
 		command_stealth_rate(loader, id, a1, a2, a3);
+	else if (strcmp(verb, "file-watch") == 0)
+		command_file_watch(loader, id, a1, a2, a3);
+	else if (strcmp(verb, "file-unwatch") == 0)
+		command_file_unwatch(loader, id, a1);
 	else
 		reply(id, -EINVAL,
 		      "unknown command '%s' (block, unblock, list, stats, xdp-attach, xdp-detach, tc-attach, "
-		      "tc-detach, flow-timing, flows, stealth-port, stealth-allow, stealth-rate)",
+		      "tc-detach, flow-timing, flows, stealth-port, stealth-allow, stealth-rate, file-watch, file-unwatch)",
 		      verb);
 }

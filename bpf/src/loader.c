@@ -70,6 +70,17 @@ static int on_record(void *ctx, void *data, size_t size)
 		memcpy(body.saddr, rec->saddr, 16);
 		memcpy(body.daddr, rec->daddr, 16);
 		write_frame(OMEGA_FRAME_DNS, &body, sizeof(body), rec->data, body.captured_len, NULL, 0);
+	} else if (kind == OMEGA_REC_FILE && size >= sizeof(struct omega_file_record)) {
+		const struct omega_file_record *rec = data;
+		struct omega_frame_file body = {
+			.op = rec->op, .pid = rec->pid, .uid = rec->uid, .gid = rec->gid,
+			.watch_id = rec->watch_id, .flags = rec->flags,
+			.time_ns = rec->time_boot_ns + boot_to_wall_ns, .cgroup_id = rec->cgroup_id,
+			.ino = rec->ino, .dev = rec->dev,
+			.path_len = rec->path_len >= OMEGA_FILE_PATH_LEN ? OMEGA_FILE_PATH_LEN - 1 : rec->path_len,
+		};
+		memcpy(body.comm, rec->comm, sizeof(body.comm));
+		write_frame(OMEGA_FRAME_FILE, &body, sizeof(body), rec->path, body.path_len, NULL, 0);
 	} else {
 		fprintf(stderr, "omega-loader: ring buffer record of unknown kind %u (%zu bytes) skipped\n", kind, size);
 	}
@@ -122,8 +133,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "omega-loader: attaching tp_btf/inet_sock_set_state failed: %s\n", strerror(errno));
 		return 1;
 	}
+	loader.file_skel = file_bpf__open_and_load();
+	if (!loader.file_skel) {
+		fprintf(stderr, "omega-loader: loading the file programs failed: %s\n", strerror(errno));
+		return 1;
+	}
 	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(loader.process_skel->maps.events), on_record, &loader, NULL);
-	if (!rb || ring_buffer__add(rb, bpf_map__fd(loader.net_skel->maps.net_events), on_record, &loader) != 0) {
+	if (!rb || ring_buffer__add(rb, bpf_map__fd(loader.net_skel->maps.net_events), on_record, &loader) != 0 ||
+	    ring_buffer__add(rb, bpf_map__fd(loader.file_skel->maps.file_events), on_record, &loader) != 0) {
 		fprintf(stderr, "omega-loader: opening the ring buffers failed: %s\n", strerror(errno));
 		return 1;
 	}
@@ -133,7 +150,7 @@ int main(int argc, char **argv)
 	int64_t next_drain_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)loader.flow_drain_ms * 1000000LL;
 	loader.last_drain_boot_ns = clock_ns(CLOCK_BOOTTIME);
 
-	const char features[] = "tp_btf/sched_process_exec,tp_btf/sched_process_exit,tp_btf/inet_sock_set_state,tc,xdp";
+	const char features[] = "tp_btf/sched_process_exec,tp_btf/sched_process_exit,tp_btf/inet_sock_set_state,tp_btf/sys_exit,tc,xdp";
 	struct omega_frame_hello hello = { .protocol_version = OMEGA_FRAME_VERSION, .features_len = sizeof(features) - 1 };
 	write_frame(OMEGA_FRAME_HELLO, &hello, sizeof(hello), features, sizeof(features) - 1, NULL, 0);
 	frame_output_flush();
@@ -191,6 +208,8 @@ int main(int argc, char **argv)
 			close(loader.tc_links[i].egress_fd);
 		}
 	ring_buffer__free(rb);
+	bpf_link__destroy(loader.file_link);
+	file_bpf__destroy(loader.file_skel);
 	net_bpf__destroy(loader.net_skel);
 	xdp_block_bpf__destroy(loader.xdp_skel);
 	process_bpf__destroy(loader.process_skel);

@@ -12,6 +12,7 @@ enum omega_record_kind {
 	OMEGA_REC_EXIT = 2,
 	OMEGA_REC_TCP_STATE = 7,
 	OMEGA_REC_DNS = 8,
+	OMEGA_REC_FILE = 10,
 };
 
 /* Indices of the per-CPU `lost` counters: records the ring buffer had no room for. */
@@ -31,6 +32,52 @@ enum omega_net_lost_kind {
 };
 
 #define OMEGA_DNS_CAPTURE_LEN 512
+
+/* Indices of the file object's per-CPU `file_lost` counters. */
+enum omega_file_lost_kind {
+	OMEGA_LOST_FILE = 0,
+	OMEGA_FILE_LOST_KINDS = 1,
+};
+
+/* What was done to a watched file: a bit each, so a watch says which it wants reported. Only OPEN
+ * has a probe today; the other bits are reserved for create/rename/unlink/chmod probes. */
+enum omega_file_op {
+	OMEGA_FILE_OP_OPEN = 1,
+};
+
+#define OMEGA_FILE_PATH_LEN 512
+#define OMEGA_FILE_WATCHES 4096
+
+/* A watched file: its inode on its filesystem (the kernel's dev_t, MAJOR << 20 | MINOR, as in
+ * super_block.s_dev). Exact (no path aliasing through links, mounts or ..) and one hash lookup. */
+struct omega_file_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+
+struct omega_file_watch {
+	__u32 watch_id; /* the loader's caller's id, carried by every record of this watch */
+	__u32 ops;      /* enum omega_file_op bits to report */
+};
+
+struct omega_file_record {
+	__u32 kind;
+	__u32 op; /* enum omega_file_op */
+	__u32 pid;
+	__u32 uid;
+	__u32 gid;
+	__u32 watch_id;
+	__u32 flags;    /* the open's f_flags (O_ACCMODE, O_CREAT, O_TRUNC, ...) */
+	__u32 path_len; /* bytes in path, without the NUL; 0 when the kernel could not name it */
+	__u64 time_boot_ns;
+	__u64 cgroup_id;
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+	char comm[OMEGA_COMM_LEN];
+	char path[OMEGA_FILE_PATH_LEN];
+};
 
 /* A flow as first seen: `s*` is the side that sent the first packet (the same rule pcap replay uses). */
 struct omega_flow_key {

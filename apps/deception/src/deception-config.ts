@@ -1,5 +1,6 @@
 // The `deception` section of the service's configuration (OMEGA_DECEPTION_* variables or the file's
 // `deception:` key); its settings arrive with the features that need them.
+import { hostname } from 'node:os';
 import { LOCAL_PORTS } from '@omega/service';
 import { z } from 'zod';
 import { ignoreConfigSchema } from './ignore-list';
@@ -145,6 +146,16 @@ export const deceptionConfigSchema = z
       .prefault({}),
     /** The authoritative DNS responder for DNS canaries under a delegated zone; off unless set. */
     dns: dnsCanarySchema.optional(),
+    /** Planting file honeytokens (MintHoneytoken kind FILE, plant=true) on this service's host. */
+    files: z
+      .strictObject({
+        /**
+         * Absolute directories files may be planted below (never over an existing file); empty:
+         * files are minted for you to place, not planted.
+         */
+        plantRoots: z.array(z.string().regex(/^\/./, 'an absolute directory')).default([]),
+      })
+      .prefault({}),
     /** Append each mint and revocation to trust's audit log (needs an enrolled identity). */
     auditHoneytokens: z.boolean().default(true),
     /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */
@@ -200,6 +211,15 @@ export const deceptionConfigSchema = z
   .prefault({});
 
 export type DeceptionConfig = z.output<typeof deceptionConfigSchema>;
+
+/**
+ * The node this replica runs on, as the sentinels name it (their `sentinel.node` default:
+ * $NODE_NAME or the host name, made a subject token): decoys' events and planted files' watches
+ * carry it.
+ */
+export function deceptionNode(): string {
+  return (process.env['NODE_NAME'] ?? hostname()).replace(/[.*>\s]/g, '-');
+}
 
 /** `host:port` (IPv6 hosts in brackets) split for listen(). */
 export function parseListen(value: string): { host: string; port: number } {

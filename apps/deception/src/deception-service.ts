@@ -1,13 +1,12 @@
 // Builds the deception service's parts on a running service harness: its metrics, the honeytokens
 // (registry and canary URL listener) and gRPC handlers (main.ts and the specs share it).
-import { hostname } from 'node:os';
 import type { ResourceSelection } from '@omega/bus';
 import { DeceptionServiceService, type DecoyKind } from '@omega/proto';
 import { baseConfigSchema, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import type { z } from 'zod';
-import { deceptionConfigSchema, parseListen } from './deception-config';
+import { deceptionConfigSchema, deceptionNode, parseListen } from './deception-config';
 import { deceptionGrpcHandlers } from './deception-grpc';
 import { deceptionMetrics, type DeceptionMetrics } from './deception-metrics';
 import { localPlacement, type DecoyPlacement } from './decoys/decoy-grpc';
@@ -35,7 +34,7 @@ export type DeceptionServiceConfig = z.output<typeof deceptionServiceConfigSchem
 
 export const DECEPTION_RESOURCES: ResourceSelection = {
   streams: ['DECEPTION', 'DLQ'],
-  kv: ['omega_decoys', 'omega_tokens'],
+  kv: ['omega_decoys', 'omega_tokens', 'omega_policy'],
 };
 
 export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>): Promise<void> {
@@ -76,7 +75,7 @@ async function startLocalDecoys(
     kv: await bus.kv(DECOYS_BUCKET),
     factories,
     listenHost: service.config.deception.decoys.listenHost,
-    node: nodeName(),
+    node: deceptionNode(),
     credentials: registry.credentialCheck,
     nativePasswordCheck: registry.nativePasswordCheck,
     logger: service.logger,
@@ -104,7 +103,7 @@ async function startKubeDecoys(
     credentials: registry.credentialCheck,
     nativePasswordCheck: registry.nativePasswordCheck,
     sources,
-    node: nodeName(),
+    node: deceptionNode(),
     logger: service.logger,
   });
   const listener = await startRelayListener({
@@ -144,10 +143,6 @@ async function startKubeDecoys(
   reconciler.start(k.reconcileIntervalMs);
   service.onShutdown('decoy reconcile', async () => reconciler.stop());
   return decoys;
-}
-
-function nodeName(): string {
-  return (process.env['NODE_NAME'] ?? hostname()).replace(/[.*>\s]/g, '-');
 }
 
 /** The NetworkPolicy peer that is the deception service, as configured. */

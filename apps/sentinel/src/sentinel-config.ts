@@ -70,6 +70,13 @@ export const sentinelConfigSchema = z
         cgroupRoot: z.string().min(1).default('/sys/fs/cgroup'),
       })
       .prefault({}),
+    /** Watched files (omega_policy `filewatch.>`, written by deception for its file honeytokens). */
+    files: z
+      .strictObject({
+        /** A watched path that does not resolve yet (planted later, another node's) is tried again this often. */
+        retryIntervalMs: z.int().positive().default(10_000),
+      })
+      .prefault({}),
     /** ReplayPcap by `path`: only regular files inside `dir`, at most `maxBytes`. */
     replay: z
       .strictObject({

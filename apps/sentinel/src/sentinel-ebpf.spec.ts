@@ -328,7 +328,20 @@ describe('SentinelService over gRPC (real kernel)', () => {
     const exec = status.probes.find((p) => p.name === 'exec');
     expect(exec).toMatchObject({ attachPoint: 'tp_btf/sched_process_exec', attached: true });
     expect(exec!.eventsTotal).toBeGreaterThan(0n); // the /bin/true above, at least
-    expect(status.probes.map((p) => p.name)).toEqual(['exec', 'exit', 'tcp', 'flow', 'dns']);
+    expect(status.probes.map((p) => p.name)).toEqual([
+      'exec',
+      'exit',
+      'tcp',
+      'flow',
+      'dns',
+      'file',
+    ]);
+    // loaded, attached only while a file is watched (sentinel-files.spec.ts)
+    expect(status.probes.find((p) => p.name === 'file')).toMatchObject({
+      attachPoint: 'tp_btf/sys_exit',
+      attached: false,
+      error: 'no file is watched (omega_policy filewatch.>)',
+    });
     expect(status.xdp).toEqual([
       expect.objectContaining({ interface: `omsenB@/run/netns/${NS_B}`, mode: 1, attached: true }),
     ]);

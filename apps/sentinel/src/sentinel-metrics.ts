@@ -11,6 +11,10 @@ export interface SentinelMetrics {
   undecodedDns: Counter;
   /** omega_policy block entries the policy watch skipped because they are malformed. */
   policyEntriesRejected: Counter;
+  /** omega_policy file watch entries skipped (malformed, or past the kernel map's size). */
+  fileWatchesRejected: Counter;
+  /** TOKEN_USE interactions of honeytoken files, published to DECEPTION or dropped. */
+  tokenUses: Counter<'outcome'>;
   publishLag: Gauge;
   bufferedEvents: Gauge;
 }
@@ -20,6 +24,17 @@ export function sentinelMetrics(registry: Registry): SentinelMetrics {
     policyEntriesRejected: new Counter({
       name: 'omega_sentinel_policy_entries_rejected_total',
       help: 'omega_policy block entries skipped because they are malformed (not a SourceBlock, or a CIDR that is not the one the key names)',
+      registers: [registry],
+    }),
+    fileWatchesRejected: new Counter({
+      name: 'omega_sentinel_file_watches_rejected_total',
+      help: 'omega_policy file watch entries skipped (not a FileWatch, a path that may not be watched, or more than the kernel map holds)',
+      registers: [registry],
+    }),
+    tokenUses: new Counter({
+      name: 'omega_sentinel_honeytoken_file_opens_total',
+      help: 'Opens of honeytoken files reported to deception as TOKEN_USE interactions, by outcome (published, dropped)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     events: new Counter({

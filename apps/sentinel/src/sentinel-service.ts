@@ -23,6 +23,8 @@ import { LoaderSupervisor } from './wire/loader-supervisor';
 import { PodIndex } from './kubernetes/pod-index';
 import { watchNodePods, type PodWatch } from './kubernetes/pod-watch';
 import { watchPolicy } from './policy/policy-watch';
+import { watchFiles, type FileWatchSet } from './policy/file-watch';
+import { TokenUsePublisher } from './events/token-use-publisher';
 import {
   nodeName,
   resolveMode,
@@ -41,7 +43,7 @@ export const sentinelServiceConfigSchema = baseConfigSchema.extend({
 export type SentinelServiceConfig = z.output<typeof sentinelServiceConfigSchema>;
 
 export const SENTINEL_RESOURCES: ResourceSelection = {
-  streams: ['TELEMETRY', 'DLQ'],
+  streams: ['TELEMETRY', 'DECEPTION', 'DLQ'],
   kv: ['omega_policy'],
   objectStores: ['omega_modules'],
 };
@@ -57,6 +59,8 @@ export interface SentinelParts {
   signing: BatchSigning;
   /** The loader's latest STATS frame (every second), once there is one. */
   latestStats(): StatsFrame | undefined;
+  /** The watched files (omega_policy filewatch.>), in eBPF mode. */
+  files?: FileWatchSet;
 }
 
 export async function buildSentinel({
@@ -112,6 +116,8 @@ export async function buildSentinel({
   const latestStats = (): StatsFrame | undefined => stats;
   const counts = newFrameCounts();
 
+  // the watch set starts after the loader, whose frames may name a watch before it is known here
+  const watched: { files?: FileWatchSet } = {};
   const serve = (loader: LoaderSupervisor | undefined, offReason?: string): SentinelParts => {
     service.addGrpcService(
       SentinelServiceService,
@@ -130,6 +136,7 @@ export async function buildSentinel({
             counts,
             latestStats,
             blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
+            watchedFiles: () => watched.files?.counts().applied ?? 0,
           },
           blocks: {
             node,
@@ -163,6 +170,7 @@ export async function buildSentinel({
       signing,
       latestStats,
       ...(loader ? { loader } : {}),
+      ...(watched.files ? { files: watched.files } : {}),
     };
   };
   if (resolved.mode === 'off')
@@ -170,6 +178,14 @@ export async function buildSentinel({
 
   const enricher = await workloadEnricher(config, node, logger);
   if (enricher) service.onShutdown('pod watch', () => enricher.watch.stop());
+  const tokenUses = new TokenUsePublisher({
+    bus,
+    node,
+    logger,
+    published: { inc: () => metrics.tokenUses.inc({ outcome: 'published' }) },
+    dropped: { inc: () => metrics.tokenUses.inc({ outcome: 'dropped' }) },
+  });
+  service.onShutdown('honeytoken file opens', () => tokenUses.flushed());
   const route = frameRouter({
     node,
     publisher,
@@ -178,6 +194,8 @@ export async function buildSentinel({
     onStats: (frame) => (stats = frame),
     counts,
     ...(enricher ? { enrich: (event: Event) => enricher.enricher.enrich(event) } : {}),
+    watchedFile: (watchId) => watched.files?.lookup(watchId),
+    tokenUse: (event) => tokenUses.add(event),
   });
   const { stealth, flows } = config;
   const loader = new LoaderSupervisor({
@@ -206,6 +224,17 @@ export async function buildSentinel({
   const watch = await watchPolicy(policy, node, loader, logger, metrics.policyEntriesRejected);
   service.onShutdown('policy watch', async () => watch.stop());
   await watch.initialized;
+  const files = await watchFiles({
+    kv: policy,
+    node,
+    target: loader,
+    logger,
+    rejected: metrics.fileWatchesRejected,
+    retryIntervalMs: config.files.retryIntervalMs,
+  });
+  watched.files = files;
+  service.onShutdown('file watch', async () => files.stop());
+  await files.initialized;
   return serve(loader);
 }
 

@@ -106,6 +106,8 @@ const (
 	EventClass_EVENT_CLASS_UNSPECIFIED EventClass = 0
 	// OCSF 1007 Process Activity (System Activity category).
 	EventClass_EVENT_CLASS_PROCESS_ACTIVITY EventClass = 1007
+	// OCSF 1001 File System Activity (System Activity category): an operation on a watched file.
+	EventClass_EVENT_CLASS_FILE_ACTIVITY EventClass = 1001
 	// OCSF 4001 Network Activity (Network Activity category): one flow or connection.
 	EventClass_EVENT_CLASS_NETWORK_ACTIVITY EventClass = 4001
 	// OCSF 4003 DNS Activity.
@@ -120,6 +122,7 @@ var (
 	EventClass_name = map[int32]string{
 		0:      "EVENT_CLASS_UNSPECIFIED",
 		1007:   "EVENT_CLASS_PROCESS_ACTIVITY",
+		1001:   "EVENT_CLASS_FILE_ACTIVITY",
 		4001:   "EVENT_CLASS_NETWORK_ACTIVITY",
 		4003:   "EVENT_CLASS_DNS_ACTIVITY",
 		990001: "EVENT_CLASS_DECEPTION_INTERACTION",
@@ -127,6 +130,7 @@ var (
 	EventClass_value = map[string]int32{
 		"EVENT_CLASS_UNSPECIFIED":           0,
 		"EVENT_CLASS_PROCESS_ACTIVITY":      1007,
+		"EVENT_CLASS_FILE_ACTIVITY":         1001,
 		"EVENT_CLASS_NETWORK_ACTIVITY":      4001,
 		"EVENT_CLASS_DNS_ACTIVITY":          4003,
 		"EVENT_CLASS_DECEPTION_INTERACTION": 990001,
@@ -908,6 +912,71 @@ func (x DiagnosticSeverity) Number() protoreflect.EnumNumber {
 // Deprecated: Use DiagnosticSeverity.Descriptor instead.
 func (DiagnosticSeverity) EnumDescriptor() ([]byte, []int) {
 	return file_omega_v1_common_proto_rawDescGZIP(), []int{13}
+}
+
+// OCSF File System Activity activity_id (the ones a sentinel reports).
+type FileActivityId int32
+
+const (
+	FileActivityId_FILE_ACTIVITY_ID_UNSPECIFIED    FileActivityId = 0
+	FileActivityId_FILE_ACTIVITY_ID_CREATE         FileActivityId = 1
+	FileActivityId_FILE_ACTIVITY_ID_READ           FileActivityId = 2
+	FileActivityId_FILE_ACTIVITY_ID_UPDATE         FileActivityId = 3
+	FileActivityId_FILE_ACTIVITY_ID_DELETE         FileActivityId = 4
+	FileActivityId_FILE_ACTIVITY_ID_RENAME         FileActivityId = 5
+	FileActivityId_FILE_ACTIVITY_ID_SET_ATTRIBUTES FileActivityId = 6
+	FileActivityId_FILE_ACTIVITY_ID_OPEN           FileActivityId = 14
+)
+
+// Enum value maps for FileActivityId.
+var (
+	FileActivityId_name = map[int32]string{
+		0:  "FILE_ACTIVITY_ID_UNSPECIFIED",
+		1:  "FILE_ACTIVITY_ID_CREATE",
+		2:  "FILE_ACTIVITY_ID_READ",
+		3:  "FILE_ACTIVITY_ID_UPDATE",
+		4:  "FILE_ACTIVITY_ID_DELETE",
+		5:  "FILE_ACTIVITY_ID_RENAME",
+		6:  "FILE_ACTIVITY_ID_SET_ATTRIBUTES",
+		14: "FILE_ACTIVITY_ID_OPEN",
+	}
+	FileActivityId_value = map[string]int32{
+		"FILE_ACTIVITY_ID_UNSPECIFIED":    0,
+		"FILE_ACTIVITY_ID_CREATE":         1,
+		"FILE_ACTIVITY_ID_READ":           2,
+		"FILE_ACTIVITY_ID_UPDATE":         3,
+		"FILE_ACTIVITY_ID_DELETE":         4,
+		"FILE_ACTIVITY_ID_RENAME":         5,
+		"FILE_ACTIVITY_ID_SET_ATTRIBUTES": 6,
+		"FILE_ACTIVITY_ID_OPEN":           14,
+	}
+)
+
+func (x FileActivityId) Enum() *FileActivityId {
+	p := new(FileActivityId)
+	*p = x
+	return p
+}
+
+func (x FileActivityId) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FileActivityId) Descriptor() protoreflect.EnumDescriptor {
+	return file_omega_v1_common_proto_enumTypes[14].Descriptor()
+}
+
+func (FileActivityId) Type() protoreflect.EnumType {
+	return &file_omega_v1_common_proto_enumTypes[14]
+}
+
+func (x FileActivityId) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FileActivityId.Descriptor instead.
+func (FileActivityId) EnumDescriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{14}
 }
 
 // A reference to an identity issued by the trust service.
@@ -1986,6 +2055,140 @@ func (x *DnsAnswer) GetTtlSeconds() uint32 {
 	return 0
 }
 
+// OCSF File: the file an activity was about.
+type File struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// As the acting process sees it (from its root), e.g. "/root/.aws/credentials".
+	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	// The last component of path.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// Inode number and device ("major:minor") it lives on: what the sentinel watches.
+	Inode         uint64 `protobuf:"varint,3,opt,name=inode,proto3" json:"inode,omitempty"`
+	Device        string `protobuf:"bytes,4,opt,name=device,proto3" json:"device,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *File) Reset() {
+	*x = File{}
+	mi := &file_omega_v1_common_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *File) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*File) ProtoMessage() {}
+
+func (x *File) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_common_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use File.ProtoReflect.Descriptor instead.
+func (*File) Descriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *File) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *File) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *File) GetInode() uint64 {
+	if x != nil {
+		return x.Inode
+	}
+	return 0
+}
+
+func (x *File) GetDevice() string {
+	if x != nil {
+		return x.Device
+	}
+	return ""
+}
+
+// OCSF File System Activity payload.
+type FileActivity struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	ActivityId FileActivityId         `protobuf:"varint,1,opt,name=activity_id,json=activityId,proto3,enum=omega.v1.FileActivityId" json:"activity_id,omitempty"`
+	File       *File                  `protobuf:"bytes,2,opt,name=file,proto3" json:"file,omitempty"`
+	// The open(2) flags (O_ACCMODE, O_CREAT, O_TRUNC...), for OPEN.
+	OpenFlags     uint32 `protobuf:"varint,3,opt,name=open_flags,json=openFlags,proto3" json:"open_flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileActivity) Reset() {
+	*x = FileActivity{}
+	mi := &file_omega_v1_common_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileActivity) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileActivity) ProtoMessage() {}
+
+func (x *FileActivity) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_common_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileActivity.ProtoReflect.Descriptor instead.
+func (*FileActivity) Descriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *FileActivity) GetActivityId() FileActivityId {
+	if x != nil {
+		return x.ActivityId
+	}
+	return FileActivityId_FILE_ACTIVITY_ID_UNSPECIFIED
+}
+
+func (x *FileActivity) GetFile() *File {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+func (x *FileActivity) GetOpenFlags() uint32 {
+	if x != nil {
+		return x.OpenFlags
+	}
+	return 0
+}
+
 // OCSF DNS Activity payload.
 type DnsActivity struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
@@ -2002,7 +2205,7 @@ type DnsActivity struct {
 
 func (x *DnsActivity) Reset() {
 	*x = DnsActivity{}
-	mi := &file_omega_v1_common_proto_msgTypes[14]
+	mi := &file_omega_v1_common_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2014,7 +2217,7 @@ func (x *DnsActivity) String() string {
 func (*DnsActivity) ProtoMessage() {}
 
 func (x *DnsActivity) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[14]
+	mi := &file_omega_v1_common_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2027,7 +2230,7 @@ func (x *DnsActivity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DnsActivity.ProtoReflect.Descriptor instead.
 func (*DnsActivity) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{14}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *DnsActivity) GetActivityId() DnsActivityId {
@@ -2097,7 +2300,7 @@ type DeceptionInteraction struct {
 
 func (x *DeceptionInteraction) Reset() {
 	*x = DeceptionInteraction{}
-	mi := &file_omega_v1_common_proto_msgTypes[15]
+	mi := &file_omega_v1_common_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2109,7 +2312,7 @@ func (x *DeceptionInteraction) String() string {
 func (*DeceptionInteraction) ProtoMessage() {}
 
 func (x *DeceptionInteraction) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[15]
+	mi := &file_omega_v1_common_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2122,7 +2325,7 @@ func (x *DeceptionInteraction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeceptionInteraction.ProtoReflect.Descriptor instead.
 func (*DeceptionInteraction) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{15}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *DeceptionInteraction) GetKind() InteractionKind {
@@ -2202,7 +2405,7 @@ type ProcessActivity struct {
 
 func (x *ProcessActivity) Reset() {
 	*x = ProcessActivity{}
-	mi := &file_omega_v1_common_proto_msgTypes[16]
+	mi := &file_omega_v1_common_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2214,7 +2417,7 @@ func (x *ProcessActivity) String() string {
 func (*ProcessActivity) ProtoMessage() {}
 
 func (x *ProcessActivity) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[16]
+	mi := &file_omega_v1_common_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2227,7 +2430,7 @@ func (x *ProcessActivity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProcessActivity.ProtoReflect.Descriptor instead.
 func (*ProcessActivity) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{16}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ProcessActivity) GetActivityId() ProcessActivityId {
@@ -2277,6 +2480,7 @@ type Event struct {
 	//	*Event_NetworkActivity
 	//	*Event_DnsActivity
 	//	*Event_DeceptionInteraction
+	//	*Event_FileActivity
 	Payload isEvent_Payload `protobuf_oneof:"payload"`
 	// Source attributes with no field here (OCSF unmapped), e.g. {"bpf.cgroup_id": "1234"}.
 	Unmapped map[string]string `protobuf:"bytes,30,rep,name=unmapped,proto3" json:"unmapped,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
@@ -2288,7 +2492,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_omega_v1_common_proto_msgTypes[17]
+	mi := &file_omega_v1_common_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2300,7 +2504,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[17]
+	mi := &file_omega_v1_common_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2313,7 +2517,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{17}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Event) GetId() string {
@@ -2429,6 +2633,15 @@ func (x *Event) GetDeceptionInteraction() *DeceptionInteraction {
 	return nil
 }
 
+func (x *Event) GetFileActivity() *FileActivity {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_FileActivity); ok {
+			return x.FileActivity
+		}
+	}
+	return nil
+}
+
 func (x *Event) GetUnmapped() map[string]string {
 	if x != nil {
 		return x.Unmapped
@@ -2463,6 +2676,10 @@ type Event_DeceptionInteraction struct {
 	DeceptionInteraction *DeceptionInteraction `protobuf:"bytes,19,opt,name=deception_interaction,json=deceptionInteraction,proto3,oneof"`
 }
 
+type Event_FileActivity struct {
+	FileActivity *FileActivity `protobuf:"bytes,20,opt,name=file_activity,json=fileActivity,proto3,oneof"`
+}
+
 func (*Event_ProcessActivity) isEvent_Payload() {}
 
 func (*Event_NetworkActivity) isEvent_Payload() {}
@@ -2470,6 +2687,8 @@ func (*Event_NetworkActivity) isEvent_Payload() {}
 func (*Event_DnsActivity) isEvent_Payload() {}
 
 func (*Event_DeceptionInteraction) isEvent_Payload() {}
+
+func (*Event_FileActivity) isEvent_Payload() {}
 
 // A signed batch of events, as a sentinel (or decoy) publishes it on TELEMETRY.
 //
@@ -2504,7 +2723,7 @@ type EventBatch struct {
 
 func (x *EventBatch) Reset() {
 	*x = EventBatch{}
-	mi := &file_omega_v1_common_proto_msgTypes[18]
+	mi := &file_omega_v1_common_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2516,7 +2735,7 @@ func (x *EventBatch) String() string {
 func (*EventBatch) ProtoMessage() {}
 
 func (x *EventBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[18]
+	mi := &file_omega_v1_common_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2529,7 +2748,7 @@ func (x *EventBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventBatch.ProtoReflect.Descriptor instead.
 func (*EventBatch) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{18}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *EventBatch) GetSender() *IdentityRef {
@@ -2602,7 +2821,7 @@ type BatchRef struct {
 
 func (x *BatchRef) Reset() {
 	*x = BatchRef{}
-	mi := &file_omega_v1_common_proto_msgTypes[19]
+	mi := &file_omega_v1_common_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2614,7 +2833,7 @@ func (x *BatchRef) String() string {
 func (*BatchRef) ProtoMessage() {}
 
 func (x *BatchRef) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[19]
+	mi := &file_omega_v1_common_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2627,7 +2846,7 @@ func (x *BatchRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchRef.ProtoReflect.Descriptor instead.
 func (*BatchRef) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{19}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *BatchRef) GetSenderId() string {
@@ -2671,7 +2890,7 @@ type EvidenceRef struct {
 
 func (x *EvidenceRef) Reset() {
 	*x = EvidenceRef{}
-	mi := &file_omega_v1_common_proto_msgTypes[20]
+	mi := &file_omega_v1_common_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2683,7 +2902,7 @@ func (x *EvidenceRef) String() string {
 func (*EvidenceRef) ProtoMessage() {}
 
 func (x *EvidenceRef) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[20]
+	mi := &file_omega_v1_common_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2696,7 +2915,7 @@ func (x *EvidenceRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EvidenceRef.ProtoReflect.Descriptor instead.
 func (*EvidenceRef) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{20}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *EvidenceRef) GetEventId() string {
@@ -2736,7 +2955,7 @@ type Entity struct {
 
 func (x *Entity) Reset() {
 	*x = Entity{}
-	mi := &file_omega_v1_common_proto_msgTypes[21]
+	mi := &file_omega_v1_common_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2748,7 +2967,7 @@ func (x *Entity) String() string {
 func (*Entity) ProtoMessage() {}
 
 func (x *Entity) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[21]
+	mi := &file_omega_v1_common_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2761,7 +2980,7 @@ func (x *Entity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Entity.ProtoReflect.Descriptor instead.
 func (*Entity) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{21}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Entity) GetKind() EntityKind {
@@ -2812,7 +3031,7 @@ type AlertReason struct {
 
 func (x *AlertReason) Reset() {
 	*x = AlertReason{}
-	mi := &file_omega_v1_common_proto_msgTypes[22]
+	mi := &file_omega_v1_common_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2824,7 +3043,7 @@ func (x *AlertReason) String() string {
 func (*AlertReason) ProtoMessage() {}
 
 func (x *AlertReason) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[22]
+	mi := &file_omega_v1_common_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2837,7 +3056,7 @@ func (x *AlertReason) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AlertReason.ProtoReflect.Descriptor instead.
 func (*AlertReason) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{22}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *AlertReason) GetSummary() string {
@@ -2927,7 +3146,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_omega_v1_common_proto_msgTypes[23]
+	mi := &file_omega_v1_common_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2939,7 +3158,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[23]
+	mi := &file_omega_v1_common_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2952,7 +3171,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{23}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Alert) GetId() string {
@@ -3130,7 +3349,7 @@ type Incident struct {
 
 func (x *Incident) Reset() {
 	*x = Incident{}
-	mi := &file_omega_v1_common_proto_msgTypes[24]
+	mi := &file_omega_v1_common_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3142,7 +3361,7 @@ func (x *Incident) String() string {
 func (*Incident) ProtoMessage() {}
 
 func (x *Incident) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[24]
+	mi := &file_omega_v1_common_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3155,7 +3374,7 @@ func (x *Incident) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Incident.ProtoReflect.Descriptor instead.
 func (*Incident) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{24}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Incident) GetId() string {
@@ -3363,7 +3582,18 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x14\n" +
 	"\x05rdata\x18\x02 \x01(\tR\x05rdata\x12\x1f\n" +
 	"\vttl_seconds\x18\x03 \x01(\rR\n" +
-	"ttlSeconds\"\x92\x02\n" +
+	"ttlSeconds\"\\\n" +
+	"\x04File\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x14\n" +
+	"\x05inode\x18\x03 \x01(\x04R\x05inode\x12\x16\n" +
+	"\x06device\x18\x04 \x01(\tR\x06device\"\x8c\x01\n" +
+	"\fFileActivity\x129\n" +
+	"\vactivity_id\x18\x01 \x01(\x0e2\x18.omega.v1.FileActivityIdR\n" +
+	"activityId\x12\"\n" +
+	"\x04file\x18\x02 \x01(\v2\x0e.omega.v1.FileR\x04file\x12\x1d\n" +
+	"\n" +
+	"open_flags\x18\x03 \x01(\rR\topenFlags\"\x92\x02\n" +
 	"\vDnsActivity\x128\n" +
 	"\vactivity_id\x18\x01 \x01(\x0e2\x17.omega.v1.DnsActivityIdR\n" +
 	"activityId\x12(\n" +
@@ -3388,7 +3618,7 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\vactivity_id\x18\x01 \x01(\x0e2\x1b.omega.v1.ProcessActivityIdR\n" +
 	"activityId\x12+\n" +
 	"\aprocess\x18\x02 \x01(\v2\x11.omega.v1.ProcessR\aprocess\x12\x1b\n" +
-	"\texit_code\x18\x03 \x01(\x05R\bexitCode\"\xd5\x06\n" +
+	"\texit_code\x18\x03 \x01(\x05R\bexitCode\"\x94\a\n" +
 	"\x05Event\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
 	"\atime_ns\x18\x02 \x01(\x06R\x06timeNs\x121\n" +
@@ -3404,7 +3634,8 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x10process_activity\x18\x10 \x01(\v2\x19.omega.v1.ProcessActivityH\x00R\x0fprocessActivity\x12F\n" +
 	"\x10network_activity\x18\x11 \x01(\v2\x19.omega.v1.NetworkActivityH\x00R\x0fnetworkActivity\x12:\n" +
 	"\fdns_activity\x18\x12 \x01(\v2\x15.omega.v1.DnsActivityH\x00R\vdnsActivity\x12U\n" +
-	"\x15deception_interaction\x18\x13 \x01(\v2\x1e.omega.v1.DeceptionInteractionH\x00R\x14deceptionInteraction\x129\n" +
+	"\x15deception_interaction\x18\x13 \x01(\v2\x1e.omega.v1.DeceptionInteractionH\x00R\x14deceptionInteraction\x12=\n" +
+	"\rfile_activity\x18\x14 \x01(\v2\x16.omega.v1.FileActivityH\x00R\ffileActivity\x129\n" +
 	"\bunmapped\x18\x1e \x03(\v2\x1d.omega.v1.Event.UnmappedEntryR\bunmapped\x12\x19\n" +
 	"\braw_data\x18\x1f \x01(\fR\arawData\x1a;\n" +
 	"\rUnmappedEntry\x12\x10\n" +
@@ -3498,11 +3729,12 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x0fSEVERITY_MEDIUM\x10\x03\x12\x11\n" +
 	"\rSEVERITY_HIGH\x10\x04\x12\x15\n" +
 	"\x11SEVERITY_CRITICAL\x10\x05\x12\x12\n" +
-	"\x0eSEVERITY_FATAL\x10\x06*\xb7\x01\n" +
+	"\x0eSEVERITY_FATAL\x10\x06*\xd7\x01\n" +
 	"\n" +
 	"EventClass\x12\x1b\n" +
 	"\x17EVENT_CLASS_UNSPECIFIED\x10\x00\x12!\n" +
-	"\x1cEVENT_CLASS_PROCESS_ACTIVITY\x10\xef\a\x12!\n" +
+	"\x1cEVENT_CLASS_PROCESS_ACTIVITY\x10\xef\a\x12\x1e\n" +
+	"\x19EVENT_CLASS_FILE_ACTIVITY\x10\xe9\a\x12!\n" +
 	"\x1cEVENT_CLASS_NETWORK_ACTIVITY\x10\xa1\x1f\x12\x1d\n" +
 	"\x18EVENT_CLASS_DNS_ACTIVITY\x10\xa3\x1f\x12'\n" +
 	"!EVENT_CLASS_DECEPTION_INTERACTION\x10\xb1\xb6<*\xde\x01\n" +
@@ -3600,7 +3832,16 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x1fDIAGNOSTIC_SEVERITY_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19DIAGNOSTIC_SEVERITY_ERROR\x10\x01\x12\x1f\n" +
 	"\x1bDIAGNOSTIC_SEVERITY_WARNING\x10\x02\x12\x1c\n" +
-	"\x18DIAGNOSTIC_SEVERITY_INFO\x10\x03B\x8c\x01\n" +
+	"\x18DIAGNOSTIC_SEVERITY_INFO\x10\x03*\x81\x02\n" +
+	"\x0eFileActivityId\x12 \n" +
+	"\x1cFILE_ACTIVITY_ID_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17FILE_ACTIVITY_ID_CREATE\x10\x01\x12\x19\n" +
+	"\x15FILE_ACTIVITY_ID_READ\x10\x02\x12\x1b\n" +
+	"\x17FILE_ACTIVITY_ID_UPDATE\x10\x03\x12\x1b\n" +
+	"\x17FILE_ACTIVITY_ID_DELETE\x10\x04\x12\x1b\n" +
+	"\x17FILE_ACTIVITY_ID_RENAME\x10\x05\x12#\n" +
+	"\x1fFILE_ACTIVITY_ID_SET_ATTRIBUTES\x10\x06\x12\x19\n" +
+	"\x15FILE_ACTIVITY_ID_OPEN\x10\x0eB\x8c\x01\n" +
 	"\fcom.omega.v1B\vCommonProtoP\x01Z.github.com/omega-mesh/omega/clients/go/omegav1\xa2\x02\x03OXX\xaa\x02\bOmega.V1\xca\x02\bOmega\\V1\xe2\x02\x14Omega\\V1\\GPBMetadata\xea\x02\tOmega::V1b\x06proto3"
 
 var (
@@ -3615,8 +3856,8 @@ func file_omega_v1_common_proto_rawDescGZIP() []byte {
 	return file_omega_v1_common_proto_rawDescData
 }
 
-var file_omega_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 14)
-var file_omega_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_omega_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 15)
+var file_omega_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_omega_v1_common_proto_goTypes = []any{
 	(Severity)(0),                // 0: omega.v1.Severity
 	(EventClass)(0),              // 1: omega.v1.EventClass
@@ -3632,91 +3873,97 @@ var file_omega_v1_common_proto_goTypes = []any{
 	(IncidentStatus)(0),          // 11: omega.v1.IncidentStatus
 	(EntityKind)(0),              // 12: omega.v1.EntityKind
 	(DiagnosticSeverity)(0),      // 13: omega.v1.DiagnosticSeverity
-	(*IdentityRef)(nil),          // 14: omega.v1.IdentityRef
-	(*HybridSignature)(nil),      // 15: omega.v1.HybridSignature
-	(*AuditRef)(nil),             // 16: omega.v1.AuditRef
-	(*TimeRange)(nil),            // 17: omega.v1.TimeRange
-	(*Diagnostic)(nil),           // 18: omega.v1.Diagnostic
-	(*Workload)(nil),             // 19: omega.v1.Workload
-	(*User)(nil),                 // 20: omega.v1.User
-	(*Process)(nil),              // 21: omega.v1.Process
-	(*Actor)(nil),                // 22: omega.v1.Actor
-	(*NetworkEndpoint)(nil),      // 23: omega.v1.NetworkEndpoint
-	(*NetworkTraffic)(nil),       // 24: omega.v1.NetworkTraffic
-	(*NetworkActivity)(nil),      // 25: omega.v1.NetworkActivity
-	(*DnsQuery)(nil),             // 26: omega.v1.DnsQuery
-	(*DnsAnswer)(nil),            // 27: omega.v1.DnsAnswer
-	(*DnsActivity)(nil),          // 28: omega.v1.DnsActivity
-	(*DeceptionInteraction)(nil), // 29: omega.v1.DeceptionInteraction
-	(*ProcessActivity)(nil),      // 30: omega.v1.ProcessActivity
-	(*Event)(nil),                // 31: omega.v1.Event
-	(*EventBatch)(nil),           // 32: omega.v1.EventBatch
-	(*BatchRef)(nil),             // 33: omega.v1.BatchRef
-	(*EvidenceRef)(nil),          // 34: omega.v1.EvidenceRef
-	(*Entity)(nil),               // 35: omega.v1.Entity
-	(*AlertReason)(nil),          // 36: omega.v1.AlertReason
-	(*Alert)(nil),                // 37: omega.v1.Alert
-	(*Incident)(nil),             // 38: omega.v1.Incident
-	nil,                          // 39: omega.v1.Workload.PodLabelsEntry
-	nil,                          // 40: omega.v1.Event.UnmappedEntry
-	nil,                          // 41: omega.v1.Alert.LabelsEntry
+	(FileActivityId)(0),          // 14: omega.v1.FileActivityId
+	(*IdentityRef)(nil),          // 15: omega.v1.IdentityRef
+	(*HybridSignature)(nil),      // 16: omega.v1.HybridSignature
+	(*AuditRef)(nil),             // 17: omega.v1.AuditRef
+	(*TimeRange)(nil),            // 18: omega.v1.TimeRange
+	(*Diagnostic)(nil),           // 19: omega.v1.Diagnostic
+	(*Workload)(nil),             // 20: omega.v1.Workload
+	(*User)(nil),                 // 21: omega.v1.User
+	(*Process)(nil),              // 22: omega.v1.Process
+	(*Actor)(nil),                // 23: omega.v1.Actor
+	(*NetworkEndpoint)(nil),      // 24: omega.v1.NetworkEndpoint
+	(*NetworkTraffic)(nil),       // 25: omega.v1.NetworkTraffic
+	(*NetworkActivity)(nil),      // 26: omega.v1.NetworkActivity
+	(*DnsQuery)(nil),             // 27: omega.v1.DnsQuery
+	(*DnsAnswer)(nil),            // 28: omega.v1.DnsAnswer
+	(*File)(nil),                 // 29: omega.v1.File
+	(*FileActivity)(nil),         // 30: omega.v1.FileActivity
+	(*DnsActivity)(nil),          // 31: omega.v1.DnsActivity
+	(*DeceptionInteraction)(nil), // 32: omega.v1.DeceptionInteraction
+	(*ProcessActivity)(nil),      // 33: omega.v1.ProcessActivity
+	(*Event)(nil),                // 34: omega.v1.Event
+	(*EventBatch)(nil),           // 35: omega.v1.EventBatch
+	(*BatchRef)(nil),             // 36: omega.v1.BatchRef
+	(*EvidenceRef)(nil),          // 37: omega.v1.EvidenceRef
+	(*Entity)(nil),               // 38: omega.v1.Entity
+	(*AlertReason)(nil),          // 39: omega.v1.AlertReason
+	(*Alert)(nil),                // 40: omega.v1.Alert
+	(*Incident)(nil),             // 41: omega.v1.Incident
+	nil,                          // 42: omega.v1.Workload.PodLabelsEntry
+	nil,                          // 43: omega.v1.Event.UnmappedEntry
+	nil,                          // 44: omega.v1.Alert.LabelsEntry
 }
 var file_omega_v1_common_proto_depIdxs = []int32{
 	13, // 0: omega.v1.Diagnostic.severity:type_name -> omega.v1.DiagnosticSeverity
-	39, // 1: omega.v1.Workload.pod_labels:type_name -> omega.v1.Workload.PodLabelsEntry
-	20, // 2: omega.v1.Process.user:type_name -> omega.v1.User
-	21, // 3: omega.v1.Process.parent:type_name -> omega.v1.Process
-	21, // 4: omega.v1.Actor.process:type_name -> omega.v1.Process
-	20, // 5: omega.v1.Actor.user:type_name -> omega.v1.User
-	19, // 6: omega.v1.NetworkEndpoint.workload:type_name -> omega.v1.Workload
+	42, // 1: omega.v1.Workload.pod_labels:type_name -> omega.v1.Workload.PodLabelsEntry
+	21, // 2: omega.v1.Process.user:type_name -> omega.v1.User
+	22, // 3: omega.v1.Process.parent:type_name -> omega.v1.Process
+	22, // 4: omega.v1.Actor.process:type_name -> omega.v1.Process
+	21, // 5: omega.v1.Actor.user:type_name -> omega.v1.User
+	20, // 6: omega.v1.NetworkEndpoint.workload:type_name -> omega.v1.Workload
 	3,  // 7: omega.v1.NetworkActivity.activity_id:type_name -> omega.v1.NetworkActivityId
 	5,  // 8: omega.v1.NetworkActivity.protocol:type_name -> omega.v1.IpProtocol
 	6,  // 9: omega.v1.NetworkActivity.direction:type_name -> omega.v1.NetworkDirection
-	24, // 10: omega.v1.NetworkActivity.traffic:type_name -> omega.v1.NetworkTraffic
-	17, // 11: omega.v1.NetworkActivity.interval:type_name -> omega.v1.TimeRange
-	4,  // 12: omega.v1.DnsActivity.activity_id:type_name -> omega.v1.DnsActivityId
-	26, // 13: omega.v1.DnsActivity.query:type_name -> omega.v1.DnsQuery
-	27, // 14: omega.v1.DnsActivity.answers:type_name -> omega.v1.DnsAnswer
-	5,  // 15: omega.v1.DnsActivity.protocol:type_name -> omega.v1.IpProtocol
-	8,  // 16: omega.v1.DeceptionInteraction.kind:type_name -> omega.v1.InteractionKind
-	7,  // 17: omega.v1.DeceptionInteraction.decoy_kind:type_name -> omega.v1.DecoyKind
-	2,  // 18: omega.v1.ProcessActivity.activity_id:type_name -> omega.v1.ProcessActivityId
-	21, // 19: omega.v1.ProcessActivity.process:type_name -> omega.v1.Process
-	1,  // 20: omega.v1.Event.class_uid:type_name -> omega.v1.EventClass
-	0,  // 21: omega.v1.Event.severity:type_name -> omega.v1.Severity
-	22, // 22: omega.v1.Event.actor:type_name -> omega.v1.Actor
-	23, // 23: omega.v1.Event.src_endpoint:type_name -> omega.v1.NetworkEndpoint
-	23, // 24: omega.v1.Event.dst_endpoint:type_name -> omega.v1.NetworkEndpoint
-	19, // 25: omega.v1.Event.workload:type_name -> omega.v1.Workload
-	30, // 26: omega.v1.Event.process_activity:type_name -> omega.v1.ProcessActivity
-	25, // 27: omega.v1.Event.network_activity:type_name -> omega.v1.NetworkActivity
-	28, // 28: omega.v1.Event.dns_activity:type_name -> omega.v1.DnsActivity
-	29, // 29: omega.v1.Event.deception_interaction:type_name -> omega.v1.DeceptionInteraction
-	40, // 30: omega.v1.Event.unmapped:type_name -> omega.v1.Event.UnmappedEntry
-	14, // 31: omega.v1.EventBatch.sender:type_name -> omega.v1.IdentityRef
-	31, // 32: omega.v1.EventBatch.events:type_name -> omega.v1.Event
-	15, // 33: omega.v1.EventBatch.signature:type_name -> omega.v1.HybridSignature
-	33, // 34: omega.v1.EvidenceRef.batch:type_name -> omega.v1.BatchRef
-	12, // 35: omega.v1.Entity.kind:type_name -> omega.v1.EntityKind
-	0,  // 36: omega.v1.Alert.severity:type_name -> omega.v1.Severity
-	9,  // 37: omega.v1.Alert.detector_kind:type_name -> omega.v1.DetectorKind
-	35, // 38: omega.v1.Alert.entities:type_name -> omega.v1.Entity
-	34, // 39: omega.v1.Alert.evidence:type_name -> omega.v1.EvidenceRef
-	36, // 40: omega.v1.Alert.reasons:type_name -> omega.v1.AlertReason
-	10, // 41: omega.v1.Alert.status:type_name -> omega.v1.AlertStatus
-	17, // 42: omega.v1.Alert.observed:type_name -> omega.v1.TimeRange
-	16, // 43: omega.v1.Alert.audit:type_name -> omega.v1.AuditRef
-	41, // 44: omega.v1.Alert.labels:type_name -> omega.v1.Alert.LabelsEntry
-	0,  // 45: omega.v1.Incident.severity:type_name -> omega.v1.Severity
-	11, // 46: omega.v1.Incident.status:type_name -> omega.v1.IncidentStatus
-	17, // 47: omega.v1.Incident.observed:type_name -> omega.v1.TimeRange
-	35, // 48: omega.v1.Incident.entities:type_name -> omega.v1.Entity
-	16, // 49: omega.v1.Incident.audit:type_name -> omega.v1.AuditRef
-	50, // [50:50] is the sub-list for method output_type
-	50, // [50:50] is the sub-list for method input_type
-	50, // [50:50] is the sub-list for extension type_name
-	50, // [50:50] is the sub-list for extension extendee
-	0,  // [0:50] is the sub-list for field type_name
+	25, // 10: omega.v1.NetworkActivity.traffic:type_name -> omega.v1.NetworkTraffic
+	18, // 11: omega.v1.NetworkActivity.interval:type_name -> omega.v1.TimeRange
+	14, // 12: omega.v1.FileActivity.activity_id:type_name -> omega.v1.FileActivityId
+	29, // 13: omega.v1.FileActivity.file:type_name -> omega.v1.File
+	4,  // 14: omega.v1.DnsActivity.activity_id:type_name -> omega.v1.DnsActivityId
+	27, // 15: omega.v1.DnsActivity.query:type_name -> omega.v1.DnsQuery
+	28, // 16: omega.v1.DnsActivity.answers:type_name -> omega.v1.DnsAnswer
+	5,  // 17: omega.v1.DnsActivity.protocol:type_name -> omega.v1.IpProtocol
+	8,  // 18: omega.v1.DeceptionInteraction.kind:type_name -> omega.v1.InteractionKind
+	7,  // 19: omega.v1.DeceptionInteraction.decoy_kind:type_name -> omega.v1.DecoyKind
+	2,  // 20: omega.v1.ProcessActivity.activity_id:type_name -> omega.v1.ProcessActivityId
+	22, // 21: omega.v1.ProcessActivity.process:type_name -> omega.v1.Process
+	1,  // 22: omega.v1.Event.class_uid:type_name -> omega.v1.EventClass
+	0,  // 23: omega.v1.Event.severity:type_name -> omega.v1.Severity
+	23, // 24: omega.v1.Event.actor:type_name -> omega.v1.Actor
+	24, // 25: omega.v1.Event.src_endpoint:type_name -> omega.v1.NetworkEndpoint
+	24, // 26: omega.v1.Event.dst_endpoint:type_name -> omega.v1.NetworkEndpoint
+	20, // 27: omega.v1.Event.workload:type_name -> omega.v1.Workload
+	33, // 28: omega.v1.Event.process_activity:type_name -> omega.v1.ProcessActivity
+	26, // 29: omega.v1.Event.network_activity:type_name -> omega.v1.NetworkActivity
+	31, // 30: omega.v1.Event.dns_activity:type_name -> omega.v1.DnsActivity
+	32, // 31: omega.v1.Event.deception_interaction:type_name -> omega.v1.DeceptionInteraction
+	30, // 32: omega.v1.Event.file_activity:type_name -> omega.v1.FileActivity
+	43, // 33: omega.v1.Event.unmapped:type_name -> omega.v1.Event.UnmappedEntry
+	15, // 34: omega.v1.EventBatch.sender:type_name -> omega.v1.IdentityRef
+	34, // 35: omega.v1.EventBatch.events:type_name -> omega.v1.Event
+	16, // 36: omega.v1.EventBatch.signature:type_name -> omega.v1.HybridSignature
+	36, // 37: omega.v1.EvidenceRef.batch:type_name -> omega.v1.BatchRef
+	12, // 38: omega.v1.Entity.kind:type_name -> omega.v1.EntityKind
+	0,  // 39: omega.v1.Alert.severity:type_name -> omega.v1.Severity
+	9,  // 40: omega.v1.Alert.detector_kind:type_name -> omega.v1.DetectorKind
+	38, // 41: omega.v1.Alert.entities:type_name -> omega.v1.Entity
+	37, // 42: omega.v1.Alert.evidence:type_name -> omega.v1.EvidenceRef
+	39, // 43: omega.v1.Alert.reasons:type_name -> omega.v1.AlertReason
+	10, // 44: omega.v1.Alert.status:type_name -> omega.v1.AlertStatus
+	18, // 45: omega.v1.Alert.observed:type_name -> omega.v1.TimeRange
+	17, // 46: omega.v1.Alert.audit:type_name -> omega.v1.AuditRef
+	44, // 47: omega.v1.Alert.labels:type_name -> omega.v1.Alert.LabelsEntry
+	0,  // 48: omega.v1.Incident.severity:type_name -> omega.v1.Severity
+	11, // 49: omega.v1.Incident.status:type_name -> omega.v1.IncidentStatus
+	18, // 50: omega.v1.Incident.observed:type_name -> omega.v1.TimeRange
+	38, // 51: omega.v1.Incident.entities:type_name -> omega.v1.Entity
+	17, // 52: omega.v1.Incident.audit:type_name -> omega.v1.AuditRef
+	53, // [53:53] is the sub-list for method output_type
+	53, // [53:53] is the sub-list for method input_type
+	53, // [53:53] is the sub-list for extension type_name
+	53, // [53:53] is the sub-list for extension extendee
+	0,  // [0:53] is the sub-list for field type_name
 }
 
 func init() { file_omega_v1_common_proto_init() }
@@ -3725,19 +3972,20 @@ func file_omega_v1_common_proto_init() {
 		return
 	}
 	file_omega_v1_common_proto_msgTypes[6].OneofWrappers = []any{}
-	file_omega_v1_common_proto_msgTypes[17].OneofWrappers = []any{
+	file_omega_v1_common_proto_msgTypes[19].OneofWrappers = []any{
 		(*Event_ProcessActivity)(nil),
 		(*Event_NetworkActivity)(nil),
 		(*Event_DnsActivity)(nil),
 		(*Event_DeceptionInteraction)(nil),
+		(*Event_FileActivity)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_omega_v1_common_proto_rawDesc), len(file_omega_v1_common_proto_rawDesc)),
-			NumEnums:      14,
-			NumMessages:   28,
+			NumEnums:      15,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

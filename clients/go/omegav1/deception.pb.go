@@ -97,6 +97,10 @@ const (
 	HoneytokenKind_HONEYTOKEN_KIND_CANARY_URL HoneytokenKind = 5
 	// A hostname whose resolution triggers.
 	HoneytokenKind_HONEYTOKEN_KIND_DNS_CANARY HoneytokenKind = 6
+	// A credentials file whose every open is reported by the sentinels' eBPF. Its name is the
+	// absolute path it goes to; a file named ".pgpass" is a PostgreSQL password file, any other an
+	// AWS shared credentials file.
+	HoneytokenKind_HONEYTOKEN_KIND_FILE HoneytokenKind = 7
 )
 
 // Enum value maps for HoneytokenKind.
@@ -109,6 +113,7 @@ var (
 		4: "HONEYTOKEN_KIND_ACCESS_KEY",
 		5: "HONEYTOKEN_KIND_CANARY_URL",
 		6: "HONEYTOKEN_KIND_DNS_CANARY",
+		7: "HONEYTOKEN_KIND_FILE",
 	}
 	HoneytokenKind_value = map[string]int32{
 		"HONEYTOKEN_KIND_UNSPECIFIED":       0,
@@ -118,6 +123,7 @@ var (
 		"HONEYTOKEN_KIND_ACCESS_KEY":        4,
 		"HONEYTOKEN_KIND_CANARY_URL":        5,
 		"HONEYTOKEN_KIND_DNS_CANARY":        6,
+		"HONEYTOKEN_KIND_FILE":              7,
 	}
 )
 
@@ -432,7 +438,7 @@ type Honeytoken struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
 	Kind  HoneytokenKind         `protobuf:"varint,2,opt,name=kind,proto3,enum=omega.v1.HoneytokenKind" json:"kind,omitempty"`
-	// e.g. Secret name "aws-prod-credentials", or the username.
+	// e.g. Secret name "aws-prod-credentials", the username, or a file's path.
 	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
 	// Namespace it was planted in, for Kubernetes kinds.
 	Namespace string `protobuf:"bytes,4,opt,name=namespace,proto3" json:"namespace,omitempty"`
@@ -922,13 +928,14 @@ func (x *RemoveDecoyResponse) GetDecoy() *Decoy {
 type MintHoneytokenRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Kind  HoneytokenKind         `protobuf:"varint,1,opt,name=kind,proto3,enum=omega.v1.HoneytokenKind" json:"kind,omitempty"`
-	Name  string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// The Secret name, the username, or for HONEYTOKEN_KIND_FILE the absolute path of the file.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// Namespace to plant Kubernetes kinds in.
 	Namespace string `protobuf:"bytes,3,opt,name=namespace,proto3" json:"namespace,omitempty"`
 	// Free text recorded with the token, for people.
 	Placement string            `protobuf:"bytes,4,opt,name=placement,proto3" json:"placement,omitempty"`
 	Labels    map[string]string `protobuf:"bytes,5,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	// Plant it now (create the Secret, register the canary URL or DNS name).
+	// Plant it now (create the Secret, register the canary URL or DNS name, write and watch the file).
 	Plant bool `protobuf:"varint,6,opt,name=plant,proto3" json:"plant,omitempty"`
 	// Expire after this long; 0 = never.
 	TtlSeconds    uint32 `protobuf:"varint,7,opt,name=ttl_seconds,json=ttlSeconds,proto3" json:"ttl_seconds,omitempty"`
@@ -1030,7 +1037,9 @@ type MintHoneytokenResponse struct {
 	// The secret material (password, token, key, URL), shown only here.
 	SecretValue string `protobuf:"bytes,2,opt,name=secret_value,json=secretValue,proto3" json:"secret_value,omitempty"`
 	// Companion identifier for pair-shaped secrets (username, access key id).
-	SecretId      string `protobuf:"bytes,3,opt,name=secret_id,json=secretId,proto3" json:"secret_id,omitempty"`
+	SecretId string `protobuf:"bytes,3,opt,name=secret_id,json=secretId,proto3" json:"secret_id,omitempty"`
+	// HONEYTOKEN_KIND_FILE: the whole file (holding secret_value), to be placed at the token's name.
+	FileContent   []byte `protobuf:"bytes,4,opt,name=file_content,json=fileContent,proto3" json:"file_content,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1084,6 +1093,13 @@ func (x *MintHoneytokenResponse) GetSecretId() string {
 		return x.SecretId
 	}
 	return ""
+}
+
+func (x *MintHoneytokenResponse) GetFileContent() []byte {
+	if x != nil {
+		return x.FileContent
+	}
+	return nil
 }
 
 // Request for DeceptionService.ListHoneytokens.
@@ -1550,13 +1566,14 @@ const file_omega_v1_deception_proto_rawDesc = "" +
 	"request_id\x18\b \x01(\tR\trequestId\x1a9\n" +
 	"\vLabelsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x8e\x01\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb1\x01\n" +
 	"\x16MintHoneytokenResponse\x124\n" +
 	"\n" +
 	"honeytoken\x18\x01 \x01(\v2\x14.omega.v1.HoneytokenR\n" +
 	"honeytoken\x12!\n" +
 	"\fsecret_value\x18\x02 \x01(\tR\vsecretValue\x12\x1b\n" +
-	"\tsecret_id\x18\x03 \x01(\tR\bsecretId\"\xd4\x01\n" +
+	"\tsecret_id\x18\x03 \x01(\tR\bsecretId\x12!\n" +
+	"\ffile_content\x18\x04 \x01(\fR\vfileContent\"\xd4\x01\n" +
 	"\x16ListHoneytokensRequest\x12,\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x18.omega.v1.HoneytokenKindR\x04kind\x12\x1c\n" +
 	"\tnamespace\x18\x02 \x01(\tR\tnamespace\x122\n" +
@@ -1593,7 +1610,7 @@ const file_omega_v1_deception_proto_rawDesc = "" +
 	"\x14DECOY_STATUS_PENDING\x10\x01\x12\x18\n" +
 	"\x14DECOY_STATUS_RUNNING\x10\x02\x12\x17\n" +
 	"\x13DECOY_STATUS_FAILED\x10\x03\x12\x18\n" +
-	"\x14DECOY_STATUS_REMOVED\x10\x04*\xfe\x01\n" +
+	"\x14DECOY_STATUS_REMOVED\x10\x04*\x98\x02\n" +
 	"\x0eHoneytokenKind\x12\x1f\n" +
 	"\x1bHONEYTOKEN_KIND_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aHONEYTOKEN_KIND_CREDENTIAL\x10\x01\x12%\n" +
@@ -1601,7 +1618,8 @@ const file_omega_v1_deception_proto_rawDesc = "" +
 	" HONEYTOKEN_KIND_KUBERNETES_TOKEN\x10\x03\x12\x1e\n" +
 	"\x1aHONEYTOKEN_KIND_ACCESS_KEY\x10\x04\x12\x1e\n" +
 	"\x1aHONEYTOKEN_KIND_CANARY_URL\x10\x05\x12\x1e\n" +
-	"\x1aHONEYTOKEN_KIND_DNS_CANARY\x10\x06*\x93\x01\n" +
+	"\x1aHONEYTOKEN_KIND_DNS_CANARY\x10\x06\x12\x18\n" +
+	"\x14HONEYTOKEN_KIND_FILE\x10\a*\x93\x01\n" +
 	"\x10HoneytokenStatus\x12!\n" +
 	"\x1dHONEYTOKEN_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18HONEYTOKEN_STATUS_ACTIVE\x10\x01\x12\x1f\n" +

@@ -523,6 +523,80 @@ func (x *SourceBlock) GetDroppedPacketsTotal() uint64 {
 	return 0
 }
 
+// A file the sentinels watch (a value of the omega_policy bucket, key `filewatch.<scope>.<id>`):
+// each open of it is a FILE_ACTIVITY event, and a TOKEN_USE interaction when it is a honeytoken.
+type FileWatch struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Absolute path, resolved to its inode when the watch is applied: a rename keeps the watch, a
+	// new file written in its place is not watched until the watch is applied again.
+	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	// The honeytoken the file holds; empty for a plain watched file.
+	HoneytokenId string `protobuf:"bytes,2,opt,name=honeytoken_id,json=honeytokenId,proto3" json:"honeytoken_id,omitempty"`
+	// Who asked (identity), and when.
+	CreatedBy     string `protobuf:"bytes,3,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
+	CreateTimeNs  uint64 `protobuf:"fixed64,4,opt,name=create_time_ns,json=createTimeNs,proto3" json:"create_time_ns,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FileWatch) Reset() {
+	*x = FileWatch{}
+	mi := &file_omega_v1_sentinel_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FileWatch) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FileWatch) ProtoMessage() {}
+
+func (x *FileWatch) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_sentinel_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FileWatch.ProtoReflect.Descriptor instead.
+func (*FileWatch) Descriptor() ([]byte, []int) {
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *FileWatch) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *FileWatch) GetHoneytokenId() string {
+	if x != nil {
+		return x.HoneytokenId
+	}
+	return ""
+}
+
+func (x *FileWatch) GetCreatedBy() string {
+	if x != nil {
+		return x.CreatedBy
+	}
+	return ""
+}
+
+func (x *FileWatch) GetCreateTimeNs() uint64 {
+	if x != nil {
+		return x.CreateTimeNs
+	}
+	return 0
+}
+
 // Request for SentinelService.GetStatus.
 type GetStatusRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -532,7 +606,7 @@ type GetStatusRequest struct {
 
 func (x *GetStatusRequest) Reset() {
 	*x = GetStatusRequest{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[4]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -544,7 +618,7 @@ func (x *GetStatusRequest) String() string {
 func (*GetStatusRequest) ProtoMessage() {}
 
 func (x *GetStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[4]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -557,7 +631,7 @@ func (x *GetStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetStatusRequest) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{4}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{5}
 }
 
 // Response for SentinelService.GetStatus.
@@ -585,7 +659,7 @@ type GetStatusResponse struct {
 
 func (x *GetStatusResponse) Reset() {
 	*x = GetStatusResponse{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[5]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -597,7 +671,7 @@ func (x *GetStatusResponse) String() string {
 func (*GetStatusResponse) ProtoMessage() {}
 
 func (x *GetStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[5]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -610,7 +684,7 @@ func (x *GetStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetStatusResponse) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{5}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetStatusResponse) GetNode() string {
@@ -728,7 +802,7 @@ type BlockSourceRequest struct {
 
 func (x *BlockSourceRequest) Reset() {
 	*x = BlockSourceRequest{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[6]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -740,7 +814,7 @@ func (x *BlockSourceRequest) String() string {
 func (*BlockSourceRequest) ProtoMessage() {}
 
 func (x *BlockSourceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[6]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -753,7 +827,7 @@ func (x *BlockSourceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BlockSourceRequest.ProtoReflect.Descriptor instead.
 func (*BlockSourceRequest) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{6}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *BlockSourceRequest) GetCidr() string {
@@ -810,7 +884,7 @@ type BlockSourceResponse struct {
 
 func (x *BlockSourceResponse) Reset() {
 	*x = BlockSourceResponse{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[7]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -822,7 +896,7 @@ func (x *BlockSourceResponse) String() string {
 func (*BlockSourceResponse) ProtoMessage() {}
 
 func (x *BlockSourceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[7]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -835,7 +909,7 @@ func (x *BlockSourceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BlockSourceResponse.ProtoReflect.Descriptor instead.
 func (*BlockSourceResponse) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{7}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *BlockSourceResponse) GetBlock() *SourceBlock {
@@ -864,7 +938,7 @@ type UnblockSourceRequest struct {
 
 func (x *UnblockSourceRequest) Reset() {
 	*x = UnblockSourceRequest{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[8]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -876,7 +950,7 @@ func (x *UnblockSourceRequest) String() string {
 func (*UnblockSourceRequest) ProtoMessage() {}
 
 func (x *UnblockSourceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[8]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -889,7 +963,7 @@ func (x *UnblockSourceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnblockSourceRequest.ProtoReflect.Descriptor instead.
 func (*UnblockSourceRequest) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{8}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *UnblockSourceRequest) GetCidr() string {
@@ -925,7 +999,7 @@ type UnblockSourceResponse struct {
 
 func (x *UnblockSourceResponse) Reset() {
 	*x = UnblockSourceResponse{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[9]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -937,7 +1011,7 @@ func (x *UnblockSourceResponse) String() string {
 func (*UnblockSourceResponse) ProtoMessage() {}
 
 func (x *UnblockSourceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[9]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -950,7 +1024,7 @@ func (x *UnblockSourceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnblockSourceResponse.ProtoReflect.Descriptor instead.
 func (*UnblockSourceResponse) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{9}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UnblockSourceResponse) GetWasBlocked() bool {
@@ -978,7 +1052,7 @@ type ListBlocksRequest struct {
 
 func (x *ListBlocksRequest) Reset() {
 	*x = ListBlocksRequest{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[10]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -990,7 +1064,7 @@ func (x *ListBlocksRequest) String() string {
 func (*ListBlocksRequest) ProtoMessage() {}
 
 func (x *ListBlocksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[10]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1003,7 +1077,7 @@ func (x *ListBlocksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBlocksRequest.ProtoReflect.Descriptor instead.
 func (*ListBlocksRequest) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{10}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListBlocksRequest) GetPageSize() uint32 {
@@ -1031,7 +1105,7 @@ type ListBlocksResponse struct {
 
 func (x *ListBlocksResponse) Reset() {
 	*x = ListBlocksResponse{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[11]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1043,7 +1117,7 @@ func (x *ListBlocksResponse) String() string {
 func (*ListBlocksResponse) ProtoMessage() {}
 
 func (x *ListBlocksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[11]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1056,7 +1130,7 @@ func (x *ListBlocksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBlocksResponse.ProtoReflect.Descriptor instead.
 func (*ListBlocksResponse) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{11}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListBlocksResponse) GetBlocks() []*SourceBlock {
@@ -1096,7 +1170,7 @@ type LoadModuleRequest struct {
 
 func (x *LoadModuleRequest) Reset() {
 	*x = LoadModuleRequest{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[12]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1108,7 +1182,7 @@ func (x *LoadModuleRequest) String() string {
 func (*LoadModuleRequest) ProtoMessage() {}
 
 func (x *LoadModuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[12]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1121,7 +1195,7 @@ func (x *LoadModuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoadModuleRequest.ProtoReflect.Descriptor instead.
 func (*LoadModuleRequest) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{12}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *LoadModuleRequest) GetName() string {
@@ -1219,7 +1293,7 @@ type LoadModuleResponse struct {
 
 func (x *LoadModuleResponse) Reset() {
 	*x = LoadModuleResponse{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[13]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1231,7 +1305,7 @@ func (x *LoadModuleResponse) String() string {
 func (*LoadModuleResponse) ProtoMessage() {}
 
 func (x *LoadModuleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[13]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1244,7 +1318,7 @@ func (x *LoadModuleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoadModuleResponse.ProtoReflect.Descriptor instead.
 func (*LoadModuleResponse) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{13}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *LoadModuleResponse) GetModule() *ModuleStatus {
@@ -1265,7 +1339,7 @@ type UnloadModuleRequest struct {
 
 func (x *UnloadModuleRequest) Reset() {
 	*x = UnloadModuleRequest{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[14]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1277,7 +1351,7 @@ func (x *UnloadModuleRequest) String() string {
 func (*UnloadModuleRequest) ProtoMessage() {}
 
 func (x *UnloadModuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[14]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1290,7 +1364,7 @@ func (x *UnloadModuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnloadModuleRequest.ProtoReflect.Descriptor instead.
 func (*UnloadModuleRequest) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{14}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *UnloadModuleRequest) GetName() string {
@@ -1317,7 +1391,7 @@ type UnloadModuleResponse struct {
 
 func (x *UnloadModuleResponse) Reset() {
 	*x = UnloadModuleResponse{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[15]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1329,7 +1403,7 @@ func (x *UnloadModuleResponse) String() string {
 func (*UnloadModuleResponse) ProtoMessage() {}
 
 func (x *UnloadModuleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[15]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1342,7 +1416,7 @@ func (x *UnloadModuleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnloadModuleResponse.ProtoReflect.Descriptor instead.
 func (*UnloadModuleResponse) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{15}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *UnloadModuleResponse) GetModule() *ModuleStatus {
@@ -1373,7 +1447,7 @@ type ReplayPcapRequest struct {
 
 func (x *ReplayPcapRequest) Reset() {
 	*x = ReplayPcapRequest{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[16]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1385,7 +1459,7 @@ func (x *ReplayPcapRequest) String() string {
 func (*ReplayPcapRequest) ProtoMessage() {}
 
 func (x *ReplayPcapRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[16]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1398,7 +1472,7 @@ func (x *ReplayPcapRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReplayPcapRequest.ProtoReflect.Descriptor instead.
 func (*ReplayPcapRequest) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{16}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ReplayPcapRequest) GetSource() isReplayPcapRequest_Source {
@@ -1499,7 +1573,7 @@ type ReplayPcapResponse struct {
 
 func (x *ReplayPcapResponse) Reset() {
 	*x = ReplayPcapResponse{}
-	mi := &file_omega_v1_sentinel_proto_msgTypes[17]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1511,7 +1585,7 @@ func (x *ReplayPcapResponse) String() string {
 func (*ReplayPcapResponse) ProtoMessage() {}
 
 func (x *ReplayPcapResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_sentinel_proto_msgTypes[17]
+	mi := &file_omega_v1_sentinel_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1524,7 +1598,7 @@ func (x *ReplayPcapResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReplayPcapResponse.ProtoReflect.Descriptor instead.
 func (*ReplayPcapResponse) Descriptor() ([]byte, []int) {
-	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{17}
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReplayPcapResponse) GetReplayId() string {
@@ -1617,7 +1691,13 @@ const file_omega_v1_sentinel_proto_rawDesc = "" +
 	"created_by\x18\x05 \x01(\tR\tcreatedBy\x12$\n" +
 	"\x0ecreate_time_ns\x18\x06 \x01(\x06R\fcreateTimeNs\x12$\n" +
 	"\x0eexpire_time_ns\x18\a \x01(\x06R\fexpireTimeNs\x122\n" +
-	"\x15dropped_packets_total\x18\b \x01(\x04R\x13droppedPacketsTotal\"\x12\n" +
+	"\x15dropped_packets_total\x18\b \x01(\x04R\x13droppedPacketsTotal\"\x89\x01\n" +
+	"\tFileWatch\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12#\n" +
+	"\rhoneytoken_id\x18\x02 \x01(\tR\fhoneytokenId\x12\x1d\n" +
+	"\n" +
+	"created_by\x18\x03 \x01(\tR\tcreatedBy\x12$\n" +
+	"\x0ecreate_time_ns\x18\x04 \x01(\x06R\fcreateTimeNs\"\x12\n" +
 	"\x10GetStatusRequest\"\xa8\x04\n" +
 	"\x11GetStatusResponse\x12\x12\n" +
 	"\x04node\x18\x01 \x01(\tR\x04node\x121\n" +
@@ -1744,7 +1824,7 @@ func file_omega_v1_sentinel_proto_rawDescGZIP() []byte {
 }
 
 var file_omega_v1_sentinel_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_omega_v1_sentinel_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_omega_v1_sentinel_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_omega_v1_sentinel_proto_goTypes = []any{
 	(XdpMode)(0),                  // 0: omega.v1.XdpMode
 	(ModuleState)(0),              // 1: omega.v1.ModuleState
@@ -1752,57 +1832,58 @@ var file_omega_v1_sentinel_proto_goTypes = []any{
 	(*XdpStatus)(nil),             // 3: omega.v1.XdpStatus
 	(*ModuleStatus)(nil),          // 4: omega.v1.ModuleStatus
 	(*SourceBlock)(nil),           // 5: omega.v1.SourceBlock
-	(*GetStatusRequest)(nil),      // 6: omega.v1.GetStatusRequest
-	(*GetStatusResponse)(nil),     // 7: omega.v1.GetStatusResponse
-	(*BlockSourceRequest)(nil),    // 8: omega.v1.BlockSourceRequest
-	(*BlockSourceResponse)(nil),   // 9: omega.v1.BlockSourceResponse
-	(*UnblockSourceRequest)(nil),  // 10: omega.v1.UnblockSourceRequest
-	(*UnblockSourceResponse)(nil), // 11: omega.v1.UnblockSourceResponse
-	(*ListBlocksRequest)(nil),     // 12: omega.v1.ListBlocksRequest
-	(*ListBlocksResponse)(nil),    // 13: omega.v1.ListBlocksResponse
-	(*LoadModuleRequest)(nil),     // 14: omega.v1.LoadModuleRequest
-	(*LoadModuleResponse)(nil),    // 15: omega.v1.LoadModuleResponse
-	(*UnloadModuleRequest)(nil),   // 16: omega.v1.UnloadModuleRequest
-	(*UnloadModuleResponse)(nil),  // 17: omega.v1.UnloadModuleResponse
-	(*ReplayPcapRequest)(nil),     // 18: omega.v1.ReplayPcapRequest
-	(*ReplayPcapResponse)(nil),    // 19: omega.v1.ReplayPcapResponse
-	nil,                           // 20: omega.v1.LoadModuleRequest.ConfigEntry
-	(*IdentityRef)(nil),           // 21: omega.v1.IdentityRef
-	(*AuditRef)(nil),              // 22: omega.v1.AuditRef
-	(*DsseEnvelope)(nil),          // 23: omega.v1.DsseEnvelope
-	(*TimeRange)(nil),             // 24: omega.v1.TimeRange
+	(*FileWatch)(nil),             // 6: omega.v1.FileWatch
+	(*GetStatusRequest)(nil),      // 7: omega.v1.GetStatusRequest
+	(*GetStatusResponse)(nil),     // 8: omega.v1.GetStatusResponse
+	(*BlockSourceRequest)(nil),    // 9: omega.v1.BlockSourceRequest
+	(*BlockSourceResponse)(nil),   // 10: omega.v1.BlockSourceResponse
+	(*UnblockSourceRequest)(nil),  // 11: omega.v1.UnblockSourceRequest
+	(*UnblockSourceResponse)(nil), // 12: omega.v1.UnblockSourceResponse
+	(*ListBlocksRequest)(nil),     // 13: omega.v1.ListBlocksRequest
+	(*ListBlocksResponse)(nil),    // 14: omega.v1.ListBlocksResponse
+	(*LoadModuleRequest)(nil),     // 15: omega.v1.LoadModuleRequest
+	(*LoadModuleResponse)(nil),    // 16: omega.v1.LoadModuleResponse
+	(*UnloadModuleRequest)(nil),   // 17: omega.v1.UnloadModuleRequest
+	(*UnloadModuleResponse)(nil),  // 18: omega.v1.UnloadModuleResponse
+	(*ReplayPcapRequest)(nil),     // 19: omega.v1.ReplayPcapRequest
+	(*ReplayPcapResponse)(nil),    // 20: omega.v1.ReplayPcapResponse
+	nil,                           // 21: omega.v1.LoadModuleRequest.ConfigEntry
+	(*IdentityRef)(nil),           // 22: omega.v1.IdentityRef
+	(*AuditRef)(nil),              // 23: omega.v1.AuditRef
+	(*DsseEnvelope)(nil),          // 24: omega.v1.DsseEnvelope
+	(*TimeRange)(nil),             // 25: omega.v1.TimeRange
 }
 var file_omega_v1_sentinel_proto_depIdxs = []int32{
 	0,  // 0: omega.v1.XdpStatus.mode:type_name -> omega.v1.XdpMode
 	1,  // 1: omega.v1.ModuleStatus.state:type_name -> omega.v1.ModuleState
-	21, // 2: omega.v1.ModuleStatus.signer:type_name -> omega.v1.IdentityRef
-	22, // 3: omega.v1.ModuleStatus.audit:type_name -> omega.v1.AuditRef
-	21, // 4: omega.v1.GetStatusResponse.identity:type_name -> omega.v1.IdentityRef
+	22, // 2: omega.v1.ModuleStatus.signer:type_name -> omega.v1.IdentityRef
+	23, // 3: omega.v1.ModuleStatus.audit:type_name -> omega.v1.AuditRef
+	22, // 4: omega.v1.GetStatusResponse.identity:type_name -> omega.v1.IdentityRef
 	2,  // 5: omega.v1.GetStatusResponse.probes:type_name -> omega.v1.ProbeStatus
 	3,  // 6: omega.v1.GetStatusResponse.xdp:type_name -> omega.v1.XdpStatus
 	4,  // 7: omega.v1.GetStatusResponse.modules:type_name -> omega.v1.ModuleStatus
 	5,  // 8: omega.v1.BlockSourceResponse.block:type_name -> omega.v1.SourceBlock
 	5,  // 9: omega.v1.UnblockSourceResponse.block:type_name -> omega.v1.SourceBlock
 	5,  // 10: omega.v1.ListBlocksResponse.blocks:type_name -> omega.v1.SourceBlock
-	23, // 11: omega.v1.LoadModuleRequest.attestations:type_name -> omega.v1.DsseEnvelope
-	20, // 12: omega.v1.LoadModuleRequest.config:type_name -> omega.v1.LoadModuleRequest.ConfigEntry
+	24, // 11: omega.v1.LoadModuleRequest.attestations:type_name -> omega.v1.DsseEnvelope
+	21, // 12: omega.v1.LoadModuleRequest.config:type_name -> omega.v1.LoadModuleRequest.ConfigEntry
 	4,  // 13: omega.v1.LoadModuleResponse.module:type_name -> omega.v1.ModuleStatus
 	4,  // 14: omega.v1.UnloadModuleResponse.module:type_name -> omega.v1.ModuleStatus
-	24, // 15: omega.v1.ReplayPcapResponse.capture:type_name -> omega.v1.TimeRange
-	6,  // 16: omega.v1.SentinelService.GetStatus:input_type -> omega.v1.GetStatusRequest
-	8,  // 17: omega.v1.SentinelService.BlockSource:input_type -> omega.v1.BlockSourceRequest
-	10, // 18: omega.v1.SentinelService.UnblockSource:input_type -> omega.v1.UnblockSourceRequest
-	12, // 19: omega.v1.SentinelService.ListBlocks:input_type -> omega.v1.ListBlocksRequest
-	14, // 20: omega.v1.SentinelService.LoadModule:input_type -> omega.v1.LoadModuleRequest
-	16, // 21: omega.v1.SentinelService.UnloadModule:input_type -> omega.v1.UnloadModuleRequest
-	18, // 22: omega.v1.SentinelService.ReplayPcap:input_type -> omega.v1.ReplayPcapRequest
-	7,  // 23: omega.v1.SentinelService.GetStatus:output_type -> omega.v1.GetStatusResponse
-	9,  // 24: omega.v1.SentinelService.BlockSource:output_type -> omega.v1.BlockSourceResponse
-	11, // 25: omega.v1.SentinelService.UnblockSource:output_type -> omega.v1.UnblockSourceResponse
-	13, // 26: omega.v1.SentinelService.ListBlocks:output_type -> omega.v1.ListBlocksResponse
-	15, // 27: omega.v1.SentinelService.LoadModule:output_type -> omega.v1.LoadModuleResponse
-	17, // 28: omega.v1.SentinelService.UnloadModule:output_type -> omega.v1.UnloadModuleResponse
-	19, // 29: omega.v1.SentinelService.ReplayPcap:output_type -> omega.v1.ReplayPcapResponse
+	25, // 15: omega.v1.ReplayPcapResponse.capture:type_name -> omega.v1.TimeRange
+	7,  // 16: omega.v1.SentinelService.GetStatus:input_type -> omega.v1.GetStatusRequest
+	9,  // 17: omega.v1.SentinelService.BlockSource:input_type -> omega.v1.BlockSourceRequest
+	11, // 18: omega.v1.SentinelService.UnblockSource:input_type -> omega.v1.UnblockSourceRequest
+	13, // 19: omega.v1.SentinelService.ListBlocks:input_type -> omega.v1.ListBlocksRequest
+	15, // 20: omega.v1.SentinelService.LoadModule:input_type -> omega.v1.LoadModuleRequest
+	17, // 21: omega.v1.SentinelService.UnloadModule:input_type -> omega.v1.UnloadModuleRequest
+	19, // 22: omega.v1.SentinelService.ReplayPcap:input_type -> omega.v1.ReplayPcapRequest
+	8,  // 23: omega.v1.SentinelService.GetStatus:output_type -> omega.v1.GetStatusResponse
+	10, // 24: omega.v1.SentinelService.BlockSource:output_type -> omega.v1.BlockSourceResponse
+	12, // 25: omega.v1.SentinelService.UnblockSource:output_type -> omega.v1.UnblockSourceResponse
+	14, // 26: omega.v1.SentinelService.ListBlocks:output_type -> omega.v1.ListBlocksResponse
+	16, // 27: omega.v1.SentinelService.LoadModule:output_type -> omega.v1.LoadModuleResponse
+	18, // 28: omega.v1.SentinelService.UnloadModule:output_type -> omega.v1.UnloadModuleResponse
+	20, // 29: omega.v1.SentinelService.ReplayPcap:output_type -> omega.v1.ReplayPcapResponse
 	23, // [23:30] is the sub-list for method output_type
 	16, // [16:23] is the sub-list for method input_type
 	16, // [16:16] is the sub-list for extension type_name
@@ -1817,11 +1898,11 @@ func file_omega_v1_sentinel_proto_init() {
 	}
 	file_omega_v1_common_proto_init()
 	file_omega_v1_trust_proto_init()
-	file_omega_v1_sentinel_proto_msgTypes[12].OneofWrappers = []any{
+	file_omega_v1_sentinel_proto_msgTypes[13].OneofWrappers = []any{
 		(*LoadModuleRequest_Wasm)(nil),
 		(*LoadModuleRequest_ObjectName)(nil),
 	}
-	file_omega_v1_sentinel_proto_msgTypes[16].OneofWrappers = []any{
+	file_omega_v1_sentinel_proto_msgTypes[17].OneofWrappers = []any{
 		(*ReplayPcapRequest_Pcap)(nil),
 		(*ReplayPcapRequest_Path)(nil),
 		(*ReplayPcapRequest_ObjectName)(nil),
@@ -1832,7 +1913,7 @@ func file_omega_v1_sentinel_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_omega_v1_sentinel_proto_rawDesc), len(file_omega_v1_sentinel_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   19,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

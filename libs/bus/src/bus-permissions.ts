@@ -80,11 +80,13 @@ const SERVICE_ROWS: Readonly<Record<string, BusRow>> = {
   },
   deception: {
     publish: { DECEPTION: ['omega.deception.>'], DLQ: [] },
-    // ListInteractions reads its own events back; the interaction auditor consumes them.
+    // ListInteractions reads its own events back; the interaction auditor consumes them; the
+    // honeytoken file opens the sentinels report there are counted as uses.
     read: ['DECEPTION'],
     own: ['DECEPTION', 'KV_omega_decoys', 'KV_omega_tokens'],
     kvRead: ['omega_decoys', 'omega_tokens'],
-    kvWrite: { omega_decoys: ['>'], omega_tokens: ['>'] },
+    // the watched files of its file honeytokens, which every sentinel applies
+    kvWrite: { omega_decoys: ['>'], omega_tokens: ['>'], omega_policy: ['filewatch.>'] },
   },
   twin: { read: ['TELEMETRY'] },
   gateway: {
@@ -95,10 +97,17 @@ const SERVICE_ROWS: Readonly<Record<string, BusRow>> = {
   },
 };
 
-/** Sentinels: their own node's telemetry and blocks, the policy every node applies, modules. */
+/**
+ * Sentinels: their own node's telemetry and blocks, the policy every node applies (blocks, watched
+ * files), modules, and the opens of honeytoken files they saw on their node.
+ */
 function sentinelRow(node: string): BusRow {
   return {
-    publish: { TELEMETRY: [`omega.telemetry.*.${node}`], DLQ: [] },
+    publish: {
+      TELEMETRY: [`omega.telemetry.*.${node}`],
+      DECEPTION: [`omega.deception.file.${node}`],
+      DLQ: [],
+    },
     kvRead: ['omega_policy'],
     kvWrite: { omega_policy: [`block.${node}.>`] },
     objectRead: ['omega_modules'],

@@ -25,6 +25,13 @@ export {
   type DeadLetterReason,
   type DeadLetterSource,
 } from './dead-letter';
+export {
+  fileWatchFilter,
+  fileWatchKey,
+  MAX_WATCHED_PATH_BYTES,
+  parseFileWatchKey,
+  watchedFilePath,
+} from './file-watch-keys';
 export { MSG_ID_HEADER, OMEGA_TYPE_HEADER, type MessageType } from './message-type';
 export {
   parsePolicyBlockKey,

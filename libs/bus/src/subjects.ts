@@ -55,6 +55,9 @@ export const subjects = {
   workflow: (id: string): string => `omega.wf.${subjectToken(id, 'workflow.id')}`,
   /** `omega.deception.<decoy>` → DECEPTION */
   deception: (decoy: string): string => `omega.deception.${subjectToken(decoy, 'deception.decoy')}`,
+  /** `omega.deception.file.<node>` → DECEPTION (honeytoken files opened, as a node's sentinel saw) */
+  deceptionFile: (node: string): string =>
+    `omega.deception.file.${subjectToken(node, 'deception.node')}`,
   /** `omega.dlq.<stream>.<consumer>` → DLQ (dead letters of one durable consumer) */
   dlq: (stream: string, consumer: string): string =>
     `omega.dlq.${subjectToken(stream, 'dlq.stream')}.${subjectToken(consumer, 'dlq.consumer')}`,

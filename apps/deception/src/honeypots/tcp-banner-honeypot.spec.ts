@@ -105,7 +105,7 @@ describe('TCP banner honeypot, raw persona', () => {
   it('closes a line that never ends, recording its start', async () => {
     await sendUntilClosed(
       honeypot.port,
-      randomBytes(8192).map((b) => (b === 0x0a ? 0x41 : b)),
+      Buffer.from(randomBytes(8192).map((b) => (b === 0x0a ? 0x41 : b))),
     );
     await disconnectedFor(collecting.interactions, 'request too large');
   });

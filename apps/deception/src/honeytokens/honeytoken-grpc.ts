@@ -1,5 +1,6 @@
 // The honeytoken RPCs of DeceptionService (MintHoneytoken, ListHoneytokens, RevokeHoneytoken):
 // requests checked field by field (INVALID_ARGUMENT naming the field), then the registry.
+import { watchedFilePath } from '@omega/bus';
 import {
   HoneytokenKind,
   HoneytokenStatus,
@@ -77,6 +78,8 @@ export function validMint(request: MintHoneytokenRequest): Omit<NewHoneytoken, '
   if (KUBERNETES_KINDS.has(kind) && (name.length > 253 || !DNS1123_SUBDOMAIN.test(name))) {
     throw invalid(method, 'name', `"${name.slice(0, 80)}" is not a DNS-1123 subdomain`);
   }
+  // a file's name is where it goes: a path a sentinel can watch (absolute, normalized)
+  if (kind === HoneytokenKind.HONEYTOKEN_KIND_FILE) watchedFilePath(name, `${method}: name`);
   checkText(method, 'name', name, HONEYTOKEN_LIMITS.nameChars);
   checkNamespace(method, request.namespace, KUBERNETES_KINDS.has(kind));
   checkText(method, 'placement', request.placement, HONEYTOKEN_LIMITS.placementChars);
@@ -171,6 +174,7 @@ export function honeytokenGrpcHandlers(
         honeytoken: minted.honeytoken,
         secretValue: minted.secretValue,
         secretId: minted.secretId,
+        fileContent: Buffer.from(minted.fileContent, 'utf8'),
       };
     },
     listHoneytokens: (request) => listPage(registry, request),

@@ -4,6 +4,7 @@ import { HoneytokenKind } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 import type { Requester } from '@omega/trust-client';
 import type { Recognizer } from './honeytoken-record';
+import { mintFile } from './honeytoken-files';
 import {
   fingerprint,
   mintAccessKey,
@@ -41,7 +42,15 @@ export interface MintContext {
   readonly dnsZone?: string | undefined;
   /** Whether Kubernetes kinds can be planted (deception.kubernetes.plant). */
   readonly canPlant: boolean;
+  /** Whether files can be planted (deception.files.plantRoots is not empty). */
+  readonly canPlantFiles: boolean;
 }
+
+/** A minted honeytoken's value, what recognizes it, and for a file its content and place. */
+export type MintedHoneytokenValue = MintedValue & {
+  recognizer: Recognizer;
+  file?: { readonly path: string; readonly content: string };
+};
 
 /** Whether `kind` is planted as a Kubernetes Secret. */
 export function isKubernetesKind(kind: HoneytokenKind): boolean {
@@ -61,8 +70,8 @@ function salted(random: RandomBytes, value: MintedValue, principal: string): Rec
 /** The value of a new honeytoken of `request.kind` and what recognizes its use. */
 export function mintValue(
   request: NewHoneytoken,
-  { random, nowMs, canaryBaseUrl, canPlant, dnsZone }: MintContext,
-): MintedValue & { recognizer: Recognizer } {
+  { random, nowMs, canaryBaseUrl, canPlant, canPlantFiles, dnsZone }: MintContext,
+): MintedHoneytokenValue {
   const kind = HoneytokenKind[request.kind] ?? String(request.kind);
   if (request.plant && isKubernetesKind(request.kind) && !canPlant) {
     throw new OmegaError(
@@ -109,6 +118,21 @@ export function mintValue(
       }
       const { label, ...value } = mintDnsCanary(random, dnsZone);
       return { ...value, recognizer: { fingerprint: fingerprint(dnsCanaryKey(label)) } };
+    }
+    case HoneytokenKind.HONEYTOKEN_KIND_FILE: {
+      if (request.plant && !canPlantFiles) {
+        throw new OmegaError(
+          Code.FailedPrecondition,
+          'MintHoneytoken plant: planting files needs deception.files.plantRoots (the directories this service may write honeytoken files below); mint with plant=false and place file_content yourself',
+        );
+      }
+      const { content, ...value } = mintFile(random, request.name);
+      // the key id or username is the principal: presented at a decoy, the secret triggers too
+      return {
+        ...value,
+        recognizer: salted(random, value, value.id),
+        file: { path: request.name, content },
+      };
     }
     default:
       throw new OmegaError(Code.InvalidArgument, `MintHoneytoken kind: ${kind} is not a kind`);

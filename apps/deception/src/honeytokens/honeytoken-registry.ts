@@ -33,6 +33,7 @@ import { HoneytokenIndex, type Known } from './honeytoken-index';
 import { TriggerCounter } from './trigger-counter';
 import { isKubernetesKind, mintValue, type NewHoneytoken } from './honeytoken-mint';
 import type { SecretPlanter } from './secret-planter';
+import type { FilePlanter } from './file-planter';
 import {
   digestMatches,
   fingerprint,
@@ -51,6 +52,8 @@ export interface Minted {
   readonly honeytoken: Honeytoken;
   readonly secretValue: string;
   readonly secretId: string;
+  /** A file honeytoken's content ('' for other kinds). */
+  readonly fileContent: string;
 }
 
 export interface HoneytokenFilter {
@@ -72,6 +75,8 @@ export interface HoneytokenRegistryOptions {
   dnsZone?: () => string | undefined;
   /** Plants Kubernetes kinds when asked (deception.kubernetes.plant); without it they cannot be. */
   planter?: SecretPlanter;
+  /** Plants file honeytokens when asked (deception.files.plantRoots); without it they cannot be. */
+  filePlanter?: FilePlanter;
   logger: Logger;
   clock?: () => number;
   random?: RandomBytes;
@@ -165,6 +170,7 @@ export class HoneytokenRegistry {
       canaryBaseUrl: this.options.canaryBaseUrl(),
       dnsZone: this.options.dnsZone?.(),
       canPlant: this.options.planter !== undefined,
+      canPlantFiles: this.options.filePlanter !== undefined,
     });
     const id = this.#random(8).toString('hex');
     let honeytoken: Honeytoken = Honeytoken.fromPartial({
@@ -181,12 +187,14 @@ export class HoneytokenRegistry {
     });
     const planter =
       request.plant && isKubernetesKind(request.kind) ? this.options.planter : undefined;
+    const file = request.plant ? value.file : undefined;
     await planter?.plant(request, value.secret);
+    if (file) await this.options.filePlanter?.plant(id, file.path, file.content);
     try {
       // Logged before it is recognized: no honeytoken works that the audit log does not show.
       const audit = await this.#log(
         honeytoken,
-        `honeytoken ${id} (${kindName(request.kind)} "${request.name}") minted for ${request.placement || 'no stated placement'}${planter ? ` and planted as Secret ${request.namespace}/${request.name}` : ''}${describeRequester(request.requester)}`,
+        `honeytoken ${id} (${kindName(request.kind)} "${request.name}") minted for ${request.placement || 'no stated placement'}${planter ? ` and planted as Secret ${request.namespace}/${request.name}` : ''}${file ? ` and planted as file ${file.path}` : ''}${describeRequester(request.requester)}`,
         `honeytoken-minted:${request.requestId || id}`,
         request.requester,
       );
@@ -194,12 +202,13 @@ export class HoneytokenRegistry {
       const record: HoneytokenRecord = {
         honeytoken,
         recognizer: value.recognizer,
-        ...(planter ? { planted: true } : {}),
+        ...(planter || file ? { planted: true } : {}),
       };
       const revision = await this.options.kv.create(id, encodeRecord(record));
       this.#known.remember(id, { record, revision });
     } catch (err) {
       // Nothing planted stays behind that no record knows of.
+      if (file) await this.options.filePlanter?.remove(id, file.path).catch(() => {});
       await planter
         ?.remove(request)
         .catch((removeErr: unknown) =>
@@ -214,7 +223,12 @@ export class HoneytokenRegistry {
       { honeytoken: id, kind: kindName(request.kind), requester: request.requester },
       `honeytoken ${id} minted`,
     );
-    return { honeytoken, secretValue: value.secret, secretId: value.id };
+    return {
+      honeytoken,
+      secretValue: value.secret,
+      secretId: value.id,
+      fileContent: value.file?.content ?? '',
+    };
   }
 
   /** Honeytokens matching `filter`, newest first (ties by id). */
@@ -253,7 +267,15 @@ export class HoneytokenRegistry {
         status: HoneytokenStatus.HONEYTOKEN_STATUS_REVOKED,
       };
       if (attempt === 0) {
-        if (known.record.planted === true) {
+        if (known.record.planted === true && before.kind === HoneytokenKind.HONEYTOKEN_KIND_FILE) {
+          if (this.options.filePlanter === undefined) {
+            throw new OmegaError(
+              Code.FailedPrecondition,
+              `RevokeHoneytoken: honeytoken ${id} was planted as file ${before.name}, which this replica cannot remove (deception.files.plantRoots is empty)`,
+            );
+          }
+          await this.options.filePlanter.remove(id, before.name);
+        } else if (known.record.planted === true) {
           // What was planted goes first: a revocation that did not remove it is not done.
           if (this.options.planter === undefined) {
             throw new OmegaError(
@@ -351,6 +373,13 @@ export class HoneytokenRegistry {
       if (!expired(record.honeytoken, nowNs)) ids.push(this.#used(record.honeytoken.id));
     }
     return ids;
+  }
+
+  /** The FILE honeytoken `id` a sentinel saw opened, counted as a use; or undefined. */
+  fileUse(id: string): string | undefined {
+    const token = this.#known.get(id)?.record.honeytoken;
+    if (token?.kind !== HoneytokenKind.HONEYTOKEN_KIND_FILE) return undefined;
+    return expired(token, BigInt(this.#clock()) * 1_000_000n) ? undefined : this.#used(id);
   }
 
   #used(id: string): string {

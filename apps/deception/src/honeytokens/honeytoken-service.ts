@@ -6,7 +6,7 @@ import { DecoyKind } from '@omega/proto';
 import type { ServiceParts } from '@omega/service';
 import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import type { InteractionRecorder } from '../honeypots/honeypot';
-import { defaultCanaryListen, parseListen } from '../deception-config';
+import { deceptionNode, defaultCanaryListen, parseListen } from '../deception-config';
 import type { DeceptionServiceConfig } from '../deception-service';
 import { BusInteractionRecorder } from '../interaction-recorder';
 import { CANARY_DECOY_ID, CanaryEndpoint } from './canary-endpoint';
@@ -17,6 +17,8 @@ import { honeytokenMetrics } from './honeytoken-metrics';
 import { HONEYTOKENS_BUCKET } from './honeytoken-record';
 import { HoneytokenRegistry } from './honeytoken-registry';
 import { kubeSecretPlanter } from './secret-planter';
+import { hostFilePlanter } from './file-planter';
+import { listenFileUses } from './file-use-listener';
 
 export interface Honeytokens {
   readonly registry: HoneytokenRegistry;
@@ -52,14 +54,15 @@ export async function startHoneytokens({
     recorder?: InteractionRecorder;
     dns?: DnsCanaryResponder;
   } = {};
+  const self = () => {
+    if (identity === undefined) return { id: service.name, keyId: '' };
+    const { subject, signer } = identity.current();
+    return { id: subject, keyId: signer.keyId };
+  };
   const registry = await HoneytokenRegistry.open({
     kv: await bus.kv(HONEYTOKENS_BUCKET),
     ...(trust !== undefined ? { audit: trustAuditClient(trust) } : {}),
-    self: () => {
-      if (identity === undefined) return { id: service.name, keyId: '' };
-      const { subject, signer } = identity.current();
-      return { id: subject, keyId: signer.keyId };
-    },
+    self,
     settings: config.honeytokens,
     canaryBaseUrl: () => config.canaryBaseUrl ?? bound.canary?.url(),
     dnsZone: () => (bound.dns === undefined ? undefined : config.dns?.zone),
@@ -74,10 +77,26 @@ export async function startHoneytokens({
           }),
         }
       : {}),
+    ...(config.files.plantRoots.length > 0
+      ? {
+          filePlanter: hostFilePlanter({
+            policy: await bus.kv('omega_policy'),
+            node: deceptionNode(),
+            roots: config.files.plantRoots,
+            self: () => self().id,
+          }),
+        }
+      : {}),
     logger: service.logger,
     onUnreadable: () => metrics.unreadableRecords.inc(),
   });
   service.onShutdown('honeytoken registry', () => registry.stop());
+  const stopFileUses = listenFileUses({
+    bus,
+    fileUse: (id) => registry.fileUse(id),
+    logger: service.logger,
+  });
+  service.onShutdown('honeytoken file uses', async () => stopFileUses());
   const canary = await CanaryEndpoint.start({
     listen: parseListen(config.canaryListen ?? defaultCanaryListen(service.config.grpc.port)),
     canaryUse: (path) => registry.canaryUse(path),

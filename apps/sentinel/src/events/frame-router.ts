@@ -1,4 +1,5 @@
-// Routes the loader's event frames to the publisher as Events (process, network, dns) and its
+// Routes the loader's event frames to the publisher as Events (process, network, dns, file; a
+// honeytoken file's open also as a TOKEN_USE interaction) and its
 // STATS frames to metrics and the batches' loss counts. DNS frames, one per packet to or from port
 // 53 and so the bulk of the traffic, are encoded straight from their bytes (event-encoders.ts).
 import type { Event } from '@omega/proto';
@@ -12,6 +13,7 @@ import {
 } from '../wire/loader-frames';
 import { tcpStateEvent } from './network-events';
 import { processEvent } from './process-events';
+import { fileEvent, fileTokenUseEvent, type WatchedFile } from './file-events';
 import type { SentinelMetrics } from '../sentinel-metrics';
 import type { TelemetryPublisher } from './telemetry-publisher';
 
@@ -22,10 +24,11 @@ export interface FrameCounts {
   tcp: number;
   flow: number;
   dns: number;
+  file: number;
 }
 
 export function newFrameCounts(): FrameCounts {
-  return { exec: 0, exit: 0, tcp: 0, flow: 0, dns: 0 };
+  return { exec: 0, exit: 0, tcp: 0, flow: 0, dns: 0, file: 0 };
 }
 
 export interface FrameRouterOptions {
@@ -38,6 +41,10 @@ export interface FrameRouterOptions {
   counts?: FrameCounts;
   /** Adds the Kubernetes workload to events that carry a cgroup id. */
   enrich?: (event: Event) => Event;
+  /** The watched file a FILE frame's watch id names. */
+  watchedFile?: (watchId: number) => WatchedFile | undefined;
+  /** Takes the TOKEN_USE interaction of a honeytoken file opened. */
+  tokenUse?: (event: Event) => void;
 }
 
 /** The LoaderSupervisor's two frame callbacks. */
@@ -73,6 +80,14 @@ export function frameRouter(options: FrameRouterOptions): FrameRoute {
         counts.tcp++;
         publisher.add('network', enrich(tcpStateEvent(frame, node)));
         return;
+      case FrameType.File: {
+        counts.file++;
+        const watch = options.watchedFile?.(frame.watchId);
+        const event = enrich(fileEvent(frame, node, watch));
+        publisher.add('file', event);
+        if (watch?.honeytokenId) options.tokenUse?.(fileTokenUseEvent(event, frame, watch));
+        return;
+      }
       case FrameType.Flow: {
         counts.flow++;
         const flow = flows.onFrame(frame);
@@ -91,6 +106,7 @@ export function frameRouter(options: FrameRouterOptions): FrameRoute {
           ['tcp', frame.lostTcp],
           ['dns', frame.lostDns],
           ['flow', frame.lostFlow],
+          ['file', frame.lostFile],
         ];
         for (const [kind, n] of lost) metrics.ringbufLost.set({ kind }, Number(n));
         metrics.xdpDropped.set(Number(frame.xdpDropped));

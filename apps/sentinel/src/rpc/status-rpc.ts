@@ -20,6 +20,8 @@ export interface StatusDeps {
   counts: FrameCounts;
   latestStats(): StatsFrame | undefined;
   blockCount(): Promise<number>;
+  /** Files the kernel watches now: the file probe is attached only while there is one. */
+  watchedFiles?(): number;
 }
 
 const PROBES: Array<{
@@ -32,6 +34,7 @@ const PROBES: Array<{
   { name: 'tcp', attachPoint: 'tp_btf/inet_sock_set_state', lost: (s) => s.lostTcp },
   { name: 'flow', attachPoint: 'tc', lost: (s) => s.lostFlow },
   { name: 'dns', attachPoint: 'tc', lost: (s) => s.lostDns },
+  { name: 'file', attachPoint: 'tp_btf/sys_exit', lost: (s) => s.lostFile },
 ];
 
 export async function getStatus(deps: StatusDeps): Promise<GetStatusResponse> {
@@ -40,12 +43,14 @@ export async function getStatus(deps: StatusDeps): Promise<GetStatusResponse> {
   const stats = deps.latestStats();
   const notRunning = deps.offReason ?? 'the eBPF loader is not running (restarting)';
   const probes: ProbeStatus[] = PROBES.map((p) => {
-    const attached = running && features.includes(p.attachPoint);
+    const loaded = running && features.includes(p.attachPoint);
+    const idle = loaded && p.name === 'file' && (deps.watchedFiles?.() ?? 0) === 0;
+    const attached = loaded && !idle;
     return {
       name: p.name,
       attachPoint: p.attachPoint,
       attached,
-      error: attached ? '' : notRunning,
+      error: attached ? '' : idle ? 'no file is watched (omega_policy filewatch.>)' : notRunning,
       eventsTotal: BigInt(deps.counts[p.name]),
       droppedTotal: stats ? p.lost(stats) : 0n,
     };

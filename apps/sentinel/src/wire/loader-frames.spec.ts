@@ -172,4 +172,43 @@ describe('FrameDecoder', () => {
     const { frames } = new FrameDecoder().push(frame(FrameType.Stats, body));
     expect(frames[0]).toMatchObject({ lostExec: 3n, lostDns: 0n, stealthUnknown: 0n });
   });
+
+  it('decodes a FILE frame: the kernel dev_t as major:minor, the comm and the path after the header', () => {
+    const path = Buffer.from('/root/.aws/credentials');
+    const body = Buffer.alloc(72 + path.length);
+    body.writeUInt32LE(1, 0); // open
+    body.writeUInt32LE(4242, 4);
+    body.writeUInt32LE(1000, 8);
+    body.writeUInt32LE(7, 16); // watch id
+    body.writeUInt32LE(0o100000, 20); // O_LARGEFILE | O_RDONLY
+    body.writeBigUInt64LE(10_209_674n, 40);
+    body.writeUInt32LE((254 << 20) | 3, 48);
+    body.writeUInt16LE(path.length, 52);
+    body.write('cat', 56);
+    path.copy(body, 72);
+    const { frames, error } = new FrameDecoder().push(frame(FrameType.File, body));
+    expect(error).toBeUndefined();
+    expect(frames[0]).toMatchObject({
+      type: FrameType.File,
+      pid: 4242,
+      uid: 1000,
+      watchId: 7,
+      flags: 0o100000,
+      inode: 10_209_674n,
+      device: '254:3',
+      comm: 'cat',
+      path: '/root/.aws/credentials',
+    });
+  });
+
+  it('refuses a FILE frame whose path runs past its body, naming the offset', () => {
+    const body = Buffer.alloc(80);
+    body.writeUInt16LE(9, 52);
+    const { error } = new FrameDecoder().push(
+      Buffer.concat([reply(1, 0, 'ok'), frame(FrameType.File, body)]),
+    );
+    expect(error?.message).toBe(
+      'loader stream: bad frame at byte offset 20: FILE frame body is 80 bytes, 81 expected for its 9-byte path',
+    );
+  });
 });

@@ -1,6 +1,7 @@
 // Decodes the loader's stdout: length-prefixed little-endian frames (layouts in bpf/README.md).
 // Over 400 lines on purpose: the decoder of every loader frame type: one wire format (frames.h is its C side), one file.
 import { Code, OmegaError } from '@omega/runtime';
+import { decodeFileFrame, type FileFrameFields } from './file-frames';
 
 export const FRAME_HEADER_BYTES = 8;
 export const FRAME_VERSION = 1;
@@ -17,6 +18,7 @@ export enum FrameType {
   TcpState = 7,
   Dns = 8,
   Flow = 9,
+  File = 10,
 }
 
 interface ProcessFields {
@@ -54,6 +56,8 @@ export interface StatsFrame {
   stealthUnknown: bigint;
   stealthRateLimited: bigint;
   stealthSessions: bigint;
+  /** File records lost; 0 from a loader without file telemetry. */
+  lostFile: bigint;
 }
 
 /** What a TCP_STATE frame reports (bpf/src/sentinel-events.h `omega_tcp_event`). */
@@ -112,6 +116,9 @@ export interface FlowFrame {
   packetsOut: bigint;
   packetsIn: bigint;
 }
+export interface FileFrame extends FileFrameFields {
+  type: FrameType.File;
+}
 export interface ReplyFrame {
   type: FrameType.Reply;
   requestId: number;
@@ -141,7 +148,8 @@ export type Frame =
   | BlockEntryFrame
   | TcpStateFrame
   | DnsFrame
-  | FlowFrame;
+  | FlowFrame
+  | FileFrame;
 
 export interface DecodeResult {
   /** Every frame completed by the bytes so far, including those before an error. */
@@ -292,6 +300,7 @@ function decodeBody(type: number, body: Buffer): Frame {
         stealthUnknown: counter(64),
         stealthRateLimited: counter(72),
         stealthSessions: counter(80),
+        lostFile: counter(88),
       };
     }
     case FrameType.TcpState: {
@@ -352,6 +361,8 @@ function decodeBody(type: number, body: Buffer): Frame {
         packetsIn: body.readBigUInt64LE(84),
       };
     }
+    case FrameType.File:
+      return { type, ...decodeFileFrame(body) };
     case FrameType.Reply: {
       need(body, 10, 'REPLY');
       const len = body.readUInt16LE(8);

@@ -48,6 +48,8 @@ export class LoaderSupervisor {
   private nextId = 1;
   private readonly pending = new Map<number, PendingCommand>();
   private readonly blocks = new Set<string>();
+  /** Watched files by watch id: watched again after a restart (their inodes, resolved anew). */
+  private readonly files = new Map<number, string>();
   private stopped = false;
   private readyWaiters: Array<{ resolve(): void; reject(err: Error): void }> = [];
   private ready = false;
@@ -82,6 +84,18 @@ export class LoaderSupervisor {
   async unblock(cidr: string): Promise<void> {
     this.blocks.delete(cidr);
     await this.command(`unblock ${cidr}`);
+  }
+
+  /** Watches the file `path` names now (its inode) under `id`; FILE frames carry the id. */
+  async watchFile(id: number, path: string): Promise<void> {
+    this.files.delete(id);
+    await this.command(`file-watch ${id} open ${path}`);
+    this.files.set(id, path);
+  }
+
+  async unwatchFile(id: number): Promise<void> {
+    this.files.delete(id);
+    await this.command(`file-unwatch ${id}`);
   }
 
   async listBlocks(): Promise<BlockEntryFrame[]> {
@@ -229,6 +243,13 @@ export class LoaderSupervisor {
       }
       for (const line of this.options.setupCommands ?? []) await this.command(line);
       for (const cidr of this.blocks) await this.command(`block ${cidr}`);
+      for (const [id, path] of this.files) {
+        // a file gone meanwhile (or renamed: its old path names nothing) is not a start-up failure
+        await this.command(`file-watch ${id} open ${path}`).catch((err: unknown) => {
+          this.files.delete(id);
+          this.options.logger.warn({ err, path }, `${path} no longer watched after the restart`);
+        });
+      }
       for (const w of this.readyWaiters.splice(0)) w.resolve();
     } catch (err) {
       const failure = OmegaError.wrap(err, 'eBPF loader start-up', Code.FailedPrecondition);

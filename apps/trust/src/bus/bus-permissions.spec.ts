@@ -48,11 +48,14 @@ const IDENTITIES: Record<string, ResourceSelection> = {
     streams: ['ALERTS', 'TASKS', 'WORKFLOWS', 'DLQ'],
     kv: ['omega_policy', 'omega_playbooks'],
   },
-  'service/deception': { streams: ['DECEPTION', 'DLQ'], kv: ['omega_decoys', 'omega_tokens'] },
+  'service/deception': {
+    streams: ['DECEPTION', 'DLQ'],
+    kv: ['omega_decoys', 'omega_tokens', 'omega_policy'],
+  },
   'service/twin': { streams: ['TELEMETRY'] },
   'service/gateway': { streams: ['ALERTS'], kv: ['omega_gateway_tokens'] },
   'sentinel/node-a': {
-    streams: ['TELEMETRY', 'DLQ'],
+    streams: ['TELEMETRY', 'DECEPTION', 'DLQ'],
     kv: ['omega_policy'],
     objectStores: ['omega_modules'],
   },
@@ -74,9 +77,13 @@ const EXPECTED: Record<string, readonly string[]> = {
   'publish omega.deception.kube-audit': ['service/deception'],
   'publish omega.deception.kube-token': ['service/deception'],
   'publish omega.deception.dns': ['service/deception'],
+  'publish omega.deception.file.node-a': ['service/deception', 'sentinel/node-a'],
+  'publish omega.deception.file.node-b': ['service/deception'],
   'kv put omega_policy detection.rules': ['service/intelligence'],
   'kv put omega_policy block.all.10.0.0.0/8': ['service/orchestrator'],
   'kv put omega_policy block.node-a.10.0.0.1/32': ['service/orchestrator', 'sentinel/node-a'],
+  'kv put omega_policy filewatch.all.0123456789abcdef': ['service/deception'],
+  'kv put omega_policy filewatch.node-a.0123456789abcdef': ['service/deception'],
   'kv put omega_identities forged': ['service/trust'],
   'kv put omega_playbooks forged': ['service/orchestrator'],
   'kv put omega_decoys forged': ['service/deception'],
@@ -107,6 +114,11 @@ const EXPECTED: Record<string, readonly string[]> = {
   ],
   'subscribe omega.audit.checkpoints': ['service/trust', 'operator/alice'],
   'subscribe omega.tasks.>': ['service/orchestrator'],
+  'subscribe omega.deception.file.*': [
+    'service/intelligence',
+    'service/deception',
+    'operator/alice',
+  ],
 };
 
 let dir: string;

@@ -103,6 +103,17 @@ export const FIELD_TAGS = {
     rdata: 18,
     ttlSeconds: 24,
   },
+  File: {
+    path: 10,
+    name: 18,
+    inode: 24,
+    device: 34,
+  },
+  FileActivity: {
+    activityId: 8,
+    file: 18,
+    openFlags: 24,
+  },
   DnsActivity: {
     activityId: 8,
     query: 18,
@@ -142,6 +153,7 @@ export const FIELD_TAGS = {
     networkActivity: 138,
     dnsActivity: 146,
     deceptionInteraction: 154,
+    fileActivity: 162,
     unmapped: 242,
     rawData: 250,
   },
@@ -318,6 +330,7 @@ export const FIELD_TAGS = {
     honeytoken: 10,
     secretValue: 18,
     secretId: 26,
+    fileContent: 34,
   },
   ListHoneytokensRequest: {
     kind: 8,
@@ -1102,6 +1115,12 @@ export const FIELD_TAGS = {
     createTimeNs: 49,
     expireTimeNs: 57,
     droppedPacketsTotal: 64,
+  },
+  FileWatch: {
+    path: 10,
+    honeytokenId: 18,
+    createdBy: 26,
+    createTimeNs: 33,
   },
   GetStatusRequest: {
   },

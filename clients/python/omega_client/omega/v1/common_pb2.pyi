@@ -21,6 +21,7 @@ class EventClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     EVENT_CLASS_UNSPECIFIED: _ClassVar[EventClass]
     EVENT_CLASS_PROCESS_ACTIVITY: _ClassVar[EventClass]
+    EVENT_CLASS_FILE_ACTIVITY: _ClassVar[EventClass]
     EVENT_CLASS_NETWORK_ACTIVITY: _ClassVar[EventClass]
     EVENT_CLASS_DNS_ACTIVITY: _ClassVar[EventClass]
     EVENT_CLASS_DECEPTION_INTERACTION: _ClassVar[EventClass]
@@ -140,6 +141,17 @@ class DiagnosticSeverity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DIAGNOSTIC_SEVERITY_ERROR: _ClassVar[DiagnosticSeverity]
     DIAGNOSTIC_SEVERITY_WARNING: _ClassVar[DiagnosticSeverity]
     DIAGNOSTIC_SEVERITY_INFO: _ClassVar[DiagnosticSeverity]
+
+class FileActivityId(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FILE_ACTIVITY_ID_UNSPECIFIED: _ClassVar[FileActivityId]
+    FILE_ACTIVITY_ID_CREATE: _ClassVar[FileActivityId]
+    FILE_ACTIVITY_ID_READ: _ClassVar[FileActivityId]
+    FILE_ACTIVITY_ID_UPDATE: _ClassVar[FileActivityId]
+    FILE_ACTIVITY_ID_DELETE: _ClassVar[FileActivityId]
+    FILE_ACTIVITY_ID_RENAME: _ClassVar[FileActivityId]
+    FILE_ACTIVITY_ID_SET_ATTRIBUTES: _ClassVar[FileActivityId]
+    FILE_ACTIVITY_ID_OPEN: _ClassVar[FileActivityId]
 SEVERITY_UNSPECIFIED: Severity
 SEVERITY_INFORMATIONAL: Severity
 SEVERITY_LOW: Severity
@@ -149,6 +161,7 @@ SEVERITY_CRITICAL: Severity
 SEVERITY_FATAL: Severity
 EVENT_CLASS_UNSPECIFIED: EventClass
 EVENT_CLASS_PROCESS_ACTIVITY: EventClass
+EVENT_CLASS_FILE_ACTIVITY: EventClass
 EVENT_CLASS_NETWORK_ACTIVITY: EventClass
 EVENT_CLASS_DNS_ACTIVITY: EventClass
 EVENT_CLASS_DECEPTION_INTERACTION: EventClass
@@ -232,6 +245,14 @@ DIAGNOSTIC_SEVERITY_UNSPECIFIED: DiagnosticSeverity
 DIAGNOSTIC_SEVERITY_ERROR: DiagnosticSeverity
 DIAGNOSTIC_SEVERITY_WARNING: DiagnosticSeverity
 DIAGNOSTIC_SEVERITY_INFO: DiagnosticSeverity
+FILE_ACTIVITY_ID_UNSPECIFIED: FileActivityId
+FILE_ACTIVITY_ID_CREATE: FileActivityId
+FILE_ACTIVITY_ID_READ: FileActivityId
+FILE_ACTIVITY_ID_UPDATE: FileActivityId
+FILE_ACTIVITY_ID_DELETE: FileActivityId
+FILE_ACTIVITY_ID_RENAME: FileActivityId
+FILE_ACTIVITY_ID_SET_ATTRIBUTES: FileActivityId
+FILE_ACTIVITY_ID_OPEN: FileActivityId
 
 class IdentityRef(_message.Message):
     __slots__ = ("id", "key_id")
@@ -427,6 +448,28 @@ class DnsAnswer(_message.Message):
     ttl_seconds: int
     def __init__(self, type: _Optional[str] = ..., rdata: _Optional[str] = ..., ttl_seconds: _Optional[int] = ...) -> None: ...
 
+class File(_message.Message):
+    __slots__ = ("path", "name", "inode", "device")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    INODE_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    name: str
+    inode: int
+    device: str
+    def __init__(self, path: _Optional[str] = ..., name: _Optional[str] = ..., inode: _Optional[int] = ..., device: _Optional[str] = ...) -> None: ...
+
+class FileActivity(_message.Message):
+    __slots__ = ("activity_id", "file", "open_flags")
+    ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    OPEN_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    activity_id: FileActivityId
+    file: File
+    open_flags: int
+    def __init__(self, activity_id: _Optional[_Union[FileActivityId, str]] = ..., file: _Optional[_Union[File, _Mapping]] = ..., open_flags: _Optional[int] = ...) -> None: ...
+
 class DnsActivity(_message.Message):
     __slots__ = ("activity_id", "query", "answers", "rcode", "response_time_ns", "protocol")
     ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -476,7 +519,7 @@ class ProcessActivity(_message.Message):
     def __init__(self, activity_id: _Optional[_Union[ProcessActivityId, str]] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., exit_code: _Optional[int] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("id", "time_ns", "class_uid", "severity", "message", "actor", "src_endpoint", "dst_endpoint", "node", "workload", "process_activity", "network_activity", "dns_activity", "deception_interaction", "unmapped", "raw_data")
+    __slots__ = ("id", "time_ns", "class_uid", "severity", "message", "actor", "src_endpoint", "dst_endpoint", "node", "workload", "process_activity", "network_activity", "dns_activity", "deception_interaction", "file_activity", "unmapped", "raw_data")
     class UnmappedEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -498,6 +541,7 @@ class Event(_message.Message):
     NETWORK_ACTIVITY_FIELD_NUMBER: _ClassVar[int]
     DNS_ACTIVITY_FIELD_NUMBER: _ClassVar[int]
     DECEPTION_INTERACTION_FIELD_NUMBER: _ClassVar[int]
+    FILE_ACTIVITY_FIELD_NUMBER: _ClassVar[int]
     UNMAPPED_FIELD_NUMBER: _ClassVar[int]
     RAW_DATA_FIELD_NUMBER: _ClassVar[int]
     id: str
@@ -514,9 +558,10 @@ class Event(_message.Message):
     network_activity: NetworkActivity
     dns_activity: DnsActivity
     deception_interaction: DeceptionInteraction
+    file_activity: FileActivity
     unmapped: _containers.ScalarMap[str, str]
     raw_data: bytes
-    def __init__(self, id: _Optional[str] = ..., time_ns: _Optional[int] = ..., class_uid: _Optional[_Union[EventClass, str]] = ..., severity: _Optional[_Union[Severity, str]] = ..., message: _Optional[str] = ..., actor: _Optional[_Union[Actor, _Mapping]] = ..., src_endpoint: _Optional[_Union[NetworkEndpoint, _Mapping]] = ..., dst_endpoint: _Optional[_Union[NetworkEndpoint, _Mapping]] = ..., node: _Optional[str] = ..., workload: _Optional[_Union[Workload, _Mapping]] = ..., process_activity: _Optional[_Union[ProcessActivity, _Mapping]] = ..., network_activity: _Optional[_Union[NetworkActivity, _Mapping]] = ..., dns_activity: _Optional[_Union[DnsActivity, _Mapping]] = ..., deception_interaction: _Optional[_Union[DeceptionInteraction, _Mapping]] = ..., unmapped: _Optional[_Mapping[str, str]] = ..., raw_data: _Optional[bytes] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., time_ns: _Optional[int] = ..., class_uid: _Optional[_Union[EventClass, str]] = ..., severity: _Optional[_Union[Severity, str]] = ..., message: _Optional[str] = ..., actor: _Optional[_Union[Actor, _Mapping]] = ..., src_endpoint: _Optional[_Union[NetworkEndpoint, _Mapping]] = ..., dst_endpoint: _Optional[_Union[NetworkEndpoint, _Mapping]] = ..., node: _Optional[str] = ..., workload: _Optional[_Union[Workload, _Mapping]] = ..., process_activity: _Optional[_Union[ProcessActivity, _Mapping]] = ..., network_activity: _Optional[_Union[NetworkActivity, _Mapping]] = ..., dns_activity: _Optional[_Union[DnsActivity, _Mapping]] = ..., deception_interaction: _Optional[_Union[DeceptionInteraction, _Mapping]] = ..., file_activity: _Optional[_Union[FileActivity, _Mapping]] = ..., unmapped: _Optional[_Mapping[str, str]] = ..., raw_data: _Optional[bytes] = ...) -> None: ...
 
 class EventBatch(_message.Message):
     __slots__ = ("sender", "session_id", "sequence", "created_time_ns", "events", "lost_records", "dropped_events", "signature")

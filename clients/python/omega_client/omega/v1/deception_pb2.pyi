@@ -25,6 +25,7 @@ class HoneytokenKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     HONEYTOKEN_KIND_ACCESS_KEY: _ClassVar[HoneytokenKind]
     HONEYTOKEN_KIND_CANARY_URL: _ClassVar[HoneytokenKind]
     HONEYTOKEN_KIND_DNS_CANARY: _ClassVar[HoneytokenKind]
+    HONEYTOKEN_KIND_FILE: _ClassVar[HoneytokenKind]
 
 class HoneytokenStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -44,6 +45,7 @@ HONEYTOKEN_KIND_KUBERNETES_TOKEN: HoneytokenKind
 HONEYTOKEN_KIND_ACCESS_KEY: HoneytokenKind
 HONEYTOKEN_KIND_CANARY_URL: HoneytokenKind
 HONEYTOKEN_KIND_DNS_CANARY: HoneytokenKind
+HONEYTOKEN_KIND_FILE: HoneytokenKind
 HONEYTOKEN_STATUS_UNSPECIFIED: HoneytokenStatus
 HONEYTOKEN_STATUS_ACTIVE: HoneytokenStatus
 HONEYTOKEN_STATUS_TRIGGERED: HoneytokenStatus
@@ -219,14 +221,16 @@ class MintHoneytokenRequest(_message.Message):
     def __init__(self, kind: _Optional[_Union[HoneytokenKind, str]] = ..., name: _Optional[str] = ..., namespace: _Optional[str] = ..., placement: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., plant: _Optional[bool] = ..., ttl_seconds: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class MintHoneytokenResponse(_message.Message):
-    __slots__ = ("honeytoken", "secret_value", "secret_id")
+    __slots__ = ("honeytoken", "secret_value", "secret_id", "file_content")
     HONEYTOKEN_FIELD_NUMBER: _ClassVar[int]
     SECRET_VALUE_FIELD_NUMBER: _ClassVar[int]
     SECRET_ID_FIELD_NUMBER: _ClassVar[int]
+    FILE_CONTENT_FIELD_NUMBER: _ClassVar[int]
     honeytoken: Honeytoken
     secret_value: str
     secret_id: str
-    def __init__(self, honeytoken: _Optional[_Union[Honeytoken, _Mapping]] = ..., secret_value: _Optional[str] = ..., secret_id: _Optional[str] = ...) -> None: ...
+    file_content: bytes
+    def __init__(self, honeytoken: _Optional[_Union[Honeytoken, _Mapping]] = ..., secret_value: _Optional[str] = ..., secret_id: _Optional[str] = ..., file_content: _Optional[bytes] = ...) -> None: ...
 
 class ListHoneytokensRequest(_message.Message):
     __slots__ = ("kind", "namespace", "status", "page_size", "page_token")

@@ -26,7 +26,7 @@ from . import common_pb2 as omega_dot_v1_dot_common__pb2
 from . import trust_pb2 as omega_dot_v1_dot_trust__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17omega/v1/sentinel.proto\x12\x08omega.v1\x1a\x15omega/v1/common.proto\x1a\x14omega/v1/trust.proto\"\x7f\n\x0bProbeStatus\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x61ttach_point\x18\x02 \x01(\t\x12\x10\n\x08\x61ttached\x18\x03 \x01(\x08\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x14\n\x0c\x65vents_total\x18\x05 \x01(\x04\x12\x15\n\rdropped_total\x18\x06 \x01(\x04\"\x7f\n\tXdpStatus\x12\x11\n\tinterface\x18\x01 \x01(\t\x12\x1f\n\x04mode\x18\x02 \x01(\x0e\x32\x11.omega.v1.XdpMode\x12\x10\n\x08\x61ttached\x18\x03 \x01(\x08\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x1d\n\x15\x64ropped_packets_total\x18\x05 \x01(\x04\"\xfe\x01\n\x0cModuleStatus\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06sha256\x18\x03 \x01(\x0c\x12$\n\x05state\x18\x04 \x01(\x0e\x32\x15.omega.v1.ModuleState\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12%\n\x06signer\x18\x06 \x01(\x0b\x32\x15.omega.v1.IdentityRef\x12\x14\n\x0cload_time_ns\x18\x07 \x01(\x06\x12\x14\n\x0c\x65vents_total\x18\x08 \x01(\x04\x12\x14\n\x0c\x61lerts_total\x18\t \x01(\x04\x12!\n\x05\x61udit\x18\n \x01(\x0b\x32\x12.omega.v1.AuditRef\"\xb5\x01\n\x0bSourceBlock\x12\x0c\n\x04\x63idr\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x10\n\x08\x61lert_id\x18\x03 \x01(\t\x12\x13\n\x0bworkflow_id\x18\x04 \x01(\t\x12\x12\n\ncreated_by\x18\x05 \x01(\t\x12\x16\n\x0e\x63reate_time_ns\x18\x06 \x01(\x06\x12\x16\n\x0e\x65xpire_time_ns\x18\x07 \x01(\x06\x12\x1d\n\x15\x64ropped_packets_total\x18\x08 \x01(\x04\"\x12\n\x10GetStatusRequest\"\x88\x03\n\x11GetStatusResponse\x12\x0c\n\x04node\x18\x01 \x01(\t\x12\'\n\x08identity\x18\x02 \x01(\x0b\x32\x15.omega.v1.IdentityRef\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x16\n\x0ekernel_release\x18\x04 \x01(\t\x12\x15\n\rstart_time_ns\x18\x05 \x01(\x06\x12%\n\x06probes\x18\x06 \x03(\x0b\x32\x15.omega.v1.ProbeStatus\x12 \n\x03xdp\x18\x07 \x03(\x0b\x32\x13.omega.v1.XdpStatus\x12\'\n\x07modules\x18\x08 \x03(\x0b\x32\x16.omega.v1.ModuleStatus\x12\x13\n\x0b\x62lock_count\x18\t \x01(\r\x12\x14\n\x0c\x65vents_total\x18\n \x01(\x04\x12\x15\n\rbatches_total\x18\x0b \x01(\x04\x12\x12\n\nsession_id\x18\x0c \x01(\t\x12\x1b\n\x13last_batch_sequence\x18\r \x01(\x04\x12\x17\n\x0fpending_batches\x18\x0e \x01(\x04\"\x82\x01\n\x12\x42lockSourceRequest\x12\x0c\n\x04\x63idr\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0bttl_seconds\x18\x03 \x01(\r\x12\x10\n\x08\x61lert_id\x18\x04 \x01(\t\x12\x13\n\x0bworkflow_id\x18\x05 \x01(\t\x12\x12\n\nrequest_id\x18\x06 \x01(\t\"L\n\x13\x42lockSourceResponse\x12$\n\x05\x62lock\x18\x01 \x01(\x0b\x32\x15.omega.v1.SourceBlock\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"H\n\x14UnblockSourceRequest\x12\x0c\n\x04\x63idr\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"R\n\x15UnblockSourceResponse\x12\x13\n\x0bwas_blocked\x18\x01 \x01(\x08\x12$\n\x05\x62lock\x18\x02 \x01(\x0b\x32\x15.omega.v1.SourceBlock\":\n\x11ListBlocksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"T\n\x12ListBlocksResponse\x12%\n\x06\x62locks\x18\x01 \x03(\x0b\x32\x15.omega.v1.SourceBlock\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x9d\x02\n\x11LoadModuleRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x04wasm\x18\x03 \x01(\x0cH\x00\x12\x15\n\x0bobject_name\x18\x04 \x01(\tH\x00\x12\x0e\n\x06sha256\x18\x05 \x01(\x0c\x12,\n\x0c\x61ttestations\x18\x06 \x03(\x0b\x32\x16.omega.v1.DsseEnvelope\x12\x37\n\x06\x63onfig\x18\x07 \x03(\x0b\x32\'.omega.v1.LoadModuleRequest.ConfigEntry\x12\x12\n\nrequest_id\x18\x08 \x01(\t\x1a-\n\x0b\x43onfigEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\x08\n\x06module\"<\n\x12LoadModuleResponse\x12&\n\x06module\x18\x01 \x01(\x0b\x32\x16.omega.v1.ModuleStatus\"7\n\x13UnloadModuleRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\">\n\x14UnloadModuleResponse\x12&\n\x06module\x18\x01 \x01(\x0b\x32\x16.omega.v1.ModuleStatus\"\x8c\x01\n\x11ReplayPcapRequest\x12\x0e\n\x04pcap\x18\x01 \x01(\x0cH\x00\x12\x0e\n\x04path\x18\x02 \x01(\tH\x00\x12\x15\n\x0bobject_name\x18\x03 \x01(\tH\x00\x12\r\n\x05speed\x18\x04 \x01(\x01\x12\x14\n\x0cshift_to_now\x18\x05 \x01(\x08\x12\x11\n\treplay_id\x18\x06 \x01(\tB\x08\n\x06source\"\xc2\x01\n\x12ReplayPcapResponse\x12\x11\n\treplay_id\x18\x01 \x01(\t\x12\x14\n\x0cpackets_read\x18\x02 \x01(\x04\x12\x17\n\x0fpackets_skipped\x18\x03 \x01(\x04\x12\x16\n\x0e\x65vents_emitted\x18\x04 \x01(\x04\x12\x17\n\x0f\x62\x61tches_emitted\x18\x05 \x01(\x04\x12$\n\x07\x63\x61pture\x18\x06 \x01(\x0b\x32\x13.omega.v1.TimeRange\x12\x13\n\x0b\x64uration_ms\x18\x07 \x01(\x04*d\n\x07XdpMode\x12\x18\n\x14XDP_MODE_UNSPECIFIED\x10\x00\x12\x14\n\x10XDP_MODE_GENERIC\x10\x01\x12\x13\n\x0fXDP_MODE_NATIVE\x10\x02\x12\x14\n\x10XDP_MODE_OFFLOAD\x10\x03*y\n\x0bModuleState\x12\x1c\n\x18MODULE_STATE_UNSPECIFIED\x10\x00\x12\x18\n\x14MODULE_STATE_RUNNING\x10\x01\x12\x17\n\x13MODULE_STATE_FAILED\x10\x02\x12\x19\n\x15MODULE_STATE_UNLOADED\x10\x03\x32\x9f\x04\n\x0fSentinelService\x12\x44\n\tGetStatus\x12\x1a.omega.v1.GetStatusRequest\x1a\x1b.omega.v1.GetStatusResponse\x12J\n\x0b\x42lockSource\x12\x1c.omega.v1.BlockSourceRequest\x1a\x1d.omega.v1.BlockSourceResponse\x12P\n\rUnblockSource\x12\x1e.omega.v1.UnblockSourceRequest\x1a\x1f.omega.v1.UnblockSourceResponse\x12G\n\nListBlocks\x12\x1b.omega.v1.ListBlocksRequest\x1a\x1c.omega.v1.ListBlocksResponse\x12G\n\nLoadModule\x12\x1b.omega.v1.LoadModuleRequest\x1a\x1c.omega.v1.LoadModuleResponse\x12M\n\x0cUnloadModule\x12\x1d.omega.v1.UnloadModuleRequest\x1a\x1e.omega.v1.UnloadModuleResponse\x12G\n\nReplayPcap\x12\x1b.omega.v1.ReplayPcapRequest\x1a\x1c.omega.v1.ReplayPcapResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17omega/v1/sentinel.proto\x12\x08omega.v1\x1a\x15omega/v1/common.proto\x1a\x14omega/v1/trust.proto\"\x7f\n\x0bProbeStatus\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x61ttach_point\x18\x02 \x01(\t\x12\x10\n\x08\x61ttached\x18\x03 \x01(\x08\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x14\n\x0c\x65vents_total\x18\x05 \x01(\x04\x12\x15\n\rdropped_total\x18\x06 \x01(\x04\"\x7f\n\tXdpStatus\x12\x11\n\tinterface\x18\x01 \x01(\t\x12\x1f\n\x04mode\x18\x02 \x01(\x0e\x32\x11.omega.v1.XdpMode\x12\x10\n\x08\x61ttached\x18\x03 \x01(\x08\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x1d\n\x15\x64ropped_packets_total\x18\x05 \x01(\x04\"\xfe\x01\n\x0cModuleStatus\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x06sha256\x18\x03 \x01(\x0c\x12$\n\x05state\x18\x04 \x01(\x0e\x32\x15.omega.v1.ModuleState\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12%\n\x06signer\x18\x06 \x01(\x0b\x32\x15.omega.v1.IdentityRef\x12\x14\n\x0cload_time_ns\x18\x07 \x01(\x06\x12\x14\n\x0c\x65vents_total\x18\x08 \x01(\x04\x12\x14\n\x0c\x61lerts_total\x18\t \x01(\x04\x12!\n\x05\x61udit\x18\n \x01(\x0b\x32\x12.omega.v1.AuditRef\"\xb5\x01\n\x0bSourceBlock\x12\x0c\n\x04\x63idr\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x10\n\x08\x61lert_id\x18\x03 \x01(\t\x12\x13\n\x0bworkflow_id\x18\x04 \x01(\t\x12\x12\n\ncreated_by\x18\x05 \x01(\t\x12\x16\n\x0e\x63reate_time_ns\x18\x06 \x01(\x06\x12\x16\n\x0e\x65xpire_time_ns\x18\x07 \x01(\x06\x12\x1d\n\x15\x64ropped_packets_total\x18\x08 \x01(\x04\"\\\n\tFileWatch\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x15\n\rhoneytoken_id\x18\x02 \x01(\t\x12\x12\n\ncreated_by\x18\x03 \x01(\t\x12\x16\n\x0e\x63reate_time_ns\x18\x04 \x01(\x06\"\x12\n\x10GetStatusRequest\"\x88\x03\n\x11GetStatusResponse\x12\x0c\n\x04node\x18\x01 \x01(\t\x12\'\n\x08identity\x18\x02 \x01(\x0b\x32\x15.omega.v1.IdentityRef\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x16\n\x0ekernel_release\x18\x04 \x01(\t\x12\x15\n\rstart_time_ns\x18\x05 \x01(\x06\x12%\n\x06probes\x18\x06 \x03(\x0b\x32\x15.omega.v1.ProbeStatus\x12 \n\x03xdp\x18\x07 \x03(\x0b\x32\x13.omega.v1.XdpStatus\x12\'\n\x07modules\x18\x08 \x03(\x0b\x32\x16.omega.v1.ModuleStatus\x12\x13\n\x0b\x62lock_count\x18\t \x01(\r\x12\x14\n\x0c\x65vents_total\x18\n \x01(\x04\x12\x15\n\rbatches_total\x18\x0b \x01(\x04\x12\x12\n\nsession_id\x18\x0c \x01(\t\x12\x1b\n\x13last_batch_sequence\x18\r \x01(\x04\x12\x17\n\x0fpending_batches\x18\x0e \x01(\x04\"\x82\x01\n\x12\x42lockSourceRequest\x12\x0c\n\x04\x63idr\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0bttl_seconds\x18\x03 \x01(\r\x12\x10\n\x08\x61lert_id\x18\x04 \x01(\t\x12\x13\n\x0bworkflow_id\x18\x05 \x01(\t\x12\x12\n\nrequest_id\x18\x06 \x01(\t\"L\n\x13\x42lockSourceResponse\x12$\n\x05\x62lock\x18\x01 \x01(\x0b\x32\x15.omega.v1.SourceBlock\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"H\n\x14UnblockSourceRequest\x12\x0c\n\x04\x63idr\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"R\n\x15UnblockSourceResponse\x12\x13\n\x0bwas_blocked\x18\x01 \x01(\x08\x12$\n\x05\x62lock\x18\x02 \x01(\x0b\x32\x15.omega.v1.SourceBlock\":\n\x11ListBlocksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"T\n\x12ListBlocksResponse\x12%\n\x06\x62locks\x18\x01 \x03(\x0b\x32\x15.omega.v1.SourceBlock\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x9d\x02\n\x11LoadModuleRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x0e\n\x04wasm\x18\x03 \x01(\x0cH\x00\x12\x15\n\x0bobject_name\x18\x04 \x01(\tH\x00\x12\x0e\n\x06sha256\x18\x05 \x01(\x0c\x12,\n\x0c\x61ttestations\x18\x06 \x03(\x0b\x32\x16.omega.v1.DsseEnvelope\x12\x37\n\x06\x63onfig\x18\x07 \x03(\x0b\x32\'.omega.v1.LoadModuleRequest.ConfigEntry\x12\x12\n\nrequest_id\x18\x08 \x01(\t\x1a-\n\x0b\x43onfigEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\x08\n\x06module\"<\n\x12LoadModuleResponse\x12&\n\x06module\x18\x01 \x01(\x0b\x32\x16.omega.v1.ModuleStatus\"7\n\x13UnloadModuleRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\">\n\x14UnloadModuleResponse\x12&\n\x06module\x18\x01 \x01(\x0b\x32\x16.omega.v1.ModuleStatus\"\x8c\x01\n\x11ReplayPcapRequest\x12\x0e\n\x04pcap\x18\x01 \x01(\x0cH\x00\x12\x0e\n\x04path\x18\x02 \x01(\tH\x00\x12\x15\n\x0bobject_name\x18\x03 \x01(\tH\x00\x12\r\n\x05speed\x18\x04 \x01(\x01\x12\x14\n\x0cshift_to_now\x18\x05 \x01(\x08\x12\x11\n\treplay_id\x18\x06 \x01(\tB\x08\n\x06source\"\xc2\x01\n\x12ReplayPcapResponse\x12\x11\n\treplay_id\x18\x01 \x01(\t\x12\x14\n\x0cpackets_read\x18\x02 \x01(\x04\x12\x17\n\x0fpackets_skipped\x18\x03 \x01(\x04\x12\x16\n\x0e\x65vents_emitted\x18\x04 \x01(\x04\x12\x17\n\x0f\x62\x61tches_emitted\x18\x05 \x01(\x04\x12$\n\x07\x63\x61pture\x18\x06 \x01(\x0b\x32\x13.omega.v1.TimeRange\x12\x13\n\x0b\x64uration_ms\x18\x07 \x01(\x04*d\n\x07XdpMode\x12\x18\n\x14XDP_MODE_UNSPECIFIED\x10\x00\x12\x14\n\x10XDP_MODE_GENERIC\x10\x01\x12\x13\n\x0fXDP_MODE_NATIVE\x10\x02\x12\x14\n\x10XDP_MODE_OFFLOAD\x10\x03*y\n\x0bModuleState\x12\x1c\n\x18MODULE_STATE_UNSPECIFIED\x10\x00\x12\x18\n\x14MODULE_STATE_RUNNING\x10\x01\x12\x17\n\x13MODULE_STATE_FAILED\x10\x02\x12\x19\n\x15MODULE_STATE_UNLOADED\x10\x03\x32\x9f\x04\n\x0fSentinelService\x12\x44\n\tGetStatus\x12\x1a.omega.v1.GetStatusRequest\x1a\x1b.omega.v1.GetStatusResponse\x12J\n\x0b\x42lockSource\x12\x1c.omega.v1.BlockSourceRequest\x1a\x1d.omega.v1.BlockSourceResponse\x12P\n\rUnblockSource\x12\x1e.omega.v1.UnblockSourceRequest\x1a\x1f.omega.v1.UnblockSourceResponse\x12G\n\nListBlocks\x12\x1b.omega.v1.ListBlocksRequest\x1a\x1c.omega.v1.ListBlocksResponse\x12G\n\nLoadModule\x12\x1b.omega.v1.LoadModuleRequest\x1a\x1c.omega.v1.LoadModuleResponse\x12M\n\x0cUnloadModule\x12\x1d.omega.v1.UnloadModuleRequest\x1a\x1e.omega.v1.UnloadModuleResponse\x12G\n\nReplayPcap\x12\x1b.omega.v1.ReplayPcapRequest\x1a\x1c.omega.v1.ReplayPcapResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,10 +35,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_LOADMODULEREQUEST_CONFIGENTRY']._loaded_options = None
   _globals['_LOADMODULEREQUEST_CONFIGENTRY']._serialized_options = b'8\001'
-  _globals['_XDPMODE']._serialized_start=2522
-  _globals['_XDPMODE']._serialized_end=2622
-  _globals['_MODULESTATE']._serialized_start=2624
-  _globals['_MODULESTATE']._serialized_end=2745
+  _globals['_XDPMODE']._serialized_start=2616
+  _globals['_XDPMODE']._serialized_end=2716
+  _globals['_MODULESTATE']._serialized_start=2718
+  _globals['_MODULESTATE']._serialized_end=2839
   _globals['_PROBESTATUS']._serialized_start=82
   _globals['_PROBESTATUS']._serialized_end=209
   _globals['_XDPSTATUS']._serialized_start=211
@@ -47,36 +47,38 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MODULESTATUS']._serialized_end=595
   _globals['_SOURCEBLOCK']._serialized_start=598
   _globals['_SOURCEBLOCK']._serialized_end=779
-  _globals['_GETSTATUSREQUEST']._serialized_start=781
-  _globals['_GETSTATUSREQUEST']._serialized_end=799
-  _globals['_GETSTATUSRESPONSE']._serialized_start=802
-  _globals['_GETSTATUSRESPONSE']._serialized_end=1194
-  _globals['_BLOCKSOURCEREQUEST']._serialized_start=1197
-  _globals['_BLOCKSOURCEREQUEST']._serialized_end=1327
-  _globals['_BLOCKSOURCERESPONSE']._serialized_start=1329
-  _globals['_BLOCKSOURCERESPONSE']._serialized_end=1405
-  _globals['_UNBLOCKSOURCEREQUEST']._serialized_start=1407
-  _globals['_UNBLOCKSOURCEREQUEST']._serialized_end=1479
-  _globals['_UNBLOCKSOURCERESPONSE']._serialized_start=1481
-  _globals['_UNBLOCKSOURCERESPONSE']._serialized_end=1563
-  _globals['_LISTBLOCKSREQUEST']._serialized_start=1565
-  _globals['_LISTBLOCKSREQUEST']._serialized_end=1623
-  _globals['_LISTBLOCKSRESPONSE']._serialized_start=1625
-  _globals['_LISTBLOCKSRESPONSE']._serialized_end=1709
-  _globals['_LOADMODULEREQUEST']._serialized_start=1712
-  _globals['_LOADMODULEREQUEST']._serialized_end=1997
-  _globals['_LOADMODULEREQUEST_CONFIGENTRY']._serialized_start=1942
-  _globals['_LOADMODULEREQUEST_CONFIGENTRY']._serialized_end=1987
-  _globals['_LOADMODULERESPONSE']._serialized_start=1999
-  _globals['_LOADMODULERESPONSE']._serialized_end=2059
-  _globals['_UNLOADMODULEREQUEST']._serialized_start=2061
-  _globals['_UNLOADMODULEREQUEST']._serialized_end=2116
-  _globals['_UNLOADMODULERESPONSE']._serialized_start=2118
-  _globals['_UNLOADMODULERESPONSE']._serialized_end=2180
-  _globals['_REPLAYPCAPREQUEST']._serialized_start=2183
-  _globals['_REPLAYPCAPREQUEST']._serialized_end=2323
-  _globals['_REPLAYPCAPRESPONSE']._serialized_start=2326
-  _globals['_REPLAYPCAPRESPONSE']._serialized_end=2520
-  _globals['_SENTINELSERVICE']._serialized_start=2748
-  _globals['_SENTINELSERVICE']._serialized_end=3291
+  _globals['_FILEWATCH']._serialized_start=781
+  _globals['_FILEWATCH']._serialized_end=873
+  _globals['_GETSTATUSREQUEST']._serialized_start=875
+  _globals['_GETSTATUSREQUEST']._serialized_end=893
+  _globals['_GETSTATUSRESPONSE']._serialized_start=896
+  _globals['_GETSTATUSRESPONSE']._serialized_end=1288
+  _globals['_BLOCKSOURCEREQUEST']._serialized_start=1291
+  _globals['_BLOCKSOURCEREQUEST']._serialized_end=1421
+  _globals['_BLOCKSOURCERESPONSE']._serialized_start=1423
+  _globals['_BLOCKSOURCERESPONSE']._serialized_end=1499
+  _globals['_UNBLOCKSOURCEREQUEST']._serialized_start=1501
+  _globals['_UNBLOCKSOURCEREQUEST']._serialized_end=1573
+  _globals['_UNBLOCKSOURCERESPONSE']._serialized_start=1575
+  _globals['_UNBLOCKSOURCERESPONSE']._serialized_end=1657
+  _globals['_LISTBLOCKSREQUEST']._serialized_start=1659
+  _globals['_LISTBLOCKSREQUEST']._serialized_end=1717
+  _globals['_LISTBLOCKSRESPONSE']._serialized_start=1719
+  _globals['_LISTBLOCKSRESPONSE']._serialized_end=1803
+  _globals['_LOADMODULEREQUEST']._serialized_start=1806
+  _globals['_LOADMODULEREQUEST']._serialized_end=2091
+  _globals['_LOADMODULEREQUEST_CONFIGENTRY']._serialized_start=2036
+  _globals['_LOADMODULEREQUEST_CONFIGENTRY']._serialized_end=2081
+  _globals['_LOADMODULERESPONSE']._serialized_start=2093
+  _globals['_LOADMODULERESPONSE']._serialized_end=2153
+  _globals['_UNLOADMODULEREQUEST']._serialized_start=2155
+  _globals['_UNLOADMODULEREQUEST']._serialized_end=2210
+  _globals['_UNLOADMODULERESPONSE']._serialized_start=2212
+  _globals['_UNLOADMODULERESPONSE']._serialized_end=2274
+  _globals['_REPLAYPCAPREQUEST']._serialized_start=2277
+  _globals['_REPLAYPCAPREQUEST']._serialized_end=2417
+  _globals['_REPLAYPCAPRESPONSE']._serialized_start=2420
+  _globals['_REPLAYPCAPRESPONSE']._serialized_end=2614
+  _globals['_SENTINELSERVICE']._serialized_start=2842
+  _globals['_SENTINELSERVICE']._serialized_end=3385
 # @@protoc_insertion_point(module_scope)

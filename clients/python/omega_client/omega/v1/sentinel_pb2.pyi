@@ -105,6 +105,18 @@ class SourceBlock(_message.Message):
     dropped_packets_total: int
     def __init__(self, cidr: _Optional[str] = ..., reason: _Optional[str] = ..., alert_id: _Optional[str] = ..., workflow_id: _Optional[str] = ..., created_by: _Optional[str] = ..., create_time_ns: _Optional[int] = ..., expire_time_ns: _Optional[int] = ..., dropped_packets_total: _Optional[int] = ...) -> None: ...
 
+class FileWatch(_message.Message):
+    __slots__ = ("path", "honeytoken_id", "created_by", "create_time_ns")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    HONEYTOKEN_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_NS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    honeytoken_id: str
+    created_by: str
+    create_time_ns: int
+    def __init__(self, path: _Optional[str] = ..., honeytoken_id: _Optional[str] = ..., created_by: _Optional[str] = ..., create_time_ns: _Optional[int] = ...) -> None: ...
+
 class GetStatusRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

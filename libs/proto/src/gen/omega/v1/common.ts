@@ -96,6 +96,8 @@ export enum EventClass {
   EVENT_CLASS_UNSPECIFIED = 0,
   /** EVENT_CLASS_PROCESS_ACTIVITY - OCSF 1007 Process Activity (System Activity category). */
   EVENT_CLASS_PROCESS_ACTIVITY = 1007,
+  /** EVENT_CLASS_FILE_ACTIVITY - OCSF 1001 File System Activity (System Activity category): an operation on a watched file. */
+  EVENT_CLASS_FILE_ACTIVITY = 1001,
   /** EVENT_CLASS_NETWORK_ACTIVITY - OCSF 4001 Network Activity (Network Activity category): one flow or connection. */
   EVENT_CLASS_NETWORK_ACTIVITY = 4001,
   /** EVENT_CLASS_DNS_ACTIVITY - OCSF 4003 DNS Activity. */
@@ -116,6 +118,9 @@ export function eventClassFromJSON(object: any): EventClass {
     case 1007:
     case "EVENT_CLASS_PROCESS_ACTIVITY":
       return EventClass.EVENT_CLASS_PROCESS_ACTIVITY;
+    case 1001:
+    case "EVENT_CLASS_FILE_ACTIVITY":
+      return EventClass.EVENT_CLASS_FILE_ACTIVITY;
     case 4001:
     case "EVENT_CLASS_NETWORK_ACTIVITY":
       return EventClass.EVENT_CLASS_NETWORK_ACTIVITY;
@@ -138,6 +143,8 @@ export function eventClassToJSON(object: EventClass): string {
       return "EVENT_CLASS_UNSPECIFIED";
     case EventClass.EVENT_CLASS_PROCESS_ACTIVITY:
       return "EVENT_CLASS_PROCESS_ACTIVITY";
+    case EventClass.EVENT_CLASS_FILE_ACTIVITY:
+      return "EVENT_CLASS_FILE_ACTIVITY";
     case EventClass.EVENT_CLASS_NETWORK_ACTIVITY:
       return "EVENT_CLASS_NETWORK_ACTIVITY";
     case EventClass.EVENT_CLASS_DNS_ACTIVITY:
@@ -914,6 +921,76 @@ export function diagnosticSeverityToJSON(object: DiagnosticSeverity): string {
   }
 }
 
+/** OCSF File System Activity activity_id (the ones a sentinel reports). */
+export enum FileActivityId {
+  FILE_ACTIVITY_ID_UNSPECIFIED = 0,
+  FILE_ACTIVITY_ID_CREATE = 1,
+  FILE_ACTIVITY_ID_READ = 2,
+  FILE_ACTIVITY_ID_UPDATE = 3,
+  FILE_ACTIVITY_ID_DELETE = 4,
+  FILE_ACTIVITY_ID_RENAME = 5,
+  FILE_ACTIVITY_ID_SET_ATTRIBUTES = 6,
+  FILE_ACTIVITY_ID_OPEN = 14,
+  UNRECOGNIZED = -1,
+}
+
+export function fileActivityIdFromJSON(object: any): FileActivityId {
+  switch (object) {
+    case 0:
+    case "FILE_ACTIVITY_ID_UNSPECIFIED":
+      return FileActivityId.FILE_ACTIVITY_ID_UNSPECIFIED;
+    case 1:
+    case "FILE_ACTIVITY_ID_CREATE":
+      return FileActivityId.FILE_ACTIVITY_ID_CREATE;
+    case 2:
+    case "FILE_ACTIVITY_ID_READ":
+      return FileActivityId.FILE_ACTIVITY_ID_READ;
+    case 3:
+    case "FILE_ACTIVITY_ID_UPDATE":
+      return FileActivityId.FILE_ACTIVITY_ID_UPDATE;
+    case 4:
+    case "FILE_ACTIVITY_ID_DELETE":
+      return FileActivityId.FILE_ACTIVITY_ID_DELETE;
+    case 5:
+    case "FILE_ACTIVITY_ID_RENAME":
+      return FileActivityId.FILE_ACTIVITY_ID_RENAME;
+    case 6:
+    case "FILE_ACTIVITY_ID_SET_ATTRIBUTES":
+      return FileActivityId.FILE_ACTIVITY_ID_SET_ATTRIBUTES;
+    case 14:
+    case "FILE_ACTIVITY_ID_OPEN":
+      return FileActivityId.FILE_ACTIVITY_ID_OPEN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return FileActivityId.UNRECOGNIZED;
+  }
+}
+
+export function fileActivityIdToJSON(object: FileActivityId): string {
+  switch (object) {
+    case FileActivityId.FILE_ACTIVITY_ID_UNSPECIFIED:
+      return "FILE_ACTIVITY_ID_UNSPECIFIED";
+    case FileActivityId.FILE_ACTIVITY_ID_CREATE:
+      return "FILE_ACTIVITY_ID_CREATE";
+    case FileActivityId.FILE_ACTIVITY_ID_READ:
+      return "FILE_ACTIVITY_ID_READ";
+    case FileActivityId.FILE_ACTIVITY_ID_UPDATE:
+      return "FILE_ACTIVITY_ID_UPDATE";
+    case FileActivityId.FILE_ACTIVITY_ID_DELETE:
+      return "FILE_ACTIVITY_ID_DELETE";
+    case FileActivityId.FILE_ACTIVITY_ID_RENAME:
+      return "FILE_ACTIVITY_ID_RENAME";
+    case FileActivityId.FILE_ACTIVITY_ID_SET_ATTRIBUTES:
+      return "FILE_ACTIVITY_ID_SET_ATTRIBUTES";
+    case FileActivityId.FILE_ACTIVITY_ID_OPEN:
+      return "FILE_ACTIVITY_ID_OPEN";
+    case FileActivityId.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** A reference to an identity issued by the trust service. */
 export interface IdentityRef {
   /** SPIFFE-like identity, e.g. "spiffe://omega.local/ns/omega/sentinel/node-a". */
@@ -1079,6 +1156,27 @@ export interface DnsAnswer {
   ttlSeconds: number;
 }
 
+/** OCSF File: the file an activity was about. */
+export interface File {
+  /** As the acting process sees it (from its root), e.g. "/root/.aws/credentials". */
+  path: string;
+  /** The last component of path. */
+  name: string;
+  /** Inode number and device ("major:minor") it lives on: what the sentinel watches. */
+  inode: bigint;
+  device: string;
+}
+
+/** OCSF File System Activity payload. */
+export interface FileActivity {
+  activityId: FileActivityId;
+  file?:
+    | File
+    | undefined;
+  /** The open(2) flags (O_ACCMODE, O_CREAT, O_TRUNC...), for OPEN. */
+  openFlags: number;
+}
+
 /** OCSF DNS Activity payload. */
 export interface DnsActivity {
   activityId: DnsActivityId;
@@ -1149,6 +1247,7 @@ export interface Event {
     | { $case: "networkActivity"; value: NetworkActivity }
     | { $case: "dnsActivity"; value: DnsActivity }
     | { $case: "deceptionInteraction"; value: DeceptionInteraction }
+    | { $case: "fileActivity"; value: FileActivity }
     | undefined;
   /** Source attributes with no field here (OCSF unmapped), e.g. {"bpf.cgroup_id": "1234"}. */
   unmapped: { [key: string]: string };
@@ -3456,6 +3555,239 @@ export const DnsAnswer: MessageFns<DnsAnswer, "omega.v1.DnsAnswer"> = {
   },
 };
 
+function createBaseFile(): File {
+  return { path: "", name: "", inode: 0n, device: "" };
+}
+
+export const File: MessageFns<File, "omega.v1.File"> = {
+  $type: "omega.v1.File" as const,
+
+  encode(message: File, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.inode !== 0n) {
+      if (BigInt.asUintN(64, message.inode) !== message.inode) {
+        throw new globalThis.Error("value provided for field message.inode of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.inode);
+    }
+    if (message.device !== "") {
+      writer.uint32(34).string(message.device);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): File {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFile();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.inode = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.device = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): File {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      inode: isSet(object.inode) ? BigInt(object.inode) : 0n,
+      device: isSet(object.device) ? globalThis.String(object.device) : "",
+    };
+  },
+
+  toJSON(message: File): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.inode !== 0n) {
+      obj.inode = message.inode.toString();
+    }
+    if (message.device !== "") {
+      obj.device = message.device;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<File>, I>>(base?: I): File {
+    return File.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<File>, I>>(object: I): File {
+    const message = createBaseFile();
+    message.path = object.path ?? "";
+    message.name = object.name ?? "";
+    message.inode = (object.inode !== undefined && object.inode !== null) ? BigInt(object.inode) : 0n;
+    message.device = object.device ?? "";
+    return message;
+  },
+};
+
+function createBaseFileActivity(): FileActivity {
+  return { activityId: 0, file: undefined, openFlags: 0 };
+}
+
+export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
+  $type: "omega.v1.FileActivity" as const,
+
+  encode(message: FileActivity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.activityId !== 0) {
+      writer.uint32(8).int32(message.activityId);
+    }
+    if (message.file !== undefined) {
+      File.encode(message.file, writer.uint32(18).fork()).join();
+    }
+    if (message.openFlags !== 0) {
+      writer.uint32(24).uint32(message.openFlags);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileActivity {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileActivity();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.activityId = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.file = File.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.openFlags = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileActivity {
+    return {
+      activityId: isSet(object.activityId)
+        ? fileActivityIdFromJSON(object.activityId)
+        : isSet(object.activity_id)
+        ? fileActivityIdFromJSON(object.activity_id)
+        : 0,
+      file: isSet(object.file) ? File.fromJSON(object.file) : undefined,
+      openFlags: isSet(object.openFlags)
+        ? globalThis.Number(object.openFlags)
+        : isSet(object.open_flags)
+        ? globalThis.Number(object.open_flags)
+        : 0,
+    };
+  },
+
+  toJSON(message: FileActivity): unknown {
+    const obj: any = {};
+    if (message.activityId !== 0) {
+      obj.activityId = fileActivityIdToJSON(message.activityId);
+    }
+    if (message.file !== undefined) {
+      obj.file = File.toJSON(message.file);
+    }
+    if (message.openFlags !== 0) {
+      obj.openFlags = Math.round(message.openFlags);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileActivity>, I>>(base?: I): FileActivity {
+    return FileActivity.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileActivity>, I>>(object: I): FileActivity {
+    const message = createBaseFileActivity();
+    message.activityId = object.activityId ?? 0;
+    message.file = (object.file !== undefined && object.file !== null) ? File.fromPartial(object.file) : undefined;
+    message.openFlags = object.openFlags ?? 0;
+    return message;
+  },
+};
+
 function createBaseDnsActivity(): DnsActivity {
   return { activityId: 0, query: undefined, answers: [], rcode: 0, responseTimeNs: 0n, protocol: 0 };
 }
@@ -4032,6 +4364,9 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
       case "deceptionInteraction":
         DeceptionInteraction.encode(message.payload.value, writer.uint32(154).fork()).join();
         break;
+      case "fileActivity":
+        FileActivity.encode(message.payload.value, writer.uint32(162).fork()).join();
+        break;
     }
     globalThis.Object.entries(message.unmapped).forEach(([key, value]: [string, string]) => {
       Event_UnmappedEntry.encode({ key: key as any, value }, writer.uint32(242).fork()).join();
@@ -4170,6 +4505,14 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
             };
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.payload = { $case: "fileActivity", value: FileActivity.decode(reader, reader.uint32()) };
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -4241,6 +4584,10 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
         ? { $case: "deceptionInteraction", value: DeceptionInteraction.fromJSON(object.deceptionInteraction) }
         : isSet(object.deception_interaction)
         ? { $case: "deceptionInteraction", value: DeceptionInteraction.fromJSON(object.deception_interaction) }
+        : isSet(object.fileActivity)
+        ? { $case: "fileActivity", value: FileActivity.fromJSON(object.fileActivity) }
+        : isSet(object.file_activity)
+        ? { $case: "fileActivity", value: FileActivity.fromJSON(object.file_activity) }
         : undefined,
       unmapped: isObject(object.unmapped)
         ? (globalThis.Object.entries(object.unmapped) as [string, any][]).reduce(
@@ -4304,6 +4651,8 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
       obj.dnsActivity = DnsActivity.toJSON(message.payload.value);
     } else if (message.payload?.$case === "deceptionInteraction") {
       obj.deceptionInteraction = DeceptionInteraction.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "fileActivity") {
+      obj.fileActivity = FileActivity.toJSON(message.payload.value);
     }
     if (message.unmapped) {
       const entries = globalThis.Object.entries(message.unmapped) as [string, string][];
@@ -4366,6 +4715,12 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
             $case: "deceptionInteraction",
             value: DeceptionInteraction.fromPartial(object.payload.value),
           };
+        }
+        break;
+      }
+      case "fileActivity": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "fileActivity", value: FileActivity.fromPartial(object.payload.value) };
         }
         break;
       }

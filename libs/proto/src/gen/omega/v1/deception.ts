@@ -92,6 +92,12 @@ export enum HoneytokenKind {
   HONEYTOKEN_KIND_CANARY_URL = 5,
   /** HONEYTOKEN_KIND_DNS_CANARY - A hostname whose resolution triggers. */
   HONEYTOKEN_KIND_DNS_CANARY = 6,
+  /**
+   * HONEYTOKEN_KIND_FILE - A credentials file whose every open is reported by the sentinels' eBPF. Its name is the
+   * absolute path it goes to; a file named ".pgpass" is a PostgreSQL password file, any other an
+   * AWS shared credentials file.
+   */
+  HONEYTOKEN_KIND_FILE = 7,
   UNRECOGNIZED = -1,
 }
 
@@ -118,6 +124,9 @@ export function honeytokenKindFromJSON(object: any): HoneytokenKind {
     case 6:
     case "HONEYTOKEN_KIND_DNS_CANARY":
       return HoneytokenKind.HONEYTOKEN_KIND_DNS_CANARY;
+    case 7:
+    case "HONEYTOKEN_KIND_FILE":
+      return HoneytokenKind.HONEYTOKEN_KIND_FILE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -141,6 +150,8 @@ export function honeytokenKindToJSON(object: HoneytokenKind): string {
       return "HONEYTOKEN_KIND_CANARY_URL";
     case HoneytokenKind.HONEYTOKEN_KIND_DNS_CANARY:
       return "HONEYTOKEN_KIND_DNS_CANARY";
+    case HoneytokenKind.HONEYTOKEN_KIND_FILE:
+      return "HONEYTOKEN_KIND_FILE";
     case HoneytokenKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -236,7 +247,7 @@ export interface Decoy {
 export interface Honeytoken {
   id: string;
   kind: HoneytokenKind;
-  /** e.g. Secret name "aws-prod-credentials", or the username. */
+  /** e.g. Secret name "aws-prod-credentials", the username, or a file's path. */
   name: string;
   /** Namespace it was planted in, for Kubernetes kinds. */
   namespace: string;
@@ -308,13 +319,14 @@ export interface RemoveDecoyResponse {
 /** Request for DeceptionService.MintHoneytoken. */
 export interface MintHoneytokenRequest {
   kind: HoneytokenKind;
+  /** The Secret name, the username, or for HONEYTOKEN_KIND_FILE the absolute path of the file. */
   name: string;
   /** Namespace to plant Kubernetes kinds in. */
   namespace: string;
   /** Free text recorded with the token, for people. */
   placement: string;
   labels: { [key: string]: string };
-  /** Plant it now (create the Secret, register the canary URL or DNS name). */
+  /** Plant it now (create the Secret, register the canary URL or DNS name, write and watch the file). */
   plant: boolean;
   /** Expire after this long; 0 = never. */
   ttlSeconds: number;
@@ -335,6 +347,8 @@ export interface MintHoneytokenResponse {
   secretValue: string;
   /** Companion identifier for pair-shaped secrets (username, access key id). */
   secretId: string;
+  /** HONEYTOKEN_KIND_FILE: the whole file (holding secret_value), to be placed at the token's name. */
+  fileContent: Buffer;
 }
 
 /** Request for DeceptionService.ListHoneytokens. */
@@ -2312,7 +2326,7 @@ export const MintHoneytokenRequest_LabelsEntry: MessageFns<
 };
 
 function createBaseMintHoneytokenResponse(): MintHoneytokenResponse {
-  return { honeytoken: undefined, secretValue: "", secretId: "" };
+  return { honeytoken: undefined, secretValue: "", secretId: "", fileContent: Buffer.alloc(0) };
 }
 
 export const MintHoneytokenResponse: MessageFns<MintHoneytokenResponse, "omega.v1.MintHoneytokenResponse"> = {
@@ -2327,6 +2341,9 @@ export const MintHoneytokenResponse: MessageFns<MintHoneytokenResponse, "omega.v
     }
     if (message.secretId !== "") {
       writer.uint32(26).string(message.secretId);
+    }
+    if (message.fileContent.length !== 0) {
+      writer.uint32(34).bytes(message.fileContent);
     }
     return writer;
   },
@@ -2368,6 +2385,14 @@ export const MintHoneytokenResponse: MessageFns<MintHoneytokenResponse, "omega.v
             message.secretId = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fileContent = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2393,6 +2418,11 @@ export const MintHoneytokenResponse: MessageFns<MintHoneytokenResponse, "omega.v
         : isSet(object.secret_id)
         ? globalThis.String(object.secret_id)
         : "",
+      fileContent: isSet(object.fileContent)
+        ? Buffer.from(bytesFromBase64(object.fileContent))
+        : isSet(object.file_content)
+        ? Buffer.from(bytesFromBase64(object.file_content))
+        : Buffer.alloc(0),
     };
   },
 
@@ -2407,6 +2437,9 @@ export const MintHoneytokenResponse: MessageFns<MintHoneytokenResponse, "omega.v
     if (message.secretId !== "") {
       obj.secretId = message.secretId;
     }
+    if (message.fileContent.length !== 0) {
+      obj.fileContent = base64FromBytes(message.fileContent);
+    }
     return obj;
   },
 
@@ -2420,6 +2453,7 @@ export const MintHoneytokenResponse: MessageFns<MintHoneytokenResponse, "omega.v
       : undefined;
     message.secretValue = object.secretValue ?? "";
     message.secretId = object.secretId ?? "";
+    message.fileContent = object.fileContent ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -3351,6 +3385,14 @@ export const DeceptionServiceClient = makeGenericClientConstructor(
   service: typeof DeceptionServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 

@@ -176,6 +176,23 @@ export interface SourceBlock {
   droppedPacketsTotal: bigint;
 }
 
+/**
+ * A file the sentinels watch (a value of the omega_policy bucket, key `filewatch.<scope>.<id>`):
+ * each open of it is a FILE_ACTIVITY event, and a TOKEN_USE interaction when it is a honeytoken.
+ */
+export interface FileWatch {
+  /**
+   * Absolute path, resolved to its inode when the watch is applied: a rename keeps the watch, a
+   * new file written in its place is not watched until the watch is applied again.
+   */
+  path: string;
+  /** The honeytoken the file holds; empty for a plain watched file. */
+  honeytokenId: string;
+  /** Who asked (identity), and when. */
+  createdBy: string;
+  createTimeNs: bigint;
+}
+
 /** Request for SentinelService.GetStatus. */
 export interface GetStatusRequest {
 }
@@ -1123,6 +1140,142 @@ export const SourceBlock: MessageFns<SourceBlock, "omega.v1.SourceBlock"> = {
       : 0n;
     message.droppedPacketsTotal = (object.droppedPacketsTotal !== undefined && object.droppedPacketsTotal !== null)
       ? BigInt(object.droppedPacketsTotal)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseFileWatch(): FileWatch {
+  return { path: "", honeytokenId: "", createdBy: "", createTimeNs: 0n };
+}
+
+export const FileWatch: MessageFns<FileWatch, "omega.v1.FileWatch"> = {
+  $type: "omega.v1.FileWatch" as const,
+
+  encode(message: FileWatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.honeytokenId !== "") {
+      writer.uint32(18).string(message.honeytokenId);
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(26).string(message.createdBy);
+    }
+    if (message.createTimeNs !== 0n) {
+      if (BigInt.asUintN(64, message.createTimeNs) !== message.createTimeNs) {
+        throw new globalThis.Error("value provided for field message.createTimeNs of type fixed64 too large");
+      }
+      writer.uint32(33).fixed64(message.createTimeNs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileWatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileWatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.honeytokenId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.createTimeNs = reader.fixed64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileWatch {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      honeytokenId: isSet(object.honeytokenId)
+        ? globalThis.String(object.honeytokenId)
+        : isSet(object.honeytoken_id)
+        ? globalThis.String(object.honeytoken_id)
+        : "",
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      createTimeNs: isSet(object.createTimeNs)
+        ? BigInt(object.createTimeNs)
+        : isSet(object.create_time_ns)
+        ? BigInt(object.create_time_ns)
+        : 0n,
+    };
+  },
+
+  toJSON(message: FileWatch): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.honeytokenId !== "") {
+      obj.honeytokenId = message.honeytokenId;
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.createTimeNs !== 0n) {
+      obj.createTimeNs = message.createTimeNs.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileWatch>, I>>(base?: I): FileWatch {
+    return FileWatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileWatch>, I>>(object: I): FileWatch {
+    const message = createBaseFileWatch();
+    message.path = object.path ?? "";
+    message.honeytokenId = object.honeytokenId ?? "";
+    message.createdBy = object.createdBy ?? "";
+    message.createTimeNs = (object.createTimeNs !== undefined && object.createTimeNs !== null)
+      ? BigInt(object.createTimeNs)
       : 0n;
     return message;
   },

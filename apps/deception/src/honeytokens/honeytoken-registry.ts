@@ -30,16 +30,17 @@ import {
   type HoneytokenRecord,
 } from './honeytoken-record';
 import { HoneytokenIndex, type Known } from './honeytoken-index';
+import {
+  canaryUrlLookup,
+  credentialLookup,
+  fileLookup,
+  nativePasswordLookup,
+} from './honeytoken-lookups';
 import { TriggerCounter } from './trigger-counter';
 import { isKubernetesKind, mintValue, type NewHoneytoken } from './honeytoken-mint';
 import type { SecretPlanter } from './secret-planter';
 import type { FilePlanter } from './file-planter';
-import {
-  digestMatches,
-  fingerprint,
-  nativePasswordMatches,
-  type RandomBytes,
-} from './honeytoken-values';
+import type { RandomBytes } from './honeytoken-values';
 
 export interface HoneytokenRegistrySettings {
   /** Most honeytokens kept; MintHoneytoken answers RESOURCE_EXHAUSTED beyond. */
@@ -319,21 +320,8 @@ export class HoneytokenRegistry {
    * an access key, or a service-account token presented as the secret), or undefined. The lookup
    * is by username; each candidate's digest is compared in constant time. A use is counted.
    */
-  readonly credentialCheck = (username: string, secret: string): string | undefined => {
-    const nowNs = BigInt(this.#clock()) * 1_000_000n;
-    for (const [id, known] of this.#known.withPrincipal(username)) {
-      if (expired(known.record.honeytoken, nowNs)) continue;
-      const { salt, secretSha256 } = known.record.recognizer;
-      if (salt !== undefined && secretSha256 !== undefined) {
-        if (digestMatches(salt, secret, secretSha256)) return this.#used(id);
-      }
-    }
-    const token = this.#known.withFingerprint(fingerprint(secret))?.record.honeytoken;
-    if (token?.kind === HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN && !expired(token, nowNs)) {
-      return this.#used(token.id);
-    }
-    return undefined;
-  };
+  readonly credentialCheck = (username: string, secret: string): string | undefined =>
+    this.recognize(credentialLookup(username, secret))[0];
 
   /**
    * For MySQL decoys (mysql_native_password): the id of the CREDENTIAL honeytoken of `username`
@@ -343,28 +331,21 @@ export class HoneytokenRegistry {
     username: string,
     scramble: Buffer,
     token: Buffer,
-  ): string | undefined => {
-    const nowNs = BigInt(this.#clock()) * 1_000_000n;
-    for (const [id, known] of this.#known.withPrincipal(username)) {
-      const stage2 = known.record.recognizer.nativeStage2;
-      if (stage2 === undefined) continue;
-      if (expired(known.record.honeytoken, nowNs)) continue;
-      if (nativePasswordMatches(stage2, scramble, token)) return this.#used(id);
-    }
-    return undefined;
-  };
+  ): string | undefined => this.recognize(nativePasswordLookup(username, scramble, token))[0];
 
   /** The id of the canary URL honeytoken whose path is `path`, counted as a use; or undefined. */
   canaryUse(path: string): string | undefined {
-    const token = this.#known.withFingerprint(fingerprint(path))?.record.honeytoken;
-    if (token?.kind !== HoneytokenKind.HONEYTOKEN_KIND_CANARY_URL) return undefined;
-    if (expired(token, BigInt(this.#clock()) * 1_000_000n)) return undefined;
-    return this.#used(token.id);
+    return this.recognize(canaryUrlLookup(path))[0];
+  }
+
+  /** The FILE honeytoken `id` a sentinel saw opened, counted as a use; or undefined. */
+  fileUse(id: string): string | undefined {
+    return this.recognize(fileLookup(id))[0];
   }
 
   /**
-   * The ids of the known, unexpired honeytokens `lookup` finds (the Kubernetes audit, token and
-   * DNS channels' lookups, honeytoken-lookups.ts), each counted as a use.
+   * The ids of the known, unexpired honeytokens `lookup` finds (each channel's lookup,
+   * honeytoken-lookups.ts), each counted as a use.
    */
   recognize(lookup: (index: HoneytokenIndex) => Iterable<Known>): string[] {
     const nowNs = BigInt(this.#clock()) * 1_000_000n;
@@ -373,13 +354,6 @@ export class HoneytokenRegistry {
       if (!expired(record.honeytoken, nowNs)) ids.push(this.#used(record.honeytoken.id));
     }
     return ids;
-  }
-
-  /** The FILE honeytoken `id` a sentinel saw opened, counted as a use; or undefined. */
-  fileUse(id: string): string | undefined {
-    const token = this.#known.get(id)?.record.honeytoken;
-    if (token?.kind !== HoneytokenKind.HONEYTOKEN_KIND_FILE) return undefined;
-    return expired(token, BigInt(this.#clock()) * 1_000_000n) ? undefined : this.#used(id);
   }
 
   #used(id: string): string {

@@ -108,7 +108,8 @@ export async function holdOpen({ port, probe, pid, hold, waitMs = 1_500 }) {
   await sleep(waitMs);
   const open = sockets.filter((s) => !closed.has(s) && !s.connecting).length;
   const during = rssMiB(pid);
+  const closedByServer = closed.size;
   for (const s of sockets) s.destroy();
   await sleep(500);
-  return { open, closedByServer: closed.size, pending, before, during };
+  return { open, closedByServer, pending, before, during };
 }

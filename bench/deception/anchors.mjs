@@ -79,6 +79,9 @@ export async function startOpenCanary(venv, portOf) {
     settings[`${module}.port`] = portOf[kind];
   }
   settings['tcpbanner.enabled'] = portOf.banner !== undefined;
+  // A service that greets first, as the banner decoys of issue #18 would.
+  settings['tcpbanner_1.initbanner'] = '220 files.internal ESMTP ready';
+  settings['tcpbanner_1.datareceivedbanner'] = '500 unrecognised command';
   settings['device.listen_addr'] = '127.0.0.1';
   settings.logger.kwargs.handlers = {
     file: { class: 'logging.FileHandler', filename: join(dir, 'opencanary.log') },

@@ -183,6 +183,7 @@ async function throughServices() {
       console.log(row(`redis AUTH, in-process client (${touches} touches)`, l.redis));
       console.log(row(`ssh + sshpass, first alert (${sshTouches} logins)`, l.ssh));
       console.log(row(`ssh + sshpass, "Honeytoken … used by" (${sshTouches} logins)`, l.sshToken));
+      console.log(row(`  of which from the password's check to that alert`, l.sshTokenSinceUse));
       console.log(
         `  (the ssh client itself: connect to exit of \`ssh … id\` p50 ${num(percentile(l.sshLogin, 0.5), 1)} ms; ${l.sshLogin.filter((v) => v === undefined).length} failed logins)`,
       );

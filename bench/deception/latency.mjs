@@ -24,22 +24,25 @@ export async function alertWatch(bus, Alert, DeliverPolicy) {
       const ip = /ip:(\d+\.\d+\.\d+\.\d+)/.exec(alert.title)?.[1];
       if (ip === undefined) continue;
       const list = seen.get(ip) ?? [];
-      list.push({ at, title: alert.title });
+      // The alert's time is its interaction's, recorded by deception on this machine's clock.
+      const sinceEventMs = Date.now() - Number(alert.timeNs / 1_000_000n);
+      const hit = { at, sinceEventMs, title: alert.title };
+      list.push(hit);
       seen.set(ip, list);
-      for (const [key, resolve] of waiting) {
+      for (const [key, resolve] of [...waiting]) {
         const [wantIp, prefix] = key.split('|');
         if (wantIp === ip && alert.title.startsWith(prefix)) {
           waiting.delete(key);
-          resolve(at);
+          resolve(hit);
         }
       }
     }
   })();
   return {
-    /** Time of the first alert naming `ip` whose title starts with `prefix` ('' for any). */
+    /** The first alert naming `ip` whose title starts with `prefix` ('' for any): its arrival. */
     waitFor(ip, prefix = '', timeoutMs = 10_000) {
       const hit = (seen.get(ip) ?? []).find((a) => a.title.startsWith(prefix));
-      if (hit) return Promise.resolve(hit.at);
+      if (hit) return Promise.resolve(hit);
       return new Promise((resolve) => {
         const key = `${ip}|${prefix}`;
         waiting.set(key, resolve);
@@ -121,13 +124,14 @@ export async function measureLatency({
     const source = sourceOf(1, i);
     const t0 = performance.now();
     await redisTouch(redisPort, source, `bench-${i}`);
-    const at = await watch.waitFor(source);
-    redis.push(at === undefined ? undefined : at - t0);
+    const hit = await watch.waitFor(source);
+    redis.push(hit === undefined ? undefined : hit.at - t0);
     await sleep(pause);
   }
   const ssh = [];
   const sshToken = [];
   const sshLogin = [];
+  const sshTokenSinceUse = [];
   for (let i = 0; i < sshTouches; i++) {
     const source = sourceOf(2, i);
     const t0 = performance.now();
@@ -136,9 +140,10 @@ export async function measureLatency({
     const { code } = await sshTouch(sshPort, source, credential.user, credential.password);
     sshLogin.push(code === 0 ? performance.now() - t0 : undefined);
     const [a, b] = await Promise.all([first, token]);
-    ssh.push(a === undefined ? undefined : a - t0);
-    sshToken.push(b === undefined ? undefined : b - t0);
+    ssh.push(a === undefined ? undefined : a.at - t0);
+    sshToken.push(b === undefined ? undefined : b.at - t0);
+    sshTokenSinceUse.push(b?.sinceEventMs);
     await sleep(pause);
   }
-  return { redis, ssh, sshToken, sshLogin };
+  return { redis, ssh, sshToken, sshTokenSinceUse, sshLogin };
 }

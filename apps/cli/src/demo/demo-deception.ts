@@ -86,11 +86,15 @@ export async function runDeceptionAct(
     });
     timeline.say('·', `SSH decoy backup-01 (${decoy!.id}) on 127.0.0.1:${port} accepts it`);
 
+    timeline.say(
+      '▶',
+      `the intruder found the file and tries it, from ${INTRUDER_ADDRESS}: sshpass -p … ssh ${minted.secretId}@127.0.0.1 -p ${port} 'id; hostname'`,
+    );
     const startedAtMs = Date.now();
     const intruder = await sshpass(port, minted.secretId, minted.secretValue, 'id; hostname');
     timeline.say(
       intruder.code === 0 ? '·' : '✗',
-      `intruder from ${INTRUDER_ADDRESS}: sshpass ssh ${minted.secretId}@127.0.0.1 -p ${port} 'id; hostname' → exit ${intruder.code}${intruder.stdout ? `: ${intruder.stdout.trim().replace(/\n/g, ' / ')}` : ''}`,
+      `the intruder's ssh exited ${intruder.code}${intruder.stdout ? `: ${intruder.stdout.trim().replace(/\n/g, ' / ')}` : ''}`,
     );
     if (intruder.code !== 0) fail(`the intruder's ssh login failed: ${intruder.stderr.trim()}`);
 

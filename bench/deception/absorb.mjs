@@ -2,6 +2,8 @@
 // each sending its protocol's first bytes and closing at the server's first reply (or its close),
 // the process's RSS before, at its peak and after; then `hold` connections opened together and
 // kept, to read how many the listener keeps open (its connection cap) and its RSS meanwhile.
+import { Buffer } from 'node:buffer';
+import { clearInterval, setInterval, setTimeout } from 'node:timers';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';

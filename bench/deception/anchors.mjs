@@ -3,6 +3,7 @@
 // decoys, and OpenCanary (its ssh, http, redis, mysql and tcpbanner modules) when it is installed in
 // a virtualenv (--opencanary DIR, default ~/.cache/omega/opencanary-venv: `python3 -m venv DIR &&
 // DIR/bin/pip install opencanary`).
+import { setTimeout } from 'node:timers';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -18,6 +18,8 @@
 // - false-alerts: the labelled scenario generator's benign traffic with decoys among its services,
 //   through the rule pack and every detector (false-alerts.mjs); alerts per decoy-day (target 0).
 // The load average is printed beside every figure; nothing here asserts on time.
+import { Buffer } from 'node:buffer';
+import { setTimeout } from 'node:timers';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -189,7 +191,10 @@ async function throughServices() {
       );
     }
 
-    if (parts.has('absorb')) await absorb({ ports, deceptionPid });
+    if (parts.has('absorb')) {
+      const metrics = `http://127.0.0.1:${stack.portsOf('deception').httpPort}/metrics`;
+      await absorb({ ports, deceptionPid, metrics });
+    }
   } catch (err) {
     console.error(output.slice(-40).join('\n'));
     throw err;
@@ -199,7 +204,19 @@ async function throughServices() {
   }
 }
 
-async function absorb({ ports, deceptionPid }) {
+/** Deception's V8 heap (used / total MiB) from its /metrics, to tell live memory from RSS slack. */
+async function heapOf(metrics) {
+  try {
+    const text = await (await globalThis.fetch(metrics)).text();
+    const read = (name) =>
+      Number(new RegExp(`^\\w*nodejs_${name} (\\S+)$`, 'm').exec(text)?.[1]) / 1024 / 1024;
+    return `heap used ${num(read('heap_size_used_bytes'), 1)} of ${num(read('heap_size_total_bytes'), 1)} MiB`;
+  } catch (err) {
+    return `heap: ${err.message}`;
+  }
+}
+
+async function absorb({ ports, deceptionPid, metrics }) {
   const seconds = Number(args.seconds);
   const inFlight = Number(args['in-flight']);
   const hold = Number(args.hold);
@@ -222,6 +239,9 @@ async function absorb({ ports, deceptionPid }) {
     canary?.stop();
   });
   try {
+    console.log(
+      `\ndeception before the floods: RSS ${num(rssMiB(deceptionPid), 1)} MiB, ${await heapOf(metrics)}`,
+    );
     console.log(
       `\nConnections/s absorbed, ${inFlight} clients at a time, ${seconds} s each (connect, the protocol's first bytes, close at the first reply); RSS MiB before / peak / 1 s after:`,
     );
@@ -283,6 +303,10 @@ async function absorb({ ports, deceptionPid }) {
       }
     }
     if (canary) console.log(`\n(OpenCanary logged ${canary.logLines()} events meanwhile)`);
+    const after = `RSS ${num(rssMiB(deceptionPid), 1)} MiB, ${await heapOf(metrics)}`;
+    await new Promise((r) => setTimeout(r, 15_000));
+    const settled = `RSS ${num(rssMiB(deceptionPid), 1)} MiB, ${await heapOf(metrics)}`;
+    console.log(`\ndeception after the floods: ${after}; 15 s later: ${settled}  ${load()}`);
   } finally {
     echo.stop();
     canary?.stop();

@@ -2,6 +2,7 @@
 // Every touch comes from an address of its own (127.1.x.y for the in-process client, 127.2.x.y for
 // Debian's ssh): intelligence keeps one alert per (rule, source) a minute, so a touch from an
 // address already alerted on would raise none, and each source's first alert is the touch's.
+import { setTimeout } from 'node:timers';
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';

@@ -35,6 +35,11 @@ export interface DeceptionActContext {
   readonly deceptionCredentials?: grpc.ChannelCredentials;
   /** trust's gRPC and tlog, for the alert's audit entry and its inclusion proof. */
   readonly audit: AuditCommandOptions;
+  /**
+   * What the team channel has received, when the orchestrator runs: the act then waits for the
+   * honeytoken-used playbook's message about its alert.
+   */
+  readonly teamMessages?: () => readonly string[];
   readonly waitMs: number;
   readonly signal: AbortSignal | undefined;
 }
@@ -147,6 +152,19 @@ export async function runDeceptionAct(
     } else {
       fail(`alert ${alert.id} has no entry in trust's audit log`);
     }
+    let teamMessage: string | undefined;
+    if (ctx.teamMessages) {
+      const messages = ctx.teamMessages;
+      timeline.wait('waiting for the honeytoken-used playbook to tell the team');
+      teamMessage = await waitFor(
+        () => messages().find((m) => m.includes(`Honeytoken ${token.id} used by`)),
+        ctx.waitMs,
+        ctx.signal,
+      );
+      timeline.done();
+      if (!teamMessage)
+        fail(`no team message about honeytoken ${token.id} within ${ctx.waitMs / 1000} s`);
+    }
     return {
       outcome: {
         honeytokenId: token.id,
@@ -160,6 +178,7 @@ export async function runDeceptionAct(
         honeytokenStatus: after?.status ?? HoneytokenStatus.HONEYTOKEN_STATUS_UNSPECIFIED,
         triggerCount: Number(after?.triggerCount ?? 0n),
         ...(auditEntry ? { auditEntry } : {}),
+        ...(teamMessage ? { teamMessage } : {}),
       },
       failures,
     };

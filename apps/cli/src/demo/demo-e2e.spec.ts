@@ -159,9 +159,11 @@ function expectEveryStage(report: DemoReport, mode: DemoMode, output: string): v
     expect(d!.triggerCount).toBeGreaterThanOrEqual(1);
     expect(d!.auditEntry).toMatchObject({ subject: d!.alert.id, proofValid: true });
     // The shipped honeytoken-used playbook told the team.
-    expect(
-      report.teamMessages.filter((m) => m.includes(`Honeytoken ${d!.honeytokenId} used by`)),
-    ).toHaveLength(1);
+    expect(d!.teamMessage).toMatch(
+      new RegExp(
+        `^:honey_pot: honeytoken used: Honeytoken ${d!.honeytokenId} used by ip:127\\.0\\.0\\.66 \\(workflow honeytoken-used--[0-9a-f-]+\\)$`,
+      ),
+    );
   });
   stage('services', () => expect(report.serviceErrors).toEqual([]));
   stage('verdict', () => expect(report.failures).toEqual([]));

@@ -92,6 +92,8 @@ export interface DeceptionOutcome {
   readonly triggerCount: number;
   /** The alert's entry in trust's audit log, its inclusion proof checked. */
   readonly auditEntry?: AuditedEntry;
+  /** The honeytoken-used playbook's message to the team channel about the alert. */
+  readonly teamMessage?: string;
 }
 
 export interface DemoReport {

@@ -373,6 +373,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         tlog: `http://127.0.0.1:${stack.tlogPort}`,
         stateFile: join(options.stateDir, 'audit-state.json'),
       },
+      ...((options.services ?? SERVICE_NAMES).includes('orchestrator')
+        ? { teamMessages: () => webhook.messages.map((m) => m.text) }
+        : {}),
       waitMs,
       signal: options.signal,
     });

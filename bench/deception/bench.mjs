@@ -204,13 +204,16 @@ async function throughServices() {
   }
 }
 
-/** Deception's V8 heap (used / total MiB) from its /metrics, to tell live memory from RSS slack. */
+/**
+ * Deception's V8 heap (used / total) and external memory (Buffers, native objects held from JS)
+ * from its /metrics, to tell what grows when its RSS does.
+ */
 async function heapOf(metrics) {
   try {
     const text = await (await globalThis.fetch(metrics)).text();
     const read = (name) =>
       Number(new RegExp(`^\\w*nodejs_${name} (\\S+)$`, 'm').exec(text)?.[1]) / 1024 / 1024;
-    return `heap used ${num(read('heap_size_used_bytes'), 1)} of ${num(read('heap_size_total_bytes'), 1)} MiB`;
+    return `heap used ${num(read('heap_size_used_bytes'), 1)} of ${num(read('heap_size_total_bytes'), 1)} MiB, external ${num(read('external_memory_bytes'), 1)} MiB`;
   } catch (err) {
     return `heap: ${err.message}`;
   }

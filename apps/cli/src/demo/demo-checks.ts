@@ -374,7 +374,7 @@ export async function checkAudit(ctx: {
 }
 
 /** An entry appended moments ago may not be under a signed checkpoint yet: try a few times. */
-async function proveSoon(
+export async function proveSoon(
   opts: AuditCommandOptions,
   record: AuditRecord,
   signal: AbortSignal | undefined,

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Severity } from '@omega/proto';
+import { HoneytokenStatus, Severity } from '@omega/proto';
 import { SERVICE_NAMES } from '@omega/service';
 import { bufferedIo } from '../cli-io';
 import { runCli } from '../cli-program';
@@ -139,6 +139,31 @@ function expectEveryStage(report: DemoReport, mode: DemoMode, output: string): v
     expect(audit!.actionEntries.length).toBeGreaterThan(0);
     expect(audit!.actionEntries.filter((e) => !e.proofValid)).toEqual([]);
     expect(audit!.verifyOk).toBe(true);
+  });
+  stage('deception', () => {
+    // Debian's ssh logged in to the decoy with the planted credential, from the intruder's address.
+    const d = report.deception;
+    expect(d).toBeDefined();
+    expect(output).toContain(
+      `planted in /etc/backup/backup.env on 10.66.0.20: BACKUP_SSH_USER=svc-backup BACKUP_SSH_PASSWORD=`,
+    );
+    expect({ exit: d!.intruderExit, output: d!.intruderOutput }).toMatchObject({
+      exit: 0,
+      output: expect.stringMatching(/^uid=\d+\(svc-backup\) .*\nbackup-01\n$/),
+    });
+    expect(d!.alert.title).toBe(`Honeytoken ${d!.honeytokenId} used by ip:127.0.0.66`);
+    expect(d!.alert.severity).toBe(Severity.SEVERITY_FATAL);
+    expect(d!.alert.attackTechniqueIds).toEqual(expect.arrayContaining(['T1552', 'T1078']));
+    expect(d!.alert.explanation).toContain('user "svc-backup"');
+    expect(d!.honeytokenStatus).toBe(HoneytokenStatus.HONEYTOKEN_STATUS_TRIGGERED);
+    expect(d!.triggerCount).toBeGreaterThanOrEqual(1);
+    expect(d!.auditEntry).toMatchObject({ subject: d!.alert.id, proofValid: true });
+    // The shipped honeytoken-used playbook told the team.
+    expect(d!.teamMessage).toMatch(
+      new RegExp(
+        `^:honey_pot: honeytoken used: Honeytoken ${d!.honeytokenId} used by ip:127\\.0\\.0\\.66 \\(workflow honeytoken-used--[0-9a-f-]+\\)$`,
+      ),
+    );
   });
   stage('services', () => expect(report.serviceErrors).toEqual([]));
   stage('verdict', () => expect(report.failures).toEqual([]));

@@ -1,6 +1,6 @@
 // What a demo run found, stage by stage: the narration's summary and the end-to-end test's
 // assertions both read this, so the test checks exactly what the demo shows.
-import type { Alert } from '@omega/proto';
+import type { Alert, HoneytokenStatus } from '@omega/proto';
 import type { AuditedEntry } from './demo-audit';
 import type { ScenarioStep } from './demo-scenario';
 
@@ -8,7 +8,14 @@ export type DemoMode = 'live' | 'replay';
 
 /** A stage that did not do its part, named so a failure says which part of Omega is missing. */
 export type Stage =
-  'services' | 'attack' | 'detection' | 'incident' | 'containment' | 'enforcement' | 'audit';
+  | 'services'
+  | 'attack'
+  | 'detection'
+  | 'incident'
+  | 'containment'
+  | 'enforcement'
+  | 'audit'
+  | 'deception';
 
 export interface StageFailure {
   readonly stage: Stage;
@@ -68,6 +75,27 @@ export interface AuditOutcome {
   readonly verifyOutput: string[];
 }
 
+/** The deception act: a planted credential used against an SSH decoy, and what Omega made of it. */
+export interface DeceptionOutcome {
+  readonly honeytokenId: string;
+  readonly placement: string;
+  readonly decoyId: string;
+  /** Exit code and output of the intruder's `ssh … 'id; hostname'` on the decoy. */
+  readonly intruderExit: number;
+  readonly intruderOutput: string;
+  /** The "Honeytoken … used by …" alert and when the demo saw it. */
+  readonly alert: Alert;
+  readonly alertSeenAtMs: number;
+  /** When the intruder's ssh started. */
+  readonly startedAtMs: number;
+  readonly honeytokenStatus: HoneytokenStatus;
+  readonly triggerCount: number;
+  /** The alert's entry in trust's audit log, its inclusion proof checked. */
+  readonly auditEntry?: AuditedEntry;
+  /** The honeytoken-used playbook's message to the team channel about the alert. */
+  readonly teamMessage?: string;
+}
+
 export interface DemoReport {
   readonly mode: DemoMode;
   readonly startedAtMs: number;
@@ -83,6 +111,7 @@ export interface DemoReport {
   readonly block?: BlockOutcome;
   readonly enforcement?: EnforcementOutcome;
   readonly audit?: AuditOutcome;
+  readonly deception?: DeceptionOutcome;
   /** ERROR/FATAL log lines and crashes of any service. */
   readonly serviceErrors: string[];
   readonly failures: StageFailure[];

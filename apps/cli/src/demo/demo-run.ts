@@ -31,6 +31,7 @@ import { DemoState, untilAborted, waitFor } from './demo-state';
 import { DemoWebhook } from './demo-webhook';
 import { operatorBusOptions, operatorChannelCredentials } from '../operator-identity';
 import { checkAudit, checkContainment, checkEnforcement } from './demo-checks';
+import { runDeceptionAct } from './demo-deception';
 import { renderSummary } from './demo-summary';
 import { Timeline } from './demo-timeline';
 import { ATTACKER, COMMAND_SERVER, VICTIM, VICTIM_NODE } from './demo-topology';
@@ -358,6 +359,28 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     });
     for (const f of audit.failures) fail(f.stage, f.message);
 
+    // The deception act: a planted credential used against a decoy (demo-deception.ts).
+    const deception = await runDeceptionAct({
+      timeline,
+      state,
+      deception: `127.0.0.1:${stack.portsOf('deception').grpcPort}`,
+      ...(operator
+        ? { deceptionCredentials: operatorChannelCredentials(operator, 'deception') }
+        : {}),
+      audit: {
+        trust: `127.0.0.1:${stack.portsOf('trust').grpcPort}`,
+        ...(operator ? { credentials: operatorChannelCredentials(operator, 'trust') } : {}),
+        tlog: `http://127.0.0.1:${stack.tlogPort}`,
+        stateFile: join(options.stateDir, 'audit-state.json'),
+      },
+      ...((options.services ?? SERVICE_NAMES).includes('orchestrator')
+        ? { teamMessages: () => webhook.messages.map((m) => m.text) }
+        : {}),
+      waitMs,
+      signal: options.signal,
+    });
+    for (const f of deception.failures) fail(f.stage, f.message);
+
     for (const crashed of stack.crashed()) serviceErrors.push(`${crashed} exited during the demo`);
     await logWrites;
     if (serviceErrors.length > 0) {
@@ -384,6 +407,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       ...(containment.block ? { block: containment.block } : {}),
       ...(enforcement?.outcome ? { enforcement: enforcement.outcome } : {}),
       audit: audit.outcome,
+      ...(deception.outcome ? { deception: deception.outcome } : {}),
       serviceErrors,
       failures,
     };

@@ -79,6 +79,13 @@ export function renderSummary(report: DemoReport): string[] {
       `${a.alertEntries.length} alert and ${a.actionEntries.length} action entries, ${all.filter((x) => x.proofValid).length}/${all.length} inclusion proofs valid; omega audit verify ${a.verifyOk ? 'passed' : 'FAILED'}`,
     );
   }
+  if (report.deception) {
+    const d = report.deception;
+    row(
+      'deception',
+      `honeytoken ${d.honeytokenId} (planted in ${d.placement}) used against decoy ${d.decoyId}: "${d.alert.title}" ${seconds(d.alertSeenAtMs - d.startedAtMs)} after the intruder's ssh began; ${d.triggerCount} use(s) counted${d.auditEntry ? `; audit entry #${d.auditEntry.index} ${d.auditEntry.proofValid ? 'proven' : 'NOT proven'}` : ''}`,
+    );
+  }
   row(
     'services',
     report.serviceErrors.length === 0
@@ -87,7 +94,11 @@ export function renderSummary(report: DemoReport): string[] {
   );
   lines.push('');
   if (report.failures.length === 0) {
-    lines.push('RESULT: the attack was detected, contained and audited.');
+    lines.push(
+      report.deception
+        ? 'RESULT: the attack was detected, contained and audited; the planted credential caught its user.'
+        : 'RESULT: the attack was detected, contained and audited.',
+    );
   } else {
     lines.push(`RESULT: ${report.failures.length} stage check(s) failed:`);
     for (const f of report.failures) lines.push(`  ✗ ${f.stage}: ${f.message}`);

@@ -97,6 +97,17 @@ describe('alertFromSigmaMatch', () => {
     ]);
   });
 
+  it('names the address a reverse shell connects to as its target', () => {
+    const { alert } = build();
+    expect(alert.entities).toContainEqual(
+      expect.objectContaining({
+        kind: EntityKind.ENTITY_KIND_IP_ADDRESS,
+        value: '10.9.9.9',
+        isActor: false,
+      }),
+    );
+  });
+
   it('gives the same id to the same rule and entity in the same window, another in the next', () => {
     const first = build().alert.id;
     const sameWindow = build(

@@ -121,6 +121,11 @@ export function entitiesOfEvent(event: Event): Entity[] {
       ),
     );
   }
+  // Addresses a command line names (a reverse shell's /dev/tcp/<ip>/<port>, `nc <ip> <port>`) are
+  // what the process is aimed at.
+  for (const address of addressesNamedIn(process?.cmdLine ?? '')) {
+    entities.push(entity(EntityKind.ENTITY_KIND_IP_ADDRESS, address, false));
+  }
   const user = event.actor?.user?.name || process?.user?.name;
   if (user) entities.push(entity(EntityKind.ENTITY_KIND_USER, user));
   if (event.srcEndpoint?.ip)
@@ -130,6 +135,19 @@ export function entitiesOfEvent(event: Event): Entity[] {
   }
   if (event.node) entities.push(entity(EntityKind.ENTITY_KIND_NODE, event.node));
   return entities;
+}
+
+const IPV4_IN_TEXT =
+  /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g;
+
+/** The distinct IPv4 addresses written in `text`, at most 4 (a command line is bounded input). */
+export function addressesNamedIn(text: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.slice(0, 4096).matchAll(IPV4_IN_TEXT)) {
+    found.add(match[0]);
+    if (found.size === 4) break;
+  }
+  return [...found];
 }
 
 function shown(value: unknown): string {

@@ -57,12 +57,55 @@ describe('IncidentCorrelator', () => {
     const story = c.assign(correlationKeysOf('ip:10.66.0.10', scan), 'scan', 100n * S);
     expect(c.assign(correlationKeysOf('ip:10.66.0.10', login), 'login', 110n * S)).toBe(story);
     expect(c.assign(correlationKeysOf('node:victim', shell), 'shell', 120n * S)).toBe(story);
-    // Another host beaconing to the same command server, seen by the same sensor, is another
-    // incident: neither a destination nor the node that saw the traffic links.
+    // Another host seen by the same sensor, beaconing somewhere else, is another incident: the
+    // node that saw the traffic does not link.
     const other = { entities: [ip('10.66.0.30'), ip('192.0.2.7', false)], node: 'victim' };
     expect(c.assign(correlationKeysOf('ip:10.66.0.30', other), 'other', 121n * S)).toBe(
       incidentIdOf('ip:10.66.0.30', 'other'),
     );
+  });
+
+  it('links through what alerts aim at while few aim at it, never through shared infrastructure', () => {
+    const c = new IncidentCorrelator({ gapMs: 60_000, maxTargetPrevalence: 3 });
+    const ip = (value: string, isActor = true): Entity => ({
+      kind: EntityKind.ENTITY_KIND_IP_ADDRESS,
+      value,
+      displayName: '',
+      isActor,
+    });
+    // The victim's reverse shell connects back to the scanner: one story through the attacker.
+    const scan = c.assign(
+      correlationKeysOf('ip:10.66.0.10', {
+        entities: [ip('10.66.0.10'), ip('10.66.0.20', false)],
+        node: 'n',
+      }),
+      'scan',
+      100n * S,
+    );
+    const back = c.assign(
+      correlationKeysOf('ip:10.66.0.20', {
+        entities: [ip('10.66.0.20'), ip('10.66.0.10', false)],
+        node: 'n',
+      }),
+      'back',
+      101n * S,
+    );
+    expect(back).toBe(scan);
+    // Five hosts call one API server, each in an alert of its own: the first aimers link through it
+    // (a few hosts on one target is how one attacker looks), past three it is shared infrastructure.
+    const api = (n: number) =>
+      c.assign(
+        correlationKeysOf(`ip:10.9.0.${n}`, {
+          entities: [ip(`10.9.0.${n}`), ip('10.96.0.1', false)],
+          node: 'n',
+        }),
+        `api${n}`,
+        (200n + BigInt(n)) * S,
+      );
+    const incidents = [1, 2, 3, 4, 5].map(api);
+    expect(incidents.slice(1, 3)).toEqual([incidents[0], incidents[0]]);
+    expect(incidents[3]).toBe(incidentIdOf('ip:10.9.0.4', 'api4'));
+    expect(incidents[4]).toBe(incidentIdOf('ip:10.9.0.5', 'api5'));
   });
 
   it('never links network alerts of unrelated hosts through the sensor that saw them all', () => {
@@ -95,11 +138,13 @@ describe('IncidentCorrelator', () => {
       displayName: '',
       isActor: true,
     };
-    expect(correlationKeysOf('pod:shop/web-1', { entities: [pod], node: 'node-1' })).toEqual([
-      'pod:shop/web-1',
-    ]);
-    expect(correlationKeysOf('ip:10.0.0.9', { entities: [], node: 'node-1' })).toEqual([
-      'ip:10.0.0.9',
-    ]);
+    expect(correlationKeysOf('pod:shop/web-1', { entities: [pod], node: 'node-1' })).toEqual({
+      links: ['pod:shop/web-1'],
+      targets: [],
+    });
+    expect(correlationKeysOf('ip:10.0.0.9', { entities: [], node: 'node-1' })).toEqual({
+      links: ['ip:10.0.0.9'],
+      targets: [],
+    });
   });
 });

@@ -4,8 +4,9 @@
 // its host. Never the sensor that merely saw the traffic. Alerts that share any of those entities
 // while they keep coming belong to one incident, so an attacker's scan, login and the shell it
 // opens tell one story. A gap longer than `gapMs` (by alert time) on every entity starts a new
-// incident. Target-only addresses (a beacon's destination, a resolver) do not link: shared
-// infrastructure would glue unrelated incidents together. The incident id is derived from the
+// incident. What an alert is aimed at (the scanned host, a beacon's command server, a tunnel's
+// domain) links too, but only while few distinct entities aim at it: shared infrastructure
+// would glue unrelated incidents together. The incident id is derived from the
 // primary entity and the incident's first alert id, so a batch redelivered to the same replica gets
 // the same incident ids. Bounded: the least recently active entities are forgotten first.
 import { createHash } from 'node:crypto';
@@ -21,16 +22,54 @@ export interface IncidentCorrelatorOptions {
   readonly gapMs?: number;
   /** Entities tracked (default 100 000). */
   readonly maxEntities?: number;
+  /**
+   * A target (an address or domain an alert is aimed at) links alerts only while at most this many
+   * distinct entities have been seen aiming at it (default 3): an attacker's scanner, command
+   * server or tunnel domain is aimed at by a few; shared infrastructure (an API server, a popular
+   * service) by many, and linking through it would glue unrelated incidents together.
+   */
+  readonly maxTargetPrevalence?: number;
+}
+
+/** What an alert is correlated by: the entities it is about, and the ones it is aimed at. */
+export interface CorrelationKeys {
+  /** The primary entity first, then its pod, acting addresses and (for host processes) node. */
+  readonly links: readonly string[];
+  /** Addresses and domains the alert is aimed at: links while few entities aim at them. */
+  readonly targets: readonly string[];
 }
 
 export class IncidentCorrelator {
   private readonly open = new Map<string, OpenIncident>();
+  /** target → the distinct primary entities seen aiming at it (at most maxTargetPrevalence + 1). */
+  private readonly aimedBy = new Map<string, Set<string>>();
   private readonly gapNs: bigint;
   private readonly maxEntities: number;
+  private readonly maxTargetPrevalence: number;
 
   constructor(options: IncidentCorrelatorOptions = {}) {
     this.gapNs = BigInt(options.gapMs ?? 30 * 60_000) * 1_000_000n;
     this.maxEntities = options.maxEntities ?? 100_000;
+    this.maxTargetPrevalence = options.maxTargetPrevalence ?? 3;
+  }
+
+  /** The targets of `keys` that still link: aimed at by few distinct entities so far. */
+  private linkingTargets(keys: CorrelationKeys): string[] {
+    const primary = keys.links[0]!;
+    const linking: string[] = [];
+    for (const target of keys.targets) {
+      let aimers = this.aimedBy.get(target);
+      if (aimers === undefined) {
+        aimers = new Set();
+        this.aimedBy.set(target, aimers);
+        if (this.aimedBy.size > this.maxEntities) {
+          this.aimedBy.delete(this.aimedBy.keys().next().value!);
+        }
+      }
+      if (aimers.size <= this.maxTargetPrevalence) aimers.add(primary);
+      if (aimers.size <= this.maxTargetPrevalence) linking.push(target);
+    }
+    return linking;
   }
 
   /**
@@ -38,8 +77,17 @@ export class IncidentCorrelator {
    * of the first key that has one, else a new incident named after the primary key. Every key is
    * then linked to that incident.
    */
-  assign(keys: string | readonly string[], alertId: string, timeNs: bigint): string {
-    const all = typeof keys === 'string' ? [keys] : keys;
+  assign(
+    keys: string | readonly string[] | CorrelationKeys,
+    alertId: string,
+    timeNs: bigint,
+  ): string {
+    const all =
+      typeof keys === 'string'
+        ? [keys]
+        : 'links' in keys
+          ? [...keys.links, ...this.linkingTargets(keys)]
+          : keys;
     const primary = all[0];
     if (primary === undefined) throw new Error('incident correlation needs at least one entity');
     let incident: OpenIncident | undefined;
@@ -68,29 +116,33 @@ export class IncidentCorrelator {
 
 /**
  * The entities an alert is correlated by: `primary`, its pod, the IP addresses acting in it and, for
- * a process outside any pod, the host it ran on. The node that merely saw the traffic is not one of
- * them: one sensor (or one replayed capture) sees many unrelated hosts, and linking by it made one
- * incident of them all.
+ * a process outside any pod, the host it ran on; and as targets, the addresses and domains it is
+ * aimed at. The node that merely saw the traffic is not one of them: one sensor (or one replayed
+ * capture) sees many unrelated hosts, and linking by it made one incident of them all.
  */
 export function correlationKeysOf(
   primary: string,
   alert: Pick<Alert, 'entities' | 'node'>,
-): string[] {
-  const keys = new Set([primary]);
+): CorrelationKeys {
+  const links = new Set([primary]);
+  const targets = new Set<string>();
   let pod = false;
   let process = false;
   for (const entity of alert.entities) {
     if (entity.kind === EntityKind.ENTITY_KIND_POD) {
-      keys.add(`pod:${entity.value}`);
+      links.add(`pod:${entity.value}`);
       pod = true;
     } else if (entity.kind === EntityKind.ENTITY_KIND_PROCESS) {
       process = true;
-    } else if (entity.kind === EntityKind.ENTITY_KIND_IP_ADDRESS && entity.isActor) {
-      keys.add(`ip:${entity.value}`);
+    } else if (entity.kind === EntityKind.ENTITY_KIND_IP_ADDRESS) {
+      (entity.isActor ? links : targets).add(`ip:${entity.value}`);
+    } else if (entity.kind === EntityKind.ENTITY_KIND_DOMAIN && !entity.isActor) {
+      targets.add(`domain:${entity.value}`);
     }
   }
-  if (process && !pod && alert.node) keys.add(`node:${alert.node}`);
-  return [...keys];
+  if (process && !pod && alert.node) links.add(`node:${alert.node}`);
+  for (const link of links) targets.delete(link);
+  return { links: [...links], targets: [...targets] };
 }
 
 /** `inc-` and 24 hex digits of SHA-256(entity, first alert id). */

@@ -53,7 +53,13 @@ describe('detector fast paths', () => {
     const hash = createHash('sha256');
     let count = 0;
     for (const event of scenario(0)) {
-      const findings = detectors.observe(event).filter((f) => f.detectorId !== 'deception-touch');
+      const findings = detectors
+        .observe(event)
+        .filter((f) => f.detectorId !== 'deception-touch')
+        // Port scans name the scanned host as their target since (on purpose): compared without it.
+        .map((f) =>
+          f.kind === 'zeek-port-scan' ? { ...f, entities: f.entities.filter((e) => e.isActor) } : f,
+        );
       for (const line of json(findings)) {
         hash.update(line);
         count++;

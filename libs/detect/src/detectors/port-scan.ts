@@ -10,10 +10,17 @@
 // Baseline: Zeek's scripts/policy/misc/scan.zeek: an address scan is failed attempts to 25 distinct
 // hosts on one port, a port scan is failed attempts to 15 distinct ports of one host, each counted
 // over 5 minutes (addr_scan_threshold = 25, port_scan_threshold = 15, *_interval = 5 min).
-import { IpProtocol, NetworkActivityId, Severity, type Event, type Entity } from '@omega/proto';
+import {
+  EntityKind,
+  IpProtocol,
+  NetworkActivityId,
+  Severity,
+  type Event,
+  type Entity,
+} from '@omega/proto';
 import { resolveConfig } from './detector-config';
 import { pushEvidence, reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
-import { sourceActor, sourceKey } from './entity-key';
+import { entity, sourceActor, sourceKey } from './entity-key';
 import { LruMap } from './lru-map';
 
 export interface PortScanConfig {
@@ -307,7 +314,10 @@ export class PortScanDetector implements Detector {
       attackTechniqueIds: ['T1046'],
       attackTacticIds: ['TA0007'],
       entityKey: key,
-      entities: state.entities,
+      // A port scan is aimed at one host: it is the target (an address scan's hosts are many).
+      entities: address
+        ? state.entities
+        : [...state.entities, entity(EntityKind.ENTITY_KIND_IP_ADDRESS, host, false)],
       evidenceEventIds: [...state.evidence],
       explanation:
         `${key} had failed connection attempts to ${what} within ${minutes} minutes, reaching Zeek ` +

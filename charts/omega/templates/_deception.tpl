@@ -175,7 +175,7 @@
 - name: webhook-tls
   secret:
     secretName: {{ .tlsSecret }}
-    defaultMode: 0440
+    defaultMode: 288 # 0440
     items:
       - { key: tls.crt, path: tls.crt }
       - { key: tls.key, path: tls.key }
@@ -183,11 +183,11 @@
   {{- if .clientCa.secret }}
   secret:
     secretName: {{ .clientCa.secret }}
-    defaultMode: 0440
+    defaultMode: 288 # 0440
   {{- else }}
   configMap:
     name: {{ .clientCa.configMap }}
-    defaultMode: 0440
+    defaultMode: 288 # 0440
   {{- end }}
     items:
       - { key: {{ .clientCa.key }}, path: {{ .clientCa.key }} }

@@ -92,6 +92,11 @@
 {{- end }}
 {{- with $d.kubernetesDecoys }}
 {{- if .enabled }}
+{{- range .namespaces }}
+{{- if not (has . $d.namespaces) }}
+{{- fail (printf "deception.kubernetesDecoys.namespaces: %q is not in deception.namespaces, where the chart grants deception its Role: add it there" .) }}
+{{- end }}
+{{- end }}
 - name: OMEGA_DECEPTION_DECOYS_PLACEMENT
   value: kubernetes
 - name: OMEGA_DECEPTION_DECOYS_KUBERNETES_NAMESPACES

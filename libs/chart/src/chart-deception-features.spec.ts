@@ -10,10 +10,14 @@ import {
   helmTemplate,
   parseObjects,
   runTool,
+  valueSets,
   type KubeObject,
   type KubeTools,
+  type RenderOptions,
   type Source,
 } from './index';
+
+const RBAC_KINDS = ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'];
 
 let tools: KubeTools;
 beforeAll(() => {
@@ -169,6 +173,7 @@ describe("deception's optional features in charts/omega", () => {
   it('takes the decoy namespaces, relay port, upstream, peer and command when given', async () => {
     const { env, container, admits } = await render({
       ...DECOYS,
+      'deception.namespaces': '{omega-decoys,shop,payments}',
       'deception.kubernetesDecoys.namespaces': '{shop,payments}',
       'deception.kubernetesDecoys.relayPort': '7000',
       'deception.kubernetesDecoys.relayUpstream': '10.96.0.40:7000',
@@ -302,6 +307,32 @@ describe("deception's optional features in charts/omega", () => {
     ]);
     expect(dnsService?.['spec']).toMatchObject({ type: 'ClusterIP' });
     expect(dnsService?.['spec']).not.toHaveProperty('externalTrafficPolicy');
+  });
+
+  it('refuses decoy namespaces where the chart grants deception no Role', async () => {
+    const result = await runTool(tools.helm, [
+      'template',
+      'omega',
+      CHART_DIR,
+      ...Object.entries(DECOYS).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+      '--set',
+      'deception.kubernetesDecoys.namespaces={omega-decoys,shop}',
+    ]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(
+      /deception.kubernetesDecoys.namespaces: "shop" is not in deception.namespaces/,
+    );
+  });
+
+  it('grants the same RBAC with every feature on as with none', async () => {
+    const rbac = async (options: RenderOptions) =>
+      parseObjects(await helmTemplate(tools, options))
+        .filter((o) => RBAC_KINDS.includes(o.kind))
+        .map((o) => JSON.stringify(o))
+        .sort();
+    const all = await rbac({ valuesFiles: [valueSets()['deception-all']!] });
+    expect(all.length).toBeGreaterThan(0);
+    expect(all).toEqual(await rbac({}));
   });
 
   it.each([

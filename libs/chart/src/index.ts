@@ -46,4 +46,10 @@ export {
   type Prometheus,
   type ScrapeJob,
 } from './prometheus';
-export { admitsIngress, type Source, type TargetPod } from './network-policy-ingress';
+export {
+  admitsIngress,
+  type Protocol,
+  type Source,
+  type TargetPod,
+} from './network-policy-ingress';
+export { containerEnv, runUntilConfigured } from './service-env';

@@ -8,6 +8,9 @@ import type { KubeObject } from './chart';
 
 type Labels = Readonly<Record<string, string>>;
 
+/** The transport a connection (or datagram) uses, as NetworkPolicy ports name it. */
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
 interface LabelSelector {
   matchLabels?: Labels;
   matchExpressions?: unknown[];
@@ -76,21 +79,28 @@ function peerMatches(peer: Peer, policyNamespace: string, source: Source, where:
   return namespaceOk && selects(peer.podSelector, pod.labels, where);
 }
 
-function portMatches(rulePort: PolicyPort, target: TargetPod, port: number, where: string) {
+function portMatches(
+  rulePort: PolicyPort,
+  target: TargetPod,
+  port: number,
+  protocol: Protocol,
+  where: string,
+) {
   if (rulePort.endPort !== undefined) throw new Error(`${where}: endPort is not evaluated here`);
-  if ((rulePort.protocol ?? 'TCP') !== 'TCP') return false;
+  if ((rulePort.protocol ?? 'TCP') !== protocol) return false;
   if (rulePort.port === undefined) return true;
   return typeof rulePort.port === 'number'
     ? rulePort.port === port
     : target.namedPorts[rulePort.port] === port;
 }
 
-/** Whether `policies` admit a TCP connection from `source` to `target` on `port`. */
+/** Whether `policies` admit a connection (TCP unless said) from `source` to `target` on `port`. */
 export function admitsIngress(
   policies: readonly KubeObject[],
   target: TargetPod,
   source: Source,
   port: number,
+  protocol: Protocol = 'TCP',
 ): boolean {
   const selecting = policies.filter((p) => {
     const spec = p['spec'] as PolicySpec;
@@ -107,7 +117,8 @@ export function admitsIngress(
     const where = `NetworkPolicy ${p.metadata.namespace}/${p.metadata.name}`;
     return ((p['spec'] as PolicySpec).ingress ?? []).some(
       (rule) =>
-        (!rule.ports?.length || rule.ports.some((rp) => portMatches(rp, target, port, where))) &&
+        (!rule.ports?.length ||
+          rule.ports.some((rp) => portMatches(rp, target, port, protocol, where))) &&
         (!rule.from?.length ||
           rule.from.some((peer) => peerMatches(peer, target.namespace, source, where))),
     );

@@ -1,0 +1,535 @@
+// The attack graph of a cluster, kept current one object change at a time: each change marks the
+// edge buckets that read it (see edge-producers.ts) and only those are recomputed. A full build is
+// the same producers run over every bucket, so the two agree by construction and a spec checks it.
+import { Code, OmegaError } from '@omega/errors';
+import { ClusterState } from './cluster-state';
+import {
+  bindingEdges,
+  exposureEdges,
+  exposures,
+  nodeEdges,
+  permissionEdges,
+  podEdges,
+  secretEdges,
+  type NamedSubjects,
+} from './edge-producers';
+import { EXTERNAL_ID, type Edge, type Vertex } from './graph-model';
+import {
+  describeObject,
+  KUBE_KINDS,
+  objectKey,
+  type KubeKind,
+  type KubeObject,
+  type PodObject,
+} from './kube-objects';
+import { networkEdges, type PodReachability } from './network-edges';
+import { RbacIndex, type Grant } from './rbac';
+import { validateObject, type ValidateOptions } from './validate-objects';
+import { externalVertex, identityVertex, objectVertex } from './vertices';
+
+export type ObjectChange =
+  | { readonly type: 'upsert'; readonly object: unknown }
+  | {
+      readonly type: 'delete';
+      readonly kind: string;
+      readonly namespace?: string;
+      readonly name: string;
+    };
+
+export interface AttackGraphOptions extends ValidateOptions {
+  /** NetworkPolicy reachability between pods; without it the graph draws no pod-to-pod network edges. */
+  readonly reachability?: PodReachability;
+}
+
+const RBAC_KINDS: ReadonlySet<KubeKind> = new Set<KubeKind>([
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+]);
+const ALL_NAMESPACES_RULE = { verbs: ['*'], apiGroups: ['*'], resources: ['*'] };
+
+export class AttackGraph {
+  private readonly state = new ClusterState();
+  private rbac = new RbacIndex({
+    roles: [],
+    clusterRoles: [],
+    roleBindings: [],
+    clusterRoleBindings: [],
+  });
+  private readonly objectVertices = new Map<string, Vertex>();
+  private readonly buckets = new Map<string, Edge[]>();
+  /** Edge id → the buckets that make it (the smallest bucket key's copy is the visible one). */
+  private readonly contributions = new Map<string, Map<string, Edge>>();
+  private readonly outIndex = new Map<string, Set<string>>();
+  private readonly grantsCache = new Map<string, Grant[]>();
+  private readonly principalBuckets = new Map<string, Set<string>>();
+  private readonly nsPrincipals = new Map<string, Set<string>>();
+  private readonly clusterPrincipals = new Set<string>();
+
+  constructor(private readonly options: AttackGraphOptions = {}) {}
+
+  /** Builds the graph of a list of objects at once (each validated). */
+  static build(objects: readonly unknown[], options: AttackGraphOptions = {}): AttackGraph {
+    const graph = new AttackGraph(options);
+    for (const raw of objects) graph.state.upsert(validateObject(raw, options));
+    graph.rbac = graph.newRbac();
+    for (const object of graph.state.objects.values()) graph.refreshVertex(object);
+    const keys = new Set<string>();
+    for (const id of graph.principalIds()) graph.refreshPrincipal(id, keys);
+    for (const pod of graph.state.all('Pod')) {
+      keys.add(podKey(pod));
+      if (options.reachability) keys.add(`net|${pod.metadata.namespace}/${pod.metadata.name}`);
+    }
+    for (const node of graph.state.nodeNames()) keys.add(`node|${node}`);
+    for (const ns of graph.state.namespaces()) {
+      keys.add(`exposure|${ns}`);
+      keys.add(`perm|namespace/${ns}|${ns}`);
+    }
+    for (const b of [...graph.state.all('RoleBinding'), ...graph.state.all('ClusterRoleBinding')])
+      keys.add(bindingKey(b));
+    for (const s of graph.state.all('Secret'))
+      keys.add(`secret|${s.metadata.namespace}/${s.metadata.name}`);
+    graph.recompute(keys);
+    return graph;
+  }
+
+  /** Applies one added, changed or deleted object; only the edges that read it are recomputed. */
+  apply(change: ObjectChange): void {
+    let object: KubeObject | undefined;
+    let old: KubeObject | undefined;
+    if (change.type === 'upsert') {
+      object = validateObject(change.object, this.options);
+      old = this.state.upsert(object);
+    } else {
+      if (!KUBE_KINDS.includes(change.kind as KubeKind)) {
+        throw new OmegaError(
+          Code.InvalidArgument,
+          `delete ${change.kind} ${change.name}: unknown kind '${change.kind}'`,
+        );
+      }
+      old = this.state.remove(change.kind as KubeKind, change.namespace, change.name);
+      if (!old) return;
+    }
+    const dirty = new Set<string>();
+    for (const o of [old, object]) if (o) this.markDirty(o, dirty);
+    if (old && !object) this.objectVertices.delete(vertexIdOf(old));
+    if (object) this.refreshVertex(object);
+    const kind = (object ?? old)!.kind;
+    if (RBAC_KINDS.has(kind) || kind === 'ServiceAccount') this.refreshRbac(dirty, old ?? object!);
+    this.recompute(dirty);
+  }
+
+  /** Every vertex, by id; an exposed pod's `exposure` lists how (NodePort, LoadBalancer, Ingress, hostPort). */
+  vertices(): Vertex[] {
+    const all = this.vertexMap();
+    for (const ns of this.state.namespaces()) {
+      for (const [pod, ways] of exposures(this.state, ns).exposed) {
+        const v = all.get(pod);
+        if (!v) continue;
+        const kinds = [...new Set(ways.map((w) => /\((\w+)\)$/.exec(w)?.[1] ?? 'exposed'))].sort();
+        all.set(pod, { ...v, attributes: { ...v.attributes, exposure: kinds.join(',') } });
+      }
+    }
+    return [...all.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  vertex(id: string): Vertex | undefined {
+    return this.vertexMap().get(id);
+  }
+
+  /** Every edge whose two ends are vertices, by id. */
+  edges(): Edge[] {
+    const out: Edge[] = [];
+    for (const from of this.outIndex.keys()) out.push(...this.outEdges(from));
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The edges leaving a vertex (both ends existing). */
+  outEdges(from: string): Edge[] {
+    const ids = this.outIndex.get(from);
+    if (!ids || !this.hasVertex(from)) return [];
+    const out: Edge[] = [];
+    for (const id of ids) {
+      const e = this.visible(id);
+      if (e && this.hasVertex(e.toNodeId)) out.push(e);
+    }
+    return out;
+  }
+
+  hasVertex(id: string): boolean {
+    if (id === EXTERNAL_ID || this.objectVertices.has(id)) return true;
+    if (id.startsWith('user/')) return this.rbac.namedUsers.has(id.slice(5));
+    if (id.startsWith('group/')) return this.rbac.namedGroups.has(id.slice(6));
+    return false;
+  }
+
+  private vertexMap(): Map<string, Vertex> {
+    const all = new Map(this.objectVertices);
+    all.set(EXTERNAL_ID, externalVertex());
+    for (const u of this.rbac.namedUsers) all.set(`user/${u}`, identityVertex('User', u));
+    for (const g of this.rbac.namedGroups) all.set(`group/${g}`, identityVertex('Group', g));
+    return all;
+  }
+
+  private visible(id: string): Edge | undefined {
+    const c = this.contributions.get(id);
+    if (!c) return undefined;
+    let best: string | undefined;
+    for (const key of c.keys()) if (best === undefined || key < best) best = key;
+    return c.get(best!);
+  }
+
+  private refreshVertex(object: KubeObject): void {
+    const v = objectVertex(this.state, object);
+    if (v) this.objectVertices.set(v.id, v);
+  }
+
+  private newRbac(): RbacIndex {
+    const byKey = <T extends KubeObject>(list: T[]) =>
+      list.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
+    return new RbacIndex({
+      roles: byKey(this.state.all('Role')),
+      clusterRoles: byKey(this.state.all('ClusterRole')),
+      roleBindings: byKey(this.state.all('RoleBinding')),
+      clusterRoleBindings: byKey(this.state.all('ClusterRoleBinding')),
+    });
+  }
+
+  private named(): NamedSubjects {
+    return { users: this.rbac.namedUsers, groups: this.rbac.namedGroups };
+  }
+
+  private principalIds(): string[] {
+    return [
+      ...this.state
+        .all('ServiceAccount')
+        .map((s) => `serviceaccount/${s.metadata.namespace}/${s.metadata.name}`),
+      ...[...this.rbac.namedUsers].map((u) => `user/${u}`),
+      ...[...this.rbac.namedGroups].map((g) => `group/${g}`),
+      ...this.state.all('Role').map((r) => `role/${r.metadata.namespace}/${r.metadata.name}`),
+      ...this.state.all('ClusterRole').map((r) => `clusterrole/${r.metadata.name}`),
+    ];
+  }
+
+  /** The grants of a principal vertex (an account, user, group, role, or a namespace's admin). */
+  private grantsOf(id: string): Grant[] {
+    const [kind, a, b] = id.split('/');
+    if (kind === 'namespace') {
+      return this.state.hasNamespace(a!)
+        ? [{ rule: ALL_NAMESPACES_RULE, namespace: a, binding: id, role: id }]
+        : [];
+    }
+    const cached = this.grantsCache.get(id);
+    if (cached) return cached;
+    let grants: Grant[] = [];
+    if (kind === 'serviceaccount' && this.state.get('ServiceAccount', a, b!)) {
+      grants = this.rbac.grantsOf({ kind: 'ServiceAccount', namespace: a!, name: b! });
+    } else if (kind === 'user' && this.rbac.namedUsers.has(id.slice(5))) {
+      grants = this.rbac.grantsOf({ kind: 'User', name: id.slice(5) });
+    } else if (kind === 'group' && this.rbac.namedGroups.has(id.slice(6))) {
+      grants = this.rbac.grantsOf({ kind: 'Group', name: id.slice(6) });
+    } else if (kind === 'role') {
+      grants = (this.rbac.roleRules.get(`${a}/${b}`) ?? []).map((rule) => ({
+        rule,
+        namespace: a,
+        binding: id,
+        role: id,
+      }));
+    } else if (kind === 'clusterrole') {
+      grants = (this.rbac.clusterRoleRules.get(a!) ?? []).map((rule) => ({
+        rule,
+        namespace: undefined,
+        binding: id,
+        role: id,
+      }));
+    }
+    this.grantsCache.set(id, grants);
+    return grants;
+  }
+
+  /** Re-reads a principal's grants and scope; marks its old and new buckets. */
+  private refreshPrincipal(id: string, dirty: Set<string>): void {
+    this.grantsCache.delete(id);
+    for (const key of this.principalBuckets.get(id) ?? []) dirty.add(key);
+    this.clusterPrincipals.delete(id);
+    for (const set of this.nsPrincipals.values()) set.delete(id);
+    const grants = this.grantsOf(id);
+    const keys = new Set<string>();
+    if (grants.some((g) => g.namespace === undefined)) {
+      this.clusterPrincipals.add(id);
+      keys.add(`perm|${id}|`);
+      for (const ns of this.state.namespaces()) keys.add(`perm|${id}|${ns}`);
+    }
+    for (const g of grants) {
+      if (g.namespace === undefined) continue;
+      keys.add(`perm|${id}|${g.namespace}`);
+      let set = this.nsPrincipals.get(g.namespace);
+      if (!set) this.nsPrincipals.set(g.namespace, (set = new Set()));
+      set.add(id);
+    }
+    this.principalBuckets.set(id, keys);
+    for (const key of keys) dirty.add(key);
+  }
+
+  private markNamespacePermissions(ns: string, dirty: Set<string>): void {
+    dirty.add(`perm|namespace/${ns}|${ns}`);
+    for (const id of this.clusterPrincipals) dirty.add(`perm|${id}|${ns}`);
+    for (const id of this.nsPrincipals.get(ns) ?? []) dirty.add(`perm|${id}|${ns}`);
+  }
+
+  private markClusterPermissions(dirty: Set<string>): void {
+    for (const id of this.clusterPrincipals) dirty.add(`perm|${id}|`);
+  }
+
+  private markNodePods(node: string | undefined, dirty: Set<string>): void {
+    if (!node) return;
+    dirty.add(`node|${node}`);
+    for (const p of this.state.podsOnNode(node))
+      if (this.state.facts(p).hostMounts.length > 0) dirty.add(podKey(p));
+  }
+
+  /** Marks the buckets that read this object (called for the old and the new version). */
+  private markDirty(object: KubeObject, dirty: Set<string>): void {
+    const ns = object.metadata.namespace ?? '';
+    switch (object.kind) {
+      case 'Node':
+        dirty.add(`node|${object.metadata.name}`);
+        break;
+      case 'Namespace':
+        this.markNamespacePermissions(object.metadata.name, dirty);
+        if (this.options.reachability) this.markAllNetwork(dirty);
+        break;
+      case 'Pod':
+        dirty.add(podKey(object));
+        this.markNodePods(object.spec.nodeName, dirty);
+        dirty.add(`exposure|${ns}`);
+        this.markNamespacePermissions(ns, dirty);
+        if (this.options.reachability) dirty.add(`net-target|${ns}/${object.metadata.name}`);
+        break;
+      case 'Service':
+      case 'Ingress':
+        dirty.add(`exposure|${ns}`);
+        break;
+      case 'Secret':
+        dirty.add(`secret|${ns}/${object.metadata.name}`);
+        this.markNamespacePermissions(ns, dirty);
+        break;
+      case 'ServiceAccount':
+        for (const pod of this.state.podsOfAccount(ns, object.metadata.name)) {
+          dirty.add(podKey(pod));
+          this.markNodePods(pod.spec.nodeName, dirty);
+          this.refreshVertex(pod);
+          if (this.options.reachability) dirty.add(`net-target|${ns}/${pod.metadata.name}`);
+        }
+        this.markNamespacePermissions(ns, dirty);
+        break;
+      case 'Role':
+        this.markNamespacePermissions(ns, dirty);
+        break;
+      case 'ClusterRole':
+        this.markClusterPermissions(dirty);
+        break;
+      case 'RoleBinding':
+      case 'ClusterRoleBinding':
+        dirty.add(bindingKey(object));
+        break;
+      case 'NetworkPolicy':
+        if (this.options.reachability) this.markAllNetwork(dirty);
+        break;
+    }
+  }
+
+  private markAllNetwork(dirty: Set<string>): void {
+    for (const pod of this.state.all('Pod'))
+      dirty.add(`net|${pod.metadata.namespace}/${pod.metadata.name}`);
+  }
+
+  /** After an RBAC or account change: re-resolves RBAC and marks the principals whose grants moved. */
+  private refreshRbac(dirty: Set<string>, changed: KubeObject): void {
+    const before = this.rbac;
+    this.rbac = this.newRbac();
+    const principals = new Set<string>();
+    if (changed.kind === 'ServiceAccount') {
+      principals.add(`serviceaccount/${changed.metadata.namespace}/${changed.metadata.name}`);
+    }
+    const was = before.subjectFingerprints();
+    const now = this.rbac.subjectFingerprints();
+    const accounts = () => this.state.all('ServiceAccount');
+    for (const key of new Set([...was.keys(), ...now.keys()])) {
+      if (was.get(key) === now.get(key)) continue;
+      const [kind, rest] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+      if (kind === 'sa') principals.add(`serviceaccount/${rest}`);
+      else if (kind === 'user' && rest.startsWith('system:serviceaccount:')) {
+        const [ns, name] = rest.slice('system:serviceaccount:'.length).split(':');
+        principals.add(`serviceaccount/${ns}/${name}`);
+        principals.add(`user/${rest}`);
+      } else if (kind === 'user') principals.add(`user/${rest}`);
+      else if (rest === 'system:serviceaccounts' || rest === 'system:authenticated') {
+        for (const sa of accounts())
+          principals.add(`serviceaccount/${sa.metadata.namespace}/${sa.metadata.name}`);
+        if (rest === 'system:authenticated')
+          for (const u of [...before.namedUsers, ...this.rbac.namedUsers])
+            principals.add(`user/${u}`);
+        principals.add(`group/${rest}`);
+      } else if (rest.startsWith('system:serviceaccounts:')) {
+        const ns = rest.slice('system:serviceaccounts:'.length);
+        for (const sa of this.state.inNamespace('ServiceAccount', ns))
+          principals.add(`serviceaccount/${ns}/${sa.metadata.name}`);
+        principals.add(`group/${rest}`);
+      } else principals.add(`group/${rest}`);
+    }
+    const rolesWas = before.roleFingerprints();
+    const rolesNow = this.rbac.roleFingerprints();
+    for (const key of new Set([...rolesWas.keys(), ...rolesNow.keys()])) {
+      if (rolesWas.get(key) !== rolesNow.get(key)) principals.add(key);
+    }
+    const namedChanged =
+      !sameSet(before.namedUsers, this.rbac.namedUsers) ||
+      !sameSet(before.namedGroups, this.rbac.namedGroups);
+    for (const u of symmetricDifference(before.namedUsers, this.rbac.namedUsers))
+      principals.add(`user/${u}`);
+    for (const g of symmetricDifference(before.namedGroups, this.rbac.namedGroups))
+      principals.add(`group/${g}`);
+    if (namedChanged) this.markClusterPermissions(dirty);
+    for (const id of principals) this.refreshPrincipal(id, dirty);
+    if (namedChanged) this.markClusterPermissions(dirty);
+  }
+
+  /** Recomputes the marked buckets and swaps their edges in. */
+  private recompute(keys: Set<string>): void {
+    const named = this.named();
+    for (const key of keys) {
+      if (key.startsWith('net-target|')) {
+        this.refreshNetworkTarget(key.slice('net-target|'.length));
+        continue;
+      }
+      this.replaceBucket(key, this.computeBucket(key, named));
+    }
+  }
+
+  private computeBucket(key: string, named: NamedSubjects): Edge[] {
+    const [kind, a, b] = key.split('|') as [string, string, string | undefined];
+    const [ns, name] = a.split('/') as [string, string];
+    switch (kind) {
+      case 'pod': {
+        const pod = this.state.get('Pod', ns, name) as PodObject | undefined;
+        if (pod) this.refreshVertex(pod);
+        return pod ? podEdges(this.state, pod) : [];
+      }
+      case 'node':
+        return nodeEdges(this.state, a);
+      case 'exposure':
+        return exposureEdges(this.state, a);
+      case 'perm':
+        return permissionEdges(this.state, a, this.grantsOf(a), b ?? '', named);
+      case 'binding': {
+        const [bkind, bns, bname] = a.split('/') as [KubeKind, string, string];
+        const binding = this.state.get(bkind, bns || undefined, bname);
+        return binding && (binding.kind === 'RoleBinding' || binding.kind === 'ClusterRoleBinding')
+          ? bindingEdges(binding)
+          : [];
+      }
+      case 'secret': {
+        const secret = this.state.get('Secret', ns, name);
+        return secret?.kind === 'Secret' ? secretEdges(secret) : [];
+      }
+      case 'net': {
+        const pod = this.state.get('Pod', ns, name) as PodObject | undefined;
+        return pod && this.options.reachability
+          ? networkEdges(this.state, pod, this.state.all('Pod'), this.options.reachability)
+          : [];
+      }
+    }
+    throw new OmegaError(Code.Internal, `attack graph: unknown bucket ${key}`);
+  }
+
+  /** A pod changed: its outgoing network edges, and every other pod's edges to it. */
+  private refreshNetworkTarget(podRef: string): void {
+    const [ns, name] = podRef.split('/') as [string, string];
+    const target = this.state.get('Pod', ns, name) as PodObject | undefined;
+    const targetId = `pod/${ns}/${name}`;
+    this.replaceBucket(`net|${podRef}`, this.computeBucket(`net|${podRef}`, this.named()));
+    for (const source of this.state.all('Pod')) {
+      const key = `net|${source.metadata.namespace}/${source.metadata.name}`;
+      if (source === target) continue;
+      const kept = (this.buckets.get(key) ?? []).filter((e) => e.toNodeId !== targetId);
+      const added = target
+        ? networkEdges(this.state, source, [target], this.options.reachability!)
+        : [];
+      this.replaceBucket(key, [...kept, ...added]);
+    }
+  }
+
+  private replaceBucket(key: string, computed: Edge[]): void {
+    const edges = canonical(computed);
+    if (key.startsWith('perm|') && edges.length > 0) {
+      const principal = key.slice(5, key.lastIndexOf('|'));
+      let set = this.principalBuckets.get(principal);
+      if (!set) this.principalBuckets.set(principal, (set = new Set()));
+      set.add(key);
+    }
+    for (const e of this.buckets.get(key) ?? []) {
+      const c = this.contributions.get(e.id)!;
+      c.delete(key);
+      if (c.size === 0) {
+        this.contributions.delete(e.id);
+        const out = this.outIndex.get(e.fromNodeId)!;
+        out.delete(e.id);
+        if (out.size === 0) this.outIndex.delete(e.fromNodeId);
+      }
+    }
+    if (edges.length === 0) this.buckets.delete(key);
+    else this.buckets.set(key, edges);
+    for (const e of edges) {
+      let c = this.contributions.get(e.id);
+      if (!c) {
+        this.contributions.set(e.id, (c = new Map()));
+        let out = this.outIndex.get(e.fromNodeId);
+        if (!out) this.outIndex.set(e.fromNodeId, (out = new Set()));
+        out.add(e.id);
+      }
+      c.set(key, e);
+    }
+  }
+}
+
+/** One edge per id (the smallest evidence), sorted: a bucket's content never depends on input order. */
+function canonical(edges: Edge[]): Edge[] {
+  const sorted = [...edges].sort((a, b) =>
+    a.id < b.id
+      ? -1
+      : a.id > b.id
+        ? 1
+        : a.sourceObject < b.sourceObject
+          ? -1
+          : a.sourceObject > b.sourceObject
+            ? 1
+            : 0,
+  );
+  return sorted.filter((e, i) => i === 0 || sorted[i - 1]!.id !== e.id);
+}
+
+function podKey(pod: PodObject): string {
+  return `pod|${pod.metadata.namespace}/${pod.metadata.name}`;
+}
+
+function bindingKey(b: KubeObject): string {
+  return `binding|${b.kind}/${b.metadata.namespace ?? ''}/${b.metadata.name}`;
+}
+
+function vertexIdOf(object: KubeObject): string {
+  const ns = object.metadata.namespace;
+  const kind = object.kind.toLowerCase();
+  return ns ? `${kind}/${ns}/${object.metadata.name}` : `${kind}/${object.metadata.name}`;
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+function symmetricDifference(a: ReadonlySet<string>, b: ReadonlySet<string>): string[] {
+  return [...[...a].filter((x) => !b.has(x)), ...[...b].filter((x) => !a.has(x))];
+}
+
+export { describeObject };

@@ -199,7 +199,7 @@ export function permissionEdges(
       for (const [name, g] of allowedNames(grants, req, known))
         add(`${prefix}/${name}`, 'IDENTITY_IMPERSONATE', g);
     }
-    return dedupe(out);
+    return out;
   }
   const inNs = grants.filter((g) => g.namespace === undefined || g.namespace === ns);
   if (inNs.length === 0) return [];
@@ -282,7 +282,7 @@ export function permissionEdges(
       add(`role/${ns}/${name}`, 'ROLE_BIND', g);
     }
   }
-  return dedupe(out);
+  return out;
 }
 
 /** A binding's structural edges: each subject → the role it is bound to. */
@@ -300,15 +300,13 @@ export function bindingEdges(binding: {
     binding.roleRef.kind === 'ClusterRole'
       ? `clusterrole/${binding.roleRef.name}`
       : `role/${ns}/${binding.roleRef.name}`;
-  return dedupe(
-    (binding.subjects ?? []).map((s) => {
-      const from =
-        s.kind === 'ServiceAccount'
-          ? saId(s.namespace || ns || '', s.name)
-          : `${s.kind.toLowerCase()}/${s.name}`;
-      return structuralEdge(from, role, GraphEdgeKind.GRAPH_EDGE_KIND_BOUND_TO, source);
-    }),
-  );
+  return (binding.subjects ?? []).map((s) => {
+    const from =
+      s.kind === 'ServiceAccount'
+        ? saId(s.namespace || ns || '', s.name)
+        : `${s.kind.toLowerCase()}/${s.name}`;
+    return structuralEdge(from, role, GraphEdgeKind.GRAPH_EDGE_KIND_BOUND_TO, source);
+  });
 }
 
 /** A service-account-token secret → the account whose token it holds. */
@@ -327,12 +325,6 @@ export function secretEdges(secret: {
       `secret/${ns}/${secret.metadata.name}`,
     ),
   ];
-}
-
-/** One edge per id, the first kept (a bucket never holds two edges with one id). */
-export function dedupe(edges: Edge[]): Edge[] {
-  const seen = new Set<string>();
-  return edges.filter((e) => !seen.has(e.id) && seen.add(e.id));
 }
 
 export { objectKey };

@@ -35,9 +35,7 @@ function fixture(...names: string[]): unknown[] {
       .map((d) => d.toJS() as Record<string, unknown> | null)
       .filter((o): o is Record<string, unknown> => o !== null)
       .map((o) =>
-        o.kind === 'Pod'
-          ? { ...o, spec: { ...(o.spec as object), nodeName: 'kind-worker' } }
-          : o,
+        o.kind === 'Pod' ? { ...o, spec: { ...(o.spec as object), nodeName: 'kind-worker' } } : o,
       ),
   );
 }
@@ -100,15 +98,24 @@ it('SHARE_PS_NAMESPACE: no edge at pod granularity (the attack is between contai
   const graph = AttackGraph.build([...BASE, ...fixture('SHARE_PS_NAMESPACE')], {
     defaultNamespace: 'default',
   });
-  expect(graph.vertex('pod/default/sharedps-pod1')?.attributes.share_process_namespace).toBe('true');
-  expect(graph.vertex('pod/default/sharedps-pod2')?.attributes.share_process_namespace).toBe('true');
+  expect(graph.vertex('pod/default/sharedps-pod1')?.attributes.share_process_namespace).toBe(
+    'true',
+  );
+  expect(graph.vertex('pod/default/sharedps-pod2')?.attributes.share_process_namespace).toBe(
+    'true',
+  );
 });
 
 it('ENDPOINT_EXPLOIT: the hostPort reaches the pod from outside; the ClusterIP Service does not', () => {
   const edges = attackEdges('ENDPOINT_EXPLOIT');
   const exposed = edges.filter((e) => e.attack === 'ENDPOINT_EXPLOIT');
   expect(exposed.map((e) => [e.fromNodeId, e.toNodeId, e.sourceObject, e.techniqueId])).toEqual([
-    ['external', 'pod/default/endpoints-pod', 'pod/default/endpoints-pod port 1112 (hostPort)', 'T1190'],
+    [
+      'external',
+      'pod/default/endpoints-pod',
+      'pod/default/endpoints-pod port 1112 (hostPort)',
+      'T1190',
+    ],
   ]);
 });
 
@@ -142,7 +149,9 @@ it.each([
 ])('%s: %s has %s to %s (%s)', (name, account, attack, target, technique) => {
   const edges = attackEdges(name);
   const sa = `serviceaccount/default/${account}`;
-  const edge = edges.find((e) => e.fromNodeId === sa && e.attack === attack && e.toNodeId === target);
+  const edge = edges.find(
+    (e) => e.fromNodeId === sa && e.attack === attack && e.toNodeId === target,
+  );
   expect(edge?.techniqueId).toBe(technique);
   expect(edge?.sourceObject).toMatch(/^rolebinding\/default\//);
 });
@@ -167,11 +176,9 @@ it('IDENTITY_IMPERSONATE: a Role cannot grant impersonation of users or groups (
   // (A namespace's admin vertex may impersonate its accounts: that is what admin of it means.)
   const edges = attackEdges('IDENTITY_IMPERSONATE');
   expect(from(edges, 'serviceaccount/default/impersonate-sa')).toEqual([]);
-  expect(edges.filter((e) => e.attack === 'IDENTITY_IMPERSONATE').map((e) => e.fromNodeId)).toEqual([
-    'namespace/default',
-    'namespace/default',
-    'namespace/vault',
-  ]);
+  expect(edges.filter((e) => e.attack === 'IDENTITY_IMPERSONATE').map((e) => e.fromNodeId)).toEqual(
+    ['namespace/default', 'namespace/default', 'namespace/vault'],
+  );
 });
 
 describe('ROLE_BIND (with ROLE_BIND_ALL loaded, as KubeHound loads every fixture together)', () => {
@@ -216,7 +223,11 @@ describe('ROLE_BIND (with ROLE_BIND_ALL loaded, as KubeHound loads every fixture
   });
 
   it('a RoleBinding grants in its namespace only: the rb-* accounts bind nothing in vault', () => {
-    for (const who of ['rolebind-sa-rb-cr-rb-r', 'rolebind-sa-rb-r-rb-r', 'rolebind-sa-rb-r-rb-crb']) {
+    for (const who of [
+      'rolebind-sa-rb-cr-rb-r',
+      'rolebind-sa-rb-r-rb-r',
+      'rolebind-sa-rb-r-rb-crb',
+    ]) {
       expect(binds(`serviceaccount/default/${who}`).filter((t) => t.includes('vault'))).toEqual([]);
     }
   });

@@ -13,10 +13,11 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-type Obj = { kind: string; metadata: { name: string; namespace?: string } } & Record<
-  string,
-  unknown
->;
+type Obj = {
+  kind: string;
+  metadata: { name: string; namespace?: string; [field: string]: unknown };
+  [field: string]: unknown;
+};
 
 const NAMESPACES = ['ns0', 'ns1', 'kube-system'];
 const HOST_PATHS = [

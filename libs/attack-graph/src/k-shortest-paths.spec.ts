@@ -1,0 +1,54 @@
+// Yen's algorithm on the worked example of Wikipedia's "Yen's algorithm" article (C to H, K = 3):
+// A1 = C-E-F-H (5), A2 = C-E-G-H (7), A3 = C-D-F-H (8); C-E-D-F-H and C-E-F-G-H also cost 8.
+import { CompactGraph } from './compact-graph';
+import { kShortestPaths } from './k-shortest-paths';
+
+const ARCS: [string, string, number][] = [
+  ['C', 'D', 3],
+  ['C', 'E', 2],
+  ['D', 'F', 4],
+  ['E', 'D', 1],
+  ['E', 'F', 2],
+  ['E', 'G', 3],
+  ['F', 'G', 2],
+  ['F', 'H', 1],
+  ['G', 'H', 2],
+];
+const graph = new CompactGraph(
+  [],
+  ARCS.map(([from, to, weight]) => ({ from, to, weight, payload: `${from}${to}` })),
+);
+const route = (arcs: readonly number[]) =>
+  ['C', ...arcs.map((a) => graph.ids[graph.target[a]!])].join('-');
+const paths = (k: number) =>
+  kShortestPaths(graph, graph.index.get('C')!, graph.index.get('H')!, k).map((p) => [
+    route(p.arcs),
+    p.cost,
+  ]);
+
+it('finds the article’s three shortest loopless paths, cheapest first', () => {
+  const [a1, a2, a3] = paths(3);
+  expect(a1).toEqual(['C-E-F-H', 5]);
+  expect(a2).toEqual(['C-E-G-H', 7]);
+  expect(a3![1]).toBe(8);
+  expect(['C-D-F-H', 'C-E-D-F-H', 'C-E-F-G-H']).toContain(a3![0]);
+});
+
+it('finds the three paths of cost 8 third to fifth, and nothing twice', () => {
+  const found = paths(10);
+  expect(
+    found
+      .slice(2, 4)
+      .map((p) => p[0])
+      .sort(),
+  ).toEqual(['C-D-F-H', 'C-E-D-F-H', 'C-E-F-G-H']);
+  expect(new Set(found.map((p) => p[0])).size).toBe(found.length);
+  const costs = found.map((p) => p[1] as number);
+  expect(costs).toEqual([...costs].sort((a, b) => a - b));
+  // Every loopless C→H path of this graph, by hand: CEFH CEGH CDFH CEDFH CEFGH CDFGH CEDFGH.
+  expect(found).toHaveLength(7);
+});
+
+it('answers nothing when the target cannot be reached', () => {
+  expect(kShortestPaths(graph, graph.index.get('H')!, graph.index.get('C')!, 3)).toEqual([]);
+});

@@ -3,6 +3,7 @@
 // the same producers run over every bucket, so the two agree by construction and a spec checks it.
 import { Code, OmegaError } from '@omega/errors';
 import { ClusterState } from './cluster-state';
+import { EdgeStore } from './edge-store';
 import {
   bindingEdges,
   exposureEdges,
@@ -15,7 +16,6 @@ import {
 } from './edge-producers';
 import { EXTERNAL_ID, type Edge, type Vertex } from './graph-model';
 import {
-  describeObject,
   KUBE_KINDS,
   objectKey,
   type KubeKind,
@@ -24,6 +24,8 @@ import {
 } from './kube-objects';
 import { networkEdges, type PodReachability } from './network-edges';
 import { RbacIndex, type Grant } from './rbac';
+import { changedPrincipals } from './rbac-changes';
+import { principalGrants, principalIds } from './principals';
 import { validateObject, type ValidateOptions } from './validate-objects';
 import { externalVertex, identityVertex, objectVertex } from './vertices';
 
@@ -47,7 +49,6 @@ const RBAC_KINDS: ReadonlySet<KubeKind> = new Set<KubeKind>([
   'RoleBinding',
   'ClusterRoleBinding',
 ]);
-const ALL_NAMESPACES_RULE = { verbs: ['*'], apiGroups: ['*'], resources: ['*'] };
 
 export class AttackGraph {
   private readonly state = new ClusterState();
@@ -58,10 +59,7 @@ export class AttackGraph {
     clusterRoleBindings: [],
   });
   private readonly objectVertices = new Map<string, Vertex>();
-  private readonly buckets = new Map<string, Edge[]>();
-  /** Edge id → the buckets that make it (the smallest bucket key's copy is the visible one). */
-  private readonly contributions = new Map<string, Map<string, Edge>>();
-  private readonly outIndex = new Map<string, Set<string>>();
+  private readonly store = new EdgeStore();
   private readonly grantsCache = new Map<string, Grant[]>();
   private readonly principalBuckets = new Map<string, Set<string>>();
   private readonly nsPrincipals = new Map<string, Set<string>>();
@@ -141,19 +139,15 @@ export class AttackGraph {
   /** Every edge whose two ends are vertices, by id. */
   edges(): Edge[] {
     const out: Edge[] = [];
-    for (const from of this.outIndex.keys()) out.push(...this.outEdges(from));
+    for (const from of this.store.sources()) out.push(...this.outEdges(from));
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** The edges leaving a vertex (both ends existing). */
   outEdges(from: string): Edge[] {
-    const ids = this.outIndex.get(from);
-    if (!ids || !this.hasVertex(from)) return [];
+    if (!this.hasVertex(from)) return [];
     const out: Edge[] = [];
-    for (const id of ids) {
-      const e = this.visible(id);
-      if (e && this.hasVertex(e.toNodeId)) out.push(e);
-    }
+    for (const e of this.store.outgoing(from)) if (this.hasVertex(e.toNodeId)) out.push(e);
     return out;
   }
 
@@ -170,14 +164,6 @@ export class AttackGraph {
     for (const u of this.rbac.namedUsers) all.set(`user/${u}`, identityVertex('User', u));
     for (const g of this.rbac.namedGroups) all.set(`group/${g}`, identityVertex('Group', g));
     return all;
-  }
-
-  private visible(id: string): Edge | undefined {
-    const c = this.contributions.get(id);
-    if (!c) return undefined;
-    let best: string | undefined;
-    for (const key of c.keys()) if (best === undefined || key < best) best = key;
-    return c.get(best!);
   }
 
   private refreshVertex(object: KubeObject): void {
@@ -201,50 +187,14 @@ export class AttackGraph {
   }
 
   private principalIds(): string[] {
-    return [
-      ...this.state
-        .all('ServiceAccount')
-        .map((s) => `serviceaccount/${s.metadata.namespace}/${s.metadata.name}`),
-      ...[...this.rbac.namedUsers].map((u) => `user/${u}`),
-      ...[...this.rbac.namedGroups].map((g) => `group/${g}`),
-      ...this.state.all('Role').map((r) => `role/${r.metadata.namespace}/${r.metadata.name}`),
-      ...this.state.all('ClusterRole').map((r) => `clusterrole/${r.metadata.name}`),
-    ];
+    return principalIds(this.state, this.rbac);
   }
 
   /** The grants of a principal vertex (an account, user, group, role, or a namespace's admin). */
   private grantsOf(id: string): Grant[] {
-    const [kind, a, b] = id.split('/');
-    if (kind === 'namespace') {
-      return this.state.hasNamespace(a!)
-        ? [{ rule: ALL_NAMESPACES_RULE, namespace: a, binding: id, role: id }]
-        : [];
-    }
-    const cached = this.grantsCache.get(id);
-    if (cached) return cached;
-    let grants: Grant[] = [];
-    if (kind === 'serviceaccount' && this.state.get('ServiceAccount', a, b!)) {
-      grants = this.rbac.grantsOf({ kind: 'ServiceAccount', namespace: a!, name: b! });
-    } else if (kind === 'user' && this.rbac.namedUsers.has(id.slice(5))) {
-      grants = this.rbac.grantsOf({ kind: 'User', name: id.slice(5) });
-    } else if (kind === 'group' && this.rbac.namedGroups.has(id.slice(6))) {
-      grants = this.rbac.grantsOf({ kind: 'Group', name: id.slice(6) });
-    } else if (kind === 'role') {
-      grants = (this.rbac.roleRules.get(`${a}/${b}`) ?? []).map((rule) => ({
-        rule,
-        namespace: a,
-        binding: id,
-        role: id,
-      }));
-    } else if (kind === 'clusterrole') {
-      grants = (this.rbac.clusterRoleRules.get(a!) ?? []).map((rule) => ({
-        rule,
-        namespace: undefined,
-        binding: id,
-        role: id,
-      }));
-    }
-    this.grantsCache.set(id, grants);
+    if (id.startsWith('namespace/')) return principalGrants(id, this.state, this.rbac);
+    let grants = this.grantsCache.get(id);
+    if (!grants) this.grantsCache.set(id, (grants = principalGrants(id, this.state, this.rbac)));
     return grants;
   }
 
@@ -349,48 +299,10 @@ export class AttackGraph {
   private refreshRbac(dirty: Set<string>, changed: KubeObject): void {
     const before = this.rbac;
     this.rbac = this.newRbac();
-    const principals = new Set<string>();
+    const { principals, namedChanged } = changedPrincipals(before, this.rbac, this.state);
     if (changed.kind === 'ServiceAccount') {
       principals.add(`serviceaccount/${changed.metadata.namespace}/${changed.metadata.name}`);
     }
-    const was = before.subjectFingerprints();
-    const now = this.rbac.subjectFingerprints();
-    const accounts = () => this.state.all('ServiceAccount');
-    for (const key of new Set([...was.keys(), ...now.keys()])) {
-      if (was.get(key) === now.get(key)) continue;
-      const [kind, rest] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-      if (kind === 'sa') principals.add(`serviceaccount/${rest}`);
-      else if (kind === 'user' && rest.startsWith('system:serviceaccount:')) {
-        const [ns, name] = rest.slice('system:serviceaccount:'.length).split(':');
-        principals.add(`serviceaccount/${ns}/${name}`);
-        principals.add(`user/${rest}`);
-      } else if (kind === 'user') principals.add(`user/${rest}`);
-      else if (rest === 'system:serviceaccounts' || rest === 'system:authenticated') {
-        for (const sa of accounts())
-          principals.add(`serviceaccount/${sa.metadata.namespace}/${sa.metadata.name}`);
-        if (rest === 'system:authenticated')
-          for (const u of [...before.namedUsers, ...this.rbac.namedUsers])
-            principals.add(`user/${u}`);
-        principals.add(`group/${rest}`);
-      } else if (rest.startsWith('system:serviceaccounts:')) {
-        const ns = rest.slice('system:serviceaccounts:'.length);
-        for (const sa of this.state.inNamespace('ServiceAccount', ns))
-          principals.add(`serviceaccount/${ns}/${sa.metadata.name}`);
-        principals.add(`group/${rest}`);
-      } else principals.add(`group/${rest}`);
-    }
-    const rolesWas = before.roleFingerprints();
-    const rolesNow = this.rbac.roleFingerprints();
-    for (const key of new Set([...rolesWas.keys(), ...rolesNow.keys()])) {
-      if (rolesWas.get(key) !== rolesNow.get(key)) principals.add(key);
-    }
-    const namedChanged =
-      !sameSet(before.namedUsers, this.rbac.namedUsers) ||
-      !sameSet(before.namedGroups, this.rbac.namedGroups);
-    for (const u of symmetricDifference(before.namedUsers, this.rbac.namedUsers))
-      principals.add(`user/${u}`);
-    for (const g of symmetricDifference(before.namedGroups, this.rbac.namedGroups))
-      principals.add(`group/${g}`);
     if (namedChanged) this.markClusterPermissions(dirty);
     for (const id of principals) this.refreshPrincipal(id, dirty);
     if (namedChanged) this.markClusterPermissions(dirty);
@@ -405,6 +317,16 @@ export class AttackGraph {
         continue;
       }
       this.replaceBucket(key, this.computeBucket(key, named));
+    }
+  }
+
+  private replaceBucket(key: string, computed: Edge[]): void {
+    const edges = this.store.replace(key, computed);
+    if (key.startsWith('perm|') && edges.length > 0) {
+      const principal = key.slice(5, key.lastIndexOf('|'));
+      let set = this.principalBuckets.get(principal);
+      if (!set) this.principalBuckets.set(principal, (set = new Set()));
+      set.add(key);
     }
   }
 
@@ -453,61 +375,13 @@ export class AttackGraph {
     for (const source of this.state.all('Pod')) {
       const key = `net|${source.metadata.namespace}/${source.metadata.name}`;
       if (source === target) continue;
-      const kept = (this.buckets.get(key) ?? []).filter((e) => e.toNodeId !== targetId);
+      const kept = this.store.bucket(key).filter((e) => e.toNodeId !== targetId);
       const added = target
         ? networkEdges(this.state, source, [target], this.options.reachability!)
         : [];
       this.replaceBucket(key, [...kept, ...added]);
     }
   }
-
-  private replaceBucket(key: string, computed: Edge[]): void {
-    const edges = canonical(computed);
-    if (key.startsWith('perm|') && edges.length > 0) {
-      const principal = key.slice(5, key.lastIndexOf('|'));
-      let set = this.principalBuckets.get(principal);
-      if (!set) this.principalBuckets.set(principal, (set = new Set()));
-      set.add(key);
-    }
-    for (const e of this.buckets.get(key) ?? []) {
-      const c = this.contributions.get(e.id)!;
-      c.delete(key);
-      if (c.size === 0) {
-        this.contributions.delete(e.id);
-        const out = this.outIndex.get(e.fromNodeId)!;
-        out.delete(e.id);
-        if (out.size === 0) this.outIndex.delete(e.fromNodeId);
-      }
-    }
-    if (edges.length === 0) this.buckets.delete(key);
-    else this.buckets.set(key, edges);
-    for (const e of edges) {
-      let c = this.contributions.get(e.id);
-      if (!c) {
-        this.contributions.set(e.id, (c = new Map()));
-        let out = this.outIndex.get(e.fromNodeId);
-        if (!out) this.outIndex.set(e.fromNodeId, (out = new Set()));
-        out.add(e.id);
-      }
-      c.set(key, e);
-    }
-  }
-}
-
-/** One edge per id (the smallest evidence), sorted: a bucket's content never depends on input order. */
-function canonical(edges: Edge[]): Edge[] {
-  const sorted = [...edges].sort((a, b) =>
-    a.id < b.id
-      ? -1
-      : a.id > b.id
-        ? 1
-        : a.sourceObject < b.sourceObject
-          ? -1
-          : a.sourceObject > b.sourceObject
-            ? 1
-            : 0,
-  );
-  return sorted.filter((e, i) => i === 0 || sorted[i - 1]!.id !== e.id);
 }
 
 function podKey(pod: PodObject): string {
@@ -523,13 +397,3 @@ function vertexIdOf(object: KubeObject): string {
   const kind = object.kind.toLowerCase();
   return ns ? `${kind}/${ns}/${object.metadata.name}` : `${kind}/${object.metadata.name}`;
 }
-
-function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  return a.size === b.size && [...a].every((x) => b.has(x));
-}
-
-function symmetricDifference(a: ReadonlySet<string>, b: ReadonlySet<string>): string[] {
-  return [...[...a].filter((x) => !b.has(x)), ...[...b].filter((x) => !a.has(x))];
-}
-
-export { describeObject };

@@ -5,6 +5,13 @@ import { Code, OmegaError } from '@omega/errors';
 import { ClusterState } from './cluster-state';
 import { EdgeStore } from './edge-store';
 import {
+  bindingKey,
+  markClusterPermissions,
+  markDirty,
+  podKey,
+  type DirtyMarks,
+} from './dirty-marks';
+import {
   bindingEdges,
   exposureEdges,
   exposures,
@@ -25,7 +32,7 @@ import {
 import { networkEdges, type PodReachability } from './network-edges';
 import { RbacIndex, type Grant } from './rbac';
 import { changedPrincipals } from './rbac-changes';
-import { principalGrants, principalIds } from './principals';
+import { membershipEdges, principalGrants, principalIds } from './principals';
 import { validateObject, type ValidateOptions } from './validate-objects';
 import { externalVertex, identityVertex, objectVertex } from './vertices';
 
@@ -110,7 +117,7 @@ export class AttackGraph {
       if (!old) return;
     }
     const dirty = new Set<string>();
-    for (const o of [old, object]) if (o) this.markDirty(o, dirty);
+    for (const o of [old, object]) if (o) markDirty(this.marks(), o, dirty);
     if (old && !object) this.objectVertices.delete(vertexIdOf(old));
     if (object) this.refreshVertex(object);
     const kind = (object ?? old)!.kind;
@@ -133,14 +140,26 @@ export class AttackGraph {
   }
 
   vertex(id: string): Vertex | undefined {
-    return this.vertexMap().get(id);
+    if (!this.hasVertex(id)) return undefined;
+    if (id === EXTERNAL_ID) return externalVertex();
+    if (id.startsWith('user/')) return identityVertex('User', id.slice(5));
+    if (id.startsWith('group/')) return identityVertex('Group', id.slice(6));
+    return this.objectVertices.get(id);
   }
 
   /** Every edge whose two ends are vertices, by id. */
   edges(): Edge[] {
     const out: Edge[] = [];
-    for (const from of this.store.sources()) out.push(...this.outEdges(from));
+    this.forEachEdge((e) => out.push(e));
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Calls `visit` with every edge whose two ends are vertices, in no particular order. */
+  forEachEdge(visit: (edge: Edge) => void): void {
+    for (const from of this.store.sources()) {
+      if (!this.hasVertex(from)) continue;
+      for (const e of this.store.outgoing(from)) if (this.hasVertex(e.toNodeId)) visit(e);
+    }
   }
 
   /** The edges leaving a vertex (both ends existing). */
@@ -149,6 +168,19 @@ export class AttackGraph {
     const out: Edge[] = [];
     for (const e of this.store.outgoing(from)) if (this.hasVertex(e.toNodeId)) out.push(e);
     return out;
+  }
+
+  /** Subjects a ClusterRoleBinding binds to cluster-admin (vertex ids, existing or not). */
+  clusterAdmins(): string[] {
+    return this.state
+      .all('ClusterRoleBinding')
+      .filter((b) => b.roleRef.name === 'cluster-admin')
+      .flatMap((b) => bindingEdges(b).map((e) => e.fromNodeId));
+  }
+
+  /** Every vertex, unsorted and without the computed `exposure` attribute (cheap). */
+  forEachVertex(visit: (vertex: Vertex) => void): void {
+    for (const v of this.vertexMap().values()) visit(v);
   }
 
   hasVertex(id: string): boolean {
@@ -201,6 +233,7 @@ export class AttackGraph {
   /** Re-reads a principal's grants and scope; marks its old and new buckets. */
   private refreshPrincipal(id: string, dirty: Set<string>): void {
     this.grantsCache.delete(id);
+    if (id.startsWith('serviceaccount/') || id.startsWith('user/')) dirty.add(`member|${id}`);
     for (const key of this.principalBuckets.get(id) ?? []) dirty.add(key);
     this.clusterPrincipals.delete(id);
     for (const set of this.nsPrincipals.values()) set.delete(id);
@@ -222,90 +255,27 @@ export class AttackGraph {
     for (const key of keys) dirty.add(key);
   }
 
-  private markNamespacePermissions(ns: string, dirty: Set<string>): void {
-    dirty.add(`perm|namespace/${ns}|${ns}`);
-    for (const id of this.clusterPrincipals) dirty.add(`perm|${id}|${ns}`);
-    for (const id of this.nsPrincipals.get(ns) ?? []) dirty.add(`perm|${id}|${ns}`);
-  }
-
-  private markClusterPermissions(dirty: Set<string>): void {
-    for (const id of this.clusterPrincipals) dirty.add(`perm|${id}|`);
-  }
-
-  private markNodePods(node: string | undefined, dirty: Set<string>): void {
-    if (!node) return;
-    dirty.add(`node|${node}`);
-    for (const p of this.state.podsOnNode(node))
-      if (this.state.facts(p).hostMounts.length > 0) dirty.add(podKey(p));
-  }
-
-  /** Marks the buckets that read this object (called for the old and the new version). */
-  private markDirty(object: KubeObject, dirty: Set<string>): void {
-    const ns = object.metadata.namespace ?? '';
-    switch (object.kind) {
-      case 'Node':
-        dirty.add(`node|${object.metadata.name}`);
-        break;
-      case 'Namespace':
-        this.markNamespacePermissions(object.metadata.name, dirty);
-        if (this.options.reachability) this.markAllNetwork(dirty);
-        break;
-      case 'Pod':
-        dirty.add(podKey(object));
-        this.markNodePods(object.spec.nodeName, dirty);
-        dirty.add(`exposure|${ns}`);
-        this.markNamespacePermissions(ns, dirty);
-        if (this.options.reachability) dirty.add(`net-target|${ns}/${object.metadata.name}`);
-        break;
-      case 'Service':
-      case 'Ingress':
-        dirty.add(`exposure|${ns}`);
-        break;
-      case 'Secret':
-        dirty.add(`secret|${ns}/${object.metadata.name}`);
-        this.markNamespacePermissions(ns, dirty);
-        break;
-      case 'ServiceAccount':
-        for (const pod of this.state.podsOfAccount(ns, object.metadata.name)) {
-          dirty.add(podKey(pod));
-          this.markNodePods(pod.spec.nodeName, dirty);
-          this.refreshVertex(pod);
-          if (this.options.reachability) dirty.add(`net-target|${ns}/${pod.metadata.name}`);
-        }
-        this.markNamespacePermissions(ns, dirty);
-        break;
-      case 'Role':
-        this.markNamespacePermissions(ns, dirty);
-        break;
-      case 'ClusterRole':
-        this.markClusterPermissions(dirty);
-        break;
-      case 'RoleBinding':
-      case 'ClusterRoleBinding':
-        dirty.add(bindingKey(object));
-        break;
-      case 'NetworkPolicy':
-        if (this.options.reachability) this.markAllNetwork(dirty);
-        break;
-    }
-  }
-
-  private markAllNetwork(dirty: Set<string>): void {
-    for (const pod of this.state.all('Pod'))
-      dirty.add(`net|${pod.metadata.namespace}/${pod.metadata.name}`);
+  private marks(): DirtyMarks {
+    return {
+      state: this.state,
+      network: this.options.reachability !== undefined,
+      clusterPrincipals: this.clusterPrincipals,
+      nsPrincipals: this.nsPrincipals,
+      refreshVertex: (o) => this.refreshVertex(o),
+    };
   }
 
   /** After an RBAC or account change: re-resolves RBAC and marks the principals whose grants moved. */
   private refreshRbac(dirty: Set<string>, changed: KubeObject): void {
     const before = this.rbac;
     this.rbac = this.newRbac();
-    const { principals, namedChanged } = changedPrincipals(before, this.rbac, this.state);
+    const { principals, namedChanged } = changedPrincipals(before, this.rbac);
     if (changed.kind === 'ServiceAccount') {
       principals.add(`serviceaccount/${changed.metadata.namespace}/${changed.metadata.name}`);
     }
-    if (namedChanged) this.markClusterPermissions(dirty);
+    if (namedChanged) markClusterPermissions(this.marks(), dirty);
     for (const id of principals) this.refreshPrincipal(id, dirty);
-    if (namedChanged) this.markClusterPermissions(dirty);
+    if (namedChanged) markClusterPermissions(this.marks(), dirty);
   }
 
   /** Recomputes the marked buckets and swaps their edges in. */
@@ -341,6 +311,8 @@ export class AttackGraph {
       }
       case 'node':
         return nodeEdges(this.state, a);
+      case 'member':
+        return membershipEdges(a, this.state, this.rbac);
       case 'exposure':
         return exposureEdges(this.state, a);
       case 'perm':
@@ -382,14 +354,6 @@ export class AttackGraph {
       this.replaceBucket(key, [...kept, ...added]);
     }
   }
-}
-
-function podKey(pod: PodObject): string {
-  return `pod|${pod.metadata.namespace}/${pod.metadata.name}`;
-}
-
-function bindingKey(b: KubeObject): string {
-  return `binding|${b.kind}/${b.metadata.namespace ?? ''}/${b.metadata.name}`;
 }
 
 function vertexIdOf(object: KubeObject): string {

@@ -51,11 +51,11 @@ export interface AttackPathResult {
  */
 export function crownJewels(graph: AttackGraph): string[] {
   const out = new Set<string>();
-  for (const v of graph.vertices()) {
+  graph.forEachVertex((v) => {
     const label = v.labels[CROWN_JEWEL_LABEL];
     if (label !== undefined && label !== 'false') out.add(v.id);
     if (v.id.startsWith('secret/') || v.namespace === 'kube-system') out.add(v.id);
-  }
+  });
   for (const id of ['namespace/kube-system', 'clusterrole/cluster-admin']) {
     if (graph.hasVertex(id)) out.add(id);
   }

@@ -169,6 +169,13 @@ export const ATTACKS = {
     protoKind: K.GRAPH_EDGE_KIND_BOUND_TO,
     exploitability: 0.95,
   },
+  MEMBER_OF: {
+    meaning:
+      'an account holds the permissions of the groups it belongs to (system:authenticated...)',
+    techniqueId: 'T1078',
+    protoKind: K.GRAPH_EDGE_KIND_BOUND_TO,
+    exploitability: 1,
+  },
   VOLUME_ACCESS: {
     meaning: 'writable host directory shared with another pod on the node taints its files',
     techniqueId: 'T1080',

@@ -31,7 +31,7 @@ export class ClusterState {
   readonly podsByNode: Bag<PodObject> = new Map();
   /** Namespaces with at least one object (or a Namespace object). */
   private readonly namespaceRefs = new Map<string, number>();
-  private readonly factsCache = new Map<string, PodFacts>();
+  private factsCache = new WeakMap<PodObject, PodFacts>();
 
   get(kind: KubeKind, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.objects.get(`${kind}/${namespace ?? ''}/${name}`);
@@ -63,7 +63,7 @@ export class ClusterState {
     const bag = this.byKindNs.get(kind);
     if (bag) bagDelete(bag, namespace ?? '', key);
     if (old.kind === 'Pod' && old.spec.nodeName) bagDelete(this.podsByNode, old.spec.nodeName, key);
-    this.factsCache.delete(key);
+    if (old.kind === 'Pod') this.factsCache.delete(old);
     if (old.kind === 'ServiceAccount') this.forgetFactsOfAccount(old);
     const nsName = old.kind === 'Namespace' ? old.metadata.name : (namespace ?? '');
     if (nsName) {
@@ -106,8 +106,7 @@ export class ClusterState {
 
   /** A pod's facts (cached until the pod or its service account changes). */
   facts(pod: PodObject): PodFacts {
-    const key = objectKey(pod);
-    let facts = this.factsCache.get(key);
+    let facts = this.factsCache.get(pod);
     if (!facts) {
       const sa = this.get(
         'ServiceAccount',
@@ -115,7 +114,7 @@ export class ClusterState {
         pod.spec.serviceAccountName ?? 'default',
       );
       facts = podFacts(pod, sa as KubeObjectOf<'ServiceAccount'> | undefined);
-      this.factsCache.set(key, facts);
+      this.factsCache.set(pod, facts);
     }
     return facts;
   }
@@ -129,7 +128,7 @@ export class ClusterState {
 
   forgetFactsOfAccount(sa: KubeObject): void {
     for (const pod of this.podsOfAccount(sa.metadata.namespace ?? '', sa.metadata.name)) {
-      this.factsCache.delete(objectKey(pod));
+      this.factsCache.delete(pod);
     }
   }
 }

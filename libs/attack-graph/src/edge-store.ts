@@ -25,6 +25,7 @@ export class EdgeStore {
   visible(id: string): Edge | undefined {
     const c = this.contributions.get(id);
     if (!c) return undefined;
+    if (c.size === 1) return c.values().next().value;
     let best: string | undefined;
     for (const key of c.keys()) if (best === undefined || key < best) best = key;
     return c.get(best!);

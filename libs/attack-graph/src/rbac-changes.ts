@@ -1,13 +1,12 @@
-// Which principals an RBAC change touches: subject keys whose bindings or roles changed (a group
-// such as system:serviceaccounts stands for many accounts), roles whose rules changed, and users
-// or groups that appeared in or left the bindings.
-import type { ClusterState } from './cluster-state';
+// Which principals an RBAC change touches: subject keys whose bindings or roles changed, roles
+// whose rules changed, and users or groups that appeared in or left the bindings. A group's
+// grants stay on the group's vertex (members reach it by a MEMBER_OF edge), so a change to
+// system:authenticated's bindings touches one principal, not every account.
 import type { RbacIndex } from './rbac';
 
 export function changedPrincipals(
   before: RbacIndex,
   after: RbacIndex,
-  state: ClusterState,
 ): { principals: Set<string>; namedChanged: boolean } {
   const principals = new Set<string>();
   const accountId = (ns: string, name: string) => `serviceaccount/${ns}/${name}`;
@@ -27,20 +26,6 @@ export function changedPrincipals(
       }
     } else {
       principals.add(`group/${rest}`);
-      if (rest === 'system:serviceaccounts' || rest === 'system:authenticated') {
-        for (const sa of state.all('ServiceAccount')) {
-          principals.add(accountId(sa.metadata.namespace!, sa.metadata.name));
-        }
-      }
-      if (rest === 'system:authenticated') {
-        for (const u of [...before.namedUsers, ...after.namedUsers]) principals.add(`user/${u}`);
-      }
-      if (rest.startsWith('system:serviceaccounts:')) {
-        const ns = rest.slice('system:serviceaccounts:'.length);
-        for (const sa of state.inNamespace('ServiceAccount', ns)) {
-          principals.add(accountId(ns, sa.metadata.name));
-        }
-      }
     }
   }
   const rolesWas = before.roleFingerprints();

@@ -166,6 +166,8 @@ export class RbacIndex {
   /** Users and groups that some binding names (they become vertices of the graph). */
   readonly namedUsers = new Set<string>();
   readonly namedGroups = new Set<string>();
+  private roleMemo: Map<string, string> | undefined;
+  private subjectMemo: Map<string, string> | undefined;
 
   constructor(objects: RbacObjects) {
     this.clusterRoleRules = resolveClusterRoleRules(objects.clusterRoles);
@@ -199,7 +201,8 @@ export class RbacIndex {
 
   /** Each role's rules as text (`role/ns/name`, `clusterrole/name` aggregated), to see what changed. */
   roleFingerprints(): Map<string, string> {
-    const out = new Map<string, string>();
+    if (this.roleMemo) return this.roleMemo;
+    const out = (this.roleMemo = new Map<string, string>());
     for (const [key, rules] of this.roleRules) out.set(`role/${key}`, JSON.stringify(rules));
     for (const [name, rules] of this.clusterRoleRules)
       out.set(`clusterrole/${name}`, JSON.stringify(rules));
@@ -208,8 +211,9 @@ export class RbacIndex {
 
   /** Per subject key (`sa:ns/name`, `user:x`, `group:y`): which bindings and roles reach it. */
   subjectFingerprints(): Map<string, string> {
+    if (this.subjectMemo) return this.subjectMemo;
     const roles = this.roleFingerprints();
-    const out = new Map<string, string>();
+    const out = (this.subjectMemo = new Map<string, string>());
     for (const [key, grants] of this.bySubject) {
       const parts = new Set(
         grants.map((g) => `${g.binding}>${g.role}#${hash(roles.get(g.role) ?? '')}`),
@@ -219,9 +223,26 @@ export class RbacIndex {
     return out;
   }
 
-  /** Every grant reaching the principal, in binding order. */
+  /** Every grant reaching the principal, in binding order (its groups' grants included). */
   grantsOf(principal: Principal): Grant[] {
     return principalKeys(principal).flatMap((key) => this.bySubject.get(key) ?? []);
+  }
+
+  /**
+   * The grants that name the principal itself, not one of its groups (the graph gives a group's
+   * grants to the group's vertex, and the member a free edge to it).
+   */
+  directGrantsOf(principal: Principal): Grant[] {
+    return principalKeys(principal)
+      .filter((key) => !key.startsWith('group:') || principal.kind === 'Group')
+      .flatMap((key) => this.bySubject.get(key) ?? []);
+  }
+
+  /** The groups a service account or user belongs to by the API server's rules. */
+  static groupsOf(principal: Principal): string[] {
+    return principalKeys(principal)
+      .filter((key) => key.startsWith('group:') && principal.kind !== 'Group')
+      .map((key) => key.slice('group:'.length));
   }
 
   /** The authorizer's decision for one request: the grant that allows it, or undefined. */

@@ -21,7 +21,8 @@ function arcsOf(lib, graph) {
     if (!e.attack || e.exploitability <= 0) continue;
     const key = `${e.fromNodeId}\u0000${e.toNodeId}`;
     const weight = -Math.log(e.exploitability);
-    if (!best.has(key) || best.get(key).weight > weight) best.set(key, { from: e.fromNodeId, to: e.toNodeId, weight });
+    if (!best.has(key) || best.get(key).weight > weight)
+      best.set(key, { from: e.fromNodeId, to: e.toNodeId, weight });
   }
   const arcs = [...best.values()];
   arcs.push({ from: '\u0000s', to: 'external', weight: 0 });
@@ -40,14 +41,24 @@ export function compareEngines(lib, graph, { rounds }) {
     let cost;
     for (let r = 0; r < rounds; r++) {
       let t0 = performance.now();
-      const g = new lib.CompactGraph([], arcs.map((a) => ({ ...a, payload: undefined })));
+      const g = new lib.CompactGraph(
+        [],
+        arcs.map((a) => ({ ...a, payload: undefined })),
+      );
       build.push(performance.now() - t0);
       t0 = performance.now();
       const p = g.shortestPath(g.index.get('\u0000s'), g.index.get('\u0000t'));
       query.push(performance.now() - t0);
       cost = p.cost;
     }
-    results.push({ engine: 'CompactGraph (kept)', arcs: arcs.length, rounds, buildMs: median(build), queryMs: median(query), cost });
+    results.push({
+      engine: 'CompactGraph (kept)',
+      arcs: arcs.length,
+      rounds,
+      buildMs: median(build),
+      queryMs: median(query),
+      cost,
+    });
   }
   {
     const build = [];
@@ -66,9 +77,17 @@ export function compareEngines(lib, graph, { rounds }) {
       const nodes = dijkstra.bidirectional(g, '\u0000s', '\u0000t', 'weight');
       query.push(performance.now() - t0);
       cost = 0;
-      for (let i = 0; i + 1 < nodes.length; i++) cost += g.getEdgeAttribute(g.edge(nodes[i], nodes[i + 1]), 'weight');
+      for (let i = 0; i + 1 < nodes.length; i++)
+        cost += g.getEdgeAttribute(g.edge(nodes[i], nodes[i + 1]), 'weight');
     }
-    results.push({ engine: 'graphology 0.26 + graphology-shortest-path 2.1', arcs: arcs.length, rounds, buildMs: median(build), queryMs: median(query), cost });
+    results.push({
+      engine: 'graphology 0.26 + graphology-shortest-path 2.1',
+      arcs: arcs.length,
+      rounds,
+      buildMs: median(build),
+      queryMs: median(query),
+      cost,
+    });
   }
   return results;
 }

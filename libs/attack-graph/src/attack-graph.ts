@@ -19,7 +19,9 @@ import {
   permissionEdges,
   podEdges,
   secretEdges,
+  NAMESPACE_PARTS,
   type NamedSubjects,
+  type PermissionPart,
 } from './edge-producers';
 import { EXTERNAL_ID, type Edge, type Vertex } from './graph-model';
 import {
@@ -89,7 +91,7 @@ export class AttackGraph {
     for (const node of graph.state.nodeNames()) keys.add(`node|${node}`);
     for (const ns of graph.state.namespaces()) {
       keys.add(`exposure|${ns}`);
-      keys.add(`perm|namespace/${ns}|${ns}`);
+      for (const part of NAMESPACE_PARTS) keys.add(`perm|namespace/${ns}|${ns}|${part}`);
     }
     for (const b of [...graph.state.all('RoleBinding'), ...graph.state.all('ClusterRoleBinding')])
       keys.add(bindingKey(b));
@@ -241,12 +243,14 @@ export class AttackGraph {
     const keys = new Set<string>();
     if (grants.some((g) => g.namespace === undefined)) {
       this.clusterPrincipals.add(id);
-      keys.add(`perm|${id}|`);
-      for (const ns of this.state.namespaces()) keys.add(`perm|${id}|${ns}`);
+      keys.add(`perm|${id}||cluster`);
+      for (const ns of this.state.namespaces()) {
+        for (const part of NAMESPACE_PARTS) keys.add(`perm|${id}|${ns}|${part}`);
+      }
     }
     for (const g of grants) {
       if (g.namespace === undefined) continue;
-      keys.add(`perm|${id}|${g.namespace}`);
+      for (const part of NAMESPACE_PARTS) keys.add(`perm|${id}|${g.namespace}|${part}`);
       let set = this.nsPrincipals.get(g.namespace);
       if (!set) this.nsPrincipals.set(g.namespace, (set = new Set()));
       set.add(id);
@@ -293,7 +297,7 @@ export class AttackGraph {
   private replaceBucket(key: string, computed: Edge[]): void {
     const edges = this.store.replace(key, computed);
     if (key.startsWith('perm|') && edges.length > 0) {
-      const principal = key.slice(5, key.lastIndexOf('|'));
+      const principal = key.split('|')[1]!;
       let set = this.principalBuckets.get(principal);
       if (!set) this.principalBuckets.set(principal, (set = new Set()));
       set.add(key);
@@ -301,7 +305,7 @@ export class AttackGraph {
   }
 
   private computeBucket(key: string, named: NamedSubjects): Edge[] {
-    const [kind, a, b] = key.split('|') as [string, string, string | undefined];
+    const [kind, a, b, part] = key.split('|') as [string, string, string | undefined, string];
     const [ns, name] = a.split('/') as [string, string];
     switch (kind) {
       case 'pod': {
@@ -316,7 +320,14 @@ export class AttackGraph {
       case 'exposure':
         return exposureEdges(this.state, a);
       case 'perm':
-        return permissionEdges(this.state, a, this.grantsOf(a), b ?? '', named);
+        return permissionEdges(
+          this.state,
+          a,
+          this.grantsOf(a),
+          b ?? '',
+          named,
+          part as PermissionPart,
+        );
       case 'binding': {
         const [bkind, bns, bname] = a.split('/') as [KubeKind, string, string];
         const binding = this.state.get(bkind, bns || undefined, bname);

@@ -1,8 +1,10 @@
 // Which edge buckets read an object: a change to it marks them, and only they are recomputed.
-// Keys: `pod|ns/name`, `node|name`, `exposure|ns`, `perm|principal|ns` ('' = cluster scope),
+// Keys: `pod|ns/name`, `node|name`, `exposure|ns`, `perm|principal|ns|part` (part: secrets,
+// accounts, pods or rbac; `perm|principal||cluster` for cluster scope),
 // `member|principal`, `binding|Kind/ns/name`, `secret|ns/name`, `net|ns/name`, and
 // `net-target|ns/name` (a pod's network edges both ways).
 import type { ClusterState } from './cluster-state';
+import { NAMESPACE_PARTS, type PermissionPart } from './edge-producers';
 import type { KubeObject, PodObject } from './kube-objects';
 
 export interface DirtyMarks {
@@ -23,14 +25,22 @@ export function bindingKey(b: KubeObject): string {
   return `binding|${b.kind}/${b.metadata.namespace ?? ''}/${b.metadata.name}`;
 }
 
-function markNamespacePermissions(m: DirtyMarks, ns: string, dirty: Set<string>): void {
-  dirty.add(`perm|namespace/${ns}|${ns}`);
-  for (const id of m.clusterPrincipals) dirty.add(`perm|${id}|${ns}`);
-  for (const id of m.nsPrincipals.get(ns) ?? []) dirty.add(`perm|${id}|${ns}`);
+/** The permission buckets of every principal with grants in the namespace, for the parts given. */
+function markNamespacePermissions(
+  m: DirtyMarks,
+  ns: string,
+  dirty: Set<string>,
+  parts: readonly PermissionPart[],
+): void {
+  for (const part of parts) {
+    dirty.add(`perm|namespace/${ns}|${ns}|${part}`);
+    for (const id of m.clusterPrincipals) dirty.add(`perm|${id}|${ns}|${part}`);
+    for (const id of m.nsPrincipals.get(ns) ?? []) dirty.add(`perm|${id}|${ns}|${part}`);
+  }
 }
 
 export function markClusterPermissions(m: DirtyMarks, dirty: Set<string>): void {
-  for (const id of m.clusterPrincipals) dirty.add(`perm|${id}|`);
+  for (const id of m.clusterPrincipals) dirty.add(`perm|${id}||cluster`);
 }
 
 /** A node's own bucket and those of its pods with host mounts (they read the node's other pods). */
@@ -55,14 +65,14 @@ export function markDirty(m: DirtyMarks, object: KubeObject, dirty: Set<string>)
       dirty.add(`node|${object.metadata.name}`);
       break;
     case 'Namespace':
-      markNamespacePermissions(m, object.metadata.name, dirty);
+      markNamespacePermissions(m, object.metadata.name, dirty, NAMESPACE_PARTS);
       if (m.network) markAllNetwork(m, dirty);
       break;
     case 'Pod':
       dirty.add(podKey(object));
       markNodePods(m, object.spec.nodeName, dirty);
       dirty.add(`exposure|${ns}`);
-      markNamespacePermissions(m, ns, dirty);
+      markNamespacePermissions(m, ns, dirty, ['pods']);
       if (m.network) dirty.add(`net-target|${ns}/${object.metadata.name}`);
       break;
     case 'Service':
@@ -71,7 +81,7 @@ export function markDirty(m: DirtyMarks, object: KubeObject, dirty: Set<string>)
       break;
     case 'Secret':
       dirty.add(`secret|${ns}/${object.metadata.name}`);
-      markNamespacePermissions(m, ns, dirty);
+      markNamespacePermissions(m, ns, dirty, ['secrets']);
       break;
     case 'ServiceAccount':
       // Its pods' token mounts follow the account's automountServiceAccountToken.
@@ -81,10 +91,10 @@ export function markDirty(m: DirtyMarks, object: KubeObject, dirty: Set<string>)
         m.refreshVertex(pod);
         if (m.network) dirty.add(`net-target|${ns}/${pod.metadata.name}`);
       }
-      markNamespacePermissions(m, ns, dirty);
+      markNamespacePermissions(m, ns, dirty, ['accounts']);
       break;
     case 'Role':
-      markNamespacePermissions(m, ns, dirty);
+      markNamespacePermissions(m, ns, dirty, ['rbac']);
       break;
     case 'ClusterRole':
       markClusterPermissions(m, dirty);

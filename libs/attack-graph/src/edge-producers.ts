@@ -160,19 +160,28 @@ function allowedNames(
   return out;
 }
 
-/** One principal's permission edges into one namespace (`ns` set) or at cluster scope (`ns` ''). */
+/** What a permission bucket covers: its targets' kind, so a change re-reads only what it touches. */
+export type PermissionPart = 'cluster' | 'secrets' | 'accounts' | 'pods' | 'rbac';
+export const NAMESPACE_PARTS: readonly PermissionPart[] = ['secrets', 'accounts', 'pods', 'rbac'];
+
+/**
+ * One principal's permission edges at cluster scope (`part` 'cluster', `ns` '') or into one
+ * namespace towards one kind of target: secrets, accounts, pods (and nodes through pod logs), or
+ * roles (role binding).
+ */
 export function permissionEdges(
   state: ClusterState,
   principal: string,
   grants: readonly Grant[],
   ns: string,
   named: NamedSubjects,
+  part: PermissionPart,
 ): Edge[] {
   const out: Edge[] = [];
   const add = (to: string, attack: AttackKind, g: Grant) => {
     if (to !== principal) out.push(attackEdge(principal, to, attack, evidence(g)));
   };
-  if (ns === '') {
+  if (part === 'cluster') {
     const crb = allowingGrant(grants, {
       verb: 'create',
       apiGroup: RBAC_GROUP,
@@ -203,36 +212,61 @@ export function permissionEdges(
   }
   const inNs = grants.filter((g) => g.namespace === undefined || g.namespace === ns);
   if (inNs.length === 0) return [];
-  const core = (verb: string, resource: string, subresource?: string): AccessRequest => ({
-    verb,
-    apiGroup: '',
-    resource,
-    subresource,
-    namespace: ns,
-  });
-  const secrets = [...state.inNamespace('Secret', ns)].map((s) => s.metadata.name);
-  const list = allowingGrant(inNs, core('list', 'secrets'));
-  const readable = list
-    ? secrets.map((n): [string, Grant] => [n, list])
-    : allowedNames(inNs, core('get', 'secrets'), secrets);
-  for (const [name, g] of readable) add(`secret/${ns}/${name}`, 'SECRET_READ', g);
+  if (part === 'secrets') {
+    const secrets = [...state.inNamespace('Secret', ns)].map((s) => s.metadata.name);
+    const list = allowingGrant(inNs, core('list', 'secrets', ns));
+    const readable = list
+      ? secrets.map((n): [string, Grant] => [n, list])
+      : allowedNames(inNs, core('get', 'secrets', ns), secrets);
+    for (const [name, g] of readable) add(`secret/${ns}/${name}`, 'SECRET_READ', g);
+    return out;
+  }
+  const extra =
+    part === 'accounts'
+      ? accountEdges(state, inNs, ns, add)
+      : part === 'pods'
+        ? podPermissionEdges(state, principal, inNs, ns, add)
+        : roleBindEdges(state, inNs, ns, add);
+  return [...out, ...extra];
+}
 
+type Add = (to: string, attack: AttackKind, g: Grant) => void;
+
+function core(verb: string, resource: string, ns: string, subresource?: string): AccessRequest {
+  return { verb, apiGroup: '', resource, subresource, namespace: ns };
+}
+
+function accountEdges(state: ClusterState, inNs: readonly Grant[], ns: string, add: Add): Edge[] {
   const accounts = [...state.inNamespace('ServiceAccount', ns)].map((s) => s.metadata.name);
-  const createPods = allowingGrant(inNs, core('create', 'pods'));
+  const createPods = allowingGrant(inNs, core('create', 'pods', ns));
   if (createPods) for (const a of accounts) add(saId(ns, a), 'POD_CREATE', createPods);
-  for (const [a, g] of allowedNames(inNs, core('create', 'serviceaccounts', 'token'), accounts)) {
+  for (const [a, g] of allowedNames(
+    inNs,
+    core('create', 'serviceaccounts', ns, 'token'),
+    accounts,
+  )) {
     add(saId(ns, a), 'TOKEN_CREATE', g);
   }
-  for (const [a, g] of allowedNames(inNs, core('impersonate', 'serviceaccounts'), accounts)) {
+  for (const [a, g] of allowedNames(inNs, core('impersonate', 'serviceaccounts', ns), accounts)) {
     add(saId(ns, a), 'IDENTITY_IMPERSONATE', g);
   }
+  return [];
+}
 
+function podPermissionEdges(
+  state: ClusterState,
+  principal: string,
+  inNs: readonly Grant[],
+  ns: string,
+  add: Add,
+): Edge[] {
+  const out: Edge[] = [];
   const pods = [...state.inNamespace('Pod', ns)];
   const podNames = pods.map((p) => p.metadata.name);
   const podChecks: [AttackKind, AccessRequest[]][] = [
-    ['POD_EXEC', [core('create', 'pods', 'exec')]],
-    ['POD_ATTACH', [core('create', 'pods', 'attach')]],
-    ['POD_PATCH', [core('patch', 'pods'), core('update', 'pods')]],
+    ['POD_EXEC', [core('create', 'pods', ns, 'exec')]],
+    ['POD_ATTACH', [core('create', 'pods', ns, 'attach')]],
+    ['POD_PATCH', [core('patch', 'pods', ns), core('update', 'pods', ns)]],
   ];
   for (const [attack, requests] of podChecks) {
     const seen = new Set<string>();
@@ -245,7 +279,7 @@ export function permissionEdges(
       }
     }
   }
-  const logs = allowedNames(inNs, core('get', 'pods', 'log'), podNames);
+  const logs = allowedNames(inNs, core('get', 'pods', ns, 'log'), podNames);
   if (logs.length > 0) {
     const byName = new Map(pods.map((p) => [p.metadata.name, p]));
     for (const [name, g] of logs) {
@@ -262,7 +296,10 @@ export function permissionEdges(
       }
     }
   }
+  return out;
+}
 
+function roleBindEdges(state: ClusterState, inNs: readonly Grant[], ns: string, add: Add): Edge[] {
   const rbac = (verb: string, resource: string): AccessRequest => ({
     verb,
     apiGroup: RBAC_GROUP,
@@ -282,7 +319,7 @@ export function permissionEdges(
       add(`role/${ns}/${name}`, 'ROLE_BIND', g);
     }
   }
-  return out;
+  return [];
 }
 
 /** A binding's structural edges: each subject → the role it is bound to. */

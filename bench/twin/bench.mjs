@@ -86,13 +86,12 @@ const attackEdges = edges.filter((e) => e.attack !== undefined);
 const vertices = graph.vertices();
 
 // Top attack paths, external → crown jewels (the crown-jewel list is part of the query).
+// The first query collects the attack edges into arrays; later ones at the same graph version
+// reuse them (the cache is keyed on graph.version, which every change bumps).
+const [firstPathMs, paths] = time(() => lib.findAttackPaths(graph, { maxPaths: 10 }));
 const pathMs = [];
-let paths;
-for (let r = 0; r < ROUNDS; r++) {
-  const [ms, p] = time(() => lib.findAttackPaths(graph, { maxPaths: 10 }));
-  pathMs.push(ms);
-  paths = p;
-}
+for (let r = 0; r < ROUNDS; r++)
+  pathMs.push(time(() => lib.findAttackPaths(graph, { maxPaths: 10 }))[0]);
 const [cutMs, cut] = time(() =>
   lib.cutAttackPaths(graph, { targets: ['clusterrole/cluster-admin'] }),
 );
@@ -174,9 +173,9 @@ const result = {
     edgesAfterChanges: edgesAfter,
   },
   ingestMs: { median: median(ingestMs), all: ingestMs },
-  topPathsMs: { median: median(pathMs), all: pathMs, found: paths.length },
+  topPathsMs: { first: firstPathMs, repeatedMedian: median(pathMs), found: paths.length },
   cutToClusterAdmin: { ms: cutMs, size: cut.size },
-  ingestPlusPathsMs: median(ingestMs) + median(pathMs),
+  ingestPlusPathsMs: median(ingestMs) + firstPathMs,
   heapGraphMiB,
   changeMs,
   engines,

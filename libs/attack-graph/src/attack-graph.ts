@@ -74,6 +74,8 @@ export class AttackGraph {
   private readonly nsPrincipals = new Map<string, Set<string>>();
   private readonly clusterPrincipals = new Set<string>();
 
+  private changes = 0;
+
   constructor(private readonly options: AttackGraphOptions = {}) {}
 
   /** Builds the graph of a list of objects at once (each validated). */
@@ -102,7 +104,13 @@ export class AttackGraph {
   }
 
   /** Applies one added, changed or deleted object; only the edges that read it are recomputed. */
+  /** Grows by one with every change applied: a cache keyed on it is current while it stays. */
+  get version(): number {
+    return this.changes;
+  }
+
   apply(change: ObjectChange): void {
+    this.changes++;
     let object: KubeObject | undefined;
     let old: KubeObject | undefined;
     if (change.type === 'upsert') {

@@ -5,8 +5,10 @@ import type { Edge } from './graph-model';
 
 export class EdgeStore {
   private readonly buckets = new Map<string, Edge[]>();
+  /** Edge id → bucket key → that bucket's copy. */
   private readonly contributions = new Map<string, Map<string, Edge>>();
-  private readonly outIndex = new Map<string, Set<string>>();
+  /** From-vertex → edge id → the copy shown. */
+  private readonly shown = new Map<string, Map<string, Edge>>();
 
   bucket(key: string): readonly Edge[] {
     return this.buckets.get(key) ?? [];
@@ -14,49 +16,48 @@ export class EdgeStore {
 
   /** Vertex ids with at least one edge leaving them. */
   sources(): Iterable<string> {
-    return this.outIndex.keys();
+    return this.shown.keys();
   }
 
   /** The shown edges leaving a vertex. */
-  *outgoing(from: string): Iterable<Edge> {
-    for (const id of this.outIndex.get(from) ?? []) yield this.visible(id)!;
-  }
-
-  visible(id: string): Edge | undefined {
-    const c = this.contributions.get(id);
-    if (!c) return undefined;
-    if (c.size === 1) return c.values().next().value;
-    let best: string | undefined;
-    for (const key of c.keys()) if (best === undefined || key < best) best = key;
-    return c.get(best!);
+  outgoing(from: string): Iterable<Edge> {
+    return this.shown.get(from)?.values() ?? [];
   }
 
   /** Replaces a bucket's edges; returns them as stored (one per id, sorted). */
   replace(key: string, computed: Edge[]): Edge[] {
     const edges = canonical(computed);
+    const touched = new Map<string, string>();
     for (const e of this.buckets.get(key) ?? []) {
-      const c = this.contributions.get(e.id)!;
-      c.delete(key);
-      if (c.size === 0) {
-        this.contributions.delete(e.id);
-        const out = this.outIndex.get(e.fromNodeId)!;
-        out.delete(e.id);
-        if (out.size === 0) this.outIndex.delete(e.fromNodeId);
-      }
+      this.contributions.get(e.id)!.delete(key);
+      touched.set(e.id, e.fromNodeId);
     }
     if (edges.length === 0) this.buckets.delete(key);
     else this.buckets.set(key, edges);
     for (const e of edges) {
       let c = this.contributions.get(e.id);
-      if (!c) {
-        this.contributions.set(e.id, (c = new Map()));
-        let out = this.outIndex.get(e.fromNodeId);
-        if (!out) this.outIndex.set(e.fromNodeId, (out = new Set()));
-        out.add(e.id);
-      }
+      if (!c) this.contributions.set(e.id, (c = new Map()));
       c.set(key, e);
+      touched.set(e.id, e.fromNodeId);
     }
+    for (const [id, from] of touched) this.show(id, from);
     return edges;
+  }
+
+  /** Re-picks the copy shown for an edge: the smallest bucket key's, or none. */
+  private show(id: string, from: string): void {
+    const c = this.contributions.get(id)!;
+    let out = this.shown.get(from);
+    if (c.size === 0) {
+      this.contributions.delete(id);
+      out?.delete(id);
+      if (out?.size === 0) this.shown.delete(from);
+      return;
+    }
+    let best: string | undefined;
+    for (const key of c.keys()) if (best === undefined || key < best) best = key;
+    if (!out) this.shown.set(from, (out = new Map()));
+    out.set(id, c.get(best!)!);
   }
 }
 

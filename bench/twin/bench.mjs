@@ -201,10 +201,10 @@ if (args.json) {
     `| ingest (validate + RBAC + every edge), median of ${ROUNDS} | ${f(median(ingestMs))} ms | KubeHound ~15 min for 10,000 pods (published, not measured here) |`,
   );
   console.log(
-    `| top 10 attack paths, external → ${lib.crownJewels(graph).length} crown jewels, median of ${ROUNDS} | ${f(median(pathMs))} ms | — |`,
+    `| top 10 attack paths, external → ${lib.crownJewels(graph).length} crown jewels: first query / repeated at the same version (median of ${ROUNDS}) | ${f(firstPathMs)} ms / ${f(median(pathMs))} ms | — |`,
   );
   console.log(
-    `| ingest + top paths | ${f(median(ingestMs) + median(pathMs))} ms | issue 19: < 2 s (with full reachability, not included here) |`,
+    `| ingest + first top-paths query | ${f(median(ingestMs) + firstPathMs)} ms | issue 19: < 2 s (with full reachability, not included here) |`,
   );
   console.log(`| min cut external → cluster-admin (${cut.size} edges) | ${f(cutMs)} ms | — |`);
   for (const [what, { median: m, max }] of Object.entries(changeMs)) {

@@ -25,6 +25,7 @@ import {
 } from './edge-producers';
 import { EXTERNAL_ID, type Edge, type Vertex } from './graph-model';
 import {
+  describeObject,
   KUBE_KINDS,
   objectKey,
   type KubeKind,
@@ -47,7 +48,12 @@ export type ObjectChange =
       readonly name: string;
     };
 
+/** Objects one graph holds at most by default (a cluster of 10,000 pods has ~17,000). */
+export const DEFAULT_MAX_OBJECTS = 1_000_000;
+
 export interface AttackGraphOptions extends ValidateOptions {
+  /** Objects the graph holds at most; one more is refused (ResourceExhausted). */
+  readonly maxObjects?: number;
   /** NetworkPolicy reachability between pods; without it the graph draws no pod-to-pod network edges. */
   readonly reachability?: PodReachability;
 }
@@ -81,7 +87,7 @@ export class AttackGraph {
   /** Builds the graph of a list of objects at once (each validated). */
   static build(objects: readonly unknown[], options: AttackGraphOptions = {}): AttackGraph {
     const graph = new AttackGraph(options);
-    for (const raw of objects) graph.state.upsert(validateObject(raw, options));
+    for (const raw of objects) graph.admit(validateObject(raw, options));
     graph.rbac = graph.newRbac();
     for (const object of graph.state.objects.values()) graph.refreshVertex(object);
     const keys = new Set<string>();
@@ -115,7 +121,7 @@ export class AttackGraph {
     let old: KubeObject | undefined;
     if (change.type === 'upsert') {
       object = validateObject(change.object, this.options);
-      old = this.state.upsert(object);
+      old = this.admit(object);
     } else {
       if (!KUBE_KINDS.includes(change.kind as KubeKind)) {
         throw new OmegaError(
@@ -133,6 +139,18 @@ export class AttackGraph {
     const kind = (object ?? old)!.kind;
     if (RBAC_KINDS.has(kind) || kind === 'ServiceAccount') this.refreshRbac(dirty, old ?? object!);
     this.recompute(dirty);
+  }
+
+  /** Stores an object unless the graph is full (a replacement always fits). */
+  private admit(object: KubeObject): KubeObject | undefined {
+    const max = this.options.maxObjects ?? DEFAULT_MAX_OBJECTS;
+    if (this.state.objects.size >= max && !this.state.objects.has(objectKey(object))) {
+      throw new OmegaError(
+        Code.ResourceExhausted,
+        `attack graph: ${describeObject(object)} refused: the graph holds ${max} objects, its limit (maxObjects)`,
+      );
+    }
+    return this.state.upsert(object);
   }
 
   /** Every vertex, by id; an exposed pod's `exposure` lists how (NodePort, LoadBalancer, Ingress, hostPort). */

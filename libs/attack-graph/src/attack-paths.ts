@@ -6,7 +6,7 @@ import { ATTACKS, type AttackKind } from './attacks';
 import type { AttackGraph } from './attack-graph';
 import { CompactGraph, type ArcInput } from './compact-graph';
 import { CROWN_JEWEL_LABEL, EXTERNAL_ID, type Edge } from './graph-model';
-import { kShortestPaths } from './k-shortest-paths';
+import { kShortestPaths, type ArcPath } from './k-shortest-paths';
 import { minCut } from './min-cut';
 
 export const PATH_LIMITS = { maxPaths: 100, maxDepth: 32 } as const;
@@ -73,21 +73,54 @@ export function crownJewels(graph: AttackGraph): string[] {
 const SOURCE = '\u0000source';
 const TARGET = '\u0000target';
 
-function attackArcs(
-  graph: AttackGraph,
-  allowed?: ReadonlySet<AttackKind>,
-): ArcInput<Edge | undefined>[] {
+/**
+ * The attack edges as a CompactGraph, with a virtual source holding an arc to every vertex and
+ * every vertex an arc to a virtual sink, all of weight Infinity (never taken) until a query opens
+ * the ones it needs. Built once per graph version and attack filter, and reused.
+ */
+interface PathArrays {
+  readonly version: number;
+  readonly filter: string;
+  readonly compact: CompactGraph<Edge | undefined>;
+  readonly entryArc: Map<number, number>;
+  readonly exitArc: Map<number, number>;
+}
+
+const arrays = new WeakMap<AttackGraph, PathArrays>();
+
+function pathArrays(graph: AttackGraph, attacks?: readonly AttackKind[]): PathArrays {
+  const filter = attacks ? [...attacks].sort().join(',') : '*';
+  const cached = arrays.get(graph);
+  if (cached && cached.version === graph.version && cached.filter === filter) return cached;
+  const allowed = attacks && new Set(attacks);
   const arcs: ArcInput<Edge | undefined>[] = [];
-  for (const e of graph.edges()) {
-    if (!e.attack || (allowed && !allowed.has(e.attack)) || e.exploitability <= 0) continue;
+  graph.forEachEdge((e) => {
+    if (!e.attack || (allowed && !allowed.has(e.attack)) || e.exploitability <= 0) return;
     arcs.push({
       from: e.fromNodeId,
       to: e.toNodeId,
       weight: -Math.log(e.exploitability),
       payload: e,
     });
+  });
+  const ids: string[] = [];
+  graph.forEachVertex((v) => ids.push(v.id));
+  for (const id of ids) {
+    arcs.push({ from: SOURCE, to: id, weight: Infinity, payload: undefined });
+    arcs.push({ from: id, to: TARGET, weight: Infinity, payload: undefined });
   }
-  return arcs;
+  const compact = new CompactGraph([SOURCE, TARGET, ...ids], arcs);
+  const entryArc = new Map<number, number>();
+  const exitArc = new Map<number, number>();
+  const source = compact.index.get(SOURCE)!;
+  const sink = compact.index.get(TARGET)!;
+  for (let a = 0; a < compact.target.length; a++) {
+    if (compact.source[a] === source) entryArc.set(compact.target[a]!, a);
+    if (compact.target[a] === sink) exitArc.set(compact.source[a]!, a);
+  }
+  const built = { version: graph.version, filter, compact, entryArc, exitArc };
+  arrays.set(graph, built);
+  return built;
 }
 
 function checkVertices(graph: AttackGraph, ids: readonly string[], what: string): void {
@@ -123,20 +156,29 @@ export function findAttackPaths(
   const targets = options.targets ?? crownJewels(graph);
   checkVertices(graph, sources, 'source');
   checkVertices(graph, targets, 'target');
-  const arcs = attackArcs(graph, options.attacks && new Set(options.attacks));
-  for (const s of sources) arcs.push({ from: SOURCE, to: s, weight: 0, payload: undefined });
-  for (const t of targets) {
-    const criticality = graph.vertex(t)?.criticality ?? 0;
-    if (criticality > 0)
-      arcs.push({ from: t, to: TARGET, weight: -Math.log(criticality), payload: undefined });
+  const { compact, entryArc, exitArc } = pathArrays(graph, options.attacks);
+  const opened: number[] = [];
+  const open = (arc: number | undefined, weight: number) => {
+    if (arc === undefined) return;
+    compact.weight[arc] = weight;
+    opened.push(arc);
+  };
+  let paths: ArcPath[];
+  try {
+    for (const s of sources) open(entryArc.get(compact.index.get(s)!), 0);
+    for (const t of targets) {
+      const criticality = graph.vertex(t)?.criticality ?? 0;
+      if (criticality > 0) open(exitArc.get(compact.index.get(t)!), -Math.log(criticality));
+    }
+    paths = kShortestPaths(
+      compact,
+      compact.index.get(SOURCE)!,
+      compact.index.get(TARGET)!,
+      maxPaths,
+    );
+  } finally {
+    for (const arc of opened) compact.weight[arc] = Infinity;
   }
-  const compact = new CompactGraph([SOURCE, TARGET], arcs);
-  const paths = kShortestPaths(
-    compact,
-    compact.index.get(SOURCE)!,
-    compact.index.get(TARGET)!,
-    maxPaths,
-  );
   const out: AttackPathResult[] = [];
   for (const p of paths) {
     const edges = p.arcs.map((a) => compact.payload[a]).filter((e): e is Edge => e !== undefined);
@@ -184,10 +226,7 @@ export function cutAttackPaths(
   const targets = options.targets ?? crownJewels(graph);
   checkVertices(graph, sources, 'source');
   checkVertices(graph, targets, 'target');
-  const compact = new CompactGraph(
-    [...sources, ...targets],
-    attackArcs(graph, options.attacks && new Set(options.attacks)),
-  );
+  const { compact } = pathArrays(graph, options.attacks);
   const index = (id: string) => compact.index.get(id)!;
   const cut = minCut(compact, sources.map(index), targets.map(index), {
     vertices: options.vertices,

@@ -1,5 +1,10 @@
 // Public entry of @omega/attack-graph: the cluster as an attack graph (pure: no I/O, no clock).
-export { AttackGraph, type AttackGraphOptions, type ObjectChange } from './attack-graph';
+export {
+  AttackGraph,
+  DEFAULT_MAX_OBJECTS,
+  type AttackGraphOptions,
+  type ObjectChange,
+} from './attack-graph';
 export {
   PATH_LIMITS,
   crownJewels,

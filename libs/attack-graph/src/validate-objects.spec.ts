@@ -108,3 +108,19 @@ it('keeps the last good graph when a change is refused', () => {
   );
   expect(graph.edges()).toEqual(before);
 });
+
+it('refuses an object past maxObjects, naming it and the limit, and keeps replacing existing ones', () => {
+  const node = (name: string) => ({ kind: 'Node', metadata: { name } });
+  const graph = AttackGraph.build([node('a'), node('b')], { maxObjects: 2 });
+  expect(() => graph.apply({ type: 'upsert', object: node('c') })).toThrow(
+    'attack graph: Node c refused: the graph holds 2 objects, its limit (maxObjects)',
+  );
+  graph.apply({
+    type: 'upsert',
+    object: { ...node('a'), metadata: { name: 'a', labels: { x: 'y' } } },
+  });
+  expect(graph.vertex('node/a')?.labels).toEqual({ x: 'y' });
+  expect(() => AttackGraph.build([node('a'), node('b'), node('c')], { maxObjects: 2 })).toThrow(
+    'its limit (maxObjects)',
+  );
+});

@@ -1,5 +1,6 @@
 // The README's example runs as written, and its edge table names every attack with its technique.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { readmeExamples, runReadmeExample } from '@omega/testkit';
 import * as attackGraph from './index';
@@ -10,9 +11,9 @@ const README = join(__dirname, '..', 'README.md');
 it('has one example, and it runs: paths, a cut, an incremental change that closes the path', async () => {
   const blocks = readmeExamples(README);
   expect(blocks).toHaveLength(1);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodeRequire = createRequire(__filename);
   await runReadmeExample(blocks[0]!, (name) =>
-    name === '@omega/attack-graph' ? attackGraph : require(name),
+    name === '@omega/attack-graph' ? attackGraph : nodeRequire(name),
   );
 });
 

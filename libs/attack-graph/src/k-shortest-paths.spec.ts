@@ -52,3 +52,40 @@ it('finds the three paths of cost 8 third to fifth, and nothing twice', () => {
 it('answers nothing when the target cannot be reached', () => {
   expect(kShortestPaths(graph, graph.index.get('H')!, graph.index.get('C')!, 3)).toEqual([]);
 });
+
+it('agrees with enumerating every loopless path on random graphs (costs of the k cheapest)', () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let round = 0; round < 200; round++) {
+    const n = 3 + Math.floor(random() * 5);
+    const arcs: { from: string; to: string; weight: number; payload: number }[] = [];
+    for (let u = 0; u < n; u++) {
+      for (let v = 0; v < n; v++) {
+        if (u === v || random() > 0.45) continue;
+        arcs.push({ from: `v${u}`, to: `v${v}`, weight: Math.floor(random() * 5), payload: 0 });
+        if (random() < 0.15)
+          arcs.push({ from: `v${u}`, to: `v${v}`, weight: Math.floor(random() * 5), payload: 1 });
+      }
+    }
+    const g = new CompactGraph(
+      [...Array(n).keys()].map((i) => `v${i}`),
+      arcs,
+    );
+    const from = g.index.get('v0')!;
+    const to = g.index.get(`v${n - 1}`)!;
+    // Every loopless path by depth-first search over arcs (parallel arcs are distinct paths).
+    const all: number[] = [];
+    const walk = (v: number, seen: Set<number>, cost: number) => {
+      if (v === to) return void all.push(cost);
+      for (let a = g.start[v]!; a < g.start[v + 1]!; a++) {
+        const w = g.target[a]!;
+        if (!seen.has(w)) walk(w, new Set([...seen, w]), cost + g.weight[a]!);
+      }
+    };
+    walk(from, new Set([from]), 0);
+    all.sort((a, b) => a - b);
+    const k = 1 + Math.floor(random() * 8);
+    const yen = kShortestPaths(g, from, to, k).map((p) => p.cost);
+    expect([round, yen]).toEqual([round, all.slice(0, k)]);
+  }
+});

@@ -1,6 +1,7 @@
 // Yen's k-shortest loopless paths (J. Y. Yen, "Finding the K Shortest Loopless Paths in a
-// Network", Management Science 17(11), 1971) over a CompactGraph; paths are arc sequences, so two
-// attacks between the same pair of vertices are two different paths.
+// Network", Management Science 17(11), 1971) with Lawler's saving (a path's spurs start at the
+// vertex where it left its parent: earlier spurs were tried with the parent) over a CompactGraph;
+// paths are arc sequences, so two attacks between the same pair of vertices are two paths.
 import type { CompactGraph } from './compact-graph';
 
 export interface ArcPath {
@@ -15,16 +16,17 @@ export function kShortestPaths<T>(
   to: number,
   k: number,
 ): ArcPath[] {
-  const first = graph.shortestPath(from, to);
-  if (!first || k <= 0) return [];
-  const found: ArcPath[] = [first];
-  const candidates: ArcPath[] = [];
+  const shortest = graph.shortestPath(from, to);
+  if (!shortest || k <= 0) return [];
+  const first = { ...shortest, deviation: 0 };
+  const found: (ArcPath & { deviation: number })[] = [first];
+  const candidates: (ArcPath & { deviation: number })[] = [];
   const seen = new Set<string>([first.arcs.join(',')]);
   const vertexAt = (path: ArcPath, i: number) =>
     i === 0 ? from : graph.target[path.arcs[i - 1]!]!;
   while (found.length < k) {
     const last = found[found.length - 1]!;
-    for (let i = 0; i < last.arcs.length; i++) {
+    for (let i = last.deviation; i < last.arcs.length; i++) {
       const spur = vertexAt(last, i);
       const root = last.arcs.slice(0, i);
       const blockedArcs = new Set<number>();
@@ -41,7 +43,7 @@ export function kShortestPaths<T>(
       seen.add(key);
       let cost = spurPath.cost;
       for (const a of root) cost += graph.weight[a]!;
-      candidates.push({ arcs, cost });
+      candidates.push({ arcs, cost, deviation: i });
     }
     if (candidates.length === 0) break;
     let best = 0;
@@ -50,5 +52,5 @@ export function kShortestPaths<T>(
     }
     found.push(candidates.splice(best, 1)[0]!);
   }
-  return found;
+  return found.map(({ arcs, cost }) => ({ arcs, cost }));
 }

@@ -86,6 +86,21 @@ it.each<[string, unknown, string]>([
   expect(() => validateObject(raw)).toThrow(message);
 });
 
+it("keeps a Secret's metadata and type only: its values are never held", () => {
+  const secret = validateObject({
+    kind: 'Secret',
+    metadata: { name: 's', namespace: 'a' },
+    type: 'Opaque',
+    data: { password: 'aHVudGVyMg==' },
+    stringData: { token: 'x' },
+  });
+  expect(secret).toEqual({
+    kind: 'Secret',
+    metadata: { name: 's', namespace: 'a' },
+    type: 'Opaque',
+  });
+});
+
 it('gives namespaced manifests the default namespace when asked, as kubectl apply does', () => {
   const secret = validateObject(
     { kind: 'Secret', metadata: { name: 's' } },

@@ -308,5 +308,13 @@ export function validateObject(raw: unknown, options: ValidateOptions = {}): Kub
     c.fail('metadata.namespace', `a ${kind} is cluster-scoped and has no namespace`);
   }
   CHECKS[kind as KubeKind](c, object);
+  if (kind === 'Secret') {
+    // Only the metadata and type are read; the values are dropped, never held.
+    result = {
+      kind,
+      metadata: result.metadata,
+      ...(object.type !== undefined ? { type: object.type } : {}),
+    };
+  }
   return result as unknown as KubeObject;
 }

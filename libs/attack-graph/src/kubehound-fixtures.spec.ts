@@ -232,3 +232,10 @@ describe('ROLE_BIND (with ROLE_BIND_ALL loaded, as KubeHound loads every fixture
     }
   });
 });
+
+it('ROLE_BIND_ALL alone (the roles other fixtures bind): no attack from its pod but its token', () => {
+  const edges = attackEdges('ROLE_BIND_ALL');
+  expect(
+    edges.filter((e) => /^(pod|serviceaccount|user|group)\//.test(e.fromNodeId)).map(triple),
+  ).toEqual(['pod/vault/vault-pod TOKEN_STEAL serviceaccount/vault/default']);
+});

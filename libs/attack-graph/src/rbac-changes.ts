@@ -1,0 +1,45 @@
+// Which principals an RBAC change touches: subject keys whose bindings or roles changed, roles
+// whose rules changed, and users or groups that appeared in or left the bindings. A group's
+// grants stay on the group's vertex (members reach it by a MEMBER_OF edge), so a change to
+// system:authenticated's bindings touches one principal, not every account.
+import type { RbacIndex } from './rbac';
+
+export function changedPrincipals(
+  before: RbacIndex,
+  after: RbacIndex,
+): { principals: Set<string>; namedChanged: boolean } {
+  const principals = new Set<string>();
+  const accountId = (ns: string, name: string) => `serviceaccount/${ns}/${name}`;
+  const was = before.subjectFingerprints();
+  const now = after.subjectFingerprints();
+  for (const key of new Set([...was.keys(), ...now.keys()])) {
+    if (was.get(key) === now.get(key)) continue;
+    const kind = key.slice(0, key.indexOf(':'));
+    const rest = key.slice(key.indexOf(':') + 1);
+    if (kind === 'sa') {
+      principals.add(`serviceaccount/${rest}`);
+    } else if (kind === 'user') {
+      principals.add(`user/${rest}`);
+      if (rest.startsWith('system:serviceaccount:')) {
+        const [ns, name] = rest.slice('system:serviceaccount:'.length).split(':');
+        principals.add(accountId(ns!, name!));
+      }
+    } else {
+      principals.add(`group/${rest}`);
+    }
+  }
+  const rolesWas = before.roleFingerprints();
+  const rolesNow = after.roleFingerprints();
+  for (const key of new Set([...rolesWas.keys(), ...rolesNow.keys()])) {
+    if (rolesWas.get(key) !== rolesNow.get(key)) principals.add(key);
+  }
+  const users = symmetricDifference(before.namedUsers, after.namedUsers);
+  const groups = symmetricDifference(before.namedGroups, after.namedGroups);
+  for (const u of users) principals.add(`user/${u}`);
+  for (const g of groups) principals.add(`group/${g}`);
+  return { principals, namedChanged: users.length > 0 || groups.length > 0 };
+}
+
+function symmetricDifference(a: ReadonlySet<string>, b: ReadonlySet<string>): string[] {
+  return [...[...a].filter((x) => !b.has(x)), ...[...b].filter((x) => !a.has(x))];
+}

@@ -75,7 +75,11 @@ function detectAll(events) {
     const kind = alert.labels['detector.kind'] ?? '';
     if (suppression.isRepeat(alert.ruleId, kind, entityKey, alert.timeNs)) return;
     suppression.record(alert.ruleId, kind, entityKey, alert.timeNs);
-    const incidentId = incidents.assign(correlationKeysOf(entityKey, alert), alert.id, alert.timeNs);
+    const incidentId = incidents.assign(
+      correlationKeysOf(entityKey, alert),
+      alert.id,
+      alert.timeNs,
+    );
     alerts.push({ ruleId: alert.ruleId, kind, entityKey, timeNs: alert.timeNs, incidentId });
   };
   for (const event of events) {
@@ -270,7 +274,9 @@ export function printQuality(q) {
       const rules = Object.entries(r.rules)
         .map(([rule, n]) => `${rule} ×${n}`)
         .join(', ');
-      const target = INFRASTRUCTURE_KINDS.includes(r.kind) ? `${TARGETS.alertsOnInfrastructure}` : '';
+      const target = INFRASTRUCTURE_KINDS.includes(r.kind)
+        ? `${TARGETS.alertsOnInfrastructure}`
+        : '';
       console.log(
         `| ${r.kind} | ${r.hosts} | ${r.alerts} | ${r.perHostDay.toFixed(4)} | ${rules || '—'} | ${target} |`,
       );

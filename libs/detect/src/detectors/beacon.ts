@@ -12,6 +12,9 @@
 // `earlyMinConnections` connections is reported early, at low severity and marked provisional
 // (kind `early-beacon`): the two sub-scores that can be judged in minutes say "machine, not person".
 // The full score's finding is still reported when it reaches the low band.
+//
+// Neither is reported for a destination that `prevalentSources` internal hosts connect to (RITA
+// v5's prevalence): a fleet's NTP server or update service is as regular as any beacon.
 // Over 400 lines on purpose: one detector whose steps share its per-pair interval state.
 import { NetworkActivityId, Severity, type Entity, type Event } from '@omega/proto';
 import {
@@ -81,6 +84,12 @@ export interface BeaconConfig {
   maxConnections: number;
   /** How long a connection is remembered after its last record; above the sentinel's flow active timeout (60 s). */
   connectionMemoryNs: number;
+  /**
+   * A destination this many internal sources connect to is not reported (RITA v5's prevalence): NTP
+   * servers, update services and cloud APIs are polled on a timer by whole fleets, command and
+   * control by the few hosts an attacker holds. Raise it to score every destination.
+   */
+  prevalentSources: number;
 }
 
 /** RFC 1918, shared (RFC 6598), loopback, link-local and IPv6 unique-local/link-local/loopback. */
@@ -112,6 +121,7 @@ export const BEACON_DEFAULTS: BeaconConfig = {
   earlyMinSubScore: 0.95,
   maxConnections: 65_536,
   connectionMemoryNs: 120e9,
+  prevalentSources: 4,
 };
 
 const HOUR_SEC = 3600;
@@ -161,6 +171,8 @@ export class BeaconDetector implements Detector {
   /** Destination address → inside the internal networks (addresses repeat: cached, bounded). */
   private readonly internalCache = new LruMap<string, boolean>(4096);
   private readonly connections: ConnectionRecords;
+  /** External destination → internal sources seen connecting to it (at most prevalentSources). */
+  private readonly sourcesOf: LruMap<string, Set<string>>;
 
   constructor(config?: Partial<BeaconConfig>) {
     this.config = resolveConfig(
@@ -181,10 +193,12 @@ export class BeaconDetector implements Detector {
         earlyMinSubScore: 'positive',
         maxConnections: 'positive-integer',
         connectionMemoryNs: 'non-negative',
+        prevalentSources: 'positive-integer',
       },
       config,
     );
     this.pairs = new LruMap(this.config.maxPairs);
+    this.sourcesOf = new LruMap(this.config.maxPairs);
     this.connections = new ConnectionRecords({
       maxConnections: this.config.maxConnections,
       memoryNs: this.config.connectionMemoryNs,
@@ -212,9 +226,20 @@ export class BeaconDetector implements Detector {
     return inside;
   }
 
-  /** Pairs plus remembered connections (caps: maxPairs + maxConnections). */
+  /** Pairs, remembered connections and destinations' sources (caps: 2 × maxPairs + maxConnections). */
   stateSize(): number {
-    return this.pairs.size + this.connections.size;
+    return this.pairs.size + this.connections.size + this.sourcesOf.size;
+  }
+
+  /** Counts `source` among `destination`'s sources; whether the destination is prevalent. */
+  private prevalent(destination: string, source: string): boolean {
+    let sources = this.sourcesOf.get(destination);
+    if (!sources) {
+      sources = new Set();
+      this.sourcesOf.set(destination, sources);
+    }
+    if (sources.size < this.config.prevalentSources) sources.add(source);
+    return sources.size >= this.config.prevalentSources;
   }
 
   observe(event: Event): DetectorFinding[] {
@@ -255,6 +280,7 @@ export class BeaconDetector implements Detector {
       this.pairs.set(pairKey, pair);
     }
     this.record(pair, nowSec, event);
+    if (this.prevalent(destination, source)) return NO_FINDINGS;
     if (!this.dueForScoring(pair.connections)) return NO_FINDINGS;
     const scores = this.score(pair, nowSec);
     if (!scores) return NO_FINDINGS;

@@ -45,6 +45,8 @@ describe('BeaconDetector', () => {
       ['beacon.histogram', 1],
       ['beacon.score', 1],
       ['beacon.timing_gate', 1],
+      ['beacon.interval_dispersion', 0],
+      ['beacon.short_interval_share', 0],
     ]);
     expect(last.explanation).toContain('median 300.0 s with median absolute deviation 0.0 s');
   });

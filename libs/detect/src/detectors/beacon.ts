@@ -22,6 +22,7 @@ import {
   durationScore,
   histogramScore,
   RITA_BEACON_WEIGHTS,
+  shortIntervalShare,
   RITA_DURATION,
   timingScore,
   weightedBeaconScore,
@@ -61,9 +62,31 @@ export interface BeaconConfig {
   /**
    * A full finding also needs a timing sub-score at least this (0–1). Duration and histogram give any
    * always-on client about half of the low band, and a random-timed API client's size sub-score
-   * the rest; a beacon, even jittered by ±30%, keeps its timing score near 0.9.
+   * the rest. Only a floor: the Bowley skew half of the timing score is noisy on a few dozen
+   * intervals (a slow beacon jittered by ±30% scores 0.7–0.9), so regularity itself is judged by
+   * `maxIntervalDispersion`.
    */
   minTimingScore: number;
+  /**
+   * ... and the intervals' median absolute deviation over their median at most this. Jitter of ±j
+   * (uniform) gives j/2 in expectation and never more than j: ±30% stays under 0.27 even on a dozen
+   * intervals, while random-timed calls (Poisson: 0.69 in expectation) go under it on 15 intervals
+   * about once in a hundred pairs, and then rarely with a score in RITA's bands.
+   */
+  maxIntervalDispersion: number;
+  /**
+   * ... and at most this share of the intervals shorter than half their median: the MAD test alone
+   * lets a Poisson pair through about once in a hundred on a dozen intervals, this one more rarely
+   * than once in a thousand when both must hold, and no ±30% jitter fails it.
+   */
+  maxShortIntervalShare: number;
+  /**
+   * ... judged on at least this many intervals: on fewer, random timing passes both tests too often
+   * (1% of Poisson pairs on 11 intervals, 0.15% on 15) for a client with dozens of destinations.
+   */
+  minRegularIntervals: number;
+  /** A pair with new connections is scored at least this often (slow beacons make few connections). */
+  scoreEveryNs: number;
   /**
    * Below this median interval (seconds) timing scores 0 in every path: connections fired in a burst
    * (a page's parallel downloads) have sub-second intervals, which RITA's MAD score rates 1.
@@ -114,7 +137,11 @@ export const BEACON_DEFAULTS: BeaconConfig = {
   mediumScore: 0.9,
   highScore: 1,
   reportIntervalNs: 3600e9,
-  minTimingScore: 0.8,
+  minTimingScore: 0.6,
+  maxIntervalDispersion: 0.27,
+  maxShortIntervalShare: 0.1,
+  minRegularIntervals: 15,
+  scoreEveryNs: 3600e9,
   minIntervalSec: 1,
   internalNetworks: PRIVATE_NETWORKS,
   earlyMinConnections: 8,
@@ -143,6 +170,8 @@ interface PairState {
   earlyReportedSec: number;
   /** Event time (s) of the pair's first counted connection. */
   firstSec: number;
+  /** Event time (s) the pair was last scored (-Infinity: never). */
+  scoredSec: number;
   evidence: string[];
 }
 
@@ -188,6 +217,10 @@ export class BeaconDetector implements Detector {
         highScore: 'positive',
         reportIntervalNs: 'non-negative',
         minTimingScore: 'non-negative',
+        maxIntervalDispersion: 'positive',
+        maxShortIntervalShare: 'non-negative',
+        minRegularIntervals: 'non-negative',
+        scoreEveryNs: 'positive',
         minIntervalSec: 'non-negative',
         earlyMinConnections: 'positive-integer',
         earlyMinSubScore: 'positive',
@@ -275,13 +308,15 @@ export class BeaconDetector implements Detector {
         reportedSec: -Infinity,
         earlyReportedSec: -Infinity,
         firstSec: nowSec,
+        scoredSec: -Infinity,
         evidence: [],
       };
       this.pairs.set(pairKey, pair);
     }
     this.record(pair, nowSec, event);
     if (this.prevalent(destination, source)) return NO_FINDINGS;
-    if (!this.dueForScoring(pair.connections)) return NO_FINDINGS;
+    if (!this.dueForScoring(pair, nowSec)) return NO_FINDINGS;
+    pair.scoredSec = nowSec;
     const scores = this.score(pair, nowSec);
     if (!scores) return NO_FINDINGS;
     const full = this.report(pair, scores, nowSec, event);
@@ -290,16 +325,19 @@ export class BeaconDetector implements Detector {
 
   /**
    * Scoring sorts the pair's samples, so it runs at `minConnections`, every `evaluateEvery`
-   * connections, and (for the early signal) at each connection from `earlyMinConnections` until
-   * twice that: a young beacon is judged as soon as it can be, at a bounded cost per pair.
+   * connections, (for the early signal) at each connection from `earlyMinConnections` until twice
+   * that, and at a new connection once `scoreEveryNs` has passed: a young beacon is judged as soon
+   * as it can be, a slow one as its hours accumulate, at a bounded cost per pair.
    */
-  private dueForScoring(connections: number): boolean {
-    const { minConnections, evaluateEvery, earlyMinConnections } = this.config;
+  private dueForScoring(pair: PairState, nowSec: number): boolean {
+    const { minConnections, evaluateEvery, earlyMinConnections, scoreEveryNs } = this.config;
+    const connections = pair.connections;
     if (connections < minConnections) return false;
     return (
       connections === minConnections ||
       connections % evaluateEvery === 0 ||
-      (connections >= earlyMinConnections && connections < 2 * earlyMinConnections)
+      (connections >= earlyMinConnections && connections < 2 * earlyMinConnections) ||
+      (nowSec - pair.scoredSec) * 1e9 >= scoreEveryNs
     );
   }
 
@@ -420,7 +458,13 @@ export class BeaconDetector implements Detector {
     nowSec: number,
     event: Event,
   ): DetectorFinding[] {
-    const band = s.timing < this.config.minTimingScore ? 0 : this.band(s.score);
+    const shortShare = shortIntervalShare(pair.timestampsSec, s.intervalMedianSec);
+    const regular =
+      Math.min(pair.connections, this.config.maxSamples) - 1 >= this.config.minRegularIntervals &&
+      s.timing >= this.config.minTimingScore &&
+      s.intervalMadSec <= this.config.maxIntervalDispersion * s.intervalMedianSec &&
+      shortShare <= this.config.maxShortIntervalShare;
+    const band = regular ? this.band(s.score) : 0;
     if (band === 0) return NO_FINDINGS;
     const sinceReportNs = (nowSec - pair.reportedSec) * 1e9;
     if (band <= pair.reportedBand && sinceReportNs < this.config.reportIntervalNs)
@@ -434,8 +478,14 @@ export class BeaconDetector implements Detector {
       Severity.SEVERITY_HIGH,
     ][band]!;
     const bandName = ['base', 'low', 'medium', 'high'][band];
-    // The gate is named only when it is on (minTimingScore 0 gives RITA's finding exactly).
-    const gated = this.config.minTimingScore > 0;
+    // The gate is named only when it is on (minTimingScore 0 and maxIntervalDispersion ≥ 1 give
+    // RITA's finding exactly).
+    const gated =
+      this.config.minTimingScore > 0 ||
+      this.config.maxIntervalDispersion < 1 ||
+      this.config.maxShortIntervalShare < 1 ||
+      this.config.minRegularIntervals > 0;
+    const dispersion = s.intervalMedianSec > 0 ? s.intervalMadSec / s.intervalMedianSec : 0;
     return [
       {
         detectorId: this.id,
@@ -455,7 +505,7 @@ export class BeaconDetector implements Detector {
           `${s.bytesMad} (size ${s.dataSize}); connections in ${s.hoursSeen} of the last ${s.hoursInWindow} hours ` +
           `(histogram ${s.histogram}, duration ${s.duration}). RITA-weighted score ${s.score.toFixed(3)} is in ` +
           `RITA's ${bandName} band (low ≥ ${this.config.lowScore}, medium ≥ ${this.config.mediumScore}, ` +
-          `high ≥ ${this.config.highScore})${gated ? ` and timing is at least ${this.config.minTimingScore}` : ''}; ` +
+          `high ≥ ${this.config.highScore})${gated ? `, timing is at least ${this.config.minTimingScore} and the intervals' MAD is at most ${this.config.maxIntervalDispersion} of their median with at most ${this.config.maxShortIntervalShare} of them under half of it` : ''}; ` +
           `normal traffic is irregular in timing and size.`,
         reasons: [
           reason(
@@ -494,6 +544,18 @@ export class BeaconDetector implements Detector {
                   s.timing,
                   `>= ${this.config.minTimingScore}`,
                   'Timing must carry the finding: always-on clients score on duration and histogram alone',
+                ),
+                reason(
+                  'beacon.interval_dispersion',
+                  round3(dispersion),
+                  `<= ${this.config.maxIntervalDispersion}`,
+                  'MAD of the intervals over their median: jitter of ±30% stays under it, random timing does not',
+                ),
+                reason(
+                  'beacon.short_interval_share',
+                  round3(shortShare),
+                  `<= ${this.config.maxShortIntervalShare}`,
+                  'Intervals under half the median: a jittered timer makes none, random calls about 29%',
                 ),
               ]
             : []),

@@ -34,13 +34,16 @@ export interface DnsTunnelConfig {
   entropyBitsPerChar: number;
   /** Mean subdomain length (characters, dots excluded) at or above which labels look like payload. */
   minMeanLength: number;
-  /** Counting window, per (source, base domain), started by its first query. */
+  /**
+   * Counting window, per (source, base domain), started by its first query. Six hours: a tunnel
+   * sending one query every few minutes never puts `minSubdomainsForEntropy` names in one hour.
+   */
   windowNs: number;
   /** Cap on (source, base domain) pairs tracked (LRU). */
   maxPairs: number;
   /** Hash seed for the unique-subdomain sets. */
   seed: number;
-  /** A query for a name another source asked within this long is a relay, not counted for it. */
+  /** A query for a name another source asked less than this long before is a relay, not counted for it (0: off). */
   relayWindowNs: number;
   /** Names remembered for relay detection (LRU). */
   maxRecentNames: number;
@@ -51,7 +54,7 @@ export const DNS_TUNNEL_DEFAULTS: DnsTunnelConfig = {
   minSubdomainsForEntropy: 10,
   entropyBitsPerChar: 3.5,
   minMeanLength: 20,
-  windowNs: 3600e9,
+  windowNs: 6 * 3600e9,
   maxPairs: 20_000,
   seed: 0x5bd1e995,
   relayWindowNs: 5e9,
@@ -183,8 +186,7 @@ export class DnsTunnelDetector implements Detector {
   private isRelay(name: string, source: string, timeNs: bigint): boolean {
     const hash = seededHash32(name, this.config.seed);
     const asked = this.recentNames.get(hash);
-    if (asked && asked.source !== source && timeNs - asked.timeNs <= this.relayWindowNs)
-      return true;
+    if (asked && asked.source !== source && timeNs - asked.timeNs < this.relayWindowNs) return true;
     this.recentNames.set(hash, { source, timeNs });
     return false;
   }

@@ -185,6 +185,18 @@ describe('BeaconDetector', () => {
     expect(Number(first.timeNs) / SEC - 1_700_000_000).toBeGreaterThan(6 * 3600 - 1200);
   });
 
+  it('reports a young beacon jittered by ±30% early, once 15 intervals show a jittered timer', () => {
+    const random = seededRandom(23);
+    const times: number[] = [];
+    for (let i = 0, t = 1_700_000_000; i < 20; i++, t += 60 * (0.7 + 0.6 * random())) times.push(t);
+    const findings = run(new BeaconDetector(), times, () => 412);
+    expect(findings.map((f) => f.kind)).toEqual(['early-beacon']);
+    expect(findings[0]!.explanation).toContain("timing is a jittered timer's");
+    expect(findings[0]!.reasons.map((r) => r.feature)).toContain('beacon.interval_dispersion');
+    // The 16th connection is the first with 15 intervals.
+    expect(findings[0]!.timeNs).toBe(BigInt(Math.round(times[15]! * SEC)));
+  });
+
   it('rejects an unknown option', () => {
     expect(() => new BeaconDetector({ minConnection: 3 } as never)).toThrow(
       'detector beacon: config.minConnection: unknown option',

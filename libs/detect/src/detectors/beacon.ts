@@ -322,7 +322,12 @@ export class BeaconDetector implements Detector {
   ): DetectorFinding[] {
     const { earlyMinConnections, earlyMinSubScore, reportIntervalNs } = this.config;
     if (pair.connections < earlyMinConnections) return NO_FINDINGS;
-    if (s.timing < earlyMinSubScore || s.dataSize < earlyMinSubScore) return NO_FINDINGS;
+    if (s.dataSize < earlyMinSubScore) return NO_FINDINGS;
+    // Timing near 1, or a timer jittered by up to ±30% (RITA's timing score falls to 0.7-0.9 there)
+    // once enough intervals show it: the same jitter-tolerant test the full finding uses.
+    const steady = s.timing >= earlyMinSubScore;
+    const jittered = steady ? undefined : this.regularity(pair, s);
+    if (!steady && !jittered!.regular) return NO_FINDINGS;
     // Once per report interval, and not while a full finding for the pair is recent.
     const lastReportSec = Math.max(pair.earlyReportedSec, pair.reportedSec);
     if ((nowSec - lastReportSec) * 1e9 < reportIntervalNs) return NO_FINDINGS;
@@ -339,8 +344,28 @@ export class BeaconDetector implements Detector {
         spanSec: nowSec - pair.firstSec,
         scores: s,
         config: this.config,
+        jittered: jittered && {
+          dispersion: s.intervalMedianSec > 0 ? s.intervalMadSec / s.intervalMedianSec : 0,
+          shortShare: jittered.shortShare,
+        },
       }),
     ];
+  }
+
+  /**
+   * Whether the pair's intervals are regular, judged jitter-tolerantly (beacon-config.ts: timing
+   * floor, MAD over median, share of short intervals, enough intervals, median above the floor).
+   */
+  private regularity(pair: PairState, s: BeaconScores): { regular: boolean; shortShare: number } {
+    const c = this.config;
+    const shortShare = shortIntervalShare(pair.timestampsSec, s.intervalMedianSec);
+    const regular =
+      Math.min(pair.connections, c.maxSamples) - 1 >= c.minRegularIntervals &&
+      s.intervalMedianSec >= c.minIntervalSec &&
+      s.timing >= c.minTimingScore &&
+      s.intervalMadSec <= c.maxIntervalDispersion * s.intervalMedianSec &&
+      shortShare <= c.maxShortIntervalShare;
+    return { regular, shortShare };
   }
 
   private band(score: number): number {
@@ -354,12 +379,7 @@ export class BeaconDetector implements Detector {
     nowSec: number,
     event: Event,
   ): DetectorFinding[] {
-    const shortShare = shortIntervalShare(pair.timestampsSec, s.intervalMedianSec);
-    const regular =
-      Math.min(pair.connections, this.config.maxSamples) - 1 >= this.config.minRegularIntervals &&
-      s.timing >= this.config.minTimingScore &&
-      s.intervalMadSec <= this.config.maxIntervalDispersion * s.intervalMedianSec &&
-      shortShare <= this.config.maxShortIntervalShare;
+    const { regular, shortShare } = this.regularity(pair, s);
     const band = regular ? this.band(s.score) : 0;
     if (band === 0) return NO_FINDINGS;
     const sinceReportNs = (nowSec - pair.reportedSec) * 1e9;

@@ -145,6 +145,20 @@ describe('PortScanDetector — slow scans and outages', () => {
   });
 });
 
+describe('PortScanDetector — a host the source talks to', () => {
+  it('is still port-scanned when its other ports fail: only the service reached before is exempt', () => {
+    const detector = new PortScanDetector();
+    const src = { ip: '10.0.7.9', workload: 'shop/api-0@api' };
+    detector.observe(attempt('10.11.0.1', 443, OK, 7000n, src));
+    const refused443 = detector.observe(attempt('10.11.0.1', 443, FAIL, 7001n, src));
+    const ports = Array.from({ length: 15 }, (_, i) =>
+      detector.observe(attempt('10.11.0.1', 1000 + i, FAIL, 7002n + BigInt(i), src)),
+    );
+    expect(refused443).toEqual([]);
+    expect(ports.flat().map((f) => f.kind)).toEqual(['zeek-port-scan']);
+  });
+});
+
 describe('connectionOutcome of flow summaries (pcap replay emits one TRAFFIC event per flow)', () => {
   const summary = (packetsOut: number, packetsIn: number, tcpFlags: number) =>
     connectionOutcome(

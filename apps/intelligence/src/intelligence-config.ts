@@ -26,11 +26,15 @@ export const intelligenceConfigSchema = z
     maxClockSkewMs: z.int().nonnegative().default(60_000),
     /** How long a sender's identity is cached (a revocation takes effect within it). */
     senderCacheMs: z.int().nonnegative().default(30_000),
-    /** Quiet time after which an entity's next alert opens a new incident. */
+    /**
+     * Quiet time after which an entity's next alert opens a new incident. Longer than any detector
+     * waits before reporting a persisting finding again (a beacon: an hour after its last report, at
+     * its next hourly scoring), so an implant that keeps calling home stays one incident.
+     */
     incidentGapMs: z
       .int()
       .positive()
-      .default(30 * 60_000),
+      .default(3 * 3600_000),
     /**
      * Replicas that split TELEMETRY by node (each node's entities' detector state in one place);
      * run one replica per partition (a StatefulSet's ordinal as `partition`).

@@ -88,3 +88,10 @@ export {
   type ScenarioOptions,
 } from './scenarios/scenario-generator';
 export { scoreDetections, type Detection, type KindScore } from './scenarios/detection-score';
+export {
+  BENIGN_KINDS,
+  generateRichScenario,
+  type BenignKind,
+  type RichScenario,
+  type RichScenarioOptions,
+} from './scenarios/rich-scenario';

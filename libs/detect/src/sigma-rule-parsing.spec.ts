@@ -183,6 +183,7 @@ describe('evidence', () => {
     expect(evidence.searches.find((s) => s.name === 'sel_a')).toEqual({
       name: 'sel_a',
       matched: true,
+      // sel_a made `sel_a and not filter_x` true (explain-contributors.spec.ts covers the rest).
       contributed: true,
       clauses: [
         {

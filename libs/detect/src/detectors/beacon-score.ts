@@ -102,6 +102,28 @@ export function timingScore(timestampsSec: ArrayLike<number>): StatisticalScore 
   return statisticalScore(Float64Array.from(intervals).sort(), 1);
 }
 
+/**
+ * Share of the intervals between `timestampsSec` (any order) shorter than `fraction` of
+ * `medianSec`. Random-timed calls (Poisson) put 29% of their intervals under half the median; a
+ * beacon jittered by ±30% puts none there (its shortest is 0.7/1.3 of the median).
+ */
+export function shortIntervalShare(
+  timestampsSec: ArrayLike<number>,
+  medianSec: number,
+  fraction = 0.5,
+): number {
+  const ts = Float64Array.from(timestampsSec).sort();
+  let intervals = 0;
+  let short = 0;
+  for (let i = 1; i < ts.length; i++) {
+    const delta = ts[i]! - ts[i - 1]!;
+    if (delta <= 0) continue;
+    intervals++;
+    if (delta < fraction * medianSec) short++;
+  }
+  return intervals === 0 ? 0 : short / intervals;
+}
+
 /** Data size sub-score over bytes per connection, at least 3 values. */
 export function dataSizeScore(bytes: ArrayLike<number>): StatisticalScore | undefined {
   if (bytes.length < 3) return undefined;

@@ -45,6 +45,8 @@ describe('BeaconDetector', () => {
       ['beacon.histogram', 1],
       ['beacon.score', 1],
       ['beacon.timing_gate', 1],
+      ['beacon.interval_dispersion', 0],
+      ['beacon.short_interval_share', 0],
     ]);
     expect(last.explanation).toContain('median 300.0 s with median absolute deviation 0.0 s');
   });
@@ -124,7 +126,7 @@ describe('BeaconDetector', () => {
   });
 
   it('never scores fewer than 4 connections', () => {
-    const detector = new BeaconDetector({ lowScore: 0.01 });
+    const detector = new BeaconDetector({ lowScore: 0.01, minRegularIntervals: 0 });
     expect(run(detector, [0, 60, 120], () => 100)).toHaveLength(0);
     expect(run(detector, [180], () => 100)).toHaveLength(1);
   });
@@ -148,6 +150,51 @@ describe('BeaconDetector', () => {
     expect(() => new BeaconDetector({ internalNetworks: ['10.0.0.0/33'] })).toThrow(
       'detector beacon: config.internalNetworks: "10.0.0.0/33" is not a CIDR',
     );
+  });
+
+  it('does not report a destination polled by as many internal sources as prevalentSources (RITA v5 prevalence)', () => {
+    const times = Array.from({ length: 320 }, (_, i) => 1_700_000_000 + 300 * i);
+    const ntp = { ip: '192.0.2.123', port: 123 };
+    const fleet = (detector: BeaconDetector, hosts: number) =>
+      times.flatMap((t, i) =>
+        Array.from({ length: hosts }, (_, h) =>
+          detector.observe(
+            flowEvent({
+              id: `n${h}-${i}`,
+              timeNs: BigInt(Math.round((t + h) * SEC)),
+              src: { ip: `10.0.0.${h + 1}` },
+              dst: ntp,
+              bytesOut: 76,
+            }),
+          ),
+        ).flat(),
+      );
+    expect(fleet(new BeaconDetector(), 4)).toEqual([]);
+    // Three hosts are below the default of 4: each is reported, as a beacon held by three would be.
+    expect(new Set(fleet(new BeaconDetector(), 3).map((f) => f.entityKey)).size).toBe(3);
+  });
+
+  it('finds a slow beacon (every 20 minutes, ±30% jitter) once six hours of it are seen', () => {
+    const random = seededRandom(21);
+    const times: number[] = [];
+    for (let t = 1_700_000_000; t < 1_700_000_000 + 9 * 3600; t += 1200 * (0.7 + 0.6 * random()))
+      times.push(t);
+    const findings = run(new BeaconDetector(), times, () => 520 + Math.floor(random() * 30));
+    expect(findings.map((f) => f.kind)).toContain('rita-beacon');
+    const first = findings.find((f) => f.kind === 'rita-beacon')!;
+    expect(Number(first.timeNs) / SEC - 1_700_000_000).toBeGreaterThan(6 * 3600 - 1200);
+  });
+
+  it('reports a young beacon jittered by ±30% early, once 15 intervals show a jittered timer', () => {
+    const random = seededRandom(23);
+    const times: number[] = [];
+    for (let i = 0, t = 1_700_000_000; i < 20; i++, t += 60 * (0.7 + 0.6 * random())) times.push(t);
+    const findings = run(new BeaconDetector(), times, () => 412);
+    expect(findings.map((f) => f.kind)).toEqual(['early-beacon']);
+    expect(findings[0]!.explanation).toContain("timing is a jittered timer's");
+    expect(findings[0]!.reasons.map((r) => r.feature)).toContain('beacon.interval_dispersion');
+    // The 16th connection is the first with 15 intervals.
+    expect(findings[0]!.timeNs).toBe(BigInt(Math.round(times[15]! * SEC)));
   });
 
   it('rejects an unknown option', () => {

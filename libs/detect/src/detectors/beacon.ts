@@ -1,5 +1,6 @@
 // Beaconing (command-and-control check-ins) per source and destination, scored the way RITA does,
 // with an early, provisional signal for a beacon too young for RITA's full score.
+// Over 400 lines on purpose: one detector whose steps share its per-pair interval state.
 //
 // One connection counts once, as one Zeek conn.log line does for RITA: connection-records.ts says
 // which of a sensor's records (socket OPEN/CLOSE/FAIL, NetFlow-style TRAFFIC summaries) stand for a
@@ -12,17 +13,21 @@
 // `earlyMinConnections` connections is reported early, at low severity and marked provisional
 // (kind `early-beacon`): the two sub-scores that can be judged in minutes say "machine, not person".
 // The full score's finding is still reported when it reaches the low band.
-// Over 400 lines on purpose: one detector whose steps share its per-pair interval state.
+//
+// Neither is reported for a destination that `prevalentSources` internal hosts connect to (RITA
+// v5's prevalence): a fleet's NTP server or update service is as regular as any beacon.
 import { NetworkActivityId, Severity, type Entity, type Event } from '@omega/proto';
 import {
   dataSizeScore,
   durationScore,
   histogramScore,
   RITA_BEACON_WEIGHTS,
+  shortIntervalShare,
   RITA_DURATION,
   timingScore,
   weightedBeaconScore,
 } from './beacon-score';
+import { BEACON_DEFAULTS, type BeaconConfig } from './beacon-config';
 import { resolveConfig } from './detector-config';
 import {
   pushEvidence,
@@ -40,79 +45,7 @@ import { earlyBeaconFinding } from './early-beacon';
 import { parseIpNetwork, type IpNetwork } from '../ip-network';
 import { LruMap } from './lru-map';
 
-export interface BeaconConfig {
-  /** RITA unique_connection_threshold: fewer connections are never scored. */
-  minConnections: number;
-  /** Score again every this many connections (and at minConnections). */
-  evaluateEvery: number;
-  /** Timestamps and sizes kept per pair for the timing and size sub-scores. */
-  maxSamples: number;
-  /** Cap on (source, destination) pairs tracked (LRU). */
-  maxPairs: number;
-  /** RITA's bands (score 0–1): at or above `low` a finding is reported. */
-  lowScore: number;
-  mediumScore: number;
-  highScore: number;
-  /** A pair already reported in the same band is reported again only after this long. */
-  reportIntervalNs: number;
-  /**
-   * A full finding also needs a timing sub-score at least this (0–1). Duration and histogram give any
-   * always-on client about half of the low band, and a random-timed API client's size sub-score
-   * the rest; a beacon, even jittered by ±30%, keeps its timing score near 0.9.
-   */
-  minTimingScore: number;
-  /**
-   * Below this median interval (seconds) timing scores 0 in every path: connections fired in a burst
-   * (a page's parallel downloads) have sub-second intervals, which RITA's MAD score rates 1.
-   */
-  minIntervalSec: number;
-  /**
-   * Networks inside the deployment (CIDRs). As in RITA, only connections to a destination outside
-   * them are scored: command and control sits outside, while steady in-cluster service traffic
-   * (always on, evenly spread over the hours) scores in RITA's low band and would drown it.
-   * An empty list scores every destination.
-   */
-  internalNetworks: readonly string[];
-  /** The early, provisional signal: at least this many connections (raise it to turn it off). */
-  earlyMinConnections: number;
-  /** ... and both the timing and the data size sub-scores at or above this (0–1). */
-  earlyMinSubScore: number;
-  /** Connections remembered to count each once (connection-records.ts). */
-  maxConnections: number;
-  /** How long a connection is remembered after its last record; above the sentinel's flow active timeout (60 s). */
-  connectionMemoryNs: number;
-}
-
-/** RFC 1918, shared (RFC 6598), loopback, link-local and IPv6 unique-local/link-local/loopback. */
-export const PRIVATE_NETWORKS: readonly string[] = [
-  '10.0.0.0/8',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '169.254.0.0/16',
-  'fc00::/7',
-  'fe80::/10',
-  '::1/128',
-];
-
-export const BEACON_DEFAULTS: BeaconConfig = {
-  minConnections: 4,
-  evaluateEvery: 16,
-  maxSamples: 128,
-  maxPairs: 20_000,
-  lowScore: 0.75,
-  mediumScore: 0.9,
-  highScore: 1,
-  reportIntervalNs: 3600e9,
-  minTimingScore: 0.8,
-  minIntervalSec: 1,
-  internalNetworks: PRIVATE_NETWORKS,
-  earlyMinConnections: 8,
-  earlyMinSubScore: 0.95,
-  maxConnections: 65_536,
-  connectionMemoryNs: 120e9,
-};
+export { BEACON_DEFAULTS, PRIVATE_NETWORKS, type BeaconConfig } from './beacon-config';
 
 const HOUR_SEC = 3600;
 const BINS = 24;
@@ -133,6 +66,8 @@ interface PairState {
   earlyReportedSec: number;
   /** Event time (s) of the pair's first counted connection. */
   firstSec: number;
+  /** Event time (s) the pair was last scored (-Infinity: never). */
+  scoredSec: number;
   evidence: string[];
 }
 
@@ -161,6 +96,8 @@ export class BeaconDetector implements Detector {
   /** Destination address → inside the internal networks (addresses repeat: cached, bounded). */
   private readonly internalCache = new LruMap<string, boolean>(4096);
   private readonly connections: ConnectionRecords;
+  /** External destination → internal sources seen connecting to it (at most prevalentSources). */
+  private readonly sourcesOf: LruMap<string, Set<string>>;
 
   constructor(config?: Partial<BeaconConfig>) {
     this.config = resolveConfig(
@@ -176,15 +113,21 @@ export class BeaconDetector implements Detector {
         highScore: 'positive',
         reportIntervalNs: 'non-negative',
         minTimingScore: 'non-negative',
+        maxIntervalDispersion: 'positive',
+        maxShortIntervalShare: 'non-negative',
+        minRegularIntervals: 'non-negative',
+        scoreEveryNs: 'positive',
         minIntervalSec: 'non-negative',
         earlyMinConnections: 'positive-integer',
         earlyMinSubScore: 'positive',
         maxConnections: 'positive-integer',
         connectionMemoryNs: 'non-negative',
+        prevalentSources: 'positive-integer',
       },
       config,
     );
     this.pairs = new LruMap(this.config.maxPairs);
+    this.sourcesOf = new LruMap(this.config.maxPairs);
     this.connections = new ConnectionRecords({
       maxConnections: this.config.maxConnections,
       memoryNs: this.config.connectionMemoryNs,
@@ -212,9 +155,20 @@ export class BeaconDetector implements Detector {
     return inside;
   }
 
-  /** Pairs plus remembered connections (caps: maxPairs + maxConnections). */
+  /** Pairs, remembered connections and destinations' sources (caps: 2 × maxPairs + maxConnections). */
   stateSize(): number {
-    return this.pairs.size + this.connections.size;
+    return this.pairs.size + this.connections.size + this.sourcesOf.size;
+  }
+
+  /** Counts `source` among `destination`'s sources; whether the destination is prevalent. */
+  private prevalent(destination: string, source: string): boolean {
+    let sources = this.sourcesOf.get(destination);
+    if (!sources) {
+      sources = new Set();
+      this.sourcesOf.set(destination, sources);
+    }
+    if (sources.size < this.config.prevalentSources) sources.add(source);
+    return sources.size >= this.config.prevalentSources;
   }
 
   observe(event: Event): DetectorFinding[] {
@@ -250,12 +204,15 @@ export class BeaconDetector implements Detector {
         reportedSec: -Infinity,
         earlyReportedSec: -Infinity,
         firstSec: nowSec,
+        scoredSec: -Infinity,
         evidence: [],
       };
       this.pairs.set(pairKey, pair);
     }
     this.record(pair, nowSec, event);
-    if (!this.dueForScoring(pair.connections)) return NO_FINDINGS;
+    if (this.prevalent(destination, source)) return NO_FINDINGS;
+    if (!this.dueForScoring(pair, nowSec)) return NO_FINDINGS;
+    pair.scoredSec = nowSec;
     const scores = this.score(pair, nowSec);
     if (!scores) return NO_FINDINGS;
     const full = this.report(pair, scores, nowSec, event);
@@ -264,16 +221,19 @@ export class BeaconDetector implements Detector {
 
   /**
    * Scoring sorts the pair's samples, so it runs at `minConnections`, every `evaluateEvery`
-   * connections, and (for the early signal) at each connection from `earlyMinConnections` until
-   * twice that: a young beacon is judged as soon as it can be, at a bounded cost per pair.
+   * connections, (for the early signal) at each connection from `earlyMinConnections` until twice
+   * that, and at a new connection once `scoreEveryNs` has passed: a young beacon is judged as soon
+   * as it can be, a slow one as its hours accumulate, at a bounded cost per pair.
    */
-  private dueForScoring(connections: number): boolean {
-    const { minConnections, evaluateEvery, earlyMinConnections } = this.config;
+  private dueForScoring(pair: PairState, nowSec: number): boolean {
+    const { minConnections, evaluateEvery, earlyMinConnections, scoreEveryNs } = this.config;
+    const connections = pair.connections;
     if (connections < minConnections) return false;
     return (
       connections === minConnections ||
       connections % evaluateEvery === 0 ||
-      (connections >= earlyMinConnections && connections < 2 * earlyMinConnections)
+      (connections >= earlyMinConnections && connections < 2 * earlyMinConnections) ||
+      (nowSec - pair.scoredSec) * 1e9 >= scoreEveryNs
     );
   }
 
@@ -362,7 +322,12 @@ export class BeaconDetector implements Detector {
   ): DetectorFinding[] {
     const { earlyMinConnections, earlyMinSubScore, reportIntervalNs } = this.config;
     if (pair.connections < earlyMinConnections) return NO_FINDINGS;
-    if (s.timing < earlyMinSubScore || s.dataSize < earlyMinSubScore) return NO_FINDINGS;
+    if (s.dataSize < earlyMinSubScore) return NO_FINDINGS;
+    // Timing near 1, or a timer jittered by up to ±30% (RITA's timing score falls to 0.7-0.9 there)
+    // once enough intervals show it: the same jitter-tolerant test the full finding uses.
+    const steady = s.timing >= earlyMinSubScore;
+    const jittered = steady ? undefined : this.regularity(pair, s);
+    if (!steady && !jittered!.regular) return NO_FINDINGS;
     // Once per report interval, and not while a full finding for the pair is recent.
     const lastReportSec = Math.max(pair.earlyReportedSec, pair.reportedSec);
     if ((nowSec - lastReportSec) * 1e9 < reportIntervalNs) return NO_FINDINGS;
@@ -379,8 +344,28 @@ export class BeaconDetector implements Detector {
         spanSec: nowSec - pair.firstSec,
         scores: s,
         config: this.config,
+        jittered: jittered && {
+          dispersion: s.intervalMedianSec > 0 ? s.intervalMadSec / s.intervalMedianSec : 0,
+          shortShare: jittered.shortShare,
+        },
       }),
     ];
+  }
+
+  /**
+   * Whether the pair's intervals are regular, judged jitter-tolerantly (beacon-config.ts: timing
+   * floor, MAD over median, share of short intervals, enough intervals, median above the floor).
+   */
+  private regularity(pair: PairState, s: BeaconScores): { regular: boolean; shortShare: number } {
+    const c = this.config;
+    const shortShare = shortIntervalShare(pair.timestampsSec, s.intervalMedianSec);
+    const regular =
+      Math.min(pair.connections, c.maxSamples) - 1 >= c.minRegularIntervals &&
+      s.intervalMedianSec >= c.minIntervalSec &&
+      s.timing >= c.minTimingScore &&
+      s.intervalMadSec <= c.maxIntervalDispersion * s.intervalMedianSec &&
+      shortShare <= c.maxShortIntervalShare;
+    return { regular, shortShare };
   }
 
   private band(score: number): number {
@@ -394,7 +379,8 @@ export class BeaconDetector implements Detector {
     nowSec: number,
     event: Event,
   ): DetectorFinding[] {
-    const band = s.timing < this.config.minTimingScore ? 0 : this.band(s.score);
+    const { regular, shortShare } = this.regularity(pair, s);
+    const band = regular ? this.band(s.score) : 0;
     if (band === 0) return NO_FINDINGS;
     const sinceReportNs = (nowSec - pair.reportedSec) * 1e9;
     if (band <= pair.reportedBand && sinceReportNs < this.config.reportIntervalNs)
@@ -408,8 +394,14 @@ export class BeaconDetector implements Detector {
       Severity.SEVERITY_HIGH,
     ][band]!;
     const bandName = ['base', 'low', 'medium', 'high'][band];
-    // The gate is named only when it is on (minTimingScore 0 gives RITA's finding exactly).
-    const gated = this.config.minTimingScore > 0;
+    // The gate is named only when it is on (minTimingScore 0 and maxIntervalDispersion ≥ 1 give
+    // RITA's finding exactly).
+    const gated =
+      this.config.minTimingScore > 0 ||
+      this.config.maxIntervalDispersion < 1 ||
+      this.config.maxShortIntervalShare < 1 ||
+      this.config.minRegularIntervals > 0;
+    const dispersion = s.intervalMedianSec > 0 ? s.intervalMadSec / s.intervalMedianSec : 0;
     return [
       {
         detectorId: this.id,
@@ -429,7 +421,7 @@ export class BeaconDetector implements Detector {
           `${s.bytesMad} (size ${s.dataSize}); connections in ${s.hoursSeen} of the last ${s.hoursInWindow} hours ` +
           `(histogram ${s.histogram}, duration ${s.duration}). RITA-weighted score ${s.score.toFixed(3)} is in ` +
           `RITA's ${bandName} band (low ≥ ${this.config.lowScore}, medium ≥ ${this.config.mediumScore}, ` +
-          `high ≥ ${this.config.highScore})${gated ? ` and timing is at least ${this.config.minTimingScore}` : ''}; ` +
+          `high ≥ ${this.config.highScore})${gated ? `, timing is at least ${this.config.minTimingScore} and the intervals' MAD is at most ${this.config.maxIntervalDispersion} of their median with at most ${this.config.maxShortIntervalShare} of them under half of it` : ''}; ` +
           `normal traffic is irregular in timing and size.`,
         reasons: [
           reason(
@@ -468,6 +460,18 @@ export class BeaconDetector implements Detector {
                   s.timing,
                   `>= ${this.config.minTimingScore}`,
                   'Timing must carry the finding: always-on clients score on duration and histogram alone',
+                ),
+                reason(
+                  'beacon.interval_dispersion',
+                  round3(dispersion),
+                  `<= ${this.config.maxIntervalDispersion}`,
+                  'MAD of the intervals over their median: jitter of ±30% stays under it, random timing does not',
+                ),
+                reason(
+                  'beacon.short_interval_share',
+                  round3(shortShare),
+                  `<= ${this.config.maxShortIntervalShare}`,
+                  'Intervals under half the median: a jittered timer makes none, random calls about 29%',
                 ),
               ]
             : []),

@@ -45,10 +45,22 @@ describe('detector fast paths', () => {
 
   it('give the findings of the implementation before them, byte for byte', () => {
     // The scenario and detectors as they were then: no short beacons, no early beacon signal, no
-    // interval floor or timing gate on the full beacon score.
+    // interval floor, timing gates, hourly scoring or prevalence on the full beacon score, Zeek's
+    // 5-minute scan window with every failure counted, DNS windows of an hour and no relays.
     const detectors = new DetectorSet({
       newEdge: { learningPeriodNs: 1800e9 },
-      beacon: { earlyMinConnections: 1_000_000, minTimingScore: 0, minIntervalSec: 0 },
+      beacon: {
+        earlyMinConnections: 1_000_000,
+        minTimingScore: 0,
+        minIntervalSec: 0,
+        maxIntervalDispersion: 1,
+        maxShortIntervalShare: 1,
+        minRegularIntervals: 0,
+        scoreEveryNs: 1e18,
+        prevalentSources: 1_000_000,
+      },
+      portScan: { windowNs: 5 * 60e9, maxReachedPairs: 1 },
+      dnsTunnel: { windowNs: 3600e9, relayWindowNs: 0 },
     });
     const hash = createHash('sha256');
     let count = 0;

@@ -115,4 +115,62 @@ describe('DnsTunnelDetector', () => {
     );
     expect(queries.map((f) => f.entityKey)).toEqual(['pod:ci/runner-1']);
   });
+
+  it('takes each bucket, distribution and load balancer under a cloud’s shared suffix as its own domain', () => {
+    const random = seededRandom(13);
+    const detector = new DnsTunnelDetector();
+    const hex = (length: number) =>
+      Array.from({ length }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
+    const names = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0
+        ? `acme-datalake-${hex(12)}.s3.eu-west-1.amazonaws.com`
+        : `internal-k8s-exports-${hex(10)}-${hex(10)}.us-east-1.elb.amazonaws.com`,
+    );
+    expect(names.flatMap((hostname) => query(detector, hostname))).toEqual([]);
+    // Under a private suffix an owner's own subdomains still count: a tunnel through one bucket name.
+    const tunnel = Array.from({ length: 12 }, () =>
+      query(detector, `${base32Label(random, 48)}.exfil-${hex(4)}x.s3.amazonaws.com`),
+    );
+    expect(tunnel.flat()).toEqual([]); // a new bucket name each time: twelve domains of one label
+    const fixed = `exfil-${hex(6)}.s3.amazonaws.com`;
+    const through = Array.from({ length: 12 }, () =>
+      query(detector, `${base32Label(random, 48)}.${fixed}`),
+    ).flat();
+    expect(through.map((f) => f.entities.at(-1)!.value)).toEqual([fixed]);
+  });
+
+  it('does not count a resolver forwarding the names its clients asked: the client is the one flagged', () => {
+    const random = seededRandom(17);
+    const detector = new DnsTunnelDetector();
+    const client = { ip: '10.0.0.8', workload: 'ci/runner-1@builder' };
+    const resolver = { ip: '10.1.15.161', workload: 'kube-system/coredns-0@coredns' };
+    const findings = Array.from({ length: 12 }, (_, i) => {
+      const hostname = `${base32Label(random, 52)}.t.exfil.example`;
+      const timeNs = BigInt(i) * 30n * SEC;
+      return [
+        ...detector.observe(dnsEvent({ id: `c${i}`, timeNs, src: client, hostname })),
+        ...detector.observe(
+          dnsEvent({
+            id: `f${i}`,
+            timeNs: timeNs + 2_000_000n,
+            src: resolver,
+            dst: { ip: '192.0.2.53', port: 53 },
+            hostname,
+          }),
+        ),
+      ];
+    }).flat();
+    expect(findings.map((f) => f.entityKey)).toEqual(['pod:ci/runner-1']);
+    // With relay detection off the resolver is a tunnelling client too.
+    const off = new DnsTunnelDetector({ relayWindowNs: 0 });
+    const again = Array.from({ length: 12 }, (_, i) => {
+      const hostname = `${base32Label(random, 52)}.t.exfil.example`;
+      const timeNs = BigInt(i) * 30n * SEC;
+      off.observe(dnsEvent({ id: `c${i}`, timeNs, src: client, hostname }));
+      return off.observe(
+        dnsEvent({ id: `f${i}`, timeNs: timeNs + 2_000_000n, src: resolver, hostname }),
+      );
+    }).flat();
+    expect(again.map((f) => f.entityKey)).toEqual(['pod:kube-system/coredns-0']);
+  });
 });

@@ -1,7 +1,12 @@
 // DNS tunnelling and DNS C2: many unique subdomains under one base domain, with random-looking labels.
 //
 // The base domain is the registrable domain (public suffix + 1 label, from the Public Suffix List via
-// tldts), so `x.example.co.uk` counts under `example.co.uk`, not `co.uk`. Per (source, base domain) the
+// tldts, its private section included), so `x.example.co.uk` counts under `example.co.uk`, not
+// `co.uk`, and each S3 bucket, CloudFront distribution or load balancer under a cloud's shared
+// suffix (`<bucket>.s3.<region>.amazonaws.com`, `d<id>.cloudfront.net`) is a domain of its own:
+// they belong to different owners, and one client using thirty of them is not one domain's thirty
+// generated names. A query for a name another source asked moments before is a relay (a resolver
+// forwarding its client's question) and counts only for the source that asked first. Per (source, base domain) the
 // detector counts unique subdomains (RITA's DNS C2 measure) and, for each new one, the Shannon entropy
 // (bits per character) and length of its labels: tunnels encode data in long base32/base64/hex labels.
 import { Severity, type Event } from '@omega/proto';
@@ -29,12 +34,19 @@ export interface DnsTunnelConfig {
   entropyBitsPerChar: number;
   /** Mean subdomain length (characters, dots excluded) at or above which labels look like payload. */
   minMeanLength: number;
-  /** Counting window, per (source, base domain), started by its first query. */
+  /**
+   * Counting window, per (source, base domain), started by its first query. Six hours: a tunnel
+   * sending one query every few minutes never puts `minSubdomainsForEntropy` names in one hour.
+   */
   windowNs: number;
   /** Cap on (source, base domain) pairs tracked (LRU). */
   maxPairs: number;
   /** Hash seed for the unique-subdomain sets. */
   seed: number;
+  /** A query for a name another source asked less than this long before is a relay, not counted for it (0: off). */
+  relayWindowNs: number;
+  /** Names remembered for relay detection (LRU). */
+  maxRecentNames: number;
 }
 
 export const DNS_TUNNEL_DEFAULTS: DnsTunnelConfig = {
@@ -42,9 +54,11 @@ export const DNS_TUNNEL_DEFAULTS: DnsTunnelConfig = {
   minSubdomainsForEntropy: 10,
   entropyBitsPerChar: 3.5,
   minMeanLength: 20,
-  windowNs: 3600e9,
+  windowNs: 6 * 3600e9,
   maxPairs: 20_000,
   seed: 0x5bd1e995,
+  relayWindowNs: 5e9,
+  maxRecentNames: 65_536,
 };
 
 /** Names that never count: reverse lookups and cluster-internal zones (they have no public suffix owner). */
@@ -92,6 +106,9 @@ export class DnsTunnelDetector implements Detector {
 
   /** config.windowNs as a bigint, made once (event times are bigints). */
   private readonly windowNs: bigint;
+  /** Name hash → who asked it first and when (relay detection). */
+  private readonly recentNames: LruMap<number, { source: string; timeNs: bigint }>;
+  private readonly relayWindowNs: bigint;
 
   constructor(config?: Partial<DnsTunnelConfig>) {
     this.config = resolveConfig(
@@ -104,15 +121,20 @@ export class DnsTunnelDetector implements Detector {
         minMeanLength: 'positive',
         windowNs: 'positive',
         maxPairs: 'positive-integer',
+        relayWindowNs: 'non-negative',
+        maxRecentNames: 'positive-integer',
       },
       config,
     );
     this.windowNs = BigInt(this.config.windowNs);
     this.pairs = new LruMap(this.config.maxPairs);
+    this.recentNames = new LruMap(this.config.maxRecentNames);
+    this.relayWindowNs = BigInt(this.config.relayWindowNs);
   }
 
+  /** Pairs plus names remembered for relay detection (caps: maxPairs + maxRecentNames). */
   stateSize(): number {
-    return this.pairs.size;
+    return this.pairs.size + this.recentNames.size;
   }
 
   observe(event: Event): DetectorFinding[] {
@@ -129,6 +151,7 @@ export class DnsTunnelDetector implements Detector {
     const subdomain = name.slice(0, name.length - baseDomain.length - 1);
     const source = sourceKey(event);
     if (!source) return NO_FINDINGS;
+    if (this.isRelay(name, source, event.timeNs)) return NO_FINDINGS;
 
     const pairKey = source + '>' + baseDomain;
     let pair = this.pairs.get(pairKey);
@@ -159,12 +182,21 @@ export class DnsTunnelDetector implements Detector {
     return this.judge(pair, event);
   }
 
+  /** Whether another source asked for `name` within the relay window; records the asker otherwise. */
+  private isRelay(name: string, source: string, timeNs: bigint): boolean {
+    const hash = seededHash32(name, this.config.seed);
+    const asked = this.recentNames.get(hash);
+    if (asked && asked.source !== source && timeNs - asked.timeNs < this.relayWindowNs) return true;
+    this.recentNames.set(hash, { source, timeNs });
+    return false;
+  }
+
   private baseDomainOf(name: string): string {
     let base = this.baseDomains.get(name);
     if (base === undefined) {
       // Bounded: when full, start over (cheaper than LRU bookkeeping on every query).
       if (this.baseDomains.size >= BASE_DOMAIN_CACHE_ENTRIES) this.baseDomains.clear();
-      base = getDomain(name) ?? '';
+      base = getDomain(name, { allowPrivateDomains: true }) ?? '';
       this.baseDomains.set(name, base);
     }
     return base;

@@ -2,7 +2,7 @@
 // already say "machine, not person". Provisional, low severity, and explained as such.
 import { Severity, type Entity } from '@omega/proto';
 import { RITA_BEACON_WEIGHTS, RITA_DURATION } from './beacon-score';
-import { reason, type DetectorFinding } from './detector';
+import { reason, round3, type DetectorFinding } from './detector';
 
 export interface EarlyBeaconInput {
   detectorId: string;
@@ -30,7 +30,12 @@ export interface EarlyBeaconInput {
     earlyMinSubScore: number;
     minIntervalSec: number;
     lowScore: number;
+    maxIntervalDispersion: number;
+    maxShortIntervalShare: number;
+    minRegularIntervals: number;
   };
+  /** Set when timing qualified by the jitter-tolerant test rather than by the timing sub-score. */
+  jittered?: { dispersion: number; shortShare: number };
 }
 
 /** The ATT&CK technique both beacon findings carry (Application Layer Protocol) and its tactic. */
@@ -58,22 +63,48 @@ export function earlyBeaconFinding(input: EarlyBeaconInput): DetectorFinding {
       `${input.spanSec.toFixed(0)} s. Intervals have median ${s.intervalMedianSec.toFixed(2)} s with ` +
       `median absolute deviation ${s.intervalMadSec.toFixed(2)} s (timing sub-score ${s.timing}); ` +
       `bytes sent per connection have median ${s.bytesMedian}, MAD ${s.bytesMad} (data size ` +
-      `sub-score ${s.dataSize}). Both are ${threshold} after at least ${config.earlyMinConnections} ` +
-      `connections with a median interval of at least ${config.minIntervalSec} s: regular like ` +
-      `a program's check-ins, where a person's traffic is irregular in time and size. RITA's other ` +
+      `sub-score ${s.dataSize}). ` +
+      (input.jittered
+        ? `Sizes are ${threshold}; timing is a jittered timer's: the intervals' MAD is ` +
+          `${input.jittered.dispersion.toFixed(3)} of their median (at most ` +
+          `${config.maxIntervalDispersion}) and ${input.jittered.shortShare.toFixed(3)} of them are ` +
+          `under half of it (at most ${config.maxShortIntervalShare}), over ${input.connections - 1} ` +
+          `intervals (at least ${config.minRegularIntervals}), as a check-in sleeping with up to ` +
+          `±30% jitter makes and random-timed traffic does not. `
+        : `Both are ${threshold} after at least ${config.earlyMinConnections} ` +
+          `connections with a median interval of at least ${config.minIntervalSec} s: regular like ` +
+          `a program's check-ins, where a person's traffic is irregular in time and size. `) +
+      `RITA's other ` +
       `two sub-scores need hours of connections (duration: seen in ${RITA_DURATION.minHoursSeen} or ` +
       `more hourly bins; histogram: a flat hourly profile), so the full RITA score is ` +
       `${s.score.toFixed(3)} for now, under its ${config.lowScore} low band; a separate finding ` +
       `follows if this pair reaches it. A regular benign poller (an update check, a health probe) ` +
       `looks the same: confirm the destination before acting.`,
     reasons: [
-      reason(
-        'beacon.timing',
-        s.timing,
-        threshold,
-        'Inter-arrival regularity (Bowley skew + MAD)',
-        RITA_BEACON_WEIGHTS.timing,
-      ),
+      ...(input.jittered
+        ? [
+            reason(
+              'beacon.interval_dispersion',
+              round3(input.jittered.dispersion),
+              `<= ${config.maxIntervalDispersion}`,
+              'MAD of the intervals over their median: a jittered timer stays under it',
+            ),
+            reason(
+              'beacon.short_interval_share',
+              round3(input.jittered.shortShare),
+              `<= ${config.maxShortIntervalShare}`,
+              'Intervals under half the median: a jittered timer makes none',
+            ),
+          ]
+        : [
+            reason(
+              'beacon.timing',
+              s.timing,
+              threshold,
+              'Inter-arrival regularity (Bowley skew + MAD)',
+              RITA_BEACON_WEIGHTS.timing,
+            ),
+          ]),
       reason(
         'beacon.data_size',
         s.dataSize,

@@ -37,7 +37,7 @@ describe('detector memory bounds under 100,000 distinct sources', () => {
     expect(peak).toBe(5_000);
   });
 
-  it('beacon keeps at most maxPairs pairs', () => {
+  it('beacon keeps at most maxPairs pairs (plus the one destination’s sources)', () => {
     const detector = new BeaconDetector({ maxPairs: 2_000 });
     expect(
       feed(detector, (i) =>
@@ -48,16 +48,16 @@ describe('detector memory bounds under 100,000 distinct sources', () => {
           dst: { ip: '203.0.113.1', port: 443 },
         }),
       ),
-    ).toBe(2_000);
+    ).toBe(2_001);
   });
 
-  it('dns-tunnel keeps at most maxPairs (source, base domain) pairs', () => {
-    const detector = new DnsTunnelDetector({ maxPairs: 3_000 });
+  it('dns-tunnel keeps at most maxPairs (source, base domain) pairs and maxRecentNames names', () => {
+    const detector = new DnsTunnelDetector({ maxPairs: 3_000, maxRecentNames: 1_000 });
     expect(
       feed(detector, (i) =>
         dnsEvent({ id: `d${i}`, timeNs: t(i), src: { ip: ip(i) }, hostname: `x${i}.example.com` }),
       ),
-    ).toBe(3_000);
+    ).toBe(4_000);
   });
 
   it('new-edge holds a fixed sketch: used cells never exceed width × depth', () => {

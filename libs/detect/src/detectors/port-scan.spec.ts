@@ -82,7 +82,7 @@ describe('PortScanDetector — Threshold Random Walk', () => {
   });
 });
 
-describe('PortScanDetector — Zeek scan.zeek baseline (25 hosts / 15 ports in 5 min)', () => {
+describe('PortScanDetector — Zeek scan.zeek baseline (25 hosts / 15 ports per window)', () => {
   it('reports an address scan at the 25th distinct host on one port, not the 24th', () => {
     const detector = new PortScanDetector();
     const kinds = Array.from({ length: 25 }, (_, i) =>
@@ -107,7 +107,7 @@ describe('PortScanDetector — Zeek scan.zeek baseline (25 hosts / 15 ports in 5
   });
 
   it('forgets counts after the 5-minute window: 14 ports, then 14 more six minutes later, is no scan', () => {
-    const detector = new PortScanDetector();
+    const detector = new PortScanDetector({ windowNs: 5 * 60e9 });
     const early = Array.from({ length: 14 }, (_, i) =>
       detector.observe(attempt('10.8.0.1', 2000 + i, FAIL, 3000n)),
     );
@@ -115,6 +115,47 @@ describe('PortScanDetector — Zeek scan.zeek baseline (25 hosts / 15 ports in 5
       detector.observe(attempt('10.8.0.1', 3000 + i, FAIL, 3000n + 360n)),
     );
     expect([...early, ...late].flat()).toHaveLength(0);
+  });
+});
+
+describe('PortScanDetector — slow scans and outages', () => {
+  it('by default counts over an hour: one refused port every 3 minutes is a port scan at the 15th', () => {
+    const detector = new PortScanDetector();
+    const results = Array.from({ length: 15 }, (_, i) =>
+      detector.observe(attempt('10.9.0.1', 100 + i, FAIL, 5000n + BigInt(i * 180))),
+    );
+    expect(results.slice(0, 14).flat()).toHaveLength(0);
+    expect(results[14]!.map((f) => f.kind)).toEqual(['zeek-port-scan']);
+    expect(results[14]![0]!.explanation).toContain('within 60 minutes');
+  });
+
+  it('does not count failures to hosts the source reached before: 30 scrape targets going down is an outage', () => {
+    const detector = new PortScanDetector();
+    const src = { ip: '10.0.7.7', workload: 'monitoring/prometheus-0@prometheus' };
+    const targets = Array.from({ length: 30 }, (_, i) => `10.10.0.${i + 1}`);
+    const scraped = targets.flatMap((h) => detector.observe(attempt(h, 9090, OK, 6000n, src)));
+    const down = targets.flatMap((h) => detector.observe(attempt(h, 9090, FAIL, 6015n, src)));
+    expect([...scraped, ...down]).toEqual([]);
+    // The same failures from a source that never reached those hosts are an address scan.
+    const fresh = { ip: '10.0.7.8', workload: 'shop/cart-0@cart' };
+    const probes = targets.flatMap((h) => detector.observe(attempt(h, 9090, FAIL, 6016n, fresh)));
+    expect(new Set(probes.map((f) => f.kind))).toEqual(
+      new Set(['trw-host-scan', 'zeek-address-scan']),
+    );
+  });
+});
+
+describe('PortScanDetector — a host the source talks to', () => {
+  it('is still port-scanned when its other ports fail: only the service reached before is exempt', () => {
+    const detector = new PortScanDetector();
+    const src = { ip: '10.0.7.9', workload: 'shop/api-0@api' };
+    detector.observe(attempt('10.11.0.1', 443, OK, 7000n, src));
+    const refused443 = detector.observe(attempt('10.11.0.1', 443, FAIL, 7001n, src));
+    const ports = Array.from({ length: 15 }, (_, i) =>
+      detector.observe(attempt('10.11.0.1', 1000 + i, FAIL, 7002n + BigInt(i), src)),
+    );
+    expect(refused443).toEqual([]);
+    expect(ports.flat().map((f) => f.kind)).toEqual(['zeek-port-scan']);
   });
 });
 

@@ -9,7 +9,14 @@
 //
 // Baseline: Zeek's scripts/policy/misc/scan.zeek: an address scan is failed attempts to 25 distinct
 // hosts on one port, a port scan is failed attempts to 15 distinct ports of one host, each counted
-// over 5 minutes (addr_scan_threshold = 25, port_scan_threshold = 15, *_interval = 5 min).
+// over 5 minutes (addr_scan_threshold = 25, port_scan_threshold = 15, *_interval = 5 min). Here the
+// window is an hour: a scan of one probe a minute never reaches 15 ports in Zeek's 5 minutes.
+//
+// Both count only failures to services (host and port) the source never reached: a failed attempt
+// to a service it had a working connection with is an outage (a monitoring system scraping a node
+// that went down, a sidecar reconnecting to a pod a rollout removed), not a probe, while the other
+// ports of a host it talks to are still probed when they fail. The services each source reached are
+// remembered in one bounded LRU of (source, host, port).
 import {
   EntityKind,
   IpProtocol,
@@ -44,6 +51,8 @@ export interface PortScanConfig {
   maxHostsPerSource: number;
   /** Cap on (port) and (host) counters per source for the Zeek thresholds. */
   maxCountersPerSource: number;
+  /** Cap on (source, host, port) services remembered as reached (LRU). */
+  maxReachedPairs: number;
 }
 
 export const PORT_SCAN_DEFAULTS: PortScanConfig = {
@@ -53,10 +62,11 @@ export const PORT_SCAN_DEFAULTS: PortScanConfig = {
   beta: 0.99,
   addressScanHosts: 25,
   portScanPorts: 15,
-  windowNs: 5 * 60 * 1e9,
+  windowNs: 60 * 60 * 1e9,
   maxSources: 20_000,
   maxHostsPerSource: 64,
   maxCountersPerSource: 16,
+  maxReachedPairs: 65_536,
 };
 
 interface SourceState {
@@ -111,6 +121,8 @@ export class PortScanDetector implements Detector {
   readonly id = 'port-scan';
   readonly config: PortScanConfig;
   private readonly sources: LruMap<string, SourceState>;
+  /** `source>host:port` with a successful connection: later failures to them are outages. */
+  private readonly reached: LruMap<string, true>;
   private readonly logSuccessStep: number;
   private readonly logFailureStep: number;
   private readonly logUpper: number;
@@ -134,6 +146,7 @@ export class PortScanDetector implements Detector {
         maxSources: 'positive-integer',
         maxHostsPerSource: 'positive-integer',
         maxCountersPerSource: 'positive-integer',
+        maxReachedPairs: 'positive-integer',
       },
       config,
     );
@@ -144,10 +157,12 @@ export class PortScanDetector implements Detector {
     this.logUpper = Math.log(beta / alpha);
     this.logLower = Math.log((1 - beta) / (1 - alpha));
     this.sources = new LruMap(this.config.maxSources);
+    this.reached = new LruMap(this.config.maxReachedPairs);
   }
 
+  /** Sources plus reached pairs (caps: maxSources + maxReachedPairs). */
   stateSize(): number {
-    return this.sources.size;
+    return this.sources.size + this.reached.size;
   }
 
   observe(event: Event): DetectorFinding[] {
@@ -172,6 +187,9 @@ export class PortScanDetector implements Detector {
       };
       this.sources.set(key, state);
     }
+    const pair = key + '>' + host + ':' + (event.dstEndpoint?.port ?? 0);
+    if (outcome === 'success') this.reached.set(pair, true);
+    else if (this.reached.get(pair)) return NO_FINDINGS;
     pushEvidence(state.evidence, event.id);
     const findings: DetectorFinding[] = [];
     this.walk(state, key, host, outcome, event, findings);

@@ -37,7 +37,12 @@ describe.each([11, 12, 13, 14, 15, 16])('beacon score on a day of scenario seed 
 
 describe('the timing gate', () => {
   it('is what keeps random-timed API clients quiet: without it, RITA’s score flags them', () => {
-    const { falseAlerts } = run(11, 0.01, { minTimingScore: 0 });
+    const { falseAlerts } = run(11, 0.01, {
+      minTimingScore: 0,
+      maxIntervalDispersion: 1,
+      maxShortIntervalShare: 1,
+      minRegularIntervals: 0,
+    });
     expect(falseAlerts.length).toBeGreaterThanOrEqual(5);
   });
 });

@@ -11,6 +11,7 @@ import { Code, OmegaError } from '@omega/errors';
 import { eventFromSigmaFields } from '../field-mapping';
 import { seededRandom } from '../rule-samples';
 import { deceptionEvent, dnsEvent, flowEvent } from '../detectors/telemetry-events';
+import { benignPods, scenarioPod, type ScenarioPod as Pod } from './scenario-pods';
 
 export const ATTACK_KINDS = [
   'scan',
@@ -74,14 +75,6 @@ export interface Scenario {
 
 const SEC = 1_000_000_000n;
 
-interface Pod {
-  readonly namespace: string;
-  readonly name: string;
-  readonly ip: string;
-  readonly node: string;
-  readonly workload: string;
-}
-
 const BENIGN_NAMES = [
   'api.stripe.com',
   'registry.npmjs.org',
@@ -136,16 +129,9 @@ export function generateScenario(input: ScenarioOptions): Scenario {
   const random = seededRandom(options.seed);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
-  const podOf = (namespace: string, name: string, i: number): Pod => ({
-    namespace,
-    name,
-    ip: `10.1.${(i >> 8) & 255}.${i & 255}`,
-    node: `node-${i % options.nodes}`,
-    workload: `${namespace}/${name}@${name.replace(/-\d+$/, '')}`,
-  });
-  const pods = Array.from({ length: options.pods }, (_, i) =>
-    podOf(`team-${i % 12}`, `app-${i}`, i + 1),
-  );
+  const podOf = (namespace: string, name: string, i: number): Pod =>
+    scenarioPod(namespace, name, i, options.nodes);
+  const pods = benignPods(options.pods, options.nodes);
   const services = Array.from({ length: 60 }, (_, i) => ({
     ip: `10.96.${i >> 8}.${(i & 255) + 1}`,
     port: pick([80, 443, 5432, 6379, 8080, 9090]),

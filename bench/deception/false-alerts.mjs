@@ -164,7 +164,7 @@ export function falseAlerts({ root, decoys = 10, days = 1, checkEverySec = 10, s
   return [
     `${decoys} decoys × ${days} day(s) = ${decoyDays} decoy-days; scenario seed ${seed}, ${benign.events.toLocaleString('en')} benign events (${scenario.options.pods} pods, ${scenario.options.backgroundPerSecond} events/s, pollers and 10 external API clients, no attacks)`,
     `benign traffic alone: ${benign.flowsToDecoys} flows reached a decoy → ${benign.interactions} interactions → ${benign.deception} deception alerts = ${perDay(benign.deception)} per decoy-day (target 0: ${benign.deception === 0 ? 'met' : 'missed'}); other rules and detectors: ${benign.other} alerts over the same traffic`,
-    `with a health checker on every decoy every ${checkEverySec} s (from ${CHECKER_CIDR}): ${checked.fromCheckers.toLocaleString('en')} interactions → ${checked.deception.toLocaleString('en')} deception alerts = ${perDay(checked.deception)} per decoy-day under the current detector (every CONNECT and DISCONNECT is an alert, one per source a minute after suppression)`,
+    `with a health checker on every decoy every ${checkEverySec} s (from ${CHECKER_CIDR}): ${checked.fromCheckers.toLocaleString('en')} interactions → ${checked.deception.toLocaleString('en')} deception alerts = ${perDay(checked.deception)} per decoy-day (a bare connect is a low-severity event, not an alert; a check that sent a request would alert unless an ignore list names it)`,
     `an ignore list holding ${CHECKER_CIDR} drops those ${checked.fromCheckers.toLocaleString('en')} interactions (${perDay(checked.fromCheckers)} per decoy-day) before any detector: 0 alerts left`,
   ];
 }

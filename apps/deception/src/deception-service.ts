@@ -19,11 +19,13 @@ import type { HoneypotFactory } from './honeypots/honeypot';
 import { HONEYPOTS, honeypotsWith } from './honeypots/honeypots';
 import { KvSshHostKeys } from './honeypots/ssh-host-key-store';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
+import { HONEYTOKENS_BUCKET } from './honeytokens/honeytoken-record';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
 import { IgnoreList } from './ignore-list';
 import { InteractionAudit } from './interaction-audit';
 import { filteredFactories } from './interaction-filter';
 import { InteractionReader } from './interaction-query';
+import { RequestIds } from './request-ids';
 import { RelayedHoneypots } from './relay/relayed-honeypots';
 import { startRelayListener } from './relay/relay-listener';
 import { SourceTable } from './relay/source-table';
@@ -58,6 +60,8 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
     honeytokens: honeytokens.registry,
     decoys,
     interactions: new InteractionReader(parts.bus),
+    mintRequests: new RequestIds(await parts.bus.kv(HONEYTOKENS_BUCKET), 'MintHoneytoken'),
+    deployRequests: new RequestIds(await parts.bus.kv(DECOYS_BUCKET), 'DeployDecoy'),
   });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
   metrics.unimplementedMethods.set(unbuilt.length);

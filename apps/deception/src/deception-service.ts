@@ -21,6 +21,7 @@ import { KvSshHostKeys } from './honeypots/ssh-host-key-store';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
 import { HONEYTOKENS_BUCKET } from './honeytokens/honeytoken-record';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
+import { HoneytokenSweep, sweepMetrics } from './honeytokens/honeytoken-sweep';
 import { IgnoreList } from './ignore-list';
 import { InteractionAudit } from './interaction-audit';
 import { filteredFactories } from './interaction-filter';
@@ -56,12 +57,24 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
     service.config.deception.decoys.placement === 'kubernetes'
       ? await startKubeDecoys(parts, honeytokens.registry, factories)
       : await startLocalDecoys(parts, honeytokens.registry, factories);
+  const mintRequests = new RequestIds(await parts.bus.kv(HONEYTOKENS_BUCKET), 'MintHoneytoken');
+  const deployRequests = new RequestIds(await parts.bus.kv(DECOYS_BUCKET), 'DeployDecoy');
+  const { sweepIntervalMs, sweepBatch } = service.config.deception.honeytokens;
+  const sweep = new HoneytokenSweep({
+    registry: honeytokens.registry,
+    requests: [mintRequests, deployRequests],
+    batch: sweepBatch,
+    metrics: sweepMetrics(service.metrics),
+    logger: service.logger,
+  });
+  sweep.start(sweepIntervalMs);
+  service.onShutdown('expiry sweep', () => sweep.stop());
   const handlers = deceptionGrpcHandlers({
     honeytokens: honeytokens.registry,
     decoys,
     interactions: new InteractionReader(parts.bus),
-    mintRequests: new RequestIds(await parts.bus.kv(HONEYTOKENS_BUCKET), 'MintHoneytoken'),
-    deployRequests: new RequestIds(await parts.bus.kv(DECOYS_BUCKET), 'DeployDecoy'),
+    mintRequests,
+    deployRequests,
   });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
   metrics.unimplementedMethods.set(unbuilt.length);

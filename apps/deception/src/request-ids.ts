@@ -110,7 +110,7 @@ export class RequestIds {
       if (entry === null || entry.operation !== 'PUT') continue;
       const record = decode(entry.value);
       if (record !== undefined && nowMs - record.claimedMs < REQUEST_ID_WINDOW_MS) continue;
-      await this.kv.delete(key, { previousSeq: entry.revision }).catch(() => undefined);
+      await this.kv.purge(key, { previousSeq: entry.revision }).catch(() => undefined);
       deleted++;
     }
     return deleted;

@@ -26,8 +26,11 @@ export type RequestClaim =
   | { readonly done: true; readonly id: string; readonly claimedMs: number }
   | {
       readonly done: false;
-      /** Names what the request created; a repeat now finds it. */
-      complete(id: string): Promise<void>;
+      /**
+       * Names what the request created; a repeat now finds it. False when that write failed: the
+       * call still succeeded (a minted secret must reach its caller), only a repeat may create again.
+       */
+      complete(id: string): Promise<boolean>;
       /** The request failed: a repeat may try again. */
       release(): Promise<void>;
     };
@@ -85,9 +88,11 @@ export class RequestIds {
             : await this.kv.update(key, encode(claim), entry.revision);
         return {
           done: false,
-          complete: async (id) => {
-            await this.kv.update(key, encode({ ...claim, id }), revision);
-          },
+          complete: (id) =>
+            this.kv.update(key, encode({ ...claim, id }), revision).then(
+              () => true,
+              () => false,
+            ),
           release: async () => {
             await this.kv.delete(key, { previousSeq: revision }).catch(() => undefined);
           },

@@ -73,7 +73,9 @@ export function honeytokenAnnotations(
   if (interaction.honeytokenId === undefined) return {};
   const token = honeytoken(interaction.honeytokenId);
   if (token === undefined) return {};
-  const where = [token.placement, token.namespace && `namespace ${token.namespace}`]
+  // the namespace once: a placement often names it already ("namespace payments")
+  const namespace = token.namespace && `namespace ${token.namespace}`;
+  const where = [token.placement, !token.placement.includes(namespace) && namespace]
     .filter(Boolean)
     .join(', ');
   return {

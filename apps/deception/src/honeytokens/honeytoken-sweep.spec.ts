@@ -1,19 +1,26 @@
 // The expiry sweep on a real nats-server: an expired file honeytoken's file and watch are removed
 // and its record purged from omega_tokens (a restarted registry does not know it), unexpired ones
-// stay, a sweep removes at most its batch, and a token this replica cannot un-plant is kept.
+// stay, a sweep removes at most its batch, and a token this replica cannot un-plant is kept; the
+// service sweeps on its interval (deception.honeytokens.sweepIntervalMs).
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, fileWatchKey, provision, type Bus, type KV } from '@omega/bus';
-import { HoneytokenKind, MintHoneytokenRequest } from '@omega/proto';
-import { createLogger } from '@omega/runtime';
-import { withNats } from '@omega/testkit';
+import {
+  DeceptionServiceClient,
+  HoneytokenKind,
+  ListHoneytokensRequest,
+  MintHoneytokenRequest,
+} from '@omega/proto';
+import { createLogger, createPromiseClient } from '@omega/runtime';
+import { eventually, withNats } from '@omega/testkit';
 import { Registry } from 'prom-client';
 import { hostFilePlanter } from './file-planter';
 import { validMint } from './honeytoken-grpc';
 import { HONEYTOKENS_BUCKET } from './honeytoken-record';
 import { HoneytokenRegistry } from './honeytoken-registry';
 import { HoneytokenSweep, sweepMetrics } from './honeytoken-sweep';
+import { startDeception } from '../testing/start-deception';
 
 const nats = withNats({ jetstream: true });
 const NODE = 'node-3';
@@ -164,4 +171,35 @@ describe('the expiry sweep', () => {
     expect(await sweepOf(planting).sweep.sweepOnce()).toMatchObject({ removed: 1 });
     expect(existsSync(path)).toBe(false);
   });
+
+  it('runs in the service on its interval: a honeytoken minted with ttl_seconds 1 leaves the list', async () => {
+    const running = await startDeception(nats.url, {
+      OMEGA_DECEPTION_HONEYTOKENS_SWEEP_INTERVAL_MS: '1000',
+    });
+    const client = createPromiseClient(DeceptionServiceClient, `127.0.0.1:${running.grpcPort}`);
+    try {
+      const { honeytoken } = await client.mintHoneytoken(
+        MintHoneytokenRequest.fromPartial({
+          kind: HoneytokenKind.HONEYTOKEN_KIND_CREDENTIAL,
+          name: 'svc-short-lived',
+          ttlSeconds: 1,
+        }),
+      );
+      const listed = async () =>
+        (await client.listHoneytokens(ListHoneytokensRequest.fromPartial({}))).honeytokens.map(
+          (token) => token.id,
+        );
+      expect(await listed()).toContain(honeytoken!.id);
+      await eventually(
+        'the expired honeytoken swept',
+        async () => ((await listed()).includes(honeytoken!.id) ? undefined : true),
+        15_000,
+        200,
+      );
+      expect((await tokens.get(honeytoken!.id))?.operation).not.toBe('PUT');
+    } finally {
+      client.close();
+      await running.service.shutdown('test done');
+    }
+  }, 30_000);
 });

@@ -124,6 +124,10 @@ export const deceptionConfigSchema = z
         maxHoneytokens: z.int().positive().default(10_000),
         /** Least time between two trigger-count writes of one honeytoken. */
         triggerWriteIntervalMs: z.int().nonnegative().default(1_000),
+        /** How often expired honeytokens (and old request_id records) are removed. */
+        sweepIntervalMs: z.int().min(1_000).default(60_000),
+        /** Most expired honeytokens, and request_id records per bucket, one sweep removes. */
+        sweepBatch: z.int().positive().max(10_000).default(100),
       })
       .prefault({}),
     /** Planting Kubernetes honeytokens (MintHoneytoken plant=true) as Secrets. */

@@ -16,13 +16,17 @@ import { DecoyObjects, kubeConfigFor } from './decoys/decoy-objects';
 import { DecoyReconciler, decoyReconcileMetrics } from './decoys/decoy-reconcile';
 import { KubeDecoys } from './decoys/kube-decoys';
 import type { HoneypotFactory } from './honeypots/honeypot';
-import { HONEYPOTS } from './honeypots/honeypots';
+import { HONEYPOTS, honeypotsWith } from './honeypots/honeypots';
+import { KvSshHostKeys } from './honeypots/ssh-host-key-store';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
+import { HONEYTOKENS_BUCKET } from './honeytokens/honeytoken-record';
 import { startHoneytokens } from './honeytokens/honeytoken-service';
+import { HoneytokenSweep, sweepMetrics } from './honeytokens/honeytoken-sweep';
 import { IgnoreList } from './ignore-list';
 import { InteractionAudit } from './interaction-audit';
 import { filteredFactories } from './interaction-filter';
 import { InteractionReader } from './interaction-query';
+import { RequestIds } from './request-ids';
 import { RelayedHoneypots } from './relay/relayed-honeypots';
 import { startRelayListener } from './relay/relay-listener';
 import { SourceTable } from './relay/source-table';
@@ -42,7 +46,9 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
   const honeytokens = await startHoneytokens(parts);
   const metrics = deceptionMetrics(service.metrics);
   // Every honeypot, local or relayed, passes its interactions through the ignore list.
-  const factories = filteredFactories(HONEYPOTS, {
+  // SSH host keys are kept beside their decoys, so a restart shows clients the key they know.
+  const sshHostKeys = new KvSshHostKeys(await parts.bus.kv(DECOYS_BUCKET));
+  const factories = filteredFactories(honeypotsWith({ sshHostKeys }), {
     ignore: new IgnoreList(service.config.deception.ignore),
     onIgnored: (reason) => metrics.interactionsIgnored.inc({ reason }),
     honeytoken: (id) => honeytokens.registry.get(id),
@@ -51,10 +57,24 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
     service.config.deception.decoys.placement === 'kubernetes'
       ? await startKubeDecoys(parts, honeytokens.registry, factories)
       : await startLocalDecoys(parts, honeytokens.registry, factories);
+  const mintRequests = new RequestIds(await parts.bus.kv(HONEYTOKENS_BUCKET), 'MintHoneytoken');
+  const deployRequests = new RequestIds(await parts.bus.kv(DECOYS_BUCKET), 'DeployDecoy');
+  const { sweepIntervalMs, sweepBatch } = service.config.deception.honeytokens;
+  const sweep = new HoneytokenSweep({
+    registry: honeytokens.registry,
+    requests: [mintRequests, deployRequests],
+    batch: sweepBatch,
+    metrics: sweepMetrics(service.metrics),
+    logger: service.logger,
+  });
+  sweep.start(sweepIntervalMs);
+  service.onShutdown('expiry sweep', () => sweep.stop());
   const handlers = deceptionGrpcHandlers({
     honeytokens: honeytokens.registry,
     decoys,
     interactions: new InteractionReader(parts.bus),
+    mintRequests,
+    deployRequests,
   });
   const unbuilt = Object.keys(DeceptionServiceService).filter((method) => !(method in handlers));
   metrics.unimplementedMethods.set(unbuilt.length);

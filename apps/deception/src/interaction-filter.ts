@@ -58,21 +58,54 @@ function annotationsOf(
   decoyName: string,
   options: InteractionFilterOptions,
 ): Record<string, string> {
-  const annotations: Record<string, string> = {
+  return {
     ...interaction.annotations,
     [DECEPTION_UNMAPPED.decoyName]: decoyName,
+    ...honeytokenAnnotations(interaction, options.honeytoken),
   };
-  if (interaction.honeytokenId !== undefined) {
-    const token = options.honeytoken(interaction.honeytokenId);
-    if (token !== undefined) {
-      annotations[DECEPTION_UNMAPPED.honeytokenName] = token.name;
-      const where = [token.placement, token.namespace && `namespace ${token.namespace}`]
-        .filter(Boolean)
-        .join(', ');
-      if (where !== '') annotations[DECEPTION_UNMAPPED.placement] = where;
-    }
-  }
-  return annotations;
+}
+
+/** The name and placement of the interaction's honeytoken, as DECEPTION_UNMAPPED keys ({} if none). */
+export function honeytokenAnnotations(
+  interaction: Interaction,
+  honeytoken: (id: string) => Honeytoken | undefined,
+): Record<string, string> {
+  if (interaction.honeytokenId === undefined) return {};
+  const token = honeytoken(interaction.honeytokenId);
+  if (token === undefined) return {};
+  // the namespace once: a placement often names it already ("namespace payments")
+  const namespace = token.namespace && `namespace ${token.namespace}`;
+  const where = [token.placement, !token.placement.includes(namespace) && namespace]
+    .filter(Boolean)
+    .join(', ');
+  return {
+    [DECEPTION_UNMAPPED.honeytokenName]: token.name,
+    ...(where !== '' ? { [DECEPTION_UNMAPPED.placement]: where } : {}),
+  };
+}
+
+/**
+ * The recorder of a honeytoken channel (canary URL, Kubernetes webhooks, DNS): every interaction
+ * naming a honeytoken gets its name and placement, as decoys' interactions do, and the channel's
+ * name stands for the decoy's.
+ */
+export function honeytokenChannelRecorder(
+  next: InteractionRecorder,
+  channelName: string,
+  honeytoken: (id: string) => Honeytoken | undefined,
+): InteractionRecorder {
+  return {
+    record(interaction: Interaction): void {
+      next.record({
+        ...interaction,
+        annotations: {
+          ...interaction.annotations,
+          [DECEPTION_UNMAPPED.decoyName]: channelName,
+          ...honeytokenAnnotations(interaction, honeytoken),
+        },
+      });
+    },
+  };
 }
 
 /** Every factory of `factories`, its honeypot's recorder wrapped by filteringRecorder. */

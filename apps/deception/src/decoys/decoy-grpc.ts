@@ -12,6 +12,8 @@ import type {
   RemoveDecoyResponse,
 } from '@omega/proto';
 import { Code, OmegaError, type CallContext } from '@omega/runtime';
+import { requesterOf } from '@omega/trust-client';
+import type { RequestIds } from '../request-ids';
 import type { DecoyHost } from './decoy-host';
 
 /** Where decoys run: both placements answer the three RPCs the same way. */
@@ -40,12 +42,52 @@ export function localPlacement(host: DecoyHost): DecoyPlacement {
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 500;
 
-export function decoyGrpcHandlers(host: DecoyPlacement) {
+/**
+ * DeployDecoy once per request_id: a repeat from the same requester within the window answers the
+ * decoy the first call deployed (as it is now), without deploying another.
+ */
+async function deployOnce(
+  host: DecoyPlacement,
+  requests: RequestIds,
+  request: DeployDecoyRequest,
+  ctx: CallContext,
+): Promise<DeployDecoyResponse> {
+  if (request.requestId.length > 128) {
+    throw new OmegaError(
+      Code.InvalidArgument,
+      `${ctx.method}: request_id: longer than 128 characters`,
+    );
+  }
+  const claim = await requests.claim(requesterOf(ctx.peer), request.requestId);
+  if (claim.done) {
+    const decoy = host
+      .list({ namespace: '', kind: 0, includeRemoved: true })
+      .find((d) => d.id === claim.id);
+    if (decoy !== undefined) return { decoy, manifestsYaml: '' };
+    throw new OmegaError(
+      Code.AlreadyExists,
+      `${ctx.method}: request_id "${request.requestId.slice(0, 64)}" deployed decoy ${claim.id}, which this service no longer knows`,
+    );
+  }
+  try {
+    const deployed = await host.deploy(request.spec, ctx.method, false);
+    await claim.complete(deployed.decoy.id);
+    return deployed;
+  } catch (err) {
+    await claim.release();
+    throw err;
+  }
+}
+
+export function decoyGrpcHandlers(host: DecoyPlacement, requests?: RequestIds) {
   return {
     deployDecoy: async (
       request: DeployDecoyRequest,
       ctx: CallContext,
-    ): Promise<DeployDecoyResponse> => host.deploy(request.spec, ctx.method, request.dryRun),
+    ): Promise<DeployDecoyResponse> =>
+      requests !== undefined && request.requestId !== '' && !request.dryRun
+        ? deployOnce(host, requests, request, ctx)
+        : host.deploy(request.spec, ctx.method, request.dryRun),
     listDecoys: (request: ListDecoysRequest, ctx: CallContext): ListDecoysResponse => {
       const offset = request.pageToken === '' ? 0 : Number(request.pageToken);
       if (!Number.isSafeInteger(offset) || offset < 0) {

@@ -2,7 +2,8 @@
 // a real kube-apiserver where the chart was installed, reaching it with the omega-deception token
 // file as in a pod: DeployDecoy over gRPC answers the manifests on dry_run and creates the objects
 // otherwise; the relay started from the created Deployment's own arguments takes curl to the
-// decoy's honeypot in the service; a bad spec is INVALID_ARGUMENT naming the field.
+// decoy's honeypot in the service; a bad spec is INVALID_ARGUMENT naming the field; a repeated
+// request_id deploys nothing more.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,5 +169,18 @@ describe('the deception service placing decoys in Kubernetes', () => {
         'DeployDecoy: spec.namespace: "kube-system" is not a decoy namespace',
       ),
     });
+  });
+
+  it('deploys once per request_id: a repeat answers the same decoy and creates no second Deployment', async () => {
+    const apps = server.kubeConfig.makeApiClient(k8s.AppsV1Api);
+    const deployments = async () =>
+      (await apps.listNamespacedDeployment({ namespace: NS })).items.length;
+    const before = await deployments();
+    const request = { spec: spec({ port: 8082 }), dryRun: false, requestId: 'kube-deploy-1' };
+    const first = await client.deployDecoy(request);
+    expect(first.decoy?.status).toBe(DecoyStatus.DECOY_STATUS_RUNNING);
+    const again = await client.deployDecoy(request);
+    expect(again.decoy?.id).toBe(first.decoy!.id);
+    expect(await deployments()).toBe(before + 1);
   });
 });

@@ -5,7 +5,7 @@ import { httpHoneypot } from './http-honeypot';
 import { mysqlHoneypot } from './mysql-honeypot';
 import { postgresHoneypot } from './postgres-honeypot';
 import { redisHoneypot } from './redis-honeypot';
-import { sshHoneypot } from './ssh-honeypot';
+import { sshHoneypot, startSshHoneypot, type SshHostKeySource } from './ssh-honeypot';
 import { tcpBannerHoneypot } from './tcp-banner-honeypot';
 
 export const HONEYPOTS: ReadonlyMap<DecoyKind, HoneypotFactory> = new Map([
@@ -16,3 +16,14 @@ export const HONEYPOTS: ReadonlyMap<DecoyKind, HoneypotFactory> = new Map([
   [DecoyKind.DECOY_KIND_MYSQL, mysqlHoneypot],
   [DecoyKind.DECOY_KIND_TCP_BANNER, tcpBannerHoneypot],
 ]);
+
+/** HONEYPOTS with the SSH decoys' host keys taken from `sshHostKeys` (the service keeps them). */
+export function honeypotsWith({
+  sshHostKeys,
+}: {
+  sshHostKeys: SshHostKeySource;
+}): ReadonlyMap<DecoyKind, HoneypotFactory> {
+  return new Map(HONEYPOTS).set(DecoyKind.DECOY_KIND_SSH, (context, listen) =>
+    startSshHoneypot(context, listen, { hostKeys: sshHostKeys }),
+  );
+}

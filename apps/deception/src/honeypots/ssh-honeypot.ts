@@ -29,18 +29,25 @@ const MAX_SESSIONS = 4;
 /** Longest shell line kept; the rest of a longer line is dropped. */
 const MAX_LINE_CHARS = 4096;
 
+/** Where an SSH decoy's host key comes from: the same one every time for one decoy. */
+export interface SshHostKeySource {
+  /** The decoy's OpenSSH-format private key. */
+  forDecoy(decoyId: string): string | Promise<string>;
+}
+
 /**
  * Host keys per decoy, generated once and kept for the decoy's life in this process, so a client
- * reconnecting after a honeypot restart sees the same key (a changed key is a tell).
+ * reconnecting after a honeypot restart sees the same key (a changed key is a tell). The service
+ * keeps them in omega_decoys instead (ssh-host-key-store.ts), so they outlive the process too.
  */
-export class SshHostKeys {
+export class SshHostKeys implements SshHostKeySource {
   readonly #keys = new Map<string, string>();
 
   /** The decoy's OpenSSH-format ed25519 private key, generated on first use. */
   forDecoy(decoyId: string): string {
     let key = this.#keys.get(decoyId);
     if (key === undefined) {
-      key = parseableKey();
+      key = parseableHostKey();
       this.#keys.set(decoyId, key);
     }
     return key;
@@ -51,7 +58,7 @@ export class SshHostKeys {
  * A new ed25519 key that ssh2 itself parses back: ssh2 writes about one key in 400 that its own
  * parser refuses as "Malformed OpenSSH private key" (8 of 3,000 measured), failing the decoy.
  */
-function parseableKey(): string {
+export function parseableHostKey(): string {
   for (let attempt = 1; ; attempt++) {
     const key = utils.generateKeyPairSync('ed25519').private;
     if (!(utils.parseKey(key) instanceof Error) || attempt >= 8) return key;
@@ -226,7 +233,7 @@ function serveSessions(
 
 export interface SshHoneypotOptions {
   /** Where the decoy's host key is kept (default: one store for the process). */
-  readonly hostKeys?: SshHostKeys;
+  readonly hostKeys?: SshHostKeySource;
   /** Default AUTH_FAILURE_DELAY_MS. */
   readonly authFailureDelayMs?: number;
 }
@@ -251,7 +258,7 @@ export async function startSshHoneypot(
   // Connections whose client sent an SSH identification string (ssh2 said "connection").
   const greeted = new WeakSet<GuardedConnection>();
   const ssh = new SshServer({
-    hostKeys: [hostKeys.forDecoy(context.decoyId)],
+    hostKeys: [await hostKeys.forDecoy(context.decoyId)],
     ident: identOf(persona.banner),
     // ssh2's keepalive pings would count as activity and defeat the idle limit.
     keepaliveInterval: Math.min(limits.maxConnectionMs, 2 ** 31 - 1),

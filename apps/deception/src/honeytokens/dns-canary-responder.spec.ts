@@ -135,6 +135,10 @@ describe('DNS canaries', () => {
       protocol: 'dns',
       request: `TXT ${shouted} over udp`,
     });
+    expect(event?.unmapped).toMatchObject({
+      'deception.honeytoken_name': 'wiki-backup-host',
+      'deception.placement': 'hosts file of the build server',
+    });
   });
 
   it('reports a canary queried over TCP', async () => {

@@ -7,6 +7,8 @@ import type { Bus } from '@omega/bus';
 import { DecoyKind } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import { parseListen, type DnsCanaryConfig, type KubeWebhookConfig } from '../deception-config';
+import type { InteractionRecorder } from '../honeypots/honeypot';
+import { honeytokenChannelRecorder } from '../interaction-filter';
 import { BusInteractionRecorder } from '../interaction-recorder';
 import { DNS_DECOY_ID, DnsCanaryResponder } from './dns-canary-responder';
 import { dnsCanaryLookup } from './honeytoken-lookups';
@@ -27,21 +29,27 @@ export interface ChannelContext {
   readonly logger: Logger;
 }
 
+/** The channel's recorder: its events on omega.deception.<decoyId>, each naming its honeytoken. */
 function recorder(
-  { bus, metrics, logger }: ChannelContext,
+  { bus, metrics, logger, registry }: ChannelContext,
   decoyId: string,
+  channelName: string,
   address: { ip: string; port: number },
-): BusInteractionRecorder {
-  return new BusInteractionRecorder({
-    bus,
-    decoyId,
-    decoyKind: DecoyKind.DECOY_KIND_UNSPECIFIED,
-    address,
-    node: hostname(),
-    logger,
-    published: metrics.channelEventsPublished.labels({ channel: decoyId }),
-    dropped: metrics.channelEventsDropped.labels({ channel: decoyId }),
-  });
+): InteractionRecorder {
+  return honeytokenChannelRecorder(
+    new BusInteractionRecorder({
+      bus,
+      decoyId,
+      decoyKind: DecoyKind.DECOY_KIND_UNSPECIFIED,
+      address,
+      node: hostname(),
+      logger,
+      published: metrics.channelEventsPublished.labels({ channel: decoyId }),
+      dropped: metrics.channelEventsDropped.labels({ channel: decoyId }),
+    }),
+    channelName,
+    (id) => registry.get(id),
+  );
 }
 
 async function readPem(path: string, setting: string): Promise<string> {
@@ -69,7 +77,7 @@ export async function startKubeWebhooks(
   };
   const listen = parseListen(config.listen);
   // The recorders name the listener's address, known once it is bound.
-  const bound: { audit?: BusInteractionRecorder; token?: BusInteractionRecorder } = {};
+  const bound: { audit?: InteractionRecorder; token?: InteractionRecorder } = {};
   const { metrics, registry } = context;
   const server = await KubeWebhookServer.start({
     listen,
@@ -93,8 +101,8 @@ export async function startKubeWebhooks(
     },
   });
   const address = { ip: server.host, port: server.port };
-  bound.audit = recorder(context, KUBE_AUDIT_DECOY_ID, address);
-  bound.token = recorder(context, KUBE_TOKEN_DECOY_ID, address);
+  bound.audit = recorder(context, KUBE_AUDIT_DECOY_ID, 'Kubernetes audit webhook', address);
+  bound.token = recorder(context, KUBE_TOKEN_DECOY_ID, 'Kubernetes token webhook', address);
   context.logger.info(
     { webhook: server.url() },
     `Kubernetes webhook listener on ${server.url()} (/audit, /authenticate)`,
@@ -107,7 +115,7 @@ export async function startDnsCanaries(
   context: ChannelContext,
   config: DnsCanaryConfig,
 ): Promise<DnsCanaryResponder> {
-  const bound: { recorder?: BusInteractionRecorder } = {};
+  const bound: { recorder?: InteractionRecorder } = {};
   const responder = await DnsCanaryResponder.start({
     zone: config.zone,
     listen: parseListen(config.listen),
@@ -120,7 +128,10 @@ export async function startDnsCanaries(
     onQuery: (transport, outcome) => context.metrics.dnsQueries.inc({ transport, outcome }),
     logger: context.logger,
   });
-  bound.recorder = recorder(context, DNS_DECOY_ID, { ip: responder.host, port: responder.port });
+  bound.recorder = recorder(context, DNS_DECOY_ID, 'DNS canary responder', {
+    ip: responder.host,
+    port: responder.port,
+  });
   context.logger.info(
     { zone: config.zone, dns: `${responder.host}:${responder.port}` },
     `DNS canary responder for ${config.zone} on ${responder.host}:${responder.port} (udp, tcp)`,

@@ -1,7 +1,7 @@
 // Honeytokens through the deception service as it runs (real gRPC, a real nats-server): mint, list
 // (filters, pages) and revoke; a canary URL fetched with the curl binary becomes a TOKEN_USE event
-// on DECEPTION and a TRIGGERED honeytoken, an unknown path a quiet 404; bad requests are
-// INVALID_ARGUMENT naming the field.
+// on DECEPTION (naming the token and its placement) and a TRIGGERED honeytoken, an unknown path a
+// quiet 404; bad requests are INVALID_ARGUMENT naming the field.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
@@ -127,6 +127,12 @@ describe('honeytoken RPCs and the canary listener', () => {
     const event = Event.decode(message.data);
     expect(event.severity).toBe(Severity.SEVERITY_CRITICAL);
     expect(event.srcEndpoint?.ip).toBe('127.0.0.1');
+    // what the alert says: the token's name and where it was planted
+    expect(event.unmapped).toMatchObject({
+      'deception.honeytoken_name': 'wiki-backup-link',
+      'deception.placement': 'runbook page "restore prod"',
+      'deception.decoy_name': 'canary URL listener',
+    });
     expect(event.payload?.$case).toBe('deceptionInteraction');
     const interaction =
       event.payload?.$case === 'deceptionInteraction' ? event.payload.value : undefined;

@@ -11,8 +11,9 @@ import {
 } from '@omega/proto';
 import { Code, OmegaError, type ServiceHandlers } from '@omega/runtime';
 import { requesterOf } from '@omega/trust-client';
+import type { RequestIds } from '../request-ids';
 import type { NewHoneytoken } from './honeytoken-mint';
-import { HONEYTOKEN_ID } from './honeytoken-record';
+import { HONEYTOKEN_ID, kindName } from './honeytoken-record';
 import type { HoneytokenRegistry } from './honeytoken-registry';
 
 export const HONEYTOKEN_LIMITS = {
@@ -158,18 +159,44 @@ export function listPage(registry: HoneytokenRegistry, request: ListHoneytokensR
   };
 }
 
+/**
+ * A repeated request_id cannot get the secret again (it is shown once and never kept): it is
+ * ALREADY_EXISTS naming the honeytoken the first call minted.
+ */
+function alreadyMinted(registry: HoneytokenRegistry, requestId: string, id: string): OmegaError {
+  const token = registry.get(id);
+  const what = token ? ` (${kindName(token.kind)} "${token.name}")` : '';
+  return new OmegaError(
+    Code.AlreadyExists,
+    `MintHoneytoken: request_id "${requestId.slice(0, 64)}" already minted honeytoken ${id}${what}; its secret was shown only to that call. Use that honeytoken, or revoke it and mint with a new request_id`,
+  );
+}
+
 export function honeytokenGrpcHandlers(
   registry: HoneytokenRegistry,
+  /** Makes MintHoneytoken idempotent on request_id (omega_tokens request.<digest>). */
+  requests?: RequestIds,
 ): Pick<
   ServiceHandlers<typeof DeceptionServiceService>,
   'mintHoneytoken' | 'listHoneytokens' | 'revokeHoneytoken'
 > {
   return {
     mintHoneytoken: async (request, ctx) => {
-      const minted = await registry.mint({
-        ...validMint(request),
-        requester: requesterOf(ctx.peer),
-      });
+      const valid = validMint(request);
+      const requester = requesterOf(ctx.peer);
+      const claim =
+        requests !== undefined && valid.requestId !== ''
+          ? await requests.claim(requester, valid.requestId)
+          : undefined;
+      if (claim?.done === true) throw alreadyMinted(registry, valid.requestId, claim.id);
+      let minted;
+      try {
+        minted = await registry.mint({ ...valid, requester });
+      } catch (err) {
+        await claim?.release();
+        throw err;
+      }
+      await claim?.complete(minted.honeytoken.id);
       return {
         honeytoken: minted.honeytoken,
         secretValue: minted.secretValue,

@@ -1,12 +1,14 @@
 // Planting Kubernetes honeytokens against a real kube-apiserver, as a service account with only the
 // RBAC the docs ask for: the Secret holds the minted value and the request's labels, the bucket
 // only a digest; a name already taken is ALREADY_EXISTS with nothing stored; revoking deletes the
-// Secret; without the RBAC row the error names it and nothing is stored.
+// Secret, and so does the expiry sweep once its ttl_seconds pass; without the RBAC row the error
+// names it and nothing is stored.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, provision, type Bus, type KV } from '@omega/bus';
 import { HoneytokenKind, HoneytokenStatus } from '@omega/proto';
+import { Registry } from 'prom-client';
 import { Code, createLogger } from '@omega/runtime';
 import {
   loadKubernetesClient,
@@ -18,6 +20,7 @@ import {
 import type { NewHoneytoken } from './honeytoken-mint';
 import { HONEYTOKENS_BUCKET } from './honeytoken-record';
 import { HoneytokenRegistry } from './honeytoken-registry';
+import { HoneytokenSweep, sweepMetrics } from './honeytoken-sweep';
 import { kubeSecretPlanter } from './secret-planter';
 
 const NS = 'payments';
@@ -30,7 +33,10 @@ let bus: Bus;
 let kv: KV;
 const registries: HoneytokenRegistry[] = [];
 
-async function registryAs(serviceAccount: string): Promise<HoneytokenRegistry> {
+async function registryAs(
+  serviceAccount: string,
+  clock: () => number = Date.now,
+): Promise<HoneytokenRegistry> {
   const tokenPath = join(dir, `${serviceAccount}.token`);
   await writeFile(tokenPath, await server.requestServiceAccountToken(NS, serviceAccount));
   const registry = await HoneytokenRegistry.open({
@@ -40,6 +46,7 @@ async function registryAs(serviceAccount: string): Promise<HoneytokenRegistry> {
     canaryBaseUrl: () => undefined,
     planter: kubeSecretPlanter({ apiServerUrl: server.url, tokenPath, caPath: server.caPath }),
     logger,
+    clock,
   });
   registries.push(registry);
   return registry;
@@ -122,6 +129,25 @@ describe('planting Kubernetes honeytokens', () => {
     const revoked = await registry.revoke(honeytoken.id, 'drill over', undefined);
     expect(revoked.status).toBe(HoneytokenStatus.HONEYTOKEN_STATUS_REVOKED);
     expect(await readSecret('aws-prod-credentials')).toBeUndefined();
+  });
+
+  it('deletes the Secret of an expired honeytoken in the expiry sweep, then its record', async () => {
+    let nowMs = Date.now();
+    const registry = await registryAs('omega-deception', () => nowMs);
+    const { honeytoken } = await registry.mint(plant({ name: 'old-db-password', ttlSeconds: 60 }));
+    expect(await readSecret('old-db-password')).toBeDefined();
+    const sweep = new HoneytokenSweep({
+      registry,
+      requests: [],
+      batch: 10,
+      metrics: sweepMetrics(new Registry()),
+      logger,
+      clock: () => nowMs,
+    });
+    nowMs += 61_000;
+    expect(await sweep.sweepOnce()).toMatchObject({ removed: 1, failed: 0 });
+    expect(await readSecret('old-db-password')).toBeUndefined();
+    expect((await kv.get(honeytoken.id))?.operation).not.toBe('PUT');
   });
 
   it('plants a service-account token as a copied token Secret would look', async () => {

@@ -39,6 +39,7 @@ import {
 import { TriggerCounter } from './trigger-counter';
 import { isKubernetesKind, mintValue, type NewHoneytoken } from './honeytoken-mint';
 import type { SecretPlanter } from './secret-planter';
+import { removePlanted } from './honeytoken-planted';
 import type { FilePlanter } from './file-planter';
 import type { RandomBytes } from './honeytoken-values';
 
@@ -268,24 +269,8 @@ export class HoneytokenRegistry {
         status: HoneytokenStatus.HONEYTOKEN_STATUS_REVOKED,
       };
       if (attempt === 0) {
-        if (known.record.planted === true && before.kind === HoneytokenKind.HONEYTOKEN_KIND_FILE) {
-          if (this.options.filePlanter === undefined) {
-            throw new OmegaError(
-              Code.FailedPrecondition,
-              `RevokeHoneytoken: honeytoken ${id} was planted as file ${before.name}, which this replica cannot remove (deception.files.plantRoots is empty)`,
-            );
-          }
-          await this.options.filePlanter.remove(id, before.name);
-        } else if (known.record.planted === true) {
-          // What was planted goes first: a revocation that did not remove it is not done.
-          if (this.options.planter === undefined) {
-            throw new OmegaError(
-              Code.FailedPrecondition,
-              `RevokeHoneytoken: honeytoken ${id} was planted as Secret ${before.namespace}/${before.name}, which this replica cannot remove (deception.kubernetes.plant is off)`,
-            );
-          }
-          await this.options.planter.remove(before);
-        }
+        // What was planted goes first: a revocation that did not remove it is not done.
+        await removePlanted(known.record, this.options, 'RevokeHoneytoken');
         await this.#log(
           revoked,
           `honeytoken ${id} (${kindName(before.kind)} "${before.name}") revoked${reason === '' ? '' : `: ${reason}`}${describeRequester(requester)}`,
@@ -304,6 +289,22 @@ export class HoneytokenRegistry {
         await this.#reload(id);
       }
     }
+  }
+
+  /**
+   * Deletes expired honeytoken `id`: what was planted first (Secret, file and its watch), logged,
+   * then its record purged if no other replica changed it meanwhile. False if it is not expired.
+   */
+  async removeExpired(id: string): Promise<boolean> {
+    const known = this.#known.get(id);
+    const token = known?.record.honeytoken;
+    if (!known || !token || !expired(token, BigInt(this.#clock()) * 1_000_000n)) return false;
+    await removePlanted(known.record, this.options, 'expiry sweep');
+    const summary = `honeytoken ${id} (${kindName(token.kind)} "${token.name}") expired and removed`;
+    await this.#log(token, summary, `honeytoken-expired:${id}`);
+    await this.options.kv.purge(id, { previousSeq: known.revision });
+    this.#known.forget(id);
+    return true;
   }
 
   async #reload(id: string): Promise<void> {

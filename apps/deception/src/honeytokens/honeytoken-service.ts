@@ -8,6 +8,7 @@ import { trustAuditClient, trustServiceClient } from '@omega/trust-client';
 import type { InteractionRecorder } from '../honeypots/honeypot';
 import { deceptionNode, defaultCanaryListen, parseListen } from '../deception-config';
 import type { DeceptionServiceConfig } from '../deception-service';
+import { honeytokenChannelRecorder } from '../interaction-filter';
 import { BusInteractionRecorder } from '../interaction-recorder';
 import { CANARY_DECOY_ID, CanaryEndpoint } from './canary-endpoint';
 import type { DnsCanaryResponder } from './dns-canary-responder';
@@ -104,16 +105,20 @@ export async function startHoneytokens({
     onRequest: (outcome) => metrics.canaryRequests.inc({ outcome }),
   });
   bound.canary = canary;
-  bound.recorder = new BusInteractionRecorder({
-    bus,
-    decoyId: CANARY_DECOY_ID,
-    decoyKind: DecoyKind.DECOY_KIND_UNSPECIFIED,
-    address: { ip: canary.host, port: canary.port },
-    node: hostname(),
-    logger: service.logger,
-    published: metrics.canaryEventsPublished,
-    dropped: metrics.canaryEventsDropped,
-  });
+  bound.recorder = honeytokenChannelRecorder(
+    new BusInteractionRecorder({
+      bus,
+      decoyId: CANARY_DECOY_ID,
+      decoyKind: DecoyKind.DECOY_KIND_UNSPECIFIED,
+      address: { ip: canary.host, port: canary.port },
+      node: hostname(),
+      logger: service.logger,
+      published: metrics.canaryEventsPublished,
+      dropped: metrics.canaryEventsDropped,
+    }),
+    'canary URL listener',
+    (id) => registry.get(id),
+  );
   service.onShutdown('canary listener', () => canary.close());
   if (config.canaryBaseUrl === undefined && (canary.host === '0.0.0.0' || canary.host === '::')) {
     service.logger.warn(

@@ -1,9 +1,9 @@
 // Kubernetes honeytokens caught by a real kube-apiserver's webhooks, with the deception service as
 // it runs (real nats-server, real gRPC) and the kubectl binary as the intruder: `kubectl get
 // secret` of a planted Secret becomes a TOKEN_USE interaction on omega.deception.kube-audit naming
-// the token, the user and the source, a read of another Secret raises nothing, and a planted
-// service-account token presented to the API server is refused there and reported on
-// omega.deception.kube-token. The listener serves only kube-apiserver's client certificate.
+// the token and its placement, the user and the source, a read of another Secret raises nothing,
+// and a planted service-account token presented to the API server is refused there and reported
+// on omega.deception.kube-token. The listener serves only kube-apiserver's client certificate.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -121,7 +121,7 @@ nats.beforeStop(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const plant = (kind: HoneytokenKind, name: string) =>
+const plant = (name: string, kind = HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_SECRET) =>
   client.mintHoneytoken(
     MintHoneytokenRequest.fromPartial({
       kind,
@@ -155,10 +155,7 @@ async function metric(name: string, labels: Record<string, string>): Promise<num
 
 describe('Kubernetes audit webhook', () => {
   it('reports `kubectl get secret` of a planted Secret naming the token, the user and the source; another Secret raises nothing', async () => {
-    const minted = await plant(
-      HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_SECRET,
-      'aws-prod-credentials',
-    );
+    const minted = await plant('aws-prod-credentials');
     const other = await runTool(kubectl, [
       '--kubeconfig',
       intruder,
@@ -197,6 +194,8 @@ describe('Kubernetes audit webhook', () => {
     );
     expect(count).toBe(1);
     expect(event?.srcEndpoint?.ip).toBe('127.0.0.1');
+    expect(event?.unmapped).toMatchObject({ 'deception.honeytoken_name': 'aws-prod-credentials' });
+    expect(event?.unmapped?.['deception.placement']).toBe(`namespace ${NS}`);
     expect(last).toMatchObject({
       kind: InteractionKind.INTERACTION_KIND_TOKEN_USE,
       honeytokenId: minted.honeytoken!.id,
@@ -211,7 +210,7 @@ describe('Kubernetes audit webhook', () => {
   });
 
   it("counts a list of the namespace's Secrets as reading the planted one", async () => {
-    const minted = await plant(HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_SECRET, 'stripe-keys');
+    const minted = await plant('stripe-keys');
     const list = await runTool(kubectl, ['--kubeconfig', intruder, 'get', 'secrets', '-n', NS]);
     expect(list.stdout).toContain('stripe-keys');
     const { last } = await eventually('the list on DECEPTION', async () => {
@@ -226,7 +225,7 @@ describe('Kubernetes audit webhook', () => {
 
 describe('Kubernetes audit webhook, other reads', () => {
   it('reports a watch of a planted Secret by name (kubectl get -w)', async () => {
-    const minted = await plant(HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_SECRET, 'vault-unseal');
+    const minted = await plant('vault-unseal');
     // kubectl watches until it is stopped: the read is the watch's start.
     await run(
       kubectl,
@@ -243,7 +242,7 @@ describe('Kubernetes audit webhook, other reads', () => {
   });
 
   it('reports a read of the Secret a service-account token honeytoken is planted as', async () => {
-    const minted = await plant(HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN, 'deploy-bot-token');
+    const minted = await plant('deploy-bot-token', HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN);
     const read = await runTool(kubectl, [
       '--kubeconfig',
       intruder,
@@ -267,8 +266,8 @@ describe('Kubernetes audit webhook, other reads', () => {
 describe('Kubernetes token webhook', () => {
   it('refuses a planted service-account token at the API server and reports its use', async () => {
     const minted = await plant(
-      HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN,
       'ci-deployer-token',
+      HoneytokenKind.HONEYTOKEN_KIND_KUBERNETES_TOKEN,
     );
     const empty = join(dir, 'empty.kubeconfig');
     await writeFile(empty, '{}');

@@ -68,6 +68,7 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'DeployDecoy',
     'ListDecoys',
     'RemoveDecoy',
+    'ListInteractions',
   ],
   gateway: ['WhoAmI', 'CheckAccess', 'GetServerInfo', 'CreateToken', 'ListTokens', 'RevokeToken'],
   orchestrator: [

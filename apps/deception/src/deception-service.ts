@@ -17,6 +17,7 @@ import { DecoyReconciler, decoyReconcileMetrics } from './decoys/decoy-reconcile
 import { KubeDecoys } from './decoys/kube-decoys';
 import type { HoneypotFactory } from './honeypots/honeypot';
 import { HONEYPOTS, honeypotsWith } from './honeypots/honeypots';
+import { KvTlsCertificates } from './honeypots/http-tls-store';
 import { KvSshHostKeys } from './honeypots/ssh-host-key-store';
 import type { HoneytokenRegistry } from './honeytokens/honeytoken-registry';
 import { HONEYTOKENS_BUCKET } from './honeytokens/honeytoken-record';
@@ -47,8 +48,10 @@ export async function buildDeception(parts: ServiceParts<DeceptionServiceConfig>
   const metrics = deceptionMetrics(service.metrics);
   // Every honeypot, local or relayed, passes its interactions through the ignore list.
   // SSH host keys are kept beside their decoys, so a restart shows clients the key they know.
-  const sshHostKeys = new KvSshHostKeys(await parts.bus.kv(DECOYS_BUCKET));
-  const factories = filteredFactories(honeypotsWith({ sshHostKeys }), {
+  const decoysKv = await parts.bus.kv(DECOYS_BUCKET);
+  const sshHostKeys = new KvSshHostKeys(decoysKv);
+  const tlsCertificates = new KvTlsCertificates(decoysKv);
+  const factories = filteredFactories(honeypotsWith({ sshHostKeys, tlsCertificates }), {
     ignore: new IgnoreList(service.config.deception.ignore),
     onIgnored: (reason) => metrics.interactionsIgnored.inc({ reason }),
     honeytoken: (id) => honeytokens.registry.get(id),

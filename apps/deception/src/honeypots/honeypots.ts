@@ -1,7 +1,8 @@
 // The honeypot each decoy kind runs: one factory per protocol, on a library for that protocol.
 import { DecoyKind } from '@omega/proto';
 import type { HoneypotFactory } from './honeypot';
-import { httpHoneypot } from './http-honeypot';
+import { httpHoneypot, startHttpHoneypot } from './http-honeypot';
+import type { TlsCertificateSource } from './http-tls';
 import { mysqlHoneypot } from './mysql-honeypot';
 import { postgresHoneypot } from './postgres-honeypot';
 import { redisHoneypot } from './redis-honeypot';
@@ -17,13 +18,22 @@ export const HONEYPOTS: ReadonlyMap<DecoyKind, HoneypotFactory> = new Map([
   [DecoyKind.DECOY_KIND_TCP_BANNER, tcpBannerHoneypot],
 ]);
 
-/** HONEYPOTS with the SSH decoys' host keys taken from `sshHostKeys` (the service keeps them). */
+/**
+ * HONEYPOTS with the SSH decoys' host keys and the HTTPS decoys' certificates taken from the
+ * service's stores (omega_decoys), so both outlive the process.
+ */
 export function honeypotsWith({
   sshHostKeys,
+  tlsCertificates,
 }: {
   sshHostKeys: SshHostKeySource;
+  tlsCertificates: TlsCertificateSource;
 }): ReadonlyMap<DecoyKind, HoneypotFactory> {
-  return new Map(HONEYPOTS).set(DecoyKind.DECOY_KIND_SSH, (context, listen) =>
-    startSshHoneypot(context, listen, { hostKeys: sshHostKeys }),
-  );
+  return new Map(HONEYPOTS)
+    .set(DecoyKind.DECOY_KIND_SSH, (context, listen) =>
+      startSshHoneypot(context, listen, { hostKeys: sshHostKeys }),
+    )
+    .set(DecoyKind.DECOY_KIND_HTTP, (context, listen) =>
+      startHttpHoneypot(context, listen, { certificates: tlsCertificates }),
+    );
 }

@@ -1,6 +1,9 @@
-// The HTTP honeypot: an admin login page on node:http that records every request and login, and
+// The HTTP honeypot: an admin login page on node:http (or node:https with a self-signed
+// certificate, persona.extra.tls = "self-signed") that records every request and login, and
 // refuses every login, honeytokens included (a token's use alerts; it grants nothing).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { InteractionKind } from '@omega/proto';
@@ -8,6 +11,7 @@ import { bounded, CloseReason, ConnectionGuard, type GuardedConnection } from '.
 import type { HoneypotFactory } from './honeypot';
 import { SourceRequestRate } from './http-request-rate';
 import { skinOf, type HttpSkin } from './http-skins';
+import { TlsCertificates, type TlsCertificateSource } from './http-tls';
 import { listenOn } from './listen-on';
 
 /** Request line and headers, in bytes; past it the answer is 431. */
@@ -72,8 +76,23 @@ function basicLoginOf(header: string | undefined): Login | undefined {
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-export const httpHoneypot: HoneypotFactory = async (context, listen) => {
+const defaultCertificates = new TlsCertificates();
+
+export const httpHoneypot: HoneypotFactory = (context, listen) =>
+  startHttpHoneypot(context, listen, {});
+
+export async function startHttpHoneypot(
+  context: Parameters<HoneypotFactory>[0],
+  listen: Parameters<HoneypotFactory>[1],
+  options: { readonly certificates?: TlsCertificateSource },
+): ReturnType<HoneypotFactory> {
   const { limits, persona } = context;
+  const tls = persona.extra['tls'];
+  if (tls !== undefined && tls !== 'self-signed') {
+    throw new Error(
+      `http decoy ${context.decoyId}: persona.extra.tls: "${tls}" is not "self-signed"`,
+    );
+  }
   const skin = skinOf(persona.extra.skin);
   // Only what a header value may hold (a bad persona must not make every answer throw).
   const serverHeader =
@@ -180,21 +199,52 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
     send(res, 404, ERROR_PAGES[404]);
   };
 
-  const server = createServer(
-    {
-      maxHeaderSize: MAX_HEADER_BYTES,
-      headersTimeout: headersTimeoutMs,
-      requestTimeout: headersTimeoutMs * 2,
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
-      // No keep-alive timer (and no Keep-Alive header): the guard's idle limit closes idle sockets.
-      keepAliveTimeout: 0,
-      requireHostHeader: false,
-    },
-    serve,
-  );
+  const serverOptions = {
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: headersTimeoutMs * 2,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
+    // No keep-alive timer (and no Keep-Alive header): the guard's idle limit closes idle sockets.
+    keepAliveTimeout: 0,
+    requireHostHeader: false,
+  };
+  const server =
+    tls === undefined
+      ? createServer(serverOptions, serve)
+      : createHttpsServer(
+          {
+            ...serverOptions,
+            ...(await (options.certificates ?? defaultCertificates).forDecoy(
+              context.decoyId,
+              persona.hostname,
+            )),
+            handshakeTimeout: headersTimeoutMs,
+          },
+          serve,
+        );
+  // Over TLS, requests arrive on the TLS socket the server wraps around the TCP one it accepted:
+  // the guard holds the TCP socket, found again by the client's address and port.
+  const byPeer = new Map<string, GuardedConnection>();
+  const peerOf = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort}`;
   server.on('connection', (socket: Socket) => {
     const connection = guard.admit(socket);
+    if (!connection) return;
+    connections.set(socket, connection);
+    if (tls === undefined) return;
+    const peer = peerOf(socket);
+    byPeer.set(peer, connection);
+    socket.once('close', () => byPeer.delete(peer));
+  });
+  server.on('secureConnection', (socket: TLSSocket) => {
+    const connection = byPeer.get(peerOf(socket));
     if (connection) connections.set(socket, connection);
+  });
+  // A client that speaks no TLS, or gives up in the handshake: recorded, the connection closed.
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+    byPeer.get(peerOf(socket))?.record(InteractionKind.INTERACTION_KIND_COMMAND, {
+      request: bounded(`TLS handshake failed (${err.code ?? err.message})`, 200),
+    });
+    socket.destroy();
   });
   // A body too large for the limit is refused (413) before the client sends it: no 100 Continue.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
@@ -236,4 +286,4 @@ export const httpHoneypot: HoneypotFactory = async (context, listen) => {
       await closed;
     },
   };
-};
+}

@@ -26,6 +26,9 @@ import {
   EventBatch,
   EventClass,
   EvidenceRef,
+  File,
+  FileActivity,
+  FileActivityId,
   HybridSignature,
   IdentityRef,
   Incident,
@@ -369,6 +372,20 @@ export const nxdomain: Fixture<DnsActivity> = {
     rcode: 3,
     protocol: 'IP_PROTOCOL_UDP',
   },
+};
+
+export const file: Fixture<File> = {
+  name: 'a watched credentials file',
+  type: File,
+  ts: { path: '/root/.aws/credentials', name: 'credentials', inode: 1310723n, device: '8:1' },
+  pb: { path: '/root/.aws/credentials', name: 'credentials', inode: '1310723', device: '8:1' },
+};
+
+export const fileActivity: Fixture<FileActivity> = {
+  name: 'an open for read',
+  type: FileActivity,
+  ts: { activityId: FileActivityId.FILE_ACTIVITY_ID_OPEN, file: file.ts, openFlags: 0o100000 },
+  pb: { activityId: 'FILE_ACTIVITY_ID_OPEN', file: file.pb, openFlags: 0o100000 },
 };
 
 export const deceptionInteraction: Fixture<DeceptionInteraction> = {
@@ -758,6 +775,8 @@ export const commonFixtures: readonly Fixture<unknown>[] = [
   networkActivity,
   dnsQuery,
   dnsAnswer,
+  file,
+  fileActivity,
   dnsActivity,
   nxdomain,
   deceptionInteraction,

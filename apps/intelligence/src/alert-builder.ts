@@ -198,6 +198,29 @@ function whereOf(event: Event): string {
   return [place, event.node ? `node ${event.node}` : ''].filter(Boolean).join(' on ');
 }
 
+/** Where the pipeline said an event sits (locateEvidence): its batch and its index there. */
+export interface EvidenceLocation {
+  readonly batch: BatchRef;
+  readonly eventIndex: number;
+}
+
+function isEvidenceLocation(location: unknown): location is EvidenceLocation {
+  return (
+    typeof location === 'object' &&
+    location !== null &&
+    'batch' in location &&
+    typeof (location as { eventIndex?: unknown }).eventIndex === 'number'
+  );
+}
+
+/** An evidence reference from the location the pipeline noted, else from the completing event. */
+function locatedRef(eventId: string, location: unknown, source: AlertSource): EvidenceRef {
+  if (isEvidenceLocation(location)) {
+    return { eventId, eventIndex: location.eventIndex, batch: location.batch };
+  }
+  return evidenceRef(eventId, source);
+}
+
 function evidenceRef(eventId: string, source: AlertSource): EvidenceRef {
   return eventId === source.event.id
     ? { eventId, eventIndex: source.eventIndex, ...(source.batch ? { batch: source.batch } : {}) }
@@ -279,7 +302,9 @@ export function alertFromFinding(
       attackTechniqueIds: [...finding.attackTechniqueIds],
       attackTacticIds: [...finding.attackTacticIds],
       entities: finding.entities.map((e) => ({ ...e })),
-      evidence: finding.evidenceEventIds.map((id) => evidenceRef(id, source)),
+      evidence: finding.evidenceEventIds.map((id, i) =>
+        locatedRef(id, finding.evidenceLocations?.[i], source),
+      ),
       explanation: finding.explanation,
       reasons: finding.reasons.map((r) => ({ ...r, eventIds: [...r.eventIds] })),
       incidentId: '',

@@ -5,7 +5,7 @@
 // loads a good one; SetRuleEnabled silences a rule until it is enabled again.
 import * as grpc from '@grpc/grpc-js';
 import { connectBus, publish, subjects, type Bus } from '@omega/bus';
-import { deceptionEvent } from '@omega/detect';
+import { deceptionEvent, flowEvent } from '@omega/detect';
 import {
   FIELD_TAGS,
   DetectorKind,
@@ -13,6 +13,7 @@ import {
   IntelligenceServiceClient,
   type IntelligenceServiceService,
   InteractionKind,
+  NetworkActivityId,
   RuleFormat,
   Severity,
   type Alert,
@@ -193,6 +194,30 @@ describe('ExplainAlert', () => {
     expect(explained.events.map((e) => e.id)).toEqual(['inc-shell']);
     const withoutEvents = await explain({ alertId: shell.id, includeEvents: false });
     expect(withoutEvents.events).toEqual([]);
+  });
+
+  it("reads back every evidence event of a detector's finding, from every batch it came in", async () => {
+    // A port scan in two batches: 20 refused connections to distinct ports of one host.
+    const probe = (port: number) =>
+      flowEvent({
+        id: `scan-${port}`,
+        timeNs: T0 + BigInt(port) * 100_000_000n,
+        src: { ip: '10.0.9.9' },
+        dst: { ip: '10.0.9.10', port },
+        activity: NetworkActivityId.NETWORK_ACTIVITY_ID_REFUSE,
+      });
+    const ports = Array.from({ length: 20 }, (_, i) => 1000 + i);
+    await sentinel.publish('network', ports.slice(0, 10).map(probe));
+    await sentinel.publish('network', ports.slice(10).map(probe));
+    const scan = await waitForAlert(
+      (a) => a.ruleId === 'detector:port-scan' && a.title.includes('10.0.9.10'),
+      'the port scan',
+    );
+    const evidenceIds = scan.evidence.map((e) => e.eventId);
+    expect(evidenceIds.length).toBeGreaterThan(1);
+    expect(new Set(scan.evidence.map((e) => e.batch?.streamSequence)).size).toBeGreaterThan(1);
+    const explained = await explain({ alertId: scan.id, includeEvents: true });
+    expect(explained.events.map((e) => e.id)).toEqual(evidenceIds);
   });
 });
 

@@ -20,7 +20,7 @@ import {
   type ConsumerHandle,
   type MessageType,
 } from '@omega/bus';
-import type { DetectorSet } from '@omega/detect';
+import { locateEvidence, type DetectorSet } from '@omega/detect';
 import { Alert, Event, EventBatch, EventClass, type BatchRef } from '@omega/proto';
 import type { Logger } from 'pino';
 import {
@@ -28,6 +28,7 @@ import {
   alertFromSigmaMatch,
   severityName,
   type BuiltAlert,
+  type EvidenceLocation,
 } from './alert-builder';
 import type { AlertSuppression } from './alert-suppression';
 import type { BatchGate } from './batch-gate';
@@ -241,6 +242,8 @@ export class TelemetryPipeline {
     events.forEach((event, eventIndex) => {
       metrics.events.inc({ kind: kindOf(event) });
       const source = { event, batch: batchRef, eventIndex };
+      // Where the event sits, so a finding's every evidence event can be read back later.
+      locateEvidence(event, { batch: batchRef, eventIndex } satisfies EvidenceLocation);
       catalog.matcher.match(event, (rule) => {
         built.push(alertFromSigmaMatch(rule, rule.explain(event), source, windowMs));
       });

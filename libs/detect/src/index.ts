@@ -50,6 +50,7 @@ export {
   type SigmaFields,
 } from './rule-samples';
 export type { Detector, DetectorFinding } from './detectors/detector';
+export { locateEvidence } from './detectors/detector';
 export { DetectorSet, type DetectorSetConfig } from './detectors/detector-set';
 export { PortScanDetector, PORT_SCAN_DEFAULTS, type PortScanConfig } from './detectors/port-scan';
 export { BeaconDetector, BEACON_DEFAULTS, type BeaconConfig } from './detectors/beacon';

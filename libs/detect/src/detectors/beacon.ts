@@ -30,7 +30,9 @@ import {
 import { BEACON_DEFAULTS, type BeaconConfig } from './beacon-config';
 import { resolveConfig } from './detector-config';
 import {
+  evidenceOf,
   pushEvidence,
+  type EvidencePointer,
   reason,
   round3,
   secondsOf,
@@ -68,7 +70,7 @@ interface PairState {
   firstSec: number;
   /** Event time (s) the pair was last scored (-Infinity: never). */
   scoredSec: number;
-  evidence: string[];
+  evidence: EvidencePointer[];
 }
 
 export interface BeaconScores {
@@ -259,7 +261,7 @@ export class BeaconDetector implements Detector {
       pair.binCounts[slot] = 0;
     }
     pair.binCounts[slot] = pair.binCounts[slot]! + 1;
-    pushEvidence(pair.evidence, event.id);
+    pushEvidence(pair.evidence, event);
   }
 
   /** All four sub-scores at `nowSec`; undefined if timing cannot be judged yet. */
@@ -339,7 +341,7 @@ export class BeaconDetector implements Detector {
         source: pair.source,
         destination: pair.destination,
         entities: pair.entities,
-        evidenceEventIds: [...pair.evidence],
+        ...evidenceOf(pair.evidence),
         connections: pair.connections,
         spanSec: nowSec - pair.firstSec,
         scores: s,
@@ -413,7 +415,7 @@ export class BeaconDetector implements Detector {
         attackTacticIds: ['TA0011'],
         entityKey: pair.source,
         entities: pair.entities,
-        evidenceEventIds: [...pair.evidence],
+        ...evidenceOf(pair.evidence),
         explanation:
           `${pair.source} connected to ${pair.destination} ${pair.connections} times. Intervals have median ` +
           `${s.intervalMedianSec.toFixed(1)} s with median absolute deviation ${s.intervalMadSec.toFixed(1)} s and ` +

@@ -7,7 +7,13 @@
 // step higher than a honeypot touch. Repeated failed logins from one source are brute force.
 import { DecoyKind, EntityKind, InteractionKind, Severity, type Event } from '@omega/proto';
 import { resolveConfig } from './detector-config';
-import { reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
+import {
+  evidenceOfEvent,
+  reason,
+  type Detector,
+  type DetectorFinding,
+  NO_FINDINGS,
+} from './detector';
 import { entity, sourceActor } from './entity-key';
 import { LruMap } from './lru-map';
 
@@ -195,7 +201,7 @@ export class DeceptionTouchDetector implements Detector {
       attackTacticIds: [...mapped.tactics],
       entityKey: key,
       entities,
-      evidenceEventIds: event.id ? [event.id] : [],
+      ...evidenceOfEvent(event),
       explanation:
         `${key} ${mapped.what} ${targetText}${detail ? ` (${detail})` : ''}. ` +
         (tokenUse

@@ -23,6 +23,11 @@ export interface DetectorFinding {
   entities: Entity[];
   /** Ids of (at most the last few) events that make up the evidence. */
   evidenceEventIds: string[];
+  /**
+   * Where each of those events sits, in the same order, as the caller that fed them said
+   * (locateEvidence); present only when the caller located at least one.
+   */
+  evidenceLocations?: unknown[];
   /** Plain language: what was seen, and why it crossed the line (sub-scores versus the baseline). */
   explanation: string;
   /** One entry per sub-score or test, observed versus expected. */
@@ -43,17 +48,57 @@ export interface Detector {
 /** The most evidence event ids any finding carries. */
 export const MAX_EVIDENCE_IDS = 8;
 
-/** Appends an id to a short evidence list, dropping the oldest past MAX_EVIDENCE_IDS. */
 /**
  * What observe() returns when there is nothing to report: one shared, frozen empty array instead
  * of a new one per event (callers only read findings).
  */
 export const NO_FINDINGS: DetectorFinding[] = Object.freeze([]) as unknown as DetectorFinding[];
 
-export function pushEvidence(ids: string[], id: string): void {
-  if (!id) return;
-  ids.push(id);
-  if (ids.length > MAX_EVIDENCE_IDS) ids.shift();
+/**
+ * The caller's note of where an event sits (its batch and index): opaque to detectors, carried with
+ * the event's id into a finding's evidence, so every evidence event can be read back, not only the
+ * one that completed the finding. Kept on the event object under a symbol, never encoded.
+ */
+const EVIDENCE_LOCATION = Symbol.for('omega.detect.evidence-location');
+
+type Located = Event & { [EVIDENCE_LOCATION]?: unknown };
+
+/** Notes where `event` sits, before a detector observes it. */
+export function locateEvidence(event: Event, location: unknown): void {
+  (event as Located)[EVIDENCE_LOCATION] = location;
+}
+
+/** One event of a finding's evidence: its id, and where the caller said it sits. */
+export interface EvidencePointer {
+  readonly eventId: string;
+  readonly location: unknown;
+}
+
+export function evidencePointer(event: Event): EvidencePointer {
+  return { eventId: event.id, location: (event as Located)[EVIDENCE_LOCATION] };
+}
+
+/** Appends an event to a short evidence list, dropping the oldest past MAX_EVIDENCE_IDS. */
+export function pushEvidence(list: EvidencePointer[], event: Event): void {
+  if (!event.id) return;
+  list.push(evidencePointer(event));
+  if (list.length > MAX_EVIDENCE_IDS) list.shift();
+}
+
+/** A finding's evidence fields from an evidence list (locations only when any is known). */
+export function evidenceOf(
+  list: readonly EvidencePointer[],
+): Pick<DetectorFinding, 'evidenceEventIds' | 'evidenceLocations'> {
+  const evidenceEventIds = list.map((pointer) => pointer.eventId);
+  if (list.every((pointer) => pointer.location === undefined)) return { evidenceEventIds };
+  return { evidenceEventIds, evidenceLocations: list.map((pointer) => pointer.location) };
+}
+
+/** The evidence of a finding completed by `event` alone. */
+export function evidenceOfEvent(
+  event: Event,
+): Pick<DetectorFinding, 'evidenceEventIds' | 'evidenceLocations'> {
+  return event.id ? evidenceOf([evidencePointer(event)]) : { evidenceEventIds: [] };
 }
 
 export function reason(

@@ -13,7 +13,9 @@ import { Severity, type Event } from '@omega/proto';
 import { getDomain } from 'tldts';
 import { resolveConfig } from './detector-config';
 import {
+  evidenceOf,
   pushEvidence,
+  type EvidencePointer,
   reason,
   round3,
   type Detector,
@@ -76,7 +78,7 @@ interface PairState {
   lengthSum: number;
   longest: string;
   reported: Set<string>;
-  evidence: string[];
+  evidence: EvidencePointer[];
   entities: ReturnType<typeof sourceActor>['entities'];
 }
 
@@ -178,7 +180,7 @@ export class DnsTunnelDetector implements Detector {
     const length = subdomain.length - (subdomain.match(/\./g)?.length ?? 0);
     pair.lengthSum += length;
     if (subdomain.length > pair.longest.length) pair.longest = subdomain;
-    pushEvidence(pair.evidence, event.id);
+    pushEvidence(pair.evidence, event);
     return this.judge(pair, event);
   }
 
@@ -258,7 +260,7 @@ export class DnsTunnelDetector implements Detector {
       attackTacticIds: tunnel ? ['TA0011', 'TA0010'] : ['TA0011'],
       entityKey: pair.source,
       entities: [...pair.entities, entity(EntityKind.ENTITY_KIND_DOMAIN, pair.baseDomain, false)],
-      evidenceEventIds: [...pair.evidence],
+      ...evidenceOf(pair.evidence),
       explanation:
         `${pair.source} queried ${unique} unique subdomains of ${pair.baseDomain} within ${minutes} minutes ` +
         `(C2 threshold ${c.subdomainThreshold}). Their labels average ${meanEntropy.toFixed(2)} bits/char of ` +

@@ -11,6 +11,7 @@ export interface EarlyBeaconInput {
   destination: string;
   entities: Entity[];
   evidenceEventIds: string[];
+  evidenceLocations?: unknown[];
   connections: number;
   /** First to last counted connection, seconds. */
   spanSec: number;
@@ -58,6 +59,7 @@ export function earlyBeaconFinding(input: EarlyBeaconInput): DetectorFinding {
     entityKey: input.source,
     entities: input.entities,
     evidenceEventIds: input.evidenceEventIds,
+    ...(input.evidenceLocations ? { evidenceLocations: input.evidenceLocations } : {}),
     explanation:
       `Provisional: ${input.source} connected to ${input.destination} ${input.connections} times in ` +
       `${input.spanSec.toFixed(0)} s. Intervals have median ${s.intervalMedianSec.toFixed(2)} s with ` +

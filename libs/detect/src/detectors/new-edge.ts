@@ -9,7 +9,13 @@
 import { NetworkActivityId, Severity, type Event } from '@omega/proto';
 import { CountMinSketch } from './count-min-sketch';
 import { resolveConfig } from './detector-config';
-import { reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
+import {
+  evidenceOfEvent,
+  reason,
+  type Detector,
+  type DetectorFinding,
+  NO_FINDINGS,
+} from './detector';
 import { asTargets, destinationActor, destinationKey, sourceActor, sourceKey } from './entity-key';
 
 export interface NewEdgeConfig {
@@ -125,7 +131,7 @@ export class NewEdgeDetector implements Detector {
         attackTacticIds: ['TA0008'],
         entityKey: src.key,
         entities: [...src.entities, ...asTargets(dst.entities)],
-        evidenceEventIds: event.id ? [event.id] : [],
+        ...evidenceOfEvent(event),
         explanation:
           `${src.key} talked to ${dst.key} on port ${port} for the first time since Omega started watching ` +
           `(learning period ${learntHours} h, then ${Math.round(Number(elapsedNs) / 3600e9)} h observed). ` +

@@ -26,7 +26,15 @@ import {
   type Entity,
 } from '@omega/proto';
 import { resolveConfig } from './detector-config';
-import { pushEvidence, reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
+import {
+  evidenceOf,
+  pushEvidence,
+  reason,
+  type Detector,
+  type DetectorFinding,
+  type EvidencePointer,
+  NO_FINDINGS,
+} from './detector';
 import { entity, sourceActor, sourceKey } from './entity-key';
 import { LruMap } from './lru-map';
 
@@ -83,7 +91,7 @@ interface SourceState {
   /** host → distinct ports with a failed attempt (Zeek port scan). */
   portsByHost: Map<string, Set<number>> | undefined;
   reported: Set<string> | undefined;
-  evidence: string[];
+  evidence: EvidencePointer[];
 }
 
 const TCP_RST = 0x04;
@@ -190,7 +198,7 @@ export class PortScanDetector implements Detector {
     const pair = key + '>' + host + ':' + (event.dstEndpoint?.port ?? 0);
     if (outcome === 'success') this.reached.set(pair, true);
     else if (this.reached.get(pair)) return NO_FINDINGS;
-    pushEvidence(state.evidence, event.id);
+    pushEvidence(state.evidence, event);
     const findings: DetectorFinding[] = [];
     this.walk(state, key, host, outcome, event, findings);
     if (outcome === 'failure') this.count(state, key, host, event, findings);
@@ -244,7 +252,7 @@ export class PortScanDetector implements Detector {
       attackTacticIds: ['TA0007'],
       entityKey: key,
       entities: state.entities,
-      evidenceEventIds: [...state.evidence],
+      ...evidenceOf(state.evidence),
       explanation:
         `${key} made first contact with ${state.trials} new hosts and ${state.failures} of them failed ` +
         `(${successes} succeeded). A benign host's first contacts succeed with probability ${theta0}, a ` +
@@ -336,7 +344,7 @@ export class PortScanDetector implements Detector {
       entities: address
         ? state.entities
         : [...state.entities, entity(EntityKind.ENTITY_KIND_IP_ADDRESS, host, false)],
-      evidenceEventIds: [...state.evidence],
+      ...evidenceOf(state.evidence),
       explanation:
         `${key} had failed connection attempts to ${what} within ${minutes} minutes, reaching Zeek ` +
         `scan.zeek's ${address ? 'address' : 'port'} scan threshold of ${threshold}.`,

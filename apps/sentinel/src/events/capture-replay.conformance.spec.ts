@@ -66,11 +66,13 @@ describe('capture replay of the market-data captures', () => {
       expect(capture.error).toBeUndefined();
       const ours = new Map<string, { packets: number; bytes: number }>();
       for (const f of replayPackets(capture.packets, 'n').flows) {
-        // the market captures are one-way: every packet is "out"
-        ours.set([f.protocol, f.src, f.srcPort, f.dst, f.dstPort].join('|'), {
-          packets: f.packetsOut + f.packetsIn,
-          bytes: f.bytesOut + f.bytesIn,
-        });
+        // the market captures are one-way: every packet is "out". A 5-tuple silent for longer than
+        // the idle timeout (10 s, as live) is exported as several flow records: they add up.
+        const key = [f.protocol, f.src, f.srcPort, f.dst, f.dstPort].join('|');
+        const sum = ours.get(key) ?? { packets: 0, bytes: 0 };
+        sum.packets += f.packetsOut + f.packetsIn;
+        sum.bytes += f.bytesOut + f.bytesIn;
+        ours.set(key, sum);
       }
       const theirs = tsharkFlows(file);
       const theirPackets = [...theirs.values()].reduce((n, f) => n + f.packets, 0);

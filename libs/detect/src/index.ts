@@ -49,6 +49,11 @@ export {
   type RuleSample,
   type SigmaFields,
 } from './rule-samples';
+export {
+  checkRuleSampleEvents,
+  type RuleSampleEvents,
+  type SampleMismatch,
+} from './rule-sample-events';
 export type { Detector, DetectorFinding } from './detectors/detector';
 export { locateEvidence } from './detectors/detector';
 export { DetectorSet, type DetectorSetConfig } from './detectors/detector-set';

@@ -7,6 +7,7 @@ import {
   type ConditionNode,
 } from './condition-parser';
 import { attackTechniquesFromTags, SEVERITY_BY_LEVEL, SIGMA_LEVELS } from './rule-metadata';
+import { parseRuleSampleEvents } from './rule-sample-events';
 import type {
   SigmaCondition,
   SigmaDetection,
@@ -145,6 +146,7 @@ function buildRule(
   const tags = optionalStrings(tree, 'tags');
   const logsource = parseLogsource(tree);
   const detection = parseDetection(tree);
+  const samples = parseRuleSampleEvents(tree);
   return {
     source,
     id: ruleId,
@@ -158,6 +160,7 @@ function buildRule(
     logsource,
     detection,
     falsepositives: optionalStrings(tree, 'falsepositives'),
+    ...(samples ? { samples } : {}),
     pos: tree.pos,
   };
 }

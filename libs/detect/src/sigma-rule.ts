@@ -1,5 +1,6 @@
 // The parsed (not yet compiled) shape of a Sigma rule, with source positions for every clause.
 import type { ConditionNode } from './condition-parser';
+import type { RuleSampleEvents } from './rule-sample-events';
 import type { SourcePosition } from './sigma-rule-error';
 
 export type SigmaValue = string | number | boolean | null;
@@ -65,6 +66,8 @@ export interface SigmaRule {
   readonly logsource: SigmaLogsource;
   readonly detection: SigmaDetection;
   readonly falsepositives: readonly string[];
+  /** The rule's own positive and negative test events (`samples:`), when it has them. */
+  readonly samples?: RuleSampleEvents;
   /** Where the rule's document starts in its source. */
   readonly pos: SourcePosition;
 }

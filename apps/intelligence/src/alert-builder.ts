@@ -272,7 +272,10 @@ export function alertFromSigmaMatch(
       observed: { startTimeNs: event.timeNs, endTimeNs: event.timeNs + 1n },
       count: 1,
       node: event.node,
-      labels: { 'sigma.level': rule.level ?? '' },
+      labels: {
+        'sigma.level': rule.level ?? '',
+        ...(rule.author ? { 'sigma.author': rule.author } : {}),
+      },
     },
   };
 }

@@ -153,6 +153,7 @@ function buildRule(
     title,
     status,
     description: optionalString(tree, 'description'),
+    ...authorOf(tree),
     level,
     severityId: level ? SEVERITY_BY_LEVEL[level as SigmaLevel] : 0,
     tags,
@@ -163,6 +164,17 @@ function buildRule(
     ...(samples ? { samples } : {}),
     pos: tree.pos,
   };
+}
+
+/** `author` as written (a list joined): kept for attribution, never a reason to reject a rule. */
+function authorOf(map: YamlMap): { author?: string } {
+  const value = entryOf(map, 'author')?.value;
+  if (value?.kind === 'scalar' && typeof value.value === 'string') return { author: value.value };
+  if (value?.kind === 'seq') {
+    const names = value.items.flatMap((i) => (i.kind === 'scalar' && i.value ? [String(i.value)] : []));
+    if (names.length > 0) return { author: names.join(', ') };
+  }
+  return {};
 }
 
 function requiredString(map: YamlMap, key: string): string {

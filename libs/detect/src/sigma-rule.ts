@@ -57,6 +57,8 @@ export interface SigmaRule {
   readonly title: string;
   readonly status: SigmaStatus | undefined;
   readonly description: string | undefined;
+  /** The rule's `author`: alerts carry it, as the Detection Rule License asks of shared rules. */
+  readonly author?: string;
   readonly level: SigmaLevel | undefined;
   /** OCSF severity_id from `level` (informational 1 ... critical 5); 0 when the rule has no level. */
   readonly severityId: number;

@@ -1,0 +1,61 @@
+// Every shipped rule carries a positive and a negative sample event, and the pack as the service
+// runs it (one RuleSetMatcher over every rule) fires the rule on the first and not on the second.
+// docs/rules.md names exactly the shipped rules.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkRuleSampleEvents, type SampleMismatch } from '@omega/detect';
+import { RuleCatalog, readRuleDirectory } from './rule-catalog';
+
+const APP_DIR = join(__dirname, '..');
+const RULES_DIR = join(APP_DIR, 'rules');
+const RULES_DOC = join(APP_DIR, '..', '..', 'docs', 'rules.md');
+
+describe('the shipped rule pack samples', () => {
+  let catalog: RuleCatalog;
+  beforeAll(async () => {
+    catalog = await RuleCatalog.fromDirectory(RULES_DIR, 1n);
+  });
+
+  it('every rule has a positive and a negative sample, each doing what it says through the whole pack', () => {
+    expect(catalog.sigmaRules.length).toBeGreaterThanOrEqual(20);
+    const problems: (SampleMismatch & { file: string })[] = [];
+    for (const { compiled, sourceName } of catalog.sigmaRules) {
+      const fired = (event: Parameters<typeof catalog.matcher.match>[0]): boolean => {
+        let hit = false;
+        catalog.matcher.match(event, (rule) => {
+          if (rule === compiled) hit = true;
+        });
+        return hit;
+      };
+      for (const problem of checkRuleSampleEvents(compiled, fired))
+        problems.push({ ...problem, file: sourceName });
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('every rule has ATT&CK techniques, a level and known false positives', () => {
+    const incomplete = catalog.sigmaRules
+      .filter(
+        ({ compiled: { rule } }) =>
+          rule.attackTechniques.length === 0 ||
+          rule.level === undefined ||
+          rule.falsepositives.length === 0,
+      )
+      .map((r) => r.sourceName);
+    expect(incomplete).toEqual([]);
+  });
+});
+
+describe('docs/rules.md', () => {
+  it('lists every shipped rule file and names no rule that does not exist', async () => {
+    const doc = await readFile(RULES_DOC, 'utf8');
+    const named = new Set(
+      [...doc.matchAll(/`((?:rules-next\/)?[a-z-]+\/[a-z0-9_.-]+\.yml)`/g)]
+        .map((m) => m[1]!)
+        .filter((name) => !name.startsWith('rules-next/')),
+    );
+    const shipped = new Set((await readRuleDirectory(RULES_DIR)).map((t) => t.source));
+    expect([...shipped].filter((name) => !named.has(name))).toEqual([]);
+    expect([...named].filter((name) => !shipped.has(name))).toEqual([]);
+  });
+});

@@ -63,7 +63,9 @@ describe('rules waiting for the new sentinel telemetry (rules-next)', () => {
       try {
         const compiled = compileSigmaRule(rule);
         const problems = checkRuleSampleEvents(compiled);
-        outcomes.push(`${file}: ${problems.length === 0 ? 'samples pass' : JSON.stringify(problems)}`);
+        outcomes.push(
+          `${file}: ${problems.length === 0 ? 'samples pass' : JSON.stringify(problems)}`,
+        );
       } catch (err) {
         if (!(err instanceof SigmaRuleError)) throw err;
         const unmapped =

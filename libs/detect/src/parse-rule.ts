@@ -171,7 +171,9 @@ function authorOf(map: YamlMap): { author?: string } {
   const value = entryOf(map, 'author')?.value;
   if (value?.kind === 'scalar' && typeof value.value === 'string') return { author: value.value };
   if (value?.kind === 'seq') {
-    const names = value.items.flatMap((i) => (i.kind === 'scalar' && i.value ? [String(i.value)] : []));
+    const names = value.items.flatMap((i) =>
+      i.kind === 'scalar' && i.value ? [String(i.value)] : [],
+    );
     if (names.length > 0) return { author: names.join(', ') };
   }
   return {};

@@ -5,6 +5,7 @@
 //  2. heap per 10,000 tracked entities for the detector set;
 //  3. end-to-end p50/p99 from a sentinel's publish to the alert on ALERTS at 20,000 events/s, through
 //     a real nats-server and the built intelligence service (signature verification included);
+//     and the whole shipped pack beside the SigmaHQ corpus, rules only (pack-throughput.mjs);
 //  4. precision, recall and time to detect per attack kind on the labelled scenario generator.
 // Over 400 lines on purpose: one driver whose measures share the rule pack, the events and the stack it starts.
 //
@@ -30,6 +31,7 @@ import {
   runRichQualityBench,
   shippedPackTexts,
 } from './quality.mjs';
+import { packThroughput, printPackThroughput } from './pack-throughput.mjs';
 import { cpuSecondsOf, startZeroTrust, zeroTrustCost, zeroTrustModes } from '../zero-trust.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -145,6 +147,8 @@ function throughput() {
     rulesOnly: run(true, false),
     detectorsOnly: run(false, true),
     full: run(true, true),
+    // issue 21: the whole shipped pack beside the SigmaHQ corpus, rules only, on these events
+    pack: packThroughput(detect, events, ROUNDS),
   };
 }
 
@@ -447,6 +451,7 @@ function printThroughput(t) {
   console.log(
     '| Tracee, whole sensor at ~1.5 cores (published, quoted in issue 5) | ~50,000 | | | |',
   );
+  printPackThroughput(t.pack);
 }
 
 function printMemory(mem) {

@@ -2,10 +2,10 @@
 // The intelligence figures issue 5 asks for, in one run:
 //  1. events/s through libs/detect with the full shipped rule pack and all five streaming detectors
 //     on one core (rules only, detectors only, both), beside Falco's and Tracee's published figures;
+//     and the whole shipped pack beside the SigmaHQ corpus, rules only (pack-throughput.mjs);
 //  2. heap per 10,000 tracked entities for the detector set;
 //  3. end-to-end p50/p99 from a sentinel's publish to the alert on ALERTS at 20,000 events/s, through
 //     a real nats-server and the built intelligence service (signature verification included);
-//     and the whole shipped pack beside the SigmaHQ corpus, rules only (pack-throughput.mjs);
 //  4. precision, recall and time to detect per attack kind on the labelled scenario generator.
 // Over 400 lines on purpose: one driver whose measures share the rule pack, the events and the stack it starts.
 //

@@ -117,6 +117,27 @@ describe('alertFromSigmaMatch', () => {
     );
   });
 
+  it("carries the rule's author as the sigma.author label, as SigmaHQ's licence asks", () => {
+    const history = processLaunch(
+      { Image: '/bin/rm', CommandLine: 'rm -f /root/.bash_history' },
+      { id: 'evt-hist', timeNs: 1_700_000_000_123_000_000n },
+    );
+    const rule = catalog.sigmaRules.find((r) =>
+      r.sourceName.endsWith('proc_creation_lnx_susp_history_delete.yml'),
+    )!.compiled;
+    const { alert } = alertFromSigmaMatch(
+      rule,
+      rule.explain(history),
+      { event: history, batch, eventIndex: 0 },
+      WINDOW_MS,
+    );
+    expect(alert.labels).toEqual({
+      'sigma.level': 'high',
+      'sigma.author': 'Florian Roth (Nextron Systems)',
+    });
+    expect(build().alert.labels['sigma.author']).toBe('Omega');
+  });
+
   it('gives the same id to the same rule and entity in the same window, another in the next', () => {
     const first = build().alert.id;
     const sameWindow = build(

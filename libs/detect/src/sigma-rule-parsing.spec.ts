@@ -53,6 +53,14 @@ describe('rule metadata', () => {
     expect(parsed.attackTechniques).toEqual(['T1059.004', 'T1105']);
   });
 
+  it('keeps the author for attribution: a list is joined, a value of another type never rejects the rule', () => {
+    const sel = ["sel: { Image|endswith: '/a' }", 'condition: sel'];
+    expect(parseSigmaRule(rule(sel, ['author: Jane Doe'])).author).toBe('Jane Doe');
+    expect(parseSigmaRule(rule(sel, ['author: [Jane Doe, Omega]'])).author).toBe('Jane Doe, Omega');
+    expect(parseSigmaRule(rule(sel, ['author: 42'])).author).toBeUndefined();
+    expect(parseSigmaRule(rule(sel)).author).toBeUndefined();
+  });
+
   it('rejects a missing title, a non-UUID id, an unknown level, each with rule id and line', () => {
     const noTitle = failure(
       rule(["sel: { Image: '/x' }", 'condition: sel']).replace('title: t\n', ''),

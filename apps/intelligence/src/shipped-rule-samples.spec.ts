@@ -3,7 +3,8 @@
 // docs/rules.md names exactly the shipped rules.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkRuleSampleEvents, type SampleMismatch } from '@omega/detect';
+import { checkRuleSampleEvents, generateRichScenario, type SampleMismatch } from '@omega/detect';
+import { entityKeyOfEvent } from './alert-builder';
 import { RuleCatalog, readRuleDirectory } from './rule-catalog';
 
 const APP_DIR = join(__dirname, '..');
@@ -44,6 +45,33 @@ describe('the shipped rule pack samples', () => {
       .map((r) => r.sourceName);
     expect(incomplete).toEqual([]);
   });
+});
+
+describe('the shipped rule pack on benign look-alike traffic', () => {
+  it('raises no rule alert on any benign host of the richer labelled scenario, and fires on its attackers', async () => {
+    const catalog = await RuleCatalog.fromDirectory(RULES_DIR, 1n);
+    const scenario = generateRichScenario({
+      seed: 3,
+      durationSec: 2 * 3600,
+      backgroundPerSecond: 4,
+    });
+    const benign = new Set(Object.values(scenario.benign).flat());
+    const attackers = new Set(scenario.truths.map((t) => t.entityKey));
+    const onBenign: string[] = [];
+    let processLaunches = 0;
+    let onAttackers = 0;
+    for (const event of scenario.events()) {
+      if (event.payload?.$case === 'processActivity') processLaunches++;
+      catalog.matcher.match(event, (rule) => {
+        const entity = entityKeyOfEvent(event);
+        if (benign.has(entity)) onBenign.push(`${rule.rule.title} on ${entity}: ${event.id}`);
+        if (attackers.has(entity)) onAttackers++;
+      });
+    }
+    expect(processLaunches).toBeGreaterThan(1000);
+    expect(onAttackers).toBeGreaterThan(0);
+    expect(onBenign).toEqual([]);
+  }, 60_000);
 });
 
 describe('docs/rules.md', () => {

@@ -54,7 +54,7 @@ const BENIGN_COMMANDS = [
 ];
 
 /** Half process launches (benign, varied arguments), the rest the scenario's flows and DNS, 1% samples. */
-function processHeavyMix(detect, scenarioEvents, pack) {
+export function processHeavyMix(detect, scenarioEvents, pack) {
   const network = scenarioEvents.filter((e) => e.payload?.$case !== 'processActivity');
   const positives = pack.rules.flatMap((compiled) =>
     (compiled.rule.samples?.match ?? []).map((fields) =>
@@ -77,7 +77,7 @@ function processHeavyMix(detect, scenarioEvents, pack) {
   });
 }
 
-function measure(matcher, events, rounds) {
+export function measure(matcher, events, rounds) {
   const wall = [];
   const cpu = [];
   let matches = 0;

@@ -1,0 +1,123 @@
+// Baseline defenders and how they are scored: a uniform random defender over the allowed actions
+// and a heuristic one, run over seeded episodes and summarised as CyberBattleSim and NASim report
+// their agents (mean ± standard deviation of episode reward and length, and the attacker's
+// success rate).
+import { DefenderActionKind } from '@omega/proto';
+import type { DefenderEnv } from './defender-env';
+import { Prng } from './prng';
+import { rotatable, type World } from './world';
+
+/** Picks the next action index from what the defender observes. */
+export type DefenderPolicy = (
+  env: DefenderEnv,
+  observation: ReturnType<DefenderEnv['observation']>,
+) => number;
+
+export function randomDefender(seed: bigint): DefenderPolicy {
+  const rng = new Prng(seed);
+  return (_env, observation) => {
+    const allowed = observation.actionMask.flatMap((ok, i) => (ok ? [i] : []));
+    return rng.pick(allowed);
+  };
+}
+
+/**
+ * Chokepoints: nodes on the most shortest attack paths from the entry points to the crown jewels
+ * (per jewel, every node v with d(entry, v) + d(v, jewel) = d(entry, jewel) counts once).
+ */
+export function chokepoints(world: World): number[] {
+  const n = world.nodes.length;
+  const out: number[][] = Array.from({ length: n }, () => []);
+  const into: number[][] = Array.from({ length: n }, () => []);
+  for (const e of world.edges) {
+    out[e.from]!.push(e.to);
+    into[e.to]!.push(e.from);
+  }
+  const bfs = (starts: number[], adj: number[][]): number[] => {
+    const d = new Array<number>(n).fill(Infinity);
+    const queue = [...starts];
+    for (const s of starts) d[s] = 0;
+    for (let i = 0; i < queue.length; i += 1) {
+      const u = queue[i]!;
+      for (const v of adj[u]!) if (d[v] === Infinity) ((d[v] = d[u]! + 1), queue.push(v));
+    }
+    return d;
+  };
+  const entries = world.nodes.flatMap((node, i) => (node.entry ? [i] : []));
+  const fromEntry = bfs(entries, out);
+  const score = new Array<number>(n).fill(0);
+  world.nodes.forEach((node, jewel) => {
+    if (!node.crownJewel || fromEntry[jewel] === Infinity) return;
+    const toJewel = bfs([jewel], into);
+    for (let v = 0; v < n; v += 1) {
+      if (v !== jewel && !world.nodes[v]!.entry && fromEntry[v]! + toJewel[v]! === fromEntry[jewel])
+        score[v]! += 1;
+    }
+  });
+  return score.flatMap((s, i) => (s > 0 ? [i] : [])).sort((a, b) => score[b]! - score[a]! || a - b);
+}
+
+/**
+ * Isolates any alerted node it can, rotates an alerted credential, deploys decoys on the
+ * chokepoints while it has some to spare, and otherwise waits.
+ */
+export function heuristicDefender(): DefenderPolicy {
+  let choke: number[] | undefined;
+  return (env, observation) => {
+    choke ??= chokepoints(env.world);
+    const { layout, world } = env;
+    const index = (kind: DefenderActionKind, node: number) =>
+      layout.indexOf({ kind, targetNodeId: world.nodes[node]!.id, edgeId: '' });
+    const allowed = (i: number) => observation.actionMask[i] === true;
+    for (const [n, state] of observation.nodes.entries()) {
+      if (!state.alerted) continue;
+      const isolate = index(DefenderActionKind.DEFENDER_ACTION_KIND_ISOLATE, n);
+      if (allowed(isolate)) return isolate;
+      const rotate = index(DefenderActionKind.DEFENDER_ACTION_KIND_ROTATE_SECRET, n);
+      if (rotatable(world.nodes[n]!) && allowed(rotate)) return rotate;
+    }
+    for (const n of choke) {
+      const decoy = index(DefenderActionKind.DEFENDER_ACTION_KIND_DEPLOY_DECOY, n);
+      if (allowed(decoy)) return decoy;
+    }
+    return 0;
+  };
+}
+
+export interface EpisodeResult {
+  readonly reward: number;
+  readonly steps: number;
+  readonly attackerSucceeded: boolean;
+}
+
+export interface BaselineSummary {
+  readonly episodes: number;
+  readonly reward: { readonly mean: number; readonly std: number };
+  readonly steps: { readonly mean: number; readonly std: number };
+  readonly attackerSuccessRate: number;
+}
+
+export function playEpisode(env: DefenderEnv, policy: DefenderPolicy): EpisodeResult {
+  let reward = 0;
+  let observation = env.observation();
+  while (!env.done) {
+    const step = env.step(env.layout.action(policy(env, observation)));
+    reward += step.reward;
+    observation = step.observation;
+  }
+  return { reward, steps: env.steps, attackerSucceeded: env.attackerSucceeded };
+}
+
+function meanStd(xs: readonly number[]): { mean: number; std: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean, std: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) };
+}
+
+export function summarise(results: readonly EpisodeResult[]): BaselineSummary {
+  return {
+    episodes: results.length,
+    reward: meanStd(results.map((r) => r.reward)),
+    steps: meanStd(results.map((r) => r.steps)),
+    attackerSuccessRate: results.filter((r) => r.attackerSucceeded).length / results.length,
+  };
+}

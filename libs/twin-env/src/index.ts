@@ -50,3 +50,8 @@ export {
   type WorldEdge,
   type WorldNode,
 } from './world';
+export {
+  syntheticCluster,
+  syntheticReachability,
+  type SyntheticClusterOptions,
+} from './synthetic-cluster';

@@ -27,6 +27,8 @@ export interface Attacker {
   /** Whether the attacker could still make any move against this defense. */
   canMove(defense: Defense): boolean;
   isCompromised(node: number): boolean;
+  /** Whether it holds anything beyond its starting point. */
+  hasFoothold(): boolean;
   /** The defender restored the node or rotated its credential: the attacker loses it. */
   evict(node: number): void;
 }
@@ -73,6 +75,10 @@ export class LateralAttacker implements Attacker {
 
   isCompromised(node: number): boolean {
     return this.held[node] === true;
+  }
+
+  hasFoothold(): boolean {
+    return this.world.nodes.some((n, i) => !n.entry && this.held[i] === true);
   }
 
   evict(node: number): void {
@@ -128,6 +134,10 @@ export class NasimAttacker implements Attacker {
 
   isCompromised(node: number): boolean {
     return this.network.compromised(node);
+  }
+
+  hasFoothold(): boolean {
+    return this.world.nodes.some((_, i) => this.network.compromised(i));
   }
 
   evict(node: number): void {

@@ -58,21 +58,32 @@ export function chokepoints(world: World): number[] {
 }
 
 /**
- * Isolates any alerted node it can, rotates an alerted credential, deploys decoys on the
- * chokepoints while it has some to spare, and otherwise waits.
+ * Isolates any alerted node it can, rebuilds it clean (RESTORE) once it has been cut off for
+ * `restoreAfterSteps` (never, by default: on the bench's boards restoring let the attacker back
+ * in more than it saved), rotates an alerted credential, deploys decoys on the chokepoints while it
+ * has some to spare, and otherwise waits.
  */
-export function heuristicDefender(): DefenderPolicy {
+export function heuristicDefender(restoreAfterSteps = Infinity): DefenderPolicy {
   let choke: number[] | undefined;
+  const isolatedAt = new Map<number, number>();
   return (env, observation) => {
     choke ??= chokepoints(env.world);
     const { layout, world } = env;
     const index = (kind: DefenderActionKind, node: number) =>
       layout.indexOf({ kind, targetNodeId: world.nodes[node]!.id, edgeId: '' });
     const allowed = (i: number) => observation.actionMask[i] === true;
+    for (const [n, at] of isolatedAt) {
+      if (observation.step - at < restoreAfterSteps) continue;
+      isolatedAt.delete(n);
+      return index(DefenderActionKind.DEFENDER_ACTION_KIND_RESTORE, n);
+    }
     for (const [n, state] of observation.nodes.entries()) {
       if (!state.alerted) continue;
       const isolate = index(DefenderActionKind.DEFENDER_ACTION_KIND_ISOLATE, n);
-      if (allowed(isolate)) return isolate;
+      if (allowed(isolate)) {
+        isolatedAt.set(n, observation.step);
+        return isolate;
+      }
       const rotate = index(DefenderActionKind.DEFENDER_ACTION_KIND_ROTATE_SECRET, n);
       if (rotatable(world.nodes[n]!) && allowed(rotate)) return rotate;
     }

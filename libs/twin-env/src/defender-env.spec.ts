@@ -93,19 +93,51 @@ describe('DefenderEnv', () => {
     expect(() => lateral(1n, 10_001)).toThrow('max_steps: 10001 is more than 10000');
   });
 
-  it('contains the attacker when every exposed pod is isolated, paying for each isolated pod', () => {
-    const env = lateral(5n);
-    const exposed = env.spec.nodeIds.filter((id) => /^pod\/team-\d\/web$/.test(id));
-    let last;
-    for (const id of exposed)
-      last = env.step({ kind: K.DEFENDER_ACTION_KIND_ISOLATE, targetNodeId: id, edgeId: '' });
-    // The attacker may have got in before the last web pod was cut off; this seed keeps it out.
-    expect(last!.terminated).toBe(true);
-    expect(last!.info['outcome']).toBe('attacker_contained');
-    expect(last!.reward).toBeCloseTo(
-      REWARDS.attackerContained + exposed.length * REWARDS.isolatedNodePerStep,
-      9,
-    );
+  it('contains an attacker boxed into the pod it holds, and not one merely kept out', () => {
+    // external -> web (hostPort: ENDPOINT_EXPLOIT) -> its mounted secret (SECRET_MOUNT).
+    const small = AttackGraph.build([
+      { kind: 'Node', metadata: { name: 'n1' } },
+      { kind: 'Secret', metadata: { name: 'db', namespace: 'shop' } },
+      {
+        kind: 'Pod',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: {
+          nodeName: 'n1',
+          automountServiceAccountToken: false,
+          volumes: [{ name: 'db', secret: { secretName: 'db' } }],
+          containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 80 }] }],
+        },
+      },
+    ]);
+    const isolateWeb = {
+      kind: K.DEFENDER_ACTION_KIND_ISOLATE,
+      targetNodeId: 'pod/shop/web',
+      edgeId: '',
+    };
+    const noop = { kind: K.DEFENDER_ACTION_KIND_NOOP, targetNodeId: '', edgeId: '' };
+    const env = (seed: bigint) =>
+      DefenderEnv.reset({ scenario: 'lateral-to-secrets', seed, maxSteps: 20, graph: () => small });
+
+    const kept = env(1n);
+    expect(kept.step(isolateWeb)).toMatchObject({
+      terminated: false,
+      reward: REWARDS.isolatedNodePerStep,
+    });
+    while (!kept.done) expect(kept.step(noop).reward).toBeCloseTo(REWARDS.isolatedNodePerStep, 9);
+    expect(kept.attackerSucceeded).toBe(false);
+
+    // Wait until the web pod alerts (the attacker holds it), then cut it off.
+    let seed = 0n;
+    let boxed = env(seed);
+    for (;;) {
+      const step = boxed.done ? undefined : boxed.step(noop);
+      if (step?.observation.nodes.find((n) => n.nodeId === 'pod/shop/web')?.alerted) break;
+      if (step === undefined) boxed = env((seed += 1n));
+    }
+    const cut = boxed.step(isolateWeb);
+    expect(cut.info['outcome']).toBe('attacker_contained');
+    expect(cut.terminated).toBe(true);
+    expect(cut.reward).toBeCloseTo(REWARDS.attackerContained + REWARDS.isolatedNodePerStep, 9);
   });
 
   it('alerts with certainty on a decoyed node the attacker touches, and ends at max_steps', () => {

@@ -183,8 +183,11 @@ export class DefenderEnv {
       this.attackerWon = true;
       outcome = 'crown_jewel_lost';
     } else if (
+      this.attacker.hasFoothold() &&
       !this.attacker.canMove({ isolated: this.isolated, blockedEdges: this.blockedEdges })
     ) {
+      // Contained: inside, and boxed in. An attacker kept out altogether is no win to cash in
+      // early: the episode runs on, and the defence holding it out keeps costing.
       reward += REWARDS.attackerContained;
       outcome = 'attacker_contained';
     }

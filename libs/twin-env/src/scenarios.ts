@@ -69,7 +69,9 @@ export function scenarioNamed(name: string): Scenario {
  * The reward schedule, per defender step: the cost of the defence held (isolated nodes are
  * service lost; blocked edges and decoys are cheaper), one-off costs of rotations, a penalty per
  * node the attacker newly holds (scaled by its criticality), and the episode's end: a crown jewel
- * lost, or the attacker contained (it has no move left against the defence).
+ * lost, or the attacker contained (it holds a foothold and has no move left against the
+ * defence; an attacker merely kept out ends nothing, and the defence keeping it out goes on
+ * costing).
  */
 export const REWARDS = {
   isolatedNodePerStep: -0.2,

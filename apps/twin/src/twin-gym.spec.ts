@@ -1,7 +1,7 @@
 // The Python Gymnasium wrapper (clients/python/omega_twin_gym, on the omega.v1 stubs generated
 // from the same proto) against the running twin service over real gRPC: Gymnasium's own
 // check_env passes, seeds replay, masks agree, and a masked action is refused by name.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { RunningService } from '@omega/service';
 import { twinGymPython, withNats } from '@omega/testkit';
@@ -25,7 +25,6 @@ nats.beforeStop(async () => {
 
 /** Runs a Python script with the wrapper importable (async: the service answers in this process). */
 async function runPython(script: string, args: string[]): Promise<string> {
-  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(python, [script, ...args], {
       env: { ...process.env, PYTHONPATH: join(root, 'clients', 'python') },

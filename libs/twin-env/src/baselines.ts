@@ -39,7 +39,11 @@ export function chokepoints(world: World): number[] {
     for (const s of starts) d[s] = 0;
     for (let i = 0; i < queue.length; i += 1) {
       const u = queue[i]!;
-      for (const v of adj[u]!) if (d[v] === Infinity) ((d[v] = d[u]! + 1), queue.push(v));
+      for (const v of adj[u]!) {
+        if (d[v] !== Infinity) continue;
+        d[v] = d[u]! + 1;
+        queue.push(v);
+      }
     }
     return d;
   };

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { AttackGraph } from '@omega/attack-graph';
 import type { TwinServiceService } from '@omega/proto';
 import { Code, OmegaError, type ServiceHandlers } from '@omega/runtime';
-import { DefenderEnv, ENV_LIMITS } from '@omega/twin-env';
+import { DefenderEnv, ENV_LIMITS, clip } from '@omega/twin-env';
 import { z } from 'zod';
 
 /** The `twin.env` settings: how many episodes may be open at once and how long one may sit idle. */
@@ -59,7 +59,7 @@ export function envHandlers(
   const lookup = (envId: string): OpenEnv => {
     evictIdle();
     const entry = ENV_ID.test(envId) ? open.get(envId) : undefined;
-    if (entry === undefined) throw notFound(envId.slice(0, 80));
+    if (entry === undefined) throw notFound(clip(envId));
     entry.lastUsedMs = now();
     return entry;
   };
@@ -69,7 +69,7 @@ export function envHandlers(
       if (request.snapshotId !== '') {
         throw new OmegaError(
           Code.NotFound,
-          `snapshot_id: snapshot '${request.snapshotId.slice(0, 80)}' is not kept; leave it empty to play on the current graph`,
+          `snapshot_id: snapshot '${clip(request.snapshotId)}' is not kept; leave it empty to play on the current graph`,
         );
       }
       const envId = request.envId === '' ? `env-${randomBytes(16).toString('hex')}` : request.envId;

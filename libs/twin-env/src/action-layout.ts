@@ -4,6 +4,7 @@
 // client rebuilds the layout from the spec and the edge count.
 import { Code, OmegaError } from '@omega/errors';
 import { DefenderActionKind, type DefenderAction } from '@omega/proto';
+import { clip } from './clip';
 import type { World } from './world';
 
 const NODE_KINDS = [
@@ -76,7 +77,7 @@ export class ActionLayout {
       if (e === undefined)
         throw new OmegaError(
           Code.InvalidArgument,
-          `action.edge_id: no edge '${action.edgeId}' on this board`,
+          `action.edge_id: no edge '${clip(action.edgeId)}' on this board`,
         );
       return 1 + NODE_KINDS.length * this.world.nodes.length + e;
     }
@@ -90,7 +91,7 @@ export class ActionLayout {
     if (n === undefined)
       throw new OmegaError(
         Code.InvalidArgument,
-        `action.target_node_id: no node '${action.targetNodeId}' on this board`,
+        `action.target_node_id: no node '${clip(action.targetNodeId)}' on this board`,
       );
     return 1 + k * this.world.nodes.length + n;
   }

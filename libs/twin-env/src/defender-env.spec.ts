@@ -91,6 +91,12 @@ describe('DefenderEnv', () => {
       "scenario: unknown scenario 'ssh-bruteforce' (known: lateral-to-secrets, nasim-tiny)",
     );
     expect(() => lateral(1n, 10_001)).toThrow('max_steps: 10001 is more than 10000');
+    const huge = 'x'.repeat(1_000_000);
+    expect(() =>
+      env.step({ kind: K.DEFENDER_ACTION_KIND_ISOLATE, targetNodeId: huge, edgeId: '' }),
+    ).toThrow(
+      `action.target_node_id: no node '${'x'.repeat(120)}… (1000000 characters)' on this board`,
+    );
   });
 
   it('contains an attacker boxed into the pod it holds, and not one merely kept out', () => {

@@ -55,3 +55,4 @@ export {
   syntheticReachability,
   type SyntheticClusterOptions,
 } from './synthetic-cluster';
+export { clip } from './clip';

@@ -2,6 +2,7 @@
 // scenario shares (docs/twin-env.md explains it to people training defenders).
 import type { AttackGraph } from '@omega/attack-graph';
 import { Code, OmegaError } from '@omega/errors';
+import { clip } from './clip';
 import { LateralAttacker, NasimAttacker, type Attacker } from './attackers';
 import { ENV_LIMITS, worldFromGraph } from './world';
 
@@ -59,7 +60,7 @@ export function scenarioNamed(name: string): Scenario {
   if (scenario === undefined) {
     throw new OmegaError(
       Code.InvalidArgument,
-      `scenario: unknown scenario '${name}' (known: ${Object.keys(SCENARIOS).join(', ')})`,
+      `scenario: unknown scenario '${clip(name)}' (known: ${Object.keys(SCENARIOS).join(', ')})`,
     );
   }
   return scenario;

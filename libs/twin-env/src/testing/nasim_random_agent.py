@@ -1,7 +1,8 @@
-"""Runs NASim's own uniform random agent on a benchmark scenario for seeded episodes and prints one
-JSON line: {"steps": [...], "goals": n}. It is run_random_agent (nasim/agents/random_agent.py) with
-the action cast to int, which NASim 0.12's flat action space asks for under NumPy 2, and with NumPy's
-global generator seeded per episode (NASim draws exploit success from np.random).
+"""Runs NASim's own uniform random agent (run_random_agent, nasim/agents/random_agent.py) on a
+benchmark scenario for seeded episodes and prints one JSON line: {"steps": [...], "goals": n}.
+Two adjustments, neither changing what it does: the sampled action is cast to int (NASim 0.12's
+flat action space asserts an int, and under NumPy 2 Discrete.sample returns np.int64), and NumPy's
+global generator is seeded per episode (NASim draws exploit success from np.random).
 
 Usage: python nasim_random_agent.py SCENARIO EPISODES FIRST_SEED
 """
@@ -10,18 +11,17 @@ import sys
 
 import nasim
 import numpy as np
+from nasim.agents.random_agent import run_random_agent
 
 
 def episode(name: str, seed: int) -> tuple[int, bool]:
     np.random.seed(seed)
     env = nasim.make_benchmark(name, seed, False, True, True)
     env.action_space.seed(seed)
-    env.reset(seed=seed)
-    steps, done, truncated = 0, False, False
-    while not done and not truncated:
-        _, _, done, truncated, _ = env.step(int(env.action_space.sample()))
-        steps += 1
-    return steps, bool(done and env.goal_reached())
+    sample = env.action_space.sample
+    env.action_space.sample = lambda mask=None: int(sample(mask))
+    steps, _, goal = run_random_agent(env, verbose=False)
+    return steps, bool(goal)
 
 
 def main() -> None:

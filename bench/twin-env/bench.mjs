@@ -7,13 +7,14 @@
 // attacker's steps to the goal, beside NASim's published figure and NASim itself run here.
 //
 //   npx node bench/twin-env/bench.mjs [--episodes 100] [--attacker-episodes 1000]
-//       [--namespaces 12] [--workers 4] [--no-nasim] [--no-build]
+//       [--namespaces 12] [--workers 4] [--generated-pods 500] [--no-nasim] [--no-build]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { generateCluster } from '../twin/cluster.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(root, 'package.json'));
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     'attacker-episodes': { type: 'string', default: '1000' },
     namespaces: { type: 'string', default: '12' },
     workers: { type: 'string', default: '4' },
+    'generated-pods': { type: 'string', default: '500' },
     'no-nasim': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
   },
@@ -78,11 +80,19 @@ const objects = env.syntheticCluster({
   seed: 1n,
 });
 const graph = AttackGraph.build(objects, { reachability: env.syntheticReachability });
+// bench/twin's generated cluster (deployments, exposure, host-mounting agents, real-shaped RBAC).
+const generated = AttackGraph.build(
+  generateCluster({ pods: Number(args['generated-pods']), nodes: 10 }),
+);
 const boards = [
   { name: 'nasim-tiny', options: { scenario: 'nasim-tiny', maxSteps: 0 } },
   {
     name: `lateral-to-secrets (synthetic cluster, ${args.namespaces} namespaces)`,
     options: { scenario: 'lateral-to-secrets', maxSteps: 0, graph: () => graph },
+  },
+  {
+    name: `lateral-to-secrets (bench/twin generated cluster, ${args['generated-pods']} pods)`,
+    options: { scenario: 'lateral-to-secrets', maxSteps: 0, graph: () => generated },
   },
 ];
 const defenders = [
@@ -99,7 +109,8 @@ console.log(
 console.log('|---|---|---|---|---|---|---|');
 for (const board of boards) {
   const probe = env.DefenderEnv.reset({ ...board.options, seed: 0n });
-  const size = `${probe.world.nodes.length} / ${probe.world.edges.length} / ${probe.layout.size}`;
+  const dropped = Number(probe.resetInfo['dropped_nodes']);
+  const size = `${probe.world.nodes.length} / ${probe.world.edges.length} / ${probe.layout.size}${dropped > 0 ? ` (${dropped} reachable nodes off the board)` : ''}`;
   for (const defender of defenders) {
     const results = [];
     const t0 = performance.now();

@@ -46,6 +46,23 @@ describe('DefenderEnv', () => {
     expect(env.spec.maxSteps).toBe(200);
   });
 
+  it('keeps the shortest paths to the crown jewels when the reachable part exceeds maxNodes', () => {
+    const env = DefenderEnv.reset({
+      scenario: 'lateral-to-secrets',
+      seed: 1n,
+      maxSteps: 0,
+      graph,
+      maxNodes: 8,
+    });
+    const { nodes, edges } = env.world;
+    expect(nodes).toHaveLength(8);
+    expect(Number(env.resetInfo['dropped_nodes'])).toBeGreaterThan(0);
+    expect(nodes.some((n) => n.crownJewel)).toBe(true);
+    // Every kept vertex but external is entered by a kept edge: the board is paths, not scraps.
+    const entered = new Set(edges.map((e) => e.to));
+    expect(nodes.filter((n, i) => !n.entry && !entered.has(i))).toEqual([]);
+  });
+
   it('replays an episode exactly from its seed, and another seed plays another', () => {
     expect(trace(42n)).toEqual(trace(42n));
     expect(trace(42n)).not.toEqual(trace(43n));

@@ -118,8 +118,18 @@ export class DefenderEnv {
     }
   }
 
+  /** allowed() for every index, in the layout's order, without building each action. */
   mask(): boolean[] {
-    return Array.from({ length: this.layout.size }, (_, i) => this.allowed(i));
+    const { nodes, edges } = this.world;
+    const room = this.decoys.size < MAX_DECOYS;
+    return [
+      true,
+      ...nodes.map((node, n) => isolatable(node) && !this.isolated.has(n)),
+      ...nodes.map((_, n) => this.isolated.has(n)),
+      ...nodes.map((node, n) => room && !node.entry && !this.decoys.has(n)),
+      ...nodes.map((node) => rotatable(node)),
+      ...edges.map((_, e) => !this.blockedEdges.has(e)),
+    ];
   }
 
   observation(): EnvObservation {

@@ -44,15 +44,29 @@ export interface WorldFromGraphResult {
 }
 
 /**
- * The part of the graph reachable from `external` over attack edges, breadth first, cut at
- * maxNodes vertices (the nearest kept) and maxEdges edges. Node kinds that can be isolated are
- * pods and nodes; credentials (secrets, service accounts) can be rotated.
+ * The part of the graph reachable from `external` over attack edges. When it is larger than
+ * maxNodes, the vertices kept are those on the shortest attack paths to a crown jewel, shortest
+ * first (ranked by d(external, v) + d(v, nearest jewel), then by d(external, v)), so the board
+ * never loses its targets to dead ends; at most maxEdges edges. Node kinds that can be isolated
+ * are pods and nodes; credentials (secrets, service accounts) can be rotated.
  */
+/** The last board drawn from each graph, kept while the graph's version stays (boards are immutable). */
+const boards = new WeakMap<AttackGraph, { key: string; result: WorldFromGraphResult }>();
+
 export function worldFromGraph(
   graph: AttackGraph,
   maxNodes: number = ENV_LIMITS.maxNodes,
   maxEdges: number = ENV_LIMITS.maxEdges,
 ): WorldFromGraphResult {
+  const key = `${graph.version}/${maxNodes}/${maxEdges}`;
+  const cached = boards.get(graph);
+  if (cached?.key === key) return cached.result;
+  const result = drawWorld(graph, maxNodes, maxEdges);
+  boards.set(graph, { key, result });
+  return result;
+}
+
+function drawWorld(graph: AttackGraph, maxNodes: number, maxEdges: number): WorldFromGraphResult {
   if (!graph.hasVertex(EXTERNAL_ID)) {
     throw new OmegaError(
       Code.FailedPrecondition,
@@ -60,11 +74,17 @@ export function worldFromGraph(
     );
   }
   const order: string[] = [EXTERNAL_ID];
-  const seen = new Set(order);
+  const fromExternal = new Map([[EXTERNAL_ID, 0]]);
+  const into = new Map<string, string[]>();
   for (let i = 0; i < order.length; i += 1) {
-    for (const e of graph.outEdges(order[i]!)) {
-      if (e.attack === undefined || seen.has(e.toNodeId)) continue;
-      seen.add(e.toNodeId);
+    const id = order[i]!;
+    for (const e of graph.outEdges(id)) {
+      if (e.attack === undefined) continue;
+      const sources = into.get(e.toNodeId) ?? [];
+      sources.push(id);
+      into.set(e.toNodeId, sources);
+      if (fromExternal.has(e.toNodeId)) continue;
+      fromExternal.set(e.toNodeId, fromExternal.get(id)! + 1);
       order.push(e.toNodeId);
     }
   }
@@ -74,9 +94,10 @@ export function worldFromGraph(
       `snapshot: no attack edge leaves '${EXTERNAL_ID}' (nothing is exposed)`,
     );
   }
-  const kept = order.slice(0, maxNodes);
-  const index = new Map(kept.map((id, i) => [id, i]));
   const jewels = new Set(crownJewels(graph));
+  const kept =
+    order.length <= maxNodes ? order : onShortestPaths(order, fromExternal, into, jewels, maxNodes);
+  const index = new Map(kept.map((id, i) => [id, i]));
   const nodes = kept.map((id): WorldNode => {
     const v = graph.vertex(id)!;
     return {
@@ -108,6 +129,34 @@ export function worldFromGraph(
     );
   }
   return { world: { nodes, edges }, droppedNodes: order.length - kept.length };
+}
+
+/** The maxNodes vertices on the shortest paths from external to the crown jewels, in BFS order. */
+function onShortestPaths(
+  order: readonly string[],
+  fromExternal: ReadonlyMap<string, number>,
+  into: ReadonlyMap<string, readonly string[]>,
+  jewels: ReadonlySet<string>,
+  maxNodes: number,
+): string[] {
+  const toJewel = new Map<string, number>();
+  const queue = order.filter((id) => jewels.has(id));
+  for (const id of queue) toJewel.set(id, 0);
+  for (let i = 0; i < queue.length; i += 1) {
+    const id = queue[i]!;
+    for (const source of into.get(id) ?? []) {
+      if (toJewel.has(source)) continue;
+      toJewel.set(source, toJewel.get(id)! + 1);
+      queue.push(source);
+    }
+  }
+  const rank = new Map(order.map((id, i) => [id, i]));
+  const length = (id: string) => fromExternal.get(id)! + toJewel.get(id)!;
+  return order
+    .filter((id) => toJewel.has(id))
+    .sort((a, b) => length(a) - length(b) || rank.get(a)! - rank.get(b)!)
+    .slice(0, maxNodes)
+    .sort((a, b) => rank.get(a)! - rank.get(b)!);
 }
 
 /** Kinds a defender can cut off the network. */

@@ -22,8 +22,8 @@ export function randomDefender(seed: bigint): DefenderPolicy {
 }
 
 /**
- * Chokepoints: nodes on the most shortest attack paths from the entry points to the crown jewels
- * (per jewel, every node v with d(entry, v) + d(v, jewel) = d(entry, jewel) counts once).
+ * Chokepoints: nodes ranked by the share of shortest attack paths from the entry points to each
+ * crown jewel that cross them, summed over the jewels (Brandes-style path counting by BFS).
  */
 export function chokepoints(world: World): number[] {
   const n = world.nodes.length;
@@ -33,29 +33,38 @@ export function chokepoints(world: World): number[] {
     out[e.from]!.push(e.to);
     into[e.to]!.push(e.from);
   }
-  const bfs = (starts: number[], adj: number[][]): number[] => {
+  /** Distances from the starts and how many shortest paths reach each node. */
+  const bfs = (starts: number[], adj: number[][]): { d: number[]; paths: number[] } => {
     const d = new Array<number>(n).fill(Infinity);
+    const paths = new Array<number>(n).fill(0);
     const queue = [...starts];
-    for (const s of starts) d[s] = 0;
+    for (const s of starts) {
+      d[s] = 0;
+      paths[s] = 1;
+    }
     for (let i = 0; i < queue.length; i += 1) {
       const u = queue[i]!;
       for (const v of adj[u]!) {
-        if (d[v] !== Infinity) continue;
-        d[v] = d[u]! + 1;
-        queue.push(v);
+        if (d[v] === Infinity) {
+          d[v] = d[u]! + 1;
+          queue.push(v);
+        }
+        if (d[v] === d[u]! + 1) paths[v]! += paths[u]!;
       }
     }
-    return d;
+    return { d, paths };
   };
   const entries = world.nodes.flatMap((node, i) => (node.entry ? [i] : []));
   const fromEntry = bfs(entries, out);
   const score = new Array<number>(n).fill(0);
   world.nodes.forEach((node, jewel) => {
-    if (!node.crownJewel || fromEntry[jewel] === Infinity) return;
+    const length = fromEntry.d[jewel]!;
+    if (!node.crownJewel || length === Infinity) return;
     const toJewel = bfs([jewel], into);
     for (let v = 0; v < n; v += 1) {
-      if (v !== jewel && !world.nodes[v]!.entry && fromEntry[v]! + toJewel[v]! === fromEntry[jewel])
-        score[v]! += 1;
+      if (v === jewel || world.nodes[v]!.entry || fromEntry.d[v]! + toJewel.d[v]! !== length)
+        continue;
+      score[v]! += (fromEntry.paths[v]! * toJewel.paths[v]!) / fromEntry.paths[jewel]!;
     }
   });
   return score.flatMap((s, i) => (s > 0 ? [i] : [])).sort((a, b) => score[b]! - score[a]! || a - b);

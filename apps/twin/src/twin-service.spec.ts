@@ -7,6 +7,9 @@ import { unaryAnswers, withNats } from '@omega/testkit';
 import { TWIN_RESOURCES, type TwinServiceConfig } from './twin-service';
 import { startTwin } from './testing/start-twin';
 
+/** Methods built so far (env-rpc.spec.ts covers them). */
+const BUILT = ['ResetEnv', 'StepEnv', 'CloseEnv'];
+
 const nats = withNats({ jetstream: true });
 let running: RunningService<TwinServiceConfig>;
 
@@ -30,7 +33,9 @@ describe('twin service', () => {
   });
 
   it('answers every unary TwinService method not built yet with UNIMPLEMENTED naming it', async () => {
-    const answers = await unaryAnswers(`127.0.0.1:${running.grpcPort}`, TwinServiceService);
+    const answers = (
+      await unaryAnswers(`127.0.0.1:${running.grpcPort}`, TwinServiceService)
+    ).filter((answer) => !BUILT.some((method) => answer.path.endsWith(`/${method}`)));
     expect(answers.length).toBeGreaterThan(0);
     for (const answer of answers) {
       expect(answer).toEqual({
@@ -43,6 +48,8 @@ describe('twin service', () => {
 
   it('reports how many methods are not built yet', async () => {
     const gauge = running.service.metrics.getSingleMetric('omega_twin_grpc_methods_unimplemented');
-    expect((await gauge?.get())?.values[0]?.value).toBe(Object.keys(TwinServiceService).length);
+    expect((await gauge?.get())?.values[0]?.value).toBe(
+      Object.keys(TwinServiceService).length - BUILT.length,
+    );
   });
 });

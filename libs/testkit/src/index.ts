@@ -48,3 +48,4 @@ export { KUBE_WEBHOOK_CLIENT_NAME, writeWebhookPki, type WebhookPki } from './ku
 export { eventually } from './eventually';
 export { localServiceEnv, unaryAnswers, type UnaryAnswer } from './service-answers';
 export { documentedRoles, type DocumentedRole } from './gateway-roles-doc';
+export { twinGymPython } from './twin-gym-python';

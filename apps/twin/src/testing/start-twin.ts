@@ -1,6 +1,7 @@
 // Test-only: runs the twin service on free ports against a test nats-server.
 import { runService, type RunningService } from '@omega/service';
 import { localServiceEnv } from '@omega/testkit';
+import type { GraphSource } from '../env-rpc';
 import {
   buildTwin,
   TWIN_RESOURCES,
@@ -8,7 +9,11 @@ import {
   type TwinServiceConfig,
 } from '../twin-service';
 
-export function startTwin(natsUrl: string): Promise<RunningService<TwinServiceConfig>> {
+/** `graph`: what RL episodes play on (the service's own source when absent). */
+export function startTwin(
+  natsUrl: string,
+  graph?: GraphSource,
+): Promise<RunningService<TwinServiceConfig>> {
   return runService({
     name: 'twin',
     configSchema: twinServiceConfigSchema,
@@ -16,6 +21,6 @@ export function startTwin(natsUrl: string): Promise<RunningService<TwinServiceCo
     installSignalHandlers: false,
     argv: [],
     env: localServiceEnv(natsUrl),
-    build: buildTwin,
+    build: (parts) => buildTwin(parts, graph),
   });
 }

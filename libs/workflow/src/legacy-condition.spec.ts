@@ -1,10 +1,11 @@
-// Step conditions and parameter templates: evaluation, and errors that name where and what.
-import { evaluateCondition } from './condition';
+// Conditions of version-1 plans (replayed after an upgrade) and parameter templates: evaluation,
+// and errors that name where and what.
+import { evaluateLegacyCondition as evaluateCondition } from './legacy-condition';
 import { resolveParams } from './template';
 
 const scope = (values: Record<string, string>) => (name: string) => values[name];
 
-describe('a step condition', () => {
+describe('a step condition of a version-1 plan', () => {
   const values = scope({
     'alert.severity': 'high',
     'alert.count': '12',

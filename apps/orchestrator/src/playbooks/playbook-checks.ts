@@ -115,7 +115,10 @@ export function checkSteps(
       }
       if (step.when !== undefined) {
         try {
-          checkCondition(step.when, 'when', { stepIds: allIds, failure: phase !== 'steps' });
+          checkCondition(step.when, `step '${step.id}' condition`, {
+            stepIds: allIds,
+            failure: phase !== 'steps',
+          });
         } catch (err) {
           report([phase, index, 'when'], errorMessage(err), 'invalid-condition');
         }

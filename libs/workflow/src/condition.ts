@@ -124,7 +124,10 @@ export function evaluateCondition(
   const program = compileExpression(source, STANDARD_ENV, where);
   const result = program.run(bindings as Parameters<typeof program.run>[0]);
   if (isCelError(result)) {
-    throw new OmegaError(Code.InvalidArgument, `${where}: ${result.message}`);
+    const missing = /^(field not found|no such key)/.test(result.message)
+      ? ' (guard a key that may be missing with has(), e.g. has(alert.pod))'
+      : '';
+    throw new OmegaError(Code.InvalidArgument, `${where}: ${result.message}${missing}`);
   }
   if (typeof result !== 'boolean') {
     throw new OmegaError(Code.InvalidArgument, `${where}: evaluated to a non-bool value`);

@@ -86,7 +86,7 @@ describe('a CEL step condition', () => {
     );
     expect(
       refusal(Array.from({ length: 5 }, () => 'alert.exists(k, k == "pod")').join(' && ')),
-    ).toBe('when: at 1:139: expression has over 4 comprehensions');
+    ).toBe('when: at 1:130: expression has over 4 comprehensions');
   });
 
   it('fails, not guesses, when it reads a key that is not there', () => {

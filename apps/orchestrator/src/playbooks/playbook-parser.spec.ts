@@ -35,6 +35,18 @@ describe('the shipped playbooks', () => {
   });
 });
 
+describe('the example playbook of docs/orchestrator.md', () => {
+  it('compiles without diagnostics', () => {
+    const doc = readFileSync(
+      join(__dirname, '..', '..', '..', '..', 'docs', 'orchestrator.md'),
+      'utf8',
+    );
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    expect(example).toContain('compensations:');
+    expect(parsePlaybook(example, 'docs/orchestrator.md', ACTION_NAMES).diagnostics).toEqual([]);
+  });
+});
+
 describe('a playbook', () => {
   it('compiles defaults into the plan', () => {
     const { playbook } = parse(minimal);

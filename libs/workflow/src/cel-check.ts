@@ -39,11 +39,9 @@ function fits(a: CelT, b: CelT): boolean {
   return a.k === b.k;
 }
 
-/** The common type of two (a list literal's elements, a conditional's branches). */
+/** The common type of two (a list literal's elements, a conditional's branches): dyn unless equal. */
 function join(a: CelT, b: CelT): CelT {
-  if (a.k === 'dyn') return b;
-  if (b.k === 'dyn') return a;
-  return fits(a, b) && fits(b, a) ? a : T.dyn;
+  return typeName(a) === typeName(b) ? a : T.dyn;
 }
 
 const NUMERIC = new Set(['int', 'uint', 'double']);
@@ -107,27 +105,27 @@ export function checkExpression(
       }
       case 'listExpr': {
         if (kind.value.optionalIndices.length > 0) fail(expr, 'optional elements are not enabled');
-        let element = T.dyn;
-        kind.value.elements.forEach((e, i) => {
+        let element: CelT | undefined;
+        for (const e of kind.value.elements) {
           const t = check(e, scope);
-          element = i === 0 ? t : join(element, t);
-        });
-        return T.list(element);
+          element = element === undefined ? t : join(element, t);
+        }
+        return T.list(element ?? T.dyn);
       }
       case 'structExpr': {
         if (kind.value.messageName) {
           return fail(expr, `message '${kind.value.messageName}' is not declared`);
         }
-        let key = T.dyn;
-        let value = T.dyn;
-        kind.value.entries.forEach((entry, i) => {
+        let key: CelT | undefined;
+        let value: CelT | undefined;
+        for (const entry of kind.value.entries) {
           if (entry.optionalEntry) fail(expr, 'optional entries are not enabled');
           const k = check(entry.keyKind.value as CelExpr, scope);
           const v = check(entry.value as CelExpr, scope);
-          key = i === 0 ? k : join(key, k);
-          value = i === 0 ? v : join(value, v);
-        });
-        return T.map(key, value);
+          key = key === undefined ? k : join(key, k);
+          value = value === undefined ? v : join(value, v);
+        }
+        return T.map(key ?? T.dyn, value ?? T.dyn);
       }
       case 'comprehensionExpr': {
         const c = kind.value;

@@ -63,7 +63,7 @@ export function playbookMessage(p: StoredPlaybook, includeSource: boolean): Play
           },
         ]
       : [],
-    steps: [...p.plan.steps, ...p.plan.onFailure].map((s) => ({
+    steps: [...p.plan.steps, ...p.plan.onFailure, ...(p.plan.compensations ?? [])].map((s) => ({
       id: s.id,
       action: s.action ?? (s.kind === 'sleep' ? 'sleep' : ''),
       params: s.params,

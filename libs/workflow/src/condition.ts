@@ -1,267 +1,136 @@
-// Step conditions: a small, total expression language over template references, so a playbook
-// can say `${alert.severity} in [high, critical] and ${steps.simulate.cuts_crown_jewel} != "true"`.
-//
-//   expr    := or
-//   or      := and ("or" and)*
-//   and     := unary ("and" unary)*
-//   unary   := "not" unary | "(" expr ")" | compare
-//   compare := operand (("==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "in") operand)?
-//   operand := ${ref} | "string" | 'string' | number | bare-word | "[" operand ("," operand)* "]"
-//
-// A lone operand is true unless it is "", "false" or "0". Numbers compare numerically when both
-// sides parse as numbers. Parse errors name the column.
+// Step conditions are CEL expressions (https://cel.dev, the language of Kubernetes' admission
+// policies) over the workflow: `alert`, `inputs`, `workflow` and `failure` are maps of strings,
+// `steps` maps a step id to its status, error, attempt and outputs, e.g.
+//   has(alert.pod) && steps["what-if"].broken_flows == "0"
+// Checked when a playbook loads (syntax, declared names, types, step ids, a bool result, the
+// bounds of cel-expression.ts) and evaluated when the step is due.
+import { isCelError } from '@bufbuild/cel';
 import { Code, OmegaError } from '@omega/errors';
-import type { Scope } from './template';
+import { checkExpression, T, typeName, type CelT } from './cel-check';
+import {
+  STANDARD_ENV,
+  compileExpression,
+  positionOf,
+  type CelExpr,
+  type CelParsed,
+} from './cel-expression';
 
-type Token = { kind: 'ref' | 'str' | 'word' | 'op' | 'punct'; text: string; col: number };
-type Value = string | string[];
+const STRINGS = T.map(T.string, T.string);
 
-const OPERATORS = ['==', '!=', '<=', '>=', '<', '>'];
-const WORD_OPERATORS = new Set(['and', 'or', 'not', 'in', 'contains']);
-
-function tokenize(source: string, where: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  const fail = (message: string): never => {
-    throw new OmegaError(Code.InvalidArgument, `${where}: ${message} at column ${i + 1}`);
-  };
-  while (i < source.length) {
-    const ch = source[i] as string;
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (source.startsWith('${', i)) {
-      const end = source.indexOf('}', i);
-      if (end < 0) fail('unclosed ${');
-      tokens.push({ kind: 'ref', text: source.slice(i + 2, end).trim(), col: i + 1 });
-      i = end + 1;
-    } else if (ch === '"' || ch === "'") {
-      const end = source.indexOf(ch, i + 1);
-      if (end < 0) fail(`unclosed ${ch}`);
-      tokens.push({ kind: 'str', text: source.slice(i + 1, end), col: i + 1 });
-      i = end + 1;
-    } else if ('()[],'.includes(ch)) {
-      tokens.push({ kind: 'punct', text: ch, col: i + 1 });
-      i++;
-    } else {
-      const op = OPERATORS.find((o) => source.startsWith(o, i));
-      if (op) {
-        tokens.push({ kind: 'op', text: op, col: i + 1 });
-        i += op.length;
-        continue;
-      }
-      const word = /^[A-Za-z0-9_.:/-]+/.exec(source.slice(i))?.[0];
-      if (!word) fail(`unexpected character '${ch}'`);
-      const text = word as string;
-      tokens.push({ kind: WORD_OPERATORS.has(text) ? 'op' : 'word', text, col: i + 1 });
-      i += text.length;
-    }
-  }
-  return tokens;
+/** Names a condition can read; `failure` only in on_failure and compensation steps. */
+export function conditionVariables(withFailure: boolean): ReadonlyMap<string, CelT> {
+  const variables = new Map<string, CelT>([
+    ['alert', STRINGS],
+    ['inputs', STRINGS],
+    ['workflow', STRINGS],
+    ['steps', T.map(T.string, STRINGS)],
+  ]);
+  if (withFailure) variables.set('failure', STRINGS);
+  return variables;
 }
 
-type Node =
-  | { kind: 'or' | 'and'; left: Node; right: Node }
-  | { kind: 'not'; operand: Node }
-  | { kind: 'compare'; op: string; left: Operand; right: Operand }
-  | { kind: 'truthy'; operand: Operand };
-type Operand =
-  | { kind: 'ref'; name: string }
-  | { kind: 'lit'; value: string }
-  | { kind: 'list'; items: Operand[] };
-
-class Parser {
-  private pos = 0;
-  constructor(
-    private readonly tokens: Token[],
-    private readonly where: string,
-  ) {}
-
-  parse(): Node {
-    const node = this.or();
-    if (this.pos < this.tokens.length) this.fail(`unexpected '${this.peek()?.text}'`);
-    return node;
-  }
-
-  private peek(): Token | undefined {
-    return this.tokens[this.pos];
-  }
-
-  private fail(message: string): never {
-    const col = this.peek()?.col;
-    throw new OmegaError(
-      Code.InvalidArgument,
-      `${this.where}: ${message}${col ? ` at column ${col}` : ' at the end'}`,
-    );
-  }
-
-  private isOp(text: string): boolean {
-    const t = this.peek();
-    return t?.kind === 'op' && t.text === text;
-  }
-
-  private or(): Node {
-    let left = this.and();
-    while (this.isOp('or')) {
-      this.pos++;
-      left = { kind: 'or', left, right: this.and() };
-    }
-    return left;
-  }
-
-  private and(): Node {
-    let left = this.unary();
-    while (this.isOp('and')) {
-      this.pos++;
-      left = { kind: 'and', left, right: this.unary() };
-    }
-    return left;
-  }
-
-  private unary(): Node {
-    if (this.isOp('not')) {
-      this.pos++;
-      return { kind: 'not', operand: this.unary() };
-    }
-    const t = this.peek();
-    if (t?.kind === 'punct' && t.text === '(') {
-      this.pos++;
-      const inner = this.or();
-      const close = this.peek();
-      if (close?.kind !== 'punct' || close.text !== ')') this.fail("expected ')'");
-      this.pos++;
-      return inner;
-    }
-    const left = this.operand();
-    const op = this.peek();
-    if (op?.kind === 'op' && !['and', 'or', 'not'].includes(op.text)) {
-      this.pos++;
-      return { kind: 'compare', op: op.text, left, right: this.operand() };
-    }
-    return { kind: 'truthy', operand: left };
-  }
-
-  private operand(): Operand {
-    const t = this.peek();
-    if (!t) return this.fail('expected a value');
-    if (t.kind === 'ref') {
-      this.pos++;
-      return { kind: 'ref', name: t.text };
-    }
-    if (t.kind === 'str' || t.kind === 'word') {
-      this.pos++;
-      return { kind: 'lit', value: t.text };
-    }
-    if (t.kind === 'punct' && t.text === '[') {
-      this.pos++;
-      const items: Operand[] = [];
-      while (!(this.peek()?.kind === 'punct' && this.peek()?.text === ']')) {
-        items.push(this.operand());
-        const sep = this.peek();
-        if (sep?.kind === 'punct' && sep.text === ',') this.pos++;
-        else if (!(sep?.kind === 'punct' && sep.text === ']')) this.fail("expected ',' or ']'");
-      }
-      this.pos++;
-      return { kind: 'list', items };
-    }
-    return this.fail(`expected a value, found '${t.text}'`);
-  }
+export interface ConditionContext {
+  /** Every step id of the plan (steps["x"] must name one). */
+  stepIds: ReadonlySet<string>;
+  /** on_failure and compensation steps may read `failure`. */
+  failure: boolean;
 }
 
-/** Parses a condition; throws InvalidArgument naming `where` and the column. */
-export function parseCondition(source: string, where: string): Node {
-  return new Parser(tokenize(source, where), where).parse();
+/** Hints for the two mistakes a playbook migrated from the `${...}` language makes. */
+function hint(source: string): string {
+  if (source.includes('${')) {
+    return ' (conditions are CEL: write alert.pod, not ${alert.pod}; see docs/orchestrator.md)';
+  }
+  const dashed = /steps\.([a-z0-9]+-[a-z0-9-]*)/.exec(source);
+  if (dashed) return ` (a step id with '-' is written steps["${dashed[1]}"])`;
+  return '';
 }
 
-/** The references a condition reads (for validation). */
-export function conditionReferences(source: string, where: string): string[] {
-  const refs: string[] = [];
-  const walkOperand = (o: Operand): void => {
-    if (o.kind === 'ref') refs.push(o.name.split(':-')[0] as string);
-    if (o.kind === 'list') o.items.forEach(walkOperand);
-  };
-  const walk = (n: Node): void => {
-    if (n.kind === 'or' || n.kind === 'and') {
-      walk(n.left);
-      walk(n.right);
-    } else if (n.kind === 'not') walk(n.operand);
-    else if (n.kind === 'compare') {
-      walkOperand(n.left);
-      walkOperand(n.right);
-    } else if (n.kind === 'truthy') walkOperand(n.operand);
-  };
-  walk(parseCondition(source, where));
-  return refs;
-}
-
-/** Evaluates a condition; an unknown reference is the empty string (a missing label is falsy). */
-export function evaluateCondition(source: string, scope: Scope, where: string): boolean {
-  const lookup = (name: string): string => {
-    const split = name.indexOf(':-');
-    return split < 0 ? (scope(name) ?? '') : (scope(name.slice(0, split)) ?? name.slice(split + 2));
-  };
-  const value = (o: Operand): Value =>
-    o.kind === 'ref'
-      ? lookup(o.name)
-      : o.kind === 'lit'
-        ? o.value
-        : o.items.map((i) => value(i) as string);
-  const truthy = (v: Value): boolean =>
-    Array.isArray(v) ? v.length > 0 : v !== '' && v !== 'false' && v !== '0';
-  const evaluate = (n: Node): boolean => {
-    switch (n.kind) {
-      case 'or':
-        return evaluate(n.left) || evaluate(n.right);
-      case 'and':
-        return evaluate(n.left) && evaluate(n.right);
-      case 'not':
-        return !evaluate(n.operand);
-      case 'truthy':
-        return truthy(value(n.operand));
-      case 'compare':
-        return compare(n.op, value(n.left), value(n.right), where);
-    }
-  };
-  return evaluate(parseCondition(source, where));
-}
-
-function compare(op: string, left: Value, right: Value, where: string): boolean {
-  if (op === 'in') {
-    if (!Array.isArray(right)) {
+/** Checks a condition at load; throws InvalidArgument naming `where`, the position and why. */
+export function checkCondition(source: string, where: string, context: ConditionContext): void {
+  let parsed: CelParsed;
+  try {
+    parsed = compileExpression(source, STANDARD_ENV, where).parsed;
+    const type = checkExpression(parsed, source, conditionVariables(context.failure), where);
+    if (type.k !== 'bool' && type.k !== 'dyn') {
       throw new OmegaError(
         Code.InvalidArgument,
-        `${where}: 'in' needs a list on its right, e.g. [high, critical]`,
+        `${where}: a condition must be a bool, this one is a ${typeName(type)}`,
       );
     }
-    return typeof left === 'string' && right.includes(left);
+  } catch (err) {
+    if (err instanceof OmegaError && err.code === Code.InvalidArgument) {
+      throw new OmegaError(Code.InvalidArgument, `${err.message}${hint(source)}`, { cause: err });
+    }
+    throw err;
   }
-  if (op === 'contains') {
-    if (Array.isArray(left)) return typeof right === 'string' && left.includes(right);
-    return typeof right === 'string' && left.includes(right);
+  for (const { id, expr } of stepReferences(parsed.expr)) {
+    if (!context.stepIds.has(id)) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `${where}: at ${positionOf(parsed, expr.id, source)}: steps["${id}"] names no step of this playbook`,
+      );
+    }
   }
-  if (Array.isArray(left) || Array.isArray(right)) {
-    throw new OmegaError(
-      Code.InvalidArgument,
-      `${where}: '${op}' compares single values, not lists`,
-    );
+}
+
+/** `steps.x` and `steps["x"]` in an expression: the step ids it reads by name. */
+function stepReferences(root: CelExpr): { id: string; expr: CelExpr }[] {
+  const found: { id: string; expr: CelExpr }[] = [];
+  const isSteps = (e: CelExpr | undefined) =>
+    e?.exprKind.case === 'identExpr' && e.exprKind.value.name === 'steps';
+  const visit = (expr: CelExpr | undefined): void => {
+    if (!expr) return;
+    const kind = expr.exprKind;
+    if (kind.case === 'selectExpr') {
+      if (isSteps(kind.value.operand)) found.push({ id: kind.value.field, expr });
+      visit(kind.value.operand);
+    } else if (kind.case === 'callExpr') {
+      const [container, key] = kind.value.args;
+      if (
+        kind.value.function === '_[_]' &&
+        isSteps(container) &&
+        key?.exprKind.case === 'constExpr' &&
+        key.exprKind.value.constantKind.case === 'stringValue'
+      ) {
+        found.push({ id: key.exprKind.value.constantKind.value, expr });
+      }
+      visit(kind.value.target);
+      kind.value.args.forEach(visit);
+    } else if (kind.case === 'listExpr') kind.value.elements.forEach(visit);
+    else if (kind.case === 'structExpr') {
+      for (const entry of kind.value.entries) {
+        if (entry.keyKind.case === 'mapKey') visit(entry.keyKind.value);
+        visit(entry.value);
+      }
+    } else if (kind.case === 'comprehensionExpr') {
+      const c = kind.value;
+      [c.iterRange, c.accuInit, c.loopCondition, c.loopStep, c.result].forEach(visit);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/**
+ * Evaluates a condition against its bindings (workflow-scope.ts). A CEL error (a key that is
+ * not there: guard it with has()) or a result that is not a bool throws InvalidArgument.
+ */
+export function evaluateCondition(
+  source: string,
+  bindings: Record<string, unknown>,
+  where: string,
+): boolean {
+  const program = compileExpression(source, STANDARD_ENV, where);
+  const result = program.run(bindings as Parameters<typeof program.run>[0]);
+  if (isCelError(result)) {
+    const missing = /^(field not found|no such key)/.test(result.message)
+      ? ' (guard a key that may be missing with has(), e.g. has(alert.pod))'
+      : '';
+    throw new OmegaError(Code.InvalidArgument, `${where}: ${result.message}${missing}`);
   }
-  const a = Number(left);
-  const b = Number(right);
-  const numeric =
-    left.trim() !== '' && right.trim() !== '' && Number.isFinite(a) && Number.isFinite(b);
-  switch (op) {
-    case '==':
-      return numeric ? a === b : left === right;
-    case '!=':
-      return numeric ? a !== b : left !== right;
-    case '<':
-      return numeric ? a < b : left < right;
-    case '<=':
-      return numeric ? a <= b : left <= right;
-    case '>':
-      return numeric ? a > b : left > right;
-    case '>=':
-      return numeric ? a >= b : left >= right;
-    default:
-      throw new OmegaError(Code.InvalidArgument, `${where}: unknown operator '${op}'`);
+  if (typeof result !== 'boolean') {
+    throw new OmegaError(Code.InvalidArgument, `${where}: evaluated to a non-bool value`);
   }
+  return result;
 }

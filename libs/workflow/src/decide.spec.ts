@@ -72,4 +72,31 @@ describe('decide', () => {
       event: { type: T.WORKFLOW_EVENT_TYPE_WORKFLOW_CANCELLED, detail: 'false positive' },
     });
   });
+
+  it('continues a workflow started by the release before CEL from its recorded plan', () => {
+    // WORKFLOW_STARTED as that release wrote it: no plan version, a `${...}` condition,
+    // continueOnFailure and no failure policy.
+    const recorded =
+      '{"steps":[{"id":"block","kind":"action","action":"block_ip","params":{},"needs":[],' +
+      '"retry":{"maxAttempts":1,"initialBackoffMs":0,"backoffCoefficient":2,"maxBackoffMs":0,' +
+      '"nonRetryableCodes":[]},"timeoutMs":1000,"heartbeatTimeoutMs":0,"continueOnFailure":true},' +
+      '{"id":"isolate","kind":"action","action":"isolate_pod","params":{"pod":"${alert.pod}"},' +
+      '"needs":["block"],"condition":"${alert.pod} != \\"\\" and ${steps.block.status} in [failed, completed]",' +
+      '"retry":{"maxAttempts":1,"initialBackoffMs":0,"backoffCoefficient":2,"maxBackoffMs":0,' +
+      '"nonRetryableCodes":[]},"timeoutMs":1000,"heartbeatTimeoutMs":0,"continueOnFailure":false}],' +
+      '"onFailure":[],"timeoutMs":0}';
+    const state = foldHistory([
+      event(T.WORKFLOW_EVENT_TYPE_WORKFLOW_STARTED, {
+        attributes: { [ATTR.plan]: recorded, 'alert.pod': 'shop/web' },
+      }),
+      event(T.WORKFLOW_EVENT_TYPE_STEP_STARTED, { stepId: 'block', attempt: 1 }),
+      event(T.WORKFLOW_EVENT_TYPE_STEP_FAILED, { stepId: 'block', attempt: 1, detail: 'kv down' }),
+    ])!;
+    expect(decide(state, { nowMs: 1, lease: 'task/1', running: new Set() })).toEqual({
+      kind: 'start',
+      stepId: 'isolate',
+      attempt: 1,
+      params: { pod: 'shop/web' },
+    });
+  });
 });

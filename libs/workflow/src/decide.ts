@@ -4,14 +4,16 @@
 import { StepStatus, WorkflowEventType } from '@omega/proto';
 import { errorMessage } from '@omega/errors';
 import { evaluateCondition } from './condition';
+import { evaluateLegacyCondition } from './legacy-condition';
+import { PLAN_VERSION, compensatedStep, failurePolicy } from './plan';
 import { retryDelayMs } from './retry-policy';
 import { resolveParams } from './template';
+import { conditionBindings, scopeOf } from './workflow-scope';
 import {
   ATTR,
   CLOSED_STATUSES,
   CLOSED_STEP,
   failingStep,
-  scopeOf,
   type StepRun,
   type WorkflowState,
 } from './workflow-state';
@@ -81,7 +83,8 @@ export function decide(state: WorkflowState, ctx: DecideContext): Decision {
       else return { kind: 'append', event: leaseLost(run, ctx.nowMs) };
       continue;
     }
-    if (run.phase !== phase) {
+    // Compensations answer their own step's failure, whichever phase the workflow is in.
+    if (run.phase !== phase && run.phase !== 'compensation') {
       if (run.phase === 'main') {
         return {
           kind: 'append',
@@ -134,10 +137,17 @@ function stepDecision(state: WorkflowState, run: StepRun, nowMs: number): Decisi
   });
   switch (run.status) {
     case StepStatus.STEP_STATUS_PENDING: {
+      if (run.phase === 'compensation') {
+        const owner = state.steps.get(compensatedStep(state.plan, step.id) ?? '');
+        if (owner && !CLOSED_STEP.has(owner.status)) return wait(Infinity);
+        if (owner?.status !== StepStatus.STEP_STATUS_FAILED) {
+          return skip(run, `not needed: ${owner?.step.id ?? 'its step'} did not fail`);
+        }
+      }
       for (const need of step.needs) {
         const dep = state.steps.get(need);
         if (!dep || !CLOSED_STEP.has(dep.status)) return wait(Infinity);
-        if (dep.status === StepStatus.STEP_STATUS_FAILED && !dep.step.continueOnFailure) {
+        if (dep.status === StepStatus.STEP_STATUS_FAILED && failurePolicy(dep.step) === 'fail') {
           return skip(run, `needs ${need}, which failed`);
         }
       }
@@ -145,7 +155,7 @@ function stepDecision(state: WorkflowState, run: StepRun, nowMs: number): Decisi
       if (step.condition) {
         let holds: boolean;
         try {
-          holds = evaluateCondition(step.condition, scopeOf(state), `${where}.condition`);
+          holds = conditionHolds(state, run, `${where}.condition`);
         } catch (err) {
           return failNow(run, errorMessage(err), 'invalid_condition');
         }
@@ -218,11 +228,20 @@ function beginWork(state: WorkflowState, run: StepRun, nowMs: number): Decision 
 
 function start(state: WorkflowState, run: StepRun, attempt: number): Decision {
   try {
-    const params = resolveParams(run.step.params, scopeOf(state), `step ${run.step.id}`);
+    const params = resolveParams(run.step.params, scopeOf(state, run), `step ${run.step.id}`);
     return { kind: 'start', stepId: run.step.id, attempt, params };
   } catch (err) {
     return failNow(run, errorMessage(err), 'invalid_params');
   }
+}
+
+/** CEL for plans of this release; the retired language for plans recorded before it. */
+function conditionHolds(state: WorkflowState, run: StepRun, where: string): boolean {
+  const source = run.step.condition ?? '';
+  if ((state.plan.version ?? 1) >= PLAN_VERSION) {
+    return evaluateCondition(source, conditionBindings(state, run), where);
+  }
+  return evaluateLegacyCondition(source, scopeOf(state, run), where);
 }
 
 function skip(run: StepRun, detail: string): Decision {

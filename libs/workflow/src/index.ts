@@ -3,14 +3,24 @@
 // with expected-last-subject-sequence; WorkflowTasks on the TASKS work queue hand workflows to
 // workers; activities run with retries, timeouts, heartbeats and an idempotency key.
 export { ActivityError, type Activity, type ActivityContext } from './activity';
-export { conditionReferences, evaluateCondition, parseCondition } from './condition';
+export { CEL_LIMITS, compileExpression, type CelLimits, type CelProgram } from './cel-expression';
+export {
+  checkCondition,
+  conditionVariables,
+  evaluateCondition,
+  type ConditionContext,
+} from './condition';
 export { decide, type Decision, type DecideContext, type EventDraft } from './decide';
 export { HistoryStore, WORKFLOWS_STREAM, type History } from './history-store';
 export { JetStreamOps, OP_KINDS, type OpKind } from './jetstream-ops';
 export {
   DEFAULT_RETRY,
+  FAILURE_POLICIES,
+  PLAN_VERSION,
   checkPlan,
+  failurePolicy,
   type ApprovalGate,
+  type FailurePolicy,
   type PlanStep,
   type RetryPolicy,
   type WorkflowPlan,
@@ -27,10 +37,10 @@ export {
   applyEvent,
   displayStatus,
   foldHistory,
-  scopeOf,
   stepStatusName,
   type StepRun,
   type WorkflowState,
 } from './workflow-state';
+export { conditionBindings, scopeOf } from './workflow-scope';
 export { WorkflowWorker, type StepOutcome, type WorkflowWorkerOptions } from './workflow-worker';
 export { WorkflowEngine, type WorkflowEngineOptions } from './workflow-engine';

@@ -3,7 +3,7 @@ import { connectBus, provision, type Bus } from '@omega/bus';
 import { WorkflowStatus } from '@omega/proto';
 import pino from 'pino';
 import type { Activity } from './activity';
-import { DEFAULT_RETRY, type PlanStep, type WorkflowPlan } from './plan';
+import { DEFAULT_RETRY, PLAN_VERSION, type PlanStep, type WorkflowPlan } from './plan';
 import { WorkflowEngine } from './workflow-engine';
 
 export const logger = pino({ level: process.env['OMEGA_LOG_LEVEL'] ?? 'silent' });
@@ -24,7 +24,7 @@ export function step(id: string, overrides: Partial<PlanStep> = {}): PlanStep {
 }
 
 export function plan(steps: PlanStep[], onFailure: PlanStep[] = []): WorkflowPlan {
-  return { steps, onFailure, timeoutMs: 0 };
+  return { version: PLAN_VERSION, steps, onFailure, timeoutMs: 0 };
 }
 
 export async function connect(url: string, name: string): Promise<Bus> {

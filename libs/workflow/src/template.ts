@@ -1,4 +1,5 @@
-// `${name}` references in step parameters and conditions, resolved against a workflow's inputs
+// `${name}` references in step parameters (and the conditions of version-1 plans, see
+// legacy-condition.ts), resolved against a workflow's inputs
 // (e.g. `alert.src_ip`), its id (`workflow.id`) and earlier steps (`steps.<id>.status`,
 // `steps.<id>.<output>`); `${name:-text}` stands for `text` when nothing has that name. Pure: the
 // same history always resolves the same way.

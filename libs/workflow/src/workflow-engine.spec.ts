@@ -80,7 +80,7 @@ describe('a workflow', () => {
       plan: plan([
         step('a', { params: { value: '${alert.src_ip}' } }),
         step('b', { needs: ['a'], params: { value: 'after ${steps.a.seen}' } }),
-        step('c', { needs: ['b'], condition: '${steps.b.seen} == "nothing"' }),
+        step('c', { needs: ['b'], condition: 'steps.b.seen == "nothing"' }),
       ]),
     });
     expect(alreadyStarted).toBe(false);
@@ -148,7 +148,7 @@ describe('a failing activity', () => {
         ],
         [
           step('compensate', {
-            condition: '${steps.block.status} == completed',
+            condition: 'steps.block.status == "completed"',
             params: { value: 'undo ${failure.step}' },
           }),
           step('escalate', { params: { value: '${failure.error}' } }),

@@ -7,7 +7,7 @@ import {
   type Trigger,
   type WorkflowEvent,
 } from '@omega/proto';
-import type { PlanStep, WorkflowPlan } from './plan';
+import { failurePolicy, type PlanStep, type WorkflowPlan } from './plan';
 
 /** Attribute keys the engine itself writes; everything else in WORKFLOW_STARTED is an input. */
 export const ATTR = {
@@ -32,7 +32,8 @@ export const ATTR = {
   paramPrefix: 'param.',
 } as const;
 
-export type Phase = 'main' | 'failure';
+/** main: `steps`; failure: `on_failure`; compensation: steps run when their owner fails. */
+export type Phase = 'main' | 'failure' | 'compensation';
 
 export interface StepRun {
   step: PlanStep;
@@ -122,6 +123,7 @@ function startedState(event: WorkflowEvent): WorkflowState {
   for (const [phase, list] of [
     ['main', plan.steps],
     ['failure', plan.onFailure],
+    ['compensation', plan.compensations ?? []],
   ] as const) {
     for (const step of list) steps.set(step.id, newRun(step, phase));
   }
@@ -317,43 +319,18 @@ export function awaitedSignals(state: WorkflowState): string[] {
   return [...names];
 }
 
-/** The step that failed the workflow, if one did. */
+/** The step that failed the workflow, if one did: a step or compensation whose policy is fail. */
 export function failingStep(state: WorkflowState): StepRun | undefined {
   for (const run of state.steps.values()) {
     if (
-      run.phase === 'main' &&
+      run.phase !== 'failure' &&
       run.status === StepStatus.STEP_STATUS_FAILED &&
-      !run.step.continueOnFailure
+      failurePolicy(run.step) === 'fail'
     ) {
       return run;
     }
   }
   return undefined;
-}
-
-/** Looks references up for templates and conditions. */
-export function scopeOf(state: WorkflowState): (name: string) => string | undefined {
-  return (name) => {
-    if (name === 'workflow.id') return state.workflowId;
-    if (name === 'workflow.playbook') return state.playbookId;
-    if (name === 'workflow.dry_run') return String(state.dryRun);
-    if (name === 'failure.step') return failingStep(state)?.step.id ?? '';
-    if (name === 'failure.error') return failingStep(state)?.error ?? '';
-    if (name.startsWith('steps.')) {
-      const rest = name.slice('steps.'.length);
-      const dot = rest.indexOf('.');
-      if (dot < 0) return undefined;
-      const run = state.steps.get(rest.slice(0, dot));
-      if (!run) return undefined;
-      const field = rest.slice(dot + 1);
-      if (field === 'status') return stepStatusName(run.status);
-      if (field === 'error') return run.error;
-      if (field === 'attempt') return String(run.attempt);
-      return run.outputs[field];
-    }
-    if (name.startsWith('inputs.')) return state.inputs[name.slice('inputs.'.length)];
-    return state.inputs[name];
-  };
 }
 
 /** "completed", "failed", ... as conditions compare them. */

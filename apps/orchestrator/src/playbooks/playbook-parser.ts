@@ -1,6 +1,6 @@
 // Parses and checks a playbook YAML document: YAML syntax, the JSON schema (ajv), then what a
-// schema cannot say (actions exist, needs resolve and do not cycle, references and conditions
-// parse). Every problem is a Diagnostic naming the field path, line and column; a playbook with
+// schema cannot say (playbook-checks.ts: actions exist, needs resolve and do not cycle,
+// references resolve, CEL conditions type-check, failure policies name real compensations). Every problem is a Diagnostic naming the field path, line and column; a playbook with
 // any error is not compiled.
 import { createHash } from 'node:crypto';
 import Ajv, { type ErrorObject } from 'ajv';
@@ -8,13 +8,14 @@ import { DiagnosticSeverity, type Diagnostic } from '@omega/proto';
 import { errorMessage } from '@omega/runtime';
 import {
   DEFAULT_RETRY,
+  PLAN_VERSION,
   checkPlan,
-  conditionReferences,
-  referencesOf,
+  type FailurePolicy,
   type PlanStep,
   type WorkflowPlan,
 } from '@omega/workflow';
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { checkSteps, type RawPlaybook, type RawStep } from './playbook-checks';
 import { PLAYBOOK_SCHEMA } from './playbook-schema';
 
 export interface AlertMatcher {
@@ -42,50 +43,9 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-interface RawStep {
-  id: string;
-  action?: string;
-  sleep_ms?: number;
-  params?: Record<string, string | number | boolean>;
-  needs?: string[];
-  when?: string;
-  retry?: {
-    max_attempts?: number;
-    initial_backoff_ms?: number;
-    backoff_coefficient?: number;
-    max_backoff_ms?: number;
-    non_retryable?: string[];
-  };
-  timeout_ms?: number;
-  heartbeat_timeout_ms?: number;
-  approval?: { signal?: string; timeout_ms: number };
-  continue_on_failure?: boolean;
-}
-
-interface RawPlaybook {
-  id: string;
-  name?: string;
-  description?: string;
-  enabled?: boolean;
-  timeout_ms?: number;
-  trigger?: {
-    manual?: boolean;
-    alert?: {
-      min_severity?: string;
-      rule_ids?: string[];
-      attack_technique_ids?: string[];
-      detector_kinds?: string[];
-      labels?: Record<string, string>;
-    };
-  };
-  steps: RawStep[];
-  on_failure?: RawStep[];
-}
-
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateSchema = ajv.compile(PLAYBOOK_SCHEMA);
 const DEFAULT_TIMEOUT_MS = 30_000;
-const REFERENCE_ROOTS = ['alert.', 'inputs.', 'workflow.'];
 
 export function parsePlaybook(
   source: string,
@@ -132,8 +92,10 @@ export function parsePlaybook(
   checkSteps(playbook, actions, report);
   if (diagnostics.length > 0) return { playbook: undefined, diagnostics };
   const plan: WorkflowPlan = {
+    version: PLAN_VERSION,
     steps: playbook.steps.map(compileStep),
     onFailure: (playbook.on_failure ?? []).map(compileStep),
+    compensations: (playbook.compensations ?? []).map(compileStep),
     timeoutMs: playbook.timeout_ms ?? 0,
   };
   try {
@@ -167,76 +129,6 @@ export function parsePlaybook(
   };
 }
 
-type Report = (path: (string | number)[], message: string, code: string) => void;
-
-function checkSteps(playbook: RawPlaybook, actions: readonly string[], report: Report): void {
-  const phases: ['steps' | 'on_failure', RawStep[]][] = [
-    ['steps', playbook.steps],
-    ['on_failure', playbook.on_failure ?? []],
-  ];
-  const allIds = new Set<string>();
-  for (const [phase, steps] of phases) {
-    steps.forEach((step, index) => {
-      if (allIds.has(step.id))
-        report([phase, index, 'id'], `step id '${step.id}' is used twice`, 'duplicate-step');
-      allIds.add(step.id);
-    });
-  }
-  for (const [phase, steps] of phases) {
-    const local = new Set(steps.map((s) => s.id));
-    steps.forEach((step, index) => {
-      if (step.action !== undefined && !actions.includes(step.action)) {
-        const near = closest(step.action, actions);
-        report(
-          [phase, index, 'action'],
-          `unknown action '${step.action}'${near ? ` (did you mean ${near}?)` : ''}; known: ${actions.join(', ')}`,
-          'unknown-action',
-        );
-      }
-      (step.needs ?? []).forEach((need, n) => {
-        if (!local.has(need)) {
-          report(
-            [phase, index, 'needs', n],
-            `needs '${need}', which is not a step of ${phase}`,
-            'unknown-need',
-          );
-        }
-      });
-      const checkRef = (ref: string, path: (string | number)[]): void => {
-        if (ref.startsWith('steps.')) {
-          const id = ref.slice('steps.'.length).split('.')[0] ?? '';
-          if (!allIds.has(id))
-            report(
-              path,
-              `\${${ref}} refers to step '${id}', which does not exist`,
-              'unknown-reference',
-            );
-          return;
-        }
-        if (ref.startsWith('failure.') && phase === 'on_failure') return;
-        if (!REFERENCE_ROOTS.some((root) => ref.startsWith(root))) {
-          report(
-            path,
-            `\${${ref}} is not a reference this playbook can read (alert.*, inputs.*, workflow.*, steps.<id>.*${phase === 'on_failure' ? ', failure.*' : ''})`,
-            'unknown-reference',
-          );
-        }
-      };
-      for (const [key, value] of Object.entries(step.params ?? {})) {
-        for (const ref of referencesOf(String(value))) checkRef(ref, [phase, index, 'params', key]);
-      }
-      if (step.when !== undefined) {
-        try {
-          for (const ref of conditionReferences(step.when, 'when'))
-            checkRef(ref, [phase, index, 'when']);
-        } catch (err) {
-          report([phase, index, 'when'], errorMessage(err), 'invalid-condition');
-        }
-      }
-    });
-  }
-}
-
 function compileStep(step: RawStep): PlanStep {
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(step.params ?? {})) params[key] = String(value);
@@ -265,7 +157,19 @@ function compileStep(step: RawStep): PlanStep {
           },
         }
       : {}),
-    continueOnFailure: step.continue_on_failure ?? false,
+    ...policyOf(step),
+  };
+}
+
+/** on_failure, with continue_on_failure: true as the alias of `continue` (checked in checks). */
+function policyOf(step: RawStep): Pick<PlanStep, 'continueOnFailure' | 'onFailure' | 'compensate'> {
+  const policy: FailurePolicy =
+    step.on_failure ??
+    (step.compensate ? 'compensate' : step.continue_on_failure ? 'continue' : 'fail');
+  return {
+    continueOnFailure: policy !== 'fail',
+    onFailure: policy,
+    ...(step.compensate ? { compensate: step.compensate } : {}),
   };
 }
 
@@ -348,35 +252,4 @@ function positionOf(
     }
   }
   return { line: 0, col: 0 };
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const distance = levenshtein(word, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] as number;
-      row[j] = Math.min(
-        (row[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      previous = current;
-    }
-  }
-  return row[b.length] as number;
 }

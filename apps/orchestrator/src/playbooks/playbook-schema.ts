@@ -1,5 +1,6 @@
 // The JSON schema of a playbook YAML document. Structure only: what the schema cannot say
-// (actions exist, needs resolve, references and conditions parse) playbook-checks.ts adds.
+// (actions exist, needs resolve, references resolve, conditions type-check, compensations
+// exist) playbook-checks.ts adds.
 export const STEP_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$';
 
 const retry = {
@@ -42,6 +43,8 @@ const step = {
       },
     },
     continue_on_failure: { type: 'boolean' },
+    on_failure: { enum: ['fail', 'continue', 'compensate'] },
+    compensate: { type: 'array', minItems: 1, items: { type: 'string' } },
   },
   oneOf: [{ required: ['action'] }, { required: ['sleep_ms'] }],
 } as const;
@@ -82,5 +85,6 @@ export const PLAYBOOK_SCHEMA = {
     },
     steps: { type: 'array', minItems: 1, items: step },
     on_failure: { type: 'array', items: step },
+    compensations: { type: 'array', items: step },
   },
 } as const;

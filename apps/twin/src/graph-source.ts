@@ -24,8 +24,10 @@ export interface TwinSnapshot {
   /** DECOY vertices (deception's decoys), not part of the attack graph's own vertices. */
   readonly decoys: readonly Vertex[];
   /**
-   * The attack graph of `objects`, built with the twin's options: never applied to afterwards, so
-   * it may be kept. Do not call `apply` on it (build a copy from `objects` to change it).
+   * The attack graph of `objects`, built with the twin's options. While the cluster has not
+   * changed since the snapshot this is the live graph itself (no copy): read it within one call,
+   * never `apply` to it (build a copy from `objects` to change it), and call `graph()` again
+   * rather than keeping it; once the cluster moved on, it is built from `objects` once and cached.
    */
   graph(): AttackGraph;
 }

@@ -1,12 +1,21 @@
-// Builds the twin service's parts on a running service harness: its metrics and gRPC handlers
-// (main.ts and the specs share it).
+// Builds the twin service's parts on a running service harness: the cluster mirror fed by
+// Kubernetes watches, the observed flows and alerts fed by the bus, the snapshot store over them,
+// and the gRPC handlers reading it (main.ts and the specs share it).
 import type { ResourceSelection } from '@omega/bus';
 import { TwinServiceService } from '@omega/proto';
-import { baseConfigSchema, implementService } from '@omega/runtime';
+import { baseConfigSchema, errorMessage, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
+import { graphHandlers } from './handlers/graph-handlers';
+import { pathHandlers } from './handlers/path-handlers';
+import { ClusterMirror } from './kube/cluster-mirror';
+import { loadKubeConfig, runKubeWatches } from './kube/kube-watches';
+import { AlertedVertices } from './observed/alerted-vertices';
+import { ObservedFeeds } from './observed/observed-feeds';
+import { ObservedFlows } from './observed/observed-flows';
+import { SnapshotStore } from './snapshots';
 import { twinConfigSchema } from './twin-config';
-import { twinGrpcHandlers } from './twin-grpc';
+import { twinGrpcHandlers, type TwinHandlerFactory } from './twin-grpc';
 import { twinMetrics } from './twin-metrics';
 
 export const twinServiceConfigSchema = baseConfigSchema.extend({
@@ -14,12 +23,81 @@ export const twinServiceConfigSchema = baseConfigSchema.extend({
 });
 export type TwinServiceConfig = z.output<typeof twinServiceConfigSchema>;
 
-export const TWIN_RESOURCES: ResourceSelection = { streams: ['TELEMETRY'] };
+export const TWIN_RESOURCES: ResourceSelection = {
+  streams: ['TELEMETRY', 'ALERTS'],
+  kv: ['omega_twin'],
+};
 
-export function buildTwin({ service }: ServiceParts<TwinServiceConfig>): void {
-  const handlers = twinGrpcHandlers();
+/** The twin's handler factories; the merger adds what-if and the RL environment here. */
+export function twinHandlerFactories(config: TwinServiceConfig['twin']): TwinHandlerFactory[] {
+  return [
+    graphHandlers({ maxGraphElements: config.maxGraphElements }),
+    pathHandlers(config.paths),
+  ];
+}
+
+export async function buildTwin({ service, bus }: ServiceParts<TwinServiceConfig>): Promise<void> {
+  const config = service.config.twin;
+  const { logger } = service;
+  const metrics = twinMetrics(service.metrics);
+  const graphOptions = { maxObjects: config.kubernetes.maxObjects };
+  const mirror = new ClusterMirror({
+    graphOptions,
+    logger,
+    metrics,
+    setReady: config.kubernetes.enabled
+      ? (ready, detail) => service.setReady('kubernetes', ready, detail)
+      : () => undefined,
+  });
+  if (config.kubernetes.enabled) {
+    const { kubernetes: k } = config;
+    const stop = new AbortController();
+    const kubeConfig = await loadKubeConfig(k.kubeconfigPath);
+    const watches = runKubeWatches(kubeConfig, mirror, k, stop.signal).catch((err: unknown) =>
+      logger.error({ err: errorMessage(err) }, `twin: Kubernetes watches stopped: ${errorMessage(err)}`),
+    );
+    service.onShutdown('kubernetes watches', async () => {
+      stop.abort();
+      await watches;
+    });
+  } else {
+    logger.warn('twin: twin.kubernetes.enabled is false: the cluster graph stays empty');
+  }
+
+  const flows = new ObservedFlows(config.observed.maxFlows);
+  const alerts = new AlertedVertices(config.observed.maxAlerts);
+  const resolve = (address: string) => mirror.podAt(address);
+  if (config.observed.enabled) {
+    const feeds = new ObservedFeeds({
+      bus,
+      kv: await bus.kv('omega_twin'),
+      flows,
+      alerts,
+      resolve,
+      logger,
+      metrics,
+      flushIntervalMs: config.observed.flushIntervalMs,
+      alertTtlMs: config.observed.alertTtlMs,
+    });
+    await feeds.start();
+    service.onShutdown('observed feeds', () => feeds.stop());
+  }
+
+  const snapshots = new SnapshotStore(
+    {
+      graphStamp: () => mirror.graphStamp(),
+      observedStamp: () => `${flows.records.version}.${alerts.records.version}`,
+      graph: () => mirror.graph(),
+      objects: () => mirror.objectList(),
+      observedFlows: () => flows.edges(),
+      alertedNodeIds: () => alerts.alerted(),
+      decoys: () => [],
+    },
+    { ...config.snapshots, graphOptions },
+  );
+  const handlers = twinGrpcHandlers(snapshots, twinHandlerFactories(config));
   const unbuilt = Object.keys(TwinServiceService).filter((method) => !(method in handlers));
-  twinMetrics(service.metrics).unimplementedMethods.set(unbuilt.length);
+  metrics.unimplementedMethods.set(unbuilt.length);
   service.addGrpcService(
     TwinServiceService,
     implementService(TwinServiceService, handlers, service.handlerOptions),

@@ -8,14 +8,17 @@ import {
   type TwinServiceConfig,
 } from '../twin-service';
 
-export function startTwin(natsUrl: string): Promise<RunningService<TwinServiceConfig>> {
+export function startTwin(
+  natsUrl: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningService<TwinServiceConfig>> {
   return runService({
     name: 'twin',
     configSchema: twinServiceConfigSchema,
     resources: TWIN_RESOURCES,
     installSignalHandlers: false,
     argv: [],
-    env: localServiceEnv(natsUrl),
+    env: localServiceEnv(natsUrl, env),
     build: buildTwin,
   });
 }

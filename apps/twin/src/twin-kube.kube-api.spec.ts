@@ -54,7 +54,7 @@ const webPod = {
       {
         name: 'c',
         image: 'nginx:1.27',
-        ports: [{ containerPort: 80, hostPort: 8080 }],
+        ports: [{ containerPort: 80 }],
         securityContext: { privileged: true },
       },
     ],

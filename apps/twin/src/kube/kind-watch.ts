@@ -69,9 +69,11 @@ export class KindWatch {
         const error =
           err instanceof OmegaError
             ? err
-            : new OmegaError(Code.Unavailable, `${this.kind.kind}: ${errorMessage(err)}`, {
-                cause: err,
-              });
+            : new OmegaError(
+                Code.Unavailable,
+                `Kubernetes list/watch ${this.kind.kind} (${this.kind.path}): ${errorMessage(err)}`,
+                { cause: err },
+              );
         this.handlers.onError(this.kind, error, backoffMs);
         await sleep(backoffMs, this.signal);
         backoffMs = Math.min(this.limits.maxBackoffMs, backoffMs * 2);

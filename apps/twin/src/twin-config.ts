@@ -16,7 +16,11 @@ const kubernetesSchema = z
     /** Objects asked per list page. */
     pageSize: z.int().min(1).max(5_000).default(500),
     /** Largest list page or watch event accepted. */
-    maxMessageBytes: z.int().min(64 * 1024).max(256 * MiB).default(16 * MiB),
+    maxMessageBytes: z
+      .int()
+      .min(64 * 1024)
+      .max(256 * MiB)
+      .default(16 * MiB),
     /** Deadline of each list request. */
     requestTimeoutMs: z.int().min(100).max(600_000).default(30_000),
     /** How long the API server keeps one watch open before the next. */
@@ -38,7 +42,10 @@ const observedSchema = z
     /** How often observed state is written to the omega_twin bucket. */
     flushIntervalMs: z.int().min(100).max(600_000).default(2_000),
     /** An alert older than this stops marking its vertices. */
-    alertTtlMs: z.int().min(1_000).default(24 * 3_600_000),
+    alertTtlMs: z
+      .int()
+      .min(1_000)
+      .default(24 * 3_600_000),
   })
   .prefault({});
 

@@ -18,7 +18,8 @@ export function twinGrpcHandlers(
   const handlers: TwinHandlers = {};
   for (const factory of factories) {
     for (const [method, handler] of Object.entries(factory(source))) {
-      if (method in handlers) throw new Error(`TwinService.${method}: two handler factories answer it`);
+      if (method in handlers)
+        throw new Error(`TwinService.${method}: two handler factories answer it`);
       Object.assign(handlers, { [method]: handler });
     }
   }

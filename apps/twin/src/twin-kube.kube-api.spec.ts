@@ -3,6 +3,16 @@
 // kubectl lists; attack paths are explained step by step; a malformed object is refused and
 // counted; with the API server stopped the last good graph is kept and the failure reported.
 import { status } from '@grpc/grpc-js';
+import { publish } from '@omega/bus';
+import {
+  Alert,
+  AlertStatus,
+  EntityKind,
+  Event,
+  EventBatch,
+  GraphEdgeKind,
+  IpProtocol,
+} from '@omega/proto';
 import { startKubeApiServer, eventually, withNats, type KubeApiServer } from '@omega/testkit';
 import { TwinOnKube } from './testing/twin-kube-fixture';
 
@@ -80,8 +90,16 @@ describe('the twin following a real kube-apiserver', () => {
       { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } },
       ns('shop'),
       // No controller manager here makes the `default` account: the ServiceAccount admission needs it.
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'shop' } },
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reporter', namespace: 'shop' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace: 'shop' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'reporter', namespace: 'shop' },
+      },
       {
         apiVersion: 'v1',
         kind: 'Secret',
@@ -103,7 +121,11 @@ describe('the twin following a real kube-apiserver', () => {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name: 'report', namespace: 'shop' },
-        spec: { nodeName: 'n1', serviceAccountName: 'reporter', containers: [{ name: 'c', image: 'busybox' }] },
+        spec: {
+          nodeName: 'n1',
+          serviceAccountName: 'reporter',
+          containers: [{ name: 'c', image: 'busybox' }],
+        },
       },
       readRole(['get']),
       {
@@ -122,21 +144,35 @@ describe('the twin following a real kube-apiserver', () => {
     ]);
     await expectFollowsRebuild();
     const edges = (await twin.current()).edges.map((e) => e.id);
-    expect(edges).toContain('secret/shop/reporter-token->serviceaccount/shop/reporter:SA_TOKEN_SECRET:0');
+    expect(edges).toContain(
+      'secret/shop/reporter-token->serviceaccount/shop/reporter:SA_TOKEN_SECRET:0',
+    );
 
     // Changes: a crown jewel label, the role widened, the Service exposed on a NodePort.
     await twin.kubectlRun(['label', 'secret', 'db', '-n', 'shop', 'omega.io/crown-jewel=true']);
     await expectFollowsRebuild();
     await twin.apply([readRole(['get', 'list', 'watch'])]);
     await expectFollowsRebuild();
-    await twin.kubectlRun(['patch', 'service', 'web', '-n', 'shop', '-p', '{"spec":{"type":"NodePort"}}']);
+    await twin.kubectlRun([
+      'patch',
+      'service',
+      'web',
+      '-n',
+      'shop',
+      '-p',
+      '{"spec":{"type":"NodePort"}}',
+    ]);
     await expectFollowsRebuild();
     await twin.apply([
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRoleBinding',
         metadata: { name: 'reporter-admin' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'cluster-admin',
+        },
         subjects: [{ kind: 'ServiceAccount', name: 'reporter', namespace: 'shop' }],
       },
     ]);
@@ -207,25 +243,149 @@ describe('the twin following a real kube-apiserver', () => {
     });
     const report = again.graph!.nodes.find((n) => n.id === 'pod/shop/report');
     expect(report?.labels).toEqual({});
-    expect(again.graph!.nodes.every((n) => n.namespace === 'shop' || n.id === 'namespace/shop')).toBe(true);
+    expect(
+      again.graph!.nodes.every((n) => n.namespace === 'shop' || n.id === 'namespace/shop'),
+    ).toBe(true);
     await expect(
-      twin.client.getGraph({ namespaces: [], nodeKinds: [], includeObservedFlows: false, snapshotId: 'gone-1' }),
-    ).rejects.toMatchObject({ code: status.NOT_FOUND, message: expect.stringContaining("snapshot_id 'gone-1' is not kept") });
+      twin.client.getGraph({
+        namespaces: [],
+        nodeKinds: [],
+        includeObservedFlows: false,
+        snapshotId: 'gone-1',
+      }),
+    ).rejects.toMatchObject({
+      code: status.NOT_FOUND,
+      message: expect.stringContaining("snapshot_id 'gone-1' is not kept"),
+    });
   });
 
   it('refuses a malformed object, counts it, and keeps following', async () => {
     const labels = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`l${i}`, 'x']));
     await twin.apply([ns('too-many-labels', labels)]);
     await eventually('the refusal to be counted', async () =>
-      (await twin.metric('omega_twin_kube_refused_objects_total', { kind: 'Namespace', reason: 'InvalidArgument' })) === 1
+      (await twin.metric('omega_twin_kube_refused_objects_total', {
+        kind: 'Namespace',
+        reason: 'InvalidArgument',
+      })) === 1
         ? true
         : undefined,
     );
-    expect((await twin.current()).nodes.map((n) => n.id)).not.toContain('namespace/too-many-labels');
+    expect((await twin.current()).nodes.map((n) => n.id)).not.toContain(
+      'namespace/too-many-labels',
+    );
     await twin.kubectlRun(['apply', '-f', '-'], JSON.stringify(ns('after-the-refusal')));
     await eventually('the next object to be followed', async () =>
-      (await twin.current()).nodes.some((n) => n.id === 'namespace/after-the-refusal') ? true : undefined,
+      (await twin.current()).nodes.some((n) => n.id === 'namespace/after-the-refusal')
+        ? true
+        : undefined,
     );
+  });
+
+  it('turns TELEMETRY flows into observed edges by pod address, marks alerted pods, and keeps both across a restart', async () => {
+    const modified = async () =>
+      (await twin.metric('omega_twin_kube_watch_events_total', {
+        kind: 'Pod',
+        type: 'modified',
+      })) ?? 0;
+    const seen = await modified();
+    for (const [pod, ip] of [
+      ['web', '10.244.1.5'],
+      ['report', '10.244.1.6'],
+    ]) {
+      const body = { status: { podIP: ip, podIPs: [{ ip }] } };
+      await twin.kubectlRun([
+        'patch',
+        'pod',
+        pod!,
+        '-n',
+        'shop',
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify(body),
+      ]);
+    }
+    await eventually('the pod addresses to be seen', async () =>
+      (await modified()) >= seen + 2 ? true : undefined,
+    );
+    const flow = (src: string, dst: string, port: number, sec: number) =>
+      Event.fromPartial({
+        id: `flow-${src}-${dst}-${sec}`,
+        timeNs: BigInt(1_800_000_000 + sec) * 1_000_000_000n,
+        srcEndpoint: { ip: src, port: 40_000 + sec },
+        dstEndpoint: { ip: dst, port },
+        payload: { $case: 'networkActivity', value: { protocol: IpProtocol.IP_PROTOCOL_TCP } },
+      });
+    const send = (events: Event[], sequence: number) =>
+      publish(
+        twin.running.bus,
+        'omega.telemetry.network.node-a',
+        EventBatch,
+        EventBatch.fromPartial({ sessionId: 'spec', sequence: BigInt(sequence), events }),
+      );
+    await send(
+      [
+        flow('10.244.1.5', '10.244.1.6', 5432, 1),
+        flow('10.244.1.5', '10.244.1.6', 5432, 2),
+        flow('203.0.113.9', '10.244.1.5', 80, 3),
+      ],
+      1,
+    );
+    await publish(
+      twin.running.bus,
+      'omega.alerts.high',
+      Alert,
+      Alert.fromPartial({
+        id: 'alert-1',
+        timeNs: BigInt(Date.now()) * 1_000_000n,
+        status: AlertStatus.ALERT_STATUS_NEW,
+        entities: [{ kind: EntityKind.ENTITY_KIND_POD, value: 'shop/report' }],
+      }),
+    );
+    const observed = async () => {
+      const { graph } = await twin.client.getGraph({
+        namespaces: [],
+        nodeKinds: [],
+        includeObservedFlows: true,
+        snapshotId: '',
+      });
+      const flows = graph!.edges
+        .filter((e) => e.kind === GraphEdgeKind.GRAPH_EDGE_KIND_NETWORK_OBSERVED)
+        .map((e) => [
+          e.fromNodeId,
+          e.toNodeId,
+          e.port,
+          Number(e.observedCount),
+          e.lastObservedTimeNs,
+        ]);
+      const alerted = graph!.nodes.filter((n) => n.alerted).map((n) => n.id);
+      return { flows, alerted };
+    };
+    const expected = {
+      flows: [
+        ['external', 'pod/shop/web', 80, 1, 1_800_000_003_000_000_000n],
+        ['pod/shop/web', 'pod/shop/report', 5432, 2, 1_800_000_002_000_000_000n],
+      ],
+      alerted: ['pod/shop/report'],
+    };
+    const same = async () =>
+      JSON.stringify(await observed(), bigints) === JSON.stringify(expected, bigints)
+        ? true
+        : undefined;
+    await eventually('flows and the alert to be seen', same).catch(() => undefined);
+    expect(await observed()).toEqual(expected);
+    const { paths } = await twin.client.findAttackPaths({ snapshotId: '' });
+    expect(paths.some((p) => p.nodeIds[0] === 'pod/shop/report')).toBe(true);
+
+    await twin.restart();
+    await eventually('the restarted twin to follow the cluster', async () =>
+      (await twin.current()).nodes.some((n) => n.id === 'pod/shop/web') ? true : undefined,
+    );
+    expect(await observed()).toEqual(expected);
+    await send([flow('10.244.1.5', '10.244.1.6', 5432, 4)], 2);
+    expected.flows[1] = ['pod/shop/web', 'pod/shop/report', 5432, 3, 1_800_000_004_000_000_000n];
+    await eventually('the next flow to be counted once', same).catch(() => undefined);
+    expect(await observed()).toEqual(expected);
   });
 
   it('keeps the last good graph and reports the failure when the API server stops', async () => {

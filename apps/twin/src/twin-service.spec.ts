@@ -64,7 +64,9 @@ describe('twin service', () => {
       }),
     ).rejects.toMatchObject({
       code: status.INVALID_ARGUMENT,
-      message: expect.stringContaining('INVALID_ARGUMENT: FindAttackPaths: query.max_depth: 33 is more than 32'),
+      message: expect.stringContaining(
+        'INVALID_ARGUMENT: FindAttackPaths: query.max_depth: 33 is more than 32',
+      ),
     });
   });
 

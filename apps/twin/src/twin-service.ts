@@ -30,10 +30,7 @@ export const TWIN_RESOURCES: ResourceSelection = {
 
 /** The twin's handler factories; the merger adds what-if and the RL environment here. */
 export function twinHandlerFactories(config: TwinServiceConfig['twin']): TwinHandlerFactory[] {
-  return [
-    graphHandlers({ maxGraphElements: config.maxGraphElements }),
-    pathHandlers(config.paths),
-  ];
+  return [graphHandlers({ maxGraphElements: config.maxGraphElements }), pathHandlers(config.paths)];
 }
 
 export async function buildTwin({ service, bus }: ServiceParts<TwinServiceConfig>): Promise<void> {
@@ -54,7 +51,10 @@ export async function buildTwin({ service, bus }: ServiceParts<TwinServiceConfig
     const stop = new AbortController();
     const kubeConfig = await loadKubeConfig(k.kubeconfigPath);
     const watches = runKubeWatches(kubeConfig, mirror, k, stop.signal).catch((err: unknown) =>
-      logger.error({ err: errorMessage(err) }, `twin: Kubernetes watches stopped: ${errorMessage(err)}`),
+      logger.error(
+        { err: errorMessage(err) },
+        `twin: Kubernetes watches stopped: ${errorMessage(err)}`,
+      ),
     );
     service.onShutdown('kubernetes watches', async () => {
       stop.abort();

@@ -190,7 +190,8 @@ export class ClusterMirror implements KindWatchHandlers {
 
   private report(): void {
     const { metrics, setReady } = this.options;
-    for (const kind of WATCHED_KINDS) metrics.kubeObjects.set({ kind: kind.kind }, this.count(kind.kind));
+    for (const kind of WATCHED_KINDS)
+      metrics.kubeObjects.set({ kind: kind.kind }, this.count(kind.kind));
     metrics.kubeApiReachable.set(this.failing.size === 0 ? 1 : 0);
     if (this.failing.size > 0) {
       const [kind, message] = [...this.failing][0]!;

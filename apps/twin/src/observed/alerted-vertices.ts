@@ -43,7 +43,8 @@ export class AlertedVertices {
         if (pod) ids.add(pod);
       }
     }
-    if (ids.size > 0) this.records.set(alert.id, { nodeIds: [...ids].sort(), lastNs: alert.timeNs });
+    if (ids.size > 0)
+      this.records.set(alert.id, { nodeIds: [...ids].sort(), lastNs: alert.timeNs });
     return [...ids];
   }
 

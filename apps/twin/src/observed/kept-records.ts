@@ -90,7 +90,10 @@ export class KeptRecords<T extends KeptRecord> {
         if (typeof json.id !== 'string' || !record) throw new Error('not a record');
         this.set(json.id, record);
       } catch (err) {
-        logger.warn({ key, err: errorMessage(err) }, `twin: KV key ${key} skipped: ${errorMessage(err)}`);
+        logger.warn(
+          { key, err: errorMessage(err) },
+          `twin: KV key ${key} skipped: ${errorMessage(err)}`,
+        );
       }
     }
     this.dirty.clear();
@@ -105,7 +108,8 @@ export class KeptRecords<T extends KeptRecord> {
     try {
       for (const id of dirty) {
         const record = this.records.get(id);
-        if (record) await kv.put(this.key(id), JSON.stringify({ id, record: this.codec.encode(record) }));
+        if (record)
+          await kv.put(this.key(id), JSON.stringify({ id, record: this.codec.encode(record) }));
       }
       for (const id of removed) await kv.delete(this.key(id));
     } catch (err) {

@@ -82,7 +82,10 @@ export class ObservedFeeds {
         await flows.records.flush(kv);
         await alerts.records.flush(kv);
       } catch (err) {
-        logger.warn({ err: errorMessage(err) }, `twin: writing omega_twin failed (retried at the next flush): ${errorMessage(err)}`);
+        logger.warn(
+          { err: errorMessage(err) },
+          `twin: writing omega_twin failed (retried at the next flush): ${errorMessage(err)}`,
+        );
       }
     });
     return this.flushing;

@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AttackGraph } from '@omega/attack-graph';
 import { findKubeTools, runToolOk } from '@omega/chart';
-import { TwinServiceClient, type GraphEdge, type GraphNode, type TwinServiceService } from '@omega/proto';
+import {
+  TwinServiceClient,
+  type GraphEdge,
+  type GraphNode,
+  type TwinServiceService,
+} from '@omega/proto';
 import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 import type { RunningService } from '@omega/service';
 import type { KubeApiServer } from '@omega/testkit';
@@ -72,7 +77,10 @@ export class TwinOnKube {
   }
 
   apply(manifests: object[]): Promise<string> {
-    return this.kubectlRun(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }));
+    return this.kubectlRun(
+      ['apply', '-f', '-'],
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }),
+    );
   }
 
   /** AttackGraph.build of every object kubectl lists, in GetGraph's shapes. */

@@ -14,6 +14,7 @@ import {
   IpProtocol,
 } from '@omega/proto';
 import { startKubeApiServer, eventually, withNats, type KubeApiServer } from '@omega/testkit';
+import { ns, readRole, webPod } from './testing/shop-manifests';
 import { TwinOnKube } from './testing/twin-kube-fixture';
 
 jest.setTimeout(180_000);
@@ -47,36 +48,6 @@ async function expectFollowsRebuild(): Promise<void> {
 }
 
 const bigints = (_: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
-
-const ns = (name: string, labels: Record<string, string> = {}) => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: { name, labels },
-});
-
-const webPod = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },
-  spec: {
-    nodeName: 'n1',
-    containers: [
-      {
-        name: 'c',
-        image: 'nginx:1.27',
-        ports: [{ containerPort: 80 }],
-        securityContext: { privileged: true },
-      },
-    ],
-  },
-};
-
-const readRole = (verbs: string[]) => ({
-  apiVersion: 'rbac.authorization.k8s.io/v1',
-  kind: 'Role',
-  metadata: { name: 'read', namespace: 'shop' },
-  rules: [{ apiGroups: [''], resources: ['secrets'], verbs }],
-});
 
 describe('the twin following a real kube-apiserver', () => {
   it('starts from the API server’s own objects and agrees with a full rebuild', async () => {

@@ -9,8 +9,7 @@ import {
   type KubeKind,
   type KubeObject,
 } from '@omega/attack-graph';
-import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import type { Logger } from 'pino';
+import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import type { TwinMetrics } from '../twin-metrics';
 import type { KindWatchHandlers, WatchEventType } from './kind-watch';
 import { podAddresses, WATCHED_KINDS, type WatchedKind } from './watched-kinds';

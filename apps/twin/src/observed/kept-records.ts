@@ -3,8 +3,7 @@
 // are written in batches (flush), so a burst of telemetry is one write per record, not per event.
 import { createHash } from 'node:crypto';
 import type { KV } from '@omega/bus';
-import { errorMessage } from '@omega/runtime';
-import type { Logger } from 'pino';
+import { errorMessage, type Logger } from '@omega/runtime';
 
 export interface KeptRecord {
   /** Orders records for eviction: the smallest goes first. */

@@ -3,8 +3,7 @@
 // every flush interval and at shutdown, so a restart keeps it.
 import { ack, consume, type Bus, type ConsumerHandle, type KV } from '@omega/bus';
 import { Alert, EventBatch } from '@omega/proto';
-import { errorMessage } from '@omega/runtime';
-import type { Logger } from 'pino';
+import { errorMessage, type Logger } from '@omega/runtime';
 import type { TwinMetrics } from '../twin-metrics';
 import type { AlertedVertices } from './alerted-vertices';
 import type { AddressResolver, ObservedFlows } from './observed-flows';

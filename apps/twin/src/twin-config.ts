@@ -46,6 +46,10 @@ const observedSchema = z
       .int()
       .min(1_000)
       .default(24 * 3_600_000),
+    /** Most decoys (from deception's omega_decoys bucket) drawn as DECOY vertices. */
+    maxDecoys: z.int().positive().max(100_000).default(10_000),
+    /** Wait before reading omega_decoys again when it is missing (deception not deployed yet). */
+    decoysRetryMs: z.int().min(100).max(3_600_000).default(30_000),
   })
   .prefault({});
 

@@ -12,7 +12,6 @@ export interface TwinMetrics {
   observedFlows: Gauge;
   flowEvents: Counter<'outcome'>;
   alertedNodes: Gauge;
-  snapshots: Gauge;
 }
 
 export function twinMetrics(registry: Registry): TwinMetrics {
@@ -66,11 +65,6 @@ export function twinMetrics(registry: Registry): TwinMetrics {
     alertedNodes: new Gauge({
       name: 'omega_twin_alerted_nodes',
       help: 'Graph vertices an open alert names',
-      registers,
-    }),
-    snapshots: new Gauge({
-      name: 'omega_twin_snapshots',
-      help: 'Graph snapshots kept for consistent answers',
       registers,
     }),
   };

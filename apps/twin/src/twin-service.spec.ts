@@ -2,10 +2,18 @@
 // resources, answers GetGraph and FindAttackPaths over its (empty) graph, and answers each method
 // not built yet with UNIMPLEMENTED naming the method.
 import { status } from '@grpc/grpc-js';
-import { TwinServiceClient, TwinServiceService } from '@omega/proto';
+import { provision } from '@omega/bus';
+import {
+  Decoy,
+  DecoyKind,
+  DecoyStatus,
+  GraphNodeKind,
+  TwinServiceClient,
+  TwinServiceService,
+} from '@omega/proto';
 import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 import type { RunningService } from '@omega/service';
-import { unaryAnswers, withNats } from '@omega/testkit';
+import { eventually, unaryAnswers, withNats } from '@omega/testkit';
 import { TWIN_RESOURCES, type TwinServiceConfig } from './twin-service';
 import { startTwin } from './testing/start-twin';
 
@@ -17,7 +25,10 @@ let client: PromiseClient<typeof TwinServiceService>;
 const BUILT = ['/omega.v1.TwinService/GetGraph', '/omega.v1.TwinService/FindAttackPaths'];
 
 beforeAll(async () => {
-  running = await startTwin(nats.url, { OMEGA_TWIN_KUBERNETES_ENABLED: 'false' });
+  running = await startTwin(nats.url, {
+    OMEGA_TWIN_KUBERNETES_ENABLED: 'false',
+    OMEGA_TWIN_OBSERVED_DECOYS_RETRY_MS: '100',
+  });
   client = createPromiseClient(TwinServiceClient, `127.0.0.1:${running.grpcPort}`);
 }, 30_000);
 
@@ -47,6 +58,50 @@ describe('twin service', () => {
     });
     expect(graph!.nodes.map((n) => n.id)).toEqual(['external']);
     expect(graph!.snapshotId).not.toBe('');
+  });
+
+  it('draws deception’s decoys as DECOY vertices, once its bucket exists, and follows them', async () => {
+    // The bucket appears after the twin started (deception deployed later), as provision makes it.
+    await provision(running.bus, { kv: ['omega_decoys'] });
+    const kv = await running.bus.kv('omega_decoys');
+    const decoy = (status: DecoyStatus, interactionCount: bigint) =>
+      Decoy.encode(
+        Decoy.fromPartial({
+          id: 'dc-0123456789ab',
+          spec: {
+            kind: DecoyKind.DECOY_KIND_HTTP,
+            name: 'billing-db',
+            namespace: 'payments',
+            port: 5432,
+          },
+          status,
+          address: 'billing-db.payments.svc:5432',
+          interactionCount,
+        }),
+      ).finish();
+    const decoys = async () => {
+      const { graph } = await client.getGraph({
+        namespaces: ['payments'],
+        nodeKinds: [GraphNodeKind.GRAPH_NODE_KIND_DECOY],
+        includeObservedFlows: false,
+        snapshotId: '',
+      });
+      return graph!.nodes.map((n) => `${n.id} ${n.attributes['status']} alerted=${n.alerted}`);
+    };
+    await kv.put('dc-0123456789ab', decoy(DecoyStatus.DECOY_STATUS_RUNNING, 0n));
+    await kv.put('ssh-host-key.dc-0123456789ab', 'not a decoy');
+    await eventually('the decoy to be drawn', async () =>
+      (await decoys()).length > 0 ? true : undefined,
+    );
+    expect(await decoys()).toEqual(['decoy/payments/billing-db RUNNING alerted=false']);
+    await kv.put('dc-0123456789ab', decoy(DecoyStatus.DECOY_STATUS_RUNNING, 3n));
+    await eventually('the touched decoy to be alerted', async () =>
+      (await decoys())[0]?.endsWith('alerted=true') ? true : undefined,
+    );
+    await kv.put('dc-0123456789ab', decoy(DecoyStatus.DECOY_STATUS_REMOVED, 3n));
+    await eventually('the removed decoy to leave', async () =>
+      (await decoys()).length === 0 ? true : undefined,
+    );
   });
 
   it('refuses a path query past its bounds, naming the field', async () => {

@@ -11,6 +11,7 @@ import { pathHandlers } from './handlers/path-handlers';
 import { ClusterMirror } from './kube/cluster-mirror';
 import { loadKubeConfig, runKubeWatches } from './kube/kube-watches';
 import { AlertedVertices } from './observed/alerted-vertices';
+import { DecoyVertices } from './observed/decoy-vertices';
 import { ObservedFeeds } from './observed/observed-feeds';
 import { ObservedFlows } from './observed/observed-flows';
 import { SnapshotStore } from './snapshots';
@@ -82,16 +83,24 @@ export async function buildTwin({ service, bus }: ServiceParts<TwinServiceConfig
     await feeds.start();
     service.onShutdown('observed feeds', () => feeds.stop());
   }
+  const decoys = new DecoyVertices(config.observed.maxDecoys, logger);
+  if (config.observed.enabled) {
+    const following = decoys.follow(() => bus.kv('omega_decoys'), config.observed.decoysRetryMs);
+    service.onShutdown('decoys watch', async () => {
+      decoys.stop();
+      await following;
+    });
+  }
 
   const snapshots = new SnapshotStore(
     {
       graphStamp: () => mirror.graphStamp(),
-      observedStamp: () => `${flows.records.version}.${alerts.records.version}`,
+      observedStamp: () => `${flows.records.version}.${alerts.records.version}.${decoys.version}`,
       graph: () => mirror.graph(),
       objects: () => mirror.objectList(),
       observedFlows: () => flows.edges(),
       alertedNodeIds: () => alerts.alerted(),
-      decoys: () => [],
+      decoys: () => decoys.vertices(),
     },
     { ...config.snapshots, graphOptions },
   );

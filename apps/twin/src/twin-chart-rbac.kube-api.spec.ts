@@ -64,7 +64,7 @@ describe('the twin as the chart deploys it', () => {
     const { nodes, edges } = await twin.current();
     expect({ nodes, edges }).toEqual(expected);
     expect(nodes.map((n) => n.id)).toContain('secret/shop/db');
-    expect(nodes.map((n) => n.id)).toContain('clusterrole/omega-twin');
+    expect(nodes.map((n) => n.id)).toContain('clusterrole/omega-omega-twin');
     expect(JSON.stringify(nodes)).not.toContain('not-for-the-twin');
   });
 });

@@ -46,7 +46,7 @@ type Json = Record<string, unknown>;
 /**
  * The object as the twin keeps it. A Secret read as metadata has no `type`: the API server refuses
  * a service-account-token Secret without the account annotation, and the token controller writes
- * it on no other, so the annotation stands for the type.
+ * it on no other, so the annotation stands for that type; any other type is unknown ('').
  */
 export function trimObject(kind: WatchedKind, raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
@@ -63,7 +63,7 @@ export function trimObject(kind: WatchedKind, raw: unknown): unknown {
         ? object.type
         : typeof annotations?.[TOKEN_ACCOUNT_ANNOTATION] === 'string'
           ? TOKEN_TYPE
-          : 'Opaque';
+          : '';
     return { kind: 'Secret', metadata: meta, type };
   }
   const { status, ...rest } = object;

@@ -37,7 +37,7 @@ export function decoyVertex(decoy: Decoy): Vertex | undefined {
 export class DecoyVertices {
   private readonly byKey = new Map<string, Vertex>();
   private changes = 0;
-  private stopped = false;
+  private readonly stopping = new AbortController();
   private stopWatch: (() => void) | undefined;
 
   constructor(
@@ -55,7 +55,8 @@ export class DecoyVertices {
 
   /** Follows the bucket until stop(); `open` is retried while the bucket does not exist yet. */
   async follow(open: () => Promise<KV>, retryMs: number): Promise<void> {
-    while (!this.stopped) {
+    const { signal } = this.stopping;
+    while (!signal.aborted) {
       try {
         const watch = await (await open()).watch();
         this.stopWatch = () => watch.stop();
@@ -65,18 +66,21 @@ export class DecoyVertices {
           else this.put(entry.key, entry.value);
         }
       } catch (err) {
-        if (this.stopped) return;
+        if (signal.aborted) return;
         this.logger.info(
           { err: errorMessage(err) },
           `twin: deception's decoys are not readable yet (${errorMessage(err)}); trying again in ${retryMs} ms`,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, retryMs);
+        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
     }
   }
 
   stop(): void {
-    this.stopped = true;
+    this.stopping.abort();
     this.stopWatch?.();
   }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { AttackGraph } from '@omega/attack-graph';
 import { findKubeTools, runToolOk } from '@omega/chart';
 import {
+  GraphNodeKind,
   TwinServiceClient,
   type GraphEdge,
   type GraphNode,
@@ -21,6 +22,16 @@ import { startTwin } from './start-twin';
 /** Every kind the twin watches, as kubectl names them. */
 export const KUBECTL_KINDS =
   'nodes,namespaces,pods,services,serviceaccounts,roles,clusterroles,rolebindings,clusterrolebindings,secrets,ingresses,networkpolicies';
+
+/**
+ * The twin reads Secrets as metadata (never their values): it knows a service-account token by its
+ * account annotation and no other type, so a rebuild's Secret `type` is compared as '' otherwise.
+ */
+function asReadByTheTwin(node: GraphNode): GraphNode {
+  if (node.kind !== GraphNodeKind.GRAPH_NODE_KIND_SECRET) return node;
+  if (node.attributes['type'] === 'kubernetes.io/service-account-token') return node;
+  return { ...node, attributes: { ...node.attributes, type: '' } };
+}
 
 export class TwinOnKube {
   running!: RunningService<TwinServiceConfig>;
@@ -90,7 +101,7 @@ export class TwinOnKube {
     };
     const graph = AttackGraph.build(list.items);
     return {
-      nodes: graph.vertices(),
+      nodes: graph.vertices().map(asReadByTheTwin),
       edges: graph.edges().map(({ attack: _typed, ...edge }) => edge),
     };
   }

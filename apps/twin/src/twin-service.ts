@@ -1,6 +1,9 @@
 // Builds the twin service's parts on a running service harness: the cluster mirror fed by
 // Kubernetes watches, the observed flows and alerts fed by the bus, the snapshot store over them,
 // and the gRPC handlers reading it (main.ts and the specs share it).
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { ResourceSelection } from '@omega/bus';
 import { TwinServiceService } from '@omega/proto';
 import { baseConfigSchema, errorMessage, implementService } from '@omega/runtime';
@@ -34,20 +37,29 @@ export function twinHandlerFactories(config: TwinServiceConfig['twin']): TwinHan
   return [graphHandlers({ maxGraphElements: config.maxGraphElements }), pathHandlers(config.paths)];
 }
 
+/** Whether there is an API server to follow: in a pod, a kubeconfig given, or a default one. */
+function kubernetesConfigured(kubeconfigPath: string): boolean {
+  if (kubeconfigPath || process.env['KUBERNETES_SERVICE_HOST'] || process.env['KUBECONFIG'])
+    return true;
+  return existsSync(join(homedir(), '.kube', 'config'));
+}
+
 export async function buildTwin({ service, bus }: ServiceParts<TwinServiceConfig>): Promise<void> {
   const config = service.config.twin;
   const { logger } = service;
   const metrics = twinMetrics(service.metrics);
   const graphOptions = { maxObjects: config.kubernetes.maxObjects };
+  const apiServer = kubernetesConfigured(config.kubernetes.kubeconfigPath);
   const mirror = new ClusterMirror({
     graphOptions,
     logger,
     metrics,
-    setReady: config.kubernetes.enabled
-      ? (ready, detail) => service.setReady('kubernetes', ready, detail)
-      : () => undefined,
+    setReady:
+      config.kubernetes.enabled && apiServer
+        ? (ready, detail) => service.setReady('kubernetes', ready, detail)
+        : () => undefined,
   });
-  if (config.kubernetes.enabled) {
+  if (config.kubernetes.enabled && apiServer) {
     const { kubernetes: k } = config;
     const stop = new AbortController();
     const kubeConfig = await loadKubeConfig(k.kubeconfigPath);
@@ -62,7 +74,10 @@ export async function buildTwin({ service, bus }: ServiceParts<TwinServiceConfig
       await watches;
     });
   } else {
-    logger.warn('twin: twin.kubernetes.enabled is false: the cluster graph stays empty');
+    const why = config.kubernetes.enabled
+      ? 'no Kubernetes API server is configured (not in a pod, no twin.kubernetes.kubeconfigPath, no $KUBECONFIG or ~/.kube/config)'
+      : 'twin.kubernetes.enabled is false';
+    logger.warn(`twin: ${why}: the cluster graph stays empty`);
   }
 
   const flows = new ObservedFlows(config.observed.maxFlows);

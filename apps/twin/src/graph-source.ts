@@ -38,6 +38,9 @@ export interface TwinGraphSource {
    * something changed since the last). An unknown or expired id throws NOT_FOUND naming it.
    */
   snapshot(id?: string): TwinSnapshot;
-  /** The options every graph of this twin is built with (NetworkPolicy reachability, limits). */
-  readonly graphOptions: AttackGraphOptions;
+  /**
+   * The options to build a graph of `objects` with, as the twin builds its own: its limits and
+   * NetworkPolicy reachability (libs/netpol) over those objects' Namespaces, Pods and policies.
+   */
+  graphOptions(objects: readonly KubeObject[]): AttackGraphOptions;
 }

@@ -13,6 +13,7 @@ import {
 } from '@omega/attack-graph';
 import { Code, OmegaError } from '@omega/runtime';
 import type { TwinGraphSource, TwinSnapshot } from './graph-source';
+import { PolicyReachability } from './kube/policy-reachability';
 
 /** What snapshots are taken of. */
 export interface TwinState {
@@ -30,7 +31,8 @@ export interface TwinState {
 export interface SnapshotOptions {
   readonly keep: number;
   readonly ttlMs: number;
-  readonly graphOptions: AttackGraphOptions;
+  /** Limits; reachability is made per graph, over its own objects. */
+  readonly graphOptions: Omit<AttackGraphOptions, 'reachability'>;
   readonly now?: () => number;
 }
 
@@ -52,8 +54,11 @@ export class SnapshotStore implements TwinGraphSource {
     this.now = options.now ?? Date.now;
   }
 
-  get graphOptions(): AttackGraphOptions {
-    return this.options.graphOptions;
+  graphOptions(objects: readonly KubeObject[]): AttackGraphOptions {
+    return {
+      ...this.options.graphOptions,
+      reachability: PolicyReachability.of(objects).reachability,
+    };
   }
 
   /** Snapshots kept now. */
@@ -95,7 +100,7 @@ export class SnapshotStore implements TwinGraphSource {
     const { state } = this;
     const objects = Object.freeze(state.objects());
     let own: AttackGraph | undefined;
-    const graphOptions = this.options.graphOptions;
+    const build = () => AttackGraph.build(objects, this.graphOptions(objects));
     const takenMs = this.now();
     return {
       id: `${takenMs.toString(36)}-${randomBytes(4).toString('hex')}`,
@@ -107,7 +112,7 @@ export class SnapshotStore implements TwinGraphSource {
       graph(): AttackGraph {
         if (own) return own;
         if (state.graphStamp() === graphStamp) return state.graph();
-        return (own = AttackGraph.build(objects, graphOptions));
+        return (own = build());
       },
     };
   }

@@ -119,6 +119,22 @@ describe('the twin following a real kube-apiserver', () => {
       'secret/shop/reporter-token->serviceaccount/shop/reporter:SA_TOKEN_SECRET:0',
     );
 
+    // NetworkPolicy (libs/netpol): report may reach web's port 80 until a deny-all ingress policy.
+    const reach = 'pod/shop/report->pod/shop/web:NETWORK_REACH:80/TCP';
+    expect(edges).toContain(reach);
+    const denyAll = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'deny-all', namespace: 'shop' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    };
+    await twin.apply([denyAll]);
+    await expectFollowsRebuild();
+    expect((await twin.current()).edges.map((e) => e.id)).not.toContain(reach);
+    await twin.kubectlRun(['delete', 'networkpolicy', 'deny-all', '-n', 'shop']);
+    await expectFollowsRebuild();
+    expect((await twin.current()).edges.map((e) => e.id)).toContain(reach);
+
     // Changes: a crown jewel label, the role widened, the Service exposed on a NodePort.
     await twin.kubectlRun(['label', 'secret', 'db', '-n', 'shop', 'omega.io/crown-jewel=true']);
     await expectFollowsRebuild();

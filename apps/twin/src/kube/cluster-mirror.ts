@@ -12,10 +12,12 @@ import {
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import type { TwinMetrics } from '../twin-metrics';
 import type { KindWatchHandlers, WatchEventType } from './kind-watch';
+import { PolicyReachability } from './policy-reachability';
 import { podAddresses, WATCHED_KINDS, type WatchedKind } from './watched-kinds';
 
 export interface ClusterMirrorOptions {
-  readonly graphOptions: AttackGraphOptions;
+  /** Graph options but reachability, which the mirror keeps over the objects it holds. */
+  readonly graphOptions: Omit<AttackGraphOptions, 'reachability'>;
   readonly logger: Logger;
   readonly metrics: TwinMetrics;
   /** Readiness of the `kubernetes` component (false with why until synced, and while failing). */
@@ -47,16 +49,19 @@ export class ClusterMirror implements KindWatchHandlers {
   private readonly listed = new Set<KubeKind>();
   private readonly failing = new Map<KubeKind, string>();
   private live: AttackGraph | undefined;
+  private readonly policy = new PolicyReachability();
+  private readonly graphOptions: AttackGraphOptions;
   private builds = 0;
   private lastGoodMs = 0;
 
   constructor(private readonly options: ClusterMirrorOptions) {
+    this.graphOptions = { ...options.graphOptions, reachability: this.policy.reachability };
     options.setReady(false, 'listing Kubernetes objects');
   }
 
   /** The live graph (empty until every kind has been listed once). */
   graph(): AttackGraph {
-    return (this.live ??= new AttackGraph(this.options.graphOptions));
+    return (this.live ??= new AttackGraph(this.graphOptions));
   }
 
   /** Changes with every change the graph takes (and with a rebuild). */
@@ -115,7 +120,7 @@ export class ClusterMirror implements KindWatchHandlers {
 
   private build(): void {
     const objects = [...this.objects.values()];
-    this.live = AttackGraph.build(objects, this.options.graphOptions);
+    this.live = AttackGraph.build(objects, this.graphOptions);
     this.builds++;
     this.options.logger.info(
       { objects: objects.length },
@@ -131,9 +136,11 @@ export class ClusterMirror implements KindWatchHandlers {
     let object: KubeObject;
     try {
       object = validateObject(raw, this.options.graphOptions);
+      if (!this.synced) this.checkLimit(key, object);
+      this.policy.set(kind, key, object);
       if (this.synced) this.graph().apply({ type: 'upsert', object });
-      else this.checkLimit(key, object);
     } catch (err) {
+      this.policy.set(kind, key, before);
       this.refuse(kind, raw, err);
       return;
     }
@@ -147,6 +154,7 @@ export class ClusterMirror implements KindWatchHandlers {
     const object = this.objects.get(key);
     if (!object) return;
     const { name, namespace } = object.metadata;
+    this.policy.set(kind, key, undefined);
     if (this.synced) this.graph().apply({ type: 'delete', kind, name, namespace });
     this.objects.delete(key);
     this.counts.set(kind, this.count(kind) - 1);

@@ -4,7 +4,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AttackGraph } from '@omega/attack-graph';
+import { AttackGraph, type PodReachability } from '@omega/attack-graph';
+import { CompiledCluster, clusterFromManifests, evaluateConnection } from '@omega/netpol';
 import { findKubeTools, runToolOk } from '@omega/chart';
 import {
   GraphNodeKind,
@@ -31,6 +32,21 @@ function asReadByTheTwin(node: GraphNode): GraphNode {
   if (node.kind !== GraphNodeKind.GRAPH_NODE_KIND_SECRET) return node;
   if (node.attributes['type'] === 'kubernetes.io/service-account-token') return node;
   return { ...node, attributes: { ...node.attributes, type: '' } };
+}
+
+/** NetworkPolicy reachability of a full list, decided by libs/netpol as the twin's is. */
+function reachabilityOf(items: unknown[]): PodReachability {
+  const kinds = new Set(['Namespace', 'Pod', 'NetworkPolicy']);
+  const compiled = new CompiledCluster(
+    clusterFromManifests(items.filter((i) => kinds.has((i as { kind: string }).kind))),
+  );
+  return (from, to, port) =>
+    evaluateConnection(compiled, {
+      from: { pod: `${from.metadata.namespace}/${from.metadata.name}` },
+      to: { pod: `${to.metadata.namespace}/${to.metadata.name}` },
+      port: port.port,
+      protocol: port.protocol,
+    }).allowed;
 }
 
 export class TwinOnKube {
@@ -99,7 +115,7 @@ export class TwinOnKube {
     const list = JSON.parse(await this.kubectlRun(['get', KUBECTL_KINDS, '-A', '-o', 'json'])) as {
       items: unknown[];
     };
-    const graph = AttackGraph.build(list.items);
+    const graph = AttackGraph.build(list.items, { reachability: reachabilityOf(list.items) });
     return {
       nodes: graph.vertices().map(asReadByTheTwin),
       edges: graph.edges().map(({ attack: _typed, ...edge }) => edge),

@@ -8,6 +8,7 @@ export interface TwinMetrics {
   kubeEvents: Counter<'kind' | 'type'>;
   kubeRefused: Counter<'kind' | 'reason'>;
   kubeWatchErrors: Counter<'kind'>;
+  kubeRelists: Counter<'kind'>;
   kubeApiReachable: Gauge;
   observedFlows: Gauge;
   flowEvents: Counter<'outcome'>;
@@ -43,6 +44,12 @@ export function twinMetrics(registry: Registry): TwinMetrics {
     kubeWatchErrors: new Counter({
       name: 'omega_twin_kube_watch_errors_total',
       help: 'Failed lists and watches (API server unreachable, refused, answer too large), by kind',
+      labelNames: ['kind'],
+      registers,
+    }),
+    kubeRelists: new Counter({
+      name: 'omega_twin_kube_relists_total',
+      help: 'Lists made again because the API server no longer had the version watched from (410 Gone)',
       labelNames: ['kind'],
       registers,
     }),

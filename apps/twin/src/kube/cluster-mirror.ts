@@ -108,6 +108,14 @@ export class ClusterMirror implements KindWatchHandlers {
     this.options.metrics.kubeObjects.set({ kind: kind.kind }, this.count(kind.kind));
   }
 
+  onExpired(kind: WatchedKind): void {
+    this.options.metrics.kubeRelists.inc({ kind: kind.kind });
+    this.options.logger.info(
+      { kind: kind.kind },
+      `twin: ${kind.kind}: the API server no longer has the version watched from (410 Gone); listing again`,
+    );
+  }
+
   onError(kind: WatchedKind, error: OmegaError, retryInMs: number): void {
     this.failing.set(kind.kind, error.message);
     this.options.metrics.kubeWatchErrors.inc({ kind: kind.kind });

@@ -33,6 +33,8 @@ export interface KindWatchHandlers {
   onEvent(kind: WatchedKind, type: WatchEventType, object: unknown): void;
   /** A failure; the watch retries after `retryInMs`. */
   onError(kind: WatchedKind, error: OmegaError, retryInMs: number): void;
+  /** The API server no longer has the version watched from (410 Gone): the kind is listed again. */
+  onExpired(kind: WatchedKind): void;
 }
 
 /** A watch ended by the API server with 410 Gone: the twin lists again. */
@@ -65,7 +67,10 @@ export class KindWatch {
         }
       } catch (err) {
         if (this.signal.aborted) return;
-        if (err instanceof Expired) continue;
+        if (err instanceof Expired) {
+          this.handlers.onExpired(this.kind);
+          continue;
+        }
         const error =
           err instanceof OmegaError
             ? err

@@ -21,7 +21,7 @@ const kubernetesSchema = z
       .min(64 * 1024)
       .max(256 * MiB)
       .default(16 * MiB),
-    /** Deadline of each list request. */
+    /** Longest silence of a list request before it is given up (and retried). */
     requestTimeoutMs: z.int().min(100).max(600_000).default(30_000),
     /** How long the API server keeps one watch open before the next. */
     watchTimeoutSeconds: z.int().min(1).max(3_600).default(300),

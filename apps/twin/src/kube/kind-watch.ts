@@ -16,7 +16,7 @@ export interface KindWatchLimits {
   readonly pageSize: number;
   /** Largest list page or watch event accepted (bytes). */
   readonly maxMessageBytes: number;
-  /** Deadline of a list request. */
+  /** Longest silence of a list request before it is given up. */
   readonly requestTimeoutMs: number;
   /** How long the API server keeps one watch open before the twin starts the next. */
   readonly watchTimeoutSeconds: number;
@@ -112,7 +112,13 @@ export class KindWatch {
       timeoutSeconds: String(this.limits.watchTimeoutSeconds),
       resourceVersion: this.resourceVersion,
     });
-    const answer = await this.request(`${this.kind.path}?${query}`, 'PartialObjectMetadata', 0);
+    // The API server ends the watch after timeoutSeconds: a socket idle well past that is dead.
+    const idleMs = (this.limits.watchTimeoutSeconds + 30) * 1000;
+    const answer = await this.request(
+      `${this.kind.path}?${query}`,
+      'PartialObjectMetadata',
+      idleMs,
+    );
     this.active = answer;
     try {
       const decoder = new StringDecoder('utf8');
@@ -186,11 +192,9 @@ export class KindWatch {
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     const answer = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = send(url, { ...options, signal: this.signal }, resolve);
-      if (timeoutMs > 0) {
-        req.setTimeout(timeoutMs, () =>
-          req.destroy(new Error(`no answer within ${timeoutMs} ms (requestTimeoutMs)`)),
-        );
-      }
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(new Error(`nothing received for ${timeoutMs} ms`)),
+      );
       req.on('error', reject);
       req.end();
     });

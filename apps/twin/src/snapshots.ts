@@ -33,6 +33,8 @@ export interface SnapshotOptions {
   readonly ttlMs: number;
   /** Limits; reachability is made per graph, over its own objects. */
   readonly graphOptions: Omit<AttackGraphOptions, 'reachability'>;
+  /** Whether graphs draw NetworkPolicy edges (as the live graph does). */
+  readonly drawsNetworkEdges: () => boolean;
   readonly now?: () => number;
 }
 
@@ -55,6 +57,7 @@ export class SnapshotStore implements TwinGraphSource {
   }
 
   graphOptions(objects: readonly KubeObject[]): AttackGraphOptions {
+    if (!this.options.drawsNetworkEdges()) return this.options.graphOptions;
     return {
       ...this.options.graphOptions,
       reachability: PolicyReachability.of(objects).reachability,

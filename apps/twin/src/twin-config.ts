@@ -11,6 +11,11 @@ const kubernetesSchema = z
     enabled: z.boolean().default(true),
     /** kubeconfig file; '' uses the pod's service account (or $KUBECONFIG, ~/.kube/config). */
     kubeconfigPath: z.string().default(''),
+    /**
+     * NetworkPolicy (NETWORK_REACH) edges are drawn when the cluster has at most this many pods
+     * when the graph is first built: every allowed pod pair and port is an edge; 0: never.
+     */
+    reachabilityMaxPods: z.int().min(0).max(100_000).default(2_000),
     /** Most objects held; one more is refused, logged and counted. */
     maxObjects: z.int().positive().max(5_000_000).default(200_000),
     /** Objects asked per list page. */

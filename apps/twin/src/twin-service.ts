@@ -52,6 +52,7 @@ export async function buildTwin({ service, bus }: ServiceParts<TwinServiceConfig
   const apiServer = kubernetesConfigured(config.kubernetes.kubeconfigPath);
   const mirror = new ClusterMirror({
     graphOptions,
+    reachabilityMaxPods: config.kubernetes.reachabilityMaxPods,
     logger,
     metrics,
     setReady:
@@ -117,7 +118,7 @@ export async function buildTwin({ service, bus }: ServiceParts<TwinServiceConfig
       alertedNodeIds: () => alerts.alerted(),
       decoys: () => decoys.vertices(),
     },
-    { ...config.snapshots, graphOptions },
+    { ...config.snapshots, graphOptions, drawsNetworkEdges: () => mirror.drawsNetworkEdges },
   );
   const handlers = twinGrpcHandlers(snapshots, twinHandlerFactories(config));
   const unbuilt = Object.keys(TwinServiceService).filter((method) => !(method in handlers));

@@ -20,6 +20,11 @@ export interface ClusterMirrorOptions {
   readonly graphOptions: Omit<AttackGraphOptions, 'reachability'>;
   readonly logger: Logger;
   readonly metrics: TwinMetrics;
+  /**
+   * NetworkPolicy (NETWORK_REACH) edges are drawn when the cluster has at most this many pods at
+   * the first build (every allowed pair and port is an edge: O(pods²)); 0 never.
+   */
+  readonly reachabilityMaxPods: number;
   /** Readiness of the `kubernetes` component (false with why until synced, and while failing). */
   readonly setReady: (ready: boolean, detail?: string) => void;
 }
@@ -50,12 +55,12 @@ export class ClusterMirror implements KindWatchHandlers {
   private readonly failing = new Map<KubeKind, string>();
   private live: AttackGraph | undefined;
   private readonly policy = new PolicyReachability();
-  private readonly graphOptions: AttackGraphOptions;
+  private graphOptions: AttackGraphOptions;
   private builds = 0;
   private lastGoodMs = 0;
 
   constructor(private readonly options: ClusterMirrorOptions) {
-    this.graphOptions = { ...options.graphOptions, reachability: this.policy.reachability };
+    this.graphOptions = options.graphOptions;
     options.setReady(false, 'listing Kubernetes objects');
   }
 
@@ -126,8 +131,23 @@ export class ClusterMirror implements KindWatchHandlers {
     this.report();
   }
 
+  /** Whether the live graph draws NetworkPolicy (NETWORK_REACH) edges. */
+  get drawsNetworkEdges(): boolean {
+    return this.graphOptions.reachability !== undefined;
+  }
+
   private build(): void {
     const objects = [...this.objects.values()];
+    const pods = this.count('Pod');
+    const max = this.options.reachabilityMaxPods;
+    if (max > 0 && pods <= max) {
+      this.graphOptions = { ...this.options.graphOptions, reachability: this.policy.reachability };
+    } else {
+      this.options.logger.warn(
+        { pods, reachabilityMaxPods: max },
+        `twin: ${pods} pods, more than reachabilityMaxPods (${max}): no NetworkPolicy (NETWORK_REACH) edges are drawn`,
+      );
+    }
     this.live = AttackGraph.build(objects, this.graphOptions);
     this.builds++;
     this.options.logger.info(

@@ -31,13 +31,27 @@ export class PolicyReachability {
     return HELD.has(kind);
   }
 
-  /** Holds (or, with undefined, drops) an object; other kinds are ignored. */
+  /**
+   * Holds (or, with undefined, drops) an object; other kinds are ignored. A pod or policy netpol
+   * refuses is left out (and listed in `refused`), checked once here rather than at each compile.
+   */
   set(kind: string, key: string, object: unknown): void {
     if (!HELD.has(kind)) return;
     const map = this.held[kind as Held];
-    if (object === undefined) map.delete(key);
-    else map.set(key, object);
+    map.delete(key);
+    this.refused.delete(key);
     this.compiled = undefined;
+    if (object === undefined) return;
+    const namespace = { metadata: { name: (object as KubeObject).metadata.namespace ?? '' } };
+    try {
+      if (kind === 'Namespace') parseCluster({ namespaces: [object] });
+      else if (kind === 'Pod') parseCluster({ namespaces: [namespace], pods: [object] });
+      else parseCluster({ namespaces: [namespace], networkPolicies: [object] });
+    } catch (err) {
+      this.refused.set(key, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    map.set(key, object);
   }
 
   readonly reachability: PodReachability = (from: PodObject, to: PodObject, port: PortRef) => {
@@ -55,32 +69,15 @@ export class PolicyReachability {
 
   private cluster(): { cluster: CompiledCluster; pods: Set<string> } {
     if (this.compiled) return this.compiled;
-    this.refused.clear();
     const namespaces = [...this.held.Namespace.values()];
     const known = new Set(namespaces.map((n) => (n as KubeObject).metadata.name));
     const placed = (map: Map<string, unknown>) =>
-      [...map].filter(([, o]) => known.has((o as KubeObject).metadata.namespace ?? ''));
-    // One object netpol refuses must not take every other pod's reachability with it.
-    const accepted = (kind: 'pods' | 'networkPolicies', entries: [string, unknown][]) =>
-      entries.filter(([key, object]) => {
-        const ns = namespaces.find(
-          (n) => (n as KubeObject).metadata.name === (object as KubeObject).metadata.namespace,
-        );
-        try {
-          parseCluster({ namespaces: [ns], [kind]: [object] });
-          return true;
-        } catch (err) {
-          this.refused.set(key, err instanceof Error ? err.message : String(err));
-          return false;
-        }
-      });
-    const pods = accepted('pods', placed(this.held.Pod));
-    const policies = accepted('networkPolicies', placed(this.held.NetworkPolicy));
+      [...map.values()].filter((o) => known.has((o as KubeObject).metadata.namespace ?? ''));
     const cluster = new CompiledCluster(
       parseCluster({
         namespaces,
-        pods: pods.map(([, o]) => o),
-        networkPolicies: policies.map(([, o]) => o),
+        pods: placed(this.held.Pod),
+        networkPolicies: placed(this.held.NetworkPolicy),
       }),
     );
     this.compiled = { cluster, pods: new Set(cluster.cluster.pods.map((p) => p.id)) };

@@ -14,6 +14,7 @@ import { registerGatewayCommands } from './gateway-commands';
 import { registerInteractionCommands } from './interactions-command';
 import { registerLocalCommands } from './local-commands';
 import { registerReplayCommand } from './replay-command';
+import { registerTwinCommands } from './twin-commands';
 import { registerRuleCommands } from './rules-command';
 import { cliErrorMessage } from './unreachable-hint';
 import { registerWorkflowCommands } from './workflows-command';
@@ -76,6 +77,7 @@ export function buildProgram(scope: CommandScope): Command {
   registerDecoyCommands(program, scope);
   registerHoneytokenCommands(program, scope);
   registerInteractionCommands(program, scope);
+  registerTwinCommands(program, scope);
   registerConfigCommands(program, scope);
   program
     .command('completion')

@@ -17,7 +17,11 @@ let twin: PromiseClient<typeof TwinServiceService>;
 const NOOP = { kind: DefenderActionKind.DEFENDER_ACTION_KIND_NOOP, targetNodeId: '', edgeId: '' };
 
 beforeAll(async () => {
-  running = await startTwin(nats.url, fixtureGraphSource());
+  running = await startTwin(
+    nats.url,
+    { OMEGA_TWIN_KUBERNETES_ENABLED: 'false' },
+    fixtureGraphSource(),
+  );
   twin = createPromiseClient(TwinServiceClient, `127.0.0.1:${running.grpcPort}`);
 }, 30_000);
 

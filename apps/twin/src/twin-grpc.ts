@@ -1,15 +1,27 @@
-// The TwinService RPCs built so far: plain async functions of (request, call context); every
-// method not here answers UNIMPLEMENTED ("<method> is not built yet") through implementService.
+// The TwinService RPCs, composed from per-concept handler factories that each read the twin's
+// graph through a TwinGraphSource (graph-source.ts): GetGraph, FindAttackPaths here; what-if and
+// the RL environment plug in the same way. A method no factory answers is UNIMPLEMENTED ("<method>
+// is not built yet") through implementService.
 import type { TwinServiceService } from '@omega/proto';
 import type { ServiceHandlers } from '@omega/runtime';
-import { envHandlers, type EnvConfig, type GraphSource } from './env-rpc';
+import type { TwinGraphSource } from './graph-source';
 
-export interface TwinGrpcParts {
-  /** The graph RL episodes are played on. */
-  readonly graph: GraphSource;
-  readonly env: EnvConfig;
-}
+export type TwinHandlers = ServiceHandlers<typeof TwinServiceService>;
 
-export function twinGrpcHandlers(parts: TwinGrpcParts): ServiceHandlers<typeof TwinServiceService> {
-  return { ...envHandlers(parts.graph, parts.env) };
+/** Handlers for some TwinService methods, over the twin's graph. */
+export type TwinHandlerFactory = (source: TwinGraphSource) => TwinHandlers;
+
+export function twinGrpcHandlers(
+  source: TwinGraphSource,
+  factories: readonly TwinHandlerFactory[],
+): TwinHandlers {
+  const handlers: TwinHandlers = {};
+  for (const factory of factories) {
+    for (const [method, handler] of Object.entries(factory(source))) {
+      if (method in handlers)
+        throw new Error(`TwinService.${method}: two handler factories answer it`);
+      Object.assign(handlers, { [method]: handler });
+    }
+  }
+  return handlers;
 }

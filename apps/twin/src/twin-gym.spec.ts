@@ -16,7 +16,11 @@ let python: string;
 
 beforeAll(async () => {
   python = twinGymPython();
-  running = await startTwin(nats.url, fixtureGraphSource());
+  running = await startTwin(
+    nats.url,
+    { OMEGA_TWIN_KUBERNETES_ENABLED: 'false' },
+    fixtureGraphSource(),
+  );
 }, 600_000);
 
 nats.beforeStop(async () => {

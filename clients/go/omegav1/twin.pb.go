@@ -41,6 +41,12 @@ const (
 	GraphNodeKind_GRAPH_NODE_KIND_SECRET          GraphNodeKind = 8
 	GraphNodeKind_GRAPH_NODE_KIND_NETWORK_POLICY  GraphNodeKind = 9
 	GraphNodeKind_GRAPH_NODE_KIND_DECOY           GraphNodeKind = 10
+	// A user some RBAC binding names (attributes.identity = "User").
+	GraphNodeKind_GRAPH_NODE_KIND_USER GraphNodeKind = 11
+	// A group some RBAC binding names, e.g. system:authenticated (attributes.identity = "Group").
+	GraphNodeKind_GRAPH_NODE_KIND_GROUP GraphNodeKind = 12
+	// A volume a pod mounts (hostPath, projected token), when drawn apart from its pod.
+	GraphNodeKind_GRAPH_NODE_KIND_VOLUME GraphNodeKind = 13
 )
 
 // Enum value maps for GraphNodeKind.
@@ -57,6 +63,9 @@ var (
 		8:  "GRAPH_NODE_KIND_SECRET",
 		9:  "GRAPH_NODE_KIND_NETWORK_POLICY",
 		10: "GRAPH_NODE_KIND_DECOY",
+		11: "GRAPH_NODE_KIND_USER",
+		12: "GRAPH_NODE_KIND_GROUP",
+		13: "GRAPH_NODE_KIND_VOLUME",
 	}
 	GraphNodeKind_value = map[string]int32{
 		"GRAPH_NODE_KIND_UNSPECIFIED":     0,
@@ -70,6 +79,9 @@ var (
 		"GRAPH_NODE_KIND_SECRET":          8,
 		"GRAPH_NODE_KIND_NETWORK_POLICY":  9,
 		"GRAPH_NODE_KIND_DECOY":           10,
+		"GRAPH_NODE_KIND_USER":            11,
+		"GRAPH_NODE_KIND_GROUP":           12,
+		"GRAPH_NODE_KIND_VOLUME":          13,
 	}
 )
 
@@ -435,8 +447,15 @@ type GraphEdge struct {
 	ObservedCount      uint64 `protobuf:"varint,8,opt,name=observed_count,json=observedCount,proto3" json:"observed_count,omitempty"`
 	// How easy it is for an attacker to traverse, 0..1.
 	Exploitability float64 `protobuf:"fixed64,9,opt,name=exploitability,proto3" json:"exploitability,omitempty"`
-	// Which object makes it exist, e.g. "networkpolicy/payments/allow-api".
-	SourceObject  string `protobuf:"bytes,10,opt,name=source_object,json=sourceObject,proto3" json:"source_object,omitempty"`
+	// Which object makes it exist, e.g. "networkpolicy/payments/allow-api" (the evidence).
+	SourceObject string `protobuf:"bytes,10,opt,name=source_object,json=sourceObject,proto3" json:"source_object,omitempty"`
+	// The attack the edge is, e.g. "CE_PRIV_MOUNT", "TOKEN_STEAL" (KubeHound's families and
+	// Omega's); empty for structural edges (scheduled on, selects, bound to) and observed flows.
+	AttackKind string `protobuf:"bytes,11,opt,name=attack_kind,json=attackKind,proto3" json:"attack_kind,omitempty"`
+	// MITRE ATT&CK technique of the attack, e.g. "T1611", "T1552.001"; empty when no attack.
+	TechniqueId string `protobuf:"bytes,12,opt,name=technique_id,json=techniqueId,proto3" json:"technique_id,omitempty"`
+	// What an attacker does along the edge, in one sentence; empty when no attack.
+	AttackMeaning string `protobuf:"bytes,13,opt,name=attack_meaning,json=attackMeaning,proto3" json:"attack_meaning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -537,6 +556,27 @@ func (x *GraphEdge) GetExploitability() float64 {
 func (x *GraphEdge) GetSourceObject() string {
 	if x != nil {
 		return x.SourceObject
+	}
+	return ""
+}
+
+func (x *GraphEdge) GetAttackKind() string {
+	if x != nil {
+		return x.AttackKind
+	}
+	return ""
+}
+
+func (x *GraphEdge) GetTechniqueId() string {
+	if x != nil {
+		return x.TechniqueId
+	}
+	return ""
+}
+
+func (x *GraphEdge) GetAttackMeaning() string {
+	if x != nil {
+		return x.AttackMeaning
 	}
 	return ""
 }
@@ -1886,7 +1926,7 @@ const file_omega_v1_twin_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a=\n" +
 	"\x0fAttributesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xf5\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xe0\x03\n" +
 	"\tGraphEdge\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12 \n" +
 	"\ffrom_node_id\x18\x02 \x01(\tR\n" +
@@ -1900,7 +1940,11 @@ const file_omega_v1_twin_proto_rawDesc = "" +
 	"\x0eobserved_count\x18\b \x01(\x04R\robservedCount\x12&\n" +
 	"\x0eexploitability\x18\t \x01(\x01R\x0eexploitability\x12#\n" +
 	"\rsource_object\x18\n" +
-	" \x01(\tR\fsourceObject\"\xa8\x01\n" +
+	" \x01(\tR\fsourceObject\x12\x1f\n" +
+	"\vattack_kind\x18\v \x01(\tR\n" +
+	"attackKind\x12!\n" +
+	"\ftechnique_id\x18\f \x01(\tR\vtechniqueId\x12%\n" +
+	"\x0eattack_meaning\x18\r \x01(\tR\rattackMeaning\"\xa8\x01\n" +
 	"\x05Graph\x12)\n" +
 	"\x05nodes\x18\x01 \x03(\v2\x13.omega.v1.GraphNodeR\x05nodes\x12)\n" +
 	"\x05edges\x18\x02 \x03(\v2\x13.omega.v1.GraphEdgeR\x05edges\x12\x1f\n" +
@@ -2011,7 +2055,7 @@ const file_omega_v1_twin_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"(\n" +
 	"\x0fCloseEnvRequest\x12\x15\n" +
 	"\x06env_id\x18\x01 \x01(\tR\x05envId\"\x12\n" +
-	"\x10CloseEnvResponse*\xd7\x02\n" +
+	"\x10CloseEnvResponse*\xa8\x03\n" +
 	"\rGraphNodeKind\x12\x1f\n" +
 	"\x1bGRAPH_NODE_KIND_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18GRAPH_NODE_KIND_EXTERNAL\x10\x01\x12\x18\n" +
@@ -2024,7 +2068,10 @@ const file_omega_v1_twin_proto_rawDesc = "" +
 	"\x16GRAPH_NODE_KIND_SECRET\x10\b\x12\"\n" +
 	"\x1eGRAPH_NODE_KIND_NETWORK_POLICY\x10\t\x12\x19\n" +
 	"\x15GRAPH_NODE_KIND_DECOY\x10\n" +
-	"*\xeb\x02\n" +
+	"\x12\x18\n" +
+	"\x14GRAPH_NODE_KIND_USER\x10\v\x12\x19\n" +
+	"\x15GRAPH_NODE_KIND_GROUP\x10\f\x12\x1a\n" +
+	"\x16GRAPH_NODE_KIND_VOLUME\x10\r*\xeb\x02\n" +
 	"\rGraphEdgeKind\x12\x1f\n" +
 	"\x1bGRAPH_EDGE_KIND_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fGRAPH_EDGE_KIND_NETWORK_ALLOWED\x10\x01\x12$\n" +

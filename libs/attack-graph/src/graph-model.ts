@@ -36,7 +36,9 @@ export function attackEdge(
     exploitability: info.exploitability,
     sourceObject,
     attack,
+    attackKind: attack,
     techniqueId: info.techniqueId,
+    attackMeaning: info.meaning,
   };
 }
 
@@ -66,7 +68,9 @@ export function structuralEdge(
     exploitability: 0,
     sourceObject,
     attack: undefined,
+    attackKind: '',
     techniqueId: '',
+    attackMeaning: '',
   };
 }
 

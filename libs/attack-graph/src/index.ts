@@ -17,6 +17,7 @@ export {
 } from './attack-paths';
 export { ATTACKS, type AttackInfo, type AttackKind } from './attacks';
 export { CompactGraph, type ArcInput } from './compact-graph';
+export { dotString, toDot } from './dot-export';
 export { CROWN_JEWEL_LABEL, EXTERNAL_ID, type Edge, type Vertex } from './graph-model';
 export { kShortestPaths, type ArcPath } from './k-shortest-paths';
 export type { KubeKind, KubeObject, PodObject } from './kube-objects';
@@ -31,4 +32,15 @@ export {
   type Grant,
   type Principal,
 } from './rbac';
+export {
+  OPENGRAPH_SOURCE_KIND,
+  edgeKindName,
+  nodeKindName,
+  toOpenGraph,
+  type ExportEdge,
+  type ExportGraph,
+  type OpenGraphEdge,
+  type OpenGraphNode,
+  type OpenGraphPayload,
+} from './opengraph-export';
 export { OBJECT_LIMITS, validateObject, type ValidateOptions } from './validate-objects';

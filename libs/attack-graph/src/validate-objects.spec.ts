@@ -109,6 +109,22 @@ it('gives namespaced manifests the default namespace when asked, as kubectl appl
   expect(secret.metadata.namespace).toBe('default');
 });
 
+it('takes an empty list the API server writes as null (an aggregated ClusterRole not yet filled)', () => {
+  // As kube-apiserver v1.34 answers `admin` before the aggregation controller has run.
+  const admin = {
+    kind: 'ClusterRole',
+    metadata: { name: 'admin' },
+    aggregationRule: {
+      clusterRoleSelectors: [
+        { matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } },
+      ],
+    },
+    rules: null,
+  };
+  expect(validateObject(admin).kind).toBe('ClusterRole');
+  expect(AttackGraph.build([admin]).hasVertex('clusterrole/admin')).toBe(true);
+});
+
 it('keeps the last good graph when a change is refused', () => {
   const graph = AttackGraph.build([
     pod({ containers: [{ name: 'c', securityContext: { privileged: true } }], nodeName: 'n1' }),

@@ -75,7 +75,8 @@ class Checker {
   }
 
   array(value: unknown, path: string, optional = true): unknown[] {
-    if (value === undefined && optional) return [];
+    // The API server writes an empty optional list as null (an aggregated ClusterRole's rules).
+    if ((value === undefined || value === null) && optional) return [];
     if (!Array.isArray(value)) {
       this.fail(path, value === undefined ? 'required' : `must be a list, got ${typeOf(value)}`);
     }

@@ -127,7 +127,7 @@ export function objectVertex(state: ClusterState, object: KubeObject): Vertex | 
 export function identityVertex(kind: 'User' | 'Group', name: string): Vertex {
   return vertex(
     `${kind.toLowerCase()}/${name}`,
-    NODE_KIND.GRAPH_NODE_KIND_SERVICE_ACCOUNT,
+    kind === 'User' ? NODE_KIND.GRAPH_NODE_KIND_USER : NODE_KIND.GRAPH_NODE_KIND_GROUP,
     name,
     '',
     {},

@@ -88,7 +88,14 @@ const SERVICE_ROWS: Readonly<Record<string, BusRow>> = {
     // the watched files of its file honeytokens, which every sentinel applies
     kvWrite: { omega_decoys: ['>'], omega_tokens: ['>'], omega_policy: ['filewatch.>'] },
   },
-  twin: { read: ['TELEMETRY'] },
+  // Observed flows from telemetry, alerted pods from alerts, decoys as graph vertices; its own
+  // bucket keeps what it observed across restarts.
+  twin: {
+    read: ['TELEMETRY', 'ALERTS'],
+    own: ['KV_omega_twin'],
+    kvRead: ['omega_twin', 'omega_decoys'],
+    kvWrite: { omega_twin: ['>'] },
+  },
   gateway: {
     read: ['ALERTS'],
     own: ['KV_omega_gateway_tokens'],
@@ -118,7 +125,7 @@ function sentinelRow(node: string): BusRow {
 /** Operators (the CLI, the demo): read everything that is theirs to inspect, write nothing. */
 const OPERATOR_ROW: BusRow = {
   read: ['TELEMETRY', 'ALERTS', 'WORKFLOWS', 'AUDIT', 'DECEPTION', 'DLQ'],
-  kvRead: ['omega_policy', 'omega_playbooks', 'omega_decoys', 'omega_tokens'],
+  kvRead: ['omega_policy', 'omega_playbooks', 'omega_decoys', 'omega_tokens', 'omega_twin'],
 };
 
 /**

@@ -34,6 +34,7 @@ describe('provision', () => {
       'kv omega_tokens',
       'kv omega_playbooks',
       'kv omega_gateway_tokens',
+      'kv omega_twin',
       'objectStore omega_modules',
     ]);
     expect(first.updated).toEqual([]);

@@ -29,6 +29,7 @@ describe('resources', () => {
       'omega_tokens',
       'omega_playbooks',
       'omega_gateway_tokens',
+      'omega_twin',
     ]);
     expect([...OBJECT_STORE_NAMES]).toEqual(['omega_modules']);
     expect(ALL_RESOURCES.streams).toBe(STREAM_NAMES);

@@ -25,6 +25,7 @@ export const KV_NAMES = [
   'omega_tokens',
   'omega_playbooks',
   'omega_gateway_tokens',
+  'omega_twin',
 ] as const;
 export type KvName = (typeof KV_NAMES)[number];
 
@@ -211,6 +212,13 @@ const KV_BUCKETS: Record<KvName, KvDeclaration> = {
     history: 5,
     maxBytes: 64 * MiB,
     maxValueSizeBytes: MAX_MSG,
+  },
+  omega_twin: {
+    description:
+      'The twin’s observed state: flows seen in TELEMETRY (count, last seen) and alerted vertices',
+    history: 1,
+    maxBytes: 64 * MiB,
+    maxValueSizeBytes: 4 * 1024,
   },
 };
 

@@ -52,7 +52,7 @@ const IDENTITIES: Record<string, ResourceSelection> = {
     streams: ['DECEPTION', 'DLQ'],
     kv: ['omega_decoys', 'omega_tokens', 'omega_policy'],
   },
-  'service/twin': { streams: ['TELEMETRY'] },
+  'service/twin': { streams: ['TELEMETRY', 'ALERTS'], kv: ['omega_twin'] },
   'service/gateway': { streams: ['ALERTS'], kv: ['omega_gateway_tokens'] },
   'sentinel/node-a': {
     streams: ['TELEMETRY', 'DECEPTION', 'DLQ'],
@@ -88,9 +88,12 @@ const EXPECTED: Record<string, readonly string[]> = {
   'kv put omega_playbooks forged': ['service/orchestrator'],
   'kv put omega_decoys forged': ['service/deception'],
   'kv put omega_gateway_tokens forged': ['service/gateway'],
+  'kv put omega_twin flow.forged': ['service/twin'],
+  'kv get omega_decoys forged': ['service/deception', 'service/twin', 'operator/alice'],
   'read ALERTS': [
     'service/intelligence',
     'service/orchestrator',
+    'service/twin',
     'service/gateway',
     'operator/alice',
   ],
@@ -109,6 +112,7 @@ const EXPECTED: Record<string, readonly string[]> = {
   'subscribe omega.alerts.>': [
     'service/intelligence',
     'service/orchestrator',
+    'service/twin',
     'service/gateway',
     'operator/alice',
   ],

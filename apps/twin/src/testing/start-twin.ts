@@ -1,18 +1,19 @@
 // Test-only: runs the twin service on free ports against a test nats-server.
 import { runService, type RunningService } from '@omega/service';
 import { localServiceEnv } from '@omega/testkit';
-import type { GraphSource } from '../env-rpc';
 import {
   buildTwin,
   TWIN_RESOURCES,
   twinServiceConfigSchema,
   type TwinServiceConfig,
 } from '../twin-service';
+import type { GraphSource } from '../env-rpc';
 
-/** `graph`: what RL episodes play on (the service's own source when absent). */
 export function startTwin(
   natsUrl: string,
-  graph?: GraphSource,
+  env: NodeJS.ProcessEnv = {},
+  /** What RL episodes play on (the service's own graph when absent). */
+  boards?: GraphSource,
 ): Promise<RunningService<TwinServiceConfig>> {
   return runService({
     name: 'twin',
@@ -20,7 +21,7 @@ export function startTwin(
     resources: TWIN_RESOURCES,
     installSignalHandlers: false,
     argv: [],
-    env: localServiceEnv(natsUrl),
-    build: (parts) => buildTwin(parts, graph),
+    env: localServiceEnv(natsUrl, env),
+    build: (parts) => buildTwin(parts, boards),
   });
 }

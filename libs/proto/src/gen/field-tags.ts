@@ -1239,6 +1239,9 @@ export const FIELD_TAGS = {
     observedCount: 64,
     exploitability: 73,
     sourceObject: 82,
+    attackKind: 90,
+    techniqueId: 98,
+    attackMeaning: 106,
   },
   Graph: {
     nodes: 10,

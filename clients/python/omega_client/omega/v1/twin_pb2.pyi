@@ -21,6 +21,9 @@ class GraphNodeKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     GRAPH_NODE_KIND_SECRET: _ClassVar[GraphNodeKind]
     GRAPH_NODE_KIND_NETWORK_POLICY: _ClassVar[GraphNodeKind]
     GRAPH_NODE_KIND_DECOY: _ClassVar[GraphNodeKind]
+    GRAPH_NODE_KIND_USER: _ClassVar[GraphNodeKind]
+    GRAPH_NODE_KIND_GROUP: _ClassVar[GraphNodeKind]
+    GRAPH_NODE_KIND_VOLUME: _ClassVar[GraphNodeKind]
 
 class GraphEdgeKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -66,6 +69,9 @@ GRAPH_NODE_KIND_ROLE: GraphNodeKind
 GRAPH_NODE_KIND_SECRET: GraphNodeKind
 GRAPH_NODE_KIND_NETWORK_POLICY: GraphNodeKind
 GRAPH_NODE_KIND_DECOY: GraphNodeKind
+GRAPH_NODE_KIND_USER: GraphNodeKind
+GRAPH_NODE_KIND_GROUP: GraphNodeKind
+GRAPH_NODE_KIND_VOLUME: GraphNodeKind
 GRAPH_EDGE_KIND_UNSPECIFIED: GraphEdgeKind
 GRAPH_EDGE_KIND_NETWORK_ALLOWED: GraphEdgeKind
 GRAPH_EDGE_KIND_NETWORK_OBSERVED: GraphEdgeKind
@@ -127,7 +133,7 @@ class GraphNode(_message.Message):
     def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[GraphNodeKind, str]] = ..., name: _Optional[str] = ..., namespace: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., attributes: _Optional[_Mapping[str, str]] = ..., criticality: _Optional[float] = ..., alerted: _Optional[bool] = ...) -> None: ...
 
 class GraphEdge(_message.Message):
-    __slots__ = ("id", "from_node_id", "to_node_id", "kind", "port", "protocol", "last_observed_time_ns", "observed_count", "exploitability", "source_object")
+    __slots__ = ("id", "from_node_id", "to_node_id", "kind", "port", "protocol", "last_observed_time_ns", "observed_count", "exploitability", "source_object", "attack_kind", "technique_id", "attack_meaning")
     ID_FIELD_NUMBER: _ClassVar[int]
     FROM_NODE_ID_FIELD_NUMBER: _ClassVar[int]
     TO_NODE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -138,6 +144,9 @@ class GraphEdge(_message.Message):
     OBSERVED_COUNT_FIELD_NUMBER: _ClassVar[int]
     EXPLOITABILITY_FIELD_NUMBER: _ClassVar[int]
     SOURCE_OBJECT_FIELD_NUMBER: _ClassVar[int]
+    ATTACK_KIND_FIELD_NUMBER: _ClassVar[int]
+    TECHNIQUE_ID_FIELD_NUMBER: _ClassVar[int]
+    ATTACK_MEANING_FIELD_NUMBER: _ClassVar[int]
     id: str
     from_node_id: str
     to_node_id: str
@@ -148,7 +157,10 @@ class GraphEdge(_message.Message):
     observed_count: int
     exploitability: float
     source_object: str
-    def __init__(self, id: _Optional[str] = ..., from_node_id: _Optional[str] = ..., to_node_id: _Optional[str] = ..., kind: _Optional[_Union[GraphEdgeKind, str]] = ..., port: _Optional[int] = ..., protocol: _Optional[_Union[_common_pb2.IpProtocol, str]] = ..., last_observed_time_ns: _Optional[int] = ..., observed_count: _Optional[int] = ..., exploitability: _Optional[float] = ..., source_object: _Optional[str] = ...) -> None: ...
+    attack_kind: str
+    technique_id: str
+    attack_meaning: str
+    def __init__(self, id: _Optional[str] = ..., from_node_id: _Optional[str] = ..., to_node_id: _Optional[str] = ..., kind: _Optional[_Union[GraphEdgeKind, str]] = ..., port: _Optional[int] = ..., protocol: _Optional[_Union[_common_pb2.IpProtocol, str]] = ..., last_observed_time_ns: _Optional[int] = ..., observed_count: _Optional[int] = ..., exploitability: _Optional[float] = ..., source_object: _Optional[str] = ..., attack_kind: _Optional[str] = ..., technique_id: _Optional[str] = ..., attack_meaning: _Optional[str] = ...) -> None: ...
 
 class Graph(_message.Message):
     __slots__ = ("nodes", "edges", "snapshot_id", "snapshot_time_ns")

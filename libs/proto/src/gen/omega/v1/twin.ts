@@ -40,6 +40,12 @@ export enum GraphNodeKind {
   GRAPH_NODE_KIND_SECRET = 8,
   GRAPH_NODE_KIND_NETWORK_POLICY = 9,
   GRAPH_NODE_KIND_DECOY = 10,
+  /** GRAPH_NODE_KIND_USER - A user some RBAC binding names (attributes.identity = "User"). */
+  GRAPH_NODE_KIND_USER = 11,
+  /** GRAPH_NODE_KIND_GROUP - A group some RBAC binding names, e.g. system:authenticated (attributes.identity = "Group"). */
+  GRAPH_NODE_KIND_GROUP = 12,
+  /** GRAPH_NODE_KIND_VOLUME - A volume a pod mounts (hostPath, projected token), when drawn apart from its pod. */
+  GRAPH_NODE_KIND_VOLUME = 13,
   UNRECOGNIZED = -1,
 }
 
@@ -78,6 +84,15 @@ export function graphNodeKindFromJSON(object: any): GraphNodeKind {
     case 10:
     case "GRAPH_NODE_KIND_DECOY":
       return GraphNodeKind.GRAPH_NODE_KIND_DECOY;
+    case 11:
+    case "GRAPH_NODE_KIND_USER":
+      return GraphNodeKind.GRAPH_NODE_KIND_USER;
+    case 12:
+    case "GRAPH_NODE_KIND_GROUP":
+      return GraphNodeKind.GRAPH_NODE_KIND_GROUP;
+    case 13:
+    case "GRAPH_NODE_KIND_VOLUME":
+      return GraphNodeKind.GRAPH_NODE_KIND_VOLUME;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -109,6 +124,12 @@ export function graphNodeKindToJSON(object: GraphNodeKind): string {
       return "GRAPH_NODE_KIND_NETWORK_POLICY";
     case GraphNodeKind.GRAPH_NODE_KIND_DECOY:
       return "GRAPH_NODE_KIND_DECOY";
+    case GraphNodeKind.GRAPH_NODE_KIND_USER:
+      return "GRAPH_NODE_KIND_USER";
+    case GraphNodeKind.GRAPH_NODE_KIND_GROUP:
+      return "GRAPH_NODE_KIND_GROUP";
+    case GraphNodeKind.GRAPH_NODE_KIND_VOLUME:
+      return "GRAPH_NODE_KIND_VOLUME";
     case GraphNodeKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -388,8 +409,17 @@ export interface GraphEdge {
   observedCount: bigint;
   /** How easy it is for an attacker to traverse, 0..1. */
   exploitability: number;
-  /** Which object makes it exist, e.g. "networkpolicy/payments/allow-api". */
+  /** Which object makes it exist, e.g. "networkpolicy/payments/allow-api" (the evidence). */
   sourceObject: string;
+  /**
+   * The attack the edge is, e.g. "CE_PRIV_MOUNT", "TOKEN_STEAL" (KubeHound's families and
+   * Omega's); empty for structural edges (scheduled on, selects, bound to) and observed flows.
+   */
+  attackKind: string;
+  /** MITRE ATT&CK technique of the attack, e.g. "T1611", "T1552.001"; empty when no attack. */
+  techniqueId: string;
+  /** What an attacker does along the edge, in one sentence; empty when no attack. */
+  attackMeaning: string;
 }
 
 /** A snapshot of the graph. */
@@ -1012,6 +1042,9 @@ function createBaseGraphEdge(): GraphEdge {
     observedCount: 0n,
     exploitability: 0,
     sourceObject: "",
+    attackKind: "",
+    techniqueId: "",
+    attackMeaning: "",
   };
 }
 
@@ -1054,6 +1087,15 @@ export const GraphEdge: MessageFns<GraphEdge, "omega.v1.GraphEdge"> = {
     }
     if (message.sourceObject !== "") {
       writer.uint32(82).string(message.sourceObject);
+    }
+    if (message.attackKind !== "") {
+      writer.uint32(90).string(message.attackKind);
+    }
+    if (message.techniqueId !== "") {
+      writer.uint32(98).string(message.techniqueId);
+    }
+    if (message.attackMeaning !== "") {
+      writer.uint32(106).string(message.attackMeaning);
     }
     return writer;
   },
@@ -1151,6 +1193,30 @@ export const GraphEdge: MessageFns<GraphEdge, "omega.v1.GraphEdge"> = {
             message.sourceObject = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.attackKind = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.techniqueId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.attackMeaning = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1195,6 +1261,21 @@ export const GraphEdge: MessageFns<GraphEdge, "omega.v1.GraphEdge"> = {
         : isSet(object.source_object)
         ? globalThis.String(object.source_object)
         : "",
+      attackKind: isSet(object.attackKind)
+        ? globalThis.String(object.attackKind)
+        : isSet(object.attack_kind)
+        ? globalThis.String(object.attack_kind)
+        : "",
+      techniqueId: isSet(object.techniqueId)
+        ? globalThis.String(object.techniqueId)
+        : isSet(object.technique_id)
+        ? globalThis.String(object.technique_id)
+        : "",
+      attackMeaning: isSet(object.attackMeaning)
+        ? globalThis.String(object.attackMeaning)
+        : isSet(object.attack_meaning)
+        ? globalThis.String(object.attack_meaning)
+        : "",
     };
   },
 
@@ -1230,6 +1311,15 @@ export const GraphEdge: MessageFns<GraphEdge, "omega.v1.GraphEdge"> = {
     if (message.sourceObject !== "") {
       obj.sourceObject = message.sourceObject;
     }
+    if (message.attackKind !== "") {
+      obj.attackKind = message.attackKind;
+    }
+    if (message.techniqueId !== "") {
+      obj.techniqueId = message.techniqueId;
+    }
+    if (message.attackMeaning !== "") {
+      obj.attackMeaning = message.attackMeaning;
+    }
     return obj;
   },
 
@@ -1252,6 +1342,9 @@ export const GraphEdge: MessageFns<GraphEdge, "omega.v1.GraphEdge"> = {
       : 0n;
     message.exploitability = object.exploitability ?? 0;
     message.sourceObject = object.sourceObject ?? "";
+    message.attackKind = object.attackKind ?? "";
+    message.techniqueId = object.techniqueId ?? "";
+    message.attackMeaning = object.attackMeaning ?? "";
     return message;
   },
 };

@@ -1,0 +1,90 @@
+// NetworkPolicy reachability between pods for the attack graph's NETWORK_REACH edges, decided by
+// libs/netpol (every NetworkPolicy v1 rule) over the Namespaces, Pods and NetworkPolicies the twin
+// holds. The compiled policies are rebuilt lazily after one of those changes, before the graph
+// asks again. A pod netpol cannot place (its namespace not seen yet, a field it refuses) reaches
+// nothing and is reached by nothing until it can.
+import type { KubeObject, PodObject, PodReachability, PortRef } from '@omega/attack-graph';
+import { CompiledCluster, evaluateConnection, parseCluster } from '@omega/netpol';
+
+type Held = 'Namespace' | 'Pod' | 'NetworkPolicy';
+const HELD: ReadonlySet<string> = new Set<Held>(['Namespace', 'Pod', 'NetworkPolicy']);
+
+export class PolicyReachability {
+  private readonly held = {
+    Namespace: new Map<string, unknown>(),
+    Pod: new Map<string, unknown>(),
+    NetworkPolicy: new Map<string, unknown>(),
+  };
+  private compiled: { cluster: CompiledCluster; pods: Set<string> } | undefined;
+  /** Objects netpol refused, by key (left out of reachability), with why. */
+  readonly refused = new Map<string, string>();
+
+  /** Reachability over exactly these objects (a snapshot's, a changed copy's). */
+  static of(objects: readonly KubeObject[]): PolicyReachability {
+    const reach = new PolicyReachability();
+    for (const object of objects) reach.set(object.kind, keyOf(object), object);
+    return reach;
+  }
+
+  /** Whether changes to `kind` change reachability. */
+  static reads(kind: string): boolean {
+    return HELD.has(kind);
+  }
+
+  /**
+   * Holds (or, with undefined, drops) an object; other kinds are ignored. A pod or policy netpol
+   * refuses is left out (and listed in `refused`), checked once here rather than at each compile.
+   */
+  set(kind: string, key: string, object: unknown): void {
+    if (!HELD.has(kind)) return;
+    const map = this.held[kind as Held];
+    map.delete(key);
+    this.refused.delete(key);
+    this.compiled = undefined;
+    if (object === undefined) return;
+    const namespace = { metadata: { name: (object as KubeObject).metadata.namespace ?? '' } };
+    try {
+      if (kind === 'Namespace') parseCluster({ namespaces: [object] });
+      else if (kind === 'Pod') parseCluster({ namespaces: [namespace], pods: [object] });
+      else parseCluster({ namespaces: [namespace], networkPolicies: [object] });
+    } catch (err) {
+      this.refused.set(key, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    map.set(key, object);
+  }
+
+  readonly reachability: PodReachability = (from: PodObject, to: PodObject, port: PortRef) => {
+    const { cluster, pods } = this.cluster();
+    const fromId = `${from.metadata.namespace}/${from.metadata.name}`;
+    const toId = `${to.metadata.namespace}/${to.metadata.name}`;
+    if (!pods.has(fromId) || !pods.has(toId)) return false;
+    return evaluateConnection(cluster, {
+      from: { pod: fromId },
+      to: { pod: toId },
+      port: port.port,
+      protocol: port.protocol,
+    }).allowed;
+  };
+
+  private cluster(): { cluster: CompiledCluster; pods: Set<string> } {
+    if (this.compiled) return this.compiled;
+    const namespaces = [...this.held.Namespace.values()];
+    const known = new Set(namespaces.map((n) => (n as KubeObject).metadata.name));
+    const placed = (map: Map<string, unknown>) =>
+      [...map.values()].filter((o) => known.has((o as KubeObject).metadata.namespace ?? ''));
+    const cluster = new CompiledCluster(
+      parseCluster({
+        namespaces,
+        pods: placed(this.held.Pod),
+        networkPolicies: placed(this.held.NetworkPolicy),
+      }),
+    );
+    this.compiled = { cluster, pods: new Set(cluster.cluster.pods.map((p) => p.id)) };
+    return this.compiled;
+  }
+}
+
+function keyOf(object: KubeObject): string {
+  return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}

@@ -28,13 +28,14 @@ import {
   describeObject,
   KUBE_KINDS,
   objectKey,
+  vertexIdOf,
   type KubeKind,
   type KubeObject,
   type PodObject,
 } from './kube-objects';
 import { networkEdges, type PodReachability } from './network-edges';
-import { RbacIndex, type Grant } from './rbac';
-import { changedPrincipals } from './rbac-changes';
+import type { Grant } from './rbac';
+import { changedPrincipals, RBAC_KINDS, rbacIndexOf } from './rbac-changes';
 import { membershipEdges, principalGrants, principalIds } from './principals';
 import { validateObject, type ValidateOptions } from './validate-objects';
 import { externalVertex, identityVertex, objectVertex } from './vertices';
@@ -58,21 +59,9 @@ export interface AttackGraphOptions extends ValidateOptions {
   readonly reachability?: PodReachability;
 }
 
-const RBAC_KINDS: ReadonlySet<KubeKind> = new Set<KubeKind>([
-  'Role',
-  'ClusterRole',
-  'RoleBinding',
-  'ClusterRoleBinding',
-]);
-
 export class AttackGraph {
   private readonly state = new ClusterState();
-  private rbac = new RbacIndex({
-    roles: [],
-    clusterRoles: [],
-    roleBindings: [],
-    clusterRoleBindings: [],
-  });
+  private rbac = rbacIndexOf(new ClusterState());
   private readonly objectVertices = new Map<string, Vertex>();
   private readonly store = new EdgeStore();
   private readonly grantsCache = new Map<string, Grant[]>();
@@ -88,7 +77,7 @@ export class AttackGraph {
   static build(objects: readonly unknown[], options: AttackGraphOptions = {}): AttackGraph {
     const graph = new AttackGraph(options);
     for (const raw of objects) graph.admit(validateObject(raw, options));
-    graph.rbac = graph.newRbac();
+    graph.rbac = rbacIndexOf(graph.state);
     for (const object of graph.state.objects.values()) graph.refreshVertex(object);
     const keys = new Set<string>();
     for (const id of graph.principalIds()) graph.refreshPrincipal(id, keys);
@@ -109,12 +98,38 @@ export class AttackGraph {
     return graph;
   }
 
-  /** Applies one added, changed or deleted object; only the edges that read it are recomputed. */
   /** Grows by one with every change applied: a cache keyed on it is current while it stays. */
   get version(): number {
     return this.changes;
   }
 
+  /** Whether pod-to-pod network edges are drawn (a reachability function was given). */
+  get drawsNetworkEdges(): boolean {
+    return this.options.reachability !== undefined;
+  }
+
+  /** Every object held, as validated (read only: change them through apply). */
+  objects(): Iterable<KubeObject> {
+    return this.state.objects.values();
+  }
+
+  /**
+   * An independent copy to apply changes to (what-if): maps are copied, the immutable objects,
+   * edges and RBAC index shared, so it costs a pass over the maps, not a rebuild.
+   */
+  fork(options: AttackGraphOptions = this.options): AttackGraph {
+    const copy = new AttackGraph(options);
+    Object.assign(copy, { state: this.state.clone(), store: this.store.clone() });
+    Object.assign(copy, { rbac: this.rbac, changes: this.changes });
+    for (const [k, v] of this.objectVertices) copy.objectVertices.set(k, v);
+    for (const [k, v] of this.grantsCache) copy.grantsCache.set(k, v);
+    for (const [k, v] of this.principalBuckets) copy.principalBuckets.set(k, new Set(v));
+    for (const [k, v] of this.nsPrincipals) copy.nsPrincipals.set(k, new Set(v));
+    for (const id of this.clusterPrincipals) copy.clusterPrincipals.add(id);
+    return copy;
+  }
+
+  /** Applies one added, changed or deleted object; only the edges that read it are recomputed. */
   apply(change: ObjectChange): void {
     this.changes++;
     let object: KubeObject | undefined;
@@ -231,17 +246,6 @@ export class AttackGraph {
     if (v) this.objectVertices.set(v.id, v);
   }
 
-  private newRbac(): RbacIndex {
-    const byKey = <T extends KubeObject>(list: T[]) =>
-      list.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
-    return new RbacIndex({
-      roles: byKey(this.state.all('Role')),
-      clusterRoles: byKey(this.state.all('ClusterRole')),
-      roleBindings: byKey(this.state.all('RoleBinding')),
-      clusterRoleBindings: byKey(this.state.all('ClusterRoleBinding')),
-    });
-  }
-
   private named(): NamedSubjects {
     return { users: this.rbac.namedUsers, groups: this.rbac.namedGroups };
   }
@@ -298,7 +302,7 @@ export class AttackGraph {
   /** After an RBAC or account change: re-resolves RBAC and marks the principals whose grants moved. */
   private refreshRbac(dirty: Set<string>, changed: KubeObject): void {
     const before = this.rbac;
-    this.rbac = this.newRbac();
+    this.rbac = rbacIndexOf(this.state);
     const { principals, namedChanged } = changedPrincipals(before, this.rbac);
     if (changed.kind === 'ServiceAccount') {
       principals.add(`serviceaccount/${changed.metadata.namespace}/${changed.metadata.name}`);
@@ -391,10 +395,4 @@ export class AttackGraph {
       this.replaceBucket(key, [...kept, ...added]);
     }
   }
-}
-
-function vertexIdOf(object: KubeObject): string {
-  const ns = object.metadata.namespace;
-  const kind = object.kind.toLowerCase();
-  return ns ? `${kind}/${ns}/${object.metadata.name}` : `${kind}/${object.metadata.name}`;
 }

@@ -9,6 +9,12 @@ import { CROWN_JEWEL_LABEL, EXTERNAL_ID, type Edge } from './graph-model';
 import { kShortestPaths, type ArcPath } from './k-shortest-paths';
 import { minCut } from './min-cut';
 
+/** What path queries read of a graph: an AttackGraph, or a what-if overlay over one. */
+export type GraphView = Pick<
+  AttackGraph,
+  'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vertex' | 'hasVertex'
+>;
+
 export const PATH_LIMITS = { maxPaths: 100, maxDepth: 32 } as const;
 
 export interface PathQueryOptions {
@@ -49,7 +55,7 @@ export interface AttackPathResult {
  * namespace and what lives in it, the cluster-admin ClusterRole and whoever a ClusterRoleBinding
  * binds to it.
  */
-export function crownJewels(graph: AttackGraph): string[] {
+export function crownJewels(graph: GraphView): string[] {
   const out = new Set<string>();
   graph.forEachVertex((v) => {
     const label = v.labels[CROWN_JEWEL_LABEL];
@@ -86,9 +92,9 @@ interface PathArrays {
   readonly exitArc: Map<number, number>;
 }
 
-const arrays = new WeakMap<AttackGraph, PathArrays>();
+const arrays = new WeakMap<GraphView, PathArrays>();
 
-function pathArrays(graph: AttackGraph, attacks?: readonly AttackKind[]): PathArrays {
+function pathArrays(graph: GraphView, attacks?: readonly AttackKind[]): PathArrays {
   const filter = attacks ? [...attacks].sort().join(',') : '*';
   const cached = arrays.get(graph);
   if (cached && cached.version === graph.version && cached.filter === filter) return cached;
@@ -123,7 +129,7 @@ function pathArrays(graph: AttackGraph, attacks?: readonly AttackKind[]): PathAr
   return built;
 }
 
-function checkVertices(graph: AttackGraph, ids: readonly string[], what: string): void {
+function checkVertices(graph: GraphView, ids: readonly string[], what: string): void {
   for (const id of ids) {
     if (!graph.hasVertex(id)) {
       throw new OmegaError(
@@ -147,7 +153,7 @@ function bounded(value: number | undefined, fallback: number, max: number, what:
 
 /** The most likely attack paths from the sources to the targets, most likely first. */
 export function findAttackPaths(
-  graph: AttackGraph,
+  graph: GraphView,
   options: PathQueryOptions = {},
 ): AttackPathResult[] {
   const maxPaths = bounded(options.maxPaths, 10, PATH_LIMITS.maxPaths, 'maxPaths');
@@ -217,9 +223,11 @@ export interface AttackCut {
 
 /** The fewest attack edges (or, with `vertices`, vertices) whose removal closes every path. */
 export function cutAttackPaths(
-  graph: AttackGraph,
+  graph: GraphView,
   options: Pick<PathQueryOptions, 'sources' | 'targets' | 'attacks'> & {
     readonly vertices?: boolean;
+    /** Cost of cutting an edge (default 1; Infinity: cannot be cut). Not with `vertices`. */
+    readonly edgeCost?: (edge: Edge) => number;
   } = {},
 ): AttackCut {
   const sources = options.sources ?? [EXTERNAL_ID];
@@ -230,6 +238,14 @@ export function cutAttackPaths(
   const index = (id: string) => compact.index.get(id)!;
   const cut = minCut(compact, sources.map(index), targets.map(index), {
     vertices: options.vertices,
+    ...(options.edgeCost && !options.vertices
+      ? {
+          cost: (arc: number) => {
+            const edge = compact.payload[arc];
+            return edge ? options.edgeCost!(edge) : 1;
+          },
+        }
+      : {}),
   });
   return {
     size: cut.value,

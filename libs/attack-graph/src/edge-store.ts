@@ -10,6 +10,15 @@ export class EdgeStore {
   /** From-vertex → edge id → the copy shown. */
   private readonly shown = new Map<string, Map<string, Edge>>();
 
+  /** A copy that changes apart from this one (edges and bucket arrays are immutable and shared). */
+  clone(): EdgeStore {
+    const copy = new EdgeStore();
+    for (const [k, v] of this.buckets) copy.buckets.set(k, v);
+    for (const [id, c] of this.contributions) copy.contributions.set(id, new Map(c));
+    for (const [from, m] of this.shown) copy.shown.set(from, new Map(m));
+    return copy;
+  }
+
   bucket(key: string): readonly Edge[] {
     return this.buckets.get(key) ?? [];
   }

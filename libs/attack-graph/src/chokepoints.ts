@@ -89,8 +89,14 @@ export function betweenness(
     for (let q = 0; q < order.length; q++) {
       const v = order[q]!;
       for (const w of g.out[v]!) {
-        if (dist[w] === -1) ((dist[w] = dist[v]! + 1), order.push(w));
-        if (dist[w] === dist[v]! + 1) ((sigma[w]! += sigma[v]!), preds[w]!.push(v));
+        if (dist[w] === -1) {
+          dist[w] = dist[v]! + 1;
+          order.push(w);
+        }
+        if (dist[w] === dist[v]! + 1) {
+          sigma[w]! += sigma[v]!;
+          preds[w]!.push(v);
+        }
       }
     }
     for (let q = order.length - 1; q > 0; q--) {

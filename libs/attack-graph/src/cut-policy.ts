@@ -50,7 +50,10 @@ function lackingEach(labelSets: Record<string, string>[]): Requirement[][] | und
       .sort()
       .map((key) => ({ key, operator: 'NotIn' as const, values: [...combo.get(key)!].sort() }));
     const text = JSON.stringify(reqs);
-    if (!seen.has(text)) (seen.add(text), out.push(reqs));
+    if (!seen.has(text)) {
+      seen.add(text);
+      out.push(reqs);
+    }
   }
   return out;
 }

@@ -109,7 +109,10 @@ export function simulatePropagation(
   const ids: string[] = [];
   const at = (id: string) => {
     let i = index.get(id);
-    if (i === undefined) (index.set(id, (i = ids.length)), ids.push(id));
+    if (i === undefined) {
+      index.set(id, (i = ids.length));
+      ids.push(id);
+    }
     return i;
   };
   for (const s of options.sources) at(s);
@@ -146,7 +149,10 @@ export function simulatePropagation(
   const sources = options.sources.map((s) => index.get(s)!);
   for (let run = 0; run < iterations; run++) {
     dist.fill(Infinity);
-    for (const s of sources) ((dist[s] = 0), heap.push(s, 0));
+    for (const s of sources) {
+      dist[s] = 0;
+      heap.push(s, 0);
+    }
     // Dijkstra over the arcs that succeed this run (each tried once, when its tail is first settled).
     while (heap.size > 0) {
       const [v, d] = heap.pop();
@@ -155,7 +161,10 @@ export function simulatePropagation(
         if (random() >= prob[a]!) continue;
         const t = exponential ? -Math.log(1 - random()) * time[a]! : time[a]!;
         const w = to[a]!;
-        if (d + t < dist[w]!) ((dist[w] = d + t), heap.push(w, d + t));
+        if (d + t < dist[w]!) {
+          dist[w] = d + t;
+          heap.push(w, d + t);
+        }
       }
     }
     for (let v = 0; v < n; v++) {
@@ -195,14 +204,17 @@ class TimeHeap {
   }
   push(v: number, t: number): void {
     let i = this.vs.length;
-    (this.vs.push(v), this.ts.push(t));
+    this.vs.push(v);
+    this.ts.push(t);
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (this.ts[p]! <= t) break;
-      ((this.vs[i] = this.vs[p]!), (this.ts[i] = this.ts[p]!));
+      this.vs[i] = this.vs[p]!;
+      this.ts[i] = this.ts[p]!;
       i = p;
     }
-    ((this.vs[i] = v), (this.ts[i] = t));
+    this.vs[i] = v;
+    this.ts[i] = t;
   }
   pop(): [number, number] {
     const top: [number, number] = [this.vs[0]!, this.ts[0]!];
@@ -216,10 +228,12 @@ class TimeHeap {
         if (l >= n) break;
         const c = l + 1 < n && this.ts[l + 1]! < this.ts[l]! ? l + 1 : l;
         if (this.ts[c]! >= t) break;
-        ((this.vs[i] = this.vs[c]!), (this.ts[i] = this.ts[c]!));
+        this.vs[i] = this.vs[c]!;
+        this.ts[i] = this.ts[c]!;
         i = c;
       }
-      ((this.vs[i] = v), (this.ts[i] = t));
+      this.vs[i] = v;
+      this.ts[i] = t;
     }
     return top;
   }

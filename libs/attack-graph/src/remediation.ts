@@ -91,8 +91,10 @@ export function anyPath(
   for (let i = 0; i < queue.length; i++) {
     if (goal.has(queue[i]!)) return true;
     for (const e of view.outEdges(queue[i]!)) {
-      if (e.attack && e.exploitability > 0 && !seen.has(e.toNodeId))
-        (seen.add(e.toNodeId), queue.push(e.toNodeId));
+      if (e.attack && e.exploitability > 0 && !seen.has(e.toNodeId)) {
+        seen.add(e.toNodeId);
+        queue.push(e.toNodeId);
+      }
     }
   }
   return false;

@@ -68,7 +68,6 @@ export class AttackGraph {
   private readonly principalBuckets = new Map<string, Set<string>>();
   private readonly nsPrincipals = new Map<string, Set<string>>();
   private readonly clusterPrincipals = new Set<string>();
-
   private changes = 0;
 
   constructor(private readonly options: AttackGraphOptions = {}) {}
@@ -80,7 +79,7 @@ export class AttackGraph {
     graph.rbac = rbacIndexOf(graph.state);
     for (const object of graph.state.objects.values()) graph.refreshVertex(object);
     const keys = new Set<string>();
-    for (const id of graph.principalIds()) graph.refreshPrincipal(id, keys);
+    for (const id of principalIds(graph.state, graph.rbac)) graph.refreshPrincipal(id, keys);
     for (const pod of graph.state.all('Pod')) {
       keys.add(podKey(pod));
       if (options.reachability) keys.add(`net|${pod.metadata.namespace}/${pod.metadata.name}`);
@@ -127,6 +126,11 @@ export class AttackGraph {
     for (const [k, v] of this.nsPrincipals) copy.nsPrincipals.set(k, new Set(v));
     for (const id of this.clusterPrincipals) copy.clusterPrincipals.add(id);
     return copy;
+  }
+
+  /** The edges this fork shows and `base` does not (added or changed), and the ids it no longer shows. */
+  edgeChangesSince(base: AttackGraph): ReturnType<EdgeStore['changesSince']> {
+    return this.store.changesSince(base.store);
   }
 
   /** Applies one added, changed or deleted object; only the edges that read it are recomputed. */
@@ -248,10 +252,6 @@ export class AttackGraph {
 
   private named(): NamedSubjects {
     return { users: this.rbac.namedUsers, groups: this.rbac.namedGroups };
-  }
-
-  private principalIds(): string[] {
-    return principalIds(this.state, this.rbac);
   }
 
   /** The grants of a principal vertex (an account, user, group, role, or a namespace's admin). */

@@ -13,7 +13,10 @@ import { minCut } from './min-cut';
 export type GraphView = Pick<
   AttackGraph,
   'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vertex' | 'hasVertex'
->;
+> & {
+  /** A view that only hides edges of another: queries reuse that one's arrays, the hidden arcs closed. */
+  pathBase?(): { readonly base: GraphView; readonly hidden: ReadonlySet<string> } | undefined;
+};
 
 export const PATH_LIMITS = { maxPaths: 100, maxDepth: 32 } as const;
 
@@ -65,14 +68,14 @@ export function crownJewels(graph: GraphView): string[] {
   for (const id of ['namespace/kube-system', 'clusterrole/cluster-admin']) {
     if (graph.hasVertex(id)) out.add(id);
   }
-  for (const e of graph.edges()) {
+  graph.forEachEdge((e) => {
     if (
       e.toNodeId === 'clusterrole/cluster-admin' &&
       e.sourceObject.startsWith('clusterrolebinding/')
     ) {
       out.add(e.fromNodeId);
     }
-  }
+  });
   return [...out].sort();
 }
 
@@ -90,6 +93,8 @@ interface PathArrays {
   readonly compact: CompactGraph<Edge | undefined>;
   readonly entryArc: Map<number, number>;
   readonly exitArc: Map<number, number>;
+  /** Edge id → arc, built on first use. */
+  arcOfEdge?: Map<string, number>;
 }
 
 const arrays = new WeakMap<GraphView, PathArrays>();
@@ -162,15 +167,24 @@ export function findAttackPaths(
   const targets = options.targets ?? crownJewels(graph);
   checkVertices(graph, sources, 'source');
   checkVertices(graph, targets, 'target');
-  const { compact, entryArc, exitArc } = pathArrays(graph, options.attacks);
-  const opened: number[] = [];
+  const layered = graph.pathBase?.();
+  const arrays = pathArrays(layered?.base ?? graph, options.attacks);
+  const { compact, entryArc, exitArc } = arrays;
+  const opened: [number, number][] = [];
   const open = (arc: number | undefined, weight: number) => {
     if (arc === undefined) return;
+    opened.push([arc, compact.weight[arc]!]);
     compact.weight[arc] = weight;
-    opened.push(arc);
   };
   let paths: ArcPath[];
   try {
+    if (layered && layered.hidden.size > 0) {
+      if (!arrays.arcOfEdge) {
+        arrays.arcOfEdge = new Map();
+        compact.payload.forEach((e, a) => e && arrays.arcOfEdge!.set(e.id, a));
+      }
+      for (const id of layered.hidden) open(arrays.arcOfEdge.get(id), Infinity);
+    }
     for (const s of sources) open(entryArc.get(compact.index.get(s)!), 0);
     for (const t of targets) {
       const criticality = graph.vertex(t)?.criticality ?? 0;
@@ -183,7 +197,7 @@ export function findAttackPaths(
       maxPaths,
     );
   } finally {
-    for (const arc of opened) compact.weight[arc] = Infinity;
+    for (const [arc, weight] of opened.reverse()) compact.weight[arc] = weight;
   }
   const out: AttackPathResult[] = [];
   for (const p of paths) {

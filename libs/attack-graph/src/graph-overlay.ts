@@ -24,6 +24,11 @@ export class GraphOverlay implements GraphView {
     this.added.set(edge.id, edge);
   }
 
+  /** While nothing is added, path queries reuse the base's arrays with the hidden arcs closed. */
+  pathBase(): { base: GraphView; hidden: ReadonlySet<string> } | undefined {
+    return this.added.size === 0 ? { base: this.base, hidden: this.hidden } : undefined;
+  }
+
   /** Edge ids hidden (whether the base had them or not). */
   hiddenIds(): ReadonlySet<string> {
     return this.hidden;

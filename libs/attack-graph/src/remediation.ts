@@ -146,7 +146,7 @@ export function proposeRemediation(
   }
   if (patches.length === 0) return { patches, closesAllPaths: false, brokenFlows: [], diagnostics };
   const all = simulateWhatIf(graph, patches.map(changeOf), {
-    query: { sources, targets, maxPaths: 1 },
+    paths: false,
     observedFlows: options.observedFlows,
   });
   const closesAllPaths = !anyPath(all.after, sources, targets);
@@ -180,7 +180,7 @@ function verifyAlone(
   flows?: readonly ObservedFlow[],
 ): string | undefined {
   const r = simulateWhatIf(graph, [changeOf(patch)], {
-    query: { maxPaths: 1 },
+    paths: false,
     observedFlows: flows,
   });
   const kept = patch.edges.filter((e) => r.after.hasEdge(e));

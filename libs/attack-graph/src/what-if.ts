@@ -5,7 +5,7 @@ import { BlockList } from 'node:net';
 import { Code, OmegaError } from '@omega/errors';
 import type { Diagnostic } from '@omega/proto';
 import { DiagnosticSeverity } from '@omega/proto';
-import type { AttackGraph } from './attack-graph';
+import type { AttackGraph, ObjectChange } from './attack-graph';
 import {
   crownJewels,
   findAttackPaths,
@@ -32,6 +32,8 @@ export interface WhatIfOptions {
   readonly query?: PathQueryOptions;
   /** Flows telemetry observed: the legitimate traffic a change must not break. */
   readonly observedFlows?: readonly ObservedFlow[];
+  /** false: skip the path queries (no paths, risks 0), for callers that only read `after`. */
+  readonly paths?: boolean;
 }
 
 export interface BrokenFlow {
@@ -98,10 +100,15 @@ export function simulateWhatIf(
   const rbac = changes.flatMap((c, i) =>
     c.kind === 'REVOKE_BINDING' || c.kind === 'APPLY_BINDING' ? [[c, i] as const] : [],
   );
-  const base = rbac.length > 0 ? graph.fork() : graph;
-  for (const [c, i] of rbac)
-    base.apply(bindingChange(graph, c, i) as Parameters<AttackGraph['apply']>[0]);
-  const overlay = new GraphOverlay(base);
+  // They are tried on a fork, and what changed is laid over the graph as hidden and added edges.
+  const overlay = new GraphOverlay(graph);
+  if (rbac.length > 0) {
+    const fork = graph.fork();
+    for (const [c, i] of rbac) fork.apply(bindingChange(graph, c, i) as ObjectChange);
+    const { added, removed } = fork.edgeChangesSince(graph);
+    for (const r of removed) overlay.hide(r.id);
+    for (const e of added) overlay.add(e);
+  }
 
   const edits: PolicyEdit[] = [];
   changes.forEach((c, i) => {
@@ -162,6 +169,18 @@ export function simulateWhatIf(
     }
   });
 
+  if (options.paths === false) {
+    const brokenFlows = [...broken.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
+    return {
+      closedPaths: [],
+      remainingPaths: [],
+      brokenFlows,
+      riskBefore: 0,
+      riskAfter: 0,
+      diagnostics,
+      after: overlay,
+    };
+  }
   const query = { ...options.query, targets: options.query?.targets ?? crownJewels(graph) };
   const before = findAttackPaths(graph, query);
   const remainingPaths = findAttackPaths(overlay, query);

@@ -48,3 +48,12 @@ export { KUBE_WEBHOOK_CLIENT_NAME, writeWebhookPki, type WebhookPki } from './ku
 export { eventually } from './eventually';
 export { localServiceEnv, unaryAnswers, type UnaryAnswer } from './service-answers';
 export { documentedRoles, type DocumentedRole } from './gateway-roles-doc';
+export {
+  CYCLONUS_VERSION,
+  cyclonusBinary,
+  cyclonusProbe,
+  parseProbeOutput,
+  type CyclonusModel,
+  type CyclonusPod,
+  type CyclonusTables,
+} from './cyclonus';

@@ -218,4 +218,17 @@ describe('simulateWhatIf', () => {
       ids(AttackGraph.build(objects).edges()),
     );
   });
+
+  it('a fork and its graph change apart, either way, each as a rebuild of its own objects does', () => {
+    const graph = buildShop();
+    const fork = graph.fork();
+    const before = ids(graph.edges());
+    fork.apply({ type: 'delete', kind: 'RoleBinding', namespace: 'shop', name: 'reporter-reads' });
+    expect(ids(graph.edges())).toEqual(before);
+    graph.apply({ type: 'delete', kind: 'Secret', namespace: 'shop', name: 'db-creds' });
+    const noBinding = shopObjects().filter((o) => (o as { kind: string }).kind !== 'RoleBinding');
+    expect(ids(fork.edges())).toEqual(ids(buildShop(noBinding).edges()));
+    const noSecret = shopObjects().filter((o) => (o as { kind: string }).kind !== 'Secret');
+    expect(ids(graph.edges())).toEqual(ids(buildShop(noSecret).edges()));
+  });
 });

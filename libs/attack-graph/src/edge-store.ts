@@ -38,7 +38,7 @@ export class EdgeStore {
     return m;
   }
 
-  /** Edges shown here and not in `base` (added or changed) and edge ids shown in `base` only. */
+  /** Edges shown here and not in `base` (added, or changed in evidence) and edge ids shown in `base` only. */
   changesSince(base: EdgeStore): { added: Edge[]; removed: { id: string; from: string }[] } {
     const touched = new Map<string, string>();
     for (const key of new Set([...this.buckets.keys(), ...base.buckets.keys()])) {
@@ -52,7 +52,14 @@ export class EdgeStore {
     for (const [id, from] of touched) {
       const now = this.shown.get(from)?.get(id);
       const was = base.shown.get(from)?.get(id);
-      if (now && now !== was) added.push(now);
+      const same =
+        now !== undefined &&
+        was !== undefined &&
+        (now === was ||
+          (now.toNodeId === was.toNodeId &&
+            now.sourceObject === was.sourceObject &&
+            now.exploitability === was.exploitability));
+      if (now && !same) added.push(now);
       else if (!now && was) removed.push({ id, from });
     }
     return { added, removed };

@@ -129,9 +129,11 @@ export function proposeRemediation(
   const pods = new Map<string, PodObject>();
   for (const o of objects)
     if (o.kind === 'Pod') pods.set(`pod/${o.metadata.namespace}/${o.metadata.name}`, o);
-  const compiled = new CompiledCluster(netpolCluster(objects));
+  const network = cut.edges.some((e) => e.attack === 'NETWORK_REACH');
   const candidates = [
-    ...networkPatches(cut.edges, pods, compiled, diagnostics),
+    ...(network
+      ? networkPatches(cut.edges, pods, new CompiledCluster(netpolCluster(objects)), diagnostics)
+      : []),
     ...rbacPatches(graph, cut.edges),
   ];
 

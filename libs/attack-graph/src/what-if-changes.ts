@@ -138,19 +138,29 @@ export function bindingWithout(
   return subjects.length === 0 ? undefined : { ...binding, subjects };
 }
 
+const bindingIndexes = new WeakMap<
+  AttackGraph,
+  { version: number; byId: Map<string, BindingObject> }
+>();
+
+/** The graph's bindings by `rolebinding/<ns>/<name>` and `clusterrolebinding/<name>` (cached per version). */
+function bindingIndex(graph: AttackGraph): Map<string, BindingObject> {
+  const cached = bindingIndexes.get(graph);
+  if (cached && cached.version === graph.version) return cached.byId;
+  const byId = new Map<string, BindingObject>();
+  for (const o of graph.objects()) {
+    if (o.kind === 'RoleBinding')
+      byId.set(`rolebinding/${o.metadata.namespace}/${o.metadata.name}`, o);
+    if (o.kind === 'ClusterRoleBinding') byId.set(`clusterrolebinding/${o.metadata.name}`, o);
+  }
+  bindingIndexes.set(graph, { version: graph.version, byId });
+  return byId;
+}
+
 /** `rolebinding/ns/b (role/ns/r)` → the binding object it names, if the graph holds it. */
 export function bindingOfEvidence(graph: AttackGraph, evidence: string): BindingObject | undefined {
-  const m = /^(rolebinding\/([^/ ]+)\/([^/ ]+)|clusterrolebinding\/([^/ ]+))(\s|$)/.exec(evidence);
-  if (!m) return undefined;
-  const [kind, ns, name] = m[2]
-    ? ['RoleBinding', m[2], m[3]]
-    : ['ClusterRoleBinding', undefined, m[4]];
-  for (const o of graph.objects()) {
-    if (o.kind === kind && o.metadata.name === name && o.metadata.namespace === ns) {
-      return o as BindingObject;
-    }
-  }
-  return undefined;
+  const m = /^(rolebinding\/[^/ ]+\/[^/ ]+|clusterrolebinding\/[^/ ]+)(\s|$)/.exec(evidence);
+  return m ? bindingIndex(graph).get(m[1]!) : undefined;
 }
 
 /** What a REVOKE_BINDING or APPLY_BINDING change does to the graph, as one object change. */

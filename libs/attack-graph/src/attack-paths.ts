@@ -15,8 +15,15 @@ export type GraphView = Pick<
   'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vertex' | 'hasVertex'
 > & {
   /** A view that only hides edges of another: queries reuse that one's arrays, the hidden arcs closed. */
-  pathBase?(): { readonly base: GraphView; readonly hidden: ReadonlySet<string> } | undefined;
+  pathBase?(): PathBase | undefined;
 };
+
+export interface PathBase {
+  readonly base: GraphView;
+  readonly hidden: ReadonlySet<string>;
+  /** Edges shown instead of the base's copy (same ends and weight, other evidence). */
+  readonly replaced: ReadonlyMap<string, Edge>;
+}
 
 export const PATH_LIMITS = { maxPaths: 100, maxDepth: 32 } as const;
 
@@ -201,7 +208,10 @@ export function findAttackPaths(
   }
   const out: AttackPathResult[] = [];
   for (const p of paths) {
-    const edges = p.arcs.map((a) => compact.payload[a]).filter((e): e is Edge => e !== undefined);
+    const edges = p.arcs
+      .map((a) => compact.payload[a])
+      .filter((e): e is Edge => e !== undefined)
+      .map((e) => layered?.replaced.get(e.id) ?? e);
     if (edges.length === 0 || edges.length > maxDepth) continue;
     out.push(explain(edges, Math.exp(-p.cost)));
   }

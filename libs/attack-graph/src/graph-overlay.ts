@@ -1,6 +1,6 @@
 // A what-if view over a graph: some edges hidden, some added, the graph itself untouched. Path
 // queries read it as they read the graph (GraphView), so a change is tried without copying it.
-import type { GraphView } from './attack-paths';
+import type { GraphView, PathBase } from './attack-paths';
 import type { Edge, Vertex } from './graph-model';
 
 export class GraphOverlay implements GraphView {
@@ -24,9 +24,21 @@ export class GraphOverlay implements GraphView {
     this.added.set(edge.id, edge);
   }
 
-  /** While nothing is added, path queries reuse the base's arrays with the hidden arcs closed. */
-  pathBase(): { base: GraphView; hidden: ReadonlySet<string> } | undefined {
-    return this.added.size === 0 ? { base: this.base, hidden: this.hidden } : undefined;
+  /**
+   * While it adds no attack edge (structural edges are not on paths, and an attack edge whose
+   * evidence alone changed is shown in its place), path queries reuse the base's arrays with the
+   * hidden arcs closed.
+   */
+  pathBase(): PathBase | undefined {
+    const replaced = new Map<string, Edge>();
+    for (const e of this.added.values()) {
+      if (!e.attack || e.exploitability <= 0) continue;
+      const was = this.base.outEdges(e.fromNodeId).find((b) => b.id === e.id);
+      if (!was || was.toNodeId !== e.toNodeId || was.exploitability !== e.exploitability)
+        return undefined;
+      replaced.set(e.id, e);
+    }
+    return { base: this.base, hidden: this.hidden, replaced };
   }
 
   /** Edge ids hidden (whether the base had them or not). */

@@ -2,6 +2,7 @@
 // and against a full rebuild of the cluster with the change written into its objects.
 import { stringify } from 'yaml';
 import { AttackGraph } from './attack-graph';
+import { findAttackPaths } from './attack-paths';
 import { buildShop, SHOP_FLOWS, shopObjects } from './testing/shop-cluster';
 import { simulateWhatIf } from './what-if';
 
@@ -230,5 +231,28 @@ describe('simulateWhatIf', () => {
     expect(ids(fork.edges())).toEqual(ids(buildShop(noBinding).edges()));
     const noSecret = shopObjects().filter((o) => (o as { kind: string }).kind !== 'Secret');
     expect(ids(graph.edges())).toEqual(ids(buildShop(noSecret).edges()));
+  });
+
+  it('finds, after a change, the same paths as a rebuilt graph (the graph’s path arrays reused, hidden arcs closed)', () => {
+    const graph = buildShop();
+    findAttackPaths(graph); // the arrays are built and cached before the what-if reuses them
+    const edge = 'serviceaccount/shop/reporter->secret/shop/db-creds:SECRET_READ:0';
+    const revoked = simulateWhatIf(graph, [{ kind: 'REVOKE_BINDING', edgeId: edge }]);
+    const objects = shopObjects().map((o) =>
+      (o as { kind: string }).kind === 'RoleBinding'
+        ? { ...(o as object), subjects: [{ kind: 'User', name: 'alice' }] }
+        : o,
+    );
+    const pathIds = (paths: { edges: { id: string }[] }[]) =>
+      paths.map((p) => p.edges.map((e) => e.id).join(' '));
+    expect(pathIds(revoked.remainingPaths)).toEqual(pathIds(findAttackPaths(buildShop(objects))));
+    const policy = simulateWhatIf(graph, [
+      { kind: 'APPLY_NETWORK_POLICY', manifestYaml: stringify(dbFrom('api')) },
+    ]);
+    expect(pathIds(policy.remainingPaths)).toEqual(
+      pathIds(findAttackPaths(buildShop([...shopObjects(), dbFrom('api')]))),
+    );
+    // The graph's own answer is unchanged afterwards (weights restored).
+    expect(pathIds(findAttackPaths(graph))).toEqual(pathIds(findAttackPaths(buildShop())));
   });
 });

@@ -48,10 +48,12 @@ describe('proposeRemediation', () => {
     expect(r.closesAllPaths).toBe(true);
     expect(r.diagnostics).toEqual([]);
     const policies = r.patches as NetworkPolicyPatch[];
-    expect(policies.map((p) => [p.type, p.direction, p.edges.map((e) => e.id)])).toEqual([
-      ['NetworkPolicy', 'ingress', ['pod/shop/web->pod/shop/api:NETWORK_REACH:8080/TCP']],
-      ['NetworkPolicy', 'ingress', ['pod/shop/web->pod/shop/db:NETWORK_REACH:5432/TCP']],
-      ['NetworkPolicy', 'ingress', ['pod/shop/web->pod/shop/report:NETWORK_REACH:9090/TCP']],
+    expect(
+      policies.map((p) => [p.type, p.direction, p.edges.map((e) => e.id), p.alsoCloses]),
+    ).toEqual([
+      ['NetworkPolicy', 'ingress', ['pod/shop/web->pod/shop/api:NETWORK_REACH:8080/TCP'], []],
+      ['NetworkPolicy', 'ingress', ['pod/shop/web->pod/shop/db:NETWORK_REACH:5432/TCP'], []],
+      ['NetworkPolicy', 'ingress', ['pod/shop/web->pod/shop/report:NETWORK_REACH:9090/TCP'], []],
     ]);
     expect(r.brokenFlows.map((b) => `${b.flow.from}>${b.flow.to}:${b.flow.port}`)).toEqual([
       'pod/shop/web>pod/shop/api:8080',
@@ -124,5 +126,33 @@ describe('proposeRemediation', () => {
     expect(r.diagnostics.map((d) => d.message)).toEqual([
       'RBAC patch of rolebinding/shop/reporter-reads is not proposed: the edge serviceaccount/shop/reporter->secret/shop/db-creds:SECRET_READ:0 is still there after it',
     ]);
+  });
+
+  it('names the connections a policy closes besides the cut: a replica sharing every label of the cut pod', () => {
+    const replica = {
+      kind: 'Pod',
+      metadata: { name: 'web-copy', namespace: 'shop', labels: { app: 'web', copy: 'yes' } },
+      spec: { nodeName: 'n1', containers: [{ name: 'c' }] },
+      status: { podIP: '10.0.0.20' },
+    };
+    const graph = buildShop([...shopObjects(), replica]);
+    const r = proposeRemediation(graph, { sources: ['pod/shop/web'], targets: ['pod/shop/db'] });
+    // The cut nearest the attacker: web's three edges, one policy on each destination.
+    const policies = r.patches as NetworkPolicyPatch[];
+    expect(policies.map((p) => [p.edges.map((e) => e.id), p.alsoCloses])).toEqual([
+      [
+        ['pod/shop/web->pod/shop/api:NETWORK_REACH:8080/TCP'],
+        ['pod/shop/web-copy->pod/shop/api:NETWORK_REACH:8080/TCP'],
+      ],
+      [
+        ['pod/shop/web->pod/shop/db:NETWORK_REACH:5432/TCP'],
+        ['pod/shop/web-copy->pod/shop/db:NETWORK_REACH:5432/TCP'],
+      ],
+      [
+        ['pod/shop/web->pod/shop/report:NETWORK_REACH:9090/TCP'],
+        ['pod/shop/web-copy->pod/shop/report:NETWORK_REACH:9090/TCP'],
+      ],
+    ]);
+    expect(r.closesAllPaths).toBe(true);
   });
 });

@@ -26,6 +26,8 @@ export interface NetworkPolicyPatch {
   /** The cut edges it removes. */
   readonly edges: Edge[];
   readonly direction: 'ingress' | 'egress';
+  /** Network edges it closes besides `edges` (pods sharing every label of a cut pod: its replicas). */
+  readonly alsoCloses: string[];
   readonly manifest: object;
   readonly yaml: string;
 }
@@ -139,12 +141,13 @@ export function proposeRemediation(
 
   const patches: Patch[] = [];
   for (const patch of candidates) {
-    const why = verifyAlone(graph, patch, options.observedFlows);
-    if (why)
-      diagnostics.push(
-        note('patch-failed-verification', `${describe(patch)} is not proposed: ${why}`),
-      );
-    else patches.push(patch);
+    const { failure, alsoCloses } = verifyAlone(graph, patch, options.observedFlows);
+    if (failure) {
+      const message = `${describe(patch)} is not proposed: ${failure}`;
+      diagnostics.push(note('patch-failed-verification', message));
+    } else {
+      patches.push(patch.type === 'NetworkPolicy' ? { ...patch, alsoCloses } : patch);
+    }
   }
   if (patches.length === 0) return { patches, closesAllPaths: false, brokenFlows: [], diagnostics };
   const all = simulateWhatIf(graph, patches.map(changeOf), {
@@ -180,13 +183,14 @@ function verifyAlone(
   graph: AttackGraph,
   patch: Patch,
   flows?: readonly ObservedFlow[],
-): string | undefined {
+): { failure?: string; alsoCloses: string[] } {
   const r = simulateWhatIf(graph, [changeOf(patch)], {
     paths: false,
     observedFlows: flows,
   });
   const kept = patch.edges.filter((e) => r.after.hasEdge(e));
-  if (kept.length > 0) return `the edge ${kept[0]!.id} is still there after it`;
+  if (kept.length > 0)
+    return { failure: `the edge ${kept[0]!.id} is still there after it`, alsoCloses: [] };
   if (patch.type === 'NetworkPolicy') {
     let opened: string | undefined;
     r.after.forEachEdge((e) => {
@@ -197,9 +201,13 @@ function verifyAlone(
       )
         opened = e.id;
     });
-    if (opened) return `it would open ${opened}`;
+    if (opened) return { failure: `it would open ${opened}`, alsoCloses: [] };
   }
-  return undefined;
+  const targeted = new Set(patch.edges.map((e) => e.id));
+  const alsoCloses = [...r.after.hiddenIds()]
+    .filter((id) => !targeted.has(id) && id.includes(':NETWORK_REACH:'))
+    .sort();
+  return { alsoCloses };
 }
 
 function networkPatches(
@@ -272,6 +280,7 @@ function networkPatches(
     }
     out.push({
       type: 'NetworkPolicy',
+      alsoCloses: [],
       edges: g.edges,
       direction: g.direction,
       manifest,

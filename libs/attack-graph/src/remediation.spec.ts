@@ -61,7 +61,10 @@ describe('proposeRemediation', () => {
     // Exactly the three cut connections change, on every port tried, the outside included.
     const before = matrix(shopObjects());
     const after = matrix([...shopObjects(), ...policies.map((p) => parse(p.yaml) as object)]);
-    const changed = [...before].filter(([k, v]) => after.get(k) !== v).map(([k]) => k);
+    const changed = [...before]
+      .filter(([k, v]) => after.get(k) !== v)
+      .map(([k]) => k)
+      .sort();
     expect(changed).toEqual(['web>api:TCP/8080', 'web>db:TCP/5432', 'web>report:TCP/9090']);
   });
 
@@ -154,5 +157,53 @@ describe('proposeRemediation', () => {
       ],
     ]);
     expect(r.closesAllPaths).toBe(true);
+  });
+
+  it('cuts on the source with an egress policy when the destination is already isolated, keeping the rest', () => {
+    const dbAdmits = {
+      kind: 'NetworkPolicy',
+      metadata: { name: 'db-admits', namespace: 'shop' },
+      spec: {
+        podSelector: { matchLabels: { app: 'db' } },
+        ingress: [
+          {
+            from: [
+              { podSelector: { matchLabels: { app: 'web' } } },
+              { podSelector: { matchLabels: { app: 'api' } } },
+            ],
+          },
+        ],
+      },
+    };
+    const objects = [...shopObjects(), dbAdmits];
+    const r = proposeRemediation(buildShop(objects), {
+      sources: ['pod/shop/web'],
+      targets: ['pod/shop/db'],
+    });
+    const policies = r.patches as NetworkPolicyPatch[];
+    expect(r.closesAllPaths).toBe(true);
+    const db = policies.find((p) =>
+      p.edges.some((e) => e.id === 'pod/shop/web->pod/shop/db:NETWORK_REACH:5432/TCP'),
+    )!;
+    expect(db.direction).toBe('egress');
+    expect((db.manifest as { spec: { podSelector: unknown } }).spec.podSelector).toEqual({
+      matchLabels: { app: 'web' },
+    });
+    const before = matrix(objects);
+    const after = matrix([...objects, ...policies.map((p) => parse(p.yaml) as object)]);
+    const changed = [...before]
+      .filter(([k, v]) => after.get(k) !== v)
+      .map(([k]) => k)
+      .sort();
+    expect(changed).toEqual(
+      policies
+        .flatMap((p) =>
+          p.edges.map((e) => {
+            const m = /^pod\/shop\/(\w+)->pod\/shop\/(\w+):NETWORK_REACH:(\d+)\/(\w+)$/.exec(e.id)!;
+            return `${m[1]}>${m[2]}:${m[4]}/${m[3]}`;
+          }),
+        )
+        .sort(),
+    );
   });
 });

@@ -83,5 +83,17 @@ describe('chokepoints', () => {
     expect(() => findChokepoints(graph, { limit: 0 })).toThrow(
       'limit must be an integer in 1..1000, got 0',
     );
+    // All pairs on 3,000 vertices and ~1,000,000 arcs: 3·10⁹ steps, refused before any is taken.
+    const many = Array.from({ length: 3000 }, (_, i) => `v${i}`);
+    const arcs = many.flatMap((a, i) => many.slice(i + 1, i + 334).map((b) => [a, b] as const));
+    const wide = {
+      forEachEdge: (visit: (e: object) => void) =>
+        arcs.forEach(([a, b]) =>
+          visit({ fromNodeId: a, toNodeId: b, attack: 'NETWORK_REACH', exploitability: 0.3 }),
+        ),
+    };
+    expect(() => findChokepoints(wide as never)).toThrow(
+      /3000 searches over \d+ arcs is more than the 2000000000 steps allowed/,
+    );
   });
 });

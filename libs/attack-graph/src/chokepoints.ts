@@ -21,7 +21,8 @@ export interface Chokepoint {
   readonly cutVertex: boolean;
 }
 
-export const CHOKEPOINT_LIMITS = { vertices: 200_000, limit: 1_000 } as const;
+/** Brandes costs a breadth-first search per source: at most `work` source × arc steps. */
+export const CHOKEPOINT_LIMITS = { vertices: 200_000, limit: 1_000, work: 2e9 } as const;
 
 /** A simple directed graph (parallel arcs and self-loops dropped) in adjacency arrays. */
 export class SimpleDigraph {
@@ -170,6 +171,14 @@ export function findChokepoints(graph: GraphView, options: ChokepointOptions = {
     throw new OmegaError(
       Code.ResourceExhausted,
       `chokepoints: ${g.ids.length} vertices, more than the ${CHOKEPOINT_LIMITS.vertices} allowed`,
+    );
+  }
+  const arcs = g.out.reduce((n, ws) => n + ws.length, 0);
+  const searches = options.sources?.length ?? g.ids.length;
+  if (searches * arcs > CHOKEPOINT_LIMITS.work) {
+    throw new OmegaError(
+      Code.ResourceExhausted,
+      `chokepoints: ${searches} searches over ${arcs} arcs is more than the ${CHOKEPOINT_LIMITS.work} steps allowed; give fewer sources (and targets)`,
     );
   }
   const bc = betweenness(g, options.sources, options.targets);

@@ -12,6 +12,9 @@ import { flowEndpoint, type ObservedFlow } from './observed-flows';
 
 type PolicyObject = Extract<KubeObject, { kind: 'NetworkPolicy' }>;
 
+/** Pod pairs (both directions) a NetworkPolicy what-if re-decides at most. */
+export const MAX_REDRAWN_PAIRS = 20_000_000;
+
 export interface PolicyEdit {
   readonly index: number;
   /** The policy to put (replacing one of the same namespace and name), or undefined to delete. */
@@ -81,6 +84,13 @@ export function applyPolicyEdits(
       for (const p of selectedPods(version, pods))
         affected.set(`pod/${p.metadata.namespace}/${p.metadata.name}`, p);
     }
+  }
+  const pairs = 2 * affected.size * pods.length;
+  if (graph.drawsNetworkEdges && pairs > MAX_REDRAWN_PAIRS) {
+    throw new OmegaError(
+      Code.ResourceExhausted,
+      `changes[${edits[0]!.index}]: the changed policies select ${affected.size} pods; redrawing their network edges asks ${pairs} pod pairs, more than the ${MAX_REDRAWN_PAIRS} allowed`,
+    );
   }
   if (graph.drawsNetworkEdges && affected.size > 0) {
     overlay.base.forEachEdge((e) => {

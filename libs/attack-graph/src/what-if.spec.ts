@@ -255,4 +255,19 @@ describe('simulateWhatIf', () => {
     // The graph's own answer is unchanged afterwards (weights restored).
     expect(pathIds(findAttackPaths(graph))).toEqual(pathIds(findAttackPaths(buildShop())));
   });
+
+  it('warns that isolating a host-network pod with a NetworkPolicy would cut nothing in the cluster', () => {
+    const objects = shopObjects().map((o) =>
+      (o as { metadata: { name: string }; kind: string }).kind === 'Pod' &&
+      (o as { metadata: { name: string } }).metadata.name === 'api'
+        ? { ...(o as object), spec: { ...(o as { spec: object }).spec, hostNetwork: true } }
+        : o,
+    );
+    const r = simulateWhatIf(buildShop(objects), [
+      { kind: 'ISOLATE', targetNodeId: 'pod/shop/api' },
+    ]);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toEqual([['host-network', 'changes[0]']]);
+    const plain = simulateWhatIf(buildShop(), [{ kind: 'ISOLATE', targetNodeId: 'pod/shop/api' }]);
+    expect(plain.diagnostics).toEqual([]);
+  });
 });

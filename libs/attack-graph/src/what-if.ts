@@ -151,7 +151,7 @@ export function simulateWhatIf(
   }
 
   changes.forEach((c, i) => {
-    if (c.kind === 'ISOLATE') isolate(graph, overlay, c, i, flows, breaks);
+    if (c.kind === 'ISOLATE') isolate(graph, overlay, c, i, flows, breaks, diagnostics);
     else if (c.kind === 'REMOVE_EDGE') removeEdge(overlay, c, i, flows, breaks, diagnostics);
     else if (c.kind === 'BLOCK_SOURCE')
       blockSource(graph, overlay, c, i, flows, breaks, diagnostics);
@@ -206,6 +206,7 @@ function isolate(
   i: number,
   flows: readonly ObservedFlow[],
   breaks: Breaks,
+  diagnostics: Diagnostic[],
 ): void {
   const pod = c.targetNodeId ?? '';
   if (!pod.startsWith('pod/') || !graph.hasVertex(pod)) {
@@ -218,7 +219,18 @@ function isolate(
     if (NETWORK_ATTACKS.has(e.attack ?? '') && (e.fromNodeId === pod || e.toNodeId === pod))
       overlay.hide(e.id);
   });
-  const ips = podIps(graph, pod);
+  const object = podObject(graph, pod);
+  if (object?.spec.hostNetwork) {
+    diagnostics.push(
+      diagnostic(
+        DiagnosticSeverity.DIAGNOSTIC_SEVERITY_WARNING,
+        i,
+        'host-network',
+        `${pod} uses the host network: a NetworkPolicy (isolate_pod's) does not apply to it, so isolating it that way cuts nothing; cordon the node or stop the pod`,
+      ),
+    );
+  }
+  const ips = new Set(object ? ipsOf(object) : []);
   flows.forEach((f, n) => {
     if ([f.from, f.to].some((end) => end === pod || ips.has(end)))
       breaks(n, i, `changes[${i}] ISOLATE ${pod}`);
@@ -311,10 +323,9 @@ function ipsOf(pod: PodObject): string[] {
   ];
 }
 
-function podIps(graph: AttackGraph, podId: string): Set<string> {
+function podObject(graph: AttackGraph, podId: string): PodObject | undefined {
   for (const o of graph.objects()) {
-    if (o.kind === 'Pod' && `pod/${o.metadata.namespace}/${o.metadata.name}` === podId)
-      return new Set(ipsOf(o));
+    if (o.kind === 'Pod' && `pod/${o.metadata.namespace}/${o.metadata.name}` === podId) return o;
   }
-  return new Set();
+  return undefined;
 }

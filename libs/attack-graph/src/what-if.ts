@@ -181,8 +181,7 @@ export function simulateWhatIf(
       after: overlay,
     };
   }
-  const query = { ...options.query, targets: options.query?.targets ?? crownJewels(graph) };
-  const before = findAttackPaths(graph, query);
+  const { query, before } = pathsBefore(graph, options.query ?? {});
   const remainingPaths = findAttackPaths(overlay, query);
   const closedPaths = before.filter((p) => p.edges.some((e) => !overlay.hasEdge(e)));
   const sum = (paths: AttackPathResult[]) => paths.reduce((s, p) => s + p.risk, 0);
@@ -195,6 +194,25 @@ export function simulateWhatIf(
     diagnostics,
     after: overlay,
   };
+}
+
+/** The last query's paths on the graph as it is, kept until it changes (what-ifs ask the same "before"). */
+const lastBefore = new WeakMap<
+  AttackGraph,
+  { version: number; key: string; query: PathQueryOptions; before: AttackPathResult[] }
+>();
+
+function pathsBefore(
+  graph: AttackGraph,
+  asked: PathQueryOptions,
+): { query: PathQueryOptions; before: AttackPathResult[] } {
+  const key = JSON.stringify(asked);
+  const kept = lastBefore.get(graph);
+  if (kept && kept.version === graph.version && kept.key === key) return kept;
+  const query = { ...asked, targets: asked.targets ?? crownJewels(graph) };
+  const entry = { version: graph.version, key, query, before: findAttackPaths(graph, query) };
+  lastBefore.set(graph, entry);
+  return entry;
 }
 
 type Breaks = (flow: number, change: number, why: string) => void;

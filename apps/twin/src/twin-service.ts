@@ -21,6 +21,8 @@ import { SnapshotStore } from './snapshots';
 import { twinConfigSchema } from './twin-config';
 import { envHandlers, type GraphSource } from './env-rpc';
 import { twinGrpcHandlers, type TwinHandlerFactory } from './twin-grpc';
+import { whatIfHandlers } from './what-if-rpc';
+import { whatIfSourceOf } from './what-if-source';
 import { twinMetrics } from './twin-metrics';
 
 export const twinServiceConfigSchema = baseConfigSchema.extend({
@@ -41,6 +43,7 @@ export function twinHandlerFactories(
   return [
     graphHandlers({ maxGraphElements: config.maxGraphElements }),
     pathHandlers(config.paths),
+    (source) => whatIfHandlers(whatIfSourceOf(source)),
     (source) => envHandlers(boards ?? { current: () => source.snapshot().graph() }, config.env),
   ];
 }

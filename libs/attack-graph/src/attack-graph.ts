@@ -28,13 +28,14 @@ import {
   describeObject,
   KUBE_KINDS,
   objectKey,
+  vertexIdOf,
   type KubeKind,
   type KubeObject,
   type PodObject,
 } from './kube-objects';
 import { networkEdges, type PodReachability } from './network-edges';
-import { RbacIndex, type Grant } from './rbac';
-import { changedPrincipals } from './rbac-changes';
+import type { Grant } from './rbac';
+import { changedPrincipals, RBAC_KINDS, rbacIndexOf } from './rbac-changes';
 import { membershipEdges, principalGrants, principalIds } from './principals';
 import { validateObject, type ValidateOptions } from './validate-objects';
 import { externalVertex, identityVertex, objectVertex } from './vertices';
@@ -58,28 +59,15 @@ export interface AttackGraphOptions extends ValidateOptions {
   readonly reachability?: PodReachability;
 }
 
-const RBAC_KINDS: ReadonlySet<KubeKind> = new Set<KubeKind>([
-  'Role',
-  'ClusterRole',
-  'RoleBinding',
-  'ClusterRoleBinding',
-]);
-
 export class AttackGraph {
   private readonly state = new ClusterState();
-  private rbac = new RbacIndex({
-    roles: [],
-    clusterRoles: [],
-    roleBindings: [],
-    clusterRoleBindings: [],
-  });
+  private rbac = rbacIndexOf(new ClusterState());
   private readonly objectVertices = new Map<string, Vertex>();
   private readonly store = new EdgeStore();
   private readonly grantsCache = new Map<string, Grant[]>();
   private readonly principalBuckets = new Map<string, Set<string>>();
   private readonly nsPrincipals = new Map<string, Set<string>>();
   private readonly clusterPrincipals = new Set<string>();
-
   private changes = 0;
 
   constructor(private readonly options: AttackGraphOptions = {}) {}
@@ -88,10 +76,10 @@ export class AttackGraph {
   static build(objects: readonly unknown[], options: AttackGraphOptions = {}): AttackGraph {
     const graph = new AttackGraph(options);
     for (const raw of objects) graph.admit(validateObject(raw, options));
-    graph.rbac = graph.newRbac();
+    graph.rbac = rbacIndexOf(graph.state);
     for (const object of graph.state.objects.values()) graph.refreshVertex(object);
     const keys = new Set<string>();
-    for (const id of graph.principalIds()) graph.refreshPrincipal(id, keys);
+    for (const id of principalIds(graph.state, graph.rbac)) graph.refreshPrincipal(id, keys);
     for (const pod of graph.state.all('Pod')) {
       keys.add(podKey(pod));
       if (options.reachability) keys.add(`net|${pod.metadata.namespace}/${pod.metadata.name}`);
@@ -109,12 +97,43 @@ export class AttackGraph {
     return graph;
   }
 
-  /** Applies one added, changed or deleted object; only the edges that read it are recomputed. */
   /** Grows by one with every change applied: a cache keyed on it is current while it stays. */
   get version(): number {
     return this.changes;
   }
 
+  /** Whether pod-to-pod network edges are drawn (a reachability function was given). */
+  get drawsNetworkEdges(): boolean {
+    return this.options.reachability !== undefined;
+  }
+
+  /** Every object held, as validated (read only: change them through apply). */
+  objects(): Iterable<KubeObject> {
+    return this.state.objects.values();
+  }
+
+  /**
+   * An independent copy to apply changes to (what-if): maps are copied, the immutable objects,
+   * edges and RBAC index shared, so it costs a pass over the maps, not a rebuild.
+   */
+  fork(options: AttackGraphOptions = this.options): AttackGraph {
+    const copy = new AttackGraph(options);
+    Object.assign(copy, { state: this.state.clone(), store: this.store.clone() });
+    Object.assign(copy, { rbac: this.rbac, changes: this.changes });
+    for (const [k, v] of this.objectVertices) copy.objectVertices.set(k, v);
+    for (const [k, v] of this.grantsCache) copy.grantsCache.set(k, v);
+    for (const [k, v] of this.principalBuckets) copy.principalBuckets.set(k, new Set(v));
+    for (const [k, v] of this.nsPrincipals) copy.nsPrincipals.set(k, new Set(v));
+    for (const id of this.clusterPrincipals) copy.clusterPrincipals.add(id);
+    return copy;
+  }
+
+  /** The edges this fork shows and `base` does not (added or changed), and the ids it no longer shows. */
+  edgeChangesSince(base: AttackGraph): ReturnType<EdgeStore['changesSince']> {
+    return this.store.changesSince(base.store);
+  }
+
+  /** Applies one added, changed or deleted object; only the edges that read it are recomputed. */
   apply(change: ObjectChange): void {
     this.changes++;
     let object: KubeObject | undefined;
@@ -231,23 +250,8 @@ export class AttackGraph {
     if (v) this.objectVertices.set(v.id, v);
   }
 
-  private newRbac(): RbacIndex {
-    const byKey = <T extends KubeObject>(list: T[]) =>
-      list.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
-    return new RbacIndex({
-      roles: byKey(this.state.all('Role')),
-      clusterRoles: byKey(this.state.all('ClusterRole')),
-      roleBindings: byKey(this.state.all('RoleBinding')),
-      clusterRoleBindings: byKey(this.state.all('ClusterRoleBinding')),
-    });
-  }
-
   private named(): NamedSubjects {
     return { users: this.rbac.namedUsers, groups: this.rbac.namedGroups };
-  }
-
-  private principalIds(): string[] {
-    return principalIds(this.state, this.rbac);
   }
 
   /** The grants of a principal vertex (an account, user, group, role, or a namespace's admin). */
@@ -298,7 +302,7 @@ export class AttackGraph {
   /** After an RBAC or account change: re-resolves RBAC and marks the principals whose grants moved. */
   private refreshRbac(dirty: Set<string>, changed: KubeObject): void {
     const before = this.rbac;
-    this.rbac = this.newRbac();
+    this.rbac = rbacIndexOf(this.state);
     const { principals, namedChanged } = changedPrincipals(before, this.rbac);
     if (changed.kind === 'ServiceAccount') {
       principals.add(`serviceaccount/${changed.metadata.namespace}/${changed.metadata.name}`);
@@ -391,10 +395,4 @@ export class AttackGraph {
       this.replaceBucket(key, [...kept, ...added]);
     }
   }
-}
-
-function vertexIdOf(object: KubeObject): string {
-  const ns = object.metadata.namespace;
-  const kind = object.kind.toLowerCase();
-  return ns ? `${kind}/${ns}/${object.metadata.name}` : `${kind}/${object.metadata.name}`;
 }

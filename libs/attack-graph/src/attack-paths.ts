@@ -9,6 +9,22 @@ import { CROWN_JEWEL_LABEL, EXTERNAL_ID, type Edge } from './graph-model';
 import { kShortestPaths, type ArcPath } from './k-shortest-paths';
 import { minCut } from './min-cut';
 
+/** What path queries read of a graph: an AttackGraph, or a what-if overlay over one. */
+export type GraphView = Pick<
+  AttackGraph,
+  'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vertex' | 'hasVertex'
+> & {
+  /** A view that only hides edges of another: queries reuse that one's arrays, the hidden arcs closed. */
+  pathBase?(): PathBase | undefined;
+};
+
+export interface PathBase {
+  readonly base: GraphView;
+  readonly hidden: ReadonlySet<string>;
+  /** Edges shown instead of the base's copy (same ends and weight, other evidence). */
+  readonly replaced: ReadonlyMap<string, Edge>;
+}
+
 export const PATH_LIMITS = { maxPaths: 100, maxDepth: 32 } as const;
 
 export interface PathQueryOptions {
@@ -49,7 +65,7 @@ export interface AttackPathResult {
  * namespace and what lives in it, the cluster-admin ClusterRole and whoever a ClusterRoleBinding
  * binds to it.
  */
-export function crownJewels(graph: AttackGraph): string[] {
+export function crownJewels(graph: GraphView): string[] {
   const out = new Set<string>();
   graph.forEachVertex((v) => {
     const label = v.labels[CROWN_JEWEL_LABEL];
@@ -59,14 +75,14 @@ export function crownJewels(graph: AttackGraph): string[] {
   for (const id of ['namespace/kube-system', 'clusterrole/cluster-admin']) {
     if (graph.hasVertex(id)) out.add(id);
   }
-  for (const e of graph.edges()) {
+  graph.forEachEdge((e) => {
     if (
       e.toNodeId === 'clusterrole/cluster-admin' &&
       e.sourceObject.startsWith('clusterrolebinding/')
     ) {
       out.add(e.fromNodeId);
     }
-  }
+  });
   return [...out].sort();
 }
 
@@ -84,11 +100,13 @@ interface PathArrays {
   readonly compact: CompactGraph<Edge | undefined>;
   readonly entryArc: Map<number, number>;
   readonly exitArc: Map<number, number>;
+  /** Edge id → arc, built on first use. */
+  arcOfEdge?: Map<string, number>;
 }
 
-const arrays = new WeakMap<AttackGraph, PathArrays>();
+const arrays = new WeakMap<GraphView, PathArrays>();
 
-function pathArrays(graph: AttackGraph, attacks?: readonly AttackKind[]): PathArrays {
+function pathArrays(graph: GraphView, attacks?: readonly AttackKind[]): PathArrays {
   const filter = attacks ? [...attacks].sort().join(',') : '*';
   const cached = arrays.get(graph);
   if (cached && cached.version === graph.version && cached.filter === filter) return cached;
@@ -123,7 +141,7 @@ function pathArrays(graph: AttackGraph, attacks?: readonly AttackKind[]): PathAr
   return built;
 }
 
-function checkVertices(graph: AttackGraph, ids: readonly string[], what: string): void {
+function checkVertices(graph: GraphView, ids: readonly string[], what: string): void {
   for (const id of ids) {
     if (!graph.hasVertex(id)) {
       throw new OmegaError(
@@ -147,7 +165,7 @@ function bounded(value: number | undefined, fallback: number, max: number, what:
 
 /** The most likely attack paths from the sources to the targets, most likely first. */
 export function findAttackPaths(
-  graph: AttackGraph,
+  graph: GraphView,
   options: PathQueryOptions = {},
 ): AttackPathResult[] {
   const maxPaths = bounded(options.maxPaths, 10, PATH_LIMITS.maxPaths, 'maxPaths');
@@ -156,15 +174,24 @@ export function findAttackPaths(
   const targets = options.targets ?? crownJewels(graph);
   checkVertices(graph, sources, 'source');
   checkVertices(graph, targets, 'target');
-  const { compact, entryArc, exitArc } = pathArrays(graph, options.attacks);
-  const opened: number[] = [];
+  const layered = graph.pathBase?.();
+  const arrays = pathArrays(layered?.base ?? graph, options.attacks);
+  const { compact, entryArc, exitArc } = arrays;
+  const opened: [number, number][] = [];
   const open = (arc: number | undefined, weight: number) => {
     if (arc === undefined) return;
+    opened.push([arc, compact.weight[arc]!]);
     compact.weight[arc] = weight;
-    opened.push(arc);
   };
   let paths: ArcPath[];
   try {
+    if (layered && layered.hidden.size > 0) {
+      if (!arrays.arcOfEdge) {
+        arrays.arcOfEdge = new Map();
+        compact.payload.forEach((e, a) => e && arrays.arcOfEdge!.set(e.id, a));
+      }
+      for (const id of layered.hidden) open(arrays.arcOfEdge.get(id), Infinity);
+    }
     for (const s of sources) open(entryArc.get(compact.index.get(s)!), 0);
     for (const t of targets) {
       const criticality = graph.vertex(t)?.criticality ?? 0;
@@ -177,11 +204,14 @@ export function findAttackPaths(
       maxPaths,
     );
   } finally {
-    for (const arc of opened) compact.weight[arc] = Infinity;
+    for (const [arc, weight] of opened.reverse()) compact.weight[arc] = weight;
   }
   const out: AttackPathResult[] = [];
   for (const p of paths) {
-    const edges = p.arcs.map((a) => compact.payload[a]).filter((e): e is Edge => e !== undefined);
+    const edges = p.arcs
+      .map((a) => compact.payload[a])
+      .filter((e): e is Edge => e !== undefined)
+      .map((e) => layered?.replaced.get(e.id) ?? e);
     if (edges.length === 0 || edges.length > maxDepth) continue;
     out.push(explain(edges, Math.exp(-p.cost)));
   }
@@ -217,9 +247,11 @@ export interface AttackCut {
 
 /** The fewest attack edges (or, with `vertices`, vertices) whose removal closes every path. */
 export function cutAttackPaths(
-  graph: AttackGraph,
+  graph: GraphView,
   options: Pick<PathQueryOptions, 'sources' | 'targets' | 'attacks'> & {
     readonly vertices?: boolean;
+    /** Cost of cutting an edge (default 1; Infinity: cannot be cut). Not with `vertices`. */
+    readonly edgeCost?: (edge: Edge) => number;
   } = {},
 ): AttackCut {
   const sources = options.sources ?? [EXTERNAL_ID];
@@ -230,6 +262,14 @@ export function cutAttackPaths(
   const index = (id: string) => compact.index.get(id)!;
   const cut = minCut(compact, sources.map(index), targets.map(index), {
     vertices: options.vertices,
+    ...(options.edgeCost && !options.vertices
+      ? {
+          cost: (arc: number) => {
+            const edge = compact.payload[arc];
+            return edge ? options.edgeCost!(edge) : 1;
+          },
+        }
+      : {}),
   });
   return {
     size: cut.value,

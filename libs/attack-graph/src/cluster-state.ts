@@ -33,6 +33,23 @@ export class ClusterState {
   private readonly namespaceRefs = new Map<string, number>();
   private factsCache = new WeakMap<PodObject, PodFacts>();
 
+  /** A copy that changes apart from this one (objects are immutable and shared). */
+  clone(): ClusterState {
+    const copy = new ClusterState();
+    const bags = (from: Bag<unknown>, to: Bag<unknown>) => {
+      for (const [group, m] of from) to.set(group, new Map(m));
+    };
+    for (const [k, v] of this.objects) copy.objects.set(k, v);
+    for (const [kind, bag] of this.byKindNs) {
+      const to: Bag<KubeObject> = new Map();
+      bags(bag, to);
+      copy.byKindNs.set(kind, to);
+    }
+    bags(this.podsByNode, copy.podsByNode);
+    for (const [k, v] of this.namespaceRefs) copy.namespaceRefs.set(k, v);
+    return copy;
+  }
+
   get(kind: KubeKind, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.objects.get(`${kind}/${namespace ?? ''}/${name}`);
   }

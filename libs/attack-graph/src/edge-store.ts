@@ -10,6 +10,61 @@ export class EdgeStore {
   /** From-vertex → edge id → the copy shown. */
   private readonly shown = new Map<string, Map<string, Edge>>();
 
+  /** Inner maps this store may change in place; others are shared with the store it was cloned from. */
+  private owned = new WeakSet<Map<string, Edge>>();
+
+  /** A copy that changes apart from this one: maps are copied on first write (copy-on-write). */
+  clone(): EdgeStore {
+    const copy = new EdgeStore();
+    for (const [k, v] of this.buckets) copy.buckets.set(k, v);
+    for (const [k, v] of this.contributions) copy.contributions.set(k, v);
+    for (const [k, v] of this.shown) copy.shown.set(k, v);
+    this.owned = new WeakSet();
+    return copy;
+  }
+
+  /** An inner map of `outer` this store may write, copied first when shared. */
+  private writable(outer: Map<string, Map<string, Edge>>, key: string): Map<string, Edge> {
+    let m = outer.get(key);
+    if (!m) {
+      m = new Map();
+    } else if (!this.owned.has(m)) {
+      m = new Map(m);
+    } else {
+      return m;
+    }
+    this.owned.add(m);
+    outer.set(key, m);
+    return m;
+  }
+
+  /** Edges shown here and not in `base` (added, or changed in evidence) and edge ids shown in `base` only. */
+  changesSince(base: EdgeStore): { added: Edge[]; removed: { id: string; from: string }[] } {
+    const touched = new Map<string, string>();
+    for (const key of new Set([...this.buckets.keys(), ...base.buckets.keys()])) {
+      const mine = this.buckets.get(key);
+      const theirs = base.buckets.get(key);
+      if (mine === theirs) continue;
+      for (const e of [...(mine ?? []), ...(theirs ?? [])]) touched.set(e.id, e.fromNodeId);
+    }
+    const added: Edge[] = [];
+    const removed: { id: string; from: string }[] = [];
+    for (const [id, from] of touched) {
+      const now = this.shown.get(from)?.get(id);
+      const was = base.shown.get(from)?.get(id);
+      const same =
+        now !== undefined &&
+        was !== undefined &&
+        (now === was ||
+          (now.toNodeId === was.toNodeId &&
+            now.sourceObject === was.sourceObject &&
+            now.exploitability === was.exploitability));
+      if (now && !same) added.push(now);
+      else if (!now && was) removed.push({ id, from });
+    }
+    return { added, removed };
+  }
+
   bucket(key: string): readonly Edge[] {
     return this.buckets.get(key) ?? [];
   }
@@ -29,15 +84,13 @@ export class EdgeStore {
     const edges = canonical(computed);
     const touched = new Map<string, string>();
     for (const e of this.buckets.get(key) ?? []) {
-      this.contributions.get(e.id)!.delete(key);
+      this.writable(this.contributions, e.id).delete(key);
       touched.set(e.id, e.fromNodeId);
     }
     if (edges.length === 0) this.buckets.delete(key);
     else this.buckets.set(key, edges);
     for (const e of edges) {
-      let c = this.contributions.get(e.id);
-      if (!c) this.contributions.set(e.id, (c = new Map()));
-      c.set(key, e);
+      this.writable(this.contributions, e.id).set(key, e);
       touched.set(e.id, e.fromNodeId);
     }
     for (const [id, from] of touched) this.show(id, from);
@@ -47,17 +100,17 @@ export class EdgeStore {
   /** Re-picks the copy shown for an edge: the smallest bucket key's, or none. */
   private show(id: string, from: string): void {
     const c = this.contributions.get(id)!;
-    let out = this.shown.get(from);
     if (c.size === 0) {
       this.contributions.delete(id);
-      out?.delete(id);
-      if (out?.size === 0) this.shown.delete(from);
+      if (!this.shown.has(from)) return;
+      const out = this.writable(this.shown, from);
+      out.delete(id);
+      if (out.size === 0) this.shown.delete(from);
       return;
     }
     let best: string | undefined;
     for (const key of c.keys()) if (best === undefined || key < best) best = key;
-    if (!out) this.shown.set(from, (out = new Map()));
-    out.set(id, c.get(best!)!);
+    this.writable(this.shown, from).set(id, c.get(best!)!);
   }
 }
 

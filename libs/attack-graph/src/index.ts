@@ -12,9 +12,43 @@ export {
   findAttackPaths,
   type AttackCut,
   type AttackPathResult,
+  type GraphView,
   type PathQueryOptions,
   type PathStep,
 } from './attack-paths';
+export {
+  CHOKEPOINT_LIMITS,
+  betweenness,
+  cutVertices,
+  findChokepoints,
+  SimpleDigraph,
+  type Chokepoint,
+  type ChokepointOptions,
+} from './chokepoints';
+export { MAX_RULE_PEERS } from './cut-policy';
+export { GraphOverlay } from './graph-overlay';
+export { netpolCluster, netpolReachability, reachabilityOf } from './netpol-bridge';
+export { MAX_OBSERVED_FLOWS, type ObservedFlow } from './observed-flows';
+export {
+  PROPAGATION_LIMITS,
+  attackArcs,
+  seededRandom,
+  simulatePropagation,
+  type AssetRisk,
+  type PropagationArc,
+  type PropagationOptions,
+} from './propagation';
+export {
+  anyPath,
+  proposeRemediation,
+  type NetworkPolicyPatch,
+  type Patch,
+  type RbacPatch,
+  type Remediation,
+  type RemediationOptions,
+} from './remediation';
+export { simulateWhatIf, type BrokenFlow, type WhatIfOptions, type WhatIfResult } from './what-if';
+export { WHAT_IF_LIMITS, type WhatIfChange, type WhatIfChangeKind } from './what-if-changes';
 export { ATTACKS, type AttackInfo, type AttackKind } from './attacks';
 export { CompactGraph, type ArcInput } from './compact-graph';
 export { dotString, toDot } from './dot-export';

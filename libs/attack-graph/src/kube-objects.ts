@@ -194,3 +194,10 @@ export function describeObject(object: { kind: string; metadata?: Partial<Object
 export function objectKey(object: KubeObject): string {
   return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
+
+/** The vertex id of an object: `pod/shop/web`, `clusterrole/admin`. */
+export function vertexIdOf(object: KubeObject): string {
+  const ns = object.metadata.namespace;
+  const kind = object.kind.toLowerCase();
+  return ns ? `${kind}/${ns}/${object.metadata.name}` : `${kind}/${object.metadata.name}`;
+}

@@ -2,7 +2,29 @@
 // whose rules changed, and users or groups that appeared in or left the bindings. A group's
 // grants stay on the group's vertex (members reach it by a MEMBER_OF edge), so a change to
 // system:authenticated's bindings touches one principal, not every account.
-import type { RbacIndex } from './rbac';
+import type { ClusterState } from './cluster-state';
+import { objectKey, type KubeKind, type KubeObject } from './kube-objects';
+import { RbacIndex } from './rbac';
+
+/** The RBAC index of the state's roles and bindings, each list in key order. */
+export function rbacIndexOf(state: ClusterState): RbacIndex {
+  const byKey = <T extends KubeObject>(list: T[]) =>
+    list.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
+  return new RbacIndex({
+    roles: byKey(state.all('Role')),
+    clusterRoles: byKey(state.all('ClusterRole')),
+    roleBindings: byKey(state.all('RoleBinding')),
+    clusterRoleBindings: byKey(state.all('ClusterRoleBinding')),
+  });
+}
+
+/** Kinds whose change re-resolves RBAC. */
+export const RBAC_KINDS: ReadonlySet<KubeKind> = new Set<KubeKind>([
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+]);
 
 export function changedPrincipals(
   before: RbacIndex,

@@ -8,13 +8,15 @@ import { ATTACKS } from './attacks';
 
 const README = join(__dirname, '..', 'README.md');
 
-it('has one example, and it runs: paths, a cut, an incremental change that closes the path', async () => {
+it('has two examples, and they run: paths, a cut, an incremental change; what-if, a verified cut, propagation, chokepoints', async () => {
   const blocks = readmeExamples(README);
-  expect(blocks).toHaveLength(1);
+  expect(blocks).toHaveLength(2);
   const nodeRequire = createRequire(__filename);
-  await runReadmeExample(blocks[0]!, (name) =>
-    name === '@omega/attack-graph' ? attackGraph : nodeRequire(name),
-  );
+  for (const block of blocks) {
+    await runReadmeExample(block, (name) =>
+      name === '@omega/attack-graph' ? attackGraph : nodeRequire(name),
+    );
+  }
 });
 
 it('documents every attack edge with its ATT&CK technique and exploitability', () => {

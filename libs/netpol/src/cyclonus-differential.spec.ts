@@ -5,7 +5,7 @@ import { clusterFromManifests } from './cluster';
 import { CompiledCluster } from './compiled-policies';
 import type { Protocol } from './label-schema';
 import { reachabilityMatrix } from './reachability-matrix';
-import { cyclonusBinary, cyclonusProbe, type CyclonusModel } from './testing/cyclonus';
+import { cyclonusBinary, cyclonusProbe, type CyclonusModel } from '@omega/testkit';
 import {
   FUZZ_NAMESPACES,
   FUZZ_PODS,

@@ -6,7 +6,7 @@ import { clusterFromManifests } from './cluster';
 import { CompiledCluster } from './compiled-policies';
 import { evaluateConnection } from './connection-verdict';
 import type { Protocol } from './label-schema';
-import { cyclonusBinary, cyclonusProbe, type CyclonusModel } from './testing/cyclonus';
+import { cyclonusBinary, cyclonusProbe, type CyclonusModel } from '@omega/testkit';
 import { modelObjects } from './testing/probe-model';
 
 const pods = { x: ['a', 'b'], z: ['a', 'c'] } as const;

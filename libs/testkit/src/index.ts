@@ -49,3 +49,12 @@ export { eventually } from './eventually';
 export { localServiceEnv, unaryAnswers, type UnaryAnswer } from './service-answers';
 export { documentedRoles, type DocumentedRole } from './gateway-roles-doc';
 export { twinGymPython } from './twin-gym-python';
+export {
+  CYCLONUS_VERSION,
+  cyclonusBinary,
+  cyclonusProbe,
+  parseProbeOutput,
+  type CyclonusModel,
+  type CyclonusPod,
+  type CyclonusTables,
+} from './cyclonus';

@@ -25,7 +25,7 @@ const API_OF: Record<ServiceName, keyof typeof serviceDefinitions> = {
  * RPCs that are built: skipped by the UNIMPLEMENTED check (trust's audit log and identities, #3;
  * intelligence's alerts, incidents and rules, #5; sentinel's status, blocks and replay, #4;
  * orchestrator's workflows and playbooks, #6; the gateway's whole API, #17; deception's
- * honeytokens, #18).
+ * honeytokens, #18; the twin's whole API, #19).
  */
 const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
   trust: [
@@ -71,6 +71,7 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'ListInteractions',
   ],
   gateway: ['WhoAmI', 'CheckAccess', 'GetServerInfo', 'CreateToken', 'ListTokens', 'RevokeToken'],
+  twin: ['GetGraph', 'FindAttackPaths', 'SimulateWhatIf', 'ResetEnv', 'StepEnv', 'CloseEnv'],
   orchestrator: [
     'StartPlaybook',
     'GetWorkflow',

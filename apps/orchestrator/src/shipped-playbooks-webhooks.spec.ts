@@ -110,7 +110,7 @@ describe.each(MODES)('with the notify webhook %s', (mode) => {
     expect(settled.workflow?.status).toBe(WorkflowStatus.WORKFLOW_STATUS_RUNNING); // the 1 h timer
     expect(stepsOf(settled)).toMatchObject({
       'block-source': 'completed',
-      'what-if': 'failed',
+      'what-if': 'completed',
       isolate: 'completed',
       'block-expires': 'scheduled',
       'unblock-source': 'pending',

@@ -1,6 +1,6 @@
 // simulate: asks the twin what a proposed action would cut (TwinService.SimulateWhatIf) before it
-// runs; outputs `broken_flows` and `risk_after` for a later step's `when`. Until the twin is built
-// it answers UNIMPLEMENTED, which fails the step at once with that answer.
+// runs; outputs `broken_flows` and `risk_after` for a later step's `when`. A pod the twin does not
+// know (NOT_FOUND) fails the step with the twin's answer.
 import { ChangeKind, ProposedChange, type TwinServiceService } from '@omega/proto';
 import { Code, type PromiseClient } from '@omega/runtime';
 import { ActivityError, type Activity } from '@omega/workflow';

@@ -7,16 +7,19 @@ import {
   Alert,
   DetectorKind,
   EntityKind,
+  GraphNodeKind,
   OrchestratorServiceClient,
   type OrchestratorServiceService,
   Severity,
   SourceBlock,
   StepStatus,
+  TwinServiceClient,
   WorkflowStatus,
   type GetWorkflowResponse,
 } from '@omega/proto';
 import { createPromiseClient, type PromiseClient } from '@omega/runtime';
 import {
+  eventually,
   startKubeApiServer,
   startTrust,
   type KubeApiServer,
@@ -71,7 +74,11 @@ export async function startShippedStack(nats: NatsFixture, pods: string[]): Prom
   }
   const trust = await startTrust({ natsUrl: nats.url });
   const deception = await startBuiltService('deception', nats.url);
-  const twin = await startBuiltService('twin', nats.url);
+  // The twin follows the same API server, and has drawn every pod before an alert arrives.
+  const twin = await startBuiltService('twin', nats.url, {
+    OMEGA_TWIN_KUBERNETES_KUBECONFIG_PATH: kube.kubeconfigPath,
+  });
+  await twinHasDrawn(twin.address, pods);
   return {
     bus,
     kube,
@@ -105,6 +112,25 @@ export async function startShippedStack(nats: NatsFixture, pods: string[]): Prom
       await bus.drain();
     },
   };
+}
+
+async function twinHasDrawn(address: string, pods: string[]): Promise<void> {
+  const client = createPromiseClient(TwinServiceClient, address, { timeoutMs: 5_000 });
+  try {
+    const wanted = pods.map((pod) => `pod/shop/${pod}`);
+    await eventually('the twin to draw the pods', async () => {
+      const { graph } = await client.getGraph({
+        namespaces: ['shop'],
+        nodeKinds: [GraphNodeKind.GRAPH_NODE_KIND_POD],
+        includeObservedFlows: false,
+        snapshotId: '',
+      });
+      const ids = new Set(graph?.nodes.map((n) => n.id));
+      return wanted.every((id) => ids.has(id)) ? true : undefined;
+    });
+  } finally {
+    client.close();
+  }
 }
 
 export interface AlertOptions {

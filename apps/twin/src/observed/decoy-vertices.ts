@@ -72,6 +72,8 @@ export class DecoyVertices {
           `twin: deception's decoys are not readable yet (${errorMessage(err)}); trying again in ${retryMs} ms`,
         );
       }
+      // stop() ends the watch's loop without an error: an abort that already happened never fires.
+      if (signal.aborted) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, retryMs);
         signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });

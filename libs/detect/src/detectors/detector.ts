@@ -74,15 +74,13 @@ export interface EvidencePointer {
   readonly location: unknown;
 }
 
-export function evidencePointer(event: Event): EvidencePointer {
-  return { eventId: event.id, location: (event as Located)[EVIDENCE_LOCATION] };
+/** Where the caller said `event` sits (undefined if it did not say). */
+export function evidenceLocation(event: Event): unknown {
+  return (event as Located)[EVIDENCE_LOCATION];
 }
 
-/** Appends an event to a short evidence list, dropping the oldest past MAX_EVIDENCE_IDS. */
-export function pushEvidence(list: EvidencePointer[], event: Event): void {
-  if (!event.id) return;
-  list.push(evidencePointer(event));
-  if (list.length > MAX_EVIDENCE_IDS) list.shift();
+export function evidencePointer(event: Event): EvidencePointer {
+  return { eventId: event.id, location: evidenceLocation(event) };
 }
 
 /** A finding's evidence fields from an evidence list (locations only when any is known). */

@@ -12,18 +12,10 @@
 import { Severity, type Event } from '@omega/proto';
 import { getDomain } from 'tldts';
 import { resolveConfig } from './detector-config';
-import {
-  evidenceOf,
-  pushEvidence,
-  type EvidencePointer,
-  reason,
-  round3,
-  type Detector,
-  type DetectorFinding,
-  NO_FINDINGS,
-} from './detector';
+import { reason, round3, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
 import { entity, sourceActor, sourceKey } from './entity-key';
 import { DnsActivityId, EntityKind } from '@omega/proto';
+import { EvidenceRing } from './evidence-ring';
 import { LruMap } from './lru-map';
 import { seededHash32 } from './seeded-hash';
 
@@ -78,7 +70,7 @@ interface PairState {
   lengthSum: number;
   longest: string;
   reported: Set<string>;
-  evidence: EvidencePointer[];
+  evidence: EvidenceRing;
   entities: ReturnType<typeof sourceActor>['entities'];
 }
 
@@ -167,7 +159,7 @@ export class DnsTunnelDetector implements Detector {
         lengthSum: 0,
         longest: '',
         reported: new Set(),
-        evidence: [],
+        evidence: new EvidenceRing(),
         entities: sourceActor(event).entities,
       };
       this.pairs.set(pairKey, pair);
@@ -180,7 +172,7 @@ export class DnsTunnelDetector implements Detector {
     const length = subdomain.length - (subdomain.match(/\./g)?.length ?? 0);
     pair.lengthSum += length;
     if (subdomain.length > pair.longest.length) pair.longest = subdomain;
-    pushEvidence(pair.evidence, event);
+    pair.evidence.push(event);
     return this.judge(pair, event);
   }
 
@@ -260,7 +252,7 @@ export class DnsTunnelDetector implements Detector {
       attackTacticIds: tunnel ? ['TA0011', 'TA0010'] : ['TA0011'],
       entityKey: pair.source,
       entities: [...pair.entities, entity(EntityKind.ENTITY_KIND_DOMAIN, pair.baseDomain, false)],
-      ...evidenceOf(pair.evidence),
+      ...pair.evidence.findingFields(),
       explanation:
         `${pair.source} queried ${unique} unique subdomains of ${pair.baseDomain} within ${minutes} minutes ` +
         `(C2 threshold ${c.subdomainThreshold}). Their labels average ${meanEntropy.toFixed(2)} bits/char of ` +

@@ -104,7 +104,7 @@ describe('detector memory bounds under 100,000 distinct sources', () => {
       );
     }
     type State = {
-      contacted: Set<string>;
+      contacted: { size: number };
       hostsByPort: Map<number, Set<string>>;
       portsByHost: Map<string, Set<number>>;
     };

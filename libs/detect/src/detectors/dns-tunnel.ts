@@ -180,8 +180,18 @@ export class DnsTunnelDetector implements Detector {
   private isRelay(name: string, source: string, timeNs: bigint): boolean {
     const hash = seededHash32(name, this.config.seed);
     const asked = this.recentNames.get(hash);
-    if (asked && asked.source !== source && timeNs - asked.timeNs < this.relayWindowNs) return true;
-    this.recentNames.set(hash, { source, timeNs });
+    if (asked) {
+      if (asked.source !== source && timeNs - asked.timeNs < this.relayWindowNs) return true;
+      // get() made it the most recent entry, as set() would: the entry is updated in place.
+      asked.source = source;
+      asked.timeNs = timeNs;
+      return false;
+    }
+    // An entry is held by this map alone: the one it last evicted is reused for the new name.
+    const entry = this.recentNames.takeEvicted() ?? { source, timeNs };
+    entry.source = source;
+    entry.timeNs = timeNs;
+    this.recentNames.set(hash, entry);
     return false;
   }
 

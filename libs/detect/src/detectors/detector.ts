@@ -96,7 +96,13 @@ export function evidenceOf(
 export function evidenceOfEvent(
   event: Event,
 ): Pick<DetectorFinding, 'evidenceEventIds' | 'evidenceLocations'> {
-  return event.id ? evidenceOf([evidencePointer(event)]) : { evidenceEventIds: [] };
+  if (!event.id) return { evidenceEventIds: [] };
+  // evidenceOf([evidencePointer(event)]), without the intermediate lists: new-edge reports one
+  // finding per new edge, so in a sweep from many sources this runs for every flow.
+  const location = evidenceLocation(event);
+  return location === undefined
+    ? { evidenceEventIds: [event.id] }
+    : { evidenceEventIds: [event.id], evidenceLocations: [location] };
 }
 
 export function reason(

@@ -37,6 +37,52 @@ export function sourceKey(event: Event): string {
   return sourceMemo;
 }
 
+let sourceStateOf: Event | undefined;
+let sourceStateMemo: string | number = '';
+
+/**
+ * The key a detector's per-source map holds the source under: for a bare IPv4 source (no workload),
+ * the address as a 32-bit integer, else `sourceKey`. A sweep brings a new source with every event;
+ * a number is hashed without building or keeping a string. Distinct sources never share a key: a
+ * number and a string are never equal, and only canonical dotted quads become numbers.
+ */
+export function sourceStateKey(event: Event): string | number {
+  if (event !== sourceStateOf) {
+    const key = sourceKey(event);
+    const ipv4 = key.startsWith('ip:') ? ipv4Number(key, 3) : undefined;
+    sourceStateMemo = ipv4 ?? key;
+    sourceStateOf = event;
+  }
+  return sourceStateMemo;
+}
+
+/** The canonical dotted quad starting at `from` (no leading zeros) as a signed 32-bit integer. */
+function ipv4Number(text: string, from: number): number | undefined {
+  let value = 0;
+  let octets = 0;
+  let at = from;
+  while (octets < 4) {
+    const start = at;
+    let octet = 0;
+    while (at < text.length && at - start < 3) {
+      const digit = text.charCodeAt(at) - 48;
+      if (digit < 0 || digit > 9) break;
+      octet = octet * 10 + digit;
+      at++;
+    }
+    const length = at - start;
+    if (length === 0 || octet > 255 || (length > 1 && text.charCodeAt(start) === 48))
+      return undefined;
+    value = (value << 8) | octet;
+    octets++;
+    if (octets < 4) {
+      if (text.charCodeAt(at) !== 46) return undefined;
+      at++;
+    }
+  }
+  return at === text.length ? value : undefined;
+}
+
 /** The state key of the receiving side: the destination endpoint and its workload, if known. */
 export function destinationKey(event: Event): string {
   if (event !== destinationOf) {

@@ -28,7 +28,7 @@ import {
 import { resolveConfig } from './detector-config';
 import { reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
 import { ContactedHosts } from './contacted-hosts';
-import { ActorIdentity, entity, sourceKey } from './entity-key';
+import { ActorIdentity, entity, sourceKey, sourceStateKey } from './entity-key';
 import { EvidenceRing } from './evidence-ring';
 import { LruMap } from './lru-map';
 
@@ -157,7 +157,7 @@ export function connectionOutcome(event: Event): 'success' | 'failure' | undefin
 export class PortScanDetector implements Detector {
   readonly id = 'port-scan';
   readonly config: PortScanConfig;
-  private readonly sources: LruMap<string, SourceState>;
+  private readonly sources: LruMap<string | number, SourceState>;
   /** `source>host:port` with a successful connection: later failures to them are outages. */
   private readonly reached: LruMap<string, true>;
   private readonly logSuccessStep: number;
@@ -208,12 +208,13 @@ export class PortScanDetector implements Detector {
     const host = event.dstEndpoint?.ip ?? '';
     const key = sourceKey(event);
     if (!host || !key) return NO_FINDINGS;
-    let state = this.sources.get(key);
+    const stateKey = sourceStateKey(event);
+    let state = this.sources.get(stateKey);
     if (!state) {
       // Nothing but this map holds a source's state, so the one the map last evicted (every insert
       // evicts one at the cap) is reused: a sweep of new sources allocates no state at all.
       state = freshSource(this.sources.takeEvicted(), event, this.config.maxHostsPerSource);
-      this.sources.set(key, state);
+      this.sources.set(stateKey, state);
     }
     const pair = key + '>' + host + ':' + (event.dstEndpoint?.port ?? 0);
     if (outcome === 'success') this.reached.set(pair, true);

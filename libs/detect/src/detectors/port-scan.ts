@@ -17,14 +17,7 @@
 // that went down, a sidecar reconnecting to a pod a rollout removed), not a probe, while the other
 // ports of a host it talks to are still probed when they fail. The services each source reached are
 // remembered in one bounded LRU of (source, host, port).
-import {
-  EntityKind,
-  IpProtocol,
-  NetworkActivityId,
-  Severity,
-  type Event,
-  type Entity,
-} from '@omega/proto';
+import { EntityKind, IpProtocol, NetworkActivityId, Severity, type Event } from '@omega/proto';
 import { resolveConfig } from './detector-config';
 import { reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
 import { ContactedHosts } from './contacted-hosts';

@@ -79,10 +79,6 @@ export function evidenceLocation(event: Event): unknown {
   return (event as Located)[EVIDENCE_LOCATION];
 }
 
-export function evidencePointer(event: Event): EvidencePointer {
-  return { eventId: event.id, location: evidenceLocation(event) };
-}
-
 /** A finding's evidence fields from an evidence list (locations only when any is known). */
 export function evidenceOf(
   list: readonly EvidencePointer[],
@@ -97,8 +93,8 @@ export function evidenceOfEvent(
   event: Event,
 ): Pick<DetectorFinding, 'evidenceEventIds' | 'evidenceLocations'> {
   if (!event.id) return { evidenceEventIds: [] };
-  // evidenceOf([evidencePointer(event)]), without the intermediate lists: new-edge reports one
-  // finding per new edge, so in a sweep from many sources this runs for every flow.
+  // Built directly, without the intermediate lists of evidenceOf: new-edge reports one finding
+  // per new edge, so in a sweep from many sources this runs for every flow.
   const location = evidenceLocation(event);
   return location === undefined
     ? { evidenceEventIds: [event.id] }

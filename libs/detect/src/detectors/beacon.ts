@@ -30,9 +30,6 @@ import {
 import { BEACON_DEFAULTS, type BeaconConfig } from './beacon-config';
 import { resolveConfig } from './detector-config';
 import {
-  evidenceOf,
-  pushEvidence,
-  type EvidencePointer,
   reason,
   round3,
   secondsOf,
@@ -40,11 +37,12 @@ import {
   type DetectorFinding,
   NO_FINDINGS,
 } from './detector';
-import { asTargets, destinationActor, sourceActor, sourceKey } from './entity-key';
+import { connectionEntities, sourceKey } from './entity-key';
 import { Code, OmegaError } from '@omega/errors';
 import { ConnectionRecords, isConnectionActivity } from './connection-records';
 import { earlyBeaconFinding } from './early-beacon';
 import { parseIpNetwork, type IpNetwork } from '../ip-network';
+import { EvidenceRing } from './evidence-ring';
 import { LruMap } from './lru-map';
 
 export { BEACON_DEFAULTS, PRIVATE_NETWORKS, type BeaconConfig } from './beacon-config';
@@ -70,7 +68,7 @@ interface PairState {
   firstSec: number;
   /** Event time (s) the pair was last scored (-Infinity: never). */
   scoredSec: number;
-  evidence: EvidencePointer[];
+  evidence: EvidenceRing;
 }
 
 export interface BeaconScores {
@@ -195,7 +193,7 @@ export class BeaconDetector implements Detector {
       pair = {
         source,
         destination,
-        entities: [...sourceActor(event).entities, ...asTargets(destinationActor(event).entities)],
+        entities: connectionEntities(event),
         connections: 0,
         timestampsSec: [],
         bytes: [],
@@ -207,7 +205,7 @@ export class BeaconDetector implements Detector {
         earlyReportedSec: -Infinity,
         firstSec: nowSec,
         scoredSec: -Infinity,
-        evidence: [],
+        evidence: new EvidenceRing(),
       };
       this.pairs.set(pairKey, pair);
     }
@@ -261,7 +259,7 @@ export class BeaconDetector implements Detector {
       pair.binCounts[slot] = 0;
     }
     pair.binCounts[slot] = pair.binCounts[slot]! + 1;
-    pushEvidence(pair.evidence, event);
+    pair.evidence.push(event);
   }
 
   /** All four sub-scores at `nowSec`; undefined if timing cannot be judged yet. */
@@ -341,7 +339,7 @@ export class BeaconDetector implements Detector {
         source: pair.source,
         destination: pair.destination,
         entities: pair.entities,
-        ...evidenceOf(pair.evidence),
+        ...pair.evidence.findingFields(),
         connections: pair.connections,
         spanSec: nowSec - pair.firstSec,
         scores: s,
@@ -415,7 +413,7 @@ export class BeaconDetector implements Detector {
         attackTacticIds: ['TA0011'],
         entityKey: pair.source,
         entities: pair.entities,
-        ...evidenceOf(pair.evidence),
+        ...pair.evidence.findingFields(),
         explanation:
           `${pair.source} connected to ${pair.destination} ${pair.connections} times. Intervals have median ` +
           `${s.intervalMedianSec.toFixed(1)} s with median absolute deviation ${s.intervalMadSec.toFixed(1)} s and ` +

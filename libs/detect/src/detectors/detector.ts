@@ -74,15 +74,9 @@ export interface EvidencePointer {
   readonly location: unknown;
 }
 
-export function evidencePointer(event: Event): EvidencePointer {
-  return { eventId: event.id, location: (event as Located)[EVIDENCE_LOCATION] };
-}
-
-/** Appends an event to a short evidence list, dropping the oldest past MAX_EVIDENCE_IDS. */
-export function pushEvidence(list: EvidencePointer[], event: Event): void {
-  if (!event.id) return;
-  list.push(evidencePointer(event));
-  if (list.length > MAX_EVIDENCE_IDS) list.shift();
+/** Where the caller said `event` sits (undefined if it did not say). */
+export function evidenceLocation(event: Event): unknown {
+  return (event as Located)[EVIDENCE_LOCATION];
 }
 
 /** A finding's evidence fields from an evidence list (locations only when any is known). */
@@ -98,7 +92,13 @@ export function evidenceOf(
 export function evidenceOfEvent(
   event: Event,
 ): Pick<DetectorFinding, 'evidenceEventIds' | 'evidenceLocations'> {
-  return event.id ? evidenceOf([evidencePointer(event)]) : { evidenceEventIds: [] };
+  if (!event.id) return { evidenceEventIds: [] };
+  // Built directly, without the intermediate lists of evidenceOf: new-edge reports one finding
+  // per new edge, so in a sweep from many sources this runs for every flow.
+  const location = evidenceLocation(event);
+  return location === undefined
+    ? { evidenceEventIds: [event.id] }
+    : { evidenceEventIds: [event.id], evidenceLocations: [location] };
 }
 
 export function reason(

@@ -12,18 +12,10 @@
 import { Severity, type Event } from '@omega/proto';
 import { getDomain } from 'tldts';
 import { resolveConfig } from './detector-config';
-import {
-  evidenceOf,
-  pushEvidence,
-  type EvidencePointer,
-  reason,
-  round3,
-  type Detector,
-  type DetectorFinding,
-  NO_FINDINGS,
-} from './detector';
+import { reason, round3, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
 import { entity, sourceActor, sourceKey } from './entity-key';
 import { DnsActivityId, EntityKind } from '@omega/proto';
+import { EvidenceRing } from './evidence-ring';
 import { LruMap } from './lru-map';
 import { seededHash32 } from './seeded-hash';
 
@@ -78,7 +70,7 @@ interface PairState {
   lengthSum: number;
   longest: string;
   reported: Set<string>;
-  evidence: EvidencePointer[];
+  evidence: EvidenceRing;
   entities: ReturnType<typeof sourceActor>['entities'];
 }
 
@@ -167,7 +159,7 @@ export class DnsTunnelDetector implements Detector {
         lengthSum: 0,
         longest: '',
         reported: new Set(),
-        evidence: [],
+        evidence: new EvidenceRing(),
         entities: sourceActor(event).entities,
       };
       this.pairs.set(pairKey, pair);
@@ -180,7 +172,7 @@ export class DnsTunnelDetector implements Detector {
     const length = subdomain.length - (subdomain.match(/\./g)?.length ?? 0);
     pair.lengthSum += length;
     if (subdomain.length > pair.longest.length) pair.longest = subdomain;
-    pushEvidence(pair.evidence, event);
+    pair.evidence.push(event);
     return this.judge(pair, event);
   }
 
@@ -188,8 +180,18 @@ export class DnsTunnelDetector implements Detector {
   private isRelay(name: string, source: string, timeNs: bigint): boolean {
     const hash = seededHash32(name, this.config.seed);
     const asked = this.recentNames.get(hash);
-    if (asked && asked.source !== source && timeNs - asked.timeNs < this.relayWindowNs) return true;
-    this.recentNames.set(hash, { source, timeNs });
+    if (asked) {
+      if (asked.source !== source && timeNs - asked.timeNs < this.relayWindowNs) return true;
+      // get() made it the most recent entry, as set() would: the entry is updated in place.
+      asked.source = source;
+      asked.timeNs = timeNs;
+      return false;
+    }
+    // An entry is held by this map alone: the one it last evicted is reused for the new name.
+    const entry = this.recentNames.takeEvicted() ?? { source, timeNs };
+    entry.source = source;
+    entry.timeNs = timeNs;
+    this.recentNames.set(hash, entry);
     return false;
   }
 
@@ -260,7 +262,7 @@ export class DnsTunnelDetector implements Detector {
       attackTacticIds: tunnel ? ['TA0011', 'TA0010'] : ['TA0011'],
       entityKey: pair.source,
       entities: [...pair.entities, entity(EntityKind.ENTITY_KIND_DOMAIN, pair.baseDomain, false)],
-      ...evidenceOf(pair.evidence),
+      ...pair.evidence.findingFields(),
       explanation:
         `${pair.source} queried ${unique} unique subdomains of ${pair.baseDomain} within ${minutes} minutes ` +
         `(C2 threshold ${c.subdomainThreshold}). Their labels average ${meanEntropy.toFixed(2)} bits/char of ` +

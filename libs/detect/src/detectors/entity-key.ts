@@ -19,11 +19,6 @@ export function sourceActor(event: Event): EventActor {
   return actorOf(event.srcEndpoint, event.srcEndpoint?.workload ?? event.workload);
 }
 
-/** The receiving side: the destination endpoint and its workload, if known. */
-export function destinationActor(event: Event): EventActor {
-  return actorOf(event.dstEndpoint, event.dstEndpoint?.workload);
-}
-
 // Every detector of a set asks for the same event's keys. The last event's keys are kept, so the
 // string is built once per event and the same string instance (whose hash V8 caches) is looked up
 // in every detector's map. Keys are a pure function of the event, which detectors never modify;
@@ -42,7 +37,53 @@ export function sourceKey(event: Event): string {
   return sourceMemo;
 }
 
-/** Just the state key of `destinationActor`. */
+let sourceStateOf: Event | undefined;
+let sourceStateMemo: string | number = '';
+
+/**
+ * The key a detector's per-source map holds the source under: for a bare IPv4 source (no workload),
+ * the address as a 32-bit integer, else `sourceKey`. A sweep brings a new source with every event;
+ * a number is hashed without building or keeping a string. Distinct sources never share a key: a
+ * number and a string are never equal, and only canonical dotted quads become numbers.
+ */
+export function sourceStateKey(event: Event): string | number {
+  if (event !== sourceStateOf) {
+    const key = sourceKey(event);
+    const ipv4 = key.startsWith('ip:') ? ipv4Number(key, 3) : undefined;
+    sourceStateMemo = ipv4 ?? key;
+    sourceStateOf = event;
+  }
+  return sourceStateMemo;
+}
+
+/** The canonical dotted quad starting at `from` (no leading zeros) as a signed 32-bit integer. */
+function ipv4Number(text: string, from: number): number | undefined {
+  let value = 0;
+  let octets = 0;
+  let at = from;
+  while (octets < 4) {
+    const start = at;
+    let octet = 0;
+    while (at < text.length && at - start < 3) {
+      const digit = text.charCodeAt(at) - 48;
+      if (digit < 0 || digit > 9) break;
+      octet = octet * 10 + digit;
+      at++;
+    }
+    const length = at - start;
+    if (length === 0 || octet > 255 || (length > 1 && text.charCodeAt(start) === 48))
+      return undefined;
+    value = (value << 8) | octet;
+    octets++;
+    if (octets < 4) {
+      if (text.charCodeAt(at) !== 46) return undefined;
+      at++;
+    }
+  }
+  return at === text.length ? value : undefined;
+}
+
+/** The state key of the receiving side: the destination endpoint and its workload, if known. */
 export function destinationKey(event: Event): string {
   if (event !== destinationOf) {
     destinationMemo = keyOf(event.dstEndpoint, event.dstEndpoint?.workload);
@@ -62,31 +103,89 @@ function actorOf(
   workload: Workload | undefined,
 ): EventActor {
   const ip = endpoint?.ip ?? '';
-  const entities: Entity[] = [];
+  const namespace = workload?.namespace ?? '';
+  const pod = workload?.pod ?? '';
+  const serviceAccount = workload?.serviceAccount ?? '';
   let key = '';
-  if (workload?.pod) {
-    key = `pod:${workload.namespace}/${workload.pod}`;
-    entities.push(entity(EntityKind.ENTITY_KIND_POD, `${workload.namespace}/${workload.pod}`));
+  if (pod) key = `pod:${namespace}/${pod}`;
+  else if (serviceAccount) key = `sa:${namespace}/${serviceAccount}`;
+  else if (ip) key = `ip:${ip}`;
+  return { key, entities: entitiesOf(namespace, pod, serviceAccount, ip), ip };
+}
+
+function entitiesOf(
+  namespace: string,
+  pod: string,
+  serviceAccount: string,
+  ip: string,
+  isActor = true,
+  entities: Entity[] = [],
+): Entity[] {
+  if (pod) entities.push(entity(EntityKind.ENTITY_KIND_POD, `${namespace}/${pod}`, isActor));
+  if (serviceAccount) {
+    const sa = `${namespace}/${serviceAccount}`;
+    entities.push(entity(EntityKind.ENTITY_KIND_SERVICE_ACCOUNT, sa, isActor));
   }
-  if (workload?.serviceAccount) {
-    const sa = `${workload.namespace}/${workload.serviceAccount}`;
-    if (!key) key = `sa:${sa}`;
-    entities.push(entity(EntityKind.ENTITY_KIND_SERVICE_ACCOUNT, sa));
+  if (namespace) entities.push(entity(EntityKind.ENTITY_KIND_NAMESPACE, namespace, isActor));
+  if (ip) entities.push(entity(EntityKind.ENTITY_KIND_IP_ADDRESS, ip, isActor));
+  return entities;
+}
+
+/**
+ * Both sides of a connection: the source's entities, then the destination's marked as targets
+ * (`isActor` false), built in one array.
+ */
+export function connectionEntities(event: Event): Entity[] {
+  const entities: Entity[] = [];
+  const src = event.srcEndpoint;
+  const from = src?.workload ?? event.workload;
+  entitiesOf(
+    from?.namespace ?? '',
+    from?.pod ?? '',
+    from?.serviceAccount ?? '',
+    src?.ip ?? '',
+    true,
+    entities,
+  );
+  const dst = event.dstEndpoint;
+  const to = dst?.workload;
+  entitiesOf(
+    to?.namespace ?? '',
+    to?.pod ?? '',
+    to?.serviceAccount ?? '',
+    dst?.ip ?? '',
+    false,
+    entities,
+  );
+  return entities;
+}
+
+/**
+ * The acting side of an event as plain fields, copied into long-lived, reused per-entity state
+ * (copying references allocates nothing); `entities()` builds the same list as `sourceActor` when a
+ * finding needs it.
+ */
+export class ActorIdentity {
+  namespace = '';
+  pod = '';
+  serviceAccount = '';
+  ip = '';
+
+  /** Takes the source side of `event`, as `sourceActor` reads it. */
+  assignSource(event: Event): void {
+    const workload = event.srcEndpoint?.workload ?? event.workload;
+    this.namespace = workload?.namespace ?? '';
+    this.pod = workload?.pod ?? '';
+    this.serviceAccount = workload?.serviceAccount ?? '';
+    this.ip = event.srcEndpoint?.ip ?? '';
   }
-  if (workload?.namespace)
-    entities.push(entity(EntityKind.ENTITY_KIND_NAMESPACE, workload.namespace));
-  if (ip) {
-    if (!key) key = `ip:${ip}`;
-    entities.push(entity(EntityKind.ENTITY_KIND_IP_ADDRESS, ip));
+
+  /** The entities `sourceActor` gives for the event last assigned (a new array each call). */
+  entities(): Entity[] {
+    return entitiesOf(this.namespace, this.pod, this.serviceAccount, this.ip);
   }
-  return { key, entities, ip };
 }
 
 export function entity(kind: EntityKind, value: string, isActor = true): Entity {
   return { kind, value, displayName: value, isActor };
-}
-
-/** Marks entities as the target side (isActor false). */
-export function asTargets(entities: Entity[]): Entity[] {
-  return entities.map((e) => ({ ...e, isActor: false }));
 }

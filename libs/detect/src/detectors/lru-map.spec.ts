@@ -30,4 +30,17 @@ describe('LruMap', () => {
     expect([map.has('a'), map.has('b'), map.has('c')]).toEqual([false, true, true]);
     expect(map.evictions).toBe(1);
   });
+
+  it('hands out the value it last evicted, once, for reuse', () => {
+    const map = new LruMap<string, { n: number }>(2);
+    const a = { n: 1 };
+    map.set('a', a);
+    map.set('b', { n: 2 });
+    expect(map.takeEvicted()).toBeUndefined();
+    map.delete('b'); // deleted by the caller, not evicted: not handed out
+    map.set('b', { n: 2 });
+    map.set('c', { n: 3 }); // evicts 'a'
+    expect(map.takeEvicted()).toBe(a);
+    expect(map.takeEvicted()).toBeUndefined();
+  });
 });

@@ -10,12 +10,16 @@ export class LruMap<K extends NonNullable<unknown>, V extends NonNullable<unknow
   private readonly entries: LRUCache<K, V>;
   /** Entries dropped to stay under the cap since construction. */
   evictions = 0;
+  /** The value last dropped to stay under the cap, until taken for reuse. */
+  private evicted: V | undefined;
 
   constructor(readonly maxEntries: number) {
     this.entries = new LRUCache<K, V>({
       max: maxEntries,
-      dispose: (_value, _key, reason) => {
-        if (reason === 'evict') this.evictions++;
+      dispose: (value, _key, reason) => {
+        if (reason !== 'evict') return;
+        this.evictions++;
+        this.evicted = value;
       },
     });
   }
@@ -44,6 +48,17 @@ export class LruMap<K extends NonNullable<unknown>, V extends NonNullable<unknow
 
   delete(key: K): boolean {
     return this.entries.delete(key);
+  }
+
+  /**
+   * The value last evicted, once (then undefined until the next eviction), for a caller whose values
+   * nothing else refers to: resetting it in place for a new entry, instead of allocating one, keeps
+   * a map at its cap from turning every insert into garbage for the collector.
+   */
+  takeEvicted(): V | undefined {
+    const value = this.evicted;
+    this.evicted = undefined;
+    return value;
   }
 
   /** Values, most recently used first. */

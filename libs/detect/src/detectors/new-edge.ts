@@ -16,7 +16,7 @@ import {
   type DetectorFinding,
   NO_FINDINGS,
 } from './detector';
-import { asTargets, destinationActor, destinationKey, sourceActor, sourceKey } from './entity-key';
+import { connectionEntities, destinationKey, sourceKey } from './entity-key';
 
 export interface NewEdgeConfig {
   /** Edges seen during this long after the first event are learnt, never reported. */
@@ -115,8 +115,6 @@ export class NewEdgeDetector implements Detector {
     const total = this.total.addAt(cells);
     const current = this.current.addAt(this.tickCells);
     if (seenBefore > 0 || elapsedNs < this.learningPeriodNs) return NO_FINDINGS;
-    const src = sourceActor(event);
-    const dst = destinationActor(event);
 
     const score = midasScore(current, total, tick);
     const learntHours = this.config.learningPeriodNs / 3600e9;
@@ -126,14 +124,14 @@ export class NewEdgeDetector implements Detector {
         kind: 'first-seen-edge',
         timeNs: event.timeNs,
         severity: Severity.SEVERITY_LOW,
-        title: `New communication edge ${src.key} → ${dst.key}:${port}`,
+        title: `New communication edge ${source} → ${target}:${port}`,
         attackTechniqueIds: ['T1021', 'T1046'],
         attackTacticIds: ['TA0008'],
-        entityKey: src.key,
-        entities: [...src.entities, ...asTargets(dst.entities)],
+        entityKey: source,
+        entities: connectionEntities(event),
         ...evidenceOfEvent(event),
         explanation:
-          `${src.key} talked to ${dst.key} on port ${port} for the first time since Omega started watching ` +
+          `${source} talked to ${target} on port ${port} for the first time since Omega started watching ` +
           `(learning period ${learntHours} h, then ${Math.round(Number(elapsedNs) / 3600e9)} h observed). ` +
           `The edge's count-min estimate was 0 before this event; its MIDAS score is ${score.toFixed(1)} ` +
           `at tick ${tick} (${current} this tick, ${total} in all).`,

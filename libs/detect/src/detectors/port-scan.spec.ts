@@ -184,6 +184,32 @@ describe('connectionOutcome of flow summaries (pcap replay emits one TRAFFIC eve
   });
 });
 
+describe('PortScanDetector — at its source cap', () => {
+  it('gives a new source nothing of the evicted source whose state it takes over', () => {
+    // One source fits, and each new source takes over the state evicted before it arrived: C's
+    // arrival evicts A, and B then gets A's state, reset. A's three failures (Λ = 64) and contacted
+    // hosts must not carry over: B's fourth failure to the same hosts decides, with B's own four
+    // events as evidence, and A starts over when it returns.
+    const detector = new PortScanDetector({ maxSources: 1 });
+    const [a, b, c] = ['10.7.0.1', '10.7.0.2', '10.7.0.3'].map((ip) => ({ ip }));
+    const hosts = ['10.8.0.1', '10.8.0.2', '10.8.0.3', '10.8.0.4'];
+    for (const h of hosts.slice(0, 3))
+      expect(detector.observe(attempt(h, 22, FAIL, 1n, a))).toEqual([]);
+    expect(detector.observe(attempt('10.9.0.1', 443, OK, 1n, c))).toEqual([]);
+    const fromB = hosts.map((h) => attempt(h, 22, FAIL, 2n, b));
+    const found = fromB.map((e) => detector.observe(e));
+    expect(found.slice(0, 3).flat()).toEqual([]);
+    expect(found[3]!.map((f) => [f.kind, f.entityKey])).toEqual([['trw-host-scan', 'ip:10.7.0.2']]);
+    expect(found[3]![0]!.evidenceEventIds).toEqual(fromB.map((e) => e.id));
+    expect(found[3]![0]!.entities.map((e) => e.value)).toEqual(['10.7.0.2']);
+    expect(found[3]![0]!.explanation).toContain(
+      'first contact with 4 new hosts and 4 of them failed',
+    );
+    const back = hosts.map((h) => detector.observe(attempt(h, 22, FAIL, 3n, a)).length);
+    expect(back).toEqual([0, 0, 0, 1]);
+  });
+});
+
 describe('PortScanDetector — configuration', () => {
   it('rejects a bad option naming the detector and the key', () => {
     expect(() => new PortScanDetector({ maxSources: -1 })).toThrow(

@@ -17,25 +17,12 @@
 // that went down, a sidecar reconnecting to a pod a rollout removed), not a probe, while the other
 // ports of a host it talks to are still probed when they fail. The services each source reached are
 // remembered in one bounded LRU of (source, host, port).
-import {
-  EntityKind,
-  IpProtocol,
-  NetworkActivityId,
-  Severity,
-  type Event,
-  type Entity,
-} from '@omega/proto';
+import { EntityKind, IpProtocol, NetworkActivityId, Severity, type Event } from '@omega/proto';
 import { resolveConfig } from './detector-config';
-import {
-  evidenceOf,
-  pushEvidence,
-  reason,
-  type Detector,
-  type DetectorFinding,
-  type EvidencePointer,
-  NO_FINDINGS,
-} from './detector';
-import { entity, sourceActor, sourceKey } from './entity-key';
+import { reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
+import { ContactedHosts } from './contacted-hosts';
+import { ActorIdentity, entity, sourceKey, sourceStateKey } from './entity-key';
+import { EvidenceRing } from './evidence-ring';
 import { LruMap } from './lru-map';
 
 export interface PortScanConfig {
@@ -77,21 +64,56 @@ export const PORT_SCAN_DEFAULTS: PortScanConfig = {
   maxReachedPairs: 65_536,
 };
 
+/** One source's state; an evicted one is reset in place for the next new source (see `observe`). */
 interface SourceState {
-  entities: Entity[];
+  actor: ActorIdentity;
   /** TRW log-likelihood ratio (log Λ), so long walks do not under/overflow. */
   logRatio: number;
   trials: number;
   failures: number;
   /** Hosts already contacted, oldest first; the oldest is forgotten past maxHostsPerSource. */
-  contacted: Set<string>;
+  contacted: ContactedHosts;
   windowStartNs: bigint;
   /** port → distinct hosts with a failed attempt (Zeek address scan); created on the first failure. */
   hostsByPort: Map<number, Set<string>> | undefined;
   /** host → distinct ports with a failed attempt (Zeek port scan). */
   portsByHost: Map<string, Set<number>> | undefined;
   reported: Set<string> | undefined;
-  evidence: EvidencePointer[];
+  evidence: EvidenceRing;
+}
+
+/** `state` (a new one when undefined) made the state of a source first seen in `event`. */
+function freshSource(
+  state: SourceState | undefined,
+  event: Event,
+  maxHostsPerSource: number,
+): SourceState {
+  if (!state) {
+    state = {
+      actor: new ActorIdentity(),
+      logRatio: 0,
+      trials: 0,
+      failures: 0,
+      contacted: new ContactedHosts(maxHostsPerSource),
+      windowStartNs: 0n,
+      hostsByPort: undefined,
+      portsByHost: undefined,
+      reported: undefined,
+      evidence: new EvidenceRing(),
+    };
+  } else {
+    state.logRatio = 0;
+    state.trials = 0;
+    state.failures = 0;
+    state.contacted.clear();
+    state.hostsByPort = undefined;
+    state.portsByHost = undefined;
+    state.reported = undefined;
+    state.evidence.clear();
+  }
+  state.actor.assignSource(event);
+  state.windowStartNs = event.timeNs;
+  return state;
 }
 
 const TCP_RST = 0x04;
@@ -128,7 +150,7 @@ export function connectionOutcome(event: Event): 'success' | 'failure' | undefin
 export class PortScanDetector implements Detector {
   readonly id = 'port-scan';
   readonly config: PortScanConfig;
-  private readonly sources: LruMap<string, SourceState>;
+  private readonly sources: LruMap<string | number, SourceState>;
   /** `source>host:port` with a successful connection: later failures to them are outages. */
   private readonly reached: LruMap<string, true>;
   private readonly logSuccessStep: number;
@@ -179,30 +201,22 @@ export class PortScanDetector implements Detector {
     const host = event.dstEndpoint?.ip ?? '';
     const key = sourceKey(event);
     if (!host || !key) return NO_FINDINGS;
-    let state = this.sources.get(key);
+    const stateKey = sourceStateKey(event);
+    let state = this.sources.get(stateKey);
     if (!state) {
-      state = {
-        entities: sourceActor(event).entities,
-        logRatio: 0,
-        trials: 0,
-        failures: 0,
-        contacted: new Set(),
-        windowStartNs: event.timeNs,
-        hostsByPort: undefined,
-        portsByHost: undefined,
-        reported: undefined,
-        evidence: [],
-      };
-      this.sources.set(key, state);
+      // Nothing but this map holds a source's state, so the one the map last evicted (every insert
+      // evicts one at the cap) is reused: a sweep of new sources allocates no state at all.
+      state = freshSource(this.sources.takeEvicted(), event, this.config.maxHostsPerSource);
+      this.sources.set(stateKey, state);
     }
     const pair = key + '>' + host + ':' + (event.dstEndpoint?.port ?? 0);
     if (outcome === 'success') this.reached.set(pair, true);
     else if (this.reached.get(pair)) return NO_FINDINGS;
-    pushEvidence(state.evidence, event);
+    state.evidence.push(event);
     const findings: DetectorFinding[] = [];
     this.walk(state, key, host, outcome, event, findings);
     if (outcome === 'failure') this.count(state, key, host, event, findings);
-    return findings;
+    return findings.length > 0 ? findings : NO_FINDINGS;
   }
 
   /** One TRW step, on first contact with `host` only (the paper's test ignores repeat contacts). */
@@ -215,9 +229,6 @@ export class PortScanDetector implements Detector {
     findings: DetectorFinding[],
   ): void {
     if (state.contacted.has(host)) return;
-    if (state.contacted.size >= this.config.maxHostsPerSource) {
-      state.contacted.delete(state.contacted.values().next().value!);
-    }
     state.contacted.add(host);
     state.trials++;
     if (outcome === 'failure') state.failures++;
@@ -251,8 +262,8 @@ export class PortScanDetector implements Detector {
       attackTechniqueIds: ['T1046'],
       attackTacticIds: ['TA0007'],
       entityKey: key,
-      entities: state.entities,
-      ...evidenceOf(state.evidence),
+      entities: state.actor.entities(),
+      ...state.evidence.findingFields(),
       explanation:
         `${key} made first contact with ${state.trials} new hosts and ${state.failures} of them failed ` +
         `(${successes} succeeded). A benign host's first contacts succeed with probability ${theta0}, a ` +
@@ -342,9 +353,9 @@ export class PortScanDetector implements Detector {
       entityKey: key,
       // A port scan is aimed at one host: it is the target (an address scan's hosts are many).
       entities: address
-        ? state.entities
-        : [...state.entities, entity(EntityKind.ENTITY_KIND_IP_ADDRESS, host, false)],
-      ...evidenceOf(state.evidence),
+        ? state.actor.entities()
+        : [...state.actor.entities(), entity(EntityKind.ENTITY_KIND_IP_ADDRESS, host, false)],
+      ...state.evidence.findingFields(),
       explanation:
         `${key} had failed connection attempts to ${what} within ${minutes} minutes, reaching Zeek ` +
         `scan.zeek's ${address ? 'address' : 'port'} scan threshold of ${threshold}.`,

@@ -1,8 +1,10 @@
 // The twin commands against built services (trust, twin and the gateway of a local stack, secure
 // by default, no Kubernetes): `omega twin graph` in JSON, Graphviz DOT (laid out by the real `dot`)
-// and BloodHound OpenGraph; `omega twin paths` with nothing to attack; a bad node kind is a usage
-// error naming it.
+// and BloodHound OpenGraph; `omega twin paths` with nothing to attack; `omega twin whatif` on an
+// empty cluster; a bad node kind, a missing change, an unknown pod and a bad policy are errors
+// naming them.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bufferedIo } from './cli-io';
 import { runCli } from './cli-program';
@@ -85,5 +87,34 @@ describe('omega twin', () => {
     const run = await omega(['twin', 'graph', '--kind', 'deployment']);
     expect(run.code).not.toBe(0);
     expect(run.errors.join('\n')).toContain("--kind: 'deployment' is not a node kind");
+  });
+
+  it('weighs a change that closes nothing in an empty cluster, and says so', async () => {
+    const run = await omega(['twin', 'whatif', '--block', '0.0.0.0/0']);
+    expect(run).toMatchObject({ code: 0, errors: [] });
+    expect(run.lines).toEqual([
+      'risk 0.000 -> 0.000: 0 paths closed, 0 left, 0 observed flows broken',
+    ]);
+    const json = await omega(['twin', 'whatif', '--block', '0.0.0.0/0', '-o', 'json']);
+    // proto3 JSON leaves zero values out: no paths, no broken flows, risk 0 before and after.
+    expect(JSON.parse(json.lines.join('\n'))).toEqual({});
+  });
+
+  it('refuses a whatif without a change, for a pod the twin does not know, and a bad policy', async () => {
+    const none = await omega(['twin', 'whatif']);
+    expect(none.code).not.toBe(0);
+    expect(none.errors.join('\n')).toContain('no change given: use --isolate');
+    const unknown = await omega(['twin', 'whatif', '--isolate', 'shop/web']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.errors.join('\n')).toContain("'pod/shop/web' is not a pod of the graph");
+    const file = join(running.dataDir, 'bad-policy.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x, namespace: shop}\nspec: {podSelector: 5}\n',
+    );
+    const bad = await omega(['twin', 'whatif', '--apply-policy', file]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.errors.join('\n')).toContain('changes[0].manifestYaml');
+    expect(bad.errors.join('\n')).toContain('podSelector');
   });
 });

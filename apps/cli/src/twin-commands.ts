@@ -1,4 +1,5 @@
-// `omega twin graph` and `omega twin paths`: the twin's cluster graph and attack paths from the
+// `omega twin graph` and `omega twin paths` (and `whatif`, twin-whatif-command.ts): the twin's
+// cluster graph and attack paths from the
 // terminal, through the gateway like every API command; `-o dot` for Graphviz, `-o opengraph`
 // (graph) for BloodHound, `-o json` for anything else.
 import { Option, type Command } from 'commander';
@@ -7,24 +8,20 @@ import {
   FindAttackPathsResponse,
   GetGraphResponse,
   GraphNodeKind,
-  TwinServiceClient,
   type GraphNode,
-  type TwinServiceService,
 } from '@omega/proto';
-import type { PromiseClient } from '@omega/runtime';
 import { positiveInteger } from './cli-io';
 import {
   action,
-  connect,
   print,
   withConnection,
   type CommandScope,
   type ConnectionOptions,
   UsageError,
 } from './command-kit';
-import { gatewayClient } from './gateway-connection';
+import { withTwin } from './twin-client';
+import { registerTwinWhatIf } from './twin-whatif-command';
 
-type TwinClient = PromiseClient<typeof TwinServiceService>;
 const GRAPH_OUTPUTS = ['table', 'json', 'dot', 'opengraph'] as const;
 const PATH_OUTPUTS = ['table', 'json', 'dot'] as const;
 const repeated = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -41,19 +38,6 @@ function nodeKind(name: string): GraphNodeKind {
     );
   }
   return kind;
-}
-
-async function withTwin(
-  scope: CommandScope,
-  options: ConnectionOptions,
-  run: (client: TwinClient) => Promise<number>,
-): Promise<number> {
-  const client = gatewayClient(TwinServiceClient, await connect(scope, options));
-  try {
-    return await run(client);
-  } finally {
-    client.close();
-  }
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
@@ -178,4 +162,5 @@ export function registerTwinCommands(program: Command, scope: CommandScope): voi
           }),
       ),
     );
+  registerTwinWhatIf(twin, scope);
 }

@@ -71,7 +71,15 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'ListInteractions',
   ],
   gateway: ['WhoAmI', 'CheckAccess', 'GetServerInfo', 'CreateToken', 'ListTokens', 'RevokeToken'],
-  twin: ['GetGraph', 'FindAttackPaths', 'SimulateWhatIf', 'ResetEnv', 'StepEnv', 'CloseEnv'],
+  twin: [
+    'GetGraph',
+    'FindAttackPaths',
+    'SimulateWhatIf',
+    'ResetEnv',
+    'StepEnv',
+    'CloseEnv',
+    'AssessExposure',
+  ],
   orchestrator: [
     'StartPlaybook',
     'GetWorkflow',

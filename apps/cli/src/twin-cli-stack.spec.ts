@@ -117,4 +117,17 @@ describe('omega twin', () => {
     expect(bad.errors.join('\n')).toContain('changes[0].manifestYaml');
     expect(bad.errors.join('\n')).toContain('podSelector');
   });
+
+  it('assesses exposure in an empty cluster: no targets, and the runs and seed it used', async () => {
+    const run = await omega(['twin', 'exposure', '--iterations', '50', '--seed', '3']);
+    expect(run).toMatchObject({ code: 0, errors: [] });
+    expect(run.lines).toEqual([
+      expect.stringMatching(/^snapshot \S+: 0 targets, 50 runs, seed 3$/),
+    ]);
+    const tooMany = await omega(['twin', 'exposure', '--iterations', '100001']);
+    expect(tooMany.code).not.toBe(0);
+    expect(tooMany.errors.join('\n')).toContain(
+      'AssessExposure: iterations: 100001 is more than 100000',
+    );
+  });
 });

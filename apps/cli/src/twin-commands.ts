@@ -20,6 +20,7 @@ import {
   UsageError,
 } from './command-kit';
 import { withTwin } from './twin-client';
+import { registerTwinExposure } from './twin-exposure-command';
 import { registerTwinWhatIf } from './twin-whatif-command';
 
 const GRAPH_OUTPUTS = ['table', 'json', 'dot', 'opengraph'] as const;
@@ -163,4 +164,5 @@ export function registerTwinCommands(program: Command, scope: CommandScope): voi
       ),
     );
   registerTwinWhatIf(twin, scope);
+  registerTwinExposure(twin, scope);
 }

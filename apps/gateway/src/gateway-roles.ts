@@ -88,6 +88,7 @@ const twin = {
   ResetEnv: change('responder'),
   StepEnv: change('responder'),
   CloseEnv: change('responder'),
+  AssessExposure: read('responder'),
 } as const satisfies Record<string, RoleRow>;
 
 const sentinel = {

@@ -79,6 +79,16 @@ export const twinConfigSchema = z
         maxDepth: z.int().min(1).max(32).default(8),
       })
       .prefault({}),
+    exposure: z
+      .strictObject({
+        /** Monte-Carlo runs AssessExposure makes when the request says 0. */
+        iterations: z.int().min(1).max(1_000_000).default(2_000),
+        /** Most runs one request may ask for. */
+        maxIterations: z.int().min(1).max(1_000_000).default(100_000),
+        /** Chokepoints AssessExposure returns when the request says 0 (at most 1,000). */
+        chokepoints: z.int().min(1).max(1_000).default(10),
+      })
+      .prefault({}),
     /** RL episodes (ResetEnv / StepEnv / CloseEnv). */
     env: envConfigSchema,
     /** Most nodes plus edges one GetGraph answers (filters narrow a larger graph). */

@@ -9,6 +9,7 @@ import { TwinServiceService } from '@omega/proto';
 import { baseConfigSchema, errorMessage, implementService } from '@omega/runtime';
 import type { ServiceParts } from '@omega/service';
 import type { z } from 'zod';
+import { exposureHandlers } from './handlers/exposure-handlers';
 import { graphHandlers } from './handlers/graph-handlers';
 import { pathHandlers } from './handlers/path-handlers';
 import { ClusterMirror } from './kube/cluster-mirror';
@@ -43,6 +44,7 @@ export function twinHandlerFactories(
   return [
     graphHandlers({ maxGraphElements: config.maxGraphElements }),
     pathHandlers(config.paths),
+    exposureHandlers({ ...config.paths, ...config.exposure }),
     (source) => whatIfHandlers(whatIfSourceOf(source)),
     (source) => envHandlers(boards ?? { current: () => source.snapshot().graph() }, config.env),
   ];

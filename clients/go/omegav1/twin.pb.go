@@ -1905,6 +1905,326 @@ func (*CloseEnvResponse) Descriptor() ([]byte, []int) {
 	return file_omega_v1_twin_proto_rawDescGZIP(), []int{21}
 }
 
+// Request for TwinService.AssessExposure.
+type AssessExposureRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Sources (where spread starts) and targets (whose risk is reported; chokepoints lie between
+	// them); the same defaults as FindAttackPaths.
+	Query      *PathQuery `protobuf:"bytes,1,opt,name=query,proto3" json:"query,omitempty"`
+	SnapshotId string     `protobuf:"bytes,2,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
+	// Monte-Carlo runs; 0 = server default.
+	Iterations uint32 `protobuf:"varint,3,opt,name=iterations,proto3" json:"iterations,omitempty"`
+	// Makes the estimate reproducible; 0 = server default seed.
+	Seed uint64 `protobuf:"varint,4,opt,name=seed,proto3" json:"seed,omitempty"`
+	// How many chokepoints to return; 0 = server default.
+	MaxChokepoints uint32 `protobuf:"varint,5,opt,name=max_chokepoints,json=maxChokepoints,proto3" json:"max_chokepoints,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *AssessExposureRequest) Reset() {
+	*x = AssessExposureRequest{}
+	mi := &file_omega_v1_twin_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssessExposureRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssessExposureRequest) ProtoMessage() {}
+
+func (x *AssessExposureRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_twin_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssessExposureRequest.ProtoReflect.Descriptor instead.
+func (*AssessExposureRequest) Descriptor() ([]byte, []int) {
+	return file_omega_v1_twin_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *AssessExposureRequest) GetQuery() *PathQuery {
+	if x != nil {
+		return x.Query
+	}
+	return nil
+}
+
+func (x *AssessExposureRequest) GetSnapshotId() string {
+	if x != nil {
+		return x.SnapshotId
+	}
+	return ""
+}
+
+func (x *AssessExposureRequest) GetIterations() uint32 {
+	if x != nil {
+		return x.Iterations
+	}
+	return 0
+}
+
+func (x *AssessExposureRequest) GetSeed() uint64 {
+	if x != nil {
+		return x.Seed
+	}
+	return 0
+}
+
+func (x *AssessExposureRequest) GetMaxChokepoints() uint32 {
+	if x != nil {
+		return x.MaxChokepoints
+	}
+	return 0
+}
+
+// One asset's estimated exposure.
+type AssetExposure struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	NodeId string                 `protobuf:"bytes,1,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+	// Probability of compromise over the runs, with its 95% (Wilson) interval.
+	Probability     float64 `protobuf:"fixed64,2,opt,name=probability,proto3" json:"probability,omitempty"`
+	ProbabilityLow  float64 `protobuf:"fixed64,3,opt,name=probability_low,json=probabilityLow,proto3" json:"probability_low,omitempty"`
+	ProbabilityHigh float64 `protobuf:"fixed64,4,opt,name=probability_high,json=probabilityHigh,proto3" json:"probability_high,omitempty"`
+	// Mean time to compromise in attack steps over the runs that reached it (0 when none did),
+	// with its 95% interval.
+	MeanSteps     float64 `protobuf:"fixed64,5,opt,name=mean_steps,json=meanSteps,proto3" json:"mean_steps,omitempty"`
+	MeanStepsLow  float64 `protobuf:"fixed64,6,opt,name=mean_steps_low,json=meanStepsLow,proto3" json:"mean_steps_low,omitempty"`
+	MeanStepsHigh float64 `protobuf:"fixed64,7,opt,name=mean_steps_high,json=meanStepsHigh,proto3" json:"mean_steps_high,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AssetExposure) Reset() {
+	*x = AssetExposure{}
+	mi := &file_omega_v1_twin_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssetExposure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssetExposure) ProtoMessage() {}
+
+func (x *AssetExposure) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_twin_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssetExposure.ProtoReflect.Descriptor instead.
+func (*AssetExposure) Descriptor() ([]byte, []int) {
+	return file_omega_v1_twin_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *AssetExposure) GetNodeId() string {
+	if x != nil {
+		return x.NodeId
+	}
+	return ""
+}
+
+func (x *AssetExposure) GetProbability() float64 {
+	if x != nil {
+		return x.Probability
+	}
+	return 0
+}
+
+func (x *AssetExposure) GetProbabilityLow() float64 {
+	if x != nil {
+		return x.ProbabilityLow
+	}
+	return 0
+}
+
+func (x *AssetExposure) GetProbabilityHigh() float64 {
+	if x != nil {
+		return x.ProbabilityHigh
+	}
+	return 0
+}
+
+func (x *AssetExposure) GetMeanSteps() float64 {
+	if x != nil {
+		return x.MeanSteps
+	}
+	return 0
+}
+
+func (x *AssetExposure) GetMeanStepsLow() float64 {
+	if x != nil {
+		return x.MeanStepsLow
+	}
+	return 0
+}
+
+func (x *AssetExposure) GetMeanStepsHigh() float64 {
+	if x != nil {
+		return x.MeanStepsHigh
+	}
+	return 0
+}
+
+// A vertex many attack paths cross: a place for a decoy or a control.
+type Chokepoint struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	NodeId string                 `protobuf:"bytes,1,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+	// Shortest source-to-target attack paths through it (Brandes betweenness, unnormalized).
+	Betweenness float64 `protobuf:"fixed64,2,opt,name=betweenness,proto3" json:"betweenness,omitempty"`
+	// Removing it disconnects the attack graph (directions dropped).
+	CutVertex     bool `protobuf:"varint,3,opt,name=cut_vertex,json=cutVertex,proto3" json:"cut_vertex,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Chokepoint) Reset() {
+	*x = Chokepoint{}
+	mi := &file_omega_v1_twin_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Chokepoint) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Chokepoint) ProtoMessage() {}
+
+func (x *Chokepoint) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_twin_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Chokepoint.ProtoReflect.Descriptor instead.
+func (*Chokepoint) Descriptor() ([]byte, []int) {
+	return file_omega_v1_twin_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *Chokepoint) GetNodeId() string {
+	if x != nil {
+		return x.NodeId
+	}
+	return ""
+}
+
+func (x *Chokepoint) GetBetweenness() float64 {
+	if x != nil {
+		return x.Betweenness
+	}
+	return 0
+}
+
+func (x *Chokepoint) GetCutVertex() bool {
+	if x != nil {
+		return x.CutVertex
+	}
+	return false
+}
+
+// Response for TwinService.AssessExposure.
+type AssessExposureResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The query's targets, most exposed first.
+	Assets []*AssetExposure `protobuf:"bytes,1,rep,name=assets,proto3" json:"assets,omitempty"`
+	// Highest betweenness first.
+	Chokepoints   []*Chokepoint `protobuf:"bytes,2,rep,name=chokepoints,proto3" json:"chokepoints,omitempty"`
+	SnapshotId    string        `protobuf:"bytes,3,opt,name=snapshot_id,json=snapshotId,proto3" json:"snapshot_id,omitempty"`
+	Iterations    uint32        `protobuf:"varint,4,opt,name=iterations,proto3" json:"iterations,omitempty"`
+	Seed          uint64        `protobuf:"varint,5,opt,name=seed,proto3" json:"seed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AssessExposureResponse) Reset() {
+	*x = AssessExposureResponse{}
+	mi := &file_omega_v1_twin_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssessExposureResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssessExposureResponse) ProtoMessage() {}
+
+func (x *AssessExposureResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_twin_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssessExposureResponse.ProtoReflect.Descriptor instead.
+func (*AssessExposureResponse) Descriptor() ([]byte, []int) {
+	return file_omega_v1_twin_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *AssessExposureResponse) GetAssets() []*AssetExposure {
+	if x != nil {
+		return x.Assets
+	}
+	return nil
+}
+
+func (x *AssessExposureResponse) GetChokepoints() []*Chokepoint {
+	if x != nil {
+		return x.Chokepoints
+	}
+	return nil
+}
+
+func (x *AssessExposureResponse) GetSnapshotId() string {
+	if x != nil {
+		return x.SnapshotId
+	}
+	return ""
+}
+
+func (x *AssessExposureResponse) GetIterations() uint32 {
+	if x != nil {
+		return x.Iterations
+	}
+	return 0
+}
+
+func (x *AssessExposureResponse) GetSeed() uint64 {
+	if x != nil {
+		return x.Seed
+	}
+	return 0
+}
+
 var File_omega_v1_twin_proto protoreflect.FileDescriptor
 
 const file_omega_v1_twin_proto_rawDesc = "" +
@@ -2055,7 +2375,40 @@ const file_omega_v1_twin_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"(\n" +
 	"\x0fCloseEnvRequest\x12\x15\n" +
 	"\x06env_id\x18\x01 \x01(\tR\x05envId\"\x12\n" +
-	"\x10CloseEnvResponse*\xa8\x03\n" +
+	"\x10CloseEnvResponse\"\xc0\x01\n" +
+	"\x15AssessExposureRequest\x12)\n" +
+	"\x05query\x18\x01 \x01(\v2\x13.omega.v1.PathQueryR\x05query\x12\x1f\n" +
+	"\vsnapshot_id\x18\x02 \x01(\tR\n" +
+	"snapshotId\x12\x1e\n" +
+	"\n" +
+	"iterations\x18\x03 \x01(\rR\n" +
+	"iterations\x12\x12\n" +
+	"\x04seed\x18\x04 \x01(\x04R\x04seed\x12'\n" +
+	"\x0fmax_chokepoints\x18\x05 \x01(\rR\x0emaxChokepoints\"\x8b\x02\n" +
+	"\rAssetExposure\x12\x17\n" +
+	"\anode_id\x18\x01 \x01(\tR\x06nodeId\x12 \n" +
+	"\vprobability\x18\x02 \x01(\x01R\vprobability\x12'\n" +
+	"\x0fprobability_low\x18\x03 \x01(\x01R\x0eprobabilityLow\x12)\n" +
+	"\x10probability_high\x18\x04 \x01(\x01R\x0fprobabilityHigh\x12\x1d\n" +
+	"\n" +
+	"mean_steps\x18\x05 \x01(\x01R\tmeanSteps\x12$\n" +
+	"\x0emean_steps_low\x18\x06 \x01(\x01R\fmeanStepsLow\x12&\n" +
+	"\x0fmean_steps_high\x18\a \x01(\x01R\rmeanStepsHigh\"f\n" +
+	"\n" +
+	"Chokepoint\x12\x17\n" +
+	"\anode_id\x18\x01 \x01(\tR\x06nodeId\x12 \n" +
+	"\vbetweenness\x18\x02 \x01(\x01R\vbetweenness\x12\x1d\n" +
+	"\n" +
+	"cut_vertex\x18\x03 \x01(\bR\tcutVertex\"\xd6\x01\n" +
+	"\x16AssessExposureResponse\x12/\n" +
+	"\x06assets\x18\x01 \x03(\v2\x17.omega.v1.AssetExposureR\x06assets\x126\n" +
+	"\vchokepoints\x18\x02 \x03(\v2\x14.omega.v1.ChokepointR\vchokepoints\x12\x1f\n" +
+	"\vsnapshot_id\x18\x03 \x01(\tR\n" +
+	"snapshotId\x12\x1e\n" +
+	"\n" +
+	"iterations\x18\x04 \x01(\rR\n" +
+	"iterations\x12\x12\n" +
+	"\x04seed\x18\x05 \x01(\x04R\x04seed*\xa8\x03\n" +
 	"\rGraphNodeKind\x12\x1f\n" +
 	"\x1bGRAPH_NODE_KIND_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18GRAPH_NODE_KIND_EXTERNAL\x10\x01\x12\x18\n" +
@@ -2101,14 +2454,15 @@ const file_omega_v1_twin_proto_rawDesc = "" +
 	"\x1cDEFENDER_ACTION_KIND_RESTORE\x10\x03\x12#\n" +
 	"\x1fDEFENDER_ACTION_KIND_BLOCK_EDGE\x10\x04\x12%\n" +
 	"!DEFENDER_ACTION_KIND_DEPLOY_DECOY\x10\x05\x12&\n" +
-	"\"DEFENDER_ACTION_KIND_ROTATE_SECRET\x10\x062\xc3\x03\n" +
+	"\"DEFENDER_ACTION_KIND_ROTATE_SECRET\x10\x062\x98\x04\n" +
 	"\vTwinService\x12A\n" +
 	"\bGetGraph\x12\x19.omega.v1.GetGraphRequest\x1a\x1a.omega.v1.GetGraphResponse\x12V\n" +
 	"\x0fFindAttackPaths\x12 .omega.v1.FindAttackPathsRequest\x1a!.omega.v1.FindAttackPathsResponse\x12S\n" +
 	"\x0eSimulateWhatIf\x12\x1f.omega.v1.SimulateWhatIfRequest\x1a .omega.v1.SimulateWhatIfResponse\x12A\n" +
 	"\bResetEnv\x12\x19.omega.v1.ResetEnvRequest\x1a\x1a.omega.v1.ResetEnvResponse\x12>\n" +
 	"\aStepEnv\x12\x18.omega.v1.StepEnvRequest\x1a\x19.omega.v1.StepEnvResponse\x12A\n" +
-	"\bCloseEnv\x12\x19.omega.v1.CloseEnvRequest\x1a\x1a.omega.v1.CloseEnvResponseB\x8a\x01\n" +
+	"\bCloseEnv\x12\x19.omega.v1.CloseEnvRequest\x1a\x1a.omega.v1.CloseEnvResponse\x12S\n" +
+	"\x0eAssessExposure\x12\x1f.omega.v1.AssessExposureRequest\x1a .omega.v1.AssessExposureResponseB\x8a\x01\n" +
 	"\fcom.omega.v1B\tTwinProtoP\x01Z.github.com/omega-mesh/omega/clients/go/omegav1\xa2\x02\x03OXX\xaa\x02\bOmega.V1\xca\x02\bOmega\\V1\xe2\x02\x14Omega\\V1\\GPBMetadata\xea\x02\tOmega::V1b\x06proto3"
 
 var (
@@ -2124,7 +2478,7 @@ func file_omega_v1_twin_proto_rawDescGZIP() []byte {
 }
 
 var file_omega_v1_twin_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_omega_v1_twin_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_omega_v1_twin_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_omega_v1_twin_proto_goTypes = []any{
 	(GraphNodeKind)(0),              // 0: omega.v1.GraphNodeKind
 	(GraphEdgeKind)(0),              // 1: omega.v1.GraphEdgeKind
@@ -2152,19 +2506,23 @@ var file_omega_v1_twin_proto_goTypes = []any{
 	(*StepEnvResponse)(nil),         // 23: omega.v1.StepEnvResponse
 	(*CloseEnvRequest)(nil),         // 24: omega.v1.CloseEnvRequest
 	(*CloseEnvResponse)(nil),        // 25: omega.v1.CloseEnvResponse
-	nil,                             // 26: omega.v1.GraphNode.LabelsEntry
-	nil,                             // 27: omega.v1.GraphNode.AttributesEntry
-	nil,                             // 28: omega.v1.ResetEnvResponse.InfoEntry
-	nil,                             // 29: omega.v1.StepEnvResponse.InfoEntry
-	(IpProtocol)(0),                 // 30: omega.v1.IpProtocol
-	(*Diagnostic)(nil),              // 31: omega.v1.Diagnostic
+	(*AssessExposureRequest)(nil),   // 26: omega.v1.AssessExposureRequest
+	(*AssetExposure)(nil),           // 27: omega.v1.AssetExposure
+	(*Chokepoint)(nil),              // 28: omega.v1.Chokepoint
+	(*AssessExposureResponse)(nil),  // 29: omega.v1.AssessExposureResponse
+	nil,                             // 30: omega.v1.GraphNode.LabelsEntry
+	nil,                             // 31: omega.v1.GraphNode.AttributesEntry
+	nil,                             // 32: omega.v1.ResetEnvResponse.InfoEntry
+	nil,                             // 33: omega.v1.StepEnvResponse.InfoEntry
+	(IpProtocol)(0),                 // 34: omega.v1.IpProtocol
+	(*Diagnostic)(nil),              // 35: omega.v1.Diagnostic
 }
 var file_omega_v1_twin_proto_depIdxs = []int32{
 	0,  // 0: omega.v1.GraphNode.kind:type_name -> omega.v1.GraphNodeKind
-	26, // 1: omega.v1.GraphNode.labels:type_name -> omega.v1.GraphNode.LabelsEntry
-	27, // 2: omega.v1.GraphNode.attributes:type_name -> omega.v1.GraphNode.AttributesEntry
+	30, // 1: omega.v1.GraphNode.labels:type_name -> omega.v1.GraphNode.LabelsEntry
+	31, // 2: omega.v1.GraphNode.attributes:type_name -> omega.v1.GraphNode.AttributesEntry
 	1,  // 3: omega.v1.GraphEdge.kind:type_name -> omega.v1.GraphEdgeKind
-	30, // 4: omega.v1.GraphEdge.protocol:type_name -> omega.v1.IpProtocol
+	34, // 4: omega.v1.GraphEdge.protocol:type_name -> omega.v1.IpProtocol
 	4,  // 5: omega.v1.Graph.nodes:type_name -> omega.v1.GraphNode
 	5,  // 6: omega.v1.Graph.edges:type_name -> omega.v1.GraphEdge
 	5,  // 7: omega.v1.AttackPath.edges:type_name -> omega.v1.GraphEdge
@@ -2183,30 +2541,35 @@ var file_omega_v1_twin_proto_depIdxs = []int32{
 	7,  // 20: omega.v1.SimulateWhatIfResponse.closed_paths:type_name -> omega.v1.AttackPath
 	7,  // 21: omega.v1.SimulateWhatIfResponse.remaining_paths:type_name -> omega.v1.AttackPath
 	5,  // 22: omega.v1.SimulateWhatIfResponse.broken_flows:type_name -> omega.v1.GraphEdge
-	31, // 23: omega.v1.SimulateWhatIfResponse.diagnostics:type_name -> omega.v1.Diagnostic
+	35, // 23: omega.v1.SimulateWhatIfResponse.diagnostics:type_name -> omega.v1.Diagnostic
 	12, // 24: omega.v1.ResetEnvResponse.spec:type_name -> omega.v1.EnvSpec
 	11, // 25: omega.v1.ResetEnvResponse.observation:type_name -> omega.v1.EnvObservation
-	28, // 26: omega.v1.ResetEnvResponse.info:type_name -> omega.v1.ResetEnvResponse.InfoEntry
+	32, // 26: omega.v1.ResetEnvResponse.info:type_name -> omega.v1.ResetEnvResponse.InfoEntry
 	13, // 27: omega.v1.StepEnvRequest.action:type_name -> omega.v1.DefenderAction
 	11, // 28: omega.v1.StepEnvResponse.observation:type_name -> omega.v1.EnvObservation
-	29, // 29: omega.v1.StepEnvResponse.info:type_name -> omega.v1.StepEnvResponse.InfoEntry
-	14, // 30: omega.v1.TwinService.GetGraph:input_type -> omega.v1.GetGraphRequest
-	16, // 31: omega.v1.TwinService.FindAttackPaths:input_type -> omega.v1.FindAttackPathsRequest
-	18, // 32: omega.v1.TwinService.SimulateWhatIf:input_type -> omega.v1.SimulateWhatIfRequest
-	20, // 33: omega.v1.TwinService.ResetEnv:input_type -> omega.v1.ResetEnvRequest
-	22, // 34: omega.v1.TwinService.StepEnv:input_type -> omega.v1.StepEnvRequest
-	24, // 35: omega.v1.TwinService.CloseEnv:input_type -> omega.v1.CloseEnvRequest
-	15, // 36: omega.v1.TwinService.GetGraph:output_type -> omega.v1.GetGraphResponse
-	17, // 37: omega.v1.TwinService.FindAttackPaths:output_type -> omega.v1.FindAttackPathsResponse
-	19, // 38: omega.v1.TwinService.SimulateWhatIf:output_type -> omega.v1.SimulateWhatIfResponse
-	21, // 39: omega.v1.TwinService.ResetEnv:output_type -> omega.v1.ResetEnvResponse
-	23, // 40: omega.v1.TwinService.StepEnv:output_type -> omega.v1.StepEnvResponse
-	25, // 41: omega.v1.TwinService.CloseEnv:output_type -> omega.v1.CloseEnvResponse
-	36, // [36:42] is the sub-list for method output_type
-	30, // [30:36] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	33, // 29: omega.v1.StepEnvResponse.info:type_name -> omega.v1.StepEnvResponse.InfoEntry
+	9,  // 30: omega.v1.AssessExposureRequest.query:type_name -> omega.v1.PathQuery
+	27, // 31: omega.v1.AssessExposureResponse.assets:type_name -> omega.v1.AssetExposure
+	28, // 32: omega.v1.AssessExposureResponse.chokepoints:type_name -> omega.v1.Chokepoint
+	14, // 33: omega.v1.TwinService.GetGraph:input_type -> omega.v1.GetGraphRequest
+	16, // 34: omega.v1.TwinService.FindAttackPaths:input_type -> omega.v1.FindAttackPathsRequest
+	18, // 35: omega.v1.TwinService.SimulateWhatIf:input_type -> omega.v1.SimulateWhatIfRequest
+	20, // 36: omega.v1.TwinService.ResetEnv:input_type -> omega.v1.ResetEnvRequest
+	22, // 37: omega.v1.TwinService.StepEnv:input_type -> omega.v1.StepEnvRequest
+	24, // 38: omega.v1.TwinService.CloseEnv:input_type -> omega.v1.CloseEnvRequest
+	26, // 39: omega.v1.TwinService.AssessExposure:input_type -> omega.v1.AssessExposureRequest
+	15, // 40: omega.v1.TwinService.GetGraph:output_type -> omega.v1.GetGraphResponse
+	17, // 41: omega.v1.TwinService.FindAttackPaths:output_type -> omega.v1.FindAttackPathsResponse
+	19, // 42: omega.v1.TwinService.SimulateWhatIf:output_type -> omega.v1.SimulateWhatIfResponse
+	21, // 43: omega.v1.TwinService.ResetEnv:output_type -> omega.v1.ResetEnvResponse
+	23, // 44: omega.v1.TwinService.StepEnv:output_type -> omega.v1.StepEnvResponse
+	25, // 45: omega.v1.TwinService.CloseEnv:output_type -> omega.v1.CloseEnvResponse
+	29, // 46: omega.v1.TwinService.AssessExposure:output_type -> omega.v1.AssessExposureResponse
+	40, // [40:47] is the sub-list for method output_type
+	33, // [33:40] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_omega_v1_twin_proto_init() }
@@ -2221,7 +2584,7 @@ func file_omega_v1_twin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_omega_v1_twin_proto_rawDesc), len(file_omega_v1_twin_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   26,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -29,6 +29,7 @@ const (
 	TwinService_ResetEnv_FullMethodName        = "/omega.v1.TwinService/ResetEnv"
 	TwinService_StepEnv_FullMethodName         = "/omega.v1.TwinService/StepEnv"
 	TwinService_CloseEnv_FullMethodName        = "/omega.v1.TwinService/CloseEnv"
+	TwinService_AssessExposure_FullMethodName  = "/omega.v1.TwinService/AssessExposure"
 )
 
 // TwinServiceClient is the client API for TwinService service.
@@ -53,6 +54,10 @@ type TwinServiceClient interface {
 	StepEnv(ctx context.Context, in *StepEnvRequest, opts ...grpc.CallOption) (*StepEnvResponse, error)
 	// Ends an environment and frees its state.
 	CloseEnv(ctx context.Context, in *CloseEnvRequest, opts ...grpc.CallOption) (*CloseEnvResponse, error)
+	// Estimates, by seeded Monte-Carlo spread over the attack edges, each asset's probability of
+	// compromise and time to it from the query's sources, and ranks the chokepoints (betweenness,
+	// cut vertices) where a decoy or a control would sit on the most attack paths.
+	AssessExposure(ctx context.Context, in *AssessExposureRequest, opts ...grpc.CallOption) (*AssessExposureResponse, error)
 }
 
 type twinServiceClient struct {
@@ -123,6 +128,16 @@ func (c *twinServiceClient) CloseEnv(ctx context.Context, in *CloseEnvRequest, o
 	return out, nil
 }
 
+func (c *twinServiceClient) AssessExposure(ctx context.Context, in *AssessExposureRequest, opts ...grpc.CallOption) (*AssessExposureResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AssessExposureResponse)
+	err := c.cc.Invoke(ctx, TwinService_AssessExposure_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TwinServiceServer is the server API for TwinService service.
 // All implementations must embed UnimplementedTwinServiceServer
 // for forward compatibility.
@@ -145,6 +160,10 @@ type TwinServiceServer interface {
 	StepEnv(context.Context, *StepEnvRequest) (*StepEnvResponse, error)
 	// Ends an environment and frees its state.
 	CloseEnv(context.Context, *CloseEnvRequest) (*CloseEnvResponse, error)
+	// Estimates, by seeded Monte-Carlo spread over the attack edges, each asset's probability of
+	// compromise and time to it from the query's sources, and ranks the chokepoints (betweenness,
+	// cut vertices) where a decoy or a control would sit on the most attack paths.
+	AssessExposure(context.Context, *AssessExposureRequest) (*AssessExposureResponse, error)
 	mustEmbedUnimplementedTwinServiceServer()
 }
 
@@ -172,6 +191,9 @@ func (UnimplementedTwinServiceServer) StepEnv(context.Context, *StepEnvRequest) 
 }
 func (UnimplementedTwinServiceServer) CloseEnv(context.Context, *CloseEnvRequest) (*CloseEnvResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CloseEnv not implemented")
+}
+func (UnimplementedTwinServiceServer) AssessExposure(context.Context, *AssessExposureRequest) (*AssessExposureResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AssessExposure not implemented")
 }
 func (UnimplementedTwinServiceServer) mustEmbedUnimplementedTwinServiceServer() {}
 func (UnimplementedTwinServiceServer) testEmbeddedByValue()                     {}
@@ -302,6 +324,24 @@ func _TwinService_CloseEnv_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TwinService_AssessExposure_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AssessExposureRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TwinServiceServer).AssessExposure(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TwinService_AssessExposure_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TwinServiceServer).AssessExposure(ctx, req.(*AssessExposureRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // TwinService_ServiceDesc is the grpc.ServiceDesc for TwinService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -332,6 +372,10 @@ var TwinService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CloseEnv",
 			Handler:    _TwinService_CloseEnv_Handler,
+		},
+		{
+			MethodName: "AssessExposure",
+			Handler:    _TwinService_AssessExposure_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -132,6 +132,7 @@ const twin = {
   ResetEnv: { callers: PEOPLE, why: 'RL defenders come in through the gateway' },
   StepEnv: { callers: PEOPLE },
   CloseEnv: { callers: PEOPLE },
+  AssessExposure: { callers: PEOPLE },
 } as const satisfies Record<string, MethodPermission>;
 
 const sentinel = {

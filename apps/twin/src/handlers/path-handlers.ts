@@ -28,18 +28,34 @@ export interface PathDefaults {
 
 const MAX_IDS = 10_000;
 
+/** A request without a query: every default. */
+export const EMPTY_QUERY: PathQuery = {
+  sourceNodeIds: [],
+  targetNodeIds: [],
+  targetKinds: [],
+  maxDepth: 0,
+  maxPaths: 0,
+  edgeKinds: [],
+};
+
 export function pathHandlers(defaults: PathDefaults) {
   return (source: TwinGraphSource): TwinHandlers => ({
     findAttackPaths: (request) => findPaths(source, defaults, request),
   });
 }
 
-function bounded(value: number, fallback: number, max: number, field: string): number {
+function bounded(
+  value: number,
+  fallback: number,
+  max: number,
+  field: string,
+  method: string,
+): number {
   if (value === 0) return fallback;
   if (value > max) {
     throw new OmegaError(
       Code.InvalidArgument,
-      `FindAttackPaths: query.${field}: ${value} is more than ${max}`,
+      `${method}: query.${field}: ${value} is more than ${max}`,
     );
   }
   return value;
@@ -53,7 +69,12 @@ function attacksOf(kinds: readonly GraphEdgeKind[]): AttackKind[] | undefined {
 }
 
 /** Sources, targets and options of a PathQuery on a snapshot, defaults filled in. */
-export function resolvePathQuery(snapshot: TwinSnapshot, query: PathQuery, defaults: PathDefaults) {
+export function resolvePathQuery(
+  snapshot: TwinSnapshot,
+  query: PathQuery,
+  defaults: PathDefaults,
+  method = 'FindAttackPaths',
+) {
   for (const [field, list] of [
     ['source_node_ids', query.sourceNodeIds],
     ['target_node_ids', query.targetNodeIds],
@@ -61,7 +82,7 @@ export function resolvePathQuery(snapshot: TwinSnapshot, query: PathQuery, defau
     if (list.length > MAX_IDS) {
       throw new OmegaError(
         Code.InvalidArgument,
-        `FindAttackPaths: query.${field}: ${list.length} ids, more than ${MAX_IDS}`,
+        `${method}: query.${field}: ${list.length} ids, more than ${MAX_IDS}`,
       );
     }
   }
@@ -87,8 +108,8 @@ export function resolvePathQuery(snapshot: TwinSnapshot, query: PathQuery, defau
     graph,
     sources,
     targets,
-    maxPaths: bounded(query.maxPaths, defaults.maxPaths, PATH_LIMITS.maxPaths, 'max_paths'),
-    maxDepth: bounded(query.maxDepth, defaults.maxDepth, PATH_LIMITS.maxDepth, 'max_depth'),
+    maxPaths: bounded(query.maxPaths, defaults.maxPaths, PATH_LIMITS.maxPaths, 'max_paths', method),
+    maxDepth: bounded(query.maxDepth, defaults.maxDepth, PATH_LIMITS.maxDepth, 'max_depth', method),
     attacks: attacksOf(query.edgeKinds),
   };
 }
@@ -99,15 +120,7 @@ function findPaths(
   request: FindAttackPathsRequest,
 ): FindAttackPathsResponse {
   const snapshot = source.snapshot(request.snapshotId);
-  const query = request.query ?? {
-    sourceNodeIds: [],
-    targetNodeIds: [],
-    targetKinds: [],
-    maxDepth: 0,
-    maxPaths: 0,
-    edgeKinds: [],
-  };
-  const { graph, ...options } = resolvePathQuery(snapshot, query, defaults);
+  const { graph, ...options } = resolvePathQuery(snapshot, request.query ?? EMPTY_QUERY, defaults);
   if (options.targets.length === 0) return { paths: [], snapshotId: snapshot.id };
   const paths = findAttackPaths(graph, options);
   return { paths: paths.map(toAttackPath), snapshotId: snapshot.id };

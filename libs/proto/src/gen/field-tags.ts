@@ -1360,4 +1360,32 @@ export const FIELD_TAGS = {
   },
   CloseEnvResponse: {
   },
+  AssessExposureRequest: {
+    query: 10,
+    snapshotId: 18,
+    iterations: 24,
+    seed: 32,
+    maxChokepoints: 40,
+  },
+  AssetExposure: {
+    nodeId: 10,
+    probability: 17,
+    probabilityLow: 25,
+    probabilityHigh: 33,
+    meanSteps: 41,
+    meanStepsLow: 49,
+    meanStepsHigh: 57,
+  },
+  Chokepoint: {
+    nodeId: 10,
+    betweenness: 17,
+    cutVertex: 24,
+  },
+  AssessExposureResponse: {
+    assets: 10,
+    chokepoints: 18,
+    snapshotId: 26,
+    iterations: 32,
+    seed: 40,
+  },
 } as const;

@@ -393,3 +393,59 @@ class CloseEnvRequest(_message.Message):
 class CloseEnvResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class AssessExposureRequest(_message.Message):
+    __slots__ = ("query", "snapshot_id", "iterations", "seed", "max_chokepoints")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_ID_FIELD_NUMBER: _ClassVar[int]
+    ITERATIONS_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    MAX_CHOKEPOINTS_FIELD_NUMBER: _ClassVar[int]
+    query: PathQuery
+    snapshot_id: str
+    iterations: int
+    seed: int
+    max_chokepoints: int
+    def __init__(self, query: _Optional[_Union[PathQuery, _Mapping]] = ..., snapshot_id: _Optional[str] = ..., iterations: _Optional[int] = ..., seed: _Optional[int] = ..., max_chokepoints: _Optional[int] = ...) -> None: ...
+
+class AssetExposure(_message.Message):
+    __slots__ = ("node_id", "probability", "probability_low", "probability_high", "mean_steps", "mean_steps_low", "mean_steps_high")
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROBABILITY_FIELD_NUMBER: _ClassVar[int]
+    PROBABILITY_LOW_FIELD_NUMBER: _ClassVar[int]
+    PROBABILITY_HIGH_FIELD_NUMBER: _ClassVar[int]
+    MEAN_STEPS_FIELD_NUMBER: _ClassVar[int]
+    MEAN_STEPS_LOW_FIELD_NUMBER: _ClassVar[int]
+    MEAN_STEPS_HIGH_FIELD_NUMBER: _ClassVar[int]
+    node_id: str
+    probability: float
+    probability_low: float
+    probability_high: float
+    mean_steps: float
+    mean_steps_low: float
+    mean_steps_high: float
+    def __init__(self, node_id: _Optional[str] = ..., probability: _Optional[float] = ..., probability_low: _Optional[float] = ..., probability_high: _Optional[float] = ..., mean_steps: _Optional[float] = ..., mean_steps_low: _Optional[float] = ..., mean_steps_high: _Optional[float] = ...) -> None: ...
+
+class Chokepoint(_message.Message):
+    __slots__ = ("node_id", "betweenness", "cut_vertex")
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    BETWEENNESS_FIELD_NUMBER: _ClassVar[int]
+    CUT_VERTEX_FIELD_NUMBER: _ClassVar[int]
+    node_id: str
+    betweenness: float
+    cut_vertex: bool
+    def __init__(self, node_id: _Optional[str] = ..., betweenness: _Optional[float] = ..., cut_vertex: _Optional[bool] = ...) -> None: ...
+
+class AssessExposureResponse(_message.Message):
+    __slots__ = ("assets", "chokepoints", "snapshot_id", "iterations", "seed")
+    ASSETS_FIELD_NUMBER: _ClassVar[int]
+    CHOKEPOINTS_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_ID_FIELD_NUMBER: _ClassVar[int]
+    ITERATIONS_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    assets: _containers.RepeatedCompositeFieldContainer[AssetExposure]
+    chokepoints: _containers.RepeatedCompositeFieldContainer[Chokepoint]
+    snapshot_id: str
+    iterations: int
+    seed: int
+    def __init__(self, assets: _Optional[_Iterable[_Union[AssetExposure, _Mapping]]] = ..., chokepoints: _Optional[_Iterable[_Union[Chokepoint, _Mapping]]] = ..., snapshot_id: _Optional[str] = ..., iterations: _Optional[int] = ..., seed: _Optional[int] = ...) -> None: ...

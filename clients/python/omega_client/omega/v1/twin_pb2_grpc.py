@@ -65,6 +65,11 @@ class TwinServiceStub:
                 request_serializer=omega_dot_v1_dot_twin__pb2.CloseEnvRequest.SerializeToString,
                 response_deserializer=omega_dot_v1_dot_twin__pb2.CloseEnvResponse.FromString,
                 _registered_method=True)
+        self.AssessExposure = channel.unary_unary(
+                '/omega.v1.TwinService/AssessExposure',
+                request_serializer=omega_dot_v1_dot_twin__pb2.AssessExposureRequest.SerializeToString,
+                response_deserializer=omega_dot_v1_dot_twin__pb2.AssessExposureResponse.FromString,
+                _registered_method=True)
 
 
 class TwinServiceServicer:
@@ -117,6 +122,15 @@ class TwinServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AssessExposure(self, request, context):
+        """Estimates, by seeded Monte-Carlo spread over the attack edges, each asset's probability of
+        compromise and time to it from the query's sources, and ranks the chokepoints (betweenness,
+        cut vertices) where a decoy or a control would sit on the most attack paths.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TwinServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -149,6 +163,11 @@ def add_TwinServiceServicer_to_server(servicer, server):
                     servicer.CloseEnv,
                     request_deserializer=omega_dot_v1_dot_twin__pb2.CloseEnvRequest.FromString,
                     response_serializer=omega_dot_v1_dot_twin__pb2.CloseEnvResponse.SerializeToString,
+            ),
+            'AssessExposure': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssessExposure,
+                    request_deserializer=omega_dot_v1_dot_twin__pb2.AssessExposureRequest.FromString,
+                    response_serializer=omega_dot_v1_dot_twin__pb2.AssessExposureResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -314,6 +333,33 @@ class TwinService:
             '/omega.v1.TwinService/CloseEnv',
             omega_dot_v1_dot_twin__pb2.CloseEnvRequest.SerializeToString,
             omega_dot_v1_dot_twin__pb2.CloseEnvResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssessExposure(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/omega.v1.TwinService/AssessExposure',
+            omega_dot_v1_dot_twin__pb2.AssessExposureRequest.SerializeToString,
+            omega_dot_v1_dot_twin__pb2.AssessExposureResponse.FromString,
             options,
             channel_credentials,
             insecure,

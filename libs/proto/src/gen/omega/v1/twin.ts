@@ -613,6 +613,58 @@ export interface CloseEnvRequest {
 export interface CloseEnvResponse {
 }
 
+/** Request for TwinService.AssessExposure. */
+export interface AssessExposureRequest {
+  /**
+   * Sources (where spread starts) and targets (whose risk is reported; chokepoints lie between
+   * them); the same defaults as FindAttackPaths.
+   */
+  query?: PathQuery | undefined;
+  snapshotId: string;
+  /** Monte-Carlo runs; 0 = server default. */
+  iterations: number;
+  /** Makes the estimate reproducible; 0 = server default seed. */
+  seed: bigint;
+  /** How many chokepoints to return; 0 = server default. */
+  maxChokepoints: number;
+}
+
+/** One asset's estimated exposure. */
+export interface AssetExposure {
+  nodeId: string;
+  /** Probability of compromise over the runs, with its 95% (Wilson) interval. */
+  probability: number;
+  probabilityLow: number;
+  probabilityHigh: number;
+  /**
+   * Mean time to compromise in attack steps over the runs that reached it (0 when none did),
+   * with its 95% interval.
+   */
+  meanSteps: number;
+  meanStepsLow: number;
+  meanStepsHigh: number;
+}
+
+/** A vertex many attack paths cross: a place for a decoy or a control. */
+export interface Chokepoint {
+  nodeId: string;
+  /** Shortest source-to-target attack paths through it (Brandes betweenness, unnormalized). */
+  betweenness: number;
+  /** Removing it disconnects the attack graph (directions dropped). */
+  cutVertex: boolean;
+}
+
+/** Response for TwinService.AssessExposure. */
+export interface AssessExposureResponse {
+  /** The query's targets, most exposed first. */
+  assets: AssetExposure[];
+  /** Highest betweenness first. */
+  chokepoints: Chokepoint[];
+  snapshotId: string;
+  iterations: number;
+  seed: bigint;
+}
+
 function createBaseGraphNode(): GraphNode {
   return { id: "", kind: 0, name: "", namespace: "", labels: {}, attributes: {}, criticality: 0, alerted: false };
 }
@@ -4045,6 +4097,608 @@ export const CloseEnvResponse: MessageFns<CloseEnvResponse, "omega.v1.CloseEnvRe
   },
 };
 
+function createBaseAssessExposureRequest(): AssessExposureRequest {
+  return { query: undefined, snapshotId: "", iterations: 0, seed: 0n, maxChokepoints: 0 };
+}
+
+export const AssessExposureRequest: MessageFns<AssessExposureRequest, "omega.v1.AssessExposureRequest"> = {
+  $type: "omega.v1.AssessExposureRequest" as const,
+
+  encode(message: AssessExposureRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.query !== undefined) {
+      PathQuery.encode(message.query, writer.uint32(10).fork()).join();
+    }
+    if (message.snapshotId !== "") {
+      writer.uint32(18).string(message.snapshotId);
+    }
+    if (message.iterations !== 0) {
+      writer.uint32(24).uint32(message.iterations);
+    }
+    if (message.seed !== 0n) {
+      if (BigInt.asUintN(64, message.seed) !== message.seed) {
+        throw new globalThis.Error("value provided for field message.seed of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.seed);
+    }
+    if (message.maxChokepoints !== 0) {
+      writer.uint32(40).uint32(message.maxChokepoints);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AssessExposureRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAssessExposureRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.query = PathQuery.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.snapshotId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.iterations = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.seed = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.maxChokepoints = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AssessExposureRequest {
+    return {
+      query: isSet(object.query) ? PathQuery.fromJSON(object.query) : undefined,
+      snapshotId: isSet(object.snapshotId)
+        ? globalThis.String(object.snapshotId)
+        : isSet(object.snapshot_id)
+        ? globalThis.String(object.snapshot_id)
+        : "",
+      iterations: isSet(object.iterations) ? globalThis.Number(object.iterations) : 0,
+      seed: isSet(object.seed) ? BigInt(object.seed) : 0n,
+      maxChokepoints: isSet(object.maxChokepoints)
+        ? globalThis.Number(object.maxChokepoints)
+        : isSet(object.max_chokepoints)
+        ? globalThis.Number(object.max_chokepoints)
+        : 0,
+    };
+  },
+
+  toJSON(message: AssessExposureRequest): unknown {
+    const obj: any = {};
+    if (message.query !== undefined) {
+      obj.query = PathQuery.toJSON(message.query);
+    }
+    if (message.snapshotId !== "") {
+      obj.snapshotId = message.snapshotId;
+    }
+    if (message.iterations !== 0) {
+      obj.iterations = Math.round(message.iterations);
+    }
+    if (message.seed !== 0n) {
+      obj.seed = message.seed.toString();
+    }
+    if (message.maxChokepoints !== 0) {
+      obj.maxChokepoints = Math.round(message.maxChokepoints);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AssessExposureRequest>, I>>(base?: I): AssessExposureRequest {
+    return AssessExposureRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AssessExposureRequest>, I>>(object: I): AssessExposureRequest {
+    const message = createBaseAssessExposureRequest();
+    message.query = (object.query !== undefined && object.query !== null)
+      ? PathQuery.fromPartial(object.query)
+      : undefined;
+    message.snapshotId = object.snapshotId ?? "";
+    message.iterations = object.iterations ?? 0;
+    message.seed = (object.seed !== undefined && object.seed !== null) ? BigInt(object.seed) : 0n;
+    message.maxChokepoints = object.maxChokepoints ?? 0;
+    return message;
+  },
+};
+
+function createBaseAssetExposure(): AssetExposure {
+  return {
+    nodeId: "",
+    probability: 0,
+    probabilityLow: 0,
+    probabilityHigh: 0,
+    meanSteps: 0,
+    meanStepsLow: 0,
+    meanStepsHigh: 0,
+  };
+}
+
+export const AssetExposure: MessageFns<AssetExposure, "omega.v1.AssetExposure"> = {
+  $type: "omega.v1.AssetExposure" as const,
+
+  encode(message: AssetExposure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== "") {
+      writer.uint32(10).string(message.nodeId);
+    }
+    if (message.probability !== 0) {
+      writer.uint32(17).double(message.probability);
+    }
+    if (message.probabilityLow !== 0) {
+      writer.uint32(25).double(message.probabilityLow);
+    }
+    if (message.probabilityHigh !== 0) {
+      writer.uint32(33).double(message.probabilityHigh);
+    }
+    if (message.meanSteps !== 0) {
+      writer.uint32(41).double(message.meanSteps);
+    }
+    if (message.meanStepsLow !== 0) {
+      writer.uint32(49).double(message.meanStepsLow);
+    }
+    if (message.meanStepsHigh !== 0) {
+      writer.uint32(57).double(message.meanStepsHigh);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AssetExposure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAssetExposure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.probability = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.probabilityLow = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.probabilityHigh = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.meanSteps = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.meanStepsLow = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.meanStepsHigh = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AssetExposure {
+    return {
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+      probability: isSet(object.probability) ? globalThis.Number(object.probability) : 0,
+      probabilityLow: isSet(object.probabilityLow)
+        ? globalThis.Number(object.probabilityLow)
+        : isSet(object.probability_low)
+        ? globalThis.Number(object.probability_low)
+        : 0,
+      probabilityHigh: isSet(object.probabilityHigh)
+        ? globalThis.Number(object.probabilityHigh)
+        : isSet(object.probability_high)
+        ? globalThis.Number(object.probability_high)
+        : 0,
+      meanSteps: isSet(object.meanSteps)
+        ? globalThis.Number(object.meanSteps)
+        : isSet(object.mean_steps)
+        ? globalThis.Number(object.mean_steps)
+        : 0,
+      meanStepsLow: isSet(object.meanStepsLow)
+        ? globalThis.Number(object.meanStepsLow)
+        : isSet(object.mean_steps_low)
+        ? globalThis.Number(object.mean_steps_low)
+        : 0,
+      meanStepsHigh: isSet(object.meanStepsHigh)
+        ? globalThis.Number(object.meanStepsHigh)
+        : isSet(object.mean_steps_high)
+        ? globalThis.Number(object.mean_steps_high)
+        : 0,
+    };
+  },
+
+  toJSON(message: AssetExposure): unknown {
+    const obj: any = {};
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    if (message.probability !== 0) {
+      obj.probability = floatToJson(message.probability);
+    }
+    if (message.probabilityLow !== 0) {
+      obj.probabilityLow = floatToJson(message.probabilityLow);
+    }
+    if (message.probabilityHigh !== 0) {
+      obj.probabilityHigh = floatToJson(message.probabilityHigh);
+    }
+    if (message.meanSteps !== 0) {
+      obj.meanSteps = floatToJson(message.meanSteps);
+    }
+    if (message.meanStepsLow !== 0) {
+      obj.meanStepsLow = floatToJson(message.meanStepsLow);
+    }
+    if (message.meanStepsHigh !== 0) {
+      obj.meanStepsHigh = floatToJson(message.meanStepsHigh);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AssetExposure>, I>>(base?: I): AssetExposure {
+    return AssetExposure.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AssetExposure>, I>>(object: I): AssetExposure {
+    const message = createBaseAssetExposure();
+    message.nodeId = object.nodeId ?? "";
+    message.probability = object.probability ?? 0;
+    message.probabilityLow = object.probabilityLow ?? 0;
+    message.probabilityHigh = object.probabilityHigh ?? 0;
+    message.meanSteps = object.meanSteps ?? 0;
+    message.meanStepsLow = object.meanStepsLow ?? 0;
+    message.meanStepsHigh = object.meanStepsHigh ?? 0;
+    return message;
+  },
+};
+
+function createBaseChokepoint(): Chokepoint {
+  return { nodeId: "", betweenness: 0, cutVertex: false };
+}
+
+export const Chokepoint: MessageFns<Chokepoint, "omega.v1.Chokepoint"> = {
+  $type: "omega.v1.Chokepoint" as const,
+
+  encode(message: Chokepoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== "") {
+      writer.uint32(10).string(message.nodeId);
+    }
+    if (message.betweenness !== 0) {
+      writer.uint32(17).double(message.betweenness);
+    }
+    if (message.cutVertex !== false) {
+      writer.uint32(24).bool(message.cutVertex);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Chokepoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChokepoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.betweenness = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.cutVertex = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Chokepoint {
+    return {
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+      betweenness: isSet(object.betweenness) ? globalThis.Number(object.betweenness) : 0,
+      cutVertex: isSet(object.cutVertex)
+        ? globalThis.Boolean(object.cutVertex)
+        : isSet(object.cut_vertex)
+        ? globalThis.Boolean(object.cut_vertex)
+        : false,
+    };
+  },
+
+  toJSON(message: Chokepoint): unknown {
+    const obj: any = {};
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    if (message.betweenness !== 0) {
+      obj.betweenness = floatToJson(message.betweenness);
+    }
+    if (message.cutVertex !== false) {
+      obj.cutVertex = message.cutVertex;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Chokepoint>, I>>(base?: I): Chokepoint {
+    return Chokepoint.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Chokepoint>, I>>(object: I): Chokepoint {
+    const message = createBaseChokepoint();
+    message.nodeId = object.nodeId ?? "";
+    message.betweenness = object.betweenness ?? 0;
+    message.cutVertex = object.cutVertex ?? false;
+    return message;
+  },
+};
+
+function createBaseAssessExposureResponse(): AssessExposureResponse {
+  return { assets: [], chokepoints: [], snapshotId: "", iterations: 0, seed: 0n };
+}
+
+export const AssessExposureResponse: MessageFns<AssessExposureResponse, "omega.v1.AssessExposureResponse"> = {
+  $type: "omega.v1.AssessExposureResponse" as const,
+
+  encode(message: AssessExposureResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.assets) {
+      AssetExposure.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.chokepoints) {
+      Chokepoint.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.snapshotId !== "") {
+      writer.uint32(26).string(message.snapshotId);
+    }
+    if (message.iterations !== 0) {
+      writer.uint32(32).uint32(message.iterations);
+    }
+    if (message.seed !== 0n) {
+      if (BigInt.asUintN(64, message.seed) !== message.seed) {
+        throw new globalThis.Error("value provided for field message.seed of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.seed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AssessExposureResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAssessExposureResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.assets.push(AssetExposure.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.chokepoints.push(Chokepoint.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.snapshotId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.iterations = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.seed = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AssessExposureResponse {
+    return {
+      assets: globalThis.Array.isArray(object?.assets) ? object.assets.map((e: any) => AssetExposure.fromJSON(e)) : [],
+      chokepoints: globalThis.Array.isArray(object?.chokepoints)
+        ? object.chokepoints.map((e: any) => Chokepoint.fromJSON(e))
+        : [],
+      snapshotId: isSet(object.snapshotId)
+        ? globalThis.String(object.snapshotId)
+        : isSet(object.snapshot_id)
+        ? globalThis.String(object.snapshot_id)
+        : "",
+      iterations: isSet(object.iterations) ? globalThis.Number(object.iterations) : 0,
+      seed: isSet(object.seed) ? BigInt(object.seed) : 0n,
+    };
+  },
+
+  toJSON(message: AssessExposureResponse): unknown {
+    const obj: any = {};
+    if (message.assets?.length) {
+      obj.assets = message.assets.map((e) => AssetExposure.toJSON(e));
+    }
+    if (message.chokepoints?.length) {
+      obj.chokepoints = message.chokepoints.map((e) => Chokepoint.toJSON(e));
+    }
+    if (message.snapshotId !== "") {
+      obj.snapshotId = message.snapshotId;
+    }
+    if (message.iterations !== 0) {
+      obj.iterations = Math.round(message.iterations);
+    }
+    if (message.seed !== 0n) {
+      obj.seed = message.seed.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AssessExposureResponse>, I>>(base?: I): AssessExposureResponse {
+    return AssessExposureResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AssessExposureResponse>, I>>(object: I): AssessExposureResponse {
+    const message = createBaseAssessExposureResponse();
+    message.assets = object.assets?.map((e) => AssetExposure.fromPartial(e)) || [];
+    message.chokepoints = object.chokepoints?.map((e) => Chokepoint.fromPartial(e)) || [];
+    message.snapshotId = object.snapshotId ?? "";
+    message.iterations = object.iterations ?? 0;
+    message.seed = (object.seed !== undefined && object.seed !== null) ? BigInt(object.seed) : 0n;
+    return message;
+  },
+};
+
 /** TwinService answers questions about the cluster as an attacker would see it. */
 export type TwinServiceService = typeof TwinServiceService;
 export const TwinServiceService = {
@@ -4124,6 +4778,22 @@ export const TwinServiceService = {
     responseSerialize: (value: CloseEnvResponse): Buffer => Buffer.from(CloseEnvResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CloseEnvResponse => CloseEnvResponse.decode(value),
   },
+  /**
+   * Estimates, by seeded Monte-Carlo spread over the attack edges, each asset's probability of
+   * compromise and time to it from the query's sources, and ranks the chokepoints (betweenness,
+   * cut vertices) where a decoy or a control would sit on the most attack paths.
+   */
+  assessExposure: {
+    path: "/omega.v1.TwinService/AssessExposure" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AssessExposureRequest): Buffer =>
+      Buffer.from(AssessExposureRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AssessExposureRequest => AssessExposureRequest.decode(value),
+    responseSerialize: (value: AssessExposureResponse): Buffer =>
+      Buffer.from(AssessExposureResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AssessExposureResponse => AssessExposureResponse.decode(value),
+  },
 } as const;
 
 export interface TwinServiceServer extends UntypedServiceImplementation {
@@ -4151,6 +4821,12 @@ export interface TwinServiceServer extends UntypedServiceImplementation {
   stepEnv: handleUnaryCall<StepEnvRequest, StepEnvResponse>;
   /** Ends an environment and frees its state. */
   closeEnv: handleUnaryCall<CloseEnvRequest, CloseEnvResponse>;
+  /**
+   * Estimates, by seeded Monte-Carlo spread over the attack edges, each asset's probability of
+   * compromise and time to it from the query's sources, and ranks the chokepoints (betweenness,
+   * cut vertices) where a decoy or a control would sit on the most attack paths.
+   */
+  assessExposure: handleUnaryCall<AssessExposureRequest, AssessExposureResponse>;
 }
 
 export interface TwinServiceClient extends Client {
@@ -4261,6 +4937,26 @@ export interface TwinServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CloseEnvResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Estimates, by seeded Monte-Carlo spread over the attack edges, each asset's probability of
+   * compromise and time to it from the query's sources, and ranks the chokepoints (betweenness,
+   * cut vertices) where a decoy or a control would sit on the most attack paths.
+   */
+  assessExposure(
+    request: AssessExposureRequest,
+    callback: (error: ServiceError | null, response: AssessExposureResponse) => void,
+  ): ClientUnaryCall;
+  assessExposure(
+    request: AssessExposureRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AssessExposureResponse) => void,
+  ): ClientUnaryCall;
+  assessExposure(
+    request: AssessExposureRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AssessExposureResponse) => void,
   ): ClientUnaryCall;
 }
 

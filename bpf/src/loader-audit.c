@@ -10,9 +10,32 @@ int audit_start(struct loader *loader)
 	if (!loader->audit_skel)
 		return -errno;
 	loader->audit_skel->rodata->loader_tgid = (uint32_t)getpid();
-	if (audit_bpf__load(loader->audit_skel) != 0 || audit_bpf__attach(loader->audit_skel) != 0)
+	if (audit_bpf__load(loader->audit_skel) != 0)
 		return -errno;
-	return 0;
+	/* exec records cost nothing outside exec; the syscall program waits for `audit-syscalls on` */
+	loader->audit_exec_link = bpf_program__attach(loader->audit_skel->progs.omega_audit_exec);
+	return loader->audit_exec_link ? 0 : -errno;
+}
+
+void command_audit_syscalls(struct loader *loader, uint32_t request_id, const char *state)
+{
+	int on = state && strcmp(state, "on") == 0;
+	if (!state || (!on && strcmp(state, "off") != 0)) {
+		reply(request_id, -EINVAL, "audit-syscalls: usage: audit-syscalls on|off");
+		return;
+	}
+	if (on && !loader->audit_syscall_link) {
+		loader->audit_syscall_link = bpf_program__attach(loader->audit_skel->progs.omega_audit_sys_exit);
+		if (!loader->audit_syscall_link) {
+			int err = -errno;
+			reply(request_id, err, "audit-syscalls on: attaching tp_btf/sys_exit: %s", strerror(-err));
+			return;
+		}
+	} else if (!on && loader->audit_syscall_link) {
+		bpf_link__destroy(loader->audit_syscall_link);
+		loader->audit_syscall_link = NULL;
+	}
+	reply(request_id, 0, "audit syscalls %s", on ? "on" : "off");
 }
 
 static size_t clamp(uint16_t len, size_t max)

@@ -4,8 +4,11 @@
 #define OMEGA_LOADER_AUDIT_H
 #include "loader-state.h"
 
-/* Opens, loads (telling the programs the loader's own pid) and attaches audit.bpf.c; 0 or -errno. */
+/* Opens and loads audit.bpf.c (telling it the loader's own pid), attaches the exec program; 0 or -errno. */
 int audit_start(struct loader *loader);
+/* "audit-syscalls on|off": attaches or detaches the syscall-exit program (it runs at the exit of
+ * every syscall of every process: ~100 ns each on a 2-core machine, bpf/README.md). */
+void command_audit_syscalls(struct loader *loader, uint32_t request_id, const char *state);
 /* Writes one ring-buffer record as an AUDIT frame. */
 void write_audit_frame(const struct loader *loader, const struct omega_audit_record *rec);
 /* "file-prefix <id> <ops> <absolute path>": report ops (create,rename,delete,chmod,chown or all)

@@ -65,6 +65,7 @@ struct loader {
 	struct bpf_link *file_link;
 	/* Security telemetry (audit.bpf.c), and the watched prefixes as the kernel's array holds them. */
 	struct audit_bpf *audit_skel;
+	struct bpf_link *audit_exec_link, *audit_syscall_link;
 	struct omega_file_prefix prefixes[OMEGA_FILE_PREFIXES];
 	uint32_t prefix_count;
 	struct xdp_attachment xdp_links[MAX_XDP_LINKS];

@@ -219,6 +219,8 @@ int main(int argc, char **argv)
 		}
 	ring_buffer__free(rb);
 	bpf_link__destroy(loader.file_link);
+	bpf_link__destroy(loader.audit_syscall_link);
+	bpf_link__destroy(loader.audit_exec_link);
 	audit_bpf__destroy(loader.audit_skel);
 	file_bpf__destroy(loader.file_skel);
 	net_bpf__destroy(loader.net_skel);

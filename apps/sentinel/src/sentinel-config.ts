@@ -78,6 +78,13 @@ export const sentinelConfigSchema = z
         sessionIdleMs: z.int().positive().default(30_000),
       })
       .prefault({}),
+    /**
+     * The syscall-exit probe (docs/sentinel-telemetry.md): privilege changes, ptrace, mounts,
+     * namespace changes, module and bpf loads, raw sockets, memfd_create and file operations under
+     * `files.prefixes`. It runs at the exit of every syscall on the node (~100 ns each); off keeps
+     * only the exec-time records (setuid and memfd exec).
+     */
+    syscallTelemetry: z.boolean().default(true),
     /** Pod/namespace/workload on events, from a watch of this node's pods. */
     kubernetes: z
       .strictObject({

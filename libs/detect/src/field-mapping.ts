@@ -16,6 +16,7 @@ import {
   NetworkDirection,
   NetworkEndpoint,
   Process,
+  ProcessAction,
   ProcessActivity,
   ProcessActivityId,
   User,
@@ -389,7 +390,9 @@ export const SIGMA_LOGSOURCE_MAPPINGS: ReadonlyMap<string, SigmaLogsourceMapping
       EventClass.EVENT_CLASS_PROCESS_ACTIVITY,
       (e) =>
         e.payload?.$case === 'processActivity' &&
-        e.payload.value.activityId === ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH,
+        e.payload.value.activityId === ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH &&
+        // a memfd exec's own record (memfd_exec) is not a second launch of the same exec
+        e.payload.value.action === ProcessAction.PROCESS_ACTION_UNSPECIFIED,
       () => ({
         ...emptyEvent(),
         classUid: EventClass.EVENT_CLASS_PROCESS_ACTIVITY,

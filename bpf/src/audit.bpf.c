@@ -20,6 +20,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 loader_tgid = 0;
 /* How many entries of file_prefixes are in use (the loader keeps them packed at the front). */
 __u32 prefix_count = 0;
+/* Records per kind per CPU per second (`audit-rate`); 0: OMEGA_AUDIT_RATE_PER_CPU. */
+__u64 rate_per_cpu = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -103,7 +105,7 @@ static __always_inline struct omega_audit_record *begin(__u32 op, __u32 call, lo
 	return rec;
 }
 
-/* Under the kind's per-CPU rate: one second windows of OMEGA_AUDIT_RATE_PER_CPU records. */
+/* Under the kind's per-CPU rate: one-second windows of rate_per_cpu records. */
 static __always_inline int within_rate(__u32 op, __u64 now)
 {
 	struct rate_window *w = bpf_map_lookup_elem(&audit_rate, &op);
@@ -113,7 +115,7 @@ static __always_inline int within_rate(__u32 op, __u64 now)
 		w->start_ns = now;
 		w->count = 0;
 	}
-	if (w->count >= OMEGA_AUDIT_RATE_PER_CPU)
+	if (w->count >= (rate_per_cpu ? rate_per_cpu : OMEGA_AUDIT_RATE_PER_CPU))
 		return 0;
 	w->count += 1;
 	return 1;

@@ -17,6 +17,18 @@ int audit_start(struct loader *loader)
 	return loader->audit_exec_link ? 0 : -errno;
 }
 
+void command_audit_rate(struct loader *loader, uint32_t request_id, const char *text)
+{
+	char *end = NULL;
+	unsigned long long rate = text ? strtoull(text, &end, 10) : 0;
+	if (!text || !*text || *end || rate == 0) {
+		reply(request_id, -EINVAL, "audit-rate: usage: audit-rate <records per kind per CPU per second, >= 1>");
+		return;
+	}
+	loader->audit_skel->bss->rate_per_cpu = rate;
+	reply(request_id, 0, "audit rate %llu per kind per CPU per second", rate);
+}
+
 void command_audit_syscalls(struct loader *loader, uint32_t request_id, const char *state)
 {
 	int on = state && strcmp(state, "on") == 0;

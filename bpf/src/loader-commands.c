@@ -429,6 +429,8 @@ void run_command(struct loader *loader, char *line)
 		command_file_watch(loader, id, a1, a2, a3);
 	else if (strcmp(verb, "file-unwatch") == 0)
 		command_file_unwatch(loader, id, a1);
+	else if (strcmp(verb, "audit-rate") == 0)
+		command_audit_rate(loader, id, a1);
 	else if (strcmp(verb, "audit-syscalls") == 0)
 		command_audit_syscalls(loader, id, a1);
 	else if (strcmp(verb, "file-prefix") == 0)
@@ -438,6 +440,6 @@ void run_command(struct loader *loader, char *line)
 	else
 		reply(id, -EINVAL,
 		      "unknown command '%s' (block, unblock, list, stats, xdp-attach, xdp-detach, tc-attach, "
-		      "tc-detach, flow-timing, flows, stealth-port, stealth-allow, stealth-rate, file-watch, file-unwatch, file-prefix, file-unprefix, audit-syscalls)",
+		      "tc-detach, flow-timing, flows, stealth-port, stealth-allow, stealth-rate, file-watch, file-unwatch, file-prefix, file-unprefix, audit-syscalls, audit-rate)",
 		      verb);
 }

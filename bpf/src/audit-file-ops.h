@@ -3,7 +3,8 @@
  * descriptor's dentries; the others from the path the process passed, made absolute with its
  * working directory or directory descriptor (not resolved: `..` and symlinks stay as written).
  * Matching is 8-byte words against each prefix (file_prefixes), so a miss usually costs a word
- * compare per prefix. Included by audit.bpf.c after begin() and emit(). */
+ * compare per prefix; the acting process is read only for a match. Included by audit.bpf.c after
+ * fill() and emit(). */
 #ifndef OMEGA_AUDIT_FILE_OPS_H
 #define OMEGA_AUDIT_FILE_OPS_H
 
@@ -114,14 +115,17 @@ static __noinline void file_call(__u32 call, long ret, __u64 *a)
 			return;
 		/* fall through */
 	case OMEGA_CALL_CREAT: {
-		struct omega_audit_record *rec = begin(OMEGA_AUDIT_FILE_CREATE, call, ret);
+		struct omega_audit_record *rec = scratch();
 		struct file *file = current_fd_file(ret);
 		if (!rec || !file)
 			return;
 		rec->path_len = file_path(file, rec->path);
+		if (!watched(rec, OMEGA_FILE_OP_CREATE, 0))
+			return;
+		fill(rec, OMEGA_AUDIT_FILE_CREATE, call, ret);
+		rec->path2_len = 0;
 		rec->arg[0] = call == OMEGA_CALL_CREAT ? 01101 : flags;
-		if (watched(rec, OMEGA_FILE_OP_CREATE, 0))
-			emit(rec);
+		emit(rec);
 		return;
 	}
 	case OMEGA_CALL_MKDIRAT:
@@ -165,15 +169,17 @@ static __noinline void file_call(__u32 call, long ret, __u64 *a)
 		op = OMEGA_AUDIT_FILE_CHOWN, bit = OMEGA_FILE_OP_CHOWN;
 		break;
 	}
-	struct omega_audit_record *rec = begin(op, call, ret);
+	struct omega_audit_record *rec = scratch();
 	if (!rec)
 		return;
 	if (call == OMEGA_CALL_RENAME || call == OMEGA_CALL_RENAMEAT || call == OMEGA_CALL_RENAMEAT2) {
 		int at = call != OMEGA_CALL_RENAME;
 		rec->path_len = absolute_path(at ? (long)a[0] : AT_FDCWD_, at ? a[1] : a[0], rec->path);
 		rec->path2_len = absolute_path(at ? (long)a[2] : AT_FDCWD_, at ? a[3] : a[1], rec->path2);
-		if (watched(rec, bit, 0) || watched(rec, bit, 1))
-			emit(rec);
+		if (!watched(rec, bit, 0) && !watched(rec, bit, 1))
+			return;
+		fill(rec, op, call, ret);
+		emit(rec);
 		return;
 	}
 	if (upath) {
@@ -184,13 +190,16 @@ static __noinline void file_call(__u32 call, long ret, __u64 *a)
 			return;
 		rec->path_len = file_path(file, rec->path);
 	}
+	if (!watched(rec, bit, 0))
+		return;
+	fill(rec, op, call, ret);
+	rec->path2_len = 0;
 	/* mode (chmod, mkdir) or uid and gid (chown); unlinkat's flags */
 	int at = call == OMEGA_CALL_MKDIRAT || call == OMEGA_CALL_UNLINKAT || call == OMEGA_CALL_FCHMODAT ||
 		 call == OMEGA_CALL_FCHMODAT2 || call == OMEGA_CALL_FCHOWNAT;
 	rec->arg[0] = at ? a[2] : a[1];
 	rec->arg[1] = at ? a[3] : a[2];
-	if (watched(rec, bit, 0))
-		emit(rec);
+	emit(rec);
 }
 
 #endif

@@ -76,12 +76,10 @@ static __always_inline struct omega_audit_record *scratch(void)
 	return bpf_map_lookup_elem(&audit_scratch, &zero);
 }
 
-/* The acting process, its credentials after the call, and what the call was. */
-static __always_inline struct omega_audit_record *begin(__u32 op, __u32 call, long ret)
+/* The acting process, its credentials after the call, and what the call was; leaves the paths and
+ * the watch id alone (file operations match them first, and only then pay for this). */
+static __always_inline void fill(struct omega_audit_record *rec, __u32 op, __u32 call, long ret)
 {
-	struct omega_audit_record *rec = scratch();
-	if (!rec)
-		return NULL;
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	const struct cred *cred = BPF_CORE_READ(task, cred);
 	rec->kind = OMEGA_REC_AUDIT;
@@ -95,13 +93,22 @@ static __always_inline struct omega_audit_record *begin(__u32 op, __u32 call, lo
 	rec->egid = BPF_CORE_READ(cred, egid.val);
 	bpf_probe_read_kernel(&rec->cap_effective, sizeof(rec->cap_effective), &cred->cap_effective);
 	rec->target_pid = 0;
-	rec->watch_id = 0;
-	rec->exe_len = rec->args_len = rec->path_len = rec->path2_len = rec->extra_len = rec->pad = 0;
+	rec->exe_len = rec->args_len = rec->extra_len = rec->pad = 0;
 	rec->result = ret;
 	rec->time_boot_ns = bpf_ktime_get_boot_ns();
 	rec->cgroup_id = bpf_get_current_cgroup_id();
 	rec->arg[0] = rec->arg[1] = rec->arg[2] = 0;
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+}
+
+static __always_inline struct omega_audit_record *begin(__u32 op, __u32 call, long ret)
+{
+	struct omega_audit_record *rec = scratch();
+	if (!rec)
+		return NULL;
+	fill(rec, op, call, ret);
+	rec->watch_id = 0;
+	rec->path_len = rec->path2_len = 0;
 	return rec;
 }
 

@@ -25,7 +25,7 @@ __u64 rate_per_cpu = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 * 1024 * 1024);
+	__uint(max_entries, 16 * 1024 * 1024); /* ~8,400 records: bursts above the rate limit's pace */
 } audit_events SEC(".maps");
 
 struct {

@@ -9,7 +9,7 @@ int audit_start(struct loader *loader);
 /* "audit-syscalls on|off": attaches or detaches the syscall-exit program (it runs at the exit of
  * every syscall of every process: ~100 ns each on a 2-core machine, bpf/README.md). */
 void command_audit_syscalls(struct loader *loader, uint32_t request_id, const char *state);
-/* "audit-rate <n>": at most n records per kind per CPU per second (default 2,000). */
+/* "audit-rate <n>": at most n records per kind per CPU per second (default 500). */
 void command_audit_rate(struct loader *loader, uint32_t request_id, const char *rate);
 /* Writes one ring-buffer record as an AUDIT frame. */
 void write_audit_frame(const struct loader *loader, const struct omega_audit_record *rec);

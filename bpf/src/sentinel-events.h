@@ -128,7 +128,7 @@ enum omega_audit_lost_kind {
 };
 
 /* At most this many records per kind per CPU per second; the rest are counted, not sent. */
-#define OMEGA_AUDIT_RATE_PER_CPU 2000
+#define OMEGA_AUDIT_RATE_PER_CPU 500
 #define OMEGA_AUDIT_STR_LEN 256
 #define OMEGA_AUDIT_EXTRA_LEN 64
 #define OMEGA_FILE_PREFIXES 32

@@ -5,7 +5,7 @@
 // and for "on" the events the sentinel published (acked by a real nats-server) per CPU-second of
 // the sentinel and its loader, and what the kernel held back (rate limit) or lost (ring full).
 // `sudo npx node bench/sentinel/file-storm.mjs [--files 100000] [--rounds 2] [--no-build]`
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -120,16 +120,23 @@ async function freshStats() {
   return stats;
 }
 
-/** Extracts the archive into `dir` (made fresh); the workload's wall time and CPU (bash `times`). */
-function extract(dir) {
+/**
+ * Extracts the archive into `dir` (made fresh); the workload's wall time and CPU (bash `times`).
+ * Asynchronous: the sentinel in this process keeps reading the loader meanwhile.
+ */
+async function extract(dir) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
   const started = process.hrtime.bigint();
-  const run = spawnSync('bash', ['-c', `tar -xf '${archive}' -C '${dir}'; times`], {
-    encoding: 'utf8',
+  const child = spawn('bash', ['-c', `tar -xf '${archive}' -C '${dir}'; times`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const status = await new Promise((resolve) => child.on('close', resolve));
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  if (run.status !== 0) throw new Error(`tar failed: ${run.stderr}`);
+  const run = { status, stdout };
+  if (run.status !== 0) throw new Error(`tar failed (status ${status})`);
   // second line of `times`: the children's user and system time, "0m1.234s 0m2.345s"
   const [user, sys] = run.stdout
     .trim()
@@ -152,7 +159,7 @@ async function phase(where, on, rate) {
   const dropped0 = publisher.stats.droppedEvents;
   const cpu0 = process.cpuUsage();
   const loaderCpu0 = processCpuSeconds(loader.pid);
-  const run = extract(where === 'watched' ? watched : outside);
+  const run = await extract(where === 'watched' ? watched : outside);
   // the sentinel's share includes draining what the storm queued
   let last = -1;
   while (counts.audit !== last) {

@@ -12,6 +12,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { type Event } from '@omega/proto';
 import { eventually, withNats } from '@omega/testkit';
@@ -110,6 +111,49 @@ describe('security telemetry (real kernel)', () => {
       'refused setuid(0)',
     );
     expect(call.actor?.process?.executablePath).toBe(realpathSync(PYTHON));
+  });
+
+  it('reports a binary with file capabilities (setcap cap_net_raw+ep) run by nobody (privilege_change)', async () => {
+    const copy = join(sentinel.dir, 'id-cap');
+    copyFileSync('/usr/bin/id', copy);
+    execFileSync('setcap', ['cap_net_raw+ep', copy]);
+    const pid = runPid('setpriv', '--reuid', '65534', '--regid', '65534', '--clear-groups', copy);
+    // CAP_NET_RAW is capability 13: bit 13 of the effective set, nothing else
+    await matched(
+      ruleFor(
+        'privilege_change',
+        `Image: '${copy}'`,
+        'Syscall: execve',
+        'Uid: 65534',
+        "CapEffective: '0x0000000000002000'",
+      ),
+      pid,
+      'file-capability exec',
+    );
+  });
+
+  it('holds back records over the per-CPU rate and counts them (audit-rate)', async () => {
+    await sentinel.parts.loader!.command('audit-rate 3');
+    await sentinel.parts.loader!.command('stats');
+    const stats = await eventually('a STATS frame', () => sentinel.parts.latestStats(), 5_000);
+    const before = stats.auditRateLimited;
+    const script = "import os\nfor i in range(40): os.memfd_create('omega-burst')";
+    const pid = runPid(PYTHON, '-c', script);
+    await sentinel.parts.loader!.command('audit-rate 500');
+    const marker = runPid(PYTHON, '-c', "import os; os.memfd_create('omega-after-burst')");
+    await matched(ruleFor('memfd_create', 'MemfdName: omega-after-burst'), marker, 'marker');
+    const burst = ruleFor('memfd_create', 'MemfdName: omega-burst');
+    const sent = sentinel.events.filter((e) => e.actor?.process?.pid === pid && burst.matches(e));
+    // a process may move between CPUs (3 each), and a one-second window may roll over once
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(sent.length).toBeLessThanOrEqual(3 * 2 * cpus().length);
+    await eventually(
+      'rate-limited count in STATS',
+      () =>
+        sentinel.parts.latestStats()!.auditRateLimited - before >= BigInt(40 - sent.length) ||
+        undefined,
+      5_000,
+    );
   });
 
   it('reports strace -p (PTRACE_SEIZE) and a python3 ptrace attach and poke (ptrace)', async () => {

@@ -61,9 +61,8 @@ describe('file operations under watched prefixes (real kernel)', () => {
       touch,
       'touch',
     );
-    expect(created.payload.value).toMatchObject({
-      activityId: FileActivityId.FILE_ACTIVITY_ID_CREATE,
-      syscall: 'openat',
+    expect(created.payload).toMatchObject({
+      value: { activityId: FileActivityId.FILE_ACTIVITY_ID_CREATE, syscall: 'openat' },
     });
 
     const mv = runPid('mv', a, b);

@@ -45,7 +45,7 @@ describe('the SigmaHQ Linux corpus', () => {
     ]);
   });
 
-  it('rejects auditd by logsource, not by accident, and loads every file_event rule (the sentinel\'s watched-prefix file telemetry)', () => {
+  it("rejects auditd by logsource, not by accident, and loads every file_event rule (the sentinel's watched-prefix file telemetry)", () => {
     for (const rejection of pack.rejected) {
       if (rejection.source.startsWith('auditd/'))
         expect(rejection.reason).toMatch(/^logsource service auditd:/);

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectBus, type Bus } from '@omega/bus';
+import { connectBus } from '@omega/bus';
 import { loadRulePack, type CompiledSigmaRule } from '@omega/detect';
 import { EventBatch, type Event } from '@omega/proto';
 import { runService, type RunningService } from '@omega/service';
@@ -70,12 +70,16 @@ export async function startAuditSentinel(
       parts = await buildSentinel(p);
     },
   });
-  let bus: Bus | undefined;
   nats.beforeStop(async () => {
-    await bus?.drain();
     await running.service.shutdown('test done');
   });
-  bus = await connectBus({ servers: [nats.url], name: specName, logger: running.service.logger });
+  // registered last, so run first: the bus drains before the service stops
+  const bus = await connectBus({
+    servers: [nats.url],
+    name: specName,
+    logger: running.service.logger,
+  });
+  nats.beforeStop(() => bus.drain());
   const events: Event[] = [];
   const consumer = await bus.js.consumers.get('TELEMETRY', {
     filter_subjects: [`omega.telemetry.process.${node}`, `omega.telemetry.file.${node}`],

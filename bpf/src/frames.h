@@ -16,6 +16,7 @@ enum omega_frame_type {
 	OMEGA_FRAME_DNS = 8,
 	OMEGA_FRAME_FLOW = 9,
 	OMEGA_FRAME_FILE = 10,
+	OMEGA_FRAME_AUDIT = 11,
 };
 
 /* Every frame: header, then `length` bytes of body. */
@@ -63,6 +64,26 @@ struct omega_frame_stats {
 	uint64_t stealth_sessions;
 	/* since file telemetry */
 	uint64_t lost_file;
+	/* since security telemetry (audit.bpf.c): ring full, and over a kind's per-CPU rate */
+	uint64_t lost_audit;
+	uint64_t audit_rate_limited;
+} __attribute__((packed));
+
+/* A security record (audit.bpf.c, enum omega_audit_op): the acting process, the call, its result. */
+struct omega_frame_audit {
+	uint32_t op;   /* enum omega_audit_op */
+	uint32_t call; /* enum omega_audit_call */
+	uint32_t pid, ppid, uid, gid, euid, egid;
+	uint32_t target_pid;
+	uint32_t watch_id;
+	int64_t result;
+	uint64_t time_ns;
+	uint64_t cgroup_id;
+	uint64_t cap_effective;
+	uint64_t arg[3];
+	char comm[16];
+	uint16_t exe_len, args_len, path_len, path2_len, extra_len, pad;
+	/* then exe, args (NUL-separated), path, path2, extra: each its _len bytes */
 } __attribute__((packed));
 
 /* An operation on a watched file (enum omega_file_op), by the process that did it. */

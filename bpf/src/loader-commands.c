@@ -6,6 +6,7 @@
 #include "loader-flows.h"
 #include "loader-stats.h"
 #include "loader-files.h"
+#include "loader-audit.h"
 
 /* "10.0.0.0/8" or "fd00::1" → family 4/6, address bytes, prefix length. */
 static int parse_cidr(const char *text, int *family, uint8_t addr[16], int *prefixlen)
@@ -428,9 +429,17 @@ void run_command(struct loader *loader, char *line)
 		command_file_watch(loader, id, a1, a2, a3);
 	else if (strcmp(verb, "file-unwatch") == 0)
 		command_file_unwatch(loader, id, a1);
+	else if (strcmp(verb, "audit-rate") == 0)
+		command_audit_rate(loader, id, a1);
+	else if (strcmp(verb, "audit-syscalls") == 0)
+		command_audit_syscalls(loader, id, a1);
+	else if (strcmp(verb, "file-prefix") == 0)
+		command_file_prefix(loader, id, a1, a2, a3);
+	else if (strcmp(verb, "file-unprefix") == 0)
+		command_file_unprefix(loader, id, a1);
 	else
 		reply(id, -EINVAL,
 		      "unknown command '%s' (block, unblock, list, stats, xdp-attach, xdp-detach, tc-attach, "
-		      "tc-detach, flow-timing, flows, stealth-port, stealth-allow, stealth-rate, file-watch, file-unwatch)",
+		      "tc-detach, flow-timing, flows, stealth-port, stealth-allow, stealth-rate, file-watch, file-unwatch, file-prefix, file-unprefix, audit-syscalls, audit-rate)",
 		      verb);
 }

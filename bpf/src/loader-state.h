@@ -1,6 +1,7 @@
 /* The loader's state and the headers its files share: loader.c (start-up, ring buffers, the main
  * loop), loader-commands.c (stdin commands), loader-flows.c (draining the flow table) and
- * loader-stats.c (clock, STATS frames), loader-files.c (the watched file set); frames go out through frame-output.h. */
+ * loader-stats.c (clock, STATS frames), loader-files.c (the watched file set), loader-audit.c
+ * (security telemetry and watched prefixes); frames go out through frame-output.h. */
 #ifndef OMEGA_LOADER_STATE_H
 #define OMEGA_LOADER_STATE_H
 #define _GNU_SOURCE
@@ -29,6 +30,7 @@
 #include "xdp_block.skel.h"
 #include "net.skel.h"
 #include "file.skel.h"
+#include "audit.skel.h"
 
 /* Not in Debian 12's uapi headers (kernel 6.6+): tcx attach types, detached when the link closes. */
 #define OMEGA_BPF_TCX_INGRESS 46
@@ -61,6 +63,11 @@ struct loader {
 	struct file_bpf *file_skel;
 	/* The file probe's attachment: only while something is watched (it runs on every syscall). */
 	struct bpf_link *file_link;
+	/* Security telemetry (audit.bpf.c), and the watched prefixes as the kernel's array holds them. */
+	struct audit_bpf *audit_skel;
+	struct bpf_link *audit_exec_link, *audit_syscall_link;
+	struct omega_file_prefix prefixes[OMEGA_FILE_PREFIXES];
+	uint32_t prefix_count;
 	struct xdp_attachment xdp_links[MAX_XDP_LINKS];
 	struct tc_attachment tc_links[MAX_TC_LINKS];
 	/* Flow drain: every flow_drain_ms the changed flows are written, those idle for flow_idle_ms

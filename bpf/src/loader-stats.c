@@ -28,6 +28,7 @@ void write_stats(const struct loader *loader)
 	int lost_fd = bpf_map__fd(loader->process_skel->maps.lost);
 	int net_lost_fd = bpf_map__fd(loader->net_skel->maps.net_lost);
 	int file_lost_fd = bpf_map__fd(loader->file_skel->maps.file_lost);
+	int audit_lost_fd = bpf_map__fd(loader->audit_skel->maps.audit_lost);
 	int xdp_fd = bpf_map__fd(loader->xdp_skel->maps.xdp_stats);
 	struct omega_frame_stats body = {
 		.time_ns = (uint64_t)clock_ns(CLOCK_REALTIME),
@@ -42,6 +43,8 @@ void write_stats(const struct loader *loader)
 		.stealth_rate_limited = percpu_sum(xdp_fd, OMEGA_XDP_STEALTH_RATE),
 		.stealth_sessions = percpu_sum(xdp_fd, OMEGA_XDP_STEALTH_SESSIONS),
 		.lost_file = percpu_sum(file_lost_fd, OMEGA_LOST_FILE),
+		.lost_audit = percpu_sum(audit_lost_fd, OMEGA_LOST_AUDIT),
+		.audit_rate_limited = percpu_sum(audit_lost_fd, OMEGA_AUDIT_RATE_LIMITED),
 	};
 	write_frame(OMEGA_FRAME_STATS, &body, sizeof(body), NULL, 0, NULL, 0);
 }

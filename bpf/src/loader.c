@@ -4,6 +4,7 @@
 #include "loader-commands.h"
 #include "loader-flows.h"
 #include "loader-stats.h"
+#include "loader-audit.h"
 
 static volatile sig_atomic_t stopping;
 
@@ -81,6 +82,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		};
 		memcpy(body.comm, rec->comm, sizeof(body.comm));
 		write_frame(OMEGA_FRAME_FILE, &body, sizeof(body), rec->path, body.path_len, NULL, 0);
+	} else if (kind == OMEGA_REC_AUDIT && size >= sizeof(struct omega_audit_record)) {
+		write_audit_frame(loader, data);
 	} else {
 		fprintf(stderr, "omega-loader: ring buffer record of unknown kind %u (%zu bytes) skipped\n", kind, size);
 	}
@@ -138,9 +141,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "omega-loader: loading the file programs failed: %s\n", strerror(errno));
 		return 1;
 	}
+	int err = audit_start(&loader);
+	if (err) {
+		fprintf(stderr, "omega-loader: loading or attaching the security programs (audit.bpf.c) failed: %s\n",
+			strerror(-err));
+		return 1;
+	}
 	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(loader.process_skel->maps.events), on_record, &loader, NULL);
 	if (!rb || ring_buffer__add(rb, bpf_map__fd(loader.net_skel->maps.net_events), on_record, &loader) != 0 ||
-	    ring_buffer__add(rb, bpf_map__fd(loader.file_skel->maps.file_events), on_record, &loader) != 0) {
+	    ring_buffer__add(rb, bpf_map__fd(loader.file_skel->maps.file_events), on_record, &loader) != 0 ||
+	    ring_buffer__add(rb, bpf_map__fd(loader.audit_skel->maps.audit_events), on_record, &loader) != 0) {
 		fprintf(stderr, "omega-loader: opening the ring buffers failed: %s\n", strerror(errno));
 		return 1;
 	}
@@ -150,7 +160,7 @@ int main(int argc, char **argv)
 	int64_t next_drain_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)loader.flow_drain_ms * 1000000LL;
 	loader.last_drain_boot_ns = clock_ns(CLOCK_BOOTTIME);
 
-	const char features[] = "tp_btf/sched_process_exec,tp_btf/sched_process_exit,tp_btf/inet_sock_set_state,tp_btf/sys_exit,tc,xdp";
+	const char features[] = "tp_btf/sched_process_exec,tp_btf/sched_process_exit,tp_btf/inet_sock_set_state,tp_btf/sys_exit,audit,tc,xdp";
 	struct omega_frame_hello hello = { .protocol_version = OMEGA_FRAME_VERSION, .features_len = sizeof(features) - 1 };
 	write_frame(OMEGA_FRAME_HELLO, &hello, sizeof(hello), features, sizeof(features) - 1, NULL, 0);
 	frame_output_flush();
@@ -209,6 +219,9 @@ int main(int argc, char **argv)
 		}
 	ring_buffer__free(rb);
 	bpf_link__destroy(loader.file_link);
+	bpf_link__destroy(loader.audit_syscall_link);
+	bpf_link__destroy(loader.audit_exec_link);
+	audit_bpf__destroy(loader.audit_skel);
 	file_bpf__destroy(loader.file_skel);
 	net_bpf__destroy(loader.net_skel);
 	xdp_block_bpf__destroy(loader.xdp_skel);

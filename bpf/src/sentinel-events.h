@@ -13,6 +13,7 @@ enum omega_record_kind {
 	OMEGA_REC_TCP_STATE = 7,
 	OMEGA_REC_DNS = 8,
 	OMEGA_REC_FILE = 10,
+	OMEGA_REC_AUDIT = 11,
 };
 
 /* Indices of the per-CPU `lost` counters: records the ring buffer had no room for. */
@@ -39,10 +40,15 @@ enum omega_file_lost_kind {
 	OMEGA_FILE_LOST_KINDS = 1,
 };
 
-/* What was done to a watched file: a bit each, so a watch says which it wants reported. Only OPEN
- * has a probe today; the other bits are reserved for create/rename/unlink/chmod probes. */
+/* What was done to a watched file: a bit each, so a watch (an inode, file.bpf.c) or a watched
+ * prefix (a path, audit.bpf.c) says which it wants reported. */
 enum omega_file_op {
 	OMEGA_FILE_OP_OPEN = 1,
+	OMEGA_FILE_OP_CREATE = 2,
+	OMEGA_FILE_OP_RENAME = 4,
+	OMEGA_FILE_OP_DELETE = 8,
+	OMEGA_FILE_OP_CHMOD = 16,
+	OMEGA_FILE_OP_CHOWN = 32,
 };
 
 #define OMEGA_FILE_PATH_LEN 512
@@ -77,6 +83,90 @@ struct omega_file_record {
 	__u32 pad;
 	char comm[OMEGA_COMM_LEN];
 	char path[OMEGA_FILE_PATH_LEN];
+};
+
+/* Security telemetry (audit.bpf.c): what a record reports. */
+enum omega_audit_op {
+	OMEGA_AUDIT_PRIV = 1,         /* set*id / capset */
+	OMEGA_AUDIT_EXEC_SETID = 2,   /* execve whose new credentials differ */
+	OMEGA_AUDIT_PTRACE = 3,
+	OMEGA_AUDIT_MOUNT = 4,
+	OMEGA_AUDIT_NAMESPACE = 5,    /* unshare, setns, clone/clone3 with CLONE_NEW* */
+	OMEGA_AUDIT_MODULE = 6,       /* init_module, finit_module */
+	OMEGA_AUDIT_BPF_LOAD = 7,     /* bpf(BPF_PROG_LOAD) by a process other than the loader */
+	OMEGA_AUDIT_RAW_SOCKET = 8,   /* socket() with SOCK_RAW or AF_PACKET */
+	OMEGA_AUDIT_MEMFD_CREATE = 9,
+	OMEGA_AUDIT_MEMFD_EXEC = 10,  /* execve of a file with no link left (memfd, deleted) */
+	OMEGA_AUDIT_FILE_CREATE = 11, /* file ops under a watched prefix */
+	OMEGA_AUDIT_FILE_RENAME = 12,
+	OMEGA_AUDIT_FILE_DELETE = 13,
+	OMEGA_AUDIT_FILE_CHMOD = 14,
+	OMEGA_AUDIT_FILE_CHOWN = 15,
+	OMEGA_AUDIT_OPS = 16,
+};
+
+/* The system call a record is about, numbered the same on every architecture (the sentinel names
+ * them from this list: libs' audit-frames decoder mirrors it). */
+enum omega_audit_call {
+	OMEGA_CALL_SETUID = 1, OMEGA_CALL_SETGID, OMEGA_CALL_SETREUID, OMEGA_CALL_SETREGID,
+	OMEGA_CALL_SETRESUID, OMEGA_CALL_SETRESGID, OMEGA_CALL_SETFSUID, OMEGA_CALL_SETFSGID,
+	OMEGA_CALL_CAPSET, OMEGA_CALL_EXECVE, OMEGA_CALL_PTRACE, OMEGA_CALL_MOUNT, OMEGA_CALL_MOVE_MOUNT,
+	OMEGA_CALL_UNSHARE, OMEGA_CALL_SETNS, OMEGA_CALL_CLONE, OMEGA_CALL_CLONE3, OMEGA_CALL_INIT_MODULE,
+	OMEGA_CALL_FINIT_MODULE, OMEGA_CALL_BPF, OMEGA_CALL_SOCKET, OMEGA_CALL_MEMFD_CREATE,
+	OMEGA_CALL_OPEN, OMEGA_CALL_OPENAT, OMEGA_CALL_OPENAT2, OMEGA_CALL_CREAT, OMEGA_CALL_MKDIR,
+	OMEGA_CALL_MKDIRAT, OMEGA_CALL_RENAME, OMEGA_CALL_RENAMEAT, OMEGA_CALL_RENAMEAT2, OMEGA_CALL_UNLINK,
+	OMEGA_CALL_UNLINKAT, OMEGA_CALL_RMDIR, OMEGA_CALL_CHMOD, OMEGA_CALL_FCHMOD, OMEGA_CALL_FCHMODAT,
+	OMEGA_CALL_FCHMODAT2, OMEGA_CALL_CHOWN, OMEGA_CALL_FCHOWN, OMEGA_CALL_LCHOWN, OMEGA_CALL_FCHOWNAT,
+	OMEGA_CALLS,
+};
+
+/* Indices of the audit object's per-CPU `audit_lost` counters. */
+enum omega_audit_lost_kind {
+	OMEGA_LOST_AUDIT = 0,         /* the ring buffer was full */
+	OMEGA_AUDIT_RATE_LIMITED = 1, /* over a kind's per-CPU rate */
+	OMEGA_AUDIT_LOST_KINDS = 2,
+};
+
+/* At most this many records per kind per CPU per second; the rest are counted, not sent. */
+#define OMEGA_AUDIT_RATE_PER_CPU 500
+#define OMEGA_AUDIT_STR_LEN 256
+#define OMEGA_AUDIT_EXTRA_LEN 64
+#define OMEGA_FILE_PREFIXES 32
+
+/* A watched path (`file-prefix` command): absolute, without a trailing '/', zero-padded to 8-byte
+ * words; it selects itself and everything under it. */
+struct omega_file_prefix {
+	__u32 len;
+	__u32 ops; /* enum omega_file_op bits */
+	__u32 watch_id;
+	__u32 pad;
+	char path[OMEGA_AUDIT_STR_LEN];
+};
+
+struct omega_audit_record {
+	__u32 kind;
+	__u32 op;   /* enum omega_audit_op */
+	__u32 call; /* enum omega_audit_call */
+	__u32 pid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__u32 euid;
+	__u32 egid;
+	__u32 target_pid; /* ptrace's target */
+	__u32 watch_id;   /* file ops: the prefix's id */
+	__u16 exe_len, args_len, path_len, path2_len, extra_len, pad;
+	__s64 result;     /* the syscall's return value */
+	__u64 time_boot_ns;
+	__u64 cgroup_id;
+	__u64 cap_effective;
+	__u64 arg[3]; /* per op: README "Frames", AUDIT */
+	char comm[OMEGA_COMM_LEN];
+	char exe[OMEGA_FILE_PATH_LEN]; /* the acting process's executable */
+	char args[OMEGA_AUDIT_STR_LEN]; /* its argv, NUL-separated, truncated */
+	char path[OMEGA_FILE_PATH_LEN];
+	char path2[OMEGA_FILE_PATH_LEN];
+	char extra[OMEGA_AUDIT_EXTRA_LEN];
 };
 
 /* A flow as first seen: `s*` is the side that sent the first packet (the same rule pcap replay uses). */

@@ -1,8 +1,18 @@
 // Alerts shaped from Sigma matches and detector findings: OCSF severity, ATT&CK ids, entities,
 // evidence, explanations, and ids that depend only on rule, entity and time window.
 import { join } from 'node:path';
-import { DetectorSet, flowEvent } from '@omega/detect';
-import { AlertStatus, DetectorKind, EntityKind, NetworkActivityId, Severity } from '@omega/proto';
+import { DetectorSet, flowEvent, loadRulePack } from '@omega/detect';
+import {
+  AlertStatus,
+  DetectorKind,
+  EntityKind,
+  Event,
+  EventClass,
+  NetworkActivityId,
+  ProcessAction,
+  ProcessActivityId,
+  Severity,
+} from '@omega/proto';
 import {
   alertFromFinding,
   alertFromSigmaMatch,
@@ -136,6 +146,48 @@ describe('alertFromSigmaMatch', () => {
       'sigma.author': 'Florian Roth (Nextron Systems)',
     });
     expect(build().alert.labels['sigma.author']).toBe('Omega');
+  });
+
+  it('names the tracer, not the traced pid, as the process of a ptrace alert', () => {
+    const rule = loadRulePack([
+      {
+        source: 'spec',
+        text: [
+          'title: ptrace attach',
+          'id: 7d2c4e7a-5b1f-4c3e-8a9d-0e1f2a3b4c5d',
+          'level: high',
+          'logsource: { product: linux, category: ptrace }',
+          'detection:',
+          '  sel: { PtraceRequest: PTRACE_ATTACH }',
+          '  condition: sel',
+        ].join('\n'),
+      },
+    ]).rules[0]!;
+    const event = Event.fromPartial({
+      id: 'evt-pt',
+      node: 'node-1',
+      timeNs: 1_700_000_000_123_000_000n,
+      classUid: EventClass.EVENT_CLASS_PROCESS_ACTIVITY,
+      actor: { process: { pid: 4242, executablePath: '/usr/bin/gdb', cmdLine: 'gdb -p 77' } },
+      payload: {
+        $case: 'processActivity',
+        value: {
+          activityId: ProcessActivityId.PROCESS_ACTIVITY_ID_OPEN,
+          action: ProcessAction.PROCESS_ACTION_PTRACE,
+          ptraceRequest: 'PTRACE_ATTACH',
+          process: { pid: 77 },
+        },
+      },
+    });
+    const { alert } = alertFromSigmaMatch(
+      rule,
+      rule.explain(event),
+      { event, batch, eventIndex: 0 },
+      WINDOW_MS,
+    );
+    expect(alert.entities.filter((e) => e.kind === EntityKind.ENTITY_KIND_PROCESS)).toEqual([
+      expect.objectContaining({ value: 'node-1:4242', displayName: 'gdb -p 77' }),
+    ]);
   });
 
   it('gives the same id to the same rule and entity in the same window, another in the next', () => {

@@ -6,6 +6,7 @@ import {
   AlertStatus,
   DetectorKind,
   EntityKind,
+  ProcessAction,
   Severity,
   type Alert,
   type AlertReason,
@@ -109,8 +110,14 @@ export function entitiesOfEvent(event: Event): Entity[] {
     entities.push(entity(EntityKind.ENTITY_KIND_CONTAINER, w.containerId, true, w.container));
   }
   if (w?.image) entities.push(entity(EntityKind.ENTITY_KIND_CONTAINER_IMAGE, w.image));
-  const process =
-    event.payload?.$case === 'processActivity' ? event.payload.value.process : event.actor?.process;
+  // a launch names the launched process; the kernel telemetry's process records (privilege change,
+  // ptrace, memfd exec) name the actor who did it (a ptrace's `process` is only its target's pid)
+  const launched =
+    event.payload?.$case === 'processActivity' &&
+    event.payload.value.action === ProcessAction.PROCESS_ACTION_UNSPECIFIED
+      ? event.payload.value.process
+      : undefined;
+  const process = launched ?? event.actor?.process;
   if (process && (process.uid || process.executablePath || process.name)) {
     entities.push(
       entity(

@@ -13,6 +13,24 @@ export const DEFAULT_DATA_DIR =
 /** Where `make -C bpf` puts the loader, relative to this file's dist/ or src/ directory. */
 export const DEFAULT_LOADER_PATH = join(__dirname, '..', '..', '..', 'bpf', 'build', 'loader');
 
+/** What a watched prefix can report (the loader's `file-prefix` ops). */
+export const FILE_PREFIX_OPS = ['create', 'rename', 'delete', 'chmod', 'chown'] as const;
+
+/** Where a change is worth a record by default: system binaries, configuration, boot, root's keys, cron. */
+export const DEFAULT_FILE_PREFIXES: readonly string[] = [
+  '/etc',
+  '/bin',
+  '/sbin',
+  '/usr/bin',
+  '/usr/sbin',
+  '/usr/local/bin',
+  '/usr/local/sbin',
+  '/boot',
+  '/lib/modules',
+  '/root/.ssh',
+  '/var/spool/cron',
+];
+
 export const sentinelConfigSchema = z
   .strictObject({
     /** Kubernetes node name (or host name) stamped on every event and in subjects. */
@@ -60,6 +78,13 @@ export const sentinelConfigSchema = z
         sessionIdleMs: z.int().positive().default(30_000),
       })
       .prefault({}),
+    /**
+     * The syscall-exit probe (docs/sentinel-telemetry.md): privilege changes, ptrace, mounts,
+     * namespace changes, module and bpf loads, raw sockets, memfd_create and file operations under
+     * `files.prefixes`. It runs at the exit of every syscall on the node (~100 ns each); off keeps
+     * only the exec-time records (setuid and memfd exec).
+     */
+    syscallTelemetry: z.boolean().default(true),
     /** Pod/namespace/workload on events, from a watch of this node's pods. */
     kubernetes: z
       .strictObject({
@@ -75,6 +100,25 @@ export const sentinelConfigSchema = z
       .strictObject({
         /** A watched path that does not resolve yet (planted later, another node's) is tried again this often. */
         retryIntervalMs: z.int().positive().default(10_000),
+        /**
+         * Paths whose create, rename, delete, chmod and chown the kernel reports (each selects
+         * itself and everything under it; docs/sentinel-telemetry.md). At most 32.
+         */
+        prefixes: z
+          .array(
+            z.strictObject({
+              path: z
+                .string()
+                .max(255)
+                .regex(/^\/\S*$/, 'an absolute path without spaces'),
+              ops: z
+                .array(z.enum(FILE_PREFIX_OPS))
+                .min(1)
+                .default([...FILE_PREFIX_OPS]),
+            }),
+          )
+          .max(32)
+          .default(DEFAULT_FILE_PREFIXES.map((path) => ({ path, ops: [...FILE_PREFIX_OPS] }))),
       })
       .prefault({}),
     /** ReplayPcap by `path`: only regular files inside `dir`, at most `maxBytes`. */

@@ -335,7 +335,13 @@ describe('SentinelService over gRPC (real kernel)', () => {
       'flow',
       'dns',
       'file',
+      'audit',
     ]);
+    // security telemetry (audit.bpf.c): loaded and attached at start
+    expect(status.probes.find((p) => p.name === 'audit')).toMatchObject({
+      attachPoint: 'audit',
+      attached: true,
+    });
     // loaded, attached only while a file is watched (sentinel-files.spec.ts)
     expect(status.probes.find((p) => p.name === 'file')).toMatchObject({
       attachPoint: 'tp_btf/sys_exit',

@@ -56,16 +56,21 @@ function runPid(command: string, ...args: string[]): number {
   return Number(out.trim());
 }
 
-/** Whether the loader holds a link of a program to the sys_exit tracepoint (its fds, as the kernel lists them). */
+/**
+ * Whether the loader holds a link of the file probe to the sys_exit tracepoint (its fds, as the
+ * kernel lists them): links to sys_exit beyond the security telemetry's one (audit.bpf.c, always
+ * attached here).
+ */
 function sysExitAttached(): boolean {
   const pid = parts.loader!.pid!;
-  return readdirSync(`/proc/${pid}/fdinfo`).some((fd) => {
+  const links = readdirSync(`/proc/${pid}/fdinfo`).filter((fd) => {
     try {
       return /^tp_name:\s+sys_exit$/m.test(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
     } catch {
       return false; // closed meanwhile
     }
   });
+  return links.length > 1;
 }
 
 function fileOpens(): Array<Event & { payload: { $case: 'fileActivity' } }> {

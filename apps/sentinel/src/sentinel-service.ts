@@ -210,6 +210,8 @@ export async function buildSentinel({
       `stealth-rate ${stealth.ratePerSecond} ${stealth.burst} ${stealth.sessionIdleMs}`,
       ...stealth.allow.map((cidr) => `stealth-allow add ${cidr}`),
       ...stealth.ports.map((port) => `stealth-port add ${port}`),
+      ...(config.syscallTelemetry ? ['audit-syscalls on'] : []),
+      ...config.files.prefixes.map((p, i) => `file-prefix ${i + 1} ${p.ops.join(',')} ${p.path}`),
     ],
   });
   try {

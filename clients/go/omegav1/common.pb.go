@@ -108,6 +108,11 @@ const (
 	EventClass_EVENT_CLASS_PROCESS_ACTIVITY EventClass = 1007
 	// OCSF 1001 File System Activity (System Activity category): an operation on a watched file.
 	EventClass_EVENT_CLASS_FILE_ACTIVITY EventClass = 1001
+	// OCSF 1002 Kernel Extension Activity (System Activity category): a kernel module load.
+	EventClass_EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY EventClass = 1002
+	// OCSF 1003 Kernel Activity (System Activity category): a security-relevant system call (mount,
+	// namespace change, bpf() program load, raw socket, memfd_create).
+	EventClass_EVENT_CLASS_KERNEL_ACTIVITY EventClass = 1003
 	// OCSF 4001 Network Activity (Network Activity category): one flow or connection.
 	EventClass_EVENT_CLASS_NETWORK_ACTIVITY EventClass = 4001
 	// OCSF 4003 DNS Activity.
@@ -123,17 +128,21 @@ var (
 		0:      "EVENT_CLASS_UNSPECIFIED",
 		1007:   "EVENT_CLASS_PROCESS_ACTIVITY",
 		1001:   "EVENT_CLASS_FILE_ACTIVITY",
+		1002:   "EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY",
+		1003:   "EVENT_CLASS_KERNEL_ACTIVITY",
 		4001:   "EVENT_CLASS_NETWORK_ACTIVITY",
 		4003:   "EVENT_CLASS_DNS_ACTIVITY",
 		990001: "EVENT_CLASS_DECEPTION_INTERACTION",
 	}
 	EventClass_value = map[string]int32{
-		"EVENT_CLASS_UNSPECIFIED":           0,
-		"EVENT_CLASS_PROCESS_ACTIVITY":      1007,
-		"EVENT_CLASS_FILE_ACTIVITY":         1001,
-		"EVENT_CLASS_NETWORK_ACTIVITY":      4001,
-		"EVENT_CLASS_DNS_ACTIVITY":          4003,
-		"EVENT_CLASS_DECEPTION_INTERACTION": 990001,
+		"EVENT_CLASS_UNSPECIFIED":               0,
+		"EVENT_CLASS_PROCESS_ACTIVITY":          1007,
+		"EVENT_CLASS_FILE_ACTIVITY":             1001,
+		"EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY": 1002,
+		"EVENT_CLASS_KERNEL_ACTIVITY":           1003,
+		"EVENT_CLASS_NETWORK_ACTIVITY":          4001,
+		"EVENT_CLASS_DNS_ACTIVITY":              4003,
+		"EVENT_CLASS_DECEPTION_INTERACTION":     990001,
 	}
 )
 
@@ -223,6 +232,234 @@ func (ProcessActivityId) EnumDescriptor() ([]byte, []int) {
 	return file_omega_v1_common_proto_rawDescGZIP(), []int{2}
 }
 
+// Omega extension to Process Activity: which kind of process activity (docs/sentinel-telemetry.md).
+// Unset for plain launches and exits.
+type ProcessAction int32
+
+const (
+	ProcessAction_PROCESS_ACTION_UNSPECIFIED ProcessAction = 0
+	// set*id or capset (activity SET_USER_ID).
+	ProcessAction_PROCESS_ACTION_PRIVILEGE_CHANGE ProcessAction = 1
+	// An execve whose new credentials differ: setuid/setgid binary or file capabilities (SET_USER_ID).
+	ProcessAction_PROCESS_ACTION_EXEC_SETID ProcessAction = 2
+	// ptrace (activity OPEN for attach/seize/traceme, INJECT for pokes); `process` is the target.
+	ProcessAction_PROCESS_ACTION_PTRACE ProcessAction = 3
+	// An execve of a memory-backed file (memfd, or a file with no link left) (activity LAUNCH).
+	ProcessAction_PROCESS_ACTION_MEMFD_EXEC ProcessAction = 4
+)
+
+// Enum value maps for ProcessAction.
+var (
+	ProcessAction_name = map[int32]string{
+		0: "PROCESS_ACTION_UNSPECIFIED",
+		1: "PROCESS_ACTION_PRIVILEGE_CHANGE",
+		2: "PROCESS_ACTION_EXEC_SETID",
+		3: "PROCESS_ACTION_PTRACE",
+		4: "PROCESS_ACTION_MEMFD_EXEC",
+	}
+	ProcessAction_value = map[string]int32{
+		"PROCESS_ACTION_UNSPECIFIED":      0,
+		"PROCESS_ACTION_PRIVILEGE_CHANGE": 1,
+		"PROCESS_ACTION_EXEC_SETID":       2,
+		"PROCESS_ACTION_PTRACE":           3,
+		"PROCESS_ACTION_MEMFD_EXEC":       4,
+	}
+)
+
+func (x ProcessAction) Enum() *ProcessAction {
+	p := new(ProcessAction)
+	*p = x
+	return p
+}
+
+func (x ProcessAction) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ProcessAction) Descriptor() protoreflect.EnumDescriptor {
+	return file_omega_v1_common_proto_enumTypes[3].Descriptor()
+}
+
+func (ProcessAction) Type() protoreflect.EnumType {
+	return &file_omega_v1_common_proto_enumTypes[3]
+}
+
+func (x ProcessAction) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ProcessAction.Descriptor instead.
+func (ProcessAction) EnumDescriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{3}
+}
+
+// OCSF Kernel Extension Activity activity_id.
+type KernelExtensionActivityId int32
+
+const (
+	KernelExtensionActivityId_KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED KernelExtensionActivityId = 0
+	KernelExtensionActivityId_KERNEL_EXTENSION_ACTIVITY_ID_LOAD        KernelExtensionActivityId = 1
+	KernelExtensionActivityId_KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD      KernelExtensionActivityId = 2
+)
+
+// Enum value maps for KernelExtensionActivityId.
+var (
+	KernelExtensionActivityId_name = map[int32]string{
+		0: "KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED",
+		1: "KERNEL_EXTENSION_ACTIVITY_ID_LOAD",
+		2: "KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD",
+	}
+	KernelExtensionActivityId_value = map[string]int32{
+		"KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED": 0,
+		"KERNEL_EXTENSION_ACTIVITY_ID_LOAD":        1,
+		"KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD":      2,
+	}
+)
+
+func (x KernelExtensionActivityId) Enum() *KernelExtensionActivityId {
+	p := new(KernelExtensionActivityId)
+	*p = x
+	return p
+}
+
+func (x KernelExtensionActivityId) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (KernelExtensionActivityId) Descriptor() protoreflect.EnumDescriptor {
+	return file_omega_v1_common_proto_enumTypes[4].Descriptor()
+}
+
+func (KernelExtensionActivityId) Type() protoreflect.EnumType {
+	return &file_omega_v1_common_proto_enumTypes[4]
+}
+
+func (x KernelExtensionActivityId) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use KernelExtensionActivityId.Descriptor instead.
+func (KernelExtensionActivityId) EnumDescriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{4}
+}
+
+// OCSF Kernel Activity activity_id.
+type KernelActivityId int32
+
+const (
+	KernelActivityId_KERNEL_ACTIVITY_ID_UNSPECIFIED KernelActivityId = 0
+	KernelActivityId_KERNEL_ACTIVITY_ID_CREATE      KernelActivityId = 1
+	KernelActivityId_KERNEL_ACTIVITY_ID_READ        KernelActivityId = 2
+	KernelActivityId_KERNEL_ACTIVITY_ID_DELETE      KernelActivityId = 3
+	KernelActivityId_KERNEL_ACTIVITY_ID_INVOKE      KernelActivityId = 4
+)
+
+// Enum value maps for KernelActivityId.
+var (
+	KernelActivityId_name = map[int32]string{
+		0: "KERNEL_ACTIVITY_ID_UNSPECIFIED",
+		1: "KERNEL_ACTIVITY_ID_CREATE",
+		2: "KERNEL_ACTIVITY_ID_READ",
+		3: "KERNEL_ACTIVITY_ID_DELETE",
+		4: "KERNEL_ACTIVITY_ID_INVOKE",
+	}
+	KernelActivityId_value = map[string]int32{
+		"KERNEL_ACTIVITY_ID_UNSPECIFIED": 0,
+		"KERNEL_ACTIVITY_ID_CREATE":      1,
+		"KERNEL_ACTIVITY_ID_READ":        2,
+		"KERNEL_ACTIVITY_ID_DELETE":      3,
+		"KERNEL_ACTIVITY_ID_INVOKE":      4,
+	}
+)
+
+func (x KernelActivityId) Enum() *KernelActivityId {
+	p := new(KernelActivityId)
+	*p = x
+	return p
+}
+
+func (x KernelActivityId) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (KernelActivityId) Descriptor() protoreflect.EnumDescriptor {
+	return file_omega_v1_common_proto_enumTypes[5].Descriptor()
+}
+
+func (KernelActivityId) Type() protoreflect.EnumType {
+	return &file_omega_v1_common_proto_enumTypes[5]
+}
+
+func (x KernelActivityId) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use KernelActivityId.Descriptor instead.
+func (KernelActivityId) EnumDescriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{5}
+}
+
+// Omega extension to Kernel Activity: which behaviour the call was.
+type KernelActivityKind int32
+
+const (
+	KernelActivityKind_KERNEL_ACTIVITY_KIND_UNSPECIFIED KernelActivityKind = 0
+	KernelActivityKind_KERNEL_ACTIVITY_KIND_MOUNT       KernelActivityKind = 1
+	// unshare, setns, clone/clone3 with CLONE_NEW* flags.
+	KernelActivityKind_KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE KernelActivityKind = 2
+	KernelActivityKind_KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD    KernelActivityKind = 3
+	// socket() with SOCK_RAW, or family AF_PACKET.
+	KernelActivityKind_KERNEL_ACTIVITY_KIND_RAW_SOCKET   KernelActivityKind = 4
+	KernelActivityKind_KERNEL_ACTIVITY_KIND_MEMFD_CREATE KernelActivityKind = 5
+)
+
+// Enum value maps for KernelActivityKind.
+var (
+	KernelActivityKind_name = map[int32]string{
+		0: "KERNEL_ACTIVITY_KIND_UNSPECIFIED",
+		1: "KERNEL_ACTIVITY_KIND_MOUNT",
+		2: "KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE",
+		3: "KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD",
+		4: "KERNEL_ACTIVITY_KIND_RAW_SOCKET",
+		5: "KERNEL_ACTIVITY_KIND_MEMFD_CREATE",
+	}
+	KernelActivityKind_value = map[string]int32{
+		"KERNEL_ACTIVITY_KIND_UNSPECIFIED":      0,
+		"KERNEL_ACTIVITY_KIND_MOUNT":            1,
+		"KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE": 2,
+		"KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD":    3,
+		"KERNEL_ACTIVITY_KIND_RAW_SOCKET":       4,
+		"KERNEL_ACTIVITY_KIND_MEMFD_CREATE":     5,
+	}
+)
+
+func (x KernelActivityKind) Enum() *KernelActivityKind {
+	p := new(KernelActivityKind)
+	*p = x
+	return p
+}
+
+func (x KernelActivityKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (KernelActivityKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_omega_v1_common_proto_enumTypes[6].Descriptor()
+}
+
+func (KernelActivityKind) Type() protoreflect.EnumType {
+	return &file_omega_v1_common_proto_enumTypes[6]
+}
+
+func (x KernelActivityKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use KernelActivityKind.Descriptor instead.
+func (KernelActivityKind) EnumDescriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{6}
+}
+
 // OCSF Network Activity activity_id.
 type NetworkActivityId int32
 
@@ -273,11 +510,11 @@ func (x NetworkActivityId) String() string {
 }
 
 func (NetworkActivityId) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[3].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[7].Descriptor()
 }
 
 func (NetworkActivityId) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[3]
+	return &file_omega_v1_common_proto_enumTypes[7]
 }
 
 func (x NetworkActivityId) Number() protoreflect.EnumNumber {
@@ -286,7 +523,7 @@ func (x NetworkActivityId) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use NetworkActivityId.Descriptor instead.
 func (NetworkActivityId) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{3}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{7}
 }
 
 // OCSF DNS Activity activity_id.
@@ -327,11 +564,11 @@ func (x DnsActivityId) String() string {
 }
 
 func (DnsActivityId) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[4].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[8].Descriptor()
 }
 
 func (DnsActivityId) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[4]
+	return &file_omega_v1_common_proto_enumTypes[8]
 }
 
 func (x DnsActivityId) Number() protoreflect.EnumNumber {
@@ -340,7 +577,7 @@ func (x DnsActivityId) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DnsActivityId.Descriptor instead.
 func (DnsActivityId) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{4}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{8}
 }
 
 // IANA IP protocol numbers (OCSF connection_info.protocol_num) for the protocols Omega decodes.
@@ -386,11 +623,11 @@ func (x IpProtocol) String() string {
 }
 
 func (IpProtocol) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[5].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[9].Descriptor()
 }
 
 func (IpProtocol) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[5]
+	return &file_omega_v1_common_proto_enumTypes[9]
 }
 
 func (x IpProtocol) Number() protoreflect.EnumNumber {
@@ -399,7 +636,7 @@ func (x IpProtocol) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use IpProtocol.Descriptor instead.
 func (IpProtocol) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{5}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{9}
 }
 
 // OCSF connection_info.direction_id, seen from the cluster.
@@ -440,11 +677,11 @@ func (x NetworkDirection) String() string {
 }
 
 func (NetworkDirection) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[6].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[10].Descriptor()
 }
 
 func (NetworkDirection) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[6]
+	return &file_omega_v1_common_proto_enumTypes[10]
 }
 
 func (x NetworkDirection) Number() protoreflect.EnumNumber {
@@ -453,7 +690,7 @@ func (x NetworkDirection) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use NetworkDirection.Descriptor instead.
 func (NetworkDirection) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{6}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{10}
 }
 
 // What kind of decoy a deception event or decoy spec is about.
@@ -511,11 +748,11 @@ func (x DecoyKind) String() string {
 }
 
 func (DecoyKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[7].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[11].Descriptor()
 }
 
 func (DecoyKind) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[7]
+	return &file_omega_v1_common_proto_enumTypes[11]
 }
 
 func (x DecoyKind) Number() protoreflect.EnumNumber {
@@ -524,7 +761,7 @@ func (x DecoyKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DecoyKind.Descriptor instead.
 func (DecoyKind) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{7}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{11}
 }
 
 // What an attacker did to a decoy or honeytoken.
@@ -577,11 +814,11 @@ func (x InteractionKind) String() string {
 }
 
 func (InteractionKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[8].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[12].Descriptor()
 }
 
 func (InteractionKind) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[8]
+	return &file_omega_v1_common_proto_enumTypes[12]
 }
 
 func (x InteractionKind) Number() protoreflect.EnumNumber {
@@ -590,7 +827,7 @@ func (x InteractionKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use InteractionKind.Descriptor instead.
 func (InteractionKind) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{8}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{12}
 }
 
 // Which kind of detector raised an alert.
@@ -641,11 +878,11 @@ func (x DetectorKind) String() string {
 }
 
 func (DetectorKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[9].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[13].Descriptor()
 }
 
 func (DetectorKind) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[9]
+	return &file_omega_v1_common_proto_enumTypes[13]
 }
 
 func (x DetectorKind) Number() protoreflect.EnumNumber {
@@ -654,7 +891,7 @@ func (x DetectorKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DetectorKind.Descriptor instead.
 func (DetectorKind) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{9}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{13}
 }
 
 // Triage state of an alert (OCSF Detection Finding status_id).
@@ -697,11 +934,11 @@ func (x AlertStatus) String() string {
 }
 
 func (AlertStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[10].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[14].Descriptor()
 }
 
 func (AlertStatus) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[10]
+	return &file_omega_v1_common_proto_enumTypes[14]
 }
 
 func (x AlertStatus) Number() protoreflect.EnumNumber {
@@ -710,7 +947,7 @@ func (x AlertStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use AlertStatus.Descriptor instead.
 func (AlertStatus) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{10}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{14}
 }
 
 // Lifecycle of an incident.
@@ -757,11 +994,11 @@ func (x IncidentStatus) String() string {
 }
 
 func (IncidentStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[11].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[15].Descriptor()
 }
 
 func (IncidentStatus) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[11]
+	return &file_omega_v1_common_proto_enumTypes[15]
 }
 
 func (x IncidentStatus) Number() protoreflect.EnumNumber {
@@ -770,7 +1007,7 @@ func (x IncidentStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use IncidentStatus.Descriptor instead.
 func (IncidentStatus) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{11}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{15}
 }
 
 // The kind of thing an alert or incident entity names.
@@ -843,11 +1080,11 @@ func (x EntityKind) String() string {
 }
 
 func (EntityKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[12].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[16].Descriptor()
 }
 
 func (EntityKind) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[12]
+	return &file_omega_v1_common_proto_enumTypes[16]
 }
 
 func (x EntityKind) Number() protoreflect.EnumNumber {
@@ -856,7 +1093,7 @@ func (x EntityKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use EntityKind.Descriptor instead.
 func (EntityKind) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{12}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{16}
 }
 
 // Severity of a validation finding (rules, playbooks, manifests).
@@ -898,11 +1135,11 @@ func (x DiagnosticSeverity) String() string {
 }
 
 func (DiagnosticSeverity) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[13].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[17].Descriptor()
 }
 
 func (DiagnosticSeverity) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[13]
+	return &file_omega_v1_common_proto_enumTypes[17]
 }
 
 func (x DiagnosticSeverity) Number() protoreflect.EnumNumber {
@@ -911,7 +1148,7 @@ func (x DiagnosticSeverity) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DiagnosticSeverity.Descriptor instead.
 func (DiagnosticSeverity) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{13}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{17}
 }
 
 // OCSF File System Activity activity_id (the ones a sentinel reports).
@@ -963,11 +1200,11 @@ func (x FileActivityId) String() string {
 }
 
 func (FileActivityId) Descriptor() protoreflect.EnumDescriptor {
-	return file_omega_v1_common_proto_enumTypes[14].Descriptor()
+	return file_omega_v1_common_proto_enumTypes[18].Descriptor()
 }
 
 func (FileActivityId) Type() protoreflect.EnumType {
-	return &file_omega_v1_common_proto_enumTypes[14]
+	return &file_omega_v1_common_proto_enumTypes[18]
 }
 
 func (x FileActivityId) Number() protoreflect.EnumNumber {
@@ -976,7 +1213,7 @@ func (x FileActivityId) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FileActivityId.Descriptor instead.
 func (FileActivityId) EnumDescriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{14}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{18}
 }
 
 // A reference to an identity issued by the trust service.
@@ -2132,8 +2369,18 @@ type FileActivity struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
 	ActivityId FileActivityId         `protobuf:"varint,1,opt,name=activity_id,json=activityId,proto3,enum=omega.v1.FileActivityId" json:"activity_id,omitempty"`
 	File       *File                  `protobuf:"bytes,2,opt,name=file,proto3" json:"file,omitempty"`
-	// The open(2) flags (O_ACCMODE, O_CREAT, O_TRUNC...), for OPEN.
-	OpenFlags     uint32 `protobuf:"varint,3,opt,name=open_flags,json=openFlags,proto3" json:"open_flags,omitempty"`
+	// The open(2) flags (O_ACCMODE, O_CREAT, O_TRUNC...), for OPEN and a CREATE by open.
+	OpenFlags uint32 `protobuf:"varint,3,opt,name=open_flags,json=openFlags,proto3" json:"open_flags,omitempty"`
+	// OCSF file_result: RENAME's new name (`file` is the old one).
+	FileResult *File `protobuf:"bytes,4,opt,name=file_result,json=fileResult,proto3" json:"file_result,omitempty"`
+	// SET_ATTRIBUTES by chmod: the mode asked for (permission and setuid/setgid/sticky bits).
+	Mode *uint32 `protobuf:"varint,5,opt,name=mode,proto3,oneof" json:"mode,omitempty"`
+	// SET_ATTRIBUTES by chown: the owner asked for (unset: unchanged, -1 in the call).
+	OwnerUid *uint32 `protobuf:"varint,6,opt,name=owner_uid,json=ownerUid,proto3,oneof" json:"owner_uid,omitempty"`
+	OwnerGid *uint32 `protobuf:"varint,7,opt,name=owner_gid,json=ownerGid,proto3,oneof" json:"owner_gid,omitempty"`
+	// The system call, e.g. "renameat2", and its return value (0 or a descriptor; -errno on failure).
+	Syscall       string `protobuf:"bytes,8,opt,name=syscall,proto3" json:"syscall,omitempty"`
+	Result        int64  `protobuf:"varint,9,opt,name=result,proto3" json:"result,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2189,6 +2436,377 @@ func (x *FileActivity) GetOpenFlags() uint32 {
 	return 0
 }
 
+func (x *FileActivity) GetFileResult() *File {
+	if x != nil {
+		return x.FileResult
+	}
+	return nil
+}
+
+func (x *FileActivity) GetMode() uint32 {
+	if x != nil && x.Mode != nil {
+		return *x.Mode
+	}
+	return 0
+}
+
+func (x *FileActivity) GetOwnerUid() uint32 {
+	if x != nil && x.OwnerUid != nil {
+		return *x.OwnerUid
+	}
+	return 0
+}
+
+func (x *FileActivity) GetOwnerGid() uint32 {
+	if x != nil && x.OwnerGid != nil {
+		return *x.OwnerGid
+	}
+	return 0
+}
+
+func (x *FileActivity) GetSyscall() string {
+	if x != nil {
+		return x.Syscall
+	}
+	return ""
+}
+
+func (x *FileActivity) GetResult() int64 {
+	if x != nil {
+		return x.Result
+	}
+	return 0
+}
+
+// Credentials of a process (Linux struct cred), after the call that reported them.
+type Credentials struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Uid   uint32                 `protobuf:"varint,1,opt,name=uid,proto3" json:"uid,omitempty"`
+	Euid  uint32                 `protobuf:"varint,2,opt,name=euid,proto3" json:"euid,omitempty"`
+	Gid   uint32                 `protobuf:"varint,3,opt,name=gid,proto3" json:"gid,omitempty"`
+	Egid  uint32                 `protobuf:"varint,4,opt,name=egid,proto3" json:"egid,omitempty"`
+	// Effective capability set, bit n = capability n (CAP_SYS_ADMIN is bit 21).
+	CapEffective  uint64 `protobuf:"fixed64,5,opt,name=cap_effective,json=capEffective,proto3" json:"cap_effective,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Credentials) Reset() {
+	*x = Credentials{}
+	mi := &file_omega_v1_common_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Credentials) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Credentials) ProtoMessage() {}
+
+func (x *Credentials) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_common_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Credentials.ProtoReflect.Descriptor instead.
+func (*Credentials) Descriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *Credentials) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
+func (x *Credentials) GetEuid() uint32 {
+	if x != nil {
+		return x.Euid
+	}
+	return 0
+}
+
+func (x *Credentials) GetGid() uint32 {
+	if x != nil {
+		return x.Gid
+	}
+	return 0
+}
+
+func (x *Credentials) GetEgid() uint32 {
+	if x != nil {
+		return x.Egid
+	}
+	return 0
+}
+
+func (x *Credentials) GetCapEffective() uint64 {
+	if x != nil {
+		return x.CapEffective
+	}
+	return 0
+}
+
+// OCSF Kernel Extension Activity payload: a kernel module load (success or not).
+type KernelExtensionActivity struct {
+	state      protoimpl.MessageState    `protogen:"open.v1"`
+	ActivityId KernelExtensionActivityId `protobuf:"varint,1,opt,name=activity_id,json=activityId,proto3,enum=omega.v1.KernelExtensionActivityId" json:"activity_id,omitempty"`
+	// The module file (finit_module's descriptor); empty for init_module (an image in memory).
+	Path string `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
+	// Module parameters passed.
+	Params string `protobuf:"bytes,3,opt,name=params,proto3" json:"params,omitempty"`
+	// "init_module" or "finit_module", and its return value (0, or -errno: -38 where the kernel has no modules).
+	Syscall       string `protobuf:"bytes,4,opt,name=syscall,proto3" json:"syscall,omitempty"`
+	Result        int64  `protobuf:"varint,5,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KernelExtensionActivity) Reset() {
+	*x = KernelExtensionActivity{}
+	mi := &file_omega_v1_common_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KernelExtensionActivity) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KernelExtensionActivity) ProtoMessage() {}
+
+func (x *KernelExtensionActivity) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_common_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KernelExtensionActivity.ProtoReflect.Descriptor instead.
+func (*KernelExtensionActivity) Descriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *KernelExtensionActivity) GetActivityId() KernelExtensionActivityId {
+	if x != nil {
+		return x.ActivityId
+	}
+	return KernelExtensionActivityId_KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED
+}
+
+func (x *KernelExtensionActivity) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *KernelExtensionActivity) GetParams() string {
+	if x != nil {
+		return x.Params
+	}
+	return ""
+}
+
+func (x *KernelExtensionActivity) GetSyscall() string {
+	if x != nil {
+		return x.Syscall
+	}
+	return ""
+}
+
+func (x *KernelExtensionActivity) GetResult() int64 {
+	if x != nil {
+		return x.Result
+	}
+	return 0
+}
+
+// OCSF Kernel Activity payload: a security-relevant system call, success or not.
+type KernelActivity struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	ActivityId KernelActivityId       `protobuf:"varint,1,opt,name=activity_id,json=activityId,proto3,enum=omega.v1.KernelActivityId" json:"activity_id,omitempty"`
+	Kind       KernelActivityKind     `protobuf:"varint,2,opt,name=kind,proto3,enum=omega.v1.KernelActivityKind" json:"kind,omitempty"`
+	// e.g. "mount", "unshare", "setns", "bpf", "socket", "memfd_create"; the return value (-errno on failure).
+	Syscall string `protobuf:"bytes,3,opt,name=syscall,proto3" json:"syscall,omitempty"`
+	Result  int64  `protobuf:"varint,4,opt,name=result,proto3" json:"result,omitempty"`
+	// MOUNT: as passed (move_mount: from and to paths; fs_type empty).
+	MountSource string `protobuf:"bytes,5,opt,name=mount_source,json=mountSource,proto3" json:"mount_source,omitempty"`
+	MountTarget string `protobuf:"bytes,6,opt,name=mount_target,json=mountTarget,proto3" json:"mount_target,omitempty"`
+	MountFsType string `protobuf:"bytes,7,opt,name=mount_fs_type,json=mountFsType,proto3" json:"mount_fs_type,omitempty"`
+	MountFlags  uint64 `protobuf:"varint,8,opt,name=mount_flags,json=mountFlags,proto3" json:"mount_flags,omitempty"`
+	// NAMESPACE_CHANGE: the namespaces, e.g. ["CLONE_NEWNS", "CLONE_NEWNET"] (setns with nstype 0: ["ANY"]).
+	Namespaces []string `protobuf:"bytes,9,rep,name=namespaces,proto3" json:"namespaces,omitempty"`
+	// BPF_PROG_LOAD: program type name (e.g. "kprobe", "socket_filter") and the name the loader gave.
+	BpfProgType string `protobuf:"bytes,10,opt,name=bpf_prog_type,json=bpfProgType,proto3" json:"bpf_prog_type,omitempty"`
+	BpfProgName string `protobuf:"bytes,11,opt,name=bpf_prog_name,json=bpfProgName,proto3" json:"bpf_prog_name,omitempty"`
+	// RAW_SOCKET: "AF_PACKET", "SOCK_RAW" (names, or the number when unknown), and the protocol number.
+	SocketFamily   string `protobuf:"bytes,12,opt,name=socket_family,json=socketFamily,proto3" json:"socket_family,omitempty"`
+	SocketType     string `protobuf:"bytes,13,opt,name=socket_type,json=socketType,proto3" json:"socket_type,omitempty"`
+	SocketProtocol uint32 `protobuf:"varint,14,opt,name=socket_protocol,json=socketProtocol,proto3" json:"socket_protocol,omitempty"`
+	// MEMFD_CREATE: the name given and the flags (MFD_CLOEXEC 1, MFD_ALLOW_SEALING 2, MFD_EXEC 0x10).
+	MemfdName     string `protobuf:"bytes,15,opt,name=memfd_name,json=memfdName,proto3" json:"memfd_name,omitempty"`
+	MemfdFlags    uint32 `protobuf:"varint,16,opt,name=memfd_flags,json=memfdFlags,proto3" json:"memfd_flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KernelActivity) Reset() {
+	*x = KernelActivity{}
+	mi := &file_omega_v1_common_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KernelActivity) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KernelActivity) ProtoMessage() {}
+
+func (x *KernelActivity) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_common_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KernelActivity.ProtoReflect.Descriptor instead.
+func (*KernelActivity) Descriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *KernelActivity) GetActivityId() KernelActivityId {
+	if x != nil {
+		return x.ActivityId
+	}
+	return KernelActivityId_KERNEL_ACTIVITY_ID_UNSPECIFIED
+}
+
+func (x *KernelActivity) GetKind() KernelActivityKind {
+	if x != nil {
+		return x.Kind
+	}
+	return KernelActivityKind_KERNEL_ACTIVITY_KIND_UNSPECIFIED
+}
+
+func (x *KernelActivity) GetSyscall() string {
+	if x != nil {
+		return x.Syscall
+	}
+	return ""
+}
+
+func (x *KernelActivity) GetResult() int64 {
+	if x != nil {
+		return x.Result
+	}
+	return 0
+}
+
+func (x *KernelActivity) GetMountSource() string {
+	if x != nil {
+		return x.MountSource
+	}
+	return ""
+}
+
+func (x *KernelActivity) GetMountTarget() string {
+	if x != nil {
+		return x.MountTarget
+	}
+	return ""
+}
+
+func (x *KernelActivity) GetMountFsType() string {
+	if x != nil {
+		return x.MountFsType
+	}
+	return ""
+}
+
+func (x *KernelActivity) GetMountFlags() uint64 {
+	if x != nil {
+		return x.MountFlags
+	}
+	return 0
+}
+
+func (x *KernelActivity) GetNamespaces() []string {
+	if x != nil {
+		return x.Namespaces
+	}
+	return nil
+}
+
+func (x *KernelActivity) GetBpfProgType() string {
+	if x != nil {
+		return x.BpfProgType
+	}
+	return ""
+}
+
+func (x *KernelActivity) GetBpfProgName() string {
+	if x != nil {
+		return x.BpfProgName
+	}
+	return ""
+}
+
+func (x *KernelActivity) GetSocketFamily() string {
+	if x != nil {
+		return x.SocketFamily
+	}
+	return ""
+}
+
+func (x *KernelActivity) GetSocketType() string {
+	if x != nil {
+		return x.SocketType
+	}
+	return ""
+}
+
+func (x *KernelActivity) GetSocketProtocol() uint32 {
+	if x != nil {
+		return x.SocketProtocol
+	}
+	return 0
+}
+
+func (x *KernelActivity) GetMemfdName() string {
+	if x != nil {
+		return x.MemfdName
+	}
+	return ""
+}
+
+func (x *KernelActivity) GetMemfdFlags() uint32 {
+	if x != nil {
+		return x.MemfdFlags
+	}
+	return 0
+}
+
 // OCSF DNS Activity payload.
 type DnsActivity struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
@@ -2205,7 +2823,7 @@ type DnsActivity struct {
 
 func (x *DnsActivity) Reset() {
 	*x = DnsActivity{}
-	mi := &file_omega_v1_common_proto_msgTypes[16]
+	mi := &file_omega_v1_common_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2217,7 +2835,7 @@ func (x *DnsActivity) String() string {
 func (*DnsActivity) ProtoMessage() {}
 
 func (x *DnsActivity) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[16]
+	mi := &file_omega_v1_common_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2230,7 +2848,7 @@ func (x *DnsActivity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DnsActivity.ProtoReflect.Descriptor instead.
 func (*DnsActivity) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{16}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *DnsActivity) GetActivityId() DnsActivityId {
@@ -2300,7 +2918,7 @@ type DeceptionInteraction struct {
 
 func (x *DeceptionInteraction) Reset() {
 	*x = DeceptionInteraction{}
-	mi := &file_omega_v1_common_proto_msgTypes[17]
+	mi := &file_omega_v1_common_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2312,7 +2930,7 @@ func (x *DeceptionInteraction) String() string {
 func (*DeceptionInteraction) ProtoMessage() {}
 
 func (x *DeceptionInteraction) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[17]
+	mi := &file_omega_v1_common_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2325,7 +2943,7 @@ func (x *DeceptionInteraction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeceptionInteraction.ProtoReflect.Descriptor instead.
 func (*DeceptionInteraction) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{17}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *DeceptionInteraction) GetKind() InteractionKind {
@@ -2398,14 +3016,27 @@ type ProcessActivity struct {
 	ActivityId ProcessActivityId      `protobuf:"varint,1,opt,name=activity_id,json=activityId,proto3,enum=omega.v1.ProcessActivityId" json:"activity_id,omitempty"`
 	Process    *Process               `protobuf:"bytes,2,opt,name=process,proto3" json:"process,omitempty"`
 	// Exit code for TERMINATE.
-	ExitCode      int32 `protobuf:"varint,3,opt,name=exit_code,json=exitCode,proto3" json:"exit_code,omitempty"`
+	ExitCode int32 `protobuf:"varint,3,opt,name=exit_code,json=exitCode,proto3" json:"exit_code,omitempty"`
+	// Omega extension: which kind of activity (unset for plain launches and exits).
+	Action ProcessAction `protobuf:"varint,4,opt,name=action,proto3,enum=omega.v1.ProcessAction" json:"action,omitempty"`
+	// PRIVILEGE_CHANGE, EXEC_SETID, PTRACE, MEMFD_EXEC: the system call and its return value (-errno on failure).
+	Syscall string `protobuf:"bytes,5,opt,name=syscall,proto3" json:"syscall,omitempty"`
+	Result  int64  `protobuf:"varint,6,opt,name=result,proto3" json:"result,omitempty"`
+	// PRIVILEGE_CHANGE, EXEC_SETID: the actor's credentials after the call.
+	Credentials *Credentials `protobuf:"bytes,7,opt,name=credentials,proto3" json:"credentials,omitempty"`
+	// PRIVILEGE_CHANGE: the ids asked for, in call order (setresuid: real, effective, saved; -1: unchanged).
+	RequestedIds []int64 `protobuf:"varint,8,rep,packed,name=requested_ids,json=requestedIds,proto3" json:"requested_ids,omitempty"`
+	// PTRACE: the request, e.g. "PTRACE_ATTACH".
+	PtraceRequest string `protobuf:"bytes,9,opt,name=ptrace_request,json=ptraceRequest,proto3" json:"ptrace_request,omitempty"`
+	// MEMFD_EXEC: the kernel's name for the file executed, e.g. "memfd:payload".
+	ExecFile      string `protobuf:"bytes,10,opt,name=exec_file,json=execFile,proto3" json:"exec_file,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ProcessActivity) Reset() {
 	*x = ProcessActivity{}
-	mi := &file_omega_v1_common_proto_msgTypes[18]
+	mi := &file_omega_v1_common_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2417,7 +3048,7 @@ func (x *ProcessActivity) String() string {
 func (*ProcessActivity) ProtoMessage() {}
 
 func (x *ProcessActivity) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[18]
+	mi := &file_omega_v1_common_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2430,7 +3061,7 @@ func (x *ProcessActivity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProcessActivity.ProtoReflect.Descriptor instead.
 func (*ProcessActivity) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{18}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ProcessActivity) GetActivityId() ProcessActivityId {
@@ -2452,6 +3083,55 @@ func (x *ProcessActivity) GetExitCode() int32 {
 		return x.ExitCode
 	}
 	return 0
+}
+
+func (x *ProcessActivity) GetAction() ProcessAction {
+	if x != nil {
+		return x.Action
+	}
+	return ProcessAction_PROCESS_ACTION_UNSPECIFIED
+}
+
+func (x *ProcessActivity) GetSyscall() string {
+	if x != nil {
+		return x.Syscall
+	}
+	return ""
+}
+
+func (x *ProcessActivity) GetResult() int64 {
+	if x != nil {
+		return x.Result
+	}
+	return 0
+}
+
+func (x *ProcessActivity) GetCredentials() *Credentials {
+	if x != nil {
+		return x.Credentials
+	}
+	return nil
+}
+
+func (x *ProcessActivity) GetRequestedIds() []int64 {
+	if x != nil {
+		return x.RequestedIds
+	}
+	return nil
+}
+
+func (x *ProcessActivity) GetPtraceRequest() string {
+	if x != nil {
+		return x.PtraceRequest
+	}
+	return ""
+}
+
+func (x *ProcessActivity) GetExecFile() string {
+	if x != nil {
+		return x.ExecFile
+	}
+	return ""
 }
 
 // One security-relevant observation, aligned with an OCSF event.
@@ -2481,6 +3161,8 @@ type Event struct {
 	//	*Event_DnsActivity
 	//	*Event_DeceptionInteraction
 	//	*Event_FileActivity
+	//	*Event_KernelActivity
+	//	*Event_KernelExtensionActivity
 	Payload isEvent_Payload `protobuf_oneof:"payload"`
 	// Source attributes with no field here (OCSF unmapped), e.g. {"bpf.cgroup_id": "1234"}.
 	Unmapped map[string]string `protobuf:"bytes,30,rep,name=unmapped,proto3" json:"unmapped,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
@@ -2492,7 +3174,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_omega_v1_common_proto_msgTypes[19]
+	mi := &file_omega_v1_common_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2504,7 +3186,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[19]
+	mi := &file_omega_v1_common_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2517,7 +3199,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{19}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Event) GetId() string {
@@ -2642,6 +3324,24 @@ func (x *Event) GetFileActivity() *FileActivity {
 	return nil
 }
 
+func (x *Event) GetKernelActivity() *KernelActivity {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_KernelActivity); ok {
+			return x.KernelActivity
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetKernelExtensionActivity() *KernelExtensionActivity {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_KernelExtensionActivity); ok {
+			return x.KernelExtensionActivity
+		}
+	}
+	return nil
+}
+
 func (x *Event) GetUnmapped() map[string]string {
 	if x != nil {
 		return x.Unmapped
@@ -2680,6 +3380,14 @@ type Event_FileActivity struct {
 	FileActivity *FileActivity `protobuf:"bytes,20,opt,name=file_activity,json=fileActivity,proto3,oneof"`
 }
 
+type Event_KernelActivity struct {
+	KernelActivity *KernelActivity `protobuf:"bytes,21,opt,name=kernel_activity,json=kernelActivity,proto3,oneof"`
+}
+
+type Event_KernelExtensionActivity struct {
+	KernelExtensionActivity *KernelExtensionActivity `protobuf:"bytes,22,opt,name=kernel_extension_activity,json=kernelExtensionActivity,proto3,oneof"`
+}
+
 func (*Event_ProcessActivity) isEvent_Payload() {}
 
 func (*Event_NetworkActivity) isEvent_Payload() {}
@@ -2689,6 +3397,10 @@ func (*Event_DnsActivity) isEvent_Payload() {}
 func (*Event_DeceptionInteraction) isEvent_Payload() {}
 
 func (*Event_FileActivity) isEvent_Payload() {}
+
+func (*Event_KernelActivity) isEvent_Payload() {}
+
+func (*Event_KernelExtensionActivity) isEvent_Payload() {}
 
 // A signed batch of events, as a sentinel (or decoy) publishes it on TELEMETRY.
 //
@@ -2723,7 +3435,7 @@ type EventBatch struct {
 
 func (x *EventBatch) Reset() {
 	*x = EventBatch{}
-	mi := &file_omega_v1_common_proto_msgTypes[20]
+	mi := &file_omega_v1_common_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2735,7 +3447,7 @@ func (x *EventBatch) String() string {
 func (*EventBatch) ProtoMessage() {}
 
 func (x *EventBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[20]
+	mi := &file_omega_v1_common_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2748,7 +3460,7 @@ func (x *EventBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventBatch.ProtoReflect.Descriptor instead.
 func (*EventBatch) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{20}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *EventBatch) GetSender() *IdentityRef {
@@ -2821,7 +3533,7 @@ type BatchRef struct {
 
 func (x *BatchRef) Reset() {
 	*x = BatchRef{}
-	mi := &file_omega_v1_common_proto_msgTypes[21]
+	mi := &file_omega_v1_common_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2833,7 +3545,7 @@ func (x *BatchRef) String() string {
 func (*BatchRef) ProtoMessage() {}
 
 func (x *BatchRef) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[21]
+	mi := &file_omega_v1_common_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2846,7 +3558,7 @@ func (x *BatchRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchRef.ProtoReflect.Descriptor instead.
 func (*BatchRef) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{21}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *BatchRef) GetSenderId() string {
@@ -2890,7 +3602,7 @@ type EvidenceRef struct {
 
 func (x *EvidenceRef) Reset() {
 	*x = EvidenceRef{}
-	mi := &file_omega_v1_common_proto_msgTypes[22]
+	mi := &file_omega_v1_common_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2902,7 +3614,7 @@ func (x *EvidenceRef) String() string {
 func (*EvidenceRef) ProtoMessage() {}
 
 func (x *EvidenceRef) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[22]
+	mi := &file_omega_v1_common_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2915,7 +3627,7 @@ func (x *EvidenceRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EvidenceRef.ProtoReflect.Descriptor instead.
 func (*EvidenceRef) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{22}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *EvidenceRef) GetEventId() string {
@@ -2955,7 +3667,7 @@ type Entity struct {
 
 func (x *Entity) Reset() {
 	*x = Entity{}
-	mi := &file_omega_v1_common_proto_msgTypes[23]
+	mi := &file_omega_v1_common_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2967,7 +3679,7 @@ func (x *Entity) String() string {
 func (*Entity) ProtoMessage() {}
 
 func (x *Entity) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[23]
+	mi := &file_omega_v1_common_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2980,7 +3692,7 @@ func (x *Entity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Entity.ProtoReflect.Descriptor instead.
 func (*Entity) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{23}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Entity) GetKind() EntityKind {
@@ -3031,7 +3743,7 @@ type AlertReason struct {
 
 func (x *AlertReason) Reset() {
 	*x = AlertReason{}
-	mi := &file_omega_v1_common_proto_msgTypes[24]
+	mi := &file_omega_v1_common_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3043,7 +3755,7 @@ func (x *AlertReason) String() string {
 func (*AlertReason) ProtoMessage() {}
 
 func (x *AlertReason) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[24]
+	mi := &file_omega_v1_common_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3056,7 +3768,7 @@ func (x *AlertReason) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AlertReason.ProtoReflect.Descriptor instead.
 func (*AlertReason) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{24}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AlertReason) GetSummary() string {
@@ -3146,7 +3858,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_omega_v1_common_proto_msgTypes[25]
+	mi := &file_omega_v1_common_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3158,7 +3870,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[25]
+	mi := &file_omega_v1_common_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3171,7 +3883,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{25}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Alert) GetId() string {
@@ -3349,7 +4061,7 @@ type Incident struct {
 
 func (x *Incident) Reset() {
 	*x = Incident{}
-	mi := &file_omega_v1_common_proto_msgTypes[26]
+	mi := &file_omega_v1_common_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3361,7 +4073,7 @@ func (x *Incident) String() string {
 func (*Incident) ProtoMessage() {}
 
 func (x *Incident) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[26]
+	mi := &file_omega_v1_common_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3374,7 +4086,7 @@ func (x *Incident) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Incident.ProtoReflect.Descriptor instead.
 func (*Incident) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{26}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Incident) GetId() string {
@@ -3587,13 +4299,63 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x14\n" +
 	"\x05inode\x18\x03 \x01(\x04R\x05inode\x12\x16\n" +
-	"\x06device\x18\x04 \x01(\tR\x06device\"\x8c\x01\n" +
+	"\x06device\x18\x04 \x01(\tR\x06device\"\xf1\x02\n" +
 	"\fFileActivity\x129\n" +
 	"\vactivity_id\x18\x01 \x01(\x0e2\x18.omega.v1.FileActivityIdR\n" +
 	"activityId\x12\"\n" +
 	"\x04file\x18\x02 \x01(\v2\x0e.omega.v1.FileR\x04file\x12\x1d\n" +
 	"\n" +
-	"open_flags\x18\x03 \x01(\rR\topenFlags\"\x92\x02\n" +
+	"open_flags\x18\x03 \x01(\rR\topenFlags\x12/\n" +
+	"\vfile_result\x18\x04 \x01(\v2\x0e.omega.v1.FileR\n" +
+	"fileResult\x12\x17\n" +
+	"\x04mode\x18\x05 \x01(\rH\x00R\x04mode\x88\x01\x01\x12 \n" +
+	"\towner_uid\x18\x06 \x01(\rH\x01R\bownerUid\x88\x01\x01\x12 \n" +
+	"\towner_gid\x18\a \x01(\rH\x02R\bownerGid\x88\x01\x01\x12\x18\n" +
+	"\asyscall\x18\b \x01(\tR\asyscall\x12\x16\n" +
+	"\x06result\x18\t \x01(\x03R\x06resultB\a\n" +
+	"\x05_modeB\f\n" +
+	"\n" +
+	"_owner_uidB\f\n" +
+	"\n" +
+	"_owner_gid\"~\n" +
+	"\vCredentials\x12\x10\n" +
+	"\x03uid\x18\x01 \x01(\rR\x03uid\x12\x12\n" +
+	"\x04euid\x18\x02 \x01(\rR\x04euid\x12\x10\n" +
+	"\x03gid\x18\x03 \x01(\rR\x03gid\x12\x12\n" +
+	"\x04egid\x18\x04 \x01(\rR\x04egid\x12#\n" +
+	"\rcap_effective\x18\x05 \x01(\x06R\fcapEffective\"\xbd\x01\n" +
+	"\x17KernelExtensionActivity\x12D\n" +
+	"\vactivity_id\x18\x01 \x01(\x0e2#.omega.v1.KernelExtensionActivityIdR\n" +
+	"activityId\x12\x12\n" +
+	"\x04path\x18\x02 \x01(\tR\x04path\x12\x16\n" +
+	"\x06params\x18\x03 \x01(\tR\x06params\x12\x18\n" +
+	"\asyscall\x18\x04 \x01(\tR\asyscall\x12\x16\n" +
+	"\x06result\x18\x05 \x01(\x03R\x06result\"\xd3\x04\n" +
+	"\x0eKernelActivity\x12;\n" +
+	"\vactivity_id\x18\x01 \x01(\x0e2\x1a.omega.v1.KernelActivityIdR\n" +
+	"activityId\x120\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1c.omega.v1.KernelActivityKindR\x04kind\x12\x18\n" +
+	"\asyscall\x18\x03 \x01(\tR\asyscall\x12\x16\n" +
+	"\x06result\x18\x04 \x01(\x03R\x06result\x12!\n" +
+	"\fmount_source\x18\x05 \x01(\tR\vmountSource\x12!\n" +
+	"\fmount_target\x18\x06 \x01(\tR\vmountTarget\x12\"\n" +
+	"\rmount_fs_type\x18\a \x01(\tR\vmountFsType\x12\x1f\n" +
+	"\vmount_flags\x18\b \x01(\x04R\n" +
+	"mountFlags\x12\x1e\n" +
+	"\n" +
+	"namespaces\x18\t \x03(\tR\n" +
+	"namespaces\x12\"\n" +
+	"\rbpf_prog_type\x18\n" +
+	" \x01(\tR\vbpfProgType\x12\"\n" +
+	"\rbpf_prog_name\x18\v \x01(\tR\vbpfProgName\x12#\n" +
+	"\rsocket_family\x18\f \x01(\tR\fsocketFamily\x12\x1f\n" +
+	"\vsocket_type\x18\r \x01(\tR\n" +
+	"socketType\x12'\n" +
+	"\x0fsocket_protocol\x18\x0e \x01(\rR\x0esocketProtocol\x12\x1d\n" +
+	"\n" +
+	"memfd_name\x18\x0f \x01(\tR\tmemfdName\x12\x1f\n" +
+	"\vmemfd_flags\x18\x10 \x01(\rR\n" +
+	"memfdFlags\"\x92\x02\n" +
 	"\vDnsActivity\x128\n" +
 	"\vactivity_id\x18\x01 \x01(\x0e2\x17.omega.v1.DnsActivityIdR\n" +
 	"activityId\x12(\n" +
@@ -3613,12 +4375,20 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\arequest\x18\a \x01(\tR\arequest\x12%\n" +
 	"\x0epayload_sample\x18\b \x01(\fR\rpayloadSample\x12\x1d\n" +
 	"\n" +
-	"session_id\x18\t \x01(\tR\tsessionId\"\x99\x01\n" +
+	"session_id\x18\t \x01(\tR\tsessionId\"\x9e\x03\n" +
 	"\x0fProcessActivity\x12<\n" +
 	"\vactivity_id\x18\x01 \x01(\x0e2\x1b.omega.v1.ProcessActivityIdR\n" +
 	"activityId\x12+\n" +
 	"\aprocess\x18\x02 \x01(\v2\x11.omega.v1.ProcessR\aprocess\x12\x1b\n" +
-	"\texit_code\x18\x03 \x01(\x05R\bexitCode\"\x94\a\n" +
+	"\texit_code\x18\x03 \x01(\x05R\bexitCode\x12/\n" +
+	"\x06action\x18\x04 \x01(\x0e2\x17.omega.v1.ProcessActionR\x06action\x12\x18\n" +
+	"\asyscall\x18\x05 \x01(\tR\asyscall\x12\x16\n" +
+	"\x06result\x18\x06 \x01(\x03R\x06result\x127\n" +
+	"\vcredentials\x18\a \x01(\v2\x15.omega.v1.CredentialsR\vcredentials\x12#\n" +
+	"\rrequested_ids\x18\b \x03(\x03R\frequestedIds\x12%\n" +
+	"\x0eptrace_request\x18\t \x01(\tR\rptraceRequest\x12\x1b\n" +
+	"\texec_file\x18\n" +
+	" \x01(\tR\bexecFile\"\xba\b\n" +
 	"\x05Event\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
 	"\atime_ns\x18\x02 \x01(\x06R\x06timeNs\x121\n" +
@@ -3635,7 +4405,9 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x10network_activity\x18\x11 \x01(\v2\x19.omega.v1.NetworkActivityH\x00R\x0fnetworkActivity\x12:\n" +
 	"\fdns_activity\x18\x12 \x01(\v2\x15.omega.v1.DnsActivityH\x00R\vdnsActivity\x12U\n" +
 	"\x15deception_interaction\x18\x13 \x01(\v2\x1e.omega.v1.DeceptionInteractionH\x00R\x14deceptionInteraction\x12=\n" +
-	"\rfile_activity\x18\x14 \x01(\v2\x16.omega.v1.FileActivityH\x00R\ffileActivity\x129\n" +
+	"\rfile_activity\x18\x14 \x01(\v2\x16.omega.v1.FileActivityH\x00R\ffileActivity\x12C\n" +
+	"\x0fkernel_activity\x18\x15 \x01(\v2\x18.omega.v1.KernelActivityH\x00R\x0ekernelActivity\x12_\n" +
+	"\x19kernel_extension_activity\x18\x16 \x01(\v2!.omega.v1.KernelExtensionActivityH\x00R\x17kernelExtensionActivity\x129\n" +
 	"\bunmapped\x18\x1e \x03(\v2\x1d.omega.v1.Event.UnmappedEntryR\bunmapped\x12\x19\n" +
 	"\braw_data\x18\x1f \x01(\fR\arawData\x1a;\n" +
 	"\rUnmappedEntry\x12\x10\n" +
@@ -3729,12 +4501,14 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x0fSEVERITY_MEDIUM\x10\x03\x12\x11\n" +
 	"\rSEVERITY_HIGH\x10\x04\x12\x15\n" +
 	"\x11SEVERITY_CRITICAL\x10\x05\x12\x12\n" +
-	"\x0eSEVERITY_FATAL\x10\x06*\xd7\x01\n" +
+	"\x0eSEVERITY_FATAL\x10\x06*\xa5\x02\n" +
 	"\n" +
 	"EventClass\x12\x1b\n" +
 	"\x17EVENT_CLASS_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1cEVENT_CLASS_PROCESS_ACTIVITY\x10\xef\a\x12\x1e\n" +
-	"\x19EVENT_CLASS_FILE_ACTIVITY\x10\xe9\a\x12!\n" +
+	"\x19EVENT_CLASS_FILE_ACTIVITY\x10\xe9\a\x12*\n" +
+	"%EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY\x10\xea\a\x12 \n" +
+	"\x1bEVENT_CLASS_KERNEL_ACTIVITY\x10\xeb\a\x12!\n" +
 	"\x1cEVENT_CLASS_NETWORK_ACTIVITY\x10\xa1\x1f\x12\x1d\n" +
 	"\x18EVENT_CLASS_DNS_ACTIVITY\x10\xa3\x1f\x12'\n" +
 	"!EVENT_CLASS_DECEPTION_INTERACTION\x10\xb1\xb6<*\xde\x01\n" +
@@ -3744,7 +4518,30 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x1dPROCESS_ACTIVITY_ID_TERMINATE\x10\x02\x12\x1c\n" +
 	"\x18PROCESS_ACTIVITY_ID_OPEN\x10\x03\x12\x1e\n" +
 	"\x1aPROCESS_ACTIVITY_ID_INJECT\x10\x04\x12#\n" +
-	"\x1fPROCESS_ACTIVITY_ID_SET_USER_ID\x10\x05*\x93\x02\n" +
+	"\x1fPROCESS_ACTIVITY_ID_SET_USER_ID\x10\x05*\xad\x01\n" +
+	"\rProcessAction\x12\x1e\n" +
+	"\x1aPROCESS_ACTION_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x1fPROCESS_ACTION_PRIVILEGE_CHANGE\x10\x01\x12\x1d\n" +
+	"\x19PROCESS_ACTION_EXEC_SETID\x10\x02\x12\x19\n" +
+	"\x15PROCESS_ACTION_PTRACE\x10\x03\x12\x1d\n" +
+	"\x19PROCESS_ACTION_MEMFD_EXEC\x10\x04*\x99\x01\n" +
+	"\x19KernelExtensionActivityId\x12,\n" +
+	"(KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED\x10\x00\x12%\n" +
+	"!KERNEL_EXTENSION_ACTIVITY_ID_LOAD\x10\x01\x12'\n" +
+	"#KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD\x10\x02*\xb0\x01\n" +
+	"\x10KernelActivityId\x12\"\n" +
+	"\x1eKERNEL_ACTIVITY_ID_UNSPECIFIED\x10\x00\x12\x1d\n" +
+	"\x19KERNEL_ACTIVITY_ID_CREATE\x10\x01\x12\x1b\n" +
+	"\x17KERNEL_ACTIVITY_ID_READ\x10\x02\x12\x1d\n" +
+	"\x19KERNEL_ACTIVITY_ID_DELETE\x10\x03\x12\x1d\n" +
+	"\x19KERNEL_ACTIVITY_ID_INVOKE\x10\x04*\xf9\x01\n" +
+	"\x12KernelActivityKind\x12$\n" +
+	" KERNEL_ACTIVITY_KIND_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aKERNEL_ACTIVITY_KIND_MOUNT\x10\x01\x12)\n" +
+	"%KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE\x10\x02\x12&\n" +
+	"\"KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD\x10\x03\x12#\n" +
+	"\x1fKERNEL_ACTIVITY_KIND_RAW_SOCKET\x10\x04\x12%\n" +
+	"!KERNEL_ACTIVITY_KIND_MEMFD_CREATE\x10\x05*\x93\x02\n" +
 	"\x11NetworkActivityId\x12#\n" +
 	"\x1fNETWORK_ACTIVITY_ID_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18NETWORK_ACTIVITY_ID_OPEN\x10\x01\x12\x1d\n" +
@@ -3856,114 +4653,129 @@ func file_omega_v1_common_proto_rawDescGZIP() []byte {
 	return file_omega_v1_common_proto_rawDescData
 }
 
-var file_omega_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 15)
-var file_omega_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_omega_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 19)
+var file_omega_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_omega_v1_common_proto_goTypes = []any{
-	(Severity)(0),                // 0: omega.v1.Severity
-	(EventClass)(0),              // 1: omega.v1.EventClass
-	(ProcessActivityId)(0),       // 2: omega.v1.ProcessActivityId
-	(NetworkActivityId)(0),       // 3: omega.v1.NetworkActivityId
-	(DnsActivityId)(0),           // 4: omega.v1.DnsActivityId
-	(IpProtocol)(0),              // 5: omega.v1.IpProtocol
-	(NetworkDirection)(0),        // 6: omega.v1.NetworkDirection
-	(DecoyKind)(0),               // 7: omega.v1.DecoyKind
-	(InteractionKind)(0),         // 8: omega.v1.InteractionKind
-	(DetectorKind)(0),            // 9: omega.v1.DetectorKind
-	(AlertStatus)(0),             // 10: omega.v1.AlertStatus
-	(IncidentStatus)(0),          // 11: omega.v1.IncidentStatus
-	(EntityKind)(0),              // 12: omega.v1.EntityKind
-	(DiagnosticSeverity)(0),      // 13: omega.v1.DiagnosticSeverity
-	(FileActivityId)(0),          // 14: omega.v1.FileActivityId
-	(*IdentityRef)(nil),          // 15: omega.v1.IdentityRef
-	(*HybridSignature)(nil),      // 16: omega.v1.HybridSignature
-	(*AuditRef)(nil),             // 17: omega.v1.AuditRef
-	(*TimeRange)(nil),            // 18: omega.v1.TimeRange
-	(*Diagnostic)(nil),           // 19: omega.v1.Diagnostic
-	(*Workload)(nil),             // 20: omega.v1.Workload
-	(*User)(nil),                 // 21: omega.v1.User
-	(*Process)(nil),              // 22: omega.v1.Process
-	(*Actor)(nil),                // 23: omega.v1.Actor
-	(*NetworkEndpoint)(nil),      // 24: omega.v1.NetworkEndpoint
-	(*NetworkTraffic)(nil),       // 25: omega.v1.NetworkTraffic
-	(*NetworkActivity)(nil),      // 26: omega.v1.NetworkActivity
-	(*DnsQuery)(nil),             // 27: omega.v1.DnsQuery
-	(*DnsAnswer)(nil),            // 28: omega.v1.DnsAnswer
-	(*File)(nil),                 // 29: omega.v1.File
-	(*FileActivity)(nil),         // 30: omega.v1.FileActivity
-	(*DnsActivity)(nil),          // 31: omega.v1.DnsActivity
-	(*DeceptionInteraction)(nil), // 32: omega.v1.DeceptionInteraction
-	(*ProcessActivity)(nil),      // 33: omega.v1.ProcessActivity
-	(*Event)(nil),                // 34: omega.v1.Event
-	(*EventBatch)(nil),           // 35: omega.v1.EventBatch
-	(*BatchRef)(nil),             // 36: omega.v1.BatchRef
-	(*EvidenceRef)(nil),          // 37: omega.v1.EvidenceRef
-	(*Entity)(nil),               // 38: omega.v1.Entity
-	(*AlertReason)(nil),          // 39: omega.v1.AlertReason
-	(*Alert)(nil),                // 40: omega.v1.Alert
-	(*Incident)(nil),             // 41: omega.v1.Incident
-	nil,                          // 42: omega.v1.Workload.PodLabelsEntry
-	nil,                          // 43: omega.v1.Event.UnmappedEntry
-	nil,                          // 44: omega.v1.Alert.LabelsEntry
+	(Severity)(0),                   // 0: omega.v1.Severity
+	(EventClass)(0),                 // 1: omega.v1.EventClass
+	(ProcessActivityId)(0),          // 2: omega.v1.ProcessActivityId
+	(ProcessAction)(0),              // 3: omega.v1.ProcessAction
+	(KernelExtensionActivityId)(0),  // 4: omega.v1.KernelExtensionActivityId
+	(KernelActivityId)(0),           // 5: omega.v1.KernelActivityId
+	(KernelActivityKind)(0),         // 6: omega.v1.KernelActivityKind
+	(NetworkActivityId)(0),          // 7: omega.v1.NetworkActivityId
+	(DnsActivityId)(0),              // 8: omega.v1.DnsActivityId
+	(IpProtocol)(0),                 // 9: omega.v1.IpProtocol
+	(NetworkDirection)(0),           // 10: omega.v1.NetworkDirection
+	(DecoyKind)(0),                  // 11: omega.v1.DecoyKind
+	(InteractionKind)(0),            // 12: omega.v1.InteractionKind
+	(DetectorKind)(0),               // 13: omega.v1.DetectorKind
+	(AlertStatus)(0),                // 14: omega.v1.AlertStatus
+	(IncidentStatus)(0),             // 15: omega.v1.IncidentStatus
+	(EntityKind)(0),                 // 16: omega.v1.EntityKind
+	(DiagnosticSeverity)(0),         // 17: omega.v1.DiagnosticSeverity
+	(FileActivityId)(0),             // 18: omega.v1.FileActivityId
+	(*IdentityRef)(nil),             // 19: omega.v1.IdentityRef
+	(*HybridSignature)(nil),         // 20: omega.v1.HybridSignature
+	(*AuditRef)(nil),                // 21: omega.v1.AuditRef
+	(*TimeRange)(nil),               // 22: omega.v1.TimeRange
+	(*Diagnostic)(nil),              // 23: omega.v1.Diagnostic
+	(*Workload)(nil),                // 24: omega.v1.Workload
+	(*User)(nil),                    // 25: omega.v1.User
+	(*Process)(nil),                 // 26: omega.v1.Process
+	(*Actor)(nil),                   // 27: omega.v1.Actor
+	(*NetworkEndpoint)(nil),         // 28: omega.v1.NetworkEndpoint
+	(*NetworkTraffic)(nil),          // 29: omega.v1.NetworkTraffic
+	(*NetworkActivity)(nil),         // 30: omega.v1.NetworkActivity
+	(*DnsQuery)(nil),                // 31: omega.v1.DnsQuery
+	(*DnsAnswer)(nil),               // 32: omega.v1.DnsAnswer
+	(*File)(nil),                    // 33: omega.v1.File
+	(*FileActivity)(nil),            // 34: omega.v1.FileActivity
+	(*Credentials)(nil),             // 35: omega.v1.Credentials
+	(*KernelExtensionActivity)(nil), // 36: omega.v1.KernelExtensionActivity
+	(*KernelActivity)(nil),          // 37: omega.v1.KernelActivity
+	(*DnsActivity)(nil),             // 38: omega.v1.DnsActivity
+	(*DeceptionInteraction)(nil),    // 39: omega.v1.DeceptionInteraction
+	(*ProcessActivity)(nil),         // 40: omega.v1.ProcessActivity
+	(*Event)(nil),                   // 41: omega.v1.Event
+	(*EventBatch)(nil),              // 42: omega.v1.EventBatch
+	(*BatchRef)(nil),                // 43: omega.v1.BatchRef
+	(*EvidenceRef)(nil),             // 44: omega.v1.EvidenceRef
+	(*Entity)(nil),                  // 45: omega.v1.Entity
+	(*AlertReason)(nil),             // 46: omega.v1.AlertReason
+	(*Alert)(nil),                   // 47: omega.v1.Alert
+	(*Incident)(nil),                // 48: omega.v1.Incident
+	nil,                             // 49: omega.v1.Workload.PodLabelsEntry
+	nil,                             // 50: omega.v1.Event.UnmappedEntry
+	nil,                             // 51: omega.v1.Alert.LabelsEntry
 }
 var file_omega_v1_common_proto_depIdxs = []int32{
-	13, // 0: omega.v1.Diagnostic.severity:type_name -> omega.v1.DiagnosticSeverity
-	42, // 1: omega.v1.Workload.pod_labels:type_name -> omega.v1.Workload.PodLabelsEntry
-	21, // 2: omega.v1.Process.user:type_name -> omega.v1.User
-	22, // 3: omega.v1.Process.parent:type_name -> omega.v1.Process
-	22, // 4: omega.v1.Actor.process:type_name -> omega.v1.Process
-	21, // 5: omega.v1.Actor.user:type_name -> omega.v1.User
-	20, // 6: omega.v1.NetworkEndpoint.workload:type_name -> omega.v1.Workload
-	3,  // 7: omega.v1.NetworkActivity.activity_id:type_name -> omega.v1.NetworkActivityId
-	5,  // 8: omega.v1.NetworkActivity.protocol:type_name -> omega.v1.IpProtocol
-	6,  // 9: omega.v1.NetworkActivity.direction:type_name -> omega.v1.NetworkDirection
-	25, // 10: omega.v1.NetworkActivity.traffic:type_name -> omega.v1.NetworkTraffic
-	18, // 11: omega.v1.NetworkActivity.interval:type_name -> omega.v1.TimeRange
-	14, // 12: omega.v1.FileActivity.activity_id:type_name -> omega.v1.FileActivityId
-	29, // 13: omega.v1.FileActivity.file:type_name -> omega.v1.File
-	4,  // 14: omega.v1.DnsActivity.activity_id:type_name -> omega.v1.DnsActivityId
-	27, // 15: omega.v1.DnsActivity.query:type_name -> omega.v1.DnsQuery
-	28, // 16: omega.v1.DnsActivity.answers:type_name -> omega.v1.DnsAnswer
-	5,  // 17: omega.v1.DnsActivity.protocol:type_name -> omega.v1.IpProtocol
-	8,  // 18: omega.v1.DeceptionInteraction.kind:type_name -> omega.v1.InteractionKind
-	7,  // 19: omega.v1.DeceptionInteraction.decoy_kind:type_name -> omega.v1.DecoyKind
-	2,  // 20: omega.v1.ProcessActivity.activity_id:type_name -> omega.v1.ProcessActivityId
-	22, // 21: omega.v1.ProcessActivity.process:type_name -> omega.v1.Process
-	1,  // 22: omega.v1.Event.class_uid:type_name -> omega.v1.EventClass
-	0,  // 23: omega.v1.Event.severity:type_name -> omega.v1.Severity
-	23, // 24: omega.v1.Event.actor:type_name -> omega.v1.Actor
-	24, // 25: omega.v1.Event.src_endpoint:type_name -> omega.v1.NetworkEndpoint
-	24, // 26: omega.v1.Event.dst_endpoint:type_name -> omega.v1.NetworkEndpoint
-	20, // 27: omega.v1.Event.workload:type_name -> omega.v1.Workload
-	33, // 28: omega.v1.Event.process_activity:type_name -> omega.v1.ProcessActivity
-	26, // 29: omega.v1.Event.network_activity:type_name -> omega.v1.NetworkActivity
-	31, // 30: omega.v1.Event.dns_activity:type_name -> omega.v1.DnsActivity
-	32, // 31: omega.v1.Event.deception_interaction:type_name -> omega.v1.DeceptionInteraction
-	30, // 32: omega.v1.Event.file_activity:type_name -> omega.v1.FileActivity
-	43, // 33: omega.v1.Event.unmapped:type_name -> omega.v1.Event.UnmappedEntry
-	15, // 34: omega.v1.EventBatch.sender:type_name -> omega.v1.IdentityRef
-	34, // 35: omega.v1.EventBatch.events:type_name -> omega.v1.Event
-	16, // 36: omega.v1.EventBatch.signature:type_name -> omega.v1.HybridSignature
-	36, // 37: omega.v1.EvidenceRef.batch:type_name -> omega.v1.BatchRef
-	12, // 38: omega.v1.Entity.kind:type_name -> omega.v1.EntityKind
-	0,  // 39: omega.v1.Alert.severity:type_name -> omega.v1.Severity
-	9,  // 40: omega.v1.Alert.detector_kind:type_name -> omega.v1.DetectorKind
-	38, // 41: omega.v1.Alert.entities:type_name -> omega.v1.Entity
-	37, // 42: omega.v1.Alert.evidence:type_name -> omega.v1.EvidenceRef
-	39, // 43: omega.v1.Alert.reasons:type_name -> omega.v1.AlertReason
-	10, // 44: omega.v1.Alert.status:type_name -> omega.v1.AlertStatus
-	18, // 45: omega.v1.Alert.observed:type_name -> omega.v1.TimeRange
-	17, // 46: omega.v1.Alert.audit:type_name -> omega.v1.AuditRef
-	44, // 47: omega.v1.Alert.labels:type_name -> omega.v1.Alert.LabelsEntry
-	0,  // 48: omega.v1.Incident.severity:type_name -> omega.v1.Severity
-	11, // 49: omega.v1.Incident.status:type_name -> omega.v1.IncidentStatus
-	18, // 50: omega.v1.Incident.observed:type_name -> omega.v1.TimeRange
-	38, // 51: omega.v1.Incident.entities:type_name -> omega.v1.Entity
-	17, // 52: omega.v1.Incident.audit:type_name -> omega.v1.AuditRef
-	53, // [53:53] is the sub-list for method output_type
-	53, // [53:53] is the sub-list for method input_type
-	53, // [53:53] is the sub-list for extension type_name
-	53, // [53:53] is the sub-list for extension extendee
-	0,  // [0:53] is the sub-list for field type_name
+	17, // 0: omega.v1.Diagnostic.severity:type_name -> omega.v1.DiagnosticSeverity
+	49, // 1: omega.v1.Workload.pod_labels:type_name -> omega.v1.Workload.PodLabelsEntry
+	25, // 2: omega.v1.Process.user:type_name -> omega.v1.User
+	26, // 3: omega.v1.Process.parent:type_name -> omega.v1.Process
+	26, // 4: omega.v1.Actor.process:type_name -> omega.v1.Process
+	25, // 5: omega.v1.Actor.user:type_name -> omega.v1.User
+	24, // 6: omega.v1.NetworkEndpoint.workload:type_name -> omega.v1.Workload
+	7,  // 7: omega.v1.NetworkActivity.activity_id:type_name -> omega.v1.NetworkActivityId
+	9,  // 8: omega.v1.NetworkActivity.protocol:type_name -> omega.v1.IpProtocol
+	10, // 9: omega.v1.NetworkActivity.direction:type_name -> omega.v1.NetworkDirection
+	29, // 10: omega.v1.NetworkActivity.traffic:type_name -> omega.v1.NetworkTraffic
+	22, // 11: omega.v1.NetworkActivity.interval:type_name -> omega.v1.TimeRange
+	18, // 12: omega.v1.FileActivity.activity_id:type_name -> omega.v1.FileActivityId
+	33, // 13: omega.v1.FileActivity.file:type_name -> omega.v1.File
+	33, // 14: omega.v1.FileActivity.file_result:type_name -> omega.v1.File
+	4,  // 15: omega.v1.KernelExtensionActivity.activity_id:type_name -> omega.v1.KernelExtensionActivityId
+	5,  // 16: omega.v1.KernelActivity.activity_id:type_name -> omega.v1.KernelActivityId
+	6,  // 17: omega.v1.KernelActivity.kind:type_name -> omega.v1.KernelActivityKind
+	8,  // 18: omega.v1.DnsActivity.activity_id:type_name -> omega.v1.DnsActivityId
+	31, // 19: omega.v1.DnsActivity.query:type_name -> omega.v1.DnsQuery
+	32, // 20: omega.v1.DnsActivity.answers:type_name -> omega.v1.DnsAnswer
+	9,  // 21: omega.v1.DnsActivity.protocol:type_name -> omega.v1.IpProtocol
+	12, // 22: omega.v1.DeceptionInteraction.kind:type_name -> omega.v1.InteractionKind
+	11, // 23: omega.v1.DeceptionInteraction.decoy_kind:type_name -> omega.v1.DecoyKind
+	2,  // 24: omega.v1.ProcessActivity.activity_id:type_name -> omega.v1.ProcessActivityId
+	26, // 25: omega.v1.ProcessActivity.process:type_name -> omega.v1.Process
+	3,  // 26: omega.v1.ProcessActivity.action:type_name -> omega.v1.ProcessAction
+	35, // 27: omega.v1.ProcessActivity.credentials:type_name -> omega.v1.Credentials
+	1,  // 28: omega.v1.Event.class_uid:type_name -> omega.v1.EventClass
+	0,  // 29: omega.v1.Event.severity:type_name -> omega.v1.Severity
+	27, // 30: omega.v1.Event.actor:type_name -> omega.v1.Actor
+	28, // 31: omega.v1.Event.src_endpoint:type_name -> omega.v1.NetworkEndpoint
+	28, // 32: omega.v1.Event.dst_endpoint:type_name -> omega.v1.NetworkEndpoint
+	24, // 33: omega.v1.Event.workload:type_name -> omega.v1.Workload
+	40, // 34: omega.v1.Event.process_activity:type_name -> omega.v1.ProcessActivity
+	30, // 35: omega.v1.Event.network_activity:type_name -> omega.v1.NetworkActivity
+	38, // 36: omega.v1.Event.dns_activity:type_name -> omega.v1.DnsActivity
+	39, // 37: omega.v1.Event.deception_interaction:type_name -> omega.v1.DeceptionInteraction
+	34, // 38: omega.v1.Event.file_activity:type_name -> omega.v1.FileActivity
+	37, // 39: omega.v1.Event.kernel_activity:type_name -> omega.v1.KernelActivity
+	36, // 40: omega.v1.Event.kernel_extension_activity:type_name -> omega.v1.KernelExtensionActivity
+	50, // 41: omega.v1.Event.unmapped:type_name -> omega.v1.Event.UnmappedEntry
+	19, // 42: omega.v1.EventBatch.sender:type_name -> omega.v1.IdentityRef
+	41, // 43: omega.v1.EventBatch.events:type_name -> omega.v1.Event
+	20, // 44: omega.v1.EventBatch.signature:type_name -> omega.v1.HybridSignature
+	43, // 45: omega.v1.EvidenceRef.batch:type_name -> omega.v1.BatchRef
+	16, // 46: omega.v1.Entity.kind:type_name -> omega.v1.EntityKind
+	0,  // 47: omega.v1.Alert.severity:type_name -> omega.v1.Severity
+	13, // 48: omega.v1.Alert.detector_kind:type_name -> omega.v1.DetectorKind
+	45, // 49: omega.v1.Alert.entities:type_name -> omega.v1.Entity
+	44, // 50: omega.v1.Alert.evidence:type_name -> omega.v1.EvidenceRef
+	46, // 51: omega.v1.Alert.reasons:type_name -> omega.v1.AlertReason
+	14, // 52: omega.v1.Alert.status:type_name -> omega.v1.AlertStatus
+	22, // 53: omega.v1.Alert.observed:type_name -> omega.v1.TimeRange
+	21, // 54: omega.v1.Alert.audit:type_name -> omega.v1.AuditRef
+	51, // 55: omega.v1.Alert.labels:type_name -> omega.v1.Alert.LabelsEntry
+	0,  // 56: omega.v1.Incident.severity:type_name -> omega.v1.Severity
+	15, // 57: omega.v1.Incident.status:type_name -> omega.v1.IncidentStatus
+	22, // 58: omega.v1.Incident.observed:type_name -> omega.v1.TimeRange
+	45, // 59: omega.v1.Incident.entities:type_name -> omega.v1.Entity
+	21, // 60: omega.v1.Incident.audit:type_name -> omega.v1.AuditRef
+	61, // [61:61] is the sub-list for method output_type
+	61, // [61:61] is the sub-list for method input_type
+	61, // [61:61] is the sub-list for extension type_name
+	61, // [61:61] is the sub-list for extension extendee
+	0,  // [0:61] is the sub-list for field type_name
 }
 
 func init() { file_omega_v1_common_proto_init() }
@@ -3972,20 +4784,23 @@ func file_omega_v1_common_proto_init() {
 		return
 	}
 	file_omega_v1_common_proto_msgTypes[6].OneofWrappers = []any{}
-	file_omega_v1_common_proto_msgTypes[19].OneofWrappers = []any{
+	file_omega_v1_common_proto_msgTypes[15].OneofWrappers = []any{}
+	file_omega_v1_common_proto_msgTypes[22].OneofWrappers = []any{
 		(*Event_ProcessActivity)(nil),
 		(*Event_NetworkActivity)(nil),
 		(*Event_DnsActivity)(nil),
 		(*Event_DeceptionInteraction)(nil),
 		(*Event_FileActivity)(nil),
+		(*Event_KernelActivity)(nil),
+		(*Event_KernelExtensionActivity)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_omega_v1_common_proto_rawDesc), len(file_omega_v1_common_proto_rawDesc)),
-			NumEnums:      15,
-			NumMessages:   30,
+			NumEnums:      19,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1,5 +1,5 @@
 // Sigma's Linux taxonomy mapped onto Omega's OCSF-aligned Event: which Sigma field reads which
-// Event field, per logsource category. Unmapped fields are rejected at compile time, by name.
+// Event field, per logsource category (the kernel telemetry's categories: field-mapping-system.ts). Unmapped fields are rejected at compile time, by name.
 // Over 400 lines on purpose: the whole Sigma-to-Omega field table, every logsource in one table read in one place.
 import { Code, OmegaError } from '@omega/errors';
 import {
@@ -16,11 +16,13 @@ import {
   NetworkDirection,
   NetworkEndpoint,
   Process,
+  ProcessAction,
   ProcessActivity,
   ProcessActivityId,
   User,
   Workload,
 } from '@omega/proto';
+import { systemCategories } from './field-mapping-system';
 
 /** What a field read yields: text, a number, a flag, several values (any may match), or nothing. */
 export type FieldValue = string | number | boolean | readonly string[] | undefined;
@@ -388,7 +390,9 @@ export const SIGMA_LOGSOURCE_MAPPINGS: ReadonlyMap<string, SigmaLogsourceMapping
       EventClass.EVENT_CLASS_PROCESS_ACTIVITY,
       (e) =>
         e.payload?.$case === 'processActivity' &&
-        e.payload.value.activityId === ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH,
+        e.payload.value.activityId === ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH &&
+        // a memfd exec's own record (memfd_exec) is not a second launch of the same exec
+        e.payload.value.action === ProcessAction.PROCESS_ACTION_UNSPECIFIED,
       () => ({
         ...emptyEvent(),
         classUid: EventClass.EVENT_CLASS_PROCESS_ACTIVITY,
@@ -444,6 +448,7 @@ export const SIGMA_LOGSOURCE_MAPPINGS: ReadonlyMap<string, SigmaLogsourceMapping
         name === 'dns' ? dnsFields : dnsQueryFields,
       ),
     ),
+    ...systemCategories(category),
   ].map((mapping) => [mapping.category, mapping]),
 );
 
@@ -455,11 +460,6 @@ export const FIELD_SLOT_COUNT = nextSlot;
  * Products and services other than Linux nodes are rejected in logsource.ts.
  */
 export const UNSUPPORTED_CATEGORIES: ReadonlyMap<string, string> = new Map([
-  ['file_event', 'Omega events carry no file activity'],
-  ['file_change', 'Omega events carry no file activity'],
-  ['file_delete', 'Omega events carry no file activity'],
-  ['file_access', 'Omega events carry no file activity'],
-  ['file_rename', 'Omega events carry no file activity'],
   ['image_load', 'Omega events carry no library loads'],
   ['process_termination', 'the Sigma taxonomy for process_termination is not mapped yet'],
   ['process_access', 'Omega events carry no process access'],

@@ -112,15 +112,15 @@ describe('rule metadata', () => {
   });
 
   it('rejects logsources Omega cannot see, by name', () => {
-    const fileEvent = failure(
-      rule(["sel: { TargetFilename: '/x' }", 'condition: sel']).replace(
+    const imageLoad = failure(
+      rule(["sel: { ImageLoaded: '/x' }", 'condition: sel']).replace(
         'process_creation',
-        'file_event',
+        'image_load',
       ),
     );
-    expect(fileEvent.code).toBe(Code.Unimplemented);
-    expect(fileEvent.reason).toBe(
-      'logsource category file_event: Omega events carry no file activity',
+    expect(imageLoad.code).toBe(Code.Unimplemented);
+    expect(imageLoad.reason).toBe(
+      'logsource category image_load: Omega events carry no library loads',
     );
   });
 });

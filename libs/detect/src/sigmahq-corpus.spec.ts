@@ -45,16 +45,15 @@ describe('the SigmaHQ Linux corpus', () => {
     ]);
   });
 
-  it('rejects auditd, syslog-style services and file_event by logsource, not by accident', () => {
+  it("rejects auditd by logsource, not by accident, and loads every file_event rule (the sentinel's watched-prefix file telemetry)", () => {
     for (const rejection of pack.rejected) {
       if (rejection.source.startsWith('auditd/'))
         expect(rejection.reason).toMatch(/^logsource service auditd:/);
-      if (rejection.source.startsWith('file_event/')) {
-        expect(rejection.reason).toBe(
-          'logsource category file_event: Omega events carry no file activity',
-        );
-      }
     }
+    const fileEventSources = texts.filter((t) => t.source.startsWith('file_event/'));
+    expect(fileEventSources.length).toBe(8);
+    expect(pack.rejected.filter((r) => r.source.startsWith('file_event/'))).toEqual([]);
+    expect(pack.rules.filter((r) => r.logsource.category === 'file_event')).toHaveLength(8);
   });
 
   it('maps levels to OCSF severities and tags to ATT&CK ids for the loaded rules', () => {

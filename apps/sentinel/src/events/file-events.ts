@@ -93,6 +93,12 @@ export function fileEvent(frame: FileFrame, node: string, watch: WatchedFile | u
           device: frame.device,
         },
         openFlags: frame.flags,
+        fileResult: undefined,
+        mode: undefined,
+        ownerUid: undefined,
+        ownerGid: undefined,
+        syscall: '',
+        result: 0n,
       },
     },
   };

@@ -1,4 +1,5 @@
-// Routes the loader's event frames to the publisher as Events (process, network, dns, file; a
+// Routes the loader's event frames to the publisher as Events (process, network, dns, file, the
+// security records of audit.bpf.c; a
 // honeytoken file's open also as a TOKEN_USE interaction) and its
 // STATS frames to metrics and the batches' loss counts. DNS frames, one per packet to or from port
 // 53 and so the bulk of the traffic, are encoded straight from their bytes (event-encoders.ts).
@@ -14,6 +15,7 @@ import {
 import { tcpStateEvent } from './network-events';
 import { processEvent } from './process-events';
 import { fileEvent, fileTokenUseEvent, type WatchedFile } from './file-events';
+import { auditEvent, auditSubjectKind } from './audit-events';
 import type { SentinelMetrics } from '../sentinel-metrics';
 import type { TelemetryPublisher } from './telemetry-publisher';
 
@@ -25,10 +27,12 @@ export interface FrameCounts {
   flow: number;
   dns: number;
   file: number;
+  /** AUDIT frames: privilege, ptrace, mount, namespace, module, bpf, socket, memfd, file operations. */
+  audit: number;
 }
 
 export function newFrameCounts(): FrameCounts {
-  return { exec: 0, exit: 0, tcp: 0, flow: 0, dns: 0, file: 0 };
+  return { exec: 0, exit: 0, tcp: 0, flow: 0, dns: 0, file: 0, audit: 0 };
 }
 
 export interface FrameRouterOptions {
@@ -88,6 +92,10 @@ export function frameRouter(options: FrameRouterOptions): FrameRoute {
         if (watch?.honeytokenId) options.tokenUse?.(fileTokenUseEvent(event, frame, watch));
         return;
       }
+      case FrameType.Audit:
+        counts.audit++;
+        publisher.add(auditSubjectKind(frame), enrich(auditEvent(frame, node)));
+        return;
       case FrameType.Flow: {
         counts.flow++;
         const flow = flows.onFrame(frame);
@@ -107,6 +115,8 @@ export function frameRouter(options: FrameRouterOptions): FrameRoute {
           ['dns', frame.lostDns],
           ['flow', frame.lostFlow],
           ['file', frame.lostFile],
+          ['audit', frame.lostAudit],
+          ['audit_rate_limited', frame.auditRateLimited],
         ];
         for (const [kind, n] of lost) metrics.ringbufLost.set({ kind }, Number(n));
         metrics.xdpDropped.set(Number(frame.xdpDropped));

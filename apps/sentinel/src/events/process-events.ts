@@ -1,5 +1,12 @@
 // Maps the loader's EXEC/EXIT frames to OCSF Process Activity `Event`s.
-import { EventClass, ProcessActivityId, Severity, type Event, type Process } from '@omega/proto';
+import {
+  EventClass,
+  ProcessAction,
+  ProcessActivityId,
+  Severity,
+  type Event,
+  type Process,
+} from '@omega/proto';
 import { uuidv7 } from './event-id';
 import { FrameType, type ExecFrame, type ExitFrame } from '../wire/loader-frames';
 
@@ -61,6 +68,13 @@ export function processEvent(frame: ExecFrame | ExitFrame, node: string): Event 
           : ProcessActivityId.PROCESS_ACTIVITY_ID_TERMINATE,
         process,
         exitCode,
+        action: ProcessAction.PROCESS_ACTION_UNSPECIFIED,
+        syscall: '',
+        result: 0n,
+        credentials: undefined,
+        requestedIds: [],
+        ptraceRequest: '',
+        execFile: '',
       },
     },
   };

@@ -35,6 +35,7 @@ const PROBES: Array<{
   { name: 'flow', attachPoint: 'tc', lost: (s) => s.lostFlow },
   { name: 'dns', attachPoint: 'tc', lost: (s) => s.lostDns },
   { name: 'file', attachPoint: 'tp_btf/sys_exit', lost: (s) => s.lostFile },
+  { name: 'audit', attachPoint: 'audit', lost: (s) => s.lostAudit + s.auditRateLimited },
 ];
 
 export async function getStatus(deps: StatusDeps): Promise<GetStatusResponse> {

@@ -211,4 +211,54 @@ describe('FrameDecoder', () => {
       'loader stream: bad frame at byte offset 20: FILE frame body is 80 bytes, 81 expected for its 9-byte path',
     );
   });
+
+  it('decodes an AUDIT frame: the call by name, a negative result, argv and the strings after the header', () => {
+    const strings = ['/usr/bin/mv', 'mv\0a\0b\0', '/etc/a', '/etc/b', ''];
+    const tail = Buffer.from(strings.join(''));
+    const body = Buffer.alloc(124 + tail.length);
+    body.writeUInt32LE(12, 0); // FILE_RENAME
+    body.writeUInt32LE(31, 4); // renameat2, the 31st of omega_audit_call
+    body.writeUInt32LE(4242, 8);
+    body.writeUInt32LE(1, 12);
+    body.writeUInt32LE(1000, 16); // uid
+    body.writeUInt32LE(0, 24); // euid
+    body.writeUInt32LE(3, 36); // watch id
+    body.writeBigInt64LE(-18n, 40); // EXDEV
+    body.writeBigUInt64LE(0x2000n, 64); // CAP_NET_RAW
+    body.writeBigUInt64LE(0xffffffffn, 72);
+    body.write('mv', 96);
+    strings.forEach((text, n) => body.writeUInt16LE(Buffer.byteLength(text), 112 + 2 * n));
+    tail.copy(body, 124);
+    const { frames, error } = new FrameDecoder().push(frame(FrameType.Audit, body));
+    expect(error).toBeUndefined();
+    expect(frames[0]).toMatchObject({
+      type: FrameType.Audit,
+      op: 12,
+      syscall: 'renameat2',
+      pid: 4242,
+      ppid: 1,
+      uid: 1000,
+      euid: 0,
+      watchId: 3,
+      result: -18n,
+      capEffective: 0x2000n,
+      args: [0xffffffffn, 0n, 0n],
+      comm: 'mv',
+      exe: '/usr/bin/mv',
+      argv: ['mv', 'a', 'b'],
+      path: '/etc/a',
+      path2: '/etc/b',
+      extra: '',
+    });
+  });
+
+  it('refuses an AUDIT frame whose strings run past its body, naming the offset', () => {
+    const body = Buffer.alloc(130);
+    body.writeUInt16LE(4, 112);
+    body.writeUInt16LE(4, 116);
+    const { error } = new FrameDecoder().push(frame(FrameType.Audit, body));
+    expect(error?.message).toBe(
+      'loader stream: bad frame at byte offset 0: AUDIT frame body is 130 bytes, 132 expected for its strings (4, 0, 4, 0, 0 bytes)',
+    );
+  });
 });

@@ -2,6 +2,7 @@
 // Over 400 lines on purpose: the decoder of every loader frame type: one wire format (frames.h is its C side), one file.
 import { Code, OmegaError } from '@omega/runtime';
 import { decodeFileFrame, type FileFrameFields } from './file-frames';
+import { decodeAuditFrame, type AuditFrameFields } from './audit-frames';
 
 export const FRAME_HEADER_BYTES = 8;
 export const FRAME_VERSION = 1;
@@ -19,6 +20,7 @@ export enum FrameType {
   Dns = 8,
   Flow = 9,
   File = 10,
+  Audit = 11,
 }
 
 interface ProcessFields {
@@ -58,6 +60,9 @@ export interface StatsFrame {
   stealthSessions: bigint;
   /** File records lost; 0 from a loader without file telemetry. */
   lostFile: bigint;
+  /** Security records lost (ring full) and held back (over a kind's per-CPU rate). */
+  lostAudit: bigint;
+  auditRateLimited: bigint;
 }
 
 /** What a TCP_STATE frame reports (bpf/src/sentinel-events.h `omega_tcp_event`). */
@@ -119,6 +124,9 @@ export interface FlowFrame {
 export interface FileFrame extends FileFrameFields {
   type: FrameType.File;
 }
+export interface AuditFrame extends AuditFrameFields {
+  type: FrameType.Audit;
+}
 export interface ReplyFrame {
   type: FrameType.Reply;
   requestId: number;
@@ -149,7 +157,8 @@ export type Frame =
   | TcpStateFrame
   | DnsFrame
   | FlowFrame
-  | FileFrame;
+  | FileFrame
+  | AuditFrame;
 
 export interface DecodeResult {
   /** Every frame completed by the bytes so far, including those before an error. */
@@ -301,6 +310,8 @@ function decodeBody(type: number, body: Buffer): Frame {
         stealthRateLimited: counter(72),
         stealthSessions: counter(80),
         lostFile: counter(88),
+        lostAudit: counter(96),
+        auditRateLimited: counter(104),
       };
     }
     case FrameType.TcpState: {
@@ -363,6 +374,8 @@ function decodeBody(type: number, body: Buffer): Frame {
     }
     case FrameType.File:
       return { type, ...decodeFileFrame(body) };
+    case FrameType.Audit:
+      return { type, ...decodeAuditFrame(body) };
     case FrameType.Reply: {
       need(body, 10, 'REPLY');
       const len = body.readUInt16LE(8);

@@ -22,6 +22,8 @@ class EventClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVENT_CLASS_UNSPECIFIED: _ClassVar[EventClass]
     EVENT_CLASS_PROCESS_ACTIVITY: _ClassVar[EventClass]
     EVENT_CLASS_FILE_ACTIVITY: _ClassVar[EventClass]
+    EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY: _ClassVar[EventClass]
+    EVENT_CLASS_KERNEL_ACTIVITY: _ClassVar[EventClass]
     EVENT_CLASS_NETWORK_ACTIVITY: _ClassVar[EventClass]
     EVENT_CLASS_DNS_ACTIVITY: _ClassVar[EventClass]
     EVENT_CLASS_DECEPTION_INTERACTION: _ClassVar[EventClass]
@@ -34,6 +36,37 @@ class ProcessActivityId(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROCESS_ACTIVITY_ID_OPEN: _ClassVar[ProcessActivityId]
     PROCESS_ACTIVITY_ID_INJECT: _ClassVar[ProcessActivityId]
     PROCESS_ACTIVITY_ID_SET_USER_ID: _ClassVar[ProcessActivityId]
+
+class ProcessAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PROCESS_ACTION_UNSPECIFIED: _ClassVar[ProcessAction]
+    PROCESS_ACTION_PRIVILEGE_CHANGE: _ClassVar[ProcessAction]
+    PROCESS_ACTION_EXEC_SETID: _ClassVar[ProcessAction]
+    PROCESS_ACTION_PTRACE: _ClassVar[ProcessAction]
+    PROCESS_ACTION_MEMFD_EXEC: _ClassVar[ProcessAction]
+
+class KernelExtensionActivityId(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED: _ClassVar[KernelExtensionActivityId]
+    KERNEL_EXTENSION_ACTIVITY_ID_LOAD: _ClassVar[KernelExtensionActivityId]
+    KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD: _ClassVar[KernelExtensionActivityId]
+
+class KernelActivityId(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    KERNEL_ACTIVITY_ID_UNSPECIFIED: _ClassVar[KernelActivityId]
+    KERNEL_ACTIVITY_ID_CREATE: _ClassVar[KernelActivityId]
+    KERNEL_ACTIVITY_ID_READ: _ClassVar[KernelActivityId]
+    KERNEL_ACTIVITY_ID_DELETE: _ClassVar[KernelActivityId]
+    KERNEL_ACTIVITY_ID_INVOKE: _ClassVar[KernelActivityId]
+
+class KernelActivityKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    KERNEL_ACTIVITY_KIND_UNSPECIFIED: _ClassVar[KernelActivityKind]
+    KERNEL_ACTIVITY_KIND_MOUNT: _ClassVar[KernelActivityKind]
+    KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE: _ClassVar[KernelActivityKind]
+    KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD: _ClassVar[KernelActivityKind]
+    KERNEL_ACTIVITY_KIND_RAW_SOCKET: _ClassVar[KernelActivityKind]
+    KERNEL_ACTIVITY_KIND_MEMFD_CREATE: _ClassVar[KernelActivityKind]
 
 class NetworkActivityId(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -162,6 +195,8 @@ SEVERITY_FATAL: Severity
 EVENT_CLASS_UNSPECIFIED: EventClass
 EVENT_CLASS_PROCESS_ACTIVITY: EventClass
 EVENT_CLASS_FILE_ACTIVITY: EventClass
+EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY: EventClass
+EVENT_CLASS_KERNEL_ACTIVITY: EventClass
 EVENT_CLASS_NETWORK_ACTIVITY: EventClass
 EVENT_CLASS_DNS_ACTIVITY: EventClass
 EVENT_CLASS_DECEPTION_INTERACTION: EventClass
@@ -171,6 +206,25 @@ PROCESS_ACTIVITY_ID_TERMINATE: ProcessActivityId
 PROCESS_ACTIVITY_ID_OPEN: ProcessActivityId
 PROCESS_ACTIVITY_ID_INJECT: ProcessActivityId
 PROCESS_ACTIVITY_ID_SET_USER_ID: ProcessActivityId
+PROCESS_ACTION_UNSPECIFIED: ProcessAction
+PROCESS_ACTION_PRIVILEGE_CHANGE: ProcessAction
+PROCESS_ACTION_EXEC_SETID: ProcessAction
+PROCESS_ACTION_PTRACE: ProcessAction
+PROCESS_ACTION_MEMFD_EXEC: ProcessAction
+KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED: KernelExtensionActivityId
+KERNEL_EXTENSION_ACTIVITY_ID_LOAD: KernelExtensionActivityId
+KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD: KernelExtensionActivityId
+KERNEL_ACTIVITY_ID_UNSPECIFIED: KernelActivityId
+KERNEL_ACTIVITY_ID_CREATE: KernelActivityId
+KERNEL_ACTIVITY_ID_READ: KernelActivityId
+KERNEL_ACTIVITY_ID_DELETE: KernelActivityId
+KERNEL_ACTIVITY_ID_INVOKE: KernelActivityId
+KERNEL_ACTIVITY_KIND_UNSPECIFIED: KernelActivityKind
+KERNEL_ACTIVITY_KIND_MOUNT: KernelActivityKind
+KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE: KernelActivityKind
+KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD: KernelActivityKind
+KERNEL_ACTIVITY_KIND_RAW_SOCKET: KernelActivityKind
+KERNEL_ACTIVITY_KIND_MEMFD_CREATE: KernelActivityKind
 NETWORK_ACTIVITY_ID_UNSPECIFIED: NetworkActivityId
 NETWORK_ACTIVITY_ID_OPEN: NetworkActivityId
 NETWORK_ACTIVITY_ID_CLOSE: NetworkActivityId
@@ -461,14 +515,90 @@ class File(_message.Message):
     def __init__(self, path: _Optional[str] = ..., name: _Optional[str] = ..., inode: _Optional[int] = ..., device: _Optional[str] = ...) -> None: ...
 
 class FileActivity(_message.Message):
-    __slots__ = ("activity_id", "file", "open_flags")
+    __slots__ = ("activity_id", "file", "open_flags", "file_result", "mode", "owner_uid", "owner_gid", "syscall", "result")
     ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
     FILE_FIELD_NUMBER: _ClassVar[int]
     OPEN_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    FILE_RESULT_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    OWNER_UID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_GID_FIELD_NUMBER: _ClassVar[int]
+    SYSCALL_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
     activity_id: FileActivityId
     file: File
     open_flags: int
-    def __init__(self, activity_id: _Optional[_Union[FileActivityId, str]] = ..., file: _Optional[_Union[File, _Mapping]] = ..., open_flags: _Optional[int] = ...) -> None: ...
+    file_result: File
+    mode: int
+    owner_uid: int
+    owner_gid: int
+    syscall: str
+    result: int
+    def __init__(self, activity_id: _Optional[_Union[FileActivityId, str]] = ..., file: _Optional[_Union[File, _Mapping]] = ..., open_flags: _Optional[int] = ..., file_result: _Optional[_Union[File, _Mapping]] = ..., mode: _Optional[int] = ..., owner_uid: _Optional[int] = ..., owner_gid: _Optional[int] = ..., syscall: _Optional[str] = ..., result: _Optional[int] = ...) -> None: ...
+
+class Credentials(_message.Message):
+    __slots__ = ("uid", "euid", "gid", "egid", "cap_effective")
+    UID_FIELD_NUMBER: _ClassVar[int]
+    EUID_FIELD_NUMBER: _ClassVar[int]
+    GID_FIELD_NUMBER: _ClassVar[int]
+    EGID_FIELD_NUMBER: _ClassVar[int]
+    CAP_EFFECTIVE_FIELD_NUMBER: _ClassVar[int]
+    uid: int
+    euid: int
+    gid: int
+    egid: int
+    cap_effective: int
+    def __init__(self, uid: _Optional[int] = ..., euid: _Optional[int] = ..., gid: _Optional[int] = ..., egid: _Optional[int] = ..., cap_effective: _Optional[int] = ...) -> None: ...
+
+class KernelExtensionActivity(_message.Message):
+    __slots__ = ("activity_id", "path", "params", "syscall", "result")
+    ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    SYSCALL_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    activity_id: KernelExtensionActivityId
+    path: str
+    params: str
+    syscall: str
+    result: int
+    def __init__(self, activity_id: _Optional[_Union[KernelExtensionActivityId, str]] = ..., path: _Optional[str] = ..., params: _Optional[str] = ..., syscall: _Optional[str] = ..., result: _Optional[int] = ...) -> None: ...
+
+class KernelActivity(_message.Message):
+    __slots__ = ("activity_id", "kind", "syscall", "result", "mount_source", "mount_target", "mount_fs_type", "mount_flags", "namespaces", "bpf_prog_type", "bpf_prog_name", "socket_family", "socket_type", "socket_protocol", "memfd_name", "memfd_flags")
+    ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SYSCALL_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    MOUNT_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    MOUNT_TARGET_FIELD_NUMBER: _ClassVar[int]
+    MOUNT_FS_TYPE_FIELD_NUMBER: _ClassVar[int]
+    MOUNT_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    NAMESPACES_FIELD_NUMBER: _ClassVar[int]
+    BPF_PROG_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BPF_PROG_NAME_FIELD_NUMBER: _ClassVar[int]
+    SOCKET_FAMILY_FIELD_NUMBER: _ClassVar[int]
+    SOCKET_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SOCKET_PROTOCOL_FIELD_NUMBER: _ClassVar[int]
+    MEMFD_NAME_FIELD_NUMBER: _ClassVar[int]
+    MEMFD_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    activity_id: KernelActivityId
+    kind: KernelActivityKind
+    syscall: str
+    result: int
+    mount_source: str
+    mount_target: str
+    mount_fs_type: str
+    mount_flags: int
+    namespaces: _containers.RepeatedScalarFieldContainer[str]
+    bpf_prog_type: str
+    bpf_prog_name: str
+    socket_family: str
+    socket_type: str
+    socket_protocol: int
+    memfd_name: str
+    memfd_flags: int
+    def __init__(self, activity_id: _Optional[_Union[KernelActivityId, str]] = ..., kind: _Optional[_Union[KernelActivityKind, str]] = ..., syscall: _Optional[str] = ..., result: _Optional[int] = ..., mount_source: _Optional[str] = ..., mount_target: _Optional[str] = ..., mount_fs_type: _Optional[str] = ..., mount_flags: _Optional[int] = ..., namespaces: _Optional[_Iterable[str]] = ..., bpf_prog_type: _Optional[str] = ..., bpf_prog_name: _Optional[str] = ..., socket_family: _Optional[str] = ..., socket_type: _Optional[str] = ..., socket_protocol: _Optional[int] = ..., memfd_name: _Optional[str] = ..., memfd_flags: _Optional[int] = ...) -> None: ...
 
 class DnsActivity(_message.Message):
     __slots__ = ("activity_id", "query", "answers", "rcode", "response_time_ns", "protocol")
@@ -509,17 +639,31 @@ class DeceptionInteraction(_message.Message):
     def __init__(self, kind: _Optional[_Union[InteractionKind, str]] = ..., decoy_id: _Optional[str] = ..., decoy_kind: _Optional[_Union[DecoyKind, str]] = ..., honeytoken_id: _Optional[str] = ..., protocol: _Optional[str] = ..., username: _Optional[str] = ..., request: _Optional[str] = ..., payload_sample: _Optional[bytes] = ..., session_id: _Optional[str] = ...) -> None: ...
 
 class ProcessActivity(_message.Message):
-    __slots__ = ("activity_id", "process", "exit_code")
+    __slots__ = ("activity_id", "process", "exit_code", "action", "syscall", "result", "credentials", "requested_ids", "ptrace_request", "exec_file")
     ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
     PROCESS_FIELD_NUMBER: _ClassVar[int]
     EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SYSCALL_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_IDS_FIELD_NUMBER: _ClassVar[int]
+    PTRACE_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    EXEC_FILE_FIELD_NUMBER: _ClassVar[int]
     activity_id: ProcessActivityId
     process: Process
     exit_code: int
-    def __init__(self, activity_id: _Optional[_Union[ProcessActivityId, str]] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., exit_code: _Optional[int] = ...) -> None: ...
+    action: ProcessAction
+    syscall: str
+    result: int
+    credentials: Credentials
+    requested_ids: _containers.RepeatedScalarFieldContainer[int]
+    ptrace_request: str
+    exec_file: str
+    def __init__(self, activity_id: _Optional[_Union[ProcessActivityId, str]] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., exit_code: _Optional[int] = ..., action: _Optional[_Union[ProcessAction, str]] = ..., syscall: _Optional[str] = ..., result: _Optional[int] = ..., credentials: _Optional[_Union[Credentials, _Mapping]] = ..., requested_ids: _Optional[_Iterable[int]] = ..., ptrace_request: _Optional[str] = ..., exec_file: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("id", "time_ns", "class_uid", "severity", "message", "actor", "src_endpoint", "dst_endpoint", "node", "workload", "process_activity", "network_activity", "dns_activity", "deception_interaction", "file_activity", "unmapped", "raw_data")
+    __slots__ = ("id", "time_ns", "class_uid", "severity", "message", "actor", "src_endpoint", "dst_endpoint", "node", "workload", "process_activity", "network_activity", "dns_activity", "deception_interaction", "file_activity", "kernel_activity", "kernel_extension_activity", "unmapped", "raw_data")
     class UnmappedEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -542,6 +686,8 @@ class Event(_message.Message):
     DNS_ACTIVITY_FIELD_NUMBER: _ClassVar[int]
     DECEPTION_INTERACTION_FIELD_NUMBER: _ClassVar[int]
     FILE_ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    KERNEL_ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    KERNEL_EXTENSION_ACTIVITY_FIELD_NUMBER: _ClassVar[int]
     UNMAPPED_FIELD_NUMBER: _ClassVar[int]
     RAW_DATA_FIELD_NUMBER: _ClassVar[int]
     id: str
@@ -559,9 +705,11 @@ class Event(_message.Message):
     dns_activity: DnsActivity
     deception_interaction: DeceptionInteraction
     file_activity: FileActivity
+    kernel_activity: KernelActivity
+    kernel_extension_activity: KernelExtensionActivity
     unmapped: _containers.ScalarMap[str, str]
     raw_data: bytes
-    def __init__(self, id: _Optional[str] = ..., time_ns: _Optional[int] = ..., class_uid: _Optional[_Union[EventClass, str]] = ..., severity: _Optional[_Union[Severity, str]] = ..., message: _Optional[str] = ..., actor: _Optional[_Union[Actor, _Mapping]] = ..., src_endpoint: _Optional[_Union[NetworkEndpoint, _Mapping]] = ..., dst_endpoint: _Optional[_Union[NetworkEndpoint, _Mapping]] = ..., node: _Optional[str] = ..., workload: _Optional[_Union[Workload, _Mapping]] = ..., process_activity: _Optional[_Union[ProcessActivity, _Mapping]] = ..., network_activity: _Optional[_Union[NetworkActivity, _Mapping]] = ..., dns_activity: _Optional[_Union[DnsActivity, _Mapping]] = ..., deception_interaction: _Optional[_Union[DeceptionInteraction, _Mapping]] = ..., file_activity: _Optional[_Union[FileActivity, _Mapping]] = ..., unmapped: _Optional[_Mapping[str, str]] = ..., raw_data: _Optional[bytes] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., time_ns: _Optional[int] = ..., class_uid: _Optional[_Union[EventClass, str]] = ..., severity: _Optional[_Union[Severity, str]] = ..., message: _Optional[str] = ..., actor: _Optional[_Union[Actor, _Mapping]] = ..., src_endpoint: _Optional[_Union[NetworkEndpoint, _Mapping]] = ..., dst_endpoint: _Optional[_Union[NetworkEndpoint, _Mapping]] = ..., node: _Optional[str] = ..., workload: _Optional[_Union[Workload, _Mapping]] = ..., process_activity: _Optional[_Union[ProcessActivity, _Mapping]] = ..., network_activity: _Optional[_Union[NetworkActivity, _Mapping]] = ..., dns_activity: _Optional[_Union[DnsActivity, _Mapping]] = ..., deception_interaction: _Optional[_Union[DeceptionInteraction, _Mapping]] = ..., file_activity: _Optional[_Union[FileActivity, _Mapping]] = ..., kernel_activity: _Optional[_Union[KernelActivity, _Mapping]] = ..., kernel_extension_activity: _Optional[_Union[KernelExtensionActivity, _Mapping]] = ..., unmapped: _Optional[_Mapping[str, str]] = ..., raw_data: _Optional[bytes] = ...) -> None: ...
 
 class EventBatch(_message.Message):
     __slots__ = ("sender", "session_id", "sequence", "created_time_ns", "events", "lost_records", "dropped_events", "signature")

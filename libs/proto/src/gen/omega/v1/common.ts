@@ -98,6 +98,13 @@ export enum EventClass {
   EVENT_CLASS_PROCESS_ACTIVITY = 1007,
   /** EVENT_CLASS_FILE_ACTIVITY - OCSF 1001 File System Activity (System Activity category): an operation on a watched file. */
   EVENT_CLASS_FILE_ACTIVITY = 1001,
+  /** EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY - OCSF 1002 Kernel Extension Activity (System Activity category): a kernel module load. */
+  EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY = 1002,
+  /**
+   * EVENT_CLASS_KERNEL_ACTIVITY - OCSF 1003 Kernel Activity (System Activity category): a security-relevant system call (mount,
+   * namespace change, bpf() program load, raw socket, memfd_create).
+   */
+  EVENT_CLASS_KERNEL_ACTIVITY = 1003,
   /** EVENT_CLASS_NETWORK_ACTIVITY - OCSF 4001 Network Activity (Network Activity category): one flow or connection. */
   EVENT_CLASS_NETWORK_ACTIVITY = 4001,
   /** EVENT_CLASS_DNS_ACTIVITY - OCSF 4003 DNS Activity. */
@@ -121,6 +128,12 @@ export function eventClassFromJSON(object: any): EventClass {
     case 1001:
     case "EVENT_CLASS_FILE_ACTIVITY":
       return EventClass.EVENT_CLASS_FILE_ACTIVITY;
+    case 1002:
+    case "EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY":
+      return EventClass.EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY;
+    case 1003:
+    case "EVENT_CLASS_KERNEL_ACTIVITY":
+      return EventClass.EVENT_CLASS_KERNEL_ACTIVITY;
     case 4001:
     case "EVENT_CLASS_NETWORK_ACTIVITY":
       return EventClass.EVENT_CLASS_NETWORK_ACTIVITY;
@@ -145,6 +158,10 @@ export function eventClassToJSON(object: EventClass): string {
       return "EVENT_CLASS_PROCESS_ACTIVITY";
     case EventClass.EVENT_CLASS_FILE_ACTIVITY:
       return "EVENT_CLASS_FILE_ACTIVITY";
+    case EventClass.EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY:
+      return "EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY";
+    case EventClass.EVENT_CLASS_KERNEL_ACTIVITY:
+      return "EVENT_CLASS_KERNEL_ACTIVITY";
     case EventClass.EVENT_CLASS_NETWORK_ACTIVITY:
       return "EVENT_CLASS_NETWORK_ACTIVITY";
     case EventClass.EVENT_CLASS_DNS_ACTIVITY:
@@ -210,6 +227,217 @@ export function processActivityIdToJSON(object: ProcessActivityId): string {
     case ProcessActivityId.PROCESS_ACTIVITY_ID_SET_USER_ID:
       return "PROCESS_ACTIVITY_ID_SET_USER_ID";
     case ProcessActivityId.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/**
+ * Omega extension to Process Activity: which kind of process activity (docs/sentinel-telemetry.md).
+ * Unset for plain launches and exits.
+ */
+export enum ProcessAction {
+  PROCESS_ACTION_UNSPECIFIED = 0,
+  /** PROCESS_ACTION_PRIVILEGE_CHANGE - set*id or capset (activity SET_USER_ID). */
+  PROCESS_ACTION_PRIVILEGE_CHANGE = 1,
+  /** PROCESS_ACTION_EXEC_SETID - An execve whose new credentials differ: setuid/setgid binary or file capabilities (SET_USER_ID). */
+  PROCESS_ACTION_EXEC_SETID = 2,
+  /** PROCESS_ACTION_PTRACE - ptrace (activity OPEN for attach/seize/traceme, INJECT for pokes); `process` is the target. */
+  PROCESS_ACTION_PTRACE = 3,
+  /** PROCESS_ACTION_MEMFD_EXEC - An execve of a memory-backed file (memfd, or a file with no link left) (activity LAUNCH). */
+  PROCESS_ACTION_MEMFD_EXEC = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function processActionFromJSON(object: any): ProcessAction {
+  switch (object) {
+    case 0:
+    case "PROCESS_ACTION_UNSPECIFIED":
+      return ProcessAction.PROCESS_ACTION_UNSPECIFIED;
+    case 1:
+    case "PROCESS_ACTION_PRIVILEGE_CHANGE":
+      return ProcessAction.PROCESS_ACTION_PRIVILEGE_CHANGE;
+    case 2:
+    case "PROCESS_ACTION_EXEC_SETID":
+      return ProcessAction.PROCESS_ACTION_EXEC_SETID;
+    case 3:
+    case "PROCESS_ACTION_PTRACE":
+      return ProcessAction.PROCESS_ACTION_PTRACE;
+    case 4:
+    case "PROCESS_ACTION_MEMFD_EXEC":
+      return ProcessAction.PROCESS_ACTION_MEMFD_EXEC;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ProcessAction.UNRECOGNIZED;
+  }
+}
+
+export function processActionToJSON(object: ProcessAction): string {
+  switch (object) {
+    case ProcessAction.PROCESS_ACTION_UNSPECIFIED:
+      return "PROCESS_ACTION_UNSPECIFIED";
+    case ProcessAction.PROCESS_ACTION_PRIVILEGE_CHANGE:
+      return "PROCESS_ACTION_PRIVILEGE_CHANGE";
+    case ProcessAction.PROCESS_ACTION_EXEC_SETID:
+      return "PROCESS_ACTION_EXEC_SETID";
+    case ProcessAction.PROCESS_ACTION_PTRACE:
+      return "PROCESS_ACTION_PTRACE";
+    case ProcessAction.PROCESS_ACTION_MEMFD_EXEC:
+      return "PROCESS_ACTION_MEMFD_EXEC";
+    case ProcessAction.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** OCSF Kernel Extension Activity activity_id. */
+export enum KernelExtensionActivityId {
+  KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED = 0,
+  KERNEL_EXTENSION_ACTIVITY_ID_LOAD = 1,
+  KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function kernelExtensionActivityIdFromJSON(object: any): KernelExtensionActivityId {
+  switch (object) {
+    case 0:
+    case "KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED":
+      return KernelExtensionActivityId.KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED;
+    case 1:
+    case "KERNEL_EXTENSION_ACTIVITY_ID_LOAD":
+      return KernelExtensionActivityId.KERNEL_EXTENSION_ACTIVITY_ID_LOAD;
+    case 2:
+    case "KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD":
+      return KernelExtensionActivityId.KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return KernelExtensionActivityId.UNRECOGNIZED;
+  }
+}
+
+export function kernelExtensionActivityIdToJSON(object: KernelExtensionActivityId): string {
+  switch (object) {
+    case KernelExtensionActivityId.KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED:
+      return "KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED";
+    case KernelExtensionActivityId.KERNEL_EXTENSION_ACTIVITY_ID_LOAD:
+      return "KERNEL_EXTENSION_ACTIVITY_ID_LOAD";
+    case KernelExtensionActivityId.KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD:
+      return "KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD";
+    case KernelExtensionActivityId.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** OCSF Kernel Activity activity_id. */
+export enum KernelActivityId {
+  KERNEL_ACTIVITY_ID_UNSPECIFIED = 0,
+  KERNEL_ACTIVITY_ID_CREATE = 1,
+  KERNEL_ACTIVITY_ID_READ = 2,
+  KERNEL_ACTIVITY_ID_DELETE = 3,
+  KERNEL_ACTIVITY_ID_INVOKE = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function kernelActivityIdFromJSON(object: any): KernelActivityId {
+  switch (object) {
+    case 0:
+    case "KERNEL_ACTIVITY_ID_UNSPECIFIED":
+      return KernelActivityId.KERNEL_ACTIVITY_ID_UNSPECIFIED;
+    case 1:
+    case "KERNEL_ACTIVITY_ID_CREATE":
+      return KernelActivityId.KERNEL_ACTIVITY_ID_CREATE;
+    case 2:
+    case "KERNEL_ACTIVITY_ID_READ":
+      return KernelActivityId.KERNEL_ACTIVITY_ID_READ;
+    case 3:
+    case "KERNEL_ACTIVITY_ID_DELETE":
+      return KernelActivityId.KERNEL_ACTIVITY_ID_DELETE;
+    case 4:
+    case "KERNEL_ACTIVITY_ID_INVOKE":
+      return KernelActivityId.KERNEL_ACTIVITY_ID_INVOKE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return KernelActivityId.UNRECOGNIZED;
+  }
+}
+
+export function kernelActivityIdToJSON(object: KernelActivityId): string {
+  switch (object) {
+    case KernelActivityId.KERNEL_ACTIVITY_ID_UNSPECIFIED:
+      return "KERNEL_ACTIVITY_ID_UNSPECIFIED";
+    case KernelActivityId.KERNEL_ACTIVITY_ID_CREATE:
+      return "KERNEL_ACTIVITY_ID_CREATE";
+    case KernelActivityId.KERNEL_ACTIVITY_ID_READ:
+      return "KERNEL_ACTIVITY_ID_READ";
+    case KernelActivityId.KERNEL_ACTIVITY_ID_DELETE:
+      return "KERNEL_ACTIVITY_ID_DELETE";
+    case KernelActivityId.KERNEL_ACTIVITY_ID_INVOKE:
+      return "KERNEL_ACTIVITY_ID_INVOKE";
+    case KernelActivityId.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Omega extension to Kernel Activity: which behaviour the call was. */
+export enum KernelActivityKind {
+  KERNEL_ACTIVITY_KIND_UNSPECIFIED = 0,
+  KERNEL_ACTIVITY_KIND_MOUNT = 1,
+  /** KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE - unshare, setns, clone/clone3 with CLONE_NEW* flags. */
+  KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE = 2,
+  KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD = 3,
+  /** KERNEL_ACTIVITY_KIND_RAW_SOCKET - socket() with SOCK_RAW, or family AF_PACKET. */
+  KERNEL_ACTIVITY_KIND_RAW_SOCKET = 4,
+  KERNEL_ACTIVITY_KIND_MEMFD_CREATE = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function kernelActivityKindFromJSON(object: any): KernelActivityKind {
+  switch (object) {
+    case 0:
+    case "KERNEL_ACTIVITY_KIND_UNSPECIFIED":
+      return KernelActivityKind.KERNEL_ACTIVITY_KIND_UNSPECIFIED;
+    case 1:
+    case "KERNEL_ACTIVITY_KIND_MOUNT":
+      return KernelActivityKind.KERNEL_ACTIVITY_KIND_MOUNT;
+    case 2:
+    case "KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE":
+      return KernelActivityKind.KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE;
+    case 3:
+    case "KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD":
+      return KernelActivityKind.KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD;
+    case 4:
+    case "KERNEL_ACTIVITY_KIND_RAW_SOCKET":
+      return KernelActivityKind.KERNEL_ACTIVITY_KIND_RAW_SOCKET;
+    case 5:
+    case "KERNEL_ACTIVITY_KIND_MEMFD_CREATE":
+      return KernelActivityKind.KERNEL_ACTIVITY_KIND_MEMFD_CREATE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return KernelActivityKind.UNRECOGNIZED;
+  }
+}
+
+export function kernelActivityKindToJSON(object: KernelActivityKind): string {
+  switch (object) {
+    case KernelActivityKind.KERNEL_ACTIVITY_KIND_UNSPECIFIED:
+      return "KERNEL_ACTIVITY_KIND_UNSPECIFIED";
+    case KernelActivityKind.KERNEL_ACTIVITY_KIND_MOUNT:
+      return "KERNEL_ACTIVITY_KIND_MOUNT";
+    case KernelActivityKind.KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE:
+      return "KERNEL_ACTIVITY_KIND_NAMESPACE_CHANGE";
+    case KernelActivityKind.KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD:
+      return "KERNEL_ACTIVITY_KIND_BPF_PROG_LOAD";
+    case KernelActivityKind.KERNEL_ACTIVITY_KIND_RAW_SOCKET:
+      return "KERNEL_ACTIVITY_KIND_RAW_SOCKET";
+    case KernelActivityKind.KERNEL_ACTIVITY_KIND_MEMFD_CREATE:
+      return "KERNEL_ACTIVITY_KIND_MEMFD_CREATE";
+    case KernelActivityKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -1173,8 +1401,72 @@ export interface FileActivity {
   file?:
     | File
     | undefined;
-  /** The open(2) flags (O_ACCMODE, O_CREAT, O_TRUNC...), for OPEN. */
+  /** The open(2) flags (O_ACCMODE, O_CREAT, O_TRUNC...), for OPEN and a CREATE by open. */
   openFlags: number;
+  /** OCSF file_result: RENAME's new name (`file` is the old one). */
+  fileResult?:
+    | File
+    | undefined;
+  /** SET_ATTRIBUTES by chmod: the mode asked for (permission and setuid/setgid/sticky bits). */
+  mode?:
+    | number
+    | undefined;
+  /** SET_ATTRIBUTES by chown: the owner asked for (unset: unchanged, -1 in the call). */
+  ownerUid?: number | undefined;
+  ownerGid?:
+    | number
+    | undefined;
+  /** The system call, e.g. "renameat2", and its return value (0 or a descriptor; -errno on failure). */
+  syscall: string;
+  result: bigint;
+}
+
+/** Credentials of a process (Linux struct cred), after the call that reported them. */
+export interface Credentials {
+  uid: number;
+  euid: number;
+  gid: number;
+  egid: number;
+  /** Effective capability set, bit n = capability n (CAP_SYS_ADMIN is bit 21). */
+  capEffective: bigint;
+}
+
+/** OCSF Kernel Extension Activity payload: a kernel module load (success or not). */
+export interface KernelExtensionActivity {
+  activityId: KernelExtensionActivityId;
+  /** The module file (finit_module's descriptor); empty for init_module (an image in memory). */
+  path: string;
+  /** Module parameters passed. */
+  params: string;
+  /** "init_module" or "finit_module", and its return value (0, or -errno: -38 where the kernel has no modules). */
+  syscall: string;
+  result: bigint;
+}
+
+/** OCSF Kernel Activity payload: a security-relevant system call, success or not. */
+export interface KernelActivity {
+  activityId: KernelActivityId;
+  kind: KernelActivityKind;
+  /** e.g. "mount", "unshare", "setns", "bpf", "socket", "memfd_create"; the return value (-errno on failure). */
+  syscall: string;
+  result: bigint;
+  /** MOUNT: as passed (move_mount: from and to paths; fs_type empty). */
+  mountSource: string;
+  mountTarget: string;
+  mountFsType: string;
+  mountFlags: bigint;
+  /** NAMESPACE_CHANGE: the namespaces, e.g. ["CLONE_NEWNS", "CLONE_NEWNET"] (setns with nstype 0: ["ANY"]). */
+  namespaces: string[];
+  /** BPF_PROG_LOAD: program type name (e.g. "kprobe", "socket_filter") and the name the loader gave. */
+  bpfProgType: string;
+  bpfProgName: string;
+  /** RAW_SOCKET: "AF_PACKET", "SOCK_RAW" (names, or the number when unknown), and the protocol number. */
+  socketFamily: string;
+  socketType: string;
+  socketProtocol: number;
+  /** MEMFD_CREATE: the name given and the flags (MFD_CLOEXEC 1, MFD_ALLOW_SEALING 2, MFD_EXEC 0x10). */
+  memfdName: string;
+  memfdFlags: number;
 }
 
 /** OCSF DNS Activity payload. */
@@ -1219,6 +1511,21 @@ export interface ProcessActivity {
     | undefined;
   /** Exit code for TERMINATE. */
   exitCode: number;
+  /** Omega extension: which kind of activity (unset for plain launches and exits). */
+  action: ProcessAction;
+  /** PRIVILEGE_CHANGE, EXEC_SETID, PTRACE, MEMFD_EXEC: the system call and its return value (-errno on failure). */
+  syscall: string;
+  result: bigint;
+  /** PRIVILEGE_CHANGE, EXEC_SETID: the actor's credentials after the call. */
+  credentials?:
+    | Credentials
+    | undefined;
+  /** PRIVILEGE_CHANGE: the ids asked for, in call order (setresuid: real, effective, saved; -1: unchanged). */
+  requestedIds: bigint[];
+  /** PTRACE: the request, e.g. "PTRACE_ATTACH". */
+  ptraceRequest: string;
+  /** MEMFD_EXEC: the kernel's name for the file executed, e.g. "memfd:payload". */
+  execFile: string;
 }
 
 /** One security-relevant observation, aligned with an OCSF event. */
@@ -1248,6 +1555,8 @@ export interface Event {
     | { $case: "dnsActivity"; value: DnsActivity }
     | { $case: "deceptionInteraction"; value: DeceptionInteraction }
     | { $case: "fileActivity"; value: FileActivity }
+    | { $case: "kernelActivity"; value: KernelActivity }
+    | { $case: "kernelExtensionActivity"; value: KernelExtensionActivity }
     | undefined;
   /** Source attributes with no field here (OCSF unmapped), e.g. {"bpf.cgroup_id": "1234"}. */
   unmapped: { [key: string]: string };
@@ -3678,7 +3987,17 @@ export const File: MessageFns<File, "omega.v1.File"> = {
 };
 
 function createBaseFileActivity(): FileActivity {
-  return { activityId: 0, file: undefined, openFlags: 0 };
+  return {
+    activityId: 0,
+    file: undefined,
+    openFlags: 0,
+    fileResult: undefined,
+    mode: undefined,
+    ownerUid: undefined,
+    ownerGid: undefined,
+    syscall: "",
+    result: 0n,
+  };
 }
 
 export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
@@ -3693,6 +4012,27 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
     }
     if (message.openFlags !== 0) {
       writer.uint32(24).uint32(message.openFlags);
+    }
+    if (message.fileResult !== undefined) {
+      File.encode(message.fileResult, writer.uint32(34).fork()).join();
+    }
+    if (message.mode !== undefined) {
+      writer.uint32(40).uint32(message.mode);
+    }
+    if (message.ownerUid !== undefined) {
+      writer.uint32(48).uint32(message.ownerUid);
+    }
+    if (message.ownerGid !== undefined) {
+      writer.uint32(56).uint32(message.ownerGid);
+    }
+    if (message.syscall !== "") {
+      writer.uint32(66).string(message.syscall);
+    }
+    if (message.result !== 0n) {
+      if (BigInt.asIntN(64, message.result) !== message.result) {
+        throw new globalThis.Error("value provided for field message.result of type int64 too large");
+      }
+      writer.uint32(72).int64(message.result);
     }
     return writer;
   },
@@ -3734,6 +4074,54 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
             message.openFlags = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fileResult = File.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.mode = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.ownerUid = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.ownerGid = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.syscall = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.result = reader.int64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3759,6 +4147,24 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
         : isSet(object.open_flags)
         ? globalThis.Number(object.open_flags)
         : 0,
+      fileResult: isSet(object.fileResult)
+        ? File.fromJSON(object.fileResult)
+        : isSet(object.file_result)
+        ? File.fromJSON(object.file_result)
+        : undefined,
+      mode: isSet(object.mode) ? globalThis.Number(object.mode) : undefined,
+      ownerUid: isSet(object.ownerUid)
+        ? globalThis.Number(object.ownerUid)
+        : isSet(object.owner_uid)
+        ? globalThis.Number(object.owner_uid)
+        : undefined,
+      ownerGid: isSet(object.ownerGid)
+        ? globalThis.Number(object.ownerGid)
+        : isSet(object.owner_gid)
+        ? globalThis.Number(object.owner_gid)
+        : undefined,
+      syscall: isSet(object.syscall) ? globalThis.String(object.syscall) : "",
+      result: isSet(object.result) ? BigInt(object.result) : 0n,
     };
   },
 
@@ -3773,6 +4179,24 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
     if (message.openFlags !== 0) {
       obj.openFlags = Math.round(message.openFlags);
     }
+    if (message.fileResult !== undefined) {
+      obj.fileResult = File.toJSON(message.fileResult);
+    }
+    if (message.mode !== undefined) {
+      obj.mode = Math.round(message.mode);
+    }
+    if (message.ownerUid !== undefined) {
+      obj.ownerUid = Math.round(message.ownerUid);
+    }
+    if (message.ownerGid !== undefined) {
+      obj.ownerGid = Math.round(message.ownerGid);
+    }
+    if (message.syscall !== "") {
+      obj.syscall = message.syscall;
+    }
+    if (message.result !== 0n) {
+      obj.result = message.result.toString();
+    }
     return obj;
   },
 
@@ -3784,6 +4208,686 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
     message.activityId = object.activityId ?? 0;
     message.file = (object.file !== undefined && object.file !== null) ? File.fromPartial(object.file) : undefined;
     message.openFlags = object.openFlags ?? 0;
+    message.fileResult = (object.fileResult !== undefined && object.fileResult !== null)
+      ? File.fromPartial(object.fileResult)
+      : undefined;
+    message.mode = object.mode ?? undefined;
+    message.ownerUid = object.ownerUid ?? undefined;
+    message.ownerGid = object.ownerGid ?? undefined;
+    message.syscall = object.syscall ?? "";
+    message.result = (object.result !== undefined && object.result !== null) ? BigInt(object.result) : 0n;
+    return message;
+  },
+};
+
+function createBaseCredentials(): Credentials {
+  return { uid: 0, euid: 0, gid: 0, egid: 0, capEffective: 0n };
+}
+
+export const Credentials: MessageFns<Credentials, "omega.v1.Credentials"> = {
+  $type: "omega.v1.Credentials" as const,
+
+  encode(message: Credentials, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.uid !== 0) {
+      writer.uint32(8).uint32(message.uid);
+    }
+    if (message.euid !== 0) {
+      writer.uint32(16).uint32(message.euid);
+    }
+    if (message.gid !== 0) {
+      writer.uint32(24).uint32(message.gid);
+    }
+    if (message.egid !== 0) {
+      writer.uint32(32).uint32(message.egid);
+    }
+    if (message.capEffective !== 0n) {
+      if (BigInt.asUintN(64, message.capEffective) !== message.capEffective) {
+        throw new globalThis.Error("value provided for field message.capEffective of type fixed64 too large");
+      }
+      writer.uint32(41).fixed64(message.capEffective);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Credentials {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCredentials();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.uid = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.euid = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.gid = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.egid = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.capEffective = reader.fixed64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Credentials {
+    return {
+      uid: isSet(object.uid) ? globalThis.Number(object.uid) : 0,
+      euid: isSet(object.euid) ? globalThis.Number(object.euid) : 0,
+      gid: isSet(object.gid) ? globalThis.Number(object.gid) : 0,
+      egid: isSet(object.egid) ? globalThis.Number(object.egid) : 0,
+      capEffective: isSet(object.capEffective)
+        ? BigInt(object.capEffective)
+        : isSet(object.cap_effective)
+        ? BigInt(object.cap_effective)
+        : 0n,
+    };
+  },
+
+  toJSON(message: Credentials): unknown {
+    const obj: any = {};
+    if (message.uid !== 0) {
+      obj.uid = Math.round(message.uid);
+    }
+    if (message.euid !== 0) {
+      obj.euid = Math.round(message.euid);
+    }
+    if (message.gid !== 0) {
+      obj.gid = Math.round(message.gid);
+    }
+    if (message.egid !== 0) {
+      obj.egid = Math.round(message.egid);
+    }
+    if (message.capEffective !== 0n) {
+      obj.capEffective = message.capEffective.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Credentials>, I>>(base?: I): Credentials {
+    return Credentials.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Credentials>, I>>(object: I): Credentials {
+    const message = createBaseCredentials();
+    message.uid = object.uid ?? 0;
+    message.euid = object.euid ?? 0;
+    message.gid = object.gid ?? 0;
+    message.egid = object.egid ?? 0;
+    message.capEffective = (object.capEffective !== undefined && object.capEffective !== null)
+      ? BigInt(object.capEffective)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseKernelExtensionActivity(): KernelExtensionActivity {
+  return { activityId: 0, path: "", params: "", syscall: "", result: 0n };
+}
+
+export const KernelExtensionActivity: MessageFns<KernelExtensionActivity, "omega.v1.KernelExtensionActivity"> = {
+  $type: "omega.v1.KernelExtensionActivity" as const,
+
+  encode(message: KernelExtensionActivity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.activityId !== 0) {
+      writer.uint32(8).int32(message.activityId);
+    }
+    if (message.path !== "") {
+      writer.uint32(18).string(message.path);
+    }
+    if (message.params !== "") {
+      writer.uint32(26).string(message.params);
+    }
+    if (message.syscall !== "") {
+      writer.uint32(34).string(message.syscall);
+    }
+    if (message.result !== 0n) {
+      if (BigInt.asIntN(64, message.result) !== message.result) {
+        throw new globalThis.Error("value provided for field message.result of type int64 too large");
+      }
+      writer.uint32(40).int64(message.result);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KernelExtensionActivity {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseKernelExtensionActivity();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.activityId = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.params = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.syscall = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.result = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): KernelExtensionActivity {
+    return {
+      activityId: isSet(object.activityId)
+        ? kernelExtensionActivityIdFromJSON(object.activityId)
+        : isSet(object.activity_id)
+        ? kernelExtensionActivityIdFromJSON(object.activity_id)
+        : 0,
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      params: isSet(object.params) ? globalThis.String(object.params) : "",
+      syscall: isSet(object.syscall) ? globalThis.String(object.syscall) : "",
+      result: isSet(object.result) ? BigInt(object.result) : 0n,
+    };
+  },
+
+  toJSON(message: KernelExtensionActivity): unknown {
+    const obj: any = {};
+    if (message.activityId !== 0) {
+      obj.activityId = kernelExtensionActivityIdToJSON(message.activityId);
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.params !== "") {
+      obj.params = message.params;
+    }
+    if (message.syscall !== "") {
+      obj.syscall = message.syscall;
+    }
+    if (message.result !== 0n) {
+      obj.result = message.result.toString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<KernelExtensionActivity>, I>>(base?: I): KernelExtensionActivity {
+    return KernelExtensionActivity.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<KernelExtensionActivity>, I>>(object: I): KernelExtensionActivity {
+    const message = createBaseKernelExtensionActivity();
+    message.activityId = object.activityId ?? 0;
+    message.path = object.path ?? "";
+    message.params = object.params ?? "";
+    message.syscall = object.syscall ?? "";
+    message.result = (object.result !== undefined && object.result !== null) ? BigInt(object.result) : 0n;
+    return message;
+  },
+};
+
+function createBaseKernelActivity(): KernelActivity {
+  return {
+    activityId: 0,
+    kind: 0,
+    syscall: "",
+    result: 0n,
+    mountSource: "",
+    mountTarget: "",
+    mountFsType: "",
+    mountFlags: 0n,
+    namespaces: [],
+    bpfProgType: "",
+    bpfProgName: "",
+    socketFamily: "",
+    socketType: "",
+    socketProtocol: 0,
+    memfdName: "",
+    memfdFlags: 0,
+  };
+}
+
+export const KernelActivity: MessageFns<KernelActivity, "omega.v1.KernelActivity"> = {
+  $type: "omega.v1.KernelActivity" as const,
+
+  encode(message: KernelActivity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.activityId !== 0) {
+      writer.uint32(8).int32(message.activityId);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    if (message.syscall !== "") {
+      writer.uint32(26).string(message.syscall);
+    }
+    if (message.result !== 0n) {
+      if (BigInt.asIntN(64, message.result) !== message.result) {
+        throw new globalThis.Error("value provided for field message.result of type int64 too large");
+      }
+      writer.uint32(32).int64(message.result);
+    }
+    if (message.mountSource !== "") {
+      writer.uint32(42).string(message.mountSource);
+    }
+    if (message.mountTarget !== "") {
+      writer.uint32(50).string(message.mountTarget);
+    }
+    if (message.mountFsType !== "") {
+      writer.uint32(58).string(message.mountFsType);
+    }
+    if (message.mountFlags !== 0n) {
+      if (BigInt.asUintN(64, message.mountFlags) !== message.mountFlags) {
+        throw new globalThis.Error("value provided for field message.mountFlags of type uint64 too large");
+      }
+      writer.uint32(64).uint64(message.mountFlags);
+    }
+    for (const v of message.namespaces) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.bpfProgType !== "") {
+      writer.uint32(82).string(message.bpfProgType);
+    }
+    if (message.bpfProgName !== "") {
+      writer.uint32(90).string(message.bpfProgName);
+    }
+    if (message.socketFamily !== "") {
+      writer.uint32(98).string(message.socketFamily);
+    }
+    if (message.socketType !== "") {
+      writer.uint32(106).string(message.socketType);
+    }
+    if (message.socketProtocol !== 0) {
+      writer.uint32(112).uint32(message.socketProtocol);
+    }
+    if (message.memfdName !== "") {
+      writer.uint32(122).string(message.memfdName);
+    }
+    if (message.memfdFlags !== 0) {
+      writer.uint32(128).uint32(message.memfdFlags);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KernelActivity {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseKernelActivity();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.activityId = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.syscall = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.result = reader.int64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.mountSource = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.mountTarget = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.mountFsType = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.mountFlags = reader.uint64() as bigint;
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.namespaces.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.bpfProgType = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.bpfProgName = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.socketFamily = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.socketType = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.socketProtocol = reader.uint32();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.memfdName = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.memfdFlags = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): KernelActivity {
+    return {
+      activityId: isSet(object.activityId)
+        ? kernelActivityIdFromJSON(object.activityId)
+        : isSet(object.activity_id)
+        ? kernelActivityIdFromJSON(object.activity_id)
+        : 0,
+      kind: isSet(object.kind) ? kernelActivityKindFromJSON(object.kind) : 0,
+      syscall: isSet(object.syscall) ? globalThis.String(object.syscall) : "",
+      result: isSet(object.result) ? BigInt(object.result) : 0n,
+      mountSource: isSet(object.mountSource)
+        ? globalThis.String(object.mountSource)
+        : isSet(object.mount_source)
+        ? globalThis.String(object.mount_source)
+        : "",
+      mountTarget: isSet(object.mountTarget)
+        ? globalThis.String(object.mountTarget)
+        : isSet(object.mount_target)
+        ? globalThis.String(object.mount_target)
+        : "",
+      mountFsType: isSet(object.mountFsType)
+        ? globalThis.String(object.mountFsType)
+        : isSet(object.mount_fs_type)
+        ? globalThis.String(object.mount_fs_type)
+        : "",
+      mountFlags: isSet(object.mountFlags)
+        ? BigInt(object.mountFlags)
+        : isSet(object.mount_flags)
+        ? BigInt(object.mount_flags)
+        : 0n,
+      namespaces: globalThis.Array.isArray(object?.namespaces)
+        ? object.namespaces.map((e: any) => globalThis.String(e))
+        : [],
+      bpfProgType: isSet(object.bpfProgType)
+        ? globalThis.String(object.bpfProgType)
+        : isSet(object.bpf_prog_type)
+        ? globalThis.String(object.bpf_prog_type)
+        : "",
+      bpfProgName: isSet(object.bpfProgName)
+        ? globalThis.String(object.bpfProgName)
+        : isSet(object.bpf_prog_name)
+        ? globalThis.String(object.bpf_prog_name)
+        : "",
+      socketFamily: isSet(object.socketFamily)
+        ? globalThis.String(object.socketFamily)
+        : isSet(object.socket_family)
+        ? globalThis.String(object.socket_family)
+        : "",
+      socketType: isSet(object.socketType)
+        ? globalThis.String(object.socketType)
+        : isSet(object.socket_type)
+        ? globalThis.String(object.socket_type)
+        : "",
+      socketProtocol: isSet(object.socketProtocol)
+        ? globalThis.Number(object.socketProtocol)
+        : isSet(object.socket_protocol)
+        ? globalThis.Number(object.socket_protocol)
+        : 0,
+      memfdName: isSet(object.memfdName)
+        ? globalThis.String(object.memfdName)
+        : isSet(object.memfd_name)
+        ? globalThis.String(object.memfd_name)
+        : "",
+      memfdFlags: isSet(object.memfdFlags)
+        ? globalThis.Number(object.memfdFlags)
+        : isSet(object.memfd_flags)
+        ? globalThis.Number(object.memfd_flags)
+        : 0,
+    };
+  },
+
+  toJSON(message: KernelActivity): unknown {
+    const obj: any = {};
+    if (message.activityId !== 0) {
+      obj.activityId = kernelActivityIdToJSON(message.activityId);
+    }
+    if (message.kind !== 0) {
+      obj.kind = kernelActivityKindToJSON(message.kind);
+    }
+    if (message.syscall !== "") {
+      obj.syscall = message.syscall;
+    }
+    if (message.result !== 0n) {
+      obj.result = message.result.toString();
+    }
+    if (message.mountSource !== "") {
+      obj.mountSource = message.mountSource;
+    }
+    if (message.mountTarget !== "") {
+      obj.mountTarget = message.mountTarget;
+    }
+    if (message.mountFsType !== "") {
+      obj.mountFsType = message.mountFsType;
+    }
+    if (message.mountFlags !== 0n) {
+      obj.mountFlags = message.mountFlags.toString();
+    }
+    if (message.namespaces?.length) {
+      obj.namespaces = message.namespaces;
+    }
+    if (message.bpfProgType !== "") {
+      obj.bpfProgType = message.bpfProgType;
+    }
+    if (message.bpfProgName !== "") {
+      obj.bpfProgName = message.bpfProgName;
+    }
+    if (message.socketFamily !== "") {
+      obj.socketFamily = message.socketFamily;
+    }
+    if (message.socketType !== "") {
+      obj.socketType = message.socketType;
+    }
+    if (message.socketProtocol !== 0) {
+      obj.socketProtocol = Math.round(message.socketProtocol);
+    }
+    if (message.memfdName !== "") {
+      obj.memfdName = message.memfdName;
+    }
+    if (message.memfdFlags !== 0) {
+      obj.memfdFlags = Math.round(message.memfdFlags);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<KernelActivity>, I>>(base?: I): KernelActivity {
+    return KernelActivity.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<KernelActivity>, I>>(object: I): KernelActivity {
+    const message = createBaseKernelActivity();
+    message.activityId = object.activityId ?? 0;
+    message.kind = object.kind ?? 0;
+    message.syscall = object.syscall ?? "";
+    message.result = (object.result !== undefined && object.result !== null) ? BigInt(object.result) : 0n;
+    message.mountSource = object.mountSource ?? "";
+    message.mountTarget = object.mountTarget ?? "";
+    message.mountFsType = object.mountFsType ?? "";
+    message.mountFlags = (object.mountFlags !== undefined && object.mountFlags !== null)
+      ? BigInt(object.mountFlags)
+      : 0n;
+    message.namespaces = object.namespaces?.map((e) => e) || [];
+    message.bpfProgType = object.bpfProgType ?? "";
+    message.bpfProgName = object.bpfProgName ?? "";
+    message.socketFamily = object.socketFamily ?? "";
+    message.socketType = object.socketType ?? "";
+    message.socketProtocol = object.socketProtocol ?? 0;
+    message.memfdName = object.memfdName ?? "";
+    message.memfdFlags = object.memfdFlags ?? 0;
     return message;
   },
 };
@@ -4184,7 +5288,18 @@ export const DeceptionInteraction: MessageFns<DeceptionInteraction, "omega.v1.De
 };
 
 function createBaseProcessActivity(): ProcessActivity {
-  return { activityId: 0, process: undefined, exitCode: 0 };
+  return {
+    activityId: 0,
+    process: undefined,
+    exitCode: 0,
+    action: 0,
+    syscall: "",
+    result: 0n,
+    credentials: undefined,
+    requestedIds: [],
+    ptraceRequest: "",
+    execFile: "",
+  };
 }
 
 export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActivity"> = {
@@ -4199,6 +5314,37 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
     }
     if (message.exitCode !== 0) {
       writer.uint32(24).int32(message.exitCode);
+    }
+    if (message.action !== 0) {
+      writer.uint32(32).int32(message.action);
+    }
+    if (message.syscall !== "") {
+      writer.uint32(42).string(message.syscall);
+    }
+    if (message.result !== 0n) {
+      if (BigInt.asIntN(64, message.result) !== message.result) {
+        throw new globalThis.Error("value provided for field message.result of type int64 too large");
+      }
+      writer.uint32(48).int64(message.result);
+    }
+    if (message.credentials !== undefined) {
+      Credentials.encode(message.credentials, writer.uint32(58).fork()).join();
+    }
+    if (message.requestedIds.length !== 0) {
+      writer.uint32(66).fork();
+      for (const v of message.requestedIds) {
+        if (BigInt.asIntN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field requestedIds of type int64 is too large");
+        }
+        writer.int64(v);
+      }
+      writer.join();
+    }
+    if (message.ptraceRequest !== "") {
+      writer.uint32(74).string(message.ptraceRequest);
+    }
+    if (message.execFile !== "") {
+      writer.uint32(82).string(message.execFile);
     }
     return writer;
   },
@@ -4240,6 +5386,72 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
             message.exitCode = reader.int32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.action = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.syscall = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.result = reader.int64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.credentials = Credentials.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag === 64) {
+              message.requestedIds.push(reader.int64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.requestedIds.push(reader.int64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ptraceRequest = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.execFile = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4265,6 +5477,25 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
         : isSet(object.exit_code)
         ? globalThis.Number(object.exit_code)
         : 0,
+      action: isSet(object.action) ? processActionFromJSON(object.action) : 0,
+      syscall: isSet(object.syscall) ? globalThis.String(object.syscall) : "",
+      result: isSet(object.result) ? BigInt(object.result) : 0n,
+      credentials: isSet(object.credentials) ? Credentials.fromJSON(object.credentials) : undefined,
+      requestedIds: globalThis.Array.isArray(object?.requestedIds)
+        ? object.requestedIds.map((e: any) => BigInt(e))
+        : globalThis.Array.isArray(object?.requested_ids)
+        ? object.requested_ids.map((e: any) => BigInt(e))
+        : [],
+      ptraceRequest: isSet(object.ptraceRequest)
+        ? globalThis.String(object.ptraceRequest)
+        : isSet(object.ptrace_request)
+        ? globalThis.String(object.ptrace_request)
+        : "",
+      execFile: isSet(object.execFile)
+        ? globalThis.String(object.execFile)
+        : isSet(object.exec_file)
+        ? globalThis.String(object.exec_file)
+        : "",
     };
   },
 
@@ -4279,6 +5510,27 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
     if (message.exitCode !== 0) {
       obj.exitCode = Math.round(message.exitCode);
     }
+    if (message.action !== 0) {
+      obj.action = processActionToJSON(message.action);
+    }
+    if (message.syscall !== "") {
+      obj.syscall = message.syscall;
+    }
+    if (message.result !== 0n) {
+      obj.result = message.result.toString();
+    }
+    if (message.credentials !== undefined) {
+      obj.credentials = Credentials.toJSON(message.credentials);
+    }
+    if (message.requestedIds?.length) {
+      obj.requestedIds = message.requestedIds.map((e) => e.toString());
+    }
+    if (message.ptraceRequest !== "") {
+      obj.ptraceRequest = message.ptraceRequest;
+    }
+    if (message.execFile !== "") {
+      obj.execFile = message.execFile;
+    }
     return obj;
   },
 
@@ -4292,6 +5544,15 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
       ? Process.fromPartial(object.process)
       : undefined;
     message.exitCode = object.exitCode ?? 0;
+    message.action = object.action ?? 0;
+    message.syscall = object.syscall ?? "";
+    message.result = (object.result !== undefined && object.result !== null) ? BigInt(object.result) : 0n;
+    message.credentials = (object.credentials !== undefined && object.credentials !== null)
+      ? Credentials.fromPartial(object.credentials)
+      : undefined;
+    message.requestedIds = object.requestedIds?.map((e) => BigInt(e)) || [];
+    message.ptraceRequest = object.ptraceRequest ?? "";
+    message.execFile = object.execFile ?? "";
     return message;
   },
 };
@@ -4366,6 +5627,12 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
         break;
       case "fileActivity":
         FileActivity.encode(message.payload.value, writer.uint32(162).fork()).join();
+        break;
+      case "kernelActivity":
+        KernelActivity.encode(message.payload.value, writer.uint32(170).fork()).join();
+        break;
+      case "kernelExtensionActivity":
+        KernelExtensionActivity.encode(message.payload.value, writer.uint32(178).fork()).join();
         break;
     }
     globalThis.Object.entries(message.unmapped).forEach(([key, value]: [string, string]) => {
@@ -4513,6 +5780,25 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
             message.payload = { $case: "fileActivity", value: FileActivity.decode(reader, reader.uint32()) };
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.payload = { $case: "kernelActivity", value: KernelActivity.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.payload = {
+              $case: "kernelExtensionActivity",
+              value: KernelExtensionActivity.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -4588,6 +5874,17 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
         ? { $case: "fileActivity", value: FileActivity.fromJSON(object.fileActivity) }
         : isSet(object.file_activity)
         ? { $case: "fileActivity", value: FileActivity.fromJSON(object.file_activity) }
+        : isSet(object.kernelActivity)
+        ? { $case: "kernelActivity", value: KernelActivity.fromJSON(object.kernelActivity) }
+        : isSet(object.kernel_activity)
+        ? { $case: "kernelActivity", value: KernelActivity.fromJSON(object.kernel_activity) }
+        : isSet(object.kernelExtensionActivity)
+        ? { $case: "kernelExtensionActivity", value: KernelExtensionActivity.fromJSON(object.kernelExtensionActivity) }
+        : isSet(object.kernel_extension_activity)
+        ? {
+          $case: "kernelExtensionActivity",
+          value: KernelExtensionActivity.fromJSON(object.kernel_extension_activity),
+        }
         : undefined,
       unmapped: isObject(object.unmapped)
         ? (globalThis.Object.entries(object.unmapped) as [string, any][]).reduce(
@@ -4653,6 +5950,10 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
       obj.deceptionInteraction = DeceptionInteraction.toJSON(message.payload.value);
     } else if (message.payload?.$case === "fileActivity") {
       obj.fileActivity = FileActivity.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "kernelActivity") {
+      obj.kernelActivity = KernelActivity.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "kernelExtensionActivity") {
+      obj.kernelExtensionActivity = KernelExtensionActivity.toJSON(message.payload.value);
     }
     if (message.unmapped) {
       const entries = globalThis.Object.entries(message.unmapped) as [string, string][];
@@ -4721,6 +6022,21 @@ export const Event: MessageFns<Event, "omega.v1.Event"> = {
       case "fileActivity": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "fileActivity", value: FileActivity.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "kernelActivity": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "kernelActivity", value: KernelActivity.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "kernelExtensionActivity": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "kernelExtensionActivity",
+            value: KernelExtensionActivity.fromPartial(object.payload.value),
+          };
         }
         break;
       }

@@ -2,6 +2,7 @@
 // the same on the same arcs (betweenness_centrality, betweenness_centrality_subset with
 // normalized=False, articulation_points of the undirected graph), run by this spec.
 import { execFileSync } from 'node:child_process';
+import { twinGymPython } from '@omega/testkit';
 import { betweenness, cutVertices, findChokepoints, SimpleDigraph } from './chokepoints';
 import { seededRandom } from './propagation';
 import { buildShop } from './testing/shop-cluster';
@@ -27,11 +28,17 @@ interface NetworkxAnswer {
   subset?: Record<string, number>;
 }
 
+// networkx 3.6.1, pinned in the twin environment's venv (scripts/twin-gym-tools.mjs builds it).
+let python = '';
+beforeAll(() => {
+  python = twinGymPython();
+}, 600_000);
+
 function networkx(g: SimpleDigraph, sources?: string[], targets?: string[]): NetworkxAnswer {
   const arcs = g.out.flatMap((ws, u) => ws.map((w) => [g.ids[u], g.ids[w]]));
   const input = JSON.stringify({ vertices: g.ids, arcs, sources, targets });
   return JSON.parse(
-    execFileSync('python3', ['-c', NETWORKX], { input, encoding: 'utf8' }),
+    execFileSync(python, ['-c', NETWORKX], { input, encoding: 'utf8' }),
   ) as NetworkxAnswer;
 }
 

@@ -1,7 +1,7 @@
 // The `intelligence` section of the service's configuration.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { SIGNATURE_POLICIES } from './batch-gate';
+import { SIGNATURE_POLICIES } from '@omega/service';
 
 /** The curated pack shipped beside the service: apps/intelligence/rules (from src/ or dist/). */
 export const SHIPPED_RULES_DIR = join(__dirname, '..', 'rules');

@@ -11,14 +11,13 @@ import { withNats } from '@omega/testkit';
 import { Registry } from 'prom-client';
 import { AlertStore } from './alert-store';
 import { AlertSuppression } from './alert-suppression';
-import { BatchGate } from './batch-gate';
 import { IncidentCorrelator } from './incident-correlator';
 import { intelligenceMetrics } from './intelligence-metrics';
 import { RuleCatalog } from './rule-catalog';
 import { processLaunch } from './testing/spec-events';
 import { SpecSentinel } from './testing/spec-sentinel';
-import { SenderDirectory } from './sender-directory';
 import { TELEMETRY_DURABLE, TelemetryPipeline } from './telemetry-pipeline';
+import { BatchGate, SenderDirectory } from '@omega/service';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });

@@ -18,7 +18,6 @@ import {
   subjects,
   type Bus,
   type ConsumerHandle,
-  type MessageType,
 } from '@omega/bus';
 import { locateEvidence, type DetectorSet } from '@omega/detect';
 import { Alert, Event, EventBatch, EventClass, type BatchRef } from '@omega/proto';
@@ -31,7 +30,7 @@ import {
   type EvidenceLocation,
 } from './alert-builder';
 import type { AlertSuppression } from './alert-suppression';
-import type { BatchGate } from './batch-gate';
+import { RECEIVED_BATCH, type BatchGate } from '@omega/service';
 import { CoverageTracker } from './coverage-tracker';
 import { correlationKeysOf, incidentIdOf, type IncidentCorrelator } from './incident-correlator';
 import type { IntelligenceMetrics } from './intelligence-metrics';
@@ -88,16 +87,6 @@ const KIND_OF_CLASS: Readonly<Record<number, string>> = {
 function kindOf(event: Event): string {
   return KIND_OF_CLASS[event.classUid] ?? 'other';
 }
-
-/**
- * TELEMETRY messages as received: the signature covers the exact bytes, so the gate decodes them
- * itself (a batch that does not decode is rejected by the gate, with the decoder's error).
- */
-const RECEIVED_BATCH: MessageType<Uint8Array> = {
-  $type: EventBatch.$type,
-  encode: (bytes) => ({ finish: () => bytes }),
-  decode: (bytes) => bytes,
-};
 
 /** The durable consumer name of a partition. */
 export function telemetryDurable(partition: PartitionSpec | undefined): string {

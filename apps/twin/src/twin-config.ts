@@ -1,6 +1,7 @@
 // The `twin` section of the service's configuration (OMEGA_TWIN_* variables or the file's
 // `twin:` key): where the Kubernetes API is and how much of it is held, what is observed from the
 // bus, how many snapshots are kept, and the defaults and bounds of answers.
+import { SIGNATURE_POLICIES } from '@omega/service';
 import { z } from 'zod';
 import { envConfigSchema } from './env-rpc';
 
@@ -41,6 +42,19 @@ const observedSchema = z
   .strictObject({
     /** Consume TELEMETRY (flows) and ALERTS (alerted vertices). */
     enabled: z.boolean().default(true),
+    /**
+     * `require`: only TELEMETRY batches whose signature verifies against a key trust issued their
+     * sender (as intelligence does), so a forged batch never adds an observed flow — which would
+     * make SimulateWhatIf report broken flows and hold back an isolation. `allow-unsigned` also
+     * admits batches with no signature at all (never a bad one): development stacks only.
+     */
+    signatures: z.enum(SIGNATURE_POLICIES).default('require'),
+    /** Oldest batch accepted, by its sealing time. */
+    maxBatchAgeMs: z.int().positive().default(3_600_000),
+    /** How far ahead of this clock a sender's clock may be. */
+    maxClockSkewMs: z.int().nonnegative().default(60_000),
+    /** How long a sender's identity is cached (a revocation takes effect within it). */
+    senderCacheMs: z.int().nonnegative().default(30_000),
     /** Most NETWORK_OBSERVED edges kept; the least recently seen goes first. */
     maxFlows: z.int().positive().max(1_000_000).default(50_000),
     /** Most open alerts kept. */

@@ -12,6 +12,8 @@ export interface TwinMetrics {
   kubeApiReachable: Gauge;
   observedFlows: Gauge;
   flowEvents: Counter<'outcome'>;
+  /** TELEMETRY batches by outcome: verified, unsigned (admitted by policy) or why refused. */
+  batches: Counter<'outcome'>;
   alertedNodes: Gauge;
 }
 
@@ -66,6 +68,12 @@ export function twinMetrics(registry: Registry): TwinMetrics {
     flowEvents: new Counter({
       name: 'omega_twin_flow_events_total',
       help: 'Network events read from TELEMETRY, by outcome (recorded, not_a_flow)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    batches: new Counter({
+      name: 'omega_twin_batches_total',
+      help: 'TELEMETRY batches by outcome: verified, unsigned (admitted by twin.observed.signatures) or the reason they were refused',
       labelNames: ['outcome'],
       registers,
     }),

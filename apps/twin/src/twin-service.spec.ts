@@ -40,7 +40,7 @@ describe('twin service', () => {
       ...(TWIN_RESOURCES.streams ?? []),
       ...(TWIN_RESOURCES.kv ?? []).map((bucket) => `KV_${bucket}`),
     ];
-    expect(expected).toEqual(['TELEMETRY', 'ALERTS', 'KV_omega_twin']);
+    expect(expected).toEqual(['TELEMETRY', 'ALERTS', 'KV_omega_twin', 'KV_omega_identities']);
     for (const stream of expected) {
       expect((await running.bus.jsm.streams.info(stream)).config.name).toBe(stream);
     }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { ResourceSelection } from '@omega/bus';
 import { TwinServiceService } from '@omega/proto';
 import { baseConfigSchema, errorMessage, implementService } from '@omega/runtime';
-import type { ServiceParts } from '@omega/service';
+import { BatchGate, SenderDirectory, type ServiceParts } from '@omega/service';
+import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
 import type { z } from 'zod';
 import { exposureHandlers } from './handlers/exposure-handlers';
 import { graphHandlers } from './handlers/graph-handlers';
@@ -33,7 +34,7 @@ export type TwinServiceConfig = z.output<typeof twinServiceConfigSchema>;
 
 export const TWIN_RESOURCES: ResourceSelection = {
   streams: ['TELEMETRY', 'ALERTS'],
-  kv: ['omega_twin'],
+  kv: ['omega_twin', 'omega_identities'],
 };
 
 /** The twin's handler factories; the merger adds what-if and the RL environment here. */
@@ -104,12 +105,29 @@ export async function buildTwin(
   const alerts = new AlertedVertices(config.observed.maxAlerts);
   const resolve = (address: string) => mirror.podAt(address);
   if (config.observed.enabled) {
+    if (config.observed.signatures !== 'require') {
+      logger.warn(
+        { signatures: config.observed.signatures },
+        'twin: telemetry batches without a signature are admitted (twin.observed.signatures); use require in production',
+      );
+    }
+    const gate = new BatchGate({
+      policy: config.observed.signatures,
+      directory: new SenderDirectory(await bus.kv('omega_identities'), {
+        cacheMs: config.observed.senderCacheMs,
+      }),
+      verifier: new HybridVerifier(await loadMlDsaBackend()),
+      maxAgeMs: config.observed.maxBatchAgeMs,
+      maxSkewMs: config.observed.maxClockSkewMs,
+      counter: metrics.batches,
+    });
     const feeds = new ObservedFeeds({
       bus,
       kv: await bus.kv('omega_twin'),
       flows,
       alerts,
       resolve,
+      gate,
       logger,
       metrics,
       flushIntervalMs: config.observed.flushIntervalMs,

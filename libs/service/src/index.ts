@@ -23,3 +23,14 @@ export {
   type EnrollAs,
   type ServiceIdentity,
 } from './service-identity';
+export {
+  BatchGate,
+  GATE_REJECTIONS,
+  RECEIVED_BATCH,
+  SIGNATURE_POLICIES,
+  type Admission,
+  type BatchGateOptions,
+  type GateRejection,
+  type SignaturePolicy,
+} from './batch-gate';
+export { SenderDirectory, type SenderDirectoryOptions } from './sender-directory';

@@ -1,8 +1,9 @@
 // The bus side of what the twin observes: a durable consumer on TELEMETRY (flows) and one on
 // ALERTS (alerted vertices), their state read back from omega_twin at start and written there
 // every flush interval and at shutdown, so a restart keeps it.
-import { ack, consume, type Bus, type ConsumerHandle, type KV } from '@omega/bus';
-import { Alert, EventBatch } from '@omega/proto';
+import { ack, consume, term, type Bus, type ConsumerHandle, type KV } from '@omega/bus';
+import { Alert } from '@omega/proto';
+import { RECEIVED_BATCH, type BatchGate } from '@omega/service';
 import { errorMessage, type Logger } from '@omega/runtime';
 import type { TwinMetrics } from '../twin-metrics';
 import type { AlertedVertices } from './alerted-vertices';
@@ -18,6 +19,8 @@ export interface ObservedFeedsOptions {
   readonly flows: ObservedFlows;
   readonly alerts: AlertedVertices;
   readonly resolve: AddressResolver;
+  /** Admits TELEMETRY batches by their signature (and refuses replays). */
+  readonly gate: BatchGate;
   readonly logger: Logger;
   readonly metrics: TwinMetrics;
   readonly flushIntervalMs: number;
@@ -33,7 +36,7 @@ export class ObservedFeeds {
   constructor(private readonly options: ObservedFeedsOptions) {}
 
   async start(): Promise<void> {
-    const { bus, kv, flows, alerts, resolve, logger, metrics } = this.options;
+    const { bus, kv, flows, alerts, resolve, gate, logger, metrics } = this.options;
     await flows.records.load(kv, logger);
     await alerts.records.load(kv, logger);
     this.report();
@@ -45,10 +48,15 @@ export class ObservedFeeds {
       await consume(bus, {
         stream: 'TELEMETRY',
         durable: FLOWS_DURABLE,
-        type: EventBatch,
+        type: RECEIVED_BATCH,
         deadLetter: false,
         logger,
-        handler: async (batch) => {
+        handler: async (bytes, delivery) => {
+          const admission = await gate.admit(bytes, delivery.seq);
+          // Refused batches are counted (omega_twin_batches_total) and dropped; intelligence, which
+          // reads the same stream, dead-letters them for inspection.
+          if (!admission.ok) return term(`${admission.reason}: ${admission.detail}`);
+          const { batch } = admission;
           const recorded = flows.recordBatch(batch, resolve);
           metrics.flowEvents.inc({ outcome: 'recorded' }, recorded);
           metrics.flowEvents.inc({ outcome: 'not_a_flow' }, batch.events.length - recorded);

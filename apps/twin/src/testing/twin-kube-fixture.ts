@@ -72,7 +72,9 @@ export class TwinOnKube {
           maxBackoffMs: 400,
           requestTimeoutMs: 5_000,
         },
-        observed: { flushIntervalMs: 100 },
+        // The specs publish TELEMETRY without a sentinel identity; telemetry-signatures.spec.ts
+        // checks that the default (require) refuses exactly that.
+        observed: { flushIntervalMs: 100, signatures: 'allow-unsigned' },
         ...twin,
       },
     };

@@ -2,10 +2,22 @@
 // key trust issued its sender (@omega/trust-client verifyEventBatch), and a signed batch seen before
 // under another stream sequence (a replay) is refused. Every refusal is counted by reason.
 import type { HybridVerifier } from '@omega/crypto';
-import type { EventBatch, Identity } from '@omega/proto';
+import type { MessageType } from '@omega/bus';
+import { EventBatch, type Identity } from '@omega/proto';
 import { BATCH_REJECTIONS, verifyEventBatch, type BatchRejection } from '@omega/trust-client';
 import type { Counter } from 'prom-client';
 import type { SenderDirectory } from './sender-directory';
+
+/**
+ * TELEMETRY messages as received, for `consume`: the signature covers the exact bytes, so the gate
+ * decodes them itself (a batch that does not decode is rejected by the gate, with the decoder's
+ * error).
+ */
+export const RECEIVED_BATCH: MessageType<Uint8Array> = {
+  $type: EventBatch.$type,
+  encode: (bytes) => ({ finish: () => bytes }),
+  decode: (bytes) => bytes,
+};
 
 /** `require`: only verified batches. `allow-unsigned`: also batches without any signature. */
 export const SIGNATURE_POLICIES = ['require', 'allow-unsigned'] as const;

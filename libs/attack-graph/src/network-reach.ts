@@ -14,7 +14,7 @@ import { netpolCluster } from './netpol-bridge';
 import { networkEdges, type PodReachability, type PortRef } from './network-edges';
 
 /** The pods declaring one (port, protocol), by netpol pod index, with their PortRefs. */
-interface PortGroup {
+export interface PortGroup {
   readonly port: number;
   readonly protocol: Protocol;
   readonly targets: { readonly index: number; readonly pod: PodObject; readonly ref: PortRef }[];
@@ -23,7 +23,8 @@ interface PortGroup {
 export class NetworkReach {
   private readonly matrices = new Map<string, ReachabilityMatrix>();
   private readonly groups = new Map<string, PortGroup>();
-  private readonly pods: PodObject[] = [];
+  /** Pods by netpol index. */
+  readonly pods: PodObject[] = [];
 
   constructor(
     readonly compiled: CompiledCluster,
@@ -70,7 +71,13 @@ export class NetworkReach {
     return this.matrices.size;
   }
 
-  private matrix(port: number, protocol: Protocol): ReachabilityMatrix {
+  /** The (port, protocol) groups, in a fixed order. */
+  portGroupList(): PortGroup[] {
+    return [...this.groups.values()];
+  }
+
+  /** The matrix of one (port, protocol), built on first use. */
+  matrix(port: number, protocol: Protocol): ReachabilityMatrix {
     const key = `${port}/${protocol}`;
     let m = this.matrices.get(key);
     if (!m) this.matrices.set(key, (m = reachabilityMatrix(this.compiled, { port, protocol })));

@@ -14,8 +14,16 @@ export interface ArcInput<T> {
  * edges): arc numbers at or above `CompactGraph.arcCount`, decoded by the provider.
  */
 export interface ImplicitArcs<T> {
-  /** Calls `visit` with each implicit arc leaving `v` and its target vertex. */
-  forEach(v: number, visit: (arc: number, to: number) => void): void;
+  /**
+   * State for one Dijkstra run. Implicit arcs all weigh the same, so once an unblocked one has
+   * been relaxed into a vertex, no later one (popped at no smaller distance) improves it.
+   */
+  begin(): unknown;
+  /**
+   * Calls `visit` with implicit arcs leaving `v` and their target vertices, skipping targets an
+   * earlier visit of this run took (`visit` returned true).
+   */
+  forEach(v: number, run: unknown, visit: (arc: number, to: number) => boolean): void;
   source(arc: number): number;
   target(arc: number): number;
   weight(arc: number): number;
@@ -111,16 +119,18 @@ export class CompactGraph<T> {
     const heap = new MinHeap();
     dist[from] = 0;
     heap.push(from, 0);
-    const relax = (a: number, w: number, d: number, weight: number) => {
-      if (blockedArcs?.has(a) || blockedVertices?.has(w)) return;
+    const relax = (a: number, w: number, d: number, weight: number): boolean => {
+      if (blockedArcs?.has(a) || blockedVertices?.has(w)) return false;
       const nd = d + weight;
       if (nd < dist[w]!) {
         dist[w] = nd;
         via[w] = a;
         heap.push(w, nd);
       }
+      return true;
     };
     const implicit = this.implicit;
+    const run = implicit?.begin();
     while (heap.size > 0) {
       const [v, d] = heap.pop();
       if (d > dist[v]!) continue;
@@ -128,7 +138,7 @@ export class CompactGraph<T> {
       for (let a = this.start[v]!; a < this.start[v + 1]!; a++) {
         relax(a, this.target[a]!, d, this.weight[a]!);
       }
-      implicit?.forEach(v, (a, w) => relax(a, w, d, implicit.weight(a)));
+      implicit?.forEach(v, run, (a, w) => relax(a, w, d, implicit.weight(a)));
     }
     if (dist[to] === Infinity) return undefined;
     const arcs: number[] = [];

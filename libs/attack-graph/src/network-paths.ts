@@ -70,6 +70,9 @@ export function implicitNetworkArcs(
     return words;
   });
   const base = compact.arcCount;
+  const words = (n + 31) >>> 5;
+  const matrices = groups.map((group) => reach.matrix(group.port, group.protocol));
+  const rows = groups.map(() => new Array<Uint32Array>(n));
   const decode = (arc: number) => {
     const k = arc - base;
     const group = k % g;
@@ -78,20 +81,22 @@ export function implicitNetworkArcs(
   };
   const made = new Map<number, Edge>();
   return {
-    forEach(v, visit) {
+    begin: () => new Uint32Array(words).fill(0xffffffff),
+    forEach(v, run, visit) {
       const s = toPod[v]!;
       if (s < 0) return;
+      const open = run as Uint32Array;
       for (let gi = 0; gi < g; gi++) {
-        const row = reach.matrix(groups[gi]!.port, groups[gi]!.protocol).reachableFrom(s).words;
+        const row = rows[gi]![s] ?? (rows[gi]![s] = matrices[gi]!.reachableFrom(s).words);
         const mask = declaring[gi]!;
-        for (let w = 0; w < mask.length; w++) {
-          let bits = row[w]! & mask[w]!;
+        for (let w = 0; w < words; w++) {
+          let bits = row[w]! & mask[w]! & open[w]!;
           while (bits !== 0) {
             const low = bits & -bits;
             const t = (w << 5) + 31 - Math.clz32(low);
             bits ^= low;
             if (t === s || toCompact[t]! < 0) continue;
-            visit(base + (s * n + t) * g + gi, toCompact[t]!);
+            if (visit(base + (s * n + t) * g + gi, toCompact[t]!)) open[w]! &= ~low;
           }
         }
       }

@@ -15,7 +15,12 @@ type ViewMethods = 'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vert
 export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
   private cached: { version: number; reach: NetworkReach } | undefined;
 
-  constructor(readonly graph: AttackGraph) {}
+  /** `reachOf`: the reachability of the graph's objects (default NetworkReach.of). */
+  constructor(
+    readonly graph: AttackGraph,
+    private readonly reachOf: (objects: KubeObject[]) => NetworkReach = (objects) =>
+      NetworkReach.of(objects),
+  ) {}
 
   get version(): number {
     return this.graph.version;
@@ -39,7 +44,7 @@ export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
   /** Reachability over the graph's objects at its current version (recompiled after a change). */
   implicitNetwork(): NetworkReach {
     if (this.cached?.version !== this.graph.version) {
-      const reach = NetworkReach.of(this.graph.objects() as Iterable<KubeObject>);
+      const reach = this.reachOf([...this.graph.objects()]);
       this.cached = { version: this.graph.version, reach };
     }
     return this.cached.reach;

@@ -109,6 +109,6 @@ function findPaths(
   };
   const { graph, ...options } = resolvePathQuery(snapshot, query, defaults);
   if (options.targets.length === 0) return { paths: [], snapshotId: snapshot.id };
-  const paths = findAttackPaths(graph, options);
+  const paths = findAttackPaths(source.pathView?.(graph) ?? graph, options);
   return { paths: paths.map(toAttackPath), snapshotId: snapshot.id };
 }

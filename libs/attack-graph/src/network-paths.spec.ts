@@ -7,6 +7,7 @@ import { cutAttackPaths, findAttackPaths, type AttackPathResult } from './attack
 import type { KubeObject, PodObject } from './kube-objects';
 import { netpolCluster } from './netpol-bridge';
 import { ImplicitNetworkView } from './network-paths';
+import { reachabilityOf } from './network-reach';
 import { reachClusterObjects, sampler } from './testing/reach-cluster';
 import { buildShop, shopObjects } from './testing/shop-cluster';
 
@@ -26,6 +27,40 @@ describe('ImplicitNetworkView', () => {
       expect(want.some((p) => p.steps.some((s) => s.attack === 'NETWORK_REACH'))).toBe(true);
       expect(summary(findAttackPaths(implicit, query))).toEqual(summary(want));
     }
+  });
+
+  it('keeps its matrices across a change that is not a network object, and follows one that is', () => {
+    const graph = AttackGraph.build(shopObjects());
+    const view = new ImplicitNetworkView(graph);
+    const query = { sources: ['pod/shop/report'], targets: ['pod/shop/db'], maxPaths: 100 };
+    const before = view.implicitNetwork();
+    const direct = 'pod/shop/report->pod/shop/db:NETWORK_REACH:5432/TCP';
+    expect(findAttackPaths(view, query).some((p) => p.edges[0]!.id === direct)).toBe(true);
+    graph.apply({
+      type: 'upsert',
+      object: { kind: 'Secret', metadata: { name: 'x', namespace: 'shop' } },
+    });
+    expect(view.implicitNetwork()).toBe(before);
+    graph.apply({
+      type: 'upsert',
+      object: {
+        kind: 'NetworkPolicy',
+        metadata: { name: 'db-deny', namespace: 'shop' },
+        spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] },
+      },
+    });
+    expect(view.implicitNetwork()).not.toBe(before);
+    // db admits nobody now: no path ends with a network step into it.
+    const after = findAttackPaths(view, query);
+    expect(
+      after.some((p) =>
+        p.edges.some((e) => e.toNodeId === 'pod/shop/db' && e.attack === 'NETWORK_REACH'),
+      ),
+    ).toBe(false);
+    const explicit = AttackGraph.build([...graph.objects()], {
+      reachability: reachabilityOf(graph.objects()),
+    });
+    expect(summary(after)).toEqual(summary(findAttackPaths(explicit, query)));
   });
 
   it('refuses a cut it cannot make exactly yet', () => {

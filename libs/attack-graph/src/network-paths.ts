@@ -13,7 +13,7 @@ type ViewMethods = 'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vert
 
 /** An AttackGraph (built without `reachability`) whose path queries take network steps. */
 export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
-  private cached: { version: number; reach: NetworkReach } | undefined;
+  private cached: { version: number; network: KubeObject[]; reach: NetworkReach } | undefined;
 
   /** `reachOf`: the reachability of the graph's objects (default NetworkReach.of). */
   constructor(
@@ -41,15 +41,32 @@ export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
     return this.graph.hasVertex(id);
   }
 
-  /** Reachability over the graph's objects at its current version (recompiled after a change). */
+  /**
+   * Reachability over the graph's objects at its current version: recompiled after a change to a
+   * Namespace, Pod, Service or NetworkPolicy (objects are immutable, so compared by identity),
+   * kept across any other change.
+   */
   implicitNetwork(): NetworkReach {
-    if (this.cached?.version !== this.graph.version) {
-      const reach = this.reachOf([...this.graph.objects()]);
-      this.cached = { version: this.graph.version, reach };
-    }
-    return this.cached.reach;
+    const cached = this.cached;
+    if (cached?.version === this.graph.version) return cached.reach;
+    const objects = [...this.graph.objects()];
+    const network = objects.filter((o) => NETWORK_KINDS.has(o.kind));
+    const same =
+      cached !== undefined &&
+      cached.network.length === network.length &&
+      network.every((o, i) => o === cached.network[i]);
+    const reach = same ? cached.reach : this.reachOf(objects);
+    this.cached = { version: this.graph.version, network, reach };
+    return reach;
   }
 }
+
+const NETWORK_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'Pod',
+  'Service',
+  'NetworkPolicy',
+]);
 
 const NETWORK_WEIGHT = -Math.log(ATTACKS.NETWORK_REACH.exploitability);
 

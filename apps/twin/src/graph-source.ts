@@ -6,6 +6,7 @@ import type {
   AttackGraph,
   AttackGraphOptions,
   Edge,
+  GraphView,
   KubeObject,
   Vertex,
 } from '@omega/attack-graph';
@@ -43,4 +44,9 @@ export interface TwinGraphSource {
    * NetworkPolicy reachability (libs/netpol) over those objects' Namespaces, Pods and policies.
    */
   graphOptions(objects: readonly KubeObject[]): AttackGraphOptions;
+  /**
+   * What path queries read of a snapshot's graph: the graph, or (above reachabilityMaxPods, where
+   * no NETWORK_REACH edges are stored) a view reading them from NetworkPolicy matrices.
+   */
+  pathView?(graph: AttackGraph): GraphView;
 }

@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import {
   AttackGraph,
+  ImplicitNetworkView,
   type AttackGraphOptions,
+  type GraphView,
   type Edge,
   type KubeObject,
   type Vertex,
@@ -35,6 +37,8 @@ export interface SnapshotOptions {
   readonly graphOptions: Omit<AttackGraphOptions, 'reachability'>;
   /** Whether graphs draw NetworkPolicy edges (as the live graph does). */
   readonly drawsNetworkEdges: () => boolean;
+  /** Whether path queries read NetworkPolicy edges from matrices instead (above the pod cap). */
+  readonly implicitNetwork?: () => boolean;
   readonly now?: () => number;
 }
 
@@ -62,6 +66,20 @@ export class SnapshotStore implements TwinGraphSource {
       ...this.options.graphOptions,
       reachability: PolicyReachability.of(objects).reachability,
     };
+  }
+
+  private readonly views = new WeakMap<AttackGraph, ImplicitNetworkView>();
+
+  pathView(graph: AttackGraph): GraphView {
+    if (graph.drawsNetworkEdges || !this.options.implicitNetwork?.()) return graph;
+    let view = this.views.get(graph);
+    if (!view) {
+      view = new ImplicitNetworkView(graph, (objects) =>
+        PolicyReachability.of(objects).networkReach(),
+      );
+      this.views.set(graph, view);
+    }
+    return view;
   }
 
   /** Snapshots kept now. */

@@ -155,7 +155,12 @@ export async function buildTwin(
       alertedNodeIds: () => alerts.alerted(),
       decoys: () => decoys.vertices(),
     },
-    { ...config.snapshots, graphOptions, drawsNetworkEdges: () => mirror.drawsNetworkEdges },
+    {
+      ...config.snapshots,
+      graphOptions,
+      drawsNetworkEdges: () => mirror.drawsNetworkEdges,
+      implicitNetwork: () => mirror.implicitNetwork,
+    },
   );
   const handlers = twinGrpcHandlers(snapshots, twinHandlerFactories(config, boards));
   const unbuilt = Object.keys(TwinServiceService).filter((method) => !(method in handlers));

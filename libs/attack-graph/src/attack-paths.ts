@@ -8,6 +8,8 @@ import { CompactGraph, type ArcInput } from './compact-graph';
 import { CROWN_JEWEL_LABEL, EXTERNAL_ID, type Edge } from './graph-model';
 import { kShortestPaths, type ArcPath } from './k-shortest-paths';
 import { minCut } from './min-cut';
+import type { NetworkReach } from './network-reach';
+import { implicitNetworkArcs } from './network-paths';
 
 /** What path queries read of a graph: an AttackGraph, or a what-if overlay over one. */
 export type GraphView = Pick<
@@ -16,6 +18,8 @@ export type GraphView = Pick<
 > & {
   /** A view that only hides edges of another: queries reuse that one's arrays, the hidden arcs closed. */
   pathBase?(): PathBase | undefined;
+  /** Network reachability whose NETWORK_REACH arcs path queries read from matrix rows (implicit). */
+  implicitNetwork?(): NetworkReach;
 };
 
 export interface PathBase {
@@ -136,6 +140,9 @@ function pathArrays(graph: GraphView, attacks?: readonly AttackKind[]): PathArra
     if (compact.source[a] === source) entryArc.set(compact.target[a]!, a);
     if (compact.target[a] === sink) exitArc.set(compact.source[a]!, a);
   }
+  if (graph.implicitNetwork && (!allowed || allowed.has('NETWORK_REACH'))) {
+    compact.implicit = implicitNetworkArcs(compact, graph.implicitNetwork());
+  }
   const built = { version: graph.version, filter, compact, entryArc, exitArc };
   arrays.set(graph, built);
   return built;
@@ -209,7 +216,7 @@ export function findAttackPaths(
   const out: AttackPathResult[] = [];
   for (const p of paths) {
     const edges = p.arcs
-      .map((a) => compact.payload[a])
+      .map((a) => compact.payloadOf(a))
       .filter((e): e is Edge => e !== undefined)
       .map((e) => layered?.replaced.get(e.id) ?? e);
     if (edges.length === 0 || edges.length > maxDepth) continue;
@@ -259,6 +266,12 @@ export function cutAttackPaths(
   checkVertices(graph, sources, 'source');
   checkVertices(graph, targets, 'target');
   const { compact } = pathArrays(graph, options.attacks);
+  if (compact.implicit) {
+    throw new OmegaError(
+      Code.Unimplemented,
+      'attack paths: cuts over implicit network edges (ImplicitNetworkView) are not built yet; cut the graph built with reachability',
+    );
+  }
   const index = (id: string) => compact.index.get(id)!;
   const cut = minCut(compact, sources.map(index), targets.map(index), {
     vertices: options.vertices,

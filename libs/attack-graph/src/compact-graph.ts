@@ -9,6 +9,27 @@ export interface ArcInput<T> {
   readonly payload: T;
 }
 
+/**
+ * Arcs not stored in the arrays, produced when their source vertex is expanded (implicit network
+ * edges): arc numbers at or above `CompactGraph.arcCount`, decoded by the provider.
+ */
+export interface ImplicitArcs<T> {
+  /**
+   * State for one Dijkstra run. Implicit arcs all weigh the same, so once an unblocked one has
+   * been relaxed into a vertex, no later one (popped at no smaller distance) improves it.
+   */
+  begin(): unknown;
+  /**
+   * Calls `visit` with implicit arcs leaving `v` and their target vertices, skipping targets an
+   * earlier visit of this run took (`visit` returned true).
+   */
+  forEach(v: number, run: unknown, visit: (arc: number, to: number) => boolean): void;
+  source(arc: number): number;
+  target(arc: number): number;
+  weight(arc: number): number;
+  payload(arc: number): T;
+}
+
 export class CompactGraph<T> {
   readonly ids: string[] = [];
   readonly index = new Map<string, number>();
@@ -18,6 +39,9 @@ export class CompactGraph<T> {
   readonly weight: Float64Array;
   readonly payload: T[];
   readonly source: Int32Array;
+
+  /** Set after construction (vertex indexes are known then); see ImplicitArcs. */
+  implicit: ImplicitArcs<T> | undefined;
 
   constructor(vertexIds: Iterable<string>, arcs: readonly ArcInput<T>[]) {
     for (const id of vertexIds) this.vertexOf(id);
@@ -58,6 +82,27 @@ export class CompactGraph<T> {
     return this.ids.length;
   }
 
+  /** Arcs stored in the arrays; implicit arcs are numbered from here. */
+  get arcCount(): number {
+    return this.target.length;
+  }
+
+  sourceOf(arc: number): number {
+    return arc < this.target.length ? this.source[arc]! : this.implicit!.source(arc);
+  }
+
+  targetOf(arc: number): number {
+    return arc < this.target.length ? this.target[arc]! : this.implicit!.target(arc);
+  }
+
+  weightOf(arc: number): number {
+    return arc < this.target.length ? this.weight[arc]! : this.implicit!.weight(arc);
+  }
+
+  payloadOf(arc: number): T {
+    return arc < this.target.length ? this.payload[arc]! : this.implicit!.payload(arc);
+  }
+
   /**
    * The cheapest path from `from` to `to` as arc indexes, avoiding the blocked vertices and arcs;
    * undefined when there is none. Stops as soon as `to` is settled.
@@ -74,25 +119,30 @@ export class CompactGraph<T> {
     const heap = new MinHeap();
     dist[from] = 0;
     heap.push(from, 0);
+    const relax = (a: number, w: number, d: number, weight: number): boolean => {
+      if (blockedArcs?.has(a) || blockedVertices?.has(w)) return false;
+      const nd = d + weight;
+      if (nd < dist[w]!) {
+        dist[w] = nd;
+        via[w] = a;
+        heap.push(w, nd);
+      }
+      return true;
+    };
+    const implicit = this.implicit;
+    const run = implicit?.begin();
     while (heap.size > 0) {
       const [v, d] = heap.pop();
       if (d > dist[v]!) continue;
       if (v === to) break;
       for (let a = this.start[v]!; a < this.start[v + 1]!; a++) {
-        if (blockedArcs?.has(a)) continue;
-        const w = this.target[a]!;
-        if (blockedVertices?.has(w)) continue;
-        const nd = d + this.weight[a]!;
-        if (nd < dist[w]!) {
-          dist[w] = nd;
-          via[w] = a;
-          heap.push(w, nd);
-        }
+        relax(a, this.target[a]!, d, this.weight[a]!);
       }
+      implicit?.forEach(v, run, (a, w) => relax(a, w, d, implicit.weight(a)));
     }
     if (dist[to] === Infinity) return undefined;
     const arcs: number[] = [];
-    for (let v = to; v !== from; v = this.source[via[v]!]!) arcs.push(via[v]!);
+    for (let v = to; v !== from; v = this.sourceOf(via[v]!)) arcs.push(via[v]!);
     return { arcs: arcs.reverse(), cost: dist[to]! };
   }
 }

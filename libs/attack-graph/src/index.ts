@@ -27,7 +27,9 @@ export {
 } from './chokepoints';
 export { MAX_RULE_PEERS } from './cut-policy';
 export { GraphOverlay } from './graph-overlay';
-export { netpolCluster, netpolReachability, reachabilityOf } from './netpol-bridge';
+export { netpolCluster, netpolReachability } from './netpol-bridge';
+export { NetworkReach, reachabilityOf } from './network-reach';
+export { ImplicitNetworkView } from './network-paths';
 export { MAX_OBSERVED_FLOWS, type ObservedFlow } from './observed-flows';
 export {
   PROPAGATION_LIMITS,

@@ -23,7 +23,7 @@ export function kShortestPaths<T>(
   const candidates: (ArcPath & { deviation: number })[] = [];
   const seen = new Set<string>([first.arcs.join(',')]);
   const vertexAt = (path: ArcPath, i: number) =>
-    i === 0 ? from : graph.target[path.arcs[i - 1]!]!;
+    i === 0 ? from : graph.targetOf(path.arcs[i - 1]!);
   while (found.length < k) {
     const last = found[found.length - 1]!;
     for (let i = last.deviation; i < last.arcs.length; i++) {
@@ -42,7 +42,7 @@ export function kShortestPaths<T>(
       if (seen.has(key)) continue;
       seen.add(key);
       let cost = spurPath.cost;
-      for (const a of root) cost += graph.weight[a]!;
+      for (const a of root) cost += graph.weightOf(a);
       candidates.push({ arcs, cost, deviation: i });
     }
     if (candidates.length === 0) break;

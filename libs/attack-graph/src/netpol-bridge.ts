@@ -49,8 +49,3 @@ export function netpolReachability(compiled: CompiledCluster): PodReachability {
       protocol: port.protocol,
     }).allowed;
 }
-
-/** A PodReachability for a graph's objects: `AttackGraph.build(objects, { reachability })`. */
-export function reachabilityOf(objects: Iterable<KubeObject>): PodReachability {
-  return netpolReachability(new CompiledCluster(netpolCluster(objects)));
-}

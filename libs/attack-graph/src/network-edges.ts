@@ -28,7 +28,7 @@ const PROTOCOLS = {
 
 /** The network edges from `source` to each of `targets` on the ports they declare. */
 export function networkEdges(
-  _state: ClusterState,
+  _state: ClusterState | undefined,
   source: PodObject,
   targets: readonly PodObject[],
   reachable: PodReachability,

@@ -122,6 +122,6 @@ function findPaths(
   const snapshot = source.snapshot(request.snapshotId);
   const { graph, ...options } = resolvePathQuery(snapshot, request.query ?? EMPTY_QUERY, defaults);
   if (options.targets.length === 0) return { paths: [], snapshotId: snapshot.id };
-  const paths = findAttackPaths(graph, options);
+  const paths = findAttackPaths(source.pathView?.(graph) ?? graph, options);
   return { paths: paths.map(toAttackPath), snapshotId: snapshot.id };
 }

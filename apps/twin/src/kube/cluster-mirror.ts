@@ -57,6 +57,7 @@ export class ClusterMirror implements KindWatchHandlers {
   private readonly policy = new PolicyReachability();
   private graphOptions: AttackGraphOptions;
   private builds = 0;
+  private aboveCap = false;
   private lastGoodMs = 0;
 
   constructor(private readonly options: ClusterMirrorOptions) {
@@ -131,6 +132,14 @@ export class ClusterMirror implements KindWatchHandlers {
     this.report();
   }
 
+  /**
+   * Whether path queries read NETWORK_REACH steps from NetworkPolicy matrices instead: the cluster
+   * had more than reachabilityMaxPods pods at the first build, so none are stored.
+   */
+  get implicitNetwork(): boolean {
+    return this.aboveCap;
+  }
+
   /** Whether the live graph draws NetworkPolicy (NETWORK_REACH) edges. */
   get drawsNetworkEdges(): boolean {
     return this.graphOptions.reachability !== undefined;
@@ -142,10 +151,16 @@ export class ClusterMirror implements KindWatchHandlers {
     const max = this.options.reachabilityMaxPods;
     if (max > 0 && pods <= max) {
       this.graphOptions = { ...this.options.graphOptions, reachability: this.policy.reachability };
+    } else if (max > 0) {
+      this.aboveCap = true;
+      this.options.logger.info(
+        { pods, reachabilityMaxPods: max },
+        `twin: ${pods} pods, more than reachabilityMaxPods (${max}): NetworkPolicy (NETWORK_REACH) edges are not stored; attack path queries read them from NetworkPolicy reachability matrices`,
+      );
     } else {
       this.options.logger.warn(
         { pods, reachabilityMaxPods: max },
-        `twin: ${pods} pods, more than reachabilityMaxPods (${max}): no NetworkPolicy (NETWORK_REACH) edges are drawn`,
+        'twin: reachabilityMaxPods is 0: no NetworkPolicy (NETWORK_REACH) edges are drawn',
       );
     }
     this.live = AttackGraph.build(objects, this.graphOptions);

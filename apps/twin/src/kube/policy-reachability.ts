@@ -3,7 +3,13 @@
 // holds. The compiled policies are rebuilt lazily after one of those changes, before the graph
 // asks again. A pod netpol cannot place (its namespace not seen yet, a field it refuses) reaches
 // nothing and is reached by nothing until it can.
-import type { KubeObject, PodObject, PodReachability, PortRef } from '@omega/attack-graph';
+import {
+  NetworkReach,
+  type KubeObject,
+  type PodObject,
+  type PodReachability,
+  type PortRef,
+} from '@omega/attack-graph';
 import { CompiledCluster, evaluateConnection, parseCluster } from '@omega/netpol';
 
 type Held = 'Namespace' | 'Pod' | 'NetworkPolicy';
@@ -66,6 +72,11 @@ export class PolicyReachability {
       protocol: port.protocol,
     }).allowed;
   };
+
+  /** The same reachability as netpol's bit matrices (implicit network edges for path queries). */
+  networkReach(): NetworkReach {
+    return new NetworkReach(this.cluster().cluster, this.held.Pod.values() as Iterable<PodObject>);
+  }
 
   private cluster(): { cluster: CompiledCluster; pods: Set<string> } {
     if (this.compiled) return this.compiled;

@@ -3,7 +3,7 @@
 // flows telemetry saw between them. NetworkPolicy decides reachability (netpol).
 import { AttackGraph } from '../attack-graph';
 import type { KubeObject } from '../kube-objects';
-import { reachabilityOf } from '../netpol-bridge';
+import { reachabilityOf } from '../network-reach';
 import type { ObservedFlow } from '../observed-flows';
 
 const pod = (name: string, ip: string, app: string, port?: number, extra: object = {}) => ({

@@ -10,15 +10,7 @@
 // entity's detector state (a pod, its service account and its IPs live on one node) is in exactly
 // one replica.
 import { createHash } from 'node:crypto';
-import {
-  ack,
-  consume,
-  publish,
-  reject,
-  subjects,
-  type Bus,
-  type ConsumerHandle,
-} from '@omega/bus';
+import { ack, consume, publish, reject, subjects, type Bus, type ConsumerHandle } from '@omega/bus';
 import { locateEvidence, type DetectorSet } from '@omega/detect';
 import { Alert, Event, EventBatch, EventClass, type BatchRef } from '@omega/proto';
 import type { Logger } from 'pino';

@@ -1,5 +1,5 @@
 // State keys: one per source, whichever form it takes, and never one for two sources.
-import { sourceKey, sourceStateKey } from './entity-key';
+import { reachedServiceKey, sourceKey, sourceStateKey } from './entity-key';
 import { flowEvent } from './telemetry-events';
 
 const from = (ip: string, workload?: string) =>
@@ -38,5 +38,41 @@ describe('sourceStateKey', () => {
     const ips = ['10.0.0.1', '10.0.0.10', '10.0.1.0', '1.0.0.100', '100.0.0.1', '010.0.0.1'];
     const keys = new Set(ips.map((ip) => sourceStateKey(from(ip))));
     expect(keys.size).toBe(ips.length);
+  });
+});
+
+describe('reachedServiceKey', () => {
+  const reached = (src: string, host: string, port: number, workload?: string) => {
+    const event = from(src, workload);
+    return reachedServiceKey(sourceStateKey(event), sourceKey(event), host, port);
+  };
+
+  it('is five 16-bit code units for an IPv4 source, IPv4 host and 16-bit port', () => {
+    const codes = (key: string) => [...key].map((_, i) => key.charCodeAt(i));
+    expect(codes(reached('10.1.2.3', '192.168.0.9', 443))).toEqual([
+      0x0a01, 0x0203, 0xc0a8, 0x0009, 443,
+    ]);
+    expect(codes(reached('255.255.255.255', '0.0.0.0', 65535))).toEqual([
+      0xffff, 0xffff, 0, 0, 0xffff,
+    ]);
+  });
+
+  it('is source>host:port for a workload, an IPv6 host or a port past 16 bits', () => {
+    expect(reached('10.1.2.3', '10.0.0.9', 80, 'ns/pod@sa')).toBe('pod:ns/pod>10.0.0.9:80');
+    expect(reached('10.1.2.3', 'fd00::1', 80)).toBe('ip:10.1.2.3>fd00::1:80');
+    expect(reached('10.1.2.3', '10.0.0.9', 70000)).toBe('ip:10.1.2.3>10.0.0.9:70000');
+  });
+
+  it('gives distinct services distinct keys', () => {
+    const triples: [string, string, number, string?][] = [
+      ['10.0.0.1', '10.0.0.2', 80],
+      ['10.0.0.2', '10.0.0.1', 80],
+      ['10.0.0.1', '10.0.0.2', 81],
+      ['0.0.0.0', '0.0.0.0', 0],
+      ['10.0.0.1', '10.0.0.2', 80, 'ns/pod@sa'],
+      ['10.0.0.1', 'fd00::2', 80],
+    ];
+    const keys = new Set(triples.map(([s, h, p, w]) => reached(s, h, p, w)));
+    expect(keys.size).toBe(triples.length);
   });
 });

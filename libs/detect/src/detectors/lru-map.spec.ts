@@ -44,3 +44,20 @@ describe('LruMap', () => {
     expect(map.takeEvicted()).toBeUndefined();
   });
 });
+
+describe('LruMap with falsy keys', () => {
+  it('counts and hands out the eviction of key 0 and the empty string', () => {
+    const numbers = new LruMap<number, string>(1);
+    numbers.set(0, 'zero');
+    numbers.set(1, 'one');
+    expect([numbers.evictions, numbers.takeEvicted(), numbers.has(0)]).toEqual([1, 'zero', false]);
+    const strings = new LruMap<string, string>(1);
+    strings.set('', 'empty');
+    strings.set('x', 'x');
+    expect([strings.evictions, strings.takeEvicted(), strings.has('')]).toEqual([
+      1,
+      'empty',
+      false,
+    ]);
+  });
+});

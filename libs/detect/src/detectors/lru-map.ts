@@ -1,27 +1,27 @@
-// A Map with a hard entry cap and least-recently-used eviction, on the maintained `lru-cache`.
+// A Map with a hard entry cap and least-recently-used eviction, on mnemonist's `LRUMapWithDelete`.
 //
 // Every detector keeps its per-entity state here, so eviction must stay O(1) when an attacker chooses
-// the load: a sweep where every event is a new source evicts on every insert. lru-cache keeps its
-// order in index arrays, so an eviction costs the same at 20 entries as at 20,000.
-import { LRUCache } from 'lru-cache';
+// the load: a sweep where every event is a new source evicts on every insert. mnemonist keeps its
+// order in typed pointer arrays sized once to the cap, so an eviction costs the same at 20 entries as
+// at 20,000 and allocates nothing (lru-cache, used before, cost about twice as much per evicting
+// insert and more garbage per event at the cap: bench/detect/README.md, "At the state cap").
+import LRUMapWithDelete from 'mnemonist/lru-map-with-delete';
 
-// lru-cache needs keys and values that are not null or undefined.
+/** The fields of mnemonist's map read to find the entry an insert will evict (not in its typings). */
+interface EvictionOrder<V> {
+  readonly tail: number;
+  readonly V: ArrayLike<V>;
+}
+
 export class LruMap<K extends NonNullable<unknown>, V extends NonNullable<unknown>> {
-  private readonly entries: LRUCache<K, V>;
+  private readonly entries: LRUMapWithDelete<K, V>;
   /** Entries dropped to stay under the cap since construction. */
   evictions = 0;
   /** The value last dropped to stay under the cap, until taken for reuse. */
   private evicted: V | undefined;
 
   constructor(readonly maxEntries: number) {
-    this.entries = new LRUCache<K, V>({
-      max: maxEntries,
-      dispose: (value, _key, reason) => {
-        if (reason !== 'evict') return;
-        this.evictions++;
-        this.evicted = value;
-      },
-    });
+    this.entries = new LRUMapWithDelete<K, V>(maxEntries);
   }
 
   get size(): number {
@@ -43,6 +43,13 @@ export class LruMap<K extends NonNullable<unknown>, V extends NonNullable<unknow
   }
 
   set(key: K, value: V): void {
+    // At the cap a new key takes the least recently used entry's slot (the tail). `setpop` would say
+    // which, but allocates a result object per insert and reports no eviction of a falsy key (0, '').
+    if (this.entries.size >= this.maxEntries && !this.entries.has(key)) {
+      const order = this.entries as unknown as EvictionOrder<V>;
+      this.evicted = order.V[order.tail];
+      this.evictions++;
+    }
     this.entries.set(key, value);
   }
 

@@ -21,7 +21,7 @@ import { EntityKind, IpProtocol, NetworkActivityId, Severity, type Event } from 
 import { resolveConfig } from './detector-config';
 import { reason, type Detector, type DetectorFinding, NO_FINDINGS } from './detector';
 import { ContactedHosts } from './contacted-hosts';
-import { ActorIdentity, entity, sourceKey, sourceStateKey } from './entity-key';
+import { ActorIdentity, entity, reachedServiceKey, sourceKey, sourceStateKey } from './entity-key';
 import { EvidenceRing } from './evidence-ring';
 import { LruMap } from './lru-map';
 
@@ -151,7 +151,7 @@ export class PortScanDetector implements Detector {
   readonly id = 'port-scan';
   readonly config: PortScanConfig;
   private readonly sources: LruMap<string | number, SourceState>;
-  /** `source>host:port` with a successful connection: later failures to them are outages. */
+  /** Services (`reachedServiceKey`) a source connected to: later failures to them are outages. */
   private readonly reached: LruMap<string, true>;
   private readonly logSuccessStep: number;
   private readonly logFailureStep: number;
@@ -209,7 +209,7 @@ export class PortScanDetector implements Detector {
       state = freshSource(this.sources.takeEvicted(), event, this.config.maxHostsPerSource);
       this.sources.set(stateKey, state);
     }
-    const pair = key + '>' + host + ':' + (event.dstEndpoint?.port ?? 0);
+    const pair = reachedServiceKey(stateKey, key, host, event.dstEndpoint?.port ?? 0);
     if (outcome === 'success') this.reached.set(pair, true);
     else if (this.reached.get(pair)) return NO_FINDINGS;
     state.evidence.push(event);

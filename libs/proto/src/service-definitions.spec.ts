@@ -77,6 +77,7 @@ const contract: Record<string, readonly string[]> = {
     'ResetEnv',
     'StepEnv',
     'CloseEnv',
+    'AssessExposure',
   ],
   'omega.v1.SentinelService': [
     'GetStatus',

@@ -168,7 +168,15 @@ function sample(type: ProtoMessageType): unknown {
     else if (typeof value === 'bigint') message[field] = 2n ** 62n + 7n;
     else if (typeof value === 'boolean') message[field] = true;
     else if (value instanceof Uint8Array) message[field] = Buffer.from([0, 1, 2, 254, 255]);
-    else if (Array.isArray(value) && field.endsWith('Ids')) message[field] = ['a', 'b'];
+    else if (Array.isArray(value) && field.endsWith('Ids')) {
+      // Ids are strings, except numeric ones (e.g. the user ids a setresuid asked for).
+      message[field] = ['a', 'b'];
+      try {
+        type.encode(message).finish();
+      } catch {
+        message[field] = [0n, 2n ** 62n + 7n];
+      }
+    }
   }
   return message;
 }

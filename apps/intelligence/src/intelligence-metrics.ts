@@ -9,7 +9,7 @@ export interface IntelligenceMetrics {
   /** Repeats of a (rule, entity) within the suppression window, not published. */
   suppressed: Counter;
   /**
-   * Telemetry batches by outcome: `verified`, `unsigned` (admitted by the allow-unsigned policy) or
+   * Telemetry batches by outcome: `verified`, `unsigned-admitted` (by the allow-unsigned policy) or
    * the reason it was rejected (`forged`, `unknown-key`, `expired`, `replayed`, ...).
    */
   batches: Counter<'outcome'>;
@@ -44,7 +44,7 @@ export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
     }),
     batches: new Counter({
       name: 'omega_intelligence_batches_total',
-      help: 'Telemetry batches by outcome: verified, unsigned (admitted by policy) or the rejection reason',
+      help: 'Telemetry batches by outcome: verified, unsigned-admitted (by policy) or the rejection reason (unsigned when refused)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

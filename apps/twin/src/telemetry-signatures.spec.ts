@@ -61,6 +61,7 @@ it('refuses an unsigned TELEMETRY batch by default, and records it only when tol
   // Refused before any of its events was read: no event counted at all.
   expect(await eventsRead(strict)).toBe(0);
   expect(await metric(strict, 'omega_twin_batches_total', 'verified')).toBe(0);
+  expect(await metric(strict, 'omega_twin_batches_total', 'unsigned-admitted')).toBe(0);
   await strict.service.shutdown('strict done');
   running.pop();
 
@@ -73,4 +74,6 @@ it('refuses an unsigned TELEMETRY batch by default, and records it only when tol
   await eventually('the allowed batch to be read', async () =>
     (await eventsRead(lax)) === 1 ? true : undefined,
   );
+  expect(await metric(lax, 'omega_twin_batches_total', 'unsigned-admitted')).toBe(1);
+  expect(await metric(lax, 'omega_twin_batches_total', 'unsigned')).toBe(0);
 });

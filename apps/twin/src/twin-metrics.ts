@@ -12,7 +12,7 @@ export interface TwinMetrics {
   kubeApiReachable: Gauge;
   observedFlows: Gauge;
   flowEvents: Counter<'outcome'>;
-  /** TELEMETRY batches by outcome: verified, unsigned (admitted by policy) or why refused. */
+  /** TELEMETRY batches by outcome: verified, unsigned-admitted (by policy) or why refused. */
   batches: Counter<'outcome'>;
   alertedNodes: Gauge;
 }
@@ -73,7 +73,7 @@ export function twinMetrics(registry: Registry): TwinMetrics {
     }),
     batches: new Counter({
       name: 'omega_twin_batches_total',
-      help: 'TELEMETRY batches by outcome: verified, unsigned (admitted by twin.observed.signatures) or the reason they were refused',
+      help: 'TELEMETRY batches by outcome: verified, unsigned-admitted (by twin.observed.signatures: allow-unsigned) or the reason they were refused (unsigned, forged, stale, ...)',
       labelNames: ['outcome'],
       registers,
     }),

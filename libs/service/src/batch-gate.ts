@@ -36,7 +36,10 @@ export interface BatchGateOptions {
   readonly verifier: HybridVerifier;
   readonly maxAgeMs: number;
   readonly maxSkewMs: number;
-  /** Batches counted, by outcome: `verified`, `unsigned` (admitted by policy) or the rejection. */
+  /**
+   * Batches counted, by outcome: `verified`, `unsigned-admitted` (no signature, admitted by the
+   * allow-unsigned policy) or the rejection (`unsigned` when the policy refused it).
+   */
   readonly counter: Counter<'outcome'>;
   /** Signed batches remembered for replay detection (default 100 000). */
   readonly replayMemory?: number;
@@ -64,7 +67,7 @@ export class BatchGate {
     });
     if (!verdict.ok) {
       if (verdict.reason === 'unsigned' && policy === 'allow-unsigned' && verdict.batch) {
-        counter.inc({ outcome: 'unsigned' });
+        counter.inc({ outcome: 'unsigned-admitted' });
         return { ok: true, batch: verdict.batch, sender: undefined };
       }
       counter.inc({ outcome: verdict.reason });

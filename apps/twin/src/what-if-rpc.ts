@@ -8,7 +8,6 @@ import {
   simulateWhatIf,
   type AttackGraph,
   type AttackKind,
-  type AttackPathResult,
   type ObservedFlow,
   type PathQueryOptions,
   type WhatIfChange,
@@ -17,13 +16,12 @@ import {
 import {
   ChangeKind,
   GraphNodeKind,
-  type AttackPath,
-  type GraphEdge,
   type PathQuery,
   type ProposedChange,
   type TwinServiceService,
 } from '@omega/proto';
 import { Code, OmegaError, type ServiceHandlers } from '@omega/runtime';
+import { toAttackPath } from './handlers/graph-shapes';
 
 /** What the handler reads of the twin: the graph now (and, when kept, a snapshot) and the flows seen. */
 export interface WhatIfSource {
@@ -61,8 +59,8 @@ export function whatIfHandlers(
         observedFlows: source.observedFlows(),
       });
       return {
-        closedPaths: result.closedPaths.map(attackPathOf),
-        remainingPaths: result.remainingPaths.map(attackPathOf),
+        closedPaths: result.closedPaths.map(toAttackPath),
+        remainingPaths: result.remainingPaths.map(toAttackPath),
         brokenFlows: result.brokenFlows.map((b) => b.edge),
         riskBefore: result.riskBefore,
         riskAfter: result.riskAfter,
@@ -134,47 +132,5 @@ export function pathQueryOf(graph: AttackGraph, query: PathQuery | undefined): P
     ...(query?.maxDepth ? { maxDepth: query.maxDepth } : {}),
     ...(query?.maxPaths ? { maxPaths: query.maxPaths } : {}),
     ...(attacks ? { attacks } : {}),
-  };
-}
-
-function edgeOf(e: GraphEdge): GraphEdge {
-  const {
-    id,
-    fromNodeId,
-    toNodeId,
-    kind,
-    port,
-    protocol,
-    lastObservedTimeNs,
-    observedCount,
-    exploitability,
-    sourceObject,
-    attackKind,
-    techniqueId,
-    attackMeaning,
-  } = e;
-  return {
-    id,
-    fromNodeId,
-    toNodeId,
-    kind,
-    port,
-    protocol,
-    lastObservedTimeNs,
-    observedCount,
-    exploitability,
-    sourceObject,
-    attackKind,
-    techniqueId,
-    attackMeaning,
-  };
-}
-
-function attackPathOf(p: AttackPathResult): AttackPath {
-  return {
-    nodeIds: p.nodeIds,
-    edges: p.edges.map(edgeOf),
-    risk: p.risk,
-    attackTechniqueIds: p.attackTechniqueIds,
   };
 }

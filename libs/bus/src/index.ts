@@ -83,3 +83,4 @@ export {
   type IdentityConnectionOptions,
   type IdentityNatsOptions,
 } from './identity-auth';
+export { isDecoyId, newDecoyId } from './decoy-keys';

@@ -1,5 +1,6 @@
 // DeployDecoy, ListDecoys and RemoveDecoy on the decoys of this service, wherever they run
 // (listeners of this process, or objects in Kubernetes namespaces).
+import { isDecoyId } from '@omega/bus';
 import type {
   Decoy,
   DecoyKind,
@@ -111,7 +112,7 @@ export function decoyGrpcHandlers(host: DecoyPlacement, requests?: RequestIds) {
       request: RemoveDecoyRequest,
       ctx: CallContext,
     ): Promise<RemoveDecoyResponse> => {
-      if (!/^dc-[0-9a-f]{12}$/.test(request.decoyId)) {
+      if (!isDecoyId(request.decoyId)) {
         throw new OmegaError(
           Code.InvalidArgument,
           `${ctx.method}: decoy_id: ${JSON.stringify(request.decoyId.slice(0, 40))} is not a decoy id (dc-<12 hex>, as ListDecoys shows)`,

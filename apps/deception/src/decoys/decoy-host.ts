@@ -2,8 +2,7 @@
 // honeypot listener on `deception.decoys.listenHost`, recorded in the KV bucket omega_decoys so a
 // restarted service starts them again and loses nothing; removed on request or when their
 // ttl_seconds pass. Interactions go to DECEPTION through one recorder per decoy.
-import { randomBytes } from 'node:crypto';
-import type { Bus, KV } from '@omega/bus';
+import { isDecoyId, newDecoyId, type Bus, type KV } from '@omega/bus';
 import { Decoy, DecoyKind, DecoyStatus, type DecoySpec } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import type { Counter } from 'prom-client';
@@ -19,7 +18,6 @@ import { BusInteractionRecorder } from '../interaction-recorder';
 import { checkDecoySpec } from './decoy-spec';
 
 export const DECOYS_BUCKET = 'omega_decoys';
-const DECOY_ID = /^dc-[0-9a-f]{12}$/;
 
 export interface DecoyHostOptions {
   readonly bus: Bus;
@@ -60,7 +58,7 @@ export class DecoyHost {
   async restore(): Promise<void> {
     const keys = await this.options.kv.keys();
     for await (const key of keys) {
-      if (!DECOY_ID.test(key)) continue;
+      if (!isDecoyId(key)) continue;
       const entry = await this.options.kv.get(key);
       if (entry === null || entry.operation !== 'PUT') continue;
       let decoy: Decoy;
@@ -93,7 +91,7 @@ export class DecoyHost {
       }
     }
     const decoy: Decoy = Decoy.fromPartial({
-      id: `dc-${randomBytes(6).toString('hex')}`,
+      id: newDecoyId(),
       spec: checked,
       status: DecoyStatus.DECOY_STATUS_PENDING,
       address: `${this.options.listenHost}:${checked.port}`,

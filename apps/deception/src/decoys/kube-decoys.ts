@@ -2,8 +2,7 @@
 // Service and a NetworkPolicy shaped like the namespace's own workloads, recorded in omega_decoys
 // (the only place that says which objects are decoys), and kept true by a reconcile loop
 // (decoy-reconcile.ts): objects of removed, vanished or expired decoys deleted, missing ones made again.
-import { randomBytes } from 'node:crypto';
-import type { KV } from '@omega/bus';
+import { isDecoyId, newDecoyId, type KV } from '@omega/bus';
 import { Decoy, DecoyKind, DecoyStatus, type DecoySpec } from '@omega/proto';
 import { Code, OmegaError, errorMessage, type Logger } from '@omega/runtime';
 import { decoyManifests, type DecoyManifests, type DecoyRelay } from './decoy-manifests';
@@ -11,8 +10,6 @@ import type { DecoyObjects } from './decoy-objects';
 import type { DecoyReconcileMetrics } from './decoy-reconcile';
 import { routeOf, type RelayedHoneypots } from '../relay/relayed-honeypots';
 import { checkDecoySpec } from './decoy-spec';
-
-const DECOY_ID = /^dc-[0-9a-f]{12}$/;
 
 export interface KubeDecoysOptions {
   readonly kv: KV;
@@ -44,7 +41,7 @@ export class KubeDecoys {
   async restore(): Promise<Map<string, Decoy>> {
     const found = new Map<string, Decoy>();
     for await (const key of await this.options.kv.keys()) {
-      if (!DECOY_ID.test(key)) continue;
+      if (!isDecoyId(key)) continue;
       if (found.size >= this.options.maxDecoys) {
         this.options.logger.warn(
           { maxDecoys: this.options.maxDecoys },
@@ -100,7 +97,7 @@ export class KubeDecoys {
   ): Promise<{ decoy: Decoy; manifestsYaml: string }> {
     const checked = checkDecoySpec(input, method, this.options.kinds, { nameOptional: true });
     const namespace = this.#namespace(checked, method);
-    const id = `dc-${randomBytes(6).toString('hex')}`;
+    const id = newDecoyId();
     const workloads = await this.options.objects.workloads(namespace);
     const manifests = decoyManifests({
       spec: checked,

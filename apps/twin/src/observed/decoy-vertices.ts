@@ -3,11 +3,10 @@
 // removed decoy leaves the graph; one an attacker touched (interactions > 0) is alerted.
 import type { Vertex } from '@omega/attack-graph';
 import { Decoy, DecoyKind, DecoyStatus, GraphNodeKind } from '@omega/proto';
-import type { KV } from '@omega/bus';
+import { isDecoyId, type KV } from '@omega/bus';
 import { errorMessage, type Logger } from '@omega/runtime';
 
 /** deception's decoy record keys (apps/deception decoy-host.ts); its other keys are not decoys. */
-const DECOY_KEY = /^dc-[0-9a-f]{12}$/;
 
 /** A decoy is worth nothing to an attacker; it matters only as a place they are seen. */
 const CRITICALITY_DECOY = 0;
@@ -61,7 +60,7 @@ export class DecoyVertices {
         const watch = await (await open()).watch();
         this.stopWatch = () => watch.stop();
         for await (const entry of watch) {
-          if (!DECOY_KEY.test(entry.key)) continue;
+          if (!isDecoyId(entry.key)) continue;
           if (entry.operation !== 'PUT') this.remove(entry.key);
           else this.put(entry.key, entry.value);
         }

@@ -95,6 +95,11 @@ describe('omega twin', () => {
     expect(run.lines).toEqual([
       'risk 0.000 -> 0.000: 0 paths closed, 0 left, 0 observed flows broken',
     ]);
+    const dot = await omega(['twin', 'whatif', '--block', '0.0.0.0/0', '-o', 'dot']);
+    expect(dot).toMatchObject({ code: 0, errors: [] });
+    const layout = spawnSync('dot', ['-Tjson'], { input: dot.lines.join('\n'), encoding: 'utf8' });
+    expect(layout.status).toBe(0);
+    expect(JSON.parse(layout.stdout)).toMatchObject({ name: 'remaining_paths' });
     const json = await omega(['twin', 'whatif', '--block', '0.0.0.0/0', '-o', 'json']);
     // proto3 JSON leaves zero values out: no paths, no broken flows, risk 0 before and after.
     expect(JSON.parse(json.lines.join('\n'))).toEqual({});

@@ -4,12 +4,7 @@
 // (graph) for BloodHound, `-o json` for anything else.
 import { Option, type Command } from 'commander';
 import { toDot, toOpenGraph } from '@omega/attack-graph';
-import {
-  FindAttackPathsResponse,
-  GetGraphResponse,
-  GraphNodeKind,
-  type GraphNode,
-} from '@omega/proto';
+import { FindAttackPathsResponse, GetGraphResponse, GraphNodeKind } from '@omega/proto';
 import { positiveInteger } from './cli-io';
 import {
   action,
@@ -19,7 +14,7 @@ import {
   type ConnectionOptions,
   UsageError,
 } from './command-kit';
-import { withTwin } from './twin-client';
+import { pathsDot, withTwin } from './twin-client';
 import { registerTwinExposure } from './twin-exposure-command';
 import { registerTwinWhatIf } from './twin-whatif-command';
 
@@ -135,19 +130,7 @@ export function registerTwinCommands(program: Command, scope: CommandScope): voi
             if (o.output === 'json') {
               print(scope, [json(FindAttackPathsResponse.toJSON(res))]);
             } else if (o.output === 'dot') {
-              // The paths' vertices, read from the same snapshot.
-              const ids = new Set(res.paths.flatMap((p) => p.nodeIds));
-              const { graph } = await client.getGraph({
-                namespaces: [],
-                nodeKinds: [],
-                includeObservedFlows: false,
-                snapshotId: res.snapshotId,
-              });
-              const nodes: GraphNode[] = (graph?.nodes ?? []).filter((n) => ids.has(n.id));
-              const edges = [
-                ...new Map(res.paths.flatMap((p) => p.edges).map((e) => [e.id, e])).values(),
-              ];
-              print(scope, [toDot({ nodes, edges }, 'attack_paths')]);
+              print(scope, [await pathsDot(client, res.paths, res.snapshotId, 'attack_paths')]);
             } else {
               print(scope, [`snapshot ${res.snapshotId}: ${res.paths.length} paths`]);
               res.paths.forEach((p, i) => {

@@ -7,10 +7,10 @@ import { ChangeKind, ProposedChange, SimulateWhatIfResponse, type AttackPath } f
 import { positiveInteger } from './cli-io';
 import { action, print, withConnection, type CommandScope, UsageError } from './command-kit';
 import { diagnosticLine } from './rules-command';
-import { withTwin } from './twin-client';
+import { pathsDot, withTwin } from './twin-client';
 import type { ConnectionOptions } from './command-kit';
 
-const OUTPUTS = ['table', 'json'] as const;
+const OUTPUTS = ['table', 'json', 'dot'] as const;
 /** The twin refuses a manifest above 64 KiB; the CLI says so before sending it. */
 const MAX_MANIFEST_BYTES = 64 * 1024;
 const repeated = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -119,6 +119,13 @@ export function registerTwinWhatIf(twin: Command, scope: CommandScope): void {
           for (const d of res.diagnostics) scope.io.err(diagnosticLine(d));
           if (o.output === 'json') {
             print(scope, [JSON.stringify(SimulateWhatIfResponse.toJSON(res), null, 2)]);
+            return 0;
+          }
+          if (o.output === 'dot') {
+            // The paths still open after the changes.
+            print(scope, [
+              await pathsDot(client, res.remainingPaths, o.snapshot, 'remaining_paths'),
+            ]);
             return 0;
           }
           print(scope, [

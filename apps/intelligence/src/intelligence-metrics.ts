@@ -2,7 +2,10 @@
 import { Counter, type Registry } from 'prom-client';
 
 export interface IntelligenceMetrics {
-  /** Events examined, by telemetry kind (process, network, dns, deception, other). */
+  /**
+   * Events examined, by telemetry kind (process, file, kernel, kernel_extension, network, dns,
+   * deception, other).
+   */
   events: Counter<'kind'>;
   /** Alerts published (JetStream duplicates not counted), by severity name. */
   alerts: Counter<'severity'>;

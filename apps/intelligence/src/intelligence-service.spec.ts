@@ -10,8 +10,11 @@ import { flowEvent } from '@omega/detect';
 import {
   Alert,
   DetectorKind,
+  Event as EventMessage,
   EventBatch,
+  EventClass,
   IntelligenceServiceClient,
+  KernelExtensionActivityId,
   type IntelligenceServiceService,
   NetworkActivityId,
   RuleFormat,
@@ -276,6 +279,41 @@ describe('telemetry to alerts', () => {
         new RegExp(`^omega_intelligence_batches_total\\{outcome="${outcome}"\\} 1$`, 'm'),
       );
     }
+  });
+
+  it('a kernel module loaded from /tmp raises the shipped kernel-module-load rule, counted as a kernel extension event', async () => {
+    await sentinelPublishes('process', [
+      EventMessage.fromPartial({
+        id: 'evt-insmod',
+        node: 'node-1',
+        timeNs: BigInt(Date.now()) * 1_000_000n,
+        classUid: EventClass.EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY,
+        actor: {
+          process: { pid: 4242, executablePath: '/sbin/insmod', cmdLine: 'insmod /tmp/x.ko' },
+        },
+        payload: {
+          $case: 'kernelExtensionActivity',
+          value: {
+            activityId: KernelExtensionActivityId.KERNEL_EXTENSION_ACTIVITY_ID_LOAD,
+            path: '/tmp/x.ko',
+            params: '',
+            syscall: 'finit_module',
+            result: -8n,
+          },
+        },
+      }),
+    ]);
+    const alert = await waitForAlert(
+      (a) => a.evidence.some((e) => e.eventId === 'evt-insmod'),
+      'the kernel-module-load alert',
+    );
+    expect(alert.title).toBe(
+      'Kernel Module Loaded from a Container or from a Temporary Directory (node node-1)',
+    );
+    expect(alert.attackTechniqueIds).toEqual(expect.arrayContaining(['T1547.006']));
+    expect(await running.service.metrics.metrics()).toMatch(
+      /^omega_intelligence_events_total\{kind="kernel_extension"\} 1$/m,
+    );
   });
 
   it('counts events by kind, alerts by severity and batches by outcome', async () => {

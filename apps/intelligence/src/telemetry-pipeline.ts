@@ -71,6 +71,9 @@ const MAX_PENDING_BATCHES = 1024;
 
 const KIND_OF_CLASS: Readonly<Record<number, string>> = {
   [EventClass.EVENT_CLASS_PROCESS_ACTIVITY]: 'process',
+  [EventClass.EVENT_CLASS_FILE_ACTIVITY]: 'file',
+  [EventClass.EVENT_CLASS_KERNEL_ACTIVITY]: 'kernel',
+  [EventClass.EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY]: 'kernel_extension',
   [EventClass.EVENT_CLASS_NETWORK_ACTIVITY]: 'network',
   [EventClass.EVENT_CLASS_DNS_ACTIVITY]: 'dns',
   [EventClass.EVENT_CLASS_DECEPTION_INTERACTION]: 'deception',

@@ -22,7 +22,8 @@ import {
 import { createPromiseClient } from '@omega/runtime';
 import type { ServiceName } from '@omega/service';
 import { eventually, grpcurl } from '@omega/testkit';
-import { LocalStack } from './local-stack';
+import type { LocalStack } from './local-stack';
+import { startSpecStack, type SpecStack } from './testing/spec-stack';
 import { cliChannelCredentials } from './operator-identity';
 import { REVERSE_SHELL_COMMAND, TelemetrySentinel } from './testing/telemetry-sentinel';
 
@@ -63,7 +64,7 @@ function pythonVenv(): string {
   return venv;
 }
 
-const output: string[] = [];
+let spec: SpecStack | undefined;
 let stack: LocalStack;
 let dataDir: string;
 let goQuickstart: string;
@@ -84,25 +85,12 @@ beforeAll(async () => {
   const goBuild = run('go', ['build', '-o', goQuickstart, './examples/quickstart'], {
     cwd: join(root, 'clients', 'go'),
   });
-  for (let attempt = 0; ; attempt++) {
-    stack = new LocalStack({
-      root,
-      stateDir: dataDir,
-      // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
-      portOffset: 1000 + Math.floor(Math.random() * 1900),
-      services: SERVICES,
-      out: (line) => output.push(line),
-      readyTimeoutMs: 90_000,
-      nodeBin: process.execPath,
-      serviceEnv: { orchestrator: { OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: '' } },
-    });
-    try {
-      await stack.start();
-      break;
-    } catch (err) {
-      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
-    }
-  }
+  spec = await startSpecStack(SERVICES, {
+    prefix: 'omega-clients-',
+    stateDir: dataDir,
+    serviceEnv: { orchestrator: { OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: '' } },
+  });
+  stack = spec.stack;
   const built = await goBuild;
   if (built.code !== 0) throw new Error(`go build ./examples/quickstart failed:\n${built.stderr}`);
 
@@ -133,7 +121,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sentinel?.close();
-  await stack?.stop();
+  await spec?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

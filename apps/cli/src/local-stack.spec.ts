@@ -8,7 +8,8 @@ import * as grpc from '@grpc/grpc-js';
 import { service as healthServiceDefinition } from 'grpc-health-check';
 import { serviceDefinitions } from '@omega/proto';
 import { SERVICE_NAMES, type ServiceName } from '@omega/service';
-import { LocalStack } from './local-stack';
+import type { LocalStack } from './local-stack';
+import { startSpecStack, type SpecStack } from './testing/spec-stack';
 
 const root = join(__dirname, '..', '..', '..');
 const API_OF: Record<ServiceName, keyof typeof serviceDefinitions> = {
@@ -93,7 +94,8 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
   ],
 };
 
-const output: string[] = [];
+let output: string[] = [];
+let spec: SpecStack | undefined;
 let stack: LocalStack;
 let dataDir: string;
 
@@ -107,30 +109,17 @@ beforeAll(async () => {
     );
   }
   dataDir = mkdtempSync(join(tmpdir(), 'omega-stack-'));
-  // Ports are the local defaults shifted by an offset, as `omega up --port-offset` does.
-  for (let attempt = 0; ; attempt++) {
-    stack = new LocalStack({
-      root,
-      stateDir: dataDir,
-      // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
-      portOffset: 1000 + Math.floor(Math.random() * 1900),
-      services: SERVICE_NAMES,
-      out: (line) => output.push(line),
-      readyTimeoutMs: 60_000,
-      nodeBin: process.execPath,
-      insecurePlaintext: true,
-    });
-    try {
-      await stack.start();
-      return;
-    } catch (err) {
-      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
-    }
-  }
+  spec = await startSpecStack(SERVICE_NAMES, {
+    prefix: 'omega-stack-',
+    stateDir: dataDir,
+    insecurePlaintext: true,
+  });
+  stack = spec.stack;
+  output = spec.output;
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
+  await spec?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 

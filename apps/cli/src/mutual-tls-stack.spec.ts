@@ -29,13 +29,15 @@ import {
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createPromiseClient } from '@omega/runtime';
-import { LocalStack } from './local-stack';
+import type { LocalStack } from './local-stack';
+import { startSpecStack, type SpecStack } from './testing/spec-stack';
 import { cliChannelCredentials, operatorBusOptions, readOperatorFiles } from './operator-identity';
 
 const root = join(__dirname, '..', '..', '..');
 const TWIN_SUBJECT = 'omega://local/service/twin';
 
-const output: string[] = [];
+let output: string[] = [];
+let spec: SpecStack | undefined;
 let stack: LocalStack;
 let dataDir: string;
 let caPem: string;
@@ -50,26 +52,14 @@ beforeAll(async () => {
     }
   }
   dataDir = mkdtempSync(join(tmpdir(), 'omega-mtls-'));
-  for (let attempt = 0; ; attempt++) {
-    stack = new LocalStack({
-      root,
-      stateDir: dataDir,
-      // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
-      portOffset: 1000 + Math.floor(Math.random() * 1900),
-      services: ['trust', 'twin'],
-      out: (line) => output.push(line),
-      readyTimeoutMs: 90_000,
-      nodeBin: process.execPath,
-      // Callers the table lets write to trust, which this stack does not run.
-      extraJoinTokens: ['service/gateway', 'operator/mtls-test-operator'],
-    });
-    try {
-      await stack.start();
-      break;
-    } catch (err) {
-      if (attempt >= 3 || !String(err).includes('already in use')) throw err;
-    }
-  }
+  spec = await startSpecStack(['trust', 'twin'], {
+    prefix: 'omega-mtls-',
+    stateDir: dataDir,
+    // Callers the table lets write to trust, which this stack does not run.
+    extraJoinTokens: ['service/gateway', 'operator/mtls-test-operator'],
+  });
+  stack = spec.stack;
+  output = spec.output;
   const keys = join(dataDir, 'trust', 'keys');
   caPem = readFileSync(join(keys, 'trust-ca.pem'), 'utf8');
   // The stack mints `sentinel/*` for sentinels; with none running, the test enrolls with it.
@@ -104,7 +94,7 @@ async function enrollWithToken(kind: 'service' | 'operator', name: string): Prom
 }
 
 afterAll(async () => {
-  await stack?.stop();
+  await spec?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -12,6 +12,7 @@ import { auditVerify } from './audit-command';
 import { AuditEntryKind } from '@omega/proto';
 import { connectBus, type Bus } from '@omega/bus';
 import { createLogger } from '@omega/runtime';
+import { reservePortOffset, type PortOffset } from '@omega/testkit';
 import { listAuditRecords } from './demo/demo-audit';
 import { DemoObserver } from './demo/demo-observer';
 import { ReplayFeed } from './demo/replay-feed';
@@ -22,7 +23,8 @@ import { cliChannelCredentials, operatorBusOptions, readOperatorFiles } from './
 jest.setTimeout(600_000);
 
 const root = join(__dirname, '..', '..', '..');
-const portOffset = 1000 + Math.floor(Math.random() * 1900);
+/** Held for the whole spec: the stack restarts on the same ports, and no other spec takes them meanwhile. */
+let reserved: PortOffset | undefined;
 let dataDir: string;
 let output: string[] = [];
 let stack: LocalStack | undefined;
@@ -48,8 +50,7 @@ async function up(): Promise<LocalStack> {
   const started = new LocalStack({
     root,
     stateDir: dataDir,
-    // gRPC ports 51051-52957: inside the range .ci/run reserves from ephemeral ports.
-    portOffset,
+    portOffset: reserved!.offset,
     services: SERVICE_NAMES,
     out: (line) => output.push(line),
     readyTimeoutMs: 90_000,
@@ -101,12 +102,13 @@ async function verifyAudit(of: LocalStack): Promise<{ code: number; lines: strin
   return { code, lines };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const missing = SERVICE_NAMES.filter(
     (n) => !existsSync(join(root, 'apps', n, 'dist', 'main.js')),
   );
   if (missing.length > 0) throw new Error(`not built: ${missing.join(', ')} (npm run build)`);
   dataDir = mkdtempSync(join(tmpdir(), 'omega-restart-'));
+  reserved = await reservePortOffset();
 });
 
 afterAll(async () => {
@@ -115,6 +117,7 @@ afterAll(async () => {
   await observer?.stop();
   await bus?.drain().catch(() => undefined);
   await stack?.stop();
+  reserved?.release();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -2,9 +2,9 @@
 // for tests that need every service running: nats-server and the seven services.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reservePortOffset } from '@omega/testkit';
 
 /** The repository root (this file is libs/chart/src or libs/chart/dist). */
 const ROOT = join(__dirname, '..', '..', '..');
@@ -29,35 +29,10 @@ export interface LocalOmega {
   stop(): Promise<void>;
 }
 
-/** ARCHITECTURE.md's local ports before the offset: gRPC 50051+i, metrics 9464+i. */
-function basePorts(offset: number): number[] {
-  return [4222, 8081, ...OMEGA_SERVICES.flatMap((_, i) => [50051 + i, 9464 + i])].map(
-    (p) => p + offset,
-  );
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () =>
-      server.close(() => resolve(true)),
-    );
-  });
-}
-
-async function freeOffset(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 1000 + Math.floor(Math.random() * 40) * 100;
-    const free = await Promise.all(basePorts(offset).map(isFree));
-    if (free.every(Boolean)) return offset;
-  }
-  throw new Error("no port offset with all of Omega's local ports free");
-}
-
 /** Starts `node apps/cli/dist/main.js up` (build first: npx tsc -b tsconfig.build.json). */
 export async function startLocalOmega(readyTimeoutMs = 180_000): Promise<LocalOmega> {
-  const portOffset = await freeOffset();
+  const reserved = await reservePortOffset();
+  const portOffset = reserved.offset;
   const dataDir = await mkdtemp(join(tmpdir(), 'omega-up-'));
   const child = spawn(
     process.execPath,
@@ -85,6 +60,7 @@ export async function startLocalOmega(readyTimeoutMs = 180_000): Promise<LocalOm
     await exited;
     clearTimeout(timer);
     await rm(dataDir, { recursive: true, force: true });
+    reserved.release();
   };
 
   const deadline = Date.now() + readyTimeoutMs;
@@ -92,7 +68,7 @@ export async function startLocalOmega(readyTimeoutMs = 180_000): Promise<LocalOm
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(
-        `omega up ${child.exitCode !== null ? `exited (${child.exitCode})` : `was not ready within ${readyTimeoutMs} ms`}; its output ends with:\n${out.slice(-4000)}`,
+        `omega up ${child.exitCode !== null ? `exited (${child.exitCode})` : `was not ready within ${readyTimeoutMs} ms`} (port offset ${portOffset}); ${firstTrouble(out)}its output ends with:\n${out.slice(-4000)}`,
       );
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -105,4 +81,21 @@ export async function startLocalOmega(readyTimeoutMs = 180_000): Promise<LocalOm
     output: () => out,
     stop,
   };
+}
+
+/**
+ * The first service that crashed and what it printed before that above info level (warnings,
+ * errors, stack traces),
+ * which the tail of a whole stack's shutdown log would otherwise push out of sight.
+ */
+function firstTrouble(out: string): string {
+  const lines = out.split('\n');
+  const crash = lines.findIndex((l) => l.includes('✗'));
+  if (crash < 0) return '';
+  const service = lines[crash]!.trim().split(/\s+/)[0] ?? '';
+  const own = lines
+    .slice(0, crash)
+    .filter((l) => l.startsWith(`${service} `) && !/^\S+\s+(INFO|DEBUG|TRACE)\b/.test(l))
+    .slice(-20);
+  return `first trouble: ${lines[crash]!.trim()}\n${own.join('\n')}\n`;
 }

@@ -58,3 +58,4 @@ export {
   type CyclonusPod,
   type CyclonusTables,
 } from './cyclonus';
+export { DEFAULT_LOCK_DIR, reservePortOffset, stackPorts, type PortOffset } from './port-offset';

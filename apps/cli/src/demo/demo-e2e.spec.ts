@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HoneytokenStatus, Severity } from '@omega/proto';
 import { SERVICE_NAMES } from '@omega/service';
+import { reservePortOffset, type PortOffset } from '@omega/testkit';
 import { bufferedIo } from '../cli-io';
 import { runCli } from '../cli-program';
 import { cidrContains } from './demo-checks';
@@ -23,16 +24,16 @@ import { ATTACKER } from './demo-topology';
 const root = join(__dirname, '..', '..', '..', '..');
 const node24 = join(root, 'node_modules', 'node', 'bin', 'node');
 /**
- * Ports of its own (nats 4222 + offset, gRPC 50051-50057 + offset, ...), away from a developer's
- * `omega up` and, by pid, from another run of this spec on the same machine.
+ * Ports of its own (nats 4222 + offset, gRPC 50051-50057 + offset, ...), held for the whole spec
+ * (testkit's reservePortOffset), away from a developer's `omega up` and every other spec's stack.
  */
-// gRPC ports 51351-52957: inside the range .ci/run reserves from ephemeral ports.
-const PORT_OFFSET = 1300 + 100 * (process.pid % 17);
+let reserved: PortOffset | undefined;
 const RUN_TIMEOUT_MS = 240_000;
 
 const stateDirs: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
+  reserved = await reservePortOffset();
   for (const built of ['apps/cli/dist/demo/demo-worker.js', 'apps/sentinel/dist/main.js']) {
     if (!existsSync(join(root, built))) {
       throw new Error(`${built} is missing: build first (npx tsc -b tsconfig.build.json)`);
@@ -41,6 +42,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
+  reserved?.release();
   for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -55,7 +57,7 @@ async function demo(
     root,
     mode,
     stateDir,
-    portOffset: PORT_OFFSET,
+    portOffset: reserved!.offset,
     keep: false,
     write: (text) => void (output += text),
     progress: false,
@@ -276,7 +278,7 @@ describe('omega demo, end to end', () => {
           join(root, 'apps', 'cli', 'dist', 'main.js'),
           'demo',
           '--port-offset',
-          String(PORT_OFFSET),
+          String(reserved!.offset),
           '--data-dir',
           stateDir,
         ],

@@ -10,6 +10,12 @@ export const intelligenceConfigSchema = z
   .strictObject({
     /** Directory of Sigma rule files (*.yml, recursively); default: the shipped pack. */
     rulesDir: z.string().min(1).default(SHIPPED_RULES_DIR),
+    /**
+     * Operators' own rule directories (the chart's customRules, a rules volume), run beside the
+     * pack and reloaded when their files change; a change with a broken rule is refused as a whole
+     * and the rules loaded before stay (docs/custom-rules.md).
+     */
+    customRulesDirs: z.array(z.string().min(1)).max(16).default([]),
     /** One alert per (rule, entity) per window of this length. */
     suppressionWindowMs: z.int().positive().default(60_000),
     /** Handler attempts on a telemetry batch before it is dead-lettered. */

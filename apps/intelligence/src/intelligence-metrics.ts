@@ -1,5 +1,5 @@
 // Prometheus metrics of the intelligence service, on the service's registry.
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface IntelligenceMetrics {
   /**
@@ -24,6 +24,19 @@ export interface IntelligenceMetrics {
   unreadableAlerts: Counter;
   /** Stored rule overlays (`omega_policy` detection.rules) skipped because they are malformed. */
   policyEntriesRejected: Counter;
+  /**
+   * Events each rule or detector matched (`sigma:<id>`, `detector:<name>`), suppressed repeats
+   * included: one series per rule, and the rule set is bounded (shipped pack, rule directories,
+   * LoadRules).
+   */
+  ruleMatches: Counter<'rule_id'>;
+  /** Reloads of the rule directories by outcome: applied, rejected (the rules before stay). */
+  ruleReloads: Counter<'outcome'>;
+  /**
+   * 1 for each rule file the last reload of the rule directories rejected, with where and why;
+   * no series when every file loaded (one per broken file at most).
+   */
+  ruleFilesRejected: Gauge<'file' | 'line' | 'reason'>;
 }
 
 export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
@@ -71,6 +84,24 @@ export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
     policyEntriesRejected: new Counter({
       name: 'omega_intelligence_policy_entries_rejected_total',
       help: 'Stored rule overlays (omega_policy detection.rules) skipped because they are malformed; the rules applied before stay',
+      registers: [registry],
+    }),
+    ruleMatches: new Counter({
+      name: 'omega_intelligence_rule_matches_total',
+      help: 'Events each rule or detector matched (suppressed repeats included), by rule id (sigma:<id>, detector:<name>)',
+      labelNames: ['rule_id'],
+      registers: [registry],
+    }),
+    ruleReloads: new Counter({
+      name: 'omega_intelligence_rule_reloads_total',
+      help: 'Reloads of the rule directories (intelligence.customRulesDirs) by outcome: applied, or rejected with the rules before kept',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    ruleFilesRejected: new Gauge({
+      name: 'omega_intelligence_rule_file_rejected',
+      help: 'Rule files the last reload of the rule directories rejected (1 each), with the file, line and reason; none when all loaded',
+      labelNames: ['file', 'line', 'reason'],
       registers: [registry],
     }),
   };

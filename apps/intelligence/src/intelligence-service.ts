@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { AlertAudit } from './alert-audit';
 import { AlertStore, type UnreadableAlert } from './alert-store';
 import { AlertSuppression } from './alert-suppression';
+import { CustomRuleDirectories } from './custom-rule-directories';
 import { intelligenceConfigSchema } from './intelligence-config';
 import { intelligenceGrpcHandlers } from './intelligence-grpc';
 import { intelligenceMetrics, type IntelligenceMetrics } from './intelligence-metrics';
@@ -85,6 +86,15 @@ export async function buildIntelligence({
     ...(auditLog ? { audit: (entry, requestId) => auditLog.append(entry, { requestId }) } : {}),
   });
   service.onShutdown('rule registry', async () => rules.stop());
+  if (config.customRulesDirs.length > 0) {
+    const directories = await CustomRuleDirectories.open({
+      dirs: config.customRulesDirs,
+      apply: (loaded) => rules.setDirectoryRules(loaded),
+      logger: service.logger,
+      metrics,
+    });
+    service.onShutdown('rule directories', async () => directories.stop());
+  }
   const pipeline = new TelemetryPipeline({
     bus,
     gate,

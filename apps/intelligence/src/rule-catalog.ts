@@ -88,7 +88,12 @@ function detectorRule(
   };
 }
 
-/** Every `.yml`/`.yaml` file under `dir` (recursively), named relative to it, in name order. */
+/**
+ * Every `.yml`/`.yaml` file under `dir` (recursively), named relative to it, in name order.
+ * Entries whose name starts with a dot are left out: a mounted ConfigMap keeps each version of its
+ * files in `..<timestamp>/` and `..data/` beside the links users see, which would load every rule
+ * twice.
+ */
 export async function readRuleDirectory(dir: string): Promise<RuleText[]> {
   let names: string[];
   try {
@@ -100,7 +105,9 @@ export async function readRuleDirectory(dir: string): Promise<RuleText[]> {
       Code.FailedPrecondition,
     );
   }
-  const files = names.filter((n) => /\.ya?ml$/i.test(n)).sort();
+  const files = names
+    .filter((n) => /\.ya?ml$/i.test(n) && !n.split(sep).some((part) => part.startsWith('.')))
+    .sort();
   return Promise.all(
     files.map(async (name) => ({
       source: relative(dir, join(dir, name)).split(sep).join('/'),

@@ -1,7 +1,8 @@
-// The rules every replica runs: the shipped pack plus what operators loaded (LoadRules) and the
-// rules they turned off (SetRuleEnabled). Those changes live in one key of the `omega_policy` KV
-// bucket, `detection.rules`, written with compare-and-set; every replica watches it and swaps in a
-// freshly compiled catalog, so a change made through any replica reaches all of them.
+// The rules every replica runs: the shipped pack, the operators' rule directories (the chart's
+// customRules, hot-reloaded), what operators loaded (LoadRules) and the rules they turned off
+// (SetRuleEnabled). The run-time changes live in one key of the `omega_policy` KV bucket,
+// `detection.rules`, written with compare-and-set; every replica watches it and swaps in a freshly
+// compiled catalog, so a change made through any replica reaches all of them.
 import { createHash } from 'node:crypto';
 import type { KV } from '@omega/bus';
 import {
@@ -26,20 +27,9 @@ import {
   RuleCatalog,
   type LoadedSigmaRule,
 } from './rule-catalog';
+import { EMPTY_OVERLAY as EMPTY, parseOverlay, RULES_KEY, type RuleOverlay } from './rule-overlay';
 
-export const RULES_KEY = 'detection.rules';
-
-/** What operators changed, as stored under RULES_KEY. */
-export interface RuleOverlay {
-  /** Sigma sources loaded at run time, in load order. */
-  readonly sources: readonly { readonly name: string; readonly content: string }[];
-  /** The shipped pack was replaced (LoadRules with replace_all). */
-  readonly replacePack: boolean;
-  /** Rule ids that raise no alerts. */
-  readonly disabled: readonly string[];
-}
-
-const EMPTY: RuleOverlay = { sources: [], replacePack: false, disabled: [] };
+export { RULES_KEY, type RuleOverlay } from './rule-overlay';
 
 /** Appends an audit entry and returns where it landed; throws when it cannot. */
 export type AuditAppend = (entry: AuditEntry, requestId: string) => Promise<AuditRef | undefined>;
@@ -64,6 +54,10 @@ export interface RuleRegistryOptions {
 export class RuleRegistry {
   private current: RuleCatalog;
   private overlay: RuleOverlay = EMPTY;
+  /** The overlay's sources, compiled. */
+  private overlayRules: readonly LoadedSigmaRule[] = [];
+  /** Rules from the operators' rule directories (custom-rule-directories.ts). */
+  private directoryRules: readonly LoadedSigmaRule[] = [];
   private readonly counts = new Map<string, number>();
   private watching: { stop(): void } | undefined;
   private appliedRevision = 0;
@@ -90,6 +84,36 @@ export class RuleRegistry {
 
   stop(): void {
     this.watching?.stop();
+  }
+
+  /**
+   * Swaps in the rules of the operators' rule directories: they run beside the shipped pack,
+   * replacing a shipped rule with the same id; rules loaded with LoadRules still win over both.
+   */
+  setDirectoryRules(rules: readonly LoadedSigmaRule[]): void {
+    this.directoryRules = rules;
+    this.rebuild();
+  }
+
+  /** The shipped pack with the directories' rules (a directory rule replaces a shipped one). */
+  private baseRules(): LoadedSigmaRule[] {
+    const ids = new Set(this.directoryRules.map((r) => r.compiled.rule.id));
+    return [
+      ...this.options.pack.filter((r) => !ids.has(r.compiled.rule.id)),
+      ...this.directoryRules,
+    ];
+  }
+
+  /** A fresh catalog from the base rules, the applied overlay and its disabled rules. */
+  private rebuild(): void {
+    const ids = new Set(this.overlayRules.map((r) => r.compiled.rule.id));
+    const base = this.overlay.replacePack
+      ? []
+      : this.baseRules().filter((r) => !ids.has(r.compiled.rule.id));
+    this.current = new RuleCatalog([...base, ...this.overlayRules], this.now(), {
+      disabled: new Set(this.overlay.disabled),
+      counts: this.counts,
+    });
   }
 
   /**
@@ -297,15 +321,9 @@ export class RuleRegistry {
         overlay.sources.map((s) => ({ source: s.name, text: s.content })),
         `omega_policy ${RULES_KEY}`,
       );
-      const ids = new Set(loaded.map((r) => r.compiled.rule.id));
-      const pack = overlay.replacePack
-        ? []
-        : this.options.pack.filter((r) => !ids.has(r.compiled.rule.id));
-      this.current = new RuleCatalog([...pack, ...loaded], this.now(), {
-        disabled: new Set(overlay.disabled),
-        counts: this.counts,
-      });
       this.overlay = overlay;
+      this.overlayRules = loaded;
+      this.rebuild();
       this.appliedRevision = revision;
       this.options.logger.info(
         { revision, rules: this.current.sigmaRules.length, disabled: overlay.disabled },
@@ -343,7 +361,7 @@ export class RuleRegistry {
     const loaded = this.idsOf(overlay.sources);
     const pack = overlay.replacePack
       ? []
-      : this.options.pack.map((r) => `sigma:${r.compiled.rule.id}`);
+      : this.baseRules().map((r) => `sigma:${r.compiled.rule.id}`);
     return [...new Set([...pack, ...loaded])];
   }
 
@@ -360,39 +378,4 @@ function sourceOf(s: { name: string; content: string }): RuleSource {
 /** `what` and who asked, within the 500 characters a summary may hold. */
 function summaryOf(what: string, requester: string): string {
   return `${what.slice(0, 500 - requester.length)}${requester}`;
-}
-
-/** The stored overlay, checked field by field; InvalidArgument naming the field otherwise. */
-function parseOverlay(value: Uint8Array, revision: number): RuleOverlay {
-  const where = `omega_policy ${RULES_KEY} revision ${revision}`;
-  const malformed = (detail: string): OmegaError =>
-    new OmegaError(Code.InvalidArgument, `${where}: ${detail}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(value));
-  } catch (err) {
-    throw new OmegaError(Code.InvalidArgument, `${where}: not JSON: ${errorMessage(err)}`, {
-      cause: err,
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw malformed('expected a JSON object');
-  }
-  const { sources = [], replacePack = false, disabled = [] } = parsed as Record<string, unknown>;
-  if (!Array.isArray(sources)) throw malformed('sources: expected a list');
-  sources.forEach((source: unknown, i) => {
-    const { name, content } = (source ?? {}) as Record<string, unknown>;
-    if (typeof name !== 'string' || typeof content !== 'string') {
-      throw malformed(`sources[${i}]: expected { name: string, content: string }`);
-    }
-  });
-  if (typeof replacePack !== 'boolean') throw malformed('replacePack: expected true or false');
-  if (!Array.isArray(disabled)) throw malformed('disabled: expected a list of rule ids');
-  const badId = disabled.findIndex((id: unknown) => typeof id !== 'string' || id === '');
-  if (badId >= 0) throw malformed(`disabled[${badId}]: expected a rule id`);
-  return {
-    sources: sources as RuleOverlay['sources'],
-    replacePack,
-    disabled: disabled as string[],
-  };
 }

@@ -229,11 +229,13 @@ export class TelemetryPipeline {
       // Where the event sits, so a finding's every evidence event can be read back later.
       locateEvidence(event, { batch: batchRef, eventIndex } satisfies EvidenceLocation);
       catalog.matcher.match(event, (rule) => {
+        metrics.ruleMatches.inc({ rule_id: `sigma:${rule.rule.id}` });
         built.push(alertFromSigmaMatch(rule, rule.explain(event), source, windowMs));
       });
       for (const finding of detectors.observe(event)) {
         // The detector still learns from the event; a disabled detector only raises no alert.
         if (!catalog.isEnabled(`detector:${finding.detectorId}`)) continue;
+        metrics.ruleMatches.inc({ rule_id: `detector:${finding.detectorId}` });
         built.push(alertFromFinding(finding, source, windowMs));
       }
     });

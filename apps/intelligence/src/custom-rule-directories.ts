@@ -9,7 +9,7 @@ import { join, sep } from 'node:path';
 import type { RuleText } from '@omega/detect';
 import type { Counter, Gauge } from 'prom-client';
 import type { Logger } from 'pino';
-import { errorMessage } from '@omega/runtime';
+import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { compileTexts, type LoadedSigmaRule } from './rule-catalog';
 
 /** Rule files read from all directories together; more is refused (a ConfigMap holds ~1 MiB). */
@@ -149,7 +149,17 @@ export class CustomRuleDirectories {
    */
   static async open(options: CustomRuleDirectoriesOptions): Promise<CustomRuleDirectories> {
     const dirs = new CustomRuleDirectories(options);
-    for (const dir of options.dirs) {
+    for (const [i, dir] of options.dirs.entries()) {
+      const isDirectory = await stat(dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+      if (!isDirectory) {
+        throw new OmegaError(
+          Code.FailedPrecondition,
+          `intelligence.customRulesDirs[${i}] ${dir}: not a directory (mount the rules volume there, or leave it out)`,
+        );
+      }
       const watcher = watch(dir, { recursive: true }, () => dirs.schedule());
       watcher.on('error', (err) =>
         options.logger.error({ err, dir }, `watching rule directory ${dir} stopped`),

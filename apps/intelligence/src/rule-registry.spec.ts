@@ -201,3 +201,54 @@ it('a malformed overlay in omega_policy is skipped and counted, the rules stay, 
   expect(stored.disabled).toEqual([first, second]);
   expect(rejected).toBe(4);
 }, 30_000);
+
+it('directory rules run beside the pack, replace a shipped rule with their id, and yield to LoadRules and disabling', async () => {
+  const kv = await bus.kv('omega_policy');
+  await kv.delete(RULES_KEY); // the shipped pack again, whatever the tests before changed
+  const a = await replica();
+  const shipped = pack[0]!.compiled.rule.id;
+  const ownId = '22222222-3333-4444-8555-666666666662';
+  // A team's own rule, and its version of a shipped rule (same id, another title).
+  const directory = compileOrThrow(
+    [
+      { source: 'custom/own.yml', text: RULE.replace('666666666661', '666666666662') },
+      {
+        source: 'custom/override.yml',
+        text: RULE.replace('22222222-3333-4444-8555-666666666661', shipped).replace(
+          'Loaded on one replica',
+          'Team version of a shipped rule',
+        ),
+      },
+    ],
+    'directory',
+  );
+  a.setDirectoryRules(directory);
+  expect(a.catalog.sigmaRules).toHaveLength(pack.length + 1);
+  expect(a.catalog.rule(`sigma:${shipped}`)).toMatchObject({
+    name: 'Team version of a shipped rule',
+    sourceName: 'custom/override.yml',
+  });
+  expect(a.catalog.rule(`sigma:${ownId}`)?.sourceName).toBe('custom/own.yml');
+
+  // A rule loaded at run time with the same id wins over the directory's.
+  await a.load(
+    LoadRulesRequest.fromPartial({
+      sources: [
+        {
+          name: 'loaded.yml',
+          format: RuleFormat.RULE_FORMAT_SIGMA_YAML,
+          content: RULE.replace('666666666661', '666666666662'),
+        },
+      ],
+    }),
+  );
+  expect(a.catalog.rule(`sigma:${ownId}`)?.sourceName).toBe('loaded.yml');
+  await a.setEnabled({ ruleId: `sigma:${shipped}`, enabled: false });
+  expect(a.catalog.isEnabled(`sigma:${shipped}`)).toBe(false);
+
+  // The directory emptied: the shipped rule is back, still disabled; the loaded one stays.
+  a.setDirectoryRules([]);
+  expect(a.catalog.rule(`sigma:${shipped}`)?.sourceName).toBe(pack[0]!.sourceName);
+  expect(a.catalog.isEnabled(`sigma:${shipped}`)).toBe(false);
+  expect(a.catalog.rule(`sigma:${ownId}`)?.sourceName).toBe('loaded.yml');
+}, 30_000);

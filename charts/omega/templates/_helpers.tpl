@@ -258,3 +258,4 @@ capabilities:
 true
 {{- end -}}
 {{- end -}}
+

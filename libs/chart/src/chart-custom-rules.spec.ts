@@ -142,7 +142,9 @@ describe('customRules as rendered', () => {
     const plain = parseObjects(await helmTemplate(tools));
     const configMap = plain.find((o) => o.metadata.name === 'omega-intelligence-rules');
     expect(configMap?.['data']).toBeUndefined();
-    const deployment = plain.find((o) => o.metadata.name === 'omega-intelligence')!;
+    const deployment = plain.find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === 'omega-intelligence',
+    )!;
     expect(podSpecOf(deployment).containers[0]!.env).toContainEqual({
       name: 'OMEGA_INTELLIGENCE_CUSTOM_RULES_DIRS',
       value: '/etc/omega/rules/custom',

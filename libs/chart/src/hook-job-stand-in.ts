@@ -127,7 +127,8 @@ export class HookJobStandIn {
           'json',
         ]),
       ) as { data?: Record<string, string> };
-      const dir = join(this.workDir, `${name}-${mount.name}`);
+      const dir = join(this.workDir, namespace, name, mount.name);
+      await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       for (const [key, value] of Object.entries(configMap.data ?? {})) {
         await writeFile(join(dir, key), value);

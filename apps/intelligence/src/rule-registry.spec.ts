@@ -243,7 +243,7 @@ it('directory rules run beside the pack, replace a shipped rule with their id, a
     }),
   );
   expect(a.catalog.rule(`sigma:${ownId}`)?.sourceName).toBe('loaded.yml');
-  await a.setEnabled({ ruleId: `sigma:${shipped}`, enabled: false });
+  await a.setEnabled({ ruleId: `sigma:${shipped}`, enabled: false, requestId: 'directory-off' });
   expect(a.catalog.isEnabled(`sigma:${shipped}`)).toBe(false);
 
   // The directory emptied: the shipped rule is back, still disabled; the loaded one stays.

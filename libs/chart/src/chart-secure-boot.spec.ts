@@ -31,6 +31,7 @@ import {
 } from '@omega/testkit';
 import {
   CHART_DIR,
+  configMapDirectory,
   findKubeTools,
   helmTemplate,
   installChart,
@@ -244,6 +245,9 @@ it.each(SERVICES)(
     const env = envOf(`omega-${service}`);
     expect([env['OMEGA_TLS_ENABLED'], env['OMEGA_NATS_AUTH']]).toEqual(['true', 'identity']);
     expect(env['OMEGA_ENROLLMENT_TRUST_CA_FILE']).toBe('/etc/omega/trust-ca/ca.pem');
+    if (service === 'intelligence') {
+      expect(env['OMEGA_INTELLIGENCE_CUSTOM_RULES_DIRS']).toBe('/etc/omega/rules/custom');
+    }
     const token = join(dir, `${service}-token`);
     await writeFile(
       token,
@@ -262,6 +266,16 @@ it.each(SERVICES)(
         OMEGA_ENROLLMENT_TRUST_ADDRESS: `127.0.0.1:${trustGrpcPort}`,
         OMEGA_ENROLLMENT_TRUST_CA_FILE: join(dir, 'trust-ca.pem'),
         OMEGA_ENROLLMENT_SERVICE_ACCOUNT_TOKEN_PATH: token,
+        // The chart's customRules ConfigMap (empty by default), as the pod mounts it.
+        ...(service === 'intelligence'
+          ? {
+              OMEGA_INTELLIGENCE_CUSTOM_RULES_DIRS: await configMapDirectory(
+                objects,
+                'omega-intelligence-rules',
+                join(dir, 'custom-rules'),
+              ),
+            }
+          : {}),
         ...(service === 'gateway'
           ? {
               OMEGA_GATEWAY_SENTINEL_KUBECONFIG: gatewayKubeconfig,

@@ -52,4 +52,4 @@ export {
   type Source,
   type TargetPod,
 } from './network-policy-ingress';
-export { containerEnv, runUntilConfigured } from './service-env';
+export { configMapDirectory, containerEnv, runUntilConfigured } from './service-env';

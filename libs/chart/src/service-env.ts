@@ -2,6 +2,7 @@
 // (apps/<service>/dist/main.js), whose config loader refuses unknown OMEGA_* names and bad values:
 // whether the service got past its configuration, and what it printed.
 import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHART_DIR, type KubeObject } from './chart';
 
@@ -13,6 +14,24 @@ interface EnvVar {
   name: string;
   value?: string;
   valueFrom?: { fieldRef?: { fieldPath: string } };
+}
+
+/**
+ * A rendered ConfigMap as the kubelet mounts it: a directory (created at `dir`) with a file per key.
+ * Resolves with `dir`; throws when the ConfigMap was not rendered.
+ */
+export async function configMapDirectory(
+  objects: readonly KubeObject[],
+  name: string,
+  dir: string,
+): Promise<string> {
+  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
+  if (!configMap) throw new Error(`no ConfigMap ${name} rendered`);
+  await mkdir(dir, { recursive: true });
+  for (const [key, value] of Object.entries((configMap['data'] ?? {}) as Record<string, string>)) {
+    await writeFile(join(dir, key), value);
+  }
+  return dir;
 }
 
 /**

@@ -56,6 +56,7 @@ async function valuesFile(name: string, customRules: Record<string, string>): Pr
 
 type Container = {
   name: string;
+  securityContext?: unknown;
   command?: string[];
   args?: string[];
   env?: { name: string; value?: string }[];
@@ -136,6 +137,18 @@ describe('customRules as rendered', () => {
     expect(pod.volumes).toEqual([
       { name: 'custom-rules', configMap: { name: 'omega-intelligence-rules-check' } },
     ]);
+    // Locked down like the services: non-root, read-only, no capabilities, no API token.
+    expect(pod).toMatchObject({
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      securityContext: { runAsNonRoot: true, runAsUser: 10001 },
+    });
+    expect(pod.containers[0]!['securityContext']).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 
   it('without customRules: an empty ConfigMap still mounted (rules added later need no restart), no hook', async () => {

@@ -42,7 +42,7 @@ let registry: Registry;
 const idsOf = (rules: readonly LoadedSigmaRule[] | undefined): string[] =>
   (rules ?? []).map((r) => r.compiled.rule.id).sort();
 
-async function open(watched = dir): Promise<void> {
+async function open(watched = dir, rescanIntervalMs?: number): Promise<void> {
   registry = new Registry();
   const logger = createLogger({
     service: 'intelligence',
@@ -59,6 +59,7 @@ async function open(watched = dir): Promise<void> {
     logger,
     metrics: intelligenceMetrics(registry),
     reloadDelayMs: 50,
+    ...(rescanIntervalMs ? { rescanIntervalMs } : {}),
   });
 }
 
@@ -177,6 +178,27 @@ describe('custom rule directories', () => {
       `${mount}/custom.yml`,
       `${mount}/custom.yml`,
     ]);
+  });
+
+  it('reads the directory again periodically: rules written into a directory that replaced the watched one still load', async () => {
+    const watched = join(dir, 'watched');
+    await mkdir(watched);
+    await writeFile(join(watched, 'team.yml'), rule(ID_A, '/socat'));
+    await open(watched, 200);
+    // The watched directory moved away: the watch reports that much, the read finds no directory,
+    // and the rules loaded before stay.
+    await rename(watched, join(dir, 'moved'));
+    await eventually('the missing directory reported', () =>
+      logLines.find((l) => String(l['reason']).startsWith('cannot list the rule directory')),
+    );
+    // A new directory at the path: no watch follows it, only the periodic read sees its rules.
+    await mkdir(watched);
+    await writeFile(
+      join(watched, 'team.yml'),
+      `${rule(ID_A, '/socat')}---\n${rule(ID_B, '/nmap')}`,
+    );
+    const sets = await appliedCount(2);
+    expect(idsOf(sets[1])).toEqual([ID_A, ID_B]);
   });
 
   it('refuses to start on a directory that does not exist', async () => {

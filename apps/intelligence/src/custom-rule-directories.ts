@@ -21,6 +21,11 @@ export const MAX_RULE_FILE_BYTES = 1024 * 1024;
  * entries, and an editor writes a file in more than one step.
  */
 export const RELOAD_DELAY_MS = 300;
+/**
+ * How often the directories are read again without a change reported: the watch can miss changes
+ * (a full inotify watch table, a network file system); an unchanged directory is not re-applied.
+ */
+export const RESCAN_INTERVAL_MS = 60_000;
 /** A reason as a metric label is cut to this length. */
 const MAX_REASON_LABEL = 200;
 
@@ -130,11 +135,14 @@ export interface CustomRuleDirectoriesOptions {
   };
   /** Delay between a change and its reload (default RELOAD_DELAY_MS). */
   readonly reloadDelayMs?: number;
+  /** Period of the reads made without a change reported (default RESCAN_INTERVAL_MS). */
+  readonly rescanIntervalMs?: number;
 }
 
 export class CustomRuleDirectories {
   private readonly watchers: FSWatcher[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private rescan: NodeJS.Timeout | undefined;
   private reloading: Promise<void> = Promise.resolve();
   private appliedDigest: string | undefined;
   /** The digest of the files the rejection being reported was about. */
@@ -149,6 +157,18 @@ export class CustomRuleDirectories {
    */
   static async open(options: CustomRuleDirectoriesOptions): Promise<CustomRuleDirectories> {
     const dirs = new CustomRuleDirectories(options);
+    try {
+      await dirs.follow();
+    } catch (err) {
+      dirs.stop();
+      throw err;
+    }
+    return dirs;
+  }
+
+  /** Watches each directory, loads them, and rescans them periodically. */
+  private async follow(): Promise<void> {
+    const { options } = this;
     for (const [i, dir] of options.dirs.entries()) {
       const isDirectory = await stat(dir).then(
         (s) => s.isDirectory(),
@@ -160,25 +180,33 @@ export class CustomRuleDirectories {
           `intelligence.customRulesDirs[${i}] ${dir}: not a directory (mount the rules volume there, or leave it out)`,
         );
       }
-      const watcher = watch(dir, { recursive: true }, () => dirs.schedule());
+      const watcher = watch(dir, { recursive: true }, () => this.schedule());
       watcher.on('error', (err) =>
         options.logger.error({ err, dir }, `watching rule directory ${dir} stopped`),
       );
-      dirs.watchers.push(watcher);
+      this.watchers.push(watcher);
     }
-    await dirs.reload();
-    return dirs;
+    await this.reload();
+    this.rescan = setInterval(
+      () => this.schedule(),
+      options.rescanIntervalMs ?? RESCAN_INTERVAL_MS,
+    ).unref();
   }
 
-  /** Reads and applies the directories now (after any reload already running). */
+  /**
+   * Reads and applies the directories now (after any reload already running). Rejects when the
+   * reload failed for another reason than a broken rule (a bug); later reloads still run.
+   */
   reload(): Promise<void> {
-    this.reloading = this.reloading.then(() => this.reloadNow());
-    return this.reloading;
+    const next = this.reloading.then(() => this.reloadNow());
+    this.reloading = next.catch(() => undefined);
+    return next;
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.rescan);
     for (const watcher of this.watchers) watcher.close();
   }
 
@@ -186,7 +214,13 @@ export class CustomRuleDirectories {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(
-      () => void this.reload(),
+      () =>
+        void this.reload().catch((err: unknown) =>
+          this.options.logger.error(
+            { err },
+            `reloading the rule directories failed, the rules loaded before stay: ${errorMessage(err)}`,
+          ),
+        ),
       this.options.reloadDelayMs ?? RELOAD_DELAY_MS,
     );
   }

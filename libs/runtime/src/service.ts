@@ -27,7 +27,7 @@ export interface ServiceDefaults {
 }
 
 export interface StartServiceOptions<S extends z.ZodType> {
-  /** The service's name ('trust'): default for service.name and the metrics prefix omega_<name>_. */
+  /** The service's name ('trust'): default for service.name. */
   name: string;
   defaults: ServiceDefaults;
   /** An extension of baseConfigSchema (`baseConfigSchema.extend({...})`). */
@@ -43,7 +43,7 @@ export interface Service<C> {
   readonly name: string;
   readonly config: C;
   readonly logger: Logger;
-  /** prom-client registry: default process metrics and gRPC server metrics, prefixed omega_<service>_. */
+  /** prom-client registry: process, Node.js and gRPC server metrics under their standard names. */
   readonly metrics: Registry;
   readonly tracer: Tracer;
   /** Aborts when shutdown starts: long-lived handlers (watch streams) should wrap up. */
@@ -96,7 +96,7 @@ export async function startService<S extends z.ZodType = typeof baseConfigSchema
       http: { port: opts.defaults.httpPort },
     },
   }) as z.output<S>;
-  const service = new OmegaService<z.output<S>>(opts.name, config, opts.logDestination);
+  const service = new OmegaService<z.output<S>>(config, opts.logDestination);
   if (opts.installSignalHandlers ?? true) service.installSignalHandlers();
   return service;
 }
@@ -124,7 +124,6 @@ class OmegaService<C> implements Service<C> {
   private callAuthorization: AuthorizeCall | undefined;
 
   constructor(
-    kind: string,
     readonly config: C,
     logDestination: pino.DestinationStream | undefined,
   ) {
@@ -136,8 +135,8 @@ class OmegaService<C> implements Service<C> {
       level: this.settings.log.level,
       ...(logDestination ? { destination: logDestination } : {}),
     });
-    const prefix = `omega_${kind.replace(/[^A-Za-z0-9_]/g, '_')}_`;
-    collectDefaultMetrics({ register: this.metrics, prefix });
+    // Standard names (process_*, nodejs_*, grpc_server_*): the service is the scrape job's label.
+    collectDefaultMetrics({ register: this.metrics });
 
     const tracing = startTracing({
       serviceName: this.name,
@@ -155,7 +154,7 @@ class OmegaService<C> implements Service<C> {
       'grpc.max_connection_age_grace_ms': limits.maxConnectionAgeGraceMs,
       'grpc.max_receive_message_length': limits.maxReceiveMessageBytes,
       interceptors: [
-        grpcServerMetricsInterceptor(this.metrics, prefix),
+        grpcServerMetricsInterceptor(this.metrics),
         grpcServerTracingInterceptor,
       ],
     });
@@ -166,7 +165,6 @@ class OmegaService<C> implements Service<C> {
         silentTimeoutMs: limits.maxConnectionIdleMs,
       },
       registry: this.metrics,
-      prefix,
       logger: this.logger,
     });
     this.health.addToServer(this.grpcServer);

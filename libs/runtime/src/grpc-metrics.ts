@@ -52,6 +52,15 @@ export function grpcServiceAndMethod(path: string): { service: string; method: s
   return { service: path.slice(path.startsWith('/') ? 1 : 0, slash), method: path.slice(slash + 1) };
 }
 
+/** The labels an Omega metric about gRPC calls uses for a call's method and how it ended. */
+export type GrpcCallLabels = Record<'grpc_service' | 'grpc_method' | 'grpc_code', string>;
+
+/** `grpc_service`, `grpc_method` and `grpc_code` of a call to `path` that ended with `code`. */
+export function grpcCallLabels(path: string, code: number): GrpcCallLabels {
+  const { service, method } = grpcServiceAndMethod(path);
+  return { grpc_service: service, grpc_method: method, grpc_code: grpcCodeName(code) };
+}
+
 const CALL_LABELS = ['grpc_type', 'grpc_service', 'grpc_method'] as const;
 
 /** A server interceptor recording every call into `registry`. */

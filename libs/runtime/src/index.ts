@@ -48,10 +48,12 @@ export {
 export { GrpcHealth, grpcHealthDefinition, type HealthStatus } from './grpc-health';
 export {
   GRPC_CODE_NAMES,
+  grpcCallLabels,
   grpcCodeName,
   grpcServerMetricsInterceptor,
   grpcServiceAndMethod,
   grpcType,
+  type GrpcCallLabels,
   type GrpcType,
 } from './grpc-metrics';
 export { startTracing, TRACER_NAME, type Tracing, type TracingOptions } from './tracing';

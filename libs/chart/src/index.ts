@@ -37,11 +37,22 @@ export {
   type PanelQuery,
   type PendingMetrics,
 } from './dashboards';
+export {
+  METRIC_OWNERS,
+  STANDARD_PREFIXES,
+  expositionViolations,
+  metricFamilies,
+  namingViolations,
+  type MetricFamily,
+} from './metric-naming';
 export { OMEGA_SERVICES, startLocalOmega, type LocalOmega, type OmegaService } from './local-omega';
 export {
   PROMETHEUS_INSTALL_COMMAND,
   findPrometheus,
+  findPromtool,
+  promtool,
   startPrometheus,
+  type PromtoolResult,
   type PromSample,
   type Prometheus,
   type ScrapeJob,

@@ -189,6 +189,9 @@ describe('startService', () => {
     expect(metrics).toMatch(/^process_cpu_user_seconds_total \d/m);
     expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds /m);
     expect(metrics).not.toMatch(/^omega_svc_spec_/m);
+    // Gauges prom-client names *_total are left out: only counters end in _total.
+    expect(metrics).toMatch(/^nodejs_active_handles\{/m);
+    expect(metrics).not.toMatch(/^nodejs_active_handles_total/m);
   });
 
   it('reads its config, extended by the service, from the environment', async () => {

@@ -20,6 +20,13 @@ import { Readiness } from './readiness';
 import { GracefulShutdown, type DrainHook, type ShutdownOutcome } from './shutdown';
 import { startTracing } from './tracing';
 
+/** prom-client default gauges whose names end in _total (docs/metrics.md). */
+const NON_COUNTERS_NAMED_TOTAL = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 /** The ports a service uses when none are configured (ARCHITECTURE.md, "Local ports"). */
 export interface ServiceDefaults {
   grpcPort: number;
@@ -137,6 +144,9 @@ class OmegaService<C> implements Service<C> {
     });
     // Standard names (process_*, nodejs_*, grpc_server_*): the service is the scrape job's label.
     collectDefaultMetrics({ register: this.metrics });
+    // prom-client's gauges named *_total break the rule that only counters end in _total (promtool
+    // check metrics says so); sum(nodejs_active_handles) and the like give the same figures.
+    for (const name of NON_COUNTERS_NAMED_TOTAL) this.metrics.removeSingleMetric(name);
 
     const tracing = startTracing({
       serviceName: this.name,

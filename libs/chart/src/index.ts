@@ -45,6 +45,12 @@ export {
   namingViolations,
   type MetricFamily,
 } from './metric-naming';
+export {
+  renderedRuleGroups,
+  writeRuleFile,
+  type AlertingRule,
+  type RuleGroup,
+} from './prometheus-rules';
 export { OMEGA_SERVICES, startLocalOmega, type LocalOmega, type OmegaService } from './local-omega';
 export {
   PROMETHEUS_INSTALL_COMMAND,

@@ -313,9 +313,7 @@ describe('the gateway web port (Connect and gRPC-Web) in omega up', () => {
     expect(seen).toEqual(['watched-from-the-web']);
     expect(ConnectError.from(ended).code).toBe(Code.Canceled);
     await eventually('the orchestrator ended its WatchWorkflow call as cancelled', async () =>
-      (await handledCalls(orchestratorHttp, method, 'Canceled')) > before
-        ? true
-        : undefined,
+      (await handledCalls(orchestratorHttp, method, 'Canceled')) > before ? true : undefined,
     );
   });
 

@@ -1,5 +1,6 @@
 // Prometheus metrics of the gateway service, on the service's registry.
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { GrpcCallLabels } from '@omega/runtime';
 
 export interface GatewayMetrics {
   /** Methods of GatewayService that answer UNIMPLEMENTED: falls to 0 as the service is built. */

@@ -50,8 +50,7 @@ export function pendingMetrics(): PendingMetrics {
 }
 
 /** A metric name in PromQL: Omega's own, a standard family every service exposes, or `up`. */
-const METRIC_NAME =
-  /\b((?:omega|grpc_server|process|nodejs)_[a-z0-9_]+|up)\b(?=\s*[{[)\s])/g;
+const METRIC_NAME = /\b((?:omega|grpc_server|process|nodejs)_[a-z0-9_]+|up)\b(?=\s*[{[)\s])/g;
 
 /**
  * The metrics a query reads: plain names (`omega_x_total`, `grpc_server_handled_total`), and `__name__=~"…"` patterns as

@@ -67,8 +67,8 @@ describe('the metric naming rule', () => {
       'omega_trust_audit_batch_appends_bucket{le="1",kind="a"} 1',
       'omega_trust_audit_batch_appends_sum{kind="a"} 1',
     ]);
-    expect([...(metricFamilies(text).get('omega_trust_audit_batch_appends')?.labels ?? [])]).toEqual(
-      ['kind'],
-    );
+    expect([
+      ...(metricFamilies(text).get('omega_trust_audit_batch_appends')?.labels ?? []),
+    ]).toEqual(['kind']);
   });
 });

@@ -76,9 +76,7 @@ export function metricFamilies(exposition: string): Map<string, MetricFamily> {
     if (!sample) continue;
     const name = sample[1] ?? '';
     const owner =
-      families.get(name) ??
-      families.get(name.replace(/_(bucket|sum|count)$/, '')) ??
-      family(name);
+      families.get(name) ?? families.get(name.replace(/_(bucket|sum|count)$/, '')) ?? family(name);
     for (const m of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g)) {
       const label = m[1] ?? '';
       if (label !== 'le' && label !== 'quantile') owner.labels.add(label);
@@ -117,7 +115,9 @@ export function namingViolations(family: MetricFamily): string[] {
     }
     for (const label of family.labels) {
       if (TARGET_LABELS.has(label)) {
-        problems.push(`sets the label ${label}, which the scrape attaches (the job names the service)`);
+        problems.push(
+          `sets the label ${label}, which the scrape attaches (the job names the service)`,
+        );
       } else if (!/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(label)) {
         problems.push(`has the label ${label}, which is not snake_case`);
       }

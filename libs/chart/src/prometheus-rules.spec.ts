@@ -76,7 +76,7 @@ describe('the PrometheusRule', () => {
     expect(checked.code).toBe(0);
   });
 
-  it("fires each alert on the series that should raise it, with its labels and annotations (promtool test rules)", async () => {
+  it('fires each alert on the series that should raise it, with its labels and annotations (promtool test rules)', async () => {
     const tested = await unitTest(
       await renderedRuleGroups(tools, { set: { 'metrics.prometheusRule.enabled': 'true' } }),
     );

@@ -60,7 +60,9 @@ afterEach(() => {
 /** The samples of `name` in the registry's exposition, one line each. */
 async function samples(name: string): Promise<string[]> {
   const text = await registry.metrics();
-  return text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 }
 
 /** The generic client's method `name`, to call with `.call(client, ...)`. */
@@ -106,10 +108,9 @@ describe('grpcServerMetricsInterceptor', () => {
     collect.end();
     await collected;
 
-    const repeat = (stub('repeat') as (r: EchoMessage) => grpc.ClientReadableStream<EchoMessage>).call(
-      client,
-      { n: 4 },
-    );
+    const repeat = (
+      stub('repeat') as (r: EchoMessage) => grpc.ClientReadableStream<EchoMessage>
+    ).call(client, { n: 4 });
     await streamStatus(repeat);
 
     const chat = (stub('chat') as () => grpc.ClientDuplexStream<EchoMessage, EchoMessage>).call(

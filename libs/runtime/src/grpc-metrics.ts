@@ -49,7 +49,10 @@ export function grpcType(requestStream: boolean, responseStream: boolean): GrpcT
 /** `grpc_service` and `grpc_method` of a method path: '/grpc.health.v1.Health/Check'. */
 export function grpcServiceAndMethod(path: string): { service: string; method: string } {
   const slash = path.lastIndexOf('/');
-  return { service: path.slice(path.startsWith('/') ? 1 : 0, slash), method: path.slice(slash + 1) };
+  return {
+    service: path.slice(path.startsWith('/') ? 1 : 0, slash),
+    method: path.slice(slash + 1),
+  };
 }
 
 /** The labels an Omega metric about gRPC calls uses for a call's method and how it ended. */

@@ -163,10 +163,7 @@ class OmegaService<C> implements Service<C> {
       'grpc.max_connection_age_ms': limits.maxConnectionAgeMs,
       'grpc.max_connection_age_grace_ms': limits.maxConnectionAgeGraceMs,
       'grpc.max_receive_message_length': limits.maxReceiveMessageBytes,
-      interceptors: [
-        grpcServerMetricsInterceptor(this.metrics),
-        grpcServerTracingInterceptor,
-      ],
+      interceptors: [grpcServerMetricsInterceptor(this.metrics), grpcServerTracingInterceptor],
     });
     this.connectionGate = new ConnectionGate({
       limits: {

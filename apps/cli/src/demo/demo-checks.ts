@@ -195,7 +195,9 @@ function workflowOutcome(state: DemoState, id: string): WorkflowOutcome {
 /** The XDP drop counter the sentinel exports (a gauge, refreshed from the loader every second). */
 export async function readXdpDropped(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(3_000) })).text();
-  const line = text.split('\n').find((l) => l.startsWith('omega_sentinel_xdp_dropped_packets_total '));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('omega_sentinel_xdp_dropped_packets_total '));
   if (!line) throw new Error(`${metricsUrl} has no omega_sentinel_xdp_dropped_packets_total`);
   return Number(line.split(' ')[1]);
 }

@@ -34,7 +34,11 @@ export async function healthOf(
  * How many calls of `method` ('/omega.v1.X/Y') the service whose /metrics is at `httpPort`
  * answered with `code` (`Canceled`, as grpc_server_handled_total's grpc_code spells it); 0 before any.
  */
-export async function handledCalls(httpPort: number, method: string, code: string): Promise<number> {
+export async function handledCalls(
+  httpPort: number,
+  method: string,
+  code: string,
+): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
   const slash = method.lastIndexOf('/');
   const wanted = [

@@ -10,6 +10,7 @@ export {
 } from './kube-tools';
 export {
   CHART_DIR,
+  PROMETHEUS_RULE_CRD,
   SERVICE_MONITOR_CRD,
   describeObject,
   helmArgs,

@@ -91,7 +91,7 @@ export function serviceAttacks({ stack, measure, log, connections: CONNECTIONS, 
     await measure(name, 'malformed protobuf (truncated field)', async () =>
       describeStatus(await rawUnary(port, pathOf(name), TRUNCATED_MESSAGE)),
     );
-    const prefix = `omega_${name}_grpc_connections_`;
+    const prefix = 'omega_grpc_server_connections_';
     const floodOutcome = async (flood, before) => {
       const after = await metricOf(name, prefix);
       const delta = Object.entries(after)

@@ -76,7 +76,7 @@ function throughGateway<D extends grpc.ServiceDefinition>(
 
 /** What `service` answered for `method` with `code`, by its /metrics. */
 function handled(service: ServiceName, method: string, code: string): Promise<number> {
-  return handledCalls(service, stack.portsOf(service).httpPort, method, code);
+  return handledCalls(stack.portsOf(service).httpPort, method, code);
 }
 
 /** The contract's .proto files for grpcurl, instead of the gateway's reflection. */
@@ -156,7 +156,7 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
   it('streams WatchWorkflow, and a cancel by the caller ends the orchestrator’s call', async () => {
     const orchestrator = throughGateway(OrchestratorServiceClient);
     const method = '/omega.v1.OrchestratorService/WatchWorkflow';
-    const before = await handled('orchestrator', method, 'CANCELLED');
+    const before = await handled('orchestrator', method, 'Canceled');
     try {
       const started = await orchestrator.startPlaybook({
         playbookId: 'gated-at-the-gateway',
@@ -181,7 +181,7 @@ describe('the gateway in omega up (trust, intelligence, orchestrator and gateway
       ).rejects.toMatchObject({ code: grpc.status.CANCELLED });
       expect(seen).toEqual(['watched-through-the-gateway']);
       await eventually('the orchestrator ended its WatchWorkflow call as cancelled', async () =>
-        (await handled('orchestrator', method, 'CANCELLED')) > before ? true : undefined,
+        (await handled('orchestrator', method, 'Canceled')) > before ? true : undefined,
       );
     } finally {
       orchestrator.close();

@@ -294,7 +294,7 @@ describe('the gateway web port (Connect and gRPC-Web) in omega up', () => {
     const orchestrator = createClient(service('omega.v1.OrchestratorService'), grpcWeb) as Methods;
     const method = '/omega.v1.OrchestratorService/WatchWorkflow';
     const orchestratorHttp = stack.portsOf('orchestrator').httpPort;
-    const before = await handledCalls('orchestrator', orchestratorHttp, method, 'CANCELLED');
+    const before = await handledCalls(orchestratorHttp, method, 'Canceled');
     const controller = new AbortController();
     const seen: string[] = [];
     const watch = orchestrator['watchWorkflow'] as (
@@ -313,9 +313,7 @@ describe('the gateway web port (Connect and gRPC-Web) in omega up', () => {
     expect(seen).toEqual(['watched-from-the-web']);
     expect(ConnectError.from(ended).code).toBe(Code.Canceled);
     await eventually('the orchestrator ended its WatchWorkflow call as cancelled', async () =>
-      (await handledCalls('orchestrator', orchestratorHttp, method, 'CANCELLED')) > before
-        ? true
-        : undefined,
+      (await handledCalls(orchestratorHttp, method, 'Canceled')) > before ? true : undefined,
     );
   });
 

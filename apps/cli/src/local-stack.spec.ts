@@ -245,11 +245,13 @@ describe('omega up (local stack)', () => {
   });
 
   it.each(SERVICE_NAMES)(
-    '%s exposes Prometheus metrics under its omega_<service>_ prefix',
+    '%s exposes its own omega_<service>_ metrics and the standard process_* ones',
     async (name) => {
       const res = await fetch(`http://127.0.0.1:${stack.portsOf(name).httpPort}/metrics`);
       expect(res.status).toBe(200);
-      expect(await res.text()).toMatch(new RegExp(`^omega_${name}_\\w+`, 'm'));
+      const text = await res.text();
+      expect(text).toMatch(new RegExp(`^# TYPE omega_${name}_\\w+`, 'm'));
+      expect(text).toMatch(/^process_cpu_seconds_total \d/m);
     },
   );
 

@@ -17,6 +17,8 @@ import {
   OmegaError,
   codeName,
   errorMessage,
+  grpcCallLabels,
+  type GrpcCallLabels,
   type AuthorizeCall,
   type CallContext,
   type Logger,
@@ -133,7 +135,7 @@ export interface CallerAuthOptions {
   readonly audit: AuditClient | undefined;
   /** The gateway's identity, the actor of denial entries. */
   readonly actor: () => { id: string; keyId: string };
-  readonly denied: Counter<'grpc_method' | 'grpc_code'>;
+  readonly denied: Counter<keyof GrpcCallLabels>;
   readonly deniedNotAudited: Counter;
   readonly logger: Logger;
   /** Methods the gateway serves only to refuse them (trust's acting methods): their handlers say why. */
@@ -263,7 +265,7 @@ export class CallerAuth {
   }
 
   #count(method: string, refusal: OmegaError): void {
-    this.options.denied.inc({ grpc_method: method, grpc_code: codeName(refusal.code) });
+    this.options.denied.inc(grpcCallLabels(method, refusal.code));
     this.options.logger.warn(
       { method, code: codeName(refusal.code) },
       `call refused: ${refusal.message}`,

@@ -1,11 +1,12 @@
 // Prometheus metrics of the gateway service, on the service's registry.
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { GrpcCallLabels } from '@omega/runtime';
 
 export interface GatewayMetrics {
   /** Methods of GatewayService that answer UNIMPLEMENTED: falls to 0 as the service is built. */
   unimplementedMethods: Gauge;
   /** Calls refused by authentication or the role table, by method and status code. */
-  callsDenied: Counter<'grpc_method' | 'grpc_code'>;
+  callsDenied: Counter<keyof GrpcCallLabels>;
   /** Refusals of state-changing calls not written to the audit log (one per window is). */
   denialsNotAudited: Counter;
   /** Token records in omega_gateway_tokens that did not decode (their tokens are refused). */
@@ -22,7 +23,7 @@ export function gatewayMetrics(registry: Registry): GatewayMetrics {
     callsDenied: new Counter({
       name: 'omega_gateway_calls_denied_total',
       help: 'Calls the gateway refused (no or bad credential, or a role that does not grant the method), by method and status code',
-      labelNames: ['grpc_method', 'grpc_code'],
+      labelNames: ['grpc_service', 'grpc_method', 'grpc_code'],
       registers: [registry],
     }),
     denialsNotAudited: new Counter({

@@ -65,7 +65,8 @@ describe('the gateway web port without TLS', () => {
     expect(counted?.values).toContainEqual(
       expect.objectContaining({
         labels: {
-          grpc_method: '/omega.v1.GatewayService/WhoAmI',
+          grpc_service: 'omega.v1.GatewayService',
+          grpc_method: 'WhoAmI',
           grpc_code: 'OK',
           protocol: 'connect',
         },

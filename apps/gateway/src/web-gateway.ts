@@ -6,7 +6,7 @@ import { Counter, type Registry } from 'prom-client';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import type * as grpc from '@grpc/grpc-js';
 import { DESCRIPTOR_SET_BASE64, GatewayServiceService } from '@omega/proto';
-import { Code, OmegaError, type Logger } from '@omega/runtime';
+import { Code, OmegaError, grpcCallLabels, type Logger } from '@omega/runtime';
 import { GATEWAY_WEB_PORT, LOCAL_PORTS } from '@omega/service';
 import type { CredentialSource } from '@omega/trust-client';
 import type { BackendPool } from './backend-pool';
@@ -91,7 +91,7 @@ export async function startWebGateway(parts: WebGatewayParts): Promise<WebEndpoi
   const handled = new Counter({
     name: WEB_CALLS_METRIC,
     help: 'Calls the web port (Connect, gRPC-Web) answered, by method, gRPC status and protocol',
-    labelNames: ['grpc_method', 'grpc_code', 'protocol'],
+    labelNames: ['grpc_service', 'grpc_method', 'grpc_code', 'protocol'],
     registers: [parts.metrics],
   });
   const endpoint = await WebEndpoint.start({
@@ -108,7 +108,7 @@ export async function startWebGateway(parts: WebGatewayParts): Promise<WebEndpoi
       logger: parts.logger,
       draining: parts.draining,
       onHandled: (method, code, protocol) =>
-        handled.inc({ grpc_method: method, grpc_code: code, protocol }),
+        handled.inc({ ...grpcCallLabels(method, code), protocol }),
     }),
     logger: parts.logger,
   });

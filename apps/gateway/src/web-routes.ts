@@ -83,13 +83,13 @@ export interface WebRoutesOptions {
   readonly logger: Logger;
   /** The service's drain signal: open calls end with it. */
   readonly draining: AbortSignal;
-  /** Told how each call ended: its path, gRPC status name (`OK`, `PERMISSION_DENIED`) and protocol. */
-  readonly onHandled?: (method: string, code: string, protocol: string) => void;
+  /** Told how each call ended: its path, gRPC status code and protocol. */
+  readonly onHandled?: (method: string, code: grpc.status, protocol: string) => void;
 }
 
-/** `OK` or the status name of the error a call ended with, as grpc_server_handled_total names it. */
-function statusName(err: ConnectError | undefined): string {
-  return err === undefined ? 'OK' : (grpc.status[err.code as number as grpc.status] ?? 'UNKNOWN');
+/** OK, or the gRPC status of the error a call ended with (Connect's codes are gRPC's). */
+function statusOf(err: ConnectError | undefined): grpc.status {
+  return err === undefined ? grpc.status.OK : (err.code as number as grpc.status);
 }
 
 /** Registers a Connect handler for each served method of each service in `registry`. */
@@ -133,12 +133,12 @@ function unaryHandler(method: DescMethod, served: ServedMethod, options: WebRout
       const answer = await handler(requestOf(method, served, request), ctx);
       const response = responseOf(method, served, answer);
       sendResponseMetadata(ctx, connectCtx);
-      options.onHandled?.(ctx.method, statusName(undefined), connectCtx.protocolName);
+      options.onHandled?.(ctx.method, statusOf(undefined), connectCtx.protocolName);
       return response;
     } catch (err) {
       sendResponseMetadata(ctx, connectCtx);
       const refusal = connectError(err, ctx, options.logger);
-      options.onHandled?.(ctx.method, statusName(refusal), connectCtx.protocolName);
+      options.onHandled?.(ctx.method, statusOf(refusal), connectCtx.protocolName);
       throw refusal;
     } finally {
       done();
@@ -164,11 +164,11 @@ function streamHandler(method: DescMethod, served: ServedMethod, options: WebRou
       if (ctx.signal.aborted) throw ctx.signal.reason;
       if (!headerSent) copyMetadata(ctx.response.header, connectCtx.responseHeader);
       copyMetadata(ctx.response.trailer, connectCtx.responseTrailer);
-      options.onHandled?.(ctx.method, statusName(undefined), connectCtx.protocolName);
+      options.onHandled?.(ctx.method, statusOf(undefined), connectCtx.protocolName);
     } catch (err) {
       copyMetadata(ctx.response.trailer, connectCtx.responseTrailer);
       const refusal = connectError(err, ctx, options.logger);
-      options.onHandled?.(ctx.method, statusName(refusal), connectCtx.protocolName);
+      options.onHandled?.(ctx.method, statusOf(refusal), connectCtx.protocolName);
       throw refusal;
     } finally {
       done();

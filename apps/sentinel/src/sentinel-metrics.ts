@@ -1,13 +1,13 @@
 // The sentinel's Prometheus metrics (omega_sentinel_<thing>_<unit>).
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type LabelValues, type Registry } from 'prom-client';
 
 export interface SentinelMetrics {
   events: Counter<'kind'>;
   batches: Counter<'kind'>;
-  ringbufLost: Gauge<'kind'>;
+  ringbufLost: TotalsCounter<'kind'>;
   bufferDropped: Counter<'kind'>;
-  xdpDropped: Gauge;
-  stealthDropped: Gauge<'reason'>;
+  xdpDropped: TotalsCounter<never>;
+  stealthDropped: TotalsCounter<'reason'>;
   undecodedDns: Counter;
   /** omega_policy block entries the policy watch skipped because they are malformed. */
   policyEntriesRejected: Counter;
@@ -49,29 +49,35 @@ export function sentinelMetrics(registry: Registry): SentinelMetrics {
       labelNames: ['kind'],
       registers: [registry],
     }),
-    ringbufLost: new Gauge({
-      name: 'omega_sentinel_ringbuf_lost_records',
-      help: 'Records the kernel ring buffer had no room for since the loader started, by kind',
-      labelNames: ['kind'],
-      registers: [registry],
-    }),
+    ringbufLost: new TotalsCounter(
+      new Counter({
+        name: 'omega_sentinel_ringbuf_lost_records_total',
+        help: 'Records the kernel ring buffer had no room for, by kind',
+        labelNames: ['kind'],
+        registers: [registry],
+      }),
+    ),
     bufferDropped: new Counter({
       name: 'omega_sentinel_buffer_dropped_events_total',
       help: 'Events dropped because the publish buffer was full (NATS slow or down), by kind',
       labelNames: ['kind'],
       registers: [registry],
     }),
-    xdpDropped: new Gauge({
-      name: 'omega_sentinel_xdp_dropped_packets',
-      help: 'Packets dropped by the XDP block list since the loader started',
-      registers: [registry],
-    }),
-    stealthDropped: new Gauge({
-      name: 'omega_sentinel_stealth_dropped_packets',
-      help: 'Packets to protected UDP ports dropped silently since the loader started, by reason',
-      labelNames: ['reason'],
-      registers: [registry],
-    }),
+    xdpDropped: new TotalsCounter(
+      new Counter({
+        name: 'omega_sentinel_xdp_dropped_packets_total',
+        help: 'Packets dropped by the XDP block list',
+        registers: [registry],
+      }),
+    ),
+    stealthDropped: new TotalsCounter(
+      new Counter({
+        name: 'omega_sentinel_stealth_dropped_packets_total',
+        help: 'Packets to protected UDP ports dropped silently, by reason',
+        labelNames: ['reason'],
+        registers: [registry],
+      }),
+    ),
     undecodedDns: new Counter({
       name: 'omega_sentinel_dns_undecoded_total',
       help: 'UDP port 53 packets that did not decode as DNS (their flows still count them)',
@@ -88,4 +94,23 @@ export function sentinelMetrics(registry: Registry): SentinelMetrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * A counter fed with the loader's running totals (counted in the kernel since the loader started):
+ * each total adds what it grew by. A total below the last one means a new loader counting from
+ * zero, so all of it is new; the counter itself never goes down, as Prometheus expects of one.
+ */
+export class TotalsCounter<L extends string> {
+  private readonly last = new Map<string, number>();
+
+  constructor(readonly counter: Counter<L>) {}
+
+  /** Takes the running total for the series `labels` names. */
+  record(total: number, labels: LabelValues<L> = {}): void {
+    const key = JSON.stringify(labels);
+    const previous = this.last.get(key) ?? 0;
+    this.last.set(key, total);
+    this.counter.inc(labels, total >= previous ? total - previous : total);
+  }
 }

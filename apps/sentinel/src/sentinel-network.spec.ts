@@ -475,11 +475,11 @@ describe('XDP stealth mode (real kernel)', () => {
     // and Prometheus sees what the kernel counted
     const metrics = await (await fetch(`http://127.0.0.1:${running.httpPort}/metrics`)).text();
     expect(metrics).toContain(
-      `omega_sentinel_stealth_dropped_packets{reason="unknown_source"} ${after.stealthUnknown}`,
+      `omega_sentinel_stealth_dropped_packets_total{reason="unknown_source"} ${after.stealthUnknown}`,
     );
     expect(metrics).toMatch(/omega_sentinel_events_total\{kind="dns"\} [1-9]/);
     expect(metrics).toMatch(/omega_sentinel_batches_total\{kind="network"\} [1-9]/);
-    expect(metrics).toContain('omega_sentinel_ringbuf_lost_records{kind="dns"} 0');
+    expect(metrics).toContain('omega_sentinel_ringbuf_lost_records_total{kind="dns"} 0');
   });
 
   it('admits at most the token-bucket allowance of new sessions from an allowlisted source (10/s, burst 10)', async () => {

@@ -252,6 +252,13 @@ capabilities:
 {{- end -}}
 
 {{/* Whether to render ServiceMonitors: forced by true/false, else when the CRD's API is served. */}}
+{{- define "omega.prometheusRule" -}}
+{{- $setting := toString .Values.metrics.prometheusRule.enabled -}}
+{{- if or (eq $setting "true") (and (eq $setting "auto") (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/PrometheusRule")) -}}
+true
+{{- end -}}
+{{- end -}}
+
 {{- define "omega.serviceMonitors" -}}
 {{- $setting := toString .Values.metrics.serviceMonitor.enabled -}}
 {{- if or (eq $setting "true") (and (eq $setting "auto") (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/ServiceMonitor")) -}}

@@ -4,6 +4,7 @@
 import { startKubeApiServer, type KubeApiServer } from '@omega/testkit';
 import {
   CHART_DIR,
+  PROMETHEUS_RULE_CRD,
   SERVICE_MONITOR_CRD,
   describeObject,
   findKubeTools,
@@ -33,14 +34,16 @@ function yamlOf(objects: readonly KubeObject[]): string {
 beforeAll(async () => {
   tools = findKubeTools();
   server = await startKubeApiServer();
-  // The Prometheus Operator's own CRD (vendored from its v0.85.0 release), so ServiceMonitors are
-  // checked against the real schema rather than skipped.
+  // The Prometheus Operator's own CRDs (vendored from its v0.85.0 release), so ServiceMonitors and
+  // the PrometheusRule are checked against the real schema rather than skipped.
   await kubectl(['apply', '--server-side', '-f', SERVICE_MONITOR_CRD]);
+  await kubectl(['apply', '--server-side', '-f', PROMETHEUS_RULE_CRD]);
   await kubectl([
     'wait',
     '--for=condition=Established',
     '--timeout=60s',
     'crd/servicemonitors.monitoring.coreos.com',
+    'crd/prometheusrules.monitoring.coreos.com',
   ]);
   // Namespaces the locked-down values grant the orchestrator (the chart expects them to exist).
   await kubectl(['create', 'namespace', 'payments']);
@@ -143,6 +146,48 @@ describe.each(SETS)('charts/omega with %s values on a real API server', (name, v
     for (const [i, o] of objects.entries()) {
       expect(stored.items[i]?.metadata.labels).toMatchObject(o.metadata.labels ?? {});
     }
+  });
+});
+
+describe('the PrometheusRule on a real API server with the Prometheus Operator CRD', () => {
+  it('is accepted with strict field validation and stored as rendered', async () => {
+    const namespace = 'omega-rules';
+    await kubectl(['create', 'namespace', namespace]);
+    const rules = parseObjects(
+      await helmTemplate(tools, {
+        namespace,
+        set: { 'metrics.prometheusRule.enabled': 'auto' },
+        apiVersions: ['monitoring.coreos.com/v1/PrometheusRule'],
+      }),
+    ).filter((o) => o.kind === 'PrometheusRule');
+    expect(rules.map(describeObject)).toEqual([`PrometheusRule ${namespace}/omega-alerts`]);
+    const dryRun = await runTool(
+      tools.kubectl,
+      [
+        '--kubeconfig',
+        server.kubeconfigPath,
+        'apply',
+        '--server-side',
+        '--dry-run=server',
+        '--validate=strict',
+        '-f',
+        '-',
+      ],
+      { input: yamlOf(rules) },
+    );
+    expect({ stderr: dryRun.stderr, code: dryRun.code }).toEqual({ stderr: '', code: 0 });
+    await kubectl(['apply', '--server-side', '--validate=strict', '-f', '-'], yamlOf(rules));
+    const stored = JSON.parse(
+      await kubectl([
+        'get',
+        'prometheusrules.monitoring.coreos.com',
+        '-n',
+        namespace,
+        '-o',
+        'json',
+      ]),
+    ) as { items: KubeObject[] };
+    expect(stored.items.map((r) => r['spec'])).toEqual(rules.map((r) => r['spec']));
   });
 });
 

@@ -15,6 +15,14 @@ export const SERVICE_MONITOR_CRD = join(
   'monitoring.coreos.com_servicemonitors.yaml',
 );
 
+/** The Prometheus Operator's PrometheusRule CRD (v0.85.0, vendored as test data). */
+export const PROMETHEUS_RULE_CRD = join(
+  __dirname,
+  '..',
+  'testdata',
+  'monitoring.coreos.com_prometheusrules.yaml',
+);
+
 /** The value sets kept beside the chart (charts/omega/ci/*-values.yaml), by name. */
 export function valueSets(): Record<string, string> {
   const dir = join(CHART_DIR, 'ci');

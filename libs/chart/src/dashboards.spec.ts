@@ -3,6 +3,9 @@
 // eBPF when it runs as root) while a scripted attack and gRPC calls give it something to show.
 // A panel without data fails, naming the panel and whether any service declares its metric;
 // metrics known to be missing are in charts/omega/dashboards/pending-metrics.yaml with the reason.
+// The same live stack checks every service's /metrics against promtool check metrics and Omega's
+// naming rule (metric-naming.ts), and every expression of the chart's alerting rules against the
+// live Prometheus: it evaluates, and each metric it reads is one a service declares.
 import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
@@ -11,11 +14,17 @@ import {
   OMEGA_SERVICES,
   dashboardQueries,
   declaredMetrics,
+  expositionViolations,
+  findKubeTools,
   metricsIn,
   pendingMetrics,
+  promtool,
+  renderedRuleGroups,
   startLocalOmega,
   startPrometheus,
+  type AlertingRule,
   type LocalOmega,
+  type OmegaService,
   type PanelQuery,
   type Prometheus,
 } from './index';
@@ -26,6 +35,8 @@ let omega: LocalOmega;
 let prometheus: Prometheus;
 /** Metric names each service declares on its /metrics (read from the services, not the code). */
 const declared = new Set<string>();
+/** Each service's /metrics text, as the last scrape before the checks saw it. */
+const expositions = new Map<OmegaService, string>();
 
 const Health = grpc.makeGenericClientConstructor(healthService, 'Health');
 
@@ -133,6 +144,7 @@ beforeAll(async () => {
   for (const s of OMEGA_SERVICES) {
     const text = await (await fetch(`http://127.0.0.1:${omega.metricsPort(s)}/metrics`)).text();
     for (const name of declaredMetrics(text)) declared.add(name);
+    expositions.set(s, text);
   }
 }, 600_000);
 
@@ -196,5 +208,74 @@ describe('dashboards against a real Prometheus scraping a local Omega', () => {
     const used = new Set(queries.flatMap((q) => metricsIn(q.expr).names));
     const listed = [...Object.keys(pending.notExported), ...Object.keys(pending.onlyWhen)];
     expect(listed.filter((n) => !used.has(n))).toEqual([]);
+  });
+});
+
+describe("every service's /metrics as Prometheus users expect", () => {
+  it.each([...OMEGA_SERVICES])('%s passes promtool check metrics', async (service) => {
+    const checked = await promtool(['check', 'metrics'], expositions.get(service));
+    expect(checked.output).toBe('');
+    expect(checked.code).toBe(0);
+  });
+
+  it.each([...OMEGA_SERVICES])('%s names every family by the naming rule', (service) => {
+    expect(expositionViolations(expositions.get(service) ?? '')).toEqual([]);
+  });
+
+  it.each([...OMEGA_SERVICES])(
+    '%s exposes the standard process, Node.js and gRPC server families, unprefixed',
+    (service) => {
+      const families = declaredMetrics(expositions.get(service) ?? '');
+      for (const name of [
+        'process_cpu_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_eventloop_lag_p99_seconds',
+        'grpc_server_started_total',
+        'grpc_server_handled_total',
+        'grpc_server_msg_received_total',
+        'grpc_server_msg_sent_total',
+        'grpc_server_handling_seconds',
+      ]) {
+        expect([service, name, families.has(name)]).toEqual([service, name, true]);
+      }
+      // The health checks beforeAll made, with grpc-ecosystem's labels and code names.
+      expect(expositions.get(service)).toMatch(
+        /^grpc_server_handled_total\{grpc_type="unary",grpc_service="grpc\.health\.v1\.Health",grpc_method="Check",grpc_code="NotFound"\} [1-9]/m,
+      );
+    },
+  );
+});
+
+describe("the chart's alerting rules against the live Prometheus", () => {
+  let rules: AlertingRule[] = [];
+  beforeAll(async () => {
+    const groups = await renderedRuleGroups(findKubeTools(), {
+      set: { 'metrics.prometheusRule.enabled': 'true' },
+    });
+    rules = groups.flatMap((g) => g.rules);
+  });
+
+  it('has rules to check', () => {
+    expect(rules.length).toBeGreaterThan(0);
+  });
+
+  it('evaluates every expression, reading only metrics a service declares', async () => {
+    for (const rule of rules) {
+      // A query Prometheus refuses rejects here, naming the expression.
+      await prometheus.query(rule.expr);
+      const { names } = metricsIn(rule.expr);
+      const undeclared = names.filter((n) => n !== 'up' && !isDeclared(n));
+      expect([rule.alert, undeclared]).toEqual([rule.alert, []]);
+    }
+  });
+
+  it("selects the stack's jobs: the service-down rule sees all seven targets, up", async () => {
+    const down = rules.find((r) => r.alert === 'OmegaServiceDown');
+    const selector = /^(up\{.*\}) == 0$/.exec(down?.expr ?? '')?.[1];
+    expect(selector).toBeDefined();
+    const targets = await prometheus.query(selector ?? '');
+    expect(targets.map((t) => [t.metric['job'], t.value[1]]).sort()).toEqual(
+      OMEGA_SERVICES.map((s) => [`omega-${s}`, '1']).sort(),
+    );
   });
 });

@@ -49,8 +49,11 @@ export function pendingMetrics(): PendingMetrics {
   return { notExported: parsed.notExported ?? {}, onlyWhen: parsed.onlyWhen ?? {} };
 }
 
+/** A metric name in PromQL: Omega's own, a standard family every service exposes, or `up`. */
+const METRIC_NAME = /\b((?:omega|grpc_server|process|nodejs)_[a-z0-9_]+|up)\b(?=\s*[{[)\s])/g;
+
 /**
- * The metrics a query reads: plain names (`omega_x_total`), and `__name__=~"…"` patterns as
+ * The metrics a query reads: plain names (`omega_x_total`, `grpc_server_handled_total`), and `__name__=~"…"` patterns as
  * regular expressions. Histogram series suffixes are dropped (`_bucket` → the histogram's name).
  */
 export function metricsIn(expr: string): { names: string[]; patterns: RegExp[] } {
@@ -58,7 +61,7 @@ export function metricsIn(expr: string): { names: string[]; patterns: RegExp[] }
   const withoutPatterns = expr.replace(/__name__=~"[^"]+"/g, '');
   const names = [
     ...new Set(
-      [...withoutPatterns.matchAll(/\b(omega_[a-z0-9_]+|up)\b(?=\s*[{[)\s])/g)].map((m) =>
+      [...withoutPatterns.matchAll(METRIC_NAME)].map((m) =>
         (m[1] ?? '').replace(/_(bucket|sum|count)$/, ''),
       ),
     ),

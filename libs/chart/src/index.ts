@@ -10,6 +10,7 @@ export {
 } from './kube-tools';
 export {
   CHART_DIR,
+  PROMETHEUS_RULE_CRD,
   SERVICE_MONITOR_CRD,
   describeObject,
   helmArgs,
@@ -37,11 +38,28 @@ export {
   type PanelQuery,
   type PendingMetrics,
 } from './dashboards';
+export {
+  METRIC_OWNERS,
+  STANDARD_PREFIXES,
+  expositionViolations,
+  metricFamilies,
+  namingViolations,
+  type MetricFamily,
+} from './metric-naming';
+export {
+  renderedRuleGroups,
+  writeRuleFile,
+  type AlertingRule,
+  type RuleGroup,
+} from './prometheus-rules';
 export { OMEGA_SERVICES, startLocalOmega, type LocalOmega, type OmegaService } from './local-omega';
 export {
   PROMETHEUS_INSTALL_COMMAND,
   findPrometheus,
+  findPromtool,
+  promtool,
   startPrometheus,
+  type PromtoolResult,
   type PromSample,
   type Prometheus,
   type ScrapeJob,

@@ -1,10 +1,11 @@
 // A real Prometheus (Debian's `prometheus` package) for tests: scrapes the targets it is given
-// every second from a throwaway data directory, answers PromQL over its HTTP API.
-import { spawn, type ChildProcess } from 'node:child_process';
+// every second from a throwaway data directory, answers PromQL over its HTTP API; and its promtool,
+// which lints an exposition and checks and unit-tests rule files.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Code, OmegaError } from '@omega/runtime';
 import { freePort } from '@omega/testkit';
 
@@ -41,6 +42,38 @@ export function findPrometheus(env: NodeJS.ProcessEnv = process.env): string {
       `prometheus not found at ${path}: install Debian's with: ${PROMETHEUS_INSTALL_COMMAND} (or set PROMETHEUS_BIN)`,
     );
   }
+}
+
+/** `PROMTOOL_BIN`, else promtool beside the Prometheus binary (Debian ships both). */
+export function findPromtool(env: NodeJS.ProcessEnv = process.env): string {
+  const path = env['PROMTOOL_BIN'] || join(dirname(findPrometheus(env)), 'promtool');
+  try {
+    accessSync(path, fsConstants.X_OK);
+    return path;
+  } catch {
+    throw new OmegaError(
+      Code.FailedPrecondition,
+      `promtool not found at ${path}: install Debian's with: ${PROMETHEUS_INSTALL_COMMAND} (or set PROMTOOL_BIN)`,
+    );
+  }
+}
+
+export interface PromtoolResult {
+  code: number;
+  output: string;
+}
+
+/** Runs promtool with `args`, `stdin` on its standard input; its exit code and all it printed. */
+export function promtool(args: readonly string[], stdin?: string): Promise<PromtoolResult> {
+  const binary = findPromtool();
+  return new Promise((resolve, reject) => {
+    const child = execFile(binary, args, { timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : undefined) : 0;
+      if (code === undefined) reject(new Error(`promtool ${args.join(' ')}: ${err?.message}`));
+      else resolve({ code, output: `${stdout}${stderr}` });
+    });
+    child.stdin?.end(stdin ?? '');
+  });
 }
 
 export async function startPrometheus(jobs: readonly ScrapeJob[]): Promise<Prometheus> {

@@ -91,11 +91,11 @@ it('closes connections over the per-address cap at once, counts and logs them, a
   await Promise.all(extra.map((socket) => (socket.closed ? undefined : once(socket, 'close'))));
   expect(admitted.map((socket) => socket.destroyed)).toEqual([false, false]);
 
-  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_refused_total')).toBe(
-    'omega_gate_spec_grpc_connections_refused_total{limit="per_address"} 2',
+  expect(await metric(httpPort, 'omega_grpc_server_connections_refused_total')).toBe(
+    'omega_grpc_server_connections_refused_total{limit="per_address"} 2',
   );
-  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_open')).toBe(
-    'omega_gate_spec_grpc_connections_open 3',
+  expect(await metric(httpPort, 'omega_grpc_server_connections_open')).toBe(
+    'omega_grpc_server_connections_open 3',
   );
   // One line for the burst (rate-limited), naming the peer and the limit.
   const refusals = logs.lines.filter((line) => String(line['msg']).startsWith('grpc: refused'));
@@ -111,11 +111,11 @@ it('closes connections over the per-address cap at once, counts and logs them, a
 
   // A slot freed is a slot again.
   admitted[0]!.destroy();
-  await until(httpPort, 'omega_gate_spec_grpc_connections_open 2');
+  await until(httpPort, 'omega_grpc_server_connections_open 2');
   await connect(grpcPort);
-  await until(httpPort, 'omega_gate_spec_grpc_connections_open 3');
-  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_refused_total')).toBe(
-    'omega_gate_spec_grpc_connections_refused_total{limit="per_address"} 2',
+  await until(httpPort, 'omega_grpc_server_connections_open 3');
+  expect(await metric(httpPort, 'omega_grpc_server_connections_refused_total')).toBe(
+    'omega_grpc_server_connections_refused_total{limit="per_address"} 2',
   );
 });
 
@@ -131,8 +131,8 @@ it('closes connections over the total cap whatever their address, once every ope
   if (!extra.closed) await once(extra, 'close');
   for (const client of callers)
     await expect(callUnary(client, 'echo', { text: 'still' })).resolves.toEqual({ text: 'still' });
-  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_refused_total')).toBe(
-    'omega_gate_spec_grpc_connections_refused_total{limit="total"} 1',
+  expect(await metric(httpPort, 'omega_grpc_server_connections_refused_total')).toBe(
+    'omega_grpc_server_connections_refused_total{limit="total"} 1',
   );
   expect(logs.lines.find((line) => line['limit'] === 'total')?.['msg']).toBe(
     'grpc: refused a connection from 127.0.0.1: the port already holds 2 (grpc.maxConnections 2); 1 refused since the last such line',
@@ -144,7 +144,7 @@ it('when full, closes the oldest connection that has sent nothing to admit a new
   const caller = echoClient(grpcPort, { ownConnection: true });
   await expect(callUnary(caller, 'echo', { text: 'first' })).resolves.toEqual({ text: 'first' });
   const silent = [await connect(grpcPort), await connect(grpcPort)];
-  await until(httpPort, 'omega_gate_spec_grpc_connections_open 3');
+  await until(httpPort, 'omega_grpc_server_connections_open 3');
   // Silent for longer than the grace a just-admitted connection gets before it may be closed.
   await new Promise((resolve) => setTimeout(resolve, SILENT_GRACE_MS + 50));
 
@@ -166,13 +166,13 @@ it('when full, closes the oldest connection that has sent nothing to admit a new
   for (const client of [caller, newcomer])
     await expect(callUnary(client, 'echo', { text: 'kept' })).resolves.toEqual({ text: 'kept' });
 
-  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_evicted_total')).toBe(
-    'omega_gate_spec_grpc_connections_evicted_total 2',
+  expect(await metric(httpPort, 'omega_grpc_server_connections_evicted_total')).toBe(
+    'omega_grpc_server_connections_evicted_total 2',
   );
-  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_refused_total')).toBe(
-    'omega_gate_spec_grpc_connections_refused_total{limit="total"} 1',
+  expect(await metric(httpPort, 'omega_grpc_server_connections_refused_total')).toBe(
+    'omega_grpc_server_connections_refused_total{limit="total"} 1',
   );
-  await until(httpPort, 'omega_gate_spec_grpc_connections_open 3');
+  await until(httpPort, 'omega_grpc_server_connections_open 3');
   const evictions = logs.lines.filter((line) => String(line['msg']).includes('had sent nothing'));
   expect(evictions).toHaveLength(1); // rate-limited: one line per 10 s
   expect(evictions[0]).toMatchObject({ level: 'warn', peer: '127.0.0.1', evictedSinceLastLine: 1 });
@@ -195,8 +195,8 @@ it('closes a connection that carries no call for the idle timeout, and tells HTT
   // grpc-js sends GOAWAY and closes the session once it has been idle for 300 ms.
   await once(session, 'close');
   if (!silent.closed) await once(silent, 'close');
-  expect(await metric(httpPort, 'omega_gate_spec_grpc_connections_open')).toBe(
-    'omega_gate_spec_grpc_connections_open 0',
+  expect(await metric(httpPort, 'omega_grpc_server_connections_open')).toBe(
+    'omega_grpc_server_connections_open 0',
   );
 });
 

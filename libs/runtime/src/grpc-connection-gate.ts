@@ -23,8 +23,6 @@ export interface ConnectionLimits {
 export interface ConnectionGateOptions {
   readonly limits: ConnectionLimits;
   readonly registry: Registry;
-  /** Metric name prefix, e.g. 'omega_trust_'. */
-  readonly prefix: string;
   readonly logger: Logger;
   /** At most one "refused" log line per this many ms (default 10 s); the rest are counted in it. */
   readonly logIntervalMs?: number;
@@ -61,19 +59,19 @@ export class ConnectionGate {
   constructor(private readonly options: ConnectionGateOptions) {
     this.now = options.now ?? Date.now;
     this.refused = new Counter({
-      name: `${options.prefix}grpc_connections_refused_total`,
+      name: 'omega_grpc_server_connections_refused_total',
       help: 'gRPC connections closed on arrival because a connection limit was reached, by limit',
       labelNames: ['limit'] as const,
       registers: [options.registry],
     });
     this.evicted = new Counter({
-      name: `${options.prefix}grpc_connections_evicted_total`,
+      name: 'omega_grpc_server_connections_evicted_total',
       help: 'gRPC connections that had sent nothing, closed to admit a new one while the port held grpc.maxConnections',
       registers: [options.registry],
     });
     const sockets = this.sockets;
     new Gauge({
-      name: `${options.prefix}grpc_connections_open`,
+      name: 'omega_grpc_server_connections_open',
       help: 'gRPC connections open now',
       registers: [options.registry],
       collect() {

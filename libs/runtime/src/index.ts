@@ -46,7 +46,16 @@ export {
   type PromiseClientOptions,
 } from './grpc-client';
 export { GrpcHealth, grpcHealthDefinition, type HealthStatus } from './grpc-health';
-export { grpcServerMetricsInterceptor } from './grpc-metrics';
+export {
+  GRPC_CODE_NAMES,
+  grpcCallLabels,
+  grpcCodeName,
+  grpcServerMetricsInterceptor,
+  grpcServiceAndMethod,
+  grpcType,
+  type GrpcCallLabels,
+  type GrpcType,
+} from './grpc-metrics';
 export { startTracing, TRACER_NAME, type Tracing, type TracingOptions } from './tracing';
 export {
   grpcClientTracingInterceptor,

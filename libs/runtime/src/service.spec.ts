@@ -168,7 +168,7 @@ describe('startService', () => {
     }
   });
 
-  it('serves placeholder services UNIMPLEMENTED and counts the calls in /metrics under omega_<service>_', async () => {
+  it('serves placeholder services UNIMPLEMENTED and counts the calls in /metrics as grpc_server_handled_total', async () => {
     const svc = await start();
     svc.addGrpcService(echoDefinition, unimplementedService(echoDefinition));
     const { grpcPort, httpPort } = await svc.listen();
@@ -183,10 +183,15 @@ describe('startService', () => {
     }
     const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     expect(metrics).toContain(
-      'omega_svc_spec_grpc_server_handled_total{method="/omega.test.v1.Echo/Echo",code="UNIMPLEMENTED"} 1',
+      'grpc_server_handled_total{grpc_type="unary",grpc_service="omega.test.v1.Echo",grpc_method="Echo",grpc_code="Unimplemented"} 1',
     );
-    expect(metrics).toMatch(/^omega_svc_spec_process_cpu_user_seconds_total \d/m);
-    expect(metrics).toMatch(/^omega_svc_spec_nodejs_eventloop_lag_seconds /m);
+    // Process and Node.js metrics keep their standard names: the scrape job names the service.
+    expect(metrics).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(metrics).not.toMatch(/^omega_svc_spec_/m);
+    // Gauges prom-client names *_total are left out: only counters end in _total.
+    expect(metrics).toMatch(/^nodejs_active_handles\{/m);
+    expect(metrics).not.toMatch(/^nodejs_active_handles_total/m);
   });
 
   it('reads its config, extended by the service, from the environment', async () => {

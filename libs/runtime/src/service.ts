@@ -20,6 +20,13 @@ import { Readiness } from './readiness';
 import { GracefulShutdown, type DrainHook, type ShutdownOutcome } from './shutdown';
 import { startTracing } from './tracing';
 
+/** prom-client default gauges whose names end in _total (docs/metrics.md). */
+const NON_COUNTERS_NAMED_TOTAL = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 /** The ports a service uses when none are configured (ARCHITECTURE.md, "Local ports"). */
 export interface ServiceDefaults {
   grpcPort: number;
@@ -27,7 +34,7 @@ export interface ServiceDefaults {
 }
 
 export interface StartServiceOptions<S extends z.ZodType> {
-  /** The service's name ('trust'): default for service.name and the metrics prefix omega_<name>_. */
+  /** The service's name ('trust'): default for service.name. */
   name: string;
   defaults: ServiceDefaults;
   /** An extension of baseConfigSchema (`baseConfigSchema.extend({...})`). */
@@ -43,7 +50,7 @@ export interface Service<C> {
   readonly name: string;
   readonly config: C;
   readonly logger: Logger;
-  /** prom-client registry: default process metrics and gRPC server metrics, prefixed omega_<service>_. */
+  /** prom-client registry: process, Node.js and gRPC server metrics under their standard names. */
   readonly metrics: Registry;
   readonly tracer: Tracer;
   /** Aborts when shutdown starts: long-lived handlers (watch streams) should wrap up. */
@@ -96,7 +103,7 @@ export async function startService<S extends z.ZodType = typeof baseConfigSchema
       http: { port: opts.defaults.httpPort },
     },
   }) as z.output<S>;
-  const service = new OmegaService<z.output<S>>(opts.name, config, opts.logDestination);
+  const service = new OmegaService<z.output<S>>(config, opts.logDestination);
   if (opts.installSignalHandlers ?? true) service.installSignalHandlers();
   return service;
 }
@@ -124,7 +131,6 @@ class OmegaService<C> implements Service<C> {
   private callAuthorization: AuthorizeCall | undefined;
 
   constructor(
-    kind: string,
     readonly config: C,
     logDestination: pino.DestinationStream | undefined,
   ) {
@@ -136,8 +142,11 @@ class OmegaService<C> implements Service<C> {
       level: this.settings.log.level,
       ...(logDestination ? { destination: logDestination } : {}),
     });
-    const prefix = `omega_${kind.replace(/[^A-Za-z0-9_]/g, '_')}_`;
-    collectDefaultMetrics({ register: this.metrics, prefix });
+    // Standard names (process_*, nodejs_*, grpc_server_*): the service is the scrape job's label.
+    collectDefaultMetrics({ register: this.metrics });
+    // prom-client's gauges named *_total break the rule that only counters end in _total (promtool
+    // check metrics says so); sum(nodejs_active_handles) and the like give the same figures.
+    for (const name of NON_COUNTERS_NAMED_TOTAL) this.metrics.removeSingleMetric(name);
 
     const tracing = startTracing({
       serviceName: this.name,
@@ -154,10 +163,7 @@ class OmegaService<C> implements Service<C> {
       'grpc.max_connection_age_ms': limits.maxConnectionAgeMs,
       'grpc.max_connection_age_grace_ms': limits.maxConnectionAgeGraceMs,
       'grpc.max_receive_message_length': limits.maxReceiveMessageBytes,
-      interceptors: [
-        grpcServerMetricsInterceptor(this.metrics, prefix),
-        grpcServerTracingInterceptor,
-      ],
+      interceptors: [grpcServerMetricsInterceptor(this.metrics), grpcServerTracingInterceptor],
     });
     this.connectionGate = new ConnectionGate({
       limits: {
@@ -166,7 +172,6 @@ class OmegaService<C> implements Service<C> {
         silentTimeoutMs: limits.maxConnectionIdleMs,
       },
       registry: this.metrics,
-      prefix,
       logger: this.logger,
     });
     this.health.addToServer(this.grpcServer);

@@ -3,7 +3,7 @@
 // before build() adds its gRPC services, so every method of every one of them is checked.
 import { Counter } from 'prom-client';
 import type { Bus } from '@omega/bus';
-import { Code, OmegaError, codeName, type Service } from '@omega/runtime';
+import { Code, OmegaError, codeName, grpcCallLabels, type Service } from '@omega/runtime';
 import {
   IDENTITIES_BUCKET,
   callAuthorizer,
@@ -32,7 +32,7 @@ export async function enableCallAuthorization(
   const refused = new Counter({
     name: CALLS_REFUSED_METRIC,
     help: 'gRPC calls refused by the method permission table, by method and status code',
-    labelNames: ['grpc_method', 'grpc_code'],
+    labelNames: ['grpc_service', 'grpc_method', 'grpc_code'],
     registers: [service.metrics],
   });
   const unreadable = new Counter({
@@ -60,7 +60,7 @@ export async function enableCallAuthorization(
       cluster: () => parseSubject(current().subject).cluster,
       revocation: (subject, serial) => watch.revoked.refusal(subject, serial),
       onRefused: (refusal, call) => {
-        refused.inc({ grpc_method: call.method, grpc_code: codeName(refusal.code) });
+        refused.inc(grpcCallLabels(call.method, refusal.code));
         service.logger.warn(
           { method: call.method, peer: call.address, code: codeName(refusal.code) },
           `call refused: ${refusal.message}`,

@@ -195,8 +195,10 @@ function workflowOutcome(state: DemoState, id: string): WorkflowOutcome {
 /** The XDP drop counter the sentinel exports (a gauge, refreshed from the loader every second). */
 export async function readXdpDropped(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(3_000) })).text();
-  const line = text.split('\n').find((l) => l.startsWith('omega_sentinel_xdp_dropped_packets '));
-  if (!line) throw new Error(`${metricsUrl} has no omega_sentinel_xdp_dropped_packets`);
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('omega_sentinel_xdp_dropped_packets_total '));
+  if (!line) throw new Error(`${metricsUrl} has no omega_sentinel_xdp_dropped_packets_total`);
   return Number(line.split(' ')[1]);
 }
 
@@ -235,7 +237,7 @@ export async function checkEnforcement(ctx: {
     const failures: StageFailure[] = [];
     timeline.say(
       after > before && received === 0 && accepted === 0 ? '✔' : '✗',
-      `attacker's connection: ${probeResult === 'filtered' ? 'no answer (timed out)' : probeResult}; XDP dropped ${after - before} packet(s) from ${ATTACKER.address} (omega_sentinel_xdp_dropped_packets ${before} → ${after}); the victim's interface received ${received} packet(s) from it and its services accepted ${accepted} connection(s)`,
+      `attacker's connection: ${probeResult === 'filtered' ? 'no answer (timed out)' : probeResult}; XDP dropped ${after - before} packet(s) from ${ATTACKER.address} (omega_sentinel_xdp_dropped_packets_total ${before} → ${after}); the victim's interface received ${received} packet(s) from it and its services accepted ${accepted} connection(s)`,
     );
     if (after <= before)
       failures.push({

@@ -31,17 +31,23 @@ export async function healthOf(
 }
 
 /**
- * How many calls of `method` the service `name` answered with `code` (`CANCELLED`), by its
- * `omega_<name>_grpc_server_handled_total` on /metrics at `httpPort`; 0 before any.
+ * How many calls of `method` ('/omega.v1.X/Y') the service whose /metrics is at `httpPort`
+ * answered with `code` (`Canceled`, as grpc_server_handled_total's grpc_code spells it); 0 before any.
  */
 export async function handledCalls(
-  name: string,
   httpPort: number,
   method: string,
   code: string,
 ): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-  const series = `omega_${name}_grpc_server_handled_total{method="${method}",code="${code}"}`;
-  const line = text.split('\n').find((l) => l.startsWith(series));
+  const slash = method.lastIndexOf('/');
+  const wanted = [
+    `grpc_service="${method.slice(1, slash)}"`,
+    `grpc_method="${method.slice(slash + 1)}"`,
+    `grpc_code="${code}"`,
+  ];
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('grpc_server_handled_total{') && wanted.every((w) => l.includes(w)));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }

@@ -118,10 +118,10 @@ export function frameRouter(options: FrameRouterOptions): FrameRoute {
           ['audit', frame.lostAudit],
           ['audit_rate_limited', frame.auditRateLimited],
         ];
-        for (const [kind, n] of lost) metrics.ringbufLost.set({ kind }, Number(n));
-        metrics.xdpDropped.set(Number(frame.xdpDropped));
-        metrics.stealthDropped.set({ reason: 'unknown_source' }, Number(frame.stealthUnknown));
-        metrics.stealthDropped.set({ reason: 'rate_limited' }, Number(frame.stealthRateLimited));
+        for (const [kind, n] of lost) metrics.ringbufLost.record(Number(n), { kind });
+        metrics.xdpDropped.record(Number(frame.xdpDropped));
+        metrics.stealthDropped.record(Number(frame.stealthUnknown), { reason: 'unknown_source' });
+        metrics.stealthDropped.record(Number(frame.stealthRateLimited), { reason: 'rate_limited' });
         publisher.setLostRecords(lost.reduce((sum, [, n]) => sum + n, 0n));
         options.onStats?.(frame);
         return;

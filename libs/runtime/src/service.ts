@@ -139,11 +139,12 @@ class OmegaService<C> implements Service<C> {
     const prefix = `omega_${kind.replace(/[^A-Za-z0-9_]/g, '_')}_`;
     collectDefaultMetrics({ register: this.metrics, prefix });
 
+    const { endpoint, sampleRatio } = this.settings.otel;
     const tracing = startTracing({
       serviceName: this.name,
-      sampleRatio: this.settings.otel.sampleRatio,
       logger: this.logger,
-      ...(this.settings.otel.endpoint ? { endpoint: this.settings.otel.endpoint } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(sampleRatio !== undefined ? { sampleRatio } : {}),
     });
     this.tracer = tracing.tracer;
 

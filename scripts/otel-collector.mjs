@@ -43,7 +43,9 @@ function main() {
     return 1;
   }
   const dir = join(path, '..');
-  say(`building the OpenTelemetry Collector ${OTELCOL_VERSION} with Go into ${dir} (once, ~3 min)…`);
+  say(
+    `building the OpenTelemetry Collector ${OTELCOL_VERSION} with Go into ${dir} (once, ~3 min)…`,
+  );
   mkdirSync(dir, { recursive: true });
   const started = Date.now();
   const partial = `${path}.partial`;

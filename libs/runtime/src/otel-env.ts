@@ -80,7 +80,12 @@ function resolveExport(omega: OmegaTracingConfig, value: Lookup): TracingSetting
     const names = exporters.split(',').map((name) => name.trim().toLowerCase());
     const other = names.find((name) => name !== 'otlp' && name !== 'none');
     if (other !== undefined) {
-      throw invalid('OTEL_TRACES_EXPORTER', exporters, `exporter '${other}' is not built in Omega`, "'otlp' or 'none'");
+      throw invalid(
+        'OTEL_TRACES_EXPORTER',
+        exporters,
+        `exporter '${other}' is not built in Omega`,
+        "'otlp' or 'none'",
+      );
     }
     if (names.includes('none') && !omega.endpoint) return undefined;
   }
@@ -125,7 +130,12 @@ function checkedUrl(name: string, value: Lookup): string {
     throw invalid(name, raw, 'not a URL', 'an http:// or https:// URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(name, raw, `scheme '${url.protocol}' is not OTLP/HTTP`, 'an http:// or https:// URL');
+    throw invalid(
+      name,
+      raw,
+      `scheme '${url.protocol}' is not OTLP/HTTP`,
+      'an http:// or https:// URL',
+    );
   }
   return raw;
 }
@@ -137,7 +147,12 @@ function resolveSampler(omega: OmegaTracingConfig, value: Lookup): TracingSettin
   const raw = value('OTEL_TRACES_SAMPLER');
   const name = (raw ?? 'parentbased_always_on').toLowerCase();
   if (!(SUPPORTED_SAMPLERS as readonly string[]).includes(name)) {
-    throw invalid('OTEL_TRACES_SAMPLER', raw ?? '', `sampler '${name}' is not built in Omega`, SUPPORTED_SAMPLERS.join(', '));
+    throw invalid(
+      'OTEL_TRACES_SAMPLER',
+      raw ?? '',
+      `sampler '${name}' is not built in Omega`,
+      SUPPORTED_SAMPLERS.join(', '),
+    );
   }
   let ratio = 1;
   const arg = value('OTEL_TRACES_SAMPLER_ARG');

@@ -1,7 +1,13 @@
 // OpenTelemetry tracing for a process (a service, the CLI): the NodeSDK with the propagators,
 // sampler, resource and OTLP/HTTP (protobuf) exporter that Omega's config and the standard OTEL_*
 // variables ask for (otel-env.ts); spans are created but kept in-process when no endpoint is set.
-import { context, propagation, trace, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  trace,
+  type TextMapPropagator,
+  type Tracer,
+} from '@opentelemetry/api';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
@@ -57,7 +63,8 @@ export interface Tracing {
  * tracing is installed once and shared: services started later in the same process (tests, a
  * local runner) reuse the first one's settings, and it is torn down when the last one shuts down.
  */
-let installed: { sdk: NodeSDK | undefined; exportUrl: string | undefined; users: number } | undefined;
+let installed:
+  { sdk: NodeSDK | undefined; exportUrl: string | undefined; users: number } | undefined;
 
 /**
  * Installs tracing (or joins the process's). Throws an OmegaError (InvalidArgument) when an

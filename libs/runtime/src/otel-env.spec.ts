@@ -11,7 +11,20 @@ describe('resolveTracingSettings', () => {
       export: undefined,
       sampler: { name: 'parentbased_always_on', ratio: 1 },
       propagators: ['tracecontext', 'baggage'],
+      batch: {},
     });
+  });
+
+  it('passes the OTEL_BSP_* batch settings on and refuses ones that are not whole numbers', () => {
+    expect(
+      resolveTracingSettings(omega, {
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '64',
+      }).batch,
+    ).toEqual({ scheduledDelayMillis: 200, maxExportBatchSize: 64 });
+    expect(() => resolveTracingSettings(omega, { OTEL_BSP_MAX_QUEUE_SIZE: '-1' })).toThrow(
+      'OTEL_BSP_MAX_QUEUE_SIZE="-1": not a whole number; use a whole number, 0 or more',
+    );
   });
 
   it('exports to OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, and to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given', () => {

@@ -40,7 +40,23 @@ export interface TracingSettings {
   readonly export: { readonly url: string; readonly headers: Record<string, string> } | undefined;
   readonly sampler: { readonly name: SamplerName; readonly ratio: number };
   readonly propagators: readonly PropagatorName[];
+  /** The batch span processor's OTEL_BSP_* settings that are set (the SDK's defaults otherwise). */
+  readonly batch: BatchSettings;
 }
+
+export interface BatchSettings {
+  readonly scheduledDelayMillis?: number;
+  readonly exportTimeoutMillis?: number;
+  readonly maxQueueSize?: number;
+  readonly maxExportBatchSize?: number;
+}
+
+const BATCH_VARIABLES: Record<keyof BatchSettings, string> = {
+  scheduledDelayMillis: 'OTEL_BSP_SCHEDULE_DELAY',
+  exportTimeoutMillis: 'OTEL_BSP_EXPORT_TIMEOUT',
+  maxQueueSize: 'OTEL_BSP_MAX_QUEUE_SIZE',
+  maxExportBatchSize: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+};
 
 /**
  * Resolves the tracing settings. Throws an OmegaError (InvalidArgument) naming the variable and
@@ -69,7 +85,22 @@ export function resolveTracingSettings(
     export: resolveExport(omega, value),
     sampler: resolveSampler(omega, value),
     propagators: resolvePropagators(value),
+    batch: resolveBatch(value),
   };
+}
+
+function resolveBatch(value: Lookup): BatchSettings {
+  const batch: Record<string, number> = {};
+  for (const [field, name] of Object.entries(BATCH_VARIABLES)) {
+    const raw = value(name);
+    if (raw === undefined) continue;
+    const parsed = Number(raw);
+    if (!Number.isSafeInteger(parsed) || parsed < 0) {
+      throw invalid(name, raw, 'not a whole number', 'a whole number, 0 or more');
+    }
+    batch[field] = parsed;
+  }
+  return batch;
 }
 
 type Lookup = (name: string) => string | undefined;

@@ -125,6 +125,7 @@ function createSdk(settings: TracingSettings): NodeSDK {
   // specs check exporting in a child process (fixtures/export-spans.ts).
   const spanProcessor: SpanProcessor = settings.export
     ? new BatchSpanProcessor({
+        ...settings.batch,
         exporter: new OTLPTraceExporter({
           url: settings.export.url,
           headers: settings.export.headers,

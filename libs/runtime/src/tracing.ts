@@ -80,10 +80,15 @@ export function startTracing(opts: TracingOptions): Tracing {
     const sdk = settings.enabled ? createSdk(settings) : undefined;
     sdk?.start();
     installed = { sdk, exportUrl, users: 0 };
-    opts.logger?.debug(
-      { exportUrl: exportUrl ?? null, enabled: settings.enabled, sampler: settings.sampler.name },
-      'tracing started',
-    );
+    // Where spans go is worth a line at info: a missing trace is then easy to explain.
+    const fields = {
+      exportUrl: exportUrl ?? null,
+      enabled: settings.enabled,
+      sampler: settings.sampler.name,
+      propagators: settings.propagators,
+    };
+    if (exportUrl) opts.logger?.info(fields, `tracing: exporting spans to ${exportUrl}`);
+    else opts.logger?.debug(fields, 'tracing started');
   } else if (installed.exportUrl !== exportUrl) {
     opts.logger?.warn(
       { exportUrl: installed.exportUrl ?? null, requested: exportUrl ?? null },

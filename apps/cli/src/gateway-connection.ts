@@ -9,6 +9,7 @@ import {
   OmegaError,
   createPromiseClient,
   errorMessage,
+  grpcClientTracingInterceptor,
   type PromiseClient,
 } from '@omega/runtime';
 import { contextsFile, loadContexts, selectContext, type CliContext } from './cli-contexts';
@@ -91,6 +92,8 @@ export function gatewayClient<D extends grpc.ServiceDefinition>(
   return createPromiseClient(Client, connection.address, {
     credentials: connection.credentials,
     timeoutMs: UNARY_TIMEOUT_MS,
+    // Every call carries the run's trace context (cli-tracing.ts) as W3C traceparent.
+    channelOptions: { interceptors: [grpcClientTracingInterceptor] },
   });
 }
 

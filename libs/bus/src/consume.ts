@@ -13,6 +13,7 @@
 import type { ConsumerInfo, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import type { Logger } from 'pino';
+import { runHandler } from './bus-tracing';
 import { trackDrainable, type Bus } from './connection';
 import { errorOffset, publishDeadLetter, type DeadLetter } from './dead-letter';
 import { Delivery, type Handler, type Outcome } from './handler';
@@ -249,7 +250,13 @@ class ConsumerRunner<T> implements ConsumerHandle {
     }
     let outcome: Promise<Outcome>;
     try {
-      outcome = this.options.handler(message, new Delivery(msg, deliveryCount));
+      outcome = runHandler(
+        this.options.handler,
+        message,
+        new Delivery(msg, deliveryCount),
+        msg.data.length,
+        this,
+      );
     } catch (err) {
       return this.settle(msg, deliveryCount, this.handlerFailed(msg, deliveryCount, err), err);
     }

@@ -1,5 +1,5 @@
 // Typed JetStream publish: encodes with the message type, names the type in a header, carries the
-// trace context, and maps JetStream's refusals to OmegaErrors that name the subject.
+// trace context (in a producer span when spans are exported), and maps JetStream's refusals to OmegaErrors that name the subject.
 import {
   JetStreamApiCodes,
   JetStreamApiError,
@@ -14,6 +14,7 @@ import {
   type MsgHdrs,
 } from '@nats-io/transport-node';
 import { Code, OmegaError, injectTraceContext, type TextCarrier } from '@omega/runtime';
+import { endPublishSpan, startPublishSpan } from './bus-tracing';
 import type { Bus } from './connection';
 import { OMEGA_TYPE_HEADER, type MessageType } from './message-type';
 
@@ -53,7 +54,8 @@ export function publish<T>(
       ),
     );
   }
-  injectTraceContext(traceCollector, options.traceContext);
+  const publishSpan = startPublishSpan(subject, data.length, options.msgId, options.traceContext);
+  injectTraceContext(traceCollector, publishSpan?.context ?? options.traceContext);
   let publishOptions: Partial<JetStreamPublishOptions>;
   if (
     traceFields.length === 0 &&
@@ -82,9 +84,10 @@ export function publish<T>(
   }
   traceFields.length = 0;
   // Not async: on the hot path the only promise is the ack's (plus this catch).
-  return bus.js.publish(subject, data, publishOptions).catch((err: unknown) => {
+  const acked = bus.js.publish(subject, data, publishOptions).catch((err: unknown) => {
     throw publishError(err, subject, type.$type, options);
   });
+  return publishSpan ? endPublishSpan(publishSpan, acked) : acked;
 }
 
 /** Trace context fields of the publish in progress (injection is synchronous, so one suffices). */

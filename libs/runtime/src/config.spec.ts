@@ -51,7 +51,7 @@ describe('loadConfig', () => {
       http: { host: '0.0.0.0', port: 9465 },
       nats: { servers: ['nats://127.0.0.1:4222'], auth: 'none' },
       log: { level: 'info' },
-      otel: { sampleRatio: 1 },
+      otel: {},
       shutdown: { deadlineMs: 10000 },
       enrollment: {
         mode: 'off',

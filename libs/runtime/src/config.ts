@@ -66,9 +66,13 @@ export const baseConfigSchema = z.strictObject({
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
   otel: z
     .strictObject({
-      /** OTLP/HTTP base URL (…/v1/traces is appended); spans are exported only when it is set. */
+      /**
+       * OTLP/HTTP base URL (…/v1/traces is appended). Unset: OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT,
+       * and without those spans are not exported (docs/tracing.md).
+       */
       endpoint: z.url({ protocol: /^https?$/ }).optional(),
-      sampleRatio: z.number().min(0).max(1).default(1),
+      /** Parent-based ratio of new traces sampled. Unset: OTEL_TRACES_SAMPLER(_ARG), else all. */
+      sampleRatio: z.number().min(0).max(1).optional(),
     })
     .prefault({}),
   shutdown: z.strictObject({ deadlineMs: z.int().positive().default(10_000) }).prefault({}),

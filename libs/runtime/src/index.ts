@@ -56,7 +56,21 @@ export {
   type GrpcCallLabels,
   type GrpcType,
 } from './grpc-metrics';
-export { startTracing, TRACER_NAME, type Tracing, type TracingOptions } from './tracing';
+export {
+  spansExported,
+  startTracing,
+  TRACER_NAME,
+  type Tracing,
+  type TracingOptions,
+} from './tracing';
+export {
+  resolveTracingSettings,
+  SUPPORTED_OTLP_PROTOCOL,
+  SUPPORTED_PROPAGATORS,
+  SUPPORTED_SAMPLERS,
+  type OmegaTracingConfig,
+  type TracingSettings,
+} from './otel-env';
 export {
   grpcClientTracingInterceptor,
   grpcServerTracingInterceptor,

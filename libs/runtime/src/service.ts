@@ -148,11 +148,12 @@ class OmegaService<C> implements Service<C> {
     // check metrics says so); sum(nodejs_active_handles) and the like give the same figures.
     for (const name of NON_COUNTERS_NAMED_TOTAL) this.metrics.removeSingleMetric(name);
 
+    const { endpoint, sampleRatio } = this.settings.otel;
     const tracing = startTracing({
       serviceName: this.name,
-      sampleRatio: this.settings.otel.sampleRatio,
       logger: this.logger,
-      ...(this.settings.otel.endpoint ? { endpoint: this.settings.otel.endpoint } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(sampleRatio !== undefined ? { sampleRatio } : {}),
     });
     this.tracer = tracing.tracer;
 

@@ -120,4 +120,45 @@ describe('span export', () => {
     expect(request?.body.includes('omega-export-check')).toBe(true);
     expect(request?.body.includes('export-fixture')).toBe(true);
   });
+
+  it('posts to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT with OTEL_EXPORTER_OTLP_HEADERS and OTEL_SERVICE_NAME when Omega sets no endpoint', async () => {
+    const received: { path: string | undefined; headers: IncomingHttpHeaders; body: Buffer }[] = [];
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ path: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    try {
+      const child = runFixture('export-spans.ts', {
+        EXPORT_ENDPOINT: '',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/custom/traces`,
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-omega-tenant=blue%20team',
+        OTEL_SERVICE_NAME: 'renamed-by-env',
+      });
+      await child.waitForLog('exported');
+      expect((await child.exited).code).toBe(0);
+    } finally {
+      collector.close();
+      collector.closeAllConnections();
+    }
+
+    expect(received).toHaveLength(1);
+    const [request] = received;
+    expect(request?.path).toBe('/custom/traces');
+    expect(request?.headers['x-omega-tenant']).toBe('blue team');
+    expect(request?.body.includes('renamed-by-env')).toBe(true);
+    expect(request?.body.includes('export-fixture')).toBe(false);
+  });
+
+  it('refuses to start when OTEL_EXPORTER_OTLP_PROTOCOL names a protocol Omega does not build', () => {
+    expect(() =>
+      startTracing({ serviceName: 'refused', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }),
+    ).toThrow('OTEL_EXPORTER_OTLP_PROTOCOL="grpc": OTLP protocol \'grpc\' is not built in Omega');
+  });
 });

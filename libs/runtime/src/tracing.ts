@@ -1,21 +1,40 @@
-// OpenTelemetry tracing for a service process: the NodeSDK with W3C trace context, spans exported
-// over OTLP/HTTP (protobuf) when an endpoint is configured, and created but kept in-process otherwise.
-import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+// OpenTelemetry tracing for a process (a service, the CLI): the NodeSDK with the propagators,
+// sampler, resource and OTLP/HTTP (protobuf) exporter that Omega's config and the standard OTEL_*
+// variables ask for (otel-env.ts); spans are created but kept in-process when no endpoint is set.
+import {
+  context,
+  propagation,
+  trace,
+  type TextMapPropagator,
+  type Tracer,
+} from '@opentelemetry/api';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import {
+  defaultResource,
+  hostDetector,
+  osDetector,
+  processDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   BatchSpanProcessor,
   NoopSpanProcessor,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
+  type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import type { Logger } from './logger';
+import { resolveTracingSettings, type TracingSettings } from './otel-env';
 
 /** The instrumentation scope of spans Omega's runtime creates. */
 export const TRACER_NAME = '@omega/runtime';
@@ -24,8 +43,10 @@ export interface TracingOptions {
   serviceName: string;
   /** OTLP/HTTP base URL, e.g. http://otel-collector:4318; spans go to <endpoint>/v1/traces. */
   endpoint?: string;
-  /** Fraction of new traces sampled, 0..1 (default 1); a sampled parent is always followed. */
+  /** Fraction of new traces sampled, 0..1; a sampled parent is always followed. */
   sampleRatio?: number;
+  /** Where the OTEL_* variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
   logger?: Logger;
 }
 
@@ -42,32 +63,32 @@ export interface Tracing {
  * tracing is installed once and shared: services started later in the same process (tests, a
  * local runner) reuse the first one's settings, and it is torn down when the last one shuts down.
  */
-let installed: { sdk: NodeSDK; exportUrl: string | undefined; users: number } | undefined;
+let installed:
+  { sdk: NodeSDK | undefined; exportUrl: string | undefined; users: number } | undefined;
 
+/**
+ * Installs tracing (or joins the process's). Throws an OmegaError (InvalidArgument) when an
+ * OTEL_* variable asks for what Omega does not build, e.g. OTEL_EXPORTER_OTLP_PROTOCOL=grpc.
+ */
 export function startTracing(opts: TracingOptions): Tracing {
-  const exportUrl = opts.endpoint ? `${opts.endpoint.replace(/\/+$/, '')}/v1/traces` : undefined;
+  const settings = resolveTracingSettings(
+    { serviceName: opts.serviceName, endpoint: opts.endpoint, sampleRatio: opts.sampleRatio },
+    opts.env ?? process.env,
+  );
+  const exportUrl = settings.enabled ? settings.export?.url : undefined;
   if (!installed) {
-    // The exporter loads node:http with a dynamic import(), which jest's module sandbox cannot run:
-    // specs check exporting in a child process (fixtures/export-spans.ts).
-    const spanProcessor: SpanProcessor = exportUrl
-      ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: exportUrl }) })
-      : new NoopSpanProcessor();
-    const sdk = new NodeSDK({
-      serviceName: opts.serviceName,
-      textMapPropagator: new CompositePropagator({
-        propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-      }),
-      sampler: new ParentBasedSampler({
-        root: new TraceIdRatioBasedSampler(opts.sampleRatio ?? 1),
-      }),
-      spanProcessors: [spanProcessor],
-      // Metrics go through prom-client and logs through pino; the SDK handles traces only.
-      metricReaders: [],
-      logRecordProcessors: [],
-    });
-    sdk.start();
+    const sdk = settings.enabled ? createSdk(settings) : undefined;
+    sdk?.start();
     installed = { sdk, exportUrl, users: 0 };
-    opts.logger?.debug({ exportUrl: exportUrl ?? null }, 'tracing started');
+    // Where spans go is worth a line at info: a missing trace is then easy to explain.
+    const fields = {
+      exportUrl: exportUrl ?? null,
+      enabled: settings.enabled,
+      sampler: settings.sampler.name,
+      propagators: settings.propagators,
+    };
+    if (exportUrl) opts.logger?.info(fields, `tracing: exporting spans to ${exportUrl}`);
+    else opts.logger?.debug(fields, 'tracing started');
   } else if (installed.exportUrl !== exportUrl) {
     opts.logger?.warn(
       { exportUrl: installed.exportUrl ?? null, requested: exportUrl ?? null },
@@ -87,7 +108,7 @@ export function startTracing(opts: TracingOptions): Tracing {
         if (shared.users > 0 || installed !== shared) return;
         installed = undefined;
         try {
-          await shared.sdk.shutdown();
+          await shared.sdk?.shutdown();
         } finally {
           trace.disable();
           propagation.disable();
@@ -97,4 +118,53 @@ export function startTracing(opts: TracingOptions): Tracing {
       return stopped;
     },
   };
+}
+
+/** True while this process exports spans: what only matters to a collector can be skipped otherwise. */
+export function spansExported(): boolean {
+  return installed?.exportUrl !== undefined;
+}
+
+function createSdk(settings: TracingSettings): NodeSDK {
+  // The exporter loads node:http with a dynamic import(), which jest's module sandbox cannot run:
+  // specs check exporting in a child process (fixtures/export-spans.ts).
+  const spanProcessor: SpanProcessor = settings.export
+    ? new BatchSpanProcessor({
+        ...settings.batch,
+        exporter: new OTLPTraceExporter({
+          url: settings.export.url,
+          headers: settings.export.headers,
+        }),
+      })
+    : new NoopSpanProcessor();
+  return new NodeSDK({
+    resource: defaultResource().merge(resourceFromAttributes(settings.resource)),
+    // The environment detector is left out: OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME are
+    // already in settings.resource, parsed with errors that name them.
+    resourceDetectors: [serviceInstanceIdDetector, processDetector, hostDetector, osDetector],
+    serviceName: settings.resource['service.name'] ?? 'unknown_service:node',
+    textMapPropagator: propagatorOf(settings.propagators),
+    sampler: samplerOf(settings.sampler),
+    spanProcessors: [spanProcessor],
+    // Metrics go through prom-client and logs through pino; the SDK handles traces only.
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+}
+
+function propagatorOf(names: TracingSettings['propagators']): TextMapPropagator {
+  return new CompositePropagator({
+    propagators: names.map((name) =>
+      name === 'tracecontext' ? new W3CTraceContextPropagator() : new W3CBaggagePropagator(),
+    ),
+  });
+}
+
+function samplerOf({ name, ratio }: TracingSettings['sampler']): Sampler {
+  const root = name.endsWith('always_on')
+    ? new AlwaysOnSampler()
+    : name.endsWith('always_off')
+      ? new AlwaysOffSampler()
+      : new TraceIdRatioBasedSampler(ratio);
+  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }

@@ -59,3 +59,11 @@ export {
   type CyclonusTables,
 } from './cyclonus';
 export { DEFAULT_LOCK_DIR, reservePortOffset, stackPorts, type PortOffset } from './port-offset';
+export {
+  OTELCOL_BUILD_COMMAND,
+  OTELCOL_VERSION,
+  otelCollectorBinary,
+  startOtelCollector,
+  type CollectedSpan,
+  type OtelCollector,
+} from './otel-collector';

@@ -1,0 +1,358 @@
+// One sandboxed Lua 5.4 state (real Lua, compiled to WebAssembly by wasmoon): only the base,
+// string, table, math and utf8 libraries, without load/dofile/loadfile/collectgarbage/print and
+// string.dump (io, os, require/package, debug and coroutine are never opened), an allocator that
+// refuses memory past a cap, and a count hook that stops a call after its instruction budget.
+import { LuaWasm, LuaReturn, LuaType } from 'wasmoon';
+import { Code, OmegaError } from '@omega/runtime';
+
+/** LUA_MASKCOUNT: the hook runs every `count` VM instructions. */
+const MASK_COUNT = 8;
+const LUA_REGISTRYINDEX = -1000000 - 1000;
+const LUA_MULTRET = -1;
+
+export interface LuaLimits {
+  /** VM instructions one call may run before it is stopped. */
+  readonly instructionBudget: number;
+  /** Bytes the script's state may hold (its code, globals and per-entity state). */
+  readonly memoryBytes: number;
+}
+
+/** Why a call did not complete. */
+export type LuaFaultReason = 'budget' | 'memory' | 'error';
+
+export class LuaFault extends Error {
+  constructor(
+    readonly reason: LuaFaultReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LuaFault';
+  }
+}
+
+/** What the host may allocate past the cap while it builds a call's arguments (never the script). */
+const HOST_RESERVE_BYTES = 1 << 20;
+const BUDGET_MESSAGE = 'instruction budget exceeded';
+
+/** Lua source run with the full base library before the sandbox is closed; returns the dispatcher. */
+const PRELUDE = `
+local G, type, pairs, error, tostring, rawget = _G, type, pairs, error, tostring, rawget
+local sort, concat, gsub = table.sort, table.concat, string.gsub
+for _, name in pairs({ 'load', 'loadfile', 'dofile', 'collectgarbage', 'print', 'require' }) do
+  G[name] = nil
+end
+string.dump = nil
+-- A finalizer would run during the host's own allocations, outside any budget: none may be set.
+local setmetatable = setmetatable
+G.setmetatable = function(t, mt)
+  if type(mt) == 'table' and rawget(mt, '__gc') ~= nil then
+    error('__gc metamethods are not allowed in rule scripts', 2)
+  end
+  return setmetatable(t, mt)
+end
+local states = {}
+local function clean(value)
+  return (gsub(tostring(value), '[%z\\30\\31]', ' '))
+end
+-- Calls on_event(event, state) with the entity's state table and flattens the finding it returns.
+return function(event, key, evict)
+  if evict then states[evict] = nil end
+  local state = states[key]
+  if state == nil then
+    state = {}
+    states[key] = state
+  end
+  local handler = rawget(G, 'on_event')
+  if type(handler) ~= 'function' then error('on_event is not a function', 0) end
+  local finding = handler(event, state)
+  if finding == nil or finding == false then return nil end
+  if type(finding) ~= 'table' then
+    error('on_event returned a ' .. type(finding) .. ', expected nil or a finding table', 0)
+  end
+  local explanation = finding.explanation
+  if type(explanation) ~= 'string' or explanation == '' then
+    error('finding.explanation: expected a non-empty string', 0)
+  end
+  local attack = finding.attack
+  if attack ~= nil and type(attack) ~= 'table' then error('finding.attack: expected a list of technique ids', 0) end
+  local evidence = finding.evidence
+  if evidence ~= nil and type(evidence) ~= 'table' then error('finding.evidence: expected a table of name = value', 0) end
+  local names = {}
+  for name in pairs(evidence or {}) do names[#names + 1] = clean(name) end
+  sort(names)
+  local pairs_out = {}
+  for i, name in pairs(names) do pairs_out[i] = name .. '\\31' .. clean(evidence[name]) end
+  local techniques = {}
+  for i, id in pairs(attack or {}) do techniques[#techniques + 1] = clean(id) end
+  return explanation, clean(finding.severity or ''), concat(techniques, '\\31'),
+    concat(pairs_out, '\\30'), clean(finding.title or ''), clean(finding.entity or '')
+end
+`;
+
+/** The WebAssembly Lua module, instantiated once and shared by every sandbox of the process. */
+export class LuaRuntime {
+  private constructor(readonly wasm: LuaWasm) {}
+
+  static async load(): Promise<LuaRuntime> {
+    return new LuaRuntime(await LuaWasm.initialize());
+  }
+
+  /** A fresh sandboxed state running `source` (its top-level chunk runs within the limits). */
+  sandbox(source: string, chunkName: string, limits: LuaLimits): LuaSandbox {
+    return new LuaSandbox(this.wasm, source, chunkName, limits);
+  }
+}
+
+/** A value the host passes into Lua. */
+export type LuaValue = string | number | bigint | boolean | readonly string[] | undefined;
+
+export class LuaSandbox {
+  private readonly L: number;
+  private usedBytes = 0;
+  private capBytes: number;
+  private refusedDuringCall = false;
+  private budgetSpent = false;
+  private readonly allocator: number;
+  private readonly hook: number;
+  private readonly panic: number;
+  private readonly dispatcherRef: number;
+  private closed = false;
+
+  constructor(
+    private readonly wasm: LuaWasm,
+    source: string,
+    chunkName: string,
+    private readonly limits: LuaLimits,
+  ) {
+    const m = wasm.module;
+    this.capBytes = limits.memoryBytes + HOST_RESERVE_BYTES;
+    this.allocator = m.addFunction((_ud: number, ptr: number, oldSize: number, size: number) => {
+      if (size === 0) {
+        if (ptr) {
+          this.usedBytes -= oldSize;
+          m._free(ptr);
+        }
+        return 0;
+      }
+      const delta = ptr ? size - oldSize : size;
+      if (size > oldSize && this.usedBytes + delta > this.capBytes) {
+        this.refusedDuringCall = true;
+        return 0;
+      }
+      const moved = m._realloc(ptr, size);
+      if (moved) this.usedBytes += delta;
+      return moved;
+    }, 'iiiii');
+    this.hook = m.addFunction((L: number) => {
+      // Once spent, every further instruction errors again, so a pcall in the script cannot
+      // catch the stop and carry on.
+      this.budgetSpent = true;
+      wasm.lua_sethook(L, this.hook, MASK_COUNT, 1);
+      wasm.lua_pushstring(L, BUDGET_MESSAGE);
+      wasm.lua_error(L);
+    }, 'vii');
+    this.panic = m.addFunction(() => {
+      throw new LuaFault('memory', `${chunkName}: Lua panic outside a protected call`);
+    }, 'ii');
+    const L = wasm.lua_newstate(this.allocator, null);
+    if (!L) {
+      this.release();
+      throw new OmegaError(Code.ResourceExhausted, `${chunkName}: cannot create a Lua state`);
+    }
+    this.L = L;
+    // An error outside a protected call (memory for the host's own pushes ran out) must not abort
+    // the WebAssembly module every script shares: it throws here and the sandbox is discarded.
+    wasm.lua_atpanic(L, this.panic);
+    try {
+      wasm.luaopen_base(L);
+      for (const [name, open] of [
+        ['string', wasm.luaopen_string],
+        ['table', wasm.luaopen_table],
+        ['math', wasm.luaopen_math],
+        ['utf8', wasm.luaopen_utf8],
+      ] as const) {
+        open.call(wasm, L);
+        wasm.lua_setglobal(L, name);
+      }
+      wasm.lua_settop(L, 0);
+      this.load(PRELUDE, '=prelude');
+      this.call(0, 1, 'prelude');
+      this.dispatcherRef = wasm.luaL_ref(L, LUA_REGISTRYINDEX);
+      this.load(source, `=${chunkName}`);
+      this.call(0, 0, chunkName);
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  /** Bytes the state holds now. */
+  get memoryBytes(): number {
+    return this.usedBytes;
+  }
+
+  /** A global's Lua type name ('nil' when absent). */
+  globalType(name: string): string {
+    const type = this.wasm.lua_getglobal(this.L, name);
+    this.wasm.lua_settop(this.L, 0);
+    return LuaType[type]?.toLowerCase() ?? 'unknown';
+  }
+
+  /**
+   * Reads a global table of strings, numbers and lists of strings (the script's `rule`
+   * description): one level deep, strings capped at `maxChars`.
+   */
+  globalTable(name: string, maxChars = 1024): Record<string, string | string[]> | undefined {
+    const { wasm, L } = this;
+    try {
+      if (wasm.lua_getglobal(L, name) !== LuaType.Table) return undefined;
+      const out: Record<string, string | string[]> = {};
+      wasm.lua_pushnil(L);
+      while (wasm.lua_next(L, 1) !== 0) {
+        if (wasm.lua_type(L, -2) === LuaType.String) {
+          const key = wasm.lua_tolstring(L, -2, null);
+          const type = wasm.lua_type(L, -1);
+          if (type === LuaType.String || type === LuaType.Number) {
+            out[key] = wasm.lua_tolstring(L, -1, null).slice(0, maxChars);
+          } else if (type === LuaType.Table) {
+            const list: string[] = [];
+            for (let i = 1; i <= 64; i++) {
+              const t = wasm.lua_rawgeti(L, -1, BigInt(i));
+              if (t === LuaType.String)
+                list.push(wasm.lua_tolstring(L, -1, null).slice(0, maxChars));
+              wasm.lua_settop(L, -2);
+              if (t === LuaType.Nil) break;
+            }
+            out[key] = list;
+          }
+        }
+        wasm.lua_settop(L, -2);
+      }
+      return out;
+    } finally {
+      wasm.lua_settop(L, 0);
+    }
+  }
+
+  /**
+   * Calls the dispatcher: on_event(event, state of `key`), forgetting `evict`'s state first.
+   * Returns the flattened finding (explanation, severity, techniques, evidence, title, entity),
+   * or undefined; throws LuaFault when the call errs, runs out of budget or of memory.
+   */
+  dispatch(
+    fields: Readonly<Record<string, LuaValue>>,
+    key: string,
+    evict: string | undefined,
+  ): string[] | undefined {
+    const { wasm, L } = this;
+    wasm.lua_settop(L, 0);
+    wasm.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.dispatcherRef));
+    wasm.lua_createtable(L, 0, 24);
+    for (const name in fields) {
+      const value = fields[name];
+      if (value === undefined) continue;
+      this.push(value);
+      wasm.lua_setfield(L, -2, name);
+    }
+    wasm.lua_pushstring(L, key);
+    if (evict === undefined) wasm.lua_pushnil(L);
+    else wasm.lua_pushstring(L, evict);
+    this.call(3, 6, 'on_event');
+    if (wasm.lua_type(L, 1) === LuaType.Nil) {
+      wasm.lua_settop(L, 0);
+      return undefined;
+    }
+    const out: string[] = [];
+    for (let i = 1; i <= 6; i++) out.push(wasm.lua_tolstring(L, i, null) ?? '');
+    wasm.lua_settop(L, 0);
+    return out;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.L) this.wasm.lua_close(this.L);
+    this.release();
+  }
+
+  private release(): void {
+    this.wasm.module.removeFunction(this.allocator);
+    this.wasm.module.removeFunction(this.hook);
+    this.wasm.module.removeFunction(this.panic);
+  }
+
+  private push(value: NonNullable<LuaValue>): void {
+    const { wasm, L } = this;
+    if (typeof value === 'string') wasm.lua_pushstring(L, value);
+    else if (typeof value === 'bigint') wasm.lua_pushinteger(L, BigInt.asIntN(64, value));
+    else if (typeof value === 'boolean') wasm.lua_pushboolean(L, value ? 1 : 0);
+    else if (typeof value === 'number') {
+      if (Number.isSafeInteger(value)) wasm.lua_pushinteger(L, BigInt(value));
+      else wasm.lua_pushnumber(L, value);
+    } else {
+      wasm.lua_createtable(L, value.length, 0);
+      value.forEach((item, i) => {
+        wasm.lua_pushstring(L, item);
+        wasm.lua_rawseti(L, -2, BigInt(i + 1));
+      });
+    }
+  }
+
+  private load(source: string, chunkName: string): void {
+    const { wasm, L } = this;
+    const m = wasm.module;
+    const size = m.lengthBytesUTF8(source);
+    const buffer = m._malloc(size + 1);
+    try {
+      m.stringToUTF8(source, buffer, size + 1);
+      // Mode "t": text only. Precompiled bytecode can break the VM's invariants; it never loads.
+      const rc = wasm.luaL_loadbufferx(L, buffer, size, chunkName, 't');
+      if (rc !== LuaReturn.Ok) {
+        const message = wasm.lua_tolstring(L, -1, null) ?? `load failed (${rc})`;
+        wasm.lua_settop(L, 0);
+        throw new LuaFault(rc === LuaReturn.ErrorMem ? 'memory' : 'error', message);
+      }
+    } finally {
+      m._free(buffer);
+    }
+  }
+
+  /** Runs the function below `args` arguments under the budget and the cap; LuaFault otherwise. */
+  private call(args: number, results: number, what: string): void {
+    const { wasm, L } = this;
+    this.budgetSpent = false;
+    this.refusedDuringCall = false;
+    this.capBytes = this.limits.memoryBytes;
+    wasm.lua_sethook(L, this.hook, MASK_COUNT, this.limits.instructionBudget);
+    let rc: LuaReturn;
+    try {
+      rc = wasm.lua_pcallk(L, args, results === -1 ? LUA_MULTRET : results, 0, 0, null);
+    } finally {
+      wasm.lua_sethook(L, null, 0, 0);
+      this.capBytes = this.limits.memoryBytes + HOST_RESERVE_BYTES;
+    }
+    if (rc === LuaReturn.Ok && !this.refusedDuringCall) return;
+    const message =
+      rc === LuaReturn.Ok ? 'not enough memory (caught by the script)' : this.errorText();
+    wasm.lua_settop(L, 0);
+    if (this.budgetSpent) {
+      throw new LuaFault(
+        'budget',
+        `${what}: stopped after ${this.limits.instructionBudget} instructions (the budget per call)`,
+      );
+    }
+    if (this.refusedDuringCall || rc === LuaReturn.ErrorMem) {
+      throw new LuaFault(
+        'memory',
+        `${what}: refused memory past the cap of ${this.limits.memoryBytes} bytes (${message})`,
+      );
+    }
+    throw new LuaFault('error', message);
+  }
+
+  private errorText(): string {
+    const { wasm, L } = this;
+    if (wasm.lua_type(L, -1) === LuaType.String) return wasm.lua_tolstring(L, -1, null);
+    return `error object is a ${LuaType[wasm.lua_type(L, -1)]?.toLowerCase() ?? 'value'}`;
+  }
+}

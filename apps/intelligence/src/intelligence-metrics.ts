@@ -24,6 +24,8 @@ export interface IntelligenceMetrics {
   unreadableAlerts: Counter;
   /** Stored rule overlays (`omega_policy` detection.rules) skipped because they are malformed. */
   policyEntriesRejected: Counter;
+  /** Lua rule script faults (error, budget, memory), by rule id and reason. */
+  luaFaults: Counter<'rule' | 'reason'>;
 }
 
 export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
@@ -71,6 +73,12 @@ export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
     policyEntriesRejected: new Counter({
       name: 'omega_intelligence_policy_entries_rejected_total',
       help: 'Stored rule overlays (omega_policy detection.rules) skipped because they are malformed; the rules applied before stay',
+      registers: [registry],
+    }),
+    luaFaults: new Counter({
+      name: 'omega_intelligence_lua_faults_total',
+      help: 'Lua rule script calls that faulted, by rule id and reason: error, budget (instructions), memory (cap); each resets the script, maxFaults disable it',
+      labelNames: ['rule', 'reason'],
       registers: [registry],
     }),
   };

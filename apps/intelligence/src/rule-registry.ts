@@ -9,37 +9,33 @@ import {
   AuditEntryKind,
   DiagnosticSeverity,
   LoadRulesRequest,
-  RuleFormat,
   SetRuleEnabledRequest,
   type AuditRef,
   type IdentityRef,
   type LoadRulesResponse,
-  type RuleSource,
   type SetRuleEnabledResponse,
 } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { describeRequester, requesterActor, type Requester } from '@omega/trust-client';
 import type { Logger } from 'pino';
+import { compileLuaRequest, luaIdsOf, luaSetOf } from './lua/lua-overlay';
+import type { LuaRuleEngine } from './lua/lua-rule-set';
 import {
   compileOrThrow,
   compileRuleSources,
   RuleCatalog,
   type LoadedSigmaRule,
 } from './rule-catalog';
+import {
+  EMPTY_OVERLAY,
+  overlaySourcesOf,
+  parseOverlay,
+  RULES_KEY,
+  sourceOf,
+  type RuleOverlay,
+} from './rule-overlay';
 
-export const RULES_KEY = 'detection.rules';
-
-/** What operators changed, as stored under RULES_KEY. */
-export interface RuleOverlay {
-  /** Sigma sources loaded at run time, in load order. */
-  readonly sources: readonly { readonly name: string; readonly content: string }[];
-  /** The shipped pack was replaced (LoadRules with replace_all). */
-  readonly replacePack: boolean;
-  /** Rule ids that raise no alerts. */
-  readonly disabled: readonly string[];
-}
-
-const EMPTY: RuleOverlay = { sources: [], replacePack: false, disabled: [] };
+export { RULES_KEY, type RuleOverlay } from './rule-overlay';
 
 /** Appends an audit entry and returns where it landed; throws when it cannot. */
 export type AuditAppend = (entry: AuditEntry, requestId: string) => Promise<AuditRef | undefined>;
@@ -59,11 +55,13 @@ export interface RuleRegistryOptions {
   /** Counts a stored overlay that was skipped because it is malformed. */
   readonly rejected?: { inc(): void };
   readonly now?: () => bigint;
+  /** Runs Lua rule scripts; without it Lua sources are refused. */
+  readonly lua?: LuaRuleEngine;
 }
 
 export class RuleRegistry {
   private current: RuleCatalog;
-  private overlay: RuleOverlay = EMPTY;
+  private overlay: RuleOverlay = EMPTY_OVERLAY;
   private readonly counts = new Map<string, number>();
   private watching: { stop(): void } | undefined;
   private appliedRevision = 0;
@@ -90,6 +88,12 @@ export class RuleRegistry {
 
   stop(): void {
     this.watching?.stop();
+    this.current.lua.closeExcept([]);
+  }
+
+  /** The Lua engine rule scripts run on (ValidateRules and TestRules compile with it). */
+  get lua(): LuaRuleEngine | undefined {
+    return this.options.lua;
   }
 
   /**
@@ -98,14 +102,18 @@ export class RuleRegistry {
    */
   async load(request: LoadRulesRequest, requester?: Requester): Promise<LoadRulesResponse> {
     const compiled = compileRuleSources(request.sources);
-    const failed = (diagnostics = compiled.diagnostics): LoadRulesResponse => ({
+    const lua = compileLuaRequest(this.options.lua, request.sources);
+    const luaIds = lua.ids;
+    const failed = (
+      diagnostics = [...compiled.diagnostics, ...lua.diagnostics],
+    ): LoadRulesResponse => ({
       loaded: false,
       diagnostics,
       loadedRuleIds: [],
       removedRuleIds: [],
     });
-    if (!compiled.valid) return failed();
-    if (compiled.loaded.length === 0) {
+    if (!compiled.valid || lua.diagnostics.length > 0) return failed();
+    if (compiled.loaded.length === 0 && luaIds.length === 0) {
       return failed([
         {
           severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
@@ -118,7 +126,8 @@ export class RuleRegistry {
         },
       ]);
     }
-    const loadedIds = compiled.loaded.map((r) => `sigma:${r.compiled.rule.id}`);
+    const sigmaIds = compiled.loaded.map((r) => `sigma:${r.compiled.rule.id}`);
+    const loadedIds = [...sigmaIds, ...luaIds];
     const duplicate = loadedIds.find((id, i) => loadedIds.indexOf(id) !== i);
     if (duplicate) {
       return failed([
@@ -133,10 +142,7 @@ export class RuleRegistry {
         },
       ]);
     }
-    const sources = request.sources.map((s, i) => ({
-      name: s.name || `sources[${i}]`,
-      content: s.content,
-    }));
+    const sources = overlaySourcesOf(request.sources);
     let removed: string[] = [];
     const audit = await this.update(
       (overlay) => {
@@ -165,7 +171,7 @@ export class RuleRegistry {
           actor: this.actorFor(requester),
           subject: loadedIds.length === 1 ? loadedIds[0]! : `${loadedIds.length} rules`,
           summary: summaryOf(
-            `loaded ${loadedIds.length} Sigma rule(s)${request.replaceAll ? ', replacing every other rule' : ''}: ${loadedIds.join(', ')}`,
+            `loaded ${sigmaIds.length} Sigma rule(s)${luaIds.length > 0 ? ` and ${luaIds.length} Lua script(s)` : ''}${request.replaceAll ? ', replacing every other rule' : ''}: ${loadedIds.join(', ')}`,
             describeRequester(requester),
           ),
           payloadType: LoadRulesRequest.$type,
@@ -245,7 +251,9 @@ export class RuleRegistry {
     for (let attempt = 1; ; attempt++) {
       const entry = await kv.get(RULES_KEY);
       const stored = entry !== null && entry.operation === 'PUT' ? entry : undefined;
-      const next = change(stored ? this.storedOrApplied(stored.value, stored.revision) : EMPTY);
+      const next = change(
+        stored ? this.storedOrApplied(stored.value, stored.revision) : EMPTY_OVERLAY,
+      );
       const value = JSON.stringify(next);
       try {
         const revision = stored
@@ -294,9 +302,18 @@ export class RuleRegistry {
     try {
       const overlay = parseOverlay(value, revision);
       const loaded = compileOrThrow(
-        overlay.sources.map((s) => ({ source: s.name, text: s.content })),
+        overlay.sources
+          .filter((s) => s.format !== 'lua')
+          .map((s) => ({ source: s.name, text: s.content })),
         `omega_policy ${RULES_KEY}`,
       );
+      const lua = luaSetOf(
+        overlay.sources,
+        this.current.lua,
+        this.options.lua,
+        `omega_policy ${RULES_KEY}`,
+      );
+      const previous = this.current.lua;
       const ids = new Set(loaded.map((r) => r.compiled.rule.id));
       const pack = overlay.replacePack
         ? []
@@ -304,7 +321,10 @@ export class RuleRegistry {
       this.current = new RuleCatalog([...pack, ...loaded], this.now(), {
         disabled: new Set(overlay.disabled),
         counts: this.counts,
+        lua,
       });
+      // Scripts carried over keep their state; the others' Lua states are freed.
+      previous.closeExcept(lua.scripts);
       this.overlay = overlay;
       this.appliedRevision = revision;
       this.options.logger.info(
@@ -333,9 +353,11 @@ export class RuleRegistry {
   }
 
   private idsOf(sources: RuleOverlay['sources']): string[] {
-    return compileRuleSources(sources.map((s) => sourceOf(s))).loaded.map(
+    const sigma = compileRuleSources(sources.map((s) => sourceOf(s))).loaded.map(
       (r) => `sigma:${r.compiled.rule.id}`,
     );
+    const lua = luaIdsOf(sources, this.current.lua, this.options.lua);
+    return [...sigma, ...lua];
   }
 
   /** Every Sigma rule id the overlay makes run (pack and loaded). */
@@ -353,46 +375,7 @@ export class RuleRegistry {
   }
 }
 
-function sourceOf(s: { name: string; content: string }): RuleSource {
-  return { name: s.name, format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: s.content };
-}
-
 /** `what` and who asked, within the 500 characters a summary may hold. */
 function summaryOf(what: string, requester: string): string {
   return `${what.slice(0, 500 - requester.length)}${requester}`;
-}
-
-/** The stored overlay, checked field by field; InvalidArgument naming the field otherwise. */
-function parseOverlay(value: Uint8Array, revision: number): RuleOverlay {
-  const where = `omega_policy ${RULES_KEY} revision ${revision}`;
-  const malformed = (detail: string): OmegaError =>
-    new OmegaError(Code.InvalidArgument, `${where}: ${detail}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(value));
-  } catch (err) {
-    throw new OmegaError(Code.InvalidArgument, `${where}: not JSON: ${errorMessage(err)}`, {
-      cause: err,
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw malformed('expected a JSON object');
-  }
-  const { sources = [], replacePack = false, disabled = [] } = parsed as Record<string, unknown>;
-  if (!Array.isArray(sources)) throw malformed('sources: expected a list');
-  sources.forEach((source: unknown, i) => {
-    const { name, content } = (source ?? {}) as Record<string, unknown>;
-    if (typeof name !== 'string' || typeof content !== 'string') {
-      throw malformed(`sources[${i}]: expected { name: string, content: string }`);
-    }
-  });
-  if (typeof replacePack !== 'boolean') throw malformed('replacePack: expected true or false');
-  if (!Array.isArray(disabled)) throw malformed('disabled: expected a list of rule ids');
-  const badId = disabled.findIndex((id: unknown) => typeof id !== 'string' || id === '');
-  if (badId >= 0) throw malformed(`disabled[${badId}]: expected a rule id`);
-  return {
-    sources: sources as RuleOverlay['sources'],
-    replacePack,
-    disabled: disabled as string[],
-  };
 }

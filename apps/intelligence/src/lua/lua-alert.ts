@@ -11,8 +11,9 @@ import {
 } from '../alert-builder';
 import type { LuaFaultRecord, LuaFinding, LuaRuleScript } from './lua-rule-script';
 
-/** The `detector.kind` label (and suppression kind) of a fault alert. */
+/** The `detector.kind` label (and suppression kind) of a fault alert, and of the one that disabled the script. */
 export const LUA_FAULT_KIND = 'lua-fault';
+export const LUA_DISABLED_KIND = 'lua-disabled';
 
 function evidenceOf(event: Event, source: AlertSource): Alert['evidence'] {
   return [
@@ -100,8 +101,8 @@ export function alertFromLuaFinding(
 }
 
 /**
- * The alert a fault raises: about the script (one per script per suppression window), medium
- * when it disabled the script, low otherwise.
+ * The alert a fault raises: about the script (one per script per suppression window, and one
+ * more, medium, when the fault disabled the script), low otherwise.
  */
 export function alertFromLuaFault(
   script: LuaRuleScript,
@@ -111,6 +112,7 @@ export function alertFromLuaFault(
 ): BuiltAlert {
   const { event } = source;
   const { maxFaults } = script.limits;
+  const kind = fault.disabled ? LUA_DISABLED_KIND : LUA_FAULT_KIND;
   const outcome = fault.disabled
     ? `the script is disabled after ${fault.faults} faults (load it again to re-enable it)`
     : `fault ${fault.faults} of ${maxFaults} before the script is disabled; its state was reset`;
@@ -138,10 +140,10 @@ export function alertFromLuaFault(
         'lua.script': script.sourceName,
         'lua.fault': fault.reason,
         'lua.faults': String(fault.faults),
-        'detector.kind': LUA_FAULT_KIND,
+        'detector.kind': kind,
       },
     },
-    LUA_FAULT_KIND,
+    kind,
     `rule:${script.ruleId}`,
     windowMs,
   );

@@ -14,7 +14,8 @@ local THRESHOLD = 5
 local WINDOW_NS = 60 * 1000000000
 
 function on_event(event, state)
-  if event.DestinationPort ~= 22 or event.Initiated ~= true then return nil end
+  -- Initiated is text, as Sigma reads it: 'true' for outbound connections.
+  if event.DestinationPort ~= 22 or event.Initiated ~= 'true' then return nil end
   if state.start == nil or event.time_ns - state.start > WINDOW_NS then
     state.start, state.hosts, state.count, state.reported = event.time_ns, {}, 0, false
   end

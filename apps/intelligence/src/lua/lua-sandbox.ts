@@ -89,9 +89,83 @@ return function(event, key, evict)
 end
 `;
 
+/**
+ * Strings the host writes into WebAssembly memory for the raw C API (the module's exported
+ * functions are called directly: its cwrap'd ones convert every argument and cost microseconds).
+ */
+class HostStrings {
+  private readonly names = new Map<string, number>();
+  private scratch = 0;
+  private capacity = 0;
+  private readonly encoder = new TextEncoder();
+
+  constructor(private readonly wasm: LuaWasm) {}
+
+  /** A NUL-terminated copy of a field name, kept for the life of the runtime (names are few). */
+  name(text: string): number {
+    let pointer = this.names.get(text);
+    if (pointer === undefined) {
+      const m = this.wasm.module;
+      const size = m.lengthBytesUTF8(text) + 1;
+      pointer = m._malloc(size);
+      m.stringToUTF8(text, pointer, size);
+      this.names.set(text, pointer);
+    }
+    return pointer;
+  }
+
+  /** Pushes a string onto L's stack through the shared scratch buffer. */
+  push(L: number, text: string): void {
+    const m = this.wasm.module;
+    const max = text.length * 3;
+    if (max > this.capacity) {
+      if (this.scratch) m._free(this.scratch);
+      this.capacity = Math.max(max, 4096);
+      this.scratch = m._malloc(this.capacity);
+    }
+    const { written } = this.encoder.encodeInto(
+      text,
+      m.HEAPU8.subarray(this.scratch, this.scratch + max),
+    );
+    raw(this.wasm)._lua_pushlstring(L, this.scratch, written);
+  }
+}
+
+/** The module's exported C functions, called without cwrap's conversions. */
+interface RawLua {
+  _lua_pushlstring(L: number, s: number, len: number): number;
+  _lua_setfield(L: number, index: number, name: number): void;
+  _lua_createtable(L: number, narr: number, nrec: number): void;
+  _lua_pushinteger(L: number, n: bigint): void;
+  _lua_pushnumber(L: number, n: number): void;
+  _lua_pushboolean(L: number, b: number): void;
+  _lua_pushnil(L: number): void;
+  _lua_rawgeti(L: number, index: number, n: bigint): number;
+  _lua_rawseti(L: number, index: number, n: bigint): void;
+  _lua_settop(L: number, index: number): void;
+  _lua_type(L: number, index: number): number;
+  _lua_sethook(L: number, hook: number, mask: number, count: number): void;
+  _lua_pcallk(
+    L: number,
+    args: number,
+    results: number,
+    errfunc: number,
+    ctx: number,
+    k: number,
+  ): number;
+}
+
+function raw(wasm: LuaWasm): RawLua {
+  return wasm.module as unknown as RawLua;
+}
+
 /** The WebAssembly Lua module, instantiated once and shared by every sandbox of the process. */
 export class LuaRuntime {
-  private constructor(readonly wasm: LuaWasm) {}
+  private readonly strings: HostStrings;
+
+  private constructor(readonly wasm: LuaWasm) {
+    this.strings = new HostStrings(wasm);
+  }
 
   static async load(): Promise<LuaRuntime> {
     return new LuaRuntime(await LuaWasm.initialize());
@@ -99,7 +173,7 @@ export class LuaRuntime {
 
   /** A fresh sandboxed state running `source` (its top-level chunk runs within the limits). */
   sandbox(source: string, chunkName: string, limits: LuaLimits): LuaSandbox {
-    return new LuaSandbox(this.wasm, source, chunkName, limits);
+    return new LuaSandbox(this.wasm, this.strings, source, chunkName, limits);
   }
 }
 
@@ -118,13 +192,17 @@ export class LuaSandbox {
   private readonly dispatcherRef: number;
   private closed = false;
 
+  private readonly raw: RawLua;
+
   constructor(
     private readonly wasm: LuaWasm,
+    private readonly strings: HostStrings,
     source: string,
     chunkName: string,
     private readonly limits: LuaLimits,
   ) {
     const m = wasm.module;
+    this.raw = raw(wasm);
     this.capBytes = limits.memoryBytes + HOST_RESERVE_BYTES;
     this.allocator = m.addFunction((_ud: number, ptr: number, oldSize: number, size: number) => {
       if (size === 0) {
@@ -244,22 +322,22 @@ export class LuaSandbox {
     key: string,
     evict: string | undefined,
   ): string[] | undefined {
-    const { wasm, L } = this;
-    wasm.lua_settop(L, 0);
-    wasm.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.dispatcherRef));
-    wasm.lua_createtable(L, 0, 24);
+    const { wasm, L, raw, strings } = this;
+    raw._lua_settop(L, 0);
+    raw._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.dispatcherRef));
+    raw._lua_createtable(L, 0, 24);
     for (const name in fields) {
       const value = fields[name];
       if (value === undefined) continue;
       this.push(value);
-      wasm.lua_setfield(L, -2, name);
+      raw._lua_setfield(L, -2, strings.name(name));
     }
-    wasm.lua_pushstring(L, key);
-    if (evict === undefined) wasm.lua_pushnil(L);
-    else wasm.lua_pushstring(L, evict);
+    strings.push(L, key);
+    if (evict === undefined) raw._lua_pushnil(L);
+    else strings.push(L, evict);
     this.call(3, 6, 'on_event');
-    if (wasm.lua_type(L, 1) === LuaType.Nil) {
-      wasm.lua_settop(L, 0);
+    if (raw._lua_type(L, 1) === LuaType.Nil) {
+      raw._lua_settop(L, 0);
       return undefined;
     }
     const out: string[] = [];
@@ -282,18 +360,18 @@ export class LuaSandbox {
   }
 
   private push(value: NonNullable<LuaValue>): void {
-    const { wasm, L } = this;
-    if (typeof value === 'string') wasm.lua_pushstring(L, value);
-    else if (typeof value === 'bigint') wasm.lua_pushinteger(L, BigInt.asIntN(64, value));
-    else if (typeof value === 'boolean') wasm.lua_pushboolean(L, value ? 1 : 0);
+    const { L, raw, strings } = this;
+    if (typeof value === 'string') strings.push(L, value);
+    else if (typeof value === 'bigint') raw._lua_pushinteger(L, BigInt.asIntN(64, value));
+    else if (typeof value === 'boolean') raw._lua_pushboolean(L, value ? 1 : 0);
     else if (typeof value === 'number') {
-      if (Number.isSafeInteger(value)) wasm.lua_pushinteger(L, BigInt(value));
-      else wasm.lua_pushnumber(L, value);
+      if (Number.isSafeInteger(value)) raw._lua_pushinteger(L, BigInt(value));
+      else raw._lua_pushnumber(L, value);
     } else {
-      wasm.lua_createtable(L, value.length, 0);
+      raw._lua_createtable(L, value.length, 0);
       value.forEach((item, i) => {
-        wasm.lua_pushstring(L, item);
-        wasm.lua_rawseti(L, -2, BigInt(i + 1));
+        strings.push(L, item);
+        raw._lua_rawseti(L, -2, BigInt(i + 1));
       });
     }
   }
@@ -319,16 +397,16 @@ export class LuaSandbox {
 
   /** Runs the function below `args` arguments under the budget and the cap; LuaFault otherwise. */
   private call(args: number, results: number, what: string): void {
-    const { wasm, L } = this;
+    const { wasm, L, raw } = this;
     this.budgetSpent = false;
     this.refusedDuringCall = false;
     this.capBytes = this.limits.memoryBytes;
-    wasm.lua_sethook(L, this.hook, MASK_COUNT, this.limits.instructionBudget);
+    raw._lua_sethook(L, this.hook, MASK_COUNT, this.limits.instructionBudget);
     let rc: LuaReturn;
     try {
-      rc = wasm.lua_pcallk(L, args, results === -1 ? LUA_MULTRET : results, 0, 0, null);
+      rc = raw._lua_pcallk(L, args, results === -1 ? LUA_MULTRET : results, 0, 0, 0);
     } finally {
-      wasm.lua_sethook(L, null, 0, 0);
+      raw._lua_sethook(L, 0, 0, 0);
       this.capBytes = this.limits.memoryBytes + HOST_RESERVE_BYTES;
     }
     if (rc === LuaReturn.Ok && !this.refusedDuringCall) return;

@@ -180,6 +180,33 @@ describe('ssh-fan-out.lua', () => {
   });
 });
 
+describe('the script in docs/lua-rules.md', () => {
+  it('loads and raises its finding, with the state counting per entity', () => {
+    const doc = readFileSync(
+      join(__dirname, '..', '..', '..', '..', 'docs', 'lua-rules.md'),
+      'utf8',
+    );
+    const source = /```lua\n([\s\S]*?)```/.exec(doc)![1]!;
+    const script = new LuaRuleScript(runtime, 'doc.lua', source, DEFAULT_LUA_LIMITS);
+    const shell = (id: string) =>
+      processLaunch(
+        { ParentImage: '/usr/sbin/nginx', Image: '/bin/sh', CommandLine: 'sh -c id' },
+        { id },
+      );
+    expect(ours(script, [shell('s1'), processLaunch({ Image: '/bin/sh' }), shell('s2')])).toEqual([
+      '/usr/sbin/nginx started /bin/sh (1 so far in pod:shop/cart-1)',
+      'nil',
+      '/usr/sbin/nginx started /bin/sh (2 so far in pod:shop/cart-1)',
+    ]);
+    expect(script.description).toMatchObject({
+      id: 'web-server-shell',
+      severity: 4,
+      attackTechniqueIds: ['T1505.003', 'T1059.004'],
+    });
+    script.close();
+  });
+});
+
 describe('Lua semantics', () => {
   it('integer and float arithmetic, formatting, patterns and utf8 agree with lua5.4', () => {
     const probe = join(work, 'probe.lua');

@@ -4,6 +4,8 @@
 // refuses memory past a cap, and a count hook that stops a call after its instruction budget.
 import { LuaWasm, LuaReturn, LuaType } from 'wasmoon';
 import { Code, OmegaError } from '@omega/runtime';
+import { HostStrings, raw, type RawLua } from './lua-host-strings';
+import { PRELUDE } from './lua-prelude';
 
 /** LUA_MASKCOUNT: the hook runs every `count` VM instructions. */
 const MASK_COUNT = 8;
@@ -33,131 +35,6 @@ export class LuaFault extends Error {
 /** What the host may allocate past the cap while it builds a call's arguments (never the script). */
 const HOST_RESERVE_BYTES = 1 << 20;
 const BUDGET_MESSAGE = 'instruction budget exceeded';
-
-/** Lua source run with the full base library before the sandbox is closed; returns the dispatcher. */
-const PRELUDE = `
-local G, type, pairs, error, tostring, rawget = _G, type, pairs, error, tostring, rawget
-local sort, concat, gsub = table.sort, table.concat, string.gsub
-for _, name in pairs({ 'load', 'loadfile', 'dofile', 'collectgarbage', 'print', 'require' }) do
-  G[name] = nil
-end
-string.dump = nil
--- A finalizer would run during the host's own allocations, outside any budget: none may be set.
-local setmetatable = setmetatable
-G.setmetatable = function(t, mt)
-  if type(mt) == 'table' and rawget(mt, '__gc') ~= nil then
-    error('__gc metamethods are not allowed in rule scripts', 2)
-  end
-  return setmetatable(t, mt)
-end
-local states = {}
-local function clean(value)
-  return (gsub(tostring(value), '[%z\\30\\31]', ' '))
-end
--- Calls on_event(event, state) with the entity's state table and flattens the finding it returns.
-return function(event, key, evict)
-  if evict then states[evict] = nil end
-  local state = states[key]
-  if state == nil then
-    state = {}
-    states[key] = state
-  end
-  local handler = rawget(G, 'on_event')
-  if type(handler) ~= 'function' then error('on_event is not a function', 0) end
-  local finding = handler(event, state)
-  if finding == nil or finding == false then return nil end
-  if type(finding) ~= 'table' then
-    error('on_event returned a ' .. type(finding) .. ', expected nil or a finding table', 0)
-  end
-  local explanation = finding.explanation
-  if type(explanation) ~= 'string' or explanation == '' then
-    error('finding.explanation: expected a non-empty string', 0)
-  end
-  local attack = finding.attack
-  if attack ~= nil and type(attack) ~= 'table' then error('finding.attack: expected a list of technique ids', 0) end
-  local evidence = finding.evidence
-  if evidence ~= nil and type(evidence) ~= 'table' then error('finding.evidence: expected a table of name = value', 0) end
-  local names = {}
-  for name in pairs(evidence or {}) do names[#names + 1] = clean(name) end
-  sort(names)
-  local pairs_out = {}
-  for i, name in pairs(names) do pairs_out[i] = name .. '\\31' .. clean(evidence[name]) end
-  local techniques = {}
-  for i, id in pairs(attack or {}) do techniques[#techniques + 1] = clean(id) end
-  return explanation, clean(finding.severity or ''), concat(techniques, '\\31'),
-    concat(pairs_out, '\\30'), clean(finding.title or ''), clean(finding.entity or '')
-end
-`;
-
-/**
- * Strings the host writes into WebAssembly memory for the raw C API (the module's exported
- * functions are called directly: its cwrap'd ones convert every argument and cost microseconds).
- */
-class HostStrings {
-  private readonly names = new Map<string, number>();
-  private scratch = 0;
-  private capacity = 0;
-  private readonly encoder = new TextEncoder();
-
-  constructor(private readonly wasm: LuaWasm) {}
-
-  /** A NUL-terminated copy of a field name, kept for the life of the runtime (names are few). */
-  name(text: string): number {
-    let pointer = this.names.get(text);
-    if (pointer === undefined) {
-      const m = this.wasm.module;
-      const size = m.lengthBytesUTF8(text) + 1;
-      pointer = m._malloc(size);
-      m.stringToUTF8(text, pointer, size);
-      this.names.set(text, pointer);
-    }
-    return pointer;
-  }
-
-  /** Pushes a string onto L's stack through the shared scratch buffer. */
-  push(L: number, text: string): void {
-    const m = this.wasm.module;
-    const max = text.length * 3;
-    if (max > this.capacity) {
-      if (this.scratch) m._free(this.scratch);
-      this.capacity = Math.max(max, 4096);
-      this.scratch = m._malloc(this.capacity);
-    }
-    const { written } = this.encoder.encodeInto(
-      text,
-      m.HEAPU8.subarray(this.scratch, this.scratch + max),
-    );
-    raw(this.wasm)._lua_pushlstring(L, this.scratch, written);
-  }
-}
-
-/** The module's exported C functions, called without cwrap's conversions. */
-interface RawLua {
-  _lua_pushlstring(L: number, s: number, len: number): number;
-  _lua_setfield(L: number, index: number, name: number): void;
-  _lua_createtable(L: number, narr: number, nrec: number): void;
-  _lua_pushinteger(L: number, n: bigint): void;
-  _lua_pushnumber(L: number, n: number): void;
-  _lua_pushboolean(L: number, b: number): void;
-  _lua_pushnil(L: number): void;
-  _lua_rawgeti(L: number, index: number, n: bigint): number;
-  _lua_rawseti(L: number, index: number, n: bigint): void;
-  _lua_settop(L: number, index: number): void;
-  _lua_type(L: number, index: number): number;
-  _lua_sethook(L: number, hook: number, mask: number, count: number): void;
-  _lua_pcallk(
-    L: number,
-    args: number,
-    results: number,
-    errfunc: number,
-    ctx: number,
-    k: number,
-  ): number;
-}
-
-function raw(wasm: LuaWasm): RawLua {
-  return wasm.module as unknown as RawLua;
-}
 
 /** The WebAssembly Lua module, instantiated once and shared by every sandbox of the process. */
 export class LuaRuntime {

@@ -19,7 +19,7 @@ import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { describeRequester, requesterActor, type Requester } from '@omega/trust-client';
 import type { Logger } from 'pino';
 import { compileLuaRequest, luaIdsOf, luaSetOf } from './lua/lua-overlay';
-import type { LuaRuleEngine } from './lua/lua-rule-set';
+import { MAX_LUA_SCRIPTS, type LuaRuleEngine } from './lua/lua-rule-set';
 import {
   compileOrThrow,
   compileRuleSources,
@@ -113,6 +113,23 @@ export class RuleRegistry {
       removedRuleIds: [],
     });
     if (!compiled.valid || lua.diagnostics.length > 0) return failed();
+    // An upper bound: a script replacing one of the same id is counted twice.
+    const luaKept = request.replaceAll
+      ? 0
+      : this.overlay.sources.filter((s) => s.format === 'lua').length;
+    if (luaIds.length > 0 && luaKept + luaIds.length > MAX_LUA_SCRIPTS) {
+      return failed([
+        {
+          severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
+          message: `LoadRules: ${luaKept} Lua scripts loaded and ${luaIds.length} more, at most ${MAX_LUA_SCRIPTS}`,
+          source: '',
+          path: 'sources',
+          line: 0,
+          column: 0,
+          code: 'too-many',
+        },
+      ]);
+    }
     if (compiled.loaded.length === 0 && luaIds.length === 0) {
       return failed([
         {

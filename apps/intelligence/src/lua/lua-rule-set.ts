@@ -23,6 +23,11 @@ export interface LuaRuleEngine {
 
 /** Source text past this is refused before it reaches Lua. */
 export const MAX_LUA_SOURCE_CHARS = 256 * 1024;
+/**
+ * Lua scripts a catalog runs (and one request compiles): each holds up to `memoryBytes` of the
+ * WebAssembly memory they share, which never shrinks.
+ */
+export const MAX_LUA_SCRIPTS = 64;
 
 function diagnostic(name: string, index: number, message: string, code: string): Diagnostic {
   // Lua's messages start with "<chunk>:<line>:" when they know the line.
@@ -55,6 +60,10 @@ export function compileLuaSources(
 ): CompiledLuaSources {
   const scripts: LuaRuleScript[] = [];
   const diagnostics: Diagnostic[] = [];
+  if (sources.length > MAX_LUA_SCRIPTS) {
+    const message = `${sources.length} Lua scripts, at most ${MAX_LUA_SCRIPTS} at once`;
+    return { scripts, diagnostics: [diagnostic('sources', 0, message, 'too-many')] };
+  }
   sources.forEach((source, i) => {
     const index = indexes[i] ?? i;
     if (!engine) {

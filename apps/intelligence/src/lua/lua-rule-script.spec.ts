@@ -91,6 +91,25 @@ describe('the sandbox a script runs in', () => {
     );
   });
 
+  it('reads rule and on_event raw: a metatable on _G never runs in the host', () => {
+    const err = loadError(
+      `setmetatable(_G, { __index = function() while true do end end })\n` +
+        `rule = setmetatable({}, { __index = function() error('ran') end })`,
+    );
+    expect(err.message).toContain('rule.id: "" is not an id');
+    // No on_event: looking it up through _G's __index would never return.
+    expect(
+      loadError(`${HEADER}setmetatable(_G, { __index = function() while true do end end })`)
+        .message,
+    ).toContain('must define a function on_event');
+    const s = script(
+      `setmetatable(_G, { __index = function() while true do end end })
+      function on_event(event, state) return { explanation = 'ok' } end`,
+    );
+    expect(explanation(s.observe(launchIn('a')))).toBe('ok');
+    s.close();
+  });
+
   it('refuses a script without a rule table or an on_event function, naming what is missing', () => {
     expect(loadError('function on_event() end').message).toContain('global table `rule`');
     expect(loadError(HEADER).message).toContain('on_event(event, state)');

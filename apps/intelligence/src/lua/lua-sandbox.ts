@@ -11,6 +11,8 @@ import { PRELUDE } from './lua-prelude';
 const MASK_COUNT = 8;
 const LUA_REGISTRYINDEX = -1000000 - 1000;
 const LUA_MULTRET = -1;
+/** The globals table's index in the registry. */
+const LUA_RIDX_GLOBALS = 2n;
 
 export interface LuaLimits {
   /** VM instructions one call may run before it is stopped. */
@@ -148,9 +150,20 @@ export class LuaSandbox {
 
   /** A global's Lua type name ('nil' when absent). */
   globalType(name: string): string {
-    const type = this.wasm.lua_getglobal(this.L, name);
+    const type = this.pushRawGlobal(name);
     this.wasm.lua_settop(this.L, 0);
     return LuaType[type]?.toLowerCase() ?? 'unknown';
+  }
+
+  /**
+   * Pushes the globals table, then `name`'s value read from it raw (at -1, the table at -2): a
+   * metatable the script put on _G never runs here, outside the budget and any protected call.
+   */
+  private pushRawGlobal(name: string): LuaType {
+    const { wasm, L } = this;
+    wasm.lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    wasm.lua_pushstring(L, name);
+    return wasm.lua_rawget(L, -2) as LuaType;
   }
 
   /**
@@ -160,10 +173,12 @@ export class LuaSandbox {
   globalTable(name: string, maxChars = 1024): Record<string, string | string[]> | undefined {
     const { wasm, L } = this;
     try {
-      if (wasm.lua_getglobal(L, name) !== LuaType.Table) return undefined;
+      wasm.lua_settop(L, 0);
+      if (this.pushRawGlobal(name) !== LuaType.Table) return undefined;
       const out: Record<string, string | string[]> = {};
       wasm.lua_pushnil(L);
-      while (wasm.lua_next(L, 1) !== 0) {
+      // lua_next and lua_rawgeti are raw: no metamethod of the script's runs here.
+      while (wasm.lua_next(L, 2) !== 0) {
         if (wasm.lua_type(L, -2) === LuaType.String) {
           const key = wasm.lua_tolstring(L, -2, null);
           const type = wasm.lua_type(L, -1);

@@ -25,8 +25,13 @@ export interface RuleTesterLimits {
   maxMatches: number;
   /** Calls running at once; more are refused with RESOURCE_EXHAUSTED. */
   maxConcurrent: number;
-  /** Events evaluated between yields to the event loop. */
+  /** Events evaluated between yields to the event loop (with Lua scripts: every event). */
   eventsPerSlice: number;
+  /**
+   * Lua scripts in one call: each may run its instruction budget on every event, so an event's
+   * work is bounded by this times the budget.
+   */
+  maxLuaScripts: number;
 }
 
 export const DEFAULT_RULE_TESTER_LIMITS: RuleTesterLimits = {
@@ -35,6 +40,7 @@ export const DEFAULT_RULE_TESTER_LIMITS: RuleTesterLimits = {
   maxMatches: 10_000,
   maxConcurrent: 2,
   eventsPerSlice: 200,
+  maxLuaScripts: 8,
 };
 
 export class RuleTester {
@@ -80,6 +86,12 @@ export class RuleTester {
   private async run(request: TestRulesRequest): Promise<TestRulesResponse> {
     const sigma = compileRuleSources(request.sources);
     const { texts, indexes } = luaSourcesOf(request.sources);
+    if (texts.length > this.limits.maxLuaScripts) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `TestRules: sources: ${texts.length} Lua scripts, at most ${this.limits.maxLuaScripts} per call`,
+      );
+    }
     // Fresh scripts for this call: their state lives as long as the call, across its events.
     const lua = compileLuaSources(this.lua, texts, indexes);
     try {
@@ -111,7 +123,8 @@ export class RuleTester {
     const batch = { senderId: '', sessionId: '', sequence: 0n, streamSequence: 0n };
     const { events } = request;
     for (let eventIndex = 0; eventIndex < events.length; eventIndex++) {
-      if (eventIndex > 0 && eventIndex % this.limits.eventsPerSlice === 0) await yieldToEventLoop();
+      const slice = scripts.length > 0 ? 1 : this.limits.eventsPerSlice;
+      if (eventIndex > 0 && eventIndex % slice === 0) await yieldToEventLoop();
       const event = events[eventIndex]!;
       for (const { alert } of luaSet.observe(
         event,

@@ -140,3 +140,14 @@ describe('bounds', () => {
     ]);
   });
 });
+
+describe('TestRules bounds', () => {
+  it('refuses more Lua scripts than maxLuaScripts, naming the limit', async () => {
+    const sources = Array.from({ length: 3 }, (_, i) =>
+      lua(`s${i}.lua`, `rule = { id = 's${i}', title = 'S' }\nfunction on_event() end\n`),
+    );
+    await expect(
+      new RuleTester({ maxLuaScripts: 2 }, engine).test({ sources, events: [] }),
+    ).rejects.toThrow('TestRules: sources: 3 Lua scripts, at most 2 per call');
+  });
+});

@@ -146,6 +146,23 @@ describe('omega through the gateway of a local stack', () => {
     ).toBe(true);
   });
 
+  it('rules load takes a Lua script: loaded, audited and listed as a Lua rule', async () => {
+    const script = join(root, 'apps', 'intelligence', 'lua-rules', 'ssh-fan-out.lua');
+    const loaded = await omega(['rules', 'load', script]);
+    expect(loaded).toMatchObject({ code: 0, errors: [] });
+    expect(loaded.lines[0]).toBe('loaded lua:ssh-fan-out');
+    expect(loaded.lines[1]).toMatch(/^audit log index \d+$/);
+    const { rules } = JSON.parse(
+      (await omega(['rules', 'list', '-o', 'json'])).lines.join('\n'),
+    ) as {
+      rules: { id: string; format?: string; enabled?: boolean }[];
+    };
+    expect(rules.find((r) => r.id === 'lua:ssh-fan-out')).toMatchObject({
+      format: 'RULE_FORMAT_LUA',
+      enabled: true,
+    });
+  });
+
   it('rules disable and enable switch a detector, as rules list shows', async () => {
     const enabledOf = async (id: string) => {
       const { rules } = JSON.parse(

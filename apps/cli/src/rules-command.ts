@@ -99,9 +99,9 @@ export function registerRuleCommands(program: Command, scope: CommandScope): voi
     );
   rulesCommand(
     rules.command('validate'),
-    'compile Sigma rule files without loading them; exit 1 on an error',
+    'compile Sigma rule files or Lua scripts without loading them; exit 1 on an error',
   )
-    .argument('<files...>', 'Sigma rule files (YAML)')
+    .argument('<files...>', 'Sigma rule files (YAML) or Lua rule scripts (.lua)')
     .action(
       action(scope, (files: string[], options: RulesOptions) =>
         withClient(scope, options, async (client) => {
@@ -121,7 +121,7 @@ export function registerRuleCommands(program: Command, scope: CommandScope): voi
       ),
     );
   rulesCommand(rules.command('test'), 'run rule files over sample events and print what matches')
-    .argument('<files...>', 'Sigma rule files (YAML)')
+    .argument('<files...>', 'Sigma rule files (YAML) or Lua rule scripts (.lua)')
     .requiredOption('--events <file>', 'events as Omega JSON: one per line, or a JSON array')
     .action(
       action(scope, (files: string[], options: RulesOptions & { events: string }) =>
@@ -139,10 +139,10 @@ export function registerRuleCommands(program: Command, scope: CommandScope): voi
     );
   rulesCommand(
     rules.command('load'),
-    'load (add or update) Sigma rule files; nothing loads if one has an error',
+    'load (add or update) Sigma rule files or Lua scripts; nothing loads if one has an error',
   )
-    .argument('<files...>', 'Sigma rule files (YAML)')
-    .option('--replace-all', 'replace every loaded Sigma rule with these')
+    .argument('<files...>', 'Sigma rule files (YAML) or Lua rule scripts (.lua)')
+    .option('--replace-all', 'replace every loaded Sigma rule and Lua script with these')
     .action(
       action(scope, (files: string[], options: RulesOptions & { replaceAll?: boolean }) =>
         withClient(scope, options, async (client) => {
@@ -235,11 +235,16 @@ export function diagnosticLine(d: Diagnostic): string {
   return `${where}: ${level}: ${d.path ? `${d.path}: ` : ''}${d.message}${d.code ? ` [${d.code}]` : ''}`;
 }
 
+/** `.lua` files are Lua rule scripts (docs/lua-rules.md); anything else is Sigma YAML. */
+export function ruleFormatOf(file: string): RuleFormat {
+  return /\.lua$/i.test(file) ? RuleFormat.RULE_FORMAT_LUA : RuleFormat.RULE_FORMAT_SIGMA_YAML;
+}
+
 async function ruleSources(files: readonly string[]): Promise<RuleSource[]> {
   return Promise.all(
     files.map(async (name) => ({
       name,
-      format: RuleFormat.RULE_FORMAT_SIGMA_YAML,
+      format: ruleFormatOf(name),
       content: await readInput(name, 'rule file'),
     })),
   );

@@ -52,6 +52,23 @@ export const intelligenceConfigSchema = z
     auditAlerts: z.boolean().default(true),
     /** `host:port` of trust's gRPC endpoint for the audit appends; default: enrollment.trustAddress. */
     trustAddress: z.string().min(1).optional(),
+    /** Lua rule scripts (docs/lua-rules.md): limits per script. */
+    lua: z
+      .strictObject({
+        /** VM instructions one call (on_event, or the top-level chunk at load) may run. */
+        instructionBudget: z.int().positive().max(100_000_000).default(100_000),
+        /** Bytes a script's Lua state may hold, its per-entity state included. */
+        memoryBytes: z
+          .int()
+          .min(256 * 1024)
+          .max(256 * 1024 * 1024)
+          .default(16 * 1024 * 1024),
+        /** Faults (error, budget, memory) after which a script is disabled until loaded again. */
+        maxFaults: z.int().positive().default(5),
+        /** Entities whose state a script keeps; the least recently seen is forgotten past it. */
+        maxEntities: z.int().positive().max(1_000_000).default(10_000),
+      })
+      .prefault({}),
   })
   .refine((c) => c.partition < c.partitions, {
     message: 'intelligence.partition must be less than intelligence.partitions',

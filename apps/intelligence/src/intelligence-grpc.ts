@@ -58,7 +58,7 @@ export function intelligenceGrpcHandlers(
 ): ServiceHandlers<typeof IntelligenceServiceService> {
   const { bus, store, rules, logger } = deps;
   const annotate = deps.annotate ?? ((alert: Alert) => alert);
-  const ruleTester = new RuleTester();
+  const ruleTester = new RuleTester({}, rules.lua);
 
   return {
     listAlerts: async (request) => {
@@ -129,7 +129,7 @@ export function intelligenceGrpcHandlers(
       };
     },
 
-    validateRules: (request) => validateRuleSources(request.sources),
+    validateRules: (request) => validateRuleSources(request.sources, rules.lua),
 
     testRules: (request) => ruleTester.test(request),
 

@@ -37,6 +37,8 @@ export interface IntelligenceMetrics {
    * no series when every file loaded (one per broken file at most).
    */
   ruleFilesRejected: Gauge<'file' | 'line' | 'reason'>;
+  /** Lua rule script faults (error, budget, memory), by rule id and reason. */
+  luaFaults: Counter<'rule' | 'reason'>;
 }
 
 export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
@@ -102,6 +104,12 @@ export function intelligenceMetrics(registry: Registry): IntelligenceMetrics {
       name: 'omega_intelligence_rule_file_rejected',
       help: 'Rule files the last reload of the rule directories rejected (1 each), with the file, line and reason; none when all loaded',
       labelNames: ['file', 'line', 'reason'],
+      registers: [registry],
+    }),
+    luaFaults: new Counter({
+      name: 'omega_intelligence_lua_faults_total',
+      help: 'Lua rule script calls that faulted, by rule id and reason: error, budget (instructions), memory (cap); each resets the script, maxFaults disable it',
+      labelNames: ['rule', 'reason'],
       registers: [registry],
     }),
   };

@@ -16,6 +16,7 @@ import { intelligenceConfigSchema } from './intelligence-config';
 import { intelligenceGrpcHandlers } from './intelligence-grpc';
 import { intelligenceMetrics, type IntelligenceMetrics } from './intelligence-metrics';
 import { IncidentCorrelator } from './incident-correlator';
+import { LuaRuntime } from './lua/lua-sandbox';
 import { compileOrThrow, readRuleDirectory } from './rule-catalog';
 import { RuleRegistry } from './rule-registry';
 import { TelemetryPipeline } from './telemetry-pipeline';
@@ -83,6 +84,7 @@ export async function buildIntelligence({
       return { id: subject, keyId: signer.keyId };
     },
     rejected: metrics.policyEntriesRejected,
+    lua: { runtime: await LuaRuntime.load(), limits: config.lua, faults: metrics.luaFaults },
     ...(auditLog ? { audit: (entry, requestId) => auditLog.append(entry, { requestId }) } : {}),
   });
   service.onShutdown('rule registry', async () => rules.stop());

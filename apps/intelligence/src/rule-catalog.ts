@@ -21,6 +21,8 @@ import {
   type ValidateRulesResponse,
 } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
+import { compileLuaSources, LuaRuleSet, type LuaRuleEngine } from './lua/lua-rule-set';
+import { luaRuleMessage } from './lua/lua-rule-message';
 
 /** One Sigma rule as loaded, with where it came from. */
 export interface LoadedSigmaRule {
@@ -185,13 +187,15 @@ export function compileRuleSources(sources: readonly RuleSource[]): CompiledSour
   const texts: RuleText[] = [];
   sources.forEach((s, i) => {
     const name = s.name || `sources[${i}]`;
+    // Lua scripts compile apart (compileLuaSources).
+    if (s.format === RuleFormat.RULE_FORMAT_LUA) return;
     if (
       s.format !== RuleFormat.RULE_FORMAT_SIGMA_YAML &&
       s.format !== RuleFormat.RULE_FORMAT_UNSPECIFIED
     ) {
       diagnostics.push({
         severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
-        message: `${name}: rule format ${s.format} is not supported; only RULE_FORMAT_SIGMA_YAML is`,
+        message: `${name}: rule format ${s.format} is not supported; RULE_FORMAT_SIGMA_YAML and RULE_FORMAT_LUA are`,
         source: name,
         path: `sources[${i}].format`,
         line: 0,
@@ -211,13 +215,38 @@ export function compileRuleSources(sources: readonly RuleSource[]): CompiledSour
   };
 }
 
+/** The Lua sources of a request, with their positions in it. */
+export function luaSourcesOf(sources: readonly RuleSource[]): {
+  texts: { name: string; content: string }[];
+  indexes: number[];
+} {
+  const texts: { name: string; content: string }[] = [];
+  const indexes: number[] = [];
+  sources.forEach((s, i) => {
+    if (s.format !== RuleFormat.RULE_FORMAT_LUA) return;
+    texts.push({ name: s.name || `sources[${i}]`, content: s.content });
+    indexes.push(i);
+  });
+  return { texts, indexes };
+}
+
 /** Checks rule sources without loading them: the ValidateRules answer. */
-export function validateRuleSources(sources: readonly RuleSource[]): ValidateRulesResponse {
+export function validateRuleSources(
+  sources: readonly RuleSource[],
+  lua?: LuaRuleEngine,
+): ValidateRulesResponse {
   const { valid, diagnostics, loaded } = compileRuleSources(sources);
+  const { texts, indexes } = luaSourcesOf(sources);
+  const scripts = compileLuaSources(lua, texts, indexes);
+  const rules = [
+    ...loaded.map((rule) => sigmaRuleMessage(rule, 0n, 0)),
+    ...scripts.scripts.map((script) => luaRuleMessage(script, 0n, 0)),
+  ];
+  for (const script of scripts.scripts) script.close();
   return {
-    valid,
-    diagnostics,
-    rules: loaded.map((rule) => sigmaRuleMessage(rule, 0n, 0)),
+    valid: valid && scripts.diagnostics.length === 0,
+    diagnostics: [...diagnostics, ...scripts.diagnostics],
+    rules,
   };
 }
 
@@ -227,6 +256,8 @@ export interface CatalogState {
   readonly disabled?: ReadonlySet<string>;
   /** Alerts per rule id since start, shared by successive catalogs. */
   readonly counts?: Map<string, number>;
+  /** The Lua rule scripts to run (`lua:<id>`). */
+  readonly lua?: LuaRuleSet;
 }
 
 export class RuleCatalog {
@@ -234,6 +265,7 @@ export class RuleCatalog {
   /** Matches the enabled Sigma rules only. */
   readonly matcher: RuleSetMatcher;
   readonly disabled: ReadonlySet<string>;
+  readonly lua: LuaRuleSet;
   private readonly matchCounts: Map<string, number>;
 
   constructor(
@@ -243,6 +275,7 @@ export class RuleCatalog {
   ) {
     this.sigmaRules = sigmaRules;
     this.disabled = state.disabled ?? new Set();
+    this.lua = state.lua ?? LuaRuleSet.EMPTY;
     this.matchCounts = state.counts ?? new Map();
     this.matcher = new RuleSetMatcher(
       sigmaRules
@@ -267,7 +300,8 @@ export class RuleCatalog {
   has(ruleId: string): boolean {
     return (
       DETECTOR_RULES.some((r) => r.id === ruleId) ||
-      this.sigmaRules.some((r) => `sigma:${r.compiled.rule.id}` === ruleId)
+      this.sigmaRules.some((r) => `sigma:${r.compiled.rule.id}` === ruleId) ||
+      this.lua.scripts.some((s) => s.ruleId === ruleId)
     );
   }
 
@@ -285,7 +319,7 @@ export class RuleCatalog {
     return this.list().find((r) => r.id === ruleId);
   }
 
-  /** Sigma rules, then detectors, as Rule messages. */
+  /** Sigma rules, then Lua scripts, then detectors, as Rule messages. */
   list(): Rule[] {
     return [
       ...this.sigmaRules.map((rule) => {
@@ -295,6 +329,10 @@ export class RuleCatalog {
           enabled: !this.disabled.has(id),
         };
       }),
+      ...this.lua.scripts.map((script) => ({
+        ...luaRuleMessage(script, this.loadTimeNs, this.matchCounts.get(script.ruleId) ?? 0),
+        enabled: !this.disabled.has(script.ruleId) && !script.disabled,
+      })),
       ...DETECTOR_RULES.map((rule) => ({
         ...rule,
         enabled: !this.disabled.has(rule.id),

@@ -1,20 +1,45 @@
-// The operators' rule changes as one value of the `omega_policy` KV bucket (key RULES_KEY): its
-// shape and the field-by-field check every replica applies before running it.
+// The operators' changes to the rules as stored under `detection.rules` in `omega_policy`: the
+// sources loaded at run time (Sigma, or Lua scripts), whether the shipped pack was replaced, and
+// the rules turned off; parsed field by field.
+import { RuleFormat, type RuleSource } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 
 export const RULES_KEY = 'detection.rules';
 
 /** What operators changed, as stored under RULES_KEY. */
 export interface RuleOverlay {
-  /** Sigma sources loaded at run time, in load order. */
-  readonly sources: readonly { readonly name: string; readonly content: string }[];
+  /** Sources loaded at run time, in load order: Sigma, or Lua scripts (`format: 'lua'`). */
+  readonly sources: readonly OverlaySource[];
   /** The shipped pack was replaced (LoadRules with replace_all). */
   readonly replacePack: boolean;
   /** Rule ids that raise no alerts. */
   readonly disabled: readonly string[];
 }
 
+export interface OverlaySource {
+  readonly name: string;
+  readonly content: string;
+  /** Absent: Sigma YAML. */
+  readonly format?: 'lua';
+}
+
 export const EMPTY_OVERLAY: RuleOverlay = { sources: [], replacePack: false, disabled: [] };
+
+/** An overlay source as the contract's RuleSource. */
+export function sourceOf(s: OverlaySource): RuleSource {
+  const format =
+    s.format === 'lua' ? RuleFormat.RULE_FORMAT_LUA : RuleFormat.RULE_FORMAT_SIGMA_YAML;
+  return { name: s.name, format, content: s.content };
+}
+
+/** LoadRules' sources as stored (unnamed ones named by their position). */
+export function overlaySourcesOf(sources: readonly RuleSource[]): OverlaySource[] {
+  return sources.map((s, i) => ({
+    name: s.name || `sources[${i}]`,
+    content: s.content,
+    ...(s.format === RuleFormat.RULE_FORMAT_LUA ? { format: 'lua' as const } : {}),
+  }));
+}
 
 /** The stored overlay, checked field by field; InvalidArgument naming the field otherwise. */
 export function parseOverlay(value: Uint8Array, revision: number): RuleOverlay {
@@ -35,9 +60,12 @@ export function parseOverlay(value: Uint8Array, revision: number): RuleOverlay {
   const { sources = [], replacePack = false, disabled = [] } = parsed as Record<string, unknown>;
   if (!Array.isArray(sources)) throw malformed('sources: expected a list');
   sources.forEach((source: unknown, i) => {
-    const { name, content } = (source ?? {}) as Record<string, unknown>;
+    const { name, content, format } = (source ?? {}) as Record<string, unknown>;
     if (typeof name !== 'string' || typeof content !== 'string') {
       throw malformed(`sources[${i}]: expected { name: string, content: string }`);
+    }
+    if (format !== undefined && format !== 'lua') {
+      throw malformed(`sources[${i}].format: expected 'lua' or absent (Sigma)`);
     }
   });
   if (typeof replacePack !== 'boolean') throw malformed('replacePack: expected true or false');

@@ -10,24 +10,31 @@ import {
   AuditEntryKind,
   DiagnosticSeverity,
   LoadRulesRequest,
-  RuleFormat,
   SetRuleEnabledRequest,
   type AuditRef,
   type IdentityRef,
   type LoadRulesResponse,
-  type RuleSource,
   type SetRuleEnabledResponse,
 } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { describeRequester, requesterActor, type Requester } from '@omega/trust-client';
 import type { Logger } from 'pino';
+import { compileLuaRequest, luaIdsOf, luaSetOf } from './lua/lua-overlay';
+import { MAX_LUA_SCRIPTS, type LuaRuleEngine, type LuaRuleSet } from './lua/lua-rule-set';
 import {
   compileOrThrow,
   compileRuleSources,
   RuleCatalog,
   type LoadedSigmaRule,
 } from './rule-catalog';
-import { EMPTY_OVERLAY as EMPTY, parseOverlay, RULES_KEY, type RuleOverlay } from './rule-overlay';
+import {
+  EMPTY_OVERLAY,
+  overlaySourcesOf,
+  parseOverlay,
+  RULES_KEY,
+  sourceOf,
+  type RuleOverlay,
+} from './rule-overlay';
 
 export { RULES_KEY, type RuleOverlay } from './rule-overlay';
 
@@ -49,11 +56,13 @@ export interface RuleRegistryOptions {
   /** Counts a stored overlay that was skipped because it is malformed. */
   readonly rejected?: { inc(): void };
   readonly now?: () => bigint;
+  /** Runs Lua rule scripts; without it Lua sources are refused. */
+  readonly lua?: LuaRuleEngine;
 }
 
 export class RuleRegistry {
   private current: RuleCatalog;
-  private overlay: RuleOverlay = EMPTY;
+  private overlay: RuleOverlay = EMPTY_OVERLAY;
   /** The overlay's sources, compiled. */
   private overlayRules: readonly LoadedSigmaRule[] = [];
   /** Rules from the operators' rule directories (custom-rule-directories.ts). */
@@ -84,6 +93,12 @@ export class RuleRegistry {
 
   stop(): void {
     this.watching?.stop();
+    this.current.lua.closeExcept([]);
+  }
+
+  /** The Lua engine rule scripts run on (ValidateRules and TestRules compile with it). */
+  get lua(): LuaRuleEngine | undefined {
+    return this.options.lua;
   }
 
   /**
@@ -105,7 +120,7 @@ export class RuleRegistry {
   }
 
   /** A fresh catalog from the base rules, the applied overlay and its disabled rules. */
-  private rebuild(): void {
+  private rebuild(lua: LuaRuleSet = this.current.lua): void {
     const ids = new Set(this.overlayRules.map((r) => r.compiled.rule.id));
     const base = this.overlay.replacePack
       ? []
@@ -113,6 +128,7 @@ export class RuleRegistry {
     this.current = new RuleCatalog([...base, ...this.overlayRules], this.now(), {
       disabled: new Set(this.overlay.disabled),
       counts: this.counts,
+      lua,
     });
   }
 
@@ -122,14 +138,35 @@ export class RuleRegistry {
    */
   async load(request: LoadRulesRequest, requester?: Requester): Promise<LoadRulesResponse> {
     const compiled = compileRuleSources(request.sources);
-    const failed = (diagnostics = compiled.diagnostics): LoadRulesResponse => ({
+    const lua = compileLuaRequest(this.options.lua, request.sources);
+    const luaIds = lua.ids;
+    const failed = (
+      diagnostics = [...compiled.diagnostics, ...lua.diagnostics],
+    ): LoadRulesResponse => ({
       loaded: false,
       diagnostics,
       loadedRuleIds: [],
       removedRuleIds: [],
     });
-    if (!compiled.valid) return failed();
-    if (compiled.loaded.length === 0) {
+    if (!compiled.valid || lua.diagnostics.length > 0) return failed();
+    // An upper bound: a script replacing one of the same id is counted twice.
+    const luaKept = request.replaceAll
+      ? 0
+      : this.overlay.sources.filter((s) => s.format === 'lua').length;
+    if (luaIds.length > 0 && luaKept + luaIds.length > MAX_LUA_SCRIPTS) {
+      return failed([
+        {
+          severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
+          message: `LoadRules: ${luaKept} Lua scripts loaded and ${luaIds.length} more, at most ${MAX_LUA_SCRIPTS}`,
+          source: '',
+          path: 'sources',
+          line: 0,
+          column: 0,
+          code: 'too-many',
+        },
+      ]);
+    }
+    if (compiled.loaded.length === 0 && luaIds.length === 0) {
       return failed([
         {
           severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
@@ -142,7 +179,8 @@ export class RuleRegistry {
         },
       ]);
     }
-    const loadedIds = compiled.loaded.map((r) => `sigma:${r.compiled.rule.id}`);
+    const sigmaIds = compiled.loaded.map((r) => `sigma:${r.compiled.rule.id}`);
+    const loadedIds = [...sigmaIds, ...luaIds];
     const duplicate = loadedIds.find((id, i) => loadedIds.indexOf(id) !== i);
     if (duplicate) {
       return failed([
@@ -157,10 +195,7 @@ export class RuleRegistry {
         },
       ]);
     }
-    const sources = request.sources.map((s, i) => ({
-      name: s.name || `sources[${i}]`,
-      content: s.content,
-    }));
+    const sources = overlaySourcesOf(request.sources);
     let removed: string[] = [];
     const audit = await this.update(
       (overlay) => {
@@ -189,7 +224,7 @@ export class RuleRegistry {
           actor: this.actorFor(requester),
           subject: loadedIds.length === 1 ? loadedIds[0]! : `${loadedIds.length} rules`,
           summary: summaryOf(
-            `loaded ${loadedIds.length} Sigma rule(s)${request.replaceAll ? ', replacing every other rule' : ''}: ${loadedIds.join(', ')}`,
+            `loaded ${sigmaIds.length} Sigma rule(s)${luaIds.length > 0 ? ` and ${luaIds.length} Lua script(s)` : ''}${request.replaceAll ? ', replacing every other rule' : ''}: ${loadedIds.join(', ')}`,
             describeRequester(requester),
           ),
           payloadType: LoadRulesRequest.$type,
@@ -269,7 +304,9 @@ export class RuleRegistry {
     for (let attempt = 1; ; attempt++) {
       const entry = await kv.get(RULES_KEY);
       const stored = entry !== null && entry.operation === 'PUT' ? entry : undefined;
-      const next = change(stored ? this.storedOrApplied(stored.value, stored.revision) : EMPTY);
+      const next = change(
+        stored ? this.storedOrApplied(stored.value, stored.revision) : EMPTY_OVERLAY,
+      );
       const value = JSON.stringify(next);
       try {
         const revision = stored
@@ -318,12 +355,23 @@ export class RuleRegistry {
     try {
       const overlay = parseOverlay(value, revision);
       const loaded = compileOrThrow(
-        overlay.sources.map((s) => ({ source: s.name, text: s.content })),
+        overlay.sources
+          .filter((s) => s.format !== 'lua')
+          .map((s) => ({ source: s.name, text: s.content })),
         `omega_policy ${RULES_KEY}`,
       );
+      const lua = luaSetOf(
+        overlay.sources,
+        this.current.lua,
+        this.options.lua,
+        `omega_policy ${RULES_KEY}`,
+      );
+      const previous = this.current.lua;
       this.overlay = overlay;
       this.overlayRules = loaded;
-      this.rebuild();
+      this.rebuild(lua);
+      // Scripts carried over keep their state; the others' Lua states are freed.
+      previous.closeExcept(lua.scripts);
       this.appliedRevision = revision;
       this.options.logger.info(
         { revision, rules: this.current.sigmaRules.length, disabled: overlay.disabled },
@@ -351,9 +399,11 @@ export class RuleRegistry {
   }
 
   private idsOf(sources: RuleOverlay['sources']): string[] {
-    return compileRuleSources(sources.map((s) => sourceOf(s))).loaded.map(
+    const sigma = compileRuleSources(sources.map((s) => sourceOf(s))).loaded.map(
       (r) => `sigma:${r.compiled.rule.id}`,
     );
+    const lua = luaIdsOf(sources, this.current.lua, this.options.lua);
+    return [...sigma, ...lua];
   }
 
   /** Every Sigma rule id the overlay makes run (pack and loaded). */
@@ -369,10 +419,6 @@ export class RuleRegistry {
   get applied(): RuleOverlay {
     return this.overlay;
   }
-}
-
-function sourceOf(s: { name: string; content: string }): RuleSource {
-  return { name: s.name, format: RuleFormat.RULE_FORMAT_SIGMA_YAML, content: s.content };
 }
 
 /** `what` and who asked, within the 500 characters a summary may hold. */

@@ -232,6 +232,7 @@ export class TelemetryPipeline {
         metrics.ruleMatches.inc({ rule_id: `sigma:${rule.rule.id}` });
         built.push(alertFromSigmaMatch(rule, rule.explain(event), source, windowMs));
       });
+      built.push(...catalog.lua.observe(event, source, windowMs, (id) => catalog.isEnabled(id)));
       for (const finding of detectors.observe(event)) {
         // The detector still learns from the event; a disabled detector only raises no alert.
         if (!catalog.isEnabled(`detector:${finding.detectorId}`)) continue;

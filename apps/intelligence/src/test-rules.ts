@@ -3,6 +3,7 @@
 // work is bounded (events, source bytes, matches, calls at once) and yields to the event loop, so
 // a caller cannot starve the telemetry pipeline or health checks, nor grow memory without limit.
 import {
+  DiagnosticSeverity,
   FIELD_TAGS,
   countTopLevelField,
   type IntelligenceServiceService,
@@ -11,7 +12,9 @@ import {
 } from '@omega/proto';
 import { Code, OmegaError } from '@omega/runtime';
 import { alertFromSigmaMatch } from './alert-builder';
-import { compileRuleSources, sigmaRuleMessage } from './rule-catalog';
+import { luaRuleMessage } from './lua/lua-rule-message';
+import { compileLuaSources, LuaRuleSet, type LuaRuleEngine } from './lua/lua-rule-set';
+import { compileRuleSources, luaSourcesOf, sigmaRuleMessage } from './rule-catalog';
 
 export interface RuleTesterLimits {
   /** Sample events in one call. */
@@ -22,8 +25,13 @@ export interface RuleTesterLimits {
   maxMatches: number;
   /** Calls running at once; more are refused with RESOURCE_EXHAUSTED. */
   maxConcurrent: number;
-  /** Events evaluated between yields to the event loop. */
+  /** Events evaluated between yields to the event loop (with Lua scripts: every event). */
   eventsPerSlice: number;
+  /**
+   * Lua scripts in one call: each may run its instruction budget on every event, so an event's
+   * work is bounded by this times the budget.
+   */
+  maxLuaScripts: number;
 }
 
 export const DEFAULT_RULE_TESTER_LIMITS: RuleTesterLimits = {
@@ -32,13 +40,17 @@ export const DEFAULT_RULE_TESTER_LIMITS: RuleTesterLimits = {
   maxMatches: 10_000,
   maxConcurrent: 2,
   eventsPerSlice: 200,
+  maxLuaScripts: 8,
 };
 
 export class RuleTester {
   private running = 0;
   private readonly limits: RuleTesterLimits;
 
-  constructor(limits: Partial<RuleTesterLimits> = {}) {
+  constructor(
+    limits: Partial<RuleTesterLimits> = {},
+    private readonly lua?: LuaRuleEngine,
+  ) {
     this.limits = { ...DEFAULT_RULE_TESTER_LIMITS, ...limits };
   }
 
@@ -72,15 +84,80 @@ export class RuleTester {
   }
 
   private async run(request: TestRulesRequest): Promise<TestRulesResponse> {
-    const { valid, diagnostics, loaded } = compileRuleSources(request.sources);
-    const rules = loaded.map((rule) => sigmaRuleMessage(rule, 0n, 0));
+    const sigma = compileRuleSources(request.sources);
+    const { texts, indexes } = luaSourcesOf(request.sources);
+    if (texts.length > this.limits.maxLuaScripts) {
+      throw new OmegaError(
+        Code.InvalidArgument,
+        `TestRules: sources: ${texts.length} Lua scripts, at most ${this.limits.maxLuaScripts} per call`,
+      );
+    }
+    // Fresh scripts for this call: their state lives as long as the call, across its events.
+    const lua = compileLuaSources(this.lua, texts, indexes);
+    try {
+      return await this.runCompiled(request, sigma, lua.scripts, lua.diagnostics);
+    } finally {
+      for (const script of lua.scripts) script.close();
+    }
+  }
+
+  private async runCompiled(
+    request: TestRulesRequest,
+    {
+      valid: sigmaValid,
+      diagnostics: sigmaDiagnostics,
+      loaded,
+    }: ReturnType<typeof compileRuleSources>,
+    scripts: LuaRuleSet['scripts'],
+    luaDiagnostics: TestRulesResponse['diagnostics'],
+  ): Promise<TestRulesResponse> {
+    const valid = sigmaValid && luaDiagnostics.length === 0;
+    const diagnostics = [...sigmaDiagnostics, ...luaDiagnostics];
+    const rules = [
+      ...loaded.map((rule) => sigmaRuleMessage(rule, 0n, 0)),
+      ...scripts.map((script) => luaRuleMessage(script, 0n, 0)),
+    ];
     if (!valid) return { valid, diagnostics, rules, matches: [] };
+    const luaSet = new LuaRuleSet(scripts);
     const matches: TestRulesResponse['matches'] = [];
     const batch = { senderId: '', sessionId: '', sequence: 0n, streamSequence: 0n };
     const { events } = request;
     for (let eventIndex = 0; eventIndex < events.length; eventIndex++) {
-      if (eventIndex > 0 && eventIndex % this.limits.eventsPerSlice === 0) await yieldToEventLoop();
+      const slice = scripts.length > 0 ? 1 : this.limits.eventsPerSlice;
+      if (eventIndex > 0 && eventIndex % slice === 0) await yieldToEventLoop();
       const event = events[eventIndex]!;
+      for (const { alert } of luaSet.observe(
+        event,
+        { event, batch, eventIndex },
+        60_000,
+        () => true,
+      )) {
+        if (alert.labels['lua.fault']) {
+          diagnostics.push({
+            severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
+            message: `events[${eventIndex}]: ${alert.explanation}`,
+            source: alert.labels['lua.script'] ?? '',
+            path: `events[${eventIndex}]`,
+            line: 0,
+            column: 0,
+            code: `lua-${alert.labels['lua.fault']}`,
+          });
+          continue;
+        }
+        if (matches.length >= this.limits.maxMatches) {
+          throw new OmegaError(
+            Code.ResourceExhausted,
+            `TestRules: more than ${this.limits.maxMatches} matches (at events[${eventIndex}]); send fewer events or rules per call`,
+          );
+        }
+        matches.push({
+          ruleId: alert.ruleId,
+          eventIndex,
+          eventId: event.id,
+          explanation: alert.explanation,
+          reasons: alert.reasons,
+        });
+      }
       for (const { compiled } of loaded) {
         if (!compiled.matches(event)) continue;
         if (matches.length >= this.limits.maxMatches) {

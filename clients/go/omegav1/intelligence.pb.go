@@ -31,6 +31,9 @@ const (
 	RuleFormat_RULE_FORMAT_UNSPECIFIED RuleFormat = 0
 	// Sigma rule (YAML), with Omega's OCSF field mapping.
 	RuleFormat_RULE_FORMAT_SIGMA_YAML RuleFormat = 1
+	// Lua 5.4 rule script (docs/lua-rules.md): sees each event and its entity's state, returns
+	// findings; runs sandboxed with an instruction budget per call and a memory cap.
+	RuleFormat_RULE_FORMAT_LUA RuleFormat = 2
 )
 
 // Enum value maps for RuleFormat.
@@ -38,10 +41,12 @@ var (
 	RuleFormat_name = map[int32]string{
 		0: "RULE_FORMAT_UNSPECIFIED",
 		1: "RULE_FORMAT_SIGMA_YAML",
+		2: "RULE_FORMAT_LUA",
 	}
 	RuleFormat_value = map[string]int32{
 		"RULE_FORMAT_UNSPECIFIED": 0,
 		"RULE_FORMAT_SIGMA_YAML":  1,
+		"RULE_FORMAT_LUA":         2,
 	}
 )
 
@@ -2032,11 +2037,12 @@ const file_omega_v1_intelligence_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"f\n" +
 	"\x16SetRuleEnabledResponse\x12\"\n" +
 	"\x04rule\x18\x01 \x01(\v2\x0e.omega.v1.RuleR\x04rule\x12(\n" +
-	"\x05audit\x18\x02 \x01(\v2\x12.omega.v1.AuditRefR\x05audit*E\n" +
+	"\x05audit\x18\x02 \x01(\v2\x12.omega.v1.AuditRefR\x05audit*Z\n" +
 	"\n" +
 	"RuleFormat\x12\x1b\n" +
 	"\x17RULE_FORMAT_UNSPECIFIED\x10\x00\x12\x1a\n" +
-	"\x16RULE_FORMAT_SIGMA_YAML\x10\x012\xd8\x06\n" +
+	"\x16RULE_FORMAT_SIGMA_YAML\x10\x01\x12\x13\n" +
+	"\x0fRULE_FORMAT_LUA\x10\x022\xd8\x06\n" +
 	"\x13IntelligenceService\x12G\n" +
 	"\n" +
 	"ListAlerts\x12\x1b.omega.v1.ListAlertsRequest\x1a\x1c.omega.v1.ListAlertsResponse\x12A\n" +

@@ -12,8 +12,10 @@ class RuleFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     RULE_FORMAT_UNSPECIFIED: _ClassVar[RuleFormat]
     RULE_FORMAT_SIGMA_YAML: _ClassVar[RuleFormat]
+    RULE_FORMAT_LUA: _ClassVar[RuleFormat]
 RULE_FORMAT_UNSPECIFIED: RuleFormat
 RULE_FORMAT_SIGMA_YAML: RuleFormat
+RULE_FORMAT_LUA: RuleFormat
 
 class AttackTechnique(_message.Message):
     __slots__ = ("id", "name", "tactic_ids", "url")

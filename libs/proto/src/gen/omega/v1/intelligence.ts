@@ -52,6 +52,11 @@ export enum RuleFormat {
   RULE_FORMAT_UNSPECIFIED = 0,
   /** RULE_FORMAT_SIGMA_YAML - Sigma rule (YAML), with Omega's OCSF field mapping. */
   RULE_FORMAT_SIGMA_YAML = 1,
+  /**
+   * RULE_FORMAT_LUA - Lua 5.4 rule script (docs/lua-rules.md): sees each event and its entity's state, returns
+   * findings; runs sandboxed with an instruction budget per call and a memory cap.
+   */
+  RULE_FORMAT_LUA = 2,
   UNRECOGNIZED = -1,
 }
 
@@ -63,6 +68,9 @@ export function ruleFormatFromJSON(object: any): RuleFormat {
     case 1:
     case "RULE_FORMAT_SIGMA_YAML":
       return RuleFormat.RULE_FORMAT_SIGMA_YAML;
+    case 2:
+    case "RULE_FORMAT_LUA":
+      return RuleFormat.RULE_FORMAT_LUA;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -76,6 +84,8 @@ export function ruleFormatToJSON(object: RuleFormat): string {
       return "RULE_FORMAT_UNSPECIFIED";
     case RuleFormat.RULE_FORMAT_SIGMA_YAML:
       return "RULE_FORMAT_SIGMA_YAML";
+    case RuleFormat.RULE_FORMAT_LUA:
+      return "RULE_FORMAT_LUA";
     case RuleFormat.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

@@ -8,7 +8,6 @@ import type { KV } from '@omega/bus';
 import {
   AuditEntry,
   AuditEntryKind,
-  DiagnosticSeverity,
   LoadRulesRequest,
   SetRuleEnabledRequest,
   type AuditRef,
@@ -20,7 +19,8 @@ import { Code, OmegaError, errorMessage } from '@omega/runtime';
 import { describeRequester, requesterActor, type Requester } from '@omega/trust-client';
 import type { Logger } from 'pino';
 import { compileLuaRequest, luaIdsOf, luaSetOf } from './lua/lua-overlay';
-import { MAX_LUA_SCRIPTS, type LuaRuleEngine, type LuaRuleSet } from './lua/lua-rule-set';
+import type { LuaRuleEngine, LuaRuleSet } from './lua/lua-rule-set';
+import { loadRefusal } from './load-refusal';
 import {
   compileOrThrow,
   compileRuleSources,
@@ -149,52 +149,13 @@ export class RuleRegistry {
       removedRuleIds: [],
     });
     if (!compiled.valid || lua.diagnostics.length > 0) return failed();
-    // An upper bound: a script replacing one of the same id is counted twice.
     const luaKept = request.replaceAll
       ? 0
       : this.overlay.sources.filter((s) => s.format === 'lua').length;
-    if (luaIds.length > 0 && luaKept + luaIds.length > MAX_LUA_SCRIPTS) {
-      return failed([
-        {
-          severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
-          message: `LoadRules: ${luaKept} Lua scripts loaded and ${luaIds.length} more, at most ${MAX_LUA_SCRIPTS}`,
-          source: '',
-          path: 'sources',
-          line: 0,
-          column: 0,
-          code: 'too-many',
-        },
-      ]);
-    }
-    if (compiled.loaded.length === 0 && luaIds.length === 0) {
-      return failed([
-        {
-          severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
-          message: 'LoadRules: no rule in the sources',
-          source: '',
-          path: 'sources',
-          line: 0,
-          column: 0,
-          code: 'no-rules',
-        },
-      ]);
-    }
     const sigmaIds = compiled.loaded.map((r) => `sigma:${r.compiled.rule.id}`);
     const loadedIds = [...sigmaIds, ...luaIds];
-    const duplicate = loadedIds.find((id, i) => loadedIds.indexOf(id) !== i);
-    if (duplicate) {
-      return failed([
-        {
-          severity: DiagnosticSeverity.DIAGNOSTIC_SEVERITY_ERROR,
-          message: `LoadRules: rule ${duplicate} is defined twice in the sources`,
-          source: '',
-          path: 'sources',
-          line: 0,
-          column: 0,
-          code: 'duplicate-rule',
-        },
-      ]);
-    }
+    const refusal = loadRefusal({ sigmaIds, luaIds, luaKept });
+    if (refusal) return failed([refusal]);
     const sources = overlaySourcesOf(request.sources);
     let removed: string[] = [];
     const audit = await this.update(

@@ -1,12 +1,16 @@
 // The sink of each output type: its serializer and transport.
+import { falcoPayload } from './falco-payload';
+import { httpSink } from './http-sink';
 import type { AlertSink } from './output-queue';
 import type { OutputConfig } from './outputs-config';
 import { stdoutSink } from './stdout-sink';
 
-export function sinkFor(output: OutputConfig): AlertSink {
+export function sinkFor(output: OutputConfig, env: NodeJS.ProcessEnv = process.env): AlertSink {
   switch (output.type) {
     case 'stdout':
       return stdoutSink();
+    case 'falcosidekick':
+      return httpSink({ ...output, env, body: falcoPayload });
     default:
       throw new Error(`output type ${output.type} is not built yet`);
   }

@@ -1,4 +1,5 @@
 // The sink of each output type: its serializer and transport.
+import { alertmanagerAlert } from './alertmanager-alert';
 import { falcoPayload } from './falco-payload';
 import { httpSink } from './http-sink';
 import type { AlertSink } from './output-queue';
@@ -11,6 +12,14 @@ export function sinkFor(output: OutputConfig, env: NodeJS.ProcessEnv = process.e
       return stdoutSink();
     case 'falcosidekick':
       return httpSink({ ...output, env, body: falcoPayload });
+    case 'alertmanager':
+      return httpSink({
+        ...output,
+        url: new URL('api/v2/alerts', output.url.endsWith('/') ? output.url : `${output.url}/`)
+          .href,
+        env,
+        body: (alert) => [alertmanagerAlert(alert, output.endsAfterMs)],
+      });
     default:
       throw new Error(`output type ${output.type} is not built yet`);
   }

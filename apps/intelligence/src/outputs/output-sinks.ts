@@ -2,6 +2,8 @@
 import { alertmanagerAlert } from './alertmanager-alert';
 import { falcoPayload } from './falco-payload';
 import { httpSink } from './http-sink';
+import { kafkaSink } from './kafka-sink';
+import { ocsfFinding } from './ocsf-finding';
 import type { AlertSink } from './output-queue';
 import type { OutputConfig } from './outputs-config';
 import { stdoutSink } from './stdout-sink';
@@ -12,6 +14,10 @@ export function sinkFor(output: OutputConfig, env: NodeJS.ProcessEnv = process.e
       return stdoutSink();
     case 'falcosidekick':
       return httpSink({ ...output, env, body: falcoPayload });
+    case 'ocsf-webhook':
+      return httpSink({ ...output, env, body: ocsfFinding });
+    case 'kafka':
+      return kafkaSink(output);
     case 'alertmanager':
       return httpSink({
         ...output,

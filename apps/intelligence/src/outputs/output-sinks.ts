@@ -7,6 +7,7 @@ import { ocsfFinding } from './ocsf-finding';
 import type { AlertSink } from './output-queue';
 import type { OutputConfig } from './outputs-config';
 import { stdoutSink } from './stdout-sink';
+import { syslogSink } from './syslog-sink';
 
 export function sinkFor(output: OutputConfig, env: NodeJS.ProcessEnv = process.env): AlertSink {
   switch (output.type) {
@@ -26,7 +27,7 @@ export function sinkFor(output: OutputConfig, env: NodeJS.ProcessEnv = process.e
         env,
         body: (alert) => [alertmanagerAlert(alert, output.endsAfterMs)],
       });
-    default:
-      throw new Error(`output type ${output.type} is not built yet`);
+    case 'syslog':
+      return syslogSink(output);
   }
 }

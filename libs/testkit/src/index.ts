@@ -52,7 +52,13 @@ export {
   type Alertmanager,
   type AlertmanagerAlert,
 } from './alertmanager';
-export { RSYSLOGD_BINARY, startRsyslog, type Rsyslog, type RsyslogMessage } from './rsyslog';
+export {
+  RSYSLOGD_BINARY,
+  startRsyslog,
+  type Rsyslog,
+  type RsyslogMessage,
+  type RsyslogOptions,
+} from './rsyslog';
 export { localServiceEnv, unaryAnswers, type UnaryAnswer } from './service-answers';
 export { documentedRoles, type DocumentedRole } from './gateway-roles-doc';
 export { twinGymPython } from './twin-gym-python';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Code, OmegaError } from '@omega/runtime';
 import { ChildServer } from './child-server';
 import { freePort } from './free-port';
+import { createTestCertificates } from './kafka-tls';
 
 export const RSYSLOGD_BINARY = '/usr/sbin/rsyslogd';
 
@@ -27,9 +28,22 @@ export interface RsyslogMessage {
   input: string;
 }
 
+export interface RsyslogOptions {
+  /**
+   * Also listen with TLS (RFC 5425, rsyslog's gtls driver, package rsyslog-gnutls) on another free
+   * port, with a certificate for 127.0.0.1 signed by a throwaway CA (made with openssl).
+   */
+  tls?: boolean;
+  readyTimeoutMs?: number;
+}
+
 export interface Rsyslog {
   readonly udpPort: number;
   readonly tcpPort: number;
+  /** The TLS port (0 without `tls`). */
+  readonly tlsPort: number;
+  /** The CA certificate (PEM) that signed the TLS listener's certificate ('' without `tls`). */
+  readonly tlsCaPem: string;
   /** Messages written so far, in order. */
   messages(): Promise<RsyslogMessage[]>;
   stop(): Promise<void>;
@@ -48,24 +62,31 @@ const PROPERTIES: [string, string][] = [
   ['input', 'inputname'],
 ];
 
-function config(dir: string, udpPort: number, tcpPort: number): string {
+function config(dir: string, udpPort: number, tcpPort: number, tlsPort: number): string {
   const properties = PROPERTIES.map(
     ([out, name]) =>
       `  property(outname="${out}" name="${name}" format="jsonf"${name === 'timereported' ? ' dateFormat="rfc3339"' : ''})`,
   );
-  return `global(workDirectory="${dir}" maxMessageSize="64k")
+  const tls = tlsPort
+    ? ` DefaultNetstreamDriverCAFile="${join(dir, 'ca.pem')}" DefaultNetstreamDriverCertFile="${join(dir, 'server.pem')}" DefaultNetstreamDriverKeyFile="${join(dir, 'server.key')}"`
+    : '';
+  const tlsInput = tlsPort
+    ? `input(type="imtcp" address="127.0.0.1" port="${tlsPort}" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")\n`
+    : '';
+  return `global(workDirectory="${dir}" maxMessageSize="64k"${tls})
 module(load="imudp")
 module(load="imtcp")
 input(type="imudp" address="127.0.0.1" port="${udpPort}")
 input(type="imtcp" address="127.0.0.1" port="${tcpPort}")
-template(name="fields" type="list" option.jsonf="on") {
+${tlsInput}template(name="fields" type="list" option.jsonf="on") {
 ${properties.join('\n')}
 }
 action(type="omfile" file="${join(dir, 'messages')}" template="fields")
 `;
 }
 
-export async function startRsyslog(readyTimeoutMs = 30_000): Promise<Rsyslog> {
+export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslog> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   if (!existsSync(RSYSLOGD_BINARY)) {
     throw new OmegaError(
       Code.FailedPrecondition,
@@ -75,8 +96,10 @@ export async function startRsyslog(readyTimeoutMs = 30_000): Promise<Rsyslog> {
   const dir = await mkdtemp(join(tmpdir(), 'omega-rsyslog-'));
   const udpPort = await freePort();
   const tcpPort = await freePort();
+  const tlsPort = options.tls ? await freePort() : 0;
+  const tlsCaPem = options.tls ? (await createTestCertificates(dir)).caPem : '';
   const conf = join(dir, 'rsyslog.conf');
-  await writeFile(conf, config(dir, udpPort, tcpPort));
+  await writeFile(conf, config(dir, udpPort, tcpPort, tlsPort));
   const server = new ChildServer('rsyslogd', RSYSLOGD_BINARY, [
     '-n',
     '-f',
@@ -92,7 +115,7 @@ export async function startRsyslog(readyTimeoutMs = 30_000): Promise<Rsyslog> {
   try {
     for (const deadline = Date.now() + readyTimeoutMs; ;) {
       server.assertAlive();
-      if (await accepts(tcpPort)) break;
+      if ((await accepts(tcpPort)) && (!tlsPort || (await accepts(tlsPort)))) break;
       if (Date.now() > deadline) {
         throw new OmegaError(
           Code.DeadlineExceeded,
@@ -108,6 +131,8 @@ export async function startRsyslog(readyTimeoutMs = 30_000): Promise<Rsyslog> {
   return {
     udpPort,
     tcpPort,
+    tlsPort,
+    tlsCaPem,
     async messages() {
       const text = await readFile(join(dir, 'messages'), 'utf8').catch(() => '');
       return text

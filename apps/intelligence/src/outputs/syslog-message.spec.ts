@@ -1,7 +1,9 @@
 // The syslog output against a real rsyslog (Debian's rsyslogd, started with its own config on free
 // loopback ports): alerts from ALERTS sent as RFC 5424 over UDP and over TCP (octet-counted) are
 // parsed by rsyslog into the expected PRI, header fields, structured data and message.
-import { hostname } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Bus } from '@omega/bus';
 import { Severity } from '@omega/proto';
 import { eventually, startRsyslog, withNats, type Rsyslog } from '@omega/testkit';
@@ -19,7 +21,7 @@ let bus: Bus;
 let rsyslog: Rsyslog;
 beforeAll(async () => {
   bus = await alertsBus(nats.url, 'syslog-output-spec');
-  rsyslog = await startRsyslog();
+  rsyslog = await startRsyslog({ tls: true });
 }, 60_000);
 nats.beforeStop(async () => {
   await rsyslog?.stop();
@@ -102,6 +104,59 @@ it('sends alerts as RFC 5424 messages that rsyslog parses, over UDP and TCP', as
       msg: '\uFEFFDecoy "db-0" touched ]: héllo \\ wörld',
     });
   }
+});
+
+it('sends over TLS to rsyslog, verifying its certificate against the configured CA', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'omega-syslog-ca-'));
+  const caFile = join(dir, 'ca.pem');
+  await writeFile(caFile, rsyslog.tlsCaPem);
+  const before = (await rsyslog.messages()).length;
+  const { outputs, registry } = await startOutputs(bus, [
+    {
+      name: 'syslog-tls',
+      type: 'syslog',
+      host: '127.0.0.1',
+      port: rsyslog.tlsPort,
+      protocol: 'tls',
+      caFile,
+    },
+    // The same listener without the CA: the certificate is not trusted, nothing is sent.
+    {
+      name: 'syslog-untrusted',
+      type: 'syslog',
+      host: '127.0.0.1',
+      port: rsyslog.tlsPort,
+      protocol: 'tls',
+      maxAttempts: 2,
+      initialBackoffMs: 1,
+      maxBackoffMs: 2,
+    },
+  ]);
+  await publishAlerts(bus, [sampleAlert({ id: '01938a5e-0000-7000-8000-0000000000f1' })]);
+  const received = await eventually('the TLS message', async () => {
+    const read = (await rsyslog.messages()).slice(before);
+    return read.length >= 1 ? read : undefined;
+  });
+  await eventually('the untrusted output gave up', async () =>
+    (await metricValue(registry, 'omega_intelligence_output_dropped_total', {
+      output: 'syslog-untrusted',
+      reason: 'retries_exhausted',
+    })) === 1
+      ? true
+      : undefined,
+  );
+  await outputs.stop();
+  await rm(dir, { recursive: true });
+  expect(received).toHaveLength(1);
+  expect(received[0]!.structuredData).toContain('id="01938a5e-0000-7000-8000-0000000000f1"');
+  expect(
+    await metricValue(registry, 'omega_intelligence_output_sent_total', { output: 'syslog-tls' }),
+  ).toBe(1);
+  expect(
+    await metricValue(registry, 'omega_intelligence_output_sent_total', {
+      output: 'syslog-untrusted',
+    }),
+  ).toBe(0);
 });
 
 it('keeps a message within the size bound, cutting the explanation', () => {

@@ -3,7 +3,7 @@
 // connection is kept and reopened after any error; a send completes when the bytes are written.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
 import type { Alert } from '@omega/proto';
@@ -66,7 +66,8 @@ export function syslogSink(output: OutputConfigOf<'syslog'>): AlertSink {
           ? tlsConnect({
               host: output.host,
               port: output.port,
-              servername: output.host,
+              // SNI carries names only (RFC 6066); an address is checked against the IP SANs.
+              ...(isIP(output.host) ? {} : { servername: output.host }),
               ...(ca ? { ca } : {}),
             })
           : netConnect({ host: output.host, port: output.port });

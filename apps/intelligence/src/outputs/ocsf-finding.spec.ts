@@ -2,6 +2,8 @@
 // (class 2004) posted to a webhook and produced to a topic of a real Kafka broker; each finding is
 // valid against OCSF 1.8.0's JSON Schema for the class (vendored in testing/ocsf with its licence).
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bus } from '@omega/bus';
 import { eventually, startKafkaBroker, withNats, type KafkaBroker } from '@omega/testkit';
@@ -34,7 +36,7 @@ let broker: KafkaBroker;
 beforeAll(async () => {
   bus = await alertsBus(nats.url, 'ocsf-output-spec');
   receiver = await startHttpReceiver();
-  broker = await startKafkaBroker();
+  broker = await startKafkaBroker({ tls: true });
 }, 120_000);
 nats.beforeStop(async () => {
   await broker?.stop();
@@ -178,4 +180,58 @@ it('produces each alert to a Kafka topic as an OCSF Detection Finding keyed by t
   expect(read.map((m) => (m.value['finding_info'] as { uid: string }).uid)).toEqual(
     alerts.map((a) => a.id),
   );
+}, 120_000);
+
+it('produces to Kafka over TLS, trusting the brokers by the configured CA', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'omega-kafka-ca-'));
+  const caFile = join(dir, 'ca.pem');
+  await writeFile(caFile, broker.tlsCaPem);
+  const kafka = new Kafka({
+    clientId: 'ocsf-spec-tls',
+    brokers: broker.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic: 'omega.findings.tls', numPartitions: 1 }],
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+  const { outputs, registry } = await startOutputs(bus, [
+    {
+      name: 'lake-tls',
+      type: 'kafka',
+      brokers: broker.tlsBrokers,
+      topic: 'omega.findings.tls',
+      tls: { caFile },
+      timeoutMs: 20_000,
+    },
+  ]);
+  await publishAlerts(bus, [sampleAlert({ id: '01938a5e-0000-7000-8000-0000000000d3' })]);
+  await eventually(
+    'one sent over TLS',
+    async () =>
+      (await metricValue(registry, 'omega_intelligence_output_sent_total', {
+        output: 'lake-tls',
+      })) >= 1
+        ? true
+        : undefined,
+    60_000,
+  );
+  await outputs.stop();
+  await rm(dir, { recursive: true });
+  const consumer = kafka.consumer({ groupId: 'ocsf-spec-tls-reader' });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'omega.findings.tls', fromBeginning: true });
+  const keys: string[] = [];
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      keys.push(message.key!.toString('utf8'));
+    },
+  });
+  await eventually('the finding read back', () => (keys.length >= 1 ? true : undefined), 60_000);
+  await consumer.disconnect();
+  expect(keys).toEqual(['01938a5e-0000-7000-8000-0000000000d3']);
 }, 120_000);

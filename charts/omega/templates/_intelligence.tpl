@@ -1,5 +1,5 @@
 {{- /* Intelligence's alert outputs (docs/alert-outputs.md): the outputs list as the service reads
-it, with each output's tokenSecret / caSecret turned into a file under a projected Secret volume. */ -}}
+it, with each output's tokenSecret / caSecret / saslSecret turned into a file under a projected Secret volume. */ -}}
 
 {{- define "omega.intelligenceOutputDir" -}}
 /var/run/secrets/omega-outputs/{{ .name }}
@@ -8,7 +8,7 @@ it, with each output's tokenSecret / caSecret turned into a file under a project
 {{- define "omega.intelligenceOutputs" -}}
 {{- $outputs := list -}}
 {{- range .Values.intelligence.outputs -}}
-{{- $o := omit . "tokenSecret" "caSecret" -}}
+{{- $o := omit . "tokenSecret" "caSecret" "saslSecret" -}}
 {{- $dir := include "omega.intelligenceOutputDir" . -}}
 {{- if .tokenSecret -}}
 {{- if not (has .type (list "falcosidekick" "ocsf-webhook" "alertmanager")) -}}
@@ -24,6 +24,12 @@ it, with each output's tokenSecret / caSecret turned into a file under a project
 {{- else -}}
 {{- fail (printf "intelligence.outputs %s: caSecret applies to kafka and syslog outputs, not %s" .name .type) -}}
 {{- end -}}
+{{- end -}}
+{{- if .saslSecret -}}
+{{- if or (ne .type "kafka") (not .sasl) -}}
+{{- fail (printf "intelligence.outputs %s: saslSecret applies to a kafka output with sasl.mechanism and sasl.username" .name) -}}
+{{- end -}}
+{{- $_ := set $o "sasl" (merge (dict "passwordFile" (printf "%s/sasl-password" $dir)) (omit .sasl "passwordFile" "passwordEnv")) -}}
 {{- end -}}
 {{- $outputs = append $outputs $o -}}
 {{- end -}}
@@ -41,7 +47,7 @@ it, with each output's tokenSecret / caSecret turned into a file under a project
 
 {{- define "omega.intelligenceVolumeMounts" -}}
 {{- range .Values.intelligence.outputs }}
-{{- if or .tokenSecret .caSecret }}
+{{- if or .tokenSecret .caSecret .saslSecret }}
 - name: output-{{ .name }}
   mountPath: {{ include "omega.intelligenceOutputDir" . }}
   readOnly: true
@@ -51,7 +57,7 @@ it, with each output's tokenSecret / caSecret turned into a file under a project
 
 {{- define "omega.intelligenceVolumes" -}}
 {{- range .Values.intelligence.outputs }}
-{{- if or .tokenSecret .caSecret }}
+{{- if or .tokenSecret .caSecret .saslSecret }}
 - name: output-{{ .name }}
   projected:
     sources:
@@ -64,6 +70,11 @@ it, with each output's tokenSecret / caSecret turned into a file under a project
       - secret:
           name: {{ .name | quote }}
           items: [{ key: {{ .key | default "ca.crt" | quote }}, path: ca.crt }]
+      {{- end }}
+      {{- with .saslSecret }}
+      - secret:
+          name: {{ .name | quote }}
+          items: [{ key: {{ .key | default "password" | quote }}, path: sasl-password }]
       {{- end }}
 {{- end }}
 {{- end }}

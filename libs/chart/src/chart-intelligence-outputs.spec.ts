@@ -50,6 +50,11 @@ it('renders every output type as the outputs list, with Secrets mounted as files
       brokers: ['kafka-0.kafka:9093', 'kafka-1.kafka:9093'],
       topic: 'omega.findings',
       tls: { caFile: '/var/run/secrets/omega-outputs/lake/ca.crt' },
+      sasl: {
+        mechanism: 'scram-sha-512',
+        username: 'omega',
+        passwordFile: '/var/run/secrets/omega-outputs/lake/sasl-password',
+      },
     },
     { name: 'am', type: 'alertmanager', url: 'http://alertmanager:9093', endsAfterMs: 3600000 },
     {
@@ -78,7 +83,15 @@ it('renders every output type as the outputs list, with Secrets mounted as files
     {
       name: 'output-lake',
       projected: {
-        sources: [{ secret: { name: 'kafka-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }],
+        sources: [
+          { secret: { name: 'kafka-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          {
+            secret: {
+              name: 'kafka-omega-user',
+              items: [{ key: 'password', path: 'sasl-password' }],
+            },
+          },
+        ],
       },
     },
     {

@@ -4,17 +4,36 @@
 import { readFile } from 'node:fs/promises';
 import type { Alert } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Producer, type SASLOptions } from 'kafkajs';
 import { ocsfFinding } from './ocsf-finding';
 import type { AlertSink } from './output-queue';
 import type { OutputConfigOf } from './outputs-config';
 import { MAX_BODY_BYTES } from './http-sink';
+import { tokenSource } from './secret-source';
 
-export function kafkaSink(output: OutputConfigOf<'kafka'>): AlertSink {
+export function kafkaSink(
+  output: OutputConfigOf<'kafka'>,
+  env: NodeJS.ProcessEnv = process.env,
+): AlertSink {
   const where = `output ${output.name} (Kafka topic ${output.topic})`;
+  const password = output.sasl
+    ? tokenSource(
+        { tokenFile: output.sasl.passwordFile, tokenEnv: output.sasl.passwordEnv },
+        `output ${output.name}: SASL password`,
+        env,
+      )
+    : undefined;
   let producer: Promise<Producer> | undefined;
   const connect = async (): Promise<Producer> => {
     const ca = output.tls?.caFile ? [await readFile(output.tls.caFile, 'utf8')] : undefined;
+    const sasl: SASLOptions | undefined =
+      output.sasl && password
+        ? ({
+            mechanism: output.sasl.mechanism,
+            username: output.sasl.username,
+            password: (await password())!,
+          } as SASLOptions)
+        : undefined;
     const kafka = new Kafka({
       clientId: 'omega-intelligence',
       brokers: output.brokers,
@@ -23,6 +42,7 @@ export function kafkaSink(output: OutputConfigOf<'kafka'>): AlertSink {
       requestTimeout: output.timeoutMs,
       retry: { retries: 0 },
       ...(output.tls ? { ssl: ca ? { ca } : true } : {}),
+      ...(sasl ? { sasl } : {}),
     });
     const created = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
     await created.connect();

@@ -10,6 +10,7 @@ import { eventually, startKafkaBroker, withNats, type KafkaBroker } from '@omega
 import Ajv2020 from 'ajv/dist/2020';
 import { Kafka, logLevel } from 'kafkajs';
 import { startHttpReceiver, type HttpReceiver } from '../testing/http-receiver';
+import { sinkFor } from './output-sinks';
 import {
   alertsBus,
   metricValue,
@@ -36,7 +37,7 @@ let broker: KafkaBroker;
 beforeAll(async () => {
   bus = await alertsBus(nats.url, 'ocsf-output-spec');
   receiver = await startHttpReceiver();
-  broker = await startKafkaBroker({ tls: true });
+  broker = await startKafkaBroker({ tls: true, sasl: { users: { omega: 'omega-pw-1' } } });
 }, 120_000);
 nats.beforeStop(async () => {
   await broker?.stop();
@@ -234,4 +235,69 @@ it('produces to Kafka over TLS, trusting the brokers by the configured CA', asyn
   await eventually('the finding read back', () => (keys.length >= 1 ? true : undefined), 60_000);
   await consumer.disconnect();
   expect(keys).toEqual(['01938a5e-0000-7000-8000-0000000000d3']);
+}, 120_000);
+
+it('authenticates to Kafka with SASL SCRAM, the password from the environment', async () => {
+  const kafka = new Kafka({
+    clientId: 'ocsf-spec-sasl',
+    brokers: broker.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic: 'omega.findings.sasl', numPartitions: 1 }],
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+  const sasl = (passwordEnv: string) => ({
+    mechanism: 'scram-sha-512',
+    username: 'omega',
+    passwordEnv,
+  });
+  const env = { KAFKA_PASSWORD: 'omega-pw-1', WRONG_PASSWORD: 'not-it' };
+  const { outputs, registry } = await startOutputs(
+    bus,
+    [
+      {
+        name: 'lake-sasl',
+        type: 'kafka',
+        brokers: broker.saslBrokers,
+        topic: 'omega.findings.sasl',
+        sasl: sasl('KAFKA_PASSWORD'),
+        timeoutMs: 20_000,
+      },
+      {
+        name: 'lake-wrong',
+        type: 'kafka',
+        brokers: broker.saslBrokers,
+        topic: 'omega.findings.sasl',
+        sasl: sasl('WRONG_PASSWORD'),
+        timeoutMs: 20_000,
+        maxAttempts: 2,
+        initialBackoffMs: 1,
+        maxBackoffMs: 2,
+      },
+    ],
+    { sinkOf: (output) => sinkFor(output, env) },
+  );
+  await publishAlerts(bus, [sampleAlert({ id: '01938a5e-0000-7000-8000-0000000000d4' })]);
+  const metric = (name: string, labels: Record<string, string>) =>
+    metricValue(registry, name, labels);
+  await eventually(
+    'sent with the right password, given up with the wrong one',
+    async () =>
+      (await metric('omega_intelligence_output_sent_total', { output: 'lake-sasl' })) === 1 &&
+      (await metric('omega_intelligence_output_dropped_total', {
+        output: 'lake-wrong',
+        reason: 'retries_exhausted',
+      })) === 1
+        ? true
+        : undefined,
+    60_000,
+  );
+  await outputs.stop();
+  expect(await metric('omega_intelligence_output_failed_total', { output: 'lake-wrong' })).toBe(2);
+  expect(await metric('omega_intelligence_output_sent_total', { output: 'lake-wrong' })).toBe(0);
 }, 120_000);

@@ -18,7 +18,7 @@ export function sinkFor(output: OutputConfig, env: NodeJS.ProcessEnv = process.e
     case 'ocsf-webhook':
       return httpSink({ ...output, env, body: ocsfFinding });
     case 'kafka':
-      return kafkaSink(output);
+      return kafkaSink(output, env);
     case 'alertmanager':
       return httpSink({
         ...output,

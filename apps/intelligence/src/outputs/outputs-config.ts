@@ -101,6 +101,18 @@ export const outputConfigSchema = z.discriminatedUnion('type', [
     topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name'),
     /** TLS to the brokers; `caFile` adds a CA (PEM) to the system's. */
     tls: z.strictObject({ caFile: z.string().min(1).optional() }).optional(),
+    /** SASL authentication; the password from a file or an environment variable. */
+    sasl: z
+      .strictObject({
+        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+        username: z.string().min(1).max(256),
+        passwordFile: z.string().min(1).max(4096).optional(),
+        passwordEnv: secretEnvName.optional(),
+      })
+      .refine((sasl) => Boolean(sasl.passwordFile) !== Boolean(sasl.passwordEnv), {
+        message: 'give passwordFile or passwordEnv (one of them)',
+      })
+      .optional(),
   }),
   /** Alertmanager's API v2 (`POST <url>/api/v2/alerts`). */
   z.strictObject({

@@ -53,7 +53,7 @@ export function httpSink(options: HttpSinkOptions): AlertSink {
         const code = signal.aborted ? Code.DeadlineExceeded : Code.Unavailable;
         throw new OmegaError(code, `${where}: ${errorMessage(err)}`, { cause: err });
       }
-      const answer = (await response.text().catch(() => '')).slice(0, QUOTED_ANSWER_CHARS);
+      const answer = await answerStart(response);
       if (response.status < 200 || response.status > 299) {
         throw new OmegaError(
           codeForHttpStatus(response.status),
@@ -63,4 +63,25 @@ export function httpSink(options: HttpSinkOptions): AlertSink {
     },
     close: async () => undefined,
   };
+}
+
+/** The first QUOTED_ANSWER_CHARS of an answer's body, never reading more than that (a body may be huge). */
+async function answerStart(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < QUOTED_ANSWER_CHARS * 4) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // The body is only quoted in a message: a broken one quotes as far as it got.
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, QUOTED_ANSWER_CHARS);
 }

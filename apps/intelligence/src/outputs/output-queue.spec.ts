@@ -201,12 +201,24 @@ it('sends the token from a file as a bearer token and never logs it', async () =
   await eventually('the retry after 401', () => (target.requests.length >= 2 ? true : undefined));
   await queue.stop();
   await rm(dir, { recursive: true });
-  expect(target.requests.map((r) => r.headers['authorization'])).toEqual([
-    'Bearer s3cr3t-t0ken-value',
-    'Bearer s3cr3t-t0ken-value',
-  ]);
+  expect(target.requests.map((r) => r.headers['authorization'])).toEqual(
+    Array(2).fill('Bearer s3cr3t-t0ken-value'),
+  );
   expect(logged).toContain('HTTP 401');
   expect(logged).not.toContain('s3cr3t');
+});
+
+it('reads only the start of a huge error answer, quoting 200 characters of it', async () => {
+  const target = await receiver();
+  target.answers = ['huge'];
+  const [config] = outputsOf([{ name: 'big', type: 'falcosidekick', url: target.url }]);
+  const sink = sinkFor(config!);
+  const failure = await sink.send(sampleAlert(), AbortSignal.timeout(30_000)).then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  await sink.close();
+  expect(failure?.message).toBe(`output big (${target.url}): HTTP 500: ${'x'.repeat(200)}`);
 });
 
 it('refuses configurations that would leak or cannot be bounded', () => {

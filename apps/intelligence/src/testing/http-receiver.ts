@@ -13,8 +13,11 @@ export interface ReceivedRequest {
 export interface HttpReceiver {
   readonly url: string;
   readonly requests: ReceivedRequest[];
-  /** Status of each next answer, in order; then 200. `'hang'` never answers. */
-  answers: (number | 'hang')[];
+  /**
+   * Status of each next answer, in order; then 200. `'hang'` never answers; `'huge'` answers 500
+   * with a 64 MiB body.
+   */
+  answers: (number | 'hang' | 'huge')[];
   /** Answers every hanging request with 200. */
   release(): void;
   close(): Promise<void>;
@@ -26,7 +29,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   const receiver = {
     url: '',
     requests,
-    answers: [] as (number | 'hang')[],
+    answers: [] as (number | 'hang' | 'huge')[],
     release(): void {
       for (const answer of hanging.splice(0)) answer();
     },
@@ -43,6 +46,21 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
         body: Buffer.concat(chunks).toString('utf8'),
       });
       const answer = receiver.answers.shift() ?? 200;
+      if (answer === 'huge') {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        const chunk = Buffer.alloc(1024 * 1024, 'x');
+        let left = 64;
+        const more = (): void => {
+          while (left > 0) {
+            left--;
+            if (!res.write(chunk)) return void res.once('drain', more);
+          }
+          res.end();
+        };
+        res.on('error', () => undefined);
+        more();
+        return;
+      }
       if (answer === 'hang') {
         hanging.push(() => res.writeHead(200).end('ok'));
         return;

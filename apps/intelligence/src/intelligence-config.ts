@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SIGNATURE_POLICIES } from '@omega/service';
+import { outputsConfigSchema } from './outputs/outputs-config';
 
 /** The curated pack shipped beside the service: apps/intelligence/rules (from src/ or dist/). */
 export const SHIPPED_RULES_DIR = join(__dirname, '..', 'rules');
@@ -69,6 +70,13 @@ export const intelligenceConfigSchema = z
         maxEntities: z.int().positive().max(1_000_000).default(10_000),
       })
       .prefault({}),
+    /**
+     * Where alerts go besides ALERTS: stdout, falcosidekick, ocsf-webhook, kafka, alertmanager,
+     * syslog; each with its own queue, retries and timeout (docs/alert-outputs.md).
+     */
+    outputs: outputsConfigSchema,
+    /** Alerts older than this when an output reads them are not sent (counted as stale). */
+    outputMaxAlertAgeMs: z.int().positive().default(3_600_000),
   })
   .refine((c) => c.partition < c.partitions, {
     message: 'intelligence.partition must be less than intelligence.partitions',

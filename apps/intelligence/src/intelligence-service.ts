@@ -21,6 +21,7 @@ import { compileOrThrow, readRuleDirectory } from './rule-catalog';
 import { RuleRegistry } from './rule-registry';
 import { TelemetryPipeline } from './telemetry-pipeline';
 import { boundTestRulesEvents } from './test-rules';
+import { AlertOutputs } from './outputs/alert-outputs';
 
 export const intelligenceServiceConfigSchema = baseConfigSchema.extend({
   intelligence: intelligenceConfigSchema,
@@ -126,6 +127,15 @@ export async function buildIntelligence({
       trust.close();
     });
   }
+  const outputs = new AlertOutputs({
+    bus,
+    outputs: config.outputs,
+    maxAlertAgeMs: config.outputMaxAlertAgeMs,
+    registry: service.metrics,
+    logger: service.logger,
+  });
+  await outputs.start();
+  service.onShutdown('alert outputs', () => outputs.stop());
   service.addGrpcService(
     boundTestRulesEvents(IntelligenceServiceService),
     implementService(

@@ -46,6 +46,19 @@ export {
 } from './kube-webhooks';
 export { KUBE_WEBHOOK_CLIENT_NAME, writeWebhookPki, type WebhookPki } from './kube-pki';
 export { eventually } from './eventually';
+export {
+  ALERTMANAGER_BINARY,
+  startAlertmanager,
+  type Alertmanager,
+  type AlertmanagerAlert,
+} from './alertmanager';
+export {
+  RSYSLOGD_BINARY,
+  startRsyslog,
+  type Rsyslog,
+  type RsyslogMessage,
+  type RsyslogOptions,
+} from './rsyslog';
 export { localServiceEnv, unaryAnswers, type UnaryAnswer } from './service-answers';
 export { documentedRoles, type DocumentedRole } from './gateway-roles-doc';
 export { twinGymPython } from './twin-gym-python';

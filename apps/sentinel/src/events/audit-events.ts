@@ -15,7 +15,7 @@ import {
   ProcessActivityId,
   Severity,
   type Event,
-  type File,
+  File,
   Process,
 } from '@omega/proto';
 import { uuidv7 } from './event-id';
@@ -71,7 +71,7 @@ function actorProcess(frame: AuditFrame): Process {
 }
 
 function file(path: string): File {
-  return { path, name: path.slice(path.lastIndexOf('/') + 1), inode: 0n, device: '' };
+  return File.fromPartial({ path, name: path.slice(path.lastIndexOf('/') + 1) });
 }
 
 type Payload = NonNullable<Event['payload']>;

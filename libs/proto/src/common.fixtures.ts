@@ -27,6 +27,7 @@ import {
   EventClass,
   EvidenceRef,
   Credentials,
+  Enforcement,
   File,
   FileActivity,
   FileActivityId,
@@ -561,6 +562,13 @@ export const credentials: Fixture<Credentials> = {
   pb: { uid: 65534, gid: 65534, egid: 65534, capEffective: '2199023255551' },
 };
 
+export const enforcement: Fixture<Enforcement> = {
+  name: 'a dry-run SIGKILL policy that matched an exec',
+  type: Enforcement,
+  ts: { policy: 'no-exec-from-tmp', action: 'sigkill', dryRun: true },
+  pb: { policy: 'no-exec-from-tmp', action: 'sigkill', dryRun: true },
+};
+
 export const privilegeChange: Fixture<ProcessActivity> = {
   name: 'a failed setresuid(0, 0, 0)',
   type: ProcessActivity,
@@ -1073,6 +1081,7 @@ export const commonFixtures: readonly Fixture<unknown>[] = [
   fileChmod,
   fileRename,
   credentials,
+  enforcement,
   privilegeChange,
   kernelExtensionActivity,
   kernelActivity,

@@ -32,6 +32,7 @@ import {
 } from './field-mapping-actor';
 import {
   fileAccessFields,
+  fileIntegrityFields,
   fileChangeFields,
   fileCreateFields,
   fileRenameFields,
@@ -315,5 +316,6 @@ export function systemCategories(category: CategoryFactory): SigmaLogsourceMappi
     fileCategory('file_delete', FileActivityId.FILE_ACTIVITY_ID_DELETE, fileCreateFields),
     fileCategory('file_change', FileActivityId.FILE_ACTIVITY_ID_SET_ATTRIBUTES, fileChangeFields),
     fileCategory('file_access', FileActivityId.FILE_ACTIVITY_ID_OPEN, fileAccessFields),
+    fileCategory('file_integrity', FileActivityId.FILE_ACTIVITY_ID_UPDATE, fileIntegrityFields),
   ];
 }

@@ -8,7 +8,6 @@ import { posix } from 'node:path';
 /** `path` (absolute) with every symlink and `..` of its existing part resolved, as the kernel walks it. */
 export function resolvedPath(path: string): string {
   let current = '/';
-  let exists = true;
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') {
@@ -16,17 +15,13 @@ export function resolvedPath(path: string): string {
       continue;
     }
     const next = current === '/' ? `/${part}` : `${current}/${part}`;
-    if (exists) {
-      try {
-        current = realpathSync(next);
-        continue;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
-        exists = false;
-      }
+    try {
+      current = realpathSync(next);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+      current = next; // not there (yet): as written
     }
-    current = next;
   }
   return current;
 }

@@ -178,6 +178,42 @@ export const sentinelConfigSchema = z
         settleMs: z.int().min(0).max(10_000).default(200),
       })
       .prefault({}),
+    /**
+     * In-kernel enforcement (docs/sentinel-telemetry.md, "Enforcement"), off by default: each
+     * policy names an exec (of a file under `path`, or of a memory-backed file) that the kernel
+     * kills with SIGKILL before the new program runs (`mode: enforce`) or only reports
+     * (`dry-run`). Every match is a Process Activity ENFORCEMENT event. At most 16.
+     */
+    enforcement: z
+      .strictObject({
+        policies: z
+          .array(
+            z
+              .strictObject({
+                /** Carried by the events, e.g. the id of the Sigma rule it enforces. */
+                id: z
+                  .string()
+                  .min(1)
+                  .max(128)
+                  .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -'),
+                match: z.enum(['exec', 'memfd-exec']),
+                /** exec: the executed file's path is this or below it (symlinks and `..` resolved at start). */
+                path: absolutePath.optional(),
+                action: z.literal('sigkill').default('sigkill'),
+                mode: z.enum(['enforce', 'dry-run']).default('dry-run'),
+              })
+              .refine((p) => (p.match === 'exec') === (p.path !== undefined), {
+                message: 'exec needs a path; memfd-exec takes none',
+                path: ['path'],
+              }),
+          )
+          .max(16)
+          .default([])
+          .refine((list) => new Set(list.map((p) => p.id)).size === list.length, {
+            message: 'policy ids must be unique',
+          }),
+      })
+      .prefault({}),
     /** ReplayPcap by `path`: only regular files inside `dir`, at most `maxBytes`. */
     replay: z
       .strictObject({

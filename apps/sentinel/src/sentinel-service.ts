@@ -204,6 +204,7 @@ export async function buildSentinel({
     ...(enricher ? { enrich: (event: Event) => enricher.enricher.enrich(event) } : {}),
     watchedFile: (watchId) => watched.files?.lookup(watchId),
     tokenUse: (event) => tokenUses.add(event),
+    enforcementPolicy: (id) => config.enforcement.policies[id - 1]?.id,
     ...(integrity
       ? {
           fileOperation: (paths: string[], event: Event) => integrity.onFileOperation(paths, event),
@@ -234,6 +235,7 @@ export async function buildSentinel({
       ...stealth.ports.map((port) => `stealth-port add ${port}`),
       ...(config.syscallTelemetry ? ['audit-syscalls on'] : []),
       ...prefixes.prefixes.map((p, i) => `file-prefix ${i + 1} ${p.ops.join(',')} ${p.path}`),
+      ...enforceCommands(config, logger),
     ],
   });
   try {
@@ -260,6 +262,18 @@ export async function buildSentinel({
   service.onShutdown('file watch', async () => files.stop());
   await files.initialized;
   return serve(loader);
+}
+
+/** The loader's `enforce` commands for sentinel.enforcement (policy id i + 1 is policies[i]). */
+function enforceCommands(config: SentinelConfig, logger: Logger): string[] {
+  return config.enforcement.policies.map((p, i) => {
+    const path = p.path === undefined ? '' : ` ${resolvedPath(p.path)}`;
+    logger.warn(
+      { policy: p.id, match: p.match, path: p.path, mode: p.mode },
+      `enforcement policy ${p.id}: ${p.mode === 'enforce' ? 'SIGKILL' : 'report (dry run)'} on ${p.match}${path}`,
+    );
+    return `enforce ${i + 1} ${p.match} ${p.mode === 'enforce' ? 'kill' : 'dry-run'}${path}`;
+  });
 }
 
 /** The kernel's watched-prefix array holds this many (bpf/src/sentinel-events.h OMEGA_FILE_PREFIXES). */

@@ -134,6 +134,7 @@ export class IntegrityMonitor<Cause> {
         this.dirty.clear();
         for (const [path, c] of batch) void this.serially(() => this.check(path, 'kernel', c));
       }, this.options.settleMs);
+      this.flushTimer.unref();
     }
   }
 
@@ -296,6 +297,7 @@ export class IntegrityMonitor<Cause> {
         },
         last + this.options.reportIntervalMs - now,
       );
+      timer.unref();
       this.timers.add(timer);
       return;
     }

@@ -46,7 +46,7 @@ async function runWorkload(): Promise<number> {
 describe('the shipped rule pack on a benign workload (real kernel, real tools)', () => {
   it('raises no alert for package installs, log rotation and a CI build step', async () => {
     const rules = shippedSigmaRules();
-    expect(rules.length).toBe(66);
+    expect(rules.length).toBe(67);
     const root = await runWorkload();
     const fileOps = (id: FileActivityId, prefix: string) => (events: Event[]) =>
       events.filter(

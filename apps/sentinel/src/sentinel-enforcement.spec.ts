@@ -4,16 +4,27 @@
 // would-enforce, an exec no policy names is left alone and unreported, and a memfd exec under a
 // memfd-exec policy is killed; every action is a Process Activity ENFORCEMENT event saying which.
 // Enforcement is off unless configured. Needs root, BTF, make -C bpf.
-import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ProcessAction, type Event } from '@omega/proto';
 import { eventually, withNats } from '@omega/testkit';
 import { sentinelConfigSchema } from './sentinel-config';
-import { startAuditSentinel, type AuditSentinel } from './testing/audit-sentinel';
+import {
+  ruleFor,
+  sigmaRule,
+  startAuditSentinel,
+  type AuditSentinel,
+} from './testing/audit-sentinel';
+import { SHIPPED_RULES_DIR } from './testing/shipped-pack';
 
 const NODE = 'enforcement-node';
 const nats = withNats();
+/** The shipped rule that turns these events into alerts. */
+const alertRule = (): ReturnType<typeof sigmaRule> =>
+  sigmaRule(
+    readFileSync(join(SHIPPED_RULES_DIR, 'execution', 'sentinel-enforcement-action.yml'), 'utf8'),
+  );
 let sentinel: AuditSentinel;
 
 function enforcementOf(pid: number): Event | undefined {
@@ -94,6 +105,8 @@ describe('in-kernel enforcement (real kernel, real execs)', () => {
         },
       });
       expect(event.message).toContain('SIGKILL exec of');
+      expect(alertRule().matches(event)).toBe(true);
+      expect(ruleFor('enforcement', 'EnforcementMode: enforce').matches(event)).toBe(true);
     }
   });
 
@@ -105,6 +118,8 @@ describe('in-kernel enforcement (real kernel, real execs)', () => {
       value: { enforcement: { policy: 'dry-exec', action: 'sigkill', dryRun: true } },
     });
     expect(event.message).toContain('would SIGKILL (dry run)');
+    expect(alertRule().matches(event)).toBe(true);
+    expect(ruleFor('enforcement', 'EnforcementMode: dry-run').matches(event)).toBe(true);
   });
 
   it('leaves an exec no policy names alone and reports nothing for it', async () => {

@@ -112,6 +112,20 @@ const CASES: Array<[string, Event, string[], string[]]> = [
     ["ExecFile: 'memfd:y'"],
   ],
   [
+    'enforcement',
+    event(PROC, {
+      $case: 'processActivity',
+      value: {
+        activityId: ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH,
+        action: ProcessAction.PROCESS_ACTION_ENFORCEMENT,
+        syscall: 'execve',
+        enforcement: { policy: 'no-exec-from-tmp', action: 'sigkill', dryRun: true },
+      } as never,
+    }),
+    ['Policy: no-exec-from-tmp', 'EnforcementAction: sigkill', 'EnforcementMode: dry-run'],
+    ['EnforcementMode: enforce'],
+  ],
+  [
     'mount',
     event(KERN, {
       $case: 'kernelActivity',
@@ -348,7 +362,9 @@ describe('kernel telemetry categories (docs/sentinel-telemetry.md)', () => {
                     ? '0x0000000000000007'
                     : name.endsWith('Sha256')
                       ? 'ab'.repeat(32)
-                      : `v-${name}`;
+                      : name === 'EnforcementMode'
+                        ? 'dry-run'
+                        : `v-${name}`;
         const fields = sigmaFieldsOfEvent(
           category,
           eventFromSigmaFields(category, { [name]: value }),

@@ -181,8 +181,13 @@ export async function buildSentinel({
       ...(integrity ? { integrity } : {}),
     };
   };
-  if (resolved.mode === 'off')
+  if (resolved.mode === 'off') {
+    if (config.enforcement.policies.length > 0)
+      logger.warn(
+        `sentinel.enforcement has ${config.enforcement.policies.length} policies, none enforced: the sentinel runs in off mode (${resolved.reason})`,
+      );
     return serve(undefined, `sentinel runs in off mode: ${resolved.reason}`);
+  }
 
   const enricher = await workloadEnricher(config, node, logger);
   if (enricher) service.onShutdown('pod watch', () => enricher.watch.stop());

@@ -4,7 +4,8 @@
  * packet sockets, memfd_create, and file operations under watched prefixes at the exit of their
  * system calls (tp_btf/sys_exit: fentry and BPF LSM are refused on the kernels this runs on, and
  * tracefs may be absent); exec of setuid/setgid binaries and of memory-backed files at
- * sched_process_exec. A syscall that is none of these costs one load from a read-only table. */
+ * sched_process_exec. A syscall that is none of these costs one load from a read-only table.
+ * Opt-in enforcement (audit-enforce.h): SIGKILL for an exec a policy names, or a dry-run record. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -20,6 +21,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 loader_tgid = 0;
 /* How many entries of file_prefixes are in use (the loader keeps them packed at the front). */
 __u32 prefix_count = 0;
+/* How many entries of enforce_rules are in use (packed at the front, as file_prefixes). */
+__u32 enforce_count = 0;
 /* Records per kind per CPU per second (`audit-rate`); 0: OMEGA_AUDIT_RATE_PER_CPU. */
 __u64 rate_per_cpu = 0;
 
@@ -62,6 +65,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct omega_file_prefix);
 } file_prefixes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OMEGA_ENFORCE_RULES);
+	__type(key, __u32);
+	__type(value, struct omega_enforce_rule);
+} enforce_rules SEC(".maps");
 
 static __always_inline void count(__u32 kind)
 {
@@ -341,6 +351,8 @@ int BPF_PROG(omega_audit_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+#include "audit-enforce.h"
+
 /* After exec: a setuid/setgid binary (or file capabilities for a non-root user) gave new
  * credentials; or the program came from a file with no link (a memfd, a deleted file). */
 SEC("tp_btf/sched_process_exec")
@@ -366,5 +378,7 @@ int BPF_PROG(omega_audit_exec, struct task_struct *task, pid_t old_pid, struct l
 		rec->extra_len = dname(rec->extra, OMEGA_AUDIT_EXTRA_LEN, BPF_CORE_READ(file, f_path.dentry));
 		emit(rec);
 	}
+	if (enforce_count > 0)
+		enforce_exec(file, nlink == 0);
 	return 0;
 }

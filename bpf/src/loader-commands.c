@@ -7,6 +7,7 @@
 #include "loader-stats.h"
 #include "loader-files.h"
 #include "loader-audit.h"
+#include "loader-enforce.h"
 
 /* "10.0.0.0/8" or "fd00::1" → family 4/6, address bytes, prefix length. */
 static int parse_cidr(const char *text, int *family, uint8_t addr[16], int *prefixlen)
@@ -387,6 +388,7 @@ void run_command(struct loader *loader, char *line)
 	char *a1 = strtok_r(NULL, " \t", &save);
 	char *a2 = strtok_r(NULL, " \t", &save);
 	char *a3 = strtok_r(NULL, " \t", &save);
+	char *a4 = strtok_r(NULL, " \t", &save);
 	if (!id_text)
 		return;
 	char *end;
@@ -437,9 +439,13 @@ void run_command(struct loader *loader, char *line)
 		command_file_prefix(loader, id, a1, a2, a3);
 	else if (strcmp(verb, "file-unprefix") == 0)
 		command_file_unprefix(loader, id, a1);
+	else if (strcmp(verb, "enforce") == 0)
+		command_enforce(loader, id, a1, a2, a3, a4);
+	else if (strcmp(verb, "unenforce") == 0)
+		command_unenforce(loader, id, a1);
 	else
 		reply(id, -EINVAL,
 		      "unknown command '%s' (block, unblock, list, stats, xdp-attach, xdp-detach, tc-attach, "
-		      "tc-detach, flow-timing, flows, stealth-port, stealth-allow, stealth-rate, file-watch, file-unwatch, file-prefix, file-unprefix, audit-syscalls, audit-rate)",
+		      "tc-detach, flow-timing, flows, stealth-port, stealth-allow, stealth-rate, file-watch, file-unwatch, file-prefix, file-unprefix, audit-syscalls, audit-rate, enforce, unenforce)",
 		      verb);
 }

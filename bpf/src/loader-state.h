@@ -1,7 +1,7 @@
 /* The loader's state and the headers its files share: loader.c (start-up, ring buffers, the main
  * loop), loader-commands.c (stdin commands), loader-flows.c (draining the flow table) and
  * loader-stats.c (clock, STATS frames), loader-files.c (the watched file set), loader-audit.c
- * (security telemetry and watched prefixes); frames go out through frame-output.h. */
+ * (security telemetry and watched prefixes), loader-enforce.c (enforcement policies); frames go out through frame-output.h. */
 #ifndef OMEGA_LOADER_STATE_H
 #define OMEGA_LOADER_STATE_H
 #define _GNU_SOURCE
@@ -68,6 +68,9 @@ struct loader {
 	struct bpf_link *audit_exec_link, *audit_syscall_link;
 	struct omega_file_prefix prefixes[OMEGA_FILE_PREFIXES];
 	uint32_t prefix_count;
+	/* Enforcement policies, as the kernel's enforce_rules holds them (loader-enforce.c). */
+	struct omega_enforce_rule enforce[OMEGA_ENFORCE_RULES];
+	uint32_t enforce_count;
 	struct xdp_attachment xdp_links[MAX_XDP_LINKS];
 	struct tc_attachment tc_links[MAX_TC_LINKS];
 	/* Flow drain: every flow_drain_ms the changed flows are written, those idle for flow_idle_ms

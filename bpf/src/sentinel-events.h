@@ -102,7 +102,8 @@ enum omega_audit_op {
 	OMEGA_AUDIT_FILE_DELETE = 13,
 	OMEGA_AUDIT_FILE_CHMOD = 14,
 	OMEGA_AUDIT_FILE_CHOWN = 15,
-	OMEGA_AUDIT_OPS = 16,
+	OMEGA_AUDIT_ENFORCE = 16,     /* an enforcement policy matched an exec: killed, or dry run */
+	OMEGA_AUDIT_OPS = 17,
 };
 
 /* The system call a record is about, numbered the same on every architecture (the sentinel names
@@ -167,6 +168,22 @@ struct omega_audit_record {
 	char path[OMEGA_FILE_PATH_LEN];
 	char path2[OMEGA_FILE_PATH_LEN];
 	char extra[OMEGA_AUDIT_EXTRA_LEN];
+};
+
+/* In-kernel enforcement (`enforce` command): what a policy matches at sched_process_exec. */
+enum omega_enforce_kind {
+	OMEGA_ENFORCE_EXEC = 1,       /* the executed file's path is under `path` */
+	OMEGA_ENFORCE_MEMFD_EXEC = 2, /* the executed file has no link (memfd, deleted) */
+};
+
+#define OMEGA_ENFORCE_RULES 16
+
+struct omega_enforce_rule {
+	__u32 policy_id; /* the loader's caller's id, carried by the ENFORCE record */
+	__u32 kind;      /* enum omega_enforce_kind */
+	__u32 dry_run;   /* 1: report only */
+	__u32 len;       /* bytes of path (EXEC), as omega_file_prefix: no trailing '/', zero-padded */
+	char path[OMEGA_AUDIT_STR_LEN];
 };
 
 /* A flow as first seen: `s*` is the side that sent the first packet (the same rule pcap replay uses). */

@@ -31,6 +31,36 @@ export const DEFAULT_FILE_PREFIXES: readonly string[] = [
   '/var/spool/cron',
 ];
 
+/**
+ * What file integrity monitoring baselines by default: accounts and their secrets, sudo, sshd and
+ * PAM, the dynamic linker's preload and search paths, cron, systemd units, static pods, root's keys.
+ */
+export const DEFAULT_INTEGRITY_PATHS: readonly string[] = [
+  '/etc/passwd',
+  '/etc/shadow',
+  '/etc/group',
+  '/etc/gshadow',
+  '/etc/sudoers',
+  '/etc/sudoers.d',
+  '/etc/ssh/sshd_config',
+  '/etc/ssh/sshd_config.d',
+  '/etc/pam.d',
+  '/etc/ld.so.preload',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/crontab',
+  '/etc/cron.d',
+  '/etc/systemd/system',
+  '/etc/kubernetes/manifests',
+  '/root/.ssh',
+  '/var/spool/cron',
+];
+
+const absolutePath = z
+  .string()
+  .max(255)
+  .regex(/^\/\S*$/, 'an absolute path without spaces');
+
 export const sentinelConfigSchema = z
   .strictObject({
     /** Kubernetes node name (or host name) stamped on every event and in subjects. */
@@ -107,10 +137,8 @@ export const sentinelConfigSchema = z
         prefixes: z
           .array(
             z.strictObject({
-              path: z
-                .string()
-                .max(255)
-                .regex(/^\/\S*$/, 'an absolute path without spaces'),
+              /** Symlinks and `..` are resolved at start (docs/sentinel-telemetry.md). */
+              path: absolutePath,
               ops: z
                 .array(z.enum(FILE_PREFIX_OPS))
                 .min(1)
@@ -119,6 +147,71 @@ export const sentinelConfigSchema = z
           )
           .max(32)
           .default(DEFAULT_FILE_PREFIXES.map((path) => ({ path, ops: [...FILE_PREFIX_OPS] }))),
+      })
+      .prefault({}),
+    /**
+     * File integrity monitoring (docs/sentinel-telemetry.md): a baseline of these paths (a
+     * directory: what is below it, to maxDepth), checked again on the kernel's file events under
+     * `files.prefixes` and on a rescan; a change is reported with before and after.
+     */
+    integrity: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Files or directories; symlinks and `..` are resolved at start. */
+        paths: z
+          .array(absolutePath)
+          .max(256)
+          .default([...DEFAULT_INTEGRITY_PATHS]),
+        maxFiles: z.int().positive().max(1_000_000).default(10_000),
+        /** A larger file is tracked by size, mode, owner and times, not hashed. */
+        maxFileBytes: z
+          .int()
+          .positive()
+          .default(16 * 1024 * 1024),
+        maxDepth: z.int().min(0).max(32).default(4),
+        rescanIntervalMs: z.int().positive().default(300_000),
+        /** One rescan hashes for at most this long; the next resumes where it stopped. */
+        scanBudgetMs: z.int().positive().default(10_000),
+        /** At most one change report per path per interval; changes in between are folded. */
+        reportIntervalMs: z.int().positive().default(10_000),
+        /** A kernel file event's path is read this long after it (the write follows the create). */
+        settleMs: z.int().min(0).max(10_000).default(200),
+      })
+      .prefault({}),
+    /**
+     * In-kernel enforcement (docs/sentinel-telemetry.md, "Enforcement"), off by default: each
+     * policy names an exec (of a file under `path`, or of a memory-backed file) that the kernel
+     * kills with SIGKILL before the new program runs (`mode: enforce`) or only reports
+     * (`dry-run`). Every match is a Process Activity ENFORCEMENT event. At most 16.
+     */
+    enforcement: z
+      .strictObject({
+        policies: z
+          .array(
+            z
+              .strictObject({
+                /** Carried by the events, e.g. the id of the Sigma rule it enforces. */
+                id: z
+                  .string()
+                  .min(1)
+                  .max(128)
+                  .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -'),
+                match: z.enum(['exec', 'memfd-exec']),
+                /** exec: the executed file's path is this or below it (symlinks and `..` resolved at start). */
+                path: absolutePath.optional(),
+                action: z.literal('sigkill').default('sigkill'),
+                mode: z.enum(['enforce', 'dry-run']).default('dry-run'),
+              })
+              .refine((p) => (p.match === 'exec') === (p.path !== undefined), {
+                message: 'exec needs a path; memfd-exec takes none',
+                path: ['path'],
+              }),
+          )
+          .max(16)
+          .default([])
+          .refine((list) => new Set(list.map((p) => p.id)).size === list.length, {
+            message: 'policy ids must be unique',
+          }),
       })
       .prefault({}),
     /** ReplayPcap by `path`: only regular files inside `dir`, at most `maxBytes`. */

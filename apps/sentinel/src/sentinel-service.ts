@@ -24,6 +24,9 @@ import { PodIndex } from './kubernetes/pod-index';
 import { watchNodePods, type PodWatch } from './kubernetes/pod-watch';
 import { watchPolicy } from './policy/policy-watch';
 import { watchFiles, type FileWatchSet } from './policy/file-watch';
+import { resolvedPath, watchedPrefixes } from './policy/watched-paths';
+import { IntegrityMonitor } from './integrity/integrity-monitor';
+import { integrityEvent } from './integrity/integrity-events';
 import { TokenUsePublisher } from './events/token-use-publisher';
 import {
   nodeName,
@@ -61,6 +64,8 @@ export interface SentinelParts {
   latestStats(): StatsFrame | undefined;
   /** The watched files (omega_policy filewatch.>), in eBPF mode. */
   files?: FileWatchSet;
+  /** File integrity monitoring, unless sentinel.integrity.enabled is off. */
+  integrity?: IntegrityMonitor<Event>;
 }
 
 export async function buildSentinel({
@@ -116,6 +121,8 @@ export async function buildSentinel({
   const latestStats = (): StatsFrame | undefined => stats;
   const counts = newFrameCounts();
 
+  const integrity = integrityMonitor(config, node, publisher, logger);
+  if (integrity) service.onShutdown('file integrity', async () => integrity.stop());
   // the watch set starts after the loader, whose frames may name a watch before it is known here
   const watched: { files?: FileWatchSet } = {};
   const serve = (loader: LoaderSupervisor | undefined, offReason?: string): SentinelParts => {
@@ -171,10 +178,16 @@ export async function buildSentinel({
       latestStats,
       ...(loader ? { loader } : {}),
       ...(watched.files ? { files: watched.files } : {}),
+      ...(integrity ? { integrity } : {}),
     };
   };
-  if (resolved.mode === 'off')
+  if (resolved.mode === 'off') {
+    if (config.enforcement.policies.length > 0)
+      logger.warn(
+        `sentinel.enforcement has ${config.enforcement.policies.length} policies, none enforced: the sentinel runs in off mode (${resolved.reason})`,
+      );
     return serve(undefined, `sentinel runs in off mode: ${resolved.reason}`);
+  }
 
   const enricher = await workloadEnricher(config, node, logger);
   if (enricher) service.onShutdown('pod watch', () => enricher.watch.stop());
@@ -196,7 +209,22 @@ export async function buildSentinel({
     ...(enricher ? { enrich: (event: Event) => enricher.enricher.enrich(event) } : {}),
     watchedFile: (watchId) => watched.files?.lookup(watchId),
     tokenUse: (event) => tokenUses.add(event),
+    enforcementPolicy: (id) => config.enforcement.policies[id - 1]?.id,
+    ...(integrity
+      ? {
+          fileOperation: (paths: string[], event: Event) => integrity.onFileOperation(paths, event),
+        }
+      : {}),
   });
+  const prefixes = watchedPrefixes(config.files.prefixes, MAX_FILE_PREFIXES);
+  for (const p of prefixes.prefixes)
+    if (p.path !== p.configured)
+      logger.info({ configured: p.configured }, `watching ${p.path} for ${p.configured}`);
+  if (prefixes.dropped.length > 0)
+    logger.warn(
+      { dropped: prefixes.dropped },
+      `not watched as written (all ${MAX_FILE_PREFIXES} prefixes taken): ${prefixes.dropped.join(', ')}`,
+    );
   const { stealth, flows } = config;
   const loader = new LoaderSupervisor({
     loaderPath: config.loaderPath,
@@ -211,7 +239,8 @@ export async function buildSentinel({
       ...stealth.allow.map((cidr) => `stealth-allow add ${cidr}`),
       ...stealth.ports.map((port) => `stealth-port add ${port}`),
       ...(config.syscallTelemetry ? ['audit-syscalls on'] : []),
-      ...config.files.prefixes.map((p, i) => `file-prefix ${i + 1} ${p.ops.join(',')} ${p.path}`),
+      ...prefixes.prefixes.map((p, i) => `file-prefix ${i + 1} ${p.ops.join(',')} ${p.path}`),
+      ...enforceCommands(config, logger),
     ],
   });
   try {
@@ -238,6 +267,49 @@ export async function buildSentinel({
   service.onShutdown('file watch', async () => files.stop());
   await files.initialized;
   return serve(loader);
+}
+
+/** The loader's `enforce` commands for sentinel.enforcement (policy id i + 1 is policies[i]). */
+function enforceCommands(config: SentinelConfig, logger: Logger): string[] {
+  return config.enforcement.policies.map((p, i) => {
+    const path = p.path === undefined ? '' : ` ${resolvedPath(p.path)}`;
+    logger.warn(
+      { policy: p.id, match: p.match, path: p.path, mode: p.mode },
+      `enforcement policy ${p.id}: ${p.mode === 'enforce' ? 'SIGKILL' : 'report (dry run)'} on ${p.match}${path}`,
+    );
+    return `enforce ${i + 1} ${p.match} ${p.mode === 'enforce' ? 'kill' : 'dry-run'}${path}`;
+  });
+}
+
+/** The kernel's watched-prefix array holds this many (bpf/src/sentinel-events.h OMEGA_FILE_PREFIXES). */
+const MAX_FILE_PREFIXES = 32;
+
+/** File integrity monitoring publishing its changes on the file subject, unless it is off. */
+function integrityMonitor(
+  config: SentinelConfig,
+  node: string,
+  publisher: TelemetryPublisher,
+  logger: Logger,
+): IntegrityMonitor<Event> | undefined {
+  const { enabled, paths, ...limits } = config.integrity;
+  if (!enabled) return undefined;
+  const resolved = [...new Set(paths.map(resolvedPath))];
+  const prefixes = watchedPrefixes(config.files.prefixes, MAX_FILE_PREFIXES).prefixes;
+  const within = (path: string): boolean =>
+    prefixes.some((p) => path === p.path || path.startsWith(p.path === '/' ? '/' : `${p.path}/`));
+  const rescanOnly = config.syscallTelemetry ? resolved.filter((p) => !within(p)) : resolved;
+  if (rescanOnly.length > 0)
+    logger.info(
+      { paths: rescanOnly },
+      `integrity: ${rescanOnly.length} paths are outside sentinel.files.prefixes (or syscallTelemetry is off): checked on the rescan only`,
+    );
+  return new IntegrityMonitor<Event>({
+    ...limits,
+    paths: resolved,
+    logger,
+    report: (change) =>
+      publisher.add('file', integrityEvent(change, node, BigInt(Date.now()) * 1_000_000n)),
+  });
 }
 
 /** Appends to trust's audit log for the block RPCs, unless sentinel.auditPolicyChanges is off. */

@@ -246,6 +246,9 @@ const (
 	ProcessAction_PROCESS_ACTION_PTRACE ProcessAction = 3
 	// An execve of a memory-backed file (memfd, or a file with no link left) (activity LAUNCH).
 	ProcessAction_PROCESS_ACTION_MEMFD_EXEC ProcessAction = 4
+	// The sentinel's in-kernel enforcement matched the process (activity LAUNCH for an exec): it
+	// was sent SIGKILL, or, in dry run, would have been (`enforcement` says which).
+	ProcessAction_PROCESS_ACTION_ENFORCEMENT ProcessAction = 5
 )
 
 // Enum value maps for ProcessAction.
@@ -256,6 +259,7 @@ var (
 		2: "PROCESS_ACTION_EXEC_SETID",
 		3: "PROCESS_ACTION_PTRACE",
 		4: "PROCESS_ACTION_MEMFD_EXEC",
+		5: "PROCESS_ACTION_ENFORCEMENT",
 	}
 	ProcessAction_value = map[string]int32{
 		"PROCESS_ACTION_UNSPECIFIED":      0,
@@ -263,6 +267,7 @@ var (
 		"PROCESS_ACTION_EXEC_SETID":       2,
 		"PROCESS_ACTION_PTRACE":           3,
 		"PROCESS_ACTION_MEMFD_EXEC":       4,
+		"PROCESS_ACTION_ENFORCEMENT":      5,
 	}
 )
 
@@ -2300,10 +2305,20 @@ type File struct {
 	// The last component of path.
 	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// Inode number and device ("major:minor") it lives on: what the sentinel watches.
-	Inode         uint64 `protobuf:"varint,3,opt,name=inode,proto3" json:"inode,omitempty"`
-	Device        string `protobuf:"bytes,4,opt,name=device,proto3" json:"device,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Inode  uint64 `protobuf:"varint,3,opt,name=inode,proto3" json:"inode,omitempty"`
+	Device string `protobuf:"bytes,4,opt,name=device,proto3" json:"device,omitempty"`
+	// OCSF hashes (SHA-256) of the content, for file integrity monitoring; empty when not hashed
+	// (not a regular file, or larger than the sentinel's sentinel.integrity.maxFileBytes).
+	Sha256 []byte `protobuf:"bytes,5,opt,name=sha256,proto3" json:"sha256,omitempty"`
+	// OCSF size, in bytes, and the owner and permission bits (st_mode & 07777) when known.
+	Size     *uint64 `protobuf:"varint,6,opt,name=size,proto3,oneof" json:"size,omitempty"`
+	Mode     *uint32 `protobuf:"varint,7,opt,name=mode,proto3,oneof" json:"mode,omitempty"`
+	OwnerUid *uint32 `protobuf:"varint,8,opt,name=owner_uid,json=ownerUid,proto3,oneof" json:"owner_uid,omitempty"`
+	OwnerGid *uint32 `protobuf:"varint,9,opt,name=owner_gid,json=ownerGid,proto3,oneof" json:"owner_gid,omitempty"`
+	// OCSF modified_time (st_mtime), in ns; 0 when not known.
+	ModifiedTimeNs uint64 `protobuf:"fixed64,10,opt,name=modified_time_ns,json=modifiedTimeNs,proto3" json:"modified_time_ns,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *File) Reset() {
@@ -2364,6 +2379,48 @@ func (x *File) GetDevice() string {
 	return ""
 }
 
+func (x *File) GetSha256() []byte {
+	if x != nil {
+		return x.Sha256
+	}
+	return nil
+}
+
+func (x *File) GetSize() uint64 {
+	if x != nil && x.Size != nil {
+		return *x.Size
+	}
+	return 0
+}
+
+func (x *File) GetMode() uint32 {
+	if x != nil && x.Mode != nil {
+		return *x.Mode
+	}
+	return 0
+}
+
+func (x *File) GetOwnerUid() uint32 {
+	if x != nil && x.OwnerUid != nil {
+		return *x.OwnerUid
+	}
+	return 0
+}
+
+func (x *File) GetOwnerGid() uint32 {
+	if x != nil && x.OwnerGid != nil {
+		return *x.OwnerGid
+	}
+	return 0
+}
+
+func (x *File) GetModifiedTimeNs() uint64 {
+	if x != nil {
+		return x.ModifiedTimeNs
+	}
+	return 0
+}
+
 // OCSF File System Activity payload.
 type FileActivity struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
@@ -2379,10 +2436,16 @@ type FileActivity struct {
 	OwnerUid *uint32 `protobuf:"varint,6,opt,name=owner_uid,json=ownerUid,proto3,oneof" json:"owner_uid,omitempty"`
 	OwnerGid *uint32 `protobuf:"varint,7,opt,name=owner_gid,json=ownerGid,proto3,oneof" json:"owner_gid,omitempty"`
 	// The system call, e.g. "renameat2", and its return value (0 or a descriptor; -errno on failure).
-	Syscall       string `protobuf:"bytes,8,opt,name=syscall,proto3" json:"syscall,omitempty"`
-	Result        int64  `protobuf:"varint,9,opt,name=result,proto3" json:"result,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Syscall string `protobuf:"bytes,8,opt,name=syscall,proto3" json:"syscall,omitempty"`
+	Result  int64  `protobuf:"varint,9,opt,name=result,proto3" json:"result,omitempty"`
+	// File integrity monitoring (activity UPDATE): what changed between `file` (the baseline, unset
+	// for a file that appeared) and `file_result` (now, unset for a file that went), among
+	// "created", "deleted", "content", "mode", "owner", "type".
+	IntegrityChanges []string `protobuf:"bytes,10,rep,name=integrity_changes,json=integrityChanges,proto3" json:"integrity_changes,omitempty"`
+	// Changes seen since the last report and folded into this one by the per-path rate limit.
+	CoalescedChanges uint32 `protobuf:"varint,11,opt,name=coalesced_changes,json=coalescedChanges,proto3" json:"coalesced_changes,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *FileActivity) Reset() {
@@ -2474,6 +2537,20 @@ func (x *FileActivity) GetSyscall() string {
 func (x *FileActivity) GetResult() int64 {
 	if x != nil {
 		return x.Result
+	}
+	return 0
+}
+
+func (x *FileActivity) GetIntegrityChanges() []string {
+	if x != nil {
+		return x.IntegrityChanges
+	}
+	return nil
+}
+
+func (x *FileActivity) GetCoalescedChanges() uint32 {
+	if x != nil {
+		return x.CoalescedChanges
 	}
 	return 0
 }
@@ -3029,7 +3106,9 @@ type ProcessActivity struct {
 	// PTRACE: the request, e.g. "PTRACE_ATTACH".
 	PtraceRequest string `protobuf:"bytes,9,opt,name=ptrace_request,json=ptraceRequest,proto3" json:"ptrace_request,omitempty"`
 	// MEMFD_EXEC: the kernel's name for the file executed, e.g. "memfd:payload".
-	ExecFile      string `protobuf:"bytes,10,opt,name=exec_file,json=execFile,proto3" json:"exec_file,omitempty"`
+	ExecFile string `protobuf:"bytes,10,opt,name=exec_file,json=execFile,proto3" json:"exec_file,omitempty"`
+	// ENFORCEMENT: the policy that matched and what it did.
+	Enforcement   *Enforcement `protobuf:"bytes,11,opt,name=enforcement,proto3" json:"enforcement,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3134,6 +3213,78 @@ func (x *ProcessActivity) GetExecFile() string {
 	return ""
 }
 
+func (x *ProcessActivity) GetEnforcement() *Enforcement {
+	if x != nil {
+		return x.Enforcement
+	}
+	return nil
+}
+
+// An in-kernel enforcement action (sentinel.enforcement): which policy, which action, and whether
+// it was taken or only reported (dry run).
+type Enforcement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The policy's id as configured (e.g. the Sigma rule id it enforces).
+	Policy string `protobuf:"bytes,1,opt,name=policy,proto3" json:"policy,omitempty"`
+	// "sigkill".
+	Action string `protobuf:"bytes,2,opt,name=action,proto3" json:"action,omitempty"`
+	// True: reported only, the process was not touched.
+	DryRun        bool `protobuf:"varint,3,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Enforcement) Reset() {
+	*x = Enforcement{}
+	mi := &file_omega_v1_common_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Enforcement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Enforcement) ProtoMessage() {}
+
+func (x *Enforcement) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_common_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Enforcement.ProtoReflect.Descriptor instead.
+func (*Enforcement) Descriptor() ([]byte, []int) {
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *Enforcement) GetPolicy() string {
+	if x != nil {
+		return x.Policy
+	}
+	return ""
+}
+
+func (x *Enforcement) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *Enforcement) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
 // One security-relevant observation, aligned with an OCSF event.
 type Event struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3174,7 +3325,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_omega_v1_common_proto_msgTypes[22]
+	mi := &file_omega_v1_common_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3186,7 +3337,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[22]
+	mi := &file_omega_v1_common_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3199,7 +3350,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{22}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Event) GetId() string {
@@ -3435,7 +3586,7 @@ type EventBatch struct {
 
 func (x *EventBatch) Reset() {
 	*x = EventBatch{}
-	mi := &file_omega_v1_common_proto_msgTypes[23]
+	mi := &file_omega_v1_common_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3447,7 +3598,7 @@ func (x *EventBatch) String() string {
 func (*EventBatch) ProtoMessage() {}
 
 func (x *EventBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[23]
+	mi := &file_omega_v1_common_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3460,7 +3611,7 @@ func (x *EventBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventBatch.ProtoReflect.Descriptor instead.
 func (*EventBatch) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{23}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *EventBatch) GetSender() *IdentityRef {
@@ -3533,7 +3684,7 @@ type BatchRef struct {
 
 func (x *BatchRef) Reset() {
 	*x = BatchRef{}
-	mi := &file_omega_v1_common_proto_msgTypes[24]
+	mi := &file_omega_v1_common_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3545,7 +3696,7 @@ func (x *BatchRef) String() string {
 func (*BatchRef) ProtoMessage() {}
 
 func (x *BatchRef) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[24]
+	mi := &file_omega_v1_common_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3558,7 +3709,7 @@ func (x *BatchRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchRef.ProtoReflect.Descriptor instead.
 func (*BatchRef) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{24}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *BatchRef) GetSenderId() string {
@@ -3602,7 +3753,7 @@ type EvidenceRef struct {
 
 func (x *EvidenceRef) Reset() {
 	*x = EvidenceRef{}
-	mi := &file_omega_v1_common_proto_msgTypes[25]
+	mi := &file_omega_v1_common_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3614,7 +3765,7 @@ func (x *EvidenceRef) String() string {
 func (*EvidenceRef) ProtoMessage() {}
 
 func (x *EvidenceRef) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[25]
+	mi := &file_omega_v1_common_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3627,7 +3778,7 @@ func (x *EvidenceRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EvidenceRef.ProtoReflect.Descriptor instead.
 func (*EvidenceRef) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{25}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *EvidenceRef) GetEventId() string {
@@ -3667,7 +3818,7 @@ type Entity struct {
 
 func (x *Entity) Reset() {
 	*x = Entity{}
-	mi := &file_omega_v1_common_proto_msgTypes[26]
+	mi := &file_omega_v1_common_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3679,7 +3830,7 @@ func (x *Entity) String() string {
 func (*Entity) ProtoMessage() {}
 
 func (x *Entity) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[26]
+	mi := &file_omega_v1_common_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3692,7 +3843,7 @@ func (x *Entity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Entity.ProtoReflect.Descriptor instead.
 func (*Entity) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{26}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Entity) GetKind() EntityKind {
@@ -3743,7 +3894,7 @@ type AlertReason struct {
 
 func (x *AlertReason) Reset() {
 	*x = AlertReason{}
-	mi := &file_omega_v1_common_proto_msgTypes[27]
+	mi := &file_omega_v1_common_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3755,7 +3906,7 @@ func (x *AlertReason) String() string {
 func (*AlertReason) ProtoMessage() {}
 
 func (x *AlertReason) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[27]
+	mi := &file_omega_v1_common_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3768,7 +3919,7 @@ func (x *AlertReason) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AlertReason.ProtoReflect.Descriptor instead.
 func (*AlertReason) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{27}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AlertReason) GetSummary() string {
@@ -3858,7 +4009,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_omega_v1_common_proto_msgTypes[28]
+	mi := &file_omega_v1_common_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3870,7 +4021,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[28]
+	mi := &file_omega_v1_common_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3883,7 +4034,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{28}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Alert) GetId() string {
@@ -4061,7 +4212,7 @@ type Incident struct {
 
 func (x *Incident) Reset() {
 	*x = Incident{}
-	mi := &file_omega_v1_common_proto_msgTypes[29]
+	mi := &file_omega_v1_common_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4073,7 +4224,7 @@ func (x *Incident) String() string {
 func (*Incident) ProtoMessage() {}
 
 func (x *Incident) ProtoReflect() protoreflect.Message {
-	mi := &file_omega_v1_common_proto_msgTypes[29]
+	mi := &file_omega_v1_common_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4086,7 +4237,7 @@ func (x *Incident) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Incident.ProtoReflect.Descriptor instead.
 func (*Incident) Descriptor() ([]byte, []int) {
-	return file_omega_v1_common_proto_rawDescGZIP(), []int{29}
+	return file_omega_v1_common_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Incident) GetId() string {
@@ -4294,12 +4445,25 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x14\n" +
 	"\x05rdata\x18\x02 \x01(\tR\x05rdata\x12\x1f\n" +
 	"\vttl_seconds\x18\x03 \x01(\rR\n" +
-	"ttlSeconds\"\\\n" +
+	"ttlSeconds\"\xc2\x02\n" +
 	"\x04File\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x14\n" +
 	"\x05inode\x18\x03 \x01(\x04R\x05inode\x12\x16\n" +
-	"\x06device\x18\x04 \x01(\tR\x06device\"\xf1\x02\n" +
+	"\x06device\x18\x04 \x01(\tR\x06device\x12\x16\n" +
+	"\x06sha256\x18\x05 \x01(\fR\x06sha256\x12\x17\n" +
+	"\x04size\x18\x06 \x01(\x04H\x00R\x04size\x88\x01\x01\x12\x17\n" +
+	"\x04mode\x18\a \x01(\rH\x01R\x04mode\x88\x01\x01\x12 \n" +
+	"\towner_uid\x18\b \x01(\rH\x02R\bownerUid\x88\x01\x01\x12 \n" +
+	"\towner_gid\x18\t \x01(\rH\x03R\bownerGid\x88\x01\x01\x12(\n" +
+	"\x10modified_time_ns\x18\n" +
+	" \x01(\x06R\x0emodifiedTimeNsB\a\n" +
+	"\x05_sizeB\a\n" +
+	"\x05_modeB\f\n" +
+	"\n" +
+	"_owner_uidB\f\n" +
+	"\n" +
+	"_owner_gid\"\xcb\x03\n" +
 	"\fFileActivity\x129\n" +
 	"\vactivity_id\x18\x01 \x01(\x0e2\x18.omega.v1.FileActivityIdR\n" +
 	"activityId\x12\"\n" +
@@ -4312,7 +4476,10 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\towner_uid\x18\x06 \x01(\rH\x01R\bownerUid\x88\x01\x01\x12 \n" +
 	"\towner_gid\x18\a \x01(\rH\x02R\bownerGid\x88\x01\x01\x12\x18\n" +
 	"\asyscall\x18\b \x01(\tR\asyscall\x12\x16\n" +
-	"\x06result\x18\t \x01(\x03R\x06resultB\a\n" +
+	"\x06result\x18\t \x01(\x03R\x06result\x12+\n" +
+	"\x11integrity_changes\x18\n" +
+	" \x03(\tR\x10integrityChanges\x12+\n" +
+	"\x11coalesced_changes\x18\v \x01(\rR\x10coalescedChangesB\a\n" +
 	"\x05_modeB\f\n" +
 	"\n" +
 	"_owner_uidB\f\n" +
@@ -4375,7 +4542,7 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\arequest\x18\a \x01(\tR\arequest\x12%\n" +
 	"\x0epayload_sample\x18\b \x01(\fR\rpayloadSample\x12\x1d\n" +
 	"\n" +
-	"session_id\x18\t \x01(\tR\tsessionId\"\x9e\x03\n" +
+	"session_id\x18\t \x01(\tR\tsessionId\"\xd7\x03\n" +
 	"\x0fProcessActivity\x12<\n" +
 	"\vactivity_id\x18\x01 \x01(\x0e2\x1b.omega.v1.ProcessActivityIdR\n" +
 	"activityId\x12+\n" +
@@ -4388,7 +4555,12 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\rrequested_ids\x18\b \x03(\x03R\frequestedIds\x12%\n" +
 	"\x0eptrace_request\x18\t \x01(\tR\rptraceRequest\x12\x1b\n" +
 	"\texec_file\x18\n" +
-	" \x01(\tR\bexecFile\"\xba\b\n" +
+	" \x01(\tR\bexecFile\x127\n" +
+	"\venforcement\x18\v \x01(\v2\x15.omega.v1.EnforcementR\venforcement\"V\n" +
+	"\vEnforcement\x12\x16\n" +
+	"\x06policy\x18\x01 \x01(\tR\x06policy\x12\x16\n" +
+	"\x06action\x18\x02 \x01(\tR\x06action\x12\x17\n" +
+	"\adry_run\x18\x03 \x01(\bR\x06dryRun\"\xba\b\n" +
 	"\x05Event\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
 	"\atime_ns\x18\x02 \x01(\x06R\x06timeNs\x121\n" +
@@ -4518,13 +4690,14 @@ const file_omega_v1_common_proto_rawDesc = "" +
 	"\x1dPROCESS_ACTIVITY_ID_TERMINATE\x10\x02\x12\x1c\n" +
 	"\x18PROCESS_ACTIVITY_ID_OPEN\x10\x03\x12\x1e\n" +
 	"\x1aPROCESS_ACTIVITY_ID_INJECT\x10\x04\x12#\n" +
-	"\x1fPROCESS_ACTIVITY_ID_SET_USER_ID\x10\x05*\xad\x01\n" +
+	"\x1fPROCESS_ACTIVITY_ID_SET_USER_ID\x10\x05*\xcd\x01\n" +
 	"\rProcessAction\x12\x1e\n" +
 	"\x1aPROCESS_ACTION_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fPROCESS_ACTION_PRIVILEGE_CHANGE\x10\x01\x12\x1d\n" +
 	"\x19PROCESS_ACTION_EXEC_SETID\x10\x02\x12\x19\n" +
 	"\x15PROCESS_ACTION_PTRACE\x10\x03\x12\x1d\n" +
-	"\x19PROCESS_ACTION_MEMFD_EXEC\x10\x04*\x99\x01\n" +
+	"\x19PROCESS_ACTION_MEMFD_EXEC\x10\x04\x12\x1e\n" +
+	"\x1aPROCESS_ACTION_ENFORCEMENT\x10\x05*\x99\x01\n" +
 	"\x19KernelExtensionActivityId\x12,\n" +
 	"(KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED\x10\x00\x12%\n" +
 	"!KERNEL_EXTENSION_ACTIVITY_ID_LOAD\x10\x01\x12'\n" +
@@ -4654,7 +4827,7 @@ func file_omega_v1_common_proto_rawDescGZIP() []byte {
 }
 
 var file_omega_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 19)
-var file_omega_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_omega_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_omega_v1_common_proto_goTypes = []any{
 	(Severity)(0),                   // 0: omega.v1.Severity
 	(EventClass)(0),                 // 1: omega.v1.EventClass
@@ -4697,21 +4870,22 @@ var file_omega_v1_common_proto_goTypes = []any{
 	(*DnsActivity)(nil),             // 38: omega.v1.DnsActivity
 	(*DeceptionInteraction)(nil),    // 39: omega.v1.DeceptionInteraction
 	(*ProcessActivity)(nil),         // 40: omega.v1.ProcessActivity
-	(*Event)(nil),                   // 41: omega.v1.Event
-	(*EventBatch)(nil),              // 42: omega.v1.EventBatch
-	(*BatchRef)(nil),                // 43: omega.v1.BatchRef
-	(*EvidenceRef)(nil),             // 44: omega.v1.EvidenceRef
-	(*Entity)(nil),                  // 45: omega.v1.Entity
-	(*AlertReason)(nil),             // 46: omega.v1.AlertReason
-	(*Alert)(nil),                   // 47: omega.v1.Alert
-	(*Incident)(nil),                // 48: omega.v1.Incident
-	nil,                             // 49: omega.v1.Workload.PodLabelsEntry
-	nil,                             // 50: omega.v1.Event.UnmappedEntry
-	nil,                             // 51: omega.v1.Alert.LabelsEntry
+	(*Enforcement)(nil),             // 41: omega.v1.Enforcement
+	(*Event)(nil),                   // 42: omega.v1.Event
+	(*EventBatch)(nil),              // 43: omega.v1.EventBatch
+	(*BatchRef)(nil),                // 44: omega.v1.BatchRef
+	(*EvidenceRef)(nil),             // 45: omega.v1.EvidenceRef
+	(*Entity)(nil),                  // 46: omega.v1.Entity
+	(*AlertReason)(nil),             // 47: omega.v1.AlertReason
+	(*Alert)(nil),                   // 48: omega.v1.Alert
+	(*Incident)(nil),                // 49: omega.v1.Incident
+	nil,                             // 50: omega.v1.Workload.PodLabelsEntry
+	nil,                             // 51: omega.v1.Event.UnmappedEntry
+	nil,                             // 52: omega.v1.Alert.LabelsEntry
 }
 var file_omega_v1_common_proto_depIdxs = []int32{
 	17, // 0: omega.v1.Diagnostic.severity:type_name -> omega.v1.DiagnosticSeverity
-	49, // 1: omega.v1.Workload.pod_labels:type_name -> omega.v1.Workload.PodLabelsEntry
+	50, // 1: omega.v1.Workload.pod_labels:type_name -> omega.v1.Workload.PodLabelsEntry
 	25, // 2: omega.v1.Process.user:type_name -> omega.v1.User
 	26, // 3: omega.v1.Process.parent:type_name -> omega.v1.Process
 	26, // 4: omega.v1.Actor.process:type_name -> omega.v1.Process
@@ -4738,44 +4912,45 @@ var file_omega_v1_common_proto_depIdxs = []int32{
 	26, // 25: omega.v1.ProcessActivity.process:type_name -> omega.v1.Process
 	3,  // 26: omega.v1.ProcessActivity.action:type_name -> omega.v1.ProcessAction
 	35, // 27: omega.v1.ProcessActivity.credentials:type_name -> omega.v1.Credentials
-	1,  // 28: omega.v1.Event.class_uid:type_name -> omega.v1.EventClass
-	0,  // 29: omega.v1.Event.severity:type_name -> omega.v1.Severity
-	27, // 30: omega.v1.Event.actor:type_name -> omega.v1.Actor
-	28, // 31: omega.v1.Event.src_endpoint:type_name -> omega.v1.NetworkEndpoint
-	28, // 32: omega.v1.Event.dst_endpoint:type_name -> omega.v1.NetworkEndpoint
-	24, // 33: omega.v1.Event.workload:type_name -> omega.v1.Workload
-	40, // 34: omega.v1.Event.process_activity:type_name -> omega.v1.ProcessActivity
-	30, // 35: omega.v1.Event.network_activity:type_name -> omega.v1.NetworkActivity
-	38, // 36: omega.v1.Event.dns_activity:type_name -> omega.v1.DnsActivity
-	39, // 37: omega.v1.Event.deception_interaction:type_name -> omega.v1.DeceptionInteraction
-	34, // 38: omega.v1.Event.file_activity:type_name -> omega.v1.FileActivity
-	37, // 39: omega.v1.Event.kernel_activity:type_name -> omega.v1.KernelActivity
-	36, // 40: omega.v1.Event.kernel_extension_activity:type_name -> omega.v1.KernelExtensionActivity
-	50, // 41: omega.v1.Event.unmapped:type_name -> omega.v1.Event.UnmappedEntry
-	19, // 42: omega.v1.EventBatch.sender:type_name -> omega.v1.IdentityRef
-	41, // 43: omega.v1.EventBatch.events:type_name -> omega.v1.Event
-	20, // 44: omega.v1.EventBatch.signature:type_name -> omega.v1.HybridSignature
-	43, // 45: omega.v1.EvidenceRef.batch:type_name -> omega.v1.BatchRef
-	16, // 46: omega.v1.Entity.kind:type_name -> omega.v1.EntityKind
-	0,  // 47: omega.v1.Alert.severity:type_name -> omega.v1.Severity
-	13, // 48: omega.v1.Alert.detector_kind:type_name -> omega.v1.DetectorKind
-	45, // 49: omega.v1.Alert.entities:type_name -> omega.v1.Entity
-	44, // 50: omega.v1.Alert.evidence:type_name -> omega.v1.EvidenceRef
-	46, // 51: omega.v1.Alert.reasons:type_name -> omega.v1.AlertReason
-	14, // 52: omega.v1.Alert.status:type_name -> omega.v1.AlertStatus
-	22, // 53: omega.v1.Alert.observed:type_name -> omega.v1.TimeRange
-	21, // 54: omega.v1.Alert.audit:type_name -> omega.v1.AuditRef
-	51, // 55: omega.v1.Alert.labels:type_name -> omega.v1.Alert.LabelsEntry
-	0,  // 56: omega.v1.Incident.severity:type_name -> omega.v1.Severity
-	15, // 57: omega.v1.Incident.status:type_name -> omega.v1.IncidentStatus
-	22, // 58: omega.v1.Incident.observed:type_name -> omega.v1.TimeRange
-	45, // 59: omega.v1.Incident.entities:type_name -> omega.v1.Entity
-	21, // 60: omega.v1.Incident.audit:type_name -> omega.v1.AuditRef
-	61, // [61:61] is the sub-list for method output_type
-	61, // [61:61] is the sub-list for method input_type
-	61, // [61:61] is the sub-list for extension type_name
-	61, // [61:61] is the sub-list for extension extendee
-	0,  // [0:61] is the sub-list for field type_name
+	41, // 28: omega.v1.ProcessActivity.enforcement:type_name -> omega.v1.Enforcement
+	1,  // 29: omega.v1.Event.class_uid:type_name -> omega.v1.EventClass
+	0,  // 30: omega.v1.Event.severity:type_name -> omega.v1.Severity
+	27, // 31: omega.v1.Event.actor:type_name -> omega.v1.Actor
+	28, // 32: omega.v1.Event.src_endpoint:type_name -> omega.v1.NetworkEndpoint
+	28, // 33: omega.v1.Event.dst_endpoint:type_name -> omega.v1.NetworkEndpoint
+	24, // 34: omega.v1.Event.workload:type_name -> omega.v1.Workload
+	40, // 35: omega.v1.Event.process_activity:type_name -> omega.v1.ProcessActivity
+	30, // 36: omega.v1.Event.network_activity:type_name -> omega.v1.NetworkActivity
+	38, // 37: omega.v1.Event.dns_activity:type_name -> omega.v1.DnsActivity
+	39, // 38: omega.v1.Event.deception_interaction:type_name -> omega.v1.DeceptionInteraction
+	34, // 39: omega.v1.Event.file_activity:type_name -> omega.v1.FileActivity
+	37, // 40: omega.v1.Event.kernel_activity:type_name -> omega.v1.KernelActivity
+	36, // 41: omega.v1.Event.kernel_extension_activity:type_name -> omega.v1.KernelExtensionActivity
+	51, // 42: omega.v1.Event.unmapped:type_name -> omega.v1.Event.UnmappedEntry
+	19, // 43: omega.v1.EventBatch.sender:type_name -> omega.v1.IdentityRef
+	42, // 44: omega.v1.EventBatch.events:type_name -> omega.v1.Event
+	20, // 45: omega.v1.EventBatch.signature:type_name -> omega.v1.HybridSignature
+	44, // 46: omega.v1.EvidenceRef.batch:type_name -> omega.v1.BatchRef
+	16, // 47: omega.v1.Entity.kind:type_name -> omega.v1.EntityKind
+	0,  // 48: omega.v1.Alert.severity:type_name -> omega.v1.Severity
+	13, // 49: omega.v1.Alert.detector_kind:type_name -> omega.v1.DetectorKind
+	46, // 50: omega.v1.Alert.entities:type_name -> omega.v1.Entity
+	45, // 51: omega.v1.Alert.evidence:type_name -> omega.v1.EvidenceRef
+	47, // 52: omega.v1.Alert.reasons:type_name -> omega.v1.AlertReason
+	14, // 53: omega.v1.Alert.status:type_name -> omega.v1.AlertStatus
+	22, // 54: omega.v1.Alert.observed:type_name -> omega.v1.TimeRange
+	21, // 55: omega.v1.Alert.audit:type_name -> omega.v1.AuditRef
+	52, // 56: omega.v1.Alert.labels:type_name -> omega.v1.Alert.LabelsEntry
+	0,  // 57: omega.v1.Incident.severity:type_name -> omega.v1.Severity
+	15, // 58: omega.v1.Incident.status:type_name -> omega.v1.IncidentStatus
+	22, // 59: omega.v1.Incident.observed:type_name -> omega.v1.TimeRange
+	46, // 60: omega.v1.Incident.entities:type_name -> omega.v1.Entity
+	21, // 61: omega.v1.Incident.audit:type_name -> omega.v1.AuditRef
+	62, // [62:62] is the sub-list for method output_type
+	62, // [62:62] is the sub-list for method input_type
+	62, // [62:62] is the sub-list for extension type_name
+	62, // [62:62] is the sub-list for extension extendee
+	0,  // [0:62] is the sub-list for field type_name
 }
 
 func init() { file_omega_v1_common_proto_init() }
@@ -4784,8 +4959,9 @@ func file_omega_v1_common_proto_init() {
 		return
 	}
 	file_omega_v1_common_proto_msgTypes[6].OneofWrappers = []any{}
+	file_omega_v1_common_proto_msgTypes[14].OneofWrappers = []any{}
 	file_omega_v1_common_proto_msgTypes[15].OneofWrappers = []any{}
-	file_omega_v1_common_proto_msgTypes[22].OneofWrappers = []any{
+	file_omega_v1_common_proto_msgTypes[23].OneofWrappers = []any{
 		(*Event_ProcessActivity)(nil),
 		(*Event_NetworkActivity)(nil),
 		(*Event_DnsActivity)(nil),
@@ -4800,7 +4976,7 @@ func file_omega_v1_common_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_omega_v1_common_proto_rawDesc), len(file_omega_v1_common_proto_rawDesc)),
 			NumEnums:      19,
-			NumMessages:   33,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1,5 +1,6 @@
 // File System Activity as Sigma's file_event (create), file_rename, file_delete, file_change
-// (chmod/chown) and file_access (opens of watched files): TargetFilename and friends.
+// (chmod/chown), file_access (opens of watched files) and file_integrity (the sentinel's integrity
+// monitoring: a baseline file changed, before and after): TargetFilename and friends.
 import { Event, File, FileActivity } from '@omega/proto';
 import type { FieldValue } from './field-mapping';
 import { actorFields, fileOf, need, num, str, type FieldSpec } from './field-mapping-actor';
@@ -83,4 +84,52 @@ export const fileAccessFields: Record<string, FieldSpec> = {
       fileW(e).openFlags |= access >= 0 ? access : bit;
     },
   },
+};
+
+// the integrity report's before is OCSF's `file` (unset for a file that appeared), the after
+// `file_result` (unset for a file that went)
+const integrityW = (e: Event, side: 'file' | 'fileResult'): File => {
+  const activity = fileW(e);
+  return (activity[side] ??= File.fromPartial({}));
+};
+const hex = (bytes: Uint8Array | undefined): string | undefined =>
+  bytes && bytes.length > 0 ? Buffer.from(bytes).toString('hex') : undefined;
+
+export const fileIntegrityFields: Record<string, FieldSpec> = {
+  ...actorFields,
+  TargetFilename: str(
+    'file_activity.file_result.path, else file_activity.file.path',
+    (e) => fileOf(e)?.fileResult?.path || fileOf(e)?.file?.path,
+    (e, v) => {
+      Object.assign(integrityW(e, 'fileResult'), {
+        path: v,
+        name: v.slice(v.lastIndexOf('/') + 1),
+      });
+    },
+  ),
+  Changes: {
+    omegaField:
+      'file_activity.integrity_changes (created, deleted, content, mode, owner, type; any)',
+    type: 'strings',
+    read: (e): FieldValue => {
+      const list = fileOf(e)?.integrityChanges;
+      return list && list.length > 0 ? list : undefined;
+    },
+    write: (e, v) => void fileW(e).integrityChanges.push(String(v)),
+  },
+  Sha256: str(
+    'file_activity.file_result.sha256 (hex)',
+    (e) => hex(fileOf(e)?.fileResult?.sha256),
+    (e, v) => void (integrityW(e, 'fileResult').sha256 = Buffer.from(v, 'hex')),
+  ),
+  PreviousSha256: str(
+    'file_activity.file.sha256 (hex)',
+    (e) => hex(fileOf(e)?.file?.sha256),
+    (e, v) => void (integrityW(e, 'file').sha256 = Buffer.from(v, 'hex')),
+  ),
+  FileMode: str(
+    'file_activity.file_result.mode (octal text)',
+    (e) => fileOf(e)?.fileResult?.mode?.toString(8),
+    (e, v) => void (integrityW(e, 'fileResult').mode = parseInt(v, 8)),
+  ),
 };

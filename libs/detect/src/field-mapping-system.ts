@@ -4,6 +4,7 @@
 // raw_socket, memfd_create, memfd_exec). field-mapping.ts adds these to its table.
 import {
   Credentials,
+  Enforcement,
   Event,
   EventClass,
   FileActivity,
@@ -32,6 +33,7 @@ import {
 } from './field-mapping-actor';
 import {
   fileAccessFields,
+  fileIntegrityFields,
   fileChangeFields,
   fileCreateFields,
   fileRenameFields,
@@ -120,6 +122,29 @@ const memfdExecFields: Record<string, FieldSpec> = {
     'process_activity.exec_file',
     (e) => proc(e)?.execFile,
     (e, v) => void (procW(e).execFile = v),
+  ),
+};
+
+const enforcementFields: Record<string, FieldSpec> = {
+  ...actorFields,
+  Policy: str(
+    'process_activity.enforcement.policy',
+    (e) => proc(e)?.enforcement?.policy,
+    (e, v) => void ((procW(e).enforcement ??= Enforcement.fromPartial({})).policy = v),
+  ),
+  EnforcementAction: str(
+    'process_activity.enforcement.action',
+    (e) => proc(e)?.enforcement?.action,
+    (e, v) => void ((procW(e).enforcement ??= Enforcement.fromPartial({})).action = v),
+  ),
+  EnforcementMode: str(
+    'process_activity.enforcement.dry_run (enforce or dry-run)',
+    (e) => {
+      const enforcement = proc(e)?.enforcement;
+      return enforcement ? (enforcement.dryRun ? 'dry-run' : 'enforce') : undefined;
+    },
+    (e, v) =>
+      void ((procW(e).enforcement ??= Enforcement.fromPartial({})).dryRun = v === 'dry-run'),
   ),
 };
 
@@ -280,6 +305,12 @@ export function systemCategories(category: CategoryFactory): SigmaLogsourceMappi
       ptraceFields,
     ),
     processCategory(
+      'enforcement',
+      [ProcessAction.PROCESS_ACTION_ENFORCEMENT],
+      ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH,
+      enforcementFields,
+    ),
+    processCategory(
       'memfd_exec',
       [ProcessAction.PROCESS_ACTION_MEMFD_EXEC],
       ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH,
@@ -315,5 +346,6 @@ export function systemCategories(category: CategoryFactory): SigmaLogsourceMappi
     fileCategory('file_delete', FileActivityId.FILE_ACTIVITY_ID_DELETE, fileCreateFields),
     fileCategory('file_change', FileActivityId.FILE_ACTIVITY_ID_SET_ATTRIBUTES, fileChangeFields),
     fileCategory('file_access', FileActivityId.FILE_ACTIVITY_ID_OPEN, fileAccessFields),
+    fileCategory('file_integrity', FileActivityId.FILE_ACTIVITY_ID_UPDATE, fileIntegrityFields),
   ];
 }

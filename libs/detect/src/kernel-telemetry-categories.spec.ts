@@ -112,6 +112,20 @@ const CASES: Array<[string, Event, string[], string[]]> = [
     ["ExecFile: 'memfd:y'"],
   ],
   [
+    'enforcement',
+    event(PROC, {
+      $case: 'processActivity',
+      value: {
+        activityId: ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH,
+        action: ProcessAction.PROCESS_ACTION_ENFORCEMENT,
+        syscall: 'execve',
+        enforcement: { policy: 'no-exec-from-tmp', action: 'sigkill', dryRun: true },
+      } as never,
+    }),
+    ['Policy: no-exec-from-tmp', 'EnforcementAction: sigkill', 'EnforcementMode: dry-run'],
+    ['EnforcementMode: enforce'],
+  ],
+  [
     'mount',
     event(KERN, {
       $case: 'kernelActivity',
@@ -268,6 +282,26 @@ const CASES: Array<[string, Event, string[], string[]]> = [
     ["TargetFilename: '/etc/shadow'", 'OpenFlags: O_RDONLY'],
     ['OpenFlags: O_WRONLY'],
   ],
+  [
+    'file_integrity',
+    event(FILE, {
+      $case: 'fileActivity',
+      value: {
+        activityId: FileActivityId.FILE_ACTIVITY_ID_UPDATE,
+        file: { path: '/etc/passwd', sha256: Buffer.alloc(32, 0xab) },
+        fileResult: { path: '/etc/passwd', sha256: Buffer.alloc(32, 0xcd), mode: 0o666 },
+        integrityChanges: ['content', 'mode'],
+      } as never,
+    }),
+    [
+      "TargetFilename: '/etc/passwd'",
+      'Changes: content',
+      `Sha256: '${'cd'.repeat(32)}'`,
+      `PreviousSha256: '${'ab'.repeat(32)}'`,
+      "FileMode: '666'",
+    ],
+    ['Changes: created'],
+  ],
 ];
 
 describe('kernel telemetry categories (docs/sentinel-telemetry.md)', () => {
@@ -326,7 +360,11 @@ describe('kernel telemetry categories (docs/sentinel-telemetry.md)', () => {
                   ? 'O_WRONLY'
                   : name === 'CapEffective'
                     ? '0x0000000000000007'
-                    : `v-${name}`;
+                    : name.endsWith('Sha256')
+                      ? 'ab'.repeat(32)
+                      : name === 'EnforcementMode'
+                        ? 'dry-run'
+                        : `v-${name}`;
         const fields = sigmaFieldsOfEvent(
           category,
           eventFromSigmaFields(category, { [name]: value }),

@@ -27,6 +27,7 @@ import {
   EventClass,
   EvidenceRef,
   Credentials,
+  Enforcement,
   File,
   FileActivity,
   FileActivityId,
@@ -384,7 +385,14 @@ export const nxdomain: Fixture<DnsActivity> = {
 export const file: Fixture<File> = {
   name: 'a watched credentials file',
   type: File,
-  ts: { path: '/root/.aws/credentials', name: 'credentials', inode: 1310723n, device: '8:1' },
+  ts: {
+    path: '/root/.aws/credentials',
+    name: 'credentials',
+    inode: 1310723n,
+    device: '8:1',
+    sha256: Buffer.alloc(0),
+    modifiedTimeNs: 0n,
+  },
   pb: { path: '/root/.aws/credentials', name: 'credentials', inode: '1310723', device: '8:1' },
 };
 
@@ -401,6 +409,8 @@ export const fileActivity: Fixture<FileActivity> = {
     ownerGid: undefined,
     syscall: '',
     result: 0n,
+    integrityChanges: [],
+    coalescedChanges: 0,
   },
   pb: { activityId: 'FILE_ACTIVITY_ID_OPEN', file: file.pb, openFlags: 0o100000 },
 };
@@ -410,7 +420,14 @@ export const fileChmod: Fixture<FileActivity> = {
   type: FileActivity,
   ts: {
     activityId: FileActivityId.FILE_ACTIVITY_ID_SET_ATTRIBUTES,
-    file: { path: '/usr/bin/find', name: 'find', inode: 0n, device: '' },
+    file: {
+      path: '/usr/bin/find',
+      name: 'find',
+      inode: 0n,
+      device: '',
+      sha256: Buffer.alloc(0),
+      modifiedTimeNs: 0n,
+    },
     openFlags: 0,
     fileResult: undefined,
     mode: 0o4755,
@@ -418,6 +435,8 @@ export const fileChmod: Fixture<FileActivity> = {
     ownerGid: undefined,
     syscall: 'fchmodat',
     result: 0n,
+    integrityChanges: [],
+    coalescedChanges: 0,
   },
   pb: {
     activityId: 'FILE_ACTIVITY_ID_SET_ATTRIBUTES',
@@ -432,14 +451,30 @@ export const fileRename: Fixture<FileActivity> = {
   type: FileActivity,
   ts: {
     activityId: FileActivityId.FILE_ACTIVITY_ID_RENAME,
-    file: { path: '/tmp/x', name: 'x', inode: 0n, device: '' },
+    file: {
+      path: '/tmp/x',
+      name: 'x',
+      inode: 0n,
+      device: '',
+      sha256: Buffer.alloc(0),
+      modifiedTimeNs: 0n,
+    },
     openFlags: 0,
-    fileResult: { path: '/etc/cron.d/x', name: 'x', inode: 0n, device: '' },
+    fileResult: {
+      path: '/etc/cron.d/x',
+      name: 'x',
+      inode: 0n,
+      device: '',
+      sha256: Buffer.alloc(0),
+      modifiedTimeNs: 0n,
+    },
     mode: undefined,
     ownerUid: 0,
     ownerGid: undefined,
     syscall: 'renameat2',
     result: -18n,
+    integrityChanges: [],
+    coalescedChanges: 0,
   },
   pb: {
     activityId: 'FILE_ACTIVITY_ID_RENAME',
@@ -451,11 +486,87 @@ export const fileRename: Fixture<FileActivity> = {
   },
 };
 
+export const fileIntegrity: Fixture<FileActivity> = {
+  name: 'an integrity change: /etc/passwd content and mode, before and after',
+  type: FileActivity,
+  ts: {
+    activityId: FileActivityId.FILE_ACTIVITY_ID_UPDATE,
+    file: {
+      path: '/etc/passwd',
+      name: 'passwd',
+      inode: 42n,
+      device: '8:1',
+      sha256: Buffer.alloc(32, 1),
+      size: 1024n,
+      mode: 0o644,
+      ownerUid: 0,
+      ownerGid: 0,
+      modifiedTimeNs: 1_700_000_000_000_000_000n,
+    },
+    openFlags: 0,
+    fileResult: {
+      path: '/etc/passwd',
+      name: 'passwd',
+      inode: 43n,
+      device: '8:1',
+      sha256: Buffer.alloc(32, 2),
+      size: 1060n,
+      mode: 0o666,
+      ownerUid: 0,
+      ownerGid: 0,
+      modifiedTimeNs: 1_700_000_001_000_000_000n,
+    },
+    mode: undefined,
+    ownerUid: undefined,
+    ownerGid: undefined,
+    syscall: '',
+    result: 0n,
+    integrityChanges: ['content', 'mode'],
+    coalescedChanges: 2,
+  },
+  pb: {
+    activityId: 'FILE_ACTIVITY_ID_UPDATE',
+    file: {
+      path: '/etc/passwd',
+      name: 'passwd',
+      inode: '42',
+      device: '8:1',
+      sha256: Buffer.alloc(32, 1).toString('base64'),
+      size: '1024',
+      mode: 0o644,
+      ownerUid: 0,
+      ownerGid: 0,
+      modifiedTimeNs: '1700000000000000000',
+    },
+    fileResult: {
+      path: '/etc/passwd',
+      name: 'passwd',
+      inode: '43',
+      device: '8:1',
+      sha256: Buffer.alloc(32, 2).toString('base64'),
+      size: '1060',
+      mode: 0o666,
+      ownerUid: 0,
+      ownerGid: 0,
+      modifiedTimeNs: '1700000001000000000',
+    },
+    integrityChanges: ['content', 'mode'],
+    coalescedChanges: 2,
+  },
+};
+
 export const credentials: Fixture<Credentials> = {
   name: 'root after a setuid binary, full capabilities',
   type: Credentials,
   ts: { uid: 65534, euid: 0, gid: 65534, egid: 65534, capEffective: 0x1ffffffffffn },
   pb: { uid: 65534, gid: 65534, egid: 65534, capEffective: '2199023255551' },
+};
+
+export const enforcement: Fixture<Enforcement> = {
+  name: 'a dry-run SIGKILL policy that matched an exec',
+  type: Enforcement,
+  ts: { policy: 'no-exec-from-tmp', action: 'sigkill', dryRun: true },
+  pb: { policy: 'no-exec-from-tmp', action: 'sigkill', dryRun: true },
 };
 
 export const privilegeChange: Fixture<ProcessActivity> = {
@@ -966,9 +1077,11 @@ export const commonFixtures: readonly Fixture<unknown>[] = [
   dnsAnswer,
   file,
   fileActivity,
+  fileIntegrity,
   fileChmod,
   fileRename,
   credentials,
+  enforcement,
   privilegeChange,
   kernelExtensionActivity,
   kernelActivity,

@@ -1,7 +1,8 @@
 // Maps the loader's AUDIT frames (audit.bpf.c) to OCSF-shaped Events, as docs/sentinel-telemetry.md
 // names them: privilege changes, ptrace and memfd exec as Process Activity, module loads as Kernel
 // Extension Activity, mounts, namespace changes, bpf loads, raw sockets and memfd_create as Kernel
-// Activity, file operations under watched prefixes as File System Activity.
+// Activity, file operations under watched prefixes as File System Activity, and what an
+// in-kernel enforcement policy did (or would have done) as Process Activity ENFORCEMENT.
 import {
   EventClass,
   FileActivity,
@@ -15,7 +16,7 @@ import {
   ProcessActivityId,
   Severity,
   type Event,
-  type File,
+  File,
   Process,
 } from '@omega/proto';
 import { uuidv7 } from './event-id';
@@ -32,8 +33,11 @@ import {
 
 /** Which telemetry subject an AUDIT frame's event goes to. */
 export function auditSubjectKind(frame: AuditFrame): 'file' | 'process' {
-  return frame.op >= AuditOp.FileCreate ? 'file' : 'process';
+  return frame.op >= AuditOp.FileCreate && frame.op <= AuditOp.FileChown ? 'file' : 'process';
 }
+
+/** Names an ENFORCE record's policy id (the loader's), as sentinel.enforcement configured it. */
+export type EnforcementPolicyName = (policyId: number) => string | undefined;
 
 const UNCHANGED = 0xffffffffn;
 
@@ -71,12 +75,16 @@ function actorProcess(frame: AuditFrame): Process {
 }
 
 function file(path: string): File {
-  return { path, name: path.slice(path.lastIndexOf('/') + 1), inode: 0n, device: '' };
+  return File.fromPartial({ path, name: path.slice(path.lastIndexOf('/') + 1) });
 }
 
 type Payload = NonNullable<Event['payload']>;
 
-function payloadOf(frame: AuditFrame, actor: Process): [EventClass, Payload, string] {
+function payloadOf(
+  frame: AuditFrame,
+  actor: Process,
+  policyName: EnforcementPolicyName,
+): [EventClass, Payload, string] {
   const common = { syscall: frame.syscall, result: frame.result };
   const [a0, a1, a2] = frame.args.map(Number) as [number, number, number];
   const processActivity = (
@@ -153,6 +161,19 @@ function payloadOf(frame: AuditFrame, actor: Process): [EventClass, Payload, str
         ),
         `exec ${frame.path} from memory (${frame.extra})`,
       ];
+    case AuditOp.Enforce: {
+      const policy = policyName(a0) ?? `policy#${a0}`;
+      const dryRun = a1 !== 0;
+      return [
+        PROC,
+        processActivity(
+          ProcessActivityId.PROCESS_ACTIVITY_ID_LAUNCH,
+          ProcessAction.PROCESS_ACTION_ENFORCEMENT,
+          { process: actor, enforcement: { policy, action: 'sigkill', dryRun } },
+        ),
+        `enforcement ${policy}: ${dryRun ? 'would SIGKILL (dry run)' : 'SIGKILL'} exec of ${frame.path}`,
+      ];
+    }
     case AuditOp.Module:
       return [
         EventClass.EVENT_CLASS_KERNEL_EXTENSION_ACTIVITY,
@@ -258,16 +279,22 @@ function payloadOf(frame: AuditFrame, actor: Process): [EventClass, Payload, str
 }
 
 /** The Event of one AUDIT frame, with the acting process and its cgroup id (the workload's key). */
-export function auditEvent(frame: AuditFrame, node: string): Event {
+export function auditEvent(
+  frame: AuditFrame,
+  node: string,
+  policyName: EnforcementPolicyName = () => undefined,
+): Event {
   const actor = actorProcess(frame);
-  const [classUid, payload, what] = payloadOf(frame, actor);
+  const [classUid, payload, what] = payloadOf(frame, actor, policyName);
   const unmapped: Record<string, string> = { 'bpf.cgroup_id': frame.cgroupId.toString() };
   if (frame.watchId) unmapped['file.prefix_id'] = String(frame.watchId);
   return {
     id: uuidv7(Number(frame.timeNs / 1_000_000n)),
     timeNs: frame.timeNs,
     classUid,
-    severity: Severity.SEVERITY_INFORMATIONAL,
+    // an enforcement action is worth a look whether or not it was taken
+    severity:
+      frame.op === AuditOp.Enforce ? Severity.SEVERITY_HIGH : Severity.SEVERITY_INFORMATIONAL,
     message: `${what} by ${frame.comm} (pid ${frame.pid}, uid ${frame.uid})`,
     actor: { process: actor, user: actor.user },
     srcEndpoint: undefined,

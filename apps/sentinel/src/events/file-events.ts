@@ -2,6 +2,7 @@
 // file to the TOKEN_USE interaction deception's other honeytokens raise (deception-touch's shape).
 import {
   EventClass,
+  File,
   FileActivityId,
   InteractionKind,
   DecoyKind,
@@ -86,12 +87,12 @@ export function fileEvent(frame: FileFrame, node: string, watch: WatchedFile | u
       $case: 'fileActivity',
       value: {
         activityId: FileActivityId.FILE_ACTIVITY_ID_OPEN,
-        file: {
+        file: File.fromPartial({
           path,
           name: path.slice(path.lastIndexOf('/') + 1),
           inode: frame.inode,
           device: frame.device,
-        },
+        }),
         openFlags: frame.flags,
         fileResult: undefined,
         mode: undefined,
@@ -99,6 +100,8 @@ export function fileEvent(frame: FileFrame, node: string, watch: WatchedFile | u
         ownerGid: undefined,
         syscall: '',
         result: 0n,
+        integrityChanges: [],
+        coalescedChanges: 0,
       },
     },
   };

@@ -15,7 +15,7 @@ import {
 import { tcpStateEvent } from './network-events';
 import { processEvent } from './process-events';
 import { fileEvent, fileTokenUseEvent, type WatchedFile } from './file-events';
-import { auditEvent, auditSubjectKind } from './audit-events';
+import { auditEvent, auditSubjectKind, type EnforcementPolicyName } from './audit-events';
 import type { SentinelMetrics } from '../sentinel-metrics';
 import type { TelemetryPublisher } from './telemetry-publisher';
 
@@ -49,6 +49,10 @@ export interface FrameRouterOptions {
   watchedFile?: (watchId: number) => WatchedFile | undefined;
   /** Takes the TOKEN_USE interaction of a honeytoken file opened. */
   tokenUse?: (event: Event) => void;
+  /** Names the enforcement policy of an ENFORCE record (sentinel.enforcement). */
+  enforcementPolicy?: EnforcementPolicyName;
+  /** Sees every file operation under a watched prefix (paths: a rename's both), as published. */
+  fileOperation?: (paths: string[], event: Event) => void;
 }
 
 /** The LoaderSupervisor's two frame callbacks. */
@@ -92,10 +96,15 @@ export function frameRouter(options: FrameRouterOptions): FrameRoute {
         if (watch?.honeytokenId) options.tokenUse?.(fileTokenUseEvent(event, frame, watch));
         return;
       }
-      case FrameType.Audit:
+      case FrameType.Audit: {
         counts.audit++;
-        publisher.add(auditSubjectKind(frame), enrich(auditEvent(frame, node)));
+        const kind = auditSubjectKind(frame);
+        const event = enrich(auditEvent(frame, node, options.enforcementPolicy));
+        publisher.add(kind, event);
+        if (kind === 'file' && options.fileOperation)
+          options.fileOperation(frame.path2 ? [frame.path, frame.path2] : [frame.path], event);
         return;
+      }
       case FrameType.Flow: {
         counts.flow++;
         const flow = flows.onFrame(frame);

@@ -19,6 +19,8 @@ export enum AuditOp {
   FileDelete = 13,
   FileChmod = 14,
   FileChown = 15,
+  /** An enforcement policy matched an exec: arg[0] policy id, arg[1] dry run, arg[2] kind. */
+  Enforce = 16,
 }
 
 /** `omega_audit_call` 1, 2, ...: the system calls' names, the same numbers on every architecture. */

@@ -108,6 +108,12 @@ export const FIELD_TAGS = {
     name: 18,
     inode: 24,
     device: 34,
+    sha256: 42,
+    size: 48,
+    mode: 56,
+    ownerUid: 64,
+    ownerGid: 72,
+    modifiedTimeNs: 81,
   },
   FileActivity: {
     activityId: 8,
@@ -119,6 +125,8 @@ export const FIELD_TAGS = {
     ownerGid: 56,
     syscall: 66,
     result: 72,
+    integrityChanges: 82,
+    coalescedChanges: 88,
   },
   Credentials: {
     uid: 8,
@@ -182,6 +190,12 @@ export const FIELD_TAGS = {
     requestedIds: 66,
     ptraceRequest: 74,
     execFile: 82,
+    enforcement: 90,
+  },
+  Enforcement: {
+    policy: 10,
+    action: 18,
+    dryRun: 24,
   },
   Event: {
     id: 10,

@@ -44,6 +44,7 @@ class ProcessAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROCESS_ACTION_EXEC_SETID: _ClassVar[ProcessAction]
     PROCESS_ACTION_PTRACE: _ClassVar[ProcessAction]
     PROCESS_ACTION_MEMFD_EXEC: _ClassVar[ProcessAction]
+    PROCESS_ACTION_ENFORCEMENT: _ClassVar[ProcessAction]
 
 class KernelExtensionActivityId(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -211,6 +212,7 @@ PROCESS_ACTION_PRIVILEGE_CHANGE: ProcessAction
 PROCESS_ACTION_EXEC_SETID: ProcessAction
 PROCESS_ACTION_PTRACE: ProcessAction
 PROCESS_ACTION_MEMFD_EXEC: ProcessAction
+PROCESS_ACTION_ENFORCEMENT: ProcessAction
 KERNEL_EXTENSION_ACTIVITY_ID_UNSPECIFIED: KernelExtensionActivityId
 KERNEL_EXTENSION_ACTIVITY_ID_LOAD: KernelExtensionActivityId
 KERNEL_EXTENSION_ACTIVITY_ID_UNLOAD: KernelExtensionActivityId
@@ -503,19 +505,31 @@ class DnsAnswer(_message.Message):
     def __init__(self, type: _Optional[str] = ..., rdata: _Optional[str] = ..., ttl_seconds: _Optional[int] = ...) -> None: ...
 
 class File(_message.Message):
-    __slots__ = ("path", "name", "inode", "device")
+    __slots__ = ("path", "name", "inode", "device", "sha256", "size", "mode", "owner_uid", "owner_gid", "modified_time_ns")
     PATH_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     INODE_FIELD_NUMBER: _ClassVar[int]
     DEVICE_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    OWNER_UID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_GID_FIELD_NUMBER: _ClassVar[int]
+    MODIFIED_TIME_NS_FIELD_NUMBER: _ClassVar[int]
     path: str
     name: str
     inode: int
     device: str
-    def __init__(self, path: _Optional[str] = ..., name: _Optional[str] = ..., inode: _Optional[int] = ..., device: _Optional[str] = ...) -> None: ...
+    sha256: bytes
+    size: int
+    mode: int
+    owner_uid: int
+    owner_gid: int
+    modified_time_ns: int
+    def __init__(self, path: _Optional[str] = ..., name: _Optional[str] = ..., inode: _Optional[int] = ..., device: _Optional[str] = ..., sha256: _Optional[bytes] = ..., size: _Optional[int] = ..., mode: _Optional[int] = ..., owner_uid: _Optional[int] = ..., owner_gid: _Optional[int] = ..., modified_time_ns: _Optional[int] = ...) -> None: ...
 
 class FileActivity(_message.Message):
-    __slots__ = ("activity_id", "file", "open_flags", "file_result", "mode", "owner_uid", "owner_gid", "syscall", "result")
+    __slots__ = ("activity_id", "file", "open_flags", "file_result", "mode", "owner_uid", "owner_gid", "syscall", "result", "integrity_changes", "coalesced_changes")
     ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
     FILE_FIELD_NUMBER: _ClassVar[int]
     OPEN_FLAGS_FIELD_NUMBER: _ClassVar[int]
@@ -525,6 +539,8 @@ class FileActivity(_message.Message):
     OWNER_GID_FIELD_NUMBER: _ClassVar[int]
     SYSCALL_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
+    INTEGRITY_CHANGES_FIELD_NUMBER: _ClassVar[int]
+    COALESCED_CHANGES_FIELD_NUMBER: _ClassVar[int]
     activity_id: FileActivityId
     file: File
     open_flags: int
@@ -534,7 +550,9 @@ class FileActivity(_message.Message):
     owner_gid: int
     syscall: str
     result: int
-    def __init__(self, activity_id: _Optional[_Union[FileActivityId, str]] = ..., file: _Optional[_Union[File, _Mapping]] = ..., open_flags: _Optional[int] = ..., file_result: _Optional[_Union[File, _Mapping]] = ..., mode: _Optional[int] = ..., owner_uid: _Optional[int] = ..., owner_gid: _Optional[int] = ..., syscall: _Optional[str] = ..., result: _Optional[int] = ...) -> None: ...
+    integrity_changes: _containers.RepeatedScalarFieldContainer[str]
+    coalesced_changes: int
+    def __init__(self, activity_id: _Optional[_Union[FileActivityId, str]] = ..., file: _Optional[_Union[File, _Mapping]] = ..., open_flags: _Optional[int] = ..., file_result: _Optional[_Union[File, _Mapping]] = ..., mode: _Optional[int] = ..., owner_uid: _Optional[int] = ..., owner_gid: _Optional[int] = ..., syscall: _Optional[str] = ..., result: _Optional[int] = ..., integrity_changes: _Optional[_Iterable[str]] = ..., coalesced_changes: _Optional[int] = ...) -> None: ...
 
 class Credentials(_message.Message):
     __slots__ = ("uid", "euid", "gid", "egid", "cap_effective")
@@ -639,7 +657,7 @@ class DeceptionInteraction(_message.Message):
     def __init__(self, kind: _Optional[_Union[InteractionKind, str]] = ..., decoy_id: _Optional[str] = ..., decoy_kind: _Optional[_Union[DecoyKind, str]] = ..., honeytoken_id: _Optional[str] = ..., protocol: _Optional[str] = ..., username: _Optional[str] = ..., request: _Optional[str] = ..., payload_sample: _Optional[bytes] = ..., session_id: _Optional[str] = ...) -> None: ...
 
 class ProcessActivity(_message.Message):
-    __slots__ = ("activity_id", "process", "exit_code", "action", "syscall", "result", "credentials", "requested_ids", "ptrace_request", "exec_file")
+    __slots__ = ("activity_id", "process", "exit_code", "action", "syscall", "result", "credentials", "requested_ids", "ptrace_request", "exec_file", "enforcement")
     ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
     PROCESS_FIELD_NUMBER: _ClassVar[int]
     EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -650,6 +668,7 @@ class ProcessActivity(_message.Message):
     REQUESTED_IDS_FIELD_NUMBER: _ClassVar[int]
     PTRACE_REQUEST_FIELD_NUMBER: _ClassVar[int]
     EXEC_FILE_FIELD_NUMBER: _ClassVar[int]
+    ENFORCEMENT_FIELD_NUMBER: _ClassVar[int]
     activity_id: ProcessActivityId
     process: Process
     exit_code: int
@@ -660,7 +679,18 @@ class ProcessActivity(_message.Message):
     requested_ids: _containers.RepeatedScalarFieldContainer[int]
     ptrace_request: str
     exec_file: str
-    def __init__(self, activity_id: _Optional[_Union[ProcessActivityId, str]] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., exit_code: _Optional[int] = ..., action: _Optional[_Union[ProcessAction, str]] = ..., syscall: _Optional[str] = ..., result: _Optional[int] = ..., credentials: _Optional[_Union[Credentials, _Mapping]] = ..., requested_ids: _Optional[_Iterable[int]] = ..., ptrace_request: _Optional[str] = ..., exec_file: _Optional[str] = ...) -> None: ...
+    enforcement: Enforcement
+    def __init__(self, activity_id: _Optional[_Union[ProcessActivityId, str]] = ..., process: _Optional[_Union[Process, _Mapping]] = ..., exit_code: _Optional[int] = ..., action: _Optional[_Union[ProcessAction, str]] = ..., syscall: _Optional[str] = ..., result: _Optional[int] = ..., credentials: _Optional[_Union[Credentials, _Mapping]] = ..., requested_ids: _Optional[_Iterable[int]] = ..., ptrace_request: _Optional[str] = ..., exec_file: _Optional[str] = ..., enforcement: _Optional[_Union[Enforcement, _Mapping]] = ...) -> None: ...
+
+class Enforcement(_message.Message):
+    __slots__ = ("policy", "action", "dry_run")
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    policy: str
+    action: str
+    dry_run: bool
+    def __init__(self, policy: _Optional[str] = ..., action: _Optional[str] = ..., dry_run: _Optional[bool] = ...) -> None: ...
 
 class Event(_message.Message):
     __slots__ = ("id", "time_ns", "class_uid", "severity", "message", "actor", "src_endpoint", "dst_endpoint", "node", "workload", "process_activity", "network_activity", "dns_activity", "deception_interaction", "file_activity", "kernel_activity", "kernel_extension_activity", "unmapped", "raw_data")

@@ -246,6 +246,11 @@ export enum ProcessAction {
   PROCESS_ACTION_PTRACE = 3,
   /** PROCESS_ACTION_MEMFD_EXEC - An execve of a memory-backed file (memfd, or a file with no link left) (activity LAUNCH). */
   PROCESS_ACTION_MEMFD_EXEC = 4,
+  /**
+   * PROCESS_ACTION_ENFORCEMENT - The sentinel's in-kernel enforcement matched the process (activity LAUNCH for an exec): it
+   * was sent SIGKILL, or, in dry run, would have been (`enforcement` says which).
+   */
+  PROCESS_ACTION_ENFORCEMENT = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -266,6 +271,9 @@ export function processActionFromJSON(object: any): ProcessAction {
     case 4:
     case "PROCESS_ACTION_MEMFD_EXEC":
       return ProcessAction.PROCESS_ACTION_MEMFD_EXEC;
+    case 5:
+    case "PROCESS_ACTION_ENFORCEMENT":
+      return ProcessAction.PROCESS_ACTION_ENFORCEMENT;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -285,6 +293,8 @@ export function processActionToJSON(object: ProcessAction): string {
       return "PROCESS_ACTION_PTRACE";
     case ProcessAction.PROCESS_ACTION_MEMFD_EXEC:
       return "PROCESS_ACTION_MEMFD_EXEC";
+    case ProcessAction.PROCESS_ACTION_ENFORCEMENT:
+      return "PROCESS_ACTION_ENFORCEMENT";
     case ProcessAction.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -1393,6 +1403,20 @@ export interface File {
   /** Inode number and device ("major:minor") it lives on: what the sentinel watches. */
   inode: bigint;
   device: string;
+  /**
+   * OCSF hashes (SHA-256) of the content, for file integrity monitoring; empty when not hashed
+   * (not a regular file, or larger than the sentinel's sentinel.integrity.maxFileBytes).
+   */
+  sha256: Buffer;
+  /** OCSF size, in bytes, and the owner and permission bits (st_mode & 07777) when known. */
+  size?: bigint | undefined;
+  mode?: number | undefined;
+  ownerUid?: number | undefined;
+  ownerGid?:
+    | number
+    | undefined;
+  /** OCSF modified_time (st_mtime), in ns; 0 when not known. */
+  modifiedTimeNs: bigint;
 }
 
 /** OCSF File System Activity payload. */
@@ -1419,6 +1443,14 @@ export interface FileActivity {
   /** The system call, e.g. "renameat2", and its return value (0 or a descriptor; -errno on failure). */
   syscall: string;
   result: bigint;
+  /**
+   * File integrity monitoring (activity UPDATE): what changed between `file` (the baseline, unset
+   * for a file that appeared) and `file_result` (now, unset for a file that went), among
+   * "created", "deleted", "content", "mode", "owner", "type".
+   */
+  integrityChanges: string[];
+  /** Changes seen since the last report and folded into this one by the per-path rate limit. */
+  coalescedChanges: number;
 }
 
 /** Credentials of a process (Linux struct cred), after the call that reported them. */
@@ -1526,6 +1558,21 @@ export interface ProcessActivity {
   ptraceRequest: string;
   /** MEMFD_EXEC: the kernel's name for the file executed, e.g. "memfd:payload". */
   execFile: string;
+  /** ENFORCEMENT: the policy that matched and what it did. */
+  enforcement?: Enforcement | undefined;
+}
+
+/**
+ * An in-kernel enforcement action (sentinel.enforcement): which policy, which action, and whether
+ * it was taken or only reported (dry run).
+ */
+export interface Enforcement {
+  /** The policy's id as configured (e.g. the Sigma rule id it enforces). */
+  policy: string;
+  /** "sigkill". */
+  action: string;
+  /** True: reported only, the process was not touched. */
+  dryRun: boolean;
 }
 
 /** One security-relevant observation, aligned with an OCSF event. */
@@ -3865,7 +3912,18 @@ export const DnsAnswer: MessageFns<DnsAnswer, "omega.v1.DnsAnswer"> = {
 };
 
 function createBaseFile(): File {
-  return { path: "", name: "", inode: 0n, device: "" };
+  return {
+    path: "",
+    name: "",
+    inode: 0n,
+    device: "",
+    sha256: Buffer.alloc(0),
+    size: undefined,
+    mode: undefined,
+    ownerUid: undefined,
+    ownerGid: undefined,
+    modifiedTimeNs: 0n,
+  };
 }
 
 export const File: MessageFns<File, "omega.v1.File"> = {
@@ -3886,6 +3944,30 @@ export const File: MessageFns<File, "omega.v1.File"> = {
     }
     if (message.device !== "") {
       writer.uint32(34).string(message.device);
+    }
+    if (message.sha256.length !== 0) {
+      writer.uint32(42).bytes(message.sha256);
+    }
+    if (message.size !== undefined) {
+      if (BigInt.asUintN(64, message.size) !== message.size) {
+        throw new globalThis.Error("value provided for field message.size of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.size);
+    }
+    if (message.mode !== undefined) {
+      writer.uint32(56).uint32(message.mode);
+    }
+    if (message.ownerUid !== undefined) {
+      writer.uint32(64).uint32(message.ownerUid);
+    }
+    if (message.ownerGid !== undefined) {
+      writer.uint32(72).uint32(message.ownerGid);
+    }
+    if (message.modifiedTimeNs !== 0n) {
+      if (BigInt.asUintN(64, message.modifiedTimeNs) !== message.modifiedTimeNs) {
+        throw new globalThis.Error("value provided for field message.modifiedTimeNs of type fixed64 too large");
+      }
+      writer.uint32(81).fixed64(message.modifiedTimeNs);
     }
     return writer;
   },
@@ -3935,6 +4017,54 @@ export const File: MessageFns<File, "omega.v1.File"> = {
             message.device = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sha256 = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.size = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.mode = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.ownerUid = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.ownerGid = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.modifiedTimeNs = reader.fixed64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3953,6 +4083,24 @@ export const File: MessageFns<File, "omega.v1.File"> = {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       inode: isSet(object.inode) ? BigInt(object.inode) : 0n,
       device: isSet(object.device) ? globalThis.String(object.device) : "",
+      sha256: isSet(object.sha256) ? Buffer.from(bytesFromBase64(object.sha256)) : Buffer.alloc(0),
+      size: isSet(object.size) ? BigInt(object.size) : undefined,
+      mode: isSet(object.mode) ? globalThis.Number(object.mode) : undefined,
+      ownerUid: isSet(object.ownerUid)
+        ? globalThis.Number(object.ownerUid)
+        : isSet(object.owner_uid)
+        ? globalThis.Number(object.owner_uid)
+        : undefined,
+      ownerGid: isSet(object.ownerGid)
+        ? globalThis.Number(object.ownerGid)
+        : isSet(object.owner_gid)
+        ? globalThis.Number(object.owner_gid)
+        : undefined,
+      modifiedTimeNs: isSet(object.modifiedTimeNs)
+        ? BigInt(object.modifiedTimeNs)
+        : isSet(object.modified_time_ns)
+        ? BigInt(object.modified_time_ns)
+        : 0n,
     };
   },
 
@@ -3970,6 +4118,24 @@ export const File: MessageFns<File, "omega.v1.File"> = {
     if (message.device !== "") {
       obj.device = message.device;
     }
+    if (message.sha256.length !== 0) {
+      obj.sha256 = base64FromBytes(message.sha256);
+    }
+    if (message.size !== undefined) {
+      obj.size = message.size.toString();
+    }
+    if (message.mode !== undefined) {
+      obj.mode = Math.round(message.mode);
+    }
+    if (message.ownerUid !== undefined) {
+      obj.ownerUid = Math.round(message.ownerUid);
+    }
+    if (message.ownerGid !== undefined) {
+      obj.ownerGid = Math.round(message.ownerGid);
+    }
+    if (message.modifiedTimeNs !== 0n) {
+      obj.modifiedTimeNs = message.modifiedTimeNs.toString();
+    }
     return obj;
   },
 
@@ -3982,6 +4148,14 @@ export const File: MessageFns<File, "omega.v1.File"> = {
     message.name = object.name ?? "";
     message.inode = (object.inode !== undefined && object.inode !== null) ? BigInt(object.inode) : 0n;
     message.device = object.device ?? "";
+    message.sha256 = object.sha256 ?? Buffer.alloc(0);
+    message.size = (object.size !== undefined && object.size !== null) ? BigInt(object.size) : undefined;
+    message.mode = object.mode ?? undefined;
+    message.ownerUid = object.ownerUid ?? undefined;
+    message.ownerGid = object.ownerGid ?? undefined;
+    message.modifiedTimeNs = (object.modifiedTimeNs !== undefined && object.modifiedTimeNs !== null)
+      ? BigInt(object.modifiedTimeNs)
+      : 0n;
     return message;
   },
 };
@@ -3997,6 +4171,8 @@ function createBaseFileActivity(): FileActivity {
     ownerGid: undefined,
     syscall: "",
     result: 0n,
+    integrityChanges: [],
+    coalescedChanges: 0,
   };
 }
 
@@ -4033,6 +4209,12 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
         throw new globalThis.Error("value provided for field message.result of type int64 too large");
       }
       writer.uint32(72).int64(message.result);
+    }
+    for (const v of message.integrityChanges) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.coalescedChanges !== 0) {
+      writer.uint32(88).uint32(message.coalescedChanges);
     }
     return writer;
   },
@@ -4122,6 +4304,22 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
             message.result = reader.int64() as bigint;
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.integrityChanges.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.coalescedChanges = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4165,6 +4363,16 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
         : undefined,
       syscall: isSet(object.syscall) ? globalThis.String(object.syscall) : "",
       result: isSet(object.result) ? BigInt(object.result) : 0n,
+      integrityChanges: globalThis.Array.isArray(object?.integrityChanges)
+        ? object.integrityChanges.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.integrity_changes)
+        ? object.integrity_changes.map((e: any) => globalThis.String(e))
+        : [],
+      coalescedChanges: isSet(object.coalescedChanges)
+        ? globalThis.Number(object.coalescedChanges)
+        : isSet(object.coalesced_changes)
+        ? globalThis.Number(object.coalesced_changes)
+        : 0,
     };
   },
 
@@ -4197,6 +4405,12 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
     if (message.result !== 0n) {
       obj.result = message.result.toString();
     }
+    if (message.integrityChanges?.length) {
+      obj.integrityChanges = message.integrityChanges;
+    }
+    if (message.coalescedChanges !== 0) {
+      obj.coalescedChanges = Math.round(message.coalescedChanges);
+    }
     return obj;
   },
 
@@ -4216,6 +4430,8 @@ export const FileActivity: MessageFns<FileActivity, "omega.v1.FileActivity"> = {
     message.ownerGid = object.ownerGid ?? undefined;
     message.syscall = object.syscall ?? "";
     message.result = (object.result !== undefined && object.result !== null) ? BigInt(object.result) : 0n;
+    message.integrityChanges = object.integrityChanges?.map((e) => e) || [];
+    message.coalescedChanges = object.coalescedChanges ?? 0;
     return message;
   },
 };
@@ -5299,6 +5515,7 @@ function createBaseProcessActivity(): ProcessActivity {
     requestedIds: [],
     ptraceRequest: "",
     execFile: "",
+    enforcement: undefined,
   };
 }
 
@@ -5345,6 +5562,9 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
     }
     if (message.execFile !== "") {
       writer.uint32(82).string(message.execFile);
+    }
+    if (message.enforcement !== undefined) {
+      Enforcement.encode(message.enforcement, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -5452,6 +5672,14 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
             message.execFile = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.enforcement = Enforcement.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5496,6 +5724,7 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
         : isSet(object.exec_file)
         ? globalThis.String(object.exec_file)
         : "",
+      enforcement: isSet(object.enforcement) ? Enforcement.fromJSON(object.enforcement) : undefined,
     };
   },
 
@@ -5531,6 +5760,9 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
     if (message.execFile !== "") {
       obj.execFile = message.execFile;
     }
+    if (message.enforcement !== undefined) {
+      obj.enforcement = Enforcement.toJSON(message.enforcement);
+    }
     return obj;
   },
 
@@ -5553,6 +5785,116 @@ export const ProcessActivity: MessageFns<ProcessActivity, "omega.v1.ProcessActiv
     message.requestedIds = object.requestedIds?.map((e) => BigInt(e)) || [];
     message.ptraceRequest = object.ptraceRequest ?? "";
     message.execFile = object.execFile ?? "";
+    message.enforcement = (object.enforcement !== undefined && object.enforcement !== null)
+      ? Enforcement.fromPartial(object.enforcement)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseEnforcement(): Enforcement {
+  return { policy: "", action: "", dryRun: false };
+}
+
+export const Enforcement: MessageFns<Enforcement, "omega.v1.Enforcement"> = {
+  $type: "omega.v1.Enforcement" as const,
+
+  encode(message: Enforcement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== "") {
+      writer.uint32(10).string(message.policy);
+    }
+    if (message.action !== "") {
+      writer.uint32(18).string(message.action);
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(24).bool(message.dryRun);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Enforcement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEnforcement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Enforcement {
+    return {
+      policy: isSet(object.policy) ? globalThis.String(object.policy) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
+    };
+  },
+
+  toJSON(message: Enforcement): unknown {
+    const obj: any = {};
+    if (message.policy !== "") {
+      obj.policy = message.policy;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Enforcement>, I>>(base?: I): Enforcement {
+    return Enforcement.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Enforcement>, I>>(object: I): Enforcement {
+    const message = createBaseEnforcement();
+    message.policy = object.policy ?? "";
+    message.action = object.action ?? "";
+    message.dryRun = object.dryRun ?? false;
     return message;
   },
 };

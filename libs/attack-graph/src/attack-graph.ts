@@ -205,7 +205,9 @@ export class AttackGraph {
   forEachEdge(visit: (edge: Edge) => void): void {
     for (const from of this.store.sources()) {
       if (!this.hasVertex(from)) continue;
-      for (const e of this.store.outgoing(from)) if (this.hasVertex(e.toNodeId)) visit(e);
+      this.store.forEachOutgoing(from, (e) => {
+        if (this.hasVertex(e.toNodeId)) visit(e);
+      });
     }
   }
 
@@ -213,7 +215,9 @@ export class AttackGraph {
   outEdges(from: string): Edge[] {
     if (!this.hasVertex(from)) return [];
     const out: Edge[] = [];
-    for (const e of this.store.outgoing(from)) if (this.hasVertex(e.toNodeId)) out.push(e);
+    this.store.forEachOutgoing(from, (e) => {
+      if (this.hasVertex(e.toNodeId)) out.push(e);
+    });
     return out;
   }
 

@@ -7,19 +7,23 @@ import type { CompactGraph, ImplicitArcs } from './compact-graph';
 import type { Edge } from './graph-model';
 import type { KubeObject } from './kube-objects';
 import { networkEdges } from './network-edges';
-import { NetworkReach } from './network-reach';
+import { NetworkReach, REACH_KINDS, type NetworkChange } from './network-reach';
 
 type ViewMethods = 'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vertex' | 'hasVertex';
 
 /** An AttackGraph (built without `reachability`) whose path queries take network steps. */
 export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
-  private cached: { version: number; network: KubeObject[]; reach: NetworkReach } | undefined;
+  private cached:
+    { version: number; network: Map<string, KubeObject>; reach: NetworkReach } | undefined;
 
-  /** `reachOf`: the reachability of the graph's objects (default NetworkReach.of). */
+  /**
+   * `reachOf`: the reachability of the graph's objects (default NetworkReach.of, whose result is
+   * then kept current change by change); one given is asked again after every network change, as
+   * it may leave objects out that NetworkReach.apply would take in.
+   */
   constructor(
     readonly graph: AttackGraph,
-    private readonly reachOf: (objects: KubeObject[]) => NetworkReach = (objects) =>
-      NetworkReach.of(objects),
+    private readonly reachOf?: (objects: KubeObject[]) => NetworkReach,
   ) {}
 
   get version(): number {
@@ -42,31 +46,52 @@ export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
   }
 
   /**
-   * Reachability over the graph's objects at its current version: recompiled after a change to a
-   * Namespace, Pod, Service or NetworkPolicy (objects are immutable, so compared by identity),
-   * kept across any other change.
+   * Reachability over the graph's objects at its current version: after changes to Namespaces,
+   * Pods or NetworkPolicies (objects are immutable, so compared by identity) the matrices are
+   * updated in place, one object at a time (NetworkReach.apply), or recompiled when more than
+   * REACH_CHANGES_MAX objects changed; kept across any other change.
    */
   implicitNetwork(): NetworkReach {
     const cached = this.cached;
     if (cached?.version === this.graph.version) return cached.reach;
-    const objects = [...this.graph.objects()];
-    const network = objects.filter((o) => NETWORK_KINDS.has(o.kind));
-    const same =
-      cached !== undefined &&
-      cached.network.length === network.length &&
-      network.every((o, i) => o === cached.network[i]);
-    const reach = same ? cached.reach : this.reachOf(objects);
+    const network = new Map<string, KubeObject>();
+    for (const o of this.graph.objects()) if (REACH_KINDS.has(o.kind)) network.set(keyOf(o), o);
+    let reach: NetworkReach | undefined;
+    if (cached) {
+      const changes: NetworkChange[] = [];
+      for (const [key, after] of network) {
+        const before = cached.network.get(key);
+        if (before !== after) changes.push({ before, after });
+      }
+      for (const [key, before] of cached.network) {
+        if (!network.has(key)) changes.push({ before, after: undefined });
+      }
+      if (changes.length === 0) reach = cached.reach;
+      else if (!this.reachOf && changes.length <= REACH_CHANGES_MAX) {
+        reach = cached.reach;
+        // Namespaces first: a pod or policy may be placed in a namespace changed with it.
+        changes.sort((a, b) => rank(a) - rank(b));
+        for (const change of changes) reach.apply(change);
+      }
+    }
+    reach ??= this.reachOf
+      ? this.reachOf([...this.graph.objects()])
+      : NetworkReach.of(this.graph.objects());
     this.cached = { version: this.graph.version, network, reach };
     return reach;
   }
 }
 
-const NETWORK_KINDS: ReadonlySet<string> = new Set([
-  'Namespace',
-  'Pod',
-  'Service',
-  'NetworkPolicy',
-]);
+/** More object changes than this between two queries recompile the reachability instead. */
+export const REACH_CHANGES_MAX = 256;
+
+function rank(change: NetworkChange): number {
+  return (change.after ?? change.before)!.kind === 'Namespace' ? 0 : 1;
+}
+
+function keyOf(o: KubeObject): string {
+  return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
 
 const NETWORK_WEIGHT = -Math.log(ATTACKS.NETWORK_REACH.exploitability);
 
@@ -75,12 +100,13 @@ export function implicitNetworkArcs(
   compact: CompactGraph<Edge | undefined>,
   reach: NetworkReach,
 ): ImplicitArcs<Edge | undefined> {
-  const n = reach.compiled.index.size;
+  const n = reach.size;
   const groups = reach.portGroupList();
   const g = groups.length;
   const toCompact = new Int32Array(n).fill(-1);
   const toPod = new Int32Array(compact.size).fill(-1);
   reach.pods.forEach((pod, i) => {
+    if (!pod) return;
     const v = compact.index.get(`pod/${pod.metadata.namespace}/${pod.metadata.name}`);
     if (v === undefined) return;
     toCompact[i] = v;

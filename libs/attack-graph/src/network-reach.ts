@@ -1,40 +1,161 @@
 // NetworkPolicy reachability as @omega/netpol's bit matrices, one per (port, protocol) some pod
-// declares, built on first use: the store behind implicit network edges (README, "Network edges at
-// scale"). A pod's NETWORK_REACH out-neighbours are read from its matrix rows when asked, and an
-// Edge object is made only for the neighbours a caller takes.
+// declares, built on first use and kept current after (LiveReachability): the store behind implicit
+// network edges (README, "Network edges at scale"). A pod's NETWORK_REACH out-neighbours are read
+// from its matrix rows when asked, and an Edge object is made only for the neighbours a caller takes.
 import {
   CompiledCluster,
-  reachabilityMatrix,
+  LiveReachability,
+  parseCluster,
+  type LiveMatrix,
   type Protocol,
-  type ReachabilityMatrix,
 } from '@omega/netpol';
 import type { Edge } from './graph-model';
 import type { KubeObject, PodObject } from './kube-objects';
 import { netpolCluster } from './netpol-bridge';
 import { networkEdges, type PodReachability, type PortRef } from './network-edges';
 
-/** The pods declaring one (port, protocol), by netpol pod index, with their PortRefs. */
+/** The pods declaring one (port, protocol), by slot, with their PortRefs. */
 export interface PortGroup {
   readonly port: number;
   readonly protocol: Protocol;
   readonly targets: { readonly index: number; readonly pod: PodObject; readonly ref: PortRef }[];
 }
 
-export class NetworkReach {
-  private readonly matrices = new Map<string, ReachabilityMatrix>();
-  private readonly groups = new Map<string, PortGroup>();
-  /** Pods by netpol index. */
-  readonly pods: PodObject[] = [];
+/** One object before and after a change (undefined: absent); kinds reachability does not read are ignored. */
+export interface NetworkChange {
+  readonly before: KubeObject | undefined;
+  readonly after: KubeObject | undefined;
+}
 
-  constructor(
-    readonly compiled: CompiledCluster,
-    pods: Iterable<PodObject>,
-  ) {
-    const index = compiled.index.podIndex;
+/** The kinds pod-to-pod reachability reads. */
+export const REACH_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Pod', 'NetworkPolicy']);
+
+export class NetworkReach {
+  readonly live: LiveReachability;
+  private groups = new Map<string, PortGroup>();
+  private readonly byId = new Map<string, PodObject>();
+  /** Pods by slot (netpol's index; a free slot holds none). */
+  pods: (PodObject | undefined)[] = [];
+
+  /** `pods`: the graph's pods the compiled cluster holds (others are left out). */
+  constructor(compiled: CompiledCluster, pods: Iterable<PodObject>) {
+    this.live = new LiveReachability(compiled);
     for (const pod of pods) {
-      const i = index.get(podRef(pod));
-      if (i === undefined) continue;
-      this.pods[i] = pod;
+      if (this.live.slotOf(podRef(pod)) !== undefined) this.byId.set(podRef(pod), pod);
+    }
+    this.reindex();
+  }
+
+  /** Reachability over a graph's objects (Namespaces, Pods, NetworkPolicies). */
+  static of(objects: Iterable<KubeObject>): NetworkReach {
+    const held = [...objects];
+    const pods = held.filter((o): o is PodObject => o.kind === 'Pod');
+    return new NetworkReach(new CompiledCluster(netpolCluster(held)), pods);
+  }
+
+  /**
+   * Applies one object change in place: a pod's row and column, or the rows of the pods a policy
+   * selects, are recomputed (netpol's LiveReachability). Throws InvalidArgument when netpol
+   * refuses the object, as NetworkReach.of would.
+   */
+  apply(change: NetworkChange): void {
+    const object = change.after ?? change.before;
+    if (!object || !REACH_KINDS.has(object.kind)) return;
+    const namespace = object.metadata.namespace;
+    if (object.kind === 'Namespace') {
+      // A namespace pods still name stays, unlabelled, as netpolCluster would add it.
+      this.live.setNamespace(object.metadata.name, change.after?.metadata.labels ?? {});
+      this.reindex();
+      return;
+    }
+    const id = `${namespace}/${object.metadata.name}`;
+    if (change.after && namespace && !this.live.hasNamespace(namespace)) {
+      this.live.setNamespace(namespace, {});
+    }
+    const parsed = change.after && parseOne(change.after);
+    if (object.kind === 'Pod') {
+      if (parsed) this.live.upsertPod(parsed.pods[0]!);
+      else this.live.deletePod(id);
+      if (change.after) this.byId.set(id, change.after as PodObject);
+      else this.byId.delete(id);
+    } else {
+      this.live.setPolicy(id, parsed?.networkPolicies[0]);
+    }
+    this.reindex();
+  }
+
+  /** The distinct (port, protocol) pairs pods declare: one matrix each, at most. */
+  get portGroups(): number {
+    return this.groups.size;
+  }
+
+  /** The (port, protocol) groups, in a fixed order. */
+  portGroupList(): PortGroup[] {
+    return [...this.groups.values()];
+  }
+
+  /** Slots: every pod index is below this. */
+  get size(): number {
+    return this.live.capacity;
+  }
+
+  /** The matrix of one (port, protocol), built on first use. */
+  matrix(port: number, protocol: Protocol): LiveMatrix {
+    return this.live.matrix(port, protocol);
+  }
+
+  /** Whether pod `from` may open a connection to pod `to` on `port` (ids "namespace/name"). */
+  allowed(from: string, to: string, port: PortRef): boolean {
+    const s = this.live.slotOf(from);
+    const d = this.live.slotOf(to);
+    if (s === undefined || d === undefined) return false;
+    return this.matrix(port.port, port.protocol).allowed(s, d);
+  }
+
+  /** The same answers as a PodReachability, for `AttackGraph.build(objects, { reachability })`. */
+  readonly reachability: PodReachability = (from, to, port) =>
+    this.allowed(podRef(from), podRef(to), port);
+
+  /**
+   * The NETWORK_REACH edges leaving `source`, read from its matrix rows: the same edges as
+   * networkEdges over every pod, made only when asked.
+   */
+  edgesFrom(source: PodObject): Edge[] {
+    const s = this.live.slotOf(podRef(source));
+    if (s === undefined) return [];
+    const targets: PodObject[] = [];
+    const seen = new Set<number>();
+    for (const group of this.groups.values()) {
+      const row = this.matrix(group.port, group.protocol).reachableFrom(s);
+      for (const t of group.targets) {
+        if (t.index === s || seen.has(t.index) || !row.has(t.index)) continue;
+        seen.add(t.index);
+        targets.push(t.pod);
+      }
+    }
+    return networkEdges(undefined, source, targets, this.reachability);
+  }
+
+  /** Pods (ids "namespace/name") `source` reaches on at least one port they declare, sorted. */
+  neighbours(source: string): string[] {
+    const s = this.live.slotOf(source);
+    if (s === undefined) return [];
+    const out = new Set<number>();
+    for (const group of this.groups.values()) {
+      const row = this.matrix(group.port, group.protocol).reachableFrom(s);
+      for (const t of group.targets) if (t.index !== s && row.has(t.index)) out.add(t.index);
+    }
+    return [...out].map((i) => podRef(this.pods[i]!)).sort();
+  }
+
+  /** Pods by slot and the port groups, after a change (slots are renumbered when netpol rebuilds). */
+  private reindex(): void {
+    // Re-placing every held pod is cheap (one map pass) and covers a renumbering rebuild.
+    this.pods = [];
+    for (const [id, pod] of this.byId) this.pods[this.live.slotOf(id)!] = pod;
+    this.groups = new Map();
+    this.pods.forEach((pod, i) => {
+      if (!pod) return;
       for (const c of pod.spec.containers) {
         for (const p of c.ports ?? []) {
           const protocol = p.protocol ?? 'TCP';
@@ -51,83 +172,16 @@ export class NetworkReach {
           });
         }
       }
-    }
+    });
   }
+}
 
-  /** Reachability over a graph's objects (Namespaces, Pods, Services, NetworkPolicies). */
-  static of(objects: Iterable<KubeObject>): NetworkReach {
-    const held = [...objects];
-    const pods = held.filter((o): o is PodObject => o.kind === 'Pod');
-    return new NetworkReach(new CompiledCluster(netpolCluster(held)), pods);
-  }
-
-  /** The distinct (port, protocol) pairs pods declare: one matrix each, at most. */
-  get portGroups(): number {
-    return this.groups.size;
-  }
-
-  /** Matrices built so far. */
-  get matricesBuilt(): number {
-    return this.matrices.size;
-  }
-
-  /** The (port, protocol) groups, in a fixed order. */
-  portGroupList(): PortGroup[] {
-    return [...this.groups.values()];
-  }
-
-  /** The matrix of one (port, protocol), built on first use. */
-  matrix(port: number, protocol: Protocol): ReachabilityMatrix {
-    const key = `${port}/${protocol}`;
-    let m = this.matrices.get(key);
-    if (!m) this.matrices.set(key, (m = reachabilityMatrix(this.compiled, { port, protocol })));
-    return m;
-  }
-
-  /** Whether pod `from` may open a connection to pod `to` on `port` (ids "namespace/name"). */
-  allowed(from: string, to: string, port: PortRef): boolean {
-    const index = this.compiled.index.podIndex;
-    const s = index.get(from);
-    const d = index.get(to);
-    if (s === undefined || d === undefined) return false;
-    return this.matrix(port.port, port.protocol).allowed(s, d);
-  }
-
-  /** The same answers as a PodReachability, for `AttackGraph.build(objects, { reachability })`. */
-  readonly reachability: PodReachability = (from, to, port) =>
-    this.allowed(podRef(from), podRef(to), port);
-
-  /**
-   * The NETWORK_REACH edges leaving `source`, read from its matrix rows: the same edges as
-   * networkEdges over every pod, made only when asked.
-   */
-  edgesFrom(source: PodObject): Edge[] {
-    const s = this.compiled.index.podIndex.get(podRef(source));
-    if (s === undefined) return [];
-    const targets: PodObject[] = [];
-    const seen = new Set<number>();
-    for (const group of this.groups.values()) {
-      const row = this.matrix(group.port, group.protocol).reachableFrom(s);
-      for (const t of group.targets) {
-        if (t.index === s || seen.has(t.index) || !row.has(t.index)) continue;
-        seen.add(t.index);
-        targets.push(t.pod);
-      }
-    }
-    return networkEdges(undefined, source, targets, this.reachability);
-  }
-
-  /** Pods (ids "namespace/name") `source` reaches on at least one port they declare. */
-  neighbours(source: string): string[] {
-    const s = this.compiled.index.podIndex.get(source);
-    if (s === undefined) return [];
-    const out = new Set<number>();
-    for (const group of this.groups.values()) {
-      const row = this.matrix(group.port, group.protocol).reachableFrom(s);
-      for (const t of group.targets) if (t.index !== s && row.has(t.index)) out.add(t.index);
-    }
-    return [...out].sort((a, b) => a - b).map((i) => podRef(this.pods[i]!));
-  }
+/** One Pod or NetworkPolicy as netpol validates it (in a namespace of its own name, unlabelled). */
+function parseOne(object: KubeObject): ReturnType<typeof parseCluster> {
+  const namespaces = [{ metadata: { name: object.metadata.namespace ?? '' } }];
+  return object.kind === 'Pod'
+    ? parseCluster({ namespaces, pods: [object] })
+    : parseCluster({ namespaces, networkPolicies: [object] });
 }
 
 function podRef(pod: PodObject): string {

@@ -38,6 +38,11 @@ export class LiveReachability {
     return this.cluster.capacity;
   }
 
+  /** Whether a namespace is held (given, or added by setNamespace). */
+  hasNamespace(name: string): boolean {
+    return this.cluster.namespaces.has(name);
+  }
+
   slotOf(id: string): number | undefined {
     return this.cluster.slots.get(id);
   }

@@ -34,6 +34,7 @@ export class NetworkReach {
   readonly live: LiveReachability;
   private groups = new Map<string, PortGroup>();
   private readonly byId = new Map<string, PodObject>();
+  private generation = 0;
   /** Pods by slot (netpol's index; a free slot holds none). */
   pods: (PodObject | undefined)[] = [];
 
@@ -73,15 +74,33 @@ export class NetworkReach {
       this.live.setNamespace(namespace, {});
     }
     const parsed = change.after && parseOne(change.after);
-    if (object.kind === 'Pod') {
-      if (parsed) this.live.upsertPod(parsed.pods[0]!);
-      else this.live.deletePod(id);
-      if (change.after) this.byId.set(id, change.after as PodObject);
-      else this.byId.delete(id);
-    } else {
+    if (object.kind !== 'Pod') {
       this.live.setPolicy(id, parsed?.networkPolicies[0]);
+      if (this.live.generation !== this.generation) this.reindex();
+      return;
     }
-    this.reindex();
+    const oldSlot = this.live.slotOf(id);
+    if (parsed) this.live.upsertPod(parsed.pods[0]!);
+    else this.live.deletePod(id);
+    if (change.after) this.byId.set(id, change.after as PodObject);
+    else this.byId.delete(id);
+    if (this.live.generation !== this.generation) {
+      this.reindex();
+      return;
+    }
+    // Slots held still: only this pod's slot and the groups it declared or declares move.
+    if (oldSlot !== undefined) {
+      const was = this.pods[oldSlot];
+      this.pods[oldSlot] = undefined;
+      for (const key of declared(was)) {
+        const group = this.groups.get(key)!;
+        const at = group.targets.findIndex((t) => t.index === oldSlot);
+        group.targets.splice(at, countIn(was, key));
+        if (group.targets.length === 0) this.groups.delete(key);
+      }
+    }
+    const slot = this.live.slotOf(id);
+    if (slot !== undefined && change.after) this.place(slot, change.after as PodObject);
   }
 
   /** The distinct (port, protocol) pairs pods declare: one matrix each, at most. */
@@ -148,32 +167,55 @@ export class NetworkReach {
     return [...out].map((i) => podRef(this.pods[i]!)).sort();
   }
 
-  /** Pods by slot and the port groups, after a change (slots are renumbered when netpol rebuilds). */
+  /** Pods by slot and the port groups, from scratch (netpol renumbers slots when it rebuilds). */
   private reindex(): void {
-    // Re-placing every held pod is cheap (one map pass) and covers a renumbering rebuild.
+    this.generation = this.live.generation;
     this.pods = [];
-    for (const [id, pod] of this.byId) this.pods[this.live.slotOf(id)!] = pod;
     this.groups = new Map();
-    this.pods.forEach((pod, i) => {
-      if (!pod) return;
-      for (const c of pod.spec.containers) {
-        for (const p of c.ports ?? []) {
-          const protocol = p.protocol ?? 'TCP';
-          const key = `${p.containerPort}/${protocol}`;
-          let group = this.groups.get(key);
-          if (!group) {
-            group = { port: p.containerPort, protocol, targets: [] };
-            this.groups.set(key, group);
-          }
-          group.targets.push({
-            index: i,
-            pod,
-            ref: { port: p.containerPort, protocol, name: p.name },
-          });
-        }
-      }
-    });
+    const slots: [number, PodObject][] = [];
+    for (const [id, pod] of this.byId) slots.push([this.live.slotOf(id)!, pod]);
+    slots.sort((a, b) => a[0] - b[0]);
+    for (const [slot, pod] of slots) this.place(slot, pod);
   }
+
+  /** Puts a pod in its slot and its declared ports in their groups, kept in slot order. */
+  private place(slot: number, pod: PodObject): void {
+    this.pods[slot] = pod;
+    for (const c of pod.spec.containers) {
+      for (const p of c.ports ?? []) {
+        const protocol = p.protocol ?? 'TCP';
+        const key = `${p.containerPort}/${protocol}`;
+        let group = this.groups.get(key);
+        if (!group) {
+          group = { port: p.containerPort, protocol, targets: [] };
+          this.groups.set(key, group);
+        }
+        const target = { index: slot, pod, ref: { port: p.containerPort, protocol, name: p.name } };
+        const targets = group.targets;
+        let at = targets.length;
+        while (at > 0 && targets[at - 1]!.index > slot) at--;
+        targets.splice(at, 0, target);
+      }
+    }
+  }
+}
+
+/** The group keys a pod declares, each once. */
+function declared(pod: PodObject | undefined): string[] {
+  const keys = new Set<string>();
+  for (const c of pod?.spec.containers ?? []) {
+    for (const p of c.ports ?? []) keys.add(`${p.containerPort}/${p.protocol ?? 'TCP'}`);
+  }
+  return [...keys];
+}
+
+/** How many of a pod's container ports fall in one group. */
+function countIn(pod: PodObject | undefined, key: string): number {
+  let count = 0;
+  for (const c of pod?.spec.containers ?? []) {
+    for (const p of c.ports ?? []) if (`${p.containerPort}/${p.protocol ?? 'TCP'}` === key) count++;
+  }
+  return count;
 }
 
 /** One Pod or NetworkPolicy as netpol validates it (in a namespace of its own name, unlabelled). */

@@ -29,6 +29,8 @@ export class LiveMatrix {
     egress: new Map(),
   };
   private readonly keys: Record<Direction, (string | undefined)[]> = { ingress: [], egress: [] };
+  /** Each slot's class row (the class map read once per join, not per lookup). */
+  private readonly rows: Record<Direction, (PodSet | undefined)[]> = { ingress: [], egress: [] };
   /** Per slot s: the slots d whose ingress admits s (the ingress matrix transposed). */
   private ingressT: PodSet[] = [];
   /** Per slot s: egress at s and ingress at d both admit s → d. */
@@ -116,16 +118,28 @@ export class LiveMatrix {
       for (let s = 0; s < cap; s++) this.combined[s] = this.combinedRow(s);
       return;
     }
-    for (const d of slots) {
-      const inD = this.row('ingress', d);
-      for (let s = 0; s < cap; s++) {
-        if (live.has(s)) setBit(this.ingressT[s]!, d, inD?.has(s) ?? false);
-      }
+    // Columns d of the transpose and of the combined rows, a word of 32 columns at a time.
+    const words = [...new Set(slots.map((d) => d >>> 5))];
+    const columns = words.map((w) =>
+      slots.filter((d) => d >>> 5 === w).map((d) => [d & 31, this.row('ingress', d)] as const),
+    );
+    const mask = affected.words;
+    for (let s = 0; s < cap; s++) {
+      if (!live.has(s)) continue;
+      const t = this.ingressT[s]!.words;
+      words.forEach((w, i) => {
+        let bits = 0;
+        for (const [bit, row] of columns[i]!) if (row?.has(s)) bits |= 1 << bit;
+        t[w] = (t[w]! & ~mask[w]!) | bits;
+      });
     }
     for (const s of slots) this.combined[s] = this.combinedRow(s);
     for (let s = 0; s < cap; s++) {
       if (!live.has(s) || affected.has(s)) continue;
-      for (const d of slots) setBit(this.combined[s]!, d, this.combinedBit(s, d));
+      const out = this.combined[s]!.words;
+      const egress = this.row('egress', s)!.words;
+      const t = this.ingressT[s]!.words;
+      for (const w of words) out[w] = (out[w]! & ~mask[w]!) | (egress[w]! & t[w]! & mask[w]!);
     }
   }
 
@@ -140,8 +154,7 @@ export class LiveMatrix {
   }
 
   private row(direction: Direction, s: number): PodSet | undefined {
-    const key = this.keys[direction][s];
-    return key === undefined ? undefined : this.classes[direction].get(key)!.row;
+    return this.rows[direction][s];
   }
 
   /** The ingress matrix transposed from scratch. */
@@ -164,6 +177,7 @@ export class LiveMatrix {
     const key = this.keys[direction][s];
     if (key === undefined) return;
     this.keys[direction][s] = undefined;
+    this.rows[direction][s] = undefined;
     const c = this.classes[direction].get(key);
     if (c && --c.members === 0) this.classes[direction].delete(key);
   }
@@ -194,6 +208,7 @@ export class LiveMatrix {
       this.classes[direction].set(key, c);
     }
     c.members++;
+    this.rows[direction][s] = c.row;
   }
 
   /** A class's row from scratch: no policy allows every pod, else the union of what rules admit. */

@@ -93,7 +93,15 @@ export class LiveCluster {
       const policy = this.compile(np, compiled.networkPolicies[i]);
       this.policies.set(policy.id, policy);
     }
-    for (let i = 0; i < cluster.pods.length; i++) this.reselect(i);
+    for (const direction of ['ingress', 'egress'] as const) {
+      const lists: string[][] = (this.selecting[direction] = []);
+      for (let i = 0; i < cluster.pods.length; i++) lists.push([]);
+      for (const policy of this.policies.values()) {
+        if (!policy[direction]) continue;
+        for (const i of policy.subject.indexes()) lists[i]!.push(policy.id);
+      }
+      for (const list of lists) list.sort();
+    }
   }
 
   /** The slot a new pod would take, or undefined when every slot is taken. */
@@ -157,7 +165,14 @@ export class LiveCluster {
       this.policies.set(id, policy);
       affected.orInPlace(policy.subject);
     } else this.policies.delete(id);
-    for (const slot of affected.indexes()) this.reselect(slot);
+    const policy = this.policies.get(id);
+    for (const slot of affected.indexes()) {
+      for (const direction of ['ingress', 'egress'] as const) {
+        const list = this.selecting[direction][slot]!.filter((other) => other !== id);
+        if (policy?.[direction] && policy.subject.has(slot)) list.push(id);
+        this.selecting[direction][slot] = list.sort();
+      }
+    }
     return affected;
   }
 

@@ -26,7 +26,7 @@ import {
 import { EXTERNAL_ID, type Edge, type Vertex } from './graph-model';
 import {
   describeObject,
-  KUBE_KINDS,
+  kubeKindOf,
   objectKey,
   vertexIdOf,
   type KubeKind,
@@ -34,6 +34,7 @@ import {
   type PodObject,
 } from './kube-objects';
 import { networkEdges, type PodReachability } from './network-edges';
+import { ObjectLog, type LoggedChange } from './object-log';
 import type { Grant } from './rbac';
 import { changedPrincipals, RBAC_KINDS, rbacIndexOf } from './rbac-changes';
 import { membershipEdges, principalGrants, principalIds } from './principals';
@@ -69,6 +70,7 @@ export class AttackGraph {
   private readonly nsPrincipals = new Map<string, Set<string>>();
   private readonly clusterPrincipals = new Set<string>();
   private changes = 0;
+  private log = new ObjectLog();
 
   constructor(private readonly options: AttackGraphOptions = {}) {}
 
@@ -102,6 +104,11 @@ export class AttackGraph {
     return this.changes;
   }
 
+  /** The object changes after `version`, oldest first; undefined once the log no longer reaches back. */
+  changesSince(version: number): readonly LoggedChange[] | undefined {
+    return this.log.since(version);
+  }
+
   /** Whether pod-to-pod network edges are drawn (a reachability function was given). */
   get drawsNetworkEdges(): boolean {
     return this.options.reachability !== undefined;
@@ -119,7 +126,7 @@ export class AttackGraph {
   fork(options: AttackGraphOptions = this.options): AttackGraph {
     const copy = new AttackGraph(options);
     Object.assign(copy, { state: this.state.clone(), store: this.store.clone() });
-    Object.assign(copy, { rbac: this.rbac, changes: this.changes });
+    Object.assign(copy, { rbac: this.rbac, changes: this.changes, log: this.log.clone() });
     for (const [k, v] of this.objectVertices) copy.objectVertices.set(k, v);
     for (const [k, v] of this.grantsCache) copy.grantsCache.set(k, v);
     for (const [k, v] of this.principalBuckets) copy.principalBuckets.set(k, new Set(v));
@@ -142,15 +149,10 @@ export class AttackGraph {
       object = validateObject(change.object, this.options);
       old = this.admit(object);
     } else {
-      if (!KUBE_KINDS.includes(change.kind as KubeKind)) {
-        throw new OmegaError(
-          Code.InvalidArgument,
-          `delete ${change.kind} ${change.name}: unknown kind '${change.kind}'`,
-        );
-      }
-      old = this.state.remove(change.kind as KubeKind, change.namespace, change.name);
+      old = this.state.remove(kubeKindOf(change), change.namespace, change.name);
       if (!old) return;
     }
+    this.log.record({ version: this.changes, before: old, after: object });
     const dirty = new Set<string>();
     for (const o of [old, object]) if (o) markDirty(this.marks(), o, dirty);
     if (old && !object) this.objectVertices.delete(vertexIdOf(old));
@@ -219,14 +221,6 @@ export class AttackGraph {
       if (this.hasVertex(e.toNodeId)) out.push(e);
     });
     return out;
-  }
-
-  /** Subjects a ClusterRoleBinding binds to cluster-admin (vertex ids, existing or not). */
-  clusterAdmins(): string[] {
-    return this.state
-      .all('ClusterRoleBinding')
-      .filter((b) => b.roleRef.name === 'cluster-admin')
-      .flatMap((b) => bindingEdges(b).map((e) => e.fromNodeId));
   }
 
   /** Every vertex, unsorted and without the computed `exposure` attribute (cheap). */

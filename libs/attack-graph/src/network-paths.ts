@@ -7,14 +7,13 @@ import type { CompactGraph, ImplicitArcs } from './compact-graph';
 import type { Edge } from './graph-model';
 import type { KubeObject } from './kube-objects';
 import { networkEdges } from './network-edges';
-import { NetworkReach, REACH_KINDS, type NetworkChange } from './network-reach';
+import { NetworkReach, REACH_KINDS } from './network-reach';
 
 type ViewMethods = 'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vertex' | 'hasVertex';
 
 /** An AttackGraph (built without `reachability`) whose path queries take network steps. */
 export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
-  private cached:
-    { version: number; network: Map<string, KubeObject>; reach: NetworkReach } | undefined;
+  private cached: { version: number; reach: NetworkReach } | undefined;
 
   /**
    * `reachOf`: the reachability of the graph's objects (default NetworkReach.of, whose result is
@@ -47,51 +46,33 @@ export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
 
   /**
    * Reachability over the graph's objects at its current version: after changes to Namespaces,
-   * Pods or NetworkPolicies (objects are immutable, so compared by identity) the matrices are
-   * updated in place, one object at a time (NetworkReach.apply), or recompiled when more than
-   * REACH_CHANGES_MAX objects changed; kept across any other change.
+   * Pods or NetworkPolicies the matrices are updated in place, one logged change at a time
+   * (NetworkReach.apply), or recompiled when more than REACH_CHANGES_MAX changed or the graph's
+   * log no longer reaches back; kept across any other change.
    */
   implicitNetwork(): NetworkReach {
     const cached = this.cached;
     if (cached?.version === this.graph.version) return cached.reach;
-    const network = new Map<string, KubeObject>();
-    for (const o of this.graph.objects()) if (REACH_KINDS.has(o.kind)) network.set(keyOf(o), o);
     let reach: NetworkReach | undefined;
-    if (cached) {
-      const changes: NetworkChange[] = [];
-      for (const [key, after] of network) {
-        const before = cached.network.get(key);
-        if (before !== after) changes.push({ before, after });
-      }
-      for (const [key, before] of cached.network) {
-        if (!network.has(key)) changes.push({ before, after: undefined });
-      }
+    const logged = cached && this.graph.changesSince(cached.version);
+    if (logged) {
+      const changes = logged.filter((c) => REACH_KINDS.has((c.after ?? c.before)!.kind));
       if (changes.length === 0) reach = cached.reach;
       else if (!this.reachOf && changes.length <= REACH_CHANGES_MAX) {
         reach = cached.reach;
-        // Namespaces first: a pod or policy may be placed in a namespace changed with it.
-        changes.sort((a, b) => rank(a) - rank(b));
         for (const change of changes) reach.apply(change);
       }
     }
     reach ??= this.reachOf
       ? this.reachOf([...this.graph.objects()])
       : NetworkReach.of(this.graph.objects());
-    this.cached = { version: this.graph.version, network, reach };
+    this.cached = { version: this.graph.version, reach };
     return reach;
   }
 }
 
 /** More object changes than this between two queries recompile the reachability instead. */
 export const REACH_CHANGES_MAX = 256;
-
-function rank(change: NetworkChange): number {
-  return (change.after ?? change.before)!.kind === 'Namespace' ? 0 : 1;
-}
-
-function keyOf(o: KubeObject): string {
-  return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
 
 const NETWORK_WEIGHT = -Math.log(ATTACKS.NETWORK_REACH.exploitability);
 

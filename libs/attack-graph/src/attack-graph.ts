@@ -23,6 +23,7 @@ import {
   type NamedSubjects,
   type PermissionPart,
 } from './edge-producers';
+import { movedParts, partOf } from './grant-parts';
 import { EXTERNAL_ID, type Edge, type Vertex } from './graph-model';
 import {
   describeObject,
@@ -262,9 +263,10 @@ export class AttackGraph {
 
   /** Re-reads a principal's grants and scope; marks its old and new buckets. */
   private refreshPrincipal(id: string, dirty: Set<string>): void {
+    const before = this.grantsCache.get(id);
     this.grantsCache.delete(id);
     if (id.startsWith('serviceaccount/') || id.startsWith('user/')) dirty.add(`member|${id}`);
-    for (const key of this.principalBuckets.get(id) ?? []) dirty.add(key);
+    const old = this.principalBuckets.get(id) ?? new Set<string>();
     this.clusterPrincipals.delete(id);
     for (const set of this.nsPrincipals.values()) set.delete(id);
     const grants = this.grantsOf(id);
@@ -284,7 +286,9 @@ export class AttackGraph {
       set.add(id);
     }
     this.principalBuckets.set(id, keys);
-    for (const key of keys) dirty.add(key);
+    const moved = movedParts(before, grants);
+    for (const key of old) if (!keys.has(key) || moved.has(partOf(key)!)) dirty.add(key);
+    for (const key of keys) if (!old.has(key) || moved.has(partOf(key)!)) dirty.add(key);
   }
 
   private marks(): DirtyMarks {

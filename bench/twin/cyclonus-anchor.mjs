@@ -32,7 +32,10 @@ export function cyclonusAnchor(root, objects, { namespaces }) {
     }
     if (o.kind === 'NetworkPolicy') {
       const ports = (rules) =>
-        rules?.map((r) => ({ ...r, ports: r.ports?.map((p) => ({ ...p, port: renamed(p.port) })) }));
+        rules?.map((r) => ({
+          ...r,
+          ports: r.ports?.map((p) => ({ ...p, port: renamed(p.port) })),
+        }));
       const spec = { ...o.spec, ingress: ports(o.spec.ingress), egress: ports(o.spec.egress) };
       for (const k of ['ingress', 'egress']) if (spec[k] === undefined) delete spec[k];
       // cyclonus refuses a policy without policyTypes; these are the API server's defaults.
@@ -56,7 +59,9 @@ export function cyclonusAnchor(root, objects, { namespaces }) {
   };
   const binary = testkit.cyclonusBinary();
   const t0 = performance.now();
-  const [theirs] = testkit.cyclonusProbe(binary, policies, model, [{ port: 8080, protocol: 'TCP' }]);
+  const [theirs] = testkit.cyclonusProbe(binary, policies, model, [
+    { port: 8080, protocol: 'TCP' },
+  ]);
   const cyclonusMs = performance.now() - t0;
   const t1 = performance.now();
   const reach = lib.NetworkReach.of(slice);

@@ -19,7 +19,10 @@ const PROBES: { port: number; protocol: Protocol }[] = [
   { port: 80, protocol: 'UDP' },
 ];
 
-type Manifest = { kind: string; metadata: { name: string; namespace?: string } };
+type Manifest = {
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+};
 
 class RandomState {
   readonly namespaces = new Map<string, Manifest>();
@@ -39,7 +42,7 @@ class RandomState {
   namespace(name: string): Manifest {
     return {
       kind: 'Namespace',
-      metadata: { name, labels: { ns: this.pick(NAMESPACES) } } as never,
+      metadata: { name, labels: { ns: this.pick(NAMESPACES) } },
     };
   }
 
@@ -54,7 +57,7 @@ class RandomState {
     const ip = `10.0.${1 + Math.floor(this.random() * 3)}.${1 + Math.floor(this.random() * 4)}`;
     return {
       kind: 'Pod',
-      metadata: { namespace, name, labels } as never,
+      metadata: { namespace, name, labels },
       spec: { containers: [{ name: 'main', ports }] },
       ...(this.random() < 0.9 ? { status: { podIP: ip, podIPs: [{ ip }] } } : {}),
     } as Manifest;
@@ -108,7 +111,7 @@ function step(state: RandomState, live: LiveReachability): string {
   const ns = state.pick(NAMESPACES);
   const namespace = state.namespace(ns);
   state.namespaces.set(ns, namespace);
-  live.setNamespace(ns, (namespace.metadata as { labels: Record<string, string> }).labels);
+  live.setNamespace(ns, namespace.metadata.labels);
   return `relabel namespace ${ns}`;
 }
 

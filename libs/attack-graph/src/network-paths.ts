@@ -7,7 +7,8 @@ import type { CompactGraph, ImplicitArcs } from './compact-graph';
 import type { Edge } from './graph-model';
 import type { KubeObject } from './kube-objects';
 import { networkEdges } from './network-edges';
-import { NetworkReach, REACH_KINDS } from './network-reach';
+import { NetworkReach, REACH_KINDS, type NetworkChange } from './network-reach';
+import type { LoggedChange } from './object-log';
 
 type ViewMethods = 'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vertex' | 'hasVertex';
 
@@ -17,12 +18,17 @@ export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
 
   /**
    * `reachOf`: the reachability of the graph's objects (default NetworkReach.of, whose result is
-   * then kept current change by change); one given is asked again after every network change, as
-   * it may leave objects out that NetworkReach.apply would take in.
+   * then kept current change by change). One given may leave objects out that NetworkReach.apply
+   * would take in, so it is asked again after every network change unless `admit` says what of a
+   * change its reachability takes in (undefined: ask reachOf again).
    */
   constructor(
     readonly graph: AttackGraph,
     private readonly reachOf?: (objects: KubeObject[]) => NetworkReach,
+    private readonly admit?: (
+      change: LoggedChange,
+      reach: NetworkReach,
+    ) => NetworkChange | undefined,
   ) {}
 
   get version(): number {
@@ -57,10 +63,13 @@ export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
     const logged = cached && this.graph.changesSince(cached.version);
     if (logged) {
       const changes = logged.filter((c) => REACH_KINDS.has((c.after ?? c.before)!.kind));
+      const admit = this.admit ?? (this.reachOf ? () => undefined : (c: NetworkChange) => c);
+      const admitted =
+        changes.length <= REACH_CHANGES_MAX ? changes.map((c) => admit(c, cached.reach)) : [];
       if (changes.length === 0) reach = cached.reach;
-      else if (!this.reachOf && changes.length <= REACH_CHANGES_MAX) {
+      else if (admitted.length > 0 && admitted.every((c) => c !== undefined)) {
         reach = cached.reach;
-        for (const change of changes) reach.apply(change);
+        for (const change of admitted) reach.apply(change!);
       }
     }
     reach ??= this.reachOf

@@ -104,8 +104,19 @@ export class EdgeStore {
     if (edges.length === 0) this.buckets.delete(key);
     else this.buckets.set(key, edges);
     if (old === undefined) {
-      // A new bucket (every bucket of a build): nothing to withdraw.
-      for (const e of edges) this.contribute(e, key);
+      // A new bucket (every bucket of a build): nothing to withdraw. Its edges mostly leave one
+      // vertex, whose map is looked up once per run of that vertex.
+      let from: string | undefined;
+      let out: Map<string, Entry> | undefined;
+      for (const e of edges) {
+        if (e.fromNodeId !== from) {
+          from = e.fromNodeId;
+          out = this.writable(from);
+        }
+        const current = out!.get(e.id);
+        if (current === undefined) out!.set(e.id, { key, edge: e });
+        else this.contribute(e, key);
+      }
       return edges;
     }
     const kept = new Set<string>();

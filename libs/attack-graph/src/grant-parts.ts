@@ -23,9 +23,20 @@ function reads(grant: Grant, part: PermissionPart): boolean {
   );
 }
 
+/** Rules are shared by every grant of a role: each is written out once. */
+const ruleTexts = new WeakMap<object, string>();
+
+function ruleText(rule: Grant['rule']): string {
+  let text = ruleTexts.get(rule);
+  if (text === undefined) ruleTexts.set(rule, (text = JSON.stringify(rule)));
+  return text;
+}
+
 function partGrants(grants: readonly Grant[], part: PermissionPart): string {
   return JSON.stringify(
-    grants.filter((g) => reads(g, part)).map((g) => [g.rule, g.namespace, g.binding, g.role]),
+    grants
+      .filter((g) => reads(g, part))
+      .map((g) => [ruleText(g.rule), g.namespace ?? null, g.binding, g.role]),
   );
 }
 

@@ -9,7 +9,10 @@ import { RbacIndex } from './rbac';
 /** The RBAC index of the state's roles and bindings, each list in key order. */
 export function rbacIndexOf(state: ClusterState): RbacIndex {
   const byKey = <T extends KubeObject>(list: T[]) =>
-    list.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
+    list
+      .map((o): [string, T] => [objectKey(o), o])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => o);
   return new RbacIndex({
     roles: byKey(state.all('Role')),
     clusterRoles: byKey(state.all('ClusterRole')),

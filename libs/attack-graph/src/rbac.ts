@@ -213,11 +213,16 @@ export class RbacIndex {
   subjectFingerprints(): Map<string, string> {
     if (this.subjectMemo) return this.subjectMemo;
     const roles = this.roleFingerprints();
+    const hashes = new Map<string, string>();
+    const roleHash = (role: string): string => {
+      let h = hashes.get(role);
+      if (h === undefined) hashes.set(role, (h = hash(roles.get(role) ?? '')));
+      return h;
+    };
     const out = (this.subjectMemo = new Map<string, string>());
     for (const [key, grants] of this.bySubject) {
-      const parts = new Set(
-        grants.map((g) => `${g.binding}>${g.role}#${hash(roles.get(g.role) ?? '')}`),
-      );
+      // A role's text is hashed once, not once per rule of every subject bound to it.
+      const parts = new Set(grants.map((g) => `${g.binding}>${g.role}#${roleHash(g.role)}`));
       out.set(key, [...parts].join(','));
     }
     return out;

@@ -208,9 +208,7 @@ export class AttackGraph {
   forEachEdge(visit: (edge: Edge) => void): void {
     for (const from of this.store.sources()) {
       if (!this.hasVertex(from)) continue;
-      this.store.forEachOutgoing(from, (e) => {
-        if (this.hasVertex(e.toNodeId)) visit(e);
-      });
+      this.store.forEachOutgoing(from, (e) => this.hasVertex(e.toNodeId) && visit(e));
     }
   }
 
@@ -305,7 +303,8 @@ export class AttackGraph {
   private refreshRbac(dirty: Set<string>, changed: KubeObject): void {
     const before = this.rbac;
     this.rbac = rbacIndexOf(this.state);
-    const { principals, namedChanged } = changedPrincipals(before, this.rbac);
+    const roles = changed.kind === 'Role' || changed.kind === 'ClusterRole'; // bindings as they were
+    const { principals, namedChanged } = changedPrincipals(before, this.rbac, roles);
     if (changed.kind === 'ServiceAccount') {
       principals.add(`serviceaccount/${changed.metadata.namespace}/${changed.metadata.name}`);
     }

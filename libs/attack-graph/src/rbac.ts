@@ -228,6 +228,15 @@ export class RbacIndex {
     return out;
   }
 
+  /** Subject keys with a grant from one of `roles` (`role/ns/name`, `clusterrole/name`). */
+  subjectsOfRoles(roles: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    for (const [key, grants] of this.bySubject) {
+      if (grants.some((g) => roles.has(g.role))) out.push(key);
+    }
+    return out;
+  }
+
   /** Every grant reaching the principal, in binding order (its groups' grants included). */
   grantsOf(principal: Principal): Grant[] {
     return principalKeys(principal).flatMap((key) => this.bySubject.get(key) ?? []);

@@ -119,6 +119,15 @@ function hash(text: string): string {
   return (a >>> 0).toString(16) + (b >>> 0).toString(16);
 }
 
+/** A Role's rules are its object's array, the same from one index to the next: written once. */
+const rulesTexts = new WeakMap<readonly PolicyRule[], string>();
+
+function rulesText(rules: readonly PolicyRule[]): string {
+  let text = rulesTexts.get(rules);
+  if (text === undefined) rulesTexts.set(rules, (text = JSON.stringify(rules)));
+  return text;
+}
+
 /** Each ClusterRole's rules with aggregation applied (transitively; cycles reach a fixpoint). */
 export function resolveClusterRoleRules(
   clusterRoles: readonly ClusterRole[],
@@ -203,9 +212,9 @@ export class RbacIndex {
   roleFingerprints(): Map<string, string> {
     if (this.roleMemo) return this.roleMemo;
     const out = (this.roleMemo = new Map<string, string>());
-    for (const [key, rules] of this.roleRules) out.set(`role/${key}`, JSON.stringify(rules));
+    for (const [key, rules] of this.roleRules) out.set(`role/${key}`, rulesText(rules));
     for (const [name, rules] of this.clusterRoleRules)
-      out.set(`clusterrole/${name}`, JSON.stringify(rules));
+      out.set(`clusterrole/${name}`, rulesText(rules));
     return out;
   }
 

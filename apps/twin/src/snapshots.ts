@@ -74,8 +74,10 @@ export class SnapshotStore implements TwinGraphSource {
     if (graph.drawsNetworkEdges || !this.options.implicitNetwork?.()) return graph;
     let view = this.views.get(graph);
     if (!view) {
-      view = new ImplicitNetworkView(graph, (objects) =>
-        PolicyReachability.of(objects).networkReach(),
+      view = new ImplicitNetworkView(
+        graph,
+        (objects) => PolicyReachability.of(objects).networkReach(),
+        (change, reach) => PolicyReachability.admit(change, reach),
       );
       this.views.set(graph, view);
     }

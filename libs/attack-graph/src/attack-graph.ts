@@ -23,10 +23,11 @@ import {
   type NamedSubjects,
   type PermissionPart,
 } from './edge-producers';
+import { movedParts, partOf } from './grant-parts';
 import { EXTERNAL_ID, type Edge, type Vertex } from './graph-model';
 import {
   describeObject,
-  KUBE_KINDS,
+  kubeKindOf,
   objectKey,
   vertexIdOf,
   type KubeKind,
@@ -34,6 +35,7 @@ import {
   type PodObject,
 } from './kube-objects';
 import { networkEdges, type PodReachability } from './network-edges';
+import { ObjectLog, type LoggedChange } from './object-log';
 import type { Grant } from './rbac';
 import { changedPrincipals, RBAC_KINDS, rbacIndexOf } from './rbac-changes';
 import { membershipEdges, principalGrants, principalIds } from './principals';
@@ -69,6 +71,7 @@ export class AttackGraph {
   private readonly nsPrincipals = new Map<string, Set<string>>();
   private readonly clusterPrincipals = new Set<string>();
   private changes = 0;
+  private log = new ObjectLog();
 
   constructor(private readonly options: AttackGraphOptions = {}) {}
 
@@ -102,6 +105,11 @@ export class AttackGraph {
     return this.changes;
   }
 
+  /** The object changes after `version`, oldest first; undefined once the log no longer reaches back. */
+  changesSince(version: number): readonly LoggedChange[] | undefined {
+    return this.log.since(version);
+  }
+
   /** Whether pod-to-pod network edges are drawn (a reachability function was given). */
   get drawsNetworkEdges(): boolean {
     return this.options.reachability !== undefined;
@@ -119,7 +127,7 @@ export class AttackGraph {
   fork(options: AttackGraphOptions = this.options): AttackGraph {
     const copy = new AttackGraph(options);
     Object.assign(copy, { state: this.state.clone(), store: this.store.clone() });
-    Object.assign(copy, { rbac: this.rbac, changes: this.changes });
+    Object.assign(copy, { rbac: this.rbac, changes: this.changes, log: this.log.clone() });
     for (const [k, v] of this.objectVertices) copy.objectVertices.set(k, v);
     for (const [k, v] of this.grantsCache) copy.grantsCache.set(k, v);
     for (const [k, v] of this.principalBuckets) copy.principalBuckets.set(k, new Set(v));
@@ -142,15 +150,10 @@ export class AttackGraph {
       object = validateObject(change.object, this.options);
       old = this.admit(object);
     } else {
-      if (!KUBE_KINDS.includes(change.kind as KubeKind)) {
-        throw new OmegaError(
-          Code.InvalidArgument,
-          `delete ${change.kind} ${change.name}: unknown kind '${change.kind}'`,
-        );
-      }
-      old = this.state.remove(change.kind as KubeKind, change.namespace, change.name);
+      old = this.state.remove(kubeKindOf(change), change.namespace, change.name);
       if (!old) return;
     }
+    this.log.record({ version: this.changes, before: old, after: object });
     const dirty = new Set<string>();
     for (const o of [old, object]) if (o) markDirty(this.marks(), o, dirty);
     if (old && !object) this.objectVertices.delete(vertexIdOf(old));
@@ -205,7 +208,7 @@ export class AttackGraph {
   forEachEdge(visit: (edge: Edge) => void): void {
     for (const from of this.store.sources()) {
       if (!this.hasVertex(from)) continue;
-      for (const e of this.store.outgoing(from)) if (this.hasVertex(e.toNodeId)) visit(e);
+      this.store.forEachOutgoing(from, (e) => this.hasVertex(e.toNodeId) && visit(e));
     }
   }
 
@@ -213,16 +216,10 @@ export class AttackGraph {
   outEdges(from: string): Edge[] {
     if (!this.hasVertex(from)) return [];
     const out: Edge[] = [];
-    for (const e of this.store.outgoing(from)) if (this.hasVertex(e.toNodeId)) out.push(e);
+    this.store.forEachOutgoing(from, (e) => {
+      if (this.hasVertex(e.toNodeId)) out.push(e);
+    });
     return out;
-  }
-
-  /** Subjects a ClusterRoleBinding binds to cluster-admin (vertex ids, existing or not). */
-  clusterAdmins(): string[] {
-    return this.state
-      .all('ClusterRoleBinding')
-      .filter((b) => b.roleRef.name === 'cluster-admin')
-      .flatMap((b) => bindingEdges(b).map((e) => e.fromNodeId));
   }
 
   /** Every vertex, unsorted and without the computed `exposure` attribute (cheap). */
@@ -264,9 +261,10 @@ export class AttackGraph {
 
   /** Re-reads a principal's grants and scope; marks its old and new buckets. */
   private refreshPrincipal(id: string, dirty: Set<string>): void {
+    const before = this.grantsCache.get(id);
     this.grantsCache.delete(id);
     if (id.startsWith('serviceaccount/') || id.startsWith('user/')) dirty.add(`member|${id}`);
-    for (const key of this.principalBuckets.get(id) ?? []) dirty.add(key);
+    const old = this.principalBuckets.get(id) ?? new Set<string>();
     this.clusterPrincipals.delete(id);
     for (const set of this.nsPrincipals.values()) set.delete(id);
     const grants = this.grantsOf(id);
@@ -286,7 +284,9 @@ export class AttackGraph {
       set.add(id);
     }
     this.principalBuckets.set(id, keys);
-    for (const key of keys) dirty.add(key);
+    const moved = movedParts(before, grants);
+    for (const key of old) if (!keys.has(key) || moved.has(partOf(key)!)) dirty.add(key);
+    for (const key of keys) if (!old.has(key) || moved.has(partOf(key)!)) dirty.add(key);
   }
 
   private marks(): DirtyMarks {
@@ -303,7 +303,8 @@ export class AttackGraph {
   private refreshRbac(dirty: Set<string>, changed: KubeObject): void {
     const before = this.rbac;
     this.rbac = rbacIndexOf(this.state);
-    const { principals, namedChanged } = changedPrincipals(before, this.rbac);
+    const roles = changed.kind === 'Role' || changed.kind === 'ClusterRole'; // bindings as they were
+    const { principals, namedChanged } = changedPrincipals(before, this.rbac, roles);
     if (changed.kind === 'ServiceAccount') {
       principals.add(`serviceaccount/${changed.metadata.namespace}/${changed.metadata.name}`);
     }

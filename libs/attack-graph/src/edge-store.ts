@@ -3,29 +3,41 @@
 // never depends on the order changes arrived in.
 import type { Edge } from './graph-model';
 
+/** An edge id that one bucket contributes (most edges): no map of its own. */
+interface Sole {
+  readonly key: string;
+  readonly edge: Edge;
+}
+
+/** An edge id several buckets contribute: each bucket's copy, and the one shown. */
+interface Shared {
+  readonly copies: ReadonlyMap<string, Edge>;
+  readonly edge: Edge;
+}
+
+/** Entries are immutable (replaced whole on a change), so a clone may share them. */
+type Entry = Sole | Shared;
+
 export class EdgeStore {
   private readonly buckets = new Map<string, Edge[]>();
-  /** Edge id → bucket key → that bucket's copy. */
-  private readonly contributions = new Map<string, Map<string, Edge>>();
-  /** From-vertex → edge id → the copy shown. */
-  private readonly shown = new Map<string, Map<string, Edge>>();
+  /** From-vertex → edge id → its copies and the one shown. */
+  private readonly entries = new Map<string, Map<string, Entry>>();
 
   /** Inner maps this store may change in place; others are shared with the store it was cloned from. */
-  private owned = new WeakSet<Map<string, Edge>>();
+  private owned = new WeakSet<Map<string, Entry>>();
 
   /** A copy that changes apart from this one: maps are copied on first write (copy-on-write). */
   clone(): EdgeStore {
     const copy = new EdgeStore();
     for (const [k, v] of this.buckets) copy.buckets.set(k, v);
-    for (const [k, v] of this.contributions) copy.contributions.set(k, v);
-    for (const [k, v] of this.shown) copy.shown.set(k, v);
+    for (const [k, v] of this.entries) copy.entries.set(k, v);
     this.owned = new WeakSet();
     return copy;
   }
 
-  /** An inner map of `outer` this store may write, copied first when shared. */
-  private writable(outer: Map<string, Map<string, Edge>>, key: string): Map<string, Edge> {
-    let m = outer.get(key);
+  /** The entries of one from-vertex, copied first when shared. */
+  private writable(from: string): Map<string, Entry> {
+    let m = this.entries.get(from);
     if (!m) {
       m = new Map();
     } else if (!this.owned.has(m)) {
@@ -34,8 +46,13 @@ export class EdgeStore {
       return m;
     }
     this.owned.add(m);
-    outer.set(key, m);
+    this.entries.set(from, m);
     return m;
+  }
+
+  /** The copy shown for an edge id leaving `from`, if any. */
+  private shownEdge(from: string, id: string): Edge | undefined {
+    return this.entries.get(from)?.get(id)?.edge;
   }
 
   /** Edges shown here and not in `base` (added, or changed in evidence) and edge ids shown in `base` only. */
@@ -50,8 +67,8 @@ export class EdgeStore {
     const added: Edge[] = [];
     const removed: { id: string; from: string }[] = [];
     for (const [id, from] of touched) {
-      const now = this.shown.get(from)?.get(id);
-      const was = base.shown.get(from)?.get(id);
+      const now = this.shownEdge(from, id);
+      const was = base.shownEdge(from, id);
       const same =
         now !== undefined &&
         was !== undefined &&
@@ -71,47 +88,88 @@ export class EdgeStore {
 
   /** Vertex ids with at least one edge leaving them. */
   sources(): Iterable<string> {
-    return this.shown.keys();
+    return this.entries.keys();
   }
 
-  /** The shown edges leaving a vertex. */
-  outgoing(from: string): Iterable<Edge> {
-    return this.shown.get(from)?.values() ?? [];
+  /** Calls `visit` with each shown edge leaving a vertex. */
+  forEachOutgoing(from: string, visit: (edge: Edge) => void): void {
+    const m = this.entries.get(from);
+    if (m) for (const entry of m.values()) visit(entry.edge);
   }
 
   /** Replaces a bucket's edges; returns them as stored (one per id, sorted). */
   replace(key: string, computed: Edge[]): Edge[] {
     const edges = canonical(computed);
-    const touched = new Map<string, string>();
-    for (const e of this.buckets.get(key) ?? []) {
-      this.writable(this.contributions, e.id).delete(key);
-      touched.set(e.id, e.fromNodeId);
-    }
+    const old = this.buckets.get(key);
     if (edges.length === 0) this.buckets.delete(key);
     else this.buckets.set(key, edges);
-    for (const e of edges) {
-      this.writable(this.contributions, e.id).set(key, e);
-      touched.set(e.id, e.fromNodeId);
+    if (old === undefined) {
+      // A new bucket (every bucket of a build): nothing to withdraw. Its edges mostly leave one
+      // vertex, whose map is looked up once per run of that vertex.
+      let from: string | undefined;
+      let out: Map<string, Entry> | undefined;
+      for (const e of edges) {
+        if (e.fromNodeId !== from) {
+          from = e.fromNodeId;
+          out = this.writable(from);
+        }
+        const current = out!.get(e.id);
+        if (current === undefined) out!.set(e.id, { key, edge: e });
+        else this.contribute(e, key);
+      }
+      return edges;
     }
-    for (const [id, from] of touched) this.show(id, from);
+    const kept = new Set<string>();
+    for (const e of edges) {
+      kept.add(e.id);
+      this.contribute(e, key);
+    }
+    for (const e of old) if (!kept.has(e.id)) this.withdraw(e, key);
     return edges;
   }
 
-  /** Re-picks the copy shown for an edge: the smallest bucket key's, or none. */
-  private show(id: string, from: string): void {
-    const c = this.contributions.get(id)!;
-    if (c.size === 0) {
-      this.contributions.delete(id);
-      if (!this.shown.has(from)) return;
-      const out = this.writable(this.shown, from);
-      out.delete(id);
-      if (out.size === 0) this.shown.delete(from);
+  /** Adds or replaces bucket `key`'s copy of `edge`. */
+  private contribute(edge: Edge, key: string): void {
+    const current = this.entries.get(edge.fromNodeId)?.get(edge.id);
+    let next: Entry;
+    if (current === undefined || ('key' in current && current.key === key)) {
+      if (current?.edge === edge) return;
+      next = { key, edge };
+    } else {
+      const copies = new Map('key' in current ? [[current.key, current.edge]] : current.copies);
+      copies.set(key, edge);
+      next = shared(copies);
+    }
+    this.writable(edge.fromNodeId).set(edge.id, next);
+  }
+
+  /** Drops bucket `key`'s copy of `edge`'s id. */
+  private withdraw(edge: Edge, key: string): void {
+    const current = this.entries.get(edge.fromNodeId)?.get(edge.id);
+    if (current === undefined) return;
+    if ('key' in current) {
+      if (current.key !== key) return;
+      const out = this.writable(edge.fromNodeId);
+      out.delete(edge.id);
+      if (out.size === 0) this.entries.delete(edge.fromNodeId);
       return;
     }
-    let best: string | undefined;
-    for (const key of c.keys()) if (best === undefined || key < best) best = key;
-    this.writable(this.shown, from).set(id, c.get(best!)!);
+    if (!current.copies.has(key)) return;
+    const copies = new Map(current.copies);
+    copies.delete(key);
+    const next: Entry =
+      copies.size === 1
+        ? (([k, e]) => ({ key: k, edge: e }))(copies.entries().next().value!)
+        : shared(copies);
+    this.writable(edge.fromNodeId).set(edge.id, next);
   }
+}
+
+/** Several buckets' copies: the smallest bucket key's is shown. */
+function shared(copies: Map<string, Edge>): Shared {
+  let best: string | undefined;
+  for (const key of copies.keys()) if (best === undefined || key < best) best = key;
+  return { copies, edge: copies.get(best!)! };
 }
 
 /** One edge per id (the smallest evidence), sorted: a bucket's content never depends on input order. */

@@ -28,7 +28,8 @@ export {
 export { MAX_RULE_PEERS } from './cut-policy';
 export { GraphOverlay } from './graph-overlay';
 export { netpolCluster, netpolReachability } from './netpol-bridge';
-export { NetworkReach, reachabilityOf } from './network-reach';
+export { NetworkReach, reachabilityOf, type NetworkChange } from './network-reach';
+export type { LoggedChange } from './object-log';
 export { ImplicitNetworkView } from './network-paths';
 export { MAX_OBSERVED_FLOWS, type ObservedFlow } from './observed-flows';
 export {

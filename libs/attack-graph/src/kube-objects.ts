@@ -1,5 +1,6 @@
 // The Kubernetes objects the attack graph reads, as the API returns them: only the fields it uses
 // are typed (anything else is carried and ignored). validateObject checks them before they are used.
+import { Code, OmegaError } from '@omega/errors';
 
 export interface ObjectMeta {
   readonly name: string;
@@ -185,6 +186,15 @@ export const KUBE_KINDS: readonly KubeKind[] = [
 ];
 
 /** `Pod default/web`, `ClusterRole admin`: how errors and evidence name an object. */
+/** A delete's kind, checked: one the graph holds. */
+export function kubeKindOf(change: { kind: string; name: string }): KubeKind {
+  if (KUBE_KINDS.includes(change.kind as KubeKind)) return change.kind as KubeKind;
+  throw new OmegaError(
+    Code.InvalidArgument,
+    `delete ${change.kind} ${change.name}: unknown kind '${change.kind}'`,
+  );
+}
+
 export function describeObject(object: { kind: string; metadata?: Partial<ObjectMeta> }): string {
   const ns = object.metadata?.namespace;
   return `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata?.name ?? '?'}`;

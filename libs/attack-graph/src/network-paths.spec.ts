@@ -36,6 +36,8 @@ describe('ImplicitNetworkView', () => {
     const before = view.implicitNetwork();
     const direct = 'pod/shop/report->pod/shop/db:NETWORK_REACH:5432/TCP';
     expect(findAttackPaths(view, query).some((p) => p.edges[0]!.id === direct)).toBe(true);
+    const port = { port: 5432, protocol: 'TCP' } as const;
+    expect(before.allowed('shop/report', 'shop/db', port)).toBe(true);
     graph.apply({
       type: 'upsert',
       object: { kind: 'Secret', metadata: { name: 'x', namespace: 'shop' } },
@@ -49,7 +51,7 @@ describe('ImplicitNetworkView', () => {
         spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] },
       },
     });
-    expect(view.implicitNetwork()).not.toBe(before);
+    expect(view.implicitNetwork().allowed('shop/report', 'shop/db', port)).toBe(false);
     // db admits nobody now: no path ends with a network step into it.
     const after = findAttackPaths(view, query);
     expect(

@@ -7,19 +7,28 @@ import type { CompactGraph, ImplicitArcs } from './compact-graph';
 import type { Edge } from './graph-model';
 import type { KubeObject } from './kube-objects';
 import { networkEdges } from './network-edges';
-import { NetworkReach } from './network-reach';
+import { NetworkReach, REACH_KINDS, type NetworkChange } from './network-reach';
+import type { LoggedChange } from './object-log';
 
 type ViewMethods = 'version' | 'forEachEdge' | 'forEachVertex' | 'edges' | 'vertex' | 'hasVertex';
 
 /** An AttackGraph (built without `reachability`) whose path queries take network steps. */
 export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
-  private cached: { version: number; network: KubeObject[]; reach: NetworkReach } | undefined;
+  private cached: { version: number; reach: NetworkReach } | undefined;
 
-  /** `reachOf`: the reachability of the graph's objects (default NetworkReach.of). */
+  /**
+   * `reachOf`: the reachability of the graph's objects (default NetworkReach.of, whose result is
+   * then kept current change by change). One given may leave objects out that NetworkReach.apply
+   * would take in, so it is asked again after every network change unless `admit` says what of a
+   * change its reachability takes in (undefined: ask reachOf again).
+   */
   constructor(
     readonly graph: AttackGraph,
-    private readonly reachOf: (objects: KubeObject[]) => NetworkReach = (objects) =>
-      NetworkReach.of(objects),
+    private readonly reachOf?: (objects: KubeObject[]) => NetworkReach,
+    private readonly admit?: (
+      change: LoggedChange,
+      reach: NetworkReach,
+    ) => NetworkChange | undefined,
   ) {}
 
   get version(): number {
@@ -42,31 +51,37 @@ export class ImplicitNetworkView implements Pick<AttackGraph, ViewMethods> {
   }
 
   /**
-   * Reachability over the graph's objects at its current version: recompiled after a change to a
-   * Namespace, Pod, Service or NetworkPolicy (objects are immutable, so compared by identity),
-   * kept across any other change.
+   * Reachability over the graph's objects at its current version: after changes to Namespaces,
+   * Pods or NetworkPolicies the matrices are updated in place, one logged change at a time
+   * (NetworkReach.apply), or recompiled when more than REACH_CHANGES_MAX changed or the graph's
+   * log no longer reaches back; kept across any other change.
    */
   implicitNetwork(): NetworkReach {
     const cached = this.cached;
     if (cached?.version === this.graph.version) return cached.reach;
-    const objects = [...this.graph.objects()];
-    const network = objects.filter((o) => NETWORK_KINDS.has(o.kind));
-    const same =
-      cached !== undefined &&
-      cached.network.length === network.length &&
-      network.every((o, i) => o === cached.network[i]);
-    const reach = same ? cached.reach : this.reachOf(objects);
-    this.cached = { version: this.graph.version, network, reach };
+    let reach: NetworkReach | undefined;
+    const logged = cached && this.graph.changesSince(cached.version);
+    if (logged) {
+      const changes = logged.filter((c) => REACH_KINDS.has((c.after ?? c.before)!.kind));
+      const admit = this.admit ?? (this.reachOf ? () => undefined : (c: NetworkChange) => c);
+      const admitted =
+        changes.length <= REACH_CHANGES_MAX ? changes.map((c) => admit(c, cached.reach)) : [];
+      if (changes.length === 0) reach = cached.reach;
+      else if (admitted.length > 0 && admitted.every((c) => c !== undefined)) {
+        reach = cached.reach;
+        for (const change of admitted) reach.apply(change!);
+      }
+    }
+    reach ??= this.reachOf
+      ? this.reachOf([...this.graph.objects()])
+      : NetworkReach.of(this.graph.objects());
+    this.cached = { version: this.graph.version, reach };
     return reach;
   }
 }
 
-const NETWORK_KINDS: ReadonlySet<string> = new Set([
-  'Namespace',
-  'Pod',
-  'Service',
-  'NetworkPolicy',
-]);
+/** More object changes than this between two queries recompile the reachability instead. */
+export const REACH_CHANGES_MAX = 256;
 
 const NETWORK_WEIGHT = -Math.log(ATTACKS.NETWORK_REACH.exploitability);
 
@@ -75,12 +90,13 @@ export function implicitNetworkArcs(
   compact: CompactGraph<Edge | undefined>,
   reach: NetworkReach,
 ): ImplicitArcs<Edge | undefined> {
-  const n = reach.compiled.index.size;
+  const n = reach.size;
   const groups = reach.portGroupList();
   const g = groups.length;
   const toCompact = new Int32Array(n).fill(-1);
   const toPod = new Int32Array(compact.size).fill(-1);
   reach.pods.forEach((pod, i) => {
+    if (!pod) return;
     const v = compact.index.get(`pod/${pod.metadata.namespace}/${pod.metadata.name}`);
     if (v === undefined) return;
     toCompact[i] = v;

@@ -9,7 +9,10 @@ import { RbacIndex } from './rbac';
 /** The RBAC index of the state's roles and bindings, each list in key order. */
 export function rbacIndexOf(state: ClusterState): RbacIndex {
   const byKey = <T extends KubeObject>(list: T[]) =>
-    list.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
+    list
+      .map((o): [string, T] => [objectKey(o), o])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => o);
   return new RbacIndex({
     roles: byKey(state.all('Role')),
     clusterRoles: byKey(state.all('ClusterRole')),
@@ -26,34 +29,33 @@ export const RBAC_KINDS: ReadonlySet<KubeKind> = new Set<KubeKind>([
   'ClusterRoleBinding',
 ]);
 
+/**
+ * `rolesOnly`: the change was to a Role or ClusterRole, so bindings are as they were and only the
+ * subjects bound to a role whose (aggregated) rules changed are read, not every subject's grants.
+ */
 export function changedPrincipals(
   before: RbacIndex,
   after: RbacIndex,
+  rolesOnly = false,
 ): { principals: Set<string>; namedChanged: boolean } {
   const principals = new Set<string>();
-  const accountId = (ns: string, name: string) => `serviceaccount/${ns}/${name}`;
-  const was = before.subjectFingerprints();
-  const now = after.subjectFingerprints();
-  for (const key of new Set([...was.keys(), ...now.keys()])) {
-    if (was.get(key) === now.get(key)) continue;
-    const kind = key.slice(0, key.indexOf(':'));
-    const rest = key.slice(key.indexOf(':') + 1);
-    if (kind === 'sa') {
-      principals.add(`serviceaccount/${rest}`);
-    } else if (kind === 'user') {
-      principals.add(`user/${rest}`);
-      if (rest.startsWith('system:serviceaccount:')) {
-        const [ns, name] = rest.slice('system:serviceaccount:'.length).split(':');
-        principals.add(accountId(ns!, name!));
-      }
-    } else {
-      principals.add(`group/${rest}`);
-    }
-  }
   const rolesWas = before.roleFingerprints();
   const rolesNow = after.roleFingerprints();
+  const roles = new Set<string>();
   for (const key of new Set([...rolesWas.keys(), ...rolesNow.keys()])) {
-    if (rolesWas.get(key) !== rolesNow.get(key)) principals.add(key);
+    if (rolesWas.get(key) !== rolesNow.get(key)) roles.add(key);
+  }
+  for (const key of roles) principals.add(key);
+  if (rolesOnly) {
+    for (const key of [...before.subjectsOfRoles(roles), ...after.subjectsOfRoles(roles)]) {
+      addSubject(key, principals);
+    }
+  } else {
+    const was = before.subjectFingerprints();
+    const now = after.subjectFingerprints();
+    for (const key of new Set([...was.keys(), ...now.keys()])) {
+      if (was.get(key) !== now.get(key)) addSubject(key, principals);
+    }
   }
   const users = symmetricDifference(before.namedUsers, after.namedUsers);
   const groups = symmetricDifference(before.namedGroups, after.namedGroups);
@@ -64,4 +66,21 @@ export function changedPrincipals(
 
 function symmetricDifference(a: ReadonlySet<string>, b: ReadonlySet<string>): string[] {
   return [...[...a].filter((x) => !b.has(x)), ...[...b].filter((x) => !a.has(x))];
+}
+
+/** The principal vertices of a subject key (`sa:ns/name`, `user:x`, `group:y`). */
+function addSubject(key: string, principals: Set<string>): void {
+  const kind = key.slice(0, key.indexOf(':'));
+  const rest = key.slice(key.indexOf(':') + 1);
+  if (kind === 'sa') {
+    principals.add(`serviceaccount/${rest}`);
+  } else if (kind === 'user') {
+    principals.add(`user/${rest}`);
+    if (rest.startsWith('system:serviceaccount:')) {
+      const [ns, name] = rest.slice('system:serviceaccount:'.length).split(':');
+      principals.add(`serviceaccount/${ns!}/${name!}`);
+    }
+  } else {
+    principals.add(`group/${rest}`);
+  }
 }

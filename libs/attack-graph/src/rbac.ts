@@ -119,6 +119,15 @@ function hash(text: string): string {
   return (a >>> 0).toString(16) + (b >>> 0).toString(16);
 }
 
+/** A Role's rules are its object's array, the same from one index to the next: written once. */
+const rulesTexts = new WeakMap<readonly PolicyRule[], string>();
+
+function rulesText(rules: readonly PolicyRule[]): string {
+  let text = rulesTexts.get(rules);
+  if (text === undefined) rulesTexts.set(rules, (text = JSON.stringify(rules)));
+  return text;
+}
+
 /** Each ClusterRole's rules with aggregation applied (transitively; cycles reach a fixpoint). */
 export function resolveClusterRoleRules(
   clusterRoles: readonly ClusterRole[],
@@ -203,9 +212,9 @@ export class RbacIndex {
   roleFingerprints(): Map<string, string> {
     if (this.roleMemo) return this.roleMemo;
     const out = (this.roleMemo = new Map<string, string>());
-    for (const [key, rules] of this.roleRules) out.set(`role/${key}`, JSON.stringify(rules));
+    for (const [key, rules] of this.roleRules) out.set(`role/${key}`, rulesText(rules));
     for (const [name, rules] of this.clusterRoleRules)
-      out.set(`clusterrole/${name}`, JSON.stringify(rules));
+      out.set(`clusterrole/${name}`, rulesText(rules));
     return out;
   }
 
@@ -213,12 +222,26 @@ export class RbacIndex {
   subjectFingerprints(): Map<string, string> {
     if (this.subjectMemo) return this.subjectMemo;
     const roles = this.roleFingerprints();
+    const hashes = new Map<string, string>();
+    const roleHash = (role: string): string => {
+      let h = hashes.get(role);
+      if (h === undefined) hashes.set(role, (h = hash(roles.get(role) ?? '')));
+      return h;
+    };
     const out = (this.subjectMemo = new Map<string, string>());
     for (const [key, grants] of this.bySubject) {
-      const parts = new Set(
-        grants.map((g) => `${g.binding}>${g.role}#${hash(roles.get(g.role) ?? '')}`),
-      );
+      // A role's text is hashed once, not once per rule of every subject bound to it.
+      const parts = new Set(grants.map((g) => `${g.binding}>${g.role}#${roleHash(g.role)}`));
       out.set(key, [...parts].join(','));
+    }
+    return out;
+  }
+
+  /** Subject keys with a grant from one of `roles` (`role/ns/name`, `clusterrole/name`). */
+  subjectsOfRoles(roles: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    for (const [key, grants] of this.bySubject) {
+      if (grants.some((g) => roles.has(g.role))) out.push(key);
     }
     return out;
   }

@@ -118,7 +118,7 @@ export class CompiledCluster {
   }
 }
 
-function policyTypes(np: NetworkPolicyObject): { ingress: boolean; egress: boolean } {
+export function policyTypes(np: NetworkPolicyObject): { ingress: boolean; egress: boolean } {
   const given = np.spec.policyTypes ?? [];
   if (given.length > 0)
     return { ingress: given.includes('Ingress'), egress: given.includes('Egress') };
@@ -192,7 +192,7 @@ function compileNetworkPolicyPeer(
   };
 }
 
-function compileNetworkPolicyPort(port: NetworkPolicyPort): CompiledPort {
+export function compileNetworkPolicyPort(port: NetworkPolicyPort): CompiledPort {
   if (port.port == null)
     return { protocol: port.protocol, description: `${port.protocol} (any port)` };
   if (typeof port.port === 'string') {

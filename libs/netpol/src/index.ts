@@ -33,3 +33,4 @@ export {
   type ReachabilityMatrix,
 } from './reachability-matrix';
 export { PodSet } from './pod-set';
+export { LiveReachability, type LiveMatrix } from './live-reachability';

@@ -6,6 +6,7 @@
 import {
   NetworkReach,
   type KubeObject,
+  type NetworkChange,
   type PodObject,
   type PodReachability,
   type PortRef,
@@ -32,6 +33,20 @@ export class PolicyReachability {
     return reach;
   }
 
+  /**
+   * What of one object change a networkReach() of these rules takes in, for ImplicitNetworkView to
+   * apply in place: a Pod or NetworkPolicy counts when netpol accepts it and its Namespace is held
+   * (as cluster() places them); undefined for a Namespace change, whose pods come and go with it
+   * (the view then asks for a new networkReach()).
+   */
+  static admit(change: NetworkChange, reach: NetworkReach): NetworkChange | undefined {
+    const object = change.after ?? change.before;
+    if (!object || object.kind === 'Namespace') return undefined;
+    const counted = (o: KubeObject | undefined) =>
+      o && reach.live.hasNamespace(o.metadata.namespace ?? '') && accepted(o) ? o : undefined;
+    return { before: counted(change.before), after: counted(change.after) };
+  }
+
   /** Whether changes to `kind` change reachability. */
   static reads(kind: string): boolean {
     return HELD.has(kind);
@@ -48,13 +63,9 @@ export class PolicyReachability {
     this.refused.delete(key);
     this.compiled = undefined;
     if (object === undefined) return;
-    const namespace = { metadata: { name: (object as KubeObject).metadata.namespace ?? '' } };
-    try {
-      if (kind === 'Namespace') parseCluster({ namespaces: [object] });
-      else if (kind === 'Pod') parseCluster({ namespaces: [namespace], pods: [object] });
-      else parseCluster({ namespaces: [namespace], networkPolicies: [object] });
-    } catch (err) {
-      this.refused.set(key, err instanceof Error ? err.message : String(err));
+    const refusal = refusalOf(kind, object);
+    if (refusal !== undefined) {
+      this.refused.set(key, refusal);
       return;
     }
     map.set(key, object);
@@ -98,4 +109,21 @@ export class PolicyReachability {
 
 function keyOf(object: KubeObject): string {
   return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
+
+/** Why netpol refuses an object, or undefined when it accepts it. */
+function refusalOf(kind: string, object: unknown): string | undefined {
+  const namespace = { metadata: { name: (object as KubeObject).metadata.namespace ?? '' } };
+  try {
+    if (kind === 'Namespace') parseCluster({ namespaces: [object] });
+    else if (kind === 'Pod') parseCluster({ namespaces: [namespace], pods: [object] });
+    else parseCluster({ namespaces: [namespace], networkPolicies: [object] });
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+function accepted(object: KubeObject): boolean {
+  return refusalOf(object.kind, object) === undefined;
 }

@@ -1152,6 +1152,9 @@ export const FIELD_TAGS = {
     eventsTotal: 64,
     alertsTotal: 72,
     audit: 82,
+    verdictsTotal: 88,
+    faultsTotal: 96,
+    eventTimeNsTotal: 104,
   },
   SourceBlock: {
     cidr: 10,
@@ -1256,6 +1259,21 @@ export const FIELD_TAGS = {
     batchesEmitted: 40,
     capture: 50,
     durationMs: 56,
+  },
+  ModuleFinding: {
+    severity: 8,
+    title: 18,
+    explanation: 26,
+    attackTechniqueIds: 34,
+  },
+  ModuleVerdict: {
+    labels: 10,
+    finding: 18,
+    blockCidr: 26,
+  },
+  ModuleVerdict_LabelsEntry: {
+    key: 10,
+    value: 18,
   },
   GraphNode: {
     id: 10,

@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { AuditRef, IdentityRef, TimeRange } from "./common";
+import { AuditRef, IdentityRef, Severity, severityFromJSON, severityToJSON, TimeRange } from "./common";
 import { DsseEnvelope } from "./trust";
 
 /**
@@ -157,7 +157,18 @@ export interface ModuleStatus {
   eventsTotal: bigint;
   alertsTotal: bigint;
   /** Audit entry for its deployment. */
-  audit?: AuditRef | undefined;
+  audit?:
+    | AuditRef
+    | undefined;
+  /** Verdicts other than pass (labels, findings, block requests) since it was loaded. */
+  verdictsTotal: bigint;
+  /**
+   * Traps, time-budget overruns and memory-limit hits since it was loaded; past the sentinel's
+   * limit the module is FAILED.
+   */
+  faultsTotal: bigint;
+  /** Time spent in the module over events_total events (mean time per event = this / events_total). */
+  eventTimeNsTotal: bigint;
 }
 
 /** An active source block. */
@@ -338,6 +349,36 @@ export interface ReplayPcapResponse {
   /** Time of first and last packet (after shift_to_now). */
   capture?: TimeRange | undefined;
   durationMs: bigint;
+}
+
+/** A detection finding a WASM module raised (WASM module ABI v1, wasm/README.md). */
+export interface ModuleFinding {
+  severity: Severity;
+  /** One line for humans. */
+  title: string;
+  /** Why, in prose. */
+  explanation: string;
+  /** MITRE ATT&CK technique ids, e.g. "T1496". */
+  attackTechniqueIds: string[];
+}
+
+/**
+ * What a WASM detection module answers for one event (WASM module ABI v1): nothing (pass), or any
+ * of labels for the event, a finding, a request to block an address.
+ */
+export interface ModuleVerdict {
+  /** Published with the event as unmapped["module.<module>.<key>"]. */
+  labels: { [key: string]: string };
+  finding?:
+    | ModuleFinding
+    | undefined;
+  /** Address or CIDR the module asks to block; a request the sentinel reports, never applies itself. */
+  blockCidr: string;
+}
+
+export interface ModuleVerdict_LabelsEntry {
+  key: string;
+  value: string;
 }
 
 function createBaseProbeStatus(): ProbeStatus {
@@ -669,6 +710,9 @@ function createBaseModuleStatus(): ModuleStatus {
     eventsTotal: 0n,
     alertsTotal: 0n,
     audit: undefined,
+    verdictsTotal: 0n,
+    faultsTotal: 0n,
+    eventTimeNsTotal: 0n,
   };
 }
 
@@ -714,6 +758,24 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
     }
     if (message.audit !== undefined) {
       AuditRef.encode(message.audit, writer.uint32(82).fork()).join();
+    }
+    if (message.verdictsTotal !== 0n) {
+      if (BigInt.asUintN(64, message.verdictsTotal) !== message.verdictsTotal) {
+        throw new globalThis.Error("value provided for field message.verdictsTotal of type uint64 too large");
+      }
+      writer.uint32(88).uint64(message.verdictsTotal);
+    }
+    if (message.faultsTotal !== 0n) {
+      if (BigInt.asUintN(64, message.faultsTotal) !== message.faultsTotal) {
+        throw new globalThis.Error("value provided for field message.faultsTotal of type uint64 too large");
+      }
+      writer.uint32(96).uint64(message.faultsTotal);
+    }
+    if (message.eventTimeNsTotal !== 0n) {
+      if (BigInt.asUintN(64, message.eventTimeNsTotal) !== message.eventTimeNsTotal) {
+        throw new globalThis.Error("value provided for field message.eventTimeNsTotal of type uint64 too large");
+      }
+      writer.uint32(104).uint64(message.eventTimeNsTotal);
     }
     return writer;
   },
@@ -811,6 +873,30 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
             message.audit = AuditRef.decode(reader, reader.uint32());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.verdictsTotal = reader.uint64() as bigint;
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.faultsTotal = reader.uint64() as bigint;
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.eventTimeNsTotal = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -847,6 +933,21 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
         ? BigInt(object.alerts_total)
         : 0n,
       audit: isSet(object.audit) ? AuditRef.fromJSON(object.audit) : undefined,
+      verdictsTotal: isSet(object.verdictsTotal)
+        ? BigInt(object.verdictsTotal)
+        : isSet(object.verdicts_total)
+        ? BigInt(object.verdicts_total)
+        : 0n,
+      faultsTotal: isSet(object.faultsTotal)
+        ? BigInt(object.faultsTotal)
+        : isSet(object.faults_total)
+        ? BigInt(object.faults_total)
+        : 0n,
+      eventTimeNsTotal: isSet(object.eventTimeNsTotal)
+        ? BigInt(object.eventTimeNsTotal)
+        : isSet(object.event_time_ns_total)
+        ? BigInt(object.event_time_ns_total)
+        : 0n,
     };
   },
 
@@ -882,6 +983,15 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
     if (message.audit !== undefined) {
       obj.audit = AuditRef.toJSON(message.audit);
     }
+    if (message.verdictsTotal !== 0n) {
+      obj.verdictsTotal = message.verdictsTotal.toString();
+    }
+    if (message.faultsTotal !== 0n) {
+      obj.faultsTotal = message.faultsTotal.toString();
+    }
+    if (message.eventTimeNsTotal !== 0n) {
+      obj.eventTimeNsTotal = message.eventTimeNsTotal.toString();
+    }
     return obj;
   },
 
@@ -910,6 +1020,15 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
     message.audit = (object.audit !== undefined && object.audit !== null)
       ? AuditRef.fromPartial(object.audit)
       : undefined;
+    message.verdictsTotal = (object.verdictsTotal !== undefined && object.verdictsTotal !== null)
+      ? BigInt(object.verdictsTotal)
+      : 0n;
+    message.faultsTotal = (object.faultsTotal !== undefined && object.faultsTotal !== null)
+      ? BigInt(object.faultsTotal)
+      : 0n;
+    message.eventTimeNsTotal = (object.eventTimeNsTotal !== undefined && object.eventTimeNsTotal !== null)
+      ? BigInt(object.eventTimeNsTotal)
+      : 0n;
     return message;
   },
 };
@@ -3306,6 +3425,355 @@ export const ReplayPcapResponse: MessageFns<ReplayPcapResponse, "omega.v1.Replay
     message.durationMs = (object.durationMs !== undefined && object.durationMs !== null)
       ? BigInt(object.durationMs)
       : 0n;
+    return message;
+  },
+};
+
+function createBaseModuleFinding(): ModuleFinding {
+  return { severity: 0, title: "", explanation: "", attackTechniqueIds: [] };
+}
+
+export const ModuleFinding: MessageFns<ModuleFinding, "omega.v1.ModuleFinding"> = {
+  $type: "omega.v1.ModuleFinding" as const,
+
+  encode(message: ModuleFinding, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.severity !== 0) {
+      writer.uint32(8).int32(message.severity);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.explanation !== "") {
+      writer.uint32(26).string(message.explanation);
+    }
+    for (const v of message.attackTechniqueIds) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleFinding {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleFinding();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.severity = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.explanation = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.attackTechniqueIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleFinding {
+    return {
+      severity: isSet(object.severity) ? severityFromJSON(object.severity) : 0,
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      explanation: isSet(object.explanation) ? globalThis.String(object.explanation) : "",
+      attackTechniqueIds: globalThis.Array.isArray(object?.attackTechniqueIds)
+        ? object.attackTechniqueIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.attack_technique_ids)
+        ? object.attack_technique_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ModuleFinding): unknown {
+    const obj: any = {};
+    if (message.severity !== 0) {
+      obj.severity = severityToJSON(message.severity);
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.explanation !== "") {
+      obj.explanation = message.explanation;
+    }
+    if (message.attackTechniqueIds?.length) {
+      obj.attackTechniqueIds = message.attackTechniqueIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleFinding>, I>>(base?: I): ModuleFinding {
+    return ModuleFinding.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleFinding>, I>>(object: I): ModuleFinding {
+    const message = createBaseModuleFinding();
+    message.severity = object.severity ?? 0;
+    message.title = object.title ?? "";
+    message.explanation = object.explanation ?? "";
+    message.attackTechniqueIds = object.attackTechniqueIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseModuleVerdict(): ModuleVerdict {
+  return { labels: {}, finding: undefined, blockCidr: "" };
+}
+
+export const ModuleVerdict: MessageFns<ModuleVerdict, "omega.v1.ModuleVerdict"> = {
+  $type: "omega.v1.ModuleVerdict" as const,
+
+  encode(message: ModuleVerdict, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      ModuleVerdict_LabelsEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
+    });
+    if (message.finding !== undefined) {
+      ModuleFinding.encode(message.finding, writer.uint32(18).fork()).join();
+    }
+    if (message.blockCidr !== "") {
+      writer.uint32(26).string(message.blockCidr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleVerdict {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleVerdict();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const entry1 = ModuleVerdict_LabelsEntry.decode(reader, reader.uint32());
+            if (entry1.value !== undefined) {
+              message.labels[entry1.key] = entry1.value;
+            }
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.finding = ModuleFinding.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.blockCidr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleVerdict {
+    return {
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      finding: isSet(object.finding) ? ModuleFinding.fromJSON(object.finding) : undefined,
+      blockCidr: isSet(object.blockCidr)
+        ? globalThis.String(object.blockCidr)
+        : isSet(object.block_cidr)
+        ? globalThis.String(object.block_cidr)
+        : "",
+    };
+  },
+
+  toJSON(message: ModuleVerdict): unknown {
+    const obj: any = {};
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    if (message.finding !== undefined) {
+      obj.finding = ModuleFinding.toJSON(message.finding);
+    }
+    if (message.blockCidr !== "") {
+      obj.blockCidr = message.blockCidr;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleVerdict>, I>>(base?: I): ModuleVerdict {
+    return ModuleVerdict.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleVerdict>, I>>(object: I): ModuleVerdict {
+    const message = createBaseModuleVerdict();
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.finding = (object.finding !== undefined && object.finding !== null)
+      ? ModuleFinding.fromPartial(object.finding)
+      : undefined;
+    message.blockCidr = object.blockCidr ?? "";
+    return message;
+  },
+};
+
+function createBaseModuleVerdict_LabelsEntry(): ModuleVerdict_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const ModuleVerdict_LabelsEntry: MessageFns<ModuleVerdict_LabelsEntry, "omega.v1.ModuleVerdict.LabelsEntry"> = {
+  $type: "omega.v1.ModuleVerdict.LabelsEntry" as const,
+
+  encode(message: ModuleVerdict_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleVerdict_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleVerdict_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleVerdict_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ModuleVerdict_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleVerdict_LabelsEntry>, I>>(base?: I): ModuleVerdict_LabelsEntry {
+    return ModuleVerdict_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleVerdict_LabelsEntry>, I>>(object: I): ModuleVerdict_LabelsEntry {
+    const message = createBaseModuleVerdict_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };

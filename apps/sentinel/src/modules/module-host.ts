@@ -226,7 +226,8 @@ export class ModuleHost {
         for (const line of result.logs) {
           this.options.logger.info({ module: m.module.name }, `module ${m.module.name}: ${line}`);
         }
-        for (const { index, verdict } of result.verdicts) this.publishVerdict(m, events[index]!, verdict);
+        for (const { index, verdict } of result.verdicts)
+          this.publishVerdict(m, events[index]!, verdict);
         this.pump(m);
       },
       (err: unknown) => {
@@ -252,7 +253,10 @@ export class ModuleHost {
     }
     m.counters.verdicts++;
     if (verdict.finding) m.counters.findings++;
-    this.options.publish(MODULE_EVENT_KIND, verdictEvent(m.module, eventBytes, verdict, this.nowMs()));
+    this.options.publish(
+      MODULE_EVENT_KIND,
+      verdictEvent(m.module, eventBytes, verdict, this.nowMs()),
+    );
   }
 
   private async faulted(

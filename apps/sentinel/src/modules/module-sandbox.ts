@@ -101,7 +101,9 @@ export class ModuleSandbox {
       };
       this.worker.once('error', (err) => {
         clearTimeout(timer);
-        reject(new OmegaError(Code.Internal, `module ${this.name}: ${err.message}`, { cause: err }));
+        reject(
+          new OmegaError(Code.Internal, `module ${this.name}: ${err.message}`, { cause: err }),
+        );
       });
       this.worker.once('exit', onExit);
       this.worker.once('message', (reply: ModuleWorkerReply) => {
@@ -128,7 +130,9 @@ export class ModuleSandbox {
       }
     });
     this.worker.on('error', (err) => this.kill(new ModuleFault('crash', err.message)));
-    this.worker.on('exit', (code) => this.kill(new ModuleFault('crash', `worker exited (${code})`)));
+    this.worker.on('exit', (code) =>
+      this.kill(new ModuleFault('crash', `worker exited (${code})`)),
+    );
   }
 
   get alive(): boolean {

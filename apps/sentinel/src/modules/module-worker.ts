@@ -36,7 +36,8 @@ export type ModuleWorkerReply =
 
 /* eslint-disable @typescript-eslint/no-require-imports -- runs as a worker's eval'd script */
 function moduleWorkerMain(): void {
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { parentPort, workerData } =
+    require('node:worker_threads') as typeof import('node:worker_threads');
   const data = workerData as ModuleWorkerData;
   const progress = new Int32Array(data.progress);
   const memory = new WebAssembly.Memory({
@@ -90,7 +91,9 @@ function moduleWorkerMain(): void {
           inputCapacity = Math.max(len, 4096);
           inputPtr = exports.omega_input(inputCapacity) >>> 0;
         }
-        new Uint8Array(memory.buffer, inputPtr, len).set(batch.bytes.subarray(offset, offset + len));
+        new Uint8Array(memory.buffer, inputPtr, len).set(
+          batch.bytes.subarray(offset, offset + len),
+        );
         const answer = exports.omega_on_event(len);
         if (answer > 0) {
           const at = exports.omega_output() >>> 0;

@@ -141,9 +141,12 @@ export class ModuleHost {
     return this.statusOf(loaded);
   }
 
-  /** Hands one published event (its Event bytes, copied here) to every running module. */
-  offer(eventBytes: Uint8Array): void {
-    if (this.modules.size === 0) return;
+  /**
+   * Hands one published event (its Event bytes, copied here) to every running module; never the
+   * modules' own events (kind "module"), so no module feeds on verdicts.
+   */
+  offer(kind: string, eventBytes: Uint8Array): void {
+    if (this.modules.size === 0 || kind === MODULE_EVENT_KIND) return;
     let copy: Uint8Array | undefined;
     for (const loaded of this.modules.values()) {
       if (loaded.state !== ModuleState.MODULE_STATE_RUNNING) continue;

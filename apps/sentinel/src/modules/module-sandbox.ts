@@ -126,7 +126,9 @@ export class ModuleSandbox {
     this.worker.on('message', (reply: ModuleWorkerReply) => {
       if (reply.type === 'done') this.settle(undefined, reply);
       else if (reply.type === 'trap') {
-        this.kill(new ModuleFault('trap', `trapped on event ${reply.index}: ${reply.message}`));
+        const memory = `memory ${reply.memoryBytes} bytes`;
+        const message = `trapped on event ${reply.index} (${memory}): ${reply.message}`;
+        this.kill(new ModuleFault('trap', message));
       }
     });
     this.worker.on('error', (err) => this.kill(new ModuleFault('crash', err.message)));

@@ -32,7 +32,7 @@ export type ModuleWorkerReply =
       elapsedNs: number;
       logs: string[];
     }
-  | { type: 'trap'; index: number; message: string };
+  | { type: 'trap'; index: number; message: string; memoryBytes: number };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- runs as a worker's eval'd script */
 function moduleWorkerMain(): void {
@@ -100,7 +100,13 @@ function moduleWorkerMain(): void {
           verdicts.push({ index, verdict: new Uint8Array(memory.buffer.slice(at, at + answer)) });
         } else if (answer < 0) decodeFailures++;
       } catch (err) {
-        parentPort!.postMessage({ type: 'trap', index, message: (err as Error).message });
+        const memoryBytes = memory.buffer.byteLength;
+        parentPort!.postMessage({
+          type: 'trap',
+          index,
+          message: (err as Error).message,
+          memoryBytes,
+        });
         return;
       }
       offset += len;

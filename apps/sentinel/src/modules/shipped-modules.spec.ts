@@ -101,7 +101,7 @@ async function verdictsOf(name: WasmModuleName, events: Event[]): Promise<Event[
   });
   try {
     await host.load({ name, version: '1.0.0', wasm: wasmModule('shipped-modules.spec', name) });
-    for (const e of events) host.offer(Event.encode(e).finish());
+    for (const e of events) host.offer('process', Event.encode(e).finish());
     await host.idle();
     expect(host.counters(name)).toMatchObject({
       events: events.length,

@@ -146,3 +146,8 @@ export {
 } from './audit-bundle';
 export { checkpointNoteOf, checkpointToMessage } from './checkpoint-message';
 export { dssePae } from './dsse';
+export {
+  verifyAttestedArtifact,
+  type AttestedArtifactCheck,
+  type VerifiedArtifact,
+} from './attested-artifact';

@@ -1228,6 +1228,7 @@ export const FIELD_TAGS = {
     attestations: 50,
     config: 58,
     requestId: 66,
+    loggedAttestation: 74,
   },
   LoadModuleRequest_ConfigEntry: {
     key: 10,
@@ -1272,6 +1273,26 @@ export const FIELD_TAGS = {
     blockCidr: 26,
   },
   ModuleVerdict_LabelsEntry: {
+    key: 10,
+    value: 18,
+  },
+  ModuleAttestation: {
+    envelope: 10,
+    origin: 18,
+    logIndex: 24,
+    entry: 34,
+    inclusionProof: 42,
+    checkpointNote: 50,
+  },
+  ModuleDeployment: {
+    name: 10,
+    version: 18,
+    sha256: 26,
+    objectName: 34,
+    attestation: 42,
+    nodeSelector: 50,
+  },
+  ModuleDeployment_NodeSelectorEntry: {
     key: 10,
     value: 18,
   },

@@ -218,7 +218,7 @@ class ListBlocksResponse(_message.Message):
     def __init__(self, blocks: _Optional[_Iterable[_Union[SourceBlock, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class LoadModuleRequest(_message.Message):
-    __slots__ = ("name", "version", "wasm", "object_name", "sha256", "attestations", "config", "request_id")
+    __slots__ = ("name", "version", "wasm", "object_name", "sha256", "attestations", "config", "request_id", "logged_attestation")
     class ConfigEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -234,6 +234,7 @@ class LoadModuleRequest(_message.Message):
     ATTESTATIONS_FIELD_NUMBER: _ClassVar[int]
     CONFIG_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    LOGGED_ATTESTATION_FIELD_NUMBER: _ClassVar[int]
     name: str
     version: str
     wasm: bytes
@@ -242,7 +243,8 @@ class LoadModuleRequest(_message.Message):
     attestations: _containers.RepeatedCompositeFieldContainer[_trust_pb2.DsseEnvelope]
     config: _containers.ScalarMap[str, str]
     request_id: str
-    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., wasm: _Optional[bytes] = ..., object_name: _Optional[str] = ..., sha256: _Optional[bytes] = ..., attestations: _Optional[_Iterable[_Union[_trust_pb2.DsseEnvelope, _Mapping]]] = ..., config: _Optional[_Mapping[str, str]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    logged_attestation: ModuleAttestation
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., wasm: _Optional[bytes] = ..., object_name: _Optional[str] = ..., sha256: _Optional[bytes] = ..., attestations: _Optional[_Iterable[_Union[_trust_pb2.DsseEnvelope, _Mapping]]] = ..., config: _Optional[_Mapping[str, str]] = ..., request_id: _Optional[str] = ..., logged_attestation: _Optional[_Union[ModuleAttestation, _Mapping]] = ...) -> None: ...
 
 class LoadModuleResponse(_message.Message):
     __slots__ = ("module",)
@@ -326,3 +328,42 @@ class ModuleVerdict(_message.Message):
     finding: ModuleFinding
     block_cidr: str
     def __init__(self, labels: _Optional[_Mapping[str, str]] = ..., finding: _Optional[_Union[ModuleFinding, _Mapping]] = ..., block_cidr: _Optional[str] = ...) -> None: ...
+
+class ModuleAttestation(_message.Message):
+    __slots__ = ("envelope", "origin", "log_index", "entry", "inclusion_proof", "checkpoint_note")
+    ENVELOPE_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
+    LOG_INDEX_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    INCLUSION_PROOF_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINT_NOTE_FIELD_NUMBER: _ClassVar[int]
+    envelope: _trust_pb2.DsseEnvelope
+    origin: str
+    log_index: int
+    entry: bytes
+    inclusion_proof: _containers.RepeatedScalarFieldContainer[bytes]
+    checkpoint_note: str
+    def __init__(self, envelope: _Optional[_Union[_trust_pb2.DsseEnvelope, _Mapping]] = ..., origin: _Optional[str] = ..., log_index: _Optional[int] = ..., entry: _Optional[bytes] = ..., inclusion_proof: _Optional[_Iterable[bytes]] = ..., checkpoint_note: _Optional[str] = ...) -> None: ...
+
+class ModuleDeployment(_message.Message):
+    __slots__ = ("name", "version", "sha256", "object_name", "attestation", "node_selector")
+    class NodeSelectorEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTESTATION_FIELD_NUMBER: _ClassVar[int]
+    NODE_SELECTOR_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    version: str
+    sha256: bytes
+    object_name: str
+    attestation: ModuleAttestation
+    node_selector: _containers.ScalarMap[str, str]
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., sha256: _Optional[bytes] = ..., object_name: _Optional[str] = ..., attestation: _Optional[_Union[ModuleAttestation, _Mapping]] = ..., node_selector: _Optional[_Mapping[str, str]] = ...) -> None: ...

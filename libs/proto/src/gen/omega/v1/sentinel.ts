@@ -294,6 +294,11 @@ export interface LoadModuleRequest {
   /** Module configuration passed to its init function. */
   config: { [key: string]: string };
   requestId: string;
+  /**
+   * The attestation with the offline proof that trust logged it; required: the sentinel checks
+   * digest, signature, checkpoint and inclusion itself before the module runs.
+   */
+  loggedAttestation?: ModuleAttestation | undefined;
 }
 
 export interface LoadModuleRequest_ConfigEntry {
@@ -377,6 +382,46 @@ export interface ModuleVerdict {
 }
 
 export interface ModuleVerdict_LabelsEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * A module's attestation (the DSSE envelope trust signed for `modules/<name>@<version>`) and the
+ * audit bundle proving it was logged: the leaf, its inclusion proof and the signed checkpoint.
+ */
+export interface ModuleAttestation {
+  envelope?:
+    | DsseEnvelope
+    | undefined;
+  /** The audit log's origin line. */
+  origin: string;
+  logIndex: bigint;
+  /** The encoded AuditEntry exactly as hashed into the log. */
+  entry: Buffer;
+  inclusionProof: Buffer[];
+  /** The C2SP signed checkpoint note the proof leads to. */
+  checkpointNote: string;
+}
+
+/**
+ * Where a module runs: the value of key `module.<name>` in the omega_modules KV bucket, written by
+ * `omega modules push`, watched by every sentinel.
+ */
+export interface ModuleDeployment {
+  name: string;
+  version: string;
+  sha256: Buffer;
+  /** The WASM bytes' object name in the omega_modules object store. */
+  objectName: string;
+  attestation?:
+    | ModuleAttestation
+    | undefined;
+  /** Node labels a node must have (all of them) to run it; empty: every node. */
+  nodeSelector: { [key: string]: string };
+}
+
+export interface ModuleDeployment_NodeSelectorEntry {
   key: string;
   value: string;
 }
@@ -2460,6 +2505,7 @@ function createBaseLoadModuleRequest(): LoadModuleRequest {
     attestations: [],
     config: {},
     requestId: "",
+    loggedAttestation: undefined,
   };
 }
 
@@ -2492,6 +2538,9 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
     });
     if (message.requestId !== "") {
       writer.uint32(66).string(message.requestId);
+    }
+    if (message.loggedAttestation !== undefined) {
+      ModuleAttestation.encode(message.loggedAttestation, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -2576,6 +2625,14 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
             message.requestId = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.loggedAttestation = ModuleAttestation.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2622,6 +2679,11 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      loggedAttestation: isSet(object.loggedAttestation)
+        ? ModuleAttestation.fromJSON(object.loggedAttestation)
+        : isSet(object.logged_attestation)
+        ? ModuleAttestation.fromJSON(object.logged_attestation)
+        : undefined,
     };
   },
 
@@ -2655,6 +2717,9 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
     }
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
+    }
+    if (message.loggedAttestation !== undefined) {
+      obj.loggedAttestation = ModuleAttestation.toJSON(message.loggedAttestation);
     }
     return obj;
   },
@@ -2692,6 +2757,9 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
       {},
     );
     message.requestId = object.requestId ?? "";
+    message.loggedAttestation = (object.loggedAttestation !== undefined && object.loggedAttestation !== null)
+      ? ModuleAttestation.fromPartial(object.loggedAttestation)
+      : undefined;
     return message;
   },
 };
@@ -3772,6 +3840,475 @@ export const ModuleVerdict_LabelsEntry: MessageFns<ModuleVerdict_LabelsEntry, "o
   },
   fromPartial<I extends Exact<DeepPartial<ModuleVerdict_LabelsEntry>, I>>(object: I): ModuleVerdict_LabelsEntry {
     const message = createBaseModuleVerdict_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseModuleAttestation(): ModuleAttestation {
+  return {
+    envelope: undefined,
+    origin: "",
+    logIndex: 0n,
+    entry: Buffer.alloc(0),
+    inclusionProof: [],
+    checkpointNote: "",
+  };
+}
+
+export const ModuleAttestation: MessageFns<ModuleAttestation, "omega.v1.ModuleAttestation"> = {
+  $type: "omega.v1.ModuleAttestation" as const,
+
+  encode(message: ModuleAttestation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.envelope !== undefined) {
+      DsseEnvelope.encode(message.envelope, writer.uint32(10).fork()).join();
+    }
+    if (message.origin !== "") {
+      writer.uint32(18).string(message.origin);
+    }
+    if (message.logIndex !== 0n) {
+      if (BigInt.asUintN(64, message.logIndex) !== message.logIndex) {
+        throw new globalThis.Error("value provided for field message.logIndex of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.logIndex);
+    }
+    if (message.entry.length !== 0) {
+      writer.uint32(34).bytes(message.entry);
+    }
+    for (const v of message.inclusionProof) {
+      writer.uint32(42).bytes(v!);
+    }
+    if (message.checkpointNote !== "") {
+      writer.uint32(50).string(message.checkpointNote);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleAttestation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleAttestation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.envelope = DsseEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.origin = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.logIndex = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.entry = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.inclusionProof.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.checkpointNote = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleAttestation {
+    return {
+      envelope: isSet(object.envelope) ? DsseEnvelope.fromJSON(object.envelope) : undefined,
+      origin: isSet(object.origin) ? globalThis.String(object.origin) : "",
+      logIndex: isSet(object.logIndex)
+        ? BigInt(object.logIndex)
+        : isSet(object.log_index)
+        ? BigInt(object.log_index)
+        : 0n,
+      entry: isSet(object.entry) ? Buffer.from(bytesFromBase64(object.entry)) : Buffer.alloc(0),
+      inclusionProof: globalThis.Array.isArray(object?.inclusionProof)
+        ? object.inclusionProof.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.inclusion_proof)
+        ? object.inclusion_proof.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      checkpointNote: isSet(object.checkpointNote)
+        ? globalThis.String(object.checkpointNote)
+        : isSet(object.checkpoint_note)
+        ? globalThis.String(object.checkpoint_note)
+        : "",
+    };
+  },
+
+  toJSON(message: ModuleAttestation): unknown {
+    const obj: any = {};
+    if (message.envelope !== undefined) {
+      obj.envelope = DsseEnvelope.toJSON(message.envelope);
+    }
+    if (message.origin !== "") {
+      obj.origin = message.origin;
+    }
+    if (message.logIndex !== 0n) {
+      obj.logIndex = message.logIndex.toString();
+    }
+    if (message.entry.length !== 0) {
+      obj.entry = base64FromBytes(message.entry);
+    }
+    if (message.inclusionProof?.length) {
+      obj.inclusionProof = message.inclusionProof.map((e) => base64FromBytes(e));
+    }
+    if (message.checkpointNote !== "") {
+      obj.checkpointNote = message.checkpointNote;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleAttestation>, I>>(base?: I): ModuleAttestation {
+    return ModuleAttestation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleAttestation>, I>>(object: I): ModuleAttestation {
+    const message = createBaseModuleAttestation();
+    message.envelope = (object.envelope !== undefined && object.envelope !== null)
+      ? DsseEnvelope.fromPartial(object.envelope)
+      : undefined;
+    message.origin = object.origin ?? "";
+    message.logIndex = (object.logIndex !== undefined && object.logIndex !== null) ? BigInt(object.logIndex) : 0n;
+    message.entry = object.entry ?? Buffer.alloc(0);
+    message.inclusionProof = object.inclusionProof?.map((e) => e) || [];
+    message.checkpointNote = object.checkpointNote ?? "";
+    return message;
+  },
+};
+
+function createBaseModuleDeployment(): ModuleDeployment {
+  return { name: "", version: "", sha256: Buffer.alloc(0), objectName: "", attestation: undefined, nodeSelector: {} };
+}
+
+export const ModuleDeployment: MessageFns<ModuleDeployment, "omega.v1.ModuleDeployment"> = {
+  $type: "omega.v1.ModuleDeployment" as const,
+
+  encode(message: ModuleDeployment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.version !== "") {
+      writer.uint32(18).string(message.version);
+    }
+    if (message.sha256.length !== 0) {
+      writer.uint32(26).bytes(message.sha256);
+    }
+    if (message.objectName !== "") {
+      writer.uint32(34).string(message.objectName);
+    }
+    if (message.attestation !== undefined) {
+      ModuleAttestation.encode(message.attestation, writer.uint32(42).fork()).join();
+    }
+    globalThis.Object.entries(message.nodeSelector).forEach(([key, value]: [string, string]) => {
+      ModuleDeployment_NodeSelectorEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleDeployment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleDeployment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sha256 = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.objectName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.attestation = ModuleAttestation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = ModuleDeployment_NodeSelectorEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.nodeSelector[entry6.key] = entry6.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleDeployment {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      sha256: isSet(object.sha256) ? Buffer.from(bytesFromBase64(object.sha256)) : Buffer.alloc(0),
+      objectName: isSet(object.objectName)
+        ? globalThis.String(object.objectName)
+        : isSet(object.object_name)
+        ? globalThis.String(object.object_name)
+        : "",
+      attestation: isSet(object.attestation) ? ModuleAttestation.fromJSON(object.attestation) : undefined,
+      nodeSelector: isObject(object.nodeSelector)
+        ? (globalThis.Object.entries(object.nodeSelector) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.node_selector)
+        ? (globalThis.Object.entries(object.node_selector) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: ModuleDeployment): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.sha256.length !== 0) {
+      obj.sha256 = base64FromBytes(message.sha256);
+    }
+    if (message.objectName !== "") {
+      obj.objectName = message.objectName;
+    }
+    if (message.attestation !== undefined) {
+      obj.attestation = ModuleAttestation.toJSON(message.attestation);
+    }
+    if (message.nodeSelector) {
+      const entries = globalThis.Object.entries(message.nodeSelector) as [string, string][];
+      if (entries.length > 0) {
+        obj.nodeSelector = {};
+        entries.forEach(([k, v]) => {
+          obj.nodeSelector[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleDeployment>, I>>(base?: I): ModuleDeployment {
+    return ModuleDeployment.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleDeployment>, I>>(object: I): ModuleDeployment {
+    const message = createBaseModuleDeployment();
+    message.name = object.name ?? "";
+    message.version = object.version ?? "";
+    message.sha256 = object.sha256 ?? Buffer.alloc(0);
+    message.objectName = object.objectName ?? "";
+    message.attestation = (object.attestation !== undefined && object.attestation !== null)
+      ? ModuleAttestation.fromPartial(object.attestation)
+      : undefined;
+    message.nodeSelector = (globalThis.Object.entries(object.nodeSelector ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseModuleDeployment_NodeSelectorEntry(): ModuleDeployment_NodeSelectorEntry {
+  return { key: "", value: "" };
+}
+
+export const ModuleDeployment_NodeSelectorEntry: MessageFns<
+  ModuleDeployment_NodeSelectorEntry,
+  "omega.v1.ModuleDeployment.NodeSelectorEntry"
+> = {
+  $type: "omega.v1.ModuleDeployment.NodeSelectorEntry" as const,
+
+  encode(message: ModuleDeployment_NodeSelectorEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleDeployment_NodeSelectorEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleDeployment_NodeSelectorEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleDeployment_NodeSelectorEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ModuleDeployment_NodeSelectorEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleDeployment_NodeSelectorEntry>, I>>(
+    base?: I,
+  ): ModuleDeployment_NodeSelectorEntry {
+    return ModuleDeployment_NodeSelectorEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleDeployment_NodeSelectorEntry>, I>>(
+    object: I,
+  ): ModuleDeployment_NodeSelectorEntry {
+    const message = createBaseModuleDeployment_NodeSelectorEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
     return message;

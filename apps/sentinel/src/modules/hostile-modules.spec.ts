@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectBus, provision, subjects, type Bus } from '@omega/bus';
-import { Code, OmegaError } from '@omega/errors';
+import { Code, OmegaError } from '@omega/runtime';
 import { Event, EventBatch, EventClass, ModuleState } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';

@@ -1,7 +1,7 @@
 // WASM module ABI v1 (wasm/README.md), host side: the imports a module may ask for, the exports it
 // must have, and a reader of the module's import section, so a module asking for anything outside
 // the ABI is refused before any of its code runs.
-import { Code, OmegaError } from '@omega/errors';
+import { Code, OmegaError } from '@omega/runtime';
 
 export const MODULE_ABI_VERSION = 1;
 /** The one memory a module has: imported, so the host sets its maximum. */

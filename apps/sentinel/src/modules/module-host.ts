@@ -3,7 +3,7 @@
 // publishes verdicts and faults as "module" telemetry, disables a module after maxFaults faults,
 // and counts events, verdicts, faults and time per module.
 import { createHash } from 'node:crypto';
-import { Code, OmegaError } from '@omega/errors';
+import { Code, OmegaError, codeName } from '@omega/runtime';
 import {
   ModuleState,
   ModuleVerdict,
@@ -15,7 +15,13 @@ import {
 import type { Logger } from '@omega/runtime';
 import { checkModuleAbi } from './module-abi';
 import { ModuleFault, ModuleSandbox, type SandboxLimits } from './module-sandbox';
-import { faultEvent, MODULE_EVENT_KIND, verdictEvent } from './module-verdicts';
+import {
+  faultEvent,
+  MODULE_EVENT_KIND,
+  refusalEvent,
+  verdictEvent,
+  type ModuleRef,
+} from './module-verdicts';
 
 export interface ModuleHostOptions {
   node: string;
@@ -70,6 +76,8 @@ export class ModuleHost {
   private readonly maxQueuedEvents: number;
   private readonly nowMs: () => number;
   private closed = false;
+  /** Modules refused before they ran (verification, ABI, start), by gRPC code name. */
+  readonly refused = new Map<string, number>();
 
   constructor(private readonly options: ModuleHostOptions) {
     this.maxBatchEvents = options.maxBatchEvents ?? 256;
@@ -158,6 +166,20 @@ export class ModuleHost {
       loaded.queue.push(copy);
       if (!loaded.busy) this.pump(loaded);
     }
+  }
+
+  /** Counts a module refused before it ran and publishes the refusal as a module event. */
+  reportRefused(module: ModuleRef, err: OmegaError): void {
+    const code = codeName(err.code);
+    this.refused.set(code, (this.refused.get(code) ?? 0) + 1);
+    this.options.logger.warn(
+      { module: module.name, version: module.version, code },
+      `module refused: ${err.message}`,
+    );
+    this.options.publish(
+      MODULE_EVENT_KIND,
+      refusalEvent(module, this.options.node, code, err.message, this.nowMs()),
+    );
   }
 
   status(): ModuleStatus[] {

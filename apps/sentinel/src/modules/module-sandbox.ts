@@ -2,7 +2,7 @@
 // heap, fed batches of events, and a watchdog that terminates the worker when one event runs past
 // its time budget. A trap, an overrun or a worker crash ends this instance, never the sentinel.
 import { Worker } from 'node:worker_threads';
-import { Code, OmegaError } from '@omega/errors';
+import { Code, OmegaError } from '@omega/runtime';
 import {
   moduleWorkerSource,
   type ModuleBatch,

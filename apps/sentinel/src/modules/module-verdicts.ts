@@ -83,3 +83,25 @@ export function faultEvent(
     },
   });
 }
+
+/** The event published when a module is refused before it runs (verification, ABI, start). */
+export function refusalEvent(
+  module: ModuleRef,
+  node: string,
+  code: string,
+  message: string,
+  nowMs: number,
+): Event {
+  return Event.fromPartial({
+    id: uuidv7(nowMs),
+    timeNs: BigInt(nowMs) * 1_000_000n,
+    severity: code === 'permission_denied' ? Severity.SEVERITY_HIGH : Severity.SEVERITY_MEDIUM,
+    message: `module ${module.name.slice(0, 80)} ${module.version.slice(0, 80)} refused: ${cut(message)}`,
+    node,
+    unmapped: {
+      'module.name': module.name.slice(0, 80),
+      'module.version': module.version.slice(0, 80),
+      'module.refused': code,
+    },
+  });
+}

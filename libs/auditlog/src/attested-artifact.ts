@@ -54,7 +54,8 @@ export async function verifyAttestedArtifact(c: AttestedArtifactCheck): Promise<
       throw new Error(`the envelope's payload is not an in-toto statement: ${errorMessage(err)}`);
     }
     const subject = (statement.subject ?? []).find((s) => s.digest?.sha256 === hex);
-    if (!subject) throw new Error(`the artifact is sha256:${hex}; the attestation is about another`);
+    if (!subject)
+      throw new Error(`the artifact is sha256:${hex}; the attestation is about another`);
     if (c.subjectName !== undefined && subject.name !== c.subjectName) {
       throw new Error(`the attestation names ${subject.name}, not ${c.subjectName}`);
     }

@@ -57,7 +57,10 @@ export async function unloadModule(
 ): Promise<UnloadModuleResponse> {
   const module = await deps.host.unload(request.name);
   if (!module) {
-    throw new OmegaError(Code.NotFound, `UnloadModule: no module ${request.name.slice(0, 80)} is loaded`);
+    throw new OmegaError(
+      Code.NotFound,
+      `UnloadModule: no module ${request.name.slice(0, 80)} is loaded`,
+    );
   }
   return { module };
 }

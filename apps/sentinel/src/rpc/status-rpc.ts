@@ -1,11 +1,6 @@
 // GetStatus: what this sentinel runs (probes, XDP attachments), its counters and its batches.
 import { release } from 'node:os';
-import {
-  XdpMode,
-  type GetStatusResponse,
-  type ModuleStatus,
-  type ProbeStatus,
-} from '@omega/proto';
+import { XdpMode, type GetStatusResponse, type ModuleStatus, type ProbeStatus } from '@omega/proto';
 import type { BatchSigning } from '../events/batch-signing-key';
 import type { FrameCounts } from '../events/frame-router';
 import type { StatsFrame } from '../wire/loader-frames';

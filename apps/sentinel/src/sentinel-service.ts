@@ -33,6 +33,8 @@ import {
 } from './sentinel-config';
 import type { BlockRpcDeps } from './rpc/block-rpcs';
 import { sentinelGrpcHandlers } from './sentinel-grpc';
+import type { ModuleRpcDeps } from './modules/module-rpcs';
+import { sentinelModules } from './modules/module-service';
 import { sentinelMetrics, type SentinelMetrics } from './sentinel-metrics';
 import { TelemetryPublisher } from './events/telemetry-publisher';
 import { WorkloadEnricher } from './kubernetes/workload-enricher';
@@ -93,11 +95,13 @@ export async function buildSentinel({
     localSenderId: `omega://local/sentinel/${node}`,
     logger,
   });
+  let modules: ModuleRpcDeps | undefined;
   const newPublisher = (
     sessionId: string,
     publisherMetrics?: SentinelMetrics,
   ): TelemetryPublisher =>
     new TelemetryPublisher({
+      onEvent: (kind, bytes) => modules?.host.offer(kind, bytes),
       bus,
       node,
       signing,
@@ -110,6 +114,15 @@ export async function buildSentinel({
     });
   const publisher = newPublisher(randomUUID(), metrics);
   service.onShutdown('telemetry publisher', () => publisher.close());
+  modules = sentinelModules({
+    node,
+    config,
+    trustAddress: config.trustAddress ?? service.config.enrollment.trustAddress,
+    clientCredentials,
+    publish: (kind, event) => publisher.add(kind, event),
+    logger,
+    onShutdown: (name, stop) => service.onShutdown(name, stop),
+  });
   const policy = await bus.kv('omega_policy');
   const audit = policyAudit(service, clientCredentials);
   let stats: StatsFrame | undefined;
@@ -137,6 +150,7 @@ export async function buildSentinel({
             latestStats,
             blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
             watchedFiles: () => watched.files?.counts().applied ?? 0,
+            modules: () => modules?.host.status() ?? [],
           },
           blocks: {
             node,
@@ -159,6 +173,7 @@ export async function buildSentinel({
             newPublisher: (sessionId) => newPublisher(sessionId),
             now,
           },
+          ...(modules ? { modules } : {}),
         }),
         service.handlerOptions,
       ),

@@ -136,7 +136,7 @@ export const sentinelConfigSchema = z
     modules: z
       .strictObject({
         /** Wall time one event may take in a module before its instance is terminated. */
-        eventBudgetMs: z.int().min(1).max(10_000).default(50),
+        eventBudgetMs: z.int().min(1).max(10_000).default(200),
         /** A module's memory maximum in 64 KiB pages (default 16 MiB). */
         memoryMaxPages: z.int().min(1).max(16_384).default(256),
         /** Faults (trap, overrun, crash) after which a module is disabled until loaded again. */

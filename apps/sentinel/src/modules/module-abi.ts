@@ -172,12 +172,12 @@ export function checkModuleAbi(wasm: Uint8Array, name: string, maxMemoryPages: n
       cause: err,
     });
   }
-  const exports = new Set(
+  const exported = new Set(
     WebAssembly.Module.exports(compiled)
       .filter((e) => e.kind === 'function')
       .map((e) => e.name),
   );
-  const missing = REQUIRED_EXPORTS.filter((e) => !exports.has(e));
+  const missing = REQUIRED_EXPORTS.filter((e) => !exported.has(e));
   if (missing.length > 0) {
     throw new OmegaError(
       Code.InvalidArgument,

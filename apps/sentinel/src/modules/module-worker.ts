@@ -59,7 +59,7 @@ function moduleWorkerMain(): void {
       },
     },
   };
-  let exports: {
+  let api: {
     omega_abi_version(): number;
     omega_input(capacity: number): number;
     omega_output(): number;
@@ -67,8 +67,8 @@ function moduleWorkerMain(): void {
   };
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(data.wasm), imports);
-    exports = instance.exports as unknown as typeof exports;
-    const version = exports.omega_abi_version();
+    api = instance.exports as unknown as typeof api;
+    const version = api.omega_abi_version();
     if (version !== 1) throw new Error(`reports ABI version ${version}; this sentinel runs 1`);
   } catch (err) {
     parentPort!.postMessage({ type: 'refused', message: (err as Error).message });
@@ -89,14 +89,14 @@ function moduleWorkerMain(): void {
       try {
         if (len > inputCapacity) {
           inputCapacity = Math.max(len, 4096);
-          inputPtr = exports.omega_input(inputCapacity) >>> 0;
+          inputPtr = api.omega_input(inputCapacity) >>> 0;
         }
         new Uint8Array(memory.buffer, inputPtr, len).set(
           batch.bytes.subarray(offset, offset + len),
         );
-        const answer = exports.omega_on_event(len);
+        const answer = api.omega_on_event(len);
         if (answer > 0) {
-          const at = exports.omega_output() >>> 0;
+          const at = api.omega_output() >>> 0;
           verdicts.push({ index, verdict: new Uint8Array(memory.buffer.slice(at, at + answer)) });
         } else if (answer < 0) decodeFailures++;
       } catch (err) {

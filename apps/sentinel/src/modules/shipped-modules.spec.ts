@@ -141,9 +141,14 @@ describe('shipped modules', () => {
     expect(
       findings.every((e) => e.unmapped['module.finding.attack_technique_ids'] === 'T1496'),
     ).toBe(true);
-    // the repeated miner start is labelled, not reported again
-    expect(out).toHaveLength(5);
-    expect(out.map((e) => e.unmapped['module.crypto-miner.crypto_miner'])).toContain('process');
+    // the repeated miner start passes: one finding per indicator, each labelled
+    expect(out).toHaveLength(4);
+    expect(out.map((e) => e.unmapped['module.crypto-miner.crypto_miner'])).toEqual([
+      'process',
+      'process',
+      'stratum_port',
+      'pool_dns',
+    ]);
   });
 
   it('suspicious-egress: a pod silent outside the cluster for 5 minutes that then talks out is reported once per destination', async () => {

@@ -23,7 +23,8 @@ const POOL_NAMES: &[&str] = &[
     "slushpool", "unmineable", "xmrig.com", "monerohash", "dwarfpool", "kryptex",
 ];
 
-/// Indicators already reported, bounded so a noisy pod cannot grow it without limit.
+/// Indicators already reported (a repeat passes silently), bounded so a noisy pod cannot grow it
+/// without limit.
 const MAX_REPORTED: usize = 4096;
 
 #[derive(Default)]
@@ -68,7 +69,7 @@ impl CryptoMiner {
         };
         let who = who(event);
         if !self.first(format!("p|{who}|{}|{indicator}", process.executable_path)) {
-            return Some(Verdict::pass().label("crypto_miner", "process"));
+            return None;
         }
         Some(
             Verdict::pass()
@@ -94,7 +95,7 @@ impl CryptoMiner {
         let who = who(event);
         let dst = format!("{}:{}", event.dst.ip, port);
         if !self.first(format!("n|{who}|{dst}")) {
-            return Some(Verdict::pass().label("crypto_miner", "stratum_port"));
+            return None;
         }
         Some(
             Verdict::pass()
@@ -114,7 +115,7 @@ impl CryptoMiner {
         let fragment = POOL_NAMES.iter().find(|p| host.contains(**p) || host.starts_with(p.trim_end_matches('.')))?;
         let who = who(event);
         if !self.first(format!("d|{who}|{host}")) {
-            return Some(Verdict::pass().label("crypto_miner", "pool_dns"));
+            return None;
         }
         Some(
             Verdict::pass()

@@ -9,6 +9,15 @@ import { verifyBundle, type AuditBundle, type VerifiedBundle } from './audit-bun
 import { type CheckpointPolicy } from './checkpoint-verifier';
 import { dssePae } from './dsse';
 
+/** Predicate type of a WASM detection module's attestation (subject `modules/<name>@<version>`). */
+export const MODULE_PREDICATE_TYPE = 'https://omega.dev/attestation/wasm-module/v1';
+export const MODULE_MEDIA_TYPE = 'application/wasm';
+
+/** The attestation subject name of a module version. */
+export function moduleSubjectName(name: string, version: string): string {
+  return `modules/${name}@${version}`;
+}
+
 export interface AttestedArtifactCheck {
   /** What is checked, for messages, e.g. "module port-knock 1.2.0". */
   what: string;

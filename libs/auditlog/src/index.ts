@@ -147,6 +147,9 @@ export {
 export { checkpointNoteOf, checkpointToMessage } from './checkpoint-message';
 export { dssePae } from './dsse';
 export {
+  MODULE_MEDIA_TYPE,
+  MODULE_PREDICATE_TYPE,
+  moduleSubjectName,
   verifyAttestedArtifact,
   type AttestedArtifactCheck,
   type VerifiedArtifact,

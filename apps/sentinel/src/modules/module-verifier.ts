@@ -6,6 +6,9 @@ import {
   ed25519NoteVerifier,
   hashLeaf,
   mlDsa65NoteVerifier,
+  MODULE_MEDIA_TYPE,
+  MODULE_PREDICATE_TYPE,
+  moduleSubjectName,
   verifyAttestedArtifact,
   type CheckpointPolicy,
 } from '@omega/auditlog';
@@ -14,13 +17,7 @@ import { Code, OmegaError } from '@omega/runtime';
 import type { AuditRef, HybridPublicKey, ModuleAttestation } from '@omega/proto';
 import type { VerifiedModule } from './module-host';
 
-export const MODULE_PREDICATE_TYPE = 'https://omega.dev/attestation/wasm-module/v1';
-export const MODULE_MEDIA_TYPE = 'application/wasm';
-
-/** The attestation subject name of a module version. */
-export function moduleSubjectName(name: string, version: string): string {
-  return `modules/${name}@${version}`;
-}
+export { MODULE_MEDIA_TYPE, MODULE_PREDICATE_TYPE, moduleSubjectName };
 
 /** The audit log the sentinel trusts: its key (attestations and checkpoints) and origin. */
 export interface ModuleTrustAnchor {

@@ -95,13 +95,14 @@ export async function buildSentinel({
     localSenderId: `omega://local/sentinel/${node}`,
     logger,
   });
-  let modules: ModuleRpcDeps | undefined;
+  // the publisher feeds the modules, which publish through it: tied once both exist
+  const tap: { modules?: ModuleRpcDeps } = {};
   const newPublisher = (
     sessionId: string,
     publisherMetrics?: SentinelMetrics,
   ): TelemetryPublisher =>
     new TelemetryPublisher({
-      onEvent: (kind, bytes) => modules?.host.offer(kind, bytes),
+      onEvent: (kind, bytes) => tap.modules?.host.offer(kind, bytes),
       bus,
       node,
       signing,
@@ -114,7 +115,7 @@ export async function buildSentinel({
     });
   const publisher = newPublisher(randomUUID(), metrics);
   service.onShutdown('telemetry publisher', () => publisher.close());
-  modules = sentinelModules({
+  const modules = sentinelModules({
     node,
     config,
     trustAddress: config.trustAddress ?? service.config.enrollment.trustAddress,
@@ -123,6 +124,7 @@ export async function buildSentinel({
     logger,
     onShutdown: (name, stop) => service.onShutdown(name, stop),
   });
+  tap.modules = modules;
   const policy = await bus.kv('omega_policy');
   const audit = policyAudit(service, clientCredentials);
   let stats: StatsFrame | undefined;
@@ -150,7 +152,7 @@ export async function buildSentinel({
             latestStats,
             blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
             watchedFiles: () => watched.files?.counts().applied ?? 0,
-            modules: () => modules?.host.status() ?? [],
+            modules: () => modules.host.status(),
           },
           blocks: {
             node,
@@ -173,7 +175,7 @@ export async function buildSentinel({
             newPublisher: (sessionId) => newPublisher(sessionId),
             now,
           },
-          ...(modules ? { modules } : {}),
+          modules,
         }),
         service.handlerOptions,
       ),

@@ -45,7 +45,7 @@ async function rig(node: string): Promise<Rig> {
     localSenderId: `omega://local/sentinel/${node}`,
     logger,
   });
-  let host: ModuleHost | undefined;
+  const tap: { host?: ModuleHost } = {};
   const publisher = new TelemetryPublisher({
     bus,
     node,
@@ -53,9 +53,9 @@ async function rig(node: string): Promise<Rig> {
     sessionId: `session-${node}`,
     logger,
     flushIntervalMs: 20,
-    onEvent: (kind, bytes) => host?.offer(kind, bytes),
+    onEvent: (kind, bytes) => tap.host?.offer(kind, bytes),
   });
-  host = new ModuleHost({
+  const host = new ModuleHost({
     node,
     limits: {
       eventBudgetMs: EVENT_BUDGET_MS,
@@ -74,6 +74,7 @@ async function rig(node: string): Promise<Rig> {
       Event.fromPartial({ id: `e${n}`, classUid: EventClass.EVENT_CLASS_PROCESS_ACTIVITY, node }),
     );
   }, 5);
+  tap.host = host;
   const h = host;
   return {
     node,

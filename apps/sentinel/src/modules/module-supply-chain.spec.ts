@@ -2,7 +2,7 @@
 // and appended to the log) loads; a bad signature, an attestation whose log entry holds another
 // envelope, a wrong inclusion proof, and bytes changed after signing are each refused before
 // anything runs, counted, and published as module events.
-import { Code } from '@omega/errors';
+import { Code } from '@omega/runtime';
 import {
   DsseEnvelope,
   LoadModuleRequest,

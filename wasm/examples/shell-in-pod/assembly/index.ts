@@ -76,7 +76,14 @@ export function omega_on_event(len: i32): i32 {
     finding.stringField(2, 'Reverse shell in pod ' + namespace + '/' + pod);
     finding.stringField(
       3,
-      name + ' in pod ' + namespace + '/' + pod + ' ran "' + cmdLine + '", which connects a shell to a remote socket.',
+      name +
+        ' in pod ' +
+        namespace +
+        '/' +
+        pod +
+        ' ran "' +
+        cmdLine +
+        '", which connects a shell to a remote socket.',
     );
     finding.stringField(4, 'T1059.004');
     output.bytesField(2, finding.start, finding.length);

@@ -89,12 +89,12 @@ export class Writer {
   }
 
   varintField(field: u32, value: u64): void {
-    this.varint((<u64>field << 3) | 0);
+    this.varint(((<u64>field) << 3) | 0);
     this.varint(value);
   }
 
   bytesField(field: u32, at: usize, len: i32): void {
-    this.varint((<u64>field << 3) | 2);
+    this.varint(((<u64>field) << 3) | 2);
     this.varint(<u64>len);
     for (let i = 0; i < len; i++) this.byte(load<u8>(at + <usize>i));
   }

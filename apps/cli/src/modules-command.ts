@@ -21,7 +21,7 @@ import {
   type ModuleStatus,
 } from '@omega/proto';
 import { Code, OmegaError, errorMessage } from '@omega/runtime';
-import { withPinnedLog } from './audit-command';
+import { withPinnedLog, type AuditCommandOptions } from './audit-command';
 import {
   action,
   connect,
@@ -63,7 +63,7 @@ const MODULE_COLUMNS: readonly Column<ModuleStatus>[] = [
   { header: 'ERROR', value: (m) => m.error, wide: true },
 ];
 
-interface NamedModule {
+export interface NamedModule {
   name: string;
   version: string;
 }
@@ -85,6 +85,45 @@ async function readModule(file: string): Promise<Buffer> {
       cause: err,
     });
   }
+}
+
+/**
+ * Has trust attest `file` as module `name`@`version` (signed with the audit log key and logged)
+ * and writes the attestation with its audit bundle to `<file>.omega-module`.
+ */
+export async function signModule(
+  opts: AuditCommandOptions,
+  file: string,
+  module: NamedModule,
+  out: (line: string) => void,
+): Promise<number> {
+  const wasm = await readModule(file);
+  return withPinnedLog(opts, async ({ source, key, origin }) => {
+    const sha256 = createHash('sha256').update(wasm).digest();
+    const subject = moduleSubjectName(module.name, module.version);
+    const { attestation } = await source.attest(
+      AttestArtifactRequest.fromPartial({
+        subject: { name: subject, sha256, mediaType: MODULE_MEDIA_TYPE },
+        predicateType: MODULE_PREDICATE_TYPE,
+        requestId: `module:${subject}:${sha256.toString('hex')}`,
+      }),
+    );
+    const index = Number(attestation!.audit!.logIndex);
+    const { proof, checkpoint } = await source.inclusionProof(index);
+    const record = ModuleAttestation.fromPartial({
+      envelope: attestation!.envelope,
+      origin,
+      logIndex: BigInt(index),
+      entry: Buffer.from(AuditEntry.encode(await source.entry(index)).finish()),
+      inclusionProof: proof.hashes,
+      checkpointNote: checkpointNoteOf(checkpoint, key),
+    });
+    const written = `${file}${MODULE_ATTESTATION_SUFFIX}`;
+    await writeFile(written, `${JSON.stringify(ModuleAttestation.toJSON(record), null, 2)}\n`);
+    out(`attested ${subject} sha256:${sha256.toString('hex')} as log entry ${index}`);
+    out(`wrote ${written}`);
+    return 0;
+  });
 }
 
 export function registerModuleCommands(program: Command, scope: CommandScope): void {
@@ -123,39 +162,7 @@ export function registerModuleCommands(program: Command, scope: CommandScope): v
     .action(
       action(scope, async (file: string, o: AuditFlags & NamedModule) => {
         checkNamed(o);
-        const wasm = await readModule(file);
-        const opts = await auditContext(o);
-        return withPinnedLog(opts, async ({ source, key, origin }) => {
-          const sha256 = createHash('sha256').update(wasm).digest();
-          const { attestation } = await source.attest(
-            AttestArtifactRequest.fromPartial({
-              subject: {
-                name: moduleSubjectName(o.name, o.version),
-                sha256,
-                mediaType: MODULE_MEDIA_TYPE,
-              },
-              predicateType: MODULE_PREDICATE_TYPE,
-              requestId: `module:${o.name}@${o.version}:${sha256.toString('hex')}`,
-            }),
-          );
-          const index = Number(attestation!.audit!.logIndex);
-          const { proof, checkpoint } = await source.inclusionProof(index);
-          const record = ModuleAttestation.fromPartial({
-            envelope: attestation!.envelope,
-            origin,
-            logIndex: BigInt(index),
-            entry: Buffer.from(AuditEntry.encode(await source.entry(index)).finish()),
-            inclusionProof: proof.hashes,
-            checkpointNote: checkpointNoteOf(checkpoint, key),
-          });
-          const out = `${file}${MODULE_ATTESTATION_SUFFIX}`;
-          await writeFile(out, `${JSON.stringify(ModuleAttestation.toJSON(record), null, 2)}\n`);
-          print(scope, [
-            `attested ${moduleSubjectName(o.name, o.version)} sha256:${sha256.toString('hex')} as log entry ${index}`,
-            `wrote ${out}`,
-          ]);
-          return 0;
-        });
+        return signModule(await auditContext(o), file, o, (line) => print(scope, [line]));
       }),
     );
 

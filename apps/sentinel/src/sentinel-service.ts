@@ -34,6 +34,7 @@ import {
 import type { BlockRpcDeps } from './rpc/block-rpcs';
 import { sentinelGrpcHandlers } from './sentinel-grpc';
 import type { ModuleRpcDeps } from './modules/module-rpcs';
+import { watchModuleDeployments } from './modules/module-deployment-watch';
 import { sentinelModules } from './modules/module-service';
 import { sentinelMetrics, type SentinelMetrics } from './sentinel-metrics';
 import { TelemetryPublisher } from './events/telemetry-publisher';
@@ -125,6 +126,8 @@ export async function buildSentinel({
     onShutdown: (name, stop) => service.onShutdown(name, stop),
   });
   tap.modules = modules;
+  const deployments = await watchModuleDeployments({ bus, node, modules, logger });
+  service.onShutdown('module deployments', async () => deployments.stop());
   const policy = await bus.kv('omega_policy');
   const audit = policyAudit(service, clientCredentials);
   let stats: StatsFrame | undefined;

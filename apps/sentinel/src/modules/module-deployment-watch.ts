@@ -35,7 +35,6 @@ export async function watchModuleDeployments(
   const { bus, modules, logger } = options;
   const labels = { 'kubernetes.io/hostname': options.node, ...options.nodeLabels };
   const kv = await bus.kv('omega_policy');
-  const store = await bus.objectStore('omega_modules');
   const watcher = await kv.watch({ key: POLICY_MODULES_FILTER });
   /** Module name → the deployment key that loaded it. */
   const ours = new Map<string, string>();
@@ -84,6 +83,8 @@ export async function watchModuleDeployments(
     if (!selectsNode(d.nodeSelector, labels))
       return unload(key, 'its selector no longer picks this node');
     try {
+      // opened per deployment: a sentinel with no deployments never needs the store to exist
+      const store = await bus.objectStore('omega_modules');
       const info = await store.info(d.objectName);
       if (!info) {
         throw new OmegaError(

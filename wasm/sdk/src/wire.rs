@@ -4,7 +4,7 @@
 /// Where and why the event bytes could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DecodeError {
-    /// Byte offset in the message being read.
+    /// Byte offset, in the (sub)message being read, of the value that could not be read.
     pub offset: usize,
     pub reason: &'static str,
 }
@@ -70,6 +70,7 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn bytes(&mut self) -> Result<&'a [u8], DecodeError> {
+        let at = self.pos;
         let len = self.varint()?;
         let end = usize::try_from(len).ok().and_then(|len| self.pos.checked_add(len));
         match end.and_then(|end| self.buf.get(self.pos..end).map(|b| (b, end))) {
@@ -77,7 +78,7 @@ impl<'a> Reader<'a> {
                 self.pos = end;
                 Ok(bytes)
             }
-            None => self.fail("length-delimited field runs past the end"),
+            None => Err(DecodeError { offset: at, reason: "length-delimited field runs past the end" }),
         }
     }
 

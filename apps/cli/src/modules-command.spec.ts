@@ -9,7 +9,11 @@ import { HybridVerifier, loadMlDsaBackend, SignaturePurpose } from '@omega/crypt
 import { ModuleAttestation } from '@omega/proto';
 import { startTrust, withNats, type TrustProcess } from '@omega/testkit';
 import { logPolicy, withPinnedLog, type AuditCommandOptions } from './audit-command';
+import { connectBus, policyModuleKey, provision } from '@omega/bus';
+import { ModuleDeployment } from '@omega/proto';
+import { createLogger } from '@omega/runtime';
 import { MODULE_ATTESTATION_SUFFIX, signModule } from './modules-command';
+import { parseSelector, pushModule } from './modules-push';
 
 const nats = withNats({ jetstream: true });
 let trust: TrustProcess;
@@ -86,5 +90,49 @@ describe('omega modules sign', () => {
     expect(await check(opts, wasm, '2.0.0', file)).toBe(
       'module m 2.0.0: digest check failed: the attestation names modules/m@1.0.0, not modules/m@2.0.0',
     );
+  });
+});
+
+describe('omega modules push', () => {
+  it('puts the bytes in omega_modules and the deployment under omega_policy module.<name>', async () => {
+    const file = join(dir, 'p.wasm');
+    const wasm = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00]);
+    await writeFile(file, wasm);
+    const opts: AuditCommandOptions = {
+      trust: trust.address,
+      stateFile: join(dir, 'state-p.json'),
+      full: false,
+    };
+    expect(await signModule(opts, file, { name: 'p', version: '2.0.0' }, () => {})).toBe(0);
+    const logger = createLogger({ service: 'cli', level: 'silent' });
+    const bus = await connectBus({ servers: nats.url, name: 'modules-push-spec', logger });
+    try {
+      await provision(bus, { kv: ['omega_policy'], objectStores: ['omega_modules'] });
+      const object = await pushModule(
+        bus,
+        file,
+        { name: 'p', version: '2.0.0' },
+        parseSelector(['pool=edge']),
+      );
+      expect(object).toMatch(/^p\/2\.0\.0\/[0-9a-f]{64}$/);
+      const entry = await (await bus.kv('omega_policy')).get(policyModuleKey('p'));
+      const deployment = ModuleDeployment.decode(entry!.value);
+      expect(deployment).toMatchObject({
+        name: 'p',
+        version: '2.0.0',
+        objectName: object,
+        nodeSelector: { pool: 'edge' },
+      });
+      expect(deployment.attestation!.logIndex).toBe(
+        ModuleAttestation.fromJSON(
+          JSON.parse(await readFile(`${file}${MODULE_ATTESTATION_SUFFIX}`, 'utf8')),
+        ).logIndex,
+      );
+      const stored = await (await bus.objectStore('omega_modules')).getBlob(object);
+      expect(Buffer.from(stored!)).toEqual(wasm);
+      expect(() => parseSelector(['pool'])).toThrow("--selector 'pool': expected key=value");
+    } finally {
+      await bus.drain();
+    }
   });
 });

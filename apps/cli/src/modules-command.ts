@@ -36,10 +36,19 @@ import {
 } from './command-kit';
 import { gatewayClient } from './gateway-connection';
 import { auditContext, auditOptions, type AuditFlags } from './local-commands';
+import {
+  MODULE_ATTESTATION_SUFFIX,
+  parseSelector,
+  pushModule,
+  type NamedModule,
+} from './modules-push';
 import { renderList, type Column } from './output-format';
+import { operatorBusOptions, readOperatorFiles } from './operator-identity';
+import { connectBus } from '@omega/bus';
+import pino from 'pino';
 
-/** Next to the module: its attestation and the audit bundle, as ModuleAttestation JSON. */
-export const MODULE_ATTESTATION_SUFFIX = '.omega-module';
+export { MODULE_ATTESTATION_SUFFIX };
+
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const MODULE_COLUMNS: readonly Column<ModuleStatus>[] = [
@@ -62,11 +71,6 @@ const MODULE_COLUMNS: readonly Column<ModuleStatus>[] = [
   },
   { header: 'ERROR', value: (m) => m.error, wide: true },
 ];
-
-export interface NamedModule {
-  name: string;
-  version: string;
-}
 
 function checkNamed(o: NamedModule): void {
   if (!NAME.test(o.name)) {
@@ -210,6 +214,45 @@ export function registerModuleCommands(program: Command, scope: CommandScope): v
           client.close();
         }
       }),
+    );
+
+  modules
+    .command('push')
+    .description(
+      `deploy a signed module to every sentinel the selector picks (needs <file>${MODULE_ATTESTATION_SUFFIX})`,
+    )
+    .argument('<file>', 'the .wasm file')
+    .requiredOption('--name <name>', 'module name')
+    .requiredOption('--version <version>', 'module version')
+    .option('--selector <key=value...>', 'node labels a node must have (default: every node)', [])
+    .option('--nats <url>', 'the bus', 'nats://127.0.0.1:4222')
+    .option('--data-dir <dir>', "the local stack's state, for its operator credential", '.omega')
+    .action(
+      action(
+        scope,
+        async (
+          file: string,
+          o: NamedModule & { selector: string[]; nats: string; dataDir: string },
+        ) => {
+          checkNamed(o);
+          const operator = await readOperatorFiles(o.dataDir);
+          const bus = await connectBus({
+            servers: o.nats,
+            name: 'omega-modules-push',
+            logger: pino({ level: 'silent' }),
+            ...(operator ? { natsOptions: operatorBusOptions(operator) } : {}),
+          });
+          try {
+            const object = await pushModule(bus, file, o, parseSelector(o.selector));
+            print(scope, [
+              `pushed ${o.name} ${o.version} (${object}) to omega_policy module.${o.name}`,
+            ]);
+            return 0;
+          } finally {
+            await bus.drain();
+          }
+        },
+      ),
     );
 
   withOutput(withConnection(modules.command('ls').description("a sentinel's modules"))).action(

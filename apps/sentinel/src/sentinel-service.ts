@@ -124,6 +124,7 @@ export async function buildSentinel({
     publish: (kind, event) => publisher.add(kind, event),
     logger,
     onShutdown: (name, stop) => service.onShutdown(name, stop),
+    registry: service.metrics,
   });
   tap.modules = modules;
   const deployments = await watchModuleDeployments({ bus, node, modules, logger });

@@ -15,7 +15,9 @@ import { splitSignedEventBatch } from '@omega/trust-client';
 import { batchSigning } from '../events/batch-signing-key';
 import { TelemetryPublisher } from '../events/telemetry-publisher';
 import { wasmModule, type WasmModuleName } from '../testing/wasm-build';
+import { Registry } from 'prom-client';
 import { ModuleHost } from './module-host';
+import { moduleMetrics } from './module-metrics';
 import { MODULE_EVENT_KIND } from './module-verdicts';
 
 const nats = withNats({ jetstream: true });
@@ -35,6 +37,7 @@ interface Rig {
   node: string;
   host: ModuleHost;
   publisher: TelemetryPublisher;
+  registry: Registry;
   stop(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ async function rig(node: string): Promise<Rig> {
     logger,
   });
   const tap: { host?: ModuleHost } = {};
+  const registry = new Registry();
   const publisher = new TelemetryPublisher({
     bus,
     node,
@@ -65,6 +69,7 @@ async function rig(node: string): Promise<Rig> {
     maxFaults: MAX_FAULTS,
     publish: (kind, event) => publisher.add(kind, event),
     logger,
+    metrics: moduleMetrics(registry),
   });
   let n = 0;
   const producer = setInterval(() => {
@@ -80,6 +85,7 @@ async function rig(node: string): Promise<Rig> {
     node,
     host: h,
     publisher,
+    registry,
     async stop() {
       clearInterval(producer);
       await h.close();
@@ -135,6 +141,11 @@ describe('hostile modules', () => {
       expect(faults.map((e) => e.unmapped['module.fault'])).toEqual(Array(3).fill('time-budget'));
       expect(faults.map((e) => e.unmapped['module.disabled'])).toEqual(['false', 'false', 'true']);
       expect(faults[2]!.message).toMatch(/^module hostile-loop disabled after 3 faults/);
+      expect(
+        await r.registry.getSingleMetricAsString('omega_sentinel_module_faults_total'),
+      ).toContain(
+        'omega_sentinel_module_faults_total{module="hostile-loop",reason="time-budget"} 3',
+      );
     } finally {
       await r.stop();
     }

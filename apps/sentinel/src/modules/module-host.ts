@@ -14,6 +14,7 @@ import {
 } from '@omega/proto';
 import type { Logger } from '@omega/runtime';
 import { checkModuleAbi } from './module-abi';
+import type { ModuleMetrics } from './module-metrics';
 import { ModuleFault, ModuleSandbox, type SandboxLimits } from './module-sandbox';
 import {
   faultEvent,
@@ -35,6 +36,7 @@ export interface ModuleHostOptions {
   /** Publishes an event (a verdict's or a fault's) as telemetry of `kind`. */
   publish(kind: string, event: Event): void;
   logger: Logger;
+  metrics?: ModuleMetrics;
   nowMs?: () => number;
 }
 
@@ -160,6 +162,7 @@ export class ModuleHost {
       if (loaded.state !== ModuleState.MODULE_STATE_RUNNING) continue;
       if (loaded.queue.length >= this.maxQueuedEvents) {
         loaded.counters.dropped++;
+        this.options.metrics?.dropped.inc({ module: loaded.module.name });
         continue;
       }
       copy ??= Uint8Array.prototype.slice.call(eventBytes);
@@ -172,6 +175,7 @@ export class ModuleHost {
   reportRefused(module: ModuleRef, err: OmegaError): void {
     const code = codeName(err.code);
     this.refused.set(code, (this.refused.get(code) ?? 0) + 1);
+    this.options.metrics?.refused.inc({ code });
     this.options.logger.warn(
       { module: module.name, version: module.version, code },
       `module refused: ${err.message}`,
@@ -247,6 +251,12 @@ export class ModuleHost {
         m.busy = false;
         m.counters.events += events.length;
         m.counters.timeNs += result.elapsedNs;
+        const metrics = this.options.metrics;
+        if (metrics) {
+          const module = m.module.name;
+          metrics.events.inc({ module }, events.length);
+          metrics.eventSeconds.observe({ module }, result.elapsedNs / events.length / 1e9);
+        }
         m.counters.decodeFailures += result.decodeFailures;
         for (const line of result.logs) {
           this.options.logger.info({ module: m.module.name }, `module ${m.module.name}: ${line}`);
@@ -277,6 +287,7 @@ export class ModuleHost {
       return;
     }
     m.counters.verdicts++;
+    this.options.metrics?.verdicts.inc({ module: m.module.name });
     if (verdict.finding) m.counters.findings++;
     this.options.publish(
       MODULE_EVENT_KIND,
@@ -293,6 +304,8 @@ export class ModuleHost {
     if (this.modules.get(m.module.name) !== m || m.sandbox !== sandbox) return;
     m.counters.faults++;
     m.counters.dropped += lostEvents;
+    this.options.metrics?.faults.inc({ module: m.module.name, reason: fault.reason });
+    this.options.metrics?.dropped.inc({ module: m.module.name }, lostEvents);
     m.sandbox = undefined;
     const disabled = m.counters.faults >= this.options.maxFaults;
     m.error = `${fault.reason}: ${fault.message}`;

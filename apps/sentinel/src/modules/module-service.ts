@@ -6,6 +6,8 @@ import { Code, OmegaError, type Logger } from '@omega/runtime';
 import { trustServiceClient } from '@omega/trust-client';
 import type { SentinelConfig } from '../sentinel-config';
 import { ModuleHost } from './module-host';
+import { moduleMetrics } from './module-metrics';
+import type { Registry } from 'prom-client';
 import type { ModuleRpcDeps } from './module-rpcs';
 import { ModuleVerifier, type ModuleTrustAnchor } from './module-verifier';
 
@@ -17,6 +19,7 @@ export interface SentinelModulesOptions {
   publish(kind: string, event: Event): void;
   logger: Logger;
   onShutdown(name: string, stop: () => Promise<void>): void;
+  registry: Registry;
 }
 
 export function sentinelModules(options: SentinelModulesOptions): ModuleRpcDeps {
@@ -32,6 +35,7 @@ export function sentinelModules(options: SentinelModulesOptions): ModuleRpcDeps 
     maxQueuedEvents: limits.maxQueuedEvents,
     publish: options.publish,
     logger: options.logger,
+    metrics: moduleMetrics(options.registry),
   });
   options.onShutdown('modules', () => host.close());
   const anchor = async (): Promise<ModuleTrustAnchor> => {

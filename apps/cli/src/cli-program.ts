@@ -14,6 +14,7 @@ import { registerDecoyCommands, registerHoneytokenCommands } from './deception-c
 import { registerGatewayCommands } from './gateway-commands';
 import { registerInteractionCommands } from './interactions-command';
 import { registerLocalCommands } from './local-commands';
+import { registerModuleCommands } from './modules-command';
 import { registerReplayCommand } from './replay-command';
 import { registerTwinCommands } from './twin-commands';
 import { registerRuleCommands } from './rules-command';
@@ -74,6 +75,7 @@ export function buildProgram(scope: CommandScope): Command {
   registerRuleCommands(program, scope);
   registerWorkflowCommands(program, scope);
   registerReplayCommand(program, scope);
+  registerModuleCommands(program, scope);
   registerGatewayCommands(program, scope);
   registerDecoyCommands(program, scope);
   registerHoneytokenCommands(program, scope);

@@ -15,7 +15,7 @@ import { startWitness } from './witness-server';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-interface AuditFlags {
+export interface AuditFlags {
   trust: string;
   tlog?: string;
   logKey?: string;
@@ -202,7 +202,7 @@ export function registerLocalCommands(program: Command, scope: CommandScope): vo
     );
 }
 
-function auditOptions(command: Command): Command {
+export function auditOptions(command: Command): Command {
   return command
     .option('--trust <host:port>', 'trust gRPC address', '127.0.0.1:50052')
     .option('--tlog <url>', 'trust tlog-tiles HTTP base, e.g. http://127.0.0.1:8081')
@@ -214,7 +214,7 @@ function auditOptions(command: Command): Command {
     );
 }
 
-async function auditContext(o: AuditFlags): Promise<AuditCommandOptions> {
+export async function auditContext(o: AuditFlags): Promise<AuditCommandOptions> {
   const credentials = await cliChannelCredentials(o.dataDir, 'trust');
   return {
     trust: o.trust,

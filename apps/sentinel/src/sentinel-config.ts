@@ -225,6 +225,19 @@ export const sentinelConfigSchema = z
           .default(256 * 1024 * 1024),
       })
       .prefault({}),
+    /** Signed WASM detection modules (docs/modules.md): the sandbox's limits. */
+    modules: z
+      .strictObject({
+        /** Wall time one event may take in a module before its instance is terminated. */
+        eventBudgetMs: z.int().min(1).max(10_000).default(200),
+        /** A module's memory maximum in 64 KiB pages (default 16 MiB). */
+        memoryMaxPages: z.int().min(1).max(16_384).default(256),
+        /** Faults (trap, overrun, crash) after which a module is disabled until loaded again. */
+        maxFaults: z.int().min(1).max(1_000).default(3),
+        /** Events waiting per module before new ones are dropped for it (and counted). */
+        maxQueuedEvents: z.int().min(1).max(1_000_000).default(10_000),
+      })
+      .prefault({}),
     /**
      * Append every BlockSource / UnblockSource to trust's audit log before it takes effect (a
      * change trust cannot log is refused). Off only for development without trust.

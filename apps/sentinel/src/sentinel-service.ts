@@ -36,6 +36,9 @@ import {
 } from './sentinel-config';
 import type { BlockRpcDeps } from './rpc/block-rpcs';
 import { sentinelGrpcHandlers } from './sentinel-grpc';
+import type { ModuleRpcDeps } from './modules/module-rpcs';
+import { watchModuleDeployments } from './modules/module-deployment-watch';
+import { sentinelModules } from './modules/module-service';
 import { sentinelMetrics, type SentinelMetrics } from './sentinel-metrics';
 import { TelemetryPublisher } from './events/telemetry-publisher';
 import { WorkloadEnricher } from './kubernetes/workload-enricher';
@@ -98,11 +101,14 @@ export async function buildSentinel({
     localSenderId: `omega://local/sentinel/${node}`,
     logger,
   });
+  // the publisher feeds the modules, which publish through it: tied once both exist
+  const tap: { modules?: ModuleRpcDeps } = {};
   const newPublisher = (
     sessionId: string,
     publisherMetrics?: SentinelMetrics,
   ): TelemetryPublisher =>
     new TelemetryPublisher({
+      onEvent: (kind, bytes) => tap.modules?.host.offer(kind, bytes),
       bus,
       node,
       signing,
@@ -115,6 +121,19 @@ export async function buildSentinel({
     });
   const publisher = newPublisher(randomUUID(), metrics);
   service.onShutdown('telemetry publisher', () => publisher.close());
+  const modules = sentinelModules({
+    node,
+    config,
+    trustAddress: config.trustAddress ?? service.config.enrollment.trustAddress,
+    clientCredentials,
+    publish: (kind, event) => publisher.add(kind, event),
+    logger,
+    onShutdown: (name, stop) => service.onShutdown(name, stop),
+    registry: service.metrics,
+  });
+  tap.modules = modules;
+  const deployments = await watchModuleDeployments({ bus, node, modules, logger });
+  service.onShutdown('module deployments', async () => deployments.stop());
   const policy = await bus.kv('omega_policy');
   const audit = policyAudit(service, clientCredentials);
   let stats: StatsFrame | undefined;
@@ -144,6 +163,7 @@ export async function buildSentinel({
             latestStats,
             blockCount: async () => (await loader?.listBlocks())?.length ?? 0,
             watchedFiles: () => watched.files?.counts().applied ?? 0,
+            modules: () => modules.host.status(),
           },
           blocks: {
             node,
@@ -166,6 +186,7 @@ export async function buildSentinel({
             newPublisher: (sessionId) => newPublisher(sessionId),
             now,
           },
+          modules,
         }),
         service.handlerOptions,
       ),

@@ -313,9 +313,16 @@ type ModuleStatus struct {
 	EventsTotal uint64       `protobuf:"varint,8,opt,name=events_total,json=eventsTotal,proto3" json:"events_total,omitempty"`
 	AlertsTotal uint64       `protobuf:"varint,9,opt,name=alerts_total,json=alertsTotal,proto3" json:"alerts_total,omitempty"`
 	// Audit entry for its deployment.
-	Audit         *AuditRef `protobuf:"bytes,10,opt,name=audit,proto3" json:"audit,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Audit *AuditRef `protobuf:"bytes,10,opt,name=audit,proto3" json:"audit,omitempty"`
+	// Verdicts other than pass (labels, findings, block requests) since it was loaded.
+	VerdictsTotal uint64 `protobuf:"varint,11,opt,name=verdicts_total,json=verdictsTotal,proto3" json:"verdicts_total,omitempty"`
+	// Traps, time-budget overruns and memory-limit hits since it was loaded; past the sentinel's
+	// limit the module is FAILED.
+	FaultsTotal uint64 `protobuf:"varint,12,opt,name=faults_total,json=faultsTotal,proto3" json:"faults_total,omitempty"`
+	// Time spent in the module over events_total events (mean time per event = this / events_total).
+	EventTimeNsTotal uint64 `protobuf:"varint,13,opt,name=event_time_ns_total,json=eventTimeNsTotal,proto3" json:"event_time_ns_total,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ModuleStatus) Reset() {
@@ -416,6 +423,27 @@ func (x *ModuleStatus) GetAudit() *AuditRef {
 		return x.Audit
 	}
 	return nil
+}
+
+func (x *ModuleStatus) GetVerdictsTotal() uint64 {
+	if x != nil {
+		return x.VerdictsTotal
+	}
+	return 0
+}
+
+func (x *ModuleStatus) GetFaultsTotal() uint64 {
+	if x != nil {
+		return x.FaultsTotal
+	}
+	return 0
+}
+
+func (x *ModuleStatus) GetEventTimeNsTotal() uint64 {
+	if x != nil {
+		return x.EventTimeNsTotal
+	}
+	return 0
 }
 
 // An active source block.
@@ -1162,10 +1190,13 @@ type LoadModuleRequest struct {
 	// Attestations over the module; empty means look them up in the trust service by digest.
 	Attestations []*DsseEnvelope `protobuf:"bytes,6,rep,name=attestations,proto3" json:"attestations,omitempty"`
 	// Module configuration passed to its init function.
-	Config        map[string]string `protobuf:"bytes,7,rep,name=config,proto3" json:"config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	RequestId     string            `protobuf:"bytes,8,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Config    map[string]string `protobuf:"bytes,7,rep,name=config,proto3" json:"config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	RequestId string            `protobuf:"bytes,8,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The attestation with the offline proof that trust logged it; required: the sentinel checks
+	// digest, signature, checkpoint and inclusion itself before the module runs.
+	LoggedAttestation *ModuleAttestation `protobuf:"bytes,9,opt,name=logged_attestation,json=loggedAttestation,proto3" json:"logged_attestation,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *LoadModuleRequest) Reset() {
@@ -1263,6 +1294,13 @@ func (x *LoadModuleRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *LoadModuleRequest) GetLoggedAttestation() *ModuleAttestation {
+	if x != nil {
+		return x.LoggedAttestation
+	}
+	return nil
 }
 
 type isLoadModuleRequest_Module interface {
@@ -1650,6 +1688,319 @@ func (x *ReplayPcapResponse) GetDurationMs() uint64 {
 	return 0
 }
 
+// A detection finding a WASM module raised (WASM module ABI v1, wasm/README.md).
+type ModuleFinding struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Severity Severity               `protobuf:"varint,1,opt,name=severity,proto3,enum=omega.v1.Severity" json:"severity,omitempty"`
+	// One line for humans.
+	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	// Why, in prose.
+	Explanation string `protobuf:"bytes,3,opt,name=explanation,proto3" json:"explanation,omitempty"`
+	// MITRE ATT&CK technique ids, e.g. "T1496".
+	AttackTechniqueIds []string `protobuf:"bytes,4,rep,name=attack_technique_ids,json=attackTechniqueIds,proto3" json:"attack_technique_ids,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *ModuleFinding) Reset() {
+	*x = ModuleFinding{}
+	mi := &file_omega_v1_sentinel_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModuleFinding) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModuleFinding) ProtoMessage() {}
+
+func (x *ModuleFinding) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_sentinel_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModuleFinding.ProtoReflect.Descriptor instead.
+func (*ModuleFinding) Descriptor() ([]byte, []int) {
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ModuleFinding) GetSeverity() Severity {
+	if x != nil {
+		return x.Severity
+	}
+	return Severity_SEVERITY_UNSPECIFIED
+}
+
+func (x *ModuleFinding) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *ModuleFinding) GetExplanation() string {
+	if x != nil {
+		return x.Explanation
+	}
+	return ""
+}
+
+func (x *ModuleFinding) GetAttackTechniqueIds() []string {
+	if x != nil {
+		return x.AttackTechniqueIds
+	}
+	return nil
+}
+
+// What a WASM detection module answers for one event (WASM module ABI v1): nothing (pass), or any
+// of labels for the event, a finding, a request to block an address.
+type ModuleVerdict struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Published with the event as unmapped["module.<module>.<key>"].
+	Labels  map[string]string `protobuf:"bytes,1,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Finding *ModuleFinding    `protobuf:"bytes,2,opt,name=finding,proto3" json:"finding,omitempty"`
+	// Address or CIDR the module asks to block; a request the sentinel reports, never applies itself.
+	BlockCidr     string `protobuf:"bytes,3,opt,name=block_cidr,json=blockCidr,proto3" json:"block_cidr,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModuleVerdict) Reset() {
+	*x = ModuleVerdict{}
+	mi := &file_omega_v1_sentinel_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModuleVerdict) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModuleVerdict) ProtoMessage() {}
+
+func (x *ModuleVerdict) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_sentinel_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModuleVerdict.ProtoReflect.Descriptor instead.
+func (*ModuleVerdict) Descriptor() ([]byte, []int) {
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ModuleVerdict) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+func (x *ModuleVerdict) GetFinding() *ModuleFinding {
+	if x != nil {
+		return x.Finding
+	}
+	return nil
+}
+
+func (x *ModuleVerdict) GetBlockCidr() string {
+	if x != nil {
+		return x.BlockCidr
+	}
+	return ""
+}
+
+// A module's attestation (the DSSE envelope trust signed for `modules/<name>@<version>`) and the
+// audit bundle proving it was logged: the leaf, its inclusion proof and the signed checkpoint.
+type ModuleAttestation struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Envelope *DsseEnvelope          `protobuf:"bytes,1,opt,name=envelope,proto3" json:"envelope,omitempty"`
+	// The audit log's origin line.
+	Origin   string `protobuf:"bytes,2,opt,name=origin,proto3" json:"origin,omitempty"`
+	LogIndex uint64 `protobuf:"varint,3,opt,name=log_index,json=logIndex,proto3" json:"log_index,omitempty"`
+	// The encoded AuditEntry exactly as hashed into the log.
+	Entry          []byte   `protobuf:"bytes,4,opt,name=entry,proto3" json:"entry,omitempty"`
+	InclusionProof [][]byte `protobuf:"bytes,5,rep,name=inclusion_proof,json=inclusionProof,proto3" json:"inclusion_proof,omitempty"`
+	// The C2SP signed checkpoint note the proof leads to.
+	CheckpointNote string `protobuf:"bytes,6,opt,name=checkpoint_note,json=checkpointNote,proto3" json:"checkpoint_note,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ModuleAttestation) Reset() {
+	*x = ModuleAttestation{}
+	mi := &file_omega_v1_sentinel_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModuleAttestation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModuleAttestation) ProtoMessage() {}
+
+func (x *ModuleAttestation) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_sentinel_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModuleAttestation.ProtoReflect.Descriptor instead.
+func (*ModuleAttestation) Descriptor() ([]byte, []int) {
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ModuleAttestation) GetEnvelope() *DsseEnvelope {
+	if x != nil {
+		return x.Envelope
+	}
+	return nil
+}
+
+func (x *ModuleAttestation) GetOrigin() string {
+	if x != nil {
+		return x.Origin
+	}
+	return ""
+}
+
+func (x *ModuleAttestation) GetLogIndex() uint64 {
+	if x != nil {
+		return x.LogIndex
+	}
+	return 0
+}
+
+func (x *ModuleAttestation) GetEntry() []byte {
+	if x != nil {
+		return x.Entry
+	}
+	return nil
+}
+
+func (x *ModuleAttestation) GetInclusionProof() [][]byte {
+	if x != nil {
+		return x.InclusionProof
+	}
+	return nil
+}
+
+func (x *ModuleAttestation) GetCheckpointNote() string {
+	if x != nil {
+		return x.CheckpointNote
+	}
+	return ""
+}
+
+// Where a module runs: the value of key `module.<name>` in the omega_modules KV bucket, written by
+// `omega modules push`, watched by every sentinel.
+type ModuleDeployment struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Name    string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Version string                 `protobuf:"bytes,2,opt,name=version,proto3" json:"version,omitempty"`
+	Sha256  []byte                 `protobuf:"bytes,3,opt,name=sha256,proto3" json:"sha256,omitempty"`
+	// The WASM bytes' object name in the omega_modules object store.
+	ObjectName  string             `protobuf:"bytes,4,opt,name=object_name,json=objectName,proto3" json:"object_name,omitempty"`
+	Attestation *ModuleAttestation `protobuf:"bytes,5,opt,name=attestation,proto3" json:"attestation,omitempty"`
+	// Node labels a node must have (all of them) to run it; empty: every node.
+	NodeSelector  map[string]string `protobuf:"bytes,6,rep,name=node_selector,json=nodeSelector,proto3" json:"node_selector,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModuleDeployment) Reset() {
+	*x = ModuleDeployment{}
+	mi := &file_omega_v1_sentinel_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModuleDeployment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModuleDeployment) ProtoMessage() {}
+
+func (x *ModuleDeployment) ProtoReflect() protoreflect.Message {
+	mi := &file_omega_v1_sentinel_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModuleDeployment.ProtoReflect.Descriptor instead.
+func (*ModuleDeployment) Descriptor() ([]byte, []int) {
+	return file_omega_v1_sentinel_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ModuleDeployment) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ModuleDeployment) GetVersion() string {
+	if x != nil {
+		return x.Version
+	}
+	return ""
+}
+
+func (x *ModuleDeployment) GetSha256() []byte {
+	if x != nil {
+		return x.Sha256
+	}
+	return nil
+}
+
+func (x *ModuleDeployment) GetObjectName() string {
+	if x != nil {
+		return x.ObjectName
+	}
+	return ""
+}
+
+func (x *ModuleDeployment) GetAttestation() *ModuleAttestation {
+	if x != nil {
+		return x.Attestation
+	}
+	return nil
+}
+
+func (x *ModuleDeployment) GetNodeSelector() map[string]string {
+	if x != nil {
+		return x.NodeSelector
+	}
+	return nil
+}
+
 var File_omega_v1_sentinel_proto protoreflect.FileDescriptor
 
 const file_omega_v1_sentinel_proto_rawDesc = "" +
@@ -1667,7 +2018,7 @@ const file_omega_v1_sentinel_proto_rawDesc = "" +
 	"\x04mode\x18\x02 \x01(\x0e2\x11.omega.v1.XdpModeR\x04mode\x12\x1a\n" +
 	"\battached\x18\x03 \x01(\bR\battached\x12\x14\n" +
 	"\x05error\x18\x04 \x01(\tR\x05error\x122\n" +
-	"\x15dropped_packets_total\x18\x05 \x01(\x04R\x13droppedPacketsTotal\"\xd8\x02\n" +
+	"\x15dropped_packets_total\x18\x05 \x01(\x04R\x13droppedPacketsTotal\"\xd1\x03\n" +
 	"\fModuleStatus\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x16\n" +
@@ -1680,7 +2031,10 @@ const file_omega_v1_sentinel_proto_rawDesc = "" +
 	"\fevents_total\x18\b \x01(\x04R\veventsTotal\x12!\n" +
 	"\falerts_total\x18\t \x01(\x04R\valertsTotal\x12(\n" +
 	"\x05audit\x18\n" +
-	" \x01(\v2\x12.omega.v1.AuditRefR\x05audit\"\x94\x02\n" +
+	" \x01(\v2\x12.omega.v1.AuditRefR\x05audit\x12%\n" +
+	"\x0everdicts_total\x18\v \x01(\x04R\rverdictsTotal\x12!\n" +
+	"\ffaults_total\x18\f \x01(\x04R\vfaultsTotal\x12-\n" +
+	"\x13event_time_ns_total\x18\r \x01(\x04R\x10eventTimeNsTotal\"\x94\x02\n" +
 	"\vSourceBlock\x12\x12\n" +
 	"\x04cidr\x18\x01 \x01(\tR\x04cidr\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x19\n" +
@@ -1745,7 +2099,7 @@ const file_omega_v1_sentinel_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\"k\n" +
 	"\x12ListBlocksResponse\x12-\n" +
 	"\x06blocks\x18\x01 \x03(\v2\x15.omega.v1.SourceBlockR\x06blocks\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf3\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbf\x03\n" +
 	"\x11LoadModuleRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x14\n" +
@@ -1756,7 +2110,8 @@ const file_omega_v1_sentinel_proto_rawDesc = "" +
 	"\fattestations\x18\x06 \x03(\v2\x16.omega.v1.DsseEnvelopeR\fattestations\x12?\n" +
 	"\x06config\x18\a \x03(\v2'.omega.v1.LoadModuleRequest.ConfigEntryR\x06config\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\b \x01(\tR\trequestId\x1a9\n" +
+	"request_id\x18\b \x01(\tR\trequestId\x12J\n" +
+	"\x12logged_attestation\x18\t \x01(\v2\x1b.omega.v1.ModuleAttestationR\x11loggedAttestation\x1a9\n" +
 	"\vConfigEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\b\n" +
@@ -1787,7 +2142,38 @@ const file_omega_v1_sentinel_proto_rawDesc = "" +
 	"\x0fbatches_emitted\x18\x05 \x01(\x04R\x0ebatchesEmitted\x12-\n" +
 	"\acapture\x18\x06 \x01(\v2\x13.omega.v1.TimeRangeR\acapture\x12\x1f\n" +
 	"\vduration_ms\x18\a \x01(\x04R\n" +
-	"durationMs*d\n" +
+	"durationMs\"\xa9\x01\n" +
+	"\rModuleFinding\x12.\n" +
+	"\bseverity\x18\x01 \x01(\x0e2\x12.omega.v1.SeverityR\bseverity\x12\x14\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12 \n" +
+	"\vexplanation\x18\x03 \x01(\tR\vexplanation\x120\n" +
+	"\x14attack_technique_ids\x18\x04 \x03(\tR\x12attackTechniqueIds\"\xd9\x01\n" +
+	"\rModuleVerdict\x12;\n" +
+	"\x06labels\x18\x01 \x03(\v2#.omega.v1.ModuleVerdict.LabelsEntryR\x06labels\x121\n" +
+	"\afinding\x18\x02 \x01(\v2\x17.omega.v1.ModuleFindingR\afinding\x12\x1d\n" +
+	"\n" +
+	"block_cidr\x18\x03 \x01(\tR\tblockCidr\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xe4\x01\n" +
+	"\x11ModuleAttestation\x122\n" +
+	"\benvelope\x18\x01 \x01(\v2\x16.omega.v1.DsseEnvelopeR\benvelope\x12\x16\n" +
+	"\x06origin\x18\x02 \x01(\tR\x06origin\x12\x1b\n" +
+	"\tlog_index\x18\x03 \x01(\x04R\blogIndex\x12\x14\n" +
+	"\x05entry\x18\x04 \x01(\fR\x05entry\x12'\n" +
+	"\x0finclusion_proof\x18\x05 \x03(\fR\x0einclusionProof\x12'\n" +
+	"\x0fcheckpoint_note\x18\x06 \x01(\tR\x0echeckpointNote\"\xcc\x02\n" +
+	"\x10ModuleDeployment\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\tR\aversion\x12\x16\n" +
+	"\x06sha256\x18\x03 \x01(\fR\x06sha256\x12\x1f\n" +
+	"\vobject_name\x18\x04 \x01(\tR\n" +
+	"objectName\x12=\n" +
+	"\vattestation\x18\x05 \x01(\v2\x1b.omega.v1.ModuleAttestationR\vattestation\x12Q\n" +
+	"\rnode_selector\x18\x06 \x03(\v2,.omega.v1.ModuleDeployment.NodeSelectorEntryR\fnodeSelector\x1a?\n" +
+	"\x11NodeSelectorEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01*d\n" +
 	"\aXdpMode\x12\x18\n" +
 	"\x14XDP_MODE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10XDP_MODE_GENERIC\x10\x01\x12\x13\n" +
@@ -1824,7 +2210,7 @@ func file_omega_v1_sentinel_proto_rawDescGZIP() []byte {
 }
 
 var file_omega_v1_sentinel_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_omega_v1_sentinel_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_omega_v1_sentinel_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_omega_v1_sentinel_proto_goTypes = []any{
 	(XdpMode)(0),                  // 0: omega.v1.XdpMode
 	(ModuleState)(0),              // 1: omega.v1.ModuleState
@@ -1847,48 +2233,62 @@ var file_omega_v1_sentinel_proto_goTypes = []any{
 	(*UnloadModuleResponse)(nil),  // 18: omega.v1.UnloadModuleResponse
 	(*ReplayPcapRequest)(nil),     // 19: omega.v1.ReplayPcapRequest
 	(*ReplayPcapResponse)(nil),    // 20: omega.v1.ReplayPcapResponse
-	nil,                           // 21: omega.v1.LoadModuleRequest.ConfigEntry
-	(*IdentityRef)(nil),           // 22: omega.v1.IdentityRef
-	(*AuditRef)(nil),              // 23: omega.v1.AuditRef
-	(*DsseEnvelope)(nil),          // 24: omega.v1.DsseEnvelope
-	(*TimeRange)(nil),             // 25: omega.v1.TimeRange
+	(*ModuleFinding)(nil),         // 21: omega.v1.ModuleFinding
+	(*ModuleVerdict)(nil),         // 22: omega.v1.ModuleVerdict
+	(*ModuleAttestation)(nil),     // 23: omega.v1.ModuleAttestation
+	(*ModuleDeployment)(nil),      // 24: omega.v1.ModuleDeployment
+	nil,                           // 25: omega.v1.LoadModuleRequest.ConfigEntry
+	nil,                           // 26: omega.v1.ModuleVerdict.LabelsEntry
+	nil,                           // 27: omega.v1.ModuleDeployment.NodeSelectorEntry
+	(*IdentityRef)(nil),           // 28: omega.v1.IdentityRef
+	(*AuditRef)(nil),              // 29: omega.v1.AuditRef
+	(*DsseEnvelope)(nil),          // 30: omega.v1.DsseEnvelope
+	(*TimeRange)(nil),             // 31: omega.v1.TimeRange
+	(Severity)(0),                 // 32: omega.v1.Severity
 }
 var file_omega_v1_sentinel_proto_depIdxs = []int32{
 	0,  // 0: omega.v1.XdpStatus.mode:type_name -> omega.v1.XdpMode
 	1,  // 1: omega.v1.ModuleStatus.state:type_name -> omega.v1.ModuleState
-	22, // 2: omega.v1.ModuleStatus.signer:type_name -> omega.v1.IdentityRef
-	23, // 3: omega.v1.ModuleStatus.audit:type_name -> omega.v1.AuditRef
-	22, // 4: omega.v1.GetStatusResponse.identity:type_name -> omega.v1.IdentityRef
+	28, // 2: omega.v1.ModuleStatus.signer:type_name -> omega.v1.IdentityRef
+	29, // 3: omega.v1.ModuleStatus.audit:type_name -> omega.v1.AuditRef
+	28, // 4: omega.v1.GetStatusResponse.identity:type_name -> omega.v1.IdentityRef
 	2,  // 5: omega.v1.GetStatusResponse.probes:type_name -> omega.v1.ProbeStatus
 	3,  // 6: omega.v1.GetStatusResponse.xdp:type_name -> omega.v1.XdpStatus
 	4,  // 7: omega.v1.GetStatusResponse.modules:type_name -> omega.v1.ModuleStatus
 	5,  // 8: omega.v1.BlockSourceResponse.block:type_name -> omega.v1.SourceBlock
 	5,  // 9: omega.v1.UnblockSourceResponse.block:type_name -> omega.v1.SourceBlock
 	5,  // 10: omega.v1.ListBlocksResponse.blocks:type_name -> omega.v1.SourceBlock
-	24, // 11: omega.v1.LoadModuleRequest.attestations:type_name -> omega.v1.DsseEnvelope
-	21, // 12: omega.v1.LoadModuleRequest.config:type_name -> omega.v1.LoadModuleRequest.ConfigEntry
-	4,  // 13: omega.v1.LoadModuleResponse.module:type_name -> omega.v1.ModuleStatus
-	4,  // 14: omega.v1.UnloadModuleResponse.module:type_name -> omega.v1.ModuleStatus
-	25, // 15: omega.v1.ReplayPcapResponse.capture:type_name -> omega.v1.TimeRange
-	7,  // 16: omega.v1.SentinelService.GetStatus:input_type -> omega.v1.GetStatusRequest
-	9,  // 17: omega.v1.SentinelService.BlockSource:input_type -> omega.v1.BlockSourceRequest
-	11, // 18: omega.v1.SentinelService.UnblockSource:input_type -> omega.v1.UnblockSourceRequest
-	13, // 19: omega.v1.SentinelService.ListBlocks:input_type -> omega.v1.ListBlocksRequest
-	15, // 20: omega.v1.SentinelService.LoadModule:input_type -> omega.v1.LoadModuleRequest
-	17, // 21: omega.v1.SentinelService.UnloadModule:input_type -> omega.v1.UnloadModuleRequest
-	19, // 22: omega.v1.SentinelService.ReplayPcap:input_type -> omega.v1.ReplayPcapRequest
-	8,  // 23: omega.v1.SentinelService.GetStatus:output_type -> omega.v1.GetStatusResponse
-	10, // 24: omega.v1.SentinelService.BlockSource:output_type -> omega.v1.BlockSourceResponse
-	12, // 25: omega.v1.SentinelService.UnblockSource:output_type -> omega.v1.UnblockSourceResponse
-	14, // 26: omega.v1.SentinelService.ListBlocks:output_type -> omega.v1.ListBlocksResponse
-	16, // 27: omega.v1.SentinelService.LoadModule:output_type -> omega.v1.LoadModuleResponse
-	18, // 28: omega.v1.SentinelService.UnloadModule:output_type -> omega.v1.UnloadModuleResponse
-	20, // 29: omega.v1.SentinelService.ReplayPcap:output_type -> omega.v1.ReplayPcapResponse
-	23, // [23:30] is the sub-list for method output_type
-	16, // [16:23] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	30, // 11: omega.v1.LoadModuleRequest.attestations:type_name -> omega.v1.DsseEnvelope
+	25, // 12: omega.v1.LoadModuleRequest.config:type_name -> omega.v1.LoadModuleRequest.ConfigEntry
+	23, // 13: omega.v1.LoadModuleRequest.logged_attestation:type_name -> omega.v1.ModuleAttestation
+	4,  // 14: omega.v1.LoadModuleResponse.module:type_name -> omega.v1.ModuleStatus
+	4,  // 15: omega.v1.UnloadModuleResponse.module:type_name -> omega.v1.ModuleStatus
+	31, // 16: omega.v1.ReplayPcapResponse.capture:type_name -> omega.v1.TimeRange
+	32, // 17: omega.v1.ModuleFinding.severity:type_name -> omega.v1.Severity
+	26, // 18: omega.v1.ModuleVerdict.labels:type_name -> omega.v1.ModuleVerdict.LabelsEntry
+	21, // 19: omega.v1.ModuleVerdict.finding:type_name -> omega.v1.ModuleFinding
+	30, // 20: omega.v1.ModuleAttestation.envelope:type_name -> omega.v1.DsseEnvelope
+	23, // 21: omega.v1.ModuleDeployment.attestation:type_name -> omega.v1.ModuleAttestation
+	27, // 22: omega.v1.ModuleDeployment.node_selector:type_name -> omega.v1.ModuleDeployment.NodeSelectorEntry
+	7,  // 23: omega.v1.SentinelService.GetStatus:input_type -> omega.v1.GetStatusRequest
+	9,  // 24: omega.v1.SentinelService.BlockSource:input_type -> omega.v1.BlockSourceRequest
+	11, // 25: omega.v1.SentinelService.UnblockSource:input_type -> omega.v1.UnblockSourceRequest
+	13, // 26: omega.v1.SentinelService.ListBlocks:input_type -> omega.v1.ListBlocksRequest
+	15, // 27: omega.v1.SentinelService.LoadModule:input_type -> omega.v1.LoadModuleRequest
+	17, // 28: omega.v1.SentinelService.UnloadModule:input_type -> omega.v1.UnloadModuleRequest
+	19, // 29: omega.v1.SentinelService.ReplayPcap:input_type -> omega.v1.ReplayPcapRequest
+	8,  // 30: omega.v1.SentinelService.GetStatus:output_type -> omega.v1.GetStatusResponse
+	10, // 31: omega.v1.SentinelService.BlockSource:output_type -> omega.v1.BlockSourceResponse
+	12, // 32: omega.v1.SentinelService.UnblockSource:output_type -> omega.v1.UnblockSourceResponse
+	14, // 33: omega.v1.SentinelService.ListBlocks:output_type -> omega.v1.ListBlocksResponse
+	16, // 34: omega.v1.SentinelService.LoadModule:output_type -> omega.v1.LoadModuleResponse
+	18, // 35: omega.v1.SentinelService.UnloadModule:output_type -> omega.v1.UnloadModuleResponse
+	20, // 36: omega.v1.SentinelService.ReplayPcap:output_type -> omega.v1.ReplayPcapResponse
+	30, // [30:37] is the sub-list for method output_type
+	23, // [23:30] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_omega_v1_sentinel_proto_init() }
@@ -1913,7 +2313,7 @@ func file_omega_v1_sentinel_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_omega_v1_sentinel_proto_rawDesc), len(file_omega_v1_sentinel_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   20,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -146,3 +146,11 @@ export {
 } from './audit-bundle';
 export { checkpointNoteOf, checkpointToMessage } from './checkpoint-message';
 export { dssePae } from './dsse';
+export {
+  MODULE_MEDIA_TYPE,
+  MODULE_PREDICATE_TYPE,
+  moduleSubjectName,
+  verifyAttestedArtifact,
+  type AttestedArtifactCheck,
+  type VerifiedArtifact,
+} from './attested-artifact';

@@ -33,6 +33,8 @@ interface BusRow {
   /** Keys it writes (puts, deletes), per bucket; `>` is every key. */
   readonly kvWrite?: Partial<Record<Bucket, readonly string[]>>;
   readonly objectRead?: readonly ObjName[];
+  /** Object stores it puts new objects in (chunks and metadata; never purges or deletes). */
+  readonly objectWrite?: readonly ObjName[];
   /** Core NATS subjects it subscribes to besides its own inbox. */
   readonly subscribe?: readonly string[];
   readonly allowResponses?: boolean;
@@ -122,10 +124,16 @@ function sentinelRow(node: string): BusRow {
   };
 }
 
-/** Operators (the CLI, the demo): read everything that is theirs to inspect, write nothing. */
+/**
+ * Operators (the CLI, the demo): read everything that is theirs to inspect; write only module
+ * deployments (`omega modules push`: the bytes to omega_modules, `module.<name>` in omega_policy),
+ * which every sentinel verifies against trust's logged attestation before anything runs.
+ */
 const OPERATOR_ROW: BusRow = {
   read: ['TELEMETRY', 'ALERTS', 'WORKFLOWS', 'AUDIT', 'DECEPTION', 'DLQ'],
   kvRead: ['omega_policy', 'omega_playbooks', 'omega_decoys', 'omega_tokens', 'omega_twin'],
+  kvWrite: { omega_policy: ['module.>'] },
+  objectWrite: ['omega_modules'],
 };
 
 /**
@@ -205,7 +213,12 @@ export function busPermissionsFor(who: BusIdentity): NatsPermissions | undefined
     streamNames([`KV_${bucket}`]);
     for (const key of keys ?? []) publish.add(`$KV.${bucket}.${key}`);
   }
-  reads((row.objectRead ?? []).map((store) => `OBJ_${store}`));
+  reads([...(row.objectRead ?? []), ...(row.objectWrite ?? [])].map((store) => `OBJ_${store}`));
+  for (const store of row.objectWrite ?? []) {
+    streamNames([`OBJ_${store}`]);
+    publish.add(`$O.${store}.C.>`);
+    publish.add(`$O.${store}.M.>`);
+  }
   for (const name of row.own ?? []) publish.add(`$JS.API.STREAM.UPDATE.${name}`);
   return {
     publish: {

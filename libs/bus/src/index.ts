@@ -38,6 +38,8 @@ export {
   POLICY_ALL_NODES,
   policyBlockFilter,
   policyBlockKey,
+  policyModuleKey,
+  POLICY_MODULES_FILTER,
 } from './policy-keys';
 export { provision, type ProvisionOptions, type ProvisionReport } from './provision';
 export { publish, publishBytes, type PublishOptions } from './publish';

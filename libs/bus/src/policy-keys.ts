@@ -40,3 +40,11 @@ export function parsePolicyBlockKey(key: string): { scope: string; cidr: string 
     cidr: key.slice(scopeEnd + 1).replace(/_/g, ':'),
   };
 }
+
+/** Watch filter of the module deployments (`ModuleDeployment`s, which modules run where). */
+export const POLICY_MODULES_FILTER = 'module.>';
+
+/** The `omega_policy` key of a module's deployment: `module.<name>`. */
+export function policyModuleKey(name: string): string {
+  return `module.${subjectToken(name, 'module name')}`;
+}

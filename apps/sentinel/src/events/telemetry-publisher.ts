@@ -41,6 +41,8 @@ export interface TelemetryPublisherOptions {
   /** Batches sent to JetStream before the oldest is acknowledged (default 4). */
   maxInFlightBatches?: number;
   now?: () => bigint;
+  /** Sees each accepted event's bytes (a view, valid during the call only): the modules. */
+  onEvent?: (kind: string, eventBytes: Uint8Array) => void;
 }
 
 export interface PublisherStats {
@@ -155,6 +157,7 @@ export class TelemetryPublisher {
     const w = open.writer;
     const start = w.pos;
     w.uint32(EVENTS_FIELD_KEY).fork();
+    const bodyStart = w.pos;
     let added: boolean;
     try {
       added = encode(w);
@@ -166,7 +169,9 @@ export class TelemetryPublisher {
       w.truncate(start);
       return false;
     }
+    const bodyBytes = w.pos - bodyStart;
     w.join();
+    this.options.onEvent?.(kind, w.buf.subarray(w.pos - bodyBytes, w.pos));
     if (w.pos > this.maxEntryBytes) {
       const entry = Buffer.from(w.buf.subarray(start, w.pos));
       w.truncate(start);

@@ -1,6 +1,6 @@
 // GetStatus: what this sentinel runs (probes, XDP attachments), its counters and its batches.
 import { release } from 'node:os';
-import { XdpMode, type GetStatusResponse, type ProbeStatus } from '@omega/proto';
+import { XdpMode, type GetStatusResponse, type ModuleStatus, type ProbeStatus } from '@omega/proto';
 import type { BatchSigning } from '../events/batch-signing-key';
 import type { FrameCounts } from '../events/frame-router';
 import type { StatsFrame } from '../wire/loader-frames';
@@ -22,6 +22,8 @@ export interface StatusDeps {
   blockCount(): Promise<number>;
   /** Files the kernel watches now: the file probe is attached only while there is one. */
   watchedFiles?(): number;
+  /** The detection modules loaded (modules/module-host.ts). */
+  modules?(): ModuleStatus[];
 }
 
 const PROBES: Array<{
@@ -73,7 +75,7 @@ export async function getStatus(deps: StatusDeps): Promise<GetStatusResponse> {
       // the kernel counts drops per program, not per interface: every attachment shares it
       droppedPacketsTotal: stats?.xdpDropped ?? 0n,
     })),
-    modules: [],
+    modules: deps.modules?.() ?? [],
     blockCount: running ? await deps.blockCount() : 0,
     eventsTotal: published.eventsAccepted,
     batchesTotal: published.batchesPublished,

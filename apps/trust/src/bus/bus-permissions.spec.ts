@@ -84,6 +84,7 @@ const EXPECTED: Record<string, readonly string[]> = {
   'kv put omega_policy block.node-a.10.0.0.1/32': ['service/orchestrator', 'sentinel/node-a'],
   'kv put omega_policy filewatch.all.0123456789abcdef': ['service/deception'],
   'kv put omega_policy filewatch.node-a.0123456789abcdef': ['service/deception'],
+  'kv put omega_policy module.crypto-miner': ['operator/alice'],
   'kv put omega_identities forged': ['service/trust'],
   'kv put omega_playbooks forged': ['service/orchestrator'],
   'kv put omega_decoys forged': ['service/deception'],

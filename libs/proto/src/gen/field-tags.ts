@@ -1166,6 +1166,9 @@ export const FIELD_TAGS = {
     eventsTotal: 64,
     alertsTotal: 72,
     audit: 82,
+    verdictsTotal: 88,
+    faultsTotal: 96,
+    eventTimeNsTotal: 104,
   },
   SourceBlock: {
     cidr: 10,
@@ -1239,6 +1242,7 @@ export const FIELD_TAGS = {
     attestations: 50,
     config: 58,
     requestId: 66,
+    loggedAttestation: 74,
   },
   LoadModuleRequest_ConfigEntry: {
     key: 10,
@@ -1270,6 +1274,41 @@ export const FIELD_TAGS = {
     batchesEmitted: 40,
     capture: 50,
     durationMs: 56,
+  },
+  ModuleFinding: {
+    severity: 8,
+    title: 18,
+    explanation: 26,
+    attackTechniqueIds: 34,
+  },
+  ModuleVerdict: {
+    labels: 10,
+    finding: 18,
+    blockCidr: 26,
+  },
+  ModuleVerdict_LabelsEntry: {
+    key: 10,
+    value: 18,
+  },
+  ModuleAttestation: {
+    envelope: 10,
+    origin: 18,
+    logIndex: 24,
+    entry: 34,
+    inclusionProof: 42,
+    checkpointNote: 50,
+  },
+  ModuleDeployment: {
+    name: 10,
+    version: 18,
+    sha256: 26,
+    objectName: 34,
+    attestation: 42,
+    nodeSelector: 50,
+  },
+  ModuleDeployment_NodeSelectorEntry: {
+    key: 10,
+    value: 18,
   },
   GraphNode: {
     id: 10,

@@ -62,7 +62,7 @@ class XdpStatus(_message.Message):
     def __init__(self, interface: _Optional[str] = ..., mode: _Optional[_Union[XdpMode, str]] = ..., attached: _Optional[bool] = ..., error: _Optional[str] = ..., dropped_packets_total: _Optional[int] = ...) -> None: ...
 
 class ModuleStatus(_message.Message):
-    __slots__ = ("name", "version", "sha256", "state", "error", "signer", "load_time_ns", "events_total", "alerts_total", "audit")
+    __slots__ = ("name", "version", "sha256", "state", "error", "signer", "load_time_ns", "events_total", "alerts_total", "audit", "verdicts_total", "faults_total", "event_time_ns_total")
     NAME_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SHA256_FIELD_NUMBER: _ClassVar[int]
@@ -73,6 +73,9 @@ class ModuleStatus(_message.Message):
     EVENTS_TOTAL_FIELD_NUMBER: _ClassVar[int]
     ALERTS_TOTAL_FIELD_NUMBER: _ClassVar[int]
     AUDIT_FIELD_NUMBER: _ClassVar[int]
+    VERDICTS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    FAULTS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TIME_NS_TOTAL_FIELD_NUMBER: _ClassVar[int]
     name: str
     version: str
     sha256: bytes
@@ -83,7 +86,10 @@ class ModuleStatus(_message.Message):
     events_total: int
     alerts_total: int
     audit: _common_pb2.AuditRef
-    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., sha256: _Optional[bytes] = ..., state: _Optional[_Union[ModuleState, str]] = ..., error: _Optional[str] = ..., signer: _Optional[_Union[_common_pb2.IdentityRef, _Mapping]] = ..., load_time_ns: _Optional[int] = ..., events_total: _Optional[int] = ..., alerts_total: _Optional[int] = ..., audit: _Optional[_Union[_common_pb2.AuditRef, _Mapping]] = ...) -> None: ...
+    verdicts_total: int
+    faults_total: int
+    event_time_ns_total: int
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., sha256: _Optional[bytes] = ..., state: _Optional[_Union[ModuleState, str]] = ..., error: _Optional[str] = ..., signer: _Optional[_Union[_common_pb2.IdentityRef, _Mapping]] = ..., load_time_ns: _Optional[int] = ..., events_total: _Optional[int] = ..., alerts_total: _Optional[int] = ..., audit: _Optional[_Union[_common_pb2.AuditRef, _Mapping]] = ..., verdicts_total: _Optional[int] = ..., faults_total: _Optional[int] = ..., event_time_ns_total: _Optional[int] = ...) -> None: ...
 
 class SourceBlock(_message.Message):
     __slots__ = ("cidr", "reason", "alert_id", "workflow_id", "created_by", "create_time_ns", "expire_time_ns", "dropped_packets_total")
@@ -212,7 +218,7 @@ class ListBlocksResponse(_message.Message):
     def __init__(self, blocks: _Optional[_Iterable[_Union[SourceBlock, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class LoadModuleRequest(_message.Message):
-    __slots__ = ("name", "version", "wasm", "object_name", "sha256", "attestations", "config", "request_id")
+    __slots__ = ("name", "version", "wasm", "object_name", "sha256", "attestations", "config", "request_id", "logged_attestation")
     class ConfigEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -228,6 +234,7 @@ class LoadModuleRequest(_message.Message):
     ATTESTATIONS_FIELD_NUMBER: _ClassVar[int]
     CONFIG_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    LOGGED_ATTESTATION_FIELD_NUMBER: _ClassVar[int]
     name: str
     version: str
     wasm: bytes
@@ -236,7 +243,8 @@ class LoadModuleRequest(_message.Message):
     attestations: _containers.RepeatedCompositeFieldContainer[_trust_pb2.DsseEnvelope]
     config: _containers.ScalarMap[str, str]
     request_id: str
-    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., wasm: _Optional[bytes] = ..., object_name: _Optional[str] = ..., sha256: _Optional[bytes] = ..., attestations: _Optional[_Iterable[_Union[_trust_pb2.DsseEnvelope, _Mapping]]] = ..., config: _Optional[_Mapping[str, str]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    logged_attestation: ModuleAttestation
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., wasm: _Optional[bytes] = ..., object_name: _Optional[str] = ..., sha256: _Optional[bytes] = ..., attestations: _Optional[_Iterable[_Union[_trust_pb2.DsseEnvelope, _Mapping]]] = ..., config: _Optional[_Mapping[str, str]] = ..., request_id: _Optional[str] = ..., logged_attestation: _Optional[_Union[ModuleAttestation, _Mapping]] = ...) -> None: ...
 
 class LoadModuleResponse(_message.Message):
     __slots__ = ("module",)
@@ -291,3 +299,71 @@ class ReplayPcapResponse(_message.Message):
     capture: _common_pb2.TimeRange
     duration_ms: int
     def __init__(self, replay_id: _Optional[str] = ..., packets_read: _Optional[int] = ..., packets_skipped: _Optional[int] = ..., events_emitted: _Optional[int] = ..., batches_emitted: _Optional[int] = ..., capture: _Optional[_Union[_common_pb2.TimeRange, _Mapping]] = ..., duration_ms: _Optional[int] = ...) -> None: ...
+
+class ModuleFinding(_message.Message):
+    __slots__ = ("severity", "title", "explanation", "attack_technique_ids")
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    ATTACK_TECHNIQUE_IDS_FIELD_NUMBER: _ClassVar[int]
+    severity: _common_pb2.Severity
+    title: str
+    explanation: str
+    attack_technique_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, severity: _Optional[_Union[_common_pb2.Severity, str]] = ..., title: _Optional[str] = ..., explanation: _Optional[str] = ..., attack_technique_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ModuleVerdict(_message.Message):
+    __slots__ = ("labels", "finding", "block_cidr")
+    class LabelsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    FINDING_FIELD_NUMBER: _ClassVar[int]
+    BLOCK_CIDR_FIELD_NUMBER: _ClassVar[int]
+    labels: _containers.ScalarMap[str, str]
+    finding: ModuleFinding
+    block_cidr: str
+    def __init__(self, labels: _Optional[_Mapping[str, str]] = ..., finding: _Optional[_Union[ModuleFinding, _Mapping]] = ..., block_cidr: _Optional[str] = ...) -> None: ...
+
+class ModuleAttestation(_message.Message):
+    __slots__ = ("envelope", "origin", "log_index", "entry", "inclusion_proof", "checkpoint_note")
+    ENVELOPE_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
+    LOG_INDEX_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    INCLUSION_PROOF_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINT_NOTE_FIELD_NUMBER: _ClassVar[int]
+    envelope: _trust_pb2.DsseEnvelope
+    origin: str
+    log_index: int
+    entry: bytes
+    inclusion_proof: _containers.RepeatedScalarFieldContainer[bytes]
+    checkpoint_note: str
+    def __init__(self, envelope: _Optional[_Union[_trust_pb2.DsseEnvelope, _Mapping]] = ..., origin: _Optional[str] = ..., log_index: _Optional[int] = ..., entry: _Optional[bytes] = ..., inclusion_proof: _Optional[_Iterable[bytes]] = ..., checkpoint_note: _Optional[str] = ...) -> None: ...
+
+class ModuleDeployment(_message.Message):
+    __slots__ = ("name", "version", "sha256", "object_name", "attestation", "node_selector")
+    class NodeSelectorEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTESTATION_FIELD_NUMBER: _ClassVar[int]
+    NODE_SELECTOR_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    version: str
+    sha256: bytes
+    object_name: str
+    attestation: ModuleAttestation
+    node_selector: _containers.ScalarMap[str, str]
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., sha256: _Optional[bytes] = ..., object_name: _Optional[str] = ..., attestation: _Optional[_Union[ModuleAttestation, _Mapping]] = ..., node_selector: _Optional[_Mapping[str, str]] = ...) -> None: ...

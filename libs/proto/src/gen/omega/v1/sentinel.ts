@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { AuditRef, IdentityRef, TimeRange } from "./common";
+import { AuditRef, IdentityRef, Severity, severityFromJSON, severityToJSON, TimeRange } from "./common";
 import { DsseEnvelope } from "./trust";
 
 /**
@@ -157,7 +157,18 @@ export interface ModuleStatus {
   eventsTotal: bigint;
   alertsTotal: bigint;
   /** Audit entry for its deployment. */
-  audit?: AuditRef | undefined;
+  audit?:
+    | AuditRef
+    | undefined;
+  /** Verdicts other than pass (labels, findings, block requests) since it was loaded. */
+  verdictsTotal: bigint;
+  /**
+   * Traps, time-budget overruns and memory-limit hits since it was loaded; past the sentinel's
+   * limit the module is FAILED.
+   */
+  faultsTotal: bigint;
+  /** Time spent in the module over events_total events (mean time per event = this / events_total). */
+  eventTimeNsTotal: bigint;
 }
 
 /** An active source block. */
@@ -283,6 +294,11 @@ export interface LoadModuleRequest {
   /** Module configuration passed to its init function. */
   config: { [key: string]: string };
   requestId: string;
+  /**
+   * The attestation with the offline proof that trust logged it; required: the sentinel checks
+   * digest, signature, checkpoint and inclusion itself before the module runs.
+   */
+  loggedAttestation?: ModuleAttestation | undefined;
 }
 
 export interface LoadModuleRequest_ConfigEntry {
@@ -338,6 +354,76 @@ export interface ReplayPcapResponse {
   /** Time of first and last packet (after shift_to_now). */
   capture?: TimeRange | undefined;
   durationMs: bigint;
+}
+
+/** A detection finding a WASM module raised (WASM module ABI v1, wasm/README.md). */
+export interface ModuleFinding {
+  severity: Severity;
+  /** One line for humans. */
+  title: string;
+  /** Why, in prose. */
+  explanation: string;
+  /** MITRE ATT&CK technique ids, e.g. "T1496". */
+  attackTechniqueIds: string[];
+}
+
+/**
+ * What a WASM detection module answers for one event (WASM module ABI v1): nothing (pass), or any
+ * of labels for the event, a finding, a request to block an address.
+ */
+export interface ModuleVerdict {
+  /** Published with the event as unmapped["module.<module>.<key>"]. */
+  labels: { [key: string]: string };
+  finding?:
+    | ModuleFinding
+    | undefined;
+  /** Address or CIDR the module asks to block; a request the sentinel reports, never applies itself. */
+  blockCidr: string;
+}
+
+export interface ModuleVerdict_LabelsEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * A module's attestation (the DSSE envelope trust signed for `modules/<name>@<version>`) and the
+ * audit bundle proving it was logged: the leaf, its inclusion proof and the signed checkpoint.
+ */
+export interface ModuleAttestation {
+  envelope?:
+    | DsseEnvelope
+    | undefined;
+  /** The audit log's origin line. */
+  origin: string;
+  logIndex: bigint;
+  /** The encoded AuditEntry exactly as hashed into the log. */
+  entry: Buffer;
+  inclusionProof: Buffer[];
+  /** The C2SP signed checkpoint note the proof leads to. */
+  checkpointNote: string;
+}
+
+/**
+ * Where a module runs: the value of key `module.<name>` in the omega_modules KV bucket, written by
+ * `omega modules push`, watched by every sentinel.
+ */
+export interface ModuleDeployment {
+  name: string;
+  version: string;
+  sha256: Buffer;
+  /** The WASM bytes' object name in the omega_modules object store. */
+  objectName: string;
+  attestation?:
+    | ModuleAttestation
+    | undefined;
+  /** Node labels a node must have (all of them) to run it; empty: every node. */
+  nodeSelector: { [key: string]: string };
+}
+
+export interface ModuleDeployment_NodeSelectorEntry {
+  key: string;
+  value: string;
 }
 
 function createBaseProbeStatus(): ProbeStatus {
@@ -669,6 +755,9 @@ function createBaseModuleStatus(): ModuleStatus {
     eventsTotal: 0n,
     alertsTotal: 0n,
     audit: undefined,
+    verdictsTotal: 0n,
+    faultsTotal: 0n,
+    eventTimeNsTotal: 0n,
   };
 }
 
@@ -714,6 +803,24 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
     }
     if (message.audit !== undefined) {
       AuditRef.encode(message.audit, writer.uint32(82).fork()).join();
+    }
+    if (message.verdictsTotal !== 0n) {
+      if (BigInt.asUintN(64, message.verdictsTotal) !== message.verdictsTotal) {
+        throw new globalThis.Error("value provided for field message.verdictsTotal of type uint64 too large");
+      }
+      writer.uint32(88).uint64(message.verdictsTotal);
+    }
+    if (message.faultsTotal !== 0n) {
+      if (BigInt.asUintN(64, message.faultsTotal) !== message.faultsTotal) {
+        throw new globalThis.Error("value provided for field message.faultsTotal of type uint64 too large");
+      }
+      writer.uint32(96).uint64(message.faultsTotal);
+    }
+    if (message.eventTimeNsTotal !== 0n) {
+      if (BigInt.asUintN(64, message.eventTimeNsTotal) !== message.eventTimeNsTotal) {
+        throw new globalThis.Error("value provided for field message.eventTimeNsTotal of type uint64 too large");
+      }
+      writer.uint32(104).uint64(message.eventTimeNsTotal);
     }
     return writer;
   },
@@ -811,6 +918,30 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
             message.audit = AuditRef.decode(reader, reader.uint32());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.verdictsTotal = reader.uint64() as bigint;
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.faultsTotal = reader.uint64() as bigint;
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.eventTimeNsTotal = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -847,6 +978,21 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
         ? BigInt(object.alerts_total)
         : 0n,
       audit: isSet(object.audit) ? AuditRef.fromJSON(object.audit) : undefined,
+      verdictsTotal: isSet(object.verdictsTotal)
+        ? BigInt(object.verdictsTotal)
+        : isSet(object.verdicts_total)
+        ? BigInt(object.verdicts_total)
+        : 0n,
+      faultsTotal: isSet(object.faultsTotal)
+        ? BigInt(object.faultsTotal)
+        : isSet(object.faults_total)
+        ? BigInt(object.faults_total)
+        : 0n,
+      eventTimeNsTotal: isSet(object.eventTimeNsTotal)
+        ? BigInt(object.eventTimeNsTotal)
+        : isSet(object.event_time_ns_total)
+        ? BigInt(object.event_time_ns_total)
+        : 0n,
     };
   },
 
@@ -882,6 +1028,15 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
     if (message.audit !== undefined) {
       obj.audit = AuditRef.toJSON(message.audit);
     }
+    if (message.verdictsTotal !== 0n) {
+      obj.verdictsTotal = message.verdictsTotal.toString();
+    }
+    if (message.faultsTotal !== 0n) {
+      obj.faultsTotal = message.faultsTotal.toString();
+    }
+    if (message.eventTimeNsTotal !== 0n) {
+      obj.eventTimeNsTotal = message.eventTimeNsTotal.toString();
+    }
     return obj;
   },
 
@@ -910,6 +1065,15 @@ export const ModuleStatus: MessageFns<ModuleStatus, "omega.v1.ModuleStatus"> = {
     message.audit = (object.audit !== undefined && object.audit !== null)
       ? AuditRef.fromPartial(object.audit)
       : undefined;
+    message.verdictsTotal = (object.verdictsTotal !== undefined && object.verdictsTotal !== null)
+      ? BigInt(object.verdictsTotal)
+      : 0n;
+    message.faultsTotal = (object.faultsTotal !== undefined && object.faultsTotal !== null)
+      ? BigInt(object.faultsTotal)
+      : 0n;
+    message.eventTimeNsTotal = (object.eventTimeNsTotal !== undefined && object.eventTimeNsTotal !== null)
+      ? BigInt(object.eventTimeNsTotal)
+      : 0n;
     return message;
   },
 };
@@ -2341,6 +2505,7 @@ function createBaseLoadModuleRequest(): LoadModuleRequest {
     attestations: [],
     config: {},
     requestId: "",
+    loggedAttestation: undefined,
   };
 }
 
@@ -2373,6 +2538,9 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
     });
     if (message.requestId !== "") {
       writer.uint32(66).string(message.requestId);
+    }
+    if (message.loggedAttestation !== undefined) {
+      ModuleAttestation.encode(message.loggedAttestation, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -2457,6 +2625,14 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
             message.requestId = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.loggedAttestation = ModuleAttestation.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2503,6 +2679,11 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      loggedAttestation: isSet(object.loggedAttestation)
+        ? ModuleAttestation.fromJSON(object.loggedAttestation)
+        : isSet(object.logged_attestation)
+        ? ModuleAttestation.fromJSON(object.logged_attestation)
+        : undefined,
     };
   },
 
@@ -2536,6 +2717,9 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
     }
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
+    }
+    if (message.loggedAttestation !== undefined) {
+      obj.loggedAttestation = ModuleAttestation.toJSON(message.loggedAttestation);
     }
     return obj;
   },
@@ -2573,6 +2757,9 @@ export const LoadModuleRequest: MessageFns<LoadModuleRequest, "omega.v1.LoadModu
       {},
     );
     message.requestId = object.requestId ?? "";
+    message.loggedAttestation = (object.loggedAttestation !== undefined && object.loggedAttestation !== null)
+      ? ModuleAttestation.fromPartial(object.loggedAttestation)
+      : undefined;
     return message;
   },
 };
@@ -3306,6 +3493,824 @@ export const ReplayPcapResponse: MessageFns<ReplayPcapResponse, "omega.v1.Replay
     message.durationMs = (object.durationMs !== undefined && object.durationMs !== null)
       ? BigInt(object.durationMs)
       : 0n;
+    return message;
+  },
+};
+
+function createBaseModuleFinding(): ModuleFinding {
+  return { severity: 0, title: "", explanation: "", attackTechniqueIds: [] };
+}
+
+export const ModuleFinding: MessageFns<ModuleFinding, "omega.v1.ModuleFinding"> = {
+  $type: "omega.v1.ModuleFinding" as const,
+
+  encode(message: ModuleFinding, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.severity !== 0) {
+      writer.uint32(8).int32(message.severity);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.explanation !== "") {
+      writer.uint32(26).string(message.explanation);
+    }
+    for (const v of message.attackTechniqueIds) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleFinding {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleFinding();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.severity = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.explanation = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.attackTechniqueIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleFinding {
+    return {
+      severity: isSet(object.severity) ? severityFromJSON(object.severity) : 0,
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      explanation: isSet(object.explanation) ? globalThis.String(object.explanation) : "",
+      attackTechniqueIds: globalThis.Array.isArray(object?.attackTechniqueIds)
+        ? object.attackTechniqueIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.attack_technique_ids)
+        ? object.attack_technique_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ModuleFinding): unknown {
+    const obj: any = {};
+    if (message.severity !== 0) {
+      obj.severity = severityToJSON(message.severity);
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.explanation !== "") {
+      obj.explanation = message.explanation;
+    }
+    if (message.attackTechniqueIds?.length) {
+      obj.attackTechniqueIds = message.attackTechniqueIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleFinding>, I>>(base?: I): ModuleFinding {
+    return ModuleFinding.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleFinding>, I>>(object: I): ModuleFinding {
+    const message = createBaseModuleFinding();
+    message.severity = object.severity ?? 0;
+    message.title = object.title ?? "";
+    message.explanation = object.explanation ?? "";
+    message.attackTechniqueIds = object.attackTechniqueIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseModuleVerdict(): ModuleVerdict {
+  return { labels: {}, finding: undefined, blockCidr: "" };
+}
+
+export const ModuleVerdict: MessageFns<ModuleVerdict, "omega.v1.ModuleVerdict"> = {
+  $type: "omega.v1.ModuleVerdict" as const,
+
+  encode(message: ModuleVerdict, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      ModuleVerdict_LabelsEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
+    });
+    if (message.finding !== undefined) {
+      ModuleFinding.encode(message.finding, writer.uint32(18).fork()).join();
+    }
+    if (message.blockCidr !== "") {
+      writer.uint32(26).string(message.blockCidr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleVerdict {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleVerdict();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const entry1 = ModuleVerdict_LabelsEntry.decode(reader, reader.uint32());
+            if (entry1.value !== undefined) {
+              message.labels[entry1.key] = entry1.value;
+            }
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.finding = ModuleFinding.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.blockCidr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleVerdict {
+    return {
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      finding: isSet(object.finding) ? ModuleFinding.fromJSON(object.finding) : undefined,
+      blockCidr: isSet(object.blockCidr)
+        ? globalThis.String(object.blockCidr)
+        : isSet(object.block_cidr)
+        ? globalThis.String(object.block_cidr)
+        : "",
+    };
+  },
+
+  toJSON(message: ModuleVerdict): unknown {
+    const obj: any = {};
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    if (message.finding !== undefined) {
+      obj.finding = ModuleFinding.toJSON(message.finding);
+    }
+    if (message.blockCidr !== "") {
+      obj.blockCidr = message.blockCidr;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleVerdict>, I>>(base?: I): ModuleVerdict {
+    return ModuleVerdict.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleVerdict>, I>>(object: I): ModuleVerdict {
+    const message = createBaseModuleVerdict();
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.finding = (object.finding !== undefined && object.finding !== null)
+      ? ModuleFinding.fromPartial(object.finding)
+      : undefined;
+    message.blockCidr = object.blockCidr ?? "";
+    return message;
+  },
+};
+
+function createBaseModuleVerdict_LabelsEntry(): ModuleVerdict_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const ModuleVerdict_LabelsEntry: MessageFns<ModuleVerdict_LabelsEntry, "omega.v1.ModuleVerdict.LabelsEntry"> = {
+  $type: "omega.v1.ModuleVerdict.LabelsEntry" as const,
+
+  encode(message: ModuleVerdict_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleVerdict_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleVerdict_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleVerdict_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ModuleVerdict_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleVerdict_LabelsEntry>, I>>(base?: I): ModuleVerdict_LabelsEntry {
+    return ModuleVerdict_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleVerdict_LabelsEntry>, I>>(object: I): ModuleVerdict_LabelsEntry {
+    const message = createBaseModuleVerdict_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseModuleAttestation(): ModuleAttestation {
+  return {
+    envelope: undefined,
+    origin: "",
+    logIndex: 0n,
+    entry: Buffer.alloc(0),
+    inclusionProof: [],
+    checkpointNote: "",
+  };
+}
+
+export const ModuleAttestation: MessageFns<ModuleAttestation, "omega.v1.ModuleAttestation"> = {
+  $type: "omega.v1.ModuleAttestation" as const,
+
+  encode(message: ModuleAttestation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.envelope !== undefined) {
+      DsseEnvelope.encode(message.envelope, writer.uint32(10).fork()).join();
+    }
+    if (message.origin !== "") {
+      writer.uint32(18).string(message.origin);
+    }
+    if (message.logIndex !== 0n) {
+      if (BigInt.asUintN(64, message.logIndex) !== message.logIndex) {
+        throw new globalThis.Error("value provided for field message.logIndex of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.logIndex);
+    }
+    if (message.entry.length !== 0) {
+      writer.uint32(34).bytes(message.entry);
+    }
+    for (const v of message.inclusionProof) {
+      writer.uint32(42).bytes(v!);
+    }
+    if (message.checkpointNote !== "") {
+      writer.uint32(50).string(message.checkpointNote);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleAttestation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleAttestation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.envelope = DsseEnvelope.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.origin = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.logIndex = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.entry = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.inclusionProof.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.checkpointNote = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleAttestation {
+    return {
+      envelope: isSet(object.envelope) ? DsseEnvelope.fromJSON(object.envelope) : undefined,
+      origin: isSet(object.origin) ? globalThis.String(object.origin) : "",
+      logIndex: isSet(object.logIndex)
+        ? BigInt(object.logIndex)
+        : isSet(object.log_index)
+        ? BigInt(object.log_index)
+        : 0n,
+      entry: isSet(object.entry) ? Buffer.from(bytesFromBase64(object.entry)) : Buffer.alloc(0),
+      inclusionProof: globalThis.Array.isArray(object?.inclusionProof)
+        ? object.inclusionProof.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.inclusion_proof)
+        ? object.inclusion_proof.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      checkpointNote: isSet(object.checkpointNote)
+        ? globalThis.String(object.checkpointNote)
+        : isSet(object.checkpoint_note)
+        ? globalThis.String(object.checkpoint_note)
+        : "",
+    };
+  },
+
+  toJSON(message: ModuleAttestation): unknown {
+    const obj: any = {};
+    if (message.envelope !== undefined) {
+      obj.envelope = DsseEnvelope.toJSON(message.envelope);
+    }
+    if (message.origin !== "") {
+      obj.origin = message.origin;
+    }
+    if (message.logIndex !== 0n) {
+      obj.logIndex = message.logIndex.toString();
+    }
+    if (message.entry.length !== 0) {
+      obj.entry = base64FromBytes(message.entry);
+    }
+    if (message.inclusionProof?.length) {
+      obj.inclusionProof = message.inclusionProof.map((e) => base64FromBytes(e));
+    }
+    if (message.checkpointNote !== "") {
+      obj.checkpointNote = message.checkpointNote;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleAttestation>, I>>(base?: I): ModuleAttestation {
+    return ModuleAttestation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleAttestation>, I>>(object: I): ModuleAttestation {
+    const message = createBaseModuleAttestation();
+    message.envelope = (object.envelope !== undefined && object.envelope !== null)
+      ? DsseEnvelope.fromPartial(object.envelope)
+      : undefined;
+    message.origin = object.origin ?? "";
+    message.logIndex = (object.logIndex !== undefined && object.logIndex !== null) ? BigInt(object.logIndex) : 0n;
+    message.entry = object.entry ?? Buffer.alloc(0);
+    message.inclusionProof = object.inclusionProof?.map((e) => e) || [];
+    message.checkpointNote = object.checkpointNote ?? "";
+    return message;
+  },
+};
+
+function createBaseModuleDeployment(): ModuleDeployment {
+  return { name: "", version: "", sha256: Buffer.alloc(0), objectName: "", attestation: undefined, nodeSelector: {} };
+}
+
+export const ModuleDeployment: MessageFns<ModuleDeployment, "omega.v1.ModuleDeployment"> = {
+  $type: "omega.v1.ModuleDeployment" as const,
+
+  encode(message: ModuleDeployment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.version !== "") {
+      writer.uint32(18).string(message.version);
+    }
+    if (message.sha256.length !== 0) {
+      writer.uint32(26).bytes(message.sha256);
+    }
+    if (message.objectName !== "") {
+      writer.uint32(34).string(message.objectName);
+    }
+    if (message.attestation !== undefined) {
+      ModuleAttestation.encode(message.attestation, writer.uint32(42).fork()).join();
+    }
+    globalThis.Object.entries(message.nodeSelector).forEach(([key, value]: [string, string]) => {
+      ModuleDeployment_NodeSelectorEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleDeployment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleDeployment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sha256 = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.objectName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.attestation = ModuleAttestation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = ModuleDeployment_NodeSelectorEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.nodeSelector[entry6.key] = entry6.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleDeployment {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      sha256: isSet(object.sha256) ? Buffer.from(bytesFromBase64(object.sha256)) : Buffer.alloc(0),
+      objectName: isSet(object.objectName)
+        ? globalThis.String(object.objectName)
+        : isSet(object.object_name)
+        ? globalThis.String(object.object_name)
+        : "",
+      attestation: isSet(object.attestation) ? ModuleAttestation.fromJSON(object.attestation) : undefined,
+      nodeSelector: isObject(object.nodeSelector)
+        ? (globalThis.Object.entries(object.nodeSelector) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.node_selector)
+        ? (globalThis.Object.entries(object.node_selector) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: ModuleDeployment): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.sha256.length !== 0) {
+      obj.sha256 = base64FromBytes(message.sha256);
+    }
+    if (message.objectName !== "") {
+      obj.objectName = message.objectName;
+    }
+    if (message.attestation !== undefined) {
+      obj.attestation = ModuleAttestation.toJSON(message.attestation);
+    }
+    if (message.nodeSelector) {
+      const entries = globalThis.Object.entries(message.nodeSelector) as [string, string][];
+      if (entries.length > 0) {
+        obj.nodeSelector = {};
+        entries.forEach(([k, v]) => {
+          obj.nodeSelector[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleDeployment>, I>>(base?: I): ModuleDeployment {
+    return ModuleDeployment.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleDeployment>, I>>(object: I): ModuleDeployment {
+    const message = createBaseModuleDeployment();
+    message.name = object.name ?? "";
+    message.version = object.version ?? "";
+    message.sha256 = object.sha256 ?? Buffer.alloc(0);
+    message.objectName = object.objectName ?? "";
+    message.attestation = (object.attestation !== undefined && object.attestation !== null)
+      ? ModuleAttestation.fromPartial(object.attestation)
+      : undefined;
+    message.nodeSelector = (globalThis.Object.entries(object.nodeSelector ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseModuleDeployment_NodeSelectorEntry(): ModuleDeployment_NodeSelectorEntry {
+  return { key: "", value: "" };
+}
+
+export const ModuleDeployment_NodeSelectorEntry: MessageFns<
+  ModuleDeployment_NodeSelectorEntry,
+  "omega.v1.ModuleDeployment.NodeSelectorEntry"
+> = {
+  $type: "omega.v1.ModuleDeployment.NodeSelectorEntry" as const,
+
+  encode(message: ModuleDeployment_NodeSelectorEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ModuleDeployment_NodeSelectorEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseModuleDeployment_NodeSelectorEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ModuleDeployment_NodeSelectorEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ModuleDeployment_NodeSelectorEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ModuleDeployment_NodeSelectorEntry>, I>>(
+    base?: I,
+  ): ModuleDeployment_NodeSelectorEntry {
+    return ModuleDeployment_NodeSelectorEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ModuleDeployment_NodeSelectorEntry>, I>>(
+    object: I,
+  ): ModuleDeployment_NodeSelectorEntry {
+    const message = createBaseModuleDeployment_NodeSelectorEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };

@@ -26,6 +26,7 @@ import { RECEIVED_BATCH, type BatchGate } from '@omega/service';
 import { CoverageTracker } from './coverage-tracker';
 import { correlationKeysOf, incidentIdOf, type IncidentCorrelator } from './incident-correlator';
 import type { IntelligenceMetrics } from './intelligence-metrics';
+import { alertFromModuleEvent, isModuleEvent } from './module-alert';
 import type { RuleCatalog } from './rule-catalog';
 
 export const TELEMETRY_DURABLE = 'intelligence';
@@ -224,8 +225,18 @@ export class TelemetryPipeline {
     const windowMs = suppression.windowMs;
     const built: BuiltAlert[] = [];
     events.forEach((event, eventIndex) => {
-      metrics.events.inc({ kind: kindOf(event) });
       const source = { event, batch: batchRef, eventIndex };
+      if (isModuleEvent(event)) {
+        // A module's verdict repeats an event already seen as telemetry: alert, never re-detect.
+        metrics.events.inc({ kind: 'module' });
+        const alert = alertFromModuleEvent(source, windowMs);
+        if (alert && catalog.isEnabled(alert.alert.ruleId)) {
+          metrics.ruleMatches.inc({ rule_id: alert.alert.ruleId });
+          built.push(alert);
+        }
+        return;
+      }
+      metrics.events.inc({ kind: kindOf(event) });
       // Where the event sits, so a finding's every evidence event can be read back later.
       locateEvidence(event, { batch: batchRef, eventIndex } satisfies EvidenceLocation);
       catalog.matcher.match(event, (rule) => {

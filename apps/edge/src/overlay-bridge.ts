@@ -93,6 +93,9 @@ export class OverlayBridge {
       'dev',
       this.wireguardInterface,
     ]);
+    // No addresses of its own: the port must never speak with its random MAC (the peer would
+    // count it as spoofed); omni0 is the host's only voice on the segment.
+    await run('ip', ['link', 'set', link, 'addrgenmode', 'none']);
     await run('ip', ['link', 'set', link, 'mtu', String(OVERLAY_MTU), 'master', OVERLAY_BRIDGE]);
     await run('bridge', ['link', 'set', 'dev', link, 'learning', 'off', 'flood', 'off']);
     // VXLAN's own table: broadcast/multicast and the peer's MAC go to the peer's WireGuard address.

@@ -27,7 +27,8 @@ function sha256(...parts: (string | Uint8Array)[]): Buffer {
 function ipv6Of(bytes: Uint8Array): string {
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return groups.join(':');
+  // RFC 5952's canonical text (what `ip` and `ping` print), as the WHATWG URL parser writes it.
+  return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1);
 }
 
 /**

@@ -34,6 +34,7 @@ const schema = z.strictObject({
         .string()
         .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a DNS label (a-z, 0-9, -)')
         .default('default'),
+      heartbeat_secs: z.int().min(1).max(3600).default(15),
     })
     .prefault({}),
   security: z
@@ -60,6 +61,7 @@ export interface EdgeConfig {
   interface: string;
   nucleus?: string;
   cluster: string;
+  heartbeatSecs: number;
   maxSessionsPerIp: number;
   handshakeTimeoutSecs: number;
   pskRotationSecs: number;
@@ -153,6 +155,7 @@ export function parseEdgeConfig(text: string, file: string): EdgeConfig {
     interface: c.daemon.interface,
     nucleus: c.network.nucleus,
     cluster: c.network.cluster,
+    heartbeatSecs: c.network.heartbeat_secs,
     maxSessionsPerIp: c.security.max_sessions_per_ip,
     handshakeTimeoutSecs: c.security.handshake_timeout_secs,
     pskRotationSecs: c.security.psk_rotation_secs,

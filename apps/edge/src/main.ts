@@ -15,10 +15,14 @@ import {
   loadIdentity,
   parsePublicIdentity,
 } from './edge-identity';
+import { Nucleus } from './nucleus';
+import { NucleusClient } from './nucleus-client';
 import { overlayAddresses } from './overlay-address';
 
 const USAGE = `usage: omega-edge [--home DIR] --init
        omega-edge [--home DIR] [--config FILE] [--peer PUBLIC_IDENTITY --endpoint IP:PORT]
+                  [--nucleus HOST:PORT --cluster NAME]
+       omega-edge --nucleus-listen IP:PORT --cluster NAME --members FILE
   --home DIR   where the identity and edge.toml live (default ~/.omega)`;
 
 function fail(message: string): never {
@@ -40,6 +44,10 @@ async function main(): Promise<void> {
       config: { type: 'string' },
       peer: { type: 'string' },
       endpoint: { type: 'string' },
+      nucleus: { type: 'string' },
+      cluster: { type: 'string' },
+      'nucleus-listen': { type: 'string' },
+      members: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -48,8 +56,14 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (values['nucleus-listen'] !== undefined) {
+    await runNucleus(values['nucleus-listen'], values.cluster, values.members);
+    return;
+  }
   const home = values.home ?? join(homedir(), '.omega');
   const config = loadConfig(home, values.config);
+  if (values.nucleus !== undefined) config.nucleus = values.nucleus;
+  if (values.cluster !== undefined) config.cluster = values.cluster;
   if (values.init) {
     const identity = initIdentity(home);
     const self = overlayAddresses(config.cluster, identity.identityKey);
@@ -68,17 +82,60 @@ async function main(): Promise<void> {
     config.peers.push({ identity: parsePublicIdentity(values.peer, '--peer'), endpoint });
   }
   const log = pino({ name: 'omega-edge' });
-  const agent = await startEdgeAgent(config, loadIdentity(home), log);
-  log.info({ peers: config.peers.length }, 'omega-edge running');
+  const identity = loadIdentity(home);
+  const agent = await startEdgeAgent(config, identity, log);
+  const client = config.nucleus
+    ? new NucleusClient({
+        nucleus: config.nucleus,
+        cluster: config.cluster,
+        wireguardPort: config.port,
+        heartbeatMs: config.heartbeatSecs * 1000,
+        identity,
+        agent,
+        log,
+      })
+    : undefined;
+  await client?.start();
+  log.info({ peers: config.peers.length, nucleus: config.nucleus }, 'omega-edge running');
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    client?.close();
     void agent.close().finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function runNucleus(listen: string, cluster?: string, membersFile?: string): Promise<void> {
+  const endpoint = parseEndpoint(listen);
+  if (!endpoint) fail(`--nucleus-listen: '${listen}' is not IP:PORT`);
+  if (!cluster || !membersFile) fail('--nucleus-listen needs --cluster and --members');
+  const members = new Set<string>();
+  readFileSync(membersFile, 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .forEach((line, i) => {
+      if (!line) return;
+      parsePublicIdentity(line, `${membersFile}:${i + 1}`);
+      members.add(line);
+    });
+  const at = endpoint.lastIndexOf(':');
+  const log = pino({ name: 'omega-nucleus' });
+  const nucleus = new Nucleus({
+    host: endpoint.slice(0, at).replace(/^\[|\]$/g, ''),
+    port: Number(endpoint.slice(at + 1)),
+    cluster,
+    members,
+    log,
+  });
+  const port = await nucleus.start();
+  log.info({ port, cluster, members: members.size }, 'nucleus running');
+  const stop = (): void => void nucleus.close().finally(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 main().catch((err: unknown) => fail(errorMessage(err)));

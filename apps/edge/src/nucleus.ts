@@ -103,6 +103,7 @@ export class Nucleus {
     const self = this.hosts.get(identity)!;
     for (const other of this.hosts.values()) {
       if (other.identity === identity) continue;
+      this.options.log.info({ a: self.endpoint, b: other.endpoint }, 'peers introduced');
       this.push(self.control, { type: 'peer', identity: other.identity, endpoint: other.endpoint });
       this.push(other.control, { type: 'peer', identity: self.identity, endpoint: self.endpoint });
     }

@@ -50,8 +50,8 @@ export interface LabHost {
 
 export interface EdgeLab {
   hosts: LabHost[];
-  /** Starts omega-edge in a host's namespace; resolves when it logs 'omega-edge running'. */
-  startEdge(host: LabHost, args: readonly string[]): Promise<ChildProcess>;
+  /** Starts omega-edge in a host's namespace; resolves when it logs `ready` ('omega-edge running'). */
+  startEdge(host: LabHost, args: readonly string[], ready?: string): Promise<ChildProcess>;
   /** `omega-edge --init` in a host's home; returns its public identity. */
   init(host: LabHost): Promise<string>;
   close(): Promise<void>;
@@ -103,7 +103,7 @@ export async function createEdgeLab(count: number): Promise<EdgeLab> {
         '\n',
       )[0]!;
     },
-    startEdge(host, args) {
+    startEdge(host, args, ready = 'omega-edge running') {
       const child = spawn(
         'ip',
         ['netns', 'exec', host.ns, process.execPath, EDGE_MAIN, '--home', host.home, ...args],
@@ -120,7 +120,7 @@ export async function createEdgeLab(count: number): Promise<EdgeLab> {
         );
         const onData = (chunk: Buffer): void => {
           out += chunk.toString();
-          if (out.includes('"omega-edge running"')) {
+          if (out.includes(`"${ready}"`)) {
             clearTimeout(timer);
             resolve(child);
           }

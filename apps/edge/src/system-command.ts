@@ -7,12 +7,21 @@ import { Code, OmegaError } from '@omega/errors';
 const execFileAsync = promisify(execFile);
 export const COMMAND_TIMEOUT_MS = 10_000;
 
-export async function run(command: string, args: readonly string[]): Promise<string> {
+/** Runs a tool; `input` goes to its standard input (secrets never appear in argv or on disk). */
+export async function run(
+  command: string,
+  args: readonly string[],
+  input?: string,
+): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(command, [...args], {
+    const pending = execFileAsync(command, [...args], {
       timeout: COMMAND_TIMEOUT_MS,
       maxBuffer: 4 * 1024 * 1024,
     });
+    // A tool that exits before reading its input must not crash this process with EPIPE.
+    pending.child.stdin?.on('error', () => undefined);
+    pending.child.stdin?.end(input ?? '');
+    const { stdout } = await pending;
     return stdout;
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim();

@@ -100,6 +100,24 @@ export class WireguardDevice {
     await run('wg', args);
   }
 
+  /** Sets the pair's pre-shared key (read by `wg` from its standard input). */
+  async setPresharedKey(publicKey: Uint8Array, psk: Uint8Array): Promise<void> {
+    // wg fopen()s the file it is given, which fails on Node's socket stdin: `<(cat)` hands it a
+    // pipe instead, so the key never sits on disk or in an argv.
+    await run(
+      'bash',
+      [
+        '-c',
+        'exec wg set "$@" preshared-key <(cat)',
+        'wg',
+        this.name,
+        'peer',
+        wireguardKeyText(publicKey),
+      ],
+      `${Buffer.from(psk).toString('base64')}\n`,
+    );
+  }
+
   async removePeer(publicKey: Uint8Array): Promise<void> {
     await run('wg', ['set', this.name, 'peer', wireguardKeyText(publicKey), 'remove']);
   }

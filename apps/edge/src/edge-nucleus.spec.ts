@@ -30,6 +30,8 @@ function startNucleus(): Promise<ChildProcess> {
       'lab',
       '--members',
       membersFile,
+      '--metrics-listen',
+      '127.0.0.1:9471',
     ],
     'nucleus running',
   );
@@ -60,12 +62,20 @@ beforeAll(async () => {
     );
   }
   nucleus = await startNucleus();
-  await Promise.all([lab.startEdge(a, []), lab.startEdge(b, [])]);
+  await Promise.all([
+    lab.startEdge(a, ['--metrics-listen', '127.0.0.1:9470']),
+    lab.startEdge(b, ['--metrics-listen', '127.0.0.1:9470']),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
   await lab?.close();
 }, 30_000);
+
+function metric(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? Number.NaN : Number(line.slice(name.length + 1));
+}
 
 const ipv6Of = (key: string) =>
   overlayAddresses('lab', parsePublicIdentity(key, 'test').identityKey).ipv6;
@@ -84,6 +94,38 @@ describe('edge hosts introduced by the nucleus', () => {
 
   it('carries ping6 over omni0 between the introduced hosts', async () => {
     expect(await pingUntil(a, ipv6Of(keyB), 10)).toBe(true);
+  });
+
+  it('exports sessions, packets, handshakes and PSK rotations of the edge, read from WireGuard', async () => {
+    let text = '';
+    for (let i = 0; i < 50 && !/omega_edge_psk_rotations_total [1-9]/.test(text); i++) {
+      text = (await inNs(a.ns, ['curl', '-sf', 'http://127.0.0.1:9470/metrics'])).stdout;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(metric(text, 'omega_edge_sessions_active')).toBe(1);
+    expect(metric(text, 'omega_edge_packets_rx_total')).toBeGreaterThan(0);
+    expect(metric(text, 'omega_edge_handshakes_completed_total')).toBeGreaterThanOrEqual(1);
+    expect(metric(text, 'omega_edge_psk_rotations_total')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts junk and over-rate datagrams at the nucleus', async () => {
+    await inNs(b.ns, [
+      'bash',
+      '-c',
+      `exec 3>/dev/udp/${nucleusHost.address}/${NUCLEUS_PORT}; for i in $(seq 40); do printf junk >&3; done`,
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    const scrape = await inNs(nucleusHost.ns, ['curl', '-sS', 'http://127.0.0.1:9471/metrics']);
+    const text = scrape.stdout;
+    expect(scrape.stderr).toBe('');
+    expect(metric(text, 'omega_nucleus_sessions_dropped_ratelimit_total')).toBeGreaterThanOrEqual(
+      20,
+    );
+    expect(
+      metric(text, 'omega_nucleus_requests_refused_total{reason="InvalidArgument"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(metric(text, 'omega_nucleus_requests_accepted_total')).toBeGreaterThanOrEqual(2);
+    expect(metric(text, 'omega_nucleus_introductions_total')).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps the tunnel up after the nucleus is killed with SIGKILL, and re-registers on its restart', async () => {

@@ -15,14 +15,15 @@ import {
   loadIdentity,
   parsePublicIdentity,
 } from './edge-identity';
+import { edgeMetrics, nucleusMetrics, serveMetrics, type EdgeMetrics } from './edge-metrics';
 import { Nucleus } from './nucleus';
 import { NucleusClient } from './nucleus-client';
 import { overlayAddresses } from './overlay-address';
 
 const USAGE = `usage: omega-edge [--home DIR] --init
        omega-edge [--home DIR] [--config FILE] [--peer PUBLIC_IDENTITY --endpoint IP:PORT]
-                  [--nucleus HOST:PORT --cluster NAME]
-       omega-edge --nucleus-listen IP:PORT --cluster NAME --members FILE
+                  [--nucleus HOST:PORT --cluster NAME] [--metrics-listen IP:PORT]
+       omega-edge --nucleus-listen IP:PORT --cluster NAME --members FILE [--metrics-listen IP:PORT]
   --home DIR   where the identity and edge.toml live (default ~/.omega)`;
 
 function fail(message: string): never {
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
       cluster: { type: 'string' },
       'nucleus-listen': { type: 'string' },
       members: { type: 'string' },
+      'metrics-listen': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -57,7 +59,12 @@ async function main(): Promise<void> {
     return;
   }
   if (values['nucleus-listen'] !== undefined) {
-    await runNucleus(values['nucleus-listen'], values.cluster, values.members);
+    await runNucleus(
+      values['nucleus-listen'],
+      values.cluster,
+      values.members,
+      values['metrics-listen'],
+    );
     return;
   }
   const home = values.home ?? join(homedir(), '.omega');
@@ -83,7 +90,15 @@ async function main(): Promise<void> {
   }
   const log = pino({ name: 'omega-edge' });
   const identity = loadIdentity(home);
-  const agent = await startEdgeAgent(config, identity, log);
+  let metrics: EdgeMetrics | undefined;
+  const agent = await startEdgeAgent(config, identity, log, () => metrics?.pskRotations.inc());
+  metrics = edgeMetrics(agent.device);
+  if (values['metrics-listen']) {
+    await serveMetrics(
+      metrics.registry,
+      ...hostAndPort(values['metrics-listen'], '--metrics-listen'),
+    );
+  }
   const client = config.nucleus
     ? new NucleusClient({
         nucleus: config.nucleus,
@@ -109,7 +124,20 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-async function runNucleus(listen: string, cluster?: string, membersFile?: string): Promise<void> {
+/** `IP:PORT` → [host, port], or exits naming the flag. */
+function hostAndPort(text: string, flag: string): [string, number] {
+  const endpoint = parseEndpoint(text);
+  if (!endpoint) fail(`${flag}: '${text}' is not IP:PORT`);
+  const at = endpoint.lastIndexOf(':');
+  return [endpoint.slice(0, at).replace(/^\[|\]$/g, ''), Number(endpoint.slice(at + 1))];
+}
+
+async function runNucleus(
+  listen: string,
+  cluster?: string,
+  membersFile?: string,
+  metricsListen?: string,
+): Promise<void> {
   const endpoint = parseEndpoint(listen);
   if (!endpoint) fail(`--nucleus-listen: '${listen}' is not IP:PORT`);
   if (!cluster || !membersFile) fail('--nucleus-listen needs --cluster and --members');
@@ -124,12 +152,16 @@ async function runNucleus(listen: string, cluster?: string, membersFile?: string
     });
   const at = endpoint.lastIndexOf(':');
   const log = pino({ name: 'omega-nucleus' });
+  const metrics = nucleusMetrics();
+  if (metricsListen)
+    await serveMetrics(metrics.registry, ...hostAndPort(metricsListen, '--metrics-listen'));
   const nucleus = new Nucleus({
     host: endpoint.slice(0, at).replace(/^\[|\]$/g, ''),
     port: Number(endpoint.slice(at + 1)),
     cluster,
     members,
     log,
+    metrics,
   });
   const port = await nucleus.start();
   log.info({ port, cluster, members: members.size }, 'nucleus running');

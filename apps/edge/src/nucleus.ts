@@ -5,6 +5,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { Code, OmegaError, errorMessage } from '@omega/errors';
 import type { Logger } from 'pino';
+import type { NucleusMetrics } from './edge-metrics';
 import { RateLimiter } from './rate-limiter';
 import { ReplayCache, verifySigned, type PeerPush } from './signalling';
 
@@ -19,6 +20,7 @@ export interface NucleusOptions {
   /** Public identities (as omega-edge --init prints them) allowed in the cluster. */
   members: ReadonlySet<string>;
   log: Logger;
+  metrics?: NucleusMetrics;
 }
 
 interface HostRecord {
@@ -59,6 +61,7 @@ export class Nucleus {
   receive(datagram: Buffer, from: RemoteInfo, nowMs: number): void {
     if (!this.limiter.allow(from.address, nowMs)) {
       this.counters.rateLimited++;
+      this.options.metrics?.rateLimited.inc();
       return;
     }
     try {
@@ -76,6 +79,7 @@ export class Nucleus {
         );
       }
       this.counters.accepted++;
+      this.options.metrics?.accepted.inc();
       const host = from.family === 'IPv6' ? `[${from.address}]` : from.address;
       const endpoint = `${host}:${message.wireguardPort}`;
       const previous = this.hosts.get(message.identity);
@@ -91,6 +95,7 @@ export class Nucleus {
     } catch (err) {
       const code = err instanceof OmegaError ? Code[err.code] : 'Internal';
       this.counters.rejected[code] = (this.counters.rejected[code] ?? 0) + 1;
+      this.options.metrics?.refused.inc({ reason: code });
       this.options.log.warn(
         { from: `${from.address}:${from.port}`, err: errorMessage(err) },
         'signalling message refused',
@@ -104,6 +109,7 @@ export class Nucleus {
     for (const other of this.hosts.values()) {
       if (other.identity === identity) continue;
       this.options.log.info({ a: self.endpoint, b: other.endpoint }, 'peers introduced');
+      this.options.metrics?.introductions.inc();
       this.push(self.control, { type: 'peer', identity: other.identity, endpoint: other.endpoint });
       this.push(other.control, { type: 'peer', identity: self.identity, endpoint: self.endpoint });
     }

@@ -90,9 +90,11 @@ async function main(): Promise<void> {
   }
   const log = pino({ name: 'omega-edge' });
   const identity = loadIdentity(home);
-  let metrics: EdgeMetrics | undefined;
-  const agent = await startEdgeAgent(config, identity, log, () => metrics?.pskRotations.inc());
-  metrics = edgeMetrics(agent.device);
+  // The PSK counter lives on the metrics, which need the device the agent creates.
+  const late: { metrics?: EdgeMetrics } = {};
+  const agent = await startEdgeAgent(config, identity, log, () => late.metrics?.pskRotations.inc());
+  const metrics = edgeMetrics(agent.device);
+  late.metrics = metrics;
   if (values['metrics-listen']) {
     await serveMetrics(
       metrics.registry,

@@ -74,6 +74,7 @@ export interface NucleusMetrics {
   refused: Counter<'reason'>;
   rateLimited: Counter;
   introductions: Counter;
+  relayedPackets: Counter;
 }
 
 export function nucleusMetrics(): NucleusMetrics {
@@ -99,6 +100,11 @@ export function nucleusMetrics(): NucleusMetrics {
     introductions: new Counter({
       name: 'omega_nucleus_introductions_total',
       help: 'Pairs sent each other endpoint at once',
+      registers: [registry],
+    }),
+    relayedPackets: new Counter({
+      name: 'omega_nucleus_relay_packets_total',
+      help: 'WireGuard packets forwarded unchanged by the relay',
       registers: [registry],
     }),
   };

@@ -107,6 +107,7 @@ async function main(): Promise<void> {
         cluster: config.cluster,
         wireguardPort: config.port,
         heartbeatMs: config.heartbeatSecs * 1000,
+        directTimeoutMs: config.handshakeTimeoutSecs * 2 * 1000,
         identity,
         agent,
         log,

@@ -21,6 +21,8 @@ export interface NucleusClientOptions {
   cluster: string;
   wireguardPort: number;
   heartbeatMs: number;
+  /** How long a direct path may take to handshake before the relay is asked for. */
+  directTimeoutMs: number;
   identity: EdgeIdentity;
   agent: EdgeAgent;
   log: Logger;
@@ -29,6 +31,7 @@ export interface NucleusClientOptions {
 export class NucleusClient {
   private socket?: Socket;
   private timer?: NodeJS.Timeout;
+  private readonly relayTimers = new Set<NodeJS.Timeout>();
   private readonly self: string;
   private readonly host: string;
   private readonly port: number;
@@ -53,8 +56,9 @@ export class NucleusClient {
     this.timer = setInterval(() => this.send('heartbeat'), this.options.heartbeatMs);
   }
 
-  send(type: HostMessage['type']): void {
+  send(type: HostMessage['type'], peer?: string): void {
     const message: HostMessage = {
+      ...(peer ? { peer } : {}),
       type,
       cluster: this.options.cluster,
       identity: this.self,
@@ -76,16 +80,40 @@ export class NucleusClient {
       if (push.identity === this.self) return;
       const endpoint = parseEndpoint(push.endpoint);
       if (!endpoint) throw new Error(`endpoint '${push.endpoint}' is not IP:PORT`);
-      await this.options.agent.setPeer(
-        parsePublicIdentity(push.identity, 'push.identity'),
-        endpoint,
-      );
+      const peer = parsePublicIdentity(push.identity, 'push.identity');
+      await this.options.agent.setPeer(peer, endpoint);
+      const viaRelay =
+        endpoint.slice(0, endpoint.lastIndexOf(':')).replace(/^\[|\]$/g, '') === this.host;
+      if (!viaRelay) this.fallBackToRelayUnlessConnected(push.identity, peer.wireguardPublicKey);
     } catch (err) {
       this.options.log.warn({ err: errorMessage(err) }, 'nucleus push refused');
     }
   }
 
+  /** Asks the nucleus for a relay when the direct path has not handshaken in time. */
+  private fallBackToRelayUnlessConnected(identity: string, wireguardKey: Uint8Array): void {
+    const key = Buffer.from(wireguardKey).toString('base64');
+    const timer = setTimeout(() => {
+      this.relayTimers.delete(timer);
+      void this.options.agent.device.dump().then(
+        (peers) => {
+          const row = peers.find((p) => p[0] === key);
+          if (row && row[4] === '0') {
+            this.options.log.info(
+              { peer: identity },
+              'direct path did not handshake; asking for the relay',
+            );
+            this.send('relay', identity);
+          }
+        },
+        (err: unknown) => this.options.log.warn({ err: errorMessage(err) }, 'wg show failed'),
+      );
+    }, this.options.directTimeoutMs);
+    this.relayTimers.add(timer);
+  }
+
   close(): void {
+    for (const timer of this.relayTimers) clearTimeout(timer);
     clearInterval(this.timer);
     this.socket?.close();
   }

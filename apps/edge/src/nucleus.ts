@@ -7,6 +7,7 @@ import { Code, OmegaError, errorMessage } from '@omega/errors';
 import type { Logger } from 'pino';
 import type { NucleusMetrics } from './edge-metrics';
 import { RateLimiter } from './rate-limiter';
+import { Relay } from './relay';
 import { ReplayCache, verifySigned, type PeerPush } from './signalling';
 
 export const NUCLEUS_REQUESTS_PER_SECOND = 10;
@@ -44,8 +45,11 @@ export class Nucleus {
   private readonly limiter = new RateLimiter(NUCLEUS_REQUESTS_PER_SECOND);
   private readonly replay = new ReplayCache();
   private socket?: Socket;
+  private readonly relay: Relay;
 
-  constructor(private readonly options: NucleusOptions) {}
+  constructor(private readonly options: NucleusOptions) {
+    this.relay = new Relay(options.host, () => options.metrics?.relayedPackets.inc());
+  }
 
   async start(): Promise<number> {
     const socket = createSocket({ type: this.options.host.includes(':') ? 'udp6' : 'udp4' });
@@ -90,8 +94,13 @@ export class Nucleus {
         lastSeenMs: nowMs,
       });
       this.forgetIdle(nowMs);
-      if (message.type !== 'heartbeat' || previous?.endpoint !== endpoint)
+      if (message.type === 'relay') {
+        void this.relayPair(message.identity, message.peer ?? '').catch((err: unknown) =>
+          this.options.log.warn({ err: errorMessage(err) }, 'relay refused'),
+        );
+      } else if (message.type !== 'heartbeat' || previous?.endpoint !== endpoint) {
         this.introduce(message.identity);
+      }
     } catch (err) {
       const code = err instanceof OmegaError ? Code[err.code] : 'Internal';
       this.counters.rejected[code] = (this.counters.rejected[code] ?? 0) + 1;
@@ -115,6 +124,21 @@ export class Nucleus {
     }
   }
 
+  /** Gives the pair one relay port and sends both hosts the relay as the other's endpoint. */
+  private async relayPair(identity: string, peerIdentity: string): Promise<void> {
+    const self = this.hosts.get(identity);
+    const peer = this.hosts.get(peerIdentity);
+    if (!self || !peer) {
+      throw new OmegaError(Code.NotFound, `relay: ${peerIdentity.slice(0, 43)} has not registered`);
+    }
+    const key = [identity, peerIdentity].sort().join('|');
+    const port = await this.relay.portFor(key, self.control.address, peer.control.address);
+    const at = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    this.options.log.info({ a: self.endpoint, b: peer.endpoint, port }, 'pair relayed');
+    this.push(self.control, { type: 'peer', identity: peer.identity, endpoint: `${at}:${port}` });
+    this.push(peer.control, { type: 'peer', identity: self.identity, endpoint: `${at}:${port}` });
+  }
+
   private push(to: RemoteInfo, push: PeerPush): void {
     this.counters.pushes++;
     this.socket?.send(JSON.stringify(push), to.port, to.address);
@@ -127,6 +151,7 @@ export class Nucleus {
   }
 
   async close(): Promise<void> {
+    this.relay.close();
     await new Promise<void>((resolve) =>
       this.socket ? this.socket.close(() => resolve()) : resolve(),
     );

@@ -10,12 +10,14 @@ export const SIGNAL_MAX_BYTES = 1200;
 export const SIGNAL_MAX_SKEW_MS = 30_000;
 
 const hostMessage = z.strictObject({
-  type: z.enum(['register', 'heartbeat', 'query']),
+  type: z.enum(['register', 'heartbeat', 'query', 'relay']),
   cluster: z.string().max(63),
   identity: z.string().max(200),
   wireguardPort: z.int().min(1).max(65535),
   timeMs: z.int().nonnegative(),
   nonce: z.string().regex(/^[A-Za-z0-9_-]{16,32}$/),
+  /** For `relay`: the peer the direct path to failed. */
+  peer: z.string().max(200).optional(),
 });
 export type HostMessage = z.output<typeof hostMessage>;
 

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { StealthFilter } from './stealth-filter';
 import type { WireguardDevice } from './wireguard-device';
 
 /** WireGuard considers a session dead 180 s after its last handshake (REJECT_AFTER_TIME). */
@@ -128,4 +129,26 @@ export async function serveMetrics(
   });
   await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
   return server;
+}
+
+/** The XDP filter's drops, read from its per-CPU counters on every scrape. */
+export function stealthMetrics(registry: Registry, filter: StealthFilter): void {
+  new Counter({
+    name: 'omega_edge_sessions_dropped_ratelimit_total',
+    help: 'WireGuard handshake initiations dropped in XDP past 10 per second per source IP',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      this.inc((await filter.counts()).rateLimited);
+    },
+  });
+  new Counter({
+    name: 'omega_edge_stealth_dropped_total',
+    help: 'Datagrams to the WireGuard port dropped in XDP for not being well-formed WireGuard messages',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      this.inc((await filter.counts()).malformed);
+    },
+  });
 }

@@ -15,14 +15,21 @@ import {
   loadIdentity,
   parsePublicIdentity,
 } from './edge-identity';
-import { edgeMetrics, nucleusMetrics, serveMetrics, type EdgeMetrics } from './edge-metrics';
+import {
+  edgeMetrics,
+  nucleusMetrics,
+  serveMetrics,
+  stealthMetrics,
+  type EdgeMetrics,
+} from './edge-metrics';
 import { Nucleus } from './nucleus';
 import { NucleusClient } from './nucleus-client';
 import { overlayAddresses } from './overlay-address';
+import { StealthFilter } from './stealth-filter';
 
 const USAGE = `usage: omega-edge [--home DIR] --init
        omega-edge [--home DIR] [--config FILE] [--peer PUBLIC_IDENTITY --endpoint IP:PORT]
-                  [--nucleus HOST:PORT --cluster NAME] [--metrics-listen IP:PORT]
+                  [--nucleus HOST:PORT --cluster NAME] [--metrics-listen IP:PORT] [--xdp IFACE]
        omega-edge --nucleus-listen IP:PORT --cluster NAME --members FILE [--metrics-listen IP:PORT]
   --home DIR   where the identity and edge.toml live (default ~/.omega)`;
 
@@ -50,6 +57,7 @@ async function main(): Promise<void> {
       'nucleus-listen': { type: 'string' },
       members: { type: 'string' },
       'metrics-listen': { type: 'string' },
+      xdp: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -95,6 +103,13 @@ async function main(): Promise<void> {
   const agent = await startEdgeAgent(config, identity, log, () => late.metrics?.pskRotations.inc());
   const metrics = edgeMetrics(agent.device);
   late.metrics = metrics;
+  const stealth = values.xdp
+    ? await StealthFilter.attach(values.xdp, config.port).catch(async (err: unknown) => {
+        await agent.close();
+        throw err;
+      })
+    : undefined;
+  if (stealth) stealthMetrics(metrics.registry, stealth);
   if (values['metrics-listen']) {
     await serveMetrics(
       metrics.registry,
@@ -121,7 +136,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     client?.close();
-    void agent.close().finally(() => process.exit(0));
+    void Promise.allSettled([stealth?.detach(), agent.close()]).finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

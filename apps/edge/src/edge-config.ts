@@ -35,6 +35,10 @@ const schema = z.strictObject({
         .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a DNS label (a-z, 0-9, -)')
         .default('default'),
       heartbeat_secs: z.int().min(1).max(3600).default(15),
+      nucleus_key: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{43}$/, "must be the nucleus's Ed25519 key (43 base64url characters)")
+        .optional(),
     })
     .prefault({}),
   security: z
@@ -60,6 +64,8 @@ export interface EdgeConfig {
   port: number;
   interface: string;
   nucleus?: string;
+  /** The nucleus's Ed25519 public key, base64url. */
+  nucleusKey?: string;
   cluster: string;
   heartbeatSecs: number;
   maxSessionsPerIp: number;
@@ -154,6 +160,7 @@ export function parseEdgeConfig(text: string, file: string): EdgeConfig {
     port: c.daemon.port,
     interface: c.daemon.interface,
     nucleus: c.network.nucleus,
+    nucleusKey: c.network.nucleus_key,
     cluster: c.network.cluster,
     heartbeatSecs: c.network.heartbeat_secs,
     maxSessionsPerIp: c.security.max_sessions_per_ip,

@@ -53,12 +53,12 @@ beforeAll(async () => {
   keyA = await lab.init(a);
   keyB = await lab.init(b);
   membersFile = join(nucleusHost.home, 'members');
-  await lab.init(nucleusHost);
+  const nucleusKey = (await lab.init(nucleusHost)).split('.')[0]!;
   writeFileSync(membersFile, `# cluster lab\n${keyA}\n${keyB}\n`);
   for (const host of [a, b]) {
     writeFileSync(
       join(host.home, 'edge.toml'),
-      `[daemon]\ninterface = "${host.wireguardInterface}"\n\n[network]\nnucleus = "${nucleusHost.address}:${NUCLEUS_PORT}"\ncluster = "lab"\nheartbeat_secs = 1\n`,
+      `[daemon]\ninterface = "${host.wireguardInterface}"\n\n[network]\nnucleus = "${nucleusHost.address}:${NUCLEUS_PORT}"\ncluster = "lab"\nnucleus_key = "${nucleusKey}"\nheartbeat_secs = 1\n`,
     );
   }
   nucleus = await startNucleus();

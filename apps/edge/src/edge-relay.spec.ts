@@ -24,7 +24,7 @@ beforeAll(async () => {
   keyA = await lab.init(a);
   keyB = await lab.init(b);
   const members = join(nucleusHost.home, 'members');
-  await lab.init(nucleusHost);
+  const nucleusKey = (await lab.init(nucleusHost)).split('.')[0]!;
   writeFileSync(members, `${keyA}\n${keyB}\n`);
   // A and B cannot reach each other directly; both reach the nucleus.
   const block = `table inet block_direct {
@@ -36,7 +36,7 @@ beforeAll(async () => {
   for (const host of [a, b]) {
     writeFileSync(
       join(host.home, 'edge.toml'),
-      `[daemon]\ninterface = "${host.wireguardInterface}"\n\n[network]\nnucleus = "${nucleusHost.address}:${NUCLEUS_PORT}"\ncluster = "lab"\nheartbeat_secs = 1\n\n[security]\nhandshake_timeout_secs = 1\n`,
+      `[daemon]\ninterface = "${host.wireguardInterface}"\n\n[network]\nnucleus = "${nucleusHost.address}:${NUCLEUS_PORT}"\ncluster = "lab"\nnucleus_key = "${nucleusKey}"\nheartbeat_secs = 1\n\n[security]\nhandshake_timeout_secs = 1\n`,
     );
   }
   await lab.startEdge(

@@ -29,8 +29,8 @@ import { StealthFilter } from './stealth-filter';
 
 const USAGE = `usage: omega-edge [--home DIR] --init
        omega-edge [--home DIR] [--config FILE] [--peer PUBLIC_IDENTITY --endpoint IP:PORT]
-                  [--nucleus HOST:PORT --cluster NAME] [--metrics-listen IP:PORT] [--xdp IFACE]
-       omega-edge --nucleus-listen IP:PORT --cluster NAME --members FILE [--metrics-listen IP:PORT]
+                  [--nucleus HOST:PORT --nucleus-key KEY --cluster NAME] [--metrics-listen IP:PORT] [--xdp IFACE]
+       omega-edge [--home DIR] --nucleus-listen IP:PORT --cluster NAME --members FILE [--metrics-listen IP:PORT]
   --home DIR   where the identity and edge.toml live (default ~/.omega)`;
 
 function fail(message: string): never {
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
       peer: { type: 'string' },
       endpoint: { type: 'string' },
       nucleus: { type: 'string' },
+      'nucleus-key': { type: 'string' },
       cluster: { type: 'string' },
       'nucleus-listen': { type: 'string' },
       members: { type: 'string' },
@@ -66,8 +67,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  const home = values.home ?? join(homedir(), '.omega');
   if (values['nucleus-listen'] !== undefined) {
     await runNucleus(
+      home,
       values['nucleus-listen'],
       values.cluster,
       values.members,
@@ -75,9 +78,15 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const home = values.home ?? join(homedir(), '.omega');
   const config = loadConfig(home, values.config);
   if (values.nucleus !== undefined) config.nucleus = values.nucleus;
+  if (values['nucleus-key'] !== undefined) config.nucleusKey = values['nucleus-key'];
+  const nucleusKey = config.nucleusKey ? Buffer.from(config.nucleusKey, 'base64url') : undefined;
+  if (config.nucleus && nucleusKey?.length !== 32) {
+    fail(
+      "a nucleus needs its key ([network] nucleus_key or --nucleus-key: the 'key' the nucleus logs at start)",
+    );
+  }
   if (values.cluster !== undefined) config.cluster = values.cluster;
   if (values.init) {
     const identity = initIdentity(home);
@@ -124,6 +133,7 @@ async function main(): Promise<void> {
         heartbeatMs: config.heartbeatSecs * 1000,
         directTimeoutMs: config.handshakeTimeoutSecs * 2 * 1000,
         identity,
+        nucleusKey: nucleusKey!,
         agent,
         log,
       })
@@ -151,6 +161,7 @@ function hostAndPort(text: string, flag: string): [string, number] {
 }
 
 async function runNucleus(
+  home: string,
   listen: string,
   cluster?: string,
   membersFile?: string,
@@ -170,6 +181,8 @@ async function runNucleus(
     });
   const at = endpoint.lastIndexOf(':');
   const log = pino({ name: 'omega-nucleus' });
+  const identity = loadIdentity(home);
+  const key = Buffer.from(identity.identityKey).toString('base64url');
   const metrics = nucleusMetrics();
   if (metricsListen)
     await serveMetrics(metrics.registry, ...hostAndPort(metricsListen, '--metrics-listen'));
@@ -179,10 +192,11 @@ async function runNucleus(
     cluster,
     members,
     log,
+    signingKey: identity.signingKey,
     metrics,
   });
   const port = await nucleus.start();
-  log.info({ port, cluster, members: members.size }, 'nucleus running');
+  log.info({ port, cluster, members: members.size, key }, 'nucleus running');
   const stop = (): void => void nucleus.close().finally(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -4,17 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { errorMessage } from '@omega/errors';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { EdgeAgent } from './edge-agent';
 import { parseEndpoint } from './edge-config';
 import { formatPublicIdentity, parsePublicIdentity, type EdgeIdentity } from './edge-identity';
-import { encodeSigned, SIGNAL_MAX_BYTES, type HostMessage } from './signalling';
-
-const peerPush = z.strictObject({
-  type: z.literal('peer'),
-  identity: z.string().max(200),
-  endpoint: z.string().max(60),
-});
+import { verifyPush } from './nucleus-push';
+import { encodeSigned, ReplayCache, type HostMessage } from './signalling';
 
 export interface NucleusClientOptions {
   nucleus: string;
@@ -24,6 +18,8 @@ export interface NucleusClientOptions {
   /** How long a direct path may take to handshake before the relay is asked for. */
   directTimeoutMs: number;
   identity: EdgeIdentity;
+  /** The nucleus's Ed25519 public key: pushes not signed with it are refused. */
+  nucleusKey: Uint8Array;
   agent: EdgeAgent;
   log: Logger;
 }
@@ -32,6 +28,7 @@ export class NucleusClient {
   private socket?: Socket;
   private timer?: NodeJS.Timeout;
   private readonly relayTimers = new Set<NodeJS.Timeout>();
+  private readonly replay = new ReplayCache();
   private readonly self: string;
   private readonly host: string;
   private readonly port: number;
@@ -47,7 +44,7 @@ export class NucleusClient {
     const socket = createSocket({ type: this.host.includes(':') ? 'udp6' : 'udp4' });
     this.socket = socket;
     socket.on('message', (datagram, from) => {
-      // Only the nucleus's address is listened to (pushes are not signed yet: see docs/edge.md).
+      // Only the nucleus's address is listened to, and each push must carry its signature.
       if (from.address !== this.host || from.port !== this.port) return;
       void this.onPush(datagram);
     });
@@ -75,8 +72,13 @@ export class NucleusClient {
 
   private async onPush(datagram: Buffer): Promise<void> {
     try {
-      if (datagram.length > SIGNAL_MAX_BYTES) throw new Error(`push of ${datagram.length} bytes`);
-      const push = peerPush.parse(JSON.parse(datagram.toString('utf8')));
+      const push = verifyPush(
+        datagram,
+        this.options.nucleusKey,
+        this.self,
+        Date.now(),
+        this.replay,
+      );
       if (push.identity === this.self) return;
       const endpoint = parseEndpoint(push.endpoint);
       if (!endpoint) throw new Error(`endpoint '${push.endpoint}' is not IP:PORT`);

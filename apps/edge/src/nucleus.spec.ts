@@ -6,7 +6,8 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import pino from 'pino';
 import { formatPublicIdentity } from './edge-identity';
 import { Nucleus } from './nucleus';
-import { encodeSigned, type HostMessage } from './signalling';
+import { encodePush, verifyPush, type PeerPush } from './nucleus-push';
+import { encodeSigned, ReplayCache, type HostMessage } from './signalling';
 
 function host() {
   const signing = generateKeyPairSync('ed25519');
@@ -33,15 +34,21 @@ function message(identity: string, overrides: Partial<HostMessage> = {}): HostMe
 const alice = host();
 const bob = host();
 const stranger = host();
+const nucleusKeys = generateKeyPairSync('ed25519');
+const nucleusPublic = Buffer.from(nucleusKeys.publicKey.export({ format: 'jwk' }).x!, 'base64url');
 let nucleus: Nucleus;
 let port: number;
 const sockets: Socket[] = [];
 
-async function client(): Promise<{ socket: Socket; pushes: unknown[] }> {
+async function client(self: string): Promise<{ socket: Socket; pushes: unknown[] }> {
   const socket = createSocket('udp4');
   sockets.push(socket);
   const pushes: unknown[] = [];
-  socket.on('message', (d) => pushes.push(JSON.parse(d.toString())));
+  const replay = new ReplayCache();
+  socket.on('message', (d) => {
+    const { type, identity, endpoint } = verifyPush(d, nucleusPublic, self, Date.now(), replay);
+    pushes.push({ type, identity, endpoint });
+  });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
   return { socket, pushes };
 }
@@ -55,6 +62,7 @@ beforeAll(async () => {
     cluster: 'lab',
     members: new Set([alice.identity, bob.identity]),
     log: pino({ level: 'silent' }),
+    signingKey: nucleusKeys.privateKey,
   });
   port = await nucleus.start();
 });
@@ -65,8 +73,8 @@ afterAll(async () => {
 
 describe('nucleus', () => {
   it('pushes both endpoints to a pair at once when the second member registers', async () => {
-    const a = await client();
-    const b = await client();
+    const a = await client(alice.identity);
+    const b = await client(bob.identity);
     a.socket.send(
       encodeSigned(message(alice.identity, { wireguardPort: 51001 }), alice.key),
       port,
@@ -139,5 +147,49 @@ describe('nucleus', () => {
     expect(nucleus.counters.rateLimited - before).toBe(15);
     nucleus.receive(Buffer.from('junk'), from('10.0.0.99'), now + 1000);
     expect(nucleus.counters.rateLimited - before).toBe(15);
+  });
+});
+
+describe('pushes from the nucleus', () => {
+  const push = (overrides: Partial<PeerPush> = {}): PeerPush => ({
+    type: 'peer',
+    to: alice.identity,
+    identity: bob.identity,
+    endpoint: '192.0.2.2:51820',
+    timeMs: Date.now(),
+    nonce: `push-nonce-${String(++nonce).padStart(8, '0')}`,
+    ...overrides,
+  });
+
+  it('refuses a push not signed by the nucleus key', () => {
+    expect(() =>
+      verifyPush(
+        encodePush(push(), stranger.key),
+        nucleusPublic,
+        alice.identity,
+        Date.now(),
+        new ReplayCache(),
+      ),
+    ).toThrow(/signature does not verify for the nucleus key/);
+  });
+
+  it('refuses a push addressed to another host, and a replayed one', () => {
+    const replay = new ReplayCache();
+    expect(() =>
+      verifyPush(
+        encodePush(push({ to: bob.identity }), nucleusKeys.privateKey),
+        nucleusPublic,
+        alice.identity,
+        Date.now(),
+        replay,
+      ),
+    ).toThrow(/addressed to another host/);
+    const datagram = encodePush(push(), nucleusKeys.privateKey);
+    expect(verifyPush(datagram, nucleusPublic, alice.identity, Date.now(), replay).identity).toBe(
+      bob.identity,
+    );
+    expect(() => verifyPush(datagram, nucleusPublic, alice.identity, Date.now(), replay)).toThrow(
+      /replayed/,
+    );
   });
 });

@@ -8,7 +8,9 @@ import type { Logger } from 'pino';
 import type { NucleusMetrics } from './edge-metrics';
 import { RateLimiter } from './rate-limiter';
 import { Relay } from './relay';
-import { ReplayCache, verifySigned, type PeerPush } from './signalling';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { encodePush } from './nucleus-push';
+import { ReplayCache, verifySigned } from './signalling';
 
 export const NUCLEUS_REQUESTS_PER_SECOND = 10;
 /** A host not heard from for this long is forgotten (the design's idle peer removal). */
@@ -21,6 +23,8 @@ export interface NucleusOptions {
   /** Public identities (as omega-edge --init prints them) allowed in the cluster. */
   members: ReadonlySet<string>;
   log: Logger;
+  /** The nucleus's Ed25519 key: every push is signed with it. */
+  signingKey: KeyObject;
   metrics?: NucleusMetrics;
 }
 
@@ -119,8 +123,8 @@ export class Nucleus {
       if (other.identity === identity) continue;
       this.options.log.info({ a: self.endpoint, b: other.endpoint }, 'peers introduced');
       this.options.metrics?.introductions.inc();
-      this.push(self.control, { type: 'peer', identity: other.identity, endpoint: other.endpoint });
-      this.push(other.control, { type: 'peer', identity: self.identity, endpoint: self.endpoint });
+      this.push(self, other.identity, other.endpoint);
+      this.push(other, self.identity, self.endpoint);
     }
   }
 
@@ -135,13 +139,24 @@ export class Nucleus {
     const port = await this.relay.portFor(key, self.control.address, peer.control.address);
     const at = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
     this.options.log.info({ a: self.endpoint, b: peer.endpoint, port }, 'pair relayed');
-    this.push(self.control, { type: 'peer', identity: peer.identity, endpoint: `${at}:${port}` });
-    this.push(peer.control, { type: 'peer', identity: self.identity, endpoint: `${at}:${port}` });
+    this.push(self, peer.identity, `${at}:${port}`);
+    this.push(peer, self.identity, `${at}:${port}`);
   }
 
-  private push(to: RemoteInfo, push: PeerPush): void {
+  private push(to: HostRecord, identity: string, endpoint: string): void {
     this.counters.pushes++;
-    this.socket?.send(JSON.stringify(push), to.port, to.address);
+    const push = encodePush(
+      {
+        type: 'peer',
+        to: to.identity,
+        identity,
+        endpoint,
+        timeMs: Date.now(),
+        nonce: randomBytes(16).toString('base64url'),
+      },
+      this.options.signingKey,
+    );
+    this.socket?.send(push, to.control.port, to.control.address);
   }
 
   private forgetIdle(nowMs: number): void {

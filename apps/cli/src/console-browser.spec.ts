@@ -40,11 +40,10 @@ let stack: LocalStack;
 let dataDir: string;
 let browser: Browser;
 let sentinel: TelemetrySentinel;
-const tokens: Record<'admin' | 'responder' | 'viewer' | 'shortLived', string> = {
+const tokens: Record<'admin' | 'responder' | 'viewer', string> = {
   admin: '',
   responder: '',
   viewer: '',
-  shortLived: '',
 };
 
 const url = () => consoleUrl(stack.portsOf('gateway').grpcPort, true);
@@ -102,7 +101,6 @@ beforeAll(async () => {
     tokens.admin = await token('user:admin', ['admin']);
     tokens.responder = await token('user:rita', ['responder']);
     tokens.viewer = await token('user:victor', ['viewer']);
-    tokens.shortLived = await token('user:brief', ['viewer'], 20);
   } finally {
     gateway.close();
   }
@@ -244,9 +242,10 @@ describe('in the browser', () => {
     });
     await page.goto(`${url()}#/workflows`);
     await page.getByRole('button', { name: 'console-approved' }).click();
-    await page.getByRole('button', { name: 'Approve' }).waitFor({ timeout: 20_000 });
+    const approve = page.getByRole('button', { name: 'Approve', exact: true });
+    await approve.waitFor({ timeout: 20_000 });
     await screenshot(page, ARTEFACTS, '3-workflow-waiting');
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await approve.click();
     await page.getByText(/^Approved: the workflow is now/).waitFor();
     await eventually(
       'the approved workflow completed',
@@ -270,7 +269,9 @@ describe('in the browser', () => {
   }, 60_000);
 
   it('wrote no error to the browser console', () => {
-    expect(errors).toEqual([]);
+    // Requests that failed while the gateway was down are the restart drill's, not the page's.
+    const outage = /^Failed to load resource: net::ERR_CONNECTION_(CLOSED|REFUSED|RESET)$/;
+    expect(errors.filter((e) => !outage.test(e))).toEqual([]);
   });
 });
 
@@ -294,7 +295,7 @@ describe('what a user may not do, and tokens that no longer work', () => {
     await page.goto(`${url()}#/workflows`);
     await page.getByRole('button', { name: 'console-viewed' }).click();
     await page.getByText('your roles cannot approve it').waitFor({ timeout: 20_000 });
-    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
     await screenshot(page, ARTEFACTS, '4-workflow-viewer');
   }, 60_000);
 
@@ -311,7 +312,13 @@ describe('what a user may not do, and tokens that no longer work', () => {
   });
 
   it('returns to the login page when the token expires, saying so', async () => {
-    const { page } = await logIn(context, tokens.shortLived);
+    const { secret } = (await call('GatewayService/CreateToken', {
+      subject: 'user:brief',
+      roles: ['viewer'],
+      ttlSeconds: 8,
+      description: 'console spec: expires',
+    })) as { secret: string };
+    const { page } = await logIn(context, secret);
     await page.getByText('Your token expired: log in with a new one.').waitFor({ timeout: 40_000 });
     await page.getByLabel('Token').waitFor();
   }, 60_000);

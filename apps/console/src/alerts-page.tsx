@@ -102,7 +102,7 @@ export function AlertsPage({
         {shown.length} of {alerts.length} alerts
       </p>
       <div className="split">
-        <div className="list" ref={scroller} role="list" aria-label="Alerts" tabIndex={-1}>
+        <div className="list" ref={scroller} role="region" aria-label="Alerts" tabIndex={0}>
           {shown.length === 0 ? (
             <p className="empty">
               {alerts.length === 0
@@ -116,7 +116,6 @@ export function AlertsPage({
                 return (
                   <button
                     key={alert.id}
-                    role="listitem"
                     type="button"
                     className={`row${chosen?.id === alert.id ? ' chosen' : ''}`}
                     style={{ transform: `translateY(${row.start}px)`, height: row.size }}
@@ -135,7 +134,7 @@ export function AlertsPage({
             </div>
           )}
         </div>
-        <div className="detail">
+        <div className="detail" tabIndex={0} role="region" aria-label="Alert detail">
           {chosen === undefined ? (
             <p className="empty">
               Choose an alert to see why it fired, its evidence and its incident.

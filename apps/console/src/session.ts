@@ -4,10 +4,10 @@ import { Gateway } from './gateway-client';
 
 /** The methods behind the console's actions: their buttons show only when allowed. */
 export const ACTIONS = [
-  'omega.v1.OrchestratorService/SignalWorkflow',
-  'omega.v1.OrchestratorService/CancelWorkflow',
-  'omega.v1.IntelligenceService/SetRuleEnabled',
-  'omega.v1.IntelligenceService/TestRules',
+  '/omega.v1.OrchestratorService/SignalWorkflow',
+  '/omega.v1.OrchestratorService/CancelWorkflow',
+  '/omega.v1.IntelligenceService/SetRuleEnabled',
+  '/omega.v1.IntelligenceService/TestRules',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -58,7 +58,7 @@ export function WorkflowsPage({ session }: { readonly session: Session }) {
         </p>
       ) : (
         <div className="split">
-          <table className="list">
+          <table className="list" tabIndex={0} aria-label="Workflows">
             <thead>
               <tr>
                 <th scope="col">Workflow</th>
@@ -86,7 +86,7 @@ export function WorkflowsPage({ session }: { readonly session: Session }) {
               ))}
             </tbody>
           </table>
-          <div className="detail">
+          <div className="detail" tabIndex={0} role="region" aria-label="Workflow detail">
             {chosen === undefined ? (
               <p className="empty">Choose a workflow to see its steps and history.</p>
             ) : (
@@ -166,7 +166,7 @@ function WorkflowDetail({
     );
   const workflow = state.workflow;
   const waiting = (workflow?.awaitedSignals ?? []).some((s) => s === 'approve' || s === 'reject');
-  const mayDecide = session.allowed.has('omega.v1.OrchestratorService/SignalWorkflow');
+  const mayDecide = session.allowed.has('/omega.v1.OrchestratorService/SignalWorkflow');
   return (
     <article aria-labelledby="workflow-title">
       <h2 id="workflow-title">{workflowId}</h2>

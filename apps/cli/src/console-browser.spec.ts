@@ -268,6 +268,51 @@ describe('in the browser', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
   }, 60_000);
 
+  it('verifies the audit log in the browser, and rejects a tampered checkpoint', async () => {
+    await page.goto(`${url()}#/audit`);
+    const verdict = page.getByTestId('audit-verdict');
+    await verdict.waitFor({ timeout: 30_000 });
+    expect(await verdict.textContent()).toMatch(
+      /^✔ Verified in your browser: checkpoint of \d+ entries signed with Ed25519 and ML-DSA-65/,
+    );
+    expect(await page.getByText('proven').count()).toBeGreaterThan(0);
+    await screenshot(page, ARTEFACTS, '6-audit-verified');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // The gateway's answer altered on its way to the page: a larger tree claimed (text and field
+    // agree, so only the signature can tell), then one byte of the ML-DSA-65 signature.
+    const tamper = async (change: (checkpoint: Record<string, unknown>) => void) => {
+      await page.route('**/omega.v1.TrustService/GetCheckpoint', async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { checkpoint: Record<string, unknown> };
+        change(body.checkpoint);
+        await route.fulfill({ response, json: body });
+      });
+      await page.getByRole('button', { name: 'Verify again' }).click();
+      await page.getByText(/^Rejected: /).waitFor({ timeout: 30_000 });
+      const text = await verdict.textContent();
+      await page.unroute('**/omega.v1.TrustService/GetCheckpoint');
+      return text;
+    };
+    expect(
+      await tamper((checkpoint) => {
+        const size = BigInt(checkpoint['treeSize'] as string) + 1n;
+        const [origin, , root] = (checkpoint['noteBody'] as string).split('\n');
+        checkpoint['noteBody'] = `${origin}\n${size}\n${root}\n`;
+        checkpoint['treeSize'] = String(size);
+      }),
+    ).toBe('Rejected: checkpoint: the Ed25519 signature does not verify');
+    await screenshot(page, ARTEFACTS, '7-audit-tampered');
+    expect(
+      await tamper((checkpoint) => {
+        const signature = checkpoint['signature'] as { mlDsa: string };
+        const raw = Buffer.from(signature.mlDsa, 'base64');
+        raw[100] = (raw[100] ?? 0) ^ 0x01;
+        signature.mlDsa = raw.toString('base64');
+      }),
+    ).toBe('Rejected: checkpoint: the ML-DSA-65 signature does not verify');
+  }, 90_000);
+
   it('wrote no error to the browser console', () => {
     // Requests that failed while the gateway was down are the restart drill's, not the page's.
     const outage = /^Failed to load resource: net::ERR_CONNECTION_(CLOSED|REFUSED|RESET)$/;
@@ -326,5 +371,5 @@ describe('what a user may not do, and tokens that no longer work', () => {
 
 afterAll(() => {
   // The screenshots are the test's artefacts: each page's, none empty (screenshot() checks).
-  expect(readdirSync(ARTEFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(5);
+  expect(readdirSync(ARTEFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(7);
 });

@@ -1,6 +1,6 @@
 // Builds the console into dist/: hashed assets under assets/ (served immutable by the gateway) and
 // index.html (served no-cache). The contract's descriptors come from @omega/proto's build, without
-// their comments, as the virtual module `virtual:omega-descriptors`.
+// their comments, as the module `./descriptor-set` of src/ (typed by src/descriptor-set.d.ts).
 import { createRequire } from 'node:module';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -8,12 +8,15 @@ import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 
 const require = createRequire(import.meta.url);
-const VIRTUAL = 'virtual:omega-descriptors';
+const VIRTUAL = 'omega-descriptor-set';
 
 function omegaDescriptors(): Plugin {
   return {
     name: 'omega-descriptors',
-    resolveId: (id) => (id === VIRTUAL ? `\0${VIRTUAL}` : undefined),
+    resolveId: (id, importer) =>
+      id === './descriptor-set' && importer?.endsWith('/src/gateway-client.ts')
+        ? `\0${VIRTUAL}`
+        : undefined,
     load(id) {
       if (id !== `\0${VIRTUAL}`) return undefined;
       const { DESCRIPTOR_SET_BASE64 } = require('@omega/proto') as {

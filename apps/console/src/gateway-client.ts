@@ -16,7 +16,7 @@ import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { base64Decode } from '@bufbuild/protobuf/wire';
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-web';
-import { DESCRIPTOR_SET_BASE64 } from 'virtual:omega-descriptors';
+import { DESCRIPTOR_SET_BASE64 } from './descriptor-set';
 
 export const registry = createFileRegistry(
   fromBinary(FileDescriptorSetSchema, base64Decode(DESCRIPTOR_SET_BASE64)),

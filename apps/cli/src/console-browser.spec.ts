@@ -161,6 +161,8 @@ describe('the gateway serves the console', () => {
     const again = await curl(`/assets/${asset}`, ['-H', `if-none-match: ${js.headers['etag']}`]);
     expect(again.status).toBe(304);
     expect((await curl('/no-such-file.js')).status).toBe(404);
+    // A method's path stays the protocol's: POST only.
+    expect((await curl('/omega.v1.GatewayService/WhoAmI')).status).toBe(405);
     // The browser protocol is still POST on the same port.
     const who = await curl('/omega.v1.GatewayService/WhoAmI', [
       '-H',

@@ -39,6 +39,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
 };
+/** `/<package>.<Service>/<Method>`: the browser protocol's paths. */
+const METHOD_PATH = /^\/[A-Za-z_][\w]*(\.[A-Za-z_]\w*)+\/[A-Za-z_]\w*$/;
 /** The console's bundle is a few hundred KB: a directory far larger is not a console build. */
 const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 const MAX_FILES = 1_000;
@@ -110,11 +112,16 @@ export class ConsoleFiles {
     return this.files.size;
   }
 
-  /** Answers a GET or HEAD for a console file (`/` is index.html); false for any other request. */
+  /**
+   * Answers a GET or HEAD for a console file (`/` is index.html), 404 for another path; false for
+   * any other method and for a method's path, which the protocol's rules answer.
+   */
   serve(req: Req, res: Res): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
     const file = this.files.get(path === '/' ? '/index.html' : path);
+    // A method's path (`/omega.v1.GatewayService/WhoAmI`) is the protocol's: POST only (405).
+    if (file === undefined && METHOD_PATH.test(path)) return false;
     res.setHeader('content-security-policy', CONSOLE_CSP);
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');

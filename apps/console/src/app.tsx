@@ -1,17 +1,23 @@
 // The console's frame: log in, then the pages; an expired or revoked token returns to the login
 // page saying so.
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AlertsPage } from './alerts-page';
 import { AuditPage } from './audit-page';
 import { Login } from './login';
 import { expiresInMs, logIn, tokenStore, type Session } from './session';
 import { WorkflowsPage } from './workflows-page';
 
-const PAGES = ['alerts', 'workflows', 'audit'] as const;
+// The graph library is loaded only when the graph page opens: the first load stays small.
+const AttackGraphPage = lazy(() =>
+  import('./attack-graph-page').then((m) => ({ default: m.AttackGraphPage })),
+);
+
+const PAGES = ['alerts', 'workflows', 'graph', 'audit'] as const;
 type Page = (typeof PAGES)[number];
 const TITLES: Record<Page, string> = {
   alerts: 'Alerts',
   workflows: 'Workflows',
+  graph: 'Attack graph',
   audit: 'Audit log',
 };
 
@@ -127,6 +133,11 @@ export function App() {
           <AlertsPage session={session} onUnauthenticated={onUnauthenticated} />
         )}
         {page === 'workflows' && <WorkflowsPage session={session} />}
+        {page === 'graph' && (
+          <Suspense fallback={<p className="status">Loading the graph page…</p>}>
+            <AttackGraphPage session={session} />
+          </Suspense>
+        )}
         {page === 'audit' && <AuditPage session={session} />}
       </main>
     </div>

@@ -75,7 +75,7 @@ beforeAll(async () => {
   if (!existsSync(join(CONSOLE_DIST, 'index.html'))) {
     throw new Error(`the console is not built: run \`npm run build\` (${CONSOLE_DIST})`);
   }
-  running = await startSpecStack(['trust', 'intelligence', 'orchestrator', 'gateway'], {
+  running = await startSpecStack(['trust', 'intelligence', 'orchestrator', 'twin', 'gateway'], {
     prefix: 'omega-console-',
     serviceEnv: { orchestrator: { OMEGA_ORCHESTRATOR_PLAYBOOK_DIR: '' } },
   });
@@ -320,6 +320,18 @@ describe('in the browser', () => {
     ).toBe('Rejected: checkpoint: the ML-DSA-65 signature does not verify');
   }, 90_000);
 
+  it('opens the attack graph from the twin', async () => {
+    await page.goto(`${url()}#/graph`);
+    await page.getByRole('heading', { name: 'Attack graph' }).waitFor();
+    // The twin answers (a graph, or none yet in a stack without Kubernetes), never an error.
+    const drawn = page.getByRole('img', { name: /^Graph of \d+ nodes/ });
+    const none = page.getByText('The twin has no graph yet');
+    await drawn.or(none).waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await screenshot(page, ARTEFACTS, '9-attack-graph');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  }, 60_000);
+
   it('wrote no error to the browser console', () => {
     // Requests that failed while the gateway was down are the restart drill's, not the page's.
     const outage = /^Failed to load resource: net::ERR_CONNECTION_(CLOSED|REFUSED|RESET)$/;
@@ -378,5 +390,5 @@ describe('what a user may not do, and tokens that no longer work', () => {
 
 afterAll(() => {
   // The screenshots are the test's artefacts: each page's, none empty (screenshot() checks).
-  expect(readdirSync(ARTEFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(8);
+  expect(readdirSync(ARTEFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(9);
 });

@@ -30,6 +30,21 @@ interface Loaded {
   readonly paths: readonly AttackPath[];
 }
 
+/**
+ * Cytoscape adds an inline <style> (`position: relative` for its container) unless an element
+ * with this id exists; the CSP forbids inline styles, so the rule is in styles.css and this
+ * marker stands in for the stylesheet.
+ */
+function markCytoscapeStylesheet(): void {
+  const id = '__________cytoscape_stylesheet';
+  if (document.getElementById(id) !== null) return;
+  const marker = document.createElement('meta');
+  marker.id = id;
+  marker.name = 'cytoscape-stylesheet';
+  marker.content = 'in styles.css';
+  document.head.append(marker);
+}
+
 /** The top paths asked for and drawn. */
 const TOP_PATHS = 5;
 const short = (kind: string | undefined, prefix: string) =>
@@ -74,6 +89,7 @@ export function AttackGraphPage({ session }: { readonly session: Session }) {
       (path?.edges ?? []).map((e) => `${e.fromNodeId ?? ''}>${e.toNodeId ?? ''}`),
     );
     const ids = new Set(loaded.nodes.map((n) => n.id));
+    markCytoscapeStylesheet();
     const cy = cytoscape({
       container: canvas.current,
       elements: [
@@ -111,6 +127,7 @@ export function AttackGraphPage({ session }: { readonly session: Session }) {
         },
       ],
       layout: { name: 'cose', animate: false },
+      maxZoom: 2,
     });
     return () => cy.destroy();
   }, [loaded, chosen]);

@@ -320,6 +320,18 @@ describe('in the browser', () => {
     ).toBe('Rejected: checkpoint: the ML-DSA-65 signature does not verify');
   }, 90_000);
 
+  it('lists the incident the alerts joined, with its timeline', async () => {
+    await page.goto(`${url()}#/incidents`);
+    const incident = page.getByRole('table', { name: 'Incidents' }).getByRole('button').first();
+    await incident.waitFor({ timeout: 30_000 });
+    await incident.click();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    expect(await page.locator('.detail .history li').count()).toBeGreaterThan(0);
+    expect(await page.locator('.detail').textContent()).toContain('Reverse Shell');
+    await screenshot(page, ARTEFACTS, '10-incident');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  }, 60_000);
+
   it('opens the attack graph from the twin', async () => {
     await page.goto(`${url()}#/graph`);
     await page.getByRole('heading', { name: 'Attack graph' }).waitFor();
@@ -390,5 +402,7 @@ describe('what a user may not do, and tokens that no longer work', () => {
 
 afterAll(() => {
   // The screenshots are the test's artefacts: each page's, none empty (screenshot() checks).
-  expect(readdirSync(ARTEFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(9);
+  expect(readdirSync(ARTEFACTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(
+    10,
+  );
 });

@@ -3,6 +3,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AlertsPage } from './alerts-page';
 import { AuditPage } from './audit-page';
+import { IncidentsPage } from './incidents-page';
 import { Login } from './login';
 import { expiresInMs, logIn, tokenStore, type Session } from './session';
 import { WorkflowsPage } from './workflows-page';
@@ -12,10 +13,11 @@ const AttackGraphPage = lazy(() =>
   import('./attack-graph-page').then((m) => ({ default: m.AttackGraphPage })),
 );
 
-const PAGES = ['alerts', 'workflows', 'graph', 'audit'] as const;
+const PAGES = ['alerts', 'incidents', 'workflows', 'graph', 'audit'] as const;
 type Page = (typeof PAGES)[number];
 const TITLES: Record<Page, string> = {
   alerts: 'Alerts',
+  incidents: 'Incidents',
   workflows: 'Workflows',
   graph: 'Attack graph',
   audit: 'Audit log',
@@ -132,6 +134,7 @@ export function App() {
         {page === 'alerts' && (
           <AlertsPage session={session} onUnauthenticated={onUnauthenticated} />
         )}
+        {page === 'incidents' && <IncidentsPage session={session} />}
         {page === 'workflows' && <WorkflowsPage session={session} />}
         {page === 'graph' && (
           <Suspense fallback={<p className="status">Loading the graph page…</p>}>

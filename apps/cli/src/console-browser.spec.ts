@@ -16,6 +16,7 @@ import type { LocalStack } from './local-stack';
 import { consoleUrl } from './console-invite';
 import { cliChannelCredentials } from './operator-identity';
 import {
+  verifyAltered,
   collectErrors,
   launchChromium,
   screenshot,
@@ -283,25 +284,13 @@ describe('in the browser', () => {
 
     // The gateway's answer altered on its way to the page: a larger tree claimed (text and field
     // agree, so only the signature can tell), then one byte of the ML-DSA-65 signature.
-    const tamper = async (name: string, change: (checkpoint: Record<string, unknown>) => void) => {
-      await page.route('**/omega.v1.TrustService/GetCheckpoint', async (route) => {
+    const tamper = (name: string, change: (checkpoint: Record<string, unknown>) => void) =>
+      verifyAltered(page, {
         // The real answer, fetched with curl (which trusts the stack's CA), then altered.
-        const body = (await call('TrustService/GetCheckpoint', {})) as {
-          checkpoint: Record<string, unknown>;
-        };
-        change(body.checkpoint);
-        await route.fulfill({ status: 200, json: body });
+        real: () => call('TrustService/GetCheckpoint', {}),
+        change: (body) => change(body['checkpoint'] as Record<string, unknown>),
+        screenshot: (p) => screenshot(p, ARTEFACTS, name),
       });
-      await page.getByRole('button', { name: 'Verify again' }).click();
-      await page.getByText(/^Rejected: /).waitFor({ timeout: 30_000 });
-      const text = await verdict.textContent();
-      await screenshot(page, ARTEFACTS, name);
-      await page.unroute('**/omega.v1.TrustService/GetCheckpoint');
-      // The untouched answer verifies again, so the next refusal cannot be this one's.
-      await page.getByRole('button', { name: 'Verify again' }).click();
-      await page.getByText(/^✔ Verified in your browser/).waitFor({ timeout: 30_000 });
-      return text;
-    };
     expect(
       await tamper('7-audit-tampered-size', (checkpoint) => {
         const size = BigInt(checkpoint['treeSize'] as string) + 1n;

@@ -77,3 +77,32 @@ export async function screenshot(page: Page, dir: string, name: string): Promise
   if (bytes < 4_000) throw new Error(`screenshot ${path} is ${bytes} bytes: an empty page?`);
   return path;
 }
+
+/**
+ * On the audit page: answers GetCheckpoint with `real()` altered by `change`, verifies again and
+ * returns the verdict ("Rejected: …"); then verifies the untouched answer again, so that the next
+ * refusal cannot be this one's.
+ */
+export async function verifyAltered(
+  page: Page,
+  options: {
+    real: () => Promise<Record<string, unknown>>;
+    change: (body: Record<string, unknown>) => void;
+    screenshot: (page: Page) => Promise<unknown>;
+  },
+): Promise<string | null> {
+  const path = '**/omega.v1.TrustService/GetCheckpoint';
+  await page.route(path, async (route) => {
+    const body = await options.real();
+    options.change(body);
+    await route.fulfill({ status: 200, json: body });
+  });
+  await page.getByRole('button', { name: 'Verify again' }).click();
+  await page.getByText(/^Rejected: /).waitFor({ timeout: 30_000 });
+  const text = await page.getByTestId('audit-verdict').textContent();
+  await options.screenshot(page);
+  await page.unroute(path);
+  await page.getByRole('button', { name: 'Verify again' }).click();
+  await page.getByText(/^✔ Verified in your browser/).waitFor({ timeout: 30_000 });
+  return text;
+}

@@ -13,11 +13,11 @@ import { createPromiseClient } from '@omega/runtime';
 import { eventually } from '@omega/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { LocalStack } from './local-stack';
-import { consoleUrl } from './console-invite';
+import { consoleInvite, consoleUrl } from './console-invite';
 import { cliChannelCredentials } from './operator-identity';
 import {
   verifyAltered,
-  collectErrors,
+  logInAt,
   launchChromium,
   screenshot,
   seriousAxeViolations,
@@ -121,18 +121,7 @@ afterAll(async () => {
   await running?.stop();
 });
 
-async function logIn(
-  context: BrowserContext,
-  token: string,
-): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(url());
-  await page.getByLabel('Token').fill(token);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByTestId('who').waitFor();
-  return { page, errors };
-}
+const logIn = (context: BrowserContext, token: string) => logInAt(context, url(), token);
 
 describe('the gateway serves the console', () => {
   it('with a strict CSP, index.html revalidated and hashed assets immutable, no inline script', async () => {
@@ -363,6 +352,14 @@ describe('what a user may not do, and tokens that no longer work', () => {
     expect(await page.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
     await screenshot(page, ARTEFACTS, '4-workflow-viewer');
   }, 60_000);
+
+  it('logs in with the token `npm run demo` prints beside the console URL', async () => {
+    const lines = await consoleInvite(dataDir, stack.portsOf('gateway').grpcPort, true);
+    expect(lines[0]).toBe(`web console: ${url()} (the browser must trust the CA in ${caFile()})`);
+    const token = /token \(8 h\): (omegat_\S+)$/.exec(lines[1] ?? '')?.[1] ?? '';
+    const { page } = await logIn(context, token);
+    expect(await page.getByTestId('who').textContent()).toBe('user:demo (responder)');
+  });
 
   it('says in plain words that a token is refused', async () => {
     const page = await context.newPage();

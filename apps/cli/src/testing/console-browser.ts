@@ -5,7 +5,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium (apt-get install chromium): the binary, not the /usr/bin shell wrapper. */
 const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
@@ -105,4 +105,19 @@ export async function verifyAltered(
   await page.getByRole('button', { name: 'Verify again' }).click();
   await page.getByText(/^✔ Verified in your browser/).waitFor({ timeout: 30_000 });
   return text;
+}
+
+/** A new page of `context` logged in to the console at `url` with `token`, its errors collected. */
+export async function logInAt(
+  context: BrowserContext,
+  url: string,
+  token: string,
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(url);
+  await page.getByLabel('Token').fill(token);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('who').waitFor();
+  return { page, errors };
 }

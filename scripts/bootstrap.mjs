@@ -12,8 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [command, ...rest] = process.argv.slice(2);
 const node24 = join(root, 'node_modules', 'node', 'bin', 'node');
 
-function run(cmd, args, what) {
-  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: pathWithBin() });
+function run(cmd, args, what, cwd = root) {
+  const res = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: pathWithBin() });
   if (res.error) fail(`${what}: ${res.error.message}`);
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
@@ -53,6 +53,14 @@ run(
   node24,
   [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json'],
   'build',
+);
+// The web console's bundle (apps/console/dist), which the gateway serves.
+process.stderr.write('omega: building the web console (vite build)…\n');
+run(
+  node24,
+  [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.config.mts'],
+  'console build',
+  join(root, 'apps', 'console'),
 );
 
 // The sentinel's eBPF programs and loader: the tests load them into the kernel (and say which

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { errorMessage } from '@omega/runtime';
 import { SERVICE_NAMES, type ServiceName } from '@omega/service';
+import { consoleUrl } from './console-invite';
 import { firstAdminToken } from './first-admin-token';
 import { LocalStack } from './local-stack';
 import { renderStatusTable } from './status-table';
@@ -60,6 +61,9 @@ export async function upCommand(options: UpOptions): Promise<number> {
   if (stack.secure && services.includes('gateway')) {
     for (const line of await firstAdminToken(stateDir, stack.portsOf('gateway').grpcPort))
       out(line);
+  }
+  if (services.includes('gateway')) {
+    out(`omega: web console at ${consoleUrl(stack.portsOf('gateway').grpcPort, stack.secure)}`);
   }
 
   if (options.exitWhenReady) stopRequested?.();

@@ -27,6 +27,11 @@ const webConfigSchema = z
     port: z.int().min(0).max(65_535).optional(),
     /** Origins whose pages may call the port cross-origin (CORS); empty: same origin only. */
     allowedOrigins: z.array(originSchema).default([]),
+    /**
+     * The web console's build served on GET (console-files.ts); default: apps/console/dist beside
+     * the gateway's own build, when there is one.
+     */
+    consoleDir: z.string().min(1).optional(),
     /** A request body larger than this is refused (413, resource_exhausted). 4 MiB. */
     maxRequestBytes: z
       .int()

@@ -13,6 +13,7 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from '@omega/runtime';
 import { NODE_HEADER } from './backend-pool';
 import { MIN_TLS_VERSION, tlsContextOptions, type CredentialSource } from '@omega/trust-client';
+import type { ConsoleFiles } from './console-files';
 import { WEB_PEER, type WebPeer } from './web-routes';
 import type { ConnectRouter } from '@connectrpc/connect';
 
@@ -23,6 +24,8 @@ export interface WebEndpointOptions {
   readonly credentials: CredentialSource | undefined;
   readonly allowedOrigins: readonly string[];
   readonly maxRequestBytes: number;
+  /** The web console's files, answered on GET and HEAD; undefined: none. */
+  readonly consoleFiles?: ConsoleFiles | undefined;
   readonly routes: (router: ConnectRouter) => void;
   readonly jsonRegistry: Registry;
   readonly logger: Logger;
@@ -126,6 +129,8 @@ function guarded(
   const allowed = new Set(options.allowedOrigins);
   return (req, res) => {
     res.setHeader('x-content-type-options', 'nosniff');
+    // The console's pages and assets: same origin, their own caching and CSP.
+    if (options.consoleFiles?.serve(req, res) === true) return;
     res.setHeader('cache-control', 'no-store');
     const origin = req.headers.origin;
     if (origin !== undefined && !sameOrigin(origin, req, options.credentials !== undefined)) {

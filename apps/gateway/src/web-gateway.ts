@@ -1,6 +1,7 @@
 // Starts the browser protocol's port from the gateway's parts: the methods the gRPC port serves
 // (GatewayService's handlers and the forwarding to each backend, with the same pool and per-caller
 // limits), the same CallerAuth, and the gateway's certificate.
+import { resolve } from 'node:path';
 import { createFileRegistry, fromBinary } from '@bufbuild/protobuf';
 import { Counter, type Registry } from 'prom-client';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
@@ -15,6 +16,7 @@ import type { CallerAuth } from './caller-auth';
 import { FORWARDED_SERVICES } from './forwarded-services';
 import { forwardingHandlers } from './forwarding';
 import type { GatewayConfig } from './gateway-config';
+import { ConsoleFiles } from './console-files';
 import { WebEndpoint } from './web-endpoint';
 import { webRoutes, type ServedMethod } from './web-routes';
 
@@ -94,12 +96,16 @@ export async function startWebGateway(parts: WebGatewayParts): Promise<WebEndpoi
     labelNames: ['grpc_service', 'grpc_method', 'grpc_code', 'protocol'],
     registers: [parts.metrics],
   });
+  // apps/gateway/dist → apps/console/dist in the repository (and `omega up`).
+  const consoleDir = settings.consoleDir ?? resolve(__dirname, '..', '..', 'console', 'dist');
+  const consoleFiles = ConsoleFiles.load(consoleDir);
   const endpoint = await WebEndpoint.start({
     host: parts.grpc.host,
     port: settings.port ?? defaultWebPort(parts.grpc.port),
     credentials: parts.credentials,
     allowedOrigins: settings.allowedOrigins,
     maxRequestBytes: settings.maxRequestBytes,
+    consoleFiles,
     jsonRegistry: registry,
     routes: webRoutes({
       registry,
@@ -118,8 +124,9 @@ export async function startWebGateway(parts: WebGatewayParts): Promise<WebEndpoi
       tls: endpoint.secure,
       allowedOrigins: settings.allowedOrigins,
       maxRequestBytes: settings.maxRequestBytes,
+      console: consoleFiles === undefined ? null : consoleDir,
     },
-    `web port (Connect, gRPC-Web) listening on ${endpoint.port}`,
+    `web port (Connect, gRPC-Web) listening on ${endpoint.port}${consoleFiles === undefined ? `; no web console (no build in ${consoleDir})` : `, serving the web console`}`,
   );
   return endpoint;
 }

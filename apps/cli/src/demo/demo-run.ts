@@ -32,6 +32,7 @@ import { DemoWebhook } from './demo-webhook';
 import { operatorBusOptions, operatorChannelCredentials } from '../operator-identity';
 import { checkAudit, checkContainment, checkEnforcement } from './demo-checks';
 import { runDeceptionAct } from './demo-deception';
+import { consoleInvite } from '../console-invite';
 import { renderSummary } from './demo-summary';
 import { Timeline } from './demo-timeline';
 import { ATTACKER, COMMAND_SERVER, VICTIM, VICTIM_NODE } from './demo-topology';
@@ -179,6 +180,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         .join(', ')}; every service enrolled with trust`,
     );
     if (!stack.natsUrl) throw new Error('nats-server did not start');
+    if ((options.services ?? SERVICE_NAMES).includes('gateway')) {
+      // Watch the attack live in the browser (docs/console.md).
+      const invite = await consoleInvite(
+        options.stateDir,
+        stack.portsOf('gateway').grpcPort,
+        stack.secure,
+      );
+      for (const line of invite) timeline.say('·', line);
+    }
 
     // On a secure stack the demo reads the bus and calls trust as the operator stack.start()
     // enrolled (operator/cli: read-only on the bus).

@@ -1,7 +1,7 @@
 // Test-only: curl (the binary) against an HTTPS endpoint, and Connect's streaming envelope (one
 // flag byte, a 4-byte big-endian length, the message), for specs of the gateway's web port.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface CurlAnswer {
@@ -50,7 +50,12 @@ export function curl(
         headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
       }
       const [protocol = '', status = ''] = statusLine.split(' ');
-      resolve({ protocol, status: Number(status), headers, body: readFileSync(bodyFile) });
+      resolve({
+        protocol,
+        status: Number(status),
+        headers,
+        body: existsSync(bodyFile) ? readFileSync(bodyFile) : Buffer.alloc(0),
+      });
     });
   });
 }

@@ -69,7 +69,11 @@ if (command === 'test' || command === 'bench') {
   process.stderr.write('omega: building the eBPF programs (make -C bpf)…\n');
   run('make', ['-s', '-C', join(root, 'bpf')], 'make -C bpf');
   // omega-edge's XDP stealth filter, next to the built app (apps/edge/dist).
-  run('bash', [join(root, 'apps', 'edge', 'scripts', 'stealth-bpf.sh')], 'apps/edge stealth filter');
+  run(
+    'bash',
+    [join(root, 'apps', 'edge', 'scripts', 'stealth-bpf.sh')],
+    'apps/edge stealth filter',
+  );
 }
 
 switch (command) {

@@ -60,6 +60,8 @@ describe('the PrometheusRule', () => {
       'OmegaServiceAbsent',
       'OmegaSentinelRingBufferLosses',
       'OmegaSentinelPublishDrops',
+      'OmegaModuleFaulting',
+      'OmegaLuaRuleFaulting',
       'OmegaConsumerLagging',
       'OmegaAuditCheckpointAging',
       'OmegaGrpcServerErrors',
@@ -72,7 +74,7 @@ describe('the PrometheusRule', () => {
     });
     await writeRuleFile(join(dir, 'rules.yaml'), groups);
     const checked = await promtool(['check', 'rules', join(dir, 'rules.yaml')]);
-    expect(checked.output).toContain('SUCCESS: 13 rules found');
+    expect(checked.output).toContain('SUCCESS: 15 rules found');
     expect(checked.code).toBe(0);
   });
 

@@ -61,7 +61,15 @@ const BUILT: Partial<Record<ServiceName, readonly string[]>> = {
     'TestRules',
     'SetRuleEnabled',
   ],
-  sentinel: ['GetStatus', 'BlockSource', 'UnblockSource', 'ListBlocks', 'ReplayPcap'],
+  sentinel: [
+    'GetStatus',
+    'BlockSource',
+    'UnblockSource',
+    'ListBlocks',
+    'ReplayPcap',
+    'LoadModule',
+    'UnloadModule',
+  ],
   deception: [
     'MintHoneytoken',
     'ListHoneytokens',

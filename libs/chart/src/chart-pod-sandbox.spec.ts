@@ -9,11 +9,13 @@
 // renders with insecureDevelopmentMode (tls.enabled=false, nats.auth=none); the secure defaults'
 // TLS and NATS config run in chart-nats.spec and chart-env.spec.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, withNats } from '@omega/testkit';
 import {
   CHART_DIR,
+  configMapDirectory,
   describeObject,
   findKubeTools,
   helmTemplate,
@@ -24,6 +26,10 @@ import {
 const ROOT = join(CHART_DIR, '..', '..');
 const nats = withNats();
 const children: ChildProcess[] = [];
+/** Rendered ConfigMaps written out as directories, by name. */
+const configMapDirs = new Map<string, string>();
+let configMapRoot: string | undefined;
+const createdMountPoints: string[] = [];
 
 interface Container {
   env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
@@ -38,6 +44,7 @@ interface PodSpec {
     emptyDir?: object;
     persistentVolumeClaim?: object;
     hostPath?: { path: string };
+    configMap?: { name: string };
   }[];
 }
 
@@ -58,10 +65,21 @@ beforeAll(async () => {
     }),
   );
   workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet');
+  // Each rendered ConfigMap as the kubelet would project it: one file per key.
+  configMapRoot = mkdtempSync(join(tmpdir(), 'omega-sandbox-configmaps-'));
+  for (const o of objects.filter((x) => x.kind === 'ConfigMap')) {
+    configMapDirs.set(
+      o.metadata.name,
+      await configMapDirectory(objects, o.metadata.name, join(configMapRoot, o.metadata.name)),
+    );
+  }
 });
 
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
+  if (configMapRoot) rmSync(configMapRoot, { recursive: true, force: true });
+  // Mount points this spec had to create on the host (the sandbox binds ConfigMaps over them).
+  for (const dir of createdMountPoints.reverse()) rmSync(dir, { recursive: true, force: true });
 });
 
 const CAPABILITY_BITS: Record<string, number> = {
@@ -95,6 +113,24 @@ function sandboxScript(name: string, spec: PodSpec, container: Container): strin
   // The repository is bound at a fixed path first: a tmpfs the chart mounts (e.g. at /tmp) must
   // not hide it when the checkout lives below that path (a CI clone under /tmp does).
   const lines = ['set -e', `mount --bind ${ROOT} ${APP_DIR}`];
+  // ConfigMap volumes: the rendered ConfigMap's files bound read-only at the mount path (before
+  // the tmpfs mounts below, one of which may cover where those files are written).
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = spec.volumes?.find((v) => v.name === mount.name);
+    if (!volume?.configMap) continue;
+    const source = configMapDirs.get(volume.configMap.name);
+    if (!source) throw new Error(`${name}: ConfigMap ${volume.configMap.name} is not rendered`);
+    if (!existsSync(mount.mountPath)) {
+      let top = mount.mountPath;
+      while (!existsSync(join(top, '..'))) top = join(top, '..');
+      mkdirSync(mount.mountPath, { recursive: true });
+      createdMountPoints.push(top);
+    }
+    lines.push(
+      `mount --bind ${source} ${mount.mountPath}`,
+      `mount -o remount,bind,ro ${mount.mountPath}`,
+    );
+  }
   // Volumes the chart mounts writable: emptyDir and PVC become tmpfs; host paths the sentinel
   // reads stay the host's (the namespace sees them already); its data hostPath becomes tmpfs.
   const writable = (container.volumeMounts ?? []).filter((m) => {

@@ -24,3 +24,10 @@ export {
 export { udpPayload, type UdpPayload } from './udp-payload';
 export { readCapture, type CapturedPacket, type PcapReadResult } from './pcap-reader';
 export { ITCH50, ITCH50_LENGTHS, itch50Record } from './generated/itch50';
+export {
+  decodeCapture,
+  type CaptureDecodeResult,
+  type DecodedMessage,
+  type GeneratedDecoder,
+} from './capture-decoder';
+export { DECODERS } from './decoders';

@@ -7,6 +7,8 @@ import { walkMoldUdp64 } from './moldudp64';
 import { readCapture } from './pcap-reader';
 import { udpPayload } from './udp-payload';
 
+const PROGRESS_EVERY = 100_000;
+
 /** What a generated decoder module provides (see typescript-compiler.ts). */
 export interface GeneratedDecoder {
   lengths: Int32Array;
@@ -40,6 +42,8 @@ export function decodeCapture(
   decoder: GeneratedDecoder,
   onMessage: (message: DecodedMessage) => void,
   name = 'capture',
+  /** Called every `PROGRESS_EVERY` packets and once at the end, for progress on long work. */
+  onProgress?: (packetsDone: number, packetsTotal: number) => void,
 ): CaptureDecodeResult {
   const capture = readCapture(bytes, name);
   const result: CaptureDecodeResult = {
@@ -51,6 +55,8 @@ export function decodeCapture(
     ...(capture.error ? { error: capture.error } : {}),
   };
   capture.packets.forEach((packet, index) => {
+    if (onProgress && index > 0 && index % PROGRESS_EVERY === 0)
+      onProgress(index, capture.packets.length);
     const udp = udpPayload(packet.linkType, packet.data);
     if (!udp) {
       result.skippedPackets++;
@@ -81,5 +87,6 @@ export function decodeCapture(
       onMessage(message);
     }
   });
+  onProgress?.(capture.packets.length, capture.packets.length);
   return result;
 }

@@ -30,4 +30,4 @@ export {
   type DecodedMessage,
   type GeneratedDecoder,
 } from './capture-decoder';
-export { DECODERS } from './decoders';
+export { DECODERS, SHIPPED_SPECS_DIR } from './decoders';

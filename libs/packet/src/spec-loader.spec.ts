@@ -102,3 +102,18 @@ describe('parseSpec', () => {
     );
   });
 });
+
+describe('the spec shown in docs/packet.md', () => {
+  it('parses, with the offsets the page implies', () => {
+    const page = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'packet.md'), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(page)?.[1] ?? '';
+    const spec = parseSpec(yaml, 'packet.md');
+    expect(spec.compiled[0]!.placed.map((f) => `${f.name}@${f.offset}`)).toEqual([
+      'locate@1',
+      'timestamp@3',
+      'side@9',
+      'shares@10',
+      'price@14',
+    ]);
+  });
+});

@@ -8,6 +8,7 @@
 //   npx node bench/packet/bench.mjs [--mb 256] [--tshark-packets 50000] [--no-build]
 //
 // Builds libs/packet first (incremental) unless --no-build is given, then imports its dist/ output.
+import { Buffer } from 'node:buffer';
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,

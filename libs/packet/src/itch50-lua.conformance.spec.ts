@@ -152,6 +152,17 @@ describe('the generated ITCH 5.0 Lua dissector under tshark', () => {
     expect(rows).toHaveLength(datagrams.length);
     expect(rows.filter((p) => p.includes('omega_itch50'))).toEqual([]);
     expect(stderr.includes('Lua:')).toBe(false);
+    // a valid datagram captured with a short snap length: tshark sees fewer bytes than were sent
+    const valid = Buffer.concat([header(1), del]);
+    const snapped = join(work, 'snapped.pcap');
+    writeFileSync(snapped, udpPcap([valid, valid], 26477, 42 + 30));
+    const whole = join(work, 'whole.pcap');
+    writeFileSync(whole, udpPcap([valid]));
+    expect(tshark(whole, '-T', 'fields', '-e', 'frame.protocols').stdout).toContain('omega_itch50');
+    const cut = tshark(snapped, '-T', 'fields', '-e', 'frame.protocols');
+    expect(cut.stdout.trim().split('\n')).toHaveLength(2);
+    expect(cut.stdout.includes('omega_itch50')).toBe(false);
+    expect(cut.stderr.includes('Lua:')).toBe(false);
     // the decoder agrees: all but the heartbeat (count 0, valid framing carrying nothing, which the
     // heuristic declines because it cannot tell it from junk) are malformed, with a byte offset
     const result = decodeCapture(readFileSync(junk), DECODERS['itch50']!, () => {

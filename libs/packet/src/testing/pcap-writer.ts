@@ -17,8 +17,11 @@ function udpFrame(payload: Uint8Array, dstPort: number): Buffer {
   return frame;
 }
 
-/** A microsecond pcap of UDP datagrams carrying `payloads`, one per second. */
-export function udpPcap(payloads: Uint8Array[], dstPort = 26477): Buffer {
+/**
+ * A microsecond pcap of UDP datagrams carrying `payloads`, one per second; with `snapBytes`, each
+ * record keeps only that many bytes of its frame (a capture taken with a short snap length).
+ */
+export function udpPcap(payloads: Uint8Array[], dstPort = 26477, snapBytes?: number): Buffer {
   const header = Buffer.alloc(24);
   header.writeUInt32LE(0xa1b2c3d4, 0);
   header.writeUInt16LE(2, 4);
@@ -26,11 +29,12 @@ export function udpPcap(payloads: Uint8Array[], dstPort = 26477): Buffer {
   header.writeUInt32LE(65535, 16);
   header.writeUInt32LE(1, 20);
   const records = payloads.map((payload, i) => {
-    const frame = udpFrame(payload, dstPort);
+    const whole = udpFrame(payload, dstPort);
+    const frame = whole.subarray(0, Math.min(whole.length, snapBytes ?? whole.length));
     const record = Buffer.alloc(16);
     record.writeUInt32LE(1_700_000_000 + i, 0);
     record.writeUInt32LE(frame.length, 8);
-    record.writeUInt32LE(frame.length, 12);
+    record.writeUInt32LE(whole.length, 12);
     return Buffer.concat([record, frame]);
   });
   return Buffer.concat([header, ...records]);

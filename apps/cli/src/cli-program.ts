@@ -15,6 +15,7 @@ import { registerGatewayCommands } from './gateway-commands';
 import { registerInteractionCommands } from './interactions-command';
 import { registerLocalCommands } from './local-commands';
 import { registerModuleCommands } from './modules-command';
+import { registerPacketCommands } from './packet-command';
 import { registerReplayCommand } from './replay-command';
 import { registerTwinCommands } from './twin-commands';
 import { registerRuleCommands } from './rules-command';
@@ -76,6 +77,7 @@ export function buildProgram(scope: CommandScope): Command {
   registerWorkflowCommands(program, scope);
   registerReplayCommand(program, scope);
   registerModuleCommands(program, scope);
+  registerPacketCommands(program, scope);
   registerGatewayCommands(program, scope);
   registerDecoyCommands(program, scope);
   registerHoneytokenCommands(program, scope);

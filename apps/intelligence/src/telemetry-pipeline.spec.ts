@@ -4,20 +4,17 @@
 import { join } from 'node:path';
 import { connectBus, provision, type Bus } from '@omega/bus';
 import { HybridVerifier, loadMlDsaBackend } from '@omega/crypto';
-import { DetectorSet, flowEvent } from '@omega/detect';
+import { flowEvent } from '@omega/detect';
 import { NetworkActivityId } from '@omega/proto';
 import { createLogger } from '@omega/runtime';
 import { withNats } from '@omega/testkit';
 import { Registry } from 'prom-client';
 import { AlertStore } from './alert-store';
-import { AlertSuppression } from './alert-suppression';
-import { IncidentCorrelator } from './incident-correlator';
-import { intelligenceMetrics } from './intelligence-metrics';
 import { RuleCatalog } from './rule-catalog';
 import { processLaunch } from './testing/spec-events';
 import { SpecSentinel } from './testing/spec-sentinel';
-import { TELEMETRY_DURABLE, TelemetryPipeline } from './telemetry-pipeline';
-import { BatchGate, SenderDirectory } from '@omega/service';
+import { TELEMETRY_DURABLE, type TelemetryPipeline } from './telemetry-pipeline';
+import { specPipeline } from './testing/spec-pipeline';
 
 const nats = withNats({ jetstream: true });
 const logger = createLogger({ service: 'intelligence', level: 'silent' });
@@ -38,25 +35,8 @@ beforeAll(async () => {
   nats.beforeStop(() => bus.drain());
 });
 
-async function newPipeline(registry: Registry): Promise<TelemetryPipeline> {
-  const metrics = intelligenceMetrics(registry);
-  return new TelemetryPipeline({
-    bus,
-    gate: new BatchGate({
-      policy: 'require',
-      directory: new SenderDirectory(await bus.kv('omega_identities')),
-      verifier,
-      maxAgeMs: 3_600_000,
-      maxSkewMs: 60_000,
-      counter: metrics.batches,
-    }),
-    rules: { catalog },
-    detectors: new DetectorSet(),
-    incidents: new IncidentCorrelator(),
-    suppression: new AlertSuppression(),
-    metrics,
-    logger,
-  });
+function newPipeline(registry: Registry): Promise<TelemetryPipeline> {
+  return specPipeline(bus, catalog, verifier, registry);
 }
 
 async function caughtUp(): Promise<void> {

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { identityArgs } from './edge-args';
 import { errorMessage } from '@omega/errors';
 import pino from 'pino';
 import { startEdgeAgent } from './edge-agent';
@@ -46,6 +47,7 @@ function loadConfig(home: string, path: string | undefined): EdgeConfig {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    args: identityArgs(process.argv.slice(2)),
     options: {
       init: { type: 'boolean' },
       home: { type: 'string' },

@@ -26,6 +26,7 @@ import { buildSentinel, sentinelServiceConfigSchema, type SentinelParts } from '
 import { readCapture } from './wire/pcap-reader';
 import { DEFAULT_LOADER_PATH } from './sentinel-config';
 import { buildLoader, REPO_ROOT } from './testing/loader-build';
+import { deleteNetns, vethPair } from './testing/veth-pair';
 
 // The repository's own recording (written by `npm run demo:record`), so the spec needs no outside data.
 const DEMO_CAPTURE = join(REPO_ROOT, 'test-corpus', 'demo', 'capture.pcap');
@@ -34,10 +35,6 @@ const NS_B = `omega-sen-b-${process.pid}`;
 const ADDR_A = '10.199.0.1';
 const ADDR_B = '10.199.0.2';
 const NODE = 'node-under-test';
-
-function ip(...args: string[]): void {
-  execFileSync('ip', args, { stdio: 'pipe' });
-}
 
 function pingFromA(count: number): boolean {
   const r = spawnSync('ip', [
@@ -83,31 +80,7 @@ beforeAll(async () => {
     );
   }
   buildLoader('sentinel eBPF spec');
-  ip('netns', 'add', NS_A);
-  ip('netns', 'add', NS_B);
-  ip(
-    'link',
-    'add',
-    'omsenA',
-    'netns',
-    NS_A,
-    'type',
-    'veth',
-    'peer',
-    'name',
-    'omsenB',
-    'netns',
-    NS_B,
-  );
-  ip('-n', NS_A, 'addr', 'add', `${ADDR_A}/24`, 'dev', 'omsenA');
-  ip('-n', NS_B, 'addr', 'add', `${ADDR_B}/24`, 'dev', 'omsenB');
-  for (const [ns, dev] of [
-    [NS_A, 'omsenA'],
-    [NS_B, 'omsenB'],
-  ] as const) {
-    ip('-n', ns, 'link', 'set', dev, 'up');
-    ip('-n', ns, 'link', 'set', 'lo', 'up');
-  }
+  vethPair({ ns: NS_A, dev: 'omsenA', addr: ADDR_A }, { ns: NS_B, dev: 'omsenB', addr: ADDR_B });
   // BlockSource and UnblockSource are appended to trust's audit log before they take effect.
   trust = await startTrust({ natsUrl: nats.url });
   const dir = mkdtempSync(join(tmpdir(), 'omega-sentinel-'));
@@ -172,7 +145,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
-  for (const ns of [NS_A, NS_B]) spawnSync('ip', ['netns', 'del', ns]);
+  deleteNetns(NS_A, NS_B);
 }, 30_000);
 
 describe('sentinel in eBPF mode (real kernel)', () => {

@@ -3,7 +3,7 @@
 // that connects to a stratum port in a network namespace, from the sentinel's own eBPF events.
 // Needs root, BTF and the bpf/ toolchain, like sentinel-ebpf.spec.ts.
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -23,6 +23,7 @@ import { buildSentinel, sentinelServiceConfigSchema } from '../sentinel-service'
 import { buildLoader } from '../testing/loader-build';
 import { attestModule, trustAnchor } from '../testing/module-attestation';
 import { wasmModule } from '../testing/wasm-build';
+import { deleteNetns, vethPair } from '../testing/veth-pair';
 
 const NS_A = `omega-wasm-a-${process.pid}`;
 const NS_B = `omega-wasm-b-${process.pid}`;
@@ -38,10 +39,6 @@ let pool: ChildProcess | undefined;
 const moduleEvents: Event[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'omega-modules-ebpf-'));
 
-function ip(...args: string[]): void {
-  execFileSync('ip', args, { stdio: 'pipe' });
-}
-
 beforeAll(async () => {
   if (process.getuid?.() !== 0) {
     throw new Error(
@@ -49,31 +46,7 @@ beforeAll(async () => {
     );
   }
   buildLoader('modules eBPF spec');
-  ip('netns', 'add', NS_A);
-  ip('netns', 'add', NS_B);
-  ip(
-    'link',
-    'add',
-    'omwasmA',
-    'netns',
-    NS_A,
-    'type',
-    'veth',
-    'peer',
-    'name',
-    'omwasmB',
-    'netns',
-    NS_B,
-  );
-  ip('-n', NS_A, 'addr', 'add', `${ADDR_A}/24`, 'dev', 'omwasmA');
-  ip('-n', NS_B, 'addr', 'add', `${ADDR_B}/24`, 'dev', 'omwasmB');
-  for (const [ns, dev] of [
-    [NS_A, 'omwasmA'],
-    [NS_B, 'omwasmB'],
-  ] as const) {
-    ip('-n', ns, 'link', 'set', dev, 'up');
-    ip('-n', ns, 'link', 'set', 'lo', 'up');
-  }
+  vethPair({ ns: NS_A, dev: 'omwasmA', addr: ADDR_A }, { ns: NS_B, dev: 'omwasmB', addr: ADDR_B });
   trust = await startTrust({ natsUrl: nats.url });
   const configFile = join(dir, 'sentinel.yaml');
   writeFileSync(
@@ -131,7 +104,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
-  for (const ns of [NS_A, NS_B]) spawnSync('ip', ['netns', 'del', ns]);
+  deleteNetns(NS_A, NS_B);
 }, 30_000);
 
 describe('modules on a real sentinel (eBPF)', () => {
